@@ -1,0 +1,190 @@
+# tiergate: one Makefile for every component. See README.md.
+#
+#   make               build everything into $(BUILD)
+#   make SANITIZE=1    the same with ASan+UBSan
+#   make test          install missing packages, build with sanitizers, run all tests
+#   make bench         benchmarks (ratios against unmediated runs)
+#   make fuzz          fuzzers, each for FUZZ_SECONDS
+#   make run           start a mediated shell on policies/default.yaml
+#   make install       PREFIX=/usr/local DESTDIR=
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 60
+V ?= 0
+
+ifeq ($(V),0)
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2);
+else
+Q :=
+say =
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+CC ?= cc
+CLANG ?= clang
+PKG_CONFIG ?= pkg-config
+PKGS := yaml-0.1
+
+# Libraries are found with pkg-config; before `make deps` ran on a fresh
+# machine they may be missing, so these expansions must not fail.
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
+	-Wno-format-nonliteral -Wstrict-prototypes -Wvla
+HARDEN := -fstack-protector-strong -fPIC
+BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) $(HARDEN) -D_GNU_SOURCE \
+	-Ipolicyd/engine -Iinterposer -I$(BUILD)
+LDHARDEN := -Wl,-z,relro -Wl,-z,now
+
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+BASE_CFLAGS += $(SAN) -O1
+LDFLAGS_SAN := $(SAN)
+else
+BASE_CFLAGS += -D_FORTIFY_SOURCE=3
+LDFLAGS_SAN :=
+endif
+
+CFLAGS_ALL = $(BASE_CFLAGS) $(call pkg_cflags,$(PKGS)) $(CFLAGS)
+LDLIBS_YAML = $(call pkg_libs,yaml-0.1)
+
+ENGINE_SRC := $(wildcard policyd/engine/*.c)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
+ENGINE_LIB := $(BUILD)/libtgpolicy.a
+
+POLICYCTL_SRC := policyd/policyctl.c policyd/cli_common.c
+POLICYCTL_OBJ := $(POLICYCTL_SRC:%.c=$(BUILD)/%.o)
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+BINS := $(BUILD)/policyctl
+
+.PHONY: all
+all: $(BINS) $(UNIT_BIN) $(BUILD)/bench_engine
+
+$(BUILD)/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(ENGINE_LIB): $(ENGINE_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/policyctl: $(POLICYCTL_OBJ) $(ENGINE_LIB)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML) $(LDFLAGS)
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) -MMD -MP $(LDFLAGS_SAN) $(LDHARDEN) \
+		-o $@ $< $(ENGINE_LIB) $(call pkg_libs,cmocka) $(LDLIBS_YAML)
+
+$(BUILD)/bench_engine: tests/bench/bench_engine.c $(ENGINE_LIB)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP $(LDHARDEN) -o $@ $< $(ENGINE_LIB) $(LDLIBS_YAML)
+
+# ---------------------------------------------------------------- deps
+
+DEB_PKGS := libseccomp-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
+	libyaml-dev libcurl4-openssl-dev libcmocka-dev libnl-3-dev \
+	libnl-route-3-dev pkg-config libclang-rt-14-dev git python3 iproute2
+DEP_PCS := yaml-0.1 cmocka libseccomp libbpf libcurl libnl-3.0
+
+.PHONY: deps
+deps:
+	@missing=0; \
+	for pc in $(DEP_PCS); do $(PKG_CONFIG) --exists $$pc 2>/dev/null || missing=1; done; \
+	for t in clang bpftool git python3 ip; do command -v $$t >/dev/null 2>&1 || missing=1; done; \
+	[ -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ] || missing=1; \
+	if [ $$missing = 1 ]; then \
+		echo "deps: installing Debian packages: $(DEB_PKGS)"; \
+		if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PKGS) >/dev/null \
+		|| { echo "deps: apt-get failed; install these packages by hand: $(DEB_PKGS)" >&2; exit 1; }; \
+	fi
+
+# --------------------------------------------------------------- tests
+
+SAN_BUILD := build/san
+
+.PHONY: test check check-unit check-policies check-malformed
+test: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check
+
+check: check-unit check-policies check-malformed
+	@echo "all test suites passed"
+
+check-unit: $(UNIT_BIN)
+	$(Q)tests/run_unit.sh $(UNIT_BIN)
+
+check-policies: $(BUILD)/policyctl
+	$(Q)tests/policies/run.sh $(BUILD)/policyctl
+
+check-malformed: $(BUILD)/policyctl
+	$(Q)tests/malformed/run.sh $(BUILD)/policyctl
+
+# --------------------------------------------------------------- bench
+
+.PHONY: bench
+bench: deps
+	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all
+	$(Q)build/bench/bench_engine
+
+# ---------------------------------------------------------------- fuzz
+
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE \
+	-Ipolicyd/engine $(call pkg_cflags,yaml-0.1)
+
+$(BUILD)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(ENGINE_SRC)
+	$(call say,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
+
+$(BUILD)/fuzz/fuzz_glob: tests/fuzz/fuzz_glob.c $(ENGINE_SRC)
+	$(call say,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
+
+FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob
+
+.PHONY: fuzz
+fuzz: deps $(FUZZERS)
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+# ------------------------------------------------------------ run, install
+
+.PHONY: run
+run: deps all
+	$(Q)$(BUILD)/policyctl test policies/default.yaml
+
+.PHONY: install
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/tiergate
+	install -m 0755 $(BUILD)/policyctl $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 policies/*.yaml $(DESTDIR)/etc/tiergate/
+
+# -------------------------------------------------------------- hygiene
+
+.PHONY: format format-check clean
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

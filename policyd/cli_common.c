@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli_common.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "gitparse.h"
+#include "sys.h"
+
+static void attach_git(struct cli_event *ce, const char *home)
+{
+	struct gitrepo_ctx gx = { .root = "", .home = home };
+	struct git_lookup lk;
+	gitrepo_lookup(&gx, &lk);
+	if (git_parse((const char *const *)ce->argv, ce->argc, ce->cwd, &lk,
+		      &ce->git) >= 0 || ce->git.command) {
+		ce->has_git = true;
+		ce->ev.git = &ce->git;
+	}
+}
+
+static int setup_exec(struct cli_event *ce, const char *explicit_path,
+		      const char *home, bool git_only)
+{
+	ce->ev.kind = git_only ? POLICY_EV_GIT : POLICY_EV_EXEC;
+	ce->ev.argv = (const char *const *)ce->argv;
+	ce->ev.argc = ce->argc;
+	if (explicit_path) {
+		if (tg_path_normalize(ce->cwd, explicit_path, ce->path,
+				      sizeof(ce->path)) < 0)
+			return -EINVAL;
+		ce->exe_found = true;
+	} else if (sys_resolve_exe(ce->argv[0], ce->cwd, NULL, ce->path,
+				   sizeof(ce->path)) == 0) {
+		ce->exe_found = true;
+	} else if (ce->argv[0][0] == '/' || strchr(ce->argv[0], '/')) {
+		tg_path_normalize(ce->cwd, ce->argv[0], ce->path,
+				  sizeof(ce->path));
+	} else {
+		ce->path[0] = '\0';
+	}
+	ce->ev.path = ce->path[0] ? ce->path : NULL;
+	bool git = git_only ||
+		   (ce->exe_found ? sys_is_git(ce->path)
+				  : !strcmp(tg_basename(ce->argv[0]), "git"));
+	if (git)
+		attach_git(ce, home);
+	return 0;
+}
+
+static int parse_hostport(struct cli_event *ce, const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -EINVAL;
+	char host[300];
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	uint64_t port;
+	if (tg_parse_u64(colon + 1, 65535, &port) < 0)
+		return -EINVAL;
+	ce->ev.port = (uint16_t)port;
+	if (tg_addr_parse(host, &ce->addr) == 0) {
+		ce->ev.addr = &ce->addr;
+		return 0;
+	}
+	if (tg_host_normalize(host, ce->host, sizeof(ce->host)) < 0)
+		return -EINVAL;
+	ce->ev.host = ce->host;
+	return 0;
+}
+
+int cli_event_parse(struct cli_event *ce, int argc, char **argv,
+		    const char *cwd, const char *home)
+{
+	memset(ce, 0, sizeof(*ce));
+	snprintf(ce->cwd, sizeof(ce->cwd), "%s", cwd);
+	ce->ev.cwd = ce->cwd;
+	const char *kind = argv[0];
+	if (!strcmp(kind, "exec") || !strcmp(kind, "git")) {
+		bool git = !strcmp(kind, "git");
+		if (argc < 2) {
+			fprintf(stderr, "policyctl: %s needs a command\n", kind);
+			return -EINVAL;
+		}
+		int skip = 1;
+		ce->argc = (size_t)(argc - skip) + (git ? 1 : 0);
+		ce->argv = calloc(ce->argc + 1, sizeof(char *));
+		if (!ce->argv)
+			return -ENOMEM;
+		size_t k = 0;
+		if (git && strcmp(argv[1], "git") != 0)
+			ce->argv[k++] = strdup("git");
+		else if (git)
+			ce->argc--;
+		for (int i = skip; i < argc; i++)
+			ce->argv[k++] = strdup(argv[i]);
+		for (size_t i = 0; i < ce->argc; i++)
+			if (!ce->argv[i])
+				return -ENOMEM;
+		return setup_exec(ce, NULL, home, git);
+	}
+	if (!strcmp(kind, "open")) {
+		if (argc < 2) {
+			fprintf(stderr, "policyctl: open needs a path\n");
+			return -EINVAL;
+		}
+		ce->ev.kind = POLICY_EV_OPEN;
+		ce->ev.access = POLICY_ACC_READ;
+		for (int i = 2; i < argc; i++) {
+			const char *a = argv[i];
+			const char *val = NULL;
+			if (!strncmp(a, "--access=", 9))
+				val = a + 9;
+			else if (!strcmp(a, "--access") && i + 1 < argc)
+				val = argv[++i];
+			if (!val) {
+				fprintf(stderr, "policyctl: unexpected '%s' after open PATH\n", a);
+				return -EINVAL;
+			}
+			ce->ev.access = 0;
+			char buf[128];
+			snprintf(buf, sizeof(buf), "%s", val);
+			for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+				unsigned bit;
+				if (policy_access_from_name(t, &bit) < 0) {
+					fprintf(stderr, "policyctl: unknown access '%s'\n", t);
+					return -EINVAL;
+				}
+				ce->ev.access |= bit;
+			}
+		}
+		if (tg_path_normalize(ce->cwd, argv[1], ce->path, sizeof(ce->path)) < 0) {
+			fprintf(stderr, "policyctl: bad path '%s'\n", argv[1]);
+			return -EINVAL;
+		}
+		ce->ev.path = ce->path;
+		return 0;
+	}
+	if (!strcmp(kind, "connect")) {
+		ce->ev.kind = POLICY_EV_CONNECT;
+		ce->ev.proto = POLICY_PROTO_TCP;
+		if (argc < 2 || parse_hostport(ce, argv[1]) < 0) {
+			fprintf(stderr, "policyctl: connect needs HOST:PORT (IPv6 as [::1]:443)\n");
+			return -EINVAL;
+		}
+		for (int i = 2; i < argc; i++) {
+			const char *val = NULL;
+			if (!strncmp(argv[i], "--proto=", 8))
+				val = argv[i] + 8;
+			else if (!strcmp(argv[i], "--proto") && i + 1 < argc)
+				val = argv[++i];
+			if (!val || (strcmp(val, "tcp") && strcmp(val, "udp"))) {
+				fprintf(stderr, "policyctl: connect takes --proto tcp|udp\n");
+				return -EINVAL;
+			}
+			ce->ev.proto = !strcmp(val, "udp") ? POLICY_PROTO_UDP
+							   : POLICY_PROTO_TCP;
+		}
+		return 0;
+	}
+	fprintf(stderr, "policyctl: unknown event kind '%s'; use exec, open, connect or git\n", kind);
+	return -EINVAL;
+}
+
+int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
+			const char *default_cwd, const char *home)
+{
+	memset(ce, 0, sizeof(*ce));
+	snprintf(ce->cwd, sizeof(ce->cwd), "%s", t->cwd ? t->cwd : default_cwd);
+	ce->ev.cwd = ce->cwd;
+	switch (t->kind) {
+	case POLICY_EV_EXEC:
+	case POLICY_EV_GIT: {
+		bool git = t->kind == POLICY_EV_GIT;
+		bool prepend = git && strcmp(t->argv[0], "git") != 0;
+		ce->argc = t->argc + (prepend ? 1 : 0);
+		ce->argv = calloc(ce->argc + 1, sizeof(char *));
+		if (!ce->argv)
+			return -ENOMEM;
+		size_t k = 0;
+		if (prepend)
+			ce->argv[k++] = strdup("git");
+		for (size_t i = 0; i < t->argc; i++)
+			ce->argv[k++] = strdup(t->argv[i]);
+		for (size_t i = 0; i < ce->argc; i++)
+			if (!ce->argv[i])
+				return -ENOMEM;
+		return setup_exec(ce, t->kind == POLICY_EV_EXEC ? t->path : NULL,
+				  home, git);
+	}
+	case POLICY_EV_OPEN:
+		ce->ev.kind = POLICY_EV_OPEN;
+		ce->ev.access = t->access;
+		if (tg_path_normalize(ce->cwd, t->path, ce->path, sizeof(ce->path)) < 0)
+			return -EINVAL;
+		ce->ev.path = ce->path;
+		return 0;
+	case POLICY_EV_CONNECT:
+		ce->ev.kind = POLICY_EV_CONNECT;
+		ce->ev.port = t->port;
+		ce->ev.proto = t->proto;
+		if (t->host) {
+			snprintf(ce->host, sizeof(ce->host), "%s", t->host);
+			ce->ev.host = ce->host;
+		}
+		if (t->has_addr) {
+			ce->addr = t->addr;
+			ce->ev.addr = &ce->addr;
+		}
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static void join_argv(char *const *argv, size_t argc, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < argc && o + 1 < bufsz; i++) {
+		int n = snprintf(buf + o, bufsz - o, "%s%s", i ? " " : "", argv[i]);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+}
+
+void cli_event_label(const struct cli_event *ce, char *buf, size_t bufsz)
+{
+	char tmp[400], acc[64], a[64];
+	switch (ce->ev.kind) {
+	case POLICY_EV_EXEC:
+	case POLICY_EV_GIT:
+		join_argv(ce->argv, ce->argc, tmp, sizeof(tmp));
+		snprintf(buf, bufsz, "%s \"%s\"", policy_kind_name(ce->ev.kind), tmp);
+		break;
+	case POLICY_EV_OPEN:
+		policy_access_format(ce->ev.access, acc, sizeof(acc));
+		snprintf(buf, bufsz, "open %s (%s)", ce->path, acc);
+		break;
+	case POLICY_EV_CONNECT:
+		if (ce->ev.addr)
+			tg_addr_format(ce->ev.addr, a, sizeof(a));
+		snprintf(buf, bufsz, "connect %s:%u/%s",
+			 ce->ev.host ? ce->ev.host : ce->ev.addr ? a : "?",
+			 ce->ev.port, policy_proto_name(ce->ev.proto));
+		break;
+	default:
+		snprintf(buf, bufsz, "?");
+	}
+}
+
+void cli_event_describe(const struct cli_event *ce, FILE *f)
+{
+	char label[512];
+	cli_event_label(ce, label, sizeof(label));
+	fprintf(f, "event: %s\n", label);
+	if (ce->ev.kind == POLICY_EV_EXEC || ce->ev.kind == POLICY_EV_GIT) {
+		fprintf(f, "  executable: %s%s\n",
+			ce->path[0] ? ce->path : "(not found)",
+			ce->exe_found ? "" : " (not found in PATH: path patterns cannot match)");
+		fprintf(f, "  cwd: %s\n", ce->cwd);
+	}
+	if (ce->has_git) {
+		const struct git_event *g = &ce->git;
+		fprintf(f, "  git: command=%s remote=%s url=%s branches=",
+			g->command, g->remote ? g->remote : "-",
+			g->remote_url ? g->remote_url : "-");
+		if (g->all_branches)
+			fprintf(f, "(all or unknown)");
+		for (size_t i = 0; i < g->nbranches; i++)
+			fprintf(f, "%s%s", i ? "," : "", g->branches[i]);
+		if (!g->nbranches && !g->all_branches)
+			fprintf(f, "-");
+		fprintf(f, " force=%s delete=%s%s\n", g->force ? "yes" : "no",
+			g->delete_refs ? "yes" : "no",
+			g->shell_alias ? " (shell alias)" : "");
+	}
+	if (ce->ev.kind == POLICY_EV_CONNECT && ce->ev.host && !ce->ev.addr)
+		fprintf(f, "  note: explain does not resolve names; cidr rules see no address\n");
+}
+
+void cli_event_free(struct cli_event *ce)
+{
+	if (ce->argv) {
+		for (size_t i = 0; i < ce->argc; i++)
+			free(ce->argv[i]);
+		free(ce->argv);
+	}
+	if (ce->has_git)
+		git_event_free(&ce->git);
+	memset(ce, 0, sizeof(*ce));
+}
+
+int cli_online(const char *cmd, int argc, char **argv)
+{
+	(void)cmd;
+	(void)argc;
+	(void)argv;
+	return -ENOSYS;
+}
+
+void cli_online_usage(FILE *f)
+{
+	(void)f;
+}

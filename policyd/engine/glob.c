@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: MIT */
+#include "glob.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+enum op_type {
+	OP_LIT,
+	OP_ANY,	     /* ? */
+	OP_CLASS,    /* [...] */
+	OP_STAR,     /* *, not across '/' in path mode */
+	OP_GLOBSTAR, /* ** anywhere, or any * in token mode */
+	OP_GSDIR,    /* '**' + '/': zero or more whole directories */
+	OP_TAILDIR,  /* '/' + '**' at the end: end of input, or '/' then anything */
+	OP_MAX,
+};
+
+struct op {
+	uint8_t type;
+	uint8_t ch;
+	uint16_t cls;
+};
+
+#define MAX_OPS 1024
+#define MAX_WORDS ((MAX_OPS + 1 + 63) / 64)
+
+enum glob_kind {
+	GK_LITERAL, /* exact string */
+	GK_TREE,    /* prefix, then end or '/' */
+	GK_ALL,	    /* everything */
+	GK_NFA,
+	GK_MAX,
+};
+
+struct glob {
+	enum glob_mode mode;
+	enum glob_kind kind;
+	char *src;
+	char *prefix; /* leading literal bytes */
+	size_t prefix_len;
+	size_t prefix_ops; /* ops consumed by the prefix */
+	struct op *ops;
+	size_t nops;
+	uint8_t (*cls)[32];
+	size_t ncls;
+};
+
+static bool cls_has(const uint8_t *bm, unsigned char c)
+{
+	return bm[c >> 3] & (1u << (c & 7));
+}
+
+static void cls_set(uint8_t *bm, unsigned char c)
+{
+	bm[c >> 3] |= (uint8_t)(1u << (c & 7));
+}
+
+struct builder {
+	struct op *ops;
+	size_t n, cap;
+	uint8_t (*cls)[32];
+	size_t ncls, clscap;
+};
+
+static int emit(struct builder *b, enum op_type t, unsigned char ch,
+		size_t cls)
+{
+	if (b->n >= MAX_OPS)
+		return -E2BIG;
+	if (tg_grow((void **)&b->ops, &b->cap, b->n + 1, sizeof(*b->ops)) < 0)
+		return -ENOMEM;
+	b->ops[b->n++] = (struct op){ .type = (uint8_t)t,
+				      .ch = ch,
+				      .cls = (uint16_t)cls };
+	return 0;
+}
+
+static bool last_is_slash(const struct builder *b)
+{
+	return b->n > 0 && b->ops[b->n - 1].type == OP_LIT &&
+	       b->ops[b->n - 1].ch == '/';
+}
+
+/* Parses a class starting at pat[i] == '['; returns index after ']'. */
+static int parse_class(struct builder *b, const char *pat, size_t i,
+		       size_t *ret_next, const char **ret_err)
+{
+	uint8_t bm[32] = { 0 };
+	size_t j = i + 1;
+	bool neg = false;
+	if (pat[j] == '!' || pat[j] == '^') {
+		neg = true;
+		j++;
+	}
+	bool first = true;
+	for (;;) {
+		unsigned char c = (unsigned char)pat[j];
+		if (!c) {
+			*ret_err = "unterminated character class '['";
+			return -EINVAL;
+		}
+		if (c == ']' && !first)
+			break;
+		first = false;
+		if (c == '\\') {
+			if (!pat[j + 1]) {
+				*ret_err = "pattern ends with a lone backslash";
+				return -EINVAL;
+			}
+			c = (unsigned char)pat[++j];
+		}
+		j++;
+		if (pat[j] == '-' && pat[j + 1] && pat[j + 1] != ']') {
+			unsigned char hi = (unsigned char)pat[j + 1];
+			size_t adv = 2;
+			if (hi == '\\') {
+				if (!pat[j + 2]) {
+					*ret_err = "pattern ends with a lone backslash";
+					return -EINVAL;
+				}
+				hi = (unsigned char)pat[j + 2];
+				adv = 3;
+			}
+			if (hi < c) {
+				*ret_err = "character class range is reversed";
+				return -EINVAL;
+			}
+			for (unsigned x = c; x <= hi; x++)
+				cls_set(bm, (unsigned char)x);
+			j += adv;
+		} else {
+			cls_set(bm, c);
+		}
+	}
+	if (neg)
+		for (size_t k = 0; k < 32; k++)
+			bm[k] = (uint8_t)~bm[k];
+	bm[0] &= (uint8_t)~1u; /* never NUL */
+	if (tg_grow((void **)&b->cls, &b->clscap, b->ncls + 1,
+		    sizeof(*b->cls)) < 0)
+		return -ENOMEM;
+	memcpy(b->cls[b->ncls], bm, 32);
+	int r = emit(b, OP_CLASS, 0, b->ncls);
+	if (r < 0)
+		return r;
+	b->ncls++;
+	*ret_next = j + 1;
+	return 0;
+}
+
+/* In path mode, is the segment starting at pat[i] exactly "." or ".."?
+ * Returns its length (1 or 2) or 0. */
+static size_t dot_segment(const char *pat, size_t i)
+{
+	if (pat[i] != '.')
+		return 0;
+	if (pat[i + 1] == '/' || pat[i + 1] == '\0')
+		return 1;
+	if (pat[i + 1] == '.' && (pat[i + 2] == '/' || pat[i + 2] == '\0'))
+		return 2;
+	return 0;
+}
+
+int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
+		 const char **ret_err, size_t *ret_errpos)
+{
+	struct builder b = { 0 };
+	const char *err = NULL;
+	size_t errpos = 0;
+	int r = 0;
+	size_t len = strlen(pat);
+	struct glob *g = NULL;
+
+	if (len > GLOB_MAX_LEN) {
+		err = "pattern is longer than 4096 bytes";
+		r = -EINVAL;
+		goto fail;
+	}
+	if (len == 0) {
+		err = "empty pattern";
+		r = -EINVAL;
+		goto fail;
+	}
+	size_t i = 0;
+	while (pat[i]) {
+		errpos = i;
+		char c = pat[i];
+		if (mode == GLOB_PATH && (i == 0 || pat[i - 1] == '/') &&
+		    !(i > 1 && pat[i - 2] == '\\')) {
+			size_t d = dot_segment(pat, i);
+			if (d == 2) {
+				err = "'..' is not allowed in path patterns";
+				r = -EINVAL;
+				goto fail;
+			}
+			if (d == 1 && i > 0) {
+				i += 1;
+				if (pat[i] == '/')
+					i++;
+				continue;
+			}
+		}
+		if (c == '\\') {
+			if (!pat[i + 1]) {
+				err = "pattern ends with a lone backslash";
+				r = -EINVAL;
+				goto fail;
+			}
+			r = emit(&b, OP_LIT, (unsigned char)pat[i + 1], 0);
+			i += 2;
+		} else if (c == '?') {
+			r = emit(&b, OP_ANY, 0, 0);
+			i++;
+		} else if (c == '[') {
+			size_t next;
+			r = parse_class(&b, pat, i, &next, &err);
+			if (r < 0)
+				goto fail;
+			i = next;
+		} else if (c == '*') {
+			size_t run = 0;
+			while (pat[i + run] == '*')
+				run++;
+			bool at_seg_start = (i == 0 || pat[i - 1] == '/');
+			char after = pat[i + run];
+			if (mode == GLOB_TOKEN) {
+				r = emit(&b, OP_GLOBSTAR, 0, 0);
+			} else if (run == 1) {
+				r = emit(&b, OP_STAR, 0, 0);
+			} else if (at_seg_start && after == '\0' &&
+				   last_is_slash(&b)) {
+				b.n--; /* the '/' belongs to TAILDIR */
+				r = emit(&b, OP_TAILDIR, 0, 0);
+				if (r >= 0)
+					r = emit(&b, OP_GLOBSTAR, 0, 0);
+			} else if (at_seg_start && after == '/') {
+				r = emit(&b, OP_GSDIR, 0, 0);
+				run++; /* the '/' is part of GSDIR */
+				while (pat[i + run] == '/')
+					run++;
+			} else {
+				r = emit(&b, OP_GLOBSTAR, 0, 0);
+			}
+			i += run;
+		} else if (c == '/' && mode == GLOB_PATH) {
+			if (!last_is_slash(&b))
+				r = emit(&b, OP_LIT, '/', 0);
+			i++;
+		} else {
+			r = emit(&b, OP_LIT, (unsigned char)c, 0);
+			i++;
+		}
+		if (r < 0) {
+			if (r == -E2BIG)
+				err = "pattern is too complex";
+			else
+				err = "out of memory";
+			r = -EINVAL;
+			goto fail;
+		}
+	}
+	/* fold a trailing '/' (but keep a lone "/") */
+	if (mode == GLOB_PATH && b.n > 1 && last_is_slash(&b))
+		b.n--;
+
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		goto oom;
+	g->mode = mode;
+	g->src = strdup(pat);
+	g->ops = b.ops;
+	g->nops = b.n;
+	g->cls = b.cls;
+	g->ncls = b.ncls;
+	b.ops = NULL;
+	b.cls = NULL;
+	if (!g->src)
+		goto oom;
+	size_t np = 0;
+	while (np < g->nops && g->ops[np].type == OP_LIT)
+		np++;
+	g->prefix = malloc(np + 1);
+	if (!g->prefix)
+		goto oom;
+	for (size_t k = 0; k < np; k++)
+		g->prefix[k] = (char)g->ops[k].ch;
+	g->prefix[np] = '\0';
+	g->prefix_len = np;
+	g->prefix_ops = np;
+	if (np == g->nops)
+		g->kind = GK_LITERAL;
+	else if (np + 2 == g->nops && g->ops[np].type == OP_TAILDIR)
+		/* in path mode every subject starts with '/', so a bare
+		 * slash-double-star matches everything */
+		g->kind = np == 0 && mode == GLOB_PATH ? GK_ALL : GK_TREE;
+	else if (np == 0 && g->nops == 1 && g->ops[0].type == OP_GLOBSTAR)
+		g->kind = GK_ALL;
+	else
+		g->kind = GK_NFA;
+	*ret = g;
+	return 0;
+oom:
+	err = "out of memory";
+	r = -ENOMEM;
+fail:
+	free(b.ops);
+	free(b.cls);
+	glob_free(g);
+	if (ret_err)
+		*ret_err = err;
+	if (ret_errpos)
+		*ret_errpos = errpos;
+	return r;
+}
+
+void glob_free(struct glob *g)
+{
+	if (!g)
+		return;
+	free(g->src);
+	free(g->prefix);
+	free(g->ops);
+	free(g->cls);
+	free(g);
+}
+
+const char *glob_source(const struct glob *g)
+{
+	return g->src;
+}
+
+const char *glob_prefix(const struct glob *g)
+{
+	return g->prefix;
+}
+
+bool glob_is_literal(const struct glob *g)
+{
+	return g->kind == GK_LITERAL;
+}
+
+bool glob_is_tree(const struct glob *g)
+{
+	return g->kind == GK_TREE || g->kind == GK_ALL;
+}
+
+bool glob_matches_all(const struct glob *g)
+{
+	return g->kind == GK_ALL;
+}
+
+static inline void bset(uint64_t *s, size_t i)
+{
+	s[i >> 6] |= 1ULL << (i & 63);
+}
+
+/* Adds state i and its epsilon closure. */
+static void enter(const struct glob *g, uint64_t *s, size_t i)
+{
+	for (;;) {
+		bset(s, i);
+		if (i >= g->nops)
+			return;
+		switch (g->ops[i].type) {
+		case OP_STAR:
+		case OP_GLOBSTAR:
+		case OP_GSDIR:
+			i++;
+			continue;
+		case OP_TAILDIR:
+			bset(s, g->nops);
+			return;
+		default:
+			return;
+		}
+	}
+}
+
+static bool nfa_match(const struct glob *g, const char *s)
+{
+	size_t m = g->nops;
+	size_t words = (m + 1 + 63) / 64;
+	uint64_t cur[MAX_WORDS], next[MAX_WORDS];
+	bool path = g->mode != GLOB_TOKEN;
+	memset(cur, 0, words * sizeof(uint64_t));
+	enter(g, cur, g->prefix_ops);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		bool any = false;
+		memset(next, 0, words * sizeof(uint64_t));
+		for (size_t w = 0; w < words; w++) {
+			uint64_t bits = cur[w];
+			while (bits) {
+				size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+				bits &= bits - 1;
+				if (i >= m)
+					continue;
+				const struct op *o = &g->ops[i];
+				switch (o->type) {
+				case OP_LIT:
+					if (c == o->ch)
+						enter(g, next, i + 1);
+					break;
+				case OP_ANY:
+					if (!path || c != '/')
+						enter(g, next, i + 1);
+					break;
+				case OP_CLASS:
+					if ((!path || c != '/') &&
+					    cls_has(g->cls[o->cls], c))
+						enter(g, next, i + 1);
+					break;
+				case OP_STAR:
+					if (c != '/')
+						enter(g, next, i);
+					break;
+				case OP_GLOBSTAR:
+					enter(g, next, i);
+					break;
+				case OP_GSDIR:
+					bset(next, i);
+					if (c == '/')
+						enter(g, next, i + 1);
+					break;
+				case OP_TAILDIR:
+					if (c == '/')
+						enter(g, next, i + 1);
+					break;
+				default:
+					return false;
+				}
+			}
+		}
+		for (size_t w = 0; w < words; w++) {
+			cur[w] = next[w];
+			any |= next[w] != 0;
+		}
+		if (!any)
+			return false;
+	}
+	return (cur[m >> 6] >> (m & 63)) & 1;
+}
+
+bool glob_match(const struct glob *g, const char *s)
+{
+	switch (g->kind) {
+	case GK_LITERAL:
+		return strcmp(g->prefix, s) == 0;
+	case GK_ALL:
+		return true;
+	case GK_TREE:
+		return strncmp(g->prefix, s, g->prefix_len) == 0 &&
+		       (s[g->prefix_len] == '\0' || s[g->prefix_len] == '/');
+	case GK_NFA:
+		if (strncmp(g->prefix, s, g->prefix_len) != 0)
+			return false;
+		return nfa_match(g, s + g->prefix_len);
+	default:
+		return false;
+	}
+}
+
+void glob_escape(struct strbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '*' || *s == '?' || *s == '[' || *s == ']' ||
+		    *s == '\\')
+			strbuf_putc(b, '\\');
+		strbuf_putc(b, *s);
+	}
+}

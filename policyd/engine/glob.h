@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * glob: compiled shell-style globs.
+ *
+ * Lifecycle: glob_compile() -> glob_match() any number of times, from any
+ * thread (a compiled glob is immutable) -> glob_free().
+ *
+ * GLOB_PATH: '*' and '?' never match '/', classes never match '/'; a double
+ * star crosses '/'. A trailing slash-double-star ("DIR" followed by a slash
+ * and two stars) matches DIR itself and everything below it; a double star
+ * between two slashes (or leading, before a slash) matches zero or more whole
+ * directories. "//", "/./" and a trailing "/" are folded, ".."
+ * is refused.
+ * GLOB_NAME: like GLOB_PATH for wildcards (for branch names and remote URLs)
+ * but without folding "//" or "." segments.
+ * GLOB_TOKEN: for argv tokens and command names: '*' matches anything.
+ * Both: "[...]" classes with ranges and '!' or '^' negation, backslash
+ * escapes the next character.
+ */
+#ifndef TIERGATE_GLOB_H
+#define TIERGATE_GLOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+enum glob_mode {
+	GLOB_PATH,
+	GLOB_NAME,
+	GLOB_TOKEN,
+	GLOB_MODE_MAX,
+};
+
+#define GLOB_MAX_LEN 4096
+
+struct glob;
+
+/*
+ * Compiles pat. On error returns -EINVAL and sets *ret_err to a static
+ * message and *ret_errpos to the byte offset in pat where it was found.
+ */
+int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
+		 const char **ret_err, size_t *ret_errpos);
+bool glob_match(const struct glob *g, const char *s);
+void glob_free(struct glob *g);
+
+/* The source pattern, as given. */
+const char *glob_source(const struct glob *g);
+/* Bytes every match starts with (may be ""). */
+const char *glob_prefix(const struct glob *g);
+/* True when the pattern has no wildcard: it matches exactly one string,
+ * returned by glob_prefix(). */
+bool glob_is_literal(const struct glob *g);
+/* True for tree patterns (PREFIX, slash, two stars): PREFIX and below. */
+bool glob_is_tree(const struct glob *g);
+/* True for a pattern that matches every string (two stars, alone or
+ * after a single slash). */
+bool glob_matches_all(const struct glob *g);
+
+/* Appends s to b with every glob metacharacter escaped. */
+void glob_escape(struct strbuf *b, const char *s);
+
+#endif

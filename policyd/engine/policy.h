@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policy: the tier-policy engine (load, validate, decide).
+ *
+ * Lifecycle: policy_load() compiles a YAML policy (and its includes) for one
+ * set of variables (a session's HOME, USER, PWD, TMPDIR) -> policy_decide()
+ * any number of times from any thread (a loaded policy is immutable) ->
+ * policy_free().
+ *
+ * Decisions: every rule whose matcher matches the event is a candidate; the
+ * strictest action wins (deny > prompt > log > allow) and, among the
+ * strictest, the first rule in file order (includes come before the file
+ * that includes them). No candidate: settings.default.
+ */
+#ifndef TIERGATE_POLICY_H
+#define TIERGATE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netaddr.h"
+
+enum policy_action {
+	POLICY_ALLOW,
+	POLICY_LOG,
+	POLICY_PROMPT,
+	POLICY_DENY,
+	POLICY_ACTION_MAX,
+};
+
+enum policy_kind {
+	POLICY_EV_EXEC,
+	POLICY_EV_OPEN,
+	POLICY_EV_CONNECT,
+	POLICY_EV_GIT,
+	POLICY_EV_MAX,
+};
+
+enum policy_access {
+	POLICY_ACC_READ = 1u << 0,
+	POLICY_ACC_WRITE = 1u << 1,
+	POLICY_ACC_CREATE = 1u << 2,
+	POLICY_ACC_DELETE = 1u << 3,
+	POLICY_ACC_EXEC = 1u << 4,
+	POLICY_ACC_ALL = (1u << 5) - 1,
+};
+
+enum policy_proto {
+	POLICY_PROTO_ANY,
+	POLICY_PROTO_TCP,
+	POLICY_PROTO_UDP,
+	POLICY_PROTO_MAX,
+};
+
+enum policy_fail {
+	POLICY_FAIL_CLOSED,
+	POLICY_FAIL_OPEN,
+	POLICY_FAIL_MAX,
+};
+
+/* What policyd does when an exec caller could rewrite argv after it was
+ * read (several threads, or argv in shared writable memory). */
+enum policy_exec_race {
+	POLICY_RACE_REFUSE, /* argv-dependent allows become refusals */
+	POLICY_RACE_VERIFY, /* allow, re-check /proc/PID/cmdline, kill on mismatch */
+	POLICY_RACE_IGNORE, /* trust argv (documented residual risk) */
+	POLICY_RACE_MAX,
+};
+
+/* Hard caps on what a policy may contain. */
+#define POLICY_MAX_RULES 10000
+#define POLICY_MAX_INCLUDE_DEPTH 16
+#define POLICY_MAX_FILES 256
+#define POLICY_MAX_PATTERNS 4096 /* per field */
+#define POLICY_MAX_DIAGS 200
+
+/* A parsed git invocation (see gitparse.h for how it is produced). */
+struct git_event {
+	char *command;	  /* subcommand after alias expansion */
+	char *remote;	  /* remote name, or NULL when a URL was given */
+	char *remote_url; /* resolved URL or path, NULL when unknown */
+	char **branches;  /* target branches (push, fetch, pull, reset, ...) */
+	size_t nbranches;
+	char **args; /* arguments after the subcommand */
+	size_t nargs;
+	bool force;	   /* --force, +refspec, --mirror, -D, --hard ... */
+	bool delete_refs;  /* --delete, :refspec, --prune, branch -d */
+	bool all_branches; /* --all, --mirror, or the branch is unknown */
+	bool shell_alias;  /* alias starting with '!' */
+};
+
+struct policy_event {
+	enum policy_kind kind;
+	/* exec: the resolved executable; open: the file. Absolute and
+	 * normalised (tg_path_normalize). */
+	const char *path;
+	const char *const *argv; /* exec */
+	size_t argc;
+	const char *cwd;
+	unsigned access; /* open: POLICY_ACC_* bits */
+	/* connect */
+	const char *host; /* normalised name or NULL */
+	const struct tg_addr *addr;
+	uint16_t port;
+	enum policy_proto proto;
+	/* git events, or an exec of git (decided together with it) */
+	const struct git_event *git;
+};
+
+struct policy_decision {
+	enum policy_action action;
+	int rule;	     /* index into the policy's rules, -1 for default */
+	const char *rule_id; /* "default" when no rule matched */
+	const char *message; /* the rule's message, or NULL */
+	enum policy_kind matched; /* the matcher kind that decided */
+};
+
+struct policy_diag {
+	char *file;
+	int line, col;
+	bool warning;
+	char *msg;
+};
+
+struct policy_diags {
+	struct policy_diag *v;
+	size_t n, cap;
+	size_t nerrors, nwarnings;
+	bool truncated;
+};
+
+struct policy_vars {
+	const char *home, *user, *pwd, *tmpdir;
+	/* "NAME=VALUE" overrides, applied over built-ins and the policy's
+	 * own variables */
+	const char *const *overrides;
+	size_t noverrides;
+};
+
+struct policy_settings {
+	enum policy_action default_action;
+	uint64_t prompt_timeout_ms;
+	enum policy_action on_timeout;
+	enum policy_fail fail;
+	bool audit_allow;
+	enum policy_exec_race exec_race;
+	uint64_t audit_max_bytes;
+	unsigned max_pending_prompts;
+};
+
+struct policy_limits {
+	uint64_t egress_rate, egress_burst, egress_total, ingress_total;
+	uint64_t connect_rate;
+	/* 0 = not set */
+};
+
+struct policy;
+
+/*
+ * Loads and compiles the policy at path. Errors and warnings are appended to
+ * diags (which the caller owns; free with policy_diags_free). Returns 0 and
+ * sets *ret when there was no error, else a negative errno and leaves *ret
+ * untouched. Warnings alone do not fail a load.
+ */
+int policy_load(const char *path, const struct policy_vars *vars,
+		struct policy_diags *diags, struct policy **ret);
+/* Same, from memory (used by the fuzzer); includes are refused. */
+int policy_load_buffer(const char *name, const char *buf, size_t len,
+		       const struct policy_vars *vars,
+		       struct policy_diags *diags, struct policy **ret);
+void policy_free(struct policy *p);
+void policy_diags_free(struct policy_diags *d);
+
+/* Decides ev. Never allocates; safe from many threads at once. */
+void policy_decide(const struct policy *p, const struct policy_event *ev,
+		   struct policy_decision *ret);
+
+/* Calls cb for every rule that matches ev, in file order (for explain). */
+typedef void (*policy_match_cb)(const struct policy *p, int rule,
+				enum policy_kind matched, void *ud);
+size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
+			policy_match_cb cb, void *ud);
+
+const struct policy_settings *policy_settings(const struct policy *p);
+const struct policy_limits *policy_limits(const struct policy *p);
+const char *policy_name(const struct policy *p);
+const char *policy_path(const struct policy *p);
+size_t policy_rule_count(const struct policy *p);
+const char *policy_rule_id(const struct policy *p, int rule);
+enum policy_action policy_rule_action(const struct policy *p, int rule);
+const char *policy_rule_message(const struct policy *p, int rule);
+/* Where the rule was written: file and line. */
+void policy_rule_where(const struct policy *p, int rule, const char **file,
+		       int *line);
+
+/*
+ * Read fast path for the interposer: a read-only open of path may be
+ * allowed without asking policyd iff policy_read_is_silent() is true.
+ * It is true only when the full decision would be a silent Tier 1 allow
+ * (no audit line) for every process in the session.
+ */
+bool policy_read_is_silent(const struct policy *p, const char *path);
+/* The glob sources that decide silence, for shipping to the interposer:
+ * allow globs (a read must match one) and sensitive globs (a read must
+ * match none). fastpath_ok is false when reads can never be decided
+ * locally (e.g. audit_allow is set). */
+void policy_read_fastpath(const struct policy *p, const char *const **allow,
+			  size_t *nallow, const char *const **sensitive,
+			  size_t *nsensitive, bool *fastpath_ok);
+
+const char *policy_action_name(enum policy_action a);
+int policy_action_from_name(const char *s, enum policy_action *ret);
+const char *policy_kind_name(enum policy_kind k);
+int policy_access_from_name(const char *s, unsigned *ret_bit);
+/* "read,write" style; buf at least 40 bytes. */
+void policy_access_format(unsigned access, char *buf, size_t bufsz);
+const char *policy_proto_name(enum policy_proto p);
+/* Tier of an action: allow 1, log 2, prompt 3, deny 0 (no tier). */
+int policy_action_tier(enum policy_action a);
+
+/* Test cases from the policy's tests: section (for policyctl test). */
+struct policy_test {
+	int line, col;
+	char *file;
+	char *name; /* optional */
+	enum policy_kind kind;
+	char **argv; /* exec / git */
+	size_t argc;
+	char *path; /* exec: explicit resolved exe; open: file */
+	char *cwd;
+	unsigned access;
+	char *host; /* connect */
+	struct tg_addr addr;
+	bool has_addr;
+	uint16_t port;
+	enum policy_proto proto;
+	enum policy_action expect;
+	char *expect_rule; /* optional */
+};
+size_t policy_test_count(const struct policy *p);
+const struct policy_test *policy_test_get(const struct policy *p, size_t i);
+
+#endif

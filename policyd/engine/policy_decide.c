@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: MIT */
+/* policy_decide: does a rule match an event, and which rule decides. */
+#include <errno.h>
+#include <string.h>
+
+#include "policy_internal.h"
+
+static bool any_glob(const struct globlist *l, const char *s)
+{
+	if (!s)
+		return false;
+	for (size_t i = 0; i < l->n; i++)
+		if (glob_match(l->v[i], s))
+			return true;
+	return false;
+}
+
+/* A field that was written must match; not_<field> must not. */
+static bool field_ok(const struct globlist *yes, const struct globlist *no,
+		     const char *s)
+{
+	if (yes->set && !any_glob(yes, s))
+		return false;
+	if (no->set && any_glob(no, s))
+		return false;
+	return true;
+}
+
+static bool tok_match(const struct glob *g, const char *arg, bool first)
+{
+	if (first && !strchr(glob_source(g), '/'))
+		arg = tg_basename(arg);
+	return glob_match(g, arg);
+}
+
+/* Token-level wildcard match: NULL tokens ("**") match any run of
+ * arguments. Greedy with one backtrack point, which is exact for a single
+ * kind of star, so linear in practice and O(n*m) at worst. */
+static bool argvpat_match(const struct argvpat *ap, const char *const *argv,
+			  size_t argc, bool argv0)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+	while (j < argc) {
+		if (i < ap->n && ap->tok[i] &&
+		    tok_match(ap->tok[i], argv[j], argv0 && j == 0)) {
+			i++;
+			j++;
+		} else if (i < ap->n && !ap->tok[i]) {
+			star = i++;
+			mark = j;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (i < ap->n && !ap->tok[i])
+		i++;
+	return i == ap->n;
+}
+
+static bool any_argv(const struct argvlist *l, const char *const *argv,
+		     size_t argc, bool argv0)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (argvpat_match(&l->v[i], argv, argc, argv0))
+			return true;
+	return false;
+}
+
+static bool argv_ok(const struct argvlist *yes, const struct argvlist *no,
+		    const char *const *argv, size_t argc, bool argv0)
+{
+	if (yes->set && !any_argv(yes, argv, argc, argv0))
+		return false;
+	if (no->set && any_argv(no, argv, argc, argv0))
+		return false;
+	return true;
+}
+
+static bool exec_matches(const struct exec_m *m, const struct policy_event *ev)
+{
+	return field_ok(&m->path, &m->not_path, ev->path) &&
+	       field_ok(&m->cwd, &m->not_cwd, ev->cwd) &&
+	       argv_ok(&m->argv, &m->not_argv, ev->argv, ev->argc, true);
+}
+
+static bool open_matches(const struct open_m *m, const char *path,
+			 unsigned access)
+{
+	return (m->access & access) && field_ok(&m->path, &m->not_path, path);
+}
+
+static bool ports_has(const struct portrange *v, size_t n, uint16_t port)
+{
+	for (size_t i = 0; i < n; i++)
+		if (port >= v[i].lo && port <= v[i].hi)
+			return true;
+	return false;
+}
+
+static bool hosts_has(char *const *v, size_t n, const char *host)
+{
+	if (!host)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tg_host_match(v[i], host))
+			return true;
+	return false;
+}
+
+static bool cidrs_has(const struct tg_cidr *v, size_t n,
+		      const struct tg_addr *a)
+{
+	if (!a)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tg_cidr_contains(&v[i], a))
+			return true;
+	return false;
+}
+
+static bool connect_matches(const struct connect_m *m,
+			    const struct policy_event *ev)
+{
+	/* host and cidr are two spellings of one field, the destination:
+	 * it matches when either matches */
+	if ((m->nhost || m->ncidr) && !hosts_has(m->host, m->nhost, ev->host) &&
+	    !cidrs_has(m->cidr, m->ncidr, ev->addr))
+		return false;
+	if (hosts_has(m->not_host, m->nnot_host, ev->host) ||
+	    cidrs_has(m->not_cidr, m->nnot_cidr, ev->addr))
+		return false;
+	if (m->nport && !ports_has(m->port, m->nport, ev->port))
+		return false;
+	if (m->nnot_port && ports_has(m->not_port, m->nnot_port, ev->port))
+		return false;
+	if (m->proto != POLICY_PROTO_ANY && ev->proto != POLICY_PROTO_ANY &&
+	    m->proto != ev->proto)
+		return false;
+	if (m->proto != POLICY_PROTO_ANY && ev->proto == POLICY_PROTO_ANY)
+		return false;
+	return true;
+}
+
+/*
+ * Branch lists. When the event's branches are unknown or "all"
+ * (--all, --mirror, an unresolvable HEAD), a refusing rule (prompt, deny)
+ * with a branch list matches, since the push may reach any branch; an
+ * allowing rule matches only if one of its patterns matches everything.
+ */
+static bool branches_match(const struct globlist *l, const struct git_event *g,
+			   bool strict_rule)
+{
+	if (g->all_branches) {
+		if (strict_rule)
+			return true;
+		for (size_t i = 0; i < l->n; i++)
+			if (glob_matches_all(l->v[i]) ||
+			    strcmp(glob_source(l->v[i]), "*") == 0)
+				return true;
+		return false;
+	}
+	for (size_t b = 0; b < g->nbranches; b++)
+		if (any_glob(l, g->branches[b]))
+			return true;
+	return false;
+}
+
+static bool git_matches(const struct git_m *m, const struct git_event *g,
+			enum policy_action action)
+{
+	bool strict = action >= POLICY_PROMPT;
+	if (!field_ok(&m->command, &m->not_command, g->command))
+		return false;
+	if (m->remote.set && !any_glob(&m->remote, g->remote) &&
+	    !any_glob(&m->remote, g->remote_url))
+		return false;
+	if (m->not_remote.set && (any_glob(&m->not_remote, g->remote) ||
+				  any_glob(&m->not_remote, g->remote_url)))
+		return false;
+	if (m->branch.set && !branches_match(&m->branch, g, strict))
+		return false;
+	/* not_branch: every target branch must be outside the list */
+	if (m->not_branch.set) {
+		if (g->all_branches && !strict)
+			return false;
+		for (size_t b = 0; b < g->nbranches; b++)
+			if (any_glob(&m->not_branch, g->branches[b]))
+				return false;
+	}
+	if (!argv_ok(&m->args, &m->not_args, (const char *const *)g->args,
+		     g->nargs, false))
+		return false;
+	if (m->force >= 0 && (int)g->force != m->force)
+		return false;
+	if (m->delete_ >= 0 && (int)g->delete_refs != m->delete_)
+		return false;
+	return true;
+}
+
+bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
+			 enum policy_kind *ret_kind)
+{
+	switch (ev->kind) {
+	case POLICY_EV_EXEC:
+		if (r->exec && exec_matches(r->exec, ev)) {
+			*ret_kind = POLICY_EV_EXEC;
+			return true;
+		}
+		if (r->open && open_matches(r->open, ev->path, POLICY_ACC_EXEC)) {
+			*ret_kind = POLICY_EV_OPEN;
+			return true;
+		}
+		if (r->git && ev->git && git_matches(r->git, ev->git, r->action)) {
+			*ret_kind = POLICY_EV_GIT;
+			return true;
+		}
+		return false;
+	case POLICY_EV_OPEN:
+		if (r->open && ev->path && open_matches(r->open, ev->path, ev->access)) {
+			*ret_kind = POLICY_EV_OPEN;
+			return true;
+		}
+		return false;
+	case POLICY_EV_CONNECT:
+		if (r->connect && connect_matches(r->connect, ev)) {
+			*ret_kind = POLICY_EV_CONNECT;
+			return true;
+		}
+		return false;
+	case POLICY_EV_GIT:
+		if (r->git && ev->git && git_matches(r->git, ev->git, r->action)) {
+			*ret_kind = POLICY_EV_GIT;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+#define MAX_WORDS ((POLICY_MAX_RULES + 63) / 64)
+
+void policy_decide(const struct policy *p, const struct policy_event *ev,
+		   struct policy_decision *ret)
+{
+	uint64_t bits[MAX_WORDS];
+	policy_index_candidates(p, ev, bits);
+	for (size_t w = 0; w < p->words; w++) {
+		uint64_t b = bits[w];
+		while (b) {
+			uint32_t rank = (uint32_t)(w * 64) +
+					(uint32_t)__builtin_ctzll(b);
+			b &= b - 1;
+			uint32_t ri = p->by_rank[rank];
+			const struct rule *r = &p->rules[ri];
+			enum policy_kind k;
+			if (policy_rule_matches(r, ev, &k)) {
+				ret->action = r->action;
+				ret->rule = (int)ri;
+				ret->rule_id = r->id;
+				ret->message = r->message;
+				ret->matched = k;
+				return;
+			}
+		}
+	}
+	ret->action = p->settings.default_action;
+	ret->rule = -1;
+	ret->rule_id = "default";
+	ret->message = NULL;
+	ret->matched = ev->kind;
+}
+
+size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
+			policy_match_cb cb, void *ud)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->nrules; i++) {
+		enum policy_kind k;
+		if (policy_rule_matches(&p->rules[i], ev, &k)) {
+			n++;
+			if (cb)
+				cb(p, (int)i, k, ud);
+		}
+	}
+	return n;
+}
+
+/* ----------------------------- fast path ---------------------------- */
+
+static int push_glob(char ***v, size_t *n, struct glob ***gv,
+		     const struct glob *g)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	struct glob **ng = realloc(*gv, (*n + 1) * sizeof(**gv));
+	if (!ng)
+		return -ENOMEM;
+	*gv = ng;
+	const char *err;
+	size_t pos;
+	struct glob *copy = NULL;
+	if (glob_compile(glob_source(g), GLOB_PATH, &copy, &err, &pos) < 0)
+		return -EINVAL;
+	(*v)[*n] = strdup(glob_source(g));
+	if (!(*v)[*n]) {
+		glob_free(copy);
+		return -ENOMEM;
+	}
+	(*gv)[*n] = copy;
+	(*n)++;
+	return 0;
+}
+
+void policy_fastpath_build(struct policy *p)
+{
+	p->fp_ok = !p->settings.audit_allow;
+	for (size_t i = 0; i < p->nrules && p->fp_ok; i++) {
+		const struct rule *r = &p->rules[i];
+		const struct open_m *m = r->open;
+		if (!m || !(m->access & POLICY_ACC_READ))
+			continue;
+		if (r->action == POLICY_ALLOW) {
+			if (!m->path.set) {
+				struct glob *all = NULL;
+				const char *err;
+				size_t pos;
+				if (glob_compile("/**", GLOB_PATH, &all, &err,
+						 &pos) < 0 ||
+				    push_glob(&p->fp_allow, &p->nfp_allow,
+					      &p->fp_allow_g, all) < 0)
+					p->fp_ok = false;
+				glob_free(all);
+			}
+			for (size_t k = 0; k < m->path.n; k++)
+				if (push_glob(&p->fp_allow, &p->nfp_allow,
+					      &p->fp_allow_g, m->path.v[k]) < 0)
+					p->fp_ok = false;
+			for (size_t k = 0; k < m->not_path.n; k++)
+				if (push_glob(&p->fp_sensitive,
+					      &p->nfp_sensitive,
+					      &p->fp_sensitive_g,
+					      m->not_path.v[k]) < 0)
+					p->fp_ok = false;
+		} else {
+			if (!m->path.set) {
+				p->fp_ok = false; /* every read is sensitive */
+				break;
+			}
+			for (size_t k = 0; k < m->path.n; k++)
+				if (push_glob(&p->fp_sensitive,
+					      &p->nfp_sensitive,
+					      &p->fp_sensitive_g,
+					      m->path.v[k]) < 0)
+					p->fp_ok = false;
+		}
+	}
+}
+
+bool policy_read_is_silent(const struct policy *p, const char *path)
+{
+	if (!p->fp_ok)
+		return false;
+	bool allowed = false;
+	for (size_t i = 0; i < p->nfp_allow && !allowed; i++)
+		allowed = glob_match(p->fp_allow_g[i], path);
+	if (!allowed)
+		return false;
+	for (size_t i = 0; i < p->nfp_sensitive; i++)
+		if (glob_match(p->fp_sensitive_g[i], path))
+			return false;
+	return true;
+}
+
+void policy_read_fastpath(const struct policy *p, const char *const **allow,
+			  size_t *nallow, const char *const **sensitive,
+			  size_t *nsensitive, bool *fastpath_ok)
+{
+	*allow = (const char *const *)p->fp_allow;
+	*nallow = p->nfp_allow;
+	*sensitive = (const char *const *)p->fp_sensitive;
+	*nsensitive = p->nfp_sensitive;
+	*fastpath_ok = p->fp_ok;
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/* Compiled policy structures shared by policy_load.c, policy_index.c,
+ * policy_decide.c and policy_lint.c. Not for use outside the engine. */
+#ifndef TIERGATE_POLICY_INTERNAL_H
+#define TIERGATE_POLICY_INTERNAL_H
+
+#include "glob.h"
+#include "policy.h"
+
+struct globlist {
+	struct glob **v;
+	size_t n;
+	bool set; /* the field was written (even if empty) */
+};
+
+struct argvpat {
+	char *src;
+	struct glob **tok; /* NULL entry for a "**" token */
+	size_t n;
+};
+
+struct argvlist {
+	struct argvpat *v;
+	size_t n;
+	bool set;
+};
+
+struct portrange {
+	uint16_t lo, hi;
+};
+
+struct exec_m {
+	struct globlist path, not_path, cwd, not_cwd;
+	struct argvlist argv, not_argv;
+};
+
+struct open_m {
+	struct globlist path, not_path;
+	unsigned access; /* POLICY_ACC_* set; all when not written */
+};
+
+struct connect_m {
+	char **host;
+	size_t nhost;
+	char **not_host;
+	size_t nnot_host;
+	struct tg_cidr *cidr;
+	size_t ncidr;
+	struct tg_cidr *not_cidr;
+	size_t nnot_cidr;
+	struct portrange *port;
+	size_t nport;
+	struct portrange *not_port;
+	size_t nnot_port;
+	enum policy_proto proto;
+};
+
+struct git_m {
+	struct globlist command, not_command, remote, not_remote, branch,
+		not_branch;
+	struct argvlist args, not_args;
+	int force;  /* -1 any, 0 must not, 1 must */
+	int delete_; /* same */
+};
+
+struct rule {
+	char *id;
+	enum policy_action action;
+	char *message;
+	const char *file; /* owned by policy->files */
+	int line, col;
+	struct exec_m *exec;
+	struct open_m *open;
+	struct connect_m *connect;
+	struct git_m *git;
+	uint32_t rank; /* position in (action desc, file order) order */
+};
+
+/* Byte trie mapping literal prefixes to rule ranks. */
+struct trie_node {
+	uint32_t child, sibling; /* 0 = none (node 0 is the root) */
+	uint8_t ch;
+	uint32_t *ranks;
+	uint32_t nranks, capranks;
+};
+
+struct trie {
+	struct trie_node *nodes;
+	size_t n, cap;
+};
+
+enum index_id {
+	IDX_EXEC_PATH,
+	IDX_EXEC_ARGV0,
+	IDX_OPEN_PATH,
+	IDX_HOST,
+	IDX_ADDR,
+	IDX_GIT,
+	IDX_MAX,
+};
+
+struct policy {
+	char *name, *description, *path;
+	char **files; /* every file read, for diagnostics and rules */
+	size_t nfiles;
+	struct policy_settings settings;
+	struct policy_limits limits;
+	struct rule *rules;
+	size_t nrules;
+	uint32_t *by_rank; /* rank -> rule index */
+	struct trie idx[IDX_MAX];
+	size_t words; /* bitset words for nrules */
+	struct policy_test *tests;
+	size_t ntests;
+	/* read fast path */
+	char **fp_allow, **fp_sensitive;
+	size_t nfp_allow, nfp_sensitive;
+	struct glob **fp_allow_g, **fp_sensitive_g;
+	bool fp_ok;
+};
+
+int policy_index_build(struct policy *p);
+void policy_index_free(struct policy *p);
+/* Fills bits (p->words words) with candidate ranks for ev. */
+void policy_index_candidates(const struct policy *p,
+			     const struct policy_event *ev, uint64_t *bits);
+
+/* Does rule r match ev? Sets *ret_kind to the matcher that matched. */
+bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
+			 enum policy_kind *ret_kind);
+
+void policy_lint(const struct policy *p, struct policy_diags *d);
+void policy_fastpath_build(struct policy *p);
+
+int policy_diag_add(struct policy_diags *d, const char *file, int line,
+		    int col, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+#endif

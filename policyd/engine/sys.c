@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static int canon(const char *p, char *out, size_t outsz)
+{
+	char buf[PATH_MAX];
+	if (!realpath(p, buf))
+		return -errno;
+	if (strlen(buf) >= outsz)
+		return -ENAMETOOLONG;
+	memcpy(out, buf, strlen(buf) + 1);
+	return 0;
+}
+
+int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
+		    char *out, size_t outsz)
+{
+	char tmp[TG_PATH_MAX];
+	if (!cmd || !*cmd)
+		return -ENOENT;
+	if (strchr(cmd, '/')) {
+		int r = tg_path_normalize(cwd ? cwd : "/", cmd, tmp, sizeof(tmp));
+		if (r < 0)
+			return r;
+		return canon(tmp, out, outsz);
+	}
+	const char *p = path_env ? path_env : DEFAULT_PATH;
+	while (*p) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char cand[TG_PATH_MAX];
+		int k;
+		if (n == 0)
+			k = snprintf(cand, sizeof(cand), "%s/%s", cwd ? cwd : ".", cmd);
+		else
+			k = snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, p, cmd);
+		if (k > 0 && (size_t)k < sizeof(cand) && access(cand, X_OK) == 0) {
+			struct stat st;
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
+				return canon(cand, out, outsz);
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return -ENOENT;
+}
+
+static bool same_bytes(const char *a, const char *b, off_t size)
+{
+	_cleanup_close_ int fa = open(a, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	_cleanup_close_ int fb = open(b, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fa < 0 || fb < 0 || size <= 0)
+		return false;
+	struct stat sa;
+	if (fstat(fa, &sa) < 0 || !S_ISREG(sa.st_mode) || sa.st_size != size)
+		return false;
+	void *ma = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fa, 0);
+	if (ma == MAP_FAILED)
+		return false;
+	void *mb = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fb, 0);
+	bool eq = false;
+	if (mb != MAP_FAILED) {
+		eq = memcmp(ma, mb, (size_t)size) == 0;
+		munmap(mb, (size_t)size);
+	}
+	munmap(ma, (size_t)size);
+	return eq;
+}
+
+struct git_cache_ent {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool is_git;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct git_cache_ent cache[64];
+static unsigned cache_next;
+
+bool sys_is_git(const char *path)
+{
+	static const char *const known[] = { "/usr/bin/git", "/bin/git",
+					     "/usr/local/bin/git",
+					     "/usr/lib/git-core/git" };
+	struct stat a;
+	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
+		return false;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
+		struct stat b;
+		if (stat(known[i], &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino)
+			return true;
+	}
+	pthread_mutex_lock(&cache_lock);
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cache); i++) {
+		struct git_cache_ent *e = &cache[i];
+		if (e->dev == a.st_dev && e->ino == a.st_ino &&
+		    e->size == a.st_size &&
+		    e->mtime.tv_sec == a.st_mtim.tv_sec &&
+		    e->mtime.tv_nsec == a.st_mtim.tv_nsec && e->size) {
+			bool r = e->is_git;
+			pthread_mutex_unlock(&cache_lock);
+			return r;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	bool is_git = false;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && !is_git; i++) {
+		struct stat b;
+		if (stat(known[i], &b) == 0 && b.st_size == a.st_size)
+			is_git = same_bytes(path, known[i], a.st_size);
+	}
+	pthread_mutex_lock(&cache_lock);
+	cache[cache_next++ % TG_ARRAY_SIZE(cache)] = (struct git_cache_ent){
+		.dev = a.st_dev, .ino = a.st_ino, .size = a.st_size,
+		.mtime = a.st_mtim, .is_git = is_git };
+	pthread_mutex_unlock(&cache_lock);
+	return is_git;
+}

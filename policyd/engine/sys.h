@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sys: the engine's few helpers that look at the file system: resolving a
+ * command to an executable the way execvp does, and telling whether a file
+ * is git by identity (device and inode) rather than by name.
+ */
+#ifndef TIERGATE_SYS_H
+#define TIERGATE_SYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Resolves cmd like execvp: a name with '/' is taken relative to cwd, a bare
+ * name is searched in path_env (":"-separated; NULL: the default PATH). The
+ * result is canonical (symlinks resolved) in out. Returns 0, -ENOENT or
+ * -ENAMETOOLONG.
+ */
+int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
+		    char *out, size_t outsz);
+
+/*
+ * Is path git? True when it is the same file (device and inode) as one of
+ * the git binaries on this system (/usr/bin/git, /usr/lib/git-core/git,
+ * ...), or when it has the same size and the same bytes (a renamed copy).
+ * Answers are cached by (device, inode, size, mtime); thread-safe.
+ */
+bool sys_is_git(const char *path);
+
+#endif

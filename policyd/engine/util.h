@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * util: pure helpers with no side effects on the system (strings, dynamic
+ * arrays, path normalisation, unit parsing). Nothing here logs or exits.
+ */
+#ifndef TIERGATE_UTIL_H
+#define TIERGATE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define TG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define TG_PATH_MAX 4096
+
+static inline void tg_freep(void *p)
+{
+	free(*(void **)p);
+}
+static inline void tg_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void tg_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+#define _cleanup_free_ __attribute__((cleanup(tg_freep)))
+#define _cleanup_close_ __attribute__((cleanup(tg_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(tg_fclosep)))
+#define steal_pointer(pp)                                                      \
+	({                                                                     \
+		__typeof__(*(pp)) _p = *(pp);                                  \
+		*(pp) = NULL;                                                  \
+		_p;                                                            \
+	})
+#define steal_fd(fdp)                                                          \
+	({                                                                     \
+		int _fd = *(fdp);                                              \
+		*(fdp) = -1;                                                   \
+		_fd;                                                           \
+	})
+
+/* Growable byte buffer, always NUL-terminated once anything was added.
+ * Allocation failure sets .oom and makes further appends no-ops. */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void strbuf_append(struct strbuf *b, const char *s, size_t n);
+void strbuf_puts(struct strbuf *b, const char *s);
+void strbuf_putc(struct strbuf *b, char c);
+__attribute__((format(printf, 2, 3))) void strbuf_printf(struct strbuf *b,
+							  const char *fmt, ...);
+/* Takes the string out of b (caller frees); NULL on OOM. */
+char *strbuf_steal(struct strbuf *b);
+void strbuf_free(struct strbuf *b);
+
+/* Grow *v (element size esz) so that it can hold at least want elements. */
+int tg_grow(void **v, size_t *cap, size_t want, size_t esz);
+
+/* Levenshtein distance, capped: returns cap+1 when larger. */
+unsigned tg_edit_distance(const char *a, const char *b, unsigned cap);
+
+/*
+ * Normalise path against cwd: makes it absolute, folds "//", "." and "..",
+ * drops a trailing "/". ".." above "/" stays at "/". Result written into
+ * out (size outsz). Returns 0, -EINVAL (relative path with no absolute cwd,
+ * empty path), or -ENAMETOOLONG.
+ */
+int tg_path_normalize(const char *cwd, const char *path, char *out,
+		      size_t outsz);
+
+/* Basename without allocation: pointer into s after the last '/'. */
+const char *tg_basename(const char *s);
+
+/* Parsers for policy units. All return 0 or -EINVAL/-ERANGE. */
+int tg_parse_duration_ms(const char *s, uint64_t *ret_ms);
+int tg_parse_size(const char *s, uint64_t *ret_bytes);
+/* "10MiB/s" (bytes per second) or "50/s" (count per second): ret_per_sec. */
+int tg_parse_rate(const char *s, bool bytes, uint64_t *ret_per_sec);
+int tg_parse_u64(const char *s, uint64_t max, uint64_t *ret);
+
+/* Shell-like split of a pattern or command line into tokens: whitespace
+ * separates, '...' and "..." quote, backslash escapes. Tokens are returned
+ * raw-unquoted in a NULL-terminated array (free with tg_strv_free). When
+ * keep_escapes is set, backslashes are kept (for glob patterns) and quoted
+ * glob metacharacters are escaped. */
+int tg_split_words(const char *s, bool keep_escapes, char ***ret_v,
+		   size_t *ret_n);
+void tg_strv_free(char **v);
+char **tg_strv_dup(const char *const *v, size_t n);
+
+/* Clock helpers. */
+uint64_t tg_now_us(void);
+uint64_t tg_mono_ns(void);
+
+#endif

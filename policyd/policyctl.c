@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policyctl: the command-line tool for security teams (check, explain,
+ * test) and operators (status, sessions, log, pending, approve, deny,
+ * watch, reload, kill: see ctl_client.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_common.h"
+#include "gitparse.h"
+#include "policy.h"
+#include "sys.h"
+#include "util.h"
+
+static void usage(FILE *f)
+{
+	fputs("usage: policyctl COMMAND [ARGS]\n"
+	      "\n"
+	      "Policy authoring (no daemon needed):\n"
+	      "  check [--var NAME=VALUE]... FILE...\n"
+	      "        validate policies; errors as FILE:LINE:COL: message\n"
+	      "  explain [--var NAME=VALUE]... [--cwd DIR] FILE -- EVENT\n"
+	      "        show every matching rule and the decision; EVENT is one of\n"
+	      "          exec CMD [ARGS...]        (git commands are parsed as git)\n"
+	      "          open PATH [--access read|write|create|delete|exec[,...]]\n"
+	      "          connect HOST:PORT [--proto tcp|udp]\n"
+	      "          git SUBCOMMAND [ARGS...]\n"
+	      "  test [--var NAME=VALUE]... FILE...\n"
+	      "        run the policy's tests: cases\n",
+	      f);
+	cli_online_usage(f);
+}
+
+struct vars_opt {
+	const char *ov[64];
+	size_t n;
+	char cwd[TG_PATH_MAX];
+	struct policy_vars v;
+};
+
+static void vars_init(struct vars_opt *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (!getcwd(o->cwd, sizeof(o->cwd)))
+		snprintf(o->cwd, sizeof(o->cwd), "/");
+	const char *home = secure_getenv("HOME");
+	const char *user = secure_getenv("USER");
+	struct passwd *pw = getpwuid(getuid());
+	if (!home && pw)
+		home = pw->pw_dir;
+	if (!user && pw)
+		user = pw->pw_name;
+	o->v.home = home;
+	o->v.user = user;
+	o->v.pwd = o->cwd;
+	o->v.tmpdir = secure_getenv("TMPDIR");
+}
+
+static int add_var(struct vars_opt *o, const char *s)
+{
+	if (o->n >= TG_ARRAY_SIZE(o->ov) || !strchr(s, '=')) {
+		fprintf(stderr, "policyctl: bad --var '%s': write NAME=VALUE\n",
+			s);
+		return -EINVAL;
+	}
+	o->ov[o->n++] = s;
+	return 0;
+}
+
+static void vars_finish(struct vars_opt *o)
+{
+	o->v.overrides = o->ov;
+	o->v.noverrides = o->n;
+	/* --var PWD=... also moves the default cwd for events */
+	for (size_t i = 0; i < o->n; i++)
+		if (!strncmp(o->ov[i], "PWD=", 4))
+			snprintf(o->cwd, sizeof(o->cwd), "%s", o->ov[i] + 4);
+}
+
+static void print_diags(const struct policy_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "%s:%d:%d: %s: %s\n", d->v[i].file,
+			d->v[i].line, d->v[i].col,
+			d->v[i].warning ? "warning" : "error", d->v[i].msg);
+	if (d->truncated)
+		fprintf(stderr, "policyctl: more diagnostics were not shown\n");
+}
+
+static struct policy *load_or_report(const char *file,
+				     const struct vars_opt *o)
+{
+	struct policy_diags d = { 0 };
+	struct policy *p = NULL;
+	int r = policy_load(file, &o->v, &d, &p);
+	print_diags(&d);
+	if (r < 0 && d.nerrors == 0)
+		fprintf(stderr, "%s:1:1: error: %s\n", file, strerror(-r));
+	policy_diags_free(&d);
+	return r < 0 ? NULL : p;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct vars_opt o;
+	vars_init(&o);
+	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
+					      { "quiet", no_argument, 0, 'q' },
+					      { 0, 0, 0, 0 } };
+	bool quiet = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+v:q", opts, NULL)) != -1) {
+		if (c == 'v') {
+			if (add_var(&o, optarg) < 0)
+				return 2;
+		} else if (c == 'q') {
+			quiet = true;
+		} else {
+			return 2;
+		}
+	}
+	vars_finish(&o);
+	if (optind >= argc) {
+		fprintf(stderr, "policyctl check: name at least one policy file\n");
+		return 2;
+	}
+	int rc = 0;
+	for (int i = optind; i < argc; i++) {
+		struct policy_diags d = { 0 };
+		struct policy *p = NULL;
+		int r = policy_load(argv[i], &o.v, &d, &p);
+		print_diags(&d);
+		if (r < 0) {
+			if (d.nerrors == 0)
+				fprintf(stderr, "%s:1:1: error: %s\n", argv[i],
+					strerror(-r));
+			fprintf(stderr, "%s: %zu error%s\n", argv[i],
+				d.nerrors ? d.nerrors : 1,
+				d.nerrors == 1 ? "" : "s");
+			rc = 1;
+		} else if (!quiet) {
+			printf("%s: ok (%zu rules, %zu tests%s)\n", argv[i],
+			       policy_rule_count(p), policy_test_count(p),
+			       d.nwarnings ? ", with warnings" : "");
+		}
+		policy_diags_free(&d);
+		policy_free(p);
+	}
+	return rc;
+}
+
+/* ------------------------------ explain ----------------------------- */
+
+struct explain_ctx {
+	int n;
+};
+
+static void explain_cb(const struct policy *p, int rule,
+		       enum policy_kind matched, void *ud)
+{
+	struct explain_ctx *x = ud;
+	const char *file;
+	int line;
+	policy_rule_where(p, rule, &file, &line);
+	char where[300];
+	snprintf(where, sizeof(where), "%s:%d", file, line);
+	printf("  %-36s %-24s %-7s (%s matcher)\n", where,
+	       policy_rule_id(p, rule),
+	       policy_action_name(policy_rule_action(p, rule)),
+	       policy_kind_name(matched));
+	x->n++;
+}
+
+static int cmd_explain(int argc, char **argv)
+{
+	struct vars_opt o;
+	vars_init(&o);
+	const char *cwd_opt = NULL;
+	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
+					      { "cwd", required_argument, 0, 'C' },
+					      { 0, 0, 0, 0 } };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+v:C:", opts, NULL)) != -1) {
+		if (c == 'v') {
+			if (add_var(&o, optarg) < 0)
+				return 2;
+		} else if (c == 'C') {
+			cwd_opt = optarg;
+		} else {
+			return 2;
+		}
+	}
+	vars_finish(&o);
+	if (optind >= argc) {
+		fprintf(stderr, "policyctl explain: usage: explain FILE -- exec|open|connect|git ...\n");
+		return 2;
+	}
+	const char *file = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind >= argc) {
+		fprintf(stderr, "policyctl explain: give an event after --, e.g. -- exec git push origin main\n");
+		return 2;
+	}
+	char cwd[TG_PATH_MAX];
+	snprintf(cwd, sizeof(cwd), "%s", cwd_opt ? cwd_opt : o.cwd);
+	struct cli_event ce;
+	int r = cli_event_parse(&ce, argc - optind, argv + optind, cwd,
+				o.v.home);
+	if (r < 0)
+		return 2;
+	struct policy *p = load_or_report(file, &o);
+	if (!p) {
+		cli_event_free(&ce);
+		return 1;
+	}
+	cli_event_describe(&ce, stdout);
+	struct explain_ctx x = { 0 };
+	printf("matching rules (file order):\n");
+	policy_match_all(p, &ce.ev, explain_cb, &x);
+	if (x.n == 0)
+		printf("  (none)\n");
+	struct policy_decision d;
+	policy_decide(p, &ce.ev, &d);
+	if (d.rule < 0) {
+		printf("decision: %s (settings.default: no rule matched)\n",
+		       policy_action_name(d.action));
+	} else {
+		const char *rf;
+		int rl;
+		policy_rule_where(p, d.rule, &rf, &rl);
+		printf("decision: %s by rule %s (%s:%d)\n",
+		       policy_action_name(d.action), d.rule_id, rf, rl);
+		if (x.n > 1)
+			printf("  why: %s is the strictest action among the %d matching rules (deny > prompt > log > allow);\n"
+			       "       %s is the first %s rule in file order\n",
+			       policy_action_name(d.action), x.n, d.rule_id,
+			       policy_action_name(d.action));
+		if (d.message)
+			printf("  message: %s\n", d.message);
+	}
+	int tier = policy_action_tier(d.action);
+	if (tier > 0)
+		printf("  tier %d: %s\n", tier,
+		       tier == 1 ? "allowed silently"
+		       : tier == 2 ? "allowed and audited"
+				   : "an operator must approve");
+	else
+		printf("  refused\n");
+	policy_free(p);
+	cli_event_free(&ce);
+	return 0;
+}
+
+/* ------------------------------- test ------------------------------- */
+
+static int cmd_test(int argc, char **argv)
+{
+	struct vars_opt o;
+	vars_init(&o);
+	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
+					      { "verbose", no_argument, 0, 'V' },
+					      { 0, 0, 0, 0 } };
+	bool verbose = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+v:V", opts, NULL)) != -1) {
+		if (c == 'v') {
+			if (add_var(&o, optarg) < 0)
+				return 2;
+		} else if (c == 'V') {
+			verbose = true;
+		} else {
+			return 2;
+		}
+	}
+	vars_finish(&o);
+	if (optind >= argc) {
+		fprintf(stderr, "policyctl test: name at least one policy file\n");
+		return 2;
+	}
+	size_t passed = 0, failed = 0;
+	bool load_failed = false;
+	for (int i = optind; i < argc; i++) {
+		struct policy *p = load_or_report(argv[i], &o);
+		if (!p) {
+			load_failed = true;
+			continue;
+		}
+		if (policy_test_count(p) == 0)
+			fprintf(stderr, "%s: no tests: section\n", argv[i]);
+		for (size_t k = 0; k < policy_test_count(p); k++) {
+			const struct policy_test *t = policy_test_get(p, k);
+			struct cli_event ce;
+			char label[512];
+			if (cli_event_from_test(&ce, t, o.cwd, o.v.home) < 0) {
+				fprintf(stderr, "%s:%d: FAIL: cannot build the event\n",
+					t->file, t->line);
+				failed++;
+				continue;
+			}
+			cli_event_label(&ce, label, sizeof(label));
+			struct policy_decision d;
+			policy_decide(p, &ce.ev, &d);
+			bool ok = d.action == t->expect &&
+				  (!t->expect_rule ||
+				   !strcmp(t->expect_rule, d.rule_id));
+			if (ok) {
+				passed++;
+				if (verbose)
+					printf("%s:%d: ok   %s -> %s (rule %s)\n",
+					       t->file, t->line, label,
+					       policy_action_name(d.action),
+					       d.rule_id);
+			} else {
+				failed++;
+				printf("%s:%d: FAIL %s%s%s: expected %s%s%s, got %s by rule %s\n",
+				       t->file, t->line,
+				       t->name ? t->name : "", t->name ? ": " : "",
+				       label, policy_action_name(t->expect),
+				       t->expect_rule ? " by rule " : "",
+				       t->expect_rule ? t->expect_rule : "",
+				       policy_action_name(d.action), d.rule_id);
+			}
+			cli_event_free(&ce);
+		}
+		policy_free(p);
+	}
+	printf("%zu passed, %zu failed\n", passed, failed);
+	if (load_failed)
+		return 1;
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "explain"))
+		return cmd_explain(argc - 1, argv + 1);
+	if (!strcmp(cmd, "test"))
+		return cmd_test(argc - 1, argv + 1);
+	int r = cli_online(cmd, argc - 1, argv + 1);
+	if (r != -ENOSYS)
+		return r;
+	fprintf(stderr, "policyctl: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}
