@@ -409,7 +409,6 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 	struct ctx c = { .lk = lk };
 	struct git_event g = { 0 };
 	struct vec args = { 0 }, br = { 0 };
-	int rc = 0;
 	snprintf(c.dir, sizeof(c.dir), "%s", cwd && cwd[0] == '/' ? cwd : "/");
 
 	/* work on a private copy so aliases can be spliced in */
@@ -476,8 +475,9 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 			break;
 		}
 		if (++alias_depth > GIT_MAX_ALIAS_DEPTH) {
+			/* git itself refuses alias loops; keep the alias name
+			 * as the command and assume the worst about branches */
 			free(alias);
-			rc = -E2BIG;
 			g.all_branches = true;
 			break;
 		}
@@ -535,7 +535,7 @@ have_cmd:
 	vec_free(&c.cfg);
 	free(c.git_dir);
 	*ret = g;
-	return rc;
+	return 0;
 }
 
 void git_event_free(struct git_event *g)

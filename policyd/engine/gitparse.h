@@ -33,8 +33,9 @@ struct git_lookup {
 /*
  * Parses argv (argv[0] is git). cwd is the caller's working directory
  * (absolute). lk may be NULL (nothing is known about the repository).
- * Returns 0, -ENOMEM, or -E2BIG for runaway aliases (the event is then
- * still filled with what was understood, with all_branches set).
+ * Returns 0 (free the event with git_event_free) or -ENOMEM (nothing to
+ * free). An alias loop deeper than GIT_MAX_ALIAS_DEPTH keeps the alias name
+ * as the command and sets all_branches, so refusing rules still match.
  */
 int git_parse(const char *const *argv, size_t argc, const char *cwd,
 	      const struct git_lookup *lk, struct git_event *ret);

@@ -39,6 +39,8 @@ struct glob {
 	char *src;
 	char *prefix; /* leading literal bytes */
 	size_t prefix_len;
+	char *suffix; /* trailing literal bytes (NFA kind only) */
+	size_t suffix_len;
 	size_t prefix_ops; /* ops consumed by the prefix */
 	struct op *ops;
 	size_t nops;
@@ -298,6 +300,18 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		g->kind = GK_ALL;
 	else
 		g->kind = GK_NFA;
+	size_t ns = 0;
+	if (g->kind == GK_NFA)
+		while (ns < g->nops - np &&
+		       g->ops[g->nops - 1 - ns].type == OP_LIT)
+			ns++;
+	g->suffix = malloc(ns + 1);
+	if (!g->suffix)
+		goto oom;
+	for (size_t k = 0; k < ns; k++)
+		g->suffix[k] = (char)g->ops[g->nops - ns + k].ch;
+	g->suffix[ns] = '\0';
+	g->suffix_len = ns;
 	*ret = g;
 	return 0;
 oom:
@@ -320,6 +334,7 @@ void glob_free(struct glob *g)
 		return;
 	free(g->src);
 	free(g->prefix);
+	free(g->suffix);
 	free(g->ops);
 	free(g->cls);
 	free(g);
@@ -333,6 +348,11 @@ const char *glob_source(const struct glob *g)
 const char *glob_prefix(const struct glob *g)
 {
 	return g->prefix;
+}
+
+const char *glob_suffix(const struct glob *g)
+{
+	return g->suffix;
 }
 
 bool glob_is_literal(const struct glob *g)
@@ -377,9 +397,84 @@ static void enter(const struct glob *g, uint64_t *s, size_t i)
 	}
 }
 
+/* Epsilon closure within one 64-bit word (m < 64). */
+static inline uint64_t enter1(const struct glob *g, uint64_t set, size_t i)
+{
+	for (;;) {
+		set |= 1ULL << i;
+		if (i >= g->nops)
+			return set;
+		switch (g->ops[i].type) {
+		case OP_STAR:
+		case OP_GLOBSTAR:
+		case OP_GSDIR:
+			i++;
+			continue;
+		case OP_TAILDIR:
+			return set | (1ULL << g->nops);
+		default:
+			return set;
+		}
+	}
+}
+
+static bool nfa_match1(const struct glob *g, const char *s)
+{
+	size_t m = g->nops;
+	bool path = g->mode != GLOB_TOKEN;
+	uint64_t cur = enter1(g, 0, g->prefix_ops);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		uint64_t next = 0, bits = cur & ~(1ULL << m);
+		while (bits) {
+			size_t i = (size_t)__builtin_ctzll(bits);
+			bits &= bits - 1;
+			const struct op *o = &g->ops[i];
+			switch (o->type) {
+			case OP_LIT:
+				if (c == o->ch)
+					next = enter1(g, next, i + 1);
+				break;
+			case OP_ANY:
+				if (!path || c != '/')
+					next = enter1(g, next, i + 1);
+				break;
+			case OP_CLASS:
+				if ((!path || c != '/') && cls_has(g->cls[o->cls], c))
+					next = enter1(g, next, i + 1);
+				break;
+			case OP_STAR:
+				if (c != '/')
+					next = enter1(g, next, i);
+				break;
+			case OP_GLOBSTAR:
+				next = enter1(g, next, i);
+				break;
+			case OP_GSDIR:
+				next |= 1ULL << i;
+				if (c == '/')
+					next = enter1(g, next, i + 1);
+				break;
+			case OP_TAILDIR:
+				if (c == '/')
+					next = enter1(g, next, i + 1);
+				break;
+			default:
+				return false;
+			}
+		}
+		if (!next)
+			return false;
+		cur = next;
+	}
+	return (cur >> m) & 1;
+}
+
 static bool nfa_match(const struct glob *g, const char *s)
 {
 	size_t m = g->nops;
+	if (m < 64)
+		return nfa_match1(g, s);
 	size_t words = (m + 1 + 63) / 64;
 	uint64_t cur[MAX_WORDS], next[MAX_WORDS];
 	bool path = g->mode != GLOB_TOKEN;
@@ -452,10 +547,18 @@ bool glob_match(const struct glob *g, const char *s)
 	case GK_TREE:
 		return strncmp(g->prefix, s, g->prefix_len) == 0 &&
 		       (s[g->prefix_len] == '\0' || s[g->prefix_len] == '/');
-	case GK_NFA:
+	case GK_NFA: {
 		if (strncmp(g->prefix, s, g->prefix_len) != 0)
 			return false;
+		if (g->suffix_len) {
+			size_t n = strlen(s);
+			if (n < g->prefix_len + g->suffix_len ||
+			    memcmp(s + n - g->suffix_len, g->suffix,
+				   g->suffix_len) != 0)
+				return false;
+		}
 		return nfa_match(g, s + g->prefix_len);
+	}
 	default:
 		return false;
 	}

@@ -49,6 +49,9 @@ void glob_free(struct glob *g);
 const char *glob_source(const struct glob *g);
 /* Bytes every match starts with (may be ""). */
 const char *glob_prefix(const struct glob *g);
+/* Bytes every match ends with (may be ""); only for patterns that are
+ * neither literal nor trees. */
+const char *glob_suffix(const struct glob *g);
 /* True when the pattern has no wildcard: it matches exactly one string,
  * returned by glob_prefix(). */
 bool glob_is_literal(const struct glob *g);

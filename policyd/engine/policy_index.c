@@ -109,11 +109,55 @@ static int insert_globs(struct trie *t, const struct globlist *l,
 	return 0;
 }
 
+/* Path globs: by literal prefix, or, for a glob with no prefix (such as
+ * one starting with a double star), by its literal suffix in a trie of
+ * reversed paths. */
+static int insert_path_globs(struct trie *pre, struct trie *suf,
+			     const struct globlist *l, uint32_t rank)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *px = glob_prefix(l->v[i]);
+		const char *sx = glob_suffix(l->v[i]);
+		int r;
+		if (!*px && *sx) {
+			size_t n = strlen(sx);
+			uint8_t rev[GLOB_MAX_LEN];
+			for (size_t k = 0; k < n; k++)
+				rev[k] = (uint8_t)sx[n - 1 - k];
+			r = trie_insert(suf, rev, n, rank);
+		} else {
+			r = insert_str(pre, px, rank);
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void walk_reversed(const struct trie *t, const char *s, uint64_t *bits)
+{
+	if (!s || t->n <= 1) {
+		if (t->nodes)
+			collect(&t->nodes[0], bits);
+		return;
+	}
+	uint8_t rev[TG_PATH_MAX];
+	size_t n = strlen(s);
+	if (n > sizeof(rev))
+		n = sizeof(rev);
+	size_t len = strlen(s);
+	for (size_t k = 0; k < n; k++)
+		rev[k] = (uint8_t)s[len - 1 - k];
+	trie_walk(t, rev, n, bits);
+}
+
 static int index_exec(struct policy *p, const struct rule *r)
 {
 	const struct exec_m *m = r->exec;
 	if (m->path.set)
-		return insert_globs(&p->idx[IDX_EXEC_PATH], &m->path, r->rank);
+		return insert_path_globs(&p->idx[IDX_EXEC_PATH],
+					 &p->idx[IDX_EXEC_SUFFIX], &m->path,
+					 r->rank);
 	if (m->argv.set) {
 		/* every pattern needs a literal first token for the argv0
 		 * trie; otherwise the rule is always a candidate */
@@ -142,14 +186,18 @@ static int index_open(struct policy *p, const struct rule *r)
 	const struct open_m *m = r->open;
 	int rc = 0;
 	if (m->path.set)
-		rc = insert_globs(&p->idx[IDX_OPEN_PATH], &m->path, r->rank);
+		rc = insert_path_globs(&p->idx[IDX_OPEN_PATH],
+				       &p->idx[IDX_OPEN_SUFFIX], &m->path,
+				       r->rank);
 	else
 		rc = trie_insert(&p->idx[IDX_OPEN_PATH], NULL, 0, r->rank);
 	if (rc < 0 || !(m->access & POLICY_ACC_EXEC))
 		return rc;
 	/* an exec is also an "exec" access to the program's file */
 	if (m->path.set)
-		return insert_globs(&p->idx[IDX_EXEC_PATH], &m->path, r->rank);
+		return insert_path_globs(&p->idx[IDX_EXEC_PATH],
+					 &p->idx[IDX_EXEC_SUFFIX], &m->path,
+					 r->rank);
 	return trie_insert(&p->idx[IDX_EXEC_PATH], NULL, 0, r->rank);
 }
 
@@ -245,6 +293,7 @@ void policy_index_candidates(const struct policy *p,
 	case POLICY_EV_EXEC:
 		trie_walk(&p->idx[IDX_EXEC_PATH], (const uint8_t *)ev->path,
 			  ev->path ? strlen(ev->path) : 0, bits);
+		walk_reversed(&p->idx[IDX_EXEC_SUFFIX], ev->path, bits);
 		if (ev->argc > 0 && ev->argv[0]) {
 			const char *b = tg_basename(ev->argv[0]);
 			trie_walk(&p->idx[IDX_EXEC_ARGV0], (const uint8_t *)b,
@@ -262,6 +311,7 @@ void policy_index_candidates(const struct policy *p,
 	case POLICY_EV_OPEN:
 		trie_walk(&p->idx[IDX_OPEN_PATH], (const uint8_t *)ev->path,
 			  ev->path ? strlen(ev->path) : 0, bits);
+		walk_reversed(&p->idx[IDX_OPEN_SUFFIX], ev->path, bits);
 		break;
 	case POLICY_EV_CONNECT: {
 		uint8_t rev[256];

@@ -91,8 +91,10 @@ struct trie {
 
 enum index_id {
 	IDX_EXEC_PATH,
+	IDX_EXEC_SUFFIX, /* reversed literal suffixes of prefix-less globs */
 	IDX_EXEC_ARGV0,
 	IDX_OPEN_PATH,
+	IDX_OPEN_SUFFIX,
 	IDX_HOST,
 	IDX_ADDR,
 	IDX_GIT,

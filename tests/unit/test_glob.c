@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "glob.h"
+
+static bool m(const char *pat, enum glob_mode mode, const char *s)
+{
+	struct glob *g = NULL;
+	const char *err = NULL;
+	size_t pos = 0;
+	int r = glob_compile(pat, mode, &g, &err, &pos);
+	if (r < 0)
+		fail_msg("pattern '%s' did not compile: %s", pat, err);
+	bool res = glob_match(g, s);
+	glob_free(g);
+	return res;
+}
+
+#define P(pat, s) m(pat, GLOB_PATH, s)
+#define T(pat, s) m(pat, GLOB_TOKEN, s)
+#define N(pat, s) m(pat, GLOB_NAME, s)
+
+static void test_literal(void **state)
+{
+	(void)state;
+	assert_true(P("/usr/bin/make", "/usr/bin/make"));
+	assert_false(P("/usr/bin/make", "/usr/bin/make2"));
+	assert_false(P("/usr/bin/make", "/usr/bin/mak"));
+	/* normalisation of the pattern: //, /./, trailing / */
+	assert_true(P("/usr//bin/./make/", "/usr/bin/make"));
+}
+
+static void test_star(void **state)
+{
+	(void)state;
+	assert_true(P("/usr/bin/gcc*", "/usr/bin/gcc"));
+	assert_true(P("/usr/bin/gcc*", "/usr/bin/gcc-12"));
+	assert_false(P("/usr/bin/gcc*", "/usr/bin/gcc/x"));
+	assert_true(P("/a/*/c", "/a/b/c"));
+	assert_false(P("/a/*/c", "/a/b/x/c"));
+	assert_true(P("/a/*.txt", "/a/.hidden.txt"));
+	assert_true(P("*x*y*z", "axbyz"));
+	assert_false(P("/a*a*a*a*a*b", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}
+
+static void test_globstar(void **state)
+{
+	(void)state;
+	assert_true(P("/home/u/**", "/home/u"));
+	assert_true(P("/home/u/**", "/home/u/x"));
+	assert_true(P("/home/u/**", "/home/u/x/y/z"));
+	assert_false(P("/home/u/**", "/home/user"));
+	assert_true(P("/a/**/b", "/a/b"));
+	assert_true(P("/a/**/b", "/a/x/b"));
+	assert_true(P("/a/**/b", "/a/x/y/b"));
+	assert_false(P("/a/**/b", "/a/xb"));
+	assert_false(P("/a/**/b", "/a/x/yb"));
+	assert_true(P("**/.env", "/srv/app/.env"));
+	assert_true(P("**/.env", "/.env"));
+	assert_false(P("**/.env", "/srv/app/x.env"));
+	assert_true(P("**/.git/hooks/**", "/w/.git/hooks/pre-commit"));
+	assert_true(P("/**", "/anything/at/all"));
+	assert_true(P("**", "/x"));
+	assert_true(P("/a/**b", "/a/x/yb"));
+	assert_true(P("/a/***", "/a/b/c"));
+}
+
+static void test_qmark_class(void **state)
+{
+	(void)state;
+	assert_true(P("/a/?", "/a/b"));
+	assert_false(P("/a/?", "/a/"));
+	assert_false(P("/a?b", "/a/b"));
+	assert_true(P("/x/[abc].c", "/x/b.c"));
+	assert_false(P("/x/[abc].c", "/x/d.c"));
+	assert_true(P("/x/[a-z][0-9]", "/x/q7"));
+	assert_false(P("/x/[!a-z]", "/x/q"));
+	assert_true(P("/x/[^a-z]", "/x/Q"));
+	assert_true(P("/x/[]]", "/x/]"));
+	assert_false(P("/a[/]b", "/a/b"));
+	assert_true(T("a[/]b", "a/b"));
+}
+
+static void test_escape(void **state)
+{
+	(void)state;
+	assert_true(P("/a/\\*", "/a/*"));
+	assert_false(P("/a/\\*", "/a/b"));
+	assert_true(P("/a/\\[x\\]", "/a/[x]"));
+	assert_true(P("/a/b\\?", "/a/b?"));
+	struct strbuf b = { 0 };
+	glob_escape(&b, "/home/we*ird[1]?");
+	assert_true(P(b.s, "/home/we*ird[1]?"));
+	assert_false(P(b.s, "/home/weXird1x"));
+	strbuf_free(&b);
+}
+
+static void test_token_and_name(void **state)
+{
+	(void)state;
+	assert_true(T("*", "https://x/y"));
+	assert_true(T("--force*", "--force-with-lease=main"));
+	assert_true(N("release/*", "release/1.0"));
+	assert_false(N("release/*", "release/1.0/hotfix"));
+	assert_true(N("release/**", "release/1.0/hotfix"));
+	assert_true(N("https://github.com/acme/*", "https://github.com/acme/repo"));
+	assert_false(N("https://github.com/acme/*", "https://github.com/other/repo"));
+	/* in name mode a leading slash-double-star needs the slash */
+	assert_false(N("/**", "origin"));
+	assert_true(N("/**", "/srv/x.git"));
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct glob *g = NULL;
+	const char *err = NULL;
+	size_t pos = 0;
+	assert_int_equal(glob_compile("/a/[bc", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_non_null(strstr(err, "unterminated"));
+	assert_int_equal(glob_compile("/a/b\\", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_non_null(strstr(err, "backslash"));
+	assert_int_equal(glob_compile("/a/../b", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("/x/[z-a]", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	char big[GLOB_MAX_LEN + 10];
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(glob_compile(big, GLOB_PATH, &g, &err, &pos), -EINVAL);
+	/* ".." inside a name is fine */
+	assert_int_equal(glob_compile("/a/..b", GLOB_PATH, &g, &err, &pos), 0);
+	glob_free(g);
+}
+
+static void test_kinds(void **state)
+{
+	(void)state;
+	struct glob *g;
+	const char *err;
+	size_t pos;
+	assert_int_equal(glob_compile("/a/b", GLOB_PATH, &g, &err, &pos), 0);
+	assert_true(glob_is_literal(g));
+	assert_string_equal(glob_prefix(g), "/a/b");
+	glob_free(g);
+	assert_int_equal(glob_compile("/a/b/**", GLOB_PATH, &g, &err, &pos), 0);
+	assert_true(glob_is_tree(g));
+	assert_string_equal(glob_prefix(g), "/a/b");
+	glob_free(g);
+	assert_int_equal(glob_compile("/a/x*y", GLOB_PATH, &g, &err, &pos), 0);
+	assert_false(glob_is_literal(g));
+	assert_string_equal(glob_prefix(g), "/a/x");
+	glob_free(g);
+	assert_int_equal(glob_compile("/**", GLOB_PATH, &g, &err, &pos), 0);
+	assert_true(glob_matches_all(g));
+	glob_free(g);
+}
+
+/* A long pattern (many NFA states, several words) still matches right. */
+static void test_long_pattern(void **state)
+{
+	(void)state;
+	char pat[400], s[400];
+	size_t o = 0, k = 0;
+	for (int i = 0; i < 60; i++) {
+		pat[o++] = '/';
+		pat[o++] = '*';
+		s[k++] = '/';
+		s[k++] = (char)('a' + i % 26);
+	}
+	pat[o] = s[k] = '\0';
+	assert_true(P(pat, s));
+	s[k - 2] = 'Z';
+	s[k - 1] = '\0';
+	assert_false(P(pat, s));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_literal),	   cmocka_unit_test(test_star),
+		cmocka_unit_test(test_globstar),   cmocka_unit_test(test_qmark_class),
+		cmocka_unit_test(test_escape),	   cmocka_unit_test(test_token_and_name),
+		cmocka_unit_test(test_errors),	   cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_long_pattern),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

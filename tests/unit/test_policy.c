@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: MIT */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gitparse.h"
+#include "policy.h"
+
+static char tmpdir[256];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/tg-unit-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd);
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[512];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "we");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static const struct policy_vars vars = {
+	.home = "/home/alice", .user = "alice", .pwd = "/home/alice/work",
+	.tmpdir = "/tmp",
+};
+
+static struct policy *load_text(const char *text, struct policy_diags *d)
+{
+	const char *path = write_file("p.yaml", text);
+	struct policy *p = NULL;
+	int r = policy_load(path, &vars, d, &p);
+	if (r < 0) {
+		for (size_t i = 0; i < d->n; i++)
+			print_message("%d:%d: %s\n", d->v[i].line, d->v[i].col,
+				      d->v[i].msg);
+		return NULL;
+	}
+	return p;
+}
+
+static struct policy *must_load(const char *text)
+{
+	struct policy_diags d = { 0 };
+	struct policy *p = load_text(text, &d);
+	policy_diags_free(&d);
+	assert_non_null(p);
+	return p;
+}
+
+/* Expects a load error containing msg at line:col. */
+static void expect_error(const char *text, int line, int col, const char *msg)
+{
+	struct policy_diags d = { 0 };
+	struct policy *p = load_text(text, &d);
+	assert_null(p);
+	bool found = false;
+	for (size_t i = 0; i < d.n; i++)
+		if (!d.v[i].warning && strstr(d.v[i].msg, msg) &&
+		    (line == 0 || (d.v[i].line == line && d.v[i].col == col)))
+			found = true;
+	if (!found) {
+		for (size_t i = 0; i < d.n; i++)
+			print_message("got %d:%d: %s\n", d.v[i].line, d.v[i].col,
+				      d.v[i].msg);
+		fail_msg("no error '%s' at %d:%d", msg, line, col);
+	}
+	policy_diags_free(&d);
+}
+
+static const char *open_dec(const struct policy *p, const char *path,
+			    unsigned acc, enum policy_action *a)
+{
+	struct policy_event ev = { .kind = POLICY_EV_OPEN, .path = path,
+				   .access = acc };
+	struct policy_decision d;
+	policy_decide(p, &ev, &d);
+	*a = d.action;
+	return d.rule_id;
+}
+
+static const char *exec_dec(const struct policy *p, const char *path,
+			    const char *const *argv, size_t argc,
+			    enum policy_action *a)
+{
+	struct policy_event ev = { .kind = POLICY_EV_EXEC, .path = path,
+				   .argv = argv, .argc = argc,
+				   .cwd = "/home/alice/work" };
+	struct policy_decision d;
+	policy_decide(p, &ev, &d);
+	*a = d.action;
+	return d.rule_id;
+}
+
+static const char *conn_dec(const struct policy *p, const char *host,
+			    const char *addr, uint16_t port,
+			    enum policy_proto proto, enum policy_action *a)
+{
+	struct tg_addr ad;
+	struct policy_event ev = { .kind = POLICY_EV_CONNECT, .host = host,
+				   .port = port, .proto = proto };
+	if (addr) {
+		assert_int_equal(tg_addr_parse(addr, &ad), 0);
+		ev.addr = &ad;
+	}
+	struct policy_decision d;
+	policy_decide(p, &ev, &d);
+	*a = d.action;
+	return d.rule_id;
+}
+
+static void test_precedence(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"settings: { default: deny }\n"
+		"rules:\n"
+		"  - { id: a1, tier: 1, open: { path: ['/w/**'] } }\n"
+		"  - { id: l1, tier: 2, open: { path: ['/w/log/**'] } }\n"
+		"  - { id: p1, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
+		"  - { id: d1, action: deny, open: { path: ['/w/log/p/d'] } }\n"
+		"  - { id: p2, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
+		"  - { id: a2, action: allow, open: { path: ['/w/log/p/**'] } }\n");
+	enum policy_action a;
+	assert_string_equal(open_dec(p, "/w/x", POLICY_ACC_READ, &a), "a1");
+	assert_int_equal(a, POLICY_ALLOW);
+	assert_string_equal(open_dec(p, "/w/log/x", POLICY_ACC_READ, &a), "l1");
+	assert_int_equal(a, POLICY_LOG);
+	/* two prompts match: the first in file order is reported */
+	assert_string_equal(open_dec(p, "/w/log/p/x", POLICY_ACC_READ, &a), "p1");
+	assert_int_equal(a, POLICY_PROMPT);
+	/* deny beats everything, even when written later */
+	assert_string_equal(open_dec(p, "/w/log/p/d", POLICY_ACC_READ, &a), "d1");
+	assert_int_equal(a, POLICY_DENY);
+	/* no match: settings.default */
+	assert_string_equal(open_dec(p, "/elsewhere", POLICY_ACC_READ, &a), "default");
+	assert_int_equal(a, POLICY_DENY);
+	policy_free(p);
+}
+
+static void test_open_access_and_not(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"rules:\n"
+		"  - id: ws\n"
+		"    tier: 1\n"
+		"    open: { path: ['${PWD}/**'], not_path: ['${PWD}/secret/**'], access: [read, write] }\n"
+		"  - id: nodel\n"
+		"    action: deny\n"
+		"    open: { path: ['${PWD}/**'], not_access: [read, write, create, exec] }\n");
+	enum policy_action a;
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_WRITE, &a), "ws");
+	assert_string_equal(open_dec(p, "/home/alice/work/secret/k", POLICY_ACC_READ, &a), "default");
+	assert_int_equal(a, POLICY_PROMPT);
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_CREATE, &a), "default");
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_DELETE, &a), "nodel");
+	/* a combined access matches any rule that lists one of its bits */
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_READ | POLICY_ACC_DELETE, &a), "nodel");
+	policy_free(p);
+}
+
+static void test_exec(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"settings: { default: deny }\n"
+		"rules:\n"
+		"  - { id: make, tier: 1, exec: { path: [/usr/bin/make] } }\n"
+		"  - { id: gcc, tier: 1, exec: { path: ['/usr/bin/gcc*'] } }\n"
+		"  - { id: rmrf, action: deny, exec: { argv: ['rm ** -rf **', 'rm ** -fr **'] } }\n"
+		"  - { id: rm, tier: 2, exec: { argv: ['rm **'] } }\n"
+		"  - { id: py, tier: 1, exec: { argv: ['python3 -c *'], not_argv: ['** *socket*'] } }\n"
+		"  - { id: incwd, tier: 1, exec: { argv: [ls], cwd: ['${PWD}/**'] } }\n"
+		"  - { id: noexec, action: deny, open: { path: ['/opt/bad/**'], access: [exec] } }\n"
+		"  - { id: quoted, tier: 1, exec: { argv: ['echo \"a b\" x*'] } }\n");
+	enum policy_action a;
+	const char *mk[] = { "make", "-j2" };
+	assert_string_equal(exec_dec(p, "/usr/bin/make", mk, 2, &a), "make");
+	const char *gcc[] = { "gcc-12", "-c", "x.c" };
+	assert_string_equal(exec_dec(p, "/usr/bin/gcc-12", gcc, 3, &a), "gcc");
+	const char *rm1[] = { "/bin/rm", "-rf", "/" };
+	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm1, 3, &a), "rmrf");
+	const char *rm2[] = { "rm", "-v", "x", "-fr", "y" };
+	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm2, 5, &a), "rmrf");
+	const char *rm3[] = { "rm", "x" };
+	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm3, 2, &a), "rm");
+	assert_int_equal(a, POLICY_LOG);
+	const char *rm0[] = { "rm" };
+	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm0, 1, &a), "rm");
+	const char *py1[] = { "python3", "-c", "print(1)" };
+	assert_string_equal(exec_dec(p, "/usr/bin/python3", py1, 3, &a), "py");
+	const char *py2[] = { "python3", "-c", "import socket" };
+	assert_string_equal(exec_dec(p, "/usr/bin/python3", py2, 3, &a), "default");
+	const char *py3[] = { "python3", "-c", "x", "extra" };
+	assert_string_equal(exec_dec(p, "/usr/bin/python3", py3, 4, &a), "default");
+	const char *ls[] = { "ls" };
+	assert_string_equal(exec_dec(p, "/usr/bin/ls", ls, 1, &a), "incwd");
+	const char *bad[] = { "tool" };
+	assert_string_equal(exec_dec(p, "/opt/bad/tool", bad, 1, &a), "noexec");
+	const char *q[] = { "echo", "a b", "xyz" };
+	assert_string_equal(exec_dec(p, "/usr/bin/echo", q, 3, &a), "quoted");
+	const char *q2[] = { "echo", "a", "b", "xyz" };
+	assert_string_equal(exec_dec(p, "/usr/bin/echo", q2, 4, &a), "default");
+	policy_free(p);
+}
+
+static void test_connect(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"settings: { default: deny }\n"
+		"rules:\n"
+		"  - id: reg\n"
+		"    tier: 1\n"
+		"    connect:\n"
+		"      host: [registry.example.org, '*.example.org']\n"
+		"      cidr: [10.1.0.0/16, 'fd00::/8']\n"
+		"      port: [443, '8000-8100']\n"
+		"      proto: tcp\n"
+		"  - { id: dns, tier: 1, connect: { port: [53], proto: udp } }\n"
+		"  - { id: lit, tier: 2, connect: { host: ['192.0.2.7'] } }\n"
+		"  - { id: no22, action: deny, connect: { not_port: ['1-21', '23-65535'] } }\n");
+	enum policy_action a;
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(conn_dec(p, "a.b.example.org", NULL, 8050, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(conn_dec(p, "example.org", NULL, 443, POLICY_PROTO_TCP, &a), "default");
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 8101, POLICY_PROTO_TCP, &a), "default");
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443, POLICY_PROTO_UDP, &a), "default");
+	assert_string_equal(conn_dec(p, NULL, "10.1.200.3", 443, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(conn_dec(p, NULL, "::ffff:10.1.200.3", 443, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(conn_dec(p, NULL, "fd99::1", 8000, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(conn_dec(p, NULL, "10.2.0.1", 443, POLICY_PROTO_TCP, &a), "default");
+	assert_string_equal(conn_dec(p, NULL, "8.8.8.8", 53, POLICY_PROTO_UDP, &a), "dns");
+	assert_string_equal(conn_dec(p, NULL, "192.0.2.7", 80, POLICY_PROTO_TCP, &a), "lit");
+	assert_string_equal(conn_dec(p, NULL, "192.0.2.7", 22, POLICY_PROTO_TCP, &a), "no22");
+	policy_free(p);
+}
+
+static struct git_event gitev(const char *const *argv, size_t argc)
+{
+	struct git_event g;
+	assert_true(git_parse(argv, argc, "/nonexistent", NULL, &g) >= 0);
+	return g;
+}
+
+static void test_git(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"settings: { default: allow }\n"
+		"rules:\n"
+		"  - id: push-origin\n"
+		"    tier: 3\n"
+		"    git: { command: push, remote: [origin, 'https://github.com/acme/*'], branch: [main, 'release/*'], force: false }\n"
+		"  - id: force-main\n"
+		"    action: deny\n"
+		"    git: { command: push, branch: [main], force: true }\n"
+		"  - id: amend\n"
+		"    tier: 2\n"
+		"    git: { command: commit, args: ['** --amend **'] }\n");
+	struct {
+		const char *argv[8];
+		size_t argc;
+		const char *rule;
+	} cases[] = {
+		{ { "git", "push", "origin", "main" }, 4, "push-origin" },
+		{ { "git", "push", "origin", "release/2" }, 4, "push-origin" },
+		{ { "git", "push", "origin", "feature" }, 4, "default" },
+		{ { "git", "push", "https://github.com/acme/x", "main" }, 4, "push-origin" },
+		{ { "git", "push", "https://github.com/other/x", "main" }, 4, "default" },
+		{ { "git", "push", "-f", "origin", "main" }, 5, "force-main" },
+		{ { "git", "push", "origin", "+HEAD:main" }, 4, "force-main" },
+		{ { "git", "push", "--force-with-lease", "origin", "x:main" }, 5, "force-main" },
+		{ { "git", "-C", "/tmp", "-c", "a.b=c", "push", "--mirror", "origin" }, 8, "force-main" },
+		{ { "git", "commit", "-m", "x", "--amend" }, 5, "amend" },
+		{ { "git", "commit", "-m", "x" }, 4, "default" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct git_event g = gitev(cases[i].argv, cases[i].argc);
+		struct policy_event ev = { .kind = POLICY_EV_GIT, .git = &g };
+		struct policy_decision d;
+		policy_decide(p, &ev, &d);
+		if (strcmp(d.rule_id, cases[i].rule))
+			fail_msg("case %zu: got %s, want %s", i, d.rule_id, cases[i].rule);
+		git_event_free(&g);
+	}
+	policy_free(p);
+}
+
+static void test_variables(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\n"
+		"variables:\n"
+		"  WS: ${PWD}\n"
+		"  SRC: ${WS}/src\n"
+		"  PRICE: $$5\n"
+		"rules:\n"
+		"  - { id: src, tier: 2, message: 'costs ${PRICE} for ${USER}', open: { path: ['${SRC}/**'] } }\n");
+	enum policy_action a;
+	assert_string_equal(open_dec(p, "/home/alice/work/src/x.c", POLICY_ACC_READ, &a), "src");
+	assert_string_equal(policy_rule_message(p, 0), "costs $5 for alice");
+	policy_free(p);
+	/* built-in values are literal, even when they contain glob characters */
+	struct policy_vars v = vars;
+	v.home = "/home/we*rd";
+	const char *path = write_file("v.yaml",
+		"version: 1\nrules:\n  - { id: h, action: deny, open: { path: ['${HOME}/x'] } }\n");
+	struct policy_diags d = { 0 };
+	assert_int_equal(policy_load(path, &v, &d, &p), 0);
+	policy_diags_free(&d);
+	assert_string_equal(open_dec(p, "/home/we*rd/x", POLICY_ACC_READ, &a), "h");
+	assert_string_equal(open_dec(p, "/home/weXXrd/x", POLICY_ACC_READ, &a), "default");
+	policy_free(p);
+	/* overrides */
+	const char *ov[] = { "PWD=/srv/ws", "EXTRA=/opt" };
+	v = vars;
+	v.overrides = ov;
+	v.noverrides = 2;
+	path = write_file("o.yaml",
+		"version: 1\nrules:\n  - { id: o, tier: 2, open: { path: ['${PWD}/**', '${EXTRA}/x'] } }\n");
+	assert_int_equal(policy_load(path, &v, &d, &p), 0);
+	policy_diags_free(&d);
+	assert_string_equal(open_dec(p, "/srv/ws/a", POLICY_ACC_READ, &a), "o");
+	assert_string_equal(open_dec(p, "/opt/x", POLICY_ACC_READ, &a), "o");
+	policy_free(p);
+}
+
+static void test_variable_errors(void **state)
+{
+	(void)state;
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['${NOPE}/x'] } }\n",
+		     3, 39, "undefined variable 'NOPE'");
+	expect_error("version: 1\nvariables:\n  A: ${B}\n  B: ${A}\nrules:\n  - { id: a, tier: 1, open: { path: ['${A}'] } }\n",
+		     0, 0, "refers to itself");
+	expect_error("version: 1\nvariables:\n  HOME: /x\nrules: []\n", 3, 3, "built-in");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['${oops'] } }\n",
+		     0, 0, "malformed variable");
+}
+
+static void test_includes(void **state)
+{
+	(void)state;
+	write_file("inc1.yaml",
+		   "version: 1\nvariables: { REG: reg.example.org }\nrules:\n"
+		   "  - { id: from-inc, tier: 2, connect: { host: ['${REG}'] } }\n");
+	write_file("top.yaml",
+		   "version: 1\ninclude: [inc1.yaml]\nrules:\n"
+		   "  - { id: top, tier: 2, connect: { host: ['${REG}'] } }\n");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/top.yaml", tmpdir);
+	struct policy *p = NULL;
+	struct policy_diags d = { 0 };
+	assert_int_equal(policy_load(path, &vars, &d, &p), 0);
+	enum policy_action a;
+	/* included rules come first in file order */
+	assert_string_equal(conn_dec(p, "reg.example.org", NULL, 443, POLICY_PROTO_TCP, &a), "from-inc");
+	policy_free(p);
+	policy_diags_free(&d);
+
+	write_file("c1.yaml", "version: 1\ninclude: [c2.yaml]\nrules: []\n");
+	write_file("c2.yaml", "version: 1\ninclude: [c1.yaml]\nrules: []\n");
+	snprintf(path, sizeof(path), "%s/c1.yaml", tmpdir);
+	assert_true(policy_load(path, &vars, &d, &p) < 0);
+	bool cyc = false;
+	for (size_t i = 0; i < d.n; i++)
+		if (strstr(d.v[i].msg, "include cycle") && d.v[i].line == 2 &&
+		    d.v[i].col == 11)
+			cyc = true;
+	assert_true(cyc);
+	policy_diags_free(&d);
+
+	expect_error("version: 1\ninclude: [missing.yaml]\nrules: []\n", 2, 11, "cannot include");
+	write_file("dup.yaml", "version: 1\nrules:\n  - { id: top, tier: 1, open: { path: ['/x'] } }\n");
+	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, tier: 1, open: { path: ['/y'] } }\n",
+		     4, 11, "duplicate rule id 'top'");
+	write_file("set.yaml", "version: 1\nsettings: { default: allow }\n");
+	expect_error("version: 1\ninclude: [set.yaml]\nrules: []\n", 0, 0, "top-level policy");
+}
+
+static void test_schema_errors(void **state)
+{
+	(void)state;
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { pth: ['/x'] } }\n",
+		     3, 31, "did you mean 'path'");
+	expect_error("version: 1\nrulez: []\n", 2, 1, "did you mean 'rules'");
+	expect_error("version: 1\nrules:\n  - { id: a, open: { path: ['/x'] } }\n", 3, 5,
+		     "neither 'tier' nor 'action'");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 4, open: { path: ['/x'] } }\n", 3, 20,
+		     "tier must be 1");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, action: deny, open: { path: ['/x'] } }\n",
+		     3, 31, "disagree");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1 }\n", 3, 5, "no matcher");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: {} }\n", 3, 29, "empty exec matcher");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: [] } }\n", 3, 37, "empty list");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['/x/[ab'] } }\n", 3, 38,
+		     "unterminated character class");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['rel/x'] } }\n", 3, 38,
+		     "must be absolute");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { cidr: ['10.0.0.1/8'] } }\n",
+		     3, 41, "bad CIDR");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { port: ['90-80'] } }\n",
+		     3, 41, "low end");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { port: [0] } }\n", 3, 41, "bad port");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { host: ['a.*.org'] } }\n",
+		     3, 41, "bad host pattern");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: '/x', access: [rwx] } }\n",
+		     3, 52, "unknown access");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: { x: 1 } } }\n", 3, 37,
+		     "must be a string or a list");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['/x'] } }\n"
+		     "  - { id: a, tier: 1, open: { path: ['/y'] } }\n", 4, 11, "duplicate rule id");
+	expect_error("version: 2\nrules: []\n", 1, 10, "unsupported policy version");
+	expect_error("rules: []\n", 1, 1, "missing 'version: 1'");
+	expect_error("version: 1\nsettings: { default: maybe }\n", 2, 22, "unknown default");
+	expect_error("version: 1\nsettings: { prompt_timeout: soon }\n", 2, 29, "bad duration");
+	expect_error("version: 1\nlimits: { egress_rate: fast }\n", 2, 24, "bad rate");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, git: { force: maybe } }\n", 3, 37,
+		     "true or false");
+	expect_error("version: 1\ntests:\n  - { open: /x }\n", 3, 5, "no 'expect'");
+}
+
+static void test_shadow_warning(void **state)
+{
+	(void)state;
+	struct policy_diags d = { 0 };
+	struct policy *p = load_text(
+		"version: 1\nrules:\n"
+		"  - { id: all, action: deny, open: { path: ['/etc/**'] } }\n"
+		"  - { id: some, tier: 1, open: { path: ['/etc/passwd'], access: [read] } }\n"
+		"  - { id: other, tier: 1, open: { path: ['/usr/**'] } }\n",
+		&d);
+	assert_non_null(p);
+	assert_int_equal(d.nwarnings, 1);
+	assert_int_equal(d.v[0].line, 4);
+	assert_non_null(strstr(d.v[0].msg, "rule 'some' can never decide"));
+	policy_diags_free(&d);
+	policy_free(p);
+}
+
+static void test_fastpath(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\nrules:\n"
+		"  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
+		"  - { id: k, action: deny, open: { path: ['/home/alice/.ssh/**'] } }\n"
+		"  - { id: l, tier: 2, open: { path: ['/var/log/**'], access: [read] } }\n"
+		"  - { id: w, tier: 3, open: { path: ['/etc/**'], access: [write] } }\n");
+	const char *paths[] = { "/usr/lib/x.so", "/home/alice/.ssh/id_rsa",
+				"/var/log/syslog", "/etc/passwd", "/home/alice/.ssh",
+				"/var/logs" };
+	for (size_t i = 0; i < 6; i++) {
+		enum policy_action a;
+		open_dec(p, paths[i], POLICY_ACC_READ, &a);
+		bool silent = policy_read_is_silent(p, paths[i]);
+		/* the fast path may only say "silent" when the full decision
+		 * is a tier-1 allow */
+		if (silent)
+			assert_int_equal(a, POLICY_ALLOW);
+	}
+	assert_true(policy_read_is_silent(p, "/usr/lib/x.so"));
+	assert_true(policy_read_is_silent(p, "/etc/passwd"));
+	assert_false(policy_read_is_silent(p, "/home/alice/.ssh/id_rsa"));
+	assert_false(policy_read_is_silent(p, "/var/log/syslog"));
+	policy_free(p);
+	p = must_load("version: 1\nsettings: { audit_allow: true }\nrules:\n"
+		      "  - { id: r, tier: 1, open: { path: ['/**'] } }\n");
+	assert_false(policy_read_is_silent(p, "/usr/lib/x.so"));
+	policy_free(p);
+}
+
+struct bf {
+	int best;
+	enum policy_action a;
+};
+
+static void bf_cb(const struct policy *p, int rule, enum policy_kind k, void *ud)
+{
+	(void)k;
+	struct bf *b = ud;
+	enum policy_action a = policy_rule_action(p, rule);
+	if (b->best < 0 || a > b->a) {
+		b->best = rule;
+		b->a = a;
+	}
+}
+
+/* Many rules: the indexed decision equals a brute-force scan. */
+static void test_index_matches_bruteforce(void **state)
+{
+	(void)state;
+	char *text = malloc(1 << 20);
+	size_t o = (size_t)sprintf(text, "version: 1\nrules:\n");
+	static const char *const acts[] = { "allow", "log", "prompt", "deny" };
+	for (int i = 0; i < 400; i++) {
+		const char *act = acts[(i * 7) % 4];
+		switch (i % 5) {
+		case 0:
+			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, open: { path: ['/d%d/**'] } }\n", i, act, i % 37);
+			break;
+		case 1:
+			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, open: { path: ['/d%d/*.c'], access: [write] } }\n", i, act, i % 41);
+			break;
+		case 2:
+			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, exec: { argv: ['t%d **'] } }\n", i, act, i % 13);
+			break;
+		case 3:
+			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, connect: { host: ['*.h%d.org'], port: [%d] } }\n", i, act, i % 17, 400 + i % 3);
+			break;
+		default:
+			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, connect: { cidr: ['10.%d.0.0/16'] } }\n", i, act, i % 23);
+		}
+	}
+	struct policy *p = must_load(text);
+	free(text);
+	srand(7);
+	for (int n = 0; n < 20000; n++) {
+		char path[64], host[64], argv0[16];
+		struct tg_addr ad;
+		char as[32];
+		struct policy_event ev = { 0 };
+		const char *argv[2];
+		switch (n % 3) {
+		case 0:
+			snprintf(path, sizeof(path), "/d%d/x%d.%s", rand() % 45, rand() % 3, rand() % 2 ? "c" : "h");
+			ev.kind = POLICY_EV_OPEN;
+			ev.path = path;
+			ev.access = 1u << (rand() % 5);
+			break;
+		case 1:
+			snprintf(argv0, sizeof(argv0), "t%d", rand() % 15);
+			argv[0] = argv0;
+			argv[1] = "arg";
+			ev.kind = POLICY_EV_EXEC;
+			ev.path = "/usr/bin/x";
+			ev.argv = argv;
+			ev.argc = 2;
+			break;
+		default:
+			snprintf(host, sizeof(host), "a.h%d.org", rand() % 20);
+			snprintf(as, sizeof(as), "10.%d.1.1", rand() % 30);
+			tg_addr_parse(as, &ad);
+			ev.kind = POLICY_EV_CONNECT;
+			ev.host = rand() % 2 ? host : NULL;
+			ev.addr = &ad;
+			ev.port = (uint16_t)(400 + rand() % 4);
+			ev.proto = POLICY_PROTO_TCP;
+		}
+		struct policy_decision d;
+		policy_decide(p, &ev, &d);
+		/* brute force over every rule: strictest, then first */
+		struct bf best = { -1, POLICY_ALLOW };
+		policy_match_all(p, &ev, bf_cb, &best);
+		assert_int_equal(d.rule, best.best);
+		if (best.best >= 0)
+			assert_int_equal(d.action, best.a);
+	}
+	policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_precedence),
+		cmocka_unit_test(test_open_access_and_not),
+		cmocka_unit_test(test_exec),
+		cmocka_unit_test(test_connect),
+		cmocka_unit_test(test_git),
+		cmocka_unit_test(test_variables),
+		cmocka_unit_test(test_variable_errors),
+		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_schema_errors),
+		cmocka_unit_test(test_shadow_warning),
+		cmocka_unit_test(test_fastpath),
+		cmocka_unit_test(test_index_matches_bruteforce),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
