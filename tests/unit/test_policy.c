@@ -51,12 +51,8 @@ static struct policy *load_text(const char *text, struct policy_diags *d)
 	const char *path = write_file("p.yaml", text);
 	struct policy *p = NULL;
 	int r = policy_load(path, &vars, d, &p);
-	if (r < 0) {
-		for (size_t i = 0; i < d->n; i++)
-			print_message("%d:%d: %s\n", d->v[i].line, d->v[i].col,
-				      d->v[i].msg);
+	if (r < 0)
 		return NULL;
-	}
 	return p;
 }
 
@@ -64,6 +60,10 @@ static struct policy *must_load(const char *text)
 {
 	struct policy_diags d = { 0 };
 	struct policy *p = load_text(text, &d);
+	if (!p)
+		for (size_t i = 0; i < d.n; i++)
+			print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
+				      d.v[i].msg);
 	policy_diags_free(&d);
 	assert_non_null(p);
 	return p;
