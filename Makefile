@@ -40,7 +40,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
 	-Wno-format-nonliteral -Wstrict-prototypes -Wvla
 HARDEN := -fstack-protector-strong -fPIC
 BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) $(HARDEN) -D_GNU_SOURCE \
-	-Ipolicyd/engine -Iinterposer -I$(BUILD)
+	-Ipolicyd/engine -Ipolicyd -Iinterposer -I$(BUILD)
 LDHARDEN := -Wl,-z,relro -Wl,-z,now
 
 ifeq ($(SANITIZE),1)
@@ -59,14 +59,31 @@ LDLIBS_YAML = $(call pkg_libs,yaml-0.1)
 ENGINE_SRC := $(wildcard policyd/engine/*.c)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ENGINE_LIB := $(BUILD)/libtgpolicy.a
+BIN := $(BUILD)/bin
 
-POLICYCTL_SRC := policyd/policyctl.c policyd/cli_common.c
+POLICYCTL_SRC := policyd/policyctl.c policyd/cli_common.c policyd/ctl_client.c \
+	policyd/rundir.c
 POLICYCTL_OBJ := $(POLICYCTL_SRC:%.c=$(BUILD)/%.o)
+
+POLICYD_SRC := policyd/policyd.c policyd/request.c policyd/session.c \
+	policyd/control.c policyd/resolver.c policyd/layers.c policyd/audit.c \
+	policyd/procfs.c policyd/rundir.c
+POLICYD_OBJ := $(POLICYD_SRC:%.c=$(BUILD)/%.o)
+
+SHELL_SRC := wrappers/agent-shell.c policyd/rundir.c
+SHELL_OBJ := $(SHELL_SRC:%.c=$(BUILD)/%.o)
+
+# The interposer is loaded into every program of a session: never built
+# with sanitizers, hidden visibility, only the hooks exported.
+PRELOAD_SRC := interposer/preload.c policyd/engine/glob.c policyd/engine/util.c
+PRELOAD_CFLAGS := -std=gnu11 -g -O2 $(WARN) -fstack-protector-strong -fPIC \
+	-fvisibility=hidden -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Ipolicyd/engine -Iinterposer
+PRELOAD := $(BIN)/libtiergate-preload.so
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/policyctl
+BINS := $(BIN)/policyctl $(BIN)/policyd $(BIN)/agent-shell $(PRELOAD)
 
 .PHONY: all
 all: $(BINS) $(UNIT_BIN) $(BUILD)/bench_engine
@@ -80,9 +97,25 @@ $(ENGINE_LIB): $(ENGINE_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/policyctl: $(POLICYCTL_OBJ) $(ENGINE_LIB)
+$(BIN)/policyctl: $(POLICYCTL_OBJ) $(ENGINE_LIB)
 	$(call say,LD,$@)
+	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML) $(LDFLAGS)
+
+$(BIN)/policyd: $(POLICYD_OBJ) $(ENGINE_LIB)
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML) -lpthread $(LDFLAGS)
+
+$(BIN)/agent-shell: $(SHELL_OBJ)
+	$(call say,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDFLAGS)
+
+$(PRELOAD): $(PRELOAD_SRC) interposer/tg_proto.h policyd/engine/glob.h policyd/engine/util.h
+	$(call say,CCLD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared $(LDHARDEN) -Wl,--no-undefined -o $@ $(PRELOAD_SRC) -ldl -lpthread
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
 	$(call say,CC,$@)
@@ -129,11 +162,11 @@ check: check-unit check-policies check-malformed
 check-unit: $(UNIT_BIN)
 	$(Q)tests/run_unit.sh $(UNIT_BIN)
 
-check-policies: $(BUILD)/policyctl
-	$(Q)tests/policies/run.sh $(BUILD)/policyctl
+check-policies: $(BIN)/policyctl
+	$(Q)tests/policies/run.sh $(BIN)/policyctl
 
-check-malformed: $(BUILD)/policyctl
-	$(Q)tests/malformed/run.sh $(BUILD)/policyctl
+check-malformed: $(BIN)/policyctl
+	$(Q)tests/malformed/run.sh $(BIN)/policyctl
 
 # --------------------------------------------------------------- bench
 
@@ -167,13 +200,19 @@ fuzz: deps $(FUZZERS)
 
 .PHONY: run
 run: deps all
-	$(Q)$(BUILD)/policyctl test policies/default.yaml
+	$(Q)$(BIN)/policyctl test policies/default.yaml
 
 .PHONY: install
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/tiergate
-	install -m 0755 $(BUILD)/policyctl $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tiergate \
+		$(DESTDIR)/etc/tiergate/common $(DESTDIR)/lib/systemd/system
+	install -m 0755 $(BIN)/policyctl $(BIN)/policyd $(BIN)/agent-shell \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/tiergate/
 	install -m 0644 policies/*.yaml $(DESTDIR)/etc/tiergate/
+	install -m 0644 policies/common/*.yaml $(DESTDIR)/etc/tiergate/common/
+	sed 's|@PREFIX@|$(PREFIX)|g' wrappers/tiergate-policyd.service > \
+		$(DESTDIR)/lib/systemd/system/tiergate-policyd.service
 
 # -------------------------------------------------------------- hygiene
 

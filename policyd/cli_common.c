@@ -296,15 +296,3 @@ void cli_event_free(struct cli_event *ce)
 	memset(ce, 0, sizeof(*ce));
 }
 
-int cli_online(const char *cmd, int argc, char **argv)
-{
-	(void)cmd;
-	(void)argc;
-	(void)argv;
-	return -ENOSYS;
-}
-
-void cli_online_usage(FILE *f)
-{
-	(void)f;
-}

@@ -1,0 +1,1438 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libtiergate-preload.so: the LD_PRELOAD interposer.
+ *
+ * Forwards exec, file-changing calls, non-trivial reads and connects to
+ * policyd and refuses what policyd refuses: the call fails with EACCES
+ * (EPERM for connect) and one line on stderr names what was refused, by
+ * which rule, and what to do instead.
+ *
+ * Rules this file lives by:
+ * - Only the hooked functions are exported (-fvisibility=hidden).
+ * - errno is what the caller expects: preserved on allowed calls, set to
+ *   EACCES/EPERM on refusals.
+ * - Re-entry guard: calls made while deciding go straight to libc.
+ * - vfork/fork safe: the exec path uses only the stack, mmap and raw
+ *   system calls (a fresh socket per exec, no malloc, no locks, no stdio),
+ *   so it works in a vfork child and after fork in a threaded parent.
+ * - Threads: other calls use a small pool of connections, one per
+ *   concurrent caller; a child after fork opens its own.
+ * - Fail closed: policyd unreachable -> refused with a message, unless the
+ *   session's policy says fail: open.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "glob.h"
+#include "tg_proto.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+extern char **environ;
+
+/* ------------------------------------------------------------ state */
+
+static char lib_path[4096];	 /* our own .so, for LD_PRELOAD re-injection */
+static char sock_path[108];	 /* policyd's agent socket */
+static char env_preload[4200];	 /* "LD_PRELOAD=..." */
+static char env_socket[160];	 /* "TIERGATE_SOCKET=..." */
+static char env_session[96];	 /* "TIERGATE_SESSION=..." */
+static char env_fail[32];	 /* "TIERGATE_FAIL=..." */
+static bool active;		 /* we are in a session */
+static _Atomic int fail_open;	 /* the session's policy says fail: open */
+
+static __thread int in_hook; /* re-entry guard */
+
+/* read fast path, filled from HELLO */
+static pthread_mutex_t fp_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic int fp_state; /* 0 unknown, 1 ready, 2 unavailable */
+static struct glob **fp_allow, **fp_sens;
+static size_t fp_nallow, fp_nsens;
+
+/* cached cwd for relative read-only opens (refreshed by chdir/fchdir) */
+static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
+static char cwd_cache[4096];
+static _Atomic int cwd_valid;
+
+/* connection pool for non-exec calls */
+#define POOL_MAX 32
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static int pool[POOL_MAX];
+static int pool_n;
+static _Atomic pid_t pool_pid;
+
+/* host names from getaddrinfo, to tell policyd what a connect is for */
+#define NAMES 64
+struct name_ent {
+	uint8_t addr[16];
+	char host[256];
+};
+static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct name_ent names[NAMES];
+static unsigned names_next;
+
+/* ----------------------------------------------------- raw helpers */
+
+static size_t s_len(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static void s_copy(char *dst, size_t cap, const char *a, const char *b)
+{
+	size_t o = 0;
+	for (const char *p = a; p && *p && o + 1 < cap; p++)
+		dst[o++] = *p;
+	for (const char *p = b; p && *p && o + 1 < cap; p++)
+		dst[o++] = *p;
+	dst[o] = '\0';
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	while (*p)
+		if (*s++ != *p++)
+			return false;
+	return true;
+}
+
+static void raw_write_all(int fd, const char *buf, size_t n)
+{
+	while (n) {
+		long w = syscall(SYS_write, fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		buf += w;
+		n -= (size_t)w;
+	}
+}
+
+/* One line on stderr; no stdio, no malloc. Non-printable bytes in the
+ * target are shown as '?', so a hostile file name cannot forge lines. */
+static void say(const char *verb, const char *kind, const char *target,
+		const char *rule, const char *msg)
+{
+	char line[2048];
+	size_t o = 0;
+	const char *parts[] = { "tiergate: ", verb, " ", kind, " \"", target, "\"" };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = parts[i]; p && *p && o < 1500; p++)
+			line[o++] = (*p >= 0x20 && *p != 0x7f) || i != 5 ? *p : '?';
+	if (rule && *rule) {
+		const char *r[] = { " (rule ", rule, ")" };
+		for (size_t i = 0; i < 3; i++)
+			for (const char *p = r[i]; *p && o < 1700; p++)
+				line[o++] = *p;
+	}
+	if (msg && *msg) {
+		line[o++] = ':';
+		line[o++] = ' ';
+		for (const char *p = msg; *p && o < sizeof(line) - 2; p++)
+			line[o++] = (*p == '\n') ? ' ' : *p;
+	}
+	line[o++] = '\n';
+	raw_write_all(2, line, o);
+}
+
+static int raw_connect(void)
+{
+	int fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_un sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	s_copy(sa.sun_path, sizeof(sa.sun_path), sock_path, NULL);
+	if (syscall(SYS_connect, fd, &sa, sizeof(sa)) < 0) {
+		syscall(SYS_close, fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int raw_send_all(int fd, const uint8_t *buf, size_t n)
+{
+	while (n) {
+		long w = syscall(SYS_sendto, fd, buf, n, MSG_NOSIGNAL, NULL, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int raw_recv_all(int fd, uint8_t *buf, size_t n)
+{
+	while (n) {
+		long r = syscall(SYS_recvfrom, fd, buf, n, 0, NULL, NULL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		buf += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Sends msg, reads one reply into rbuf. -1 on any transport failure. */
+static long roundtrip(int fd, const uint8_t *msg, size_t len, uint8_t *rbuf,
+		      size_t rcap)
+{
+	if (raw_send_all(fd, msg, len) < 0)
+		return -1;
+	if (rcap < sizeof(struct tgp_hdr) ||
+	    raw_recv_all(fd, rbuf, sizeof(struct tgp_hdr)) < 0)
+		return -1;
+	long want = tgp_peek_len(rbuf);
+	if (want < 0 || (size_t)want > rcap)
+		return -1;
+	if (raw_recv_all(fd, rbuf + sizeof(struct tgp_hdr),
+			 (size_t)want - sizeof(struct tgp_hdr)) < 0)
+		return -1;
+	return want;
+}
+
+/* ---------------------------------------------------------- verdicts */
+
+struct verdict {
+	bool allow;
+	bool unreachable;
+	char rule[128];
+	char msg[1024];
+	char target[1024];
+};
+
+static void parse_decision(const uint8_t *rbuf, long n, struct verdict *v)
+{
+	struct tgp_dec d;
+	struct tgp_field f;
+	v->allow = false;
+	v->rule[0] = v->msg[0] = '\0';
+	if (tgp_dec_begin(&d, rbuf, (size_t)n) < 0) {
+		s_copy(v->msg, sizeof(v->msg), "policyd sent a malformed answer", NULL);
+		return;
+	}
+	if (d.h.type != TGP_DECISION) {
+		s_copy(v->msg, sizeof(v->msg), "policyd refused the request", NULL);
+	}
+	uint32_t action = 3;
+	int r;
+	while ((r = tgp_dec_next(&d, &f)) == 1) {
+		if (f.tag == TGPT_ACTION)
+			action = tgp_u32(&f);
+		else if (f.tag == TGPT_RULE)
+			(void)tgp_str(&f, v->rule, sizeof(v->rule));
+		else if (f.tag == TGPT_MESSAGE)
+			(void)tgp_str(&f, v->msg, sizeof(v->msg));
+		else if (f.tag == TGPT_TARGET)
+			(void)tgp_str(&f, v->target, sizeof(v->target));
+	}
+	if (r == 0 && d.h.type == TGP_DECISION)
+		v->allow = action == 0 || action == 1; /* allow, log */
+}
+
+static void unreachable(struct verdict *v)
+{
+	v->unreachable = true;
+	v->allow = fail_open;
+	s_copy(v->rule, sizeof(v->rule), "", NULL);
+	s_copy(v->msg, sizeof(v->msg),
+	       fail_open ? "policyd is unreachable; allowed because the policy says fail: open"
+			 : "policyd is unreachable and the policy fails closed; restart it (agent-shell does this) and retry",
+	       NULL);
+}
+
+/* ------------------------------------------------------ the pool */
+
+static void pool_check_fork(void)
+{
+	pid_t me = (pid_t)syscall(SYS_getpid);
+	if (pool_pid != me) {
+		/* a forked child: the inherited connections are the
+		 * parent's; drop them (close our copies) */
+		pthread_mutex_lock(&pool_lock);
+		if (pool_pid != me) {
+			for (int i = 0; i < pool_n; i++)
+				syscall(SYS_close, pool[i]);
+			pool_n = 0;
+			pool_pid = me;
+		}
+		pthread_mutex_unlock(&pool_lock);
+	}
+}
+
+static int pool_get(void)
+{
+	pool_check_fork();
+	pthread_mutex_lock(&pool_lock);
+	int fd = pool_n ? pool[--pool_n] : -1;
+	pthread_mutex_unlock(&pool_lock);
+	return fd >= 0 ? fd : raw_connect();
+}
+
+static void pool_put(int fd, bool ok)
+{
+	if (!ok) {
+		syscall(SYS_close, fd);
+		return;
+	}
+	pthread_mutex_lock(&pool_lock);
+	if (pool_n < POOL_MAX && pool_pid == (pid_t)syscall(SYS_getpid)) {
+		pool[pool_n++] = fd;
+		fd = -1;
+	}
+	pthread_mutex_unlock(&pool_lock);
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+}
+
+/* A request over a pooled connection (not for vfork children). */
+static void ask_pooled(const uint8_t *msg, size_t len, struct verdict *v)
+{
+	static __thread uint8_t rbuf[8192];
+	for (int attempt = 0; attempt < 2; attempt++) {
+		int fd = pool_get();
+		if (fd < 0)
+			break;
+		long n = roundtrip(fd, msg, len, rbuf, sizeof(rbuf));
+		pool_put(fd, n > 0);
+		if (n > 0) {
+			parse_decision(rbuf, n, v);
+			return;
+		}
+		/* a pooled connection may be stale (policyd restarted): retry once fresh */
+	}
+	unreachable(v);
+}
+
+/* --------------------------------------------------- read fast path */
+
+static void fastpath_load(void)
+{
+	if (fp_state)
+		return;
+	pthread_mutex_lock(&fp_lock);
+	if (fp_state) {
+		pthread_mutex_unlock(&fp_lock);
+		return;
+	}
+	uint8_t msg[64];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, msg, sizeof(msg), TGP_HELLO, 1);
+	long len = tgp_enc_end(&e);
+	int state = 2;
+	int fd = pool_get();
+	uint8_t *rbuf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (fd >= 0 && rbuf != MAP_FAILED) {
+		long n = roundtrip(fd, msg, (size_t)len, rbuf, TGP_MAX_MSG);
+		pool_put(fd, n > 0);
+		struct tgp_dec d;
+		struct tgp_field f;
+		if (n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
+		    d.h.type == TGP_HELLO_OK) {
+			bool ok = false;
+			size_t cap_a = 0, cap_s = 0;
+			int r;
+			while ((r = tgp_dec_next(&d, &f)) == 1) {
+				char pat[GLOB_MAX_LEN + 1];
+				struct glob *g = NULL;
+				const char *err;
+				size_t pos;
+				if (f.tag == TGPT_FAIL)
+					fail_open = tgp_u32(&f) == 1;
+				else if (f.tag == TGPT_FASTPATH)
+					ok = tgp_u32(&f) == 1;
+				else if ((f.tag == TGPT_ALLOW_GLOB || f.tag == TGPT_SENS_GLOB) &&
+					 tgp_str(&f, pat, sizeof(pat)) == 0 &&
+					 glob_compile(pat, GLOB_PATH, &g, &err, &pos) == 0) {
+					struct glob ***v = f.tag == TGPT_ALLOW_GLOB ? &fp_allow : &fp_sens;
+					size_t *nv = f.tag == TGPT_ALLOW_GLOB ? &fp_nallow : &fp_nsens;
+					size_t *cap = f.tag == TGPT_ALLOW_GLOB ? &cap_a : &cap_s;
+					if (*nv == *cap) {
+						size_t nc = *cap ? *cap * 2 : 16;
+						struct glob **nvv = realloc(*v, nc * sizeof(**v));
+						if (!nvv) {
+							glob_free(g);
+							ok = false;
+							continue;
+						}
+						*v = nvv;
+						*cap = nc;
+					}
+					(*v)[(*nv)++] = g;
+				} else if (f.tag == TGPT_ALLOW_GLOB || f.tag == TGPT_SENS_GLOB) {
+					ok = false; /* a glob we cannot use: no fast path */
+				}
+			}
+			if (r == 0 && ok)
+				state = 1;
+		}
+	} else if (fd >= 0) {
+		pool_put(fd, false);
+	}
+	if (rbuf != MAP_FAILED)
+		munmap(rbuf, TGP_MAX_MSG);
+	fp_state = state;
+	pthread_mutex_unlock(&fp_lock);
+}
+
+static bool read_is_silent(const char *abs)
+{
+	if (fp_state != 1)
+		return false;
+	bool allowed = false;
+	for (size_t i = 0; i < fp_nallow && !allowed; i++)
+		allowed = glob_match(fp_allow[i], abs);
+	if (!allowed)
+		return false;
+	for (size_t i = 0; i < fp_nsens; i++)
+		if (glob_match(fp_sens[i], abs))
+			return false;
+	return true;
+}
+
+static bool cached_cwd(char *out, size_t outsz)
+{
+	if (!cwd_valid) {
+		pthread_mutex_lock(&cwd_lock);
+		if (!cwd_valid) {
+			long n = syscall(SYS_getcwd, cwd_cache, sizeof(cwd_cache));
+			if (n > 0 && cwd_cache[0] == '/')
+				cwd_valid = 1;
+		}
+		pthread_mutex_unlock(&cwd_lock);
+		if (!cwd_valid)
+			return false;
+	}
+	pthread_mutex_lock(&cwd_lock);
+	s_copy(out, outsz, cwd_cache, NULL);
+	pthread_mutex_unlock(&cwd_lock);
+	return true;
+}
+
+/* ----------------------------------------------------- real symbols */
+
+#define REAL(ret, name, ...)                                                   \
+	static ret (*real_##name)(__VA_ARGS__);                                \
+	static ret (*get_##name(void))(__VA_ARGS__)                            \
+	{                                                                      \
+		if (!real_##name)                                              \
+			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
+		return real_##name;                                            \
+	}
+
+REAL(int, execve, const char *, char *const[], char *const[])
+REAL(int, execvp, const char *, char *const[])
+REAL(int, execvpe, const char *, char *const[], char *const[])
+REAL(int, fexecve, int, char *const[], char *const[])
+REAL(int, execveat, int, const char *, char *const[], char *const[], int)
+REAL(int, posix_spawn, pid_t *, const char *, const posix_spawn_file_actions_t *,
+     const posix_spawnattr_t *, char *const[], char *const[])
+REAL(int, posix_spawnp, pid_t *, const char *, const posix_spawn_file_actions_t *,
+     const posix_spawnattr_t *, char *const[], char *const[])
+REAL(int, system, const char *)
+REAL(FILE *, popen, const char *, const char *)
+REAL(int, open, const char *, int, ...)
+REAL(int, open64, const char *, int, ...)
+REAL(int, openat, int, const char *, int, ...)
+REAL(int, openat64, int, const char *, int, ...)
+REAL(int, __open_2, const char *, int)
+REAL(int, __open64_2, const char *, int)
+REAL(int, __openat_2, int, const char *, int)
+REAL(int, __openat64_2, int, const char *, int)
+REAL(int, creat, const char *, mode_t)
+REAL(int, creat64, const char *, mode_t)
+REAL(FILE *, fopen, const char *, const char *)
+REAL(FILE *, fopen64, const char *, const char *)
+REAL(FILE *, freopen, const char *, const char *, FILE *)
+REAL(FILE *, freopen64, const char *, const char *, FILE *)
+REAL(int, truncate, const char *, off_t)
+REAL(int, truncate64, const char *, off_t)
+REAL(int, rename, const char *, const char *)
+REAL(int, renameat, int, const char *, int, const char *)
+REAL(int, renameat2, int, const char *, int, const char *, unsigned)
+REAL(int, unlink, const char *)
+REAL(int, unlinkat, int, const char *, int)
+REAL(int, rmdir, const char *)
+REAL(int, mkdir, const char *, mode_t)
+REAL(int, mkdirat, int, const char *, mode_t)
+REAL(int, link, const char *, const char *)
+REAL(int, linkat, int, const char *, int, const char *, int)
+REAL(int, symlink, const char *, const char *)
+REAL(int, symlinkat, const char *, int, const char *)
+REAL(int, chdir, const char *)
+REAL(int, fchdir, int)
+REAL(int, connect, int, const struct sockaddr *, socklen_t)
+REAL(ssize_t, sendto, int, const void *, size_t, int, const struct sockaddr *, socklen_t)
+REAL(ssize_t, sendmsg, int, const struct msghdr *, int)
+REAL(int, getaddrinfo, const char *, const char *, const struct addrinfo *,
+     struct addrinfo **)
+
+/* ------------------------------------------------------------ setup */
+
+static const char *env_get(char *const *envp, const char *name)
+{
+	size_t n = s_len(name);
+	for (char *const *e = envp; e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+__attribute__((constructor)) static void tg_init(void)
+{
+	Dl_info info;
+	if (dladdr((void *)tg_init, &info) && info.dli_fname &&
+	    info.dli_fname[0] == '/')
+		s_copy(lib_path, sizeof(lib_path), info.dli_fname, NULL);
+	const char *sock = env_get(environ, "TIERGATE_SOCKET");
+	const char *sess = env_get(environ, "TIERGATE_SESSION");
+	const char *fail = env_get(environ, "TIERGATE_FAIL");
+	if (!sock || !*sock || s_len(sock) >= sizeof(sock_path) || !lib_path[0])
+		return; /* not in a session: stay out of the way */
+	s_copy(sock_path, sizeof(sock_path), sock, NULL);
+	s_copy(env_socket, sizeof(env_socket), "TIERGATE_SOCKET=", sock);
+	s_copy(env_session, sizeof(env_session), "TIERGATE_SESSION=", sess ? sess : "");
+	s_copy(env_fail, sizeof(env_fail), "TIERGATE_FAIL=",
+	       fail && !strcmp(fail, "open") ? "open" : "closed");
+	fail_open = fail && !strcmp(fail, "open");
+	/* keep the whole LD_PRELOAD value the session started with */
+	const char *pre = env_get(environ, "LD_PRELOAD");
+	s_copy(env_preload, sizeof(env_preload), "LD_PRELOAD=",
+	       pre && strstr(pre, lib_path) ? pre : lib_path);
+	pool_pid = (pid_t)syscall(SYS_getpid);
+	active = true;
+}
+
+/* ------------------------------------------------------------- exec */
+
+/*
+ * Builds envp for the new program: the caller's envp with LD_PRELOAD and
+ * the TIERGATE_* variables put back if they were removed or changed. Uses
+ * the caller-provided array (stack or mmap), never malloc.
+ */
+static char *const *fix_env(char *const *envp, char **out, size_t cap)
+{
+	size_t o = 0;
+	bool have_pre = false;
+	for (char *const *e = envp; e && *e && o + 5 < cap; e++) {
+		if (has_prefix(*e, "LD_PRELOAD=")) {
+			if (strstr(*e, lib_path)) {
+				out[o++] = *e;
+				have_pre = true;
+			}
+			continue;
+		}
+		if (has_prefix(*e, "TIERGATE_SOCKET=") ||
+		    has_prefix(*e, "TIERGATE_SESSION=") ||
+		    has_prefix(*e, "TIERGATE_FAIL="))
+			continue;
+		out[o++] = *e;
+	}
+	if (!have_pre)
+		out[o++] = env_preload;
+	out[o++] = env_socket;
+	out[o++] = env_session;
+	out[o++] = env_fail;
+	out[o] = NULL;
+	return out;
+}
+
+static size_t count_vec(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+/*
+ * Decides an exec with a fresh connection (vfork-safe). path is as the
+ * caller gives it; dirfd for execveat; flags TGPF_*. The message buffer
+ * is mmap'd: argv can be large and this may run on a vfork child's
+ * borrowed stack.
+ */
+static void decide_exec(int dirfd, const char *path, char *const argv[],
+			uint32_t flags, struct verdict *v)
+{
+	v->target[0] = '\0';
+	s_copy(v->target, sizeof(v->target), path, NULL);
+	uint8_t *buf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		unreachable(v);
+		return;
+	}
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, TGP_MAX_MSG, TGP_DECIDE, 2);
+	tgp_put_u32(&e, TGPT_KIND, TGPK_EXEC);
+	tgp_put_str(&e, TGPT_PATH, path);
+	tgp_put_u32(&e, TGPT_DIRFD, (uint32_t)dirfd);
+	if (flags)
+		tgp_put_u32(&e, TGPT_FLAGS, flags);
+	size_t argc = count_vec(argv);
+	for (size_t i = 0; i < argc && i < TGP_MAX_ARGS; i++)
+		tgp_put_str(&e, TGPT_ARG, argv[i]);
+	long len = tgp_enc_end(&e);
+	if (argc == 0 || argc > TGP_MAX_ARGS || len < 0 ||
+	    s_len(path) > TGP_MAX_PATH) {
+		munmap(buf, TGP_MAX_MSG);
+		v->allow = false;
+		s_copy(v->rule, sizeof(v->rule), "", NULL);
+		s_copy(v->msg, sizeof(v->msg),
+		       argc == 0 ? "an exec with an empty argv cannot be mediated"
+				 : "the command line is too large for tiergate to mediate (1 MiB, 16384 arguments)",
+		       NULL);
+		return;
+	}
+	int fd = raw_connect();
+	long n = fd >= 0 ? roundtrip(fd, buf, (size_t)len, buf, TGP_MAX_MSG) : -1;
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+	if (n > 0)
+		parse_decision(buf, n, v);
+	else
+		unreachable(v);
+	munmap(buf, TGP_MAX_MSG);
+}
+
+/* Joins argv into the displayed target: "git push --force origin main". */
+static void argv_label(char *const argv[], char *out, size_t cap)
+{
+	size_t o = 0;
+	for (size_t i = 0; argv && argv[i] && o + 2 < cap; i++) {
+		if (i)
+			out[o++] = ' ';
+		for (const char *p = argv[i]; *p && o + 1 < cap; p++)
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+}
+
+static int refuse(const char *kind, const char *label, struct verdict *v, int err)
+{
+	say("refused", kind, label, v->rule, v->msg);
+	errno = err;
+	return -1;
+}
+
+/* Common exec gate. Returns 0 to go ahead (with *envout fixed), -1 refused. */
+static int exec_gate(int dirfd, const char *path, char *const argv[],
+		     uint32_t flags)
+{
+	struct verdict v;
+	decide_exec(dirfd, path, argv, flags, &v);
+	if (v.allow) {
+		if (v.unreachable)
+			say("allowed", "exec", path, NULL, v.msg);
+		return 0;
+	}
+	char label[1024];
+	argv_label(argv, label, sizeof(label));
+	return refuse("exec", label[0] ? label : path, &v, EACCES);
+}
+
+#define ENV_CAP 4096
+
+EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	if (!active || in_hook)
+		return get_execve()(path, argv, envp);
+	int saved = errno;
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, path, argv, 0);
+	in_hook--;
+	if (r < 0)
+		return -1;
+	char *env[ENV_CAP];
+	errno = saved;
+	return get_execve()(path, argv, fix_env(envp, env, ENV_CAP));
+}
+
+EXPORT int execv(const char *path, char *const argv[])
+{
+	return execve(path, argv, environ);
+}
+
+/* Finds file in PATH like execvp; result in out. */
+static bool path_search(const char *file, char *out, size_t cap)
+{
+	if (strchr(file, '/')) {
+		s_copy(out, cap, file, NULL);
+		return true;
+	}
+	const char *p = env_get(environ, "PATH");
+	if (!p)
+		p = "/usr/local/bin:/usr/bin:/bin";
+	while (*p) {
+		const char *e = strchr(p, ':');
+		size_t n = e ? (size_t)(e - p) : s_len(p);
+		char cand[4096];
+		if (n + s_len(file) + 2 < sizeof(cand)) {
+			if (n == 0) {
+				s_copy(cand, sizeof(cand), file, NULL);
+			} else {
+				memcpy(cand, p, n);
+				cand[n] = '/';
+				s_copy(cand + n + 1, sizeof(cand) - n - 1, file, NULL);
+			}
+			struct stat st;
+			if (syscall(SYS_faccessat, AT_FDCWD, cand, X_OK) == 0 &&
+			    syscall(SYS_newfstatat, AT_FDCWD, cand, &st, 0) == 0 &&
+			    S_ISREG(st.st_mode)) {
+				s_copy(out, cap, cand, NULL);
+				return true;
+			}
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return false;
+}
+
+static int execvpe_common(const char *file, char *const argv[], char *const envp[],
+			  bool use_envp)
+{
+	if (!active || in_hook)
+		return use_envp ? get_execvpe()(file, argv, envp) : get_execvp()(file, argv);
+	char resolved[4096];
+	if (!file || !*file || !path_search(file, resolved, sizeof(resolved))) {
+		/* not found: let libc report ENOENT the usual way */
+		return use_envp ? get_execvpe()(file, argv, envp) : get_execvp()(file, argv);
+	}
+	int saved = errno;
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, resolved, argv, 0);
+	in_hook--;
+	if (r < 0)
+		return -1;
+	char *env[ENV_CAP];
+	errno = saved;
+	return get_execvpe()(resolved, argv, fix_env(use_envp ? envp : environ, env, ENV_CAP));
+}
+
+EXPORT int execvp(const char *file, char *const argv[])
+{
+	return execvpe_common(file, argv, NULL, false);
+}
+
+EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	return execvpe_common(file, argv, envp, true);
+}
+
+#define MAX_LARGS 4096
+
+static int collect_args(const char *arg0, va_list ap, char **argv, char ***envp)
+{
+	size_t n = 0;
+	argv[n++] = (char *)arg0;
+	while (arg0) {
+		char *a = va_arg(ap, char *);
+		if (n >= MAX_LARGS) {
+			errno = E2BIG;
+			return -1;
+		}
+		argv[n++] = a;
+		if (!a)
+			break;
+	}
+	if (envp)
+		*envp = va_arg(ap, char **);
+	return 0;
+}
+
+EXPORT int execl(const char *path, const char *arg, ...)
+{
+	char *argv[MAX_LARGS + 1];
+	va_list ap;
+	va_start(ap, arg);
+	int r = collect_args(arg, ap, argv, NULL);
+	va_end(ap);
+	return r < 0 ? -1 : execve(path, argv, environ);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...)
+{
+	char *argv[MAX_LARGS + 1];
+	va_list ap;
+	va_start(ap, arg);
+	int r = collect_args(arg, ap, argv, NULL);
+	va_end(ap);
+	return r < 0 ? -1 : execvp(file, argv);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...)
+{
+	char *argv[MAX_LARGS + 1];
+	char **envp;
+	va_list ap;
+	va_start(ap, arg);
+	int r = collect_args(arg, ap, argv, &envp);
+	va_end(ap);
+	return r < 0 ? -1 : execve(path, argv, envp);
+}
+
+EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
+{
+	if (!active || in_hook)
+		return get_fexecve()(fd, argv, envp);
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	int saved = errno;
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC);
+	in_hook--;
+	if (r < 0)
+		return -1;
+	char *env[ENV_CAP];
+	errno = saved;
+	return get_fexecve()(fd, argv, fix_env(envp, env, ENV_CAP));
+}
+
+EXPORT int execveat(int dirfd, const char *path, char *const argv[],
+		    char *const envp[], int flags)
+{
+	if (!active || in_hook)
+		return get_execveat()(dirfd, path, argv, envp, flags);
+	char p[4200];
+	int gdir = dirfd;
+	if ((flags & AT_EMPTY_PATH) && !*path) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", dirfd);
+		gdir = AT_FDCWD;
+	} else {
+		s_copy(p, sizeof(p), path, NULL);
+	}
+	int saved = errno;
+	in_hook++;
+	int r = exec_gate(gdir, p, argv, 0);
+	in_hook--;
+	if (r < 0)
+		return -1;
+	char *env[ENV_CAP];
+	errno = saved;
+	return get_execveat()(dirfd, path, argv, fix_env(envp, env, ENV_CAP), flags);
+}
+
+static int spawn_common(pid_t *pid, const char *file,
+			const posix_spawn_file_actions_t *fa,
+			const posix_spawnattr_t *at, char *const argv[],
+			char *const envp[], bool search)
+{
+	char resolved[4096];
+	const char *target = file;
+	if (search) {
+		if (file && path_search(file, resolved, sizeof(resolved)))
+			target = resolved;
+	}
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, target, argv, 0);
+	in_hook--;
+	if (r < 0)
+		return EACCES; /* posix_spawn returns the error number */
+	char *env[ENV_CAP];
+	fix_env(envp, env, ENV_CAP);
+	return search ? get_posix_spawnp()(pid, file, fa, at, argv, env)
+		      : get_posix_spawn()(pid, file, fa, at, argv, env);
+}
+
+EXPORT int posix_spawn(pid_t *pid, const char *path,
+		       const posix_spawn_file_actions_t *fa,
+		       const posix_spawnattr_t *at, char *const argv[],
+		       char *const envp[])
+{
+	if (!active || in_hook)
+		return get_posix_spawn()(pid, path, fa, at, argv, envp);
+	return spawn_common(pid, path, fa, at, argv, envp, false);
+}
+
+EXPORT int posix_spawnp(pid_t *pid, const char *file,
+			const posix_spawn_file_actions_t *fa,
+			const posix_spawnattr_t *at, char *const argv[],
+			char *const envp[])
+{
+	if (!active || in_hook)
+		return get_posix_spawnp()(pid, file, fa, at, argv, envp);
+	return spawn_common(pid, file, fa, at, argv, envp, true);
+}
+
+/* Makes sure environ carries the session variables before system/popen,
+ * which spawn /bin/sh with environ through libc-internal calls. */
+static void ensure_environ(void)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	if (!pre || !strstr(pre, lib_path))
+		putenv(env_preload);
+	if (!getenv("TIERGATE_SOCKET"))
+		putenv(env_socket);
+	if (!getenv("TIERGATE_SESSION"))
+		putenv(env_session);
+	if (!getenv("TIERGATE_FAIL"))
+		putenv(env_fail);
+}
+
+EXPORT int system(const char *cmd)
+{
+	if (!active || in_hook || !cmd)
+		return get_system()(cmd);
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
+	if (r == 0)
+		ensure_environ();
+	in_hook--;
+	if (r < 0)
+		return 127 << 8; /* as if the shell could not run the command */
+	return get_system()(cmd);
+}
+
+EXPORT FILE *popen(const char *cmd, const char *mode)
+{
+	if (!active || in_hook || !cmd)
+		return get_popen()(cmd, mode);
+	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	in_hook++;
+	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
+	if (r == 0)
+		ensure_environ();
+	in_hook--;
+	if (r < 0) {
+		errno = EACCES;
+		return NULL;
+	}
+	return get_popen()(cmd, mode);
+}
+
+/* ------------------------------------------------------------- files */
+
+/* access bits as in policy.h */
+#define ACC_READ 1u
+#define ACC_WRITE 2u
+#define ACC_CREATE 4u
+#define ACC_DELETE 8u
+
+static unsigned flags_access(int flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	unsigned a = 0;
+	int acc = flags & O_ACCMODE;
+	if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
+		a |= ACC_WRITE;
+	if (flags & O_CREAT)
+		a |= ACC_CREATE | ACC_WRITE;
+	if (acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
+		a |= ACC_READ;
+	if (acc == O_RDWR)
+		a |= ACC_READ;
+	return a;
+}
+
+static void decide_file(int dirfd, const char *path, unsigned access,
+			int dirfd2, const char *path2, struct verdict *v)
+{
+	s_copy(v->target, sizeof(v->target), path, NULL);
+	if (s_len(path) > TGP_MAX_PATH || (path2 && s_len(path2) > TGP_MAX_PATH)) {
+		v->allow = false;
+		v->rule[0] = '\0';
+		s_copy(v->msg, sizeof(v->msg), "path is longer than 4096 bytes", NULL);
+		return;
+	}
+	uint8_t buf[2 * TGP_MAX_PATH + 256];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECIDE, 3);
+	tgp_put_u32(&e, TGPT_KIND, TGPK_OPEN);
+	tgp_put_str(&e, TGPT_PATH, path);
+	tgp_put_u32(&e, TGPT_DIRFD, (uint32_t)dirfd);
+	tgp_put_u32(&e, TGPT_ACCESS, access);
+	if (path2) {
+		tgp_put_str(&e, TGPT_PATH2, path2);
+		tgp_put_u32(&e, TGPT_DIRFD2, (uint32_t)dirfd2);
+	}
+	long len = tgp_enc_end(&e);
+	if (len < 0) {
+		unreachable(v);
+		return;
+	}
+	ask_pooled(buf, (size_t)len, v);
+}
+
+/* Can a read-only open be decided here? Needs an absolute path. */
+static bool read_fast(int dirfd, const char *path)
+{
+	if (!path || !*path)
+		return false;
+	fastpath_load();
+	if (fp_state != 1)
+		return false;
+	char abs[4096], norm[4096];
+	if (path[0] == '/') {
+		if (tg_path_normalize("/", path, norm, sizeof(norm)) < 0)
+			return false;
+	} else {
+		if (dirfd != AT_FDCWD)
+			return false; /* relative to an fd: ask policyd */
+		if (!cached_cwd(abs, sizeof(abs)) ||
+		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0)
+			return false;
+	}
+	/* /proc/self/... names depend on the caller: never local */
+	if (has_prefix(norm, "/proc/"))
+		return false;
+	return read_is_silent(norm);
+}
+
+/* Returns true if the open may go ahead; false with errno set if refused. */
+static bool open_gate(int dirfd, const char *path, int flags)
+{
+	if (!active || in_hook || !path)
+		return true;
+	unsigned acc = flags_access(flags);
+	if (!acc)
+		return true; /* O_PATH: decided when used (exec, fchdir) */
+	int saved = errno;
+	in_hook++;
+	bool ok;
+	if (acc == ACC_READ && read_fast(dirfd, path)) {
+		ok = true;
+	} else {
+		struct verdict v;
+		decide_file(dirfd, path, acc, 0, NULL, &v);
+		ok = v.allow;
+		if (!ok) {
+			char kind[32];
+			s_copy(kind, sizeof(kind),
+			       acc & ACC_CREATE ? "create" : acc & ACC_WRITE ? "write" : "read", NULL);
+			say("refused", kind, v.target[0] ? v.target : path, v.rule, v.msg);
+		}
+	}
+	in_hook--;
+	errno = ok ? saved : EACCES;
+	return ok;
+}
+
+static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
+		      const char *path2, const char *verb)
+{
+	if (!active || in_hook || !path)
+		return true;
+	int saved = errno;
+	in_hook++;
+	struct verdict v;
+	decide_file(dirfd, path, acc, dirfd2, path2, &v);
+	if (!v.allow)
+		say("refused", verb, v.target[0] ? v.target : path, v.rule, v.msg);
+	in_hook--;
+	errno = v.allow ? saved : EACCES;
+	return v.allow;
+}
+
+static mode_t va_mode(int flags, va_list ap)
+{
+	return (flags & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+}
+
+EXPORT int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t m = va_mode(flags, ap);
+	va_end(ap);
+	if (!open_gate(AT_FDCWD, path, flags))
+		return -1;
+	return get_open()(path, flags, m);
+}
+
+EXPORT int open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t m = va_mode(flags, ap);
+	va_end(ap);
+	if (!open_gate(AT_FDCWD, path, flags))
+		return -1;
+	return get_open64()(path, flags, m);
+}
+
+EXPORT int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t m = va_mode(flags, ap);
+	va_end(ap);
+	if (!open_gate(dirfd, path, flags))
+		return -1;
+	return get_openat()(dirfd, path, flags, m);
+}
+
+EXPORT int openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t m = va_mode(flags, ap);
+	va_end(ap);
+	if (!open_gate(dirfd, path, flags))
+		return -1;
+	return get_openat64()(dirfd, path, flags, m);
+}
+
+EXPORT int __open_2(const char *path, int flags)
+{
+	if (!open_gate(AT_FDCWD, path, flags))
+		return -1;
+	return get___open_2()(path, flags);
+}
+
+EXPORT int __open64_2(const char *path, int flags)
+{
+	if (!open_gate(AT_FDCWD, path, flags))
+		return -1;
+	return get___open64_2()(path, flags);
+}
+
+EXPORT int __openat_2(int dirfd, const char *path, int flags)
+{
+	if (!open_gate(dirfd, path, flags))
+		return -1;
+	return get___openat_2()(dirfd, path, flags);
+}
+
+EXPORT int __openat64_2(int dirfd, const char *path, int flags)
+{
+	if (!open_gate(dirfd, path, flags))
+		return -1;
+	return get___openat64_2()(dirfd, path, flags);
+}
+
+EXPORT int creat(const char *path, mode_t mode)
+{
+	if (!open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
+		return -1;
+	return get_creat()(path, mode);
+}
+
+EXPORT int creat64(const char *path, mode_t mode)
+{
+	if (!open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
+		return -1;
+	return get_creat64()(path, mode);
+}
+
+static int fmode_flags(const char *mode)
+{
+	if (!mode)
+		return O_RDONLY;
+	int f;
+	switch (mode[0]) {
+	case 'r':
+		f = O_RDONLY;
+		break;
+	case 'w':
+		f = O_WRONLY | O_CREAT | O_TRUNC;
+		break;
+	case 'a':
+		f = O_WRONLY | O_CREAT | O_APPEND;
+		break;
+	default:
+		return O_RDONLY;
+	}
+	if (strchr(mode, '+'))
+		f = (f & ~O_ACCMODE) | O_RDWR;
+	return f;
+}
+
+EXPORT FILE *fopen(const char *path, const char *mode)
+{
+	if (!open_gate(AT_FDCWD, path, fmode_flags(mode)))
+		return NULL;
+	return get_fopen()(path, mode);
+}
+
+EXPORT FILE *fopen64(const char *path, const char *mode)
+{
+	if (!open_gate(AT_FDCWD, path, fmode_flags(mode)))
+		return NULL;
+	return get_fopen64()(path, mode);
+}
+
+EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
+{
+	if (path && !open_gate(AT_FDCWD, path, fmode_flags(mode)))
+		return NULL;
+	return get_freopen()(path, mode, f);
+}
+
+EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
+{
+	if (path && !open_gate(AT_FDCWD, path, fmode_flags(mode)))
+		return NULL;
+	return get_freopen64()(path, mode, f);
+}
+
+EXPORT int truncate(const char *path, off_t len)
+{
+	if (!path_gate(AT_FDCWD, path, ACC_WRITE, 0, NULL, "truncate"))
+		return -1;
+	return get_truncate()(path, len);
+}
+
+EXPORT int truncate64(const char *path, off_t len)
+{
+	if (!path_gate(AT_FDCWD, path, ACC_WRITE, 0, NULL, "truncate"))
+		return -1;
+	return get_truncate64()(path, len);
+}
+
+/* rename: the old name goes away (delete), the new one appears (create;
+ * policyd adds that for PATH2). */
+EXPORT int rename(const char *a, const char *b)
+{
+	if (!path_gate(AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, "rename"))
+		return -1;
+	return get_rename()(a, b);
+}
+
+EXPORT int renameat(int da, const char *a, int db, const char *b)
+{
+	if (!path_gate(da, a, ACC_DELETE, db, b, "rename"))
+		return -1;
+	return get_renameat()(da, a, db, b);
+}
+
+EXPORT int renameat2(int da, const char *a, int db, const char *b, unsigned fl)
+{
+	if (!path_gate(da, a, ACC_DELETE, db, b, "rename"))
+		return -1;
+	return get_renameat2()(da, a, db, b, fl);
+}
+
+EXPORT int unlink(const char *path)
+{
+	if (!path_gate(AT_FDCWD, path, ACC_DELETE, 0, NULL, "delete"))
+		return -1;
+	return get_unlink()(path);
+}
+
+EXPORT int unlinkat(int dirfd, const char *path, int flags)
+{
+	if (!path_gate(dirfd, path, ACC_DELETE, 0, NULL, "delete"))
+		return -1;
+	return get_unlinkat()(dirfd, path, flags);
+}
+
+EXPORT int rmdir(const char *path)
+{
+	if (!path_gate(AT_FDCWD, path, ACC_DELETE, 0, NULL, "delete"))
+		return -1;
+	return get_rmdir()(path);
+}
+
+EXPORT int mkdir(const char *path, mode_t mode)
+{
+	if (!path_gate(AT_FDCWD, path, ACC_CREATE, 0, NULL, "create"))
+		return -1;
+	return get_mkdir()(path, mode);
+}
+
+EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	if (!path_gate(dirfd, path, ACC_CREATE, 0, NULL, "create"))
+		return -1;
+	return get_mkdirat()(dirfd, path, mode);
+}
+
+/* A hard link is a new name through which the file can be written: the
+ * existing file counts as written, the new name as created. */
+EXPORT int link(const char *a, const char *b)
+{
+	if (!path_gate(AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, "link"))
+		return -1;
+	return get_link()(a, b);
+}
+
+EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
+{
+	if (!path_gate(da, a, ACC_WRITE, db, b, "link"))
+		return -1;
+	return get_linkat()(da, a, db, b, fl);
+}
+
+EXPORT int symlink(const char *target, const char *lp)
+{
+	if (!path_gate(AT_FDCWD, lp, ACC_CREATE, 0, NULL, "create"))
+		return -1;
+	return get_symlink()(target, lp);
+}
+
+EXPORT int symlinkat(const char *target, int dirfd, const char *lp)
+{
+	if (!path_gate(dirfd, lp, ACC_CREATE, 0, NULL, "create"))
+		return -1;
+	return get_symlinkat()(target, dirfd, lp);
+}
+
+EXPORT int chdir(const char *path)
+{
+	int r = get_chdir()(path);
+	cwd_valid = 0;
+	return r;
+}
+
+EXPORT int fchdir(int fd)
+{
+	int r = get_fchdir()(fd);
+	cwd_valid = 0;
+	return r;
+}
+
+/* ----------------------------------------------------------- network */
+
+static bool sockaddr_to16(const struct sockaddr *sa, socklen_t len,
+			  uint8_t out[16], uint16_t *port)
+{
+	if (!sa)
+		return false;
+	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &s4->sin_addr, 4);
+		*port = ntohs(s4->sin_port);
+		return true;
+	}
+	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+		memcpy(out, &s6->sin6_addr, 16);
+		*port = ntohs(s6->sin6_port);
+		return true;
+	}
+	return false;
+}
+
+static void lookup_name(const uint8_t addr[16], char *host, size_t cap)
+{
+	host[0] = '\0';
+	pthread_mutex_lock(&names_lock);
+	for (unsigned i = 0; i < NAMES; i++)
+		if (names[i].host[0] && !memcmp(names[i].addr, addr, 16)) {
+			s_copy(host, cap, names[i].host, NULL);
+			break;
+		}
+	pthread_mutex_unlock(&names_lock);
+}
+
+static int sock_proto(int fd)
+{
+	int type = 0;
+	socklen_t l = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
+		return 0;
+	return type == SOCK_DGRAM ? 2 : type == SOCK_STREAM ? 1 : 0;
+}
+
+static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	uint8_t a16[16];
+	uint16_t port;
+	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
+		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
+	int proto = sock_proto(fd);
+	if (!proto)
+		return true; /* raw sockets etc. are the kernel layer's business */
+	int saved = errno;
+	in_hook++;
+	char host[256];
+	lookup_name(a16, host, sizeof(host));
+	uint8_t buf[512];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECIDE, 4);
+	tgp_put_u32(&e, TGPT_KIND, TGPK_CONNECT);
+	tgp_put(&e, TGPT_ADDR, a16, 16);
+	tgp_put_u32(&e, TGPT_PORT, port);
+	tgp_put_u32(&e, TGPT_PROTO, (uint32_t)proto);
+	if (host[0])
+		tgp_put_str(&e, TGPT_HOST, host);
+	long n = tgp_enc_end(&e);
+	struct verdict v;
+	if (n > 0)
+		ask_pooled(buf, (size_t)n, &v);
+	else
+		unreachable(&v);
+	if (!v.allow)
+		say("refused", "connect", v.target[0] ? v.target : "?", v.rule, v.msg);
+	in_hook--;
+	errno = v.allow ? saved : EPERM;
+	return v.allow;
+}
+
+EXPORT int connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (!net_gate(fd, sa, len))
+		return -1;
+	return get_connect()(fd, sa, len);
+}
+
+EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
+		      const struct sockaddr *sa, socklen_t len)
+{
+	if (sa && !net_gate(fd, sa, len))
+		return -1;
+	return get_sendto()(fd, buf, n, flags, sa, len);
+}
+
+EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
+{
+	if (m && m->msg_name && !net_gate(fd, m->msg_name, m->msg_namelen))
+		return -1;
+	return get_sendmsg()(fd, m, flags);
+}
+
+EXPORT int getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res)
+{
+	int r = get_getaddrinfo()(node, service, hints, res);
+	if (r != 0 || !active || !node || !res || s_len(node) >= 256)
+		return r;
+	/* remember name -> addresses, so a connect can say what it is for;
+	 * policyd checks the claim with its own lookup */
+	pthread_mutex_lock(&names_lock);
+	for (struct addrinfo *ai = *res; ai; ai = ai->ai_next) {
+		uint8_t a16[16];
+		uint16_t port;
+		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, a16, &port))
+			continue;
+		struct name_ent *ne = &names[names_next++ % NAMES];
+		memcpy(ne->addr, a16, 16);
+		s_copy(ne->host, sizeof(ne->host), node, NULL);
+	}
+	pthread_mutex_unlock(&names_lock);
+	return r;
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tg_proto: the wire protocol between the interposer (and agent-shell) and
+ * policyd's agent socket. The only thing the two sides share; both include
+ * this header.
+ *
+ * Transport: a SOCK_STREAM Unix socket. Every message is a fixed header
+ * followed by `len` bytes of fields; each field is a tag, a length and that
+ * many bytes (no padding, little-endian host order: both ends are on one
+ * machine). Strings carry no NUL.
+ *
+ *   struct tgp_hdr { u32 magic; u16 type; u16 nfields; u32 id; u32 len; }
+ *   field:          { u16 tag; u16 zero; u32 len; u8 value[len]; }
+ *
+ * Decoding is strict: wrong magic, unknown type or tag, a field running past
+ * the message, a wrong-sized integer, a NUL inside a string, a repeated
+ * singular field or more fields than the header says all reject the message
+ * (policyd then closes that connection and audits it). Everything here works
+ * on caller buffers and never allocates, so the interposer can use it in a
+ * vfork child.
+ */
+#ifndef TIERGATE_PROTO_H
+#define TIERGATE_PROTO_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define TGP_MAGIC 0x31504754u /* "TGP1" */
+#define TGP_MAX_MSG (1u << 20)	/* whole message, header included */
+#define TGP_MAX_ARGS 16384	/* argv entries */
+#define TGP_MAX_PATH 4096	/* path fields */
+#define TGP_MAX_STR 65536	/* any other string field */
+#define TGP_MAX_FIELDS (TGP_MAX_ARGS + 64)
+#define TGP_MAX_GLOBS 4096	/* fast-path globs in a HELLO reply */
+
+enum tgp_type {
+	TGP_HELLO = 1,	     /* client: who am I, what can I decide locally */
+	TGP_HELLO_OK,	     /* policyd: session, fail mode, fast-path globs */
+	TGP_DECIDE,	     /* client: an exec/open/connect to decide */
+	TGP_DECISION,	     /* policyd: the answer */
+	TGP_SESSION_NEW,     /* agent-shell: open a session for me */
+	TGP_SESSION_OK,	     /* policyd: the session */
+	TGP_ERROR,	     /* policyd: request refused (message) */
+	TGP_TYPE_MAX,
+};
+
+enum tgp_tag {
+	TGPT_KIND = 1,	   /* u32 enum tgp_kind */
+	TGPT_PATH,	   /* string: path as the caller passed it */
+	TGPT_PATH2,	   /* string: second path (rename/link target) */
+	TGPT_DIRFD,	   /* u32 (int32): dirfd for PATH, or TGP_AT_FDCWD */
+	TGPT_DIRFD2,	   /* u32 (int32): dirfd for PATH2 */
+	TGPT_ACCESS,	   /* u32: POLICY_ACC_* bits */
+	TGPT_ARG,	   /* string, repeated: argv */
+	TGPT_HOST,	   /* string: name the caller looked up */
+	TGPT_ADDR,	   /* 16 bytes: IPv6 or IPv4-mapped */
+	TGPT_PORT,	   /* u32 */
+	TGPT_PROTO,	   /* u32: 1 tcp, 2 udp */
+	TGPT_ACTION,	   /* u32: enum policy_action */
+	TGPT_RULE,	   /* string */
+	TGPT_MESSAGE,	   /* string */
+	TGPT_SESSION,	   /* string: session id */
+	TGPT_FAIL,	   /* u32: 0 closed, 1 open */
+	TGPT_FASTPATH,	   /* u32: 1 when reads may be decided locally */
+	TGPT_ALLOW_GLOB,   /* string, repeated */
+	TGPT_SENS_GLOB,	   /* string, repeated */
+	TGPT_NAME,	   /* string: session name */
+	TGPT_POLICY,	   /* string: policy file */
+	TGPT_TMPDIR,	   /* string */
+	TGPT_TARGET,	   /* string: what policyd decided on, for messages */
+	TGPT_FLAGS,	   /* u32: TGPF_* */
+	TGPT_TAG_MAX,
+};
+
+enum tgp_kind {
+	TGPK_EXEC = 1,
+	TGPK_OPEN,
+	TGPK_CONNECT,
+	TGPK_KIND_MAX,
+};
+
+#define TGP_AT_FDCWD 0xffffff9cu /* (uint32_t)AT_FDCWD */
+#define TGPF_FEXEC 1u	/* exec by fd: PATH is "/proc/self/fd/N" */
+
+struct tgp_hdr {
+	uint32_t magic;
+	uint16_t type;
+	uint16_t nfields;
+	uint32_t id;
+	uint32_t len;
+};
+
+struct tgp_fhdr {
+	uint16_t tag;
+	uint16_t zero;
+	uint32_t len;
+};
+
+/* ------------------------------ encoder ----------------------------- */
+
+struct tgp_enc {
+	uint8_t *buf;
+	size_t cap, len;
+	uint16_t nfields;
+	bool overflow;
+};
+
+static inline void tgp_enc_begin(struct tgp_enc *e, uint8_t *buf, size_t cap,
+				 enum tgp_type type, uint32_t id)
+{
+	e->buf = buf;
+	e->cap = cap < TGP_MAX_MSG ? cap : TGP_MAX_MSG;
+	e->len = sizeof(struct tgp_hdr);
+	e->nfields = 0;
+	e->overflow = cap < sizeof(struct tgp_hdr);
+	if (!e->overflow) {
+		struct tgp_hdr h = { TGP_MAGIC, (uint16_t)type, 0, id, 0 };
+		memcpy(buf, &h, sizeof(h));
+	}
+}
+
+static inline void tgp_put(struct tgp_enc *e, enum tgp_tag tag,
+			   const void *v, size_t n)
+{
+	if (e->overflow || n > UINT32_MAX || e->nfields == UINT16_MAX ||
+	    e->len + sizeof(struct tgp_fhdr) + n > e->cap) {
+		e->overflow = true;
+		return;
+	}
+	struct tgp_fhdr f = { (uint16_t)tag, 0, (uint32_t)n };
+	memcpy(e->buf + e->len, &f, sizeof(f));
+	e->len += sizeof(f);
+	if (n)
+		memcpy(e->buf + e->len, v, n);
+	e->len += n;
+	e->nfields++;
+}
+
+static inline void tgp_put_u32(struct tgp_enc *e, enum tgp_tag tag, uint32_t v)
+{
+	tgp_put(e, tag, &v, sizeof(v));
+}
+
+static inline void tgp_put_str(struct tgp_enc *e, enum tgp_tag tag,
+			       const char *s)
+{
+	tgp_put(e, tag, s, strlen(s));
+}
+
+/* Finishes the header; returns the message length or -E2BIG. */
+static inline long tgp_enc_end(struct tgp_enc *e)
+{
+	if (e->overflow)
+		return -E2BIG;
+	struct tgp_hdr h;
+	memcpy(&h, e->buf, sizeof(h));
+	h.nfields = e->nfields;
+	h.len = (uint32_t)(e->len - sizeof(h));
+	memcpy(e->buf, &h, sizeof(h));
+	return (long)e->len;
+}
+
+/* ------------------------------ decoder ----------------------------- */
+
+struct tgp_field {
+	uint16_t tag;
+	uint32_t len;
+	const uint8_t *v;
+};
+
+struct tgp_dec {
+	struct tgp_hdr h;
+	const uint8_t *p, *end;
+	uint16_t seen;
+	uint64_t singular_seen; /* bit per tag */
+};
+
+/* Checks the header of a complete message (buf holds at least
+ * sizeof(struct tgp_hdr) bytes); returns the total length it announces or
+ * -EBADMSG. */
+static inline long tgp_peek_len(const uint8_t *buf)
+{
+	struct tgp_hdr h;
+	memcpy(&h, buf, sizeof(h));
+	if (h.magic != TGP_MAGIC || h.type == 0 || h.type >= TGP_TYPE_MAX ||
+	    h.len > TGP_MAX_MSG - sizeof(h) || h.nfields > TGP_MAX_FIELDS)
+		return -EBADMSG;
+	return (long)(sizeof(h) + h.len);
+}
+
+static inline int tgp_dec_begin(struct tgp_dec *d, const uint8_t *buf,
+				size_t len)
+{
+	if (len < sizeof(struct tgp_hdr))
+		return -EBADMSG;
+	long want = tgp_peek_len(buf);
+	if (want < 0 || (size_t)want != len)
+		return -EBADMSG;
+	memcpy(&d->h, buf, sizeof(d->h));
+	d->p = buf + sizeof(d->h);
+	d->end = buf + len;
+	d->seen = 0;
+	d->singular_seen = 0;
+	return 0;
+}
+
+static inline bool tgp_tag_repeats(uint16_t tag)
+{
+	return tag == TGPT_ARG || tag == TGPT_ALLOW_GLOB ||
+	       tag == TGPT_SENS_GLOB;
+}
+
+static inline bool tgp_tag_is_u32(uint16_t tag)
+{
+	switch (tag) {
+	case TGPT_KIND:
+	case TGPT_DIRFD:
+	case TGPT_DIRFD2:
+	case TGPT_ACCESS:
+	case TGPT_PORT:
+	case TGPT_PROTO:
+	case TGPT_ACTION:
+	case TGPT_FAIL:
+	case TGPT_FASTPATH:
+	case TGPT_FLAGS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Next field: 1 with *f filled, 0 at a clean end, -EBADMSG on anything
+ * malformed. */
+static inline int tgp_dec_next(struct tgp_dec *d, struct tgp_field *f)
+{
+	if (d->p == d->end)
+		return d->seen == d->h.nfields ? 0 : -EBADMSG;
+	if (d->seen >= d->h.nfields ||
+	    (size_t)(d->end - d->p) < sizeof(struct tgp_fhdr))
+		return -EBADMSG;
+	struct tgp_fhdr fh;
+	memcpy(&fh, d->p, sizeof(fh));
+	d->p += sizeof(fh);
+	if (fh.zero != 0 || fh.tag == 0 || fh.tag >= TGPT_TAG_MAX ||
+	    fh.len > (size_t)(d->end - d->p))
+		return -EBADMSG;
+	if (tgp_tag_is_u32(fh.tag) && fh.len != 4)
+		return -EBADMSG;
+	if (fh.tag == TGPT_ADDR && fh.len != 16)
+		return -EBADMSG;
+	if (!tgp_tag_is_u32(fh.tag) && fh.tag != TGPT_ADDR) {
+		size_t max = (fh.tag == TGPT_PATH || fh.tag == TGPT_PATH2)
+				     ? TGP_MAX_PATH
+				     : TGP_MAX_STR;
+		if (fh.len > max || memchr(d->p, '\0', fh.len))
+			return -EBADMSG;
+	}
+	if (!tgp_tag_repeats(fh.tag)) {
+		uint64_t bit = 1ULL << fh.tag;
+		if (d->singular_seen & bit)
+			return -EBADMSG;
+		d->singular_seen |= bit;
+	}
+	f->tag = fh.tag;
+	f->len = fh.len;
+	f->v = d->p;
+	d->p += fh.len;
+	d->seen++;
+	return 1;
+}
+
+static inline uint32_t tgp_u32(const struct tgp_field *f)
+{
+	uint32_t v;
+	memcpy(&v, f->v, sizeof(v));
+	return v;
+}
+
+/* Copies a string field into out (NUL-terminated); -E2BIG if it does not
+ * fit. */
+static inline int tgp_str(const struct tgp_field *f, char *out, size_t outsz)
+{
+	if (f->len >= outsz)
+		return -E2BIG;
+	memcpy(out, f->v, f->len);
+	out[f->len] = '\0';
+	return 0;
+}
+
+#endif

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* policyd's shared state: connections, sessions, the event loop. */
+#ifndef TIERGATE_DAEMON_H
+#define TIERGATE_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "audit.h"
+#include "policy.h"
+#include "rundir.h"
+
+#define MAX_CONNS 4096
+#define MAX_SESSIONS 256
+#define CONN_RBUF_MAX (1u << 20) /* one whole message at most */
+
+struct session {
+	char id[32];
+	char name[64];
+	pid_t root_pid;
+	uint64_t root_start;
+	uid_t uid;
+	char *policy_path;
+	struct policy *policy;
+	char home[512], user[64], pwd[4096], tmpdir[512];
+	char cgroup[512]; /* v2 path relative to the mount, system mode */
+	int shell_fd;	  /* agent-shell's connection: the session lives while it does */
+	uint64_t created_us;
+	uint64_t n_decisions, n_allowed, n_refused;
+	struct session *next;
+};
+
+struct conn {
+	int fd;
+	bool control;
+	pid_t pid;
+	uid_t uid;
+	uint64_t start; /* peer's start time, against pid reuse */
+	struct session *s;
+	bool attributed;
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	uint8_t *wbuf;
+	size_t wlen, woff;
+	bool closing;
+};
+
+struct daemon {
+	struct rundir rd;
+	bool system_mode;
+	char *default_policy;
+	struct audit *audit;
+	int epfd, agent_lfd, control_lfd, sigfd, resolver_fd;
+	struct conn *conns[MAX_CONNS];
+	struct session *sessions;
+	unsigned nsessions;
+	unsigned next_session;
+	char cgroup_mount[512];
+	bool cgroups;	 /* session cgroups usable */
+	char cgroup_why[1200];
+	uint64_t started_us;
+	uint64_t n_requests, n_bad_messages;
+	bool stop;
+};
+
+extern struct daemon D;
+
+/* session.c */
+struct session *session_of_pid(pid_t pid);
+int session_create(struct conn *c, const char *name, const char *policy,
+		   const char *tmpdir, struct session **ret, char *err,
+		   size_t errsz);
+void session_end(struct session *s, const char *why);
+struct session *session_find(const char *id);
+int session_reload(struct session *s, char *err, size_t errsz);
+int session_kill(struct session *s);
+void sessions_init_cgroups(void);
+
+/* request.c */
+int request_handle(struct conn *c, const uint8_t *msg, size_t len);
+void conn_send(struct conn *c, const uint8_t *buf, size_t len);
+void conn_close(struct conn *c);
+void daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* resolver.c: verifies host names the interposer reports */
+int resolver_start(void);
+/* 1: addr is one of host's addresses; 0: it is not; -EAGAIN: lookup
+ * started, call again after resolver_drain(). */
+int resolver_check(const char *host, const uint8_t addr[16]);
+void resolver_drain(void);
+
+/* control.c */
+int control_handle(struct conn *c, const char *line);
+
+#endif

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+#include "layers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "util.h"
+
+static struct layer *add(struct layer_report *r, const char *name, bool active)
+{
+	struct layer *l = &r->v[r->n++];
+	l->name = name;
+	l->active = active;
+	l->why[0] = '\0';
+	return l;
+}
+
+void layers_detect(struct layer_report *r)
+{
+	r->n = 0;
+	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
+	snprintf(l->why, sizeof(l->why),
+		 "exec/open/connect/git of dynamically linked programs (cooperative layer)");
+
+	l = add(r, "session tracking", true);
+	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
+
+	l = add(r, "audit log", D.audit != NULL);
+	snprintf(l->why, sizeof(l->why), "%s", D.audit ? audit_path(D.audit) : "not open");
+
+	unsigned action = SECCOMP_RET_USER_NOTIF;
+	long sr = syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
+	l = add(r, "seccomp user-notify", false);
+	if (sr == 0)
+		snprintf(l->why, sizeof(l->why),
+			 "kernel supports it; this build of agent-shell does not install the backstop filter yet");
+	else
+		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s", strerror(errno));
+
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	l = add(r, "Landlock", false);
+	if (abi > 0)
+		snprintf(l->why, sizeof(l->why),
+			 "kernel ABI %ld available; this build does not apply rulesets yet", abi);
+	else
+		snprintf(l->why, sizeof(l->why), "unavailable: %s", strerror(errno));
+
+	l = add(r, "eBPF cgroup egress", false);
+	snprintf(l->why, sizeof(l->why), "not built yet (connects are decided by the interposer)");
+
+	char lsm[512] = "";
+	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, lsm, sizeof(lsm) - 1);
+		if (n > 0)
+			lsm[n] = '\0';
+		close(fd);
+	}
+	l = add(r, "BPF LSM", false);
+	snprintf(l->why, sizeof(l->why), "%s",
+		 strstr(lsm, "bpf") ? "enabled in the kernel, not used (not required)"
+				    : "not enabled in this kernel; tiergate does not depend on it");
+}

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * policyd: the tiergate daemon. One epoll loop serves the agent socket
+ * (decision requests from interposed processes and agent-shell) and the
+ * control socket (policyctl). See docs/architecture.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "procfs.h"
+#include "tg_proto.h"
+#include "util.h"
+
+struct daemon D;
+
+static struct conn ctl_tag, agent_tag, sig_tag, res_tag;
+
+static int listen_on(const char *path, mode_t mode)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		close(fd);
+		return -ENAMETOOLONG;
+	}
+	strcpy(sa.sun_path, path);
+	unlink(path);
+	mode_t old = umask(0777 & ~mode);
+	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0 || listen(fd, 512) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static void add_fd(int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+	epoll_ctl(D.epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void conn_close(struct conn *c)
+{
+	for (struct session *s = D.sessions; s; s = s->next)
+		if (s->shell_fd == c->fd) {
+			daemon_log("session %s ended (agent-shell exited)", s->id);
+			session_end(s, "agent-shell exited");
+			break;
+		}
+	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	if (c->fd >= 0 && c->fd < MAX_CONNS)
+		D.conns[c->fd] = NULL;
+	free(c->rbuf);
+	free(c->wbuf);
+	free(c);
+}
+
+static void accept_conn(int lfd, bool control)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		struct ucred cr;
+		socklen_t cl = sizeof(cr);
+		struct proc_stat st;
+		if (fd >= MAX_CONNS ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0 ||
+		    procfs_stat(cr.pid, &st) < 0) {
+			close(fd);
+			continue;
+		}
+		struct conn *c = calloc(1, sizeof(*c));
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->control = control;
+		c->pid = cr.pid;
+		c->uid = cr.uid;
+		c->start = st.starttime;
+		D.conns[fd] = c;
+		add_fd(fd, c);
+	}
+}
+
+/* Reads what is there; processes every complete message. */
+static void conn_readable(struct conn *c)
+{
+	for (;;) {
+		if (c->rlen == c->rcap) {
+			size_t nc = c->rcap ? c->rcap * 2 : 4096;
+			if (nc > CONN_RBUF_MAX)
+				nc = CONN_RBUF_MAX;
+			if (nc == c->rcap) {
+				c->closing = true; /* over the message cap */
+				return;
+			}
+			uint8_t *nb = realloc(c->rbuf, nc);
+			if (!nb) {
+				c->closing = true;
+				return;
+			}
+			c->rbuf = nb;
+			c->rcap = nc;
+		}
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, MSG_DONTWAIT);
+		if (n == 0) {
+			c->closing = true;
+			break;
+		}
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				c->closing = true;
+			break;
+		}
+		c->rlen += (size_t)n;
+	}
+	if (c->control) {
+		uint8_t *nl = memchr(c->rbuf, '\n', c->rlen);
+		if (nl) {
+			*nl = '\0';
+			control_handle(c, (const char *)c->rbuf);
+			c->rlen = 0;
+		} else if (c->rlen > 1024) {
+			c->closing = true;
+		}
+		return;
+	}
+	size_t off = 0;
+	while (!c->closing && c->rlen - off >= sizeof(struct tgp_hdr)) {
+		long want = tgp_peek_len(c->rbuf + off);
+		if (want < 0) {
+			request_handle(c, c->rbuf + off, c->rlen - off); /* audits it */
+			c->closing = true;
+			break;
+		}
+		if ((size_t)want > c->rlen - off)
+			break;
+		int r = request_handle(c, c->rbuf + off, (size_t)want);
+		if (r == -EAGAIN)
+			break; /* waits for the resolver; kept in the buffer */
+		if (r < 0) {
+			c->closing = true;
+			break;
+		}
+		off += (size_t)want;
+	}
+	if (off) {
+		memmove(c->rbuf, c->rbuf + off, c->rlen - off);
+		c->rlen -= off;
+	}
+}
+
+static void conn_writable(struct conn *c)
+{
+	while (c->woff < c->wlen) {
+		ssize_t w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno != EAGAIN)
+				c->closing = true;
+			return;
+		}
+		c->woff += (size_t)w;
+	}
+	c->wlen = c->woff = 0;
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void retry_parked(void)
+{
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = D.conns[i];
+		if (c && !c->control && c->rlen >= sizeof(struct tgp_hdr)) {
+			conn_readable(c);
+			if (c->closing && c->woff == c->wlen)
+				conn_close(c);
+		}
+	}
+}
+
+static void handle_signal(void)
+{
+	struct signalfd_siginfo si;
+	while (read(D.sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			daemon_log("SIGHUP: reloading policies");
+			for (struct session *s = D.sessions; s; s = s->next) {
+				char err[4096];
+				if (session_reload(s, err, sizeof(err)) < 0)
+					daemon_log("reload rejected, old policy stays:\n%s", err);
+			}
+		} else {
+			daemon_log("signal %u: shutting down", si.ssi_signo);
+			D.stop = true;
+		}
+	}
+}
+
+static void usage(void)
+{
+	fputs("usage: policyd [--policy FILE] [--audit FILE] [--foreground] [--user|--system]\n"
+	      "  --policy FILE   default policy for sessions (default /etc/tiergate/default.yaml)\n"
+	      "  --audit FILE    audit log (default: see docs/operator-guide.md)\n"
+	      "  --foreground    do not detach; log to stderr\n"
+	      "  --user          user mode even as root (sockets in $XDG_RUNTIME_DIR/tiergate)\n"
+	      "  --system        system mode (root only: /run/tiergate, session cgroups)\n",
+	      stderr);
+}
+
+static int daemonize(const char *logfile)
+{
+	pid_t p = fork();
+	if (p < 0)
+		return -errno;
+	if (p > 0)
+		_exit(0);
+	setsid();
+	p = fork();
+	if (p < 0)
+		return -errno;
+	if (p > 0)
+		_exit(0);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int log = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (nul >= 0)
+		dup2(nul, 0);
+	if (log >= 0) {
+		dup2(log, 1);
+		dup2(log, 2);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *policy = NULL, *audit = NULL;
+	bool fg = false;
+	int mode = -1; /* -1 auto, 0 user, 1 system */
+	static const struct option opts[] = {
+		{ "policy", required_argument, 0, 'p' }, { "audit", required_argument, 0, 'a' },
+		{ "foreground", no_argument, 0, 'f' },	 { "user", no_argument, 0, 'u' },
+		{ "system", no_argument, 0, 's' },	 { "help", no_argument, 0, 'h' },
+		{ 0, 0, 0, 0 }
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "p:a:fush", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': policy = optarg; break;
+		case 'a': audit = optarg; break;
+		case 'f': fg = true; break;
+		case 'u': mode = 0; break;
+		case 's': mode = 1; break;
+		case 'h': usage(); return 0;
+		default: usage(); return 2;
+		}
+	}
+	D.system_mode = mode == -1 ? geteuid() == 0 : mode == 1;
+	if (D.system_mode && geteuid() != 0) {
+		fprintf(stderr, "policyd: --system needs root\n");
+		return 2;
+	}
+	char abs[TG_PATH_MAX];
+	const char *pol = policy ? policy : "/etc/tiergate/default.yaml";
+	if (!realpath(pol, abs)) {
+		fprintf(stderr, "policyd: policy %s: %s\n", pol, strerror(errno));
+		return 1;
+	}
+	/* validate the default policy before taking the sockets */
+	struct policy_diags dg = { 0 };
+	struct policy *check = NULL;
+	struct policy_vars v = { .home = "/", .user = "root", .pwd = "/" };
+	if (policy_load(abs, &v, &dg, &check) < 0) {
+		for (size_t i = 0; i < dg.n; i++)
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", dg.v[i].file, dg.v[i].line,
+				dg.v[i].col, dg.v[i].warning ? "warning" : "error", dg.v[i].msg);
+		fprintf(stderr, "policyd: the policy has errors; not starting\n");
+		policy_diags_free(&dg);
+		return 1;
+	}
+	uint64_t audit_max = policy_settings(check)->audit_max_bytes;
+	policy_free(check);
+	policy_diags_free(&dg);
+	D.default_policy = strdup(abs);
+
+	int r = rundir_get(D.system_mode, true, &D.rd);
+	if (r < 0) {
+		fprintf(stderr, "policyd: runtime directory %s: %s\n", D.rd.dir, strerror(-r));
+		return 1;
+	}
+	/* one daemon per runtime directory */
+	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(D.rd.control_sock) < sizeof(sa.sun_path))
+		memcpy(sa.sun_path, D.rd.control_sock, strlen(D.rd.control_sock) + 1);
+	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		fprintf(stderr, "policyd: already running (%s)\n", D.rd.control_sock);
+		close(probe);
+		return 1;
+	}
+	if (probe >= 0)
+		close(probe);
+	if (!fg && daemonize(D.rd.logfile) < 0) {
+		fprintf(stderr, "policyd: cannot detach: %s\n", strerror(errno));
+		return 1;
+	}
+	r = audit_open(audit ? audit : D.rd.audit, audit_max, &D.audit);
+	if (r < 0) {
+		daemon_log("cannot open audit log %s: %s", audit ? audit : D.rd.audit, strerror(-r));
+		return 1;
+	}
+	sessions_init_cgroups();
+	D.started_us = tg_now_us();
+	D.epfd = epoll_create1(EPOLL_CLOEXEC);
+	/* agent socket: any local process may ask for decisions (it learns
+	 * nothing but its own decisions); control socket: owner only */
+	D.agent_lfd = listen_on(D.rd.agent_sock, 0666);
+	D.control_lfd = listen_on(D.rd.control_sock, 0600);
+	if (D.agent_lfd < 0 || D.control_lfd < 0) {
+		daemon_log("cannot listen in %s: %s", D.rd.dir,
+			   strerror(-(D.agent_lfd < 0 ? D.agent_lfd : D.control_lfd)));
+		return 1;
+	}
+	if (resolver_start() < 0) {
+		daemon_log("cannot start the resolver thread");
+		return 1;
+	}
+	sigset_t ss;
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGHUP);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGINT);
+	sigprocmask(SIG_BLOCK, &ss, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	D.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
+	add_fd(D.agent_lfd, &agent_tag);
+	add_fd(D.control_lfd, &ctl_tag);
+	add_fd(D.sigfd, &sig_tag);
+	add_fd(D.resolver_fd, &res_tag);
+	FILE *pf = fopen(D.rd.pidfile, "we");
+	if (pf) {
+		fprintf(pf, "%d\n", (int)getpid());
+		fclose(pf);
+	}
+	daemon_log("listening on %s (%s mode), policy %s, audit %s", D.rd.agent_sock,
+		   D.system_mode ? "system" : "user", D.default_policy, audit_path(D.audit));
+
+	while (!D.stop) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(D.epfd, evs, 64, 500);
+		if (n < 0 && errno != EINTR)
+			break;
+		bool parked = false;
+		for (int i = 0; i < n; i++) {
+			void *tag = evs[i].data.ptr;
+			if (tag == &agent_tag) {
+				accept_conn(D.agent_lfd, false);
+			} else if (tag == &ctl_tag) {
+				accept_conn(D.control_lfd, true);
+			} else if (tag == &sig_tag) {
+				handle_signal();
+			} else if (tag == &res_tag) {
+				resolver_drain();
+				parked = true;
+			} else {
+				struct conn *c = tag;
+				if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+					conn_readable(c);
+				if (evs[i].events & EPOLLOUT)
+					conn_writable(c);
+				if (c->closing && c->woff == c->wlen)
+					conn_close(c);
+			}
+		}
+		if (parked || n == 0)
+			retry_parked();
+	}
+	unlink(D.rd.agent_sock);
+	unlink(D.rd.control_sock);
+	unlink(D.rd.pidfile);
+	audit_close(D.audit);
+	return 0;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+#include "procfs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static int read_file(const char *path, char *buf, size_t bufsz, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	while (len + 1 < bufsz) {
+		ssize_t k = read(fd, buf + len, bufsz - 1 - len);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	buf[len] = '\0';
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+int procfs_stat(pid_t pid, struct proc_stat *ret)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int r = read_file(path, buf, sizeof(buf), NULL);
+	if (r < 0)
+		return r;
+	/* comm may hold spaces and parentheses: split at the last ')' */
+	char *l = strchr(buf, '('), *rp = strrchr(buf, ')');
+	if (!l || !rp || rp < l)
+		return -EINVAL;
+	struct proc_stat st = { .pid = pid };
+	size_t cl = (size_t)(rp - l - 1);
+	if (cl >= sizeof(st.comm))
+		cl = sizeof(st.comm) - 1;
+	memcpy(st.comm, l + 1, cl);
+	st.comm[cl] = '\0';
+	/* fields after comm: state(3) ppid(4) ... starttime(22) */
+	char *p = rp + 2;
+	int field = 3;
+	char *save = NULL;
+	for (char *tok = strtok_r(p, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save), field++) {
+		if (field == 4)
+			st.ppid = (pid_t)strtol(tok, NULL, 10);
+		if (field == 22) {
+			st.starttime = strtoull(tok, NULL, 10);
+			*ret = st;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	ssize_t n = readlink(path, out, outsz - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= outsz - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return 0;
+}
+
+int procfs_uid(pid_t pid, uid_t *ret_uid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	int r = read_file(path, buf, sizeof(buf), NULL);
+	if (r < 0)
+		return r;
+	char *u = strstr(buf, "\nUid:");
+	if (!u)
+		return -EINVAL;
+	/* real, effective, saved, fs: use the effective uid */
+	unsigned long real, eff;
+	if (sscanf(u + 5, "%lu %lu", &real, &eff) != 2)
+		return -EINVAL;
+	*ret_uid = (uid_t)eff;
+	return 0;
+}
+
+int procfs_cgroup(pid_t pid, char *out, size_t outsz)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	int r = read_file(path, buf, sizeof(buf), NULL);
+	if (r < 0)
+		return r;
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!strncmp(line, "0::", 3)) {
+			if (strlen(line + 3) >= outsz)
+				return -ENAMETOOLONG;
+			memcpy(out, line + 3, strlen(line + 3) + 1);
+			return 0;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
+int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	return read_file(path, buf, bufsz, ret_len);
+}
+
+int procfs_cgroup2_mount(char *out, size_t outsz)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/mounts", "re");
+	if (!f)
+		return -errno;
+	char line[1024];
+	while (fgets(line, sizeof(line), f)) {
+		char dev[256], mnt[512], type[64];
+		if (sscanf(line, "%255s %511s %63s", dev, mnt, type) != 3)
+			continue;
+		if (!strcmp(type, "cgroup2")) {
+			if (strlen(mnt) >= outsz)
+				return -ENAMETOOLONG;
+			memcpy(out, mnt, strlen(mnt) + 1);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
+		      size_t outsz)
+{
+	char base[TG_PATH_MAX];
+	char tmp[TG_PATH_MAX + 64];
+	if (!path || !*path)
+		return -ENOENT;
+	/* /proc/self/... and /proc/thread-self/... mean the caller's */
+	if (!strncmp(path, "/proc/self/", 11) || !strcmp(path, "/proc/self")) {
+		snprintf(tmp, sizeof(tmp), "/proc/%d%s", (int)pid, path + 10);
+		path = tmp;
+	}
+	if (path[0] == '/')
+		return tg_path_normalize("/", path, out, outsz);
+	int r;
+	if (dirfd == AT_FDCWD) {
+		r = procfs_link(pid, "cwd", base, sizeof(base));
+	} else {
+		char what[32];
+		if (dirfd < 0)
+			return -EBADF;
+		snprintf(what, sizeof(what), "fd/%d", dirfd);
+		r = procfs_link(pid, what, base, sizeof(base));
+	}
+	if (r < 0)
+		return r;
+	if (base[0] != '/')
+		return -ENOTDIR; /* a socket, pipe, deleted dir ... */
+	return tg_path_normalize(base, path, out, outsz);
+}
+
+int procfs_realpath_existing(pid_t pid, const char *path, char *out,
+			     size_t outsz)
+{
+	char root[64];
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	char cur[TG_PATH_MAX];
+	snprintf(cur, sizeof(cur), "%s", path);
+	size_t len = strlen(cur);
+	/* walk back until a prefix exists */
+	for (;;) {
+		char full[TG_PATH_MAX + 64], real[PATH_MAX];
+		snprintf(full, sizeof(full), "%s%s", root, cur);
+		if (realpath(full, real)) {
+			/* realpath returns a path outside /proc/PID/root when
+			 * the process shares our root; strip the prefix if present */
+			const char *res = real;
+			size_t rl = strlen(root);
+			if (!strncmp(real, root, rl))
+				res = real + rl;
+			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
+					 path + strlen(cur));
+			if (n < 0 || (size_t)n >= outsz)
+				return -ENAMETOOLONG;
+			char norm[TG_PATH_MAX];
+			if (tg_path_normalize("/", out, norm, sizeof(norm)) < 0)
+				return -ENAMETOOLONG;
+			snprintf(out, outsz, "%s", norm);
+			return 0;
+		}
+		char *slash = strrchr(cur, '/');
+		if (!slash || slash == cur) {
+			snprintf(out, outsz, "%s", path);
+			return 0;
+		}
+		*slash = '\0';
+		len = strlen(cur);
+		(void)len;
+	}
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * procfs: the kernel's view of a process, read from /proc. Every fact
+ * policyd uses about a caller (its working directory, its open files, its
+ * parent, its uid, its cgroup, its executable) comes from here, never from
+ * what the caller says. Functions return 0 or a negative errno.
+ */
+#ifndef TIERGATE_PROCFS_H
+#define TIERGATE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_stat {
+	pid_t pid, ppid;
+	uint64_t starttime; /* clock ticks since boot: (pid, starttime) names a process */
+	char comm[64];
+};
+
+int procfs_stat(pid_t pid, struct proc_stat *ret);
+/* readlink /proc/PID/<what>, e.g. "cwd", "exe", "fd/3", "root". */
+int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
+int procfs_uid(pid_t pid, uid_t *ret_uid);
+/* The process's cgroup v2 path ("/tiergate/s1"), from /proc/PID/cgroup. */
+int procfs_cgroup(pid_t pid, char *out, size_t outsz);
+/* argv from /proc/PID/cmdline, NUL-separated, into buf; *ret_len bytes. */
+int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len);
+/* Where cgroup v2 is mounted (from /proc/mounts), or -ENOENT. */
+int procfs_cgroup2_mount(char *out, size_t outsz);
+
+/*
+ * Resolves the path a process passed to a call the way the kernel would
+ * start it: absolute as given, relative to its cwd (dirfd == AT_FDCWD) or
+ * to the directory open on dirfd; "/proc/self/" is the caller's /proc/PID/.
+ * Then normalised (. .. //). Symlinks are not followed (see
+ * procfs_realpath_existing).
+ */
+int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
+		      size_t outsz);
+/* Canonicalises the longest existing prefix of an absolute path as seen
+ * from the process's root (symlinks followed), keeping the rest as is. */
+int procfs_realpath_existing(pid_t pid, const char *path, char *out,
+			     size_t outsz);
+
+#endif

@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * request: one message from the agent socket -> decision -> reply + audit.
+ * Every path is re-resolved from the kernel's view of the sender (its cwd
+ * and fds in /proc), both lexically and with symlinks followed, and decided
+ * on both; host names are verified by policyd's own lookups.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "gitparse.h"
+#include "procfs.h"
+#include "sys.h"
+#include "tg_proto.h"
+#include "util.h"
+
+#define REPLY_MAX 65536
+
+void daemon_log(const char *fmt, ...)
+{
+	char ts[32];
+	uint64_t now = tg_now_us();
+	time_t secs = (time_t)(now / 1000000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "policyd %s: ", ts);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void conn_send(struct conn *c, const uint8_t *buf, size_t len)
+{
+	if (c->closing)
+		return;
+	if (c->wlen == c->woff) {
+		c->wlen = c->woff = 0;
+		ssize_t w = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w == (ssize_t)len)
+			return;
+		if (w < 0 && errno != EAGAIN) {
+			c->closing = true;
+			return;
+		}
+		if (w < 0)
+			w = 0;
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (c->wlen + len > 4 * REPLY_MAX) {
+		c->closing = true; /* a client that never reads */
+		return;
+	}
+	uint8_t *nb = realloc(c->wbuf, c->wlen + len);
+	if (!nb) {
+		c->closing = true;
+		return;
+	}
+	c->wbuf = nb;
+	memcpy(c->wbuf + c->wlen, buf, len);
+	c->wlen += len;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
+	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+static void send_error(struct conn *c, uint32_t id, const char *msg)
+{
+	uint8_t buf[4096];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_ERROR, id);
+	char m[3000];
+	snprintf(m, sizeof(m), "%s", msg);
+	tgp_put_str(&e, TGPT_MESSAGE, m);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* A decoded DECIDE request (pointers into the message buffer). */
+struct req {
+	uint32_t kind, access, port, proto, flags;
+	int32_t dirfd, dirfd2;
+	char path[TGP_MAX_PATH + 1], path2[TGP_MAX_PATH + 1];
+	bool has_path, has_path2, has_addr;
+	char host[256];
+	uint8_t addr[16];
+	const char **argv;
+	size_t argc;
+	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
+};
+
+static int decode(const uint8_t *msg, size_t len, struct tgp_dec *d,
+		  struct req *q)
+{
+	memset(q, 0, offsetof(struct req, argv));
+	q->argv = NULL;
+	q->argc = 0;
+	q->name[0] = q->policy[0] = q->tmpdir[0] = '\0';
+	q->dirfd = q->dirfd2 = (int32_t)TGP_AT_FDCWD;
+	if (tgp_dec_begin(d, msg, len) < 0)
+		return -EBADMSG;
+	struct tgp_field f;
+	int r;
+	size_t cap = 0;
+	while ((r = tgp_dec_next(d, &f)) == 1) {
+		switch (f.tag) {
+		case TGPT_KIND:
+			q->kind = tgp_u32(&f);
+			break;
+		case TGPT_ACCESS:
+			q->access = tgp_u32(&f);
+			break;
+		case TGPT_PORT:
+			q->port = tgp_u32(&f);
+			break;
+		case TGPT_PROTO:
+			q->proto = tgp_u32(&f);
+			break;
+		case TGPT_FLAGS:
+			q->flags = tgp_u32(&f);
+			break;
+		case TGPT_DIRFD:
+			q->dirfd = (int32_t)tgp_u32(&f);
+			break;
+		case TGPT_DIRFD2:
+			q->dirfd2 = (int32_t)tgp_u32(&f);
+			break;
+		case TGPT_PATH:
+			if (tgp_str(&f, q->path, sizeof(q->path)) < 0)
+				return -EBADMSG;
+			q->has_path = true;
+			break;
+		case TGPT_PATH2:
+			if (tgp_str(&f, q->path2, sizeof(q->path2)) < 0)
+				return -EBADMSG;
+			q->has_path2 = true;
+			break;
+		case TGPT_HOST:
+			if (tgp_str(&f, q->host, sizeof(q->host)) < 0)
+				return -EBADMSG;
+			break;
+		case TGPT_ADDR:
+			memcpy(q->addr, f.v, 16);
+			q->has_addr = true;
+			break;
+		case TGPT_NAME:
+			if (tgp_str(&f, q->name, sizeof(q->name)) < 0)
+				return -EBADMSG;
+			break;
+		case TGPT_POLICY:
+			if (tgp_str(&f, q->policy, sizeof(q->policy)) < 0)
+				return -EBADMSG;
+			break;
+		case TGPT_TMPDIR:
+			if (tgp_str(&f, q->tmpdir, sizeof(q->tmpdir)) < 0)
+				return -EBADMSG;
+			break;
+		case TGPT_ARG: {
+			if (q->argc >= TGP_MAX_ARGS)
+				return -EBADMSG;
+			if (q->argc + 1 >= cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				const char **na = realloc(q->argv, nc * sizeof(*na));
+				if (!na)
+					return -ENOMEM;
+				q->argv = na;
+				cap = nc;
+			}
+			char *s = strndup((const char *)f.v, f.len);
+			if (!s)
+				return -ENOMEM;
+			q->argv[q->argc++] = s;
+			q->argv[q->argc] = NULL;
+			break;
+		}
+		default:
+			return -EBADMSG; /* a tag that has no place in a request */
+		}
+	}
+	return r < 0 ? -EBADMSG : 0;
+}
+
+static void req_free(struct req *q)
+{
+	for (size_t i = 0; i < q->argc; i++)
+		free((char *)q->argv[i]);
+	free(q->argv);
+	q->argv = NULL;
+	q->argc = 0;
+}
+
+/* Combine two decisions with "union of candidates": a rule that matched
+ * either beats the default; among matching rules the strictest wins (ties:
+ * file order). */
+static void combine(struct policy_decision *acc, bool *have,
+		    const struct policy_decision *d)
+{
+	if (!*have) {
+		*acc = *d;
+		*have = true;
+		return;
+	}
+	if (d->rule < 0)
+		return;
+	if (acc->rule < 0 || d->action > acc->action ||
+	    (d->action == acc->action && d->rule < acc->rule))
+		*acc = *d;
+}
+
+struct outcome {
+	struct policy_decision d;
+	char target[TGP_MAX_PATH * 2 + 64];
+	char exe[TGP_MAX_PATH];
+	const char *kind;
+	char detail[256];
+};
+
+static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
+{
+	struct session *s = c->s;
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX], cwd[TG_PATH_MAX];
+	o->kind = "exec";
+	if (!q->has_path || q->argc == 0)
+		return -EBADMSG;
+	int r = procfs_resolve_at(c->pid, q->dirfd, q->path, lex, sizeof(lex));
+	if (r < 0) {
+		snprintf(o->target, sizeof(o->target), "%s", q->path);
+		return r;
+	}
+	if (procfs_realpath_existing(c->pid, lex, real, sizeof(real)) < 0)
+		snprintf(real, sizeof(real), "%s", lex);
+	if (procfs_link(c->pid, "cwd", cwd, sizeof(cwd)) < 0)
+		snprintf(cwd, sizeof(cwd), "/");
+	snprintf(o->target, sizeof(o->target), "%s", real);
+	snprintf(o->exe, sizeof(o->exe), "%s", real);
+
+	struct git_event git;
+	bool has_git = false;
+	if (sys_is_git(real)) {
+		char root[64];
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+		struct gitrepo_ctx gx = { .root = root, .home = s->home };
+		struct git_lookup lk;
+		gitrepo_lookup(&gx, &lk);
+		if (git_parse(q->argv, q->argc, cwd, &lk, &git) == 0)
+			has_git = true;
+	}
+	struct policy_event ev = { .kind = POLICY_EV_EXEC, .path = real,
+				   .argv = q->argv, .argc = q->argc,
+				   .cwd = cwd, .git = has_git ? &git : NULL };
+	bool have = false;
+	struct policy_decision d;
+	policy_decide(s->policy, &ev, &d);
+	combine(&o->d, &have, &d);
+	if (strcmp(lex, real)) {
+		ev.path = lex;
+		policy_decide(s->policy, &ev, &d);
+		combine(&o->d, &have, &d);
+	}
+	if (has_git && o->d.matched == POLICY_EV_GIT)
+		o->kind = "git";
+	if (has_git)
+		git_event_free(&git);
+	return 0;
+}
+
+static int decide_path(struct conn *c, int dirfd, const char *path,
+		       unsigned access, struct outcome *o, bool *have,
+		       char *shown, size_t shownsz)
+{
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
+	int r = procfs_resolve_at(c->pid, dirfd, path, lex, sizeof(lex));
+	if (r < 0)
+		return r;
+	if (procfs_realpath_existing(c->pid, lex, real, sizeof(real)) < 0)
+		snprintf(real, sizeof(real), "%s", lex);
+	struct policy_event ev = { .kind = POLICY_EV_OPEN, .path = lex,
+				   .access = access };
+	struct policy_decision d;
+	policy_decide(c->s->policy, &ev, &d);
+	combine(&o->d, have, &d);
+	if (strcmp(lex, real)) {
+		ev.path = real;
+		policy_decide(c->s->policy, &ev, &d);
+		combine(&o->d, have, &d);
+		snprintf(shown, shownsz, "%s (-> %s)", lex, real);
+	} else {
+		snprintf(shown, shownsz, "%s", lex);
+	}
+	return 0;
+}
+
+static int decide_open(struct conn *c, struct req *q, struct outcome *o)
+{
+	o->kind = "open";
+	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) || !q->access)
+		return -EBADMSG;
+	bool have = false;
+	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
+	int r = decide_path(c, q->dirfd, q->path, q->access, o, &have, a, sizeof(a));
+	if (r < 0) {
+		snprintf(o->target, sizeof(o->target), "%s", q->path);
+		return r;
+	}
+	if (q->has_path2) {
+		r = decide_path(c, q->dirfd2, q->path2, POLICY_ACC_CREATE, o, &have,
+				b, sizeof(b));
+		if (r < 0)
+			return r;
+		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a, b);
+	} else {
+		snprintf(o->target, sizeof(o->target), "%s", a);
+	}
+	char acc[64];
+	policy_access_format(q->access, acc, sizeof(acc));
+	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
+	return 0;
+}
+
+/* Returns -EAGAIN when a host lookup must finish first. */
+static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
+{
+	o->kind = "connect";
+	if (!q->has_addr || q->port > 65535 ||
+	    (q->proto != POLICY_PROTO_TCP && q->proto != POLICY_PROTO_UDP))
+		return -EBADMSG;
+	struct tg_addr addr;
+	memcpy(addr.b, q->addr, 16);
+	char norm[256] = "";
+	const char *host = NULL;
+	if (q->host[0] && tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
+		int v = resolver_check(norm, addr.b);
+		if (v == -EAGAIN)
+			return -EAGAIN;
+		if (v == 1)
+			host = norm;
+		else
+			snprintf(o->detail, sizeof(o->detail),
+				 "name '%s' does not resolve to this address for policyd; decided on the address",
+				 norm);
+	}
+	struct policy_event ev = { .kind = POLICY_EV_CONNECT, .host = host,
+				   .addr = &addr, .port = (uint16_t)q->port,
+				   .proto = (enum policy_proto)q->proto };
+	policy_decide(c->s->policy, &ev, &o->d);
+	char as[64];
+	tg_addr_format(&addr, as, sizeof(as));
+	bool v6 = !tg_addr_is_v4(&addr);
+	snprintf(o->target, sizeof(o->target), "%s%s%s%s%s:%u/%s",
+		 host ? host : "", host ? " (" : "", v6 ? "[" : "", as,
+		 v6 ? "]" : "", q->port, q->proto == POLICY_PROTO_UDP ? "udp" : "tcp");
+	if (host) {
+		/* close the parenthesis around the address */
+		size_t n = strlen(o->target);
+		char *colon = strrchr(o->target, ':');
+		if (colon && n + 1 < sizeof(o->target)) {
+			memmove(colon + 1, colon, strlen(colon) + 1);
+			*colon = ')';
+		}
+	}
+	return 0;
+}
+
+static void audit_decision(struct conn *c, struct req *q, struct outcome *o,
+			   const char *decision, uint64_t t0)
+{
+	if (!D.audit)
+		return;
+	const struct policy_settings *st = c->s ? policy_settings(c->s->policy) : NULL;
+	bool refused = strcmp(decision, "allowed") != 0;
+	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
+		return;
+	struct proc_stat ps = { 0 };
+	procfs_stat(c->pid, &ps);
+	char exe[TG_PATH_MAX] = "", cwd[TG_PATH_MAX] = "";
+	procfs_link(c->pid, "exe", exe, sizeof(exe));
+	procfs_link(c->pid, "cwd", cwd, sizeof(cwd));
+	/* argv: the exec's for an exec; the caller's own otherwise */
+	char cmd[16384];
+	const char *argvbuf[256];
+	const char *const *argv = q ? q->argv : NULL;
+	size_t argc = q ? q->argc : 0;
+	if (!argc) {
+		size_t len = 0;
+		if (procfs_cmdline(c->pid, cmd, sizeof(cmd), &len) == 0) {
+			for (size_t i = 0; i < len && argc < 256;) {
+				argvbuf[argc++] = cmd + i;
+				i += strlen(cmd + i) + 1;
+			}
+			argv = argvbuf;
+		}
+	}
+	struct audit_rec r = {
+		.session = c->s ? c->s->id : NULL,
+		.pid = c->pid, .ppid = ps.ppid, .uid = c->uid,
+		.exe = exe, .argv = argv, .argc = argc, .cwd = cwd,
+		.kind = o->kind, .target = o->target, .rule = o->d.rule_id,
+		.tier = policy_action_tier(o->d.action),
+		.action = policy_action_name(o->d.action),
+		.decision = decision,
+		.latency_us = (tg_mono_ns() - t0) / 1000,
+		.detail = o->detail[0] ? o->detail : NULL,
+	};
+	if (audit_write(D.audit, &r) < 0)
+		daemon_log("audit write failed for %s", o->target);
+}
+
+static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
+			   const char *rule, const char *msg, const char *target)
+{
+	uint8_t buf[REPLY_MAX];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECISION, id);
+	tgp_put_u32(&e, TGPT_ACTION, (uint32_t)a);
+	tgp_put_str(&e, TGPT_RULE, rule);
+	if (msg)
+		tgp_put_str(&e, TGPT_MESSAGE, msg);
+	char t[8192];
+	snprintf(t, sizeof(t), "%s", target);
+	tgp_put_str(&e, TGPT_TARGET, t);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* Returns -EAGAIN when the request must wait for a host lookup; the caller
+ * keeps the message and hands it in again. */
+static int handle_decide(struct conn *c, uint32_t id, struct req *q, uint64_t t0)
+{
+	struct outcome o;
+	memset(&o, 0, sizeof(o));
+	o.kind = "?";
+	if (!c->s) {
+		snprintf(o.target, sizeof(o.target), "%s", q->has_path ? q->path : "?");
+		o.d.action = POLICY_DENY;
+		o.d.rule_id = "no-session";
+		reply_decision(c, id, POLICY_DENY, "no-session",
+			       "this process is not in a tiergate session (start it with agent-shell)",
+			       o.target);
+		return 0;
+	}
+	int r;
+	switch (q->kind) {
+	case TGPK_EXEC:
+		r = decide_exec(c, q, &o);
+		break;
+	case TGPK_OPEN:
+		r = decide_open(c, q, &o);
+		break;
+	case TGPK_CONNECT:
+		r = decide_connect(c, q, &o);
+		break;
+	default:
+		r = -EBADMSG;
+	}
+	if (r == -EAGAIN)
+		return r;
+	c->s->n_decisions++;
+	if (r < 0) {
+		/* could not see what the call would touch: refuse */
+		o.d.action = POLICY_DENY;
+		o.d.rule_id = "unresolvable";
+		o.d.rule = -1;
+		snprintf(o.detail, sizeof(o.detail), "%s", strerror(-r));
+		char m[300];
+		snprintf(m, sizeof(m), "policyd could not resolve the target (%s)",
+			 strerror(-r));
+		reply_decision(c, id, POLICY_DENY, "unresolvable", m, o.target);
+		c->s->n_refused++;
+		audit_decision(c, q, &o, "refused", t0);
+		return 0;
+	}
+	const char *msg = o.d.message;
+	char pm[1400];
+	const char *decision = "allowed";
+	if (o.d.action == POLICY_PROMPT) {
+		/* the approval workflow holds these; until an operator can
+		 * answer, a prompt is a refusal that says so */
+		snprintf(pm, sizeof(pm), "approval required (rule %s)%s%s", o.d.rule_id,
+			 msg ? ": " : "", msg ? msg : "");
+		msg = pm;
+		decision = "refused";
+	} else if (o.d.action == POLICY_DENY) {
+		decision = "refused";
+		if (!msg) {
+			snprintf(pm, sizeof(pm), "%s",
+				 o.d.rule < 0 ? "no rule allows this (policy default)"
+					      : "refused by policy");
+			msg = pm;
+		}
+	}
+	if (strcmp(decision, "allowed"))
+		c->s->n_refused++;
+	else
+		c->s->n_allowed++;
+	reply_decision(c, id, o.d.action, o.d.rule_id, msg, o.target);
+	audit_decision(c, q->kind == TGPK_EXEC ? q : NULL, &o, decision, t0);
+	return 0;
+}
+
+static void handle_hello(struct conn *c, uint32_t id)
+{
+	static uint8_t buf[TGP_MAX_MSG];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+	if (!c->s) {
+		tgp_put_u32(&e, TGPT_FAIL, 0);
+		tgp_put_u32(&e, TGPT_FASTPATH, 0);
+	} else {
+		const struct policy_settings *st = policy_settings(c->s->policy);
+		tgp_put_str(&e, TGPT_SESSION, c->s->id);
+		tgp_put_u32(&e, TGPT_FAIL, st->fail == POLICY_FAIL_OPEN);
+		const char *const *al, *const *se;
+		size_t nal, nse;
+		bool ok;
+		policy_read_fastpath(c->s->policy, &al, &nal, &se, &nse, &ok);
+		if (nal > TGP_MAX_GLOBS || nse > TGP_MAX_GLOBS)
+			ok = false;
+		tgp_put_u32(&e, TGPT_FASTPATH, ok);
+		for (size_t i = 0; ok && i < nal; i++)
+			tgp_put_str(&e, TGPT_ALLOW_GLOB, al[i]);
+		for (size_t i = 0; ok && i < nse; i++)
+			tgp_put_str(&e, TGPT_SENS_GLOB, se[i]);
+	}
+	long n = tgp_enc_end(&e);
+	if (n < 0) {
+		/* too many globs for one message: no fast path */
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+		if (c->s)
+			tgp_put_str(&e, TGPT_SESSION, c->s->id);
+		tgp_put_u32(&e, TGPT_FAIL, 0);
+		tgp_put_u32(&e, TGPT_FASTPATH, 0);
+		n = tgp_enc_end(&e);
+	}
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
+{
+	uint8_t buf[8192];
+	struct tgp_enc e;
+	char err[4096] = "";
+	struct session *s = c->s;
+	bool joined = s != NULL;
+	if (!s) {
+		int r = session_create(c, q->name, q->policy, q->tmpdir, &s, err,
+				       sizeof(err));
+		if (r < 0) {
+			send_error(c, id, err);
+			daemon_log("session refused for pid %d: %s", (int)c->pid, err);
+			return;
+		}
+		c->s = s;
+		daemon_log("session %s (%s) opened by pid %d uid %u, policy %s", s->id,
+			   s->name, (int)c->pid, (unsigned)c->uid, s->policy_path);
+		if (D.audit) {
+			struct audit_rec ar = { .session = s->id, .pid = c->pid, .uid = c->uid,
+						.cwd = s->pwd, .kind = "session",
+						.target = s->name, .tier = -1,
+						.decision = "started", .detail = s->policy_path };
+			audit_write(D.audit, &ar);
+		}
+	}
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_SESSION_OK, id);
+	tgp_put_str(&e, TGPT_SESSION, s->id);
+	tgp_put_str(&e, TGPT_NAME, s->name);
+	tgp_put_str(&e, TGPT_POLICY, s->policy_path);
+	tgp_put_u32(&e, TGPT_FAIL,
+		    policy_settings(s->policy)->fail == POLICY_FAIL_OPEN);
+	tgp_put_u32(&e, TGPT_FLAGS, joined ? 1u : 0u);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+int request_handle(struct conn *c, const uint8_t *msg, size_t len)
+{
+	uint64_t t0 = tg_mono_ns();
+	struct tgp_dec d;
+	struct req *q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	if (!c->attributed) {
+		c->s = session_of_pid(c->pid);
+		c->attributed = true;
+	}
+	D.n_requests++;
+	int r = decode(msg, len, &d, q);
+	if (r < 0) {
+		D.n_bad_messages++;
+		if (D.audit) {
+			struct outcome o = { .kind = "protocol" };
+			snprintf(o.target, sizeof(o.target), "malformed %zu-byte message", len);
+			o.d.rule_id = "protocol";
+			o.d.action = POLICY_DENY;
+			audit_decision(c, NULL, &o, "refused", t0);
+		}
+		daemon_log("malformed message from pid %d: connection closed", (int)c->pid);
+		req_free(q);
+		free(q);
+		return -EBADMSG;
+	}
+	switch (d.h.type) {
+	case TGP_HELLO:
+		handle_hello(c, d.h.id);
+		break;
+	case TGP_SESSION_NEW:
+		handle_session_new(c, d.h.id, q);
+		break;
+	case TGP_DECIDE:
+		r = handle_decide(c, d.h.id, q, t0);
+		break;
+	default:
+		r = -EBADMSG; /* replies have no place on this socket */
+		D.n_bad_messages++;
+	}
+	req_free(q);
+	free(q);
+	return r;
+}

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session: a session is the process tree agent-shell starts. A request is
+ * attributed to a session from the kernel's view of its sender (SO_PEERCRED
+ * pid), never from what the request says:
+ *   system mode: the session's cgroup, which policyd created and put
+ *                agent-shell in (/proc/PID/cgroup);
+ *   user mode:   the process tree: the sender's ancestry reaches the
+ *                session's root (pid and start time, so a reused pid is not
+ *                mistaken for it). agent-shell is a child subreaper, so
+ *                orphans are re-parented to it and stay in the tree.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "daemon.h"
+#include "procfs.h"
+#include "util.h"
+
+static struct session *by_root(pid_t pid, uint64_t start)
+{
+	for (struct session *s = D.sessions; s; s = s->next)
+		if (s->root_pid == pid && s->root_start == start)
+			return s;
+	return NULL;
+}
+
+struct session *session_of_pid(pid_t pid)
+{
+	if (D.cgroups) {
+		char cg[512];
+		if (procfs_cgroup(pid, cg, sizeof(cg)) < 0)
+			return NULL;
+		for (struct session *s = D.sessions; s; s = s->next)
+			if (s->cgroup[0] && (!strcmp(cg, s->cgroup) ||
+					     (!strncmp(cg, s->cgroup, strlen(s->cgroup)) &&
+					      cg[strlen(s->cgroup)] == '/')))
+				return s;
+		return NULL;
+	}
+	pid_t cur = pid;
+	for (int depth = 0; depth < 512 && cur > 1; depth++) {
+		struct proc_stat st;
+		if (procfs_stat(cur, &st) < 0)
+			return NULL;
+		struct session *s = by_root(cur, st.starttime);
+		if (s)
+			return s;
+		cur = st.ppid;
+	}
+	return NULL;
+}
+
+struct session *session_find(const char *id)
+{
+	for (struct session *s = D.sessions; s; s = s->next)
+		if (!strcmp(s->id, id) || !strcmp(s->name, id))
+			return s;
+	return NULL;
+}
+
+static int load_policy(struct session *s, struct policy **ret, char *err,
+		       size_t errsz)
+{
+	struct policy_vars v = { .home = s->home, .user = s->user,
+				 .pwd = s->pwd, .tmpdir = s->tmpdir };
+	struct policy_diags d = { 0 };
+	int r = policy_load(s->policy_path, &v, &d, ret);
+	if (r < 0) {
+		size_t o = 0;
+		err[0] = '\0';
+		for (size_t i = 0; i < d.n && o + 1 < errsz; i++) {
+			if (d.v[i].warning)
+				continue;
+			int n = snprintf(err + o, errsz - o, "%s%s:%d:%d: %s",
+					 o ? "\n" : "", d.v[i].file, d.v[i].line,
+					 d.v[i].col, d.v[i].msg);
+			if (n < 0)
+				break;
+			o += (size_t)n;
+		}
+		if (!err[0])
+			snprintf(err, errsz, "%s: %s", s->policy_path, strerror(-r));
+	}
+	policy_diags_free(&d);
+	return r;
+}
+
+void sessions_init_cgroups(void)
+{
+	D.cgroups = false;
+	if (!D.system_mode) {
+		snprintf(D.cgroup_why, sizeof(D.cgroup_why),
+			 "user mode: sessions are tracked by process tree");
+		return;
+	}
+	if (procfs_cgroup2_mount(D.cgroup_mount, sizeof(D.cgroup_mount)) < 0) {
+		snprintf(D.cgroup_why, sizeof(D.cgroup_why),
+			 "no cgroup v2 mount in /proc/mounts");
+		return;
+	}
+	char dir[1100];
+	snprintf(dir, sizeof(dir), "%s/tiergate", D.cgroup_mount);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		snprintf(D.cgroup_why, sizeof(D.cgroup_why), "cannot create %s: %s",
+			 dir, strerror(errno));
+		return;
+	}
+	D.cgroups = true;
+	snprintf(D.cgroup_why, sizeof(D.cgroup_why), "sessions in %s/tiergate/",
+		 D.cgroup_mount);
+}
+
+/* Privileged operation: create the session cgroup and move agent-shell
+ * (the peer, whose pid the kernel gave us) into it. Safe because the pid
+ * is the connected peer's and was re-checked by start time just now. */
+static int make_cgroup(struct session *s)
+{
+	char dir[1100], procs[1200];
+	snprintf(s->cgroup, sizeof(s->cgroup), "/tiergate/%s", s->id);
+	snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	_cleanup_close_ int fd = open(procs, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char pid[32];
+	int n = snprintf(pid, sizeof(pid), "%d", (int)s->root_pid);
+	if (write(fd, pid, (size_t)n) != n)
+		return -errno;
+	return 0;
+}
+
+int session_create(struct conn *c, const char *name, const char *policy,
+		   const char *tmpdir, struct session **ret, char *err,
+		   size_t errsz)
+{
+	if (D.nsessions >= MAX_SESSIONS) {
+		snprintf(err, errsz, "too many sessions (%d)", MAX_SESSIONS);
+		return -EMFILE;
+	}
+	const char *pol = policy && *policy ? policy : D.default_policy;
+	if (pol[0] != '/') {
+		snprintf(err, errsz, "policy path must be absolute");
+		return -EINVAL;
+	}
+	if (D.system_mode && c->uid != 0 && strcmp(pol, D.default_policy) &&
+	    strncmp(pol, "/etc/tiergate/", 14)) {
+		snprintf(err, errsz,
+			 "in system mode a session's policy must be policyd's own or under /etc/tiergate/");
+		return -EPERM;
+	}
+	struct session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->shell_fd = c->fd;
+	s->root_pid = c->pid;
+	s->root_start = c->start;
+	s->uid = c->uid;
+	s->created_us = tg_now_us();
+	snprintf(s->id, sizeof(s->id), "s%u-%d", ++D.next_session, (int)c->pid);
+	snprintf(s->name, sizeof(s->name), "%s", name && *name ? name : s->id);
+	for (char *p = s->name; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
+			*p = '_';
+	/* HOME and USER from the account database for the peer's uid, not
+	 * from the environment the caller controls */
+	struct passwd *pw = getpwuid(c->uid);
+	snprintf(s->home, sizeof(s->home), "%s", pw ? pw->pw_dir : "/nonexistent");
+	snprintf(s->user, sizeof(s->user), "%s", pw ? pw->pw_name : "nobody");
+	if (procfs_link(c->pid, "cwd", s->pwd, sizeof(s->pwd)) < 0 ||
+	    s->pwd[0] != '/') {
+		snprintf(err, errsz, "cannot read the caller's working directory");
+		free(s);
+		return -EINVAL;
+	}
+	snprintf(s->tmpdir, sizeof(s->tmpdir), "%s",
+		 tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp");
+	s->policy_path = strdup(pol);
+	if (!s->policy_path) {
+		free(s);
+		return -ENOMEM;
+	}
+	int r = load_policy(s, &s->policy, err, errsz);
+	if (r < 0) {
+		free(s->policy_path);
+		free(s);
+		return r;
+	}
+	if (D.cgroups && (r = make_cgroup(s)) < 0) {
+		snprintf(err, errsz, "cannot create the session cgroup: %s",
+			 strerror(-r));
+		policy_free(s->policy);
+		free(s->policy_path);
+		free(s);
+		return r;
+	}
+	s->next = D.sessions;
+	D.sessions = s;
+	D.nsessions++;
+	*ret = s;
+	return 0;
+}
+
+int session_reload(struct session *s, char *err, size_t errsz)
+{
+	struct policy *p = NULL;
+	int r = load_policy(s, &p, err, errsz);
+	if (r < 0)
+		return r; /* the old policy stays in force */
+	policy_free(s->policy);
+	s->policy = p;
+	if (D.audit)
+		audit_set_max(D.audit, policy_settings(p)->audit_max_bytes);
+	return 0;
+}
+
+static int kill_pid(pid_t pid, uint64_t start)
+{
+	/* pidfd pins the process: the start-time check and the signal are
+	 * about the same process even if the pid is reused meanwhile */
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return -errno;
+	struct proc_stat st;
+	int r = 0;
+	if (procfs_stat(pid, &st) < 0 || st.starttime != start)
+		r = -ESRCH;
+	else if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0)
+		r = -errno;
+	close(pfd);
+	return r;
+}
+
+int session_kill(struct session *s)
+{
+	if (s->cgroup[0]) {
+		char path[1200];
+		snprintf(path, sizeof(path), "%s%s/cgroup.kill", D.cgroup_mount,
+			 s->cgroup);
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0 && write(fd, "1", 1) == 1)
+			return 0;
+	}
+	/* process tree: every process whose ancestry reaches the root */
+	int killed = 0;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return -errno;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 1 || pid == getpid())
+			continue;
+		if (session_of_pid((pid_t)pid) != s || (pid_t)pid == s->root_pid)
+			continue;
+		struct proc_stat st;
+		if (procfs_stat((pid_t)pid, &st) == 0 &&
+		    kill_pid((pid_t)pid, st.starttime) == 0)
+			killed++;
+	}
+	closedir(d);
+	if (kill_pid(s->root_pid, s->root_start) == 0)
+		killed++;
+	return killed;
+}
+
+void session_end(struct session *s, const char *why)
+{
+	struct session **pp = &D.sessions;
+	while (*pp && *pp != s)
+		pp = &(*pp)->next;
+	if (!*pp)
+		return;
+	*pp = s->next;
+	D.nsessions--;
+	if (D.audit) {
+		struct audit_rec r = { .session = s->id, .pid = s->root_pid,
+				       .uid = s->uid, .cwd = s->pwd,
+				       .kind = "session", .target = s->name,
+				       .rule = NULL, .tier = -1,
+				       .action = NULL, .decision = "ended",
+				       .detail = why };
+		audit_write(D.audit, &r);
+	}
+	if (s->cgroup[0]) {
+		char dir[1100];
+		snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
+		rmdir(dir); /* fails while processes remain; they keep the cgroup */
+	}
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (D.conns[i] && D.conns[i]->s == s)
+			D.conns[i]->s = NULL;
+	policy_free(s->policy);
+	free(s->policy_path);
+	free(s);
+}
