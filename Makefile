@@ -152,11 +152,19 @@ deps:
 
 SAN_BUILD := build/san
 
-.PHONY: test check check-unit check-policies check-malformed
+.PHONY: test check check-unit check-policies check-malformed check-integration
+PROGS := $(BUILD)/tests/progs
+PROG_BINS := $(PROGS)/spawn $(PROGS)/mt
+
+$(PROGS)/%: tests/integration/progs/%.c
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check
 
-check: check-unit check-policies check-malformed
+check: check-unit check-policies check-malformed check-integration
 	@echo "all test suites passed"
 
 check-unit: $(UNIT_BIN)
@@ -164,6 +172,10 @@ check-unit: $(UNIT_BIN)
 
 check-policies: $(BIN)/policyctl
 	$(Q)tests/policies/run.sh $(BIN)/policyctl
+
+check-integration: $(BINS) $(PROG_BINS)
+	$(Q)cp tests/integration/progs/*.py $(PROGS)/
+	$(Q)tests/integration/run.sh $(BIN) $(PROGS)
 
 check-malformed: $(BIN)/policyctl
 	$(Q)tests/malformed/run.sh $(BIN)/policyctl

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -1030,7 +1031,7 @@ static bool open_gate(int dirfd, const char *path, int flags)
 		if (!ok) {
 			char kind[32];
 			s_copy(kind, sizeof(kind),
-			       acc & ACC_CREATE ? "create" : acc & ACC_WRITE ? "write" : "read", NULL);
+			       acc & ACC_WRITE ? "write" : acc & ACC_CREATE ? "create" : "read", NULL);
 			say("refused", kind, v.target[0] ? v.target : path, v.rule, v.msg);
 		}
 	}
@@ -1421,6 +1422,9 @@ EXPORT int getaddrinfo(const char *node, const char *service,
 	int r = get_getaddrinfo()(node, service, hints, res);
 	if (r != 0 || !active || !node || !res || s_len(node) >= 256)
 		return r;
+	uint8_t lit[16];
+	if (inet_pton(AF_INET, node, lit) == 1 || inet_pton(AF_INET6, node, lit) == 1)
+		return r; /* an address, not a name */
 	/* remember name -> addresses, so a connect can say what it is for;
 	 * policyd checks the claim with its own lookup */
 	pthread_mutex_lock(&names_lock);

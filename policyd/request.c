@@ -340,7 +340,9 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 	memcpy(addr.b, q->addr, 16);
 	char norm[256] = "";
 	const char *host = NULL;
-	if (q->host[0] && tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
+	struct tg_addr literal;
+	if (q->host[0] && tg_addr_parse(q->host, &literal) < 0 &&
+	    tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
 		int v = resolver_check(norm, addr.b);
 		if (v == -EAGAIN)
 			return -EAGAIN;
@@ -355,21 +357,18 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 				   .addr = &addr, .port = (uint16_t)q->port,
 				   .proto = (enum policy_proto)q->proto };
 	policy_decide(c->s->policy, &ev, &o->d);
-	char as[64];
+	char as[64], ab[70];
 	tg_addr_format(&addr, as, sizeof(as));
-	bool v6 = !tg_addr_is_v4(&addr);
-	snprintf(o->target, sizeof(o->target), "%s%s%s%s%s:%u/%s",
-		 host ? host : "", host ? " (" : "", v6 ? "[" : "", as,
-		 v6 ? "]" : "", q->port, q->proto == POLICY_PROTO_UDP ? "udp" : "tcp");
-	if (host) {
-		/* close the parenthesis around the address */
-		size_t n = strlen(o->target);
-		char *colon = strrchr(o->target, ':');
-		if (colon && n + 1 < sizeof(o->target)) {
-			memmove(colon + 1, colon, strlen(colon) + 1);
-			*colon = ')';
-		}
-	}
+	if (tg_addr_is_v4(&addr))
+		snprintf(ab, sizeof(ab), "%s", as);
+	else
+		snprintf(ab, sizeof(ab), "[%s]", as);
+	if (host)
+		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host, q->port,
+			 q->proto == POLICY_PROTO_UDP ? "udp" : "tcp", ab);
+	else
+		snprintf(o->target, sizeof(o->target), "%s:%u/%s", ab, q->port,
+			 q->proto == POLICY_PROTO_UDP ? "udp" : "tcp");
 	return 0;
 }
 

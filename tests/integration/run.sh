@@ -1,0 +1,231 @@
+#!/bin/bash
+# Integration tests: real programs under agent-shell against a private
+# policyd (its own TIERGATE_RUNDIR), checking real effects: files created or
+# not, connections accepted or not, audit lines, messages on stderr.
+# Usage: run.sh BINDIR PROGDIR
+set -u
+BIN=$(cd "$1" && pwd)
+PROGS=$(cd "$2" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+. "$HERE/lib.sh"
+
+TOP=$(mktemp -d /tmp/tg-it-XXXXXX)
+export TIERGATE_RUNDIR=$TOP/run
+RUN=$TIERGATE_RUNDIR
+WS=$TOP/ws
+OUT=$TOP/out.txt
+ERR=$TOP/err.txt
+mkdir -p "$WS/protected" "$WS/out" "$WS/logged"
+echo original > "$WS/protected/keep.txt"
+SERVER_PID=
+cleanup() {
+	stop_policyd
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
+	rm -rf "$TOP"
+}
+trap cleanup EXIT
+
+read -r PORT_OK PORT_LOG PORT_NO < <(python3 -c '
+import socket
+s=[socket.socket() for _ in range(3)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+POLICY=$TOP/policy.yaml
+make_policy() {
+	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s|@BIN@|$BIN|" \
+		-e "s|@PROGS@|$PROGS|" "$HERE/policy.yaml" > "$POLICY"
+}
+make_policy
+"$BIN/policyctl" check "$POLICY" >/dev/null || { echo "test policy does not check"; exit 1; }
+start_policyd || { echo "policyd did not start"; exit 1; }
+
+echo "== bash: allowed and refused writes"
+in_session bash -c "echo hi > out/a.txt; echo evil > protected/keep.txt; echo new > protected/new.txt; echo logged > logged/l.txt"
+check "allowed write happened" grep -qx hi "$WS/out/a.txt"
+check "refused overwrite left the file alone" grep -qx original "$WS/protected/keep.txt"
+check "refused create made no file" test ! -e "$WS/protected/new.txt"
+check "one clear line names the rule and the fix" grep -q 'tiergate: refused write "'"$WS"'/protected/keep.txt" (rule protected): protected/ is read-only for agents; write to out/ instead.' "$ERR"
+check "errno is EACCES (bash says Permission denied)" grep -q "protected/keep.txt: Permission denied" "$ERR"
+check "audit line for the refusal" audit_has '"kind":"open"' "$WS/protected/keep.txt" '"rule":"protected"' '"decision":"refused"' '"tier":0'
+check "tier 2 write is logged" audit_has "$WS/logged/l.txt" '"rule":"logged-dir"' '"decision":"allowed"' '"tier":2'
+check "tier 1 allows are not logged by default" bash -c "! grep -q '$WS/out/a.txt' '$RUN/audit.jsonl'"
+
+echo "== rename, link, unlink, truncate, mkdir"
+in_session bash -c "cd '$WS'; mv protected/keep.txt out/stolen.txt; ln protected/keep.txt out/hard; rm -f protected/keep.txt; truncate -s0 protected/keep.txt; mkdir protected/d; mv out/a.txt protected/a.txt"
+check "rename out of protected refused" test -e "$WS/protected/keep.txt"
+check "hard link to a protected file refused" test ! -e "$WS/out/hard"
+check "truncate refused" grep -qx original "$WS/protected/keep.txt"
+check "mkdir refused" test ! -e "$WS/protected/d"
+check "rename into protected refused" test -e "$WS/out/a.txt"
+
+echo "== symlink into a protected path"
+ln -sf "$WS/protected/keep.txt" "$WS/out/link"
+in_session bash -c "echo via-link > '$WS/out/link'"
+check "write through a symlink is decided on the target" grep -qx original "$WS/protected/keep.txt"
+check "message shows the link and its target" grep -q "out/link (-> $WS/protected/keep.txt)" "$ERR"
+rm -f "$WS/out/link"
+
+echo "== children stay mediated: env -i, env -u LD_PRELOAD"
+in_session env -u LD_PRELOAD bash -c "echo x > protected/u.txt"
+check "env -u LD_PRELOAD child still refused" test ! -e "$WS/protected/u.txt"
+in_session env -i PATH=/usr/bin:/bin bash -c "echo x > protected/i.txt"
+check "env -i child still refused" test ! -e "$WS/protected/i.txt"
+in_session bash -c 'unset LD_PRELOAD TIERGATE_SOCKET; bash -c "echo x > protected/unset.txt"'
+check "unset in the shell, then exec: still refused" test ! -e "$WS/protected/unset.txt"
+
+echo "== exec rules: refused programs and argv patterns"
+in_session bash -c "curl --version; echo rc=\$?"
+check "curl refused with the rule's message" grep -q 'tiergate: refused exec "curl --version" (rule no-curl): network tools are not available' "$ERR"
+check "the shell sees the exec fail (126)" grep -q "rc=126" "$OUT"
+in_session bash -c "touch out/ok forbidden-file; echo rc=\$?"
+check "argv pattern refuses touch ... forbidden*" test ! -e "$WS/forbidden-file"
+check "audit has the exec refusal with argv" audit_has '"kind":"exec"' '"argv":["touch","out/ok","forbidden-file"]' '"rule":"no-touch-forbidden"'
+
+echo "== python3: subprocess, os.execv, os.system"
+in_session python3 -c "
+import subprocess, os
+try:
+    r = subprocess.run(['touch', 'forbidden-py']); print('subprocess ran', r.returncode)
+except PermissionError as e: print('subprocess refused', e.errno)
+print('system', os.system('echo x > protected/sys.txt'))
+try:
+    with open('protected/open.txt', 'w') as f: f.write('x')
+    print('open ok')
+except PermissionError as e: print('open refused', e.errno)
+os.execv('/usr/bin/curl', ['curl', '-V'])
+"
+check "python subprocess exec refused" test ! -e "$WS/forbidden-py"
+check "python subprocess sees EACCES" grep -q "subprocess refused 13" "$OUT"
+check "python os.system write refused" test ! -e "$WS/protected/sys.txt"
+check "python open() refused with EACCES" grep -q "open refused 13" "$OUT"
+check "python os.execv refused" grep -q 'refused exec "curl -V" (rule no-curl)' "$ERR"
+
+echo "== make"
+printf 'all:\n\techo built > out/made.txt\n\techo bad > protected/made.txt\n' > "$WS/Makefile"
+in_session make -s
+check "make recipe ran" grep -qx built "$WS/out/made.txt"
+check "make recipe's refused write" test ! -e "$WS/protected/made.txt"
+check "make reports the failure" grep -qE "\*\*\* \[Makefile:[0-9]+: all\] Error" "$ERR"
+
+echo "== posix_spawn, posix_spawnp, popen from C"
+in_session "$PROGS/spawn" forbidden-spawn
+check "posix_spawn refused (EACCES)" grep -q "posix_spawn=13" "$OUT"
+check "posix_spawnp refused (EACCES)" grep -q "posix_spawnp=13" "$OUT"
+check "popen'ed shell's touch refused" test ! -e "$WS/forbidden-spawn"
+in_session "$PROGS/spawn" out/spawned
+check "posix_spawn allowed" grep -q "posix_spawn=0 status=0" "$OUT"
+check "popen allowed" grep -q "popen=ok errno=0 out=done" "$OUT"
+check "spawned programs ran" test -e "$WS/out/spawned"
+
+echo "== threads: concurrent opens and execs"
+in_session "$PROGS/mt" "$WS" 8 200
+check "8 threads x 200: every answer right, no deadlock" grep -q "8 threads x 200 iterations, 0 errors" "$OUT"
+
+echo "== 10,000 execs"
+in_session bash -c 'n=0; for i in $(seq 10000); do /bin/true && n=$((n+1)); done; echo execs=$n'
+check "10,000 execs of /bin/true all ran" grep -qx "execs=10000" "$OUT"
+
+echo "== git: two bare remotes, --force, a renamed copy of git"
+git init -q --bare "$WS/allowed.git"
+git init -q --bare "$WS/refused.git"
+cp "$(command -v git)" "$WS/mygit"
+in_session bash -c "
+cd '$WS' && mkdir repo && cd repo && git init -q -b main && git config user.email t@e && git config user.name t &&
+echo 1 > f && git add f && git commit -qm one &&
+git remote add allowed '$WS/allowed.git' && git remote add refused '$WS/refused.git' &&
+git push -q allowed main; echo push-allowed=\$?;
+git push -q refused main; echo push-refused=\$?;
+echo 2 > f && git commit -qam two && git push -q --force allowed main; echo push-force=\$?;
+../mygit push -q refused main; echo mygit=\$?"
+check "push to the allowed remote worked" bash -c "git --git-dir='$WS/allowed.git' rev-parse -q --verify main >/dev/null"
+check "push to the refused remote refused" bash -c "! git --git-dir='$WS/refused.git' rev-parse -q --verify main >/dev/null 2>&1"
+check "refusal message names the rule" grep -q "(rule push-refused): pushes to this remote are refused" "$ERR"
+check "force push refused" grep -q "(rule no-force): force pushes are refused." "$ERR"
+check "allowed remote still has commit one only" bash -c "[ \$(git --git-dir='$WS/allowed.git' rev-list --count main) = 1 ]"
+check "a renamed copy of git is still git" grep -q 'refused exec "../mygit push -q refused main" (rule push-refused)' "$ERR"
+check "audit: git push logged as tier 2" audit_has '"kind":"git"' '"rule":"push-allowed"' '"tier":2' '"decision":"allowed"'
+
+echo "== connects to loopback ports"
+python3 "$PROGS/netserver.py" "$TOP/counts" 60 "$PORT_OK" "$PORT_LOG" "$PORT_NO" &
+SERVER_PID=$!
+for _ in $(seq 50); do [ -f "$TOP/counts" ] && break; sleep 0.1; done
+in_session python3 -c "
+import socket
+for p in ($PORT_OK, $PORT_LOG, $PORT_NO):
+    try:
+        socket.create_connection(('127.0.0.1', p), timeout=5).close(); print(p, 'connected')
+    except PermissionError as e: print(p, 'refused', e.errno)
+"
+sleep 0.5
+check "allowed port connected" grep -q "$PORT_OK connected" "$OUT"
+check "refused port: EPERM" grep -q "$PORT_NO refused 1" "$OUT"
+check "server accepted exactly the allowed connections" grep -qx "$PORT_OK=1 $PORT_LOG=1 $PORT_NO=0" "$TOP/counts"
+check "refusal names the default rule" grep -q "refused connect \"127.0.0.1:$PORT_NO/tcp\" (rule default)" "$ERR"
+check "tier 2 connect audited" audit_has '"kind":"connect"' "127.0.0.1:$PORT_LOG/tcp" '"rule":"loop-log"'
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
+
+echo "== operator view: status, sessions, log"
+check "policyctl status lists the layers" bash -c "'$BIN/policyctl' status | grep -q 'seccomp user-notify'"
+check "policyctl status says why a layer is off" bash -c "'$BIN/policyctl' status | grep -qE 'Landlock +off +'"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" --session itest -- sleep 3 ) &
+SH=$!
+sleep 1
+check "policyctl sessions shows the running session" bash -c "'$BIN/policyctl' sessions | grep -q itest"
+check "policyctl sessions --json" bash -c "'$BIN/policyctl' sessions --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert any(s[\"name\"]==\"itest\" for s in d)'"
+wait $SH
+check "policyctl log shows refusals with rules" bash -c "'$BIN/policyctl' log | grep -q 'refused.*protected'"
+check "policyctl log --json is JSON Lines" bash -c "'$BIN/policyctl' log --json | python3 -c 'import json,sys; [json.loads(l) for l in sys.stdin]'"
+check "audit lines carry every documented field" python3 -c "
+import json
+need = {'ts','session','pid','ppid','uid','exe','argv','cwd','kind','target','rule','tier','action','decision','latency_us'}
+for l in open('$RUN/audit.jsonl'):
+    assert need <= set(json.loads(l)), l
+"
+check "control socket refuses a process inside a session" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- '$BIN/policyctl' status 2>&1 | grep -q 'refuses processes inside a tiergate session'"
+
+echo "== nested agent-shell cannot loosen the policy"
+printf 'version: 1\nsettings: { default: allow }\nrules: []\n' > "$TOP/loose.yaml"
+in_session bash -c "'$BIN/agent-shell' --user --policy '$TOP/loose.yaml' -- bash -c 'echo x > protected/nested.txt'"
+check "nested session keeps the outer policy" test ! -e "$WS/protected/nested.txt"
+check "and says so" grep -q "already in session" "$ERR"
+
+echo "== hot reload"
+cp "$POLICY" "$TOP/policy.orig"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 2; echo x > out/after-reload.txt' ) 2>"$TOP/reload.err" &
+SH=$!
+sleep 0.7
+sed -i 's|id: ws-write|id: ws-write-off\n    action: deny\n    open: { path: ["${WS}/out/after-reload.txt"] }\n  - id: ws-write|' "$POLICY"
+check "policyctl reload accepts the new policy" bash -c "'$BIN/policyctl' reload | grep -q 'reloaded 1 session, 0 rejected'"
+wait $SH
+check "the running session uses the reloaded policy" test ! -e "$WS/out/after-reload.txt"
+echo "rules: [ this is : not valid" >> "$POLICY"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$TOP/policy.orig" -- sleep 2 ) &
+SH=$!
+sleep 0.7
+cp "$POLICY" "$TOP/policy.orig"
+check "an invalid policy is rejected on reload" bash -c "'$BIN/policyctl' reload | grep -q 'NOT reloaded'"
+wait $SH
+make_policy() {
+	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s|@BIN@|$BIN|" \
+		-e "s|@PROGS@|$PROGS|" "$HERE/policy.yaml" > "$POLICY"
+}
+make_policy
+
+echo "== malformed messages on the agent socket"
+python3 "$PROGS/badclient.py" "$RUN/agent.sock" > "$TOP/bad.txt" 2>&1
+check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 9 ]"
+check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
+check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
+
+echo "== policyd killed mid-session: fail closed"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 1.5; echo x > out/after-kill.txt; echo rc=$?' ) >"$OUT" 2>"$ERR" &
+SH=$!
+sleep 0.5
+kill -9 "$PD_PID"; PD_PID=
+wait $SH
+check "write after policyd died is refused" test ! -e "$WS/out/after-kill.txt"
+check "with a message saying policyd is unreachable" grep -q "policyd is unreachable and the policy fails closed" "$ERR"
+start_policyd
+
+echo "integration: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]
