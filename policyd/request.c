@@ -77,11 +77,13 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 
 static void send_error(struct conn *c, uint32_t id, const char *msg)
 {
-	uint8_t buf[4096];
+	uint8_t buf[8192];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_ERROR, id);
-	char m[3000];
-	snprintf(m, sizeof(m), "%s", msg);
+	char m[4096];
+	size_t n0 = strlen(msg) < sizeof(m) - 1 ? strlen(msg) : sizeof(m) - 1;
+	memcpy(m, msg, n0);
+	m[n0] = '\0';
 	tgp_put_str(&e, TGPT_MESSAGE, m);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
@@ -224,7 +226,7 @@ struct outcome {
 	char target[TGP_MAX_PATH * 2 + 64];
 	char exe[TGP_MAX_PATH];
 	const char *kind;
-	char detail[256];
+	char detail[512];
 };
 
 static int decide_exec(struct conn *c, struct req *q, struct outcome *o)

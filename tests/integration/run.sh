@@ -11,6 +11,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 TOP=$(mktemp -d /tmp/tg-it-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
+# ASan-built tools (make test) run inside sessions, behind our LD_PRELOAD
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 RUN=$TIERGATE_RUNDIR
 WS=$TOP/ws
 OUT=$TOP/out.txt
