@@ -183,9 +183,20 @@ check-malformed: $(BIN)/policyctl
 # --------------------------------------------------------------- bench
 
 .PHONY: bench
+BENCH_BINS := $(BUILD)/bench_engine $(BUILD)/bench/bench_open $(BUILD)/bench/bench_latency
+
+$(BUILD)/bench/bench_open: tests/bench/bench_open.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/bench/bench_latency: tests/bench/bench_latency.c interposer/tg_proto.h
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all
-	$(Q)build/bench/bench_engine
+	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency
+	$(Q)cp build/bench/bench_engine build/bench/bench/
+	$(Q)tests/bench/bench.sh build/bench/bin build/bench/bench
 
 # ---------------------------------------------------------------- fuzz
 

@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "glob.h"
@@ -61,11 +62,33 @@ static _Atomic int fail_open;	 /* the session's policy says fail: open */
 
 static __thread int in_hook; /* re-entry guard */
 
-/* read fast path, filled from HELLO */
+/*
+ * Fast paths, from policyd's HELLO answer: one immutable snapshot published
+ * through an atomic pointer. A policy reload bumps the counter in policyd's
+ * generation file, which makes the next call fetch a new snapshot; old ones
+ * are never freed, so a thread still using one stays safe (reloads are
+ * rare; the few kilobytes are the price).
+ */
+struct git_id {
+	uint64_t dev, ino;
+	int64_t size;
+};
+struct globv {
+	struct glob **v;
+	size_t n, cap;
+};
+struct fastpath {
+	uint64_t gen;
+	bool read_ok, exec_ok;
+	struct globv ra, rs;	     /* reads: allow, sensitive */
+	struct globv xa, xs, x0;     /* execs: allow, sensitive, argv0 */
+	struct git_id git[8];
+	int ngit;
+};
 static pthread_mutex_t fp_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Atomic int fp_state; /* 0 unknown, 1 ready, 2 unavailable */
-static struct glob **fp_allow, **fp_sens;
-static size_t fp_nallow, fp_nsens;
+static struct fastpath *_Atomic FP;
+static const volatile uint64_t *genmap; /* policyd's generation counter */
+static _Atomic uint64_t fp_retry_after_ns;
 
 /* cached cwd for relative read-only opens (refreshed by chdir/fchdir) */
 static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -332,91 +355,269 @@ static void ask_pooled(const uint8_t *msg, size_t len, struct verdict *v)
 	unreachable(v);
 }
 
-/* --------------------------------------------------- read fast path */
+/* --------------------------------------------------------- fast paths */
 
-static void fastpath_load(void)
+static uint64_t mono_ns(void)
 {
-	if (fp_state)
-		return;
-	pthread_mutex_lock(&fp_lock);
-	if (fp_state) {
-		pthread_mutex_unlock(&fp_lock);
-		return;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static bool globv_add(struct globv *v, const struct tgp_field *f, enum glob_mode mode)
+{
+	char pat[GLOB_MAX_LEN + 1];
+	struct glob *g = NULL;
+	const char *err;
+	size_t pos;
+	if (tgp_str(f, pat, sizeof(pat)) < 0 || glob_compile(pat, mode, &g, &err, &pos) < 0)
+		return false;
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 16;
+		struct glob **nv = realloc(v->v, nc * sizeof(*nv));
+		if (!nv) {
+			glob_free(g);
+			return false;
+		}
+		v->v = nv;
+		v->cap = nc;
 	}
+	v->v[v->n++] = g;
+	return true;
+}
+
+static void map_genfile(const struct tgp_field *f)
+{
+	char path[512];
+	if (genmap || tgp_str(f, path, sizeof(path)) < 0)
+		return;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	void *m = mmap(NULL, sizeof(uint64_t), PROT_READ, MAP_SHARED, fd, 0);
+	syscall(SYS_close, fd);
+	if (m != MAP_FAILED)
+		genmap = m;
+}
+
+/* Fetches a snapshot from policyd (a HELLO round trip). */
+static struct fastpath *fastpath_fetch(void)
+{
 	uint8_t msg[64];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, msg, sizeof(msg), TGP_HELLO, 1);
 	long len = tgp_enc_end(&e);
-	int state = 2;
-	int fd = pool_get();
+	struct fastpath *fp = calloc(1, sizeof(*fp));
 	uint8_t *rbuf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (fd >= 0 && rbuf != MAP_FAILED) {
+	int fd = pool_get();
+	bool good = false;
+	if (fp && fd >= 0 && rbuf != MAP_FAILED) {
 		long n = roundtrip(fd, msg, (size_t)len, rbuf, TGP_MAX_MSG);
 		pool_put(fd, n > 0);
+		fd = -1;
 		struct tgp_dec d;
 		struct tgp_field f;
-		if (n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
-		    d.h.type == TGP_HELLO_OK) {
-			bool ok = false;
-			size_t cap_a = 0, cap_s = 0;
+		if (n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 && d.h.type == TGP_HELLO_OK) {
+			bool rok = false, xok = false, bad = false;
 			int r;
+			fp->gen = genmap ? *genmap : 0;
 			while ((r = tgp_dec_next(&d, &f)) == 1) {
-				char pat[GLOB_MAX_LEN + 1];
-				struct glob *g = NULL;
-				const char *err;
-				size_t pos;
-				if (f.tag == TGPT_FAIL)
+				switch (f.tag) {
+				case TGPT_FAIL:
 					fail_open = tgp_u32(&f) == 1;
-				else if (f.tag == TGPT_FASTPATH)
-					ok = tgp_u32(&f) == 1;
-				else if ((f.tag == TGPT_ALLOW_GLOB || f.tag == TGPT_SENS_GLOB) &&
-					 tgp_str(&f, pat, sizeof(pat)) == 0 &&
-					 glob_compile(pat, GLOB_PATH, &g, &err, &pos) == 0) {
-					struct glob ***v = f.tag == TGPT_ALLOW_GLOB ? &fp_allow : &fp_sens;
-					size_t *nv = f.tag == TGPT_ALLOW_GLOB ? &fp_nallow : &fp_nsens;
-					size_t *cap = f.tag == TGPT_ALLOW_GLOB ? &cap_a : &cap_s;
-					if (*nv == *cap) {
-						size_t nc = *cap ? *cap * 2 : 16;
-						struct glob **nvv = realloc(*v, nc * sizeof(**v));
-						if (!nvv) {
-							glob_free(g);
-							ok = false;
-							continue;
-						}
-						*v = nvv;
-						*cap = nc;
-					}
-					(*v)[(*nv)++] = g;
-				} else if (f.tag == TGPT_ALLOW_GLOB || f.tag == TGPT_SENS_GLOB) {
-					ok = false; /* a glob we cannot use: no fast path */
+					break;
+				case TGPT_FASTPATH:
+					rok = tgp_u32(&f) == 1;
+					break;
+				case TGPT_EXEC_FAST:
+					xok = tgp_u32(&f) == 1;
+					break;
+				case TGPT_ALLOW_GLOB:
+					bad |= !globv_add(&fp->ra, &f, GLOB_PATH);
+					break;
+				case TGPT_SENS_GLOB:
+					bad |= !globv_add(&fp->rs, &f, GLOB_PATH);
+					break;
+				case TGPT_EXEC_ALLOW:
+					xok &= globv_add(&fp->xa, &f, GLOB_PATH);
+					break;
+				case TGPT_EXEC_SENS:
+					xok &= globv_add(&fp->xs, &f, GLOB_PATH);
+					break;
+				case TGPT_EXEC_SENS0:
+					xok &= globv_add(&fp->x0, &f, GLOB_TOKEN);
+					break;
+				case TGPT_GIT_ID: {
+					char id[96];
+					unsigned long long dev, ino;
+					long long size;
+					if (fp->ngit < 8 && tgp_str(&f, id, sizeof(id)) == 0 &&
+					    sscanf(id, "%llu:%llu:%lld", &dev, &ino, &size) == 3)
+						fp->git[fp->ngit++] = (struct git_id){ dev, ino, size };
+					else
+						xok = false;
+					break;
+				}
+				case TGPT_GENFILE:
+					map_genfile(&f);
+					if (!fp->gen && genmap)
+						fp->gen = *genmap;
+					break;
+				default:
+					break;
 				}
 			}
-			if (r == 0 && ok)
-				state = 1;
+			good = r == 0;
+			fp->read_ok = good && rok && !bad;
+			fp->exec_ok = good && xok;
 		}
-	} else if (fd >= 0) {
-		pool_put(fd, false);
 	}
+	if (fd >= 0)
+		pool_put(fd, false);
 	if (rbuf != MAP_FAILED)
 		munmap(rbuf, TGP_MAX_MSG);
-	fp_state = state;
-	pthread_mutex_unlock(&fp_lock);
+	if (!good) {
+		free(fp);
+		return NULL;
+	}
+	return fp;
 }
 
-static bool read_is_silent(const char *abs)
+/* The current snapshot, fetching one if needed; NULL when policyd cannot
+ * be asked (then every call goes to policyd, and fails closed). */
+static struct fastpath *fastpath_get(void)
 {
-	if (fp_state != 1)
-		return false;
-	bool allowed = false;
-	for (size_t i = 0; i < fp_nallow && !allowed; i++)
-		allowed = glob_match(fp_allow[i], abs);
-	if (!allowed)
-		return false;
-	for (size_t i = 0; i < fp_nsens; i++)
-		if (glob_match(fp_sens[i], abs))
+	struct fastpath *fp = FP;
+	if (fp && (!genmap || *genmap == fp->gen))
+		return fp;
+	if (mono_ns() < fp_retry_after_ns)
+		return NULL;
+	pthread_mutex_lock(&fp_lock);
+	fp = FP;
+	if (!fp || (genmap && *genmap != fp->gen)) {
+		struct fastpath *nfp = fastpath_fetch();
+		if (nfp)
+			FP = nfp; /* the old snapshot is left alive on purpose */
+		else
+			fp_retry_after_ns = mono_ns() + 1000000000ULL;
+		fp = nfp;
+	}
+	pthread_mutex_unlock(&fp_lock);
+	return fp;
+}
+
+static bool any_match(const struct globv *v, const char *s)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (glob_match(v->v[i], s))
+			return true;
+	return false;
+}
+
+static bool read_is_silent(const struct fastpath *fp, const char *abs)
+{
+	return fp->read_ok && any_match(&fp->ra, abs) && !any_match(&fp->rs, abs);
+}
+
+/* Resolves symlinks with raw system calls on caller buffers only (safe in
+ * a vfork child). Returns false if anything is unusual: the caller then
+ * asks policyd. */
+static bool raw_realpath(const char *abs, char *out, size_t cap)
+{
+	char cur[4096], rest[4096], link[4096];
+	s_copy(rest, sizeof(rest), abs, NULL);
+	cur[0] = '\0';
+	for (int hops = 0; hops < 40;) {
+		char *p = rest;
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			s_copy(out, cap, cur[0] ? cur : "/", NULL);
+			return true;
+		}
+		char *e = p;
+		while (*e && *e != '/')
+			e++;
+		char comp[256];
+		size_t cl = (size_t)(e - p);
+		if (cl >= sizeof(comp))
 			return false;
-	return true;
+		memcpy(comp, p, cl);
+		comp[cl] = '\0';
+		char after[4096];
+		s_copy(after, sizeof(after), e, NULL);
+		if (!strcmp(comp, ".")) {
+			s_copy(rest, sizeof(rest), after, NULL);
+			continue;
+		}
+		if (!strcmp(comp, "..")) {
+			char *sl = strrchr(cur, '/');
+			if (sl)
+				*sl = '\0';
+			s_copy(rest, sizeof(rest), after, NULL);
+			continue;
+		}
+		char cand[4096];
+		if (s_len(cur) + 1 + cl + 1 > sizeof(cand))
+			return false;
+		s_copy(cand, sizeof(cand), cur, "/");
+		s_copy(cand + s_len(cand), sizeof(cand) - s_len(cand), comp, NULL);
+		long n = syscall(SYS_readlinkat, AT_FDCWD, cand, link, sizeof(link) - 1);
+		if (n < 0) {
+			if (errno != EINVAL)
+				return false; /* missing, no permission: let policyd say */
+			s_copy(cur, sizeof(cur), cand, NULL);
+			s_copy(rest, sizeof(rest), after, NULL);
+			continue;
+		}
+		hops++;
+		link[n] = '\0';
+		if (link[0] == '/')
+			cur[0] = '\0';
+		if (s_len(link) + s_len(after) + 2 > sizeof(rest))
+			return false;
+		char nrest[4096];
+		s_copy(nrest, sizeof(nrest), link, after);
+		s_copy(rest, sizeof(rest), nrest, NULL);
+	}
+	return false;
+}
+
+/* Can this exec be allowed without asking policyd? Only for a silent Tier 1
+ * allow, by the rules policyd sent (see policy_exec_fastpath). */
+static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
+{
+	/* no fetch here: a child would pay a round trip to save one. The
+	 * snapshot comes from the parent (fetched before fork, inherited). */
+	struct fastpath *fp = FP;
+	if (fp && genmap && *genmap != fp->gen)
+		return false;
+	if (!fp || !fp->exec_ok || dirfd != AT_FDCWD || !path || !*path || !argv || !argv[0])
+		return false;
+	char lex[4096], real[4096], cwd[4096];
+	if (path[0] == '/') {
+		if (tg_path_normalize("/", path, lex, sizeof(lex)) < 0)
+			return false;
+	} else {
+		long n = syscall(SYS_getcwd, cwd, sizeof(cwd));
+		if (n <= 0 || cwd[0] != '/' || tg_path_normalize(cwd, path, lex, sizeof(lex)) < 0)
+			return false;
+	}
+	if (has_prefix(lex, "/proc/") || !raw_realpath(lex, real, sizeof(real)))
+		return false;
+	struct stat st;
+	if (syscall(SYS_newfstatat, AT_FDCWD, real, &st, 0) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	for (int i = 0; i < fp->ngit; i++)
+		if (((uint64_t)st.st_dev == fp->git[i].dev && (uint64_t)st.st_ino == fp->git[i].ino) ||
+		    (int64_t)st.st_size == fp->git[i].size)
+			return false; /* git, or possibly a copy of it */
+	const char *base = strrchr(argv[0], '/');
+	base = base ? base + 1 : argv[0];
+	return any_match(&fp->xa, real) && any_match(&fp->xa, lex) &&
+	       !any_match(&fp->xs, real) && !any_match(&fp->xs, lex) &&
+	       !any_match(&fp->x0, base);
 }
 
 static bool cached_cwd(char *out, size_t outsz)
@@ -507,6 +708,33 @@ static const char *env_get(char *const *envp, const char *name)
 	return NULL;
 }
 
+/* fork() in a threaded program: take our locks around it so the child
+ * never inherits one held by a thread that does not exist there. */
+static void atfork_prepare(void)
+{
+	/* fetch the fast-path snapshot once, here in the parent, so every
+	 * child starts with it */
+	if (active && !in_hook) {
+		int saved = errno;
+		in_hook++;
+		(void)fastpath_get();
+		in_hook--;
+		errno = saved;
+	}
+	pthread_mutex_lock(&fp_lock);
+	pthread_mutex_lock(&pool_lock);
+	pthread_mutex_lock(&cwd_lock);
+	pthread_mutex_lock(&names_lock);
+}
+
+static void atfork_parent(void)
+{
+	pthread_mutex_unlock(&names_lock);
+	pthread_mutex_unlock(&cwd_lock);
+	pthread_mutex_unlock(&pool_lock);
+	pthread_mutex_unlock(&fp_lock);
+}
+
 __attribute__((constructor)) static void tg_init(void)
 {
 	Dl_info info;
@@ -529,6 +757,7 @@ __attribute__((constructor)) static void tg_init(void)
 	s_copy(env_preload, sizeof(env_preload), "LD_PRELOAD=",
 	       pre && strstr(pre, lib_path) ? pre : lib_path);
 	pool_pid = (pid_t)syscall(SYS_getpid);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_parent);
 	active = true;
 }
 
@@ -585,14 +814,24 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 {
 	v->target[0] = '\0';
 	s_copy(v->target, sizeof(v->target), path, NULL);
-	uint8_t *buf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		unreachable(v);
-		return;
+	/* most command lines fit on the stack; big ones get an mmap */
+	uint8_t small[16384];
+	size_t need = sizeof(struct tgp_hdr) + 64 + s_len(path) + 8;
+	for (char *const *a = argv; a && *a; a++)
+		need += s_len(*a) + sizeof(struct tgp_fhdr);
+	bool big = need > sizeof(small);
+	size_t cap = big ? TGP_MAX_MSG : sizeof(small);
+	uint8_t *buf = small;
+	if (big) {
+		buf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED) {
+			unreachable(v);
+			return;
+		}
 	}
 	struct tgp_enc e;
-	tgp_enc_begin(&e, buf, TGP_MAX_MSG, TGP_DECIDE, 2);
+	tgp_enc_begin(&e, buf, cap, TGP_DECIDE, 2);
 	tgp_put_u32(&e, TGPT_KIND, TGPK_EXEC);
 	tgp_put_str(&e, TGPT_PATH, path);
 	tgp_put_u32(&e, TGPT_DIRFD, (uint32_t)dirfd);
@@ -604,7 +843,8 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 	long len = tgp_enc_end(&e);
 	if (argc == 0 || argc > TGP_MAX_ARGS || len < 0 ||
 	    s_len(path) > TGP_MAX_PATH) {
-		munmap(buf, TGP_MAX_MSG);
+		if (big)
+			munmap(buf, TGP_MAX_MSG);
 		v->allow = false;
 		s_copy(v->rule, sizeof(v->rule), "", NULL);
 		s_copy(v->msg, sizeof(v->msg),
@@ -614,14 +854,15 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 		return;
 	}
 	int fd = raw_connect();
-	long n = fd >= 0 ? roundtrip(fd, buf, (size_t)len, buf, TGP_MAX_MSG) : -1;
+	long n = fd >= 0 ? roundtrip(fd, buf, (size_t)len, buf, cap) : -1;
 	if (fd >= 0)
 		syscall(SYS_close, fd);
 	if (n > 0)
 		parse_decision(buf, n, v);
 	else
 		unreachable(v);
-	munmap(buf, TGP_MAX_MSG);
+	if (big)
+		munmap(buf, TGP_MAX_MSG);
 }
 
 /* Joins argv into the displayed target: "git push --force origin main". */
@@ -648,6 +889,8 @@ static int refuse(const char *kind, const char *label, struct verdict *v, int er
 static int exec_gate(int dirfd, const char *path, char *const argv[],
 		     uint32_t flags)
 {
+	if (!flags && exec_is_silent(dirfd, path, argv))
+		return 0;
 	struct verdict v;
 	decide_exec(dirfd, path, argv, flags, &v);
 	if (v.allow) {
@@ -850,6 +1093,7 @@ static int spawn_common(pid_t *pid, const char *file,
 {
 	char resolved[4096];
 	const char *target = file;
+	(void)fastpath_get(); /* in the parent: fetch once for later spawns */
 	if (search) {
 		if (file && path_search(file, resolved, sizeof(resolved)))
 			target = resolved;
@@ -991,8 +1235,8 @@ static bool read_fast(int dirfd, const char *path)
 {
 	if (!path || !*path)
 		return false;
-	fastpath_load();
-	if (fp_state != 1)
+	struct fastpath *fp = fastpath_get();
+	if (!fp || !fp->read_ok)
 		return false;
 	char abs[4096], norm[4096];
 	if (path[0] == '/') {
@@ -1008,7 +1252,7 @@ static bool read_fast(int dirfd, const char *path)
 	/* /proc/self/... names depend on the caller: never local */
 	if (has_prefix(norm, "/proc/"))
 		return false;
-	return read_is_silent(norm);
+	return read_is_silent(fp, norm);
 }
 
 /* Returns true if the open may go ahead; false with errno set if refused. */

@@ -72,6 +72,12 @@ enum tgp_tag {
 	TGPT_TMPDIR,	   /* string */
 	TGPT_TARGET,	   /* string: what policyd decided on, for messages */
 	TGPT_FLAGS,	   /* u32: TGPF_* */
+	TGPT_EXEC_FAST,	   /* u32: 1 when silent execs may be decided locally */
+	TGPT_EXEC_ALLOW,   /* string, repeated: path globs */
+	TGPT_EXEC_SENS,	   /* string, repeated: path globs */
+	TGPT_EXEC_SENS0,   /* string, repeated: argv[0] token globs */
+	TGPT_GIT_ID,	   /* string, repeated: "DEV:INO:SIZE" of a git binary */
+	TGPT_GENFILE,	   /* string: file whose 8 bytes change on every reload */
 	TGPT_TAG_MAX,
 };
 
@@ -210,7 +216,9 @@ static inline int tgp_dec_begin(struct tgp_dec *d, const uint8_t *buf,
 static inline bool tgp_tag_repeats(uint16_t tag)
 {
 	return tag == TGPT_ARG || tag == TGPT_ALLOW_GLOB ||
-	       tag == TGPT_SENS_GLOB;
+	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
+	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
+	       tag == TGPT_GIT_ID;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)
@@ -226,6 +234,7 @@ static inline bool tgp_tag_is_u32(uint16_t tag)
 	case TGPT_FAIL:
 	case TGPT_FASTPATH:
 	case TGPT_FLAGS:
+	case TGPT_EXEC_FAST:
 		return true;
 	default:
 		return false;

@@ -134,6 +134,7 @@ static void cmd_reload(struct strbuf *b)
 		}
 	}
 	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok, ok == 1 ? "" : "s", bad);
+	generation_bump();
 	if (D.audit) {
 		char d[64];
 		snprintf(d, sizeof(d), "%d reloaded, %d rejected", ok, bad);

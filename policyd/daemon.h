@@ -37,6 +37,8 @@ struct conn {
 	pid_t pid;
 	uid_t uid;
 	uint64_t start; /* peer's start time, against pid reuse */
+	pid_t ppid;
+	int same_root; /* -1 unknown, 0 no, 1 the peer's root is ours */
 	struct session *s;
 	bool attributed;
 	uint8_t *rbuf;
@@ -62,12 +64,17 @@ struct daemon {
 	uint64_t started_us;
 	uint64_t n_requests, n_bad_messages;
 	bool stop;
+	char genfile[700];
+	int genfd;
+	uint64_t generation;
 };
 
 extern struct daemon D;
 
 /* session.c */
 struct session *session_of_pid(pid_t pid);
+/* Same, for a process whose parent is already known (saves a /proc read). */
+struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid);
 int session_create(struct conn *c, const char *name, const char *policy,
 		   const char *tmpdir, struct session **ret, char *err,
 		   size_t errsz);
@@ -89,6 +96,9 @@ int resolver_start(void);
  * started, call again after resolver_drain(). */
 int resolver_check(const char *host, const uint8_t addr[16]);
 void resolver_drain(void);
+
+/* policyd.c: tell interposers that cached fast-path data is stale */
+void generation_bump(void);
 
 /* control.c */
 int control_handle(struct conn *c, const char *line);

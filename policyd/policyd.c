@@ -73,6 +73,8 @@ void conn_close(struct conn *c)
 	free(c);
 }
 
+static void conn_readable(struct conn *c);
+
 static void accept_conn(int lfd, bool control)
 {
 	for (;;) {
@@ -98,8 +100,17 @@ static void accept_conn(int lfd, bool control)
 		c->pid = cr.pid;
 		c->uid = cr.uid;
 		c->start = st.starttime;
+		c->ppid = st.ppid;
+		c->same_root = -1;
 		D.conns[fd] = c;
 		add_fd(fd, c);
+		if (!control) {
+			/* the client sends right after connecting: serve it
+			 * now rather than after another epoll round */
+			conn_readable(c);
+			if (c->closing && c->woff == c->wlen)
+				conn_close(c);
+		}
 	}
 }
 
@@ -211,11 +222,20 @@ static void handle_signal(void)
 				if (session_reload(s, err, sizeof(err)) < 0)
 					daemon_log("reload rejected, old policy stays:\n%s", err);
 			}
+			generation_bump();
 		} else {
 			daemon_log("signal %u: shutting down", si.ssi_signo);
 			D.stop = true;
 		}
 	}
+}
+
+void generation_bump(void)
+{
+	D.generation++;
+	if (D.genfd >= 0 && pwrite(D.genfd, &D.generation, sizeof(D.generation), 0) !=
+				    (ssize_t)sizeof(D.generation))
+		daemon_log("cannot update %s: %s", D.genfile, strerror(errno));
 }
 
 static void usage(void)
@@ -332,6 +352,12 @@ int main(int argc, char **argv)
 	}
 	sessions_init_cgroups();
 	D.started_us = tg_now_us();
+	/* interposers map this file and re-fetch their fast-path data when
+	 * its counter changes (policy reloads) */
+	snprintf(D.genfile, sizeof(D.genfile), "%s/generation", D.rd.dir);
+	D.genfd = open(D.genfile, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	D.generation = tg_now_us();
+	generation_bump();
 	D.epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* agent socket: any local process may ask for decisions (it learns
 	 * nothing but its own decisions); control socket: owner only */

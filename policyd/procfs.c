@@ -183,8 +183,9 @@ int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			     size_t outsz)
 {
-	char root[64];
-	snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	char root[64] = "";
+	if (pid > 0) /* pid 0: our own view */
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
 	char cur[TG_PATH_MAX];
 	snprintf(cur, sizeof(cur), "%s", path);
 	size_t len = strlen(cur);
@@ -197,7 +198,7 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			 * the process shares our root; strip the prefix if present */
 			const char *res = real;
 			size_t rl = strlen(root);
-			if (!strncmp(real, root, rl))
+			if (rl && !strncmp(real, root, rl))
 				res = real + rl;
 			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
 					 path + strlen(cur));

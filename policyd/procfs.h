@@ -40,7 +40,8 @@ int procfs_cgroup2_mount(char *out, size_t outsz);
 int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		      size_t outsz);
 /* Canonicalises the longest existing prefix of an absolute path as seen
- * from the process's root (symlinks followed), keeping the rest as is. */
+ * from the process's root (symlinks followed), keeping the rest as is.
+ * pid 0 means policyd's own root. */
 int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			     size_t outsz);
 

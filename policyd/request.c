@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -221,6 +222,21 @@ static void combine(struct policy_decision *acc, bool *have,
 		*acc = *d;
 }
 
+/* Symlinks resolved as the caller sees them. When the caller's root is
+ * ours (checked once per connection), resolve directly instead of through
+ * the /proc/PID/root magic link, which costs a walk per component. */
+static int realpath_for(struct conn *c, const char *lex, char *out, size_t outsz)
+{
+	if (c->same_root < 0) {
+		char root[TG_PATH_MAX];
+		c->same_root = procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
+			       !strcmp(root, "/");
+	}
+	if (!c->same_root)
+		return procfs_realpath_existing(c->pid, lex, out, outsz);
+	return procfs_realpath_existing(0, lex, out, outsz);
+}
+
 struct outcome {
 	struct policy_decision d;
 	char target[TGP_MAX_PATH * 2 + 64];
@@ -241,7 +257,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		snprintf(o->target, sizeof(o->target), "%s", q->path);
 		return r;
 	}
-	if (procfs_realpath_existing(c->pid, lex, real, sizeof(real)) < 0)
+	if (realpath_for(c, lex, real, sizeof(real)) < 0)
 		snprintf(real, sizeof(real), "%s", lex);
 	if (procfs_link(c->pid, "cwd", cwd, sizeof(cwd)) < 0)
 		snprintf(cwd, sizeof(cwd), "/");
@@ -286,7 +302,7 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	int r = procfs_resolve_at(c->pid, dirfd, path, lex, sizeof(lex));
 	if (r < 0)
 		return r;
-	if (procfs_realpath_existing(c->pid, lex, real, sizeof(real)) < 0)
+	if (realpath_for(c, lex, real, sizeof(real)) < 0)
 		snprintf(real, sizeof(real), "%s", lex);
 	struct policy_event ev = { .kind = POLICY_EV_OPEN, .path = lex,
 				   .access = access };
@@ -534,6 +550,36 @@ static void handle_hello(struct conn *c, uint32_t id)
 			tgp_put_str(&e, TGPT_ALLOW_GLOB, al[i]);
 		for (size_t i = 0; ok && i < nse; i++)
 			tgp_put_str(&e, TGPT_SENS_GLOB, se[i]);
+		const char *const *xa, *const *xs, *const *x0;
+		size_t nxa, nxs, nx0;
+		bool xok;
+		policy_exec_fastpath(c->s->policy, &xa, &nxa, &xs, &nxs, &x0, &nx0, &xok);
+		if (nxa > TGP_MAX_GLOBS || nxs > TGP_MAX_GLOBS || nx0 > TGP_MAX_GLOBS)
+			xok = false;
+		tgp_put_u32(&e, TGPT_EXEC_FAST, xok);
+		for (size_t i = 0; xok && i < nxa; i++)
+			tgp_put_str(&e, TGPT_EXEC_ALLOW, xa[i]);
+		for (size_t i = 0; xok && i < nxs; i++)
+			tgp_put_str(&e, TGPT_EXEC_SENS, xs[i]);
+		for (size_t i = 0; xok && i < nx0; i++)
+			tgp_put_str(&e, TGPT_EXEC_SENS0, x0[i]);
+		/* git's identities: an exec of git (or a copy: same size) is
+		 * never decided locally */
+		static const char *const gits[] = { "/usr/bin/git", "/bin/git",
+						    "/usr/local/bin/git",
+						    "/usr/lib/git-core/git" };
+		for (size_t i = 0; i < sizeof(gits) / sizeof(gits[0]); i++) {
+			struct stat gs;
+			char gid[96];
+			if (stat(gits[i], &gs) == 0) {
+				snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
+					 (unsigned long long)gs.st_dev,
+					 (unsigned long long)gs.st_ino, (long long)gs.st_size);
+				tgp_put_str(&e, TGPT_GIT_ID, gid);
+			}
+		}
+		if (D.genfd >= 0)
+			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
 	}
 	long n = tgp_enc_end(&e);
 	if (n < 0) {
@@ -595,7 +641,7 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 	if (!q)
 		return -ENOMEM;
 	if (!c->attributed) {
-		c->s = session_of_pid(c->pid);
+		c->s = session_of_child(c->pid, c->start, c->ppid);
 		c->attributed = true;
 	}
 	D.n_requests++;

@@ -34,6 +34,68 @@ static struct session *by_root(pid_t pid, uint64_t start)
 	return NULL;
 }
 
+/* Ancestors already attributed: (pid, start time) -> session. A process
+ * keeps its session for life, so entries only go stale when the process
+ * dies, and the start time tells a reused pid apart. */
+#define ANC_CACHE 1024
+static struct anc {
+	pid_t pid;
+	uint64_t start;
+	struct session *s;
+} anc[ANC_CACHE];
+
+static struct session *anc_get(pid_t pid, uint64_t start)
+{
+	struct anc *a = &anc[(unsigned)pid % ANC_CACHE];
+	if (a->pid == pid && a->start == start && a->s)
+		for (struct session *s = D.sessions; s; s = s->next)
+			if (s == a->s)
+				return s;
+	return NULL;
+}
+
+static void anc_put(pid_t pid, uint64_t start, struct session *s)
+{
+	struct anc *a = &anc[(unsigned)pid % ANC_CACHE];
+	a->pid = pid;
+	a->start = start;
+	a->s = s;
+}
+
+static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
+{
+	pid_t chain[512];
+	uint64_t starts[512];
+	int n = 0;
+	struct session *found = NULL;
+	for (int depth = 0; depth < 512 && cur > 1; depth++) {
+		found = by_root(cur, start);
+		if (!found)
+			found = anc_get(cur, start);
+		if (found)
+			break;
+		chain[n] = cur;
+		starts[n++] = start;
+		struct proc_stat st;
+		if (procfs_stat(ppid, &st) < 0)
+			return NULL;
+		cur = ppid;
+		start = st.starttime;
+		ppid = st.ppid;
+	}
+	if (found)
+		for (int i = 0; i < n; i++)
+			anc_put(chain[i], starts[i], found);
+	return found;
+}
+
+struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid)
+{
+	if (D.cgroups)
+		return session_of_pid(pid);
+	return walk_up(pid, start, ppid);
+}
+
 struct session *session_of_pid(pid_t pid)
 {
 	if (D.cgroups) {
@@ -47,17 +109,10 @@ struct session *session_of_pid(pid_t pid)
 				return s;
 		return NULL;
 	}
-	pid_t cur = pid;
-	for (int depth = 0; depth < 512 && cur > 1; depth++) {
-		struct proc_stat st;
-		if (procfs_stat(cur, &st) < 0)
-			return NULL;
-		struct session *s = by_root(cur, st.starttime);
-		if (s)
-			return s;
-		cur = st.ppid;
-	}
-	return NULL;
+	struct proc_stat st;
+	if (procfs_stat(pid, &st) < 0)
+		return NULL;
+	return walk_up(pid, st.starttime, st.ppid);
 }
 
 struct session *session_find(const char *id)

@@ -209,6 +209,16 @@ void policy_read_fastpath(const struct policy *p, const char *const **allow,
 			  size_t *nallow, const char *const **sensitive,
 			  size_t *nsensitive, bool *fastpath_ok);
 
+/* Exec fast path, the same idea for execs: a silent allow iff the resolved
+ * and the literal path both match an allow glob, neither matches a
+ * sensitive glob, basename(argv[0]) matches none of the sensitive argv0
+ * token globs, and the program is not git. ok is false when execs can never
+ * be decided locally. */
+void policy_exec_fastpath(const struct policy *p, const char *const **allow,
+			  size_t *nallow, const char *const **sens,
+			  size_t *nsens, const char *const **sens0,
+			  size_t *nsens0, bool *ok);
+
 const char *policy_action_name(enum policy_action a);
 int policy_action_from_name(const char *s, enum policy_action *ret);
 const char *policy_kind_name(enum policy_kind k);

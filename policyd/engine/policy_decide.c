@@ -291,6 +291,8 @@ size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 
 /* ----------------------------- fast path ---------------------------- */
 
+static void exec_fastpath_build(struct policy *p);
+
 static int push_glob(char ***v, size_t *n, struct glob ***gv,
 		     const struct glob *g)
 {
@@ -319,6 +321,7 @@ static int push_glob(char ***v, size_t *n, struct glob ***gv,
 
 void policy_fastpath_build(struct policy *p)
 {
+	exec_fastpath_build(p);
 	p->fp_ok = !p->settings.audit_allow;
 	for (size_t i = 0; i < p->nrules && p->fp_ok; i++) {
 		const struct rule *r = &p->rules[i];
@@ -360,6 +363,79 @@ void policy_fastpath_build(struct policy *p)
 					p->fp_ok = false;
 		}
 	}
+}
+
+static int push_str(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static void exec_fastpath_build(struct policy *p)
+{
+	bool ok = !p->settings.audit_allow;
+	for (size_t i = 0; i < p->nrules && ok; i++) {
+		const struct rule *r = &p->rules[i];
+		const struct exec_m *x = r->exec;
+		if (r->action == POLICY_ALLOW) {
+			/* only path-only allow rules make an exec silent */
+			if (x && x->path.set && !x->not_path.set && !x->cwd.set &&
+			    !x->not_cwd.set && !x->argv.set && !x->not_argv.set)
+				for (size_t k = 0; k < x->path.n; k++)
+					if (push_str(&p->xp_allow, &p->nxp_allow,
+						     glob_source(x->path.v[k])) < 0)
+						ok = false;
+			continue;
+		}
+		if (x) {
+			if (x->path.set) {
+				for (size_t k = 0; k < x->path.n; k++)
+					if (push_str(&p->xp_sens, &p->nxp_sens,
+						     glob_source(x->path.v[k])) < 0)
+						ok = false;
+			} else if (x->argv.set) {
+				for (size_t k = 0; k < x->argv.n && ok; k++) {
+					const struct glob *t0 = x->argv.v[k].tok[0];
+					if (!t0 || strchr(glob_source(t0), '/'))
+						ok = false; /* could match any program */
+					else if (push_str(&p->xp_sens0, &p->nxp_sens0,
+							  glob_source(t0)) < 0)
+						ok = false;
+				}
+			} else {
+				ok = false; /* cwd-only or not_-only: any exec */
+			}
+		}
+		if (r->open && (r->open->access & POLICY_ACC_EXEC)) {
+			if (!r->open->path.set)
+				ok = false;
+			for (size_t k = 0; k < r->open->path.n; k++)
+				if (push_str(&p->xp_sens, &p->nxp_sens,
+					     glob_source(r->open->path.v[k])) < 0)
+					ok = false;
+		}
+	}
+	p->xp_ok = ok && p->nxp_allow > 0;
+}
+
+void policy_exec_fastpath(const struct policy *p, const char *const **allow,
+			  size_t *nallow, const char *const **sens,
+			  size_t *nsens, const char *const **sens0,
+			  size_t *nsens0, bool *ok)
+{
+	*allow = (const char *const *)p->xp_allow;
+	*nallow = p->nxp_allow;
+	*sens = (const char *const *)p->xp_sens;
+	*nsens = p->nxp_sens;
+	*sens0 = (const char *const *)p->xp_sens0;
+	*nsens0 = p->nxp_sens0;
+	*ok = p->xp_ok;
 }
 
 bool policy_read_is_silent(const struct policy *p, const char *path)

@@ -119,6 +119,12 @@ struct policy {
 	size_t nfp_allow, nfp_sensitive;
 	struct glob **fp_allow_g, **fp_sensitive_g;
 	bool fp_ok;
+	/* exec fast path: silent allow iff both paths match an allow glob,
+	 * neither matches a sensitive glob, basename(argv[0]) matches no
+	 * sensitive argv0 glob, and the program is not git */
+	char **xp_allow, **xp_sens, **xp_sens0;
+	size_t nxp_allow, nxp_sens, nxp_sens0;
+	bool xp_ok;
 };
 
 int policy_index_build(struct policy *p);

@@ -1959,6 +1959,15 @@ void policy_free(struct policy *p)
 	free(p->fp_allow_g);
 	free(p->fp_sensitive);
 	free(p->fp_sensitive_g);
+	for (size_t i = 0; i < p->nxp_allow; i++)
+		free(p->xp_allow[i]);
+	for (size_t i = 0; i < p->nxp_sens; i++)
+		free(p->xp_sens[i]);
+	for (size_t i = 0; i < p->nxp_sens0; i++)
+		free(p->xp_sens0[i]);
+	free(p->xp_allow);
+	free(p->xp_sens);
+	free(p->xp_sens0);
 	for (size_t i = 0; i < p->nrules; i++)
 		rule_free(&p->rules[i]);
 	free(p->rules);

@@ -103,13 +103,32 @@ bool sys_is_git(const char *path)
 	struct stat a;
 	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
 		return false;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
-		struct stat b;
-		if (stat(known[i], &b) == 0 && a.st_dev == b.st_dev &&
-		    a.st_ino == b.st_ino)
-			return true;
-	}
+	/* the known git binaries' identities, refreshed every 5 s (a package
+	 * upgrade replaces them) */
+	static struct stat known_st[4];
+	static bool known_ok[4];
+	static uint64_t known_at;
 	pthread_mutex_lock(&cache_lock);
+	uint64_t now = tg_mono_ns();
+	if (!known_at || now - known_at > 5000000000ULL) {
+		for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++)
+			known_ok[i] = stat(known[i], &known_st[i]) == 0;
+		known_at = now;
+	}
+	bool size_match = false;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
+		if (!known_ok[i])
+			continue;
+		if (a.st_dev == known_st[i].st_dev && a.st_ino == known_st[i].st_ino) {
+			pthread_mutex_unlock(&cache_lock);
+			return true;
+		}
+		size_match |= a.st_size == known_st[i].st_size;
+	}
+	if (!size_match) {
+		pthread_mutex_unlock(&cache_lock);
+		return false; /* a copy of git has git's size */
+	}
 	for (size_t i = 0; i < TG_ARRAY_SIZE(cache); i++) {
 		struct git_cache_ent *e = &cache[i];
 		if (e->dev == a.st_dev && e->ino == a.st_ino &&

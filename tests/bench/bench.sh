@@ -1,0 +1,69 @@
+#!/bin/bash
+# make bench: mediated vs unmediated, side by side in one run (the machine
+# is shared and noisy, so runs alternate and medians are compared).
+# Usage: bench.sh BINDIR BENCHBINDIR
+set -u
+BIN=$(cd "$1" && pwd)
+BB=$(cd "$2" && pwd)
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+REPS=${BENCH_REPS:-3}
+TOP=$(mktemp -d /tmp/tg-bench-XXXXXX)
+export TIERGATE_RUNDIR=$TOP/run
+WS=$TOP/ws
+mkdir -p "$WS/out" "$WS/src" "$WS/bin"
+# the workloads run from the workspace, where the default policy lets them run
+cp "$BB"/bench_* "$WS/bin/"
+BB=$WS/bin
+for i in $(seq 0 99); do echo "int f$i;" > "$WS/src/f$i.c"; done
+POLICY=$ROOT/policies/default.yaml
+PD_PID=
+cleanup() {
+	[ -n "$PD_PID" ] && kill "$PD_PID" 2>/dev/null
+	rm -rf "$TOP"
+}
+trap cleanup EXIT
+"$BIN/policyd" --user --policy "$POLICY" >/dev/null 2>&1
+for _ in $(seq 100); do [ -f "$TIERGATE_RUNDIR/policyd.pid" ] && break; sleep 0.05; done
+PD_PID=$(cat "$TIERGATE_RUNDIR/policyd.pid")
+
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# timed NAME CMD...: prints elapsed ms
+timed() {
+	local t0 rc; t0=$(ms)
+	"$@" >/dev/null 2>"$TOP/timed.err"; rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "bench: command failed (exit $rc): $*" >&2; cat "$TOP/timed.err" >&2; exit 1
+	fi
+	echo $(( $(ms) - t0 ))
+}
+
+declare -A RESULT
+compare() { # compare LABEL TARGET -- CMD...
+	local label=$1 target=$2; shift 3
+	local nat=() med=()
+	for r in $(seq "$REPS"); do
+		nat+=("$(cd "$WS" && timed "$@")")
+		med+=("$(cd "$WS" && timed "$BIN/agent-shell" --user --policy "$POLICY" -- "$@")")
+	done
+	local n m
+	n=$(printf '%s\n' "${nat[@]}" | median)
+	m=$(printf '%s\n' "${med[@]}" | median)
+	local ratio
+	ratio=$(awk -v a="$m" -v b="$n" 'BEGIN {printf "%.3f", a/b}')
+	printf '%-40s native %7s ms  mediated %7s ms  ratio %s (target <= %s)\n' "$label" "$n" "$m" "$ratio" "$target"
+	printf '    runs: native %s | mediated %s\n' "${nat[*]}" "${med[*]}"
+}
+
+echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each, medians)"
+"$BB/bench_engine"
+compare "10,000 execs of /bin/true (bash loop)" 1.15 -- bash -c 'for i in $(seq 10000); do /bin/true; done'
+compare "100,000 read-only opens of workspace files" 1.05 -- "$BB/bench_open" "$WS/src" 100000
+# building tiergate itself, from a clean copy of the sources
+git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$WS/src") 2>/dev/null ||
+	cp -r "$ROOT"/{Makefile,policyd,interposer,wrappers,tests,policies} "$WS/src/"
+BREPS=${BENCH_BUILD_REPS:-2}
+REPS_SAVE=$REPS; REPS=$BREPS
+compare "make -j2 (tiergate itself, clean)" 1.05 -- bash -c "cd '$WS/src' && rm -rf bb && make -j2 BUILD=bb all"
+REPS=$REPS_SAVE
+cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$BB/bench_latency" "$TIERGATE_RUNDIR/agent.sock" "$WS" 8 40000
