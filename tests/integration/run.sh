@@ -213,6 +213,18 @@ make_policy() {
 }
 make_policy
 
+echo "== reload reaches long-lived processes' local fast paths"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'date >/dev/null && echo first=ok; sleep 1.5; date >/dev/null && echo second=ran' ) >"$TOP/fp.out" 2>"$TOP/fp.err" &
+SH=$!
+sleep 0.7
+sed -i 's|  - id: no-curl|  - id: no-date\n    action: deny\n    exec: { path: ["/usr/bin/date"] }\n  - id: no-curl|' "$POLICY"
+"$BIN/policyctl" reload >/dev/null
+wait $SH
+check "before the reload the exec ran (decided locally)" grep -q "first=ok" "$TOP/fp.out"
+check "after the reload the same shell's exec is refused" bash -c "! grep -q second=ran '$TOP/fp.out' && grep -q '(rule no-date)' '$TOP/fp.err'"
+make_policy
+"$BIN/policyctl" reload >/dev/null
+
 echo "== malformed messages on the agent socket"
 python3 "$PROGS/badclient.py" "$RUN/agent.sock" > "$TOP/bad.txt" 2>&1
 check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 9 ]"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "gitparse.h"
+#include "glob.h"
 #include "policy.h"
 
 static char tmpdir[256];
@@ -514,6 +515,72 @@ static void bf_cb(const struct policy *p, int rule, enum policy_kind k, void *ud
 	}
 }
 
+/* The exec fast-path criteria never call an exec silent that the full
+ * engine would not silently allow. */
+static void test_exec_fastpath(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+		"version: 1\nsettings: { default: prompt }\nrules:\n"
+		"  - { id: sys, tier: 1, exec: { path: ['/usr/bin/**', '/bin/**'] } }\n"
+		"  - { id: ws, tier: 1, exec: { path: ['/w/**'] } }\n"
+		"  - { id: rm, action: deny, exec: { argv: ['rm ** -rf **'] } }\n"
+		"  - { id: sudo, tier: 3, exec: { path: ['/usr/bin/sudo'] } }\n"
+		"  - { id: pip, tier: 2, exec: { argv: ['pip install **'] } }\n"
+		"  - { id: noexec, action: deny, open: { path: ['/w/bad/**'], access: [exec] } }\n"
+		"  - { id: withargv, tier: 1, exec: { path: ['/opt/**'], argv: ['tool **'] } }\n");
+	const char *const *xa, *const *xs, *const *x0;
+	size_t na, ns, n0;
+	bool ok;
+	policy_exec_fastpath(p, &xa, &na, &xs, &ns, &x0, &n0, &ok);
+	assert_true(ok);
+	struct glob *ga[16], *gs[16], *g0[16];
+	const char *err;
+	size_t pos;
+	assert_true(na <= 16 && ns <= 16 && n0 <= 16);
+	for (size_t i = 0; i < na; i++)
+		assert_int_equal(glob_compile(xa[i], GLOB_PATH, &ga[i], &err, &pos), 0);
+	for (size_t i = 0; i < ns; i++)
+		assert_int_equal(glob_compile(xs[i], GLOB_PATH, &gs[i], &err, &pos), 0);
+	for (size_t i = 0; i < n0; i++)
+		assert_int_equal(glob_compile(x0[i], GLOB_TOKEN, &g0[i], &err, &pos), 0);
+	const char *paths[] = { "/usr/bin/true", "/usr/bin/sudo", "/w/x", "/w/bad/x", "/opt/tool", "/usr/bin/rm", "/usr/bin/pip" };
+	const char *a0s[] = { "true", "sudo", "x", "rm", "pip", "tool" };
+	int silent_seen = 0;
+	for (size_t i = 0; i < 7; i++)
+		for (size_t j = 0; j < 6; j++) {
+			const char *argv[] = { a0s[j], "install", "-rf", "x" };
+			bool m = false, sens = false;
+			for (size_t k = 0; k < na; k++)
+				m |= glob_match(ga[k], paths[i]);
+			for (size_t k = 0; k < ns; k++)
+				sens |= glob_match(gs[k], paths[i]);
+			for (size_t k = 0; k < n0; k++)
+				sens |= glob_match(g0[k], a0s[j]);
+			enum policy_action a;
+			exec_dec(p, paths[i], argv, 4, &a);
+			if (m && !sens) {
+				silent_seen++;
+				assert_int_equal(a, POLICY_ALLOW);
+			}
+		}
+	assert_true(silent_seen > 5);
+	for (size_t i = 0; i < na; i++)
+		glob_free(ga[i]);
+	for (size_t i = 0; i < ns; i++)
+		glob_free(gs[i]);
+	for (size_t i = 0; i < n0; i++)
+		glob_free(g0[i]);
+	policy_free(p);
+	/* a cwd-only refusing rule could match any exec: no fast path */
+	p = must_load("version: 1\nrules:\n"
+		      "  - { id: a, tier: 1, exec: { path: ['/**'] } }\n"
+		      "  - { id: b, action: deny, exec: { cwd: ['/secret/**'] } }\n");
+	policy_exec_fastpath(p, &xa, &na, &xs, &ns, &x0, &n0, &ok);
+	assert_false(ok);
+	policy_free(p);
+}
+
 /* Many rules: the indexed decision equals a brute-force scan. */
 static void test_index_matches_bruteforce(void **state)
 {
@@ -601,6 +668,7 @@ int main(void)
 		cmocka_unit_test(test_schema_errors),
 		cmocka_unit_test(test_shadow_warning),
 		cmocka_unit_test(test_fastpath),
+		cmocka_unit_test(test_exec_fastpath),
 		cmocka_unit_test(test_index_matches_bruteforce),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
