@@ -67,7 +67,7 @@ POLICYCTL_OBJ := $(POLICYCTL_SRC:%.c=$(BUILD)/%.o)
 
 POLICYD_SRC := policyd/policyd.c policyd/request.c policyd/session.c \
 	policyd/control.c policyd/resolver.c policyd/layers.c policyd/audit.c \
-	policyd/procfs.c policyd/rundir.c
+	policyd/procfs.c policyd/rundir.c policyd/req_decode.c
 POLICYD_OBJ := $(POLICYD_SRC:%.c=$(BUILD)/%.o)
 
 SHELL_SRC := wrappers/agent-shell.c policyd/rundir.c
@@ -213,7 +213,12 @@ $(BUILD)/fuzz/fuzz_glob: tests/fuzz/fuzz_glob.c $(ENGINE_SRC)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
 
-FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob
+$(BUILD)/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c policyd/req_decode.c interposer/tg_proto.h
+	$(call say,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -Iinterposer -Ipolicyd -o $@ tests/fuzz/fuzz_proto.c policyd/req_decode.c
+
+FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_proto
 
 .PHONY: fuzz
 fuzz: deps $(FUZZERS)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "req_decode.h"
 #include "gitparse.h"
 #include "procfs.h"
 #include "sys.h"
@@ -89,119 +90,6 @@ static void send_error(struct conn *c, uint32_t id, const char *msg)
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
-}
-
-/* A decoded DECIDE request (pointers into the message buffer). */
-struct req {
-	uint32_t kind, access, port, proto, flags;
-	int32_t dirfd, dirfd2;
-	char path[TGP_MAX_PATH + 1], path2[TGP_MAX_PATH + 1];
-	bool has_path, has_path2, has_addr;
-	char host[256];
-	uint8_t addr[16];
-	const char **argv;
-	size_t argc;
-	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
-};
-
-static int decode(const uint8_t *msg, size_t len, struct tgp_dec *d,
-		  struct req *q)
-{
-	memset(q, 0, offsetof(struct req, argv));
-	q->argv = NULL;
-	q->argc = 0;
-	q->name[0] = q->policy[0] = q->tmpdir[0] = '\0';
-	q->dirfd = q->dirfd2 = (int32_t)TGP_AT_FDCWD;
-	if (tgp_dec_begin(d, msg, len) < 0)
-		return -EBADMSG;
-	struct tgp_field f;
-	int r;
-	size_t cap = 0;
-	while ((r = tgp_dec_next(d, &f)) == 1) {
-		switch (f.tag) {
-		case TGPT_KIND:
-			q->kind = tgp_u32(&f);
-			break;
-		case TGPT_ACCESS:
-			q->access = tgp_u32(&f);
-			break;
-		case TGPT_PORT:
-			q->port = tgp_u32(&f);
-			break;
-		case TGPT_PROTO:
-			q->proto = tgp_u32(&f);
-			break;
-		case TGPT_FLAGS:
-			q->flags = tgp_u32(&f);
-			break;
-		case TGPT_DIRFD:
-			q->dirfd = (int32_t)tgp_u32(&f);
-			break;
-		case TGPT_DIRFD2:
-			q->dirfd2 = (int32_t)tgp_u32(&f);
-			break;
-		case TGPT_PATH:
-			if (tgp_str(&f, q->path, sizeof(q->path)) < 0)
-				return -EBADMSG;
-			q->has_path = true;
-			break;
-		case TGPT_PATH2:
-			if (tgp_str(&f, q->path2, sizeof(q->path2)) < 0)
-				return -EBADMSG;
-			q->has_path2 = true;
-			break;
-		case TGPT_HOST:
-			if (tgp_str(&f, q->host, sizeof(q->host)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_ADDR:
-			memcpy(q->addr, f.v, 16);
-			q->has_addr = true;
-			break;
-		case TGPT_NAME:
-			if (tgp_str(&f, q->name, sizeof(q->name)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_POLICY:
-			if (tgp_str(&f, q->policy, sizeof(q->policy)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_TMPDIR:
-			if (tgp_str(&f, q->tmpdir, sizeof(q->tmpdir)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_ARG: {
-			if (q->argc >= TGP_MAX_ARGS)
-				return -EBADMSG;
-			if (q->argc + 1 >= cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				const char **na = realloc(q->argv, nc * sizeof(*na));
-				if (!na)
-					return -ENOMEM;
-				q->argv = na;
-				cap = nc;
-			}
-			char *s = strndup((const char *)f.v, f.len);
-			if (!s)
-				return -ENOMEM;
-			q->argv[q->argc++] = s;
-			q->argv[q->argc] = NULL;
-			break;
-		}
-		default:
-			return -EBADMSG; /* a tag that has no place in a request */
-		}
-	}
-	return r < 0 ? -EBADMSG : 0;
-}
-
-static void req_free(struct req *q)
-{
-	for (size_t i = 0; i < q->argc; i++)
-		free((char *)q->argv[i]);
-	free(q->argv);
-	q->argv = NULL;
-	q->argc = 0;
 }
 
 /* Combine two decisions with "union of candidates": a rule that matched
@@ -645,7 +533,7 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		c->attributed = true;
 	}
 	D.n_requests++;
-	int r = decode(msg, len, &d, q);
+	int r = req_decode(msg, len, &d, q);
 	if (r < 0) {
 		D.n_bad_messages++;
 		if (D.audit) {

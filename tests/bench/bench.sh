@@ -42,9 +42,12 @@ declare -A RESULT
 compare() { # compare LABEL TARGET -- CMD...
 	local label=$1 target=$2; shift 3
 	local nat=() med=()
+	local v
 	for r in $(seq "$REPS"); do
-		nat+=("$(cd "$WS" && timed "$@")")
-		med+=("$(cd "$WS" && timed "$BIN/agent-shell" --user --policy "$POLICY" -- "$@")")
+		v=$(cd "$WS" && timed "$@") || exit 1
+		nat+=("$v")
+		v=$(cd "$WS" && timed "$BIN/agent-shell" --user --policy "$POLICY" -- "$@") || exit 1
+		med+=("$v")
 	done
 	local n m
 	n=$(printf '%s\n' "${nat[@]}" | median)

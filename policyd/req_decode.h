@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * req_decode: strict decoding of one agent-socket message into a struct req
+ * (the fields policyd uses). Bounded: paths by TGP_MAX_PATH, argv by
+ * TGP_MAX_ARGS, every string NUL-free; anything else is -EBADMSG.
+ * Lifecycle: req_decode() -> use -> req_free() (also after an error).
+ */
+#ifndef TIERGATE_REQ_DECODE_H
+#define TIERGATE_REQ_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tg_proto.h"
+
+struct req {
+	uint32_t kind, access, port, proto, flags;
+	int32_t dirfd, dirfd2;
+	char path[TGP_MAX_PATH + 1], path2[TGP_MAX_PATH + 1];
+	bool has_path, has_path2, has_addr;
+	char host[256];
+	uint8_t addr[16];
+	const char **argv;
+	size_t argc;
+	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
+};
+
+int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q);
+void req_free(struct req *q);
+
+#endif
