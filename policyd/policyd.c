@@ -134,7 +134,8 @@ static void conn_readable(struct conn *c)
 			c->rbuf = nb;
 			c->rcap = nc;
 		}
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, c->rcap - c->rlen, MSG_DONTWAIT);
+		size_t room = c->rcap - c->rlen;
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, room, MSG_DONTWAIT);
 		if (n == 0) {
 			c->closing = true;
 			break;
@@ -145,6 +146,11 @@ static void conn_readable(struct conn *c)
 			break;
 		}
 		c->rlen += (size_t)n;
+		/* a short read drained the socket (epoll is level-triggered, so
+		 * anything that arrives later is reported again): no need for
+		 * another recv that would only say EAGAIN */
+		if ((size_t)n < room)
+			break;
 	}
 	if (c->control) {
 		uint8_t *nl = memchr(c->rbuf, '\n', c->rlen);

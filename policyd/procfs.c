@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -180,26 +182,63 @@ int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 	return tg_path_normalize(base, path, out, outsz);
 }
 
+/* Canonical name of what fd refers to, from our root. */
+static int fd_path(int fd, char *out, size_t outsz)
+{
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, out, outsz - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= outsz - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return 0;
+}
+
 int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			     size_t outsz)
 {
-	char root[64] = "";
-	if (pid > 0) /* pid 0: our own view */
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)pid);
+	/* Let the kernel walk the path once: open the longest existing prefix
+	 * with O_PATH (symlinks followed, nothing is read or executed) and ask
+	 * what it is. For another process the walk happens in its root
+	 * (openat2 RESOLVE_IN_ROOT on /proc/PID/root). */
+	_cleanup_close_ int rootfd = -1;
+	char root[TG_PATH_MAX] = "";
+	if (pid > 0) {
+		char rp[64];
+		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
+		rootfd = open(rp, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			return -errno;
+		if (fd_path(rootfd, root, sizeof(root)) < 0)
+			return -EINVAL;
+		if (!strcmp(root, "/"))
+			root[0] = '\0';
+	}
 	char cur[TG_PATH_MAX];
-	snprintf(cur, sizeof(cur), "%s", path);
-	size_t len = strlen(cur);
-	/* walk back until a prefix exists */
+	if (strlen(path) >= sizeof(cur) || path[0] != '/')
+		return -EINVAL;
+	memcpy(cur, path, strlen(path) + 1);
 	for (;;) {
-		char full[TG_PATH_MAX + 64], real[PATH_MAX];
-		snprintf(full, sizeof(full), "%s%s", root, cur);
-		if (realpath(full, real)) {
-			/* realpath returns a path outside /proc/PID/root when
-			 * the process shares our root; strip the prefix if present */
+		int fd;
+		if (rootfd >= 0) {
+			struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+						.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+			fd = (int)syscall(SYS_openat2, rootfd, cur, &how, sizeof(how));
+		} else {
+			fd = open(cur, O_PATH | O_CLOEXEC);
+		}
+		if (fd >= 0) {
+			char real[TG_PATH_MAX];
+			int r = fd_path(fd, real, sizeof(real));
+			close(fd);
+			if (r < 0)
+				return r;
 			const char *res = real;
 			size_t rl = strlen(root);
-			if (rl && !strncmp(real, root, rl))
-				res = real + rl;
+			if (rl && !strncmp(real, root, rl) && (real[rl] == '/' || !real[rl]))
+				res = real + rl; /* back to the caller's view */
 			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
 					 path + strlen(cur));
 			if (n < 0 || (size_t)n >= outsz)
@@ -207,16 +246,19 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			char norm[TG_PATH_MAX];
 			if (tg_path_normalize("/", out, norm, sizeof(norm)) < 0)
 				return -ENAMETOOLONG;
-			snprintf(out, outsz, "%s", norm);
+			memcpy(out, norm, strlen(norm) + 1);
 			return 0;
 		}
+		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP &&
+		    errno != EACCES)
+			return -errno;
 		char *slash = strrchr(cur, '/');
 		if (!slash || slash == cur) {
-			snprintf(out, outsz, "%s", path);
+			if (strlen(path) >= outsz)
+				return -ENAMETOOLONG;
+			memcpy(out, path, strlen(path) + 1);
 			return 0;
 		}
 		*slash = '\0';
-		len = strlen(cur);
-		(void)len;
 	}
 }

@@ -7,7 +7,11 @@
 
 int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 {
-	memset(q, 0, offsetof(struct req, argv));
+	/* only the small fields: the path buffers are written before use */
+	q->kind = q->access = q->port = q->proto = q->flags = 0;
+	q->has_path = q->has_path2 = q->has_addr = false;
+	q->path[0] = q->path2[0] = q->host[0] = '\0';
+	memset(q->addr, 0, sizeof(q->addr));
 	q->argv = NULL;
 	q->argc = 0;
 	q->name[0] = q->policy[0] = q->tmpdir[0] = '\0';

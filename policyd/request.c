@@ -525,9 +525,11 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 {
 	uint64_t t0 = tg_mono_ns();
 	struct tgp_dec d;
-	struct req *q = calloc(1, sizeof(*q));
+	struct req *q = malloc(sizeof(*q));
 	if (!q)
 		return -ENOMEM;
+	q->argv = NULL;
+	q->argc = 0;
 	if (!c->attributed) {
 		c->s = session_of_child(c->pid, c->start, c->ppid);
 		c->attributed = true;
