@@ -117,6 +117,12 @@ $(PRELOAD): $(PRELOAD_SRC) interposer/tg_proto.h policyd/engine/glob.h policyd/e
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared $(LDHARDEN) -Wl,--no-undefined -o $@ $(PRELOAD_SRC) -ldl -lpthread
 
+$(BUILD)/tests/test_audit: tests/unit/test_audit.c policyd/audit.c $(ENGINE_LIB)
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
+		-o $@ $< policyd/audit.c $(ENGINE_LIB) $(call pkg_libs,cmocka)
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
@@ -227,8 +233,11 @@ fuzz: deps $(FUZZERS)
 # ------------------------------------------------------------ run, install
 
 .PHONY: run
+# The embedded default: policyd in user mode on policies/default.yaml, and a
+# mediated shell in the current directory.
 run: deps all
-	$(Q)$(BIN)/policyctl test policies/default.yaml
+	$(Q)$(BIN)/policyctl check -q policies/default.yaml
+	$(Q)TIERGATE_USER_MODE=1 $(BIN)/agent-shell --user --policy policies/default.yaml
 
 .PHONY: install
 install: all

@@ -60,7 +60,7 @@ static char env_fail[32];	 /* "TIERGATE_FAIL=..." */
 static bool active;		 /* we are in a session */
 static _Atomic int fail_open;	 /* the session's policy says fail: open */
 
-static __thread int in_hook; /* re-entry guard */
+static __thread int in_hook __attribute__((tls_model("initial-exec"))); /* re-entry guard */
 
 /*
  * Fast paths, from policyd's HELLO answer: one immutable snapshot published
@@ -75,6 +75,8 @@ struct git_id {
 };
 struct globv {
 	struct glob **v;
+	uint64_t *key; /* hash of the first path component of the glob's
+			* literal prefix, 0 when the prefix has none */
 	size_t n, cap;
 };
 struct fastpath {
@@ -364,6 +366,28 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * A cheap filter in front of the globs: the FNV hash of a path's first
+ * component ("/root/x/y" -> "/root/"). A glob whose literal prefix holds a
+ * whole first component can only match paths with the same one. For a
+ * prefix (partial=true), a component not closed by '/' gives 0: no filter.
+ */
+static uint64_t first_component_key(const char *s, bool partial)
+{
+	if (s[0] != '/')
+		return 0;
+	const char *e = strchr(s + 1, '/');
+	if (!e) {
+		if (partial)
+			return 0;
+		e = s + s_len(s);
+	}
+	uint64_t h = 1469598103934665603ULL;
+	for (const char *p = s; p < e; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return h | 1; /* never 0 */
+}
+
 static bool globv_add(struct globv *v, const struct tgp_field *f, enum glob_mode mode)
 {
 	char pat[GLOB_MAX_LEN + 1];
@@ -380,8 +404,15 @@ static bool globv_add(struct globv *v, const struct tgp_field *f, enum glob_mode
 			return false;
 		}
 		v->v = nv;
+		uint64_t *nk = realloc(v->key, nc * sizeof(*nk));
+		if (!nk) {
+			glob_free(g);
+			return false;
+		}
+		v->key = nk;
 		v->cap = nc;
 	}
+	v->key[v->n] = mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
 	v->v[v->n++] = g;
 	return true;
 }
@@ -509,8 +540,9 @@ static struct fastpath *fastpath_get(void)
 
 static bool any_match(const struct globv *v, const char *s)
 {
+	uint64_t k = first_component_key(s, false);
 	for (size_t i = 0; i < v->n; i++)
-		if (glob_match(v->v[i], s))
+		if ((!v->key[i] || v->key[i] == k) && glob_match(v->v[i], s))
 			return true;
 	return false;
 }
