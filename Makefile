@@ -70,7 +70,7 @@ POLICYD_SRC := policyd/policyd.c policyd/request.c policyd/session.c \
 	policyd/procfs.c policyd/rundir.c policyd/req_decode.c
 POLICYD_OBJ := $(POLICYD_SRC:%.c=$(BUILD)/%.o)
 
-SHELL_SRC := wrappers/agent-shell.c policyd/rundir.c
+SHELL_SRC := wrappers/agent-shell.c wrappers/sandbox.c policyd/rundir.c
 SHELL_OBJ := $(SHELL_SRC:%.c=$(BUILD)/%.o)
 
 # The interposer is loaded into every program of a session: never built
@@ -110,7 +110,7 @@ $(BIN)/policyd: $(POLICYD_OBJ) $(ENGINE_LIB)
 $(BIN)/agent-shell: $(SHELL_OBJ)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDFLAGS)
+	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(call pkg_libs,libseccomp) $(LDFLAGS)
 
 $(PRELOAD): $(PRELOAD_SRC) interposer/tg_proto.h policyd/engine/glob.h policyd/engine/util.h
 	$(call say,CCLD,$@)
@@ -158,7 +158,17 @@ deps:
 
 SAN_BUILD := build/san
 
-.PHONY: test check check-unit check-policies check-malformed check-integration
+.PHONY: test check check-unit check-policies check-malformed check-integration check-bypass
+ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c))
+
+$(BUILD)/tests/attacks/%: tests/bypass/%.c
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ $<
+
+check-bypass: $(BINS) $(ATTACKS)
+	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks
+
 PROGS := $(BUILD)/tests/progs
 PROG_BINS := $(PROGS)/spawn $(PROGS)/mt
 
@@ -170,7 +180,7 @@ $(PROGS)/%: tests/integration/progs/%.c
 test: deps
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check
 
-check: check-unit check-policies check-malformed check-integration
+check: check-unit check-policies check-malformed check-integration check-bypass
 	@echo "all test suites passed"
 
 check-unit: $(UNIT_BIN)

@@ -90,6 +90,7 @@ enum tgp_kind {
 
 #define TGP_AT_FDCWD 0xffffff9cu /* (uint32_t)AT_FDCWD */
 #define TGPF_FEXEC 1u	/* exec by fd: PATH is "/proc/self/fd/N" */
+#define TGPF_SECCOMP 2u	/* SESSION_NEW: agent-shell installs its seccomp filter */
 
 struct tgp_hdr {
 	uint32_t magic;

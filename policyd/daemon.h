@@ -26,6 +26,7 @@ struct session {
 	char home[512], user[64], pwd[4096], tmpdir[512];
 	char cgroup[512]; /* v2 path relative to the mount, system mode */
 	int shell_fd;	  /* agent-shell's connection: the session lives while it does */
+	bool seccomp;	  /* agent-shell installs its seccomp refusal filter */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused;
 	struct session *next;
@@ -76,8 +77,8 @@ struct session *session_of_pid(pid_t pid);
 /* Same, for a process whose parent is already known (saves a /proc read). */
 struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid);
 int session_create(struct conn *c, const char *name, const char *policy,
-		   const char *tmpdir, struct session **ret, char *err,
-		   size_t errsz);
+		   const char *tmpdir, uint32_t flags, struct session **ret,
+		   char *err, size_t errsz);
 void session_end(struct session *s, const char *why);
 struct session *session_find(const char *id);
 int session_reload(struct session *s, char *err, size_t errsz);

@@ -35,6 +35,16 @@ void layers_detect(struct layer_report *r)
 	l = add(r, "audit log", D.audit != NULL);
 	snprintf(l->why, sizeof(l->why), "%s", D.audit ? audit_path(D.audit) : "not open");
 
+	unsigned with = 0, total = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		total++;
+		with += s->seccomp;
+	}
+	l = add(r, "seccomp refusal filter", total == 0 || with == total);
+	snprintf(l->why, sizeof(l->why),
+		 "%u of %u sessions: no_new_privs, non-native ABIs killed, io_uring/ptrace/bpf/namespaces/mount/... refused",
+		 with, total);
+
 	unsigned action = SECCOMP_RET_USER_NOTIF;
 	long sr = syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
 	l = add(r, "seccomp user-notify", false);

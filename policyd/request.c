@@ -491,8 +491,8 @@ static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 	struct session *s = c->s;
 	bool joined = s != NULL;
 	if (!s) {
-		int r = session_create(c, q->name, q->policy, q->tmpdir, &s, err,
-				       sizeof(err));
+		int r = session_create(c, q->name, q->policy, q->tmpdir, q->flags, &s,
+				       err, sizeof(err));
 		if (r < 0) {
 			send_error(c, id, err);
 			daemon_log("session refused for pid %d: %s", (int)c->pid, err);

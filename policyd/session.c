@@ -24,6 +24,7 @@
 
 #include "daemon.h"
 #include "procfs.h"
+#include "tg_proto.h"
 #include "util.h"
 
 static struct session *by_root(pid_t pid, uint64_t start)
@@ -197,8 +198,8 @@ static int make_cgroup(struct session *s)
 }
 
 int session_create(struct conn *c, const char *name, const char *policy,
-		   const char *tmpdir, struct session **ret, char *err,
-		   size_t errsz)
+		   const char *tmpdir, uint32_t flags, struct session **ret,
+		   char *err, size_t errsz)
 {
 	if (D.nsessions >= MAX_SESSIONS) {
 		snprintf(err, errsz, "too many sessions (%d)", MAX_SESSIONS);
@@ -219,6 +220,7 @@ int session_create(struct conn *c, const char *name, const char *policy,
 	if (!s)
 		return -ENOMEM;
 	s->shell_fd = c->fd;
+	s->seccomp = flags & TGPF_SECCOMP;
 	s->root_pid = c->pid;
 	s->root_start = c->start;
 	s->uid = c->uid;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "rundir.h"
+#include "sandbox.h"
 #include "tg_proto.h"
 
 static char self_dir[PATH_MAX];
@@ -320,6 +321,11 @@ int main(int argc, char **argv)
 	const char *tmp = getenv("TMPDIR");
 	if (tmp && tmp[0] == '/' && strlen(tmp) < 500)
 		tgp_put_str(&e, TGPT_TMPDIR, tmp);
+	const char *nosb = NULL;
+	bool sandbox = sandbox_available(&nosb);
+	if (!sandbox)
+		fprintf(stderr, "tiergate: warning: no seccomp filter for this session: %s\n", nosb);
+	tgp_put_u32(&e, TGPT_FLAGS, sandbox ? TGPF_SECCOMP : 0);
 	long n = tgp_enc_end(&e);
 	long rn = n > 0 ? roundtrip(sfd, buf, (size_t)n, buf, sizeof(buf)) : -1;
 	if (rn < 0)
@@ -407,6 +413,17 @@ int main(int argc, char **argv)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		close(sfd);
+		if (sandbox) {
+			const char *what = "?";
+			int r = sandbox_apply(&what);
+			if (r < 0) {
+				/* fail closed: never run the agent unsandboxed
+				 * after telling policyd it is */
+				fprintf(stderr, "agent-shell: cannot install the seccomp filter (%s): %s\n",
+					what, strerror(-r));
+				_exit(126);
+			}
+		}
 		execv(resolved, cmd);
 		fprintf(stderr, "agent-shell: %s: %s\n", cmd[0], strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
