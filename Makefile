@@ -115,7 +115,7 @@ $(BIN)/agent-shell: $(SHELL_OBJ)
 $(PRELOAD): $(PRELOAD_SRC) interposer/tg_proto.h policyd/engine/glob.h policyd/engine/util.h
 	$(call say,CCLD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared $(LDHARDEN) -Wl,--no-undefined -o $@ $(PRELOAD_SRC) -ldl -lpthread
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared $(LDHARDEN) -Wl,-z,noseparate-code -Wl,--no-undefined -o $@ $(PRELOAD_SRC)
 
 $(BUILD)/tests/test_audit: tests/unit/test_audit.c policyd/audit.c $(ENGINE_LIB)
 	$(call say,CC,$@)
