@@ -158,6 +158,7 @@ deps:
 
 SAN_BUILD := build/san
 
+SHELL := /bin/bash
 .PHONY: test check check-unit check-policies check-malformed check-integration check-bypass
 ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c))
 
@@ -178,7 +179,9 @@ $(PROGS)/%: tests/integration/progs/%.c
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check
+	$(Q)mkdir -p $(SAN_BUILD)
+	$(Q)set -o pipefail; $(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check 2>&1 | tee $(SAN_BUILD)/test.log
+	$(Q)tests/total.sh $(SAN_BUILD)/test.log
 
 check: check-unit check-policies check-malformed check-integration check-bypass
 	@echo "all test suites passed"

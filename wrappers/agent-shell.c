@@ -391,8 +391,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "agent-shell: %s: command not found\n", cmd[0]);
 		return 127;
 	}
-	if (decide_first(sfd, resolved, cmd) < 0)
+	if (decide_first(sfd, resolved, cmd) < 0) {
+		free(resolved);
 		return 126;
+	}
 	if (interactive && !joined) {
 		fprintf(stderr,
 			"tiergate: session %s (%s), policy %s\n"
