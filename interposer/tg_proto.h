@@ -78,6 +78,8 @@ enum tgp_tag {
 	TGPT_EXEC_SENS0,   /* string, repeated: argv[0] token globs */
 	TGPT_GIT_ID,	   /* string, repeated: "DEV:INO:SIZE" of a git binary */
 	TGPT_GENFILE,	   /* string: file whose 8 bytes change on every reload */
+	TGPT_LL_WRITE,	   /* string, repeated: Landlock write tree */
+	TGPT_LL_EXEC,	   /* string, repeated: Landlock exec tree */
 	TGPT_TAG_MAX,
 };
 
@@ -91,6 +93,9 @@ enum tgp_kind {
 #define TGP_AT_FDCWD 0xffffff9cu /* (uint32_t)AT_FDCWD */
 #define TGPF_FEXEC 1u	/* exec by fd: PATH is "/proc/self/fd/N" */
 #define TGPF_SECCOMP 2u	/* SESSION_NEW: agent-shell installs its seccomp filter */
+#define TGPF_LL_WRITE_ALL 4u /* SESSION_OK: Landlock must not restrict writes */
+#define TGPF_LL_EXEC_ALL 8u  /* SESSION_OK: Landlock must not restrict execs */
+#define TGPF_LANDLOCK 16u    /* SESSION_NEW: agent-shell can apply Landlock */
 
 struct tgp_hdr {
 	uint32_t magic;
@@ -219,7 +224,7 @@ static inline bool tgp_tag_repeats(uint16_t tag)
 	return tag == TGPT_ARG || tag == TGPT_ALLOW_GLOB ||
 	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
 	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
-	       tag == TGPT_GIT_ID;
+	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE || tag == TGPT_LL_EXEC;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)

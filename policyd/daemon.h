@@ -27,6 +27,8 @@ struct session {
 	char cgroup[512]; /* v2 path relative to the mount, system mode */
 	int shell_fd;	  /* agent-shell's connection: the session lives while it does */
 	bool seccomp;	  /* agent-shell installs its seccomp refusal filter */
+	bool landlock;	  /* agent-shell can apply Landlock */
+	bool ll_write, ll_exec; /* what Landlock restricts in this session */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused;
 	struct session *next;

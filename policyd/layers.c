@@ -56,12 +56,22 @@ void layers_detect(struct layer_report *r)
 
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
-	l = add(r, "Landlock", false);
-	if (abi > 0)
-		snprintf(l->why, sizeof(l->why),
-			 "kernel ABI %ld available; this build does not apply rulesets yet", abi);
-	else
+	unsigned llw = 0, llx = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		llw += s->ll_write;
+		llx += s->ll_exec;
+	}
+	l = add(r, "Landlock", abi > 0 && (llw || llx));
+	if (abi <= 0)
 		snprintf(l->why, sizeof(l->why), "unavailable: %s", strerror(errno));
+	else if (llw || llx)
+		snprintf(l->why, sizeof(l->why),
+			 "ABI %ld: writes restricted in %u, execs in %u of %u sessions", abi,
+			 llw, llx, total);
+	else
+		snprintf(l->why, sizeof(l->why),
+			 "ABI %ld available; no session's policy can be expressed in it (a policy whose default is not deny may allow any path)",
+			 abi);
 
 	l = add(r, "eBPF cgroup egress", false);
 	snprintf(l->why, sizeof(l->why), "not built yet (connects are decided by the interposer)");

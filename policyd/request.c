@@ -485,7 +485,7 @@ static void handle_hello(struct conn *c, uint32_t id)
 
 static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 {
-	uint8_t buf[8192];
+	static uint8_t buf[TGP_MAX_MSG];
 	struct tgp_enc e;
 	char err[4096] = "";
 	struct session *s = c->s;
@@ -515,7 +515,25 @@ static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 	tgp_put_str(&e, TGPT_POLICY, s->policy_path);
 	tgp_put_u32(&e, TGPT_FAIL,
 		    policy_settings(s->policy)->fail == POLICY_FAIL_OPEN);
-	tgp_put_u32(&e, TGPT_FLAGS, joined ? 1u : 0u);
+	/* the Landlock plan, compiled from the session's policy (fixed for
+	 * the session's life: a reload cannot widen what the kernel enforces) */
+	struct policy_landlock ll;
+	uint32_t fl = joined ? 1u : 0u;
+	if (policy_landlock_plan(s->policy, &ll) < 0) {
+		fl |= TGPF_LL_WRITE_ALL | TGPF_LL_EXEC_ALL;
+	} else {
+		fl |= (ll.write_all ? TGPF_LL_WRITE_ALL : 0) | (ll.exec_all ? TGPF_LL_EXEC_ALL : 0);
+		for (size_t i = 0; !ll.write_all && i < ll.nwrite; i++)
+			tgp_put_str(&e, TGPT_LL_WRITE, ll.write[i]);
+		for (size_t i = 0; !ll.exec_all && i < ll.nexec; i++)
+			tgp_put_str(&e, TGPT_LL_EXEC, ll.exec[i]);
+		if (!joined && s->landlock) {
+			s->ll_write = !ll.write_all;
+			s->ll_exec = !ll.exec_all;
+		}
+		policy_landlock_free(&ll);
+	}
+	tgp_put_u32(&e, TGPT_FLAGS, fl);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);

@@ -221,6 +221,7 @@ int session_create(struct conn *c, const char *name, const char *policy,
 		return -ENOMEM;
 	s->shell_fd = c->fd;
 	s->seccomp = flags & TGPF_SECCOMP;
+	s->landlock = flags & TGPF_LANDLOCK;
 	s->root_pid = c->pid;
 	s->root_start = c->start;
 	s->uid = c->uid;

@@ -325,18 +325,36 @@ int main(int argc, char **argv)
 	bool sandbox = sandbox_available(&nosb);
 	if (!sandbox)
 		fprintf(stderr, "tiergate: warning: no seccomp filter for this session: %s\n", nosb);
-	tgp_put_u32(&e, TGPT_FLAGS, sandbox ? TGPF_SECCOMP : 0);
+	tgp_put_u32(&e, TGPT_FLAGS, (sandbox ? TGPF_SECCOMP : 0) |
+					    (sandbox_landlock_abi() ? TGPF_LANDLOCK : 0));
 	long n = tgp_enc_end(&e);
-	long rn = n > 0 ? roundtrip(sfd, buf, (size_t)n, buf, sizeof(buf)) : -1;
+	static uint8_t rbuf[TGP_MAX_MSG];
+	long rn = n > 0 ? roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
 	if (rn < 0)
 		die("policyd closed the connection while opening the session%s", NULL, NULL);
 	struct tgp_dec d;
 	struct tgp_field f;
 	char session[64] = "", sname[64] = "", spolicy[PATH_MAX] = "", err[4096] = "";
 	uint32_t fail_open = 0, joined = 0;
-	if (tgp_dec_begin(&d, buf, (size_t)rn) < 0)
+	if (tgp_dec_begin(&d, rbuf, (size_t)rn) < 0)
 		die("malformed answer from policyd%s", NULL, NULL);
+	static const char *llw[TGP_MAX_GLOBS], *llx[TGP_MAX_GLOBS];
+	static char llbuf[TGP_MAX_MSG];
+	size_t nllw = 0, nllx = 0, llo = 0;
+	uint32_t flags = TGPF_LL_WRITE_ALL | TGPF_LL_EXEC_ALL;
 	while (tgp_dec_next(&d, &f) == 1) {
+		if ((f.tag == TGPT_LL_WRITE || f.tag == TGPT_LL_EXEC) &&
+		    llo + f.len + 1 <= sizeof(llbuf)) {
+			char *p = llbuf + llo;
+			memcpy(p, f.v, f.len);
+			p[f.len] = '\0';
+			llo += f.len + 1;
+			if (f.tag == TGPT_LL_WRITE && nllw < TGP_MAX_GLOBS)
+				llw[nllw++] = p;
+			else if (f.tag == TGPT_LL_EXEC && nllx < TGP_MAX_GLOBS)
+				llx[nllx++] = p;
+			continue;
+		}
 		if (f.tag == TGPT_SESSION)
 			(void)tgp_str(&f, session, sizeof(session));
 		else if (f.tag == TGPT_NAME)
@@ -345,8 +363,10 @@ int main(int argc, char **argv)
 			(void)tgp_str(&f, spolicy, sizeof(spolicy));
 		else if (f.tag == TGPT_FAIL)
 			fail_open = tgp_u32(&f);
-		else if (f.tag == TGPT_FLAGS)
-			joined = tgp_u32(&f) & 1;
+		else if (f.tag == TGPT_FLAGS) {
+			flags = tgp_u32(&f);
+			joined = flags & 1;
+		}
 		else if (f.tag == TGPT_MESSAGE)
 			(void)tgp_str(&f, err, sizeof(err));
 	}
@@ -417,7 +437,11 @@ int main(int argc, char **argv)
 		close(sfd);
 		if (sandbox) {
 			const char *what = "?";
-			int r = sandbox_apply(&what);
+			struct sandbox_fs fs = { .write = llw, .nwrite = nllw,
+						 .exec = llx, .nexec = nllx,
+						 .write_all = flags & TGPF_LL_WRITE_ALL,
+						 .exec_all = flags & TGPF_LL_EXEC_ALL };
+			int r = sandbox_apply(&fs, &what);
 			if (r < 0) {
 				/* fail closed: never run the agent unsandboxed
 				 * after telling policyd it is */

@@ -2,7 +2,12 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
@@ -24,6 +29,92 @@ bool sandbox_available(const char **why)
 	return true;
 }
 
+/* Debian 12's kernel headers stop at ABI 2; the values are kernel ABI. */
+#ifndef LANDLOCK_ACCESS_FS_REFER
+#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
+#endif
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
+#endif
+
+int sandbox_landlock_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	return abi > 0 ? (int)abi : 0;
+}
+
+static int ll_add(int rfd, const char *path, __u64 dir_access, __u64 file_access)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return 0; /* a tree that does not exist yet cannot be written to */
+	struct stat st;
+	struct landlock_path_beneath_attr pb = { .parent_fd = fd };
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return -errno;
+	}
+	pb.allowed_access = S_ISDIR(st.st_mode) ? dir_access : file_access;
+	long r = pb.allowed_access ? syscall(SYS_landlock_add_rule, rfd,
+					     LANDLOCK_RULE_PATH_BENEATH, &pb, 0)
+				   : 0;
+	int e = errno;
+	close(fd);
+	return r < 0 ? -e : 0;
+}
+
+static int apply_landlock(const struct sandbox_fs *fs, const char **what)
+{
+	if (!fs || (fs->write_all && fs->exec_all))
+		return 0;
+	int abi = sandbox_landlock_abi();
+	if (!abi)
+		return 0; /* reported by policyctl status; the other layers stay */
+	__u64 write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+		      LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+		      LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+		      LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+		      LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+	__u64 wfile = LANDLOCK_ACCESS_FS_WRITE_FILE;
+	if (abi >= 2)
+		write |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3) {
+		write |= LANDLOCK_ACCESS_FS_TRUNCATE;
+		wfile |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	}
+	struct landlock_ruleset_attr ra = { 0 };
+	if (!fs->write_all)
+		ra.handled_access_fs |= write;
+	if (!fs->exec_all)
+		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
+	*what = "landlock_create_ruleset";
+	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	if (rfd < 0)
+		return -errno;
+	int r = 0;
+	*what = "landlock_add_rule";
+	for (size_t i = 0; !fs->write_all && r == 0 && i < fs->nwrite; i++)
+		r = ll_add(rfd, fs->write[i], write, wfile);
+	if (!fs->exec_all) {
+		for (size_t i = 0; r == 0 && i < fs->nexec; i++)
+			r = ll_add(rfd, fs->exec[i], LANDLOCK_ACCESS_FS_EXECUTE,
+				   LANDLOCK_ACCESS_FS_EXECUTE);
+		/* the kernel execs the ELF interpreter of every dynamic
+		 * program: it must stay executable */
+		char interp[PATH_MAX];
+		if (r == 0 && realpath("/lib64/ld-linux-x86-64.so.2", interp))
+			r = ll_add(rfd, interp, 0, LANDLOCK_ACCESS_FS_EXECUTE);
+	}
+	if (r == 0) {
+		*what = "landlock_restrict_self";
+		if (syscall(SYS_landlock_restrict_self, rfd, 0) < 0)
+			r = -errno;
+	}
+	close(rfd);
+	return r;
+}
+
 /* Calls that are refused with EPERM whatever their arguments. */
 static const char *const refused[] = {
 	"io_uring_setup", "io_uring_enter", "io_uring_register",
@@ -40,7 +131,7 @@ static const char *const refused[] = {
 	"clock_adjtime", "syslog", "vhangup",
 };
 
-int sandbox_apply(const char **what)
+int sandbox_apply(const struct sandbox_fs *fs, const char **what)
 {
 	/* why: with no_new_privs a setuid program run by the agent cannot
 	 * gain privileges the session was not given, and an unprivileged
@@ -49,12 +140,14 @@ int sandbox_apply(const char **what)
 		*what = "no_new_privs";
 		return -errno;
 	}
+	int r = apply_landlock(fs, what);
+	if (r < 0)
+		return r;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
 		*what = "seccomp_init";
 		return -ENOMEM;
 	}
-	int r;
 	/* why: a second ABI is a second syscall table the rules below do not
 	 * cover (int 0x80 reaches the i386 calls); kill rather than refuse */
 	*what = "bad-arch action";

@@ -3,6 +3,10 @@
  * sandbox: what agent-shell applies to the session's first process before
  * it runs the agent's command (inherited by every descendant):
  *   - no_new_privs (setuid programs cannot gain privileges);
+ *   - Landlock, when the policy can be expressed as allowlists of trees:
+ *     writes (write, create, delete, truncate, rename, link) only under the
+ *     trees policyd listed, execs only under its exec trees (and the ELF
+ *     interpreter); race-free and binding for static binaries too;
  *   - a seccomp filter (libseccomp) that kills any non-native system-call
  *     ABI (int 0x80, x32) and refuses with EPERM the calls a session never
  *     needs and that could escape mediation: io_uring, ptrace,
@@ -15,11 +19,23 @@
 #define TIERGATE_SANDBOX_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+/* Landlock plan from policyd (see policy_landlock.c). */
+struct sandbox_fs {
+	const char *const *write; /* trees where writes may be allowed */
+	size_t nwrite;
+	const char *const *exec; /* trees where execs may be allowed */
+	size_t nexec;
+	bool write_all, exec_all; /* no restriction */
+};
 
 /* Does the kernel offer seccomp filters? (reason on false) */
 bool sandbox_available(const char **why);
-/* Applies no_new_privs and the filter to the calling process. 0 or -errno;
- * on error *what names the step that failed. */
-int sandbox_apply(const char **what);
+/* Landlock ABI version, or 0 when unavailable. */
+int sandbox_landlock_abi(void);
+/* Applies no_new_privs, Landlock (fs may be NULL) and the seccomp filter to
+ * the calling process. 0 or -errno; on error *what names the failed step. */
+int sandbox_apply(const struct sandbox_fs *fs, const char **what);
 
 #endif

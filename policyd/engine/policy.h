@@ -219,6 +219,17 @@ void policy_exec_fastpath(const struct policy *p, const char *const **allow,
 			  size_t *nsens, const char *const **sens0,
 			  size_t *nsens0, bool *ok);
 
+/* What Landlock can enforce for this policy (see policy_landlock.c):
+ * directory trees where writes / execs may be allowed; *_all when the
+ * policy may allow them anywhere (then Landlock must not restrict them). */
+struct policy_landlock {
+	char **write, **exec;
+	size_t nwrite, nexec;
+	bool write_all, exec_all;
+};
+int policy_landlock_plan(const struct policy *p, struct policy_landlock *ret);
+void policy_landlock_free(struct policy_landlock *l);
+
 const char *policy_action_name(enum policy_action a);
 int policy_action_from_name(const char *s, enum policy_action *ret);
 const char *policy_kind_name(enum policy_kind k);

@@ -60,5 +60,59 @@ out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'git -
 if grep -q "git version" <<<"$out" && grep -qx 1 <<<"$out"; then ok "ordinary programs (git, python threads via clone) still work"
 else bad "ordinary programs broken by the filter: $out"; fi
 
+echo "== bypass suite (Landlock, static binaries, deny-default policy)"
+STRICT=$(cd "$(dirname "$0")" && pwd)/policy-strict.yaml
+reset_files() {
+	rm -rf "$WS/protected" "$WS/out" "$WS/elsewhere"
+	mkdir -p "$WS/protected" "$WS/out" "$WS/elsewhere"
+	echo original > "$WS/protected/keep"
+	echo other > "$WS/out/other"
+	cp /bin/true "$WS/elsewhere/prog"
+	ln -sf "$WS/protected/keep" "$WS/out/link"
+}
+# fs_attack MODE TARGET [OTHER] CHECK: CHECK is a command that is true when
+# the protected file is unharmed
+fs_attack() {
+	local mode=$1 target=$2 other=$3 out rc
+	reset_files
+	out=$(cd "$WS" && bin/static_fs "$mode" "$target" "$other" 2>&1)
+	local harmed=0
+	if [ "$mode" = link ]; then [ -e "$WS/out/hard" ] && harmed=1
+	else grep -qx original "$WS/protected/keep" 2>/dev/null || harmed=1; fi
+	if ! grep -q "$mode: done" <<<"$out" || [ $harmed = 0 ]; then
+		bad "static $mode: does not work even without tiergate: $out"; return
+	fi
+	reset_files
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$STRICT" -- bin/static_fs "$mode" "$target" "$other" 2>&1); rc=$?
+	# EACCES, or EXDEV for links and renames across Landlock trees
+	if grep -qE "$mode: refused errno=(13|18)" <<<"$out" && grep -qx original "$WS/protected/keep" &&
+	   [ ! -e "$WS/out/hard" ]; then
+		ok "static binary $mode of a protected file: works natively, refused by Landlock"
+	else
+		bad "static $mode under tiergate (rc=$rc): $out"
+	fi
+}
+fs_attack write "$WS/protected/keep" ""
+fs_attack truncate "$WS/protected/keep" ""
+fs_attack rename "$WS/protected/keep" "$WS/out/other"
+fs_attack unlink "$WS/protected/keep" ""
+fs_attack link "$WS/protected/keep" "$WS/out/hard"
+fs_attack write "$WS/out/link" ""
+fs_attack procfd "$WS/protected/keep" ""
+reset_files
+out=$(cd "$WS" && bin/static_exec "$WS/elsewhere/prog" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ]; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$STRICT" -- bin/static_exec "$WS/elsewhere/prog" 2>&1)
+	if grep -q "exec: refused errno=13" <<<"$out"; then ok "static raw execve outside the exec trees: works natively, refused by Landlock"
+	else bad "static exec under tiergate: $out"; fi
+else
+	bad "static exec does not work even without tiergate: $out"
+fi
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$STRICT" -- bash -c 'echo fine > out/ok.txt && git --version >/dev/null && cat out/ok.txt' 2>&1)
+if [ "$out" = fine ]; then ok "allowed writes and execs still work under Landlock"; else bad "Landlock broke allowed work: $out"; fi
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$STRICT" -- sleep 2 & sleep 1; "$BIN/policyctl" status 2>&1; wait)
+if grep -qE "Landlock +active +ABI [0-9]+: writes restricted in 1, execs in 1 of 1 sessions" <<<"$out"; then ok "policyctl status reports Landlock per session"
+else bad "status does not report Landlock: $(grep Landlock <<<"$out")"; fi
+
 echo "bypass: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

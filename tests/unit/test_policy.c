@@ -581,6 +581,54 @@ static void test_exec_fastpath(void **state)
 	policy_free(p);
 }
 
+static bool has(char **v, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+/* Which parts of a policy Landlock can enforce. */
+static void test_landlock_plan(void **state)
+{
+	(void)state;
+	struct policy_landlock ll;
+	struct policy *p = must_load(
+		"version: 1\nsettings: { default: deny }\nrules:\n"
+		"  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
+		"  - { id: w, tier: 1, open: { path: ['${PWD}/**', '/tmp/*.log', '/dev/null'], access: [write, create] } }\n"
+		"  - { id: d, action: deny, open: { path: ['/etc/**'], access: [write] } }\n"
+		"  - { id: x, tier: 1, exec: { path: ['/usr/bin/**', '/opt/tool'] } }\n"
+		"  - { id: p, tier: 3, open: { path: ['/home/alice/.bashrc'], access: [write] } }\n");
+	assert_int_equal(policy_landlock_plan(p, &ll), 0);
+	assert_false(ll.write_all);
+	assert_false(ll.exec_all);
+	assert_true(has(ll.write, ll.nwrite, "/home/alice/work"));
+	assert_true(has(ll.write, ll.nwrite, "/tmp"));
+	assert_true(has(ll.write, ll.nwrite, "/dev/null"));
+	assert_true(has(ll.write, ll.nwrite, "/home/alice/.bashrc")); /* a prompt may be approved */
+	assert_false(has(ll.write, ll.nwrite, "/etc"));		      /* deny rules grant nothing */
+	assert_true(has(ll.exec, ll.nexec, "/usr/bin"));
+	assert_true(has(ll.exec, ll.nexec, "/opt/tool"));
+	policy_landlock_free(&ll);
+	policy_free(p);
+	/* default prompt: anything may be approved, so nothing is restricted */
+	p = must_load("version: 1\nrules:\n  - { id: w, tier: 1, open: { path: ['/w/**'] } }\n");
+	assert_int_equal(policy_landlock_plan(p, &ll), 0);
+	assert_true(ll.write_all && ll.exec_all);
+	policy_landlock_free(&ll);
+	policy_free(p);
+	/* a glob with no literal directory, or an argv-only exec rule */
+	p = must_load("version: 1\nsettings: { default: deny }\nrules:\n"
+		      "  - { id: w, tier: 2, open: { path: ['**/.cache/**'], access: [write] } }\n"
+		      "  - { id: x, tier: 1, exec: { argv: ['make **'] } }\n");
+	assert_int_equal(policy_landlock_plan(p, &ll), 0);
+	assert_true(ll.write_all && ll.exec_all);
+	policy_landlock_free(&ll);
+	policy_free(p);
+}
+
 /* Many rules: the indexed decision equals a brute-force scan. */
 static void test_index_matches_bruteforce(void **state)
 {
@@ -669,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_shadow_warning),
 		cmocka_unit_test(test_fastpath),
 		cmocka_unit_test(test_exec_fastpath),
+		cmocka_unit_test(test_landlock_plan),
 		cmocka_unit_test(test_index_matches_bruteforce),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,46 @@
+/* Attack (built -static: the interposer never sees it): change a protected
+ * file. Usage: static_fs MODE TARGET [OTHER]
+ *   write     open TARGET for writing and write "pwned"
+ *   truncate  truncate(TARGET, 0)
+ *   rename    rename OTHER over TARGET
+ *   unlink    unlink TARGET
+ *   link      hard-link TARGET to OTHER (a second name to write through)
+ *   procfd    open TARGET read-only, then reopen /proc/self/fd/N for writing
+ * Prints "MODE: done" or "MODE: refused errno=N". */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	const char *m = argv[1], *t = argv[2], *o = argc > 3 ? argv[3] : "";
+	int r = -1;
+	if (!strcmp(m, "write")) {
+		int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		r = fd < 0 ? -1 : (int)write(fd, "pwned\n", 6) - 6;
+	} else if (!strcmp(m, "truncate")) {
+		r = truncate(t, 0);
+	} else if (!strcmp(m, "rename")) {
+		r = rename(o, t);
+	} else if (!strcmp(m, "unlink")) {
+		r = unlink(t);
+	} else if (!strcmp(m, "link")) {
+		r = link(t, o);
+	} else if (!strcmp(m, "procfd")) {
+		int ro = open(t, O_RDONLY);
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", ro);
+		int fd = ro < 0 ? -1 : open(p, O_WRONLY | O_TRUNC);
+		r = fd < 0 ? -1 : (int)write(fd, "pwned\n", 6) - 6;
+	}
+	if (r == 0) {
+		printf("%s: done\n", m);
+		return 0;
+	}
+	printf("%s: refused errno=%d\n", m, errno);
+	return 1;
+}
