@@ -93,8 +93,8 @@ enum tgp_kind {
 #define TGP_AT_FDCWD 0xffffff9cu /* (uint32_t)AT_FDCWD */
 #define TGPF_FEXEC 1u	/* exec by fd: PATH is "/proc/self/fd/N" */
 #define TGPF_SECCOMP 2u	/* SESSION_NEW: agent-shell installs its seccomp filter */
-#define TGPF_LL_WRITE_ALL 4u /* SESSION_OK: Landlock must not restrict writes */
-#define TGPF_LL_EXEC_ALL 8u  /* SESSION_OK: Landlock must not restrict execs */
+#define TGPF_LL_WRITE 4u     /* SESSION_OK: Landlock restricts writes to the LL_WRITE trees */
+#define TGPF_LL_EXEC 8u	     /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u    /* SESSION_NEW: agent-shell can apply Landlock */
 
 struct tgp_hdr {

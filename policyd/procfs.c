@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -216,10 +217,12 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 		if (!strcmp(root, "/"))
 			root[0] = '\0';
 	}
-	char cur[TG_PATH_MAX];
-	if (strlen(path) >= sizeof(cur) || path[0] != '/')
+	char work[TG_PATH_MAX], cur[TG_PATH_MAX];
+	if (strlen(path) >= sizeof(work) || path[0] != '/')
 		return -EINVAL;
-	memcpy(cur, path, strlen(path) + 1);
+	memcpy(work, path, strlen(path) + 1);
+	memcpy(cur, work, strlen(work) + 1);
+	int hops = 0;
 	for (;;) {
 		int fd;
 		if (rootfd >= 0) {
@@ -240,7 +243,7 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			if (rl && !strncmp(real, root, rl) && (real[rl] == '/' || !real[rl]))
 				res = real + rl; /* back to the caller's view */
 			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
-					 path + strlen(cur));
+					 work + strlen(cur));
 			if (n < 0 || (size_t)n >= outsz)
 				return -ENAMETOOLONG;
 			char norm[TG_PATH_MAX];
@@ -252,11 +255,50 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP &&
 		    errno != EACCES)
 			return -errno;
+		/* A missing target may be a dangling symlink: creating through
+		 * it creates its target, so the target is what to decide on. */
+		if (errno == ENOENT) {
+			int lfd;
+			if (rootfd >= 0) {
+				struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+							.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+				lfd = (int)syscall(SYS_openat2, rootfd, cur, &how, sizeof(how));
+			} else {
+				lfd = open(cur, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			}
+			if (lfd >= 0) {
+				struct stat st;
+				char target[TG_PATH_MAX];
+				ssize_t tl = -1;
+				if (fstat(lfd, &st) == 0 && S_ISLNK(st.st_mode))
+					tl = readlinkat(lfd, "", target, sizeof(target) - 1);
+				close(lfd);
+				if (tl > 0) {
+					if (++hops > 40)
+						return -ELOOP;
+					target[tl] = '\0';
+					char dir[TG_PATH_MAX], next[TG_PATH_MAX * 2];
+					memcpy(dir, cur, strlen(cur) + 1);
+					char *sl = strrchr(dir, '/');
+					if (sl == dir)
+						dir[1] = '\0';
+					else if (sl)
+						*sl = '\0';
+					snprintf(next, sizeof(next), "%s%s", target, work + strlen(cur));
+					char norm[TG_PATH_MAX];
+					if (tg_path_normalize(dir, next, norm, sizeof(norm)) < 0)
+						return -ENAMETOOLONG;
+					memcpy(work, norm, strlen(norm) + 1);
+					memcpy(cur, work, strlen(work) + 1);
+					continue;
+				}
+			}
+		}
 		char *slash = strrchr(cur, '/');
 		if (!slash || slash == cur) {
-			if (strlen(path) >= outsz)
+			if (strlen(work) >= outsz)
 				return -ENAMETOOLONG;
-			memcpy(out, path, strlen(path) + 1);
+			memcpy(out, work, strlen(work) + 1);
 			return 0;
 		}
 		*slash = '\0';

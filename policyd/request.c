@@ -519,10 +519,10 @@ static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 	 * the session's life: a reload cannot widen what the kernel enforces) */
 	struct policy_landlock ll;
 	uint32_t fl = joined ? 1u : 0u;
-	if (policy_landlock_plan(s->policy, &ll) < 0) {
-		fl |= TGPF_LL_WRITE_ALL | TGPF_LL_EXEC_ALL;
-	} else {
-		fl |= (ll.write_all ? TGPF_LL_WRITE_ALL : 0) | (ll.exec_all ? TGPF_LL_EXEC_ALL : 0);
+	if (policy_landlock_plan(s->policy, &ll) == 0) {
+		/* restriction is stated, never implied: an agent-shell that
+		 * talks to an older policyd applies no Landlock */
+		fl |= (ll.write_all ? 0 : TGPF_LL_WRITE) | (ll.exec_all ? 0 : TGPF_LL_EXEC);
 		for (size_t i = 0; !ll.write_all && i < ll.nwrite; i++)
 			tgp_put_str(&e, TGPT_LL_WRITE, ll.write[i]);
 		for (size_t i = 0; !ll.exec_all && i < ll.nexec; i++)

@@ -341,7 +341,7 @@ int main(int argc, char **argv)
 	static const char *llw[TGP_MAX_GLOBS], *llx[TGP_MAX_GLOBS];
 	static char llbuf[TGP_MAX_MSG];
 	size_t nllw = 0, nllx = 0, llo = 0;
-	uint32_t flags = TGPF_LL_WRITE_ALL | TGPF_LL_EXEC_ALL;
+	uint32_t flags = 0;
 	while (tgp_dec_next(&d, &f) == 1) {
 		if ((f.tag == TGPT_LL_WRITE || f.tag == TGPT_LL_EXEC) &&
 		    llo + f.len + 1 <= sizeof(llbuf)) {
@@ -439,8 +439,8 @@ int main(int argc, char **argv)
 			const char *what = "?";
 			struct sandbox_fs fs = { .write = llw, .nwrite = nllw,
 						 .exec = llx, .nexec = nllx,
-						 .write_all = flags & TGPF_LL_WRITE_ALL,
-						 .exec_all = flags & TGPF_LL_EXEC_ALL };
+						 .write_all = !(flags & TGPF_LL_WRITE),
+						 .exec_all = !(flags & TGPF_LL_EXEC) };
 			int r = sandbox_apply(&fs, &what);
 			if (r < 0) {
 				/* fail closed: never run the agent unsandboxed

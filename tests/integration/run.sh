@@ -66,6 +66,15 @@ in_session bash -c "echo via-link > '$WS/out/link'"
 check "write through a symlink is decided on the target" grep -qx original "$WS/protected/keep.txt"
 check "message shows the link and its target" grep -q "out/link (-> $WS/protected/keep.txt)" "$ERR"
 rm -f "$WS/out/link"
+# a dangling symlink: writing through it creates its target
+ln -sf ../protected/created-via-link "$WS/out/dangling"
+( cd "$WS" && echo x > out/dangling )
+check "without tiergate, writing through the dangling link creates its target" test -e "$WS/protected/created-via-link"
+rm -f "$WS/protected/created-via-link"
+in_session bash -c "echo x > out/dangling"
+check "creating through a dangling symlink is decided on its target" test ! -e "$WS/protected/created-via-link"
+check "message shows where the dangling link points" grep -q "out/dangling (-> $WS/protected/created-via-link)" "$ERR"
+rm -f "$WS/out/dangling"
 
 echo "== children stay mediated: env -i, env -u LD_PRELOAD"
 in_session env -u LD_PRELOAD bash -c "echo x > protected/u.txt"
