@@ -38,15 +38,27 @@ timed() {
 	echo $(( $(ms) - t0 ))
 }
 
-declare -A RESULT
-compare() { # compare LABEL TARGET -- CMD...
+# inner LAUNCHER... -- SCRIPT: runs SCRIPT in bash (under LAUNCHER, if any)
+# and prints the ms the script itself took, timed inside that bash, so the
+# session's set-up is not counted in the workload
+inner() {
+	local launcher=() out
+	while [ "$1" != -- ]; do launcher+=("$1"); shift; done; shift
+	out=$(cd "$WS" && "${launcher[@]}" bash -c 's=$EPOCHREALTIME; '"$1"' >/dev/null 2>"'"$TOP"'/timed.err" || exit 97; e=$EPOCHREALTIME; echo "$s $e"')
+	if [ $? -ne 0 ] || [ -z "$out" ]; then
+		echo "bench: workload failed: $1" >&2; cat "$TOP/timed.err" >&2; exit 1
+	fi
+	awk '{printf "%d\n", ($2 - $1) * 1000}' <<<"$out"
+}
+
+compare() { # compare LABEL TARGET -- SCRIPT
 	local label=$1 target=$2; shift 3
 	local nat=() med=()
 	local v
 	for r in $(seq "$REPS"); do
-		v=$(cd "$WS" && timed "$@") || exit 1
+		v=$(inner -- "$1") || exit 1
 		nat+=("$v")
-		v=$(cd "$WS" && timed "$BIN/agent-shell" --user --policy "$POLICY" -- "$@") || exit 1
+		v=$(inner "$BIN/agent-shell" --user --policy "$POLICY" -- "$1") || exit 1
 		med+=("$v")
 	done
 	local n m
@@ -60,13 +72,16 @@ compare() { # compare LABEL TARGET -- CMD...
 
 echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each, medians)"
 "$BB/bench_engine"
-compare "10,000 execs of /bin/true (bash loop)" 1.15 -- bash -c 'for i in $(seq 10000); do /bin/true; done'
-compare "100,000 read-only opens of workspace files" 1.05 -- "$BB/bench_open" "$WS/src" 100000
+compare "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
+compare "100,000 read-only opens of workspace files" 1.05 -- "'$BB/bench_open' '$WS/src' 100000"
 # building tiergate itself, from a clean copy of the sources
 git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$WS/src") 2>/dev/null ||
 	cp -r "$ROOT"/{Makefile,policyd,interposer,wrappers,tests,policies} "$WS/src/"
 BREPS=${BENCH_BUILD_REPS:-2}
 REPS_SAVE=$REPS; REPS=$BREPS
-compare "make -j2 (tiergate itself, clean)" 1.05 -- bash -c "cd '$WS/src' && rm -rf bb && make -j2 BUILD=bb all"
+compare "make -j2 (tiergate itself, clean)" 1.05 -- "cd '$WS/src' && rm -rf bb && make -j2 BUILD=bb all"
 REPS=$REPS_SAVE
+setup=()
+for r in 1 2 3 4 5; do setup+=("$(cd "$WS" && timed "$BIN/agent-shell" --user --policy "$POLICY" -- /bin/true)"); done
+printf 'session set-up (agent-shell -- /bin/true, not counted above): median %s ms\n' "$(printf '%s\n' "${setup[@]}" | median)"
 cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$BB/bench_latency" "$TIERGATE_RUNDIR/agent.sock" "$WS" 8 40000
