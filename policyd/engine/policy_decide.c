@@ -367,14 +367,7 @@ void policy_fastpath_build(struct policy *p)
 
 static int push_str(char ***v, size_t *n, const char *s)
 {
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return -ENOMEM;
-	(*n)++;
-	return 0;
+	return tg_strv_push(v, n, s, false);
 }
 
 static void exec_fastpath_build(struct policy *p)

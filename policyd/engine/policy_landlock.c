@@ -39,17 +39,7 @@ static void glob_dir(const struct glob *g, char *out, size_t outsz)
 
 static int add_unique(char ***v, size_t *n, const char *s)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return 0;
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return -ENOMEM;
-	(*n)++;
-	return 0;
+	return tg_strv_push(v, n, s, true);
 }
 
 static int add_globs(const struct globlist *l, char ***v, size_t *n, bool *all)

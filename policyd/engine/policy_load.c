@@ -175,15 +175,17 @@ static int want_bool(struct loader *L, const struct ynode *n,
 	return -EINVAL;
 }
 
-/* Scalar or list of scalars -> items. */
+/* Scalar or list of scalars -> items. A single scalar becomes a list of
+ * one, stored in *one (the caller's). Returns 0 or -EINVAL (reported). */
 static int want_list(struct loader *L, const struct ynode *n,
-		     const char *field, const struct ynode *const **ret_items,
-		     size_t *ret_n)
+		     const char *field, const struct ynode **one,
+		     const struct ynode *const **ret_items, size_t *ret_n)
 {
 	if (n->type == YN_SCALAR && !is_null(n)) {
-		/* a single scalar: the caller uses n itself as the list */
+		*one = n;
+		*ret_items = one;
 		*ret_n = 1;
-		return 1;
+		return 0;
 	}
 	if (n->type != YN_SEQ) {
 		ERR(L, n, "'%s' must be a string or a list of strings, not %s",
@@ -333,12 +335,10 @@ static int compile_globs(struct loader *L, const struct ynode *n,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = n;
-	int r = want_list(L, n, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, n, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	ret->v = calloc(cnt, sizeof(*ret->v));
 	if (!ret->v)
 		return -ENOMEM;
@@ -383,12 +383,10 @@ static int compile_argv(struct loader *L, const struct ynode *n,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = n;
-	int r = want_list(L, n, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, n, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	ret->v = calloc(cnt, sizeof(*ret->v));
 	if (!ret->v)
 		return -ENOMEM;
@@ -533,12 +531,10 @@ static int compile_access(struct loader *L, const struct ynode *v,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = v;
-	int r = want_list(L, v, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, v, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	unsigned acc = 0;
 	int rc = 0;
 	for (size_t i = 0; i < cnt; i++) {
@@ -648,12 +644,10 @@ static int compile_ports(struct loader *L, const struct ynode *v,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = v;
-	int r = want_list(L, v, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, v, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	*ret = calloc(cnt, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
@@ -674,12 +668,10 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = v;
-	int r = want_list(L, v, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, v, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	*ret = calloc(cnt, sizeof(char *));
 	if (!*ret)
 		return -ENOMEM;
@@ -728,12 +720,10 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = v;
-	int r = want_list(L, v, field, &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, v, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	struct tg_cidr *nc = realloc(*ret, (*ret_n + cnt) * sizeof(**ret));
 	if (!nc)
 		return -ENOMEM;
@@ -1239,7 +1229,8 @@ static int argv_from_node(struct loader *L, const struct ynode *n,
 	}
 	const struct ynode *const *items;
 	size_t cnt;
-	if (want_list(L, n, field, &items, &cnt) < 0)
+	const struct ynode *one;
+	if (want_list(L, n, field, &one, &items, &cnt) < 0)
 		return -EINVAL;
 	char **v = calloc(cnt + 1, sizeof(char *));
 	if (!v)
@@ -1490,12 +1481,10 @@ static int process_includes(struct loader *L, const char *display,
 {
 	const struct ynode *const *items;
 	size_t cnt;
-	const struct ynode *one = inc;
-	int r = want_list(L, inc, "include", &items, &cnt);
+	const struct ynode *one;
+	int r = want_list(L, inc, "include", &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	if (r == 1)
-		items = &one;
 	int rc = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		if (!L->allow_include) {

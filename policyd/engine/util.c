@@ -448,6 +448,21 @@ char **tg_strv_dup(const char *const *v, size_t n)
 	return d;
 }
 
+int tg_strv_push(char ***v, size_t *n, const char *s, bool unique)
+{
+	for (size_t i = 0; unique && i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return 0;
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
 uint64_t tg_now_us(void)
 {
 	struct timespec ts;
