@@ -51,16 +51,17 @@ extern char **environ;
 
 /* ------------------------------------------------------------ state */
 
-static char lib_path[4096];	 /* our own .so, for LD_PRELOAD re-injection */
-static char sock_path[108];	 /* policyd's agent socket */
-static char env_preload[4200];	 /* "LD_PRELOAD=..." */
-static char env_socket[160];	 /* "TIERGATE_SOCKET=..." */
-static char env_session[96];	 /* "TIERGATE_SESSION=..." */
-static char env_fail[32];	 /* "TIERGATE_FAIL=..." */
-static bool active;		 /* we are in a session */
-static _Atomic int fail_open;	 /* the session's policy says fail: open */
+static char lib_path[4096];    /* our own .so, for LD_PRELOAD re-injection */
+static char sock_path[108];    /* policyd's agent socket */
+static char env_preload[4200]; /* "LD_PRELOAD=..." */
+static char env_socket[160];   /* "TIERGATE_SOCKET=..." */
+static char env_session[96];   /* "TIERGATE_SESSION=..." */
+static char env_fail[32];      /* "TIERGATE_FAIL=..." */
+static bool active;	       /* we are in a session */
+static _Atomic int fail_open;  /* the session's policy says fail: open */
 
-static __thread int in_hook __attribute__((tls_model("initial-exec"))); /* re-entry guard */
+static __thread int in_hook
+    __attribute__((tls_model("initial-exec"))); /* re-entry guard */
 
 /*
  * Fast paths, from policyd's HELLO answer: one immutable snapshot published
@@ -82,8 +83,8 @@ struct globv {
 struct fastpath {
 	uint64_t gen;
 	bool read_ok, exec_ok;
-	struct globv ra, rs;	     /* reads: allow, sensitive */
-	struct globv xa, xs, x0;     /* execs: allow, sensitive, argv0 */
+	struct globv ra, rs;	 /* reads: allow, sensitive */
+	struct globv xa, xs, x0; /* execs: allow, sensitive, argv0 */
 	struct git_id git[8];
 	int ngit;
 };
@@ -162,12 +163,14 @@ static void say(const char *verb, const char *kind, const char *target,
 {
 	char line[2048];
 	size_t o = 0;
-	const char *parts[] = { "tiergate: ", verb, " ", kind, " \"", target, "\"" };
+	const char *parts[] = {"tiergate: ", verb,   " ", kind,
+			       " \"",	     target, "\""};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
 		for (const char *p = parts[i]; p && *p && o < 1500; p++)
-			line[o++] = (*p >= 0x20 && *p != 0x7f) || i != 5 ? *p : '?';
+			line[o++] =
+			    (*p >= 0x20 && *p != 0x7f) || i != 5 ? *p : '?';
 	if (rule && *rule) {
-		const char *r[] = { " (rule ", rule, ")" };
+		const char *r[] = {" (rule ", rule, ")"};
 		for (size_t i = 0; i < 3; i++)
 			for (const char *p = r[i]; *p && o < 1700; p++)
 				line[o++] = *p;
@@ -184,7 +187,8 @@ static void say(const char *verb, const char *kind, const char *target,
 
 static int raw_connect(void)
 {
-	int fd = (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd =
+	    (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	struct sockaddr_un sa;
@@ -261,11 +265,13 @@ static void parse_decision(const uint8_t *rbuf, long n, struct verdict *v)
 	v->allow = false;
 	v->rule[0] = v->msg[0] = '\0';
 	if (tgp_dec_begin(&d, rbuf, (size_t)n) < 0) {
-		s_copy(v->msg, sizeof(v->msg), "policyd sent a malformed answer", NULL);
+		s_copy(v->msg, sizeof(v->msg),
+		       "policyd sent a malformed answer", NULL);
 		return;
 	}
 	if (d.h.type != TGP_DECISION) {
-		s_copy(v->msg, sizeof(v->msg), "policyd refused the request", NULL);
+		s_copy(v->msg, sizeof(v->msg), "policyd refused the request",
+		       NULL);
 	}
 	uint32_t action = 3;
 	int r;
@@ -289,8 +295,11 @@ static void unreachable(struct verdict *v)
 	v->allow = fail_open;
 	s_copy(v->rule, sizeof(v->rule), "", NULL);
 	s_copy(v->msg, sizeof(v->msg),
-	       fail_open ? "policyd is unreachable; allowed because the policy says fail: open"
-			 : "policyd is unreachable and the policy fails closed; restart it (agent-shell does this) and retry",
+	       fail_open
+		   ? "policyd is unreachable; allowed because the policy says "
+		     "fail: open"
+		   : "policyd is unreachable and the policy fails closed; "
+		     "restart it (agent-shell does this) and retry",
 	       NULL);
 }
 
@@ -352,7 +361,8 @@ static void ask_pooled(const uint8_t *msg, size_t len, struct verdict *v)
 			parse_decision(rbuf, n, v);
 			return;
 		}
-		/* a pooled connection may be stale (policyd restarted): retry once fresh */
+		/* a pooled connection may be stale (policyd restarted): retry
+		 * once fresh */
 	}
 	unreachable(v);
 }
@@ -388,13 +398,15 @@ static uint64_t first_component_key(const char *s, bool partial)
 	return h | 1; /* never 0 */
 }
 
-static bool globv_add(struct globv *v, const struct tgp_field *f, enum glob_mode mode)
+static bool globv_add(struct globv *v, const struct tgp_field *f,
+		      enum glob_mode mode)
 {
 	char pat[GLOB_MAX_LEN + 1];
 	struct glob *g = NULL;
 	const char *err;
 	size_t pos;
-	if (tgp_str(f, pat, sizeof(pat)) < 0 || glob_compile(pat, mode, &g, &err, &pos) < 0)
+	if (tgp_str(f, pat, sizeof(pat)) < 0 ||
+	    glob_compile(pat, mode, &g, &err, &pos) < 0)
 		return false;
 	if (v->n == v->cap) {
 		size_t nc = v->cap ? v->cap * 2 : 16;
@@ -412,7 +424,8 @@ static bool globv_add(struct globv *v, const struct tgp_field *f, enum glob_mode
 		v->key = nk;
 		v->cap = nc;
 	}
-	v->key[v->n] = mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
+	v->key[v->n] =
+	    mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
 	v->v[v->n++] = g;
 	return true;
 }
@@ -422,7 +435,8 @@ static void map_genfile(const struct tgp_field *f)
 	char path[512];
 	if (genmap || tgp_str(f, path, sizeof(path)) < 0)
 		return;
-	int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+			      O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return;
 	void *m = mmap(NULL, sizeof(uint64_t), PROT_READ, MAP_SHARED, fd, 0);
@@ -449,7 +463,8 @@ static struct fastpath *fastpath_fetch(void)
 		fd = -1;
 		struct tgp_dec d;
 		struct tgp_field f;
-		if (n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 && d.h.type == TGP_HELLO_OK) {
+		if (n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
+		    d.h.type == TGP_HELLO_OK) {
 			bool rok = false, xok = false, bad = false;
 			int r;
 			fp->gen = genmap ? *genmap : 0;
@@ -465,27 +480,36 @@ static struct fastpath *fastpath_fetch(void)
 					xok = tgp_u32(&f) == 1;
 					break;
 				case TGPT_ALLOW_GLOB:
-					bad |= !globv_add(&fp->ra, &f, GLOB_PATH);
+					bad |=
+					    !globv_add(&fp->ra, &f, GLOB_PATH);
 					break;
 				case TGPT_SENS_GLOB:
-					bad |= !globv_add(&fp->rs, &f, GLOB_PATH);
+					bad |=
+					    !globv_add(&fp->rs, &f, GLOB_PATH);
 					break;
 				case TGPT_EXEC_ALLOW:
-					xok &= globv_add(&fp->xa, &f, GLOB_PATH);
+					xok &=
+					    globv_add(&fp->xa, &f, GLOB_PATH);
 					break;
 				case TGPT_EXEC_SENS:
-					xok &= globv_add(&fp->xs, &f, GLOB_PATH);
+					xok &=
+					    globv_add(&fp->xs, &f, GLOB_PATH);
 					break;
 				case TGPT_EXEC_SENS0:
-					xok &= globv_add(&fp->x0, &f, GLOB_TOKEN);
+					xok &=
+					    globv_add(&fp->x0, &f, GLOB_TOKEN);
 					break;
 				case TGPT_GIT_ID: {
 					char id[96];
 					unsigned long long dev, ino;
 					long long size;
-					if (fp->ngit < 8 && tgp_str(&f, id, sizeof(id)) == 0 &&
-					    sscanf(id, "%llu:%llu:%lld", &dev, &ino, &size) == 3)
-						fp->git[fp->ngit++] = (struct git_id){ dev, ino, size };
+					if (fp->ngit < 8 &&
+					    tgp_str(&f, id, sizeof(id)) == 0 &&
+					    sscanf(id, "%llu:%llu:%lld", &dev,
+						   &ino, &size) == 3)
+						fp->git[fp->ngit++] =
+						    (struct git_id){dev, ino,
+								    size};
 					else
 						xok = false;
 					break;
@@ -529,7 +553,8 @@ static struct fastpath *fastpath_get(void)
 	if (!fp || (genmap && *genmap != fp->gen)) {
 		struct fastpath *nfp = fastpath_fetch();
 		if (nfp)
-			FP = nfp; /* the old snapshot is left alive on purpose */
+			FP =
+			    nfp; /* the old snapshot is left alive on purpose */
 		else
 			fp_retry_after_ns = mono_ns() + 1000000000ULL;
 		fp = nfp;
@@ -549,7 +574,8 @@ static bool any_match(const struct globv *v, const char *s)
 
 static bool read_is_silent(const struct fastpath *fp, const char *abs)
 {
-	return fp->read_ok && any_match(&fp->ra, abs) && !any_match(&fp->rs, abs);
+	return fp->read_ok && any_match(&fp->ra, abs) &&
+	       !any_match(&fp->rs, abs);
 }
 
 /* Resolves symlinks with raw system calls on caller buffers only (safe in
@@ -594,11 +620,14 @@ static bool raw_realpath(const char *abs, char *out, size_t cap)
 		if (s_len(cur) + 1 + cl + 1 > sizeof(cand))
 			return false;
 		s_copy(cand, sizeof(cand), cur, "/");
-		s_copy(cand + s_len(cand), sizeof(cand) - s_len(cand), comp, NULL);
-		long n = syscall(SYS_readlinkat, AT_FDCWD, cand, link, sizeof(link) - 1);
+		s_copy(cand + s_len(cand), sizeof(cand) - s_len(cand), comp,
+		       NULL);
+		long n = syscall(SYS_readlinkat, AT_FDCWD, cand, link,
+				 sizeof(link) - 1);
 		if (n < 0) {
 			if (errno != EINVAL)
-				return false; /* missing, no permission: let policyd say */
+				return false; /* missing, no permission: let
+						 policyd say */
 			s_copy(cur, sizeof(cur), cand, NULL);
 			s_copy(rest, sizeof(rest), after, NULL);
 			continue;
@@ -625,7 +654,8 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
 	struct fastpath *fp = FP;
 	if (fp && genmap && *genmap != fp->gen)
 		return false;
-	if (!fp || !fp->exec_ok || dirfd != AT_FDCWD || !path || !*path || !argv || !argv[0])
+	if (!fp || !fp->exec_ok || dirfd != AT_FDCWD || !path || !*path ||
+	    !argv || !argv[0])
 		return false;
 	char lex[4096], real[4096], cwd[4096];
 	if (path[0] == '/') {
@@ -633,16 +663,19 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
 			return false;
 	} else {
 		long n = syscall(SYS_getcwd, cwd, sizeof(cwd));
-		if (n <= 0 || cwd[0] != '/' || tg_path_normalize(cwd, path, lex, sizeof(lex)) < 0)
+		if (n <= 0 || cwd[0] != '/' ||
+		    tg_path_normalize(cwd, path, lex, sizeof(lex)) < 0)
 			return false;
 	}
 	if (has_prefix(lex, "/proc/") || !raw_realpath(lex, real, sizeof(real)))
 		return false;
 	struct stat st;
-	if (syscall(SYS_newfstatat, AT_FDCWD, real, &st, 0) < 0 || !S_ISREG(st.st_mode))
+	if (syscall(SYS_newfstatat, AT_FDCWD, real, &st, 0) < 0 ||
+	    !S_ISREG(st.st_mode))
 		return false;
 	for (int i = 0; i < fp->ngit; i++)
-		if (((uint64_t)st.st_dev == fp->git[i].dev && (uint64_t)st.st_ino == fp->git[i].ino) ||
+		if (((uint64_t)st.st_dev == fp->git[i].dev &&
+		     (uint64_t)st.st_ino == fp->git[i].ino) ||
 		    (int64_t)st.st_size == fp->git[i].size)
 			return false; /* git, or possibly a copy of it */
 	const char *base = strrchr(argv[0], '/');
@@ -657,7 +690,8 @@ static bool cached_cwd(char *out, size_t outsz)
 	if (!cwd_valid) {
 		pthread_mutex_lock(&cwd_lock);
 		if (!cwd_valid) {
-			long n = syscall(SYS_getcwd, cwd_cache, sizeof(cwd_cache));
+			long n =
+			    syscall(SYS_getcwd, cwd_cache, sizeof(cwd_cache));
 			if (n > 0 && cwd_cache[0] == '/')
 				cwd_valid = 1;
 		}
@@ -678,7 +712,8 @@ static bool cached_cwd(char *out, size_t outsz)
 	static ret (*get_##name(void))(__VA_ARGS__)                            \
 	{                                                                      \
 		if (!real_##name)                                              \
-			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
+			real_##name =                                          \
+			    (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name);      \
 		return real_##name;                                            \
 	}
 
@@ -687,10 +722,12 @@ REAL(int, execvp, const char *, char *const[])
 REAL(int, execvpe, const char *, char *const[], char *const[])
 REAL(int, fexecve, int, char *const[], char *const[])
 REAL(int, execveat, int, const char *, char *const[], char *const[], int)
-REAL(int, posix_spawn, pid_t *, const char *, const posix_spawn_file_actions_t *,
-     const posix_spawnattr_t *, char *const[], char *const[])
-REAL(int, posix_spawnp, pid_t *, const char *, const posix_spawn_file_actions_t *,
-     const posix_spawnattr_t *, char *const[], char *const[])
+REAL(int, posix_spawn, pid_t *, const char *,
+     const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+     char *const[], char *const[])
+REAL(int, posix_spawnp, pid_t *, const char *,
+     const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+     char *const[], char *const[])
 REAL(int, system, const char *)
 REAL(FILE *, popen, const char *, const char *)
 REAL(int, open, const char *, int, ...)
@@ -724,7 +761,8 @@ REAL(int, symlinkat, const char *, int, const char *)
 REAL(int, chdir, const char *)
 REAL(int, fchdir, int)
 REAL(int, connect, int, const struct sockaddr *, socklen_t)
-REAL(ssize_t, sendto, int, const void *, size_t, int, const struct sockaddr *, socklen_t)
+REAL(ssize_t, sendto, int, const void *, size_t, int, const struct sockaddr *,
+     socklen_t)
 REAL(ssize_t, sendmsg, int, const struct msghdr *, int)
 REAL(int, getaddrinfo, const char *, const char *, const struct addrinfo *,
      struct addrinfo **)
@@ -780,14 +818,15 @@ __attribute__((constructor)) static void tg_init(void)
 		return; /* not in a session: stay out of the way */
 	s_copy(sock_path, sizeof(sock_path), sock, NULL);
 	s_copy(env_socket, sizeof(env_socket), "TIERGATE_SOCKET=", sock);
-	s_copy(env_session, sizeof(env_session), "TIERGATE_SESSION=", sess ? sess : "");
+	s_copy(env_session, sizeof(env_session),
+	       "TIERGATE_SESSION=", sess ? sess : "");
 	s_copy(env_fail, sizeof(env_fail), "TIERGATE_FAIL=",
 	       fail && !strcmp(fail, "open") ? "open" : "closed");
 	fail_open = fail && !strcmp(fail, "open");
 	/* keep the whole LD_PRELOAD value the session started with */
 	const char *pre = env_get(environ, "LD_PRELOAD");
-	s_copy(env_preload, sizeof(env_preload), "LD_PRELOAD=",
-	       pre && strstr(pre, lib_path) ? pre : lib_path);
+	s_copy(env_preload, sizeof(env_preload),
+	       "LD_PRELOAD=", pre && strstr(pre, lib_path) ? pre : lib_path);
 	pool_pid = (pid_t)syscall(SYS_getpid);
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_parent);
 	active = true;
@@ -880,8 +919,10 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 		v->allow = false;
 		s_copy(v->rule, sizeof(v->rule), "", NULL);
 		s_copy(v->msg, sizeof(v->msg),
-		       argc == 0 ? "an exec with an empty argv cannot be mediated"
-				 : "the command line is too large for tiergate to mediate (1 MiB, 16384 arguments)",
+		       argc == 0
+			   ? "an exec with an empty argv cannot be mediated"
+			   : "the command line is too large for tiergate to "
+			     "mediate (1 MiB, 16384 arguments)",
 		       NULL);
 		return;
 	}
@@ -910,7 +951,8 @@ static void argv_label(char *const argv[], char *out, size_t cap)
 	out[o] = '\0';
 }
 
-static int refuse(const char *kind, const char *label, struct verdict *v, int err)
+static int refuse(const char *kind, const char *label, struct verdict *v,
+		  int err)
 {
 	say("refused", kind, label, v->rule, v->msg);
 	errno = err;
@@ -977,11 +1019,13 @@ static bool path_search(const char *file, char *out, size_t cap)
 			} else {
 				memcpy(cand, p, n);
 				cand[n] = '/';
-				s_copy(cand + n + 1, sizeof(cand) - n - 1, file, NULL);
+				s_copy(cand + n + 1, sizeof(cand) - n - 1, file,
+				       NULL);
 			}
 			struct stat st;
 			if (syscall(SYS_faccessat, AT_FDCWD, cand, X_OK) == 0 &&
-			    syscall(SYS_newfstatat, AT_FDCWD, cand, &st, 0) == 0 &&
+			    syscall(SYS_newfstatat, AT_FDCWD, cand, &st, 0) ==
+				0 &&
 			    S_ISREG(st.st_mode)) {
 				s_copy(out, cap, cand, NULL);
 				return true;
@@ -994,15 +1038,17 @@ static bool path_search(const char *file, char *out, size_t cap)
 	return false;
 }
 
-static int execvpe_common(const char *file, char *const argv[], char *const envp[],
-			  bool use_envp)
+static int execvpe_common(const char *file, char *const argv[],
+			  char *const envp[], bool use_envp)
 {
 	if (!active || in_hook)
-		return use_envp ? get_execvpe()(file, argv, envp) : get_execvp()(file, argv);
+		return use_envp ? get_execvpe()(file, argv, envp)
+				: get_execvp()(file, argv);
 	char resolved[4096];
 	if (!file || !*file || !path_search(file, resolved, sizeof(resolved))) {
 		/* not found: let libc report ENOENT the usual way */
-		return use_envp ? get_execvpe()(file, argv, envp) : get_execvp()(file, argv);
+		return use_envp ? get_execvpe()(file, argv, envp)
+				: get_execvp()(file, argv);
 	}
 	int saved = errno;
 	in_hook++;
@@ -1012,7 +1058,8 @@ static int execvpe_common(const char *file, char *const argv[], char *const envp
 		return -1;
 	char *env[ENV_CAP];
 	errno = saved;
-	return get_execvpe()(resolved, argv, fix_env(use_envp ? envp : environ, env, ENV_CAP));
+	return get_execvpe()(resolved, argv,
+			     fix_env(use_envp ? envp : environ, env, ENV_CAP));
 }
 
 EXPORT int execvp(const char *file, char *const argv[])
@@ -1115,7 +1162,8 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 		return -1;
 	char *env[ENV_CAP];
 	errno = saved;
-	return get_execveat()(dirfd, path, argv, fix_env(envp, env, ENV_CAP), flags);
+	return get_execveat()(dirfd, path, argv, fix_env(envp, env, ENV_CAP),
+			      flags);
 }
 
 static int spawn_common(pid_t *pid, const char *file,
@@ -1180,7 +1228,7 @@ EXPORT int system(const char *cmd)
 {
 	if (!active || in_hook || !cmd)
 		return get_system()(cmd);
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	in_hook++;
 	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
 	if (r == 0)
@@ -1195,7 +1243,7 @@ EXPORT FILE *popen(const char *cmd, const char *mode)
 {
 	if (!active || in_hook || !cmd)
 		return get_popen()(cmd, mode);
-	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	in_hook++;
 	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
 	if (r == 0)
@@ -1237,10 +1285,12 @@ static void decide_file(int dirfd, const char *path, unsigned access,
 			int dirfd2, const char *path2, struct verdict *v)
 {
 	s_copy(v->target, sizeof(v->target), path, NULL);
-	if (s_len(path) > TGP_MAX_PATH || (path2 && s_len(path2) > TGP_MAX_PATH)) {
+	if (s_len(path) > TGP_MAX_PATH ||
+	    (path2 && s_len(path2) > TGP_MAX_PATH)) {
 		v->allow = false;
 		v->rule[0] = '\0';
-		s_copy(v->msg, sizeof(v->msg), "path is longer than 4096 bytes", NULL);
+		s_copy(v->msg, sizeof(v->msg), "path is longer than 4096 bytes",
+		       NULL);
 		return;
 	}
 	uint8_t buf[2 * TGP_MAX_PATH + 256];
@@ -1307,8 +1357,12 @@ static bool open_gate(int dirfd, const char *path, int flags)
 		if (!ok) {
 			char kind[32];
 			s_copy(kind, sizeof(kind),
-			       acc & ACC_WRITE ? "write" : acc & ACC_CREATE ? "create" : "read", NULL);
-			say("refused", kind, v.target[0] ? v.target : path, v.rule, v.msg);
+			       acc & ACC_WRITE	  ? "write"
+			       : acc & ACC_CREATE ? "create"
+						  : "read",
+			       NULL);
+			say("refused", kind, v.target[0] ? v.target : path,
+			    v.rule, v.msg);
 		}
 	}
 	in_hook--;
@@ -1326,7 +1380,8 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 	struct verdict v;
 	decide_file(dirfd, path, acc, dirfd2, path2, &v);
 	if (!v.allow)
-		say("refused", verb, v.target[0] ? v.target : path, v.rule, v.msg);
+		say("refused", verb, v.target[0] ? v.target : path, v.rule,
+		    v.msg);
 	in_hook--;
 	errno = v.allow ? saved : EACCES;
 	return v.allow;
@@ -1643,7 +1698,8 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
 	int proto = sock_proto(fd);
 	if (!proto)
-		return true; /* raw sockets etc. are the kernel layer's business */
+		return true; /* raw sockets etc. are the kernel layer's business
+			      */
 	int saved = errno;
 	in_hook++;
 	char host[256];
@@ -1664,7 +1720,8 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 	else
 		unreachable(&v);
 	if (!v.allow)
-		say("refused", "connect", v.target[0] ? v.target : "?", v.rule, v.msg);
+		say("refused", "connect", v.target[0] ? v.target : "?", v.rule,
+		    v.msg);
 	in_hook--;
 	errno = v.allow ? saved : EPERM;
 	return v.allow;
@@ -1699,7 +1756,8 @@ EXPORT int getaddrinfo(const char *node, const char *service,
 	if (r != 0 || !active || !node || !res || s_len(node) >= 256)
 		return r;
 	uint8_t lit[16];
-	if (inet_pton(AF_INET, node, lit) == 1 || inet_pton(AF_INET6, node, lit) == 1)
+	if (inet_pton(AF_INET, node, lit) == 1 ||
+	    inet_pton(AF_INET6, node, lit) == 1)
 		return r; /* an address, not a name */
 	/* remember name -> addresses, so a connect can say what it is for;
 	 * policyd checks the claim with its own lookup */

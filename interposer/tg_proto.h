@@ -28,58 +28,58 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TGP_MAGIC 0x31504754u /* "TGP1" */
-#define TGP_MAX_MSG (1u << 20)	/* whole message, header included */
-#define TGP_MAX_ARGS 16384	/* argv entries */
-#define TGP_MAX_PATH 4096	/* path fields */
-#define TGP_MAX_STR 65536	/* any other string field */
+#define TGP_MAGIC 0x31504754u  /* "TGP1" */
+#define TGP_MAX_MSG (1u << 20) /* whole message, header included */
+#define TGP_MAX_ARGS 16384     /* argv entries */
+#define TGP_MAX_PATH 4096      /* path fields */
+#define TGP_MAX_STR 65536      /* any other string field */
 #define TGP_MAX_FIELDS (TGP_MAX_ARGS + 64)
-#define TGP_MAX_GLOBS 4096	/* fast-path globs in a HELLO reply */
+#define TGP_MAX_GLOBS 4096 /* fast-path globs in a HELLO reply */
 
 enum tgp_type {
-	TGP_HELLO = 1,	     /* client: who am I, what can I decide locally */
-	TGP_HELLO_OK,	     /* policyd: session, fail mode, fast-path globs */
-	TGP_DECIDE,	     /* client: an exec/open/connect to decide */
-	TGP_DECISION,	     /* policyd: the answer */
-	TGP_SESSION_NEW,     /* agent-shell: open a session for me */
-	TGP_SESSION_OK,	     /* policyd: the session */
-	TGP_ERROR,	     /* policyd: request refused (message) */
+	TGP_HELLO = 1,	 /* client: who am I, what can I decide locally */
+	TGP_HELLO_OK,	 /* policyd: session, fail mode, fast-path globs */
+	TGP_DECIDE,	 /* client: an exec/open/connect to decide */
+	TGP_DECISION,	 /* policyd: the answer */
+	TGP_SESSION_NEW, /* agent-shell: open a session for me */
+	TGP_SESSION_OK,	 /* policyd: the session */
+	TGP_ERROR,	 /* policyd: request refused (message) */
 	TGP_TYPE_MAX,
 };
 
 enum tgp_tag {
-	TGPT_KIND = 1,	   /* u32 enum tgp_kind */
-	TGPT_PATH,	   /* string: path as the caller passed it */
-	TGPT_PATH2,	   /* string: second path (rename/link target) */
-	TGPT_DIRFD,	   /* u32 (int32): dirfd for PATH, or TGP_AT_FDCWD */
-	TGPT_DIRFD2,	   /* u32 (int32): dirfd for PATH2 */
-	TGPT_ACCESS,	   /* u32: POLICY_ACC_* bits */
-	TGPT_ARG,	   /* string, repeated: argv */
-	TGPT_HOST,	   /* string: name the caller looked up */
-	TGPT_ADDR,	   /* 16 bytes: IPv6 or IPv4-mapped */
-	TGPT_PORT,	   /* u32 */
-	TGPT_PROTO,	   /* u32: 1 tcp, 2 udp */
-	TGPT_ACTION,	   /* u32: enum policy_action */
-	TGPT_RULE,	   /* string */
-	TGPT_MESSAGE,	   /* string */
-	TGPT_SESSION,	   /* string: session id */
-	TGPT_FAIL,	   /* u32: 0 closed, 1 open */
-	TGPT_FASTPATH,	   /* u32: 1 when reads may be decided locally */
-	TGPT_ALLOW_GLOB,   /* string, repeated */
-	TGPT_SENS_GLOB,	   /* string, repeated */
-	TGPT_NAME,	   /* string: session name */
-	TGPT_POLICY,	   /* string: policy file */
-	TGPT_TMPDIR,	   /* string */
-	TGPT_TARGET,	   /* string: what policyd decided on, for messages */
-	TGPT_FLAGS,	   /* u32: TGPF_* */
-	TGPT_EXEC_FAST,	   /* u32: 1 when silent execs may be decided locally */
-	TGPT_EXEC_ALLOW,   /* string, repeated: path globs */
-	TGPT_EXEC_SENS,	   /* string, repeated: path globs */
-	TGPT_EXEC_SENS0,   /* string, repeated: argv[0] token globs */
-	TGPT_GIT_ID,	   /* string, repeated: "DEV:INO:SIZE" of a git binary */
-	TGPT_GENFILE,	   /* string: file whose 8 bytes change on every reload */
-	TGPT_LL_WRITE,	   /* string, repeated: Landlock write tree */
-	TGPT_LL_EXEC,	   /* string, repeated: Landlock exec tree */
+	TGPT_KIND = 1,	 /* u32 enum tgp_kind */
+	TGPT_PATH,	 /* string: path as the caller passed it */
+	TGPT_PATH2,	 /* string: second path (rename/link target) */
+	TGPT_DIRFD,	 /* u32 (int32): dirfd for PATH, or TGP_AT_FDCWD */
+	TGPT_DIRFD2,	 /* u32 (int32): dirfd for PATH2 */
+	TGPT_ACCESS,	 /* u32: POLICY_ACC_* bits */
+	TGPT_ARG,	 /* string, repeated: argv */
+	TGPT_HOST,	 /* string: name the caller looked up */
+	TGPT_ADDR,	 /* 16 bytes: IPv6 or IPv4-mapped */
+	TGPT_PORT,	 /* u32 */
+	TGPT_PROTO,	 /* u32: 1 tcp, 2 udp */
+	TGPT_ACTION,	 /* u32: enum policy_action */
+	TGPT_RULE,	 /* string */
+	TGPT_MESSAGE,	 /* string */
+	TGPT_SESSION,	 /* string: session id */
+	TGPT_FAIL,	 /* u32: 0 closed, 1 open */
+	TGPT_FASTPATH,	 /* u32: 1 when reads may be decided locally */
+	TGPT_ALLOW_GLOB, /* string, repeated */
+	TGPT_SENS_GLOB,	 /* string, repeated */
+	TGPT_NAME,	 /* string: session name */
+	TGPT_POLICY,	 /* string: policy file */
+	TGPT_TMPDIR,	 /* string */
+	TGPT_TARGET,	 /* string: what policyd decided on, for messages */
+	TGPT_FLAGS,	 /* u32: TGPF_* */
+	TGPT_EXEC_FAST,	 /* u32: 1 when silent execs may be decided locally */
+	TGPT_EXEC_ALLOW, /* string, repeated: path globs */
+	TGPT_EXEC_SENS,	 /* string, repeated: path globs */
+	TGPT_EXEC_SENS0, /* string, repeated: argv[0] token globs */
+	TGPT_GIT_ID,	 /* string, repeated: "DEV:INO:SIZE" of a git binary */
+	TGPT_GENFILE,	 /* string: file whose 8 bytes change on every reload */
+	TGPT_LL_WRITE,	 /* string, repeated: Landlock write tree */
+	TGPT_LL_EXEC,	 /* string, repeated: Landlock exec tree */
 	TGPT_TAG_MAX,
 };
 
@@ -91,11 +91,14 @@ enum tgp_kind {
 };
 
 #define TGP_AT_FDCWD 0xffffff9cu /* (uint32_t)AT_FDCWD */
-#define TGPF_FEXEC 1u	/* exec by fd: PATH is "/proc/self/fd/N" */
-#define TGPF_SECCOMP 2u	/* SESSION_NEW: agent-shell installs its seccomp filter */
-#define TGPF_LL_WRITE 4u     /* SESSION_OK: Landlock restricts writes to the LL_WRITE trees */
-#define TGPF_LL_EXEC 8u	     /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
-#define TGPF_LANDLOCK 16u    /* SESSION_NEW: agent-shell can apply Landlock */
+#define TGPF_FEXEC 1u		 /* exec by fd: PATH is "/proc/self/fd/N" */
+#define TGPF_SECCOMP                                                           \
+	2u /* SESSION_NEW: agent-shell installs its seccomp filter */
+#define TGPF_LL_WRITE                                                          \
+	4u /* SESSION_OK: Landlock restricts writes to the LL_WRITE trees */
+#define TGPF_LL_EXEC                                                           \
+	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
+#define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
 
 struct tgp_hdr {
 	uint32_t magic;
@@ -129,20 +132,20 @@ static inline void tgp_enc_begin(struct tgp_enc *e, uint8_t *buf, size_t cap,
 	e->nfields = 0;
 	e->overflow = cap < sizeof(struct tgp_hdr);
 	if (!e->overflow) {
-		struct tgp_hdr h = { TGP_MAGIC, (uint16_t)type, 0, id, 0 };
+		struct tgp_hdr h = {TGP_MAGIC, (uint16_t)type, 0, id, 0};
 		memcpy(buf, &h, sizeof(h));
 	}
 }
 
-static inline void tgp_put(struct tgp_enc *e, enum tgp_tag tag,
-			   const void *v, size_t n)
+static inline void tgp_put(struct tgp_enc *e, enum tgp_tag tag, const void *v,
+			   size_t n)
 {
 	if (e->overflow || n > UINT32_MAX || e->nfields == UINT16_MAX ||
 	    e->len + sizeof(struct tgp_fhdr) + n > e->cap) {
 		e->overflow = true;
 		return;
 	}
-	struct tgp_fhdr f = { (uint16_t)tag, 0, (uint32_t)n };
+	struct tgp_fhdr f = {(uint16_t)tag, 0, (uint32_t)n};
 	memcpy(e->buf + e->len, &f, sizeof(f));
 	e->len += sizeof(f);
 	if (n)
@@ -224,7 +227,8 @@ static inline bool tgp_tag_repeats(uint16_t tag)
 	return tag == TGPT_ARG || tag == TGPT_ALLOW_GLOB ||
 	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
 	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
-	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE || tag == TGPT_LL_EXEC;
+	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE ||
+	       tag == TGPT_LL_EXEC;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)
@@ -268,8 +272,8 @@ static inline int tgp_dec_next(struct tgp_dec *d, struct tgp_field *f)
 		return -EBADMSG;
 	if (!tgp_tag_is_u32(fh.tag) && fh.tag != TGPT_ADDR) {
 		size_t max = (fh.tag == TGPT_PATH || fh.tag == TGPT_PATH2)
-				     ? TGP_MAX_PATH
-				     : TGP_MAX_STR;
+				 ? TGP_MAX_PATH
+				 : TGP_MAX_STR;
 		if (fh.len > max || memchr(d->p, '\0', fh.len))
 			return -EBADMSG;
 	}

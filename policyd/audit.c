@@ -21,8 +21,9 @@ struct audit {
 
 static int open_log(struct audit *a)
 {
-	int fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-		      0640);
+	int fd =
+	    open(a->path,
+		 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
@@ -111,7 +112,7 @@ static void put_str(struct strbuf *b, const char *s, size_t cap)
 
 char *audit_format(const struct audit_rec *r)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	uint64_t ts = r->ts_us ? r->ts_us : tg_now_us();
 	time_t secs = (time_t)(ts / 1000000);
 	struct tm tm;
@@ -160,7 +161,8 @@ char *audit_format(const struct audit_rec *r)
 	put_str(&b, r->action, 32);
 	strbuf_puts(&b, ",\"decision\":");
 	put_str(&b, r->decision, 32);
-	strbuf_printf(&b, ",\"latency_us\":%llu", (unsigned long long)r->latency_us);
+	strbuf_printf(&b, ",\"latency_us\":%llu",
+		      (unsigned long long)r->latency_us);
 	if (r->detail) {
 		strbuf_puts(&b, ",\"detail\":");
 		put_str(&b, r->detail, 1024);

@@ -16,8 +16,8 @@
 #include <sys/types.h>
 
 #define AUDIT_KEEP 5
-#define AUDIT_MAX_FIELD 4096   /* bytes of one string field */
-#define AUDIT_MAX_ARGV 16384   /* bytes of all argv entries together */
+#define AUDIT_MAX_FIELD 4096 /* bytes of one string field */
+#define AUDIT_MAX_ARGV 16384 /* bytes of all argv entries together */
 
 struct audit;
 
@@ -37,7 +37,7 @@ struct audit_rec {
 	const char *action;   /* the rule's action */
 	const char *decision; /* allowed, refused, ... */
 	uint64_t latency_us;
-	const char *detail;   /* optional free text */
+	const char *detail; /* optional free text */
 };
 
 int audit_open(const char *path, uint64_t max_bytes, struct audit **ret);

@@ -9,11 +9,12 @@
 
 static void attach_git(struct cli_event *ce, const char *home)
 {
-	struct gitrepo_ctx gx = { .root = "", .home = home };
+	struct gitrepo_ctx gx = {.root = "", .home = home};
 	struct git_lookup lk;
 	gitrepo_lookup(&gx, &lk);
 	if (git_parse((const char *const *)ce->argv, ce->argc, ce->cwd, &lk,
-		      &ce->git) >= 0 || ce->git.command) {
+		      &ce->git) >= 0 ||
+	    ce->git.command) {
 		ce->has_git = true;
 		ce->ev.git = &ce->git;
 	}
@@ -83,7 +84,8 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 	if (!strcmp(kind, "exec") || !strcmp(kind, "git")) {
 		bool git = !strcmp(kind, "git");
 		if (argc < 2) {
-			fprintf(stderr, "policyctl: %s needs a command\n", kind);
+			fprintf(stderr, "policyctl: %s needs a command\n",
+				kind);
 			return -EINVAL;
 		}
 		int skip = 1;
@@ -118,22 +120,30 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 			else if (!strcmp(a, "--access") && i + 1 < argc)
 				val = argv[++i];
 			if (!val) {
-				fprintf(stderr, "policyctl: unexpected '%s' after open PATH\n", a);
+				fprintf(stderr,
+					"policyctl: unexpected '%s' after open "
+					"PATH\n",
+					a);
 				return -EINVAL;
 			}
 			ce->ev.access = 0;
 			char buf[128];
 			snprintf(buf, sizeof(buf), "%s", val);
-			for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+			for (char *t = strtok(buf, ","); t;
+			     t = strtok(NULL, ",")) {
 				unsigned bit;
 				if (policy_access_from_name(t, &bit) < 0) {
-					fprintf(stderr, "policyctl: unknown access '%s'\n", t);
+					fprintf(
+					    stderr,
+					    "policyctl: unknown access '%s'\n",
+					    t);
 					return -EINVAL;
 				}
 				ce->ev.access |= bit;
 			}
 		}
-		if (tg_path_normalize(ce->cwd, argv[1], ce->path, sizeof(ce->path)) < 0) {
+		if (tg_path_normalize(ce->cwd, argv[1], ce->path,
+				      sizeof(ce->path)) < 0) {
 			fprintf(stderr, "policyctl: bad path '%s'\n", argv[1]);
 			return -EINVAL;
 		}
@@ -144,7 +154,8 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 		ce->ev.kind = POLICY_EV_CONNECT;
 		ce->ev.proto = POLICY_PROTO_TCP;
 		if (argc < 2 || parse_hostport(ce, argv[1]) < 0) {
-			fprintf(stderr, "policyctl: connect needs HOST:PORT (IPv6 as [::1]:443)\n");
+			fprintf(stderr, "policyctl: connect needs HOST:PORT "
+					"(IPv6 as [::1]:443)\n");
 			return -EINVAL;
 		}
 		for (int i = 2; i < argc; i++) {
@@ -153,8 +164,10 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 				val = argv[i] + 8;
 			else if (!strcmp(argv[i], "--proto") && i + 1 < argc)
 				val = argv[++i];
-			if (!val || (strcmp(val, "tcp") && strcmp(val, "udp"))) {
-				fprintf(stderr, "policyctl: connect takes --proto tcp|udp\n");
+			if (!val ||
+			    (strcmp(val, "tcp") && strcmp(val, "udp"))) {
+				fprintf(stderr, "policyctl: connect takes "
+						"--proto tcp|udp\n");
 				return -EINVAL;
 			}
 			ce->ev.proto = !strcmp(val, "udp") ? POLICY_PROTO_UDP
@@ -162,7 +175,10 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 		}
 		return 0;
 	}
-	fprintf(stderr, "policyctl: unknown event kind '%s'; use exec, open, connect or git\n", kind);
+	fprintf(stderr,
+		"policyctl: unknown event kind '%s'; use exec, open, connect "
+		"or git\n",
+		kind);
 	return -EINVAL;
 }
 
@@ -189,13 +205,14 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 		for (size_t i = 0; i < ce->argc; i++)
 			if (!ce->argv[i])
 				return -ENOMEM;
-		return setup_exec(ce, t->kind == POLICY_EV_EXEC ? t->path : NULL,
-				  home, git);
+		return setup_exec(
+		    ce, t->kind == POLICY_EV_EXEC ? t->path : NULL, home, git);
 	}
 	case POLICY_EV_OPEN:
 		ce->ev.kind = POLICY_EV_OPEN;
 		ce->ev.access = t->access;
-		if (tg_path_normalize(ce->cwd, t->path, ce->path, sizeof(ce->path)) < 0)
+		if (tg_path_normalize(ce->cwd, t->path, ce->path,
+				      sizeof(ce->path)) < 0)
 			return -EINVAL;
 		ce->ev.path = ce->path;
 		return 0;
@@ -222,7 +239,8 @@ static void join_argv(char *const *argv, size_t argc, char *buf, size_t bufsz)
 	size_t o = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < argc && o + 1 < bufsz; i++) {
-		int n = snprintf(buf + o, bufsz - o, "%s%s", i ? " " : "", argv[i]);
+		int n =
+		    snprintf(buf + o, bufsz - o, "%s%s", i ? " " : "", argv[i]);
 		if (n < 0)
 			break;
 		o += (size_t)n;
@@ -236,7 +254,8 @@ void cli_event_label(const struct cli_event *ce, char *buf, size_t bufsz)
 	case POLICY_EV_EXEC:
 	case POLICY_EV_GIT:
 		join_argv(ce->argv, ce->argc, tmp, sizeof(tmp));
-		snprintf(buf, bufsz, "%s \"%s\"", policy_kind_name(ce->ev.kind), tmp);
+		snprintf(buf, bufsz, "%s \"%s\"", policy_kind_name(ce->ev.kind),
+			 tmp);
 		break;
 	case POLICY_EV_OPEN:
 		policy_access_format(ce->ev.access, acc, sizeof(acc));
@@ -246,7 +265,9 @@ void cli_event_label(const struct cli_event *ce, char *buf, size_t bufsz)
 		if (ce->ev.addr)
 			tg_addr_format(ce->ev.addr, a, sizeof(a));
 		snprintf(buf, bufsz, "connect %s:%u/%s",
-			 ce->ev.host ? ce->ev.host : ce->ev.addr ? a : "?",
+			 ce->ev.host   ? ce->ev.host
+			 : ce->ev.addr ? a
+				       : "?",
 			 ce->ev.port, policy_proto_name(ce->ev.proto));
 		break;
 	default:
@@ -260,9 +281,12 @@ void cli_event_describe(const struct cli_event *ce, FILE *f)
 	cli_event_label(ce, label, sizeof(label));
 	fprintf(f, "event: %s\n", label);
 	if (ce->ev.kind == POLICY_EV_EXEC || ce->ev.kind == POLICY_EV_GIT) {
-		fprintf(f, "  executable: %s%s\n",
-			ce->path[0] ? ce->path : "(not found)",
-			ce->exe_found ? "" : " (not found in PATH: path patterns cannot match)");
+		fprintf(
+		    f, "  executable: %s%s\n",
+		    ce->path[0] ? ce->path : "(not found)",
+		    ce->exe_found
+			? ""
+			: " (not found in PATH: path patterns cannot match)");
 		fprintf(f, "  cwd: %s\n", ce->cwd);
 	}
 	if (ce->has_git) {
@@ -281,7 +305,8 @@ void cli_event_describe(const struct cli_event *ce, FILE *f)
 			g->shell_alias ? " (shell alias)" : "");
 	}
 	if (ce->ev.kind == POLICY_EV_CONNECT && ce->ev.host && !ce->ev.addr)
-		fprintf(f, "  note: explain does not resolve names; cidr rules see no address\n");
+		fprintf(f, "  note: explain does not resolve names; cidr rules "
+			   "see no address\n");
 }
 
 void cli_event_free(struct cli_event *ce)
@@ -295,4 +320,3 @@ void cli_event_free(struct cli_event *ce)
 		git_event_free(&ce->git);
 	memset(ce, 0, sizeof(*ce));
 }
-

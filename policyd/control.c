@@ -44,12 +44,15 @@ static void cmd_status(struct strbuf *b, bool json)
 	struct layer_report lr;
 	layers_detect(&lr);
 	if (json) {
-		strbuf_printf(b, "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,\"sessions\":%u,"
-			      "\"requests\":%llu,\"bad_messages\":%llu,\"audit\":",
-			      (int)getpid(), D.system_mode ? "system" : "user",
-			      (unsigned long long)up, D.nsessions,
-			      (unsigned long long)D.n_requests,
-			      (unsigned long long)D.n_bad_messages);
+		strbuf_printf(
+		    b,
+		    "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,"
+		    "\"sessions\":%u,"
+		    "\"requests\":%llu,\"bad_messages\":%llu,\"audit\":",
+		    (int)getpid(), D.system_mode ? "system" : "user",
+		    (unsigned long long)up, D.nsessions,
+		    (unsigned long long)D.n_requests,
+		    (unsigned long long)D.n_bad_messages);
 		json_str(b, D.audit ? audit_path(D.audit) : "");
 		strbuf_puts(b, ",\"default_policy\":");
 		json_str(b, D.default_policy);
@@ -57,22 +60,26 @@ static void cmd_status(struct strbuf *b, bool json)
 		for (int i = 0; i < lr.n; i++) {
 			strbuf_printf(b, "%s{\"name\":", i ? "," : "");
 			json_str(b, lr.v[i].name);
-			strbuf_printf(b, ",\"active\":%s,\"why\":", lr.v[i].active ? "true" : "false");
+			strbuf_printf(b, ",\"active\":%s,\"why\":",
+				      lr.v[i].active ? "true" : "false");
 			json_str(b, lr.v[i].why);
 			strbuf_putc(b, '}');
 		}
 		strbuf_puts(b, "]}\n");
 		return;
 	}
-	strbuf_printf(b, "policyd: running, pid %d, %s mode, up %llus\n", (int)getpid(),
-		      D.system_mode ? "system" : "user", (unsigned long long)up);
+	strbuf_printf(b, "policyd: running, pid %d, %s mode, up %llus\n",
+		      (int)getpid(), D.system_mode ? "system" : "user",
+		      (unsigned long long)up);
 	strbuf_printf(b, "default policy: %s\n", D.default_policy);
-	strbuf_printf(b, "agent socket:   %s\ncontrol socket: %s\n", D.rd.agent_sock,
-		      D.rd.control_sock);
-	strbuf_printf(b, "audit log:      %s\n", D.audit ? audit_path(D.audit) : "(none)");
+	strbuf_printf(b, "agent socket:   %s\ncontrol socket: %s\n",
+		      D.rd.agent_sock, D.rd.control_sock);
+	strbuf_printf(b, "audit log:      %s\n",
+		      D.audit ? audit_path(D.audit) : "(none)");
 	strbuf_printf(b, "sessions:       %u open\n", D.nsessions);
 	strbuf_printf(b, "requests:       %llu (%llu malformed)\n",
-		      (unsigned long long)D.n_requests, (unsigned long long)D.n_bad_messages);
+		      (unsigned long long)D.n_requests,
+		      (unsigned long long)D.n_bad_messages);
 	strbuf_puts(b, "enforcement layers:\n");
 	for (int i = 0; i < lr.n; i++)
 		strbuf_printf(b, "  %-28s %-8s %s\n", lr.v[i].name,
@@ -84,8 +91,9 @@ static void cmd_sessions(struct strbuf *b, bool json)
 	if (json)
 		strbuf_putc(b, '[');
 	else
-		strbuf_printf(b, "%-14s %-16s %-7s %-6s %-8s %-8s %-8s %s\n", "SESSION", "NAME",
-			      "PID", "UID", "DECIDED", "ALLOWED", "REFUSED", "POLICY / WORKSPACE");
+		strbuf_printf(b, "%-14s %-16s %-7s %-6s %-8s %-8s %-8s %s\n",
+			      "SESSION", "NAME", "PID", "UID", "DECIDED",
+			      "ALLOWED", "REFUSED", "POLICY / WORKSPACE");
 	bool first = true;
 	for (struct session *s = D.sessions; s; s = s->next) {
 		if (json) {
@@ -93,7 +101,9 @@ static void cmd_sessions(struct strbuf *b, bool json)
 			json_str(b, s->id);
 			strbuf_puts(b, ",\"name\":");
 			json_str(b, s->name);
-			strbuf_printf(b, ",\"pid\":%d,\"uid\":%u,\"decided\":%llu,\"allowed\":%llu,"
+			strbuf_printf(b,
+				      ",\"pid\":%d,\"uid\":%u,\"decided\":%llu,"
+				      "\"allowed\":%llu,"
 				      "\"refused\":%llu,\"policy\":",
 				      (int)s->root_pid, (unsigned)s->uid,
 				      (unsigned long long)s->n_decisions,
@@ -106,11 +116,13 @@ static void cmd_sessions(struct strbuf *b, bool json)
 			json_str(b, s->cgroup);
 			strbuf_putc(b, '}');
 		} else {
-			strbuf_printf(b, "%-14s %-16s %-7d %-6u %-8llu %-8llu %-8llu %s\n", s->id,
-				      s->name, (int)s->root_pid, (unsigned)s->uid,
-				      (unsigned long long)s->n_decisions,
-				      (unsigned long long)s->n_allowed,
-				      (unsigned long long)s->n_refused, s->policy_path);
+			strbuf_printf(
+			    b,
+			    "%-14s %-16s %-7d %-6u %-8llu %-8llu %-8llu %s\n",
+			    s->id, s->name, (int)s->root_pid, (unsigned)s->uid,
+			    (unsigned long long)s->n_decisions,
+			    (unsigned long long)s->n_allowed,
+			    (unsigned long long)s->n_refused, s->policy_path);
 			strbuf_printf(b, "%-14s %-16s %s\n", "", "", s->pwd);
 		}
 		first = false;
@@ -125,36 +137,46 @@ static void cmd_reload(struct strbuf *b)
 	for (struct session *s = D.sessions; s; s = s->next) {
 		char err[4096];
 		if (session_reload(s, err, sizeof(err)) < 0) {
-			strbuf_printf(b, "session %s: policy NOT reloaded, the old one stays in force:\n%s\n",
+			strbuf_printf(b,
+				      "session %s: policy NOT reloaded, the "
+				      "old one stays in force:\n%s\n",
 				      s->id, err);
-			daemon_log("reload of %s rejected: %s", s->policy_path, err);
+			daemon_log("reload of %s rejected: %s", s->policy_path,
+				   err);
 			bad++;
 		} else {
 			ok++;
 		}
 	}
-	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok, ok == 1 ? "" : "s", bad);
+	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok,
+		      ok == 1 ? "" : "s", bad);
 	generation_bump();
 	if (D.audit) {
 		char d[64];
 		snprintf(d, sizeof(d), "%d reloaded, %d rejected", ok, bad);
-		struct audit_rec r = { .kind = "reload", .tier = -1,
-				       .decision = bad ? "partial" : "ok", .detail = d };
+		struct audit_rec r = {.kind = "reload",
+				      .tier = -1,
+				      .decision = bad ? "partial" : "ok",
+				      .detail = d};
 		audit_write(D.audit, &r);
 	}
 }
 
 int control_handle(struct conn *c, const char *line)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	if (c->uid != 0 && c->uid != geteuid()) {
-		strbuf_puts(&b, "error: the control socket is for operators (root or policyd's user)\n");
+		strbuf_puts(&b, "error: the control socket is for operators "
+				"(root or policyd's user)\n");
 		out(c, &b);
 		return 0;
 	}
 	if (session_of_pid(c->pid)) {
-		strbuf_puts(&b, "error: the control socket refuses processes inside a tiergate session\n");
-		daemon_log("control request from pid %d inside a session refused", (int)c->pid);
+		strbuf_puts(&b, "error: the control socket refuses processes "
+				"inside a tiergate session\n");
+		daemon_log(
+		    "control request from pid %d inside a session refused",
+		    (int)c->pid);
 		out(c, &b);
 		return 0;
 	}
@@ -179,13 +201,17 @@ int control_handle(struct conn *c, const char *line)
 			strbuf_printf(&b, "error: no session '%s'\n", arg);
 		} else {
 			int n = session_kill(s);
-			strbuf_printf(&b, "session %s: %d process%s killed\n", s->id, n < 0 ? 0 : n,
-				      n == 1 ? "" : "es");
-			daemon_log("session %s killed by operator (uid %u)", s->id, (unsigned)c->uid);
+			strbuf_printf(&b, "session %s: %d process%s killed\n",
+				      s->id, n < 0 ? 0 : n, n == 1 ? "" : "es");
+			daemon_log("session %s killed by operator (uid %u)",
+				   s->id, (unsigned)c->uid);
 			if (D.audit) {
-				struct audit_rec r = { .session = s->id, .kind = "session",
-						       .target = s->name, .tier = -1,
-						       .decision = "killed", .uid = c->uid };
+				struct audit_rec r = {.session = s->id,
+						      .kind = "session",
+						      .target = s->name,
+						      .tier = -1,
+						      .decision = "killed",
+						      .uid = c->uid};
 				audit_write(D.audit, &r);
 			}
 		}

@@ -20,17 +20,21 @@
 
 void cli_online_usage(FILE *f)
 {
-	fputs("\nOperators (talk to a running policyd):\n"
-	      "  status [--json]          policy, sessions, which enforcement layers are active and why\n"
-	      "  sessions [--json]        open sessions\n"
-	      "  reload                   load every session's policy again (a bad policy is rejected,\n"
-	      "                           the old one stays in force)\n"
-	      "  kill SESSION             kill every process of a session\n"
-	      "  log [--session S] [--follow] [--json] [--file FILE]\n"
-	      "                           the audit log\n"
-	      "Daemon selection: TIERGATE_RUNDIR=DIR, or --user / --system before the command\n"
-	      "(default: the system daemon if it runs, else your user daemon).\n",
-	      f);
+	fputs(
+	    "\nOperators (talk to a running policyd):\n"
+	    "  status [--json]          policy, sessions, which enforcement "
+	    "layers are active and why\n"
+	    "  sessions [--json]        open sessions\n"
+	    "  reload                   load every session's policy again (a "
+	    "bad policy is rejected,\n"
+	    "                           the old one stays in force)\n"
+	    "  kill SESSION             kill every process of a session\n"
+	    "  log [--session S] [--follow] [--json] [--file FILE]\n"
+	    "                           the audit log\n"
+	    "Daemon selection: TIERGATE_RUNDIR=DIR, or --user / --system "
+	    "before the command\n"
+	    "(default: the system daemon if it runs, else your user daemon).\n",
+	    f);
 }
 
 static int ctl_connect(int mode, char *which, size_t wsz)
@@ -41,14 +45,16 @@ static int ctl_connect(int mode, char *which, size_t wsz)
 		struct rundir rd;
 		rundir_get(sys, false, &rd);
 		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
 		if (strlen(rd.control_sock) >= sizeof(sa.sun_path)) {
 			if (fd >= 0)
 				close(fd);
 			continue;
 		}
-		memcpy(sa.sun_path, rd.control_sock, strlen(rd.control_sock) + 1);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		memcpy(sa.sun_path, rd.control_sock,
+		       strlen(rd.control_sock) + 1);
+		if (fd >= 0 &&
+		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
 			snprintf(which, wsz, "%s", rd.control_sock);
 			return fd;
 		}
@@ -65,7 +71,9 @@ static int ctl_request(int mode, const char *line, char **ret)
 	char which[700];
 	int fd = ctl_connect(mode, which, sizeof(which));
 	if (fd < 0) {
-		fprintf(stderr, "policyctl: policyd is not running (no answer on %s); start a session with agent-shell or run policyd\n",
+		fprintf(stderr,
+			"policyctl: policyd is not running (no answer on %s); "
+			"start a session with agent-shell or run policyd\n",
 			which);
 		return -ECONNREFUSED;
 	}
@@ -74,7 +82,7 @@ static int ctl_request(int mode, const char *line, char **ret)
 		close(fd);
 		return -EIO;
 	}
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	char tmp[4096];
 	ssize_t k;
 	while ((k = read(fd, tmp, sizeof(tmp))) > 0)
@@ -94,7 +102,8 @@ static int ctl_request(int mode, const char *line, char **ret)
 
 /* ------------------------------------------------------------- log */
 
-static const char *json_get(const char *line, const char *key, char *out, size_t cap)
+static const char *json_get(const char *line, const char *key, char *out,
+			    size_t cap)
 {
 	char pat[64];
 	snprintf(pat, sizeof(pat), "\"%s\":", key);
@@ -133,7 +142,8 @@ static void print_line(const char *line, const char *session, bool json)
 		fputs(line, stdout);
 		return;
 	}
-	char ts[64], dec[32], tier[8], rule[128], kind[32], target[512], pid[16];
+	char ts[64], dec[32], tier[8], rule[128], kind[32], target[512],
+	    pid[16];
 	json_get(line, "ts", ts, sizeof(ts));
 	json_get(line, "decision", dec, sizeof(dec));
 	json_get(line, "tier", tier, sizeof(tier));
@@ -142,8 +152,8 @@ static void print_line(const char *line, const char *session, bool json)
 	json_get(line, "target", target, sizeof(target));
 	json_get(line, "pid", pid, sizeof(pid));
 	printf("%-27s %-12s %-7s %-8s %-4s %-22s %-8s %s\n", ts, sess, pid, dec,
-	       strcmp(tier, "null") ? tier : "-", rule[0] && strcmp(rule, "null") ? rule : "-",
-	       kind, target);
+	       strcmp(tier, "null") ? tier : "-",
+	       rule[0] && strcmp(rule, "null") ? rule : "-", kind, target);
 	fflush(stdout);
 }
 
@@ -152,19 +162,29 @@ static int cmd_log(int mode, int argc, char **argv)
 	const char *session = NULL, *file = NULL;
 	bool follow = false, json = false;
 	static const struct option opts[] = {
-		{ "session", required_argument, 0, 's' }, { "follow", no_argument, 0, 'f' },
-		{ "json", no_argument, 0, 'j' },	  { "file", required_argument, 0, 'F' },
-		{ 0, 0, 0, 0 }
-	};
+	    {"session", required_argument, 0, 's'},
+	    {"follow", no_argument, 0, 'f'},
+	    {"json", no_argument, 0, 'j'},
+	    {"file", required_argument, 0, 'F'},
+	    {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "s:fjF:", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': session = optarg; break;
-		case 'f': follow = true; break;
-		case 'j': json = true; break;
-		case 'F': file = optarg; break;
-		default: return 2;
+		case 's':
+			session = optarg;
+			break;
+		case 'f':
+			follow = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'F':
+			file = optarg;
+			break;
+		default:
+			return 2;
 		}
 	}
 	char *path = NULL;
@@ -186,14 +206,15 @@ static int cmd_log(int mode, int argc, char **argv)
 		return 1;
 	}
 	if (!json)
-		printf("%-27s %-12s %-7s %-8s %-4s %-22s %-8s %s\n", "TIME", "SESSION", "PID",
-		       "DECISION", "TIER", "RULE", "KIND", "TARGET");
+		printf("%-27s %-12s %-7s %-8s %-4s %-22s %-8s %s\n", "TIME",
+		       "SESSION", "PID", "DECISION", "TIER", "RULE", "KIND",
+		       "TARGET");
 	struct stat st;
 	fstat(fileno(f), &st);
 	ino_t ino = st.st_ino;
 	char *line = NULL;
 	size_t cap = 0;
-	struct strbuf partial = { 0 };
+	struct strbuf partial = {0};
 	for (;;) {
 		ssize_t n;
 		while ((n = getline(&line, &cap, f)) > 0) {
@@ -213,10 +234,11 @@ static int cmd_log(int mode, int argc, char **argv)
 		if (!follow)
 			break;
 		clearerr(f);
-		struct timespec ts = { 0, 200 * 1000000 };
+		struct timespec ts = {0, 200 * 1000000};
 		nanosleep(&ts, NULL);
 		if (stat(file, &st) == 0 && st.st_ino != ino) {
-			/* rotated: finish nothing more from the old file, open the new */
+			/* rotated: finish nothing more from the old file, open
+			 * the new */
 			FILE *nf = fopen(file, "re");
 			if (nf) {
 				fclose(f);
@@ -248,7 +270,8 @@ int cli_online(const char *cmd, int argc, char **argv)
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "sessions")) {
 		char line[64];
 		bool json = argc > 1 && !strcmp(argv[1], "--json");
-		snprintf(line, sizeof(line), "%s%s", cmd, json ? " --json" : "");
+		snprintf(line, sizeof(line), "%s%s", cmd,
+			 json ? " --json" : "");
 		return ctl_request(mode, line, NULL) < 0 ? 1 : 0;
 	}
 	if (!strcmp(cmd, "reload")) {
@@ -256,13 +279,16 @@ int cli_online(const char *cmd, int argc, char **argv)
 		if (ctl_request(mode, "reload", &out) < 0)
 			return 1;
 		fputs(out, stdout);
-		int rc = strstr(out, " 0 rejected") && strncmp(out, "error", 5) ? 0 : 1;
+		int rc = strstr(out, " 0 rejected") && strncmp(out, "error", 5)
+			     ? 0
+			     : 1;
 		free(out);
 		return rc;
 	}
 	if (!strcmp(cmd, "kill")) {
 		if (argc < 2) {
-			fprintf(stderr, "policyctl kill: name a session (policyctl sessions lists them)\n");
+			fprintf(stderr, "policyctl kill: name a session "
+					"(policyctl sessions lists them)\n");
 			return 2;
 		}
 		char line[300], *out = NULL;

@@ -25,9 +25,10 @@ struct session {
 	struct policy *policy;
 	char home[512], user[64], pwd[4096], tmpdir[512];
 	char cgroup[512]; /* v2 path relative to the mount, system mode */
-	int shell_fd;	  /* agent-shell's connection: the session lives while it does */
-	bool seccomp;	  /* agent-shell installs its seccomp refusal filter */
-	bool landlock;	  /* agent-shell can apply Landlock */
+	int shell_fd;  /* agent-shell's connection: the session lives while it
+			  does */
+	bool seccomp;  /* agent-shell installs its seccomp refusal filter */
+	bool landlock; /* agent-shell can apply Landlock */
 	bool ll_write, ll_exec; /* what Landlock restricts in this session */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused;
@@ -62,7 +63,7 @@ struct daemon {
 	unsigned nsessions;
 	unsigned next_session;
 	char cgroup_mount[512];
-	bool cgroups;	 /* session cgroups usable */
+	bool cgroups; /* session cgroups usable */
 	char cgroup_why[1200];
 	uint64_t started_us;
 	uint64_t n_requests, n_bad_messages;

@@ -27,13 +27,15 @@ void layers_detect(struct layer_report *r)
 	r->n = 0;
 	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
 	snprintf(l->why, sizeof(l->why),
-		 "exec/open/connect/git of dynamically linked programs (cooperative layer)");
+		 "exec/open/connect/git of dynamically linked programs "
+		 "(cooperative layer)");
 
 	l = add(r, "session tracking", true);
 	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
 
 	l = add(r, "audit log", D.audit != NULL);
-	snprintf(l->why, sizeof(l->why), "%s", D.audit ? audit_path(D.audit) : "not open");
+	snprintf(l->why, sizeof(l->why), "%s",
+		 D.audit ? audit_path(D.audit) : "not open");
 
 	unsigned with = 0, total = 0;
 	for (struct session *s = D.sessions; s; s = s->next) {
@@ -42,7 +44,8 @@ void layers_detect(struct layer_report *r)
 	}
 	l = add(r, "seccomp refusal filter", total == 0 || with == total);
 	snprintf(l->why, sizeof(l->why),
-		 "%u of %u sessions: no_new_privs, non-native ABIs killed, io_uring/ptrace/bpf/namespaces/mount/... refused",
+		 "%u of %u sessions: no_new_privs, non-native ABIs killed, "
+		 "io_uring/ptrace/bpf/namespaces/mount/... refused",
 		 with, total);
 
 	unsigned action = SECCOMP_RET_USER_NOTIF;
@@ -50,9 +53,11 @@ void layers_detect(struct layer_report *r)
 	l = add(r, "seccomp user-notify", false);
 	if (sr == 0)
 		snprintf(l->why, sizeof(l->why),
-			 "kernel supports it; this build of agent-shell does not install the backstop filter yet");
+			 "kernel supports it; this build of agent-shell does "
+			 "not install the backstop filter yet");
 	else
-		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s", strerror(errno));
+		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s",
+			 strerror(errno));
 
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
@@ -63,18 +68,23 @@ void layers_detect(struct layer_report *r)
 	}
 	l = add(r, "Landlock", abi > 0 && (llw || llx));
 	if (abi <= 0)
-		snprintf(l->why, sizeof(l->why), "unavailable: %s", strerror(errno));
+		snprintf(l->why, sizeof(l->why), "unavailable: %s",
+			 strerror(errno));
 	else if (llw || llx)
 		snprintf(l->why, sizeof(l->why),
-			 "ABI %ld: writes restricted in %u, execs in %u of %u sessions", abi,
-			 llw, llx, total);
+			 "ABI %ld: writes restricted in %u, execs in %u of %u "
+			 "sessions",
+			 abi, llw, llx, total);
 	else
 		snprintf(l->why, sizeof(l->why),
-			 "ABI %ld available; no session's policy can be expressed in it (a policy whose default is not deny may allow any path)",
+			 "ABI %ld available; no session's policy can be "
+			 "expressed in it (a policy whose default is not deny "
+			 "may allow any path)",
 			 abi);
 
 	l = add(r, "eBPF cgroup egress", false);
-	snprintf(l->why, sizeof(l->why), "not built yet (connects are decided by the interposer)");
+	snprintf(l->why, sizeof(l->why),
+		 "not built yet (connects are decided by the interposer)");
 
 	char lsm[512] = "";
 	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
@@ -85,7 +95,9 @@ void layers_detect(struct layer_report *r)
 		close(fd);
 	}
 	l = add(r, "BPF LSM", false);
-	snprintf(l->why, sizeof(l->why), "%s",
-		 strstr(lsm, "bpf") ? "enabled in the kernel, not used (not required)"
-				    : "not enabled in this kernel; tiergate does not depend on it");
+	snprintf(
+	    l->why, sizeof(l->why), "%s",
+	    strstr(lsm, "bpf")
+		? "enabled in the kernel, not used (not required)"
+		: "not enabled in this kernel; tiergate does not depend on it");
 }

@@ -26,9 +26,12 @@ static void usage(FILE *f)
 	      "  check [--var NAME=VALUE]... FILE...\n"
 	      "        validate policies; errors as FILE:LINE:COL: message\n"
 	      "  explain [--var NAME=VALUE]... [--cwd DIR] FILE -- EVENT\n"
-	      "        show every matching rule and the decision; EVENT is one of\n"
-	      "          exec CMD [ARGS...]        (git commands are parsed as git)\n"
-	      "          open PATH [--access read|write|create|delete|exec[,...]]\n"
+	      "        show every matching rule and the decision; EVENT is one "
+	      "of\n"
+	      "          exec CMD [ARGS...]        (git commands are parsed as "
+	      "git)\n"
+	      "          open PATH [--access "
+	      "read|write|create|delete|exec[,...]]\n"
 	      "          connect HOST:PORT [--proto tcp|udp]\n"
 	      "          git SUBCOMMAND [ARGS...]\n"
 	      "  test [--var NAME=VALUE]... FILE...\n"
@@ -93,10 +96,9 @@ static void print_diags(const struct policy_diags *d)
 		fprintf(stderr, "policyctl: more diagnostics were not shown\n");
 }
 
-static struct policy *load_or_report(const char *file,
-				     const struct vars_opt *o)
+static struct policy *load_or_report(const char *file, const struct vars_opt *o)
 {
-	struct policy_diags d = { 0 };
+	struct policy_diags d = {0};
 	struct policy *p = NULL;
 	int r = policy_load(file, &o->v, &d, &p);
 	print_diags(&d);
@@ -110,9 +112,9 @@ static int cmd_check(int argc, char **argv)
 {
 	struct vars_opt o;
 	vars_init(&o);
-	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
-					      { "quiet", no_argument, 0, 'q' },
-					      { 0, 0, 0, 0 } };
+	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
+					     {"quiet", no_argument, 0, 'q'},
+					     {0, 0, 0, 0}};
 	bool quiet = false;
 	int c;
 	optind = 1;
@@ -128,12 +130,13 @@ static int cmd_check(int argc, char **argv)
 	}
 	vars_finish(&o);
 	if (optind >= argc) {
-		fprintf(stderr, "policyctl check: name at least one policy file\n");
+		fprintf(stderr,
+			"policyctl check: name at least one policy file\n");
 		return 2;
 	}
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
-		struct policy_diags d = { 0 };
+		struct policy_diags d = {0};
 		struct policy *p = NULL;
 		int r = policy_load(argv[i], &o.v, &d, &p);
 		print_diags(&d);
@@ -183,9 +186,9 @@ static int cmd_explain(int argc, char **argv)
 	struct vars_opt o;
 	vars_init(&o);
 	const char *cwd_opt = NULL;
-	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
-					      { "cwd", required_argument, 0, 'C' },
-					      { 0, 0, 0, 0 } };
+	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
+					     {"cwd", required_argument, 0, 'C'},
+					     {0, 0, 0, 0}};
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+v:C:", opts, NULL)) != -1) {
@@ -200,21 +203,23 @@ static int cmd_explain(int argc, char **argv)
 	}
 	vars_finish(&o);
 	if (optind >= argc) {
-		fprintf(stderr, "policyctl explain: usage: explain FILE -- exec|open|connect|git ...\n");
+		fprintf(stderr, "policyctl explain: usage: explain FILE -- "
+				"exec|open|connect|git ...\n");
 		return 2;
 	}
 	const char *file = argv[optind++];
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (optind >= argc) {
-		fprintf(stderr, "policyctl explain: give an event after --, e.g. -- exec git push origin main\n");
+		fprintf(stderr, "policyctl explain: give an event after --, "
+				"e.g. -- exec git push origin main\n");
 		return 2;
 	}
 	char cwd[TG_PATH_MAX];
 	snprintf(cwd, sizeof(cwd), "%s", cwd_opt ? cwd_opt : o.cwd);
 	struct cli_event ce;
-	int r = cli_event_parse(&ce, argc - optind, argv + optind, cwd,
-				o.v.home);
+	int r =
+	    cli_event_parse(&ce, argc - optind, argv + optind, cwd, o.v.home);
 	if (r < 0)
 		return 2;
 	struct policy *p = load_or_report(file, &o);
@@ -223,7 +228,7 @@ static int cmd_explain(int argc, char **argv)
 		return 1;
 	}
 	cli_event_describe(&ce, stdout);
-	struct explain_ctx x = { 0 };
+	struct explain_ctx x = {0};
 	printf("matching rules (file order):\n");
 	policy_match_all(p, &ce.ev, explain_cb, &x);
 	if (x.n == 0)
@@ -240,7 +245,8 @@ static int cmd_explain(int argc, char **argv)
 		printf("decision: %s by rule %s (%s:%d)\n",
 		       policy_action_name(d.action), d.rule_id, rf, rl);
 		if (x.n > 1)
-			printf("  why: %s is the strictest action among the %d matching rules (deny > prompt > log > allow);\n"
+			printf("  why: %s is the strictest action among the %d "
+			       "matching rules (deny > prompt > log > allow);\n"
 			       "       %s is the first %s rule in file order\n",
 			       policy_action_name(d.action), x.n, d.rule_id,
 			       policy_action_name(d.action));
@@ -250,7 +256,7 @@ static int cmd_explain(int argc, char **argv)
 	int tier = policy_action_tier(d.action);
 	if (tier > 0)
 		printf("  tier %d: %s\n", tier,
-		       tier == 1 ? "allowed silently"
+		       tier == 1   ? "allowed silently"
 		       : tier == 2 ? "allowed and audited"
 				   : "an operator must approve");
 	else
@@ -266,9 +272,9 @@ static int cmd_test(int argc, char **argv)
 {
 	struct vars_opt o;
 	vars_init(&o);
-	static const struct option opts[] = { { "var", required_argument, 0, 'v' },
-					      { "verbose", no_argument, 0, 'V' },
-					      { 0, 0, 0, 0 } };
+	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
+					     {"verbose", no_argument, 0, 'V'},
+					     {0, 0, 0, 0}};
 	bool verbose = false;
 	int c;
 	optind = 1;
@@ -284,7 +290,8 @@ static int cmd_test(int argc, char **argv)
 	}
 	vars_finish(&o);
 	if (optind >= argc) {
-		fprintf(stderr, "policyctl test: name at least one policy file\n");
+		fprintf(stderr,
+			"policyctl test: name at least one policy file\n");
 		return 2;
 	}
 	size_t passed = 0, failed = 0;
@@ -302,7 +309,8 @@ static int cmd_test(int argc, char **argv)
 			struct cli_event ce;
 			char label[512];
 			if (cli_event_from_test(&ce, t, o.cwd, o.v.home) < 0) {
-				fprintf(stderr, "%s:%d: FAIL: cannot build the event\n",
+				fprintf(stderr,
+					"%s:%d: FAIL: cannot build the event\n",
 					t->file, t->line);
 				failed++;
 				continue;
@@ -316,16 +324,18 @@ static int cmd_test(int argc, char **argv)
 			if (ok) {
 				passed++;
 				if (verbose)
-					printf("%s:%d: ok   %s -> %s (rule %s)\n",
-					       t->file, t->line, label,
-					       policy_action_name(d.action),
-					       d.rule_id);
+					printf(
+					    "%s:%d: ok   %s -> %s (rule %s)\n",
+					    t->file, t->line, label,
+					    policy_action_name(d.action),
+					    d.rule_id);
 			} else {
 				failed++;
-				printf("%s:%d: FAIL %s%s%s: expected %s%s%s, got %s by rule %s\n",
-				       t->file, t->line,
-				       t->name ? t->name : "", t->name ? ": " : "",
-				       label, policy_action_name(t->expect),
+				printf("%s:%d: FAIL %s%s%s: expected %s%s%s, "
+				       "got %s by rule %s\n",
+				       t->file, t->line, t->name ? t->name : "",
+				       t->name ? ": " : "", label,
+				       policy_action_name(t->expect),
 				       t->expect_rule ? " by rule " : "",
 				       t->expect_rule ? t->expect_rule : "",
 				       policy_action_name(d.action), d.rule_id);
@@ -347,7 +357,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "help")) {
 		usage(stdout);
 		return 0;
 	}

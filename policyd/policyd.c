@@ -32,7 +32,7 @@ static int listen_on(const char *path, mode_t mode)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		close(fd);
 		return -ENAMETOOLONG;
@@ -52,7 +52,7 @@ static int listen_on(const char *path, mode_t mode)
 
 static void add_fd(int fd, void *tag)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
 	epoll_ctl(D.epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
@@ -60,7 +60,8 @@ void conn_close(struct conn *c)
 {
 	for (struct session *s = D.sessions; s; s = s->next)
 		if (s->shell_fd == c->fd) {
-			daemon_log("session %s ended (agent-shell exited)", s->id);
+			daemon_log("session %s ended (agent-shell exited)",
+				   s->id);
 			session_end(s, "agent-shell exited");
 			break;
 		}
@@ -167,7 +168,8 @@ static void conn_readable(struct conn *c)
 	while (!c->closing && c->rlen - off >= sizeof(struct tgp_hdr)) {
 		long want = tgp_peek_len(c->rbuf + off);
 		if (want < 0) {
-			request_handle(c, c->rbuf + off, c->rlen - off); /* audits it */
+			request_handle(c, c->rbuf + off,
+				       c->rlen - off); /* audits it */
 			c->closing = true;
 			break;
 		}
@@ -201,7 +203,7 @@ static void conn_writable(struct conn *c)
 		c->woff += (size_t)w;
 	}
 	c->wlen = c->woff = 0;
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = c };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
 	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -226,7 +228,9 @@ static void handle_signal(void)
 			for (struct session *s = D.sessions; s; s = s->next) {
 				char err[4096];
 				if (session_reload(s, err, sizeof(err)) < 0)
-					daemon_log("reload rejected, old policy stays:\n%s", err);
+					daemon_log("reload rejected, old "
+						   "policy stays:\n%s",
+						   err);
 			}
 			generation_bump();
 		} else {
@@ -239,19 +243,24 @@ static void handle_signal(void)
 void generation_bump(void)
 {
 	D.generation++;
-	if (D.genfd >= 0 && pwrite(D.genfd, &D.generation, sizeof(D.generation), 0) !=
-				    (ssize_t)sizeof(D.generation))
+	if (D.genfd >= 0 && pwrite(D.genfd, &D.generation, sizeof(D.generation),
+				   0) != (ssize_t)sizeof(D.generation))
 		daemon_log("cannot update %s: %s", D.genfile, strerror(errno));
 }
 
 static void usage(void)
 {
-	fputs("usage: policyd [--policy FILE] [--audit FILE] [--foreground] [--user|--system]\n"
-	      "  --policy FILE   default policy for sessions (default /etc/tiergate/default.yaml)\n"
-	      "  --audit FILE    audit log (default: see docs/operator-guide.md)\n"
+	fputs("usage: policyd [--policy FILE] [--audit FILE] [--foreground] "
+	      "[--user|--system]\n"
+	      "  --policy FILE   default policy for sessions (default "
+	      "/etc/tiergate/default.yaml)\n"
+	      "  --audit FILE    audit log (default: see "
+	      "docs/operator-guide.md)\n"
 	      "  --foreground    do not detach; log to stderr\n"
-	      "  --user          user mode even as root (sockets in $XDG_RUNTIME_DIR/tiergate)\n"
-	      "  --system        system mode (root only: /run/tiergate, session cgroups)\n",
+	      "  --user          user mode even as root (sockets in "
+	      "$XDG_RUNTIME_DIR/tiergate)\n"
+	      "  --system        system mode (root only: /run/tiergate, "
+	      "session cgroups)\n",
 	      stderr);
 }
 
@@ -269,7 +278,8 @@ static int daemonize(const char *logfile)
 	if (p > 0)
 		_exit(0);
 	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
-	int log = open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int log =
+	    open(logfile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (nul >= 0)
 		dup2(nul, 0);
 	if (log >= 0) {
@@ -285,21 +295,37 @@ int main(int argc, char **argv)
 	bool fg = false;
 	int mode = -1; /* -1 auto, 0 user, 1 system */
 	static const struct option opts[] = {
-		{ "policy", required_argument, 0, 'p' }, { "audit", required_argument, 0, 'a' },
-		{ "foreground", no_argument, 0, 'f' },	 { "user", no_argument, 0, 'u' },
-		{ "system", no_argument, 0, 's' },	 { "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 }
-	};
+	    {"policy", required_argument, 0, 'p'},
+	    {"audit", required_argument, 0, 'a'},
+	    {"foreground", no_argument, 0, 'f'},
+	    {"user", no_argument, 0, 'u'},
+	    {"system", no_argument, 0, 's'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
 	int o;
 	while ((o = getopt_long(argc, argv, "p:a:fush", opts, NULL)) != -1) {
 		switch (o) {
-		case 'p': policy = optarg; break;
-		case 'a': audit = optarg; break;
-		case 'f': fg = true; break;
-		case 'u': mode = 0; break;
-		case 's': mode = 1; break;
-		case 'h': usage(); return 0;
-		default: usage(); return 2;
+		case 'p':
+			policy = optarg;
+			break;
+		case 'a':
+			audit = optarg;
+			break;
+		case 'f':
+			fg = true;
+			break;
+		case 'u':
+			mode = 0;
+			break;
+		case 's':
+			mode = 1;
+			break;
+		case 'h':
+			usage();
+			return 0;
+		default:
+			usage();
+			return 2;
 		}
 	}
 	D.system_mode = mode == -1 ? geteuid() == 0 : mode == 1;
@@ -310,18 +336,22 @@ int main(int argc, char **argv)
 	char abs[TG_PATH_MAX];
 	const char *pol = policy ? policy : "/etc/tiergate/default.yaml";
 	if (!realpath(pol, abs)) {
-		fprintf(stderr, "policyd: policy %s: %s\n", pol, strerror(errno));
+		fprintf(stderr, "policyd: policy %s: %s\n", pol,
+			strerror(errno));
 		return 1;
 	}
 	/* validate the default policy before taking the sockets */
-	struct policy_diags dg = { 0 };
+	struct policy_diags dg = {0};
 	struct policy *check = NULL;
-	struct policy_vars v = { .home = "/", .user = "root", .pwd = "/" };
+	struct policy_vars v = {.home = "/", .user = "root", .pwd = "/"};
 	if (policy_load(abs, &v, &dg, &check) < 0) {
 		for (size_t i = 0; i < dg.n; i++)
-			fprintf(stderr, "%s:%d:%d: %s: %s\n", dg.v[i].file, dg.v[i].line,
-				dg.v[i].col, dg.v[i].warning ? "warning" : "error", dg.v[i].msg);
-		fprintf(stderr, "policyd: the policy has errors; not starting\n");
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", dg.v[i].file,
+				dg.v[i].line, dg.v[i].col,
+				dg.v[i].warning ? "warning" : "error",
+				dg.v[i].msg);
+		fprintf(stderr,
+			"policyd: the policy has errors; not starting\n");
 		policy_diags_free(&dg);
 		return 1;
 	}
@@ -332,28 +362,34 @@ int main(int argc, char **argv)
 
 	int r = rundir_get(D.system_mode, true, &D.rd);
 	if (r < 0) {
-		fprintf(stderr, "policyd: runtime directory %s: %s\n", D.rd.dir, strerror(-r));
+		fprintf(stderr, "policyd: runtime directory %s: %s\n", D.rd.dir,
+			strerror(-r));
 		return 1;
 	}
 	/* one daemon per runtime directory */
 	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(D.rd.control_sock) < sizeof(sa.sun_path))
-		memcpy(sa.sun_path, D.rd.control_sock, strlen(D.rd.control_sock) + 1);
-	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		fprintf(stderr, "policyd: already running (%s)\n", D.rd.control_sock);
+		memcpy(sa.sun_path, D.rd.control_sock,
+		       strlen(D.rd.control_sock) + 1);
+	if (probe >= 0 &&
+	    connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		fprintf(stderr, "policyd: already running (%s)\n",
+			D.rd.control_sock);
 		close(probe);
 		return 1;
 	}
 	if (probe >= 0)
 		close(probe);
 	if (!fg && daemonize(D.rd.logfile) < 0) {
-		fprintf(stderr, "policyd: cannot detach: %s\n", strerror(errno));
+		fprintf(stderr, "policyd: cannot detach: %s\n",
+			strerror(errno));
 		return 1;
 	}
 	r = audit_open(audit ? audit : D.rd.audit, audit_max, &D.audit);
 	if (r < 0) {
-		daemon_log("cannot open audit log %s: %s", audit ? audit : D.rd.audit, strerror(-r));
+		daemon_log("cannot open audit log %s: %s",
+			   audit ? audit : D.rd.audit, strerror(-r));
 		return 1;
 	}
 	sessions_init_cgroups();
@@ -361,7 +397,9 @@ int main(int argc, char **argv)
 	/* interposers map this file and re-fetch their fast-path data when
 	 * its counter changes (policy reloads) */
 	snprintf(D.genfile, sizeof(D.genfile), "%s/generation", D.rd.dir);
-	D.genfd = open(D.genfile, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	D.genfd =
+	    open(D.genfile, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		 0644);
 	D.generation = tg_now_us();
 	generation_bump();
 	D.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -370,8 +408,9 @@ int main(int argc, char **argv)
 	D.agent_lfd = listen_on(D.rd.agent_sock, 0666);
 	D.control_lfd = listen_on(D.rd.control_sock, 0600);
 	if (D.agent_lfd < 0 || D.control_lfd < 0) {
-		daemon_log("cannot listen in %s: %s", D.rd.dir,
-			   strerror(-(D.agent_lfd < 0 ? D.agent_lfd : D.control_lfd)));
+		daemon_log(
+		    "cannot listen in %s: %s", D.rd.dir,
+		    strerror(-(D.agent_lfd < 0 ? D.agent_lfd : D.control_lfd)));
 		return 1;
 	}
 	if (resolver_start() < 0) {
@@ -395,8 +434,9 @@ int main(int argc, char **argv)
 		fprintf(pf, "%d\n", (int)getpid());
 		fclose(pf);
 	}
-	daemon_log("listening on %s (%s mode), policy %s, audit %s", D.rd.agent_sock,
-		   D.system_mode ? "system" : "user", D.default_policy, audit_path(D.audit));
+	daemon_log("listening on %s (%s mode), policy %s, audit %s",
+		   D.rd.agent_sock, D.system_mode ? "system" : "user",
+		   D.default_policy, audit_path(D.audit));
 
 	while (!D.stop) {
 		struct epoll_event evs[64];
@@ -417,7 +457,8 @@ int main(int argc, char **argv)
 				parked = true;
 			} else {
 				struct conn *c = tag;
-				if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+				if (evs[i].events &
+				    (EPOLLIN | EPOLLHUP | EPOLLERR))
 					conn_readable(c);
 				if (evs[i].events & EPOLLOUT)
 					conn_writable(c);

@@ -49,7 +49,7 @@ int procfs_stat(pid_t pid, struct proc_stat *ret)
 	char *l = strchr(buf, '('), *rp = strrchr(buf, ')');
 	if (!l || !rp || rp < l)
 		return -EINVAL;
-	struct proc_stat st = { .pid = pid };
+	struct proc_stat st = {.pid = pid};
 	size_t cl = (size_t)(rp - l - 1);
 	if (cl >= sizeof(st.comm))
 		cl = sizeof(st.comm) - 1;
@@ -226,9 +226,11 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 	for (;;) {
 		int fd;
 		if (rootfd >= 0) {
-			struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-						.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-			fd = (int)syscall(SYS_openat2, rootfd, cur, &how, sizeof(how));
+			struct open_how how = {
+			    .flags = O_PATH | O_CLOEXEC,
+			    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+			fd = (int)syscall(SYS_openat2, rootfd, cur, &how,
+					  sizeof(how));
 		} else {
 			fd = open(cur, O_PATH | O_CLOEXEC);
 		}
@@ -240,7 +242,8 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 				return r;
 			const char *res = real;
 			size_t rl = strlen(root);
-			if (rl && !strncmp(real, root, rl) && (real[rl] == '/' || !real[rl]))
+			if (rl && !strncmp(real, root, rl) &&
+			    (real[rl] == '/' || !real[rl]))
 				res = real + rl; /* back to the caller's view */
 			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
 					 work + strlen(cur));
@@ -260,33 +263,41 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 		if (errno == ENOENT) {
 			int lfd;
 			if (rootfd >= 0) {
-				struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-							.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-				lfd = (int)syscall(SYS_openat2, rootfd, cur, &how, sizeof(how));
+				struct open_how how = {
+				    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				    .resolve = RESOLVE_IN_ROOT |
+					       RESOLVE_NO_MAGICLINKS};
+				lfd = (int)syscall(SYS_openat2, rootfd, cur,
+						   &how, sizeof(how));
 			} else {
-				lfd = open(cur, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+				lfd =
+				    open(cur, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 			}
 			if (lfd >= 0) {
 				struct stat st;
 				char target[TG_PATH_MAX];
 				ssize_t tl = -1;
 				if (fstat(lfd, &st) == 0 && S_ISLNK(st.st_mode))
-					tl = readlinkat(lfd, "", target, sizeof(target) - 1);
+					tl = readlinkat(lfd, "", target,
+							sizeof(target) - 1);
 				close(lfd);
 				if (tl > 0) {
 					if (++hops > 40)
 						return -ELOOP;
 					target[tl] = '\0';
-					char dir[TG_PATH_MAX], next[TG_PATH_MAX * 2];
+					char dir[TG_PATH_MAX],
+					    next[TG_PATH_MAX * 2];
 					memcpy(dir, cur, strlen(cur) + 1);
 					char *sl = strrchr(dir, '/');
 					if (sl == dir)
 						dir[1] = '\0';
 					else if (sl)
 						*sl = '\0';
-					snprintf(next, sizeof(next), "%s%s", target, work + strlen(cur));
+					snprintf(next, sizeof(next), "%s%s",
+						 target, work + strlen(cur));
 					char norm[TG_PATH_MAX];
-					if (tg_path_normalize(dir, next, norm, sizeof(norm)) < 0)
+					if (tg_path_normalize(dir, next, norm,
+							      sizeof(norm)) < 0)
 						return -ENAMETOOLONG;
 					memcpy(work, norm, strlen(norm) + 1);
 					memcpy(cur, work, strlen(work) + 1);

@@ -15,7 +15,8 @@
 
 struct proc_stat {
 	pid_t pid, ppid;
-	uint64_t starttime; /* clock ticks since boot: (pid, starttime) names a process */
+	uint64_t starttime; /* clock ticks since boot: (pid, starttime) names a
+			       process */
 	char comm[64];
 };
 

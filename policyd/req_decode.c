@@ -79,7 +79,8 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 				return -EBADMSG;
 			if (q->argc + 1 >= cap) {
 				size_t nc = cap ? cap * 2 : 16;
-				const char **na = realloc(q->argv, nc * sizeof(*na));
+				const char **na =
+				    realloc(q->argv, nc * sizeof(*na));
 				if (!na)
 					return -ENOMEM;
 				q->argv = na;
@@ -93,7 +94,8 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 			break;
 		}
 		default:
-			return -EBADMSG; /* a tag that has no place in a request */
+			return -EBADMSG; /* a tag that has no place in a request
+					  */
 		}
 	}
 	return r < 0 ? -EBADMSG : 0;
@@ -107,4 +109,3 @@ void req_free(struct req *q)
 	q->argv = NULL;
 	q->argc = 0;
 }
-

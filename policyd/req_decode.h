@@ -26,7 +26,8 @@ struct req {
 	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
 };
 
-int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q);
+int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d,
+	       struct req *q);
 void req_free(struct req *q);
 
 #endif

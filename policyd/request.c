@@ -73,7 +73,7 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	c->wbuf = nb;
 	memcpy(c->wbuf + c->wlen, buf, len);
 	c->wlen += len;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT, .data.ptr = c };
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT, .data.ptr = c};
 	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -113,12 +113,14 @@ static void combine(struct policy_decision *acc, bool *have,
 /* Symlinks resolved as the caller sees them. When the caller's root is
  * ours (checked once per connection), resolve directly instead of through
  * the /proc/PID/root magic link, which costs a walk per component. */
-static int realpath_for(struct conn *c, const char *lex, char *out, size_t outsz)
+static int realpath_for(struct conn *c, const char *lex, char *out,
+			size_t outsz)
 {
 	if (c->same_root < 0) {
 		char root[TG_PATH_MAX];
-		c->same_root = procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
-			       !strcmp(root, "/");
+		c->same_root =
+		    procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
+		    !strcmp(root, "/");
 	}
 	if (!c->same_root)
 		return procfs_realpath_existing(c->pid, lex, out, outsz);
@@ -157,15 +159,18 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	if (sys_is_git(real)) {
 		char root[64];
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
-		struct gitrepo_ctx gx = { .root = root, .home = s->home };
+		struct gitrepo_ctx gx = {.root = root, .home = s->home};
 		struct git_lookup lk;
 		gitrepo_lookup(&gx, &lk);
 		if (git_parse(q->argv, q->argc, cwd, &lk, &git) == 0)
 			has_git = true;
 	}
-	struct policy_event ev = { .kind = POLICY_EV_EXEC, .path = real,
-				   .argv = q->argv, .argc = q->argc,
-				   .cwd = cwd, .git = has_git ? &git : NULL };
+	struct policy_event ev = {.kind = POLICY_EV_EXEC,
+				  .path = real,
+				  .argv = q->argv,
+				  .argc = q->argc,
+				  .cwd = cwd,
+				  .git = has_git ? &git : NULL};
 	bool have = false;
 	struct policy_decision d;
 	policy_decide(s->policy, &ev, &d);
@@ -192,8 +197,8 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 		return r;
 	if (realpath_for(c, lex, real, sizeof(real)) < 0)
 		snprintf(real, sizeof(real), "%s", lex);
-	struct policy_event ev = { .kind = POLICY_EV_OPEN, .path = lex,
-				   .access = access };
+	struct policy_event ev = {
+	    .kind = POLICY_EV_OPEN, .path = lex, .access = access};
 	struct policy_decision d;
 	policy_decide(c->s->policy, &ev, &d);
 	combine(&o->d, have, &d);
@@ -211,21 +216,24 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 {
 	o->kind = "open";
-	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) || !q->access)
+	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) ||
+	    !q->access)
 		return -EBADMSG;
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
-	int r = decide_path(c, q->dirfd, q->path, q->access, o, &have, a, sizeof(a));
+	int r = decide_path(c, q->dirfd, q->path, q->access, o, &have, a,
+			    sizeof(a));
 	if (r < 0) {
 		snprintf(o->target, sizeof(o->target), "%s", q->path);
 		return r;
 	}
 	if (q->has_path2) {
-		r = decide_path(c, q->dirfd2, q->path2, POLICY_ACC_CREATE, o, &have,
-				b, sizeof(b));
+		r = decide_path(c, q->dirfd2, q->path2, POLICY_ACC_CREATE, o,
+				&have, b, sizeof(b));
 		if (r < 0)
 			return r;
-		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a, b);
+		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
+			 b);
 	} else {
 		snprintf(o->target, sizeof(o->target), "%s", a);
 	}
@@ -256,12 +264,15 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 			host = norm;
 		else
 			snprintf(o->detail, sizeof(o->detail),
-				 "name '%s' does not resolve to this address for policyd; decided on the address",
+				 "name '%s' does not resolve to this address "
+				 "for policyd; decided on the address",
 				 norm);
 	}
-	struct policy_event ev = { .kind = POLICY_EV_CONNECT, .host = host,
-				   .addr = &addr, .port = (uint16_t)q->port,
-				   .proto = (enum policy_proto)q->proto };
+	struct policy_event ev = {.kind = POLICY_EV_CONNECT,
+				  .host = host,
+				  .addr = &addr,
+				  .port = (uint16_t)q->port,
+				  .proto = (enum policy_proto)q->proto};
 	policy_decide(c->s->policy, &ev, &o->d);
 	char as[64], ab[70];
 	tg_addr_format(&addr, as, sizeof(as));
@@ -270,8 +281,9 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 	else
 		snprintf(ab, sizeof(ab), "[%s]", as);
 	if (host)
-		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host, q->port,
-			 q->proto == POLICY_PROTO_UDP ? "udp" : "tcp", ab);
+		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host,
+			 q->port, q->proto == POLICY_PROTO_UDP ? "udp" : "tcp",
+			 ab);
 	else
 		snprintf(o->target, sizeof(o->target), "%s:%u/%s", ab, q->port,
 			 q->proto == POLICY_PROTO_UDP ? "udp" : "tcp");
@@ -283,11 +295,12 @@ static void audit_decision(struct conn *c, struct req *q, struct outcome *o,
 {
 	if (!D.audit)
 		return;
-	const struct policy_settings *st = c->s ? policy_settings(c->s->policy) : NULL;
+	const struct policy_settings *st =
+	    c->s ? policy_settings(c->s->policy) : NULL;
 	bool refused = strcmp(decision, "allowed") != 0;
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
 		return;
-	struct proc_stat ps = { 0 };
+	struct proc_stat ps = {0};
 	procfs_stat(c->pid, &ps);
 	char exe[TG_PATH_MAX] = "", cwd[TG_PATH_MAX] = "";
 	procfs_link(c->pid, "exe", exe, sizeof(exe));
@@ -308,22 +321,30 @@ static void audit_decision(struct conn *c, struct req *q, struct outcome *o,
 		}
 	}
 	struct audit_rec r = {
-		.session = c->s ? c->s->id : NULL,
-		.pid = c->pid, .ppid = ps.ppid, .uid = c->uid,
-		.exe = exe, .argv = argv, .argc = argc, .cwd = cwd,
-		.kind = o->kind, .target = o->target, .rule = o->d.rule_id,
-		.tier = policy_action_tier(o->d.action),
-		.action = policy_action_name(o->d.action),
-		.decision = decision,
-		.latency_us = (tg_mono_ns() - t0) / 1000,
-		.detail = o->detail[0] ? o->detail : NULL,
+	    .session = c->s ? c->s->id : NULL,
+	    .pid = c->pid,
+	    .ppid = ps.ppid,
+	    .uid = c->uid,
+	    .exe = exe,
+	    .argv = argv,
+	    .argc = argc,
+	    .cwd = cwd,
+	    .kind = o->kind,
+	    .target = o->target,
+	    .rule = o->d.rule_id,
+	    .tier = policy_action_tier(o->d.action),
+	    .action = policy_action_name(o->d.action),
+	    .decision = decision,
+	    .latency_us = (tg_mono_ns() - t0) / 1000,
+	    .detail = o->detail[0] ? o->detail : NULL,
 	};
 	if (audit_write(D.audit, &r) < 0)
 		daemon_log("audit write failed for %s", o->target);
 }
 
 static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
-			   const char *rule, const char *msg, const char *target)
+			   const char *rule, const char *msg,
+			   const char *target)
 {
 	uint8_t buf[REPLY_MAX];
 	struct tgp_enc e;
@@ -342,17 +363,20 @@ static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
 
 /* Returns -EAGAIN when the request must wait for a host lookup; the caller
  * keeps the message and hands it in again. */
-static int handle_decide(struct conn *c, uint32_t id, struct req *q, uint64_t t0)
+static int handle_decide(struct conn *c, uint32_t id, struct req *q,
+			 uint64_t t0)
 {
 	struct outcome o;
 	memset(&o, 0, sizeof(o));
 	o.kind = "?";
 	if (!c->s) {
-		snprintf(o.target, sizeof(o.target), "%s", q->has_path ? q->path : "?");
+		snprintf(o.target, sizeof(o.target), "%s",
+			 q->has_path ? q->path : "?");
 		o.d.action = POLICY_DENY;
 		o.d.rule_id = "no-session";
 		reply_decision(c, id, POLICY_DENY, "no-session",
-			       "this process is not in a tiergate session (start it with agent-shell)",
+			       "this process is not in a tiergate session "
+			       "(start it with agent-shell)",
 			       o.target);
 		return 0;
 	}
@@ -380,7 +404,8 @@ static int handle_decide(struct conn *c, uint32_t id, struct req *q, uint64_t t0
 		o.d.rule = -1;
 		snprintf(o.detail, sizeof(o.detail), "%s", strerror(-r));
 		char m[300];
-		snprintf(m, sizeof(m), "policyd could not resolve the target (%s)",
+		snprintf(m, sizeof(m),
+			 "policyd could not resolve the target (%s)",
 			 strerror(-r));
 		reply_decision(c, id, POLICY_DENY, "unresolvable", m, o.target);
 		c->s->n_refused++;
@@ -393,16 +418,17 @@ static int handle_decide(struct conn *c, uint32_t id, struct req *q, uint64_t t0
 	if (o.d.action == POLICY_PROMPT) {
 		/* the approval workflow holds these; until an operator can
 		 * answer, a prompt is a refusal that says so */
-		snprintf(pm, sizeof(pm), "approval required (rule %s)%s%s", o.d.rule_id,
-			 msg ? ": " : "", msg ? msg : "");
+		snprintf(pm, sizeof(pm), "approval required (rule %s)%s%s",
+			 o.d.rule_id, msg ? ": " : "", msg ? msg : "");
 		msg = pm;
 		decision = "refused";
 	} else if (o.d.action == POLICY_DENY) {
 		decision = "refused";
 		if (!msg) {
 			snprintf(pm, sizeof(pm), "%s",
-				 o.d.rule < 0 ? "no rule allows this (policy default)"
-					      : "refused by policy");
+				 o.d.rule < 0
+				     ? "no rule allows this (policy default)"
+				     : "refused by policy");
 			msg = pm;
 		}
 	}
@@ -424,7 +450,8 @@ static void handle_hello(struct conn *c, uint32_t id)
 		tgp_put_u32(&e, TGPT_FAIL, 0);
 		tgp_put_u32(&e, TGPT_FASTPATH, 0);
 	} else {
-		const struct policy_settings *st = policy_settings(c->s->policy);
+		const struct policy_settings *st =
+		    policy_settings(c->s->policy);
 		tgp_put_str(&e, TGPT_SESSION, c->s->id);
 		tgp_put_u32(&e, TGPT_FAIL, st->fail == POLICY_FAIL_OPEN);
 		const char *const *al, *const *se;
@@ -441,8 +468,10 @@ static void handle_hello(struct conn *c, uint32_t id)
 		const char *const *xa, *const *xs, *const *x0;
 		size_t nxa, nxs, nx0;
 		bool xok;
-		policy_exec_fastpath(c->s->policy, &xa, &nxa, &xs, &nxs, &x0, &nx0, &xok);
-		if (nxa > TGP_MAX_GLOBS || nxs > TGP_MAX_GLOBS || nx0 > TGP_MAX_GLOBS)
+		policy_exec_fastpath(c->s->policy, &xa, &nxa, &xs, &nxs, &x0,
+				     &nx0, &xok);
+		if (nxa > TGP_MAX_GLOBS || nxs > TGP_MAX_GLOBS ||
+		    nx0 > TGP_MAX_GLOBS)
 			xok = false;
 		tgp_put_u32(&e, TGPT_EXEC_FAST, xok);
 		for (size_t i = 0; xok && i < nxa; i++)
@@ -453,16 +482,17 @@ static void handle_hello(struct conn *c, uint32_t id)
 			tgp_put_str(&e, TGPT_EXEC_SENS0, x0[i]);
 		/* git's identities: an exec of git (or a copy: same size) is
 		 * never decided locally */
-		static const char *const gits[] = { "/usr/bin/git", "/bin/git",
-						    "/usr/local/bin/git",
-						    "/usr/lib/git-core/git" };
+		static const char *const gits[] = {"/usr/bin/git", "/bin/git",
+						   "/usr/local/bin/git",
+						   "/usr/lib/git-core/git"};
 		for (size_t i = 0; i < sizeof(gits) / sizeof(gits[0]); i++) {
 			struct stat gs;
 			char gid[96];
 			if (stat(gits[i], &gs) == 0) {
 				snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
 					 (unsigned long long)gs.st_dev,
-					 (unsigned long long)gs.st_ino, (long long)gs.st_size);
+					 (unsigned long long)gs.st_ino,
+					 (long long)gs.st_size);
 				tgp_put_str(&e, TGPT_GIT_ID, gid);
 			}
 		}
@@ -491,21 +521,28 @@ static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 	struct session *s = c->s;
 	bool joined = s != NULL;
 	if (!s) {
-		int r = session_create(c, q->name, q->policy, q->tmpdir, q->flags, &s,
-				       err, sizeof(err));
+		int r = session_create(c, q->name, q->policy, q->tmpdir,
+				       q->flags, &s, err, sizeof(err));
 		if (r < 0) {
 			send_error(c, id, err);
-			daemon_log("session refused for pid %d: %s", (int)c->pid, err);
+			daemon_log("session refused for pid %d: %s",
+				   (int)c->pid, err);
 			return;
 		}
 		c->s = s;
-		daemon_log("session %s (%s) opened by pid %d uid %u, policy %s", s->id,
-			   s->name, (int)c->pid, (unsigned)c->uid, s->policy_path);
+		daemon_log("session %s (%s) opened by pid %d uid %u, policy %s",
+			   s->id, s->name, (int)c->pid, (unsigned)c->uid,
+			   s->policy_path);
 		if (D.audit) {
-			struct audit_rec ar = { .session = s->id, .pid = c->pid, .uid = c->uid,
-						.cwd = s->pwd, .kind = "session",
-						.target = s->name, .tier = -1,
-						.decision = "started", .detail = s->policy_path };
+			struct audit_rec ar = {.session = s->id,
+					       .pid = c->pid,
+					       .uid = c->uid,
+					       .cwd = s->pwd,
+					       .kind = "session",
+					       .target = s->name,
+					       .tier = -1,
+					       .decision = "started",
+					       .detail = s->policy_path};
 			audit_write(D.audit, &ar);
 		}
 	}
@@ -516,13 +553,15 @@ static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
 	tgp_put_u32(&e, TGPT_FAIL,
 		    policy_settings(s->policy)->fail == POLICY_FAIL_OPEN);
 	/* the Landlock plan, compiled from the session's policy (fixed for
-	 * the session's life: a reload cannot widen what the kernel enforces) */
+	 * the session's life: a reload cannot widen what the kernel enforces)
+	 */
 	struct policy_landlock ll;
 	uint32_t fl = joined ? 1u : 0u;
 	if (policy_landlock_plan(s->policy, &ll) == 0) {
 		/* restriction is stated, never implied: an agent-shell that
 		 * talks to an older policyd applies no Landlock */
-		fl |= (ll.write_all ? 0 : TGPF_LL_WRITE) | (ll.exec_all ? 0 : TGPF_LL_EXEC);
+		fl |= (ll.write_all ? 0 : TGPF_LL_WRITE) |
+		      (ll.exec_all ? 0 : TGPF_LL_EXEC);
 		for (size_t i = 0; !ll.write_all && i < ll.nwrite; i++)
 			tgp_put_str(&e, TGPT_LL_WRITE, ll.write[i]);
 		for (size_t i = 0; !ll.exec_all && i < ll.nexec; i++)
@@ -557,13 +596,15 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 	if (r < 0) {
 		D.n_bad_messages++;
 		if (D.audit) {
-			struct outcome o = { .kind = "protocol" };
-			snprintf(o.target, sizeof(o.target), "malformed %zu-byte message", len);
+			struct outcome o = {.kind = "protocol"};
+			snprintf(o.target, sizeof(o.target),
+				 "malformed %zu-byte message", len);
 			o.d.rule_id = "protocol";
 			o.d.action = POLICY_DENY;
 			audit_decision(c, NULL, &o, "refused", t0);
 		}
-		daemon_log("malformed message from pid %d: connection closed", (int)c->pid);
+		daemon_log("malformed message from pid %d: connection closed",
+			   (int)c->pid);
 		req_free(q);
 		free(q);
 		return -EBADMSG;

@@ -62,14 +62,16 @@ static void *worker(void *arg)
 
 		struct tg_addr addrs[MAX_ADDRS];
 		unsigned n = 0;
-		struct addrinfo hints = { .ai_family = AF_UNSPEC,
-					  .ai_socktype = SOCK_STREAM };
+		struct addrinfo hints = {.ai_family = AF_UNSPEC,
+					 .ai_socktype = SOCK_STREAM};
 		struct addrinfo *res = NULL;
 		if (getaddrinfo(host, NULL, &hints, &res) == 0) {
-			for (struct addrinfo *ai = res; ai && n < MAX_ADDRS; ai = ai->ai_next) {
+			for (struct addrinfo *ai = res; ai && n < MAX_ADDRS;
+			     ai = ai->ai_next) {
 				char buf[64];
-				if (getnameinfo(ai->ai_addr, ai->ai_addrlen, buf, sizeof(buf),
-						NULL, 0, NI_NUMERICHOST) == 0 &&
+				if (getnameinfo(ai->ai_addr, ai->ai_addrlen,
+						buf, sizeof(buf), NULL, 0,
+						NI_NUMERICHOST) == 0 &&
 				    tg_addr_parse(buf, &addrs[n]) == 0)
 					n++;
 			}

@@ -53,8 +53,10 @@ int rundir_get(bool system, bool create, struct rundir *rd)
 	else
 		snprintf(rd->dir, sizeof(rd->dir), "/tmp/tiergate-%u",
 			 (unsigned)geteuid());
-	snprintf(rd->agent_sock, sizeof(rd->agent_sock), "%s/agent.sock", rd->dir);
-	snprintf(rd->control_sock, sizeof(rd->control_sock), "%s/control.sock", rd->dir);
+	snprintf(rd->agent_sock, sizeof(rd->agent_sock), "%s/agent.sock",
+		 rd->dir);
+	snprintf(rd->control_sock, sizeof(rd->control_sock), "%s/control.sock",
+		 rd->dir);
 	snprintf(rd->pidfile, sizeof(rd->pidfile), "%s/policyd.pid", rd->dir);
 	snprintf(rd->logfile, sizeof(rd->logfile), "%s/policyd.log", rd->dir);
 

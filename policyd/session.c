@@ -104,9 +104,10 @@ struct session *session_of_pid(pid_t pid)
 		if (procfs_cgroup(pid, cg, sizeof(cg)) < 0)
 			return NULL;
 		for (struct session *s = D.sessions; s; s = s->next)
-			if (s->cgroup[0] && (!strcmp(cg, s->cgroup) ||
-					     (!strncmp(cg, s->cgroup, strlen(s->cgroup)) &&
-					      cg[strlen(s->cgroup)] == '/')))
+			if (s->cgroup[0] &&
+			    (!strcmp(cg, s->cgroup) ||
+			     (!strncmp(cg, s->cgroup, strlen(s->cgroup)) &&
+			      cg[strlen(s->cgroup)] == '/')))
 				return s;
 		return NULL;
 	}
@@ -127,9 +128,11 @@ struct session *session_find(const char *id)
 static int load_policy(struct session *s, struct policy **ret, char *err,
 		       size_t errsz)
 {
-	struct policy_vars v = { .home = s->home, .user = s->user,
-				 .pwd = s->pwd, .tmpdir = s->tmpdir };
-	struct policy_diags d = { 0 };
+	struct policy_vars v = {.home = s->home,
+				.user = s->user,
+				.pwd = s->pwd,
+				.tmpdir = s->tmpdir};
+	struct policy_diags d = {0};
 	int r = policy_load(s->policy_path, &v, &d, ret);
 	if (r < 0) {
 		size_t o = 0;
@@ -138,14 +141,15 @@ static int load_policy(struct session *s, struct policy **ret, char *err,
 			if (d.v[i].warning)
 				continue;
 			int n = snprintf(err + o, errsz - o, "%s%s:%d:%d: %s",
-					 o ? "\n" : "", d.v[i].file, d.v[i].line,
-					 d.v[i].col, d.v[i].msg);
+					 o ? "\n" : "", d.v[i].file,
+					 d.v[i].line, d.v[i].col, d.v[i].msg);
 			if (n < 0)
 				break;
 			o += (size_t)n;
 		}
 		if (!err[0])
-			snprintf(err, errsz, "%s: %s", s->policy_path, strerror(-r));
+			snprintf(err, errsz, "%s: %s", s->policy_path,
+				 strerror(-r));
 	}
 	policy_diags_free(&d);
 	return r;
@@ -167,8 +171,8 @@ void sessions_init_cgroups(void)
 	char dir[1100];
 	snprintf(dir, sizeof(dir), "%s/tiergate", D.cgroup_mount);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		snprintf(D.cgroup_why, sizeof(D.cgroup_why), "cannot create %s: %s",
-			 dir, strerror(errno));
+		snprintf(D.cgroup_why, sizeof(D.cgroup_why),
+			 "cannot create %s: %s", dir, strerror(errno));
 		return;
 	}
 	D.cgroups = true;
@@ -213,7 +217,8 @@ int session_create(struct conn *c, const char *name, const char *policy,
 	if (D.system_mode && c->uid != 0 && strcmp(pol, D.default_policy) &&
 	    strncmp(pol, "/etc/tiergate/", 14)) {
 		snprintf(err, errsz,
-			 "in system mode a session's policy must be policyd's own or under /etc/tiergate/");
+			 "in system mode a session's policy must be policyd's "
+			 "own or under /etc/tiergate/");
 		return -EPERM;
 	}
 	struct session *s = calloc(1, sizeof(*s));
@@ -234,11 +239,13 @@ int session_create(struct conn *c, const char *name, const char *policy,
 	/* HOME and USER from the account database for the peer's uid, not
 	 * from the environment the caller controls */
 	struct passwd *pw = getpwuid(c->uid);
-	snprintf(s->home, sizeof(s->home), "%s", pw ? pw->pw_dir : "/nonexistent");
+	snprintf(s->home, sizeof(s->home), "%s",
+		 pw ? pw->pw_dir : "/nonexistent");
 	snprintf(s->user, sizeof(s->user), "%s", pw ? pw->pw_name : "nobody");
 	if (procfs_link(c->pid, "cwd", s->pwd, sizeof(s->pwd)) < 0 ||
 	    s->pwd[0] != '/') {
-		snprintf(err, errsz, "cannot read the caller's working directory");
+		snprintf(err, errsz,
+			 "cannot read the caller's working directory");
 		free(s);
 		return -EINVAL;
 	}
@@ -321,7 +328,8 @@ int session_kill(struct session *s)
 		long pid = strtol(e->d_name, &end, 10);
 		if (*end || pid <= 1 || pid == getpid())
 			continue;
-		if (session_of_pid((pid_t)pid) != s || (pid_t)pid == s->root_pid)
+		if (session_of_pid((pid_t)pid) != s ||
+		    (pid_t)pid == s->root_pid)
 			continue;
 		struct proc_stat st;
 		if (procfs_stat((pid_t)pid, &st) == 0 &&
@@ -344,18 +352,24 @@ void session_end(struct session *s, const char *why)
 	*pp = s->next;
 	D.nsessions--;
 	if (D.audit) {
-		struct audit_rec r = { .session = s->id, .pid = s->root_pid,
-				       .uid = s->uid, .cwd = s->pwd,
-				       .kind = "session", .target = s->name,
-				       .rule = NULL, .tier = -1,
-				       .action = NULL, .decision = "ended",
-				       .detail = why };
+		struct audit_rec r = {.session = s->id,
+				      .pid = s->root_pid,
+				      .uid = s->uid,
+				      .cwd = s->pwd,
+				      .kind = "session",
+				      .target = s->name,
+				      .rule = NULL,
+				      .tier = -1,
+				      .action = NULL,
+				      .decision = "ended",
+				      .detail = why};
 		audit_write(D.audit, &r);
 	}
 	if (s->cgroup[0]) {
 		char dir[1100];
 		snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
-		rmdir(dir); /* fails while processes remain; they keep the cgroup */
+		rmdir(dir); /* fails while processes remain; they keep the
+			       cgroup */
 	}
 	for (int i = 0; i < MAX_CONNS; i++)
 		if (D.conns[i] && D.conns[i]->s == s)

@@ -3,7 +3,8 @@
  * agent-shell: runs a command (default: the user's shell) as a mediated
  * tiergate session.
  *
- *   agent-shell [--policy FILE] [--session NAME] [--user|--system] [--] [CMD ARGS...]
+ *   agent-shell [--policy FILE] [--session NAME] [--user|--system] [--] [CMD
+ * ARGS...]
  *
  * Finds policyd (starting it if needed), opens a session, sets up the
  * environment (LD_PRELOAD, TIERGATE_*), becomes a child subreaper so that
@@ -50,7 +51,7 @@ static int connect_to(const char *path)
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) < sizeof(sa.sun_path))
 		memcpy(sa.sun_path, path, strlen(path) + 1);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -88,19 +89,23 @@ static int recv_all(int fd, uint8_t *b, size_t n)
 	return 0;
 }
 
-static long roundtrip(int fd, const uint8_t *msg, size_t len, uint8_t *rb, size_t cap)
+static long roundtrip(int fd, const uint8_t *msg, size_t len, uint8_t *rb,
+		      size_t cap)
 {
-	if (send_all(fd, msg, len) < 0 || recv_all(fd, rb, sizeof(struct tgp_hdr)) < 0)
+	if (send_all(fd, msg, len) < 0 ||
+	    recv_all(fd, rb, sizeof(struct tgp_hdr)) < 0)
 		return -1;
 	long want = tgp_peek_len(rb);
 	if (want < 0 || (size_t)want > cap ||
-	    recv_all(fd, rb + sizeof(struct tgp_hdr), (size_t)want - sizeof(struct tgp_hdr)) < 0)
+	    recv_all(fd, rb + sizeof(struct tgp_hdr),
+		     (size_t)want - sizeof(struct tgp_hdr)) < 0)
 		return -1;
 	return want;
 }
 
 /* Starts policyd (it detaches itself) and waits for its socket. */
-static void start_policyd(const struct rundir *rd, const char *policy, bool user)
+static void start_policyd(const struct rundir *rd, const char *policy,
+			  bool user)
 {
 	char bin[PATH_MAX + 16];
 	snprintf(bin, sizeof(bin), "%s/policyd", self_dir);
@@ -110,35 +115,40 @@ static void start_policyd(const struct rundir *rd, const char *policy, bool user
 	if (p < 0)
 		die("cannot fork: %s", strerror(errno), NULL);
 	if (p == 0) {
-		char *argv[] = { bin, "--policy", (char *)policy, user ? "--user" : "--system", NULL };
+		char *argv[] = {bin, "--policy", (char *)policy,
+				user ? "--user" : "--system", NULL};
 		int nul = open("/dev/null", O_RDWR);
 		if (nul >= 0) {
 			dup2(nul, 0);
 			dup2(nul, 1);
 		}
 		execvp(bin, argv);
-		fprintf(stderr, "agent-shell: cannot run %s: %s\n", bin, strerror(errno));
+		fprintf(stderr, "agent-shell: cannot run %s: %s\n", bin,
+			strerror(errno));
 		_exit(127);
 	}
 	int st;
 	waitpid(p, &st, 0); /* policyd's first process exits once detached */
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		die("policyd did not start (see the messages above)%s", NULL, NULL);
+		die("policyd did not start (see the messages above)%s", NULL,
+		    NULL);
 	for (int i = 0; i < 200; i++) {
 		int fd = connect_to(rd->agent_sock);
 		if (fd >= 0) {
 			close(fd);
 			return;
 		}
-		struct timespec ts = { 0, 25 * 1000000 };
+		struct timespec ts = {0, 25 * 1000000};
 		nanosleep(&ts, NULL);
 	}
-	die("policyd did not open %s within 5 s; its log: %s", rd->agent_sock, rd->logfile);
+	die("policyd did not open %s within 5 s; its log: %s", rd->agent_sock,
+	    rd->logfile);
 }
 
 static void find_lib(char *out, size_t cap)
 {
-	const char *cands[] = { "%s/libtiergate-preload.so", "%s/../lib/tiergate/libtiergate-preload.so" };
+	const char *cands[] = {"%s/libtiergate-preload.so",
+			       "%s/../lib/tiergate/libtiergate-preload.so"};
 	for (size_t i = 0; i < 2; i++) {
 		char p[PATH_MAX + 64], r[PATH_MAX];
 		snprintf(p, sizeof(p), cands[i], self_dir);
@@ -147,7 +157,8 @@ static void find_lib(char *out, size_t cap)
 			return;
 		}
 	}
-	die("cannot find libtiergate-preload.so next to agent-shell (%s)", self_dir, NULL);
+	die("cannot find libtiergate-preload.so next to agent-shell (%s)",
+	    self_dir, NULL);
 }
 
 static void forward(int sig)
@@ -188,12 +199,18 @@ static int decide_first(int fd, const char *path, char **argv)
 		tgp_put_str(&e, TGPT_ARG, argv[i]);
 	long n = tgp_enc_end(&e);
 	if (n < 0) {
-		fprintf(stderr, "tiergate: refused exec \"%s\": the command line is too large to mediate\n", path);
+		fprintf(stderr,
+			"tiergate: refused exec \"%s\": the command line is "
+			"too large to mediate\n",
+			path);
 		return -1;
 	}
 	long rn = roundtrip(fd, buf, (size_t)n, buf, sizeof(buf));
 	if (rn < 0) {
-		fprintf(stderr, "tiergate: refused exec \"%s\": policyd is unreachable\n", path);
+		fprintf(
+		    stderr,
+		    "tiergate: refused exec \"%s\": policyd is unreachable\n",
+		    path);
 		return -1;
 	}
 	struct tgp_dec d;
@@ -214,8 +231,10 @@ static int decide_first(int fd, const char *path, char **argv)
 		return 0;
 	char label[1024] = "";
 	for (size_t i = 0, o = 0; argv[i] && o + 2 < sizeof(label); i++)
-		o += (size_t)snprintf(label + o, sizeof(label) - o, "%s%s", i ? " " : "", argv[i]);
-	fprintf(stderr, "tiergate: refused exec \"%s\" (rule %s): %s\n", label, rule, msg);
+		o += (size_t)snprintf(label + o, sizeof(label) - o, "%s%s",
+				      i ? " " : "", argv[i]);
+	fprintf(stderr, "tiergate: refused exec \"%s\" (rule %s): %s\n", label,
+		rule, msg);
 	return -1;
 }
 
@@ -244,20 +263,32 @@ int main(int argc, char **argv)
 	const char *policy = getenv("TIERGATE_POLICY"), *name = NULL;
 	int mode = -1;
 	static const struct option opts[] = {
-		{ "policy", required_argument, 0, 'p' }, { "session", required_argument, 0, 'n' },
-		{ "user", no_argument, 0, 'u' },	 { "system", no_argument, 0, 's' },
-		{ "help", no_argument, 0, 'h' },	 { 0, 0, 0, 0 }
-	};
+	    {"policy", required_argument, 0, 'p'},
+	    {"session", required_argument, 0, 'n'},
+	    {"user", no_argument, 0, 'u'},
+	    {"system", no_argument, 0, 's'},
+	    {"help", no_argument, 0, 'h'},
+	    {0, 0, 0, 0}};
 	int o;
 	bool policy_given = false;
 	while ((o = getopt_long(argc, argv, "+p:n:ush", opts, NULL)) != -1) {
 		switch (o) {
-		case 'p': policy = optarg; policy_given = true; break;
-		case 'n': name = optarg; break;
-		case 'u': mode = 0; break;
-		case 's': mode = 1; break;
+		case 'p':
+			policy = optarg;
+			policy_given = true;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'u':
+			mode = 0;
+			break;
+		case 's':
+			mode = 1;
+			break;
 		case 'h':
-			printf("usage: agent-shell [--policy FILE] [--session NAME] [--user|--system] [--] [CMD ARGS...]\n");
+			printf("usage: agent-shell [--policy FILE] [--session "
+			       "NAME] [--user|--system] [--] [CMD ARGS...]\n");
 			return 0;
 		default:
 			return 2;
@@ -282,8 +313,10 @@ int main(int argc, char **argv)
 	char policy_abs[PATH_MAX] = "";
 	if (!nested) {
 		if (!policy) {
-			const char *cands[] = { "/etc/tiergate/default.yaml", "%s/../policies/default.yaml",
-						"%s/../../policies/default.yaml" };
+			const char *cands[] = {
+			    "/etc/tiergate/default.yaml",
+			    "%s/../policies/default.yaml",
+			    "%s/../../policies/default.yaml"};
 			for (size_t i = 0; i < 3 && !policy_abs[0]; i++) {
 				char p[PATH_MAX + 64];
 				snprintf(p, sizeof(p), cands[i], self_dir);
@@ -291,7 +324,8 @@ int main(int argc, char **argv)
 					policy_abs[0] = '\0';
 			}
 			if (!policy_abs[0])
-				die("no policy: give --policy FILE%s", NULL, NULL);
+				die("no policy: give --policy FILE%s", NULL,
+				    NULL);
 		} else if (!realpath(policy, policy_abs)) {
 			die("policy %s: %s", policy, strerror(errno));
 		}
@@ -299,7 +333,8 @@ int main(int argc, char **argv)
 		if (probe < 0) {
 			struct rundir mk;
 			if (rundir_get(!user, true, &mk) < 0)
-				die("cannot use the runtime directory %s", rd.dir, NULL);
+				die("cannot use the runtime directory %s",
+				    rd.dir, NULL);
 			start_policyd(&rd, policy_abs, user);
 		} else {
 			close(probe);
@@ -310,7 +345,8 @@ int main(int argc, char **argv)
 
 	int sfd = connect_to(rd.agent_sock);
 	if (sfd < 0)
-		die("cannot reach policyd at %s: %s", rd.agent_sock, strerror(errno));
+		die("cannot reach policyd at %s: %s", rd.agent_sock,
+		    strerror(errno));
 	uint8_t buf[16384];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_SESSION_NEW, 7);
@@ -324,17 +360,24 @@ int main(int argc, char **argv)
 	const char *nosb = NULL;
 	bool sandbox = sandbox_available(&nosb);
 	if (!sandbox)
-		fprintf(stderr, "tiergate: warning: no seccomp filter for this session: %s\n", nosb);
-	tgp_put_u32(&e, TGPT_FLAGS, (sandbox ? TGPF_SECCOMP : 0) |
-					    (sandbox_landlock_abi() ? TGPF_LANDLOCK : 0));
+		fprintf(stderr,
+			"tiergate: warning: no seccomp filter for this "
+			"session: %s\n",
+			nosb);
+	tgp_put_u32(&e, TGPT_FLAGS,
+		    (sandbox ? TGPF_SECCOMP : 0) |
+			(sandbox_landlock_abi() ? TGPF_LANDLOCK : 0));
 	long n = tgp_enc_end(&e);
 	static uint8_t rbuf[TGP_MAX_MSG];
-	long rn = n > 0 ? roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
+	long rn =
+	    n > 0 ? roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
 	if (rn < 0)
-		die("policyd closed the connection while opening the session%s", NULL, NULL);
+		die("policyd closed the connection while opening the session%s",
+		    NULL, NULL);
 	struct tgp_dec d;
 	struct tgp_field f;
-	char session[64] = "", sname[64] = "", spolicy[PATH_MAX] = "", err[4096] = "";
+	char session[64] = "", sname[64] = "", spolicy[PATH_MAX] = "",
+	     err[4096] = "";
 	uint32_t fail_open = 0, joined = 0;
 	if (tgp_dec_begin(&d, rbuf, (size_t)rn) < 0)
 		die("malformed answer from policyd%s", NULL, NULL);
@@ -366,16 +409,18 @@ int main(int argc, char **argv)
 		else if (f.tag == TGPT_FLAGS) {
 			flags = tgp_u32(&f);
 			joined = flags & 1;
-		}
-		else if (f.tag == TGPT_MESSAGE)
+		} else if (f.tag == TGPT_MESSAGE)
 			(void)tgp_str(&f, err, sizeof(err));
 	}
 	if (d.h.type != TGP_SESSION_OK) {
-		fprintf(stderr, "agent-shell: policyd refused the session:\n%s\n", err);
+		fprintf(stderr,
+			"agent-shell: policyd refused the session:\n%s\n", err);
 		return 126;
 	}
 	if (joined && policy_given)
-		fprintf(stderr, "tiergate: already in session %s; its policy (%s) stays in force\n",
+		fprintf(stderr,
+			"tiergate: already in session %s; its policy (%s) "
+			"stays in force\n",
 			session, spolicy);
 
 	char lib[PATH_MAX];
@@ -399,7 +444,8 @@ int main(int argc, char **argv)
 		const char *sh = getenv("SHELL");
 		struct passwd *pw = getpwuid(getuid());
 		if (!sh || !*sh)
-			sh = pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
+			sh = pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell
+								 : "/bin/sh";
 		interactive = isatty(0);
 		shell_argv[0] = (char *)sh;
 		shell_argv[1] = interactive ? "-il" : NULL;
@@ -419,8 +465,10 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"tiergate: session %s (%s), policy %s\n"
 			"tiergate: audit log %s\n"
-			"tiergate: watch decisions from another terminal: policyctl log --follow --session %s\n",
-			session, sname, spolicy, audit[0] ? audit : "(ask policyctl status)", session);
+			"tiergate: watch decisions from another terminal: "
+			"policyctl log --follow --session %s\n",
+			session, sname, spolicy,
+			audit[0] ? audit : "(ask policyctl status)", session);
 	}
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
@@ -437,21 +485,27 @@ int main(int argc, char **argv)
 		close(sfd);
 		if (sandbox) {
 			const char *what = "?";
-			struct sandbox_fs fs = { .write = llw, .nwrite = nllw,
-						 .exec = llx, .nexec = nllx,
-						 .write_all = !(flags & TGPF_LL_WRITE),
-						 .exec_all = !(flags & TGPF_LL_EXEC) };
+			struct sandbox_fs fs = {
+			    .write = llw,
+			    .nwrite = nllw,
+			    .exec = llx,
+			    .nexec = nllx,
+			    .write_all = !(flags & TGPF_LL_WRITE),
+			    .exec_all = !(flags & TGPF_LL_EXEC)};
 			int r = sandbox_apply(&fs, &what);
 			if (r < 0) {
 				/* fail closed: never run the agent unsandboxed
 				 * after telling policyd it is */
-				fprintf(stderr, "agent-shell: cannot install the seccomp filter (%s): %s\n",
+				fprintf(stderr,
+					"agent-shell: cannot install the "
+					"seccomp filter (%s): %s\n",
 					what, strerror(-r));
 				_exit(126);
 			}
 		}
 		execv(resolved, cmd);
-		fprintf(stderr, "agent-shell: %s: %s\n", cmd[0], strerror(errno));
+		fprintf(stderr, "agent-shell: %s: %s\n", cmd[0],
+			strerror(errno));
 		_exit(errno == ENOENT ? 127 : 126);
 	}
 	free(resolved);
@@ -465,7 +519,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (p == child) {
-			status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+			status = WIFEXITED(st) ? WEXITSTATUS(st)
+					       : 128 + WTERMSIG(st);
 			break;
 		}
 		/* an orphaned descendant re-parented to us: reaped */

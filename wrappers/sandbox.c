@@ -44,13 +44,15 @@ int sandbox_landlock_abi(void)
 	return abi > 0 ? (int)abi : 0;
 }
 
-static int ll_add(int rfd, const char *path, __u64 dir_access, __u64 file_access)
+static int ll_add(int rfd, const char *path, __u64 dir_access,
+		  __u64 file_access)
 {
 	int fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
-		return 0; /* a tree that does not exist yet cannot be written to */
+		return 0; /* a tree that does not exist yet cannot be written to
+			   */
 	struct stat st;
-	struct landlock_path_beneath_attr pb = { .parent_fd = fd };
+	struct landlock_path_beneath_attr pb = {.parent_fd = fd};
 	if (fstat(fd, &st) < 0) {
 		close(fd);
 		return -errno;
@@ -70,12 +72,14 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		return 0;
 	int abi = sandbox_landlock_abi();
 	if (!abi)
-		return 0; /* reported by policyctl status; the other layers stay */
-	__u64 write = LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-		      LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
-		      LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
-		      LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
-		      LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+		return 0; /* reported by policyctl status; the other layers stay
+			   */
+	__u64 write =
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
 	__u64 wfile = LANDLOCK_ACCESS_FS_WRITE_FILE;
 	if (abi >= 2)
 		write |= LANDLOCK_ACCESS_FS_REFER;
@@ -83,7 +87,7 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		write |= LANDLOCK_ACCESS_FS_TRUNCATE;
 		wfile |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	}
-	struct landlock_ruleset_attr ra = { 0 };
+	struct landlock_ruleset_attr ra = {0};
 	if (!fs->write_all)
 		ra.handled_access_fs |= write;
 	if (!fs->exec_all)
@@ -117,18 +121,50 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 
 /* Calls that are refused with EPERM whatever their arguments. */
 static const char *const refused[] = {
-	"io_uring_setup", "io_uring_enter", "io_uring_register",
-	"ptrace", "process_vm_readv", "process_vm_writev",
-	"bpf", "perf_event_open", "unshare", "setns",
-	"mount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick",
-	"move_mount", "open_tree", "mount_setattr", "pivot_root", "chroot",
-	"keyctl", "add_key", "request_key",
-	"kexec_load", "kexec_file_load",
-	"init_module", "finit_module", "delete_module",
-	"userfaultfd", "open_by_handle_at", "name_to_handle_at",
-	"lookup_dcookie", "quotactl", "acct", "swapon", "swapoff",
-	"reboot", "settimeofday", "clock_settime", "adjtimex",
-	"clock_adjtime", "syslog", "vhangup",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "bpf",
+    "perf_event_open",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "pivot_root",
+    "chroot",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "userfaultfd",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "lookup_dcookie",
+    "quotactl",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "settimeofday",
+    "clock_settime",
+    "adjtimex",
+    "clock_adjtime",
+    "syslog",
+    "vhangup",
 };
 
 int sandbox_apply(const struct sandbox_fs *fs, const char **what)
@@ -151,7 +187,8 @@ int sandbox_apply(const struct sandbox_fs *fs, const char **what)
 	/* why: a second ABI is a second syscall table the rules below do not
 	 * cover (int 0x80 reaches the i386 calls); kill rather than refuse */
 	*what = "bad-arch action";
-	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0)
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+				  SCMP_ACT_KILL_PROCESS)) < 0)
 		goto out;
 	/* every system call of the session runs this filter: a binary tree
 	 * of syscall numbers instead of a linear scan (libseccomp >= 2.5) */
@@ -161,30 +198,34 @@ int sandbox_apply(const struct sandbox_fs *fs, const char **what)
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not on this architecture */
 		*what = refused[i];
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) <
+		    0)
 			goto out;
 	}
 	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */
-	static const unsigned long ns[] = { CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWPID,
-					    CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS,
-					    CLONE_NEWCGROUP, CLONE_NEWTIME };
+	static const unsigned long ns[] = {
+	    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,	  CLONE_NEWNET,
+	    CLONE_NEWIPC, CLONE_NEWUTS,	 CLONE_NEWCGROUP, CLONE_NEWTIME};
 	*what = "clone";
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-					  SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+			 SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
 			goto out;
 	/* clone3 passes its flags in memory a filter cannot read: say it does
 	 * not exist, and libc falls back to clone, which is checked above */
 	*what = "clone3";
-	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0)
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+				  0)) < 0)
 		goto out;
 	/* seccomp(): filters may be stacked, but never with a user-notify
 	 * listener (that would let the session supervise itself) */
 	*what = "seccomp";
-	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(seccomp), 2,
-				  SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
-				  SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-					  SECCOMP_FILTER_FLAG_NEW_LISTENER))) < 0)
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(seccomp), 2,
+		 SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
+		 SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			 SECCOMP_FILTER_FLAG_NEW_LISTENER))) < 0)
 		goto out;
 	*what = "seccomp_load";
 	r = seccomp_load(ctx);

@@ -6,24 +6,95 @@
 
 #include "util.h"
 
-static const char *const builtins[] = {
-	"add", "am", "annotate", "apply", "archive", "bisect", "blame",
-	"branch", "bugreport", "bundle", "cat-file", "check-ignore",
-	"checkout", "cherry", "cherry-pick", "clean", "clone", "column",
-	"commit", "commit-tree", "config", "count-objects", "credential",
-	"describe", "diagnose", "diff", "difftool", "fast-export",
-	"fast-import", "fetch", "filter-branch", "for-each-ref",
-	"format-patch", "fsck", "gc", "grep", "hash-object", "help", "init",
-	"init-db", "log", "ls-files", "ls-remote", "ls-tree", "maintenance",
-	"merge", "mergetool", "mv", "notes", "pack-refs", "prune", "pull",
-	"push", "range-diff", "read-tree", "rebase", "receive-pack",
-	"reflog", "remote", "repack", "replace", "request-pull", "reset",
-	"restore", "rev-list", "rev-parse", "revert", "rm", "send-pack",
-	"shortlog", "show", "show-ref", "sparse-checkout", "stash", "status",
-	"submodule", "switch", "symbolic-ref", "tag", "update-index",
-	"update-ref", "upload-pack", "var", "verify-commit", "version",
-	"whatchanged", "worktree", "write-tree", NULL
-};
+static const char *const builtins[] = {"add",
+				       "am",
+				       "annotate",
+				       "apply",
+				       "archive",
+				       "bisect",
+				       "blame",
+				       "branch",
+				       "bugreport",
+				       "bundle",
+				       "cat-file",
+				       "check-ignore",
+				       "checkout",
+				       "cherry",
+				       "cherry-pick",
+				       "clean",
+				       "clone",
+				       "column",
+				       "commit",
+				       "commit-tree",
+				       "config",
+				       "count-objects",
+				       "credential",
+				       "describe",
+				       "diagnose",
+				       "diff",
+				       "difftool",
+				       "fast-export",
+				       "fast-import",
+				       "fetch",
+				       "filter-branch",
+				       "for-each-ref",
+				       "format-patch",
+				       "fsck",
+				       "gc",
+				       "grep",
+				       "hash-object",
+				       "help",
+				       "init",
+				       "init-db",
+				       "log",
+				       "ls-files",
+				       "ls-remote",
+				       "ls-tree",
+				       "maintenance",
+				       "merge",
+				       "mergetool",
+				       "mv",
+				       "notes",
+				       "pack-refs",
+				       "prune",
+				       "pull",
+				       "push",
+				       "range-diff",
+				       "read-tree",
+				       "rebase",
+				       "receive-pack",
+				       "reflog",
+				       "remote",
+				       "repack",
+				       "replace",
+				       "request-pull",
+				       "reset",
+				       "restore",
+				       "rev-list",
+				       "rev-parse",
+				       "revert",
+				       "rm",
+				       "send-pack",
+				       "shortlog",
+				       "show",
+				       "show-ref",
+				       "sparse-checkout",
+				       "stash",
+				       "status",
+				       "submodule",
+				       "switch",
+				       "symbolic-ref",
+				       "tag",
+				       "update-index",
+				       "update-ref",
+				       "upload-pack",
+				       "var",
+				       "verify-commit",
+				       "version",
+				       "whatchanged",
+				       "worktree",
+				       "write-tree",
+				       NULL};
 
 static bool is_builtin(const char *s)
 {
@@ -127,29 +198,50 @@ static void set_dir(struct ctx *c, const char *cwd_base, const char *d)
 /* Options of subcommands that take a separate argument. */
 static bool sub_takes_arg(const char *cmd, const char *o)
 {
-	static const char *const push[] = { "-o", "--push-option", "--repo",
-					    "--receive-pack", "--exec", NULL };
-	static const char *const fetch[] = { "--depth", "--deepen",
-					     "--shallow-since",
-					     "--shallow-exclude", "-j",
-					     "--jobs", "--upload-pack",
-					     "-o", "--server-option",
-					     "--negotiation-tip",
-					     "--refmap", "-X", "--strategy-option",
-					     "-s", "--strategy", NULL };
-	static const char *const clone[] = {
-		"-o", "--origin", "-b", "--branch", "-u", "--upload-pack",
-		"--reference", "--reference-if-able", "--separate-git-dir",
-		"--depth", "--shallow-since", "--shallow-exclude", "-c",
-		"--config", "--template", "-j", "--jobs", "--filter",
-		"--server-option", "--bundle-uri", NULL
-	};
-	static const char *const commit[] = { "-m", "--message", "-F",
-					      "--file", "-C", "--reuse-message",
-					      "-c", "--reedit-message",
-					      "--author", "--date", "--fixup",
-					      "--squash", "-t", "--template",
-					      "--cleanup", NULL };
+	static const char *const push[] = {
+	    "-o", "--push-option", "--repo", "--receive-pack", "--exec", NULL};
+	static const char *const fetch[] = {"--depth",
+					    "--deepen",
+					    "--shallow-since",
+					    "--shallow-exclude",
+					    "-j",
+					    "--jobs",
+					    "--upload-pack",
+					    "-o",
+					    "--server-option",
+					    "--negotiation-tip",
+					    "--refmap",
+					    "-X",
+					    "--strategy-option",
+					    "-s",
+					    "--strategy",
+					    NULL};
+	static const char *const clone[] = {"-o",
+					    "--origin",
+					    "-b",
+					    "--branch",
+					    "-u",
+					    "--upload-pack",
+					    "--reference",
+					    "--reference-if-able",
+					    "--separate-git-dir",
+					    "--depth",
+					    "--shallow-since",
+					    "--shallow-exclude",
+					    "-c",
+					    "--config",
+					    "--template",
+					    "-j",
+					    "--jobs",
+					    "--filter",
+					    "--server-option",
+					    "--bundle-uri",
+					    NULL};
+	static const char *const commit[] = {
+	    "-m",	"--message",	   "-F",	"--file",
+	    "-C",	"--reuse-message", "-c",	"--reedit-message",
+	    "--author", "--date",	   "--fixup",	"--squash",
+	    "-t",	"--template",	   "--cleanup", NULL};
 	const char *const *l = NULL;
 	if (!strcmp(cmd, "push"))
 		l = push;
@@ -211,8 +303,8 @@ static void parse_refspecs(struct git_event *g, struct vec *br, struct ctx *c,
 	}
 }
 
-static void resolve_remote(struct git_event *g, struct ctx *c,
-			   const char *name, bool push)
+static void resolve_remote(struct git_event *g, struct ctx *c, const char *name,
+			   bool push)
 {
 	if (looks_like_url(name)) {
 		g->remote = NULL;
@@ -257,7 +349,7 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 		      size_t nargs, struct vec *br)
 {
 	const char *cmd = g->command;
-	struct vec pos = { 0 };
+	struct vec pos = {0};
 	bool opts_done = false;
 	const char *repo_opt = NULL;
 	bool all_remotes = false;
@@ -272,7 +364,8 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 			continue;
 		}
 		bool is_push = !strcmp(cmd, "push");
-		if (!strcmp(a, "--force") || !strncmp(a, "--force-with-lease", 18) ||
+		if (!strcmp(a, "--force") ||
+		    !strncmp(a, "--force-with-lease", 18) ||
 		    (!strcmp(a, "-f") && strcmp(cmd, "clean") != 0) ||
 		    !strcmp(a, "--force-if-includes"))
 			g->force = true;
@@ -285,8 +378,10 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 			g->force = true;
 		if (is_push) {
 			if (!strcmp(a, "--mirror")) {
-				g->force = g->delete_refs = g->all_branches = true;
-			} else if (!strcmp(a, "--all") || !strcmp(a, "--branches")) {
+				g->force = g->delete_refs = g->all_branches =
+				    true;
+			} else if (!strcmp(a, "--all") ||
+				   !strcmp(a, "--branches")) {
 				g->all_branches = true;
 			} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
 				g->delete_refs = true;
@@ -321,7 +416,8 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 		    (!strcmp(a, "-B") || !strcmp(a, "-C")))
 			g->force = true;
 		if (!strcmp(cmd, "clone") &&
-		    (!strcmp(a, "-b") || !strcmp(a, "--branch")) && i + 1 < nargs)
+		    (!strcmp(a, "-b") || !strcmp(a, "--branch")) &&
+		    i + 1 < nargs)
 			add_branch(g, br, args[i + 1]);
 		if (!strchr(a, '=') && sub_takes_arg(cmd, a) && i + 1 < nargs)
 			i++;
@@ -356,7 +452,7 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 				spec = cfg_get(c, key);
 			}
 			if (spec) {
-				char *one[1] = { spec };
+				char *one[1] = {spec};
 				parse_refspecs(g, br, c, one, 1, true);
 				free(spec);
 			} else {
@@ -374,7 +470,8 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 			g->all_branches = true;
 		} else {
 			char *def = NULL;
-			const char *remote = pos.n ? pos.v[0] : (def = default_remote(c, false));
+			const char *remote =
+			    pos.n ? pos.v[0] : (def = default_remote(c, false));
 			if (remote)
 				resolve_remote(g, c, remote, false);
 			free(def);
@@ -393,7 +490,8 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 		   !strcmp(cmd, "reset")) {
 		for (size_t i = 0; i < pos.n; i++)
 			add_branch(g, br, pos.v[i]);
-		if (pos.n == 0 && (!strcmp(cmd, "reset") || !strcmp(cmd, "rebase"))) {
+		if (pos.n == 0 &&
+		    (!strcmp(cmd, "reset") || !strcmp(cmd, "rebase"))) {
 			char *h = head_branch(c);
 			if (h)
 				add_branch(g, br, h);
@@ -406,9 +504,9 @@ static void parse_sub(struct git_event *g, struct ctx *c, char **args,
 int git_parse(const char *const *argv, size_t argc, const char *cwd,
 	      const struct git_lookup *lk, struct git_event *ret)
 {
-	struct ctx c = { .lk = lk };
-	struct git_event g = { 0 };
-	struct vec args = { 0 }, br = { 0 };
+	struct ctx c = {.lk = lk};
+	struct git_event g = {0};
+	struct vec args = {0}, br = {0};
 	snprintf(c.dir, sizeof(c.dir), "%s", cwd && cwd[0] == '/' ? cwd : "/");
 
 	/* work on a private copy so aliases can be spliced in */
@@ -490,7 +588,7 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 		}
 		free(alias);
 		/* splice: args[0..i-1) kept, alias words, then the rest */
-		struct vec na = { 0 };
+		struct vec na = {0};
 		for (size_t k = 0; k + 1 < i; k++)
 			vec_push(&na, args.v[k]);
 		size_t restart = na.n;
@@ -509,7 +607,7 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 	}
 have_cmd:
 	g.command = cmd ? cmd : strdup("");
-	struct vec rest = { 0 };
+	struct vec rest = {0};
 	for (size_t k = i; k < args.n; k++)
 		vec_push(&rest, args.v[k]);
 	if (g.command && !g.shell_alias)

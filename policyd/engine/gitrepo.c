@@ -22,7 +22,7 @@ static char *read_small(const struct gitrepo_ctx *x, const char *path)
 	char full[TG_PATH_MAX * 2];
 	snprintf(full, sizeof(full), "%s%s", x->root ? x->root : "", path);
 	_cleanup_close_ int fd =
-		open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	    open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
@@ -64,8 +64,8 @@ static bool find_git_dir(const struct gitrepo_ctx *x, const char *dir,
 		return false;
 	for (int depth = 0; depth < 128; depth++) {
 		char cand[TG_PATH_MAX + 8];
-		snprintf(cand, sizeof(cand), "%s%s.git",
-			 cur, strcmp(cur, "/") ? "/" : "");
+		snprintf(cand, sizeof(cand), "%s%s.git", cur,
+			 strcmp(cur, "/") ? "/" : "");
 		if (is_dir(x, cand)) {
 			if (strlen(cand) >= outsz)
 				return false;
@@ -126,7 +126,8 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 			size_t k = 0;
 			while (s < eol && *s != ']' && *s != ' ' && *s != '"' &&
 			       k + 1 < sizeof(cur_sec))
-				cur_sec[k++] = (char)tolower((unsigned char)*s++);
+				cur_sec[k++] =
+				    (char)tolower((unsigned char)*s++);
 			cur_sec[k] = '\0';
 			have_sub = false;
 			cur_sub[0] = '\0';
@@ -134,7 +135,8 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 			char *dot = strchr(cur_sec, '.');
 			if (dot) {
 				*dot = '\0';
-				snprintf(cur_sub, sizeof(cur_sub), "%s", dot + 1);
+				snprintf(cur_sub, sizeof(cur_sub), "%s",
+					 dot + 1);
 				have_sub = true;
 			}
 			while (s < eol && *s == ' ')
@@ -154,7 +156,8 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 		} else if (s < eol && (isalpha((unsigned char)*s))) {
 			char key[128];
 			size_t k = 0;
-			while (s < eol && (isalnum((unsigned char)*s) || *s == '-') &&
+			while (s < eol &&
+			       (isalnum((unsigned char)*s) || *s == '-') &&
 			       k + 1 < sizeof(key))
 				key[k++] = (char)tolower((unsigned char)*s++);
 			key[k] = '\0';
@@ -165,10 +168,11 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 			if (match) {
 				while (s < eol && (*s == ' ' || *s == '\t'))
 					s++;
-				struct strbuf b = { 0 };
+				struct strbuf b = {0};
 				if (s < eol && *s == '=') {
 					s++;
-					while (s < eol && (*s == ' ' || *s == '\t'))
+					while (s < eol &&
+					       (*s == ' ' || *s == '\t'))
 						s++;
 					bool q = false;
 					for (; s < eol; s++) {
@@ -176,11 +180,15 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 							q = !q;
 							continue;
 						}
-						if (!q && (*s == '#' || *s == ';'))
+						if (!q &&
+						    (*s == '#' || *s == ';'))
 							break;
 						if (*s == '\\' && s + 1 < eol) {
 							s++;
-							char c = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
+							char c =
+							    *s == 'n'	? '\n'
+							    : *s == 't' ? '\t'
+									: *s;
 							strbuf_putc(&b, c);
 							continue;
 						}
@@ -188,8 +196,9 @@ static void scan_config(const char *text, const char *sec, const char *sub,
 							continue;
 						strbuf_putc(&b, *s);
 					}
-					while (b.len && (b.s[b.len - 1] == ' ' ||
-							 b.s[b.len - 1] == '\t'))
+					while (b.len &&
+					       (b.s[b.len - 1] == ' ' ||
+						b.s[b.len - 1] == '\t'))
 						b.s[--b.len] = '\0';
 				} else {
 					strbuf_puts(&b, "true");
@@ -221,7 +230,7 @@ static char *repo_config(void *ud, const char *dir, const char *git_dir,
 	if (has_sub)
 		snprintf(sub, sizeof(sub), "%.*s", (int)(d2 - d1 - 1), d1 + 1);
 	char *val = NULL;
-	const char *files[3] = { "/etc/gitconfig", NULL, NULL };
+	const char *files[3] = {"/etc/gitconfig", NULL, NULL};
 	char home_cfg[TG_PATH_MAX], repo_cfg[TG_PATH_MAX + 16], gd[TG_PATH_MAX];
 	if (x->home) {
 		snprintf(home_cfg, sizeof(home_cfg), "%s/.gitconfig", x->home);

@@ -12,7 +12,8 @@ enum op_type {
 	OP_STAR,     /* *, not across '/' in path mode */
 	OP_GLOBSTAR, /* ** anywhere, or any * in token mode */
 	OP_GSDIR,    /* '**' + '/': zero or more whole directories */
-	OP_TAILDIR,  /* '/' + '**' at the end: end of input, or '/' then anything */
+	OP_TAILDIR, /* '/' + '**' at the end: end of input, or '/' then anything
+		     */
 	OP_MAX,
 };
 
@@ -65,16 +66,14 @@ struct builder {
 	size_t ncls, clscap;
 };
 
-static int emit(struct builder *b, enum op_type t, unsigned char ch,
-		size_t cls)
+static int emit(struct builder *b, enum op_type t, unsigned char ch, size_t cls)
 {
 	if (b->n >= MAX_OPS)
 		return -E2BIG;
 	if (tg_grow((void **)&b->ops, &b->cap, b->n + 1, sizeof(*b->ops)) < 0)
 		return -ENOMEM;
-	b->ops[b->n++] = (struct op){ .type = (uint8_t)t,
-				      .ch = ch,
-				      .cls = (uint16_t)cls };
+	b->ops[b->n++] =
+	    (struct op){.type = (uint8_t)t, .ch = ch, .cls = (uint16_t)cls};
 	return 0;
 }
 
@@ -88,7 +87,7 @@ static bool last_is_slash(const struct builder *b)
 static int parse_class(struct builder *b, const char *pat, size_t i,
 		       size_t *ret_next, const char **ret_err)
 {
-	uint8_t bm[32] = { 0 };
+	uint8_t bm[32] = {0};
 	size_t j = i + 1;
 	bool neg = false;
 	if (pat[j] == '!' || pat[j] == '^') {
@@ -118,7 +117,8 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 			size_t adv = 2;
 			if (hi == '\\') {
 				if (!pat[j + 2]) {
-					*ret_err = "pattern ends with a lone backslash";
+					*ret_err = "pattern ends with a lone "
+						   "backslash";
 					return -EINVAL;
 				}
 				hi = (unsigned char)pat[j + 2];
@@ -167,7 +167,7 @@ static size_t dot_segment(const char *pat, size_t i)
 int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		 const char **ret_err, size_t *ret_errpos)
 {
-	struct builder b = { 0 };
+	struct builder b = {0};
 	const char *err = NULL;
 	size_t errpos = 0;
 	int r = 0;
@@ -440,7 +440,8 @@ static bool nfa_match1(const struct glob *g, const char *s)
 					next = enter1(g, next, i + 1);
 				break;
 			case OP_CLASS:
-				if ((!path || c != '/') && cls_has(g->cls[o->cls], c))
+				if ((!path || c != '/') &&
+				    cls_has(g->cls[o->cls], c))
 					next = enter1(g, next, i + 1);
 				break;
 			case OP_STAR:
@@ -487,7 +488,8 @@ static bool nfa_match(const struct glob *g, const char *s)
 		for (size_t w = 0; w < words; w++) {
 			uint64_t bits = cur[w];
 			while (bits) {
-				size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+				size_t i =
+				    w * 64 + (size_t)__builtin_ctzll(bits);
 				bits &= bits - 1;
 				if (i >= m)
 					continue;

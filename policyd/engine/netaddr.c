@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static const uint8_t v4mapped_prefix[12] = { 0, 0, 0, 0, 0, 0,
-					     0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4mapped_prefix[12] = {0, 0, 0, 0, 0,    0,
+					    0, 0, 0, 0, 0xff, 0xff};
 
 int tg_addr_parse(const char *s, struct tg_addr *ret)
 {
@@ -160,7 +160,8 @@ static int check_name(const char *s, const char **ret_err)
 			continue;
 		}
 		if (!label_char(*p)) {
-			*ret_err = "host names may hold only letters, digits, '-', '_' and '.'";
+			*ret_err = "host names may hold only letters, digits, "
+				   "'-', '_' and '.'";
 			return -EINVAL;
 		}
 		if (++lab > 63) {
@@ -181,13 +182,16 @@ int tg_host_pattern_check(const char *pat, const char **ret_err)
 		return 0;
 	for (const char *p = pat; *p; p++)
 		if (isupper((unsigned char)*p)) {
-			*ret_err = "host patterns are matched case-insensitively; write them in lower case";
+			*ret_err =
+			    "host patterns are matched case-insensitively; "
+			    "write them in lower case";
 			return -EINVAL;
 		}
 	if (strncmp(pat, "*.", 2) == 0)
 		pat += 2;
 	if (strchr(pat, '*')) {
-		*ret_err = "'*' is only allowed as a leading '*.' label in host patterns";
+		*ret_err = "'*' is only allowed as a leading '*.' label in "
+			   "host patterns";
 		return -EINVAL;
 	}
 	return check_name(pat, ret_err);

@@ -63,7 +63,8 @@ enum policy_fail {
  * read (several threads, or argv in shared writable memory). */
 enum policy_exec_race {
 	POLICY_RACE_REFUSE, /* argv-dependent allows become refusals */
-	POLICY_RACE_VERIFY, /* allow, re-check /proc/PID/cmdline, kill on mismatch */
+	POLICY_RACE_VERIFY, /* allow, re-check /proc/PID/cmdline, kill on
+			       mismatch */
 	POLICY_RACE_IGNORE, /* trust argv (documented residual risk) */
 	POLICY_RACE_MAX,
 };

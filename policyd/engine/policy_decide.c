@@ -209,17 +209,20 @@ bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
 			*ret_kind = POLICY_EV_EXEC;
 			return true;
 		}
-		if (r->open && open_matches(r->open, ev->path, POLICY_ACC_EXEC)) {
+		if (r->open &&
+		    open_matches(r->open, ev->path, POLICY_ACC_EXEC)) {
 			*ret_kind = POLICY_EV_OPEN;
 			return true;
 		}
-		if (r->git && ev->git && git_matches(r->git, ev->git, r->action)) {
+		if (r->git && ev->git &&
+		    git_matches(r->git, ev->git, r->action)) {
 			*ret_kind = POLICY_EV_GIT;
 			return true;
 		}
 		return false;
 	case POLICY_EV_OPEN:
-		if (r->open && ev->path && open_matches(r->open, ev->path, ev->access)) {
+		if (r->open && ev->path &&
+		    open_matches(r->open, ev->path, ev->access)) {
 			*ret_kind = POLICY_EV_OPEN;
 			return true;
 		}
@@ -231,7 +234,8 @@ bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
 		}
 		return false;
 	case POLICY_EV_GIT:
-		if (r->git && ev->git && git_matches(r->git, ev->git, r->action)) {
+		if (r->git && ev->git &&
+		    git_matches(r->git, ev->git, r->action)) {
 			*ret_kind = POLICY_EV_GIT;
 			return true;
 		}
@@ -251,8 +255,8 @@ void policy_decide(const struct policy *p, const struct policy_event *ev,
 	for (size_t w = 0; w < p->words; w++) {
 		uint64_t b = bits[w];
 		while (b) {
-			uint32_t rank = (uint32_t)(w * 64) +
-					(uint32_t)__builtin_ctzll(b);
+			uint32_t rank =
+			    (uint32_t)(w * 64) + (uint32_t)__builtin_ctzll(b);
 			b &= b - 1;
 			uint32_t ri = p->by_rank[rank];
 			const struct rule *r = &p->rules[ri];
@@ -356,10 +360,9 @@ void policy_fastpath_build(struct policy *p)
 				break;
 			}
 			for (size_t k = 0; k < m->path.n; k++)
-				if (push_glob(&p->fp_sensitive,
-					      &p->nfp_sensitive,
-					      &p->fp_sensitive_g,
-					      m->path.v[k]) < 0)
+				if (push_glob(
+					&p->fp_sensitive, &p->nfp_sensitive,
+					&p->fp_sensitive_g, m->path.v[k]) < 0)
 					p->fp_ok = false;
 		}
 	}
@@ -378,31 +381,38 @@ static void exec_fastpath_build(struct policy *p)
 		const struct exec_m *x = r->exec;
 		if (r->action == POLICY_ALLOW) {
 			/* only path-only allow rules make an exec silent */
-			if (x && x->path.set && !x->not_path.set && !x->cwd.set &&
-			    !x->not_cwd.set && !x->argv.set && !x->not_argv.set)
+			if (x && x->path.set && !x->not_path.set &&
+			    !x->cwd.set && !x->not_cwd.set && !x->argv.set &&
+			    !x->not_argv.set)
 				for (size_t k = 0; k < x->path.n; k++)
-					if (push_str(&p->xp_allow, &p->nxp_allow,
-						     glob_source(x->path.v[k])) < 0)
+					if (push_str(
+						&p->xp_allow, &p->nxp_allow,
+						glob_source(x->path.v[k])) < 0)
 						ok = false;
 			continue;
 		}
 		if (x) {
 			if (x->path.set) {
 				for (size_t k = 0; k < x->path.n; k++)
-					if (push_str(&p->xp_sens, &p->nxp_sens,
-						     glob_source(x->path.v[k])) < 0)
+					if (push_str(
+						&p->xp_sens, &p->nxp_sens,
+						glob_source(x->path.v[k])) < 0)
 						ok = false;
 			} else if (x->argv.set) {
 				for (size_t k = 0; k < x->argv.n && ok; k++) {
-					const struct glob *t0 = x->argv.v[k].tok[0];
+					const struct glob *t0 =
+					    x->argv.v[k].tok[0];
 					if (!t0 || strchr(glob_source(t0), '/'))
-						ok = false; /* could match any program */
-					else if (push_str(&p->xp_sens0, &p->nxp_sens0,
+						ok = false; /* could match any
+							       program */
+					else if (push_str(&p->xp_sens0,
+							  &p->nxp_sens0,
 							  glob_source(t0)) < 0)
 						ok = false;
 				}
 			} else {
-				ok = false; /* cwd-only or not_-only: any exec */
+				ok =
+				    false; /* cwd-only or not_-only: any exec */
 			}
 		}
 		if (r->open && (r->open->access & POLICY_ACC_EXEC)) {
@@ -410,7 +420,8 @@ static void exec_fastpath_build(struct policy *p)
 				ok = false;
 			for (size_t k = 0; k < r->open->path.n; k++)
 				if (push_str(&p->xp_sens, &p->nxp_sens,
-					     glob_source(r->open->path.v[k])) < 0)
+					     glob_source(r->open->path.v[k])) <
+				    0)
 					ok = false;
 		}
 	}

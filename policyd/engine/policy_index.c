@@ -98,8 +98,7 @@ static int insert_str(struct trie *t, const char *s, uint32_t rank)
 	return trie_insert(t, (const uint8_t *)s, strlen(s), rank);
 }
 
-static int insert_globs(struct trie *t, const struct globlist *l,
-			uint32_t rank)
+static int insert_globs(struct trie *t, const struct globlist *l, uint32_t rank)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		int r = insert_str(t, glob_prefix(l->v[i]), rank);
@@ -169,9 +168,9 @@ static int index_exec(struct policy *p, const struct rule *r)
 		}
 		if (usable) {
 			for (size_t i = 0; i < m->argv.n; i++) {
-				int rr = insert_str(&p->idx[IDX_EXEC_ARGV0],
-						    glob_prefix(m->argv.v[i].tok[0]),
-						    r->rank);
+				int rr = insert_str(
+				    &p->idx[IDX_EXEC_ARGV0],
+				    glob_prefix(m->argv.v[i].tok[0]), r->rank);
 				if (rr < 0)
 					return rr;
 			}
@@ -209,8 +208,8 @@ static int index_connect(struct policy *p, const struct rule *r)
 	for (size_t i = 0; i < m->nhost; i++) {
 		const char *h = m->host[i];
 		if (strcmp(h, "*") == 0) {
-			int rr = trie_insert(&p->idx[IDX_HOST], NULL, 0,
-					     r->rank);
+			int rr =
+			    trie_insert(&p->idx[IDX_HOST], NULL, 0, r->rank);
 			if (rr < 0)
 				return rr;
 			continue;
@@ -220,9 +219,9 @@ static int index_connect(struct policy *p, const struct rule *r)
 		uint8_t rev[256];
 		for (size_t k = 0; k < n && k < sizeof(rev); k++)
 			rev[k] = (uint8_t)base[n - 1 - k];
-		int rr = trie_insert(&p->idx[IDX_HOST], rev,
-				     n < sizeof(rev) ? n : sizeof(rev),
-				     r->rank);
+		int rr =
+		    trie_insert(&p->idx[IDX_HOST], rev,
+				n < sizeof(rev) ? n : sizeof(rev), r->rank);
 		if (rr < 0)
 			return rr;
 	}
@@ -302,11 +301,10 @@ void policy_index_candidates(const struct policy *p,
 			trie_walk(&p->idx[IDX_EXEC_ARGV0], NULL, 0, bits);
 		}
 		if (ev->git)
-			trie_walk(&p->idx[IDX_GIT],
-				  (const uint8_t *)ev->git->command,
-				  ev->git->command ? strlen(ev->git->command)
-						   : 0,
-				  bits);
+			trie_walk(
+			    &p->idx[IDX_GIT], (const uint8_t *)ev->git->command,
+			    ev->git->command ? strlen(ev->git->command) : 0,
+			    bits);
 		break;
 	case POLICY_EV_OPEN:
 		trie_walk(&p->idx[IDX_OPEN_PATH], (const uint8_t *)ev->path,
@@ -327,11 +325,10 @@ void policy_index_candidates(const struct policy *p,
 	}
 	case POLICY_EV_GIT:
 		if (ev->git)
-			trie_walk(&p->idx[IDX_GIT],
-				  (const uint8_t *)ev->git->command,
-				  ev->git->command ? strlen(ev->git->command)
-						   : 0,
-				  bits);
+			trie_walk(
+			    &p->idx[IDX_GIT], (const uint8_t *)ev->git->command,
+			    ev->git->command ? strlen(ev->git->command) : 0,
+			    bits);
 		break;
 	default:
 		/* unknown kind: no candidates, the default decides */

@@ -57,9 +57,9 @@ struct connect_m {
 
 struct git_m {
 	struct globlist command, not_command, remote, not_remote, branch,
-		not_branch;
+	    not_branch;
 	struct argvlist args, not_args;
-	int force;  /* -1 any, 0 must not, 1 must */
+	int force;   /* -1 any, 0 must not, 1 must */
 	int delete_; /* same */
 };
 
@@ -140,8 +140,8 @@ bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
 void policy_lint(const struct policy *p, struct policy_diags *d);
 void policy_fastpath_build(struct policy *p);
 
-int policy_diag_add(struct policy_diags *d, const char *file, int line,
-		    int col, bool warning, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+int policy_diag_add(struct policy_diags *d, const char *file, int line, int col,
+		    bool warning, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 
 #endif

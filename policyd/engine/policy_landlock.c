@@ -60,7 +60,8 @@ int policy_landlock_plan(const struct policy *p, struct policy_landlock *ret)
 	memset(ret, 0, sizeof(*ret));
 	bool deny_default = p->settings.default_action == POLICY_DENY;
 	ret->write_all = ret->exec_all = !deny_default;
-	const unsigned wmask = POLICY_ACC_WRITE | POLICY_ACC_CREATE | POLICY_ACC_DELETE;
+	const unsigned wmask =
+	    POLICY_ACC_WRITE | POLICY_ACC_CREATE | POLICY_ACC_DELETE;
 	for (size_t i = 0; deny_default && i < p->nrules; i++) {
 		const struct rule *r = &p->rules[i];
 		if (r->action == POLICY_DENY)
@@ -68,22 +69,22 @@ int policy_landlock_plan(const struct policy *p, struct policy_landlock *ret)
 		if (r->open && (r->open->access & wmask)) {
 			if (!r->open->path.set)
 				ret->write_all = true;
-			else if (add_globs(&r->open->path, &ret->write, &ret->nwrite,
-					   &ret->write_all) < 0)
+			else if (add_globs(&r->open->path, &ret->write,
+					   &ret->nwrite, &ret->write_all) < 0)
 				goto oom;
 		}
 		if (r->open && (r->open->access & POLICY_ACC_EXEC)) {
 			if (!r->open->path.set)
 				ret->exec_all = true;
-			else if (add_globs(&r->open->path, &ret->exec, &ret->nexec,
-					   &ret->exec_all) < 0)
+			else if (add_globs(&r->open->path, &ret->exec,
+					   &ret->nexec, &ret->exec_all) < 0)
 				goto oom;
 		}
 		if (r->exec) {
 			if (!r->exec->path.set)
 				ret->exec_all = true;
-			else if (add_globs(&r->exec->path, &ret->exec, &ret->nexec,
-					   &ret->exec_all) < 0)
+			else if (add_globs(&r->exec->path, &ret->exec,
+					   &ret->nexec, &ret->exec_all) < 0)
 				goto oom;
 		}
 	}

@@ -80,8 +80,8 @@ static bool exec_covers(const struct exec_m *s, const struct exec_m *r)
 {
 	if (s->not_path.set || s->not_cwd.set || s->not_argv.set)
 		return false;
-	return list_covers(&s->path, &r->path) && list_covers(&s->cwd, &r->cwd) &&
-	       argv_covers(&s->argv, &r->argv);
+	return list_covers(&s->path, &r->path) &&
+	       list_covers(&s->cwd, &r->cwd) && argv_covers(&s->argv, &r->argv);
 }
 
 static bool open_covers(const struct open_m *s, const struct open_m *r)
@@ -161,7 +161,8 @@ static bool rule_covers(const struct rule *s, const struct rule *r)
 		return false;
 	if (r->open && !(s->open && open_covers(s->open, r->open)))
 		return false;
-	if (r->connect && !(s->connect && connect_covers(s->connect, r->connect)))
+	if (r->connect &&
+	    !(s->connect && connect_covers(s->connect, r->connect)))
 		return false;
 	if (r->git && !(s->git && git_covers(s->git, r->git)))
 		return false;
@@ -181,12 +182,14 @@ void policy_lint(const struct policy *p, struct policy_diags *d)
 				continue;
 			if (!rule_covers(s, r))
 				continue;
-			policy_diag_add(d, r->file, r->line, r->col, true,
-					"rule '%s' can never decide: rule '%s' (%s:%d, %s) matches everything it matches and %s",
-					r->id, s->id, s->file, s->line,
-					policy_action_name(s->action),
-					s->action > r->action ? "is stricter"
-							      : "comes first");
+			policy_diag_add(
+			    d, r->file, r->line, r->col, true,
+			    "rule '%s' can never decide: rule '%s' (%s:%d, %s) "
+			    "matches everything it matches and %s",
+			    r->id, s->id, s->file, s->line,
+			    policy_action_name(s->action),
+			    s->action > r->action ? "is stricter"
+						  : "comes first");
 			break;
 		}
 	}

@@ -9,8 +9,8 @@
 #include "policy_internal.h"
 #include "yamltree.h"
 
-int policy_diag_add(struct policy_diags *d, const char *file, int line,
-		    int col, bool warning, const char *fmt, ...)
+int policy_diag_add(struct policy_diags *d, const char *file, int line, int col,
+		    bool warning, const char *fmt, ...)
 {
 	if (!d)
 		return 0;
@@ -24,7 +24,7 @@ int policy_diag_add(struct policy_diags *d, const char *file, int line,
 	}
 	if (tg_grow((void **)&d->v, &d->cap, d->n + 1, sizeof(*d->v)) < 0)
 		return -ENOMEM;
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	va_list ap;
 	char tmp[1024];
 	va_start(ap, fmt);
@@ -129,7 +129,8 @@ static bool check_keys(struct loader *L, const struct ynode *map,
 			}
 		}
 		if (best)
-			ERR(L, k, "unknown key '%.80s' in %s; did you mean '%s'?",
+			ERR(L, k,
+			    "unknown key '%.80s' in %s; did you mean '%s'?",
 			    k->str, what, best);
 		else
 			ERR(L, k, "unknown key '%.80s' in %s", k->str, what);
@@ -156,8 +157,8 @@ static const char *want_scalar(struct loader *L, const struct ynode *n,
 	return n->str;
 }
 
-static int want_bool(struct loader *L, const struct ynode *n,
-		     const char *field, bool *ret)
+static int want_bool(struct loader *L, const struct ynode *n, const char *field,
+		     bool *ret)
 {
 	if (n->type == YN_SCALAR && n->plain) {
 		if (!strcmp(n->str, "true") || !strcmp(n->str, "True") ||
@@ -177,8 +178,8 @@ static int want_bool(struct loader *L, const struct ynode *n,
 
 /* Scalar or list of scalars -> items. A single scalar becomes a list of
  * one, stored in *one (the caller's). Returns 0 or -EINVAL (reported). */
-static int want_list(struct loader *L, const struct ynode *n,
-		     const char *field, const struct ynode **one,
+static int want_list(struct loader *L, const struct ynode *n, const char *field,
+		     const struct ynode **one,
 		     const struct ynode *const **ret_items, size_t *ret_n)
 {
 	if (n->type == YN_SCALAR && !is_null(n)) {
@@ -193,7 +194,8 @@ static int want_list(struct loader *L, const struct ynode *n,
 		return -EINVAL;
 	}
 	if (n->n == 0) {
-		ERR(L, n, "'%s' is an empty list, which can never match", field);
+		ERR(L, n, "'%s' is an empty list, which can never match",
+		    field);
 		return -EINVAL;
 	}
 	if (n->n > POLICY_MAX_PATTERNS) {
@@ -205,8 +207,9 @@ static int want_list(struct loader *L, const struct ynode *n,
 		if (n->items[i]->type != YN_SCALAR || is_null(n->items[i])) {
 			ERR(L, n->items[i],
 			    "entries of '%s' must be strings, not %s", field,
-			    is_null(n->items[i]) ? "empty"
-						 : ynode_type_name(n->items[i]));
+			    is_null(n->items[i])
+				? "empty"
+				: ynode_type_name(n->items[i]));
 			return -EINVAL;
 		}
 	*ret_items = (const struct ynode *const *)n->items;
@@ -273,13 +276,14 @@ static int expand(struct loader *L, const struct ynode *where, const char *s,
 		const char *start = p + 2, *e = start;
 		while (*e && (isalnum((unsigned char)*e) || *e == '_'))
 			e++;
-		int col = where ? where->col + (int)(p - s) +
-					  (where->plain ? 0 : 1)
-				: 1;
+		int col =
+		    where ? where->col + (int)(p - s) + (where->plain ? 0 : 1)
+			  : 1;
 		if (*e != '}' || e == start) {
 			policy_diag_add(L->d, L->cur_file,
 					where ? where->line : 1, col, false,
-					"malformed variable reference: write ${NAME} with letters, digits and '_'");
+					"malformed variable reference: write "
+					"${NAME} with letters, digits and '_'");
 			return -EINVAL;
 		}
 		struct var *v = find_var(L, start, (size_t)(e - start));
@@ -297,11 +301,10 @@ static int expand(struct loader *L, const struct ynode *where, const char *s,
 				strbuf_puts(out, v->value);
 		} else {
 			if (v->state == 1) {
-				policy_diag_add(L->d, L->cur_file,
-						where ? where->line : 1, col,
-						false,
-						"variable '%s' refers to itself",
-						v->name);
+				policy_diag_add(
+				    L->d, L->cur_file, where ? where->line : 1,
+				    col, false,
+				    "variable '%s' refers to itself", v->name);
 				return -ELOOP;
 			}
 			v->state = 1;
@@ -316,10 +319,9 @@ static int expand(struct loader *L, const struct ynode *where, const char *s,
 	return out->oom ? -ENOMEM : 0;
 }
 
-static char *expand_str(struct loader *L, const struct ynode *n,
-			bool glob_ctx)
+static char *expand_str(struct loader *L, const struct ynode *n, bool glob_ctx)
 {
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	if (expand(L, n, n->str, glob_ctx, &b, 0) < 0) {
 		strbuf_free(&b);
 		return NULL;
@@ -352,7 +354,8 @@ static int compile_globs(struct loader *L, const struct ynode *n,
 		}
 		if (is_path && pat[0] != '/' && strncmp(pat, "**", 2) != 0) {
 			ERR(L, items[i],
-			    "path pattern '%.200s' must be absolute (start with '/', '**' or a variable such as ${HOME})",
+			    "path pattern '%.200s' must be absolute (start "
+			    "with '/', '**' or a variable such as ${HOME})",
 			    pat);
 			rc = -EINVAL;
 			continue;
@@ -402,7 +405,8 @@ static int compile_argv(struct loader *L, const struct ynode *n,
 		size_t nw = 0;
 		if (tg_split_words(pat, true, &words, &nw) < 0) {
 			ERR(L, items[i],
-			    "bad argv pattern '%.200s': unterminated quote or trailing backslash",
+			    "bad argv pattern '%.200s': unterminated quote or "
+			    "trailing backslash",
 			    pat);
 			rc = -EINVAL;
 			continue;
@@ -431,7 +435,8 @@ static int compile_argv(struct loader *L, const struct ynode *n,
 			size_t pos;
 			if (glob_compile(words[w], GLOB_TOKEN, &ap->tok[w],
 					 &err, &pos) < 0) {
-				ERR(L, items[i], "bad glob '%.200s' in argv pattern: %s",
+				ERR(L, items[i],
+				    "bad glob '%.200s' in argv pattern: %s",
 				    words[w], err ? err : "invalid");
 				rc = -EINVAL;
 			}
@@ -466,7 +471,8 @@ static bool matcher_map(struct loader *L, const struct ynode *n,
 	if (n->type != YN_MAP || n->n == 0) {
 		if (is_null(n) || (n->type == YN_MAP && n->n == 0))
 			ERR(L, n,
-			    "empty %s matcher: give at least one field (for everything, write path: [\"/**\"])",
+			    "empty %s matcher: give at least one field (for "
+			    "everything, write path: [\"/**\"])",
 			    kind);
 		else
 			ERR(L, n, "'%s' must be a mapping of fields, not %s",
@@ -479,9 +485,8 @@ static bool matcher_map(struct loader *L, const struct ynode *n,
 static int compile_exec(struct loader *L, const struct ynode *n,
 			struct exec_m **ret)
 {
-	static const char *const keys[] = { "path", "not_path", "argv",
-					    "not_argv", "cwd", "not_cwd",
-					    NULL };
+	static const char *const keys[] = {
+	    "path", "not_path", "argv", "not_argv", "cwd", "not_cwd", NULL};
 	if (!matcher_map(L, n, "exec"))
 		return -EINVAL;
 	struct exec_m *m = calloc(1, sizeof(*m));
@@ -541,7 +546,8 @@ static int compile_access(struct loader *L, const struct ynode *v,
 		unsigned bit;
 		if (policy_access_from_name(items[i]->str, &bit) < 0) {
 			ERR(L, items[i],
-			    "unknown access '%.40s'; use read, write, create, delete or exec",
+			    "unknown access '%.40s'; use read, write, create, "
+			    "delete or exec",
 			    items[i]->str);
 			rc = -EINVAL;
 			continue;
@@ -555,8 +561,8 @@ static int compile_access(struct loader *L, const struct ynode *v,
 static int compile_open(struct loader *L, const struct ynode *n,
 			struct open_m **ret)
 {
-	static const char *const keys[] = { "path", "not_path", "access",
-					    "not_access", NULL };
+	static const char *const keys[] = {"path", "not_path", "access",
+					   "not_access", NULL};
 	if (!matcher_map(L, n, "open"))
 		return -EINVAL;
 	struct open_m *m = calloc(1, sizeof(*m));
@@ -584,7 +590,9 @@ static int compile_open(struct loader *L, const struct ynode *n,
 	}
 	m->access &= ~not_access;
 	if (rc == 0 && m->access == 0) {
-		ERR(L, n, "this open matcher excludes every access, so it can never match");
+		ERR(L, n,
+		    "this open matcher excludes every access, so it can never "
+		    "match");
 		rc = -EINVAL;
 	}
 	return rc;
@@ -607,7 +615,9 @@ static int parse_port(struct loader *L, const struct ynode *n,
 	const char *dash = strchr(s, '-');
 	if (!dash) {
 		if (tg_parse_u64(s, 65535, &lo) < 0 || lo == 0) {
-			ERR(L, n, "bad port '%.40s': use 1-65535 or a range like \"8000-8100\"",
+			ERR(L, n,
+			    "bad port '%.40s': use 1-65535 or a range like "
+			    "\"8000-8100\"",
 			    s);
 			return -EINVAL;
 		}
@@ -623,12 +633,15 @@ static int parse_port(struct loader *L, const struct ynode *n,
 		a[al] = '\0';
 		if (tg_parse_u64(a, 65535, &lo) < 0 ||
 		    tg_parse_u64(dash + 1, 65535, &hi) < 0 || lo == 0) {
-			ERR(L, n, "bad port range '%.40s': use 1-65535 on both sides",
+			ERR(L, n,
+			    "bad port range '%.40s': use 1-65535 on both sides",
 			    s);
 			return -EINVAL;
 		}
 		if (lo > hi) {
-			ERR(L, n, "bad port range '%.40s': the low end is above the high end",
+			ERR(L, n,
+			    "bad port range '%.40s': the low end is above the "
+			    "high end",
 			    s);
 			return -EINVAL;
 		}
@@ -695,7 +708,7 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 			}
 			size_t cap = *ncidr + 1;
 			struct tg_cidr *nc =
-				realloc(*cidr, cap * sizeof(**cidr));
+			    realloc(*cidr, cap * sizeof(**cidr));
 			if (!nc)
 				return -ENOMEM;
 			*cidr = nc;
@@ -715,8 +728,7 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 }
 
 static int compile_cidrs(struct loader *L, const struct ynode *v,
-			 const char *field, struct tg_cidr **ret,
-			 size_t *ret_n)
+			 const char *field, struct tg_cidr **ret, size_t *ret_n)
 {
 	const struct ynode *const *items;
 	size_t cnt;
@@ -762,9 +774,9 @@ static int parse_proto(const char *s, enum policy_proto *ret)
 static int compile_connect(struct loader *L, const struct ynode *n,
 			   struct connect_m **ret)
 {
-	static const char *const keys[] = { "host", "not_host", "cidr",
-					    "not_cidr", "port", "not_port",
-					    "proto", NULL };
+	static const char *const keys[] = {"host",     "not_host", "cidr",
+					   "not_cidr", "port",	   "not_port",
+					   "proto",    NULL};
 	if (!matcher_map(L, n, "connect"))
 		return -EINVAL;
 	struct connect_m *m = calloc(1, sizeof(*m));
@@ -780,24 +792,23 @@ static int compile_connect(struct loader *L, const struct ynode *n,
 			r = compile_hosts(L, v, k, &m->host, &m->nhost,
 					  &m->cidr, &m->ncidr);
 		else if (!strcmp(k, "not_host"))
-			r = compile_hosts(L, v, k, &m->not_host,
-					  &m->nnot_host, &m->not_cidr,
-					  &m->nnot_cidr);
+			r = compile_hosts(L, v, k, &m->not_host, &m->nnot_host,
+					  &m->not_cidr, &m->nnot_cidr);
 		else if (!strcmp(k, "cidr"))
 			r = compile_cidrs(L, v, k, &m->cidr, &m->ncidr);
 		else if (!strcmp(k, "not_cidr"))
-			r = compile_cidrs(L, v, k, &m->not_cidr,
-					  &m->nnot_cidr);
+			r = compile_cidrs(L, v, k, &m->not_cidr, &m->nnot_cidr);
 		else if (!strcmp(k, "port"))
 			r = compile_ports(L, v, k, &m->port, &m->nport);
 		else if (!strcmp(k, "not_port"))
-			r = compile_ports(L, v, k, &m->not_port,
-					  &m->nnot_port);
+			r = compile_ports(L, v, k, &m->not_port, &m->nnot_port);
 		else if (!strcmp(k, "proto")) {
 			const char *s = want_scalar(L, v, k);
 			if (!s || parse_proto(s, &m->proto) < 0) {
 				if (s)
-					ERR(L, v, "bad proto '%.20s': use tcp, udp or any",
+					ERR(L, v,
+					    "bad proto '%.20s': use tcp, udp "
+					    "or any",
 					    s);
 				r = -EINVAL;
 			}
@@ -829,10 +840,9 @@ static int compile_git(struct loader *L, const struct ynode *n,
 		       struct git_m **ret)
 {
 	static const char *const keys[] = {
-		"command", "not_command", "remote", "not_remote", "branch",
-		"not_branch", "args", "not_args", "force", "not_force",
-		"delete", "not_delete", NULL
-	};
+	    "command",	  "not_command", "remote",   "not_remote", "branch",
+	    "not_branch", "args",	 "not_args", "force",	   "not_force",
+	    "delete",	  "not_delete",	 NULL};
 	if (!matcher_map(L, n, "git"))
 		return -EINVAL;
 	struct git_m *m = calloc(1, sizeof(*m));
@@ -915,10 +925,9 @@ static bool valid_id(const char *s)
 
 static int compile_rule(struct loader *L, const struct ynode *n)
 {
-	static const char *const keys[] = { "id",	   "tier",  "action",
-					    "message",	   "exec",  "open",
-					    "connect",	   "git",   "description",
-					    NULL };
+	static const char *const keys[] = {
+	    "id",   "tier",    "action", "message",	"exec",
+	    "open", "connect", "git",	 "description", NULL};
 	if (n->type != YN_MAP) {
 		ERR(L, n, "each rule must be a mapping, not %s",
 		    ynode_type_name(n));
@@ -948,14 +957,18 @@ static int compile_rule(struct loader *L, const struct ynode *n)
 	} else {
 		const char *s = want_scalar(L, id, "id");
 		if (s && !valid_id(s)) {
-			ERR(L, id, "bad rule id '%.80s': use 1-64 letters, digits and - _ . : /",
+			ERR(L, id,
+			    "bad rule id '%.80s': use 1-64 letters, digits and "
+			    "- _ . : /",
 			    s);
 			rc = -EINVAL;
 		} else if (s) {
 			for (size_t i = 0; i + 1 < L->p->nrules; i++)
 				if (L->p->rules[i].id &&
 				    strcmp(L->p->rules[i].id, s) == 0) {
-					ERR(L, id, "duplicate rule id '%s' (first used at %s:%d)",
+					ERR(L, id,
+					    "duplicate rule id '%s' (first "
+					    "used at %s:%d)",
 					    s, L->p->rules[i].file,
 					    L->p->rules[i].line);
 					rc = -EINVAL;
@@ -970,15 +983,15 @@ static int compile_rule(struct loader *L, const struct ynode *n)
 	bool have_action = false;
 	if (tier) {
 		static const enum policy_action by_tier[] = {
-			POLICY_ALLOW, POLICY_LOG, POLICY_PROMPT
-		};
-		if (tier->type == YN_SCALAR && tier->plain &&
-		    tier->len == 1 && tier->str[0] >= '1' &&
-		    tier->str[0] <= '3') {
+		    POLICY_ALLOW, POLICY_LOG, POLICY_PROMPT};
+		if (tier->type == YN_SCALAR && tier->plain && tier->len == 1 &&
+		    tier->str[0] >= '1' && tier->str[0] <= '3') {
 			r->action = by_tier[tier->str[0] - '1'];
 			have_action = true;
 		} else {
-			ERR(L, tier, "tier must be 1 (allow), 2 (log) or 3 (prompt); for a refusal write action: deny");
+			ERR(L, tier,
+			    "tier must be 1 (allow), 2 (log) or 3 (prompt); "
+			    "for a refusal write action: deny");
 			rc = -EINVAL;
 		}
 	}
@@ -987,14 +1000,18 @@ static int compile_rule(struct loader *L, const struct ynode *n)
 		const char *s = want_scalar(L, action, "action");
 		if (s && policy_action_from_name(s, &a) == 0) {
 			if (have_action && a != r->action) {
-				ERR(L, action, "tier %s and action '%s' disagree; give one of them",
+				ERR(L, action,
+				    "tier %s and action '%s' disagree; give "
+				    "one of them",
 				    tier->str, s);
 				rc = -EINVAL;
 			}
 			r->action = a;
 			have_action = true;
 		} else if (s) {
-			ERR(L, action, "unknown action '%.40s'; use allow, log, prompt or deny",
+			ERR(L, action,
+			    "unknown action '%.40s'; use allow, log, prompt or "
+			    "deny",
 			    s);
 			rc = -EINVAL;
 		} else {
@@ -1013,7 +1030,8 @@ static int compile_rule(struct loader *L, const struct ynode *n)
 			if (!r->message)
 				rc = -EINVAL;
 			else if (strlen(r->message) > 1024) {
-				ERR(L, msg, "message is longer than 1024 bytes");
+				ERR(L, msg,
+				    "message is longer than 1024 bytes");
 				rc = -EINVAL;
 			}
 		} else {
@@ -1046,7 +1064,8 @@ static int compile_rule(struct loader *L, const struct ynode *n)
 			rc = -EINVAL;
 	}
 	if (!any) {
-		ERR(L, n, "rule '%s' has no matcher: give exec, open, connect or git",
+		ERR(L, n,
+		    "rule '%s' has no matcher: give exec, open, connect or git",
 		    r->id ? r->id : "?");
 		rc = -EINVAL;
 	}
@@ -1067,11 +1086,10 @@ static void rule_free(struct rule *r)
 
 static int compile_settings(struct loader *L, const struct ynode *n)
 {
-	static const char *const keys[] = { "default",	    "prompt_timeout",
-					    "on_timeout",   "fail",
-					    "audit_allow",  "exec_race",
-					    "audit_max_size",
-					    "max_pending_prompts", NULL };
+	static const char *const keys[] = {
+	    "default",	      "prompt_timeout",	     "on_timeout",
+	    "fail",	      "audit_allow",	     "exec_race",
+	    "audit_max_size", "max_pending_prompts", NULL};
 	struct policy_settings *s = &L->p->settings;
 	if (n->type != YN_MAP) {
 		if (is_null(n))
@@ -1095,7 +1113,9 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 		if (!strcmp(k, "default")) {
 			if (policy_action_from_name(str, &s->default_action) <
 			    0) {
-				ERR(L, v, "unknown default '%.40s'; use allow, log, prompt or deny",
+				ERR(L, v,
+				    "unknown default '%.40s'; use allow, log, "
+				    "prompt or deny",
 				    str);
 				rc = -EINVAL;
 			}
@@ -1103,7 +1123,8 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 			enum policy_action a;
 			if (policy_action_from_name(str, &a) < 0 ||
 			    a == POLICY_PROMPT) {
-				ERR(L, v, "on_timeout must be allow, log or deny");
+				ERR(L, v,
+				    "on_timeout must be allow, log or deny");
 				rc = -EINVAL;
 			} else {
 				s->on_timeout = a;
@@ -1112,7 +1133,9 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 			uint64_t ms;
 			if (tg_parse_duration_ms(str, &ms) < 0 || ms == 0 ||
 			    ms > 7ULL * 86400 * 1000) {
-				ERR(L, v, "bad duration '%.40s': write e.g. 120s, 5m or 1h (at most 7d)",
+				ERR(L, v,
+				    "bad duration '%.40s': write e.g. 120s, 5m "
+				    "or 1h (at most 7d)",
 				    str);
 				rc = -EINVAL;
 			} else {
@@ -1138,13 +1161,17 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 			else if (!strcmp(str, "ignore"))
 				s->exec_race = POLICY_RACE_IGNORE;
 			else {
-				ERR(L, v, "exec_race must be refuse, verify or ignore");
+				ERR(L, v,
+				    "exec_race must be refuse, verify or "
+				    "ignore");
 				rc = -EINVAL;
 			}
 		} else if (!strcmp(k, "audit_max_size")) {
 			uint64_t b;
 			if (tg_parse_size(str, &b) < 0 || b < 4096) {
-				ERR(L, v, "bad size '%.40s': write e.g. 64MiB (at least 4KiB)",
+				ERR(L, v,
+				    "bad size '%.40s': write e.g. 64MiB (at "
+				    "least 4KiB)",
 				    str);
 				rc = -EINVAL;
 			} else {
@@ -1153,7 +1180,8 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 		} else if (!strcmp(k, "max_pending_prompts")) {
 			uint64_t x;
 			if (tg_parse_u64(str, 10000, &x) < 0 || x == 0) {
-				ERR(L, v, "max_pending_prompts must be 1-10000");
+				ERR(L, v,
+				    "max_pending_prompts must be 1-10000");
 				rc = -EINVAL;
 			} else {
 				s->max_pending_prompts = (unsigned)x;
@@ -1165,9 +1193,9 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 
 static int compile_limits(struct loader *L, const struct ynode *n)
 {
-	static const char *const keys[] = { "egress_rate",   "egress_burst",
-					    "egress_total",  "ingress_total",
-					    "connect_rate",  NULL };
+	static const char *const keys[] = {"egress_rate",  "egress_burst",
+					   "egress_total", "ingress_total",
+					   "connect_rate", NULL};
 	struct policy_limits *l = &L->p->limits;
 	if (n->type != YN_MAP) {
 		if (is_null(n))
@@ -1198,13 +1226,17 @@ static int compile_limits(struct loader *L, const struct ynode *n)
 			r = tg_parse_size(str, &l->ingress_total);
 		if (r < 0) {
 			if (!strcmp(k, "egress_rate"))
-				ERR(L, v, "bad rate '%.40s': write e.g. 10MiB/s",
+				ERR(L, v,
+				    "bad rate '%.40s': write e.g. 10MiB/s",
 				    str);
 			else if (!strcmp(k, "connect_rate"))
-				ERR(L, v, "bad rate '%.40s': write e.g. 50/s or 600/m",
+				ERR(L, v,
+				    "bad rate '%.40s': write e.g. 50/s or "
+				    "600/m",
 				    str);
 			else
-				ERR(L, v, "bad size '%.40s': write e.g. 2MiB or 1GiB",
+				ERR(L, v,
+				    "bad size '%.40s': write e.g. 2MiB or 1GiB",
 				    str);
 			rc = -EINVAL;
 		}
@@ -1249,9 +1281,9 @@ static int argv_from_node(struct loader *L, const struct ynode *n,
 
 static int compile_test(struct loader *L, const struct ynode *n)
 {
-	static const char *const keys[] = { "name", "exec", "git", "open",
-					    "connect", "cwd", "path",
-					    "expect", "rule", NULL };
+	static const char *const keys[] = {"name",    "exec", "git",  "open",
+					   "connect", "cwd",  "path", "expect",
+					   "rule",    NULL};
 	if (n->type != YN_MAP) {
 		ERR(L, n, "each test must be a mapping, not %s",
 		    ynode_type_name(n));
@@ -1259,7 +1291,7 @@ static int compile_test(struct loader *L, const struct ynode *n)
 	}
 	struct policy *p = L->p;
 	struct policy_test *nt =
-		realloc(p->tests, (p->ntests + 1) * sizeof(*p->tests));
+	    realloc(p->tests, (p->ntests + 1) * sizeof(*p->tests));
 	if (!nt)
 		return -ENOMEM;
 	p->tests = nt;
@@ -1276,7 +1308,8 @@ static int compile_test(struct loader *L, const struct ynode *n)
 	if ((v = ytree_get(n, "name")) && want_scalar(L, v, "name"))
 		t->name = strdup(v->str);
 	if ((v = ytree_get(n, "cwd"))) {
-		if (want_scalar(L, v, "cwd") && (t->cwd = expand_str(L, v, false))) {
+		if (want_scalar(L, v, "cwd") &&
+		    (t->cwd = expand_str(L, v, false))) {
 			if (t->cwd[0] != '/') {
 				ERR(L, v, "cwd must be absolute");
 				rc = -EINVAL;
@@ -1310,8 +1343,8 @@ static int compile_test(struct loader *L, const struct ynode *n)
 			if (!t->path)
 				rc = -EINVAL;
 		} else if (v->type == YN_MAP) {
-			static const char *const ok[] = { "path", "access",
-							  NULL };
+			static const char *const ok[] = {"path", "access",
+							 NULL};
 			if (!check_keys(L, v, ok, "an open test"))
 				rc = -EINVAL;
 			const struct ynode *pp = ytree_get(v, "path");
@@ -1326,15 +1359,16 @@ static int compile_test(struct loader *L, const struct ynode *n)
 				if (!t->path)
 					rc = -EINVAL;
 			}
-			if (aa && compile_access(L, aa, "access", &t->access) <
-					  0)
+			if (aa &&
+			    compile_access(L, aa, "access", &t->access) < 0)
 				rc = -EINVAL;
 		} else {
 			ERR(L, v, "open test must be a path or {path, access}");
 			rc = -EINVAL;
 		}
 		if (t->path && t->path[0] != '/' && !t->cwd) {
-			ERR(L, v, "open test path must be absolute (or give cwd)");
+			ERR(L, v,
+			    "open test path must be absolute (or give cwd)");
 			rc = -EINVAL;
 		}
 	}
@@ -1363,9 +1397,8 @@ static int compile_test(struct loader *L, const struct ynode *n)
 				t->port = (uint16_t)port;
 			}
 		} else if (v->type == YN_MAP) {
-			static const char *const ok[] = { "host", "addr",
-							  "port", "proto",
-							  NULL };
+			static const char *const ok[] = {"host", "addr", "port",
+							 "proto", NULL};
 			if (!check_keys(L, v, ok, "a connect test"))
 				rc = -EINVAL;
 			hh = ytree_get(v, "host");
@@ -1402,7 +1435,8 @@ static int compile_test(struct loader *L, const struct ynode *n)
 				rc = -EINVAL;
 			}
 		} else {
-			ERR(L, v, "connect test must be HOST:PORT or a mapping");
+			ERR(L, v,
+			    "connect test must be HOST:PORT or a mapping");
 			rc = -EINVAL;
 		}
 		if (hostbuf[0]) {
@@ -1424,7 +1458,8 @@ static int compile_test(struct loader *L, const struct ynode *n)
 		}
 	}
 	if (kinds != 1) {
-		ERR(L, n, "a test needs exactly one of exec, git, open or connect");
+		ERR(L, n,
+		    "a test needs exactly one of exec, git, open or connect");
 		rc = -EINVAL;
 	}
 	v = ytree_get(n, "expect");
@@ -1435,7 +1470,9 @@ static int compile_test(struct loader *L, const struct ynode *n)
 		const char *s = want_scalar(L, v, "expect");
 		if (!s || policy_action_from_name(s, &t->expect) < 0) {
 			if (s)
-				ERR(L, v, "expect must be allow, log, prompt or deny");
+				ERR(L, v,
+				    "expect must be allow, log, prompt or "
+				    "deny");
 			rc = -EINVAL;
 		}
 	}
@@ -1469,7 +1506,7 @@ static char *dir_join(const char *base_file, const char *rel)
 	if (rel[0] == '/')
 		return strdup(rel);
 	const char *slash = strrchr(base_file, '/');
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	if (slash)
 		strbuf_append(&b, base_file, (size_t)(slash - base_file) + 1);
 	strbuf_puts(&b, rel);
@@ -1507,11 +1544,9 @@ static int process_includes(struct loader *L, const char *display,
 static int load_unit(struct loader *L, const char *display,
 		     const struct ynode *from, const char *from_file)
 {
-	static const char *const top_keys[] = { "version",   "name",
-						"description", "settings",
-						"variables", "include",
-						"rules",     "limits",
-						"tests",     NULL };
+	static const char *const top_keys[] = {
+	    "version", "name",	"description", "settings", "variables",
+	    "include", "rules", "limits",      "tests",	   NULL};
 	char real[PATH_MAX];
 	if (!realpath(display, real)) {
 		int e = errno;
@@ -1526,7 +1561,7 @@ static int load_unit(struct loader *L, const char *display,
 	}
 	for (size_t i = 0; i < L->depth; i++)
 		if (strcmp(L->stack[i], real) == 0) {
-			struct strbuf b = { 0 };
+			struct strbuf b = {0};
 			for (size_t j = i; j < L->depth; j++) {
 				strbuf_puts(&b, tg_basename(L->stack[j]));
 				strbuf_puts(&b, " -> ");
@@ -1534,8 +1569,7 @@ static int load_unit(struct loader *L, const char *display,
 			strbuf_puts(&b, tg_basename(real));
 			policy_diag_add(L->d, from_file, from ? from->line : 1,
 					from ? from->col : 1, false,
-					"include cycle: %s",
-					b.s ? b.s : "?");
+					"include cycle: %s", b.s ? b.s : "?");
 			strbuf_free(&b);
 			return -ELOOP;
 		}
@@ -1546,7 +1580,8 @@ static int load_unit(struct loader *L, const char *display,
 	    L->nunits >= POLICY_MAX_FILES) {
 		policy_diag_add(L->d, from_file, from ? from->line : 1,
 				from ? from->col : 1, false,
-				"includes nest deeper than %d levels or name more than %d files",
+				"includes nest deeper than %d levels or name "
+				"more than %d files",
 				POLICY_MAX_INCLUDE_DEPTH, POLICY_MAX_FILES);
 		return -E2BIG;
 	}
@@ -1554,7 +1589,7 @@ static int load_unit(struct loader *L, const char *display,
 	if (!file)
 		return -ENOMEM;
 	struct ytree *t = NULL;
-	struct yerror ye = { 0 };
+	struct yerror ye = {0};
 	int r = ytree_load_file(display, &t, &ye);
 	if (r < 0) {
 		policy_diag_add(L->d, file, ye.line, ye.col, false, "%s",
@@ -1572,11 +1607,13 @@ static int load_unit(struct loader *L, const char *display,
 	const struct ynode *root = t->root;
 	if (!root || is_null(root)) {
 		policy_diag_add(L->d, file, 1, 1, false,
-				"the policy is empty: it needs at least version: 1 and rules");
+				"the policy is empty: it needs at least "
+				"version: 1 and rules");
 		rc = -EINVAL;
 	} else if (root->type != YN_MAP) {
 		policy_diag_add(L->d, file, root->line, root->col, false,
-				"a policy must be a mapping with version, settings, rules ...; found %s",
+				"a policy must be a mapping with version, "
+				"settings, rules ...; found %s",
 				ynode_type_name(root));
 		rc = -EINVAL;
 	} else {
@@ -1595,9 +1632,8 @@ static int load_unit(struct loader *L, const char *display,
 		ytree_free(t);
 		return -ENOMEM;
 	}
-	L->units[L->nunits++] = (struct unit){ .file = file,
-					       .real = realdup,
-					       .tree = t };
+	L->units[L->nunits++] =
+	    (struct unit){.file = file, .real = realdup, .tree = t};
 	return rc;
 }
 
@@ -1614,14 +1650,17 @@ static int collect_variables(struct loader *L, const struct unit *u)
 	int rc = 0;
 	for (size_t i = 0; i + 1 < vars->n; i += 2) {
 		const struct ynode *k = vars->items[i], *v = vars->items[i + 1];
-		bool ok = k->len > 0 && k->len <= 64 &&
-			  (isalpha((unsigned char)k->str[0]) || k->str[0] == '_');
+		bool ok =
+		    k->len > 0 && k->len <= 64 &&
+		    (isalpha((unsigned char)k->str[0]) || k->str[0] == '_');
 		for (size_t j = 0; ok && j < k->len; j++)
 			if (!isalnum((unsigned char)k->str[j]) &&
 			    k->str[j] != '_')
 				ok = false;
 		if (!ok) {
-			ERR(L, k, "bad variable name '%.64s': use letters, digits and '_'",
+			ERR(L, k,
+			    "bad variable name '%.64s': use letters, digits "
+			    "and '_'",
 			    k->str);
 			rc = -EINVAL;
 			continue;
@@ -1632,7 +1671,9 @@ static int collect_variables(struct loader *L, const struct unit *u)
 		}
 		struct var *old = find_var(L, k->str, k->len);
 		if (old && old->literal && !old->file) {
-			ERR(L, k, "'%s' is a built-in variable and cannot be redefined",
+			ERR(L, k,
+			    "'%s' is a built-in variable and cannot be "
+			    "redefined",
 			    k->str);
 			rc = -EINVAL;
 			continue;
@@ -1660,7 +1701,9 @@ static int compile_unit(struct loader *L, const struct unit *u, bool top)
 	L->cur_file = u->file;
 	if ((v = ytree_get(root, "version"))) {
 		if (!(v->type == YN_SCALAR && strcmp(v->str, "1") == 0)) {
-			ERR(L, v, "unsupported policy version '%.20s'; this tiergate reads version 1",
+			ERR(L, v,
+			    "unsupported policy version '%.20s'; this tiergate "
+			    "reads version 1",
 			    v->type == YN_SCALAR ? v->str : "?");
 			rc = -EINVAL;
 		}
@@ -1682,7 +1725,9 @@ static int compile_unit(struct loader *L, const struct unit *u, bool top)
 	}
 	if ((v = ytree_get(root, "settings"))) {
 		if (!top) {
-			ERR(L, v, "settings belong in the top-level policy, not in an included file");
+			ERR(L, v,
+			    "settings belong in the top-level policy, not in "
+			    "an included file");
 			rc = -EINVAL;
 		} else if (compile_settings(L, v) < 0) {
 			rc = -EINVAL;
@@ -1690,7 +1735,9 @@ static int compile_unit(struct loader *L, const struct unit *u, bool top)
 	}
 	if ((v = ytree_get(root, "limits"))) {
 		if (!top) {
-			ERR(L, v, "limits belong in the top-level policy, not in an included file");
+			ERR(L, v,
+			    "limits belong in the top-level policy, not in an "
+			    "included file");
 			rc = -EINVAL;
 		} else if (compile_limits(L, v) < 0) {
 			rc = -EINVAL;
@@ -1733,17 +1780,17 @@ static int compile_unit(struct loader *L, const struct unit *u, bool top)
 
 static int add_builtins(struct loader *L, const struct policy_vars *vars)
 {
-	const struct policy_vars empty = { 0 };
+	const struct policy_vars empty = {0};
 	if (!vars)
 		vars = &empty;
-	const char *tmp = vars->tmpdir && vars->tmpdir[0] ? vars->tmpdir
-							   : "/tmp";
+	const char *tmp =
+	    vars->tmpdir && vars->tmpdir[0] ? vars->tmpdir : "/tmp";
 	struct {
 		const char *n, *v;
-	} b[] = { { "HOME", vars->home ? vars->home : "/nonexistent" },
-		  { "USER", vars->user ? vars->user : "nobody" },
-		  { "PWD", vars->pwd ? vars->pwd : "/" },
-		  { "TMPDIR", tmp } };
+	} b[] = {{"HOME", vars->home ? vars->home : "/nonexistent"},
+		 {"USER", vars->user ? vars->user : "nobody"},
+		 {"PWD", vars->pwd ? vars->pwd : "/"},
+		 {"TMPDIR", tmp}};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(b); i++)
 		if (add_var(L, b[i].n, b[i].v, NULL, 0, 0, true) < 0)
 			return -ENOMEM;
@@ -1751,9 +1798,9 @@ static int add_builtins(struct loader *L, const struct policy_vars *vars)
 		const char *o = vars->overrides[i];
 		const char *eq = strchr(o, '=');
 		if (!eq || eq == o) {
-			policy_diag_add(L->d, "<command line>", 1, 1, false,
-					"bad variable override '%s': write NAME=VALUE",
-					o);
+			policy_diag_add(
+			    L->d, "<command line>", 1, 1, false,
+			    "bad variable override '%s': write NAME=VALUE", o);
 			return -EINVAL;
 		}
 		struct var *v = find_var(L, o, (size_t)(eq - o));
@@ -1842,9 +1889,9 @@ static int compile_all(struct loader *L)
 int policy_load(const char *path, const struct policy_vars *vars,
 		struct policy_diags *diags, struct policy **ret)
 {
-	struct policy_diags scratch = { 0 };
-	struct loader L = { .d = diags ? diags : &scratch,
-			    .allow_include = true };
+	struct policy_diags scratch = {0};
+	struct loader L = {.d = diags ? diags : &scratch,
+			   .allow_include = true};
 	L.p = calloc(1, sizeof(*L.p));
 	if (!L.p)
 		return -ENOMEM;
@@ -1870,8 +1917,8 @@ int policy_load_buffer(const char *name, const char *buf, size_t len,
 		       const struct policy_vars *vars,
 		       struct policy_diags *diags, struct policy **ret)
 {
-	struct policy_diags scratch = { 0 };
-	struct loader L = { .d = diags ? diags : &scratch };
+	struct policy_diags scratch = {0};
+	struct loader L = {.d = diags ? diags : &scratch};
 	L.p = calloc(1, sizeof(*L.p));
 	if (!L.p)
 		return -ENOMEM;
@@ -1881,12 +1928,12 @@ int policy_load_buffer(const char *name, const char *buf, size_t len,
 	if (rc == 0) {
 		const char *file = intern_file(&L, name);
 		struct ytree *t = NULL;
-		struct yerror ye = { 0 };
+		struct yerror ye = {0};
 		if (!file) {
 			rc = -ENOMEM;
 		} else if ((rc = ytree_load_buffer(buf, len, &t, &ye)) < 0) {
-			policy_diag_add(L.d, file, ye.line, ye.col, false,
-					"%s", ye.msg);
+			policy_diag_add(L.d, file, ye.line, ye.col, false, "%s",
+					ye.msg);
 		} else {
 			L.cur_file = file;
 			const struct ynode *root = t->root;
@@ -1895,29 +1942,28 @@ int policy_load_buffer(const char *name, const char *buf, size_t len,
 				ytree_free(t);
 				rc = -ENOMEM;
 			} else {
-				L.units[0] = (struct unit){ .file = file,
-							    .real = NULL,
-							    .tree = t };
+				L.units[0] = (struct unit){
+				    .file = file, .real = NULL, .tree = t};
 				L.nunits = 1;
 				if (!root || root->type != YN_MAP) {
-					policy_diag_add(L.d, file, 1, 1, false,
-							"a policy must be a mapping");
+					policy_diag_add(
+					    L.d, file, 1, 1, false,
+					    "a policy must be a mapping");
 					rc = -EINVAL;
 				} else {
 					static const char *const top_keys[] = {
-						"version",   "name",
-						"description", "settings",
-						"variables", "include",
-						"rules",     "limits",
-						"tests",     NULL
-					};
+					    "version",	   "name",
+					    "description", "settings",
+					    "variables",   "include",
+					    "rules",	   "limits",
+					    "tests",	   NULL};
 					if (!check_keys(&L, root, top_keys,
 							"the policy"))
 						rc = -EINVAL;
 					const struct ynode *inc =
-						ytree_get(root, "include");
-					if (inc && process_includes(&L, name,
-								    inc) < 0)
+					    ytree_get(root, "include");
+					if (inc &&
+					    process_includes(&L, name, inc) < 0)
 						rc = -EINVAL;
 					int r = compile_all(&L);
 					if (rc == 0)
@@ -1975,10 +2021,10 @@ void policy_free(struct policy *p)
 /* ------------------------------ names ------------------------------ */
 
 static const char *const action_names[POLICY_ACTION_MAX] = {
-	[POLICY_ALLOW] = "allow",
-	[POLICY_LOG] = "log",
-	[POLICY_PROMPT] = "prompt",
-	[POLICY_DENY] = "deny",
+    [POLICY_ALLOW] = "allow",
+    [POLICY_LOG] = "log",
+    [POLICY_PROMPT] = "prompt",
+    [POLICY_DENY] = "deny",
 };
 
 const char *policy_action_name(enum policy_action a)
@@ -2028,8 +2074,8 @@ const char *policy_kind_name(enum policy_kind k)
 	}
 }
 
-static const char *const access_names[] = { "read", "write", "create",
-					    "delete", "exec" };
+static const char *const access_names[] = {"read", "write", "create", "delete",
+					   "exec"};
 
 int policy_access_from_name(const char *s, unsigned *ret_bit)
 {

@@ -14,7 +14,8 @@
 
 #include "util.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH                                                           \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static int canon(const char *p, char *out, size_t outsz)
 {
@@ -34,7 +35,8 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
 	if (!cmd || !*cmd)
 		return -ENOENT;
 	if (strchr(cmd, '/')) {
-		int r = tg_path_normalize(cwd ? cwd : "/", cmd, tmp, sizeof(tmp));
+		int r =
+		    tg_path_normalize(cwd ? cwd : "/", cmd, tmp, sizeof(tmp));
 		if (r < 0)
 			return r;
 		return canon(tmp, out, outsz);
@@ -46,10 +48,13 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
 		char cand[TG_PATH_MAX];
 		int k;
 		if (n == 0)
-			k = snprintf(cand, sizeof(cand), "%s/%s", cwd ? cwd : ".", cmd);
+			k = snprintf(cand, sizeof(cand), "%s/%s",
+				     cwd ? cwd : ".", cmd);
 		else
-			k = snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, p, cmd);
-		if (k > 0 && (size_t)k < sizeof(cand) && access(cand, X_OK) == 0) {
+			k = snprintf(cand, sizeof(cand), "%.*s/%s", (int)n, p,
+				     cmd);
+		if (k > 0 && (size_t)k < sizeof(cand) &&
+		    access(cand, X_OK) == 0) {
 			struct stat st;
 			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
 				return canon(cand, out, outsz);
@@ -97,9 +102,9 @@ static unsigned cache_next;
 
 bool sys_is_git(const char *path)
 {
-	static const char *const known[] = { "/usr/bin/git", "/bin/git",
-					     "/usr/local/bin/git",
-					     "/usr/lib/git-core/git" };
+	static const char *const known[] = {"/usr/bin/git", "/bin/git",
+					    "/usr/local/bin/git",
+					    "/usr/lib/git-core/git"};
 	struct stat a;
 	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
 		return false;
@@ -119,7 +124,8 @@ bool sys_is_git(const char *path)
 	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
 		if (!known_ok[i])
 			continue;
-		if (a.st_dev == known_st[i].st_dev && a.st_ino == known_st[i].st_ino) {
+		if (a.st_dev == known_st[i].st_dev &&
+		    a.st_ino == known_st[i].st_ino) {
 			pthread_mutex_unlock(&cache_lock);
 			return true;
 		}
@@ -148,9 +154,12 @@ bool sys_is_git(const char *path)
 			is_git = same_bytes(path, known[i], a.st_size);
 	}
 	pthread_mutex_lock(&cache_lock);
-	cache[cache_next++ % TG_ARRAY_SIZE(cache)] = (struct git_cache_ent){
-		.dev = a.st_dev, .ino = a.st_ino, .size = a.st_size,
-		.mtime = a.st_mtim, .is_git = is_git };
+	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
+	    (struct git_cache_ent){.dev = a.st_dev,
+				   .ino = a.st_ino,
+				   .size = a.st_size,
+				   .mtime = a.st_mtim,
+				   .is_git = is_git};
 	pthread_mutex_unlock(&cache_lock);
 	return is_git;
 }

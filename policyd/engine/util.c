@@ -145,7 +145,7 @@ int tg_path_normalize(const char *cwd, const char *path, char *out,
 		return -EINVAL;
 	size_t o = 0;
 	out[o++] = '/';
-	const char *parts[2] = { NULL, path };
+	const char *parts[2] = {NULL, path};
 	if (path[0] != '/') {
 		if (!cwd || cwd[0] != '/')
 			return -EINVAL;
@@ -222,8 +222,7 @@ struct unit {
 };
 
 static int parse_with_units(const char *s, const struct unit *units,
-			    size_t nunits, bool unit_required,
-			    uint64_t *ret)
+			    size_t nunits, bool unit_required, uint64_t *ret)
 {
 	if (!s || !isdigit((unsigned char)*s))
 		return -EINVAL;
@@ -258,8 +257,8 @@ static int parse_with_units(const char *s, const struct unit *units,
 int tg_parse_duration_ms(const char *s, uint64_t *ret_ms)
 {
 	static const struct unit u[] = {
-		{ "ms", 1 },	 { "s", 1000 },	    { "m", 60000 },
-		{ "min", 60000 }, { "h", 3600000 }, { "d", 86400000 },
+	    {"ms", 1},	    {"s", 1000},    {"m", 60000},
+	    {"min", 60000}, {"h", 3600000}, {"d", 86400000},
 	};
 	uint64_t v;
 	/* a bare number is seconds */
@@ -280,27 +279,27 @@ int tg_parse_duration_ms(const char *s, uint64_t *ret_ms)
 }
 
 static const struct unit size_units[] = {
-	{ "B", 1ULL },
-	{ "K", 1000ULL },
-	{ "KB", 1000ULL },
-	{ "k", 1000ULL },
-	{ "kB", 1000ULL },
-	{ "M", 1000000ULL },
-	{ "MB", 1000000ULL },
-	{ "G", 1000000000ULL },
-	{ "GB", 1000000000ULL },
-	{ "T", 1000000000000ULL },
-	{ "TB", 1000000000000ULL },
-	{ "KiB", 1ULL << 10 },
-	{ "MiB", 1ULL << 20 },
-	{ "GiB", 1ULL << 30 },
-	{ "TiB", 1ULL << 40 },
+    {"B", 1ULL},
+    {"K", 1000ULL},
+    {"KB", 1000ULL},
+    {"k", 1000ULL},
+    {"kB", 1000ULL},
+    {"M", 1000000ULL},
+    {"MB", 1000000ULL},
+    {"G", 1000000000ULL},
+    {"GB", 1000000000ULL},
+    {"T", 1000000000000ULL},
+    {"TB", 1000000000000ULL},
+    {"KiB", 1ULL << 10},
+    {"MiB", 1ULL << 20},
+    {"GiB", 1ULL << 30},
+    {"TiB", 1ULL << 40},
 };
 
 int tg_parse_size(const char *s, uint64_t *ret_bytes)
 {
-	return parse_with_units(s, size_units, TG_ARRAY_SIZE(size_units),
-				false, ret_bytes);
+	return parse_with_units(s, size_units, TG_ARRAY_SIZE(size_units), false,
+				ret_bytes);
 }
 
 int tg_parse_rate(const char *s, bool bytes, uint64_t *ret_per_sec)
@@ -348,7 +347,7 @@ int tg_split_words(const char *s, bool keep_escapes, char ***ret_v,
 {
 	char **v = NULL;
 	size_t n = 0, cap = 0;
-	struct strbuf cur = { 0 };
+	struct strbuf cur = {0};
 	int r = 0;
 	const char *p = s;
 	for (;;) {

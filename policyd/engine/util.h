@@ -57,7 +57,7 @@ void strbuf_append(struct strbuf *b, const char *s, size_t n);
 void strbuf_puts(struct strbuf *b, const char *s);
 void strbuf_putc(struct strbuf *b, char c);
 __attribute__((format(printf, 2, 3))) void strbuf_printf(struct strbuf *b,
-							  const char *fmt, ...);
+							 const char *fmt, ...);
 /* Takes the string out of b (caller frees); NULL on OOM. */
 char *strbuf_steal(struct strbuf *b);
 void strbuf_free(struct strbuf *b);

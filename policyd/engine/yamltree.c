@@ -76,11 +76,12 @@ static int check_dup_key(const struct ynode *map, const struct ynode *key,
 	}
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct ynode *k = map->items[i];
-		if (k->len == key->len && memcmp(k->str, key->str, k->len) == 0) {
+		if (k->len == key->len &&
+		    memcmp(k->str, key->str, k->len) == 0) {
 			char tmp[80];
 			snprintf(tmp, sizeof(tmp), "%.60s", key->str);
-			set_err(err, key->line, key->col,
-				"duplicate key '%s'", tmp);
+			set_err(err, key->line, key->col, "duplicate key '%s'",
+				tmp);
 			return -EINVAL;
 		}
 	}
@@ -92,7 +93,7 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	struct builder b = { 0 };
+	struct builder b = {0};
 	int r = 0;
 	bool done = false;
 
@@ -113,8 +114,8 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 
 	while (!done) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const char *prob = parser.problem ? parser.problem
-							  : "parse error";
+			const char *prob =
+			    parser.problem ? parser.problem : "parse error";
 			const yaml_mark_t *m = &parser.problem_mark;
 			char tmp[200];
 			if (parser.context)
@@ -140,22 +141,25 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 			if (++b.docs > 1) {
 				set_err(err, (int)m->line + 1,
 					(int)m->column + 1,
-					"a policy file holds one YAML document; found a second%s",
+					"a policy file holds one YAML "
+					"document; found a second%s",
 					NULL);
 				r = -EINVAL;
 			}
 			break;
 		case YAML_ALIAS_EVENT:
-			set_err(err, (int)m->line + 1, (int)m->column + 1,
-				"YAML aliases (*%s) are not supported in policies",
-				(const char *)ev.data.alias.anchor);
+			set_err(
+			    err, (int)m->line + 1, (int)m->column + 1,
+			    "YAML aliases (*%s) are not supported in policies",
+			    (const char *)ev.data.alias.anchor);
 			r = -EINVAL;
 			break;
 		case YAML_SCALAR_EVENT:
 			if (ev.data.scalar.length > YT_MAX_SCALAR) {
 				set_err(err, (int)m->line + 1,
 					(int)m->column + 1,
-					"string is longer than the 65536-byte limit%s",
+					"string is longer than the 65536-byte "
+					"limit%s",
 					NULL);
 				r = -E2BIG;
 				break;
@@ -186,25 +190,27 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 			       ev.data.scalar.length);
 			n->str[ev.data.scalar.length] = '\0';
 			n->len = ev.data.scalar.length;
-			n->plain = ev.data.scalar.style ==
-					   YAML_PLAIN_SCALAR_STYLE &&
-				   !(ev.data.scalar.tag &&
-				     strcmp((const char *)ev.data.scalar.tag,
-					    YAML_STR_TAG) == 0);
+			n->plain =
+			    ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    !(ev.data.scalar.tag &&
+			      strcmp((const char *)ev.data.scalar.tag,
+				     YAML_STR_TAG) == 0);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (b.depth >= YT_MAX_DEPTH) {
 				set_err(err, (int)m->line + 1,
 					(int)m->column + 1,
-					"nesting is deeper than the limit of 64 levels%s",
+					"nesting is deeper than the limit of "
+					"64 levels%s",
 					NULL);
 				r = -E2BIG;
 				break;
 			}
-			n = new_node(&b, ev.type == YAML_SEQUENCE_START_EVENT
-						 ? YN_SEQ
-						 : YN_MAP,
+			n = new_node(&b,
+				     ev.type == YAML_SEQUENCE_START_EVENT
+					 ? YN_SEQ
+					 : YN_MAP,
 				     m);
 			if (!n) {
 				r = -E2BIG;

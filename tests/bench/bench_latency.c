@@ -40,7 +40,7 @@ static void *worker(void *arg)
 {
 	long id = (long)arg;
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perror("connect");
@@ -49,7 +49,8 @@ static void *worker(void *arg)
 	uint8_t msg[8192], rb[8192];
 	char path[4096];
 	for (int i = 0; i < per_thread; i++) {
-		snprintf(path, sizeof(path), "%s/out/t%ld-%d.o", dir, id, i % 50);
+		snprintf(path, sizeof(path), "%s/out/t%ld-%d.o", dir, id,
+			 i % 50);
 		struct tgp_enc e;
 		tgp_enc_begin(&e, msg, sizeof(msg), TGP_DECIDE, (uint32_t)i);
 		tgp_put_u32(&e, TGPT_KIND, TGPK_OPEN);
@@ -58,12 +59,14 @@ static void *worker(void *arg)
 		tgp_put_u32(&e, TGPT_ACCESS, 2 | 4);
 		long n = tgp_enc_end(&e);
 		double t0 = now_us();
-		if (write(fd, msg, (size_t)n) != n || rd(fd, rb, sizeof(struct tgp_hdr)) < 0) {
+		if (write(fd, msg, (size_t)n) != n ||
+		    rd(fd, rb, sizeof(struct tgp_hdr)) < 0) {
 			fprintf(stderr, "bench_latency: connection lost\n");
 			exit(1);
 		}
 		long want = tgp_peek_len(rb);
-		if (want < 0 || rd(fd, rb + sizeof(struct tgp_hdr), (size_t)want - sizeof(struct tgp_hdr)) < 0)
+		if (want < 0 || rd(fd, rb + sizeof(struct tgp_hdr),
+				   (size_t)want - sizeof(struct tgp_hdr)) < 0)
 			exit(1);
 		lat[id * per_thread + i] = now_us() - t0;
 	}
@@ -96,7 +99,9 @@ int main(int argc, char **argv)
 	double el = now_us() - t0;
 	size_t n = (size_t)threads * per_thread;
 	qsort(lat, n, sizeof(double), cmp);
-	printf("latency: %d clients, %zu decisions in %.0f ms (%.0f/s): p50 %.0f us, p99 %.0f us, max %.0f us\n",
-	       threads, n, el / 1000, n / (el / 1e6), lat[n / 2], lat[n * 99 / 100], lat[n - 1]);
+	printf("latency: %d clients, %zu decisions in %.0f ms (%.0f/s): p50 "
+	       "%.0f us, p99 %.0f us, max %.0f us\n",
+	       threads, n, el / 1000, n / (el / 1e6), lat[n / 2],
+	       lat[n * 99 / 100], lat[n - 1]);
 	return 0;
 }

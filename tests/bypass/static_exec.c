@@ -9,8 +9,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
-	char *args[] = { argv[1], NULL };
-	char *env[] = { NULL };
+	char *args[] = {argv[1], NULL};
+	char *env[] = {NULL};
 	syscall(SYS_execve, argv[1], args, env);
 	printf("exec: refused errno=%d\n", errno);
 	return 1;

@@ -21,7 +21,8 @@ int main(void)
 	} else {
 		printf("unshare: refused errno=%d\n", errno);
 	}
-	pid_t p = clone(child, stack + sizeof(stack), CLONE_NEWUSER | SIGCHLD, NULL);
+	pid_t p =
+	    clone(child, stack + sizeof(stack), CLONE_NEWUSER | SIGCHLD, NULL);
 	if (p > 0) {
 		waitpid(p, NULL, 0);
 		printf("clone(CLONE_NEWUSER): new namespace\n");

@@ -16,7 +16,7 @@ int main(void)
 		_exit(flag == 42 ? 0 : 1);
 	}
 	int v = 42;
-	struct iovec l = { &v, sizeof(v) }, r = { (void *)&flag, sizeof(flag) };
+	struct iovec l = {&v, sizeof(v)}, r = {(void *)&flag, sizeof(flag)};
 	ssize_t n = process_vm_writev(c, &l, 1, &r, 1, 0);
 	int e = errno;
 	int st;

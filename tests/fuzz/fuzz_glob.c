@@ -26,8 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum glob_mode mode = (enum glob_mode)(data[0] % GLOB_MODE_MAX);
 	const char *pat = buf;
 	const char *subj = buf + strlen(buf) + 1 <= buf + size - 1
-				   ? buf + strlen(buf) + 1
-				   : "";
+			       ? buf + strlen(buf) + 1
+			       : "";
 	if (subj > buf + size - 1)
 		subj = "";
 	struct glob *g = NULL;
@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n = 0;
 	if (tg_split_words(subj, false, &words, &n) == 0) {
 		struct git_event ge;
-		if (n > 0 && git_parse((const char *const *)words, n, "/w", NULL, &ge) >= 0)
+		if (n > 0 && git_parse((const char *const *)words, n, "/w",
+				       NULL, &ge) >= 0)
 			git_event_free(&ge);
 		tg_strv_free(words);
 	}

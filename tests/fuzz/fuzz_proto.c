@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (req_decode(data, size, &d, q) == 0) {
 		static uint8_t buf[TGP_MAX_MSG];
 		struct tgp_enc e;
-		tgp_enc_begin(&e, buf, sizeof(buf), (enum tgp_type)d.h.type, d.h.id);
+		tgp_enc_begin(&e, buf, sizeof(buf), (enum tgp_type)d.h.type,
+			      d.h.id);
 		if (q->kind)
 			tgp_put_u32(&e, TGPT_KIND, q->kind);
 		if (q->has_path)

@@ -15,17 +15,30 @@
 static void test_format_escapes(void **state)
 {
 	(void)state;
-	const char *argv[] = { "echo", "a\"b\\c\nd\x01" };
-	struct audit_rec r = { .ts_us = 1700000000123456ULL, .session = "s1", .pid = 10,
-			       .ppid = 9, .uid = 1000, .exe = "/bin/echo", .argv = argv,
-			       .argc = 2, .cwd = "/w", .kind = "exec", .target = "/bin/echo",
-			       .rule = "r1", .tier = 2, .action = "log",
-			       .decision = "allowed", .latency_us = 42 };
+	const char *argv[] = {"echo", "a\"b\\c\nd\x01"};
+	struct audit_rec r = {.ts_us = 1700000000123456ULL,
+			      .session = "s1",
+			      .pid = 10,
+			      .ppid = 9,
+			      .uid = 1000,
+			      .exe = "/bin/echo",
+			      .argv = argv,
+			      .argc = 2,
+			      .cwd = "/w",
+			      .kind = "exec",
+			      .target = "/bin/echo",
+			      .rule = "r1",
+			      .tier = 2,
+			      .action = "log",
+			      .decision = "allowed",
+			      .latency_us = 42};
 	char *s = audit_format(&r);
 	assert_non_null(s);
 	assert_non_null(strstr(s, "\"ts\":\"2023-11-14T22:13:20.123456Z\""));
-	assert_non_null(strstr(s, "\"argv\":[\"echo\",\"a\\\"b\\\\c\\nd\\u0001\"]"));
-	assert_non_null(strstr(s, "\"tier\":2,\"action\":\"log\",\"decision\":\"allowed\",\"latency_us\":42"));
+	assert_non_null(
+	    strstr(s, "\"argv\":[\"echo\",\"a\\\"b\\\\c\\nd\\u0001\"]"));
+	assert_non_null(strstr(s, "\"tier\":2,\"action\":\"log\",\"decision\":"
+				  "\"allowed\",\"latency_us\":42"));
 	/* exactly one line */
 	assert_int_equal(strchr(s, '\n') - s, (long)strlen(s) - 1);
 	free(s);
@@ -37,7 +50,8 @@ static void test_truncation(void **state)
 	char *big = malloc(10000);
 	memset(big, 'x', 9999);
 	big[9999] = '\0';
-	struct audit_rec r = { .session = "s", .kind = "open", .target = big, .tier = -1 };
+	struct audit_rec r = {
+	    .session = "s", .kind = "open", .target = big, .tier = -1};
 	char *s = audit_format(&r);
 	assert_non_null(strstr(s, "...[+5903 bytes]"));
 	assert_non_null(strstr(s, "\"tier\":null"));
@@ -54,8 +68,13 @@ static void test_rotation(void **state)
 	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
 	struct audit *a = NULL;
 	assert_int_equal(audit_open(path, 4096, &a), 0);
-	struct audit_rec r = { .session = "s", .kind = "open", .target = "/some/path",
-			       .rule = "r", .tier = 2, .action = "log", .decision = "allowed" };
+	struct audit_rec r = {.session = "s",
+			      .kind = "open",
+			      .target = "/some/path",
+			      .rule = "r",
+			      .tier = 2,
+			      .action = "log",
+			      .decision = "allowed"};
 	for (int i = 0; i < 200; i++)
 		assert_int_equal(audit_write(a, &r), 0);
 	audit_close(a);
@@ -93,9 +112,9 @@ static void test_rotation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_escapes),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_rotation),
+	    cmocka_unit_test(test_format_escapes),
+	    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_rotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

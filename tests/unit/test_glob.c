@@ -46,7 +46,8 @@ static void test_star(void **state)
 	assert_false(P("/a/*/c", "/a/b/x/c"));
 	assert_true(P("/a/*.txt", "/a/.hidden.txt"));
 	assert_true(P("*x*y*z", "axbyz"));
-	assert_false(P("/a*a*a*a*a*b", "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_false(P("/a*a*a*a*a*b",
+		       "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 }
 
 static void test_globstar(void **state)
@@ -94,7 +95,7 @@ static void test_escape(void **state)
 	assert_false(P("/a/\\*", "/a/b"));
 	assert_true(P("/a/\\[x\\]", "/a/[x]"));
 	assert_true(P("/a/b\\?", "/a/b?"));
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	glob_escape(&b, "/home/we*ird[1]?");
 	assert_true(P(b.s, "/home/we*ird[1]?"));
 	assert_false(P(b.s, "/home/weXird1x"));
@@ -109,8 +110,10 @@ static void test_token_and_name(void **state)
 	assert_true(N("release/*", "release/1.0"));
 	assert_false(N("release/*", "release/1.0/hotfix"));
 	assert_true(N("release/**", "release/1.0/hotfix"));
-	assert_true(N("https://github.com/acme/*", "https://github.com/acme/repo"));
-	assert_false(N("https://github.com/acme/*", "https://github.com/other/repo"));
+	assert_true(
+	    N("https://github.com/acme/*", "https://github.com/acme/repo"));
+	assert_false(
+	    N("https://github.com/acme/*", "https://github.com/other/repo"));
 	/* in name mode a leading slash-double-star needs the slash */
 	assert_false(N("/**", "origin"));
 	assert_true(N("/**", "/srv/x.git"));
@@ -122,13 +125,17 @@ static void test_errors(void **state)
 	struct glob *g = NULL;
 	const char *err = NULL;
 	size_t pos = 0;
-	assert_int_equal(glob_compile("/a/[bc", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("/a/[bc", GLOB_PATH, &g, &err, &pos),
+			 -EINVAL);
 	assert_non_null(strstr(err, "unterminated"));
-	assert_int_equal(glob_compile("/a/b\\", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("/a/b\\", GLOB_PATH, &g, &err, &pos),
+			 -EINVAL);
 	assert_non_null(strstr(err, "backslash"));
-	assert_int_equal(glob_compile("/a/../b", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("/a/../b", GLOB_PATH, &g, &err, &pos),
+			 -EINVAL);
 	assert_int_equal(glob_compile("", GLOB_PATH, &g, &err, &pos), -EINVAL);
-	assert_int_equal(glob_compile("/x/[z-a]", GLOB_PATH, &g, &err, &pos), -EINVAL);
+	assert_int_equal(glob_compile("/x/[z-a]", GLOB_PATH, &g, &err, &pos),
+			 -EINVAL);
 	char big[GLOB_MAX_LEN + 10];
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -183,11 +190,15 @@ static void test_long_pattern(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_literal),	   cmocka_unit_test(test_star),
-		cmocka_unit_test(test_globstar),   cmocka_unit_test(test_qmark_class),
-		cmocka_unit_test(test_escape),	   cmocka_unit_test(test_token_and_name),
-		cmocka_unit_test(test_errors),	   cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_long_pattern),
+	    cmocka_unit_test(test_literal),
+	    cmocka_unit_test(test_star),
+	    cmocka_unit_test(test_globstar),
+	    cmocka_unit_test(test_qmark_class),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_token_and_name),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_long_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,7 +84,8 @@ static void test_hosts(void **state)
 {
 	(void)state;
 	const char *err;
-	assert_int_equal(tg_host_pattern_check("registry.example.org", &err), 0);
+	assert_int_equal(tg_host_pattern_check("registry.example.org", &err),
+			 0);
 	assert_int_equal(tg_host_pattern_check("*.example.org", &err), 0);
 	assert_int_equal(tg_host_pattern_check("*", &err), 0);
 	assert_int_equal(tg_host_pattern_check("a.*.org", &err), -EINVAL);
@@ -92,7 +93,8 @@ static void test_hosts(void **state)
 	assert_int_equal(tg_host_pattern_check("a..b", &err), -EINVAL);
 	assert_int_equal(tg_host_pattern_check("bad host", &err), -EINVAL);
 	char h[256];
-	assert_int_equal(tg_host_normalize("API.Example.ORG.", h, sizeof(h)), 0);
+	assert_int_equal(tg_host_normalize("API.Example.ORG.", h, sizeof(h)),
+			 0);
 	assert_string_equal(h, "api.example.org");
 	assert_true(tg_host_match("*.example.org", "api.example.org"));
 	assert_true(tg_host_match("*.example.org", "a.b.example.org"));
@@ -106,9 +108,9 @@ static void test_hosts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v4),     cmocka_unit_test(test_v6_and_mapped),
-		cmocka_unit_test(test_errors), cmocka_unit_test(test_covers),
-		cmocka_unit_test(test_hosts),
+	    cmocka_unit_test(test_v4),	   cmocka_unit_test(test_v6_and_mapped),
+	    cmocka_unit_test(test_errors), cmocka_unit_test(test_covers),
+	    cmocka_unit_test(test_hosts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,8 +43,10 @@ static const char *write_file(const char *name, const char *text)
 }
 
 static const struct policy_vars vars = {
-	.home = "/home/alice", .user = "alice", .pwd = "/home/alice/work",
-	.tmpdir = "/tmp",
+    .home = "/home/alice",
+    .user = "alice",
+    .pwd = "/home/alice/work",
+    .tmpdir = "/tmp",
 };
 
 static struct policy *load_text(const char *text, struct policy_diags *d)
@@ -59,7 +61,7 @@ static struct policy *load_text(const char *text, struct policy_diags *d)
 
 static struct policy *must_load(const char *text)
 {
-	struct policy_diags d = { 0 };
+	struct policy_diags d = {0};
 	struct policy *p = load_text(text, &d);
 	if (!p)
 		for (size_t i = 0; i < d.n; i++)
@@ -73,7 +75,7 @@ static struct policy *must_load(const char *text)
 /* Expects a load error containing msg at line:col. */
 static void expect_error(const char *text, int line, int col, const char *msg)
 {
-	struct policy_diags d = { 0 };
+	struct policy_diags d = {0};
 	struct policy *p = load_text(text, &d);
 	assert_null(p);
 	bool found = false;
@@ -83,8 +85,8 @@ static void expect_error(const char *text, int line, int col, const char *msg)
 			found = true;
 	if (!found) {
 		for (size_t i = 0; i < d.n; i++)
-			print_message("got %d:%d: %s\n", d.v[i].line, d.v[i].col,
-				      d.v[i].msg);
+			print_message("got %d:%d: %s\n", d.v[i].line,
+				      d.v[i].col, d.v[i].msg);
 		fail_msg("no error '%s' at %d:%d", msg, line, col);
 	}
 	policy_diags_free(&d);
@@ -93,8 +95,8 @@ static void expect_error(const char *text, int line, int col, const char *msg)
 static const char *open_dec(const struct policy *p, const char *path,
 			    unsigned acc, enum policy_action *a)
 {
-	struct policy_event ev = { .kind = POLICY_EV_OPEN, .path = path,
-				   .access = acc };
+	struct policy_event ev = {
+	    .kind = POLICY_EV_OPEN, .path = path, .access = acc};
 	struct policy_decision d;
 	policy_decide(p, &ev, &d);
 	*a = d.action;
@@ -105,9 +107,11 @@ static const char *exec_dec(const struct policy *p, const char *path,
 			    const char *const *argv, size_t argc,
 			    enum policy_action *a)
 {
-	struct policy_event ev = { .kind = POLICY_EV_EXEC, .path = path,
-				   .argv = argv, .argc = argc,
-				   .cwd = "/home/alice/work" };
+	struct policy_event ev = {.kind = POLICY_EV_EXEC,
+				  .path = path,
+				  .argv = argv,
+				  .argc = argc,
+				  .cwd = "/home/alice/work"};
 	struct policy_decision d;
 	policy_decide(p, &ev, &d);
 	*a = d.action;
@@ -119,8 +123,10 @@ static const char *conn_dec(const struct policy *p, const char *host,
 			    enum policy_proto proto, enum policy_action *a)
 {
 	struct tg_addr ad;
-	struct policy_event ev = { .kind = POLICY_EV_CONNECT, .host = host,
-				   .port = port, .proto = proto };
+	struct policy_event ev = {.kind = POLICY_EV_CONNECT,
+				  .host = host,
+				  .port = port,
+				  .proto = proto};
 	if (addr) {
 		assert_int_equal(tg_addr_parse(addr, &ad), 0);
 		ev.addr = &ad;
@@ -135,28 +141,31 @@ static void test_precedence(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\n"
-		"settings: { default: deny }\n"
-		"rules:\n"
-		"  - { id: a1, tier: 1, open: { path: ['/w/**'] } }\n"
-		"  - { id: l1, tier: 2, open: { path: ['/w/log/**'] } }\n"
-		"  - { id: p1, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
-		"  - { id: d1, action: deny, open: { path: ['/w/log/p/d'] } }\n"
-		"  - { id: p2, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
-		"  - { id: a2, action: allow, open: { path: ['/w/log/p/**'] } }\n");
+	    "version: 1\n"
+	    "settings: { default: deny }\n"
+	    "rules:\n"
+	    "  - { id: a1, tier: 1, open: { path: ['/w/**'] } }\n"
+	    "  - { id: l1, tier: 2, open: { path: ['/w/log/**'] } }\n"
+	    "  - { id: p1, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
+	    "  - { id: d1, action: deny, open: { path: ['/w/log/p/d'] } }\n"
+	    "  - { id: p2, tier: 3, open: { path: ['/w/log/p/**'] } }\n"
+	    "  - { id: a2, action: allow, open: { path: ['/w/log/p/**'] } }\n");
 	enum policy_action a;
 	assert_string_equal(open_dec(p, "/w/x", POLICY_ACC_READ, &a), "a1");
 	assert_int_equal(a, POLICY_ALLOW);
 	assert_string_equal(open_dec(p, "/w/log/x", POLICY_ACC_READ, &a), "l1");
 	assert_int_equal(a, POLICY_LOG);
 	/* two prompts match: the first in file order is reported */
-	assert_string_equal(open_dec(p, "/w/log/p/x", POLICY_ACC_READ, &a), "p1");
+	assert_string_equal(open_dec(p, "/w/log/p/x", POLICY_ACC_READ, &a),
+			    "p1");
 	assert_int_equal(a, POLICY_PROMPT);
 	/* deny beats everything, even when written later */
-	assert_string_equal(open_dec(p, "/w/log/p/d", POLICY_ACC_READ, &a), "d1");
+	assert_string_equal(open_dec(p, "/w/log/p/d", POLICY_ACC_READ, &a),
+			    "d1");
 	assert_int_equal(a, POLICY_DENY);
 	/* no match: settings.default */
-	assert_string_equal(open_dec(p, "/elsewhere", POLICY_ACC_READ, &a), "default");
+	assert_string_equal(open_dec(p, "/elsewhere", POLICY_ACC_READ, &a),
+			    "default");
 	assert_int_equal(a, POLICY_DENY);
 	policy_free(p);
 }
@@ -164,23 +173,34 @@ static void test_precedence(void **state)
 static void test_open_access_and_not(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
-		"version: 1\n"
-		"rules:\n"
-		"  - id: ws\n"
-		"    tier: 1\n"
-		"    open: { path: ['${PWD}/**'], not_path: ['${PWD}/secret/**'], access: [read, write] }\n"
-		"  - id: nodel\n"
-		"    action: deny\n"
-		"    open: { path: ['${PWD}/**'], not_access: [read, write, create, exec] }\n");
+	struct policy *p =
+	    must_load("version: 1\n"
+		      "rules:\n"
+		      "  - id: ws\n"
+		      "    tier: 1\n"
+		      "    open: { path: ['${PWD}/**'], not_path: "
+		      "['${PWD}/secret/**'], access: [read, write] }\n"
+		      "  - id: nodel\n"
+		      "    action: deny\n"
+		      "    open: { path: ['${PWD}/**'], not_access: [read, "
+		      "write, create, exec] }\n");
 	enum policy_action a;
-	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_WRITE, &a), "ws");
-	assert_string_equal(open_dec(p, "/home/alice/work/secret/k", POLICY_ACC_READ, &a), "default");
+	assert_string_equal(
+	    open_dec(p, "/home/alice/work/a.c", POLICY_ACC_WRITE, &a), "ws");
+	assert_string_equal(
+	    open_dec(p, "/home/alice/work/secret/k", POLICY_ACC_READ, &a),
+	    "default");
 	assert_int_equal(a, POLICY_PROMPT);
-	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_CREATE, &a), "default");
-	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_DELETE, &a), "nodel");
+	assert_string_equal(
+	    open_dec(p, "/home/alice/work/a.c", POLICY_ACC_CREATE, &a),
+	    "default");
+	assert_string_equal(
+	    open_dec(p, "/home/alice/work/a.c", POLICY_ACC_DELETE, &a),
+	    "nodel");
 	/* a combined access matches any rule that lists one of its bits */
-	assert_string_equal(open_dec(p, "/home/alice/work/a.c", POLICY_ACC_READ | POLICY_ACC_DELETE, &a), "nodel");
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c",
+				     POLICY_ACC_READ | POLICY_ACC_DELETE, &a),
+			    "nodel");
 	policy_free(p);
 }
 
@@ -188,44 +208,51 @@ static void test_exec(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\n"
-		"settings: { default: deny }\n"
-		"rules:\n"
-		"  - { id: make, tier: 1, exec: { path: [/usr/bin/make] } }\n"
-		"  - { id: gcc, tier: 1, exec: { path: ['/usr/bin/gcc*'] } }\n"
-		"  - { id: rmrf, action: deny, exec: { argv: ['rm ** -rf **', 'rm ** -fr **'] } }\n"
-		"  - { id: rm, tier: 2, exec: { argv: ['rm **'] } }\n"
-		"  - { id: py, tier: 1, exec: { argv: ['python3 -c *'], not_argv: ['** *socket*'] } }\n"
-		"  - { id: incwd, tier: 1, exec: { argv: [ls], cwd: ['${PWD}/**'] } }\n"
-		"  - { id: noexec, action: deny, open: { path: ['/opt/bad/**'], access: [exec] } }\n"
-		"  - { id: quoted, tier: 1, exec: { argv: ['echo \"a b\" x*'] } }\n");
+	    "version: 1\n"
+	    "settings: { default: deny }\n"
+	    "rules:\n"
+	    "  - { id: make, tier: 1, exec: { path: [/usr/bin/make] } }\n"
+	    "  - { id: gcc, tier: 1, exec: { path: ['/usr/bin/gcc*'] } }\n"
+	    "  - { id: rmrf, action: deny, exec: { argv: ['rm ** -rf **', 'rm "
+	    "** -fr **'] } }\n"
+	    "  - { id: rm, tier: 2, exec: { argv: ['rm **'] } }\n"
+	    "  - { id: py, tier: 1, exec: { argv: ['python3 -c *'], not_argv: "
+	    "['** *socket*'] } }\n"
+	    "  - { id: incwd, tier: 1, exec: { argv: [ls], cwd: ['${PWD}/**'] "
+	    "} }\n"
+	    "  - { id: noexec, action: deny, open: { path: ['/opt/bad/**'], "
+	    "access: [exec] } }\n"
+	    "  - { id: quoted, tier: 1, exec: { argv: ['echo \"a b\" x*'] } "
+	    "}\n");
 	enum policy_action a;
-	const char *mk[] = { "make", "-j2" };
+	const char *mk[] = {"make", "-j2"};
 	assert_string_equal(exec_dec(p, "/usr/bin/make", mk, 2, &a), "make");
-	const char *gcc[] = { "gcc-12", "-c", "x.c" };
+	const char *gcc[] = {"gcc-12", "-c", "x.c"};
 	assert_string_equal(exec_dec(p, "/usr/bin/gcc-12", gcc, 3, &a), "gcc");
-	const char *rm1[] = { "/bin/rm", "-rf", "/" };
+	const char *rm1[] = {"/bin/rm", "-rf", "/"};
 	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm1, 3, &a), "rmrf");
-	const char *rm2[] = { "rm", "-v", "x", "-fr", "y" };
+	const char *rm2[] = {"rm", "-v", "x", "-fr", "y"};
 	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm2, 5, &a), "rmrf");
-	const char *rm3[] = { "rm", "x" };
+	const char *rm3[] = {"rm", "x"};
 	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm3, 2, &a), "rm");
 	assert_int_equal(a, POLICY_LOG);
-	const char *rm0[] = { "rm" };
+	const char *rm0[] = {"rm"};
 	assert_string_equal(exec_dec(p, "/usr/bin/rm", rm0, 1, &a), "rm");
-	const char *py1[] = { "python3", "-c", "print(1)" };
+	const char *py1[] = {"python3", "-c", "print(1)"};
 	assert_string_equal(exec_dec(p, "/usr/bin/python3", py1, 3, &a), "py");
-	const char *py2[] = { "python3", "-c", "import socket" };
-	assert_string_equal(exec_dec(p, "/usr/bin/python3", py2, 3, &a), "default");
-	const char *py3[] = { "python3", "-c", "x", "extra" };
-	assert_string_equal(exec_dec(p, "/usr/bin/python3", py3, 4, &a), "default");
-	const char *ls[] = { "ls" };
+	const char *py2[] = {"python3", "-c", "import socket"};
+	assert_string_equal(exec_dec(p, "/usr/bin/python3", py2, 3, &a),
+			    "default");
+	const char *py3[] = {"python3", "-c", "x", "extra"};
+	assert_string_equal(exec_dec(p, "/usr/bin/python3", py3, 4, &a),
+			    "default");
+	const char *ls[] = {"ls"};
 	assert_string_equal(exec_dec(p, "/usr/bin/ls", ls, 1, &a), "incwd");
-	const char *bad[] = { "tool" };
+	const char *bad[] = {"tool"};
 	assert_string_equal(exec_dec(p, "/opt/bad/tool", bad, 1, &a), "noexec");
-	const char *q[] = { "echo", "a b", "xyz" };
+	const char *q[] = {"echo", "a b", "xyz"};
 	assert_string_equal(exec_dec(p, "/usr/bin/echo", q, 3, &a), "quoted");
-	const char *q2[] = { "echo", "a", "b", "xyz" };
+	const char *q2[] = {"echo", "a", "b", "xyz"};
 	assert_string_equal(exec_dec(p, "/usr/bin/echo", q2, 4, &a), "default");
 	policy_free(p);
 }
@@ -234,32 +261,52 @@ static void test_connect(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\n"
-		"settings: { default: deny }\n"
-		"rules:\n"
-		"  - id: reg\n"
-		"    tier: 1\n"
-		"    connect:\n"
-		"      host: [registry.example.org, '*.example.org']\n"
-		"      cidr: [10.1.0.0/16, 'fd00::/8']\n"
-		"      port: [443, '8000-8100']\n"
-		"      proto: tcp\n"
-		"  - { id: dns, tier: 1, connect: { port: [53], proto: udp } }\n"
-		"  - { id: lit, tier: 2, connect: { host: ['192.0.2.7'] } }\n"
-		"  - { id: no22, action: deny, connect: { not_port: ['1-21', '23-65535'] } }\n");
+	    "version: 1\n"
+	    "settings: { default: deny }\n"
+	    "rules:\n"
+	    "  - id: reg\n"
+	    "    tier: 1\n"
+	    "    connect:\n"
+	    "      host: [registry.example.org, '*.example.org']\n"
+	    "      cidr: [10.1.0.0/16, 'fd00::/8']\n"
+	    "      port: [443, '8000-8100']\n"
+	    "      proto: tcp\n"
+	    "  - { id: dns, tier: 1, connect: { port: [53], proto: udp } }\n"
+	    "  - { id: lit, tier: 2, connect: { host: ['192.0.2.7'] } }\n"
+	    "  - { id: no22, action: deny, connect: { not_port: ['1-21', "
+	    "'23-65535'] } }\n");
 	enum policy_action a;
-	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443, POLICY_PROTO_TCP, &a), "reg");
-	assert_string_equal(conn_dec(p, "a.b.example.org", NULL, 8050, POLICY_PROTO_TCP, &a), "reg");
-	assert_string_equal(conn_dec(p, "example.org", NULL, 443, POLICY_PROTO_TCP, &a), "default");
-	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 8101, POLICY_PROTO_TCP, &a), "default");
-	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443, POLICY_PROTO_UDP, &a), "default");
-	assert_string_equal(conn_dec(p, NULL, "10.1.200.3", 443, POLICY_PROTO_TCP, &a), "reg");
-	assert_string_equal(conn_dec(p, NULL, "::ffff:10.1.200.3", 443, POLICY_PROTO_TCP, &a), "reg");
-	assert_string_equal(conn_dec(p, NULL, "fd99::1", 8000, POLICY_PROTO_TCP, &a), "reg");
-	assert_string_equal(conn_dec(p, NULL, "10.2.0.1", 443, POLICY_PROTO_TCP, &a), "default");
-	assert_string_equal(conn_dec(p, NULL, "8.8.8.8", 53, POLICY_PROTO_UDP, &a), "dns");
-	assert_string_equal(conn_dec(p, NULL, "192.0.2.7", 80, POLICY_PROTO_TCP, &a), "lit");
-	assert_string_equal(conn_dec(p, NULL, "192.0.2.7", 22, POLICY_PROTO_TCP, &a), "no22");
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443,
+				     POLICY_PROTO_TCP, &a),
+			    "reg");
+	assert_string_equal(
+	    conn_dec(p, "a.b.example.org", NULL, 8050, POLICY_PROTO_TCP, &a),
+	    "reg");
+	assert_string_equal(
+	    conn_dec(p, "example.org", NULL, 443, POLICY_PROTO_TCP, &a),
+	    "default");
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 8101,
+				     POLICY_PROTO_TCP, &a),
+			    "default");
+	assert_string_equal(conn_dec(p, "registry.example.org", NULL, 443,
+				     POLICY_PROTO_UDP, &a),
+			    "default");
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.1.200.3", 443, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(
+	    conn_dec(p, NULL, "::ffff:10.1.200.3", 443, POLICY_PROTO_TCP, &a),
+	    "reg");
+	assert_string_equal(
+	    conn_dec(p, NULL, "fd99::1", 8000, POLICY_PROTO_TCP, &a), "reg");
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.2.0.1", 443, POLICY_PROTO_TCP, &a),
+	    "default");
+	assert_string_equal(
+	    conn_dec(p, NULL, "8.8.8.8", 53, POLICY_PROTO_UDP, &a), "dns");
+	assert_string_equal(
+	    conn_dec(p, NULL, "192.0.2.7", 80, POLICY_PROTO_TCP, &a), "lit");
+	assert_string_equal(
+	    conn_dec(p, NULL, "192.0.2.7", 22, POLICY_PROTO_TCP, &a), "no22");
 	policy_free(p);
 }
 
@@ -274,42 +321,53 @@ static void test_git(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\n"
-		"settings: { default: allow }\n"
-		"rules:\n"
-		"  - id: push-origin\n"
-		"    tier: 3\n"
-		"    git: { command: push, remote: [origin, 'https://github.com/acme/*'], branch: [main, 'release/*'], force: false }\n"
-		"  - id: force-main\n"
-		"    action: deny\n"
-		"    git: { command: push, branch: [main], force: true }\n"
-		"  - id: amend\n"
-		"    tier: 2\n"
-		"    git: { command: commit, args: ['** --amend **'] }\n");
+	    "version: 1\n"
+	    "settings: { default: allow }\n"
+	    "rules:\n"
+	    "  - id: push-origin\n"
+	    "    tier: 3\n"
+	    "    git: { command: push, remote: [origin, "
+	    "'https://github.com/acme/*'], branch: [main, 'release/*'], force: "
+	    "false }\n"
+	    "  - id: force-main\n"
+	    "    action: deny\n"
+	    "    git: { command: push, branch: [main], force: true }\n"
+	    "  - id: amend\n"
+	    "    tier: 2\n"
+	    "    git: { command: commit, args: ['** --amend **'] }\n");
 	struct {
 		const char *argv[8];
 		size_t argc;
 		const char *rule;
 	} cases[] = {
-		{ { "git", "push", "origin", "main" }, 4, "push-origin" },
-		{ { "git", "push", "origin", "release/2" }, 4, "push-origin" },
-		{ { "git", "push", "origin", "feature" }, 4, "default" },
-		{ { "git", "push", "https://github.com/acme/x", "main" }, 4, "push-origin" },
-		{ { "git", "push", "https://github.com/other/x", "main" }, 4, "default" },
-		{ { "git", "push", "-f", "origin", "main" }, 5, "force-main" },
-		{ { "git", "push", "origin", "+HEAD:main" }, 4, "force-main" },
-		{ { "git", "push", "--force-with-lease", "origin", "x:main" }, 5, "force-main" },
-		{ { "git", "-C", "/tmp", "-c", "a.b=c", "push", "--mirror", "origin" }, 8, "force-main" },
-		{ { "git", "commit", "-m", "x", "--amend" }, 5, "amend" },
-		{ { "git", "commit", "-m", "x" }, 4, "default" },
+	    {{"git", "push", "origin", "main"}, 4, "push-origin"},
+	    {{"git", "push", "origin", "release/2"}, 4, "push-origin"},
+	    {{"git", "push", "origin", "feature"}, 4, "default"},
+	    {{"git", "push", "https://github.com/acme/x", "main"},
+	     4,
+	     "push-origin"},
+	    {{"git", "push", "https://github.com/other/x", "main"},
+	     4,
+	     "default"},
+	    {{"git", "push", "-f", "origin", "main"}, 5, "force-main"},
+	    {{"git", "push", "origin", "+HEAD:main"}, 4, "force-main"},
+	    {{"git", "push", "--force-with-lease", "origin", "x:main"},
+	     5,
+	     "force-main"},
+	    {{"git", "-C", "/tmp", "-c", "a.b=c", "push", "--mirror", "origin"},
+	     8,
+	     "force-main"},
+	    {{"git", "commit", "-m", "x", "--amend"}, 5, "amend"},
+	    {{"git", "commit", "-m", "x"}, 4, "default"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct git_event g = gitev(cases[i].argv, cases[i].argc);
-		struct policy_event ev = { .kind = POLICY_EV_GIT, .git = &g };
+		struct policy_event ev = {.kind = POLICY_EV_GIT, .git = &g};
 		struct policy_decision d;
 		policy_decide(p, &ev, &d);
 		if (strcmp(d.rule_id, cases[i].rule))
-			fail_msg("case %zu: got %s, want %s", i, d.rule_id, cases[i].rule);
+			fail_msg("case %zu: got %s, want %s", i, d.rule_id,
+				 cases[i].rule);
 		git_event_free(&g);
 	}
 	policy_free(p);
@@ -318,36 +376,44 @@ static void test_git(void **state)
 static void test_variables(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
-		"version: 1\n"
-		"variables:\n"
-		"  WS: ${PWD}\n"
-		"  SRC: ${WS}/src\n"
-		"  PRICE: $$5\n"
-		"rules:\n"
-		"  - { id: src, tier: 2, message: 'costs ${PRICE} for ${USER}', open: { path: ['${SRC}/**'] } }\n");
+	struct policy *p =
+	    must_load("version: 1\n"
+		      "variables:\n"
+		      "  WS: ${PWD}\n"
+		      "  SRC: ${WS}/src\n"
+		      "  PRICE: $$5\n"
+		      "rules:\n"
+		      "  - { id: src, tier: 2, message: 'costs ${PRICE} for "
+		      "${USER}', open: { path: ['${SRC}/**'] } }\n");
 	enum policy_action a;
-	assert_string_equal(open_dec(p, "/home/alice/work/src/x.c", POLICY_ACC_READ, &a), "src");
+	assert_string_equal(
+	    open_dec(p, "/home/alice/work/src/x.c", POLICY_ACC_READ, &a),
+	    "src");
 	assert_string_equal(policy_rule_message(p, 0), "costs $5 for alice");
 	policy_free(p);
-	/* built-in values are literal, even when they contain glob characters */
+	/* built-in values are literal, even when they contain glob characters
+	 */
 	struct policy_vars v = vars;
 	v.home = "/home/we*rd";
-	const char *path = write_file("v.yaml",
-		"version: 1\nrules:\n  - { id: h, action: deny, open: { path: ['${HOME}/x'] } }\n");
-	struct policy_diags d = { 0 };
+	const char *path =
+	    write_file("v.yaml", "version: 1\nrules:\n  - { id: h, action: "
+				 "deny, open: { path: ['${HOME}/x'] } }\n");
+	struct policy_diags d = {0};
 	assert_int_equal(policy_load(path, &v, &d, &p), 0);
 	policy_diags_free(&d);
-	assert_string_equal(open_dec(p, "/home/we*rd/x", POLICY_ACC_READ, &a), "h");
-	assert_string_equal(open_dec(p, "/home/weXXrd/x", POLICY_ACC_READ, &a), "default");
+	assert_string_equal(open_dec(p, "/home/we*rd/x", POLICY_ACC_READ, &a),
+			    "h");
+	assert_string_equal(open_dec(p, "/home/weXXrd/x", POLICY_ACC_READ, &a),
+			    "default");
 	policy_free(p);
 	/* overrides */
-	const char *ov[] = { "PWD=/srv/ws", "EXTRA=/opt" };
+	const char *ov[] = {"PWD=/srv/ws", "EXTRA=/opt"};
 	v = vars;
 	v.overrides = ov;
 	v.noverrides = 2;
 	path = write_file("o.yaml",
-		"version: 1\nrules:\n  - { id: o, tier: 2, open: { path: ['${PWD}/**', '${EXTRA}/x'] } }\n");
+			  "version: 1\nrules:\n  - { id: o, tier: 2, open: { "
+			  "path: ['${PWD}/**', '${EXTRA}/x'] } }\n");
 	assert_int_equal(policy_load(path, &v, &d, &p), 0);
 	policy_diags_free(&d);
 	assert_string_equal(open_dec(p, "/srv/ws/a", POLICY_ACC_READ, &a), "o");
@@ -358,32 +424,39 @@ static void test_variables(void **state)
 static void test_variable_errors(void **state)
 {
 	(void)state;
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['${NOPE}/x'] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${NOPE}/x'] } }\n",
 		     3, 39, "undefined variable 'NOPE'");
-	expect_error("version: 1\nvariables:\n  A: ${B}\n  B: ${A}\nrules:\n  - { id: a, tier: 1, open: { path: ['${A}'] } }\n",
+	expect_error("version: 1\nvariables:\n  A: ${B}\n  B: ${A}\nrules:\n  "
+		     "- { id: a, tier: 1, open: { path: ['${A}'] } }\n",
 		     0, 0, "refers to itself");
-	expect_error("version: 1\nvariables:\n  HOME: /x\nrules: []\n", 3, 3, "built-in");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['${oops'] } }\n",
+	expect_error("version: 1\nvariables:\n  HOME: /x\nrules: []\n", 3, 3,
+		     "built-in");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${oops'] } }\n",
 		     0, 0, "malformed variable");
 }
 
 static void test_includes(void **state)
 {
 	(void)state;
-	write_file("inc1.yaml",
-		   "version: 1\nvariables: { REG: reg.example.org }\nrules:\n"
-		   "  - { id: from-inc, tier: 2, connect: { host: ['${REG}'] } }\n");
+	write_file(
+	    "inc1.yaml",
+	    "version: 1\nvariables: { REG: reg.example.org }\nrules:\n"
+	    "  - { id: from-inc, tier: 2, connect: { host: ['${REG}'] } }\n");
 	write_file("top.yaml",
 		   "version: 1\ninclude: [inc1.yaml]\nrules:\n"
 		   "  - { id: top, tier: 2, connect: { host: ['${REG}'] } }\n");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/top.yaml", tmpdir);
 	struct policy *p = NULL;
-	struct policy_diags d = { 0 };
+	struct policy_diags d = {0};
 	assert_int_equal(policy_load(path, &vars, &d, &p), 0);
 	enum policy_action a;
 	/* included rules come first in file order */
-	assert_string_equal(conn_dec(p, "reg.example.org", NULL, 443, POLICY_PROTO_TCP, &a), "from-inc");
+	assert_string_equal(
+	    conn_dec(p, "reg.example.org", NULL, 443, POLICY_PROTO_TCP, &a),
+	    "from-inc");
 	policy_free(p);
 	policy_diags_free(&d);
 
@@ -399,66 +472,96 @@ static void test_includes(void **state)
 	assert_true(cyc);
 	policy_diags_free(&d);
 
-	expect_error("version: 1\ninclude: [missing.yaml]\nrules: []\n", 2, 11, "cannot include");
-	write_file("dup.yaml", "version: 1\nrules:\n  - { id: top, tier: 1, open: { path: ['/x'] } }\n");
-	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, tier: 1, open: { path: ['/y'] } }\n",
+	expect_error("version: 1\ninclude: [missing.yaml]\nrules: []\n", 2, 11,
+		     "cannot include");
+	write_file("dup.yaml", "version: 1\nrules:\n  - { id: top, tier: 1, "
+			       "open: { path: ['/x'] } }\n");
+	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, "
+		     "tier: 1, open: { path: ['/y'] } }\n",
 		     4, 11, "duplicate rule id 'top'");
 	write_file("set.yaml", "version: 1\nsettings: { default: allow }\n");
-	expect_error("version: 1\ninclude: [set.yaml]\nrules: []\n", 0, 0, "top-level policy");
+	expect_error("version: 1\ninclude: [set.yaml]\nrules: []\n", 0, 0,
+		     "top-level policy");
 }
 
 static void test_schema_errors(void **state)
 {
 	(void)state;
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { pth: ['/x'] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { pth: "
+		     "['/x'] } }\n",
 		     3, 31, "did you mean 'path'");
 	expect_error("version: 1\nrulez: []\n", 2, 1, "did you mean 'rules'");
-	expect_error("version: 1\nrules:\n  - { id: a, open: { path: ['/x'] } }\n", 3, 5,
-		     "neither 'tier' nor 'action'");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 4, open: { path: ['/x'] } }\n", 3, 20,
-		     "tier must be 1");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, action: deny, open: { path: ['/x'] } }\n",
+	expect_error(
+	    "version: 1\nrules:\n  - { id: a, open: { path: ['/x'] } }\n", 3, 5,
+	    "neither 'tier' nor 'action'");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 4, open: { path: "
+		     "['/x'] } }\n",
+		     3, 20, "tier must be 1");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, action: deny, "
+		     "open: { path: ['/x'] } }\n",
 		     3, 31, "disagree");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1 }\n", 3, 5, "no matcher");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: {} }\n", 3, 29, "empty exec matcher");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: [] } }\n", 3, 37, "empty list");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['/x/[ab'] } }\n", 3, 38,
-		     "unterminated character class");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['rel/x'] } }\n", 3, 38,
-		     "must be absolute");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { cidr: ['10.0.0.1/8'] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1 }\n", 3, 5,
+		     "no matcher");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: {} }\n",
+		     3, 29, "empty exec matcher");
+	expect_error(
+	    "version: 1\nrules:\n  - { id: a, tier: 1, open: { path: [] } }\n",
+	    3, 37, "empty list");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['/x/[ab'] } }\n",
+		     3, 38, "unterminated character class");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['rel/x'] } }\n",
+		     3, 38, "must be absolute");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "cidr: ['10.0.0.1/8'] } }\n",
 		     3, 41, "bad CIDR");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { port: ['90-80'] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "port: ['90-80'] } }\n",
 		     3, 41, "low end");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { port: [0] } }\n", 3, 41, "bad port");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { host: ['a.*.org'] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "port: [0] } }\n",
+		     3, 41, "bad port");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['a.*.org'] } }\n",
 		     3, 41, "bad host pattern");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: '/x', access: [rwx] } }\n",
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "'/x', access: [rwx] } }\n",
 		     3, 52, "unknown access");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: { x: 1 } } }\n", 3, 37,
-		     "must be a string or a list");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: ['/x'] } }\n"
-		     "  - { id: a, tier: 1, open: { path: ['/y'] } }\n", 4, 11, "duplicate rule id");
-	expect_error("version: 2\nrules: []\n", 1, 10, "unsupported policy version");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "{ x: 1 } } }\n",
+		     3, 37, "must be a string or a list");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['/x'] } }\n"
+		     "  - { id: a, tier: 1, open: { path: ['/y'] } }\n",
+		     4, 11, "duplicate rule id");
+	expect_error("version: 2\nrules: []\n", 1, 10,
+		     "unsupported policy version");
 	expect_error("rules: []\n", 1, 1, "missing 'version: 1'");
-	expect_error("version: 1\nsettings: { default: maybe }\n", 2, 22, "unknown default");
-	expect_error("version: 1\nsettings: { prompt_timeout: soon }\n", 2, 29, "bad duration");
-	expect_error("version: 1\nlimits: { egress_rate: fast }\n", 2, 24, "bad rate");
-	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, git: { force: maybe } }\n", 3, 37,
-		     "true or false");
-	expect_error("version: 1\ntests:\n  - { open: /x }\n", 3, 5, "no 'expect'");
+	expect_error("version: 1\nsettings: { default: maybe }\n", 2, 22,
+		     "unknown default");
+	expect_error("version: 1\nsettings: { prompt_timeout: soon }\n", 2, 29,
+		     "bad duration");
+	expect_error("version: 1\nlimits: { egress_rate: fast }\n", 2, 24,
+		     "bad rate");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, git: { force: "
+		     "maybe } }\n",
+		     3, 37, "true or false");
+	expect_error("version: 1\ntests:\n  - { open: /x }\n", 3, 5,
+		     "no 'expect'");
 }
 
 static void test_shadow_warning(void **state)
 {
 	(void)state;
-	struct policy_diags d = { 0 };
+	struct policy_diags d = {0};
 	struct policy *p = load_text(
-		"version: 1\nrules:\n"
-		"  - { id: all, action: deny, open: { path: ['/etc/**'] } }\n"
-		"  - { id: some, tier: 1, open: { path: ['/etc/passwd'], access: [read] } }\n"
-		"  - { id: other, tier: 1, open: { path: ['/usr/**'] } }\n",
-		&d);
+	    "version: 1\nrules:\n"
+	    "  - { id: all, action: deny, open: { path: ['/etc/**'] } }\n"
+	    "  - { id: some, tier: 1, open: { path: ['/etc/passwd'], access: "
+	    "[read] } }\n"
+	    "  - { id: other, tier: 1, open: { path: ['/usr/**'] } }\n",
+	    &d);
 	assert_non_null(p);
 	assert_int_equal(d.nwarnings, 1);
 	assert_int_equal(d.v[0].line, 4);
@@ -471,14 +574,17 @@ static void test_fastpath(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\nrules:\n"
-		"  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
-		"  - { id: k, action: deny, open: { path: ['/home/alice/.ssh/**'] } }\n"
-		"  - { id: l, tier: 2, open: { path: ['/var/log/**'], access: [read] } }\n"
-		"  - { id: w, tier: 3, open: { path: ['/etc/**'], access: [write] } }\n");
-	const char *paths[] = { "/usr/lib/x.so", "/home/alice/.ssh/id_rsa",
-				"/var/log/syslog", "/etc/passwd", "/home/alice/.ssh",
-				"/var/logs" };
+	    "version: 1\nrules:\n"
+	    "  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
+	    "  - { id: k, action: deny, open: { path: ['/home/alice/.ssh/**'] "
+	    "} }\n"
+	    "  - { id: l, tier: 2, open: { path: ['/var/log/**'], access: "
+	    "[read] } }\n"
+	    "  - { id: w, tier: 3, open: { path: ['/etc/**'], access: [write] "
+	    "} }\n");
+	const char *paths[] = {"/usr/lib/x.so",	   "/home/alice/.ssh/id_rsa",
+			       "/var/log/syslog",  "/etc/passwd",
+			       "/home/alice/.ssh", "/var/logs"};
 	for (size_t i = 0; i < 6; i++) {
 		enum policy_action a;
 		open_dec(p, paths[i], POLICY_ACC_READ, &a);
@@ -504,7 +610,8 @@ struct bf {
 	enum policy_action a;
 };
 
-static void bf_cb(const struct policy *p, int rule, enum policy_kind k, void *ud)
+static void bf_cb(const struct policy *p, int rule, enum policy_kind k,
+		  void *ud)
 {
 	(void)k;
 	struct bf *b = ud;
@@ -521,14 +628,17 @@ static void test_exec_fastpath(void **state)
 {
 	(void)state;
 	struct policy *p = must_load(
-		"version: 1\nsettings: { default: prompt }\nrules:\n"
-		"  - { id: sys, tier: 1, exec: { path: ['/usr/bin/**', '/bin/**'] } }\n"
-		"  - { id: ws, tier: 1, exec: { path: ['/w/**'] } }\n"
-		"  - { id: rm, action: deny, exec: { argv: ['rm ** -rf **'] } }\n"
-		"  - { id: sudo, tier: 3, exec: { path: ['/usr/bin/sudo'] } }\n"
-		"  - { id: pip, tier: 2, exec: { argv: ['pip install **'] } }\n"
-		"  - { id: noexec, action: deny, open: { path: ['/w/bad/**'], access: [exec] } }\n"
-		"  - { id: withargv, tier: 1, exec: { path: ['/opt/**'], argv: ['tool **'] } }\n");
+	    "version: 1\nsettings: { default: prompt }\nrules:\n"
+	    "  - { id: sys, tier: 1, exec: { path: ['/usr/bin/**', '/bin/**'] "
+	    "} }\n"
+	    "  - { id: ws, tier: 1, exec: { path: ['/w/**'] } }\n"
+	    "  - { id: rm, action: deny, exec: { argv: ['rm ** -rf **'] } }\n"
+	    "  - { id: sudo, tier: 3, exec: { path: ['/usr/bin/sudo'] } }\n"
+	    "  - { id: pip, tier: 2, exec: { argv: ['pip install **'] } }\n"
+	    "  - { id: noexec, action: deny, open: { path: ['/w/bad/**'], "
+	    "access: [exec] } }\n"
+	    "  - { id: withargv, tier: 1, exec: { path: ['/opt/**'], argv: "
+	    "['tool **'] } }\n");
 	const char *const *xa, *const *xs, *const *x0;
 	size_t na, ns, n0;
 	bool ok;
@@ -539,17 +649,22 @@ static void test_exec_fastpath(void **state)
 	size_t pos;
 	assert_true(na <= 16 && ns <= 16 && n0 <= 16);
 	for (size_t i = 0; i < na; i++)
-		assert_int_equal(glob_compile(xa[i], GLOB_PATH, &ga[i], &err, &pos), 0);
+		assert_int_equal(
+		    glob_compile(xa[i], GLOB_PATH, &ga[i], &err, &pos), 0);
 	for (size_t i = 0; i < ns; i++)
-		assert_int_equal(glob_compile(xs[i], GLOB_PATH, &gs[i], &err, &pos), 0);
+		assert_int_equal(
+		    glob_compile(xs[i], GLOB_PATH, &gs[i], &err, &pos), 0);
 	for (size_t i = 0; i < n0; i++)
-		assert_int_equal(glob_compile(x0[i], GLOB_TOKEN, &g0[i], &err, &pos), 0);
-	const char *paths[] = { "/usr/bin/true", "/usr/bin/sudo", "/w/x", "/w/bad/x", "/opt/tool", "/usr/bin/rm", "/usr/bin/pip" };
-	const char *a0s[] = { "true", "sudo", "x", "rm", "pip", "tool" };
+		assert_int_equal(
+		    glob_compile(x0[i], GLOB_TOKEN, &g0[i], &err, &pos), 0);
+	const char *paths[] = {"/usr/bin/true", "/usr/bin/sudo", "/w/x",
+			       "/w/bad/x",	"/opt/tool",	 "/usr/bin/rm",
+			       "/usr/bin/pip"};
+	const char *a0s[] = {"true", "sudo", "x", "rm", "pip", "tool"};
 	int silent_seen = 0;
 	for (size_t i = 0; i < 7; i++)
 		for (size_t j = 0; j < 6; j++) {
-			const char *argv[] = { a0s[j], "install", "-rf", "x" };
+			const char *argv[] = {a0s[j], "install", "-rf", "x"};
 			bool m = false, sens = false;
 			for (size_t k = 0; k < na; k++)
 				m |= glob_match(ga[k], paths[i]);
@@ -573,9 +688,10 @@ static void test_exec_fastpath(void **state)
 		glob_free(g0[i]);
 	policy_free(p);
 	/* a cwd-only refusing rule could match any exec: no fast path */
-	p = must_load("version: 1\nrules:\n"
-		      "  - { id: a, tier: 1, exec: { path: ['/**'] } }\n"
-		      "  - { id: b, action: deny, exec: { cwd: ['/secret/**'] } }\n");
+	p = must_load(
+	    "version: 1\nrules:\n"
+	    "  - { id: a, tier: 1, exec: { path: ['/**'] } }\n"
+	    "  - { id: b, action: deny, exec: { cwd: ['/secret/**'] } }\n");
 	policy_exec_fastpath(p, &xa, &na, &xs, &ns, &x0, &n0, &ok);
 	assert_false(ok);
 	policy_free(p);
@@ -595,33 +711,41 @@ static void test_landlock_plan(void **state)
 	(void)state;
 	struct policy_landlock ll;
 	struct policy *p = must_load(
-		"version: 1\nsettings: { default: deny }\nrules:\n"
-		"  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
-		"  - { id: w, tier: 1, open: { path: ['${PWD}/**', '/tmp/*.log', '/dev/null'], access: [write, create] } }\n"
-		"  - { id: d, action: deny, open: { path: ['/etc/**'], access: [write] } }\n"
-		"  - { id: x, tier: 1, exec: { path: ['/usr/bin/**', '/opt/tool'] } }\n"
-		"  - { id: p, tier: 3, open: { path: ['/home/alice/.bashrc'], access: [write] } }\n");
+	    "version: 1\nsettings: { default: deny }\nrules:\n"
+	    "  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n"
+	    "  - { id: w, tier: 1, open: { path: ['${PWD}/**', '/tmp/*.log', "
+	    "'/dev/null'], access: [write, create] } }\n"
+	    "  - { id: d, action: deny, open: { path: ['/etc/**'], access: "
+	    "[write] } }\n"
+	    "  - { id: x, tier: 1, exec: { path: ['/usr/bin/**', '/opt/tool'] "
+	    "} }\n"
+	    "  - { id: p, tier: 3, open: { path: ['/home/alice/.bashrc'], "
+	    "access: [write] } }\n");
 	assert_int_equal(policy_landlock_plan(p, &ll), 0);
 	assert_false(ll.write_all);
 	assert_false(ll.exec_all);
 	assert_true(has(ll.write, ll.nwrite, "/home/alice/work"));
 	assert_true(has(ll.write, ll.nwrite, "/tmp"));
 	assert_true(has(ll.write, ll.nwrite, "/dev/null"));
-	assert_true(has(ll.write, ll.nwrite, "/home/alice/.bashrc")); /* a prompt may be approved */
-	assert_false(has(ll.write, ll.nwrite, "/etc"));		      /* deny rules grant nothing */
+	assert_true(has(ll.write, ll.nwrite,
+			"/home/alice/.bashrc")); /* a prompt may be approved */
+	assert_false(
+	    has(ll.write, ll.nwrite, "/etc")); /* deny rules grant nothing */
 	assert_true(has(ll.exec, ll.nexec, "/usr/bin"));
 	assert_true(has(ll.exec, ll.nexec, "/opt/tool"));
 	policy_landlock_free(&ll);
 	policy_free(p);
 	/* default prompt: anything may be approved, so nothing is restricted */
-	p = must_load("version: 1\nrules:\n  - { id: w, tier: 1, open: { path: ['/w/**'] } }\n");
+	p = must_load("version: 1\nrules:\n  - { id: w, tier: 1, open: { path: "
+		      "['/w/**'] } }\n");
 	assert_int_equal(policy_landlock_plan(p, &ll), 0);
 	assert_true(ll.write_all && ll.exec_all);
 	policy_landlock_free(&ll);
 	policy_free(p);
 	/* a glob with no literal directory, or an argv-only exec rule */
 	p = must_load("version: 1\nsettings: { default: deny }\nrules:\n"
-		      "  - { id: w, tier: 2, open: { path: ['**/.cache/**'], access: [write] } }\n"
+		      "  - { id: w, tier: 2, open: { path: ['**/.cache/**'], "
+		      "access: [write] } }\n"
 		      "  - { id: x, tier: 1, exec: { argv: ['make **'] } }\n");
 	assert_int_equal(policy_landlock_plan(p, &ll), 0);
 	assert_true(ll.write_all && ll.exec_all);
@@ -635,24 +759,42 @@ static void test_index_matches_bruteforce(void **state)
 	(void)state;
 	char *text = malloc(1 << 20);
 	size_t o = (size_t)sprintf(text, "version: 1\nrules:\n");
-	static const char *const acts[] = { "allow", "log", "prompt", "deny" };
+	static const char *const acts[] = {"allow", "log", "prompt", "deny"};
 	for (int i = 0; i < 400; i++) {
 		const char *act = acts[(i * 7) % 4];
 		switch (i % 5) {
 		case 0:
-			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, open: { path: ['/d%d/**'] } }\n", i, act, i % 37);
+			o += (size_t)sprintf(text + o,
+					     "  - { id: r%d, action: %s, open: "
+					     "{ path: ['/d%d/**'] } }\n",
+					     i, act, i % 37);
 			break;
 		case 1:
-			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, open: { path: ['/d%d/*.c'], access: [write] } }\n", i, act, i % 41);
+			o += (size_t)sprintf(
+			    text + o,
+			    "  - { id: r%d, action: %s, open: { path: "
+			    "['/d%d/*.c'], access: [write] } }\n",
+			    i, act, i % 41);
 			break;
 		case 2:
-			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, exec: { argv: ['t%d **'] } }\n", i, act, i % 13);
+			o += (size_t)sprintf(text + o,
+					     "  - { id: r%d, action: %s, exec: "
+					     "{ argv: ['t%d **'] } }\n",
+					     i, act, i % 13);
 			break;
 		case 3:
-			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, connect: { host: ['*.h%d.org'], port: [%d] } }\n", i, act, i % 17, 400 + i % 3);
+			o += (size_t)sprintf(
+			    text + o,
+			    "  - { id: r%d, action: %s, connect: { host: "
+			    "['*.h%d.org'], port: [%d] } }\n",
+			    i, act, i % 17, 400 + i % 3);
 			break;
 		default:
-			o += (size_t)sprintf(text + o, "  - { id: r%d, action: %s, connect: { cidr: ['10.%d.0.0/16'] } }\n", i, act, i % 23);
+			o += (size_t)sprintf(
+			    text + o,
+			    "  - { id: r%d, action: %s, connect: { cidr: "
+			    "['10.%d.0.0/16'] } }\n",
+			    i, act, i % 23);
 		}
 	}
 	struct policy *p = must_load(text);
@@ -662,11 +804,12 @@ static void test_index_matches_bruteforce(void **state)
 		char path[64], host[64], argv0[16];
 		struct tg_addr ad;
 		char as[32];
-		struct policy_event ev = { 0 };
+		struct policy_event ev = {0};
 		const char *argv[2];
 		switch (n % 3) {
 		case 0:
-			snprintf(path, sizeof(path), "/d%d/x%d.%s", rand() % 45, rand() % 3, rand() % 2 ? "c" : "h");
+			snprintf(path, sizeof(path), "/d%d/x%d.%s", rand() % 45,
+				 rand() % 3, rand() % 2 ? "c" : "h");
 			ev.kind = POLICY_EV_OPEN;
 			ev.path = path;
 			ev.access = 1u << (rand() % 5);
@@ -693,7 +836,7 @@ static void test_index_matches_bruteforce(void **state)
 		struct policy_decision d;
 		policy_decide(p, &ev, &d);
 		/* brute force over every rule: strictest, then first */
-		struct bf best = { -1, POLICY_ALLOW };
+		struct bf best = {-1, POLICY_ALLOW};
 		policy_match_all(p, &ev, bf_cb, &best);
 		assert_int_equal(d.rule, best.best);
 		if (best.best >= 0)
@@ -705,20 +848,20 @@ static void test_index_matches_bruteforce(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_precedence),
-		cmocka_unit_test(test_open_access_and_not),
-		cmocka_unit_test(test_exec),
-		cmocka_unit_test(test_connect),
-		cmocka_unit_test(test_git),
-		cmocka_unit_test(test_variables),
-		cmocka_unit_test(test_variable_errors),
-		cmocka_unit_test(test_includes),
-		cmocka_unit_test(test_schema_errors),
-		cmocka_unit_test(test_shadow_warning),
-		cmocka_unit_test(test_fastpath),
-		cmocka_unit_test(test_exec_fastpath),
-		cmocka_unit_test(test_landlock_plan),
-		cmocka_unit_test(test_index_matches_bruteforce),
+	    cmocka_unit_test(test_precedence),
+	    cmocka_unit_test(test_open_access_and_not),
+	    cmocka_unit_test(test_exec),
+	    cmocka_unit_test(test_connect),
+	    cmocka_unit_test(test_git),
+	    cmocka_unit_test(test_variables),
+	    cmocka_unit_test(test_variable_errors),
+	    cmocka_unit_test(test_includes),
+	    cmocka_unit_test(test_schema_errors),
+	    cmocka_unit_test(test_shadow_warning),
+	    cmocka_unit_test(test_fastpath),
+	    cmocka_unit_test(test_exec_fastpath),
+	    cmocka_unit_test(test_landlock_plan),
+	    cmocka_unit_test(test_index_matches_bruteforce),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,8 +24,10 @@ static void test_normalize(void **state)
 	assert_string_equal(norm("/", "/a//b/./c/"), "/a/b/c");
 	assert_string_equal(norm("/", "/a/b/../c"), "/a/c");
 	assert_string_equal(norm("/", "/../../x"), "/x");
-	assert_string_equal(norm("/home/u/w", "src/../lib/./x.c"), "/home/u/w/lib/x.c");
-	assert_string_equal(norm("/home/u/w", "../../.ssh/id_rsa"), "/home/.ssh/id_rsa");
+	assert_string_equal(norm("/home/u/w", "src/../lib/./x.c"),
+			    "/home/u/w/lib/x.c");
+	assert_string_equal(norm("/home/u/w", "../../.ssh/id_rsa"),
+			    "/home/.ssh/id_rsa");
 	assert_string_equal(norm("/", "/"), "/");
 	assert_string_equal(norm("/a", ".."), "/");
 	assert_string_equal(norm("/a/b", "."), "/a/b");
@@ -33,8 +35,9 @@ static void test_normalize(void **state)
 	assert_null(norm(NULL, "relative"));
 	assert_null(norm("/", ""));
 	char small[8];
-	assert_int_equal(tg_path_normalize("/", "/abcdefghijk", small, sizeof(small)),
-			 -ENAMETOOLONG);
+	assert_int_equal(
+	    tg_path_normalize("/", "/abcdefghijk", small, sizeof(small)),
+	    -ENAMETOOLONG);
 }
 
 static void test_units(void **state)
@@ -77,7 +80,9 @@ static void test_split(void **state)
 	(void)state;
 	char **v;
 	size_t n;
-	assert_int_equal(tg_split_words("git  commit -m 'a b' \"c\\\"d\"", false, &v, &n), 0);
+	assert_int_equal(
+	    tg_split_words("git  commit -m 'a b' \"c\\\"d\"", false, &v, &n),
+	    0);
 	assert_int_equal(n, 5);
 	assert_string_equal(v[3], "a b");
 	assert_string_equal(v[4], "c\"d");
@@ -86,7 +91,8 @@ static void test_split(void **state)
 	assert_int_equal(tg_split_words("rm '*'", true, &v, &n), 0);
 	assert_string_equal(v[1], "\\*");
 	tg_strv_free(v);
-	assert_int_equal(tg_split_words("unterminated 'quote", false, &v, &n), -EINVAL);
+	assert_int_equal(tg_split_words("unterminated 'quote", false, &v, &n),
+			 -EINVAL);
 	assert_int_equal(tg_split_words("trailing \\", false, &v, &n), -EINVAL);
 	assert_int_equal(tg_split_words("   ", false, &v, &n), 0);
 	assert_int_equal(n, 0);
@@ -104,7 +110,7 @@ static void test_edit_distance(void **state)
 static void test_strbuf(void **state)
 {
 	(void)state;
-	struct strbuf b = { 0 };
+	struct strbuf b = {0};
 	for (int i = 0; i < 1000; i++)
 		strbuf_printf(&b, "%d,", i);
 	assert_true(b.len > 3000);
@@ -121,9 +127,11 @@ static void test_strbuf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_normalize), cmocka_unit_test(test_units),
-		cmocka_unit_test(test_split),	  cmocka_unit_test(test_edit_distance),
-		cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_units),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_edit_distance),
+	    cmocka_unit_test(test_strbuf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,7 +48,8 @@ static void *worker(void *arg)
 				_exit(99);
 			}
 			int st;
-			if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st))
+			if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st))
 				fail("exec of /bin/true");
 		}
 	}

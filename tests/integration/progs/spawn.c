@@ -12,7 +12,7 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return 2;
-	char *args[] = { "touch", argv[1], NULL };
+	char *args[] = {"touch", argv[1], NULL};
 	pid_t pid;
 	int r = posix_spawn(&pid, "/usr/bin/touch", NULL, NULL, args, environ);
 	int st = -1;
