@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <arpa/inet.h>
+#include <linux/openat2.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <spawn.h>
@@ -263,6 +264,7 @@ static void parse_decision(const uint8_t *rbuf, long n, struct verdict *v)
 	struct tgp_dec d;
 	struct tgp_field f;
 	v->allow = false;
+	v->unreachable = false;
 	v->rule[0] = v->msg[0] = '\0';
 	if (tgp_dec_begin(&d, rbuf, (size_t)n) < 0) {
 		s_copy(v->msg, sizeof(v->msg),
@@ -563,19 +565,24 @@ static struct fastpath *fastpath_get(void)
 	return fp;
 }
 
-static bool any_match(const struct globv *v, const char *s)
+static bool any_match_k(const struct globv *v, const char *s, uint64_t k)
 {
-	uint64_t k = first_component_key(s, false);
 	for (size_t i = 0; i < v->n; i++)
 		if ((!v->key[i] || v->key[i] == k) && glob_match(v->v[i], s))
 			return true;
 	return false;
 }
 
+static bool any_match(const struct globv *v, const char *s)
+{
+	return any_match_k(v, s, first_component_key(s, false));
+}
+
 static bool read_is_silent(const struct fastpath *fp, const char *abs)
 {
-	return fp->read_ok && any_match(&fp->ra, abs) &&
-	       !any_match(&fp->rs, abs);
+	uint64_t k = first_component_key(abs, false);
+	return fp->read_ok && any_match_k(&fp->ra, abs, k) &&
+	       !any_match_k(&fp->rs, abs, k);
 }
 
 /* Resolves symlinks with raw system calls on caller buffers only (safe in
@@ -966,6 +973,7 @@ static int exec_gate(int dirfd, const char *path, char *const argv[],
 	if (!flags && exec_is_silent(dirfd, path, argv))
 		return 0;
 	struct verdict v;
+	v.unreachable = false;
 	decide_exec(dirfd, path, argv, flags, &v);
 	if (v.allow) {
 		if (v.unreachable)
@@ -1313,15 +1321,42 @@ static void decide_file(int dirfd, const char *path, unsigned access,
 }
 
 /* Can a read-only open be decided here? Needs an absolute path. */
-static bool read_fast(int dirfd, const char *path)
+/* An absolute path with no "//", "." or ".." component and no trailing
+ * '/': tg_path_normalize would return it unchanged. */
+static bool already_normal(const char *p)
+{
+	size_t n = 0;
+	for (const char *c = p; *c; c++, n++) {
+		if (*c != '/')
+			continue;
+		if (c[1] == '/' || c[1] == '\0')
+			return c == p && c[1] == '\0'; /* "/" alone is normal */
+		if (c[1] == '.' &&
+		    (c[2] == '/' || c[2] == '\0' ||
+		     (c[2] == '.' && (c[3] == '/' || c[3] == '\0'))))
+			return false;
+	}
+	return n < 4096;
+}
+
+/*
+ * Is a read-only open of path a silent allow? The literal path is checked;
+ * with resolve, symlinks on the way are followed (raw readlink walk) and
+ * the target must be silent too. Without resolve the caller must make
+ * sure no symlink is involved (openat2 RESOLVE_NO_SYMLINKS).
+ */
+static bool read_fast(int dirfd, const char *path, bool resolve)
 {
 	if (!path || !*path)
 		return false;
 	struct fastpath *fp = fastpath_get();
 	if (!fp || !fp->read_ok)
 		return false;
-	char abs[4096], norm[4096];
-	if (path[0] == '/') {
+	char abs[4096], norm[4096], real[4096];
+	const char *use = norm;
+	if (path[0] == '/' && already_normal(path)) {
+		use = path; /* the common case: nothing to fold */
+	} else if (path[0] == '/') {
 		if (tg_path_normalize("/", path, norm, sizeof(norm)) < 0)
 			return false;
 	} else {
@@ -1332,9 +1367,52 @@ static bool read_fast(int dirfd, const char *path)
 			return false;
 	}
 	/* /proc/self/... names depend on the caller: never local */
-	if (has_prefix(norm, "/proc/"))
+	if (has_prefix(use, "/proc/") || !read_is_silent(fp, use))
 		return false;
-	return read_is_silent(fp, norm);
+	if (!resolve)
+		return true;
+	if (!raw_realpath(use, real, sizeof(real)) ||
+	    has_prefix(real, "/proc/"))
+		return false;
+	return !strcmp(real, use) || read_is_silent(fp, real);
+}
+
+/*
+ * The hot path for read-only opens: when the literal path is a silent
+ * allow, open it here with RESOLVE_NO_SYMLINKS, so the object opened is
+ * the one decided on, in the same system call. Returns true when done
+ * (*ret is the fd or -1 with errno); false when the caller must go
+ * through open_gate (not a plain read, a symlink on the way, ...).
+ */
+static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
+{
+	if (!active || in_hook || !path || flags_access(flags) != ACC_READ)
+		return false;
+	int saved = errno;
+	in_hook++;
+	bool done = false;
+	if ((dirfd == AT_FDCWD || path[0] == '/') &&
+	    read_fast(dirfd, path, false)) {
+		struct open_how how = {.flags = (uint64_t)(unsigned)flags,
+				       .resolve = RESOLVE_NO_SYMLINKS};
+		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0) {
+			*ret = (int)fd;
+			errno = saved;
+			done = true;
+		} else if (errno != ELOOP && errno != EINVAL &&
+			   errno != ENOSYS && errno != EXDEV &&
+			   errno != EAGAIN) {
+			*ret =
+			    -1; /* ENOENT, EACCES, ...: what open would say */
+			done = true;
+		} else {
+			errno =
+			    saved; /* a symlink (or an odd flag): full check */
+		}
+	}
+	in_hook--;
+	return done;
 }
 
 /* Returns true if the open may go ahead; false with errno set if refused. */
@@ -1348,10 +1426,11 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	int saved = errno;
 	in_hook++;
 	bool ok;
-	if (acc == ACC_READ && read_fast(dirfd, path)) {
+	if (acc == ACC_READ && read_fast(dirfd, path, true)) {
 		ok = true;
 	} else {
 		struct verdict v;
+		v.unreachable = false;
 		decide_file(dirfd, path, acc, 0, NULL, &v);
 		ok = v.allow;
 		if (!ok) {
@@ -1378,6 +1457,7 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 	int saved = errno;
 	in_hook++;
 	struct verdict v;
+	v.unreachable = false;
 	decide_file(dirfd, path, acc, dirfd2, path2, &v);
 	if (!v.allow)
 		say("refused", verb, v.target[0] ? v.target : path, v.rule,
@@ -1398,6 +1478,9 @@ EXPORT int open(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t m = va_mode(flags, ap);
 	va_end(ap);
+	int fd;
+	if (fast_read_open(AT_FDCWD, path, flags, &fd))
+		return fd;
 	if (!open_gate(AT_FDCWD, path, flags))
 		return -1;
 	return get_open()(path, flags, m);
@@ -1409,6 +1492,9 @@ EXPORT int open64(const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t m = va_mode(flags, ap);
 	va_end(ap);
+	int fd;
+	if (fast_read_open(AT_FDCWD, path, flags, &fd))
+		return fd;
 	if (!open_gate(AT_FDCWD, path, flags))
 		return -1;
 	return get_open64()(path, flags, m);
@@ -1420,6 +1506,9 @@ EXPORT int openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t m = va_mode(flags, ap);
 	va_end(ap);
+	int fd;
+	if (fast_read_open(dirfd, path, flags, &fd))
+		return fd;
 	if (!open_gate(dirfd, path, flags))
 		return -1;
 	return get_openat()(dirfd, path, flags, m);
@@ -1431,6 +1520,9 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode_t m = va_mode(flags, ap);
 	va_end(ap);
+	int fd;
+	if (fast_read_open(dirfd, path, flags, &fd))
+		return fd;
 	if (!open_gate(dirfd, path, flags))
 		return -1;
 	return get_openat64()(dirfd, path, flags, m);
@@ -1438,6 +1530,9 @@ EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 
 EXPORT int __open_2(const char *path, int flags)
 {
+	int fd;
+	if (fast_read_open(AT_FDCWD, path, flags, &fd))
+		return fd;
 	if (!open_gate(AT_FDCWD, path, flags))
 		return -1;
 	return get___open_2()(path, flags);
@@ -1445,6 +1540,9 @@ EXPORT int __open_2(const char *path, int flags)
 
 EXPORT int __open64_2(const char *path, int flags)
 {
+	int fd;
+	if (fast_read_open(AT_FDCWD, path, flags, &fd))
+		return fd;
 	if (!open_gate(AT_FDCWD, path, flags))
 		return -1;
 	return get___open64_2()(path, flags);
@@ -1452,6 +1550,9 @@ EXPORT int __open64_2(const char *path, int flags)
 
 EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
+	int fd;
+	if (fast_read_open(dirfd, path, flags, &fd))
+		return fd;
 	if (!open_gate(dirfd, path, flags))
 		return -1;
 	return get___openat_2()(dirfd, path, flags);
@@ -1459,6 +1560,9 @@ EXPORT int __openat_2(int dirfd, const char *path, int flags)
 
 EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
+	int fd;
+	if (fast_read_open(dirfd, path, flags, &fd))
+		return fd;
 	if (!open_gate(dirfd, path, flags))
 		return -1;
 	return get___openat64_2()(dirfd, path, flags);
@@ -1715,6 +1819,7 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 		tgp_put_str(&e, TGPT_HOST, host);
 	long n = tgp_enc_end(&e);
 	struct verdict v;
+	v.unreachable = false;
 	if (n > 0)
 		ask_pooled(buf, (size_t)n, &v);
 	else

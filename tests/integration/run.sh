@@ -52,6 +52,14 @@ check "audit line for the refusal" audit_has '"kind":"open"' "$WS/protected/keep
 check "tier 2 write is logged" audit_has "$WS/logged/l.txt" '"rule":"logged-dir"' '"decision":"allowed"' '"tier":2'
 check "tier 1 allows are not logged by default" bash -c "! grep -q '$WS/out/a.txt' '$RUN/audit.jsonl'"
 
+echo "== reads of a denied file, however it is spelled"
+mkdir -p "$WS/secret"; echo topsecret > "$WS/secret/key"; ln -sf ../secret/key "$WS/out/keylink"
+check "without tiergate every spelling reads the file" bash -c "cd '$WS' && [ \$(cat secret/key '$WS/out/../secret/key' '/$WS//secret/key' './secret/./key' out/keylink | grep -c topsecret) = 5 ]"
+in_session bash -c "cat secret/key '$WS/out/../secret/key' '/$WS//secret/key' './secret/./key' out/keylink"
+check "no spelling gets the content" bash -c "! grep -q topsecret '$OUT'"
+check "all five refused by the rule" bash -c "[ \$(grep -c '(rule secret-read)' '$ERR') = 5 ]"
+rm -f "$WS/out/keylink"
+
 echo "== rename, link, unlink, truncate, mkdir"
 in_session bash -c "cd '$WS'; mv protected/keep.txt out/stolen.txt; ln protected/keep.txt out/hard; rm -f protected/keep.txt; truncate -s0 protected/keep.txt; mkdir protected/d; mv out/a.txt protected/a.txt"
 check "rename out of protected refused" test -e "$WS/protected/keep.txt"
