@@ -34,7 +34,7 @@ s=[socket.socket() for _ in range(3)]
 print(*[x.getsockname()[1] for x in s])')
 POLICY=$TOP/policy.yaml
 make_policy() {
-	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s|@BIN@|$BIN|" \
+	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s/@PORT_NO@/$PORT_NO/" -e "s|@BIN@|$BIN|" \
 		-e "s|@PROGS@|$PROGS|" "$HERE/policy.yaml" > "$POLICY"
 }
 make_policy
@@ -181,6 +181,27 @@ check "refused port: EPERM" grep -q "$PORT_NO refused 1" "$OUT"
 check "server accepted exactly the allowed connections" grep -qx "$PORT_OK=1 $PORT_LOG=1 $PORT_NO=0" "$TOP/counts"
 check "refusal names the default rule" grep -q "refused connect \"127.0.0.1:$PORT_NO/tcp\" (rule default)" "$ERR"
 check "tier 2 connect audited" audit_has '"kind":"connect"' "127.0.0.1:$PORT_LOG/tcp" '"rule":"loop-log"'
+in_session python3 -c "
+import socket
+socket.create_connection(('localhost', $PORT_NO), timeout=5).close(); print('by name: connected')
+"
+check "a host rule matches a name policyd itself resolves to the address" grep -q "by name: connected" "$OUT"
+check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$PORT_NO' '$RUN/audit.jsonl'"
+# a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
+in_session python3 -c "
+import os, socket, struct
+M = 0x31504754
+def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
+u = lambda v: struct.pack('<I', v)
+body = f(1, u(3)) + f(9, bytes(10) + b'\xff\xff\x7f\x00\x00\x01') + f(10, u($PORT_NO)) + f(11, u(1)) + f(8, b'trusted.invalid')
+s = socket.socket(socket.AF_UNIX); s.connect(os.environ['TIERGATE_SOCKET'])
+s.sendall(struct.pack('<IHHII', M, 3, 5, 7, len(body)) + body)
+r = s.recv(65536)
+action = struct.unpack('<I', r[16 + 8:16 + 12])[0]
+print('forged claim action', action)
+"
+check "a forged host-name claim is not believed (decided on the address: deny)" grep -q "forged claim action 3" "$OUT"
+check "the audit line says why the name was ignored" audit_has "127.0.0.1:$PORT_NO/tcp" "does not resolve to this address for policyd"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "== operator view: status, sessions, log"
@@ -227,7 +248,7 @@ cp "$POLICY" "$TOP/policy.orig"
 check "an invalid policy is rejected on reload" bash -c "'$BIN/policyctl' reload | grep -q 'NOT reloaded'"
 wait $SH
 make_policy() {
-	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s|@BIN@|$BIN|" \
+	sed -e "s/@PORT_OK@/$PORT_OK/" -e "s/@PORT_LOG@/$PORT_LOG/" -e "s/@PORT_NO@/$PORT_NO/" -e "s|@BIN@|$BIN|" \
 		-e "s|@PROGS@|$PROGS|" "$HERE/policy.yaml" > "$POLICY"
 }
 make_policy
