@@ -188,65 +188,7 @@ static void say(const char *verb, const char *kind, const char *target,
 
 static int raw_connect(void)
 {
-	int fd =
-	    (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_un sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	s_copy(sa.sun_path, sizeof(sa.sun_path), sock_path, NULL);
-	if (syscall(SYS_connect, fd, &sa, sizeof(sa)) < 0) {
-		syscall(SYS_close, fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int raw_send_all(int fd, const uint8_t *buf, size_t n)
-{
-	while (n) {
-		long w = syscall(SYS_sendto, fd, buf, n, MSG_NOSIGNAL, NULL, 0);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int raw_recv_all(int fd, uint8_t *buf, size_t n)
-{
-	while (n) {
-		long r = syscall(SYS_recvfrom, fd, buf, n, 0, NULL, NULL);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		buf += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-/* Sends msg, reads one reply into rbuf. -1 on any transport failure. */
-static long roundtrip(int fd, const uint8_t *msg, size_t len, uint8_t *rbuf,
-		      size_t rcap)
-{
-	if (raw_send_all(fd, msg, len) < 0)
-		return -1;
-	if (rcap < sizeof(struct tgp_hdr) ||
-	    raw_recv_all(fd, rbuf, sizeof(struct tgp_hdr)) < 0)
-		return -1;
-	long want = tgp_peek_len(rbuf);
-	if (want < 0 || (size_t)want > rcap)
-		return -1;
-	if (raw_recv_all(fd, rbuf + sizeof(struct tgp_hdr),
-			 (size_t)want - sizeof(struct tgp_hdr)) < 0)
-		return -1;
-	return want;
+	return tgp_connect(sock_path);
 }
 
 /* ---------------------------------------------------------- verdicts */
@@ -357,7 +299,7 @@ static void ask_pooled(const uint8_t *msg, size_t len, struct verdict *v)
 		int fd = pool_get();
 		if (fd < 0)
 			break;
-		long n = roundtrip(fd, msg, len, rbuf, sizeof(rbuf));
+		long n = tgp_roundtrip(fd, msg, len, rbuf, sizeof(rbuf));
 		pool_put(fd, n > 0);
 		if (n > 0) {
 			parse_decision(rbuf, n, v);
@@ -460,7 +402,7 @@ static struct fastpath *fastpath_fetch(void)
 	int fd = pool_get();
 	bool good = false;
 	if (fp && fd >= 0 && rbuf != MAP_FAILED) {
-		long n = roundtrip(fd, msg, (size_t)len, rbuf, TGP_MAX_MSG);
+		long n = tgp_roundtrip(fd, msg, (size_t)len, rbuf, TGP_MAX_MSG);
 		pool_put(fd, n > 0);
 		fd = -1;
 		struct tgp_dec d;
@@ -934,7 +876,7 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 		return;
 	}
 	int fd = raw_connect();
-	long n = fd >= 0 ? roundtrip(fd, buf, (size_t)len, buf, cap) : -1;
+	long n = fd >= 0 ? tgp_roundtrip(fd, buf, (size_t)len, buf, cap) : -1;
 	if (fd >= 0)
 		syscall(SYS_close, fd);
 	if (n > 0)
@@ -1472,100 +1414,96 @@ static mode_t va_mode(int flags, va_list ap)
 	return (flags & (O_CREAT | __O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
 }
 
+/* The open family: one body, which libc function finishes the call. */
+enum open_fn {
+	OF_OPEN,
+	OF_OPEN64,
+	OF_OPENAT,
+	OF_OPENAT64,
+	OF_OPEN_2,
+	OF_OPEN64_2,
+	OF_OPENAT_2,
+	OF_OPENAT64_2
+};
+
+static int open_common(enum open_fn fn, int dirfd, const char *path, int flags,
+		       mode_t m)
+{
+	int fd;
+	if (fast_read_open(dirfd, path, flags, &fd))
+		return fd;
+	if (!open_gate(dirfd, path, flags))
+		return -1;
+	switch (fn) {
+	case OF_OPEN:
+		return get_open()(path, flags, m);
+	case OF_OPEN64:
+		return get_open64()(path, flags, m);
+	case OF_OPENAT:
+		return get_openat()(dirfd, path, flags, m);
+	case OF_OPENAT64:
+		return get_openat64()(dirfd, path, flags, m);
+	case OF_OPEN_2:
+		return get___open_2()(path, flags);
+	case OF_OPEN64_2:
+		return get___open64_2()(path, flags);
+	case OF_OPENAT_2:
+		return get___openat_2()(dirfd, path, flags);
+	case OF_OPENAT64_2:
+		return get___openat64_2()(dirfd, path, flags);
+	default:
+		errno = ENOSYS;
+		return -1;
+	}
+}
+
+#define VA_MODE(flags)                                                         \
+	({                                                                     \
+		va_list ap_;                                                   \
+		va_start(ap_, flags);                                          \
+		mode_t m_ = va_mode(flags, ap_);                               \
+		va_end(ap_);                                                   \
+		m_;                                                            \
+	})
+
 EXPORT int open(const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = va_mode(flags, ap);
-	va_end(ap);
-	int fd;
-	if (fast_read_open(AT_FDCWD, path, flags, &fd))
-		return fd;
-	if (!open_gate(AT_FDCWD, path, flags))
-		return -1;
-	return get_open()(path, flags, m);
+	return open_common(OF_OPEN, AT_FDCWD, path, flags, VA_MODE(flags));
 }
 
 EXPORT int open64(const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = va_mode(flags, ap);
-	va_end(ap);
-	int fd;
-	if (fast_read_open(AT_FDCWD, path, flags, &fd))
-		return fd;
-	if (!open_gate(AT_FDCWD, path, flags))
-		return -1;
-	return get_open64()(path, flags, m);
+	return open_common(OF_OPEN64, AT_FDCWD, path, flags, VA_MODE(flags));
 }
 
 EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = va_mode(flags, ap);
-	va_end(ap);
-	int fd;
-	if (fast_read_open(dirfd, path, flags, &fd))
-		return fd;
-	if (!open_gate(dirfd, path, flags))
-		return -1;
-	return get_openat()(dirfd, path, flags, m);
+	return open_common(OF_OPENAT, dirfd, path, flags, VA_MODE(flags));
 }
 
 EXPORT int openat64(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	mode_t m = va_mode(flags, ap);
-	va_end(ap);
-	int fd;
-	if (fast_read_open(dirfd, path, flags, &fd))
-		return fd;
-	if (!open_gate(dirfd, path, flags))
-		return -1;
-	return get_openat64()(dirfd, path, flags, m);
+	return open_common(OF_OPENAT64, dirfd, path, flags, VA_MODE(flags));
 }
 
 EXPORT int __open_2(const char *path, int flags)
 {
-	int fd;
-	if (fast_read_open(AT_FDCWD, path, flags, &fd))
-		return fd;
-	if (!open_gate(AT_FDCWD, path, flags))
-		return -1;
-	return get___open_2()(path, flags);
+	return open_common(OF_OPEN_2, AT_FDCWD, path, flags, 0);
 }
 
 EXPORT int __open64_2(const char *path, int flags)
 {
-	int fd;
-	if (fast_read_open(AT_FDCWD, path, flags, &fd))
-		return fd;
-	if (!open_gate(AT_FDCWD, path, flags))
-		return -1;
-	return get___open64_2()(path, flags);
+	return open_common(OF_OPEN64_2, AT_FDCWD, path, flags, 0);
 }
 
 EXPORT int __openat_2(int dirfd, const char *path, int flags)
 {
-	int fd;
-	if (fast_read_open(dirfd, path, flags, &fd))
-		return fd;
-	if (!open_gate(dirfd, path, flags))
-		return -1;
-	return get___openat_2()(dirfd, path, flags);
+	return open_common(OF_OPENAT_2, dirfd, path, flags, 0);
 }
 
 EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 {
-	int fd;
-	if (fast_read_open(dirfd, path, flags, &fd))
-		return fd;
-	if (!open_gate(dirfd, path, flags))
-		return -1;
-	return get___openat64_2()(dirfd, path, flags);
+	return open_common(OF_OPENAT64_2, dirfd, path, flags, 0);
 }
 
 EXPORT int creat(const char *path, mode_t mode)

@@ -27,6 +27,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #define TGP_MAGIC 0x31504754u  /* "TGP1" */
 #define TGP_MAX_MSG (1u << 20) /* whole message, header included */
@@ -307,6 +311,85 @@ static inline int tgp_str(const struct tgp_field *f, char *out, size_t outsz)
 	memcpy(out, f->v, f->len);
 	out[f->len] = '\0';
 	return 0;
+}
+
+/* ----------------------------- transport ---------------------------- */
+/*
+ * Client side of the transport, shared by the interposer, agent-shell,
+ * policyctl and the benchmarks. Raw system calls on caller buffers only, so
+ * the interposer can use them in a vfork child.
+ */
+
+/* Connects a stream socket to path; the fd, or -1 with errno set. */
+static inline int tgp_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	size_t n = strlen(path);
+	if (n >= sizeof(sa.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd =
+	    (int)syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, n + 1);
+	if (syscall(SYS_connect, fd, &sa, sizeof(sa)) < 0) {
+		int e = errno;
+		syscall(SYS_close, fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static inline int tgp_write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *b = (const uint8_t *)buf;
+	while (n) {
+		long w = syscall(SYS_sendto, fd, b, n, MSG_NOSIGNAL, NULL, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static inline int tgp_read_all(int fd, void *buf, size_t n)
+{
+	uint8_t *b = (uint8_t *)buf;
+	while (n) {
+		long r = syscall(SYS_recvfrom, fd, b, n, 0, NULL, NULL);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Sends msg and reads one whole reply into rbuf (rbuf may be msg). Returns
+ * the reply's length, or -1 on any transport failure or a reply whose
+ * header is bad or larger than rcap. */
+static inline long tgp_roundtrip(int fd, const uint8_t *msg, size_t len,
+				 uint8_t *rbuf, size_t rcap)
+{
+	if (tgp_write_all(fd, msg, len) < 0 || rcap < sizeof(struct tgp_hdr) ||
+	    tgp_read_all(fd, rbuf, sizeof(struct tgp_hdr)) < 0)
+		return -1;
+	long want = tgp_peek_len(rbuf);
+	if (want < 0 || (size_t)want > rcap ||
+	    tgp_read_all(fd, rbuf + sizeof(struct tgp_hdr),
+			 (size_t)want - sizeof(struct tgp_hdr)) < 0)
+		return -1;
+	return want;
 }
 
 #endif

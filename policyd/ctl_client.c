@@ -17,6 +17,7 @@
 
 #include "cli_common.h"
 #include "rundir.h"
+#include "tg_proto.h"
 
 void cli_online_usage(FILE *f)
 {
@@ -44,23 +45,10 @@ static int ctl_connect(int mode, char *which, size_t wsz)
 			continue;
 		struct rundir rd;
 		rundir_get(sys, false, &rd);
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		struct sockaddr_un sa = {.sun_family = AF_UNIX};
-		if (strlen(rd.control_sock) >= sizeof(sa.sun_path)) {
-			if (fd >= 0)
-				close(fd);
-			continue;
-		}
-		memcpy(sa.sun_path, rd.control_sock,
-		       strlen(rd.control_sock) + 1);
-		if (fd >= 0 &&
-		    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-			snprintf(which, wsz, "%s", rd.control_sock);
-			return fd;
-		}
-		if (fd >= 0)
-			close(fd);
 		snprintf(which, wsz, "%s", rd.control_sock);
+		int fd = tgp_connect(rd.control_sock);
+		if (fd >= 0)
+			return fd;
 	}
 	return -1;
 }

@@ -367,20 +367,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* one daemon per runtime directory */
-	int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(D.rd.control_sock) < sizeof(sa.sun_path))
-		memcpy(sa.sun_path, D.rd.control_sock,
-		       strlen(D.rd.control_sock) + 1);
-	if (probe >= 0 &&
-	    connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+	int probe = tgp_connect(D.rd.control_sock);
+	if (probe >= 0) {
 		fprintf(stderr, "policyd: already running (%s)\n",
 			D.rd.control_sock);
 		close(probe);
 		return 1;
 	}
-	if (probe >= 0)
-		close(probe);
 	if (!fg && daemonize(D.rd.logfile) < 0) {
 		fprintf(stderr, "policyd: cannot detach: %s\n",
 			strerror(errno));

@@ -72,10 +72,10 @@ int procfs_stat(pid_t pid, struct proc_stat *ret)
 	return -EINVAL;
 }
 
-int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
+/* readlink into a NUL-terminated buffer; a target that fills it is an
+ * error, never silently cut. */
+static int readlink_str(const char *path, char *out, size_t outsz)
 {
-	char path[128];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
 	ssize_t n = readlink(path, out, outsz - 1);
 	if (n < 0)
 		return -errno;
@@ -83,6 +83,13 @@ int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
 		return -ENAMETOOLONG;
 	out[n] = '\0';
 	return 0;
+}
+
+int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	return readlink_str(path, out, outsz);
 }
 
 int procfs_uid(pid_t pid, uid_t *ret_uid)
@@ -188,13 +195,7 @@ static int fd_path(int fd, char *out, size_t outsz)
 {
 	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(link, out, outsz - 1);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= outsz - 1)
-		return -ENAMETOOLONG;
-	out[n] = '\0';
-	return 0;
+	return readlink_str(link, out, outsz);
 }
 
 int procfs_realpath_existing(pid_t pid, const char *path, char *out,

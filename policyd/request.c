@@ -482,19 +482,15 @@ static void handle_hello(struct conn *c, uint32_t id)
 			tgp_put_str(&e, TGPT_EXEC_SENS0, x0[i]);
 		/* git's identities: an exec of git (or a copy: same size) is
 		 * never decided locally */
-		static const char *const gits[] = {"/usr/bin/git", "/bin/git",
-						   "/usr/local/bin/git",
-						   "/usr/lib/git-core/git"};
-		for (size_t i = 0; i < sizeof(gits) / sizeof(gits[0]); i++) {
-			struct stat gs;
+		struct sys_git_id gits[8];
+		size_t ngit = sys_git_ids(gits, 8);
+		for (size_t i = 0; i < ngit; i++) {
 			char gid[96];
-			if (stat(gits[i], &gs) == 0) {
-				snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
-					 (unsigned long long)gs.st_dev,
-					 (unsigned long long)gs.st_ino,
-					 (long long)gs.st_size);
-				tgp_put_str(&e, TGPT_GIT_ID, gid);
-			}
+			snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
+				 (unsigned long long)gits[i].dev,
+				 (unsigned long long)gits[i].ino,
+				 (long long)gits[i].size);
+			tgp_put_str(&e, TGPT_GIT_ID, gid);
 		}
 		if (D.genfd >= 0)
 			tgp_put_str(&e, TGPT_GENFILE, D.genfile);

@@ -46,63 +46,6 @@ static void die(const char *fmt, const char *a, const char *b)
 	exit(126);
 }
 
-static int connect_to(const char *path)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) < sizeof(sa.sun_path))
-		memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int send_all(int fd, const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, b, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int recv_all(int fd, uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t r = recv(fd, b, n, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static long roundtrip(int fd, const uint8_t *msg, size_t len, uint8_t *rb,
-		      size_t cap)
-{
-	if (send_all(fd, msg, len) < 0 ||
-	    recv_all(fd, rb, sizeof(struct tgp_hdr)) < 0)
-		return -1;
-	long want = tgp_peek_len(rb);
-	if (want < 0 || (size_t)want > cap ||
-	    recv_all(fd, rb + sizeof(struct tgp_hdr),
-		     (size_t)want - sizeof(struct tgp_hdr)) < 0)
-		return -1;
-	return want;
-}
-
 /* Starts policyd (it detaches itself) and waits for its socket. */
 static void start_policyd(const struct rundir *rd, const char *policy,
 			  bool user)
@@ -133,7 +76,7 @@ static void start_policyd(const struct rundir *rd, const char *policy,
 		die("policyd did not start (see the messages above)%s", NULL,
 		    NULL);
 	for (int i = 0; i < 200; i++) {
-		int fd = connect_to(rd->agent_sock);
+		int fd = tgp_connect(rd->agent_sock);
 		if (fd >= 0) {
 			close(fd);
 			return;
@@ -170,10 +113,10 @@ static void forward(int sig)
 static void query_audit_path(const struct rundir *rd, char *out, size_t cap)
 {
 	out[0] = '\0';
-	int fd = connect_to(rd->control_sock);
+	int fd = tgp_connect(rd->control_sock);
 	if (fd < 0)
 		return;
-	if (send_all(fd, (const uint8_t *)"audit-path\n", 11) == 0) {
+	if (tgp_write_all(fd, "audit-path\n", 11) == 0) {
 		ssize_t n = recv(fd, out, cap - 1, 0);
 		if (n > 0) {
 			out[n] = '\0';
@@ -205,7 +148,7 @@ static int decide_first(int fd, const char *path, char **argv)
 			path);
 		return -1;
 	}
-	long rn = roundtrip(fd, buf, (size_t)n, buf, sizeof(buf));
+	long rn = tgp_roundtrip(fd, buf, (size_t)n, buf, sizeof(buf));
 	if (rn < 0) {
 		fprintf(
 		    stderr,
@@ -329,7 +272,7 @@ int main(int argc, char **argv)
 		} else if (!realpath(policy, policy_abs)) {
 			die("policy %s: %s", policy, strerror(errno));
 		}
-		int probe = connect_to(rd.agent_sock);
+		int probe = tgp_connect(rd.agent_sock);
 		if (probe < 0) {
 			struct rundir mk;
 			if (rundir_get(!user, true, &mk) < 0)
@@ -343,7 +286,7 @@ int main(int argc, char **argv)
 	char audit[1024];
 	query_audit_path(&rd, audit, sizeof(audit));
 
-	int sfd = connect_to(rd.agent_sock);
+	int sfd = tgp_connect(rd.agent_sock);
 	if (sfd < 0)
 		die("cannot reach policyd at %s: %s", rd.agent_sock,
 		    strerror(errno));
@@ -370,7 +313,7 @@ int main(int argc, char **argv)
 	long n = tgp_enc_end(&e);
 	static uint8_t rbuf[TGP_MAX_MSG];
 	long rn =
-	    n > 0 ? roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
+	    n > 0 ? tgp_roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
 	if (rn < 0)
 		die("policyd closed the connection while opening the session%s",
 		    NULL, NULL);

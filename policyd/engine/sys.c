@@ -100,27 +100,48 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct git_cache_ent cache[64];
 static unsigned cache_next;
 
+/* The git binaries this system has, and their identities, refreshed every
+ * 5 s (a package upgrade replaces them). Guarded by cache_lock. */
+static const char *const known[] = {
+    "/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/usr/lib/git-core/git"};
+static struct stat known_st[TG_ARRAY_SIZE(known)];
+static bool known_ok[TG_ARRAY_SIZE(known)];
+static uint64_t known_at;
+
+static void refresh_known_locked(void)
+{
+	uint64_t now = tg_mono_ns();
+	if (known_at && now - known_at <= 5000000000ULL)
+		return;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++)
+		known_ok[i] = stat(known[i], &known_st[i]) == 0;
+	known_at = now;
+}
+
+size_t sys_git_ids(struct sys_git_id *out, size_t max)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&cache_lock);
+	refresh_known_locked();
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && n < max; i++)
+		if (known_ok[i])
+			out[n++] = (struct sys_git_id){
+			    .dev = (uint64_t)known_st[i].st_dev,
+			    .ino = (uint64_t)known_st[i].st_ino,
+			    .size = (int64_t)known_st[i].st_size};
+	pthread_mutex_unlock(&cache_lock);
+	return n;
+}
+
 bool sys_is_git(const char *path)
 {
-	static const char *const known[] = {"/usr/bin/git", "/bin/git",
-					    "/usr/local/bin/git",
-					    "/usr/lib/git-core/git"};
 	struct stat a;
 	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
 		return false;
-	/* the known git binaries' identities, refreshed every 5 s (a package
-	 * upgrade replaces them) */
-	static struct stat known_st[4];
-	static bool known_ok[4];
-	static uint64_t known_at;
 	pthread_mutex_lock(&cache_lock);
-	uint64_t now = tg_mono_ns();
-	if (!known_at || now - known_at > 5000000000ULL) {
-		for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++)
-			known_ok[i] = stat(known[i], &known_st[i]) == 0;
-		known_at = now;
-	}
-	bool size_match = false;
+	refresh_known_locked();
+	bool size_match[TG_ARRAY_SIZE(known)] = {false};
+	bool any_size = false;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
 		if (!known_ok[i])
 			continue;
@@ -129,9 +150,10 @@ bool sys_is_git(const char *path)
 			pthread_mutex_unlock(&cache_lock);
 			return true;
 		}
-		size_match |= a.st_size == known_st[i].st_size;
+		size_match[i] = a.st_size == known_st[i].st_size;
+		any_size |= size_match[i];
 	}
-	if (!size_match) {
+	if (!any_size) {
 		pthread_mutex_unlock(&cache_lock);
 		return false; /* a copy of git has git's size */
 	}
@@ -147,12 +169,11 @@ bool sys_is_git(const char *path)
 		}
 	}
 	pthread_mutex_unlock(&cache_lock);
+	/* compare bytes outside the lock: same_bytes re-checks the size */
 	bool is_git = false;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && !is_git; i++) {
-		struct stat b;
-		if (stat(known[i], &b) == 0 && b.st_size == a.st_size)
+	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && !is_git; i++)
+		if (size_match[i])
 			is_git = same_bytes(path, known[i], a.st_size);
-	}
 	pthread_mutex_lock(&cache_lock);
 	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
 	    (struct git_cache_ent){.dev = a.st_dev,

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Resolves cmd like execvp: a name with '/' is taken relative to cwd, a bare
@@ -26,5 +27,13 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
  * Answers are cached by (device, inode, size, mtime); thread-safe.
  */
 bool sys_is_git(const char *path);
+
+/* Identities of the git binaries found on this system (from the same
+ * cache sys_is_git uses); returns how many were written to out. */
+struct sys_git_id {
+	uint64_t dev, ino;
+	int64_t size;
+};
+size_t sys_git_ids(struct sys_git_id *out, size_t max);
 
 #endif

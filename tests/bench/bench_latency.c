@@ -24,25 +24,11 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static int rd(int fd, uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, b, n);
-		if (r <= 0)
-			return -1;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 static void *worker(void *arg)
 {
 	long id = (long)arg;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	int fd = tgp_connect(sock);
+	if (fd < 0) {
 		perror("connect");
 		exit(1);
 	}
@@ -59,15 +45,10 @@ static void *worker(void *arg)
 		tgp_put_u32(&e, TGPT_ACCESS, 2 | 4);
 		long n = tgp_enc_end(&e);
 		double t0 = now_us();
-		if (write(fd, msg, (size_t)n) != n ||
-		    rd(fd, rb, sizeof(struct tgp_hdr)) < 0) {
+		if (tgp_roundtrip(fd, msg, (size_t)n, rb, sizeof(rb)) < 0) {
 			fprintf(stderr, "bench_latency: connection lost\n");
 			exit(1);
 		}
-		long want = tgp_peek_len(rb);
-		if (want < 0 || rd(fd, rb + sizeof(struct tgp_hdr),
-				   (size_t)want - sizeof(struct tgp_hdr)) < 0)
-			exit(1);
 		lat[id * per_thread + i] = now_us() - t0;
 	}
 	close(fd);
