@@ -176,7 +176,7 @@ check-bypass: $(BINS) $(ATTACKS)
 	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks
 
 PROGS := $(BUILD)/tests/progs
-PROG_BINS := $(PROGS)/spawn $(PROGS)/mt
+PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6
 
 $(PROGS)/%: tests/integration/progs/%.c
 	$(call say,CC,$@)

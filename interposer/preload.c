@@ -527,71 +527,23 @@ static bool read_is_silent(const struct fastpath *fp, const char *abs)
 	       !any_match_k(&fp->rs, abs, k);
 }
 
+static long raw_readlink(void *ctx, const char *path, char *buf, size_t sz)
+{
+	(void)ctx;
+	long n = syscall(SYS_readlinkat, AT_FDCWD, path, buf, sz - 1);
+	return n < 0 ? -errno : n;
+}
+
 /* Resolves symlinks with raw system calls on caller buffers only (safe in
- * a vfork child). Returns false if anything is unusual: the caller then
- * asks policyd. */
+ * a vfork child). False if anything is unusual (missing, no permission):
+ * the caller then asks policyd. */
 static bool raw_realpath(const char *abs, char *out, size_t cap)
 {
-	char cur[4096], rest[4096], link[4096];
-	s_copy(rest, sizeof(rest), abs, NULL);
-	cur[0] = '\0';
-	for (int hops = 0; hops < 40;) {
-		char *p = rest;
-		while (*p == '/')
-			p++;
-		if (!*p) {
-			s_copy(out, cap, cur[0] ? cur : "/", NULL);
-			return true;
-		}
-		char *e = p;
-		while (*e && *e != '/')
-			e++;
-		char comp[256];
-		size_t cl = (size_t)(e - p);
-		if (cl >= sizeof(comp))
-			return false;
-		memcpy(comp, p, cl);
-		comp[cl] = '\0';
-		char after[4096];
-		s_copy(after, sizeof(after), e, NULL);
-		if (!strcmp(comp, ".")) {
-			s_copy(rest, sizeof(rest), after, NULL);
-			continue;
-		}
-		if (!strcmp(comp, "..")) {
-			char *sl = strrchr(cur, '/');
-			if (sl)
-				*sl = '\0';
-			s_copy(rest, sizeof(rest), after, NULL);
-			continue;
-		}
-		char cand[4096];
-		if (s_len(cur) + 1 + cl + 1 > sizeof(cand))
-			return false;
-		s_copy(cand, sizeof(cand), cur, "/");
-		s_copy(cand + s_len(cand), sizeof(cand) - s_len(cand), comp,
-		       NULL);
-		long n = syscall(SYS_readlinkat, AT_FDCWD, cand, link,
-				 sizeof(link) - 1);
-		if (n < 0) {
-			if (errno != EINVAL)
-				return false; /* missing, no permission: let
-						 policyd say */
-			s_copy(cur, sizeof(cur), cand, NULL);
-			s_copy(rest, sizeof(rest), after, NULL);
-			continue;
-		}
-		hops++;
-		link[n] = '\0';
-		if (link[0] == '/')
-			cur[0] = '\0';
-		if (s_len(link) + s_len(after) + 2 > sizeof(rest))
-			return false;
-		char nrest[4096];
-		s_copy(nrest, sizeof(nrest), link, after);
-		s_copy(rest, sizeof(rest), nrest, NULL);
-	}
-	return false;
+	int saved = errno;
+	bool ok =
+	    tg_resolve_links(abs, raw_readlink, NULL, false, out, cap) == 0;
+	errno = saved;
+	return ok;
 }
 
 /* Can this exec be allowed without asking policyd? Only for a silent Tier 1
@@ -1702,7 +1654,10 @@ static bool sockaddr_to16(const struct sockaddr *sa, socklen_t len,
 		*port = ntohs(s4->sin_port);
 		return true;
 	}
-	if (sa->sa_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+	/* the kernel accepts an IPv6 address without the scope id (24
+	 * bytes, the RFC 2133 size); anything it accepts is decided */
+	if (sa->sa_family == AF_INET6 &&
+	    len >= offsetof(struct sockaddr_in6, sin6_scope_id)) {
 		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
 		memcpy(out, &s6->sin6_addr, 16);
 		*port = ntohs(s6->sin6_port);
@@ -1723,6 +1678,9 @@ static void lookup_name(const uint8_t addr[16], char *host, size_t cap)
 	pthread_mutex_unlock(&names_lock);
 }
 
+/* tcp (1) and udp (2) by socket type; anything else (raw, SCTP,
+ * seqpacket, or a type we cannot read) is decided as "any" (0), which only
+ * rules written with proto: any can allow */
 static int sock_proto(int fd)
 {
 	int type = 0;
@@ -1739,9 +1697,6 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
 	int proto = sock_proto(fd);
-	if (!proto)
-		return true; /* raw sockets etc. are the kernel layer's business
-			      */
 	int saved = errno;
 	in_hook++;
 	char host[256];

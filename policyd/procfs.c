@@ -159,20 +159,44 @@ int procfs_cgroup2_mount(char *out, size_t outsz)
 	return -ENOENT;
 }
 
+/* On a normalised path: /proc/self and /proc/thread-self (as whole
+ * components) are the caller's /proc/PID. Returns 1 if it mapped. */
+static int map_self(pid_t pid, char *path, size_t sz)
+{
+	static const char *const pre[] = {"/proc/self", "/proc/thread-self"};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(pre); i++) {
+		size_t l = strlen(pre[i]);
+		if (strncmp(path, pre[i], l) || (path[l] && path[l] != '/'))
+			continue;
+		char tmp[TG_PATH_MAX];
+		int n = snprintf(tmp, sizeof(tmp), "/proc/%d%s", (int)pid,
+				 path + l);
+		if (n < 0 || (size_t)n >= sz)
+			return -ENAMETOOLONG;
+		memcpy(path, tmp, (size_t)n + 1);
+		return 1;
+	}
+	return 0;
+}
+
+static bool is_self_ref(const char *path)
+{
+	return (!strncmp(path, "/proc/self", 10) &&
+		(path[10] == '/' || !path[10])) ||
+	       (!strncmp(path, "/proc/thread-self", 17) &&
+		(path[17] == '/' || !path[17]));
+}
+
 int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		      size_t outsz)
 {
 	char base[TG_PATH_MAX];
-	char tmp[TG_PATH_MAX + 64];
 	if (!path || !*path)
 		return -ENOENT;
-	/* /proc/self/... and /proc/thread-self/... mean the caller's */
-	if (!strncmp(path, "/proc/self/", 11) || !strcmp(path, "/proc/self")) {
-		snprintf(tmp, sizeof(tmp), "/proc/%d%s", (int)pid, path + 10);
-		path = tmp;
+	if (path[0] == '/') {
+		int r = tg_path_normalize("/", path, out, outsz);
+		return r < 0 ? r : map_self(pid, out, outsz);
 	}
-	if (path[0] == '/')
-		return tg_path_normalize("/", path, out, outsz);
 	int r;
 	if (dirfd == AT_FDCWD) {
 		r = procfs_link(pid, "cwd", base, sizeof(base));
@@ -187,7 +211,8 @@ int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		return r;
 	if (base[0] != '/')
 		return -ENOTDIR; /* a socket, pipe, deleted dir ... */
-	return tg_path_normalize(base, path, out, outsz);
+	r = tg_path_normalize(base, path, out, outsz);
+	return r < 0 ? r : map_self(pid, out, outsz);
 }
 
 /* Canonical name of what fd refers to, from our root. */
@@ -198,8 +223,47 @@ static int fd_path(int fd, char *out, size_t outsz)
 	return readlink_str(link, out, outsz);
 }
 
-int procfs_realpath_existing(pid_t pid, const char *path, char *out,
-			     size_t outsz)
+struct mapped_ctx {
+	pid_t pid;
+};
+
+/* readlink as the process sees it: its /proc/self is its /proc/PID */
+static long mapped_readlink(void *ctx, const char *path, char *buf, size_t sz)
+{
+	const struct mapped_ctx *m = ctx;
+	if (!strcmp(path, "/proc/self") || !strcmp(path, "/proc/thread-self")) {
+		int n = snprintf(buf, sz, "/proc/%d", (int)m->pid);
+		return n < 0 || (size_t)n >= sz ? -ENAMETOOLONG : n;
+	}
+	ssize_t n = readlink(path, buf, sz - 1);
+	return n < 0 ? -errno : n;
+}
+
+/* The slow walk, one readlink per component, with the process's /proc
+ * self; for paths through magic links (/proc/PID/fd/N, cwd, root) or
+ * anything that would otherwise resolve in policyd's own /proc. */
+static int resolve_as_process(pid_t pid, const char *path, char *out,
+			      size_t outsz)
+{
+	struct mapped_ctx m = {.pid = pid};
+	char res[TG_PATH_MAX];
+	int r =
+	    tg_resolve_links(path, mapped_readlink, &m, true, res, sizeof(res));
+	if (r < 0)
+		return r;
+	return tg_path_normalize("/", res, out, outsz);
+}
+
+/* Does a canonical path lie in policyd's own /proc entry? */
+static bool in_own_proc(const char *p)
+{
+	char mine[32];
+	int n = snprintf(mine, sizeof(mine), "/proc/%d", (int)getpid());
+	return !strncmp(p, mine, (size_t)n) && (p[n] == '/' || !p[n]);
+}
+
+int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
+			     char *out, size_t outsz)
 {
 	/* Let the kernel walk the path once: open the longest existing prefix
 	 * with O_PATH (symlinks followed, nothing is read or executed) and ask
@@ -207,7 +271,7 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 	 * (openat2 RESOLVE_IN_ROOT on /proc/PID/root). */
 	_cleanup_close_ int rootfd = -1;
 	char root[TG_PATH_MAX] = "";
-	if (pid > 0) {
+	if (!own_root) {
 		char rp[64];
 		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
 		rootfd = open(rp, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -225,16 +289,25 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 	memcpy(cur, work, strlen(work) + 1);
 	int hops = 0;
 	for (;;) {
-		int fd;
-		if (rootfd >= 0) {
-			struct open_how how = {
-			    .flags = O_PATH | O_CLOEXEC,
-			    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
-			fd = (int)syscall(SYS_openat2, rootfd, cur, &how,
-					  sizeof(how));
-		} else {
-			fd = open(cur, O_PATH | O_CLOEXEC);
-		}
+		/* a walk that would reach /proc/self goes the slow way, with
+		 * the process's self (chroot is refused in sessions, so only
+		 * the shared-root case can take it) */
+		if (is_self_ref(cur))
+			return own_root
+				   ? resolve_as_process(pid, work, out, outsz)
+				   : -ELOOP;
+		struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+				       .resolve = RESOLVE_NO_MAGICLINKS};
+		if (rootfd >= 0)
+			how.resolve |= RESOLVE_IN_ROOT;
+		int fd =
+		    (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : AT_FDCWD,
+				 cur, &how, sizeof(how));
+		if (fd < 0 && errno == ELOOP)
+			/* a magic link (or a symlink loop) on the way */
+			return own_root
+				   ? resolve_as_process(pid, work, out, outsz)
+				   : -ELOOP;
 		if (fd >= 0) {
 			char real[TG_PATH_MAX];
 			int r = fd_path(fd, real, sizeof(real));
@@ -254,26 +327,25 @@ int procfs_realpath_existing(pid_t pid, const char *path, char *out,
 			if (tg_path_normalize("/", out, norm, sizeof(norm)) < 0)
 				return -ENAMETOOLONG;
 			memcpy(out, norm, strlen(norm) + 1);
+			/* through a plain symlink to /proc/self: policyd's */
+			if (own_root && in_own_proc(out))
+				return resolve_as_process(pid, work, out,
+							  outsz);
 			return 0;
 		}
-		if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP &&
-		    errno != EACCES)
+		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
 			return -errno;
 		/* A missing target may be a dangling symlink: creating through
 		 * it creates its target, so the target is what to decide on. */
 		if (errno == ENOENT) {
-			int lfd;
-			if (rootfd >= 0) {
-				struct open_how how = {
-				    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-				    .resolve = RESOLVE_IN_ROOT |
-					       RESOLVE_NO_MAGICLINKS};
-				lfd = (int)syscall(SYS_openat2, rootfd, cur,
-						   &how, sizeof(how));
-			} else {
-				lfd =
-				    open(cur, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-			}
+			struct open_how lhow = {
+			    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+			    .resolve = RESOLVE_NO_MAGICLINKS};
+			if (rootfd >= 0)
+				lhow.resolve |= RESOLVE_IN_ROOT;
+			int lfd = (int)syscall(SYS_openat2,
+					       rootfd >= 0 ? rootfd : AT_FDCWD,
+					       cur, &lhow, sizeof(lhow));
 			if (lfd >= 0) {
 				struct stat st;
 				char target[TG_PATH_MAX];

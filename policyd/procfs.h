@@ -40,10 +40,15 @@ int procfs_cgroup2_mount(char *out, size_t outsz);
  */
 int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		      size_t outsz);
-/* Canonicalises the longest existing prefix of an absolute path as seen
- * from the process's root (symlinks followed), keeping the rest as is.
- * pid 0 means policyd's own root. */
-int procfs_realpath_existing(pid_t pid, const char *path, char *out,
-			     size_t outsz);
+/*
+ * Canonicalises the longest existing prefix of an absolute path as the
+ * process sees it (symlinks followed, dangling ones too), keeping the rest
+ * as is. /proc/self and /proc/thread-self anywhere on the way mean the
+ * process's, not policyd's. own_root: the process shares policyd's root
+ * (fast: one O_PATH open); otherwise the walk happens in /proc/PID/root.
+ * Errors are errors: callers refuse rather than guess.
+ */
+int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
+			     char *out, size_t outsz);
 
 #endif

@@ -122,9 +122,7 @@ static int realpath_for(struct conn *c, const char *lex, char *out,
 		    procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
 		    !strcmp(root, "/");
 	}
-	if (!c->same_root)
-		return procfs_realpath_existing(c->pid, lex, out, outsz);
-	return procfs_realpath_existing(0, lex, out, outsz);
+	return procfs_realpath_existing(c->pid, c->same_root, lex, out, outsz);
 }
 
 struct outcome {
@@ -147,8 +145,12 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		snprintf(o->target, sizeof(o->target), "%s", q->path);
 		return r;
 	}
-	if (realpath_for(c, lex, real, sizeof(real)) < 0)
-		snprintf(real, sizeof(real), "%s", lex);
+	/* what the exec would really run is unknown: refuse, never decide
+	 * on the literal path alone */
+	if ((r = realpath_for(c, lex, real, sizeof(real))) < 0) {
+		snprintf(o->target, sizeof(o->target), "%s", lex);
+		return r;
+	}
 	if (procfs_link(c->pid, "cwd", cwd, sizeof(cwd)) < 0)
 		snprintf(cwd, sizeof(cwd), "/");
 	snprintf(o->target, sizeof(o->target), "%s", real);
@@ -195,8 +197,8 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	int r = procfs_resolve_at(c->pid, dirfd, path, lex, sizeof(lex));
 	if (r < 0)
 		return r;
-	if (realpath_for(c, lex, real, sizeof(real)) < 0)
-		snprintf(real, sizeof(real), "%s", lex);
+	if ((r = realpath_for(c, lex, real, sizeof(real))) < 0)
+		return r; /* the caller refuses (rule "unresolvable") */
 	struct policy_event ev = {
 	    .kind = POLICY_EV_OPEN, .path = lex, .access = access};
 	struct policy_decision d;
@@ -247,8 +249,7 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 {
 	o->kind = "connect";
-	if (!q->has_addr || q->port > 65535 ||
-	    (q->proto != POLICY_PROTO_TCP && q->proto != POLICY_PROTO_UDP))
+	if (!q->has_addr || q->port > 65535 || q->proto >= POLICY_PROTO_MAX)
 		return -EBADMSG;
 	struct tg_addr addr;
 	memcpy(addr.b, q->addr, 16);
@@ -282,11 +283,11 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 		snprintf(ab, sizeof(ab), "[%s]", as);
 	if (host)
 		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host,
-			 q->port, q->proto == POLICY_PROTO_UDP ? "udp" : "tcp",
-			 ab);
+			 q->port,
+			 policy_proto_name((enum policy_proto)q->proto), ab);
 	else
 		snprintf(o->target, sizeof(o->target), "%s:%u/%s", ab, q->port,
-			 q->proto == POLICY_PROTO_UDP ? "udp" : "tcp");
+			 policy_proto_name((enum policy_proto)q->proto));
 	return 0;
 }
 

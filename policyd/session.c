@@ -201,6 +201,39 @@ static int make_cgroup(struct session *s)
 	return 0;
 }
 
+/* Is a an ancestor of b, or b itself? (normalised absolute paths) */
+static bool covers(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return !strcmp(a, "/") ||
+	       (!strncmp(a, b, n) && (b[n] == '/' || b[n] == '\0'));
+}
+
+/*
+ * ${TMPDIR} goes into the policy's patterns (the default policy allows
+ * writes below it), so the directory agent-shell asks for is checked, not
+ * taken: an existing directory, not "/", neither the home directory nor the
+ * workspace nor above them, and either sticky (like /tmp) or owned by the
+ * session's user and not writable by others. Anything else: /tmp.
+ */
+static void pick_tmpdir(struct session *s, const char *req)
+{
+	char norm[TG_PATH_MAX];
+	struct stat st;
+	bool ok = req && req[0] == '/' &&
+		  tg_path_normalize("/", req, norm, sizeof(norm)) == 0 &&
+		  strlen(norm) < sizeof(s->tmpdir) && !covers(norm, s->home) &&
+		  !covers(norm, s->pwd) && stat(norm, &st) == 0 &&
+		  S_ISDIR(st.st_mode) &&
+		  ((st.st_mode & S_ISVTX) ||
+		   (st.st_uid == s->uid && !(st.st_mode & 022)));
+	if (!ok && req)
+		daemon_log("session %s: TMPDIR %s refused, using /tmp", s->id,
+			   req);
+	const char *t = ok ? norm : "/tmp";
+	memcpy(s->tmpdir, t, strlen(t) + 1); /* fits: checked above */
+}
+
 int session_create(struct conn *c, const char *name, const char *policy,
 		   const char *tmpdir, uint32_t flags, struct session **ret,
 		   char *err, size_t errsz)
@@ -249,8 +282,7 @@ int session_create(struct conn *c, const char *name, const char *policy,
 		free(s);
 		return -EINVAL;
 	}
-	snprintf(s->tmpdir, sizeof(s->tmpdir), "%s",
-		 tmpdir && tmpdir[0] == '/' ? tmpdir : "/tmp");
+	pick_tmpdir(s, tmpdir);
 	s->policy_path = strdup(pol);
 	if (!s->policy_path) {
 		free(s);
@@ -351,6 +383,12 @@ void session_end(struct session *s, const char *why)
 		return;
 	*pp = s->next;
 	D.nsessions--;
+	/* the ancestor cache must forget this session: a later session may
+	 * be allocated at the same address, and the orphans of this one
+	 * must not be taken for its processes */
+	for (size_t i = 0; i < ANC_CACHE; i++)
+		if (anc[i].s == s)
+			anc[i] = (struct anc){0};
 	if (D.audit) {
 		struct audit_rec r = {.session = s->id,
 				      .pid = s->root_pid,

@@ -190,6 +190,82 @@ int tg_path_normalize(const char *cwd, const char *path, char *out,
 	return 0;
 }
 
+static bool put(char *dst, size_t cap, const char *a, size_t an, const char *b)
+{
+	size_t bn = strlen(b);
+	if (an + bn + 1 > cap)
+		return false;
+	memmove(dst, a, an);
+	memcpy(dst + an, b, bn + 1);
+	return true;
+}
+
+int tg_resolve_links(const char *abs, tg_readlink_fn rl, void *ctx,
+		     bool missing_ok, char *out, size_t outsz)
+{
+	char cur[TG_PATH_MAX], rest[TG_PATH_MAX], link[TG_PATH_MAX];
+	char cand[TG_PATH_MAX], tmp[TG_PATH_MAX];
+	if (abs[0] != '/' || !put(rest, sizeof(rest), "", 0, abs))
+		return -EINVAL;
+	cur[0] = '\0';
+	int hops = 0;
+	for (;;) {
+		const char *p = rest;
+		while (*p == '/')
+			p++;
+		if (!*p) {
+			if (!put(out, outsz, "", 0, cur[0] ? cur : "/"))
+				return -ENAMETOOLONG;
+			return 0;
+		}
+		const char *e = p;
+		while (*e && *e != '/')
+			e++;
+		size_t cl = (size_t)(e - p);
+		if (cl == 1 && p[0] == '.') {
+			memmove(rest, e, strlen(e) + 1);
+			continue;
+		}
+		if (cl == 2 && p[0] == '.' && p[1] == '.') {
+			char *sl = strrchr(cur, '/');
+			if (sl)
+				*sl = '\0';
+			memmove(rest, e, strlen(e) + 1);
+			continue;
+		}
+		size_t curl = strlen(cur);
+		if (curl + 1 + cl + 1 > sizeof(cand))
+			return -ENAMETOOLONG;
+		memcpy(cand, cur, curl);
+		cand[curl] = '/';
+		memcpy(cand + curl + 1, p, cl);
+		cand[curl + 1 + cl] = '\0';
+		long n = rl(ctx, cand, link, sizeof(link));
+		if (n == -EINVAL) { /* not a link: keep it */
+			memcpy(cur, cand, curl + 1 + cl + 1);
+			memmove(rest, e, strlen(e) + 1);
+			continue;
+		}
+		if (n == -ENOENT && missing_ok) {
+			if (!put(out, outsz, cand, strlen(cand), e))
+				return -ENAMETOOLONG;
+			return 0;
+		}
+		if (n < 0)
+			return (int)n;
+		if (++hops > 40)
+			return -ELOOP;
+		if ((size_t)n >= sizeof(link))
+			return -ENAMETOOLONG;
+		link[n] = '\0';
+		if (link[0] == '/')
+			cur[0] = '\0';
+		if (!put(tmp, sizeof(tmp), link, (size_t)n, e))
+			return -ENAMETOOLONG;
+		memcpy(rest, tmp, strlen(tmp) + 1);
+	}
+}
+
 const char *tg_basename(const char *s)
 {
 	const char *p = strrchr(s, '/');

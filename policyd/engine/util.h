@@ -77,6 +77,20 @@ unsigned tg_edit_distance(const char *a, const char *b, unsigned cap);
 int tg_path_normalize(const char *cwd, const char *path, char *out,
 		      size_t outsz);
 
+/*
+ * Resolves the symlinks of an absolute path component by component. rl
+ * reads one link: it returns the target's length (written, NUL-free, into
+ * buf), -EINVAL for "not a link", or another -errno. No allocation, no
+ * system calls of its own (the interposer uses it in vfork children).
+ * A missing component (-ENOENT): with missing_ok the rest of the path is
+ * appended as it is, otherwise -ENOENT. Returns 0, -ELOOP after 40 links,
+ * -ENAMETOOLONG, or rl's error.
+ */
+typedef long (*tg_readlink_fn)(void *ctx, const char *path, char *buf,
+			       size_t bufsz);
+int tg_resolve_links(const char *abs, tg_readlink_fn rl, void *ctx,
+		     bool missing_ok, char *out, size_t outsz);
+
 /* Basename without allocation: pointer into s after the last '/'. */
 const char *tg_basename(const char *s);
 

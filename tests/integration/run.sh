@@ -84,6 +84,22 @@ check "creating through a dangling symlink is decided on its target" test ! -e "
 check "message shows where the dangling link points" grep -q "out/dangling (-> $WS/protected/created-via-link)" "$ERR"
 rm -f "$WS/out/dangling"
 
+echo "== writes through /proc/self, however it is reached"
+# fd 7 is the protected file, opened read-only; writing to /proc/.../fd/7
+# writes the file itself
+selfwrite() { ( cd "$WS" && exec 7<protected/keep.txt && echo pwned > "$1" ) 2>/dev/null; }
+for spelling in /proc/self/fd/7 /proc//self/fd/7 /proc/./thread-self/fd/7 out/selflink; do
+	echo original > "$WS/protected/keep.txt"
+	ln -sfn /proc/self/fd/7 "$WS/out/selflink"
+	selfwrite "$spelling"
+	check "without tiergate, $spelling writes the protected file" grep -qx pwned "$WS/protected/keep.txt"
+	echo original > "$WS/protected/keep.txt"
+	in_session bash -c "exec 7<protected/keep.txt; echo pwned > $spelling"
+	check "under tiergate, $spelling is decided as the caller's fd 7 (refused)" grep -qx original "$WS/protected/keep.txt"
+done
+check "the refusal shows the file behind the fd" grep -q "(-> $WS/protected/keep.txt)\" (rule protected)" "$ERR"
+rm -f "$WS/out/selflink"
+
 echo "== children stay mediated: env -i, env -u LD_PRELOAD"
 in_session env -u LD_PRELOAD bash -c "echo x > protected/u.txt"
 check "env -u LD_PRELOAD child still refused" test ! -e "$WS/protected/u.txt"
@@ -181,6 +197,17 @@ check "refused port: EPERM" grep -q "$PORT_NO refused 1" "$OUT"
 check "server accepted exactly the allowed connections" grep -qx "$PORT_OK=1 $PORT_LOG=1 $PORT_NO=0" "$TOP/counts"
 check "refusal names the default rule" grep -q "refused connect \"127.0.0.1:$PORT_NO/tcp\" (rule default)" "$ERR"
 check "tier 2 connect audited" audit_has '"kind":"connect"' "127.0.0.1:$PORT_LOG/tcp" '"rule":"loop-log"'
+( cd "$WS" && "$PROGS/connect6" "$PORT_NO" ) >"$OUT" 2>&1
+check "without tiergate a 24-byte sockaddr_in6 connects" grep -q "connect6: connected" "$OUT"
+in_session "$PROGS/connect6" "$PORT_NO"
+check "under tiergate the short IPv6 address is decided (refused)" grep -q "connect6: refused errno=1" "$OUT"
+if [ "$(id -u)" = 0 ]; then
+	rawconnect='import socket; s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP); s.connect(("127.0.0.1", 0)); print("raw: connected")'
+	( cd "$WS" && python3 -c "$rawconnect" ) >"$OUT" 2>&1
+	check "without tiergate a raw socket connects" grep -q "raw: connected" "$OUT"
+	in_session python3 -c "$rawconnect"
+	check "under tiergate a raw socket is decided (refused, proto any)" grep -q 'refused connect "127.0.0.1:0/any"' "$ERR"
+fi
 in_session python3 -c "
 import socket
 socket.create_connection(('localhost', $PORT_NO), timeout=5).close(); print('by name: connected')
@@ -224,6 +251,14 @@ for l in open('$RUN/audit.jsonl'):
 # (sanitizer builds: LeakSanitizer needs ptrace, which sessions refuse, so
 # tools run inside a session skip the leak check; they get it elsewhere)
 check "control socket refuses a process inside a session" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- env ASAN_OPTIONS=\$ASAN_OPTIONS:detect_leaks=0 '$BIN/policyctl' status 2>&1 | grep -q 'refuses processes inside a tiergate session'"
+
+echo "== a session's TMPDIR cannot widen the policy"
+shmfile=/dev/shm/tg-it-$$
+echo x > "$shmfile" && check "without tiergate the file outside the policy can be written" test -s "$shmfile"
+rm -f "$shmfile"
+( cd "$WS" && TMPDIR=/ timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "echo x > $shmfile" ) >"$OUT" 2>"$ERR"
+check "TMPDIR=/ does not make \${TMPDIR}/** match everything" test ! -e "$shmfile"
+rm -f "$shmfile"
 
 echo "== nested agent-shell cannot loosen the policy"
 printf 'version: 1\nsettings: { default: allow }\nrules: []\n' > "$TOP/loose.yaml"

@@ -107,6 +107,112 @@ static void test_edit_distance(void **state)
 	assert_int_equal(tg_edit_distance("completely", "different", 2), 3);
 }
 
+/* A fake file system for tg_resolve_links: paths listed are links (to
+ * their target), paths under /real exist, everything else is missing. */
+static long fake_readlink(void *ctx, const char *path, char *buf, size_t sz)
+{
+	(void)ctx;
+	static const char *const links[][2] = {
+	    {"/w/rel", "../real/dir"}, {"/w/abs", "/real/file"},
+	    {"/w/chain", "/w/abs"},    {"/w/dangling", "../real/new"},
+	    {"/w/loop1", "/w/loop2"},  {"/w/loop2", "/w/loop1"},
+	    {"/w", "/real/w"},
+	};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (!strcmp(path, links[i][0])) {
+			size_t n = strlen(links[i][1]);
+			if (n >= sz)
+				return -ENAMETOOLONG;
+			memcpy(buf, links[i][1], n);
+			return (long)n;
+		}
+	if (!strncmp(path, "/real", 5) && strcmp(path, "/real/new") &&
+	    strncmp(path, "/real/new/", 10))
+		return -EINVAL; /* exists, not a link */
+	return -ENOENT;
+}
+
+static const char *walk(const char *p, bool missing_ok, int *ret)
+{
+	static char out[TG_PATH_MAX];
+	*ret = tg_resolve_links(p, fake_readlink, NULL, missing_ok, out,
+				sizeof(out));
+	return out;
+}
+
+static void test_resolve_links(void **state)
+{
+	(void)state;
+	int r;
+	/* /w itself is a link to /real/w: links are followed at every level */
+	assert_string_equal(walk("/real/dir/x", false, &r), "/real/dir/x");
+	assert_int_equal(r, 0);
+	assert_string_equal(walk("/real/./dir/../file", false, &r),
+			    "/real/file");
+	assert_int_equal(r, 0);
+	/* missing: an error, or the rest kept as is */
+	walk("/real/new/x", false, &r);
+	assert_int_equal(r, -ENOENT);
+	assert_string_equal(walk("/real/new/x", true, &r), "/real/new/x");
+	assert_int_equal(r, 0);
+	/* the parent link (/w -> /real/w) is followed before the child's */
+	assert_string_equal(walk("/w/loop1", true, &r), "/real/w/loop1");
+	assert_int_equal(r, 0);
+	char out[8];
+	assert_int_equal(tg_resolve_links("/real/dir/longer", fake_readlink,
+					  NULL, true, out, sizeof(out)),
+			 -ENAMETOOLONG);
+	assert_int_equal(tg_resolve_links("relative", fake_readlink, NULL, true,
+					  out, sizeof(out)),
+			 -EINVAL);
+}
+
+/* Links in a directory that is not itself a link. */
+static long fake2(void *ctx, const char *path, char *buf, size_t sz)
+{
+	(void)ctx;
+	static const char *const links[][2] = {
+	    {"/real/rel", "dir/sub"},	 {"/real/up", "../real/file"},
+	    {"/real/abs", "/real/file"}, {"/real/dangling", "gone/x"},
+	    {"/real/l1", "l2"},		 {"/real/l2", "l1"},
+	};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (!strcmp(path, links[i][0])) {
+			size_t n = strlen(links[i][1]);
+			memcpy(buf, links[i][1], n < sz ? n : sz);
+			return (long)n;
+		}
+	if (!strncmp(path, "/real/gone", 10))
+		return -ENOENT;
+	return -EINVAL;
+}
+
+static void test_resolve_links_targets(void **state)
+{
+	(void)state;
+	char out[TG_PATH_MAX];
+	assert_int_equal(tg_resolve_links("/real/rel/f", fake2, NULL, false,
+					  out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "/real/dir/sub/f");
+	assert_int_equal(
+	    tg_resolve_links("/real/up", fake2, NULL, false, out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "/real/file");
+	assert_int_equal(
+	    tg_resolve_links("/real/abs", fake2, NULL, false, out, sizeof(out)),
+	    0);
+	assert_string_equal(out, "/real/file");
+	/* a dangling link: its target is what would be created */
+	assert_int_equal(tg_resolve_links("/real/dangling", fake2, NULL, true,
+					  out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "/real/gone/x");
+	assert_int_equal(
+	    tg_resolve_links("/real/l1", fake2, NULL, true, out, sizeof(out)),
+	    -ELOOP);
+}
+
 static void test_strbuf(void **state)
 {
 	(void)state;
@@ -132,6 +238,8 @@ int main(void)
 	    cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_edit_distance),
 	    cmocka_unit_test(test_strbuf),
+	    cmocka_unit_test(test_resolve_links),
+	    cmocka_unit_test(test_resolve_links_targets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
