@@ -38,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
@@ -58,6 +59,12 @@ static char env_preload[4200]; /* "LD_PRELOAD=..." */
 static char env_socket[160];   /* "TIERGATE_SOCKET=..." */
 static char env_session[96];   /* "TIERGATE_SESSION=..." */
 static char env_fail[32];      /* "TIERGATE_FAIL=..." */
+static char env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
+/* The kernel path (seccomp user-notify, see policyd/supervisor.c) decides
+ * execs, write-opens and connects of this process: agent-shell says so in
+ * TIERGATE_BACKSTOP, and the process must really run under a filter. The
+ * HELLO answer, once fetched, is authoritative. */
+static uint32_t backstop_env;
 static bool active;	       /* we are in a session */
 static _Atomic int fail_open;  /* the session's policy says fail: open */
 
@@ -88,6 +95,7 @@ struct fastpath {
 	struct globv xa, xs, x0; /* execs: allow, sensitive, argv0 */
 	struct git_id git[8];
 	int ngit;
+	uint32_t backstop; /* TGPB_* */
 };
 static pthread_mutex_t fp_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fastpath *_Atomic FP;
@@ -458,6 +466,9 @@ static struct fastpath *fastpath_fetch(void)
 						xok = false;
 					break;
 				}
+				case TGPT_BACKSTOP:
+					fp->backstop = tgp_u32(&f);
+					break;
 				case TGPT_GENFILE:
 					map_genfile(&f);
 					if (!fp->gen && genmap)
@@ -724,6 +735,12 @@ __attribute__((constructor)) static void tg_init(void)
 	s_copy(env_fail, sizeof(env_fail), "TIERGATE_FAIL=",
 	       fail && !strcmp(fail, "open") ? "open" : "closed");
 	fail_open = fail && !strcmp(fail, "open");
+	const char *bs = env_get(environ, "TIERGATE_BACKSTOP");
+	if (bs && !strcmp(bs, "1") &&
+	    prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
+		backstop_env = TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT;
+	s_copy(env_backstop, sizeof(env_backstop), "TIERGATE_BACKSTOP=",
+	       backstop_env ? "1" : "0");
 	/* keep the whole LD_PRELOAD value the session started with */
 	const char *pre = env_get(environ, "LD_PRELOAD");
 	s_copy(env_preload, sizeof(env_preload),
@@ -754,7 +771,8 @@ static char *const *fix_env(char *const *envp, char **out, size_t cap)
 		}
 		if (has_prefix(*e, "TIERGATE_SOCKET=") ||
 		    has_prefix(*e, "TIERGATE_SESSION=") ||
-		    has_prefix(*e, "TIERGATE_FAIL="))
+		    has_prefix(*e, "TIERGATE_FAIL=") ||
+		    has_prefix(*e, "TIERGATE_BACKSTOP="))
 			continue;
 		out[o++] = *e;
 	}
@@ -763,6 +781,7 @@ static char *const *fix_env(char *const *envp, char **out, size_t cap)
 	out[o++] = env_socket;
 	out[o++] = env_session;
 	out[o++] = env_fail;
+	out[o++] = env_backstop;
 	out[o] = NULL;
 	return out;
 }
@@ -861,9 +880,20 @@ static int refuse(const char *kind, const char *label, struct verdict *v,
 }
 
 /* Common exec gate. Returns 0 to go ahead (with *envout fixed), -1 refused. */
+/* Does the kernel path decide this kind of call? No fetch (vfork-safe). */
+static bool kernel_decides(uint32_t bit)
+{
+	struct fastpath *fp = FP;
+	if (fp && genmap && *genmap == fp->gen)
+		return (fp->backstop & bit) != 0;
+	return (backstop_env & bit) != 0;
+}
+
 static int exec_gate(int dirfd, const char *path, char *const argv[],
 		     uint32_t flags)
 {
+	if (kernel_decides(TGPB_EXEC))
+		return 0; /* one decision per call: the kernel's */
 	if (!flags && exec_is_silent(dirfd, path, argv))
 		return 0;
 	struct verdict v;
@@ -1124,6 +1154,8 @@ static void ensure_environ(void)
 		putenv(env_session);
 	if (!getenv("TIERGATE_FAIL"))
 		putenv(env_fail);
+	if (!getenv("TIERGATE_BACKSTOP"))
+		putenv(env_backstop);
 }
 
 EXPORT int system(const char *cmd)
@@ -1317,6 +1349,8 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	unsigned acc = flags_access(flags);
 	if (!acc)
 		return true; /* O_PATH: decided when used (exec, fchdir) */
+	if ((acc & (ACC_WRITE | ACC_CREATE)) && kernel_decides(TGPB_OPEN_WRITE))
+		return true; /* the kernel path decides and opens it */
 	int saved = errno;
 	in_hook++;
 	bool ok;
@@ -1696,6 +1730,8 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 	uint16_t port;
 	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
+	if (kernel_decides(TGPB_CONNECT))
+		return true;
 	int proto = sock_proto(fd);
 	int saved = errno;
 	in_hook++;

@@ -48,6 +48,9 @@ enum tgp_type {
 	TGP_SESSION_NEW, /* agent-shell: open a session for me */
 	TGP_SESSION_OK,	 /* policyd: the session */
 	TGP_ERROR,	 /* policyd: request refused (message) */
+	TGP_LISTENER,	 /* agent-shell: the session's seccomp listener and
+			    in-flight table (SCM_RIGHTS) */
+	TGP_LISTENER_OK, /* policyd: supervising */
 	TGP_TYPE_MAX,
 };
 
@@ -84,6 +87,8 @@ enum tgp_tag {
 	TGPT_GENFILE,	 /* string: file whose 8 bytes change on every reload */
 	TGPT_LL_WRITE,	 /* string, repeated: Landlock write tree */
 	TGPT_LL_EXEC,	 /* string, repeated: Landlock exec tree */
+	TGPT_BACKSTOP,	 /* u32: HELLO_OK: the kernel notifies policyd of
+			    execs, write-opens and connects (TGPB_*) */
 	TGPT_TAG_MAX,
 };
 
@@ -103,6 +108,27 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
+
+/* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
+#define TGPB_EXEC 1u
+#define TGPB_OPEN_WRITE 2u
+#define TGPB_CONNECT 4u
+
+/* The in-flight table: agent-shell creates a memfd of this size and sends
+ * it with the listener; policyd records each notification it is handling,
+ * so that a policyd restarted after a crash can answer them. */
+#define TGP_INFLIGHT_SLOTS 64
+#define TGP_INFLIGHT_BYTES 8192
+#ifdef __linux__
+#include <linux/seccomp.h>
+struct tgp_inflight {
+	uint64_t used;
+	struct seccomp_notif n;
+};
+_Static_assert(sizeof(struct tgp_inflight) * TGP_INFLIGHT_SLOTS <=
+		   TGP_INFLIGHT_BYTES,
+	       "in-flight table size");
+#endif
 
 struct tgp_hdr {
 	uint32_t magic;

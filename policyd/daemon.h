@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "policy.h"
 #include "rundir.h"
+#include "tg_proto.h"
 
 #define MAX_CONNS 4096
 #define MAX_SESSIONS 256
@@ -31,7 +32,9 @@ struct session {
 	bool landlock; /* agent-shell can apply Landlock */
 	bool ll_write, ll_exec; /* what Landlock restricts in this session */
 	uint64_t created_us;
-	uint64_t n_decisions, n_allowed, n_refused;
+	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
+	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
+			  listener */
 	struct session *next;
 };
 
@@ -50,6 +53,10 @@ struct conn {
 	uint8_t *wbuf;
 	size_t wlen, woff;
 	bool closing;
+	bool racy; /* seccomp caller whose argv another thread could rewrite */
+	int passed_fd[2]; /* descriptors that came with the last message */
+	int npassed;
+	struct sv *notifier; /* set on a seccomp listener's epoll tag */
 };
 
 struct daemon {
@@ -88,7 +95,26 @@ int session_reload(struct session *s, char *err, size_t errsz);
 int session_kill(struct session *s);
 void sessions_init_cgroups(void);
 
+/* What policyd decided about one call. */
+struct outcome {
+	struct policy_decision d;
+	char target[TGP_MAX_PATH * 2 + 64];
+	char exe[TGP_MAX_PATH];
+	const char *kind;
+	char detail[512];
+	const char *decision; /* "allowed" or "refused" */
+	char msg[1400];	      /* for the agent's stderr */
+};
+
 /* request.c */
+struct req;
+/* Decides a request for a caller (an agent-socket connection, or a seccomp
+ * notification dressed as one), counts and audits it. 0, or -EAGAIN when
+ * a host lookup must finish first. */
+int request_decide(struct conn *c, struct req *q, struct outcome *o,
+		   uint64_t t0);
+void request_audit(struct conn *c, struct req *q, struct outcome *o,
+		   const char *decision, uint64_t t0);
 int request_handle(struct conn *c, const uint8_t *msg, size_t len);
 void conn_send(struct conn *c, const uint8_t *buf, size_t len);
 void conn_close(struct conn *c);

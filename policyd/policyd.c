@@ -20,6 +20,7 @@
 
 #include "daemon.h"
 #include "procfs.h"
+#include "supervisor.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -56,6 +57,8 @@ static void add_fd(int fd, void *tag)
 	epoll_ctl(D.epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+static void drop_fds(struct conn *c);
+
 void conn_close(struct conn *c)
 {
 	for (struct session *s = D.sessions; s; s = s->next)
@@ -66,6 +69,7 @@ void conn_close(struct conn *c)
 			break;
 		}
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	drop_fds(c);
 	close(c->fd);
 	if (c->fd >= 0 && c->fd < MAX_CONNS)
 		D.conns[c->fd] = NULL;
@@ -115,6 +119,30 @@ static void accept_conn(int lfd, bool control)
 	}
 }
 
+static void drop_fds(struct conn *c)
+{
+	for (int i = 0; i < c->npassed; i++)
+		close(c->passed_fd[i]);
+	c->npassed = 0;
+}
+
+static void take_fds(struct conn *c, struct msghdr *mh)
+{
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(mh); h; h = CMSG_NXTHDR(mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		int *fds = (int *)CMSG_DATA(h);
+		drop_fds(c);
+		for (size_t i = 0; i < k; i++) {
+			if (c->npassed < 2)
+				c->passed_fd[c->npassed++] = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+}
+
 /* Reads what is there; processes every complete message. */
 static void conn_readable(struct conn *c)
 {
@@ -136,7 +164,22 @@ static void conn_readable(struct conn *c)
 			c->rcap = nc;
 		}
 		size_t room = c->rcap - c->rlen;
-		ssize_t n = recv(c->fd, c->rbuf + c->rlen, room, MSG_DONTWAIT);
+		/* agent-shell passes its seccomp listener with SCM_RIGHTS;
+		 * any descriptor no message consumes is closed */
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(2 * sizeof(int))];
+		} cm;
+		struct iovec iov = {.iov_base = c->rbuf + c->rlen,
+				    .iov_len = room};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = c->control ? NULL : cm.b,
+				    .msg_controllen =
+					c->control ? 0 : sizeof(cm.b)};
+		ssize_t n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n > 0 && !c->control)
+			take_fds(c, &mh);
 		if (n == 0) {
 			c->closing = true;
 			break;
@@ -176,6 +219,8 @@ static void conn_readable(struct conn *c)
 		if ((size_t)want > c->rlen - off)
 			break;
 		int r = request_handle(c, c->rbuf + off, (size_t)want);
+		if (r != -EAGAIN)
+			drop_fds(c);
 		if (r == -EAGAIN)
 			break; /* waits for the resolver; kept in the buffer */
 		if (r < 0) {
@@ -450,6 +495,10 @@ int main(int argc, char **argv)
 				parked = true;
 			} else {
 				struct conn *c = tag;
+				if (c->notifier) {
+					supervisor_ready(c->notifier);
+					continue;
+				}
 				if (evs[i].events &
 				    (EPOLLIN | EPOLLHUP | EPOLLERR))
 					conn_readable(c);

@@ -110,6 +110,16 @@ int procfs_uid(pid_t pid, uid_t *ret_uid)
 	return 0;
 }
 
+bool procfs_seccomp_filtered(pid_t pid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (read_file(path, buf, sizeof(buf), NULL) < 0)
+		return false;
+	const char *p = strstr(buf, "\nSeccomp:");
+	return p && atoi(p + 9) == 2;
+}
+
 int procfs_cgroup(pid_t pid, char *out, size_t outsz)
 {
 	char path[64], buf[4096];

@@ -24,6 +24,8 @@ int procfs_stat(pid_t pid, struct proc_stat *ret);
 /* readlink /proc/PID/<what>, e.g. "cwd", "exe", "fd/3", "root". */
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
 int procfs_uid(pid_t pid, uid_t *ret_uid);
+/* Does the process run under a seccomp filter (Seccomp: 2)? */
+bool procfs_seccomp_filtered(pid_t pid);
 /* The process's cgroup v2 path ("/tiergate/s1"), from /proc/PID/cgroup. */
 int procfs_cgroup(pid_t pid, char *out, size_t outsz);
 /* argv from /proc/PID/cmdline, NUL-separated, into buf; *ret_len bytes. */

@@ -21,6 +21,7 @@
 #include "req_decode.h"
 #include "gitparse.h"
 #include "procfs.h"
+#include "supervisor.h"
 #include "sys.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -125,13 +126,118 @@ static int realpath_for(struct conn *c, const char *lex, char *out,
 	return procfs_realpath_existing(c->pid, c->same_root, lex, out, outsz);
 }
 
-struct outcome {
+/* One program of an exec chain decided on its literal and its resolved
+ * path; combined into o->d. *argv_dep is set when a caller that can race
+ * could change the outcome by rewriting argv. */
+static void decide_program(struct conn *c, const char *lex, const char *real,
+			   const char *const *argv, size_t argc,
+			   const char *cwd, struct outcome *o, bool *have,
+			   bool *argv_dep)
+{
+	struct session *s = c->s;
+	struct git_event git;
+	bool has_git = false;
+	if (sys_is_git(real)) {
+		char root[64];
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+		struct gitrepo_ctx gx = {.root = root, .home = s->home};
+		struct git_lookup lk;
+		gitrepo_lookup(&gx, &lk);
+		if (git_parse(argv, argc, cwd, &lk, &git) == 0)
+			has_git = true;
+	}
+	struct policy_event ev = {.kind = POLICY_EV_EXEC,
+				  .path = real,
+				  .argv = argv,
+				  .argc = argc,
+				  .cwd = cwd,
+				  .git = has_git ? &git : NULL};
 	struct policy_decision d;
-	char target[TGP_MAX_PATH * 2 + 64];
-	char exe[TGP_MAX_PATH];
-	const char *kind;
-	char detail[512];
-};
+	policy_decide(s->policy, &ev, &d);
+	combine(&o->d, have, &d);
+	if (c->racy)
+		*argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
+	if (strcmp(lex, real)) {
+		ev.path = lex;
+		policy_decide(s->policy, &ev, &d);
+		combine(&o->d, have, &d);
+		if (c->racy)
+			*argv_dep |=
+			    policy_exec_argv_dependent(s->policy, &ev, &d);
+	}
+	if (has_git && o->d.matched == POLICY_EV_GIT)
+		o->kind = "git";
+	if (has_git)
+		git_event_free(&git);
+}
+
+/* "#!interp [arg]" at the start of the file the caller would run (the
+ * kernel reads 256 bytes). Returns 1 with interp/arg, 0 if not a script. */
+static int read_shebang(struct conn *c, const char *real, char *interp,
+			size_t isz, char *arg, size_t asz)
+{
+	char p[TG_PATH_MAX + 32];
+	if (c->same_root == 1)
+		snprintf(p, sizeof(p), "%s", real);
+	else
+		snprintf(p, sizeof(p), "/proc/%d/root%s", (int)c->pid, real);
+	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+			     O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	struct stat st;
+	char b[257];
+	ssize_t n = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = pread(fd, b, 256, 0);
+	close(fd);
+	if (n < 3 || b[0] != '#' || b[1] != '!')
+		return 0;
+	b[n] = '\0';
+	char *q = b + 2;
+	char *nl = strchr(q, '\n');
+	if (nl)
+		*nl = '\0';
+	q += strspn(q, " \t");
+	size_t il = strcspn(q, " \t");
+	if (!il || il >= isz)
+		return 0;
+	memcpy(interp, q, il);
+	interp[il] = '\0';
+	q += il;
+	q += strspn(q, " \t");
+	size_t al = strlen(q);
+	while (al && (q[al - 1] == ' ' || q[al - 1] == '\t'))
+		al--;
+	if (al >= asz)
+		al = asz - 1;
+	memcpy(arg, q, al);
+	arg[al] = '\0';
+	return 1;
+}
+
+/* ld.so's own options, and whether each takes a value. */
+static int loader_prog_index(const char *const *argv, size_t argc)
+{
+	static const char *const with_value[] = {
+	    "--library-path", "--preload",		"--argv0",
+	    "--audit",	      "--inhibit-rpath",	"--glibc-hwcaps-prepend",
+	    "--glibc-hwcaps-mask"};
+	for (size_t i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2))
+			return (int)i;
+		if (!strcmp(argv[i], "--"))
+			return i + 1 < argc ? (int)i + 1 : -1;
+		for (size_t k = 0; k < TG_ARRAY_SIZE(with_value); k++)
+			if (!strcmp(argv[i], with_value[k])) {
+				i++;
+				break;
+			}
+	}
+	return -1;
+}
+
+#define EXEC_CHAIN_MAX 5 /* the kernel follows 4 interpreters */
 
 static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 {
@@ -156,36 +262,91 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	snprintf(o->target, sizeof(o->target), "%s", real);
 	snprintf(o->exe, sizeof(o->exe), "%s", real);
 
-	struct git_event git;
-	bool has_git = false;
-	if (sys_is_git(real)) {
-		char root[64];
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
-		struct gitrepo_ctx gx = {.root = root, .home = s->home};
-		struct git_lookup lk;
-		gitrepo_lookup(&gx, &lk);
-		if (git_parse(q->argv, q->argc, cwd, &lk, &git) == 0)
-			has_git = true;
+	/* a memfd or a deleted file has no path a rule could name */
+	size_t rl = strlen(real);
+	if (!strncmp(real, "/memfd:", 7) ||
+	    (rl > 10 && !strcmp(real + rl - 10, " (deleted)"))) {
+		if (!policy_settings(s->policy)->exec_unnamed) {
+			o->d.action = POLICY_DENY;
+			o->d.rule = -1;
+			o->d.rule_id = "exec_unnamed";
+			o->d.message =
+			    "programs without a file name (memfd, deleted "
+			    "files) may not be run (settings.exec_unnamed)";
+			return 0;
+		}
 	}
-	struct policy_event ev = {.kind = POLICY_EV_EXEC,
-				  .path = real,
-				  .argv = q->argv,
-				  .argc = q->argc,
-				  .cwd = cwd,
-				  .git = has_git ? &git : NULL};
-	bool have = false;
-	struct policy_decision d;
-	policy_decide(s->policy, &ev, &d);
-	combine(&o->d, &have, &d);
-	if (strcmp(lex, real)) {
-		ev.path = lex;
-		policy_decide(s->policy, &ev, &d);
-		combine(&o->d, &have, &d);
+
+	/* the chain the kernel would follow: scripts to their interpreter,
+	 * ld.so to the program it loads; every link is decided */
+	bool have = false, argv_dep = false;
+	const char **argv = malloc((q->argc + 3) * sizeof(*argv));
+	if (!argv)
+		return -ENOMEM;
+	for (size_t i = 0; i < q->argc; i++)
+		argv[i] = q->argv[i];
+	size_t argc = q->argc;
+	char interp[TG_PATH_MAX], iarg[TG_PATH_MAX], script[TG_PATH_MAX];
+	for (int depth = 0; depth < EXEC_CHAIN_MAX; depth++) {
+		decide_program(c, lex, real, argv, argc, cwd, o, &have,
+			       &argv_dep);
+		const char *next = NULL;
+		if (read_shebang(c, real, interp, sizeof(interp), iarg,
+				 sizeof(iarg))) {
+			/* the kernel runs: interp [arg] script args... */
+			snprintf(script, sizeof(script), "%s", lex);
+			size_t extra = iarg[0] ? 2 : 1;
+			memmove(argv + extra + 1, argv + 1,
+				(argc - 1) * sizeof(*argv));
+			argv[0] = interp;
+			if (iarg[0])
+				argv[1] = iarg;
+			argv[extra] = script;
+			argc += extra;
+			next = interp;
+			if (argc > q->argc + 2 * EXEC_CHAIN_MAX)
+				break;
+		} else if (sys_is_loader(real)) {
+			int pi = loader_prog_index(argv, argc);
+			if (pi < 0)
+				break;
+			next = argv[pi];
+			memmove(argv, argv + pi, (argc - (size_t)pi) *
+						     sizeof(*argv));
+			argc -= (size_t)pi;
+		}
+		if (!next)
+			break;
+		char nlex[TG_PATH_MAX];
+		if ((r = procfs_resolve_at(c->pid, AT_FDCWD, next,
+					   nlex, sizeof(nlex))) < 0 ||
+		    (r = realpath_for(c, nlex, real, sizeof(real))) < 0) {
+			free(argv);
+			snprintf(o->target, sizeof(o->target), "%s", next);
+			return r;
+		}
+		snprintf(lex, sizeof(lex), "%s", nlex);
+		if (o->detail[0] == '\0')
+			snprintf(o->detail, sizeof(o->detail), "runs %s", real);
+		else {
+			size_t dl = strlen(o->detail);
+			snprintf(o->detail + dl, sizeof(o->detail) - dl,
+				 ", %s", real);
+		}
 	}
-	if (has_git && o->d.matched == POLICY_EV_GIT)
-		o->kind = "git";
-	if (has_git)
-		git_event_free(&git);
+	free(argv);
+	/* a caller that can rewrite argv after policyd read it (another
+	 * thread, or argv in shared memory) must not get an allow that only
+	 * holds for the argv policyd saw */
+	if (c->racy && argv_dep && o->d.action <= POLICY_LOG &&
+	    policy_settings(s->policy)->exec_race == POLICY_RACE_REFUSE) {
+		o->d.action = POLICY_DENY;
+		o->d.rule = -1;
+		o->d.rule_id = "exec_race";
+		o->d.message = "another thread (or process) could rewrite this "
+			       "command line while it is checked; run it from "
+			       "a single-threaded process (settings.exec_race)";
+	}
 	return 0;
 }
 
@@ -291,7 +452,7 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 	return 0;
 }
 
-static void audit_decision(struct conn *c, struct req *q, struct outcome *o,
+void request_audit(struct conn *c, struct req *q, struct outcome *o,
 			   const char *decision, uint64_t t0)
 {
 	if (!D.audit)
@@ -355,42 +516,42 @@ static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
 	if (msg)
 		tgp_put_str(&e, TGPT_MESSAGE, msg);
 	char t[8192];
-	snprintf(t, sizeof(t), "%s", target);
+	size_t tl = strnlen(target, sizeof(t) - 1);
+	memcpy(t, target, tl);
+	t[tl] = '\0';
 	tgp_put_str(&e, TGPT_TARGET, t);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
 }
 
-/* Returns -EAGAIN when the request must wait for a host lookup; the caller
- * keeps the message and hands it in again. */
-static int handle_decide(struct conn *c, uint32_t id, struct req *q,
-			 uint64_t t0)
+int request_decide(struct conn *c, struct req *q, struct outcome *o,
+		   uint64_t t0)
 {
-	struct outcome o;
-	memset(&o, 0, sizeof(o));
-	o.kind = "?";
+	memset(o, 0, sizeof(*o));
+	o->kind = "?";
 	if (!c->s) {
-		snprintf(o.target, sizeof(o.target), "%s",
+		snprintf(o->target, sizeof(o->target), "%s",
 			 q->has_path ? q->path : "?");
-		o.d.action = POLICY_DENY;
-		o.d.rule_id = "no-session";
-		reply_decision(c, id, POLICY_DENY, "no-session",
-			       "this process is not in a tiergate session "
-			       "(start it with agent-shell)",
-			       o.target);
+		o->d.action = POLICY_DENY;
+		o->d.rule = -1;
+		o->d.rule_id = "no-session";
+		o->decision = "refused";
+		snprintf(o->msg, sizeof(o->msg),
+			 "this process is not in a tiergate session (start it "
+			 "with agent-shell)");
 		return 0;
 	}
 	int r;
 	switch (q->kind) {
 	case TGPK_EXEC:
-		r = decide_exec(c, q, &o);
+		r = decide_exec(c, q, o);
 		break;
 	case TGPK_OPEN:
-		r = decide_open(c, q, &o);
+		r = decide_open(c, q, o);
 		break;
 	case TGPK_CONNECT:
-		r = decide_connect(c, q, &o);
+		r = decide_connect(c, q, o);
 		break;
 	default:
 		r = -EBADMSG;
@@ -400,46 +561,58 @@ static int handle_decide(struct conn *c, uint32_t id, struct req *q,
 	c->s->n_decisions++;
 	if (r < 0) {
 		/* could not see what the call would touch: refuse */
-		o.d.action = POLICY_DENY;
-		o.d.rule_id = "unresolvable";
-		o.d.rule = -1;
-		snprintf(o.detail, sizeof(o.detail), "%s", strerror(-r));
-		char m[300];
-		snprintf(m, sizeof(m),
+		o->d.action = POLICY_DENY;
+		o->d.rule_id = "unresolvable";
+		o->d.rule = -1;
+		snprintf(o->detail, sizeof(o->detail), "%s", strerror(-r));
+		snprintf(o->msg, sizeof(o->msg),
 			 "policyd could not resolve the target (%s)",
 			 strerror(-r));
-		reply_decision(c, id, POLICY_DENY, "unresolvable", m, o.target);
+		o->decision = "refused";
 		c->s->n_refused++;
-		audit_decision(c, q, &o, "refused", t0);
+		request_audit(c, q, o, o->decision, t0);
 		return 0;
 	}
-	const char *msg = o.d.message;
-	char pm[1400];
-	const char *decision = "allowed";
-	if (o.d.action == POLICY_PROMPT) {
+	const char *msg = o->d.message;
+	o->decision = "allowed";
+	if (o->d.action == POLICY_PROMPT) {
 		/* the approval workflow holds these; until an operator can
 		 * answer, a prompt is a refusal that says so */
-		snprintf(pm, sizeof(pm), "approval required (rule %s)%s%s",
-			 o.d.rule_id, msg ? ": " : "", msg ? msg : "");
-		msg = pm;
-		decision = "refused";
-	} else if (o.d.action == POLICY_DENY) {
-		decision = "refused";
-		if (!msg) {
-			snprintf(pm, sizeof(pm), "%s",
-				 o.d.rule < 0
-				     ? "no rule allows this (policy default)"
-				     : "refused by policy");
-			msg = pm;
-		}
+		snprintf(o->msg, sizeof(o->msg),
+			 "approval required (rule %s)%s%s", o->d.rule_id,
+			 msg ? ": " : "", msg ? msg : "");
+		o->decision = "refused";
+	} else if (o->d.action == POLICY_DENY) {
+		o->decision = "refused";
+		snprintf(o->msg, sizeof(o->msg), "%s",
+			 msg		  ? msg
+			 : o->d.rule < 0 ? "no rule allows this (policy default)"
+					  : "refused by policy");
+	} else if (msg) {
+		snprintf(o->msg, sizeof(o->msg), "%s", msg);
 	}
-	if (strcmp(decision, "allowed"))
+	if (strcmp(o->decision, "allowed"))
 		c->s->n_refused++;
 	else
 		c->s->n_allowed++;
-	reply_decision(c, id, o.d.action, o.d.rule_id, msg, o.target);
-	audit_decision(c, q->kind == TGPK_EXEC ? q : NULL, &o, decision, t0);
+	request_audit(c, q->kind == TGPK_EXEC ? q : NULL, o, o->decision, t0);
 	return 0;
+}
+
+/* Returns -EAGAIN when the request must wait for a host lookup; the caller
+ * keeps the message and hands it in again. */
+static int handle_decide(struct conn *c, uint32_t id, struct req *q,
+			 uint64_t t0)
+{
+	struct outcome *o = malloc(sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	int r = request_decide(c, q, o, t0);
+	if (r == 0)
+		reply_decision(c, id, o->d.action, o->d.rule_id,
+			       o->msg[0] ? o->msg : NULL, o->target);
+	free(o);
+	return r;
 }
 
 static void handle_hello(struct conn *c, uint32_t id)
@@ -495,6 +668,13 @@ static void handle_hello(struct conn *c, uint32_t id)
 		}
 		if (D.genfd >= 0)
 			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
+		/* the kernel path carries execs, write-opens and connects for
+		 * a process under the session's filter: the interposer must
+		 * not decide them a second time */
+		if (c->s->sv && procfs_seccomp_filtered(c->pid))
+			tgp_put_u32(&e, TGPT_BACKSTOP,
+				    TGPB_EXEC | TGPB_OPEN_WRITE |
+					TGPB_CONNECT);
 	}
 	long n = tgp_enc_end(&e);
 	if (n < 0) {
@@ -506,6 +686,42 @@ static void handle_hello(struct conn *c, uint32_t id)
 		tgp_put_u32(&e, TGPT_FASTPATH, 0);
 		n = tgp_enc_end(&e);
 	}
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* agent-shell hands over the session's seccomp listener (and in-flight
+ * table). Only the connection that opened the session may. */
+static void handle_listener(struct conn *c, uint32_t id)
+{
+	char err[256] = "";
+	int r = -EPERM;
+	if (!c->s || c->s->shell_fd != c->fd)
+		snprintf(err, sizeof(err),
+			 "only the session's agent-shell may send a listener");
+	else if (c->npassed < 1)
+		snprintf(err, sizeof(err), "no descriptor came with it");
+	else {
+		int lfd = c->passed_fd[0];
+		int inf = c->npassed > 1 ? c->passed_fd[1] : -1;
+		c->npassed = 0; /* ownership passes to the supervisor */
+		r = supervisor_attach(c->s, lfd, inf, err, sizeof(err));
+		if (r < 0)
+			close(lfd);
+	}
+	if (r < 0) {
+		daemon_log("listener from pid %d refused: %s", (int)c->pid,
+			   err);
+		send_error(c, id, err);
+		return;
+	}
+	daemon_log("session %s: supervising its seccomp notifications%s",
+		   c->s->id,
+		   c->s->sv->sync_wakeup ? "" : " (no synchronous wake-up)");
+	uint8_t buf[64];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_LISTENER_OK, id);
+	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
 }
@@ -598,7 +814,7 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 				 "malformed %zu-byte message", len);
 			o.d.rule_id = "protocol";
 			o.d.action = POLICY_DENY;
-			audit_decision(c, NULL, &o, "refused", t0);
+			request_audit(c, NULL, &o, "refused", t0);
 		}
 		daemon_log("malformed message from pid %d: connection closed",
 			   (int)c->pid);
@@ -612,6 +828,9 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		break;
 	case TGP_SESSION_NEW:
 		handle_session_new(c, d.h.id, q);
+		break;
+	case TGP_LISTENER:
+		handle_listener(c, d.h.id);
 		break;
 	case TGP_DECIDE:
 		r = handle_decide(c, d.h.id, q, t0);

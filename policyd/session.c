@@ -23,6 +23,7 @@
 #include <dirent.h>
 
 #include "daemon.h"
+#include "supervisor.h"
 #include "procfs.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -383,6 +384,7 @@ void session_end(struct session *s, const char *why)
 		return;
 	*pp = s->next;
 	D.nsessions--;
+	supervisor_detach(s);
 	/* the ancestor cache must forget this session: a later session may
 	 * be allocated at the same address, and the orphans of this one
 	 * must not be taken for its processes */

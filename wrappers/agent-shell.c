@@ -23,7 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -201,6 +204,148 @@ static char *find_in_path(const char *cmd)
 	return NULL;
 }
 
+/* ------------------------------------------------- the backstop listener */
+
+static int lfd_copy = -1;  /* the session's seccomp listener (our copy) */
+static int inflight = -1;  /* the in-flight table policyd writes */
+static bool backstop;
+
+/* Hands the listener and the in-flight table to policyd on fd (the
+ * session's connection). 0 when policyd supervises the session. */
+static int send_listener(int fd)
+{
+	uint8_t buf[64];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_LISTENER, 11);
+	long n = tgp_enc_end(&e);
+	if (n < 0)
+		return -1;
+	int fds[2] = {lfd_copy, inflight};
+	int nfd = inflight >= 0 ? 2 : 1;
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(2 * sizeof(int))];
+	} cm;
+	memset(&cm, 0, sizeof(cm));
+	struct iovec iov = {.iov_base = buf, .iov_len = (size_t)n};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = cm.b,
+			    .msg_controllen = CMSG_SPACE(nfd * sizeof(int))};
+	struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(nfd * sizeof(int));
+	memcpy(CMSG_DATA(h), fds, nfd * sizeof(int));
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != n)
+		return -1;
+	static uint8_t rb[8192];
+	size_t got = 0;
+	while (got < sizeof(struct tgp_hdr)) {
+		ssize_t r = recv(fd, rb + got, sizeof(rb) - got, 0);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	long want = tgp_peek_len(rb);
+	if (want < 0 || (size_t)want > sizeof(rb))
+		return -1;
+	while (got < (size_t)want) {
+		ssize_t r = recv(fd, rb + got, (size_t)want - got, 0);
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	struct tgp_dec d;
+	if (tgp_dec_begin(&d, rb, got) < 0)
+		return -1;
+	if (d.h.type != TGP_LISTENER_OK) {
+		struct tgp_field f;
+		char err[512] = "?";
+		while (tgp_dec_next(&d, &f) == 1)
+			if (f.tag == TGPT_MESSAGE)
+				(void)tgp_str(&f, err, sizeof(err));
+		fprintf(stderr, "agent-shell: policyd refused the listener: %s\n",
+			err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The session as it was asked for, to ask again after a policyd restart. */
+static struct {
+	const char *name;
+	char policy[PATH_MAX];
+	const char *tmpdir;
+	uint32_t flags;
+} want;
+
+static long session_new(int fd, uint8_t *rbuf, size_t rcap)
+{
+	uint8_t buf[16384];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_SESSION_NEW, 7);
+	if (want.name)
+		tgp_put_str(&e, TGPT_NAME, want.name);
+	if (want.policy[0])
+		tgp_put_str(&e, TGPT_POLICY, want.policy);
+	if (want.tmpdir)
+		tgp_put_str(&e, TGPT_TMPDIR, want.tmpdir);
+	tgp_put_u32(&e, TGPT_FLAGS, want.flags);
+	long n = tgp_enc_end(&e);
+	return n > 0 ? tgp_roundtrip(fd, buf, (size_t)n, rbuf, rcap) : -1;
+}
+
+/* policyd went away: the session's notified calls wait in the kernel (our
+ * copy of the listener keeps them queued). Wait for a policyd (starting one
+ * in user mode), open the session again and hand it the listener. */
+static int reattach(const struct rundir *rd, bool user)
+{
+	fprintf(stderr, "tiergate: policyd stopped; mediated calls wait until "
+			"it is back\n");
+	for (int i = 0;; i++) {
+		int fd = tgp_connect(rd->agent_sock);
+		if (fd >= 0) {
+			static uint8_t rb[TGP_MAX_MSG];
+			long rn = session_new(fd, rb, sizeof(rb));
+			struct tgp_dec d;
+			if (rn > 0 && tgp_dec_begin(&d, rb, (size_t)rn) == 0 &&
+			    d.h.type == TGP_SESSION_OK &&
+			    (!backstop || send_listener(fd) == 0)) {
+				fprintf(stderr, "tiergate: policyd is back; "
+						"the session goes on\n");
+				return fd;
+			}
+			close(fd);
+		} else if (user && i == 20) {
+			/* nobody restarted it within 2 s: start our own */
+			pid_t p = fork();
+			if (p == 0) {
+				char bin[PATH_MAX + 16];
+				snprintf(bin, sizeof(bin), "%s/policyd",
+					 self_dir);
+				char *av[] = {bin, "--policy", want.policy,
+					      "--user", NULL};
+				int nul = open("/dev/null", O_RDWR);
+				if (nul >= 0) {
+					dup2(nul, 0);
+					dup2(nul, 1);
+				}
+				/* policyd runs outside the session */
+				unsetenv("LD_PRELOAD");
+				unsetenv("TIERGATE_SOCKET");
+				unsetenv("TIERGATE_SESSION");
+				execv(bin, av);
+				_exit(127);
+			}
+			if (p > 0)
+				waitpid(p, NULL, 0);
+		}
+		struct timespec ts = {0, 100 * 1000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *policy = getenv("TIERGATE_POLICY"), *name = NULL;
@@ -290,16 +435,7 @@ int main(int argc, char **argv)
 	if (sfd < 0)
 		die("cannot reach policyd at %s: %s", rd.agent_sock,
 		    strerror(errno));
-	uint8_t buf[16384];
-	struct tgp_enc e;
-	tgp_enc_begin(&e, buf, sizeof(buf), TGP_SESSION_NEW, 7);
-	if (name)
-		tgp_put_str(&e, TGPT_NAME, name);
-	if (policy_abs[0])
-		tgp_put_str(&e, TGPT_POLICY, policy_abs);
 	const char *tmp = getenv("TMPDIR");
-	if (tmp && tmp[0] == '/' && strlen(tmp) < 500)
-		tgp_put_str(&e, TGPT_TMPDIR, tmp);
 	const char *nosb = NULL;
 	bool sandbox = sandbox_available(&nosb);
 	if (!sandbox)
@@ -307,13 +443,13 @@ int main(int argc, char **argv)
 			"tiergate: warning: no seccomp filter for this "
 			"session: %s\n",
 			nosb);
-	tgp_put_u32(&e, TGPT_FLAGS,
-		    (sandbox ? TGPF_SECCOMP : 0) |
-			(sandbox_landlock_abi() ? TGPF_LANDLOCK : 0));
-	long n = tgp_enc_end(&e);
+	want.name = name;
+	snprintf(want.policy, sizeof(want.policy), "%s", policy_abs);
+	want.tmpdir = tmp && tmp[0] == '/' && strlen(tmp) < 500 ? tmp : NULL;
+	want.flags = (sandbox ? TGPF_SECCOMP : 0) |
+		     (sandbox_landlock_abi() ? TGPF_LANDLOCK : 0);
 	static uint8_t rbuf[TGP_MAX_MSG];
-	long rn =
-	    n > 0 ? tgp_roundtrip(sfd, buf, (size_t)n, rbuf, sizeof(rbuf)) : -1;
+	long rn = session_new(sfd, rbuf, sizeof(rbuf));
 	if (rn < 0)
 		die("policyd closed the connection while opening the session%s",
 		    NULL, NULL);
@@ -400,7 +536,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "agent-shell: %s: command not found\n", cmd[0]);
 		return 127;
 	}
-	if (decide_first(sfd, resolved, cmd) < 0) {
+	/* the backstop decides the first exec in the kernel; a nested
+	 * agent-shell is interposed itself: ask here only when neither does */
+	backstop = sandbox && !joined;
+	if (!joined)
+		setenv("TIERGATE_BACKSTOP", backstop ? "1" : "0", 1);
+	if (!backstop && !joined && decide_first(sfd, resolved, cmd) < 0) {
 		free(resolved);
 		return 126;
 	}
@@ -417,6 +558,12 @@ int main(int argc, char **argv)
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
+	/* the child installs the filter, then tells us its listener's number
+	 * on tell[1]; we take the listener with pidfd_getfd (a send would be
+	 * a notified call with nobody to answer it yet) and say go on ack[1] */
+	int tell[2] = {-1, -1}, ack[2] = {-1, -1};
+	if (backstop && (pipe2(tell, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0))
+		die("cannot create pipes: %s", strerror(errno), NULL);
 	child = fork();
 	if (child < 0)
 		die("cannot fork: %s", strerror(errno), NULL);
@@ -435,7 +582,9 @@ int main(int argc, char **argv)
 			    .nexec = nllx,
 			    .write_all = !(flags & TGPF_LL_WRITE),
 			    .exec_all = !(flags & TGPF_LL_EXEC)};
-			int r = sandbox_apply(&fs, &what);
+			int lfd = -1;
+			int r = sandbox_apply(&fs, backstop ? &lfd : NULL,
+					      &what);
 			if (r < 0) {
 				/* fail closed: never run the agent unsandboxed
 				 * after telling policyd it is */
@@ -445,28 +594,81 @@ int main(int argc, char **argv)
 					what, strerror(-r));
 				_exit(126);
 			}
+			if (backstop) {
+				char c;
+				if (write(tell[1], &lfd, sizeof(lfd)) !=
+					sizeof(lfd) ||
+				    read(ack[0], &c, 1) != 1 || c != 'y')
+					_exit(126);
+				close(lfd); /* the session never holds it */
+			}
 		}
 		execv(resolved, cmd);
-		fprintf(stderr, "agent-shell: %s: %s\n", cmd[0],
-			strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		int e = errno;
+		if (!(backstop && e == EACCES)) /* policyd said why */
+			fprintf(stderr, "agent-shell: %s: %s\n", cmd[0],
+				strerror(e));
+		_exit(e == ENOENT ? 127 : 126);
 	}
 	free(resolved);
+	if (backstop) {
+		close(tell[1]);
+		close(ack[0]);
+		int num = -1;
+		int pfd = (int)syscall(SYS_pidfd_open, child, 0);
+		if (read(tell[0], &num, sizeof(num)) == sizeof(num) && pfd >= 0)
+			lfd_copy = (int)syscall(SYS_pidfd_getfd, pfd, num, 0);
+		if (pfd >= 0)
+			close(pfd);
+		if (lfd_copy >= 0) {
+			fcntl(lfd_copy, F_SETFD, FD_CLOEXEC);
+			inflight = memfd_create("tiergate-inflight",
+						MFD_CLOEXEC | MFD_ALLOW_SEALING);
+			if (inflight >= 0 &&
+			    (ftruncate(inflight, TGP_INFLIGHT_BYTES) < 0 ||
+			     fcntl(inflight, F_ADD_SEALS,
+				   F_SEAL_SHRINK | F_SEAL_GROW) < 0)) {
+				close(inflight);
+				inflight = -1;
+			}
+		}
+		if (lfd_copy < 0 || send_listener(sfd) < 0) {
+			fprintf(stderr, "agent-shell: cannot hand the seccomp "
+					"listener to policyd; stopping\n");
+			kill(child, SIGKILL);
+			waitpid(child, NULL, 0);
+			return 126;
+		}
+		(void)!write(ack[1], "y", 1);
+		close(ack[1]);
+		close(tell[0]);
+	}
 	int status = 0;
 	for (;;) {
 		int st;
-		pid_t p = waitpid(-1, &st, 0);
-		if (p < 0) {
-			if (errno == EINTR)
-				continue;
+		pid_t p = waitpid(-1, &st, backstop ? WNOHANG : 0);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
 			break;
-		}
 		if (p == child) {
 			status = WIFEXITED(st) ? WEXITSTATUS(st)
 					       : 128 + WTERMSIG(st);
 			break;
 		}
-		/* an orphaned descendant re-parented to us: reaped */
+		if (p > 0)
+			continue; /* an orphaned descendant re-parented to us */
+		/* backstop: watch policyd's end of the session too */
+		struct pollfd pf = {.fd = sfd, .events = POLLIN};
+		int pr = poll(&pf, 1, 50);
+		if (pr == 1) {
+			char junk[256];
+			ssize_t r = recv(sfd, junk, sizeof(junk), MSG_DONTWAIT);
+			if (r == 0 || (r < 0 && errno != EAGAIN)) {
+				close(sfd);
+				sfd = reattach(&rd, user);
+			}
+		}
 	}
 	close(sfd);
 	return status;

@@ -11,6 +11,8 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <stddef.h>
+#include <linux/filter.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -167,7 +169,91 @@ static const char *const refused[] = {
     "vhangup",
 };
 
-int sandbox_apply(const struct sandbox_fs *fs, const char **what)
+/* The calls policyd decides (SCMP_ACT_NOTIFY). Opens only when the flags
+ * ask for write, create or truncate: one rule per flag bit, (A & B) == B.
+ * openat2 and sendmsg/sendmmsg keep what matters in memory the filter
+ * cannot read, so they are always notified (policyd answers reads and
+ * address-less sends with "continue"). */
+static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
+{
+	static const unsigned long wbits[] = {O_WRONLY, O_RDWR, O_CREAT,
+					      O_TRUNC};
+	const uint32_t N = SCMP_ACT_NOTIFY;
+	int r;
+	*what = "notify execve";
+	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(execve), 0)) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(execveat), 0)) < 0)
+		return r;
+	*what = "notify open";
+	for (size_t i = 0; i < sizeof(wbits) / sizeof(wbits[0]); i++) {
+		if ((r = seccomp_rule_add(
+			 ctx, N, SCMP_SYS(open), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) <
+			0 ||
+		    (r = seccomp_rule_add(
+			 ctx, N, SCMP_SYS(openat), 1,
+			 SCMP_A2(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) < 0)
+			return r;
+	}
+	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(creat), 0)) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(openat2), 0)) < 0)
+		return r;
+	*what = "notify connect";
+	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(connect), 0)) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendto), 1,
+				  SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendmsg), 0)) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendmmsg), 0)) < 0)
+		return r;
+	return 0;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+/* Loads the filter with a user-notify listener. libseccomp 2.5 cannot ask
+ * for killable waits, so the program is exported and loaded here. */
+static int load_with_listener(scmp_filter_ctx ctx, int *listener)
+{
+	int mfd = memfd_create("tiergate-bpf", MFD_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	int r = seccomp_export_bpf(ctx, mfd);
+	off_t len = lseek(mfd, 0, SEEK_CUR);
+	if (r < 0 || len <= 0 || len % (off_t)sizeof(struct sock_filter) ||
+	    len > 65536 * (off_t)sizeof(struct sock_filter)) {
+		close(mfd);
+		return r < 0 ? r : -EINVAL;
+	}
+	struct sock_filter *ins = malloc((size_t)len);
+	if (!ins || pread(mfd, ins, (size_t)len, 0) != (ssize_t)len) {
+		free(ins);
+		close(mfd);
+		return -EIO;
+	}
+	close(mfd);
+	struct sock_fprog prog = {
+	    .len = (unsigned short)(len / (off_t)sizeof(struct sock_filter)),
+	    .filter = ins};
+	/* a waiting caller can still be killed (kernel 5.19+) */
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			  SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+			  &prog);
+	if (fd < 0 && errno == EINVAL)
+		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	int e = errno;
+	free(ins);
+	if (fd < 0)
+		return -e;
+	*listener = (int)fd;
+	return 0;
+}
+
+int sandbox_apply(const struct sandbox_fs *fs, int *listener,
+		  const char **what)
 {
 	/* why: with no_new_privs a setuid program run by the agent cannot
 	 * gain privileges the session was not given, and an unprivileged
@@ -227,8 +313,15 @@ int sandbox_apply(const struct sandbox_fs *fs, const char **what)
 		 SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
 			 SECCOMP_FILTER_FLAG_NEW_LISTENER))) < 0)
 		goto out;
-	*what = "seccomp_load";
-	r = seccomp_load(ctx);
+	if (listener) {
+		if ((r = add_notify_rules(ctx, what)) < 0)
+			goto out;
+		*what = "seccomp load (listener)";
+		r = load_with_listener(ctx, listener);
+	} else {
+		*what = "seccomp_load";
+		r = seccomp_load(ctx);
+	}
 out:
 	seccomp_release(ctx);
 	return r;

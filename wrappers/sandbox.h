@@ -13,7 +13,10 @@
  *     process_vm_readv/writev, bpf, perf_event_open, unshare, setns, clone
  *     with namespace flags (clone3 reports ENOSYS so libc falls back to
  *     clone), the mount family, pivot_root, chroot, keyrings, kexec, kernel
- *     modules, userfaultfd, and seccomp() creating a user-notify listener.
+ *     modules, userfaultfd, and seccomp() creating a user-notify listener;
+ *   - and, with a listener, SCMP_ACT_NOTIFY for execve/execveat, opens
+ *     asking for write/create/truncate, openat2, connect, sendto with an
+ *     address, sendmsg and sendmmsg: policyd decides them (supervisor.c).
  */
 #ifndef TIERGATE_SANDBOX_H
 #define TIERGATE_SANDBOX_H
@@ -35,7 +38,11 @@ bool sandbox_available(const char **why);
 /* Landlock ABI version, or 0 when unavailable. */
 int sandbox_landlock_abi(void);
 /* Applies no_new_privs, Landlock (fs may be NULL) and the seccomp filter to
- * the calling process. 0 or -errno; on error *what names the failed step. */
-int sandbox_apply(const struct sandbox_fs *fs, const char **what);
+ * the calling process. With listener non-NULL the filter also notifies
+ * execs, write-opens, connects and addressed sends, and *listener receives
+ * the user-notify descriptor (for policyd). 0 or -errno; on error *what
+ * names the failed step. */
+int sandbox_apply(const struct sandbox_fs *fs, int *listener,
+		  const char **what);
 
 #endif

@@ -146,6 +146,7 @@ struct policy_settings {
 	enum policy_fail fail;
 	bool audit_allow;
 	enum policy_exec_race exec_race;
+	bool exec_unnamed; /* allow execs of memfds and deleted files */
 	uint64_t audit_max_bytes;
 	unsigned max_pending_prompts;
 };
@@ -174,6 +175,12 @@ void policy_free(struct policy *p);
 void policy_diags_free(struct policy_diags *d);
 
 /* Decides ev. Never allocates; safe from many threads at once. */
+/* Could another argv (same program, same cwd) get a stricter decision than
+ * d, or did d itself depend on argv? Used for callers that can rewrite
+ * argv after policyd read it (settings.exec_race). */
+bool policy_exec_argv_dependent(const struct policy *p,
+				const struct policy_event *ev,
+				const struct policy_decision *d);
 void policy_decide(const struct policy *p, const struct policy_event *ev,
 		   struct policy_decision *ret);
 

@@ -278,6 +278,28 @@ void policy_decide(const struct policy *p, const struct policy_event *ev,
 	ret->matched = ev->kind;
 }
 
+bool policy_exec_argv_dependent(const struct policy *p,
+				const struct policy_event *ev,
+				const struct policy_decision *d)
+{
+	if (ev->git)
+		return true;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rule *r = &p->rules[i];
+		const struct exec_m *x = r->exec;
+		if (!x || (!x->argv.set && !x->not_argv.set))
+			continue;
+		/* the deciding rule looked at argv, or a stricter rule that
+		 * looks at argv could win with another argv */
+		if ((int)i != d->rule && r->action <= d->action)
+			continue;
+		if (field_ok(&x->path, &x->not_path, ev->path) &&
+		    (!ev->cwd || field_ok(&x->cwd, &x->not_cwd, ev->cwd)))
+			return true;
+	}
+	return false;
+}
+
 size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 			policy_match_cb cb, void *ud)
 {

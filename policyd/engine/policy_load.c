@@ -1089,7 +1089,7 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 	static const char *const keys[] = {
 	    "default",	      "prompt_timeout",	     "on_timeout",
 	    "fail",	      "audit_allow",	     "exec_race",
-	    "audit_max_size", "max_pending_prompts", NULL};
+	    "audit_max_size", "max_pending_prompts", "exec_unnamed", NULL};
 	struct policy_settings *s = &L->p->settings;
 	if (n->type != YN_MAP) {
 		if (is_null(n))
@@ -1153,6 +1153,15 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 		} else if (!strcmp(k, "audit_allow")) {
 			if (want_bool(L, v, k, &s->audit_allow) < 0)
 				rc = -EINVAL;
+		} else if (!strcmp(k, "exec_unnamed")) {
+			if (!strcmp(str, "allow"))
+				s->exec_unnamed = true;
+			else if (!strcmp(str, "deny"))
+				s->exec_unnamed = false;
+			else {
+				ERR(L, v, "exec_unnamed must be deny or allow");
+				rc = -EINVAL;
+			}
 		} else if (!strcmp(k, "exec_race")) {
 			if (!strcmp(str, "refuse"))
 				s->exec_race = POLICY_RACE_REFUSE;

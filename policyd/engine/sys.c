@@ -184,3 +184,26 @@ bool sys_is_git(const char *path)
 	pthread_mutex_unlock(&cache_lock);
 	return is_git;
 }
+
+bool sys_is_loader(const char *path)
+{
+	static const char *const loaders[] = {
+	    "/lib64/ld-linux-x86-64.so.2",
+	    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	    "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	    "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"};
+	struct stat a, k;
+	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
+		return false;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(loaders); i++) {
+		if (stat(loaders[i], &k) < 0)
+			continue;
+		if (a.st_dev == k.st_dev && a.st_ino == k.st_ino)
+			return true;
+		/* a renamed copy of the loader is the loader */
+		if (a.st_size == k.st_size &&
+		    same_bytes(path, loaders[i], a.st_size))
+			return true;
+	}
+	return false;
+}

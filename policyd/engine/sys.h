@@ -28,6 +28,10 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
  */
 bool sys_is_git(const char *path);
 
+/* Is path the dynamic loader (ld.so) or a byte-identical copy of it? Then
+ * "ld.so PROG" runs PROG, and PROG is what must be decided. */
+bool sys_is_loader(const char *path);
+
 /* Identities of the git binaries found on this system (from the same
  * cache sys_is_git uses); returns how many were written to out. */
 struct sys_git_id {

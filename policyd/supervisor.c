@@ -1,0 +1,970 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * supervisor: policyd's half of the kernel backstop. agent-shell installs a
+ * seccomp filter whose user-notify listener it hands to policyd; every
+ * execve/execveat, every open that asks for write/create/truncate, every
+ * connect and every send with a destination address of the session then
+ * waits in the kernel until policyd answers here.
+ *
+ * One notification, one decision, one audit line, one answer:
+ *   - arguments are read from the caller's memory with process_vm_readv,
+ *     page by page, and SECCOMP_IOCTL_NOTIF_ID_VALID is checked after the
+ *     reads (the pid still names the waiting caller);
+ *   - exec: decided like an interposed exec (chain of scripts and ld.so
+ *     included); allowed -> the kernel continues; callers that could rewrite
+ *     argv meanwhile are held to settings.exec_race;
+ *   - write-open: decided, then policyd opens the file itself as the caller
+ *     (its fsuid, fsgid, groups, umask and root; no symlinks, no magic links)
+ *     and injects the descriptor with SECCOMP_IOCTL_NOTIF_ADDFD: the object
+ *     decided on is the object the caller gets;
+ *   - connect/sendto/sendmsg/sendmmsg: decided on the address and the
+ *     socket's type (taken with pidfd_getfd);
+ *   - refusals fail with EACCES (EPERM for network calls), and the one-line
+ *     message is written to the caller's stderr by policyd (pidfd_getfd, a
+ *     poll-bounded write), so static programs get it too.
+ *
+ * Each notification being handled is copied to a slot of the session's
+ * in-flight table (a memfd that agent-shell created): a policyd started
+ * after a crash answers the calls the dead one had received.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "procfs.h"
+#include "req_decode.h"
+#include "supervisor.h"
+#include "util.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+#define PAGE 4096u
+#define ARGV_BYTES_MAX (1u << 20) /* as the interposer: 1 MiB of argv */
+
+/* ------------------------------------------------------------ memory */
+
+/* Reads exactly len bytes at addr from pid; -EFAULT if any is unmapped. */
+static int mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec l = {.iov_base = buf, .iov_len = len};
+	struct iovec r = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/* Reads a NUL-terminated string, one page at a time (never past the page
+ * the terminator is on). -ENAMETOOLONG if cap bytes hold no NUL. */
+static int mem_str(pid_t pid, uint64_t addr, char *buf, size_t cap,
+		   size_t *ret_len)
+{
+	size_t got = 0;
+	if (!addr)
+		return -EFAULT;
+	while (got < cap) {
+		size_t chunk = PAGE - (size_t)((addr + got) % PAGE);
+		if (chunk > cap - got)
+			chunk = cap - got;
+		int r = mem_read(pid, addr + got, buf + got, chunk);
+		if (r < 0)
+			return r;
+		char *z = memchr(buf + got, '\0', chunk);
+		if (z) {
+			if (ret_len)
+				*ret_len = (size_t)(z - buf);
+			return 0;
+		}
+		got += chunk;
+	}
+	return -ENAMETOOLONG;
+}
+
+/* --------------------------------------------------------- the caller */
+
+static bool notif_valid(int lfd, uint64_t id)
+{
+	return ioctl(lfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
+{
+	struct seccomp_notif_resp r = {.id = id,
+				       .error = err ? -err : 0,
+				       .val = val,
+				       .flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE
+						     : 0};
+	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0)
+		return -errno; /* ENOENT: the caller is gone (killed) */
+	return 0;
+}
+
+struct creds {
+	uid_t fsuid;
+	gid_t fsgid;
+	mode_t umask;
+	gid_t groups[64];
+	int ngroups;
+	int threads;
+	pid_t tgid;
+};
+
+static int read_creds(pid_t pid, struct creds *c)
+{
+	char p[64], buf[4096];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	memset(c, 0, sizeof(*c));
+	c->umask = 022;
+	c->threads = 1;
+	int seen = 0;
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		unsigned a, b, cc, d;
+		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &cc, &d) == 4) {
+			c->fsuid = d;
+			seen |= 1;
+		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &cc,
+				  &d) == 4) {
+			c->fsgid = d;
+			seen |= 2;
+		} else if (sscanf(line, "Umask: %o", &a) == 1) {
+			c->umask = (mode_t)a;
+		} else if (sscanf(line, "Threads: %u", &a) == 1) {
+			c->threads = (int)a;
+		} else if (sscanf(line, "Tgid: %u", &a) == 1) {
+			c->tgid = (pid_t)a;
+		} else if (!strncmp(line, "Groups:", 7)) {
+			char *q = line + 7;
+			while (c->ngroups < 64) {
+				char *end;
+				unsigned long g = strtoul(q, &end, 10);
+				if (end == q)
+					break;
+				c->groups[c->ngroups++] = (gid_t)g;
+				q = end;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return seen == 3 ? 0 : -EIO;
+}
+
+/* Is [addr, addr+len) inside a shared writable mapping of pid? Another
+ * process could then rewrite it while policyd decides. */
+static bool in_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(p, "re");
+	if (!f)
+		return true; /* cannot tell: assume it can race */
+	char line[512];
+	bool hit = false;
+	while (!hit && fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
+			continue;
+		if (perms[1] != 'w' || perms[3] != 's')
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (addrs[i] >= lo && addrs[i] < hi)
+				hit = true;
+	}
+	fclose(f);
+	return hit;
+}
+
+/* Could something rewrite the caller's argv after policyd read it? Another
+ * thread of its process, the process it shares memory with (vfork), or a
+ * shared writable mapping holding argv. */
+static bool caller_racy(pid_t pid, const struct creds *cr,
+			const uint64_t *addrs, size_t n)
+{
+	if (cr->threads > 1)
+		return true;
+	struct proc_stat st;
+	if (procfs_stat(pid, &st) == 0 && st.ppid > 1) {
+		/* a vfork child shares its parent's memory: racy when the
+		 * parent has other threads still running */
+		if (syscall(SYS_kcmp, pid, st.ppid, 1 /* KCMP_VM */, 0, 0) ==
+		    0) {
+			struct creds pc;
+			if (read_creds(st.ppid, &pc) < 0 || pc.threads > 1)
+				return true;
+		}
+	}
+	return in_shared_writable(pid, addrs, n);
+}
+
+/* The caller's descriptor fd, as a descriptor of policyd's (same open file
+ * description). -errno on failure. */
+static int caller_fd(pid_t pid, int fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return -errno;
+	int r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	int e = errno;
+	close(pfd);
+	return r < 0 ? -e : r;
+}
+
+/* Writes one line to the caller's stderr, never blocking policyd: a poll
+ * with no timeout first, and at most PIPE_BUF bytes (atomic on a pipe). */
+static void tell_caller(pid_t pid, const char *line, size_t len)
+{
+	int fd = caller_fd(pid, 2);
+	if (fd < 0)
+		return;
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	if (len > 4096)
+		len = 4096;
+	struct stat st;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISSOCK(st.st_mode))
+			(void)!send(fd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		else if (S_ISREG(st.st_mode) ||
+			 (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT)))
+			(void)!write(fd, line, len);
+	}
+	close(fd);
+}
+
+static void say_refused(pid_t pid, const char *kind, const char *target,
+			const struct outcome *o)
+{
+	char line[2048];
+	size_t n = 0;
+	n += (size_t)snprintf(line, sizeof(line), "tiergate: refused %s \"",
+			      kind);
+	for (const char *p = target; *p && n < 1500; p++)
+		line[n++] = (*p >= 0x20 && *p != 0x7f) ? *p : '?';
+	int k = snprintf(line + n, sizeof(line) - n, "\" (rule %s)%s%s",
+			 o->d.rule_id ? o->d.rule_id : "?",
+			 o->msg[0] ? ": " : "", o->msg);
+	n = k < 0 ? n : n + (size_t)k;
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	line[n++] = '\n';
+	tell_caller(pid, line, n);
+}
+
+/* ------------------------------------------------------------- calls */
+
+struct call {
+	struct sv *sv;
+	const struct seccomp_notif *n;
+	struct conn c; /* the caller, dressed as a connection for request.c */
+	struct creds cr;
+	struct req q;
+	uint64_t t0;
+};
+
+static int decide(struct call *k, struct outcome *o)
+{
+	int r = request_decide(&k->c, &k->q, o, k->t0);
+	if (r == -EAGAIN) {
+		/* only host lookups wait, and the kernel path never names a
+		 * host: this cannot happen; refuse rather than guess */
+		o->d.action = POLICY_DENY;
+		o->d.rule_id = "unresolvable";
+		o->decision = "refused";
+		snprintf(o->msg, sizeof(o->msg), "internal: lookup pending");
+	}
+	return 0;
+}
+
+static bool allowed(const struct outcome *o)
+{
+	return o->decision && !strcmp(o->decision, "allowed");
+}
+
+static void handle_exec(struct call *k, bool at)
+{
+	const struct seccomp_notif *n = k->n;
+	pid_t pid = (pid_t)n->pid;
+	uint64_t path_at = at ? n->data.args[1] : n->data.args[0];
+	uint64_t argv_at = at ? n->data.args[2] : n->data.args[1];
+	int dirfd = at ? (int)n->data.args[0] : AT_FDCWD;
+	int flags = at ? (int)n->data.args[4] : 0;
+	struct outcome *o = calloc(1, sizeof(*o));
+	char *arena = malloc(ARGV_BYTES_MAX);
+	const char **argv = calloc(TGP_MAX_ARGS + 1, sizeof(*argv));
+	uint64_t *addrs = calloc(TGP_MAX_ARGS + 2, sizeof(*addrs));
+	int err = 0;
+	if (!o || !arena || !argv || !addrs) {
+		err = ENOMEM;
+		goto out;
+	}
+	size_t len = 0;
+	int r = mem_str(pid, path_at, k->q.path, sizeof(k->q.path), &len);
+	if (r < 0) {
+		err = r == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
+		goto out;
+	}
+	if (len == 0 && (flags & AT_EMPTY_PATH)) {
+		/* fexecve / execveat(fd, "", AT_EMPTY_PATH): the program is
+		 * the caller's descriptor */
+		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d",
+			 dirfd);
+		dirfd = AT_FDCWD;
+	} else if (len == 0) {
+		err = ENOENT;
+		goto out;
+	}
+	k->q.has_path = true;
+	k->q.dirfd = dirfd;
+	/* argv: pointers a page at a time, then each string */
+	size_t argc = 0, used = 0, naddr = 0;
+	addrs[naddr++] = path_at;
+	addrs[naddr++] = argv_at;
+	if (argv_at) {
+		for (;;) {
+			uint64_t ptrs[PAGE / 8];
+			uint64_t at_ = argv_at + argc * 8;
+			size_t cnt = (PAGE - (size_t)(at_ % PAGE)) / 8;
+			if (cnt == 0)
+				cnt = 1;
+			if ((r = mem_read(pid, at_, ptrs, cnt * 8)) < 0) {
+				err = EFAULT;
+				goto out;
+			}
+			size_t i = 0;
+			for (; i < cnt && ptrs[i]; i++) {
+				if (argc >= TGP_MAX_ARGS) {
+					err = E2BIG;
+					goto out;
+				}
+				size_t sl;
+				r = mem_str(pid, ptrs[i], arena + used,
+					    ARGV_BYTES_MAX - used, &sl);
+				if (r < 0) {
+					err = r == -ENAMETOOLONG ? E2BIG
+								 : EFAULT;
+					goto out;
+				}
+				argv[argc++] = arena + used;
+				used += sl + 1;
+				if (naddr < TGP_MAX_ARGS + 2)
+					addrs[naddr++] = ptrs[i];
+			}
+			if (i < cnt)
+				break;
+		}
+	}
+	if (argc == 0)
+		argv[argc++] = ""; /* the kernel runs it with argv[0] = "" */
+	k->q.argv = argv;
+	k->q.argc = argc;
+	k->q.kind = TGPK_EXEC;
+	k->c.racy = caller_racy(pid, &k->cr, addrs, naddr);
+	if (!notif_valid(k->sv->fd, n->id))
+		goto gone; /* the caller died: pid may be reused; no decision */
+	decide(k, o);
+	if (allowed(o)) {
+		respond(k->sv->fd, n->id, 0, 0, true);
+		goto done;
+	}
+	char label[1024];
+	size_t lo = 0;
+	for (size_t i = 0; i < argc && lo + 2 < sizeof(label); i++) {
+		int w = snprintf(label + lo, sizeof(label) - lo, "%s%s",
+				 i ? " " : "", argv[i]);
+		if (w < 0)
+			break;
+		lo += (size_t)w;
+	}
+	say_refused(pid, "exec", label, o);
+	err = EACCES;
+out:
+	if (err && err != EACCES)
+		daemon_log("exec notification from pid %d refused: %s",
+			   (int)pid, strerror(err));
+	respond(k->sv->fd, n->id, err ? err : EACCES, 0, false);
+	goto done;
+gone:
+done:
+	k->q.argv = NULL; /* borrowed from argv/arena, freed here */
+	k->q.argc = 0;
+	free(o);
+	free(arena);
+	free(argv);
+	free(addrs);
+}
+
+static unsigned flags_access(uint64_t flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	unsigned a = 0;
+	uint64_t acc = flags & O_ACCMODE;
+	if (acc == O_WRONLY || acc == O_RDWR || acc == O_ACCMODE ||
+	    (flags & O_TRUNC))
+		a |= POLICY_ACC_WRITE;
+	if (flags & O_CREAT)
+		a |= POLICY_ACC_CREATE | POLICY_ACC_WRITE;
+	if (acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
+		a |= POLICY_ACC_READ;
+	if (acc == O_RDWR)
+		a |= POLICY_ACC_READ;
+	return a;
+}
+
+/* /proc/N/mem and /proc/N/task/M/mem: writing them is ptrace by another
+ * name (the seccomp filter refuses ptrace and process_vm_writev). */
+static bool is_proc_mem(const char *p)
+{
+	if (strncmp(p, "/proc/", 6))
+		return false;
+	size_t l = strlen(p);
+	return l > 4 && !strcmp(p + l - 4, "/mem");
+}
+
+/* Opens real (the resolved path policyd decided on) as the caller would:
+ * its credentials, umask and root; no symlink may have appeared since the
+ * decision (RESOLVE_NO_SYMLINKS), no magic link followed. */
+static int open_as_caller(struct call *k, const char *real, uint64_t flags,
+			  mode_t mode)
+{
+	pid_t pid = (pid_t)k->n->pid;
+	int rootfd = AT_FDCWD;
+	uint64_t resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	if (k->c.same_root != 1) {
+		char rp[64];
+		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
+		rootfd = open(rp, O_PATH | O_CLOEXEC | O_DIRECTORY);
+		if (rootfd < 0)
+			return -errno;
+		resolve |= RESOLVE_IN_ROOT;
+	}
+	struct open_how how = {
+	    .flags = (flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK | O_NOCTTY |
+		     O_CLOEXEC,
+	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0,
+	    .resolve = resolve};
+	bool switched = false;
+	uid_t ouid = geteuid();
+	if (ouid == 0 && (k->cr.fsuid != 0 || k->cr.fsgid != 0)) {
+		/* per-thread credentials: raw system calls (glibc would
+		 * change every thread's) */
+		syscall(SYS_setgroups, (size_t)k->cr.ngroups, k->cr.groups);
+		syscall(SYS_setfsgid, k->cr.fsgid);
+		syscall(SYS_setfsuid, k->cr.fsuid);
+		switched = true;
+	}
+	mode_t old = umask(k->cr.umask);
+	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
+	int e = errno;
+	umask(old);
+	if (switched) {
+		syscall(SYS_setfsuid, 0);
+		syscall(SYS_setfsgid, 0);
+		syscall(SYS_setgroups, (size_t)0, NULL);
+	}
+	if (rootfd >= 0)
+		close(rootfd);
+	if (fd < 0)
+		return -e;
+	if (!(flags & O_NONBLOCK)) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	return fd;
+}
+
+static void handle_open(struct call *k)
+{
+	const struct seccomp_notif *n = k->n;
+	pid_t pid = (pid_t)n->pid;
+	const __u64 *a = n->data.args;
+	uint64_t path_at, flags;
+	mode_t mode;
+	int dirfd = AT_FDCWD;
+	int nr = n->data.nr;
+	if (nr == SYS_open) {
+		path_at = a[0];
+		flags = a[1];
+		mode = (mode_t)a[2];
+	} else if (nr == SYS_creat) {
+		path_at = a[0];
+		flags = O_CREAT | O_WRONLY | O_TRUNC;
+		mode = (mode_t)a[1];
+	} else if (nr == SYS_openat) {
+		dirfd = (int)a[0];
+		path_at = a[1];
+		flags = a[2];
+		mode = (mode_t)a[3];
+	} else { /* openat2: flags live in memory */
+		struct open_how how;
+		dirfd = (int)a[0];
+		path_at = a[1];
+		if (a[3] < sizeof(how)) {
+			respond(k->sv->fd, n->id, EINVAL, 0, false);
+			return;
+		}
+		if (mem_read(pid, a[2], &how, sizeof(how)) < 0) {
+			respond(k->sv->fd, n->id, EFAULT, 0, false);
+			return;
+		}
+		flags = how.flags;
+		mode = (mode_t)how.mode;
+		if (!(flags_access(flags) &
+		      (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
+			/* a read: the interposer's business */
+			respond(k->sv->fd, n->id, 0, 0, true);
+			return;
+		}
+		if (a[3] != sizeof(how) || how.resolve) {
+			/* policyd opens the file itself; it would not honour
+			 * resolve flags or extension fields exactly */
+			respond(k->sv->fd, n->id, EINVAL, 0, false);
+			return;
+		}
+	}
+	unsigned access = flags_access(flags);
+	if (!(access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
+		respond(k->sv->fd, n->id, 0, 0, true);
+		return;
+	}
+	size_t len;
+	int r = mem_str(pid, path_at, k->q.path, sizeof(k->q.path), &len);
+	if (r < 0) {
+		respond(k->sv->fd, n->id,
+			r == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT, 0, false);
+		return;
+	}
+	if (len == 0) {
+		respond(k->sv->fd, n->id, ENOENT, 0, false);
+		return;
+	}
+	if (!notif_valid(k->sv->fd, n->id))
+		return;
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = dirfd;
+	k->q.access = access & POLICY_ACC_ALL;
+	struct outcome *o = calloc(1, sizeof(*o));
+	if (!o) {
+		respond(k->sv->fd, n->id, ENOMEM, 0, false);
+		return;
+	}
+	const char *real = NULL;
+	decide(k, o);
+	if (allowed(o)) {
+		real = o->exe;
+		if (is_proc_mem(real)) {
+			o->d.action = POLICY_DENY;
+			o->d.rule_id = "proc-mem";
+			snprintf(o->msg, sizeof(o->msg),
+				 "writing another process's memory is never "
+				 "allowed in a session");
+			o->decision = "refused";
+			request_audit(&k->c, NULL, o, "refused", k->t0);
+			real = NULL;
+		}
+	}
+	if (!real) {
+		char kind[16];
+		snprintf(kind, sizeof(kind), "%s",
+			 access & POLICY_ACC_CREATE ? "create" : "write");
+		say_refused(pid, kind, o->target, o);
+		respond(k->sv->fd, n->id, EACCES, 0, false);
+		free(o);
+		return;
+	}
+	if (real[0] != '/' || !strncmp(real, "/proc/", 6)) {
+		/* the caller's own descriptor reopened (a pipe, a socket),
+		 * or a procfs file: the kernel opens it as the caller */
+		respond(k->sv->fd, n->id, 0, 0, true);
+		free(o);
+		return;
+	}
+	int fd = open_as_caller(k, real, flags, mode);
+	if (fd == -ENXIO) {
+		/* a FIFO without a reader, or /dev/tty (the caller's
+		 * terminal, not policyd's): only the caller can open it */
+		respond(k->sv->fd, n->id, 0, 0, true);
+	} else if (fd == -ELOOP || fd == -EXDEV) {
+		/* a symlink appeared where policyd saw none */
+		snprintf(o->msg, sizeof(o->msg),
+			 "the path changed while it was being checked");
+		o->d.rule_id = "raced";
+		say_refused(pid, "write", o->target, o);
+		respond(k->sv->fd, n->id, EACCES, 0, false);
+	} else if (fd < 0) {
+		respond(k->sv->fd, n->id, -fd, 0, false);
+	} else {
+		struct seccomp_notif_addfd af = {
+		    .id = n->id,
+		    .flags = SECCOMP_ADDFD_FLAG_SEND,
+		    .srcfd = (uint32_t)fd,
+		    .newfd = 0,
+		    .newfd_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0};
+		if (ioctl(k->sv->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &af) < 0 &&
+		    errno != ENOENT)
+			respond(k->sv->fd, n->id,
+				errno == EMFILE ? EMFILE : EACCES, 0, false);
+		close(fd);
+	}
+	free(o);
+}
+
+/* Address families decided by the policy; the rest are refused except the
+ * local ones (Unix, netlink) and AF_UNSPEC (disconnect). */
+static void handle_net(struct call *k)
+{
+	const struct seccomp_notif *n = k->n;
+	pid_t pid = (pid_t)n->pid;
+	const __u64 *a = n->data.args;
+	int nr = n->data.nr;
+	int sock = (int)a[0];
+	uint64_t addrs_at[64];
+	uint32_t lens[64];
+	size_t nad = 0;
+	if (nr == SYS_connect) {
+		addrs_at[nad] = a[1];
+		lens[nad++] = (uint32_t)a[2];
+	} else if (nr == SYS_sendto) {
+		addrs_at[nad] = a[4];
+		lens[nad++] = (uint32_t)a[5];
+	} else if (nr == SYS_sendmsg) {
+		struct msghdr m;
+		if (mem_read(pid, a[1], &m, sizeof(m)) < 0) {
+			respond(k->sv->fd, n->id, EFAULT, 0, false);
+			return;
+		}
+		if (m.msg_name && m.msg_namelen) {
+			addrs_at[nad] = (uint64_t)(uintptr_t)m.msg_name;
+			lens[nad++] = m.msg_namelen;
+		}
+	} else { /* sendmmsg: the kernel sends at most UIO_MAXIOV */
+		size_t vlen = (size_t)(uint32_t)a[2];
+		if (vlen > 64)
+			vlen = 64; /* the rest: refused below */
+		struct mmsghdr mm[64];
+		if (vlen && mem_read(pid, a[1], mm, vlen * sizeof(mm[0])) < 0) {
+			respond(k->sv->fd, n->id, EFAULT, 0, false);
+			return;
+		}
+		if ((uint32_t)a[2] > 64) {
+			respond(k->sv->fd, n->id, EMSGSIZE, 0, false);
+			return;
+		}
+		for (size_t i = 0; i < vlen; i++)
+			if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
+				addrs_at[nad] =
+				    (uint64_t)(uintptr_t)mm[i].msg_hdr.msg_name;
+				lens[nad++] = mm[i].msg_hdr.msg_namelen;
+			}
+	}
+	int proto = POLICY_PROTO_ANY;
+	bool proto_known = false;
+	for (size_t i = 0; i < nad; i++) {
+		struct sockaddr_storage ss;
+		memset(&ss, 0, sizeof(ss));
+		size_t l = lens[i] < sizeof(ss) ? lens[i] : sizeof(ss);
+		if (l < sizeof(sa_family_t) ||
+		    mem_read(pid, addrs_at[i], &ss, l) < 0) {
+			respond(k->sv->fd, n->id, l ? EFAULT : EINVAL, 0,
+				false);
+			return;
+		}
+		int fam = ss.ss_family;
+		if (fam == AF_UNIX || fam == AF_NETLINK || fam == AF_UNSPEC)
+			continue;
+		uint8_t a16[16] = {0};
+		uint16_t port;
+		if (fam == AF_INET && l >= sizeof(struct sockaddr_in)) {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+			a16[10] = a16[11] = 0xff;
+			memcpy(a16 + 12, &s4->sin_addr, 4);
+			port = ntohs(s4->sin_port);
+		} else if (fam == AF_INET6 && l >= 24) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+			memcpy(a16, &s6->sin6_addr, 16);
+			port = ntohs(s6->sin6_port);
+		} else if (fam == AF_INET || fam == AF_INET6) {
+			continue; /* too short: the kernel says EINVAL */
+		} else {
+			struct outcome o;
+			memset(&o, 0, sizeof(o));
+			o.kind = "connect";
+			o.d.action = POLICY_DENY;
+			o.d.rule = -1;
+			o.d.rule_id = "address-family";
+			o.decision = "refused";
+			snprintf(o.target, sizeof(o.target),
+				 "address family %d", fam);
+			snprintf(o.msg, sizeof(o.msg),
+				 "only IPv4, IPv6, Unix and netlink sockets "
+				 "are supported in a session");
+			request_audit(&k->c, NULL, &o, "refused", k->t0);
+			say_refused(pid, "connect", o.target, &o);
+			respond(k->sv->fd, n->id, EPERM, 0, false);
+			return;
+		}
+		if (!proto_known) {
+			int sfd = caller_fd(pid, sock);
+			int type = 0, pr = 0;
+			socklen_t sl = sizeof(type);
+			if (sfd >= 0) {
+				getsockopt(sfd, SOL_SOCKET, SO_TYPE, &type,
+					   &sl);
+				sl = sizeof(pr);
+				getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &pr,
+					   &sl);
+				close(sfd);
+			}
+			if (pr == IPPROTO_TCP ||
+			    (type == SOCK_STREAM && pr == 0))
+				proto = POLICY_PROTO_TCP;
+			else if (pr == IPPROTO_UDP ||
+				 (type == SOCK_DGRAM && pr == 0))
+				proto = POLICY_PROTO_UDP;
+			proto_known = true;
+		}
+		if (!notif_valid(k->sv->fd, n->id))
+			return;
+		memset(&k->q, 0, sizeof(k->q));
+		k->q.kind = TGPK_CONNECT;
+		k->q.has_addr = true;
+		memcpy(k->q.addr, a16, 16);
+		k->q.port = port;
+		k->q.proto = (uint32_t)proto;
+		struct outcome *o = calloc(1, sizeof(*o));
+		if (!o) {
+			respond(k->sv->fd, n->id, ENOMEM, 0, false);
+			return;
+		}
+		decide(k, o);
+		if (!allowed(o)) {
+			say_refused(pid, "connect", o->target, o);
+			respond(k->sv->fd, n->id, EPERM, 0, false);
+			free(o);
+			return;
+		}
+		free(o);
+	}
+	respond(k->sv->fd, n->id, 0, 0, true);
+}
+
+/* --------------------------------------------------------- listeners */
+
+static size_t notif_size = sizeof(struct seccomp_notif);
+
+static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
+{
+	*slot = -1;
+	if (!sv->inflight)
+		return;
+	for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++)
+		if (!sv->inflight[i].used) {
+			memcpy(&sv->inflight[i].n, n, sizeof(*n));
+			__atomic_store_n(&sv->inflight[i].used, 1,
+					 __ATOMIC_RELEASE);
+			*slot = i;
+			return;
+		}
+}
+
+static void handle_one(struct sv *sv, const struct seccomp_notif *n)
+{
+	int slot;
+	slot_set(sv, n, &slot);
+	struct call *k = calloc(1, sizeof(*k));
+	if (!k) {
+		respond(sv->fd, n->id, ENOMEM, 0, false);
+		goto out;
+	}
+	k->sv = sv;
+	k->n = n;
+	k->t0 = tg_mono_ns();
+	k->c.fd = -1;
+		k->c.pid = (pid_t)n->pid;
+	k->c.s = sv->s;
+	k->c.attributed = true;
+	k->c.same_root = -1;
+	if (read_creds(k->c.pid, &k->cr) < 0) {
+		/* the caller is gone (or /proc is unreadable): refuse */
+		respond(sv->fd, n->id, EACCES, 0, false);
+		goto out;
+	}
+	k->c.uid = k->cr.fsuid;
+	k->q.dirfd = AT_FDCWD;
+	switch (n->data.nr) {
+	case SYS_execve:
+		handle_exec(k, false);
+		break;
+	case SYS_execveat:
+		handle_exec(k, true);
+		break;
+	case SYS_open:
+	case SYS_openat:
+	case SYS_creat:
+	case SYS_openat2:
+		handle_open(k);
+		break;
+	case SYS_connect:
+	case SYS_sendto:
+	case SYS_sendmsg:
+	case SYS_sendmmsg:
+		handle_net(k);
+		break;
+	default:
+		/* the filter notifies nothing else: fail closed */
+		respond(sv->fd, n->id, EPERM, 0, false);
+	}
+out:
+	if (k)
+		req_free(&k->q);
+	free(k);
+	if (slot >= 0)
+		__atomic_store_n(&sv->inflight[slot].used, 0, __ATOMIC_RELEASE);
+}
+
+void supervisor_ready(struct sv *sv)
+{
+	/* one notification per readiness report: RECV would block when the
+	 * queue is empty, and epoll reports the rest (level-triggered) */
+	union {
+		struct seccomp_notif n;
+		uint8_t pad[512];
+	} u;
+	memset(&u, 0, sizeof(u));
+	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, &u.n) < 0)
+		return; /* ENOENT: the caller died before we looked */
+	sv->s->n_notifications++;
+	handle_one(sv, &u.n);
+}
+
+static bool is_seccomp_listener(int fd)
+{
+	char p[64], t[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(p, t, sizeof(t) - 1);
+	if (n <= 0)
+		return false;
+	t[n] = '\0';
+	return !strcmp(t, "anon_inode:seccomp notify");
+}
+
+int supervisor_attach(struct session *s, int lfd, int inflight_fd,
+		      char *err, size_t errsz)
+{
+	if (!is_seccomp_listener(lfd)) {
+		snprintf(err, errsz, "not a seccomp listener");
+		return -EINVAL;
+	}
+	if (s->sv) {
+		snprintf(err, errsz, "the session already has a listener");
+		return -EEXIST;
+	}
+	struct seccomp_notif_sizes sz;
+	if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sz) == 0)
+		notif_size = sz.seccomp_notif;
+	if (notif_size > 512) {
+		snprintf(err, errsz, "kernel notification size %zu unknown",
+			 notif_size);
+		return -EINVAL;
+	}
+	struct sv *sv = calloc(1, sizeof(*sv));
+	if (!sv) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	sv->tag.fd = lfd;
+	sv->tag.notifier = sv;
+		sv->fd = lfd;
+	sv->s = s;
+	if (inflight_fd >= 0) {
+		struct stat st;
+		void *m = MAP_FAILED;
+		if (fstat(inflight_fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size == TGP_INFLIGHT_BYTES)
+			m = mmap(NULL, TGP_INFLIGHT_BYTES,
+				 PROT_READ | PROT_WRITE, MAP_SHARED,
+				 inflight_fd, 0);
+		close(inflight_fd);
+		if (m != MAP_FAILED)
+			sv->inflight = m;
+	}
+	/* the kernel wakes the caller on the answering CPU (6.6+) */
+	uint64_t fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	sv->sync_wakeup =
+	    ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl) == 0;
+	s->sv = sv;
+	/* calls a previous policyd had received but not answered */
+	if (sv->inflight) {
+		for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++) {
+			if (!sv->inflight[i].used)
+				continue;
+			struct seccomp_notif n = sv->inflight[i].n;
+			sv->inflight[i].used = 0;
+			if (notif_valid(lfd, n.id)) {
+				daemon_log("session %s: answering call %llu "
+					   "left by the previous policyd",
+					   s->id, (unsigned long long)n.id);
+				handle_one(sv, &n);
+			}
+		}
+	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &sv->tag};
+	epoll_ctl(D.epfd, EPOLL_CTL_ADD, lfd, &ev);
+	return 0;
+}
+
+void supervisor_detach(struct session *s)
+{
+	struct sv *sv = s->sv;
+	if (!sv)
+		return;
+	epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
+	close(sv->fd);
+	if (sv->inflight)
+		munmap(sv->inflight, TGP_INFLIGHT_BYTES);
+	free(sv);
+	s->sv = NULL;
+}
