@@ -1783,6 +1783,42 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	return get_sendmsg()(fd, m, flags);
 }
 
+/* The kernel path decides connects on addresses; tell policyd which name
+ * this process looked up for them (one-way messages, no answer), so host
+ * rules can apply. policyd believes a name only when its own lookup gives
+ * the same address. */
+static void report_names(const char *node, const struct addrinfo *ai)
+{
+	int saved = errno;
+	in_hook++;
+	int fd = pool_get();
+	bool ok = fd >= 0;
+	uint8_t seen[8][16];
+	int nseen = 0;
+	for (; ok && ai && nseen < 8; ai = ai->ai_next) {
+		uint8_t a16[16], buf[512];
+		uint16_t port;
+		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, a16, &port))
+			continue;
+		bool dup = false;
+		for (int i = 0; i < nseen; i++)
+			dup |= !memcmp(seen[i], a16, 16);
+		if (dup)
+			continue;
+		memcpy(seen[nseen++], a16, 16);
+		struct tgp_enc e;
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 0);
+		tgp_put_str(&e, TGPT_HOST, node);
+		tgp_put(&e, TGPT_ADDR, a16, 16);
+		long n = tgp_enc_end(&e);
+		ok = n > 0 && tgp_write_all(fd, buf, (size_t)n) == 0;
+	}
+	if (fd >= 0)
+		pool_put(fd, ok);
+	in_hook--;
+	errno = saved;
+}
+
 EXPORT int getaddrinfo(const char *node, const char *service,
 		       const struct addrinfo *hints, struct addrinfo **res)
 {
@@ -1806,5 +1842,7 @@ EXPORT int getaddrinfo(const char *node, const char *service,
 		s_copy(ne->host, sizeof(ne->host), node, NULL);
 	}
 	pthread_mutex_unlock(&names_lock);
+	if (kernel_decides(TGPB_CONNECT))
+		report_names(node, *res);
 	return r;
 }

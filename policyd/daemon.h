@@ -33,6 +33,13 @@ struct session {
 	bool ll_write, ll_exec; /* what Landlock restricts in this session */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
+	/* names the session's processes looked up (getaddrinfo), for the
+	 * kernel path's connect decisions; policyd verifies each itself */
+	struct {
+		uint8_t addr[16];
+		char host[256];
+	} names[32];
+	unsigned names_next;
 	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
 			  listener */
 	struct session *next;
@@ -129,6 +136,11 @@ void resolver_drain(void);
 
 /* policyd.c: tell interposers that cached fast-path data is stale */
 void generation_bump(void);
+
+/* supervisor.c: notifications parked for a host lookup, tried again */
+void supervisor_retry_parked(void);
+/* The name a session process looked up for addr, or NULL. */
+const char *session_name_for(struct session *s, const uint8_t addr[16]);
 
 /* control.c */
 int control_handle(struct conn *c, const char *line);

@@ -254,6 +254,7 @@ static void conn_writable(struct conn *c)
 
 static void retry_parked(void)
 {
+	supervisor_retry_parked();
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = D.conns[i];
 		if (c && !c->control && c->rlen >= sizeof(struct tgp_hdr)) {

@@ -690,6 +690,34 @@ static void handle_hello(struct conn *c, uint32_t id)
 		conn_send(c, buf, (size_t)n);
 }
 
+const char *session_name_for(struct session *s, const uint8_t addr[16])
+{
+	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++)
+		if (s->names[i].host[0] && !memcmp(s->names[i].addr, addr, 16))
+			return s->names[i].host;
+	return NULL;
+}
+
+/* A process looked up a name (no answer). Remembered for the kernel path,
+ * and policyd starts its own lookup now so the connect need not wait. */
+static void handle_names(struct conn *c, struct req *q)
+{
+	char norm[256];
+	struct tg_addr lit;
+	if (!c->s || !q->has_addr || !q->host[0] ||
+	    tg_addr_parse(q->host, &lit) == 0 ||
+	    tg_host_normalize(q->host, norm, sizeof(norm)) < 0)
+		return;
+	struct session *s = c->s;
+	const char *have = session_name_for(s, q->addr);
+	if (have && !strcmp(have, norm))
+		return;
+	unsigned i = s->names_next++ % TG_ARRAY_SIZE(s->names);
+	memcpy(s->names[i].addr, q->addr, 16);
+	snprintf(s->names[i].host, sizeof(s->names[i].host), "%s", norm);
+	(void)resolver_check(norm, q->addr);
+}
+
 /* agent-shell hands over the session's seccomp listener (and in-flight
  * table). Only the connection that opened the session may. */
 static void handle_listener(struct conn *c, uint32_t id)
@@ -831,6 +859,9 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		break;
 	case TGP_LISTENER:
 		handle_listener(c, d.h.id);
+		break;
+	case TGP_NAMES:
+		handle_names(c, q);
 		break;
 	case TGP_DECIDE:
 		r = handle_decide(c, d.h.id, q, t0);

@@ -302,18 +302,10 @@ struct call {
 	uint64_t t0;
 };
 
+/* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
 static int decide(struct call *k, struct outcome *o)
 {
-	int r = request_decide(&k->c, &k->q, o, k->t0);
-	if (r == -EAGAIN) {
-		/* only host lookups wait, and the kernel path never names a
-		 * host: this cannot happen; refuse rather than guess */
-		o->d.action = POLICY_DENY;
-		o->d.rule_id = "unresolvable";
-		o->decision = "refused";
-		snprintf(o->msg, sizeof(o->msg), "internal: lookup pending");
-	}
-	return 0;
+	return request_decide(&k->c, &k->q, o, k->t0);
 }
 
 static bool allowed(const struct outcome *o)
@@ -609,7 +601,7 @@ static void handle_open(struct call *k)
 	if (!real) {
 		char kind[16];
 		snprintf(kind, sizeof(kind), "%s",
-			 access & POLICY_ACC_CREATE ? "create" : "write");
+			 access & POLICY_ACC_WRITE ? "write" : "create");
 		say_refused(pid, kind, o->target, o);
 		respond(k->sv->fd, n->id, EACCES, 0, false);
 		free(o);
@@ -654,7 +646,8 @@ static void handle_open(struct call *k)
 
 /* Address families decided by the policy; the rest are refused except the
  * local ones (Unix, netlink) and AF_UNSPEC (disconnect). */
-static void handle_net(struct call *k)
+/* Returns 1 when the call waits for a host lookup (parked). */
+static int handle_net(struct call *k)
 {
 	const struct seccomp_notif *n = k->n;
 	pid_t pid = (pid_t)n->pid;
@@ -674,7 +667,7 @@ static void handle_net(struct call *k)
 		struct msghdr m;
 		if (mem_read(pid, a[1], &m, sizeof(m)) < 0) {
 			respond(k->sv->fd, n->id, EFAULT, 0, false);
-			return;
+			return 0;
 		}
 		if (m.msg_name && m.msg_namelen) {
 			addrs_at[nad] = (uint64_t)(uintptr_t)m.msg_name;
@@ -687,11 +680,11 @@ static void handle_net(struct call *k)
 		struct mmsghdr mm[64];
 		if (vlen && mem_read(pid, a[1], mm, vlen * sizeof(mm[0])) < 0) {
 			respond(k->sv->fd, n->id, EFAULT, 0, false);
-			return;
+			return 0;
 		}
 		if ((uint32_t)a[2] > 64) {
 			respond(k->sv->fd, n->id, EMSGSIZE, 0, false);
-			return;
+			return 0;
 		}
 		for (size_t i = 0; i < vlen; i++)
 			if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
@@ -710,7 +703,7 @@ static void handle_net(struct call *k)
 		    mem_read(pid, addrs_at[i], &ss, l) < 0) {
 			respond(k->sv->fd, n->id, l ? EFAULT : EINVAL, 0,
 				false);
-			return;
+			return 0;
 		}
 		int fam = ss.ss_family;
 		if (fam == AF_UNIX || fam == AF_NETLINK || fam == AF_UNSPEC)
@@ -744,7 +737,7 @@ static void handle_net(struct call *k)
 			request_audit(&k->c, NULL, &o, "refused", k->t0);
 			say_refused(pid, "connect", o.target, &o);
 			respond(k->sv->fd, n->id, EPERM, 0, false);
-			return;
+			return 0;
 		}
 		if (!proto_known) {
 			int sfd = caller_fd(pid, sock);
@@ -767,28 +760,38 @@ static void handle_net(struct call *k)
 			proto_known = true;
 		}
 		if (!notif_valid(k->sv->fd, n->id))
-			return;
+			return 0;
 		memset(&k->q, 0, sizeof(k->q));
 		k->q.kind = TGPK_CONNECT;
 		k->q.has_addr = true;
 		memcpy(k->q.addr, a16, 16);
 		k->q.port = port;
 		k->q.proto = (uint32_t)proto;
+		/* the name the caller looked up (getaddrinfo, reported by the
+		 * interposer); decide_connect believes it only if policyd's
+		 * own lookup agrees */
+		const char *host = session_name_for(k->c.s, a16);
+		if (host)
+			snprintf(k->q.host, sizeof(k->q.host), "%s", host);
 		struct outcome *o = calloc(1, sizeof(*o));
 		if (!o) {
 			respond(k->sv->fd, n->id, ENOMEM, 0, false);
-			return;
+			return 0;
 		}
-		decide(k, o);
+		if (decide(k, o) == -EAGAIN) {
+			free(o);
+			return 1;
+		}
 		if (!allowed(o)) {
 			say_refused(pid, "connect", o->target, o);
 			respond(k->sv->fd, n->id, EPERM, 0, false);
 			free(o);
-			return;
+			return 0;
 		}
 		free(o);
 	}
 	respond(k->sv->fd, n->id, 0, 0, true);
+	return 0;
 }
 
 /* --------------------------------------------------------- listeners */
@@ -810,10 +813,11 @@ static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
 		}
 }
 
-static void handle_one(struct sv *sv, const struct seccomp_notif *n)
+static void handle_one(struct sv *sv, const struct seccomp_notif *n,
+		       int slot)
 {
-	int slot;
-	slot_set(sv, n, &slot);
+	if (slot == -2)
+		slot_set(sv, n, &slot);
 	struct call *k = calloc(1, sizeof(*k));
 	if (!k) {
 		respond(sv->fd, n->id, ENOMEM, 0, false);
@@ -851,8 +855,19 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n)
 	case SYS_sendto:
 	case SYS_sendmsg:
 	case SYS_sendmmsg:
-		handle_net(k);
+	{
+		int parked = handle_net(k);
+		if (parked == 1 && sv->nparked < SV_PARK_MAX) {
+			/* the caller keeps waiting; tried again when the
+			 * resolver answers (the in-flight slot stays) */
+			sv->parked[sv->nparked].n = *n;
+			sv->parked[sv->nparked++].slot = slot;
+			slot = -1;
+		} else if (parked == 1) {
+			respond(sv->fd, n->id, EAGAIN, 0, false);
+		}
 		break;
+	}
 	default:
 		/* the filter notifies nothing else: fail closed */
 		respond(sv->fd, n->id, EPERM, 0, false);
@@ -877,7 +892,7 @@ void supervisor_ready(struct sv *sv)
 	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, &u.n) < 0)
 		return; /* ENOENT: the caller died before we looked */
 	sv->s->n_notifications++;
-	handle_one(sv, &u.n);
+	handle_one(sv, &u.n, -2);
 }
 
 static bool is_seccomp_listener(int fd)
@@ -947,13 +962,31 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd,
 				daemon_log("session %s: answering call %llu "
 					   "left by the previous policyd",
 					   s->id, (unsigned long long)n.id);
-				handle_one(sv, &n);
+				handle_one(sv, &n, -2);
 			}
 		}
 	}
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &sv->tag};
 	epoll_ctl(D.epfd, EPOLL_CTL_ADD, lfd, &ev);
 	return 0;
+}
+
+void supervisor_retry_parked(void)
+{
+	for (struct session *s = D.sessions; s; s = s->next) {
+		struct sv *sv = s->sv;
+		if (!sv || !sv->nparked)
+			continue;
+		struct sv_parked p[SV_PARK_MAX];
+		size_t np = sv->nparked;
+		memcpy(p, sv->parked, np * sizeof(p[0]));
+		sv->nparked = 0;
+		for (size_t i = 0; i < np; i++)
+			if (notif_valid(sv->fd, p[i].n.id))
+				handle_one(sv, &p[i].n, p[i].slot);
+			else if (p[i].slot >= 0)
+				sv->inflight[p[i].slot].used = 0;
+	}
 }
 
 void supervisor_detach(struct session *s)

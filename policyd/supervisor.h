@@ -7,7 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <linux/seccomp.h>
+
 #include "daemon.h"
+
+#define SV_PARK_MAX 32
+
+struct sv_parked {
+	struct seccomp_notif n;
+	int slot; /* in-flight slot, or -1 */
+};
 
 struct sv {
 	struct conn tag; /* epoll tag: tag.notifier points back here */
@@ -15,6 +24,8 @@ struct sv {
 	struct session *s;
 	struct tgp_inflight *inflight; /* shared with agent-shell, or NULL */
 	bool sync_wakeup;
+	struct sv_parked parked[SV_PARK_MAX]; /* waiting for a host lookup */
+	size_t nparked;
 };
 
 /* Takes ownership of lfd (and inflight_fd); answers calls a previous

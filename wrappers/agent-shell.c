@@ -301,6 +301,10 @@ static long session_new(int fd, uint8_t *rbuf, size_t rcap)
  * in user mode), open the session again and hand it the listener. */
 static int reattach(const struct rundir *rd, bool user)
 {
+	/* how long to wait for someone else (systemd, an operator) to restart
+	 * policyd before starting one ourselves (user mode only) */
+	const char *ms = getenv("TIERGATE_RESTART_AFTER_MS");
+	long after = ms ? atol(ms) / 100 : 20;
 	fprintf(stderr, "tiergate: policyd stopped; mediated calls wait until "
 			"it is back\n");
 	for (int i = 0;; i++) {
@@ -317,7 +321,7 @@ static int reattach(const struct rundir *rd, bool user)
 				return fd;
 			}
 			close(fd);
-		} else if (user && i == 20) {
+		} else if (user && i == after) {
 			/* nobody restarted it within 2 s: start our own */
 			pid_t p = fork();
 			if (p == 0) {

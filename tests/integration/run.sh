@@ -21,6 +21,10 @@ mkdir -p "$WS/protected" "$WS/out" "$WS/logged"
 echo original > "$WS/protected/keep.txt"
 SERVER_PID=
 cleanup() {
+	if [ "${FAIL:-0}" -gt 0 ] && [ -f "$RUN/policyd.log" ]; then
+		echo "-- policyd.log (last 30 lines) --"
+		tail -30 "$RUN/policyd.log"
+	fi
 	stop_policyd
 	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
 	rm -rf "$TOP"
@@ -306,15 +310,19 @@ check "every malformed message closes its connection" bash -c "[ \$(grep -c ' cl
 check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
 
-echo "== policyd killed mid-session: fail closed"
-( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 1.5; echo x > out/after-kill.txt; echo rc=$?' ) >"$OUT" 2>"$ERR" &
+echo "== policyd killed mid-session: mediated calls wait for the next policyd"
+( cd "$WS" && TIERGATE_RESTART_AFTER_MS=600000 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 1; echo x > out/after-kill.txt; echo rc=$?; echo y > protected/after-kill.txt; echo rc2=$?' ) >"$OUT" 2>"$ERR" &
 SH=$!
-sleep 0.5
+sleep 0.4
 kill -9 "$PD_PID"; PD_PID=
-wait $SH
-check "write after policyd died is refused" test ! -e "$WS/out/after-kill.txt"
-check "with a message saying policyd is unreachable" grep -q "policyd is unreachable and the policy fails closed" "$ERR"
+sleep 2
+check "while policyd is down the write waits (neither done nor failed)" test ! -e "$WS/out/after-kill.txt" -a ! -s "$OUT"
 start_policyd
+wait $SH
+check "after the restart the waiting write was decided and done" grep -qx x "$WS/out/after-kill.txt"
+check "a refused write is still refused" test ! -e "$WS/protected/after-kill.txt"
+check "agent-shell said that calls wait" grep -q "mediated calls wait until it is back" "$ERR"
+check "the new policyd audited the refused write" audit_has "$WS/protected/after-kill.txt" refused
 
 echo "integration: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
