@@ -170,7 +170,7 @@ $(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c
 $(BUILD)/tests/attacks/%: tests/bypass/%.c
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ $<
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ $< -lpthread
 
 check-bypass: $(BINS) $(ATTACKS)
 	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks

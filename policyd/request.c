@@ -338,8 +338,10 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	/* a caller that can rewrite argv after policyd read it (another
 	 * thread, or argv in shared memory) must not get an allow that only
 	 * holds for the argv policyd saw */
+	/* "verify" (re-read the running program's argv and kill on a
+	 * mismatch) is not built yet: it refuses, never silently ignores */
 	if (c->racy && argv_dep && o->d.action <= POLICY_LOG &&
-	    policy_settings(s->policy)->exec_race == POLICY_RACE_REFUSE) {
+	    policy_settings(s->policy)->exec_race != POLICY_RACE_IGNORE) {
 		o->d.action = POLICY_DENY;
 		o->d.rule = -1;
 		o->d.rule_id = "exec_race";
