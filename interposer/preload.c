@@ -65,8 +65,8 @@ static char env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
  * TIERGATE_BACKSTOP, and the process must really run under a filter. The
  * HELLO answer, once fetched, is authoritative. */
 static uint32_t backstop_env;
-static bool active;	       /* we are in a session */
-static _Atomic int fail_open;  /* the session's policy says fail: open */
+static bool active;	      /* we are in a session */
+static _Atomic int fail_open; /* the session's policy says fail: open */
 
 static __thread int in_hook
     __attribute__((tls_model("initial-exec"))); /* re-entry guard */
@@ -736,11 +736,10 @@ __attribute__((constructor)) static void tg_init(void)
 	       fail && !strcmp(fail, "open") ? "open" : "closed");
 	fail_open = fail && !strcmp(fail, "open");
 	const char *bs = env_get(environ, "TIERGATE_BACKSTOP");
-	if (bs && !strcmp(bs, "1") &&
-	    prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
+	if (bs && !strcmp(bs, "1") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
 		backstop_env = TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT;
-	s_copy(env_backstop, sizeof(env_backstop), "TIERGATE_BACKSTOP=",
-	       backstop_env ? "1" : "0");
+	s_copy(env_backstop, sizeof(env_backstop),
+	       "TIERGATE_BACKSTOP=", backstop_env ? "1" : "0");
 	/* keep the whole LD_PRELOAD value the session started with */
 	const char *pre = env_get(environ, "LD_PRELOAD");
 	s_copy(env_preload, sizeof(env_preload),

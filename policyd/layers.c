@@ -50,14 +50,24 @@ void layers_detect(struct layer_report *r)
 
 	unsigned action = SECCOMP_RET_USER_NOTIF;
 	long sr = syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
-	l = add(r, "seccomp user-notify", false);
-	if (sr == 0)
-		snprintf(l->why, sizeof(l->why),
-			 "kernel supports it; this build of agent-shell does "
-			 "not install the backstop filter yet");
-	else
+	int serr = errno;
+	unsigned sup = 0;
+	uint64_t nnot = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		sup += s->sv != NULL;
+		nnot += s->n_notifications;
+	}
+	l = add(r, "seccomp user-notify",
+		sr == 0 && (total == 0 || sup == total));
+	if (sr != 0)
 		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s",
-			 strerror(errno));
+			 strerror(serr));
+	else
+		snprintf(l->why, sizeof(l->why),
+			 "%u of %u sessions supervised: execs, write-opens, "
+			 "connects and addressed sends decided in the kernel "
+			 "path (%llu notifications)",
+			 sup, total, (unsigned long long)nnot);
 
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);

@@ -177,7 +177,8 @@ static void conn_readable(struct conn *c)
 				    .msg_control = c->control ? NULL : cm.b,
 				    .msg_controllen =
 					c->control ? 0 : sizeof(cm.b)};
-		ssize_t n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		ssize_t n =
+		    recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n > 0 && !c->control)
 			take_fds(c, &mh);
 		if (n == 0) {

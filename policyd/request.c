@@ -181,8 +181,8 @@ static int read_shebang(struct conn *c, const char *real, char *interp,
 		snprintf(p, sizeof(p), "%s", real);
 	else
 		snprintf(p, sizeof(p), "/proc/%d/root%s", (int)c->pid, real);
-	int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
-			     O_NOCTTY);
+	int fd =
+	    open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return 0;
 	struct stat st;
@@ -219,10 +219,13 @@ static int read_shebang(struct conn *c, const char *real, char *interp,
 /* ld.so's own options, and whether each takes a value. */
 static int loader_prog_index(const char *const *argv, size_t argc)
 {
-	static const char *const with_value[] = {
-	    "--library-path", "--preload",		"--argv0",
-	    "--audit",	      "--inhibit-rpath",	"--glibc-hwcaps-prepend",
-	    "--glibc-hwcaps-mask"};
+	static const char *const with_value[] = {"--library-path",
+						 "--preload",
+						 "--argv0",
+						 "--audit",
+						 "--inhibit-rpath",
+						 "--glibc-hwcaps-prepend",
+						 "--glibc-hwcaps-mask"};
 	for (size_t i = 1; i < argc; i++) {
 		if (strncmp(argv[i], "--", 2))
 			return (int)i;
@@ -311,15 +314,15 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			if (pi < 0)
 				break;
 			next = argv[pi];
-			memmove(argv, argv + pi, (argc - (size_t)pi) *
-						     sizeof(*argv));
+			memmove(argv, argv + pi,
+				(argc - (size_t)pi) * sizeof(*argv));
 			argc -= (size_t)pi;
 		}
 		if (!next)
 			break;
 		char nlex[TG_PATH_MAX];
-		if ((r = procfs_resolve_at(c->pid, AT_FDCWD, next,
-					   nlex, sizeof(nlex))) < 0 ||
+		if ((r = procfs_resolve_at(c->pid, AT_FDCWD, next, nlex,
+					   sizeof(nlex))) < 0 ||
 		    (r = realpath_for(c, nlex, real, sizeof(real))) < 0) {
 			free(argv);
 			snprintf(o->target, sizeof(o->target), "%s", next);
@@ -327,11 +330,12 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		}
 		snprintf(lex, sizeof(lex), "%s", nlex);
 		if (o->detail[0] == '\0')
-			snprintf(o->detail, sizeof(o->detail), "runs %s", real);
+			snprintf(o->detail, sizeof(o->detail), "runs %.480s",
+				 real);
 		else {
 			size_t dl = strlen(o->detail);
 			snprintf(o->detail + dl, sizeof(o->detail) - dl,
-				 ", %s", real);
+				 ", %.400s", real);
 		}
 	}
 	free(argv);
@@ -455,7 +459,7 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 }
 
 void request_audit(struct conn *c, struct req *q, struct outcome *o,
-			   const char *decision, uint64_t t0)
+		   const char *decision, uint64_t t0)
 {
 	if (!D.audit)
 		return;
@@ -587,9 +591,10 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 	} else if (o->d.action == POLICY_DENY) {
 		o->decision = "refused";
 		snprintf(o->msg, sizeof(o->msg), "%s",
-			 msg		  ? msg
-			 : o->d.rule < 0 ? "no rule allows this (policy default)"
-					  : "refused by policy");
+			 msg ? msg
+			 : o->d.rule < 0
+			     ? "no rule allows this (policy default)"
+			     : "refused by policy");
 	} else if (msg) {
 		snprintf(o->msg, sizeof(o->msg), "%s", msg);
 	}
@@ -675,8 +680,7 @@ static void handle_hello(struct conn *c, uint32_t id)
 		 * not decide them a second time */
 		if (c->s->sv && procfs_seccomp_filtered(c->pid))
 			tgp_put_u32(&e, TGPT_BACKSTOP,
-				    TGPB_EXEC | TGPB_OPEN_WRITE |
-					TGPB_CONNECT);
+				    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT);
 	}
 	long n = tgp_enc_end(&e);
 	if (n < 0) {

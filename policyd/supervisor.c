@@ -117,11 +117,11 @@ static bool notif_valid(int lfd, uint64_t id)
 
 static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 {
-	struct seccomp_notif_resp r = {.id = id,
-				       .error = err ? -err : 0,
-				       .val = val,
-				       .flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE
-						     : 0};
+	struct seccomp_notif_resp r = {
+	    .id = id,
+	    .error = err ? -err : 0,
+	    .val = val,
+	    .flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0};
 	if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &r) < 0)
 		return -errno; /* ENOENT: the caller is gone (killed) */
 	return 0;
@@ -161,8 +161,8 @@ static int read_creds(pid_t pid, struct creds *c)
 		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &cc, &d) == 4) {
 			c->fsuid = d;
 			seen |= 1;
-		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &cc,
-				  &d) == 4) {
+		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &cc, &d) ==
+			   4) {
 			c->fsgid = d;
 			seen |= 2;
 		} else if (sscanf(line, "Umask: %o", &a) == 1) {
@@ -373,8 +373,8 @@ static void handle_exec(struct call *k, bool at)
 				r = mem_str(pid, ptrs[i], arena + used,
 					    ARGV_BYTES_MAX - used, &sl);
 				if (r < 0) {
-					err = r == -ENAMETOOLONG ? E2BIG
-								 : EFAULT;
+					err =
+					    r == -ENAMETOOLONG ? E2BIG : EFAULT;
 					goto out;
 				}
 				argv[argc++] = arena + used;
@@ -687,7 +687,8 @@ static int handle_net(struct call *k)
 			return 0;
 		}
 		for (size_t i = 0; i < vlen; i++)
-			if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
+			if (mm[i].msg_hdr.msg_name &&
+			    mm[i].msg_hdr.msg_namelen) {
 				addrs_at[nad] =
 				    (uint64_t)(uintptr_t)mm[i].msg_hdr.msg_name;
 				lens[nad++] = mm[i].msg_hdr.msg_namelen;
@@ -813,8 +814,7 @@ static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
 		}
 }
 
-static void handle_one(struct sv *sv, const struct seccomp_notif *n,
-		       int slot)
+static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 {
 	if (slot == -2)
 		slot_set(sv, n, &slot);
@@ -827,7 +827,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n,
 	k->n = n;
 	k->t0 = tg_mono_ns();
 	k->c.fd = -1;
-		k->c.pid = (pid_t)n->pid;
+	k->c.pid = (pid_t)n->pid;
 	k->c.s = sv->s;
 	k->c.attributed = true;
 	k->c.same_root = -1;
@@ -854,8 +854,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n,
 	case SYS_connect:
 	case SYS_sendto:
 	case SYS_sendmsg:
-	case SYS_sendmmsg:
-	{
+	case SYS_sendmmsg: {
 		int parked = handle_net(k);
 		if (parked == 1 && sv->nparked < SV_PARK_MAX) {
 			/* the caller keeps waiting; tried again when the
@@ -906,8 +905,8 @@ static bool is_seccomp_listener(int fd)
 	return !strcmp(t, "anon_inode:seccomp notify");
 }
 
-int supervisor_attach(struct session *s, int lfd, int inflight_fd,
-		      char *err, size_t errsz)
+int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
+		      size_t errsz)
 {
 	if (!is_seccomp_listener(lfd)) {
 		snprintf(err, errsz, "not a seccomp listener");
@@ -932,7 +931,7 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd,
 	}
 	sv->tag.fd = lfd;
 	sv->tag.notifier = sv;
-		sv->fd = lfd;
+	sv->fd = lfd;
 	sv->s = s;
 	if (inflight_fd >= 0) {
 		struct stat st;
@@ -948,8 +947,7 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd,
 	}
 	/* the kernel wakes the caller on the answering CPU (6.6+) */
 	uint64_t fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
-	sv->sync_wakeup =
-	    ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl) == 0;
+	sv->sync_wakeup = ioctl(lfd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl) == 0;
 	s->sv = sv;
 	/* calls a previous policyd had received but not answered */
 	if (sv->inflight) {

@@ -30,8 +30,8 @@ struct sv {
 
 /* Takes ownership of lfd (and inflight_fd); answers calls a previous
  * policyd left pending. 0 or -errno with a reason in err. */
-int supervisor_attach(struct session *s, int lfd, int inflight_fd,
-		      char *err, size_t errsz);
+int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
+		      size_t errsz);
 /* One notification is waiting on sv's listener. */
 void supervisor_ready(struct sv *sv);
 void supervisor_detach(struct session *s);

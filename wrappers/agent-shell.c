@@ -206,8 +206,8 @@ static char *find_in_path(const char *cmd)
 
 /* ------------------------------------------------- the backstop listener */
 
-static int lfd_copy = -1;  /* the session's seccomp listener (our copy) */
-static int inflight = -1;  /* the in-flight table policyd writes */
+static int lfd_copy = -1; /* the session's seccomp listener (our copy) */
+static int inflight = -1; /* the in-flight table policyd writes */
 static bool backstop;
 
 /* Hands the listener and the in-flight table to policyd on fd (the
@@ -265,8 +265,8 @@ static int send_listener(int fd)
 		while (tgp_dec_next(&d, &f) == 1)
 			if (f.tag == TGPT_MESSAGE)
 				(void)tgp_str(&f, err, sizeof(err));
-		fprintf(stderr, "agent-shell: policyd refused the listener: %s\n",
-			err);
+		fprintf(stderr,
+			"agent-shell: policyd refused the listener: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -566,7 +566,8 @@ int main(int argc, char **argv)
 	 * on tell[1]; we take the listener with pidfd_getfd (a send would be
 	 * a notified call with nobody to answer it yet) and say go on ack[1] */
 	int tell[2] = {-1, -1}, ack[2] = {-1, -1};
-	if (backstop && (pipe2(tell, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0))
+	if (backstop &&
+	    (pipe2(tell, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0))
 		die("cannot create pipes: %s", strerror(errno), NULL);
 	child = fork();
 	if (child < 0)
@@ -587,8 +588,8 @@ int main(int argc, char **argv)
 			    .write_all = !(flags & TGPF_LL_WRITE),
 			    .exec_all = !(flags & TGPF_LL_EXEC)};
 			int lfd = -1;
-			int r = sandbox_apply(&fs, backstop ? &lfd : NULL,
-					      &what);
+			int r =
+			    sandbox_apply(&fs, backstop ? &lfd : NULL, &what);
 			if (r < 0) {
 				/* fail closed: never run the agent unsandboxed
 				 * after telling policyd it is */
@@ -626,8 +627,9 @@ int main(int argc, char **argv)
 			close(pfd);
 		if (lfd_copy >= 0) {
 			fcntl(lfd_copy, F_SETFD, FD_CLOEXEC);
-			inflight = memfd_create("tiergate-inflight",
-						MFD_CLOEXEC | MFD_ALLOW_SEALING);
+			inflight =
+			    memfd_create("tiergate-inflight",
+					 MFD_CLOEXEC | MFD_ALLOW_SEALING);
 			if (inflight >= 0 &&
 			    (ftruncate(inflight, TGP_INFLIGHT_BYTES) < 0 ||
 			     fcntl(inflight, F_ADD_SEALS,

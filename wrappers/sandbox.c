@@ -186,10 +186,9 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 		return r;
 	*what = "notify open";
 	for (size_t i = 0; i < sizeof(wbits) / sizeof(wbits[0]); i++) {
-		if ((r = seccomp_rule_add(
-			 ctx, N, SCMP_SYS(open), 1,
-			 SCMP_A1(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) <
-			0 ||
+		if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(open), 1,
+					  SCMP_A1(SCMP_CMP_MASKED_EQ, wbits[i],
+						  wbits[i]))) < 0 ||
 		    (r = seccomp_rule_add(
 			 ctx, N, SCMP_SYS(openat), 1,
 			 SCMP_A2(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) < 0)
@@ -252,8 +251,7 @@ static int load_with_listener(scmp_filter_ctx ctx, int *listener)
 	return 0;
 }
 
-int sandbox_apply(const struct sandbox_fs *fs, int *listener,
-		  const char **what)
+int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 {
 	/* why: with no_new_privs a setuid program run by the agent cannot
 	 * gain privileges the session was not given, and an unprivileged

@@ -74,6 +74,14 @@ echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each, medians)
 "$BB/bench_engine"
 compare "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
 compare "100,000 read-only opens of workspace files" 1.05 -- "'$BB/bench_open' '$WS/src' 100000"
+# static binaries: only the kernel backstop sees them
+compare "static: 2,000 fork+raw execve of /bin/true" 1.2 -- "'$BB/bench_static' exec 2000"
+compare "static: 100,000 read-only opens" 1.02 -- "'$BB/bench_static' read '$WS/src' 100000"
+# the notification round trip as the caller sees it: a write-open, which
+# policyd decides, opens and injects (ADDFD)
+nat=$(cd "$WS" && "$BB/bench_static" write "$WS/out/n.txt" 5000 2>&1 >/dev/null)
+med=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$BB/bench_static" write "$WS/out/n.txt" 5000 2>&1 >/dev/null)
+printf 'static write-open latency (us): native %s | through the seccomp supervisor %s\n' "$nat" "$med"
 # building tiergate itself, from a clean copy of the sources
 git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 cp --parents -t "$WS/src") 2>/dev/null ||
 	cp -r "$ROOT"/{Makefile,policyd,interposer,wrappers,tests,policies} "$WS/src/"
