@@ -510,6 +510,7 @@ int main(int argc, char **argv)
 					conn_close(c);
 			}
 		}
+		supervisor_reap();
 		if (parked || n == 0)
 			retry_parked();
 	}

@@ -881,6 +881,8 @@ out:
 
 void supervisor_ready(struct sv *sv)
 {
+	if (sv->dead)
+		return;
 	/* one notification per readiness report: RECV would block when the
 	 * queue is empty, and epoll reports the rest (level-triggered) */
 	union {
@@ -987,6 +989,10 @@ void supervisor_retry_parked(void)
 	}
 }
 
+/* Detached supervisors are freed after the epoll batch: a later event of
+ * the same batch may still carry the tag. */
+static struct sv *graveyard;
+
 void supervisor_detach(struct session *s)
 {
 	struct sv *sv = s->sv;
@@ -994,8 +1000,22 @@ void supervisor_detach(struct session *s)
 		return;
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
 	close(sv->fd);
+	sv->fd = -1;
+	sv->dead = true;
+	sv->s = NULL;
 	if (sv->inflight)
 		munmap(sv->inflight, TGP_INFLIGHT_BYTES);
-	free(sv);
+	sv->inflight = NULL;
 	s->sv = NULL;
+	sv->next_dead = graveyard;
+	graveyard = sv;
+}
+
+void supervisor_reap(void)
+{
+	while (graveyard) {
+		struct sv *n = graveyard->next_dead;
+		free(graveyard);
+		graveyard = n;
+	}
 }

@@ -26,6 +26,8 @@ struct sv {
 	bool sync_wakeup;
 	struct sv_parked parked[SV_PARK_MAX]; /* waiting for a host lookup */
 	size_t nparked;
+	bool dead; /* detached; freed by supervisor_reap() */
+	struct sv *next_dead;
 };
 
 /* Takes ownership of lfd (and inflight_fd); answers calls a previous
@@ -35,5 +37,7 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 /* One notification is waiting on sv's listener. */
 void supervisor_ready(struct sv *sv);
 void supervisor_detach(struct session *s);
+/* Frees detached supervisors (after each epoll batch). */
+void supervisor_reap(void);
 
 #endif

@@ -23,6 +23,7 @@ SERVER_PID=
 cleanup() {
 	if [ "${FAIL:-0}" -gt 0 ] && [ -f "$RUN/policyd.log" ]; then
 		echo "-- policyd.log (last 30 lines) --"
+		grep -A25 -m1 -e Sanitizer -e "runtime error" "$RUN/policyd.log"
 		tail -30 "$RUN/policyd.log"
 	fi
 	stop_policyd
