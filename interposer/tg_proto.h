@@ -51,8 +51,8 @@ enum tgp_type {
 	TGP_LISTENER,	 /* agent-shell: the session's seccomp listener and
 			    in-flight table (SCM_RIGHTS) */
 	TGP_LISTENER_OK, /* policyd: supervising */
-	TGP_NAMES,	 /* client, no answer: HOST resolved to ADDR (getaddrinfo)
-			    for the kernel path's connect decisions */
+	TGP_NAMES, /* client, no answer: HOST resolved to ADDR (getaddrinfo)
+		      for the kernel path's connect decisions */
 	TGP_TYPE_MAX,
 };
 

@@ -1087,9 +1087,11 @@ static void rule_free(struct rule *r)
 static int compile_settings(struct loader *L, const struct ynode *n)
 {
 	static const char *const keys[] = {
-	    "default",	      "prompt_timeout",	     "on_timeout",
-	    "fail",	      "audit_allow",	     "exec_race",
-	    "audit_max_size", "max_pending_prompts", "exec_unnamed", NULL};
+	    "default",	      "prompt_timeout",
+	    "on_timeout",     "fail",
+	    "audit_allow",    "exec_race",
+	    "audit_max_size", "max_pending_prompts",
+	    "exec_unnamed",   NULL};
 	struct policy_settings *s = &L->p->settings;
 	if (n->type != YN_MAP) {
 		if (is_null(n))

@@ -21,7 +21,8 @@ int main(int argc, char **argv)
 	a.sin6_family = AF_INET6;
 	a.sin6_port = htons((unsigned short)atoi(argv[1]));
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", &a.sin6_addr);
-	if (connect(fd, (struct sockaddr *)&a, offsetof(struct sockaddr_in6, sin6_scope_id)) == 0) {
+	if (connect(fd, (struct sockaddr *)&a,
+		    offsetof(struct sockaddr_in6, sin6_scope_id)) == 0) {
 		printf("connect6: connected\n");
 		return 0;
 	}
