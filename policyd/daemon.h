@@ -33,6 +33,7 @@ struct session {
 	bool ll_write, ll_exec; /* what Landlock restricts in this session */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
+	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */
 	/* names the session's processes looked up (getaddrinfo), for the
 	 * kernel path's connect decisions; policyd verifies each itself */
 	struct {
@@ -106,7 +107,9 @@ void sessions_init_cgroups(void);
 struct outcome {
 	struct policy_decision d;
 	char target[TGP_MAX_PATH * 2 + 64];
-	char exe[TGP_MAX_PATH];
+	/* what the call acts on, symlinks resolved: the program of an exec,
+	 * the (first) file of an open; empty when not resolved */
+	char object[TGP_MAX_PATH];
 	const char *kind;
 	char detail[512];
 	const char *decision; /* "allowed" or "refused" */

@@ -52,10 +52,11 @@ void layers_detect(struct layer_report *r)
 	long sr = syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
 	int serr = errno;
 	unsigned sup = 0;
-	uint64_t nnot = 0;
+	uint64_t nnot = 0, ninj = 0;
 	for (struct session *s = D.sessions; s; s = s->next) {
 		sup += s->sv != NULL;
 		nnot += s->n_notifications;
+		ninj += s->n_injected;
 	}
 	l = add(r, "seccomp user-notify",
 		sr == 0 && (total == 0 || sup == total));
@@ -66,8 +67,10 @@ void layers_detect(struct layer_report *r)
 		snprintf(l->why, sizeof(l->why),
 			 "%u of %u sessions supervised: execs, write-opens, "
 			 "connects and addressed sends decided in the kernel "
-			 "path (%llu notifications)",
-			 sup, total, (unsigned long long)nnot);
+			 "path (%llu notifications, %llu files opened by "
+			 "policyd)",
+			 sup, total, (unsigned long long)nnot,
+			 (unsigned long long)ninj);
 
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);

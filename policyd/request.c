@@ -181,6 +181,11 @@ static int read_shebang(struct conn *c, const char *real, char *interp,
 		snprintf(p, sizeof(p), "%s", real);
 	else
 		snprintf(p, sizeof(p), "/proc/%d/root%s", (int)c->pid, real);
+	/* only regular files are run; opening anything else (a device) as
+	 * policyd could have effects of its own */
+	struct stat pre;
+	if (stat(p, &pre) < 0 || !S_ISREG(pre.st_mode))
+		return 0;
 	int fd =
 	    open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
@@ -263,7 +268,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	if (procfs_link(c->pid, "cwd", cwd, sizeof(cwd)) < 0)
 		snprintf(cwd, sizeof(cwd), "/");
 	snprintf(o->target, sizeof(o->target), "%s", real);
-	snprintf(o->exe, sizeof(o->exe), "%s", real);
+	snprintf(o->object, sizeof(o->object), "%s", real);
 
 	/* a memfd or a deleted file has no path a rule could name */
 	size_t rl = strlen(real);
@@ -281,34 +286,47 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	}
 
 	/* the chain the kernel would follow: scripts to their interpreter,
-	 * ld.so to the program it loads; every link is decided */
+	 * ld.so to the program it loads; every link is decided. Each level
+	 * keeps its own strings: argv of a deeper level still points at the
+	 * shallower ones. policyd decides on one thread: static buffers. */
+	static struct {
+		char interp[TG_PATH_MAX], iarg[TG_PATH_MAX],
+		    script[TG_PATH_MAX];
+	} lv[EXEC_CHAIN_MAX];
+	static const char *argv[TGP_MAX_ARGS + 2 * EXEC_CHAIN_MAX + 1];
 	bool have = false, argv_dep = false;
-	const char **argv = malloc((q->argc + 3) * sizeof(*argv));
-	if (!argv)
-		return -ENOMEM;
-	for (size_t i = 0; i < q->argc; i++)
-		argv[i] = q->argv[i];
+	if (q->argc > TGP_MAX_ARGS)
+		return -E2BIG;
+	memcpy(argv, q->argv, q->argc * sizeof(*argv));
 	size_t argc = q->argc;
-	char interp[TG_PATH_MAX], iarg[TG_PATH_MAX], script[TG_PATH_MAX];
-	for (int depth = 0; depth < EXEC_CHAIN_MAX; depth++) {
+	for (int depth = 0;; depth++) {
+		if (depth == EXEC_CHAIN_MAX) {
+			/* deeper than policyd follows: never run undecided */
+			o->d.action = POLICY_DENY;
+			o->d.rule = -1;
+			o->d.rule_id = "exec-chain";
+			o->d.message = "too many interpreters in a row";
+			break;
+		}
 		decide_program(c, lex, real, argv, argc, cwd, o, &have,
 			       &argv_dep);
 		const char *next = NULL;
-		if (read_shebang(c, real, interp, sizeof(interp), iarg,
-				 sizeof(iarg))) {
-			/* the kernel runs: interp [arg] script args... */
-			snprintf(script, sizeof(script), "%s", lex);
-			size_t extra = iarg[0] ? 2 : 1;
+		if (read_shebang(c, real, lv[depth].interp,
+				 sizeof(lv[depth].interp), lv[depth].iarg,
+				 sizeof(lv[depth].iarg))) {
+			/* the kernel runs: interp [arg] script args... (at
+			 * most two more entries per level, room reserved) */
+			snprintf(lv[depth].script, sizeof(lv[depth].script),
+				 "%s", lex);
+			size_t extra = lv[depth].iarg[0] ? 2 : 1;
 			memmove(argv + extra + 1, argv + 1,
 				(argc - 1) * sizeof(*argv));
-			argv[0] = interp;
-			if (iarg[0])
-				argv[1] = iarg;
-			argv[extra] = script;
+			argv[0] = lv[depth].interp;
+			if (lv[depth].iarg[0])
+				argv[1] = lv[depth].iarg;
+			argv[extra] = lv[depth].script;
 			argc += extra;
-			next = interp;
-			if (argc > q->argc + 2 * EXEC_CHAIN_MAX)
-				break;
+			next = lv[depth].interp;
 		} else if (sys_is_loader(real)) {
 			int pi = loader_prog_index(argv, argc);
 			if (pi < 0)
@@ -324,8 +342,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		if ((r = procfs_resolve_at(c->pid, AT_FDCWD, next, nlex,
 					   sizeof(nlex))) < 0 ||
 		    (r = realpath_for(c, nlex, real, sizeof(real))) < 0) {
-			free(argv);
-			snprintf(o->target, sizeof(o->target), "%s", next);
+			snprintf(o->target, sizeof(o->target), "%.4000s", next);
 			return r;
 		}
 		snprintf(lex, sizeof(lex), "%s", nlex);
@@ -338,7 +355,6 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 				 ", %.400s", real);
 		}
 	}
-	free(argv);
 	/* a caller that can rewrite argv after policyd read it (another
 	 * thread, or argv in shared memory) must not get an allow that only
 	 * holds for the argv policyd saw */
@@ -369,6 +385,8 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	struct policy_event ev = {
 	    .kind = POLICY_EV_OPEN, .path = lex, .access = access};
 	struct policy_decision d;
+	if (!*have) /* the first path: the object the caller gets */
+		snprintf(o->object, sizeof(o->object), "%s", real);
 	policy_decide(c->s->policy, &ev, &d);
 	combine(&o->d, have, &d);
 	if (strcmp(lex, real)) {
@@ -409,6 +427,19 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 	char acc[64];
 	policy_access_format(q->access, acc, sizeof(acc));
 	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
+	/* /proc/N/mem (and /proc/N/task/M/mem) opened for writing is ptrace
+	 * by another name (the seccomp filter refuses ptrace and
+	 * process_vm_writev): never, whatever the policy says */
+	size_t ol = strlen(o->object);
+	if ((q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE)) &&
+	    !strncmp(o->object, "/proc/", 6) && ol > 4 &&
+	    !strcmp(o->object + ol - 4, "/mem")) {
+		o->d.action = POLICY_DENY;
+		o->d.rule = -1;
+		o->d.rule_id = "proc-mem";
+		o->d.message = "writing a process's memory is never allowed in "
+			       "a session";
+	}
 	return 0;
 }
 

