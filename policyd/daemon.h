@@ -61,7 +61,10 @@ struct conn {
 	uint8_t *wbuf;
 	size_t wlen, woff;
 	bool closing;
-	bool racy; /* seccomp caller whose argv another thread could rewrite */
+	/* seccomp callers: could something rewrite the caller's argv after
+	 * policyd read it? Asked only when an allow depends on argv. NULL for
+	 * interposer requests (their argv is a copy in the message). */
+	bool (*could_race)(struct conn *c);
 	int passed_fd[2]; /* descriptors that came with the last message */
 	int npassed;
 	struct sv *notifier; /* set on a seccomp listener's epoll tag */

@@ -155,13 +155,13 @@ static void decide_program(struct conn *c, const char *lex, const char *real,
 	struct policy_decision d;
 	policy_decide(s->policy, &ev, &d);
 	combine(&o->d, have, &d);
-	if (c->racy)
+	if (c->could_race)
 		*argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(lex, real)) {
 		ev.path = lex;
 		policy_decide(s->policy, &ev, &d);
 		combine(&o->d, have, &d);
-		if (c->racy)
+		if (c->could_race)
 			*argv_dep |=
 			    policy_exec_argv_dependent(s->policy, &ev, &d);
 	}
@@ -360,8 +360,9 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	 * holds for the argv policyd saw */
 	/* "verify" (re-read the running program's argv and kill on a
 	 * mismatch) is not built yet: it refuses, never silently ignores */
-	if (c->racy && argv_dep && o->d.action <= POLICY_LOG &&
-	    policy_settings(s->policy)->exec_race != POLICY_RACE_IGNORE) {
+	if (c->could_race && argv_dep && o->d.action <= POLICY_LOG &&
+	    policy_settings(s->policy)->exec_race != POLICY_RACE_IGNORE &&
+	    c->could_race(c)) {
 		o->d.action = POLICY_DENY;
 		o->d.rule = -1;
 		o->d.rule_id = "exec_race";

@@ -34,6 +34,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,7 +301,15 @@ struct call {
 	struct creds cr;
 	struct req q;
 	uint64_t t0;
+	const uint64_t *addrs; /* exec: where path, argv and its strings are */
+	size_t naddr;
 };
+
+static bool call_could_race(struct conn *c)
+{
+	struct call *k = (struct call *)((char *)c - offsetof(struct call, c));
+	return caller_racy(k->c.pid, &k->cr, k->addrs, k->naddr);
+}
 
 /* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
 static int decide(struct call *k, struct outcome *o)
@@ -321,12 +330,14 @@ static void handle_exec(struct call *k, bool at)
 	uint64_t argv_at = at ? n->data.args[2] : n->data.args[1];
 	int dirfd = at ? (int)n->data.args[0] : AT_FDCWD;
 	int flags = at ? (int)n->data.args[4] : 0;
+	/* policyd answers on one thread: the argv buffers are static, not
+	 * 1.3 MB allocated and freed per exec */
+	static char arena[ARGV_BYTES_MAX];
+	static const char *argv[TGP_MAX_ARGS + 1];
+	static uint64_t addrs[TGP_MAX_ARGS + 2];
 	struct outcome *o = calloc(1, sizeof(*o));
-	char *arena = malloc(ARGV_BYTES_MAX);
-	const char **argv = calloc(TGP_MAX_ARGS + 1, sizeof(*argv));
-	uint64_t *addrs = calloc(TGP_MAX_ARGS + 2, sizeof(*addrs));
 	int err = 0;
-	if (!o || !arena || !argv || !addrs) {
+	if (!o) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -391,7 +402,10 @@ static void handle_exec(struct call *k, bool at)
 	k->q.argv = argv;
 	k->q.argc = argc;
 	k->q.kind = TGPK_EXEC;
-	k->c.racy = caller_racy(pid, &k->cr, addrs, naddr);
+	/* asked only when an allow depends on argv (request.c) */
+	k->addrs = addrs;
+	k->naddr = naddr;
+	k->c.could_race = call_could_race;
 	if (!notif_valid(k->sv->fd, n->id))
 		goto gone; /* the caller died: pid may be reused; no decision */
 	decide(k, o);
@@ -418,12 +432,9 @@ out:
 	goto done;
 gone:
 done:
-	k->q.argv = NULL; /* borrowed from argv/arena, freed here */
+	k->q.argv = NULL; /* borrowed from the static buffers */
 	k->q.argc = 0;
 	free(o);
-	free(arena);
-	free(argv);
-	free(addrs);
 }
 
 static unsigned flags_access(uint64_t flags)
