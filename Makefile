@@ -160,7 +160,14 @@ SAN_BUILD := build/san
 
 SHELL := /bin/bash
 .PHONY: test check check-unit check-policies check-malformed check-integration check-bypass
-ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c))
+ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c)) \
+	$(BUILD)/tests/attacks/static_marker
+
+# the denied program of the bypass suite, also as a static binary
+$(BUILD)/tests/attacks/static_marker: tests/bypass/marker.c
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
 
 $(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c
 	$(call say,CC,$@)

@@ -171,27 +171,9 @@ static void say(const char *verb, const char *kind, const char *target,
 		const char *rule, const char *msg)
 {
 	char line[2048];
-	size_t o = 0;
-	const char *parts[] = {"tiergate: ", verb,   " ", kind,
-			       " \"",	     target, "\""};
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		for (const char *p = parts[i]; p && *p && o < 1500; p++)
-			line[o++] =
-			    (*p >= 0x20 && *p != 0x7f) || i != 5 ? *p : '?';
-	if (rule && *rule) {
-		const char *r[] = {" (rule ", rule, ")"};
-		for (size_t i = 0; i < 3; i++)
-			for (const char *p = r[i]; *p && o < 1700; p++)
-				line[o++] = *p;
-	}
-	if (msg && *msg) {
-		line[o++] = ':';
-		line[o++] = ' ';
-		for (const char *p = msg; *p && o < sizeof(line) - 2; p++)
-			line[o++] = (*p == '\n') ? ' ' : *p;
-	}
-	line[o++] = '\n';
-	raw_write_all(2, line, o);
+	size_t n =
+	    tgp_refusal_line(line, sizeof(line), verb, kind, target, rule, msg);
+	raw_write_all(2, line, n);
 }
 
 static int raw_connect(void)
@@ -888,8 +870,8 @@ static bool kernel_decides(uint32_t bit)
 	return (backstop_env & bit) != 0;
 }
 
-static int exec_gate(int dirfd, const char *path, char *const argv[],
-		     uint32_t flags)
+static int exec_decide(int dirfd, const char *path, char *const argv[],
+		       uint32_t flags)
 {
 	if (kernel_decides(TGPB_EXEC))
 		return 0; /* one decision per call: the kernel's */
@@ -908,20 +890,29 @@ static int exec_gate(int dirfd, const char *path, char *const argv[],
 	return refuse("exec", label[0] ? label : path, &v, EACCES);
 }
 
+/* Every exec entry point: decided inside the re-entry guard; 0 with errno
+ * as the caller had it, or -1 with errno set (the refusal was said). */
+static int exec_gate(int dirfd, const char *path, char *const argv[],
+		     uint32_t flags)
+{
+	int saved = errno;
+	in_hook++;
+	int r = exec_decide(dirfd, path, argv, flags);
+	in_hook--;
+	if (r == 0)
+		errno = saved;
+	return r;
+}
+
 #define ENV_CAP 4096
 
 EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	if (!active || in_hook)
 		return get_execve()(path, argv, envp);
-	int saved = errno;
-	in_hook++;
-	int r = exec_gate(AT_FDCWD, path, argv, 0);
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(AT_FDCWD, path, argv, 0) < 0)
 		return -1;
 	char *env[ENV_CAP];
-	errno = saved;
 	return get_execve()(path, argv, fix_env(envp, env, ENV_CAP));
 }
 
@@ -981,14 +972,9 @@ static int execvpe_common(const char *file, char *const argv[],
 		return use_envp ? get_execvpe()(file, argv, envp)
 				: get_execvp()(file, argv);
 	}
-	int saved = errno;
-	in_hook++;
-	int r = exec_gate(AT_FDCWD, resolved, argv, 0);
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
 		return -1;
 	char *env[ENV_CAP];
-	errno = saved;
 	return get_execvpe()(resolved, argv,
 			     fix_env(use_envp ? envp : environ, env, ENV_CAP));
 }
@@ -1061,14 +1047,9 @@ EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 		return get_fexecve()(fd, argv, envp);
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	int saved = errno;
-	in_hook++;
-	int r = exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC);
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
 		return -1;
 	char *env[ENV_CAP];
-	errno = saved;
 	return get_fexecve()(fd, argv, fix_env(envp, env, ENV_CAP));
 }
 
@@ -1085,14 +1066,9 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 	} else {
 		s_copy(p, sizeof(p), path, NULL);
 	}
-	int saved = errno;
-	in_hook++;
-	int r = exec_gate(gdir, p, argv, 0);
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(gdir, p, argv, 0) < 0)
 		return -1;
 	char *env[ENV_CAP];
-	errno = saved;
 	return get_execveat()(dirfd, path, argv, fix_env(envp, env, ENV_CAP),
 			      flags);
 }
@@ -1109,10 +1085,7 @@ static int spawn_common(pid_t *pid, const char *file,
 		if (file && path_search(file, resolved, sizeof(resolved)))
 			target = resolved;
 	}
-	in_hook++;
-	int r = exec_gate(AT_FDCWD, target, argv, 0);
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(AT_FDCWD, target, argv, 0) < 0)
 		return EACCES; /* posix_spawn returns the error number */
 	char *env[ENV_CAP];
 	fix_env(envp, env, ENV_CAP);
@@ -1162,13 +1135,11 @@ EXPORT int system(const char *cmd)
 	if (!active || in_hook || !cmd)
 		return get_system()(cmd);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	in_hook++;
-	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
-	if (r == 0)
-		ensure_environ();
-	in_hook--;
-	if (r < 0)
+	if (exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0)
 		return 127 << 8; /* as if the shell could not run the command */
+	in_hook++;
+	ensure_environ();
+	in_hook--;
 	return get_system()(cmd);
 }
 
@@ -1177,11 +1148,12 @@ EXPORT FILE *popen(const char *cmd, const char *mode)
 	if (!active || in_hook || !cmd)
 		return get_popen()(cmd, mode);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	in_hook++;
 	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
-	if (r == 0)
+	if (r == 0) {
+		in_hook++;
 		ensure_environ();
-	in_hook--;
+		in_hook--;
+	}
 	if (r < 0) {
 		errno = EACCES;
 		return NULL;

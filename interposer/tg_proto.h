@@ -406,10 +406,48 @@ static inline int tgp_read_all(int fd, void *buf, size_t n)
 /* Sends msg and reads one whole reply into rbuf (rbuf may be msg). Returns
  * the reply's length, or -1 on any transport failure or a reply whose
  * header is bad or larger than rcap. */
-static inline long tgp_roundtrip(int fd, const uint8_t *msg, size_t len,
-				 uint8_t *rbuf, size_t rcap)
+/*
+ * The one line an agent sees for a mediated call, whoever writes it (the
+ * interposer, policyd for the kernel path, agent-shell):
+ *   tiergate: VERB KIND "TARGET" (rule RULE): MSG
+ * Control characters in TARGET become '?', newlines in MSG spaces; the line
+ * ends with '\n'. No stdio, no allocation (the interposer calls it between
+ * vfork and exec). cap >= 64; returns the length.
+ */
+static inline size_t tgp_refusal_line(char *line, size_t cap, const char *verb,
+				      const char *kind, const char *target,
+				      const char *rule, const char *msg)
 {
-	if (tgp_write_all(fd, msg, len) < 0 || rcap < sizeof(struct tgp_hdr) ||
+	size_t o = 0, lim = cap - 2;
+	const char *parts[] = {"tiergate: ", verb,   " ", kind,
+			       " \"",	     target, "\""};
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *p = parts[i]; p && *p && o < lim * 3 / 4; p++)
+			line[o++] = (i != 5 ||
+				     ((unsigned char)*p >= 0x20 && *p != 0x7f))
+					? *p
+					: '?';
+	if (rule && *rule) {
+		const char *r[] = {" (rule ", rule, ")"};
+		for (size_t i = 0; i < 3; i++)
+			for (const char *p = r[i]; *p && o < lim * 7 / 8; p++)
+				line[o++] = *p;
+	}
+	if (msg && *msg && o + 2 < lim) {
+		line[o++] = ':';
+		line[o++] = ' ';
+		for (const char *p = msg; *p && o < lim; p++)
+			line[o++] = (*p == '\n') ? ' ' : *p;
+	}
+	line[o++] = '\n';
+	return o;
+}
+
+/* Reads one whole message (header first, then its length). Returns its
+ * length, or -1 (connection closed, malformed header, larger than rcap). */
+static inline long tgp_read_msg(int fd, uint8_t *rbuf, size_t rcap)
+{
+	if (rcap < sizeof(struct tgp_hdr) ||
 	    tgp_read_all(fd, rbuf, sizeof(struct tgp_hdr)) < 0)
 		return -1;
 	long want = tgp_peek_len(rbuf);
@@ -418,6 +456,14 @@ static inline long tgp_roundtrip(int fd, const uint8_t *msg, size_t len,
 			 (size_t)want - sizeof(struct tgp_hdr)) < 0)
 		return -1;
 	return want;
+}
+
+static inline long tgp_roundtrip(int fd, const uint8_t *msg, size_t len,
+				 uint8_t *rbuf, size_t rcap)
+{
+	if (tgp_write_all(fd, msg, len) < 0)
+		return -1;
+	return tgp_read_msg(fd, rbuf, rcap);
 }
 
 #endif

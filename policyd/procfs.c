@@ -92,32 +92,67 @@ int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
 	return readlink_str(path, out, outsz);
 }
 
-int procfs_uid(pid_t pid, uid_t *ret_uid)
+int procfs_status(pid_t pid, struct proc_status *st)
 {
-	char path[64], buf[4096];
+	char path[64], buf[8192];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	int r = read_file(path, buf, sizeof(buf), NULL);
 	if (r < 0)
 		return r;
-	char *u = strstr(buf, "\nUid:");
-	if (!u)
-		return -EINVAL;
-	/* real, effective, saved, fs: use the effective uid */
-	unsigned long real, eff;
-	if (sscanf(u + 5, "%lu %lu", &real, &eff) != 2)
-		return -EINVAL;
-	*ret_uid = (uid_t)eff;
-	return 0;
+	memset(st, 0, sizeof(*st));
+	st->umask = 022;
+	st->threads = 1;
+	int seen = 0;
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		unsigned a, b, c, d;
+		/* real, effective, saved, fs */
+		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4) {
+			st->euid = b;
+			st->fsuid = d;
+			seen |= 1;
+		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &c, &d) ==
+			   4) {
+			st->fsgid = d;
+			seen |= 2;
+		} else if (sscanf(line, "Umask: %o", &a) == 1) {
+			st->umask = (mode_t)a;
+		} else if (sscanf(line, "Threads: %u", &a) == 1) {
+			st->threads = (int)a;
+		} else if (sscanf(line, "Seccomp: %u", &a) == 1) {
+			st->seccomp = (int)a;
+		} else if (!strncmp(line, "Groups:", 7)) {
+			char *q = line + 7;
+			while (st->ngroups < (int)(sizeof(st->groups) /
+						   sizeof(st->groups[0]))) {
+				char *end;
+				unsigned long g = strtoul(q, &end, 10);
+				if (end == q)
+					break;
+				st->groups[st->ngroups++] = (gid_t)g;
+				q = end;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return seen == 3 ? 0 : -EINVAL;
+}
+
+int procfs_uid(pid_t pid, uid_t *ret_uid)
+{
+	struct proc_status st;
+	int r = procfs_status(pid, &st);
+	if (r == 0)
+		*ret_uid = st.euid;
+	return r;
 }
 
 bool procfs_seccomp_filtered(pid_t pid)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_file(path, buf, sizeof(buf), NULL) < 0)
-		return false;
-	const char *p = strstr(buf, "\nSeccomp:");
-	return p && atoi(p + 9) == 2;
+	struct proc_status st;
+	return procfs_status(pid, &st) == 0 && st.seccomp == 2;
 }
 
 int procfs_cgroup(pid_t pid, char *out, size_t outsz)

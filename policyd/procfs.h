@@ -23,6 +23,18 @@ struct proc_stat {
 int procfs_stat(pid_t pid, struct proc_stat *ret);
 /* readlink /proc/PID/<what>, e.g. "cwd", "exe", "fd/3", "root". */
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
+/* What /proc/PID/status says about credentials and threads. */
+struct proc_status {
+	uid_t euid, fsuid;
+	gid_t fsgid;
+	gid_t groups[64]; /* supplementary groups (the first 64) */
+	int ngroups;
+	mode_t umask;
+	int threads; /* in the thread group */
+	int seccomp; /* 0 none, 1 strict, 2 filter */
+};
+int procfs_status(pid_t pid, struct proc_status *ret);
+/* The effective uid. */
 int procfs_uid(pid_t pid, uid_t *ret_uid);
 /* Does the process run under a seccomp filter (Seccomp: 2)? */
 bool procfs_seccomp_filtered(pid_t pid);

@@ -83,11 +83,7 @@ static void send_error(struct conn *c, uint32_t id, const char *msg)
 	uint8_t buf[8192];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_ERROR, id);
-	char m[4096];
-	size_t n0 = strlen(msg) < sizeof(m) - 1 ? strlen(msg) : sizeof(m) - 1;
-	memcpy(m, msg, n0);
-	m[n0] = '\0';
-	tgp_put_str(&e, TGPT_MESSAGE, m);
+	tgp_put(&e, TGPT_MESSAGE, msg, strnlen(msg, 4095));
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
@@ -553,11 +549,7 @@ static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
 	tgp_put_str(&e, TGPT_RULE, rule);
 	if (msg)
 		tgp_put_str(&e, TGPT_MESSAGE, msg);
-	char t[8192];
-	size_t tl = strnlen(target, sizeof(t) - 1);
-	memcpy(t, target, tl);
-	t[tl] = '\0';
-	tgp_put_str(&e, TGPT_TARGET, t);
+	tgp_put(&e, TGPT_TARGET, target, strnlen(target, 8191));
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);

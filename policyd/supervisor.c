@@ -128,66 +128,6 @@ static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 	return 0;
 }
 
-struct creds {
-	uid_t fsuid;
-	gid_t fsgid;
-	mode_t umask;
-	gid_t groups[64];
-	int ngroups;
-	int threads;
-	pid_t tgid;
-};
-
-static int read_creds(pid_t pid, struct creds *c)
-{
-	char p[64], buf[4096];
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	memset(c, 0, sizeof(*c));
-	c->umask = 022;
-	c->threads = 1;
-	int seen = 0;
-	for (char *line = buf; line && *line;) {
-		char *nl = strchr(line, '\n');
-		if (nl)
-			*nl = '\0';
-		unsigned a, b, cc, d;
-		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &cc, &d) == 4) {
-			c->fsuid = d;
-			seen |= 1;
-		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &cc, &d) ==
-			   4) {
-			c->fsgid = d;
-			seen |= 2;
-		} else if (sscanf(line, "Umask: %o", &a) == 1) {
-			c->umask = (mode_t)a;
-		} else if (sscanf(line, "Threads: %u", &a) == 1) {
-			c->threads = (int)a;
-		} else if (sscanf(line, "Tgid: %u", &a) == 1) {
-			c->tgid = (pid_t)a;
-		} else if (!strncmp(line, "Groups:", 7)) {
-			char *q = line + 7;
-			while (c->ngroups < 64) {
-				char *end;
-				unsigned long g = strtoul(q, &end, 10);
-				if (end == q)
-					break;
-				c->groups[c->ngroups++] = (gid_t)g;
-				q = end;
-			}
-		}
-		line = nl ? nl + 1 : NULL;
-	}
-	return seen == 3 ? 0 : -EIO;
-}
-
 /* Is [addr, addr+len) inside a shared writable mapping of pid? Another
  * process could then rewrite it while policyd decides. */
 static bool in_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
@@ -217,7 +157,7 @@ static bool in_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
 /* Could something rewrite the caller's argv after policyd read it? Another
  * thread of its process, the process it shares memory with (vfork), or a
  * shared writable mapping holding argv. */
-static bool caller_racy(pid_t pid, const struct creds *cr,
+static bool caller_racy(pid_t pid, const struct proc_status *cr,
 			const uint64_t *addrs, size_t n)
 {
 	if (cr->threads > 1)
@@ -228,8 +168,8 @@ static bool caller_racy(pid_t pid, const struct creds *cr,
 		 * parent has other threads still running */
 		if (syscall(SYS_kcmp, pid, st.ppid, 1 /* KCMP_VM */, 0, 0) ==
 		    0) {
-			struct creds pc;
-			if (read_creds(st.ppid, &pc) < 0 || pc.threads > 1)
+			struct proc_status pc;
+			if (procfs_status(st.ppid, &pc) < 0 || pc.threads > 1)
 				return true;
 		}
 	}
@@ -274,21 +214,8 @@ static void say_refused(pid_t pid, const char *kind, const char *target,
 			const struct outcome *o)
 {
 	char line[2048];
-	size_t n = 0;
-	n += (size_t)snprintf(line, sizeof(line), "tiergate: refused %s \"",
-			      kind);
-	for (const char *p = target; *p && n < 1500; p++)
-		line[n++] = (*p >= 0x20 && *p != 0x7f) ? *p : '?';
-	int k = snprintf(line + n, sizeof(line) - n, "\" (rule %s)%s%s",
-			 o->d.rule_id ? o->d.rule_id : "?",
-			 o->msg[0] ? ": " : "", o->msg);
-	n = k < 0 ? n : n + (size_t)k;
-	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	for (size_t i = 0; i < n; i++)
-		if (line[i] == '\n')
-			line[i] = ' ';
-	line[n++] = '\n';
+	size_t n = tgp_refusal_line(line, sizeof(line), "refused", kind, target,
+				    o->d.rule_id ? o->d.rule_id : "?", o->msg);
 	tell_caller(pid, line, n);
 }
 
@@ -298,7 +225,7 @@ struct call {
 	struct sv *sv;
 	const struct seccomp_notif *n;
 	struct conn c; /* the caller, dressed as a connection for request.c */
-	struct creds cr;
+	struct proc_status cr;
 	struct req q;
 	uint64_t t0;
 	const uint64_t *addrs; /* exec: where path, argv and its strings are */
@@ -835,7 +762,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.s = sv->s;
 	k->c.attributed = true;
 	k->c.same_root = -1;
-	if (read_creds(k->c.pid, &k->cr) < 0) {
+	if (procfs_status(k->c.pid, &k->cr) < 0) {
 		/* the caller is gone (or /proc is unreadable): refuse */
 		respond(sv->fd, n->id, EACCES, 0, false);
 		goto out;

@@ -50,8 +50,11 @@ static void die(const char *fmt, const char *a, const char *b)
 }
 
 /* Starts policyd (it detaches itself) and waits for its socket. */
-static void start_policyd(const struct rundir *rd, const char *policy,
-			  bool user)
+/* Runs policyd (it detaches itself; its first process exits 0 once it
+ * is listening or about to). policyd runs outside any session: the
+ * session variables agent-shell may have set are not passed on. Returns
+ * 0, or -1 when it could not start. */
+static int spawn_policyd(const char *policy, bool user)
 {
 	char bin[PATH_MAX + 16];
 	snprintf(bin, sizeof(bin), "%s/policyd", self_dir);
@@ -59,7 +62,7 @@ static void start_policyd(const struct rundir *rd, const char *policy,
 		snprintf(bin, sizeof(bin), "policyd");
 	pid_t p = fork();
 	if (p < 0)
-		die("cannot fork: %s", strerror(errno), NULL);
+		return -1;
 	if (p == 0) {
 		char *argv[] = {bin, "--policy", (char *)policy,
 				user ? "--user" : "--system", NULL};
@@ -68,14 +71,25 @@ static void start_policyd(const struct rundir *rd, const char *policy,
 			dup2(nul, 0);
 			dup2(nul, 1);
 		}
+		unsetenv("LD_PRELOAD");
+		unsetenv("TIERGATE_SOCKET");
+		unsetenv("TIERGATE_SESSION");
 		execvp(bin, argv);
 		fprintf(stderr, "agent-shell: cannot run %s: %s\n", bin,
 			strerror(errno));
 		_exit(127);
 	}
 	int st;
-	waitpid(p, &st, 0); /* policyd's first process exits once detached */
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	if (waitpid(p, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
+/* Starts policyd and waits for its socket. */
+static void start_policyd(const struct rundir *rd, const char *policy,
+			  bool user)
+{
+	if (spawn_policyd(policy, user) < 0)
 		die("policyd did not start (see the messages above)%s", NULL,
 		    NULL);
 	for (int i = 0; i < 200; i++) {
@@ -179,8 +193,10 @@ static int decide_first(int fd, const char *path, char **argv)
 	for (size_t i = 0, o = 0; argv[i] && o + 2 < sizeof(label); i++)
 		o += (size_t)snprintf(label + o, sizeof(label) - o, "%s%s",
 				      i ? " " : "", argv[i]);
-	fprintf(stderr, "tiergate: refused exec \"%s\" (rule %s): %s\n", label,
-		rule, msg);
+	char line[2048];
+	size_t ln = tgp_refusal_line(line, sizeof(line), "refused", "exec",
+				     label, rule, msg);
+	fwrite(line, 1, ln, stderr);
 	return -1;
 }
 
@@ -240,24 +256,11 @@ static int send_listener(int fd)
 	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != n)
 		return -1;
 	static uint8_t rb[8192];
-	size_t got = 0;
-	while (got < sizeof(struct tgp_hdr)) {
-		ssize_t r = recv(fd, rb + got, sizeof(rb) - got, 0);
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	long want = tgp_peek_len(rb);
-	if (want < 0 || (size_t)want > sizeof(rb))
+	long got = tgp_read_msg(fd, rb, sizeof(rb));
+	if (got < 0)
 		return -1;
-	while (got < (size_t)want) {
-		ssize_t r = recv(fd, rb + got, (size_t)want - got, 0);
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
 	struct tgp_dec d;
-	if (tgp_dec_begin(&d, rb, got) < 0)
+	if (tgp_dec_begin(&d, rb, (size_t)got) < 0)
 		return -1;
 	if (d.h.type != TGP_LISTENER_OK) {
 		struct tgp_field f;
@@ -323,27 +326,7 @@ static int reattach(const struct rundir *rd, bool user)
 			close(fd);
 		} else if (user && i == after) {
 			/* nobody restarted it within 2 s: start our own */
-			pid_t p = fork();
-			if (p == 0) {
-				char bin[PATH_MAX + 16];
-				snprintf(bin, sizeof(bin), "%s/policyd",
-					 self_dir);
-				char *av[] = {bin, "--policy", want.policy,
-					      "--user", NULL};
-				int nul = open("/dev/null", O_RDWR);
-				if (nul >= 0) {
-					dup2(nul, 0);
-					dup2(nul, 1);
-				}
-				/* policyd runs outside the session */
-				unsetenv("LD_PRELOAD");
-				unsetenv("TIERGATE_SOCKET");
-				unsetenv("TIERGATE_SESSION");
-				execv(bin, av);
-				_exit(127);
-			}
-			if (p > 0)
-				waitpid(p, NULL, 0);
+			(void)spawn_policyd(want.policy, user);
 		}
 		struct timespec ts = {0, 100 * 1000000};
 		nanosleep(&ts, NULL);
@@ -542,7 +525,11 @@ int main(int argc, char **argv)
 	}
 	/* the backstop decides the first exec in the kernel; a nested
 	 * agent-shell is interposed itself: ask here only when neither does */
-	backstop = sandbox && !joined;
+	backstop = sandbox && !joined && sandbox_notify_available();
+	if (sandbox && !joined && !backstop)
+		fprintf(stderr, "tiergate: warning: the kernel has no seccomp "
+				"user notification; static programs are not "
+				"mediated in this session\n");
 	if (!joined)
 		setenv("TIERGATE_BACKSTOP", backstop ? "1" : "0", 1);
 	if (!backstop && !joined && decide_first(sfd, resolved, cmd) < 0) {

@@ -31,6 +31,12 @@ bool sandbox_available(const char **why)
 	return true;
 }
 
+bool sandbox_notify_available(void)
+{
+	unsigned action = SECCOMP_RET_USER_NOTIF;
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
+}
+
 /* Debian 12's kernel headers stop at ABI 2; the values are kernel ABI. */
 #ifndef LANDLOCK_ACCESS_FS_REFER
 #define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)

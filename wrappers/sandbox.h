@@ -35,6 +35,8 @@ struct sandbox_fs {
 
 /* Does the kernel offer seccomp filters? (reason on false) */
 bool sandbox_available(const char **why);
+/* Does the kernel offer seccomp user notification (the backstop)? */
+bool sandbox_notify_available(void);
 /* Landlock ABI version, or 0 when unavailable. */
 int sandbox_landlock_abi(void);
 /* Applies no_new_privs, Landlock (fs may be NULL) and the seccomp filter to

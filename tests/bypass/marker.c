@@ -1,5 +1,5 @@
 /* The "denied program" of the bypass suite: says it ran, with its argv.
- * Built twice: static (static_marker) and dynamic (marker). */
+ * Built twice: static (static_marker, see the Makefile) and dynamic. */
 #include <stdio.h>
 
 int main(int argc, char **argv)
