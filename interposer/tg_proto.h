@@ -277,6 +277,7 @@ static inline bool tgp_tag_is_u32(uint16_t tag)
 	case TGPT_FASTPATH:
 	case TGPT_FLAGS:
 	case TGPT_EXEC_FAST:
+	case TGPT_BACKSTOP:
 		return true;
 	default:
 		return false;

@@ -236,6 +236,17 @@ check "a forged host-name claim is not believed (decided on the address: deny)" 
 check "the audit line says why the name was ignored" audit_has "127.0.0.1:$PORT_NO/tcp" "does not resolve to this address for policyd"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
+echo "== reads stay local under the kernel backstop"
+reqs() { "$BIN/policyctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+r0=$(reqs)
+in_session python3 -c "
+for i in range(500):
+    open('protected/keep.txt').read()
+print('read 500')"
+r1=$(reqs)
+check "500 reads in one process ran" grep -qx "read 500" "$OUT"
+check "they were decided locally (policyd saw $((r1 - r0)) requests, fewer than 50)" test $((r1 - r0)) -lt 50
+
 echo "== operator view: status, sessions, log"
 check "policyctl status lists the layers" bash -c "'$BIN/policyctl' status | grep -q 'seccomp user-notify'"
 check "policyctl status says why a layer is off" bash -c "'$BIN/policyctl' status | grep -qE 'Landlock +off +'"
