@@ -102,33 +102,48 @@ static unsigned cache_next;
 
 /* The git binaries this system has, and their identities, refreshed every
  * 5 s (a package upgrade replaces them). Guarded by cache_lock. */
-static const char *const known[] = {
-    "/usr/bin/git", "/bin/git", "/usr/local/bin/git", "/usr/lib/git-core/git"};
-static struct stat known_st[TG_ARRAY_SIZE(known)];
-static bool known_ok[TG_ARRAY_SIZE(known)];
-static uint64_t known_at;
+/* Binaries known by identity, their stat() refreshed every 5 s. */
+#define KNOWN_MAX 8
+struct known_set {
+	const char *paths[KNOWN_MAX];
+	size_t n;
+	struct stat st[KNOWN_MAX];
+	bool ok[KNOWN_MAX];
+	uint64_t at;
+};
 
-static void refresh_known_locked(void)
+static struct known_set gits = {.paths = {"/usr/bin/git", "/bin/git",
+					  "/usr/local/bin/git",
+					  "/usr/lib/git-core/git"},
+				.n = 4};
+static struct known_set loaders = {
+    .paths = {"/lib64/ld-linux-x86-64.so.2",
+	      "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	      "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+	      "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"},
+    .n = 5};
+
+static void refresh_known_locked(struct known_set *k)
 {
 	uint64_t now = tg_mono_ns();
-	if (known_at && now - known_at <= 5000000000ULL)
+	if (k->at && now - k->at <= 5000000000ULL)
 		return;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++)
-		known_ok[i] = stat(known[i], &known_st[i]) == 0;
-	known_at = now;
+	for (size_t i = 0; i < k->n; i++)
+		k->ok[i] = stat(k->paths[i], &k->st[i]) == 0;
+	k->at = now;
 }
 
 size_t sys_git_ids(struct sys_git_id *out, size_t max)
 {
 	size_t n = 0;
 	pthread_mutex_lock(&cache_lock);
-	refresh_known_locked();
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && n < max; i++)
-		if (known_ok[i])
+	refresh_known_locked(&gits);
+	for (size_t i = 0; i < gits.n && n < max; i++)
+		if (gits.ok[i])
 			out[n++] = (struct sys_git_id){
-			    .dev = (uint64_t)known_st[i].st_dev,
-			    .ino = (uint64_t)known_st[i].st_ino,
-			    .size = (int64_t)known_st[i].st_size};
+			    .dev = (uint64_t)gits.st[i].st_dev,
+			    .ino = (uint64_t)gits.st[i].st_ino,
+			    .size = (int64_t)gits.st[i].st_size};
 	pthread_mutex_unlock(&cache_lock);
 	return n;
 }
@@ -139,18 +154,18 @@ bool sys_is_git(const char *path)
 	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
 		return false;
 	pthread_mutex_lock(&cache_lock);
-	refresh_known_locked();
-	bool size_match[TG_ARRAY_SIZE(known)] = {false};
+	refresh_known_locked(&gits);
+	bool size_match[KNOWN_MAX] = {false};
 	bool any_size = false;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known); i++) {
-		if (!known_ok[i])
+	for (size_t i = 0; i < gits.n; i++) {
+		if (!gits.ok[i])
 			continue;
-		if (a.st_dev == known_st[i].st_dev &&
-		    a.st_ino == known_st[i].st_ino) {
+		if (a.st_dev == gits.st[i].st_dev &&
+		    a.st_ino == gits.st[i].st_ino) {
 			pthread_mutex_unlock(&cache_lock);
 			return true;
 		}
-		size_match[i] = a.st_size == known_st[i].st_size;
+		size_match[i] = a.st_size == gits.st[i].st_size;
 		any_size |= size_match[i];
 	}
 	if (!any_size) {
@@ -171,9 +186,9 @@ bool sys_is_git(const char *path)
 	pthread_mutex_unlock(&cache_lock);
 	/* compare bytes outside the lock: same_bytes re-checks the size */
 	bool is_git = false;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(known) && !is_git; i++)
+	for (size_t i = 0; i < gits.n && !is_git; i++)
 		if (size_match[i])
-			is_git = same_bytes(path, known[i], a.st_size);
+			is_git = same_bytes(path, gits.paths[i], a.st_size);
 	pthread_mutex_lock(&cache_lock);
 	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
 	    (struct git_cache_ent){.dev = a.st_dev,
@@ -187,23 +202,28 @@ bool sys_is_git(const char *path)
 
 bool sys_is_loader(const char *path)
 {
-	static const char *const loaders[] = {
-	    "/lib64/ld-linux-x86-64.so.2",
-	    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-	    "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
-	    "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"};
-	struct stat a, k;
+	struct stat a;
 	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
 		return false;
-	for (size_t i = 0; i < TG_ARRAY_SIZE(loaders); i++) {
-		if (stat(loaders[i], &k) < 0)
+	const char *same_size[KNOWN_MAX];
+	size_t nsame = 0;
+	pthread_mutex_lock(&cache_lock);
+	refresh_known_locked(&loaders);
+	for (size_t i = 0; i < loaders.n; i++) {
+		if (!loaders.ok[i])
 			continue;
-		if (a.st_dev == k.st_dev && a.st_ino == k.st_ino)
+		if (a.st_dev == loaders.st[i].st_dev &&
+		    a.st_ino == loaders.st[i].st_ino) {
+			pthread_mutex_unlock(&cache_lock);
 			return true;
-		/* a renamed copy of the loader is the loader */
-		if (a.st_size == k.st_size &&
-		    same_bytes(path, loaders[i], a.st_size))
-			return true;
+		}
+		if (a.st_size == loaders.st[i].st_size)
+			same_size[nsame++] = loaders.paths[i];
 	}
+	pthread_mutex_unlock(&cache_lock);
+	/* a renamed copy of the loader is the loader */
+	for (size_t i = 0; i < nsame; i++)
+		if (same_bytes(path, same_size[i], a.st_size))
+			return true;
 	return false;
 }
