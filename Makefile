@@ -123,6 +123,12 @@ $(BUILD)/tests/test_audit: tests/unit/test_audit.c policyd/audit.c $(ENGINE_LIB)
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
 		-o $@ $< policyd/audit.c $(ENGINE_LIB) $(call pkg_libs,cmocka)
 
+$(BUILD)/tests/test_procfs: tests/unit/test_procfs.c policyd/procfs.c policyd/procfs.h $(ENGINE_LIB)
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -Ipolicyd $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
+		-o $@ $< policyd/procfs.c $(ENGINE_LIB) $(call pkg_libs,cmocka) -lpthread
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)

@@ -121,6 +121,9 @@ struct name_ent {
 	char host[256];
 };
 static pthread_mutex_t names_lock = PTHREAD_MUTEX_INITIALIZER;
+/* directories seen free of symlinks (the read fast path under the
+ * backstop); only ever taken with trylock */
+static pthread_mutex_t dirs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct name_ent names[NAMES];
 static unsigned names_next;
 
@@ -689,10 +692,12 @@ static void atfork_prepare(void)
 	pthread_mutex_lock(&pool_lock);
 	pthread_mutex_lock(&cwd_lock);
 	pthread_mutex_lock(&names_lock);
+	pthread_mutex_lock(&dirs_lock);
 }
 
 static void atfork_parent(void)
 {
+	pthread_mutex_unlock(&dirs_lock);
 	pthread_mutex_unlock(&names_lock);
 	pthread_mutex_unlock(&cwd_lock);
 	pthread_mutex_unlock(&pool_lock);
@@ -1274,12 +1279,134 @@ static bool read_fast(int dirfd, const char *path, bool resolve)
 	return !strcmp(real, use) || read_is_silent(fp, real);
 }
 
+/* A relative path tg_path_normalize would keep as it is: no "//", "." or
+ * ".." component, no trailing '/'. */
+static bool rel_normal(const char *p)
+{
+	if (!*p || *p == '/')
+		return false;
+	size_t n = 0;
+	for (const char *c = p; *c; c++, n++) {
+		bool start = c == p || c[-1] == '/';
+		if (!start)
+			continue;
+		if (*c == '/' || *c == '\0')
+			return false;
+		if (c[0] == '.' && (c[1] == '/' || c[1] == '\0' ||
+				    (c[1] == '.' && (c[2] == '/' || !c[2]))))
+			return false;
+	}
+	return n < 4096 && p[n - 1] != '/';
+}
+
+/*
+ * Directories seen free of symlinks, per process. Under the backstop the
+ * fast path cannot use openat2 (the filter notifies every openat2: its
+ * flags are in memory), so it checks the directories on the way once with
+ * lstat and opens the file itself with O_NOFOLLOW. A directory replaced by
+ * a symlink later in the same process is not noticed (docs/threat-model.md:
+ * reads are not a boundary).
+ */
+#define DIRS_N 128
+#define DIRS_LEN 256
+static struct {
+	uint16_t len;
+	char path[DIRS_LEN];
+} dirs_seen[DIRS_N];
+
+static uint32_t dirs_hash(const char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
+	return h % DIRS_N;
+}
+
+/* Are all components of the absolute, normal directory dir[0..n) real
+ * directories (no symlink)? */
+static bool dir_clean(const char *dir, size_t n)
+{
+	if (n <= 1)
+		return true; /* "/" */
+	uint32_t h = dirs_hash(dir, n);
+	bool cacheable = n < DIRS_LEN;
+	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
+		bool hit =
+		    dirs_seen[h].len == n && !memcmp(dirs_seen[h].path, dir, n);
+		pthread_mutex_unlock(&dirs_lock);
+		if (hit)
+			return true;
+	}
+	char buf[4096];
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, dir, n);
+	buf[n] = '\0';
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && buf[i] != '/')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		struct stat st;
+		bool ok = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
+				  AT_SYMLINK_NOFOLLOW) == 0 &&
+			  S_ISDIR(st.st_mode);
+		buf[i] = c;
+		if (!ok)
+			return false;
+	}
+	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
+		memcpy(dirs_seen[h].path, dir, n);
+		dirs_seen[h].len = (uint16_t)n;
+		pthread_mutex_unlock(&dirs_lock);
+	}
+	return true;
+}
+
+/* The backstop's open for a silent read: the literal path must be normal
+ * (what the kernel walks is what was decided on), its directories free of
+ * symlinks, and the last component is opened with O_NOFOLLOW. -2: take
+ * the slow path. */
+static long open_nofollow(int dirfd, const char *path, int flags)
+{
+	char dir[4096];
+	size_t n;
+	const char *slash = strrchr(path, '/');
+	if (path[0] == '/') {
+		if (!already_normal(path))
+			return -2;
+		n = slash == path ? 1 : (size_t)(slash - path);
+		memcpy(dir, path, n);
+	} else {
+		if (dirfd != AT_FDCWD || !rel_normal(path) ||
+		    !cached_cwd(dir, sizeof(dir)))
+			return -2;
+		n = strlen(dir);
+		if (slash) {
+			size_t k = (size_t)(slash - path);
+			if (n + 1 + k >= sizeof(dir))
+				return -2;
+			if (n > 1)
+				dir[n++] = '/';
+			memcpy(dir + n, path, k);
+			n += k;
+		}
+	}
+	if (!dir_clean(dir, n))
+		return -2;
+	long fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
+	if (fd < 0 && errno == ELOOP)
+		return -2; /* the last component is a symlink */
+	return fd;
+}
+
 /*
  * The hot path for read-only opens: when the literal path is a silent
- * allow, open it here with RESOLVE_NO_SYMLINKS, so the object opened is
- * the one decided on, in the same system call. Returns true when done
- * (*ret is the fd or -1 with errno); false when the caller must go
- * through open_gate (not a plain read, a symlink on the way, ...).
+ * allow, open it here so that no symlink is followed: with openat2
+ * RESOLVE_NO_SYMLINKS (the object opened is the one decided on, in the
+ * same system call), or under the backstop with open_nofollow. Returns
+ * true when done (*ret is the fd or -1 with errno); false when the caller
+ * must go through open_gate (not a plain read, a symlink on the way, ...).
  */
 static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 {
@@ -1290,22 +1417,29 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 	bool done = false;
 	if ((dirfd == AT_FDCWD || path[0] == '/') &&
 	    read_fast(dirfd, path, false)) {
-		struct open_how how = {.flags = (uint64_t)(unsigned)flags,
-				       .resolve = RESOLVE_NO_SYMLINKS};
-		long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+		long fd;
+		if (kernel_decides(TGPB_OPEN_WRITE)) {
+			fd = open_nofollow(dirfd, path, flags);
+		} else {
+			struct open_how how = {.flags =
+						   (uint64_t)(unsigned)flags,
+					       .resolve = RESOLVE_NO_SYMLINKS};
+			fd = syscall(SYS_openat2, dirfd, path, &how,
+				     sizeof(how));
+			if (fd < 0 && (errno == ELOOP || errno == EINVAL ||
+				       errno == ENOSYS || errno == EXDEV ||
+				       errno == EAGAIN))
+				fd = -2; /* a symlink (or an odd flag) */
+		}
 		if (fd >= 0) {
 			*ret = (int)fd;
 			errno = saved;
 			done = true;
-		} else if (errno != ELOOP && errno != EINVAL &&
-			   errno != ENOSYS && errno != EXDEV &&
-			   errno != EAGAIN) {
-			*ret =
-			    -1; /* ENOENT, EACCES, ...: what open would say */
+		} else if (fd == -1) {
+			*ret = -1; /* ENOENT, EACCES, ...: what open says */
 			done = true;
 		} else {
-			errno =
-			    saved; /* a symlink (or an odd flag): full check */
+			errno = saved; /* full check */
 		}
 	}
 	in_hook--;

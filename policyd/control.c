@@ -44,15 +44,16 @@ static void cmd_status(struct strbuf *b, bool json)
 	struct layer_report lr;
 	layers_detect(&lr);
 	if (json) {
-		strbuf_printf(
-		    b,
-		    "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,"
-		    "\"sessions\":%u,"
-		    "\"requests\":%llu,\"bad_messages\":%llu,\"audit\":",
-		    (int)getpid(), D.system_mode ? "system" : "user",
-		    (unsigned long long)up, D.nsessions,
-		    (unsigned long long)D.n_requests,
-		    (unsigned long long)D.n_bad_messages);
+		strbuf_printf(b,
+			      "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,"
+			      "\"sessions\":%u,"
+			      "\"requests\":%llu,\"bad_messages\":%llu,"
+			      "\"notifications\":%llu,\"audit\":",
+			      (int)getpid(), D.system_mode ? "system" : "user",
+			      (unsigned long long)up, D.nsessions,
+			      (unsigned long long)D.n_requests,
+			      (unsigned long long)D.n_bad_messages,
+			      (unsigned long long)D.n_notifications);
 		json_str(b, D.audit ? audit_path(D.audit) : "");
 		strbuf_puts(b, ",\"default_policy\":");
 		json_str(b, D.default_policy);

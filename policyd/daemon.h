@@ -85,6 +85,7 @@ struct daemon {
 	char cgroup_why[1200];
 	uint64_t started_us;
 	uint64_t n_requests, n_bad_messages;
+	uint64_t n_notifications; /* seccomp notifications, all sessions */
 	bool stop;
 	char genfile[700];
 	int genfd;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/openat2.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -92,6 +93,33 @@ int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
 	return readlink_str(path, out, outsz);
 }
 
+/* "Key:\tvalue..." → the value, or NULL when line is not that key */
+static const char *status_field(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	if (strncmp(line, key, n) || line[n] != ':')
+		return NULL;
+	return line + n + 1;
+}
+
+/* up to max unsigned numbers in base from s; returns how many */
+static int status_nums(const char *s, int base, unsigned long *v, int max)
+{
+	int k = 0;
+	while (k < max) {
+		char *end;
+		errno = 0;
+		unsigned long x = strtoul(s, &end, base);
+		if (end == s || errno)
+			break;
+		v[k++] = x;
+		s = end;
+	}
+	return k;
+}
+
+/* Parsed by hand: this runs for every notified call, and sscanf over the
+ * ~55 lines of /proc/PID/status cost more than the kernel's rendering. */
 int procfs_status(pid_t pid, struct proc_status *st)
 {
 	char path[64], buf[8192];
@@ -107,37 +135,214 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		char *nl = strchr(line, '\n');
 		if (nl)
 			*nl = '\0';
-		unsigned a, b, c, d;
-		/* real, effective, saved, fs */
-		if (sscanf(line, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4) {
-			st->euid = b;
-			st->fsuid = d;
-			seen |= 1;
-		} else if (sscanf(line, "Gid: %u %u %u %u", &a, &b, &c, &d) ==
-			   4) {
-			st->fsgid = d;
-			seen |= 2;
-		} else if (sscanf(line, "Umask: %o", &a) == 1) {
-			st->umask = (mode_t)a;
-		} else if (sscanf(line, "Threads: %u", &a) == 1) {
-			st->threads = (int)a;
-		} else if (sscanf(line, "Seccomp: %u", &a) == 1) {
-			st->seccomp = (int)a;
-		} else if (!strncmp(line, "Groups:", 7)) {
-			char *q = line + 7;
-			while (st->ngroups < (int)(sizeof(st->groups) /
-						   sizeof(st->groups[0]))) {
-				char *end;
-				unsigned long g = strtoul(q, &end, 10);
-				if (end == q)
-					break;
-				st->groups[st->ngroups++] = (gid_t)g;
-				q = end;
+		const char *v;
+		unsigned long n[4];
+		switch (line[0]) {
+		case 'U':
+			/* real, effective, saved, fs */
+			if ((v = status_field(line, "Uid")) &&
+			    status_nums(v, 10, n, 4) == 4) {
+				st->euid = (uid_t)n[1];
+				st->fsuid = (uid_t)n[3];
+				seen |= 1;
+			} else if ((v = status_field(line, "Umask")) &&
+				   status_nums(v, 8, n, 1) == 1) {
+				st->umask = (mode_t)(n[0] & 07777);
 			}
+			break;
+		case 'G':
+			if ((v = status_field(line, "Gid")) &&
+			    status_nums(v, 10, n, 4) == 4) {
+				st->fsgid = (gid_t)n[3];
+				seen |= 2;
+			} else if ((v = status_field(line, "Groups"))) {
+				unsigned long g[64];
+				int k = status_nums(v, 10, g, 64);
+				for (int i = 0; i < k; i++)
+					st->groups[i] = (gid_t)g[i];
+				st->ngroups = k;
+			}
+			break;
+		case 'P':
+			if ((v = status_field(line, "PPid")) &&
+			    status_nums(v, 10, n, 1) == 1) {
+				st->ppid = (pid_t)n[0];
+				seen |= 4;
+			}
+			break;
+		case 'T':
+			if ((v = status_field(line, "Threads")) &&
+			    status_nums(v, 10, n, 1) == 1)
+				st->threads = (int)n[0];
+			break;
+		case 'S':
+			if ((v = status_field(line, "Seccomp")) &&
+			    status_nums(v, 10, n, 1) == 1)
+				st->seccomp = (int)n[0];
+			break;
+		default:
+			break;
 		}
 		line = nl ? nl + 1 : NULL;
 	}
-	return seen == 3 ? 0 : -EINVAL;
+	return seen == 7 ? 0 : -EINVAL;
+}
+
+int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* one line at a time from a buffer refilled by read; lines are
+	 * "lo-hi perms offset dev inode [name]"; names can be long */
+	char buf[8192];
+	size_t have = 0;
+	bool eof = false;
+	for (;;) {
+		char *nl = memchr(buf, '\n', have);
+		if (!nl) {
+			if (eof)
+				return 0;
+			if (have == sizeof(buf))
+				have = 0; /* a very long name: skip it */
+			ssize_t k = read(fd, buf + have, sizeof(buf) - have);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return -errno;
+			if (k == 0) {
+				eof = true;
+				if (have && have < sizeof(buf))
+					buf[have++] = '\n';
+			}
+			have += (size_t)(k > 0 ? k : 0);
+			continue;
+		}
+		*nl = '\0';
+		char *q = buf, *end;
+		unsigned long lo = strtoul(q, &end, 16), hi = 0;
+		bool ok = *end == '-';
+		if (ok) {
+			q = end + 1;
+			hi = strtoul(q, &end, 16);
+			ok = *end == ' ' && strlen(end) >= 5;
+		}
+		if (ok && end[2] == 'w' && end[4] == 's')
+			for (size_t i = 0; i < n; i++)
+				if (addrs[i] >= lo && addrs[i] < hi)
+					return 1;
+		size_t used = (size_t)(nl + 1 - buf);
+		memmove(buf, nl + 1, have - used);
+		have -= used;
+	}
+}
+
+/* linux/fs.h of 6.11; Debian 12's headers predate it */
+struct tg_procmap_query {
+	uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags,
+	    vma_page_size, vma_offset, inode;
+	uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+	uint64_t vma_name_addr, build_id_addr;
+};
+#define TG_PROCMAP_QUERY _IOWR('f', 17, struct tg_procmap_query)
+#define TG_PROCMAP_WRITABLE 0x02
+#define TG_PROCMAP_SHARED 0x08
+
+int procfs_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
+{
+	static bool no_query; /* the kernel has no PROCMAP_QUERY */
+	if (no_query)
+		return procfs_shared_writable_text(pid, addrs, n);
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* one query per mapping: the addresses usually share one or two
+	 * (argv strings on the stack), so skip those already covered */
+	uint64_t lo = 1, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (addrs[i] >= lo && addrs[i] < hi)
+			continue;
+		struct tg_procmap_query q = {.size = sizeof(q),
+					     .query_addr = addrs[i]};
+		if (ioctl(fd, TG_PROCMAP_QUERY, &q) < 0) {
+			if (errno == ENOENT)
+				continue; /* unmapped: the exec faults */
+			if (errno == ENOTTY || errno == EINVAL) {
+				no_query = true;
+				return procfs_shared_writable_text(pid, addrs,
+								   n);
+			}
+			return -errno;
+		}
+		if ((q.vma_flags & TG_PROCMAP_WRITABLE) &&
+		    (q.vma_flags & TG_PROCMAP_SHARED))
+			return 1;
+		lo = q.vma_start;
+		hi = q.vma_end;
+	}
+	return 0;
+}
+
+/* linux/pidfd.h of 6.13 (the first version of the struct) */
+struct tg_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid,
+	    fsgid;
+	int32_t exit_code;
+};
+#define TG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct tg_pidfd_info)
+#define TG_PIDFD_INFO_PID 1ULL
+#define TG_PIDFD_INFO_CREDS 2ULL
+#define TG_PIDFD_THREAD O_EXCL
+
+int procfs_pidfd_open(pid_t pid)
+{
+	/* the notification's pid is a thread id; PIDFD_THREAD (6.9) takes
+	 * one, older kernels only take a thread group leader */
+	int fd = (int)syscall(SYS_pidfd_open, pid, TG_PIDFD_THREAD);
+	if (fd < 0 && errno == EINVAL)
+		fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+int procfs_status_brief(pid_t pid, struct proc_status *st)
+{
+	static bool no_info;
+	if (no_info)
+		return procfs_status(pid, st);
+	_cleanup_close_ int pfd = procfs_pidfd_open(pid);
+	if (pfd < 0)
+		return pfd;
+	struct tg_pidfd_info in = {.mask =
+				       TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS};
+	if (ioctl(pfd, TG_PIDFD_GET_INFO, &in) < 0) {
+		if (errno != ENOTTY && errno != EINVAL)
+			return -errno;
+		no_info = true;
+		return procfs_status(pid, st);
+	}
+	if ((in.mask & (TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS)) !=
+	    (TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS))
+		return procfs_status(pid, st);
+	memset(st, 0, sizeof(*st));
+	st->ppid = (pid_t)in.ppid;
+	st->euid = in.euid;
+	st->fsuid = in.fsuid;
+	st->fsgid = in.fsgid;
+	st->umask = 022;
+	st->seccomp = -1; /* not known here */
+	/* procfs counts a thread group's tasks in its task/ link count */
+	char p[64];
+	struct stat ts;
+	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
+	if (stat(p, &ts) < 0)
+		return -errno;
+	st->threads = ts.st_nlink > 2 ? (int)(ts.st_nlink - 2) : 1;
+	return 0;
 }
 
 int procfs_uid(pid_t pid, uid_t *ret_uid)

@@ -25,6 +25,7 @@ int procfs_stat(pid_t pid, struct proc_stat *ret);
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
 /* What /proc/PID/status says about credentials and threads. */
 struct proc_status {
+	pid_t ppid;
 	uid_t euid, fsuid;
 	gid_t fsgid;
 	gid_t groups[64]; /* supplementary groups (the first 64) */
@@ -34,10 +35,25 @@ struct proc_status {
 	int seccomp; /* 0 none, 1 strict, 2 filter */
 };
 int procfs_status(pid_t pid, struct proc_status *ret);
+/* The cheap part: euid, fsuid, fsgid, ppid and threads, from the pidfd's
+ * PIDFD_GET_INFO (Linux 6.13) and /proc/PID/task's link count; groups,
+ * umask and seccomp are left out. Falls back to procfs_status. pid may
+ * name a thread. */
+int procfs_status_brief(pid_t pid, struct proc_status *ret);
+/* A pidfd for pid, which may be a thread id; -errno. */
+int procfs_pidfd_open(pid_t pid);
 /* The effective uid. */
 int procfs_uid(pid_t pid, uid_t *ret_uid);
 /* Does the process run under a seccomp filter (Seccomp: 2)? */
 bool procfs_seccomp_filtered(pid_t pid);
+/*
+ * Does any of addrs lie in a shared writable mapping of pid (another process
+ * could rewrite it)? 1 yes, 0 no, -errno when it cannot be told. Uses the
+ * PROCMAP_QUERY ioctl (Linux 6.11) and falls back to reading maps.
+ */
+int procfs_shared_writable(pid_t pid, const uint64_t *addrs, size_t n);
+/* The same from the text of /proc/PID/maps only (the fallback; tests). */
+int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n);
 /* The process's cgroup v2 path ("/tiergate/s1"), from /proc/PID/cgroup. */
 int procfs_cgroup(pid_t pid, char *out, size_t outsz);
 /* argv from /proc/PID/cmdline, NUL-separated, into buf; *ret_len bytes. */

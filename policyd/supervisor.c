@@ -128,32 +128,6 @@ static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 	return 0;
 }
 
-/* Is [addr, addr+len) inside a shared writable mapping of pid? Another
- * process could then rewrite it while policyd decides. */
-static bool in_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
-{
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
-	FILE *f = fopen(p, "re");
-	if (!f)
-		return true; /* cannot tell: assume it can race */
-	char line[512];
-	bool hit = false;
-	while (!hit && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-		char perms[8];
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3)
-			continue;
-		if (perms[1] != 'w' || perms[3] != 's')
-			continue;
-		for (size_t i = 0; i < n; i++)
-			if (addrs[i] >= lo && addrs[i] < hi)
-				hit = true;
-	}
-	fclose(f);
-	return hit;
-}
-
 /* Could something rewrite the caller's argv after policyd read it? Another
  * thread of its process, the process it shares memory with (vfork), or a
  * shared writable mapping holding argv. */
@@ -162,27 +136,25 @@ static bool caller_racy(pid_t pid, const struct proc_status *cr,
 {
 	if (cr->threads > 1)
 		return true;
-	struct proc_stat st;
-	if (procfs_stat(pid, &st) == 0 && st.ppid > 1) {
+	if (cr->ppid > 1 &&
+	    syscall(SYS_kcmp, pid, cr->ppid, 1 /* KCMP_VM */, 0, 0) == 0) {
 		/* a vfork child shares its parent's memory: racy when the
 		 * parent has other threads still running */
-		if (syscall(SYS_kcmp, pid, st.ppid, 1 /* KCMP_VM */, 0, 0) ==
-		    0) {
-			struct proc_status pc;
-			if (procfs_status(st.ppid, &pc) < 0 || pc.threads > 1)
-				return true;
-		}
+		struct proc_status pc;
+		if (procfs_status_brief(cr->ppid, &pc) < 0 || pc.threads > 1)
+			return true;
 	}
-	return in_shared_writable(pid, addrs, n);
+	/* cannot tell: assume it can race */
+	return procfs_shared_writable(pid, addrs, n) != 0;
 }
 
 /* The caller's descriptor fd, as a descriptor of policyd's (same open file
  * description). -errno on failure. */
 static int caller_fd(pid_t pid, int fd)
 {
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int pfd = procfs_pidfd_open(pid);
 	if (pfd < 0)
-		return -errno;
+		return pfd;
 	int r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
 	int e = errno;
 	close(pfd);
@@ -761,8 +733,13 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.pid = (pid_t)n->pid;
 	k->c.s = sv->s;
 	k->c.attributed = true;
-	k->c.same_root = -1;
-	if (procfs_status(k->c.pid, &k->cr) < 0) {
+	k->c.same_root = sv->same_root == 1 ? 1 : -1;
+	/* a write-open is done as the caller: it needs the groups and umask
+	 * only the full status has; the rest gets by with the cheap part */
+	bool is_open = n->data.nr == SYS_open || n->data.nr == SYS_openat ||
+		       n->data.nr == SYS_creat || n->data.nr == SYS_openat2;
+	if ((is_open ? procfs_status(k->c.pid, &k->cr)
+		     : procfs_status_brief(k->c.pid, &k->cr)) < 0) {
 		/* the caller is gone (or /proc is unreadable): refuse */
 		respond(sv->fd, n->id, EACCES, 0, false);
 		goto out;
@@ -803,6 +780,8 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		respond(sv->fd, n->id, EPERM, 0, false);
 	}
 out:
+	if (k && k->c.same_root == 1)
+		sv->same_root = 1;
 	if (k)
 		req_free(&k->q);
 	free(k);
@@ -824,6 +803,7 @@ void supervisor_ready(struct sv *sv)
 	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, &u.n) < 0)
 		return; /* ENOENT: the caller died before we looked */
 	sv->s->n_notifications++;
+	D.n_notifications++;
 	handle_one(sv, &u.n, -2);
 }
 

@@ -24,6 +24,10 @@ struct sv {
 	struct session *s;
 	struct tgp_inflight *inflight; /* shared with agent-shell, or NULL */
 	bool sync_wakeup;
+	/* 1 once a caller's root was seen to be policyd's: the session cannot
+	 * change it (chroot, pivot_root, namespaces are refused by the filter
+	 * every session process runs under), so it is not asked again */
+	int same_root;
 	struct sv_parked parked[SV_PARK_MAX]; /* waiting for a host lookup */
 	size_t nparked;
 	bool dead; /* detached; freed by supervisor_reap() */

@@ -127,6 +127,12 @@ static void forward(int sig)
 		kill(child, sig);
 }
 
+/* SIGCHLD only has to interrupt ppoll in the backstop loop */
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
 static void query_audit_path(const struct rundir *rd, char *out, size_t cap)
 {
 	out[0] = '\0';
@@ -637,6 +643,18 @@ int main(int argc, char **argv)
 		close(tell[0]);
 	}
 	int status = 0;
+	/* backstop: SIGCHLD stays blocked except inside ppoll, so an exit
+	 * between waitpid and ppoll still wakes it (no polling interval) */
+	sigset_t chld, open_mask;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (backstop) {
+		struct sigaction sa = {.sa_handler = on_child};
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+		sigprocmask(SIG_BLOCK, &chld, &open_mask);
+		sigdelset(&open_mask, SIGCHLD);
+	}
 	for (;;) {
 		int st;
 		pid_t p = waitpid(-1, &st, backstop ? WNOHANG : 0);
@@ -653,7 +671,7 @@ int main(int argc, char **argv)
 			continue; /* an orphaned descendant re-parented to us */
 		/* backstop: watch policyd's end of the session too */
 		struct pollfd pf = {.fd = sfd, .events = POLLIN};
-		int pr = poll(&pf, 1, 50);
+		int pr = ppoll(&pf, 1, NULL, &open_mask);
 		if (pr == 1) {
 			char junk[256];
 			ssize_t r = recv(sfd, junk, sizeof(junk), MSG_DONTWAIT);

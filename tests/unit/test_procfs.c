@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* procfs.c against the kernel's own view of this test process. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+static void test_status_is_ours(void **state)
+{
+	(void)state;
+	mode_t old = umask(027);
+	struct proc_status st;
+	assert_int_equal(procfs_status(getpid(), &st), 0);
+	umask(old);
+	assert_int_equal(st.ppid, getppid());
+	assert_int_equal(st.euid, geteuid());
+	assert_int_equal(st.fsuid, geteuid());
+	assert_int_equal(st.fsgid, getegid());
+	assert_int_equal(st.umask, 027);
+	assert_int_equal(st.threads, 1);
+	gid_t g[64];
+	int n = getgroups(64, g);
+	assert_true(n >= 0);
+	assert_int_equal(st.ngroups, n);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(st.groups[i], g[i]);
+}
+
+static void *parked(void *arg)
+{
+	int *fds = arg;
+	char c;
+	(void)!read(fds[0], &c, 1);
+	return NULL;
+}
+
+static void test_brief_counts_threads(void **state)
+{
+	(void)state;
+	struct proc_status st;
+	assert_int_equal(procfs_status_brief(getpid(), &st), 0);
+	assert_int_equal(st.threads, 1);
+	assert_int_equal(st.ppid, getppid());
+	assert_int_equal(st.euid, geteuid());
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, parked, fds), 0);
+	assert_int_equal(procfs_status_brief(getpid(), &st), 0);
+	assert_int_equal(st.threads, 4);
+	/* a thread id works too, and names the same thread group */
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+	assert_int_equal(procfs_status_brief(tid, &st), 0);
+	assert_int_equal(st.threads, 4);
+	struct proc_status full;
+	assert_int_equal(procfs_status(getpid(), &full), 0);
+	assert_int_equal(full.threads, 4);
+	assert_int_equal(write(fds[1], "xxx", 3), 3);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	close(fds[0]);
+	close(fds[1]);
+	assert_true(procfs_status_brief(999999999, &st) < 0);
+	assert_true(procfs_status(999999999, &st) < 0);
+}
+
+static void shared_writable(int (*fn)(pid_t, const uint64_t *, size_t))
+{
+	char *shw = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *shr = mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,
+			 -1, 0);
+	char *prv = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(shw != MAP_FAILED && shr != MAP_FAILED &&
+		    prv != MAP_FAILED);
+	char stack = 0;
+	uint64_t a[4] = {(uint64_t)(uintptr_t)&stack,
+			 (uint64_t)(uintptr_t)prv, (uint64_t)(uintptr_t)shr,
+			 (uint64_t)(uintptr_t)(shw + 4100)};
+	assert_int_equal(fn(getpid(), a, 3), 0); /* private or read-only */
+	assert_int_equal(fn(getpid(), a, 4), 1); /* the last one is shared */
+	assert_int_equal(fn(getpid(), a + 3, 1), 1);
+	uint64_t unmapped = 8; /* the zero page is never mapped */
+	assert_int_equal(fn(getpid(), &unmapped, 1), 0);
+	assert_true(fn(999999999, a, 1) < 0);
+	munmap(shw, 8192);
+	munmap(shr, 4096);
+	munmap(prv, 4096);
+}
+
+static void test_shared_writable(void **state)
+{
+	(void)state;
+	shared_writable(procfs_shared_writable);
+	shared_writable(procfs_shared_writable_text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_status_is_ours),
+	    cmocka_unit_test(test_brief_counts_threads),
+	    cmocka_unit_test(test_shared_writable),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
