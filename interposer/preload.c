@@ -533,6 +533,18 @@ static long raw_readlink(void *ctx, const char *path, char *buf, size_t sz)
 /* Resolves symlinks with raw system calls on caller buffers only (safe in
  * a vfork child). False if anything is unusual (missing, no permission):
  * the caller then asks policyd. */
+/* dir + "/" + path, not folded */
+static bool join_raw(const char *dir, const char *path, char *out, size_t cap)
+{
+	size_t a = s_len(dir), b = s_len(path);
+	if (a + 1 + b >= cap)
+		return false;
+	memcpy(out, dir, a);
+	out[a] = '/';
+	memcpy(out + a + 1, path, b + 1);
+	return true;
+}
+
 static bool raw_realpath(const char *abs, char *out, size_t cap)
 {
 	int saved = errno;
@@ -554,17 +566,21 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
 	if (!fp || !fp->exec_ok || dirfd != AT_FDCWD || !path || !*path ||
 	    !argv || !argv[0])
 		return false;
-	char lex[4096], real[4096], cwd[4096];
+	char lex[4096], real[4096], cwd[4096], raw[4096];
 	if (path[0] == '/') {
 		if (tg_path_normalize("/", path, lex, sizeof(lex)) < 0)
 			return false;
+		s_copy(raw, sizeof(raw), path, NULL);
 	} else {
 		long n = syscall(SYS_getcwd, cwd, sizeof(cwd));
 		if (n <= 0 || cwd[0] != '/' ||
-		    tg_path_normalize(cwd, path, lex, sizeof(lex)) < 0)
+		    tg_path_normalize(cwd, path, lex, sizeof(lex)) < 0 ||
+		    !join_raw(cwd, path, raw, sizeof(raw)))
 			return false;
 	}
-	if (has_prefix(lex, "/proc/") || !raw_realpath(lex, real, sizeof(real)))
+	/* the real program from the path as spelled: ".." after a symlink is
+	 * the parent of its target, which the lexical fold cannot know */
+	if (has_prefix(lex, "/proc/") || !raw_realpath(raw, real, sizeof(real)))
 		return false;
 	struct stat st;
 	if (syscall(SYS_newfstatat, AT_FDCWD, real, &st, 0) < 0 ||
@@ -1254,8 +1270,8 @@ static bool read_fast(int dirfd, const char *path, bool resolve)
 	struct fastpath *fp = fastpath_get();
 	if (!fp || !fp->read_ok)
 		return false;
-	char abs[4096], norm[4096], real[4096];
-	const char *use = norm;
+	char abs[4096], norm[4096], real[4096], raw[4096];
+	const char *use = norm, *walk = path;
 	if (path[0] == '/' && already_normal(path)) {
 		use = path; /* the common case: nothing to fold */
 	} else if (path[0] == '/') {
@@ -1265,38 +1281,22 @@ static bool read_fast(int dirfd, const char *path, bool resolve)
 		if (dirfd != AT_FDCWD)
 			return false; /* relative to an fd: ask policyd */
 		if (!cached_cwd(abs, sizeof(abs)) ||
-		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0)
+		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0 ||
+		    !join_raw(abs, path, raw, sizeof(raw)))
 			return false;
+		walk = raw;
 	}
 	/* /proc/self/... names depend on the caller: never local */
 	if (has_prefix(use, "/proc/") || !read_is_silent(fp, use))
 		return false;
 	if (!resolve)
-		return true;
-	if (!raw_realpath(use, real, sizeof(real)) ||
+		return true; /* the caller opens with no symlink followed */
+	/* the links as the kernel walks the path as spelled: ".." after a
+	 * symlink is the parent of its target, not what the fold says */
+	if (!raw_realpath(walk, real, sizeof(real)) ||
 	    has_prefix(real, "/proc/"))
 		return false;
 	return !strcmp(real, use) || read_is_silent(fp, real);
-}
-
-/* A relative path tg_path_normalize would keep as it is: no "//", "." or
- * ".." component, no trailing '/'. */
-static bool rel_normal(const char *p)
-{
-	if (!*p || *p == '/')
-		return false;
-	size_t n = 0;
-	for (const char *c = p; *c; c++, n++) {
-		bool start = c == p || c[-1] == '/';
-		if (!start)
-			continue;
-		if (*c == '/' || *c == '\0')
-			return false;
-		if (c[0] == '.' && (c[1] == '/' || c[1] == '\0' ||
-				    (c[1] == '.' && (c[2] == '/' || !c[2]))))
-			return false;
-	}
-	return n < 4096 && p[n - 1] != '/';
 }
 
 /*
@@ -1322,12 +1322,14 @@ static uint32_t dirs_hash(const char *p, size_t n)
 	return h % DIRS_N;
 }
 
-/* Are all components of the absolute, normal directory dir[0..n) real
- * directories (no symlink)? */
-static bool dir_clean(const char *dir, size_t n)
+/* Is every component of the absolute directory dir[0..n), as spelled
+ * (".." included), a real directory? 1 yes, 0 a symlink is on the way,
+ * -errno when the walk fails the way the open would (ENOENT, ENOTDIR). With
+ * no symlink on the way, ".." is what the lexical normalisation says. */
+static int dir_clean(const char *dir, size_t n)
 {
 	if (n <= 1)
-		return true; /* "/" */
+		return 1; /* "/" */
 	uint32_t h = dirs_hash(dir, n);
 	bool cacheable = n < DIRS_LEN;
 	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
@@ -1335,11 +1337,11 @@ static bool dir_clean(const char *dir, size_t n)
 		    dirs_seen[h].len == n && !memcmp(dirs_seen[h].path, dir, n);
 		pthread_mutex_unlock(&dirs_lock);
 		if (hit)
-			return true;
+			return 1;
 	}
 	char buf[4096];
 	if (n >= sizeof(buf))
-		return false;
+		return 0;
 	memcpy(buf, dir, n);
 	buf[n] = '\0';
 	for (size_t i = 1; i <= n; i++) {
@@ -1348,38 +1350,43 @@ static bool dir_clean(const char *dir, size_t n)
 		char c = buf[i];
 		buf[i] = '\0';
 		struct stat st;
-		bool ok = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
-				  AT_SYMLINK_NOFOLLOW) == 0 &&
-			  S_ISDIR(st.st_mode);
+		long r = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
+				 AT_SYMLINK_NOFOLLOW);
 		buf[i] = c;
-		if (!ok)
-			return false;
+		if (r < 0)
+			return errno == ENOENT || errno == ENOTDIR ||
+				       errno == EACCES
+				   ? -errno
+				   : 0;
+		if (S_ISLNK(st.st_mode))
+			return 0;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
 	}
 	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
 		memcpy(dirs_seen[h].path, dir, n);
 		dirs_seen[h].len = (uint16_t)n;
 		pthread_mutex_unlock(&dirs_lock);
 	}
-	return true;
+	return 1;
 }
 
-/* The backstop's open for a silent read: the literal path must be normal
- * (what the kernel walks is what was decided on), its directories free of
- * symlinks, and the last component is opened with O_NOFOLLOW. -2: take
- * the slow path. */
+/* The backstop's open for a silent read: every directory on the way, as
+ * spelled, must be a real directory (then what the kernel walks is the
+ * normalised path decided on), and the last component is opened with
+ * O_NOFOLLOW. -2: take the slow path. */
 static long open_nofollow(int dirfd, const char *path, int flags)
 {
 	char dir[4096];
 	size_t n;
 	const char *slash = strrchr(path, '/');
 	if (path[0] == '/') {
-		if (!already_normal(path))
-			return -2;
 		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir))
+			return -2;
 		memcpy(dir, path, n);
 	} else {
-		if (dirfd != AT_FDCWD || !rel_normal(path) ||
-		    !cached_cwd(dir, sizeof(dir)))
+		if (dirfd != AT_FDCWD || !cached_cwd(dir, sizeof(dir)))
 			return -2;
 		n = strlen(dir);
 		if (slash) {
@@ -1392,7 +1399,12 @@ static long open_nofollow(int dirfd, const char *path, int flags)
 			n += k;
 		}
 	}
-	if (!dir_clean(dir, n))
+	int c = dir_clean(dir, n);
+	if (c < 0) {
+		errno = -c; /* what the open would say */
+		return -1;
+	}
+	if (c == 0)
 		return -2;
 	long fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
 	if (fd < 0 && errno == ELOOP)

@@ -437,16 +437,61 @@ static bool is_self_ref(const char *path)
 		(path[17] == '/' || !path[17]));
 }
 
+/* The end of the last ".." component of path, or NULL. */
+static const char *last_dotdot(const char *path)
+{
+	const char *end = NULL;
+	for (const char *c = path; *c; c++)
+		if ((c == path || c[-1] == '/') && c[0] == '.' && c[1] == '.' &&
+		    (c[2] == '/' || !c[2]))
+			end = c + 2;
+	return end;
+}
+
+/*
+ * base + path as the kernel walks it. ".." after a symlink leads to the
+ * parent of the link's target, not of the link, so a lexical fold would
+ * name another file ("out/link/../key" is not "out/key" when link points
+ * elsewhere): the part up to the last ".." is resolved by the kernel, in
+ * the caller's root, and only the rest is folded.
+ */
+static int join_walked(pid_t pid, const char *base, const char *path, char *out,
+		       size_t outsz)
+{
+	char joined[TG_PATH_MAX];
+	int n = path[0] == '/'
+		    ? snprintf(joined, sizeof(joined), "%s", path)
+		    : snprintf(joined, sizeof(joined), "%s/%s", base, path);
+	if (n < 0 || (size_t)n >= sizeof(joined))
+		return -ENAMETOOLONG;
+	const char *dd = last_dotdot(joined);
+	int r;
+	if (!dd) {
+		r = tg_path_normalize("/", joined, out, outsz);
+		return r < 0 ? r : map_self(pid, out, outsz);
+	}
+	char head[TG_PATH_MAX], real[TG_PATH_MAX];
+	memcpy(head, joined, (size_t)(dd - joined));
+	head[dd - joined] = '\0';
+	r = procfs_realpath_existing(pid, false, head, real, sizeof(real));
+	if (r < 0)
+		return r;
+	const char *rest = dd;
+	while (*rest == '/')
+		rest++;
+	r = *rest ? tg_path_normalize(real, rest, out, outsz)
+		  : tg_path_normalize("/", real, out, outsz);
+	return r < 0 ? r : map_self(pid, out, outsz);
+}
+
 int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		      size_t outsz)
 {
 	char base[TG_PATH_MAX];
 	if (!path || !*path)
 		return -ENOENT;
-	if (path[0] == '/') {
-		int r = tg_path_normalize("/", path, out, outsz);
-		return r < 0 ? r : map_self(pid, out, outsz);
-	}
+	if (path[0] == '/')
+		return join_walked(pid, "/", path, out, outsz);
 	int r;
 	if (dirfd == AT_FDCWD) {
 		r = procfs_link(pid, "cwd", base, sizeof(base));
@@ -461,8 +506,7 @@ int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 		return r;
 	if (base[0] != '/')
 		return -ENOTDIR; /* a socket, pipe, deleted dir ... */
-	r = tg_path_normalize(base, path, out, outsz);
-	return r < 0 ? r : map_self(pid, out, outsz);
+	return join_walked(pid, base, path, out, outsz);
 }
 
 /* Canonical name of what fd refers to, from our root. */

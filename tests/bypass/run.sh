@@ -161,6 +161,12 @@ printf '#!%s x\n' "$WS/bin/inner.py" >"$WS/bin/outer"
 chmod +x "$WS/bin/inner.py" "$WS/bin/outer"
 bs_attack "a script run by a script whose interpreter is denied" "python ran" no-python bin/outer
 bs_attack "static binary writes a protected file" "write: done" protected bin/static_fs write "$WS/protected/keep" ""
+# ".." after a symlink is the parent of the link's target: out/dd/.. is
+# denied/ (or protected/), not out/, whatever a lexical fold says
+mkdir -p "$WS/denied/sub" "$WS/protected/sub"
+ln -sfn ../denied/sub "$WS/out/dd"; ln -sfn ../protected/sub "$WS/out/pd"
+bs_attack "static raw execve of out/link/../prog (the link leads into denied/)" "program ran" denied-programs bin/static_exec out/dd/../smarker
+bs_attack "static write to out/link/../keep (the link leads into protected/)" "write: done" protected bin/static_fs write out/pd/../keep ""
 bs_attack "static binary connects to a refused loopback address" "connected" no-127-0-0-2 bin/static_connect
 # policyd reads either argv; "harmless" from a racy caller is refused by
 # settings.exec_race, "forbidden" by the rule: never run in either case

@@ -62,17 +62,19 @@ mkdir -p "$WS/secret"; echo topsecret > "$WS/secret/key"; ln -sf ../secret/key "
 # a symlinked directory on the way (the backstop's read path checks each
 # directory once per process, then opens with O_NOFOLLOW)
 ln -sfn ../secret "$WS/out/dirlink"
-SPELLINGS="secret/key '$WS/out/../secret/key' '/$WS//secret/key' './secret/./key' out/keylink out/dirlink/key '$WS/out/dirlink/key'"
-check "without tiergate every spelling reads the file" bash -c "cd '$WS' && [ \$(cat $SPELLINGS | grep -c topsecret) = 7 ]"
+# ".." after a symlink: out/sublink/.. is secret/, not out/
+mkdir -p "$WS/secret/sub"; ln -sfn ../secret/sub "$WS/out/sublink"
+SPELLINGS="secret/key '$WS/out/../secret/key' '/$WS//secret/key' './secret/./key' out/keylink out/dirlink/key '$WS/out/dirlink/key' out/sublink/../key"
+check "without tiergate every spelling reads the file" bash -c "cd '$WS' && [ \$(cat $SPELLINGS | grep -c topsecret) = 8 ]"
 in_session bash -c "cat $SPELLINGS"
 check "no spelling gets the content" bash -c "! grep -q topsecret '$OUT'"
-check "all seven refused by the rule" bash -c "[ \$(grep -c '(rule secret-read)' '$ERR') = 7 ]"
+check "all eight refused by the rule" bash -c "[ \$(grep -c '(rule secret-read)' '$ERR') = 8 ]"
 # a directory read through once, then swapped for a symlink: a new process
 # does not trust what an earlier one saw
 mkdir -p "$WS/out/swap"; echo fine > "$WS/out/swap/key"
 in_session bash -c "cat out/swap/key; rm -r out/swap; ln -s ../secret out/swap; cat out/swap/key"
 check "a directory swapped for a symlink is seen by the next process" bash -c "grep -qx fine '$OUT' && ! grep -q topsecret '$OUT' && grep -q '(rule secret-read)' '$ERR'"
-rm -rf "$WS/out/keylink" "$WS/out/dirlink" "$WS/out/swap"
+rm -rf "$WS/out/keylink" "$WS/out/dirlink" "$WS/out/sublink" "$WS/out/swap"
 
 echo "== rename, link, unlink, truncate, mkdir"
 in_session bash -c "cd '$WS'; mv protected/keep.txt out/stolen.txt; ln protected/keep.txt out/hard; rm -f protected/keep.txt; truncate -s0 protected/keep.txt; mkdir protected/d; mv out/a.txt protected/a.txt"

@@ -80,15 +80,15 @@ static void shared_writable(int (*fn)(pid_t, const uint64_t *, size_t))
 {
 	char *shw = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	char *shr = mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,
-			 -1, 0);
+	char *shr =
+	    mmap(NULL, 4096, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	char *prv = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(shw != MAP_FAILED && shr != MAP_FAILED &&
 		    prv != MAP_FAILED);
 	char stack = 0;
-	uint64_t a[4] = {(uint64_t)(uintptr_t)&stack,
-			 (uint64_t)(uintptr_t)prv, (uint64_t)(uintptr_t)shr,
+	uint64_t a[4] = {(uint64_t)(uintptr_t)&stack, (uint64_t)(uintptr_t)prv,
+			 (uint64_t)(uintptr_t)shr,
 			 (uint64_t)(uintptr_t)(shw + 4100)};
 	assert_int_equal(fn(getpid(), a, 3), 0); /* private or read-only */
 	assert_int_equal(fn(getpid(), a, 4), 1); /* the last one is shared */
