@@ -37,10 +37,13 @@ static void test_status_is_ours(void **state)
 		assert_int_equal(st.groups[i], g[i]);
 }
 
+static volatile pid_t thread_tid;
+
 static void *parked(void *arg)
 {
 	int *fds = arg;
 	char c;
+	thread_tid = (pid_t)syscall(SYS_gettid);
 	(void)!read(fds[0], &c, 1);
 	return NULL;
 }
@@ -60,10 +63,17 @@ static void test_brief_counts_threads(void **state)
 		assert_int_equal(pthread_create(&t[i], NULL, parked, fds), 0);
 	assert_int_equal(procfs_status_brief(getpid(), &st), 0);
 	assert_int_equal(st.threads, 4);
-	/* a thread id works too, and names the same thread group */
-	pid_t tid = (pid_t)syscall(SYS_gettid);
-	assert_int_equal(procfs_status_brief(tid, &st), 0);
+	/* a thread id (not the leader's) works too, and names the same
+	 * thread group: notifications carry the calling thread's id */
+	while (!thread_tid)
+		usleep(1000);
+	assert_int_not_equal(thread_tid, getpid());
+	assert_int_equal(procfs_status_brief(thread_tid, &st), 0);
 	assert_int_equal(st.threads, 4);
+	assert_int_equal(st.ppid, getppid());
+	int pfd = procfs_pidfd_open(thread_tid);
+	assert_true(pfd >= 0);
+	close(pfd);
 	struct proc_status full;
 	assert_int_equal(procfs_status(getpid(), &full), 0);
 	assert_int_equal(full.threads, 4);
