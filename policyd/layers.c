@@ -92,7 +92,8 @@ void layers_detect(struct layer_report *r)
 		snprintf(l->why, sizeof(l->why),
 			 "ABI %ld available; no session's policy can be "
 			 "expressed in it (a policy whose default is not deny "
-			 "may allow any path)",
+			 "may allow any path); sessions still run in a domain "
+			 "that keeps them out of agent-shell and policyd",
 			 abi);
 
 	l = add(r, "eBPF cgroup egress", false);

@@ -76,7 +76,7 @@ static int ll_add(int rfd, const char *path, __u64 dir_access,
 
 static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 {
-	if (!fs || (fs->write_all && fs->exec_all))
+	if (!fs)
 		return 0;
 	int abi = sandbox_landlock_abi();
 	if (!abi)
@@ -98,8 +98,13 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	struct landlock_ruleset_attr ra = {0};
 	if (!fs->write_all)
 		ra.handled_access_fs |= write;
-	if (!fs->exec_all)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
+	/* why: even when the policy restricts no path the session gets a
+	 * Landlock domain (execution handled, and granted beneath "/"): a
+	 * process in a domain cannot ptrace-access one outside it, whatever
+	 * its uid or capabilities, so the agent cannot reach into agent-shell
+	 * (which keeps the seccomp listener and the in-flight table) or
+	 * policyd through /proc/PID/mem, /proc/PID/fd or pidfd_getfd */
+	ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
 	*what = "landlock_create_ruleset";
 	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
 	if (rfd < 0)
@@ -108,7 +113,10 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	*what = "landlock_add_rule";
 	for (size_t i = 0; !fs->write_all && r == 0 && i < fs->nwrite; i++)
 		r = ll_add(rfd, fs->write[i], write, wfile);
-	if (!fs->exec_all) {
+	if (fs->exec_all) {
+		r = ll_add(rfd, "/", LANDLOCK_ACCESS_FS_EXECUTE,
+			   LANDLOCK_ACCESS_FS_EXECUTE);
+	} else {
 		for (size_t i = 0; r == 0 && i < fs->nexec; i++)
 			r = ll_add(rfd, fs->exec[i], LANDLOCK_ACCESS_FS_EXECUTE,
 				   LANDLOCK_ACCESS_FS_EXECUTE);
@@ -135,6 +143,11 @@ static const char *const refused[] = {
     "ptrace",
     "process_vm_readv",
     "process_vm_writev",
+    /* why: it copies a descriptor out of another process (ptrace access
+     * is all it needs): agent-shell keeps the session's seccomp listener,
+     * and a listener taken from it would let the session answer its own
+     * notifications */
+    "pidfd_getfd",
     "bpf",
     "perf_event_open",
     "unshare",

@@ -172,6 +172,16 @@ bs_attack "static binary connects to a refused loopback address" "connected" no-
 # settings.exec_race, "forbidden" by the rule: never run in either case
 bs_attack "argv rewritten by a second thread during exec" "program ran" "exec_race|no-forbidden-arg" bin/argv_race bin/static_marker
 bs_attack "a harmless argv from a multithreaded caller (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/argv_race bin/static_marker still
+# agent-shell keeps a copy of the listener: a session that took it could
+# answer its own calls ("continue"); pidfd_getfd is refused, and the
+# session's Landlock domain keeps it out of processes outside it
+bs_attack "take agent-shell's seccomp listener (pidfd_getfd) and answer our own calls" "program ran" denied-programs bin/static_reach_out steal denied/smarker
+out=$(cd "$WS" && bin/static_reach_out peek 2>&1)
+if grep -q "read outside memory" <<<"$out"; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_reach_out peek 2>&1)
+	if grep -q "peek: refused errno=13" <<<"$out"; then ok "reading agent-shell's memory (/proc/PID/mem): works natively, refused by the session's Landlock domain"
+	else bad "the session read memory outside it: $out"; fi
+else bad "peek does not work even without tiergate: $out"; fi
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo fine > out/ok.txt; bin/static_marker hello; git --version >/dev/null && cat out/ok.txt' 2>&1)
 if [ "$out" = $'program ran: hello\nfine' ]; then ok "allowed work is untouched by the backstop (static exec, write, git)"
 else bad "the backstop broke allowed work: $out"; fi
