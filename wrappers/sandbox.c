@@ -96,15 +96,18 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		wfile |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	}
 	struct landlock_ruleset_attr ra = {0};
-	if (!fs->write_all)
-		ra.handled_access_fs |= write;
 	/* why: even when the policy restricts no path the session gets a
-	 * Landlock domain (execution handled, and granted beneath "/"): a
-	 * process in a domain cannot ptrace-access one outside it, whatever
-	 * its uid or capabilities, so the agent cannot reach into agent-shell
-	 * (which keeps the seccomp listener and the in-flight table) or
-	 * policyd through /proc/PID/mem, /proc/PID/fd or pidfd_getfd */
-	ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
+	 * Landlock domain: a process in a domain cannot ptrace-access one
+	 * outside it, whatever its uid or capabilities, so the agent cannot
+	 * reach into agent-shell (which keeps the seccomp listener and the
+	 * in-flight table) or policyd through /proc/PID/mem, /proc/PID/fd or
+	 * pidfd_getfd. Such a domain handles only the making of block
+	 * devices (granted nowhere; it needs CAP_MKNOD anyway), which takes
+	 * nothing a session should have */
+	ra.handled_access_fs =
+	    fs->write_all ? LANDLOCK_ACCESS_FS_MAKE_BLOCK : write;
+	if (!fs->exec_all)
+		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
 	*what = "landlock_create_ruleset";
 	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
 	if (rfd < 0)
@@ -113,10 +116,7 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	*what = "landlock_add_rule";
 	for (size_t i = 0; !fs->write_all && r == 0 && i < fs->nwrite; i++)
 		r = ll_add(rfd, fs->write[i], write, wfile);
-	if (fs->exec_all) {
-		r = ll_add(rfd, "/", LANDLOCK_ACCESS_FS_EXECUTE,
-			   LANDLOCK_ACCESS_FS_EXECUTE);
-	} else {
+	if (!fs->exec_all) {
 		for (size_t i = 0; r == 0 && i < fs->nexec; i++)
 			r = ll_add(rfd, fs->exec[i], LANDLOCK_ACCESS_FS_EXECUTE,
 				   LANDLOCK_ACCESS_FS_EXECUTE);
