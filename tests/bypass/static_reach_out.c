@@ -77,7 +77,8 @@ static int steal(pid_t victim, char **prog)
 			for (;;) {
 				struct seccomp_notif n;
 				memset(&n, 0, sizeof(n));
-				if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &n) < 0)
+				if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &n) <
+				    0)
 					continue;
 				struct seccomp_notif_resp r = {
 				    .id = n.id,
