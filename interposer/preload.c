@@ -1184,28 +1184,10 @@ EXPORT FILE *popen(const char *cmd, const char *mode)
 
 /* ------------------------------------------------------------- files */
 
-/* access bits as in policy.h */
-#define ACC_READ 1u
-#define ACC_WRITE 2u
-#define ACC_CREATE 4u
-#define ACC_DELETE 8u
-
-static unsigned flags_access(int flags)
-{
-	if (flags & O_PATH)
-		return 0;
-	unsigned a = 0;
-	int acc = flags & O_ACCMODE;
-	if (acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC))
-		a |= ACC_WRITE;
-	if (flags & O_CREAT)
-		a |= ACC_CREATE | ACC_WRITE;
-	if (acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
-		a |= ACC_READ;
-	if (acc == O_RDWR)
-		a |= ACC_READ;
-	return a;
-}
+#define ACC_READ TGPA_READ
+#define ACC_WRITE TGPA_WRITE
+#define ACC_CREATE TGPA_CREATE
+#define ACC_DELETE TGPA_DELETE
 
 static void decide_file(int dirfd, const char *path, unsigned access,
 			int dirfd2, const char *path2, struct verdict *v)
@@ -1422,7 +1404,8 @@ static long open_nofollow(int dirfd, const char *path, int flags)
  */
 static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 {
-	if (!active || in_hook || !path || flags_access(flags) != ACC_READ)
+	if (!active || in_hook || !path ||
+	    tgp_open_access((unsigned)flags) != ACC_READ)
 		return false;
 	int saved = errno;
 	in_hook++;
@@ -1463,7 +1446,7 @@ static bool open_gate(int dirfd, const char *path, int flags)
 {
 	if (!active || in_hook || !path)
 		return true;
-	unsigned acc = flags_access(flags);
+	unsigned acc = tgp_open_access((unsigned)flags);
 	if (!acc)
 		return true; /* O_PATH: decided when used (exec, fchdir) */
 	if ((acc & (ACC_WRITE | ACC_CREATE)) && kernel_decides(TGPB_OPEN_WRITE))

@@ -23,6 +23,7 @@
 #define TIERGATE_PROTO_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +155,32 @@ struct tgp_enc {
 	uint16_t nfields;
 	bool overflow;
 };
+
+/* Access bits of an open (TGPT_ACCESS), the values of POLICY_ACC_*. */
+#define TGPA_READ 1u
+#define TGPA_WRITE 2u
+#define TGPA_CREATE 4u
+#define TGPA_DELETE 8u
+
+/* What open flags ask for, as the kernel checks them: O_RDWR and the
+ * ioctl-only mode 3 need read and write; O_TRUNC writes; O_CREAT creates.
+ * O_PATH asks for nothing (decided when the descriptor is used). Shared by
+ * the interposer and the kernel path, so both decide the same open alike. */
+static inline unsigned tgp_open_access(uint64_t flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	unsigned a = 0;
+	uint64_t acc = flags & O_ACCMODE;
+	if (acc != O_RDONLY || (flags & O_TRUNC))
+		a |= TGPA_WRITE;
+	if (flags & O_CREAT)
+		a |= TGPA_CREATE | TGPA_WRITE;
+	if (acc == O_RDWR || acc == O_ACCMODE ||
+	    (acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC))))
+		a |= TGPA_READ;
+	return a;
+}
 
 static inline void tgp_enc_begin(struct tgp_enc *e, uint8_t *buf, size_t cap,
 				 enum tgp_type type, uint32_t id)

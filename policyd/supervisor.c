@@ -336,23 +336,10 @@ done:
 	free(o);
 }
 
-static unsigned flags_access(uint64_t flags)
-{
-	if (flags & O_PATH)
-		return 0;
-	unsigned a = 0;
-	uint64_t acc = flags & O_ACCMODE;
-	if (acc == O_WRONLY || acc == O_RDWR || acc == O_ACCMODE ||
-	    (flags & O_TRUNC))
-		a |= POLICY_ACC_WRITE;
-	if (flags & O_CREAT)
-		a |= POLICY_ACC_CREATE | POLICY_ACC_WRITE;
-	if (acc == O_RDONLY && !(flags & (O_CREAT | O_TRUNC)))
-		a |= POLICY_ACC_READ;
-	if (acc == O_RDWR)
-		a |= POLICY_ACC_READ;
-	return a;
-}
+_Static_assert(TGPA_READ == POLICY_ACC_READ && TGPA_WRITE == POLICY_ACC_WRITE &&
+		   TGPA_CREATE == POLICY_ACC_CREATE &&
+		   TGPA_DELETE == POLICY_ACC_DELETE,
+	       "open access bits on the wire are the policy's");
 
 static void restore_creds(void)
 {
@@ -458,7 +445,7 @@ static void handle_open(struct call *k)
 		}
 		flags = how.flags;
 		mode = (mode_t)how.mode;
-		if (!(flags_access(flags) &
+		if (!(tgp_open_access(flags) &
 		      (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
 			/* a read: the interposer's business */
 			respond(k->sv->fd, n->id, 0, 0, true);
@@ -471,7 +458,7 @@ static void handle_open(struct call *k)
 			return;
 		}
 	}
-	unsigned access = flags_access(flags);
+	unsigned access = tgp_open_access(flags);
 	if (!(access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
 		respond(k->sv->fd, n->id, 0, 0, true);
 		return;
