@@ -51,6 +51,8 @@ struct conn {
 	bool control;
 	pid_t pid;
 	uid_t uid;
+	bool uid_lazy;	/* seccomp callers: uid read from /proc only when an
+			   audit line needs it */
 	uint64_t start; /* peer's start time, against pid reuse */
 	pid_t ppid;
 	int same_root; /* -1 unknown, 0 no, 1 the peer's root is ours */

@@ -516,11 +516,16 @@ void request_audit(struct conn *c, struct req *q, struct outcome *o,
 			argv = argvbuf;
 		}
 	}
+	uid_t uid = c->uid;
+	struct proc_status cs;
+	if (c->uid_lazy)
+		uid = procfs_status_brief(c->pid, &cs) == 0 ? cs.fsuid
+							    : (uid_t)-1;
 	struct audit_rec r = {
 	    .session = c->s ? c->s->id : NULL,
 	    .pid = c->pid,
 	    .ppid = ps.ppid,
-	    .uid = c->uid,
+	    .uid = uid,
 	    .exe = exe,
 	    .argv = argv,
 	    .argc = argc,

@@ -131,20 +131,18 @@ static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 /* Could something rewrite the caller's argv after policyd read it? Another
  * thread of its process, the process it shares memory with (vfork), or a
  * shared writable mapping holding argv. */
-static bool caller_racy(pid_t pid, const struct proc_status *cr,
-			const uint64_t *addrs, size_t n)
+static bool caller_racy(pid_t pid, const uint64_t *addrs, size_t n)
 {
-	if (cr->threads > 1)
+	/* whatever cannot be told is taken to race */
+	struct proc_status st, pc;
+	if (procfs_status_brief(pid, &st) < 0 || st.threads > 1)
 		return true;
-	if (cr->ppid > 1 &&
-	    syscall(SYS_kcmp, pid, cr->ppid, 1 /* KCMP_VM */, 0, 0) == 0) {
-		/* a vfork child shares its parent's memory: racy when the
-		 * parent has other threads still running */
-		struct proc_status pc;
-		if (procfs_status_brief(cr->ppid, &pc) < 0 || pc.threads > 1)
-			return true;
-	}
-	/* cannot tell: assume it can race */
+	/* a vfork child shares its parent's memory: racy when the parent has
+	 * other threads still running */
+	if (st.ppid > 1 &&
+	    syscall(SYS_kcmp, pid, st.ppid, 1 /* KCMP_VM */, 0, 0) == 0 &&
+	    (procfs_status_brief(st.ppid, &pc) < 0 || pc.threads > 1))
+		return true;
 	return procfs_shared_writable(pid, addrs, n) != 0;
 }
 
@@ -207,7 +205,7 @@ struct call {
 static bool call_could_race(struct conn *c)
 {
 	struct call *k = (struct call *)((char *)c - offsetof(struct call, c));
-	return caller_racy(k->c.pid, &k->cr, k->addrs, k->naddr);
+	return caller_racy(k->c.pid, k->addrs, k->naddr);
 }
 
 /* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
@@ -721,17 +719,20 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.s = sv->s;
 	k->c.attributed = true;
 	k->c.same_root = sv->same_root == 1 ? 1 : -1;
-	/* a write-open is done as the caller: it needs the groups and umask
-	 * only the full status has; the rest gets by with the cheap part */
+	/* a write-open is done as the caller: its credentials, groups and
+	 * umask. Execs and connects need none of it to be decided (the race
+	 * probe and the audit line read what they need themselves) */
 	bool is_open = n->data.nr == SYS_open || n->data.nr == SYS_openat ||
 		       n->data.nr == SYS_creat || n->data.nr == SYS_openat2;
-	if ((is_open ? procfs_status(k->c.pid, &k->cr)
-		     : procfs_status_brief(k->c.pid, &k->cr)) < 0) {
+	if (!is_open) {
+		k->c.uid_lazy = true;
+	} else if (procfs_status(k->c.pid, &k->cr) < 0) {
 		/* the caller is gone (or /proc is unreadable): refuse */
 		respond(sv->fd, n->id, EACCES, 0, false);
 		goto out;
+	} else {
+		k->c.uid = k->cr.fsuid;
 	}
-	k->c.uid = k->cr.fsuid;
 	k->q.dirfd = AT_FDCWD;
 	switch (n->data.nr) {
 	case SYS_execve:
