@@ -39,11 +39,32 @@ static int read_file(const char *path, char *buf, size_t bufsz, size_t *ret_len)
 	return 0;
 }
 
+/* "/proc/PID/name" into out */
+static void proc_path(char *out, size_t outsz, pid_t pid, const char *name)
+{
+	snprintf(out, outsz, "/proc/%d/%s", (int)pid, name);
+}
+
+static int read_proc(pid_t pid, const char *name, char *buf, size_t bufsz,
+		     size_t *ret_len)
+{
+	char path[64];
+	proc_path(path, sizeof(path), pid, name);
+	return read_file(path, buf, bufsz, ret_len);
+}
+
+static int open_proc(pid_t pid, const char *name)
+{
+	char path[64];
+	proc_path(path, sizeof(path), pid, name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 int procfs_stat(pid_t pid, struct proc_stat *ret)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int r = read_file(path, buf, sizeof(buf), NULL);
+	char buf[1024];
+	int r = read_proc(pid, "stat", buf, sizeof(buf), NULL);
 	if (r < 0)
 		return r;
 	/* comm may hold spaces and parentheses: split at the last ')' */
@@ -89,7 +110,7 @@ static int readlink_str(const char *path, char *out, size_t outsz)
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
 {
 	char path[128];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	proc_path(path, sizeof(path), pid, what);
 	return readlink_str(path, out, outsz);
 }
 
@@ -122,9 +143,8 @@ static int status_nums(const char *s, int base, unsigned long *v, int max)
  * ~55 lines of /proc/PID/status cost more than the kernel's rendering. */
 int procfs_status(pid_t pid, struct proc_status *st)
 {
-	char path[64], buf[8192];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	int r = read_file(path, buf, sizeof(buf), NULL);
+	char buf[8192];
+	int r = read_proc(pid, "status", buf, sizeof(buf), NULL);
 	if (r < 0)
 		return r;
 	memset(st, 0, sizeof(*st));
@@ -190,11 +210,9 @@ int procfs_status(pid_t pid, struct proc_status *st)
 
 int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n)
 {
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
-	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open_proc(pid, "maps");
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* one line at a time from a buffer refilled by read; lines are
 	 * "lo-hi perms offset dev inode [name]"; names can be long */
 	char buf[8192];
@@ -255,11 +273,9 @@ int procfs_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
 	static bool no_query; /* the kernel has no PROCMAP_QUERY */
 	if (no_query)
 		return procfs_shared_writable_text(pid, addrs, n);
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/%d/maps", (int)pid);
-	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open_proc(pid, "maps");
 	if (fd < 0)
-		return -errno;
+		return fd;
 	/* one query per mapping: the addresses usually share one or two
 	 * (argv strings on the stack), so skip those already covered */
 	uint64_t lo = 1, hi = 0;
@@ -338,7 +354,7 @@ int procfs_status_brief(pid_t pid, struct proc_status *st)
 	/* procfs counts a thread group's tasks in its task/ link count */
 	char p[64];
 	struct stat ts;
-	snprintf(p, sizeof(p), "/proc/%d/task", (int)pid);
+	proc_path(p, sizeof(p), pid, "task");
 	if (stat(p, &ts) < 0)
 		return -errno;
 	st->threads = ts.st_nlink > 2 ? (int)(ts.st_nlink - 2) : 1;
@@ -362,9 +378,8 @@ bool procfs_seccomp_filtered(pid_t pid)
 
 int procfs_cgroup(pid_t pid, char *out, size_t outsz)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
-	int r = read_file(path, buf, sizeof(buf), NULL);
+	char buf[4096];
+	int r = read_proc(pid, "cgroup", buf, sizeof(buf), NULL);
 	if (r < 0)
 		return r;
 	for (char *line = buf; line && *line;) {
@@ -384,9 +399,7 @@ int procfs_cgroup(pid_t pid, char *out, size_t outsz)
 
 int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	return read_file(path, buf, bufsz, ret_len);
+	return read_proc(pid, "cmdline", buf, bufsz, ret_len);
 }
 
 int procfs_cgroup2_mount(char *out, size_t outsz)
@@ -567,7 +580,7 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 	char root[TG_PATH_MAX] = "";
 	if (!own_root) {
 		char rp[64];
-		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
+		proc_path(rp, sizeof(rp), pid, "root");
 		rootfd = open(rp, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd < 0)
 			return -errno;
