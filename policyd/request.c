@@ -126,14 +126,14 @@ static int realpath_for(struct conn *c, const char *lex, char *out,
  * path; combined into o->d. *argv_dep is set when a caller that can race
  * could change the outcome by rewriting argv. */
 static void decide_program(struct conn *c, const char *lex, const char *real,
-			   const char *const *argv, size_t argc,
+			   bool is_git, const char *const *argv, size_t argc,
 			   const char *cwd, struct outcome *o, bool *have,
 			   bool *argv_dep)
 {
 	struct session *s = c->s;
 	struct git_event git;
 	bool has_git = false;
-	if (sys_is_git(real)) {
+	if (is_git) {
 		char root[64];
 		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
 		struct gitrepo_ctx gx = {.root = root, .home = s->home};
@@ -168,28 +168,24 @@ static void decide_program(struct conn *c, const char *lex, const char *real,
 }
 
 /* "#!interp [arg]" at the start of the file the caller would run (the
- * kernel reads 256 bytes). Returns 1 with interp/arg, 0 if not a script. */
-static int read_shebang(struct conn *c, const char *real, char *interp,
+ * kernel reads 256 bytes): view is its path as policyd sees it, st its
+ * stat. Returns 1 with interp/arg, 0 if not a script. */
+static int read_shebang(const char *view, const struct stat *st, char *interp,
 			size_t isz, char *arg, size_t asz)
 {
-	char p[TG_PATH_MAX + 32];
-	if (c->same_root == 1)
-		snprintf(p, sizeof(p), "%s", real);
-	else
-		snprintf(p, sizeof(p), "/proc/%d/root%s", (int)c->pid, real);
 	/* only regular files are run; opening anything else (a device) as
 	 * policyd could have effects of its own */
-	struct stat pre;
-	if (stat(p, &pre) < 0 || !S_ISREG(pre.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return 0;
-	int fd =
-	    open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	int fd = open(view, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK |
+				O_NOCTTY);
 	if (fd < 0)
 		return 0;
-	struct stat st;
+	struct stat now;
 	char b[257];
 	ssize_t n = -1;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+	if (fstat(fd, &now) == 0 && S_ISREG(now.st_mode) &&
+	    now.st_dev == st->st_dev && now.st_ino == st->st_ino)
 		n = pread(fd, b, 256, 0);
 	close(fd);
 	if (n < 3 || b[0] != '#' || b[1] != '!')
@@ -304,10 +300,21 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			o->d.message = "too many interpreters in a row";
 			break;
 		}
-		decide_program(c, lex, real, argv, argc, cwd, o, &have,
-			       &argv_dep);
+		/* the program as policyd sees it, one stat for every question
+		 * below (git? a script? the loader?) */
+		char view[TG_PATH_MAX + 32];
+		if (c->same_root == 1)
+			snprintf(view, sizeof(view), "%s", real);
+		else
+			snprintf(view, sizeof(view), "/proc/%d/root%s",
+				 (int)c->pid, real);
+		struct stat st;
+		if (stat(view, &st) < 0)
+			memset(&st, 0, sizeof(st)); /* not a regular file */
+		decide_program(c, lex, real, sys_is_git_file(view, &st), argv,
+			       argc, cwd, o, &have, &argv_dep);
 		const char *next = NULL;
-		if (read_shebang(c, real, lv[depth].interp,
+		if (read_shebang(view, &st, lv[depth].interp,
 				 sizeof(lv[depth].interp), lv[depth].iarg,
 				 sizeof(lv[depth].iarg))) {
 			/* the kernel runs: interp [arg] script args... (at
@@ -323,7 +330,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			argv[extra] = lv[depth].script;
 			argc += extra;
 			next = lv[depth].interp;
-		} else if (sys_is_loader(real)) {
+		} else if (sys_is_loader_file(view, &st)) {
 			int pi = loader_prog_index(argv, argc);
 			if (pi < 0)
 				break;

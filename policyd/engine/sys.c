@@ -88,21 +88,11 @@ static bool same_bytes(const char *a, const char *b, off_t size)
 	return eq;
 }
 
-struct git_cache_ent {
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	bool is_git;
-};
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct git_cache_ent cache[64];
-static unsigned cache_next;
-
-/* The git binaries this system has, and their identities, refreshed every
- * 5 s (a package upgrade replaces them). Guarded by cache_lock. */
-/* Binaries known by identity, their stat() refreshed every 5 s. */
+/* Binaries known by identity (git, ld.so), their stat() refreshed every 5 s
+ * (a package upgrade replaces them). A file that is not one of them by
+ * device and inode but has one's size is compared byte by byte, and the
+ * answer kept by (device, inode, size, ctime): ctime, unlike mtime, cannot
+ * be set back by the file's owner. Everything under cache_lock. */
 #define KNOWN_MAX 8
 struct known_set {
 	const char *paths[KNOWN_MAX];
@@ -122,6 +112,19 @@ static struct known_set loaders = {
 	      "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
 	      "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"},
     .n = 5};
+
+struct copy_cache_ent {
+	const struct known_set *set;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec ctime;
+	bool same;
+};
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct copy_cache_ent cache[64];
+static unsigned cache_next;
 
 static void refresh_known_locked(struct known_set *k)
 {
@@ -148,82 +151,75 @@ size_t sys_git_ids(struct sys_git_id *out, size_t max)
 	return n;
 }
 
-bool sys_is_git(const char *path)
+/* Is the file at path (a: its stat) one of k, or a byte-identical copy? */
+static bool known_file(struct known_set *k, const char *path,
+		       const struct stat *a)
 {
-	struct stat a;
-	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
+	if (!S_ISREG(a->st_mode))
 		return false;
+	const char *same_size[KNOWN_MAX];
+	size_t nsame = 0;
 	pthread_mutex_lock(&cache_lock);
-	refresh_known_locked(&gits);
-	bool size_match[KNOWN_MAX] = {false};
-	bool any_size = false;
-	for (size_t i = 0; i < gits.n; i++) {
-		if (!gits.ok[i])
+	refresh_known_locked(k);
+	for (size_t i = 0; i < k->n; i++) {
+		if (!k->ok[i])
 			continue;
-		if (a.st_dev == gits.st[i].st_dev &&
-		    a.st_ino == gits.st[i].st_ino) {
+		if (a->st_dev == k->st[i].st_dev &&
+		    a->st_ino == k->st[i].st_ino) {
 			pthread_mutex_unlock(&cache_lock);
 			return true;
 		}
-		size_match[i] = a.st_size == gits.st[i].st_size;
-		any_size |= size_match[i];
+		if (a->st_size == k->st[i].st_size)
+			same_size[nsame++] = k->paths[i];
 	}
-	if (!any_size) {
-		pthread_mutex_unlock(&cache_lock);
-		return false; /* a copy of git has git's size */
-	}
-	for (size_t i = 0; i < TG_ARRAY_SIZE(cache); i++) {
-		struct git_cache_ent *e = &cache[i];
-		if (e->dev == a.st_dev && e->ino == a.st_ino &&
-		    e->size == a.st_size &&
-		    e->mtime.tv_sec == a.st_mtim.tv_sec &&
-		    e->mtime.tv_nsec == a.st_mtim.tv_nsec && e->size) {
-			bool r = e->is_git;
+	for (size_t i = 0; nsame && i < TG_ARRAY_SIZE(cache); i++) {
+		const struct copy_cache_ent *e = &cache[i];
+		if (e->set == k && e->dev == a->st_dev && e->ino == a->st_ino &&
+		    e->size == a->st_size &&
+		    e->ctime.tv_sec == a->st_ctim.tv_sec &&
+		    e->ctime.tv_nsec == a->st_ctim.tv_nsec) {
+			bool r = e->same;
 			pthread_mutex_unlock(&cache_lock);
 			return r;
 		}
 	}
 	pthread_mutex_unlock(&cache_lock);
+	if (!nsame)
+		return false; /* a copy has the original's size */
 	/* compare bytes outside the lock: same_bytes re-checks the size */
-	bool is_git = false;
-	for (size_t i = 0; i < gits.n && !is_git; i++)
-		if (size_match[i])
-			is_git = same_bytes(path, gits.paths[i], a.st_size);
+	bool same = false;
+	for (size_t i = 0; i < nsame && !same; i++)
+		same = same_bytes(path, same_size[i], a->st_size);
 	pthread_mutex_lock(&cache_lock);
 	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
-	    (struct git_cache_ent){.dev = a.st_dev,
-				   .ino = a.st_ino,
-				   .size = a.st_size,
-				   .mtime = a.st_mtim,
-				   .is_git = is_git};
+	    (struct copy_cache_ent){.set = k,
+				    .dev = a->st_dev,
+				    .ino = a->st_ino,
+				    .size = a->st_size,
+				    .ctime = a->st_ctim,
+				    .same = same};
 	pthread_mutex_unlock(&cache_lock);
-	return is_git;
+	return same;
+}
+
+bool sys_is_git_file(const char *path, const struct stat *st)
+{
+	return known_file(&gits, path, st);
+}
+
+bool sys_is_loader_file(const char *path, const struct stat *st)
+{
+	return known_file(&loaders, path, st);
+}
+
+bool sys_is_git(const char *path)
+{
+	struct stat a;
+	return stat(path, &a) == 0 && sys_is_git_file(path, &a);
 }
 
 bool sys_is_loader(const char *path)
 {
 	struct stat a;
-	if (stat(path, &a) < 0 || !S_ISREG(a.st_mode))
-		return false;
-	const char *same_size[KNOWN_MAX];
-	size_t nsame = 0;
-	pthread_mutex_lock(&cache_lock);
-	refresh_known_locked(&loaders);
-	for (size_t i = 0; i < loaders.n; i++) {
-		if (!loaders.ok[i])
-			continue;
-		if (a.st_dev == loaders.st[i].st_dev &&
-		    a.st_ino == loaders.st[i].st_ino) {
-			pthread_mutex_unlock(&cache_lock);
-			return true;
-		}
-		if (a.st_size == loaders.st[i].st_size)
-			same_size[nsame++] = loaders.paths[i];
-	}
-	pthread_mutex_unlock(&cache_lock);
-	/* a renamed copy of the loader is the loader */
-	for (size_t i = 0; i < nsame; i++)
-		if (same_bytes(path, same_size[i], a.st_size))
-			return true;
-	return false;
+	return stat(path, &a) == 0 && sys_is_loader_file(path, &a);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <stdint.h>
 
 /*
@@ -24,13 +25,16 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
  * Is path git? True when it is the same file (device and inode) as one of
  * the git binaries on this system (/usr/bin/git, /usr/lib/git-core/git,
  * ...), or when it has the same size and the same bytes (a renamed copy).
- * Answers are cached by (device, inode, size, mtime); thread-safe.
+ * Answers are cached by (device, inode, size, ctime); thread-safe.
  */
 bool sys_is_git(const char *path);
 
 /* Is path the dynamic loader (ld.so) or a byte-identical copy of it? Then
  * "ld.so PROG" runs PROG, and PROG is what must be decided. */
 bool sys_is_loader(const char *path);
+/* The same for a file already stat()ed (st), without a stat of its own. */
+bool sys_is_git_file(const char *path, const struct stat *st);
+bool sys_is_loader_file(const char *path, const struct stat *st);
 
 /* Identities of the git binaries found on this system (from the same
  * cache sys_is_git uses); returns how many were written to out. */
