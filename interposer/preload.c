@@ -1245,7 +1245,8 @@ static bool already_normal(const char *p)
  * the target must be silent too. Without resolve the caller must make
  * sure no symlink is involved (openat2 RESOLVE_NO_SYMLINKS).
  */
-static bool read_fast(int dirfd, const char *path, bool resolve)
+static bool read_fast(int dirfd, const char *path, bool resolve,
+		      char walked[4096])
 {
 	if (!path || !*path)
 		return false;
@@ -1271,6 +1272,11 @@ static bool read_fast(int dirfd, const char *path, bool resolve)
 	/* /proc/self/... names depend on the caller: never local */
 	if (has_prefix(use, "/proc/") || !read_is_silent(fp, use))
 		return false;
+	if (walked) {
+		if (s_len(walk) >= 4096)
+			return false; /* never check a cut-off path */
+		s_copy(walked, 4096, walk, NULL);
+	}
 	if (!resolve)
 		return true; /* the caller opens with no symlink followed */
 	/* the links as the kernel walks the path as spelled: ".." after a
@@ -1357,31 +1363,13 @@ static int dir_clean(const char *dir, size_t n)
  * spelled, must be a real directory (then what the kernel walks is the
  * normalised path decided on), and the last component is opened with
  * O_NOFOLLOW. -2: take the slow path. */
-static long open_nofollow(int dirfd, const char *path, int flags)
+static long open_nofollow(int dirfd, const char *path, const char *walked,
+			  int flags)
 {
-	char dir[4096];
-	size_t n;
-	const char *slash = strrchr(path, '/');
-	if (path[0] == '/') {
-		n = slash == path ? 1 : (size_t)(slash - path);
-		if (n >= sizeof(dir))
-			return -2;
-		memcpy(dir, path, n);
-	} else {
-		if (dirfd != AT_FDCWD || !cached_cwd(dir, sizeof(dir)))
-			return -2;
-		n = strlen(dir);
-		if (slash) {
-			size_t k = (size_t)(slash - path);
-			if (n + 1 + k >= sizeof(dir))
-				return -2;
-			if (n > 1)
-				dir[n++] = '/';
-			memcpy(dir + n, path, k);
-			n += k;
-		}
-	}
-	int c = dir_clean(dir, n);
+	/* walked: the absolute path as spelled (read_fast joined the cwd) */
+	const char *slash = strrchr(walked, '/');
+	size_t n = slash == walked ? 1 : (size_t)(slash - walked);
+	int c = dir_clean(walked, n);
 	if (c < 0) {
 		errno = -c; /* what the open would say */
 		return -1;
@@ -1410,11 +1398,12 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 	int saved = errno;
 	in_hook++;
 	bool done = false;
+	char walked[4096];
 	if ((dirfd == AT_FDCWD || path[0] == '/') &&
-	    read_fast(dirfd, path, false)) {
+	    read_fast(dirfd, path, false, walked)) {
 		long fd;
 		if (kernel_decides(TGPB_OPEN_WRITE)) {
-			fd = open_nofollow(dirfd, path, flags);
+			fd = open_nofollow(dirfd, path, walked, flags);
 		} else {
 			struct open_how how = {.flags =
 						   (uint64_t)(unsigned)flags,
@@ -1454,7 +1443,7 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	int saved = errno;
 	in_hook++;
 	bool ok;
-	if (acc == ACC_READ && read_fast(dirfd, path, true)) {
+	if (acc == ACC_READ && read_fast(dirfd, path, true, NULL)) {
 		ok = true;
 	} else {
 		struct verdict v;
