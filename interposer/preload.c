@@ -591,11 +591,16 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
 		     (uint64_t)st.st_ino == fp->git[i].ino) ||
 		    (int64_t)st.st_size == fp->git[i].size)
 			return false; /* git, or possibly a copy of it */
-	const char *base = strrchr(argv[0], '/');
-	base = base ? base + 1 : argv[0];
+	/* argv patterns name a program by argv[0] or by its own path, as
+	 * spelled or resolved (policyd matches all three) */
+	const char *progn[] = {argv[0], lex, real};
+	for (size_t i = 0; i < 3; i++) {
+		const char *base = strrchr(progn[i], '/');
+		if (any_match(&fp->x0, base ? base + 1 : progn[i]))
+			return false;
+	}
 	return any_match(&fp->xa, real) && any_match(&fp->xa, lex) &&
-	       !any_match(&fp->xs, real) && !any_match(&fp->xs, lex) &&
-	       !any_match(&fp->x0, base);
+	       !any_match(&fp->xs, real) && !any_match(&fp->xs, lex);
 }
 
 static bool cached_cwd(char *out, size_t outsz)
@@ -898,6 +903,12 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 		return 0; /* one decision per call: the kernel's */
 	if (!flags && exec_is_silent(dirfd, path, argv))
 		return 0;
+	/* no such program: the exec fails the same without a decision
+	 * (execvp tries every PATH directory; no refusal line for those) */
+	if (path && path[0] && !(flags & AT_EMPTY_PATH) &&
+	    syscall(SYS_faccessat, dirfd, path, F_OK) < 0 &&
+	    (errno == ENOENT || errno == ENOTDIR))
+		return -1;
 	struct verdict v;
 	v.unreachable = false;
 	decide_exec(dirfd, path, argv, flags, &v);

@@ -41,6 +41,9 @@ static int setup_exec(struct cli_event *ce, const char *explicit_path,
 		ce->path[0] = '\0';
 	}
 	ce->ev.path = ce->path[0] ? ce->path : NULL;
+	/* the program's own name counts for argv patterns, as in policyd */
+	ce->ev.names = (const char *const *)&ce->ev.path;
+	ce->ev.nnames = ce->ev.path ? 1 : 0;
 	bool git = git_only ||
 		   (ce->exe_found ? sys_is_git(ce->path)
 				  : !strcmp(tg_basename(ce->argv[0]), "git"));

@@ -118,8 +118,9 @@ struct outcome {
 	char object[TGP_MAX_PATH];
 	const char *kind;
 	char detail[512];
-	const char *decision; /* "allowed" or "refused" */
-	char msg[1400];	      /* for the agent's stderr */
+	const char *decision; /* "allowed", "refused" or "absent" */
+	int absent;	/* exec: ENOENT/ENOTDIR when there is no such program */
+	char msg[1400]; /* for the agent's stderr */
 };
 
 /* request.c */

@@ -107,6 +107,15 @@ static void combine(struct policy_decision *acc, bool *have,
 		*acc = *d;
 }
 
+/* A refusal by tiergate itself, not by a rule of the policy. */
+static void deny_builtin(struct outcome *o, const char *id, const char *msg)
+{
+	o->d.action = POLICY_DENY;
+	o->d.rule = -1;
+	o->d.rule_id = id;
+	o->d.message = msg;
+}
+
 /* Symlinks resolved as the caller sees them. When the caller's root is
  * ours (checked once per connection), resolve directly instead of through
  * the /proc/PID/root magic link, which costs a walk per component. */
@@ -120,51 +129,6 @@ static int realpath_for(struct conn *c, const char *lex, char *out,
 		    !strcmp(root, "/");
 	}
 	return procfs_realpath_existing(c->pid, c->same_root, lex, out, outsz);
-}
-
-/* One program of an exec chain decided on its literal and its resolved
- * path; combined into o->d. *argv_dep is set when a caller that can race
- * could change the outcome by rewriting argv. */
-static void decide_program(struct conn *c, const char *lex, const char *real,
-			   bool is_git, const char *const *argv, size_t argc,
-			   const char *cwd, struct outcome *o, bool *have,
-			   bool *argv_dep)
-{
-	struct session *s = c->s;
-	struct git_event git;
-	bool has_git = false;
-	if (is_git) {
-		char root[64];
-		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
-		struct gitrepo_ctx gx = {.root = root, .home = s->home};
-		struct git_lookup lk;
-		gitrepo_lookup(&gx, &lk);
-		if (git_parse(argv, argc, cwd, &lk, &git) == 0)
-			has_git = true;
-	}
-	struct policy_event ev = {.kind = POLICY_EV_EXEC,
-				  .path = real,
-				  .argv = argv,
-				  .argc = argc,
-				  .cwd = cwd,
-				  .git = has_git ? &git : NULL};
-	struct policy_decision d;
-	policy_decide(s->policy, &ev, &d);
-	combine(&o->d, have, &d);
-	if (c->could_race)
-		*argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
-	if (strcmp(lex, real)) {
-		ev.path = lex;
-		policy_decide(s->policy, &ev, &d);
-		combine(&o->d, have, &d);
-		if (c->could_race)
-			*argv_dep |=
-			    policy_exec_argv_dependent(s->policy, &ev, &d);
-	}
-	if (has_git && o->d.matched == POLICY_EV_GIT)
-		o->kind = "git";
-	if (has_git)
-		git_event_free(&git);
 }
 
 /* "#!interp [arg]" at the start of the file the caller would run (the
@@ -239,10 +203,233 @@ static int loader_prog_index(const char *const *argv, size_t argc)
 
 #define EXEC_CHAIN_MAX 5 /* the kernel follows 4 interpreters */
 
+/*
+ * What policyd learnt about a program it was asked to run: the path as
+ * spelled (lexically absolute) resolved through symlinks, and its shebang
+ * line. An entry answers while the spelled path still names a file of the
+ * same identity (device, inode, size, mode, ctime), which one stat tells;
+ * only files whose ctime has settled are kept (sys_ctime_settled), so a
+ * rewrite can never keep the old shebang. The resolved path is a name of
+ * that same file: if a symlink on the way changed, the name may be an old
+ * one of the same inode, which runs the same bytes (docs/threat-model.md).
+ * Only for callers in policyd's root, never under /proc. One thread.
+ */
+#define PROG_CACHE 64
+struct prog_ent {
+	char *lex, *real, *interp, *iarg;
+	uint64_t hash, used;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	mode_t mode;
+	struct timespec ctime;
+	bool script;
+};
+static struct prog_ent progs[PROG_CACHE];
+static uint64_t prog_tick;
+
+static bool same_file(const struct stat *a, const struct prog_ent *e)
+{
+	return a->st_dev == e->dev && a->st_ino == e->ino &&
+	       a->st_size == e->size && a->st_mode == e->mode &&
+	       a->st_ctim.tv_sec == e->ctime.tv_sec &&
+	       a->st_ctim.tv_nsec == e->ctime.tv_nsec;
+}
+
+static struct prog_ent *prog_find(const char *lex, uint64_t h,
+				  const struct stat *st)
+{
+	for (size_t i = 0; i < PROG_CACHE; i++) {
+		struct prog_ent *e = &progs[i];
+		if (e->lex && e->hash == h && !strcmp(e->lex, lex))
+			return same_file(st, e) ? e : NULL;
+	}
+	return NULL;
+}
+
+static void prog_store(const char *lex, uint64_t h, const char *real,
+		       const struct stat *st, bool script, const char *interp,
+		       const char *iarg)
+{
+	if (!S_ISREG(st->st_mode) || !sys_ctime_settled(st))
+		return;
+	struct prog_ent *e = &progs[0];
+	for (size_t i = 0; i < PROG_CACHE; i++) {
+		if (progs[i].lex && progs[i].hash == h &&
+		    !strcmp(progs[i].lex, lex)) {
+			e = &progs[i];
+			break;
+		}
+		if (progs[i].used < e->used)
+			e = &progs[i];
+	}
+	char *l = strdup(lex), *r = strdup(real);
+	char *in = strdup(script ? interp : ""),
+	     *ia = strdup(script ? iarg : "");
+	free(e->lex);
+	free(e->real);
+	free(e->interp);
+	free(e->iarg);
+	*e = (struct prog_ent){0};
+	if (!l || !r || !in || !ia) {
+		free(l);
+		free(r);
+		free(in);
+		free(ia);
+		return;
+	}
+	*e = (struct prog_ent){.lex = l,
+			       .real = r,
+			       .interp = in,
+			       .iarg = ia,
+			       .hash = h,
+			       .used = ++prog_tick,
+			       .dev = st->st_dev,
+			       .ino = st->st_ino,
+			       .size = st->st_size,
+			       .mode = st->st_mode,
+			       .ctime = st->st_ctim,
+			       .script = script};
+}
+
+static uint64_t str_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* One program of an exec chain: lex (absolute, lexical) resolved into
+ * real, its stat (zeroed when it is not there: a directory, a dangling
+ * name), and its shebang. 0; -errno when the path cannot be resolved,
+ * with *absent set when the program does not exist (ENOENT, ENOTDIR). */
+static int program_info(struct conn *c, const char *lex, char *real, size_t rsz,
+			struct stat *st, bool *script, char *interp, size_t isz,
+			char *iarg, size_t asz, int *absent)
+{
+	*absent = 0;
+	*script = false;
+	bool cacheable = c->same_root == 1 && strncmp(lex, "/proc/", 6) != 0;
+	struct stat first;
+	uint64_t h = 0;
+	if (cacheable) {
+		if (stat(lex, &first) < 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				*absent = errno;
+			cacheable = false;
+		} else {
+			h = str_hash(lex);
+			struct prog_ent *e = prog_find(lex, h, &first);
+			if (e && strlen(e->real) < rsz &&
+			    strlen(e->interp) < isz && strlen(e->iarg) < asz) {
+				e->used = ++prog_tick;
+				strcpy(real, e->real);
+				*st = first;
+				if ((*script = e->script)) {
+					strcpy(interp, e->interp);
+					strcpy(iarg, e->iarg);
+				}
+				return 0;
+			}
+		}
+	}
+	int r = realpath_for(c, lex, real, rsz);
+	if (r < 0)
+		return r;
+	/* the program as policyd sees it, one stat for every question
+	 * (git? a script? the loader?) */
+	char view[TG_PATH_MAX + 32];
+	if (c->same_root == 1)
+		snprintf(view, sizeof(view), "%s", real);
+	else
+		snprintf(view, sizeof(view), "/proc/%d/root%s", (int)c->pid,
+			 real);
+	if (stat(view, st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			*absent = errno;
+		memset(st, 0, sizeof(*st)); /* not a regular file */
+		return 0;
+	}
+	*absent = 0;
+	*script = read_shebang(view, st, interp, isz, iarg, asz) == 1;
+	if (cacheable && first.st_dev == st->st_dev &&
+	    first.st_ino == st->st_ino)
+		prog_store(lex, h, real, st, *script, interp, iarg);
+	return 0;
+}
+
+/* The caller's cwd, read when a rule or git needs it. */
+struct lazy_cwd {
+	struct conn *c;
+	bool have;
+	char buf[TG_PATH_MAX];
+};
+
+static const char *cwd_get(struct lazy_cwd *w)
+{
+	if (!w->have) {
+		if (procfs_link(w->c->pid, "cwd", w->buf, sizeof(w->buf)) < 0)
+			snprintf(w->buf, sizeof(w->buf), "/");
+		w->have = true;
+	}
+	return w->buf;
+}
+
+/* One program of an exec chain decided on its literal and its resolved
+ * path; combined into o->d. *argv_dep is set when a caller that can race
+ * could change the outcome by rewriting argv. */
+static void decide_program(struct conn *c, const char *lex, const char *real,
+			   bool is_git, const char *const *argv, size_t argc,
+			   struct lazy_cwd *wd, struct outcome *o, bool *have,
+			   bool *argv_dep)
+{
+	struct session *s = c->s;
+	struct git_event git;
+	bool has_git = false;
+	const char *cwd =
+	    is_git || policy_exec_uses_cwd(s->policy) ? cwd_get(wd) : NULL;
+	if (is_git) {
+		char root[64];
+		snprintf(root, sizeof(root), "/proc/%d/root", (int)c->pid);
+		struct gitrepo_ctx gx = {.root = root, .home = s->home};
+		struct git_lookup lk;
+		gitrepo_lookup(&gx, &lk);
+		if (git_parse(argv, argc, cwd, &lk, &git) == 0)
+			has_git = true;
+	}
+	const char *names[] = {lex, real};
+	struct policy_event ev = {.kind = POLICY_EV_EXEC,
+				  .path = real,
+				  .argv = argv,
+				  .argc = argc,
+				  .names = names,
+				  .nnames = 2,
+				  .cwd = cwd,
+				  .git = has_git ? &git : NULL};
+	struct policy_decision d;
+	policy_decide(s->policy, &ev, &d);
+	combine(&o->d, have, &d);
+	if (c->could_race)
+		*argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
+	if (strcmp(lex, real)) {
+		ev.path = lex;
+		policy_decide(s->policy, &ev, &d);
+		combine(&o->d, have, &d);
+		if (c->could_race)
+			*argv_dep |=
+			    policy_exec_argv_dependent(s->policy, &ev, &d);
+	}
+	if (has_git && o->d.matched == POLICY_EV_GIT)
+		o->kind = "git";
+	if (has_git)
+		git_event_free(&git);
+}
+
 static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 {
 	struct session *s = c->s;
-	char lex[TG_PATH_MAX], real[TG_PATH_MAX], cwd[TG_PATH_MAX];
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
 	o->kind = "exec";
 	if (!q->has_path || q->argc == 0)
 		return -EBADMSG;
@@ -252,39 +439,45 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		return r;
 	}
 	/* what the exec would really run is unknown: refuse, never decide
-	 * on the literal path alone */
-	if ((r = realpath_for(c, lex, real, sizeof(real))) < 0) {
-		snprintf(o->target, sizeof(o->target), "%s", lex);
-		return r;
-	}
-	if (procfs_link(c->pid, "cwd", cwd, sizeof(cwd)) < 0)
-		snprintf(cwd, sizeof(cwd), "/");
-	snprintf(o->target, sizeof(o->target), "%s", real);
-	snprintf(o->object, sizeof(o->object), "%s", real);
-
-	/* a memfd or a deleted file has no path a rule could name */
-	size_t rl = strlen(real);
-	if (!strncmp(real, "/memfd:", 7) ||
-	    (rl > 10 && !strcmp(real + rl - 10, " (deleted)"))) {
-		if (!policy_settings(s->policy)->exec_unnamed) {
-			o->d.action = POLICY_DENY;
-			o->d.rule = -1;
-			o->d.rule_id = "exec_unnamed";
-			o->d.message =
-			    "programs without a file name (memfd, deleted "
-			    "files) may not be run (settings.exec_unnamed)";
-			return 0;
-		}
-	}
-
-	/* the chain the kernel would follow: scripts to their interpreter,
-	 * ld.so to the program it loads; every link is decided. Each level
-	 * keeps its own strings: argv of a deeper level still points at the
-	 * shallower ones. policyd decides on one thread: static buffers. */
+	 * on the literal path alone. Each level of the chain keeps its own
+	 * strings: argv of a deeper level still points at the shallower
+	 * ones. policyd decides on one thread: static buffers. */
 	static struct {
 		char interp[TG_PATH_MAX], iarg[TG_PATH_MAX],
 		    script[TG_PATH_MAX];
 	} lv[EXEC_CHAIN_MAX];
+	struct stat st;
+	bool script;
+	int absent;
+	if ((r = program_info(c, lex, real, sizeof(real), &st, &script,
+			      lv[0].interp, sizeof(lv[0].interp), lv[0].iarg,
+			      sizeof(lv[0].iarg), &absent)) < 0) {
+		snprintf(o->target, sizeof(o->target), "%s", lex);
+		return r;
+	}
+	snprintf(o->target, sizeof(o->target), "%s", real);
+	snprintf(o->object, sizeof(o->object), "%s", real);
+	struct lazy_cwd wd = {.c = c};
+
+	/* a memfd or a deleted file has no path a rule could name */
+	size_t rl = strlen(real);
+	bool unnamed = !strncmp(real, "/memfd:", 7) ||
+		       (rl > 10 && !strcmp(real + rl - 10, " (deleted)"));
+	if (unnamed && !policy_settings(s->policy)->exec_unnamed) {
+		deny_builtin(o, "exec_unnamed",
+			     "programs without a file name (memfd, deleted "
+			     "files) may not be run (settings.exec_unnamed)");
+		return 0;
+	}
+	if (absent && !unnamed) {
+		/* nothing to run: the kernel's own answer, with no refusal
+		 * line (execvp and posix_spawnp try every PATH directory) */
+		o->absent = absent;
+		return -absent;
+	}
+
+	/* the chain the kernel would follow: scripts to their interpreter,
+	 * ld.so to the program it loads; every link is decided */
 	static const char *argv[TGP_MAX_ARGS + 2 * EXEC_CHAIN_MAX + 1];
 	bool have = false, argv_dep = false;
 	if (q->argc > TGP_MAX_ARGS)
@@ -294,29 +487,36 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	for (int depth = 0;; depth++) {
 		if (depth == EXEC_CHAIN_MAX) {
 			/* deeper than policyd follows: never run undecided */
-			o->d.action = POLICY_DENY;
-			o->d.rule = -1;
-			o->d.rule_id = "exec-chain";
-			o->d.message = "too many interpreters in a row";
+			deny_builtin(o, "exec-chain",
+				     "too many interpreters in a row");
 			break;
 		}
-		/* the program as policyd sees it, one stat for every question
-		 * below (git? a script? the loader?) */
+		if (depth > 0 &&
+		    (r = program_info(c, lex, real, sizeof(real), &st, &script,
+				      lv[depth].interp,
+				      sizeof(lv[depth].interp), lv[depth].iarg,
+				      sizeof(lv[depth].iarg), &absent)) < 0) {
+			snprintf(o->target, sizeof(o->target), "%.4000s", lex);
+			return r;
+		}
+		size_t dl = strlen(o->detail);
+		if (depth > 0 && dl)
+			snprintf(o->detail + dl, sizeof(o->detail) - dl,
+				 ", %.400s", real);
+		else if (depth > 0)
+			snprintf(o->detail, sizeof(o->detail), "runs %.480s",
+				 real);
+		const char *view_real = real;
 		char view[TG_PATH_MAX + 32];
-		if (c->same_root == 1)
-			snprintf(view, sizeof(view), "%s", real);
-		else
+		if (c->same_root != 1) {
 			snprintf(view, sizeof(view), "/proc/%d/root%s",
 				 (int)c->pid, real);
-		struct stat st;
-		if (stat(view, &st) < 0)
-			memset(&st, 0, sizeof(st)); /* not a regular file */
-		decide_program(c, lex, real, sys_is_git_file(view, &st), argv,
-			       argc, cwd, o, &have, &argv_dep);
+			view_real = view;
+		}
+		decide_program(c, lex, real, sys_is_git_file(view_real, &st),
+			       argv, argc, &wd, o, &have, &argv_dep);
 		const char *next = NULL;
-		if (read_shebang(view, &st, lv[depth].interp,
-				 sizeof(lv[depth].interp), lv[depth].iarg,
-				 sizeof(lv[depth].iarg))) {
+		if (script) {
 			/* the kernel runs: interp [arg] script args... (at
 			 * most two more entries per level, room reserved) */
 			snprintf(lv[depth].script, sizeof(lv[depth].script),
@@ -330,7 +530,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			argv[extra] = lv[depth].script;
 			argc += extra;
 			next = lv[depth].interp;
-		} else if (sys_is_loader_file(view, &st)) {
+		} else if (sys_is_loader_file(view_real, &st)) {
 			int pi = loader_prog_index(argv, argc);
 			if (pi < 0)
 				break;
@@ -343,20 +543,11 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			break;
 		char nlex[TG_PATH_MAX];
 		if ((r = procfs_resolve_at(c->pid, AT_FDCWD, next, nlex,
-					   sizeof(nlex))) < 0 ||
-		    (r = realpath_for(c, nlex, real, sizeof(real))) < 0) {
+					   sizeof(nlex))) < 0) {
 			snprintf(o->target, sizeof(o->target), "%.4000s", next);
 			return r;
 		}
 		snprintf(lex, sizeof(lex), "%s", nlex);
-		if (o->detail[0] == '\0')
-			snprintf(o->detail, sizeof(o->detail), "runs %.480s",
-				 real);
-		else {
-			size_t dl = strlen(o->detail);
-			snprintf(o->detail + dl, sizeof(o->detail) - dl,
-				 ", %.400s", real);
-		}
 	}
 	/* a caller that can rewrite argv after policyd read it (another
 	 * thread, or argv in shared memory) must not get an allow that only
@@ -366,12 +557,10 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	if (c->could_race && argv_dep && o->d.action <= POLICY_LOG &&
 	    policy_settings(s->policy)->exec_race != POLICY_RACE_IGNORE &&
 	    c->could_race(c)) {
-		o->d.action = POLICY_DENY;
-		o->d.rule = -1;
-		o->d.rule_id = "exec_race";
-		o->d.message = "another thread (or process) could rewrite this "
-			       "command line while it is checked; run it from "
-			       "a single-threaded process (settings.exec_race)";
+		deny_builtin(o, "exec_race",
+			     "another thread (or process) could rewrite this "
+			     "command line while it is checked; run it from "
+			     "a single-threaded process (settings.exec_race)");
 	}
 	return 0;
 }
@@ -438,11 +627,9 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 	if ((q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE)) &&
 	    !strncmp(o->object, "/proc/", 6) && ol > 4 &&
 	    !strcmp(o->object + ol - 4, "/mem")) {
-		o->d.action = POLICY_DENY;
-		o->d.rule = -1;
-		o->d.rule_id = "proc-mem";
-		o->d.message = "writing a process's memory is never allowed in "
-			       "a session";
+		deny_builtin(o, "proc-mem",
+			     "writing a process's memory is never allowed in "
+			     "a session");
 	}
 	return 0;
 }
@@ -600,6 +787,13 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 	}
 	if (r == -EAGAIN)
 		return r;
+	if (r < 0 && o->absent && c->fd < 0) {
+		/* a notification for a program that is not there: the caller
+		 * gets the kernel's errno; nothing ran, nothing to audit */
+		o->decision = "absent";
+		return 0;
+	}
+	o->absent = 0;
 	c->s->n_decisions++;
 	if (r < 0) {
 		/* could not see what the call would touch: refuse */

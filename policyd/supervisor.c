@@ -129,20 +129,26 @@ static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 }
 
 /* Could something rewrite the caller's argv after policyd read it? Another
- * thread of its process, the process it shares memory with (vfork), or a
- * shared writable mapping holding argv. */
+ * thread of its process, or another process sharing its memory, or a
+ * shared writable mapping holding argv. The filter refuses clone(CLONE_VM)
+ * unless it makes a thread or a vfork child, so a process sharing the
+ * caller's memory is a vfork parent up its line (suspended until the child
+ * execs) or a thread of one: walk up while the memory is the same, and
+ * any of them with a second thread can race. */
 static bool caller_racy(pid_t pid, const uint64_t *addrs, size_t n)
 {
 	/* whatever cannot be told is taken to race */
-	struct proc_status st, pc;
+	struct proc_status st;
 	if (procfs_status_brief(pid, &st) < 0 || st.threads > 1)
 		return true;
-	/* a vfork child shares its parent's memory: racy when the parent has
-	 * other threads still running */
-	if (st.ppid > 1 &&
-	    syscall(SYS_kcmp, pid, st.ppid, 1 /* KCMP_VM */, 0, 0) == 0 &&
-	    (procfs_status_brief(st.ppid, &pc) < 0 || pc.threads > 1))
-		return true;
+	for (int depth = 0; st.ppid > 1; depth++) {
+		pid_t up = st.ppid;
+		if (syscall(SYS_kcmp, pid, up, 1 /* KCMP_VM */, 0, 0) != 0)
+			break; /* its own memory from here up */
+		if (depth == 16 || procfs_status_brief(up, &st) < 0 ||
+		    st.threads > 1)
+			return true;
+	}
 	return procfs_shared_writable(pid, addrs, n) != 0;
 }
 
@@ -308,6 +314,11 @@ static void handle_exec(struct call *k, bool at)
 	decide(k, o);
 	if (allowed(o)) {
 		respond(k->sv->fd, n->id, 0, 0, true);
+		goto done;
+	}
+	if (o->absent) {
+		/* no such program: what the kernel would say, silently */
+		respond(k->sv->fd, n->id, o->absent, 0, false);
 		goto done;
 	}
 	char label[1024];

@@ -315,6 +315,16 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 			 SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
 			goto out;
+	/* clone(CLONE_VM) that is neither a thread nor a vfork: a process
+	 * that runs on in another's memory could rewrite an argv policyd has
+	 * checked, and no thread count shows it. With this refused, whoever
+	 * shares a caller's memory is a thread of it or of a vfork parent up
+	 * its line (policyd walks that line, see caller_racy) */
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		 SCMP_A0(SCMP_CMP_MASKED_EQ,
+			 CLONE_VM | CLONE_VFORK | CLONE_THREAD, CLONE_VM))) < 0)
+		goto out;
 	/* clone3 passes its flags in memory a filter cannot read: say it does
 	 * not exist, and libc falls back to clone, which is checked above */
 	*what = "clone3";

@@ -98,6 +98,10 @@ struct policy_event {
 	const char *path;
 	const char *const *argv; /* exec */
 	size_t argc;
+	/* exec: the program's path as spelled and as resolved; the first
+	 * token of an argv pattern matches argv[0] or any of these */
+	const char *const *names;
+	size_t nnames;
 	const char *cwd;
 	unsigned access; /* open: POLICY_ACC_* bits */
 	/* connect */
@@ -175,6 +179,10 @@ void policy_free(struct policy *p);
 void policy_diags_free(struct policy_diags *d);
 
 /* Decides ev. Never allocates; safe from many threads at once. */
+/* Does any exec rule look at the caller's cwd? (If not, policyd need not
+ * read it to decide an exec.) */
+bool policy_exec_uses_cwd(const struct policy *p);
+
 /* Could another argv (same program, same cwd) get a stricter decision than
  * d, or did d itself depend on argv? Used for callers that can rewrite
  * argv after policyd read it (settings.exec_race). */

@@ -26,23 +26,45 @@ static bool field_ok(const struct globlist *yes, const struct globlist *no,
 	return true;
 }
 
-static bool tok_match(const struct glob *g, const char *arg, bool first)
+/* The names the first token of an exec's argv pattern is matched against:
+ * argv[0], which the caller chooses freely, and the program's own path as
+ * spelled and as resolved, which it cannot disguise ("exec -a x pkill"
+ * still matches "pkill **"). */
+struct names0 {
+	const char *const *v;
+	size_t n;
+};
+
+static bool tok_match(const struct glob *g, const char *arg)
 {
-	if (first && !strchr(glob_source(g), '/'))
-		arg = tg_basename(arg);
 	return glob_match(g, arg);
+}
+
+static bool tok0_match(const struct glob *g, const char *argv0,
+		       const struct names0 *nm)
+{
+	bool full = strchr(glob_source(g), '/') != NULL;
+	if (glob_match(g, full ? argv0 : tg_basename(argv0)))
+		return true;
+	for (size_t i = 0; nm && i < nm->n; i++)
+		if (nm->v[i] &&
+		    glob_match(g, full ? nm->v[i] : tg_basename(nm->v[i])))
+			return true;
+	return false;
 }
 
 /* Token-level wildcard match: NULL tokens ("**") match any run of
  * arguments. Greedy with one backtrack point, which is exact for a single
- * kind of star, so linear in practice and O(n*m) at worst. */
+ * kind of star, so linear in practice and O(n*m) at worst. nm: the first
+ * argument is a program's argv[0] (see struct names0); NULL otherwise. */
 static bool argvpat_match(const struct argvpat *ap, const char *const *argv,
-			  size_t argc, bool argv0)
+			  size_t argc, const struct names0 *nm, bool argv0)
 {
 	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
 	while (j < argc) {
 		if (i < ap->n && ap->tok[i] &&
-		    tok_match(ap->tok[i], argv[j], argv0 && j == 0)) {
+		    (argv0 && j == 0 ? tok0_match(ap->tok[i], argv[j], nm)
+				     : tok_match(ap->tok[i], argv[j]))) {
 			i++;
 			j++;
 		} else if (i < ap->n && !ap->tok[i]) {
@@ -61,20 +83,21 @@ static bool argvpat_match(const struct argvpat *ap, const char *const *argv,
 }
 
 static bool any_argv(const struct argvlist *l, const char *const *argv,
-		     size_t argc, bool argv0)
+		     size_t argc, const struct names0 *nm, bool argv0)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (argvpat_match(&l->v[i], argv, argc, argv0))
+		if (argvpat_match(&l->v[i], argv, argc, nm, argv0))
 			return true;
 	return false;
 }
 
 static bool argv_ok(const struct argvlist *yes, const struct argvlist *no,
-		    const char *const *argv, size_t argc, bool argv0)
+		    const char *const *argv, size_t argc,
+		    const struct names0 *nm, bool argv0)
 {
-	if (yes->set && !any_argv(yes, argv, argc, argv0))
+	if (yes->set && !any_argv(yes, argv, argc, nm, argv0))
 		return false;
-	if (no->set && any_argv(no, argv, argc, argv0))
+	if (no->set && any_argv(no, argv, argc, nm, argv0))
 		return false;
 	return true;
 }
@@ -83,7 +106,8 @@ static bool exec_matches(const struct exec_m *m, const struct policy_event *ev)
 {
 	return field_ok(&m->path, &m->not_path, ev->path) &&
 	       field_ok(&m->cwd, &m->not_cwd, ev->cwd) &&
-	       argv_ok(&m->argv, &m->not_argv, ev->argv, ev->argc, true);
+	       argv_ok(&m->argv, &m->not_argv, ev->argv, ev->argc,
+		       &(struct names0){ev->names, ev->nnames}, true);
 }
 
 static bool open_matches(const struct open_m *m, const char *path,
@@ -191,7 +215,7 @@ static bool git_matches(const struct git_m *m, const struct git_event *g,
 				return false;
 	}
 	if (!argv_ok(&m->args, &m->not_args, (const char *const *)g->args,
-		     g->nargs, false))
+		     g->nargs, NULL, false))
 		return false;
 	if (m->force >= 0 && (int)g->force != m->force)
 		return false;
@@ -278,6 +302,36 @@ void policy_decide(const struct policy *p, const struct policy_event *ev,
 	ret->matched = ev->kind;
 }
 
+/* Could a pattern of l match this program whatever its argv[0]: its first
+ * token is "**", or matches the program's path as spelled or resolved? */
+static bool names_could_match(const struct argvlist *l,
+			      const struct policy_event *ev)
+{
+	struct names0 nm = {ev->names, ev->nnames};
+	for (size_t k = 0; l->set && k < l->n; k++) {
+		const struct argvpat *ap = &l->v[k];
+		if (ap->n == 0 || !ap->tok[0])
+			return true;
+		/* matched against the names alone: argv[0] = a name */
+		for (size_t i = 0; i < nm.n; i++)
+			if (nm.v[i] && tok0_match(ap->tok[0], nm.v[i], NULL))
+				return true;
+		if (!nm.n && ev->path && tok0_match(ap->tok[0], ev->path, NULL))
+			return true;
+	}
+	return false;
+}
+
+bool policy_exec_uses_cwd(const struct policy *p)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct exec_m *x = p->rules[i].exec;
+		if (x && (x->cwd.set || x->not_cwd.set))
+			return true;
+	}
+	return false;
+}
+
 bool policy_exec_argv_dependent(const struct policy *p,
 				const struct policy_event *ev,
 				const struct policy_decision *d)
@@ -292,6 +346,11 @@ bool policy_exec_argv_dependent(const struct policy *p,
 		/* the deciding rule looked at argv, or a stricter rule that
 		 * looks at argv could win with another argv */
 		if ((int)i != d->rule && r->action <= d->action)
+			continue;
+		/* patterns that can only match through argv[0] need no
+		 * race: the caller could have passed that argv[0] anyway */
+		if (!names_could_match(&x->argv, ev) &&
+		    !names_could_match(&x->not_argv, ev))
 			continue;
 		if (field_ok(&x->path, &x->not_path, ev->path) &&
 		    (!ev->cwd || field_ok(&x->cwd, &x->not_cwd, ev->cwd)))

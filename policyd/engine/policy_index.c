@@ -300,6 +300,13 @@ void policy_index_candidates(const struct policy *p,
 		} else {
 			trie_walk(&p->idx[IDX_EXEC_ARGV0], NULL, 0, bits);
 		}
+		/* the program's own names count as argv[0] too */
+		for (size_t i = 0; i < ev->nnames; i++)
+			if (ev->names[i]) {
+				const char *b = tg_basename(ev->names[i]);
+				trie_walk(&p->idx[IDX_EXEC_ARGV0],
+					  (const uint8_t *)b, strlen(b), bits);
+			}
 		if (ev->git)
 			trie_walk(
 			    &p->idx[IDX_GIT], (const uint8_t *)ev->git->command,

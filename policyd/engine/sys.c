@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -151,6 +152,20 @@ size_t sys_git_ids(struct sys_git_id *out, size_t max)
 	return n;
 }
 
+#define SETTLE_NS 100000000LL /* 100 ms: ten of the coarsest ticks */
+
+bool sys_ctime_settled(const struct stat *st)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return false;
+	long long age =
+	    ((long long)now.tv_sec - (long long)st->st_ctim.tv_sec) *
+		1000000000LL +
+	    (now.tv_nsec - st->st_ctim.tv_nsec);
+	return age >= SETTLE_NS;
+}
+
 /* Is the file at path (a: its stat) one of k, or a byte-identical copy? */
 static bool known_file(struct known_set *k, const char *path,
 		       const struct stat *a)
@@ -190,6 +205,8 @@ static bool known_file(struct known_set *k, const char *path,
 	bool same = false;
 	for (size_t i = 0; i < nsame && !same; i++)
 		same = same_bytes(path, same_size[i], a->st_size);
+	if (!sys_ctime_settled(a))
+		return same; /* changed just now: could change again unseen */
 	pthread_mutex_lock(&cache_lock);
 	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
 	    (struct copy_cache_ent){.set = k,

@@ -36,6 +36,13 @@ bool sys_is_loader(const char *path);
 bool sys_is_git_file(const char *path, const struct stat *st);
 bool sys_is_loader_file(const char *path, const struct stat *st);
 
+/* May an answer about this file be cached under its (device, inode, size,
+ * ctime)? Only when its ctime is old enough that any later change gets
+ * another: kernels without fine-grained timestamps stamp every change in a
+ * clock tick (up to 10 ms) alike, so a file changed twice in one tick
+ * would keep the first answer. */
+bool sys_ctime_settled(const struct stat *st);
+
 /* Identities of the git binaries found on this system (from the same
  * cache sys_is_git uses); returns how many were written to out. */
 struct sys_git_id {

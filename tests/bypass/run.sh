@@ -167,11 +167,31 @@ mkdir -p "$WS/denied/sub" "$WS/protected/sub"
 ln -sfn ../denied/sub "$WS/out/dd"; ln -sfn ../protected/sub "$WS/out/pd"
 bs_attack "static raw execve of out/link/../prog (the link leads into denied/)" "program ran" denied-programs bin/static_exec out/dd/../smarker
 bs_attack "static write to out/link/../keep (the link leads into protected/)" "write: done" protected bin/static_fs write out/pd/../keep ""
+# policyd remembers what it learnt about a program (its resolved path, its
+# shebang) under the file's identity: rewritten in place, same size, the
+# script must be read again
+printf '#!/usr/bin/python3 -u\nprint("python ran")\n' >"$WS/bin/rw_b"
+printf '#!/bin/true %*s\nprint("python ran")\n' 9 x >"$WS/bin/rw_a"
+if [ "$(stat -c %s "$WS/bin/rw_a")" != "$(stat -c %s "$WS/bin/rw_b")" ]; then bad "rw_a and rw_b differ in size"; fi
+bs_attack "a script rewritten in place (same size) to a denied interpreter after it ran" "python ran" no-python bash -c 'cp bin/rw_a bin/rw; chmod +x bin/rw; bin/rw; sleep 0.3; bin/rw; cat bin/rw_b >bin/rw; bin/rw'
+# argv patterns name the program by its path too: argv[0] is the caller's
+cp "$WS/bin/static_marker" "$WS/bin/named_marker"
+bs_attack "a program denied by an argv rule, run under another argv[0] (exec -a)" "program ran" no-named-marker bash -c 'exec -a innocent bin/named_marker'
 bs_attack "static binary connects to a refused loopback address" "connected" no-127-0-0-2 bin/static_connect
 # policyd reads either argv; "harmless" from a racy caller is refused by
 # settings.exec_race, "forbidden" by the rule: never run in either case
 bs_attack "argv rewritten by a second thread during exec" "program ran" "exec_race|no-forbidden-arg" bin/argv_race bin/static_marker
 bs_attack "a harmless argv from a multithreaded caller (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/argv_race bin/static_marker still
+# memory shared with a process that is not a thread: clone(CLONE_VM) is
+# refused; a vfork child of a vfork child of a threaded process is racy
+out=$(cd "$WS" && bin/static_vm_share clone bin/static_marker 2>&1)
+if grep -q "program ran" <<<"$out"; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_vm_share clone bin/static_marker 2>&1)
+	if grep -q "clone: refused errno=1" <<<"$out" && ! grep -q "program ran" <<<"$out"; then
+		ok "clone(CLONE_VM) without a vfork, then rewrite argv from the parent: works natively; clone refused under tiergate"
+	else bad "clone(CLONE_VM) not refused: $out"; fi
+else bad "clone(CLONE_VM) attack does not work even without tiergate: $out"; fi
+bs_attack "exec from a vfork child of a vfork child of a threaded process (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/static_vm_share vforks bin/static_marker
 # agent-shell keeps a copy of the listener: a session that took it could
 # answer its own calls ("continue"); pidfd_getfd is refused, and the
 # session's Landlock domain keeps it out of processes outside it
