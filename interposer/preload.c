@@ -287,7 +287,9 @@ static void pool_put(int fd, bool ok)
 /* A request over a pooled connection (not for vfork children). */
 static void ask_pooled(const uint8_t *msg, size_t len, struct verdict *v)
 {
-	static __thread uint8_t rbuf[8192];
+	/* on the stack: a thread-local buffer would be 8 KiB more static TLS
+	 * for every thread of every program, zeroed at each start */
+	uint8_t rbuf[8192];
 	for (int attempt = 0; attempt < 2; attempt++) {
 		int fd = pool_get();
 		if (fd < 0)

@@ -93,8 +93,11 @@ void layers_detect(struct layer_report *r)
 			 "ABI %ld available; no session's policy can be "
 			 "expressed in it (a policy whose default is not deny "
 			 "may allow any path); sessions still run in a domain "
-			 "that keeps them out of agent-shell and policyd",
-			 abi);
+			 "that keeps them out of agent-shell and policyd%s",
+			 abi,
+			 abi >= 6 ? " and keeps their signals from reaching "
+				    "any process outside the session"
+				  : "");
 
 	l = add(r, "eBPF cgroup egress", false);
 	snprintf(l->why, sizeof(l->why),

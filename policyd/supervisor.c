@@ -83,10 +83,90 @@ static int mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
+/*
+ * The caller's pages read for the notification being decided. The path,
+ * argv and its strings usually sit on one or two pages, and every read
+ * costs a pin of the page: each page is read once, whole. Reset for every
+ * notification (pages_reset); one thread.
+ */
+#define PAGES 4
+static struct {
+	pid_t pid;
+	int n, next;
+	uint64_t base[PAGES];
+	uint8_t buf[PAGES][PAGE];
+} pg;
+
+static void pages_reset(pid_t pid)
+{
+	pg.pid = pid;
+	pg.n = pg.next = 0;
+}
+
+/* The page at base (page-aligned), read now or before; NULL (errno) if
+ * it is not mapped readable. */
+static const uint8_t *page_get(uint64_t base)
+{
+	for (int i = 0; i < pg.n; i++)
+		if (pg.base[i] == base)
+			return pg.buf[i];
+	int slot = pg.next;
+	pg.next = (pg.next + 1) % PAGES;
+	if (pg.n < PAGES)
+		pg.n++;
+	pg.base[slot] = base;
+	if (mem_read(pg.pid, base, pg.buf[slot], PAGE) < 0) {
+		pg.base[slot] = UINT64_MAX; /* never matches a page */
+		errno = EFAULT;
+		return NULL;
+	}
+	return pg.buf[slot];
+}
+
+/* Two pages known up front (the path's and argv's) in one system call;
+ * what fails here is read (and fails) again one page at a time. */
+static void pages_prefetch(uint64_t a, uint64_t b)
+{
+	a &= ~(uint64_t)(PAGE - 1);
+	b &= ~(uint64_t)(PAGE - 1);
+	if (!a || !b || a == b || pg.n)
+		return;
+	struct iovec l[2] = {{pg.buf[0], PAGE}, {pg.buf[1], PAGE}};
+	struct iovec r[2] = {{(void *)(uintptr_t)a, PAGE},
+			     {(void *)(uintptr_t)b, PAGE}};
+	ssize_t n = process_vm_readv(pg.pid, l, 2, r, 2, 0);
+	if (n >= (ssize_t)PAGE) {
+		pg.base[0] = a;
+		pg.n = pg.next = 1;
+	}
+	if (n == 2 * (ssize_t)PAGE) {
+		pg.base[1] = b;
+		pg.n = pg.next = 2;
+	}
+}
+
+/* len bytes at addr from the caller's pages. */
+static int page_copy(uint64_t addr, void *out, size_t len)
+{
+	uint8_t *o = out;
+	while (len) {
+		size_t off = (size_t)(addr % PAGE), n = PAGE - off;
+		if (n > len)
+			n = len;
+		const uint8_t *p = page_get(addr - off);
+		if (!p)
+			return -EFAULT;
+		memcpy(o, p + off, n);
+		o += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
 /* Reads a NUL-terminated string, one page at a time (never past the page
  * the terminator is on). -ENAMETOOLONG if cap bytes hold no NUL. */
-static int mem_str(pid_t pid, uint64_t addr, char *buf, size_t cap,
-		   size_t *ret_len)
+static int mem_str(uint64_t addr, char *buf, size_t cap, size_t *ret_len)
 {
 	size_t got = 0;
 	if (!addr)
@@ -95,7 +175,7 @@ static int mem_str(pid_t pid, uint64_t addr, char *buf, size_t cap,
 		size_t chunk = PAGE - (size_t)((addr + got) % PAGE);
 		if (chunk > cap - got)
 			chunk = cap - got;
-		int r = mem_read(pid, addr + got, buf + got, chunk);
+		int r = page_copy(addr + got, buf + got, chunk);
 		if (r < 0)
 			return r;
 		char *z = memchr(buf + got, '\0', chunk);
@@ -245,7 +325,9 @@ static void handle_exec(struct call *k, bool at)
 		goto out;
 	}
 	size_t len = 0;
-	int r = mem_str(pid, path_at, k->q.path, sizeof(k->q.path), &len);
+	pages_reset(pid);
+	pages_prefetch(path_at, argv_at);
+	int r = mem_str(path_at, k->q.path, sizeof(k->q.path), &len);
 	if (r < 0) {
 		err = r == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
 		goto out;
@@ -273,7 +355,7 @@ static void handle_exec(struct call *k, bool at)
 			size_t cnt = (PAGE - (size_t)(at_ % PAGE)) / 8;
 			if (cnt == 0)
 				cnt = 1;
-			if ((r = mem_read(pid, at_, ptrs, cnt * 8)) < 0) {
+			if ((r = page_copy(at_, ptrs, cnt * 8)) < 0) {
 				err = EFAULT;
 				goto out;
 			}
@@ -284,7 +366,7 @@ static void handle_exec(struct call *k, bool at)
 					goto out;
 				}
 				size_t sl;
-				r = mem_str(pid, ptrs[i], arena + used,
+				r = mem_str(ptrs[i], arena + used,
 					    ARGV_BYTES_MAX - used, &sl);
 				if (r < 0) {
 					err =
@@ -473,7 +555,8 @@ static void handle_open(struct call *k)
 		return;
 	}
 	size_t len;
-	int r = mem_str(pid, path_at, k->q.path, sizeof(k->q.path), &len);
+	pages_reset(pid);
+	int r = mem_str(path_at, k->q.path, sizeof(k->q.path), &len);
 	if (r < 0) {
 		respond(k->sv->fd, n->id,
 			r == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT, 0, false);

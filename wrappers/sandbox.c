@@ -95,7 +95,10 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		write |= LANDLOCK_ACCESS_FS_TRUNCATE;
 		wfile |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	}
-	struct landlock_ruleset_attr ra = {0};
+	/* linux/landlock.h of 6.12 (scoped, ABI 6); Debian 12's predates it */
+	struct {
+		__u64 handled_access_fs, handled_access_net, scoped;
+	} ra = {0};
 	/* why: even when the policy restricts no path the session gets a
 	 * Landlock domain: a process in a domain cannot ptrace-access one
 	 * outside it, whatever its uid or capabilities, so the agent cannot
@@ -104,12 +107,24 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	 * pidfd_getfd. Such a domain handles only the making of block
 	 * devices (granted nowhere; it needs CAP_MKNOD anyway), which takes
 	 * nothing a session should have */
-	ra.handled_access_fs =
-	    fs->write_all ? LANDLOCK_ACCESS_FS_MAKE_BLOCK : write;
+	/* From ABI 6 the domain is scoped to signals instead: no signal from
+	 * the session reaches a process outside it (agent-shell, policyd,
+	 * anything else on the machine), and a domain that handles no file
+	 * access costs file opens nothing (the block-device one costs about
+	 * 7% of an open, in Landlock's open and free hooks) */
+	size_t rsz = 2 * sizeof(__u64);
+	if (abi >= 6) {
+		ra.scoped = 2; /* LANDLOCK_SCOPE_SIGNAL */
+		rsz = sizeof(ra);
+	}
+	if (!fs->write_all)
+		ra.handled_access_fs = write;
+	else if (!ra.scoped)
+		ra.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK;
 	if (!fs->exec_all)
 		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
 	*what = "landlock_create_ruleset";
-	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, rsz, 0);
 	if (rfd < 0)
 		return -errno;
 	int r = 0;

@@ -182,6 +182,22 @@ bs_attack "static binary connects to a refused loopback address" "connected" no-
 # settings.exec_race, "forbidden" by the rule: never run in either case
 bs_attack "argv rewritten by a second thread during exec" "program ran" "exec_race|no-forbidden-arg" bin/argv_race bin/static_marker
 bs_attack "a harmless argv from a multithreaded caller (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/argv_race bin/static_marker still
+# Landlock ABI >= 6: a session's signals stay inside it (policyd, agent-shell
+# and everything else on the machine are out of reach)
+ABI=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
+if [ "${ABI:-0}" -ge 6 ]; then
+	sleep 60 & SPID=$!
+	if kill -0 "$SPID" 2>/dev/null; then
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "kill -TERM $SPID; kill -TERM \$(cat '$TIERGATE_RUNDIR/policyd.pid')" 2>&1)
+		if kill -0 "$SPID" 2>/dev/null && kill -0 "$(cat "$TIERGATE_RUNDIR/policyd.pid")" 2>/dev/null &&
+		   grep -q "Operation not permitted" <<<"$out"; then
+			ok "signals to processes outside the session (a sleep, policyd): work natively, refused by Landlock"
+		else bad "a signal left the session: $out"; fi
+	else bad "kill -0 of our own sleep fails even without tiergate"; fi
+	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+else
+	echo "  skip Landlock signal scoping (ABI ${ABI:-0} < 6)"
+fi
 # memory shared with a process that is not a thread: clone(CLONE_VM) is
 # refused; a vfork child of a vfork child of a threaded process is racy
 out=$(cd "$WS" && bin/static_vm_share clone bin/static_marker 2>&1)
