@@ -257,6 +257,69 @@ static void test_exec(void **state)
 	policy_free(p);
 }
 
+/* The first argv token names the program by argv[0] or by its own path:
+ * a spoofed argv[0] does not escape a deny rule, and an argv rule that can
+ * only match through argv[0] does not make the decision argv-dependent. */
+static void test_exec_names(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+	    "version: 1\n"
+	    "settings: { default: allow }\n"
+	    "rules:\n"
+	    "  - { id: nokill, action: deny, exec: { argv: ['pkill **'] } }\n"
+	    "  - { id: pip, tier: 2, exec: { argv: ['pip install **'] } }\n"
+	    "  - { id: full, action: deny, exec: { argv: ['/opt/x/tool **'] } "
+	    "}\n");
+	const char *names[] = {"/usr/bin/pkill", "/usr/bin/pkill"};
+	const char *spoof[] = {"innocent", "policyd"};
+	struct policy_event ev = {.kind = POLICY_EV_EXEC,
+				  .path = "/usr/bin/pkill",
+				  .argv = spoof,
+				  .argc = 2,
+				  .names = names,
+				  .nnames = 2};
+	struct policy_decision d;
+	policy_decide(p, &ev, &d);
+	assert_string_equal(d.rule_id, "nokill");
+	/* a token with a slash matches the program's full path */
+	const char *tool[] = {"/opt/x/tool", "/opt/x/tool"};
+	const char *targ[] = {"t", "-v"};
+	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
+				   .path = "/opt/x/tool",
+				   .argv = targ,
+				   .argc = 2,
+				   .names = tool,
+				   .nnames = 2};
+	policy_decide(p, &ev, &d);
+	assert_string_equal(d.rule_id, "full");
+	/* /usr/bin/true: "pip install" could only match through argv[0] */
+	const char *tn[] = {"/usr/bin/true", "/usr/bin/true"};
+	const char *targv[] = {"true"};
+	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
+				   .path = "/usr/bin/true",
+				   .argv = targv,
+				   .argc = 1,
+				   .names = tn,
+				   .nnames = 2};
+	policy_decide(p, &ev, &d);
+	assert_int_equal(d.action, POLICY_ALLOW);
+	assert_false(policy_exec_argv_dependent(p, &ev, &d));
+	/* /usr/bin/pip: another argv could make it a logged install */
+	const char *pn[] = {"/usr/bin/pip", "/usr/bin/pip"};
+	const char *pargv[] = {"pip", "list"};
+	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
+				   .path = "/usr/bin/pip",
+				   .argv = pargv,
+				   .argc = 2,
+				   .names = pn,
+				   .nnames = 2};
+	policy_decide(p, &ev, &d);
+	assert_int_equal(d.action, POLICY_ALLOW);
+	assert_true(policy_exec_argv_dependent(p, &ev, &d));
+	policy_free(p);
+}
+
 static void test_connect(void **state)
 {
 	(void)state;
@@ -801,7 +864,8 @@ static void test_index_matches_bruteforce(void **state)
 	free(text);
 	srand(7);
 	for (int n = 0; n < 20000; n++) {
-		char path[64], host[64], argv0[16];
+		char path[64], host[64], argv0[16], prog[32];
+		const char *progv[] = {prog};
 		struct tg_addr ad;
 		char as[32];
 		struct policy_event ev = {0};
@@ -822,6 +886,11 @@ static void test_index_matches_bruteforce(void **state)
 			ev.path = "/usr/bin/x";
 			ev.argv = argv;
 			ev.argc = 2;
+			/* the program's own name counts as argv[0] too */
+			snprintf(prog, sizeof(prog), "/usr/bin/t%d",
+				 rand() % 15);
+			ev.names = progv;
+			ev.nnames = rand() % 2;
 			break;
 		default:
 			snprintf(host, sizeof(host), "a.h%d.org", rand() % 20);
@@ -851,6 +920,7 @@ int main(void)
 	    cmocka_unit_test(test_precedence),
 	    cmocka_unit_test(test_open_access_and_not),
 	    cmocka_unit_test(test_exec),
+	    cmocka_unit_test(test_exec_names),
 	    cmocka_unit_test(test_connect),
 	    cmocka_unit_test(test_git),
 	    cmocka_unit_test(test_variables),
