@@ -1453,6 +1453,20 @@ static bool open_gate(int dirfd, const char *path, int flags)
 		return true; /* O_PATH: decided when used (exec, fchdir) */
 	if ((acc & (ACC_WRITE | ACC_CREATE)) && kernel_decides(TGPB_OPEN_WRITE))
 		return true; /* the kernel path decides and opens it */
+	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
+	 * or no O_CREAT and nothing there (as noop_errno; policyd does the
+	 * same for the kernel path) */
+	struct stat st;
+	if (path[0] && (flags & O_CREAT) && (flags & O_EXCL) &&
+	    syscall(SYS_newfstatat, dirfd, path, &st, AT_SYMLINK_NOFOLLOW) ==
+		0) {
+		errno = EEXIST;
+		return false;
+	}
+	if (path[0] && !(flags & O_CREAT) &&
+	    syscall(SYS_newfstatat, dirfd, path, &st, 0) < 0 &&
+	    (errno == ENOENT || errno == ENOTDIR))
+		return false;
 	int saved = errno;
 	in_hook++;
 	bool ok;
@@ -1479,11 +1493,38 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	return ok;
 }
 
+/*
+ * A call that cannot have any effect fails as the kernel would fail it,
+ * with no decision and no refusal line: making a name that exists
+ * (EEXIST), or removing, renaming, linking or truncating one that does not
+ * (ENOENT, ENOTDIR). `mkdir -p` and `rm -f` rely on exactly these errors.
+ * The name is looked at without following a final symlink, which is what
+ * mkdir, symlink, unlink, rename and link do; for truncate (which follows)
+ * a missing name is missing either way. Returns the errno, or 0.
+ */
+static int noop_errno(int dirfd, const char *path, unsigned acc)
+{
+	struct stat st;
+	if (!path[0])
+		return 0;
+	long r = syscall(SYS_newfstatat, dirfd, path, &st, AT_SYMLINK_NOFOLLOW);
+	if (acc == ACC_CREATE)
+		return r == 0 ? EEXIST : 0;
+	if (r < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return errno;
+	return 0;
+}
+
 static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		      const char *path2, const char *verb)
 {
 	if (!active || in_hook || !path)
 		return true;
+	int e = noop_errno(dirfd, path, acc);
+	if (e) {
+		errno = e;
+		return false;
+	}
 	int saved = errno;
 	in_hook++;
 	struct verdict v;

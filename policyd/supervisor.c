@@ -442,6 +442,28 @@ static void restore_creds(void)
 /* Opens real (the resolved path policyd decided on) as the caller would:
  * its credentials, umask and root; no symlink may have appeared since the
  * decision (RESOLVE_NO_SYMLINKS), no magic link followed. */
+/* Takes on the caller's file-system credentials (fsuid, fsgid, groups)
+ * when policyd runs as root for another user: per-thread, raw system calls
+ * (glibc would change every thread's), read back, never root by mistake.
+ * 0 (*switched says whether creds_leave must run), or -EACCES. */
+static int creds_enter(const struct call *k, bool *switched)
+{
+	*switched = false;
+	if (geteuid() != 0 || (k->cr.fsuid == 0 && k->cr.fsgid == 0))
+		return 0;
+	*switched = true;
+	if (syscall(SYS_setgroups, (size_t)k->cr.ngroups, k->cr.groups) < 0 ||
+	    (syscall(SYS_setfsgid, k->cr.fsgid),
+	     (gid_t)syscall(SYS_setfsgid, -1) != k->cr.fsgid) ||
+	    (syscall(SYS_setfsuid, k->cr.fsuid),
+	     (uid_t)syscall(SYS_setfsuid, -1) != k->cr.fsuid)) {
+		restore_creds();
+		*switched = false;
+		return -EACCES;
+	}
+	return 0;
+}
+
 static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 			  mode_t mode)
 {
@@ -461,24 +483,11 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 		     O_CLOEXEC,
 	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0,
 	    .resolve = resolve};
-	bool switched = false;
-	uid_t ouid = geteuid();
-	if (ouid == 0 && (k->cr.fsuid != 0 || k->cr.fsgid != 0)) {
-		/* per-thread credentials: raw system calls (glibc would
-		 * change every thread's). setfs[ug]id report no errors: read
-		 * them back, and never open as root by mistake */
-		switched = true;
-		if (syscall(SYS_setgroups, (size_t)k->cr.ngroups,
-			    k->cr.groups) < 0 ||
-		    (syscall(SYS_setfsgid, k->cr.fsgid),
-		     (gid_t)syscall(SYS_setfsgid, -1) != k->cr.fsgid) ||
-		    (syscall(SYS_setfsuid, k->cr.fsuid),
-		     (uid_t)syscall(SYS_setfsuid, -1) != k->cr.fsuid)) {
-			restore_creds();
-			if (rootfd >= 0)
-				close(rootfd);
-			return -EACCES;
-		}
+	bool switched;
+	if (creds_enter(k, &switched) < 0) {
+		if (rootfd >= 0)
+			close(rootfd);
+		return -EACCES;
 	}
 	mode_t old = umask(k->cr.umask);
 	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
@@ -496,6 +505,38 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	}
 	return fd;
+}
+
+/*
+ * A write-open that can only fail, failed as the kernel would fail it with
+ * no decision, audit line or refusal message: O_CREAT|O_EXCL of a name
+ * that exists (EEXIST), or no O_CREAT and nothing there (ENOENT, ENOTDIR).
+ * Looked at as the caller (its root, cwd, credentials). Returns the errno,
+ * or 0 when the call must be decided.
+ */
+static int open_noop(struct call *k, int dirfd, uint64_t flags)
+{
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	/* only in policyd's own root: an absolute symlink on the way would
+	 * be resolved in policyd's root, not the caller's */
+	if ((!excl && (flags & O_CREAT)) || k->c.same_root != 1)
+		return 0;
+	char lex[TG_PATH_MAX];
+	if (procfs_resolve_at(k->c.pid, dirfd, k->q.path, lex, sizeof(lex)) <
+		0 ||
+	    !strncmp(lex, "/proc/", 6))
+		return 0; /* the caller's own /proc: decided as it is */
+	bool switched;
+	if (creds_enter(k, &switched) < 0)
+		return 0;
+	struct stat st;
+	int r = fstatat(AT_FDCWD, lex, &st, excl ? AT_SYMLINK_NOFOLLOW : 0);
+	int e = errno;
+	if (switched)
+		restore_creds();
+	if (excl)
+		return r == 0 ? EEXIST : 0;
+	return r < 0 && (e == ENOENT || e == ENOTDIR) ? e : 0;
 }
 
 static void handle_open(struct call *k)
@@ -568,6 +609,11 @@ static void handle_open(struct call *k)
 	}
 	if (!notif_valid(k->sv->fd, n->id))
 		return;
+	int none = open_noop(k, dirfd, flags);
+	if (none) {
+		respond(k->sv->fd, n->id, none, 0, false);
+		return;
+	}
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;

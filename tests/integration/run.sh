@@ -84,6 +84,33 @@ check "truncate refused" grep -qx original "$WS/protected/keep.txt"
 check "mkdir refused" test ! -e "$WS/protected/d"
 check "rename into protected refused" test -e "$WS/out/a.txt"
 
+echo "== calls that cannot have any effect fail as natively, without a refusal"
+# mkdir -p and rm -f rely on EEXIST and ENOENT; a refusal (EACCES) would
+# break them. Both paths: the interposer (mkdir, unlink) and the kernel
+# path (write-opens from python)
+mkdir -p "$WS/protected/exists"
+cat >"$TOP/noops.sh" <<'NOOPS'
+mkdir -p protected/exists && echo mkdir-p-ok
+mkdir protected/exists 2>&1 | sed 's/.*: //'
+rm -f protected/none && echo rm-f-ok
+rmdir protected/none 2>&1 | sed 's/.*: //'
+mv protected/none out/x 2>&1 | sed 's/.*: //'
+python3 -c '
+import os
+for f, p in ((os.O_WRONLY, "protected/none"), (os.O_WRONLY | os.O_CREAT | os.O_EXCL, "protected/keep.txt")):
+    try:
+        os.open(p, f)
+        print(p, "opened")
+    except OSError as e:
+        print(p, e.strerror)'
+NOOPS
+native=$(cd "$WS" && bash "$TOP/noops.sh" 2>&1)
+lines_before=$(wc -l <"$RUN/audit.jsonl")
+in_session bash "$TOP/noops.sh"
+check "natively: EEXIST and ENOENT as expected" bash -c "grep -q mkdir-p-ok <<<'$native' && grep -q rm-f-ok <<<'$native' && [ \$(grep -c 'File exists' <<<'$native') = 2 ] && [ \$(grep -c 'No such file' <<<'$native') = 3 ]"
+check "under tiergate: the same results" bash -c "[ \"\$(cat '$OUT' '$ERR')\" = '$native' ]"
+check "no refusal line and no audit line for them" bash -c "! grep -q tiergate: '$ERR' && ! tail -n +$((lines_before + 1)) '$RUN/audit.jsonl' | grep -q -e protected/none -e protected/exists -e '\"open\".*keep.txt'"
+
 echo "== symlink into a protected path"
 ln -sf "$WS/protected/keep.txt" "$WS/out/link"
 in_session bash -c "echo via-link > '$WS/out/link'"
