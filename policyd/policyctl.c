@@ -235,7 +235,14 @@ static int cmd_explain(int argc, char **argv)
 		printf("  (none)\n");
 	struct policy_decision d;
 	policy_decide(p, &ce.ev, &d);
-	if (d.rule < 0) {
+	if (d.rule < 0 && x.n > 0) {
+		/* an open that reads and writes: a read rule matched, but
+		 * the write part is decided on its own */
+		printf("decision: %s (settings.default: no rule covers the "
+		       "write part; reading and writing are decided "
+		       "separately)\n",
+		       policy_action_name(d.action));
+	} else if (d.rule < 0) {
 		printf("decision: %s (settings.default: no rule matched)\n",
 		       policy_action_name(d.action));
 	} else {

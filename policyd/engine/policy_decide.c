@@ -271,8 +271,8 @@ bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
 
 #define MAX_WORDS ((POLICY_MAX_RULES + 63) / 64)
 
-void policy_decide(const struct policy *p, const struct policy_event *ev,
-		   struct policy_decision *ret)
+static void decide_one(const struct policy *p, const struct policy_event *ev,
+		       struct policy_decision *ret)
 {
 	uint64_t bits[MAX_WORDS];
 	policy_index_candidates(p, ev, bits);
@@ -300,6 +300,42 @@ void policy_decide(const struct policy *p, const struct policy_event *ev,
 	ret->rule_id = "default";
 	ret->message = NULL;
 	ret->matched = ev->kind;
+}
+
+/* Is a stricter than b (same action: the rule ranked first, a rule before
+ * the default)? */
+static bool stricter(const struct policy *p, const struct policy_decision *a,
+		     const struct policy_decision *b)
+{
+	if (a->action != b->action)
+		return a->action > b->action;
+	if (b->rule < 0)
+		return a->rule >= 0;
+	return a->rule >= 0 && p->rules[a->rule].rank < p->rules[b->rule].rank;
+}
+
+void policy_decide(const struct policy *p, const struct policy_event *ev,
+		   struct policy_decision *ret)
+{
+	/* An open that reads and also writes (O_RDWR) is two questions: a
+	 * rule that allows reading says nothing about writing there. The
+	 * read is decided on its own and the rest (write, create, delete,
+	 * which one rule may list in part) on its own; the stricter wins,
+	 * and either one no rule covers gets the default. */
+	unsigned rest = ev->access & ~(unsigned)POLICY_ACC_READ;
+	if (ev->kind != POLICY_EV_OPEN || !(ev->access & POLICY_ACC_READ) ||
+	    !rest) {
+		decide_one(p, ev, ret);
+		return;
+	}
+	struct policy_event e = *ev;
+	struct policy_decision w;
+	e.access = POLICY_ACC_READ;
+	decide_one(p, &e, ret);
+	e.access = rest;
+	decide_one(p, &e, &w);
+	if (stricter(p, &w, ret))
+		*ret = w;
 }
 
 /* Could a pattern of l match this program whatever its argv[0]: its first

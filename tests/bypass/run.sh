@@ -174,6 +174,17 @@ printf '#!/usr/bin/python3 -u\nprint("python ran")\n' >"$WS/bin/rw_b"
 printf '#!/bin/true %*s\nprint("python ran")\n' 9 x >"$WS/bin/rw_a"
 if [ "$(stat -c %s "$WS/bin/rw_a")" != "$(stat -c %s "$WS/bin/rw_b")" ]; then bad "rw_a and rw_b differ in size"; fi
 bs_attack "a script rewritten in place (same size) to a denied interpreter after it ran" "python ran" no-python bash -c 'cp bin/rw_a bin/rw; chmod +x bin/rw; bin/rw; sleep 0.3; bin/rw; cat bin/rw_b >bin/rw; bin/rw'
+# O_RDWR reads and writes: a read rule must not answer for the write
+RDWR=$(cd "$(dirname "$0")" && pwd)/policy-rdwr.yaml
+mkdir -p "$TOP/outside"
+out=$(cd "$WS" && bin/static_rdwr "$TOP/outside/native" 2>&1)
+if grep -q "created and written" <<<"$out" && [ -s "$TOP/outside/native" ]; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_rdwr "$TOP/outside/mediated" 2>&1)
+	if [ ! -e "$TOP/outside/mediated" ] && grep -q "(rule default)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep -q "outside/mediated"; then
+		ok "O_RDWR|O_CREAT outside the write rules (reading allowed everywhere): works natively; refused under tiergate (rule default, audited)"
+	else bad "O_RDWR|O_CREAT got through: $out"; fi
+else bad "O_RDWR|O_CREAT does not work even without tiergate: $out"; fi
 # argv patterns name the program by its path too: argv[0] is the caller's
 cp "$WS/bin/static_marker" "$WS/bin/named_marker"
 bs_attack "a program denied by an argv rule, run under another argv[0] (exec -a)" "program ran" no-named-marker bash -c 'exec -a innocent bin/named_marker'

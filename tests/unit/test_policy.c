@@ -204,6 +204,45 @@ static void test_open_access_and_not(void **state)
 	policy_free(p);
 }
 
+/* O_RDWR: the read and the write are two questions; a read rule does not
+ * answer for the write, which falls to a write rule or to the default. */
+static void test_open_read_write(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+	    "version: 1\n"
+	    "settings: { default: prompt }\n"
+	    "rules:\n"
+	    "  - { id: read-all, tier: 1, open: { path: ['/**'], access: "
+	    "[read] } }\n"
+	    "  - { id: ws, tier: 1, open: { path: ['${PWD}/**'], access: "
+	    "[write, create] } }\n"
+	    "  - { id: logw, tier: 2, open: { path: ['${PWD}/log/**'], "
+	    "access: [write] } }\n"
+	    "  - { id: secret, action: deny, open: { path: ['/etc/secret'], "
+	    "access: [read] } }\n");
+	enum policy_action a;
+	unsigned rw = POLICY_ACC_READ | POLICY_ACC_WRITE;
+	assert_string_equal(open_dec(p, "/usr/share/x", rw, &a), "default");
+	assert_int_equal(a, POLICY_PROMPT);
+	assert_string_equal(
+	    open_dec(p, "/usr/share/x", rw | POLICY_ACC_CREATE, &a), "default");
+	/* both parts allowed: the first rule in strictness order */
+	assert_string_equal(open_dec(p, "/home/alice/work/a.c", rw, &a),
+			    "read-all");
+	assert_int_equal(a, POLICY_ALLOW);
+	assert_string_equal(open_dec(p, "/home/alice/work/log/l", rw, &a),
+			    "logw");
+	assert_int_equal(a, POLICY_LOG);
+	/* a refused read refuses the whole open */
+	assert_string_equal(open_dec(p, "/etc/secret", rw, &a), "secret");
+	assert_int_equal(a, POLICY_DENY);
+	/* one part alone is as before */
+	assert_string_equal(open_dec(p, "/usr/share/x", POLICY_ACC_READ, &a),
+			    "read-all");
+	policy_free(p);
+}
+
 static void test_exec(void **state)
 {
 	(void)state;
@@ -919,6 +958,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_precedence),
 	    cmocka_unit_test(test_open_access_and_not),
+	    cmocka_unit_test(test_open_read_write),
 	    cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_exec_names),
 	    cmocka_unit_test(test_connect),
