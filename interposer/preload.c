@@ -747,7 +747,8 @@ __attribute__((constructor)) static void tg_init(void)
 	fail_open = fail && !strcmp(fail, "open");
 	const char *bs = env_get(environ, "TIERGATE_BACKSTOP");
 	if (bs && !strcmp(bs, "1") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
-		backstop_env = TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT;
+		backstop_env =
+		    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT | TGPB_FS;
 	s_copy(env_backstop, sizeof(env_backstop),
 	       "TIERGATE_BACKSTOP=", backstop_env ? "1" : "0");
 	/* keep the whole LD_PRELOAD value the session started with */
@@ -1520,6 +1521,8 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 {
 	if (!active || in_hook || !path)
 		return true;
+	if (kernel_decides(TGPB_FS))
+		return true; /* one decision per call: the kernel path's */
 	int e = noop_errno(dirfd, path, acc);
 	if (e) {
 		errno = e;

@@ -116,6 +116,9 @@ enum tgp_kind {
 #define TGPB_EXEC 1u
 #define TGPB_OPEN_WRITE 2u
 #define TGPB_CONNECT 4u
+#define TGPB_FS                                                                \
+	8u /* rename, link, unlink, rmdir, mkdir, symlink, mknod,              \
+	      truncate by path */
 
 /* The in-flight table: agent-shell creates a memfd of this size and sends
  * it with the listener; policyd records each notification it is handling,

@@ -66,6 +66,7 @@ void layers_detect(struct layer_report *r)
 	else
 		snprintf(l->why, sizeof(l->why),
 			 "%u of %u sessions supervised: execs, write-opens, "
+			 "file calls by path (rename, unlink, mkdir, ...), "
 			 "connects and addressed sends decided in the kernel "
 			 "path (%llu notifications, %llu files opened by "
 			 "policyd)",

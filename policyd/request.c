@@ -92,6 +92,10 @@ static void send_error(struct conn *c, uint32_t id, const char *msg)
 /* Combine two decisions with "union of candidates": a rule that matched
  * either beats the default; among matching rules the strictest wins (ties:
  * file order). */
+/* The decision for a call that touches several objects (an exec chain's
+ * programs, a rename's two names): the strictest, a default counting with
+ * its action (an object no rule covers is not allowed because another
+ * one is); on a tie a rule before the default, the earlier rule first. */
 static void combine(struct policy_decision *acc, bool *have,
 		    const struct policy_decision *d)
 {
@@ -100,11 +104,20 @@ static void combine(struct policy_decision *acc, bool *have,
 		*have = true;
 		return;
 	}
-	if (d->rule < 0)
-		return;
-	if (acc->rule < 0 || d->action > acc->action ||
-	    (d->action == acc->action && d->rule < acc->rule))
+	if (d->action > acc->action ||
+	    (d->action == acc->action && d->rule >= 0 &&
+	     (acc->rule < 0 || d->rule < acc->rule)))
 		*acc = *d;
+}
+
+/* One object under two names: the resolved name decides, and the name as
+ * spelled can only make that stricter, by a rule of its own. A symlink
+ * the agent made must not lend its own name's allow to its target. */
+static void spelled(struct policy_decision *real_d,
+		    const struct policy_decision *lex_d)
+{
+	if (lex_d->rule >= 0 && lex_d->action > real_d->action)
+		*real_d = *lex_d;
 }
 
 /* A refusal by tiergate itself, not by a rule of the policy. */
@@ -407,19 +420,19 @@ static void decide_program(struct conn *c, const char *lex, const char *real,
 				  .nnames = 2,
 				  .cwd = cwd,
 				  .git = has_git ? &git : NULL};
-	struct policy_decision d;
+	struct policy_decision d, dl;
 	policy_decide(s->policy, &ev, &d);
-	combine(&o->d, have, &d);
 	if (c->could_race)
 		*argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(lex, real)) {
 		ev.path = lex;
-		policy_decide(s->policy, &ev, &d);
-		combine(&o->d, have, &d);
+		policy_decide(s->policy, &ev, &dl);
 		if (c->could_race)
 			*argv_dep |=
-			    policy_exec_argv_dependent(s->policy, &ev, &d);
+			    policy_exec_argv_dependent(s->policy, &ev, &dl);
+		spelled(&d, &dl);
 	}
+	combine(&o->d, have, &d);
 	if (has_git && o->d.matched == POLICY_EV_GIT)
 		o->kind = "git";
 	if (has_git)
@@ -573,23 +586,38 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	int r = procfs_resolve_at(c->pid, dirfd, path, lex, sizeof(lex));
 	if (r < 0)
 		return r;
-	if ((r = realpath_for(c, lex, real, sizeof(real))) < 0)
+	/* reads and writes reach the file a final symlink points to; making
+	 * or removing a name (mkdir, unlink, a rename's names) acts on the
+	 * name itself: only its directory is resolved */
+	const char *slash = strrchr(lex, '/');
+	if (!(access & (POLICY_ACC_READ | POLICY_ACC_WRITE)) && slash &&
+	    slash != lex && slash[1]) {
+		char dir[TG_PATH_MAX], rdir[TG_PATH_MAX];
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - lex), lex);
+		if ((r = realpath_for(c, dir, rdir, sizeof(rdir))) < 0)
+			return r;
+		if (snprintf(real, sizeof(real), "%s%s",
+			     strcmp(rdir, "/") ? rdir : "",
+			     slash) >= (int)sizeof(real))
+			return -ENAMETOOLONG;
+	} else if ((r = realpath_for(c, lex, real, sizeof(real))) < 0) {
 		return r; /* the caller refuses (rule "unresolvable") */
+	}
 	struct policy_event ev = {
-	    .kind = POLICY_EV_OPEN, .path = lex, .access = access};
-	struct policy_decision d;
+	    .kind = POLICY_EV_OPEN, .path = real, .access = access};
+	struct policy_decision d, dl;
 	if (!*have) /* the first path: the object the caller gets */
 		snprintf(o->object, sizeof(o->object), "%s", real);
 	policy_decide(c->s->policy, &ev, &d);
-	combine(&o->d, have, &d);
 	if (strcmp(lex, real)) {
-		ev.path = real;
-		policy_decide(c->s->policy, &ev, &d);
-		combine(&o->d, have, &d);
+		ev.path = lex;
+		policy_decide(c->s->policy, &ev, &dl);
+		spelled(&d, &dl);
 		snprintf(shown, shownsz, "%s (-> %s)", lex, real);
 	} else {
 		snprintf(shown, shownsz, "%s", lex);
 	}
+	combine(&o->d, have, &d);
 	return 0;
 }
 
@@ -608,8 +636,10 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 		return r;
 	}
 	if (q->has_path2) {
-		r = decide_path(c, q->dirfd2, q->path2, POLICY_ACC_CREATE, o,
-				&have, b, sizeof(b));
+		unsigned a2 = q->access2 & POLICY_ACC_ALL;
+		r = decide_path(c, q->dirfd2, q->path2,
+				a2 ? a2 : POLICY_ACC_CREATE, o, &have, b,
+				sizeof(b));
 		if (r < 0)
 			return r;
 		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
@@ -905,12 +935,14 @@ static void handle_hello(struct conn *c, uint32_t id)
 		}
 		if (D.genfd >= 0)
 			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
-		/* the kernel path carries execs, write-opens and connects for
+		/* the kernel path carries execs, write-opens, the other file
+		 * calls (rename, unlink, mkdir, ...) and connects for
 		 * a process under the session's filter: the interposer must
 		 * not decide them a second time */
 		if (c->s->sv && procfs_seccomp_filtered(c->pid))
 			tgp_put_u32(&e, TGPT_BACKSTOP,
-				    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT);
+				    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT |
+					TGPB_FS);
 	}
 	long n = tgp_enc_end(&e);
 	if (n < 0) {

@@ -282,6 +282,7 @@ struct call {
 	const struct seccomp_notif *n;
 	struct conn c; /* the caller, dressed as a connection for request.c */
 	struct proc_status cr;
+	bool have_cr; /* cr was read (write-opens: always) */
 	struct req q;
 	uint64_t t0;
 	const uint64_t *addrs; /* exec: where path, argv and its strings are */
@@ -514,29 +515,171 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
  * Looked at as the caller (its root, cwd, credentials). Returns the errno,
  * or 0 when the call must be decided.
  */
-static int open_noop(struct call *k, int dirfd, uint64_t flags)
+/* Is path (dirfd) there, as the caller sees it? 0 yes, -ENOENT/-ENOTDIR
+ * no, 1 cannot tell. Only in policyd's own root: an absolute symlink on
+ * the way would be resolved in policyd's root, not the caller's. */
+static int there_as_caller(struct call *k, int dirfd, const char *path,
+			   bool follow)
 {
-	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
-	/* only in policyd's own root: an absolute symlink on the way would
-	 * be resolved in policyd's root, not the caller's */
-	if ((!excl && (flags & O_CREAT)) || k->c.same_root != 1)
-		return 0;
 	char lex[TG_PATH_MAX];
-	if (procfs_resolve_at(k->c.pid, dirfd, k->q.path, lex, sizeof(lex)) <
-		0 ||
+	if (k->c.same_root != 1 || !path[0] ||
+	    procfs_resolve_at(k->c.pid, dirfd, path, lex, sizeof(lex)) < 0 ||
 	    !strncmp(lex, "/proc/", 6))
-		return 0; /* the caller's own /proc: decided as it is */
+		return 1; /* the caller's own /proc: decided as it is */
+	/* as root for another user, look with that user's credentials:
+	 * never tell it about names it could not see */
+	if (geteuid() == 0 && !k->have_cr) {
+		if (procfs_status(k->c.pid, &k->cr) < 0)
+			return 1;
+		k->have_cr = true;
+	}
 	bool switched;
 	if (creds_enter(k, &switched) < 0)
-		return 0;
+		return 1;
 	struct stat st;
-	int r = fstatat(AT_FDCWD, lex, &st, excl ? AT_SYMLINK_NOFOLLOW : 0);
+	int r = fstatat(AT_FDCWD, lex, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW);
 	int e = errno;
 	if (switched)
 		restore_creds();
+	if (r == 0)
+		return 0;
+	return e == ENOENT || e == ENOTDIR ? -e : 1;
+}
+
+static int open_noop(struct call *k, int dirfd, uint64_t flags)
+{
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	if (!excl && (flags & O_CREAT))
+		return 0;
+	int t = there_as_caller(k, dirfd, k->q.path, !excl);
 	if (excl)
-		return r == 0 ? EEXIST : 0;
-	return r < 0 && (e == ENOENT || e == ENOTDIR) ? e : 0;
+		return t == 0 ? EEXIST : 0;
+	return t < 0 ? -t : 0;
+}
+
+/*
+ * rename, link, unlink, rmdir, mkdir, symlink, mknod and truncate by path:
+ * decided like the interposer's file calls (one or two paths, request.c),
+ * then "continue": the kernel performs the call and walks the path again
+ * (the residual race is in docs/threat-model.md). Calls that can only fail
+ * fail as the kernel would fail them, undecided (as in the interposer).
+ */
+static void handle_fsop(struct call *k)
+{
+	const struct seccomp_notif *n = k->n;
+	const __u64 *a = n->data.args;
+	pid_t pid = (pid_t)n->pid;
+	int d1 = AT_FDCWD, d2 = AT_FDCWD, lflags = 0;
+	uint64_t p1 = 0, p2 = 0;
+	unsigned acc = POLICY_ACC_CREATE, acc2 = 0;
+	const char *verb = "create";
+	switch (n->data.nr) {
+	case SYS_rename:
+		p1 = a[0], p2 = a[1], acc = POLICY_ACC_DELETE, verb = "rename";
+		break;
+	case SYS_renameat:
+	case SYS_renameat2:
+		d1 = (int)a[0], p1 = a[1], d2 = (int)a[2], p2 = a[3];
+		acc = POLICY_ACC_DELETE, verb = "rename";
+		if (n->data.nr == SYS_renameat2 &&
+		    ((unsigned)a[4] & RENAME_EXCHANGE))
+			/* both names lose their file and get the other */
+			acc = acc2 = POLICY_ACC_DELETE | POLICY_ACC_CREATE;
+		break;
+	case SYS_link:
+		p1 = a[0], p2 = a[1], acc = POLICY_ACC_WRITE, verb = "link";
+		break;
+	case SYS_linkat:
+		d1 = (int)a[0], p1 = a[1], d2 = (int)a[2], p2 = a[3];
+		lflags = (int)a[4];
+		acc = POLICY_ACC_WRITE, verb = "link";
+		break;
+	case SYS_unlink:
+	case SYS_rmdir:
+		p1 = a[0], acc = POLICY_ACC_DELETE, verb = "delete";
+		break;
+	case SYS_unlinkat:
+		d1 = (int)a[0], p1 = a[1], acc = POLICY_ACC_DELETE;
+		verb = "delete";
+		break;
+	case SYS_mkdir:
+	case SYS_mknod:
+		p1 = a[0];
+		break;
+	case SYS_mkdirat:
+	case SYS_mknodat:
+		d1 = (int)a[0], p1 = a[1];
+		break;
+	case SYS_symlink:
+		p1 = a[1];
+		break;
+	case SYS_symlinkat:
+		d1 = (int)a[1], p1 = a[2];
+		break;
+	case SYS_truncate:
+		p1 = a[0], acc = POLICY_ACC_WRITE, verb = "truncate";
+		break;
+	default:
+		respond(k->sv->fd, n->id, EPERM, 0, false);
+		return;
+	}
+	size_t len = 0;
+	pages_reset(pid);
+	int r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
+	if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
+		/* linkat(fd, "", ..., AT_EMPTY_PATH): the file is the
+		 * caller's descriptor */
+		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d", d1);
+		d1 = AT_FDCWD;
+	} else if (r == 0 && len == 0) {
+		r = -ENOENT;
+	}
+	if (r == 0 && p2) {
+		r = mem_str(p2, k->q.path2, sizeof(k->q.path2), &len);
+		if (r == 0 && len == 0)
+			r = -ENOENT;
+	}
+	if (r < 0) {
+		respond(k->sv->fd, n->id,
+			r == -ENAMETOOLONG ? ENAMETOOLONG
+			: r == -ENOENT	   ? ENOENT
+					   : EFAULT,
+			0, false);
+		return;
+	}
+	if (!notif_valid(k->sv->fd, n->id))
+		return;
+	/* calls that can only fail: making a name that exists, or removing,
+	 * renaming, linking or truncating one that does not */
+	int t = there_as_caller(k, d1, k->q.path, false);
+	if (acc == POLICY_ACC_CREATE && t == 0) {
+		respond(k->sv->fd, n->id, EEXIST, 0, false);
+		return;
+	}
+	if (acc != POLICY_ACC_CREATE && t < 0) {
+		respond(k->sv->fd, n->id, -t, 0, false);
+		return;
+	}
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = d1;
+	k->q.access = acc;
+	k->q.has_path2 = p2 != 0;
+	k->q.dirfd2 = d2;
+	k->q.access2 = acc2;
+	struct outcome *o = calloc(1, sizeof(*o));
+	if (!o) {
+		respond(k->sv->fd, n->id, ENOMEM, 0, false);
+		return;
+	}
+	decide(k, o);
+	if (allowed(o)) {
+		respond(k->sv->fd, n->id, 0, 0, true);
+	} else {
+		say_refused(pid, verb, o->target, o);
+		respond(k->sv->fd, n->id, EACCES, 0, false);
+	}
+	free(o);
 }
 
 static void handle_open(struct call *k)
@@ -871,6 +1014,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		respond(sv->fd, n->id, EACCES, 0, false);
 		goto out;
 	} else {
+		k->have_cr = true;
 		k->c.uid = k->cr.fsuid;
 	}
 	k->q.dirfd = AT_FDCWD;
@@ -886,6 +1030,23 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	case SYS_creat:
 	case SYS_openat2:
 		handle_open(k);
+		break;
+	case SYS_rename:
+	case SYS_renameat:
+	case SYS_renameat2:
+	case SYS_link:
+	case SYS_linkat:
+	case SYS_unlink:
+	case SYS_unlinkat:
+	case SYS_rmdir:
+	case SYS_mkdir:
+	case SYS_mkdirat:
+	case SYS_symlink:
+	case SYS_symlinkat:
+	case SYS_mknod:
+	case SYS_mknodat:
+	case SYS_truncate:
+		handle_fsop(k);
 		break;
 	case SYS_connect:
 	case SYS_sendto:

@@ -231,6 +231,21 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(creat), 0)) < 0 ||
 	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(openat2), 0)) < 0)
 		return r;
+	/* the other calls that change the file system by path: what a
+	 * static program could otherwise do undecided under a policy that
+	 * Landlock cannot express (a default other than deny) */
+	static const char *const fsops[] = {
+	    "rename",  "renameat",  "renameat2", "link",    "linkat",
+	    "unlink",  "unlinkat",  "rmdir",	 "mkdir",   "mkdirat",
+	    "symlink", "symlinkat", "mknod",	 "mknodat", "truncate"};
+	*what = "notify file calls";
+	for (size_t i = 0; i < sizeof(fsops) / sizeof(fsops[0]); i++) {
+		int nr = seccomp_syscall_resolve_name(fsops[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
+			return r;
+	}
 	*what = "notify connect";
 	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(connect), 0)) < 0 ||
 	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendto), 1,

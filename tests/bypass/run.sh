@@ -185,6 +185,54 @@ if grep -q "created and written" <<<"$out" && [ -s "$TOP/outside/native" ]; then
 		ok "O_RDWR|O_CREAT outside the write rules (reading allowed everywhere): works natively; refused under tiergate (rule default, audited)"
 	else bad "O_RDWR|O_CREAT got through: $out"; fi
 else bad "O_RDWR|O_CREAT does not work even without tiergate: $out"; fi
+# the other file calls by path, by a static binary, under a policy Landlock
+# cannot express (default prompt): the kernel path decides them
+OUTS=$TOP/outside2
+fsop_attack() { # fsop_attack MODE TARGET OTHER HARMED-CHECK...
+	local mode=$1 target=$2 other=$3 out; shift 3
+	rm -rf "$OUTS" "$WS/out/other" "$WS/out/hard"; mkdir -p "$OUTS"
+	echo original >"$OUTS/keep"; echo other >"$WS/out/other"
+	out=$(cd "$WS" && bin/static_fs "$mode" "$target" "$other" 2>&1)
+	if ! grep -q "$mode: done" <<<"$out" || ! "$@"; then
+		bad "static $mode outside the write rules: does not work even without tiergate: $out"; return
+	fi
+	rm -rf "$OUTS" "$WS/out/other" "$WS/out/hard"; mkdir -p "$OUTS"
+	echo original >"$OUTS/keep"; echo other >"$WS/out/other"
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_fs "$mode" "$target" "$other" 2>&1)
+	if grep -q "$mode: refused errno=13" <<<"$out" && ! "$@" && grep -q "(rule default)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep -q "$(basename "$target")"; then
+		ok "static $mode outside the write rules (default prompt): works natively; refused by the kernel path (audited)"
+	else bad "static $mode outside the write rules got through: $out"; fi
+}
+fsop_attack truncate "$OUTS/keep" "" bash -c "! grep -qx original '$OUTS/keep'"
+fsop_attack rename "$OUTS/keep" "$WS/out/other" bash -c "grep -qx other '$OUTS/keep'"
+fsop_attack unlink "$OUTS/keep" "" test ! -e "$OUTS/keep"
+fsop_attack link "$OUTS/keep" "$WS/out/hard" test -e "$WS/out/hard"
+fsop_attack mkdir "$OUTS/newdir" "" test -d "$OUTS/newdir"
+fsop_attack symlink "$OUTS/newlink" "$OUTS/keep" test -L "$OUTS/newlink"
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bash -c 'mkdir -p out/a/b && mv out/a out/c && ln -s c out/d && rm -r out/c out/d && mkdir -p /usr/share && echo fine' 2>&1)
+if [ "$out" = fine ]; then ok "file calls inside the write rules, and mkdir -p of existing directories, work as before"
+else bad "allowed file calls under the kernel path: $out"; fi
+# a name the agent controls must not lend its allow to what it points at:
+# a symlink in the workspace to a file, a program or an interpreter outside
+# every rule is decided on the target (and the default applies there)
+lend_attack() { # lend_attack WHAT WIN CMD...
+	local what=$1 win=$2 out; shift 2
+	out=$(cd "$WS" && "$@" 2>&1)
+	if ! grep -q "$win" <<<"$out"; then bad "$what: does not work even without tiergate: $out"; return; fi
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- "$@" 2>&1)
+	if ! grep -q "$win" <<<"$out" && grep -q "(rule default)" <<<"$out"; then
+		ok "$what: works natively; refused under tiergate (the target's default)"
+	else bad "$what: $out"; fi
+}
+rm -rf "$OUTS"; mkdir -p "$OUTS"; echo original >"$OUTS/keep"
+ln -sfn "$OUTS/keep" "$WS/out/lend"
+lend_attack "static write through a workspace symlink to a file no rule covers" "write: done" bin/static_fs write out/lend ""
+cp "$WS/bin/static_marker" "$OUTS/prog"; ln -sfn "$OUTS/prog" "$WS/bin/lendprog"
+lend_attack "static exec of a workspace symlink to a program no rule covers" "program ran" bin/static_exec bin/lendprog
+printf '#!%s\n' "$OUTS/prog" >"$WS/bin/lendscript"; chmod +x "$WS/bin/lendscript"
+lend_attack "a workspace script whose interpreter no rule covers" "program ran" bin/static_exec bin/lendscript
+rm -f "$WS/out/lend" "$WS/bin/lendprog" "$WS/bin/lendscript"
 # argv patterns name the program by its path too: argv[0] is the caller's
 cp "$WS/bin/static_marker" "$WS/bin/named_marker"
 bs_attack "a program denied by an argv rule, run under another argv[0] (exec -a)" "program ran" no-named-marker bash -c 'exec -a innocent bin/named_marker'

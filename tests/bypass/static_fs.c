@@ -6,11 +6,14 @@
  *   unlink    unlink TARGET
  *   link      hard-link TARGET to OTHER (a second name to write through)
  *   procfd    open TARGET read-only, then reopen /proc/self/fd/N for writing
+ *   mkdir     mkdir(TARGET)
+ *   symlink   symlink(OTHER, TARGET)
  * Prints "MODE: done" or "MODE: refused errno=N". */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -30,6 +33,10 @@ int main(int argc, char **argv)
 		r = unlink(t);
 	} else if (!strcmp(m, "link")) {
 		r = link(t, o);
+	} else if (!strcmp(m, "mkdir")) {
+		r = mkdir(t, 0755);
+	} else if (!strcmp(m, "symlink")) {
+		r = symlink(o, t);
 	} else if (!strcmp(m, "procfd")) {
 		int ro = open(t, O_RDONLY);
 		char p[64];
