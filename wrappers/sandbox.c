@@ -235,9 +235,9 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 	 * static program could otherwise do undecided under a policy that
 	 * Landlock cannot express (a default other than deny) */
 	static const char *const fsops[] = {
-	    "rename",  "renameat",  "renameat2", "link",    "linkat",
-	    "unlink",  "unlinkat",  "rmdir",	 "mkdir",   "mkdirat",
-	    "symlink", "symlinkat", "mknod",	 "mknodat", "truncate"};
+	    "rename",  "renameat",  "renameat2", "link",  "linkat",
+	    "unlink",  "unlinkat",  "rmdir",	 "mkdir", "mkdirat",
+	    "symlink", "symlinkat", "truncate"};
 	*what = "notify file calls";
 	for (size_t i = 0; i < sizeof(fsops) / sizeof(fsops[0]); i++) {
 		int nr = seccomp_syscall_resolve_name(fsops[i]);
@@ -246,6 +246,18 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
 			return r;
 	}
+	/* mknod of what a session may make (a file, a FIFO, a socket); the
+	 * device types are refused (EPERM) by rules of their own, which a
+	 * rule here without a condition would override */
+	static const unsigned long kinds[] = {0, S_IFREG, S_IFIFO, S_IFSOCK};
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, N, SCMP_SYS(mknod), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, S_IFMT, kinds[i]))) < 0 ||
+		    (r = seccomp_rule_add(
+			 ctx, N, SCMP_SYS(mknodat), 1,
+			 SCMP_A2(SCMP_CMP_MASKED_EQ, S_IFMT, kinds[i]))) < 0)
+			return r;
 	*what = "notify connect";
 	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(connect), 0)) < 0 ||
 	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendto), 1,
@@ -355,6 +367,19 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 		 SCMP_A0(SCMP_CMP_MASKED_EQ,
 			 CLONE_VM | CLONE_VFORK | CLONE_THREAD, CLONE_VM))) < 0)
 		goto out;
+	/* device nodes: a block device made in a writable place would be
+	 * the whole disk behind every file rule (root sessions have
+	 * CAP_MKNOD). FIFOs and sockets stay (policyd decides the name) */
+	*what = "mknod";
+	static const unsigned long devs[] = {S_IFBLK, S_IFCHR};
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknod), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0 ||
+		    (r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknodat), 1,
+			 SCMP_A2(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0)
+			goto out;
 	/* clone3 passes its flags in memory a filter cannot read: say it does
 	 * not exist, and libc falls back to clone, which is checked above */
 	*what = "clone3";
