@@ -68,6 +68,10 @@
 #endif
 
 #define PAGE 4096u
+/* newer than some headers */
+#define TG_SYS_fchmodat2 452
+#define TG_SYS_setxattrat 463
+#define TG_SYS_removexattrat 466
 #define ARGV_BYTES_MAX (1u << 20) /* as the interposer: 1 MiB of argv */
 
 /* ------------------------------------------------------------ memory */
@@ -569,7 +573,7 @@ static void handle_fsop(struct call *k)
 	const struct seccomp_notif *n = k->n;
 	const __u64 *a = n->data.args;
 	pid_t pid = (pid_t)n->pid;
-	int d1 = AT_FDCWD, d2 = AT_FDCWD, lflags = 0;
+	int d1 = AT_FDCWD, d2 = AT_FDCWD, lflags = 0, fd_only = -1;
 	uint64_t p1 = 0, p2 = 0;
 	unsigned acc = POLICY_ACC_CREATE, acc2 = 0;
 	const char *verb = "create";
@@ -619,13 +623,80 @@ static void handle_fsop(struct call *k)
 	case SYS_truncate:
 		p1 = a[0], acc = POLICY_ACC_WRITE, verb = "truncate";
 		break;
+	/* metadata: a write of the file they change */
+	case SYS_chmod:
+	case SYS_chown:
+	case SYS_lchown:
+	case SYS_setxattr:
+	case SYS_lsetxattr:
+	case SYS_removexattr:
+	case SYS_lremovexattr:
+		p1 = a[0], acc = POLICY_ACC_WRITE;
+		break;
+	case SYS_fchmodat:
+	case SYS_fchownat:
+	case TG_SYS_fchmodat2:
+	case TG_SYS_setxattrat:
+	case TG_SYS_removexattrat:
+		d1 = (int)a[0], p1 = a[1], acc = POLICY_ACC_WRITE;
+		lflags = n->data.nr == SYS_fchownat	  ? (int)a[4]
+			 : n->data.nr == TG_SYS_fchmodat2 ? (int)a[3]
+			 : n->data.nr == SYS_fchmodat	  ? 0
+							  : (int)a[2];
+		break;
+	case SYS_fchmod:
+	case SYS_fchown:
+	case SYS_fsetxattr:
+	case SYS_fremovexattr:
+		fd_only = (int)a[0], acc = POLICY_ACC_WRITE;
+		break;
 	default:
 		respond(k->sv->fd, n->id, EPERM, 0, false);
 		return;
 	}
+	switch (n->data.nr) { /* what the refusal line says */
+	case SYS_chmod:
+	case SYS_fchmodat:
+	case TG_SYS_fchmodat2:
+	case SYS_fchmod:
+		verb = "chmod";
+		break;
+	case SYS_chown:
+	case SYS_lchown:
+	case SYS_fchownat:
+	case SYS_fchown:
+		verb = "chown";
+		break;
+	case SYS_setxattr:
+	case SYS_lsetxattr:
+	case SYS_fsetxattr:
+	case SYS_removexattr:
+	case SYS_lremovexattr:
+	case SYS_fremovexattr:
+	case TG_SYS_setxattrat:
+	case TG_SYS_removexattrat:
+		verb = "set attributes of";
+		break;
+	}
 	size_t len = 0;
 	pages_reset(pid);
-	int r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
+	int r = 0;
+	if (fd_only >= 0) {
+		/* by descriptor: the file it is open on; a pipe, a socket
+		 * or an anonymous inode changes nothing in the file system */
+		char what[32], to[TG_PATH_MAX];
+		snprintf(what, sizeof(what), "fd/%d", fd_only);
+		if (procfs_link(pid, what, to, sizeof(to)) < 0 ||
+		    to[0] != '/') {
+			respond(k->sv->fd, n->id, 0, 0, true);
+			return;
+		}
+		p1 = 0;
+		lflags = AT_EMPTY_PATH;
+		d1 = fd_only;
+	} else {
+		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
+	}
 	if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
 		/* linkat(fd, "", ..., AT_EMPTY_PATH): the file is the
 		 * caller's descriptor */
@@ -1046,6 +1117,22 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	case SYS_mknod:
 	case SYS_mknodat:
 	case SYS_truncate:
+	case SYS_chmod:
+	case SYS_fchmodat:
+	case TG_SYS_fchmodat2:
+	case SYS_fchmod:
+	case SYS_chown:
+	case SYS_lchown:
+	case SYS_fchownat:
+	case SYS_fchown:
+	case SYS_setxattr:
+	case SYS_lsetxattr:
+	case SYS_fsetxattr:
+	case SYS_removexattr:
+	case SYS_lremovexattr:
+	case SYS_fremovexattr:
+	case TG_SYS_setxattrat:
+	case TG_SYS_removexattrat:
 		handle_fsop(k);
 		break;
 	case SYS_connect:

@@ -246,6 +246,28 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
 			return r;
 	}
+	/* metadata: modes, owners and extended attributes (file
+	 * capabilities and security labels live there), by path or by
+	 * descriptor (fchmod works on a read-only one). Numbers for the
+	 * calls newer than some headers: fchmodat2 452, setxattrat 463,
+	 * removexattrat 466 */
+	static const char *const meta[] = {
+	    "chmod",	   "fchmodat",	"fchmod",      "chown",
+	    "lchown",	   "fchownat",	"fchown",      "setxattr",
+	    "lsetxattr",   "fsetxattr", "removexattr", "lremovexattr",
+	    "fremovexattr"};
+	*what = "notify metadata calls";
+	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
+		int nr = seccomp_syscall_resolve_name(meta[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue;
+		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
+			return r;
+	}
+	static const int newer[] = {452, 463, 466};
+	for (size_t i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
+		if ((r = seccomp_rule_add(ctx, N, newer[i], 0)) < 0)
+			return r;
 	/* mknod of what a session may make (a file, a FIFO, a socket); the
 	 * device types are refused (EPERM) by rules of their own, which a
 	 * rule here without a condition would override */

@@ -8,12 +8,17 @@
  *   procfd    open TARGET read-only, then reopen /proc/self/fd/N for writing
  *   mkdir     mkdir(TARGET)
  *   symlink   symlink(OTHER, TARGET)
+ *   chmod     chmod(TARGET, 0777)
+ *   fchmod    open TARGET read-only, fchmod(fd, 0777)
+ *   chown     chown(TARGET, 1, 1)
+ *   setxattr  setxattr(TARGET, "user.tg", "x")
  * Prints "MODE: done" or "MODE: refused errno=N". */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -37,6 +42,15 @@ int main(int argc, char **argv)
 		r = mkdir(t, 0755);
 	} else if (!strcmp(m, "symlink")) {
 		r = symlink(o, t);
+	} else if (!strcmp(m, "chmod")) {
+		r = chmod(t, 0777);
+	} else if (!strcmp(m, "fchmod")) {
+		int ro = open(t, O_RDONLY);
+		r = ro < 0 ? -1 : fchmod(ro, 0777);
+	} else if (!strcmp(m, "chown")) {
+		r = chown(t, 1, 1);
+	} else if (!strcmp(m, "setxattr")) {
+		r = setxattr(t, "user.tg", "x", 1, 0);
 	} else if (!strcmp(m, "procfd")) {
 		int ro = open(t, O_RDONLY);
 		char p[64];
