@@ -623,7 +623,7 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 
 static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 {
-	o->kind = "open";
+	o->kind = q->label ? q->label : "open";
 	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) ||
 	    !q->access)
 		return -EBADMSG;

@@ -575,7 +575,7 @@ struct fsop {
 	int nr;
 	signed char d1, p1, d2, p2, fl, fd;
 	unsigned char acc;
-	const char *verb;
+	const char *verb; /* the audit line's kind, and the refusal's verb */
 };
 #define W POLICY_ACC_WRITE
 #define C POLICY_ACC_CREATE
@@ -605,14 +605,14 @@ static const struct fsop fsops[] = {
     {SYS_lchown, -1, 0, -1, -1, -1, -1, W, "chown"},
     {SYS_fchownat, 0, 1, -1, -1, 4, -1, W, "chown"},
     {SYS_fchown, -1, -1, -1, -1, -1, 0, W, "chown"},
-    {SYS_setxattr, -1, 0, -1, -1, -1, -1, W, "set attributes of"},
-    {SYS_lsetxattr, -1, 0, -1, -1, -1, -1, W, "set attributes of"},
-    {SYS_removexattr, -1, 0, -1, -1, -1, -1, W, "set attributes of"},
-    {SYS_lremovexattr, -1, 0, -1, -1, -1, -1, W, "set attributes of"},
-    {TG_SYS_setxattrat, 0, 1, -1, -1, 2, -1, W, "set attributes of"},
-    {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, "set attributes of"},
-    {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, "set attributes of"},
-    {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, "set attributes of"},
+    {SYS_setxattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
+    {SYS_lsetxattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
+    {SYS_removexattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
+    {SYS_lremovexattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
+    {TG_SYS_setxattrat, 0, 1, -1, -1, 2, -1, W, "xattr"},
+    {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, "xattr"},
+    {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, "xattr"},
+    {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, "xattr"},
 };
 #undef W
 #undef C
@@ -710,6 +710,9 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->q.has_path2 = p2 != 0;
 	k->q.dirfd2 = d2;
 	k->q.access2 = acc2;
+	k->q.label = verb;
+	if (!strcmp(verb, "xattr"))
+		verb = "set attributes of"; /* the refusal line */
 	struct outcome *o = calloc(1, sizeof(*o));
 	if (!o) {
 		respond(k->sv->fd, n->id, ENOMEM, 0, false);

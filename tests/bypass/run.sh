@@ -208,6 +208,8 @@ fsop_attack() { # fsop_attack MODE TARGET OTHER HARMED-CHECK...
 }
 fsop_attack truncate "$OUTS/keep" "" bash -c "! grep -qx original '$OUTS/keep'"
 fsop_attack rename "$OUTS/keep" "$WS/out/other" bash -c "grep -qx other '$OUTS/keep'"
+if grep '"decision":"refused"' "$AUDIT" | grep -q '"kind":"rename".*outside2/keep'; then ok "the audit line says what the call was (kind rename)"
+else bad "no audit line of kind rename"; fi
 fsop_attack unlink "$OUTS/keep" "" test ! -e "$OUTS/keep"
 fsop_attack link "$OUTS/keep" "$WS/out/hard" test -e "$WS/out/hard"
 fsop_attack mkdir "$OUTS/newdir" "" test -d "$OUTS/newdir"
