@@ -201,6 +201,14 @@ static const char *const refused[] = {
     "clock_adjtime",
     "syslog",
     "vhangup",
+    /* machine-wide, for root sessions: watching or blocking every file
+     * access on the machine, raw I/O ports, the host's names */
+    "fanotify_init",
+    "fanotify_mark",
+    "iopl",
+    "ioperm",
+    "sethostname",
+    "setdomainname",
 };
 
 /* The calls policyd decides (SCMP_ACT_NOTIFY). Opens only when the flags

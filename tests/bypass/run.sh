@@ -54,6 +54,8 @@ attack bpf_load "map created" "refused errno=1"
 attack unshare_ns "new namespace" "unshare: refused errno=1"
 attack seccomp_listener "listener created" "refused errno=1"
 attack int80 "getpid=" "" killed
+if [ "$(id -u)" = 0 ]; then attack fanotify "group made" "refused errno=1"
+else echo "  skip fanotify (not root)"; fi
 if [ "$(id -u)" = 0 ]; then attack static_mknod "device made" "refused errno=1"
 else echo "  skip block device nodes (not root: no CAP_MKNOD natively)"; fi
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- grep NoNewPrivs /proc/self/status)
