@@ -78,6 +78,8 @@ struct daemon {
 	char *default_policy;
 	struct audit *audit;
 	int epfd, agent_lfd, control_lfd, sigfd, resolver_fd;
+	dev_t agent_dev; /* the agent socket's file: sessions may always */
+	ino_t agent_ino; /* connect to it (their interposers do) */
 	struct conn *conns[MAX_CONNS];
 	struct session *sessions;
 	unsigned nsessions;

@@ -96,8 +96,8 @@ void layers_detect(struct layer_report *r)
 			 "may allow any path); sessions still run in a domain "
 			 "that keeps them out of agent-shell and policyd%s",
 			 abi,
-			 abi >= 6 ? " and keeps their signals from reaching "
-				    "any process outside the session"
+			 abi >= 6 ? " and keeps their signals and abstract "
+				    "Unix sockets inside the session"
 				  : "");
 
 	l = add(r, "eBPF cgroup egress", false);

@@ -453,6 +453,11 @@ int main(int argc, char **argv)
 		    strerror(-(D.agent_lfd < 0 ? D.agent_lfd : D.control_lfd)));
 		return 1;
 	}
+	struct stat ast;
+	if (stat(D.rd.agent_sock, &ast) == 0) {
+		D.agent_dev = ast.st_dev;
+		D.agent_ino = ast.st_ino;
+	}
 	if (resolver_start() < 0) {
 		daemon_log("cannot start the resolver thread");
 		return 1;

@@ -864,6 +864,74 @@ static void handle_open(struct call *k)
 /* Address families decided by the policy; the rest are refused except the
  * local ones (Unix, netlink) and AF_UNSPEC (disconnect). */
 /* Returns 1 when the call waits for a host lookup (parked). */
+/*
+ * A Unix socket with a name in the file system is reached like a file
+ * opened for writing (the kernel asks for write permission on it), so the
+ * policy's write rules say which ones a session may talk to: a container
+ * engine's, systemd's or a bus's socket is a way out of the session.
+ * policyd's own agent socket is always reachable (the interposer talks to
+ * it); abstract names have no file (the Landlock domain keeps the session
+ * away from those made outside it). 0: go on; 1: answered.
+ */
+static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
+		       size_t l)
+{
+	const struct seccomp_notif *n = k->n;
+	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (l <= off || su->sun_path[0] == '\0')
+		return 0; /* unnamed or abstract */
+	size_t plen = strnlen(su->sun_path, l - off);
+	memset(&k->q, 0, sizeof(k->q));
+	memcpy(k->q.path, su->sun_path, plen);
+	k->q.path[plen] = '\0';
+	if (!notif_valid(k->sv->fd, n->id))
+		return 1;
+	char lex[TG_PATH_MAX], view[TG_PATH_MAX + 32];
+	struct stat st;
+	if (k->c.same_root < 0) {
+		char root[TG_PATH_MAX];
+		k->c.same_root =
+		    procfs_link(k->c.pid, "root", root, sizeof(root)) == 0 &&
+		    !strcmp(root, "/");
+	}
+	if (procfs_resolve_at(k->c.pid, AT_FDCWD, k->q.path, lex,
+			      sizeof(lex)) == 0) {
+		if (k->c.same_root == 1)
+			snprintf(view, sizeof(view), "%s", lex);
+		else
+			snprintf(view, sizeof(view), "/proc/%d/root%s",
+				 (int)k->c.pid, lex);
+		if (stat(view, &st) == 0 && st.st_dev == D.agent_dev &&
+		    st.st_ino == D.agent_ino)
+			return 0; /* policyd's agent socket */
+	}
+	int t = there_as_caller(k, AT_FDCWD, k->q.path, true);
+	if (t < 0) { /* no such socket: what connect says, undecided */
+		respond(k->sv->fd, n->id, -t, 0, false);
+		return 1;
+	}
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = AT_FDCWD;
+	k->q.access = POLICY_ACC_WRITE;
+	k->q.label = "connect";
+	struct outcome *o = calloc(1, sizeof(*o));
+	if (!o) {
+		respond(k->sv->fd, n->id, ENOMEM, 0, false);
+		return 1;
+	}
+	decide(k, o);
+	if (allowed(o)) {
+		free(o);
+		return 0;
+	}
+	say_refused((pid_t)n->pid, "connect", o->target, o);
+	respond(k->sv->fd, n->id, EPERM, 0, false);
+	free(o);
+	return 1;
+}
+
 static int handle_net(struct call *k)
 {
 	const struct seccomp_notif *n = k->n;
@@ -924,7 +992,12 @@ static int handle_net(struct call *k)
 			return 0;
 		}
 		int fam = ss.ss_family;
-		if (fam == AF_UNIX || fam == AF_NETLINK || fam == AF_UNSPEC)
+		if (fam == AF_UNIX) {
+			if (unix_decide(k, &ss, l))
+				return 0; /* answered */
+			continue;
+		}
+		if (fam == AF_NETLINK || fam == AF_UNSPEC)
 			continue;
 		uint8_t a16[16] = {0};
 		uint16_t port;

@@ -107,14 +107,20 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	 * pidfd_getfd. Such a domain handles only the making of block
 	 * devices (granted nowhere; it needs CAP_MKNOD anyway), which takes
 	 * nothing a session should have */
-	/* From ABI 6 the domain is scoped to signals instead: no signal from
-	 * the session reaches a process outside it (agent-shell, policyd,
-	 * anything else on the machine), and a domain that handles no file
+	/* From ABI 6 the domain is scoped to signals and abstract Unix
+	 * sockets instead: no signal from the session reaches a process
+	 * outside it (agent-shell, policyd, anything else on the machine), no
+	 * abstract socket made outside it is reachable, and a domain that
+	 * handles no file
 	 * access costs file opens nothing (the block-device one costs about
 	 * 7% of an open, in Landlock's open and free hooks) */
 	size_t rsz = 2 * sizeof(__u64);
 	if (abi >= 6) {
-		ra.scoped = 2; /* LANDLOCK_SCOPE_SIGNAL */
+		/* LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET:
+		 * abstract socket names have no file a policy rule could
+		 * name, and one made outside the session (a bus, a user's
+		 * systemd) is a way out of it */
+		ra.scoped = 2 | 1;
 		rsz = sizeof(ra);
 	}
 	if (!fs->write_all)

@@ -227,6 +227,28 @@ fi
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bash -c 'mkdir -p out/a/b && mv out/a out/c && ln -s c out/d && chmod 700 out/c && rm -r out/c out/d && mkdir -p /usr/share && echo fine' 2>&1)
 if [ "$out" = fine ]; then ok "file calls inside the write rules, and mkdir -p of existing directories, work as before"
 else bad "allowed file calls under the kernel path: $out"; fi
+# Unix sockets with a name are reached like files opened for writing
+mkdir -p "$OUTS"
+python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8)
+t=socket.socket(socket.AF_UNIX); t.bind(sys.argv[2]); t.listen(8)
+time.sleep(60)' "$OUTS/engine.sock" "$WS/out/own.sock" & UPID=$!
+for _ in $(seq 50); do [ -S "$WS/out/own.sock" ] && break; sleep 0.1; done
+out=$(cd "$WS" && bin/static_unix "$OUTS/engine.sock" 2>&1)
+if grep -q connected <<<"$out"; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix "$OUTS/engine.sock" 2>&1)
+	if grep -q "refused errno=1" <<<"$out" && grep -q "(rule default)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep -q '"kind":"connect".*engine.sock'; then
+		ok "static connect to a Unix socket outside the write rules: works natively; refused by the kernel path (audited)"
+	else bad "Unix socket outside the write rules: $out"; fi
+else bad "Unix socket connect does not work even without tiergate: $out"; fi
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix out/own.sock 2>&1)
+if grep -q connected <<<"$out"; then ok "a Unix socket inside the write rules still connects"
+else bad "a Unix socket inside the write rules: $out"; fi
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix out/none.sock 2>&1)
+if grep -q "refused errno=2" <<<"$out" && ! grep -q tiergate: <<<"$out"; then ok "a missing Unix socket: ENOENT, as natively, no refusal line"
+else bad "a missing Unix socket: $out"; fi
+kill "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
 # a name the agent controls must not lend its allow to what it points at:
 # a symlink in the workspace to a file, a program or an interpreter outside
 # every rule is decided on the target (and the default applies there)
@@ -270,6 +292,25 @@ if [ "${ABI:-0}" -ge 6 ]; then
 	kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
 else
 	echo "  skip Landlock signal scoping (ABI ${ABI:-0} < 6)"
+fi
+# abstract Unix sockets made outside the session are out of reach (ABI >= 6)
+if [ "${ABI:-0}" -ge 6 ]; then
+	python3 -c 'import socket,time
+s=socket.socket(socket.AF_UNIX); s.bind("\0tg-bypass-abstract"); s.listen(8); time.sleep(60)' & APID=$!
+	sleep 0.5
+	probe='import socket
+s=socket.socket(socket.AF_UNIX)
+try:
+    s.connect("\0tg-bypass-abstract"); print("connected")
+except OSError as e:
+    print("refused", e.errno)'
+	out=$(python3 -c "$probe" 2>&1)
+	if grep -q connected <<<"$out"; then
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- /usr/bin/python3 -c "$probe" 2>&1)
+		if grep -q "refused 1" <<<"$out"; then ok "an abstract Unix socket made outside the session: connects natively, refused by Landlock"
+		else bad "abstract Unix socket outside the session: $out"; fi
+	else bad "abstract Unix socket does not connect even without tiergate: $out"; fi
+	kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null
 fi
 # memory shared with a process that is not a thread: clone(CLONE_VM) is
 # refused; a vfork child of a vfork child of a threaded process is racy
