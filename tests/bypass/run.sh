@@ -297,14 +297,17 @@ fi
 if [ "${ABI:-0}" -ge 6 ]; then
 	python3 -c 'import socket,time
 s=socket.socket(socket.AF_UNIX); s.bind("\0tg-bypass-abstract"); s.listen(8); time.sleep(60)' & APID=$!
-	sleep 0.5
 	probe='import socket
 s=socket.socket(socket.AF_UNIX)
 try:
     s.connect("\0tg-bypass-abstract"); print("connected")
 except OSError as e:
     print("refused", e.errno)'
-	out=$(python3 -c "$probe" 2>&1)
+	for _ in $(seq 50); do # until the listener is up
+		out=$(python3 -c "$probe" 2>&1)
+		grep -q connected <<<"$out" && break
+		sleep 0.1
+	done
 	if grep -q connected <<<"$out"; then
 		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- /usr/bin/python3 -c "$probe" 2>&1)
 		if grep -q "refused 1" <<<"$out"; then ok "an abstract Unix socket made outside the session: connects natively, refused by Landlock"
