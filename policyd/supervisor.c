@@ -654,12 +654,12 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	pages_reset(pid);
 	int r = 0;
 	if (fd_only >= 0) {
-		/* by descriptor: the file it is open on; a pipe, a socket
-		 * or an anonymous inode changes nothing in the file system */
+		/* by descriptor: the file it is open on; a pipe, a socket,
+		 * a memfd or an anonymous inode is in no file system */
 		char what[32], to[TG_PATH_MAX];
 		snprintf(what, sizeof(what), "fd/%d", fd_only);
 		if (procfs_link(pid, what, to, sizeof(to)) < 0 ||
-		    to[0] != '/') {
+		    to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
 			respond(k->sv->fd, n->id, 0, 0, true);
 			return;
 		}

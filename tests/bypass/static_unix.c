@@ -11,7 +11,8 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+	if (argc < 2 ||
+	    strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		return 2;
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
