@@ -6,6 +6,8 @@
 #include <limits.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sched.h>
@@ -348,8 +350,83 @@ static int load_with_listener(scmp_filter_ctx ctx, int *listener)
 	return 0;
 }
 
+/*
+ * Capabilities a session never keeps, even as root: administering the
+ * machine (mounts, networking, modules, raw I/O, the clock, booting),
+ * reaching into other processes, making device nodes, immutable files,
+ * file capabilities, BPF and perf. With no_new_privs nothing brings them
+ * back. What stays is what root's file work needs (DAC override, chown,
+ * fowner, fsetid, setuid/setgid), binding low ports and raw sockets (ping;
+ * their sends are decided like any other), locking memory, nice and
+ * resource limits.
+ */
+static const int dropped_caps[] = {
+    2 /* DAC_READ_SEARCH: open_by_handle_at */,
+    9 /* LINUX_IMMUTABLE */,
+    12 /* NET_ADMIN */,
+    16 /* SYS_MODULE */,
+    17 /* SYS_RAWIO */,
+    18 /* SYS_CHROOT */,
+    19 /* SYS_PTRACE */,
+    20 /* SYS_PACCT */,
+    21 /* SYS_ADMIN */,
+    22 /* SYS_BOOT */,
+    25 /* SYS_TIME */,
+    26 /* SYS_TTY_CONFIG */,
+    27 /* MKNOD */,
+    29 /* AUDIT_WRITE */,
+    30 /* AUDIT_CONTROL */,
+    31 /* SETFCAP */,
+    32 /* MAC_OVERRIDE */,
+    33 /* MAC_ADMIN */,
+    34 /* SYSLOG */,
+    35 /* WAKE_ALARM */,
+    36 /* BLOCK_SUSPEND */,
+    38 /* PERFMON */,
+    39 /* BPF */,
+    40 /* CHECKPOINT_RESTORE */,
+    8 /* SETPCAP: last, the bounding set needs it */};
+
+struct tg_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct tg_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+/* Drops dropped_caps from the bounding set (needs CAP_SETPCAP, which only
+ * a privileged caller has; an unprivileged one has nothing to drop) and
+ * from the effective, permitted and inheritable sets; clears ambient. */
+static int drop_caps(void)
+{
+	struct tg_cap_header h = {.version = 0x20080522 /* v3 */, .pid = 0};
+	struct tg_cap_data d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	bool have_setpcap = d[0].effective & (1u << 8);
+	for (size_t i = 0; i < sizeof(dropped_caps) / sizeof(dropped_caps[0]);
+	     i++) {
+		int c = dropped_caps[i];
+		if (have_setpcap && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
+		    errno != EINVAL)
+			return -errno;
+		d[c / 32].effective &= ~(1u << (c % 32));
+		d[c / 32].permitted &= ~(1u << (c % 32));
+		d[c / 32].inheritable &= ~(1u << (c % 32));
+	}
+	if (syscall(SYS_capset, &h, d) < 0)
+		return -errno;
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return 0;
+}
+
 int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 {
+	*what = "dropping capabilities";
+	int dr = drop_caps();
+	if (dr < 0)
+		return dr;
 	/* why: with no_new_privs a setuid program run by the agent cannot
 	 * gain privileges the session was not given, and an unprivileged
 	 * process may install the filter */

@@ -54,6 +54,21 @@ attack bpf_load "map created" "refused errno=1"
 attack unshare_ns "new namespace" "unshare: refused errno=1"
 attack seccomp_listener "listener created" "refused errno=1"
 attack int80 "getpid=" "" killed
+# root sessions keep no machine-administration capabilities
+if [ "$(id -u)" = 0 ]; then
+	echo x >"$WS/immutable-probe"
+	out=$(cd "$WS" && bin/static_immutable immutable-probe 2>&1)
+	if grep -q "made immutable" <<<"$out"; then
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bin/static_immutable immutable-probe 2>&1)
+		if grep -q "refused errno=1" <<<"$out"; then ok "chattr +i through a read-only descriptor (CAP_LINUX_IMMUTABLE): works natively, refused under tiergate"
+		else bad "immutable flag under tiergate: $out"; fi
+	elif grep -q unsupported <<<"$out"; then echo "  skip immutable flag (not supported here)"
+	else bad "immutable flag does not work even without tiergate: $out"; fi
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- grep CapBnd /proc/self/status)
+	bnd=$((16#$(awk '{print $2}' <<<"$out")))
+	if [ $(( bnd & (1 << 21 | 1 << 12 | 1 << 16 | 1 << 17) )) = 0 ]; then ok "a root session's bounding set has no SYS_ADMIN, NET_ADMIN, SYS_MODULE, SYS_RAWIO"
+	else bad "capabilities left in a root session: $out"; fi
+fi
 if [ "$(id -u)" = 0 ]; then attack fanotify "group made" "refused errno=1"
 else echo "  skip fanotify (not root)"; fi
 if [ "$(id -u)" = 0 ]; then attack static_mknod "device made" "refused errno=1"
