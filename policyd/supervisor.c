@@ -568,6 +568,26 @@ static int open_noop(struct call *k, int dirfd, uint64_t flags)
  * (the residual race is in docs/threat-model.md). Calls that can only fail
  * fail as the kernel would fail them, undecided (as in the interposer).
  */
+/* Decides k->q (a file call, filled in) for the kernel path. Allowed:
+ * true, the call not answered yet. Refused: the refusal line is said and
+ * the call answered with err; false. */
+static bool decide_or_refuse(struct call *k, const char *verb, int err)
+{
+	struct outcome *o = calloc(1, sizeof(*o));
+	if (!o) {
+		respond(k->sv->fd, k->n->id, ENOMEM, 0, false);
+		return false;
+	}
+	decide(k, o);
+	bool ok = allowed(o);
+	if (!ok) {
+		say_refused((pid_t)k->n->pid, verb, o->target, o);
+		respond(k->sv->fd, k->n->id, err, 0, false);
+	}
+	free(o);
+	return ok;
+}
+
 /* Where a file call keeps its names: argument indexes of the dirfd and
  * path of each name (-1: none; dirfd -1: AT_FDCWD), of the flags that may
  * say AT_EMPTY_PATH, or of a descriptor the call acts on. */
@@ -713,19 +733,8 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->q.label = verb;
 	if (!strcmp(verb, "xattr"))
 		verb = "set attributes of"; /* the refusal line */
-	struct outcome *o = calloc(1, sizeof(*o));
-	if (!o) {
-		respond(k->sv->fd, n->id, ENOMEM, 0, false);
-		return;
-	}
-	decide(k, o);
-	if (allowed(o)) {
+	if (decide_or_refuse(k, verb, EACCES))
 		respond(k->sv->fd, n->id, 0, 0, true);
-	} else {
-		say_refused(pid, verb, o->target, o);
-		respond(k->sv->fd, n->id, EACCES, 0, false);
-	}
-	free(o);
 }
 
 static void handle_open(struct call *k)
@@ -916,20 +925,47 @@ static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 	k->q.dirfd = AT_FDCWD;
 	k->q.access = POLICY_ACC_WRITE;
 	k->q.label = "connect";
-	struct outcome *o = calloc(1, sizeof(*o));
-	if (!o) {
-		respond(k->sv->fd, n->id, ENOMEM, 0, false);
-		return 1;
+	return decide_or_refuse(k, "connect", EPERM) ? 0 : 1;
+}
+
+/* bind of a named Unix socket makes a file: decided as a create of it.
+ * Other families, abstract names and a name that exists already (the
+ * kernel says EADDRINUSE) continue. */
+static void handle_bind(struct call *k)
+{
+	const struct seccomp_notif *n = k->n;
+	const __u64 *a = n->data.args;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	size_t l = (uint32_t)a[2] < sizeof(ss) ? (uint32_t)a[2] : sizeof(ss);
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (l <= off || mem_read((pid_t)n->pid, a[1], &ss, l) < 0 ||
+	    ss.ss_family != AF_UNIX) {
+		respond(k->sv->fd, n->id, 0, 0, true);
+		return;
 	}
-	decide(k, o);
-	if (allowed(o)) {
-		free(o);
-		return 0;
+	const struct sockaddr_un *su = (const struct sockaddr_un *)&ss;
+	if (su->sun_path[0] == '\0') {
+		respond(k->sv->fd, n->id, 0, 0, true); /* abstract */
+		return;
 	}
-	say_refused((pid_t)n->pid, "connect", o->target, o);
-	respond(k->sv->fd, n->id, EPERM, 0, false);
-	free(o);
-	return 1;
+	size_t plen = strnlen(su->sun_path, l - off);
+	memset(&k->q, 0, sizeof(k->q));
+	memcpy(k->q.path, su->sun_path, plen);
+	k->q.path[plen] = '\0';
+	if (!notif_valid(k->sv->fd, n->id))
+		return;
+	if (there_as_caller(k, AT_FDCWD, k->q.path, false) == 0) {
+		respond(k->sv->fd, n->id, 0, 0, true);
+		return;
+	}
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = AT_FDCWD;
+	k->q.access = POLICY_ACC_CREATE;
+	k->q.label = "bind";
+	if (decide_or_refuse(k, "bind", EACCES))
+		respond(k->sv->fd, n->id, 0, 0, true);
 }
 
 static int handle_net(struct call *k)
@@ -1150,6 +1186,9 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	case SYS_creat:
 	case SYS_openat2:
 		handle_open(k);
+		break;
+	case SYS_bind:
+		handle_bind(k);
 		break;
 	case SYS_connect:
 	case SYS_sendto:

@@ -298,6 +298,7 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 			return r;
 	*what = "notify connect";
 	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(connect), 0)) < 0 ||
+	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(bind), 0)) < 0 ||
 	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendto), 1,
 				  SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
 	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendmsg), 0)) < 0 ||

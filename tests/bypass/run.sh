@@ -264,6 +264,16 @@ out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix 
 if grep -q "refused errno=2" <<<"$out" && ! grep -q tiergate: <<<"$out"; then ok "a missing Unix socket: ENOENT, as natively, no refusal line"
 else bad "a missing Unix socket: $out"; fi
 kill "$UPID" 2>/dev/null; wait "$UPID" 2>/dev/null
+out=$(cd "$WS" && bin/static_unix bind "$OUTS/native.sock" 2>&1)
+if grep -q bound <<<"$out" && [ -S "$OUTS/native.sock" ]; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix bind "$OUTS/made.sock" 2>&1)
+	if grep -q "bind: refused errno=13" <<<"$out" && [ ! -e "$OUTS/made.sock" ] && grep -q "(rule default)" <<<"$out"; then
+		ok "static bind of a Unix socket outside the write rules: works natively; refused by the kernel path"
+	else bad "bind of a Unix socket outside the write rules: $out"; fi
+else bad "bind of a Unix socket does not work even without tiergate: $out"; fi
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix bind out/mine.sock 2>&1)
+if grep -q bound <<<"$out"; then ok "bind of a Unix socket inside the write rules still works"
+else bad "bind inside the write rules: $out"; fi
 # a name the agent controls must not lend its allow to what it points at:
 # a symlink in the workspace to a file, a program or an interpreter outside
 # every rule is decided on the target (and the default applies there)

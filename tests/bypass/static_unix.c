@@ -1,7 +1,9 @@
 /* Attack: talk to a Unix socket outside what the policy lets the session
  * write (a container engine's or systemd's socket is a way out of the
- * session). Usage: static_unix PATH. Prints "connected" or
- * "connect: refused errno=N". Static: only the kernel backstop sees it. */
+ * session), or make one there (a socket file is a file).
+ * Usage: static_unix PATH | static_unix bind PATH. Prints "connected",
+ * "bound", or "connect: refused errno=N" / "bind: refused errno=N".
+ * Static: only the kernel backstop sees it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,12 +13,21 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 ||
-	    strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		return 2;
-	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	int bind_it = argc > 2 && !strcmp(argv[1], "bind");
+	const char *p = bind_it ? argv[2] : argv[1];
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	strcpy(a.sun_path, argv[1]);
+	if (argc < 2 || strlen(p) >= sizeof(a.sun_path))
+		return 2;
+	strcpy(a.sun_path, p);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (bind_it) {
+		if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+			printf("bind: refused errno=%d\n", errno);
+			return 1;
+		}
+		printf("bound\n");
+		return 0;
+	}
 	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		printf("connect: refused errno=%d\n", errno);
 		return 1;
