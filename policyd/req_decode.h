@@ -19,6 +19,8 @@ struct req {
 	uint32_t access2;  /* PATH2's access bits; 0: create (kernel path) */
 	const char *label; /* the audit line's kind ("rename", "chmod", ...);
 			      NULL: "open" */
+	bool nofollow;	   /* PATH's final symlink is not followed (lchown,
+			      link): decided on the name itself */
 	int32_t dirfd, dirfd2;
 	char path[TGP_MAX_PATH + 1], path2[TGP_MAX_PATH + 1];
 	bool has_path, has_path2, has_addr;

@@ -579,19 +579,20 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 }
 
 static int decide_path(struct conn *c, int dirfd, const char *path,
-		       unsigned access, struct outcome *o, bool *have,
-		       char *shown, size_t shownsz)
+		       unsigned access, bool nofollow, struct outcome *o,
+		       bool *have, char *shown, size_t shownsz)
 {
 	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
 	int r = procfs_resolve_at(c->pid, dirfd, path, lex, sizeof(lex));
 	if (r < 0)
 		return r;
 	/* reads and writes reach the file a final symlink points to; making
-	 * or removing a name (mkdir, unlink, a rename's names) acts on the
-	 * name itself: only its directory is resolved */
+	 * or removing a name (mkdir, unlink, a rename's names), or a call that
+	 * does not follow it (lchown, link), acts on the name itself: only its
+	 * directory is resolved */
 	const char *slash = strrchr(lex, '/');
-	if (!(access & (POLICY_ACC_READ | POLICY_ACC_WRITE)) && slash &&
-	    slash != lex && slash[1]) {
+	if ((nofollow || !(access & (POLICY_ACC_READ | POLICY_ACC_WRITE))) &&
+	    slash && slash != lex && slash[1]) {
 		char dir[TG_PATH_MAX], rdir[TG_PATH_MAX];
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - lex), lex);
 		if ((r = realpath_for(c, dir, rdir, sizeof(rdir))) < 0)
@@ -629,8 +630,8 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 		return -EBADMSG;
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
-	int r = decide_path(c, q->dirfd, q->path, q->access, o, &have, a,
-			    sizeof(a));
+	int r = decide_path(c, q->dirfd, q->path, q->access, q->nofollow, o,
+			    &have, a, sizeof(a));
 	if (r < 0) {
 		snprintf(o->target, sizeof(o->target), "%s", q->path);
 		return r;
@@ -638,7 +639,7 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 	if (q->has_path2) {
 		unsigned a2 = q->access2 & POLICY_ACC_ALL;
 		r = decide_path(c, q->dirfd2, q->path2,
-				a2 ? a2 : POLICY_ACC_CREATE, o, &have, b,
+				a2 ? a2 : POLICY_ACC_CREATE, false, o, &have, b,
 				sizeof(b));
 		if (r < 0)
 			return r;

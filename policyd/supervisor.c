@@ -731,6 +731,17 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->q.dirfd2 = d2;
 	k->q.access2 = acc2;
 	k->q.label = verb;
+	/* calls that act on a final symlink itself (by descriptor, the
+	 * file is the descriptor's: the /proc link must be followed) */
+	int nr = n->data.nr;
+	bool on_link =
+	    nr == SYS_lchown || nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
+	    nr == SYS_link ||
+	    (nr == SYS_linkat && !(lflags & AT_SYMLINK_FOLLOW)) ||
+	    ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
+	      nr == TG_SYS_setxattrat || nr == TG_SYS_removexattrat) &&
+	     (lflags & AT_SYMLINK_NOFOLLOW));
+	k->q.nofollow = on_link && !(lflags & AT_EMPTY_PATH);
 	if (!strcmp(verb, "xattr"))
 		verb = "set attributes of"; /* the refusal line */
 	if (decide_or_refuse(k, verb, EACCES))

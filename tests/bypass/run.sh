@@ -294,6 +294,13 @@ lend_attack "static exec of a workspace symlink to a program no rule covers" "pr
 printf '#!%s\n' "$OUTS/prog" >"$WS/bin/lendscript"; chmod +x "$WS/bin/lendscript"
 lend_attack "a workspace script whose interpreter no rule covers" "program ran" bin/static_exec bin/lendscript
 rm -f "$WS/out/lend" "$WS/bin/lendprog" "$WS/bin/lendscript"
+# everyday work under the default policy is not refused: git init and
+# clone (hooks samples, git's own config), tar restoring a symlink's owner
+# (lchown acts on the link, not on what it points to)
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'set -e; git init -q everyday; git -C everyday -c user.email=a@b -c user.name=n commit -q --allow-empty -m one; git clone -q everyday everyday2; ln -s /usr/bin/true lnk; tar cf t.tar lnk; mkdir -p xt; tar xf t.tar -C xt; echo fine' 2>&1)
+if [ "$out" = fine ]; then ok "git init, git clone and tar of a symlink work under the default policy, no refusal"
+else bad "everyday work under the default policy: $out"; fi
+rm -rf "$WS/everyday" "$WS/everyday2" "$WS/lnk" "$WS/t.tar" "$WS/xt"
 # argv patterns name the program by its path too: argv[0] is the caller's
 cp "$WS/bin/static_marker" "$WS/bin/named_marker"
 bs_attack "a program denied by an argv rule, run under another argv[0] (exec -a)" "program ran" no-named-marker bash -c 'exec -a innocent bin/named_marker'
