@@ -44,8 +44,9 @@ void layers_detect(struct layer_report *r)
 	}
 	l = add(r, "seccomp refusal filter", total == 0 || with == total);
 	snprintf(l->why, sizeof(l->why),
-		 "%u of %u sessions: no_new_privs, non-native ABIs killed, "
-		 "io_uring/ptrace/bpf/namespaces/mount/... refused",
+		 "%u of %u sessions: no_new_privs, administration "
+		 "capabilities dropped, non-native ABIs killed, "
+		 "io_uring/ptrace/bpf/namespaces/mount/devices/... refused",
 		 with, total);
 
 	unsigned action = SECCOMP_RET_USER_NOTIF;
@@ -102,7 +103,8 @@ void layers_detect(struct layer_report *r)
 
 	l = add(r, "eBPF cgroup egress", false);
 	snprintf(l->why, sizeof(l->why),
-		 "not built yet (connects are decided by the interposer)");
+		 "not built yet (connects are decided by policyd, in the "
+		 "kernel path or, without it, by the interposer)");
 
 	char lsm[512] = "";
 	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
