@@ -87,6 +87,7 @@ struct globv {
 	uint64_t *key; /* hash of the first path component of the glob's
 			* literal prefix, 0 when the prefix has none */
 	size_t n, cap;
+	bool all; /* one of them matches every absolute path (read-anywhere) */
 };
 struct fastpath {
 	uint64_t gen;
@@ -366,6 +367,8 @@ static bool globv_add(struct globv *v, const struct tgp_field *f,
 	v->key[v->n] =
 	    mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
 	v->v[v->n++] = g;
+	if (mode == GLOB_PATH && !strcmp(pat, "/**"))
+		v->all = true;
 	return true;
 }
 
@@ -507,6 +510,8 @@ static struct fastpath *fastpath_get(void)
 
 static bool any_match_k(const struct globv *v, const char *s, uint64_t k)
 {
+	if (v->all && s[0] == '/' && s[1])
+		return true; /* read-anywhere: no walk of the path */
 	for (size_t i = 0; i < v->n; i++)
 		if ((!v->key[i] || v->key[i] == k) && glob_match(v->v[i], s))
 			return true;
