@@ -360,12 +360,7 @@ static bool names_could_match(const struct argvlist *l,
 
 bool policy_exec_uses_cwd(const struct policy *p)
 {
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct exec_m *x = p->rules[i].exec;
-		if (x && (x->cwd.set || x->not_cwd.set))
-			return true;
-	}
-	return false;
+	return p->exec_cwd; /* exec_fastpath_build */
 }
 
 bool policy_exec_argv_dependent(const struct policy *p,
@@ -443,6 +438,12 @@ static int push_glob(char ***v, size_t *n, struct glob ***gv,
 void policy_fastpath_build(struct policy *p)
 {
 	exec_fastpath_build(p);
+	p->exec_cwd = false;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct exec_m *x = p->rules[i].exec;
+		if (x && (x->cwd.set || x->not_cwd.set))
+			p->exec_cwd = true;
+	}
 	p->fp_ok = !p->settings.audit_allow;
 	for (size_t i = 0; i < p->nrules && p->fp_ok; i++) {
 		const struct rule *r = &p->rules[i];

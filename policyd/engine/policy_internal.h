@@ -125,6 +125,7 @@ struct policy {
 	char **xp_allow, **xp_sens, **xp_sens0;
 	size_t nxp_allow, nxp_sens, nxp_sens0;
 	bool xp_ok;
+	bool exec_cwd; /* some exec rule looks at cwd (set with the above) */
 };
 
 int policy_index_build(struct policy *p);

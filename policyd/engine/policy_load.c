@@ -176,6 +176,27 @@ static int want_bool(struct loader *L, const struct ynode *n, const char *field,
 	return -EINVAL;
 }
 
+/* One of a fixed set of words (NULL-terminated) -> its index in *ret. */
+static int want_word(struct loader *L, const struct ynode *n, const char *field,
+		     const char *str, const char *const *words, int *ret)
+{
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(str, words[i])) {
+			*ret = i;
+			return 0;
+		}
+	char list[128] = "";
+	size_t o = 0;
+	for (int i = 0; words[i] && o < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+				      i == 0	     ? ""
+				      : words[i + 1] ? ", "
+						     : " or ",
+				      words[i]);
+	ERR(L, n, "%s must be %s", field, list);
+	return -EINVAL;
+}
+
 /* Scalar or list of scalars -> items. A single scalar becomes a list of
  * one, stored in *one (the caller's). Returns 0 or -EINVAL (reported). */
 static int want_list(struct loader *L, const struct ynode *n, const char *field,
@@ -1144,39 +1165,35 @@ static int compile_settings(struct loader *L, const struct ynode *n)
 				s->prompt_timeout_ms = ms;
 			}
 		} else if (!strcmp(k, "fail")) {
-			if (!strcmp(str, "closed"))
-				s->fail = POLICY_FAIL_CLOSED;
-			else if (!strcmp(str, "open"))
-				s->fail = POLICY_FAIL_OPEN;
-			else {
-				ERR(L, v, "fail must be closed or open");
+			static const char *const w[] = {"closed", "open", NULL};
+			static const enum policy_fail to[] = {
+			    POLICY_FAIL_CLOSED, POLICY_FAIL_OPEN};
+			int w_i;
+			if (want_word(L, v, k, str, w, &w_i) < 0)
 				rc = -EINVAL;
-			}
+			else
+				s->fail = to[w_i];
 		} else if (!strcmp(k, "audit_allow")) {
 			if (want_bool(L, v, k, &s->audit_allow) < 0)
 				rc = -EINVAL;
 		} else if (!strcmp(k, "exec_unnamed")) {
-			if (!strcmp(str, "allow"))
-				s->exec_unnamed = true;
-			else if (!strcmp(str, "deny"))
-				s->exec_unnamed = false;
-			else {
-				ERR(L, v, "exec_unnamed must be deny or allow");
+			static const char *const w[] = {"deny", "allow", NULL};
+			int w_i;
+			if (want_word(L, v, k, str, w, &w_i) < 0)
 				rc = -EINVAL;
-			}
+			else
+				s->exec_unnamed = w_i == 1;
 		} else if (!strcmp(k, "exec_race")) {
-			if (!strcmp(str, "refuse"))
-				s->exec_race = POLICY_RACE_REFUSE;
-			else if (!strcmp(str, "verify"))
-				s->exec_race = POLICY_RACE_VERIFY;
-			else if (!strcmp(str, "ignore"))
-				s->exec_race = POLICY_RACE_IGNORE;
-			else {
-				ERR(L, v,
-				    "exec_race must be refuse, verify or "
-				    "ignore");
+			static const char *const w[] = {"refuse", "verify",
+							"ignore", NULL};
+			static const enum policy_exec_race to[] = {
+			    POLICY_RACE_REFUSE, POLICY_RACE_VERIFY,
+			    POLICY_RACE_IGNORE};
+			int w_i;
+			if (want_word(L, v, k, str, w, &w_i) < 0)
 				rc = -EINVAL;
-			}
+			else
+				s->exec_race = to[w_i];
 		} else if (!strcmp(k, "audit_max_size")) {
 			uint64_t b;
 			if (tg_parse_size(str, &b) < 0 || b < 4096) {
