@@ -67,6 +67,11 @@ struct conn {
 	 * policyd read it? Asked only when an allow depends on argv. NULL for
 	 * interposer requests (their argv is a copy in the message). */
 	bool (*could_race)(struct conn *c);
+	/* seccomp callers: for a call about to be refused, the errno the
+	 * kernel would fail it with if it can have no effect (making a name
+	 * that exists, removing one that does not), or 0. Such a call is
+	 * answered with that errno: no refusal, no audit line. */
+	int (*noop)(struct conn *c);
 	int passed_fd[2]; /* descriptors that came with the last message */
 	int npassed;
 	struct sv *notifier; /* set on a seccomp listener's epoll tag */
@@ -132,6 +137,8 @@ struct req;
  * a host lookup must finish first. */
 int request_decide(struct conn *c, struct req *q, struct outcome *o,
 		   uint64_t t0);
+/* Is the peer's root policyd's? Looked up once per connection. */
+bool conn_same_root(struct conn *c);
 void request_audit(struct conn *c, struct req *q, struct outcome *o,
 		   const char *decision, uint64_t t0);
 int request_handle(struct conn *c, const uint8_t *msg, size_t len);

@@ -132,8 +132,7 @@ static void deny_builtin(struct outcome *o, const char *id, const char *msg)
 /* Symlinks resolved as the caller sees them. When the caller's root is
  * ours (checked once per connection), resolve directly instead of through
  * the /proc/PID/root magic link, which costs a walk per component. */
-static int realpath_for(struct conn *c, const char *lex, char *out,
-			size_t outsz)
+bool conn_same_root(struct conn *c)
 {
 	if (c->same_root < 0) {
 		char root[TG_PATH_MAX];
@@ -141,7 +140,14 @@ static int realpath_for(struct conn *c, const char *lex, char *out,
 		    procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
 		    !strcmp(root, "/");
 	}
-	return procfs_realpath_existing(c->pid, c->same_root, lex, out, outsz);
+	return c->same_root == 1;
+}
+
+static int realpath_for(struct conn *c, const char *lex, char *out,
+			size_t outsz)
+{
+	return procfs_realpath_existing(c->pid, conn_same_root(c), lex, out,
+					outsz);
 }
 
 /* "#!interp [arg]" at the start of the file the caller would run (the
@@ -818,14 +824,6 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 	}
 	if (r == -EAGAIN)
 		return r;
-	if (r < 0 && o->absent && c->fd < 0) {
-		/* a notification for a program that is not there: the caller
-		 * gets the kernel's errno; nothing ran, nothing to audit */
-		o->decision = "absent";
-		return 0;
-	}
-	o->absent = 0;
-	c->s->n_decisions++;
 	if (r < 0) {
 		/* could not see what the call would touch: refuse */
 		o->d.action = POLICY_DENY;
@@ -836,30 +834,44 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 			 "policyd could not resolve the target (%s)",
 			 strerror(-r));
 		o->decision = "refused";
-		c->s->n_refused++;
-		request_audit(c, q, o, o->decision, t0);
-		return 0;
+	} else {
+		const char *msg = o->d.message;
+		o->decision = "allowed";
+		if (o->d.action == POLICY_PROMPT) {
+			/* the approval workflow holds these; until an operator
+			 * can answer, a prompt is a refusal that says so */
+			snprintf(o->msg, sizeof(o->msg),
+				 "approval required (rule %s)%s%s",
+				 o->d.rule_id, msg ? ": " : "", msg ? msg : "");
+			o->decision = "refused";
+		} else if (o->d.action == POLICY_DENY) {
+			o->decision = "refused";
+			snprintf(o->msg, sizeof(o->msg), "%s",
+				 msg ? msg
+				 : o->d.rule < 0
+				     ? "no rule allows this (policy default)"
+				     : "refused by policy");
+		} else if (msg) {
+			snprintf(o->msg, sizeof(o->msg), "%s", msg);
+		}
 	}
-	const char *msg = o->d.message;
-	o->decision = "allowed";
-	if (o->d.action == POLICY_PROMPT) {
-		/* the approval workflow holds these; until an operator can
-		 * answer, a prompt is a refusal that says so */
-		snprintf(o->msg, sizeof(o->msg),
-			 "approval required (rule %s)%s%s", o->d.rule_id,
-			 msg ? ": " : "", msg ? msg : "");
-		o->decision = "refused";
-	} else if (o->d.action == POLICY_DENY) {
-		o->decision = "refused";
-		snprintf(o->msg, sizeof(o->msg), "%s",
-			 msg ? msg
-			 : o->d.rule < 0
-			     ? "no rule allows this (policy default)"
-			     : "refused by policy");
-	} else if (msg) {
-		snprintf(o->msg, sizeof(o->msg), "%s", msg);
+	bool refused = strcmp(o->decision, "allowed") != 0;
+	/* a refused kernel-path call that can have no effect (a program that
+	 * is not there, making a name that exists, removing one that does
+	 * not) fails as the kernel would fail it: nothing ran, nothing to
+	 * refuse or audit. Looked at only for refusals: allowed calls pay
+	 * nothing for it */
+	if (refused && c->fd < 0) {
+		int e = o->absent ? o->absent : c->noop ? c->noop(c) : 0;
+		if (e) {
+			o->absent = e;
+			o->decision = "absent";
+			return 0;
+		}
 	}
-	if (strcmp(o->decision, "allowed"))
+	o->absent = 0;
+	c->s->n_decisions++;
+	if (refused)
 		c->s->n_refused++;
 	else
 		c->s->n_allowed++;

@@ -291,6 +291,13 @@ struct call {
 	uint64_t t0;
 	const uint64_t *addrs; /* exec: where path, argv and its strings are */
 	size_t naddr;
+	/* a refusal of a call that can have no effect (call_noop): the
+	 * errno when q.path names something (EEXIST, EADDRINUSE), whether
+	 * its absence means so, looked up from this dirfd, following a
+	 * final symlink or not */
+	int noop_exists;
+	bool noop_missing, noop_follow;
+	int noop_dirfd;
 };
 
 static bool call_could_race(struct conn *c)
@@ -475,7 +482,7 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	pid_t pid = (pid_t)k->n->pid;
 	int rootfd = AT_FDCWD;
 	uint64_t resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	if (k->c.same_root != 1) {
+	if (!conn_same_root(&k->c)) {
 		char rp[64];
 		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
 		rootfd = open(rp, O_PATH | O_CLOEXEC | O_DIRECTORY);
@@ -512,13 +519,6 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	return fd;
 }
 
-/*
- * A write-open that can only fail, failed as the kernel would fail it with
- * no decision, audit line or refusal message: O_CREAT|O_EXCL of a name
- * that exists (EEXIST), or no O_CREAT and nothing there (ENOENT, ENOTDIR).
- * Looked at as the caller (its root, cwd, credentials). Returns the errno,
- * or 0 when the call must be decided.
- */
 /* Is path (dirfd) there, as the caller sees it? 0 yes, -ENOENT/-ENOTDIR
  * no, 1 cannot tell. Only in policyd's own root: an absolute symlink on
  * the way would be resolved in policyd's root, not the caller's. */
@@ -526,7 +526,7 @@ static int there_as_caller(struct call *k, int dirfd, const char *path,
 			   bool follow)
 {
 	char lex[TG_PATH_MAX];
-	if (k->c.same_root != 1 || !path[0] ||
+	if (!conn_same_root(&k->c) || !path[0] ||
 	    procfs_resolve_at(k->c.pid, dirfd, path, lex, sizeof(lex)) < 0 ||
 	    !strncmp(lex, "/proc/", 6))
 		return 1; /* the caller's own /proc: decided as it is */
@@ -550,27 +550,24 @@ static int there_as_caller(struct call *k, int dirfd, const char *path,
 	return e == ENOENT || e == ENOTDIR ? -e : 1;
 }
 
-static int open_noop(struct call *k, int dirfd, uint64_t flags)
+/* conn.noop for the kernel path: a call about to be refused that can have
+ * no effect gets the kernel's own errno instead. Asked only for refusals
+ * (request_decide), so allowed calls pay nothing for it. */
+static int call_noop(struct conn *c)
 {
-	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
-	if (!excl && (flags & O_CREAT))
+	struct call *k = (struct call *)((char *)c - offsetof(struct call, c));
+	if (k->q.kind != TGPK_OPEN || (!k->noop_exists && !k->noop_missing))
 		return 0;
-	int t = there_as_caller(k, dirfd, k->q.path, !excl);
-	if (excl)
-		return t == 0 ? EEXIST : 0;
-	return t < 0 ? -t : 0;
+	int t = there_as_caller(k, k->noop_dirfd, k->q.path, k->noop_follow);
+	if (t == 0)
+		return k->noop_exists;
+	return t < 0 && k->noop_missing ? -t : 0;
 }
 
-/*
- * rename, link, unlink, rmdir, mkdir, symlink, mknod and truncate by path:
- * decided like the interposer's file calls (one or two paths, request.c),
- * then "continue": the kernel performs the call and walks the path again
- * (the residual race is in docs/threat-model.md). Calls that can only fail
- * fail as the kernel would fail them, undecided (as in the interposer).
- */
 /* Decides k->q (a file call, filled in) for the kernel path. Allowed:
- * true, the call not answered yet. Refused: the refusal line is said and
- * the call answered with err; false. */
+ * true, the call not answered yet. Otherwise the call is answered: with
+ * the kernel's errno when it can have no effect, else with err and the
+ * refusal line; false. */
 static bool decide_or_refuse(struct call *k, const char *verb, int err)
 {
 	struct outcome *o = calloc(1, sizeof(*o));
@@ -580,7 +577,9 @@ static bool decide_or_refuse(struct call *k, const char *verb, int err)
 	}
 	decide(k, o);
 	bool ok = allowed(o);
-	if (!ok) {
+	if (!ok && o->absent) {
+		respond(k->sv->fd, k->n->id, o->absent, 0, false);
+	} else if (!ok) {
 		say_refused((pid_t)k->n->pid, verb, o->target, o);
 		respond(k->sv->fd, k->n->id, err, 0, false);
 	}
@@ -588,55 +587,73 @@ static bool decide_or_refuse(struct call *k, const char *verb, int err)
 	return ok;
 }
 
+/* Whether a file call acts on a final symlink itself rather than on what
+ * it points to (by descriptor, AT_EMPTY_PATH, the /proc link is always
+ * followed: the file is the descriptor's). */
+enum fs_link {
+	LINK_FOLLOW,	    /* chmod, chown, truncate, ... */
+	LINK_ITSELF,	    /* lchown, l*xattr, link */
+	LINK_ITSELF_IF,	    /* ... with AT_SYMLINK_NOFOLLOW */
+	LINK_ITSELF_UNLESS, /* linkat: unless AT_SYMLINK_FOLLOW */
+};
+
 /* Where a file call keeps its names: argument indexes of the dirfd and
  * path of each name (-1: none; dirfd -1: AT_FDCWD), of the flags that may
  * say AT_EMPTY_PATH, or of a descriptor the call acts on. */
 struct fsop {
 	int nr;
 	signed char d1, p1, d2, p2, fl, fd;
-	unsigned char acc;
-	const char *verb; /* the audit line's kind, and the refusal's verb */
+	unsigned char acc, link;
+	const char *kind; /* the audit line's */
+	const char *verb; /* the refusal line's */
 };
 #define W POLICY_ACC_WRITE
 #define C POLICY_ACC_CREATE
 #define X POLICY_ACC_DELETE
+#define F LINK_FOLLOW
+#define I LINK_ITSELF
+#define XA "xattr", "set attributes of"
 static const struct fsop fsops[] = {
-    {SYS_rename, -1, 0, -1, 1, -1, -1, X, "rename"},
-    {SYS_renameat, 0, 1, 2, 3, -1, -1, X, "rename"},
-    {SYS_renameat2, 0, 1, 2, 3, -1, -1, X, "rename"},
-    {SYS_link, -1, 0, -1, 1, -1, -1, W, "link"},
-    {SYS_linkat, 0, 1, 2, 3, 4, -1, W, "link"},
-    {SYS_unlink, -1, 0, -1, -1, -1, -1, X, "delete"},
-    {SYS_rmdir, -1, 0, -1, -1, -1, -1, X, "delete"},
-    {SYS_unlinkat, 0, 1, -1, -1, -1, -1, X, "delete"},
-    {SYS_mkdir, -1, 0, -1, -1, -1, -1, C, "create"},
-    {SYS_mknod, -1, 0, -1, -1, -1, -1, C, "create"},
-    {SYS_mkdirat, 0, 1, -1, -1, -1, -1, C, "create"},
-    {SYS_mknodat, 0, 1, -1, -1, -1, -1, C, "create"},
-    {SYS_symlink, -1, 1, -1, -1, -1, -1, C, "create"},
-    {SYS_symlinkat, 1, 2, -1, -1, -1, -1, C, "create"},
-    {SYS_truncate, -1, 0, -1, -1, -1, -1, W, "truncate"},
+    {SYS_rename, -1, 0, -1, 1, -1, -1, X, I, "rename", "rename"},
+    {SYS_renameat, 0, 1, 2, 3, -1, -1, X, I, "rename", "rename"},
+    {SYS_renameat2, 0, 1, 2, 3, -1, -1, X, I, "rename", "rename"},
+    {SYS_link, -1, 0, -1, 1, -1, -1, W, I, "link", "link"},
+    {SYS_linkat, 0, 1, 2, 3, 4, -1, W, LINK_ITSELF_UNLESS, "link", "link"},
+    {SYS_unlink, -1, 0, -1, -1, -1, -1, X, I, "delete", "delete"},
+    {SYS_rmdir, -1, 0, -1, -1, -1, -1, X, I, "delete", "delete"},
+    {SYS_unlinkat, 0, 1, -1, -1, -1, -1, X, I, "delete", "delete"},
+    {SYS_mkdir, -1, 0, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_mknod, -1, 0, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_mkdirat, 0, 1, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_mknodat, 0, 1, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_symlink, -1, 1, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_symlinkat, 1, 2, -1, -1, -1, -1, C, I, "create", "create"},
+    {SYS_truncate, -1, 0, -1, -1, -1, -1, W, F, "truncate", "truncate"},
     /* metadata: a write of the file they change */
-    {SYS_chmod, -1, 0, -1, -1, -1, -1, W, "chmod"},
-    {SYS_fchmodat, 0, 1, -1, -1, -1, -1, W, "chmod"},
-    {TG_SYS_fchmodat2, 0, 1, -1, -1, 3, -1, W, "chmod"},
-    {SYS_fchmod, -1, -1, -1, -1, -1, 0, W, "chmod"},
-    {SYS_chown, -1, 0, -1, -1, -1, -1, W, "chown"},
-    {SYS_lchown, -1, 0, -1, -1, -1, -1, W, "chown"},
-    {SYS_fchownat, 0, 1, -1, -1, 4, -1, W, "chown"},
-    {SYS_fchown, -1, -1, -1, -1, -1, 0, W, "chown"},
-    {SYS_setxattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
-    {SYS_lsetxattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
-    {SYS_removexattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
-    {SYS_lremovexattr, -1, 0, -1, -1, -1, -1, W, "xattr"},
-    {TG_SYS_setxattrat, 0, 1, -1, -1, 2, -1, W, "xattr"},
-    {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, "xattr"},
-    {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, "xattr"},
-    {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, "xattr"},
+    {SYS_chmod, -1, 0, -1, -1, -1, -1, W, F, "chmod", "chmod"},
+    {SYS_fchmodat, 0, 1, -1, -1, -1, -1, W, F, "chmod", "chmod"},
+    {TG_SYS_fchmodat2, 0, 1, -1, -1, 3, -1, W, LINK_ITSELF_IF, "chmod",
+     "chmod"},
+    {SYS_fchmod, -1, -1, -1, -1, -1, 0, W, F, "chmod", "chmod"},
+    {SYS_chown, -1, 0, -1, -1, -1, -1, W, F, "chown", "chown"},
+    {SYS_lchown, -1, 0, -1, -1, -1, -1, W, I, "chown", "chown"},
+    {SYS_fchownat, 0, 1, -1, -1, 4, -1, W, LINK_ITSELF_IF, "chown", "chown"},
+    {SYS_fchown, -1, -1, -1, -1, -1, 0, W, F, "chown", "chown"},
+    {SYS_setxattr, -1, 0, -1, -1, -1, -1, W, F, XA},
+    {SYS_lsetxattr, -1, 0, -1, -1, -1, -1, W, I, XA},
+    {SYS_removexattr, -1, 0, -1, -1, -1, -1, W, F, XA},
+    {SYS_lremovexattr, -1, 0, -1, -1, -1, -1, W, I, XA},
+    {TG_SYS_setxattrat, 0, 1, -1, -1, 2, -1, W, LINK_ITSELF_IF, XA},
+    {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, LINK_ITSELF_IF, XA},
+    {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, F, XA},
+    {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, F, XA},
 };
 #undef W
 #undef C
 #undef X
+#undef F
+#undef I
+#undef XA
 
 static const struct fsop *fsop_find(int nr)
 {
@@ -662,30 +679,33 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	int d1 = f->d1 >= 0 ? (int)a[f->d1] : AT_FDCWD;
 	int d2 = f->d2 >= 0 ? (int)a[f->d2] : AT_FDCWD;
 	int lflags = f->fl >= 0 ? (int)a[f->fl] : 0;
-	int fd_only = f->fd >= 0 ? (int)a[f->fd] : -1;
 	uint64_t p1 = f->p1 >= 0 ? a[f->p1] : 0;
 	uint64_t p2 = f->p2 >= 0 ? a[f->p2] : 0;
 	unsigned acc = f->acc, acc2 = 0;
-	const char *verb = f->verb;
 	if (n->data.nr == SYS_renameat2 && ((unsigned)a[4] & RENAME_EXCHANGE))
 		/* both names lose their file and get the other */
 		acc = acc2 = POLICY_ACC_DELETE | POLICY_ACC_CREATE;
 	size_t len = 0;
 	pages_reset(pid);
 	int r = 0;
-	if (fd_only >= 0) {
+	if (f->fd >= 0) {
 		/* by descriptor: the file it is open on; a pipe, a socket,
-		 * a memfd or an anonymous inode is in no file system */
+		 * a memfd or an anonymous inode is in no file system. A
+		 * descriptor that cannot be looked at is not let through */
+		int fd = (int)a[f->fd];
 		char what[32], to[TG_PATH_MAX];
-		snprintf(what, sizeof(what), "fd/%d", fd_only);
-		if (procfs_link(pid, what, to, sizeof(to)) < 0 ||
-		    to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
+		snprintf(what, sizeof(what), "fd/%d", fd);
+		if ((r = procfs_link(pid, what, to, sizeof(to))) < 0) {
+			respond(k->sv->fd, n->id, r == -ENOENT ? EBADF : EACCES,
+				0, false);
+			return;
+		}
+		if (to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
 			respond(k->sv->fd, n->id, 0, 0, true);
 			return;
 		}
-		p1 = 0;
 		lflags = AT_EMPTY_PATH;
-		d1 = fd_only;
+		d1 = fd;
 	} else {
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
@@ -712,17 +732,6 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	}
 	if (!notif_valid(k->sv->fd, n->id))
 		return;
-	/* calls that can only fail: making a name that exists, or removing,
-	 * renaming, linking or truncating one that does not */
-	int t = there_as_caller(k, d1, k->q.path, false);
-	if (acc == POLICY_ACC_CREATE && t == 0) {
-		respond(k->sv->fd, n->id, EEXIST, 0, false);
-		return;
-	}
-	if (acc != POLICY_ACC_CREATE && t < 0) {
-		respond(k->sv->fd, n->id, -t, 0, false);
-		return;
-	}
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = d1;
@@ -730,21 +739,19 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->q.has_path2 = p2 != 0;
 	k->q.dirfd2 = d2;
 	k->q.access2 = acc2;
-	k->q.label = verb;
-	/* calls that act on a final symlink itself (by descriptor, the
-	 * file is the descriptor's: the /proc link must be followed) */
-	int nr = n->data.nr;
-	bool on_link =
-	    nr == SYS_lchown || nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
-	    nr == SYS_link ||
-	    (nr == SYS_linkat && !(lflags & AT_SYMLINK_FOLLOW)) ||
-	    ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
-	      nr == TG_SYS_setxattrat || nr == TG_SYS_removexattrat) &&
-	     (lflags & AT_SYMLINK_NOFOLLOW));
-	k->q.nofollow = on_link && !(lflags & AT_EMPTY_PATH);
-	if (!strcmp(verb, "xattr"))
-		verb = "set attributes of"; /* the refusal line */
-	if (decide_or_refuse(k, verb, EACCES))
+	k->q.label = f->kind;
+	k->q.nofollow =
+	    !(lflags & AT_EMPTY_PATH) &&
+	    (f->link == LINK_ITSELF ||
+	     (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
+	     (f->link == LINK_ITSELF_UNLESS && !(lflags & AT_SYMLINK_FOLLOW)));
+	/* calls that can only fail: making a name that exists, or removing,
+	 * renaming, linking or changing one that does not */
+	k->noop_dirfd = d1;
+	k->noop_follow = false;
+	k->noop_exists = acc == POLICY_ACC_CREATE ? EEXIST : 0;
+	k->noop_missing = acc != POLICY_ACC_CREATE;
+	if (decide_or_refuse(k, f->verb, EACCES))
 		respond(k->sv->fd, n->id, 0, 0, true);
 }
 
@@ -818,11 +825,13 @@ static void handle_open(struct call *k)
 	}
 	if (!notif_valid(k->sv->fd, n->id))
 		return;
-	int none = open_noop(k, dirfd, flags);
-	if (none) {
-		respond(k->sv->fd, n->id, none, 0, false);
-		return;
-	}
+	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
+	 * or no O_CREAT and nothing there (call_noop, on refusal only) */
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	k->noop_dirfd = dirfd;
+	k->noop_follow = !excl;
+	k->noop_exists = excl ? EEXIST : 0;
+	k->noop_missing = !(flags & O_CREAT);
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;
@@ -834,6 +843,11 @@ static void handle_open(struct call *k)
 	}
 	decide(k, o);
 	const char *real = allowed(o) ? o->object : NULL;
+	if (!real && o->absent) {
+		respond(k->sv->fd, n->id, o->absent, 0, false);
+		free(o);
+		return;
+	}
 	if (!real || !real[0]) {
 		char kind[16];
 		snprintf(kind, sizeof(kind), "%s",
@@ -884,6 +898,29 @@ static void handle_open(struct call *k)
 /* Address families decided by the policy; the rest are refused except the
  * local ones (Unix, netlink) and AF_UNSPEC (disconnect). */
 /* Returns 1 when the call waits for a host lookup (parked). */
+/* The file-system name of a Unix socket address, as the file request of
+ * a kernel-path call (access acc, audit kind label). false: the address
+ * has none (unnamed, abstract). */
+static bool unix_name(struct call *k, const struct sockaddr_storage *ss,
+		      size_t l, unsigned acc, const char *label)
+{
+	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (l <= off || su->sun_path[0] == '\0')
+		return false;
+	size_t max =
+	    l - off < sizeof(su->sun_path) ? l - off : sizeof(su->sun_path);
+	memset(&k->q, 0, sizeof(k->q));
+	memcpy(k->q.path, su->sun_path, strnlen(su->sun_path, max));
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = AT_FDCWD;
+	k->q.access = acc;
+	k->q.label = label;
+	k->noop_dirfd = AT_FDCWD;
+	return true;
+}
+
 /*
  * A Unix socket with a name in the file system is reached like a file
  * opened for writing (the kernel asks for write permission on it), so the
@@ -896,28 +933,15 @@ static void handle_open(struct call *k)
 static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 		       size_t l)
 {
-	const struct seccomp_notif *n = k->n;
-	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
-	size_t off = offsetof(struct sockaddr_un, sun_path);
-	if (l <= off || su->sun_path[0] == '\0')
+	if (!unix_name(k, ss, l, POLICY_ACC_WRITE, "connect"))
 		return 0; /* unnamed or abstract */
-	size_t plen = strnlen(su->sun_path, l - off);
-	memset(&k->q, 0, sizeof(k->q));
-	memcpy(k->q.path, su->sun_path, plen);
-	k->q.path[plen] = '\0';
-	if (!notif_valid(k->sv->fd, n->id))
+	if (!notif_valid(k->sv->fd, k->n->id))
 		return 1;
 	char lex[TG_PATH_MAX], view[TG_PATH_MAX + 32];
 	struct stat st;
-	if (k->c.same_root < 0) {
-		char root[TG_PATH_MAX];
-		k->c.same_root =
-		    procfs_link(k->c.pid, "root", root, sizeof(root)) == 0 &&
-		    !strcmp(root, "/");
-	}
 	if (procfs_resolve_at(k->c.pid, AT_FDCWD, k->q.path, lex,
 			      sizeof(lex)) == 0) {
-		if (k->c.same_root == 1)
+		if (conn_same_root(&k->c))
 			snprintf(view, sizeof(view), "%s", lex);
 		else
 			snprintf(view, sizeof(view), "/proc/%d/root%s",
@@ -926,22 +950,15 @@ static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 		    st.st_ino == D.agent_ino)
 			return 0; /* policyd's agent socket */
 	}
-	int t = there_as_caller(k, AT_FDCWD, k->q.path, true);
-	if (t < 0) { /* no such socket: what connect says, undecided */
-		respond(k->sv->fd, n->id, -t, 0, false);
-		return 1;
-	}
-	k->q.kind = TGPK_OPEN;
-	k->q.has_path = true;
-	k->q.dirfd = AT_FDCWD;
-	k->q.access = POLICY_ACC_WRITE;
-	k->q.label = "connect";
+	/* no such socket: what connect says (on refusal, call_noop) */
+	k->noop_missing = true;
+	k->noop_follow = true;
 	return decide_or_refuse(k, "connect", EPERM) ? 0 : 1;
 }
 
 /* bind of a named Unix socket makes a file: decided as a create of it.
- * Other families, abstract names and a name that exists already (the
- * kernel says EADDRINUSE) continue. */
+ * Other families and abstract names continue; an address policyd cannot
+ * read is not let through (the kernel would read it again). */
 static void handle_bind(struct call *k)
 {
 	const struct seccomp_notif *n = k->n;
@@ -949,32 +966,19 @@ static void handle_bind(struct call *k)
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
 	size_t l = (uint32_t)a[2] < sizeof(ss) ? (uint32_t)a[2] : sizeof(ss);
-	size_t off = offsetof(struct sockaddr_un, sun_path);
-	if (l <= off || mem_read((pid_t)n->pid, a[1], &ss, l) < 0 ||
-	    ss.ss_family != AF_UNIX) {
+	if (l >= sizeof(sa_family_t) &&
+	    mem_read((pid_t)n->pid, a[1], &ss, l) < 0) {
+		respond(k->sv->fd, n->id, EFAULT, 0, false);
+		return;
+	}
+	if (ss.ss_family != AF_UNIX ||
+	    !unix_name(k, &ss, l, POLICY_ACC_CREATE, "bind")) {
 		respond(k->sv->fd, n->id, 0, 0, true);
 		return;
 	}
-	const struct sockaddr_un *su = (const struct sockaddr_un *)&ss;
-	if (su->sun_path[0] == '\0') {
-		respond(k->sv->fd, n->id, 0, 0, true); /* abstract */
-		return;
-	}
-	size_t plen = strnlen(su->sun_path, l - off);
-	memset(&k->q, 0, sizeof(k->q));
-	memcpy(k->q.path, su->sun_path, plen);
-	k->q.path[plen] = '\0';
 	if (!notif_valid(k->sv->fd, n->id))
 		return;
-	if (there_as_caller(k, AT_FDCWD, k->q.path, false) == 0) {
-		respond(k->sv->fd, n->id, 0, 0, true);
-		return;
-	}
-	k->q.kind = TGPK_OPEN;
-	k->q.has_path = true;
-	k->q.dirfd = AT_FDCWD;
-	k->q.access = POLICY_ACC_CREATE;
-	k->q.label = "bind";
+	k->noop_exists = EADDRINUSE; /* on refusal, call_noop */
 	if (decide_or_refuse(k, "bind", EACCES))
 		respond(k->sv->fd, n->id, 0, 0, true);
 }
@@ -1169,6 +1173,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.s = sv->s;
 	k->c.attributed = true;
 	k->c.same_root = sv->same_root == 1 ? 1 : -1;
+	k->c.noop = call_noop;
 	/* a write-open is done as the caller: its credentials, groups and
 	 * umask. Execs and connects need none of it to be decided (the race
 	 * probe and the audit line read what they need themselves) */
