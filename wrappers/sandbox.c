@@ -224,6 +224,23 @@ static const char *const refused[] = {
  * openat2 and sendmsg/sendmmsg keep what matters in memory the filter
  * cannot read, so they are always notified (policyd answers reads and
  * address-less sends with "continue"). */
+/* One rule with action act, no condition, for each named call this
+ * architecture has. */
+static int add_named(scmp_filter_ctx ctx, uint32_t act,
+		     const char *const *names, size_t n, const char **what)
+{
+	for (size_t i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name(names[i]);
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* not on this architecture */
+		*what = names[i];
+		int r = seccomp_rule_add(ctx, act, nr, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 {
 	static const unsigned long wbits[] = {O_WRONLY, O_RDWR, O_CREAT,
@@ -249,37 +266,25 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 		return r;
 	/* the other calls that change the file system by path: what a
 	 * static program could otherwise do undecided under a policy that
-	 * Landlock cannot express (a default other than deny) */
-	static const char *const fsops[] = {
-	    "rename",  "renameat",  "renameat2", "link",  "linkat",
-	    "unlink",  "unlinkat",  "rmdir",	 "mkdir", "mkdirat",
-	    "symlink", "symlinkat", "truncate"};
-	*what = "notify file calls";
-	for (size_t i = 0; i < sizeof(fsops) / sizeof(fsops[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(fsops[i]);
-		if (nr == __NR_SCMP_ERROR)
-			continue;
-		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
-			return r;
-	}
-	/* metadata: modes, owners and extended attributes (file
+	 * Landlock cannot express (a default other than deny); and the
+	 * metadata calls, modes, owners and extended attributes (file
 	 * capabilities and security labels live there), by path or by
-	 * descriptor (fchmod works on a read-only one). Numbers for the
-	 * calls newer than some headers: fchmodat2 452, setxattrat 463,
-	 * removexattrat 466 */
-	static const char *const meta[] = {
-	    "chmod",	   "fchmodat",	"fchmod",      "chown",
-	    "lchown",	   "fchownat",	"fchown",      "setxattr",
-	    "lsetxattr",   "fsetxattr", "removexattr", "lremovexattr",
-	    "fremovexattr"};
-	*what = "notify metadata calls";
-	for (size_t i = 0; i < sizeof(meta) / sizeof(meta[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(meta[i]);
-		if (nr == __NR_SCMP_ERROR)
-			continue;
-		if ((r = seccomp_rule_add(ctx, N, nr, 0)) < 0)
-			return r;
-	}
+	 * descriptor (fchmod works on a read-only one). policyd's table of
+	 * them is fsops[] in supervisor.c */
+	static const char *const fsops[] = {
+	    "rename",	    "renameat",	   "renameat2", "link",
+	    "linkat",	    "unlink",	   "unlinkat",	"rmdir",
+	    "mkdir",	    "mkdirat",	   "symlink",	"symlinkat",
+	    "truncate",	    "chmod",	   "fchmodat",	"fchmod",
+	    "chown",	    "lchown",	   "fchownat",	"fchown",
+	    "setxattr",	    "lsetxattr",   "fsetxattr", "removexattr",
+	    "lremovexattr", "fremovexattr"};
+	if ((r = add_named(ctx, N, fsops, sizeof(fsops) / sizeof(fsops[0]),
+			   what)) < 0)
+		return r;
+	/* numbers for the calls newer than some headers: fchmodat2 452,
+	 * setxattrat 463, removexattrat 466 */
+	*what = "notify newer metadata calls";
 	static const int newer[] = {452, 463, 466};
 	for (size_t i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
 		if ((r = seccomp_rule_add(ctx, N, newer[i], 0)) < 0)
@@ -452,15 +457,9 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	/* every system call of the session runs this filter: a binary tree
 	 * of syscall numbers instead of a linear scan (libseccomp >= 2.5) */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
-		int nr = seccomp_syscall_resolve_name(refused[i]);
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not on this architecture */
-		*what = refused[i];
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) <
-		    0)
-			goto out;
-	}
+	if ((r = add_named(ctx, SCMP_ACT_ERRNO(EPERM), refused,
+			   sizeof(refused) / sizeof(refused[0]), what)) < 0)
+		goto out;
 	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */
 	static const unsigned long ns[] = {
 	    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,	  CLONE_NEWNET,
