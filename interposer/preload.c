@@ -1449,6 +1449,31 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 	return done;
 }
 
+/*
+ * A call that cannot have any effect fails as the kernel would fail it,
+ * with no decision and no refusal line: making a name that exists
+ * (EEXIST), or removing, renaming, linking or truncating one that does not
+ * (ENOENT, ENOTDIR). `mkdir -p` and `rm -f` rely on exactly these errors.
+ * makes: the call makes the name (EEXIST if it is there); otherwise it
+ * needs it (its errno if it is not). follow: through a final symlink (an
+ * open without O_EXCL); mkdir, symlink, unlink, rename and link act on the
+ * name itself, and for truncate a missing name is missing either way.
+ * Returns the errno, or 0.
+ */
+static int noop_errno(int dirfd, const char *path, bool makes, bool follow)
+{
+	struct stat st;
+	if (!path[0])
+		return 0;
+	long r = syscall(SYS_newfstatat, dirfd, path, &st,
+			 follow ? 0 : AT_SYMLINK_NOFOLLOW);
+	if (makes)
+		return r == 0 ? EEXIST : 0;
+	if (r < 0 && (errno == ENOENT || errno == ENOTDIR))
+		return errno;
+	return 0;
+}
+
 /* Returns true if the open may go ahead; false with errno set if refused. */
 static bool open_gate(int dirfd, const char *path, int flags)
 {
@@ -1460,19 +1485,16 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	if ((acc & (ACC_WRITE | ACC_CREATE)) && kernel_decides(TGPB_OPEN_WRITE))
 		return true; /* the kernel path decides and opens it */
 	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
-	 * or no O_CREAT and nothing there (as noop_errno; policyd does the
-	 * same for the kernel path) */
-	struct stat st;
-	if (path[0] && (flags & O_CREAT) && (flags & O_EXCL) &&
-	    syscall(SYS_newfstatat, dirfd, path, &st, AT_SYMLINK_NOFOLLOW) ==
-		0) {
-		errno = EEXIST;
+	 * or no O_CREAT and nothing there (policyd does the same for the
+	 * kernel path) */
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	int e = excl || !(flags & O_CREAT)
+		    ? noop_errno(dirfd, path, excl, !excl)
+		    : 0;
+	if (e) {
+		errno = e;
 		return false;
 	}
-	if (path[0] && !(flags & O_CREAT) &&
-	    syscall(SYS_newfstatat, dirfd, path, &st, 0) < 0 &&
-	    (errno == ENOENT || errno == ENOTDIR))
-		return false;
 	int saved = errno;
 	in_hook++;
 	bool ok;
@@ -1499,28 +1521,6 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	return ok;
 }
 
-/*
- * A call that cannot have any effect fails as the kernel would fail it,
- * with no decision and no refusal line: making a name that exists
- * (EEXIST), or removing, renaming, linking or truncating one that does not
- * (ENOENT, ENOTDIR). `mkdir -p` and `rm -f` rely on exactly these errors.
- * The name is looked at without following a final symlink, which is what
- * mkdir, symlink, unlink, rename and link do; for truncate (which follows)
- * a missing name is missing either way. Returns the errno, or 0.
- */
-static int noop_errno(int dirfd, const char *path, unsigned acc)
-{
-	struct stat st;
-	if (!path[0])
-		return 0;
-	long r = syscall(SYS_newfstatat, dirfd, path, &st, AT_SYMLINK_NOFOLLOW);
-	if (acc == ACC_CREATE)
-		return r == 0 ? EEXIST : 0;
-	if (r < 0 && (errno == ENOENT || errno == ENOTDIR))
-		return errno;
-	return 0;
-}
-
 static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		      const char *path2, const char *verb)
 {
@@ -1528,7 +1528,7 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		return true;
 	if (kernel_decides(TGPB_FS))
 		return true; /* one decision per call: the kernel path's */
-	int e = noop_errno(dirfd, path, acc);
+	int e = noop_errno(dirfd, path, acc == ACC_CREATE, false);
 	if (e) {
 		errno = e;
 		return false;
