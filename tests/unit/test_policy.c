@@ -296,6 +296,28 @@ static void test_exec(void **state)
 	policy_free(p);
 }
 
+/* An exec of the program at path (as spelled and as resolved) with argv,
+ * the program's names filled in as policyd fills them. */
+struct named_exec {
+	const char *names[2];
+	struct policy_event ev;
+};
+
+static const struct policy_event *named_exec(struct named_exec *x,
+					     const char *path,
+					     const char *const *argv,
+					     size_t argc)
+{
+	x->names[0] = x->names[1] = path;
+	x->ev = (struct policy_event){.kind = POLICY_EV_EXEC,
+				      .path = path,
+				      .argv = argv,
+				      .argc = argc,
+				      .names = x->names,
+				      .nnames = 2};
+	return &x->ev;
+}
+
 /* The first argv token names the program by argv[0] or by its own path:
  * a spoofed argv[0] does not escape a deny rule, and an argv rule that can
  * only match through argv[0] does not make the decision argv-dependent. */
@@ -310,52 +332,25 @@ static void test_exec_names(void **state)
 	    "  - { id: pip, tier: 2, exec: { argv: ['pip install **'] } }\n"
 	    "  - { id: full, action: deny, exec: { argv: ['/opt/x/tool **'] } "
 	    "}\n");
-	const char *names[] = {"/usr/bin/pkill", "/usr/bin/pkill"};
-	const char *spoof[] = {"innocent", "policyd"};
-	struct policy_event ev = {.kind = POLICY_EV_EXEC,
-				  .path = "/usr/bin/pkill",
-				  .argv = spoof,
-				  .argc = 2,
-				  .names = names,
-				  .nnames = 2};
+	struct named_exec x;
 	struct policy_decision d;
-	policy_decide(p, &ev, &d);
+	const char *spoof[] = {"innocent", "policyd"};
+	policy_decide(p, named_exec(&x, "/usr/bin/pkill", spoof, 2), &d);
 	assert_string_equal(d.rule_id, "nokill");
 	/* a token with a slash matches the program's full path */
-	const char *tool[] = {"/opt/x/tool", "/opt/x/tool"};
 	const char *targ[] = {"t", "-v"};
-	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
-				   .path = "/opt/x/tool",
-				   .argv = targ,
-				   .argc = 2,
-				   .names = tool,
-				   .nnames = 2};
-	policy_decide(p, &ev, &d);
+	policy_decide(p, named_exec(&x, "/opt/x/tool", targ, 2), &d);
 	assert_string_equal(d.rule_id, "full");
 	/* /usr/bin/true: "pip install" could only match through argv[0] */
-	const char *tn[] = {"/usr/bin/true", "/usr/bin/true"};
 	const char *targv[] = {"true"};
-	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
-				   .path = "/usr/bin/true",
-				   .argv = targv,
-				   .argc = 1,
-				   .names = tn,
-				   .nnames = 2};
-	policy_decide(p, &ev, &d);
+	policy_decide(p, named_exec(&x, "/usr/bin/true", targv, 1), &d);
 	assert_int_equal(d.action, POLICY_ALLOW);
-	assert_false(policy_exec_argv_dependent(p, &ev, &d));
+	assert_false(policy_exec_argv_dependent(p, &x.ev, &d));
 	/* /usr/bin/pip: another argv could make it a logged install */
-	const char *pn[] = {"/usr/bin/pip", "/usr/bin/pip"};
 	const char *pargv[] = {"pip", "list"};
-	ev = (struct policy_event){.kind = POLICY_EV_EXEC,
-				   .path = "/usr/bin/pip",
-				   .argv = pargv,
-				   .argc = 2,
-				   .names = pn,
-				   .nnames = 2};
-	policy_decide(p, &ev, &d);
+	policy_decide(p, named_exec(&x, "/usr/bin/pip", pargv, 2), &d);
 	assert_int_equal(d.action, POLICY_ALLOW);
-	assert_true(policy_exec_argv_dependent(p, &ev, &d));
+	assert_true(policy_exec_argv_dependent(p, &x.ev, &d));
 	policy_free(p);
 }
 
