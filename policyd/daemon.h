@@ -139,6 +139,9 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 		   uint64_t t0);
 /* Is the peer's root policyd's? Looked up once per connection. */
 bool conn_same_root(struct conn *c);
+/* path (absolute, in the peer's root) as policyd can name it: itself, or
+ * under /proc/PID/root when the peer's root is another. */
+void conn_view(struct conn *c, const char *path, char *out, size_t outsz);
 void request_audit(struct conn *c, struct req *q, struct outcome *o,
 		   const char *decision, uint64_t t0);
 int request_handle(struct conn *c, const uint8_t *msg, size_t len);

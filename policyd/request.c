@@ -143,6 +143,14 @@ bool conn_same_root(struct conn *c)
 	return c->same_root == 1;
 }
 
+void conn_view(struct conn *c, const char *path, char *out, size_t outsz)
+{
+	if (conn_same_root(c))
+		snprintf(out, outsz, "%s", path);
+	else
+		snprintf(out, outsz, "/proc/%d/root%s", (int)c->pid, path);
+}
+
 static int realpath_for(struct conn *c, const char *lex, char *out,
 			size_t outsz)
 {
@@ -329,7 +337,7 @@ static int program_info(struct conn *c, const char *lex, char *real, size_t rsz,
 {
 	*absent = 0;
 	*script = false;
-	bool cacheable = c->same_root == 1 && strncmp(lex, "/proc/", 6) != 0;
+	bool cacheable = conn_same_root(c) && strncmp(lex, "/proc/", 6) != 0;
 	struct stat first;
 	uint64_t h = 0;
 	if (cacheable) {
@@ -359,11 +367,7 @@ static int program_info(struct conn *c, const char *lex, char *real, size_t rsz,
 	/* the program as policyd sees it, one stat for every question
 	 * (git? a script? the loader?) */
 	char view[TG_PATH_MAX + 32];
-	if (c->same_root == 1)
-		snprintf(view, sizeof(view), "%s", real);
-	else
-		snprintf(view, sizeof(view), "/proc/%d/root%s", (int)c->pid,
-			 real);
+	conn_view(c, real, view, sizeof(view));
 	if (stat(view, st) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			*absent = errno;
@@ -525,13 +529,8 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		else if (depth > 0)
 			snprintf(o->detail, sizeof(o->detail), "runs %.480s",
 				 real);
-		const char *view_real = real;
-		char view[TG_PATH_MAX + 32];
-		if (c->same_root != 1) {
-			snprintf(view, sizeof(view), "/proc/%d/root%s",
-				 (int)c->pid, real);
-			view_real = view;
-		}
+		char view_real[TG_PATH_MAX + 32];
+		conn_view(c, real, view_real, sizeof(view_real));
 		decide_program(c, lex, real, sys_is_git_file(view_real, &st),
 			       argv, argc, &wd, o, &have, &argv_dep);
 		const char *next = NULL;

@@ -941,11 +941,7 @@ static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 	struct stat st;
 	if (procfs_resolve_at(k->c.pid, AT_FDCWD, k->q.path, lex,
 			      sizeof(lex)) == 0) {
-		if (conn_same_root(&k->c))
-			snprintf(view, sizeof(view), "%s", lex);
-		else
-			snprintf(view, sizeof(view), "/proc/%d/root%s",
-				 (int)k->c.pid, lex);
+		conn_view(&k->c, lex, view, sizeof(view));
 		if (stat(view, &st) == 0 && st.st_dev == D.agent_dev &&
 		    st.st_ino == D.agent_ino)
 			return 0; /* policyd's agent socket */
