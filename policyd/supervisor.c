@@ -774,37 +774,11 @@ static void handle_open(struct call *k)
 		path_at = a[0];
 		flags = O_CREAT | O_WRONLY | O_TRUNC;
 		mode = (mode_t)a[1];
-	} else if (nr == SYS_openat) {
+	} else { /* openat (openat2 answers ENOSYS in the filter) */
 		dirfd = (int)a[0];
 		path_at = a[1];
 		flags = (unsigned int)a[2];
 		mode = (mode_t)a[3];
-	} else { /* openat2: flags live in memory */
-		struct open_how how;
-		dirfd = (int)a[0];
-		path_at = a[1];
-		if (a[3] < sizeof(how)) {
-			respond(k->sv->fd, n->id, EINVAL, 0, false);
-			return;
-		}
-		if (mem_read(pid, a[2], &how, sizeof(how)) < 0) {
-			respond(k->sv->fd, n->id, EFAULT, 0, false);
-			return;
-		}
-		flags = how.flags;
-		mode = (mode_t)how.mode;
-		if (!(tgp_open_access(flags) &
-		      (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
-			/* a read: the interposer's business */
-			respond(k->sv->fd, n->id, 0, 0, true);
-			return;
-		}
-		if (a[3] != sizeof(how) || how.resolve) {
-			/* policyd opens the file itself; it would not honour
-			 * resolve flags or extension fields exactly */
-			respond(k->sv->fd, n->id, EINVAL, 0, false);
-			return;
-		}
 	}
 	unsigned access = tgp_open_access(flags);
 	if (!(access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
@@ -1174,7 +1148,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	 * umask. Execs and connects need none of it to be decided (the race
 	 * probe and the audit line read what they need themselves) */
 	bool is_open = n->data.nr == SYS_open || n->data.nr == SYS_openat ||
-		       n->data.nr == SYS_creat || n->data.nr == SYS_openat2;
+		       n->data.nr == SYS_creat;
 	if (!is_open) {
 		k->c.uid_lazy = true;
 	} else if (procfs_status(k->c.pid, &k->cr) < 0) {
@@ -1196,7 +1170,6 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	case SYS_open:
 	case SYS_openat:
 	case SYS_creat:
-	case SYS_openat2:
 		handle_open(k);
 		break;
 	case SYS_bind:

@@ -219,11 +219,6 @@ static const char *const refused[] = {
     "setdomainname",
 };
 
-/* The calls policyd decides (SCMP_ACT_NOTIFY). Opens only when the flags
- * ask for write, create or truncate: one rule per flag bit, (A & B) == B.
- * openat2 and sendmsg/sendmmsg keep what matters in memory the filter
- * cannot read, so they are always notified (policyd answers reads and
- * address-less sends with "continue"). */
 /* One rule with action act, no condition, for each named call this
  * architecture has. */
 static int add_named(scmp_filter_ctx ctx, uint32_t act,
@@ -241,6 +236,14 @@ static int add_named(scmp_filter_ctx ctx, uint32_t act,
 	return 0;
 }
 
+/* The calls policyd decides (SCMP_ACT_NOTIFY). Opens only when the flags
+ * ask for write, create or truncate: one rule per flag bit, (A & B) == B.
+ * openat2 keeps its flags in memory, where the filter cannot look and
+ * where another thread can change them after policyd read them (the
+ * kernel reads them again on "continue"): it answers ENOSYS, and callers
+ * fall back to openat, as libc does for clone3. sendmsg/sendmmsg keep
+ * the address in memory: always notified (address-less sends continue;
+ * an address swapped meanwhile is the connect race of the threat model). */
 static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 {
 	static const unsigned long wbits[] = {O_WRONLY, O_RDWR, O_CREAT,
@@ -261,8 +264,10 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 			 SCMP_A2(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) < 0)
 			return r;
 	}
+	*what = "openat2";
 	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(creat), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(openat2), 0)) < 0)
+	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
+				  SCMP_SYS(openat2), 0)) < 0)
 		return r;
 	/* the other calls that change the file system by path: what a
 	 * static program could otherwise do undecided under a policy that

@@ -15,8 +15,10 @@
  *     clone), the mount family, pivot_root, chroot, keyrings, kexec, kernel
  *     modules, userfaultfd, and seccomp() creating a user-notify listener;
  *   - and, with a listener, SCMP_ACT_NOTIFY for execve/execveat, opens
- *     asking for write/create/truncate, openat2, connect, sendto with an
- *     address, sendmsg and sendmmsg: policyd decides them (supervisor.c).
+ *     asking for write/create/truncate, the other file and metadata calls,
+ *     bind, connect, sendto with an address, sendmsg and sendmmsg: policyd
+ *     decides them (supervisor.c); openat2 answers ENOSYS (its flags are
+ *     in memory another thread could change).
  */
 #ifndef TIERGATE_SANDBOX_H
 #define TIERGATE_SANDBOX_H

@@ -274,6 +274,17 @@ else bad "bind of a Unix socket does not work even without tiergate: $out"; fi
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_unix bind out/mine.sock 2>&1)
 if grep -q bound <<<"$out"; then ok "bind of a Unix socket inside the write rules still works"
 else bad "bind inside the write rules: $out"; fi
+# openat2 keeps its flags in memory: asked as a read, flipped to a write by
+# a second thread before the kernel reads them again
+rm -rf "$OUTS"; mkdir -p "$OUTS"; echo original >"$OUTS/keep"
+out=$(cd "$WS" && bin/static_openat2_race "$OUTS/keep" 2>&1)
+if grep -q "write: done" <<<"$out" && ! grep -qx original "$OUTS/keep"; then
+	echo original >"$OUTS/keep"
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bin/static_openat2_race "$OUTS/keep" 2>&1)
+	if ! grep -q "write: done" <<<"$out" && grep -qx original "$OUTS/keep"; then
+		ok "openat2 with its flags flipped from read to write by a second thread: works natively; no write under tiergate ($out)"
+	else bad "openat2 flag race got a write through: $out"; fi
+else bad "openat2 flag race does not write even without tiergate: $out"; fi
 # a name the agent controls must not lend its allow to what it points at:
 # a symlink in the workspace to a file, a program or an interpreter outside
 # every rule is decided on the target (and the default applies there)

@@ -285,7 +285,7 @@ print('read 500')"
 r1=$(reqs); n1=$(nots)
 check "500 reads in one process ran" grep -qx "read 500" "$OUT"
 check "they were decided locally (policyd saw $((r1 - r0)) requests, fewer than 50)" test $((r1 - r0)) -lt 50
-# the fast path must not use a call the filter notifies (openat2 is):
+# the fast path must not use a call the filter notifies or refuses:
 # the same program without the reads gives the baseline (python3 may be
 # a wrapper script that runs programs of its own)
 in_session python3 -c "print('read 0')"
