@@ -66,6 +66,7 @@ POLICYCTL_SRC := policyd/policyctl.c policyd/cli_common.c policyd/ctl_client.c \
 POLICYCTL_OBJ := $(POLICYCTL_SRC:%.c=$(BUILD)/%.o)
 
 POLICYD_SRC := policyd/policyd.c policyd/request.c policyd/session.c policyd/supervisor.c \
+	policyd/exec_verify.c \
 	policyd/control.c policyd/resolver.c policyd/layers.c policyd/audit.c \
 	policyd/procfs.c policyd/rundir.c policyd/req_decode.c
 POLICYD_OBJ := $(POLICYD_SRC:%.c=$(BUILD)/%.o)

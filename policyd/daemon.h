@@ -46,6 +46,9 @@ struct session {
 	struct session *next;
 };
 
+struct req;
+struct outcome;
+
 struct conn {
 	int fd;
 	bool control;
@@ -67,6 +70,11 @@ struct conn {
 	 * policyd read it? Asked only when an allow depends on argv. NULL for
 	 * interposer requests (their argv is a copy in the message). */
 	bool (*could_race)(struct conn *c);
+	/* seccomp callers: an exec about to be allowed. A caller that could
+	 * race is held for checking at its exec stop (exec_verify.c): 1
+	 * held, 0 nothing to hold, -errno it cannot be held (refuse) */
+	int (*hold_exec)(struct conn *c, const struct req *q,
+			 const struct outcome *o);
 	/* seccomp callers: for a call about to be refused, the errno the
 	 * kernel would fail it with if it can have no effect (making a name
 	 * that exists, removing one that does not), or 0. Such a call is
@@ -128,6 +136,19 @@ struct outcome {
 	const char *decision; /* "allowed", "refused" or "absent" */
 	int absent;	/* exec: ENOENT/ENOTDIR when there is no such program */
 	char msg[1400]; /* for the agent's stderr */
+	/* exec by a seccomp caller (c->could_race set): what the process
+	 * must be running when the kernel has done the exec, for callers
+	 * that could rewrite path or argv after policyd read them (the
+	 * supervisor checks at the exec stop): the file the kernel maps (the
+	 * first link of the chain that is not a script: ld.so for "ld.so
+	 * PROG") and the argv it starts with, as the entries before the
+	 * caller's own argv[1..] (NUL-terminated, joined) */
+	bool exe_known;
+	bool argv_dep; /* the allow held only for the argv policyd saw */
+	dev_t exe_dev;
+	ino_t exe_ino;
+	size_t kprefix_len;
+	char kprefix[8192];
 };
 
 /* request.c */

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "exec_verify.h"
+#include "supervisor.h"
 #include "util.h"
 
 static struct layer *add(struct layer_report *r, const char *name, bool active)
@@ -73,6 +75,27 @@ void layers_detect(struct layer_report *r)
 			 "policyd)",
 			 sup, total, (unsigned long long)nnot,
 			 (unsigned long long)ninj);
+
+	char vwhy[256];
+	bool vok = supervisor_verify_available(vwhy, sizeof(vwhy));
+	uint64_t nver, nkill;
+	exec_verify_counts(&nver, &nkill);
+	l = add(r, "exec verification (ptrace)", vok);
+	if (!vok)
+		snprintf(l->why, sizeof(l->why),
+			 "off: %s. Execs by processes with several threads "
+			 "(or sharing their memory) are decided on the path "
+			 "and argv policyd read; argv-dependent allows are "
+			 "refused for them",
+			 vwhy);
+	else
+		snprintf(l->why, sizeof(l->why),
+			 "%s: execs by processes with several threads (or "
+			 "sharing their memory) are held and checked when "
+			 "the kernel has done them (%llu checked, %llu "
+			 "killed)",
+			 vwhy, (unsigned long long)nver,
+			 (unsigned long long)nkill);
 
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);

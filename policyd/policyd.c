@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "exec_verify.h"
 #include "procfs.h"
 #include "supervisor.h"
 #include "tg_proto.h"
@@ -270,7 +271,9 @@ static void handle_signal(void)
 {
 	struct signalfd_siginfo si;
 	while (read(D.sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGHUP) {
+		if (si.ssi_signo == SIGCHLD) {
+			exec_verify_poll();
+		} else if (si.ssi_signo == SIGHUP) {
 			daemon_log("SIGHUP: reloading policies");
 			for (struct session *s = D.sessions; s; s = s->next) {
 				char err[4096];
@@ -458,16 +461,20 @@ int main(int argc, char **argv)
 		D.agent_dev = ast.st_dev;
 		D.agent_ino = ast.st_ino;
 	}
-	if (resolver_start() < 0) {
-		daemon_log("cannot start the resolver thread");
-		return 1;
-	}
+	/* blocked before the resolver thread starts, so that it inherits
+	 * the mask: the signals are read from the signalfd. SIGCHLD: a
+	 * process held at its exec (exec_verify.c) stopped or went away */
 	sigset_t ss;
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGHUP);
 	sigaddset(&ss, SIGTERM);
 	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &ss, NULL);
+	if (resolver_start() < 0) {
+		daemon_log("cannot start the resolver thread");
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	D.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	add_fd(D.agent_lfd, &agent_tag);
@@ -516,6 +523,7 @@ int main(int argc, char **argv)
 			}
 		}
 		supervisor_reap();
+		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
 		if (parked || n == 0)
 			retry_parked();
 	}

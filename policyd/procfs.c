@@ -194,6 +194,9 @@ int procfs_status(pid_t pid, struct proc_status *st)
 			if ((v = status_field(line, "Threads")) &&
 			    status_nums(v, 10, n, 1) == 1)
 				st->threads = (int)n[0];
+			else if ((v = status_field(line, "Tgid")) &&
+				 status_nums(v, 10, n, 1) == 1)
+				st->tgid = (pid_t)n[0];
 			break;
 		case 'S':
 			if ((v = status_field(line, "Seccomp")) &&
@@ -346,6 +349,7 @@ int procfs_status_brief(pid_t pid, struct proc_status *st)
 		return procfs_status(pid, st);
 	memset(st, 0, sizeof(*st));
 	st->ppid = (pid_t)in.ppid;
+	st->tgid = (pid_t)in.tgid;
 	st->euid = in.euid;
 	st->fsuid = in.fsuid;
 	st->fsgid = in.fsgid;

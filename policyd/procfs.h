@@ -25,7 +25,7 @@ int procfs_stat(pid_t pid, struct proc_stat *ret);
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
 /* What /proc/PID/status says about credentials and threads. */
 struct proc_status {
-	pid_t ppid;
+	pid_t ppid, tgid; /* tgid: the thread group (process) of a thread */
 	uid_t euid, fsuid;
 	gid_t fsgid;
 	gid_t groups[64]; /* supplementary groups (the first 64) */
@@ -35,7 +35,7 @@ struct proc_status {
 	int seccomp; /* 0 none, 1 strict, 2 filter */
 };
 int procfs_status(pid_t pid, struct proc_status *ret);
-/* The cheap part: euid, fsuid, fsgid, ppid and threads, from the pidfd's
+/* The cheap part: euid, fsuid, fsgid, ppid, tgid and threads, from the pidfd's
  * PIDFD_GET_INFO (Linux 6.13) and /proc/PID/task's link count; groups,
  * umask and seccomp are left out. Falls back to procfs_status. pid may
  * name a thread. */

@@ -28,6 +28,10 @@ struct req {
 	uint8_t addr[16];
 	const char **argv;
 	size_t argc;
+	/* exec by a seccomp caller: the name the kernel gives the program
+	 * (a script's interpreter gets it as an argument): the path as
+	 * passed, or /dev/fd/N[/path] for execveat from a descriptor */
+	const char *kname;
 	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
 };
 

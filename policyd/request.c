@@ -449,6 +449,37 @@ static void decide_program(struct conn *c, const char *lex, const char *real,
 		git_event_free(&git);
 }
 
+/* What a caller that could race must be running once the kernel has done
+ * the exec (see struct outcome): st is the file the kernel maps, argv the
+ * chain's argv at that link; the scripts in it are spelled as the kernel
+ * spells them (kfrom[i] -> kto[i]). Left unknown (the exec cannot be
+ * checked) when it does not fit. */
+static void exec_expect(struct outcome *o, const struct req *q,
+			const struct stat *st, const char *const *argv,
+			size_t argc, const char *const *kfrom,
+			const char *const *kto, size_t nk)
+{
+	o->exe_known = false;
+	if (st->st_ino == 0 || q->argc == 0 || argc < q->argc)
+		return;
+	size_t npre = argc - (q->argc - 1), len = 0;
+	for (size_t i = 0; i < npre; i++) {
+		const char *e = argv[i];
+		for (size_t j = 0; j < nk; j++)
+			if (e == kfrom[j])
+				e = kto[j];
+		size_t l = strlen(e) + 1;
+		if (l > sizeof(o->kprefix) - len)
+			return;
+		memcpy(o->kprefix + len, e, l);
+		len += l;
+	}
+	o->kprefix_len = len;
+	o->exe_dev = st->st_dev;
+	o->exe_ino = st->st_ino;
+	o->exe_known = true;
+}
+
 static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 {
 	struct session *s = c->s;
@@ -467,7 +498,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	 * ones. policyd decides on one thread: static buffers. */
 	static struct {
 		char interp[TG_PATH_MAX], iarg[TG_PATH_MAX],
-		    script[TG_PATH_MAX];
+		    script[TG_PATH_MAX], kscript[TGP_MAX_PATH + 48];
 	} lv[EXEC_CHAIN_MAX];
 	struct stat st;
 	bool script;
@@ -502,7 +533,9 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	/* the chain the kernel would follow: scripts to their interpreter,
 	 * ld.so to the program it loads; every link is decided */
 	static const char *argv[TGP_MAX_ARGS + 2 * EXEC_CHAIN_MAX + 1];
-	bool have = false, argv_dep = false;
+	bool have = false, argv_dep = false, exe_seen = false;
+	const char *kfrom[EXEC_CHAIN_MAX], *kto[EXEC_CHAIN_MAX];
+	size_t nk = 0;
 	if (q->argc > TGP_MAX_ARGS)
 		return -E2BIG;
 	memcpy(argv, q->argv, q->argc * sizeof(*argv));
@@ -533,12 +566,25 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		conn_view(c, real, view_real, sizeof(view_real));
 		decide_program(c, lex, real, sys_is_git_file(view_real, &st),
 			       argv, argc, &wd, o, &have, &argv_dep);
+		if (c->could_race && !script && !exe_seen) {
+			exe_seen = true;
+			exec_expect(o, q, &st, argv, argc, kfrom, kto, nk);
+		}
 		const char *next = NULL;
 		if (script) {
 			/* the kernel runs: interp [arg] script args... (at
 			 * most two more entries per level, room reserved) */
+			/* the kernel passes the script on by the name it
+			 * was run by: the caller's path for the first, the
+			 * shebang's spelling for the next (exec_expect) */
 			snprintf(lv[depth].script, sizeof(lv[depth].script),
 				 "%s", lex);
+			snprintf(lv[depth].kscript, sizeof(lv[depth].kscript),
+				 "%s",
+				 depth ? lv[depth - 1].interp
+				       : (q->kname ? q->kname : q->path));
+			kfrom[nk] = lv[depth].script;
+			kto[nk++] = lv[depth].kscript;
 			size_t extra = lv[depth].iarg[0] ? 2 : 1;
 			memmove(argv + extra + 1, argv + 1,
 				(argc - 1) * sizeof(*argv));
@@ -570,15 +616,33 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	/* a caller that can rewrite argv after policyd read it (another
 	 * thread, or argv in shared memory) must not get an allow that only
 	 * holds for the argv policyd saw */
-	/* "verify" (re-read the running program's argv and kill on a
-	 * mismatch) is not built yet: it refuses, never silently ignores */
+	/* holds under "refuse", and under "verify" where policyd cannot hold
+	 * the exec for checking (supervisor_verify_available) */
+	o->argv_dep = argv_dep;
+	enum policy_exec_race race = policy_settings(s->policy)->exec_race;
 	if (c->could_race && argv_dep && o->d.action <= POLICY_LOG &&
-	    policy_settings(s->policy)->exec_race != POLICY_RACE_IGNORE &&
+	    (race == POLICY_RACE_REFUSE ||
+	     (race == POLICY_RACE_VERIFY &&
+	      !supervisor_verify_available(NULL, 0))) &&
 	    c->could_race(c)) {
 		deny_builtin(o, "exec_race",
 			     "another thread (or process) could rewrite this "
 			     "command line while it is checked; run it from "
 			     "a single-threaded process (settings.exec_race)");
+	}
+	/* an allowed exec by a caller that could race is held for checking
+	 * when the kernel has done it (exec_verify.c); one that cannot be
+	 * held does not run */
+	int hr;
+	if (c->hold_exec && o->d.action <= POLICY_LOG &&
+	    (hr = c->hold_exec(c, q, o)) < 0) {
+		deny_builtin(o, "exec_race",
+			     "another thread (or process) could rewrite this "
+			     "exec while it is checked, and policyd cannot "
+			     "hold it for checking; run it from a "
+			     "single-threaded process (settings.exec_race)");
+		snprintf(o->detail, sizeof(o->detail),
+			 "cannot hold the exec: %s", strerror(-hr));
 	}
 	return 0;
 }

@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "exec_verify.h"
 #include "procfs.h"
 #include "req_decode.h"
 #include "supervisor.h"
@@ -251,7 +252,7 @@ static int caller_fd(pid_t pid, int fd)
 
 /* Writes one line to the caller's stderr, never blocking policyd: a poll
  * with no timeout first, and at most PIPE_BUF bytes (atomic on a pipe). */
-static void tell_caller(pid_t pid, const char *line, size_t len)
+void sv_tell_caller(pid_t pid, const char *line, size_t len)
 {
 	int fd = caller_fd(pid, 2);
 	if (fd < 0)
@@ -276,7 +277,7 @@ static void say_refused(pid_t pid, const char *kind, const char *target,
 	char line[2048];
 	size_t n = tgp_refusal_line(line, sizeof(line), "refused", kind, target,
 				    o->d.rule_id ? o->d.rule_id : "?", o->msg);
-	tell_caller(pid, line, n);
+	sv_tell_caller(pid, line, n);
 }
 
 /* ------------------------------------------------------------- calls */
@@ -291,6 +292,8 @@ struct call {
 	uint64_t t0;
 	const uint64_t *addrs; /* exec: where path, argv and its strings are */
 	size_t naddr;
+	int racy; /* caller_racy's answer; -1 not asked yet */
+	int held; /* exec: exec_verify's slot, -1 not held */
 	/* a refusal of a call that can have no effect (call_noop): the
 	 * errno when q.path names something (EEXIST, EADDRINUSE), whether
 	 * its absence means so, looked up from this dirfd, following a
@@ -300,10 +303,43 @@ struct call {
 	int noop_dirfd;
 };
 
+static struct call *call_of(struct conn *c)
+{
+	return (struct call *)((char *)c - offsetof(struct call, c));
+}
+
 static bool call_could_race(struct conn *c)
 {
-	struct call *k = (struct call *)((char *)c - offsetof(struct call, c));
-	return caller_racy(k->c.pid, k->addrs, k->naddr);
+	struct call *k = call_of(c);
+	if (k->racy < 0)
+		k->racy = caller_racy(k->c.pid, k->addrs, k->naddr);
+	return k->racy == 1;
+}
+
+/* An exec about to be allowed: a caller that could rewrite its path or
+ * argv before the kernel reads them again is held and checked at its exec
+ * stop (settings.exec_race verify or refuse, where policyd can attach) */
+static int call_hold_exec(struct conn *c, const struct req *q,
+			  const struct outcome *o)
+{
+	struct call *k = call_of(c);
+	if (policy_settings(c->s->policy)->exec_race == POLICY_RACE_IGNORE ||
+	    !supervisor_verify_available(NULL, 0) || !call_could_race(c))
+		return 0;
+	int r = exec_verify_hold(c->pid, o, q, c->s->id);
+	if (r < 0)
+		return r;
+	k->held = r;
+	return 1;
+}
+
+/* Answers an exec notification (through exec_verify when it is held). */
+static void exec_respond(struct call *k, int err, bool cont)
+{
+	if (k->held >= 0)
+		exec_verify_answer(k->held, k->sv->fd, k->n->id, err, cont);
+	else
+		respond(k->sv->fd, k->n->id, err, 0, cont);
 }
 
 /* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
@@ -344,16 +380,25 @@ static void handle_exec(struct call *k, bool at)
 		err = r == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT;
 		goto out;
 	}
+	/* the name the kernel gives the program (bprm->filename) */
+	static char kname[TGP_MAX_PATH + 32];
 	if (len == 0 && (flags & AT_EMPTY_PATH)) {
 		/* fexecve / execveat(fd, "", AT_EMPTY_PATH): the program is
 		 * the caller's descriptor */
+		snprintf(kname, sizeof(kname), "/dev/fd/%d", dirfd);
 		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d",
 			 dirfd);
 		dirfd = AT_FDCWD;
 	} else if (len == 0) {
 		err = ENOENT;
 		goto out;
+	} else if (k->q.path[0] == '/' || dirfd == AT_FDCWD) {
+		snprintf(kname, sizeof(kname), "%s", k->q.path);
+	} else {
+		snprintf(kname, sizeof(kname), "/dev/fd/%d/%s", dirfd,
+			 k->q.path);
 	}
+	k->q.kname = kname;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;
 	/* argv: pointers a page at a time, then each string */
@@ -403,16 +448,17 @@ static void handle_exec(struct call *k, bool at)
 	k->addrs = addrs;
 	k->naddr = naddr;
 	k->c.could_race = call_could_race;
+	k->c.hold_exec = call_hold_exec;
 	if (!notif_valid(k->sv->fd, n->id))
 		goto gone; /* the caller died: pid may be reused; no decision */
 	decide(k, o);
 	if (allowed(o)) {
-		respond(k->sv->fd, n->id, 0, 0, true);
+		exec_respond(k, 0, true);
 		goto done;
 	}
 	if (o->absent) {
 		/* no such program: what the kernel would say, silently */
-		respond(k->sv->fd, n->id, o->absent, 0, false);
+		exec_respond(k, o->absent, false);
 		goto done;
 	}
 	char label[1024];
@@ -430,7 +476,7 @@ out:
 	if (err && err != EACCES)
 		daemon_log("exec notification from pid %d refused: %s",
 			   (int)pid, strerror(err));
-	respond(k->sv->fd, n->id, err ? err : EACCES, 0, false);
+	exec_respond(k, err ? err : EACCES, false);
 	goto done;
 gone:
 done:
@@ -1144,6 +1190,8 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.attributed = true;
 	k->c.same_root = sv->same_root == 1 ? 1 : -1;
 	k->c.noop = call_noop;
+	k->racy = -1;
+	k->held = -1;
 	/* a write-open is done as the caller: its credentials, groups and
 	 * umask. Execs and connects need none of it to be decided (the race
 	 * probe and the audit line read what they need themselves) */

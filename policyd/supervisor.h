@@ -43,5 +43,10 @@ void supervisor_ready(struct sv *sv);
 void supervisor_detach(struct session *s);
 /* Frees detached supervisors (after each epoll batch). */
 void supervisor_reap(void);
+/* Can policyd hold a racing caller's exec for checking (ptrace)? why says
+ * why (or why not); may be NULL. */
+bool supervisor_verify_available(char *why, size_t whysz);
+/* Writes one line to pid's stderr, never blocking policyd. */
+void sv_tell_caller(pid_t pid, const char *line, size_t len);
 
 #endif

@@ -1855,7 +1855,7 @@ static void set_defaults(struct policy *p)
 	p->settings.prompt_timeout_ms = 120000;
 	p->settings.on_timeout = POLICY_DENY;
 	p->settings.fail = POLICY_FAIL_CLOSED;
-	p->settings.exec_race = POLICY_RACE_REFUSE;
+	p->settings.exec_race = POLICY_RACE_VERIFY;
 	p->settings.audit_max_bytes = 64ULL << 20;
 	p->settings.max_pending_prompts = 16;
 }

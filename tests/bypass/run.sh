@@ -316,10 +316,44 @@ rm -rf "$WS/everyday" "$WS/everyday2" "$WS/lnk" "$WS/t.tar" "$WS/xt"
 cp "$WS/bin/static_marker" "$WS/bin/named_marker"
 bs_attack "a program denied by an argv rule, run under another argv[0] (exec -a)" "program ran" no-named-marker bash -c 'exec -a innocent bin/named_marker'
 bs_attack "static binary connects to a refused loopback address" "connected" no-127-0-0-2 bin/static_connect
-# policyd reads either argv; "harmless" from a racy caller is refused by
-# settings.exec_race, "forbidden" by the rule: never run in either case
-bs_attack "argv rewritten by a second thread during exec" "program ran" "exec_race|no-forbidden-arg" bin/argv_race bin/static_marker
+# race_attack WHAT WIN N CMD...: a second thread rewrites the exec while
+# policyd checks it. Natively CMD prints WIN within N runs; under agent-shell
+# (settings.exec_race: verify, the default) never in N runs: policyd reads
+# either version (the bad one is refused by its rule) and holds the exec
+# (ptrace) until the kernel has done it; a process running anything but
+# what was checked is killed there, before its first instruction, with a
+# line on its stderr and an audit line (decision "killed")
+race_attack() {
+	local what=$1 win=$2 n=$3 out all="" won=0 before killed
+	shift 3
+	for _ in $(seq "$n"); do
+		out=$(cd "$WS" && "$@" 2>&1)
+		if grep -q "$win" <<<"$out"; then won=1; break; fi
+	done
+	if [ $won = 0 ]; then bad "$what: does not work even without tiergate in $n runs: $out"; return; fi
+	before=$(grep -c '"decision":"killed"' "$AUDIT" 2>/dev/null)
+	for _ in $(seq "$n"); do
+		all+=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- "$@" 2>&1)$'\n'
+	done
+	if grep -q "$win" <<<"$all"; then bad "$what: succeeded under tiergate: $(sort <<<"$all" | uniq -c)"; return; fi
+	killed=$(( $(grep -c '"decision":"killed"' "$AUDIT" 2>/dev/null) - ${before:-0} ))
+	if [ "$killed" -gt 0 ] && grep -q 'tiergate: killed exec .*(rule exec_race)' <<<"$all" &&
+	   grep '"decision":"killed"' "$AUDIT" | grep -q '"rule":"exec_race"'; then
+		ok "$what: works natively; never under tiergate in $n runs ($killed caught at the exec stop and killed, audited)"
+	else bad "$what: no exec was caught at its exec stop in $n runs: $(sort <<<"$all" | uniq -c)"; fi
+}
+race_attack "argv rewritten by a second thread during exec" "program ran: forbidden" 30 bin/argv_race bin/static_marker
+race_attack "the exec's path flipped by a second thread (allowed -> denied program)" "program ran: raced" 60 bin/static_path_race /bin/true denied/smarker raced
+# an exec from a multithreaded process that nobody rewrites runs, checked
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/argv_race bin/static_marker still 2>&1)
+if [ "$out" = "program ran: harmless" ]; then ok "a multithreaded caller's exec that nobody rewrites runs (settings.exec_race: verify)"
+else bad "a multithreaded caller's honest exec did not run: $out"; fi
+# settings.exec_race: refuse keeps argv-dependent allows from racing callers
+REFUSE=$TOP/policy-refuse.yaml
+sed 's/^settings: { default: allow }/settings: { default: allow, exec_race: refuse }/' "$BACKSTOP" >"$REFUSE"
+BACKSTOP_SAVED=$BACKSTOP BACKSTOP=$REFUSE
 bs_attack "a harmless argv from a multithreaded caller (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/argv_race bin/static_marker still
+BACKSTOP=$BACKSTOP_SAVED
 # Landlock ABI >= 6: a session's signals stay inside it (policyd, agent-shell
 # and everything else on the machine are out of reach)
 ABI=$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))' 2>/dev/null)
@@ -367,7 +401,14 @@ if grep -q "program ran" <<<"$out"; then
 		ok "clone(CLONE_VM) without a vfork, then rewrite argv from the parent: works natively; clone refused under tiergate"
 	else bad "clone(CLONE_VM) not refused: $out"; fi
 else bad "clone(CLONE_VM) attack does not work even without tiergate: $out"; fi
+BACKSTOP=$REFUSE
 bs_attack "exec from a vfork child of a vfork child of a threaded process (settings.exec_race: refuse)" "program ran: harmless" exec_race bin/static_vm_share vforks bin/static_marker
+BACKSTOP=$BACKSTOP_SAVED
+before=$(grep -c '"decision":"killed"' "$AUDIT")
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_vm_share vforks bin/static_marker 2>&1)
+if grep -q "program ran: harmless" <<<"$out" && [ "$(grep -c '"decision":"killed"' "$AUDIT")" = "$before" ]; then
+	ok "the same exec under settings.exec_race: verify is held, checked and runs"
+else bad "a vfork child's honest exec did not run under verify: $out"; fi
 # agent-shell keeps a copy of the listener: a session that took it could
 # answer its own calls ("continue"); pidfd_getfd is refused, and the
 # session's Landlock domain keeps it out of processes outside it

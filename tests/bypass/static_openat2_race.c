@@ -22,7 +22,8 @@ static void *flip(void *p)
 	started = 1;
 	for (unsigned long i = 0; !stop; i++)
 		__atomic_store_n(&how.flags,
-				 (i & 1) ? (__u64)(O_WRONLY | O_TRUNC) : O_RDONLY,
+				 (i & 1) ? (__u64)(O_WRONLY | O_TRUNC)
+					 : O_RDONLY,
 				 __ATOMIC_RELAXED);
 	return NULL;
 }
