@@ -131,6 +131,7 @@ struct outcome {
 	/* what the call acts on, symlinks resolved: the program of an exec,
 	 * the (first) file of an open; empty when not resolved */
 	char object[TGP_MAX_PATH];
+	char object2[TGP_MAX_PATH]; /* the second name of a rename or link */
 	const char *kind;
 	char detail[512];
 	const char *decision; /* "allowed", "refused" or "absent" */

@@ -111,8 +111,8 @@ bool supervisor_verify_available(char *why, size_t whysz)
 				 scope);
 		} else {
 			avail = 1;
-			snprintf(avail_why, sizeof(avail_why),
-				 "%s%s", scope < 0 ? "no Yama" : "Yama allows it",
+			snprintf(avail_why, sizeof(avail_why), "%s%s",
+				 scope < 0 ? "no Yama" : "Yama allows it",
 				 cap ? ", CAP_SYS_PTRACE" : ", same user");
 		}
 	}
@@ -215,7 +215,8 @@ static bool check(const struct verify *e, pid_t pid, char *why, size_t whysz,
 		return false;
 	}
 	if (st.st_dev != e->dev || st.st_ino != e->ino) {
-		snprintf(why, whysz, "the kernel ran %.1000s, not the %.1000s "
+		snprintf(why, whysz,
+			 "the kernel ran %.1000s, not the %.1000s "
 			 "that was checked",
 			 ran, e->checked);
 		return false;
@@ -223,11 +224,12 @@ static bool check(const struct verify *e, pid_t pid, char *why, size_t whysz,
 	char *buf = malloc(e->cmdlen + 2);
 	size_t len = 0;
 	int r = buf ? procfs_cmdline(pid, buf, e->cmdlen + 2, &len) : -ENOMEM;
-	bool same = r == 0 && len == e->cmdlen &&
-		    !memcmp(buf, e->cmdline, e->cmdlen);
+	bool same =
+	    r == 0 && len == e->cmdlen && !memcmp(buf, e->cmdline, e->cmdlen);
 	free(buf);
 	if (!same)
-		snprintf(why, whysz, "its argv is not the one that was checked "
+		snprintf(why, whysz,
+			 "its argv is not the one that was checked "
 			 "(rewritten during the exec)");
 	return same;
 }
@@ -260,23 +262,22 @@ static void killed(struct verify *e, pid_t pid, const char *why,
 	struct proc_status cs;
 	char cwd[TGP_MAX_PATH] = "";
 	procfs_link(pid, "cwd", cwd, sizeof(cwd));
-	struct audit_rec rec = {.session = e->session[0] ? e->session : NULL,
-				.pid = pid,
-				.ppid = ps.ppid,
-				.uid = procfs_status_brief(pid, &cs) == 0
-					   ? cs.fsuid
-					   : (uid_t)-1,
-				.cwd = cwd,
-				.exe = ran,
-				.argv = argv,
-				.argc = argc,
-				.kind = "exec",
-				.target = e->checked,
-				.rule = "exec_race",
-				.tier = 0,
-				.action = "deny",
-				.decision = "killed",
-				.detail = why};
+	struct audit_rec rec = {
+	    .session = e->session[0] ? e->session : NULL,
+	    .pid = pid,
+	    .ppid = ps.ppid,
+	    .uid = procfs_status_brief(pid, &cs) == 0 ? cs.fsuid : (uid_t)-1,
+	    .cwd = cwd,
+	    .exe = ran,
+	    .argv = argv,
+	    .argc = argc,
+	    .kind = "exec",
+	    .target = e->checked,
+	    .rule = "exec_race",
+	    .tier = 0,
+	    .action = "deny",
+	    .decision = "killed",
+	    .detail = why};
 	if (audit_write(D.audit, &rec) < 0)
 		daemon_log("audit write failed for a killed exec");
 }

@@ -678,6 +678,8 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	struct policy_decision d, dl;
 	if (!*have) /* the first path: the object the caller gets */
 		snprintf(o->object, sizeof(o->object), "%s", real);
+	else
+		snprintf(o->object2, sizeof(o->object2), "%s", real);
 	policy_decide(c->s->policy, &ev, &d);
 	if (strcmp(lex, real)) {
 		ev.path = lex;

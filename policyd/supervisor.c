@@ -522,20 +522,31 @@ static int creds_enter(const struct call *k, bool *switched)
 	return 0;
 }
 
+/* Where policyd resolves a caller's resolved path from: its root
+ * (AT_FDCWD when it is policyd's, else a descriptor to close), with the
+ * openat2 resolve flags that go with it: no symlink (one that appeared
+ * since the decision fails the call), no magic link. -errno. */
+static int caller_root(struct call *k, uint64_t *resolve)
+{
+	*resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	if (conn_same_root(&k->c))
+		return AT_FDCWD;
+	char rp[64];
+	snprintf(rp, sizeof(rp), "/proc/%d/root", (int)k->n->pid);
+	int rootfd = open(rp, O_PATH | O_CLOEXEC | O_DIRECTORY);
+	if (rootfd < 0)
+		return -errno;
+	*resolve |= RESOLVE_IN_ROOT;
+	return rootfd;
+}
+
 static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 			  mode_t mode)
 {
-	pid_t pid = (pid_t)k->n->pid;
-	int rootfd = AT_FDCWD;
-	uint64_t resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-	if (!conn_same_root(&k->c)) {
-		char rp[64];
-		snprintf(rp, sizeof(rp), "/proc/%d/root", (int)pid);
-		rootfd = open(rp, O_PATH | O_CLOEXEC | O_DIRECTORY);
-		if (rootfd < 0)
-			return -errno;
-		resolve |= RESOLVE_IN_ROOT;
-	}
+	uint64_t resolve;
+	int rootfd = caller_root(k, &resolve);
+	if (rootfd < 0 && rootfd != AT_FDCWD)
+		return rootfd;
 	struct open_how how = {
 	    .flags = (flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK | O_NOCTTY |
 		     O_CLOEXEC,
@@ -614,7 +625,8 @@ static int call_noop(struct conn *c)
  * true, the call not answered yet. Otherwise the call is answered: with
  * the kernel's errno when it can have no effect, else with err and the
  * refusal line; false. */
-static bool decide_or_refuse(struct call *k, const char *verb, int err)
+static bool decide_or_refuse(struct call *k, const char *verb, int err,
+			     struct outcome **keep)
 {
 	struct outcome *o = calloc(1, sizeof(*o));
 	if (!o) {
@@ -629,7 +641,10 @@ static bool decide_or_refuse(struct call *k, const char *verb, int err)
 		say_refused((pid_t)k->n->pid, verb, o->target, o);
 		respond(k->sv->fd, k->n->id, err, 0, false);
 	}
-	free(o);
+	if (ok && keep)
+		*keep = o;
+	else
+		free(o);
 	return ok;
 }
 
@@ -709,13 +724,203 @@ static const struct fsop *fsop_find(int nr)
 	return NULL;
 }
 
+/* A name policyd decided on (its directory resolved, its last component
+ * as spelled) as a directory descriptor of policyd's and that component.
+ * -ENOSYS when it has no last component to act on ("/", ".", ".."). */
+static int name_at(int rootfd, uint64_t resolve, const char *real, char *base,
+		   size_t basesz)
+{
+	const char *slash = strrchr(real, '/');
+	if (!slash || !slash[1] || !strcmp(slash + 1, ".") ||
+	    !strcmp(slash + 1, ".."))
+		return -ENOSYS;
+	if (strlen(slash + 1) >= basesz)
+		return -ENAMETOOLONG;
+	strcpy(base, slash + 1);
+	char dir[TG_PATH_MAX];
+	snprintf(dir, sizeof(dir), "%.*s",
+		 slash == real ? 1 : (int)(slash - real), real);
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = resolve};
+	int fd = (int)syscall(SYS_openat2, rootfd, dir, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* truncate, chmod and chown of the file named b in directory d (policyd's
+ * credentials already the caller's): the file is held with an O_PATH
+ * descriptor, so the call changes the file that was decided on. A call
+ * that follows a final symlink finds none (policyd resolved it); if one
+ * appeared since, ELOOP. 0 or -errno. */
+static int meta_perform(struct call *k, int d, const char *b, int lflags)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	bool itself = nr == SYS_lchown ||
+		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2) &&
+		       (lflags & AT_SYMLINK_NOFOLLOW));
+	int pf = openat(d, b, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pf < 0)
+		return -errno;
+	struct stat st;
+	int r = fstat(pf, &st) < 0 ? -errno : 0;
+	if (r == 0 && S_ISLNK(st.st_mode) && !itself)
+		r = -ELOOP;
+	char pp[64];
+	snprintf(pp, sizeof(pp), "/proc/self/fd/%d", pf);
+	if (r == 0 && nr == SYS_truncate) {
+		if (S_ISDIR(st.st_mode))
+			r = -EISDIR;
+		else if (!S_ISREG(st.st_mode))
+			r = -EINVAL;
+		int wfd = r ? -1 : open(pp, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (r == 0 && wfd < 0)
+			r = -errno;
+		if (wfd >= 0) {
+			if (ftruncate(wfd, (off_t)a[1]) < 0)
+				r = -errno;
+			close(wfd);
+		}
+	} else if (r == 0 && (nr == SYS_chmod || nr == SYS_fchmodat ||
+			      nr == TG_SYS_fchmodat2)) {
+		mode_t mode = (mode_t)(nr == SYS_chmod ? a[1] : a[2]);
+		if (S_ISLNK(st.st_mode))
+			r = -EOPNOTSUPP; /* a symlink's mode cannot change */
+		else if (fchmodat(AT_FDCWD, pp, mode, 0) < 0)
+			r = -errno;
+	} else if (r == 0) {
+		uid_t u = (uid_t)(nr == SYS_fchownat ? a[2] : a[1]);
+		gid_t g = (gid_t)(nr == SYS_fchownat ? a[3] : a[2]);
+		if (fchownat(pf, "", u, g, AT_EMPTY_PATH) < 0)
+			r = -errno;
+	}
+	close(pf);
+	return r;
+}
+
+/* Makes or removes the names of an allowed file call as the caller would
+ * (its credentials, umask and root), on exactly the directories policyd
+ * decided on: a symlink swapped in since, or a path string another thread
+ * rewrote since, changes nothing. 0 or -errno (the call's result), -ENOSYS
+ * (not done here: the kernel performs it, "continue"), -ESRCH (the caller
+ * is gone: no answer). */
+static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	bool two = nr == SYS_rename || nr == SYS_renameat ||
+		   nr == SYS_renameat2 || nr == SYS_link || nr == SYS_linkat;
+	bool one = nr == SYS_unlink || nr == SYS_unlinkat || nr == SYS_rmdir ||
+		   nr == SYS_mkdir || nr == SYS_mkdirat || nr == SYS_symlink ||
+		   nr == SYS_symlinkat || nr == SYS_mknod || nr == SYS_mknodat;
+	/* calls that change a file: done on the file policyd decided on,
+	 * held by an O_PATH descriptor */
+	bool meta = nr == SYS_truncate || nr == SYS_chmod ||
+		    nr == SYS_fchmodat || nr == TG_SYS_fchmodat2 ||
+		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat;
+	one |= meta;
+	if ((!one && !two) || (lflags & AT_EMPTY_PATH) || !o->object[0] ||
+	    (two && !o->object2[0]) || !strncmp(o->object, "/proc/", 6) ||
+	    (two && !strncmp(o->object2, "/proc/", 6)))
+		return -ENOSYS;
+	/* what a symlink will say: data, read once, used as read */
+	char target[TGP_MAX_PATH + 1];
+	size_t tl;
+	if ((nr == SYS_symlink || nr == SYS_symlinkat) &&
+	    mem_str(a[0], target, sizeof(target), &tl) < 0)
+		return -EFAULT;
+	/* the caller's credentials (root policyd) and umask (mkdir, mknod) */
+	bool mkmode = nr == SYS_mkdir || nr == SYS_mkdirat || nr == SYS_mknod ||
+		      nr == SYS_mknodat;
+	if (!k->have_cr && (geteuid() == 0 || mkmode)) {
+		if (procfs_status(k->c.pid, &k->cr) < 0)
+			return -ESRCH;
+		k->have_cr = true;
+	}
+	uint64_t resolve;
+	int rootfd = caller_root(k, &resolve);
+	if (rootfd < 0 && rootfd != AT_FDCWD)
+		return rootfd;
+	char b1[TG_PATH_MAX], b2[TG_PATH_MAX];
+	int d1 = name_at(rootfd, resolve, o->object, b1, sizeof(b1));
+	int d2 = -EBADF;
+	if (d1 >= 0 && two)
+		d2 = name_at(rootfd, resolve, o->object2, b2, sizeof(b2));
+	if (rootfd >= 0)
+		close(rootfd);
+	int r = d1 < 0 ? d1 : (two && d2 < 0) ? d2 : 0;
+	bool switched = false;
+	if (r == 0 && !notif_valid(k->sv->fd, k->n->id))
+		r = -ESRCH; /* the caller died: it did not make the call */
+	if (r == 0 && creds_enter(k, &switched) < 0)
+		r = -EACCES;
+	if (r == 0 && meta) {
+		r = meta_perform(k, d1, b1, lflags);
+		if (switched)
+			restore_creds();
+	} else if (r == 0) {
+		mode_t old = umask(k->have_cr ? k->cr.umask : 022);
+		long x;
+		switch (nr) {
+		case SYS_rename:
+		case SYS_renameat:
+			x = renameat(d1, b1, d2, b2);
+			break;
+		case SYS_renameat2:
+			x = syscall(SYS_renameat2, d1, b1, d2, b2,
+				    (unsigned)a[4]);
+			break;
+		case SYS_link:
+		case SYS_linkat:
+			/* a followed symlink was resolved: real is the file */
+			x = linkat(d1, b1, d2, b2, 0);
+			break;
+		case SYS_unlink:
+			x = unlinkat(d1, b1, 0);
+			break;
+		case SYS_rmdir:
+			x = unlinkat(d1, b1, AT_REMOVEDIR);
+			break;
+		case SYS_unlinkat:
+			x = unlinkat(d1, b1, (int)a[2]);
+			break;
+		case SYS_mkdir:
+			x = mkdirat(d1, b1, (mode_t)a[1]);
+			break;
+		case SYS_mkdirat:
+			x = mkdirat(d1, b1, (mode_t)a[2]);
+			break;
+		case SYS_symlink:
+		case SYS_symlinkat:
+			x = symlinkat(target, d1, b1);
+			break;
+		case SYS_mknod:
+			x = mknodat(d1, b1, (mode_t)a[1], (dev_t)a[2]);
+			break;
+		default: /* SYS_mknodat */
+			x = mknodat(d1, b1, (mode_t)a[2], (dev_t)a[3]);
+			break;
+		}
+		r = x < 0 ? -errno : 0;
+		umask(old);
+		if (switched)
+			restore_creds();
+	}
+	if (d1 >= 0)
+		close(d1);
+	if (d2 >= 0)
+		close(d2);
+	return r;
+}
+
 /*
  * rename, link, unlink, rmdir, mkdir, symlink, mknod, truncate and the
  * metadata calls: decided like the interposer's file calls (one or two
- * paths, request.c), then "continue": the kernel performs the call and
- * walks the path again (the residual race is in docs/threat-model.md).
- * Calls that can only fail fail as the kernel would fail them, undecided
- * (as in the interposer).
+ * paths, request.c). Calls that make or remove names are then performed by
+ * policyd itself on the directories it decided on (fsop_perform); the
+ * others get "continue": the kernel performs the call and walks the path
+ * again (the residual race is in docs/threat-model.md). Calls that can
+ * only fail fail as the kernel would fail them, undecided (as in the
+ * interposer).
  */
 static void handle_fsop(struct call *k, const struct fsop *f)
 {
@@ -797,8 +1002,17 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->noop_follow = false;
 	k->noop_exists = acc == POLICY_ACC_CREATE ? EEXIST : 0;
 	k->noop_missing = acc != POLICY_ACC_CREATE;
-	if (decide_or_refuse(k, f->verb, EACCES))
+	struct outcome *o = NULL;
+	if (!decide_or_refuse(k, f->verb, EACCES, &o))
+		return;
+	/* the names policyd decided on, made or removed by policyd itself;
+	 * the rest (metadata, truncate, /proc) by the kernel */
+	int e = fsop_perform(k, o, lflags);
+	free(o);
+	if (e == -ENOSYS)
 		respond(k->sv->fd, n->id, 0, 0, true);
+	else if (e != -ESRCH)
+		respond(k->sv->fd, n->id, -e, 0, false);
 }
 
 static void handle_open(struct call *k)
@@ -969,7 +1183,7 @@ static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 	/* no such socket: what connect says (on refusal, call_noop) */
 	k->noop_missing = true;
 	k->noop_follow = true;
-	return decide_or_refuse(k, "connect", EPERM) ? 0 : 1;
+	return decide_or_refuse(k, "connect", EPERM, NULL) ? 0 : 1;
 }
 
 /* bind of a named Unix socket makes a file: decided as a create of it.
@@ -995,7 +1209,7 @@ static void handle_bind(struct call *k)
 	if (!notif_valid(k->sv->fd, n->id))
 		return;
 	k->noop_exists = EADDRINUSE; /* on refusal, call_noop */
-	if (decide_or_refuse(k, "bind", EACCES))
+	if (decide_or_refuse(k, "bind", EACCES, NULL))
 		respond(k->sv->fd, n->id, 0, 0, true);
 }
 

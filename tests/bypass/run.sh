@@ -343,7 +343,23 @@ race_attack() {
 	else bad "$what: no exec was caught at its exec stop in $n runs: $(sort <<<"$all" | uniq -c)"; fi
 }
 race_attack "argv rewritten by a second thread during exec" "program ran: forbidden" 30 bin/argv_race bin/static_marker
-race_attack "the exec's path flipped by a second thread (allowed -> denied program)" "program ran: raced" 60 bin/static_path_race /bin/true denied/smarker raced
+race_attack "the exec's path flipped by a second thread (allowed -> denied program)" "program ran: raced" 60 bin/static_name_race exec /bin/true denied/smarker raced
+# file calls that make, remove or change names: policyd performs them
+# itself on the names it decided on, so a flipped path string changes
+# nothing
+for m in unlink rename truncate; do
+	echo original > "$WS/protected/keep"
+	out=$(cd "$WS" && bin/static_name_race $m out/nr protected/keep 3000 2>&1)
+	if grep -q "harmed the protected file" <<<"$out"; then
+		echo original > "$WS/protected/keep"
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_name_race $m out/nr protected/keep 400 2>&1)
+		if grep -qx original "$WS/protected/keep" && grep -q "protected file intact after 400 tries" <<<"$out" &&
+		   grep -q '(rule protected)' <<<"$out" && ! grep -q "tries (400 refused)" <<<"$out"; then
+			ok "$m with its path flipped by a second thread (allowed name -> protected file): works natively; the protected file is intact under tiergate (policyd performs the $m it decided)"
+		else bad "$m race under tiergate: $(grep -v '^tiergate' <<<"$out" | tail -2); keep=$(cat "$WS/protected/keep" 2>&1)"; fi
+	else bad "$m race does not work even without tiergate: $out"; fi
+done
+echo original > "$WS/protected/keep"
 # an exec from a multithreaded process that nobody rewrites runs, checked
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/argv_race bin/static_marker still 2>&1)
 if [ "$out" = "program ran: harmless" ]; then ok "a multithreaded caller's exec that nobody rewrites runs (settings.exec_race: verify)"
