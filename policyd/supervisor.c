@@ -293,6 +293,7 @@ struct call {
 	const uint64_t *addrs; /* exec: where path, argv and its strings are */
 	size_t naddr;
 	int racy; /* caller_racy's answer; -1 not asked yet */
+	int fsfd; /* fchmod/fchown: policyd's copy of the descriptor, or -1 */
 	int held; /* exec: exec_verify's slot, -1 not held */
 	/* a refusal of a call that can have no effect (call_noop): the
 	 * errno when q.path names something (EEXIST, EADDRINUSE), whether
@@ -746,6 +747,30 @@ static int name_at(int rootfd, uint64_t resolve, const char *real, char *base,
 	return fd < 0 ? -errno : fd;
 }
 
+/* fchmod or fchown on policyd's copy of the caller's descriptor, as the
+ * caller. 0 or -errno; -ESRCH: the caller is gone. */
+static int fd_perform(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	if (!k->have_cr && geteuid() == 0) {
+		if (procfs_status(k->c.pid, &k->cr) < 0)
+			return -ESRCH;
+		k->have_cr = true;
+	}
+	if (!notif_valid(k->sv->fd, k->n->id))
+		return -ESRCH;
+	bool switched;
+	if (creds_enter(k, &switched) < 0)
+		return -EACCES;
+	int r = k->n->data.nr == SYS_fchmod
+		    ? fchmod(k->fsfd, (mode_t)a[1])
+		    : fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2]);
+	r = r < 0 ? -errno : 0;
+	if (switched)
+		restore_creds();
+	return r;
+}
+
 /* truncate, chmod and chown of the file named b in directory d (policyd's
  * credentials already the caller's): the file is held with an O_PATH
  * descriptor, so the call changes the file that was decided on. A call
@@ -807,6 +832,29 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
+	if (k->fsfd >= 0) {
+		/* fchmod/fchown: the name decided on must still be this
+		 * descriptor's file */
+		struct stat fs, ps;
+		char view[TG_PATH_MAX + 32];
+		conn_view(&k->c, o->object, view, sizeof(view));
+		if (fstat(k->fsfd, &fs) < 0)
+			return -EACCES;
+		/* a file with no name left (unlinked, still open) is no
+		 * file any rule can be about */
+		if (fs.st_nlink == 0)
+			return fd_perform(k);
+		if (stat(view, &ps) < 0 || fs.st_dev != ps.st_dev ||
+		    fs.st_ino != ps.st_ino) {
+			daemon_log("pid %d: %s of a descriptor refused: its "
+				   "file is no longer %s",
+				   (int)k->c.pid,
+				   nr == SYS_fchmod ? "fchmod" : "fchown",
+				   o->object);
+			return -EACCES;
+		}
+		return fd_perform(k);
+	}
 	bool two = nr == SYS_rename || nr == SYS_renameat ||
 		   nr == SYS_renameat2 || nr == SYS_link || nr == SYS_linkat;
 	bool one = nr == SYS_unlink || nr == SYS_unlinkat || nr == SYS_rmdir ||
@@ -944,19 +992,50 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		 * a memfd or an anonymous inode is in no file system. A
 		 * descriptor that cannot be looked at is not let through */
 		int fd = (int)a[f->fd];
-		char what[32], to[TG_PATH_MAX];
-		snprintf(what, sizeof(what), "fd/%d", fd);
-		if ((r = procfs_link(pid, what, to, sizeof(to))) < 0) {
+		char what[64], to[TG_PATH_MAX];
+		/* fchmod and fchown are done by policyd on its own copy of
+		 * the descriptor (pidfd_getfd): another thread re-pointing
+		 * the number (dup2) after the decision changes nothing */
+		bool own = n->data.nr == SYS_fchmod || n->data.nr == SYS_fchown;
+		if (own) {
+			if ((k->fsfd = caller_fd(pid, fd)) < 0) {
+				respond(k->sv->fd, n->id,
+					k->fsfd == -EBADF ? EBADF : EACCES, 0,
+					false);
+				return;
+			}
+			snprintf(what, sizeof(what), "/proc/self/fd/%d",
+				 k->fsfd);
+			ssize_t l = readlink(what, to, sizeof(to) - 1);
+			r = l < 0 ? -errno : 0;
+			to[l > 0 ? l : 0] = '\0';
+		} else {
+			snprintf(what, sizeof(what), "fd/%d", fd);
+			r = procfs_link(pid, what, to, sizeof(to));
+		}
+		if (r < 0) {
 			respond(k->sv->fd, n->id, r == -ENOENT ? EBADF : EACCES,
 				0, false);
 			return;
 		}
 		if (to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
-			respond(k->sv->fd, n->id, 0, 0, true);
+			/* in no file system: no policy to apply */
+			r = own ? fd_perform(k) : -ENOSYS;
+			if (r == -ENOSYS)
+				respond(k->sv->fd, n->id, 0, 0, true);
+			else
+				respond(k->sv->fd, n->id, -r, 0, false);
 			return;
 		}
-		lflags = AT_EMPTY_PATH;
-		d1 = fd;
+		if (own) {
+			/* decided on the file's name, done on the descriptor
+			 * (fsop_perform checks they are one file) */
+			len = strlen(to);
+			snprintf(k->q.path, sizeof(k->q.path), "%s", to);
+		} else {
+			lflags = AT_EMPTY_PATH;
+			d1 = fd;
+		}
 	} else {
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
@@ -1001,7 +1080,8 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->noop_dirfd = d1;
 	k->noop_follow = false;
 	k->noop_exists = acc == POLICY_ACC_CREATE ? EEXIST : 0;
-	k->noop_missing = acc != POLICY_ACC_CREATE;
+	/* a descriptor's file is there, whatever its name says */
+	k->noop_missing = acc != POLICY_ACC_CREATE && k->fsfd < 0;
 	struct outcome *o = NULL;
 	if (!decide_or_refuse(k, f->verb, EACCES, &o))
 		return;
@@ -1406,6 +1486,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->c.noop = call_noop;
 	k->racy = -1;
 	k->held = -1;
+	k->fsfd = -1;
 	/* a write-open is done as the caller: its credentials, groups and
 	 * umask. Execs and connects need none of it to be decided (the race
 	 * probe and the audit line read what they need themselves) */
@@ -1462,6 +1543,8 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		respond(sv->fd, n->id, EPERM, 0, false);
 	}
 out:
+	if (k && k->fsfd >= 0)
+		close(k->fsfd);
 	if (k && k->c.same_root == 1)
 		sv->same_root = 1;
 	if (k)

@@ -347,15 +347,16 @@ race_attack "the exec's path flipped by a second thread (allowed -> denied progr
 # file calls that make, remove or change names: policyd performs them
 # itself on the names it decided on, so a flipped path string changes
 # nothing
-for m in unlink rename truncate; do
-	echo original > "$WS/protected/keep"
+for m in unlink rename truncate fchmod; do
+	echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
 	out=$(cd "$WS" && bin/static_name_race $m out/nr protected/keep 3000 2>&1)
 	if grep -q "harmed the protected file" <<<"$out"; then
-		echo original > "$WS/protected/keep"
+		echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
 		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_name_race $m out/nr protected/keep 400 2>&1)
-		if grep -qx original "$WS/protected/keep" && grep -q "protected file intact after 400 tries" <<<"$out" &&
+		if grep -qx original "$WS/protected/keep" && [ "$(stat -c %a "$WS/protected/keep")" = 644 ] &&
+		   grep -q "protected file intact after 400 tries" <<<"$out" &&
 		   grep -q '(rule protected)' <<<"$out" && ! grep -q "tries (400 refused)" <<<"$out"; then
-			ok "$m with its path flipped by a second thread (allowed name -> protected file): works natively; the protected file is intact under tiergate (policyd performs the $m it decided)"
+			ok "$m with its path (fchmod: its descriptor) flipped by a second thread (allowed file -> protected file): works natively; the protected file is intact under tiergate (policyd performs the $m it decided, on what it decided)"
 		else bad "$m race under tiergate: $(grep -v '^tiergate' <<<"$out" | tail -2); keep=$(cat "$WS/protected/keep" 2>&1)"; fi
 	else bad "$m race does not work even without tiergate: $out"; fi
 done

@@ -11,6 +11,10 @@
  *       name), up to N times
  *   static_name_race truncate ALLOWED PROTECTED N
  *       writes ALLOWED, truncate(flipping name, 0), up to N times
+ *   static_name_race fchmod ALLOWED PROTECTED N
+ *       fchmod(fd, 0600) up to N times while a second thread points fd
+ *       at ALLOWED and PROTECTED in turn (dup2), both opened read-only;
+ *       harm: PROTECTED's mode becomes 0600 (start it at another)
  * and says "harmed the protected file" once PROTECTED is gone, replaced
  * or emptied.
  * Static: only the kernel backstop sees it. */
@@ -20,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -39,8 +44,21 @@ static void *flip(void *p)
 	return NULL;
 }
 
+static int fds[3]; /* the flipping number, ALLOWED's, PROTECTED's */
+
+static void *flip_fd(void *p)
+{
+	(void)p;
+	for (unsigned long i = 0;; i++)
+		dup2(fds[1 + (i & 1)], fds[0]);
+	return NULL;
+}
+
 static int harmed(const char *p)
 {
+	struct stat st;
+	if (fds[0] && stat(p, &st) == 0 && (st.st_mode & 07777) == 0600)
+		return 1;
 	char buf[16] = "";
 	int fd = open(p, O_RDONLY);
 	if (fd < 0)
@@ -68,6 +86,31 @@ int main(int argc, char **argv)
 	snprintf(src, sizeof(src), "%s.src", a);
 	memcpy(path, a, la + 1);
 	pthread_t t;
+	if (!strcmp(argv[1], "fchmod")) {
+		int fd = open(a, O_WRONLY | O_CREAT, 0644);
+		if (fd >= 0)
+			close(fd);
+		fds[1] = open(a, O_RDONLY);
+		fds[2] = open(b, O_RDONLY);
+		fds[0] = dup(fds[1]);
+		if (fds[1] < 0 || fds[2] < 0 || fds[0] < 0)
+			return 2;
+		pthread_create(&t, NULL, flip_fd, NULL);
+		int refused = 0;
+		for (int i = 0; i < n; i++) {
+			if (syscall(SYS_fchmod, fds[0], 0600) < 0 &&
+			    errno == EACCES)
+				refused++;
+			if (harmed(b)) {
+				printf("harmed the protected file (try %d)\n",
+				       i + 1);
+				return 0;
+			}
+		}
+		printf("protected file intact after %d tries (%d refused)\n", n,
+		       refused);
+		return 1;
+	}
 	pthread_create(&t, NULL, flip, NULL);
 	if (ex) {
 		char *args[] = {path, argv[4], NULL};
