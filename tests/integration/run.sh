@@ -361,6 +361,31 @@ check "after the reload the same shell's exec is refused" bash -c "! grep -q sec
 make_policy
 "$BIN/policyctl" reload >/dev/null
 
+echo "== file calls policyd performs itself answer as the kernel does"
+rm -rf "$WS/out/fops" "$TOP/fops-native"; mkdir -p "$WS/out/fops" "$TOP/fops-native"
+( cd "$TOP/fops-native" && bash "$HERE/fileops.sh" ) >"$TOP/fops.native" 2>&1
+( cd "$WS/out/fops" && timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- bash "$HERE/fileops.sh" ) >"$TOP/fops.mediated" 2>&1
+check "natively the edge cases fail as expected" bash -c "grep -q 'File exists' '$TOP/fops.native' && grep -q 'Directory not empty' '$TOP/fops.native' && grep -q \"truncate ('e', 0) 21\" '$TOP/fops.native' && grep -q 'fchmod bad fd 9' '$TOP/fops.native'"
+check "mkdir, ln, mv, mknod, rmdir, rename, chmod, chown, truncate, fchmod: the same results, modes and links" cmp "$TOP/fops.native" "$TOP/fops.mediated"
+
+echo "== execs of a multithreaded process are held, checked and run"
+mkdir -p "$WS/out/chain"
+printf '#!/bin/sh\necho script ran "$@"\n' >"$WS/out/chain/s.sh"
+printf '#!%s inner\n' "$WS/out/chain/s.sh" >"$WS/out/chain/nested"
+printf '#!/usr/bin/env python3\nimport sys; print("env py ran", sys.argv[1:])\n' >"$WS/out/chain/e.py"
+chmod +x "$WS/out/chain/s.sh" "$WS/out/chain/nested" "$WS/out/chain/e.py"
+ver_before=$("$BIN/policyctl" status | sed -n 's/.*(\([0-9]*\) checked.*/\1/p')
+killed_before=$(grep -c '"decision":"killed"' "$RUN/audit.jsonl")
+: >"$TOP/chain.native"; : >"$TOP/chain.mediated"
+for how in rel abs nested env ldso fexec fexecelf spawn; do
+	echo "$how: $(cd "$WS/out/chain" && python3 "$HERE/exec_chain.py" $how 2>&1)" >>"$TOP/chain.native"
+	echo "$how: $(cd "$WS/out/chain" && timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- python3 "$HERE/exec_chain.py" $how 2>&1)" >>"$TOP/chain.mediated"
+done
+ver_after=$("$BIN/policyctl" status | sed -n 's/.*(\([0-9]*\) checked.*/\1/p')
+check "natively: scripts, nested scripts, env, ld.so, fexecve and subprocess run" bash -c "[ \$(grep -c 'ran\|fexec elf\|spawned' '$TOP/chain.native') = 8 ]"
+check "under tiergate: the same output" cmp "$TOP/chain.native" "$TOP/chain.mediated"
+check "they were held and checked at the exec stop (8 or more), none killed" bash -c "[ \$(( ${ver_after:-0} - ${ver_before:-0} )) -ge 8 ] && [ \$(grep -c '\"decision\":\"killed\"' '$RUN/audit.jsonl') = $killed_before ]"
+
 echo "== malformed messages on the agent socket"
 python3 "$PROGS/badclient.py" "$RUN/agent.sock" > "$TOP/bad.txt" 2>&1
 check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 9 ]"
