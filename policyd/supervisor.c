@@ -46,6 +46,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -747,8 +748,39 @@ static int name_at(int rootfd, uint64_t resolve, const char *real, char *base,
 	return fd < 0 ? -errno : fd;
 }
 
-/* fchmod or fchown on policyd's copy of the caller's descriptor, as the
- * caller. 0 or -errno; -ESRCH: the caller is gone. */
+/* An xattr call's name (and value, for a set) from the caller's memory,
+ * with the kernel's limits: ERANGE for a name over 255 bytes, E2BIG for a
+ * value over 64 KiB. *val is malloc'd (NULL when there is none). */
+static int xattr_args(struct call *k, uint64_t name_at, uint64_t val_at,
+		      size_t size, bool set, char *name, size_t namesz,
+		      void **val)
+{
+	size_t len;
+	*val = NULL;
+	int r = mem_str(name_at, name, namesz, &len);
+	if (r == -ENAMETOOLONG)
+		return -ERANGE;
+	if (r < 0)
+		return -EFAULT;
+	if (len == 0)
+		return -ERANGE;
+	if (!set)
+		return 0;
+	if (size > 65536)
+		return -E2BIG;
+	if (size && !(*val = malloc(size)))
+		return -ENOMEM;
+	if (size && mem_read(k->c.pid, val_at, *val, size) < 0) {
+		free(*val);
+		*val = NULL;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* fchmod, fchown, fsetxattr or fremovexattr on policyd's copy of the
+ * caller's descriptor, as the caller. 0 or -errno; -ESRCH: the caller is
+ * gone. */
 static int fd_perform(struct call *k)
 {
 	const __u64 *a = k->n->data.args;
@@ -759,15 +791,29 @@ static int fd_perform(struct call *k)
 	}
 	if (!notif_valid(k->sv->fd, k->n->id))
 		return -ESRCH;
+	int nr = (int)k->n->data.nr;
+	char name[256];
+	void *val = NULL;
+	bool xa = nr == SYS_fsetxattr || nr == SYS_fremovexattr;
+	int r = xa ? xattr_args(k, a[1], a[2], (size_t)a[3],
+				nr == SYS_fsetxattr, name, sizeof(name), &val)
+		   : 0;
 	bool switched;
-	if (creds_enter(k, &switched) < 0)
-		return -EACCES;
-	int r = k->n->data.nr == SYS_fchmod
-		    ? fchmod(k->fsfd, (mode_t)a[1])
-		    : fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2]);
-	r = r < 0 ? -errno : 0;
-	if (switched)
-		restore_creds();
+	if (r == 0 && creds_enter(k, &switched) < 0)
+		r = -EACCES;
+	if (r == 0) {
+		long x =
+		    nr == SYS_fchmod ? fchmod(k->fsfd, (mode_t)a[1])
+		    : nr == SYS_fchown
+			? fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2])
+		    : nr == SYS_fsetxattr
+			? fsetxattr(k->fsfd, name, val, (size_t)a[3], (int)a[4])
+			: fremovexattr(k->fsfd, name);
+		r = x < 0 ? -errno : 0;
+		if (switched)
+			restore_creds();
+	}
+	free(val);
 	return r;
 }
 
@@ -812,6 +858,18 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 			r = -EOPNOTSUPP; /* a symlink's mode cannot change */
 		else if (fchmodat(AT_FDCWD, pp, mode, 0) < 0)
 			r = -errno;
+	} else if (r == 0 && (nr == SYS_setxattr || nr == SYS_removexattr)) {
+		/* through the descriptor's /proc link: the held file */
+		char name[256];
+		void *val = NULL;
+		bool set = nr == SYS_setxattr;
+		r = xattr_args(k, a[1], a[2], (size_t)a[3], set, name,
+			       sizeof(name), &val);
+		if (r == 0 &&
+		    (set ? setxattr(pp, name, val, (size_t)a[3], (int)a[4])
+			 : removexattr(pp, name)) < 0)
+			r = -errno;
+		free(val);
 	} else if (r == 0) {
 		uid_t u = (uid_t)(nr == SYS_fchownat ? a[2] : a[1]);
 		gid_t g = (gid_t)(nr == SYS_fchownat ? a[3] : a[2]);
@@ -864,7 +922,8 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 	 * held by an O_PATH descriptor */
 	bool meta = nr == SYS_truncate || nr == SYS_chmod ||
 		    nr == SYS_fchmodat || nr == TG_SYS_fchmodat2 ||
-		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat;
+		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat ||
+		    nr == SYS_setxattr || nr == SYS_removexattr;
 	one |= meta;
 	if ((!one && !two) || (lflags & AT_EMPTY_PATH) || !o->object[0] ||
 	    (two && !o->object2[0]) || !strncmp(o->object, "/proc/", 6) ||
@@ -993,10 +1052,14 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		 * descriptor that cannot be looked at is not let through */
 		int fd = (int)a[f->fd];
 		char what[64], to[TG_PATH_MAX];
-		/* fchmod and fchown are done by policyd on its own copy of
-		 * the descriptor (pidfd_getfd): another thread re-pointing
-		 * the number (dup2) after the decision changes nothing */
-		bool own = n->data.nr == SYS_fchmod || n->data.nr == SYS_fchown;
+		/* fchmod, fchown and the xattr calls are done by policyd on
+		 * its own copy of the descriptor (pidfd_getfd): another
+		 * thread re-pointing the number (dup2) after the decision
+		 * changes nothing */
+		bool own = n->data.nr == SYS_fchmod ||
+			   n->data.nr == SYS_fchown ||
+			   n->data.nr == SYS_fsetxattr ||
+			   n->data.nr == SYS_fremovexattr;
 		if (own) {
 			if ((k->fsfd = caller_fd(pid, fd)) < 0) {
 				respond(k->sv->fd, n->id,
@@ -1450,6 +1513,23 @@ static int handle_net(struct call *k)
 
 static size_t notif_size = sizeof(struct seccomp_notif);
 
+/* A free in-flight slot, zeroed (the receive fills it in), marked used;
+ * -1 when there is none (the call is then not kept across a restart). */
+static int slot_take(struct sv *sv)
+{
+	if (!sv->inflight)
+		return -1;
+	for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++)
+		if (!sv->inflight[i].used) {
+			memset(&sv->inflight[i].n, 0,
+			       sizeof(sv->inflight[i].n));
+			__atomic_store_n(&sv->inflight[i].used, 1,
+					 __ATOMIC_RELEASE);
+			return i;
+		}
+	return -1;
+}
+
 static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
 {
 	*slot = -1;
@@ -1565,11 +1645,26 @@ void supervisor_ready(struct sv *sv)
 		uint8_t pad[512];
 	} u;
 	memset(&u, 0, sizeof(u));
-	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, &u.n) < 0)
-		return; /* ENOENT: the caller died before we looked */
+	/* the kernel writes the notification straight into a slot of the
+	 * in-flight table (shared with agent-shell), taken before it is
+	 * received: a policyd killed at any point after the receive leaves
+	 * it there for the next one, which answers it (a kill that landed
+	 * during the receive used to lose the call, and its caller waited
+	 * for ever). A slot taken but never filled has id 0: not valid. */
+	int slot = slot_take(sv);
+	struct seccomp_notif *into = slot >= 0 ? &sv->inflight[slot].n : &u.n;
+	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, into) < 0) {
+		/* ENOENT: the caller died before we looked */
+		if (slot >= 0)
+			__atomic_store_n(&sv->inflight[slot].used, 0,
+					 __ATOMIC_RELEASE);
+		return;
+	}
+	if (slot >= 0)
+		u.n = *into;
 	sv->s->n_notifications++;
 	D.n_notifications++;
-	handle_one(sv, &u.n, -2);
+	handle_one(sv, &u.n, slot);
 }
 
 static bool is_seccomp_listener(int fd)

@@ -29,4 +29,24 @@ try:
 except OSError as e:
     print("fchmod bad fd", e.errno)
 PY
+python3 - <<'PY'
+import os
+def tryit(what, f, *a):
+    try:
+        f(*a); print(what, "ok")
+    except OSError as e:
+        print(what, e.errno)
+tryit("setxattr", os.setxattr, "t", "user.k", b"v1")
+tryit("setxattr via link", os.setxattr, "tl", "user.k2", b"v2")
+tryit("setxattr create of an existing", os.setxattr, "t", "user.k", b"x", os.XATTR_CREATE)
+tryit("setxattr long name", os.setxattr, "t", "user." + "n" * 300, b"x")
+tryit("setxattr big value", os.setxattr, "t", "user.big", b"x" * 70000)
+tryit("setxattr unknown namespace", os.setxattr, "t", "bogus.k", b"x")
+tryit("setxattr missing file", os.setxattr, "nothing", "user.k", b"x")
+fd = os.open("t", os.O_RDONLY)
+tryit("fsetxattr", os.setxattr, fd, "user.f", b"fv")
+tryit("fremovexattr missing", os.removexattr, fd, "user.none")
+tryit("removexattr", os.removexattr, "t", "user.k2")
+print(sorted(os.listxattr("t")), os.getxattr("t", "user.k"), os.getxattr("t", "user.f"))
+PY
 stat -c '%n %A %h %s %F' * | sort; readlink sl2

@@ -366,7 +366,7 @@ rm -rf "$WS/out/fops" "$TOP/fops-native"; mkdir -p "$WS/out/fops" "$TOP/fops-nat
 ( cd "$TOP/fops-native" && bash "$HERE/fileops.sh" ) >"$TOP/fops.native" 2>&1
 ( cd "$WS/out/fops" && timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- bash "$HERE/fileops.sh" ) >"$TOP/fops.mediated" 2>&1
 check "natively the edge cases fail as expected" bash -c "grep -q 'File exists' '$TOP/fops.native' && grep -q 'Directory not empty' '$TOP/fops.native' && grep -q \"truncate ('e', 0) 21\" '$TOP/fops.native' && grep -q 'fchmod bad fd 9' '$TOP/fops.native'"
-check "mkdir, ln, mv, mknod, rmdir, rename, chmod, chown, truncate, fchmod: the same results, modes and links" cmp "$TOP/fops.native" "$TOP/fops.mediated"
+check "mkdir, ln, mv, mknod, rmdir, rename, chmod, chown, truncate, fchmod, xattrs: the same results, modes and links" cmp "$TOP/fops.native" "$TOP/fops.mediated"
 
 echo "== execs of a multithreaded process are held, checked and run"
 mkdir -p "$WS/out/chain"
