@@ -122,14 +122,21 @@ enum tgp_kind {
 
 /* The in-flight table: agent-shell creates a memfd of this size and sends
  * it with the listener; policyd records each notification it is handling,
- * so that a policyd restarted after a crash can answer them. */
+ * so that a policyd restarted after a crash can answer them. A call
+ * policyd has already carried out is marked so before it is answered, and
+ * the next policyd answers it from the mark instead of doing it again. */
 #define TGP_INFLIGHT_SLOTS 64
 #define TGP_INFLIGHT_BYTES 8192
+#define TGP_IFL_DONE 1u /* performed: answer with errno -value (0: success) */
+#define TGP_IFL_FD 2u	/* descriptor value put in the caller (file dev/ino) */
 #ifdef __linux__
 #include <linux/seccomp.h>
 struct tgp_inflight {
 	uint64_t used;
 	struct seccomp_notif n;
+	uint32_t state; /* 0, TGP_IFL_DONE or TGP_IFL_FD; written last */
+	int32_t value;
+	uint64_t dev, ino;
 };
 _Static_assert(sizeof(struct tgp_inflight) * TGP_INFLIGHT_SLOTS <=
 		   TGP_INFLIGHT_BYTES,

@@ -214,6 +214,36 @@ static int respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 	return 0;
 }
 
+/* A call policyd carried out itself (a file operation, a descriptor put in
+ * the caller) is marked done in its in-flight slot before it is answered:
+ * a policyd killed in between leaves the mark, and the next one answers
+ * from it instead of doing the call a second time (a second mkdir would
+ * answer EEXIST, a second open leave a stray descriptor). */
+static void slot_note(struct tgp_inflight *e, uint32_t state, int32_t value,
+		      const struct stat *st)
+{
+	if (!e)
+		return;
+	e->value = value;
+	e->dev = st ? (uint64_t)st->st_dev : 0;
+	e->ino = st ? (uint64_t)st->st_ino : 0;
+	__atomic_store_n(&e->state, state, __ATOMIC_RELEASE);
+}
+
+/* Crash test hook (tests/bypass): with TIERGATE_TEST_DIE_AFTER_DONE=N in
+ * its environment, policyd dies after carrying out the Nth call it
+ * received itself, before answering it, as a kill -9 could. */
+static void test_die_point(bool rehandled)
+{
+	static long die_after = -1;
+	if (die_after < 0) {
+		const char *v = secure_getenv("TIERGATE_TEST_DIE_AFTER_DONE");
+		die_after = v ? atol(v) : 0;
+	}
+	if (!rehandled && die_after > 0 && --die_after == 0)
+		raise(SIGKILL);
+}
+
 /* Could something rewrite the caller's argv after policyd read it? Another
  * thread of its process, or another process sharing its memory, or a
  * shared writable mapping holding argv. The filter refuses clone(CLONE_VM)
@@ -249,6 +279,18 @@ static int caller_fd(pid_t pid, int fd)
 	int e = errno;
 	close(pfd);
 	return r < 0 ? -e : r;
+}
+
+/* Is descriptor fd of thread tid the file dev/ino? (A descriptor the
+ * previous policyd put in: other threads may have closed or replaced it
+ * since.) */
+static bool caller_has_file(pid_t tid, int fd, uint64_t dev, uint64_t ino)
+{
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%d/fd/%d", (int)tid, fd);
+	return fd >= 0 && stat(p, &st) == 0 && (uint64_t)st.st_dev == dev &&
+	       (uint64_t)st.st_ino == ino;
 }
 
 /* Writes one line to the caller's stderr, never blocking policyd: a poll
@@ -296,6 +338,8 @@ struct call {
 	int racy; /* caller_racy's answer; -1 not asked yet */
 	int fsfd; /* fchmod/fchown: policyd's copy of the descriptor, or -1 */
 	int held; /* exec: exec_verify's slot, -1 not held */
+	struct tgp_inflight *ifl; /* its in-flight slot, or NULL */
+	bool rehandled;		  /* left by a previous policyd */
 	/* a refusal of a call that can have no effect (call_noop): the
 	 * errno when q.path names something (EEXIST, EADDRINUSE), whether
 	 * its absence means so, looked up from this dirfd, following a
@@ -308,6 +352,14 @@ struct call {
 static struct call *call_of(struct conn *c)
 {
 	return (struct call *)((char *)c - offsetof(struct call, c));
+}
+
+/* Answers a call policyd performed: r is 0 or -errno. */
+static void performed(struct call *k, int r)
+{
+	slot_note(k->ifl, TGP_IFL_DONE, r, NULL);
+	test_die_point(k->rehandled);
+	respond(k->sv->fd, k->n->id, -r, 0, false);
 }
 
 static bool call_could_race(struct conn *c)
@@ -1087,7 +1139,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 			if (r == -ENOSYS)
 				respond(k->sv->fd, n->id, 0, 0, true);
 			else
-				respond(k->sv->fd, n->id, -r, 0, false);
+				performed(k, r);
 			return;
 		}
 		if (own) {
@@ -1155,7 +1207,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	if (e == -ENOSYS)
 		respond(k->sv->fd, n->id, 0, 0, true);
 	else if (e != -ESRCH)
-		respond(k->sv->fd, n->id, -e, 0, false);
+		performed(k, e);
 }
 
 static void handle_open(struct call *k)
@@ -1256,17 +1308,32 @@ static void handle_open(struct call *k)
 	} else if (fd < 0) {
 		respond(k->sv->fd, n->id, -fd, 0, false);
 	} else {
+		/* not ADDFD_FLAG_SEND: with it the kernel marks the call
+		 * answered before the caller has taken the descriptor, and a
+		 * policyd killed (or interrupted by any signal) in that window
+		 * makes the caller's open return 0 with no descriptor put in
+		 * (seen here: a shell's `>> file` then wrote to its stdin).
+		 * The descriptor goes in first, is noted in the in-flight
+		 * slot, and the answer follows. */
 		struct seccomp_notif_addfd af = {
 		    .id = n->id,
-		    .flags = SECCOMP_ADDFD_FLAG_SEND,
+		    .flags = 0,
 		    .srcfd = (uint32_t)fd,
 		    .newfd = 0,
 		    .newfd_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0};
-		if (ioctl(k->sv->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &af) >= 0)
-			k->c.s->n_injected++;
-		else if (errno != ENOENT)
+		struct stat st;
+		int got = fstat(fd, &st) == 0
+			      ? ioctl(k->sv->fd, SECCOMP_IOCTL_NOTIF_ADDFD, &af)
+			      : -1;
+		if (got >= 0) {
+			slot_note(k->ifl, TGP_IFL_FD, got, &st);
+			test_die_point(k->rehandled);
+			if (respond(k->sv->fd, n->id, 0, got, false) == 0)
+				k->c.s->n_injected++;
+		} else if (errno != ENOENT) {
 			respond(k->sv->fd, n->id,
 				errno == EMFILE ? EMFILE : EACCES, 0, false);
+		}
 		close(fd);
 	}
 	free(o);
@@ -1521,8 +1588,9 @@ static int slot_take(struct sv *sv)
 		return -1;
 	for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++)
 		if (!sv->inflight[i].used) {
-			memset(&sv->inflight[i].n, 0,
-			       sizeof(sv->inflight[i].n));
+			struct tgp_inflight *e = &sv->inflight[i];
+			memset(&e->n, 0, sizeof(e->n));
+			e->state = 0;
 			__atomic_store_n(&sv->inflight[i].used, 1,
 					 __ATOMIC_RELEASE);
 			return i;
@@ -1538,6 +1606,7 @@ static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
 	for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++)
 		if (!sv->inflight[i].used) {
 			memcpy(&sv->inflight[i].n, n, sizeof(*n));
+			sv->inflight[i].state = 0;
 			__atomic_store_n(&sv->inflight[i].used, 1,
 					 __ATOMIC_RELEASE);
 			*slot = i;
@@ -1548,13 +1617,15 @@ static void slot_set(struct sv *sv, const struct seccomp_notif *n, int *slot)
 static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 {
 	const struct fsop *f;
-	if (slot == -2)
+	bool rehandled = slot == -2;
+	if (rehandled)
 		slot_set(sv, n, &slot);
 	struct call *k = calloc(1, sizeof(*k));
 	if (!k) {
 		respond(sv->fd, n->id, ENOMEM, 0, false);
 		goto out;
 	}
+	k->rehandled = rehandled;
 	k->sv = sv;
 	k->n = n;
 	k->t0 = tg_mono_ns();
@@ -1567,6 +1638,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->racy = -1;
 	k->held = -1;
 	k->fsfd = -1;
+	k->ifl = slot >= 0 ? &sv->inflight[slot] : NULL;
 	/* a write-open is done as the caller: its credentials, groups and
 	 * umask. Execs and connects need none of it to be decided (the race
 	 * probe and the audit line read what they need themselves) */
@@ -1727,13 +1799,29 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 		for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++) {
 			if (!sv->inflight[i].used)
 				continue;
-			struct seccomp_notif n = sv->inflight[i].n;
+			struct tgp_inflight e = sv->inflight[i];
 			sv->inflight[i].used = 0;
-			if (notif_valid(lfd, n.id)) {
-				daemon_log("session %s: answering call %llu "
-					   "left by the previous policyd",
-					   s->id, (unsigned long long)n.id);
-				handle_one(sv, &n, -2);
+			if (!notif_valid(lfd, e.n.id))
+				continue;
+			daemon_log("session %s: answering call %llu left by "
+				   "the previous policyd%s",
+				   s->id, (unsigned long long)e.n.id,
+				   e.state ? " (already carried out)" : "");
+			/* a mark only stands for the calls that can carry
+			 * one (the table is outside the sandbox; even so) */
+			int nr = e.n.data.nr;
+			bool is_open = nr == SYS_open || nr == SYS_openat ||
+				       nr == SYS_creat;
+			if (e.state == TGP_IFL_DONE && e.value <= 0 &&
+			    e.value > -4096 && fsop_find(nr)) {
+				respond(lfd, e.n.id, -e.value, 0, false);
+			} else if (e.state == TGP_IFL_FD && is_open &&
+				   caller_has_file(e.n.pid, e.value, e.dev,
+						   e.ino) &&
+				   notif_valid(lfd, e.n.id)) {
+				respond(lfd, e.n.id, 0, e.value, false);
+			} else {
+				handle_one(sv, &e.n, -2);
 			}
 		}
 	}

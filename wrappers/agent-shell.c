@@ -330,8 +330,11 @@ static int reattach(const struct rundir *rd, bool user)
 				return fd;
 			}
 			close(fd);
-		} else if (user && i == after) {
-			/* nobody restarted it within 2 s: start our own */
+		} else if (user && i >= after && (i - after) % 20 == 0) {
+			/* nobody restarted it within 2 s: start our own, and
+			 * again every 2 s while none answers (one that died
+			 * while starting must not leave the session waiting
+			 * for ever) */
 			(void)spawn_policyd(want.policy, user);
 		}
 		struct timespec ts = {0, 100 * 1000000};

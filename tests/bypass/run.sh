@@ -470,5 +470,51 @@ else bad "the loop did not finish: $runs runs; $(cat "$TOP/loop.out")"; fi
 if [ "$audited" -ge "$runs" ]; then ok "every exec is in the audit log ($audited lines for $runs runs): none ran undecided"
 else bad "$((runs - audited)) execs ran without an audit line ($audited for $runs)"; fi
 
+echo "== policyd killed 25 times during 3,000 appends and execs"
+# every kill lands somewhere in a call policyd is carrying out (a write-open
+# it has opened and is putting in the caller, an exec, a restart): each
+# append must reach its file exactly once, and every command succeed
+rm -f "$WS/out/appends.txt" "$WS/out/rcs.txt"
+( cd "$WS" && TIERGATE_RESTART_AFTER_MS=100 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- \
+	bash -c 'for i in $(seq 3000); do bin/static_marker $i >> out/appends.txt; echo "$i $?" >> out/rcs.txt; done; echo loop-done' ) >"$TOP/kills.out" 2>&1 &
+LOOP=$!
+kills=0
+for _ in $(seq 25); do
+	sleep 0.2
+	kill -0 "$LOOP" 2>/dev/null || break
+	PD=$(cat "$TIERGATE_RUNDIR/policyd.pid" 2>/dev/null)
+	# the policyd agent-shell started for this loop, nothing else
+	if [ -n "$PD" ] && [ "$(cat "/proc/$PD/comm" 2>/dev/null)" = policyd ]; then
+		kill -9 "$PD" && kills=$((kills + 1))
+	fi
+done
+wait $LOOP
+want=$(seq 3000 | sed 's/^/program ran: /')
+if [ "$kills" -ge 10 ] && grep -q loop-done "$TOP/kills.out" &&
+   [ "$(sort -V "$WS/out/appends.txt" 2>/dev/null)" = "$want" ] &&
+   [ "$(grep -c ' 0$' "$WS/out/rcs.txt" 2>/dev/null)" = 3000 ]; then
+	ok "$kills kills of policyd during 3,000 appends and execs: every line written once, every command succeeded"
+else bad "after $kills kills: $(wc -l <"$WS/out/appends.txt" 2>/dev/null) lines of 3000, $(grep -vc ' 0$' "$WS/out/rcs.txt" 2>/dev/null) failures; $(grep -v '^tiergate: policyd' "$TOP/kills.out" | head -5 | tr '\n' ' ')"; fi
+
+echo "== policyd dies after carrying out a call, before answering it"
+# TIERGATE_TEST_DIE_AFTER_DONE=1: each policyd kills itself right after the
+# first call it performs (mkdir, rmdir, a write-open put in the caller);
+# the next one must answer from the in-flight mark, not do it again (a
+# second mkdir answers EEXIST, a second open leaves a stray descriptor)
+CR=$TOP/crash
+out=$(cd "$WS" && rm -rf out/crashdir && TIERGATE_RUNDIR=$CR TIERGATE_RESTART_AFTER_MS=100 TIERGATE_TEST_DIE_AFTER_DONE=1 \
+	timeout 60 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c '
+	a=$(ls /proc/$$/fd); mkdir out/crashdir && echo mkdir-ok
+	exec 7>out/crash.txt && echo data >&7; exec 7>&-
+	b=$(ls /proc/$$/fd); x=$(comm -13 <(sort <<<"$a") <(sort <<<"$b"))
+	[ -z "$x" ] && echo no-stray-fd || echo "stray fds: $x"
+	cat out/crash.txt; rmdir out/crashdir && echo rmdir-ok' 2>&1 | grep -v '^tiergate: policyd')
+marks=$(grep -c "already carried out" "$CR/policyd.log" 2>/dev/null)
+CPD=$(cat "$CR/policyd.pid" 2>/dev/null)
+[ -n "$CPD" ] && kill "$CPD" 2>/dev/null
+if [ "$out" = $'mkdir-ok\nno-stray-fd\ndata\nrmdir-ok' ] && [ "${marks:-0}" -ge 3 ]; then
+	ok "calls carried out by a policyd that died before answering are answered by the next one, not done twice ($marks)"
+else bad "crash between doing and answering: $out (marks: $marks)"; fi
+
 echo "bypass: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
