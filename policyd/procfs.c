@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,11 +528,64 @@ int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
 }
 
 /* Canonical name of what fd refers to, from our root. */
+/* policyd's own /proc/PID/fd directory and pid, kept open: every decision
+ * on a path asks the kernel for the name of a descriptor, and walking
+ * "/proc/self/fd/N" from / each time was a fifth of policyd's time under
+ * load. Reset in a forked child (the directory is the parent's). */
+static int self_fd_dir = -1;
+static pid_t self_pid;
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void self_forked(void)
+{
+	self_fd_dir = -1;
+	self_pid = 0;
+}
+
+static void self_register(void)
+{
+	pthread_atfork(NULL, NULL, self_forked);
+}
+
+static pid_t my_pid(void)
+{
+	pthread_once(&self_once, self_register);
+	pid_t p = __atomic_load_n(&self_pid, __ATOMIC_RELAXED);
+	if (!p) {
+		p = getpid();
+		__atomic_store_n(&self_pid, p, __ATOMIC_RELAXED);
+	}
+	return p;
+}
+
 static int fd_path(int fd, char *out, size_t outsz)
 {
-	char link[64];
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	return readlink_str(link, out, outsz);
+	char name[16];
+	snprintf(name, sizeof(name), "%d", fd);
+	int dir = __atomic_load_n(&self_fd_dir, __ATOMIC_ACQUIRE);
+	if (dir < 0) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/%d/fd", (int)my_pid());
+		int nd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (nd < 0)
+			return -errno;
+		int expect = -1;
+		if (__atomic_compare_exchange_n(&self_fd_dir, &expect, nd,
+						false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			dir = nd;
+		else {
+			close(nd); /* another thread was first */
+			dir = expect;
+		}
+	}
+	ssize_t n = readlinkat(dir, name, out, outsz - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= outsz - 1)
+		return -ENAMETOOLONG;
+	out[n] = '\0';
+	return 0;
 }
 
 struct mapped_ctx {
@@ -569,7 +623,7 @@ static int resolve_as_process(pid_t pid, const char *path, char *out,
 static bool in_own_proc(const char *p)
 {
 	char mine[32];
-	int n = snprintf(mine, sizeof(mine), "/proc/%d", (int)getpid());
+	int n = snprintf(mine, sizeof(mine), "/proc/%d", (int)my_pid());
 	return !strncmp(p, mine, (size_t)n) && (p[n] == '/' || !p[n]);
 }
 
