@@ -97,15 +97,20 @@ int procfs_stat(pid_t pid, struct proc_stat *ret)
 
 /* readlink into a NUL-terminated buffer; a target that fills it is an
  * error, never silently cut. */
-static int readlink_str(const char *path, char *out, size_t outsz)
+static int readlinkat_str(int dirfd, const char *path, char *out, size_t outsz)
 {
-	ssize_t n = readlink(path, out, outsz - 1);
+	ssize_t n = readlinkat(dirfd, path, out, outsz - 1);
 	if (n < 0)
 		return -errno;
 	if ((size_t)n >= outsz - 1)
 		return -ENAMETOOLONG;
 	out[n] = '\0';
 	return 0;
+}
+
+static int readlink_str(const char *path, char *out, size_t outsz)
+{
+	return readlinkat_str(AT_FDCWD, path, out, outsz);
 }
 
 int procfs_link(pid_t pid, const char *what, char *out, size_t outsz)
@@ -579,13 +584,7 @@ static int fd_path(int fd, char *out, size_t outsz)
 			dir = expect;
 		}
 	}
-	ssize_t n = readlinkat(dir, name, out, outsz - 1);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n >= outsz - 1)
-		return -ENAMETOOLONG;
-	out[n] = '\0';
-	return 0;
+	return readlinkat_str(dir, name, out, outsz);
 }
 
 struct mapped_ctx {
