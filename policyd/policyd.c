@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -416,7 +417,23 @@ int main(int argc, char **argv)
 			strerror(-r));
 		return 1;
 	}
-	/* one daemon per runtime directory */
+	/* one daemon per runtime directory: a lock held for policyd's life
+	 * (two started at once both found no socket to connect to, and the
+	 * second took the socket names from the first, which kept running
+	 * unreachable and unlinked them on its way out) */
+	char lockpath[640];
+	snprintf(lockpath, sizeof(lockpath), "%s/policyd.lock", D.rd.dir);
+	int lockfd =
+	    open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lockfd < 0) {
+		fprintf(stderr, "policyd: %s: %s\n", lockpath, strerror(errno));
+		return 1;
+	}
+	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "policyd: already running (%s is locked)\n",
+			lockpath);
+		return 1;
+	}
 	int probe = tgp_connect(D.rd.control_sock);
 	if (probe >= 0) {
 		fprintf(stderr, "policyd: already running (%s)\n",

@@ -406,5 +406,21 @@ check "a refused write is still refused" test ! -e "$WS/protected/after-kill.txt
 check "agent-shell said that calls wait" grep -q "mediated calls wait until it is back" "$ERR"
 check "the new policyd audited the refused write" audit_has "$WS/protected/after-kill.txt" refused
 
+echo "== policyd started four times at once in one runtime directory: one runs"
+R2=$TOP/run-race
+mkdir -p "$R2"
+rcs=$(for _ in 1 2 3 4; do (TIERGATE_RUNDIR=$R2 "$BIN/policyd" --user --policy "$POLICY" >/dev/null 2>&1; echo $?) & done; wait)
+for _ in $(seq 100); do [ -S "$R2/control.sock" ] && [ -s "$R2/policyd.pid" ] && break; sleep 0.05; done
+sleep 0.3
+RP=$(cat "$R2/policyd.pid" 2>/dev/null)
+live=0 # the policyds serving this directory: ours, by their environment
+for p in $(pgrep -x policyd); do
+	{ tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null | grep -qx "TIERGATE_RUNDIR=$R2" && live=$((live + 1))
+done
+check "one of four simultaneous starts runs, three say it is running ($(echo $rcs))" \
+	test "$(tr ' ' '\n' <<<"$rcs" | grep -cx 0)" = 1 -a "$live" = 1
+check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/null
+[ -n "$RP" ] && kill "$RP" 2>/dev/null
+
 echo "integration: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
