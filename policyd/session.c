@@ -228,7 +228,7 @@ static void pick_tmpdir(struct session *s, const char *req)
 		  S_ISDIR(st.st_mode) &&
 		  ((st.st_mode & S_ISVTX) ||
 		   (st.st_uid == s->uid && !(st.st_mode & 022)));
-	if (!ok && req)
+	if (!ok && req && req[0]) /* "": none asked for */
 		daemon_log("session %s: TMPDIR %s refused, using /tmp", s->id,
 			   req);
 	const char *t = ok ? norm : "/tmp";
