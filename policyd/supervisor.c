@@ -1796,11 +1796,20 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 	s->sv = sv;
 	/* calls a previous policyd had received but not answered */
 	if (sv->inflight) {
+		/* taken out of the table first: handling one puts it back
+		 * in a free slot, possibly one further on (a parked connect
+		 * stays there), which this loop must not take for a
+		 * left-over call and handle twice */
+		static struct tgp_inflight left[TGP_INFLIGHT_SLOTS];
+		int nleft = 0;
 		for (int i = 0; i < TGP_INFLIGHT_SLOTS; i++) {
 			if (!sv->inflight[i].used)
 				continue;
-			struct tgp_inflight e = sv->inflight[i];
+			left[nleft++] = sv->inflight[i];
 			sv->inflight[i].used = 0;
+		}
+		for (int i = 0; i < nleft; i++) {
+			struct tgp_inflight e = left[i];
 			if (!notif_valid(lfd, e.n.id))
 				continue;
 			daemon_log("session %s: answering call %llu left by "
