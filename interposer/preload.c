@@ -112,6 +112,7 @@ static _Atomic int cwd_valid;
 #define POOL_MAX 32
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int pool[POOL_MAX];
+static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
 static _Atomic pid_t pool_pid;
 
@@ -243,6 +244,22 @@ static void unreachable(struct verdict *v)
 
 /* ------------------------------------------------------ the pool */
 
+/* A child's copies of its parent's pooled connections: closed, but only
+ * where the number still holds that socket. fork() drops them at once
+ * (atfork); a child made by vfork or a raw clone finds out here, later,
+ * when the program may already have put its own file at the number (a
+ * shell's `3>file` before exec) and closing it would lose that file. */
+static void pool_drop_inherited(void)
+{
+	for (int i = 0; i < pool_n; i++) {
+		struct stat st;
+		if (syscall(SYS_fstat, pool[i], &st) == 0 &&
+		    S_ISSOCK(st.st_mode) && (uint64_t)st.st_ino == pool_ino[i])
+			syscall(SYS_close, pool[i]);
+	}
+	pool_n = 0;
+}
+
 static void pool_check_fork(void)
 {
 	pid_t me = (pid_t)syscall(SYS_getpid);
@@ -251,9 +268,7 @@ static void pool_check_fork(void)
 		 * parent's; drop them (close our copies) */
 		pthread_mutex_lock(&pool_lock);
 		if (pool_pid != me) {
-			for (int i = 0; i < pool_n; i++)
-				syscall(SYS_close, pool[i]);
-			pool_n = 0;
+			pool_drop_inherited();
 			pool_pid = me;
 		}
 		pthread_mutex_unlock(&pool_lock);
@@ -276,7 +291,10 @@ static void pool_put(int fd, bool ok)
 		return;
 	}
 	pthread_mutex_lock(&pool_lock);
-	if (pool_n < POOL_MAX && pool_pid == (pid_t)syscall(SYS_getpid)) {
+	struct stat st;
+	if (pool_n < POOL_MAX && pool_pid == (pid_t)syscall(SYS_getpid) &&
+	    syscall(SYS_fstat, fd, &st) == 0) {
+		pool_ino[pool_n] = (uint64_t)st.st_ino;
 		pool[pool_n++] = fd;
 		fd = -1;
 	}
@@ -732,6 +750,15 @@ static void atfork_parent(void)
 	pthread_mutex_unlock(&fp_lock);
 }
 
+/* the child: the parent's pooled connections go now, before the program
+ * runs on and reuses their numbers */
+static void atfork_child(void)
+{
+	pool_drop_inherited();
+	pool_pid = (pid_t)syscall(SYS_getpid);
+	atfork_parent();
+}
+
 __attribute__((constructor)) static void tg_init(void)
 {
 	Dl_info info;
@@ -761,7 +788,7 @@ __attribute__((constructor)) static void tg_init(void)
 	s_copy(env_preload, sizeof(env_preload),
 	       "LD_PRELOAD=", pre && strstr(pre, lib_path) ? pre : lib_path);
 	pool_pid = (pid_t)syscall(SYS_getpid);
-	pthread_atfork(atfork_prepare, atfork_parent, atfork_parent);
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	active = true;
 }
 
