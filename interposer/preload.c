@@ -249,14 +249,18 @@ static void unreachable(struct verdict *v)
  * (atfork); a child made by vfork or a raw clone finds out here, later,
  * when the program may already have put its own file at the number (a
  * shell's `3>file` before exec) and closing it would lose that file. */
+static bool pool_still_ours(int fd, uint64_t ino)
+{
+	struct stat st;
+	return syscall(SYS_fstat, fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       (uint64_t)st.st_ino == ino;
+}
+
 static void pool_drop_inherited(void)
 {
-	for (int i = 0; i < pool_n; i++) {
-		struct stat st;
-		if (syscall(SYS_fstat, pool[i], &st) == 0 &&
-		    S_ISSOCK(st.st_mode) && (uint64_t)st.st_ino == pool_ino[i])
+	for (int i = 0; i < pool_n; i++)
+		if (pool_still_ours(pool[i], pool_ino[i]))
 			syscall(SYS_close, pool[i]);
-	}
 	pool_n = 0;
 }
 
@@ -278,10 +282,23 @@ static void pool_check_fork(void)
 static int pool_get(void)
 {
 	pool_check_fork();
-	pthread_mutex_lock(&pool_lock);
-	int fd = pool_n ? pool[--pool_n] : -1;
-	pthread_mutex_unlock(&pool_lock);
-	return fd >= 0 ? fd : raw_connect();
+	for (;;) {
+		pthread_mutex_lock(&pool_lock);
+		int fd = -1;
+		uint64_t ino = 0;
+		if (pool_n) {
+			fd = pool[--pool_n];
+			ino = pool_ino[pool_n];
+		}
+		pthread_mutex_unlock(&pool_lock);
+		if (fd < 0)
+			return raw_connect();
+		/* the program may have closed it (a close of every
+		 * descriptor, closefrom) and opened its own file at that
+		 * number: a request must never be written there */
+		if (pool_still_ours(fd, ino))
+			return fd;
+	}
 }
 
 static void pool_put(int fd, bool ok)

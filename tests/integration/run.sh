@@ -76,12 +76,14 @@ in_session bash -c "cat out/swap/key; rm -r out/swap; ln -s ../secret out/swap; 
 check "a directory swapped for a symlink is seen by the next process" bash -c "grep -qx fine '$OUT' && ! grep -q topsecret '$OUT' && grep -q '(rule secret-read)' '$ERR'"
 rm -rf "$WS/out/keylink" "$WS/out/dirlink" "$WS/out/sublink" "$WS/out/swap"
 
-echo "== a forked child keeps a file it puts where its parent's policyd connection was"
+echo "== the interposer's pooled connections never touch the program's own descriptors"
 # (the child dropped the inherited connection lazily, at its own first
 # request, closing whatever the number held by then)
 in_session "$PROGS/pool_fork"
 check "the child's file is still at that number after its own request" \
 	bash -c "grep -qx 'child kept its descriptor' '$OUT' && grep -qx 'child wrote' '$WS/out/pool_fork.txt'"
+check "a file the program opens where a pooled connection was is never written to or closed" \
+	grep -qx "the program's file is untouched" "$OUT"
 
 echo "== rename, link, unlink, truncate, mkdir"
 in_session bash -c "cd '$WS'; mv protected/keep.txt out/stolen.txt; ln protected/keep.txt out/hard; rm -f protected/keep.txt; truncate -s0 protected/keep.txt; mkdir protected/d; mv out/a.txt protected/a.txt"

@@ -5,6 +5,7 @@
  * policyd decides (refused), so it leaves a pooled connection behind. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -61,5 +62,20 @@ int main(void)
 	printf("child %s\n", WIFEXITED(st) && WEXITSTATUS(st) == 0
 				 ? "kept its descriptor"
 				 : "lost its descriptor");
+	/* the parent closes every descriptor it does not know (as daemons
+	 * do) and opens a file, which gets the connection's number; its
+	 * next request must not be written into that file */
+	close(sock);
+	int f = open("out/pool_reuse.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	decided_read();
+	struct stat fs;
+	bool untouched = f == sock && fstat(f, &fs) == 0 &&
+			 S_ISREG(fs.st_mode) && fs.st_size == 0;
+	if (untouched)
+		printf("the program's file is untouched\n");
+	else if (f != sock)
+		printf("the number was not reused\n");
+	else
+		printf("the program's file was written to or closed\n");
 	return 0;
 }
