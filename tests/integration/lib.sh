@@ -22,6 +22,9 @@ in_session() { # runs a command in the session; stdout/stderr to $OUT/$ERR
 	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- "$@" ) >"$OUT" 2>"$ERR"
 }
 start_policyd() {
+	# a policyd killed with -9 leaves its pid file: waiting on that one
+	# would take the dead pid, and the new policyd would outlive the tests
+	rm -f "$RUN/policyd.pid"
 	"$BIN/policyd" --user --policy "$POLICY" >/dev/null 2>&1 || return 1
 	for _ in $(seq 100); do [ -S "$RUN/agent.sock" ] && [ -f "$RUN/policyd.pid" ] && break; sleep 0.05; done
 	PD_PID=$(cat "$RUN/policyd.pid")
