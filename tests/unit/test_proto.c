@@ -6,6 +6,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tg_proto.h"
 
@@ -29,10 +33,95 @@ static void test_open_access(void **state)
 	assert_int_equal(tgp_open_access(O_PATH | O_RDWR | O_CREAT), 0);
 }
 
+static long make_msg(uint8_t *buf, size_t cap, uint32_t id, const char *path)
+{
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, cap, TGP_DECISION, id);
+	tgp_put_str(&e, TGPT_PATH, path);
+	return tgp_enc_end(&e);
+}
+
+struct slow_writer {
+	int fd;
+	const uint8_t *msg;
+	size_t len;
+};
+
+/* writes a message a byte at a time, with pauses: the reader must wait
+ * for the rest of the header and of the body */
+static void *slow_write(void *arg)
+{
+	struct slow_writer *w = arg;
+	for (size_t i = 0; i < w->len; i++) {
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
+		assert_int_equal(write(w->fd, w->msg + i, 1), 1);
+	}
+	return NULL;
+}
+
+/* tgp_read_msg: exactly one whole message, however it arrives; anything
+ * past it, a short or oversized message, or a closed peer is an error */
+static void test_read_msg(void **state)
+{
+	(void)state;
+	int sv[2];
+	uint8_t m1[512], m2[512], rb[512];
+	long n1 = make_msg(m1, sizeof(m1), 7, "/work/a/b");
+	long n2 = make_msg(m2, sizeof(m2), 8, "/x");
+	assert_true(n1 > 0 && n2 > 0);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], m1, (size_t)n1), n1);
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)), n1);
+	assert_memory_equal(rb, m1, (size_t)n1);
+
+	/* in pieces */
+	struct slow_writer w = {sv[1], m1, (size_t)n1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, slow_write, &w), 0);
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)), n1);
+	pthread_join(t, NULL);
+	assert_memory_equal(rb, m1, (size_t)n1);
+
+	/* two at once: policyd never sends more than the one reply */
+	uint8_t two[1024];
+	memcpy(two, m1, (size_t)n1);
+	memcpy(two + n1, m2, (size_t)n2);
+	assert_int_equal(write(sv[1], two, (size_t)(n1 + n2)), n1 + n2);
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)), -1);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* larger than the reader's buffer */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], m1, (size_t)n1), n1);
+	assert_int_equal(tgp_read_msg(sv[0], rb, (size_t)n1 - 1), -1);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* a bad header */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	uint8_t junk[64];
+	memset(junk, 0x41, sizeof(junk));
+	assert_int_equal(write(sv[1], junk, sizeof(junk)), (long)sizeof(junk));
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)), -1);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* the peer closes half-way */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(write(sv[1], m1, (size_t)n1 - 3), n1 - 3);
+	close(sv[1]);
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)), -1);
+	close(sv[0]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open_access),
+	    cmocka_unit_test(test_read_msg),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
