@@ -626,6 +626,25 @@ static bool in_own_proc(const char *p)
 	return !strncmp(p, mine, (size_t)n) && (p[n] == '/' || !p[n]);
 }
 
+/* cur names a dangling symlink whose target is target: the walk goes on
+ * from the target, with the rest of work after cur. */
+static int follow_dangling(char *work, char *cur, const char *target)
+{
+	char dir[TG_PATH_MAX], next[TG_PATH_MAX * 2], norm[TG_PATH_MAX];
+	memcpy(dir, cur, strlen(cur) + 1);
+	char *sl = strrchr(dir, '/');
+	if (sl == dir)
+		dir[1] = '\0';
+	else if (sl)
+		*sl = '\0';
+	snprintf(next, sizeof(next), "%s%s", target, work + strlen(cur));
+	if (tg_path_normalize(dir, next, norm, sizeof(norm)) < 0)
+		return -ENAMETOOLONG;
+	memcpy(work, norm, strlen(norm) + 1);
+	memcpy(cur, work, strlen(work) + 1);
+	return 0;
+}
+
 int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 			     char *out, size_t outsz)
 {
@@ -652,6 +671,10 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 	memcpy(work, path, strlen(path) + 1);
 	memcpy(cur, work, strlen(work) + 1);
 	int hops = 0;
+	/* the name just below cur was not found (ENOENT): once a prefix
+	 * opens, that name is looked at without following it, in the
+	 * prefix's directory (one component: no second walk from the root) */
+	bool below_missing = false;
 	for (;;) {
 		/* a walk that would reach /proc/self goes the slow way, with
 		 * the process's self (chroot is refused in sessions, so only
@@ -672,6 +695,45 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 			return own_root
 				   ? resolve_as_process(pid, work, out, outsz)
 				   : -ELOOP;
+		if (fd >= 0 && below_missing) {
+			/* A missing target may be a dangling symlink: creating
+			 * through it creates its target, so the target is what
+			 * to decide on. */
+			size_t cl = strlen(cur);
+			const char *child = work + cl + (cl > 1 ? 1 : 0);
+			const char *ce = strchr(child, '/');
+			char name[NAME_MAX + 1];
+			size_t nl = ce ? (size_t)(ce - child) : strlen(child);
+			struct stat st;
+			char target[TG_PATH_MAX];
+			ssize_t tl = -1;
+			if (nl && nl <= NAME_MAX) {
+				memcpy(name, child, nl);
+				name[nl] = '\0';
+				if (fstatat(fd, name, &st,
+					    AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISLNK(st.st_mode))
+					tl = readlinkat(fd, name, target,
+							sizeof(target) - 1);
+			}
+			if (tl > 0) {
+				close(fd);
+				if (++hops > 40)
+					return -ELOOP;
+				target[tl] = '\0';
+				char link[TG_PATH_MAX];
+				if (snprintf(link, sizeof(link), "%.*s",
+					     (int)(child + nl - work),
+					     work) >= (int)sizeof(link))
+					return -ENAMETOOLONG;
+				memcpy(cur, link, strlen(link) + 1);
+				int r = follow_dangling(work, cur, target);
+				if (r < 0)
+					return r;
+				below_missing = false;
+				continue;
+			}
+		}
 		if (fd >= 0) {
 			char real[TG_PATH_MAX];
 			int r = fd_path(fd, real, sizeof(real));
@@ -699,51 +761,45 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 		}
 		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
 			return -errno;
-		/* A missing target may be a dangling symlink: creating through
-		 * it creates its target, so the target is what to decide on. */
-		if (errno == ENOENT) {
-			struct open_how lhow = {
-			    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-			    .resolve = RESOLVE_NO_MAGICLINKS};
-			if (rootfd >= 0)
-				lhow.resolve |= RESOLVE_IN_ROOT;
-			int lfd = (int)syscall(SYS_openat2,
-					       rootfd >= 0 ? rootfd : AT_FDCWD,
-					       cur, &lhow, sizeof(lhow));
-			if (lfd >= 0) {
+		below_missing = errno == ENOENT;
+		char *slash = strrchr(cur, '/');
+		if (!slash || slash == cur) {
+			/* nothing below the root exists: the first name may
+			 * still be a dangling symlink, looked at from the
+			 * root */
+			if (below_missing) {
+				struct open_how lhow = {
+				    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				    .resolve = RESOLVE_NO_MAGICLINKS};
+				if (rootfd >= 0)
+					lhow.resolve |= RESOLVE_IN_ROOT;
+				int lfd = (int)syscall(
+				    SYS_openat2,
+				    rootfd >= 0 ? rootfd : AT_FDCWD, cur,
+				    &lhow, sizeof(lhow));
 				struct stat st;
 				char target[TG_PATH_MAX];
 				ssize_t tl = -1;
-				if (fstat(lfd, &st) == 0 && S_ISLNK(st.st_mode))
-					tl = readlinkat(lfd, "", target,
-							sizeof(target) - 1);
-				close(lfd);
+				if (lfd >= 0) {
+					if (fstat(lfd, &st) == 0 &&
+					    S_ISLNK(st.st_mode))
+						tl = readlinkat(
+						    lfd, "", target,
+						    sizeof(target) - 1);
+					close(lfd);
+				}
 				if (tl > 0) {
 					if (++hops > 40)
 						return -ELOOP;
 					target[tl] = '\0';
-					char dir[TG_PATH_MAX],
-					    next[TG_PATH_MAX * 2];
-					memcpy(dir, cur, strlen(cur) + 1);
-					char *sl = strrchr(dir, '/');
-					if (sl == dir)
-						dir[1] = '\0';
-					else if (sl)
-						*sl = '\0';
-					snprintf(next, sizeof(next), "%s%s",
-						 target, work + strlen(cur));
-					char norm[TG_PATH_MAX];
-					if (tg_path_normalize(dir, next, norm,
-							      sizeof(norm)) < 0)
-						return -ENAMETOOLONG;
-					memcpy(work, norm, strlen(norm) + 1);
-					memcpy(cur, work, strlen(work) + 1);
+					int r =
+					    follow_dangling(work, cur, target);
+					if (r < 0)
+						return r;
+					below_missing = false;
 					continue;
 				}
 			}
-		}
-		char *slash = strrchr(cur, '/');
-		if (!slash || slash == cur) {
 			if (strlen(work) >= outsz)
 				return -ENAMETOOLONG;
 			memcpy(out, work, strlen(work) + 1);

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,12 +119,69 @@ static void test_shared_writable(void **state)
 	shared_writable(procfs_shared_writable_text);
 }
 
+/* procfs_realpath_existing against a real tree: what a create would reach
+ * for names that do not exist yet, through dangling symlinks (at the end,
+ * in the middle, chained), in the own root and through /proc/PID/root */
+static void test_realpath_missing(void **state)
+{
+	(void)state;
+	char top[] = "/tmp/tg-procfs-XXXXXX";
+	assert_non_null(mkdtemp(top));
+	char real_top[4096];
+	assert_non_null(realpath(top, real_top));
+	char p[4200], q[4200], out[4096], want[4300];
+#define AT(buf, rel) snprintf(buf, sizeof(buf), "%s/%s", top, rel)
+	AT(p, "d");
+	assert_int_equal(mkdir(p, 0700), 0);
+	AT(p, "d/last"); /* d/last -> ../t/created */
+	assert_int_equal(symlink("../t/created", p), 0);
+	AT(p, "d/mid"); /* d/mid -> nodir (missing directory) */
+	assert_int_equal(symlink("nodir", p), 0);
+	AT(p, "d/c1"); /* a chain: c1 -> c2 -> /TOP/t2 */
+	assert_int_equal(symlink("c2", p), 0);
+	AT(p, "d/c2");
+	AT(q, "t2");
+	assert_int_equal(symlink(q, p), 0);
+	AT(p, "d/loop"); /* a loop of dangling links */
+	assert_int_equal(symlink("loop", p), 0);
+	for (int own = 1; own >= 0; own--) {
+		struct {
+			const char *rel, *want;
+		} cases[] = {
+		    {"d/new", "d/new"},
+		    {"d/a/b/c", "d/a/b/c"},
+		    {"d/last", "t/created"},
+		    {"d/mid/x", "d/nodir/x"},
+		    {"d/c1", "t2"},
+		    {"d", "d"},
+		};
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			AT(p, cases[i].rel);
+			snprintf(want, sizeof(want), "%s/%s", real_top,
+				 cases[i].want);
+			assert_int_equal(procfs_realpath_existing(
+					     getpid(), own, p, out, sizeof(out)),
+					 0);
+			assert_string_equal(out, want);
+		}
+		AT(p, "d/loop");
+		assert_int_equal(procfs_realpath_existing(getpid(), own, p,
+							  out, sizeof(out)),
+				 -ELOOP);
+	}
+#undef AT
+	char cmd[4300];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_status_is_ours),
 	    cmocka_unit_test(test_brief_counts_threads),
 	    cmocka_unit_test(test_shared_writable),
+	    cmocka_unit_test(test_realpath_missing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
