@@ -124,31 +124,34 @@ int session_reload(struct session *s, char *err, size_t errsz);
 int session_kill(struct session *s);
 void sessions_init_cgroups(void);
 
-/* What policyd decided about one call. */
+/* What policyd decided about one call. request_decide() initialises it:
+ * the fields before target are zeroed, the buffers from target on start
+ * empty (a decision is made per request: 26 KiB were zeroed for each). */
 struct outcome {
 	struct policy_decision d;
-	char target[TGP_MAX_PATH * 2 + 64];
-	/* what the call acts on, symlinks resolved: the program of an exec,
-	 * the (first) file of an open; empty when not resolved */
-	char object[TGP_MAX_PATH];
-	char object2[TGP_MAX_PATH]; /* the second name of a rename or link */
 	const char *kind;
-	char detail[512];
 	const char *decision; /* "allowed", "refused" or "absent" */
 	int absent;	/* exec: ENOENT/ENOTDIR when there is no such program */
-	char msg[1400]; /* for the agent's stderr */
 	/* exec by a seccomp caller (c->could_race set): what the process
 	 * must be running when the kernel has done the exec, for callers
 	 * that could rewrite path or argv after policyd read them (the
 	 * supervisor checks at the exec stop): the file the kernel maps (the
 	 * first link of the chain that is not a script: ld.so for "ld.so
 	 * PROG") and the argv it starts with, as the entries before the
-	 * caller's own argv[1..] (NUL-terminated, joined) */
+	 * caller's own argv[1..] (NUL-terminated, joined, kprefix_len bytes) */
 	bool exe_known;
 	bool argv_dep; /* the allow held only for the argv policyd saw */
 	dev_t exe_dev;
 	ino_t exe_ino;
 	size_t kprefix_len;
+	/* from here on: strings, initialised empty */
+	char target[TGP_MAX_PATH * 2 + 64];
+	/* what the call acts on, symlinks resolved: the program of an exec,
+	 * the (first) file of an open; empty when not resolved */
+	char object[TGP_MAX_PATH];
+	char object2[TGP_MAX_PATH]; /* the second name of a rename or link */
+	char detail[512];
+	char msg[1400]; /* for the agent's stderr */
 	char kprefix[8192];
 };
 

@@ -5,6 +5,7 @@
  * and fds in /proc), both lexically and with symlinks followed, and decided
  * on both; host names are verified by policyd's own lookups.
  */
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -859,7 +860,9 @@ static void reply_decision(struct conn *c, uint32_t id, enum policy_action a,
 int request_decide(struct conn *c, struct req *q, struct outcome *o,
 		   uint64_t t0)
 {
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct outcome, target));
+	o->target[0] = o->object[0] = o->object2[0] = '\0';
+	o->detail[0] = o->msg[0] = o->kprefix[0] = '\0';
 	o->kind = "?";
 	if (!c->s) {
 		snprintf(o->target, sizeof(o->target), "%s",
