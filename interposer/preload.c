@@ -1446,6 +1446,106 @@ static long open_nofollow(int dirfd, const char *path, const char *walked,
 }
 
 /*
+ * Absolute, already normal paths this process found to be silent reads,
+ * with every directory on the way a real one: the next open of the same
+ * name is one hash, one compare and the open itself (programs open the
+ * same headers, modules and config files again and again). An entry is
+ * tied to the snapshot it was decided by, so a policy reload empties the
+ * table in effect. Shared by the threads, written under dirs_lock, read
+ * lock-free through a per-entry sequence count. Like dirs_seen, a
+ * directory replaced by a symlink later in the same process is not
+ * noticed (docs/threat-model.md); a final symlink is (O_NOFOLLOW).
+ */
+#define READS_SETS 256 /* indexed by the hash's top 8 bits */
+#define READS_WAYS 2
+#define READS_LEN 200
+struct read_ent {
+	_Atomic uint32_t seq; /* odd while written */
+	uint16_t len;
+	bool clean; /* the directories were checked (backstop) */
+	const struct fastpath *fp;
+	uint64_t hash;
+	char path[READS_LEN];
+};
+static struct {
+	struct read_ent way[READS_WAYS];
+	uint8_t last; /* the way hit last: a new name goes in the other */
+} reads_seen[READS_SETS];
+
+/* a word at a time (the names are compared whole on a hit: the hash only
+ * spreads them over the sets) */
+static uint64_t path_hash(const char *p, size_t *ret_len)
+{
+	size_t n = strlen(p), i = 0;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	*ret_len = n;
+	return h ^ (h >> 29);
+}
+
+static bool read_ent_is(struct read_ent *e, const struct fastpath *fp,
+			const char *path, size_t n, uint64_t h, bool clean)
+{
+	uint32_t s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+	if (s1 & 1)
+		return false;
+	bool hit = e->fp == fp && e->hash == h && e->len == n &&
+		   (e->clean || !clean) && !memcmp(e->path, path, n);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return hit && __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1;
+}
+
+/* Was path (absolute) seen as a silent read under snapshot fp? clean: the
+ * entry must also say its directories are real ones. */
+static bool read_seen(const struct fastpath *fp, const char *path, bool clean)
+{
+	size_t n;
+	uint64_t h = path_hash(path, &n);
+	if (n >= READS_LEN)
+		return false;
+	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
+	for (unsigned w = 0; w < READS_WAYS; w++)
+		if (read_ent_is(&reads_seen[set].way[w], fp, path, n, h,
+				clean)) {
+			if (reads_seen[set].last != w)
+				reads_seen[set].last = (uint8_t)w;
+			return true;
+		}
+	return false;
+}
+
+static void read_remember(const struct fastpath *fp, const char *path,
+			  bool clean)
+{
+	size_t n;
+	uint64_t h = path_hash(path, &n);
+	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
+		return;
+	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
+	unsigned w = (reads_seen[set].last + 1u) % READS_WAYS;
+	reads_seen[set].last = (uint8_t)w; /* the next new name goes in
+					      the other way */
+	struct read_ent *e = &reads_seen[set].way[w];
+	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	e->fp = fp;
+	e->hash = h;
+	e->len = (uint16_t)n;
+	e->clean = clean;
+	memcpy(e->path, path, n);
+	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dirs_lock);
+}
+
+/*
  * The hot path for read-only opens: when the literal path is a silent
  * allow, open it here so that no symlink is followed: with openat2
  * RESOLVE_NO_SYMLINKS (the object opened is the one decided on, in the
@@ -1461,12 +1561,21 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 	int saved = errno;
 	in_hook++;
 	bool done = false;
+	bool kpath = kernel_decides(TGPB_OPEN_WRITE);
+	struct fastpath *fp = path[0] == '/' ? fastpath_get() : NULL;
 	char walked[4096];
-	if ((dirfd == AT_FDCWD || path[0] == '/') &&
-	    read_fast(dirfd, path, false, walked)) {
-		long fd;
-		if (kernel_decides(TGPB_OPEN_WRITE)) {
-			fd = open_nofollow(dirfd, path, walked, flags);
+	long fd = -2;
+	bool seen = fp && read_seen(fp, path, kpath);
+	if (seen || ((dirfd == AT_FDCWD || path[0] == '/') &&
+		     read_fast(dirfd, path, false, walked))) {
+		if (kpath) {
+			/* seen: its directories were checked; only a final
+			 * symlink (ELOOP) needs the full check */
+			fd = seen ? syscall(SYS_openat, dirfd, path,
+					    flags | O_NOFOLLOW, 0)
+				  : open_nofollow(dirfd, path, walked, flags);
+			if (seen && fd < 0 && errno == ELOOP)
+				fd = -2;
 		} else {
 			struct open_how how = {.flags =
 						   (uint64_t)(unsigned)flags,
@@ -1478,6 +1587,10 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 				       errno == EAGAIN))
 				fd = -2; /* a symlink (or an odd flag) */
 		}
+		/* remember names decided on as spelled (absolute, nothing
+		 * to fold) that opened: what the walk found stays true */
+		if (fd >= 0 && !seen && fp && already_normal(path))
+			read_remember(fp, path, kpath);
 		if (fd >= 0) {
 			*ret = (int)fd;
 			errno = saved;

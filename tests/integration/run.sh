@@ -75,6 +75,29 @@ mkdir -p "$WS/out/swap"; echo fine > "$WS/out/swap/key"
 in_session bash -c "cat out/swap/key; rm -r out/swap; ln -s ../secret out/swap; cat out/swap/key"
 check "a directory swapped for a symlink is seen by the next process" bash -c "grep -qx fine '$OUT' && ! grep -q topsecret '$OUT' && grep -q '(rule secret-read)' '$ERR'"
 rm -rf "$WS/out/keylink" "$WS/out/dirlink" "$WS/out/sublink" "$WS/out/swap"
+# the same process opens a name again after it became a symlink to the
+# secret: names already found silent are remembered, but never followed
+cat > "$TOP/reread.py" <<'PY'
+import os, sys
+p = sys.argv[1]
+for i in range(2):
+    try:
+        fd = os.open(p, os.O_RDONLY)
+        print("read%d=%s" % (i, os.read(fd, 64).decode().strip()))
+        os.close(fd)
+    except PermissionError:
+        print("read%d=refused" % i)
+    if i == 0:
+        os.remove(p)
+        os.symlink(sys.argv[2], p)
+PY
+echo fine > "$WS/out/reread"
+( cd "$WS" && python3 "$TOP/reread.py" "$WS/out/reread" "$WS/secret/key" ) >"$OUT" 2>&1
+check "without tiergate the second read of the swapped name gets the secret" grep -qx "read1=topsecret" "$OUT"
+rm -f "$WS/out/reread"; echo fine > "$WS/out/reread"
+in_session python3 "$TOP/reread.py" "$WS/out/reread" "$WS/secret/key"
+check "a name read once and then swapped for a symlink is decided again in the same process" bash -c "grep -qx read0=fine '$OUT' && grep -qx read1=refused '$OUT' && grep -q '(rule secret-read)' '$ERR'"
+rm -f "$WS/out/reread"
 
 echo "== the interposer's pooled connections never touch the program's own descriptors"
 # (the child dropped the inherited connection lazily, at its own first
@@ -369,6 +392,29 @@ check "before the reload the exec ran (decided locally)" grep -q "first=ok" "$TO
 check "after the reload the same shell's exec is refused" bash -c "! grep -q second=ran '$TOP/fp.out' && grep -q '(rule no-date)' '$TOP/fp.err'"
 make_policy
 "$BIN/policyctl" reload >/dev/null
+
+echo "== reload reaches names a process already read"
+echo fine > "$WS/out/later"
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- python3 -c '
+import os, sys, time
+def rd(tag):
+    try:
+        fd = os.open(sys.argv[1], os.O_RDONLY); os.close(fd); print(tag + "=read")
+    except PermissionError:
+        print(tag + "=refused")
+for _ in range(3): rd("before")
+time.sleep(1.5)
+rd("after")' "$WS/out/later" ) >"$TOP/rr.out" 2>"$TOP/rr.err" &
+SH=$!
+sleep 0.7
+sed -i 's|  - id: no-curl|  - id: no-later\n    action: deny\n    open: { path: ["${WS}/out/later"], access: [read] }\n  - id: no-curl|' "$POLICY"
+"$BIN/policyctl" reload >/dev/null
+wait $SH
+check "before the reload the name was read (decided locally, remembered)" bash -c "[ \$(grep -c before=read '$TOP/rr.out') = 3 ]"
+check "after the reload the same process's read of it is refused" bash -c "grep -qx after=refused '$TOP/rr.out' && grep -q '(rule no-later)' '$TOP/rr.err'"
+make_policy
+"$BIN/policyctl" reload >/dev/null
+rm -f "$WS/out/later"
 
 echo "== file calls policyd performs itself answer as the kernel does"
 rm -rf "$WS/out/fops" "$TOP/fops-native"; mkdir -p "$WS/out/fops" "$TOP/fops-native"
