@@ -675,6 +675,12 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 	 * opens, that name is looked at without following it, in the
 	 * prefix's directory (one component: no second walk from the root) */
 	bool below_missing = false;
+	/* Walked without following any symlink first: a prefix that opens so
+	 * is its own canonical name (work is normalised: no ".", ".."), and
+	 * asking the kernel for the descriptor's name was a fifth of a
+	 * decision. The first symlink (ELOOP) switches to walks that follow
+	 * them, and the name comes from the descriptor. */
+	bool literal = true;
 	for (;;) {
 		/* a walk that would reach /proc/self goes the slow way, with
 		 * the process's self (chroot is refused in sessions, so only
@@ -687,9 +693,15 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 				       .resolve = RESOLVE_NO_MAGICLINKS};
 		if (rootfd >= 0)
 			how.resolve |= RESOLVE_IN_ROOT;
+		if (literal)
+			how.resolve |= RESOLVE_NO_SYMLINKS;
 		int fd =
 		    (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : AT_FDCWD,
 				 cur, &how, sizeof(how));
+		if (fd < 0 && errno == ELOOP && literal) {
+			literal = false; /* a symlink on the way: again, following */
+			continue;
+		}
 		if (fd < 0 && errno == ELOOP)
 			/* a magic link (or a symlink loop) on the way */
 			return own_root
@@ -736,14 +748,16 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 		}
 		if (fd >= 0) {
 			char real[TG_PATH_MAX];
-			int r = fd_path(fd, real, sizeof(real));
+			const char *res = real;
+			int r = literal ? 0 : fd_path(fd, real, sizeof(real));
 			close(fd);
 			if (r < 0)
 				return r;
-			const char *res = real;
 			size_t rl = strlen(root);
-			if (rl && !strncmp(real, root, rl) &&
-			    (real[rl] == '/' || !real[rl]))
+			if (literal)
+				res = cur; /* no symlink followed: as walked */
+			else if (rl && !strncmp(real, root, rl) &&
+				 (real[rl] == '/' || !real[rl]))
 				res = real + rl; /* back to the caller's view */
 			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
 					 work + strlen(cur));

@@ -147,7 +147,7 @@ bool conn_same_root(struct conn *c)
 void conn_view(struct conn *c, const char *path, char *out, size_t outsz)
 {
 	if (conn_same_root(c))
-		snprintf(out, outsz, "%s", path);
+		tg_strlcpy(out, outsz, path);
 	else
 		snprintf(out, outsz, "/proc/%d/root%s", (int)c->pid, path);
 }
@@ -490,7 +490,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 		return -EBADMSG;
 	int r = procfs_resolve_at(c->pid, q->dirfd, q->path, lex, sizeof(lex));
 	if (r < 0) {
-		snprintf(o->target, sizeof(o->target), "%s", q->path);
+		tg_strlcpy(o->target, sizeof(o->target), q->path);
 		return r;
 	}
 	/* what the exec would really run is unknown: refuse, never decide
@@ -507,11 +507,11 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 	if ((r = program_info(c, lex, real, sizeof(real), &st, &script,
 			      lv[0].interp, sizeof(lv[0].interp), lv[0].iarg,
 			      sizeof(lv[0].iarg), &absent)) < 0) {
-		snprintf(o->target, sizeof(o->target), "%s", lex);
+		tg_strlcpy(o->target, sizeof(o->target), lex);
 		return r;
 	}
-	snprintf(o->target, sizeof(o->target), "%s", real);
-	snprintf(o->object, sizeof(o->object), "%s", real);
+	tg_strlcpy(o->target, sizeof(o->target), real);
+	tg_strlcpy(o->object, sizeof(o->object), real);
 	struct lazy_cwd wd = {.c = c};
 
 	/* a memfd or a deleted file has no path a rule could name */
@@ -612,7 +612,7 @@ static int decide_exec(struct conn *c, struct req *q, struct outcome *o)
 			snprintf(o->target, sizeof(o->target), "%.4000s", next);
 			return r;
 		}
-		snprintf(lex, sizeof(lex), "%s", nlex);
+		tg_strlcpy(lex, sizeof(lex), nlex);
 	}
 	/* a caller that can rewrite argv after policyd read it (another
 	 * thread, or argv in shared memory) must not get an allow that only
@@ -678,9 +678,9 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	    .kind = POLICY_EV_OPEN, .path = real, .access = access};
 	struct policy_decision d, dl;
 	if (!*have) /* the first path: the object the caller gets */
-		snprintf(o->object, sizeof(o->object), "%s", real);
+		tg_strlcpy(o->object, sizeof(o->object), real);
 	else
-		snprintf(o->object2, sizeof(o->object2), "%s", real);
+		tg_strlcpy(o->object2, sizeof(o->object2), real);
 	policy_decide(c->s->policy, &ev, &d);
 	if (strcmp(lex, real)) {
 		ev.path = lex;
@@ -688,7 +688,7 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 		spelled(&d, &dl);
 		snprintf(shown, shownsz, "%s (-> %s)", lex, real);
 	} else {
-		snprintf(shown, shownsz, "%s", lex);
+		tg_strlcpy(shown, shownsz, lex);
 	}
 	combine(&o->d, have, &d);
 	return 0;
@@ -705,7 +705,7 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 	int r = decide_path(c, q->dirfd, q->path, q->access, q->nofollow, o,
 			    &have, a, sizeof(a));
 	if (r < 0) {
-		snprintf(o->target, sizeof(o->target), "%s", q->path);
+		tg_strlcpy(o->target, sizeof(o->target), q->path);
 		return r;
 	}
 	if (q->has_path2) {
@@ -718,7 +718,7 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
 			 b);
 	} else {
-		snprintf(o->target, sizeof(o->target), "%s", a);
+		tg_strlcpy(o->target, sizeof(o->target), a);
 	}
 	char acc[64];
 	policy_access_format(q->access, acc, sizeof(acc));
@@ -770,7 +770,7 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 	char as[64], ab[70];
 	tg_addr_format(&addr, as, sizeof(as));
 	if (tg_addr_is_v4(&addr))
-		snprintf(ab, sizeof(ab), "%s", as);
+		tg_strlcpy(ab, sizeof(ab), as);
 	else
 		snprintf(ab, sizeof(ab), "[%s]", as);
 	if (host)
@@ -897,7 +897,7 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 		o->d.action = POLICY_DENY;
 		o->d.rule_id = "unresolvable";
 		o->d.rule = -1;
-		snprintf(o->detail, sizeof(o->detail), "%s", strerror(-r));
+		tg_strlcpy(o->detail, sizeof(o->detail), strerror(-r));
 		snprintf(o->msg, sizeof(o->msg),
 			 "policyd could not resolve the target (%s)",
 			 strerror(-r));
@@ -920,7 +920,7 @@ int request_decide(struct conn *c, struct req *q, struct outcome *o,
 				     ? "no rule allows this (policy default)"
 				     : "refused by policy");
 		} else if (msg) {
-			snprintf(o->msg, sizeof(o->msg), "%s", msg);
+			tg_strlcpy(o->msg, sizeof(o->msg), msg);
 		}
 	}
 	bool refused = strcmp(o->decision, "allowed") != 0;
@@ -1063,7 +1063,7 @@ static void handle_names(struct conn *c, struct req *q)
 		return;
 	unsigned i = s->names_next++ % TG_ARRAY_SIZE(s->names);
 	memcpy(s->names[i].addr, q->addr, 16);
-	snprintf(s->names[i].host, sizeof(s->names[i].host), "%s", norm);
+	tg_strlcpy(s->names[i].host, sizeof(s->names[i].host), norm);
 	(void)resolver_check(norm, q->addr);
 }
 

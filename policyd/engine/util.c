@@ -551,3 +551,12 @@ uint64_t tg_mono_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
+
+size_t tg_strlcpy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	size_t c = n < cap ? n : cap - 1;
+	memmove(dst, src, c);
+	dst[c] = '\0';
+	return n;
+}

@@ -93,6 +93,10 @@ int tg_resolve_links(const char *abs, tg_readlink_fn rl, void *ctx,
 
 /* Basename without allocation: pointer into s after the last '/'. */
 const char *tg_basename(const char *s);
+/* Copies src into dst (cap > 0 bytes), cut to fit, always terminated: what
+ * snprintf(dst, cap, "%s", src) does, without the format machinery (a
+ * decision copies paths several times). Returns strlen(src). */
+size_t tg_strlcpy(char *dst, size_t cap, const char *src);
 
 /* Parsers for policy units. All return 0 or -EINVAL/-ERANGE. */
 int tg_parse_duration_ms(const char *s, uint64_t *ret_ms);

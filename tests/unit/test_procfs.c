@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,16 @@ static void test_realpath_missing(void **state)
 	assert_int_equal(symlink(q, p), 0);
 	AT(p, "d/loop"); /* a loop of dangling links */
 	assert_int_equal(symlink("loop", p), 0);
+	AT(p, "t3");
+	assert_int_equal(mkdir(p, 0700), 0);
+	AT(p, "t3/file");
+	int fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	AT(p, "d/dirlink"); /* an existing directory through a symlink */
+	assert_int_equal(symlink("../t3", p), 0);
+	AT(p, "d/filelink"); /* an existing file through one */
+	assert_int_equal(symlink("../t3/file", p), 0);
 	for (int own = 1; own >= 0; own--) {
 		struct {
 			const char *rel, *want;
@@ -154,6 +165,11 @@ static void test_realpath_missing(void **state)
 		    {"d/mid/x", "d/nodir/x"},
 		    {"d/c1", "t2"},
 		    {"d", "d"},
+		    {"t3/file", "t3/file"},
+		    {"d/dirlink/new", "t3/new"},
+		    {"d/dirlink/file", "t3/file"},
+		    {"d/filelink", "t3/file"},
+		    {"d/dirlink", "t3"},
 		};
 		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 			AT(p, cases[i].rel);

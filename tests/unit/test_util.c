@@ -230,10 +230,28 @@ static void test_strbuf(void **state)
 	free(s);
 }
 
+static void test_strlcpy(void **state)
+{
+	(void)state;
+	char b[6];
+	assert_int_equal(tg_strlcpy(b, sizeof(b), "abc"), 3);
+	assert_string_equal(b, "abc");
+	assert_int_equal(tg_strlcpy(b, sizeof(b), "abcdef"), 6);
+	assert_string_equal(b, "abcde"); /* cut to fit, terminated */
+	assert_int_equal(tg_strlcpy(b, sizeof(b), ""), 0);
+	assert_string_equal(b, "");
+	assert_int_equal(tg_strlcpy(b, 1, "xyz"), 3);
+	assert_string_equal(b, "");
+	char o[16] = "hello";
+	tg_strlcpy(o, sizeof(o), o + 1); /* overlapping copies are safe */
+	assert_string_equal(o, "ello");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
+	    cmocka_unit_test(test_strlcpy),
 	    cmocka_unit_test(test_units),
 	    cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_edit_distance),
