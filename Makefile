@@ -231,12 +231,16 @@ $(BUILD)/bench/bench_latency: tests/bench/bench_latency.c interposer/tg_proto.h
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
 
+$(BUILD)/bench/bench_floor: tests/bench/bench_floor.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+
 $(BUILD)/bench/bench_static: tests/bench/bench_static.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency build/bench/bench/bench_static
+	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency build/bench/bench/bench_static build/bench/bench/bench_floor
 	$(Q)cp build/bench/bench_engine build/bench/bench/
 	$(Q)tests/bench/bench.sh build/bench/bin build/bench/bench
 
