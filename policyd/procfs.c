@@ -478,14 +478,25 @@ static const char *last_dotdot(const char *path)
  * elsewhere): the part up to the last ".." is resolved by the kernel, in
  * the caller's root, and only the rest is folded.
  */
+/* a + sep + b into out: 0, or -ENAMETOOLONG (nothing cut) */
+static int join3(char *out, size_t outsz, const char *a, const char *sep,
+		 const char *b)
+{
+	size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+	if (la + ls + lb >= outsz)
+		return -ENAMETOOLONG;
+	memmove(out, a, la);
+	memcpy(out + la, sep, ls);
+	memmove(out + la + ls, b, lb + 1);
+	return 0;
+}
+
 static int join_walked(pid_t pid, const char *base, const char *path, char *out,
 		       size_t outsz)
 {
 	char joined[TG_PATH_MAX];
-	int n = path[0] == '/'
-		    ? snprintf(joined, sizeof(joined), "%s", path)
-		    : snprintf(joined, sizeof(joined), "%s/%s", base, path);
-	if (n < 0 || (size_t)n >= sizeof(joined))
+	if ((path[0] == '/' ? join3(joined, sizeof(joined), "", "", path)
+			    : join3(joined, sizeof(joined), base, "/", path)) < 0)
 		return -ENAMETOOLONG;
 	const char *dd = last_dotdot(joined);
 	int r;
@@ -621,9 +632,13 @@ static int resolve_as_process(pid_t pid, const char *path, char *out,
 /* Does a canonical path lie in policyd's own /proc entry? */
 static bool in_own_proc(const char *p)
 {
-	char mine[32];
-	int n = snprintf(mine, sizeof(mine), "/proc/%d", (int)my_pid());
-	return !strncmp(p, mine, (size_t)n) && (p[n] == '/' || !p[n]);
+	if (strncmp(p, "/proc/", 6) || p[6] < '1' || p[6] > '9')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(p + 6, &end, 10);
+	return end != p + 6 && errno == 0 && (*end == '/' || !*end) &&
+	       n == (unsigned long)my_pid();
 }
 
 /* cur names a dangling symlink whose target is target: the walk goes on
@@ -759,9 +774,8 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 			else if (rl && !strncmp(real, root, rl) &&
 				 (real[rl] == '/' || !real[rl]))
 				res = real + rl; /* back to the caller's view */
-			int n = snprintf(out, outsz, "%s%s", *res ? res : "/",
-					 work + strlen(cur));
-			if (n < 0 || (size_t)n >= outsz)
+			if (join3(out, outsz, *res ? res : "/", "",
+				  work + strlen(cur)) < 0)
 				return -ENAMETOOLONG;
 			char norm[TG_PATH_MAX];
 			if (tg_path_normalize("/", out, norm, sizeof(norm)) < 0)
