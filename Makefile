@@ -190,7 +190,7 @@ check-bypass: $(BINS) $(ATTACKS)
 	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks
 
 PROGS := $(BUILD)/tests/progs
-PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6 $(PROGS)/pool_fork
+PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6 $(PROGS)/pool_fork $(PROGS)/nullargs
 
 $(PROGS)/%: tests/integration/progs/%.c
 	$(call say,CC,$@)

@@ -149,6 +149,19 @@ static void s_copy(char *dst, size_t cap, const char *a, const char *b)
 	dst[o] = '\0';
 }
 
+/*
+ * p, as a value the compiler knows nothing about. libc declares the path
+ * arguments of the calls we wrap nonnull, and GCC drops NULL checks on such
+ * arguments even in functions inlined into the hooks (and even with
+ * -fno-delete-null-pointer-checks); programs do pass NULL, and the kernel
+ * answers EFAULT. Every gate launders the pointers it checks.
+ */
+static inline const char *maybe_null(const char *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 static bool has_prefix(const char *s, const char *p)
 {
 	while (*p)
@@ -979,6 +992,9 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 static int exec_gate(int dirfd, const char *path, char *const argv[],
 		     uint32_t flags)
 {
+	path = maybe_null(path);
+	if (!path)
+		return 0; /* no program: the kernel fails it (EFAULT) */
 	int saved = errno;
 	in_hook++;
 	int r = exec_decide(dirfd, path, argv, flags);
@@ -1142,13 +1158,16 @@ EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 {
 	if (!active || in_hook)
 		return get_execveat()(dirfd, path, argv, envp, flags);
+	const char *name = maybe_null(path);
+	if (!name && !(flags & AT_EMPTY_PATH)) /* the kernel says EFAULT */
+		return get_execveat()(dirfd, path, argv, envp, flags);
 	char p[4200];
 	int gdir = dirfd;
-	if ((flags & AT_EMPTY_PATH) && !*path) {
+	if ((flags & AT_EMPTY_PATH) && (!name || !*name)) {
 		snprintf(p, sizeof(p), "/proc/self/fd/%d", dirfd);
 		gdir = AT_FDCWD;
 	} else {
-		s_copy(p, sizeof(p), path, NULL);
+		s_copy(p, sizeof(p), name, NULL);
 	}
 	if (exec_gate(gdir, p, argv, 0) < 0)
 		return -1;
@@ -1555,6 +1574,7 @@ static void read_remember(const struct fastpath *fp, const char *path,
  */
 static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 {
+	path = maybe_null(path);
 	if (!active || in_hook || !path ||
 	    tgp_open_access((unsigned)flags) != ACC_READ)
 		return false;
@@ -1634,6 +1654,7 @@ static int noop_errno(int dirfd, const char *path, bool makes, bool follow)
 /* Returns true if the open may go ahead; false with errno set if refused. */
 static bool open_gate(int dirfd, const char *path, int flags)
 {
+	path = maybe_null(path);
 	if (!active || in_hook || !path)
 		return true;
 	unsigned acc = tgp_open_access((unsigned)flags);
@@ -1681,7 +1702,11 @@ static bool open_gate(int dirfd, const char *path, int flags)
 static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		      const char *path2, const char *verb)
 {
-	if (!active || in_hook || !path)
+	path = maybe_null(path);
+	path2 = maybe_null(path2);
+	/* no name, or no second name for rename/link (they pass a second
+	 * directory): nothing to decide, the kernel says EFAULT */
+	if (!active || in_hook || !path || (!path2 && dirfd2 != 0))
 		return true;
 	if (kernel_decides(TGPB_FS))
 		return true; /* one decision per call: the kernel path's */

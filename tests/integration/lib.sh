@@ -6,7 +6,7 @@ ok() { PASS=$((PASS+1)); echo "  ok   $*"; }
 bad() { FAIL=$((FAIL+1)); echo "  FAIL $*"; }
 check() { # check DESCRIPTION CONDITION...
 	local d=$1; shift
-	if "$@"; then ok "$d"; else bad "$d"; fi
+	if "$@"; then ok "$d"; else bad "$d"; return 1; fi
 }
 audit_has() { # audit_has PATTERN...: every pattern on one line
 	local f=$RUN/audit.jsonl line
