@@ -498,8 +498,8 @@ static inline long tgp_read_msg(int fd, uint8_t *rbuf, size_t rcap)
 		}
 		long r = syscall(SYS_recvfrom, fd, rbuf + got, rcap - got,
 				 MSG_DONTWAIT, NULL, NULL);
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
-			      errno == EINTR))
+		if (r < 0 &&
+		    (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 			continue;
 		if (r <= 0)
 			return -1;

@@ -131,7 +131,7 @@ struct outcome {
 	struct policy_decision d;
 	const char *kind;
 	const char *decision; /* "allowed", "refused" or "absent" */
-	int absent;	/* exec: ENOENT/ENOTDIR when there is no such program */
+	int absent; /* exec: ENOENT/ENOTDIR when there is no such program */
 	/* exec by a seccomp caller (c->could_race set): what the process
 	 * must be running when the kernel has done the exec, for callers
 	 * that could rewrite path or argv after policyd read them (the

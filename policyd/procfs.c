@@ -495,8 +495,9 @@ static int join_walked(pid_t pid, const char *base, const char *path, char *out,
 		       size_t outsz)
 {
 	char joined[TG_PATH_MAX];
-	if ((path[0] == '/' ? join3(joined, sizeof(joined), "", "", path)
-			    : join3(joined, sizeof(joined), base, "/", path)) < 0)
+	if ((path[0] == '/'
+		 ? join3(joined, sizeof(joined), "", "", path)
+		 : join3(joined, sizeof(joined), base, "/", path)) < 0)
 		return -ENAMETOOLONG;
 	const char *dd = last_dotdot(joined);
 	int r;
@@ -714,7 +715,8 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 		    (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : AT_FDCWD,
 				 cur, &how, sizeof(how));
 		if (fd < 0 && errno == ELOOP && literal) {
-			literal = false; /* a symlink on the way: again, following */
+			/* a symlink on the way: again, following it */
+			literal = false;
 			continue;
 		}
 		if (fd < 0 && errno == ELOOP)
@@ -803,17 +805,17 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 					lhow.resolve |= RESOLVE_IN_ROOT;
 				int lfd = (int)syscall(
 				    SYS_openat2,
-				    rootfd >= 0 ? rootfd : AT_FDCWD, cur,
-				    &lhow, sizeof(lhow));
+				    rootfd >= 0 ? rootfd : AT_FDCWD, cur, &lhow,
+				    sizeof(lhow));
 				struct stat st;
 				char target[TG_PATH_MAX];
 				ssize_t tl = -1;
 				if (lfd >= 0) {
 					if (fstat(lfd, &st) == 0 &&
 					    S_ISLNK(st.st_mode))
-						tl = readlinkat(
-						    lfd, "", target,
-						    sizeof(target) - 1);
+						tl = readlinkat(lfd, "", target,
+								sizeof(target) -
+								    1);
 					close(lfd);
 				}
 				if (tl > 0) {

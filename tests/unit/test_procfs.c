@@ -175,14 +175,15 @@ static void test_realpath_missing(void **state)
 			AT(p, cases[i].rel);
 			snprintf(want, sizeof(want), "%s/%s", real_top,
 				 cases[i].want);
-			assert_int_equal(procfs_realpath_existing(
-					     getpid(), own, p, out, sizeof(out)),
+			assert_int_equal(procfs_realpath_existing(getpid(), own,
+								  p, out,
+								  sizeof(out)),
 					 0);
 			assert_string_equal(out, want);
 		}
 		AT(p, "d/loop");
-		assert_int_equal(procfs_realpath_existing(getpid(), own, p,
-							  out, sizeof(out)),
+		assert_int_equal(procfs_realpath_existing(getpid(), own, p, out,
+							  sizeof(out)),
 				 -ELOOP);
 	}
 #undef AT
