@@ -239,8 +239,9 @@ TIERGATE_SOCKET=$RUN/agent.sock TIERGATE_SESSION=none LD_PRELOAD=$BIN/libtiergat
 check "the interposer alone (no backstop) the same, no crash" cmp "$TOP/en.native" "$TOP/en.interposer"
 
 echo "== threads: concurrent opens and execs"
-in_session "$PROGS/mt" "$WS" 8 200
-check "8 threads x 200: every answer right, no deadlock" grep -q "8 threads x 200 iterations, 0 errors" "$OUT"
+mkdir -p "$WS/secret"; echo topsecret > "$WS/secret/mtkey"
+in_session "$PROGS/mt" "$WS" 8 200 "$WS/secret/mtkey"
+check "8 threads x 200: every answer right (writes, the same reads shared by the threads, a denied read), no deadlock" grep -q "8 threads x 200 iterations, 0 errors" "$OUT"
 
 echo "== 10,000 execs"
 in_session bash -c 'n=0; for i in $(seq 10000); do /bin/true && n=$((n+1)); done; echo execs=$n'

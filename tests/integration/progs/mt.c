@@ -1,6 +1,9 @@
 /* Threads doing opens (allowed and refused) and fork/execs at once.
- * Usage: mt DIR THREADS ITERATIONS. Prints counts; exit 0 when every call
- * got the answer it should. */
+ * Usage: mt DIR THREADS ITERATIONS [SECRET]. With SECRET (a file reads of
+ * which are refused), every thread also reads the same sixteen allowed
+ * files (DIR/out/r0..r15, made here) and SECRET, over and over: the names
+ * the interposer remembers are shared by the threads. Prints counts; exit
+ * 0 when every call got the answer it should. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -10,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *dir;
+static const char *dir, *secret;
 static int iters;
 static int errors;
 static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
@@ -41,6 +44,22 @@ static void *worker(void *arg)
 			if (fd >= 0)
 				close(fd);
 		}
+		for (int r = 0; secret && r < 16; r++) {
+			char rd[4200];
+			snprintf(rd, sizeof(rd), "%s/out/r%d", dir,
+				 (int)((r + id) % 16));
+			fd = open(rd, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				fail("allowed read refused");
+			else
+				close(fd);
+			fd = open(secret, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0 || errno != EACCES) {
+				fail("denied read not refused");
+				if (fd >= 0)
+					close(fd);
+			}
+		}
 		if (i % 10 == 0) {
 			pid_t p = fork();
 			if (p == 0) {
@@ -63,6 +82,18 @@ int main(int argc, char **argv)
 	dir = argv[1];
 	int n = atoi(argv[2]);
 	iters = atoi(argv[3]);
+	secret = argc > 4 ? argv[4] : NULL;
+	for (int r = 0; secret && r < 16; r++) {
+		char rd[4200];
+		snprintf(rd, sizeof(rd), "%s/out/r%d", dir, r);
+		int fd =
+		    open(rd, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			fail("making a file to read");
+			return 1;
+		}
+		close(fd);
+	}
 	pthread_t t[64];
 	for (long i = 0; i < n && i < 64; i++)
 		pthread_create(&t[i], NULL, worker, (void *)i);
