@@ -285,11 +285,16 @@ int procfs_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
 	_cleanup_close_ int fd = open_proc(pid, "maps");
 	if (fd < 0)
 		return fd;
-	/* one query per mapping: the addresses usually share one or two
-	 * (argv strings on the stack), so skip those already covered */
-	uint64_t lo = 1, hi = 0;
+	/* one query per mapping: the addresses usually share two or three
+	 * (the path and argv[0] in the program's data, argv on the stack,
+	 * in turns), so skip those the mappings seen so far cover */
+	uint64_t lo[4] = {1, 1, 1, 1}, hi[4] = {0, 0, 0, 0};
+	unsigned nseen = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (addrs[i] >= lo && addrs[i] < hi)
+		bool covered = false;
+		for (unsigned k = 0; k < 4 && !covered; k++)
+			covered = addrs[i] >= lo[k] && addrs[i] < hi[k];
+		if (covered)
 			continue;
 		struct tg_procmap_query q = {.size = sizeof(q),
 					     .query_addr = addrs[i]};
@@ -306,8 +311,9 @@ int procfs_shared_writable(pid_t pid, const uint64_t *addrs, size_t n)
 		if ((q.vma_flags & TG_PROCMAP_WRITABLE) &&
 		    (q.vma_flags & TG_PROCMAP_SHARED))
 			return 1;
-		lo = q.vma_start;
-		hi = q.vma_end;
+		lo[nseen % 4] = q.vma_start;
+		hi[nseen % 4] = q.vma_end;
+		nseen++;
 	}
 	return 0;
 }

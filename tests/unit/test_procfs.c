@@ -105,6 +105,28 @@ static void shared_writable(int (*fn)(pid_t, const uint64_t *, size_t))
 	assert_int_equal(fn(getpid(), a, 3), 0); /* private or read-only */
 	assert_int_equal(fn(getpid(), a, 4), 1); /* the last one is shared */
 	assert_int_equal(fn(getpid(), a + 3, 1), 1);
+	/* the mappings come back in turns, as path, argv and argv[0] do;
+	 * the shared one last, after more mappings than are remembered */
+	char *p2 = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p3 = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p2 != MAP_FAILED && p3 != MAP_FAILED);
+	uint64_t t[] = {a[0],
+			a[1],
+			a[0] + 8,
+			a[1] + 8,
+			a[2],
+			(uint64_t)(uintptr_t)p2,
+			(uint64_t)(uintptr_t)p3,
+			a[1] + 16,
+			a[0],
+			(uint64_t)(uintptr_t)shw};
+	size_t nt = sizeof(t) / sizeof(t[0]);
+	assert_int_equal(fn(getpid(), t, nt - 1), 0);
+	assert_int_equal(fn(getpid(), t, nt), 1);
+	munmap(p2, 4096);
+	munmap(p3, 4096);
 	uint64_t unmapped = 8; /* the zero page is never mapped */
 	assert_int_equal(fn(getpid(), &unmapped, 1), 0);
 	assert_true(fn(999999999, a, 1) < 0);
