@@ -728,6 +728,7 @@ struct fsop {
 #define F LINK_FOLLOW
 #define I LINK_ITSELF
 #define XA "xattr", "set attributes of"
+#define TS "touch", "set the times of"
 static const struct fsop fsops[] = {
     {SYS_rename, -1, 0, -1, 1, -1, -1, X, I, "rename", "rename"},
     {SYS_renameat, 0, 1, 2, 3, -1, -1, X, I, "rename", "rename"},
@@ -762,16 +763,30 @@ static const struct fsop fsops[] = {
     {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, LINK_ITSELF_IF, XA},
     {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, F, XA},
     {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, F, XA},
+    /* timestamps: decided as a write of the file, then done by the
+     * kernel (continue); utimensat with no path is futimens, below */
+    {SYS_utimensat, 0, 1, -1, -1, 3, -1, W, LINK_ITSELF_IF, TS},
+    {SYS_futimesat, 0, 1, -1, -1, -1, -1, W, F, TS},
+    {SYS_utimes, -1, 0, -1, -1, -1, -1, W, F, TS},
+    {SYS_utime, -1, 0, -1, -1, -1, -1, W, F, TS},
 };
+/* utimensat(fd, NULL, times, 0): the times of the descriptor's file */
+static const struct fsop futimens_op = {
+    SYS_utimensat, -1, -1, -1, -1, -1, 0, W, F, TS};
 #undef W
 #undef C
 #undef X
 #undef F
 #undef I
 #undef XA
+#undef TS
 
-static const struct fsop *fsop_find(int nr)
+static const struct fsop *fsop_find(const struct seccomp_notif *n)
 {
+	int nr = (int)n->data.nr;
+	if (nr == SYS_utimensat && n->data.args[1] == 0 &&
+	    (int)n->data.args[0] != AT_FDCWD)
+		return &futimens_op; /* (AT_FDCWD, NULL) is EFAULT */
 	for (size_t i = 0; i < TG_ARRAY_SIZE(fsops); i++)
 		if (fsops[i].nr == nr)
 			return &fsops[i];
@@ -850,6 +865,10 @@ static int fd_perform(struct call *k)
 	int r = xa ? xattr_args(k, a[1], a[2], (size_t)a[3],
 				nr == SYS_fsetxattr, name, sizeof(name), &val)
 		   : 0;
+	/* futimens: the two times from the caller's memory, or none (now) */
+	struct timespec ts[2];
+	if (nr == SYS_utimensat && a[2] && page_copy(a[2], ts, sizeof(ts)) < 0)
+		r = -EFAULT;
 	bool switched;
 	if (r == 0 && creds_enter(k, &switched) < 0)
 		r = -EACCES;
@@ -860,6 +879,9 @@ static int fd_perform(struct call *k)
 			? fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2])
 		    : nr == SYS_fsetxattr
 			? fsetxattr(k->fsfd, name, val, (size_t)a[3], (int)a[4])
+		    : nr == SYS_utimensat
+			? syscall(SYS_utimensat, k->fsfd, NULL,
+				  a[2] ? ts : NULL, (int)a[3])
 			: fremovexattr(k->fsfd, name);
 		r = x < 0 ? -errno : 0;
 		if (switched)
@@ -959,7 +981,10 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 			daemon_log("pid %d: %s of a descriptor refused: its "
 				   "file is no longer %s",
 				   (int)k->c.pid,
-				   nr == SYS_fchmod ? "fchmod" : "fchown",
+				   nr == SYS_fchmod	 ? "fchmod"
+				   : nr == SYS_fchown	 ? "fchown"
+				   : nr == SYS_utimensat ? "futimens"
+							 : "an xattr call",
 				   o->object);
 			return -EACCES;
 		}
@@ -1111,7 +1136,8 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		bool own = n->data.nr == SYS_fchmod ||
 			   n->data.nr == SYS_fchown ||
 			   n->data.nr == SYS_fsetxattr ||
-			   n->data.nr == SYS_fremovexattr;
+			   n->data.nr == SYS_fremovexattr ||
+			   n->data.nr == SYS_utimensat; /* futimens */
 		if (own) {
 			if ((k->fsfd = caller_fd(pid, fd)) < 0) {
 				respond(k->sv->fd, n->id,
@@ -1687,7 +1713,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		break;
 	}
 	default:
-		if ((f = fsop_find(n->data.nr)) != NULL) {
+		if ((f = fsop_find(n)) != NULL) {
 			handle_fsop(k, f);
 			break;
 		}
@@ -1822,7 +1848,7 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 			bool is_open = nr == SYS_open || nr == SYS_openat ||
 				       nr == SYS_creat;
 			if (e.state == TGP_IFL_DONE && e.value <= 0 &&
-			    e.value > -4096 && fsop_find(nr)) {
+			    e.value > -4096 && fsop_find(&e.n)) {
 				respond(lfd, e.n.id, -e.value, 0, false);
 			} else if (e.state == TGP_IFL_FD && is_open &&
 				   caller_has_file(e.n.pid, e.value, e.dev,

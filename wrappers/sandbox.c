@@ -274,16 +274,17 @@ static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
 	 * Landlock cannot express (a default other than deny); and the
 	 * metadata calls, modes, owners and extended attributes (file
 	 * capabilities and security labels live there), by path or by
-	 * descriptor (fchmod works on a read-only one). policyd's table of
-	 * them is fsops[] in supervisor.c */
+	 * descriptor (fchmod works on a read-only one), and timestamps.
+	 * policyd's table of them is fsops[] in supervisor.c */
 	static const char *const fsops[] = {
-	    "rename",	    "renameat",	   "renameat2", "link",
-	    "linkat",	    "unlink",	   "unlinkat",	"rmdir",
-	    "mkdir",	    "mkdirat",	   "symlink",	"symlinkat",
-	    "truncate",	    "chmod",	   "fchmodat",	"fchmod",
-	    "chown",	    "lchown",	   "fchownat",	"fchown",
-	    "setxattr",	    "lsetxattr",   "fsetxattr", "removexattr",
-	    "lremovexattr", "fremovexattr"};
+	    "rename",	    "renameat",	    "renameat2", "link",
+	    "linkat",	    "unlink",	    "unlinkat",	 "rmdir",
+	    "mkdir",	    "mkdirat",	    "symlink",	 "symlinkat",
+	    "truncate",	    "chmod",	    "fchmodat",	 "fchmod",
+	    "chown",	    "lchown",	    "fchownat",	 "fchown",
+	    "setxattr",	    "lsetxattr",    "fsetxattr", "removexattr",
+	    "lremovexattr", "fremovexattr", "utimensat", "futimesat",
+	    "utimes",	    "utime"};
 	if ((r = add_named(ctx, N, fsops, sizeof(fsops) / sizeof(fsops[0]),
 			   what)) < 0)
 		return r;

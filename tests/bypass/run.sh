@@ -233,13 +233,15 @@ fsop_attack mkdir "$OUTS/newdir" "" test -d "$OUTS/newdir"
 fsop_attack symlink "$OUTS/newlink" "$OUTS/keep" test -L "$OUTS/newlink"
 fsop_attack chmod "$OUTS/keep" "" bash -c "[ \$(stat -c %a '$OUTS/keep') = 777 ]"
 fsop_attack fchmod "$OUTS/keep" "" bash -c "[ \$(stat -c %a '$OUTS/keep') = 777 ]"
+fsop_attack utimens "$OUTS/keep" "" bash -c "[ \$(stat -c %Y '$OUTS/keep') = 1000000000 ]"
+fsop_attack futimens "$OUTS/keep" "" bash -c "[ \$(stat -c %Y '$OUTS/keep') = 1000000000 ]"
 if [ "$(id -u)" = 0 ]; then
 	fsop_attack chown "$OUTS/keep" "" bash -c "[ \$(stat -c %u '$OUTS/keep') = 1 ]"
 fi
 if setfattr -n user.tgprobe -v 1 "$TOP" 2>/dev/null || python3 -c "import os; os.setxattr('$TOP', 'user.tgprobe', b'1')" 2>/dev/null; then
 	fsop_attack setxattr "$OUTS/keep" "" python3 -c "import os,sys; sys.exit(0 if 'user.tg' in os.listxattr('$OUTS/keep') else 1)"
 fi
-out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bash -c 'mkdir -p out/a/b && mv out/a out/c && ln -s c out/d && chmod 700 out/c && rm -r out/c out/d && mkdir -p /usr/share && echo fine' 2>&1)
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$RDWR" -- bash -c 'mkdir -p out/a/b && mv out/a out/c && ln -s c out/d && chmod 700 out/c && touch -d @1000000000 out/c && [ $(stat -c %Y out/c) = 1000000000 ] && rm -r out/c out/d && mkdir -p /usr/share && echo fine' 2>&1)
 if [ "$out" = fine ]; then ok "file calls inside the write rules, and mkdir -p of existing directories, work as before"
 else bad "allowed file calls under the kernel path: $out"; fi
 # Unix sockets with a name are reached like files opened for writing

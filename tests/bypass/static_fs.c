@@ -12,6 +12,8 @@
  *   fchmod    open TARGET read-only, fchmod(fd, 0777)
  *   chown     chown(TARGET, 1, 1)
  *   setxattr  setxattr(TARGET, "user.tg", "x")
+ *   utimens   utimensat(AT_FDCWD, TARGET, {1e9, 1e9}, 0): back-date it
+ *   futimens  open TARGET read-only, futimens(fd, {1e9, 1e9})
  * Prints "MODE: done" or "MODE: refused errno=N". */
 #include <errno.h>
 #include <fcntl.h>
@@ -51,6 +53,13 @@ int main(int argc, char **argv)
 		r = chown(t, 1, 1);
 	} else if (!strcmp(m, "setxattr")) {
 		r = setxattr(t, "user.tg", "x", 1, 0);
+	} else if (!strcmp(m, "utimens")) {
+		struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
+		r = utimensat(AT_FDCWD, t, ts, 0);
+	} else if (!strcmp(m, "futimens")) {
+		struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
+		int ro = open(t, O_RDONLY);
+		r = ro < 0 ? -1 : futimens(ro, ts);
 	} else if (!strcmp(m, "procfd")) {
 		int ro = open(t, O_RDONLY);
 		char p[64];

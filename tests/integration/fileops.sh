@@ -49,4 +49,29 @@ tryit("fremovexattr missing", os.removexattr, fd, "user.none")
 tryit("removexattr", os.removexattr, "t", "user.k2")
 print(sorted(os.listxattr("t")), os.getxattr("t", "user.k"), os.getxattr("t", "user.f"))
 PY
+# timestamps (decided as writes of the file, done by the kernel); only
+# times set explicitly are printed
+touch -d @1000000000 t; touch -h -d @1100000000 tl; touch -d @1200000000 dangling
+touch -c nothing; touch -a -d @1300000000 e; touch -d @1400000000 fifo
+python3 - <<'PY'
+import os
+def tryit(what, f, *a, **kw):
+    try:
+        f(*a, **kw); print(what, "ok")
+    except OSError as e:
+        print(what, e.errno)
+tryit("utime explicit", os.utime, "t", (1500000000, 1500000001))
+tryit("utime now", os.utime, "e")
+tryit("utime missing", os.utime, "nothing", (1, 1))
+tryit("utime nofollow", os.utime, "tl", (1600000000, 1600000000), follow_symlinks=False)
+open("ft", "w").close()
+fd = os.open("ft", os.O_RDONLY)
+tryit("futimens", os.utime, fd, (1700000000, 1700000000))
+tryit("utime bad ns", os.utime, "t", ns=(0, -5))
+r, w = os.pipe()
+tryit("futimens pipe", os.utime, r, (1, 1))
+print("t", os.stat("t").st_mtime_ns, "tl", os.lstat("tl").st_mtime_ns,
+      "ft", os.stat("ft").st_mtime_ns, "nowhere", os.stat("nowhere").st_mtime_ns)
+PY
 stat -c '%n %A %h %s %F' * | sort; readlink sl2
+stat -c '%n %Y' fifo
