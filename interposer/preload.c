@@ -1533,8 +1533,10 @@ static bool read_seen(const struct fastpath *fp, const char *path, bool clean)
 	for (unsigned w = 0; w < READS_WAYS; w++)
 		if (read_ent_is(&reads_seen[set].way[w], fp, path, n, h,
 				clean)) {
-			if (reads_seen[set].last != w)
-				reads_seen[set].last = (uint8_t)w;
+			if (__atomic_load_n(&reads_seen[set].last,
+					    __ATOMIC_RELAXED) != w)
+				__atomic_store_n(&reads_seen[set].last,
+						 (uint8_t)w, __ATOMIC_RELAXED);
 			return true;
 		}
 	return false;
@@ -1548,9 +1550,11 @@ static void read_remember(const struct fastpath *fp, const char *path,
 	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
 		return;
 	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
-	unsigned w = (reads_seen[set].last + 1u) % READS_WAYS;
-	reads_seen[set].last = (uint8_t)w; /* the next new name goes in
-					      the other way */
+	/* the next new name goes in the other way */
+	unsigned w =
+	    (__atomic_load_n(&reads_seen[set].last, __ATOMIC_RELAXED) + 1u) %
+	    READS_WAYS;
+	__atomic_store_n(&reads_seen[set].last, (uint8_t)w, __ATOMIC_RELAXED);
 	struct read_ent *e = &reads_seen[set].way[w];
 	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
