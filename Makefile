@@ -231,9 +231,9 @@ $(BUILD)/bench/bench_latency: tests/bench/bench_latency.c interposer/tg_proto.h
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
 
-$(BUILD)/bench/bench_floor: tests/bench/bench_floor.c
+$(BUILD)/bench/bench_floor: tests/bench/bench_floor.c interposer/tg_proto.h
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
 
 $(BUILD)/bench/bench_static: tests/bench/bench_static.c
 	$(Q)mkdir -p $(dir $@)

@@ -132,6 +132,14 @@ enum tgp_kind {
 #define TGP_IFL_FD 2u	/* descriptor value put in the caller (file dev/ino) */
 #ifdef __linux__
 #include <linux/seccomp.h>
+/* Linux 6.6 (older headers lack them): the listener's faster wake-up, set
+ * by policyd on the listener agent-shell hands it (and by bench_floor) */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 struct tgp_inflight {
 	uint64_t used;
 	struct seccomp_notif n;
