@@ -648,18 +648,48 @@ static bool in_own_proc(const char *p)
 	       n == (unsigned long)my_pid();
 }
 
-/* cur names a dangling symlink whose target is target: the walk goes on
- * from the target, with the rest of work after cur. */
-static int follow_dangling(char *work, char *cur, const char *target)
+/* If the component of work starting at child is a symlink in directory
+ * dirfd, its target into target (terminated) and the length of work up to
+ * the end of that component; else 0. One component, nothing followed: the
+ * same in the caller's root as in ours. */
+static size_t symlink_below(int dirfd, const char *work, const char *child,
+			    char *target, size_t cap)
 {
+	const char *ce = strchr(child, '/');
+	size_t nl = ce ? (size_t)(ce - child) : strlen(child);
+	char name[NAME_MAX + 1];
+	struct stat st;
+	if (!nl || nl > NAME_MAX)
+		return 0;
+	memcpy(name, child, nl);
+	name[nl] = '\0';
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISLNK(st.st_mode))
+		return 0;
+	ssize_t tl = readlinkat(dirfd, name, target, cap - 1);
+	if (tl <= 0)
+		return 0;
+	target[tl] = '\0';
+	return (size_t)(child + nl - work);
+}
+
+/* work[0..end) names a dangling symlink to target: creating through it
+ * creates the target, so the walk goes on from the target, with the rest
+ * of work after the link (cur starts again at the whole). */
+static int follow_dangling(char *work, char *cur, size_t end,
+			   const char *target, int *hops)
+{
+	if (++*hops > 40)
+		return -ELOOP;
 	char dir[TG_PATH_MAX], next[TG_PATH_MAX * 2], norm[TG_PATH_MAX];
-	memcpy(dir, cur, strlen(cur) + 1);
+	memcpy(dir, work, end);
+	dir[end] = '\0';
 	char *sl = strrchr(dir, '/');
 	if (sl == dir)
 		dir[1] = '\0';
 	else if (sl)
 		*sl = '\0';
-	snprintf(next, sizeof(next), "%s%s", target, work + strlen(cur));
+	snprintf(next, sizeof(next), "%s%s", target, work + end);
 	if (tg_path_normalize(dir, next, norm, sizeof(norm)) < 0)
 		return -ENAMETOOLONG;
 	memcpy(work, norm, strlen(norm) + 1);
@@ -731,38 +761,15 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 				   ? resolve_as_process(pid, work, out, outsz)
 				   : -ELOOP;
 		if (fd >= 0 && below_missing) {
-			/* A missing target may be a dangling symlink: creating
-			 * through it creates its target, so the target is what
-			 * to decide on. */
+			/* the name below cur is missing: a dangling link? */
 			size_t cl = strlen(cur);
-			const char *child = work + cl + (cl > 1 ? 1 : 0);
-			const char *ce = strchr(child, '/');
-			char name[NAME_MAX + 1];
-			size_t nl = ce ? (size_t)(ce - child) : strlen(child);
-			struct stat st;
 			char target[TG_PATH_MAX];
-			ssize_t tl = -1;
-			if (nl && nl <= NAME_MAX) {
-				memcpy(name, child, nl);
-				name[nl] = '\0';
-				if (fstatat(fd, name, &st,
-					    AT_SYMLINK_NOFOLLOW) == 0 &&
-				    S_ISLNK(st.st_mode))
-					tl = readlinkat(fd, name, target,
-							sizeof(target) - 1);
-			}
-			if (tl > 0) {
+			size_t e = symlink_below(fd, work, work + cl + 1,
+						 target, sizeof(target));
+			if (e) {
 				close(fd);
-				if (++hops > 40)
-					return -ELOOP;
-				target[tl] = '\0';
-				char link[TG_PATH_MAX];
-				if (snprintf(link, sizeof(link), "%.*s",
-					     (int)(child + nl - work),
-					     work) >= (int)sizeof(link))
-					return -ENAMETOOLONG;
-				memcpy(cur, link, strlen(link) + 1);
-				int r = follow_dangling(work, cur, target);
+				int r = follow_dangling(work, cur, e, target,
+							&hops);
 				if (r < 0)
 					return r;
 				below_missing = false;
@@ -801,40 +808,28 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 		char *slash = strrchr(cur, '/');
 		if (!slash || slash == cur) {
 			/* nothing below the root exists: the first name may
-			 * still be a dangling symlink, looked at from the
-			 * root */
+			 * still be a dangling symlink, looked at in the root */
+			char target[TG_PATH_MAX];
+			size_t e = 0;
 			if (below_missing) {
-				struct open_how lhow = {
-				    .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-				    .resolve = RESOLVE_NO_MAGICLINKS};
-				if (rootfd >= 0)
-					lhow.resolve |= RESOLVE_IN_ROOT;
-				int lfd = (int)syscall(
-				    SYS_openat2,
-				    rootfd >= 0 ? rootfd : AT_FDCWD, cur, &lhow,
-				    sizeof(lhow));
-				struct stat st;
-				char target[TG_PATH_MAX];
-				ssize_t tl = -1;
-				if (lfd >= 0) {
-					if (fstat(lfd, &st) == 0 &&
-					    S_ISLNK(st.st_mode))
-						tl = readlinkat(lfd, "", target,
-								sizeof(target) -
-								    1);
-					close(lfd);
-				}
-				if (tl > 0) {
-					if (++hops > 40)
-						return -ELOOP;
-					target[tl] = '\0';
-					int r =
-					    follow_dangling(work, cur, target);
-					if (r < 0)
-						return r;
-					below_missing = false;
-					continue;
-				}
+				int rfd = rootfd >= 0
+					      ? rootfd
+					      : open("/", O_PATH | O_DIRECTORY |
+							      O_CLOEXEC);
+				if (rfd >= 0)
+					e = symlink_below(rfd, work, work + 1,
+							  target,
+							  sizeof(target));
+				if (rfd >= 0 && rfd != rootfd)
+					close(rfd);
+			}
+			if (e) {
+				int r = follow_dangling(work, cur, e, target,
+							&hops);
+				if (r < 0)
+					return r;
+				below_missing = false;
+				continue;
 			}
 			if (strlen(work) >= outsz)
 				return -ENAMETOOLONG;
