@@ -850,8 +850,6 @@ static int fd_perform(struct call *k)
 			return -ESRCH;
 		k->have_cr = true;
 	}
-	if (!notif_valid(k->sv->fd, k->n->id))
-		return -ESRCH;
 	int nr = (int)k->n->data.nr;
 	char name[256];
 	void *val = NULL;
@@ -861,8 +859,15 @@ static int fd_perform(struct call *k)
 		   : 0;
 	/* futimens: the two times from the caller's memory, or none (now) */
 	struct timespec ts[2];
-	if (nr == SYS_utimensat && a[2] && page_copy(a[2], ts, sizeof(ts)) < 0)
+	if (r == 0 && nr == SYS_utimensat && a[2] &&
+	    page_copy(a[2], ts, sizeof(ts)) < 0)
 		r = -EFAULT;
+	/* after the reads: what was read is the caller's, not a process
+	 * that took its pid */
+	if (!notif_valid(k->sv->fd, k->n->id)) {
+		free(val);
+		return -ESRCH;
+	}
 	bool switched;
 	if (r == 0 && creds_enter(k, &switched) < 0)
 		r = -EACCES;
@@ -974,12 +979,7 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 		    fs.st_ino != ps.st_ino) {
 			daemon_log("pid %d: %s of a descriptor refused: its "
 				   "file is no longer %s",
-				   (int)k->c.pid,
-				   nr == SYS_fchmod	 ? "fchmod"
-				   : nr == SYS_fchown	 ? "fchown"
-				   : nr == SYS_utimensat ? "futimens"
-							 : "an xattr call",
-				   o->object);
+				   (int)k->c.pid, o->kind, o->object);
 			return -EACCES;
 		}
 		return fd_perform(k);
@@ -1123,31 +1123,19 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		 * descriptor that cannot be looked at is not let through */
 		int fd = (int)a[f->fd];
 		char what[64], to[TG_PATH_MAX];
-		/* fchmod, fchown and the xattr calls are done by policyd on
-		 * its own copy of the descriptor (pidfd_getfd): another
-		 * thread re-pointing the number (dup2) after the decision
-		 * changes nothing */
-		bool own = n->data.nr == SYS_fchmod ||
-			   n->data.nr == SYS_fchown ||
-			   n->data.nr == SYS_fsetxattr ||
-			   n->data.nr == SYS_fremovexattr ||
-			   n->data.nr == SYS_utimensat; /* futimens */
-		if (own) {
-			if ((k->fsfd = caller_fd(pid, fd)) < 0) {
-				respond(k->sv->fd, n->id,
-					k->fsfd == -EBADF ? EBADF : EACCES, 0,
-					false);
-				return;
-			}
-			snprintf(what, sizeof(what), "/proc/self/fd/%d",
-				 k->fsfd);
-			ssize_t l = readlink(what, to, sizeof(to) - 1);
-			r = l < 0 ? -errno : 0;
-			to[l > 0 ? l : 0] = '\0';
-		} else {
-			snprintf(what, sizeof(what), "fd/%d", fd);
-			r = procfs_link(pid, what, to, sizeof(to));
+		/* every call by descriptor (fchmod, fchown, the xattr calls,
+		 * futimens) is done by policyd on its own copy of the
+		 * descriptor (pidfd_getfd): another thread re-pointing the
+		 * number (dup2) after the decision changes nothing */
+		if ((k->fsfd = caller_fd(pid, fd)) < 0) {
+			respond(k->sv->fd, n->id,
+				k->fsfd == -EBADF ? EBADF : EACCES, 0, false);
+			return;
 		}
+		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
+		ssize_t l = readlink(what, to, sizeof(to) - 1);
+		r = l < 0 ? -errno : 0;
+		to[l > 0 ? l : 0] = '\0';
 		if (r < 0) {
 			respond(k->sv->fd, n->id, r == -ENOENT ? EBADF : EACCES,
 				0, false);
@@ -1155,22 +1143,12 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		}
 		if (to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
 			/* in no file system: no policy to apply */
-			r = own ? fd_perform(k) : -ENOSYS;
-			if (r == -ENOSYS)
-				respond(k->sv->fd, n->id, 0, 0, true);
-			else
-				performed(k, r);
+			performed(k, fd_perform(k));
 			return;
 		}
-		if (own) {
-			/* decided on the file's name, done on the descriptor
-			 * (fsop_perform checks they are one file) */
-			len = strlen(to);
-			snprintf(k->q.path, sizeof(k->q.path), "%s", to);
-		} else {
-			lflags = AT_EMPTY_PATH;
-			d1 = fd;
-		}
+		/* decided on the file's name, done on the descriptor
+		 * (fsop_perform checks they are one file) */
+		len = tg_strlcpy(k->q.path, sizeof(k->q.path), to);
 	} else {
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
