@@ -162,6 +162,24 @@ static inline const char *maybe_null(const char *p)
 	return p;
 }
 
+/* n bytes of p, a word at a time, mixed so that every bit of the result
+ * depends on every byte: the hash of the tables here (names are compared
+ * whole on a hit; the hash only spreads them) */
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 static bool has_prefix(const char *s, const char *p)
 {
 	while (*p)
@@ -365,7 +383,7 @@ static uint64_t mono_ns(void)
 }
 
 /*
- * A cheap filter in front of the globs: the FNV hash of a path's first
+ * A cheap filter in front of the globs: the hash of a path's first
  * component ("/root/x/y" -> "/root/"). A glob whose literal prefix holds a
  * whole first component can only match paths with the same one. For a
  * prefix (partial=true), a component not closed by '/' gives 0: no filter.
@@ -380,10 +398,7 @@ static uint64_t first_component_key(const char *s, bool partial)
 			return 0;
 		e = s + s_len(s);
 	}
-	uint64_t h = 1469598103934665603ULL;
-	for (const char *p = s; p < e; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	return h | 1; /* never 0 */
+	return hash_bytes(s, (size_t)(e - s)) | 1; /* never 0 */
 }
 
 static bool globv_add(struct globv *v, const struct tgp_field *f,
@@ -1386,10 +1401,7 @@ static struct {
 
 static uint32_t dirs_hash(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)p[i]) * 16777619u;
-	return h % DIRS_N;
+	return (uint32_t)(hash_bytes(p, n) >> 32) % DIRS_N;
 }
 
 /* Is every component of the absolute directory dir[0..n), as spelled
@@ -1491,22 +1503,10 @@ static struct {
 	uint8_t last; /* the way hit last: a new name goes in the other */
 } reads_seen[READS_SETS];
 
-/* a word at a time (the names are compared whole on a hit: the hash only
- * spreads them over the sets) */
 static uint64_t path_hash(const char *p, size_t *ret_len)
 {
-	size_t n = strlen(p), i = 0;
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, p + i, n - i);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	*ret_len = n;
-	return h ^ (h >> 29);
+	*ret_len = strlen(p);
+	return hash_bytes(p, *ret_len);
 }
 
 static bool read_ent_is(struct read_ent *e, const struct fastpath *fp,
