@@ -1503,12 +1503,6 @@ static struct {
 	uint8_t last; /* the way hit last: a new name goes in the other */
 } reads_seen[READS_SETS];
 
-static uint64_t path_hash(const char *p, size_t *ret_len)
-{
-	*ret_len = strlen(p);
-	return hash_bytes(p, *ret_len);
-}
-
 static bool read_ent_is(struct read_ent *e, const struct fastpath *fp,
 			const char *path, size_t n, uint64_t h, bool clean)
 {
@@ -1521,12 +1515,11 @@ static bool read_ent_is(struct read_ent *e, const struct fastpath *fp,
 	return hit && __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1;
 }
 
-/* Was path (absolute) seen as a silent read under snapshot fp? clean: the
- * entry must also say its directories are real ones. */
-static bool read_seen(const struct fastpath *fp, const char *path, bool clean)
+/* Was path (absolute; n bytes, hash h) seen as a silent read under snapshot
+ * fp? clean: the entry must also say its directories are real ones. */
+static bool read_seen(const struct fastpath *fp, const char *path, size_t n,
+		      uint64_t h, bool clean)
 {
-	size_t n;
-	uint64_t h = path_hash(path, &n);
 	if (n >= READS_LEN)
 		return false;
 	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
@@ -1542,11 +1535,9 @@ static bool read_seen(const struct fastpath *fp, const char *path, bool clean)
 	return false;
 }
 
-static void read_remember(const struct fastpath *fp, const char *path,
-			  bool clean)
+static void read_remember(const struct fastpath *fp, const char *path, size_t n,
+			  uint64_t h, bool clean)
 {
-	size_t n;
-	uint64_t h = path_hash(path, &n);
 	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
 		return;
 	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
@@ -1589,7 +1580,9 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 	struct fastpath *fp = path[0] == '/' ? fastpath_get() : NULL;
 	char walked[4096];
 	long fd = -2;
-	bool seen = fp && read_seen(fp, path, kpath);
+	size_t n = fp ? strlen(path) : 0;
+	uint64_t h = fp ? hash_bytes(path, n) : 0;
+	bool seen = fp && read_seen(fp, path, n, h, kpath);
 	if (seen || ((dirfd == AT_FDCWD || path[0] == '/') &&
 		     read_fast(dirfd, path, false, walked))) {
 		if (kpath) {
@@ -1614,7 +1607,7 @@ static bool fast_read_open(int dirfd, const char *path, int flags, int *ret)
 		/* remember names decided on as spelled (absolute, nothing
 		 * to fold) that opened: what the walk found stays true */
 		if (fd >= 0 && !seen && fp && already_normal(path))
-			read_remember(fp, path, kpath);
+			read_remember(fp, path, n, h, kpath);
 		if (fd >= 0) {
 			*ret = (int)fd;
 			errno = saved;
