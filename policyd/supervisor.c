@@ -414,7 +414,8 @@ static void handle_exec(struct call *k, bool at)
 	static char arena[ARGV_BYTES_MAX];
 	static const char *argv[TGP_MAX_ARGS + 1];
 	static uint64_t addrs[TGP_MAX_ARGS + 2];
-	struct outcome *o = calloc(1, sizeof(*o));
+	struct outcome *o =
+	    malloc(sizeof(*o)); /* request_decide initialises it */
 	int err = 0;
 	if (!o) {
 		err = ENOMEM;
@@ -676,7 +677,8 @@ static int call_noop(struct conn *c)
 static bool decide_or_refuse(struct call *k, const char *verb, int err,
 			     struct outcome **keep)
 {
-	struct outcome *o = calloc(1, sizeof(*o));
+	struct outcome *o =
+	    malloc(sizeof(*o)); /* request_decide initialises it */
 	if (!o) {
 		respond(k->sv->fd, k->n->id, ENOMEM, 0, false);
 		return false;
@@ -1263,7 +1265,8 @@ static void handle_open(struct call *k)
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;
 	k->q.access = access & POLICY_ACC_ALL;
-	struct outcome *o = calloc(1, sizeof(*o));
+	struct outcome *o =
+	    malloc(sizeof(*o)); /* request_decide initialises it */
 	if (!o) {
 		respond(k->sv->fd, n->id, ENOMEM, 0, false);
 		return;
@@ -1553,7 +1556,8 @@ static int handle_net(struct call *k)
 		const char *host = session_name_for(k->c.s, a16);
 		if (host)
 			snprintf(k->q.host, sizeof(k->q.host), "%s", host);
-		struct outcome *o = calloc(1, sizeof(*o));
+		struct outcome *o =
+		    malloc(sizeof(*o)); /* request_decide initialises it */
 		if (!o) {
 			respond(k->sv->fd, n->id, ENOMEM, 0, false);
 			return 0;
