@@ -1700,10 +1700,7 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		      const char *path2, const char *verb)
 {
 	path = maybe_null(path);
-	path2 = maybe_null(path2);
-	/* no name, or no second name for rename/link (they pass a second
-	 * directory): nothing to decide, the kernel says EFAULT */
-	if (!active || in_hook || !path || (!path2 && dirfd2 != 0))
+	if (!active || in_hook || !path) /* no name: the kernel says EFAULT */
 		return true;
 	if (kernel_decides(TGPB_FS))
 		return true; /* one decision per call: the kernel path's */
@@ -1723,6 +1720,15 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 	in_hook--;
 	errno = v.allow ? saved : EACCES;
 	return v.allow;
+}
+
+/* rename and link: with no second name the kernel says EFAULT; nothing to
+ * decide */
+static bool pair_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
+		      const char *path2, const char *verb)
+{
+	return !maybe_null(path2) ||
+	       path_gate(dirfd, path, acc, dirfd2, path2, verb);
 }
 
 static mode_t va_mode(int flags, va_list ap)
@@ -1905,21 +1911,21 @@ EXPORT int truncate64(const char *path, off_t len)
  * policyd adds that for PATH2). */
 EXPORT int rename(const char *a, const char *b)
 {
-	if (!path_gate(AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, "rename"))
+	if (!pair_gate(AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, "rename"))
 		return -1;
 	return get_rename()(a, b);
 }
 
 EXPORT int renameat(int da, const char *a, int db, const char *b)
 {
-	if (!path_gate(da, a, ACC_DELETE, db, b, "rename"))
+	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename"))
 		return -1;
 	return get_renameat()(da, a, db, b);
 }
 
 EXPORT int renameat2(int da, const char *a, int db, const char *b, unsigned fl)
 {
-	if (!path_gate(da, a, ACC_DELETE, db, b, "rename"))
+	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename"))
 		return -1;
 	return get_renameat2()(da, a, db, b, fl);
 }
@@ -1963,14 +1969,14 @@ EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
  * existing file counts as written, the new name as created. */
 EXPORT int link(const char *a, const char *b)
 {
-	if (!path_gate(AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, "link"))
+	if (!pair_gate(AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, "link"))
 		return -1;
 	return get_link()(a, b);
 }
 
 EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
 {
-	if (!path_gate(da, a, ACC_WRITE, db, b, "link"))
+	if (!pair_gate(da, a, ACC_WRITE, db, b, "link"))
 		return -1;
 	return get_linkat()(da, a, db, b, fl);
 }
