@@ -55,61 +55,52 @@ inner() {
 	awk '{printf "%d\n", ($2 - $1) * 1000}' <<<"$out"
 }
 
-compare() { # compare LABEL TARGET -- SCRIPT
-	local label=$1 target=$2; shift 3
-	local nat=() med=()
-	local v
-	for r in $(seq "$REPS"); do
-		v=$(inner -- "$1") || exit 1
-		nat+=("$v")
-		v=$(inner "$BIN/agent-shell" --user --policy "$POLICY" -- "$1") || exit 1
-		med+=("$v")
-	done
-	local n m
-	n=$(printf '%s\n' "${nat[@]}" | median)
-	m=$(printf '%s\n' "${med[@]}" | median)
-	printf '%-40s native %7s ms  mediated %7s ms  ratio %s (target <= %s)\n' "$label" "$n" "$m" "$(ratio "$m" "$n")" "$target"
-	printf '    fastest runs: native %s ms, mediated %s ms: ratio %s\n' \
-		"$(printf '%s\n' "${nat[@]}" | minimum)" "$(printf '%s\n' "${med[@]}" | minimum)" \
-		"$(ratio "$(printf '%s\n' "${med[@]}" | minimum)" "$(printf '%s\n' "${nat[@]}" | minimum)")"
-	printf '    runs: native %s | mediated %s\n' "${nat[*]}" "${med[*]}"
-}
-
-# compare3 LABEL TARGET -- SCRIPT: as compare, with a third run of each rep
-# under bench_floor (the smallest seccomp user-notify supervisor: every
-# exec notified, answered CONTINUE unseen). Its ratio is the price of the
-# mechanism itself on this machine; tiergate's ratio over it is its own.
-compare3() {
+# compare [--floor] LABEL TARGET -- SCRIPT: REPS alternating runs natively
+# and under agent-shell; medians, the fastest runs and every run. With
+# --floor each rep also runs under bench_floor (the smallest seccomp
+# user-notify supervisor: every exec notified, answered CONTINUE unseen):
+# its ratio is the price of the mechanism itself on this machine;
+# tiergate's ratio over it is its own.
+compare() {
+	local floor=0
+	[ "$1" = --floor ] && { floor=1; shift; }
 	local label=$1 target=$2; shift 3
 	local nat=() flo=() med=() v
 	for r in $(seq "$REPS"); do
 		v=$(inner -- "$1") || exit 1
 		nat+=("$v")
-		v=$(inner "$BB/bench_floor" -- "$1") || exit 1
-		flo+=("$v")
+		if [ $floor = 1 ]; then
+			v=$(inner "$BB/bench_floor" -- "$1") || exit 1
+			flo+=("$v")
+		fi
 		v=$(inner "$BIN/agent-shell" --user --policy "$POLICY" -- "$1") || exit 1
 		med+=("$v")
 	done
-	local n f m
+	local n m n0 m0
 	n=$(printf '%s\n' "${nat[@]}" | median)
-	f=$(printf '%s\n' "${flo[@]}" | median)
 	m=$(printf '%s\n' "${med[@]}" | median)
+	n0=$(printf '%s\n' "${nat[@]}" | minimum)
+	m0=$(printf '%s\n' "${med[@]}" | minimum)
 	printf '%-40s native %7s ms  mediated %7s ms  ratio %s (target <= %s)\n' "$label" "$n" "$m" \
 		"$(ratio "$m" "$n")" "$target"
-	printf '    floor (bare notify supervisor) %s ms: ratio %s; tiergate over the floor %s\n' "$f" \
-		"$(ratio "$f" "$n")" "$(ratio "$m" "$f")"
-	local n0 f0 m0
-	n0=$(printf '%s\n' "${nat[@]}" | minimum)
-	f0=$(printf '%s\n' "${flo[@]}" | minimum)
-	m0=$(printf '%s\n' "${med[@]}" | minimum)
-	printf '    fastest runs: native %s, floor %s, mediated %s ms: ratio %s, floor %s\n' "$n0" "$f0" "$m0" \
-		"$(ratio "$m0" "$n0")" "$(ratio "$f0" "$n0")"
-	printf '    runs: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+	if [ $floor = 1 ]; then
+		local f f0
+		f=$(printf '%s\n' "${flo[@]}" | median)
+		f0=$(printf '%s\n' "${flo[@]}" | minimum)
+		printf '    floor (bare notify supervisor) %s ms: ratio %s; tiergate over the floor %s\n' "$f" \
+			"$(ratio "$f" "$n")" "$(ratio "$m" "$f")"
+		printf '    fastest runs: native %s, floor %s, mediated %s ms: ratio %s, floor %s\n' "$n0" "$f0" "$m0" \
+			"$(ratio "$m0" "$n0")" "$(ratio "$f0" "$n0")"
+		printf '    runs: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+	else
+		printf '    fastest runs: native %s ms, mediated %s ms: ratio %s\n' "$n0" "$m0" "$(ratio "$m0" "$n0")"
+		printf '    runs: native %s | mediated %s\n' "${nat[*]}" "${med[*]}"
+	fi
 }
 
 echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each (short workloads: ${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}), medians)"
 "$BB/bench_engine"
-compare3 "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
+compare --floor "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
 # the short workloads (a quarter to one second) get more alternating runs:
 # on this shared machine one slow run moves a median of three
 REPS_SAVE=$REPS; REPS=${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}
@@ -117,7 +108,7 @@ REPS_SAVE=$REPS; REPS=${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}
 # is shorter than the spells in which this shared machine runs slow
 compare "1,000,000 read-only opens of workspace files" 1.05 -- "'$BB/bench_open' '$WS/src' 1000000"
 # static binaries: only the kernel backstop sees them
-compare3 "static: 2,000 fork+raw execve of /bin/true" 1.2 -- "'$BB/bench_static' exec 2000"
+compare --floor "static: 2,000 fork+raw execve of /bin/true" 1.2 -- "'$BB/bench_static' exec 2000"
 compare "static: 1,000,000 read-only opens" 1.02 -- "'$BB/bench_static' read '$WS/src' 1000000"
 REPS=$REPS_SAVE
 # the notification round trip as the caller sees it: a write-open, which
