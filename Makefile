@@ -190,7 +190,8 @@ check-bypass: $(BINS) $(ATTACKS)
 	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks
 
 PROGS := $(BUILD)/tests/progs
-PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6 $(PROGS)/pool_fork $(PROGS)/nullargs
+PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6 $(PROGS)/pool_fork $(PROGS)/nullargs \
+	$(PROGS)/byname
 
 $(PROGS)/%: tests/integration/progs/%.c
 	$(call say,CC,$@)

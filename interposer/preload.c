@@ -115,6 +115,10 @@ static int pool[POOL_MAX];
 static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
 static _Atomic pid_t pool_pid;
+/* the connection of a names report whose answer is not read yet (kept out
+ * of the pool until it is); under pool_lock, -1 when there is none */
+static _Atomic int names_fd = -1;
+static uint64_t names_ino;
 
 /* host names from getaddrinfo, to tell policyd what a connect is for */
 #define NAMES 64
@@ -293,6 +297,10 @@ static void pool_drop_inherited(void)
 		if (pool_still_ours(pool[i], pool_ino[i]))
 			syscall(SYS_close, pool[i]);
 	pool_n = 0;
+	int nfd = names_fd;
+	if (nfd >= 0 && pool_still_ours(nfd, names_ino))
+		syscall(SYS_close, nfd);
+	names_fd = -1;
 }
 
 static void pool_check_fork(void)
@@ -2060,14 +2068,24 @@ static int sock_proto(int fd)
 	return type == SOCK_DGRAM ? 2 : type == SOCK_STREAM ? 1 : 0;
 }
 
+static void names_settle(void);
+
 static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	uint8_t a16[16];
 	uint16_t port;
 	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
-	if (kernel_decides(TGPB_CONNECT))
+	if (kernel_decides(TGPB_CONNECT)) {
+		if (names_fd >= 0) {
+			int saved = errno;
+			in_hook++;
+			names_settle();
+			in_hook--;
+			errno = saved;
+		}
 		return true;
+	}
 	int proto = sock_proto(fd);
 	int saved = errno;
 	in_hook++;
@@ -2119,38 +2137,86 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
 	return get_sendmsg()(fd, m, flags);
 }
 
-/* The kernel path decides connects on addresses; tell policyd which name
- * this process looked up for them (one-way messages, no answer), so host
- * rules can apply. policyd believes a name only when its own lookup gives
- * the same address. */
+/*
+ * The kernel path decides connects on addresses; tell policyd which name
+ * this process looked up for them, so host rules can apply. policyd
+ * believes a name only when its own lookup gives the same address.
+ *
+ * The report is a request with an answer, but the answer is read later,
+ * by names_settle() in the next connect or sendto: that costs the lookup
+ * no round trip, and the connect cannot be decided before policyd has the
+ * names (the kernel's notification and this connection are two
+ * descriptors to policyd, and nothing orders them).
+ */
+static void names_answer(int fd, uint64_t ino)
+{
+	/* the program may have closed it and reused the number: then there
+	 * is nothing of ours to read, and nothing to close */
+	if (fd < 0 || !pool_still_ours(fd, ino))
+		return;
+	uint8_t rbuf[64];
+	long n = tgp_read_msg(fd, rbuf, sizeof(rbuf));
+	struct tgp_dec d;
+	pool_put(fd, n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
+			 d.h.type == TGP_NAMES_OK);
+}
+
+static void names_settle(void)
+{
+	if (names_fd < 0)
+		return;
+	pool_check_fork();
+	pthread_mutex_lock(&pool_lock);
+	int fd = names_fd;
+	uint64_t ino = names_ino;
+	names_fd = -1;
+	pthread_mutex_unlock(&pool_lock);
+	names_answer(fd, ino);
+}
+
 static void report_names(const char *node, const struct addrinfo *ai)
 {
-	int saved = errno;
-	in_hook++;
-	int fd = pool_get();
-	bool ok = fd >= 0;
-	uint8_t seen[8][16];
-	int nseen = 0;
-	for (; ok && ai && nseen < 8; ai = ai->ai_next) {
-		uint8_t a16[16], buf[512];
+	uint8_t addrs[TGP_MAX_NAME_ADDRS][16];
+	unsigned n = 0;
+	for (; ai && n < TGP_MAX_NAME_ADDRS; ai = ai->ai_next) {
 		uint16_t port;
-		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, a16, &port))
+		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, addrs[n],
+				   &port))
 			continue;
 		bool dup = false;
-		for (int i = 0; i < nseen; i++)
-			dup |= !memcmp(seen[i], a16, 16);
-		if (dup)
-			continue;
-		memcpy(seen[nseen++], a16, 16);
-		struct tgp_enc e;
-		tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 0);
-		tgp_put_str(&e, TGPT_HOST, node);
-		tgp_put(&e, TGPT_ADDR, a16, 16);
-		long n = tgp_enc_end(&e);
-		ok = n > 0 && tgp_write_all(fd, buf, (size_t)n) == 0;
+		for (unsigned i = 0; i < n; i++)
+			dup |= !memcmp(addrs[i], addrs[n], 16);
+		if (!dup)
+			n++;
 	}
-	if (fd >= 0)
-		pool_put(fd, ok);
+	if (!n)
+		return;
+	int saved = errno;
+	in_hook++;
+	names_settle(); /* one answer outstanding at most */
+	uint8_t buf[512];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 0);
+	tgp_put_str(&e, TGPT_HOST, node);
+	tgp_put(&e, TGPT_ADDRS, addrs, n * 16);
+	long len = tgp_enc_end(&e);
+	int fd = len > 0 ? pool_get() : -1;
+	struct stat st;
+	if (fd >= 0) {
+		if (tgp_write_all(fd, buf, (size_t)len) == 0 &&
+		    syscall(SYS_fstat, fd, &st) == 0) {
+			/* another thread's report may have come in between */
+			pthread_mutex_lock(&pool_lock);
+			int old = names_fd;
+			uint64_t old_ino = names_ino;
+			names_ino = (uint64_t)st.st_ino;
+			names_fd = fd;
+			pthread_mutex_unlock(&pool_lock);
+			names_answer(old, old_ino);
+		} else {
+			syscall(SYS_close, fd);
+		}
+	}
 	in_hook--;
 	errno = saved;
 }

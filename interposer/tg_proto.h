@@ -40,7 +40,8 @@
 #define TGP_MAX_PATH 4096      /* path fields */
 #define TGP_MAX_STR 65536      /* any other string field */
 #define TGP_MAX_FIELDS (TGP_MAX_ARGS + 64)
-#define TGP_MAX_GLOBS 4096 /* fast-path globs in a HELLO reply */
+#define TGP_MAX_GLOBS 4096   /* fast-path globs in a HELLO reply */
+#define TGP_MAX_NAME_ADDRS 8 /* addresses in one NAMES report */
 
 enum tgp_type {
 	TGP_HELLO = 1,	 /* client: who am I, what can I decide locally */
@@ -53,8 +54,10 @@ enum tgp_type {
 	TGP_LISTENER,	 /* agent-shell: the session's seccomp listener and
 			    in-flight table (SCM_RIGHTS) */
 	TGP_LISTENER_OK, /* policyd: supervising */
-	TGP_NAMES, /* client, no answer: HOST resolved to ADDR (getaddrinfo)
-		      for the kernel path's connect decisions */
+	TGP_NAMES,    /* client: HOST resolved to ADDRS (getaddrinfo), for the
+			 kernel path's connect decisions */
+	TGP_NAMES_OK, /* policyd: recorded; a connect the client makes after
+			 reading this is decided with the names */
 	TGP_TYPE_MAX,
 };
 
@@ -93,8 +96,11 @@ enum tgp_tag {
 	TGPT_LL_EXEC,	 /* string, repeated: Landlock exec tree */
 	TGPT_BACKSTOP,	 /* u32: HELLO_OK: the kernel notifies policyd of
 			    execs, write-opens and connects (TGPB_*) */
+	TGPT_ADDRS,	 /* 16 bytes each, 1 to TGP_MAX_NAME_ADDRS of them */
 	TGPT_TAG_MAX,
 };
+/* the decoder keeps one bit per tag that may appear only once */
+_Static_assert(TGPT_TAG_MAX <= 64, "tags must fit in singular_seen");
 
 enum tgp_kind {
 	TGPK_EXEC = 1,
@@ -349,7 +355,11 @@ static inline int tgp_dec_next(struct tgp_dec *d, struct tgp_field *f)
 		return -EBADMSG;
 	if (fh.tag == TGPT_ADDR && fh.len != 16)
 		return -EBADMSG;
-	if (!tgp_tag_is_u32(fh.tag) && fh.tag != TGPT_ADDR) {
+	if (fh.tag == TGPT_ADDRS &&
+	    (fh.len == 0 || fh.len % 16 || fh.len > 16 * TGP_MAX_NAME_ADDRS))
+		return -EBADMSG;
+	if (!tgp_tag_is_u32(fh.tag) && fh.tag != TGPT_ADDR &&
+	    fh.tag != TGPT_ADDRS) {
 		size_t max = (fh.tag == TGPT_PATH || fh.tag == TGPT_PATH2)
 				 ? TGP_MAX_PATH
 				 : TGP_MAX_STR;

@@ -14,6 +14,7 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 	q->has_path = q->has_path2 = q->has_addr = false;
 	q->path[0] = q->path2[0] = q->host[0] = '\0';
 	memset(q->addr, 0, sizeof(q->addr));
+	q->naddrs = 0;
 	q->argv = NULL;
 	q->argc = 0;
 	q->name[0] = q->policy[0] = q->tmpdir[0] = '\0';
@@ -63,6 +64,10 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 		case TGPT_ADDR:
 			memcpy(q->addr, f.v, 16);
 			q->has_addr = true;
+			break;
+		case TGPT_ADDRS: /* the decoder checked the length */
+			q->naddrs = (unsigned)(f.len / 16);
+			memcpy(q->addrs, f.v, f.len);
 			break;
 		case TGPT_NAME:
 			if (tgp_str(&f, q->name, sizeof(q->name)) < 0)

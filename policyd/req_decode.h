@@ -26,6 +26,9 @@ struct req {
 	bool has_path, has_path2, has_addr;
 	char host[256];
 	uint8_t addr[16];
+	/* NAMES: the addresses HOST resolved to */
+	uint8_t addrs[TGP_MAX_NAME_ADDRS][16];
+	unsigned naddrs;
 	const char **argv;
 	size_t argc;
 	/* exec by a seccomp caller: the name the kernel gives the program

@@ -1039,6 +1039,17 @@ static void handle_hello(struct conn *c, uint32_t id)
 		conn_send(c, buf, (size_t)n);
 }
 
+/* a reply with no fields */
+static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
+{
+	uint8_t buf[sizeof(struct tgp_hdr)];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), type, id);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
 const char *session_name_for(struct session *s, const uint8_t addr[16])
 {
 	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++)
@@ -1047,24 +1058,44 @@ const char *session_name_for(struct session *s, const uint8_t addr[16])
 	return NULL;
 }
 
-/* A process looked up a name (no answer). Remembered for the kernel path,
- * and policyd starts its own lookup now so the connect need not wait. */
-static void handle_names(struct conn *c, struct req *q)
+/* A process looked up a name. Remembered for the kernel path, and policyd
+ * starts its own lookup now so the connect need not wait. The answer tells
+ * the process that the names are recorded: it reads it before its next
+ * connect, which therefore cannot reach the kernel path first (the
+ * listener and this connection are two descriptors, and epoll gives no
+ * order between them). */
+static int handle_names(struct conn *c, uint32_t id, struct req *q)
 {
+	if (!q->host[0] || !q->naddrs) {
+		D.n_bad_messages++;
+		daemon_log("malformed names report from pid %d: connection "
+			   "closed",
+			   (int)c->pid);
+		return -EBADMSG;
+	}
 	char norm[256];
 	struct tg_addr lit;
-	if (!c->s || !q->has_addr || !q->host[0] ||
-	    tg_addr_parse(q->host, &lit) == 0 ||
-	    tg_host_normalize(q->host, norm, sizeof(norm)) < 0)
-		return;
 	struct session *s = c->s;
-	const char *have = session_name_for(s, q->addr);
-	if (have && !strcmp(have, norm))
-		return;
-	unsigned i = s->names_next++ % TG_ARRAY_SIZE(s->names);
-	memcpy(s->names[i].addr, q->addr, 16);
-	tg_strlcpy(s->names[i].host, sizeof(s->names[i].host), norm);
-	(void)resolver_check(norm, q->addr);
+	if (s && tg_addr_parse(q->host, &lit) < 0 &&
+	    tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
+		for (unsigned k = 0; k < q->naddrs; k++) {
+			/* the latest lookup of an address names it */
+			size_t i;
+			for (i = 0; i < TG_ARRAY_SIZE(s->names); i++)
+				if (s->names[i].host[0] &&
+				    !memcmp(s->names[i].addr, q->addrs[k], 16))
+					break;
+			if (i == TG_ARRAY_SIZE(s->names)) {
+				i = s->names_next++ % TG_ARRAY_SIZE(s->names);
+				memcpy(s->names[i].addr, q->addrs[k], 16);
+			}
+			tg_strlcpy(s->names[i].host, sizeof(s->names[i].host),
+				   norm);
+		}
+		(void)resolver_check(norm, q->addrs[0]);
+	}
+	send_empty(c, TGP_NAMES_OK, id);
+	return 0;
 }
 
 /* agent-shell hands over the session's seccomp listener (and in-flight
@@ -1095,12 +1126,7 @@ static void handle_listener(struct conn *c, uint32_t id)
 	daemon_log("session %s: supervising its seccomp notifications%s",
 		   c->s->id,
 		   c->s->sv->sync_wakeup ? "" : " (no synchronous wake-up)");
-	uint8_t buf[64];
-	struct tgp_enc e;
-	tgp_enc_begin(&e, buf, sizeof(buf), TGP_LISTENER_OK, id);
-	long n = tgp_enc_end(&e);
-	if (n > 0)
-		conn_send(c, buf, (size_t)n);
+	send_empty(c, TGP_LISTENER_OK, id);
 }
 
 static void handle_session_new(struct conn *c, uint32_t id, struct req *q)
@@ -1210,7 +1236,7 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		handle_listener(c, d.h.id);
 		break;
 	case TGP_NAMES:
-		handle_names(c, q);
+		r = handle_names(c, d.h.id, q);
 		break;
 	case TGP_DECIDE:
 		r = handle_decide(c, d.h.id, q, t0);

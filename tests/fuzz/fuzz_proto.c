@@ -36,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			tgp_put_str(&e, TGPT_PATH2, q->path2);
 		if (q->has_addr)
 			tgp_put(&e, TGPT_ADDR, q->addr, 16);
+		if (q->naddrs)
+			tgp_put(&e, TGPT_ADDRS, q->addrs, q->naddrs * 16);
 		for (size_t i = 0; i < q->argc; i++)
 			tgp_put_str(&e, TGPT_ARG, q->argv[i]);
 		long n = tgp_enc_end(&e);
@@ -43,7 +45,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (q2->argc != q->argc || q2->kind != q->kind ||
 		    strcmp(q2->path, q->path) || strcmp(q2->path2, q->path2) ||
-		    (q->has_addr && memcmp(q->addr, q2->addr, 16)))
+		    (q->has_addr && memcmp(q->addr, q2->addr, 16)) ||
+		    q2->naddrs != q->naddrs ||
+		    memcmp(q->addrs, q2->addrs, q->naddrs * 16))
 			abort();
 		for (size_t i = 0; i < q->argc; i++)
 			if (strcmp(q->argv[i], q2->argv[i]))

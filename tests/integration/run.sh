@@ -303,6 +303,18 @@ socket.create_connection(('localhost', $PORT_NO), timeout=5).close(); print('by 
 "
 check "a host rule matches a name policyd itself resolves to the address" grep -q "by name: connected" "$OUT" ||
 	sed 's/^/    | /' "$OUT" "$ERR"
+# the names report and the connect reach policyd on two descriptors: each
+# fresh session's first connect right after its lookup must still be
+# decided with the name (before the report was answered, about one in
+# eight was decided on the address alone)
+( cd "$WS" && "$PROGS/byname" localhost "$PORT_NO" ) >"$OUT" 2>&1
+check "without tiergate byname connects" grep -q "byname: connected" "$OUT"
+nok=0
+for _ in $(seq 25); do
+	in_session "$PROGS/byname" localhost "$PORT_NO"
+	grep -q "byname: connected" "$OUT" && nok=$((nok+1))
+done
+check "25 fresh sessions: every first by-name connect matched the host rule ($nok)" [ "$nok" = 25 ]
 check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$PORT_NO' '$RUN/audit.jsonl'"
 # a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
 in_session python3 -c "

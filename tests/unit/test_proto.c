@@ -2,9 +2,11 @@
 /* tg_proto.h helpers shared by the interposer and policyd. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -117,11 +119,65 @@ static void test_read_msg(void **state)
 	close(sv[0]);
 }
 
+/* a names report's addresses: whole 16-byte addresses, one to
+ * TGP_MAX_NAME_ADDRS of them, any bytes (NULs included) */
+static void test_addrs_field(void **state)
+{
+	(void)state;
+	uint8_t addrs[TGP_MAX_NAME_ADDRS + 1][16];
+	memset(addrs, 0, sizeof(addrs)); /* NUL bytes: not a string field */
+	const size_t lens[] = {0,
+			       1,
+			       15,
+			       16,
+			       17,
+			       32,
+			       16 * TGP_MAX_NAME_ADDRS,
+			       16 * (TGP_MAX_NAME_ADDRS + 1)};
+	const bool good[] = {false, false, false, true,
+			     false, true,  true,  false};
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		uint8_t buf[512];
+		struct tgp_enc e;
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 1);
+		tgp_put_str(&e, TGPT_HOST, "example.test");
+		tgp_put(&e, TGPT_ADDRS, addrs, lens[i]);
+		long n = tgp_enc_end(&e);
+		assert_true(n > 0);
+		struct tgp_dec d;
+		struct tgp_field f;
+		assert_int_equal(tgp_dec_begin(&d, buf, (size_t)n), 0);
+		assert_int_equal(tgp_dec_next(&d, &f), 1); /* the host */
+		int r = tgp_dec_next(&d, &f);
+		if (good[i]) {
+			assert_int_equal(r, 1);
+			assert_int_equal(f.tag, TGPT_ADDRS);
+			assert_int_equal(f.len, lens[i]);
+			assert_int_equal(tgp_dec_next(&d, &f), 0);
+		} else {
+			assert_int_equal(r, -EBADMSG);
+		}
+	}
+	/* one ADDRS field per message */
+	uint8_t buf[512];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 1);
+	tgp_put(&e, TGPT_ADDRS, addrs, 16);
+	tgp_put(&e, TGPT_ADDRS, addrs, 16);
+	long n = tgp_enc_end(&e);
+	struct tgp_dec d;
+	struct tgp_field f;
+	assert_int_equal(tgp_dec_begin(&d, buf, (size_t)n), 0);
+	assert_int_equal(tgp_dec_next(&d, &f), 1);
+	assert_int_equal(tgp_dec_next(&d, &f), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open_access),
 	    cmocka_unit_test(test_read_msg),
+	    cmocka_unit_test(test_addrs_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

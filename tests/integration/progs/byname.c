@@ -1,0 +1,47 @@
+/* Looks a name up and connects to it at once, the way clients do: the
+ * first connect of a new process right after its getaddrinfo, which is
+ * when a host rule depends on policyd having recorded the name first.
+ * It reads a file before, as programs do, so that it already has a
+ * connection to policyd when it reports the name.
+ * Usage: byname HOST PORT; prints "byname: connected" or the errno of the
+ * last address tried. */
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	if (argc < 3)
+		return 2;
+	FILE *self = fopen(argv[0], "r");
+	if (self)
+		fclose(self);
+	struct addrinfo hints, *res = NULL;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	int r = getaddrinfo(argv[1], argv[2], &hints, &res);
+	if (r != 0) {
+		printf("byname: lookup failed: %s\n", gai_strerror(r));
+		return 1;
+	}
+	int err = 0;
+	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		if (fd < 0)
+			continue;
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			close(fd);
+			freeaddrinfo(res);
+			printf("byname: connected\n");
+			return 0;
+		}
+		err = errno;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	printf("byname: refused errno=%d\n", err);
+	return 1;
+}
