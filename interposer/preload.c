@@ -119,6 +119,7 @@ static _Atomic pid_t pool_pid;
  * of the pool until it is); under pool_lock, -1 when there is none */
 static _Atomic int names_fd = -1;
 static uint64_t names_ino;
+static void names_settle(void);
 
 /* host names from getaddrinfo, to tell policyd what a connect is for */
 #define NAMES 64
@@ -784,6 +785,10 @@ static void atfork_prepare(void)
 		int saved = errno;
 		in_hook++;
 		(void)fastpath_get();
+		/* a child's connect must find its parent's lookups recorded
+		 * (the answer is on the parent's connection, which the child
+		 * drops) */
+		names_settle();
 		in_hook--;
 		errno = saved;
 	}
@@ -2067,8 +2072,6 @@ static int sock_proto(int fd)
 		return 0;
 	return type == SOCK_DGRAM ? 2 : type == SOCK_STREAM ? 1 : 0;
 }
-
-static void names_settle(void);
 
 static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 {

@@ -4,6 +4,7 @@
  * second thread exists but never writes (the read is then deterministic). */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -11,6 +12,7 @@
 
 static char arg[32] = "harmless";
 static volatile int go = 1;
+static volatile unsigned long flips;
 static int still;
 
 static void *flip(void *p)
@@ -20,8 +22,10 @@ static void *flip(void *p)
 		pause();
 		return NULL;
 	}
-	for (unsigned long i = 0; go; i++)
+	for (unsigned long i = 0; go; i++) {
 		memcpy(arg, i & 1 ? "forbidden" : "harmless\0", 10);
+		flips = i;
+	}
 	return NULL;
 }
 
@@ -35,6 +39,10 @@ int main(int argc, char **argv)
 	char *args[] = {argv[1], arg, NULL};
 	char *env[] = {NULL};
 	usleep(1000);
+	/* on a loaded machine the new thread may not have run yet: exec only
+	 * once it is flipping (natively, the kernel then copies either) */
+	while (!still && flips < 10000)
+		sched_yield();
 	syscall(SYS_execve, argv[1], args, env);
 	printf("exec: refused errno=%d\n", errno);
 	return 1;

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@
 static char path[4096];
 static const char *a, *b;
 static size_t la, lb;
+static volatile unsigned long flips;
 
 static void *flip(void *p)
 {
@@ -40,6 +42,7 @@ static void *flip(void *p)
 			memcpy(path, b, lb + 1);
 		else
 			memcpy(path, a, la + 1);
+		flips = i;
 	}
 	return NULL;
 }
@@ -116,6 +119,10 @@ int main(int argc, char **argv)
 		char *args[] = {path, argv[4], NULL};
 		char *env[] = {NULL};
 		usleep(1000);
+		/* on a loaded machine the new thread may not have run yet:
+		 * exec only once it is flipping */
+		while (flips < 10000)
+			sched_yield();
 		syscall(SYS_execve, path, args, env);
 		printf("exec: refused errno=%d\n", errno);
 		return 1;

@@ -315,6 +315,14 @@ for _ in $(seq 25); do
 	grep -q "byname: connected" "$OUT" && nok=$((nok+1))
 done
 check "25 fresh sessions: every first by-name connect matched the host rule ($nok)" [ "$nok" = 25 ]
+# a child forked after the lookup: the report's answer is on the parent's
+# connection, which the child drops; the parent reads it before forking
+nok=0
+for _ in $(seq 10); do
+	in_session "$PROGS/byname" localhost "$PORT_NO" fork
+	grep -q "byname: connected" "$OUT" && nok=$((nok+1))
+done
+check "10 fresh sessions: a child forked after the lookup connects by name too ($nok)" [ "$nok" = 10 ]
 check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$PORT_NO' '$RUN/audit.jsonl'"
 # a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
 in_session python3 -c "

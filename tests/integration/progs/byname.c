@@ -3,13 +3,15 @@
  * when a host rule depends on policyd having recorded the name first.
  * It reads a file before, as programs do, so that it already has a
  * connection to policyd when it reports the name.
- * Usage: byname HOST PORT; prints "byname: connected" or the errno of the
- * last address tried. */
+ * Usage: byname HOST PORT [fork]; prints "byname: connected" or the errno
+ * of the last address tried. With "fork", a child made after the lookup
+ * connects (the report went on the parent's connection to policyd). */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -27,9 +29,21 @@ int main(int argc, char **argv)
 		printf("byname: lookup failed: %s\n", gai_strerror(r));
 		return 1;
 	}
+	if (argc > 3 && !strcmp(argv[3], "fork")) {
+		pid_t p = fork();
+		if (p < 0)
+			return 1;
+		if (p > 0) {
+			int st = 0;
+			waitpid(p, &st, 0);
+			freeaddrinfo(res);
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+		}
+	}
 	int err = 0;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+		int fd =
+		    socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 		if (fd < 0)
 			continue;
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
