@@ -1358,6 +1358,11 @@ static int compile_test(struct loader *L, const struct ynode *n)
 	if ((v = ytree_get(n, "git"))) {
 		kinds++;
 		t->kind = POLICY_EV_GIT;
+		/* a test with exec too is an error below; the first argv must
+		 * not leak */
+		tg_strv_free(t->argv);
+		t->argv = NULL;
+		t->argc = 0;
 		if (argv_from_node(L, v, "git", &t->argv, &t->argc) < 0)
 			rc = -EINVAL;
 	}
