@@ -116,9 +116,13 @@ static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
 static _Atomic pid_t pool_pid;
 /* the connection of a names report whose answer is not read yet (kept out
- * of the pool until it is); under pool_lock, -1 when there is none */
+ * of the pool until it is); under pool_lock, -1 when there is none.
+ * names_pending counts reports whose answer is not read yet (one being
+ * read included); names_settle_lock is held while one is read. */
 static _Atomic int names_fd = -1;
 static uint64_t names_ino;
+static _Atomic int names_pending;
+static pthread_mutex_t names_settle_lock = PTHREAD_MUTEX_INITIALIZER;
 static void names_settle(void);
 
 /* host names from getaddrinfo, to tell policyd what a connect is for */
@@ -302,6 +306,7 @@ static void pool_drop_inherited(void)
 	if (nfd >= 0 && pool_still_ours(nfd, names_ino))
 		syscall(SYS_close, nfd);
 	names_fd = -1;
+	names_pending = 0;
 }
 
 static void pool_check_fork(void)
@@ -792,6 +797,7 @@ static void atfork_prepare(void)
 		in_hook--;
 		errno = saved;
 	}
+	pthread_mutex_lock(&names_settle_lock);
 	pthread_mutex_lock(&fp_lock);
 	pthread_mutex_lock(&pool_lock);
 	pthread_mutex_lock(&cwd_lock);
@@ -806,6 +812,7 @@ static void atfork_parent(void)
 	pthread_mutex_unlock(&cwd_lock);
 	pthread_mutex_unlock(&pool_lock);
 	pthread_mutex_unlock(&fp_lock);
+	pthread_mutex_unlock(&names_settle_lock);
 }
 
 /* the child: the parent's pooled connections go now, before the program
@@ -2080,7 +2087,7 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
 	if (kernel_decides(TGPB_CONNECT)) {
-		if (names_fd >= 0) {
+		if (names_pending) {
 			int saved = errno;
 			in_hook++;
 			names_settle();
@@ -2151,30 +2158,40 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
  * names (the kernel's notification and this connection are two
  * descriptors to policyd, and nothing orders them).
  */
+/* with names_settle_lock held */
 static void names_answer(int fd, uint64_t ino)
 {
+	if (fd < 0)
+		return;
 	/* the program may have closed it and reused the number: then there
 	 * is nothing of ours to read, and nothing to close */
-	if (fd < 0 || !pool_still_ours(fd, ino))
-		return;
-	uint8_t rbuf[64];
-	long n = tgp_read_msg(fd, rbuf, sizeof(rbuf));
-	struct tgp_dec d;
-	pool_put(fd, n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
-			 d.h.type == TGP_NAMES_OK);
+	if (pool_still_ours(fd, ino)) {
+		uint8_t rbuf[64];
+		long n = tgp_read_msg(fd, rbuf, sizeof(rbuf));
+		struct tgp_dec d;
+		pool_put(fd, n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
+				 d.h.type == TGP_NAMES_OK);
+	}
+	names_pending--;
 }
 
+/* Returns once every report made so far is answered, including one
+ * another thread is reading the answer to. */
 static void names_settle(void)
 {
-	if (names_fd < 0)
+	if (!names_pending)
 		return;
-	pool_check_fork();
+	pool_check_fork(); /* a child: its parent's reports are not its own */
+	if (!names_pending)
+		return;
+	pthread_mutex_lock(&names_settle_lock);
 	pthread_mutex_lock(&pool_lock);
 	int fd = names_fd;
 	uint64_t ino = names_ino;
 	names_fd = -1;
 	pthread_mutex_unlock(&pool_lock);
 	names_answer(fd, ino);
+	pthread_mutex_unlock(&names_settle_lock);
 }
 
 static void report_names(const char *node, const struct addrinfo *ai)
@@ -2209,13 +2226,16 @@ static void report_names(const char *node, const struct addrinfo *ai)
 		if (tgp_write_all(fd, buf, (size_t)len) == 0 &&
 		    syscall(SYS_fstat, fd, &st) == 0) {
 			/* another thread's report may have come in between */
+			pthread_mutex_lock(&names_settle_lock);
 			pthread_mutex_lock(&pool_lock);
 			int old = names_fd;
 			uint64_t old_ino = names_ino;
 			names_ino = (uint64_t)st.st_ino;
 			names_fd = fd;
+			names_pending++;
 			pthread_mutex_unlock(&pool_lock);
 			names_answer(old, old_ino);
+			pthread_mutex_unlock(&names_settle_lock);
 		} else {
 			syscall(SYS_close, fd);
 		}

@@ -323,6 +323,12 @@ for _ in $(seq 10); do
 	grep -q "byname: connected" "$OUT" && nok=$((nok+1))
 done
 check "10 fresh sessions: a child forked after the lookup connects by name too ($nok)" [ "$nok" = 10 ]
+nok=0
+for _ in $(seq 10); do
+	in_session "$PROGS/byname" localhost "$PORT_NO" threads
+	grep -q "byname: connected" "$OUT" && nok=$((nok+1))
+done
+check "10 fresh sessions: four threads connecting by name at once all get through ($nok)" [ "$nok" = 10 ]
 check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$PORT_NO' '$RUN/audit.jsonl'"
 # a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
 in_session python3 -c "
