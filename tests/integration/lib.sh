@@ -18,6 +18,10 @@ audit_has() { # audit_has PATTERN...: every pattern on one line
 	done < "$f"
 	return 1
 }
+wait_for() { # wait_for CONDITION...: until it holds, 20 s at most
+	for _ in $(seq 400); do "$@" 2>/dev/null && return 0; sleep 0.05; done
+	return 1
+}
 in_session() { # runs a command in the session; stdout/stderr to $OUT/$ERR
 	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- "$@" ) >"$OUT" 2>"$ERR"
 }

@@ -280,7 +280,8 @@ for p in ($PORT_OK, $PORT_LOG, $PORT_NO):
         socket.create_connection(('127.0.0.1', p), timeout=5).close(); print(p, 'connected')
     except PermissionError as e: print(p, 'refused', e.errno)
 "
-sleep 0.5
+# the server counts a connection when it accepts it, a little later
+for _ in $(seq 50); do grep -qx "$PORT_OK=1 $PORT_LOG=1 $PORT_NO=0" "$TOP/counts" && break; sleep 0.1; done
 check "allowed port connected" grep -q "$PORT_OK connected" "$OUT"
 check "refused port: EPERM" grep -q "$PORT_NO refused 1" "$OUT"
 check "server accepted exactly the allowed connections" grep -qx "$PORT_OK=1 $PORT_LOG=1 $PORT_NO=0" "$TOP/counts"
@@ -399,17 +400,17 @@ check "and says so" grep -q "already in session" "$ERR"
 
 echo "== hot reload"
 cp "$POLICY" "$TOP/policy.orig"
-( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 2; echo x > out/after-reload.txt' ) 2>"$TOP/reload.err" &
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'echo > out/ready1; sleep 2; echo x > out/after-reload.txt' ) 2>"$TOP/reload.err" &
 SH=$!
-sleep 0.7
+wait_for test -e "$WS/out/ready1"
 sed -i 's|id: ws-write|id: ws-write-off\n    action: deny\n    open: { path: ["${WS}/out/after-reload.txt"] }\n  - id: ws-write|' "$POLICY"
 check "policyctl reload accepts the new policy" bash -c "'$BIN/policyctl' reload | grep -q 'reloaded 1 session, 0 rejected'"
 wait $SH
 check "the running session uses the reloaded policy" test ! -e "$WS/out/after-reload.txt"
 echo "rules: [ this is : not valid" >> "$POLICY"
-( cd "$WS" && "$BIN/agent-shell" --user --policy "$TOP/policy.orig" -- sleep 2 ) &
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$TOP/policy.orig" -- bash -c 'echo > out/ready2; sleep 2' ) &
 SH=$!
-sleep 0.7
+wait_for test -e "$WS/out/ready2"
 cp "$POLICY" "$TOP/policy.orig"
 check "an invalid policy is rejected on reload" bash -c "'$BIN/policyctl' reload | grep -q 'NOT reloaded'"
 wait $SH
@@ -422,7 +423,7 @@ make_policy
 echo "== reload reaches long-lived processes' local fast paths"
 ( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'date >/dev/null && echo first=ok; sleep 1.5; date >/dev/null && echo second=ran' ) >"$TOP/fp.out" 2>"$TOP/fp.err" &
 SH=$!
-sleep 0.7
+wait_for grep -q first=ok "$TOP/fp.out"
 sed -i 's|  - id: no-curl|  - id: no-date\n    action: deny\n    exec: { path: ["/usr/bin/date"] }\n  - id: no-curl|' "$POLICY"
 "$BIN/policyctl" reload >/dev/null
 wait $SH
@@ -433,7 +434,7 @@ make_policy
 
 echo "== reload reaches names a process already read"
 echo fine > "$WS/out/later"
-( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- python3 -c '
+( cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- python3 -u -c '
 import os, sys, time
 def rd(tag):
     try:
@@ -444,7 +445,7 @@ for _ in range(3): rd("before")
 time.sleep(1.5)
 rd("after")' "$WS/out/later" ) >"$TOP/rr.out" 2>"$TOP/rr.err" &
 SH=$!
-sleep 0.7
+wait_for bash -c "[ \$(grep -c before=read '$TOP/rr.out') = 3 ]"
 sed -i 's|  - id: no-curl|  - id: no-later\n    action: deny\n    open: { path: ["${WS}/out/later"], access: [read] }\n  - id: no-curl|' "$POLICY"
 "$BIN/policyctl" reload >/dev/null
 wait $SH
@@ -486,9 +487,9 @@ check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shel
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
 
 echo "== policyd killed mid-session: mediated calls wait for the next policyd"
-( cd "$WS" && TIERGATE_RESTART_AFTER_MS=600000 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'sleep 1; echo x > out/after-kill.txt; echo rc=$?; echo y > protected/after-kill.txt; echo rc2=$?' ) >"$OUT" 2>"$ERR" &
+( cd "$WS" && TIERGATE_RESTART_AFTER_MS=600000 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'echo > out/ready3; sleep 1; echo x > out/after-kill.txt; echo rc=$?; echo y > protected/after-kill.txt; echo rc2=$?' ) >"$OUT" 2>"$ERR" &
 SH=$!
-sleep 0.4
+wait_for test -e "$WS/out/ready3"
 kill -9 "$PD_PID"; PD_PID=
 sleep 2
 check "while policyd is down the write waits (neither done nor failed)" test ! -e "$WS/out/after-kill.txt" -a ! -s "$OUT"
