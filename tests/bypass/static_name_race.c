@@ -52,9 +52,28 @@ static int fds[3]; /* the flipping number, ALLOWED's, PROTECTED's */
 static void *flip_fd(void *p)
 {
 	(void)p;
-	for (unsigned long i = 0;; i++)
+	for (unsigned long i = 0;; i++) {
 		dup2(fds[1 + (i & 1)], fds[0]);
+		flips = i;
+	}
 	return NULL;
+}
+
+/* on a loaded machine a new thread may not have run yet: start once it
+ * is flipping */
+static void wait_flipping(void)
+{
+	while (flips < 1000)
+		sched_yield();
+}
+
+/* between two tries the second thread flips at least once, however busy
+ * the machine (a try takes a microsecond natively: without this, a loop
+ * of thousands could run inside one time slice in which it never ran) */
+static void wait_flip_since(unsigned long f0)
+{
+	while (flips == f0)
+		sched_yield();
 }
 
 static int harmed(const char *p)
@@ -99,8 +118,10 @@ int main(int argc, char **argv)
 		if (fds[1] < 0 || fds[2] < 0 || fds[0] < 0)
 			return 2;
 		pthread_create(&t, NULL, flip_fd, NULL);
+		wait_flipping();
 		int refused = 0;
 		for (int i = 0; i < n; i++) {
+			wait_flip_since(flips);
 			if (syscall(SYS_fchmod, fds[0], 0600) < 0 &&
 			    errno == EACCES)
 				refused++;
@@ -119,16 +140,15 @@ int main(int argc, char **argv)
 		char *args[] = {path, argv[4], NULL};
 		char *env[] = {NULL};
 		usleep(1000);
-		/* on a loaded machine the new thread may not have run yet:
-		 * exec only once it is flipping */
-		while (flips < 10000)
-			sched_yield();
+		wait_flipping();
 		syscall(SYS_execve, path, args, env);
 		printf("exec: refused errno=%d\n", errno);
 		return 1;
 	}
+	wait_flipping();
 	int refused = 0;
 	for (int i = 0; i < n; i++) {
+		wait_flip_since(flips);
 		int fd =
 		    open(ren ? src : a, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd >= 0) {
