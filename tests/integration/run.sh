@@ -482,7 +482,8 @@ check "they were held and checked at the exec stop (8 or more), none killed" bas
 
 echo "== malformed messages on the agent socket"
 python3 "$PROGS/badclient.py" "$RUN/agent.sock" > "$TOP/bad.txt" 2>&1
-check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 9 ]"
+check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 12 ]"
+check "a well-formed names report is answered (NAMES_OK, its id)" grep -qx "names-ok answered type 11 id 7" "$TOP/bad.txt"
 check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
 

@@ -3,6 +3,10 @@
 import socket, struct, sys
 path = sys.argv[1]
 MAGIC = 0x31504754
+LOOP = bytes(10) + b"\xff\xff\x7f\x00\x00\x01"  # ::ffff:127.0.0.1
+def msg(mtype, fields, mid=1):
+    body = b"".join(struct.pack("<HHI", t, 0, len(v)) + v for t, v in fields)
+    return struct.pack("<IHHII", MAGIC, mtype, len(fields), mid, len(body)) + body
 cases = {
     "junk": b"\x00garbage\xff" * 10,
     "bad-magic": struct.pack("<IHHII", 0xdeadbeef, 3, 0, 1, 0),
@@ -13,6 +17,11 @@ cases = {
     "unknown-type": struct.pack("<IHHII", MAGIC, 99, 0, 1, 0),
     "reply-type": struct.pack("<IHHII", MAGIC, 4, 0, 1, 0),
     "field-count-lie": struct.pack("<IHHII", MAGIC, 3, 5, 1, 12) + struct.pack("<HHI", 1, 0, 4) + struct.pack("<I", 1),
+    # names reports (type 10): no addresses; the one-address form of older
+    # interposers (ADDR, 9); addresses that are not whole (ADDRS, 34)
+    "names-no-addrs": msg(10, [(8, b"example.test")]),
+    "names-old-addr": msg(10, [(8, b"example.test"), (9, LOOP)]),
+    "names-short-addrs": msg(10, [(8, b"example.test"), (34, LOOP[:15])]),
 }
 for name, data in cases.items():
     s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
@@ -25,3 +34,9 @@ for name, data in cases.items():
     except socket.timeout:
         print(name, "hung")
     s.close()
+# a well-formed report is answered with NAMES_OK (type 11), same id
+s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
+s.sendall(msg(10, [(8, b"localhost"), (34, LOOP + bytes(15) + b"\x01")], mid=7))
+r = s.recv(4096)
+print("names-ok", "answered type %d id %d" % struct.unpack("<IHHII", r[:16])[1:4:2] if len(r) >= 16 else "closed")
+s.close()
