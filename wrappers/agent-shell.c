@@ -546,13 +546,25 @@ int main(int argc, char **argv)
 		return 126;
 	}
 	if (interactive && !joined) {
+		/* the policyctl next to us when the one on PATH is another
+		 * (or none: make run, before make install) */
+		char ctl[PATH_MAX + 16] = "policyctl";
+		char *onpath = find_in_path("policyctl");
+		char mine[PATH_MAX + 16];
+		snprintf(mine, sizeof(mine), "%s/policyctl", self_dir);
+		char *minereal = realpath(mine, NULL);
+		if (minereal && (!onpath || strcmp(onpath, minereal)))
+			snprintf(ctl, sizeof(ctl), "%s", minereal);
+		free(onpath);
+		free(minereal);
 		fprintf(stderr,
 			"tiergate: session %s (%s), policy %s\n"
 			"tiergate: audit log %s\n"
 			"tiergate: watch decisions from another terminal: "
-			"policyctl log --follow --session %s\n",
+			"%s log --follow --session %s\n",
 			session, sname, spolicy,
-			audit[0] ? audit : "(ask policyctl status)", session);
+			audit[0] ? audit : "(ask policyctl status)", ctl,
+			session);
 	}
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);

@@ -363,6 +363,16 @@ in_session python3 -c "print('read 0')"
 n2=$(nots)
 check "and never reached the kernel path ($((n1 - n0)) notifications, $((n2 - n1)) without the reads)" test $(( (n1 - n0) - (n2 - n1) )) -lt 50
 
+echo "== an interactive session's banner"
+# a terminal (script(1) gives it one) and no command: the user's shell,
+# and a banner saying how to watch; its policyctl must be one that runs
+( cd "$WS" && printf 'exit\n' | SHELL=/bin/sh timeout 60 script -qc "'$BIN/agent-shell' --user --policy '$POLICY'" /dev/null ) >"$TOP/banner.txt" 2>&1
+ctl=$(sed -n 's/.*watch decisions from another terminal: \(.*\) log --follow --session .*/\1/p' "$TOP/banner.txt" | tr -d '\r')
+check "the banner names the session, the policy and the audit log" bash -c "grep -q 'tiergate: session s' '$TOP/banner.txt' && grep -q 'policy $POLICY' '$TOP/banner.txt' && grep -q 'tiergate: audit log ' '$TOP/banner.txt'"
+# the banner's command, as a shell in another terminal would find it
+ctlpath=$(command -v "$ctl" 2>/dev/null)
+check "the banner's policyctl is this policyctl and runs ($ctl)" bash -c "[ -n '$ctlpath' ] && [ \"\$(readlink -f '$ctlpath')\" = '$(readlink -f "$BIN/policyctl")' ] && '$ctlpath' status >/dev/null"
+
 echo "== operator view: status, sessions, log"
 check "policyctl status lists the layers" bash -c "'$BIN/policyctl' status | grep -q 'seccomp user-notify'"
 check "policyctl status says why a layer is off" bash -c "'$BIN/policyctl' status | grep -qE 'Landlock +off +'"
