@@ -48,12 +48,14 @@ static void cmd_status(struct strbuf *b, bool json)
 			      "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,"
 			      "\"sessions\":%u,"
 			      "\"requests\":%llu,\"bad_messages\":%llu,"
-			      "\"notifications\":%llu,\"audit\":",
+			      "\"notifications\":%llu,\"lookups\":%llu,"
+			      "\"audit\":",
 			      (int)getpid(), D.system_mode ? "system" : "user",
 			      (unsigned long long)up, D.nsessions,
 			      (unsigned long long)D.n_requests,
 			      (unsigned long long)D.n_bad_messages,
-			      (unsigned long long)D.n_notifications);
+			      (unsigned long long)D.n_notifications,
+			      (unsigned long long)D.n_lookups);
 		json_str(b, D.audit ? audit_path(D.audit) : "");
 		strbuf_puts(b, ",\"default_policy\":");
 		json_str(b, D.default_policy);
@@ -81,6 +83,9 @@ static void cmd_status(struct strbuf *b, bool json)
 	strbuf_printf(b, "requests:       %llu (%llu malformed)\n",
 		      (unsigned long long)D.n_requests,
 		      (unsigned long long)D.n_bad_messages);
+	strbuf_printf(b, "notifications:  %llu\nname lookups:   %llu\n",
+		      (unsigned long long)D.n_notifications,
+		      (unsigned long long)D.n_lookups);
 	strbuf_puts(b, "enforcement layers:\n");
 	for (int i = 0; i < lr.n; i++)
 		strbuf_printf(b, "  %-28s %-8s %s\n", lr.v[i].name,

@@ -103,6 +103,7 @@ struct daemon {
 	uint64_t started_us;
 	uint64_t n_requests, n_bad_messages;
 	uint64_t n_notifications; /* seccomp notifications, all sessions */
+	uint64_t n_lookups;	  /* host names policyd looked up itself */
 	bool stop;
 	char genfile[700];
 	int genfd;

@@ -748,8 +748,16 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 	char norm[256] = "";
 	const char *host = NULL;
 	struct tg_addr literal;
-	if (q->host[0] && tg_addr_parse(q->host, &literal) < 0 &&
-	    tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
+	bool named = q->host[0] && tg_addr_parse(q->host, &literal) < 0 &&
+		     tg_host_normalize(q->host, norm, sizeof(norm)) == 0;
+	if (named && !policy_host_named(c->s->policy, norm)) {
+		/* no host rule can use it: not looked up (see
+		 * policy_host_named), only shown */
+		snprintf(o->detail, sizeof(o->detail),
+			 "no host rule names '%s': not looked up by policyd, "
+			 "decided on the address",
+			 norm);
+	} else if (named) {
 		int v = resolver_check(norm, addr.b);
 		if (v == -EAGAIN)
 			return -EAGAIN;
@@ -777,6 +785,12 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host,
 			 q->port,
 			 policy_proto_name((enum policy_proto)q->proto), ab);
+	else if (named)
+		/* the name as the process gave it, unchecked: shown, never
+		 * decided on */
+		snprintf(o->target, sizeof(o->target),
+			 "%s:%u/%s (looked up as %s)", ab, q->port,
+			 policy_proto_name((enum policy_proto)q->proto), norm);
 	else
 		snprintf(o->target, sizeof(o->target), "%s:%u/%s", ab, q->port,
 			 policy_proto_name((enum policy_proto)q->proto));
@@ -1092,7 +1106,8 @@ static int handle_names(struct conn *c, uint32_t id, struct req *q)
 			tg_strlcpy(s->names[i].host, sizeof(s->names[i].host),
 				   norm);
 		}
-		(void)resolver_check(norm, q->addrs[0]);
+		if (policy_host_named(s->policy, norm))
+			(void)resolver_check(norm, q->addrs[0]);
 	}
 	send_empty(c, TGP_NAMES_OK, id);
 	return 0;

@@ -145,6 +145,7 @@ int resolver_check(const char *host, const uint8_t addr[16])
 		e->started_us = now;
 		memcpy(queue[qtail % 64], e->host, sizeof(e->host));
 		qtail++;
+		D.n_lookups++;
 		pthread_cond_signal(&cond);
 		r = -EAGAIN;
 	}

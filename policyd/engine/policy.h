@@ -183,6 +183,12 @@ void policy_diags_free(struct policy_diags *d);
  * read it to decide an exec.) */
 bool policy_exec_uses_cwd(const struct policy *p);
 
+/* Does a host (or not_host) pattern of some connect rule match this
+ * normalised name? If none does, the name cannot change a connect's
+ * decision, and policyd has no reason to look it up (a name the agent
+ * chose, resolved by policyd, would carry data out through DNS). */
+bool policy_host_named(const struct policy *p, const char *host);
+
 /* Could another argv (same program, same cwd) get a stricter decision than
  * d, or did d itself depend on argv? Used for callers that can rewrite
  * argv after policyd read it (settings.exec_race). */

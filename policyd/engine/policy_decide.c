@@ -363,6 +363,17 @@ bool policy_exec_uses_cwd(const struct policy *p)
 	return p->exec_cwd; /* exec_fastpath_build */
 }
 
+bool policy_host_named(const struct policy *p, const char *host)
+{
+	for (size_t i = 0; host && i < p->nrules; i++) {
+		const struct connect_m *m = p->rules[i].connect;
+		if (m && (hosts_has(m->host, m->nhost, host) ||
+			  hosts_has(m->not_host, m->nnot_host, host)))
+			return true;
+	}
+	return false;
+}
+
 bool policy_exec_argv_dependent(const struct policy *p,
 				const struct policy_event *ev,
 				const struct policy_decision *d)

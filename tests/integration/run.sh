@@ -343,6 +343,32 @@ print('forged claim action', action)
 "
 check "a forged host-name claim is not believed (decided on the address: deny)" grep -q "forged claim action 3" "$OUT"
 check "the audit line says why the name was ignored" audit_has "127.0.0.1:$PORT_NO/tcp" "does not resolve to this address for policyd"
+# a name no host rule names is never looked up by policyd: the agent chose
+# it, and policyd's own lookup would carry it out through DNS, past any
+# egress rule
+lookups() { "$BIN/policyctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["lookups"])'; }
+claim() { # claim HOST: a names report, then a connect decision naming HOST
+	in_session python3 -c "
+import os, socket, struct
+M = 0x31504754
+def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
+u = lambda v: struct.pack('<I', v)
+def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
+A = bytes(10) + b'\\xff\\xff\\x7f\\x00\\x00\\x01'
+s = socket.socket(socket.AF_UNIX); s.connect(os.environ['TIERGATE_SOCKET'])
+s.sendall(msg(10, [f(8, b'$1'), f(34, A)])); s.recv(65536)
+s.sendall(msg(3, [f(1, u(3)), f(9, A), f(10, u($PORT_NO)), f(11, u(1)), f(8, b'$1')]))
+r = s.recv(65536)
+print('claim action', struct.unpack('<I', r[16 + 8:16 + 12])[0])
+"
+}
+l0=$(lookups)
+claim exfil-4f2a.nowhere.invalid
+check "a name no host rule names: decided on the address (deny)" grep -q "claim action 3" "$OUT"
+check "and policyd never looked it up (lookups $l0 -> $(lookups))" [ "$(lookups)" = "$l0" ]
+check "the audit line shows the name, unchecked, and says why" audit_has "127.0.0.1:$PORT_NO/tcp (looked up as exfil-4f2a.nowhere.invalid)" "no host rule names 'exfil-4f2a.nowhere.invalid': not looked up by policyd"
+claim fresh.invalid
+check "a name a host rule names is looked up (lookups $l0 -> $(lookups))" [ "$(lookups)" -gt "$l0" ]
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "== reads stay local under the kernel backstop"

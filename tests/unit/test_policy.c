@@ -404,6 +404,27 @@ static void test_connect(void **state)
 	    conn_dec(p, NULL, "192.0.2.7", 80, POLICY_PROTO_TCP, &a), "lit");
 	assert_string_equal(
 	    conn_dec(p, NULL, "192.0.2.7", 22, POLICY_PROTO_TCP, &a), "no22");
+	/* names worth a lookup: those a host pattern matches */
+	assert_true(policy_host_named(p, "registry.example.org"));
+	assert_true(policy_host_named(p, "deep.sub.example.org"));
+	assert_false(policy_host_named(p, "example.org"));
+	assert_false(policy_host_named(p, "exfil-4f2a.attacker.test"));
+	assert_false(policy_host_named(p, NULL));
+	policy_free(p);
+	p = must_load("version: 1\n"
+		      "rules:\n"
+		      "  - { id: nh, action: deny, connect: { not_host: "
+		      "[safe.test], port: [80] } }\n"
+		      "  - { id: any, tier: 2, connect: { host: ['*'] } }\n");
+	assert_true(policy_host_named(p, "safe.test"));
+	assert_true(policy_host_named(p, "anything.test")); /* host: '*' */
+	policy_free(p);
+	p = must_load("version: 1\n"
+		      "rules:\n"
+		      "  - { id: nh, action: deny, connect: { not_host: "
+		      "[safe.test], port: [80] } }\n");
+	assert_true(policy_host_named(p, "safe.test"));
+	assert_false(policy_host_named(p, "other.test"));
 	policy_free(p);
 }
 
