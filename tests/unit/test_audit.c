@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +61,11 @@ static void test_truncation(void **state)
 	free(big);
 }
 
+TG_TEST_TMPDIR(dir, "/tmp/tg-audit-XXXXXX")
+
 static void test_rotation(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/tg-audit-XXXXXX";
-	assert_non_null(mkdtemp(dir));
 	char path[256];
 	snprintf(path, sizeof(path), "%s/audit.jsonl", dir);
 	struct audit *a = NULL;
@@ -104,9 +106,6 @@ static void test_rotation(void **state)
 		}
 		fclose(fp);
 	}
-	char cmd[300];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -114,7 +113,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_format_escapes),
 	    cmocka_unit_test(test_truncation),
-	    cmocka_unit_test(test_rotation),
+	    cmocka_unit_test_setup_teardown(test_rotation, dir_make,
+					    dir_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,11 +214,11 @@ static void test_other_commands(void **state)
 }
 
 /* gitrepo reads a real repository's config and HEAD. */
+TG_TEST_TMPDIR(dir, "/tmp/tg-git-XXXXXX")
+
 static void test_gitrepo_real(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/tg-git-XXXXXX";
-	assert_non_null(mkdtemp(dir));
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir -p %s/.git/refs/heads %s/.git/objects %s/sub && "
@@ -239,8 +241,6 @@ static void test_gitrepo_real(void **state)
 	assert_string_equal(g.remote_url, "/srv/o.git");
 	assert_string_equal(g.branches[0], "dev");
 	git_event_free(&g);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -252,7 +252,8 @@ int main(void)
 	    cmocka_unit_test(test_global_options),
 	    cmocka_unit_test(test_aliases),
 	    cmocka_unit_test(test_other_commands),
-	    cmocka_unit_test(test_gitrepo_real),
+	    cmocka_unit_test_setup_teardown(test_gitrepo_real, dir_make,
+					    dir_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

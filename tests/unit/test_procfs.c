@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -145,11 +147,11 @@ static void test_shared_writable(void **state)
 /* procfs_realpath_existing against a real tree: what a create would reach
  * for names that do not exist yet, through dangling symlinks (at the end,
  * in the middle, chained), in the own root and through /proc/PID/root */
+TG_TEST_TMPDIR(top, "/tmp/tg-procfs-XXXXXX")
+
 static void test_realpath_missing(void **state)
 {
 	(void)state;
-	char top[] = "/tmp/tg-procfs-XXXXXX";
-	assert_non_null(mkdtemp(top));
 	char real_top[4096];
 	assert_non_null(realpath(top, real_top));
 	char p[4200], q[4200], out[4096], want[4300];
@@ -209,9 +211,6 @@ static void test_realpath_missing(void **state)
 				 -ELOOP);
 	}
 #undef AT
-	char cmd[4300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)
@@ -220,7 +219,8 @@ int main(void)
 	    cmocka_unit_test(test_status_is_ours),
 	    cmocka_unit_test(test_brief_counts_threads),
 	    cmocka_unit_test(test_shared_writable),
-	    cmocka_unit_test(test_realpath_missing),
+	    cmocka_unit_test_setup_teardown(test_realpath_missing, top_make,
+					    top_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
