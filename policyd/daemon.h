@@ -35,11 +35,13 @@ struct session {
 	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
 	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */
 	/* names the session's processes looked up (getaddrinfo), for the
-	 * kernel path's connect decisions; policyd verifies each itself */
+	 * kernel path's connect decisions; policyd verifies each itself.
+	 * One per address, the oldest given up first: a lookup gives up to
+	 * 8 addresses, so 32 held only four names' worth */
 	struct {
 		uint8_t addr[16];
 		char host[256];
-	} names[32];
+	} names[256];
 	unsigned names_next;
 	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
 			  listener */

@@ -369,6 +369,24 @@ check "and policyd never looked it up (lookups $l0 -> $(lookups))" [ "$(lookups)
 check "the audit line shows the name, unchecked, and says why" audit_has "127.0.0.1:$PORT_NO/tcp (looked up as exfil-4f2a.nowhere.invalid)" "no host rule names 'exfil-4f2a.nowhere.invalid': not looked up by policyd"
 claim fresh.invalid
 check "a name a host rule names is looked up (lookups $l0 -> $(lookups))" [ "$(lookups)" -gt "$l0" ]
+# a session remembers its lookups per address, the oldest given up first:
+# after localhost and 60 more lookups (one address each), a connect to
+# localhost's address still matches the host rule (a session held 32
+# addresses before: four lookups' worth at up to 8 each)
+in_session python3 -c "
+import os, socket, struct
+M = 0x31504754
+def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
+def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
+s = socket.socket(socket.AF_UNIX); s.connect(os.environ['TIERGATE_SOCKET'])
+def report(name, a): s.sendall(msg(10, [f(8, name), f(34, bytes(10) + b'\\xff\\xff' + a)])); s.recv(65536)
+report(b'localhost', bytes([127, 0, 0, 1]))
+for i in range(60):
+    report(b'other%d.nowhere.invalid' % i, bytes([10, 9, 8, i + 1]))
+socket.create_connection(('127.0.0.1', $PORT_NO), timeout=5).close(); print('after 60 lookups: connected')
+"
+check "60 lookups later, the first name still decides its address's connect" grep -q "after 60 lookups: connected" "$OUT" ||
+	sed 's/^/    | /' "$OUT" "$ERR"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "== reads stay local under the kernel backstop"
