@@ -36,13 +36,16 @@ struct session {
 	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */
 	/* names the session's processes looked up (getaddrinfo), for the
 	 * kernel path's connect decisions; policyd verifies each itself.
-	 * One per address, the oldest given up first: a lookup gives up to
-	 * 8 addresses, so 32 held only four names' worth */
+	 * One per (address, name), the oldest given up first: a lookup
+	 * gives up to 8 addresses, and hosts behind one CDN share them */
 	struct {
 		uint8_t addr[16];
 		char host[256];
+		pid_t pid;    /* the process that looked it up */
+		uint64_t seq; /* names_next when it was (last) reported;
+				 0: unused */
 	} names[256];
-	unsigned names_next;
+	uint64_t names_next;
 	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
 			  listener */
 	struct session *next;
@@ -190,7 +193,11 @@ void generation_bump(void);
 /* supervisor.c: notifications parked for a host lookup, tried again */
 void supervisor_retry_parked(void);
 /* The name a session process looked up for addr, or NULL. */
-const char *session_name_for(struct session *s, const uint8_t addr[16]);
+/* The name a connect from pid to addr is for: among the names the session
+ * looked up for addr, one pid looked up before another process's, one a
+ * host rule names before one none does, then the latest. NULL: none. */
+const char *session_name_for(struct session *s, const uint8_t addr[16],
+			     pid_t pid);
 
 /* control.c */
 int control_handle(struct conn *c, const char *line);

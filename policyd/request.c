@@ -1064,12 +1064,26 @@ static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
 		conn_send(c, buf, (size_t)n);
 }
 
-const char *session_name_for(struct session *s, const uint8_t addr[16])
+const char *session_name_for(struct session *s, const uint8_t addr[16],
+			     pid_t pid)
 {
-	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++)
-		if (s->names[i].host[0] && !memcmp(s->names[i].addr, addr, 16))
-			return s->names[i].host;
-	return NULL;
+	const char *best = NULL;
+	unsigned best_rank = 0;
+	uint64_t best_seq = 0;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++) {
+		if (!s->names[i].host[0] || memcmp(s->names[i].addr, addr, 16))
+			continue;
+		unsigned rank =
+		    (s->names[i].pid == pid ? 2u : 0u) +
+		    (policy_host_named(s->policy, s->names[i].host) ? 1u : 0u);
+		if (!best || rank > best_rank ||
+		    (rank == best_rank && s->names[i].seq > best_seq)) {
+			best = s->names[i].host;
+			best_rank = rank;
+			best_seq = s->names[i].seq;
+		}
+	}
+	return best;
 }
 
 /* A process looked up a name. Remembered for the kernel path, and policyd
@@ -1093,18 +1107,25 @@ static int handle_names(struct conn *c, uint32_t id, struct req *q)
 	if (s && tg_addr_parse(q->host, &lit) < 0 &&
 	    tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
 		for (unsigned k = 0; k < q->naddrs; k++) {
-			/* the latest lookup of an address names it */
-			size_t i;
-			for (i = 0; i < TG_ARRAY_SIZE(s->names); i++)
-				if (s->names[i].host[0] &&
-				    !memcmp(s->names[i].addr, q->addrs[k], 16))
+			/* one entry per (address, name): another name for
+			 * the same address (a CDN's) is kept beside it */
+			size_t i, oldest = 0;
+			for (i = 0; i < TG_ARRAY_SIZE(s->names); i++) {
+				if (!memcmp(s->names[i].addr, q->addrs[k],
+					    16) &&
+				    !strcmp(s->names[i].host, norm))
 					break;
-			if (i == TG_ARRAY_SIZE(s->names)) {
-				i = s->names_next++ % TG_ARRAY_SIZE(s->names);
-				memcpy(s->names[i].addr, q->addrs[k], 16);
+				if (s->names[i].seq < s->names[oldest].seq)
+					oldest = i; /* unused ones have 0 */
 			}
-			tg_strlcpy(s->names[i].host, sizeof(s->names[i].host),
-				   norm);
+			if (i == TG_ARRAY_SIZE(s->names)) {
+				i = oldest;
+				memcpy(s->names[i].addr, q->addrs[k], 16);
+				tg_strlcpy(s->names[i].host,
+					   sizeof(s->names[i].host), norm);
+			}
+			s->names[i].pid = c->pid;
+			s->names[i].seq = ++s->names_next;
 		}
 		if (policy_host_named(s->policy, norm))
 			(void)resolver_check(norm, q->addrs[0]);

@@ -1553,7 +1553,7 @@ static int handle_net(struct call *k)
 		/* the name the caller looked up (getaddrinfo, reported by the
 		 * interposer); decide_connect believes it only if policyd's
 		 * own lookup agrees */
-		const char *host = session_name_for(k->c.s, a16);
+		const char *host = session_name_for(k->c.s, a16, pid);
 		if (host)
 			snprintf(k->q.host, sizeof(k->q.host), "%s", host);
 		struct outcome *o =

@@ -387,6 +387,33 @@ socket.create_connection(('127.0.0.1', $PORT_NO), timeout=5).close(); print('aft
 "
 check "60 lookups later, the first name still decides its address's connect" grep -q "after 60 lookups: connected" "$OUT" ||
 	sed 's/^/    | /' "$OUT" "$ERR"
+# hosts behind one CDN share addresses: each process's connect is for the
+# name it looked up itself. A looks localhost up; then B looks another name
+# up for the same address; B's connect is decided on the address (its name
+# is in no rule), A's still by its own name
+cat > "$TOP/cdn.py" <<'PY'
+import os, socket, struct, subprocess, sys
+M = 0x31504754
+def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
+def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
+def report(name):
+    s = socket.socket(socket.AF_UNIX); s.connect(os.environ['TIERGATE_SOCKET'])
+    s.sendall(msg(10, [f(8, name), f(34, bytes(10) + b'\xff\xff\x7f\x00\x00\x01')])); s.recv(65536)
+    return s
+def connect(who):
+    try:
+        socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=5).close(); print(who, 'connected')
+    except PermissionError: print(who, 'refused')
+if len(sys.argv) > 2:
+    keep = report(b'cdn-neighbour.nowhere.invalid'); connect('B')
+else:
+    keep = report(b'localhost')
+    subprocess.run([sys.executable, sys.argv[0], sys.argv[1], 'B'])
+    connect('A')
+PY
+in_session python3 "$TOP/cdn.py" "$PORT_NO"
+check "two names for one address: each process's connect is for its own lookup (B refused, A connected)" bash -c "grep -qx 'B refused' '$OUT' && grep -qx 'A connected' '$OUT'" ||
+	sed 's/^/    | /' "$OUT" "$ERR"
 kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=
 
 echo "== reads stay local under the kernel backstop"
