@@ -697,6 +697,19 @@ static int follow_dangling(char *work, char *cur, size_t end,
 	return 0;
 }
 
+/* If the component of work starting at child is a symlink in dirfd, the
+ * walk goes on from its target: 1, or -errno; 0 when it is not one. */
+static int follow_if_dangling(int dirfd, char *work, char *cur,
+			      const char *child, int *hops)
+{
+	char target[TG_PATH_MAX];
+	size_t e = symlink_below(dirfd, work, child, target, sizeof(target));
+	if (!e)
+		return 0;
+	int r = follow_dangling(work, cur, e, target, hops);
+	return r < 0 ? r : 1;
+}
+
 int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 			     char *out, size_t outsz)
 {
@@ -762,14 +775,10 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 				   : -ELOOP;
 		if (fd >= 0 && below_missing) {
 			/* the name below cur is missing: a dangling link? */
-			size_t cl = strlen(cur);
-			char target[TG_PATH_MAX];
-			size_t e = symlink_below(fd, work, work + cl + 1,
-						 target, sizeof(target));
-			if (e) {
+			int r = follow_if_dangling(
+			    fd, work, cur, work + strlen(cur) + 1, &hops);
+			if (r) {
 				close(fd);
-				int r = follow_dangling(work, cur, e, target,
-							&hops);
 				if (r < 0)
 					return r;
 				below_missing = false;
@@ -809,25 +818,21 @@ int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
 		if (!slash || slash == cur) {
 			/* nothing below the root exists: the first name may
 			 * still be a dangling symlink, looked at in the root */
-			char target[TG_PATH_MAX];
-			size_t e = 0;
+			int r = 0;
 			if (below_missing) {
 				int rfd = rootfd >= 0
 					      ? rootfd
 					      : open("/", O_PATH | O_DIRECTORY |
 							      O_CLOEXEC);
 				if (rfd >= 0)
-					e = symlink_below(rfd, work, work + 1,
-							  target,
-							  sizeof(target));
+					r = follow_if_dangling(rfd, work, cur,
+							       work + 1, &hops);
 				if (rfd >= 0 && rfd != rootfd)
 					close(rfd);
 			}
-			if (e) {
-				int r = follow_dangling(work, cur, e, target,
-							&hops);
-				if (r < 0)
-					return r;
+			if (r < 0)
+				return r;
+			if (r) {
 				below_missing = false;
 				continue;
 			}
