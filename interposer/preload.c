@@ -115,13 +115,11 @@ static int pool[POOL_MAX];
 static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
 static _Atomic pid_t pool_pid;
-/* the connection of a names report whose answer is not read yet (kept out
- * of the pool until it is); under pool_lock, -1 when there is none.
- * names_pending counts reports whose answer is not read yet (one being
- * read included); names_settle_lock is held while one is read. */
+/* the connection of the names report whose answer is not read yet, kept
+ * out of the pool, and here until the answer has been read; -1: none.
+ * Written with names_settle_lock held (and in a forked child). */
 static _Atomic int names_fd = -1;
 static uint64_t names_ino;
-static _Atomic int names_pending;
 static pthread_mutex_t names_settle_lock = PTHREAD_MUTEX_INITIALIZER;
 static void names_settle(void);
 
@@ -306,7 +304,6 @@ static void pool_drop_inherited(void)
 	if (nfd >= 0 && pool_still_ours(nfd, names_ino))
 		syscall(SYS_close, nfd);
 	names_fd = -1;
-	names_pending = 0;
 }
 
 static void pool_check_fork(void)
@@ -2087,7 +2084,7 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 	if (!active || in_hook || !sockaddr_to16(sa, len, a16, &port))
 		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
 	if (kernel_decides(TGPB_CONNECT)) {
-		if (names_pending) {
+		if (names_fd >= 0) {
 			int saved = errno;
 			in_hook++;
 			names_settle();
@@ -2158,39 +2155,36 @@ EXPORT ssize_t sendmsg(int fd, const struct msghdr *m, int flags)
  * names (the kernel's notification and this connection are two
  * descriptors to policyd, and nothing orders them).
  */
-/* with names_settle_lock held */
-static void names_answer(int fd, uint64_t ino)
+/* with names_settle_lock held: reads the outstanding answer, if any */
+static void names_answer(void)
 {
+	int fd = names_fd;
 	if (fd < 0)
 		return;
 	/* the program may have closed it and reused the number: then there
 	 * is nothing of ours to read, and nothing to close */
-	if (pool_still_ours(fd, ino)) {
+	if (pool_still_ours(fd, names_ino)) {
 		uint8_t rbuf[64];
 		long n = tgp_read_msg(fd, rbuf, sizeof(rbuf));
 		struct tgp_dec d;
 		pool_put(fd, n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
 				 d.h.type == TGP_NAMES_OK);
 	}
-	names_pending--;
+	names_fd = -1;
 }
 
 /* Returns once every report made so far is answered, including one
- * another thread is reading the answer to. */
+ * another thread is reading the answer to (its connection stays in
+ * names_fd until then). */
 static void names_settle(void)
 {
-	if (!names_pending)
+	if (names_fd < 0)
 		return;
 	pool_check_fork(); /* a child: its parent's reports are not its own */
-	if (!names_pending)
+	if (names_fd < 0)
 		return;
 	pthread_mutex_lock(&names_settle_lock);
-	pthread_mutex_lock(&pool_lock);
-	int fd = names_fd;
-	uint64_t ino = names_ino;
-	names_fd = -1;
-	pthread_mutex_unlock(&pool_lock);
-	names_answer(fd, ino);
+	names_answer();
 	pthread_mutex_unlock(&names_settle_lock);
 }
 
@@ -2213,33 +2207,27 @@ static void report_names(const char *node, const struct addrinfo *ai)
 		return;
 	int saved = errno;
 	in_hook++;
-	names_settle(); /* one answer outstanding at most */
 	uint8_t buf[512];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_NAMES, 0);
 	tgp_put_str(&e, TGPT_HOST, node);
 	tgp_put(&e, TGPT_ADDRS, addrs, n * 16);
 	long len = tgp_enc_end(&e);
+	pool_check_fork();
+	pthread_mutex_lock(&names_settle_lock);
+	names_answer(); /* one answer outstanding at most */
 	int fd = len > 0 ? pool_get() : -1;
 	struct stat st;
 	if (fd >= 0) {
 		if (tgp_write_all(fd, buf, (size_t)len) == 0 &&
 		    syscall(SYS_fstat, fd, &st) == 0) {
-			/* another thread's report may have come in between */
-			pthread_mutex_lock(&names_settle_lock);
-			pthread_mutex_lock(&pool_lock);
-			int old = names_fd;
-			uint64_t old_ino = names_ino;
 			names_ino = (uint64_t)st.st_ino;
 			names_fd = fd;
-			names_pending++;
-			pthread_mutex_unlock(&pool_lock);
-			names_answer(old, old_ino);
-			pthread_mutex_unlock(&names_settle_lock);
 		} else {
 			syscall(SYS_close, fd);
 		}
 	}
+	pthread_mutex_unlock(&names_settle_lock);
 	in_hook--;
 	errno = saved;
 }
