@@ -241,7 +241,22 @@ static void parse_decision(const uint8_t *rbuf, long n, struct verdict *v)
 	v->allow = false;
 	v->unreachable = false;
 	v->rule[0] = v->msg[0] = '\0';
-	if (tgp_dec_begin(&d, rbuf, (size_t)n) < 0) {
+	int dr = tgp_dec_begin(&d, rbuf, (size_t)n);
+	if (dr == -EPROTO) {
+		/* refused, with what to do (no number formatting here: this
+		 * may run in a vfork child) */
+		char pv[2] = {(char)('0' + tgp_magic_version(rbuf)), '\0'};
+		s_copy(v->msg, sizeof(v->msg), "policyd speaks version ", pv);
+		size_t l = strlen(v->msg);
+		s_copy(v->msg + l, sizeof(v->msg) - l,
+		       " of the tiergate protocol and this interposer "
+		       "version " TGP_VERSION_TEXT
+		       ": restart policyd from this "
+		       "tiergate's installation",
+		       NULL);
+		return;
+	}
+	if (dr < 0) {
 		s_copy(v->msg, sizeof(v->msg),
 		       "policyd sent a malformed answer", NULL);
 		return;

@@ -34,7 +34,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define TGP_MAGIC 0x31504754u  /* "TGP1" */
+/* "TGP" and the protocol's version, one digit: 2 since names reports are
+ * answered (TGP_NAMES_OK). A message in another version of the protocol is
+ * told apart from a malformed one (-EPROTO), so that both sides can say
+ * that policyd and the interposer or agent-shell come from two versions of
+ * tiergate; policyd answers it with a header in its own version
+ * (TGP_BAD_VERSION) before it closes the connection. */
+#define TGP_MAGIC_FAMILY 0x00504754u /* "TGP" */
+#define TGP_VERSION 2
+#define TGP_VERSION_TEXT "2" /* the same, for messages */
+#define TGP_MAGIC (TGP_MAGIC_FAMILY | ((uint32_t)('0' + TGP_VERSION) << 24))
 #define TGP_MAX_MSG (1u << 20) /* whole message, header included */
 #define TGP_MAX_ARGS 16384     /* argv entries */
 #define TGP_MAX_PATH 4096      /* path fields */
@@ -58,6 +67,8 @@ enum tgp_type {
 			 kernel path's connect decisions */
 	TGP_NAMES_OK, /* policyd: recorded; a connect the client makes after
 			 reading this is decided with the names */
+	TGP_BAD_VERSION, /* policyd: header only, to a client that speaks
+			    another version (its magic says policyd's) */
 	TGP_TYPE_MAX,
 };
 
@@ -277,13 +288,26 @@ struct tgp_dec {
 	uint64_t singular_seen; /* bit per tag */
 };
 
+/* The protocol version a message's magic names (0-9), or -1 when it is not
+ * tiergate's. */
+static inline int tgp_magic_version(const uint8_t *buf)
+{
+	uint32_t m;
+	memcpy(&m, buf, sizeof(m));
+	int v = (int)(m >> 24) - '0';
+	return (m & 0x00ffffffu) == TGP_MAGIC_FAMILY && v >= 0 && v <= 9 ? v
+									 : -1;
+}
+
 /* Checks the header of a complete message (buf holds at least
- * sizeof(struct tgp_hdr) bytes); returns the total length it announces or
- * -EBADMSG. */
+ * sizeof(struct tgp_hdr) bytes); returns the total length it announces,
+ * -EPROTO for a message in another version of the protocol or -EBADMSG. */
 static inline long tgp_peek_len(const uint8_t *buf)
 {
 	struct tgp_hdr h;
 	memcpy(&h, buf, sizeof(h));
+	if (h.magic != TGP_MAGIC && tgp_magic_version(buf) >= 0)
+		return -EPROTO;
 	if (h.magic != TGP_MAGIC || h.type == 0 || h.type >= TGP_TYPE_MAX ||
 	    h.len > TGP_MAX_MSG - sizeof(h) || h.nfields > TGP_MAX_FIELDS)
 		return -EBADMSG;
@@ -296,6 +320,8 @@ static inline int tgp_dec_begin(struct tgp_dec *d, const uint8_t *buf,
 	if (len < sizeof(struct tgp_hdr))
 		return -EBADMSG;
 	long want = tgp_peek_len(buf);
+	if (want == -EPROTO)
+		return -EPROTO;
 	if (want < 0 || (size_t)want != len)
 		return -EBADMSG;
 	memcpy(&d->h, buf, sizeof(d->h));
@@ -524,6 +550,10 @@ static inline long tgp_read_msg(int fd, uint8_t *rbuf, size_t rcap)
 		got += (size_t)r;
 		if (want < 0 && got >= sizeof(struct tgp_hdr)) {
 			want = tgp_peek_len(rbuf);
+			/* another version: its header is all one can read
+			 * (tgp_dec_begin then says -EPROTO) */
+			if (want == -EPROTO)
+				return (long)sizeof(struct tgp_hdr);
 			if (want < 0 || (size_t)want > rcap)
 				return -1;
 		}

@@ -1244,6 +1244,37 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		c->attributed = true;
 	}
 	D.n_requests++;
+	int peer = len >= sizeof(struct tgp_hdr) ? tgp_magic_version(msg) : -1;
+	if (peer >= 0 && peer != TGP_VERSION) {
+		/* another tiergate's interposer or agent-shell: it is told
+		 * this policyd's version (a header in it) before the
+		 * connection closes, so that it can say what is wrong */
+		D.n_bad_messages++;
+		if (D.audit) {
+			struct outcome o = {.kind = "protocol"};
+			snprintf(o.target, sizeof(o.target),
+				 "a message in version %d of the tiergate "
+				 "protocol (policyd speaks %d)",
+				 peer, TGP_VERSION);
+			o.d.rule_id = "protocol";
+			o.d.action = POLICY_DENY;
+			request_audit(c, NULL, &o, "refused", t0);
+		}
+		daemon_log("pid %d speaks version %d of the protocol, this "
+			   "policyd %d (two tiergate versions installed?): "
+			   "connection closed",
+			   (int)c->pid, peer, TGP_VERSION);
+		struct tgp_hdr h;
+		memcpy(&h, msg, sizeof(h));
+		uint8_t buf[sizeof(struct tgp_hdr)];
+		struct tgp_enc e;
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_BAD_VERSION, h.id);
+		long n = tgp_enc_end(&e);
+		if (n > 0)
+			conn_send(c, buf, (size_t)n);
+		free(q);
+		return -EPROTO;
+	}
 	int r = req_decode(msg, len, &d, q);
 	if (r < 0) {
 		D.n_bad_messages++;

@@ -183,7 +183,14 @@ static int decide_first(int fd, const char *path, char **argv)
 	struct tgp_field f;
 	uint32_t action = 3;
 	char rule[128] = "", msg[1024] = "";
-	if (tgp_dec_begin(&d, buf, (size_t)rn) == 0) {
+	int dr = tgp_dec_begin(&d, buf, (size_t)rn);
+	if (dr == -EPROTO)
+		snprintf(msg, sizeof(msg),
+			 "policyd speaks version %d of the tiergate protocol "
+			 "and this agent-shell version %d: restart policyd "
+			 "from this tiergate's installation",
+			 tgp_magic_version(buf), TGP_VERSION);
+	if (dr == 0) {
 		while (tgp_dec_next(&d, &f) == 1) {
 			if (f.tag == TGPT_ACTION)
 				action = tgp_u32(&f);
@@ -454,7 +461,19 @@ int main(int argc, char **argv)
 	char session[64] = "", sname[64] = "", spolicy[PATH_MAX] = "",
 	     err[4096] = "";
 	uint32_t fail_open = 0, joined = 0;
-	if (tgp_dec_begin(&d, rbuf, (size_t)rn) < 0)
+	int dr = tgp_dec_begin(&d, rbuf, (size_t)rn);
+	if (dr == -EPROTO) {
+		char pv[16];
+		snprintf(pv, sizeof(pv), "%d", tgp_magic_version(rbuf));
+		die("the policyd running in %s speaks version %s of the "
+		    "tiergate protocol and this agent-shell "
+		    "version " TGP_VERSION_TEXT
+		    ": it comes from another tiergate installation. Stop it "
+		    "(its pid is in policyd.pid there) and run agent-shell "
+		    "again, which starts the matching one",
+		    rd.dir, pv);
+	}
+	if (dr < 0)
 		die("malformed answer from policyd%s", NULL, NULL);
 	static const char *llw[TGP_MAX_GLOBS], *llx[TGP_MAX_GLOBS];
 	static char llbuf[TGP_MAX_MSG];

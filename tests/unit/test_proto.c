@@ -119,6 +119,50 @@ static void test_read_msg(void **state)
 	close(sv[0]);
 }
 
+/* another version's message is told apart from a malformed one: "TGP"
+ * and a digit other than ours; anything else is not tiergate's */
+static void test_versions(void **state)
+{
+	(void)state;
+	uint8_t m[512], rb[512];
+	long n = make_msg(m, sizeof(m), 9, "/x");
+	assert_true(n > 0);
+	assert_int_equal(tgp_magic_version(m), TGP_VERSION);
+	assert_int_equal(tgp_peek_len(m), n);
+	struct tgp_dec d;
+	assert_int_equal(tgp_dec_begin(&d, m, (size_t)n), 0);
+	for (int v = 0; v <= 9; v++) {
+		m[3] = (uint8_t)('0' + v);
+		assert_int_equal(tgp_magic_version(m), v);
+		long want = v == TGP_VERSION ? n : -EPROTO;
+		assert_int_equal(tgp_peek_len(m), want);
+		assert_int_equal(tgp_dec_begin(&d, m, (size_t)n),
+				 v == TGP_VERSION ? 0 : -EPROTO);
+	}
+	/* not a digit, or not "TGP": malformed, not another version */
+	m[3] = 'x';
+	assert_int_equal(tgp_magic_version(m), -1);
+	assert_int_equal(tgp_peek_len(m), -EBADMSG);
+	m[3] = (uint8_t)('0' + TGP_VERSION);
+	m[0] = 'X';
+	assert_int_equal(tgp_magic_version(m), -1);
+	assert_int_equal(tgp_dec_begin(&d, m, (size_t)n), -EBADMSG);
+	m[0] = 'T';
+	/* a reader gets the header of another version's message, and only
+	 * it, whatever its length field says */
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	m[3] = '7';
+	assert_int_equal(write(sv[1], m, (size_t)n), n);
+	assert_int_equal(tgp_read_msg(sv[0], rb, sizeof(rb)),
+			 (long)sizeof(struct tgp_hdr));
+	assert_int_equal(tgp_dec_begin(&d, rb, sizeof(struct tgp_hdr)),
+			 -EPROTO);
+	assert_int_equal(tgp_magic_version(rb), 7);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* a names report's addresses: whole 16-byte addresses, one to
  * TGP_MAX_NAME_ADDRS of them, any bytes (NULs included) */
 static void test_addrs_field(void **state)
@@ -178,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(test_open_access),
 	    cmocka_unit_test(test_read_msg),
 	    cmocka_unit_test(test_addrs_field),
+	    cmocka_unit_test(test_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,7 @@
 # policyd closed each connection. Usage: badclient.py SOCKET
 import socket, struct, sys
 path = sys.argv[1]
-MAGIC = 0x31504754
+MAGIC = 0x32504754  # "TGP2": the protocol, version 2
 LOOP = bytes(10) + b"\xff\xff\x7f\x00\x00\x01"  # ::ffff:127.0.0.1
 def msg(mtype, fields, mid=1):
     body = b"".join(struct.pack("<HHI", t, 0, len(v)) + v for t, v in fields)
@@ -33,6 +33,21 @@ for name, data in cases.items():
         print(name, "closed")
     except socket.timeout:
         print(name, "hung")
+    s.close()
+# a message in another version of the protocol ("TGP1", "TGP9") is
+# answered with a bare header in policyd's (BAD_VERSION, type 12, same id),
+# then the connection closes
+for name, magic in (("version-1", 0x31504754), ("version-9", 0x39504754)):
+    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
+    s.sendall(struct.pack("<IHHII", magic, 1, 0, 5, 0))
+    r = s.recv(4096)
+    more = s.recv(4096) if len(r) == 16 else b"?"
+    if len(r) == 16:
+        m, t, _, i, _ = struct.unpack("<IHHII", r)
+        print(name, "answered magic %#x type %d id %d" % (m, t, i),
+              "then closed" if more == b"" else "then open")
+    else:
+        print(name, "got %d bytes" % len(r))
     s.close()
 # a well-formed report is answered with NAMES_OK (type 11), same id
 s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
