@@ -12,7 +12,7 @@ export TIERGATE_RUNDIR=$TOP/run
 WS=$TOP/ws
 mkdir -p "$WS/out" "$WS/src" "$WS/bin"
 # the workloads run from the workspace, where the default policy lets them run
-cp "$BB"/bench_* "$WS/bin/"
+cp "$BB"/bench_* "$BB"/libbench_empty.so "$WS/bin/"
 BB=$WS/bin
 for i in $(seq 0 99); do echo "int f$i;" > "$WS/src/f$i.c"; done
 POLICY=$ROOT/policies/default.yaml
@@ -61,17 +61,25 @@ inner() {
 # user-notify supervisor: every exec notified, answered CONTINUE unseen):
 # its ratio is the price of the mechanism itself on this machine;
 # tiergate's ratio over it is its own.
+# With --floor-preload, also under bench_floor with an empty object
+# preloaded into every dynamic program (libbench_empty.so): the price of
+# both mechanisms tiergate has to use, without anything of tiergate's.
 compare() {
-	local floor=0
+	local floor=0 fpre=0
 	[ "$1" = --floor ] && { floor=1; shift; }
+	[ "$1" = --floor-preload ] && { floor=1; fpre=1; shift; }
 	local label=$1 target=$2; shift 3
-	local nat=() flo=() med=() v
+	local nat=() flo=() fpl=() med=() v
 	for r in $(seq "$REPS"); do
 		v=$(inner -- "$1") || exit 1
 		nat+=("$v")
 		if [ $floor = 1 ]; then
 			v=$(inner "$BB/bench_floor" -- "$1") || exit 1
 			flo+=("$v")
+		fi
+		if [ $fpre = 1 ]; then
+			v=$(inner "$BB/bench_floor" env LD_PRELOAD="$BB/libbench_empty.so" -- "$1") || exit 1
+			fpl+=("$v")
 		fi
 		v=$(inner "$BIN/agent-shell" --user --policy "$POLICY" -- "$1") || exit 1
 		med+=("$v")
@@ -92,6 +100,14 @@ compare() {
 		printf '    fastest runs: native %s, floor %s, mediated %s ms: ratio %s, floor %s\n' "$n0" "$f0" "$m0" \
 			"$(ratio "$m0" "$n0")" "$(ratio "$f0" "$n0")"
 		printf '    runs: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+		if [ $fpre = 1 ]; then
+			local p p0
+			p=$(printf '%s\n' "${fpl[@]}" | median)
+			p0=$(printf '%s\n' "${fpl[@]}" | minimum)
+			printf '    floor with an empty preloaded object %s ms: ratio %s (fastest %s); tiergate over it %s\n' \
+				"$p" "$(ratio "$p" "$n")" "$(ratio "$p0" "$n0")" "$(ratio "$m" "$p")"
+			printf '    runs: floor with an empty preloaded object %s\n' "${fpl[*]}"
+		fi
 	else
 		printf '    fastest runs: native %s ms, mediated %s ms: ratio %s\n' "$n0" "$m0" "$(ratio "$m0" "$n0")"
 		printf '    runs: native %s | mediated %s\n' "${nat[*]}" "${med[*]}"
@@ -100,7 +116,7 @@ compare() {
 
 echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each (short workloads: ${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}), medians)"
 "$BB/bench_engine"
-compare --floor "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
+compare --floor-preload "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
 # the short workloads (a quarter to one second) get more alternating runs:
 # on this shared machine one slow run moves a median of three
 REPS_SAVE=$REPS; REPS=${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}
