@@ -46,12 +46,12 @@ static void cmd_status(struct strbuf *b, bool json)
 	if (json) {
 		strbuf_printf(b,
 			      "{\"pid\":%d,\"mode\":\"%s\",\"uptime_s\":%llu,"
-			      "\"sessions\":%u,"
+			      "\"protocol\":%d,\"sessions\":%u,"
 			      "\"requests\":%llu,\"bad_messages\":%llu,"
 			      "\"notifications\":%llu,\"lookups\":%llu,"
 			      "\"audit\":",
 			      (int)getpid(), D.system_mode ? "system" : "user",
-			      (unsigned long long)up, D.nsessions,
+			      (unsigned long long)up, TGP_VERSION, D.nsessions,
 			      (unsigned long long)D.n_requests,
 			      (unsigned long long)D.n_bad_messages,
 			      (unsigned long long)D.n_notifications,
@@ -71,9 +71,11 @@ static void cmd_status(struct strbuf *b, bool json)
 		strbuf_puts(b, "]}\n");
 		return;
 	}
-	strbuf_printf(b, "policyd: running, pid %d, %s mode, up %llus\n",
+	strbuf_printf(b,
+		      "policyd: running, pid %d, %s mode, up %llus, "
+		      "protocol version %d\n",
 		      (int)getpid(), D.system_mode ? "system" : "user",
-		      (unsigned long long)up);
+		      (unsigned long long)up, TGP_VERSION);
 	strbuf_printf(b, "default policy: %s\n", D.default_policy);
 	strbuf_printf(b, "agent socket:   %s\ncontrol socket: %s\n",
 		      D.rd.agent_sock, D.rd.control_sock);

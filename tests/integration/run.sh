@@ -568,6 +568,8 @@ check "a message in another protocol version is answered with policyd's version 
 	bash -c "grep -qx 'version-1 answered magic 0x32504754 type 12 id 5 then closed' '$TOP/bad.txt' &&
 		grep -qx 'version-9 answered magic 0x32504754 type 12 id 5 then closed' '$TOP/bad.txt'"
 check "and is audited with both versions" audit_has 'version 9 of the tiergate protocol (policyd speaks 2)' '"kind":"protocol"'
+check "policyctl status says which protocol version policyd speaks" bash -c "'$BIN/policyctl' status | grep -q '^policyd: running, .*, protocol version 2$' &&
+	[ \"\$('$BIN/policyctl' status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"protocol\"])')\" = 2 ]"
 check "a well-formed names report is answered (NAMES_OK, its id)" grep -qx "names-ok answered type 11 id 7" "$TOP/bad.txt"
 check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
