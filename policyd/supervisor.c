@@ -770,9 +770,12 @@ static const struct fsop fsops[] = {
     {SYS_utimes, -1, 0, -1, -1, -1, -1, W, F, TS},
     {SYS_utime, -1, 0, -1, -1, -1, -1, W, F, TS},
 };
-/* utimensat(fd, NULL, times, 0): the times of the descriptor's file */
+/* utimensat(fd, NULL, times, 0) and futimesat(fd, NULL, times): the
+ * times of the descriptor's file */
 static const struct fsop futimens_op = {
     SYS_utimensat, -1, -1, -1, -1, -1, 0, W, F, TS};
+static const struct fsop futimes_op = {
+    SYS_futimesat, -1, -1, -1, -1, -1, 0, W, F, TS};
 #undef W
 #undef C
 #undef X
@@ -784,9 +787,10 @@ static const struct fsop futimens_op = {
 static const struct fsop *fsop_find(const struct seccomp_notif *n)
 {
 	int nr = (int)n->data.nr;
-	if (nr == SYS_utimensat && n->data.args[1] == 0 &&
-	    (int)n->data.args[0] != AT_FDCWD)
-		return &futimens_op; /* (AT_FDCWD, NULL) is EFAULT */
+	if ((nr == SYS_utimensat || nr == SYS_futimesat) &&
+	    n->data.args[1] == 0 && (int)n->data.args[0] != AT_FDCWD)
+		/* (AT_FDCWD, NULL) is EFAULT */
+		return nr == SYS_utimensat ? &futimens_op : &futimes_op;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(fsops); i++)
 		if (fsops[i].nr == nr)
 			return &fsops[i];
@@ -863,10 +867,15 @@ static int fd_perform(struct call *k)
 	int r = xa ? xattr_args(k, a[1], a[2], (size_t)a[3],
 				nr == SYS_fsetxattr, name, sizeof(name), &val)
 		   : 0;
-	/* futimens: the two times from the caller's memory, or none (now) */
+	/* futimens, futimesat: the two times from the caller's memory, or
+	 * none (now) */
 	struct timespec ts[2];
+	struct timeval tv[2];
 	if (r == 0 && nr == SYS_utimensat && a[2] &&
 	    page_copy(a[2], ts, sizeof(ts)) < 0)
+		r = -EFAULT;
+	if (r == 0 && nr == SYS_futimesat && a[2] &&
+	    page_copy(a[2], tv, sizeof(tv)) < 0)
 		r = -EFAULT;
 	/* after the reads: what was read is the caller's, not a process
 	 * that took its pid */
@@ -887,7 +896,9 @@ static int fd_perform(struct call *k)
 		    : nr == SYS_utimensat
 			? syscall(SYS_utimensat, k->fsfd, NULL,
 				  a[2] ? ts : NULL, (int)a[3])
-			: fremovexattr(k->fsfd, name);
+		    : nr == SYS_futimesat ? syscall(SYS_futimesat, k->fsfd,
+						    NULL, a[2] ? tv : NULL)
+					  : fremovexattr(k->fsfd, name);
 		r = x < 0 ? -errno : 0;
 		if (switched)
 			restore_creds();

@@ -235,6 +235,7 @@ fsop_attack chmod "$OUTS/keep" "" bash -c "[ \$(stat -c %a '$OUTS/keep') = 777 ]
 fsop_attack fchmod "$OUTS/keep" "" bash -c "[ \$(stat -c %a '$OUTS/keep') = 777 ]"
 fsop_attack utimens "$OUTS/keep" "" bash -c "[ \$(stat -c %Y '$OUTS/keep') = 1000000000 ]"
 fsop_attack futimens "$OUTS/keep" "" bash -c "[ \$(stat -c %Y '$OUTS/keep') = 1000000000 ]"
+fsop_attack futimesat "$OUTS/keep" "" bash -c "[ \$(stat -c %Y '$OUTS/keep') = 1000000000 ]"
 if [ "$(id -u)" = 0 ]; then
 	fsop_attack chown "$OUTS/keep" "" bash -c "[ \$(stat -c %u '$OUTS/keep') = 1 ]"
 fi

@@ -14,12 +14,15 @@
  *   setxattr  setxattr(TARGET, "user.tg", "x")
  *   utimens   utimensat(AT_FDCWD, TARGET, {1e9, 1e9}, 0): back-date it
  *   futimens  open TARGET read-only, futimens(fd, {1e9, 1e9})
+ *   futimesat open TARGET read-only, futimesat(fd, NULL, {1e9, 1e9})
  * Prints "MODE: done" or "MODE: refused errno=N". */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -60,6 +63,10 @@ int main(int argc, char **argv)
 		struct timespec ts[2] = {{1000000000, 0}, {1000000000, 0}};
 		int ro = open(t, O_RDONLY);
 		r = ro < 0 ? -1 : futimens(ro, ts);
+	} else if (!strcmp(m, "futimesat")) {
+		struct timeval tv[2] = {{1000000000, 0}, {1000000000, 0}};
+		int ro = open(t, O_RDONLY);
+		r = ro < 0 ? -1 : (int)syscall(SYS_futimesat, ro, NULL, tv);
 	} else if (!strcmp(m, "procfd")) {
 		int ro = open(t, O_RDONLY);
 		char p[64];

@@ -70,8 +70,21 @@ tryit("futimens", os.utime, fd, (1700000000, 1700000000))
 tryit("utime bad ns", os.utime, "t", ns=(0, -5))
 r, w = os.pipe()
 tryit("futimens pipe", os.utime, r, (1, 1))
+# futimesat(fd, NULL, times): the descriptor's file, as futimens
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+def futimesat(what, dfd, times):
+    tv = (ctypes.c_long * 4)(*times) if times else None
+    rc = libc.syscall(261, dfd, None, tv)
+    print(what, "ok" if rc == 0 else ctypes.get_errno())
+open("fs", "w").close()
+fs = os.open("fs", os.O_RDONLY)
+futimesat("futimesat fd", fs, (1750000000, 3, 1750000000, 9))
+futimesat("futimesat cwd", -100, None)
+futimesat("futimesat pipe", r, (1, 0, 1, 0))
 print("t", os.stat("t").st_mtime_ns, "tl", os.lstat("tl").st_mtime_ns,
-      "ft", os.stat("ft").st_mtime_ns, "nowhere", os.stat("nowhere").st_mtime_ns)
+      "ft", os.stat("ft").st_mtime_ns, "fs", os.stat("fs").st_mtime_ns,
+      "nowhere", os.stat("nowhere").st_mtime_ns)
 PY
 stat -c '%n %A %h %s %F' * | sort; readlink sl2
 stat -c '%n %Y' fifo
