@@ -763,8 +763,10 @@ static const struct fsop fsops[] = {
     {TG_SYS_removexattrat, 0, 1, -1, -1, 2, -1, W, LINK_ITSELF_IF, XA},
     {SYS_fsetxattr, -1, -1, -1, -1, -1, 0, W, F, XA},
     {SYS_fremovexattr, -1, -1, -1, -1, -1, 0, W, F, XA},
-    /* timestamps: decided as a write of the file, then done by the
-     * kernel (continue); utimensat with no path is futimens, below */
+    /* timestamps: decided as a write of the file, then done by policyd
+     * on the file it decided on (meta_perform; by the kernel, continue,
+     * where utimensat has no AT_EMPTY_PATH); utimensat and futimesat
+     * with no path are the descriptor's file, below */
     {SYS_utimensat, 0, 1, -1, -1, 3, -1, W, LINK_ITSELF_IF, TS},
     {SYS_futimesat, 0, 1, -1, -1, -1, -1, W, F, TS},
     {SYS_utimes, -1, 0, -1, -1, -1, -1, W, F, TS},
@@ -912,12 +914,70 @@ static int fd_perform(struct call *k)
  * descriptor, so the call changes the file that was decided on. A call
  * that follows a final symlink finds none (policyd resolved it); if one
  * appeared since, ELOOP. 0 or -errno. */
+static bool is_times_call(int nr)
+{
+	return nr == SYS_utimensat || nr == SYS_futimesat || nr == SYS_utimes ||
+	       nr == SYS_utime;
+}
+
+/* Can policyd set a held file's times (utimensat with AT_EMPTY_PATH on an
+ * O_PATH descriptor, Linux 5.8)? Asked once: an fd of -1 with an empty
+ * path is EBADF where the flag is known, EINVAL where it is not. Where it
+ * cannot, timestamps by path are decided and left to the kernel. */
+static bool times_by_descriptor(void)
+{
+	static int ok = -1;
+	if (ok < 0) {
+		errno = 0;
+		ok = utimensat(-1, "", NULL, AT_EMPTY_PATH) < 0 &&
+		     errno == EBADF;
+	}
+	return ok == 1;
+}
+
+/* The times a utimensat/futimesat/utimes/utime call asks for, as
+ * utimensat takes them (*tp NULL: now), read once from the caller's
+ * memory and checked as the kernel checks them. 0 or -errno. */
+static int times_args(struct call *k, int nr, struct timespec ts[2],
+		      struct timespec **tp)
+{
+	const __u64 *a = k->n->data.args;
+	uint64_t at = nr == SYS_utimensat || nr == SYS_futimesat ? a[2] : a[1];
+	*tp = NULL;
+	if (!at)
+		return 0;
+	if (nr == SYS_utimensat) {
+		if (page_copy(at, ts, 2 * sizeof(ts[0])) < 0)
+			return -EFAULT;
+	} else if (nr == SYS_utime) {
+		int64_t u[2]; /* struct utimbuf: actime, modtime */
+		if (page_copy(at, u, sizeof(u)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++)
+			ts[i] = (struct timespec){.tv_sec = u[i]};
+	} else {
+		struct timeval tv[2];
+		if (page_copy(at, tv, sizeof(tv)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+				return -EINVAL;
+			ts[i] =
+			    (struct timespec){.tv_sec = tv[i].tv_sec,
+					      .tv_nsec = tv[i].tv_usec * 1000};
+		}
+	}
+	*tp = ts;
+	return 0;
+}
+
 static int meta_perform(struct call *k, int d, const char *b, int lflags)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
 	bool itself = nr == SYS_lchown ||
-		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2) &&
+		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
+			nr == SYS_utimensat) &&
 		       (lflags & AT_SYMLINK_NOFOLLOW));
 	int pf = openat(d, b, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pf < 0)
@@ -960,6 +1020,15 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 			 : removexattr(pp, name)) < 0)
 			r = -errno;
 		free(val);
+	} else if (r == 0 && is_times_call(nr)) {
+		/* on the held file itself (a symlink too, for
+		 * AT_SYMLINK_NOFOLLOW): nothing is looked up again */
+		struct timespec ts[2], *tp;
+		r = times_args(k, nr, ts, &tp);
+		if (r == 0 && !notif_valid(k->sv->fd, k->n->id))
+			r = -ESRCH;
+		if (r == 0 && utimensat(pf, "", tp, AT_EMPTY_PATH) < 0)
+			r = -errno;
 	} else if (r == 0) {
 		uid_t u = (uid_t)(nr == SYS_fchownat ? a[2] : a[1]);
 		gid_t g = (gid_t)(nr == SYS_fchownat ? a[3] : a[2]);
@@ -1011,7 +1080,8 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 	bool meta = nr == SYS_truncate || nr == SYS_chmod ||
 		    nr == SYS_fchmodat || nr == TG_SYS_fchmodat2 ||
 		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat ||
-		    nr == SYS_setxattr || nr == SYS_removexattr;
+		    nr == SYS_setxattr || nr == SYS_removexattr ||
+		    (is_times_call(nr) && times_by_descriptor());
 	one |= meta;
 	if ((!one && !two) || (lflags & AT_EMPTY_PATH) || !o->object[0] ||
 	    (two && !o->object2[0]) || !strncmp(o->object, "/proc/", 6) ||

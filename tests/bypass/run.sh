@@ -356,7 +356,7 @@ race_attack "the exec's path flipped by a second thread (allowed -> denied progr
 # file calls that make, remove or change names: policyd performs them
 # itself on the names it decided on, so a flipped path string changes
 # nothing
-for m in unlink rename truncate fchmod; do
+for m in unlink rename truncate fchmod utimes; do
 	echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
 	out=$(cd "$WS" && bin/static_name_race $m out/nr protected/keep 3000 2>&1)
 	if grep -q "harmed the protected file" <<<"$out"; then
@@ -509,13 +509,16 @@ echo "== policyd dies after carrying out a call, before answering it"
 # TIERGATE_TEST_DIE_AFTER_DONE=1: each policyd kills itself right after the
 # first call it performs (mkdir, rmdir, a write-open put in the caller);
 # the next one must answer from the in-flight mark, not do it again (a
-# second mkdir answers EEXIST, a second open leaves a stray descriptor)
+# second mkdir answers EEXIST, a second open leaves a stray descriptor on
+# a file; the interposer's own connection to the new policyd, a socket,
+# is not one)
 CR=$TOP/crash
 out=$(cd "$WS" && rm -rf out/crashdir && TIERGATE_RUNDIR=$CR TIERGATE_RESTART_AFTER_MS=100 TIERGATE_TEST_DIE_AFTER_DONE=1 \
 	timeout 60 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c '
-	a=$(ls /proc/$$/fd); mkdir out/crashdir && echo mkdir-ok
+	files() { for f in /proc/$$/fd/*; do l=$(readlink "$f") && [[ $l == /* ]] && echo "${f##*/} $l"; done; }
+	a=$(files); mkdir out/crashdir && echo mkdir-ok
 	exec 7>out/crash.txt && echo data >&7; exec 7>&-
-	b=$(ls /proc/$$/fd); x=$(comm -13 <(sort <<<"$a") <(sort <<<"$b"))
+	b=$(files); x=$(comm -13 <(sort <<<"$a") <(sort <<<"$b"))
 	[ -z "$x" ] && echo no-stray-fd || echo "stray fds: $x"
 	cat out/crash.txt; rmdir out/crashdir && echo rmdir-ok' 2>&1 | grep -v '^tiergate: policyd')
 marks=$(grep -c "already carried out" "$CR/policyd.log" 2>/dev/null)

@@ -11,6 +11,9 @@
  *       name), up to N times
  *   static_name_race truncate ALLOWED PROTECTED N
  *       writes ALLOWED, truncate(flipping name, 0), up to N times
+ *   static_name_race utimes ALLOWED PROTECTED N
+ *       creates ALLOWED, utimes(flipping name, {1e9, 1e9}), up to N
+ *       times; harm: PROTECTED's mtime becomes 1e9 (back-dated)
  *   static_name_race fchmod ALLOWED PROTECTED N
  *       fchmod(fd, 0600) up to N times while a second thread points fd
  *       at ALLOWED and PROTECTED in turn (dup2), both opened read-only;
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 static char path[4096];
@@ -76,10 +80,14 @@ static void wait_flip_since(unsigned long f0)
 		sched_yield();
 }
 
+static int times_mode;
+
 static int harmed(const char *p)
 {
 	struct stat st;
 	if (fds[0] && stat(p, &st) == 0 && (st.st_mode & 07777) == 0600)
+		return 1;
+	if (times_mode && stat(p, &st) == 0 && st.st_mtime == 1000000000)
 		return 1;
 	char buf[16] = "";
 	int fd = open(p, O_RDONLY);
@@ -97,6 +105,8 @@ int main(int argc, char **argv)
 	int ex = !strcmp(argv[1], "exec");
 	int ren = !strcmp(argv[1], "rename"),
 	    trunc = !strcmp(argv[1], "truncate");
+	times_mode = !strcmp(argv[1], "utimes");
+	struct timeval tv[2] = {{1000000000, 0}, {1000000000, 0}};
 	a = argv[2];
 	b = argv[3];
 	la = strlen(a);
@@ -156,9 +166,10 @@ int main(int argc, char **argv)
 				return 2;
 			close(fd);
 		}
-		long r = ren	 ? syscall(SYS_rename, src, path)
-			 : trunc ? syscall(SYS_truncate, path, 0)
-				 : syscall(SYS_unlink, path);
+		long r = ren	      ? syscall(SYS_rename, src, path)
+			 : trunc      ? syscall(SYS_truncate, path, 0)
+			 : times_mode ? syscall(SYS_utimes, path, tv)
+				      : syscall(SYS_unlink, path);
 		if (r < 0 && errno == EACCES)
 			refused++;
 		if (harmed(b)) {
