@@ -937,7 +937,9 @@ static bool times_by_descriptor(void)
 
 /* The times a utimensat/futimesat/utimes/utime call asks for, as
  * utimensat takes them (*tp NULL: now), read once from the caller's
- * memory and checked as the kernel checks them. 0 or -errno. */
+ * memory and checked as the kernel checks them, in its order (a bad
+ * pointer, then bad times, come before anything about the file). 0 or
+ * -errno. */
 static int times_args(struct call *k, int nr, struct timespec ts[2],
 		      struct timespec **tp)
 {
@@ -947,6 +949,8 @@ static int times_args(struct call *k, int nr, struct timespec ts[2],
 	if (!at)
 		return 0;
 	if (nr == SYS_utimensat) {
+		/* (the nanoseconds are checked after the file is found: by
+		 * utimensat on it, below) */
 		if (page_copy(at, ts, 2 * sizeof(ts[0])) < 0)
 			return -EFAULT;
 	} else if (nr == SYS_utime) {
@@ -979,6 +983,18 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
 			nr == SYS_utimensat) &&
 		       (lflags & AT_SYMLINK_NOFOLLOW));
+	/* times: what the kernel checks before it looks at the file */
+	struct timespec ts[2], *tp = NULL;
+	if (is_times_call(nr)) {
+		if (nr == SYS_utimensat &&
+		    (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+			return -EINVAL;
+		int tr = times_args(k, nr, ts, &tp);
+		if (tr < 0)
+			return tr;
+		if (!notif_valid(k->sv->fd, k->n->id))
+			return -ESRCH;
+	}
 	int pf = openat(d, b, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pf < 0)
 		return -errno;
@@ -1023,11 +1039,7 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 	} else if (r == 0 && is_times_call(nr)) {
 		/* on the held file itself (a symlink too, for
 		 * AT_SYMLINK_NOFOLLOW): nothing is looked up again */
-		struct timespec ts[2], *tp;
-		r = times_args(k, nr, ts, &tp);
-		if (r == 0 && !notif_valid(k->sv->fd, k->n->id))
-			r = -ESRCH;
-		if (r == 0 && utimensat(pf, "", tp, AT_EMPTY_PATH) < 0)
+		if (utimensat(pf, "", tp, AT_EMPTY_PATH) < 0)
 			r = -errno;
 	} else if (r == 0) {
 		uid_t u = (uid_t)(nr == SYS_fchownat ? a[2] : a[1]);

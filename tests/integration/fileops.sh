@@ -95,6 +95,11 @@ raw("utimes negative usec", 235, b"fu", tv(1, -1, 1, 0))
 raw("utime explicit", 132, b"fs", (ctypes.c_long * 2)(1770000000, 1770000001))
 raw("futimesat path", 261, -100, b"ft", tv(1780000000, 5, 1780000000, 6))
 raw("utimes now", 235, b"e", None)
+# what the kernel checks before it looks at the file comes first
+raw("utimensat bad flags", 280, -100, b"fu", None, 0x8000)
+raw("utimes bad usec, missing file", 235, b"nothing", tv(1, 1000000, 1, 0))
+raw("utimensat bad nsec, missing file", 280, -100, b"nothing", tv(1, 2000000000, 1, 0), 0)
+raw("utimes bad pointer", 235, b"fu", ctypes.c_void_p(8))
 print("fu", os.stat("fu").st_mtime_ns, "fs2", os.stat("fs").st_mtime_ns,
       "ft2", os.stat("ft").st_mtime_ns, "fu atime", os.stat("fu").st_atime_ns)
 print("t", os.stat("t").st_mtime_ns, "tl", os.lstat("tl").st_mtime_ns,
