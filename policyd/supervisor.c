@@ -909,11 +909,6 @@ static int fd_perform(struct call *k)
 	return r;
 }
 
-/* truncate, chmod and chown of the file named b in directory d (policyd's
- * credentials already the caller's): the file is held with an O_PATH
- * descriptor, so the call changes the file that was decided on. A call
- * that follows a final symlink finds none (policyd resolved it); if one
- * appeared since, ELOOP. 0 or -errno. */
 static bool is_times_call(int nr)
 {
 	return nr == SYS_utimensat || nr == SYS_futimesat || nr == SYS_utimes ||
@@ -975,6 +970,11 @@ static int times_args(struct call *k, int nr, struct timespec ts[2],
 	return 0;
 }
 
+/* truncate, chmod, chown, xattrs and times of the file named b in
+ * directory d (policyd's credentials already the caller's): the file is
+ * held with an O_PATH descriptor, so the call changes the file that was
+ * decided on. A call that follows a final symlink finds none (policyd
+ * resolved it); if one appeared since, ELOOP. 0 or -errno. */
 static int meta_perform(struct call *k, int d, const char *b, int lflags)
 {
 	const __u64 *a = k->n->data.args;
