@@ -970,6 +970,76 @@ static int times_args(struct call *k, int nr, struct timespec ts[2],
 	return 0;
 }
 
+/* Calls on a descriptor's file spelled (fd, "", AT_EMPTY_PATH): linkat,
+ * fchownat, fchmodat2, utimensat. They are done on policyd's copy of the
+ * descriptor (k->fsfd, taken before the decision), so that another thread
+ * re-pointing the number with dup2 after the decision changes nothing: the
+ * kernel, left to it, would look the number up again. linkat links the copy
+ * through /proc/self/fd with AT_SYMLINK_FOLLOW, what the caller itself may
+ * always do (AT_EMPTY_PATH would need the caller's own credentials object
+ * or CAP_DAC_READ_SEARCH, which policyd has and the caller may not), into
+ * the destination decided on. o is NULL for a descriptor in no file system
+ * (not linkat: the kernel's answer to that is EXDEV). 0 or -errno. */
+static int empty_path_perform(struct call *k, const struct outcome *o,
+			      int lflags)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	struct timespec ts[2], *tp = NULL;
+	if (nr == SYS_utimensat) {
+		if (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+			return -EINVAL;
+		int tr = times_args(k, nr, ts, &tp);
+		if (tr < 0)
+			return tr;
+	}
+	if (!k->have_cr && geteuid() == 0) {
+		if (procfs_status(k->c.pid, &k->cr) < 0)
+			return -ESRCH;
+		k->have_cr = true;
+	}
+	int d2 = -1;
+	char b2[TG_PATH_MAX];
+	if (nr == SYS_linkat) {
+		uint64_t resolve;
+		int rootfd = caller_root(k, &resolve);
+		if (rootfd < 0 && rootfd != AT_FDCWD)
+			return rootfd;
+		d2 = o && o->object2[0]
+			 ? name_at(rootfd, resolve, o->object2, b2, sizeof(b2))
+			 : -ENOENT;
+		if (rootfd >= 0)
+			close(rootfd);
+		if (d2 < 0)
+			return d2;
+	}
+	int r = 0;
+	bool switched = false;
+	if (!notif_valid(k->sv->fd, k->n->id))
+		r = -ESRCH; /* the caller died: it did not make the call */
+	else if (creds_enter(k, &switched) < 0)
+		r = -EACCES;
+	if (r == 0) {
+		char pp[64];
+		snprintf(pp, sizeof(pp), "/proc/self/fd/%d", k->fsfd);
+		long x = nr == SYS_linkat
+			     ? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
+			 : nr == SYS_fchownat
+			     ? fchownat(k->fsfd, "", (uid_t)a[2], (gid_t)a[3],
+					(int)a[4])
+			 : nr == TG_SYS_fchmodat2
+			     ? syscall(TG_SYS_fchmodat2, k->fsfd, "",
+				       (mode_t)a[2], (int)a[3])
+			     : utimensat(k->fsfd, "", tp, lflags);
+		r = x < 0 ? -errno : 0;
+		if (switched)
+			restore_creds();
+	}
+	if (d2 >= 0)
+		close(d2);
+	return r;
+}
+
 /* truncate, chmod, chown, xattrs and times of the file named b in
  * directory d (policyd's credentials already the caller's): the file is
  * held with an O_PATH descriptor, so the call changes the file that was
@@ -1061,6 +1131,8 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
+	if (k->fsfd >= 0 && (lflags & AT_EMPTY_PATH))
+		return empty_path_perform(k, o, lflags);
 	if (k->fsfd >= 0) {
 		/* fchmod/fchown: the name decided on must still be this
 		 * descriptor's file */
@@ -1251,9 +1323,39 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	} else {
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
-	if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
-		/* linkat(fd, "", ..., AT_EMPTY_PATH): the file is the
-		 * caller's descriptor */
+	int nr = (int)n->data.nr;
+	bool held_empty = r == 0 && len == 0 && (lflags & AT_EMPTY_PATH) &&
+			  (nr == SYS_linkat || nr == SYS_fchownat ||
+			   nr == TG_SYS_fchmodat2 || nr == SYS_utimensat);
+	if (held_empty) {
+		/* (fd, "", AT_EMPTY_PATH): the file is the caller's
+		 * descriptor. policyd takes its own copy now, decides on the
+		 * copy's file and acts on the copy (empty_path_perform) */
+		if ((k->fsfd = caller_fd(pid, d1)) < 0) {
+			respond(k->sv->fd, n->id,
+				k->fsfd == -EBADF ? EBADF : EACCES, 0, false);
+			return;
+		}
+		char what[64], to[TG_PATH_MAX];
+		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
+		ssize_t l = readlink(what, to, sizeof(to) - 1);
+		to[l > 0 ? l : 0] = '\0';
+		if (l <= 0 || to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
+			/* in no file system: no policy to apply, and no name
+			 * to link from (the kernel says EXDEV) */
+			int e = !notif_valid(k->sv->fd, n->id) ? -ESRCH
+				: nr == SYS_linkat
+				    ? -EXDEV
+				    : empty_path_perform(k, NULL, lflags);
+			if (e != -ESRCH)
+				performed(k, e);
+			return;
+		}
+		tg_strlcpy(k->q.path, sizeof(k->q.path), to);
+		d1 = AT_FDCWD;
+	} else if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
+		/* setxattrat, removexattrat: the caller's descriptor, by the
+		 * kernel after the decision (docs/threat-model.md) */
 		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d", d1);
 		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0) {
@@ -1282,11 +1384,16 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->q.dirfd2 = d2;
 	k->q.access2 = acc2;
 	k->q.label = f->kind;
+	/* a held descriptor's file is itself, never what it may point to
+	 * (an O_PATH descriptor can be a symlink's); a path through the
+	 * caller's /proc/self/fd is followed */
 	k->q.nofollow =
-	    !(lflags & AT_EMPTY_PATH) &&
-	    (f->link == LINK_ITSELF ||
-	     (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
-	     (f->link == LINK_ITSELF_UNLESS && !(lflags & AT_SYMLINK_FOLLOW)));
+	    held_empty ||
+	    (!(lflags & AT_EMPTY_PATH) &&
+	     (f->link == LINK_ITSELF ||
+	      (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
+	      (f->link == LINK_ITSELF_UNLESS &&
+	       !(lflags & AT_SYMLINK_FOLLOW))));
 	/* calls that can only fail: making a name that exists, or removing,
 	 * renaming, linking or changing one that does not */
 	k->noop_dirfd = d1;

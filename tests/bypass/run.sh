@@ -370,6 +370,20 @@ for m in unlink rename truncate fchmod utimes; do
 	else bad "$m race does not work even without tiergate: $out"; fi
 done
 echo original > "$WS/protected/keep"
+# linkat(fd, "", AT_EMPTY_PATH) with the descriptor flipped by dup2: a
+# second name for the protected file in out/, then a write through it
+echo allowed > "$WS/out/fl-allowed"
+out=$(cd "$WS" && bin/static_flink_race out/fl-allowed protected/keep out/fl-new 3000 2>&1)
+if grep -q "linked the protected file" <<<"$out" && (cd "$WS" && echo pwned > out/fl-new) && grep -qx pwned "$WS/protected/keep"; then
+	rm -f "$WS/out/fl-new"; echo original > "$WS/protected/keep"
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'bin/static_flink_race out/fl-allowed protected/keep out/fl-new 400; echo pwned > out/fl-new' 2>&1)
+	if grep -qx original "$WS/protected/keep" && grep -q "never linked the protected file in 400 tries" <<<"$out" &&
+	   grep -q '(rule protected)' <<<"$out" && ! grep -q "(400 refused)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep '"kind":"link"' | grep -q 'protected/keep'; then
+		ok "linkat(fd, \"\", AT_EMPTY_PATH) with the descriptor flipped by a second thread: natively links the protected file into out/ and a write through it changes it; under tiergate never (policyd links its own copy of the descriptor it decided on), audited"
+	else bad "flink race under tiergate: $(grep -v '^tiergate' <<<"$out" | tail -2); keep=$(cat "$WS/protected/keep")"; fi
+else bad "flink race does not work even without tiergate: $out"; fi
+rm -f "$WS/out/fl-new" "$WS/out/fl-allowed"; echo original > "$WS/protected/keep"
 # an exec from a multithreaded process that nobody rewrites runs, checked
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/argv_race bin/static_marker still 2>&1)
 if [ "$out" = "program ran: harmless" ]; then ok "a multithreaded caller's exec that nobody rewrites runs (settings.exec_race: verify)"

@@ -100,6 +100,27 @@ raw("utimensat bad flags", 280, -100, b"fu", None, 0x8000)
 raw("utimes bad usec, missing file", 235, b"nothing", tv(1, 1000000, 1, 0))
 raw("utimensat bad nsec, missing file", 280, -100, b"nothing", tv(1, 2000000000, 1, 0), 0)
 raw("utimes bad pointer", 235, b"fu", ctypes.c_void_p(8))
+# calls on a descriptor's file spelled (fd, "", AT_EMPTY_PATH): policyd
+# acts on its own copy of the descriptor
+AT_EMPTY_PATH = 0x1000
+tf = os.open(".", os.O_TMPFILE | os.O_WRONLY, 0o640); os.write(tf, b"tmp\n")
+raw("flink tmpfile", 265, tf, b"", -100, b"fromtmp", AT_EMPTY_PATH)
+raw("flink tmpfile again", 265, tf, b"", -100, b"fromtmp2", AT_EMPTY_PATH)
+raw("flink onto an existing name", 265, tf, b"", -100, b"fromtmp", AT_EMPTY_PATH)
+raw("flink pipe", 265, r, b"", -100, b"frompipe", AT_EMPTY_PATH)
+raw("flink bad fd", 265, 99, b"", -100, b"frombad", AT_EMPTY_PATH)
+raw("flink file", 265, fs, b"", -100, b"fs-hard", AT_EMPTY_PATH)
+os.symlink("fs", "fs-ln")
+pl = os.open("fs-ln", os.O_PATH | os.O_NOFOLLOW)
+raw("fchownat O_PATH symlink", 260, pl, b"", os.getuid(), os.getgid(), AT_EMPTY_PATH | 0x100)
+raw("fchownat file", 260, fs, b"", os.getuid(), os.getgid(), AT_EMPTY_PATH)
+raw("fchmodat2 file", 452, fs, b"", 0o604, AT_EMPTY_PATH)
+raw("fchownat pipe", 260, r, b"", os.getuid(), os.getgid(), AT_EMPTY_PATH)
+raw("utimensat empty path", 280, fs, b"", tv(1790000000, 1, 1790000000, 2), AT_EMPTY_PATH)
+raw("utimensat empty path, symlink", 280, pl, b"", tv(1791000000, 0, 1791000000, 0), AT_EMPTY_PATH | 0x100)
+print("fromtmp", os.stat("fromtmp").st_nlink, open("fromtmp").read().strip(),
+      "fs-hard", os.stat("fs-hard").st_ino == os.stat("fs").st_ino,
+      "fs-ln", os.lstat("fs-ln").st_mtime_ns)
 print("fu", os.stat("fu").st_mtime_ns, "fs2", os.stat("fs").st_mtime_ns,
       "ft2", os.stat("ft").st_mtime_ns, "fu atime", os.stat("fu").st_atime_ns)
 print("t", os.stat("t").st_mtime_ns, "tl", os.lstat("tl").st_mtime_ns,
