@@ -486,6 +486,16 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 		 SCMP_A0(SCMP_CMP_MASKED_EQ,
 			 CLONE_VM | CLONE_VFORK | CLONE_THREAD, CLONE_VM))) < 0)
 		goto out;
+	/* clone(CLONE_FILES) that is not a thread: a process sharing the
+	 * caller's descriptor table could re-point the descriptor of an
+	 * fexecve (dup2) after policyd decided on it, and no thread count
+	 * shows it. With this refused, whoever shares a caller's descriptors
+	 * is one of its threads (caller_racy counts them) */
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_FILES | CLONE_THREAD,
+			 CLONE_FILES))) < 0)
+		goto out;
 	/* device nodes: a block device made in a writable place would be
 	 * the whole disk behind every file rule (root sessions have
 	 * CAP_MKNOD). FIFOs and sockets stay (policyd decides the name) */

@@ -434,6 +434,13 @@ except OSError as e:
 fi
 # memory shared with a process that is not a thread: clone(CLONE_VM) is
 # refused; a vfork child of a vfork child of a threaded process is racy
+out=$(cd "$WS" && bin/static_files_share bin/static_marker 2>&1)
+if [ "$out" = "shared: the child re-pointed the parent's descriptor" ]; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_files_share bin/static_marker 2>&1)
+	if [ "$out" = "clone: refused errno=1" ]; then
+		ok "clone(CLONE_FILES) that is not a thread: natively the child re-points the parent's descriptors (an fexecve's, after the decision); refused in a session (EPERM)"
+	else bad "clone(CLONE_FILES) in a session: $out"; fi
+else bad "clone(CLONE_FILES) does not share descriptors even without tiergate: $out"; fi
 out=$(cd "$WS" && bin/static_vm_share clone bin/static_marker 2>&1)
 if grep -q "program ran" <<<"$out"; then
 	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_vm_share clone bin/static_marker 2>&1)

@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		}
 	}
 	unlink(argv[3]);
-	printf("never linked the protected file in %d tries (%d refused)\n",
-	       n, failed);
+	printf("never linked the protected file in %d tries (%d refused)\n", n,
+	       failed);
 	return 1;
 }
