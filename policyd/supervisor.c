@@ -1049,7 +1049,8 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
-	bool itself = nr == SYS_lchown ||
+	bool itself = nr == SYS_lchown || nr == SYS_lsetxattr ||
+		      nr == SYS_lremovexattr ||
 		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
 			nr == SYS_utimensat) &&
 		       (lflags & AT_SYMLINK_NOFOLLOW));
@@ -1094,11 +1095,14 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 			r = -EOPNOTSUPP; /* a symlink's mode cannot change */
 		else if (fchmodat(AT_FDCWD, pp, mode, 0) < 0)
 			r = -errno;
-	} else if (r == 0 && (nr == SYS_setxattr || nr == SYS_removexattr)) {
-		/* through the descriptor's /proc link: the held file */
+	} else if (r == 0 && (nr == SYS_setxattr || nr == SYS_removexattr ||
+			      nr == SYS_lsetxattr || nr == SYS_lremovexattr)) {
+		/* through the descriptor's /proc link: the held file (for
+		 * lsetxattr and lremovexattr a symlink itself: a magic link
+		 * jumps to the object, it is not followed further) */
 		char name[256];
 		void *val = NULL;
-		bool set = nr == SYS_setxattr;
+		bool set = nr == SYS_setxattr || nr == SYS_lsetxattr;
 		r = xattr_args(k, a[1], a[2], (size_t)a[3], set, name,
 			       sizeof(name), &val);
 		if (r == 0 &&
@@ -1165,6 +1169,7 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 		    nr == SYS_fchmodat || nr == TG_SYS_fchmodat2 ||
 		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat ||
 		    nr == SYS_setxattr || nr == SYS_removexattr ||
+		    nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
 		    (is_times_call(nr) && times_by_descriptor());
 	one |= meta;
 	if ((!one && !two) || (lflags & AT_EMPTY_PATH) || !o->object[0] ||

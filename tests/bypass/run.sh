@@ -356,11 +356,13 @@ race_attack "the exec's path flipped by a second thread (allowed -> denied progr
 # file calls that make, remove or change names: policyd performs them
 # itself on the names it decided on, so a flipped path string changes
 # nothing
-for m in unlink rename truncate fchmod utimes; do
-	echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
+XATTRS=$(python3 -c "import os; os.setxattr('$WS', 'user.tgprobe', b'1'); print('lsetxattr')" 2>/dev/null)
+for m in unlink rename truncate fchmod utimes $XATTRS; do
+	# a new file each time: the attribute of an earlier run would stay
+	rm -f "$WS/protected/keep"; echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
 	out=$(cd "$WS" && bin/static_name_race $m out/nr protected/keep 3000 2>&1)
 	if grep -q "harmed the protected file" <<<"$out"; then
-		echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
+		rm -f "$WS/protected/keep"; echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
 		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_name_race $m out/nr protected/keep 400 2>&1)
 		if grep -qx original "$WS/protected/keep" && [ "$(stat -c %a "$WS/protected/keep")" = 644 ] &&
 		   grep -q "protected file intact after 400 tries" <<<"$out" &&

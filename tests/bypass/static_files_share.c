@@ -43,7 +43,8 @@ int main(int argc, char **argv)
 	waitpid((pid_t)pid, NULL, 0);
 	if (fstat(fd, &after) == 0 && after.st_ino == dn.st_ino &&
 	    after.st_dev == dn.st_dev && before.st_ino != dn.st_ino) {
-		printf("shared: the child re-pointed the parent's descriptor\n");
+		printf(
+		    "shared: the child re-pointed the parent's descriptor\n");
 		return 0;
 	}
 	printf("not shared\n");

@@ -14,6 +14,9 @@
  *   static_name_race utimes ALLOWED PROTECTED N
  *       creates ALLOWED, utimes(flipping name, {1e9, 1e9}), up to N
  *       times; harm: PROTECTED's mtime becomes 1e9 (back-dated)
+ *   static_name_race lsetxattr ALLOWED PROTECTED N
+ *       creates ALLOWED, lsetxattr(flipping name, "user.tgrace"), up to
+ *       N times; harm: PROTECTED has that attribute
  *   static_name_race fchmod ALLOWED PROTECTED N
  *       fchmod(fd, 0600) up to N times while a second thread points fd
  *       at ALLOWED and PROTECTED in turn (dup2), both opened read-only;
@@ -31,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 static char path[4096];
@@ -80,7 +84,7 @@ static void wait_flip_since(unsigned long f0)
 		sched_yield();
 }
 
-static int times_mode;
+static int times_mode, xattr_mode;
 
 static int harmed(const char *p)
 {
@@ -88,6 +92,9 @@ static int harmed(const char *p)
 	if (fds[0] && stat(p, &st) == 0 && (st.st_mode & 07777) == 0600)
 		return 1;
 	if (times_mode && stat(p, &st) == 0 && st.st_mtime == 1000000000)
+		return 1;
+	char xv[8];
+	if (xattr_mode && getxattr(p, "user.tgrace", xv, sizeof(xv)) > 0)
 		return 1;
 	char buf[16] = "";
 	int fd = open(p, O_RDONLY);
@@ -106,6 +113,7 @@ int main(int argc, char **argv)
 	int ren = !strcmp(argv[1], "rename"),
 	    trunc = !strcmp(argv[1], "truncate");
 	times_mode = !strcmp(argv[1], "utimes");
+	xattr_mode = !strcmp(argv[1], "lsetxattr");
 	struct timeval tv[2] = {{1000000000, 0}, {1000000000, 0}};
 	a = argv[2];
 	b = argv[3];
@@ -169,6 +177,8 @@ int main(int argc, char **argv)
 		long r = ren	      ? syscall(SYS_rename, src, path)
 			 : trunc      ? syscall(SYS_truncate, path, 0)
 			 : times_mode ? syscall(SYS_utimes, path, tv)
+			 : xattr_mode ? syscall(SYS_lsetxattr, path,
+						"user.tgrace", "1", 1, 0)
 				      : syscall(SYS_unlink, path);
 		if (r < 0 && errno == EACCES)
 			refused++;

@@ -47,6 +47,11 @@ fd = os.open("t", os.O_RDONLY)
 tryit("fsetxattr", os.setxattr, fd, "user.f", b"fv")
 tryit("fremovexattr missing", os.removexattr, fd, "user.none")
 tryit("removexattr", os.removexattr, "t", "user.k2")
+tryit("lsetxattr file", os.setxattr, "t", "user.l", b"lv", follow_symlinks=False)
+tryit("lsetxattr symlink", os.setxattr, "tl", "user.l", b"lv", follow_symlinks=False)
+tryit("lremovexattr file", os.removexattr, "t", "user.l", follow_symlinks=False)
+tryit("lremovexattr missing", os.removexattr, "t", "user.none", follow_symlinks=False)
+tryit("lremovexattr symlink", os.removexattr, "tl", "user.l", follow_symlinks=False)
 print(sorted(os.listxattr("t")), os.getxattr("t", "user.k"), os.getxattr("t", "user.f"))
 PY
 # timestamps (decided as writes of the file, done by the kernel); only
