@@ -238,6 +238,18 @@ static void test_die_point(bool rehandled)
 		raise(SIGKILL);
 }
 
+/* Tests: TIERGATE_TEST_NO_GETFD=1 makes policyd act as if it could not
+ * copy a caller's descriptor for a call on (fd, "", AT_EMPTY_PATH), as under
+ * Yama's ptrace_scope 1 in user mode (the bypass suite checks what happens
+ * then). */
+static bool test_no_getfd(void)
+{
+	static int v = -1;
+	if (v < 0)
+		v = secure_getenv("TIERGATE_TEST_NO_GETFD") != NULL;
+	return v == 1;
+}
+
 /* Could something rewrite the caller's argv after policyd read it? Another
  * thread of its process, or another process sharing its memory, or a
  * shared writable mapping holding argv. The filter refuses clone(CLONE_VM)
@@ -1332,22 +1344,51 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	bool held_empty = r == 0 && len == 0 && (lflags & AT_EMPTY_PATH) &&
 			  (nr == SYS_linkat || nr == SYS_fchownat ||
 			   nr == TG_SYS_fchmodat2 || nr == SYS_utimensat);
-	if (held_empty) {
-		/* (fd, "", AT_EMPTY_PATH): the file is the caller's
-		 * descriptor. policyd takes its own copy now, decides on the
-		 * copy's file and acts on the copy (empty_path_perform) */
-		if ((k->fsfd = caller_fd(pid, d1)) < 0) {
-			respond(k->sv->fd, n->id,
-				k->fsfd == -EBADF ? EBADF : EACCES, 0, false);
+	bool by_name = false; /* the same, left to the kernel */
+	if (held_empty &&
+	    (k->fsfd = test_no_getfd() ? -EPERM : caller_fd(pid, d1)) < 0) {
+		int e = k->fsfd;
+		struct proc_status ps;
+		k->fsfd = -1;
+		if (e == -EBADF) {
+			respond(k->sv->fd, n->id, EBADF, 0, false);
 			return;
 		}
+		/* policyd may not take the caller's descriptors (Yama's
+		 * ptrace_scope, a user-mode policyd that is not the caller's
+		 * ancestor): a single-threaded caller's descriptor cannot be
+		 * re-pointed by anyone else (the filter refuses CLONE_FILES
+		 * outside threads), so the kernel may look it up again;
+		 * anyone else's call is refused */
+		if (procfs_status_brief(pid, &ps) < 0 || ps.threads != 1) {
+			respond(k->sv->fd, n->id, EACCES, 0, false);
+			return;
+		}
+		held_empty = false;
+		by_name = true;
+	}
+	if (held_empty || by_name) {
+		/* (fd, "", AT_EMPTY_PATH): the file is the caller's
+		 * descriptor, decided on by its name (an O_TMPFILE's or a
+		 * deleted file's is "DIR/#N (deleted)": decided as a name in
+		 * DIR). policyd has taken its own copy and acts on it
+		 * (empty_path_perform), or the kernel does (by_name) */
 		char what[64], to[TG_PATH_MAX];
-		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
+		if (held_empty)
+			snprintf(what, sizeof(what), "/proc/self/fd/%d",
+				 k->fsfd);
+		else
+			snprintf(what, sizeof(what), "/proc/%d/fd/%d", (int)pid,
+				 d1);
 		ssize_t l = readlink(what, to, sizeof(to) - 1);
 		to[l > 0 ? l : 0] = '\0';
 		if (l <= 0 || to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
 			/* in no file system: no policy to apply, and no name
 			 * to link from (the kernel says EXDEV) */
+			if (by_name) {
+				respond(k->sv->fd, n->id, 0, 0, true);
+				return;
+			}
 			int e = !notif_valid(k->sv->fd, n->id) ? -ESRCH
 				: nr == SYS_linkat
 				    ? -EXDEV
@@ -1359,8 +1400,9 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		tg_strlcpy(k->q.path, sizeof(k->q.path), to);
 		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
-		/* setxattrat, removexattrat: the caller's descriptor, by the
-		 * kernel after the decision (docs/threat-model.md) */
+		/* setxattrat, removexattrat (and the calls above when policyd
+		 * could not copy the descriptor): the caller's descriptor, by
+		 * the kernel after the decision (docs/threat-model.md) */
 		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d", d1);
 		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0) {
@@ -1393,7 +1435,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	 * (an O_PATH descriptor can be a symlink's); a path through the
 	 * caller's /proc/self/fd is followed */
 	k->q.nofollow =
-	    held_empty ||
+	    held_empty || by_name ||
 	    (!(lflags & AT_EMPTY_PATH) &&
 	     (f->link == LINK_ITSELF ||
 	      (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
@@ -1405,7 +1447,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	k->noop_follow = false;
 	k->noop_exists = acc == POLICY_ACC_CREATE ? EEXIST : 0;
 	/* a descriptor's file is there, whatever its name says */
-	k->noop_missing = acc != POLICY_ACC_CREATE && k->fsfd < 0;
+	k->noop_missing = acc != POLICY_ACC_CREATE && k->fsfd < 0 && !by_name;
 	struct outcome *o = NULL;
 	if (!decide_or_refuse(k, f->verb, EACCES, &o))
 		return;

@@ -385,7 +385,22 @@ if grep -q "linked the protected file" <<<"$out" && (cd "$WS" && echo pwned > ou
 		ok "linkat(fd, \"\", AT_EMPTY_PATH) with the descriptor flipped by a second thread: natively links the protected file into out/ and a write through it changes it; under tiergate never (policyd links its own copy of the descriptor it decided on), audited"
 	else bad "flink race under tiergate: $(grep -v '^tiergate' <<<"$out" | tail -2); keep=$(cat "$WS/protected/keep")"; fi
 else bad "flink race does not work even without tiergate: $out"; fi
-rm -f "$WS/out/fl-new" "$WS/out/fl-allowed"; echo original > "$WS/protected/keep"
+# where policyd cannot copy the caller's descriptor (Yama in user mode,
+# simulated): a single-threaded caller's flink is left to the kernel (no
+# one can re-point its descriptor), a multithreaded one's is refused. (The
+# kernel then refuses to flink a file policyd opened for the caller, an
+# O_TMPFILE among them: AT_EMPTY_PATH wants the opener's credentials.)
+NG=$TOP/nogetfd
+rm -f "$WS/out/fl-new"; echo original > "$WS/protected/keep"
+out=$(cd "$WS" && TIERGATE_RUNDIR=$NG TIERGATE_TEST_NO_GETFD=1 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c '
+	bin/static_flink_race out/fl-allowed protected/keep out/fl-new 200; echo pwned > out/fl-new
+	bin/static_flink_race own out/fl-allowed out/fl-single' 2>&1)
+NPD=$(cat "$NG/policyd.pid" 2>/dev/null); [ -n "$NPD" ] && kill "$NPD" 2>/dev/null
+if grep -qx original "$WS/protected/keep" && grep -q "never linked the protected file in 200 tries (200 refused)" <<<"$out" &&
+   grep -q "own linked" <<<"$out" && grep -qx allowed "$WS/out/fl-single"; then
+	ok "without a copy of the descriptor (simulated Yama): a multithreaded caller's flink is refused every time, a single-threaded caller's flink of a file it opened works"
+else bad "flink without a descriptor copy: $(grep -v '^tiergate' <<<"$out" | tail -3)"; fi
+rm -f "$WS/out/fl-new" "$WS/out/fl-allowed" "$WS/out/fl-single"; echo original > "$WS/protected/keep"
 # an exec from a multithreaded process that nobody rewrites runs, checked
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/argv_race bin/static_marker still 2>&1)
 if [ "$out" = "program ran: harmless" ]; then ok "a multithreaded caller's exec that nobody rewrites runs (settings.exec_race: verify)"

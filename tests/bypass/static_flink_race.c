@@ -5,13 +5,22 @@
  * policyd decides on may not be the one the kernel links. Usage:
  *   static_flink_race ALLOWED PROTECTED NEW N
  * tries up to N times and says "linked the protected file" once NEW is
- * PROTECTED (same inode); NEW is left in place then. Static: only the
- * kernel backstop sees it. */
+ * PROTECTED (same inode); NEW is left in place then.
+ *   static_flink_race tmpfile DIR NEW
+ * the honest use, single-threaded: an O_TMPFILE in DIR, written, then
+ * linked as NEW; says "tmpfile linked" or "tmpfile: errno=N".
+ *   static_flink_race own FILE NEW
+ * single-threaded: FILE opened read-only (by this process itself, not
+ * by policyd as a write-open is), linked as NEW; "own linked" or
+ * "own: errno=N".
+ * Static: only the kernel backstop sees it. */
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,6 +40,27 @@ static void *flip(void *p)
 
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "own")) {
+		int f = open(argv[2], O_RDONLY);
+		if (f < 0 || syscall(SYS_linkat, f, "", AT_FDCWD, argv[3],
+				     AT_EMPTY_PATH) < 0) {
+			printf("own: errno=%d\n", errno);
+			return 1;
+		}
+		printf("own linked\n");
+		return 0;
+	}
+	if (argc == 4 && !strcmp(argv[1], "tmpfile")) {
+		int t = open(argv[2], O_TMPFILE | O_WRONLY, 0600);
+		if (t < 0 || write(t, "single\n", 7) != 7 ||
+		    syscall(SYS_linkat, t, "", AT_FDCWD, argv[3],
+			    AT_EMPTY_PATH) < 0) {
+			printf("tmpfile: errno=%d\n", errno);
+			return 1;
+		}
+		printf("tmpfile linked\n");
+		return 0;
+	}
 	if (argc < 5)
 		return 2;
 	fds[1] = open(argv[1], O_RDONLY);
