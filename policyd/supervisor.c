@@ -1400,9 +1400,8 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		tg_strlcpy(k->q.path, sizeof(k->q.path), to);
 		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
-		/* setxattrat, removexattrat (and the calls above when policyd
-		 * could not copy the descriptor): the caller's descriptor, by
-		 * the kernel after the decision (docs/threat-model.md) */
+		/* setxattrat, removexattrat: the caller's descriptor, by the
+		 * kernel after the decision (docs/threat-model.md) */
 		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d", d1);
 		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0) {
