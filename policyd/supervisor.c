@@ -863,17 +863,31 @@ static int xattr_args(struct call *k, uint64_t name_at, uint64_t val_at,
 	return 0;
 }
 
-/* fchmod, fchown, fsetxattr or fremovexattr on policyd's copy of the
- * caller's descriptor, as the caller. 0 or -errno; -ESRCH: the caller is
- * gone. */
-static int fd_perform(struct call *k)
+/* The caller's credentials and umask (k->cr), read once: a root policyd
+ * takes them on for every call it does for the caller (creds_enter), and
+ * want asks for them anyway (the umask of a mkdir or mknod). 0, or -ESRCH:
+ * the caller is gone. */
+static int caller_creds(struct call *k, bool want)
 {
-	const __u64 *a = k->n->data.args;
-	if (!k->have_cr && geteuid() == 0) {
+	if (!k->have_cr && (want || geteuid() == 0)) {
 		if (procfs_status(k->c.pid, &k->cr) < 0)
 			return -ESRCH;
 		k->have_cr = true;
 	}
+	return 0;
+}
+
+static int times_args(struct call *k, int nr, int lflags, struct timespec ts[2],
+		      struct timespec **tp);
+
+/* fchmod, fchown, fsetxattr, fremovexattr, futimens or futimesat(fd, NULL)
+ * on policyd's copy of the caller's descriptor, as the caller. 0 or -errno;
+ * -ESRCH: the caller is gone. */
+static int fd_perform(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	if (caller_creds(k, false) < 0)
+		return -ESRCH;
 	int nr = (int)k->n->data.nr;
 	char name[256];
 	void *val = NULL;
@@ -882,15 +896,10 @@ static int fd_perform(struct call *k)
 				nr == SYS_fsetxattr, name, sizeof(name), &val)
 		   : 0;
 	/* futimens, futimesat: the two times from the caller's memory, or
-	 * none (now) */
-	struct timespec ts[2];
-	struct timeval tv[2];
-	if (r == 0 && nr == SYS_utimensat && a[2] &&
-	    page_copy(a[2], ts, sizeof(ts)) < 0)
-		r = -EFAULT;
-	if (r == 0 && nr == SYS_futimesat && a[2] &&
-	    page_copy(a[2], tv, sizeof(tv)) < 0)
-		r = -EFAULT;
+	 * none (now); utimensat's flags are the kernel's to check here */
+	struct timespec ts[2], *tp = NULL;
+	if (r == 0 && (nr == SYS_utimensat || nr == SYS_futimesat))
+		r = times_args(k, nr, 0, ts, &tp);
 	/* after the reads: what was read is the caller's, not a process
 	 * that took its pid */
 	if (!notif_valid(k->sv->fd, k->n->id)) {
@@ -907,12 +916,10 @@ static int fd_perform(struct call *k)
 			? fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2])
 		    : nr == SYS_fsetxattr
 			? fsetxattr(k->fsfd, name, val, (size_t)a[3], (int)a[4])
-		    : nr == SYS_utimensat
-			? syscall(SYS_utimensat, k->fsfd, NULL,
-				  a[2] ? ts : NULL, (int)a[3])
-		    : nr == SYS_futimesat ? syscall(SYS_futimesat, k->fsfd,
-						    NULL, a[2] ? tv : NULL)
-					  : fremovexattr(k->fsfd, name);
+		    : nr == SYS_utimensat || nr == SYS_futimesat
+			? syscall(SYS_utimensat, k->fsfd, NULL, tp,
+				  nr == SYS_utimensat ? (int)a[3] : 0)
+			: fremovexattr(k->fsfd, name);
 		r = x < 0 ? -errno : 0;
 		if (switched)
 			restore_creds();
@@ -944,15 +951,18 @@ static bool times_by_descriptor(void)
 
 /* The times a utimensat/futimesat/utimes/utime call asks for, as
  * utimensat takes them (*tp NULL: now), read once from the caller's
- * memory and checked as the kernel checks them, in its order (a bad
- * pointer, then bad times, come before anything about the file). 0 or
- * -errno. */
-static int times_args(struct call *k, int nr, struct timespec ts[2],
+ * memory and checked as the kernel checks them, in its order (utimensat's
+ * flags lflags, a bad pointer, then bad times, come before anything about
+ * the file). 0 or -errno. */
+static int times_args(struct call *k, int nr, int lflags, struct timespec ts[2],
 		      struct timespec **tp)
 {
 	const __u64 *a = k->n->data.args;
 	uint64_t at = nr == SYS_utimensat || nr == SYS_futimesat ? a[2] : a[1];
 	*tp = NULL;
+	if (nr == SYS_utimensat &&
+	    (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
+		return -EINVAL;
 	if (!at)
 		return 0;
 	if (nr == SYS_utimensat) {
@@ -998,18 +1008,11 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
 	struct timespec ts[2], *tp = NULL;
-	if (nr == SYS_utimensat) {
-		if (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-			return -EINVAL;
-		int tr = times_args(k, nr, ts, &tp);
-		if (tr < 0)
-			return tr;
-	}
-	if (!k->have_cr && geteuid() == 0) {
-		if (procfs_status(k->c.pid, &k->cr) < 0)
-			return -ESRCH;
-		k->have_cr = true;
-	}
+	int tr = nr == SYS_utimensat ? times_args(k, nr, lflags, ts, &tp) : 0;
+	if (tr < 0)
+		return tr;
+	if (caller_creds(k, false) < 0)
+		return -ESRCH;
 	int d2 = -1;
 	char b2[TG_PATH_MAX];
 	if (nr == SYS_linkat) {
@@ -1069,10 +1072,7 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 	/* times: what the kernel checks before it looks at the file */
 	struct timespec ts[2], *tp = NULL;
 	if (is_times_call(nr)) {
-		if (nr == SYS_utimensat &&
-		    (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
-			return -EINVAL;
-		int tr = times_args(k, nr, ts, &tp);
+		int tr = times_args(k, nr, lflags, ts, &tp);
 		if (tr < 0)
 			return tr;
 		if (!notif_valid(k->sv->fd, k->n->id))
@@ -1197,11 +1197,8 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 	/* the caller's credentials (root policyd) and umask (mkdir, mknod) */
 	bool mkmode = nr == SYS_mkdir || nr == SYS_mkdirat || nr == SYS_mknod ||
 		      nr == SYS_mknodat;
-	if (!k->have_cr && (geteuid() == 0 || mkmode)) {
-		if (procfs_status(k->c.pid, &k->cr) < 0)
-			return -ESRCH;
-		k->have_cr = true;
-	}
+	if (caller_creds(k, mkmode) < 0)
+		return -ESRCH;
 	uint64_t resolve;
 	int rootfd = caller_root(k, &resolve);
 	if (rootfd < 0 && rootfd != AT_FDCWD)
@@ -1288,6 +1285,21 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
  * only fail fail as the kernel would fail them, undecided (as in the
  * interposer).
  */
+/* What a descriptor's /proc link names: 1, with its path in to, for a
+ * file in a file system; 0 for an object in none (a pipe, a socket, a
+ * memfd, an anonymous inode: no policy is about them); -errno when the
+ * link cannot be read. */
+static int descriptor_name(const char *link, char *to, size_t cap)
+{
+	ssize_t l = readlink(link, to, cap - 1);
+	if (l < 0) {
+		to[0] = '\0';
+		return -errno;
+	}
+	to[l] = '\0';
+	return to[0] == '/' && strncmp(to, "/memfd:", 7) != 0;
+}
+
 static void handle_fsop(struct call *k, const struct fsop *f)
 {
 	const struct seccomp_notif *n = k->n;
@@ -1321,15 +1333,13 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 			return;
 		}
 		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
-		ssize_t l = readlink(what, to, sizeof(to) - 1);
-		r = l < 0 ? -errno : 0;
-		to[l > 0 ? l : 0] = '\0';
-		if (r < 0) {
-			respond(k->sv->fd, n->id, r == -ENOENT ? EBADF : EACCES,
-				0, false);
+		int dn = descriptor_name(what, to, sizeof(to));
+		if (dn < 0) {
+			respond(k->sv->fd, n->id,
+				dn == -ENOENT ? EBADF : EACCES, 0, false);
 			return;
 		}
-		if (to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
+		if (dn == 0) {
 			/* in no file system: no policy to apply */
 			performed(k, fd_perform(k));
 			return;
@@ -1380,9 +1390,14 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		else
 			snprintf(what, sizeof(what), "/proc/%d/fd/%d", (int)pid,
 				 d1);
-		ssize_t l = readlink(what, to, sizeof(to) - 1);
-		to[l > 0 ? l : 0] = '\0';
-		if (l <= 0 || to[0] != '/' || !strncmp(to, "/memfd:", 7)) {
+		int dn = descriptor_name(what, to, sizeof(to));
+		if (dn < 0) {
+			/* not looked at, not let through */
+			respond(k->sv->fd, n->id,
+				dn == -ENOENT ? EBADF : EACCES, 0, false);
+			return;
+		}
+		if (dn == 0) {
 			/* in no file system: no policy to apply, and no name
 			 * to link from (the kernel says EXDEV) */
 			if (by_name) {
