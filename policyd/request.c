@@ -1054,6 +1054,24 @@ static void handle_hello(struct conn *c, uint32_t id)
 }
 
 /* a reply with no fields */
+/* A message policyd will not act on: counted, and audited (kind
+ * "protocol", refused) with target fmt. */
+__attribute__((format(printf, 3, 4))) static void
+audit_bad_message(struct conn *c, uint64_t t0, const char *fmt, ...)
+{
+	D.n_bad_messages++;
+	if (!D.audit)
+		return;
+	struct outcome o = {.kind = "protocol"};
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o.target, sizeof(o.target), fmt, ap);
+	va_end(ap);
+	o.d.rule_id = "protocol";
+	o.d.action = POLICY_DENY;
+	request_audit(c, NULL, &o, "refused", t0);
+}
+
 static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
 {
 	uint8_t buf[sizeof(struct tgp_hdr)];
@@ -1244,48 +1262,28 @@ int request_handle(struct conn *c, const uint8_t *msg, size_t len)
 		c->attributed = true;
 	}
 	D.n_requests++;
-	int peer = len >= sizeof(struct tgp_hdr) ? tgp_magic_version(msg) : -1;
-	if (peer >= 0 && peer != TGP_VERSION) {
+	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO) {
 		/* another tiergate's interposer or agent-shell: it is told
 		 * this policyd's version (a header in it) before the
 		 * connection closes, so that it can say what is wrong */
-		D.n_bad_messages++;
-		if (D.audit) {
-			struct outcome o = {.kind = "protocol"};
-			snprintf(o.target, sizeof(o.target),
-				 "a message in version %d of the tiergate "
-				 "protocol (policyd speaks %d)",
-				 peer, TGP_VERSION);
-			o.d.rule_id = "protocol";
-			o.d.action = POLICY_DENY;
-			request_audit(c, NULL, &o, "refused", t0);
-		}
+		int peer = tgp_magic_version(msg);
+		audit_bad_message(c, t0,
+				  "a message in version %d of the tiergate "
+				  "protocol (policyd speaks %d)",
+				  peer, TGP_VERSION);
 		daemon_log("pid %d speaks version %d of the protocol, this "
 			   "policyd %d (two tiergate versions installed?): "
 			   "connection closed",
 			   (int)c->pid, peer, TGP_VERSION);
 		struct tgp_hdr h;
 		memcpy(&h, msg, sizeof(h));
-		uint8_t buf[sizeof(struct tgp_hdr)];
-		struct tgp_enc e;
-		tgp_enc_begin(&e, buf, sizeof(buf), TGP_BAD_VERSION, h.id);
-		long n = tgp_enc_end(&e);
-		if (n > 0)
-			conn_send(c, buf, (size_t)n);
+		send_empty(c, TGP_BAD_VERSION, h.id);
 		free(q);
 		return -EPROTO;
 	}
 	int r = req_decode(msg, len, &d, q);
 	if (r < 0) {
-		D.n_bad_messages++;
-		if (D.audit) {
-			struct outcome o = {.kind = "protocol"};
-			snprintf(o.target, sizeof(o.target),
-				 "malformed %zu-byte message", len);
-			o.d.rule_id = "protocol";
-			o.d.action = POLICY_DENY;
-			request_audit(c, NULL, &o, "refused", t0);
-		}
+		audit_bad_message(c, t0, "malformed %zu-byte message", len);
 		daemon_log("malformed message from pid %d: connection closed",
 			   (int)c->pid);
 		req_free(q);
