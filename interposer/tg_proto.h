@@ -42,7 +42,9 @@
  * (TGP_BAD_VERSION) before it closes the connection. */
 #define TGP_MAGIC_FAMILY 0x00504754u /* "TGP" */
 #define TGP_VERSION 2
-#define TGP_VERSION_TEXT "2" /* the same, for messages */
+#define TGP_STR_(x) #x
+#define TGP_STR(x) TGP_STR_(x)
+#define TGP_VERSION_TEXT TGP_STR(TGP_VERSION) /* "2", for messages */
 #define TGP_MAGIC (TGP_MAGIC_FAMILY | ((uint32_t)('0' + TGP_VERSION) << 24))
 #define TGP_MAX_MSG (1u << 20) /* whole message, header included */
 #define TGP_MAX_ARGS 16384     /* argv entries */
