@@ -1287,14 +1287,15 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
  */
 /* What a descriptor's /proc link names: 1, with its path in to, for a
  * file in a file system; 0 for an object in none (a pipe, a socket, a
- * memfd, an anonymous inode: no policy is about them); -errno when the
- * link cannot be read. */
+ * memfd, an anonymous inode: no policy is about them); when the link
+ * cannot be read, the errno the call is refused with, negated (-EBADF: no
+ * such descriptor; -EACCES: not looked at, not let through). */
 static int descriptor_name(const char *link, char *to, size_t cap)
 {
 	ssize_t l = readlink(link, to, cap - 1);
 	if (l < 0) {
 		to[0] = '\0';
-		return -errno;
+		return errno == ENOENT ? -EBADF : -EACCES;
 	}
 	to[l] = '\0';
 	return to[0] == '/' && strncmp(to, "/memfd:", 7) != 0;
@@ -1335,8 +1336,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
 		int dn = descriptor_name(what, to, sizeof(to));
 		if (dn < 0) {
-			respond(k->sv->fd, n->id,
-				dn == -ENOENT ? EBADF : EACCES, 0, false);
+			respond(k->sv->fd, n->id, -dn, 0, false);
 			return;
 		}
 		if (dn == 0) {
@@ -1392,9 +1392,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 				 d1);
 		int dn = descriptor_name(what, to, sizeof(to));
 		if (dn < 0) {
-			/* not looked at, not let through */
-			respond(k->sv->fd, n->id,
-				dn == -ENOENT ? EBADF : EACCES, 0, false);
+			respond(k->sv->fd, n->id, -dn, 0, false);
 			return;
 		}
 		if (dn == 0) {
