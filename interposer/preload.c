@@ -182,7 +182,11 @@ static uint64_t hash_bytes(const char *p, size_t n)
 		h ^= h >> 32;
 	}
 	w = 0;
-	memcpy(&w, p + i, n - i);
+	if (n >= 8) /* the last 8 bytes, overlapping: no call for the tail */
+		memcpy(&w, p + n - 8, 8);
+	else
+		for (size_t j = 0; j < n; j++)
+			w |= (uint64_t)(unsigned char)p[j] << (8 * j);
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	return h ^ (h >> 29);
 }
@@ -1519,8 +1523,8 @@ static long open_nofollow(int dirfd, const char *path, const char *walked,
  * directory replaced by a symlink later in the same process is not
  * noticed (docs/threat-model.md); a final symlink is (O_NOFOLLOW).
  */
-#define READS_SETS 256 /* indexed by the hash's top 8 bits */
-#define READS_WAYS 2
+#define READS_SETS 512 /* indexed by the hash's top 9 bits */
+#define READS_WAYS 4   /* two ways lost 7% of 100 names to collisions */
 #define READS_LEN 200
 struct read_ent {
 	_Atomic uint32_t seq; /* odd while written */
@@ -1532,8 +1536,13 @@ struct read_ent {
 };
 static struct {
 	struct read_ent way[READS_WAYS];
-	uint8_t last; /* the way hit last: a new name goes in the other */
+	uint8_t next; /* the way the next new name replaces (oldest first) */
 } reads_seen[READS_SETS];
+
+static unsigned reads_set(uint64_t h)
+{
+	return (unsigned)(h >> 55) % READS_SETS; /* the best-mixed bits */
+}
 
 static bool read_ent_is(struct read_ent *e, const struct fastpath *fp,
 			const char *path, size_t n, uint64_t h, bool clean)
@@ -1554,16 +1563,10 @@ static bool read_seen(const struct fastpath *fp, const char *path, size_t n,
 {
 	if (n >= READS_LEN)
 		return false;
-	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
+	unsigned set = reads_set(h);
 	for (unsigned w = 0; w < READS_WAYS; w++)
-		if (read_ent_is(&reads_seen[set].way[w], fp, path, n, h,
-				clean)) {
-			if (__atomic_load_n(&reads_seen[set].last,
-					    __ATOMIC_RELAXED) != w)
-				__atomic_store_n(&reads_seen[set].last,
-						 (uint8_t)w, __ATOMIC_RELAXED);
+		if (read_ent_is(&reads_seen[set].way[w], fp, path, n, h, clean))
 			return true;
-		}
 	return false;
 }
 
@@ -1572,12 +1575,9 @@ static void read_remember(const struct fastpath *fp, const char *path, size_t n,
 {
 	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
 		return;
-	unsigned set = (unsigned)(h >> 56) % READS_SETS; /* the mixed bits */
-	/* the next new name goes in the other way */
-	unsigned w =
-	    (__atomic_load_n(&reads_seen[set].last, __ATOMIC_RELAXED) + 1u) %
-	    READS_WAYS;
-	__atomic_store_n(&reads_seen[set].last, (uint8_t)w, __ATOMIC_RELAXED);
+	unsigned set = reads_set(h);
+	unsigned w = reads_seen[set].next % READS_WAYS;
+	reads_seen[set].next = (uint8_t)((w + 1) % READS_WAYS);
 	struct read_ent *e = &reads_seen[set].way[w];
 	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
 	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);

@@ -1,7 +1,8 @@
 /*
  * The floor of the kernel path: runs CMD under the smallest seccomp
- * user-notify supervisor there can be, one that notifies execve and
- * execveat and answers every notification CONTINUE without looking at it,
+ * user-notify supervisor there can be, one that notifies execve, execveat
+ * and the opens that ask for write, create or truncate (by their flags, in
+ * the filter), and answers every notification CONTINUE without looking at it,
  * from a thread blocked in SECCOMP_IOCTL_NOTIF_RECV (so the kernel's
  * same-CPU wake-up applies). No interposer, no Landlock, no policy.
  * make bench runs a workload natively, under this and under tiergate, side
@@ -10,6 +11,7 @@
  * Usage: bench_floor CMD ARGS...   (exit status: CMD's)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -55,6 +57,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_floor CMD ARGS...\n");
 		return 2;
 	}
+	/* the calls the issue has the kernel path carry: execs always,
+	 * opens only when their flags ask for write, create or truncate
+	 * (looked at in the filter, as agent-shell's does) */
+	const uint32_t wr = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC;
+	const uint32_t a1 = offsetof(struct seccomp_data, args[1]),
+		       a2 = offsetof(struct seccomp_data, args[2]);
 	struct sock_filter f[] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		     offsetof(struct seccomp_data, arch)),
@@ -62,10 +70,17 @@ int main(int argc, char **argv)
 	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		     offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 1, 0),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execveat, 0, 1),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 4, 0),   /* 4 */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 5, 0),     /* 5 */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 7, 0),   /* 6 */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execveat, 6, 0), /* 7 */
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_creat, 5, 4),    /* 8 */
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a2), /* 9: openat's flags */
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr, 3, 2),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a1), /* 11: open's flags */
+	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),      /* 13 */
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF), /* 14 */
 	};
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
