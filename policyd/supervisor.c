@@ -343,7 +343,8 @@ struct call {
 	size_t naddr;
 	int racy; /* caller_racy's answer; -1 not asked yet */
 	int fsfd; /* fchmod/fchown: policyd's copy of the descriptor, or -1 */
-	int held; /* exec: exec_verify's slot, -1 not held */
+	bool fsfd_cwd; /* ... not a descriptor's: the caller's cwd, held */
+	int held;      /* exec: exec_verify's slot, -1 not held */
 	struct tgp_inflight *ifl; /* its in-flight slot, or NULL */
 	bool rehandled;		  /* left by a previous policyd */
 	/* a refusal of a call that can have no effect (call_noop): the
@@ -863,6 +864,51 @@ static int xattr_args(struct call *k, uint64_t name_at, uint64_t val_at,
 	return 0;
 }
 
+/* setxattrat's and removexattrat's name, and for a set its value, size and
+ * flags (struct xattr_args, usize bytes of it), read and checked as the
+ * kernel does before it looks at the file: usize, the struct (bytes past
+ * the ones it knows must be zero), the call's flags, the xattr flags, the
+ * name, the value. */
+static int xattrat_args(struct call *k, int lflags, char *name, size_t namesz,
+			void **val, size_t *size, int *xflags)
+{
+	const __u64 *a = k->n->data.args;
+	bool set = (int)k->n->data.nr == TG_SYS_setxattrat;
+	uint64_t val_at = 0;
+	*val = NULL;
+	*size = 0;
+	*xflags = 0;
+	if (set) {
+		size_t usize = (size_t)a[5];
+		uint8_t st[PAGE];
+		if (usize < 16)
+			return -EINVAL;
+		if (usize > PAGE)
+			return -E2BIG;
+		if (mem_read(k->c.pid, a[4], st, usize) < 0)
+			return -EFAULT;
+		for (size_t i = 16; i < usize; i++)
+			if (st[i])
+				return -E2BIG;
+		uint32_t sz, fl;
+		memcpy(&val_at, st, 8);
+		memcpy(&sz, st + 8, 4);
+		memcpy(&fl, st + 12, 4);
+		*size = sz;
+		*xflags = (int)fl;
+	}
+	if (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((unsigned)*xflags & ~(unsigned)(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	return xattr_args(k, a[3], val_at, *size, set, name, namesz, val);
+}
+
+static bool is_xattrat_call(int nr)
+{
+	return nr == TG_SYS_setxattrat || nr == TG_SYS_removexattrat;
+}
+
 /* The caller's credentials and umask (k->cr), read once: a root policyd
  * takes them on for every call it does for the caller (creds_enter), and
  * want asks for them anyway (the umask of a mkdir or mknod). 0, or -ESRCH:
@@ -1008,11 +1054,21 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
 	struct timespec ts[2], *tp = NULL;
-	int tr = nr == SYS_utimensat ? times_args(k, nr, lflags, ts, &tp) : 0;
+	char xname[256];
+	void *xval = NULL;
+	size_t xsize = 0;
+	int xflags = 0;
+	int tr = nr == SYS_utimensat ? times_args(k, nr, lflags, ts, &tp)
+		 : is_xattrat_call(nr)
+		     ? xattrat_args(k, lflags, xname, sizeof(xname), &xval,
+				    &xsize, &xflags)
+		     : 0;
 	if (tr < 0)
 		return tr;
-	if (caller_creds(k, false) < 0)
+	if (caller_creds(k, false) < 0) {
+		free(xval);
 		return -ESRCH;
+	}
 	int d2 = -1;
 	char b2[TG_PATH_MAX];
 	if (nr == SYS_linkat) {
@@ -1030,6 +1086,11 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	}
 	int r = 0;
 	bool switched = false;
+	/* an xattr call on the caller's cwd goes through the magic link of
+	 * the held directory; on a descriptor, the copy is used as the
+	 * kernel uses the caller's (an O_PATH one is EBADF for both) */
+	char xp[64];
+	snprintf(xp, sizeof(xp), "/proc/self/fd/%d", k->fsfd);
 	if (!notif_valid(k->sv->fd, k->n->id))
 		r = -ESRCH; /* the caller died: it did not make the call */
 	else if (creds_enter(k, &switched) < 0)
@@ -1037,19 +1098,26 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	if (r == 0) {
 		char pp[64];
 		snprintf(pp, sizeof(pp), "/proc/self/fd/%d", k->fsfd);
-		long x = nr == SYS_linkat
-			     ? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
-			 : nr == SYS_fchownat
-			     ? fchownat(k->fsfd, "", (uid_t)a[2], (gid_t)a[3],
-					(int)a[4])
-			 : nr == TG_SYS_fchmodat2
-			     ? syscall(TG_SYS_fchmodat2, k->fsfd, "",
-				       (mode_t)a[2], (int)a[3])
-			     : utimensat(k->fsfd, "", tp, lflags);
+		long x =
+		    nr == SYS_linkat
+			? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
+		    : nr == SYS_fchownat ? fchownat(k->fsfd, "", (uid_t)a[2],
+						    (gid_t)a[3], (int)a[4])
+		    : nr == TG_SYS_fchmodat2
+			? syscall(TG_SYS_fchmodat2, k->fsfd, "", (mode_t)a[2],
+				  (int)a[3])
+		    : nr == TG_SYS_setxattrat
+			? (k->fsfd_cwd
+			       ? setxattr(xp, xname, xval, xsize, xflags)
+			       : fsetxattr(k->fsfd, xname, xval, xsize, xflags))
+		    : nr == TG_SYS_removexattrat
+			? fremovexattr(k->fsfd, xname)
+			: utimensat(k->fsfd, "", tp, lflags);
 		r = x < 0 ? -errno : 0;
 		if (switched)
 			restore_creds();
 	}
+	free(xval);
 	if (d2 >= 0)
 		close(d2);
 	return r;
@@ -1067,7 +1135,7 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 	bool itself = nr == SYS_lchown || nr == SYS_lsetxattr ||
 		      nr == SYS_lremovexattr ||
 		      ((nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
-			nr == SYS_utimensat) &&
+			nr == SYS_utimensat || is_xattrat_call(nr)) &&
 		       (lflags & AT_SYMLINK_NOFOLLOW));
 	/* times: what the kernel checks before it looks at the file */
 	struct timespec ts[2], *tp = NULL;
@@ -1108,18 +1176,28 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 		else if (fchmodat(AT_FDCWD, pp, mode, 0) < 0)
 			r = -errno;
 	} else if (r == 0 && (nr == SYS_setxattr || nr == SYS_removexattr ||
-			      nr == SYS_lsetxattr || nr == SYS_lremovexattr)) {
+			      nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
+			      is_xattrat_call(nr))) {
 		/* through the descriptor's /proc link: the held file (for
-		 * lsetxattr and lremovexattr a symlink itself: a magic link
-		 * jumps to the object, it is not followed further) */
+		 * lsetxattr, lremovexattr and the at-calls with
+		 * AT_SYMLINK_NOFOLLOW a symlink itself: a magic link jumps to
+		 * the object, it is not followed further) */
 		char name[256];
 		void *val = NULL;
-		bool set = nr == SYS_setxattr || nr == SYS_lsetxattr;
-		r = xattr_args(k, a[1], a[2], (size_t)a[3], set, name,
-			       sizeof(name), &val);
-		if (r == 0 &&
-		    (set ? setxattr(pp, name, val, (size_t)a[3], (int)a[4])
-			 : removexattr(pp, name)) < 0)
+		bool set = nr == SYS_setxattr || nr == SYS_lsetxattr ||
+			   nr == TG_SYS_setxattrat;
+		size_t size = (size_t)a[3];
+		int xflags = (int)a[4];
+		r = is_xattrat_call(nr)
+			? xattrat_args(k, lflags, name, sizeof(name), &val,
+				       &size, &xflags)
+			: xattr_args(k, a[1], a[2], size, set, name,
+				     sizeof(name), &val);
+		/* after the reads: what was read is the caller's */
+		if (r == 0 && !notif_valid(k->sv->fd, k->n->id))
+			r = -ESRCH;
+		if (r == 0 && (set ? setxattr(pp, name, val, size, xflags)
+				   : removexattr(pp, name)) < 0)
 			r = -errno;
 		free(val);
 	} else if (r == 0 && is_times_call(nr)) {
@@ -1177,15 +1255,17 @@ static int fsop_perform(struct call *k, const struct outcome *o, int lflags)
 		   nr == SYS_symlinkat || nr == SYS_mknod || nr == SYS_mknodat;
 	/* calls that change a file: done on the file policyd decided on,
 	 * held by an O_PATH descriptor */
-	bool meta = nr == SYS_truncate || nr == SYS_chmod ||
-		    nr == SYS_fchmodat || nr == TG_SYS_fchmodat2 ||
-		    nr == SYS_chown || nr == SYS_lchown || nr == SYS_fchownat ||
-		    nr == SYS_setxattr || nr == SYS_removexattr ||
-		    nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
-		    (is_times_call(nr) && times_by_descriptor());
+	bool meta =
+	    nr == SYS_truncate || nr == SYS_chmod || nr == SYS_fchmodat ||
+	    nr == TG_SYS_fchmodat2 || nr == SYS_chown || nr == SYS_lchown ||
+	    nr == SYS_fchownat || nr == SYS_setxattr || nr == SYS_removexattr ||
+	    nr == SYS_lsetxattr || nr == SYS_lremovexattr ||
+	    is_xattrat_call(nr) || (is_times_call(nr) && times_by_descriptor());
 	one |= meta;
-	if ((!one && !two) || (lflags & AT_EMPTY_PATH) || !o->object[0] ||
-	    (two && !o->object2[0]) || !strncmp(o->object, "/proc/", 6) ||
+	/* AT_EMPTY_PATH with a name: the kernel goes by the name, and so
+	 * does this (an empty name was the held descriptor's, above) */
+	if ((!one && !two) || !o->object[0] || (two && !o->object2[0]) ||
+	    !strncmp(o->object, "/proc/", 6) ||
 	    (two && !strncmp(o->object2, "/proc/", 6)))
 		return -ENOSYS;
 	/* what a symlink will say: data, read once, used as read */
@@ -1347,16 +1427,38 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		/* decided on the file's name, done on the descriptor
 		 * (fsop_perform checks they are one file) */
 		len = tg_strlcpy(k->q.path, sizeof(k->q.path), to);
+	} else if (!p1 && (lflags & AT_EMPTY_PATH) &&
+		   is_xattrat_call((int)n->data.nr)) {
+		k->q.path[0] = '\0'; /* no name at all: the descriptor's */
 	} else {
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
 	int nr = (int)n->data.nr;
-	bool held_empty = r == 0 && len == 0 && (lflags & AT_EMPTY_PATH) &&
-			  (nr == SYS_linkat || nr == SYS_fchownat ||
-			   nr == TG_SYS_fchmodat2 || nr == SYS_utimensat);
+	bool held_empty =
+	    r == 0 && len == 0 && (lflags & AT_EMPTY_PATH) &&
+	    (nr == SYS_linkat || nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
+	     nr == SYS_utimensat || is_xattrat_call(nr));
 	bool by_name = false; /* the same, left to the kernel */
-	if (held_empty &&
-	    (k->fsfd = test_no_getfd() ? -EPERM : caller_fd(pid, d1)) < 0) {
+	if (held_empty && d1 == AT_FDCWD && is_xattrat_call(nr)) {
+		/* the caller's cwd: setxattrat sets it, removexattrat
+		 * says EBADF (as the kernel does). policyd holds the cwd
+		 * as it is now; a chdir by another thread changes nothing */
+		char cwd[64];
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)pid);
+		k->fsfd = nr == TG_SYS_removexattrat
+			      ? -EBADF
+			      : open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (k->fsfd < 0) {
+			respond(k->sv->fd, n->id,
+				nr == TG_SYS_removexattrat ? EBADF : EACCES, 0,
+				false);
+			k->fsfd = -1;
+			return;
+		}
+		k->fsfd_cwd = true;
+	} else if (held_empty &&
+		   (k->fsfd = test_no_getfd() ? -EPERM : caller_fd(pid, d1)) <
+		       0) {
 		int e = k->fsfd;
 		struct proc_status ps;
 		k->fsfd = -1;
@@ -1412,11 +1514,6 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		}
 		tg_strlcpy(k->q.path, sizeof(k->q.path), to);
 		d1 = AT_FDCWD;
-	} else if (r == 0 && len == 0 && (lflags & AT_EMPTY_PATH)) {
-		/* setxattrat, removexattrat: the caller's descriptor, by the
-		 * kernel after the decision (docs/threat-model.md) */
-		snprintf(k->q.path, sizeof(k->q.path), "/proc/self/fd/%d", d1);
-		d1 = AT_FDCWD;
 	} else if (r == 0 && len == 0) {
 		r = -ENOENT;
 	}
@@ -1447,12 +1544,9 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 	 * (an O_PATH descriptor can be a symlink's); a path through the
 	 * caller's /proc/self/fd is followed */
 	k->q.nofollow =
-	    held_empty || by_name ||
-	    (!(lflags & AT_EMPTY_PATH) &&
-	     (f->link == LINK_ITSELF ||
-	      (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
-	      (f->link == LINK_ITSELF_UNLESS &&
-	       !(lflags & AT_SYMLINK_FOLLOW))));
+	    held_empty || by_name || f->link == LINK_ITSELF ||
+	    (f->link == LINK_ITSELF_IF && (lflags & AT_SYMLINK_NOFOLLOW)) ||
+	    (f->link == LINK_ITSELF_UNLESS && !(lflags & AT_SYMLINK_FOLLOW));
 	/* calls that can only fail: making a name that exists, or removing,
 	 * renaming, linking or changing one that does not */
 	k->noop_dirfd = d1;
@@ -1465,7 +1559,7 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		return;
 	/* the names policyd decided on, made or removed by policyd itself;
 	 * the rest (metadata, truncate, /proc) by the kernel */
-	int e = fsop_perform(k, o, lflags);
+	int e = by_name ? -ENOSYS : fsop_perform(k, o, lflags);
 	free(o);
 	if (e == -ENOSYS)
 		respond(k->sv->fd, n->id, 0, 0, true);
@@ -1901,6 +1995,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	k->racy = -1;
 	k->held = -1;
 	k->fsfd = -1;
+	k->fsfd_cwd = false;
 	k->ifl = slot >= 0 ? &sv->inflight[slot] : NULL;
 	/* a write-open is done as the caller: its credentials, groups and
 	 * umask. Execs and connects need none of it to be decided (the race

@@ -357,6 +357,12 @@ race_attack "the exec's path flipped by a second thread (allowed -> denied progr
 # itself on the names it decided on, so a flipped path string changes
 # nothing
 XATTRS=$(python3 -c "import os; os.setxattr('$WS', 'user.tgprobe', b'1'); print('lsetxattr')" 2>/dev/null)
+# setxattrat (Linux 6.13), by name and on a flipped descriptor
+[ -n "$XATTRS" ] && python3 -c "
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(ctypes.c_long(466), ctypes.c_long(-100), b'$WS', ctypes.c_long(0), b'user.tgprobe')
+sys.exit(0 if r == 0 or ctypes.get_errno() != 38 else 1)" && XATTRS="$XATTRS setxattrat fsetxattrat"
 for m in unlink rename truncate fchmod utimes $XATTRS; do
 	# a new file each time: the attribute of an earlier run would stay
 	rm -f "$WS/protected/keep"; echo original > "$WS/protected/keep"; chmod 644 "$WS/protected/keep"
@@ -367,7 +373,7 @@ for m in unlink rename truncate fchmod utimes $XATTRS; do
 		if grep -qx original "$WS/protected/keep" && [ "$(stat -c %a "$WS/protected/keep")" = 644 ] &&
 		   grep -q "protected file intact after 400 tries" <<<"$out" &&
 		   grep -q '(rule protected)' <<<"$out" && ! grep -q "tries (400 refused)" <<<"$out"; then
-			ok "$m with its path (fchmod: its descriptor) flipped by a second thread (allowed file -> protected file): works natively; the protected file is intact under tiergate (policyd performs the $m it decided, on what it decided)"
+			ok "$m with its path (fchmod, fsetxattrat: its descriptor) flipped by a second thread (allowed file -> protected file): works natively; the protected file is intact under tiergate (policyd performs the $m it decided, on what it decided)"
 		else bad "$m race under tiergate: $(grep -v '^tiergate' <<<"$out" | tail -2); keep=$(cat "$WS/protected/keep" 2>&1)"; fi
 	else bad "$m race does not work even without tiergate: $out"; fi
 done

@@ -17,6 +17,11 @@
  *   static_name_race lsetxattr ALLOWED PROTECTED N
  *       creates ALLOWED, lsetxattr(flipping name, "user.tgrace"), up to
  *       N times; harm: PROTECTED has that attribute
+ *   static_name_race setxattrat ALLOWED PROTECTED N
+ *       the same with setxattrat(AT_FDCWD, flipping name, 0, ...)
+ *   static_name_race fsetxattrat ALLOWED PROTECTED N
+ *       setxattrat(fd, "", AT_EMPTY_PATH, "user.tgrace") while fd is
+ *       flipped as for fchmod below; harm: PROTECTED has that attribute
  *   static_name_race fchmod ALLOWED PROTECTED N
  *       fchmod(fd, 0600) up to N times while a second thread points fd
  *       at ALLOWED and PROTECTED in turn (dup2), both opened read-only;
@@ -25,6 +30,7 @@
  * or emptied.
  * Static: only the kernel backstop sees it. */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
@@ -86,6 +92,20 @@ static void wait_flip_since(unsigned long f0)
 
 static int times_mode, xattr_mode;
 
+#ifndef SYS_setxattrat
+#define SYS_setxattrat 463
+#endif
+/* setxattrat (Linux 6.13): the value is in a struct xattr_args */
+static long set_at(int dfd, const char *p, int flags)
+{
+	struct {
+		uint64_t value;
+		uint32_t size, flags;
+	} xa = {(uint64_t)(uintptr_t) "1", 1, 0};
+	return syscall(SYS_setxattrat, dfd, p, flags, "user.tgrace", &xa,
+		       sizeof(xa));
+}
+
 static int harmed(const char *p)
 {
 	struct stat st;
@@ -113,7 +133,9 @@ int main(int argc, char **argv)
 	int ren = !strcmp(argv[1], "rename"),
 	    trunc = !strcmp(argv[1], "truncate");
 	times_mode = !strcmp(argv[1], "utimes");
-	xattr_mode = !strcmp(argv[1], "lsetxattr");
+	int fxa = !strcmp(argv[1], "fsetxattrat"),
+	    xat = !strcmp(argv[1], "setxattrat");
+	xattr_mode = !strcmp(argv[1], "lsetxattr") || fxa || xat;
 	struct timeval tv[2] = {{1000000000, 0}, {1000000000, 0}};
 	a = argv[2];
 	b = argv[3];
@@ -126,7 +148,7 @@ int main(int argc, char **argv)
 	snprintf(src, sizeof(src), "%s.src", a);
 	memcpy(path, a, la + 1);
 	pthread_t t;
-	if (!strcmp(argv[1], "fchmod")) {
+	if (!strcmp(argv[1], "fchmod") || fxa) {
 		int fd = open(a, O_WRONLY | O_CREAT, 0644);
 		if (fd >= 0)
 			close(fd);
@@ -140,8 +162,9 @@ int main(int argc, char **argv)
 		int refused = 0;
 		for (int i = 0; i < n; i++) {
 			wait_flip_since(flips);
-			if (syscall(SYS_fchmod, fds[0], 0600) < 0 &&
-			    errno == EACCES)
+			long r = fxa ? set_at(fds[0], "", AT_EMPTY_PATH)
+				     : syscall(SYS_fchmod, fds[0], 0600);
+			if (r < 0 && errno == EACCES)
 				refused++;
 			if (harmed(b)) {
 				printf("harmed the protected file (try %d)\n",
@@ -177,6 +200,7 @@ int main(int argc, char **argv)
 		long r = ren	      ? syscall(SYS_rename, src, path)
 			 : trunc      ? syscall(SYS_truncate, path, 0)
 			 : times_mode ? syscall(SYS_utimes, path, tv)
+			 : xat	      ? set_at(AT_FDCWD, path, 0)
 			 : xattr_mode ? syscall(SYS_lsetxattr, path,
 						"user.tgrace", "1", 1, 0)
 				      : syscall(SYS_unlink, path);

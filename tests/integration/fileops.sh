@@ -31,9 +31,9 @@ except OSError as e:
 PY
 python3 - <<'PY'
 import os
-def tryit(what, f, *a):
+def tryit(what, f, *a, **kw):
     try:
-        f(*a); print(what, "ok")
+        f(*a, **kw); print(what, "ok")
     except OSError as e:
         print(what, e.errno)
 tryit("setxattr", os.setxattr, "t", "user.k", b"v1")
@@ -53,6 +53,52 @@ tryit("lremovexattr file", os.removexattr, "t", "user.l", follow_symlinks=False)
 tryit("lremovexattr missing", os.removexattr, "t", "user.none", follow_symlinks=False)
 tryit("lremovexattr symlink", os.removexattr, "tl", "user.l", follow_symlinks=False)
 print(sorted(os.listxattr("t")), os.getxattr("t", "user.k"), os.getxattr("t", "user.f"))
+PY
+python3 - <<'PY'
+# setxattrat and removexattrat (Linux 6.13; ENOSYS before, both ways): by
+# name, on a descriptor (AT_EMPTY_PATH), on the cwd; what the kernel checks
+# before it looks at the file comes first
+import ctypes, os, struct
+libc = ctypes.CDLL(None, use_errno=True)
+L = ctypes.c_long
+def xat(what, dfd, path, flags, name, val=b"1", usize=16, xflags=0, extra=b""):
+    v = ctypes.create_string_buffer(val)
+    a = ctypes.create_string_buffer(struct.pack("<QII", ctypes.addressof(v), len(val), xflags) + extra)
+    rc = libc.syscall(L(463), L(dfd), path, L(flags), name, a, ctypes.c_size_t(usize))
+    print(what, "ok" if rc == 0 else ctypes.get_errno())
+def rxat(what, dfd, path, flags, name):
+    rc = libc.syscall(L(466), L(dfd), path, L(flags), name)
+    print(what, "ok" if rc == 0 else ctypes.get_errno())
+E, NF = 0x1000, 0x100
+fd = os.open("t", os.O_RDONLY)
+pf = os.open("t", os.O_PATH)
+r, w = os.pipe()
+xat("setxattrat", -100, b"t", 0, b"user.a1")
+xat("setxattrat via link", -100, b"tl", 0, b"user.a2")
+xat("setxattrat link itself", -100, b"tl", NF, b"user.a2")
+xat("setxattrat fd", fd, b"", E, b"user.a3")
+xat("setxattrat fd, NULL name", fd, None, E, b"user.a4")
+xat("setxattrat name and AT_EMPTY_PATH", -100, b"tl", E, b"user.a7")
+xat("setxattrat O_PATH fd", pf, b"", E, b"user.a8")
+xat("setxattrat cwd", -100, b"", E, b"user.a5")
+xat("setxattrat pipe", r, b"", E, b"user.p")
+xat("setxattrat bad flags", -100, b"t", 0x2, b"user.x")
+xat("setxattrat small struct", -100, b"t", 0, b"user.x", usize=8)
+xat("setxattrat struct over a page", -100, b"t", 0, b"user.x", usize=8192, extra=bytes(8192))
+xat("setxattrat struct with more set", -100, b"t", 0, b"user.x", usize=24, extra=b"\1" + bytes(7))
+xat("setxattrat struct with more zero", -100, b"t", 0, b"user.a6", usize=24, extra=bytes(8))
+xat("setxattrat bad xattr flags", -100, b"t", 0, b"user.x", xflags=4)
+xat("setxattrat create of an existing", -100, b"t", 0, b"user.a1", xflags=1)
+xat("setxattrat missing file", -100, b"nothing", 0, b"user.x")
+xat("setxattrat empty name", -100, b"t", 0, b"")
+rxat("removexattrat", -100, b"t", 0, b"user.a1")
+rxat("removexattrat missing", -100, b"t", 0, b"user.a1")
+rxat("removexattrat fd", fd, b"", E, b"user.a3")
+rxat("removexattrat cwd", -100, b"", E, b"user.a5")
+rxat("removexattrat O_PATH fd", pf, b"", E, b"user.a4")
+rxat("removexattrat bad flags", -100, b"t", 0x4, b"user.a4")
+print(sorted(x for x in os.listxattr("t") if x.startswith("user.a")),
+      sorted(x for x in os.listxattr(".") if x.startswith("user.a")))
 PY
 # timestamps (decided as writes of the file, done by the kernel); only
 # times set explicitly are printed
