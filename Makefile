@@ -240,12 +240,21 @@ $(BUILD)/bench/libbench_empty.so: tests/bench/bench_empty_preload.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
 
+$(BUILD)/bench/bench_rounds: tests/bench/bench_rounds.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/bench/bench_rounds_static: tests/bench/bench_rounds.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 $(BUILD)/bench/bench_static: tests/bench/bench_static.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency build/bench/bench/bench_static build/bench/bench/bench_floor build/bench/bench/libbench_empty.so
+	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency build/bench/bench/bench_static build/bench/bench/bench_floor build/bench/bench/libbench_empty.so \
+		build/bench/bench/bench_rounds build/bench/bench/bench_rounds_static
 	$(Q)cp build/bench/bench_engine build/bench/bench/
 	$(Q)tests/bench/bench.sh build/bench/bin build/bench/bench
 

@@ -114,6 +114,37 @@ compare() {
 	fi
 }
 
+# rounds LABEL TARGET PROG: PROG (bench_rounds, dynamic or static) times
+# read-only opens in 200 rounds of 2,000 and prints its fastest and median
+# round in ns per open+close. REPS alternating runs natively, under
+# bench_floor (whose filter looks at the opens' flags, as any backstop's
+# must) and under agent-shell. The fastest round of all is the cost of an
+# open with nothing else running: the noise of this machine comes in spells
+# longer than a round, so it is the steadiest figure there is.
+rounds() {
+	local label=$1 target=$2 prog=$3 nat=() flo=() med=() out
+	for r in $(seq "$REPS"); do
+		for who in nat flo med; do
+			case $who in
+			nat) out=$(cd "$WS" && "$prog" "$WS/src" 200 2000) ;;
+			flo) out=$(cd "$WS" && "$BB/bench_floor" "$prog" "$WS/src" 200 2000) ;;
+			med) out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$prog" "$WS/src" 200 2000) ;;
+			esac
+			[ -n "$out" ] || { echo "bench: $prog failed" >&2; exit 1; }
+			eval "$who+=(\"\${out%% *}\")"
+		done
+	done
+	local n f m
+	n=$(printf '%s\n' "${nat[@]}" | minimum)
+	f=$(printf '%s\n' "${flo[@]}" | minimum)
+	m=$(printf '%s\n' "${med[@]}" | minimum)
+	printf '%-40s native %5s ns  mediated %5s ns  ratio %s (target <= %s)\n' "$label" "$n" "$m" \
+		"$(ratio "$m" "$n")" "$target"
+	printf '    floor (a filter on the opens'"'"' flags, nothing else) %s ns: ratio %s; tiergate over the floor %s\n' \
+		"$f" "$(ratio "$f" "$n")" "$(ratio "$m" "$f")"
+	printf '    fastest round of each run: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+}
+
 echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each (short workloads: ${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}), medians)"
 "$BB/bench_engine"
 compare --floor-preload "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
@@ -126,6 +157,8 @@ compare "1,000,000 read-only opens of workspace files" 1.05 -- "'$BB/bench_open'
 # static binaries: only the kernel backstop sees them
 compare --floor "static: 2,000 fork+raw execve of /bin/true" 1.2 -- "'$BB/bench_static' exec 2000"
 compare "static: 1,000,000 read-only opens" 1.02 -- "'$BB/bench_static' read '$WS/src' 1000000"
+rounds "read-only opens, fastest round, dynamic" 1.05 "$BB/bench_rounds"
+rounds "read-only opens, fastest round, static" 1.02 "$BB/bench_rounds_static"
 REPS=$REPS_SAVE
 # the notification round trip as the caller sees it: a write-open, which
 # policyd decides, opens and injects (ADDFD)
