@@ -21,6 +21,9 @@ struct req {
 			      NULL: "open" */
 	bool nofollow;	   /* PATH's final symlink is not followed (lchown,
 			      link): decided on the name itself */
+	bool unheld_fd;	   /* kernel path: PATH names a descriptor of a
+			      multithreaded caller that policyd could not
+			      copy (an allow becomes descriptor_race) */
 	int32_t dirfd, dirfd2;
 	char path[TGP_MAX_PATH + 1], path2[TGP_MAX_PATH + 1];
 	bool has_path, has_path2, has_addr;

@@ -734,6 +734,16 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 			     "writing a process's memory is never allowed in "
 			     "a session");
 	}
+	/* what the policy allows on a descriptor policyd cannot hold, from
+	 * a caller another thread of which could re-point it (dup2) before
+	 * the kernel looks the number up again (supervisor.c) */
+	if (q->unheld_fd && o->d.action <= POLICY_LOG)
+		deny_builtin(
+		    o, "descriptor_race",
+		    "policyd cannot take a copy of this descriptor "
+		    "(Yama's ptrace_scope), and another thread could "
+		    "re-point it: make the call from a single-threaded "
+		    "process, or run policyd as root");
 	return 0;
 }
 

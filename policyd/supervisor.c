@@ -1471,11 +1471,10 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		 * ancestor): a single-threaded caller's descriptor cannot be
 		 * re-pointed by anyone else (the filter refuses CLONE_FILES
 		 * outside threads), so the kernel may look it up again;
-		 * anyone else's call is refused */
-		if (procfs_status_brief(pid, &ps) < 0 || ps.threads != 1) {
-			respond(k->sv->fd, n->id, EACCES, 0, false);
-			return;
-		}
+		 * anyone else's call is decided (an allow becomes a refusal,
+		 * rule descriptor_race, with its line and audit) */
+		k->q.unheld_fd =
+		    procfs_status_brief(pid, &ps) < 0 || ps.threads != 1;
 		held_empty = false;
 		by_name = true;
 	}

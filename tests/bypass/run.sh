@@ -403,8 +403,10 @@ out=$(cd "$WS" && TIERGATE_RUNDIR=$NG TIERGATE_TEST_NO_GETFD=1 "$BIN/agent-shell
 	bin/static_flink_race own out/fl-allowed out/fl-single' 2>&1)
 NPD=$(cat "$NG/policyd.pid" 2>/dev/null); [ -n "$NPD" ] && kill "$NPD" 2>/dev/null
 if grep -qx original "$WS/protected/keep" && grep -q "never linked the protected file in 200 tries (200 refused)" <<<"$out" &&
-   grep -q "own linked" <<<"$out" && grep -qx allowed "$WS/out/fl-single"; then
-	ok "without a copy of the descriptor (simulated Yama): a multithreaded caller's flink is refused every time, a single-threaded caller's flink of a file it opened works"
+   grep -q "own linked" <<<"$out" && grep -qx allowed "$WS/out/fl-single" &&
+   grep -q 'tiergate: refused link .*out/fl-allowed.*(rule descriptor_race)' <<<"$out" &&
+   grep -q '"rule":"descriptor_race"' "$NG/audit.jsonl"; then
+	ok "without a copy of the descriptor (simulated Yama): a multithreaded caller's flink is refused every time (rule descriptor_race, with its line and audit), a single-threaded caller's flink of a file it opened works"
 else bad "flink without a descriptor copy: $(grep -v '^tiergate' <<<"$out" | tail -3)"; fi
 rm -f "$WS/out/fl-new" "$WS/out/fl-allowed" "$WS/out/fl-single"; echo original > "$WS/protected/keep"
 # an exec from a multithreaded process that nobody rewrites runs, checked
