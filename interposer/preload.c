@@ -784,6 +784,12 @@ REAL(ssize_t, sendto, int, const void *, size_t, int, const struct sockaddr *,
 REAL(ssize_t, sendmsg, int, const struct msghdr *, int)
 REAL(int, getaddrinfo, const char *, const char *, const struct addrinfo *,
      struct addrinfo **)
+REAL(struct hostent *, gethostbyname, const char *)
+REAL(struct hostent *, gethostbyname2, const char *, int)
+REAL(int, gethostbyname_r, const char *, struct hostent *, char *, size_t,
+     struct hostent **, int *)
+REAL(int, gethostbyname2_r, const char *, int, struct hostent *, char *, size_t,
+     struct hostent **, int *)
 
 /* ------------------------------------------------------------ setup */
 
@@ -2203,23 +2209,28 @@ static void names_settle(void)
 	pthread_mutex_unlock(&names_settle_lock);
 }
 
-static void report_names(const char *node, const struct addrinfo *ai)
+/* The addresses a name lookup gave, each once, at most NAME_ADDRS */
+#define NAME_ADDRS 16
+struct name_addrs {
+	uint8_t a[NAME_ADDRS][16];
+	unsigned n;
+};
+
+static void name_addrs_add(struct name_addrs *na, const uint8_t a16[16])
 {
-	uint8_t addrs[TGP_MAX_NAME_ADDRS][16];
-	unsigned n = 0;
-	for (; ai && n < TGP_MAX_NAME_ADDRS; ai = ai->ai_next) {
-		uint16_t port;
-		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, addrs[n],
-				   &port))
-			continue;
-		bool dup = false;
-		for (unsigned i = 0; i < n; i++)
-			dup |= !memcmp(addrs[i], addrs[n], 16);
-		if (!dup)
-			n++;
-	}
-	if (!n)
-		return;
+	for (unsigned i = 0; i < na->n; i++)
+		if (!memcmp(na->a[i], a16, 16))
+			return;
+	if (na->n < NAME_ADDRS)
+		memcpy(na->a[na->n++], a16, 16);
+}
+
+/* Tells policyd (the kernel path's connects) what node resolved to: one
+ * NAMES report, answered before the next call on the connection. */
+static void report_names(const char *node, const struct name_addrs *na)
+{
+	unsigned n = na->n < TGP_MAX_NAME_ADDRS ? na->n : TGP_MAX_NAME_ADDRS;
+	const uint8_t(*addrs)[16] = na->a;
 	int saved = errno;
 	in_hook++;
 	uint8_t buf[512];
@@ -2247,30 +2258,102 @@ static void report_names(const char *node, const struct addrinfo *ai)
 	errno = saved;
 }
 
-EXPORT int getaddrinfo(const char *node, const char *service,
-		       const struct addrinfo *hints, struct addrinfo **res)
+/* A lookup of node gave these addresses: remembered, so a connect can say
+ * what it is for (policyd checks the claim with its own lookup), and
+ * reported to policyd under the backstop. An address written as node is
+ * not a name. */
+static void note_name(const char *node, const struct name_addrs *na)
 {
-	int r = get_getaddrinfo()(node, service, hints, res);
-	if (r != 0 || !active || !node || !res || s_len(node) >= 256)
-		return r;
 	uint8_t lit[16];
-	if (inet_pton(AF_INET, node, lit) == 1 ||
+	if (!active || !node || s_len(node) >= 256 || !na->n ||
+	    inet_pton(AF_INET, node, lit) == 1 ||
 	    inet_pton(AF_INET6, node, lit) == 1)
-		return r; /* an address, not a name */
-	/* remember name -> addresses, so a connect can say what it is for;
-	 * policyd checks the claim with its own lookup */
+		return;
 	pthread_mutex_lock(&names_lock);
-	for (struct addrinfo *ai = *res; ai; ai = ai->ai_next) {
-		uint8_t a16[16];
-		uint16_t port;
-		if (!sockaddr_to16(ai->ai_addr, ai->ai_addrlen, a16, &port))
-			continue;
+	for (unsigned i = 0; i < na->n; i++) {
 		struct name_ent *ne = &names[names_next++ % NAMES];
-		memcpy(ne->addr, a16, 16);
+		memcpy(ne->addr, na->a[i], 16);
 		s_copy(ne->host, sizeof(ne->host), node, NULL);
 	}
 	pthread_mutex_unlock(&names_lock);
 	if (kernel_decides(TGPB_CONNECT))
-		report_names(node, *res);
+		report_names(node, na);
+}
+
+EXPORT int getaddrinfo(const char *node, const char *service,
+		       const struct addrinfo *hints, struct addrinfo **res)
+{
+	int r = get_getaddrinfo()(node, service, hints, res);
+	if (r != 0 || !active || !node || !res)
+		return r;
+	int saved = errno;
+	struct name_addrs na = {.n = 0};
+	for (struct addrinfo *ai = *res; ai; ai = ai->ai_next) {
+		uint8_t a16[16];
+		uint16_t port;
+		if (sockaddr_to16(ai->ai_addr, ai->ai_addrlen, a16, &port))
+			name_addrs_add(&na, a16);
+	}
+	note_name(node, &na);
+	errno = saved;
+	return r;
+}
+
+/* The older lookups: a struct hostent's addresses */
+static void note_hostent(const char *node, const struct hostent *h)
+{
+	if (!h || !h->h_addr_list || !active)
+		return;
+	int saved = errno;
+	struct name_addrs na = {.n = 0};
+	for (char **p = h->h_addr_list; *p; p++) {
+		uint8_t a16[16];
+		if (h->h_addrtype == AF_INET && h->h_length == 4) {
+			memset(a16, 0, 10);
+			a16[10] = a16[11] = 0xff;
+			memcpy(a16 + 12, *p, 4);
+		} else if (h->h_addrtype == AF_INET6 && h->h_length == 16) {
+			memcpy(a16, *p, 16);
+		} else {
+			continue;
+		}
+		name_addrs_add(&na, a16);
+	}
+	note_name(node, &na);
+	errno = saved;
+}
+
+EXPORT struct hostent *gethostbyname(const char *name)
+{
+	struct hostent *h = get_gethostbyname()(name);
+	note_hostent(name, h);
+	return h;
+}
+
+EXPORT struct hostent *gethostbyname2(const char *name, int af)
+{
+	struct hostent *h = get_gethostbyname2()(name, af);
+	note_hostent(name, h);
+	return h;
+}
+
+EXPORT int gethostbyname_r(const char *name, struct hostent *ret, char *buf,
+			   size_t buflen, struct hostent **result,
+			   int *h_errnop)
+{
+	int r = get_gethostbyname_r()(name, ret, buf, buflen, result, h_errnop);
+	if (r == 0 && result)
+		note_hostent(name, *result);
+	return r;
+}
+
+EXPORT int gethostbyname2_r(const char *name, int af, struct hostent *ret,
+			    char *buf, size_t buflen, struct hostent **result,
+			    int *h_errnop)
+{
+	int r = get_gethostbyname2_r()(name, af, ret, buf, buflen, result,
+				       h_errnop);
+	if (r == 0 && result)
+		note_hostent(name, *result);
 	return r;
 }

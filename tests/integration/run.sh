@@ -327,6 +327,11 @@ nok=$(byname_sessions 10 fork)
 check "10 fresh sessions: a child forked after the lookup connects by name too ($nok)" [ "$nok" = 10 ]
 nok=$(byname_sessions 10 threads)
 check "10 fresh sessions: four threads connecting by name at once all get through ($nok)" [ "$nok" = 10 ]
+# the older lookups (struct hostent) name the address too
+for m in gethostbyname gethostbyname2 gethostbyname_r gethostbyname2_r; do
+	nok=$(byname_sessions 3 $m)
+	check "a name looked up with $m: the connect matches the host rule (3 fresh sessions: $nok)" [ "$nok" = 3 ]
+done
 check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$PORT_NO' '$RUN/audit.jsonl'"
 # a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
 in_session python3 -c "
