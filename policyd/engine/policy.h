@@ -137,6 +137,9 @@ struct policy_diags {
 
 struct policy_vars {
 	const char *home, *user, *pwd, *tmpdir;
+	/* where the `nameservers` CIDR entry comes from (NULL:
+	 * /etc/resolv.conf; tests point it elsewhere) */
+	const char *resolv_conf;
 	/* "NAME=VALUE" overrides, applied over built-ins and the policy's
 	 * own variables */
 	const char *const *overrides;

@@ -40,6 +40,7 @@ struct open_m {
 };
 
 struct connect_m {
+	bool dest_set; /* host or cidr given: an empty list matches nothing */
 	char **host;
 	size_t nhost;
 	char **not_host;

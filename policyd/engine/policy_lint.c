@@ -107,6 +107,8 @@ static bool connect_covers(const struct connect_m *s, const struct connect_m *r)
 {
 	if (s->nnot_host || s->nnot_cidr || s->nnot_port)
 		return false;
+	if (s->dest_set && !s->nhost && !s->ncidr)
+		return false; /* s matches no destination */
 	if (s->nhost || s->ncidr) {
 		if (!r->nhost && !r->ncidr)
 			return false;

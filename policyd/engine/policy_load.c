@@ -88,6 +88,7 @@ struct loader {
 	size_t capfiles;
 	size_t caprules;
 	bool allow_include;
+	const char *resolv_conf; /* the `nameservers` entry's source */
 };
 
 #define ERR(L, node, ...)                                                      \
@@ -748,6 +749,56 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 	return rc;
 }
 
+/*
+ * The `nameservers` CIDR entry: each `nameserver` address of resolv.conf
+ * (an IPv6 scope such as %eth0 dropped), read when the policy is loaded,
+ * appended to *ret. A file that is missing or names none adds nothing (a
+ * list left empty matches no address: connect_m.dest_set). At most 16
+ * addresses, from the first 64 KiB.
+ */
+#define NAMESERVERS_MAX 16
+static int add_nameservers(struct loader *L, struct tg_cidr **ret,
+			   size_t *ret_n)
+{
+	const char *path = L->resolv_conf ? L->resolv_conf : "/etc/resolv.conf";
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	char line[512];
+	size_t got = 0, read_bytes = 0;
+	int rc = 0;
+	while (got < NAMESERVERS_MAX && read_bytes < 65536 &&
+	       fgets(line, sizeof(line), f)) {
+		read_bytes += strlen(line);
+		char *p = line;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (strncmp(p, "nameserver", 10) ||
+		    (p[10] != ' ' && p[10] != '\t'))
+			continue;
+		p += 10;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		size_t n = strcspn(p, " \t\r\n#;%");
+		p[n] = '\0';
+		struct tg_cidr c;
+		const char *err;
+		if (!n || strchr(p, '/') || tg_cidr_parse(p, &c, &err) < 0)
+			continue; /* not an address: the resolver ignores it */
+		struct tg_cidr *nc =
+		    realloc(*ret, (*ret_n + 1) * sizeof(**ret));
+		if (!nc) {
+			rc = -ENOMEM;
+			break;
+		}
+		*ret = nc;
+		(*ret)[(*ret_n)++] = c;
+		got++;
+	}
+	fclose(f);
+	return rc;
+}
+
 static int compile_cidrs(struct loader *L, const struct ynode *v,
 			 const char *field, struct tg_cidr **ret, size_t *ret_n)
 {
@@ -766,6 +817,18 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 		_cleanup_free_ char *s = expand_str(L, items[i], false);
 		if (!s) {
 			rc = -EINVAL;
+			continue;
+		}
+		if (!strcmp(s, "nameservers")) {
+			/* *ret is reallocated: room for the rest after it */
+			size_t rest = cnt - i - 1;
+			int nr = add_nameservers(L, ret, ret_n);
+			if (nr < 0)
+				return nr;
+			nc = realloc(*ret, (*ret_n + rest + 1) * sizeof(**ret));
+			if (!nc)
+				return -ENOMEM;
+			*ret = nc;
 			continue;
 		}
 		const char *err = NULL;
@@ -809,6 +872,8 @@ static int compile_connect(struct loader *L, const struct ynode *n,
 		const char *k = n->items[i]->str;
 		const struct ynode *v = n->items[i + 1];
 		int r = 0;
+		if (!strcmp(k, "host") || !strcmp(k, "cidr"))
+			m->dest_set = true;
 		if (!strcmp(k, "host"))
 			r = compile_hosts(L, v, k, &m->host, &m->nhost,
 					  &m->cidr, &m->ncidr);
@@ -1816,6 +1881,7 @@ static int add_builtins(struct loader *L, const struct policy_vars *vars)
 	const struct policy_vars empty = {0};
 	if (!vars)
 		vars = &empty;
+	L->resolv_conf = vars->resolv_conf;
 	const char *tmp =
 	    vars->tmpdir && vars->tmpdir[0] ? vars->tmpdir : "/tmp";
 	struct {

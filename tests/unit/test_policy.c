@@ -354,6 +354,79 @@ static void test_exec_names(void **state)
 	policy_free(p);
 }
 
+/* cidr: [nameservers] is resolv.conf's name servers, read at load */
+static struct policy *load_with_resolv(const char *text, const char *resolv)
+{
+	const char *rp = resolv ? write_file("resolv.conf", resolv) : NULL;
+	char rpath[512];
+	snprintf(rpath, sizeof(rpath), "%s", rp ? rp : "/nonexistent/resolv");
+	struct policy_vars v = vars;
+	v.resolv_conf = rpath;
+	const char *path = write_file("p.yaml", text);
+	struct policy *p = NULL;
+	struct policy_diags d = {0};
+	int r = policy_load(path, &v, &d, &p);
+	for (size_t i = 0; r < 0 && i < d.n; i++)
+		print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
+			      d.v[i].msg);
+	policy_diags_free(&d);
+	assert_int_equal(r, 0);
+	return p;
+}
+
+static void test_connect_nameservers(void **state)
+{
+	(void)state;
+	const char *text =
+	    "version: 1\n"
+	    "settings: { default: prompt }\n"
+	    "rules:\n"
+	    "  - { id: dns, tier: 1, connect: { cidr: [nameservers], port: "
+	    "[53] } }\n"
+	    "  - { id: priv, action: deny, connect: { cidr: [10.0.0.0/8, "
+	    "'fe80::/10'], not_cidr: [nameservers, 10.9.9.9] } }\n";
+	struct policy *p = load_with_resolv(
+	    text, "# a comment\nsearch example.org\nnameserver 10.1.2.3\n"
+		  "  nameserver\tfe80::1%eth0\nnameserver not-an-address\n"
+		  "nameserver 10.0.0.0/8\noptions ndots:2\n");
+	enum policy_action a;
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_UDP, &a), "dns");
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_TCP, &a), "dns");
+	assert_string_equal(
+	    conn_dec(p, NULL, "fe80::1", 53, POLICY_PROTO_UDP, &a), "dns");
+	/* another port of a name server: not DNS, and not the private
+	 * range rule either (its not_cidr) */
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.1.2.3", 443, POLICY_PROTO_TCP, &a),
+	    "default");
+	/* not a name server: a line that is no address adds nothing, a
+	 * CIDR in resolv.conf is no name server */
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.1.2.4", 53, POLICY_PROTO_UDP, &a), "priv");
+	assert_string_equal(
+	    conn_dec(p, NULL, "203.0.113.7", 53, POLICY_PROTO_UDP, &a),
+	    "default");
+	/* the entries after it in the same list still count */
+	assert_string_equal(
+	    conn_dec(p, NULL, "10.9.9.9", 443, POLICY_PROTO_TCP, &a),
+	    "default");
+	policy_free(p);
+	/* no resolv.conf, or none in it: the list matches no address (an
+	 * empty cidr list is not "any address") */
+	for (int i = 0; i < 2; i++) {
+		p = load_with_resolv(text, i ? "search example.org\n" : NULL);
+		assert_string_equal(
+		    conn_dec(p, NULL, "203.0.113.7", 53, POLICY_PROTO_UDP, &a),
+		    "default");
+		assert_string_equal(
+		    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_UDP, &a),
+		    "priv");
+		policy_free(p);
+	}
+}
+
 static void test_connect(void **state)
 {
 	(void)state;
@@ -978,6 +1051,7 @@ int main(void)
 	    cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_exec_names),
 	    cmocka_unit_test(test_connect),
+	    cmocka_unit_test(test_connect_nameservers),
 	    cmocka_unit_test(test_git),
 	    cmocka_unit_test(test_variables),
 	    cmocka_unit_test(test_variable_errors),
