@@ -169,6 +169,11 @@ raw("fchmodat2 file", 452, fs, b"", 0o604, AT_EMPTY_PATH)
 raw("fchownat pipe", 260, r, b"", os.getuid(), os.getgid(), AT_EMPTY_PATH)
 raw("utimensat empty path", 280, fs, b"", tv(1790000000, 1, 1790000000, 2), AT_EMPTY_PATH)
 raw("utimensat empty path, symlink", 280, pl, b"", tv(1791000000, 0, 1791000000, 0), AT_EMPTY_PATH | 0x100)
+# a name given with AT_EMPTY_PATH is a name (the flag only matters for "")
+raw("utimensat name and AT_EMPTY_PATH", 280, -100, b"fs-ln", tv(1792000000, 0, 1792000000, 0), AT_EMPTY_PATH)
+raw("fchownat name and AT_EMPTY_PATH, link itself", 260, -100, b"fs-ln", os.getuid(), os.getgid(), AT_EMPTY_PATH | 0x100)
+raw("linkat name and AT_EMPTY_PATH", 265, -100, b"fs-ln", -100, b"fs-ln-hard", AT_EMPTY_PATH)
+print("fs-ln-hard is the link itself", os.path.islink("fs-ln-hard"))
 print("fromtmp", os.stat("fromtmp").st_nlink, open("fromtmp").read().strip(),
       "fs-hard", os.stat("fs-hard").st_ino == os.stat("fs").st_ino,
       "fs-ln", os.lstat("fs-ln").st_mtime_ns)
