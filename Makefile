@@ -130,6 +130,12 @@ $(BUILD)/tests/test_procfs: tests/unit/test_procfs.c policyd/procfs.c policyd/pr
 	$(Q)$(CC) $(CFLAGS_ALL) -Ipolicyd $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
 		-o $@ $< policyd/procfs.c $(ENGINE_LIB) $(call pkg_libs,cmocka) -lpthread
 
+$(BUILD)/tests/test_resolver: tests/unit/test_resolver.c policyd/resolver.c policyd/daemon.h $(ENGINE_LIB)
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) -Ipolicyd -Iinterposer $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
+		-Wl,--wrap=getaddrinfo -o $@ $< policyd/resolver.c $(ENGINE_LIB) $(call pkg_libs,cmocka) -lpthread
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)

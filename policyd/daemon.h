@@ -184,7 +184,11 @@ void daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int resolver_start(void);
 /* 1: addr is one of host's addresses; 0: it is not; -EAGAIN: lookup
  * started, call again after resolver_drain(). */
-int resolver_check(const char *host, const uint8_t addr[16]);
+/* 1: host resolves to addr for policyd; 0: it does not (or the lookup
+ * took too long); -EAGAIN: looking it up (ask again when resolver_fd is
+ * readable); -EBUSY: owner (a session id) has as many lookups waiting as
+ * it may, or the queue is full: decide without the name */
+int resolver_check(const char *host, const uint8_t addr[16], const char *owner);
 void resolver_drain(void);
 
 /* policyd.c: tell interposers that cached fast-path data is stale */

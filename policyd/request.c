@@ -768,11 +768,17 @@ static int decide_connect(struct conn *c, struct req *q, struct outcome *o)
 			 "decided on the address",
 			 norm);
 	} else if (named) {
-		int v = resolver_check(norm, addr.b);
+		int v = resolver_check(norm, addr.b, c->s->id);
 		if (v == -EAGAIN)
 			return -EAGAIN;
 		if (v == 1)
 			host = norm;
+		else if (v == -EBUSY)
+			snprintf(o->detail, sizeof(o->detail),
+				 "policyd has as many names of this session "
+				 "to look up as it queues; '%s' not looked up, "
+				 "decided on the address",
+				 norm);
 		else
 			snprintf(o->detail, sizeof(o->detail),
 				 "name '%s' does not resolve to this address "
@@ -1156,7 +1162,7 @@ static int handle_names(struct conn *c, uint32_t id, struct req *q)
 			s->names[i].seq = ++s->names_next;
 		}
 		if (policy_host_named(s->policy, norm))
-			(void)resolver_check(norm, q->addrs[0]);
+			(void)resolver_check(norm, q->addrs[0], s->id);
 	}
 	send_empty(c, TGP_NAMES_OK, id);
 	return 0;
