@@ -757,13 +757,19 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
  * addresses, from the first 64 KiB.
  */
 #define NAMESERVERS_MAX 16
-static int add_nameservers(struct loader *L, struct tg_cidr **ret,
-			   size_t *ret_n)
+static int add_nameservers(struct loader *L, const struct ynode *where,
+			   struct tg_cidr **ret, size_t *ret_n)
 {
 	const char *path = L->resolv_conf ? L->resolv_conf : "/etc/resolv.conf";
 	FILE *f = fopen(path, "re");
-	if (!f)
+	if (!f) {
+		policy_diag_add(L->d, L->cur_file, where->line, where->col,
+				true,
+				"'nameservers': %s cannot be read (%s); it "
+				"matches no address",
+				path, strerror(errno));
 		return 0;
+	}
 	char line[512];
 	size_t got = 0, read_bytes = 0;
 	int rc = 0;
@@ -796,6 +802,12 @@ static int add_nameservers(struct loader *L, struct tg_cidr **ret,
 		got++;
 	}
 	fclose(f);
+	if (rc == 0 && got == 0)
+		policy_diag_add(L->d, L->cur_file, where->line, where->col,
+				true,
+				"'nameservers': %s names no name server; it "
+				"matches no address",
+				path);
 	return rc;
 }
 
@@ -822,7 +834,7 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 		if (!strcmp(s, "nameservers")) {
 			/* *ret is reallocated: room for the rest after it */
 			size_t rest = cnt - i - 1;
-			int nr = add_nameservers(L, ret, ret_n);
+			int nr = add_nameservers(L, items[i], ret, ret_n);
 			if (nr < 0)
 				return nr;
 			nc = realloc(*ret, (*ret_n + rest + 1) * sizeof(**ret));

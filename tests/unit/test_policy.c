@@ -354,7 +354,9 @@ static void test_exec_names(void **state)
 	policy_free(p);
 }
 
-/* cidr: [nameservers] is resolv.conf's name servers, read at load */
+/* cidr: [nameservers] is resolv.conf's name servers, read at load; the
+ * warnings about them it gave */
+static int ns_warnings;
 static struct policy *load_with_resolv(const char *text, const char *resolv)
 {
 	const char *rp = resolv ? write_file("resolv.conf", resolv) : NULL;
@@ -366,9 +368,14 @@ static struct policy *load_with_resolv(const char *text, const char *resolv)
 	struct policy *p = NULL;
 	struct policy_diags d = {0};
 	int r = policy_load(path, &v, &d, &p);
-	for (size_t i = 0; r < 0 && i < d.n; i++)
-		print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
-			      d.v[i].msg);
+	ns_warnings = 0;
+	for (size_t i = 0; i < d.n; i++) {
+		if (r < 0)
+			print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
+				      d.v[i].msg);
+		ns_warnings +=
+		    d.v[i].warning && strstr(d.v[i].msg, "matches no address");
+	}
 	policy_diags_free(&d);
 	assert_int_equal(r, 0);
 	return p;
@@ -389,6 +396,7 @@ static void test_connect_nameservers(void **state)
 	    text, "# a comment\nsearch example.org\nnameserver 10.1.2.3\n"
 		  "  nameserver\tfe80::1%eth0\nnameserver not-an-address\n"
 		  "nameserver 10.0.0.0/8\noptions ndots:2\n");
+	assert_int_equal(ns_warnings, 0);
 	enum policy_action a;
 	assert_string_equal(
 	    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_UDP, &a), "dns");
@@ -417,6 +425,7 @@ static void test_connect_nameservers(void **state)
 	 * empty cidr list is not "any address") */
 	for (int i = 0; i < 2; i++) {
 		p = load_with_resolv(text, i ? "search example.org\n" : NULL);
+		assert_int_equal(ns_warnings, 2); /* both rules say so */
 		assert_string_equal(
 		    conn_dec(p, NULL, "203.0.113.7", 53, POLICY_PROTO_UDP, &a),
 		    "default");

@@ -49,7 +49,7 @@ int __wrap_getaddrinfo(const char *node, const char *service,
 	return __real_getaddrinfo("127.0.0.1", service, hints, res);
 }
 
-static const uint8_t lo[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+static const uint8_t lo[16] = {0, 0, 0,	   0,	 0,   0, 0, 0,
 			       0, 0, 0xff, 0xff, 127, 0, 0, 1};
 
 static int running_now(void)
