@@ -114,35 +114,47 @@ compare() {
 	fi
 }
 
-# rounds LABEL TARGET PROG: PROG (bench_rounds, dynamic or static) times
-# read-only opens in 200 rounds of 2,000 and prints its fastest and median
-# round in ns per open+close. REPS alternating runs natively, under
-# bench_floor (whose filter looks at the opens' flags, as any backstop's
-# must) and under agent-shell. The fastest round of all is the cost of an
-# open with nothing else running: the noise of this machine comes in spells
-# longer than a round, so it is the steadiest figure there is.
+# rounds [--exec] LABEL TARGET PROG: PROG (bench_rounds, dynamic or static)
+# times read-only opens in 200 rounds of 2,000 (--exec: fork+execve of
+# /bin/true, 50 rounds of 40) and prints its fastest and median round in ns
+# per call. REPS alternating runs natively, under bench_floor (whose filter
+# looks at the opens' flags, as any backstop's must; for --exec also with
+# an empty object preloaded) and under agent-shell. The fastest round of all
+# is the cost with nothing else running: the noise of this machine comes in
+# spells longer than a round, so it is the steadiest figure there is.
 rounds() {
-	local label=$1 target=$2 prog=$3 nat=() flo=() med=() out
+	local ex=0 args
+	[ "$1" = --exec ] && { ex=1; shift; }
+	local label=$1 target=$2 prog=$3 nat=() flo=() fpl=() med=() out who
+	if [ $ex = 1 ]; then args=(--exec 50 40); else args=("$WS/src" 200 2000); fi
 	for r in $(seq "$REPS"); do
-		for who in nat flo med; do
+		for who in nat flo fpl med; do
 			case $who in
-			nat) out=$(cd "$WS" && "$prog" "$WS/src" 200 2000) ;;
-			flo) out=$(cd "$WS" && "$BB/bench_floor" "$prog" "$WS/src" 200 2000) ;;
-			med) out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$prog" "$WS/src" 200 2000) ;;
+			nat) out=$(cd "$WS" && "$prog" "${args[@]}") ;;
+			flo) out=$(cd "$WS" && "$BB/bench_floor" "$prog" "${args[@]}") ;;
+			fpl) [ $ex = 1 ] || continue
+			     out=$(cd "$WS" && "$BB/bench_floor" env LD_PRELOAD="$BB/libbench_empty.so" "$prog" "${args[@]}") ;;
+			med) out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$prog" "${args[@]}") ;;
 			esac
 			[ -n "$out" ] || { echo "bench: $prog failed" >&2; exit 1; }
 			eval "$who+=(\"\${out%% *}\")"
 		done
 	done
-	local n f m
+	local n f m p
 	n=$(printf '%s\n' "${nat[@]}" | minimum)
 	f=$(printf '%s\n' "${flo[@]}" | minimum)
 	m=$(printf '%s\n' "${med[@]}" | minimum)
-	printf '%-40s native %5s ns  mediated %5s ns  ratio %s (target <= %s)\n' "$label" "$n" "$m" \
+	printf '%-40s native %7s ns  mediated %7s ns  ratio %s (target <= %s)\n' "$label" "$n" "$m" \
 		"$(ratio "$m" "$n")" "$target"
-	printf '    floor (a filter on the opens'"'"' flags, nothing else) %s ns: ratio %s; tiergate over the floor %s\n' \
+	printf '    floor (the filter'"'"'s mechanism, nothing else) %s ns: ratio %s; tiergate over the floor %s\n' \
 		"$f" "$(ratio "$f" "$n")" "$(ratio "$m" "$f")"
-	printf '    fastest round of each run: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+	if [ $ex = 1 ]; then
+		p=$(printf '%s\n' "${fpl[@]}" | minimum)
+		printf '    floor with an empty preloaded object %s ns: ratio %s; tiergate over it %s\n' \
+			"$p" "$(ratio "$p" "$n")" "$(ratio "$m" "$p")"
+	fi
+	printf '    fastest round of each run: native %s | floor %s%s | mediated %s\n' "${nat[*]}" "${flo[*]}" \
+		"${fpl:+ | floor with an empty preload ${fpl[*]}}" "${med[*]}"
 }
 
 echo "tiergate benchmarks ($(nproc) cores, $REPS alternating runs each (short workloads: ${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))}), medians)"
@@ -157,6 +169,7 @@ compare "1,000,000 read-only opens of workspace files" 1.05 -- "'$BB/bench_open'
 # static binaries: only the kernel backstop sees them
 compare --floor "static: 2,000 fork+raw execve of /bin/true" 1.2 -- "'$BB/bench_static' exec 2000"
 compare "static: 1,000,000 read-only opens" 1.02 -- "'$BB/bench_static' read '$WS/src' 1000000"
+rounds --exec "execs of /bin/true, fastest round" 1.15 "$BB/bench_rounds"
 rounds "read-only opens, fastest round, dynamic" 1.05 "$BB/bench_rounds"
 rounds "read-only opens, fastest round, static" 1.02 "$BB/bench_rounds_static"
 REPS=$REPS_SAVE
