@@ -182,12 +182,12 @@ $(BUILD)/tests/attacks/static_marker: tests/bypass/marker.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
 
-$(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c
+$(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c tests/bypass/flip.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
 
-$(BUILD)/tests/attacks/%: tests/bypass/%.c
+$(BUILD)/tests/attacks/%: tests/bypass/%.c tests/bypass/flip.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ $< -lpthread

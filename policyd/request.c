@@ -694,12 +694,25 @@ static int decide_path(struct conn *c, int dirfd, const char *path,
 	return 0;
 }
 
+static const char unheld_fd_msg[] =
+    "policyd cannot take a copy of this descriptor (Yama's ptrace_scope), "
+    "and another thread could re-point it: make the call from a "
+    "single-threaded process, or run policyd as root";
+
 static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 {
 	o->kind = q->label ? q->label : "open";
 	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) ||
 	    !q->access)
 		return -EBADMSG;
+	if (q->unheld_fd && q->path[0] != '/') {
+		/* such a descriptor on a pipe, a socket, a memfd: no policy
+		 * is about the object, and the number may name another by
+		 * the time the kernel looks */
+		tg_strlcpy(o->target, sizeof(o->target), q->path);
+		deny_builtin(o, "descriptor_race", unheld_fd_msg);
+		return 0;
+	}
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
 	int r = decide_path(c, q->dirfd, q->path, q->access, q->nofollow, o,
@@ -738,12 +751,7 @@ static int decide_open(struct conn *c, struct req *q, struct outcome *o)
 	 * a caller another thread of which could re-point it (dup2) before
 	 * the kernel looks the number up again (supervisor.c) */
 	if (q->unheld_fd && o->d.action <= POLICY_LOG)
-		deny_builtin(
-		    o, "descriptor_race",
-		    "policyd cannot take a copy of this descriptor "
-		    "(Yama's ptrace_scope), and another thread could "
-		    "re-point it: make the call from a single-threaded "
-		    "process, or run policyd as root");
+		deny_builtin(o, "descriptor_race", unheld_fd_msg);
 	return 0;
 }
 

@@ -1496,13 +1496,15 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 			respond(k->sv->fd, n->id, -dn, 0, false);
 			return;
 		}
-		if (dn == 0) {
+		if (dn == 0 && by_name && !k->q.unheld_fd) {
+			/* in no file system, and nobody else can re-point
+			 * the number: no policy to apply */
+			respond(k->sv->fd, n->id, 0, 0, true);
+			return;
+		}
+		if (dn == 0 && !by_name) {
 			/* in no file system: no policy to apply, and no name
 			 * to link from (the kernel says EXDEV) */
-			if (by_name) {
-				respond(k->sv->fd, n->id, 0, 0, true);
-				return;
-			}
 			int e = !notif_valid(k->sv->fd, n->id) ? -ESRCH
 				: nr == SYS_linkat
 				    ? -EXDEV

@@ -400,7 +400,8 @@ NG=$TOP/nogetfd
 rm -f "$WS/out/fl-new"; echo original > "$WS/protected/keep"
 out=$(cd "$WS" && TIERGATE_RUNDIR=$NG TIERGATE_TEST_NO_GETFD=1 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c '
 	bin/static_flink_race out/fl-allowed protected/keep out/fl-new 200; echo pwned > out/fl-new
-	bin/static_flink_race own out/fl-allowed out/fl-single' 2>&1)
+	bin/static_flink_race own out/fl-allowed out/fl-single
+	echo "pipe: $(bin/static_flink_race pipe protected/keep out/fl-pipe 200)"' 2>&1)
 NPD=$(cat "$NG/policyd.pid" 2>/dev/null); [ -n "$NPD" ] && kill "$NPD" 2>/dev/null
 if grep -qx original "$WS/protected/keep" && grep -q "never linked the protected file in 200 tries (200 refused)" <<<"$out" &&
    grep -q "own linked" <<<"$out" && grep -qx allowed "$WS/out/fl-single" &&
@@ -408,7 +409,17 @@ if grep -qx original "$WS/protected/keep" && grep -q "never linked the protected
    grep -q '"rule":"descriptor_race"' "$NG/audit.jsonl"; then
 	ok "without a copy of the descriptor (simulated Yama): a multithreaded caller's flink is refused every time (rule descriptor_race, with its line and audit), a single-threaded caller's flink of a file it opened works"
 else bad "flink without a descriptor copy: $(grep -v '^tiergate' <<<"$out" | tail -3)"; fi
-rm -f "$WS/out/fl-new" "$WS/out/fl-allowed" "$WS/out/fl-single"; echo original > "$WS/protected/keep"
+# the number flipped between a pipe (in no file system: no policy to
+# apply) and the protected file: natively linked; without a descriptor
+# copy never, the pipe's turns refused as well
+rm -f "$WS/out/fl-pipe"
+nat=$(cd "$WS" && bin/static_flink_race pipe protected/keep out/fl-pipe 3000 2>&1)
+if grep -q "linked the protected file" <<<"$nat" &&
+   grep -q "pipe: never linked the protected file in 200 tries (200 refused)" <<<"$out" &&
+   grep '"rule":"descriptor_race"' "$NG/audit.jsonl" | grep -q '"target":"pipe:'; then
+	ok "without a copy of the descriptor: a number flipped between a pipe and the protected file is linked natively, never under tiergate (the pipe's turns refused by rule descriptor_race too)"
+else bad "pipe flink without a descriptor copy: native: $nat; $(grep '^pipe' <<<"$out")"; fi
+rm -f "$WS/out/fl-new" "$WS/out/fl-allowed" "$WS/out/fl-single" "$WS/out/fl-pipe"; echo original > "$WS/protected/keep"
 # an exec from a multithreaded process that nobody rewrites runs, checked
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/argv_race bin/static_marker still 2>&1)
 if [ "$out" = "program ran: harmless" ]; then ok "a multithreaded caller's exec that nobody rewrites runs (settings.exec_race: verify)"

@@ -6,6 +6,8 @@
  *   static_flink_race ALLOWED PROTECTED NEW N
  * tries up to N times and says "linked the protected file" once NEW is
  * PROTECTED (same inode); NEW is left in place then.
+ *   static_flink_race pipe PROTECTED NEW N
+ * the same with a pipe instead of ALLOWED.
  *   static_flink_race tmpfile DIR NEW
  * the honest use, single-threaded: an O_TMPFILE in DIR, written, then
  * linked as NEW; says "tmpfile linked" or "tmpfile: errno=N".
@@ -25,18 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int fds[3]; /* the flipping number, ALLOWED's, PROTECTED's */
-static volatile unsigned long flips;
-
-static void *flip(void *p)
-{
-	(void)p;
-	for (unsigned long i = 0;; i++) {
-		dup2(fds[1 + (i & 1)], fds[0]);
-		flips = i;
-	}
-	return NULL;
-}
+#include "flip.h"
 
 int main(int argc, char **argv)
 {
@@ -63,24 +54,27 @@ int main(int argc, char **argv)
 	}
 	if (argc < 5)
 		return 2;
-	fds[1] = open(argv[1], O_RDONLY);
+	if (!strcmp(argv[1], "pipe")) {
+		/* the number flips between a pipe and PROTECTED */
+		int pp[2];
+		if (pipe(pp) < 0)
+			return 2;
+		fds[1] = pp[0];
+	} else {
+		fds[1] = open(argv[1], O_RDONLY);
+	}
 	fds[2] = open(argv[2], O_RDONLY);
 	fds[0] = dup(fds[1]);
 	struct stat ps;
 	if (fds[1] < 0 || fds[2] < 0 || fds[0] < 0 || stat(argv[2], &ps) < 0)
 		return 2;
 	pthread_t t;
-	pthread_create(&t, NULL, flip, NULL);
-	/* on a loaded machine the thread may not have run yet */
-	while (flips < 1000)
-		sched_yield();
+	pthread_create(&t, NULL, flip_fd, NULL);
+	wait_flipping();
 	int n = atoi(argv[4]), failed = 0;
 	for (int i = 0; i < n; i++) {
 		unlink(argv[3]);
-		/* the second thread flips at least once between two tries */
-		unsigned long f0 = flips;
-		while (flips == f0)
-			sched_yield();
+		wait_flip_since(flips);
 		if (syscall(SYS_linkat, fds[0], "", AT_FDCWD, argv[3],
 			    AT_EMPTY_PATH) < 0) {
 			failed++;

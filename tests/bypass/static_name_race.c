@@ -43,11 +43,11 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "flip.h"
+
 static char path[4096];
 static const char *a, *b;
 static size_t la, lb;
-static volatile unsigned long flips;
-
 static void *flip(void *p)
 {
 	(void)p;
@@ -59,35 +59,6 @@ static void *flip(void *p)
 		flips = i;
 	}
 	return NULL;
-}
-
-static int fds[3]; /* the flipping number, ALLOWED's, PROTECTED's */
-
-static void *flip_fd(void *p)
-{
-	(void)p;
-	for (unsigned long i = 0;; i++) {
-		dup2(fds[1 + (i & 1)], fds[0]);
-		flips = i;
-	}
-	return NULL;
-}
-
-/* on a loaded machine a new thread may not have run yet: start once it
- * is flipping */
-static void wait_flipping(void)
-{
-	while (flips < 1000)
-		sched_yield();
-}
-
-/* between two tries the second thread flips at least once, however busy
- * the machine (a try takes a microsecond natively: without this, a loop
- * of thousands could run inside one time slice in which it never ran) */
-static void wait_flip_since(unsigned long f0)
-{
-	while (flips == f0)
-		sched_yield();
 }
 
 static int times_mode, xattr_mode;
