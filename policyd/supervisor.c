@@ -834,79 +834,95 @@ static int name_at(int rootfd, uint64_t resolve, const char *real, char *base,
 	return fd < 0 ? -errno : fd;
 }
 
-/* An xattr call's name (and value, for a set) from the caller's memory,
- * with the kernel's limits: ERANGE for a name over 255 bytes, E2BIG for a
- * value over 64 KiB. *val is malloc'd (NULL when there is none). */
-static int xattr_args(struct call *k, uint64_t name_at, uint64_t val_at,
-		      size_t size, bool set, char *name, size_t namesz,
-		      void **val)
-{
-	size_t len;
-	*val = NULL;
-	int r = mem_str(name_at, name, namesz, &len);
-	if (r == -ENAMETOOLONG)
-		return -ERANGE;
-	if (r < 0)
-		return -EFAULT;
-	if (len == 0)
-		return -ERANGE;
-	if (!set)
-		return 0;
-	if (size > 65536)
-		return -E2BIG;
-	if (size && !(*val = malloc(size)))
-		return -ENOMEM;
-	if (size && mem_read(k->c.pid, val_at, *val, size) < 0) {
-		free(*val);
-		*val = NULL;
-		return -EFAULT;
-	}
-	return 0;
-}
-
-/* setxattrat's and removexattrat's name, and for a set its value, size and
- * flags (struct xattr_args, usize bytes of it), read and checked as the
- * kernel does before it looks at the file: usize, the struct (bytes past
- * the ones it knows must be zero), the call's flags, the xattr flags, the
- * name, the value. */
-static int xattrat_args(struct call *k, int lflags, char *name, size_t namesz,
-			void **val, size_t *size, int *xflags)
-{
-	const __u64 *a = k->n->data.args;
-	bool set = (int)k->n->data.nr == TG_SYS_setxattrat;
-	uint64_t val_at = 0;
-	*val = NULL;
-	*size = 0;
-	*xflags = 0;
-	if (set) {
-		size_t usize = (size_t)a[5];
-		uint8_t st[PAGE];
-		if (usize < 16)
-			return -EINVAL;
-		if (usize > PAGE)
-			return -E2BIG;
-		if (mem_read(k->c.pid, a[4], st, usize) < 0)
-			return -EFAULT;
-		for (size_t i = 16; i < usize; i++)
-			if (st[i])
-				return -E2BIG;
-		uint32_t sz, fl;
-		memcpy(&val_at, st, 8);
-		memcpy(&sz, st + 8, 4);
-		memcpy(&fl, st + 12, 4);
-		*size = sz;
-		*xflags = (int)fl;
-	}
-	if (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
-	if ((unsigned)*xflags & ~(unsigned)(XATTR_CREATE | XATTR_REPLACE))
-		return -EINVAL;
-	return xattr_args(k, a[3], val_at, *size, set, name, namesz, val);
-}
-
 static bool is_xattrat_call(int nr)
 {
 	return nr == TG_SYS_setxattrat || nr == TG_SYS_removexattrat;
+}
+
+/* An extended-attribute call (setxattr, lsetxattr, fsetxattr, the remove
+ * calls, setxattrat, removexattrat) as the caller made it, read once */
+struct xattr_req {
+	bool set;
+	char name[256];
+	void *val; /* size bytes, malloc'd; NULL when there are none */
+	size_t size;
+	int flags; /* XATTR_CREATE, XATTR_REPLACE */
+};
+
+/* Reads x from the caller's memory with the kernel's checks, in its order,
+ * before anything about the file: for the at-calls usize and the struct
+ * xattr_args (bytes past the ones it knows must be zero), the call's flags
+ * lflags and the xattr flags; then, for all, the name (ERANGE when empty
+ * or over 255 bytes) and the value (E2BIG over 64 KiB). 0 or -errno; x->val
+ * is the caller's to free in both cases. */
+static int xattr_req_read(struct call *k, int lflags, struct xattr_req *x)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	x->set = nr == SYS_setxattr || nr == SYS_lsetxattr ||
+		 nr == SYS_fsetxattr || nr == TG_SYS_setxattrat;
+	x->val = NULL;
+	x->size = 0;
+	x->flags = 0;
+	uint64_t name_at = a[1], val_at = a[2];
+	if (!is_xattrat_call(nr)) {
+		if (x->set) {
+			x->size = (size_t)a[3];
+			x->flags = (int)a[4]; /* checked by the call itself */
+		}
+	} else {
+		name_at = a[3];
+		if (x->set) {
+			size_t usize = (size_t)a[5];
+			uint8_t st[PAGE];
+			if (usize < 16)
+				return -EINVAL;
+			if (usize > PAGE)
+				return -E2BIG;
+			if (mem_read(k->c.pid, a[4], st, usize) < 0)
+				return -EFAULT;
+			for (size_t i = 16; i < usize; i++)
+				if (st[i])
+					return -E2BIG;
+			uint32_t sz, fl;
+			memcpy(&val_at, st, 8);
+			memcpy(&sz, st + 8, 4);
+			memcpy(&fl, st + 12, 4);
+			x->size = sz;
+			x->flags = (int)fl;
+		}
+		if (lflags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+			return -EINVAL;
+		if ((unsigned)x->flags &
+		    ~(unsigned)(XATTR_CREATE | XATTR_REPLACE))
+			return -EINVAL;
+	}
+	size_t len;
+	int r = mem_str(name_at, x->name, sizeof(x->name), &len);
+	if (r == -ENAMETOOLONG || (r == 0 && len == 0))
+		return -ERANGE;
+	if (r < 0)
+		return -EFAULT;
+	if (!x->set || !x->size)
+		return 0;
+	if (x->size > 65536)
+		return -E2BIG;
+	if (!(x->val = malloc(x->size)))
+		return -ENOMEM;
+	return mem_read(k->c.pid, val_at, x->val, x->size) < 0 ? -EFAULT : 0;
+}
+
+/* Does x on the descriptor fd, or with path (not NULL) through that path:
+ * the magic link of a file policyd holds, which acts on the held object
+ * itself, a symlink's too. 0 or -errno. */
+static int xattr_req_apply(const struct xattr_req *x, int fd, const char *path)
+{
+	long r =
+	    path ? (x->set ? setxattr(path, x->name, x->val, x->size, x->flags)
+			   : removexattr(path, x->name))
+	    : x->set ? fsetxattr(fd, x->name, x->val, x->size, x->flags)
+		     : fremovexattr(fd, x->name);
+	return r < 0 ? -errno : 0;
 }
 
 /* The caller's credentials and umask (k->cr), read once: a root policyd
@@ -935,12 +951,9 @@ static int fd_perform(struct call *k)
 	if (caller_creds(k, false) < 0)
 		return -ESRCH;
 	int nr = (int)k->n->data.nr;
-	char name[256];
-	void *val = NULL;
+	struct xattr_req x = {.val = NULL};
 	bool xa = nr == SYS_fsetxattr || nr == SYS_fremovexattr;
-	int r = xa ? xattr_args(k, a[1], a[2], (size_t)a[3],
-				nr == SYS_fsetxattr, name, sizeof(name), &val)
-		   : 0;
+	int r = xa ? xattr_req_read(k, 0, &x) : 0;
 	/* futimens, futimesat: the two times from the caller's memory, or
 	 * none (now); utimensat's flags are the kernel's to check here */
 	struct timespec ts[2], *tp = NULL;
@@ -949,28 +962,25 @@ static int fd_perform(struct call *k)
 	/* after the reads: what was read is the caller's, not a process
 	 * that took its pid */
 	if (!notif_valid(k->sv->fd, k->n->id)) {
-		free(val);
+		free(x.val);
 		return -ESRCH;
 	}
-	bool switched;
+	bool switched = false;
 	if (r == 0 && creds_enter(k, &switched) < 0)
 		r = -EACCES;
-	if (r == 0) {
-		long x =
-		    nr == SYS_fchmod ? fchmod(k->fsfd, (mode_t)a[1])
-		    : nr == SYS_fchown
-			? fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2])
-		    : nr == SYS_fsetxattr
-			? fsetxattr(k->fsfd, name, val, (size_t)a[3], (int)a[4])
-		    : nr == SYS_utimensat || nr == SYS_futimesat
-			? syscall(SYS_utimensat, k->fsfd, NULL, tp,
-				  nr == SYS_utimensat ? (int)a[3] : 0)
-			: fremovexattr(k->fsfd, name);
-		r = x < 0 ? -errno : 0;
-		if (switched)
-			restore_creds();
+	if (r == 0 && xa) {
+		r = xattr_req_apply(&x, k->fsfd, NULL);
+	} else if (r == 0) {
+		long v = nr == SYS_fchmod ? fchmod(k->fsfd, (mode_t)a[1])
+			 : nr == SYS_fchown
+			     ? fchown(k->fsfd, (uid_t)a[1], (gid_t)a[2])
+			     : syscall(SYS_utimensat, k->fsfd, NULL, tp,
+				       nr == SYS_utimensat ? (int)a[3] : 0);
+		r = v < 0 ? -errno : 0;
 	}
-	free(val);
+	if (switched)
+		restore_creds();
+	free(x.val);
 	return r;
 }
 
@@ -1054,20 +1064,15 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
 	struct timespec ts[2], *tp = NULL;
-	char xname[256];
-	void *xval = NULL;
-	size_t xsize = 0;
-	int xflags = 0;
-	int tr = nr == SYS_utimensat ? times_args(k, nr, lflags, ts, &tp)
-		 : is_xattrat_call(nr)
-		     ? xattrat_args(k, lflags, xname, sizeof(xname), &xval,
-				    &xsize, &xflags)
-		     : 0;
-	if (tr < 0)
+	struct xattr_req x = {.val = NULL};
+	int tr = nr == SYS_utimensat   ? times_args(k, nr, lflags, ts, &tp)
+		 : is_xattrat_call(nr) ? xattr_req_read(k, lflags, &x)
+				       : 0;
+	if (tr == 0 && caller_creds(k, false) < 0)
+		tr = -ESRCH;
+	if (tr < 0) {
+		free(x.val);
 		return tr;
-	if (caller_creds(k, false) < 0) {
-		free(xval);
-		return -ESRCH;
 	}
 	int d2 = -1;
 	char b2[TG_PATH_MAX];
@@ -1086,38 +1091,32 @@ static int empty_path_perform(struct call *k, const struct outcome *o,
 	}
 	int r = 0;
 	bool switched = false;
-	/* an xattr call on the caller's cwd goes through the magic link of
-	 * the held directory; on a descriptor, the copy is used as the
-	 * kernel uses the caller's (an O_PATH one is EBADF for both) */
-	char xp[64];
-	snprintf(xp, sizeof(xp), "/proc/self/fd/%d", k->fsfd);
+	char pp[64];
+	snprintf(pp, sizeof(pp), "/proc/self/fd/%d", k->fsfd);
 	if (!notif_valid(k->sv->fd, k->n->id))
 		r = -ESRCH; /* the caller died: it did not make the call */
 	else if (creds_enter(k, &switched) < 0)
 		r = -EACCES;
-	if (r == 0) {
-		char pp[64];
-		snprintf(pp, sizeof(pp), "/proc/self/fd/%d", k->fsfd);
-		long x =
-		    nr == SYS_linkat
-			? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
-		    : nr == SYS_fchownat ? fchownat(k->fsfd, "", (uid_t)a[2],
-						    (gid_t)a[3], (int)a[4])
-		    : nr == TG_SYS_fchmodat2
-			? syscall(TG_SYS_fchmodat2, k->fsfd, "", (mode_t)a[2],
-				  (int)a[3])
-		    : nr == TG_SYS_setxattrat
-			? (k->fsfd_cwd
-			       ? setxattr(xp, xname, xval, xsize, xflags)
-			       : fsetxattr(k->fsfd, xname, xval, xsize, xflags))
-		    : nr == TG_SYS_removexattrat
-			? fremovexattr(k->fsfd, xname)
-			: utimensat(k->fsfd, "", tp, lflags);
-		r = x < 0 ? -errno : 0;
-		if (switched)
-			restore_creds();
+	if (r == 0 && is_xattrat_call(nr)) {
+		/* on the caller's cwd through the magic link of the held
+		 * directory; on a descriptor, the copy is used as the kernel
+		 * uses the caller's (an O_PATH one is EBADF for both) */
+		r = xattr_req_apply(&x, k->fsfd, k->fsfd_cwd ? pp : NULL);
+	} else if (r == 0) {
+		long v = nr == SYS_linkat
+			     ? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
+			 : nr == SYS_fchownat
+			     ? fchownat(k->fsfd, "", (uid_t)a[2], (gid_t)a[3],
+					(int)a[4])
+			 : nr == TG_SYS_fchmodat2
+			     ? syscall(TG_SYS_fchmodat2, k->fsfd, "",
+				       (mode_t)a[2], (int)a[3])
+			     : utimensat(k->fsfd, "", tp, lflags);
+		r = v < 0 ? -errno : 0;
 	}
-	free(xval);
+	if (switched)
+		restore_creds();
+	free(x.val);
 	if (d2 >= 0)
 		close(d2);
 	return r;
@@ -1180,26 +1179,15 @@ static int meta_perform(struct call *k, int d, const char *b, int lflags)
 			      is_xattrat_call(nr))) {
 		/* through the descriptor's /proc link: the held file (for
 		 * lsetxattr, lremovexattr and the at-calls with
-		 * AT_SYMLINK_NOFOLLOW a symlink itself: a magic link jumps to
-		 * the object, it is not followed further) */
-		char name[256];
-		void *val = NULL;
-		bool set = nr == SYS_setxattr || nr == SYS_lsetxattr ||
-			   nr == TG_SYS_setxattrat;
-		size_t size = (size_t)a[3];
-		int xflags = (int)a[4];
-		r = is_xattrat_call(nr)
-			? xattrat_args(k, lflags, name, sizeof(name), &val,
-				       &size, &xflags)
-			: xattr_args(k, a[1], a[2], size, set, name,
-				     sizeof(name), &val);
+		 * AT_SYMLINK_NOFOLLOW a symlink itself) */
+		struct xattr_req x = {.val = NULL};
+		r = xattr_req_read(k, lflags, &x);
 		/* after the reads: what was read is the caller's */
 		if (r == 0 && !notif_valid(k->sv->fd, k->n->id))
 			r = -ESRCH;
-		if (r == 0 && (set ? setxattr(pp, name, val, size, xflags)
-				   : removexattr(pp, name)) < 0)
-			r = -errno;
-		free(val);
+		if (r == 0)
+			r = xattr_req_apply(&x, -1, pp);
+		free(x.val);
 	} else if (r == 0 && is_times_call(nr)) {
 		/* on the held file itself (a symlink too, for
 		 * AT_SYMLINK_NOFOLLOW): nothing is looked up again */
@@ -1434,10 +1422,10 @@ static void handle_fsop(struct call *k, const struct fsop *f)
 		r = mem_str(p1, k->q.path, sizeof(k->q.path), &len);
 	}
 	int nr = (int)n->data.nr;
-	bool held_empty =
-	    r == 0 && len == 0 && (lflags & AT_EMPTY_PATH) &&
-	    (nr == SYS_linkat || nr == SYS_fchownat || nr == TG_SYS_fchmodat2 ||
-	     nr == SYS_utimensat || is_xattrat_call(nr));
+	/* lflags is set only for the calls whose flags may say AT_EMPTY_PATH
+	 * (f->fl: linkat, fchownat, fchmodat2, utimensat, setxattrat,
+	 * removexattrat) */
+	bool held_empty = r == 0 && len == 0 && (lflags & AT_EMPTY_PATH);
 	bool by_name = false; /* the same, left to the kernel */
 	if (held_empty && d1 == AT_FDCWD && is_xattrat_call(nr)) {
 		/* the caller's cwd: setxattrat sets it, removexattrat
