@@ -1109,23 +1109,37 @@ static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
 const char *session_name_for(struct session *s, const uint8_t addr[16],
 			     pid_t pid)
 {
-	const char *best = NULL;
-	unsigned best_rank = 0;
-	uint64_t best_seq = 0;
+	/* best: the entry so far; its host rule test is made only when
+	 * another entry competes (most addresses have one name) */
+	int best = -1, best_named = -1;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++) {
 		if (!s->names[i].host[0] || memcmp(s->names[i].addr, addr, 16))
 			continue;
-		unsigned rank =
-		    (s->names[i].pid == pid ? 2u : 0u) +
-		    (policy_host_named(s->policy, s->names[i].host) ? 1u : 0u);
-		if (!best || rank > best_rank ||
-		    (rank == best_rank && s->names[i].seq > best_seq)) {
-			best = s->names[i].host;
-			best_rank = rank;
-			best_seq = s->names[i].seq;
+		if (best < 0) {
+			best = (int)i;
+			continue;
+		}
+		bool mine = s->names[i].pid == pid,
+		     best_mine = s->names[best].pid == pid;
+		if (mine != best_mine) {
+			if (mine) {
+				best = (int)i;
+				best_named = -1;
+			}
+			continue;
+		}
+		if (best_named < 0)
+			best_named =
+			    policy_host_named(s->policy, s->names[best].host);
+		int named = policy_host_named(s->policy, s->names[i].host);
+		if (named > best_named ||
+		    (named == best_named &&
+		     s->names[i].seq > s->names[best].seq)) {
+			best = (int)i;
+			best_named = named;
 		}
 	}
-	return best;
+	return best < 0 ? NULL : s->names[best].host;
 }
 
 /* A process looked up a name. Remembered for the kernel path, and policyd
