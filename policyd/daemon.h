@@ -182,8 +182,6 @@ void daemon_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* resolver.c: verifies host names the interposer reports */
 int resolver_start(void);
-/* 1: addr is one of host's addresses; 0: it is not; -EAGAIN: lookup
- * started, call again after resolver_drain(). */
 /* 1: host resolves to addr for policyd; 0: it does not (or the lookup
  * took too long); -EAGAIN: looking it up (ask again when resolver_fd is
  * readable); -EBUSY: owner (a session id) has as many lookups waiting as
@@ -196,7 +194,6 @@ void generation_bump(void);
 
 /* supervisor.c: notifications parked for a host lookup, tried again */
 void supervisor_retry_parked(void);
-/* The name a session process looked up for addr, or NULL. */
 /* The name a connect from pid to addr is for: among the names the session
  * looked up for addr, one pid looked up before another process's, one a
  * host rule names before one none does, then the latest. NULL: none. */

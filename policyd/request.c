@@ -1077,7 +1077,6 @@ static void handle_hello(struct conn *c, uint32_t id)
 		conn_send(c, buf, (size_t)n);
 }
 
-/* a reply with no fields */
 /* A message policyd will not act on: counted, and audited (kind
  * "protocol", refused) with target fmt. */
 __attribute__((format(printf, 3, 4))) static void
@@ -1096,6 +1095,7 @@ audit_bad_message(struct conn *c, uint64_t t0, const char *fmt, ...)
 	request_audit(c, NULL, &o, "refused", t0);
 }
 
+/* a reply with no fields */
 static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
 {
 	uint8_t buf[sizeof(struct tgp_hdr)];

@@ -403,13 +403,13 @@ static void exec_respond(struct call *k, int err, bool cont)
 		respond(k->sv->fd, k->n->id, err, 0, cont);
 }
 
-/* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
 /* request_decide initialises it: no zeroing of its 26 KiB here */
 static struct outcome *outcome_new(void)
 {
 	return malloc(sizeof(struct outcome));
 }
 
+/* 0, or -EAGAIN: a host lookup must finish first (the call is parked) */
 static int decide(struct call *k, struct outcome *o)
 {
 	return request_decide(&k->c, &k->q, o, k->t0);
