@@ -150,8 +150,7 @@ static bool connect_matches(const struct connect_m *m,
 {
 	/* host and cidr are two spellings of one field, the destination:
 	 * it matches when either matches */
-	if ((m->dest_set || m->nhost || m->ncidr) &&
-	    !hosts_has(m->host, m->nhost, ev->host) &&
+	if (m->dest_set && !hosts_has(m->host, m->nhost, ev->host) &&
 	    !cidrs_has(m->cidr, m->ncidr, ev->addr))
 		return false;
 	if (hosts_has(m->not_host, m->nnot_host, ev->host) ||

@@ -697,6 +697,17 @@ static int compile_ports(struct loader *L, const struct ynode *v,
 	return rc;
 }
 
+/* Appends c to the list *v of *n entries. 0 or -ENOMEM. */
+static int cidr_push(struct tg_cidr **v, size_t *n, const struct tg_cidr *c)
+{
+	struct tg_cidr *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	(*v)[(*n)++] = *c;
+	return 0;
+}
+
 static int compile_hosts(struct loader *L, const struct ynode *v,
 			 const char *field, char ***ret, size_t *ret_n,
 			 struct tg_cidr **cidr, size_t *ncidr)
@@ -728,13 +739,8 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 				rc = -EINVAL;
 				continue;
 			}
-			size_t cap = *ncidr + 1;
-			struct tg_cidr *nc =
-			    realloc(*cidr, cap * sizeof(**cidr));
-			if (!nc)
+			if (cidr_push(cidr, ncidr, &c) < 0)
 				return -ENOMEM;
-			*cidr = nc;
-			(*cidr)[(*ncidr)++] = c;
 			continue;
 		}
 		const char *err = NULL;
@@ -791,14 +797,8 @@ static int add_nameservers(struct loader *L, const struct ynode *where,
 		const char *err;
 		if (!n || strchr(p, '/') || tg_cidr_parse(p, &c, &err) < 0)
 			continue; /* not an address: the resolver ignores it */
-		struct tg_cidr *nc =
-		    realloc(*ret, (*ret_n + 1) * sizeof(**ret));
-		if (!nc) {
-			rc = -ENOMEM;
+		if ((rc = cidr_push(ret, ret_n, &c)) < 0)
 			break;
-		}
-		*ret = nc;
-		(*ret)[(*ret_n)++] = c;
 		got++;
 	}
 	fclose(f);
@@ -820,10 +820,6 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 	int r = want_list(L, v, field, &one, &items, &cnt);
 	if (r < 0)
 		return r;
-	struct tg_cidr *nc = realloc(*ret, (*ret_n + cnt) * sizeof(**ret));
-	if (!nc)
-		return -ENOMEM;
-	*ret = nc;
 	int rc = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		_cleanup_free_ char *s = expand_str(L, items[i], false);
@@ -832,24 +828,20 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 			continue;
 		}
 		if (!strcmp(s, "nameservers")) {
-			/* *ret is reallocated: room for the rest after it */
-			size_t rest = cnt - i - 1;
 			int nr = add_nameservers(L, items[i], ret, ret_n);
 			if (nr < 0)
 				return nr;
-			nc = realloc(*ret, (*ret_n + rest + 1) * sizeof(**ret));
-			if (!nc)
-				return -ENOMEM;
-			*ret = nc;
 			continue;
 		}
 		const char *err = NULL;
-		if (tg_cidr_parse(s, &(*ret)[*ret_n], &err) < 0) {
+		struct tg_cidr c;
+		if (tg_cidr_parse(s, &c, &err) < 0) {
 			ERR(L, items[i], "bad CIDR '%.60s': %s", s, err);
 			rc = -EINVAL;
 			continue;
 		}
-		(*ret_n)++;
+		if (cidr_push(ret, ret_n, &c) < 0)
+			return -ENOMEM;
 	}
 	return rc;
 }
