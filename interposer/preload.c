@@ -247,16 +247,12 @@ static void parse_decision(const uint8_t *rbuf, long n, struct verdict *v)
 	v->rule[0] = v->msg[0] = '\0';
 	int dr = tgp_dec_begin(&d, rbuf, (size_t)n);
 	if (dr == -EPROTO) {
-		/* refused, with what to do (no number formatting here: this
-		 * may run in a vfork child) */
-		char pv[2] = {(char)('0' + tgp_magic_version(rbuf)), '\0'};
-		s_copy(v->msg, sizeof(v->msg), "policyd speaks version ", pv);
-		size_t l = strlen(v->msg);
+		/* refused, with what to do */
+		tgp_version_mismatch(v->msg, sizeof(v->msg), rbuf,
+				     "interposer");
+		size_t l = s_len(v->msg);
 		s_copy(v->msg + l, sizeof(v->msg) - l,
-		       " of the tiergate protocol and this interposer "
-		       "version " TGP_VERSION_TEXT
-		       ": restart policyd from this "
-		       "tiergate's installation",
+		       ": restart policyd from this tiergate's installation",
 		       NULL);
 		return;
 	}
@@ -2049,6 +2045,14 @@ EXPORT int fchdir(int fd)
 
 /* ----------------------------------------------------------- network */
 
+/* An IPv4 address as policyd takes addresses: IPv4-mapped IPv6 */
+static void v4_mapped(uint8_t out[16], const void *a4)
+{
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, a4, 4);
+}
+
 static bool sockaddr_to16(const struct sockaddr *sa, socklen_t len,
 			  uint8_t out[16], uint16_t *port)
 {
@@ -2056,9 +2060,7 @@ static bool sockaddr_to16(const struct sockaddr *sa, socklen_t len,
 		return false;
 	if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-		memset(out, 0, 10);
-		out[10] = out[11] = 0xff;
-		memcpy(out + 12, &s4->sin_addr, 4);
+		v4_mapped(out, &s4->sin_addr);
 		*port = ntohs(s4->sin_port);
 		return true;
 	}
@@ -2309,9 +2311,7 @@ static void note_hostent(const char *node, const struct hostent *h)
 	for (char **p = h->h_addr_list; *p; p++) {
 		uint8_t a16[16];
 		if (h->h_addrtype == AF_INET && h->h_length == 4) {
-			memset(a16, 0, 10);
-			a16[10] = a16[11] = 0xff;
-			memcpy(a16 + 12, *p, 4);
+			v4_mapped(a16, *p);
 		} else if (h->h_addrtype == AF_INET6 && h->h_length == 16) {
 			memcpy(a16, *p, 16);
 		} else {

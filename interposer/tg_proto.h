@@ -301,6 +301,25 @@ static inline int tgp_magic_version(const uint8_t *buf)
 									 : -1;
 }
 
+/* What a message in another version of the protocol (tgp_dec_begin:
+ * -EPROTO) tells its reader, into buf: "policyd speaks version N of the
+ * tiergate protocol and this WHO version V". No number formatting or
+ * allocation: the interposer may say it in a vfork child. */
+static inline void tgp_version_mismatch(char *buf, size_t cap,
+					const uint8_t *msg, const char *who)
+{
+	char pv[2] = {(char)('0' + tgp_magic_version(msg)), '\0'};
+	const char *parts[] = {"policyd speaks version ", pv,
+			       " of the tiergate protocol and this ", who,
+			       " version " TGP_VERSION_TEXT};
+	size_t o = 0;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (const char *c = parts[i]; *c && o + 1 < cap; c++)
+			buf[o++] = *c;
+	if (cap)
+		buf[o] = '\0';
+}
+
 /* Checks the header of a complete message (buf holds at least
  * sizeof(struct tgp_hdr) bytes); returns the total length it announces,
  * -EPROTO for a message in another version of the protocol or -EBADMSG. */

@@ -184,12 +184,14 @@ static int decide_first(int fd, const char *path, char **argv)
 	uint32_t action = 3;
 	char rule[128] = "", msg[1024] = "";
 	int dr = tgp_dec_begin(&d, buf, (size_t)rn);
-	if (dr == -EPROTO)
+	if (dr == -EPROTO) {
+		char mism[256];
+		tgp_version_mismatch(mism, sizeof(mism), buf, "agent-shell");
 		snprintf(msg, sizeof(msg),
-			 "policyd speaks version %d of the tiergate protocol "
-			 "and this agent-shell version %d: restart policyd "
-			 "from this tiergate's installation",
-			 tgp_magic_version(buf), TGP_VERSION);
+			 "%s: restart policyd from this tiergate's "
+			 "installation",
+			 mism);
+	}
 	if (dr == 0) {
 		while (tgp_dec_next(&d, &f) == 1) {
 			if (f.tag == TGPT_ACTION)
@@ -463,15 +465,12 @@ int main(int argc, char **argv)
 	uint32_t fail_open = 0, joined = 0;
 	int dr = tgp_dec_begin(&d, rbuf, (size_t)rn);
 	if (dr == -EPROTO) {
-		char pv[16];
-		snprintf(pv, sizeof(pv), "%d", tgp_magic_version(rbuf));
-		die("the policyd running in %s speaks version %s of the "
-		    "tiergate protocol and this agent-shell "
-		    "version " TGP_VERSION_TEXT
-		    ": it comes from another tiergate installation. Stop it "
-		    "(its pid is in policyd.pid there) and run agent-shell "
-		    "again, which starts the matching one",
-		    rd.dir, pv);
+		char mism[256];
+		tgp_version_mismatch(mism, sizeof(mism), rbuf, "agent-shell");
+		die("%s: the one running in %s comes from another tiergate "
+		    "installation. Stop it (its pid is in policyd.pid there) "
+		    "and run agent-shell again, which starts the matching one",
+		    mism, rd.dir);
 	}
 	if (dr < 0)
 		die("malformed answer from policyd%s", NULL, NULL);
