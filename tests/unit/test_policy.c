@@ -13,6 +13,7 @@
 #include "gitparse.h"
 #include "glob.h"
 #include "policy.h"
+#include "util.h"
 
 static char tmpdir[256];
 
@@ -397,41 +398,46 @@ static void test_connect_nameservers(void **state)
 		  "  nameserver\tfe80::1%eth0\nnameserver not-an-address\n"
 		  "nameserver 10.0.0.0/8\noptions ndots:2\n");
 	assert_int_equal(ns_warnings, 0);
-	enum policy_action a;
-	assert_string_equal(
-	    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_UDP, &a), "dns");
-	assert_string_equal(
-	    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_TCP, &a), "dns");
-	assert_string_equal(
-	    conn_dec(p, NULL, "fe80::1", 53, POLICY_PROTO_UDP, &a), "dns");
-	/* another port of a name server: not DNS, and not the private
-	 * range rule either (its not_cidr) */
-	assert_string_equal(
-	    conn_dec(p, NULL, "10.1.2.3", 443, POLICY_PROTO_TCP, &a),
-	    "default");
-	/* not a name server: a line that is no address adds nothing, a
-	 * CIDR in resolv.conf is no name server */
-	assert_string_equal(
-	    conn_dec(p, NULL, "10.1.2.4", 53, POLICY_PROTO_UDP, &a), "priv");
-	assert_string_equal(
-	    conn_dec(p, NULL, "203.0.113.7", 53, POLICY_PROTO_UDP, &a),
-	    "default");
-	/* the entries after it in the same list still count */
-	assert_string_equal(
-	    conn_dec(p, NULL, "10.9.9.9", 443, POLICY_PROTO_TCP, &a),
-	    "default");
-	policy_free(p);
+	struct ns_case {
+		const char *addr;
+		uint16_t port;
+		enum policy_proto proto;
+		const char *rule;
+	};
+	static const struct ns_case with[] = {
+	    {"10.1.2.3", 53, POLICY_PROTO_UDP, "dns"},
+	    {"10.1.2.3", 53, POLICY_PROTO_TCP, "dns"},
+	    {"fe80::1", 53, POLICY_PROTO_UDP, "dns"},
+	    /* another port of a name server: not DNS, and not the private
+	     * range rule either (its not_cidr) */
+	    {"10.1.2.3", 443, POLICY_PROTO_TCP, "default"},
+	    /* not a name server: a line that is no address adds nothing, a
+	     * CIDR in resolv.conf is no name server */
+	    {"10.1.2.4", 53, POLICY_PROTO_UDP, "priv"},
+	    {"203.0.113.7", 53, POLICY_PROTO_UDP, "default"},
+	    /* the entries after it in the same list still count */
+	    {"10.9.9.9", 443, POLICY_PROTO_TCP, "default"},
+	};
 	/* no resolv.conf, or none in it: the list matches no address (an
 	 * empty cidr list is not "any address") */
-	for (int i = 0; i < 2; i++) {
-		p = load_with_resolv(text, i ? "search example.org\n" : NULL);
+	static const struct ns_case without[] = {
+	    {"203.0.113.7", 53, POLICY_PROTO_UDP, "default"},
+	    {"10.1.2.3", 53, POLICY_PROTO_UDP, "priv"},
+	};
+	enum policy_action a;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(with); i++)
+		assert_string_equal(conn_dec(p, NULL, with[i].addr,
+					     with[i].port, with[i].proto, &a),
+				    with[i].rule);
+	policy_free(p);
+	for (int k = 0; k < 2; k++) {
+		p = load_with_resolv(text, k ? "search example.org\n" : NULL);
 		assert_int_equal(ns_warnings, 2); /* both rules say so */
-		assert_string_equal(
-		    conn_dec(p, NULL, "203.0.113.7", 53, POLICY_PROTO_UDP, &a),
-		    "default");
-		assert_string_equal(
-		    conn_dec(p, NULL, "10.1.2.3", 53, POLICY_PROTO_UDP, &a),
-		    "priv");
+		for (size_t i = 0; i < TG_ARRAY_SIZE(without); i++)
+			assert_string_equal(conn_dec(p, NULL, without[i].addr,
+						     without[i].port,
+						     without[i].proto, &a),
+					    without[i].rule);
 		policy_free(p);
 	}
 }
