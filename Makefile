@@ -40,7 +40,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wformat=2 \
 	-Wno-format-nonliteral -Wstrict-prototypes -Wvla
 HARDEN := -fstack-protector-strong -fPIC
 BASE_CFLAGS := -std=gnu11 -g -O2 $(WARN) $(HARDEN) -D_GNU_SOURCE \
-	-Ipolicyd/engine -Ipolicyd -Iinterposer -I$(BUILD)
+	-Icommon -Ipolicyd/engine -Ipolicyd -Ipolicyd/policyctl -Iinterposer -I$(BUILD)
 LDHARDEN := -Wl,-z,relro -Wl,-z,now
 
 ifeq ($(SANITIZE),1)
@@ -55,30 +55,37 @@ endif
 
 CFLAGS_ALL = $(BASE_CFLAGS) $(call pkg_cflags,$(PKGS)) $(CFLAGS)
 LDLIBS_YAML = $(call pkg_libs,yaml-0.1)
+LINK = $(CC) $(LDFLAGS_SAN) $(LDHARDEN)
 
+# Components (each a folder; a new .c file in one is built without editing
+# this file):
+#   common/          what the interposer, agent-shell, policyd and policyctl
+#                    share (protocol, globs, pure helpers, run directory)
+#   policyd/engine/  the policy engine (libtgpolicy.a)
+#   policyd/         the daemon; policyd/main.c or policyd.c holds main()
+#   policyd/policyctl/  the operators' and policy authors' tool
+#   wrappers/        agent-shell
+#   interposer/      the LD_PRELOAD library
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_LIB := $(BUILD)/libtgcommon.a
 ENGINE_SRC := $(wildcard policyd/engine/*.c)
-ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/%.o)
 ENGINE_LIB := $(BUILD)/libtgpolicy.a
+DAEMON_MAIN := $(firstword $(wildcard policyd/main.c policyd/policyd.c))
+DAEMON_SRC := $(filter-out $(DAEMON_MAIN),$(wildcard policyd/*.c))
+DAEMON_LIB := $(BUILD)/libtgdaemon.a
+POLICYCTL_SRC := $(wildcard policyd/policyctl/*.c)
+SHELL_SRC := $(wildcard wrappers/*.c)
 BIN := $(BUILD)/bin
 
-POLICYCTL_SRC := policyd/policyctl.c policyd/cli_common.c policyd/ctl_client.c \
-	policyd/rundir.c
-POLICYCTL_OBJ := $(POLICYCTL_SRC:%.c=$(BUILD)/%.o)
-
-POLICYD_SRC := policyd/policyd.c policyd/request.c policyd/session.c policyd/supervisor.c \
-	policyd/exec_verify.c \
-	policyd/control.c policyd/resolver.c policyd/layers.c policyd/audit.c \
-	policyd/procfs.c policyd/rundir.c policyd/req_decode.c
-POLICYD_OBJ := $(POLICYD_SRC:%.c=$(BUILD)/%.o)
-
-SHELL_SRC := wrappers/agent-shell.c wrappers/sandbox.c policyd/rundir.c
-SHELL_OBJ := $(SHELL_SRC:%.c=$(BUILD)/%.o)
+objs = $(1:%.c=$(BUILD)/%.o)
 
 # The interposer is loaded into every program of a session: never built
-# with sanitizers, hidden visibility, only the hooks exported.
-PRELOAD_SRC := interposer/preload.c policyd/engine/glob.c policyd/engine/util.c
+# with sanitizers, hidden visibility, only the hooks exported. Its objects
+# (and the common code it compiles in) live apart from everything else's.
+PRELOAD_SRC := $(wildcard interposer/*.c) common/glob.c common/util.c
+PRELOAD_OBJ := $(PRELOAD_SRC:%.c=$(BUILD)/pic/%.o)
 PRELOAD_CFLAGS := -std=gnu11 -g -O2 $(WARN) -fstack-protector-strong -fPIC \
-	-fvisibility=hidden -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Ipolicyd/engine -Iinterposer
+	-fvisibility=hidden -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -Icommon -Iinterposer
 PRELOAD := $(BIN)/libtiergate-preload.so
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -94,57 +101,56 @@ $(BUILD)/%.o: %.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(ENGINE_LIB): $(ENGINE_OBJ)
+$(BUILD)/pic/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(PRELOAD_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/lib%.a:
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BIN)/policyctl: $(POLICYCTL_OBJ) $(ENGINE_LIB)
+$(COMMON_LIB): $(call objs,$(COMMON_SRC))
+$(ENGINE_LIB): $(call objs,$(ENGINE_SRC))
+$(DAEMON_LIB): $(call objs,$(DAEMON_SRC))
+
+$(BIN)/policyctl: $(call objs,$(POLICYCTL_SRC)) $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML) $(LDFLAGS)
+	$(Q)$(LINK) -o $@ $^ $(LDLIBS_YAML) $(LDFLAGS)
 
-$(BIN)/policyd: $(POLICYD_OBJ) $(ENGINE_LIB)
+$(BIN)/policyd: $(call objs,$(DAEMON_MAIN)) $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML) -lpthread $(LDFLAGS)
+	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) -lpthread $(LDFLAGS)
 
-$(BIN)/agent-shell: $(SHELL_OBJ)
+$(BIN)/agent-shell: $(call objs,$(SHELL_SRC)) $(COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS_SAN) $(LDHARDEN) -o $@ $^ $(call pkg_libs,libseccomp) $(LDFLAGS)
+	$(Q)$(LINK) -o $@ $^ $(call pkg_libs,libseccomp) $(LDFLAGS)
 
-$(PRELOAD): $(PRELOAD_SRC) interposer/tg_proto.h policyd/engine/glob.h policyd/engine/util.h
-	$(call say,CCLD,$@)
+$(PRELOAD): $(PRELOAD_OBJ)
+	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(PRELOAD_CFLAGS) -shared $(LDHARDEN) -Wl,-z,noseparate-code -Wl,--no-undefined -o $@ $(PRELOAD_SRC)
+	$(Q)$(CC) -shared $(LDHARDEN) -Wl,-z,noseparate-code -Wl,--no-undefined -o $@ $^
 
-$(BUILD)/tests/test_audit: tests/unit/test_audit.c policyd/audit.c $(ENGINE_LIB)
-	$(call say,CC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
-		-o $@ $< policyd/audit.c $(ENGINE_LIB) $(call pkg_libs,cmocka)
+# Unit tests: one binary per tests/unit/test_*.c, linked against the
+# daemon's, the engine's and the common archives (the linker takes only
+# the modules a test uses). A test that needs more says so with a
+# target-specific TEST_LDFLAGS (link-time wrapping, for example).
+TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
+$(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
 
-$(BUILD)/tests/test_procfs: tests/unit/test_procfs.c policyd/procfs.c policyd/procfs.h $(ENGINE_LIB)
-	$(call say,CC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -Ipolicyd $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
-		-o $@ $< policyd/procfs.c $(ENGINE_LIB) $(call pkg_libs,cmocka) -lpthread
-
-$(BUILD)/tests/test_resolver: tests/unit/test_resolver.c policyd/resolver.c policyd/daemon.h $(ENGINE_LIB)
-	$(call say,CC,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS_ALL) -Ipolicyd -Iinterposer $(call pkg_cflags,cmocka) $(LDFLAGS_SAN) $(LDHARDEN) \
-		-Wl,--wrap=getaddrinfo -o $@ $< policyd/resolver.c $(ENGINE_LIB) $(call pkg_libs,cmocka) -lpthread
-
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(ENGINE_LIB)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) -MMD -MP $(LDFLAGS_SAN) $(LDHARDEN) \
-		-o $@ $< $(ENGINE_LIB) $(call pkg_libs,cmocka) $(LDLIBS_YAML)
+		$(TEST_LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group \
+		$(call pkg_libs,cmocka) $(LDLIBS_YAML) -lpthread
 
-$(BUILD)/bench_engine: tests/bench/bench_engine.c $(ENGINE_LIB)
+$(BUILD)/bench_engine: tests/bench/bench_engine.c $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP $(LDHARDEN) -o $@ $< $(ENGINE_LIB) $(LDLIBS_YAML)
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP $(LDHARDEN) -o $@ $^ $(LDLIBS_YAML)
 
 # ---------------------------------------------------------------- deps
 
@@ -153,12 +159,14 @@ DEB_PKGS := libseccomp-dev libbpf-dev bpftool clang llvm libelf-dev zlib1g-dev \
 	libnl-route-3-dev pkg-config libclang-rt-14-dev git python3 iproute2
 DEP_PCS := yaml-0.1 cmocka libseccomp libbpf libcurl libnl-3.0
 
+# libFuzzer's runtime, wherever this clang keeps its runtime libraries
 .PHONY: deps
 deps:
 	@missing=0; \
 	for pc in $(DEP_PCS); do $(PKG_CONFIG) --exists $$pc 2>/dev/null || missing=1; done; \
-	for t in clang bpftool git python3 ip; do command -v $$t >/dev/null 2>&1 || missing=1; done; \
-	[ -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ] || missing=1; \
+	for t in $(CLANG) bpftool git python3 ip; do command -v $$t >/dev/null 2>&1 || missing=1; done; \
+	rt=$$($(CLANG) -print-runtime-dir 2>/dev/null); \
+	[ -n "$$rt" ] && [ -e "$$rt/libclang_rt.fuzzer-x86_64.a" ] || missing=1; \
 	if [ $$missing = 1 ]; then \
 		echo "deps: installing Debian packages: $(DEB_PKGS)"; \
 		if [ "$$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -169,23 +177,24 @@ deps:
 
 # --------------------------------------------------------------- tests
 
-SAN_BUILD := build/san
+SAN_BUILD := $(BUILD)/san
 
 SHELL := /bin/bash
 .PHONY: test check check-unit check-policies check-malformed check-integration check-bypass
 ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c)) \
 	$(BUILD)/tests/attacks/static_marker
+STATIC_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static
 
 # the denied program of the bypass suite, also as a static binary
 $(BUILD)/tests/attacks/static_marker: tests/bypass/marker.c
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
+	$(Q)$(CC) $(STATIC_CFLAGS) -o $@ $<
 
 $(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c tests/bypass/flip.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static -o $@ $<
+	$(Q)$(CC) $(STATIC_CFLAGS) -o $@ $<
 
 $(BUILD)/tests/attacks/%: tests/bypass/%.c tests/bypass/flip.h
 	$(call say,CC,$@)
@@ -196,18 +205,19 @@ check-bypass: $(BINS) $(ATTACKS)
 	$(Q)tests/bypass/run.sh $(BIN) $(BUILD)/tests/attacks
 
 PROGS := $(BUILD)/tests/progs
-PROG_BINS := $(PROGS)/spawn $(PROGS)/mt $(PROGS)/connect6 $(PROGS)/pool_fork $(PROGS)/nullargs \
-	$(PROGS)/byname
+PROG_BINS := $(patsubst tests/integration/progs/%.c,$(PROGS)/%,$(wildcard tests/integration/progs/*.c))
 
 $(PROGS)/%: tests/integration/progs/%.c
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
 
+# Every suite runs even when an earlier one failed, and the totals of all
+# that ran are printed either way.
 test: deps
 	$(Q)mkdir -p $(SAN_BUILD)
-	$(Q)set -o pipefail; $(MAKE) --no-print-directory BUILD=$(SAN_BUILD) SANITIZE=1 check 2>&1 | tee $(SAN_BUILD)/test.log
-	$(Q)tests/total.sh $(SAN_BUILD)/test.log
+	$(Q)set -o pipefail; $(MAKE) --no-print-directory -k BUILD=$(SAN_BUILD) SANITIZE=1 check 2>&1 | tee $(SAN_BUILD)/test.log; \
+		rc=$$?; tests/total.sh $(SAN_BUILD)/test.log && exit $$rc
 
 check: check-unit check-policies check-malformed check-integration check-bypass
 	@echo "all test suites passed"
@@ -227,62 +237,51 @@ check-malformed: $(BIN)/policyctl
 
 # --------------------------------------------------------------- bench
 
+# The benchmarks run the optimised build (no sanitizers) of $(BUILD).
 .PHONY: bench
-BENCH_BINS := $(BUILD)/bench_engine $(BUILD)/bench/bench_open $(BUILD)/bench/bench_latency
+BB := $(BUILD)/bench
+BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
+	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine
+BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
-$(BUILD)/bench/bench_open: tests/bench/bench_open.c
+$(BB)/bench_%: tests/bench/bench_%.c
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
+	$(Q)$(CC) $(BENCH_CFLAGS) -o $@ $< -lpthread
 
-$(BUILD)/bench/bench_latency: tests/bench/bench_latency.c interposer/tg_proto.h
+$(BB)/bench_static: tests/bench/bench_static.c
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
+	$(Q)$(CC) $(BENCH_CFLAGS) -static -o $@ $<
 
-$(BUILD)/bench/bench_floor: tests/bench/bench_floor.c interposer/tg_proto.h
+$(BB)/bench_rounds_static: tests/bench/bench_rounds.c
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinterposer -o $@ $< -lpthread
+	$(Q)$(CC) $(BENCH_CFLAGS) -static -o $@ $<
 
-$(BUILD)/bench/libbench_empty.so: tests/bench/bench_empty_preload.c
+$(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $<
+	$(Q)$(CC) $(BENCH_CFLAGS) -shared -fPIC -o $@ $<
 
-$(BUILD)/bench/bench_rounds: tests/bench/bench_rounds.c
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -o $@ $<
-
-$(BUILD)/bench/bench_rounds_static: tests/bench/bench_rounds.c
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -static -o $@ $<
-
-$(BUILD)/bench/bench_static: tests/bench/bench_static.c
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o $@ $<
+$(BB)/bench_engine: $(BUILD)/bench_engine
+	$(Q)cp $< $@
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory BUILD=build/bench all build/bench/bench/bench_open build/bench/bench/bench_latency build/bench/bench/bench_static build/bench/bench/bench_floor build/bench/bench/libbench_empty.so \
-		build/bench/bench/bench_rounds build/bench/bench/bench_rounds_static
-	$(Q)cp build/bench/bench_engine build/bench/bench/
-	$(Q)tests/bench/bench.sh build/bench/bin build/bench/bench
+	$(Q)if [ "$(SANITIZE)" = 1 ]; then echo "bench: build without SANITIZE" >&2; exit 1; fi
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
+	$(Q)tests/bench/bench.sh $(BIN) $(BB)
 
 # ---------------------------------------------------------------- fuzz
 
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE \
-	-Ipolicyd/engine $(call pkg_cflags,yaml-0.1)
+	-Icommon -Ipolicyd/engine -Ipolicyd $(call pkg_cflags,yaml-0.1)
 
-$(BUILD)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(ENGINE_SRC)
+$(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob: $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(COMMON_SRC)
 	$(call say,CLANG,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
 
-$(BUILD)/fuzz/fuzz_glob: tests/fuzz/fuzz_glob.c $(ENGINE_SRC)
+$(BUILD)/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c policyd/req_decode.c
 	$(call say,CLANG,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
-
-$(BUILD)/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c policyd/req_decode.c interposer/tg_proto.h
-	$(call say,CLANG,$@)
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(FUZZ_FLAGS) -Iinterposer -Ipolicyd -o $@ tests/fuzz/fuzz_proto.c policyd/req_decode.c
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 
 FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_proto
 

@@ -1,8 +1,18 @@
 #!/bin/bash
 # Sums every suite's result in a `make check` log: cmocka's "[  PASSED  ] N
-# test(s)" / "[  FAILED  ] N test(s)" and the scripts' "N passed, M failed".
+# test(s)" / "[  FAILED  ] N test(s)" and the scripts' "N passed, M failed"
+# (with ", K skipped" where a suite skips what cannot work on this machine).
+# A failing total exits 1.
 awk '
 /^\[  PASSED  \] [0-9]+ test/ { p += $4 }
 /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
-/^[a-z -]+: [0-9]+ passed, [0-9]+ failed$/ { n = split($0, a, /[:,] */); for (i = 1; i <= n; i++) { if (a[i] ~ / passed$/) p += a[i] + 0; if (a[i] ~ / failed$/) f += a[i] + 0 } }
-END { printf "total: %d passed, %d failed\n", p, f; exit f > 0 }' "$1"
+/^\[  SKIPPED \] [0-9]+ test/ { s += $4 }
+/^[a-z -]+: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$/ {
+	n = split($0, a, /[:,] */)
+	for (i = 1; i <= n; i++) {
+		if (a[i] ~ / passed$/) p += a[i] + 0
+		if (a[i] ~ / failed$/) f += a[i] + 0
+		if (a[i] ~ / skipped$/) s += a[i] + 0
+	}
+}
+END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s; exit f > 0 }' "$1"

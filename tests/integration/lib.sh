@@ -1,9 +1,11 @@
 # Helpers for integration tests (sourced). Each test file defines test_*
 # functions; run.sh calls them with a fresh policyd and workspace.
 set -u
-PASS=0 FAIL=0
+PASS=0 FAIL=0 SKIP=0
 ok() { PASS=$((PASS+1)); echo "  ok   $*"; }
 bad() { FAIL=$((FAIL+1)); echo "  FAIL $*"; }
+# a check that cannot work on this machine: counted, with its reason
+skip() { SKIP=$((SKIP+1)); echo "  skip $*"; }
 check() { # check DESCRIPTION CONDITION...
 	local d=$1; shift
 	if "$@"; then ok "$d"; else bad "$d"; return 1; fi
