@@ -235,6 +235,12 @@ check-integration: $(BINS) $(PROG_BINS)
 check-malformed: $(BIN)/policyctl
 	$(Q)tests/malformed/run.sh $(BIN)/policyctl
 
+# The tree's shape: no file over 900 lines, no function over 100, no circle
+# between files (from the objects' symbols and the includes).
+.PHONY: check-structure
+check-structure: $(BINS)
+	$(Q)python3 tests/lint/structure.py $(BUILD)
+
 # --------------------------------------------------------------- bench
 
 # The benchmarks run the optimised build (no sanitizers) of $(BUILD).
