@@ -1,653 +1,887 @@
 /* SPDX-License-Identifier: MIT */
-#include "gitparse.h"
-
+/*
+ * gitparse: argv to a struct git_op, the way git.c runs a command:
+ * argv[0] "git-CMD" runs the builtin CMD; otherwise the global options
+ * (handle_options), then the command: a builtin runs; any other name may
+ * be a program git-NAME in git's exec path or PATH, or an alias (an alias
+ * cannot shadow a builtin; a program shadows an alias, and tiergate does
+ * not look at PATH, so both are readings); an alias's own -c and
+ * --config-env apply to what it expands to; "!" aliases run a shell; an
+ * unknown name may be autocorrected (help.autocorrect). Each reading then
+ * gives its events (gitpush.c, gitlocal.c).
+ */
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
-#include "util.h"
+#include "gitint.h"
+#include "gitremote.h"
 
-static const char *const builtins[] = {"add",
-				       "am",
-				       "annotate",
-				       "apply",
-				       "archive",
-				       "bisect",
-				       "blame",
-				       "branch",
-				       "bugreport",
-				       "bundle",
-				       "cat-file",
-				       "check-ignore",
-				       "checkout",
-				       "cherry",
-				       "cherry-pick",
-				       "clean",
-				       "clone",
-				       "column",
-				       "commit",
-				       "commit-tree",
-				       "config",
-				       "count-objects",
-				       "credential",
-				       "describe",
-				       "diagnose",
-				       "diff",
-				       "difftool",
-				       "fast-export",
-				       "fast-import",
-				       "fetch",
-				       "filter-branch",
-				       "for-each-ref",
-				       "format-patch",
-				       "fsck",
-				       "gc",
-				       "grep",
-				       "hash-object",
-				       "help",
-				       "init",
-				       "init-db",
-				       "log",
-				       "ls-files",
-				       "ls-remote",
-				       "ls-tree",
-				       "maintenance",
-				       "merge",
-				       "mergetool",
-				       "mv",
-				       "notes",
-				       "pack-refs",
-				       "prune",
-				       "pull",
-				       "push",
-				       "range-diff",
-				       "read-tree",
-				       "rebase",
-				       "receive-pack",
-				       "reflog",
-				       "remote",
-				       "repack",
-				       "replace",
-				       "request-pull",
-				       "reset",
-				       "restore",
-				       "rev-list",
-				       "rev-parse",
-				       "revert",
-				       "rm",
-				       "send-pack",
-				       "shortlog",
-				       "show",
-				       "show-ref",
-				       "sparse-checkout",
-				       "stash",
-				       "status",
-				       "submodule",
-				       "switch",
-				       "symbolic-ref",
-				       "tag",
-				       "update-index",
-				       "update-ref",
-				       "upload-pack",
-				       "var",
-				       "verify-commit",
-				       "version",
-				       "whatchanged",
-				       "worktree",
-				       "write-tree",
-				       NULL};
+/* git.c's commands[], git 2.39 to 2.5x */
+static const char *const builtins[] = {
+    "add",
+    "am",
+    "annotate",
+    "apply",
+    "archive",
+    "backfill",
+    "bisect",
+    "bisect--helper",
+    "blame",
+    "branch",
+    "bugreport",
+    "bundle",
+    "cat-file",
+    "check-attr",
+    "check-ignore",
+    "check-mailmap",
+    "check-ref-format",
+    "checkout",
+    "checkout--worker",
+    "checkout-index",
+    "cherry",
+    "cherry-pick",
+    "clean",
+    "clone",
+    "column",
+    "commit",
+    "commit-graph",
+    "commit-tree",
+    "config",
+    "count-objects",
+    "credential",
+    "credential-cache",
+    "credential-cache--daemon",
+    "credential-store",
+    "describe",
+    "diagnose",
+    "diff",
+    "diff-files",
+    "diff-index",
+    "diff-pairs",
+    "diff-tree",
+    "difftool",
+    "env--helper",
+    "fast-export",
+    "fast-import",
+    "fetch",
+    "fetch-pack",
+    "fmt-merge-msg",
+    "for-each-ref",
+    "for-each-repo",
+    "format-patch",
+    "format-rev",
+    "fsck",
+    "fsck-objects",
+    "fsmonitor--daemon",
+    "gc",
+    "get-tar-commit-id",
+    "grep",
+    "hash-object",
+    "help",
+    "history",
+    "hook",
+    "index-pack",
+    "init",
+    "init-db",
+    "interpret-trailers",
+    "last-modified",
+    "log",
+    "ls-files",
+    "ls-remote",
+    "ls-tree",
+    "mailinfo",
+    "mailsplit",
+    "maintenance",
+    "merge",
+    "merge-base",
+    "merge-file",
+    "merge-index",
+    "merge-ours",
+    "merge-recursive",
+    "merge-recursive-ours",
+    "merge-recursive-theirs",
+    "merge-subtree",
+    "merge-tree",
+    "mktag",
+    "mktree",
+    "multi-pack-index",
+    "mv",
+    "name-rev",
+    "notes",
+    "pack-objects",
+    "pack-redundant",
+    "pack-refs",
+    "patch-id",
+    "pickaxe",
+    "prune",
+    "prune-packed",
+    "pull",
+    "push",
+    "range-diff",
+    "read-tree",
+    "rebase",
+    "receive-pack",
+    "reflog",
+    "refs",
+    "remote",
+    "remote-ext",
+    "remote-fd",
+    "repack",
+    "replace",
+    "replay",
+    "repo",
+    "rerere",
+    "reset",
+    "restore",
+    "rev-list",
+    "rev-parse",
+    "revert",
+    "rm",
+    "send-pack",
+    "shortlog",
+    "show",
+    "show-branch",
+    "show-index",
+    "show-ref",
+    "sparse-checkout",
+    "stage",
+    "stash",
+    "status",
+    "stripspace",
+    "submodule--helper",
+    "switch",
+    "symbolic-ref",
+    "tag",
+    "unpack-file",
+    "unpack-objects",
+    "update-index",
+    "update-ref",
+    "update-server-info",
+    "upload-archive",
+    "upload-archive--writer",
+    "upload-pack",
+    "url-parse",
+    "var",
+    "verify-commit",
+    "verify-pack",
+    "verify-tag",
+    "version",
+    "whatchanged",
+    "worktree",
+    "write-tree",
+};
+
+/* deprecated builtins an alias may override (newer git) */
+static const char *const deprecated[] = {"pack-redundant", "whatchanged"};
+
+/* command-list.txt's common commands: a prefix of one is never
+ * autocorrected */
+static const char *const common_cmds[] = {
+    "add",  "bisect", "branch", "checkout", "clone", "commit",
+    "diff", "fetch",  "grep",	"init",	    "log",   "merge",
+    "mv",   "pull",   "push",	"rebase",   "reset", "restore",
+    "rm",   "show",   "status", "switch",   "tag",
+};
+
+static bool in_list(const char *const *l, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(l[i], s))
+			return true;
+	return false;
+}
 
 static bool is_builtin(const char *s)
 {
-	for (const char *const *b = builtins; *b; b++)
-		if (!strcmp(*b, s))
-			return true;
-	return false;
+	return in_list(builtins, TG_ARRAY_SIZE(builtins), s);
 }
 
-struct vec {
-	char **v;
-	size_t n, cap;
-	bool oom;
+/* ---------------------------------------------------------- the context */
+
+struct pstate {
+	struct gitfs fs;
+	char cwd[TG_PATH_MAX];
+	const char *git_dir_opt; /* --git-dir, --bare */
+	char bare_dir[TG_PATH_MAX];
+	const char *work_tree_opt;
+	struct gitcfg_cmdline cmdline; /* -c, --config-env, as key=value */
+	struct gitrepo repo;
+	struct gitevs *out;
+	const struct git_ctx *ctx;
+	size_t readings;
+	bool helper;
+	char first_cmd[256]; /* the command as typed, of the first reading */
 };
 
-static void vec_push(struct vec *v, const char *s)
+static int cmdline_push(struct gitcfg_cmdline *c, const char *kv)
 {
-	if (v->oom)
+	return tg_strv_push(&c->v, &c->n, kv, false);
+}
+
+static void cmdline_free(struct gitcfg_cmdline *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+/* --config-env=KEY=ENVVAR: the last '=' splits; the variable must exist */
+static int config_env(struct pstate *s, struct gitcfg_cmdline *c,
+		      const char *spec)
+{
+	const char *eq = strrchr(spec, '=');
+	const char *val = eq && eq[1] ? gitfs_getenv(&s->fs, eq + 1) : NULL;
+	if (!val) {
+		gitevs_unsure(s->out, "--config-env names no variable");
+		return 0;
+	}
+	struct strbuf b = {0};
+	strbuf_append(&b, spec, (size_t)(eq - spec));
+	strbuf_putc(&b, '=');
+	strbuf_puts(&b, val);
+	int r = b.oom ? -ENOMEM : cmdline_push(c, b.s);
+	strbuf_free(&b);
+	return r;
+}
+
+/* -C DIR: relative to where git is, resolved as chdir does */
+static void change_dir(struct pstate *s, const char *d)
+{
+	if (!*d)
 		return;
-	if (tg_grow((void **)&v->v, &v->cap, v->n + 2, sizeof(char *)) < 0) {
-		v->oom = true;
+	char tmp[TG_PATH_MAX], real[TG_PATH_MAX];
+	if (tg_path_normalize(s->cwd, d, tmp, sizeof(tmp)) < 0) {
+		gitevs_unsure(s->out, "-C path too long");
 		return;
 	}
-	v->v[v->n] = strdup(s);
-	if (!v->v[v->n]) {
-		v->oom = true;
-		return;
+	/* the kernel walks ".." after a symlink from its target */
+	char joined[TG_PATH_MAX * 2];
+	snprintf(joined, sizeof(joined), "%s/%s", s->cwd, d);
+	if (gitfs_realpath(&s->fs, d[0] == '/' ? d : joined, real,
+			   sizeof(real)) == 0)
+		tg_strlcpy(s->cwd, sizeof(s->cwd), real);
+	else
+		tg_strlcpy(s->cwd, sizeof(s->cwd), tmp);
+}
+
+enum gopt { GOPT_DONE, GOPT_NEXT, GOPT_ENV_CHANGE };
+
+/* handle_options for one option at args[*i]. GOPT_ENV_CHANGE: an option
+ * an alias may not use (git dies); it is applied only when apply_env. */
+static enum gopt global_opt(struct pstate *s, struct gitcfg_cmdline *c,
+			    const char *const *args, size_t n, size_t *i,
+			    bool apply_env)
+{
+	const char *a = args[*i];
+	const char *next = *i + 1 < n ? args[*i + 1] : NULL;
+	if (a[0] != '-' || !strcmp(a, "--help") || !strcmp(a, "-h") ||
+	    !strcmp(a, "--version") || !strcmp(a, "-v"))
+		return GOPT_DONE;
+#define TAKE(dst)                                                              \
+	do {                                                                   \
+		if (!next) {                                                   \
+			gitevs_unsure(s->out, "global option without value");  \
+			return GOPT_NEXT;                                      \
+		}                                                              \
+		(*i)++;                                                        \
+		dst = next;                                                    \
+	} while (0)
+	const char *v = NULL;
+	if (!strcmp(a, "-C")) {
+		TAKE(v);
+		if (apply_env)
+			change_dir(s, v);
+		return GOPT_ENV_CHANGE;
 	}
-	v->n++;
-	v->v[v->n] = NULL;
-}
-
-static void vec_free(struct vec *v)
-{
-	for (size_t i = 0; i < v->n; i++)
-		free(v->v[i]);
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
-struct ctx {
-	const struct git_lookup *lk;
-	char dir[TG_PATH_MAX];
-	char *git_dir;
-	struct vec cfg; /* -c key=value, in order */
-};
-
-static char *cfg_get(struct ctx *c, const char *key)
-{
-	/* -c wins over files; the last -c for a key wins */
-	for (size_t i = c->cfg.n; i-- > 0;) {
-		const char *kv = c->cfg.v[i];
-		const char *eq = strchr(kv, '=');
-		size_t kl = eq ? (size_t)(eq - kv) : strlen(kv);
-		if (kl == strlen(key) && strncasecmp(kv, key, kl) == 0)
-			return strdup(eq ? eq + 1 : "true");
+	if (!strcmp(a, "-c")) {
+		TAKE(v);
+		if (cmdline_push(c, v) < 0)
+			s->out->oom = true;
+		return GOPT_NEXT;
 	}
-	if (c->lk && c->lk->config)
-		return c->lk->config(c->lk->ud, c->dir, c->git_dir, key);
-	return NULL;
-}
-
-static char *head_branch(struct ctx *c)
-{
-	if (c->lk && c->lk->head)
-		return c->lk->head(c->lk->ud, c->dir, c->git_dir);
-	return NULL;
-}
-
-static bool looks_like_url(const char *s)
-{
-	return strchr(s, ':') || strchr(s, '/') || !strcmp(s, ".") ||
-	       !strcmp(s, "..");
-}
-
-static void add_branch(struct git_event *g, struct vec *br, const char *ref)
-{
-	if (!strncmp(ref, "refs/heads/", 11))
-		ref += 11;
-	if (strchr(ref, '*'))
-		g->all_branches = true;
-	vec_push(br, ref);
-}
-
-/* Global options that take a separate argument. */
-static bool global_takes_arg(const char *o)
-{
-	return !strcmp(o, "-C") || !strcmp(o, "-c") ||
-	       !strcmp(o, "--git-dir") || !strcmp(o, "--work-tree") ||
-	       !strcmp(o, "--namespace") || !strcmp(o, "--super-prefix") ||
-	       !strcmp(o, "--config-env");
-}
-
-static void set_dir(struct ctx *c, const char *cwd_base, const char *d)
-{
-	char tmp[TG_PATH_MAX];
-	if (tg_path_normalize(cwd_base, d, tmp, sizeof(tmp)) == 0)
-		memcpy(c->dir, tmp, strlen(tmp) + 1);
-}
-
-/* Options of subcommands that take a separate argument. */
-static bool sub_takes_arg(const char *cmd, const char *o)
-{
-	static const char *const push[] = {
-	    "-o", "--push-option", "--repo", "--receive-pack", "--exec", NULL};
-	static const char *const fetch[] = {"--depth",
-					    "--deepen",
-					    "--shallow-since",
-					    "--shallow-exclude",
-					    "-j",
-					    "--jobs",
-					    "--upload-pack",
-					    "-o",
-					    "--server-option",
-					    "--negotiation-tip",
-					    "--refmap",
-					    "-X",
-					    "--strategy-option",
-					    "-s",
-					    "--strategy",
-					    NULL};
-	static const char *const clone[] = {"-o",
-					    "--origin",
-					    "-b",
-					    "--branch",
-					    "-u",
-					    "--upload-pack",
-					    "--reference",
-					    "--reference-if-able",
-					    "--separate-git-dir",
-					    "--depth",
-					    "--shallow-since",
-					    "--shallow-exclude",
-					    "-c",
-					    "--config",
-					    "--template",
-					    "-j",
-					    "--jobs",
-					    "--filter",
-					    "--server-option",
-					    "--bundle-uri",
-					    NULL};
-	static const char *const commit[] = {
-	    "-m",	"--message",	   "-F",	"--file",
-	    "-C",	"--reuse-message", "-c",	"--reedit-message",
-	    "--author", "--date",	   "--fixup",	"--squash",
-	    "-t",	"--template",	   "--cleanup", NULL};
-	const char *const *l = NULL;
-	if (!strcmp(cmd, "push"))
-		l = push;
-	else if (!strcmp(cmd, "fetch") || !strcmp(cmd, "pull"))
-		l = fetch;
-	else if (!strcmp(cmd, "clone"))
-		l = clone;
-	else if (!strcmp(cmd, "commit"))
-		l = commit;
-	if (!l)
-		return false;
-	for (; *l; l++)
-		if (!strcmp(*l, o))
-			return true;
-	return false;
-}
-
-static void parse_refspecs(struct git_event *g, struct vec *br, struct ctx *c,
-			   char **pos, size_t npos, bool push)
-{
-	for (size_t i = 0; i < npos; i++) {
-		const char *rs = pos[i];
-		if (rs[0] == '+') {
-			g->force = true;
-			rs++;
+	if (!strcmp(a, "--config-env") || !strncmp(a, "--config-env=", 13)) {
+		if (a[12] == '=')
+			v = a + 13;
+		else
+			TAKE(v);
+		if (config_env(s, c, v) < 0)
+			s->out->oom = true;
+		return GOPT_NEXT;
+	}
+	if (!strcmp(a, "--git-dir") || !strncmp(a, "--git-dir=", 10)) {
+		if (a[9] == '=')
+			v = a + 10;
+		else
+			TAKE(v);
+		if (apply_env)
+			s->git_dir_opt = v;
+		return GOPT_ENV_CHANGE;
+	}
+	if (!strcmp(a, "--work-tree") || !strncmp(a, "--work-tree=", 12)) {
+		if (a[11] == '=')
+			v = a + 12;
+		else
+			TAKE(v);
+		if (apply_env)
+			s->work_tree_opt = v;
+		return GOPT_ENV_CHANGE;
+	}
+	if (!strcmp(a, "--namespace") || !strcmp(a, "--shallow-file") ||
+	    !strcmp(a, "--attr-source")) {
+		TAKE(v);
+		return GOPT_ENV_CHANGE;
+	}
+	if (!strcmp(a, "--bare")) {
+		/* setenv(GIT_DIR, cwd, 0): only when none is set */
+		if (apply_env && !s->git_dir_opt &&
+		    !gitfs_getenv(&s->fs, "GIT_DIR")) {
+			tg_strlcpy(s->bare_dir, sizeof(s->bare_dir), s->cwd);
+			s->git_dir_opt = s->bare_dir;
 		}
-		if (!strncmp(rs, "tag ", 4))
-			rs += 4;
-		const char *colon = strchr(rs, ':');
-		char src[TG_PATH_MAX];
-		const char *dst;
-		if (colon) {
-			size_t sl = (size_t)(colon - rs);
-			if (sl >= sizeof(src))
-				sl = sizeof(src) - 1;
-			memcpy(src, rs, sl);
-			src[sl] = '\0';
-			dst = colon + 1;
-			if (sl == 0 && push)
-				g->delete_refs = true;
-		} else {
-			snprintf(src, sizeof(src), "%s", rs);
-			dst = NULL;
-		}
-		const char *target = push ? (dst && *dst ? dst : src) : src;
-		if (!*target)
+		return GOPT_ENV_CHANGE;
+	}
+#undef TAKE
+	static const char *const env_flags[] = {"-P",
+						"--no-pager",
+						"--no-lazy-fetch",
+						"--no-replace-objects",
+						"--literal-pathspecs",
+						"--no-literal-pathspecs",
+						"--glob-pathspecs",
+						"--noglob-pathspecs",
+						"--icase-pathspecs",
+						"--no-optional-locks",
+						"--no-advice"};
+	if (in_list(env_flags, TG_ARRAY_SIZE(env_flags), a) ||
+	    !strncmp(a, "--namespace=", 12) ||
+	    !strncmp(a, "--attr-source=", 14))
+		return GOPT_ENV_CHANGE;
+	if (!strcmp(a, "-p") || !strcmp(a, "--paginate") ||
+	    !strncmp(a, "--exec-path=", 12))
+		return GOPT_NEXT;
+	if (!strcmp(a, "--exec-path") || !strcmp(a, "--html-path") ||
+	    !strcmp(a, "--man-path") || !strcmp(a, "--info-path") ||
+	    !strncmp(a, "--list-cmds=", 12))
+		return GOPT_DONE; /* prints and exits: the caller sees help */
+	gitevs_unsure(s->out, "a global option git does not know");
+	return GOPT_NEXT;
+}
+
+/* ---------------------------------------------------------- aliases */
+
+/* alias_lookup: alias.NAME (case-insensitive) or [alias "NAME"] command
+ * (newer git), the last one set. *found false when none. */
+static const char *alias_lookup(const struct gitcfg *c, const char *name,
+				bool *found)
+{
+	const char *val = NULL;
+	*found = false;
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < c->n; i++) {
+		const char *k = c->v[i].key;
+		if (strncmp(k, "alias.", 6))
 			continue;
-		if (!strcmp(target, "HEAD") || !strcmp(target, "@")) {
-			char *h = head_branch(c);
-			if (h) {
-				add_branch(g, br, h);
-				free(h);
-			} else {
-				g->all_branches = true;
-			}
-			continue;
+		const char *rest = k + 6, *dot = strrchr(rest, '.');
+		bool match;
+		if (dot && !strcmp(dot, ".command") && dot > rest)
+			/* a subsection: case-sensitive */
+			match = (size_t)(dot - rest) == nl &&
+				!strncmp(rest, name, nl);
+		else
+			match = !strcasecmp(rest, name);
+		/* git 2.39 reads [alias "x"] command as alias "x.command" */
+		if (!match && dot && !strcasecmp(rest, name))
+			match = true;
+		if (match) {
+			*found = true;
+			val = c->v[i].value; /* NULL: git dies (nonbool) */
 		}
-		add_branch(g, br, target);
 	}
+	return val;
 }
 
-static void resolve_remote(struct git_event *g, struct ctx *c, const char *name,
-			   bool push)
+/* split_cmdline: whitespace splits, '...' and "..." quote, a backslash
+ * escapes outside single quotes; leading or trailing space gives an empty
+ * word, as in git. -1 on an unclosed quote or a trailing backslash. */
+static int split_cmdline(const char *s, char ***ret, size_t *ret_n)
 {
-	if (looks_like_url(name)) {
-		g->remote = NULL;
-		g->remote_url = strdup(name);
-		return;
-	}
-	g->remote = strdup(name);
-	char key[512];
-	char *url = NULL;
-	if (push) {
-		snprintf(key, sizeof(key), "remote.%s.pushurl", name);
-		url = cfg_get(c, key);
-	}
-	if (!url) {
-		snprintf(key, sizeof(key), "remote.%s.url", name);
-		url = cfg_get(c, key);
-	}
-	/* no such remote: git reads the name as a path or URL */
-	g->remote_url = url ? url : strdup(name);
-}
-
-static char *default_remote(struct ctx *c, bool push)
-{
-	char *h = head_branch(c);
-	char key[512];
-	char *r = NULL;
-	if (h && push) {
-		snprintf(key, sizeof(key), "branch.%s.pushremote", h);
-		r = cfg_get(c, key);
-	}
-	if (!r && push)
-		r = cfg_get(c, "remote.pushdefault");
-	if (!r && h) {
-		snprintf(key, sizeof(key), "branch.%s.remote", h);
-		r = cfg_get(c, key);
-	}
-	free(h);
-	return r ? r : strdup("origin");
-}
-
-static void parse_sub(struct git_event *g, struct ctx *c, char **args,
-		      size_t nargs, struct vec *br)
-{
-	const char *cmd = g->command;
-	struct vec pos = {0};
-	bool opts_done = false;
-	const char *repo_opt = NULL;
-	bool all_remotes = false;
-	for (size_t i = 0; i < nargs; i++) {
-		const char *a = args[i];
-		if (opts_done || a[0] != '-' || !a[1]) {
-			vec_push(&pos, a);
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			opts_done = true;
-			continue;
-		}
-		bool is_push = !strcmp(cmd, "push");
-		if (!strcmp(a, "--force") ||
-		    !strncmp(a, "--force-with-lease", 18) ||
-		    (!strcmp(a, "-f") && strcmp(cmd, "clean") != 0) ||
-		    !strcmp(a, "--force-if-includes"))
-			g->force = true;
-		if (!strcmp(cmd, "clean") &&
-		    (!strcmp(a, "-f") || (a[1] != '-' && strchr(a, 'f'))))
-			g->force = true;
-		/* short option clusters like -fu */
-		if (a[1] != '-' && strlen(a) > 2 && strchr(a, 'f') &&
-		    (is_push || !strcmp(cmd, "fetch") || !strcmp(cmd, "pull")))
-			g->force = true;
-		if (is_push) {
-			if (!strcmp(a, "--mirror")) {
-				g->force = g->delete_refs = g->all_branches =
-				    true;
-			} else if (!strcmp(a, "--all") ||
-				   !strcmp(a, "--branches")) {
-				g->all_branches = true;
-			} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
-				g->delete_refs = true;
-			} else if (!strcmp(a, "--prune")) {
-				g->delete_refs = true;
-				g->all_branches = true;
-			} else if (!strncmp(a, "--repo=", 7)) {
-				repo_opt = a + 7;
-			} else if (!strcmp(a, "--repo") && i + 1 < nargs) {
-				repo_opt = args[++i];
-				continue;
-			}
-		}
-		if (!strcmp(cmd, "fetch") || !strcmp(cmd, "pull")) {
-			if (!strcmp(a, "--all") || !strcmp(a, "--multiple"))
-				all_remotes = true;
-			if (!strcmp(a, "--prune") || !strcmp(a, "-p"))
-				g->delete_refs = true;
-		}
-		if (!strcmp(cmd, "reset") && !strcmp(a, "--hard"))
-			g->force = true;
-		if (!strcmp(cmd, "branch") || !strcmp(cmd, "tag")) {
-			if (!strcmp(a, "-D")) {
-				g->force = g->delete_refs = true;
-			} else if (!strcmp(a, "-d") || !strcmp(a, "--delete")) {
-				g->delete_refs = true;
-			} else if (!strcmp(a, "-M") || !strcmp(a, "-C")) {
-				g->force = true;
-			}
-		}
-		if ((!strcmp(cmd, "checkout") || !strcmp(cmd, "switch")) &&
-		    (!strcmp(a, "-B") || !strcmp(a, "-C")))
-			g->force = true;
-		if (!strcmp(cmd, "clone") &&
-		    (!strcmp(a, "-b") || !strcmp(a, "--branch")) &&
-		    i + 1 < nargs)
-			add_branch(g, br, args[i + 1]);
-		if (!strchr(a, '=') && sub_takes_arg(cmd, a) && i + 1 < nargs)
-			i++;
-	}
-	if (pos.oom) {
-		g->all_branches = true;
-		vec_free(&pos);
-		return;
-	}
-	if (!strcmp(cmd, "push")) {
-		const char *remote = repo_opt;
-		size_t first_ref = 0;
-		if (!remote && pos.n > 0) {
-			remote = pos.v[0];
-			first_ref = 1;
-		}
-		char *def = NULL;
-		if (!remote)
-			remote = def = default_remote(c, true);
-		if (remote)
-			resolve_remote(g, c, remote, true);
-		free(def);
-		if (pos.n > first_ref) {
-			parse_refspecs(g, br, c, pos.v + first_ref,
-				       pos.n - first_ref, true);
-		} else if (!g->all_branches) {
-			char key[512];
-			char *spec = NULL;
-			if (g->remote) {
-				snprintf(key, sizeof(key), "remote.%s.push",
-					 g->remote);
-				spec = cfg_get(c, key);
-			}
-			if (spec) {
-				char *one[1] = {spec};
-				parse_refspecs(g, br, c, one, 1, true);
-				free(spec);
-			} else {
-				char *h = head_branch(c);
-				if (h)
-					add_branch(g, br, h);
-				else
-					g->all_branches = true;
-				free(h);
-			}
-		}
-	} else if (!strcmp(cmd, "fetch") || !strcmp(cmd, "pull")) {
-		if (all_remotes) {
-			g->remote = NULL;
-			g->all_branches = true;
-		} else {
-			char *def = NULL;
-			const char *remote =
-			    pos.n ? pos.v[0] : (def = default_remote(c, false));
-			if (remote)
-				resolve_remote(g, c, remote, false);
-			free(def);
-			if (pos.n > 1)
-				parse_refspecs(g, br, c, pos.v + 1, pos.n - 1,
-					       false);
-		}
-	} else if (!strcmp(cmd, "clone")) {
-		if (pos.n > 0) {
-			g->remote = strdup("origin");
-			g->remote_url = strdup(pos.v[0]);
-		}
-	} else if (!strcmp(cmd, "branch") || !strcmp(cmd, "checkout") ||
-		   !strcmp(cmd, "switch") || !strcmp(cmd, "tag") ||
-		   !strcmp(cmd, "rebase") || !strcmp(cmd, "merge") ||
-		   !strcmp(cmd, "reset")) {
-		for (size_t i = 0; i < pos.n; i++)
-			add_branch(g, br, pos.v[i]);
-		if (pos.n == 0 &&
-		    (!strcmp(cmd, "reset") || !strcmp(cmd, "rebase"))) {
-			char *h = head_branch(c);
-			if (h)
-				add_branch(g, br, h);
-			free(h);
-		}
-	}
-	vec_free(&pos);
-}
-
-int git_parse(const char *const *argv, size_t argc, const char *cwd,
-	      const struct git_lookup *lk, struct git_event *ret)
-{
-	struct ctx c = {.lk = lk};
-	struct git_event g = {0};
-	struct vec args = {0}, br = {0};
-	snprintf(c.dir, sizeof(c.dir), "%s", cwd && cwd[0] == '/' ? cwd : "/");
-
-	/* work on a private copy so aliases can be spliced in */
-	for (size_t i = 1; i < argc; i++)
-		vec_push(&args, argv[i]);
-	size_t i = 0;
-	unsigned alias_depth = 0;
-	char *cmd = NULL;
-	for (;;) {
-		while (i < args.n) {
-			const char *a = args.v[i];
-			if (a[0] != '-')
+	char **v = NULL;
+	size_t n = 0;
+	struct strbuf w = {0};
+	char quoted = 0;
+	int r = 0;
+	strbuf_puts(&w, "");
+	for (const char *p = s; *p;) {
+		char c = *p;
+		if (!quoted && isspace((unsigned char)c)) {
+			if ((r = tg_strv_push(&v, &n, w.s, false)) < 0)
 				break;
-			if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
-				cmd = strdup("version");
-				i++;
-				goto have_cmd;
-			}
-			if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-				cmd = strdup("help");
-				i++;
-				goto have_cmd;
-			}
-			if (global_takes_arg(a)) {
-				if (i + 1 >= args.n) {
-					i = args.n;
+			w.len = 0;
+			w.s[0] = '\0';
+			while (*++p && isspace((unsigned char)*p))
+				;
+			continue;
+		}
+		if (!quoted && (c == '\'' || c == '"')) {
+			quoted = c;
+		} else if (c == quoted) {
+			quoted = 0;
+		} else {
+			if (c == '\\' && quoted != '\'') {
+				c = *++p;
+				if (!c) {
+					r = -1;
 					break;
 				}
-				const char *v = args.v[i + 1];
-				if (!strcmp(a, "-C"))
-					set_dir(&c, c.dir, v);
-				else if (!strcmp(a, "-c"))
-					vec_push(&c.cfg, v);
-				else if (!strcmp(a, "--git-dir")) {
-					free(c.git_dir);
-					c.git_dir = strdup(v);
-				}
-				i += 2;
-				continue;
 			}
-			if (!strncmp(a, "--git-dir=", 10)) {
-				free(c.git_dir);
-				c.git_dir = strdup(a + 10);
-			}
-			/* --work-tree=, --namespace=, --no-pager, -p, -P,
-			 * --bare, --exec-path[=], --*-pathspecs, ... */
-			i++;
+			strbuf_putc(&w, c);
 		}
-		if (i >= args.n) {
-			cmd = strdup("help"); /* bare "git" prints help */
-			break;
-		}
-		cmd = strdup(args.v[i++]);
-		if (!cmd || is_builtin(cmd))
-			break;
-		char key[300];
-		snprintf(key, sizeof(key), "alias.%s", cmd);
-		char *alias = cfg_get(&c, key);
-		if (!alias)
-			break;
-		if (alias[0] == '!') {
-			g.shell_alias = true;
-			free(alias);
-			break;
-		}
-		if (++alias_depth > GIT_MAX_ALIAS_DEPTH) {
-			/* git itself refuses alias loops; keep the alias name
-			 * as the command and assume the worst about branches */
-			free(alias);
-			g.all_branches = true;
-			break;
-		}
-		char **words = NULL;
-		size_t nw = 0;
-		if (tg_split_words(alias, false, &words, &nw) < 0 || nw == 0) {
-			tg_strv_free(words);
-			free(alias);
-			break;
-		}
-		free(alias);
-		/* splice: args[0..i-1) kept, alias words, then the rest */
-		struct vec na = {0};
-		for (size_t k = 0; k + 1 < i; k++)
-			vec_push(&na, args.v[k]);
-		size_t restart = na.n;
-		for (size_t k = 0; k < nw; k++)
-			vec_push(&na, words[k]);
-		for (size_t k = i; k < args.n; k++)
-			vec_push(&na, args.v[k]);
-		tg_strv_free(words);
-		vec_free(&args);
-		args = na;
-		i = restart;
-		free(cmd);
-		cmd = NULL;
-		if (args.oom)
-			break;
+		p++;
 	}
-have_cmd:
-	g.command = cmd ? cmd : strdup("");
-	struct vec rest = {0};
-	for (size_t k = i; k < args.n; k++)
-		vec_push(&rest, args.v[k]);
-	if (g.command && !g.shell_alias)
-		parse_sub(&g, &c, rest.v, rest.n, &br);
-	g.args = rest.v;
-	g.nargs = rest.n;
-	if (!g.args) {
-		g.args = calloc(1, sizeof(char *));
+	if (!r && quoted)
+		r = -1;
+	if (!r && !w.oom)
+		r = tg_strv_push(&v, &n, w.s, false);
+	if (w.oom)
+		r = -ENOMEM;
+	strbuf_free(&w);
+	if (r < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(v[i]);
+		free(v);
+		return r;
 	}
-	g.branches = br.v;
-	g.nbranches = br.n;
-	if (!g.command || !g.args || args.oom || rest.oom || br.oom ||
-	    c.cfg.oom) {
-		rest.v = NULL;
-		br.v = NULL;
-		git_event_free(&g);
-		vec_free(&args);
-		vec_free(&c.cfg);
-		free(c.git_dir);
-		return -ENOMEM;
-	}
-	vec_free(&args);
-	vec_free(&c.cfg);
-	free(c.git_dir);
-	*ret = g;
+	*ret = v;
+	*ret_n = n;
 	return 0;
 }
 
-void git_event_free(struct git_event *g)
+/* levenshtein(a, b, 0, 2, 1, 3): swap 0, substitution 2, insertion 1,
+ * deletion 3, as help.c weighs them */
+static unsigned lev(const char *a, const char *b)
 {
-	if (!g)
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 1000;
+	unsigned r0[65], r1[65], r2[65];
+	for (size_t j = 0; j <= lb; j++)
+		r1[j] = (unsigned)j;
+	for (size_t i = 0; i < la; i++) {
+		r2[0] = (unsigned)(i + 1) * 3;
+		for (size_t j = 0; j < lb; j++) {
+			unsigned v = r1[j] + 2 * (a[i] != b[j]);
+			if (i > 0 && j > 0 && a[i - 1] == b[j] &&
+			    a[i] == b[j - 1] && v > r0[j - 1])
+				v = r0[j - 1];
+			if (v > r1[j + 1] + 3)
+				v = r1[j + 1] + 3;
+			if (v > r2[j] + 1)
+				v = r2[j] + 1;
+			r2[j + 1] = v;
+		}
+		memcpy(r0, r1, sizeof(r0));
+		memcpy(r1, r2, sizeof(r1));
+	}
+	return r1[lb];
+}
+
+/* help.autocorrect: would git run a guess for an unknown command? */
+static bool autocorrect_on(struct pstate *s, const struct gitcfg *c)
+{
+	const char *v = NULL;
+	if (!gitcfg_last(c, "help.autocorrect", &v))
+		return false;
+	int b = gitcfg_bool_text(v);
+	if (b == 1)
+		return true;
+	if (b == 0 || !strcmp(v, "never") || !strcmp(v, "show"))
+		return false;
+	if (!strcmp(v, "prompt") || !strcmp(v, "immediate"))
+		return true; /* prompt: tiergate cannot tell if a tty answers */
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || end == v) {
+		gitevs_unsure(s->out, "bad help.autocorrect");
+		return false;
+	}
+	return n != 0;
+}
+
+/* The commands an unknown one may be corrected to (help_unknown_cmd, over
+ * the builtins and the aliases: programs in PATH are execs of their own).
+ * Every one at the best distance: a tie makes git refuse, a reading too
+ * many only makes the decision stricter. */
+static int autocorrect(const struct gitcfg *c, const char *cmd, char ***ret,
+		       size_t *ret_n)
+{
+	for (size_t i = 0; i < TG_ARRAY_SIZE(common_cmds); i++)
+		if (!strncmp(common_cmds[i], cmd, strlen(cmd)))
+			return 0; /* a prefix of a common command: no guess */
+	unsigned best = 7;	  /* SIMILARITY_FLOOR */
+	char **v = NULL;
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < TG_ARRAY_SIZE(builtins) + c->n; i++) {
+			const char *cand;
+			if (i < TG_ARRAY_SIZE(builtins)) {
+				cand = builtins[i];
+			} else {
+				const char *k =
+				    c->v[i - TG_ARRAY_SIZE(builtins)].key;
+				if (strncmp(k, "alias.", 6))
+					continue;
+				cand = k + 6;
+			}
+			unsigned d = lev(cmd, cand) + 1;
+			if (pass == 0 && d < best)
+				best = d;
+			else if (pass == 1 && d == best &&
+				 tg_strv_push(&v, &n, cand, true) < 0)
+				return -ENOMEM;
+		}
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* ---------------------------------------------------------- readings */
+
+static void events_for(struct pstate *s, const struct gitcfg *cfg,
+		       const char *cmd, const char *const *args, size_t nargs);
+
+struct chain {
+	char **seen; /* aliases expanded so far */
+	size_t nseen;
+	int steps;
+	bool corrected;
+};
+
+static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
+		    size_t nargs, struct chain *ch);
+
+/* Loads the config this reading sees and runs f on it. */
+static void with_config(struct pstate *s, const struct gitcfg_cmdline *cl,
+			struct gitcfg *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (gitcfg_load(ret, &s->fs, &s->repo, cl) < 0)
+		s->out->oom = true;
+	if (ret->unsure)
+		gitevs_unsure(s->out, ret->why);
+}
+
+/* An alias: its words (with their own global options) then the rest. */
+static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
+			 const char *name, const char *val, char **args,
+			 size_t nargs, struct chain *ch)
+{
+	if (val && val[0] == '!') {
+		struct git_event *ev = gitevs_add(s->out, name);
+		size_t from = s->out->n - (ev ? 1 : 0);
+		if (ev)
+			ev->shell_alias = true;
+		gitevs_args(s->out, from, (const char *const *)args + 1,
+			    nargs - 1);
 		return;
-	free(g->command);
-	free(g->remote);
-	free(g->remote_url);
-	for (size_t i = 0; i < g->nbranches; i++)
-		free(g->branches[i]);
-	free(g->branches);
-	for (size_t i = 0; i < g->nargs; i++)
-		free(g->args[i]);
-	free(g->args);
-	memset(g, 0, sizeof(*g));
+	}
+	char **w = NULL;
+	size_t nw = 0;
+	if (!val || split_cmdline(val, &w, &nw) < 0) {
+		gitevs_unsure(s->out, "alias git cannot expand");
+		return;
+	}
+	struct gitcfg_cmdline ncl = {0};
+	for (size_t i = 0; i < cl->n; i++)
+		if (cmdline_push(&ncl, cl->v[i]) < 0)
+			s->out->oom = true;
+	size_t i = 0;
+	bool env_change = false;
+	while (i < nw && !s->out->oom) {
+		enum gopt g =
+		    global_opt(s, &ncl, (const char *const *)w, nw, &i, false);
+		if (g == GOPT_DONE)
+			break;
+		env_change |= g == GOPT_ENV_CHANGE;
+		i++;
+	}
+	/* the new argv: the alias's words, then what followed the name */
+	char **na = NULL;
+	size_t nn = 0;
+	for (size_t k = i; k < nw; k++)
+		if (tg_strv_push(&na, &nn, w[k], false) < 0)
+			s->out->oom = true;
+	for (size_t k = 1; k < nargs; k++)
+		if (tg_strv_push(&na, &nn, args[k], false) < 0)
+			s->out->oom = true;
+	bool loop =
+	    nn && (!strcmp(na[0], name) ||
+		   in_list((const char *const *)ch->seen, ch->nseen, na[0]));
+	if (env_change)
+		; /* git: "alias changes environment variables": dies */
+	else if (!nn || loop)
+		; /* git: empty alias, recursive alias: dies */
+	else if (tg_strv_push(&ch->seen, &ch->nseen, name, false) < 0)
+		s->out->oom = true;
+	else
+		resolve(s, &ncl, na, nn, ch);
+	for (size_t k = 0; k < nn; k++)
+		free(na[k]);
+	free(na);
+	for (size_t k = 0; k < nw; k++)
+		free(w[k]);
+	free(w);
+	cmdline_free(&ncl);
+}
+
+/* run_argv for args[0]: every command git may end up running. */
+static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
+		    size_t nargs, struct chain *ch)
+{
+	if (s->out->oom)
+		return;
+	if (++ch->steps > GIT_ALIAS_STEPS_MAX ||
+	    ++s->readings > GIT_READINGS_MAX) {
+		gitevs_unsure(s->out, "too many alias expansions");
+		return;
+	}
+	struct gitcfg cfg;
+	with_config(s, cl, &cfg);
+	const char *cmd = args[0];
+	if (nargs > 1 && !strcmp(args[1], "--help")) {
+		events_for(s, &cfg, "help", (const char *const *)args + 1,
+			   nargs - 1);
+		gitcfg_free(&cfg);
+		return;
+	}
+	bool dep = in_list(deprecated, TG_ARRAY_SIZE(deprecated), cmd);
+	if (is_builtin(cmd) && !dep) {
+		events_for(s, &cfg, cmd, (const char *const *)args + 1,
+			   nargs - 1);
+		gitcfg_free(&cfg);
+		return;
+	}
+	/* a program git-CMD (or the builtin, for a deprecated one) */
+	events_for(s, &cfg, cmd, (const char *const *)args + 1, nargs - 1);
+	bool found;
+	const char *val = alias_lookup(&cfg, cmd, &found);
+	if (found) {
+		expand_alias(s, cl, cmd, val, args, nargs, ch);
+	} else if (!dep && !ch->corrected && autocorrect_on(s, &cfg)) {
+		char **cands = NULL;
+		size_t nc = 0;
+		if (autocorrect(&cfg, cmd, &cands, &nc) < 0)
+			s->out->oom = true;
+		for (size_t i = 0; i < nc; i++) {
+			struct chain sub = *ch;
+			sub.corrected = true;
+			char *saved = args[0];
+			args[0] = cands[i];
+			resolve(s, cl, args, nargs, &sub);
+			args[0] = saved;
+			ch->steps = sub.steps;
+			ch->seen = sub.seen;
+			ch->nseen = sub.nseen;
+		}
+		for (size_t i = 0; i < nc; i++)
+			free(cands[i]);
+		free(cands);
+	}
+	gitcfg_free(&cfg);
+}
+
+/* ------------------------------------------------------------ events */
+
+/* commands that send objects or ref updates to a remote without being
+ * `git push`, by their subcommand */
+static bool pushes_elsewhere(const char *cmd, const char *const *args,
+			     size_t nargs)
+{
+	const char *sub = NULL;
+	for (size_t i = 0; i < nargs && !sub; i++)
+		if (args[i][0] != '-')
+			sub = args[i];
+	if (!strcmp(cmd, "svn"))
+		return sub &&
+		       (!strcmp(sub, "dcommit") || !strcmp(sub, "set-tree") ||
+			!strcmp(sub, "branch") || !strcmp(sub, "tag"));
+	if (!strcmp(cmd, "p4"))
+		return sub && !strcmp(sub, "submit");
+	if (!strcmp(cmd, "lfs"))
+		return sub && !strcmp(sub, "push");
+	if (!strcmp(cmd, "cvsexportcommit"))
+		return in_list(args, nargs, "-c");
+	return false;
+}
+
+static void foreign_push(struct pstate *s, const struct gitcfg *cfg,
+			 const char *cmd)
+{
+	struct git_event *ev = gitevs_add(s->out, "push");
+	if (!ev)
+		return;
+	ev->all_branches = true;
+	const char *url = NULL;
+	if (!strcmp(cmd, "svn") && gitcfg_last(cfg, "svn-remote.svn.url", &url))
+		gitevs_set(s->out, &ev->remote_url, url);
+	gitevs_set(s->out, &ev->remote, cmd);
+}
+
+static bool is_push_family(const char *cmd)
+{
+	return !strcmp(cmd, "push") || !strcmp(cmd, "send-pack") ||
+	       !strcmp(cmd, "http-push") || !strcmp(cmd, "remote-ext") ||
+	       !strcmp(cmd, "remote-fd");
+}
+
+/* The events of one reading: cmd with args, under cfg. */
+static void events_for(struct pstate *s, const struct gitcfg *cfg,
+		       const char *cmd, const char *const *args, size_t nargs)
+{
+	size_t from = s->out->n;
+	if (!s->first_cmd[0])
+		tg_strlcpy(s->first_cmd, sizeof(s->first_cmd), cmd);
+	struct gitread rd = {&s->fs, &s->repo, cfg, s->cwd, cmd, args, nargs};
+	if (is_push_family(cmd)) {
+		gitpush_events(&rd, s->out);
+		bool stateless = in_list(args, nargs, "--stateless-rpc") ||
+				 in_list(args, nargs, "--helper-status");
+		if (stateless || !strncmp(cmd, "remote-", 7))
+			s->helper = true;
+	} else if (pushes_elsewhere(cmd, args, nargs)) {
+		foreign_push(s, cfg, cmd);
+	} else {
+		gitlocal_events(&rd, s->out);
+	}
+	/* unsure is cumulative: what made one reading unsure (a global
+	 * option, the config) may bear on every other */
+	bool unsure = s->out->unsure || cfg->unsure || s->repo.unsure;
+	if (unsure) {
+		gitevs_unsure(s->out, cfg->unsure ? cfg->why : "repository");
+		/* what is known stays; the rest is the worst */
+		for (size_t i = from; i < s->out->n; i++) {
+			struct git_event *ev = &s->out->v[i];
+			ev->all_branches = ev->force = ev->delete_refs = true;
+		}
+		if (s->out->n > from &&
+		    !strcmp(s->out->v[from].command, "push")) {
+			/* and a destination not known */
+			struct git_event *ev = gitevs_add(s->out, "push");
+			if (ev)
+				ev->all_branches = ev->force = ev->delete_refs =
+				    true;
+		}
+	}
+	if (s->out->n == from)
+		gitevs_add(s->out, cmd);
+	gitevs_args(s->out, from, args, nargs);
+}
+
+/* ------------------------------------------------------------ the entry */
+
+static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
+{
+	const char *a0 = argc ? tg_basename(argv[0]) : "git";
+	if (!strncmp(a0, "git-", 4)) {
+		/* "git-xxxx" is "git xxxx" with no options or aliases */
+		gitrepo_discover(&s->fs, s->cwd, NULL, &s->repo);
+		struct gitcfg cfg;
+		with_config(s, &s->cmdline, &cfg);
+		events_for(s, &cfg, a0 + 4, argv + 1, argc ? argc - 1 : 0);
+		gitcfg_free(&cfg);
+		return;
+	}
+	size_t i = 1;
+	while (i < argc && !s->out->oom) {
+		if (global_opt(s, &s->cmdline, argv, argc, &i, true) ==
+		    GOPT_DONE)
+			break;
+		i++;
+	}
+	gitrepo_discover(&s->fs, s->cwd, s->git_dir_opt, &s->repo);
+	if (s->work_tree_opt) {
+		char wt[TG_PATH_MAX];
+		if (tg_path_normalize(s->cwd, s->work_tree_opt, wt,
+				      sizeof(wt)) == 0)
+			tg_strlcpy(s->repo.worktree, sizeof(s->repo.worktree),
+				   wt);
+	}
+	if (i >= argc || argv[i][0] == '-') {
+		/* nothing, --help, --version, a query option */
+		bool ver = i < argc && (!strcmp(argv[i], "--version") ||
+					!strcmp(argv[i], "-v"));
+		struct gitcfg cfg;
+		with_config(s, &s->cmdline, &cfg);
+		events_for(s, &cfg, ver ? "version" : "help",
+			   i < argc ? argv + i + 1 : NULL,
+			   i < argc ? argc - i - 1 : 0);
+		gitcfg_free(&cfg);
+		return;
+	}
+	char **args = tg_strv_dup(argv + i, argc - i);
+	if (!args) {
+		s->out->oom = true;
+		return;
+	}
+	struct chain ch = {0};
+	resolve(s, &s->cmdline, args, argc - i, &ch);
+	for (size_t k = 0; k < ch.nseen; k++)
+		free(ch.seen[k]);
+	free(ch.seen);
+	tg_strv_free(args);
+}
+
+int git_parse_op(const char *const *argv, size_t argc,
+		 const struct git_ctx *ctx, struct git_op *ret)
+{
+	struct gitevs out = {0};
+	struct pstate s = {.out = &out, .ctx = ctx};
+	if (gitfs_open(&s.fs, ctx) < 0) {
+		/* the caller's root is gone: nothing can be read */
+		struct git_ctx none = *ctx;
+		none.no_files = true;
+		gitfs_open(&s.fs, &none);
+		gitevs_unsure(&out, "the caller's files cannot be read");
+	}
+	tg_strlcpy(s.cwd, sizeof(s.cwd),
+		   ctx->cwd && ctx->cwd[0] == '/' ? ctx->cwd : "/");
+	parse_all(&s, argv, argc);
+	cmdline_free(&s.cmdline);
+	gitfs_close(&s.fs);
+	if (!out.n && !out.oom)
+		gitevs_add(&out, "");
+	char *first =
+	    out.n ? strdup(s.first_cmd[0] ? s.first_cmd : out.v[0].command)
+		  : NULL;
+	if (out.oom || !first) {
+		free(first);
+		gitevs_free(&out);
+		return -ENOMEM;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->ev = out.v;
+	ret->nev = out.n;
+	ret->command = first;
+	ret->helper = s.helper;
+	ret->unsure = out.unsure;
+	tg_strlcpy(ret->why, sizeof(ret->why), out.why);
+	ret->sets_ = out.sets;
+	ret->nsets_ = out.nsets;
+	return 0;
+}
+
+void git_op_free(struct git_op *op)
+{
+	if (!op)
+		return;
+	for (size_t i = 0; i < op->nev; i++)
+		gitevs_event_free(&op->ev[i]);
+	free(op->ev);
+	for (size_t i = 0; i < op->nsets_; i++)
+		tg_strv_free(op->sets_[i]);
+	free(op->sets_);
+	free(op->command);
+	memset(op, 0, sizeof(*op));
 }

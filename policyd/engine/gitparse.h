@@ -1,14 +1,62 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gitparse: turns the argv of a git exec into a struct git_event the way git
- * itself reads it: global options (-C, -c, --git-dir, --work-tree,
- * --namespace, --no-pager, ...), alias expansion, the subcommand, and for
- * push/fetch/pull/clone the remote, its URL, the target branches and the
- * force/delete flags.
+ * gitparse: what a git command line will do, read as git reads it.
  *
- * Repository facts (config values, the current branch) come through a
- * struct git_lookup, so the parser itself touches no files;
- * gitrepo_lookup() provides one that reads the repository's files.
+ * git_parse_op() takes the argv of an exec of git, the caller's working
+ * directory, environment and view of the file system, and returns a
+ * struct git_op: one or more struct git_event (policy.h) to decide. Each
+ * event is one reading of what git will do; git_op_decide() decides every
+ * one and the strictest wins. There are several when git does several
+ * things (a push to each of a remote's push URLs, each ref a push
+ * updates) or when tiergate cannot tell which of several things git will
+ * do (an alias that a program in PATH may shadow, a push source that may
+ * be a symref). A git rule's `push` is anything that sends objects or ref
+ * updates to a remote: `git push`, `send-pack`, `http-push`, the remote
+ * helpers `remote-ext` and `remote-fd` run by hand, and `svn dcommit`,
+ * `p4 submit`, `lfs push`, `cvsexportcommit -c` all give command "push".
+ *
+ * Lifecycle: git_parse_op() -> git_op_decide() any number of times ->
+ * git_op_free().
+ *
+ * What is read, as git does (config.c, setup.c, remote.c, refspec.c,
+ * parse-options.c of git 2.39 to 2.5x):
+ *  - global options: -C, -c, --config-env, --git-dir, --work-tree,
+ *    --bare, --exec-path=, ...; argv[0] "git-CMD" runs CMD;
+ *  - aliases (alias.NAME and [alias "NAME"] command), with their own -c;
+ *    "!" aliases run a shell: the event has shell_alias set and the
+ *    alias's name as command, and whatever the shell runs is an exec of
+ *    its own, decided when it happens; help.autocorrect;
+ *  - config: /etc/gitconfig or GIT_CONFIG_SYSTEM (unless
+ *    GIT_CONFIG_NOSYSTEM), $XDG_CONFIG_HOME/git/config and ~/.gitconfig
+ *    or GIT_CONFIG_GLOBAL, the repository's config and config.worktree,
+ *    GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, -c and
+ *    --config-env; include.path and includeIf (gitdir:, gitdir/i:,
+ *    worktree:, onbranch:, hasconfig:remote.*.url:);
+ *  - the repository: GIT_DIR / --git-dir, GIT_COMMON_DIR, .git files,
+ *    linked worktrees (commondir), bare repositories,
+ *    GIT_CEILING_DIRECTORIES, HEAD through symrefs;
+ *  - push: options as parse-options accepts them (unique abbreviations,
+ *    bundled short options, --no-X, separate or attached values), the
+ *    remote (--repo, remote.pushDefault, branch.NAME.pushRemote,
+ *    branch.NAME.remote, remote groups, the legacy remotes/ and branches/
+ *    files, a URL or path), every url / pushurl (url.*.insteadOf and
+ *    pushInsteadOf, longest match), remote.NAME.push, remote.NAME.mirror,
+ *    push.default, refspecs (+, :dst, src:dst, globs, matching, "tag X",
+ *    @), --all, --mirror, --delete, --prune, --force, --force-with-lease.
+ *    A push to a URL that equals a configured remote's URL (file paths,
+ *    file://, host:path, ssh://, trailing .git and / folded) also carries
+ *    that remote's name (an event per remote).
+ *
+ * Everything the caller controls is capped (gitint.h); beyond a cap, or
+ * when something git would read cannot be read, the op is "unsure": its
+ * events keep what is known and assume the worst of the rest (every
+ * branch, force and delete; no remote name or URL when those are what is
+ * unknown).
+ *
+ * Files are read through ctx->root with the calling thread's file-system
+ * credentials: policyd calls this between taking on the caller's
+ * credentials and giving them back, so that a file the caller cannot read
+ * (which git would skip) is skipped here too.
  */
 #ifndef TIERGATE_GITPARSE_H
 #define TIERGATE_GITPARSE_H
@@ -17,38 +65,77 @@
 
 #include "policy.h"
 
-#define GIT_MAX_ALIAS_DEPTH 10
-
-struct git_lookup {
-	/* Returns a malloc'd config value for key ("remote.origin.url") in
-	 * the repository at dir (NULL: none). */
-	char *(*config)(void *ud, const char *dir, const char *git_dir,
-			const char *key);
-	/* Returns the malloc'd current branch name, or NULL (detached,
-	 * unknown). */
-	char *(*head)(void *ud, const char *dir, const char *git_dir);
-	void *ud;
+/* What git sees besides argv. */
+struct git_ctx {
+	/* "" (policyd's own view) or "/proc/PID/root": every path is
+	 * resolved inside it (openat2 RESOLVE_IN_ROOT) */
+	const char *root;
+	/* the caller's working directory, absolute, in its view */
+	const char *cwd;
+	/* the environment the exec passes to git ("NAME=value"); NULL when
+	 * it is not known: then no GIT_* variable is set and HOME is home */
+	const char *const *env;
+	size_t nenv;
+	/* HOME when env is NULL (the account database's); NULL: none */
+	const char *home;
+	/* read no file at all (tests of the parser alone, fuzzers) */
+	bool no_files;
 };
 
-/*
- * Parses argv (argv[0] is git). cwd is the caller's working directory
- * (absolute). lk may be NULL (nothing is known about the repository).
- * Returns 0 (free the event with git_event_free) or -ENOMEM (nothing to
- * free). An alias loop deeper than GIT_MAX_ALIAS_DEPTH keeps the alias name
- * as the command and sets all_branches, so refusing rules still match.
- */
-int git_parse(const char *const *argv, size_t argc, const char *cwd,
-	      const struct git_lookup *lk, struct git_event *ret);
-void git_event_free(struct git_event *g);
+struct git_op {
+	struct git_event *ev; /* every reading: decide each, strictest wins */
+	size_t nev;
+	/* the command as written (after alias expansion): "send-pack" where
+	 * the events say "push", the alias name of a shell alias */
+	char *command;
+	/* This exec is the ref-update step of a push that git itself runs
+	 * through a remote helper (send-pack --stateless-rpc, http-push
+	 * --helper-status, remote-ext, remote-fd): its refs come on stdin,
+	 * so the events assume every branch, force and delete. policyd may
+	 * decide it as the git command that started the helper instead. */
+	bool helper;
+	/* something could not be known; events assume the worst (see above) */
+	bool unsure;
+	char why[128]; /* what, for explain and the audit log */
+	char ***sets_; /* private: the events' argument lists */
+	size_t nsets_;
+};
 
-/* A git_lookup reading /etc/gitconfig, HOME's ~/.gitconfig and the
- * repository's config and HEAD. root is prepended to every path (a
- * process's /proc/PID/root, or "" for the caller's own view). Files are
- * read non-blocking, regular files only, at most 1 MiB. */
+#define GIT_OP_EVENTS_MAX 64
+
+/*
+ * Reads argv (argv[0] is git or git-CMD) as git will. Returns 0 (free
+ * with git_op_free) or -ENOMEM (nothing to free). Never fails otherwise:
+ * what it cannot read makes the op unsure.
+ */
+int git_parse_op(const char *const *argv, size_t argc,
+		 const struct git_ctx *ctx, struct git_op *ret);
+void git_op_free(struct git_op *op);
+
+/*
+ * Decides ev (an exec of git or a git event) once for every event of op
+ * (ev->git set to each in turn) and returns the strictest decision;
+ * *ret_ev (may be NULL) gets the index of the event that gave it.
+ */
+void git_op_decide(const struct policy *p, const struct policy_event *ev,
+		   const struct git_op *op, struct policy_decision *ret,
+		   size_t *ret_ev);
+
+/* ---- the interface before git_op: one event, kept until policyd and
+ * policyctl call git_parse_op. The event is the merge of the op's events
+ * (every branch of every event, force or delete if any has them; the
+ * remote name and URL only when every event has the same). */
 struct gitrepo_ctx {
 	const char *root; /* "" or "/proc/PID/root" */
 	const char *home; /* for ~/.gitconfig, NULL to skip */
 };
+struct git_lookup {
+	const struct gitrepo_ctx *repo;
+};
 void gitrepo_lookup(struct gitrepo_ctx *ctx, struct git_lookup *ret);
+/* lk NULL: no file is read. 0 (free with git_event_free) or -ENOMEM. */
+int git_parse(const char *const *argv, size_t argc, const char *cwd,
+	      const struct git_lookup *lk, struct git_event *ret);
+void git_event_free(struct git_event *g);
 
 #endif

@@ -1,281 +1,601 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gitrepo: the file-reading side of git parsing: finds the repository for a
- * directory and answers config and HEAD questions. Every file is opened
- * non-blocking (a FIFO planted as .git/config cannot stall policyd), must be
- * a regular file, and is read up to 1 MiB.
+ * gitrepo: the repository git would use, found as setup.c finds it
+ * (GIT_DIR or --git-dir, then .git files and directories and bare
+ * repositories from the working directory up, stopping at
+ * GIT_CEILING_DIRECTORIES and at file-system boundaries), its common
+ * directory (linked worktrees, GIT_COMMON_DIR), HEAD through symrefs,
+ * local refs (loose and packed), and the legacy $GIT_DIR/remotes/NAME and
+ * $GIT_DIR/branches/NAME files. Everything through gitfs: the caller's
+ * view, capped sizes, no FIFOs.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "gitparse.h"
-#include "util.h"
+#include "gitint.h"
 
-#define GITFILE_MAX (1u << 20)
-
-static char *read_small(const struct gitrepo_ctx *x, const char *path)
+static bool path_join(char *out, size_t outsz, const char *dir,
+		      const char *name)
 {
-	char full[TG_PATH_MAX * 2];
-	snprintf(full, sizeof(full), "%s%s", x->root ? x->root : "", path);
-	_cleanup_close_ int fd =
-	    open(full, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > GITFILE_MAX)
-		return NULL;
-	char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return NULL;
-	size_t len = 0;
-	while (len < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + len, (size_t)st.st_size - len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		len += (size_t)k;
-	}
-	buf[len] = '\0';
-	return buf;
+	int n =
+	    snprintf(out, outsz, "%s%s%s", dir,
+		     dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	return n > 0 && (size_t)n < outsz;
 }
 
-static bool is_dir(const struct gitrepo_ctx *x, const char *path)
+/* get_oid_hex_any: an object name at the start (what follows is not
+ * looked at) */
+static bool is_hex_oid(const char *s)
 {
-	char full[TG_PATH_MAX * 2];
-	struct stat st;
-	snprintf(full, sizeof(full), "%s%s", x->root ? x->root : "", path);
-	return stat(full, &st) == 0 && S_ISDIR(st.st_mode);
+	size_t n = 0;
+	while (n < 64 && isxdigit((unsigned char)s[n]))
+		n++;
+	return n >= 40;
 }
 
-/* Finds the git directory for dir into out; false if none. */
-static bool find_git_dir(const struct gitrepo_ctx *x, const char *dir,
-			 const char *git_dir, char *out, size_t outsz)
+/* validate_headref: HEAD is a symlink into refs/, a "ref: refs/..." file
+ * or an object name. */
+static bool head_valid(const struct gitfs *fs, const char *gitdir)
 {
-	if (git_dir)
-		return tg_path_normalize(dir, git_dir, out, outsz) == 0;
-	char cur[TG_PATH_MAX];
-	if (tg_path_normalize("/", dir, cur, sizeof(cur)) < 0)
+	char p[TG_PATH_MAX];
+	struct stat st;
+	if (!path_join(p, sizeof(p), gitdir, "HEAD") ||
+	    gitfs_stat(fs, p, false, &st) < 0)
 		return false;
-	for (int depth = 0; depth < 128; depth++) {
-		char cand[TG_PATH_MAX + 8];
-		snprintf(cand, sizeof(cand), "%s%s.git", cur,
-			 strcmp(cur, "/") ? "/" : "");
-		if (is_dir(x, cand)) {
-			if (strlen(cand) >= outsz)
-				return false;
-			memcpy(out, cand, strlen(cand) + 1);
-			return true;
-		}
-		char *f = read_small(x, cand);
-		if (f) {
-			bool ok = false;
-			if (!strncmp(f, "gitdir:", 7)) {
-				char *p = f + 7;
-				while (*p == ' ')
-					p++;
-				p[strcspn(p, "\r\n")] = '\0';
-				ok = tg_path_normalize(cur, p, out, outsz) == 0;
-			}
-			free(f);
-			if (ok)
-				return true;
-		}
-		/* a bare repository */
-		char head[TG_PATH_MAX + 8], objs[TG_PATH_MAX + 16];
-		snprintf(head, sizeof(head), "%s/HEAD", cur);
-		snprintf(objs, sizeof(objs), "%s/objects", cur);
-		if (is_dir(x, objs)) {
-			char *h = read_small(x, head);
-			if (h) {
-				free(h);
-				snprintf(out, outsz, "%s", cur);
-				return true;
-			}
-		}
-		if (!strcmp(cur, "/"))
+	char buf[256];
+	if (S_ISLNK(st.st_mode))
+		return gitfs_readlink(fs, p, buf, sizeof(buf)) >= 5 &&
+		       !strncmp(buf, "refs/", 5);
+	/* git reads 255 bytes and looks no further */
+	if (gitfs_read_prefix(fs, p, buf, sizeof(buf)) < 0)
+		return false;
+	if (!strncmp(buf, "ref:", 4)) {
+		const char *r = buf + 4;
+		while (isspace((unsigned char)*r))
+			r++;
+		return !strncmp(r, "refs/", 5);
+	}
+	return is_hex_oid(buf);
+}
+
+/* get_common_dir_noenv / get_common_dir: 0, or -1 when the commondir
+ * file is there but unreadable (git dies). */
+static int common_dir(const struct gitfs *fs, const char *gitdir, char *out,
+		      size_t outsz)
+{
+	const char *env = gitfs_getenv(fs, "GIT_COMMON_DIR");
+	if (env) {
+		char cwdless[TG_PATH_MAX];
+		if (env[0] != '/' ||
+		    tg_path_normalize("/", env, cwdless, sizeof(cwdless)) < 0)
+			return -1;
+		tg_strlcpy(out, outsz, cwdless);
+		return 0;
+	}
+	char p[TG_PATH_MAX];
+	if (!path_join(p, sizeof(p), gitdir, "commondir"))
+		return -1;
+	_cleanup_free_ char *data = NULL;
+	size_t len;
+	int r = gitfs_read(fs, p, GIT_FILE_MAX, &data, &len);
+	if (r == -ENOENT || r == -ENOTDIR) {
+		tg_strlcpy(out, outsz, gitdir);
+		return 0;
+	}
+	if (r < 0 || len == 0)
+		return -1;
+	while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		data[--len] = '\0';
+	char joined[TG_PATH_MAX];
+	if (data[0] == '/')
+		tg_strlcpy(joined, sizeof(joined), data);
+	else if (!path_join(joined, sizeof(joined), gitdir, data))
+		return -1;
+	return gitfs_realpath(fs, joined, out, outsz) < 0 ? -1 : 0;
+}
+
+/* is_git_directory */
+static bool is_git_dir(const struct gitfs *fs, const char *dir)
+{
+	if (!head_valid(fs, dir))
+		return false;
+	char cd[TG_PATH_MAX], p[TG_PATH_MAX];
+	if (common_dir(fs, dir, cd, sizeof(cd)) < 0)
+		return false;
+	const char *objdir = gitfs_getenv(fs, "GIT_OBJECT_DIRECTORY");
+	if (objdir && objdir[0] == '/') {
+		if (gitfs_access(fs, objdir, X_OK) < 0)
 			return false;
-		char *slash = strrchr(cur, '/');
-		if (slash == cur)
-			cur[1] = '\0';
-		else
-			*slash = '\0';
+	} else if (!path_join(p, sizeof(p), cd, "objects") ||
+		   gitfs_access(fs, p, X_OK) < 0) {
+		return false;
 	}
-	return false;
+	return path_join(p, sizeof(p), cd, "refs") &&
+	       gitfs_access(fs, p, X_OK) == 0;
 }
 
-/* Parses one config file, updating *val when key is set. */
-static void scan_config(const char *text, const char *sec, const char *sub,
-			const char *name, char **val)
+enum gitfile_res { GF_MISSING, GF_DIR, GF_FOUND, GF_ERROR };
+
+/* read_gitfile_gently: path is a "gitdir: X" file naming a repository
+ * (out gets X, resolved); a directory; missing; or an error git dies on. */
+static enum gitfile_res read_gitfile(const struct gitfs *fs, const char *path,
+				     char *out, size_t outsz)
 {
-	char cur_sec[128] = "", cur_sub[256] = "";
-	bool have_sub = false;
-	const char *p = text;
-	while (*p) {
-		const char *eol = p + strcspn(p, "\n");
-		const char *s = p;
-		while (s < eol && isspace((unsigned char)*s))
-			s++;
-		if (s < eol && *s == '[') {
-			s++;
-			size_t k = 0;
-			while (s < eol && *s != ']' && *s != ' ' && *s != '"' &&
-			       k + 1 < sizeof(cur_sec))
-				cur_sec[k++] =
-				    (char)tolower((unsigned char)*s++);
-			cur_sec[k] = '\0';
-			have_sub = false;
-			cur_sub[0] = '\0';
-			/* [section.sub] legacy form */
-			char *dot = strchr(cur_sec, '.');
-			if (dot) {
-				*dot = '\0';
-				snprintf(cur_sub, sizeof(cur_sub), "%s",
-					 dot + 1);
-				have_sub = true;
-			}
-			while (s < eol && *s == ' ')
-				s++;
-			if (s < eol && *s == '"') {
-				s++;
-				k = 0;
-				while (s < eol && *s != '"' &&
-				       k + 1 < sizeof(cur_sub)) {
-					if (*s == '\\' && s + 1 < eol)
-						s++;
-					cur_sub[k++] = *s++;
-				}
-				cur_sub[k] = '\0';
-				have_sub = true;
-			}
-		} else if (s < eol && (isalpha((unsigned char)*s))) {
-			char key[128];
-			size_t k = 0;
-			while (s < eol &&
-			       (isalnum((unsigned char)*s) || *s == '-') &&
-			       k + 1 < sizeof(key))
-				key[k++] = (char)tolower((unsigned char)*s++);
-			key[k] = '\0';
-			bool match = !strcmp(cur_sec, sec) &&
-				     (sub ? have_sub && !strcmp(cur_sub, sub)
-					  : !have_sub) &&
-				     !strcasecmp(key, name);
-			if (match) {
-				while (s < eol && (*s == ' ' || *s == '\t'))
-					s++;
-				struct strbuf b = {0};
-				if (s < eol && *s == '=') {
-					s++;
-					while (s < eol &&
-					       (*s == ' ' || *s == '\t'))
-						s++;
-					bool q = false;
-					for (; s < eol; s++) {
-						if (*s == '"') {
-							q = !q;
-							continue;
-						}
-						if (!q &&
-						    (*s == '#' || *s == ';'))
-							break;
-						if (*s == '\\' && s + 1 < eol) {
-							s++;
-							char c =
-							    *s == 'n'	? '\n'
-							    : *s == 't' ? '\t'
-									: *s;
-							strbuf_putc(&b, c);
-							continue;
-						}
-						if (*s == '\r')
-							continue;
-						strbuf_putc(&b, *s);
-					}
-					while (b.len &&
-					       (b.s[b.len - 1] == ' ' ||
-						b.s[b.len - 1] == '\t'))
-						b.s[--b.len] = '\0';
-				} else {
-					strbuf_puts(&b, "true");
-				}
-				char *v = strbuf_steal(&b);
-				if (v) {
-					free(*val);
-					*val = v;
-				}
-			}
+	struct stat st;
+	int r = gitfs_stat(fs, path, true, &st);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return GF_MISSING;
+	if (r < 0)
+		return GF_ERROR;
+	if (S_ISDIR(st.st_mode))
+		return GF_DIR;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	if (!S_ISREG(st.st_mode) ||
+	    gitfs_read(fs, path, GIT_FILE_MAX, &buf, &len) < 0 ||
+	    strncmp(buf, "gitdir: ", 8))
+		return GF_ERROR;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	if (len < 9)
+		return GF_ERROR;
+	const char *dir = buf + 8;
+	char joined[TG_PATH_MAX];
+	if (dir[0] == '/') {
+		tg_strlcpy(joined, sizeof(joined), dir);
+	} else {
+		const char *sl = strrchr(path, '/');
+		size_t dl = sl ? (size_t)(sl - path + 1) : 0;
+		if (dl + strlen(dir) + 1 > sizeof(joined))
+			return GF_ERROR;
+		memcpy(joined, path, dl);
+		strcpy(joined + dl, dir);
+	}
+	if (!is_git_dir(fs, joined))
+		return GF_ERROR;
+	return gitfs_realpath(fs, joined, out, outsz) < 0 ? GF_ERROR : GF_FOUND;
+}
+
+/* canonicalize_ceiling_entry + longest_ancestor_length: the length of the
+ * longest ceiling that is a proper ancestor of dir, or -1. */
+static int ceiling_offset(const struct gitfs *fs, const char *dir)
+{
+	const char *env = gitfs_getenv(fs, "GIT_CEILING_DIRECTORIES");
+	if (!env)
+		return -1;
+	int best = -1;
+	bool empty_seen = false;
+	const char *p = env;
+	for (;;) {
+		const char *e = strchr(p, ':');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		char ent[TG_PATH_MAX], c[TG_PATH_MAX];
+		if (l == 0) {
+			empty_seen = true; /* later entries: not resolved */
+		} else if (l < sizeof(ent) && p[0] == '/') {
+			memcpy(ent, p, l);
+			ent[l] = '\0';
+			int ok = empty_seen
+				     ? tg_path_normalize("/", ent, c, sizeof(c))
+				     : gitfs_realpath(fs, ent, c, sizeof(c));
+			size_t cl = strlen(c);
+			if (ok == 0 && !strcmp(c, "/"))
+				cl = 0;
+			if (ok == 0 && !strncmp(dir, c, cl) && dir[cl] == '/' &&
+			    (int)cl > best)
+				best = (int)cl;
 		}
-		p = *eol ? eol + 1 : eol;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return best;
+}
+
+/* The repository format of commondir/config: core.bare, core.worktree,
+ * extensions.worktreeConfig, extensions.refStorage. */
+static void read_format(const struct gitfs *fs, struct gitrepo *r, bool *bare,
+			char *core_wt, size_t wtsz)
+{
+	*bare = false;
+	core_wt[0] = '\0';
+	char p[TG_PATH_MAX];
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	if (!path_join(p, sizeof(p), r->commondir, "config"))
+		return;
+	int rr = gitfs_read(fs, p, GIT_FILE_MAX, &text, &len);
+	if (rr == -ENOENT)
+		return;
+	struct gitcfg c = {0};
+	if (rr < 0 || gitcfg_parse_text(&c, text, len, GITCFG_LOCAL) < 0)
+		r->unsure = true;
+	for (size_t i = 0; i < c.n; i++) {
+		const char *k = c.v[i].key, *v = c.v[i].value;
+		if (!strcmp(k, "core.bare"))
+			*bare = gitcfg_bool_text(v) == 1;
+		else if (!strcmp(k, "core.worktree") && v)
+			tg_strlcpy(core_wt, wtsz, v);
+		else if (!strcmp(k, "extensions.worktreeconfig"))
+			r->worktree_config = gitcfg_bool_text(v) == 1;
+		else if (!strcmp(k, "extensions.refstorage") && v)
+			r->reftable = strncmp(v, "files", 5) != 0;
+	}
+	gitcfg_free(&c);
+}
+
+static void read_head(const struct gitfs *fs, struct gitrepo *r)
+{
+	r->head = GITREPO_HEAD_UNKNOWN;
+	char out[TG_PATH_MAX];
+	switch (gitrepo_resolve_ref(fs, r, "HEAD", out, sizeof(out))) {
+	case GITREF_FOUND:
+		if (!strcmp(out, "HEAD")) {
+			r->head = GITREPO_HEAD_DETACHED;
+		} else if (!strncmp(out, "refs/heads/", 11) && out[11]) {
+			r->head = GITREPO_HEAD_BRANCH;
+			tg_strlcpy(r->head_ref, sizeof(r->head_ref), out);
+		}
+		break;
+	case GITREF_MISSING:
+	case GITREF_UNKNOWN:
+		break;
+	default:
+		r->unsure = true;
+		break;
 	}
 }
 
-static char *repo_config(void *ud, const char *dir, const char *git_dir,
-			 const char *key)
+/* The work tree: GIT_WORK_TREE, core.worktree, the directory holding
+ * .git, or none (bare). */
+static void set_worktree(const struct gitfs *fs, struct gitrepo *r,
+			 const char *discovered_top, const char *cwd)
 {
-	const struct gitrepo_ctx *x = ud;
-	char sec[128], sub[256], name[128];
-	const char *d1 = strchr(key, '.'), *d2 = strrchr(key, '.');
-	if (!d1 || !d2)
-		return NULL;
-	snprintf(sec, sizeof(sec), "%.*s", (int)(d1 - key), key);
-	for (char *s = sec; *s; s++)
-		*s = (char)tolower((unsigned char)*s);
-	snprintf(name, sizeof(name), "%s", d2 + 1);
-	bool has_sub = d1 != d2;
-	if (has_sub)
-		snprintf(sub, sizeof(sub), "%.*s", (int)(d2 - d1 - 1), d1 + 1);
-	char *val = NULL;
-	const char *files[3] = {"/etc/gitconfig", NULL, NULL};
-	char home_cfg[TG_PATH_MAX], repo_cfg[TG_PATH_MAX + 16], gd[TG_PATH_MAX];
-	if (x->home) {
-		snprintf(home_cfg, sizeof(home_cfg), "%s/.gitconfig", x->home);
-		files[1] = home_cfg;
+	bool bare;
+	char core_wt[TG_PATH_MAX];
+	read_format(fs, r, &bare, core_wt, sizeof(core_wt));
+	const char *env = gitfs_getenv(fs, "GIT_WORK_TREE");
+	char tmp[TG_PATH_MAX];
+	if (env) {
+		if (tg_path_normalize(cwd, env, tmp, sizeof(tmp)) == 0)
+			tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
+	} else if (bare) {
+		r->worktree[0] = '\0';
+	} else if (core_wt[0]) {
+		if (tg_path_normalize(r->gitdir, core_wt, tmp, sizeof(tmp)) ==
+		    0)
+			tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
+	} else if (discovered_top) {
+		tg_strlcpy(r->worktree, sizeof(r->worktree), discovered_top);
 	}
-	if (find_git_dir(x, dir, git_dir, gd, sizeof(gd))) {
-		snprintf(repo_cfg, sizeof(repo_cfg), "%s/config", gd);
-		files[2] = repo_cfg;
+	if (r->worktree[0] &&
+	    gitfs_realpath(fs, r->worktree, tmp, sizeof(tmp)) == 0)
+		tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
+}
+
+static void found(const struct gitfs *fs, struct gitrepo *r, const char *gitdir,
+		  const char *top, const char *cwd)
+{
+	char real[TG_PATH_MAX];
+	if (gitfs_realpath(fs, gitdir, real, sizeof(real)) < 0)
+		tg_strlcpy(real, sizeof(real), gitdir);
+	tg_strlcpy(r->gitdir, sizeof(r->gitdir), real);
+	if (common_dir(fs, r->gitdir, r->commondir, sizeof(r->commondir)) < 0) {
+		r->unsure = true;
+		tg_strlcpy(r->commondir, sizeof(r->commondir), r->gitdir);
 	}
-	for (int i = 0; i < 3; i++) {
-		if (!files[i])
+	r->found = true;
+	set_worktree(fs, r, top, cwd);
+	read_head(fs, r);
+}
+
+void gitrepo_discover(const struct gitfs *fs, const char *cwd,
+		      const char *git_dir_opt, struct gitrepo *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->head = GITREPO_HEAD_UNKNOWN;
+	if (!fs->root)
+		return; /* no files at all (git_ctx.no_files) */
+	const char *gd =
+	    git_dir_opt ? git_dir_opt : gitfs_getenv(fs, "GIT_DIR");
+	char p[TG_PATH_MAX], g[TG_PATH_MAX];
+	if (gd) {
+		if (tg_path_normalize(cwd, gd, p, sizeof(p)) < 0) {
+			ret->unsure = true;
+			return;
+		}
+		switch (read_gitfile(fs, p, g, sizeof(g))) {
+		case GF_FOUND:
+			break;
+		case GF_DIR:
+			tg_strlcpy(g, sizeof(g), p);
+			break;
+		case GF_MISSING:
+		case GF_ERROR:
+		default:
+			/* git: "not a git repository" */
+			return;
+		}
+		if (is_git_dir(fs, g))
+			found(fs, ret, g, cwd, cwd);
+		return;
+	}
+	char dir[TG_PATH_MAX];
+	if (tg_path_normalize("/", cwd, dir, sizeof(dir)) < 0) {
+		ret->unsure = true;
+		return;
+	}
+	int ceil = ceiling_offset(fs, dir);
+	bool one_fs =
+	    gitcfg_env_bool(fs, "GIT_DISCOVERY_ACROSS_FILESYSTEM", 0) != 1;
+	struct stat st0, st;
+	if (gitfs_stat(fs, dir, true, &st0) < 0) {
+		ret->unsure = true;
+		return;
+	}
+	for (int guard = 0; guard < TG_PATH_MAX; guard++) {
+		if (!path_join(p, sizeof(p), dir, ".git")) {
+			ret->unsure = true;
+			return;
+		}
+		switch (read_gitfile(fs, p, g, sizeof(g))) {
+		case GF_FOUND:
+			found(fs, ret, g, dir, cwd);
+			return;
+		case GF_DIR:
+			if (is_git_dir(fs, p)) {
+				found(fs, ret, p, dir, cwd);
+				return;
+			}
+			break;
+		case GF_ERROR:
+			/* git dies: nothing it does depends on this */
+			ret->unsure = true;
+			return;
+		case GF_MISSING:
+		default:
+			break;
+		}
+		if (is_git_dir(fs, dir)) {
+			found(fs, ret, dir, NULL, cwd); /* bare */
+			return;
+		}
+		if (!strcmp(dir, "/"))
+			return;
+		char *sl = strrchr(dir, '/');
+		size_t off = (size_t)(sl - dir);
+		if ((int)off <= ceil)
+			return;
+		if (off == 0)
+			dir[1] = '\0';
+		else
+			*sl = '\0';
+		if (one_fs && (gitfs_stat(fs, dir, true, &st) < 0 ||
+			       st.st_dev != st0.st_dev))
+			return;
+	}
+	ret->unsure = true;
+}
+
+/* ------------------------------------------------------------------ refs */
+
+/* Per-worktree refs live in the gitdir, the others in the commondir. */
+static const char *ref_dir(const struct gitrepo *r, const char *name)
+{
+	if (!strncmp(name, "refs/", 5) && strncmp(name, "refs/bisect/", 12) &&
+	    strncmp(name, "refs/worktree/", 14) &&
+	    strncmp(name, "refs/rewritten/", 15))
+		return r->commondir;
+	return r->gitdir;
+}
+
+static bool ref_name_safe(const char *name)
+{
+	if (!*name || name[0] == '/' || strstr(name, "//") ||
+	    strstr(name, "/../") || strstr(name, "/./") ||
+	    !strncmp(name, "../", 3) || strlen(name) >= 1024)
+		return false;
+	size_t l = strlen(name);
+	return !(l >= 3 && !strcmp(name + l - 3, "/.."));
+}
+
+struct packed_find {
+	const char *name;
+	bool hit;
+};
+
+static int packed_line(void *ud, char *line)
+{
+	struct packed_find *f = ud;
+	if (line[0] == '#' || line[0] == '^')
+		return 0;
+	const char *sp = strchr(line, ' ');
+	if (sp && !strcmp(sp + 1, f->name)) {
+		f->hit = true;
+		return 1;
+	}
+	return 0;
+}
+
+enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
+				    const struct gitrepo *r, const char *name,
+				    char *out, size_t outsz)
+{
+	if (!r->found)
+		return GITREF_MISSING; /* no repository: git stops */
+	if (r->reftable)
+		return GITREF_UNKNOWN;
+	char cur[1024];
+	tg_strlcpy(cur, sizeof(cur), name);
+	for (int depth = 0; depth <= GIT_SYMREF_DEPTH_MAX; depth++) {
+		if (!ref_name_safe(cur))
+			return GITREF_UNKNOWN;
+		char p[TG_PATH_MAX];
+		if (!path_join(p, sizeof(p), ref_dir(r, cur), cur))
+			return GITREF_UNKNOWN;
+		_cleanup_free_ char *buf = NULL;
+		size_t len;
+		struct stat st;
+		int rr = gitfs_stat(fs, p, false, &st);
+		if (rr == 0 && S_ISLNK(st.st_mode)) {
+			/* a legacy symlink ref "refs/...": a symref; any
+			 * other link is not followed here */
+			if (gitfs_readlink(fs, p, cur, sizeof(cur)) < 5 ||
+			    strncmp(cur, "refs/", 5))
+				return GITREF_UNKNOWN;
 			continue;
-		char *t = read_small(x, files[i]);
-		if (!t)
-			continue;
-		scan_config(t, sec, has_sub ? sub : NULL, name, &val);
-		free(t);
+		}
+		if (rr == 0 && S_ISDIR(st.st_mode))
+			rr = -ENOENT; /* refs/heads/x/ with refs below */
+		else if (rr == 0)
+			rr = gitfs_read(fs, p, GIT_FILE_MAX, &buf, &len);
+		if (rr == 0) {
+			if (!strncmp(buf, "ref:", 4)) {
+				const char *t = buf + 4;
+				while (isspace((unsigned char)*t))
+					t++;
+				size_t tl = strcspn(t, "\r\n");
+				if (tl >= sizeof(cur))
+					return GITREF_UNKNOWN;
+				memmove(cur, t, tl);
+				cur[tl] = '\0';
+				continue;
+			}
+			tg_strlcpy(out, outsz, cur);
+			return GITREF_FOUND;
+		}
+		if (rr != -ENOENT && rr != -ENOTDIR)
+			return GITREF_UNKNOWN;
+		/* not loose: packed-refs (no symrefs there) */
+		struct packed_find f = {cur, false};
+		if (!path_join(p, sizeof(p), r->commondir, "packed-refs"))
+			return GITREF_UNKNOWN;
+		rr = gitfs_lines(fs, p, GIT_PACKED_REFS_MAX, packed_line, &f);
+		if (rr < 0 && rr != -ENOENT)
+			return GITREF_UNKNOWN;
+		tg_strlcpy(out, outsz, cur);
+		if (f.hit || depth > 0)
+			return GITREF_FOUND; /* a symref may dangle */
+		return GITREF_MISSING;
 	}
-	return val;
+	return GITREF_UNKNOWN; /* git: too deep a symref chain */
 }
 
-static char *repo_head(void *ud, const char *dir, const char *git_dir)
+/* ------------------------------------------------------- legacy remotes */
+
+void gitrepo_legacy_free(struct gitrepo_legacy *l)
 {
-	const struct gitrepo_ctx *x = ud;
-	char gd[TG_PATH_MAX], hp[TG_PATH_MAX + 8];
-	if (!find_git_dir(x, dir, git_dir, gd, sizeof(gd)))
-		return NULL;
-	snprintf(hp, sizeof(hp), "%s/HEAD", gd);
-	char *h = read_small(x, hp);
-	if (!h)
-		return NULL;
-	char *res = NULL;
-	if (!strncmp(h, "ref: refs/heads/", 16)) {
-		char *b = h + 16;
-		b[strcspn(b, "\r\n")] = '\0';
-		if (*b)
-			res = strdup(b);
-	}
-	free(h);
-	return res;
+	tg_strv_free(l->url);
+	tg_strv_free(l->push);
+	memset(l, 0, sizeof(*l));
 }
 
-void gitrepo_lookup(struct gitrepo_ctx *ctx, struct git_lookup *ret)
+static int strv_add(char ***v, size_t *n, const char *s)
 {
-	ret->config = repo_config;
-	ret->head = repo_head;
-	ret->ud = ctx;
+	/* NULL-terminated, for tg_strv_free */
+	if (*n >= GIT_URLS_MAX * 4)
+		return 0;
+	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return -ENOMEM;
+	nv[++*n] = NULL;
+	return 0;
+}
+
+struct remotes_file {
+	struct gitrepo_legacy *l;
+	int err;
+};
+
+static int remotes_line(void *ud, char *line)
+{
+	struct remotes_file *x = ud;
+	size_t n = strlen(line);
+	while (n && isspace((unsigned char)line[n - 1]))
+		line[--n] = '\0';
+	const char *v = NULL;
+	char ***list = NULL;
+	size_t *cnt = NULL;
+	if (!strncmp(line, "URL:", 4)) {
+		v = line + 4;
+		list = &x->l->url;
+		cnt = &x->l->nurl;
+	} else if (!strncmp(line, "Push:", 5)) {
+		v = line + 5;
+		list = &x->l->push;
+		cnt = &x->l->npush;
+	}
+	if (!v)
+		return 0;
+	while (isspace((unsigned char)*v))
+		v++;
+	x->err = strv_add(list, cnt, v);
+	return x->err ? 1 : 0;
+}
+
+int gitrepo_legacy_remote(const struct gitfs *fs, const struct gitrepo *r,
+			  const char *name, const char *default_branch,
+			  struct gitrepo_legacy *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	/* valid_remote_nick */
+	if (!r->found || !*name || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strchr(name, '/'))
+		return 0;
+	char d[TG_PATH_MAX], p[TG_PATH_MAX];
+	if (!path_join(d, sizeof(d), r->commondir, "remotes") ||
+	    !path_join(p, sizeof(p), d, name))
+		return -ENAMETOOLONG;
+	struct remotes_file x = {ret, 0};
+	int rr = gitfs_lines(fs, p, GIT_FILE_MAX, remotes_line, &x);
+	if (x.err < 0 || rr == -ENOMEM) {
+		gitrepo_legacy_free(ret);
+		return -ENOMEM;
+	}
+	if (rr < 0 && rr != -ENOENT && rr != -ENOTDIR) {
+		gitrepo_legacy_free(ret);
+		return rr;
+	}
+	if (ret->nurl)
+		return 1;
+	gitrepo_legacy_free(ret);
+	if (!path_join(d, sizeof(d), r->commondir, "branches") ||
+	    !path_join(p, sizeof(p), d, name))
+		return -ENAMETOOLONG;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	rr = gitfs_read(fs, p, GIT_FILE_MAX, &buf, &len);
+	if (rr == -ENOENT || rr == -ENOTDIR)
+		return 0;
+	if (rr < 0)
+		return rr;
+	/* the first line, trimmed: URL[#branch] */
+	buf[strcspn(buf, "\n")] = '\0';
+	char *s = buf;
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	if (!n)
+		return 0;
+	char *frag = strchr(s, '#');
+	if (frag)
+		*frag++ = '\0';
+	struct strbuf push = {0};
+	strbuf_printf(&push, "HEAD:refs/heads/%s",
+		      frag ? frag : default_branch);
+	if (push.oom || strv_add(&ret->url, &ret->nurl, s) < 0 ||
+	    strv_add(&ret->push, &ret->npush, push.s) < 0) {
+		strbuf_free(&push);
+		gitrepo_legacy_free(ret);
+		return -ENOMEM;
+	}
+	strbuf_free(&push);
+	return 1;
 }

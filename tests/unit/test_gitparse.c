@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * gitparse: table-driven. Each row is a command line, an environment and
+ * the files git would read (a fresh directory @T per row: @T/home is
+ * HOME, @T/repo a repository), and the events git_parse_op must give:
+ * "command|remote|url|branches|flags" ('-' for none, branches comma
+ * separated with '*' for every branch, flags 'f' force, 'd' delete, '!'
+ * shell alias). Every attack of issue 21 section 5 is a row.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,253 +15,829 @@
 
 #include "tmpdir.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "gitparse.h"
+#include "util.h"
 
-/* A fake repository: config values and HEAD. */
-static const char *const fake_cfg[][2] = {
-    {"remote.origin.url", "https://github.com/acme/app.git"},
-    {"remote.backup.url", "/srv/backup.git"},
-    {"remote.backup.pushurl", "/srv/backup-push.git"},
-    {"alias.pf", "push --force"},
-    {"alias.p", "pf origin"},
-    {"alias.loop", "loop2"},
-    {"alias.loop2", "loop"},
-    {"alias.sh", "!rm -rf /"},
-    {"alias.push", "status"}, /* builtins cannot be aliased */
-    {"branch.feature.remote", "backup"},
+TG_TEST_TMPDIR(tmp, "/tmp/tg-gitparse-XXXXXX")
+
+struct row {
+	const char *name;
+	const char *argv[24];
+	const char *env[8];	 /* before the defaults: they win */
+	const char *files[24];	 /* see put_file */
+	const char *cwd;	 /* under @T; NULL: repo */
+	const char *want[16];	 /* events that must be there */
+	const char *not_want[6]; /* events that must not */
+	int nev;		 /* the exact count, or 0: not checked */
+	int helper;		 /* 1 / 0, or -1: not checked */
+	int unsure;		 /* 1 / 0, or -1 */
+	bool as_nobody;		 /* parse with fsuid/fsgid 65534 (as root) */
 };
-static const char *fake_head = "main";
-static char last_dir[4096];
 
-static char *cfg(void *ud, const char *dir, const char *git_dir,
-		 const char *key)
+static char T[600];
+
+/* "@T" -> the row's directory */
+static char *subst(const char *s)
 {
-	(void)ud;
-	(void)git_dir;
-	snprintf(last_dir, sizeof(last_dir), "%s", dir);
-	for (size_t i = 0; i < sizeof(fake_cfg) / sizeof(fake_cfg[0]); i++)
-		if (!strcmp(fake_cfg[i][0], key))
-			return strdup(fake_cfg[i][1]);
-	return NULL;
+	struct strbuf b = {0};
+	for (const char *p = s; *p;) {
+		if (p[0] == '@' && p[1] == 'T') {
+			strbuf_puts(&b, T);
+			p += 2;
+		} else {
+			strbuf_putc(&b, *p++);
+		}
+	}
+	char *r = strbuf_steal(&b);
+	assert_non_null(r);
+	return r;
 }
 
-static char *head(void *ud, const char *dir, const char *git_dir)
+static void mkdirs(const char *path)
 {
-	(void)ud;
-	(void)dir;
-	(void)git_dir;
-	return fake_head ? strdup(fake_head) : NULL;
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	mkdir(buf, 0755);
 }
 
-static const struct git_lookup lk = {cfg, head, NULL};
-
-static struct git_event parse(const char *const *argv, size_t argc, int want_rc)
+static void write_file(const char *path, const char *content)
 {
-	struct git_event g;
-	assert_int_equal(git_parse(argv, argc, "/work/repo", &lk, &g), want_rc);
-	return g;
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdirs(dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(content, f);
+	fclose(f);
 }
 
-#define ARGV(...)                                                              \
-	((const char *const[]){__VA_ARGS__}),                                  \
-	    (sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
-
-static void test_push_basic(void **state)
+/* A repository's bones: HEAD on branch, objects/, refs/heads/. */
+static void make_repo(const char *gitdir, const char *branch)
 {
-	(void)state;
-	struct git_event g = parse(ARGV("git", "push", "origin", "main"), 0);
-	assert_string_equal(g.command, "push");
-	assert_string_equal(g.remote, "origin");
-	assert_string_equal(g.remote_url, "https://github.com/acme/app.git");
-	assert_int_equal(g.nbranches, 1);
-	assert_string_equal(g.branches[0], "main");
-	assert_false(g.force);
-	assert_false(g.delete_refs);
-	git_event_free(&g);
+	char p[4096], h[300];
+	snprintf(p, sizeof(p), "%s/objects", gitdir);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/refs/heads", gitdir);
+	mkdirs(p);
+	snprintf(p, sizeof(p), "%s/HEAD", gitdir);
+	snprintf(h, sizeof(h), "ref: refs/heads/%s\n", branch);
+	write_file(p, h);
 }
 
-static void test_push_defaults(void **state)
+/* "PATH=CONTENT" a file; "REPO:GITDIR[@BRANCH]" a repository;
+ * "FIFO:PATH"; "LINK:PATH=TARGET"; "DIR:PATH"; "MODE000:PATH". */
+static void put_file(const char *spec)
 {
-	(void)state;
-	/* no remote, no refspec: origin (or the branch's remote), HEAD */
-	struct git_event g = parse(ARGV("git", "push"), 0);
-	assert_string_equal(g.remote, "origin");
-	assert_string_equal(g.branches[0], "main");
-	git_event_free(&g);
-	fake_head = "feature";
-	g = parse(ARGV("git", "push"), 0);
-	assert_string_equal(g.remote, "backup");
-	assert_string_equal(g.remote_url, "/srv/backup-push.git");
-	assert_string_equal(g.branches[0], "feature");
-	git_event_free(&g);
-	fake_head = NULL; /* detached: branch unknown */
-	g = parse(ARGV("git", "push", "origin"), 0);
-	assert_true(g.all_branches);
-	git_event_free(&g);
-	fake_head = "main";
+	char *s = subst(spec);
+	char path[4096];
+	if (!strncmp(s, "REPO:", 5)) {
+		char *at = strchr(s + 5, '@');
+		if (at)
+			*at++ = '\0';
+		snprintf(path, sizeof(path), "%s/%s", T, s + 5);
+		make_repo(path, at ? at : "main");
+	} else if (!strncmp(s, "FIFO:", 5)) {
+		snprintf(path, sizeof(path), "%s/%s", T, s + 5);
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", path);
+		*strrchr(dir, '/') = '\0';
+		mkdirs(dir);
+		assert_int_equal(mkfifo(path, 0600), 0);
+	} else if (!strncmp(s, "LINK:", 5)) {
+		char *eq = strchr(s, '=');
+		*eq = '\0';
+		snprintf(path, sizeof(path), "%s/%s", T, s + 5);
+		char dir[4096];
+		snprintf(dir, sizeof(dir), "%s", path);
+		*strrchr(dir, '/') = '\0';
+		mkdirs(dir);
+		assert_int_equal(symlink(eq + 1, path), 0);
+	} else if (!strncmp(s, "DIR:", 4)) {
+		snprintf(path, sizeof(path), "%s/%s", T, s + 4);
+		mkdirs(path);
+	} else if (!strncmp(s, "MODE000:", 8)) {
+		snprintf(path, sizeof(path), "%s/%s", T, s + 8);
+		assert_int_equal(chmod(path, 0), 0);
+	} else {
+		char *eq = strchr(s, '=');
+		assert_non_null(eq);
+		*eq = '\0';
+		snprintf(path, sizeof(path), "%s/%s", T, s);
+		write_file(path, eq + 1);
+	}
+	free(s);
 }
 
-static void test_push_force_forms(void **state)
+static void render(const struct git_event *e, char *out, size_t outsz)
 {
-	(void)state;
-	struct git_event g =
-	    parse(ARGV("git", "push", "-f", "origin", "main"), 0);
-	assert_true(g.force);
-	git_event_free(&g);
-	g = parse(
-	    ARGV("git", "push", "--force-with-lease=main", "origin", "main"),
-	    0);
-	assert_true(g.force);
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "origin", "+topic:main"), 0);
-	assert_true(g.force);
-	assert_string_equal(g.branches[0], "main");
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "origin", "HEAD:refs/heads/release/1"),
-		  0);
-	assert_string_equal(g.branches[0], "release/1");
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "-uf", "origin", "x"), 0);
-	assert_true(g.force);
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "--mirror", "origin"), 0);
-	assert_true(g.force && g.delete_refs && g.all_branches);
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "origin", ":main"), 0);
-	assert_true(g.delete_refs);
-	assert_string_equal(g.branches[0], "main");
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "--delete", "origin", "old"), 0);
-	assert_true(g.delete_refs);
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "origin", "refs/heads/*:refs/heads/*"),
-		  0);
-	assert_true(g.all_branches);
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "-o", "ci.skip", "origin", "main"), 0);
-	assert_string_equal(g.remote, "origin");
-	assert_string_equal(g.branches[0], "main");
-	git_event_free(&g);
+	struct strbuf b = {0};
+	strbuf_printf(&b, "%s|%s|%s|", e->command, e->remote ? e->remote : "-",
+		      e->remote_url ? e->remote_url : "-");
+	for (size_t i = 0; i < e->nbranches; i++)
+		strbuf_printf(&b, "%s%s", i ? "," : "", e->branches[i]);
+	if (e->all_branches)
+		strbuf_printf(&b, "%s*", e->nbranches ? "," : "");
+	strbuf_printf(&b, "|%s%s%s", e->force ? "f" : "",
+		      e->delete_refs ? "d" : "", e->shell_alias ? "!" : "");
+	tg_strlcpy(out, outsz, b.s ? b.s : "");
+	strbuf_free(&b);
 }
 
-static void test_global_options(void **state)
+static void dump(const char *name, const struct git_op *op)
 {
-	(void)state;
-	struct git_event g = parse(
-	    ARGV("git", "-C", "sub", "-c", "remote.origin.url=/x.git",
-		 "--no-pager", "--git-dir=.git", "push", "origin", "main"),
-	    0);
-	assert_string_equal(g.command, "push");
-	assert_string_equal(g.remote_url, "/x.git"); /* -c wins */
-	assert_string_equal(last_dir, "/work/repo/sub");
-	git_event_free(&g);
-	g = parse(ARGV("git", "--version"), 0);
-	assert_string_equal(g.command, "version");
-	git_event_free(&g);
-	g = parse(ARGV("git"), 0);
-	assert_string_equal(g.command, "help");
-	git_event_free(&g);
+	fprintf(stderr, "row %s: command %s helper %d unsure %d (%s)\n", name,
+		op->command, op->helper, op->unsure, op->why);
+	for (size_t i = 0; i < op->nev; i++) {
+		char r[2048];
+		render(&op->ev[i], r, sizeof(r));
+		fprintf(stderr, "  %s\n", r);
+	}
 }
 
-static void test_aliases(void **state)
+static bool has_event(const struct git_op *op, const char *want)
 {
-	(void)state;
-	struct git_event g = parse(ARGV("git", "p", "main"), 0);
-	assert_string_equal(g.command, "push");
-	assert_true(g.force);
-	assert_string_equal(g.remote, "origin");
-	assert_string_equal(g.branches[0], "main");
-	git_event_free(&g);
-	g = parse(
-	    ARGV("git", "-c", "alias.zz=push --force", "zz", "origin", "main"),
-	    0);
-	assert_string_equal(g.command, "push");
-	assert_true(g.force);
-	git_event_free(&g);
-	g = parse(ARGV("git", "loop"), 0);
-	assert_true(g.all_branches);
-	git_event_free(&g);
-	g = parse(ARGV("git", "sh"), 0);
-	assert_true(g.shell_alias);
-	assert_string_equal(g.command, "sh");
-	git_event_free(&g);
-	g = parse(ARGV("git", "push", "origin", "main"), 0);
-	assert_string_equal(g.command, "push"); /* not aliased to status */
-	git_event_free(&g);
+	for (size_t i = 0; i < op->nev; i++) {
+		char r[2048];
+		render(&op->ev[i], r, sizeof(r));
+		if (!strcmp(r, want))
+			return true;
+	}
+	return false;
 }
 
-static void test_other_commands(void **state)
+static void run_row(const struct row *rw, const char *table, size_t idx)
 {
-	(void)state;
-	struct git_event g = parse(
-	    ARGV("git", "clone", "--depth", "1", "https://x/y.git", "dir"), 0);
-	assert_string_equal(g.command, "clone");
-	assert_string_equal(g.remote_url, "https://x/y.git");
-	git_event_free(&g);
-	g = parse(ARGV("git", "reset", "--hard", "HEAD~1"), 0);
-	assert_true(g.force);
-	git_event_free(&g);
-	g = parse(ARGV("git", "branch", "-D", "old"), 0);
-	assert_true(g.force && g.delete_refs);
-	git_event_free(&g);
-	g = parse(ARGV("git", "fetch", "--all"), 0);
-	assert_null(g.remote);
-	git_event_free(&g);
-	g = parse(ARGV("git", "pull", "backup", "main"), 0);
-	assert_string_equal(g.remote_url,
-			    "/srv/backup.git"); /* fetch uses url */
-	git_event_free(&g);
-	g = parse(ARGV("git", "commit", "-m", "push origin main"), 0);
-	assert_string_equal(g.command, "commit");
-	assert_int_equal(g.nargs, 2);
-	git_event_free(&g);
+	snprintf(T, sizeof(T), "%s/%s%zu", tmp, table, idx);
+	mkdirs(T);
+	char p[4096];
+	snprintf(p, sizeof(p), "%s/home", T);
+	mkdirs(p);
+	bool own_repo = false;
+	for (size_t i = 0; rw->files[i]; i++)
+		if (!strcmp(rw->files[i], "REPO:repo/.git") ||
+		    !strncmp(rw->files[i], "REPO:repo/.git@", 15))
+			own_repo = true;
+	if (!own_repo) {
+		snprintf(p, sizeof(p), "%s/repo/.git", T);
+		make_repo(p, "main");
+	}
+	for (size_t i = 0; rw->files[i]; i++)
+		put_file(rw->files[i]);
+	const char *env[16];
+	char *owned[16];
+	size_t ne = 0, no = 0;
+	for (size_t i = 0; rw->env[i]; i++)
+		env[ne++] = owned[no++] = subst(rw->env[i]);
+	static const char *const defaults[] = {
+	    "HOME=@T/home", "GIT_CONFIG_SYSTEM=@T/etc/gitconfig",
+	    "XDG_CONFIG_HOME=@T/xdg"};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(defaults); i++)
+		env[ne++] = owned[no++] = subst(defaults[i]);
+	const char *argv[24];
+	char *oargv[24];
+	size_t argc = 0;
+	for (; rw->argv[argc]; argc++)
+		argv[argc] = oargv[argc] = subst(rw->argv[argc]);
+	char cwd[4096];
+	snprintf(cwd, sizeof(cwd), "%s/%s", T, rw->cwd ? rw->cwd : "repo");
+	struct git_ctx ctx = {.root = "", .cwd = cwd, .env = env, .nenv = ne};
+	struct git_op op;
+	/* policyd parses with the caller's file-system credentials: a file
+	 * the caller cannot read is skipped, as git skips it */
+	bool drop = rw->as_nobody && geteuid() == 0;
+	if (drop) {
+		assert_int_equal(chmod(tmp, 0755), 0);
+		syscall(SYS_setfsgid, 65534);
+		syscall(SYS_setfsuid, 65534);
+	}
+	int pr = git_parse_op(argv, argc, &ctx, &op);
+	if (drop) {
+		syscall(SYS_setfsuid, 0);
+		syscall(SYS_setfsgid, 0);
+	}
+	assert_int_equal(pr, 0);
+	bool ok = true;
+	for (size_t i = 0; rw->want[i]; i++) {
+		char *w = subst(rw->want[i]);
+		if (!has_event(&op, w)) {
+			fprintf(stderr, "row %s: missing %s\n", rw->name, w);
+			ok = false;
+		}
+		free(w);
+	}
+	for (size_t i = 0; rw->not_want[i]; i++) {
+		char *w = subst(rw->not_want[i]);
+		if (has_event(&op, w)) {
+			fprintf(stderr, "row %s: unexpected %s\n", rw->name, w);
+			ok = false;
+		}
+		free(w);
+	}
+	if (rw->nev && (size_t)rw->nev != op.nev) {
+		fprintf(stderr, "row %s: %zu events, want %d\n", rw->name,
+			op.nev, rw->nev);
+		ok = false;
+	}
+	if (rw->helper >= 0 && op.helper != (rw->helper == 1)) {
+		fprintf(stderr, "row %s: helper %d\n", rw->name, op.helper);
+		ok = false;
+	}
+	if (rw->unsure >= 0 && op.unsure != (rw->unsure == 1)) {
+		fprintf(stderr, "row %s: unsure %d (%s)\n", rw->name, op.unsure,
+			op.why);
+		ok = false;
+	}
+	if (!ok)
+		dump(rw->name, &op);
+	git_op_free(&op);
+	for (size_t i = 0; i < no; i++)
+		free(owned[i]);
+	for (size_t i = 0; i < argc; i++)
+		free(oargv[i]);
+	if (!ok)
+		fail_msg("row %s", rw->name);
 }
 
-/* gitrepo reads a real repository's config and HEAD. */
-TG_TEST_TMPDIR(dir, "/tmp/tg-git-XXXXXX")
+#define ORIGIN                                                                 \
+	"repo/.git/config=[remote \"origin\"]\n"                               \
+	"\turl = https://github.com/acme/app.git\n"
+#define GH "https://github.com/acme/app.git"
+#define ROW(...)                                                               \
+	{                                                                      \
+		__VA_ARGS__                                                    \
+	}
+#define NOCHECK .helper = -1, .unsure = -1
 
-static void test_gitrepo_real(void **state)
-{
-	(void)state;
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd),
-		 "mkdir -p %s/.git/refs/heads %s/.git/objects %s/sub && "
-		 "printf 'ref: refs/heads/dev\\n' > %s/.git/HEAD && "
-		 "printf '[remote \"origin\"]\\n\\turl = \"/srv/o.git\" # "
-		 "c\\n[alias]\\n\\tpf = push -f\\n' > %s/.git/config",
-		 dir, dir, dir, dir, dir);
-	assert_int_equal(system(cmd), 0);
-	struct gitrepo_ctx x = {.root = "", .home = NULL};
-	struct git_lookup real;
-	gitrepo_lookup(&x, &real);
-	char sub[600];
-	snprintf(sub, sizeof(sub), "%s/sub", dir);
-	struct git_event g;
-	const char *argv[] = {"git", "pf"};
-	assert_int_equal(git_parse(argv, 2, sub, &real, &g), 0);
-	assert_string_equal(g.command, "push");
-	assert_true(g.force);
-	assert_string_equal(g.remote, "origin");
-	assert_string_equal(g.remote_url, "/srv/o.git");
-	assert_string_equal(g.branches[0], "dev");
-	git_event_free(&g);
-}
+/* Options as parse-options reads them. */
+static const struct row option_rows[] = {
+    ROW(.name = "plain", .argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	.helper = 0, .unsure = 0),
+    ROW(.name = "--del abbreviates --delete",
+	.argv = {"git", "push", "--del", "origin", "main"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "--mirro abbreviates --mirror",
+	.argv = {"git", "push", "--mirro", "origin"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|*|fd"}, .nev = 1, NOCHECK),
+    ROW(.name = "--forc is ambiguous (git refuses)",
+	.argv = {"git", "push", "--forc", "origin", "main"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main,*|fd"}, .helper = -1, .unsure = 1),
+    ROW(.name = "-qd bundles --delete",
+	.argv = {"git", "push", "-qd", "origin", "main"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "-fu bundles --force",
+	.argv = {"git", "push", "-fu", "origin", "main"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "-ooption takes the rest of the bundle",
+	.argv = {"git", "push", "-fo", "ci.skip", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--recurse-submodules VAL takes the next argument",
+	.argv = {"git", "push", "--recurse-submodules", "check", "origin",
+		 "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--push-option X, -o X, --receive-pack X, --exec X",
+	.argv = {"git", "push", "--push-option", "a", "-o", "b",
+		 "--receive-pack", "/bin/x", "--exec", "y", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--repo X, the first argument still wins",
+	.argv = {"git", "push", "--repo", "elsewhere", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--repo X alone", .argv = {"git", "push", "--repo=origin"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--force-with-lease never takes the next argument",
+	.argv = {"git", "push", "--force-with-lease", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--no-force undoes --force",
+	.argv = {"git", "push", "--force", "--no-force", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--no-mirror clears the force --mirror set",
+	.argv = {"git", "push", "--force", "--no-mirror", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "options after the refspecs",
+	.argv = {"git", "push", "origin", "main", "--force"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "-- ends the options",
+	.argv = {"git", "push", "--", "origin", "--force"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|--force|"}, .nev = 1, NOCHECK),
+    ROW(.name = "--help anywhere prints usage",
+	.argv = {"git", "push", "origin", "--help"}, .files = {ORIGIN},
+	.want = {"help|-|-||"}, .nev = 1, NOCHECK),
+    ROW(.name = "git push --help is git help push",
+	.argv = {"git", "push", "--help"}, .want = {"help|-|-||"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--all and its newer name --branches",
+	.argv = {"git", "push", "--bra", "origin"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|*|"}, .nev = 1, NOCHECK),
+    ROW(.name = "--prune with --all deletes",
+	.argv = {"git", "push", "--all", "--prune", "origin"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|*|d"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "--delete tag X",
+	.argv = {"git", "push", "--delete", "origin", "tag", "v1"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|refs/tags/v1|d"},
+	.nev = 1, NOCHECK),
+    ROW(.name = "--tags reaches no branch",
+	.argv = {"git", "push", "--tags", "origin"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|refs/tags/*|"}, .nev = 1, NOCHECK),
+};
+
+/* Refspecs as git expands them. */
+static const struct row refspec_rows[] = {
+    ROW(.name = ":heads/main deletes main",
+	.argv = {"git", "push", "origin", ":heads/main"}, .files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|d",
+		 "push|origin|" GH "|heads/main|d"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "+main forces", .argv = {"git", "push", "origin", "+main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "+feature:main and a plain one: each its own force",
+	.argv = {"git", "push", "origin", "+feature:main", "topic"},
+	.files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|f", "push|origin|" GH "|topic|"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "the last colon splits",
+	.argv = {"git", "push", "origin", "a:b:refs/heads/main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "main:refs/heads/other",
+	.argv = {"git", "push", "origin", "main:refs/heads/other"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|other|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "HEAD is the current branch",
+	.argv = {"git", "push", "origin", "HEAD"},
+	.files = {ORIGIN, "REPO:repo/.git@feature"},
+	.want = {"push|origin|" GH "|feature|"}, .nev = 1, NOCHECK),
+    ROW(.name = "@ is HEAD", .argv = {"git", "push", "origin", "@"},
+	.files = {ORIGIN, "REPO:repo/.git@topic"},
+	.want = {"push|origin|" GH "|topic|"}, .nev = 1, NOCHECK),
+    ROW(.name = "HEAD detached: every branch",
+	.argv = {"git", "push", "origin", "HEAD"},
+	.files = {ORIGIN,
+		  "repo/.git/HEAD=0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|*|"}, .nev = 1, NOCHECK),
+    ROW(.name = "refs/heads/*:refs/heads/*",
+	.argv = {"git", "push", "origin", "refs/heads/*:refs/heads/*"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|*|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "matching, forced", .argv = {"git", "push", "origin", "+:"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|*|f"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "a symref pushes where it points",
+	.argv = {"git", "push", "origin", "safe"},
+	.files = {ORIGIN, "repo/.git/refs/heads/safe=ref: refs/heads/main\n",
+		  "repo/.git/refs/heads/main="
+		  "0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|main|"},
+	.not_want = {"push|origin|" GH "|safe|"}, NOCHECK),
+    ROW(.name = "a packed ref is a local ref",
+	.argv = {"git", "push", "origin", "heads/rel"},
+	.files = {ORIGIN, "repo/.git/packed-refs=# pack-refs with: peeled\n"
+			  "0123456789012345678901234567890123456789 "
+			  "refs/heads/rel\n"},
+	.want = {"push|origin|" GH "|rel|"}, .nev = 1, NOCHECK),
+    ROW(.name = "remote.origin.push maps a branch, with its +",
+	.argv = {"git", "push", "origin", "feature"},
+	.files = {ORIGIN "\tpush = +refs/heads/feature:refs/heads/main\n",
+		  "repo/.git/refs/heads/feature="
+		  "0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "push.default=upstream with a bare `git push`",
+	.argv = {"git", "push"},
+	.files = {ORIGIN "[push]\n\tdefault = upstream\n"
+			 "[branch \"feature\"]\n\tremote = origin\n"
+			 "\tmerge = refs/heads/main\n",
+		  "REPO:repo/.git@feature"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "push.default=upstream maps a named branch",
+	.argv = {"git", "-c", "push.default=upstream", "push", "origin",
+		 "feature"},
+	.files = {ORIGIN "[branch \"feature\"]\n\tmerge = refs/heads/main\n",
+		  "repo/.git/refs/heads/feature="
+		  "0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "push.default=matching", .argv = {"git", "push"},
+	.files = {ORIGIN "[push]\n\tdefault = matching\n"},
+	.want = {"push|origin|" GH "|*|"}, .nev = 1, NOCHECK),
+    ROW(.name = "remote.origin.push used when no refspec",
+	.argv = {"git", "push", "origin"},
+	.files = {ORIGIN "\tpush = refs/heads/a:refs/heads/release/1\n"},
+	.want = {"push|origin|" GH "|release/1|"}, .nev = 1, NOCHECK),
+    ROW(.name = "remote.origin.mirror", .argv = {"git", "push", "origin"},
+	.files = {ORIGIN "\tmirror = true\n"},
+	.want = {"push|origin|" GH "|*|fd"}, .nev = 1, NOCHECK),
+};
+
+/* Remotes and URLs as git resolves them. */
+static const struct row remote_rows[] = {
+    ROW(.name = "every pushurl", .argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "\tpushurl = /srv/a.git\n\tpushurl = /srv/b.git\n"},
+	.want = {"push|origin|/srv/a.git|main|",
+		 "push|origin|/srv/b.git|main|"},
+	.not_want = {"push|origin|" GH "|main|"}, .nev = 2, NOCHECK),
+    ROW(.name = "every url when there is no pushurl",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "\turl = /srv/second.git\n"},
+	.want = {"push|origin|" GH "|main|",
+		 "push|origin|/srv/second.git|main|"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "an empty pushurl empties the list",
+	.argv = {"git", "-c", "remote.origin.pushurl=", "push", "origin",
+		 "main"},
+	.files = {ORIGIN "\tpushurl = /srv/a.git\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "pushInsteadOf turns a local-looking URL into origin's",
+	.argv = {"git", "push", "/srv/backup.git", "main"},
+	.files = {ORIGIN "[url \"" GH
+			 "\"]\n\tpushInsteadOf = /srv/backup.git\n"},
+	.want = {"push|-|" GH "|main|", "push|origin|" GH "|main|"},
+	.not_want = {"push|-|/srv/backup.git|main|"}, .nev = 2, NOCHECK),
+    ROW(.name = "insteadOf, the longest prefix wins",
+	.argv = {"git", "push", "gh:acme/app.git", "main"},
+	.files = {ORIGIN
+		  "[url \"/srv/short/\"]\n\tinsteadOf = gh:\n"
+		  "[url \"https://github.com/\"]\n\tinsteadOf = gh:acme\n"},
+	.want = {"push|-|https://github.com//app.git|main|"}, NOCHECK),
+    ROW(.name = "insteadOf rewrites pushurls, pushInsteadOf does not",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n"
+		  "\turl = x:a\n\tpushurl = x:b\n"
+		  "[url \"/srv/in/\"]\n\tinsteadOf = x:\n"
+		  "[url \"/srv/push/\"]\n\tpushInsteadOf = x:\n"},
+	.want = {"push|origin|/srv/in/b|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "pushInsteadOf adds push URLs when there is no pushurl",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n"
+		  "\turl = x:a\n\turl = y:b\n"
+		  "[url \"/srv/push/\"]\n\tpushInsteadOf = x:\n"},
+	.want = {"push|origin|/srv/push/a|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a push by URL equal to origin's is origin",
+	.argv = {"git", "push", "git@github.com:acme/app", "main"},
+	.files = {ORIGIN},
+	.want = {"push|-|git@github.com:acme/app|main|",
+		 "push|origin|" GH "|main|"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "ssh:// and file:// forms",
+	.argv = {"git", "push", "ssh://git@GitHub.com:22/acme/app.git/",
+		 "main"},
+	.files = {ORIGIN "[remote \"local\"]\n\turl = /srv/x.git\n"},
+	.want = {"push|origin|" GH "|main|"}, NOCHECK),
+    ROW(.name = "file:///srv/x is the local remote",
+	.argv = {"git", "push", "file:///srv/x", "main"},
+	.files = {ORIGIN "[remote \"local\"]\n\turl = /srv/x.git\n"},
+	.want = {"push|local|/srv/x.git|main|"}, NOCHECK),
+    ROW(.name = "a second name for origin's URL is origin too",
+	.argv = {"git", "push", "safe", "main"},
+	.files = {ORIGIN "[remote \"safe\"]\n\turl = " GH "\n"},
+	.want = {"push|safe|" GH "|main|", "push|origin|" GH "|main|"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "$GIT_DIR/remotes/NAME", .argv = {"git", "push", "old"},
+	.files = {"repo/.git/remotes/old=URL: /srv/old.git\n"
+		  "Push: refs/heads/a:refs/heads/main\n"},
+	.want = {"push|old|/srv/old.git|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "$GIT_DIR/branches/NAME", .argv = {"git", "push", "cog"},
+	.files = {"repo/.git/branches/cog=/srv/cog.git#stable\n",
+		  "REPO:repo/.git@work"},
+	.want = {"push|cog|/srv/cog.git|stable|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a name that is no remote is a path",
+	.argv = {"git", "push", "../other", "main"},
+	.want = {"push|-|../other|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "default remote: branch.B.pushRemote", .argv = {"git", "push"},
+	.files = {ORIGIN "[remote \"fork\"]\n\turl = /srv/fork.git\n"
+			 "[branch \"main\"]\n\tpushRemote = fork\n"},
+	.want = {"push|fork|/srv/fork.git|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "default remote: remote.pushDefault", .argv = {"git", "push"},
+	.files = {ORIGIN "[remote \"fork\"]\n\turl = /srv/fork.git\n"
+			 "[remote]\n\tpushDefault = fork\n"},
+	.want = {"push|fork|/srv/fork.git|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a remote group: each member (newer git)",
+	.argv = {"git", "push", "all", "main"},
+	.files = {ORIGIN "[remote \"fork\"]\n\turl = /srv/fork.git\n"
+			 "[remotes]\n\tall = origin fork\n"},
+	.want = {"push|origin|" GH "|main|", "push|fork|/srv/fork.git|main|"},
+	NOCHECK),
+};
+
+/* Config as the caller's git reads it. */
+static const struct row config_rows[] = {
+    ROW(.name = "-c remote.origin.url",
+	.argv = {"git", "-c", "remote.origin.url=https://evil.test/x", "push",
+		 "origin", "main"},
+	.files = {ORIGIN},
+	.want = {"push|origin|" GH "|main|",
+		 "push|origin|https://evil.test/x|main|"},
+	.nev = 2, NOCHECK),
+    ROW(.name = "-c Remote.origin.PushURL: sections and names fold case",
+	.argv = {"git", "-c", "Remote.origin.PushURL=/srv/p", "push", "origin",
+		 "main"},
+	.files = {ORIGIN}, .want = {"push|origin|/srv/p|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "GIT_CONFIG_COUNT", .argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=remote.origin.pushurl",
+		"GIT_CONFIG_VALUE_0=https://evil.test/y"},
+	.files = {ORIGIN}, .want = {"push|origin|https://evil.test/y|main|"},
+	.nev = 1, .helper = -1, .unsure = 0),
+    ROW(.name = "GIT_CONFIG_COUNT too large",
+	.argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_CONFIG_COUNT=100000"}, .files = {ORIGIN},
+	.want = {"push|-|-|*|fd"}, .helper = -1, .unsure = 1),
+    ROW(.name = "GIT_CONFIG_PARAMETERS",
+	.argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_CONFIG_PARAMETERS='remote.origin.pushurl'='/srv/q' "
+		"'x.y=z'"},
+	.files = {ORIGIN}, .want = {"push|origin|/srv/q|main|"}, .nev = 1,
+	.helper = -1, .unsure = 0),
+    ROW(.name = "--config-env",
+	.argv = {"git", "--config-env=remote.origin.pushurl=EVIL", "push",
+		 "origin", "main"},
+	.env = {"EVIL=https://evil.test/z"}, .files = {ORIGIN},
+	.want = {"push|origin|https://evil.test/z|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "~/.gitconfig include.path",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN, "home/.gitconfig=[include]\n\tpath = inc/more\n",
+		  "home/inc/more=[remote \"origin\"]\n\tpushurl = /srv/inc\n"},
+	.want = {"push|origin|/srv/inc|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "$XDG_CONFIG_HOME/git/config",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN, "xdg/git/config=[url \"/srv/x/\"]\n"
+			  "\tpushInsteadOf = https://github.com/\n"},
+	.want = {"push|origin|/srv/x/acme/app.git|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "GIT_CONFIG_GLOBAL replaces ~/.gitconfig",
+	.argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_CONFIG_GLOBAL=@T/g"},
+	.files = {ORIGIN,
+		  "home/.gitconfig=[remote \"origin\"]\n"
+		  "\tpushurl = /srv/home\n",
+		  "g=[remote \"origin\"]\n\tpushurl = /srv/g\n"},
+	.want = {"push|origin|/srv/g|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "system config, unless GIT_CONFIG_NOSYSTEM",
+	.argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_CONFIG_NOSYSTEM=1"},
+	.files = {ORIGIN, "etc/gitconfig=[remote \"origin\"]\n"
+			  "\tpushurl = /srv/sys\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "includeIf gitdir:", .argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN,
+		  "home/.gitconfig=[includeIf \"gitdir:@T/\"]\n"
+		  "\tpath = @T/w.cfg\n",
+		  "w.cfg=[remote \"origin\"]\n\tpushurl = /srv/w\n"},
+	.want = {"push|origin|/srv/w|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "includeIf gitdir: that does not match",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN,
+		  "home/.gitconfig=[includeIf \"gitdir:/nowhere/\"]\n"
+		  "\tpath = @T/w.cfg\n",
+		  "w.cfg=[remote \"origin\"]\n\tpushurl = /srv/w\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "includeIf onbranch:",
+	.argv = {"git", "push", "origin", "HEAD"},
+	.files = {ORIGIN "[includeIf \"onbranch:feat/\"]\n\tpath = @T/b.cfg\n",
+		  "b.cfg=[remote \"origin\"]\n\tpushurl = /srv/b\n",
+		  "REPO:repo/.git@feat/x"},
+	.want = {"push|origin|/srv/b|feat/x|"}, .nev = 1, NOCHECK),
+    ROW(.name = "includeIf hasconfig:remote.*.url:",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "[includeIf \"hasconfig:remote.*.url:https://"
+			 "github.com/**\"]\n\tpath = @T/h.cfg\n",
+		  "h.cfg=[url \"/srv/h/\"]\n\tpushInsteadOf = https://\n"},
+	.want = {"push|origin|/srv/h/github.com/acme/app.git|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "include depth past git's limit",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "[include]\n\tpath = @T/loop\n",
+		  "loop=[include]\n\tpath = @T/loop\n"},
+	.want = {"push|-|-|*|fd"}, .helper = -1, .unsure = 1),
+    ROW(.name = "a FIFO as config does not block",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN, "FIFO:home/.gitconfig"}, .want = {"push|-|-|*|fd"},
+	.helper = -1, .unsure = 1),
+    ROW(.name = "an unreadable global file is skipped, as git does",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN,
+		  "home/.gitconfig=[remote \"origin\"]\n"
+		  "\tpushurl = /srv/hidden\n",
+		  "MODE000:home/.gitconfig"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, .helper = -1,
+	.unsure = 0, .as_nobody = true),
+    ROW(.name = "a bad config line: git stops, worst case",
+	.argv = {"git", "push", "origin", "main"}, .files = {ORIGIN "[bad\n"},
+	.want = {"push|-|-|*|fd"}, .helper = -1, .unsure = 1),
+    ROW(.name = "quotes, escapes, comments, continuations",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"] url = \"/srv/a b\" "
+		  "# c\n\tpushurl = /srv/\\\n cont ; c\n[Remote.Origin]\n"},
+	.want = {"push|origin|/srv/ cont|main|"}, .nev = 1, NOCHECK),
+};
+
+/* The repository git uses. */
+static const struct row repo_rows[] = {
+    ROW(.name = "GIT_DIR elsewhere", .argv = {"git", "push", "origin", "main"},
+	.env = {"GIT_DIR=@T/other.git"},
+	.files = {ORIGIN, "REPO:other.git",
+		  "other.git/config=[remote \"origin\"]\n\turl = /srv/other\n"},
+	.want = {"push|origin|/srv/other|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "--git-dir, relative to -C",
+	.argv = {"git", "--git-dir=x.git", "-C", "@T", "push", "origin",
+		 "main"},
+	.files = {ORIGIN, "REPO:x.git",
+		  "x.git/config=[remote \"origin\"]\n\turl = /srv/xdir\n"},
+	.want = {"push|origin|/srv/xdir|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "-C into another repository",
+	.argv = {"git", "-C", "../two", "push", "origin", "main"},
+	.files = {ORIGIN, "REPO:two/.git",
+		  "two/.git/config=[remote \"origin\"]\n\turl = /srv/two\n"},
+	.want = {"push|origin|/srv/two|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a subdirectory finds the repository above",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/a/b",
+	.files = {ORIGIN, "DIR:repo/a/b"}, .want = {"push|origin|" GH "|main|"},
+	.nev = 1, NOCHECK),
+    ROW(.name = "GIT_CEILING_DIRECTORIES stops the search",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/a",
+	.env = {"GIT_CEILING_DIRECTORIES=@T/repo"},
+	.files = {ORIGIN, "DIR:repo/a"}, .want = {"push|-|origin|main|"},
+	.nev = 1, NOCHECK),
+    ROW(.name = "a linked worktree: HEAD its own, config the common one",
+	.argv = {"git", "push"}, .cwd = "wt",
+	.files = {ORIGIN "[branch \"feature\"]\n\tpushRemote = fork\n"
+			 "[remote \"fork\"]\n\turl = /srv/fork\n",
+		  "wt/.git=gitdir: ../repo/.git/worktrees/wt\n",
+		  "REPO:repo/.git/worktrees/wt@feature",
+		  "repo/.git/worktrees/wt/commondir=../..\n"},
+	.want = {"push|fork|/srv/fork|feature|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a worktree's config.worktree",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "wt",
+	.files = {ORIGIN "[extensions]\n\tworktreeConfig = true\n",
+		  "wt/.git=gitdir: ../repo/.git/worktrees/wt\n",
+		  "REPO:repo/.git/worktrees/wt@feature",
+		  "repo/.git/worktrees/wt/commondir=../..\n",
+		  "repo/.git/worktrees/wt/config.worktree=[remote \"origin\"]\n"
+		  "\tpushurl = /srv/wtcfg\n"},
+	.want = {"push|origin|/srv/wtcfg|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a fake .git below with no objects is not a repository",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/sub",
+	.files =
+	    {ORIGIN, "repo/sub/.git/HEAD=ref: refs/heads/main\n",
+	     "DIR:repo/sub/.git/refs",
+	     "repo/sub/.git/config=[remote \"origin\"]\n\turl = /srv/fake\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a bare repository", .argv = {"git", "push", "origin", "main"},
+	.cwd = "bare.git",
+	.files = {"REPO:bare.git",
+		  "bare.git/config=[remote \"origin\"]\n\turl = /srv/bare\n"},
+	.want = {"push|origin|/srv/bare|main|"}, .nev = 1, NOCHECK),
+};
+
+/* Commands that update a remote besides push, aliases, autocorrect. */
+static const struct row command_rows[] = {
+    ROW(.name = "send-pack",
+	.argv = {"git", "send-pack", "--force", "host:repo.git", "main"},
+	.want = {"push|-|host:repo.git|main|f"}, .nev = 1, .helper = 0,
+	.unsure = 0),
+    ROW(.name = "send-pack --all",
+	.argv = {"git", "send-pack", "--all", "/srv/x.git"},
+	.want = {"push|-|/srv/x.git|*|"}, .nev = 1, NOCHECK),
+    ROW(.name = "send-pack run by a remote helper: refs on stdin",
+	.argv = {"git", "send-pack", "--stateless-rpc", "--helper-status",
+		 "--thin", "--progress", GH "/", "--stdin"},
+	.files = {ORIGIN},
+	.want = {"push|-|" GH "/|*|fd", "push|origin|" GH "|*|fd"}, .helper = 1,
+	.unsure = 0),
+    ROW(.name = "http-push",
+	.argv = {"git", "http-push", "--force", "https://dav.test/r/", "main"},
+	.want = {"push|-|https://dav.test/r/|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "http-push -D",
+	.argv = {"git", "http-push", "-D", "https://dav.test/r/", "main"},
+	.want = {"push|-|https://dav.test/r/|main|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "remote-ext run by hand",
+	.argv = {"git", "remote-ext", "origin", "ssh host git-receive-pack r"},
+	.files = {ORIGIN},
+	.want = {"push|origin|ext::ssh host git-receive-pack r|*|fd"},
+	.helper = 1, .unsure = 0),
+    ROW(.name = "remote-fd", .argv = {"git", "remote-fd", "x", "3,4"},
+	.want = {"push|-|fd::3,4|*|fd"}, .helper = 1, .unsure = 0),
+    ROW(.name = "argv[0] git-push runs push",
+	.argv = {"/usr/lib/git-core/git-push", "--force", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "argv[0] git-send-pack",
+	.argv = {"git-send-pack", "/srv/x.git", "+a:main"},
+	.want = {"push|-|/srv/x.git|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "svn dcommit sends commits", .argv = {"git", "svn", "dcommit"},
+	.files = {"repo/.git/config=[svn-remote \"svn\"]\n"
+		  "\turl = https://svn.test/r\n"},
+	.want = {"push|svn|https://svn.test/r|*|"}, NOCHECK),
+    ROW(.name = "lfs push", .argv = {"git", "lfs", "push", "origin"},
+	.want = {"push|lfs|-|*|"}, NOCHECK),
+    ROW(.name = "an alias for push", .argv = {"git", "pf", "origin", "main"},
+	.files = {ORIGIN "[alias]\n\tpf = push --force\n"},
+	.want = {"push|origin|" GH "|main|f", "pf|-|-||"}, NOCHECK),
+    ROW(.name = "aliases are case-insensitive, chains expand",
+	.argv = {"git", "P", "main"},
+	.files = {ORIGIN "[alias]\n\tpf = push --force\n\tp = pf origin\n"},
+	.want = {"push|origin|" GH "|main|f"}, NOCHECK),
+    ROW(.name = "[alias \"x\"] command (newer git)",
+	.argv = {"git", "x", "origin", "main"},
+	.files = {ORIGIN "[alias \"x\"]\n\tcommand = push --delete\n"},
+	.want = {"push|origin|" GH "|main|d"}, NOCHECK),
+    ROW(.name = "an alias's own -c applies",
+	.argv = {"git", "up", "origin", "main"},
+	.files = {ORIGIN "[alias]\n\tup = -c remote.origin.pushurl=/srv/evil "
+			 "push\n"},
+	.want = {"push|origin|/srv/evil|main|"},
+	.not_want = {"push|origin|" GH "|main|"}, NOCHECK),
+    ROW(.name = "an alias with -C makes git stop",
+	.argv = {"git", "up", "origin", "main"},
+	.files = {ORIGIN "[alias]\n\tup = -C /tmp push\n"},
+	.want = {"up|-|-||"}, .not_want = {"push|origin|" GH "|main|"},
+	.nev = 1, NOCHECK),
+    ROW(.name = "an alias cannot shadow push",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "[alias]\n\tpush = status\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "an alias loop: git stops", .argv = {"git", "a"},
+	.files = {"repo/.git/config=[alias]\n\ta = b\n"
+		  "\tb = a\n"},
+	.want = {"a|-|-||", "b|-|-||"}, NOCHECK),
+    ROW(.name = "a shell alias is decided as what the shell runs",
+	.argv = {"git", "sh", "x"},
+	.files = {"repo/.git/config=[alias]\n\tsh = !git push --force\n"},
+	.want = {"sh|-|-||!"}, NOCHECK),
+    ROW(.name = "help.autocorrect runs the closest command",
+	.argv = {"git", "-c", "help.autocorrect=1", "pusj", "--force", "origin",
+		 "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, NOCHECK),
+    ROW(.name = "no autocorrect unless asked",
+	.argv = {"git", "pusj", "--force", "origin", "main"}, .files = {ORIGIN},
+	.want = {"pusj|-|-||"}, .nev = 1, NOCHECK),
+    ROW(.name = "reset --har abbreviates --hard",
+	.argv = {"git", "reset", "--har", "HEAD~3"},
+	.want = {"reset|-|-|HEAD~3|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "branch -D", .argv = {"git", "branch", "-qD", "old"},
+	.want = {"branch|-|-|old|fd"}, .nev = 1, NOCHECK),
+    ROW(.name = "clean -fd", .argv = {"git", "clean", "-fd"},
+	.want = {"clean|-|-||f"}, .nev = 1, NOCHECK),
+    ROW(.name = "fetch reads url, not pushurl",
+	.argv = {"git", "fetch", "--depth", "1", "origin", "main"},
+	.files = {ORIGIN "\tpushurl = /srv/p\n"},
+	.want = {"fetch|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "clone", .argv = {"git", "clone", "-b", "dev", GH, "d"},
+	.want = {"clone|origin|" GH "|dev|"}, .nev = 1, NOCHECK),
+    ROW(.name = "commit -m with push words",
+	.argv = {"git", "commit", "-m", "push --force origin main"},
+	.want = {"commit|-|-||"}, .nev = 1, NOCHECK),
+    ROW(.name = "an unknown global option: git stops, worst case",
+	.argv = {"git", "--frobnicate", "push", "origin", "main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main,*|fd"},
+	.helper = -1, .unsure = 1),
+};
+
+#define RUN(tbl)                                                               \
+	static void test_##tbl(void **state)                                   \
+	{                                                                      \
+		(void)state;                                                   \
+		for (size_t i = 0; i < TG_ARRAY_SIZE(tbl); i++)                \
+			run_row(&tbl[i], #tbl, i);                             \
+	}
+
+RUN(option_rows)
+RUN(refspec_rows)
+RUN(remote_rows)
+RUN(config_rows)
+RUN(repo_rows)
+RUN(command_rows)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_push_basic),
-	    cmocka_unit_test(test_push_defaults),
-	    cmocka_unit_test(test_push_force_forms),
-	    cmocka_unit_test(test_global_options),
-	    cmocka_unit_test(test_aliases),
-	    cmocka_unit_test(test_other_commands),
-	    cmocka_unit_test_setup_teardown(test_gitrepo_real, dir_make,
-					    dir_remove),
+	    cmocka_unit_test(test_option_rows),
+	    cmocka_unit_test(test_refspec_rows),
+	    cmocka_unit_test(test_remote_rows),
+	    cmocka_unit_test(test_config_rows),
+	    cmocka_unit_test(test_repo_rows),
+	    cmocka_unit_test(test_command_rows),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, tmp_make, tmp_remove);
 }

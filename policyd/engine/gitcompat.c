@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitcompat: git_parse(), the one-event interface policyd and policyctl
+ * call until they take a struct git_op. The op's events are merged into
+ * one: every branch of every event, force or delete if any has them, the
+ * remote name and URL only when every event has the same (else none: a
+ * rule that allows by remote then does not match, one that refuses by
+ * remote does not either: see the report on this branch).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "gitint.h"
+
+void gitrepo_lookup(struct gitrepo_ctx *ctx, struct git_lookup *ret)
+{
+	ret->repo = ctx;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
+int git_parse(const char *const *argv, size_t argc, const char *cwd,
+	      const struct git_lookup *lk, struct git_event *ret)
+{
+	struct git_ctx ctx = {.cwd = cwd};
+	if (lk && lk->repo) {
+		ctx.root = lk->repo->root;
+		ctx.home = lk->repo->home;
+	} else {
+		ctx.no_files = true;
+	}
+	struct git_op op;
+	if (git_parse_op(argv, argc, &ctx, &op) < 0)
+		return -ENOMEM;
+	struct git_event g = {0};
+	struct gitevs tmp = {0};
+	bool oom = false;
+	const struct git_event *f = &op.ev[0];
+	g.command = dup_or_null(f->command, &oom);
+	bool rsame = true, usame = true;
+	for (size_t i = 0; i < op.nev; i++) {
+		const struct git_event *e = &op.ev[i];
+		rsame &= same(e->remote, f->remote);
+		usame &= same(e->remote_url, f->remote_url);
+		g.force |= e->force;
+		g.delete_refs |= e->delete_refs;
+		g.all_branches |= e->all_branches;
+		g.shell_alias |= e->shell_alias;
+		for (size_t b = 0; b < e->nbranches; b++)
+			gitevs_branch(&tmp, &g, e->branches[b]);
+	}
+	g.remote = rsame ? dup_or_null(f->remote, &oom) : NULL;
+	g.remote_url = usame ? dup_or_null(f->remote_url, &oom) : NULL;
+	g.args = tg_strv_dup((const char *const *)f->args, f->nargs);
+	g.nargs = f->nargs;
+	git_op_free(&op);
+	if (oom || tmp.oom || !g.args || !g.command) {
+		git_event_free(&g);
+		return -ENOMEM;
+	}
+	*ret = g;
+	return 0;
+}
+
+void git_event_free(struct git_event *g)
+{
+	if (!g)
+		return;
+	char **args = g->args;
+	size_t nargs = g->nargs;
+	gitevs_event_free(g);
+	for (size_t i = 0; i < nargs; i++)
+		free(args[i]);
+	free(args);
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitfs: the files git would read, as the caller sees them. Paths are
+ * absolute in the caller's view and resolved inside its root (openat2
+ * RESOLVE_IN_ROOT on /proc/PID/root: an absolute symlink in the caller's
+ * tree leads where it leads for the caller, never to policyd's files).
+ * Files are opened non-blocking (a FIFO planted as a config file cannot
+ * stall policyd), must be regular, and are read up to a cap.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "gitint.h"
+
+int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
+{
+	memset(fs, 0, sizeof(*fs));
+	fs->rootfd = -1;
+	fs->root = ctx->root ? ctx->root : "";
+	fs->env = ctx->env;
+	fs->nenv = ctx->nenv;
+	fs->have_env = ctx->env != NULL;
+	fs->home = ctx->home;
+	if (ctx->no_files) {
+		fs->root = NULL; /* every lookup fails */
+		return 0;
+	}
+	if (fs->root[0]) {
+		fs->rootfd = open(fs->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fs->rootfd < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+void gitfs_close(struct gitfs *fs)
+{
+	if (fs->rootfd >= 0)
+		close(fs->rootfd);
+	fs->rootfd = -1;
+}
+
+const char *gitfs_getenv(const struct gitfs *fs, const char *name)
+{
+	if (!fs->have_env)
+		return !strcmp(name, "HOME") ? fs->home : NULL;
+	size_t l = strlen(name);
+	/* the kernel passes duplicates through; getenv() takes the first */
+	for (size_t i = 0; i < fs->nenv && fs->env[i]; i++)
+		if (!strncmp(fs->env[i], name, l) && fs->env[i][l] == '=')
+			return fs->env[i] + l + 1;
+	return NULL;
+}
+
+/* Opens path in the caller's view: a descriptor or -errno. */
+static int view_open(const struct gitfs *fs, const char *path, int flags)
+{
+	if (!fs->root)
+		return -ENOENT;
+	if (path[0] != '/')
+		return -EINVAL;
+	if (fs->rootfd < 0) {
+		int fd = open(path, flags | O_CLOEXEC);
+		return fd < 0 ? -errno : fd;
+	}
+	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
+			       .resolve =
+				   RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+	const char *rel = path + strspn(path, "/");
+	int fd = (int)syscall(SYS_openat2, fs->rootfd, *rel ? rel : ".", &how,
+			      sizeof(how));
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOSYS)
+		return -errno;
+	/* no openat2 (Linux < 5.6): through the root's path, which follows
+	 * an absolute symlink in policyd's view: refuse symlinks instead */
+	char full[TG_PATH_MAX * 2];
+	snprintf(full, sizeof(full), "%s%s", fs->root, path);
+	fd = open(full, flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}
+
+int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
+	       struct stat *ret)
+{
+	int fd = view_open(fs, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
+	if (fd < 0)
+		return fd;
+	int r = fstat(fd, ret) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int gitfs_access(const struct gitfs *fs, const char *path, int mode)
+{
+	int fd = view_open(fs, path, O_PATH);
+	if (fd < 0)
+		return fd;
+	/* AT_EACCESS: the file-system credentials policyd has taken on for
+	 * this caller, not policyd's real ids */
+	int r = faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno
+									: 0;
+	if (r == -EINVAL || r == -ENOSYS) {
+		/* no faccessat2 (Linux < 5.8): the mode bits for the
+		 * current file-system ids */
+		struct stat st;
+		r = fstat(fd, &st) < 0 ? -errno : 0;
+		if (!r) {
+			uid_t u = (uid_t)syscall(SYS_setfsuid, -1);
+			gid_t g = (gid_t)syscall(SYS_setfsgid, -1);
+			unsigned sh = u == st.st_uid   ? 6
+				      : g == st.st_gid ? 3
+						       : 0;
+			unsigned bits = (unsigned)mode & 7u;
+			if (u != 0 && ((st.st_mode >> sh) & bits) != bits)
+				r = -EACCES;
+		}
+	}
+	close(fd);
+	return r;
+}
+
+/* A regular file of the caller's view, opened for reading (never a FIFO,
+ * a device or a directory): a descriptor, or -errno; *ret_size its size. */
+static int open_regular(const struct gitfs *fs, const char *path,
+			uint64_t *ret_size)
+{
+	int fd = view_open(fs, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	int r = fstat(fd, &st) < 0     ? -errno
+		: S_ISDIR(st.st_mode)  ? -EISDIR
+		: !S_ISREG(st.st_mode) ? -EINVAL
+				       : 0;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*ret_size = (uint64_t)st.st_size;
+	return fd;
+}
+
+/* read(2) past EINTR: bytes read, 0 at the end, or -errno */
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
+	for (;;) {
+		ssize_t k = read(fd, buf, n);
+		if (k >= 0 || errno != EINTR)
+			return k < 0 ? -errno : k;
+	}
+}
+
+static int read_fd(int fd, uint64_t size, size_t max, char **ret,
+		   size_t *ret_len)
+{
+	if (size > max)
+		return -EFBIG;
+	size_t want = (size_t)size;
+	char *buf = malloc(want + 1);
+	if (!buf)
+		return -ENOMEM;
+	size_t len = 0;
+	/* the file may grow while it is read: never past max */
+	for (;;) {
+		if (len == want) {
+			if (want >= max)
+				break;
+			size_t nw = want + 4096 > max ? max : want + 4096;
+			char *nb = realloc(buf, nw + 1);
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			want = nw;
+		}
+		ssize_t k = read_some(fd, buf + len, want - len);
+		if (k < 0) {
+			free(buf);
+			return (int)k;
+		}
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	char c;
+	if (len == max && read_some(fd, &c, 1) == 1) {
+		free(buf);
+		return -EFBIG;
+	}
+	buf[len] = '\0';
+	*ret = buf;
+	*ret_len = len;
+	return 0;
+}
+
+int gitfs_read(const struct gitfs *fs, const char *path, size_t max, char **ret,
+	       size_t *ret_len)
+{
+	uint64_t size;
+	int fd = open_regular(fs, path, &size);
+	if (fd < 0)
+		return fd;
+	int r = read_fd(fd, size, max, ret, ret_len);
+	close(fd);
+	return r;
+}
+
+int gitfs_lines(const struct gitfs *fs, const char *path, size_t max,
+		int (*cb)(void *ud, char *line), void *ud)
+{
+	uint64_t size;
+	_cleanup_close_ int fd = open_regular(fs, path, &size);
+	if (fd < 0)
+		return fd;
+	char buf[8192];
+	_cleanup_free_ char *line = NULL;
+	size_t ll = 0, lcap = 0, total = 0;
+	for (;;) {
+		ssize_t k = read_some(fd, buf, sizeof(buf));
+		if (k < 0)
+			return (int)k;
+		if (k == 0)
+			break;
+		total += (size_t)k;
+		if (total > max)
+			return -EFBIG;
+		for (ssize_t i = 0; i < k; i++) {
+			if (tg_grow((void **)&line, &lcap, ll + 2, 1) < 0)
+				return -ENOMEM;
+			if (buf[i] != '\n') {
+				line[ll++] = buf[i];
+				continue;
+			}
+			line[ll] = '\0';
+			ll = 0;
+			int r = cb(ud, line);
+			if (r)
+				return r;
+		}
+	}
+	if (ll) {
+		line[ll] = '\0';
+		return cb(ud, line);
+	}
+	return 0;
+}
+
+int gitfs_read_prefix(const struct gitfs *fs, const char *path, char *buf,
+		      size_t bufsz)
+{
+	uint64_t size;
+	_cleanup_close_ int fd = open_regular(fs, path, &size);
+	if (fd < 0)
+		return fd;
+	size_t len = 0;
+	while (len + 1 < bufsz) {
+		ssize_t k = read_some(fd, buf + len, bufsz - 1 - len);
+		if (k < 0)
+			return (int)k;
+		if (k == 0)
+			break;
+		len += (size_t)k;
+	}
+	buf[len] = '\0';
+	return (int)len;
+}
+
+struct rl_ctx {
+	const struct gitfs *fs;
+};
+
+static long view_readlink(void *ud, const char *path, char *buf, size_t bufsz)
+{
+	const struct rl_ctx *x = ud;
+	int fd = view_open(x->fs, path, O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	long r;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISLNK(st.st_mode))
+		r = -EINVAL;
+	else {
+		ssize_t k = readlinkat(fd, "", buf, bufsz);
+		r = k < 0 ? -errno : (size_t)k >= bufsz ? -ENAMETOOLONG : k;
+	}
+	close(fd);
+	return r;
+}
+
+long gitfs_readlink(const struct gitfs *fs, const char *path, char *buf,
+		    size_t bufsz)
+{
+	struct rl_ctx x = {fs};
+	long n = view_readlink(&x, path, buf, bufsz);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+int gitfs_realpath(const struct gitfs *fs, const char *path, char *out,
+		   size_t outsz)
+{
+	/* ".." after a symlink is the parent of its target: resolved as
+	 * walked, the result folded */
+	char res[TG_PATH_MAX];
+	struct rl_ctx x = {fs};
+	if (path[0] != '/')
+		return -EINVAL;
+	int r =
+	    tg_resolve_links(path, view_readlink, &x, true, res, sizeof(res));
+	return r < 0 ? r : tg_path_normalize("/", res, out, outsz);
+}

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitint: what the git*.c files of the engine share (not for other modules;
+ * gitparse.h is the interface). The layers, each using only those above it:
+ *
+ *   gitfs.c      files as the caller sees them (root, size caps, no FIFOs)
+ *   gitwild.c    git's wildmatch (includeIf conditions)
+ *   gitconfig.c  config files, includes and command-line config, as git
+ *                reads them (config.c)
+ *   gitrepo.c    finding the repository (setup.c), HEAD, local refs, the
+ *                legacy remotes/ and branches/ files
+ *   gitopt.c     git's parse-options, with the option tables of the
+ *                commands tiergate looks into
+ *   gitpush.c    what a push sends where: remotes, URLs, refspecs
+ *   gitparse.c   argv to a struct git_op: global options, aliases, the
+ *                command, then gitpush for everything that updates a remote
+ */
+#ifndef TIERGATE_GITINT_H
+#define TIERGATE_GITINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "gitparse.h"
+#include "util.h"
+
+/* Caps on what the caller controls. Beyond one of them the operation is
+ * "unsure" and decided as the worst case (see struct git_op). */
+#define GIT_FILE_MAX (1u << 20)		/* one config or ref file */
+#define GIT_CFG_BYTES_MAX (4u << 20)	/* all config files of one load */
+#define GIT_CFG_ENTRIES_MAX 20000	/* config entries of one load */
+#define GIT_CFG_FILES_MAX 64		/* config files of one load */
+#define GIT_INCLUDE_DEPTH_MAX 10	/* git's own MAX_INCLUDE_DEPTH */
+#define GIT_CFG_COUNT_MAX 1000		/* GIT_CONFIG_COUNT */
+#define GIT_ALIAS_STEPS_MAX 32		/* alias expansions of one command */
+#define GIT_READINGS_MAX 16		/* alternative readings of argv */
+#define GIT_URLS_MAX 16			/* url / pushurl values per remote */
+#define GIT_REFSPECS_MAX 256		/* refspecs of one push */
+#define GIT_REMOTES_MAX 256		/* remotes compared by URL */
+#define GIT_PACKED_REFS_MAX (64u << 20) /* packed-refs scanned */
+#define GIT_SYMREF_DEPTH_MAX 5		/* git's SYMREF_MAXDEPTH */
+
+/* ------------------------------------------------------------ gitfs.c */
+
+/* The caller's view of the file system and its environment. */
+struct gitfs {
+	const char *root; /* "" or "/proc/PID/root" */
+	int rootfd;	  /* O_PATH descriptor of root, or -1 */
+	const char *const *env;
+	size_t nenv;
+	bool have_env;	  /* env is the caller's (else: none, home below) */
+	const char *home; /* HOME when !have_env */
+};
+
+int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx);
+void gitfs_close(struct gitfs *fs);
+/* The value of NAME in the caller's environment, or NULL. */
+const char *gitfs_getenv(const struct gitfs *fs, const char *name);
+/* Reads the regular file path (absolute, in the caller's view) whole, at
+ * most max bytes: 0 and a malloc'd NUL-terminated *ret (len in *ret_len),
+ * -ENOENT/-ENOTDIR when it is not there, -EFBIG when larger, -EISDIR,
+ * -EINVAL (not a regular file), other -errno. Never blocks on a FIFO. */
+int gitfs_read(const struct gitfs *fs, const char *path, size_t max, char **ret,
+	       size_t *ret_len);
+/* Calls cb on each line of path (no newline, NUL-terminated) until it
+ * returns non-zero (which is returned); at most max bytes are read:
+ * -EFBIG beyond. -errno as gitfs_read. */
+int gitfs_lines(const struct gitfs *fs, const char *path, size_t max,
+		int (*cb)(void *ud, char *line), void *ud);
+/* The first bufsz - 1 bytes of a regular file, NUL-terminated: the
+ * length, or -errno. */
+int gitfs_read_prefix(const struct gitfs *fs, const char *path, char *buf,
+		      size_t bufsz);
+/* readlink in the caller's view: the length (buf NUL-terminated), -EINVAL
+ * when path is not a symlink, or -errno. */
+long gitfs_readlink(const struct gitfs *fs, const char *path, char *buf,
+		    size_t bufsz);
+/* stat (follow) / lstat of path in the caller's view: 0 or -errno. */
+int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
+	       struct stat *ret);
+/* access(path, mode) with the current (file-system) credentials. */
+int gitfs_access(const struct gitfs *fs, const char *path, int mode);
+/* Symlinks resolved (in the caller's view) and the result normalised;
+ * a missing tail is kept as it is. 0 or -errno. */
+int gitfs_realpath(const struct gitfs *fs, const char *path, char *out,
+		   size_t outsz);
+
+/* ------------------------------------------------------------ gitwild.c */
+
+#define GITWILD_PATHNAME 1u /* '*' and '?' do not match '/' */
+#define GITWILD_CASEFOLD 2u
+#define GITWILD_PATTERN_MAX 1024
+/* git's wildmatch(): 1 when text matches pattern, 0 when not, -1 when the
+ * pattern is longer than GITWILD_PATTERN_MAX (or memory ran out). */
+int gitwild_match(const char *pattern, const char *text, unsigned flags);
+
+/* ------------------------------------------------------------ gitrepo.c */
+
+enum gitrepo_head {
+	GITREPO_HEAD_UNKNOWN, /* unreadable, reftable, a symref loop */
+	GITREPO_HEAD_BRANCH,  /* head_ref is refs/heads/NAME */
+	GITREPO_HEAD_DETACHED,
+	GITREPO_HEAD_MAX,
+};
+
+struct gitrepo {
+	bool found;
+	char gitdir[TG_PATH_MAX];    /* absolute, the caller's view */
+	char commondir[TG_PATH_MAX]; /* differs for a linked worktree */
+	char worktree[TG_PATH_MAX];  /* "" when bare or not known */
+	bool worktree_config;	     /* extensions.worktreeConfig */
+	bool reftable;		     /* refs not in files: not read */
+	enum gitrepo_head head;
+	char head_ref[TG_PATH_MAX]; /* HEAD fully resolved */
+	bool unsure;		    /* discovery met something odd */
+};
+
+/* Finds the repository git would use from cwd (absolute, after -C) with
+ * the caller's GIT_DIR, GIT_COMMON_DIR, GIT_WORK_TREE and
+ * GIT_CEILING_DIRECTORIES, as setup.c does; git_dir_opt is --git-dir (NULL:
+ * none). Always fills *ret (found false when there is none). */
+void gitrepo_discover(const struct gitfs *fs, const char *cwd,
+		      const char *git_dir_opt, struct gitrepo *ret);
+
+enum gitref_res {
+	GITREF_MISSING,
+	GITREF_FOUND,	/* *ret is the name the ref resolves to */
+	GITREF_UNKNOWN, /* refs could not be read */
+	GITREF_MAX,
+};
+/* Resolves the full ref name (refs/..., HEAD) through symrefs: out gets
+ * the final name (which may not exist: an unborn branch). */
+enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
+				    const struct gitrepo *r, const char *name,
+				    char *out, size_t outsz);
+
+/* One remote read from $GIT_DIR/remotes/NAME or $GIT_DIR/branches/NAME. */
+struct gitrepo_legacy {
+	char **url; /* in file order */
+	size_t nurl;
+	char **push; /* push refspecs */
+	size_t npush;
+};
+/* 1 (filled; free with gitrepo_legacy_free), 0 (no such file), -errno. */
+int gitrepo_legacy_remote(const struct gitfs *fs, const struct gitrepo *r,
+			  const char *name, const char *default_branch,
+			  struct gitrepo_legacy *ret);
+void gitrepo_legacy_free(struct gitrepo_legacy *l);
+
+/* ------------------------------------------------------------ gitconfig.c */
+
+enum gitcfg_scope {
+	GITCFG_SYSTEM,
+	GITCFG_GLOBAL,
+	GITCFG_LOCAL,
+	GITCFG_WORKTREE,
+	GITCFG_COMMAND,
+	GITCFG_SCOPE_MAX,
+};
+
+struct gitcfg_entry {
+	char *key;   /* canonical: section and name lower case */
+	char *value; /* NULL: the key alone ("[core] bare", "-c x.y") */
+	enum gitcfg_scope scope;
+};
+
+/* The config git sees, in the order it reads it (last one wins for single
+ * values; multi-valued keys in this order). */
+struct gitcfg {
+	struct gitcfg_entry *v;
+	size_t n, cap;
+	size_t bytes, files;
+	bool unsure; /* git would fail, or a cap was reached */
+	char why[128];
+};
+
+/* Command-line config (-c, --config-env), in argv order, as "key=value"
+ * texts (git's own form: the first '=' splits; none: the key alone). */
+struct gitcfg_cmdline {
+	char **v;
+	size_t n;
+};
+
+/* Loads every config source for the caller: system, global, the
+ * repository's (r may be NULL or not found), the worktree's, then
+ * GIT_CONFIG_COUNT/KEY/VALUE, GIT_CONFIG_PARAMETERS and cmdline, following
+ * include.path and includeIf. Failures set c->unsure; -ENOMEM only. */
+int gitcfg_load(struct gitcfg *c, const struct gitfs *fs,
+		const struct gitrepo *r, const struct gitcfg_cmdline *cmdline);
+void gitcfg_free(struct gitcfg *c);
+/* gitcfgtext.c. Calls fn for each entry of a config text as
+ * git_parse_source does: 0; -1 on a bad line (git dies), fn's negative
+ * result as it is. */
+typedef int (*gitcfg_entry_fn)(void *ud, const char *key, const char *value);
+int gitcfg_parse_cb(const char *text, size_t len, gitcfg_entry_fn fn, void *ud);
+/* Appends an entry (0, or -ENOMEM; past GIT_CFG_ENTRIES_MAX: unsure). */
+int gitcfg_add(struct gitcfg *c, const char *key, const char *value,
+	       enum gitcfg_scope scope);
+/* git's git_env_bool: unset -> def; 1/0/-1 (-1: not a boolean). */
+int gitcfg_env_bool(const struct gitfs *fs, const char *name, int def);
+/* Parses one config file text without includes (for the repository
+ * format); entries appended to c. 0, or -EINVAL (a bad line; the entries
+ * before it stay). */
+int gitcfg_parse_text(struct gitcfg *c, const char *text, size_t len,
+		      enum gitcfg_scope scope);
+/* The last value of key: true when set (*ret_value may then be NULL: the
+ * key alone). key must be canonical. */
+bool gitcfg_last(const struct gitcfg *c, const char *key,
+		 const char **ret_value);
+/* git_parse_maybe_bool_text: 1, 0, or -1 (not a boolean). NULL is true. */
+int gitcfg_bool_text(const char *v);
+/* Canonical form of a key written by a user ("Remote.origin.URL" ->
+ * "remote.origin.url"); false when git refuses the key. */
+bool gitcfg_canon_key(const char *key, size_t len, char *out, size_t outsz);
+void gitcfg_set_unsure(struct gitcfg *c, const char *why);
+
+/* ------------------------------------------------------------ gitopt.c */
+
+enum gitopt_kind {
+	GITOPT_FLAG,   /* takes no value; --no-X unsets */
+	GITOPT_VALUE,  /* needs a value: --x=V, --x V, -xV, -x V */
+	GITOPT_OPTARG, /* optional value, attached only: --x or --x=V */
+	GITOPT_KIND_MAX,
+};
+
+struct gitopt {
+	char short_name; /* 0: none */
+	const char *long_name;
+	enum gitopt_kind kind;
+	bool noneg; /* --no-X is not accepted */
+	int id;	    /* what the command does with it */
+};
+
+/* One option as parsed: its id, whether it was negated, and its value
+ * (NULL when none). */
+struct gitopt_hit {
+	int id;
+	bool unset;
+	const char *value;
+};
+
+struct gitopt_result {
+	struct gitopt_hit *hits; /* in argv order */
+	size_t nhits;
+	const char **args; /* the non-option arguments, in order */
+	size_t nargs;
+	bool help;  /* -h, --help, --help-all: git prints usage, no action */
+	bool error; /* unknown or ambiguous option, missing value */
+};
+
+/* Parses args as parse_options(..., flags 0) does with table (terminated
+ * by an entry with no names): options anywhere, "--" and
+ * "--end-of-options" end them, unique abbreviations of long options,
+ * bundled short options, --no-X. The strings in *ret point into args.
+ * 0 or -ENOMEM. */
+int gitopt_parse(const struct gitopt *table, const char *const *args,
+		 size_t nargs, struct gitopt_result *ret);
+void gitopt_result_free(struct gitopt_result *r);
+/* The option table of a command tiergate looks into, or NULL. */
+const struct gitopt *gitopt_table(const char *command);
+
+/* Option ids (gitopt.c tables, read by gitpush.c and gitparse.c). */
+enum {
+	GO_IGNORE,
+	GO_REPO,
+	GO_ALL,
+	GO_MIRROR,
+	GO_DELETE,
+	GO_TAGS,
+	GO_FORCE,
+	GO_FORCE_LEASE,
+	GO_FORCE_INCLUDES,
+	GO_PRUNE,
+	GO_STDIN,
+	GO_STATELESS,
+	GO_HELPER_STATUS,
+	GO_REMOTE,
+	GO_MULTIPLE,
+	GO_BRANCH,
+	GO_HARD,
+	GO_FORCE_DELETE, /* branch -D */
+	GO_FORCE_MOVE,	 /* branch -M / -C */
+	GO_FORCE_CREATE, /* checkout -B, switch -C */
+	GO_DRY_RUN,
+	GO_ID_MAX,
+};
+
+/* ------------------------------------------------- gitevs.c, gitpush.c */
+
+/* What gitparse hands on to describe one reading of the command line. */
+struct gitread {
+	const struct gitfs *fs;
+	const struct gitrepo *repo;
+	const struct gitcfg *cfg;
+	const char *cwd;	 /* after -C */
+	const char *command;	 /* the builtin (push, send-pack, fetch...) */
+	const char *const *args; /* after the command */
+	size_t nargs;
+};
+
+/* Events under construction. */
+struct gitevs {
+	struct git_event *v;
+	size_t n, cap;
+	/* the argument lists the events point to (one per reading of the
+	 * command line), NULL-terminated, owned here */
+	char ***sets;
+	size_t nsets, capsets;
+	bool oom;
+	bool unsure;
+	char why[128];
+};
+
+/* gitevs.c */
+void gitevs_unsure(struct gitevs *e, const char *why);
+/* A new event for command (zeroed otherwise); NULL on OOM (e->oom). */
+struct git_event *gitevs_add(struct gitevs *e, const char *command);
+/* Appends name to ev's branches unless there (e->oom on failure). */
+void gitevs_branch(struct gitevs *e, struct git_event *ev, const char *name);
+/* *field = a copy of value (NULL allowed); false on OOM. */
+bool gitevs_set(struct gitevs *e, char **field, const char *value);
+/* Gives the events from index `from` on a copy of args (their args). */
+void gitevs_args(struct gitevs *e, size_t from, const char *const *args,
+		 size_t nargs);
+void gitevs_event_free(struct git_event *ev);
+void gitevs_free(struct gitevs *e);
+
+/* A push (push, send-pack, http-push, remote helpers) into events. */
+void gitpush_events(const struct gitread *rd, struct gitevs *out);
+/* gitlocal.c: fetch, pull, ls-remote, clone (the remote and its URL)
+ * and the commands that change local refs or the work tree (reset,
+ * branch, tag, checkout, switch, clean, rebase, merge): one event. */
+void gitlocal_events(const struct gitread *rd, struct gitevs *out);
+
+#endif

@@ -1,0 +1,877 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitpush: what a push sends where, as builtin/push.c, transport.c,
+ * remote.c and refspec.c decide it. One event per (destination, ref
+ * update, name the update may land on):
+ *
+ *  - destinations: the remote (or remote group) named on the command line,
+ *    by --repo, or chosen by default (branch.B.pushRemote,
+ *    remote.pushDefault, branch.B.remote, origin), each of its push URLs;
+ *    and every configured remote one of those URLs equals (the same
+ *    repository under another name is the same remote);
+ *  - ref updates: the refspecs given (the last ':' splits, '+' forces, an
+ *    empty source deletes, "tag X", "@", globs, ':' matching), or
+ *    remote.NAME.push, or push.default (matching, current, simple,
+ *    upstream); --all, --mirror, --tags, --delete, --prune, --force,
+ *    --force-with-lease; a source with no destination lands where the
+ *    local ref it names resolves to (through symrefs), or where
+ *    remote.NAME.push or push.default=upstream map it;
+ *  - names: a destination git resolves against the remote's refs, which
+ *    tiergate cannot see ("heads/main" is main, "main" may be refs/heads/
+ *    main or refs/tags/main): every name it may be.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "gitint.h"
+#include "gitremote.h"
+
+#define UPD_NAMES 6
+
+struct upd {
+	char *name[UPD_NAMES]; /* branches without refs/heads/ */
+	size_t n;
+	bool all; /* every branch: a glob, matching, or not known */
+	bool force, del;
+};
+
+struct upds {
+	struct upd *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void upds_free(struct upds *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		for (size_t k = 0; k < u->v[i].n; k++)
+			free(u->v[i].name[k]);
+	free(u->v);
+	memset(u, 0, sizeof(*u));
+}
+
+static struct upd *upd_new(struct upds *u, bool force, bool del)
+{
+	if (u->oom)
+		return NULL;
+	if (u->n >= GIT_REFSPECS_MAX * 2) {
+		/* past the cap: one update for everything */
+		struct upd *x = &u->v[u->n - 1];
+		x->all = true;
+		x->force |= force;
+		x->del |= del;
+		return x;
+	}
+	if (tg_grow((void **)&u->v, &u->cap, u->n + 1, sizeof(*u->v)) < 0) {
+		u->oom = true;
+		return NULL;
+	}
+	struct upd *x = &u->v[u->n++];
+	memset(x, 0, sizeof(*x));
+	x->force = force;
+	x->del = del;
+	return x;
+}
+
+static void upd_name(struct upds *u, struct upd *x, const char *name)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		if (!strcmp(x->name[i], name))
+			return;
+	if (x->n >= UPD_NAMES) {
+		x->all = true;
+		return;
+	}
+	if (!(x->name[x->n] = strdup(name)))
+		u->oom = true;
+	else
+		x->n++;
+}
+
+/* The names a destination may be on the remote. git matches a name that
+ * is not a full ref against the remote's refs with the rev-parse rules,
+ * else guesses from the source. */
+static void dst_names(struct upds *u, struct upd *x, const char *dst)
+{
+	if (!strncmp(dst, "refs/heads/", 11)) {
+		upd_name(u, x, dst + 11);
+		return;
+	}
+	if (!strncmp(dst, "refs/", 5)) {
+		upd_name(u, x, dst);
+		return;
+	}
+	upd_name(u, x, dst);
+	if (!strncmp(dst, "heads/", 6))
+		upd_name(u, x, dst + 6);
+	if (!strncmp(dst, "tags/", 5) || !strncmp(dst, "remotes/", 8)) {
+		struct strbuf b = {0};
+		strbuf_printf(&b, "refs/%s", dst);
+		if (b.oom)
+			u->oom = true;
+		else
+			upd_name(u, x, b.s);
+		strbuf_free(&b);
+	}
+}
+
+/* A glob refspec side: may it reach a branch? Only a pattern wholly
+ * outside refs/heads/ (tags, notes, remote-tracking refs) may not. */
+static void glob_names(struct upds *u, struct upd *x, const char *pat)
+{
+	size_t lit = strcspn(pat, "*");
+	bool outside = !strncmp(pat, "refs/", 5) && lit >= 5 &&
+		       strncmp(pat, "refs/heads/", lit < 11 ? lit : 11);
+	if (outside)
+		upd_name(u, x, pat);
+	else if (x)
+		x->all = true;
+}
+
+/* ------------------------------------------------------- what git knows */
+
+struct pctx {
+	const struct gitread *rd;
+	struct gitremote_ctx rx;
+	struct gitevs *out;
+	/* flags of the push */
+	bool force, mirror, all, prune, tags, deleterefs, lease;
+	/* the remote being pushed to (for remote.NAME.push mappings) */
+	const struct gitremote *remote;
+};
+
+static const char *const rev_rules[] = {
+    "%s",
+    "refs/%s",
+    "refs/tags/%s",
+    "refs/heads/%s",
+    "refs/remotes/%s",
+    "refs/remotes/%s/HEAD",
+};
+
+/* count_refspec_match over the local refs: the refs src names (matched)
+ * and what each resolves to. Returns the count, or -1 when the refs
+ * cannot be read. */
+static int local_matches(const struct pctx *p, const char *src,
+			 char matched[][1024], char resolved[][1024], int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(rev_rules) && n < max; i++) {
+		char full[1024];
+		if (snprintf(full, sizeof(full), rev_rules[i], src) >=
+		    (int)sizeof(full))
+			continue;
+		if (strncmp(full, "refs/", 5))
+			continue; /* only refs/ are in the local list */
+		char out[TG_PATH_MAX];
+		switch (gitrepo_resolve_ref(p->rd->fs, p->rd->repo, full, out,
+					    sizeof(out))) {
+		case GITREF_FOUND:
+			tg_strlcpy(matched[n], 1024, full);
+			tg_strlcpy(resolved[n], 1024, out);
+			n++;
+			break;
+		case GITREF_UNKNOWN:
+			return -1;
+		case GITREF_MISSING:
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
+/* refspec_find_match over remote.NAME.push for a full local ref name:
+ * the mapped destination (malloc'd) and its force. */
+static char *push_mapping(const struct pctx *p, const char *name, bool *force)
+{
+	const struct gitremote *r = p->remote;
+	for (size_t i = 0; r && i < r->npush; i++) {
+		const char *rs = r->push[i];
+		bool f = rs[0] == '+';
+		if (f || rs[0] == '^')
+			rs++;
+		if (r->push[i][0] == '^')
+			continue;
+		const char *colon = strrchr(rs, ':');
+		if (!colon || colon == rs || !colon[1])
+			continue;
+		size_t sl = (size_t)(colon - rs);
+		const char *dst = colon + 1;
+		const char *star = memchr(rs, '*', sl);
+		struct strbuf b = {0};
+		if (!star) {
+			if (strlen(name) != sl || strncmp(name, rs, sl))
+				continue;
+			strbuf_puts(&b, dst);
+		} else {
+			size_t pre = (size_t)(star - rs), suf = sl - pre - 1;
+			size_t nl = strlen(name);
+			const char *dstar = strchr(dst, '*');
+			if (!dstar || nl < pre + suf ||
+			    strncmp(name, rs, pre) ||
+			    strncmp(name + nl - suf, star + 1, suf))
+				continue;
+			strbuf_append(&b, dst, (size_t)(dstar - dst));
+			strbuf_append(&b, name + pre, nl - pre - suf);
+			strbuf_puts(&b, dstar + 1);
+		}
+		*force = f;
+		return strbuf_steal(&b);
+	}
+	return NULL;
+}
+
+/* branch.B.merge when it has exactly one value */
+static const char *upstream_of(const struct pctx *p, const char *branch)
+{
+	const struct gitcfg *c = p->rd->cfg;
+	char key[1200];
+	snprintf(key, sizeof(key), "branch.%s.merge", branch);
+	const char *v = NULL;
+	int n = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].key, key)) {
+			if (!c->v[i].value)
+				return NULL;
+			v = c->v[i].value;
+			n++;
+		}
+	return n == 1 ? v : NULL;
+}
+
+static const char *push_default(const struct pctx *p)
+{
+	const char *v = NULL;
+	if (!gitcfg_last(p->rd->cfg, "push.default", &v) || !v)
+		return "simple";
+	return v;
+}
+
+/* A source with no destination (set_refspecs, then match_explicit). */
+static void src_only(struct pctx *p, struct upds *u, const char *src,
+		     bool force, bool explicit)
+{
+	const struct gitrepo *r = p->rd->repo;
+	if (!strcmp(src, "HEAD")) {
+		struct upd *x = upd_new(u, force, false);
+		if (r->found && r->head == GITREPO_HEAD_BRANCH)
+			upd_name(u, x, r->head_ref + 11);
+		else if (x)
+			x->all = true; /* detached (git dies) or unknown */
+		return;
+	}
+	char matched[4][1024], resolved[4][1024];
+	int n = local_matches(p, src, matched, resolved, 4);
+	if (n <= 0) {
+		/* none (git dies: no such source) or refs unreadable */
+		struct upd *x = upd_new(u, force, false);
+		dst_names(u, x, src);
+		if (n < 0 && x)
+			x->all = true;
+		return;
+	}
+	bool upstream = !strcmp(push_default(p), "upstream") ||
+			!strcmp(push_default(p), "tracking");
+	for (int i = 0; i < n; i++) {
+		/* refspec_append_mapped, only for a ref named on the
+		 * command line that names exactly one local ref */
+		bool mf = false;
+		_cleanup_free_ char *mapped =
+		    explicit && n == 1 ? push_mapping(p, matched[i], &mf)
+				       : NULL;
+		const char *up = explicit && n == 1 && upstream &&
+					 !strncmp(matched[i], "refs/heads/", 11)
+				     ? upstream_of(p, matched[i] + 11)
+				     : NULL;
+		struct upd *x = upd_new(u, force || mf, false);
+		if (mapped)
+			dst_names(u, x, mapped);
+		else if (up)
+			dst_names(u, x, up);
+		else
+			dst_names(u, x, resolved[i]);
+	}
+}
+
+/* One push refspec (parse_refspec, then what match_push_refs does). */
+static void refspec(struct pctx *p, struct upds *u, const char *rs,
+		    bool explicit)
+{
+	bool force = p->force || p->lease;
+	if (rs[0] == '+') {
+		force = true;
+		rs++;
+	} else if (rs[0] == '^') {
+		return; /* a negative refspec only takes refs away */
+	}
+	const char *colon = strrchr(rs, ':');
+	if (colon == rs && !colon[1]) { /* ":" or "+:": matching */
+		struct upd *x = upd_new(u, force, p->prune);
+		if (x)
+			x->all = true;
+		return;
+	}
+	size_t sl = colon ? (size_t)(colon - rs) : strlen(rs);
+	const char *dst = colon ? colon + 1 : NULL;
+	struct strbuf src = {0};
+	strbuf_append(&src, rs, sl);
+	if (src.oom) {
+		u->oom = true;
+		return;
+	}
+	if (!strcmp(src.s, "@")) {
+		src.len = 0;
+		strbuf_puts(&src, "HEAD");
+	}
+	if (strchr(src.s, '*') || (dst && strchr(dst, '*'))) {
+		struct upd *x = upd_new(u, force, p->prune);
+		glob_names(u, x, dst && *dst ? dst : src.s);
+	} else if (dst && !*src.s) {
+		dst_names(u, upd_new(u, force, true), dst);
+	} else if (dst) {
+		dst_names(u, upd_new(u, force, false), dst);
+	} else {
+		src_only(p, u, src.s, force, explicit);
+	}
+	strbuf_free(&src);
+}
+
+/* setup_default_push_refspecs */
+static void default_refspecs(struct pctx *p, struct upds *u)
+{
+	const char *mode = push_default(p);
+	const struct gitrepo *r = p->rd->repo;
+	bool force = p->force || p->lease;
+	if (!strcmp(mode, "matching")) {
+		refspec(p, u, ":", false);
+		return;
+	}
+	struct upd *x = upd_new(u, force, false);
+	if (!x)
+		return;
+	if (!r->found || r->head != GITREPO_HEAD_BRANCH) {
+		x->all = true; /* detached (git dies) or not known */
+		return;
+	}
+	const char *branch = r->head_ref + 11;
+	const char *up = upstream_of(p, branch);
+	if ((!strcmp(mode, "upstream") || !strcmp(mode, "tracking")) && up) {
+		dst_names(u, x, up);
+		return;
+	}
+	if (strcmp(mode, "nothing") && strcmp(mode, "current") &&
+	    strcmp(mode, "simple") && strcmp(mode, "upstream") &&
+	    strcmp(mode, "tracking"))
+		gitevs_unsure(p->out, "unknown push.default");
+	/* simple dies unless the upstream has the branch's name */
+	dst_names(u, x, branch);
+}
+
+/* The ref updates of a push to remote r with the positional refspecs. */
+static void push_updates(struct pctx *p, const struct gitremote *r,
+			 const char *const *refs, size_t nrefs, struct upds *u)
+{
+	p->remote = r;
+	bool mirror = p->mirror || (r && r->mirror);
+	bool force = p->force || mirror || p->lease;
+	if (p->tags)
+		refspec(p, u, "refs/tags/*", false);
+	for (size_t i = 0; i < nrefs && i < GIT_REFSPECS_MAX; i++) {
+		const char *ref = refs[i];
+		struct strbuf b = {0};
+		if (!strcmp(ref, "tag") && i + 1 < nrefs) {
+			strbuf_printf(&b, "%srefs/tags/%s",
+				      p->deleterefs ? ":" : "", refs[++i]);
+		} else if (p->deleterefs) {
+			strbuf_printf(&b, ":%s", ref);
+		} else {
+			strbuf_puts(&b, ref);
+		}
+		if (b.oom)
+			u->oom = true;
+		else
+			refspec(p, u, b.s, !strchr(ref, ':'));
+		strbuf_free(&b);
+	}
+	if (nrefs > GIT_REFSPECS_MAX)
+		gitevs_unsure(p->out, "too many refspecs");
+	if (p->all || mirror) {
+		struct upd *x = upd_new(u, force, p->prune || mirror);
+		if (x)
+			x->all = true;
+	}
+	if (!nrefs && !p->all && !p->tags) {
+		if (r && r->npush) {
+			for (size_t i = 0; i < r->npush; i++)
+				refspec(p, u, r->push[i], false);
+		} else if (!mirror) {
+			default_refspecs(p, u);
+		}
+	}
+	if (!u->n) { /* --tags alone and the like: still a push */
+		struct upd *x = upd_new(u, force, false);
+		if (x)
+			x->all = true;
+	}
+}
+
+/* ------------------------------------------------------------- events */
+
+/* The configured remotes' URLs in comparable form, computed once. */
+struct known {
+	char *name, *url, *norm;
+};
+
+struct knowns {
+	struct known *v;
+	size_t n, cap;
+	bool done;
+};
+
+static void knowns_free(struct knowns *k)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		free(k->v[i].name);
+		free(k->v[i].url);
+		free(k->v[i].norm);
+	}
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+static int knowns_add(struct knowns *k, const char *name, const char *url,
+		      const char *norm)
+{
+	if (tg_grow((void **)&k->v, &k->cap, k->n + 1, sizeof(*k->v)) < 0)
+		return -ENOMEM;
+	struct known *e = &k->v[k->n];
+	e->name = strdup(name);
+	e->url = strdup(url);
+	e->norm = strdup(norm);
+	if (!e->name || !e->url || !e->norm) {
+		free(e->name);
+		free(e->url);
+		free(e->norm);
+		return -ENOMEM;
+	}
+	k->n++;
+	return 0;
+}
+
+static int knowns_load(struct pctx *p, struct knowns *k)
+{
+	k->done = true;
+	char **names = NULL;
+	size_t nn = 0;
+	if (gitremote_names(p->rd->cfg, &names, &nn) < 0)
+		return -ENOMEM;
+	int ret = 0;
+	if (nn >= GIT_REMOTES_MAX)
+		gitevs_unsure(p->out, "too many remotes to compare");
+	for (size_t i = 0; i < nn && !ret; i++) {
+		struct gitremote r;
+		if (gitremote_get(&p->rx, names[i], false, &r) < 0) {
+			ret = -ENOMEM;
+			break;
+		}
+		for (int list = 0; list < 2 && !ret; list++) {
+			char **v = list ? r.pushurl : r.url;
+			size_t n = list ? r.npushurl : r.nurl;
+			for (size_t j = 0; j < n && j < GIT_URLS_MAX && !ret;
+			     j++) {
+				char norm[TG_PATH_MAX];
+				gitremote_url_normal(p->rd->fs, v[j],
+						     p->rd->cwd, norm,
+						     sizeof(norm));
+				ret = knowns_add(k, r.name, v[j], norm);
+			}
+		}
+		gitremote_free(&r);
+	}
+	for (size_t i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+struct dest {
+	const char *remote; /* NULL: a URL given */
+	const char *url;
+};
+
+static void emit_one(struct pctx *p, const struct dest *d, const struct upd *x,
+		     const char *name, bool all)
+{
+	struct git_event *ev = gitevs_add(p->out, "push");
+	if (!ev)
+		return;
+	gitevs_set(p->out, &ev->remote, d->remote);
+	gitevs_set(p->out, &ev->remote_url, d->url);
+	if (name)
+		gitevs_branch(p->out, ev, name);
+	ev->all_branches = all || !name;
+	ev->force = x->force;
+	ev->delete_refs = x->del;
+}
+
+static size_t count_events(const struct upds *u)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < u->n; i++)
+		n += u->v[i].n + (u->v[i].all || !u->v[i].n ? 1 : 0);
+	return n;
+}
+
+/* Every update to d, one event per name (or, past the cap, one event
+ * for all of them). */
+static void emit_dest(struct pctx *p, const struct dest *d,
+		      const struct upds *u, size_t budget)
+{
+	if (count_events(u) > budget) {
+		struct upd all = {.all = true};
+		for (size_t i = 0; i < u->n; i++) {
+			all.force |= u->v[i].force;
+			all.del |= u->v[i].del;
+		}
+		emit_one(p, d, &all, NULL, true);
+		return;
+	}
+	for (size_t i = 0; i < u->n; i++) {
+		const struct upd *x = &u->v[i];
+		for (size_t k = 0; k < x->n; k++)
+			emit_one(p, d, x, x->name[k], false);
+		if (x->all || !x->n)
+			emit_one(p, d, x, NULL, true);
+	}
+}
+
+/* Destinations of one push URL: as given, and every configured remote
+ * with that URL. */
+static int emit_url(struct pctx *p, struct knowns *k, const char *remote,
+		    const char *url, const struct upds *u)
+{
+	if (!url) { /* git stops (usage): the name alone, if any */
+		struct dest d = {remote, NULL};
+		emit_dest(p, &d, u, GIT_OP_EVENTS_MAX);
+		return p->out->oom ? -ENOMEM : 0;
+	}
+	if (!k->done && knowns_load(p, k) < 0)
+		return -ENOMEM;
+	char norm[TG_PATH_MAX];
+	gitremote_url_normal(p->rd->fs, url, p->rd->cwd, norm, sizeof(norm));
+	struct dest ds[1 + GIT_REMOTES_MAX];
+	size_t nd = 0;
+	ds[nd++] = (struct dest){remote, url};
+	for (size_t i = 0; i < k->n && nd < TG_ARRAY_SIZE(ds); i++) {
+		if (strcmp(k->v[i].norm, norm) ||
+		    (remote && !strcmp(remote, k->v[i].name)))
+			continue;
+		bool dup = false;
+		for (size_t j = 1; j < nd && !dup; j++)
+			dup = !strcmp(ds[j].remote, k->v[i].name) &&
+			      !strcmp(ds[j].url, k->v[i].url);
+		if (!dup)
+			ds[nd++] = (struct dest){k->v[i].name, k->v[i].url};
+	}
+	size_t room =
+	    GIT_OP_EVENTS_MAX > p->out->n ? GIT_OP_EVENTS_MAX - p->out->n : 0;
+	size_t per = nd ? room / nd : 0;
+	for (size_t i = 0; i < nd; i++)
+		emit_dest(p, &ds[i], u, per ? per : 1);
+	return p->out->oom ? -ENOMEM : 0;
+}
+
+/* A push to remote (its push URLs) with updates u. */
+static int emit_remote(struct pctx *p, struct knowns *k,
+		       const struct gitremote *r, const struct upds *u)
+{
+	size_t n;
+	char **urls = gitremote_push_urls(r, &n);
+	if (r->capped || n > GIT_URLS_MAX)
+		gitevs_unsure(p->out, "too many URLs");
+	if (r->bad_config)
+		gitevs_unsure(p->out, "remote config git refuses");
+	const char *name = r->is_url ? NULL : r->name;
+	if (!n) {
+		/* no URL: git stops; the name alone, in case it does not */
+		struct dest d = {name ? name : r->name, NULL};
+		emit_dest(p, &d, u, 1);
+		return p->out->oom ? -ENOMEM : 0;
+	}
+	for (size_t i = 0; i < n && i < GIT_URLS_MAX; i++)
+		if (emit_url(p, k, name, urls[i], u) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static void fold_flags(struct pctx *p, const struct gitopt_result *o,
+		       const char **repo)
+{
+	for (size_t i = 0; i < o->nhits; i++) {
+		const struct gitopt_hit *h = &o->hits[i];
+		bool on = !h->unset;
+		switch (h->id) {
+		case GO_FORCE:
+			p->force = on;
+			break;
+		case GO_MIRROR: /* OPT_BIT(MIRROR|FORCE): unset clears both */
+			p->mirror = on;
+			p->force = on;
+			break;
+		case GO_ALL:
+			p->all = on;
+			break;
+		case GO_DELETE:
+			p->deleterefs = on;
+			break;
+		case GO_TAGS:
+			p->tags = on;
+			break;
+		case GO_PRUNE:
+			p->prune = on;
+			break;
+		case GO_FORCE_LEASE:
+			p->lease = on;
+			break;
+		case GO_REPO:
+		case GO_REMOTE:
+			*repo = on ? h->value : NULL;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* remotes.GROUP: the members, as newer git expands a group name */
+static int group_members(const struct gitcfg *c, const char *name, char ***ret,
+			 size_t *ret_n)
+{
+	char key[1100];
+	snprintf(key, sizeof(key), "remotes.%s", name);
+	for (size_t i = 0; i < c->n; i++) {
+		if (strcmp(c->v[i].key, key) || !c->v[i].value)
+			continue;
+		const char *s = c->v[i].value;
+		while (*s) {
+			size_t w = strcspn(s, " \t\n");
+			if (w) {
+				char m[1024];
+				snprintf(m, sizeof(m), "%.*s", (int)w, s);
+				if (*ret_n < GIT_REMOTES_MAX &&
+				    tg_strv_push(ret, ret_n, m, true) < 0)
+					return -ENOMEM;
+			}
+			s += w + (s[w] != '\0');
+		}
+	}
+	return 0;
+}
+
+static void push_cmd(struct pctx *p, const struct gitopt_result *o)
+{
+	const char *repo = NULL;
+	fold_flags(p, o, &repo);
+	if (o->nargs > 0)
+		repo = o->args[0];
+	const char *const *refs = o->nargs > 1 ? o->args + 1 : NULL;
+	size_t nrefs = o->nargs > 1 ? o->nargs - 1 : 0;
+	char **names = NULL;
+	size_t nn = 0;
+	bool given = true;
+	int r = 0;
+	if (repo) {
+		r = tg_strv_push(&names, &nn, repo, true);
+		if (!r)
+			r = group_members(p->rd->cfg, repo, &names, &nn);
+	} else {
+		r = gitremote_default(&p->rx, true, &names, &nn, &given);
+	}
+	struct knowns k = {0};
+	for (size_t i = 0; !r && i < nn && i < GIT_READINGS_MAX; i++) {
+		struct gitremote rem;
+		if (gitremote_get(&p->rx, names[i], given || i > 0, &rem) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+		struct upds u = {0};
+		push_updates(p, &rem, refs, nrefs, &u);
+		r = u.oom ? -ENOMEM : emit_remote(p, &k, &rem, &u);
+		upds_free(&u);
+		gitremote_free(&rem);
+	}
+	if (r < 0)
+		p->out->oom = true;
+	knowns_free(&k);
+	for (size_t i = 0; i < nn; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* send-pack [--remote=R] DEST [REFS...]: DEST as written (no remote
+ * lookup, no insteadOf); refs from stdin are not known. */
+static void send_pack_cmd(struct pctx *p, const struct gitopt_result *o)
+{
+	const char *remote = NULL;
+	fold_flags(p, o, &remote);
+	bool from_stdin = false;
+	for (size_t i = 0; i < o->nhits; i++)
+		if (o->hits[i].id == GO_STDIN)
+			from_stdin = !o->hits[i].unset;
+	struct upds u = {0};
+	const char *const *refs = o->nargs > 1 ? o->args + 1 : NULL;
+	size_t nrefs = o->nargs > 1 ? o->nargs - 1 : 0;
+	p->deleterefs = p->tags = false;
+	p->remote = NULL;
+	for (size_t i = 0; i < nrefs && i < GIT_REFSPECS_MAX; i++)
+		refspec(p, &u, refs[i], false);
+	if (from_stdin || p->all || p->mirror || !nrefs) {
+		struct upd *x =
+		    upd_new(&u, p->force || p->mirror || p->lease || from_stdin,
+			    p->mirror || from_stdin);
+		if (x)
+			x->all = true;
+	}
+	struct knowns k = {0};
+	if (!u.oom &&
+	    emit_url(p, &k, remote, o->nargs ? o->args[0] : NULL, &u) < 0)
+		p->out->oom = true;
+	if (u.oom)
+		p->out->oom = true;
+	knowns_free(&k);
+	upds_free(&u);
+}
+
+/* http-push [--all] [--force] [-d|-D] [--helper-status] URL REFS...: its
+ * own exact-match options; the first other argument is the URL, the rest
+ * are refspecs. */
+static void http_push_cmd(struct pctx *p, const char *const *args, size_t nargs)
+{
+	const char *url = NULL;
+	bool del = false;
+	struct upds u = {0};
+	size_t i = 0;
+	for (; i < nargs; i++) {
+		const char *a = args[i];
+		if (a[0] == '-') {
+			if (!strcmp(a, "--all")) {
+				p->all = true;
+				continue;
+			}
+			if (!strcmp(a, "--force")) {
+				p->force = true;
+				continue;
+			}
+			if (!strcmp(a, "-d") || !strcmp(a, "-D")) {
+				del = true;
+				continue;
+			}
+			if (!strcmp(a, "--dry-run") ||
+			    !strcmp(a, "--verbose") ||
+			    !strcmp(a, "--helper-status"))
+				continue;
+		}
+		if (!url) {
+			url = a;
+			continue;
+		}
+		break;
+	}
+	for (; i < nargs && i < GIT_REFSPECS_MAX; i++) {
+		struct strbuf b = {0};
+		strbuf_printf(&b, "%s%s", del ? ":" : "", args[i]);
+		if (!b.oom)
+			refspec(p, &u, b.s, false);
+		u.oom |= b.oom;
+		strbuf_free(&b);
+	}
+	if (p->all || !u.n) {
+		struct upd *x = upd_new(&u, p->force, false);
+		if (x)
+			x->all = true;
+	}
+	struct knowns k = {0};
+	if (u.oom || emit_url(p, &k, NULL, url, &u) < 0)
+		p->out->oom = true;
+	knowns_free(&k);
+	upds_free(&u);
+}
+
+/* A remote helper run by hand (remote-ext, remote-fd): it speaks the
+ * helper protocol on stdin, so anything may be pushed anywhere its
+ * address leads. */
+static void helper_cmd(struct pctx *p, const char *scheme,
+		       const char *const *args, size_t nargs)
+{
+	struct strbuf url = {0};
+	if (nargs > 1)
+		strbuf_printf(&url, "%s::%s", scheme, args[1]);
+	struct upds u = {0};
+	struct upd *x = upd_new(&u, true, true);
+	if (x)
+		x->all = true;
+	struct knowns k = {0};
+	const char *remote = NULL;
+	if (nargs > 0) {
+		/* git passes the remote's name: a configured one counts */
+		char **names = NULL;
+		size_t nn = 0;
+		if (gitremote_names(p->rd->cfg, &names, &nn) == 0)
+			for (size_t i = 0; i < nn; i++)
+				if (!strcmp(names[i], args[0]))
+					remote = args[0];
+		for (size_t i = 0; i < nn; i++)
+			free(names[i]);
+		free(names);
+	}
+	if (url.oom || u.oom ||
+	    emit_url(p, &k, remote, url.s ? url.s : NULL, &u) < 0)
+		p->out->oom = true;
+	knowns_free(&k);
+	upds_free(&u);
+	strbuf_free(&url);
+}
+
+void gitpush_events(const struct gitread *rd, struct gitevs *out)
+{
+	struct pctx p = {.rd = rd, .out = out};
+	if (gitremote_ctx_init(&p.rx, rd->fs, rd->repo, rd->cfg) < 0) {
+		out->oom = true;
+		return;
+	}
+	if (p.rx.unsure)
+		gitevs_unsure(out, "url.*.insteadOf git refuses");
+	const char *cmd = rd->command;
+	if (!strcmp(cmd, "http-push")) {
+		http_push_cmd(&p, rd->args, rd->nargs);
+	} else if (!strcmp(cmd, "remote-ext") || !strcmp(cmd, "remote-fd")) {
+		helper_cmd(&p, cmd + 7, rd->args, rd->nargs);
+	} else {
+		bool sp = !strcmp(cmd, "send-pack");
+		struct gitopt_result o;
+		if (gitopt_parse(gitopt_table(sp ? "send-pack" : "push"),
+				 rd->args, rd->nargs, &o) < 0) {
+			out->oom = true;
+		} else if (o.help && !o.error) {
+			/* git prints the usage and stops */
+			if (!gitevs_add(out, "help"))
+				out->oom = true;
+			gitopt_result_free(&o);
+		} else {
+			if (o.error)
+				gitevs_unsure(out, "an option git refuses or "
+						   "reads otherwise");
+			if (sp)
+				send_pack_cmd(&p, &o);
+			else
+				push_cmd(&p, &o);
+			gitopt_result_free(&o);
+		}
+	}
+	gitremote_ctx_free(&p.rx);
+}

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * gitparse against git itself: each scenario builds real repositories
+ * (local bare ones as remotes, no network), runs the command with
+ * `--porcelain --dry-run` appended, and reads what git says it would push
+ * where ("To URL" then "FLAG<TAB>SRC:DST"). Every (URL, destination) git
+ * names must be among git_parse_op's events, with force for a forced
+ * update ('+') and delete for a deletion ('-'). tiergate may see more
+ * readings than git takes; never fewer. Skipped where git is not
+ * installed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tmpdir.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gitparse.h"
+#include "util.h"
+
+TG_TEST_TMPDIR(tmp, "/tmp/tg-gitreal-XXXXXX")
+
+struct scenario {
+	const char *name;
+	const char *setup; /* sh, in @T, after the base setup */
+	const char *env[6];
+	const char *cwd; /* under @T; NULL: repo */
+	const char *argv[16];
+	int min_updates; /* git must list at least this many */
+};
+
+/* The base: a repository with main and feature (feature not a fast
+ * forward of what the remotes have), remotes origin and two more bare
+ * ones holding main. */
+static const char base[] =
+    "set -e; export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t "
+    "GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
+    "git init -q -b main repo; cd repo;"
+    "echo 1 > f; git add f; git commit -qm one;"
+    "for b in o.git b1.git b2.git; do git init -q --bare ../$b;"
+    "  git push -q ../$b main; git push -q ../$b main:refs/heads/old; done;"
+    "git checkout -q -b feature; echo 2 > f; git commit -qam two;"
+    "git checkout -q main; echo 3 > f; git commit -qam three;"
+    "git remote add origin ../o.git;";
+
+static const struct scenario scenarios[] = {
+    {"plain", "", {NULL}, NULL, {"push", "origin", "main"}, 1},
+    {"two pushurls",
+     "git config remote.origin.pushurl ../b1.git;"
+     "git config --add remote.origin.pushurl ../b2.git",
+     {NULL},
+     NULL,
+     {"push", "origin", "main"},
+     2},
+    {"pushInsteadOf",
+     "git config remote.origin.url x:o;"
+     "git config url.../b1.git.pushInsteadOf x:o",
+     {NULL},
+     NULL,
+     {"push", "origin", "main"},
+     1},
+    {"insteadOf on a URL given",
+     "git config url.../b2.git.insteadOf y:",
+     {NULL},
+     NULL,
+     {"push", "y:", "main"},
+     1},
+    {"a symref source",
+     "git symbolic-ref refs/heads/safe refs/heads/main",
+     {NULL},
+     NULL,
+     {"push", "origin", "safe"},
+     1},
+    {":heads/old deletes",
+     "",
+     {NULL},
+     NULL,
+     {"push", "origin", ":heads/old"},
+     1},
+    {"--del abbreviation",
+     "",
+     {NULL},
+     NULL,
+     {"push", "--del", "origin", "old"},
+     1},
+    {"-nd bundle (-q would hide the output)",
+     "",
+     {NULL},
+     NULL,
+     {"push", "-nd", "origin", "old"},
+     1},
+    {"+feature:main forces",
+     "",
+     {NULL},
+     NULL,
+     {"push", "origin", "+feature:main"},
+     1},
+    {"--mirro", "", {NULL}, NULL, {"push", "--mirro", "origin"}, 1},
+    {"push.default=upstream",
+     "git config push.default upstream; git checkout -q feature;"
+     "git config branch.feature.remote origin;"
+     "git config branch.feature.merge refs/heads/old",
+     {NULL},
+     NULL,
+     {"push", "--force"},
+     1},
+    {"remote.origin.push maps a name",
+     "git config remote.origin.push +refs/heads/feature:refs/heads/main",
+     {NULL},
+     NULL,
+     {"push", "origin", "feature"},
+     1},
+    {"GIT_CONFIG_COUNT",
+     "",
+     {"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=remote.origin.pushurl",
+      "GIT_CONFIG_VALUE_0=../b2.git"},
+     NULL,
+     {"push", "origin", "main"},
+     1},
+    {"GIT_CONFIG_PARAMETERS",
+     "",
+     {"GIT_CONFIG_PARAMETERS='remote.origin.pushurl'='../b1.git'"},
+     NULL,
+     {"push", "origin", "main"},
+     1},
+    {"-c and an alias with -c",
+     "git config alias.up '-c remote.origin.pushurl=../b2.git push'",
+     {NULL},
+     NULL,
+     {"up", "origin", "main"},
+     1},
+    {"includeIf onbranch",
+     "printf '[remote \"origin\"]\\n\\tpushurl = ../b1.git\\n' > ../inc;"
+     "git config includeIf.onbranch:main.path \"$PWD/../inc\"",
+     {NULL},
+     NULL,
+     {"push", "origin", "HEAD"},
+     1},
+    {"a linked worktree",
+     "git worktree add -q ../wt feature;"
+     "git config branch.feature.pushRemote ../b1.git",
+     {NULL},
+     "wt",
+     {"push"},
+     1},
+    {"the legacy remotes file",
+     "mkdir -p .git/remotes;"
+     "printf 'URL: ../b2.git\\nPush: refs/heads/main:refs/heads/new\\n' > "
+     ".git/remotes/leg",
+     {NULL},
+     NULL,
+     {"push", "leg"},
+     1},
+    {"--recurse-submodules VAL",
+     "",
+     {NULL},
+     NULL,
+     {"push", "--recurse-submodules", "no", "origin", "main"},
+     1},
+    {"argv[0] git-push", "", {NULL}, NULL, {"+git-push", "origin", "main"}, 1},
+};
+
+/* s as one shell word */
+static void sq(struct strbuf *b, const char *s)
+{
+	strbuf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_puts(b, "'\\''");
+		else
+			strbuf_putc(b, *s);
+	}
+	strbuf_puts(b, "' ");
+}
+
+struct seen {
+	char url[1024], dst[1024];
+	char flag;
+};
+
+/* What git would push, from --porcelain output. */
+static size_t read_porcelain(FILE *f, struct seen *out, size_t max)
+{
+	char line[4096], url[1024] = "";
+	size_t n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "To ", 3)) {
+			tg_strlcpy(url, sizeof(url), line + 3);
+			continue;
+		}
+		char *t1 = strchr(line, '\t');
+		if (!t1 || n >= max)
+			continue;
+		char *t2 = strchr(t1 + 1, '\t');
+		if (t2)
+			*t2 = '\0';
+		char *colon = strrchr(t1 + 1, ':');
+		if (!colon)
+			continue;
+		out[n].flag = line[0];
+		tg_strlcpy(out[n].url, sizeof(out[n].url), url);
+		tg_strlcpy(out[n].dst, sizeof(out[n].dst), colon + 1);
+		n++;
+	}
+	return n;
+}
+
+static bool url_same(const char *ours, const char *git, const char *cwd)
+{
+	/* git prints a local URL as it opened it: absolute, maybe with a
+	 * trailing "/." or ".git" resolved */
+	char a[4096], b[4096];
+	if (tg_path_normalize(cwd, ours, a, sizeof(a)) < 0 ||
+	    tg_path_normalize(cwd, git, b, sizeof(b)) < 0)
+		return !strcmp(ours, git);
+	char ra[4096], rb[4096];
+	if (realpath(a, ra))
+		tg_strlcpy(a, sizeof(a), ra);
+	if (realpath(b, rb))
+		tg_strlcpy(b, sizeof(b), rb);
+	return !strcmp(a, b);
+}
+
+static bool covered(const struct git_op *op, const struct seen *s,
+		    const char *cwd)
+{
+	const char *dst = s->dst;
+	if (!strncmp(dst, "refs/heads/", 11))
+		dst += 11;
+	for (size_t i = 0; i < op->nev; i++) {
+		const struct git_event *e = &op->ev[i];
+		if (strcmp(e->command, "push") || !e->remote_url ||
+		    !url_same(e->remote_url, s->url, cwd))
+			continue;
+		bool name = e->all_branches;
+		for (size_t b = 0; b < e->nbranches; b++)
+			name |= !strcmp(e->branches[b], dst);
+		if (!name)
+			continue;
+		if (s->flag == '+' && !e->force)
+			continue;
+		if (s->flag == '-' && !e->delete_refs)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static void run_scenario(const struct scenario *sc, size_t idx)
+{
+	char T[600], cmd[8192], cwd[700];
+	snprintf(T, sizeof(T), "%s/s%zu", tmp, idx);
+	/* the base is made once and copied */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && (test -d base || (mkdir base && cd base && "
+		 "mkdir home && HOME=$PWD/home GIT_CONFIG_NOSYSTEM=1 "
+		 "XDG_CONFIG_HOME=$PWD/xdg sh -c '%s')) && cp -a base s%zu && "
+		 "cd s%zu/repo && export HOME='%s/home' GIT_CONFIG_NOSYSTEM=1 "
+		 "XDG_CONFIG_HOME='%s/xdg' && %s",
+		 tmp, base, idx, idx, T, T, sc->setup[0] ? sc->setup : "true");
+	assert_int_equal(system(cmd), 0);
+	snprintf(cwd, sizeof(cwd), "%s/%s", T, sc->cwd ? sc->cwd : "repo");
+	/* our reading, with the environment git gets */
+	char home[700], xdg[700];
+	snprintf(home, sizeof(home), "HOME=%s/home", T);
+	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s/xdg", T);
+	const char *env[10] = {home, xdg, "GIT_CONFIG_NOSYSTEM=1"};
+	size_t ne = 3;
+	struct strbuf envs = {0};
+	for (size_t i = 0; sc->env[i]; i++) {
+		env[ne++] = sc->env[i];
+		sq(&envs, sc->env[i]);
+	}
+	const char *argv[20];
+	size_t argc = 0;
+	bool dashed = sc->argv[0][0] == '+';
+	if (!dashed)
+		argv[argc++] = "git";
+	struct strbuf args = {0};
+	for (size_t i = 0; sc->argv[i]; i++) {
+		const char *a = sc->argv[i] + (i == 0 && dashed);
+		argv[argc++] = a;
+		if (i || !dashed)
+			sq(&args, a);
+	}
+	struct git_ctx ctx = {.root = "", .cwd = cwd, .env = env, .nenv = ne};
+	struct git_op op;
+	assert_int_equal(git_parse_op(argv, argc, &ctx, &op), 0);
+	/* git's own */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && env HOME='%s/home' XDG_CONFIG_HOME='%s/xdg' "
+		 "GIT_CONFIG_NOSYSTEM=1 %s %s %s --porcelain --dry-run 2>&1",
+		 cwd, T, T, envs.s ? envs.s : "",
+		 dashed ? "\"$(git --exec-path)/git-push\"" : "git",
+		 args.s ? args.s : "");
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	struct seen s[32];
+	size_t n = read_porcelain(f, s, 32);
+	pclose(f);
+	bool ok = n >= (size_t)sc->min_updates;
+	for (size_t i = 0; i < n; i++)
+		if (!covered(&op, &s[i], cwd)) {
+			fprintf(stderr, "%s: git pushes %c %s -> %s; missing\n",
+				sc->name, s[i].flag, s[i].url, s[i].dst);
+			ok = false;
+		}
+	if (!ok) {
+		fprintf(stderr, "%s: git listed %zu update(s); our events:\n",
+			sc->name, n);
+		for (size_t i = 0; i < op.nev; i++)
+			fprintf(stderr, "  %s %s %s%s%s%s\n", op.ev[i].command,
+				op.ev[i].remote_url ? op.ev[i].remote_url : "-",
+				op.ev[i].nbranches ? op.ev[i].branches[0] : "*",
+				op.ev[i].force ? " force" : "",
+				op.ev[i].delete_refs ? " delete" : "",
+				op.ev[i].all_branches ? " all" : "");
+	}
+	git_op_free(&op);
+	strbuf_free(&envs);
+	strbuf_free(&args);
+	if (!ok)
+		fail_msg("scenario %s", sc->name);
+}
+
+static void test_against_git(void **state)
+{
+	(void)state;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	for (size_t i = 0; i < TG_ARRAY_SIZE(scenarios); i++)
+		run_scenario(&scenarios[i], i);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_against_git),
+	};
+	return cmocka_run_group_tests(tests, tmp_make, tmp_remove);
+}
