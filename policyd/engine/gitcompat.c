@@ -5,7 +5,7 @@
  * one: every branch of every event, force or delete if any has them, the
  * remote name and URL only when every event has the same (else none: a
  * rule that allows by remote then does not match, one that refuses by
- * remote does not either: see the report on this branch).
+ * remote does not either), the command "push" if any event pushes.
  */
 #include <errno.h>
 #include <string.h>
@@ -48,11 +48,20 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 	struct git_event g = {0};
 	struct gitevs tmp = {0};
 	bool oom = false;
+	/* one command for all readings: push if any reading pushes (an
+	 * alias, an autocorrection), the first otherwise */
 	const struct git_event *f = &op.ev[0];
+	for (size_t i = 0; i < op.nev; i++)
+		if (!strcmp(op.ev[i].command, "push")) {
+			f = &op.ev[i];
+			break;
+		}
 	g.command = dup_or_null(f->command, &oom);
 	bool rsame = true, usame = true;
 	for (size_t i = 0; i < op.nev; i++) {
 		const struct git_event *e = &op.ev[i];
+		if (strcmp(e->command, f->command))
+			continue;
 		rsame &= same(e->remote, f->remote);
 		usame &= same(e->remote_url, f->remote_url);
 		g.force |= e->force;

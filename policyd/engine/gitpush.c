@@ -562,9 +562,14 @@ static int emit_url(struct pctx *p, struct knowns *k, const char *remote,
 		return -ENOMEM;
 	char norm[TG_PATH_MAX];
 	gitremote_url_normal(p->rd->fs, url, p->rd->cwd, norm, sizeof(norm));
-	struct dest ds[1 + GIT_REMOTES_MAX];
+	struct dest ds[2 + GIT_REMOTES_MAX];
 	size_t nd = 0;
 	ds[nd++] = (struct dest){remote, url};
+	/* a remote whose name looks like a path or URL ("./x", "a:b"): a
+	 * pattern meant for URLs would match its name; the URL alone too */
+	if (remote && (strpbrk(remote, "/:") || !strcmp(remote, ".") ||
+		       !strcmp(remote, "..")))
+		ds[nd++] = (struct dest){NULL, url};
 	for (size_t i = 0; i < k->n && nd < TG_ARRAY_SIZE(ds); i++) {
 		if (strcmp(k->v[i].norm, norm) ||
 		    (remote && !strcmp(remote, k->v[i].name)))

@@ -331,7 +331,10 @@ void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 	bool one_fs =
 	    gitcfg_env_bool(fs, "GIT_DISCOVERY_ACROSS_FILESYSTEM", 0) != 1;
 	struct stat st0, st;
-	if (gitfs_stat(fs, dir, true, &st0) < 0) {
+	int sr = gitfs_stat(fs, dir, true, &st0);
+	if (sr == -ENOENT || sr == -ENOTDIR)
+		return; /* git cannot read its cwd and stops */
+	if (sr < 0) {
 		ret->unsure = true;
 		return;
 	}

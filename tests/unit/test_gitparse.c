@@ -23,7 +23,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "gitint.h"
 #include "gitparse.h"
+#include "policy.h"
 #include "util.h"
 
 TG_TEST_TMPDIR(tmp, "/tmp/tg-gitparse-XXXXXX")
@@ -514,6 +516,11 @@ static const struct row remote_rows[] = {
 	.files = {ORIGIN "[remote \"safe\"]\n\turl = " GH "\n"},
 	.want = {"push|safe|" GH "|main|", "push|origin|" GH "|main|"},
 	.nev = 2, NOCHECK),
+    ROW(.name = "a remote named like a path is also its URL alone",
+	.argv = {"git", "push", "./x", "main"},
+	.files = {"repo/.git/config=[remote \"./x\"]\n\turl = " GH "\n"},
+	.want = {"push|./x|" GH "|main|", "push|-|" GH "|main|"}, .nev = 2,
+	NOCHECK),
     ROW(.name = "$GIT_DIR/remotes/NAME", .argv = {"git", "push", "old"},
 	.files = {"repo/.git/remotes/old=URL: /srv/old.git\n"
 		  "Push: refs/heads/a:refs/heads/main\n"},
@@ -829,6 +836,222 @@ RUN(config_rows)
 RUN(repo_rows)
 RUN(command_rows)
 
+/* git_op_decide: every event is decided, the strictest wins (a push to
+ * two URLs is refused if one of them is). */
+static void test_decide_strictest(void **state)
+{
+	(void)state;
+	static const char pol[] =
+	    "version: 1\n"
+	    "settings: { default: allow }\n"
+	    "rules:\n"
+	    "  - { id: local, tier: 2, git: { command: push, remote: "
+	    "['/**'] } }\n"
+	    "  - { id: shared, tier: 3, git: { command: push, not_remote: "
+	    "['/**'] } }\n"
+	    "  - { id: force-main, action: deny, git: { command: push, "
+	    "branch: [main], force: true } }\n"
+	    "  - { id: no-origin, action: deny, git: { command: push, remote: "
+	    "[origin] } }\n";
+	struct policy_diags d = {0};
+	struct policy *p = NULL;
+	struct policy_vars v = {
+	    .home = "/h", .user = "u", .pwd = "/w", .tmpdir = "/tmp"};
+	assert_int_equal(
+	    policy_load_buffer("t.yaml", pol, sizeof(pol) - 1, &v, &d, &p), 0);
+	struct {
+		const char *argv[8];
+		const char *cfg;
+		const char *rule;
+	} cases[] = {
+	    /* two push URLs, one shared: the shared one decides */
+	    {{"git", "push", "backup", "topic"},
+	     "[remote \"backup\"]\n\turl = /srv/b.git\n"
+	     "\tpushurl = /srv/b.git\n\tpushurl = https://x.test/b\n",
+	     "shared"},
+	    /* only local ones */
+	    {{"git", "push", "backup", "topic"},
+	     "[remote \"backup\"]\n\turl = /srv/b.git\n",
+	     "local"},
+	    /* +topic is forced, main is not: no force to main */
+	    {{"git", "push", "/srv/b.git", "+topic", "main"}, "", "local"},
+	    /* +topic:main is */
+	    {{"git", "push", "/srv/b.git", "+topic:main"}, "", "force-main"},
+	    /* a URL equal to origin's is origin */
+	    {{"git", "push", "/srv/o", "topic"},
+	     "[remote \"origin\"]\n\turl = /srv/o.git\n",
+	     "no-origin"},
+	};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++) {
+		snprintf(T, sizeof(T), "%s/decide%zu", tmp, i);
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/repo/.git", T);
+		make_repo(path, "main");
+		snprintf(path, sizeof(path), "%s/repo/.git/config", T);
+		write_file(path, cases[i].cfg);
+		char cwd[4096], home[4096];
+		snprintf(cwd, sizeof(cwd), "%s/repo", T);
+		snprintf(home, sizeof(home), "HOME=%s", T);
+		const char *env[] = {home, "GIT_CONFIG_NOSYSTEM=1"};
+		struct git_ctx ctx = {
+		    .root = "", .cwd = cwd, .env = env, .nenv = 2};
+		size_t argc = 0;
+		while (cases[i].argv[argc])
+			argc++;
+		struct git_op op;
+		assert_int_equal(git_parse_op(cases[i].argv, argc, &ctx, &op),
+				 0);
+		struct policy_event ev = {.kind = POLICY_EV_GIT};
+		struct policy_decision dec;
+		size_t which = 99;
+		git_op_decide(p, &ev, &op, &dec, &which);
+		assert_true(which < op.nev);
+		if (strcmp(dec.rule_id, cases[i].rule)) {
+			dump("decide", &op);
+			fail_msg("case %zu: %s, want %s", i, dec.rule_id,
+				 cases[i].rule);
+		}
+		git_op_free(&op);
+	}
+	policy_free(p);
+	policy_diags_free(&d);
+}
+
+/* git_parse (the one-event interface): the merge of the events. */
+static void test_compat_merge(void **state)
+{
+	(void)state;
+	const char *argv[] = {"git", "push", "origin", "+a:main", "b"};
+	struct git_event g;
+	assert_int_equal(git_parse(argv, 5, "/nonexistent", NULL, &g), 0);
+	assert_string_equal(g.command, "push");
+	assert_null(g.remote); /* no such remote: git reads it as a path */
+	assert_string_equal(g.remote_url, "origin");
+	assert_int_equal(g.nbranches, 2);
+	assert_true(g.force);
+	assert_int_equal(g.nargs, 3);
+	git_event_free(&g);
+}
+
+/* wildmatch as includeIf uses it */
+static void test_wildmatch(void **state)
+{
+	(void)state;
+	const unsigned P = GITWILD_PATHNAME;
+	struct {
+		const char *pat, *text;
+		unsigned flags;
+		int want;
+	} c[] = {
+	    {"**/repo/**", "/home/u/repo/.git", P, 1},
+	    {"/home/*/.git", "/home/u/.git", P, 1},
+	    {"/home/*/.git", "/home/u/v/.git", P, 0},
+	    {"/home/**/.git", "/home/.git", P, 1},
+	    {"/home/**", "/home/a/b", P, 1},
+	    {"/home/a**", "/home/ab/c", P, 0},
+	    {"feat/**", "feat/x/y", P, 1},
+	    {"feat/*", "feat/x/y", P, 0},
+	    {"ma?n", "main", P, 1},
+	    {"[a-c]x", "bx", P, 1},
+	    {"[!a-c]x", "bx", P, 0},
+	    {"[[:upper:]]X", "AX", P, 1},
+	    {"/Home/**", "/home/x", P | GITWILD_CASEFOLD, 1},
+	    {"/Home/**", "/home/x", P, 0},
+	    {"a\\*b", "a*b", P, 1},
+	    {"a\\*b", "axb", P, 0},
+	    {"https://github.com/**", "https://github.com/a/b", P, 1},
+	};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(c); i++)
+		if (gitwild_match(c[i].pat, c[i].text, c[i].flags) != c[i].want)
+			fail_msg("%s ~ %s", c[i].pat, c[i].text);
+	/* hostile: long patterns are refused, many stars stay fast */
+	char pat[2048], text[600];
+	memset(pat, '*', sizeof(pat) - 1);
+	pat[sizeof(pat) - 1] = '\0';
+	assert_int_equal(gitwild_match(pat, "x", P), -1);
+	for (size_t i = 0; i < 300; i += 2) {
+		pat[i] = '*';
+		pat[i + 1] = 'a';
+	}
+	pat[300] = 'b';
+	pat[301] = '\0';
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(gitwild_match(pat, text, 0), 0);
+}
+
+/* parse-options: abbreviations, negations, bundles, values */
+static void test_options(void **state)
+{
+	(void)state;
+	const struct gitopt *t = gitopt_table("push");
+	struct {
+		const char *args[6];
+		int ids[4]; /* GO_ID_MAX ends */
+		bool unset0, error, help;
+		size_t nargs;
+	} c[] = {
+	    {{"--del", "o", "x"},
+	     {GO_DELETE, GO_ID_MAX},
+	     false,
+	     false,
+	     false,
+	     2},
+	    {{"--no-del", "o"}, {GO_DELETE, GO_ID_MAX}, true, false, false, 1},
+	    {{"--fo"}, {GO_ID_MAX}, false, true, false, 0},
+	    {{"-dfq"},
+	     {GO_DELETE, GO_FORCE, GO_IGNORE, GO_ID_MAX},
+	     false,
+	     false,
+	     false,
+	     0},
+	    {{"-o"}, {GO_ID_MAX}, false, true, false, 0},
+	    {{"--repo", "r", "x"},
+	     {GO_REPO, GO_ID_MAX},
+	     false,
+	     false,
+	     false,
+	     1},
+	    {{"--force-with-lease", "o"},
+	     {GO_FORCE_LEASE, GO_ID_MAX},
+	     false,
+	     false,
+	     false,
+	     1},
+	    {{"--force=x"}, {GO_ID_MAX}, false, true, false, 0},
+	    {{"--no-ipv4"}, {GO_ID_MAX}, false, true, false, 0},
+	    {{"--verify"}, {GO_IGNORE, GO_ID_MAX}, true, false, false, 0},
+	    {{"-fh"}, {GO_FORCE, GO_ID_MAX}, false, false, true, 0},
+	    {{"--end-of-options", "--force"},
+	     {GO_ID_MAX},
+	     false,
+	     false,
+	     false,
+	     1},
+	};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(c); i++) {
+		size_t n = 0;
+		while (n < 6 && c[i].args[n])
+			n++;
+		struct gitopt_result r;
+		assert_int_equal(gitopt_parse(t, c[i].args, n, &r), 0);
+		size_t k = 0;
+		for (; c[i].ids[k] != GO_ID_MAX; k++) {
+			if (k >= r.nhits || r.hits[k].id != c[i].ids[k])
+				fail_msg("case %zu: option %zu", i, k);
+		}
+		if (k != r.nhits)
+			fail_msg("case %zu: %zu options", i, r.nhits);
+		if (k && r.hits[0].unset != c[i].unset0)
+			fail_msg("case %zu: unset", i);
+		if (r.error != c[i].error || r.help != c[i].help ||
+		    r.nargs != c[i].nargs)
+			fail_msg("case %zu: error %d help %d nargs %zu", i,
+				 r.error, r.help, r.nargs);
+		gitopt_result_free(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +1061,10 @@ int main(void)
 	    cmocka_unit_test(test_config_rows),
 	    cmocka_unit_test(test_repo_rows),
 	    cmocka_unit_test(test_command_rows),
+	    cmocka_unit_test(test_decide_strictest),
+	    cmocka_unit_test(test_compat_merge),
+	    cmocka_unit_test(test_wildmatch),
+	    cmocka_unit_test(test_options),
 	};
 	return cmocka_run_group_tests(tests, tmp_make, tmp_remove);
 }
