@@ -11,6 +11,35 @@
 #include <string.h>
 
 #include "gitint.h"
+#include "gitremote.h"
+
+bool git_url_equal(const char *a, const char *b, const char *cwd)
+{
+	char na[TG_PATH_MAX], nb[TG_PATH_MAX];
+	gitremote_url_normal(NULL, a, cwd, na, sizeof(na));
+	gitremote_url_normal(NULL, b, cwd, nb, sizeof(nb));
+	return !strcmp(na, nb);
+}
+
+int git_event_format(const struct git_event *e, char *buf, size_t bufsz)
+{
+	struct strbuf b = {0};
+	strbuf_printf(&b, "%s remote=%s url=%s branches=", e->command,
+		      e->remote ? e->remote : "-",
+		      e->remote_url ? e->remote_url : "-");
+	for (size_t i = 0; i < e->nbranches; i++)
+		strbuf_printf(&b, "%s%s", i ? "," : "", e->branches[i]);
+	if (e->all_branches)
+		strbuf_printf(&b, "%s*", e->nbranches ? "," : "");
+	if (!e->nbranches && !e->all_branches)
+		strbuf_puts(&b, "-");
+	strbuf_printf(&b, " force=%s delete=%s%s", e->force ? "yes" : "no",
+		      e->delete_refs ? "yes" : "no",
+		      e->shell_alias ? " (shell alias)" : "");
+	int n = snprintf(buf, bufsz, "%s", b.s ? b.s : "");
+	strbuf_free(&b);
+	return n;
+}
 
 void gitrepo_lookup(struct gitrepo_ctx *ctx, struct git_lookup *ret)
 {

@@ -34,6 +34,16 @@ int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
 		fs->rootfd = open(fs->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fs->rootfd < 0)
 			return -errno;
+		/* the root's name in policyd's view ("" when it is "/") */
+		char link[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fs->rootfd);
+		ssize_t n =
+		    readlink(link, fs->root_name, sizeof(fs->root_name) - 1);
+		fs->root_name[n > 0 ? n : 0] = '\0';
+		if (!strcmp(fs->root_name, "/"))
+			fs->root_name[0] = '\0';
+		else if (fs->root_name[0] != '/')
+			fs->root_foreign = true;
 	}
 	return 0;
 }
@@ -307,9 +317,43 @@ long gitfs_readlink(const struct gitfs *fs, const char *path, char *buf,
 	return n;
 }
 
+/* The whole path opened once, the kernel's name for it: a path that
+ * exists needs no walk. 0, or -1 to take the walk (missing components, a
+ * name outside the root's own). */
+static int realpath_fast(const struct gitfs *fs, const char *path, char *out,
+			 size_t outsz)
+{
+	int fd = view_open(fs, path, O_PATH);
+	if (fd < 0)
+		return -1;
+	char link[64], real[TG_PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, real, sizeof(real) - 1);
+	close(fd);
+	if (n <= 0 || real[0] != '/')
+		return -1;
+	real[n] = '\0';
+	if (n >= 10 && !strcmp(real + n - 10, " (deleted)"))
+		return -1;
+	const char *rel = real;
+	if (fs->rootfd >= 0) {
+		/* back to the caller's view: the root's own name is the
+		 * prefix (a root in another mount namespace has none) */
+		size_t rl = strlen(fs->root_name);
+		if (fs->root_foreign ||
+		    (rl && (strncmp(real, fs->root_name, rl) ||
+			    (real[rl] && real[rl] != '/'))))
+			return -1;
+		rel = real[rl] ? real + rl : "/";
+	}
+	return tg_strlcpy(out, outsz, rel) < outsz ? 0 : -1;
+}
+
 int gitfs_realpath(const struct gitfs *fs, const char *path, char *out,
 		   size_t outsz)
 {
+	if (path[0] == '/' && realpath_fast(fs, path, out, outsz) == 0)
+		return 0;
 	/* ".." after a symlink is the parent of its target: resolved as
 	 * walked, the result folded */
 	char res[TG_PATH_MAX];

@@ -45,8 +45,10 @@
 
 /* The caller's view of the file system and its environment. */
 struct gitfs {
-	const char *root; /* "" or "/proc/PID/root" */
-	int rootfd;	  /* O_PATH descriptor of root, or -1 */
+	const char *root;	     /* "" or "/proc/PID/root" */
+	int rootfd;		     /* O_PATH descriptor of root, or -1 */
+	char root_name[TG_PATH_MAX]; /* root's path for policyd, "" for "/" */
+	bool root_foreign;	     /* root has no name for policyd */
 	const char *const *env;
 	size_t nenv;
 	bool have_env;	  /* env is the caller's (else: none, home below) */
@@ -112,8 +114,16 @@ struct gitrepo {
 	bool worktree_config;	     /* extensions.worktreeConfig */
 	bool reftable;		     /* refs not in files: not read */
 	enum gitrepo_head head;
-	char head_ref[TG_PATH_MAX]; /* HEAD fully resolved */
-	bool unsure;		    /* discovery met something odd */
+	char head_ref[TG_PATH_MAX];    /* HEAD fully resolved */
+	bool unsure;		       /* discovery met something odd */
+	struct gitrepo_packed *packed; /* packed-refs, read once */
+};
+
+/* packed-refs as read once per parse */
+struct gitrepo_packed {
+	char *text; /* NULL: too large to keep (scanned each time) */
+	size_t len;
+	int err; /* 0, -ENOENT (none), -EFBIG, other -errno */
 };
 
 /* Finds the repository git would use from cwd (absolute, after -C) with
@@ -122,6 +132,7 @@ struct gitrepo {
  * none). Always fills *ret (found false when there is none). */
 void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 		      const char *git_dir_opt, struct gitrepo *ret);
+void gitrepo_free(struct gitrepo *r);
 
 enum gitref_res {
 	GITREF_MISSING,

@@ -559,10 +559,11 @@ struct chain {
 	bool corrected;
 };
 
-static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
-		    size_t nargs, struct chain *ch);
+static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
+		    const struct gitcfg *cfg, char **args, size_t nargs,
+		    struct chain *ch);
 
-/* Loads the config this reading sees and runs f on it. */
+/* Loads the config a reading with command-line config cl sees. */
 static void with_config(struct pstate *s, const struct gitcfg_cmdline *cl,
 			struct gitcfg *ret)
 {
@@ -575,8 +576,9 @@ static void with_config(struct pstate *s, const struct gitcfg_cmdline *cl,
 
 /* An alias: its words (with their own global options) then the rest. */
 static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
-			 const char *name, const char *val, char **args,
-			 size_t nargs, struct chain *ch)
+			 const struct gitcfg *cfg, const char *name,
+			 const char *val, char **args, size_t nargs,
+			 struct chain *ch)
 {
 	if (val && val[0] == '!') {
 		struct git_event *ev = gitevs_add(s->out, name);
@@ -625,8 +627,14 @@ static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
 		; /* git: empty alias, recursive alias: dies */
 	else if (tg_strv_push(&ch->seen, &ch->nseen, name, false) < 0)
 		s->out->oom = true;
-	else
-		resolve(s, &ncl, na, nn, ch);
+	else if (ncl.n == cl->n) /* no -c of its own: the same config */
+		resolve(s, cl, cfg, na, nn, ch);
+	else {
+		struct gitcfg ncfg;
+		with_config(s, &ncl, &ncfg);
+		resolve(s, &ncl, &ncfg, na, nn, ch);
+		gitcfg_free(&ncfg);
+	}
 	for (size_t k = 0; k < nn; k++)
 		free(na[k]);
 	free(na);
@@ -636,9 +644,11 @@ static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
 	cmdline_free(&ncl);
 }
 
-/* run_argv for args[0]: every command git may end up running. */
-static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
-		    size_t nargs, struct chain *ch)
+/* run_argv for args[0] under cfg (the config command-line config cl
+ * gives): every command git may end up running. */
+static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
+		    const struct gitcfg *cfg, char **args, size_t nargs,
+		    struct chain *ch)
 {
 	if (s->out->oom)
 		return;
@@ -647,39 +657,32 @@ static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
 		gitevs_unsure(s->out, "too many alias expansions");
 		return;
 	}
-	struct gitcfg cfg;
-	with_config(s, cl, &cfg);
 	const char *cmd = args[0];
 	if (nargs > 1 && !strcmp(args[1], "--help")) {
-		events_for(s, &cfg, "help", (const char *const *)args + 1,
+		events_for(s, cfg, "help", (const char *const *)args + 1,
 			   nargs - 1);
-		gitcfg_free(&cfg);
 		return;
 	}
 	bool dep = in_list(deprecated, TG_ARRAY_SIZE(deprecated), cmd);
-	if (is_builtin(cmd) && !dep) {
-		events_for(s, &cfg, cmd, (const char *const *)args + 1,
-			   nargs - 1);
-		gitcfg_free(&cfg);
+	/* a builtin; or a program git-CMD (or a deprecated builtin) */
+	events_for(s, cfg, cmd, (const char *const *)args + 1, nargs - 1);
+	if (is_builtin(cmd) && !dep)
 		return;
-	}
-	/* a program git-CMD (or the builtin, for a deprecated one) */
-	events_for(s, &cfg, cmd, (const char *const *)args + 1, nargs - 1);
 	bool found;
-	const char *val = alias_lookup(&cfg, cmd, &found);
+	const char *val = alias_lookup(cfg, cmd, &found);
 	if (found) {
-		expand_alias(s, cl, cmd, val, args, nargs, ch);
-	} else if (!dep && !ch->corrected && autocorrect_on(s, &cfg)) {
+		expand_alias(s, cl, cfg, cmd, val, args, nargs, ch);
+	} else if (!dep && !ch->corrected && autocorrect_on(s, cfg)) {
 		char **cands = NULL;
 		size_t nc = 0;
-		if (autocorrect(&cfg, cmd, &cands, &nc) < 0)
+		if (autocorrect(cfg, cmd, &cands, &nc) < 0)
 			s->out->oom = true;
 		for (size_t i = 0; i < nc; i++) {
 			struct chain sub = *ch;
 			sub.corrected = true;
 			char *saved = args[0];
 			args[0] = cands[i];
-			resolve(s, cl, args, nargs, &sub);
+			resolve(s, cl, cfg, args, nargs, &sub);
 			args[0] = saved;
 			ch->steps = sub.steps;
 			ch->seen = sub.seen;
@@ -689,7 +692,6 @@ static void resolve(struct pstate *s, struct gitcfg_cmdline *cl, char **args,
 			free(cands[i]);
 		free(cands);
 	}
-	gitcfg_free(&cfg);
 }
 
 /* ------------------------------------------------------------ events */
@@ -826,7 +828,10 @@ static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
 		return;
 	}
 	struct chain ch = {0};
-	resolve(s, &s->cmdline, args, argc - i, &ch);
+	struct gitcfg cfg;
+	with_config(s, &s->cmdline, &cfg);
+	resolve(s, &s->cmdline, &cfg, args, argc - i, &ch);
+	gitcfg_free(&cfg);
 	for (size_t k = 0; k < ch.nseen; k++)
 		free(ch.seen[k]);
 	free(ch.seen);
@@ -849,6 +854,7 @@ int git_parse_op(const char *const *argv, size_t argc,
 		   ctx->cwd && ctx->cwd[0] == '/' ? ctx->cwd : "/");
 	parse_all(&s, argv, argc);
 	cmdline_free(&s.cmdline);
+	gitrepo_free(&s.repo);
 	gitfs_close(&s.fs);
 	if (!out.n && !out.oom)
 		gitevs_add(&out, "");

@@ -121,6 +121,20 @@ void git_op_decide(const struct policy *p, const struct policy_event *ev,
 		   const struct git_op *op, struct policy_decision *ret,
 		   size_t *ret_ev);
 
+/*
+ * Do two remote URLs name one repository (the comparison a push by URL
+ * uses: local paths made absolute against cwd, file://, host:path and
+ * ssh:// spellings, trailing ".git" and "/" folded; no file is read)? For
+ * policyd to match a helper's URL (remote-curl adds a trailing '/') with
+ * the push that started it.
+ */
+bool git_url_equal(const char *a, const char *b, const char *cwd);
+
+/* One line for explain and the audit log: "push remote=origin
+ * url=https://... branches=main force=yes delete=no" (branches "*" when
+ * every branch). Returns what snprintf returns. */
+int git_event_format(const struct git_event *e, char *buf, size_t bufsz);
+
 /* ---- the interface before git_op: one event, kept until policyd and
  * policyctl call git_parse_op. The event is the merge of the op's events
  * (every branch of every event, force or delete if any has them; the

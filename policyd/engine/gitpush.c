@@ -698,6 +698,8 @@ static void push_cmd(struct pctx *p, const struct gitopt_result *o)
 		r = gitremote_default(&p->rx, true, &names, &nn, &given);
 	}
 	struct knowns k = {0};
+	if (nn > GIT_READINGS_MAX)
+		gitevs_unsure(p->out, "remote group too large");
 	for (size_t i = 0; !r && i < nn && i < GIT_READINGS_MAX; i++) {
 		struct gitremote rem;
 		if (gitremote_get(&p->rx, names[i], given || i > 0, &rem) < 0) {

@@ -422,6 +422,57 @@ static int packed_line(void *ud, char *line)
 	return 0;
 }
 
+void gitrepo_free(struct gitrepo *r)
+{
+	if (r->packed)
+		free(r->packed->text);
+	free(r->packed);
+	r->packed = NULL;
+}
+
+/* Is name in packed-refs? 1, 0, or -errno (unreadable). The file is read
+ * once; one larger than GIT_FILE_MAX is scanned line by line each time. */
+static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
+		      const char *name)
+{
+	char p[TG_PATH_MAX];
+	if (!path_join(p, sizeof(p), r->commondir, "packed-refs"))
+		return -ENAMETOOLONG;
+	struct gitrepo_packed *pk = r->packed;
+	if (!pk) {
+		pk = calloc(1, sizeof(*pk));
+		if (!pk)
+			return -ENOMEM;
+		pk->err = gitfs_read(fs, p, GIT_FILE_MAX, &pk->text, &pk->len);
+		if (pk->err < 0)
+			pk->text = NULL;
+		/* the cache belongs to the repository being read */
+		((struct gitrepo *)r)->packed = pk;
+	}
+	if (pk->err == -ENOENT || pk->err == -ENOTDIR)
+		return 0;
+	if (pk->err == -EFBIG) {
+		struct packed_find f = {name, false};
+		int rr =
+		    gitfs_lines(fs, p, GIT_PACKED_REFS_MAX, packed_line, &f);
+		return rr < 0 ? rr : f.hit;
+	}
+	if (pk->err < 0)
+		return pk->err;
+	size_t nl = strlen(name);
+	for (const char *l = pk->text; l && *l;) {
+		const char *e = strchr(l, '\n');
+		size_t ll = e ? (size_t)(e - l) : strlen(l);
+		const char *sp = memchr(l, ' ', ll);
+		if (l[0] != '#' && l[0] != '^' && sp &&
+		    (size_t)(l + ll - sp - 1) == nl &&
+		    !memcmp(sp + 1, name, nl))
+			return 1;
+		l = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
 enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 				    const struct gitrepo *r, const char *name,
 				    char *out, size_t outsz)
@@ -472,14 +523,11 @@ enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 		if (rr != -ENOENT && rr != -ENOTDIR)
 			return GITREF_UNKNOWN;
 		/* not loose: packed-refs (no symrefs there) */
-		struct packed_find f = {cur, false};
-		if (!path_join(p, sizeof(p), r->commondir, "packed-refs"))
-			return GITREF_UNKNOWN;
-		rr = gitfs_lines(fs, p, GIT_PACKED_REFS_MAX, packed_line, &f);
-		if (rr < 0 && rr != -ENOENT)
+		int hit = packed_has(fs, r, cur);
+		if (hit < 0)
 			return GITREF_UNKNOWN;
 		tg_strlcpy(out, outsz, cur);
-		if (f.hit || depth > 0)
+		if (hit || depth > 0)
 			return GITREF_FOUND; /* a symref may dangle */
 		return GITREF_MISSING;
 	}

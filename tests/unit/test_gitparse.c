@@ -933,6 +933,28 @@ static void test_compat_merge(void **state)
 	git_event_free(&g);
 }
 
+static void test_url_equal(void **state)
+{
+	(void)state;
+	assert_true(git_url_equal("https://github.com/acme/app.git",
+				  "git@github.com:acme/app", "/"));
+	assert_true(git_url_equal("https://github.com/acme/app.git",
+				  "https://github.com/acme/app.git/", "/"));
+	assert_true(git_url_equal("file:///srv/x.git", "/srv/x", "/"));
+	assert_true(git_url_equal("../x.git", "/w/x", "/w/repo"));
+	assert_false(git_url_equal("https://github.com/acme/app",
+				   "https://github.com/acme/other", "/"));
+	assert_false(git_url_equal("/srv/x", "x:/srv/x", "/"));
+	char buf[200];
+	struct git_event e = {.command = "push",
+			      .remote = "origin",
+			      .all_branches = true,
+			      .force = true};
+	git_event_format(&e, buf, sizeof(buf));
+	assert_string_equal(buf, "push remote=origin url=- branches=* "
+				 "force=yes delete=no");
+}
+
 /* wildmatch as includeIf uses it */
 static void test_wildmatch(void **state)
 {
@@ -1064,6 +1086,7 @@ int main(void)
 	    cmocka_unit_test(test_decide_strictest),
 	    cmocka_unit_test(test_compat_merge),
 	    cmocka_unit_test(test_wildmatch),
+	    cmocka_unit_test(test_url_equal),
 	    cmocka_unit_test(test_options),
 	};
 	return cmocka_run_group_tests(tests, tmp_make, tmp_remove);
