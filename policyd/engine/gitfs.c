@@ -12,6 +12,7 @@
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -136,23 +137,39 @@ int gitfs_access(const struct gitfs *fs, const char *path, int mode)
 	return r;
 }
 
-/* A regular file of the caller's view, opened for reading (never a FIFO,
- * a device or a directory): a descriptor, or -errno; *ret_size its size. */
+/* A regular file of the caller's view, opened for reading: a descriptor,
+ * or -errno (-ENODATA: the null device, an empty file); *ret_size its
+ * size. The path is opened O_PATH first and
+ * reopened only if it is a regular file: opening a device has effects of
+ * its own (a watchdog starts, a tape rewinds), a FIFO may block. */
 static int open_regular(const struct gitfs *fs, const char *path,
 			uint64_t *ret_size)
 {
-	int fd = view_open(fs, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return fd;
+	int pfd = view_open(fs, path, O_PATH);
+	if (pfd < 0)
+		return pfd;
 	struct stat st;
-	int r = fstat(fd, &st) < 0     ? -errno
-		: S_ISDIR(st.st_mode)  ? -EISDIR
-		: !S_ISREG(st.st_mode) ? -EINVAL
-				       : 0;
-	if (r < 0) {
-		close(fd);
-		return r;
+	int r = 0;
+	if (fstat(pfd, &st) < 0)
+		r = -errno;
+	else if (S_ISDIR(st.st_mode))
+		r = -EISDIR;
+	else if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
+		r = -ENODATA; /* /dev/null: read as empty, as git does */
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	int fd = -1;
+	if (!r) {
+		/* reopening checks the permission again, as the caller */
+		char self[64];
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+		fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
 	}
+	close(pfd);
+	if (r < 0)
+		return r;
 	*ret_size = (uint64_t)st.st_size;
 	return fd;
 }
@@ -216,6 +233,10 @@ int gitfs_read(const struct gitfs *fs, const char *path, size_t max, char **ret,
 {
 	uint64_t size;
 	int fd = open_regular(fs, path, &size);
+	if (fd == -ENODATA) {
+		*ret_len = 0;
+		return (*ret = strdup("")) ? 0 : -ENOMEM;
+	}
 	if (fd < 0)
 		return fd;
 	int r = read_fd(fd, size, max, ret, ret_len);
@@ -228,6 +249,8 @@ int gitfs_lines(const struct gitfs *fs, const char *path, size_t max,
 {
 	uint64_t size;
 	_cleanup_close_ int fd = open_regular(fs, path, &size);
+	if (fd == -ENODATA)
+		return 0;
 	if (fd < 0)
 		return fd;
 	char buf[8192];
@@ -268,6 +291,10 @@ int gitfs_read_prefix(const struct gitfs *fs, const char *path, char *buf,
 {
 	uint64_t size;
 	_cleanup_close_ int fd = open_regular(fs, path, &size);
+	if (fd == -ENODATA) {
+		buf[0] = '\0';
+		return 0;
+	}
 	if (fd < 0)
 		return fd;
 	size_t len = 0;

@@ -28,16 +28,17 @@
 /* Caps on what the caller controls. Beyond one of them the operation is
  * "unsure" and decided as the worst case (see struct git_op). */
 #define GIT_FILE_MAX (1u << 20)		/* one config or ref file */
-#define GIT_CFG_BYTES_MAX (4u << 20)	/* all config files of one load */
+#define GIT_CFG_BYTES_MAX (1u << 20)	/* all config files of one load */
 #define GIT_CFG_ENTRIES_MAX 20000	/* config entries of one load */
-#define GIT_CFG_FILES_MAX 64		/* config files of one load */
+#define GIT_CFG_FILES_MAX 32		/* config files of one load */
 #define GIT_INCLUDE_DEPTH_MAX 10	/* git's own MAX_INCLUDE_DEPTH */
 #define GIT_CFG_COUNT_MAX 1000		/* GIT_CONFIG_COUNT */
 #define GIT_ALIAS_STEPS_MAX 32		/* alias expansions of one command */
 #define GIT_READINGS_MAX 16		/* alternative readings of argv */
 #define GIT_URLS_MAX 16			/* url / pushurl values per remote */
 #define GIT_REFSPECS_MAX 256		/* refspecs of one push */
-#define GIT_REMOTES_MAX 256		/* remotes compared by URL */
+#define GIT_REMOTES_MAX 64		/* remotes compared by URL */
+#define GIT_KNOWN_URLS_MAX 128		/* their URLs, in all */
 #define GIT_PACKED_REFS_MAX (64u << 20) /* packed-refs scanned */
 #define GIT_SYMREF_DEPTH_MAX 5		/* git's SYMREF_MAXDEPTH */
 

@@ -480,8 +480,13 @@ static int knowns_load(struct pctx *p, struct knowns *k)
 		for (int list = 0; list < 2 && !ret; list++) {
 			char **v = list ? r.pushurl : r.url;
 			size_t n = list ? r.npushurl : r.nurl;
-			for (size_t j = 0; j < n && j < GIT_URLS_MAX && !ret;
-			     j++) {
+			for (size_t j = 0; j < n && !ret; j++) {
+				if (k->n >= GIT_KNOWN_URLS_MAX) {
+					gitevs_unsure(p->out,
+						      "too many remote "
+						      "URLs to compare");
+					break;
+				}
 				char norm[TG_PATH_MAX];
 				gitremote_url_normal(p->rd->fs, v[j],
 						     p->rd->cwd, norm,
