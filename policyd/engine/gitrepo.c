@@ -302,7 +302,13 @@ void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 	    git_dir_opt ? git_dir_opt : gitfs_getenv(fs, "GIT_DIR");
 	char p[TG_PATH_MAX], g[TG_PATH_MAX];
 	if (gd) {
-		if (tg_path_normalize(cwd, gd, p, sizeof(p)) < 0) {
+		/* relative to cwd as the kernel walks it ("x/.." after a
+		 * symlink x is the parent of its target) */
+		char joined[TG_PATH_MAX];
+		if (!path_join(joined, sizeof(joined), gd[0] == '/' ? "" : cwd,
+			       gd[0] == '/' ? gd + 1 : gd) ||
+		    (gitfs_realpath(fs, joined, p, sizeof(p)) < 0 &&
+		     tg_path_normalize("/", joined, p, sizeof(p)) < 0)) {
 			ret->unsure = true;
 			return;
 		}
