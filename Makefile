@@ -149,6 +149,8 @@ $(PRELOAD): $(PRELOAD_OBJ)
 # target-specific TEST_LDFLAGS (link-time wrapping, for example).
 TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
+# the kernel path's tests answer its listener's ioctls themselves
+$(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(call say,CC,$@)
