@@ -53,6 +53,15 @@ BASE_CFLAGS += -D_FORTIFY_SOURCE=3
 LDFLAGS_SAN :=
 endif
 
+# Fault-injection hooks for the test suites (TIERGATE_TEST_* in policyd's
+# environment, see policyd/sv_call.h): built into the sanitizer build that
+# `make test` runs, never into a normal one. `make check-bypass` on a
+# normal build wants TEST_HOOKS=1 (in a build directory of its own).
+TEST_HOOKS ?= $(SANITIZE)
+ifeq ($(TEST_HOOKS),1)
+BASE_CFLAGS += -DTIERGATE_TEST_HOOKS
+endif
+
 CFLAGS_ALL = $(BASE_CFLAGS) $(call pkg_cflags,$(PKGS)) $(CFLAGS)
 LDLIBS_YAML = $(call pkg_libs,yaml-0.1)
 LINK = $(CC) $(LDFLAGS_SAN) $(LDHARDEN)
@@ -140,6 +149,8 @@ $(PRELOAD): $(PRELOAD_OBJ)
 # target-specific TEST_LDFLAGS (link-time wrapping, for example).
 TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
+# the kernel path's tests answer its listener's ioctls themselves
+$(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(call say,CC,$@)

@@ -5,14 +5,20 @@
  * policyd's own uid, and must not belong to any session, whatever their
  * uid: an agent cannot reload, kill or read its own session's controls.
  */
+#include "control.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "daemon.h"
 #include "layers.h"
+#include "log.h"
+#include "session.h"
+#include "tg_proto.h"
 #include "util.h"
 
 static void out(struct conn *c, struct strbuf *b)
@@ -158,7 +164,7 @@ static void cmd_reload(struct strbuf *b)
 	}
 	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok,
 		      ok == 1 ? "" : "s", bad);
-	generation_bump();
+	daemon_generation_bump();
 	if (D.audit) {
 		char d[64];
 		snprintf(d, sizeof(d), "%d reloaded, %d rejected", ok, bad);
@@ -173,18 +179,18 @@ static void cmd_reload(struct strbuf *b)
 int control_handle(struct conn *c, const char *line)
 {
 	struct strbuf b = {0};
-	if (c->uid != 0 && c->uid != geteuid()) {
+	if (c->caller.uid != 0 && c->caller.uid != geteuid()) {
 		strbuf_puts(&b, "error: the control socket is for operators "
 				"(root or policyd's user)\n");
 		out(c, &b);
 		return 0;
 	}
-	if (session_of_pid(c->pid)) {
+	if (session_of_pid(c->caller.pid)) {
 		strbuf_puts(&b, "error: the control socket refuses processes "
 				"inside a tiergate session\n");
 		daemon_log(
 		    "control request from pid %d inside a session refused",
-		    (int)c->pid);
+		    (int)c->caller.pid);
 		out(c, &b);
 		return 0;
 	}
@@ -212,14 +218,14 @@ int control_handle(struct conn *c, const char *line)
 			strbuf_printf(&b, "session %s: %d process%s killed\n",
 				      s->id, n < 0 ? 0 : n, n == 1 ? "" : "es");
 			daemon_log("session %s killed by operator (uid %u)",
-				   s->id, (unsigned)c->uid);
+				   s->id, (unsigned)c->caller.uid);
 			if (D.audit) {
 				struct audit_rec r = {.session = s->id,
 						      .kind = "session",
 						      .target = s->name,
 						      .tier = -1,
 						      .decision = "killed",
-						      .uid = c->uid};
+						      .uid = c->caller.uid};
 				audit_write(D.audit, &r);
 			}
 		}

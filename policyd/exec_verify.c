@@ -39,9 +39,11 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "caller.h"
 #include "daemon.h"
+#include "log.h"
+#include "missing.h"
 #include "procfs.h"
-#include "supervisor.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -66,37 +68,43 @@ static int avail = -1; /* -1 not yet asked */
 static char avail_why[256];
 static uint64_t n_verified, n_killed;
 
+/* Yama's ptrace_scope; -1 without Yama. */
+static int yama_scope(void)
+{
+	char buf[16] = "";
+	_cleanup_close_ int fd =
+	    open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	return n > 0 ? atoi(buf) : -1;
+}
+
+/* CAP_SYS_PTRACE in policyd's effective set. */
+static bool has_cap_ptrace(void)
+{
+	char st[4096];
+	size_t len = 0;
+	_cleanup_close_ int fd =
+	    open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, st, sizeof(st) - 1);
+		len = n > 0 ? (size_t)n : 0;
+	}
+	st[len] = '\0';
+	const char *e = strstr(st, "\nCapEff:");
+	return e && ((strtoull(e + 8, NULL, 16) >> TG_CAP_SYS_PTRACE) & 1);
+}
+
 /* Can policyd attach to a session's process at all? Yama (when present)
  * can forbid it to anyone but an ancestor (scope 1) or without
  * CAP_SYS_PTRACE (scope 2), or to everyone (scope 3); policyd is never
  * its sessions' ancestor. */
-bool supervisor_verify_available(char *why, size_t whysz)
+bool exec_verify_available(char *why, size_t whysz)
 {
 	if (avail < 0) {
-		int scope = -1;
-		char buf[16] = "";
-		int fd = open("/proc/sys/kernel/yama/ptrace_scope",
-			      O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, buf, sizeof(buf) - 1);
-			if (n > 0)
-				scope = atoi(buf);
-			close(fd);
-		}
-		/* CAP_SYS_PTRACE (19) in the effective set */
-		bool cap = false;
-		char st[4096];
-		size_t len = 0;
-		fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			ssize_t n = read(fd, st, sizeof(st) - 1);
-			len = n > 0 ? (size_t)n : 0;
-			close(fd);
-		}
-		st[len] = '\0';
-		const char *e = strstr(st, "\nCapEff:");
-		if (e)
-			cap = (strtoull(e + 8, NULL, 16) >> 19) & 1;
+		int scope = yama_scope();
+		bool cap = has_cap_ptrace();
 		if (scope >= 3) {
 			avail = 0;
 			snprintf(avail_why, sizeof(avail_why),
@@ -192,18 +200,26 @@ void exec_verify_answer(int slot, int lfd, uint64_t id, int err, bool cont)
 	 * collect */
 	struct seccomp_notif_resp r = {
 	    .id = id,
-	    .error = err ? -err : 0,
+	    .error = err,
 	    .flags = cont ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0};
 	(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &r);
 	/* an exec that fails returns to the caller: stop it there */
 	(void)ptrace(PTRACE_INTERRUPT, vs[slot].tid, 0, 0);
 }
 
+/* What the check at an exec stop found: the program the kernel ran, and
+ * what differs from what was decided. */
+struct verdict {
+	char why[2400];
+	char ran[TGP_MAX_PATH];
+};
+
 /* The process is stopped at the end of its exec: is it running what was
- * decided? why says what differs. */
-static bool check(const struct verify *e, pid_t pid, char *why, size_t whysz,
-		  char *ran, size_t ransz)
+ * decided? v says what it runs and what differs. */
+static bool check(const struct verify *e, pid_t pid, struct verdict *v)
 {
+	char *why = v->why, *ran = v->ran;
+	size_t whysz = sizeof(v->why), ransz = sizeof(v->ran);
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/%d/exe", (int)pid);
 	ssize_t n = readlink(p, ran, ransz - 1);
@@ -244,7 +260,7 @@ static void killed(struct verify *e, pid_t pid, const char *why,
 	    "exec_race",
 	    "another thread (or process) rewrote the exec while it was "
 	    "checked; run it from a single-threaded process");
-	sv_tell_caller(pid, line, n);
+	caller_tell(pid, line, n);
 	daemon_log("pid %d killed at its exec: %s", (int)pid, why);
 	if (!D.audit)
 		return;
@@ -298,18 +314,18 @@ static void on_status(struct verify *e, pid_t pid, int status)
 		return;
 	}
 	if (event == PTRACE_EVENT_EXEC) {
-		char why[2400], ran[TGP_MAX_PATH];
-		if (check(e, pid, why, sizeof(why), ran, sizeof(ran))) {
+		struct verdict v;
+		if (check(e, pid, &v)) {
 			n_verified++;
 			/* detaching clears the pending interrupt */
 			if (ptrace(PTRACE_DETACH, pid, 0, 0) == 0) {
 				entry_free(e);
 				return;
 			}
-			snprintf(why, sizeof(why), "cannot let it go: %s",
+			snprintf(v.why, sizeof(v.why), "cannot let it go: %s",
 				 strerror(errno));
 		}
-		killed(e, pid, why, ran);
+		killed(e, pid, v.why, v.ran);
 		kill(pid, SIGKILL);
 		e->killing = true;
 		e->tgid = e->tid = pid;

@@ -10,9 +10,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "daemon.h"
 #include "exec_verify.h"
-#include "supervisor.h"
+#include "session.h"
 #include "util.h"
 
 static struct layer *add(struct layer_report *r, const char *name, bool active)
@@ -24,27 +25,16 @@ static struct layer *add(struct layer_report *r, const char *name, bool active)
 	return l;
 }
 
-void layers_detect(struct layer_report *r)
+/* The seccomp layers: the refusal filter and the kernel path. */
+static void detect_seccomp(struct layer_report *r)
 {
-	r->n = 0;
-	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
-	snprintf(l->why, sizeof(l->why),
-		 "exec/open/connect/git of dynamically linked programs "
-		 "(cooperative layer)");
-
-	l = add(r, "session tracking", true);
-	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
-
-	l = add(r, "audit log", D.audit != NULL);
-	snprintf(l->why, sizeof(l->why), "%s",
-		 D.audit ? audit_path(D.audit) : "not open");
-
 	unsigned with = 0, total = 0;
 	for (struct session *s = D.sessions; s; s = s->next) {
 		total++;
 		with += s->seccomp;
 	}
-	l = add(r, "seccomp refusal filter", total == 0 || with == total);
+	struct layer *l =
+	    add(r, "seccomp refusal filter", total == 0 || with == total);
 	snprintf(l->why, sizeof(l->why),
 		 "%u of %u sessions: no_new_privs, administration "
 		 "capabilities dropped, non-native ABIs killed, "
@@ -75,12 +65,16 @@ void layers_detect(struct layer_report *r)
 			 "policyd)",
 			 sup, total, (unsigned long long)nnot,
 			 (unsigned long long)ninj);
+}
 
+/* Holding a racing caller's exec for checking (ptrace). */
+static void detect_verify(struct layer_report *r)
+{
 	char vwhy[256];
-	bool vok = supervisor_verify_available(vwhy, sizeof(vwhy));
+	bool vok = exec_verify_available(vwhy, sizeof(vwhy));
 	uint64_t nver, nkill;
 	exec_verify_counts(&nver, &nkill);
-	l = add(r, "exec verification (ptrace)", vok);
+	struct layer *l = add(r, "exec verification (ptrace)", vok);
 	if (!vok)
 		snprintf(l->why, sizeof(l->why),
 			 "off: %s. Execs by processes with several threads "
@@ -96,15 +90,19 @@ void layers_detect(struct layer_report *r)
 			 "killed)",
 			 vwhy, (unsigned long long)nver,
 			 (unsigned long long)nkill);
+}
 
+static void detect_landlock(struct layer_report *r)
+{
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
-	unsigned llw = 0, llx = 0;
+	unsigned llw = 0, llx = 0, total = 0;
 	for (struct session *s = D.sessions; s; s = s->next) {
+		total++;
 		llw += s->ll_write;
 		llx += s->ll_exec;
 	}
-	l = add(r, "Landlock", abi > 0 && (llw || llx));
+	struct layer *l = add(r, "Landlock", abi > 0 && (llw || llx));
 	if (abi <= 0)
 		snprintf(l->why, sizeof(l->why), "unavailable: %s",
 			 strerror(errno));
@@ -123,8 +121,12 @@ void layers_detect(struct layer_report *r)
 			 abi >= 6 ? " and keeps their signals and abstract "
 				    "Unix sockets inside the session"
 				  : "");
+}
 
-	l = add(r, "eBPF cgroup egress", false);
+/* What is not built or not used: eBPF egress, the BPF LSM. */
+static void detect_bpf(struct layer_report *r)
+{
+	struct layer *l = add(r, "eBPF cgroup egress", false);
 	snprintf(l->why, sizeof(l->why),
 		 "not built yet (connects are decided by policyd, in the "
 		 "kernel path or, without it, by the interposer)");
@@ -143,4 +145,25 @@ void layers_detect(struct layer_report *r)
 	    strstr(lsm, "bpf")
 		? "enabled in the kernel, not used (not required)"
 		: "not enabled in this kernel; tiergate does not depend on it");
+}
+
+void layers_detect(struct layer_report *r)
+{
+	r->n = 0;
+	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
+	snprintf(l->why, sizeof(l->why),
+		 "exec/open/connect/git of dynamically linked programs "
+		 "(cooperative layer)");
+
+	l = add(r, "session tracking", true);
+	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
+
+	l = add(r, "audit log", D.audit != NULL);
+	snprintf(l->why, sizeof(l->why), "%s",
+		 D.audit ? audit_path(D.audit) : "not open");
+
+	detect_seccomp(r);
+	detect_verify(r);
+	detect_landlock(r);
+	detect_bpf(r);
 }

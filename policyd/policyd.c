@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policyd: the tiergate daemon. One epoll loop serves the agent socket
- * (decision requests from interposed processes and agent-shell) and the
- * control socket (policyctl). See docs/architecture.md.
+ * (decision requests from interposed processes and agent-shell, agent.c),
+ * the control socket (policyctl, control.c), the sessions' seccomp
+ * listeners (supervisor.c), the resolver's answers and signals. See
+ * docs/architecture.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,16 +21,22 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "agent.h"
+#include "audit.h"
+#include "conn.h"
+#include "control.h"
 #include "daemon.h"
 #include "exec_verify.h"
-#include "procfs.h"
+#include "log.h"
+#include "resolver.h"
+#include "session.h"
 #include "supervisor.h"
 #include "tg_proto.h"
 #include "util.h"
 
-struct daemon D;
-
-static struct conn ctl_tag, agent_tag, sig_tag, res_tag;
+static struct ev_tag ctl_tag = {EV_CONTROL_LISTEN},
+		     agent_tag = {EV_AGENT_LISTEN}, sig_tag = {EV_SIGNAL},
+		     res_tag = {EV_RESOLVER};
 
 static int listen_on(const char *path, mode_t mode)
 {
@@ -53,31 +61,26 @@ static int listen_on(const char *path, mode_t mode)
 	return fd;
 }
 
-static void add_fd(int fd, void *tag)
+static void add_fd(int fd, struct ev_tag *tag)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
 	epoll_ctl(D.epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
-static void drop_fds(struct conn *c);
-
-void conn_close(struct conn *c)
+/* A connection closes; agent-shell's ends its session (its supervisor
+ * first: no notification may be answered for a session that is gone). */
+static void conn_close(struct conn *c)
 {
 	for (struct session *s = D.sessions; s; s = s->next)
 		if (s->shell_fd == c->fd) {
 			daemon_log("session %s ended (agent-shell exited)",
 				   s->id);
+			supervisor_detach(s);
+			conn_forget_session(s);
 			session_end(s, "agent-shell exited");
 			break;
 		}
-	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
-	drop_fds(c);
-	close(c->fd);
-	if (c->fd >= 0 && c->fd < MAX_CONNS)
-		D.conns[c->fd] = NULL;
-	free(c->rbuf);
-	free(c->wbuf);
-	free(c);
+	conn_free(c);
 }
 
 static void conn_readable(struct conn *c);
@@ -90,28 +93,12 @@ static void accept_conn(int lfd, bool control)
 			return;
 		struct ucred cr;
 		socklen_t cl = sizeof(cr);
-		struct proc_stat st;
-		if (fd >= MAX_CONNS ||
-		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0 ||
-		    procfs_stat(cr.pid, &st) < 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) < 0) {
 			close(fd);
 			continue;
 		}
-		struct conn *c = calloc(1, sizeof(*c));
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		c->fd = fd;
-		c->control = control;
-		c->pid = cr.pid;
-		c->uid = cr.uid;
-		c->start = st.starttime;
-		c->ppid = st.ppid;
-		c->same_root = -1;
-		D.conns[fd] = c;
-		add_fd(fd, c);
-		if (!control) {
+		struct conn *c = conn_new(fd, control, &cr);
+		if (c && !control) {
 			/* the client sends right after connecting: serve it
 			 * now rather than after another epoll round */
 			conn_readable(c);
@@ -121,47 +108,21 @@ static void accept_conn(int lfd, bool control)
 	}
 }
 
-static void drop_fds(struct conn *c)
-{
-	for (int i = 0; i < c->npassed; i++)
-		close(c->passed_fd[i]);
-	c->npassed = 0;
-}
-
-static void take_fds(struct conn *c, struct msghdr *mh)
-{
-	for (struct cmsghdr *h = CMSG_FIRSTHDR(mh); h; h = CMSG_NXTHDR(mh, h)) {
-		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		int *fds = (int *)CMSG_DATA(h);
-		drop_fds(c);
-		for (size_t i = 0; i < k; i++) {
-			if (c->npassed < 2)
-				c->passed_fd[c->npassed++] = fds[i];
-			else
-				close(fds[i]);
-		}
-	}
-}
-
-/* Reads what is there; processes every complete message. */
-static void conn_readable(struct conn *c)
+/* Reads what is there (with any descriptors, agent socket only). 1; 0:
+ * the peer is gone (what came is still processed); -1: over the cap or
+ * out of memory (nothing more is). */
+static int conn_fill(struct conn *c)
 {
 	for (;;) {
 		if (c->rlen == c->rcap) {
 			size_t nc = c->rcap ? c->rcap * 2 : 4096;
 			if (nc > CONN_RBUF_MAX)
 				nc = CONN_RBUF_MAX;
-			if (nc == c->rcap) {
-				c->closing = true; /* over the message cap */
-				return;
-			}
+			if (nc == c->rcap)
+				return -1; /* over the message cap */
 			uint8_t *nb = realloc(c->rbuf, nc);
-			if (!nb) {
-				c->closing = true;
-				return;
-			}
+			if (!nb)
+				return -1;
 			c->rbuf = nb;
 			c->rcap = nc;
 		}
@@ -182,50 +143,38 @@ static void conn_readable(struct conn *c)
 		ssize_t n =
 		    recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n > 0 && !c->control)
-			take_fds(c, &mh);
-		if (n == 0) {
-			c->closing = true;
-			break;
-		}
-		if (n < 0) {
-			if (errno != EAGAIN && errno != EINTR)
-				c->closing = true;
-			break;
-		}
+			conn_take_fds(c, &mh);
+		if (n == 0)
+			return 0;
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR;
 		c->rlen += (size_t)n;
 		/* a short read drained the socket (epoll is level-triggered, so
 		 * anything that arrives later is reported again): no need for
 		 * another recv that would only say EAGAIN */
 		if ((size_t)n < room)
-			break;
+			return 1;
 	}
-	if (c->control) {
-		uint8_t *nl = memchr(c->rbuf, '\n', c->rlen);
-		if (nl) {
-			*nl = '\0';
-			control_handle(c, (const char *)c->rbuf);
-			c->rlen = 0;
-		} else if (c->rlen > 1024) {
-			c->closing = true;
-		}
-		return;
-	}
+}
+
+/* Every complete agent-socket message in c's buffer, handled. */
+static void agent_messages(struct conn *c)
+{
 	size_t off = 0;
 	while (!c->closing && c->rlen - off >= sizeof(struct tgp_hdr)) {
 		long want = tgp_peek_len(c->rbuf + off);
 		if (want < 0) {
-			request_handle(c, c->rbuf + off,
-				       c->rlen - off); /* audits it */
+			agent_handle(c, c->rbuf + off,
+				     c->rlen - off); /* audits it */
 			c->closing = true;
 			break;
 		}
 		if ((size_t)want > c->rlen - off)
 			break;
-		int r = request_handle(c, c->rbuf + off, (size_t)want);
-		if (r != -EAGAIN)
-			drop_fds(c);
+		int r = agent_handle(c, c->rbuf + off, (size_t)want);
 		if (r == -EAGAIN)
 			break; /* waits for the resolver; kept in the buffer */
+		conn_drop_fds(c);
 		if (r < 0) {
 			c->closing = true;
 			break;
@@ -238,21 +187,26 @@ static void conn_readable(struct conn *c)
 	}
 }
 
-static void conn_writable(struct conn *c)
+/* Reads what is there; processes every complete message. */
+static void conn_readable(struct conn *c)
 {
-	while (c->woff < c->wlen) {
-		ssize_t w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w < 0) {
-			if (errno != EAGAIN)
-				c->closing = true;
-			return;
-		}
-		c->woff += (size_t)w;
+	int r = conn_fill(c);
+	if (r <= 0)
+		c->closing = true;
+	if (r < 0)
+		return;
+	if (!c->control) {
+		agent_messages(c);
+		return;
 	}
-	c->wlen = c->woff = 0;
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
-	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	uint8_t *nl = memchr(c->rbuf, '\n', c->rlen);
+	if (nl) {
+		*nl = '\0';
+		control_handle(c, (const char *)c->rbuf);
+		c->rlen = 0;
+	} else if (c->rlen > 1024) {
+		c->closing = true;
+	}
 }
 
 static void retry_parked(void)
@@ -268,6 +222,18 @@ static void retry_parked(void)
 	}
 }
 
+static void reload_all(void)
+{
+	daemon_log("SIGHUP: reloading policies");
+	for (struct session *s = D.sessions; s; s = s->next) {
+		char err[4096];
+		if (session_reload(s, err, sizeof(err)) < 0)
+			daemon_log("reload rejected, old policy stays:\n%s",
+				   err);
+	}
+	daemon_generation_bump();
+}
+
 static void handle_signal(void)
 {
 	struct signalfd_siginfo si;
@@ -275,28 +241,12 @@ static void handle_signal(void)
 		if (si.ssi_signo == SIGCHLD) {
 			exec_verify_poll();
 		} else if (si.ssi_signo == SIGHUP) {
-			daemon_log("SIGHUP: reloading policies");
-			for (struct session *s = D.sessions; s; s = s->next) {
-				char err[4096];
-				if (session_reload(s, err, sizeof(err)) < 0)
-					daemon_log("reload rejected, old "
-						   "policy stays:\n%s",
-						   err);
-			}
-			generation_bump();
+			reload_all();
 		} else {
 			daemon_log("signal %u: shutting down", si.ssi_signo);
 			D.stop = true;
 		}
 	}
-}
-
-void generation_bump(void)
-{
-	D.generation++;
-	if (D.genfd >= 0 && pwrite(D.genfd, &D.generation, sizeof(D.generation),
-				   0) != (ssize_t)sizeof(D.generation))
-		daemon_log("cannot update %s: %s", D.genfile, strerror(errno));
 }
 
 static void usage(void)
@@ -340,11 +290,15 @@ static int daemonize(const char *logfile)
 	return 0;
 }
 
-int main(int argc, char **argv)
+struct options {
+	const char *policy, *audit;
+	bool fg;
+	int mode; /* -1 auto, 0 user, 1 system */
+};
+
+/* The command line; -1 to go on, else main's exit code. */
+static int parse_args(int argc, char **argv, struct options *op)
 {
-	const char *policy = NULL, *audit = NULL;
-	bool fg = false;
-	int mode = -1; /* -1 auto, 0 user, 1 system */
 	static const struct option opts[] = {
 	    {"policy", required_argument, 0, 'p'},
 	    {"audit", required_argument, 0, 'a'},
@@ -354,22 +308,23 @@ int main(int argc, char **argv)
 	    {"help", no_argument, 0, 'h'},
 	    {0, 0, 0, 0}};
 	int o;
+	*op = (struct options){.mode = -1};
 	while ((o = getopt_long(argc, argv, "p:a:fush", opts, NULL)) != -1) {
 		switch (o) {
 		case 'p':
-			policy = optarg;
+			op->policy = optarg;
 			break;
 		case 'a':
-			audit = optarg;
+			op->audit = optarg;
 			break;
 		case 'f':
-			fg = true;
+			op->fg = true;
 			break;
 		case 'u':
-			mode = 0;
+			op->mode = 0;
 			break;
 		case 's':
-			mode = 1;
+			op->mode = 1;
 			break;
 		case 'h':
 			usage();
@@ -379,19 +334,20 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	D.system_mode = mode == -1 ? geteuid() == 0 : mode == 1;
-	if (D.system_mode && geteuid() != 0) {
-		fprintf(stderr, "policyd: --system needs root\n");
-		return 2;
-	}
+	return -1;
+}
+
+/* The default policy, validated before the sockets are taken: its path
+ * in D.default_policy, its audit size cap in *ret_audit_max. */
+static int check_policy(const char *policy, uint64_t *ret_audit_max)
+{
 	char abs[TG_PATH_MAX];
 	const char *pol = policy ? policy : "/etc/tiergate/default.yaml";
 	if (!realpath(pol, abs)) {
 		fprintf(stderr, "policyd: policy %s: %s\n", pol,
 			strerror(errno));
-		return 1;
+		return -errno;
 	}
-	/* validate the default policy before taking the sockets */
 	struct policy_diags dg = {0};
 	struct policy *check = NULL;
 	struct policy_vars v = {.home = "/", .user = "root", .pwd = "/"};
@@ -404,56 +360,54 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"policyd: the policy has errors; not starting\n");
 		policy_diags_free(&dg);
-		return 1;
+		return -EINVAL;
 	}
-	uint64_t audit_max = policy_settings(check)->audit_max_bytes;
+	*ret_audit_max = policy_settings(check)->audit_max_bytes;
 	policy_free(check);
 	policy_diags_free(&dg);
 	D.default_policy = strdup(abs);
+	return D.default_policy ? 0 : -ENOMEM;
+}
 
+/* One daemon per runtime directory: a lock held for policyd's life (two
+ * started at once both found no socket to connect to, and the second took
+ * the socket names from the first, which kept running unreachable and
+ * unlinked them on its way out). 0, or -1 (said why). */
+static int take_rundir(void)
+{
 	int r = rundir_get(D.system_mode, true, &D.rd);
 	if (r < 0) {
 		fprintf(stderr, "policyd: runtime directory %s: %s\n", D.rd.dir,
 			strerror(-r));
-		return 1;
+		return -1;
 	}
-	/* one daemon per runtime directory: a lock held for policyd's life
-	 * (two started at once both found no socket to connect to, and the
-	 * second took the socket names from the first, which kept running
-	 * unreachable and unlinked them on its way out) */
 	char lockpath[640];
 	snprintf(lockpath, sizeof(lockpath), "%s/policyd.lock", D.rd.dir);
 	int lockfd =
 	    open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lockfd < 0) {
 		fprintf(stderr, "policyd: %s: %s\n", lockpath, strerror(errno));
-		return 1;
+		return -1;
 	}
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
 		fprintf(stderr, "policyd: already running (%s is locked)\n",
 			lockpath);
-		return 1;
+		return -1;
 	}
 	int probe = tgp_connect(D.rd.control_sock);
 	if (probe >= 0) {
 		fprintf(stderr, "policyd: already running (%s)\n",
 			D.rd.control_sock);
 		close(probe);
-		return 1;
+		return -1;
 	}
-	if (!fg && daemonize(D.rd.logfile) < 0) {
-		fprintf(stderr, "policyd: cannot detach: %s\n",
-			strerror(errno));
-		return 1;
-	}
-	r = audit_open(audit ? audit : D.rd.audit, audit_max, &D.audit);
-	if (r < 0) {
-		daemon_log("cannot open audit log %s: %s",
-			   audit ? audit : D.rd.audit, strerror(-r));
-		return 1;
-	}
-	sessions_init_cgroups();
-	D.started_us = tg_now_us();
+	return 0; /* lockfd stays open: the lock is policyd's life */
+}
+
+/* The sockets, the generation file, the signals and the resolver: what
+ * the loop serves. 0, or -1 (logged). */
+static int open_services(void)
+{
 	/* interposers map this file and re-fetch their fast-path data when
 	 * its counter changes (policy reloads) */
 	snprintf(D.genfile, sizeof(D.genfile), "%s/generation", D.rd.dir);
@@ -461,7 +415,7 @@ int main(int argc, char **argv)
 	    open(D.genfile, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 		 0644);
 	D.generation = tg_now_us();
-	generation_bump();
+	daemon_generation_bump();
 	D.epfd = epoll_create1(EPOLL_CLOEXEC);
 	/* agent socket: any local process may ask for decisions (it learns
 	 * nothing but its own decisions); control socket: owner only */
@@ -471,7 +425,7 @@ int main(int argc, char **argv)
 		daemon_log(
 		    "cannot listen in %s: %s", D.rd.dir,
 		    strerror(-(D.agent_lfd < 0 ? D.agent_lfd : D.control_lfd)));
-		return 1;
+		return -1;
 	}
 	struct stat ast;
 	if (stat(D.rd.agent_sock, &ast) == 0) {
@@ -490,7 +444,7 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &ss, NULL);
 	if (resolver_start() < 0) {
 		daemon_log("cannot start the resolver thread");
-		return 1;
+		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	D.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -498,6 +452,93 @@ int main(int argc, char **argv)
 	add_fd(D.control_lfd, &ctl_tag);
 	add_fd(D.sigfd, &sig_tag);
 	add_fd(D.resolver_fd, &res_tag);
+	return 0;
+}
+
+/* One epoll event. true: a host lookup finished. */
+static bool dispatch(const struct epoll_event *ev)
+{
+	struct ev_tag *tag = ev->data.ptr;
+	switch (tag->kind) {
+	case EV_AGENT_LISTEN:
+		accept_conn(D.agent_lfd, false);
+		return false;
+	case EV_CONTROL_LISTEN:
+		accept_conn(D.control_lfd, true);
+		return false;
+	case EV_SIGNAL:
+		handle_signal();
+		return false;
+	case EV_RESOLVER:
+		resolver_drain();
+		return true;
+	case EV_NOTIFIER:
+		supervisor_ready((struct sv *)tag);
+		return false;
+	case EV_CONN: {
+		struct conn *c = (struct conn *)tag;
+		if (ev->events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			conn_readable(c);
+		if (ev->events & EPOLLOUT)
+			conn_flush(c);
+		if (c->closing && c->woff == c->wlen)
+			conn_close(c);
+		return false;
+	}
+	case EV_KIND_MAX:
+	default:
+		daemon_log("event for an unknown tag %d: stopping",
+			   (int)tag->kind);
+		D.stop = true; /* memory is not what policyd wrote */
+		return false;
+	}
+}
+
+static void run(void)
+{
+	while (!D.stop) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(D.epfd, evs, 64, 500);
+		if (n < 0 && errno != EINTR)
+			break;
+		bool parked = false;
+		for (int i = 0; i < n; i++)
+			parked |= dispatch(&evs[i]);
+		supervisor_reap();
+		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
+		if (parked || n == 0)
+			retry_parked();
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct options op;
+	int r = parse_args(argc, argv, &op);
+	if (r >= 0)
+		return r;
+	D.system_mode = op.mode == -1 ? geteuid() == 0 : op.mode == 1;
+	if (D.system_mode && geteuid() != 0) {
+		fprintf(stderr, "policyd: --system needs root\n");
+		return 2;
+	}
+	uint64_t audit_max;
+	if (check_policy(op.policy, &audit_max) < 0 || take_rundir() < 0)
+		return 1;
+	if (!op.fg && daemonize(D.rd.logfile) < 0) {
+		fprintf(stderr, "policyd: cannot detach: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	const char *audit = op.audit ? op.audit : D.rd.audit;
+	if ((r = audit_open(audit, audit_max, &D.audit)) < 0) {
+		daemon_log("cannot open audit log %s: %s", audit, strerror(-r));
+		return 1;
+	}
+	sessions_init_cgroups();
+	D.started_us = tg_now_us();
+	if (open_services() < 0)
+		return 1;
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());
@@ -506,44 +547,7 @@ int main(int argc, char **argv)
 	daemon_log("listening on %s (%s mode), policy %s, audit %s",
 		   D.rd.agent_sock, D.system_mode ? "system" : "user",
 		   D.default_policy, audit_path(D.audit));
-
-	while (!D.stop) {
-		struct epoll_event evs[64];
-		int n = epoll_wait(D.epfd, evs, 64, 500);
-		if (n < 0 && errno != EINTR)
-			break;
-		bool parked = false;
-		for (int i = 0; i < n; i++) {
-			void *tag = evs[i].data.ptr;
-			if (tag == &agent_tag) {
-				accept_conn(D.agent_lfd, false);
-			} else if (tag == &ctl_tag) {
-				accept_conn(D.control_lfd, true);
-			} else if (tag == &sig_tag) {
-				handle_signal();
-			} else if (tag == &res_tag) {
-				resolver_drain();
-				parked = true;
-			} else {
-				struct conn *c = tag;
-				if (c->notifier) {
-					supervisor_ready(c->notifier);
-					continue;
-				}
-				if (evs[i].events &
-				    (EPOLLIN | EPOLLHUP | EPOLLERR))
-					conn_readable(c);
-				if (evs[i].events & EPOLLOUT)
-					conn_writable(c);
-				if (c->closing && c->woff == c->wlen)
-					conn_close(c);
-			}
-		}
-		supervisor_reap();
-		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
-		if (parked || n == 0)
-			retry_parked();
-	}
+	run();
 	unlink(D.rd.agent_sock);
 	unlink(D.rd.control_sock);
 	unlink(D.rd.pidfile);

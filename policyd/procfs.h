@@ -3,7 +3,9 @@
  * procfs: the kernel's view of a process, read from /proc. Every fact
  * policyd uses about a caller (its working directory, its open files, its
  * parent, its uid, its cgroup, its executable) comes from here, never from
- * what the caller says. Functions return 0 or a negative errno.
+ * what the caller says. Functions return 0 or a negative errno. Paths are
+ * resolved as a caller sees them by chase.c, which reads /proc through
+ * this module.
  */
 #ifndef TIERGATE_PROCFS_H
 #define TIERGATE_PROCFS_H
@@ -12,6 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Reads go to root/PID/... instead of /proc/PID/... (unit tests: a tree of
+ * fake processes); NULL: /proc again. Not thread-safe: set it first. */
+void procfs_set_root(const char *root);
+/* "/proc/PID/name" (under the root above) into out; -ENAMETOOLONG. */
+int procfs_path(pid_t pid, const char *name, char *out, size_t outsz);
 
 struct proc_stat {
 	pid_t pid, ppid;
@@ -42,8 +50,6 @@ int procfs_status(pid_t pid, struct proc_status *ret);
 int procfs_status_brief(pid_t pid, struct proc_status *ret);
 /* A pidfd for pid, which may be a thread id; -errno. */
 int procfs_pidfd_open(pid_t pid);
-/* The effective uid. */
-int procfs_uid(pid_t pid, uid_t *ret_uid);
 /* Does the process run under a seccomp filter (Seccomp: 2)? */
 bool procfs_seccomp_filtered(pid_t pid);
 /*
@@ -61,24 +67,10 @@ int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len);
 /* Where cgroup v2 is mounted (from /proc/mounts), or -ENOENT. */
 int procfs_cgroup2_mount(char *out, size_t outsz);
 
-/*
- * Resolves the path a process passed to a call the way the kernel would
- * start it: absolute as given, relative to its cwd (dirfd == AT_FDCWD) or
- * to the directory open on dirfd; "/proc/self/" is the caller's /proc/PID/.
- * Then normalised (. .. //). Symlinks are not followed (see
- * procfs_realpath_existing).
- */
-int procfs_resolve_at(pid_t pid, int dirfd, const char *path, char *out,
-		      size_t outsz);
-/*
- * Canonicalises the longest existing prefix of an absolute path as the
- * process sees it (symlinks followed, dangling ones too), keeping the rest
- * as is. /proc/self and /proc/thread-self anywhere on the way mean the
- * process's, not policyd's. own_root: the process shares policyd's root
- * (fast: one O_PATH open); otherwise the walk happens in /proc/PID/root.
- * Errors are errors: callers refuse rather than guess.
- */
-int procfs_realpath_existing(pid_t pid, bool own_root, const char *path,
-			     char *out, size_t outsz);
+/* policyd's own pid (cached; right in a forked child too). */
+pid_t procfs_self_pid(void);
+/* The name of policyd's own descriptor fd (its /proc/self/fd link, read
+ * through a directory descriptor kept open). */
+int procfs_self_fd_name(int fd, char *out, size_t outsz);
 
 #endif

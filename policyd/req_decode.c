@@ -5,6 +5,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* One ARG field appended to q->argv (kept NULL-terminated; *cap: its
+ * room). 0 or -errno. */
+static int put_arg(struct req *q, const struct tgp_field *f, size_t *cap)
+{
+	if (q->argc >= TGP_MAX_ARGS)
+		return -EBADMSG;
+	if (q->argc + 1 >= *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		const char **na = realloc(q->argv, nc * sizeof(*na));
+		if (!na)
+			return -ENOMEM;
+		q->argv = na;
+		*cap = nc;
+	}
+	char *s = strndup((const char *)f->v, f->len);
+	if (!s)
+		return -ENOMEM;
+	q->argv[q->argc++] = s;
+	q->argv[q->argc] = NULL;
+	return 0;
+}
+
+/* A string field into its buffer in q; 1 when f is not one. */
+static int put_str(struct req *q, const struct tgp_field *f)
+{
+	char *dst;
+	size_t cap;
+	switch (f->tag) {
+	case TGPT_PATH:
+		dst = q->path, cap = sizeof(q->path);
+		q->has_path = true;
+		break;
+	case TGPT_PATH2:
+		dst = q->path2, cap = sizeof(q->path2);
+		q->has_path2 = true;
+		break;
+	case TGPT_HOST:
+		dst = q->host, cap = sizeof(q->host);
+		break;
+	case TGPT_NAME:
+		dst = q->name, cap = sizeof(q->name);
+		break;
+	case TGPT_POLICY:
+		dst = q->policy, cap = sizeof(q->policy);
+		break;
+	case TGPT_TMPDIR:
+		dst = q->tmpdir, cap = sizeof(q->tmpdir);
+		break;
+	default:
+		return 1;
+	}
+	return tgp_str(f, dst, cap) < 0 ? -EBADMSG : 0;
+}
+
 int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 {
 	/* only the small fields: the path buffers are written before use */
@@ -48,20 +102,6 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 		case TGPT_DIRFD2:
 			q->dirfd2 = (int32_t)tgp_u32(&f);
 			break;
-		case TGPT_PATH:
-			if (tgp_str(&f, q->path, sizeof(q->path)) < 0)
-				return -EBADMSG;
-			q->has_path = true;
-			break;
-		case TGPT_PATH2:
-			if (tgp_str(&f, q->path2, sizeof(q->path2)) < 0)
-				return -EBADMSG;
-			q->has_path2 = true;
-			break;
-		case TGPT_HOST:
-			if (tgp_str(&f, q->host, sizeof(q->host)) < 0)
-				return -EBADMSG;
-			break;
 		case TGPT_ADDR:
 			memcpy(q->addr, f.v, 16);
 			q->has_addr = true;
@@ -70,40 +110,14 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 			q->naddrs = (unsigned)(f.len / 16);
 			memcpy(q->addrs, f.v, f.len);
 			break;
-		case TGPT_NAME:
-			if (tgp_str(&f, q->name, sizeof(q->name)) < 0)
-				return -EBADMSG;
+		case TGPT_ARG:
+			if ((r = put_arg(q, &f, &cap)) < 0)
+				return r;
 			break;
-		case TGPT_POLICY:
-			if (tgp_str(&f, q->policy, sizeof(q->policy)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_TMPDIR:
-			if (tgp_str(&f, q->tmpdir, sizeof(q->tmpdir)) < 0)
-				return -EBADMSG;
-			break;
-		case TGPT_ARG: {
-			if (q->argc >= TGP_MAX_ARGS)
-				return -EBADMSG;
-			if (q->argc + 1 >= cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				const char **na =
-				    realloc(q->argv, nc * sizeof(*na));
-				if (!na)
-					return -ENOMEM;
-				q->argv = na;
-				cap = nc;
-			}
-			char *s = strndup((const char *)f.v, f.len);
-			if (!s)
-				return -ENOMEM;
-			q->argv[q->argc++] = s;
-			q->argv[q->argc] = NULL;
-			break;
-		}
 		default:
-			return -EBADMSG; /* a tag that has no place in a request
-					  */
+			/* a string, or a tag that has no place in a request */
+			if ((r = put_str(q, &f)) != 0)
+				return r < 0 ? r : -EBADMSG;
 		}
 	}
 	return r < 0 ? -EBADMSG : 0;

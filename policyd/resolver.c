@@ -12,6 +12,8 @@
  * worker takes the oldest waiting lookup whose session has a running slot
  * free.
  */
+#include "resolver.h"
+
 #include <errno.h>
 #include <netdb.h>
 #include <pthread.h>

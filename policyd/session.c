@@ -10,6 +10,9 @@
  *                mistaken for it). agent-shell is a child subreaper, so
  *                orphans are re-parented to it and stay in the tree.
  */
+#include "session.h"
+
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -20,10 +23,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <dirent.h>
 
+#include "audit.h"
 #include "daemon.h"
-#include "supervisor.h"
+#include "log.h"
+#include "missing.h"
 #include "procfs.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -235,20 +239,20 @@ static void pick_tmpdir(struct session *s, const char *req)
 	memcpy(s->tmpdir, t, strlen(t) + 1); /* fits: checked above */
 }
 
-int session_create(struct conn *c, const char *name, const char *policy,
-		   const char *tmpdir, uint32_t flags, struct session **ret,
+int session_create(const struct session_params *p, struct session **ret,
 		   char *err, size_t errsz)
 {
 	if (D.nsessions >= MAX_SESSIONS) {
 		snprintf(err, errsz, "too many sessions (%d)", MAX_SESSIONS);
 		return -EMFILE;
 	}
-	const char *pol = policy && *policy ? policy : D.default_policy;
+	const char *pol =
+	    p->policy && *p->policy ? p->policy : D.default_policy;
 	if (pol[0] != '/') {
 		snprintf(err, errsz, "policy path must be absolute");
 		return -EINVAL;
 	}
-	if (D.system_mode && c->uid != 0 && strcmp(pol, D.default_policy) &&
+	if (D.system_mode && p->uid != 0 && strcmp(pol, D.default_policy) &&
 	    strncmp(pol, "/etc/tiergate/", 14)) {
 		snprintf(err, errsz,
 			 "in system mode a session's policy must be policyd's "
@@ -258,32 +262,33 @@ int session_create(struct conn *c, const char *name, const char *policy,
 	struct session *s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->shell_fd = c->fd;
-	s->seccomp = flags & TGPF_SECCOMP;
-	s->landlock = flags & TGPF_LANDLOCK;
-	s->root_pid = c->pid;
-	s->root_start = c->start;
-	s->uid = c->uid;
+	s->shell_fd = p->shell_fd;
+	s->seccomp = p->flags & TGPF_SECCOMP;
+	s->landlock = p->flags & TGPF_LANDLOCK;
+	s->root_pid = p->pid;
+	s->root_start = p->start;
+	s->uid = p->uid;
 	s->created_us = tg_now_us();
-	snprintf(s->id, sizeof(s->id), "s%u-%d", ++D.next_session, (int)c->pid);
-	snprintf(s->name, sizeof(s->name), "%s", name && *name ? name : s->id);
-	for (char *p = s->name; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == '"' || *p == '\\')
-			*p = '_';
+	snprintf(s->id, sizeof(s->id), "s%u-%d", ++D.next_session, (int)p->pid);
+	snprintf(s->name, sizeof(s->name), "%s",
+		 p->name && *p->name ? p->name : s->id);
+	for (char *c = s->name; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\')
+			*c = '_';
 	/* HOME and USER from the account database for the peer's uid, not
 	 * from the environment the caller controls */
-	struct passwd *pw = getpwuid(c->uid);
+	struct passwd *pw = getpwuid(p->uid);
 	snprintf(s->home, sizeof(s->home), "%s",
 		 pw ? pw->pw_dir : "/nonexistent");
 	snprintf(s->user, sizeof(s->user), "%s", pw ? pw->pw_name : "nobody");
-	if (procfs_link(c->pid, "cwd", s->pwd, sizeof(s->pwd)) < 0 ||
+	if (procfs_link(p->pid, "cwd", s->pwd, sizeof(s->pwd)) < 0 ||
 	    s->pwd[0] != '/') {
 		snprintf(err, errsz,
 			 "cannot read the caller's working directory");
 		free(s);
 		return -EINVAL;
 	}
-	pick_tmpdir(s, tmpdir);
+	pick_tmpdir(s, p->tmpdir);
 	s->policy_path = strdup(pol);
 	if (!s->policy_path) {
 		free(s);
@@ -327,17 +332,15 @@ static int kill_pid(pid_t pid, uint64_t start)
 {
 	/* pidfd pins the process: the start-time check and the signal are
 	 * about the same process even if the pid is reused meanwhile */
-	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd < 0)
 		return -errno;
 	struct proc_stat st;
-	int r = 0;
 	if (procfs_stat(pid, &st) < 0 || st.starttime != start)
-		r = -ESRCH;
-	else if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0)
-		r = -errno;
-	close(pfd);
-	return r;
+		return -ESRCH;
+	if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0)
+		return -errno;
+	return 0;
 }
 
 int session_kill(struct session *s)
@@ -384,7 +387,6 @@ void session_end(struct session *s, const char *why)
 		return;
 	*pp = s->next;
 	D.nsessions--;
-	supervisor_detach(s);
 	/* the ancestor cache must forget this session: a later session may
 	 * be allocated at the same address, and the orphans of this one
 	 * must not be taken for its processes */
@@ -411,10 +413,68 @@ void session_end(struct session *s, const char *why)
 		rmdir(dir); /* fails while processes remain; they keep the
 			       cgroup */
 	}
-	for (int i = 0; i < MAX_CONNS; i++)
-		if (D.conns[i] && D.conns[i]->s == s)
-			D.conns[i]->s = NULL;
 	policy_free(s->policy);
 	free(s->policy_path);
 	free(s);
+}
+
+void session_names_record(struct session *s, pid_t pid, const char *host,
+			  const uint8_t (*addrs)[16], unsigned naddrs)
+{
+	for (unsigned k = 0; k < naddrs; k++) {
+		/* one entry per (address, name): another name for the same
+		 * address (a CDN's) is kept beside it */
+		size_t i, oldest = 0;
+		for (i = 0; i < TG_ARRAY_SIZE(s->names); i++) {
+			if (!memcmp(s->names[i].addr, addrs[k], 16) &&
+			    !strcmp(s->names[i].host, host))
+				break;
+			if (s->names[i].seq < s->names[oldest].seq)
+				oldest = i; /* unused ones have 0 */
+		}
+		if (i == TG_ARRAY_SIZE(s->names)) {
+			i = oldest;
+			memcpy(s->names[i].addr, addrs[k], 16);
+			tg_strlcpy(s->names[i].host, sizeof(s->names[i].host),
+				   host);
+		}
+		s->names[i].pid = pid;
+		s->names[i].seq = ++s->names_next;
+	}
+}
+
+const char *session_name_for(struct session *s, const uint8_t addr[16],
+			     pid_t pid)
+{
+	/* best: the entry so far; its host rule test is made only when
+	 * another entry competes (most addresses have one name) */
+	int best = -1, best_named = -1;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(s->names); i++) {
+		if (!s->names[i].host[0] || memcmp(s->names[i].addr, addr, 16))
+			continue;
+		if (best < 0) {
+			best = (int)i;
+			continue;
+		}
+		bool mine = s->names[i].pid == pid,
+		     best_mine = s->names[best].pid == pid;
+		if (mine != best_mine) {
+			if (mine) {
+				best = (int)i;
+				best_named = -1;
+			}
+			continue;
+		}
+		if (best_named < 0)
+			best_named =
+			    policy_host_named(s->policy, s->names[best].host);
+		int named = policy_host_named(s->policy, s->names[i].host);
+		if (named > best_named ||
+		    (named == best_named &&
+		     s->names[i].seq > s->names[best].seq)) {
+			best = (int)i;
+			best_named = named;
+		}
+	}
+	return best < 0 ? NULL : s->names[best].host;
 }

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* supervisor: answers a session's seccomp notifications (see supervisor.c).
+/*
+ * supervisor: policyd's half of the kernel backstop (see supervisor.c): a
+ * session's seccomp listener, its in-flight table, and the dispatch of each
+ * notification to the handler of its call family (sv_exec.c, sv_open.c,
+ * sv_fs.c, sv_net.c), driven by the table of notified calls in
+ * common/syscalls.h.
+ *
+ * Lifecycle: supervisor_attach() (LISTENER) -> supervisor_ready() per
+ * notification -> supervisor_detach() (the session ends) ->
+ * supervisor_reap() (after the epoll batch).
  */
 #ifndef TIERGATE_SUPERVISOR_H
 #define TIERGATE_SUPERVISOR_H
@@ -10,8 +19,12 @@
 #include <linux/seccomp.h>
 
 #include "daemon.h"
+#include "syscalls.h"
+#include "tg_proto.h"
 
 #define SV_PARK_MAX 32
+
+struct session;
 
 struct sv_parked {
 	struct seccomp_notif n;
@@ -19,8 +32,8 @@ struct sv_parked {
 };
 
 struct sv {
-	struct conn tag; /* epoll tag: tag.notifier points back here */
-	int fd;		 /* the listener */
+	struct ev_tag tag; /* EV_NOTIFIER */
+	int fd;		   /* the listener */
 	struct session *s;
 	struct tgp_inflight *inflight; /* shared with agent-shell, or NULL */
 	bool sync_wakeup;
@@ -43,10 +56,11 @@ void supervisor_ready(struct sv *sv);
 void supervisor_detach(struct session *s);
 /* Frees detached supervisors (after each epoll batch). */
 void supervisor_reap(void);
-/* Can policyd hold a racing caller's exec for checking (ptrace)? why says
- * why (or why not); may be NULL. */
-bool supervisor_verify_available(char *why, size_t whysz);
-/* Writes one line to pid's stderr, never blocking policyd. */
-void sv_tell_caller(pid_t pid, const char *line, size_t len);
+/* Notifications parked for a host lookup, tried again (the resolver
+ * answered, or the loop's timer). */
+void supervisor_retry_parked(void);
+/* The table entry of the call n notifies (utimensat and futimesat with no
+ * path: their by-descriptor variants); NULL: not one the filter notifies. */
+const struct tg_syscall *supervisor_syscall(const struct seccomp_notif *n);
 
 #endif

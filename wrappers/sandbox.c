@@ -19,6 +19,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "missing.h"
+#include "syscalls.h"
+#include "util.h"
+
 bool sandbox_available(const char **why)
 {
 	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
@@ -39,14 +43,6 @@ bool sandbox_notify_available(void)
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }
 
-/* Debian 12's kernel headers stop at ABI 2; the values are kernel ABI. */
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-
 int sandbox_landlock_abi(void)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
@@ -57,23 +53,20 @@ int sandbox_landlock_abi(void)
 static int ll_add(int rfd, const char *path, __u64 dir_access,
 		  __u64 file_access)
 {
-	int fd = open(path, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		return 0; /* a tree that does not exist yet cannot be written to
 			   */
 	struct stat st;
 	struct landlock_path_beneath_attr pb = {.parent_fd = fd};
-	if (fstat(fd, &st) < 0) {
-		close(fd);
+	if (fstat(fd, &st) < 0)
 		return -errno;
-	}
 	pb.allowed_access = S_ISDIR(st.st_mode) ? dir_access : file_access;
-	long r = pb.allowed_access ? syscall(SYS_landlock_add_rule, rfd,
-					     LANDLOCK_RULE_PATH_BENEATH, &pb, 0)
-				   : 0;
-	int e = errno;
-	close(fd);
-	return r < 0 ? -e : 0;
+	if (pb.allowed_access &&
+	    syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb,
+		    0) < 0)
+		return -errno;
+	return 0;
 }
 
 static int apply_landlock(const struct sandbox_fs *fs, const char **what)
@@ -98,9 +91,7 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		wfile |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	}
 	/* linux/landlock.h of 6.12 (scoped, ABI 6); Debian 12's predates it */
-	struct {
-		__u64 handled_access_fs, handled_access_net, scoped;
-	} ra = {0};
+	struct tg_landlock_ruleset_attr ra = {0};
 	/* why: even when the policy restricts no path the session gets a
 	 * Landlock domain: a process in a domain cannot ptrace-access one
 	 * outside it, whatever its uid or capabilities, so the agent cannot
@@ -122,7 +113,8 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		 * abstract socket names have no file a policy rule could
 		 * name, and one made outside the session (a bus, a user's
 		 * systemd) is a way out of it */
-		ra.scoped = 2 | 1;
+		ra.scoped = TG_LANDLOCK_SCOPE_SIGNAL |
+			    TG_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
 		rsz = sizeof(ra);
 	}
 	if (!fs->write_all)
@@ -236,113 +228,90 @@ static int add_named(scmp_filter_ctx ctx, uint32_t act,
 	return 0;
 }
 
-/* The calls policyd decides (SCMP_ACT_NOTIFY). Opens only when the flags
- * ask for write, create or truncate: one rule per flag bit, (A & B) == B.
- * openat2 keeps its flags in memory, where the filter cannot look and
- * where another thread can change them after policyd read them (the
- * kernel reads them again on "continue"): it answers ENOSYS, and callers
- * fall back to openat, as libc does for clone3. sendmsg/sendmmsg keep
- * the address in memory: always notified (address-less sends continue;
- * an address swapped meanwhile is the connect race of the threat model). */
-static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
+/* The rule(s) that make the filter notify sc (SCMP_ACT_NOTIFY), or answer
+ * it by itself, as its entry in common/syscalls.h says. */
+static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 {
+	/* opens only when the flags ask for write, create or truncate: one
+	 * rule per flag bit, (A & B) == B */
 	static const unsigned long wbits[] = {O_WRONLY, O_RDWR, O_CREAT,
 					      O_TRUNC};
-	const uint32_t N = SCMP_ACT_NOTIFY;
-	int r;
-	*what = "notify execve";
-	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(execve), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(execveat), 0)) < 0)
-		return r;
-	*what = "notify open";
-	for (size_t i = 0; i < sizeof(wbits) / sizeof(wbits[0]); i++) {
-		if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(open), 1,
-					  SCMP_A1(SCMP_CMP_MASKED_EQ, wbits[i],
-						  wbits[i]))) < 0 ||
-		    (r = seccomp_rule_add(
-			 ctx, N, SCMP_SYS(openat), 1,
-			 SCMP_A2(SCMP_CMP_MASKED_EQ, wbits[i], wbits[i]))) < 0)
-			return r;
-	}
-	*what = "openat2";
-	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(creat), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-				  SCMP_SYS(openat2), 0)) < 0)
-		return r;
-	/* the other calls that change the file system by path: what a
-	 * static program could otherwise do undecided under a policy that
-	 * Landlock cannot express (a default other than deny); and the
-	 * metadata calls, modes, owners and extended attributes (file
-	 * capabilities and security labels live there), by path or by
-	 * descriptor (fchmod works on a read-only one), and timestamps.
-	 * policyd's table of them is fsops[] in supervisor.c */
-	static const char *const fsops[] = {
-	    "rename",	    "renameat",	    "renameat2", "link",
-	    "linkat",	    "unlink",	    "unlinkat",	 "rmdir",
-	    "mkdir",	    "mkdirat",	    "symlink",	 "symlinkat",
-	    "truncate",	    "chmod",	    "fchmodat",	 "fchmod",
-	    "chown",	    "lchown",	    "fchownat",	 "fchown",
-	    "setxattr",	    "lsetxattr",    "fsetxattr", "removexattr",
-	    "lremovexattr", "fremovexattr", "utimensat", "futimesat",
-	    "utimes",	    "utime"};
-	if ((r = add_named(ctx, N, fsops, sizeof(fsops) / sizeof(fsops[0]),
-			   what)) < 0)
-		return r;
-	/* numbers for the calls newer than some headers: fchmodat2 452,
-	 * setxattrat 463, removexattrat 466 */
-	*what = "notify newer metadata calls";
-	static const int newer[] = {452, 463, 466};
-	for (size_t i = 0; i < sizeof(newer) / sizeof(newer[0]); i++)
-		if ((r = seccomp_rule_add(ctx, N, newer[i], 0)) < 0)
-			return r;
 	/* mknod of what a session may make (a file, a FIFO, a socket); the
 	 * device types are refused (EPERM) by rules of their own, which a
 	 * rule here without a condition would override */
 	static const unsigned long kinds[] = {0, S_IFREG, S_IFIFO, S_IFSOCK};
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if ((r = seccomp_rule_add(
-			 ctx, N, SCMP_SYS(mknod), 1,
-			 SCMP_A1(SCMP_CMP_MASKED_EQ, S_IFMT, kinds[i]))) < 0 ||
-		    (r = seccomp_rule_add(
-			 ctx, N, SCMP_SYS(mknodat), 1,
-			 SCMP_A2(SCMP_CMP_MASKED_EQ, S_IFMT, kinds[i]))) < 0)
-			return r;
-	*what = "notify connect";
-	if ((r = seccomp_rule_add(ctx, N, SCMP_SYS(connect), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(bind), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendto), 1,
-				  SCMP_A4(SCMP_CMP_NE, 0))) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendmsg), 0)) < 0 ||
-	    (r = seccomp_rule_add(ctx, N, SCMP_SYS(sendmmsg), 0)) < 0)
+	const uint32_t N = SCMP_ACT_NOTIFY;
+	unsigned a = (unsigned)sc->farg;
+	int r = 0;
+	switch (sc->filter) {
+	case TG_SCF_ALWAYS:
+		return seccomp_rule_add(ctx, N, sc->nr, 0);
+	case TG_SCF_WRITE_FLAGS:
+		for (size_t i = 0; r == 0 && i < TG_ARRAY_SIZE(wbits); i++)
+			r = seccomp_rule_add(ctx, N, sc->nr, 1,
+					     SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
+						      wbits[i], wbits[i]));
 		return r;
-	return 0;
+	case TG_SCF_MKNOD_KINDS:
+		for (size_t i = 0; r == 0 && i < TG_ARRAY_SIZE(kinds); i++)
+			r = seccomp_rule_add(
+			    ctx, N, sc->nr, 1,
+			    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, S_IFMT, kinds[i]));
+		return r;
+	case TG_SCF_NONZERO:
+		return seccomp_rule_add(ctx, N, sc->nr, 1,
+					SCMP_CMP(a, SCMP_CMP_NE, 0));
+	case TG_SCF_ANSWER_ENOSYS:
+		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), sc->nr, 0);
+	case TG_SCF_MAX:
+	default:
+		return -EINVAL; /* a table entry this filter cannot express */
+	}
 }
 
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
+/* The calls policyd decides: the table of common/syscalls.h, which
+ * policyd's kernel path dispatches by (they cannot list different calls).
+ * openat2 keeps its flags in memory, where the filter cannot look and
+ * where another thread can change them after policyd read them (the
+ * kernel reads them again on "continue"): it answers ENOSYS, and callers
+ * fall back to openat, as libc does for clone3. sendmsg/sendmmsg keep the
+ * address in memory: always notified (address-less sends continue; an
+ * address swapped meanwhile is the connect race of the threat model). The
+ * file calls by path beyond opens are what a static program could
+ * otherwise do undecided under a policy that Landlock cannot express (a
+ * default other than deny); the metadata calls (modes, owners, extended
+ * attributes: file capabilities and security labels live there) by path
+ * or by descriptor (fchmod works on a read-only one), and timestamps. */
+static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
+{
+#define SB_ENTRY(...) TG_SC_ENTRY(__VA_ARGS__),
+	static const struct tg_syscall notified[] = {
+	    TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
+#undef SB_ENTRY
+	for (size_t i = 0; i < TG_ARRAY_SIZE(notified); i++) {
+		*what = notified[i].name;
+		int r = add_notify_rule(ctx, &notified[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
 /* Loads the filter with a user-notify listener. libseccomp 2.5 cannot ask
  * for killable waits, so the program is exported and loaded here. */
 static int load_with_listener(scmp_filter_ctx ctx, int *listener)
 {
-	int mfd = memfd_create("tiergate-bpf", MFD_CLOEXEC);
+	_cleanup_close_ int mfd = memfd_create("tiergate-bpf", MFD_CLOEXEC);
 	if (mfd < 0)
 		return -errno;
 	int r = seccomp_export_bpf(ctx, mfd);
 	off_t len = lseek(mfd, 0, SEEK_CUR);
 	if (r < 0 || len <= 0 || len % (off_t)sizeof(struct sock_filter) ||
-	    len > 65536 * (off_t)sizeof(struct sock_filter)) {
-		close(mfd);
+	    len > 65536 * (off_t)sizeof(struct sock_filter))
 		return r < 0 ? r : -EINVAL;
-	}
-	struct sock_filter *ins = malloc((size_t)len);
-	if (!ins || pread(mfd, ins, (size_t)len, 0) != (ssize_t)len) {
-		free(ins);
-		close(mfd);
+	_cleanup_free_ struct sock_filter *ins = malloc((size_t)len);
+	if (!ins || pread(mfd, ins, (size_t)len, 0) != (ssize_t)len)
 		return -EIO;
-	}
-	close(mfd);
 	struct sock_fprog prog = {
 	    .len = (unsigned short)(len / (off_t)sizeof(struct sock_filter)),
 	    .filter = ins};
@@ -354,10 +323,8 @@ static int load_with_listener(scmp_filter_ctx ctx, int *listener)
 	if (fd < 0 && errno == EINVAL)
 		fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			     SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	int e = errno;
-	free(ins);
 	if (fd < 0)
-		return -e;
+		return -errno;
 	*listener = (int)fd;
 	return 0;
 }
@@ -412,13 +379,12 @@ struct tg_cap_data {
  * from the effective, permitted and inheritable sets; clears ambient. */
 static int drop_caps(void)
 {
-	struct tg_cap_header h = {.version = 0x20080522 /* v3 */, .pid = 0};
+	struct tg_cap_header h = {.version = TG_CAP_VERSION_3, .pid = 0};
 	struct tg_cap_data d[2];
 	if (syscall(SYS_capget, &h, d) < 0)
 		return -errno;
-	bool have_setpcap = d[0].effective & (1u << 8);
-	for (size_t i = 0; i < sizeof(dropped_caps) / sizeof(dropped_caps[0]);
-	     i++) {
+	bool have_setpcap = d[0].effective & (1u << TG_CAP_SETPCAP);
+	for (size_t i = 0; i < TG_ARRAY_SIZE(dropped_caps); i++) {
 		int c = dropped_caps[i];
 		if (have_setpcap && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 &&
 		    errno != EINVAL)
@@ -430,6 +396,82 @@ static int drop_caps(void)
 	if (syscall(SYS_capset, &h, d) < 0)
 		return -errno;
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return 0;
+}
+
+static void seccomp_releasep(scmp_filter_ctx *ctx)
+{
+	if (*ctx)
+		seccomp_release(*ctx);
+}
+
+/* The calls a session never makes, refused with EPERM (or ENOSYS): by
+ * name, and by their arguments (namespaces, shared memory or descriptors
+ * outside threads, device nodes, user-notify listeners). */
+static int add_refusal_rules(scmp_filter_ctx ctx, const char **what)
+{
+	int r;
+	if ((r = add_named(ctx, SCMP_ACT_ERRNO(EPERM), refused,
+			   TG_ARRAY_SIZE(refused), what)) < 0)
+		return r;
+	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */
+	static const unsigned long ns[] = {
+	    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,	  CLONE_NEWNET,
+	    CLONE_NEWIPC, CLONE_NEWUTS,	 CLONE_NEWCGROUP, CLONE_NEWTIME};
+	*what = "clone";
+	for (size_t i = 0; i < TG_ARRAY_SIZE(ns); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+			 SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
+			return r;
+	/* clone(CLONE_VM) that is neither a thread nor a vfork: a process
+	 * that runs on in another's memory could rewrite an argv policyd has
+	 * checked, and no thread count shows it. With this refused, whoever
+	 * shares a caller's memory is a thread of it or of a vfork parent up
+	 * its line (policyd walks that line, see caller_racy) */
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		 SCMP_A0(SCMP_CMP_MASKED_EQ,
+			 CLONE_VM | CLONE_VFORK | CLONE_THREAD, CLONE_VM))) < 0)
+		return r;
+	/* clone(CLONE_FILES) that is not a thread: a process sharing the
+	 * caller's descriptor table could re-point the descriptor of an
+	 * fexecve (dup2) after policyd decided on it, and no thread count
+	 * shows it. With this refused, whoever shares a caller's descriptors
+	 * is one of its threads (caller_racy counts them) */
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_FILES | CLONE_THREAD,
+			 CLONE_FILES))) < 0)
+		return r;
+	/* device nodes: a block device made in a writable place would be
+	 * the whole disk behind every file rule (root sessions have
+	 * CAP_MKNOD). FIFOs and sockets stay (policyd decides the name) */
+	*what = "mknod";
+	static const unsigned long devs[] = {S_IFBLK, S_IFCHR};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(devs); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknod), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0 ||
+		    (r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknodat), 1,
+			 SCMP_A2(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0)
+			return r;
+	/* clone3 passes its flags in memory a filter cannot read: say it does
+	 * not exist, and libc falls back to clone, which is checked above */
+	*what = "clone3";
+	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+				  0)) < 0)
+		return r;
+	/* seccomp(): filters may be stacked, but never with a user-notify
+	 * listener (that would let the session supervise itself) */
+	*what = "seccomp";
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(seccomp), 2,
+		 SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
+		 SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			 SECCOMP_FILTER_FLAG_NEW_LISTENER))) < 0)
+		return r;
 	return 0;
 }
 
@@ -449,7 +491,8 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	int r = apply_landlock(fs, what);
 	if (r < 0)
 		return r;
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	__attribute__((cleanup(seccomp_releasep))) scmp_filter_ctx ctx =
+	    seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
 		*what = "seccomp_init";
 		return -ENOMEM;
@@ -459,81 +502,18 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	*what = "bad-arch action";
 	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 				  SCMP_ACT_KILL_PROCESS)) < 0)
-		goto out;
+		return r;
 	/* every system call of the session runs this filter: a binary tree
 	 * of syscall numbers instead of a linear scan (libseccomp >= 2.5) */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if ((r = add_named(ctx, SCMP_ACT_ERRNO(EPERM), refused,
-			   sizeof(refused) / sizeof(refused[0]), what)) < 0)
-		goto out;
-	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */
-	static const unsigned long ns[] = {
-	    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,	  CLONE_NEWNET,
-	    CLONE_NEWIPC, CLONE_NEWUTS,	 CLONE_NEWCGROUP, CLONE_NEWTIME};
-	*what = "clone";
-	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
-		if ((r = seccomp_rule_add(
-			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-			 SCMP_A0(SCMP_CMP_MASKED_EQ, ns[i], ns[i]))) < 0)
-			goto out;
-	/* clone(CLONE_VM) that is neither a thread nor a vfork: a process
-	 * that runs on in another's memory could rewrite an argv policyd has
-	 * checked, and no thread count shows it. With this refused, whoever
-	 * shares a caller's memory is a thread of it or of a vfork parent up
-	 * its line (policyd walks that line, see caller_racy) */
-	if ((r = seccomp_rule_add(
-		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-		 SCMP_A0(SCMP_CMP_MASKED_EQ,
-			 CLONE_VM | CLONE_VFORK | CLONE_THREAD, CLONE_VM))) < 0)
-		goto out;
-	/* clone(CLONE_FILES) that is not a thread: a process sharing the
-	 * caller's descriptor table could re-point the descriptor of an
-	 * fexecve (dup2) after policyd decided on it, and no thread count
-	 * shows it. With this refused, whoever shares a caller's descriptors
-	 * is one of its threads (caller_racy counts them) */
-	if ((r = seccomp_rule_add(
-		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-		 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_FILES | CLONE_THREAD,
-			 CLONE_FILES))) < 0)
-		goto out;
-	/* device nodes: a block device made in a writable place would be
-	 * the whole disk behind every file rule (root sessions have
-	 * CAP_MKNOD). FIFOs and sockets stay (policyd decides the name) */
-	*what = "mknod";
-	static const unsigned long devs[] = {S_IFBLK, S_IFCHR};
-	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
-		if ((r = seccomp_rule_add(
-			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknod), 1,
-			 SCMP_A1(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0 ||
-		    (r = seccomp_rule_add(
-			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mknodat), 1,
-			 SCMP_A2(SCMP_CMP_MASKED_EQ, S_IFMT, devs[i]))) < 0)
-			goto out;
-	/* clone3 passes its flags in memory a filter cannot read: say it does
-	 * not exist, and libc falls back to clone, which is checked above */
-	*what = "clone3";
-	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
-				  0)) < 0)
-		goto out;
-	/* seccomp(): filters may be stacked, but never with a user-notify
-	 * listener (that would let the session supervise itself) */
-	*what = "seccomp";
-	if ((r = seccomp_rule_add(
-		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(seccomp), 2,
-		 SCMP_A0(SCMP_CMP_EQ, SECCOMP_SET_MODE_FILTER),
-		 SCMP_A1(SCMP_CMP_MASKED_EQ, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			 SECCOMP_FILTER_FLAG_NEW_LISTENER))) < 0)
-		goto out;
-	if (listener) {
-		if ((r = add_notify_rules(ctx, what)) < 0)
-			goto out;
-		*what = "seccomp load (listener)";
-		r = load_with_listener(ctx, listener);
-	} else {
+	if ((r = add_refusal_rules(ctx, what)) < 0)
+		return r;
+	if (!listener) {
 		*what = "seccomp_load";
-		r = seccomp_load(ctx);
+		return seccomp_load(ctx);
 	}
-out:
-	seccomp_release(ctx);
-	return r;
+	if ((r = add_notify_rules(ctx, what)) < 0)
+		return r;
+	*what = "seccomp load (listener)";
+	return load_with_listener(ctx, listener);
 }

@@ -18,7 +18,8 @@
  *     asking for write/create/truncate, the other file and metadata calls,
  *     bind, connect, sendto with an address, sendmsg and sendmmsg: policyd
  *     decides them (supervisor.c); openat2 answers ENOSYS (its flags are
- *     in memory another thread could change).
+ *     in memory another thread could change). The list is the table of
+ *     common/syscalls.h, which policyd dispatches by.
  */
 #ifndef TIERGATE_SANDBOX_H
 #define TIERGATE_SANDBOX_H

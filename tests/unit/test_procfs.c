@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "chase.h"
 #include "procfs.h"
 
 static void test_status_is_ours(void **state)
@@ -144,7 +145,7 @@ static void test_shared_writable(void **state)
 	shared_writable(procfs_shared_writable_text);
 }
 
-/* procfs_realpath_existing against a real tree: what a create would reach
+/* chase (CHASE_FOLLOW) against a real tree: what a create would reach
  * for names that do not exist yet, through dangling symlinks (at the end,
  * in the middle, chained), in the own root and through /proc/PID/root */
 TG_TEST_TMPDIR(top, "/tmp/tg-procfs-XXXXXX")
@@ -180,6 +181,7 @@ static void test_realpath_missing(void **state)
 	AT(p, "d/filelink"); /* an existing file through one */
 	assert_int_equal(symlink("../t3/file", p), 0);
 	for (int own = 1; own >= 0; own--) {
+		struct caller c = {.pid = getpid(), .same_root = own};
 		struct {
 			const char *rel, *want;
 		} cases[] = {
@@ -199,16 +201,16 @@ static void test_realpath_missing(void **state)
 			AT(p, cases[i].rel);
 			snprintf(want, sizeof(want), "%s/%s", real_top,
 				 cases[i].want);
-			assert_int_equal(procfs_realpath_existing(getpid(), own,
-								  p, out,
-								  sizeof(out)),
+			assert_int_equal(chase(&c, AT_FDCWD, p,
+					       CHASE_FOLLOW | CHASE_ABSOLUTE,
+					       out),
 					 0);
 			assert_string_equal(out, want);
 		}
 		AT(p, "d/loop");
-		assert_int_equal(procfs_realpath_existing(getpid(), own, p, out,
-							  sizeof(out)),
-				 -ELOOP);
+		assert_int_equal(
+		    chase(&c, AT_FDCWD, p, CHASE_FOLLOW | CHASE_ABSOLUTE, out),
+		    -ELOOP);
 	}
 #undef AT
 }

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "resolver.h"
 
 struct daemon D;
 

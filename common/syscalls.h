@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * syscalls: the system calls of a session that policyd decides (the kernel
+ * backstop), as ONE table. agent-shell's seccomp filter (wrappers/sandbox.c)
+ * makes its SCMP_ACT_NOTIFY rules from it, and policyd's kernel path
+ * (policyd/supervisor.c) dispatches the notifications by it, so the two
+ * cannot list different calls.
+ *
+ * TG_NOTIFIED_SYSCALLS(X) calls X(name, family, filter, farg, args, fs) once
+ * per call:
+ *   name    the call (__NR_name, see missing.h for the newer ones);
+ *   family  which part of policyd's kernel path answers it (TG_SC_EXEC ...);
+ *   filter  how the filter notifies it (TG_SCF_ALWAYS ...), farg the
+ *           argument that rule looks at (-1: none);
+ *   args    (d1, p1, d2, p2, fl, fd): argument indexes of the dirfd and
+ *           path of the first and second name, of the flags that may say
+ *           AT_EMPTY_PATH / AT_SYMLINK_NOFOLLOW (open: the open flags), and
+ *           of a descriptor the call acts on; -1 none (a dirfd of -1 is
+ *           AT_FDCWD);
+ *   fs      (access, link, kind, verb) for the file calls: the access
+ *           bits decided (TGPA_*), whether a final symlink is followed
+ *           (TG_SC_FOLLOW ...), the audit line's kind and the refusal line's
+ *           verb; (0, TG_SC_FOLLOW, NULL, NULL) for the others.
+ * Use TG_SC_ARGS / TG_SC_FS to unpack args and fs into designated
+ * initializers (see struct tg_syscall below).
+ *
+ * x86_64 only (missing.h says so): several of these calls exist only there.
+ */
+#ifndef TIERGATE_SYSCALLS_H
+#define TIERGATE_SYSCALLS_H
+
+#include <stddef.h>
+
+#include "missing.h"
+#include "tg_proto.h"
+
+/* Which handler of policyd's kernel path answers the call. */
+enum tg_sc_family {
+	TG_SC_NONE, /* not notified (the filter answers it by itself) */
+	TG_SC_EXEC, /* execve, execveat */
+	TG_SC_OPEN, /* opens that may write, create or truncate */
+	TG_SC_FILE, /* calls that make, remove, rename or change files */
+	TG_SC_BIND, /* bind: a named Unix socket is a file made */
+	TG_SC_NET,  /* connect and addressed sends */
+	TG_SC_FAMILY_MAX
+};
+
+/* How the seccomp filter selects the calls it notifies. */
+enum tg_sc_filter {
+	TG_SCF_ALWAYS,	    /* every call */
+	TG_SCF_WRITE_FLAGS, /* open flags (farg) with O_WRONLY, O_RDWR, O_CREAT
+			       or O_TRUNC: one masked-equality rule per bit,
+			       so plain reads never leave the kernel */
+	TG_SCF_MKNOD_KINDS, /* mode (farg) a file, FIFO or socket; the device
+			       kinds are refused by rules of their own */
+	TG_SCF_NONZERO,	    /* argument farg not 0 (sendto with an address) */
+	TG_SCF_ANSWER_ENOSYS, /* answered ENOSYS, not notified (openat2: its
+			       flags are in memory the filter cannot read) */
+	TG_SCF_MAX
+};
+
+/* Whether a file call acts on a final symlink itself rather than on what it
+ * points to (by descriptor, AT_EMPTY_PATH, the /proc link is always
+ * followed: the file is the descriptor's). */
+enum tg_sc_link {
+	TG_SC_FOLLOW,	     /* chmod, chown, truncate, ... */
+	TG_SC_ITSELF,	     /* lchown, l*xattr, link, names made or removed */
+	TG_SC_ITSELF_IF,     /* ... with AT_SYMLINK_NOFOLLOW */
+	TG_SC_ITSELF_UNLESS, /* linkat: unless AT_SYMLINK_FOLLOW */
+	TG_SC_LINK_MAX
+};
+
+struct tg_syscall {
+	int nr;
+	const char *name;
+	enum tg_sc_family family;
+	enum tg_sc_filter filter;
+	signed char farg;
+	signed char d1, p1, d2, p2, fl, fd;
+	unsigned char acc;
+	enum tg_sc_link link;
+	const char *kind; /* the audit line's */
+	const char *verb; /* the refusal line's */
+};
+
+#define TG_SC_ARGS_(a, b, c, d, e, f)                                          \
+	.d1 = (a), .p1 = (b), .d2 = (c), .p2 = (d), .fl = (e), .fd = (f)
+#define TG_SC_FS_(a, l, k, v)                                                  \
+	.acc = (a), .link = TG_SC_##l, .kind = k, .verb = v
+/* One struct tg_syscall initializer, for X (add the comma of a list). */
+#define TG_SC_ENTRY(n, fam, filt, fa, args, fs)                                \
+	{                                                                      \
+		.nr = __NR_##n, .name = #n, .family = TG_SC_##fam,             \
+		.filter = TG_SCF_##filt, .farg = (fa), TG_SC_ARGS_ args,       \
+		TG_SC_FS_ fs                                                   \
+	}
+
+#define TG_SC_NOFS (0, FOLLOW, NULL, NULL)
+#define TG_SC_W TGPA_WRITE
+#define TG_SC_C TGPA_CREATE
+#define TG_SC_X TGPA_DELETE
+#define TG_SC_XA "xattr", "set attributes of"
+#define TG_SC_TS "touch", "set the times of"
+
+/* clang-format off */
+#define TG_NOTIFIED_SYSCALLS(X)                                                \
+	/* execs: decided like the interposer's (scripts, ld.so) */           \
+	X(execve,      EXEC, ALWAYS,      -1, (-1, 0, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(execveat,    EXEC, ALWAYS,      -1, ( 0, 1, -1, -1,  4, -1), TG_SC_NOFS) \
+	/* opens that may write: policyd opens the file as the caller */     \
+	X(open,        OPEN, WRITE_FLAGS,  1, (-1, 0, -1, -1,  1, -1), TG_SC_NOFS) \
+	X(openat,      OPEN, WRITE_FLAGS,  2, ( 0, 1, -1, -1,  2, -1), TG_SC_NOFS) \
+	X(creat,       OPEN, ALWAYS,      -1, (-1, 0, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(openat2,     NONE, ANSWER_ENOSYS, -1, ( 0, 1, -1, -1, -1, -1), TG_SC_NOFS) \
+	/* names made, removed, renamed or linked */                          \
+	X(rename,      FILE, ALWAYS, -1, (-1, 0, -1,  1, -1, -1), (TG_SC_X, ITSELF, "rename", "rename")) \
+	X(renameat,    FILE, ALWAYS, -1, ( 0, 1,  2,  3, -1, -1), (TG_SC_X, ITSELF, "rename", "rename")) \
+	X(renameat2,   FILE, ALWAYS, -1, ( 0, 1,  2,  3, -1, -1), (TG_SC_X, ITSELF, "rename", "rename")) \
+	X(link,        FILE, ALWAYS, -1, (-1, 0, -1,  1, -1, -1), (TG_SC_W, ITSELF, "link", "link")) \
+	X(linkat,      FILE, ALWAYS, -1, ( 0, 1,  2,  3,  4, -1), (TG_SC_W, ITSELF_UNLESS, "link", "link")) \
+	X(unlink,      FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_X, ITSELF, "delete", "delete")) \
+	X(rmdir,       FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_X, ITSELF, "delete", "delete")) \
+	X(unlinkat,    FILE, ALWAYS, -1, ( 0, 1, -1, -1, -1, -1), (TG_SC_X, ITSELF, "delete", "delete")) \
+	X(mkdir,       FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(mknod,       FILE, MKNOD_KINDS, 1, (-1, 0, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(mkdirat,     FILE, ALWAYS, -1, ( 0, 1, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(mknodat,     FILE, MKNOD_KINDS, 2, ( 0, 1, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(symlink,     FILE, ALWAYS, -1, (-1, 1, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(symlinkat,   FILE, ALWAYS, -1, ( 1, 2, -1, -1, -1, -1), (TG_SC_C, ITSELF, "create", "create")) \
+	X(truncate,    FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, "truncate", "truncate")) \
+	/* metadata: a write of the file they change */                       \
+	X(chmod,       FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, "chmod", "chmod")) \
+	X(fchmodat,    FILE, ALWAYS, -1, ( 0, 1, -1, -1, -1, -1), (TG_SC_W, FOLLOW, "chmod", "chmod")) \
+	X(fchmodat2,   FILE, ALWAYS, -1, ( 0, 1, -1, -1,  3, -1), (TG_SC_W, ITSELF_IF, "chmod", "chmod")) \
+	X(fchmod,      FILE, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), (TG_SC_W, FOLLOW, "chmod", "chmod")) \
+	X(chown,       FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, "chown", "chown")) \
+	X(lchown,      FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, ITSELF, "chown", "chown")) \
+	X(fchownat,    FILE, ALWAYS, -1, ( 0, 1, -1, -1,  4, -1), (TG_SC_W, ITSELF_IF, "chown", "chown")) \
+	X(fchown,      FILE, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), (TG_SC_W, FOLLOW, "chown", "chown")) \
+	X(setxattr,    FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, TG_SC_XA)) \
+	X(lsetxattr,   FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, ITSELF, TG_SC_XA)) \
+	X(removexattr, FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, TG_SC_XA)) \
+	X(lremovexattr, FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, ITSELF, TG_SC_XA)) \
+	X(setxattrat,  FILE, ALWAYS, -1, ( 0, 1, -1, -1,  2, -1), (TG_SC_W, ITSELF_IF, TG_SC_XA)) \
+	X(removexattrat, FILE, ALWAYS, -1, ( 0, 1, -1, -1, 2, -1), (TG_SC_W, ITSELF_IF, TG_SC_XA)) \
+	X(fsetxattr,   FILE, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), (TG_SC_W, FOLLOW, TG_SC_XA)) \
+	X(fremovexattr, FILE, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), (TG_SC_W, FOLLOW, TG_SC_XA)) \
+	/* timestamps: decided as a write of the file; utimensat and         \
+	 * futimesat with no path are the descriptor's file (policyd's        \
+	 * kernel path tells them apart) */                                   \
+	X(utimensat,   FILE, ALWAYS, -1, ( 0, 1, -1, -1,  3, -1), (TG_SC_W, ITSELF_IF, TG_SC_TS)) \
+	X(futimesat,   FILE, ALWAYS, -1, ( 0, 1, -1, -1, -1, -1), (TG_SC_W, FOLLOW, TG_SC_TS)) \
+	X(utimes,      FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, TG_SC_TS)) \
+	X(utime,       FILE, ALWAYS, -1, (-1, 0, -1, -1, -1, -1), (TG_SC_W, FOLLOW, TG_SC_TS)) \
+	/* sockets: a named Unix socket bound is a file made; connects and   \
+	 * sends with an address are decided on it (sendmsg and sendmmsg     \
+	 * keep it in memory: always notified) */                             \
+	X(bind,        BIND, ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(connect,     NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(sendto,      NET,  NONZERO,      4, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(sendmsg,     NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(sendmmsg,    NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS)
+/* clang-format on */
+
+#endif

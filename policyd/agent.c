@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: MIT */
+#include "agent.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "decide.h"
+#include "log.h"
+#include "netaddr.h"
+#include "procfs.h"
+#include "req_decode.h"
+#include "resolver.h"
+#include "session.h"
+#include "supervisor.h"
+#include "sys.h"
+#include "tg_proto.h"
+#include "util.h"
+
+static void send_error(struct conn *c, uint32_t id, const char *msg)
+{
+	uint8_t buf[8192];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_ERROR, id);
+	tgp_put(&e, TGPT_MESSAGE, msg, strnlen(msg, 4095));
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* a reply with no fields */
+static void send_empty(struct conn *c, enum tgp_type type, uint32_t id)
+{
+	uint8_t buf[sizeof(struct tgp_hdr)];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), type, id);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+static void reply_decision(struct conn *c, uint32_t id, const struct outcome *o)
+{
+	uint8_t buf[CONN_REPLY_MAX];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECISION, id);
+	tgp_put_u32(&e, TGPT_ACTION, (uint32_t)o->d.action);
+	tgp_put_str(&e, TGPT_RULE, o->d.rule_id);
+	if (o->msg[0])
+		tgp_put_str(&e, TGPT_MESSAGE, o->msg);
+	tgp_put(&e, TGPT_TARGET, o->target, strnlen(o->target, 8191));
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* Returns -EAGAIN when the request must wait for a host lookup; the caller
+ * keeps the message and hands it in again. */
+static int handle_decide(struct conn *c, uint32_t id, const struct req *q,
+			 uint64_t t0)
+{
+	/* decide() initialises it: no zeroing of its 26 KiB here */
+	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
+	if (!o)
+		return -ENOMEM;
+	int r = decide(&c->caller, q, o, t0);
+	if (r == 0)
+		reply_decision(c, id, o);
+	return r;
+}
+
+/* Each of v (n strings) as a field tag of e. */
+static void put_strs(struct tgp_enc *e, enum tgp_tag tag, const char *const *v,
+		     size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tgp_put_str(e, tag, v[i]);
+}
+
+/* HELLO_OK's fast-path globs (reads, then execs): what a process may
+ * decide by itself (none where a list is over the cap). */
+static void put_fastpath(struct tgp_enc *e, const struct policy *p)
+{
+	const char *const *al, *const *se;
+	size_t nal, nse;
+	bool ok;
+	policy_read_fastpath(p, &al, &nal, &se, &nse, &ok);
+	if (nal > TGP_MAX_GLOBS || nse > TGP_MAX_GLOBS)
+		ok = false;
+	tgp_put_u32(e, TGPT_FASTPATH, ok);
+	if (ok) {
+		put_strs(e, TGPT_ALLOW_GLOB, al, nal);
+		put_strs(e, TGPT_SENS_GLOB, se, nse);
+	}
+	const char *const *xa, *const *xs, *const *x0;
+	size_t nxa, nxs, nx0;
+	bool xok;
+	policy_exec_fastpath(p, &xa, &nxa, &xs, &nxs, &x0, &nx0, &xok);
+	if (nxa > TGP_MAX_GLOBS || nxs > TGP_MAX_GLOBS || nx0 > TGP_MAX_GLOBS)
+		xok = false;
+	tgp_put_u32(e, TGPT_EXEC_FAST, xok);
+	if (xok) {
+		put_strs(e, TGPT_EXEC_ALLOW, xa, nxa);
+		put_strs(e, TGPT_EXEC_SENS, xs, nxs);
+		put_strs(e, TGPT_EXEC_SENS0, x0, nx0);
+	}
+}
+
+/* git's identities: an exec of git (or a copy: same size) is never
+ * decided locally */
+static void put_git_ids(struct tgp_enc *e)
+{
+	struct sys_git_id gits[8];
+	size_t ngit = sys_git_ids(gits, 8);
+	for (size_t i = 0; i < ngit; i++) {
+		char gid[96];
+		snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
+			 (unsigned long long)gits[i].dev,
+			 (unsigned long long)gits[i].ino,
+			 (long long)gits[i].size);
+		tgp_put_str(e, TGPT_GIT_ID, gid);
+	}
+}
+
+static void handle_hello(struct conn *c, uint32_t id)
+{
+	static uint8_t buf[TGP_MAX_MSG];
+	struct session *s = c->caller.s;
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+	if (!s) {
+		tgp_put_u32(&e, TGPT_FAIL, 0);
+		tgp_put_u32(&e, TGPT_FASTPATH, 0);
+	} else {
+		const struct policy_settings *st = policy_settings(s->policy);
+		tgp_put_str(&e, TGPT_SESSION, s->id);
+		tgp_put_u32(&e, TGPT_FAIL, st->fail == POLICY_FAIL_OPEN);
+		put_fastpath(&e, s->policy);
+		put_git_ids(&e);
+		if (D.genfd >= 0)
+			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
+		/* the kernel path carries execs, write-opens, the other file
+		 * calls (rename, unlink, mkdir, ...) and connects for
+		 * a process under the session's filter: the interposer must
+		 * not decide them a second time */
+		if (s->sv && procfs_seccomp_filtered(c->caller.pid))
+			tgp_put_u32(&e, TGPT_BACKSTOP,
+				    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT |
+					TGPB_FS);
+	}
+	long n = tgp_enc_end(&e);
+	if (n < 0) {
+		/* too many globs for one message: no fast path */
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+		if (s)
+			tgp_put_str(&e, TGPT_SESSION, s->id);
+		tgp_put_u32(&e, TGPT_FAIL, 0);
+		tgp_put_u32(&e, TGPT_FASTPATH, 0);
+		n = tgp_enc_end(&e);
+	}
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* A message policyd will not act on: counted, and audited (kind
+ * "protocol", refused) with target fmt. */
+__attribute__((format(printf, 3, 4))) static void
+audit_bad_message(struct conn *c, uint64_t t0, const char *fmt, ...)
+{
+	D.n_bad_messages++;
+	if (!D.audit)
+		return;
+	struct outcome o = {.kind = "protocol", .decision = DECISION_REFUSED};
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o.target, sizeof(o.target), fmt, ap);
+	va_end(ap);
+	o.d.rule_id = "protocol";
+	o.d.action = POLICY_DENY;
+	decide_audit(&c->caller, NULL, &o, t0);
+}
+
+/* A process looked up a name. Remembered for the kernel path, and policyd
+ * starts its own lookup now so the connect need not wait. The answer tells
+ * the process that the names are recorded: it reads it before its next
+ * connect, which therefore cannot reach the kernel path first (the
+ * listener and this connection are two descriptors, and epoll gives no
+ * order between them). */
+static int handle_names(struct conn *c, uint32_t id, const struct req *q)
+{
+	if (!q->host[0] || !q->naddrs) {
+		D.n_bad_messages++;
+		daemon_log("malformed names report from pid %d: connection "
+			   "closed",
+			   (int)c->caller.pid);
+		return -EBADMSG;
+	}
+	char norm[256];
+	struct tg_addr lit;
+	struct session *s = c->caller.s;
+	if (s && tg_addr_parse(q->host, &lit) < 0 &&
+	    tg_host_normalize(q->host, norm, sizeof(norm)) == 0) {
+		session_names_record(s, c->caller.pid, norm, q->addrs,
+				     q->naddrs);
+		if (policy_host_named(s->policy, norm))
+			(void)resolver_check(norm, q->addrs[0], s->id);
+	}
+	send_empty(c, TGP_NAMES_OK, id);
+	return 0;
+}
+
+/* agent-shell hands over the session's seccomp listener (and in-flight
+ * table). Only the connection that opened the session may. */
+static void handle_listener(struct conn *c, uint32_t id)
+{
+	char err[256] = "";
+	int r = -EPERM;
+	struct session *s = c->caller.s;
+	if (!s || s->shell_fd != c->fd)
+		snprintf(err, sizeof(err),
+			 "only the session's agent-shell may send a listener");
+	else if (c->npassed < 1)
+		snprintf(err, sizeof(err), "no descriptor came with it");
+	else {
+		int lfd = c->passed_fd[0];
+		int inf = c->npassed > 1 ? c->passed_fd[1] : -1;
+		c->npassed = 0; /* ownership passes to the supervisor */
+		r = supervisor_attach(s, lfd, inf, err, sizeof(err));
+		if (r < 0)
+			close(lfd);
+	}
+	if (r < 0) {
+		daemon_log("listener from pid %d refused: %s",
+			   (int)c->caller.pid, err);
+		send_error(c, id, err);
+		return;
+	}
+	daemon_log("session %s: supervising its seccomp notifications%s", s->id,
+		   s->sv->sync_wakeup ? "" : " (no synchronous wake-up)");
+	send_empty(c, TGP_LISTENER_OK, id);
+}
+
+/* A session opened by agent-shell (c's peer): made, logged, audited. */
+static struct session *session_open(struct conn *c, uint32_t id,
+				    const struct req *q)
+{
+	char err[4096] = "";
+	struct session *s;
+	struct session_params sp = {.pid = c->caller.pid,
+				    .start = c->caller.start,
+				    .uid = c->caller.uid,
+				    .shell_fd = c->fd,
+				    .name = q->name,
+				    .policy = q->policy,
+				    .tmpdir = q->tmpdir,
+				    .flags = q->flags};
+	if (session_create(&sp, &s, err, sizeof(err)) < 0) {
+		send_error(c, id, err);
+		daemon_log("session refused for pid %d: %s", (int)c->caller.pid,
+			   err);
+		return NULL;
+	}
+	c->caller.s = s;
+	daemon_log("session %s (%s) opened by pid %d uid %u, policy %s", s->id,
+		   s->name, (int)c->caller.pid, (unsigned)c->caller.uid,
+		   s->policy_path);
+	if (D.audit) {
+		struct audit_rec ar = {.session = s->id,
+				       .pid = c->caller.pid,
+				       .uid = c->caller.uid,
+				       .cwd = s->pwd,
+				       .kind = "session",
+				       .target = s->name,
+				       .tier = -1,
+				       .decision = "started",
+				       .detail = s->policy_path};
+		audit_write(D.audit, &ar);
+	}
+	return s;
+}
+
+static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
+{
+	static uint8_t buf[TGP_MAX_MSG];
+	struct tgp_enc e;
+	struct session *s = c->caller.s;
+	bool joined = s != NULL;
+	if (!s && !(s = session_open(c, id, q)))
+		return;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_SESSION_OK, id);
+	tgp_put_str(&e, TGPT_SESSION, s->id);
+	tgp_put_str(&e, TGPT_NAME, s->name);
+	tgp_put_str(&e, TGPT_POLICY, s->policy_path);
+	tgp_put_u32(&e, TGPT_FAIL,
+		    policy_settings(s->policy)->fail == POLICY_FAIL_OPEN);
+	/* the Landlock plan, compiled from the session's policy (fixed for
+	 * the session's life: a reload cannot widen what the kernel enforces)
+	 */
+	struct policy_landlock ll;
+	uint32_t fl = joined ? 1u : 0u;
+	if (policy_landlock_plan(s->policy, &ll) == 0) {
+		/* restriction is stated, never implied: an agent-shell that
+		 * talks to an older policyd applies no Landlock */
+		fl |= (ll.write_all ? 0 : TGPF_LL_WRITE) |
+		      (ll.exec_all ? 0 : TGPF_LL_EXEC);
+		if (!ll.write_all)
+			put_strs(&e, TGPT_LL_WRITE,
+				 (const char *const *)ll.write, ll.nwrite);
+		if (!ll.exec_all)
+			put_strs(&e, TGPT_LL_EXEC, (const char *const *)ll.exec,
+				 ll.nexec);
+		if (!joined && s->landlock) {
+			s->ll_write = !ll.write_all;
+			s->ll_exec = !ll.exec_all;
+		}
+		policy_landlock_free(&ll);
+	}
+	tgp_put_u32(&e, TGPT_FLAGS, fl);
+	long n = tgp_enc_end(&e);
+	if (n > 0)
+		conn_send(c, buf, (size_t)n);
+}
+
+/* Another tiergate's interposer or agent-shell: it is told this policyd's
+ * version (a header in it) before the connection closes, so that it can
+ * say what is wrong. */
+static int other_version(struct conn *c, const uint8_t *msg, uint64_t t0)
+{
+	int peer = tgp_magic_version(msg);
+	audit_bad_message(c, t0,
+			  "a message in version %d of the tiergate protocol "
+			  "(policyd speaks %d)",
+			  peer, TGP_VERSION);
+	daemon_log("pid %d speaks version %d of the protocol, this policyd %d "
+		   "(two tiergate versions installed?): connection closed",
+		   (int)c->caller.pid, peer, TGP_VERSION);
+	struct tgp_hdr h;
+	memcpy(&h, msg, sizeof(h));
+	send_empty(c, TGP_BAD_VERSION, h.id);
+	return -EPROTO;
+}
+
+static void req_freep(struct req **q)
+{
+	if (*q)
+		req_free(*q);
+	free(*q);
+}
+
+int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
+{
+	uint64_t t0 = tg_mono_ns();
+	struct tgp_dec d;
+	__attribute__((cleanup(req_freep))) struct req *q = malloc(sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->argv = NULL;
+	q->argc = 0;
+	if (!c->attributed) {
+		c->caller.s = session_of_child(c->caller.pid, c->caller.start,
+					       c->caller.ppid);
+		c->attributed = true;
+	}
+	D.n_requests++;
+	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO)
+		return other_version(c, msg, t0);
+	if (req_decode(msg, len, &d, q) < 0) {
+		audit_bad_message(c, t0, "malformed %zu-byte message", len);
+		daemon_log("malformed message from pid %d: connection closed",
+			   (int)c->caller.pid);
+		return -EBADMSG;
+	}
+	switch (d.h.type) {
+	case TGP_HELLO:
+		handle_hello(c, d.h.id);
+		return 0;
+	case TGP_SESSION_NEW:
+		handle_session_new(c, d.h.id, q);
+		return 0;
+	case TGP_LISTENER:
+		handle_listener(c, d.h.id);
+		return 0;
+	case TGP_NAMES:
+		return handle_names(c, d.h.id, q);
+	case TGP_DECIDE:
+		return handle_decide(c, d.h.id, q, t0);
+	default:
+		D.n_bad_messages++;
+		return -EBADMSG; /* replies have no place on this socket */
+	}
+}

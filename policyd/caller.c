@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#include "caller.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "missing.h"
+#include "util.h"
+
+bool caller_same_root(struct caller *c)
+{
+	if (c->same_root < 0) {
+		char root[TG_PATH_MAX];
+		c->same_root =
+		    procfs_link(c->pid, "root", root, sizeof(root)) == 0 &&
+		    !strcmp(root, "/");
+	}
+	return c->same_root == 1;
+}
+
+int caller_creds(struct caller *c, bool want)
+{
+	if (!c->have_cr && (want || geteuid() == 0)) {
+		if (procfs_status(c->pid, &c->cr) < 0)
+			return -ESRCH;
+		c->have_cr = true;
+	}
+	return 0;
+}
+
+void caller_creds_leave(void)
+{
+	syscall(SYS_setfsuid, 0);
+	syscall(SYS_setfsgid, 0);
+	syscall(SYS_setgroups, (size_t)0, NULL);
+}
+
+/* why: a root policyd acts for callers of other users (opens, makes and
+ * removes names as them); the change is per thread (raw system calls:
+ * glibc's wrappers would change every thread's) and read back, so a
+ * failure can never leave policyd acting as root for the caller */
+int caller_creds_enter(const struct caller *c, bool *ret_switched)
+{
+	*ret_switched = false;
+	if (geteuid() != 0 || (c->cr.fsuid == 0 && c->cr.fsgid == 0))
+		return 0;
+	if (syscall(SYS_setgroups, (size_t)c->cr.ngroups, c->cr.groups) < 0 ||
+	    (syscall(SYS_setfsgid, c->cr.fsgid),
+	     (gid_t)syscall(SYS_setfsgid, -1) != c->cr.fsgid) ||
+	    (syscall(SYS_setfsuid, c->cr.fsuid),
+	     (uid_t)syscall(SYS_setfsuid, -1) != c->cr.fsuid)) {
+		caller_creds_leave();
+		return -EACCES;
+	}
+	*ret_switched = true;
+	return 0;
+}
+
+uid_t caller_uid(const struct caller *c)
+{
+	struct proc_status cs;
+	if (!c->uid_lazy)
+		return c->uid;
+	return procfs_status_brief(c->pid, &cs) == 0 ? cs.fsuid : (uid_t)-1;
+}
+
+int caller_fd(pid_t pid, int fd)
+{
+	_cleanup_close_ int pfd = procfs_pidfd_open(pid);
+	if (pfd < 0)
+		return pfd;
+	int r = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
+void caller_tell(pid_t pid, const char *line, size_t len)
+{
+	_cleanup_close_ int fd = caller_fd(pid, 2);
+	if (fd < 0)
+		return;
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	if (len > 4096)
+		len = 4096;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return;
+	if (S_ISSOCK(st.st_mode))
+		(void)!send(fd, line, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else if (S_ISREG(st.st_mode) ||
+		 (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT)))
+		(void)!write(fd, line, len);
+}

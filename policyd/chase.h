@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * chase: a path as the caller sees it. Every path a caller passes (to an
+ * exec, an open, a file call, a Unix socket's address) is resolved here,
+ * from the kernel's view of the caller (its cwd, its descriptors, its root
+ * in /proc), never from what it says:
+ *
+ *   lexical  made absolute against its cwd or the directory open on dirfd,
+ *            ".." folded as the kernel walks it (the part up to the last
+ *            ".." is resolved by the kernel, in the caller's root: ".." after
+ *            a symlink is the parent of its target), normalised, and
+ *            /proc/self, /proc/thread-self mapped to the caller's /proc/PID;
+ *   follow   then the longest existing prefix canonicalised (symlinks
+ *            followed, dangling ones too: creating through one creates its
+ *            target), the rest kept as is; /proc/self anywhere on the way
+ *            (spelled oddly, through a symlink, through a magic link) is the
+ *            caller's.
+ *
+ * Errors are errors: callers refuse rather than guess. Functions return 0
+ * or a negative errno. policyd's main thread (and its tests) only.
+ */
+#ifndef TIERGATE_CHASE_H
+#define TIERGATE_CHASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "caller.h"
+#include "util.h"
+
+enum chase_flags {
+	/* follow symlinks (see above); without it the result is lexical */
+	CHASE_FOLLOW = 1u << 0,
+	/* with CHASE_FOLLOW: only the directory is followed and the last
+	 * component kept as spelled (a name made or removed, a call that does
+	 * not follow a final symlink); a name right below "/" is followed */
+	CHASE_PARENT = 1u << 1,
+	/* path is a lexical result already (absolute, normal, /proc/self
+	 * mapped): only the CHASE_FOLLOW step is done (dirfd is ignored) */
+	CHASE_ABSOLUTE = 1u << 2,
+};
+
+/* Resolves path, given by caller c relative to dirfd (AT_FDCWD: its cwd),
+ * into ret (TG_PATH_MAX bytes; not path). -ENOENT for an empty path,
+ * -EBADF, -ENOTDIR when dirfd is no directory, -ENAMETOOLONG, -ELOOP, or
+ * what reading /proc said. */
+int chase(struct caller *c, int dirfd, const char *path, unsigned flags,
+	  char ret[TG_PATH_MAX]);
+
+/* path (absolute, in the caller's root) as policyd can name it: itself, or
+ * under /proc/PID/root when the caller's root is another. */
+void chase_view(struct caller *c, const char *path, char *out, size_t outsz);
+
+/* The caller's cwd, read once when first asked for (a rule or git needs
+ * it; "/" when it cannot be read). Per request: a cwd changes. */
+struct chase_cwd {
+	struct caller *c;
+	bool have;
+	char buf[TG_PATH_MAX];
+};
+const char *chase_cwd(struct chase_cwd *w);
+
+/* Where policyd resolves a path as the caller (openat2): AT_FDCWD when
+ * the caller's root is policyd's, else a descriptor of that root to close,
+ * with *ret_resolve the resolve flags that go with it: no symlink (one that
+ * appeared since a decision fails the call), no magic link, in the root.
+ * -errno. */
+int chase_root(struct caller *c, uint64_t *ret_resolve);
+
+/* Is path (relative to dirfd) there as the caller sees it, with its
+ * credentials (a root policyd never tells it about names it could not
+ * see)? 0 yes, -ENOENT/-ENOTDIR no, 1 cannot tell (another root, its own
+ * /proc, no credentials). */
+int chase_exists(struct caller *c, int dirfd, const char *path, bool follow);
+
+#endif

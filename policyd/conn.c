@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+#include "conn.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+struct conn *conn_new(int fd, bool control, const struct ucred *cr)
+{
+	struct proc_stat st;
+	if (fd >= MAX_CONNS || procfs_stat(cr->pid, &st) < 0) {
+		close(fd);
+		return NULL;
+	}
+	struct conn *c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return NULL;
+	}
+	c->tag.kind = EV_CONN;
+	c->fd = fd;
+	c->control = control;
+	c->caller.pid = cr->pid;
+	c->caller.uid = cr->uid;
+	c->caller.start = st.starttime;
+	c->caller.ppid = st.ppid;
+	c->caller.same_root = -1;
+	D.conns[fd] = c;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &c->tag};
+	epoll_ctl(D.epfd, EPOLL_CTL_ADD, fd, &ev);
+	return c;
+}
+
+void conn_send(struct conn *c, const uint8_t *buf, size_t len)
+{
+	if (c->closing)
+		return;
+	if (c->wlen == c->woff) {
+		c->wlen = c->woff = 0;
+		ssize_t w = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w == (ssize_t)len)
+			return;
+		if (w < 0 && errno != EAGAIN) {
+			c->closing = true;
+			return;
+		}
+		if (w < 0)
+			w = 0;
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (c->wlen + len > 4 * CONN_REPLY_MAX) {
+		c->closing = true; /* a client that never reads */
+		return;
+	}
+	uint8_t *nb = realloc(c->wbuf, c->wlen + len);
+	if (!nb) {
+		c->closing = true;
+		return;
+	}
+	c->wbuf = nb;
+	memcpy(c->wbuf + c->wlen, buf, len);
+	c->wlen += len;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT,
+				 .data.ptr = &c->tag};
+	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+void conn_flush(struct conn *c)
+{
+	while (c->woff < c->wlen) {
+		ssize_t w = send(c->fd, c->wbuf + c->woff, c->wlen - c->woff,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno != EAGAIN)
+				c->closing = true;
+			return;
+		}
+		c->woff += (size_t)w;
+	}
+	c->wlen = c->woff = 0;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &c->tag};
+	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+void conn_drop_fds(struct conn *c)
+{
+	for (int i = 0; i < c->npassed; i++)
+		close(c->passed_fd[i]);
+	c->npassed = 0;
+}
+
+void conn_take_fds(struct conn *c, struct msghdr *mh)
+{
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(mh); h; h = CMSG_NXTHDR(mh, h)) {
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		int *fds = (int *)CMSG_DATA(h);
+		conn_drop_fds(c);
+		for (size_t i = 0; i < k; i++) {
+			if (c->npassed < 2)
+				c->passed_fd[c->npassed++] = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+}
+
+void conn_forget_session(const struct session *s)
+{
+	for (int i = 0; i < MAX_CONNS; i++)
+		if (D.conns[i] && D.conns[i]->caller.s == s)
+			D.conns[i]->caller.s = NULL;
+}
+
+void conn_free(struct conn *c)
+{
+	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	conn_drop_fds(c);
+	close(c->fd);
+	if (c->fd >= 0 && c->fd < MAX_CONNS)
+		D.conns[c->fd] = NULL;
+	free(c->rbuf);
+	free(c->wbuf);
+	free(c);
+}

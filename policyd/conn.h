@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * conn: a connection to one of policyd's sockets (agent or control) and its
+ * buffered I/O. policyd writes nothing on a connection but replies; a reply
+ * the peer does not read at once is kept and flushed when the socket is
+ * writable. Connections live in D.conns (by descriptor).
+ *
+ * Lifecycle: conn_new() (accepted) -> conn_send()* -> conn_free() (the
+ * loop closes it once c->closing is set and its replies are out).
+ */
+#ifndef TIERGATE_CONN_H
+#define TIERGATE_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "caller.h"
+#include "daemon.h"
+
+#define CONN_RBUF_MAX (1u << 20) /* one whole message at most */
+#define CONN_REPLY_MAX 65536	 /* a reply (but HELLO_OK's fast path) */
+
+struct conn {
+	struct ev_tag tag; /* EV_CONN */
+	int fd;
+	bool control;
+	/* the peer (SO_PEERCRED), its session once attributed */
+	struct caller caller;
+	bool attributed;
+	uint8_t *rbuf;
+	size_t rlen, rcap;
+	uint8_t *wbuf;
+	size_t wlen, woff;
+	bool closing;
+	int passed_fd[2]; /* descriptors that came with the last message */
+	int npassed;
+};
+
+/* A connection on accepted descriptor fd, from the peer whose credentials
+ * the kernel gave (SO_PEERCRED); registered in D.conns and D.epfd. NULL
+ * (fd closed) when its process cannot be read or memory is short. */
+struct conn *conn_new(int fd, bool control, const struct ucred *cr);
+/* Sends buf (one whole reply), or keeps it for when the socket is
+ * writable; a peer that never reads is disconnected (c->closing). */
+void conn_send(struct conn *c, const uint8_t *buf, size_t len);
+/* Sends what conn_send kept, as far as the socket takes it. */
+void conn_flush(struct conn *c);
+/* Keeps the descriptors of an SCM_RIGHTS message (two at most; the rest
+ * closed), replacing those of the previous message. */
+void conn_take_fds(struct conn *c, struct msghdr *mh);
+/* Closes the descriptors no message took. */
+void conn_drop_fds(struct conn *c);
+/* Connections of session s forget it (it ends). */
+void conn_forget_session(const struct session *s);
+/* Out of D.conns and D.epfd, closed and freed. */
+void conn_free(struct conn *c);
+
+#endif

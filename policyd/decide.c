@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+#include "decide.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "chase.h"
+#include "daemon.h"
+#include "decide_exec.h"
+#include "log.h"
+#include "netaddr.h"
+#include "procfs.h"
+#include "resolver.h"
+#include "session.h"
+#include "util.h"
+
+/* One name of a file call decided on its literal and its resolved path,
+ * combined into o->d; shown: how the target line shows it. */
+struct named {
+	int dirfd;
+	const char *path;
+	unsigned access;
+	bool nofollow;
+	char *shown;
+	size_t shownsz;
+};
+
+static int decide_path(struct caller *c, const struct named *n,
+		       struct outcome *o, bool *have)
+{
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
+	int r = chase(c, n->dirfd, n->path, 0, lex);
+	if (r < 0)
+		return r;
+	/* reads and writes reach the file a final symlink points to; making
+	 * or removing a name (mkdir, unlink, a rename's names), or a call that
+	 * does not follow it (lchown, link), acts on the name itself: only its
+	 * directory is resolved */
+	unsigned flags = CHASE_FOLLOW | CHASE_ABSOLUTE;
+	if (n->nofollow || !(n->access & (POLICY_ACC_READ | POLICY_ACC_WRITE)))
+		flags |= CHASE_PARENT;
+	if ((r = chase(c, AT_FDCWD, lex, flags, real)) < 0)
+		return r; /* the caller refuses (rule "unresolvable") */
+	struct policy_event ev = {
+	    .kind = POLICY_EV_OPEN, .path = real, .access = n->access};
+	struct policy_decision d, dl;
+	if (!*have) /* the first path: the object the caller gets */
+		tg_strlcpy(o->object, sizeof(o->object), real);
+	else
+		tg_strlcpy(o->object2, sizeof(o->object2), real);
+	policy_decide(c->s->policy, &ev, &d);
+	if (strcmp(lex, real)) {
+		ev.path = lex;
+		policy_decide(c->s->policy, &ev, &dl);
+		outcome_spelled(&d, &dl);
+		snprintf(n->shown, n->shownsz, "%s (-> %s)", lex, real);
+	} else {
+		tg_strlcpy(n->shown, n->shownsz, lex);
+	}
+	outcome_combine(&o->d, have, &d);
+	return 0;
+}
+
+static const char unheld_fd_msg[] =
+    "policyd cannot take a copy of this descriptor (Yama's ptrace_scope), "
+    "and another thread could re-point it: make the call from a "
+    "single-threaded process, or run policyd as root";
+
+/* Rules no policy can loosen, after the policy decided an open or file
+ * call. */
+static void open_builtin(const struct req *q, struct outcome *o)
+{
+	/* /proc/N/mem (and /proc/N/task/M/mem) opened for writing is ptrace
+	 * by another name (the seccomp filter refuses ptrace and
+	 * process_vm_writev): never, whatever the policy says */
+	size_t ol = strlen(o->object);
+	if ((q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE)) &&
+	    !strncmp(o->object, "/proc/", 6) && ol > 4 &&
+	    !strcmp(o->object + ol - 4, "/mem")) {
+		outcome_deny(o, "proc-mem",
+			     "writing a process's memory is never allowed in "
+			     "a session");
+	}
+	/* what the policy allows on a descriptor policyd cannot hold, from
+	 * a caller another thread of which could re-point it (dup2) before
+	 * the kernel looks the number up again (the kernel path) */
+	if (q->unheld_fd && o->d.action <= POLICY_LOG)
+		outcome_deny(o, "descriptor_race", unheld_fd_msg);
+}
+
+static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
+{
+	o->kind = q->label ? q->label : "open";
+	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) ||
+	    !q->access)
+		return -EBADMSG;
+	if (q->unheld_fd && q->path[0] != '/') {
+		/* such a descriptor on a pipe, a socket, a memfd: no policy
+		 * is about the object, and the number may name another by
+		 * the time the kernel looks */
+		tg_strlcpy(o->target, sizeof(o->target), q->path);
+		outcome_deny(o, "descriptor_race", unheld_fd_msg);
+		return 0;
+	}
+	bool have = false;
+	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
+	struct named n = {q->dirfd,    q->path, q->access,
+			  q->nofollow, a,	sizeof(a)};
+	int r = decide_path(c, &n, o, &have);
+	if (r < 0) {
+		tg_strlcpy(o->target, sizeof(o->target), q->path);
+		return r;
+	}
+	if (q->has_path2) {
+		unsigned a2 = q->access2 & POLICY_ACC_ALL;
+		n = (struct named){
+		    q->dirfd2, q->path2, a2 ? a2 : POLICY_ACC_CREATE,
+		    false,     b,	 sizeof(b)};
+		if ((r = decide_path(c, &n, o, &have)) < 0)
+			return r;
+		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
+			 b);
+	} else {
+		tg_strlcpy(o->target, sizeof(o->target), a);
+	}
+	char acc[64];
+	policy_access_format(q->access, acc, sizeof(acc));
+	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
+	open_builtin(q, o);
+	return 0;
+}
+
+/* The name a connect says it is for, as host rules may see it: host when
+ * policyd's own lookup gives the address (1), else NULL with why in
+ * o->detail. norm: the name normalised (256 bytes), "" for none. 0, or
+ * -EAGAIN when the lookup must finish first. */
+static int connect_host(struct caller *c, const struct req *q,
+			struct outcome *o, char *norm, const char **host)
+{
+	struct tg_addr literal;
+	*host = NULL;
+	bool named = q->host[0] && tg_addr_parse(q->host, &literal) < 0 &&
+		     tg_host_normalize(q->host, norm, 256) == 0;
+	if (!named) {
+		norm[0] = '\0';
+		return 0;
+	}
+	if (!policy_host_named(c->s->policy, norm)) {
+		/* no host rule can use it: not looked up (see
+		 * policy_host_named), only shown */
+		snprintf(o->detail, sizeof(o->detail),
+			 "no host rule names '%s': not looked up by policyd, "
+			 "decided on the address",
+			 norm);
+		return 0;
+	}
+	int v = resolver_check(norm, q->addr, c->s->id);
+	if (v == -EAGAIN)
+		return -EAGAIN;
+	if (v == 1)
+		*host = norm;
+	else if (v == -EBUSY)
+		snprintf(o->detail, sizeof(o->detail),
+			 "policyd has as many names of this session to look "
+			 "up as it queues; '%s' not looked up, decided on the "
+			 "address",
+			 norm);
+	else
+		snprintf(o->detail, sizeof(o->detail),
+			 "name '%s' does not resolve to this address for "
+			 "policyd; decided on the address",
+			 norm);
+	return 0;
+}
+
+/* Returns -EAGAIN when a host lookup must finish first. */
+static int decide_connect(struct caller *c, const struct req *q,
+			  struct outcome *o)
+{
+	o->kind = "connect";
+	if (!q->has_addr || q->port > 65535 || q->proto >= POLICY_PROTO_MAX)
+		return -EBADMSG;
+	struct tg_addr addr;
+	memcpy(addr.b, q->addr, 16);
+	char norm[256];
+	const char *host;
+	if (connect_host(c, q, o, norm, &host) == -EAGAIN)
+		return -EAGAIN;
+	struct policy_event ev = {.kind = POLICY_EV_CONNECT,
+				  .host = host,
+				  .addr = &addr,
+				  .port = (uint16_t)q->port,
+				  .proto = (enum policy_proto)q->proto};
+	policy_decide(c->s->policy, &ev, &o->d);
+	char as[64], ab[70];
+	const char *proto = policy_proto_name((enum policy_proto)q->proto);
+	tg_addr_format(&addr, as, sizeof(as));
+	if (tg_addr_is_v4(&addr))
+		tg_strlcpy(ab, sizeof(ab), as);
+	else
+		snprintf(ab, sizeof(ab), "[%s]", as);
+	if (host)
+		snprintf(o->target, sizeof(o->target), "%s:%u/%s (%s)", host,
+			 q->port, proto, ab);
+	else if (norm[0])
+		/* the name as the process gave it, unchecked: shown, never
+		 * decided on */
+		snprintf(o->target, sizeof(o->target),
+			 "%s:%u/%s (looked up as %s)", ab, q->port, proto,
+			 norm);
+	else
+		snprintf(o->target, sizeof(o->target), "%s:%u/%s", ab, q->port,
+			 proto);
+	return 0;
+}
+
+int decide_call(struct caller *c, const struct req *q, struct outcome *o)
+{
+	/* by the request's kind; anything else is malformed */
+	static int (*const deciders[TGPK_KIND_MAX])(
+	    struct caller *, const struct req *, struct outcome *) = {
+	    [TGPK_EXEC] = decide_exec,
+	    [TGPK_OPEN] = decide_open,
+	    [TGPK_CONNECT] = decide_connect,
+	};
+	outcome_init(o);
+	int r = q->kind < TGPK_KIND_MAX && deciders[q->kind]
+		    ? deciders[q->kind](c, q, o)
+		    : -EBADMSG;
+	if (r == -EAGAIN)
+		return r;
+	if (r < 0) /* could not see what the call would touch: refuse */
+		outcome_unresolved(o, r);
+	return 0;
+}
+
+void decide_record(struct caller *c, const struct req *q,
+		   const struct outcome *o, uint64_t t0)
+{
+	c->s->n_decisions++;
+	if (o->decision == DECISION_ALLOWED)
+		c->s->n_allowed++;
+	else
+		c->s->n_refused++;
+	decide_audit(c, q && q->kind == TGPK_EXEC ? q : NULL, o, t0);
+}
+
+int decide(struct caller *c, const struct req *q, struct outcome *o,
+	   uint64_t t0)
+{
+	if (!c->s) {
+		outcome_init(o);
+		snprintf(o->target, sizeof(o->target), "%s",
+			 q->has_path ? q->path : "?");
+		outcome_deny(o, "no-session", NULL);
+		o->decision = DECISION_REFUSED;
+		snprintf(o->msg, sizeof(o->msg),
+			 "this process is not in a tiergate session (start it "
+			 "with agent-shell)");
+		return 0;
+	}
+	if (decide_call(c, q, o) == -EAGAIN)
+		return -EAGAIN;
+	outcome_conclude(o);
+	o->absent = 0; /* the kernel path's: a request was asked, it runs */
+	decide_record(c, q, o, t0);
+	return 0;
+}
+
+/* argv for the audit line when the call has none of its own: the
+ * caller's command line (cmd, argvbuf: the caller's buffers). How many
+ * entries, or -errno when it cannot be read (the line says null). */
+static long caller_argv(pid_t pid, char *cmd, size_t cmdsz,
+			const char **argvbuf, size_t max)
+{
+	size_t len = 0;
+	long argc = 0;
+	int r = procfs_cmdline(pid, cmd, cmdsz, &len);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < len && (size_t)argc < max;) {
+		argvbuf[argc++] = cmd + i;
+		i += strlen(cmd + i) + 1;
+	}
+	return argc;
+}
+
+void decide_audit(struct caller *c, const struct req *q,
+		  const struct outcome *o, uint64_t t0)
+{
+	if (!D.audit)
+		return;
+	const struct policy_settings *st =
+	    c->s ? policy_settings(c->s->policy) : NULL;
+	bool refused = o->decision != DECISION_ALLOWED;
+	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
+		return;
+	struct proc_stat ps = {0};
+	procfs_stat(c->pid, &ps);
+	char exe[TG_PATH_MAX] = "", cwd[TG_PATH_MAX] = "";
+	procfs_link(c->pid, "exe", exe, sizeof(exe));
+	procfs_link(c->pid, "cwd", cwd, sizeof(cwd));
+	/* argv: the exec's for an exec; the caller's own otherwise */
+	char cmd[16384];
+	const char *argvbuf[256];
+	const char *const *argv = q ? q->argv : NULL;
+	size_t argc = q ? q->argc : 0;
+	if (!argc) {
+		long n = caller_argv(c->pid, cmd, sizeof(cmd), argvbuf, 256);
+		argc = n > 0 ? (size_t)n : 0;
+		argv = n >= 0 ? argvbuf : NULL;
+	}
+	struct audit_rec r = {
+	    .session = c->s ? c->s->id : NULL,
+	    .pid = c->pid,
+	    .ppid = ps.ppid,
+	    .uid = caller_uid(c),
+	    .exe = exe,
+	    .argv = argv,
+	    .argc = argc,
+	    .cwd = cwd,
+	    .kind = o->kind,
+	    .target = o->target,
+	    .rule = o->d.rule_id,
+	    .tier = policy_action_tier(o->d.action),
+	    .action = policy_action_name(o->d.action),
+	    .decision = decision_name(o->decision),
+	    .latency_us = (tg_mono_ns() - t0) / 1000,
+	    .detail = o->detail[0] ? o->detail : NULL,
+	};
+	if (audit_write(D.audit, &r) < 0)
+		daemon_log("audit write failed for %s", o->target);
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * decide: one call of one caller decided by its session's policy, whichever
+ * way policyd was asked (an agent-socket DECIDE, a seccomp notification).
+ * Every path is re-resolved from the kernel's view of the caller (chase.c),
+ * lexically and with symlinks followed, and decided on both; host names are
+ * believed only when policyd's own lookup agrees (resolver.c). The decision
+ * is counted in the session and audited here.
+ *
+ * The steps, for the kernel path, which adds its own between them (an
+ * exec's race checks, a no-effect call's errno):
+ *   decide_call() -> outcome_conclude() -> decide_record().
+ * decide() is the three for an agent-socket request.
+ */
+#ifndef TIERGATE_DECIDE_H
+#define TIERGATE_DECIDE_H
+
+#include <stdint.h>
+
+#include "caller.h"
+#include "outcome.h"
+#include "req_decode.h"
+
+/* Decides q for caller c into o, counts and audits it (t0: when the
+ * request came in, tg_mono_ns). A caller in no session is refused (not
+ * counted, not audited). 0, or -EAGAIN when a host lookup must finish
+ * first: o is then undecided, hand q in again. */
+int decide(struct caller *c, const struct req *q, struct outcome *o,
+	   uint64_t t0);
+
+/* o initialised and decided by c's session's policy (o->d); a target that
+ * cannot be resolved, or a malformed request, is refused (o->unresolved).
+ * c must be in a session. 0, or -EAGAIN (a host lookup). */
+int decide_call(struct caller *c, const struct req *q, struct outcome *o);
+/* Counts the concluded o in c's session and writes its audit line. */
+void decide_record(struct caller *c, const struct req *q,
+		   const struct outcome *o, uint64_t t0);
+/* o's audit line for c (kind, target, rule, o->decision; argv: q's, else
+ * the caller's own command line; q may be NULL), if the audit log and the
+ * session's settings want one. */
+void decide_audit(struct caller *c, const struct req *q,
+		  const struct outcome *o, uint64_t t0);
+
+#endif

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * session: a session is the process tree agent-shell starts (session.c
+ * says how a process is attributed to one). Sessions live in D.sessions;
+ * each holds its own compiled policy, its counters and the host names its
+ * processes looked up.
+ *
+ * Lifecycle: session_create() (SESSION_NEW) -> session_of_*() per request,
+ * session_reload() on SIGHUP or `policyctl reload` -> session_end() when
+ * agent-shell's connection closes (its supervisor detached first).
+ */
+#ifndef TIERGATE_SESSION_H
+#define TIERGATE_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+struct sv;
+
+#define SESSION_NAMES 256
+
+struct session {
+	char id[32];
+	char name[64];
+	pid_t root_pid;
+	uint64_t root_start;
+	uid_t uid;
+	char *policy_path;
+	struct policy *policy;
+	char home[512], user[64], pwd[4096], tmpdir[512];
+	char cgroup[512]; /* v2 path relative to the mount, system mode */
+	int shell_fd;  /* agent-shell's connection: the session lives while it
+			  does */
+	bool seccomp;  /* agent-shell installs its seccomp refusal filter */
+	bool landlock; /* agent-shell can apply Landlock */
+	bool ll_write, ll_exec; /* what Landlock restricts in this session */
+	uint64_t created_us;
+	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
+	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */
+	/* names the session's processes looked up (getaddrinfo), for the
+	 * kernel path's connect decisions; policyd verifies each itself.
+	 * One per (address, name), the oldest given up first: a lookup
+	 * gives up to 8 addresses, and hosts behind one CDN share them */
+	struct {
+		uint8_t addr[16];
+		char host[256];
+		pid_t pid;    /* the process that looked it up */
+		uint64_t seq; /* names_next when it was (last) reported;
+				 0: unused */
+	} names[SESSION_NAMES];
+	uint64_t names_next;
+	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
+			  listener */
+	struct session *next;
+};
+
+/* What SESSION_NEW asks for, and who asks (the kernel's view of
+ * agent-shell: its pid, start time and uid, its connection). */
+struct session_params {
+	pid_t pid;
+	uint64_t start;
+	uid_t uid;
+	int shell_fd;
+	const char *name, *policy, *tmpdir; /* "" or NULL: the defaults */
+	uint32_t flags;			    /* TGPF_SECCOMP, TGPF_LANDLOCK */
+};
+
+/* The session of a process, from the kernel's view of it. NULL: none. */
+struct session *session_of_pid(pid_t pid);
+/* Same, for a process whose parent is already known (saves a /proc read). */
+struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid);
+/* A new session for p (its policy loaded and compiled for its user; its
+ * cgroup made in system mode), put in D.sessions. 0, or -errno with the
+ * reason in err. */
+int session_create(const struct session_params *p, struct session **ret,
+		   char *err, size_t errsz);
+/* Ends s: audited, its cgroup removed if empty, freed. Its supervisor must
+ * have been detached and connections must have forgotten it. */
+void session_end(struct session *s, const char *why);
+/* By id or name; NULL: none. */
+struct session *session_find(const char *id);
+/* Compiles s's policy again; on error the old one stays (err says why). */
+int session_reload(struct session *s, char *err, size_t errsz);
+/* Kills every process of s; how many, or -errno. */
+int session_kill(struct session *s);
+/* Whether sessions get cgroups (system mode with cgroup v2); D.cgroup_why
+ * says why or why not. */
+void sessions_init_cgroups(void);
+
+/* A process of s (pid) looked up host and got addrs: remembered for the
+ * kernel path's connects (host normalised by the caller). */
+void session_names_record(struct session *s, pid_t pid, const char *host,
+			  const uint8_t (*addrs)[16], unsigned naddrs);
+/* The name a connect from pid to addr is for: among the names the session
+ * looked up for addr, one pid looked up before another process's, one a
+ * host rule names before one none does, then the latest. NULL: none. */
+const char *session_name_for(struct session *s, const uint8_t addr[16],
+			     pid_t pid);
+
+#endif

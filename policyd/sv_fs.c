@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+#include "sv_fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "missing.h"
+#include "procfs.h"
+#include "sv_attr.h"
+#include "sv_fsdo.h"
+#include "sv_mem.h"
+#include "util.h"
+
+/* A file call's arguments, as the table says where they are. */
+struct fs_args {
+	int d1, d2;	 /* dirfds (AT_FDCWD when the call has none) */
+	int lflags;	 /* AT_EMPTY_PATH, AT_SYMLINK_(NO)FOLLOW */
+	uint64_t p1, p2; /* the paths' addresses, 0: none */
+	unsigned acc, acc2;
+	size_t len; /* of the first path read */
+	/* (fd, "", AT_EMPTY_PATH): the file is the caller's descriptor,
+	 * held by policyd (held_empty), or where it cannot copy it, left to
+	 * the kernel by name (by_name) */
+	bool held_empty, by_name;
+};
+
+/* What a descriptor's /proc link names: 1, with its path in to, for a
+ * file in a file system; 0 for an object in none (a pipe, a socket, a
+ * memfd, an anonymous inode: no policy is about them); when the link
+ * cannot be read, the errno the call is refused with (-EBADF: no such
+ * descriptor; -EACCES: not looked at, not let through). */
+static int descriptor_name(const char *link, char *to, size_t cap)
+{
+	ssize_t l = readlink(link, to, cap - 1);
+	if (l < 0) {
+		to[0] = '\0';
+		return errno == ENOENT ? -EBADF : -EACCES;
+	}
+	to[l] = '\0';
+	return to[0] == '/' && strncmp(to, "/memfd:", 7) != 0;
+}
+
+/* By descriptor (fchmod, fchown, the f*xattr calls, futimens): the file
+ * it is open on; a pipe, a socket, a memfd or an anonymous inode is in no
+ * file system. Every such call is done by policyd on its own copy of the
+ * descriptor (pidfd_getfd): another thread re-pointing the number (dup2)
+ * after the decision changes nothing. A descriptor that cannot be looked
+ * at is not let through. true: answered. */
+static bool fs_by_descriptor(struct call *k, struct fs_args *fa)
+{
+	int fd = (int)k->n->data.args[k->sc->fd];
+	char what[64], to[TG_PATH_MAX];
+	if ((k->fsfd = caller_fd(k->c.pid, fd)) < 0) {
+		sv_call_answer(k, k->fsfd == -EBADF ? -EBADF : -EACCES);
+		return true;
+	}
+	snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
+	int dn = descriptor_name(what, to, sizeof(to));
+	if (dn < 0) {
+		sv_call_answer(k, dn);
+		return true;
+	}
+	if (dn == 0) {
+		/* in no file system: no policy to apply */
+		sv_call_performed(k, sv_fsdo_fd(k));
+		return true;
+	}
+	/* decided on the file's name, done on the descriptor (sv_fsdo
+	 * checks they are one file) */
+	fa->len = tg_strlcpy(k->q.path, sizeof(k->q.path), to);
+	return false;
+}
+
+/* setxattrat/removexattrat(AT_FDCWD, "", AT_EMPTY_PATH): the caller's
+ * cwd: setxattrat sets it, removexattrat says EBADF (as the kernel does).
+ * policyd holds the cwd as it is now; a chdir by another thread changes
+ * nothing. true: answered. */
+static bool fs_hold_cwd(struct call *k)
+{
+	bool remove = k->n->data.nr == SYS_removexattrat;
+	char cwd[TG_PATH_MAX];
+	procfs_path(k->c.pid, "cwd", cwd, sizeof(cwd));
+	k->fsfd = remove ? -EBADF : open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (k->fsfd < 0) {
+		sv_call_answer(k, remove ? -EBADF : -EACCES);
+		k->fsfd = -1;
+		return true;
+	}
+	k->fsfd_cwd = true;
+	return false;
+}
+
+/* (fd, "", AT_EMPTY_PATH): policyd takes its own copy of the descriptor.
+ * Where it may not take the caller's descriptors (Yama's ptrace_scope, a
+ * user-mode policyd that is not the caller's ancestor), a single-threaded
+ * caller's descriptor cannot be re-pointed by anyone else (the filter
+ * refuses CLONE_FILES outside threads), so the kernel may look it up
+ * again; anyone else's call is decided (an allow becomes a refusal, rule
+ * descriptor_race, with its line and audit). true: answered. */
+static bool fs_hold_descriptor(struct call *k, struct fs_args *fa)
+{
+	k->fsfd = sv_test_no_getfd() ? -EPERM : caller_fd(k->c.pid, fa->d1);
+	if (k->fsfd >= 0)
+		return false;
+	int e = k->fsfd;
+	struct proc_status ps;
+	k->fsfd = -1;
+	if (e == -EBADF) {
+		sv_call_answer(k, -EBADF);
+		return true;
+	}
+	k->q.unheld_fd =
+	    procfs_status_brief(k->c.pid, &ps) < 0 || ps.threads != 1;
+	fa->held_empty = false;
+	fa->by_name = true;
+	return false;
+}
+
+/* The caller's descriptor d1 named for the decision (an O_TMPFILE's or a
+ * deleted file's name is "DIR/#N (deleted)": decided as a name in DIR).
+ * policyd acts on its own copy (sv_fsdo_empty_path), or the kernel does
+ * (by_name). true: answered. */
+static bool fs_name_descriptor(struct call *k, struct fs_args *fa)
+{
+	char what[TG_PATH_MAX], to[TG_PATH_MAX];
+	if (fa->held_empty)
+		snprintf(what, sizeof(what), "/proc/self/fd/%d", k->fsfd);
+	else
+		snprintf(what, sizeof(what), "/proc/%d/fd/%d", (int)k->c.pid,
+			 fa->d1);
+	int dn = descriptor_name(what, to, sizeof(to));
+	if (dn < 0) {
+		sv_call_answer(k, dn);
+		return true;
+	}
+	if (dn == 0 && fa->by_name && !k->q.unheld_fd) {
+		/* in no file system, and nobody else can re-point the
+		 * number: no policy to apply */
+		sv_call_continue(k);
+		return true;
+	}
+	if (dn == 0 && !fa->by_name) {
+		/* in no file system: no policy to apply, and no name to link
+		 * from (the kernel says EXDEV) */
+		int e = !sv_call_valid(k) ? -ESRCH
+			: k->n->data.nr == SYS_linkat
+			    ? -EXDEV
+			    : sv_fsdo_empty_path(k, NULL, fa->lflags);
+		if (e != -ESRCH)
+			sv_call_performed(k, e);
+		return true;
+	}
+	tg_strlcpy(k->q.path, sizeof(k->q.path), to);
+	fa->d1 = AT_FDCWD;
+	return false;
+}
+
+/* The names of the call read (from its descriptors or the caller's
+ * memory) into k->q. true: answered. */
+static bool fs_names(struct call *k, struct fs_args *fa)
+{
+	int nr = (int)k->n->data.nr, r = 0;
+	if (k->sc->fd >= 0) {
+		if (fs_by_descriptor(k, fa))
+			return true;
+	} else if (!fa->p1 && (fa->lflags & AT_EMPTY_PATH) &&
+		   sv_is_xattrat(nr)) {
+		k->q.path[0] = '\0'; /* no name at all: the descriptor's */
+	} else {
+		r = sv_mem_str(fa->p1, k->q.path, sizeof(k->q.path), &fa->len);
+	}
+	/* lflags is set only for the calls whose flags may say AT_EMPTY_PATH
+	 * (linkat, fchownat, fchmodat2, utimensat, setxattrat,
+	 * removexattrat) */
+	fa->held_empty = r == 0 && fa->len == 0 && (fa->lflags & AT_EMPTY_PATH);
+	if (fa->held_empty && fa->d1 == AT_FDCWD && sv_is_xattrat(nr)) {
+		if (fs_hold_cwd(k))
+			return true;
+	} else if (fa->held_empty && fs_hold_descriptor(k, fa)) {
+		return true;
+	}
+	if (fa->held_empty || fa->by_name) {
+		if (fs_name_descriptor(k, fa))
+			return true;
+	} else if (r == 0 && fa->len == 0) {
+		r = -ENOENT;
+	}
+	size_t len2;
+	if (r == 0 && fa->p2) {
+		r = sv_mem_str(fa->p2, k->q.path2, sizeof(k->q.path2), &len2);
+		if (r == 0 && len2 == 0)
+			r = -ENOENT;
+	}
+	if (r < 0) {
+		sv_call_answer(k, r == -ENAMETOOLONG || r == -ENOENT ? r
+								     : -EFAULT);
+		return true;
+	}
+	return false;
+}
+
+/* k->q and k->noop for the decision. */
+static void fs_request(struct call *k, const struct fs_args *fa)
+{
+	const struct tg_syscall *sc = k->sc;
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = fa->d1;
+	k->q.access = fa->acc;
+	k->q.has_path2 = fa->p2 != 0;
+	k->q.dirfd2 = fa->d2;
+	k->q.access2 = fa->acc2;
+	k->q.label = sc->kind;
+	/* a held descriptor's file is itself, never what it may point to
+	 * (an O_PATH descriptor can be a symlink's); a path through the
+	 * caller's /proc/self/fd is followed */
+	k->q.nofollow = fa->held_empty || fa->by_name ||
+			sc->link == TG_SC_ITSELF ||
+			(sc->link == TG_SC_ITSELF_IF &&
+			 (fa->lflags & AT_SYMLINK_NOFOLLOW)) ||
+			(sc->link == TG_SC_ITSELF_UNLESS &&
+			 !(fa->lflags & AT_SYMLINK_FOLLOW));
+	/* calls that can only fail: making a name that exists, or removing,
+	 * renaming, linking or changing one that does not (a descriptor's
+	 * file is there, whatever its name says) */
+	k->noop = (struct call_noop){
+	    .exists = fa->acc == POLICY_ACC_CREATE ? -EEXIST : 0,
+	    .missing =
+		fa->acc != POLICY_ACC_CREATE && k->fsfd < 0 && !fa->by_name,
+	    .follow = false,
+	    .dirfd = fa->d1};
+}
+
+int sv_fs(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	const struct tg_syscall *sc = k->sc;
+	struct fs_args fa = {
+	    .d1 = sc->d1 >= 0 ? (int)a[sc->d1] : AT_FDCWD,
+	    .d2 = sc->d2 >= 0 ? (int)a[sc->d2] : AT_FDCWD,
+	    .lflags = sc->fl >= 0 ? (int)a[sc->fl] : 0,
+	    .p1 = sc->p1 >= 0 ? a[sc->p1] : 0,
+	    .p2 = sc->p2 >= 0 ? a[sc->p2] : 0,
+	    .acc = sc->acc,
+	};
+	if (k->n->data.nr == SYS_renameat2 &&
+	    ((unsigned)a[4] & RENAME_EXCHANGE))
+		/* both names lose their file and get the other */
+		fa.acc = fa.acc2 = POLICY_ACC_DELETE | POLICY_ACC_CREATE;
+	sv_mem_reset(k->c.pid);
+	if (fs_names(k, &fa) || !sv_call_valid(k))
+		return 0;
+	fs_request(k, &fa);
+	struct outcome *o = NULL;
+	if (!sv_call_decide_or_refuse(k, sc->verb, -EACCES, &o))
+		return 0;
+	/* the names policyd decided on, made or removed by policyd itself;
+	 * the rest (metadata, truncate, /proc) by the kernel */
+	int e = fa.by_name ? -ENOSYS : sv_fsdo_perform(k, o, fa.lflags);
+	free(o);
+	if (e == -ENOSYS)
+		sv_call_continue(k);
+	else if (e != -ESRCH)
+		sv_call_performed(k, e);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+#include "sv_mem.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+
+int sv_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec l = {.iov_base = buf, .iov_len = len};
+	struct iovec r = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+#define PAGES 4
+static struct {
+	pid_t pid;
+	int n, next;
+	uint64_t base[PAGES];
+	uint8_t buf[PAGES][SV_PAGE];
+} pg;
+
+void sv_mem_reset(pid_t pid)
+{
+	pg.pid = pid;
+	pg.n = pg.next = 0;
+}
+
+/* The page at base (page-aligned), read now or before; NULL if it is not
+ * mapped readable. */
+static const uint8_t *page_get(uint64_t base)
+{
+	for (int i = 0; i < pg.n; i++)
+		if (pg.base[i] == base)
+			return pg.buf[i];
+	int slot = pg.next;
+	pg.next = (pg.next + 1) % PAGES;
+	if (pg.n < PAGES)
+		pg.n++;
+	pg.base[slot] = base;
+	if (sv_mem_read(pg.pid, base, pg.buf[slot], SV_PAGE) < 0) {
+		pg.base[slot] = UINT64_MAX; /* never matches a page */
+		return NULL;
+	}
+	return pg.buf[slot];
+}
+
+void sv_mem_prefetch(uint64_t a, uint64_t b)
+{
+	a &= ~(uint64_t)(SV_PAGE - 1);
+	b &= ~(uint64_t)(SV_PAGE - 1);
+	if (!a || !b || a == b || pg.n)
+		return;
+	struct iovec l[2] = {{pg.buf[0], SV_PAGE}, {pg.buf[1], SV_PAGE}};
+	struct iovec r[2] = {{(void *)(uintptr_t)a, SV_PAGE},
+			     {(void *)(uintptr_t)b, SV_PAGE}};
+	ssize_t n = process_vm_readv(pg.pid, l, 2, r, 2, 0);
+	if (n >= (ssize_t)SV_PAGE) {
+		pg.base[0] = a;
+		pg.n = pg.next = 1;
+	}
+	if (n == 2 * (ssize_t)SV_PAGE) {
+		pg.base[1] = b;
+		pg.n = pg.next = 2;
+	}
+}
+
+int sv_mem_copy(uint64_t addr, void *out, size_t len)
+{
+	uint8_t *o = out;
+	while (len) {
+		size_t off = (size_t)(addr % SV_PAGE), n = SV_PAGE - off;
+		if (n > len)
+			n = len;
+		const uint8_t *p = page_get(addr - off);
+		if (!p)
+			return -EFAULT;
+		memcpy(o, p + off, n);
+		o += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int sv_mem_str(uint64_t addr, char *buf, size_t cap, size_t *ret_len)
+{
+	size_t got = 0;
+	if (!addr)
+		return -EFAULT;
+	while (got < cap) {
+		size_t chunk = SV_PAGE - (size_t)((addr + got) % SV_PAGE);
+		if (chunk > cap - got)
+			chunk = cap - got;
+		int r = sv_mem_copy(addr + got, buf + got, chunk);
+		if (r < 0)
+			return r;
+		char *z = memchr(buf + got, '\0', chunk);
+		if (z) {
+			if (ret_len)
+				*ret_len = (size_t)(z - buf);
+			return 0;
+		}
+		got += chunk;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+#include "sv_net.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "chase.h"
+#include "daemon.h"
+#include "decide.h"
+#include "session.h"
+#include "sv_mem.h"
+#include "util.h"
+
+#define NET_ADDRS_MAX 64 /* sendmmsg: the kernel sends at most UIO_MAXIOV */
+
+/* The file-system name of a Unix socket address, as the file request of
+ * a kernel-path call (access acc, audit kind label). false: the address
+ * has none (unnamed, abstract). */
+static bool unix_name(struct call *k, const struct sockaddr_storage *ss,
+		      size_t l, unsigned acc, const char *label)
+{
+	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (l <= off || su->sun_path[0] == '\0')
+		return false;
+	size_t max =
+	    l - off < sizeof(su->sun_path) ? l - off : sizeof(su->sun_path);
+	memset(&k->q, 0, sizeof(k->q));
+	memcpy(k->q.path, su->sun_path, strnlen(su->sun_path, max));
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = AT_FDCWD;
+	k->q.access = acc;
+	k->q.label = label;
+	k->noop.dirfd = AT_FDCWD;
+	return true;
+}
+
+/*
+ * A Unix socket with a name in the file system is reached like a file
+ * opened for writing (the kernel asks for write permission on it), so the
+ * policy's write rules say which ones a session may talk to: a container
+ * engine's, systemd's or a bus's socket is a way out of the session.
+ * policyd's own agent socket is always reachable (the interposer talks to
+ * it); abstract names have no file (the Landlock domain keeps the session
+ * away from those made outside it). 0: go on; 1: answered.
+ */
+static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
+		       size_t l)
+{
+	if (!unix_name(k, ss, l, POLICY_ACC_WRITE, "connect"))
+		return 0; /* unnamed or abstract */
+	if (!sv_call_valid(k))
+		return 1;
+	char lex[TG_PATH_MAX], view[TG_PATH_MAX + 32];
+	struct stat st;
+	if (chase(&k->c, AT_FDCWD, k->q.path, 0, lex) == 0) {
+		chase_view(&k->c, lex, view, sizeof(view));
+		if (stat(view, &st) == 0 && st.st_dev == D.agent_dev &&
+		    st.st_ino == D.agent_ino)
+			return 0; /* policyd's agent socket */
+	}
+	/* no such socket: what connect says (on refusal, as a no-op) */
+	k->noop.missing = true;
+	k->noop.follow = true;
+	return sv_call_decide_or_refuse(k, "connect", -EPERM, NULL) ? 0 : 1;
+}
+
+/* bind of a named Unix socket makes a file: decided as a create of it.
+ * Other families and abstract names continue; an address policyd cannot
+ * read is not let through (the kernel would read it again). */
+int sv_bind(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	size_t l = (uint32_t)a[2] < sizeof(ss) ? (uint32_t)a[2] : sizeof(ss);
+	if (l >= sizeof(sa_family_t) &&
+	    sv_mem_read(k->c.pid, a[1], &ss, l) < 0) {
+		sv_call_answer(k, -EFAULT);
+		return 0;
+	}
+	if (ss.ss_family != AF_UNIX ||
+	    !unix_name(k, &ss, l, POLICY_ACC_CREATE, "bind")) {
+		sv_call_continue(k);
+		return 0;
+	}
+	if (!sv_call_valid(k))
+		return 0;
+	k->noop.exists = -EADDRINUSE; /* on refusal, as a no-op */
+	if (sv_call_decide_or_refuse(k, "bind", -EACCES, NULL))
+		sv_call_continue(k);
+	return 0;
+}
+
+/* Where a call's destination addresses are in the caller's memory. */
+struct net_addrs {
+	uint64_t at[NET_ADDRS_MAX];
+	uint32_t len[NET_ADDRS_MAX];
+	size_t n;
+};
+
+/* The addresses of k's call (connect, sendto, sendmsg, sendmmsg). 0, or
+ * -errno to fail it with. */
+static int net_addresses(struct call *k, struct net_addrs *na)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	na->n = 0;
+	if (nr == SYS_connect || nr == SYS_sendto) {
+		na->at[0] = nr == SYS_connect ? a[1] : a[4];
+		na->len[0] = (uint32_t)(nr == SYS_connect ? a[2] : a[5]);
+		na->n = 1;
+		return 0;
+	}
+	if (nr == SYS_sendmsg) {
+		struct msghdr m;
+		if (sv_mem_read(k->c.pid, a[1], &m, sizeof(m)) < 0)
+			return -EFAULT;
+		if (m.msg_name && m.msg_namelen) {
+			na->at[0] = (uint64_t)(uintptr_t)m.msg_name;
+			na->len[0] = m.msg_namelen;
+			na->n = 1;
+		}
+		return 0;
+	}
+	size_t vlen = (size_t)(uint32_t)a[2];
+	if (vlen > NET_ADDRS_MAX)
+		vlen = NET_ADDRS_MAX; /* the rest: refused below */
+	struct mmsghdr mm[NET_ADDRS_MAX];
+	if (vlen && sv_mem_read(k->c.pid, a[1], mm, vlen * sizeof(mm[0])) < 0)
+		return -EFAULT;
+	if ((uint32_t)a[2] > NET_ADDRS_MAX)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < vlen; i++)
+		if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
+			na->at[na->n] =
+			    (uint64_t)(uintptr_t)mm[i].msg_hdr.msg_name;
+			na->len[na->n++] = mm[i].msg_hdr.msg_namelen;
+		}
+	return 0;
+}
+
+/* The policy's protocol of the caller's socket sock (from its type and
+ * protocol, on policyd's copy of it); POLICY_PROTO_ANY when unknown. */
+static int socket_proto(pid_t pid, int sock)
+{
+	_cleanup_close_ int sfd = caller_fd(pid, sock);
+	int type = 0, pr = 0;
+	socklen_t sl = sizeof(type);
+	if (sfd >= 0) {
+		getsockopt(sfd, SOL_SOCKET, SO_TYPE, &type, &sl);
+		sl = sizeof(pr);
+		getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &pr, &sl);
+	}
+	if (pr == IPPROTO_TCP || (type == SOCK_STREAM && pr == 0))
+		return POLICY_PROTO_TCP;
+	if (pr == IPPROTO_UDP || (type == SOCK_DGRAM && pr == 0))
+		return POLICY_PROTO_UDP;
+	return POLICY_PROTO_ANY;
+}
+
+/* An address family the policy cannot speak of: refused, audited. */
+static void refuse_family(struct call *k, int fam)
+{
+	struct outcome o;
+	memset(&o, 0, sizeof(o));
+	o.kind = "connect";
+	outcome_deny(&o, "address-family", NULL);
+	o.decision = DECISION_REFUSED;
+	snprintf(o.target, sizeof(o.target), "address family %d", fam);
+	snprintf(o.msg, sizeof(o.msg),
+		 "only IPv4, IPv6, Unix and netlink sockets are supported in "
+		 "a session");
+	decide_audit(&k->c, NULL, &o, k->t0);
+	sv_call_tell(k, "connect", o.target, &o);
+	sv_call_answer(k, -EPERM);
+}
+
+/* An IP destination (a16, port) decided, with the name the caller looked
+ * up for it (its interposer reported it; believed only if policyd's own
+ * lookup agrees). 0: allowed, go on; 1: answered (refused); 2: parked. */
+static int ip_decide(struct call *k, const uint8_t a16[16], uint16_t port,
+		     int proto)
+{
+	memset(&k->q, 0, sizeof(k->q));
+	k->q.kind = TGPK_CONNECT;
+	k->q.has_addr = true;
+	memcpy(k->q.addr, a16, 16);
+	k->q.port = port;
+	k->q.proto = (uint32_t)proto;
+	const char *host = session_name_for(k->c.s, a16, k->c.pid);
+	if (host)
+		snprintf(k->q.host, sizeof(k->q.host), "%s", host);
+	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, -ENOMEM);
+		return 1;
+	}
+	if (sv_call_decide(k, o) == -EAGAIN)
+		return 2;
+	if (o->decision != DECISION_ALLOWED) {
+		sv_call_tell(k, "connect", o->target, o);
+		sv_call_answer(k, -EPERM);
+		return 1;
+	}
+	return 0;
+}
+
+/* One destination address (ss, l bytes) of the call. 0: allowed or not
+ * the policy's, go on; 1: answered; 2: parked. */
+static int addr_decide(struct call *k, const struct sockaddr_storage *ss,
+		       size_t l, int *proto)
+{
+	int fam = ss->ss_family;
+	if (fam == AF_UNIX)
+		return unix_decide(k, ss, l);
+	if (fam == AF_NETLINK || fam == AF_UNSPEC)
+		return 0;
+	uint8_t a16[16] = {0};
+	uint16_t port;
+	if (fam == AF_INET && l >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+		a16[10] = a16[11] = 0xff;
+		memcpy(a16 + 12, &s4->sin_addr, 4);
+		port = ntohs(s4->sin_port);
+	} else if (fam == AF_INET6 && l >= 24) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+		memcpy(a16, &s6->sin6_addr, 16);
+		port = ntohs(s6->sin6_port);
+	} else if (fam == AF_INET || fam == AF_INET6) {
+		return 0; /* too short: the kernel says EINVAL */
+	} else {
+		refuse_family(k, fam);
+		return 1;
+	}
+	if (*proto < 0)
+		*proto = socket_proto(k->c.pid, (int)k->n->data.args[0]);
+	if (!sv_call_valid(k))
+		return 1;
+	return ip_decide(k, a16, port, *proto);
+}
+
+int sv_net(struct call *k)
+{
+	struct net_addrs na;
+	int r = net_addresses(k, &na);
+	if (r < 0) {
+		sv_call_answer(k, r);
+		return 0;
+	}
+	int proto = -1; /* not known yet */
+	for (size_t i = 0; i < na.n; i++) {
+		struct sockaddr_storage ss;
+		memset(&ss, 0, sizeof(ss));
+		size_t l = na.len[i] < sizeof(ss) ? na.len[i] : sizeof(ss);
+		if (l < sizeof(sa_family_t) ||
+		    sv_mem_read(k->c.pid, na.at[i], &ss, l) < 0) {
+			sv_call_answer(k, l ? -EFAULT : -EINVAL);
+			return 0;
+		}
+		if ((r = addr_decide(k, &ss, l, &proto)) != 0)
+			return r == 2;
+	}
+	sv_call_continue(k);
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+#include "sv_open.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "chase.h"
+#include "session.h"
+#include "sv_mem.h"
+#include "util.h"
+
+/* Opens real (the resolved path policyd decided on) as the caller would:
+ * its credentials, umask and root; no symlink may have appeared since the
+ * decision (RESOLVE_NO_SYMLINKS), no magic link followed. */
+static int open_as_caller(struct call *k, const char *real, uint64_t flags,
+			  mode_t mode)
+{
+	uint64_t resolve;
+	_cleanup_close_ int rootfd = chase_root(&k->c, &resolve);
+	if (rootfd < 0 && rootfd != AT_FDCWD)
+		return rootfd;
+	struct open_how how = {
+	    .flags = (flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK | O_NOCTTY |
+		     O_CLOEXEC,
+	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0,
+	    .resolve = resolve};
+	bool switched;
+	if (caller_creds_enter(&k->c, &switched) < 0)
+		return -EACCES;
+	mode_t old = umask(k->c.cr.umask);
+	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
+	int e = errno;
+	umask(old);
+	if (switched)
+		caller_creds_leave();
+	if (fd < 0)
+		return -e;
+	if (!(flags & O_NONBLOCK)) {
+		int fl = fcntl(fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	return fd;
+}
+
+/* Puts fd (policyd's open of the file decided on) in the caller and
+ * answers with its number there. Not ADDFD_FLAG_SEND: with it the kernel
+ * marks the call answered before the caller has taken the descriptor, and
+ * a policyd killed (or interrupted by any signal) in that window makes the
+ * caller's open return 0 with no descriptor put in (seen here: a shell's
+ * `>> file` then wrote to its stdin). The descriptor goes in first, is
+ * noted in the in-flight slot, and the answer follows. */
+static void put_in_caller(struct call *k, int fd, uint64_t flags)
+{
+	struct seccomp_notif_addfd af = {
+	    .id = k->n->id,
+	    .flags = 0,
+	    .srcfd = (uint32_t)fd,
+	    .newfd = 0,
+	    .newfd_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0};
+	struct stat st;
+	int got = fstat(fd, &st) == 0
+		      ? ioctl(k->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &af)
+		      : -1;
+	if (got >= 0) {
+		sv_call_mark(k, TGP_IFL_FD, got, &st);
+		sv_test_die_point(k->rehandled);
+		if (sv_respond(k->lfd, k->n->id, 0, got, false) == 0)
+			k->c.s->n_injected++;
+	} else if (errno != ENOENT) {
+		sv_call_answer(k, errno == EMFILE ? -EMFILE : -EACCES);
+	}
+}
+
+/* The allowed open of real, done by policyd as the caller. */
+static void open_allowed(struct call *k, struct outcome *o, uint64_t flags,
+			 mode_t mode)
+{
+	const char *real = o->object;
+	if (real[0] != '/' || !strncmp(real, "/proc/", 6)) {
+		/* the caller's own descriptor reopened (a pipe, a socket),
+		 * or a procfs file: the kernel opens it as the caller */
+		sv_call_continue(k);
+		return;
+	}
+	_cleanup_close_ int fd = open_as_caller(k, real, flags, mode);
+	if (fd == -ENXIO) {
+		/* a FIFO without a reader, or /dev/tty (the caller's
+		 * terminal, not policyd's): only the caller can open it */
+		sv_call_continue(k);
+	} else if (fd == -ELOOP || fd == -EXDEV) {
+		/* a symlink appeared where policyd saw none */
+		snprintf(o->msg, sizeof(o->msg),
+			 "the path changed while it was being checked");
+		o->d.rule_id = "raced";
+		sv_call_tell(k, "write", o->target, o);
+		sv_call_answer(k, -EACCES);
+	} else if (fd < 0) {
+		sv_call_answer(k, fd);
+	} else {
+		put_in_caller(k, fd, flags);
+	}
+}
+
+int sv_open(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	const struct tg_syscall *sc = k->sc;
+	int dirfd = sc->d1 >= 0 ? (int)a[sc->d1] : AT_FDCWD;
+	uint64_t path_at = a[sc->p1], flags;
+	mode_t mode;
+	/* open flags are an int: the register's upper half is not the
+	 * caller's (the kernel ignores it too); creat has none */
+	if (sc->fl >= 0) {
+		flags = (unsigned int)a[sc->fl];
+		mode = (mode_t)a[sc->fl + 1];
+	} else {
+		flags = O_CREAT | O_WRONLY | O_TRUNC;
+		mode = (mode_t)a[sc->p1 + 1];
+	}
+	unsigned access = tgp_open_access(flags);
+	if (!(access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE))) {
+		sv_call_continue(k);
+		return 0;
+	}
+	size_t len;
+	sv_mem_reset(k->c.pid);
+	int r = sv_mem_str(path_at, k->q.path, sizeof(k->q.path), &len);
+	if (r < 0 || len == 0) {
+		sv_call_answer(k, r == -ENAMETOOLONG ? r
+				  : r < 0	     ? -EFAULT
+						     : -ENOENT);
+		return 0;
+	}
+	if (!sv_call_valid(k))
+		return 0;
+	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
+	 * or no O_CREAT and nothing there (on refusal only) */
+	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	k->noop = (struct call_noop){.exists = excl ? -EEXIST : 0,
+				     .missing = !(flags & O_CREAT),
+				     .follow = !excl,
+				     .dirfd = dirfd};
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = dirfd;
+	k->q.access = access & POLICY_ACC_ALL;
+	/* initialised by the decision: no zeroing of its 26 KiB here */
+	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, -ENOMEM);
+		return 0;
+	}
+	sv_call_decide(k, o);
+	if (o->decision == DECISION_ABSENT) {
+		sv_call_answer(k, o->absent);
+	} else if (o->decision != DECISION_ALLOWED || !o->object[0]) {
+		sv_call_tell(k, access & POLICY_ACC_WRITE ? "write" : "create",
+			     o->target, o);
+		sv_call_answer(k, -EACCES);
+	} else {
+		open_allowed(k, o, flags, mode);
+	}
+	return 0;
+}
