@@ -88,6 +88,147 @@ static int check_dup_key(const struct ynode *map, const struct ynode *key,
 	return 0;
 }
 
+static void set_err_mark(struct yerror *e, const yaml_mark_t *m,
+			 const char *fmt, const char *arg)
+{
+	set_err(e, (int)m->line + 1, (int)m->column + 1, fmt, arg);
+}
+
+static void parser_error(const yaml_parser_t *parser, struct yerror *err)
+{
+	const char *prob = parser->problem ? parser->problem : "parse error";
+	char tmp[200];
+	if (parser->context)
+		snprintf(tmp, sizeof(tmp), "%s %s", prob, parser->context);
+	else
+		snprintf(tmp, sizeof(tmp), "%s", prob);
+	set_err_mark(err, &parser->problem_mark, "YAML syntax error: %s", tmp);
+}
+
+static int new_node_or_err(struct builder *b, enum ynode_type type,
+			   const yaml_mark_t *m, struct yerror *err,
+			   struct ynode **ret)
+{
+	struct ynode *n = new_node(b, type, m);
+	if (!n) {
+		set_err_mark(err, m, "document has more than 200000 nodes%s",
+			     NULL);
+		return -E2BIG;
+	}
+	*ret = n;
+	return 0;
+}
+
+static int add_scalar(struct builder *b, const yaml_event_t *ev,
+		      struct yerror *err, struct ynode **ret)
+{
+	const yaml_mark_t *m = &ev->start_mark;
+	size_t len = ev->data.scalar.length;
+	if (len > YT_MAX_SCALAR) {
+		set_err_mark(err, m,
+			     "string is longer than the 65536-byte limit%s",
+			     NULL);
+		return -E2BIG;
+	}
+	if (memchr(ev->data.scalar.value, '\0', len)) {
+		set_err_mark(err, m, "string contains a NUL byte%s", NULL);
+		return -EINVAL;
+	}
+	struct ynode *n;
+	int r = new_node_or_err(b, YN_SCALAR, m, err, &n);
+	if (r < 0)
+		return r;
+	n->str = malloc(len + 1);
+	if (!n->str)
+		return -ENOMEM;
+	memcpy(n->str, ev->data.scalar.value, len);
+	n->str[len] = '\0';
+	n->len = len;
+	n->plain =
+	    ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	    !(ev->data.scalar.tag &&
+	      strcmp((const char *)ev->data.scalar.tag, YAML_STR_TAG) == 0);
+	*ret = n;
+	return 0;
+}
+
+static int open_collection(struct builder *b, const yaml_event_t *ev,
+			   struct yerror *err, struct ynode **ret)
+{
+	if (b->depth >= YT_MAX_DEPTH) {
+		set_err_mark(err, &ev->start_mark,
+			     "nesting is deeper than the limit of 64 levels%s",
+			     NULL);
+		return -E2BIG;
+	}
+	return new_node_or_err(
+	    b, ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP,
+	    &ev->start_mark, err, ret);
+}
+
+/* Puts a new node under the open collection (or at the root); a mapping or
+ * a list becomes the open collection. */
+static int attach(struct builder *b, struct ynode *n, struct yerror *err)
+{
+	int r = 0;
+	if (b->depth > 0) {
+		struct ynode *p = b->stack[b->depth - 1];
+		if (p->type == YN_MAP && p->n % 2 == 1)
+			r = check_dup_key(p, p->items[p->n - 1], err);
+	}
+	if (r == 0)
+		r = add_child(b, n);
+	if (r == 0 && n->type != YN_SCALAR)
+		b->stack[b->depth++] = n;
+	return r;
+}
+
+/* One parser event; sets *done at the end of the stream. */
+static int handle_event(struct builder *b, const yaml_event_t *ev,
+			struct yerror *err, bool *done)
+{
+	const yaml_mark_t *m = &ev->start_mark;
+	struct ynode *n = NULL;
+	int r = 0;
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		*done = true;
+		break;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++b->docs > 1) {
+			set_err_mark(err, m,
+				     "a policy file holds one YAML document; "
+				     "found a second%s",
+				     NULL);
+			r = -EINVAL;
+		}
+		break;
+	case YAML_ALIAS_EVENT:
+		set_err_mark(err, m,
+			     "YAML aliases (*%s) are not supported in policies",
+			     (const char *)ev->data.alias.anchor);
+		r = -EINVAL;
+		break;
+	case YAML_SCALAR_EVENT:
+		r = add_scalar(b, ev, err, &n);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		r = open_collection(b, ev, err, &n);
+		break;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		if (b->depth > 0)
+			b->depth--;
+		break;
+	default: /* stream start, document end: nothing to build */
+		break;
+	}
+	if (r == 0 && n)
+		r = attach(b, n, err);
+	return r;
+}
+
 int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 		      struct yerror *err)
 {
@@ -111,138 +252,14 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 		return -ENOMEM;
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-
-	while (!done) {
+	while (!done && r == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			const char *prob =
-			    parser.problem ? parser.problem : "parse error";
-			const yaml_mark_t *m = &parser.problem_mark;
-			char tmp[200];
-			if (parser.context)
-				snprintf(tmp, sizeof(tmp), "%s %s", prob,
-					 parser.context);
-			else
-				snprintf(tmp, sizeof(tmp), "%s", prob);
-			set_err(err, (int)m->line + 1, (int)m->column + 1,
-				"YAML syntax error: %s", tmp);
+			parser_error(&parser, err);
 			r = -EINVAL;
 			break;
 		}
-		const yaml_mark_t *m = &ev.start_mark;
-		struct ynode *n = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_START_EVENT:
-		case YAML_DOCUMENT_END_EVENT:
-			break;
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++b.docs > 1) {
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"a policy file holds one YAML "
-					"document; found a second%s",
-					NULL);
-				r = -EINVAL;
-			}
-			break;
-		case YAML_ALIAS_EVENT:
-			set_err(
-			    err, (int)m->line + 1, (int)m->column + 1,
-			    "YAML aliases (*%s) are not supported in policies",
-			    (const char *)ev.data.alias.anchor);
-			r = -EINVAL;
-			break;
-		case YAML_SCALAR_EVENT:
-			if (ev.data.scalar.length > YT_MAX_SCALAR) {
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"string is longer than the 65536-byte "
-					"limit%s",
-					NULL);
-				r = -E2BIG;
-				break;
-			}
-			if (memchr(ev.data.scalar.value, '\0',
-				   ev.data.scalar.length)) {
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"string contains a NUL byte%s", NULL);
-				r = -EINVAL;
-				break;
-			}
-			n = new_node(&b, YN_SCALAR, m);
-			if (!n) {
-				r = -E2BIG;
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"document has more than 200000 nodes%s",
-					NULL);
-				break;
-			}
-			n->str = malloc(ev.data.scalar.length + 1);
-			if (!n->str) {
-				r = -ENOMEM;
-				break;
-			}
-			memcpy(n->str, ev.data.scalar.value,
-			       ev.data.scalar.length);
-			n->str[ev.data.scalar.length] = '\0';
-			n->len = ev.data.scalar.length;
-			n->plain =
-			    ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			    !(ev.data.scalar.tag &&
-			      strcmp((const char *)ev.data.scalar.tag,
-				     YAML_STR_TAG) == 0);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (b.depth >= YT_MAX_DEPTH) {
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"nesting is deeper than the limit of "
-					"64 levels%s",
-					NULL);
-				r = -E2BIG;
-				break;
-			}
-			n = new_node(&b,
-				     ev.type == YAML_SEQUENCE_START_EVENT
-					 ? YN_SEQ
-					 : YN_MAP,
-				     m);
-			if (!n) {
-				r = -E2BIG;
-				set_err(err, (int)m->line + 1,
-					(int)m->column + 1,
-					"document has more than 200000 nodes%s",
-					NULL);
-			}
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (b.depth > 0)
-				b.depth--;
-			break;
-		default:
-			break;
-		}
-		if (r == 0 && n) {
-			if (b.depth > 0) {
-				struct ynode *p = b.stack[b.depth - 1];
-				if (p->type == YN_MAP && p->n % 2 == 1)
-					r = check_dup_key(p, p->items[p->n - 1],
-							  err);
-			}
-			if (r == 0)
-				r = add_child(&b, n);
-			if (r == 0 && n->type != YN_SCALAR)
-				b.stack[b.depth++] = n;
-		}
+		r = handle_event(&b, &ev, err, &done);
 		yaml_event_delete(&ev);
-		if (r < 0)
-			break;
 	}
 	yaml_parser_delete(&parser);
 	if (r < 0) {
@@ -328,6 +345,14 @@ struct ynode *ytree_get(const struct ynode *map, const char *key)
 		    strcmp(map->items[i]->str, key) == 0)
 			return map->items[i + 1];
 	return NULL;
+}
+
+bool ynode_is_null(const struct ynode *n)
+{
+	return n->type == YN_SCALAR && n->plain &&
+	       (n->len == 0 || strcmp(n->str, "~") == 0 ||
+		strcmp(n->str, "null") == 0 || strcmp(n->str, "Null") == 0 ||
+		strcmp(n->str, "NULL") == 0);
 }
 
 const char *ynode_type_name(const struct ynode *n)
