@@ -11,8 +11,10 @@
 
 #include "policy.h"
 
-/* Appends one diagnostic (d may be NULL: nothing is kept). Past
- * POLICY_MAX_DIAGS it is only counted (d->truncated). 0 or -ENOMEM. */
+/* Appends one diagnostic (d may be NULL: nothing is kept). One already in
+ * the list (same place, severity and text) is neither kept nor counted
+ * again. Past POLICY_MAX_DIAGS it is only counted (d->truncated). 0 or
+ * -ENOMEM. */
 int policy_diag_add(struct policy_diags *d, const char *file, int line, int col,
 		    bool warning, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
