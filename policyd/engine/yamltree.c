@@ -2,6 +2,7 @@
 #include "yamltree.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,8 +95,63 @@ static void set_err_mark(struct yerror *e, const yaml_mark_t *m,
 	set_err(e, (int)m->line + 1, (int)m->column + 1, fmt, arg);
 }
 
-static void parser_error(const yaml_parser_t *parser, struct yerror *err)
+/* Length of the line break at buf[i] (as libyaml counts lines: CR LF, CR,
+ * LF, and NEL, LS, PS in UTF-8), or 0. */
+static size_t line_break(const char *buf, size_t len, size_t i)
 {
+	const unsigned char *u = (const unsigned char *)buf + i;
+	size_t left = len - i;
+	if (u[0] == '\r')
+		return left > 1 && u[1] == '\n' ? 2 : 1;
+	if (u[0] == '\n')
+		return 1;
+	if (left > 1 && u[0] == 0xC2 && u[1] == 0x85)
+		return 2;
+	if (left > 2 && u[0] == 0xE2 && u[1] == 0x80 &&
+	    (u[2] == 0xA8 || u[2] == 0xA9))
+		return 3;
+	return 0;
+}
+
+/*
+ * Is an error at (line, col) (0-based, as libyaml marks it) about a tab in
+ * the line's indentation? True when the line starts with blanks holding a
+ * tab and the error is within them or at the first character after them;
+ * *ret_col is then the first tab's column. libyaml says "found character
+ * that cannot start any token" or "found a tab character that violates
+ * indentation" there, which does not tell an author what to change.
+ */
+static bool tab_in_indent(const char *buf, size_t len, size_t line, size_t col,
+			  size_t *ret_col)
+{
+	size_t i = 0;
+	for (size_t l = 0; l < line && i < len;) {
+		size_t b = line_break(buf, len, i);
+		i += b ? b : 1;
+		l += b != 0;
+	}
+	size_t start = i, tab = SIZE_MAX;
+	for (; i < len && (buf[i] == ' ' || buf[i] == '\t'); i++)
+		if (buf[i] == '\t' && tab == SIZE_MAX)
+			tab = i - start;
+	if (tab == SIZE_MAX || col > i - start)
+		return false;
+	*ret_col = tab;
+	return true;
+}
+
+static void parser_error(const yaml_parser_t *parser, const char *buf,
+			 size_t len, struct yerror *err)
+{
+	const yaml_mark_t *m = &parser->problem_mark;
+	size_t tab;
+	if (tab_in_indent(buf, len, m->line, m->column, &tab)) {
+		set_err(err, (int)m->line + 1, (int)tab + 1,
+			"tabs are not allowed for indentation: indent with "
+			"spaces%s",
+			NULL);
+		return;
+	}
 	const char *prob = parser->problem ? parser->problem : "parse error";
 	char tmp[200];
 	if (parser->context)
@@ -254,7 +310,7 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	while (!done && r == 0) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			parser_error(&parser, err);
+			parser_error(&parser, buf, len, err);
 			r = -EINVAL;
 			break;
 		}
