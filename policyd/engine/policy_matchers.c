@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "policy_hints.h"
 #include "policy_vars.h"
 
+/* path: what a path pattern names (HINT_PATH_MAX: not a path). */
 static int compile_globs(struct loader *L, const struct ynode *n,
-			 const char *field, enum glob_mode mode, bool is_path,
-			 struct globlist *ret)
+			 const char *field, enum glob_mode mode,
+			 enum hint_path path, struct globlist *ret)
 {
 	struct yitems it;
 	int r = loader_list(L, n, field, &it);
@@ -27,12 +29,11 @@ static int compile_globs(struct loader *L, const struct ynode *n,
 			rc = -EINVAL;
 			continue;
 		}
-		if (is_path && pat[0] != '/' && strncmp(pat, "**", 2) != 0) {
-			loader_err(L, it.v[i],
-				   "path pattern '%.200s' must be absolute "
-				   "(start with '/', '**' or a variable such "
-				   "as ${HOME})",
-				   pat);
+		if (path != HINT_PATH_MAX && pat[0] != '/' &&
+		    strncmp(pat, "**", 2) != 0) {
+			char msg[600];
+			hints_relative_path(path, field, pat, msg, sizeof(msg));
+			loader_err(L, it.v[i], "%s", msg);
 			rc = -EINVAL;
 			continue;
 		}
@@ -208,7 +209,8 @@ struct field {
 	enum field_kind kind;
 	enum glob_mode mode; /* FK_GLOBS */
 	size_t off;	     /* of the member in the matcher struct */
-	bool negated;
+	bool negated;	     /* FK_BOOL */
+	enum hint_path path; /* FK_PATHS: what the path names */
 };
 
 #define MAX_FIELDS 16
@@ -220,9 +222,9 @@ static int compile_field(struct loader *L, const struct field *f,
 	bool b;
 	switch (f->kind) {
 	case FK_PATHS:
-		return compile_globs(L, v, f->key, GLOB_PATH, true, dst);
+		return compile_globs(L, v, f->key, GLOB_PATH, f->path, dst);
 	case FK_GLOBS:
-		return compile_globs(L, v, f->key, f->mode, false, dst);
+		return compile_globs(L, v, f->key, f->mode, HINT_PATH_MAX, dst);
 	case FK_ARGV:
 		return compile_argv(L, v, f->key, dst);
 	case FK_ACCESS:
@@ -262,19 +264,24 @@ static int compile_fields(struct loader *L, const struct ynode *n,
 	return rc;
 }
 
-#define EXEC(key, kind, member)                                                \
+#define EXEC(key, kind, member, path)                                          \
 	{                                                                      \
-		key, kind, GLOB_PATH, offsetof(struct exec_m, member), false   \
+		key, kind, GLOB_PATH, offsetof(struct exec_m, member), false,  \
+		    path                                                       \
 	}
 static const struct field exec_fields[] = {
-    EXEC("path", FK_PATHS, path), EXEC("not_path", FK_PATHS, not_path),
-    EXEC("argv", FK_ARGV, argv),  EXEC("not_argv", FK_ARGV, not_argv),
-    EXEC("cwd", FK_PATHS, cwd),	  EXEC("not_cwd", FK_PATHS, not_cwd),
+    EXEC("path", FK_PATHS, path, HINT_PATH_PROGRAM),
+    EXEC("not_path", FK_PATHS, not_path, HINT_PATH_PROGRAM),
+    EXEC("argv", FK_ARGV, argv, HINT_PATH_MAX),
+    EXEC("not_argv", FK_ARGV, not_argv, HINT_PATH_MAX),
+    EXEC("cwd", FK_PATHS, cwd, HINT_PATH_DIR),
+    EXEC("not_cwd", FK_PATHS, not_cwd, HINT_PATH_DIR),
 };
 
 #define OPEN(key, kind, member)                                                \
 	{                                                                      \
-		key, kind, GLOB_PATH, offsetof(struct open_m, member), false   \
+		key, kind, GLOB_PATH, offsetof(struct open_m, member), false,  \
+		    HINT_PATH_FILE                                             \
 	}
 static const struct field open_fields[] = {
     OPEN("path", FK_PATHS, path),
@@ -285,7 +292,8 @@ static const struct field open_fields[] = {
 
 #define GIT(key, kind, mode, member, neg)                                      \
 	{                                                                      \
-		key, kind, mode, offsetof(struct git_m, member), neg           \
+		key, kind, mode, offsetof(struct git_m, member), neg,          \
+		    HINT_PATH_MAX                                              \
 	}
 static const struct field git_fields[] = {
     GIT("command", FK_GLOBS, GLOB_TOKEN, command, false),

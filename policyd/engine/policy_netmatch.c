@@ -2,62 +2,34 @@
 /* policy_netmatch: the connect matcher. */
 #include "policy_netmatch.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "policy_hints.h"
 #include "policy_matchers.h"
 #include "policy_vars.h"
 
-static int parse_port_range(struct loader *L, const struct ynode *n,
-			    const char *dash, uint64_t *ret_lo,
-			    uint64_t *ret_hi)
+/* "N" or "LO-HI", 1-65535. */
+static int parse_port(const char *s, struct portrange *ret)
 {
-	const char *s = n->str;
-	char a[16];
-	size_t al = (size_t)(dash - s);
-	if (al == 0 || al >= sizeof(a)) {
-		loader_err(L, n, "bad port range '%.40s'", s);
-		return -EINVAL;
-	}
-	memcpy(a, s, al);
-	a[al] = '\0';
-	if (tg_parse_u64(a, 65535, ret_lo) < 0 ||
-	    tg_parse_u64(dash + 1, 65535, ret_hi) < 0 || *ret_lo == 0) {
-		loader_err(L, n,
-			   "bad port range '%.40s': use 1-65535 on both sides",
-			   s);
-		return -EINVAL;
-	}
-	if (*ret_lo > *ret_hi) {
-		loader_err(L, n,
-			   "bad port range '%.40s': the low end is above the "
-			   "high end",
-			   s);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static int parse_port(struct loader *L, const struct ynode *n,
-		      struct portrange *ret)
-{
-	const char *s = n->str;
 	uint64_t lo, hi;
 	const char *dash = strchr(s, '-');
-	if (dash) {
-		if (parse_port_range(L, n, dash, &lo, &hi) < 0)
+	if (!dash) {
+		if (tg_parse_u64(s, 65535, &lo) < 0 || lo == 0)
 			return -EINVAL;
-	} else {
-		if (tg_parse_u64(s, 65535, &lo) < 0 || lo == 0) {
-			loader_err(L, n,
-				   "bad port '%.40s': use 1-65535 or a range "
-				   "like \"8000-8100\"",
-				   s);
-			return -EINVAL;
-		}
 		hi = lo;
+	} else {
+		char a[16];
+		size_t al = (size_t)(dash - s);
+		if (al == 0 || al >= sizeof(a))
+			return -EINVAL;
+		memcpy(a, s, al);
+		a[al] = '\0';
+		if (tg_parse_u64(a, 65535, &lo) < 0 ||
+		    tg_parse_u64(dash + 1, 65535, &hi) < 0 || lo == 0 ||
+		    lo > hi)
+			return -EINVAL;
 	}
 	ret->lo = (uint16_t)lo;
 	ret->hi = (uint16_t)hi;
@@ -77,7 +49,10 @@ static int compile_ports(struct loader *L, const struct ynode *v,
 		return -ENOMEM;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
-		if (parse_port(L, it.v[i], &(*ret)[*ret_n]) < 0) {
+		if (parse_port(it.v[i]->str, &(*ret)[*ret_n]) < 0) {
+			char msg[512];
+			hints_port(field, it.v[i]->str, msg, sizeof(msg));
+			loader_err(L, it.v[i], "%s", msg);
 			rc = -EINVAL;
 			continue;
 		}
@@ -97,27 +72,36 @@ static int cidr_push(struct tg_cidr **v, size_t *n, const struct tg_cidr *c)
 	return 0;
 }
 
+/* Written as an address (or a block) rather than a name: digits, dots and
+ * a '/', or a ':' (IPv6, or a mistake such as NAME:PORT). */
+static bool address_like(const char *h)
+{
+	return strchr(h, ':') ||
+	       (h[0] && strspn(h, "0123456789./") == strlen(h));
+}
+
 /* One host entry: a name pattern into *ret, an IP literal (an exact-address
- * CIDR) into *cidr. */
-static int compile_host(struct loader *L, const struct ynode *item, char **ret,
-			size_t *ret_n, struct tg_cidr **cidr, size_t *ncidr)
+ * CIDR, or a block) into *cidr. */
+static int compile_host(struct loader *L, const struct ynode *item,
+			const char *field, char **ret, size_t *ret_n,
+			struct tg_cidr **cidr, size_t *ncidr)
 {
 	_cleanup_free_ char *h = vars_expand(L, item, false);
 	if (!h)
 		return -EINVAL;
+	char msg[512];
 	struct tg_cidr c;
-	const char *cerr;
-	if (strchr(h, ':') || (isdigit((unsigned char)h[0]) &&
-			       tg_cidr_parse(h, &c, &cerr) == 0)) {
-		if (tg_cidr_parse(h, &c, &cerr) < 0) {
-			loader_err(L, item, "bad host '%.100s': %s", h, cerr);
-			return -EINVAL;
-		}
-		return cidr_push(cidr, ncidr, &c);
+	const char *aerr = NULL, *perr = NULL;
+	if (hints_url(field, h, msg, sizeof(msg))) {
+		loader_err(L, item, "%s", msg);
+		return -EINVAL;
 	}
-	const char *err = NULL;
-	if (tg_host_pattern_check(h, &err) < 0) {
-		loader_err(L, item, "bad host pattern '%.100s': %s", h, err);
+	if (tg_cidr_parse(h, &c, &aerr) == 0)
+		return cidr_push(cidr, ncidr, &c);
+	if (address_like(h) || tg_host_pattern_check(h, &perr) < 0) {
+		hints_host(field, h, aerr, address_like(h) ? NULL : perr, msg,
+			   sizeof(msg));
+		loader_err(L, item, "%s", msg);
 		return -EINVAL;
 	}
 	ret[(*ret_n)++] = steal_pointer(&h);
@@ -137,7 +121,7 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 		return -ENOMEM;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
-		r = compile_host(L, it.v[i], *ret, ret_n, cidr, ncidr);
+		r = compile_host(L, it.v[i], field, *ret, ret_n, cidr, ncidr);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
@@ -227,7 +211,9 @@ static int compile_cidrs(struct loader *L, const struct ynode *v,
 		const char *err = NULL;
 		struct tg_cidr c;
 		if (tg_cidr_parse(s, &c, &err) < 0) {
-			loader_err(L, it.v[i], "bad CIDR '%.60s': %s", s, err);
+			char msg[512];
+			hints_cidr(field, s, err, msg, sizeof(msg));
+			loader_err(L, it.v[i], "%s", msg);
 			rc = -EINVAL;
 			continue;
 		}

@@ -757,6 +757,49 @@ static void test_schema_errors(void **state)
 		     "no 'expect'");
 }
 
+/* Values written the way people often get them wrong: each error says what
+ * to write instead, at the value (the messages themselves are in
+ * test_policy_hints.c). */
+static void test_value_hints(void **state)
+{
+	(void)state;
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['https://pypi.org'] } }\n",
+		     3, 41,
+		     "it is a URL, not a host name: write host: pypi.org");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['pypi.org:443'] } }\n",
+		     3, 41, "write host: pypi.org and port: 443");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "not_host: ['10.1.2.3/16'] } }\n",
+		     3, 45, "write 10.1.0.0/16 for the block");
+	/* an all-numeric name was taken as a name before, and matched
+	 * nothing */
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['10.0.0.256'] } }\n",
+		     3, 41, "each part of an IPv4 address is 0-255");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "cidr: ['${NET}'] } }\nvariables: { NET: pypi.org }\n",
+		     3, 41, "write host: pypi.org");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "port: ['8000:8100'] } }\n",
+		     3, 41, "port: \"8000-8100\"");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: { path: "
+		     "['git'] } }\n",
+		     3, 38, "match it by name with argv: [\"git **\"]");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: { cwd: "
+		     "['src'] } }\n",
+		     3, 37, "write cwd: \"${PWD}/src\"");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['~/.aws/**'] } }\n",
+		     3, 38, "write path: \"${HOME}/.aws/**\"");
+	/* names that look odd but are names stay names */
+	struct policy *p =
+	    must_load("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		      "host: ['1password.com', '10.0.0.0/8', 'fd00::1'] } }\n");
+	policy_free(p);
+}
+
 static void test_shadow_warning(void **state)
 {
 	(void)state;
@@ -1072,6 +1115,7 @@ int main(void)
 	    cmocka_unit_test(test_variable_errors),
 	    cmocka_unit_test(test_includes),
 	    cmocka_unit_test(test_schema_errors),
+	    cmocka_unit_test(test_value_hints),
 	    cmocka_unit_test(test_shadow_warning),
 	    cmocka_unit_test(test_fastpath),
 	    cmocka_unit_test(test_exec_fastpath),
