@@ -98,7 +98,8 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 	for (;;) {
 		unsigned char c = (unsigned char)pat[j];
 		if (!c) {
-			*ret_err = "unterminated character class '['";
+			*ret_err = "unterminated character class '[': close it "
+				   "with ']', or write \\[ for a '['";
 			return -EINVAL;
 		}
 		if (c == ']' && !first)
@@ -106,7 +107,9 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 		first = false;
 		if (c == '\\') {
 			if (!pat[j + 1]) {
-				*ret_err = "pattern ends with a lone backslash";
+				*ret_err =
+				    "pattern ends with a lone backslash: write "
+				    "\\\\ for a backslash";
 				return -EINVAL;
 			}
 			c = (unsigned char)pat[++j];
@@ -118,14 +121,17 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 			if (hi == '\\') {
 				if (!pat[j + 2]) {
 					*ret_err = "pattern ends with a lone "
-						   "backslash";
+						   "backslash: write \\\\ for "
+						   "a backslash";
 					return -EINVAL;
 				}
 				hi = (unsigned char)pat[j + 2];
 				adv = 3;
 			}
 			if (hi < c) {
-				*ret_err = "character class range is reversed";
+				*ret_err =
+				    "character class range is reversed: write "
+				    "the lower end first, as in [a-z]";
 				return -EINVAL;
 			}
 			for (unsigned x = c; x <= hi; x++)
@@ -206,7 +212,8 @@ static int emit_element(struct builder *b, const char *pat, size_t *i,
 	int r;
 	if (c == '\\') {
 		if (!pat[*i + 1]) {
-			*ret_err = "pattern ends with a lone backslash";
+			*ret_err = "pattern ends with a lone backslash: write "
+				   "\\\\ for a backslash";
 			return -EINVAL;
 		}
 		r = emit(b, OP_LIT, (unsigned char)pat[*i + 1], 0);
@@ -244,7 +251,8 @@ static int parse_pattern(struct builder *b, const char *pat,
 			size_t d = dot_segment(pat, i);
 			if (d == 2) {
 				*ret_err = "'..' is not allowed in path "
-					   "patterns";
+					   "patterns: write the path without "
+					   "it (paths are decided resolved)";
 				return -EINVAL;
 			}
 			if (d == 1 && i > 0) {
@@ -258,7 +266,8 @@ static int parse_pattern(struct builder *b, const char *pat,
 		if (r == -EINVAL)
 			return r; /* *ret_err says why */
 		if (r < 0) {
-			*ret_err = r == -E2BIG ? "pattern is too complex"
+			*ret_err = r == -E2BIG ? "pattern is too complex (over "
+						 "1024 parts): split it"
 					       : "out of memory";
 			return -EINVAL;
 		}
@@ -323,7 +332,8 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		goto fail;
 	}
 	if (len == 0) {
-		err = "empty pattern";
+		err = "empty pattern: write a path, or remove "
+		      "the entry";
 		goto fail;
 	}
 	r = parse_pattern(&b, pat, mode, &err, &errpos);

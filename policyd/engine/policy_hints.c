@@ -127,6 +127,17 @@ static bool parse_url(const char *v, struct url *u)
 	return true;
 }
 
+bool hints_url_target(const char *v, char *host, size_t hostsz,
+		      unsigned *ret_port)
+{
+	struct url u;
+	if (!parse_url(v, &u) || !u.host[0])
+		return false;
+	snprintf(host, hostsz, "%s", u.host);
+	*ret_port = u.port ? u.port : service_port(u.scheme, strlen(u.scheme));
+	return true;
+}
+
 bool hints_url(const char *field, const char *v, char *buf, size_t n)
 {
 	struct url u;

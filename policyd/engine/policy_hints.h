@@ -16,6 +16,10 @@
 /* Is v a URL (scheme://...)? Then the message for field (host, not_host,
  * cidr or not_cidr) into buf. */
 bool hints_url(const char *field, const char *v, char *buf, size_t n);
+/* The host of a URL and its port (written, or its scheme's; 0 when
+ * unknown). False when v is not a URL with a host. */
+bool hints_url_target(const char *v, char *host, size_t hostsz,
+		      unsigned *ret_port);
 /* host or not_host: v looked like an address (perr NULL: the address
  * parser's error is aerr) or is not a valid name (perr: why). */
 void hints_host(const char *field, const char *v, const char *aerr,

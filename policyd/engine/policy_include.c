@@ -39,8 +39,7 @@ static int process_includes(struct loader *L, const char *display,
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
 		if (!L->allow_include) {
-			loader_err(L, it.v[i],
-				   "include is not available here");
+			loader_err(L, it.v[i], "include is not available here");
 			rc = -EINVAL;
 			continue;
 		}
@@ -118,7 +117,9 @@ static bool include_cycle(struct loader *L, const char *real,
 		strbuf_puts(&b, tg_basename(real));
 		policy_diag_add(L->d, from_file, from ? from->line : 1,
 				from ? from->col : 1, false,
-				"include cycle: %s", b.s ? b.s : "?");
+				"include cycle: %s; remove one of these "
+				"includes",
+				b.s ? b.s : "?");
 		strbuf_free(&b);
 		return true;
 	}
@@ -143,7 +144,10 @@ static int load_file(struct loader *L, const char *display,
 		int e = errno;
 		if (from)
 			policy_diag_add(L->d, from_file, from->line, from->col,
-					false, "cannot include '%s': %s",
+					false,
+					"cannot include '%s': %s (an include "
+					"is relative to the directory of the "
+					"file that names it)",
 					display, strerror(e));
 		else
 			policy_diag_add(L->d, display, 1, 1, false,

@@ -23,12 +23,14 @@ static int compile_header(struct loader *L, const struct ynode *root, bool top)
 		if (!(v->type == YN_SCALAR && strcmp(v->str, "1") == 0)) {
 			loader_err(L, v,
 				   "unsupported policy version '%.20s'; this "
-				   "tiergate reads version 1",
+				   "tiergate reads version 1: write version: 1",
 				   v->type == YN_SCALAR ? v->str : "?");
 			rc = -EINVAL;
 		}
 	} else if (top) {
-		loader_err(L, root, "missing 'version: 1'");
+		loader_err(L, root,
+			   "missing 'version: 1': add it as the policy's "
+			   "first line");
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < TG_ARRAY_SIZE(strings); i++)
@@ -50,7 +52,8 @@ static int compile_section(struct loader *L, const struct ynode *root,
 	if (!top) {
 		loader_err(L, v,
 			   "%s belong in the top-level policy, not in an "
-			   "included file",
+			   "included file: move them to the file that "
+			   "includes this one",
 			   key);
 		return -EINVAL;
 	}
@@ -66,8 +69,10 @@ static int compile_list(struct loader *L, const struct ynode *root,
 	if (!v || ynode_is_null(v))
 		return 0;
 	if (v->type != YN_SEQ) {
-		loader_err(L, v, "'%s' must be %s, not %s", key, what,
-			   ynode_type_name(v));
+		loader_err(L, v,
+			   "'%s' must be %s, not %s: begin each entry with "
+			   "'- '",
+			   key, what, ynode_type_name(v));
 		return -EINVAL;
 	}
 	int rc = 0;

@@ -71,6 +71,17 @@ static const char *nearest_key(const char *k, const char *const *allowed)
 	return best;
 }
 
+/* words (NULL-terminated) as "a, b, c" (sep between), cut to fit. */
+static void join_words(const char *const *words, const char *sep, char *buf,
+		       size_t n)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; words[i] && o < n; i++)
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", i ? sep : "",
+				      words[i]);
+}
+
 bool loader_check_keys(struct loader *L, const struct ynode *map,
 		       const char *const *allowed, const char *what)
 {
@@ -81,14 +92,17 @@ bool loader_check_keys(struct loader *L, const struct ynode *map,
 			continue;
 		ok = false;
 		const char *best = nearest_key(k->str, allowed);
-		if (best)
+		if (best) {
 			loader_err(L, k,
 				   "unknown key '%.80s' in %s; did you mean "
 				   "'%s'?",
 				   k->str, what, best);
-		else
-			loader_err(L, k, "unknown key '%.80s' in %s", k->str,
-				   what);
+			continue;
+		}
+		char keys[400];
+		join_words(allowed, ", ", keys, sizeof(keys));
+		loader_err(L, k, "unknown key '%.80s' in %s; the keys are %s",
+			   k->str, what, keys);
 	}
 	return ok;
 }
@@ -119,7 +133,12 @@ int loader_bool(struct loader *L, const struct ynode *n, const char *field,
 			return 0;
 		}
 	}
-	loader_err(L, n, "'%s' must be true or false", field);
+	if (n->type == YN_SCALAR)
+		loader_err(L, n, "'%s' must be true or false, not '%.40s'",
+			   field, n->str);
+	else
+		loader_err(L, n, "'%s' must be true or false, not %s", field,
+			   ynode_type_name(n));
 	return -EINVAL;
 }
 
@@ -139,7 +158,7 @@ int loader_word(struct loader *L, const struct ynode *n, const char *field,
 				      : words[i + 1] ? ", "
 						     : " or ",
 				      words[i]);
-	loader_err(L, n, "%s must be %s", field, list);
+	loader_err(L, n, "%s must be %s, not '%.40s'", field, list, str);
 	return -EINVAL;
 }
 
@@ -159,17 +178,30 @@ int loader_list(struct loader *L, const struct ynode *n, const char *field,
 		return -EINVAL;
 	}
 	if (n->n == 0) {
-		loader_err(L, n, "'%s' is an empty list, which can never match",
-			   field);
+		loader_err(L, n,
+			   "'%s' is an empty list: give at least one entry, "
+			   "or leave '%s' out",
+			   field, field);
 		return -EINVAL;
 	}
 	if (n->n > POLICY_MAX_PATTERNS) {
-		loader_err(L, n, "'%s' has more than %d entries", field,
-			   POLICY_MAX_PATTERNS);
+		loader_err(L, n,
+			   "'%s' has more than %d entries; split it over "
+			   "several rules",
+			   field, POLICY_MAX_PATTERNS);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < n->n; i++) {
 		const struct ynode *it = n->items[i];
+		if (it->type == YN_MAP) {
+			/* [a: b] is a mapping in YAML */
+			loader_err(L, it,
+				   "entries of '%s' must be strings, not a "
+				   "mapping: quote an entry that holds ': ' "
+				   "or '{'",
+				   field);
+			return -EINVAL;
+		}
 		if (it->type != YN_SCALAR || ynode_is_null(it)) {
 			loader_err(
 			    L, it, "entries of '%s' must be strings, not %s",

@@ -121,13 +121,16 @@ static int compile_argv(struct loader *L, const struct ynode *n,
 		if (tg_split_words(pat, true, &words, &nw) < 0) {
 			loader_err(L, it.v[i],
 				   "bad argv pattern '%.200s': unterminated "
-				   "quote or trailing backslash",
+				   "quote or trailing backslash; close the "
+				   "quote, or write \\\\ for a backslash",
 				   pat);
 			rc = -EINVAL;
 			continue;
 		}
 		if (nw == 0) {
-			loader_err(L, it.v[i], "empty argv pattern");
+			loader_err(L, it.v[i],
+				   "empty argv pattern: write at least the "
+				   "program's name, such as \"make **\"");
 			tg_strv_free(words);
 			rc = -EINVAL;
 			continue;
@@ -152,6 +155,55 @@ static void argvlist_free(struct argvlist *l)
 	free(l->v);
 }
 
+/* "rw", "read,write", "read write": several accesses in one string are a
+ * list to write. */
+static bool access_list(const char *s, char *buf, size_t n)
+{
+	static const char *const letters = "rwcdx";
+	static const char *const names[] = {"read", "write", "create", "delete",
+					    "exec"};
+	size_t o = 0, k = 0;
+	buf[0] = '\0';
+	if (strlen(s) <= 5 && strspn(s, letters) == strlen(s)) {
+		for (const char *c = s; *c && o < n; c++)
+			o += (size_t)snprintf(
+			    buf + o, n - o, "%s%s", o ? ", " : "",
+			    names[strchr(letters, *c) - letters]);
+		return o > 0 && o < n;
+	}
+	for (const char *p = s; *p && o < n; k++) {
+		p += strspn(p, ", \t");
+		size_t w = strcspn(p, ", \t");
+		char word[16];
+		unsigned bit;
+		if (!w)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)w, p);
+		if (w >= sizeof(word) ||
+		    policy_access_from_name(word, &bit) < 0)
+			return false;
+		o += (size_t)snprintf(buf + o, n - o, "%s%s", o ? ", " : "",
+				      word);
+		p += w;
+	}
+	return k > 1 && o < n;
+}
+
+static void unknown_access(struct loader *L, const struct ynode *v,
+			   const char *field)
+{
+	char list[80];
+	if (access_list(v->str, list, sizeof(list)))
+		loader_err(L, v,
+			   "unknown access '%.40s': write a list: %s: [%s]",
+			   v->str, field, list);
+	else
+		loader_err(L, v,
+			   "unknown access '%.40s'; use read, write, create, "
+			   "delete or exec",
+			   v->str);
+}
+
 int matcher_access(struct loader *L, const struct ynode *v, const char *field,
 		   unsigned *ret)
 {
@@ -164,10 +216,7 @@ int matcher_access(struct loader *L, const struct ynode *v, const char *field,
 	for (size_t i = 0; i < it.n; i++) {
 		unsigned bit;
 		if (policy_access_from_name(it.v[i]->str, &bit) < 0) {
-			loader_err(L, it.v[i],
-				   "unknown access '%.40s'; use read, write, "
-				   "create, delete or exec",
-				   it.v[i]->str);
+			unknown_access(L, it.v[i], field);
 			rc = -EINVAL;
 			continue;
 		}
@@ -182,11 +231,22 @@ bool matcher_check_map(struct loader *L, const struct ynode *n,
 {
 	if (n->type == YN_MAP && n->n > 0)
 		return true;
+	/* what matches every event of the kind */
+	static const struct {
+		const char *kind, *all;
+	} every[] = {{"exec", "path: \"/**\""},
+		     {"open", "path: \"/**\""},
+		     {"connect", "cidr: [0.0.0.0/0, \"::/0\"]"},
+		     {"git", "command: \"*\""}};
+	const char *all = "path: \"/**\"";
+	for (size_t i = 0; i < TG_ARRAY_SIZE(every); i++)
+		if (!strcmp(kind, every[i].kind))
+			all = every[i].all;
 	if (ynode_is_null(n) || n->type == YN_MAP)
 		loader_err(L, n,
 			   "empty %s matcher: give at least one field (for "
-			   "everything, write path: [\"/**\"])",
-			   kind);
+			   "everything, write %s)",
+			   kind, all);
 	else
 		loader_err(L, n, "'%s' must be a mapping of fields, not %s",
 			   kind, ynode_type_name(n));
@@ -371,7 +431,7 @@ int matcher_open(struct loader *L, const struct ynode *n, struct open_m **ret)
 	if (rc == 0 && m->access == 0) {
 		loader_err(L, n,
 			   "this open matcher excludes every access, so it "
-			   "can never match");
+			   "can never match: take some out of not_access");
 		rc = -EINVAL;
 	}
 	return rc;

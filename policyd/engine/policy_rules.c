@@ -27,17 +27,28 @@ static int rule_id(struct loader *L, const struct ynode *n, struct rule *r)
 	const struct ynode *id = ytree_get(n, "id");
 	if (!id) {
 		loader_err(L, n,
-			   "rule has no 'id'; every decision names its rule");
+			   "rule has no 'id': add one, such as id: "
+			   "workspace-edit (every decision names its rule)");
 		return -EINVAL;
 	}
 	const char *s = loader_scalar(L, id, "id");
 	if (!s)
 		return -EINVAL;
 	if (!valid_id(s)) {
+		char fix[65];
+		size_t k = 0;
+		for (const char *c = s; *c && k < sizeof(fix) - 1; c++)
+			if (isalnum((unsigned char)*c) || strchr("-_.:/", *c))
+				fix[k++] = *c;
+			else if (k && fix[k - 1] != '-')
+				fix[k++] = '-';
+		while (k && fix[k - 1] == '-')
+			k--;
+		fix[k] = '\0';
 		loader_err(L, id,
 			   "bad rule id '%.80s': use 1-64 letters, digits and "
-			   "- _ . : /",
-			   s);
+			   "- _ . : /%s%s%s",
+			   s, k ? ", such as '" : "", fix, k ? "'" : "");
 		return -EINVAL;
 	}
 	int rc = 0;
@@ -46,7 +57,7 @@ static int rule_id(struct loader *L, const struct ynode *n, struct rule *r)
 		if (o->id && strcmp(o->id, s) == 0) {
 			loader_err(L, id,
 				   "duplicate rule id '%s' (first used at "
-				   "%s:%d)",
+				   "%s:%d): rename one of them",
 				   s, o->file, o->line);
 			rc = -EINVAL;
 		}
@@ -98,7 +109,9 @@ static int rule_action(struct loader *L, const struct ynode *n, struct rule *r)
 		r->action = a;
 	}
 	if (!ytree_get(n, "tier") && !action) {
-		loader_err(L, n, "rule '%s' has neither 'tier' nor 'action'",
+		loader_err(L, n,
+			   "rule '%s' has neither 'tier' nor 'action': add "
+			   "action: allow, log, prompt or deny",
 			   r->id ? r->id : "?");
 		rc = -EINVAL;
 	}
@@ -116,7 +129,9 @@ static int rule_message(struct loader *L, const struct ynode *n, struct rule *r)
 	if (!r->message)
 		return -EINVAL;
 	if (strlen(r->message) > 1024) {
-		loader_err(L, msg, "message is longer than 1024 bytes");
+		loader_err(L, msg,
+			   "message is longer than 1024 bytes: shorten it "
+			   "(the agent reads it on one line)");
 		return -EINVAL;
 	}
 	return 0;
@@ -202,7 +217,9 @@ int rules_compile(struct loader *L, const struct ynode *n)
 	    "id",   "tier",    "action", "message",	"exec",
 	    "open", "connect", "git",	 "description", NULL};
 	if (n->type != YN_MAP) {
-		loader_err(L, n, "each rule must be a mapping, not %s",
+		loader_err(L, n,
+			   "each rule must be a mapping, not %s: write "
+			   "- id: NAME, then its fields indented below it",
 			   ynode_type_name(n));
 		return -EINVAL;
 	}

@@ -158,7 +158,9 @@ static int set_max_pending(struct loader *L, const struct ynode *v,
 	(void)row;
 	uint64_t x;
 	if (tg_parse_u64(str, 10000, &x) < 0 || x == 0) {
-		loader_err(L, v, "max_pending_prompts must be 1-10000");
+		loader_err(L, v,
+			   "max_pending_prompts must be 1-10000, not '%.40s'",
+			   str);
 		return -EINVAL;
 	}
 	s->max_pending_prompts = (unsigned)x;

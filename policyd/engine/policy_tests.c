@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy_hints.h"
 #include "policy_matchers.h"
 #include "policy_vars.h"
 
@@ -18,7 +19,10 @@ static int argv_from_node(struct loader *L, const struct ynode *n,
 		if (!s)
 			return -EINVAL;
 		if (tg_split_words(s, false, ret, ret_n) < 0 || *ret_n == 0) {
-			loader_err(L, n, "'%s' needs a command line", field);
+			loader_err(L, n,
+				   "'%s' needs a command line, such as "
+				   "\"git status\", or a list of arguments",
+				   field);
 			return -EINVAL;
 		}
 		return 0;
@@ -64,7 +68,9 @@ static int test_common(struct loader *L, const struct ynode *n,
 		if (test_string(L, v, "cwd", &t->cwd) < 0) {
 			rc = -EINVAL;
 		} else if (t->cwd[0] != '/') {
-			loader_err(L, v, "cwd must be absolute");
+			loader_err(L, v,
+				   "cwd must be absolute: write a path such as "
+				   "\"${PWD}/src\"");
 			rc = -EINVAL;
 		}
 	}
@@ -111,7 +117,8 @@ static int test_open(struct loader *L, const struct ynode *v,
 		const struct ynode *pp = ytree_get(v, "path");
 		const struct ynode *aa = ytree_get(v, "access");
 		if (!pp) {
-			loader_err(L, v, "open test needs a path");
+			loader_err(L, v,
+				   "open test needs a path: add path: /FILE");
 			rc = -EINVAL;
 		} else if (test_string(L, pp, "path", &t->path) < 0) {
 			rc = -EINVAL;
@@ -124,7 +131,9 @@ static int test_open(struct loader *L, const struct ynode *v,
 	}
 	if (t->path && t->path[0] != '/' && !t->cwd) {
 		loader_err(L, v,
-			   "open test path must be absolute (or give cwd)");
+			   "open test path must be absolute (or give cwd): "
+			   "write \"${PWD}/%.100s\"",
+			   t->path);
 		rc = -EINVAL;
 	}
 	return rc;
@@ -138,15 +147,37 @@ static int connect_scalar(struct loader *L, const struct ynode *v,
 {
 	const char *s = v->str;
 	const char *colon = strrchr(s, ':');
+	char uh[256];
+	unsigned up;
+	if (hints_url_target(s, uh, sizeof(uh), &up)) {
+		bool v6 = strchr(uh, ':') != NULL;
+		char target[300];
+		if (up)
+			snprintf(target, sizeof(target), "%s%s%s:%u",
+				 v6 ? "[" : "", uh, v6 ? "]" : "", up);
+		else
+			snprintf(target, sizeof(target), "%s%s%s:PORT",
+				 v6 ? "[" : "", uh, v6 ? "]" : "");
+		loader_err(L, v,
+			   "connect test '%.100s' is a URL: write connect: "
+			   "\"%s\"",
+			   s, target);
+		return -EINVAL;
+	}
 	if (!colon || strlen(s) >= HOSTBUF) {
-		loader_err(L, v, "connect test must be HOST:PORT");
+		loader_err(L, v,
+			   "connect test must be HOST:PORT, such as "
+			   "pypi.org:443 or \"[::1]:8080\"");
 		return -EINVAL;
 	}
 	memcpy(hostbuf, s, (size_t)(colon - s));
 	hostbuf[colon - s] = '\0';
 	uint64_t port = 0;
 	if (tg_parse_u64(colon + 1, 65535, &port) < 0) {
-		loader_err(L, v, "bad port in '%.80s'", s);
+		loader_err(L, v,
+			   "bad port in '%.80s': write HOST:PORT with a port "
+			   "1-65535",
+			   s);
 		return -EINVAL;
 	}
 	t->port = (uint16_t)port;
@@ -157,14 +188,15 @@ static int connect_port(struct loader *L, const struct ynode *v,
 			const struct ynode *pp, struct policy_test *t)
 {
 	if (!pp) {
-		loader_err(L, v, "connect test needs a port");
+		loader_err(L, v, "connect test needs a port: add port: 443");
 		return -EINVAL;
 	}
 	if (!loader_scalar(L, pp, "port"))
 		return -EINVAL;
 	uint64_t port = 0;
 	if (tg_parse_u64(pp->str, 65535, &port) < 0) {
-		loader_err(L, pp, "bad port '%.20s'", pp->str);
+		loader_err(L, pp, "bad port '%.20s': ports are 1-65535",
+			   pp->str);
 		return -EINVAL;
 	}
 	t->port = (uint16_t)port;
@@ -188,7 +220,9 @@ static int connect_map(struct loader *L, const struct ynode *v,
 	if (aa) {
 		if (!loader_scalar(L, aa, "addr") ||
 		    tg_addr_parse(aa->str, &t->addr) < 0) {
-			loader_err(L, aa, "bad address");
+			loader_err(L, aa,
+				   "bad address: write an IPv4 or IPv6 "
+				   "address, such as 10.0.0.1 or \"::1\"");
 			rc = -EINVAL;
 		} else {
 			t->has_addr = true;
@@ -196,7 +230,8 @@ static int connect_map(struct loader *L, const struct ynode *v,
 	}
 	if (pr && (!loader_scalar(L, pr, "proto") ||
 		   policy_proto_from_name(pr->str, &t->proto) < 0)) {
-		loader_err(L, pr, "bad proto: use tcp, udp or any");
+		loader_err(L, pr, "bad proto '%.20s': use tcp, udp or any",
+			   pr->type == YN_SCALAR ? pr->str : "?");
 		rc = -EINVAL;
 	}
 	return rc;
@@ -214,7 +249,10 @@ static int connect_host(struct loader *L, const struct ynode *v,
 	}
 	char norm[256];
 	if (tg_host_normalize(host, norm, sizeof(norm)) < 0) {
-		loader_err(L, v, "bad host name '%.80s'", host);
+		loader_err(L, v,
+			   "bad host name '%.80s': write a name such as "
+			   "pypi.org, or an address",
+			   host);
 		return -EINVAL;
 	}
 	t->host = strdup(norm);
@@ -260,7 +298,8 @@ static int test_expect(struct loader *L, const struct ynode *n,
 	const struct ynode *v = ytree_get(n, "expect");
 	if (!v) {
 		loader_err(L, n,
-			   "test has no 'expect' (allow, log, prompt or deny)");
+			   "test has no 'expect': add expect: allow, log, "
+			   "prompt or deny");
 		rc = -EINVAL;
 	} else {
 		const char *s = loader_scalar(L, v, "expect");
@@ -268,7 +307,9 @@ static int test_expect(struct loader *L, const struct ynode *n,
 			rc = -EINVAL;
 		} else if (policy_action_from_name(s, &t->expect) < 0) {
 			loader_err(L, v,
-				   "expect must be allow, log, prompt or deny");
+				   "expect must be allow, log, prompt or deny, "
+				   "not '%.40s'",
+				   s);
 			rc = -EINVAL;
 		}
 	}
@@ -304,7 +345,9 @@ int tests_compile(struct loader *L, const struct ynode *n)
 					   "connect", "cwd",  "path", "expect",
 					   "rule",    NULL};
 	if (n->type != YN_MAP) {
-		loader_err(L, n, "each test must be a mapping, not %s",
+		loader_err(L, n,
+			   "each test must be a mapping, not %s: write "
+			   "- open: /FILE, then expect: indented below it",
 			   ynode_type_name(n));
 		return -EINVAL;
 	}
@@ -324,9 +367,22 @@ int tests_compile(struct loader *L, const struct ynode *n)
 			rc = -EINVAL;
 	}
 	if (nkinds != 1) {
-		loader_err(L, n,
-			   "a test needs exactly one of exec, git, open or "
-			   "connect");
+		char given[64] = "";
+		for (size_t i = 0, o = 0; i < TG_ARRAY_SIZE(kinds); i++)
+			if (ytree_get(n, kinds[i].key))
+				o += (size_t)snprintf(
+				    given + o, sizeof(given) - o, "%s%s",
+				    o ? " and " : "", kinds[i].key);
+		if (nkinds == 0)
+			loader_err(L, n,
+				   "a test needs exactly one of exec, git, "
+				   "open or connect: add the event to test");
+		else
+			loader_err(L, n,
+				   "a test needs exactly one of exec, git, "
+				   "open or connect: this one gives %s; split "
+				   "it into one test each",
+				   given);
 		rc = -EINVAL;
 	}
 	if (test_expect(L, n, t) < 0)

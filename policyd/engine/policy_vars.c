@@ -68,6 +68,46 @@ err_at(struct loader *L, const struct ynode *where, int col, const char *fmt,
 static int expand(struct loader *L, const struct ynode *where, const char *s,
 		  bool glob_ctx, struct strbuf *out, unsigned depth);
 
+/* Are a and b the same but for two neighbouring characters swapped? */
+static bool swapped(const char *a, const char *b)
+{
+	size_t n = strlen(a), i = 0;
+	if (n != strlen(b))
+		return false;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i + 1 < n && a[i] == b[i + 1] && a[i + 1] == b[i] &&
+	       !strcmp(a + i + 2, b + i + 2);
+}
+
+/* An undefined ${NAME}: the nearest defined name, if one is close. */
+static void undefined(struct loader *L, const struct ynode *where, int col,
+		      const char *name, size_t len)
+{
+	char want[80];
+	snprintf(want, sizeof(want), "%.*s", (int)len, name);
+	const char *best = NULL;
+	unsigned cap = len <= 4 ? 1 : 2, bestd = cap + 1;
+	for (size_t i = 0; i < L->nvars; i++) {
+		unsigned d = swapped(want, L->vars[i].name)
+				 ? 1
+				 : tg_edit_distance(want, L->vars[i].name, cap);
+		if (d < bestd) {
+			bestd = d;
+			best = L->vars[i].name;
+		}
+	}
+	if (best)
+		err_at(L, where, col,
+		       "undefined variable '%s'; did you mean '%s'?", want,
+		       best);
+	else
+		err_at(L, where, col,
+		       "undefined variable '%s': define it under variables:, "
+		       "or use HOME, USER, PWD or TMPDIR",
+		       want);
+}
+
 /* Appends the value of v, expanding the policy's own variables. */
 static int expand_var(struct loader *L, const struct ynode *where,
 		      struct var *v, int col, bool glob_ctx, struct strbuf *out,
@@ -81,8 +121,10 @@ static int expand_var(struct loader *L, const struct ynode *where,
 		return 0;
 	}
 	if (v->state == 1) {
-		err_at(L, where, col, "variable '%s' refers to itself",
-		       v->name);
+		err_at(L, where, col,
+		       "variable '%s' refers to itself (directly or through "
+		       "other variables): define it without ${%s}",
+		       v->name, v->name);
 		return -ELOOP;
 	}
 	v->state = 1;
@@ -122,13 +164,13 @@ static int expand(struct loader *L, const struct ynode *where, const char *s,
 		if (*e != '}' || e == start) {
 			err_at(L, where, col,
 			       "malformed variable reference: write "
-			       "${NAME} with letters, digits and '_'");
+			       "${NAME} with letters, digits and '_' (and $$ "
+			       "for a '$')");
 			return -EINVAL;
 		}
 		struct var *v = find_var(L, start, (size_t)(e - start));
 		if (!v) {
-			err_at(L, where, col, "undefined variable '%.*s'",
-			       (int)(e - start), start);
+			undefined(L, where, col, start, (size_t)(e - start));
 			return -ENOENT;
 		}
 		int r = expand_var(L, where, v, col, glob_ctx, out, depth);
@@ -166,8 +208,8 @@ static int collect_one(struct loader *L, const struct unit *u,
 {
 	if (!valid_name(k)) {
 		loader_err(L, k,
-			   "bad variable name '%.64s': use letters, digits "
-			   "and '_'",
+			   "bad variable name '%.64s': use up to 64 letters, "
+			   "digits and '_', not starting with a digit",
 			   k->str);
 		return -EINVAL;
 	}
@@ -177,14 +219,17 @@ static int collect_one(struct loader *L, const struct unit *u,
 	if (old && old->literal && !old->file) {
 		loader_err(L, k,
 			   "'%s' is a built-in variable and cannot be "
-			   "redefined",
-			   k->str);
+			   "redefined: choose another name (policyctl "
+			   "--var %s=VALUE overrides it for a check)",
+			   k->str, k->str);
 		return -EINVAL;
 	}
 	if (old && old->file) {
 		if (old->literal)
 			return 0; /* overridden from the command line */
-		loader_err(L, k, "variable '%s' is already defined at %s:%d",
+		loader_err(L, k,
+			   "variable '%s' is already defined at %s:%d; keep "
+			   "one definition",
 			   k->str, old->file, old->line);
 		return -EINVAL;
 	}

@@ -18,6 +18,7 @@ struct builder {
 	struct ynode *stack[YT_MAX_DEPTH + 1];
 	size_t depth;
 	int docs;
+	bool anchors; /* the document declares an anchor (&name) */
 };
 
 static void set_err(struct yerror *e, int line, int col, const char *fmt,
@@ -72,17 +73,21 @@ static int check_dup_key(const struct ynode *map, const struct ynode *key,
 	/* called when a value is about to be added: key is items[n-1] */
 	if (key->type != YN_SCALAR) {
 		set_err(err, key->line, key->col,
-			"mapping keys must be plain strings%s", NULL);
+			"mapping keys must be plain strings, not a %s: write "
+			"the key as a word",
+			key->type == YN_SEQ ? "list" : "mapping");
 		return -EINVAL;
 	}
 	for (size_t i = 0; i + 1 < map->n; i += 2) {
 		const struct ynode *k = map->items[i];
 		if (k->len == key->len &&
 		    memcmp(k->str, key->str, k->len) == 0) {
-			char tmp[80];
-			snprintf(tmp, sizeof(tmp), "%.60s", key->str);
-			set_err(err, key->line, key->col, "duplicate key '%s'",
-				tmp);
+			char tmp[160];
+			snprintf(tmp, sizeof(tmp),
+				 "duplicate key '%.60s' (first at %d:%d): give "
+				 "each key once",
+				 key->str, k->line, k->col);
+			set_err(err, key->line, key->col, "%s", tmp);
 			return -EINVAL;
 		}
 	}
@@ -113,6 +118,22 @@ static size_t line_break(const char *buf, size_t len, size_t i)
 	return 0;
 }
 
+/* The byte offset of (line, col) (0-based, col in characters). */
+static size_t mark_offset(const char *buf, size_t len, size_t line, size_t col)
+{
+	size_t i = 0;
+	for (size_t l = 0; l < line && i < len;) {
+		size_t b = line_break(buf, len, i);
+		i += b ? b : 1;
+		l += b != 0;
+	}
+	for (size_t c = 0; c < col && i < len; c++)
+		do
+			i++;
+		while (i < len && ((unsigned char)buf[i] & 0xC0) == 0x80);
+	return i;
+}
+
 /*
  * Is an error at (line, col) (0-based, as libyaml marks it) about a tab in
  * the line's indentation? True when the line starts with blanks holding a
@@ -124,12 +145,7 @@ static size_t line_break(const char *buf, size_t len, size_t i)
 static bool tab_in_indent(const char *buf, size_t len, size_t line, size_t col,
 			  size_t *ret_col)
 {
-	size_t i = 0;
-	for (size_t l = 0; l < line && i < len;) {
-		size_t b = line_break(buf, len, i);
-		i += b ? b : 1;
-		l += b != 0;
-	}
+	size_t i = mark_offset(buf, len, line, 0);
 	size_t start = i, tab = SIZE_MAX;
 	for (; i < len && (buf[i] == ' ' || buf[i] == '\t'); i++)
 		if (buf[i] == '\t' && tab == SIZE_MAX)
@@ -140,11 +156,105 @@ static bool tab_in_indent(const char *buf, size_t len, size_t line, size_t col,
 	return true;
 }
 
+/* libyaml stops on a plain value starting with '*' that is not a valid
+ * alias name (**, *.log inside a flow) "while scanning an alias". */
+static bool star_value(const yaml_parser_t *parser, const char *buf, size_t len,
+		       struct yerror *err)
+{
+	const yaml_mark_t *m = &parser->context_mark;
+	if (!parser->context ||
+	    strcmp(parser->context, "while scanning an alias"))
+		return false;
+	size_t i = mark_offset(buf, len, m->line, m->column);
+	if (i >= len || buf[i] != '*')
+		return false;
+	size_t w = strcspn(buf + i, " \t\r\n,]}");
+	if (i + w > len)
+		w = len - i;
+	char tmp[sizeof(err->msg)];
+	snprintf(tmp, sizeof(tmp),
+		 "YAML reads a value that starts with '*' as an alias: quote "
+		 "it: \"%.*s\"",
+		 (int)(w > 80 ? 80 : w), buf + i);
+	set_err_mark(err, m, "%s", tmp);
+	return true;
+}
+
+/* What to change for the syntax errors people make most, keyed by words of
+ * libyaml's problem and context. %d:%d, where a hint has it, is where the
+ * context began (the collection or the string the error is in). */
+static const struct {
+	const char *problem, *context, *hint;
+	bool line_start; /* only for an error at the line's first character */
+} syntax_hints[] = {
+    {"mapping values are not allowed", NULL,
+     "a value that holds ': ' must be quoted", false},
+    {"did not find expected key", "block mapping",
+     "check this line's indentation: it must line up with the keys of the "
+     "mapping at %d:%d",
+     true},
+    {"did not find expected key", "block mapping",
+     "quote the whole value: text follows a quoted string or a list", false},
+    {"did not find expected '-' indicator", "block collection",
+     "check this line's indentation: it lines up with no key or entry above "
+     "it (the list starts at %d:%d)",
+     true},
+    {"unexpected end of stream", "quoted scalar",
+     "the quoted string that starts at %d:%d is never closed", false},
+    {"expected ',' or ']'", "flow sequence",
+     "close the list that starts at %d:%d with ']', put ',' between "
+     "entries, and quote an entry that holds ': '",
+     false},
+    {"expected ',' or '}'", "flow mapping",
+     "close the mapping that starts at %d:%d with '}', and put ',' "
+     "between entries",
+     false},
+    {"unknown escape character", NULL,
+     "in double quotes a backslash starts an escape: write \\\\ for "
+     "one, or use single quotes",
+     false},
+    {"block sequence entries are not allowed", NULL,
+     "start the list on the next line, or write it as [a, b]", false},
+    {"could not find expected ':'", NULL, "a key needs ': ' after it", false},
+};
+
+/* libyaml's words, and what to change when they are ones people meet. */
+static void syntax_error(const yaml_parser_t *parser, const char *buf,
+			 size_t len, struct yerror *err)
+{
+	const char *prob = parser->problem ? parser->problem : "parse error";
+	const char *ctx = parser->context;
+	const yaml_mark_t *m = &parser->problem_mark,
+			  *c = &parser->context_mark;
+	char hint[160] = "";
+	size_t at = mark_offset(buf, len, m->line, m->column);
+	size_t bol = mark_offset(buf, len, m->line, 0);
+	bool line_start = at <= len && strspn(buf + bol, " ") == at - bol;
+	for (size_t i = 0; i < TG_ARRAY_SIZE(syntax_hints) && !hint[0]; i++)
+		if (strstr(prob, syntax_hints[i].problem) &&
+		    (!syntax_hints[i].context ||
+		     (ctx && strstr(ctx, syntax_hints[i].context))) &&
+		    (!syntax_hints[i].line_start || line_start))
+			snprintf(hint, sizeof(hint), syntax_hints[i].hint,
+				 (int)c->line + 1, (int)c->column + 1);
+	if (!hint[0] && strstr(prob, "cannot start any token") && at < len &&
+	    strchr("@`%", buf[at]))
+		snprintf(hint, sizeof(hint),
+			 "a value that starts with '%c' must be quoted",
+			 buf[at]);
+	char tmp[sizeof(err->msg)];
+	snprintf(tmp, sizeof(tmp), "YAML syntax error: %s%s%s%s%s", prob,
+		 ctx ? " " : "", ctx ? ctx : "", hint[0] ? ": " : "", hint);
+	set_err_mark(err, m, "%s", tmp);
+}
+
 static void parser_error(const yaml_parser_t *parser, const char *buf,
 			 size_t len, struct yerror *err)
 {
 	const yaml_mark_t *m = &parser->problem_mark;
 	size_t tab;
+	if (star_value(parser, buf, len, err))
+		return;
 	if (tab_in_indent(buf, len, m->line, m->column, &tab)) {
 		set_err(err, (int)m->line + 1, (int)tab + 1,
 			"tabs are not allowed for indentation: indent with "
@@ -152,13 +262,7 @@ static void parser_error(const yaml_parser_t *parser, const char *buf,
 			NULL);
 		return;
 	}
-	const char *prob = parser->problem ? parser->problem : "parse error";
-	char tmp[200];
-	if (parser->context)
-		snprintf(tmp, sizeof(tmp), "%s %s", prob, parser->context);
-	else
-		snprintf(tmp, sizeof(tmp), "%s", prob);
-	set_err_mark(err, &parser->problem_mark, "YAML syntax error: %s", tmp);
+	syntax_error(parser, buf, len, err);
 }
 
 static int new_node_or_err(struct builder *b, enum ynode_type type,
@@ -167,7 +271,9 @@ static int new_node_or_err(struct builder *b, enum ynode_type type,
 {
 	struct ynode *n = new_node(b, type, m);
 	if (!n) {
-		set_err_mark(err, m, "document has more than 200000 nodes%s",
+		set_err_mark(err, m,
+			     "document has more than 200000 nodes: split it "
+			     "into included files%s",
 			     NULL);
 		return -E2BIG;
 	}
@@ -239,6 +345,28 @@ static int attach(struct builder *b, struct ynode *n, struct yerror *err)
 	return r;
 }
 
+/* An alias (*name). With no anchor declared, it is most likely a plain
+ * value that starts with '*' (a glob such as *.log): say how to write it;
+ * otherwise the document uses aliases, which policies refuse (no "billion
+ * laughs"). */
+static void alias_error(const struct builder *b, struct yerror *err,
+			const yaml_mark_t *m, const char *anchor)
+{
+	char tmp[sizeof(err->msg)];
+	if (b->anchors)
+		snprintf(tmp, sizeof(tmp),
+			 "YAML aliases (*%.60s) are not supported in "
+			 "policies: write the value out, or use variables:",
+			 anchor);
+	else
+		snprintf(tmp, sizeof(tmp),
+			 "YAML aliases (*%.60s) are not supported in "
+			 "policies; a value that starts with '*' must be "
+			 "quoted: \"*%.60s\"",
+			 anchor, anchor);
+	set_err_mark(err, m, "%s", tmp);
+}
+
 /* One parser event; sets *done at the end of the stream. */
 static int handle_event(struct builder *b, const yaml_event_t *ev,
 			struct yerror *err, bool *done)
@@ -254,22 +382,26 @@ static int handle_event(struct builder *b, const yaml_event_t *ev,
 		if (++b->docs > 1) {
 			set_err_mark(err, m,
 				     "a policy file holds one YAML document; "
-				     "found a second%s",
+				     "found a second: remove this '---' line "
+				     "(or use include: for another file)%s",
 				     NULL);
 			r = -EINVAL;
 		}
 		break;
 	case YAML_ALIAS_EVENT:
-		set_err_mark(err, m,
-			     "YAML aliases (*%s) are not supported in policies",
-			     (const char *)ev->data.alias.anchor);
+		alias_error(b, err, m, (const char *)ev->data.alias.anchor);
 		r = -EINVAL;
 		break;
 	case YAML_SCALAR_EVENT:
+		b->anchors |= ev->data.scalar.anchor != NULL;
 		r = add_scalar(b, ev, err, &n);
 		break;
 	case YAML_SEQUENCE_START_EVENT:
+		b->anchors |= ev->data.sequence_start.anchor != NULL;
+		r = open_collection(b, ev, err, &n);
+		break;
 	case YAML_MAPPING_START_EVENT:
+		b->anchors |= ev->data.mapping_start.anchor != NULL;
 		r = open_collection(b, ev, err, &n);
 		break;
 	case YAML_SEQUENCE_END_EVENT:

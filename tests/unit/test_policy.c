@@ -641,6 +641,21 @@ static void test_variable_errors(void **state)
 	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
 		     "['${oops'] } }\n",
 		     0, 0, "malformed variable");
+	/* a typo gets the nearest name (a swap of two letters is near) */
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${HOEM}/x'] } }\n",
+		     3, 39, "undefined variable 'HOEM'; did you mean 'HOME'?");
+	expect_error("version: 1\nvariables: { WORKSPACE: /w }\nrules:\n  - { "
+		     "id: a, tier: 1, open: { path: ['${WORKSAPCE}/x'] } }\n",
+		     4, 39, "did you mean 'WORKSPACE'?");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${ZZZ}/x'] } }\n",
+		     3, 39, "define it under variables:");
+	expect_error("version: 1\nvariables:\n  A: /a\n  A2: /b\nvariables2: "
+		     "1\n",
+		     5, 1,
+		     "unknown key 'variables2' in the policy; did you mean "
+		     "'variables'?");
 }
 
 static void test_includes(void **state)
@@ -685,6 +700,13 @@ static void test_includes(void **state)
 	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, "
 		     "tier: 1, open: { path: ['/y'] } }\n",
 		     4, 11, "duplicate rule id 'top'");
+	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, "
+		     "tier: 1, open: { path: ['/y'] } }\n",
+		     4, 11, "dup.yaml:3): rename one of them");
+	write_file("var.yaml", "variables: { WS: /srv/a }\n");
+	expect_error("version: 1\ninclude: [var.yaml]\nvariables: { WS: /srv/b "
+		     "}\nrules: []\n",
+		     3, 14, "var.yaml:1; keep one definition");
 	write_file("set.yaml", "version: 1\nsettings: { default: allow }\n");
 	expect_error("version: 1\ninclude: [set.yaml]\nrules: []\n", 0, 0,
 		     "top-level policy");

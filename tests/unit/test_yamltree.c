@@ -44,23 +44,41 @@ static const struct {
     /* a tab in the indentation, wherever libyaml stops on it */
     {"rules:\n\t- id: a\n", 2, 1, "tabs are not allowed for indentation"},
     {"a:\n  b: 1\n\tc: 2\n", 3, 1, "tabs are not allowed for indentation"},
-    {"a:\n  - b: 1\n  \tc: 2\n", 3, 3,
-     "tabs are not allowed for indentation"},
+    {"a:\n  - b: 1\n  \tc: 2\n", 3, 3, "tabs are not allowed for indentation"},
     {"a:\n  b: 1\n \t  c: 2\n", 3, 2, "tabs are not allowed for indentation"},
     {"a: |\n  x\n\ty\n", 3, 1, "tabs are not allowed for indentation"},
     {"a:\r\n  b: 1\r\n\tc: 2\r\n", 3, 1,
      "tabs are not allowed for indentation"},
     {"a:\r  b: 1\r\tc: 2\r", 3, 1, "tabs are not allowed for indentation"},
     {"\t\tversion: 1\n", 1, 1, "tabs are not allowed for indentation"},
-    /* other syntax errors keep libyaml's words */
+    /* other syntax errors keep libyaml's words, and say what to change
+     * for the common ones (with where the list or string began) */
     {"a: [1, 2\n", 2, 1, "YAML syntax error"},
     {"a: 1\n b: 2\n", 2, 3, "YAML syntax error"},
-    {"a: 1\nb: 'x\n", 3, 1, "YAML syntax error"},
+    {"a: 1\nb: 'x\n", 3, 1,
+     "YAML syntax error: found unexpected end of stream while scanning a "
+     "quoted scalar: the quoted string that starts at 2:4 is never closed"},
+    {"a: b: c\n", 1, 5, "a value that holds ': ' must be quoted"},
+    {"a:\n  b: 1\n c: 2\n", 3, 2,
+     "check this line's indentation: it must line up with the keys of the "
+     "mapping at 1:1"},
+    {"a: \"x\" y\n", 1, 8, "quote the whole value"},
+    {"a:\n  - 1\n  - 2\n - 3\n", 4, 2, "check this line's indentation"},
+    {"a: [1,\n  2\nb: 1\n", 3, 2, "close the list that starts at 1:4 with ']'"},
+    {"a: {x: 1\nb: 1\n", 2, 2, "close the mapping that starts at 1:4 with '}'"},
+    {"a: \"\\*\"\n", 1, 5, "in double quotes a backslash starts an escape"},
+    {"a: - b\n", 1, 4, "start the list on the next line"},
+    {"a: @x\n", 1, 4, "a value that starts with '@' must be quoted"},
+    /* a value that starts with '*' is an alias to YAML */
+    {"a: **/.env\n", 1, 4, "quote it: \"**/.env\""},
+    {"a: [*.log]\n", 1, 5, "quote it: \"*.log\""},
+    {"a: *log\n", 1, 4, "must be quoted: \"*log\""},
     /* the tree's own refusals */
-    {"a: 1\na: 2\n", 2, 1, "duplicate key 'a'"},
-    {"a: &x 1\nb: *x\n", 2, 4, "aliases"},
-    {"a: 1\n---\nb: 2\n", 2, 1, "found a second"},
-    {"[a]: 1\n", 1, 1, "mapping keys must be plain strings"},
+    {"a: 1\na: 2\n", 2, 1, "duplicate key 'a' (first at 1:1)"},
+    {"a: &x 1\nb: *x\n", 2, 4,
+     "aliases (*x) are not supported in policies: write the value out"},
+    {"a: 1\n---\nb: 2\n", 2, 1, "found a second: remove this '---' line"},
+    {"[a]: 1\n", 1, 1, "mapping keys must be plain strings, not a list"},
 };
 
 static void test_errors(void **state)
@@ -69,8 +87,8 @@ static void test_errors(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ytree *t = NULL;
 		struct yerror e = {0};
-		int r = ytree_load_buffer(bad[i].text, strlen(bad[i].text), &t,
-					  &e);
+		int r =
+		    ytree_load_buffer(bad[i].text, strlen(bad[i].text), &t, &e);
 		if (r == 0 || e.line != bad[i].line || e.col != bad[i].col ||
 		    !strstr(e.msg, bad[i].msg))
 			fail_msg("case %zu: got %d %d:%d '%s', want %d:%d '%s'",
@@ -94,8 +112,7 @@ static void test_tabs_allowed(void **state)
 		struct ytree *t = NULL;
 		struct yerror e = {0};
 		if (ytree_load_buffer(ok[i], strlen(ok[i]), &t, &e) != 0)
-			fail_msg("case %zu: %d:%d %s", i, e.line, e.col,
-				 e.msg);
+			fail_msg("case %zu: %d:%d %s", i, e.line, e.col, e.msg);
 		ytree_free(t);
 	}
 }
