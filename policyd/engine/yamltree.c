@@ -168,9 +168,10 @@ static bool star_value(const yaml_parser_t *parser, const char *buf, size_t len,
 	size_t i = mark_offset(buf, len, m->line, m->column);
 	if (i >= len || buf[i] != '*')
 		return false;
-	size_t w = strcspn(buf + i, " \t\r\n,]}");
-	if (i + w > len)
-		w = len - i;
+	/* buf is not NUL-terminated: bounded by len */
+	size_t w = 0;
+	while (i + w < len && buf[i + w] && !strchr(" \t\r\n,]}", buf[i + w]))
+		w++;
 	char tmp[sizeof(err->msg)];
 	snprintf(tmp, sizeof(tmp),
 		 "YAML reads a value that starts with '*' as an alias: quote "
@@ -229,7 +230,10 @@ static void syntax_error(const yaml_parser_t *parser, const char *buf,
 	char hint[160] = "";
 	size_t at = mark_offset(buf, len, m->line, m->column);
 	size_t bol = mark_offset(buf, len, m->line, 0);
-	bool line_start = at <= len && strspn(buf + bol, " ") == at - bol;
+	size_t k = bol;
+	while (k < at && k < len && buf[k] == ' ')
+		k++;
+	bool line_start = k == at;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(syntax_hints) && !hint[0]; i++)
 		if (strstr(prob, syntax_hints[i].problem) &&
 		    (!syntax_hints[i].context ||
@@ -238,7 +242,7 @@ static void syntax_error(const yaml_parser_t *parser, const char *buf,
 			snprintf(hint, sizeof(hint), syntax_hints[i].hint,
 				 (int)c->line + 1, (int)c->column + 1);
 	if (!hint[0] && strstr(prob, "cannot start any token") && at < len &&
-	    strchr("@`%", buf[at]))
+	    buf[at] && strchr("@`%", buf[at]))
 		snprintf(hint, sizeof(hint),
 			 "a value that starts with '%c' must be quoted",
 			 buf[at]);

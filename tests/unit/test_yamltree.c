@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "yamltree.h"
@@ -98,6 +99,28 @@ static void test_errors(void **state)
 	}
 }
 
+/* The buffer need not end in a NUL: the error paths that look at the text
+ * (tabs, '*', indentation) stay inside len (found by fuzz_policy). */
+static void test_unterminated_buffer(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+	    "s:\n 'K\n", "a: [*",      "a:\n  b: 1\n c", "a: @",
+	    "a:\n\t",	 "a: \"x\" y", "a:\n  - 1\n -",
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		size_t n = strlen(texts[i]);
+		char *buf = malloc(n); /* exactly n bytes: no NUL after */
+		assert_non_null(buf);
+		memcpy(buf, texts[i], n);
+		struct ytree *t = NULL;
+		struct yerror e = {0};
+		assert_int_not_equal(ytree_load_buffer(buf, n, &t, &e), 0);
+		assert_true(e.line >= 1 && e.msg[0]);
+		free(buf);
+	}
+}
+
 /* Tabs where YAML allows them are not errors. */
 static void test_tabs_allowed(void **state)
 {
@@ -142,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tree),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_unterminated_buffer),
 	    cmocka_unit_test(test_tabs_allowed),
 	    cmocka_unit_test(test_caps),
 	};
