@@ -214,3 +214,17 @@ int loader_list(struct loader *L, const struct ynode *n, const char *field,
 	ret->n = n->n;
 	return 0;
 }
+
+int loader_list_alloc(struct loader *L, const struct ynode *n,
+		      const char *field, struct yitems *ret, size_t esz,
+		      void **ret_v)
+{
+	int r = loader_list(L, n, field, ret);
+	if (r < 0)
+		return r;
+	void *v = calloc(ret->n, esz);
+	if (!v)
+		return -ENOMEM;
+	*ret_v = v;
+	return 0;
+}

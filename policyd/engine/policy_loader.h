@@ -80,5 +80,10 @@ struct yitems {
  * 0 or -EINVAL (reported). */
 int loader_list(struct loader *L, const struct ynode *n, const char *field,
 		struct yitems *ret);
+/* The same, and a zeroed array of as many elements of esz bytes in *ret_v
+ * for what the entries compile to. 0, -EINVAL (reported) or -ENOMEM. */
+int loader_list_alloc(struct loader *L, const struct ynode *n,
+		      const char *field, struct yitems *ret, size_t esz,
+		      void **ret_v);
 
 #endif

@@ -15,12 +15,10 @@ static int compile_globs(struct loader *L, const struct ynode *n,
 			 enum hint_path path, struct globlist *ret)
 {
 	struct yitems it;
-	int r = loader_list(L, n, field, &it);
+	int r = loader_list_alloc(L, n, field, &it, sizeof(*ret->v),
+				  (void **)&ret->v);
 	if (r < 0)
 		return r;
-	ret->v = calloc(it.n, sizeof(*ret->v));
-	if (!ret->v)
-		return -ENOMEM;
 	ret->set = true;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
@@ -102,12 +100,10 @@ static int compile_argv(struct loader *L, const struct ynode *n,
 			const char *field, struct argvlist *ret)
 {
 	struct yitems it;
-	int r = loader_list(L, n, field, &it);
+	int r = loader_list_alloc(L, n, field, &it, sizeof(*ret->v),
+				  (void **)&ret->v);
 	if (r < 0)
 		return r;
-	ret->v = calloc(it.n, sizeof(*ret->v));
-	if (!ret->v)
-		return -ENOMEM;
 	ret->set = true;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {

@@ -41,12 +41,10 @@ static int compile_ports(struct loader *L, const struct ynode *v,
 			 size_t *ret_n)
 {
 	struct yitems it;
-	int r = loader_list(L, v, field, &it);
+	int r =
+	    loader_list_alloc(L, v, field, &it, sizeof(**ret), (void **)ret);
 	if (r < 0)
 		return r;
-	*ret = calloc(it.n, sizeof(**ret));
-	if (!*ret)
-		return -ENOMEM;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
 		if (parse_port(it.v[i]->str, &(*ret)[*ret_n]) < 0) {
@@ -113,12 +111,10 @@ static int compile_hosts(struct loader *L, const struct ynode *v,
 			 struct tg_cidr **cidr, size_t *ncidr)
 {
 	struct yitems it;
-	int r = loader_list(L, v, field, &it);
+	int r =
+	    loader_list_alloc(L, v, field, &it, sizeof(char *), (void **)ret);
 	if (r < 0)
 		return r;
-	*ret = calloc(it.n, sizeof(char *));
-	if (!*ret)
-		return -ENOMEM;
 	int rc = 0;
 	for (size_t i = 0; i < it.n; i++) {
 		r = compile_host(L, it.v[i], field, *ret, ret_n, cidr, ncidr);
