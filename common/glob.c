@@ -98,7 +98,8 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 	for (;;) {
 		unsigned char c = (unsigned char)pat[j];
 		if (!c) {
-			*ret_err = "unterminated character class '['";
+			*ret_err = "unterminated character class '[': close it "
+				   "with ']', or write \\[ for a '['";
 			return -EINVAL;
 		}
 		if (c == ']' && !first)
@@ -106,7 +107,9 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 		first = false;
 		if (c == '\\') {
 			if (!pat[j + 1]) {
-				*ret_err = "pattern ends with a lone backslash";
+				*ret_err =
+				    "pattern ends with a lone backslash: write "
+				    "\\\\ for a backslash";
 				return -EINVAL;
 			}
 			c = (unsigned char)pat[++j];
@@ -118,14 +121,17 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 			if (hi == '\\') {
 				if (!pat[j + 2]) {
 					*ret_err = "pattern ends with a lone "
-						   "backslash";
+						   "backslash: write \\\\ for "
+						   "a backslash";
 					return -EINVAL;
 				}
 				hi = (unsigned char)pat[j + 2];
 				adv = 3;
 			}
 			if (hi < c) {
-				*ret_err = "character class range is reversed";
+				*ret_err =
+				    "character class range is reversed: write "
+				    "the lower end first, as in [a-z]";
 				return -EINVAL;
 			}
 			for (unsigned x = c; x <= hi; x++)
@@ -164,37 +170,90 @@ static size_t dot_segment(const char *pat, size_t i)
 	return 0;
 }
 
-int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
-		 const char **ret_err, size_t *ret_errpos)
+/* A run of stars at pat[i]: its ops, and its length (with the '/' a
+ * directory double star takes) in *ret_len. */
+static int emit_stars(struct builder *b, const char *pat, size_t i,
+		      enum glob_mode mode, size_t *ret_len)
 {
-	struct builder b = {0};
-	const char *err = NULL;
-	size_t errpos = 0;
-	int r = 0;
-	size_t len = strlen(pat);
-	struct glob *g = NULL;
+	size_t run = 0;
+	while (pat[i + run] == '*')
+		run++;
+	bool at_seg_start = (i == 0 || pat[i - 1] == '/');
+	char after = pat[i + run];
+	int r;
+	if (mode == GLOB_TOKEN) {
+		r = emit(b, OP_GLOBSTAR, 0, 0);
+	} else if (run == 1) {
+		r = emit(b, OP_STAR, 0, 0);
+	} else if (at_seg_start && after == '\0' && last_is_slash(b)) {
+		b->n--; /* the '/' belongs to TAILDIR */
+		r = emit(b, OP_TAILDIR, 0, 0);
+		if (r >= 0)
+			r = emit(b, OP_GLOBSTAR, 0, 0);
+	} else if (at_seg_start && after == '/') {
+		r = emit(b, OP_GSDIR, 0, 0);
+		run++; /* the '/' is part of GSDIR */
+		while (pat[i + run] == '/')
+			run++;
+	} else {
+		r = emit(b, OP_GLOBSTAR, 0, 0);
+	}
+	*ret_len = run;
+	return r;
+}
 
-	if (len > GLOB_MAX_LEN) {
-		err = "pattern is longer than 4096 bytes";
-		r = -EINVAL;
-		goto fail;
+/* The ops of the element at pat[*i]; advances *i. 0, or a negative errno
+ * with *ret_err set for -EINVAL. */
+static int emit_element(struct builder *b, const char *pat, size_t *i,
+			enum glob_mode mode, const char **ret_err)
+{
+	char c = pat[*i];
+	size_t len = 1;
+	int r;
+	if (c == '\\') {
+		if (!pat[*i + 1]) {
+			*ret_err = "pattern ends with a lone backslash: write "
+				   "\\\\ for a backslash";
+			return -EINVAL;
+		}
+		r = emit(b, OP_LIT, (unsigned char)pat[*i + 1], 0);
+		len = 2;
+	} else if (c == '?') {
+		r = emit(b, OP_ANY, 0, 0);
+	} else if (c == '[') {
+		size_t next;
+		r = parse_class(b, pat, *i, &next, ret_err);
+		if (r < 0)
+			return r;
+		len = next - *i;
+	} else if (c == '*') {
+		r = emit_stars(b, pat, *i, mode, &len);
+	} else if (c == '/' && mode == GLOB_PATH) {
+		r = last_is_slash(b) ? 0 : emit(b, OP_LIT, '/', 0);
+	} else {
+		r = emit(b, OP_LIT, (unsigned char)c, 0);
 	}
-	if (len == 0) {
-		err = "empty pattern";
-		r = -EINVAL;
-		goto fail;
-	}
+	*i += len;
+	return r;
+}
+
+/* Compiles pat into the ops of b. 0, or -EINVAL with *ret_err and the
+ * offset of the element at fault in *ret_errpos. */
+static int parse_pattern(struct builder *b, const char *pat,
+			 enum glob_mode mode, const char **ret_err,
+			 size_t *ret_errpos)
+{
 	size_t i = 0;
 	while (pat[i]) {
-		errpos = i;
-		char c = pat[i];
+		*ret_errpos = i;
 		if (mode == GLOB_PATH && (i == 0 || pat[i - 1] == '/') &&
 		    !(i > 1 && pat[i - 2] == '\\')) {
 			size_t d = dot_segment(pat, i);
 			if (d == 2) {
-				err = "'..' is not allowed in path patterns";
-				r = -EINVAL;
-				goto fail;
+				*ret_err = "'..' is not allowed in path "
+					   "patterns: write the path without "
+					   "it (paths are decided resolved)";
+				return -EINVAL;
 			}
 			if (d == 1 && i > 0) {
 				i += 1;
@@ -203,88 +262,31 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 				continue;
 			}
 		}
-		if (c == '\\') {
-			if (!pat[i + 1]) {
-				err = "pattern ends with a lone backslash";
-				r = -EINVAL;
-				goto fail;
-			}
-			r = emit(&b, OP_LIT, (unsigned char)pat[i + 1], 0);
-			i += 2;
-		} else if (c == '?') {
-			r = emit(&b, OP_ANY, 0, 0);
-			i++;
-		} else if (c == '[') {
-			size_t next;
-			r = parse_class(&b, pat, i, &next, &err);
-			if (r < 0)
-				goto fail;
-			i = next;
-		} else if (c == '*') {
-			size_t run = 0;
-			while (pat[i + run] == '*')
-				run++;
-			bool at_seg_start = (i == 0 || pat[i - 1] == '/');
-			char after = pat[i + run];
-			if (mode == GLOB_TOKEN) {
-				r = emit(&b, OP_GLOBSTAR, 0, 0);
-			} else if (run == 1) {
-				r = emit(&b, OP_STAR, 0, 0);
-			} else if (at_seg_start && after == '\0' &&
-				   last_is_slash(&b)) {
-				b.n--; /* the '/' belongs to TAILDIR */
-				r = emit(&b, OP_TAILDIR, 0, 0);
-				if (r >= 0)
-					r = emit(&b, OP_GLOBSTAR, 0, 0);
-			} else if (at_seg_start && after == '/') {
-				r = emit(&b, OP_GSDIR, 0, 0);
-				run++; /* the '/' is part of GSDIR */
-				while (pat[i + run] == '/')
-					run++;
-			} else {
-				r = emit(&b, OP_GLOBSTAR, 0, 0);
-			}
-			i += run;
-		} else if (c == '/' && mode == GLOB_PATH) {
-			if (!last_is_slash(&b))
-				r = emit(&b, OP_LIT, '/', 0);
-			i++;
-		} else {
-			r = emit(&b, OP_LIT, (unsigned char)c, 0);
-			i++;
-		}
+		int r = emit_element(b, pat, &i, mode, ret_err);
+		if (r == -EINVAL)
+			return r; /* *ret_err says why */
 		if (r < 0) {
-			if (r == -E2BIG)
-				err = "pattern is too complex";
-			else
-				err = "out of memory";
-			r = -EINVAL;
-			goto fail;
+			*ret_err = r == -E2BIG ? "pattern is too complex (over "
+						 "1024 parts): split it"
+					       : "out of memory";
+			return -EINVAL;
 		}
 	}
 	/* fold a trailing '/' (but keep a lone "/") */
-	if (mode == GLOB_PATH && b.n > 1 && last_is_slash(&b))
-		b.n--;
+	if (mode == GLOB_PATH && b->n > 1 && last_is_slash(b))
+		b->n--;
+	return 0;
+}
 
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		goto oom;
-	g->mode = mode;
-	g->src = strdup(pat);
-	g->ops = b.ops;
-	g->nops = b.n;
-	g->cls = b.cls;
-	g->ncls = b.ncls;
-	b.ops = NULL;
-	b.cls = NULL;
-	if (!g->src)
-		goto oom;
+/* prefix, suffix and kind of g, from its ops. 0 or -ENOMEM. */
+static int glob_analyse(struct glob *g)
+{
 	size_t np = 0;
 	while (np < g->nops && g->ops[np].type == OP_LIT)
 		np++;
 	g->prefix = malloc(np + 1);
 	if (!g->prefix)
-		goto oom;
+		return -ENOMEM;
 	for (size_t k = 0; k < np; k++)
 		g->prefix[k] = (char)g->ops[k].ch;
 	g->prefix[np] = '\0';
@@ -295,7 +297,7 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 	else if (np + 2 == g->nops && g->ops[np].type == OP_TAILDIR)
 		/* in path mode every subject starts with '/', so a bare
 		 * slash-double-star matches everything */
-		g->kind = np == 0 && mode == GLOB_PATH ? GK_ALL : GK_TREE;
+		g->kind = np == 0 && g->mode == GLOB_PATH ? GK_ALL : GK_TREE;
 	else if (np == 0 && g->nops == 1 && g->ops[0].type == OP_GLOBSTAR)
 		g->kind = GK_ALL;
 	else
@@ -307,11 +309,49 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 			ns++;
 	g->suffix = malloc(ns + 1);
 	if (!g->suffix)
-		goto oom;
+		return -ENOMEM;
 	for (size_t k = 0; k < ns; k++)
 		g->suffix[k] = (char)g->ops[g->nops - ns + k].ch;
 	g->suffix[ns] = '\0';
 	g->suffix_len = ns;
+	return 0;
+}
+
+int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
+		 const char **ret_err, size_t *ret_errpos)
+{
+	struct builder b = {0};
+	const char *err = NULL;
+	size_t errpos = 0;
+	int r = -EINVAL;
+	size_t len = strlen(pat);
+	struct glob *g = NULL;
+
+	if (len > GLOB_MAX_LEN) {
+		err = "pattern is longer than 4096 bytes";
+		goto fail;
+	}
+	if (len == 0) {
+		err = "empty pattern: write a path, or remove "
+		      "the entry";
+		goto fail;
+	}
+	r = parse_pattern(&b, pat, mode, &err, &errpos);
+	if (r < 0)
+		goto fail;
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		goto oom;
+	g->mode = mode;
+	g->src = strdup(pat);
+	g->ops = b.ops;
+	g->nops = b.n;
+	g->cls = b.cls;
+	g->ncls = b.ncls;
+	b.ops = NULL;
+	b.cls = NULL;
+	if (!g->src || glob_analyse(g) < 0)
+		goto oom;
 	*ret = g;
 	return 0;
 oom:

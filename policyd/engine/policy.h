@@ -181,7 +181,6 @@ int policy_load_buffer(const char *name, const char *buf, size_t len,
 void policy_free(struct policy *p);
 void policy_diags_free(struct policy_diags *d);
 
-/* Decides ev. Never allocates; safe from many threads at once. */
 /* Does any exec rule look at the caller's cwd? (If not, policyd need not
  * read it to decide an exec.) */
 bool policy_exec_uses_cwd(const struct policy *p);
@@ -198,6 +197,7 @@ bool policy_host_named(const struct policy *p, const char *host);
 bool policy_exec_argv_dependent(const struct policy *p,
 				const struct policy_event *ev,
 				const struct policy_decision *d);
+/* Decides ev. Never allocates; safe from many threads at once. */
 void policy_decide(const struct policy *p, const struct policy_event *ev,
 		   struct policy_decision *ret);
 
@@ -208,9 +208,8 @@ size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 			policy_match_cb cb, void *ud);
 
 const struct policy_settings *policy_settings(const struct policy *p);
+/* limits: (for the eBPF egress layer, not built yet: nothing enforces them) */
 const struct policy_limits *policy_limits(const struct policy *p);
-const char *policy_name(const struct policy *p);
-const char *policy_path(const struct policy *p);
 size_t policy_rule_count(const struct policy *p);
 const char *policy_rule_id(const struct policy *p, int rule);
 enum policy_action policy_rule_action(const struct policy *p, int rule);
@@ -262,6 +261,8 @@ int policy_access_from_name(const char *s, unsigned *ret_bit);
 /* "read,write" style; buf at least 40 bytes. */
 void policy_access_format(unsigned access, char *buf, size_t bufsz);
 const char *policy_proto_name(enum policy_proto p);
+/* "tcp", "udp" or "any". 0 or -EINVAL. */
+int policy_proto_from_name(const char *s, enum policy_proto *ret);
 /* Tier of an action: allow 1, log 2, prompt 3, deny 0 (no tier). */
 int policy_action_tier(enum policy_action a);
 

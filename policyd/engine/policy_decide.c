@@ -224,7 +224,8 @@ static bool git_matches(const struct git_m *m, const struct git_event *g,
 	return true;
 }
 
-bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
+/* Does rule r match ev? Sets *ret_kind to the matcher that matched. */
+static bool rule_matches(const struct rule *r, const struct policy_event *ev,
 			 enum policy_kind *ret_kind)
 {
 	switch (ev->kind) {
@@ -285,7 +286,7 @@ static void decide_one(const struct policy *p, const struct policy_event *ev,
 			uint32_t ri = p->by_rank[rank];
 			const struct rule *r = &p->rules[ri];
 			enum policy_kind k;
-			if (policy_rule_matches(r, ev, &k)) {
+			if (rule_matches(r, ev, &k)) {
 				ret->action = r->action;
 				ret->rule = (int)ri;
 				ret->rule_id = r->id;
@@ -407,7 +408,7 @@ size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 	size_t n = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
 		enum policy_kind k;
-		if (policy_rule_matches(&p->rules[i], ev, &k)) {
+		if (rule_matches(&p->rules[i], ev, &k)) {
 			n++;
 			if (cb)
 				cb(p, (int)i, k, ud);
@@ -495,6 +496,31 @@ void policy_fastpath_build(struct policy *p)
 					p->fp_ok = false;
 		}
 	}
+}
+
+void policy_fastpath_free(struct policy *p)
+{
+	for (size_t i = 0; i < p->nfp_allow; i++) {
+		free(p->fp_allow[i]);
+		glob_free(p->fp_allow_g[i]);
+	}
+	for (size_t i = 0; i < p->nfp_sensitive; i++) {
+		free(p->fp_sensitive[i]);
+		glob_free(p->fp_sensitive_g[i]);
+	}
+	free(p->fp_allow);
+	free(p->fp_allow_g);
+	free(p->fp_sensitive);
+	free(p->fp_sensitive_g);
+	for (size_t i = 0; i < p->nxp_allow; i++)
+		free(p->xp_allow[i]);
+	for (size_t i = 0; i < p->nxp_sens; i++)
+		free(p->xp_sens[i]);
+	for (size_t i = 0; i < p->nxp_sens0; i++)
+		free(p->xp_sens0[i]);
+	free(p->xp_allow);
+	free(p->xp_sens);
+	free(p->xp_sens0);
 }
 
 static int push_str(char ***v, size_t *n, const char *s)

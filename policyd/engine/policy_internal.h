@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Compiled policy structures shared by policy_load.c, policy_index.c,
- * policy_decide.c and policy_lint.c. Not for use outside the engine. */
+/* Compiled policy structures shared by the loader (policy_load.c and the
+ * modules it calls), policy_index.c, policy_decide.c, policy_lint.c and
+ * policy_landlock.c. Not for use outside the engine. */
 #ifndef TIERGATE_POLICY_INTERNAL_H
 #define TIERGATE_POLICY_INTERNAL_H
 
@@ -36,7 +37,8 @@ struct exec_m {
 
 struct open_m {
 	struct globlist path, not_path;
-	unsigned access; /* POLICY_ACC_* set; all when not written */
+	unsigned access;     /* POLICY_ACC_* set; all when not written */
+	unsigned not_access; /* while loading: taken out of access */
 };
 
 struct connect_m {
@@ -103,7 +105,7 @@ enum index_id {
 };
 
 struct policy {
-	char *name, *description, *path;
+	char *path;
 	char **files; /* every file read, for diagnostics and rules */
 	size_t nfiles;
 	struct policy_settings settings;
@@ -135,15 +137,11 @@ void policy_index_free(struct policy *p);
 void policy_index_candidates(const struct policy *p,
 			     const struct policy_event *ev, uint64_t *bits);
 
-/* Does rule r match ev? Sets *ret_kind to the matcher that matched. */
-bool policy_rule_matches(const struct rule *r, const struct policy_event *ev,
-			 enum policy_kind *ret_kind);
-
+/* Warnings for rules that can never decide (policy_lint.c). */
 void policy_lint(const struct policy *p, struct policy_diags *d);
+/* The read and exec fast paths (policy_decide.c); freed by
+ * policy_fastpath_free. */
 void policy_fastpath_build(struct policy *p);
-
-int policy_diag_add(struct policy_diags *d, const char *file, int line, int col,
-		    bool warning, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+void policy_fastpath_free(struct policy *p);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "policy_diag.h"
 #include "policy_internal.h"
 
 #define LINT_MAX_RULES 3000

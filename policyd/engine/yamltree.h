@@ -58,5 +58,7 @@ void ytree_free(struct ytree *t);
 /* Map lookup; NULL when absent or when n is not a map. */
 struct ynode *ytree_get(const struct ynode *map, const char *key);
 const char *ynode_type_name(const struct ynode *n);
+/* A plain empty, "~" or "null" scalar (YAML's null). */
+bool ynode_is_null(const struct ynode *n);
 
 #endif

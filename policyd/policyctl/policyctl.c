@@ -86,12 +86,27 @@ static void vars_finish(struct vars_opt *o)
 			snprintf(o->cwd, sizeof(o->cwd), "%s", o->ov[i] + 4);
 }
 
+/* A finding in a file that several of the policies given include (a
+ * shared rules file) is printed once per run, not once per policy. */
+static bool printed_before(const struct policy_diag *g)
+{
+	static char **seen;
+	static size_t nseen;
+	char key[1400];
+	snprintf(key, sizeof(key), "%s:%d:%d:%d:%s", g->file, g->line, g->col,
+		 g->warning, g->msg);
+	size_t before = nseen;
+	return tg_strv_push(&seen, &nseen, key, true) == 0 && nseen == before;
+}
+
 static void print_diags(const struct policy_diags *d)
 {
 	for (size_t i = 0; i < d->n; i++)
-		fprintf(stderr, "%s:%d:%d: %s: %s\n", d->v[i].file,
-			d->v[i].line, d->v[i].col,
-			d->v[i].warning ? "warning" : "error", d->v[i].msg);
+		if (!printed_before(&d->v[i]))
+			fprintf(stderr, "%s:%d:%d: %s: %s\n", d->v[i].file,
+				d->v[i].line, d->v[i].col,
+				d->v[i].warning ? "warning" : "error",
+				d->v[i].msg);
 	if (d->truncated)
 		fprintf(stderr, "policyctl: more diagnostics were not shown\n");
 }

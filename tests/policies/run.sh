@@ -26,6 +26,13 @@ if [ $rc -eq 1 ] && echo "$out" | grep -q '^1 passed, 2 failed$' &&
    echo "$out" | grep -q 'expected allow by rule not-this-one, got allow by rule a'; then ok
 else bad "failing expectations were not reported"; echo "$out"; fi
 
+# a finding in a file that several policies include is reported once per
+# run, and each policy still says it has warnings
+out=$("$ctl" check "$here/shared/one.yaml" "$here/shared/two.yaml" 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$(echo "$out" | grep -c "common.yaml:8:5: warning: rule 'git-tool' can never decide")" = 1 ] &&
+   [ "$(echo "$out" | grep -c 'ok (3 rules, 0 tests, with warnings)')" = 2 ]; then ok
+else bad "a shared file's warning once"; echo "$out"; fi
+
 # explain: names every matching rule and the decision
 out=$("$ctl" explain "$here/pass/precedence.yaml" -- open /data/logs/p/secret 2>&1)
 if echo "$out" | grep -q 'decision: deny by rule deny-one' && [ "$(echo "$out" | grep -cE '^  .*(allow|log|prompt|deny) +\(open matcher\)')" = 6 ]; then ok

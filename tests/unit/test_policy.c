@@ -641,6 +641,21 @@ static void test_variable_errors(void **state)
 	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
 		     "['${oops'] } }\n",
 		     0, 0, "malformed variable");
+	/* a typo gets the nearest name (a swap of two letters is near) */
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${HOEM}/x'] } }\n",
+		     3, 39, "undefined variable 'HOEM'; did you mean 'HOME'?");
+	expect_error("version: 1\nvariables: { WORKSPACE: /w }\nrules:\n  - { "
+		     "id: a, tier: 1, open: { path: ['${WORKSAPCE}/x'] } }\n",
+		     4, 39, "did you mean 'WORKSPACE'?");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['${ZZZ}/x'] } }\n",
+		     3, 39, "define it under variables:");
+	expect_error("version: 1\nvariables:\n  A: /a\n  A2: /b\nvariables2: "
+		     "1\n",
+		     5, 1,
+		     "unknown key 'variables2' in the policy; did you mean "
+		     "'variables'?");
 }
 
 static void test_includes(void **state)
@@ -685,6 +700,13 @@ static void test_includes(void **state)
 	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, "
 		     "tier: 1, open: { path: ['/y'] } }\n",
 		     4, 11, "duplicate rule id 'top'");
+	expect_error("version: 1\ninclude: [dup.yaml]\nrules:\n  - { id: top, "
+		     "tier: 1, open: { path: ['/y'] } }\n",
+		     4, 11, "dup.yaml:3): rename one of them");
+	write_file("var.yaml", "variables: { WS: /srv/a }\n");
+	expect_error("version: 1\ninclude: [var.yaml]\nvariables: { WS: /srv/b "
+		     "}\nrules: []\n",
+		     3, 14, "var.yaml:1; keep one definition");
 	write_file("set.yaml", "version: 1\nsettings: { default: allow }\n");
 	expect_error("version: 1\ninclude: [set.yaml]\nrules: []\n", 0, 0,
 		     "top-level policy");
@@ -755,6 +777,49 @@ static void test_schema_errors(void **state)
 		     3, 37, "true or false");
 	expect_error("version: 1\ntests:\n  - { open: /x }\n", 3, 5,
 		     "no 'expect'");
+}
+
+/* Values written the way people often get them wrong: each error says what
+ * to write instead, at the value (the messages themselves are in
+ * test_policy_hints.c). */
+static void test_value_hints(void **state)
+{
+	(void)state;
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['https://pypi.org'] } }\n",
+		     3, 41,
+		     "it is a URL, not a host name: write host: pypi.org");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['pypi.org:443'] } }\n",
+		     3, 41, "write host: pypi.org and port: 443");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "not_host: ['10.1.2.3/16'] } }\n",
+		     3, 45, "write 10.1.0.0/16 for the block");
+	/* an all-numeric name was taken as a name before, and matched
+	 * nothing */
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "host: ['10.0.0.256'] } }\n",
+		     3, 41, "each part of an IPv4 address is 0-255");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "cidr: ['${NET}'] } }\nvariables: { NET: pypi.org }\n",
+		     3, 41, "write host: pypi.org");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		     "port: ['8000:8100'] } }\n",
+		     3, 41, "port: \"8000-8100\"");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: { path: "
+		     "['git'] } }\n",
+		     3, 38, "match it by name with argv: [\"git **\"]");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, exec: { cwd: "
+		     "['src'] } }\n",
+		     3, 37, "write cwd: \"${PWD}/src\"");
+	expect_error("version: 1\nrules:\n  - { id: a, tier: 1, open: { path: "
+		     "['~/.aws/**'] } }\n",
+		     3, 38, "write path: \"${HOME}/.aws/**\"");
+	/* names that look odd but are names stay names */
+	struct policy *p =
+	    must_load("version: 1\nrules:\n  - { id: a, tier: 1, connect: { "
+		      "host: ['1password.com', '10.0.0.0/8', 'fd00::1'] } }\n");
+	policy_free(p);
 }
 
 static void test_shadow_warning(void **state)
@@ -1072,6 +1137,7 @@ int main(void)
 	    cmocka_unit_test(test_variable_errors),
 	    cmocka_unit_test(test_includes),
 	    cmocka_unit_test(test_schema_errors),
+	    cmocka_unit_test(test_value_hints),
 	    cmocka_unit_test(test_shadow_warning),
 	    cmocka_unit_test(test_fastpath),
 	    cmocka_unit_test(test_exec_fastpath),
