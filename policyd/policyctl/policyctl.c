@@ -108,32 +108,70 @@ static struct policy *load_or_report(const char *file, const struct vars_opt *o)
 	return r < 0 ? NULL : p;
 }
 
+/* An option of one offline command besides --var: a flag, or one that
+ * takes a value. */
+struct cmd_opt {
+	const char *name;
+	char short_name;
+	bool *flag;	    /* set by a flag */
+	const char **value; /* set to the option's value */
+};
+
+/* Reads --var and the command's own options (opts ends with a NULL name)
+ * into o, and checks that FILE arguments follow when files_needed names
+ * the command. 0, or the exit status (2: usage). */
+static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
+			const char *files_needed, struct vars_opt *o)
+{
+	struct option lo[8] = {{"var", required_argument, 0, 'v'}};
+	char so[16] = "+v:";
+	size_t n = 1, sl = 3;
+	for (const struct cmd_opt *c = opts; c->name && n + 1 < 8; c++, n++) {
+		lo[n] = (struct option){c->name,
+					c->value ? required_argument
+						 : no_argument,
+					0, c->short_name};
+		so[sl++] = c->short_name;
+		if (c->value)
+			so[sl++] = ':';
+	}
+	vars_init(o);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (c == 'v') {
+			if (add_var(o, optarg) < 0)
+				return 2;
+			continue;
+		}
+		const struct cmd_opt *m = opts;
+		while (m->name && m->short_name != c)
+			m++;
+		if (!m->name || c == '?')
+			return 2;
+		if (m->flag)
+			*m->flag = true;
+		else
+			*m->value = optarg;
+	}
+	vars_finish(o);
+	if (files_needed && optind >= argc) {
+		fprintf(stderr,
+			"policyctl %s: name at least one policy file\n",
+			files_needed);
+		return 2;
+	}
+	return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"quiet", no_argument, 0, 'q'},
-					     {0, 0, 0, 0}};
 	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:q", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'q') {
-			quiet = true;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
-	if (optind >= argc) {
-		fprintf(stderr,
-			"policyctl check: name at least one policy file\n");
-		return 2;
-	}
+	const struct cmd_opt opts[] = {{"quiet", 'q', &quiet, NULL}, {0}};
+	int err = offline_opts(argc, argv, opts, "check", &o);
+	if (err)
+		return err;
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
 		struct policy_diags d = {0};
@@ -184,24 +222,11 @@ static void explain_cb(const struct policy *p, int rule,
 static int cmd_explain(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
 	const char *cwd_opt = NULL;
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"cwd", required_argument, 0, 'C'},
-					     {0, 0, 0, 0}};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:C:", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'C') {
-			cwd_opt = optarg;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
+	const struct cmd_opt opts[] = {{"cwd", 'C', NULL, &cwd_opt}, {0}};
+	int err = offline_opts(argc, argv, opts, NULL, &o);
+	if (err)
+		return err;
 	if (optind >= argc) {
 		fprintf(stderr, "policyctl explain: usage: explain FILE -- "
 				"exec|open|connect|git ...\n");
@@ -278,29 +303,12 @@ static int cmd_explain(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"verbose", no_argument, 0, 'V'},
-					     {0, 0, 0, 0}};
 	bool verbose = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:V", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'V') {
-			verbose = true;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
-	if (optind >= argc) {
-		fprintf(stderr,
-			"policyctl test: name at least one policy file\n");
-		return 2;
-	}
+	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL},
+				       {0}};
+	int err = offline_opts(argc, argv, opts, "test", &o);
+	if (err)
+		return err;
 	size_t passed = 0, failed = 0;
 	bool load_failed = false;
 	for (int i = optind; i < argc; i++) {
