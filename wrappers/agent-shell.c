@@ -124,7 +124,7 @@ static void choose_policy(const char *policy, char out[PATH_MAX])
 /* Starts policyd when none answers on the agent socket. */
 static void ensure_policyd(const struct pdlink *l)
 {
-	int probe = tgp_connect(l->rd.agent_sock);
+	int probe = pdlink_connect(l->rd.agent_sock);
 	if (probe >= 0) {
 		close(probe);
 		return;
@@ -140,6 +140,31 @@ static void ensure_policyd(const struct pdlink *l)
 		    l->rd.agent_sock, l->rd.logfile);
 }
 
+__attribute__((noreturn)) static void die_other_version(const struct pdlink *l,
+						       const char *mism)
+{
+	die("%s: the one running in %s comes from another tiergate "
+	    "installation. Stop it (its pid is in policyd.pid there) "
+	    "and run agent-shell again, which starts the matching one",
+	    mism, l->rd.dir);
+}
+
+/* Exits unless policyd is who answers on l->fd (pdauth.h). A policyd of
+ * another tiergate version is not this one's either: then it says so, as
+ * it would have when the session was refused (probe: nothing was sent yet,
+ * so the question may be asked). */
+static void authenticate(struct pdlink *l, bool probe)
+{
+	struct pdauth_peer peer;
+	if (pdauth_check(&l->auth, l->fd, &peer) == 0)
+		return;
+	char mism[256];
+	if (probe && pdlink_other_version(l->fd, mism, sizeof(mism)))
+		die_other_version(l, mism);
+	die("refused the process listening on %s: %s; no session was opened",
+	    l->rd.agent_sock, peer.why);
+}
+
 /* Opens the session on l->fd; exits when policyd refuses it. */
 static void open_session(struct pdlink *l, struct pdlink_session *s)
 {
@@ -150,10 +175,7 @@ static void open_session(struct pdlink *l, struct pdlink_session *s)
 	if (r == -EPROTO) {
 		char mism[256];
 		tgp_version_mismatch(mism, sizeof(mism), rbuf, "agent-shell");
-		die("%s: the one running in %s comes from another tiergate "
-		    "installation. Stop it (its pid is in policyd.pid there) "
-		    "and run agent-shell again, which starts the matching one",
-		    mism, l->rd.dir);
+		die_other_version(l, mism);
 	}
 	if (r < 0)
 		die("malformed answer from policyd");
@@ -298,6 +320,26 @@ static int decide_first(int fd, const char *path, char **argv)
 	return -1;
 }
 
+/* Whether the kernel path (the backstop) decides the session's execs,
+ * the first one included: 1 or 0, or -1 when policyd refused the first
+ * program. A nested agent-shell is interposed itself: the first program is
+ * asked about here only when neither decides it. */
+static int first_program(const struct pdlink *l,
+			 const struct pdlink_session *s, bool sandbox,
+			 const char *resolved, char **cmd)
+{
+	bool backstop = sandbox && !s->joined && sandbox_notify_available();
+	if (sandbox && !s->joined && !backstop)
+		fprintf(stderr, "tiergate: warning: the kernel has no seccomp "
+				"user notification; static programs are not "
+				"mediated in this session\n");
+	if (!s->joined)
+		setenv("TIERGATE_BACKSTOP", backstop ? "1" : "0", 1);
+	if (!backstop && !s->joined && decide_first(l->fd, resolved, cmd) < 0)
+		return -1;
+	return backstop;
+}
+
 /* An interactive session's first lines: what is in force and how to watch
  * it. The policyctl named is the one next to us when the one on PATH is
  * another (or none: make run, before make install). */
@@ -339,6 +381,7 @@ int main(int argc, char **argv)
 	if (nested && strlen(in_sock) < sizeof(l.rd.agent_sock))
 		snprintf(l.rd.agent_sock, sizeof(l.rd.agent_sock), "%s",
 			 in_sock);
+	pdauth_init(&l.auth, self_dir, l.user, l.rd.dir, &l.keep);
 	if (!nested) {
 		choose_policy(o.policy, l.want.policy);
 		ensure_policyd(&l);
@@ -354,7 +397,7 @@ int main(int argc, char **argv)
 	    tmp && tmp[0] == '/' && strlen(tmp) < 500 ? tmp : NULL;
 	l.want.flags = (sandbox ? TGPF_SECCOMP : 0) |
 		       (sandbox_landlock_abi() ? TGPF_LANDLOCK : 0);
-	l.fd = tgp_connect(l.rd.agent_sock);
+	l.fd = pdlink_connect(l.rd.agent_sock);
 	if (l.fd < 0)
 		die("cannot reach policyd at %s: %s", l.rd.agent_sock,
 		    strerror(errno));
@@ -363,8 +406,17 @@ int main(int argc, char **argv)
 			"tiergate: warning: no seccomp filter for this "
 			"session: %s\n",
 			nosb);
+	/* policyd is authenticated before it is told anything, and before
+	 * anything it says is used. A nested agent-shell that joins its
+	 * session is inside it (it cannot look at policyd: Landlock) and
+	 * hands nothing over; one that opens a session of its own is
+	 * authenticated then. */
+	if (!nested)
+		authenticate(&l, true);
 	static struct pdlink_session s;
 	open_session(&l, &s);
+	if (nested && !s.joined)
+		authenticate(&l, false);
 	if (s.joined && o.policy_given)
 		fprintf(stderr,
 			"tiergate: already in session %s; its policy (%s) "
@@ -382,16 +434,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "agent-shell: %s: command not found\n", cmd[0]);
 		return 127;
 	}
-	/* the backstop decides the first exec in the kernel; a nested
-	 * agent-shell is interposed itself: ask here only when neither does */
-	bool backstop = sandbox && !s.joined && sandbox_notify_available();
-	if (sandbox && !s.joined && !backstop)
-		fprintf(stderr, "tiergate: warning: the kernel has no seccomp "
-				"user notification; static programs are not "
-				"mediated in this session\n");
-	if (!s.joined)
-		setenv("TIERGATE_BACKSTOP", backstop ? "1" : "0", 1);
-	if (!backstop && !s.joined && decide_first(l.fd, resolved, cmd) < 0) {
+	int backstop = first_program(&l, &s, sandbox, resolved, cmd);
+	if (backstop < 0) {
 		free(resolved);
 		return 126;
 	}
@@ -407,6 +451,7 @@ int main(int argc, char **argv)
 				  .argv = cmd,
 				  .sandbox = sandbox,
 				  .backstop = backstop,
+				  .keep_background = s.keep_background,
 				  .fs = &fs};
 	rc = child_run(&l, &plan);
 	free(resolved);

@@ -154,8 +154,12 @@ static int supervise(struct pdlink *l, bool backstop)
 					       : 128 + WTERMSIG(st);
 			break;
 		}
-		if (p > 0)
-			continue; /* an orphaned descendant re-parented to us */
+		if (p > 0) {
+			/* an orphaned descendant re-parented to us, or a
+			 * policyd we started */
+			proctree_keep_forget(&l->keep, p);
+			continue;
+		}
 		struct pollfd pf = {.fd = l->fd, .events = POLLIN};
 		int pr = ppoll(&pf, 1, NULL, &open_mask);
 		if (pr == 1) {
@@ -170,6 +174,29 @@ static int supervise(struct pdlink *l, bool backstop)
 		}
 	}
 	return status;
+}
+
+/* Kills what the command left in the session, while policyd still
+ * supervises it (their waiting calls are answered or die with them). */
+static void end_session(struct pdlink *l)
+{
+	unsigned found = 0;
+	int left = proctree_end_session(&l->keep, 10000, &found);
+	if (left > 0)
+		fprintf(stderr,
+			"agent-shell: %d process%s of the session did not "
+			"end within 10 s of SIGKILL\n",
+			left, left == 1 ? "" : "es");
+	else if (left < 0)
+		fprintf(stderr,
+			"agent-shell: cannot end the session's processes: "
+			"%s\n",
+			strerror(-left));
+	else if (found)
+		fprintf(stderr,
+			"tiergate: ended %u process%s the command left in the "
+			"session (settings.background: kill)\n",
+			found, found == 1 ? "" : "es");
 }
 
 int child_run(struct pdlink *l, const struct child_plan *p)
@@ -194,6 +221,8 @@ int child_run(struct pdlink *l, const struct child_plan *p)
 	if (p->backstop && hand_over(l, tell, ack) < 0)
 		return 126;
 	int status = supervise(l, p->backstop);
+	if (!p->keep_background)
+		end_session(l);
 	close(l->fd);
 	l->fd = -1;
 	return status;

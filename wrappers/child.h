@@ -21,11 +21,13 @@ struct child_plan {
 	char **argv;		   /* its argv */
 	bool sandbox;		   /* apply the sandbox */
 	bool backstop;		   /* with a listener for policyd */
+	bool keep_background;	   /* settings.background: keep */
 	const struct sandbox_fs *fs; /* the Landlock plan */
 };
 
-/* Runs the command; returns its exit status (128 + signal when a signal
- * ended it), or 126 when the listener could not be handed to policyd.
+/* Runs the command and ends the session's other processes; returns the
+ * command's exit status (128 + signal when a signal ended it), or 126 when
+ * the listener could not be handed to policyd.
  * Exits 126 when it cannot fork. l->fd is the session's connection; it is
  * closed on return. */
 int child_run(struct pdlink *l, const struct child_plan *p);
