@@ -44,23 +44,27 @@ struct vars_opt {
 	const char *ov[64];
 	size_t n;
 	char cwd[TG_PATH_MAX];
+	char home[TG_PATH_MAX], user[256];
 	struct policy_vars v;
 };
 
+/* The variables a policy sees, as policyd gives them to a session of this
+ * user: HOME and USER from the account database for the uid (policyd's
+ * session_create), never from the environment, which differs from shell to
+ * shell (sudo, su, a test harness) and would make explain and test decide
+ * otherwise than the daemon; PWD is the current directory, TMPDIR the
+ * environment's, as agent-shell asks for it. --var overrides any. */
 static void vars_init(struct vars_opt *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (!getcwd(o->cwd, sizeof(o->cwd)))
 		snprintf(o->cwd, sizeof(o->cwd), "/");
-	const char *home = secure_getenv("HOME");
-	const char *user = secure_getenv("USER");
-	struct passwd *pw = getpwuid(getuid());
-	if (!home && pw)
-		home = pw->pw_dir;
-	if (!user && pw)
-		user = pw->pw_name;
-	o->v.home = home;
-	o->v.user = user;
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(o->home, sizeof(o->home), "%s",
+		 pw ? pw->pw_dir : "/nonexistent");
+	snprintf(o->user, sizeof(o->user), "%s", pw ? pw->pw_name : "nobody");
+	o->v.home = o->home;
+	o->v.user = o->user;
 	o->v.pwd = o->cwd;
 	o->v.tmpdir = secure_getenv("TMPDIR");
 }
@@ -80,10 +84,13 @@ static void vars_finish(struct vars_opt *o)
 {
 	o->v.overrides = o->ov;
 	o->v.noverrides = o->n;
-	/* --var PWD=... also moves the default cwd for events */
+	/* --var PWD=... also moves the default cwd for events, HOME=... the
+	 * home where git's global configuration is looked for */
 	for (size_t i = 0; i < o->n; i++)
 		if (!strncmp(o->ov[i], "PWD=", 4))
 			snprintf(o->cwd, sizeof(o->cwd), "%s", o->ov[i] + 4);
+		else if (!strncmp(o->ov[i], "HOME=", 5))
+			snprintf(o->home, sizeof(o->home), "%s", o->ov[i] + 5);
 }
 
 static void print_diags(const struct policy_diags *d)
