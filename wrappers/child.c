@@ -15,10 +15,16 @@
 #include <unistd.h>
 
 static pid_t child = -1;
+/* the child's pidfd: a signal forwarded after the child was reaped (while
+ * the session's other processes are ended) reaches no other process that
+ * got its pid */
+static int child_pidfd = -1;
 
 static void forward(int sig)
 {
-	if (child > 0)
+	if (child_pidfd >= 0)
+		(void)syscall(SYS_pidfd_send_signal, child_pidfd, sig, NULL, 0);
+	else if (child > 0)
 		kill(child, sig);
 }
 
@@ -218,6 +224,7 @@ int child_run(struct pdlink *l, const struct child_plan *p)
 		close(l->fd);
 		child_exec(p, tell[1], ack[0]);
 	}
+	child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
 	if (p->backstop && hand_over(l, tell, ack) < 0)
 		return 126;
 	int status = supervise(l, p->backstop);
