@@ -316,9 +316,17 @@ run: deps all
 	$(Q)TIERGATE_USER_MODE=1 $(BIN)/agent-shell --user --policy policies/default.yaml
 
 .PHONY: install
-install: all
+# The programs, the interposer, the policies, the systemd unit, the manual
+# pages and policyctl's bash completion. PREFIX and DESTDIR as usual;
+# @PREFIX@ in the unit and the pages becomes PREFIX.
+MAN_PAGES := $(wildcard docs/man/*.[158])
+MANDIR ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/tiergate \
-		$(DESTDIR)/etc/tiergate/common $(DESTDIR)/lib/systemd/system
+		$(DESTDIR)/etc/tiergate/common $(DESTDIR)/lib/systemd/system \
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BIN)/policyctl $(BIN)/policyd $(BIN)/agent-shell \
 		$(DESTDIR)$(PREFIX)/bin/
 	install -m 0755 $(PRELOAD) $(DESTDIR)$(PREFIX)/lib/tiergate/
@@ -326,6 +334,12 @@ install: all
 	install -m 0644 policies/common/*.yaml $(DESTDIR)/etc/tiergate/common/
 	sed 's|@PREFIX@|$(PREFIX)|g' wrappers/tiergate-policyd.service > \
 		$(DESTDIR)/lib/systemd/system/tiergate-policyd.service
+	for m in $(MAN_PAGES); do \
+		d=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+		sed 's|@PREFIX@|$(PREFIX)|g' $$m > $$d && chmod 0644 $$d || exit 1; \
+	done
+	install -m 0644 wrappers/policyctl.bash-completion \
+		$(DESTDIR)$(COMPLETIONDIR)/policyctl
 
 # -------------------------------------------------------------- hygiene
 

@@ -77,6 +77,125 @@ static int parse_hostport(struct cli_event *ce, const char *s)
 	return 0;
 }
 
+/* ce->argv: a copy of n arguments; for a git event "git" first when the
+ * arguments do not start with it. */
+static int copy_argv(struct cli_event *ce, const char *const *src, size_t n,
+		     bool git)
+{
+	bool prepend = git && (n == 0 || strcmp(src[0], "git") != 0);
+	ce->argc = n + (prepend ? 1 : 0);
+	ce->argv = calloc(ce->argc + 1, sizeof(char *));
+	if (!ce->argv)
+		return -ENOMEM;
+	size_t k = 0;
+	if (prepend)
+		ce->argv[k++] = strdup("git");
+	for (size_t i = 0; i < n; i++)
+		ce->argv[k++] = strdup(src[i]);
+	for (size_t i = 0; i < ce->argc; i++)
+		if (!ce->argv[i])
+			return -ENOMEM;
+	return 0;
+}
+
+/* "exec CMD..." or "git SUB...": argv[0] is the kind */
+static int parse_exec(struct cli_event *ce, int argc, char **argv,
+		      const char *home)
+{
+	bool git = !strcmp(argv[0], "git");
+	if (argc < 2) {
+		fprintf(stderr, "policyctl: %s needs a command\n", argv[0]);
+		return -EINVAL;
+	}
+	int r = copy_argv(ce, (const char *const *)argv + 1,
+			  (size_t)(argc - 1), git);
+	return r < 0 ? r : setup_exec(ce, NULL, home, git);
+}
+
+/* "read,write,...": the access bits */
+static int parse_access(const char *val, unsigned *ret)
+{
+	unsigned acc = 0;
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+		unsigned bit;
+		if (policy_access_from_name(t, &bit) < 0) {
+			fprintf(stderr, "policyctl: unknown access '%s'\n", t);
+			return -EINVAL;
+		}
+		acc |= bit;
+	}
+	*ret = acc;
+	return 0;
+}
+
+/* The value of --NAME VALUE or --NAME=VALUE at argv[*i] (advancing *i
+ * past a separate value), or NULL when argv[*i] is not that option. */
+static const char *opt_value(const char *name, int argc, char **argv, int *i)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	if (!strncmp(a, name, n) && a[n] == '=')
+		return a + n + 1;
+	if (!strcmp(a, name) && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* "open PATH [--access A,...]" */
+static int parse_open(struct cli_event *ce, int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "policyctl: open needs a path\n");
+		return -EINVAL;
+	}
+	ce->ev.kind = POLICY_EV_OPEN;
+	ce->ev.access = POLICY_ACC_READ;
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *val = opt_value("--access", argc, argv, &i);
+		if (!val) {
+			fprintf(stderr,
+				"policyctl: unexpected '%s' after open PATH\n",
+				a);
+			return -EINVAL;
+		}
+		if (parse_access(val, &ce->ev.access) < 0)
+			return -EINVAL;
+	}
+	if (tg_path_normalize(ce->cwd, argv[1], ce->path, sizeof(ce->path)) <
+	    0) {
+		fprintf(stderr, "policyctl: bad path '%s'\n", argv[1]);
+		return -EINVAL;
+	}
+	ce->ev.path = ce->path;
+	return 0;
+}
+
+/* "connect HOST:PORT [--proto tcp|udp]" */
+static int parse_connect(struct cli_event *ce, int argc, char **argv)
+{
+	ce->ev.kind = POLICY_EV_CONNECT;
+	ce->ev.proto = POLICY_PROTO_TCP;
+	if (argc < 2 || parse_hostport(ce, argv[1]) < 0) {
+		fprintf(stderr, "policyctl: connect needs HOST:PORT "
+				"(IPv6 as [::1]:443)\n");
+		return -EINVAL;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *val = opt_value("--proto", argc, argv, &i);
+		if (!val || (strcmp(val, "tcp") && strcmp(val, "udp"))) {
+			fprintf(stderr,
+				"policyctl: connect takes --proto tcp|udp\n");
+			return -EINVAL;
+		}
+		ce->ev.proto =
+		    !strcmp(val, "udp") ? POLICY_PROTO_UDP : POLICY_PROTO_TCP;
+	}
+	return 0;
+}
+
 int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 		    const char *cwd, const char *home)
 {
@@ -84,100 +203,12 @@ int cli_event_parse(struct cli_event *ce, int argc, char **argv,
 	snprintf(ce->cwd, sizeof(ce->cwd), "%s", cwd);
 	ce->ev.cwd = ce->cwd;
 	const char *kind = argv[0];
-	if (!strcmp(kind, "exec") || !strcmp(kind, "git")) {
-		bool git = !strcmp(kind, "git");
-		if (argc < 2) {
-			fprintf(stderr, "policyctl: %s needs a command\n",
-				kind);
-			return -EINVAL;
-		}
-		int skip = 1;
-		ce->argc = (size_t)(argc - skip) + (git ? 1 : 0);
-		ce->argv = calloc(ce->argc + 1, sizeof(char *));
-		if (!ce->argv)
-			return -ENOMEM;
-		size_t k = 0;
-		if (git && strcmp(argv[1], "git") != 0)
-			ce->argv[k++] = strdup("git");
-		else if (git)
-			ce->argc--;
-		for (int i = skip; i < argc; i++)
-			ce->argv[k++] = strdup(argv[i]);
-		for (size_t i = 0; i < ce->argc; i++)
-			if (!ce->argv[i])
-				return -ENOMEM;
-		return setup_exec(ce, NULL, home, git);
-	}
-	if (!strcmp(kind, "open")) {
-		if (argc < 2) {
-			fprintf(stderr, "policyctl: open needs a path\n");
-			return -EINVAL;
-		}
-		ce->ev.kind = POLICY_EV_OPEN;
-		ce->ev.access = POLICY_ACC_READ;
-		for (int i = 2; i < argc; i++) {
-			const char *a = argv[i];
-			const char *val = NULL;
-			if (!strncmp(a, "--access=", 9))
-				val = a + 9;
-			else if (!strcmp(a, "--access") && i + 1 < argc)
-				val = argv[++i];
-			if (!val) {
-				fprintf(stderr,
-					"policyctl: unexpected '%s' after open "
-					"PATH\n",
-					a);
-				return -EINVAL;
-			}
-			ce->ev.access = 0;
-			char buf[128];
-			snprintf(buf, sizeof(buf), "%s", val);
-			for (char *t = strtok(buf, ","); t;
-			     t = strtok(NULL, ",")) {
-				unsigned bit;
-				if (policy_access_from_name(t, &bit) < 0) {
-					fprintf(
-					    stderr,
-					    "policyctl: unknown access '%s'\n",
-					    t);
-					return -EINVAL;
-				}
-				ce->ev.access |= bit;
-			}
-		}
-		if (tg_path_normalize(ce->cwd, argv[1], ce->path,
-				      sizeof(ce->path)) < 0) {
-			fprintf(stderr, "policyctl: bad path '%s'\n", argv[1]);
-			return -EINVAL;
-		}
-		ce->ev.path = ce->path;
-		return 0;
-	}
-	if (!strcmp(kind, "connect")) {
-		ce->ev.kind = POLICY_EV_CONNECT;
-		ce->ev.proto = POLICY_PROTO_TCP;
-		if (argc < 2 || parse_hostport(ce, argv[1]) < 0) {
-			fprintf(stderr, "policyctl: connect needs HOST:PORT "
-					"(IPv6 as [::1]:443)\n");
-			return -EINVAL;
-		}
-		for (int i = 2; i < argc; i++) {
-			const char *val = NULL;
-			if (!strncmp(argv[i], "--proto=", 8))
-				val = argv[i] + 8;
-			else if (!strcmp(argv[i], "--proto") && i + 1 < argc)
-				val = argv[++i];
-			if (!val ||
-			    (strcmp(val, "tcp") && strcmp(val, "udp"))) {
-				fprintf(stderr, "policyctl: connect takes "
-						"--proto tcp|udp\n");
-				return -EINVAL;
-			}
-			ce->ev.proto = !strcmp(val, "udp") ? POLICY_PROTO_UDP
-							   : POLICY_PROTO_TCP;
-		}
-		return 0;
-	}
+	if (!strcmp(kind, "exec") || !strcmp(kind, "git"))
+		return parse_exec(ce, argc, argv, home);
+	if (!strcmp(kind, "open"))
+		return parse_open(ce, argc, argv);
+	if (!strcmp(kind, "connect"))
+		return parse_connect(ce, argc, argv);
 	fprintf(stderr,
 		"policyctl: unknown event kind '%s'; use exec, open, connect "
 		"or git\n",
@@ -195,19 +226,10 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 	case POLICY_EV_EXEC:
 	case POLICY_EV_GIT: {
 		bool git = t->kind == POLICY_EV_GIT;
-		bool prepend = git && strcmp(t->argv[0], "git") != 0;
-		ce->argc = t->argc + (prepend ? 1 : 0);
-		ce->argv = calloc(ce->argc + 1, sizeof(char *));
-		if (!ce->argv)
-			return -ENOMEM;
-		size_t k = 0;
-		if (prepend)
-			ce->argv[k++] = strdup("git");
-		for (size_t i = 0; i < t->argc; i++)
-			ce->argv[k++] = strdup(t->argv[i]);
-		for (size_t i = 0; i < ce->argc; i++)
-			if (!ce->argv[i])
-				return -ENOMEM;
+		int r = copy_argv(ce, (const char *const *)t->argv, t->argc,
+				  git);
+		if (r < 0)
+			return r;
 		return setup_exec(
 		    ce, t->kind == POLICY_EV_EXEC ? t->path : NULL, home, git);
 	}

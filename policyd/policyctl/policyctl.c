@@ -44,23 +44,27 @@ struct vars_opt {
 	const char *ov[64];
 	size_t n;
 	char cwd[TG_PATH_MAX];
+	char home[TG_PATH_MAX], user[256];
 	struct policy_vars v;
 };
 
+/* The variables a policy sees, as policyd gives them to a session of this
+ * user: HOME and USER from the account database for the uid (policyd's
+ * session_create), never from the environment, which differs from shell to
+ * shell (sudo, su, a test harness) and would make explain and test decide
+ * otherwise than the daemon; PWD is the current directory, TMPDIR the
+ * environment's, as agent-shell asks for it. --var overrides any. */
 static void vars_init(struct vars_opt *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (!getcwd(o->cwd, sizeof(o->cwd)))
 		snprintf(o->cwd, sizeof(o->cwd), "/");
-	const char *home = secure_getenv("HOME");
-	const char *user = secure_getenv("USER");
-	struct passwd *pw = getpwuid(getuid());
-	if (!home && pw)
-		home = pw->pw_dir;
-	if (!user && pw)
-		user = pw->pw_name;
-	o->v.home = home;
-	o->v.user = user;
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(o->home, sizeof(o->home), "%s",
+		 pw ? pw->pw_dir : "/nonexistent");
+	snprintf(o->user, sizeof(o->user), "%s", pw ? pw->pw_name : "nobody");
+	o->v.home = o->home;
+	o->v.user = o->user;
 	o->v.pwd = o->cwd;
 	o->v.tmpdir = secure_getenv("TMPDIR");
 }
@@ -80,10 +84,13 @@ static void vars_finish(struct vars_opt *o)
 {
 	o->v.overrides = o->ov;
 	o->v.noverrides = o->n;
-	/* --var PWD=... also moves the default cwd for events */
+	/* --var PWD=... also moves the default cwd for events, HOME=... the
+	 * home where git's global configuration is looked for */
 	for (size_t i = 0; i < o->n; i++)
 		if (!strncmp(o->ov[i], "PWD=", 4))
 			snprintf(o->cwd, sizeof(o->cwd), "%s", o->ov[i] + 4);
+		else if (!strncmp(o->ov[i], "HOME=", 5))
+			snprintf(o->home, sizeof(o->home), "%s", o->ov[i] + 5);
 }
 
 /* A finding in a file that several of the policies given include (a
@@ -123,32 +130,70 @@ static struct policy *load_or_report(const char *file, const struct vars_opt *o)
 	return r < 0 ? NULL : p;
 }
 
+/* An option of one offline command besides --var: a flag, or one that
+ * takes a value. */
+struct cmd_opt {
+	const char *name;
+	char short_name;
+	bool *flag;	    /* set by a flag */
+	const char **value; /* set to the option's value */
+};
+
+/* Reads --var and the command's own options (opts ends with a NULL name)
+ * into o, and checks that FILE arguments follow when files_needed names
+ * the command. 0, or the exit status (2: usage). */
+static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
+			const char *files_needed, struct vars_opt *o)
+{
+	struct option lo[8] = {{"var", required_argument, 0, 'v'}};
+	char so[16] = "+v:";
+	size_t n = 1, sl = 3;
+	for (const struct cmd_opt *c = opts; c->name && n + 1 < 8; c++, n++) {
+		lo[n] = (struct option){c->name,
+					c->value ? required_argument
+						 : no_argument,
+					0, c->short_name};
+		so[sl++] = c->short_name;
+		if (c->value)
+			so[sl++] = ':';
+	}
+	vars_init(o);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (c == 'v') {
+			if (add_var(o, optarg) < 0)
+				return 2;
+			continue;
+		}
+		const struct cmd_opt *m = opts;
+		while (m->name && m->short_name != c)
+			m++;
+		if (!m->name || c == '?')
+			return 2;
+		if (m->flag)
+			*m->flag = true;
+		else
+			*m->value = optarg;
+	}
+	vars_finish(o);
+	if (files_needed && optind >= argc) {
+		fprintf(stderr,
+			"policyctl %s: name at least one policy file\n",
+			files_needed);
+		return 2;
+	}
+	return 0;
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"quiet", no_argument, 0, 'q'},
-					     {0, 0, 0, 0}};
 	bool quiet = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:q", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'q') {
-			quiet = true;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
-	if (optind >= argc) {
-		fprintf(stderr,
-			"policyctl check: name at least one policy file\n");
-		return 2;
-	}
+	const struct cmd_opt opts[] = {{"quiet", 'q', &quiet, NULL}, {0}};
+	int err = offline_opts(argc, argv, opts, "check", &o);
+	if (err)
+		return err;
 	int rc = 0;
 	for (int i = optind; i < argc; i++) {
 		struct policy_diags d = {0};
@@ -199,24 +244,11 @@ static void explain_cb(const struct policy *p, int rule,
 static int cmd_explain(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
 	const char *cwd_opt = NULL;
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"cwd", required_argument, 0, 'C'},
-					     {0, 0, 0, 0}};
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:C:", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'C') {
-			cwd_opt = optarg;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
+	const struct cmd_opt opts[] = {{"cwd", 'C', NULL, &cwd_opt}, {0}};
+	int err = offline_opts(argc, argv, opts, NULL, &o);
+	if (err)
+		return err;
 	if (optind >= argc) {
 		fprintf(stderr, "policyctl explain: usage: explain FILE -- "
 				"exec|open|connect|git ...\n");
@@ -293,29 +325,12 @@ static int cmd_explain(int argc, char **argv)
 static int cmd_test(int argc, char **argv)
 {
 	struct vars_opt o;
-	vars_init(&o);
-	static const struct option opts[] = {{"var", required_argument, 0, 'v'},
-					     {"verbose", no_argument, 0, 'V'},
-					     {0, 0, 0, 0}};
 	bool verbose = false;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+v:V", opts, NULL)) != -1) {
-		if (c == 'v') {
-			if (add_var(&o, optarg) < 0)
-				return 2;
-		} else if (c == 'V') {
-			verbose = true;
-		} else {
-			return 2;
-		}
-	}
-	vars_finish(&o);
-	if (optind >= argc) {
-		fprintf(stderr,
-			"policyctl test: name at least one policy file\n");
-		return 2;
-	}
+	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL},
+				       {0}};
+	int err = offline_opts(argc, argv, opts, "test", &o);
+	if (err)
+		return err;
 	size_t passed = 0, failed = 0;
 	bool load_failed = false;
 	for (int i = optind; i < argc; i++) {

@@ -589,5 +589,12 @@ if [ "$out" = $'mkdir-ok\nno-stray-fd\ndata\nrmdir-ok' ] && [ "${marks:-0}" -ge 
 	ok "calls carried out by a policyd that died before answering are answered by the next one, not done twice ($marks)"
 else bad "crash between doing and answering: $out (marks: $marks)"; fi
 
+# ---------------------------------------------------------------------
+# tiergate's own session machinery: who may answer as policyd, and what a
+# session leaves behind (tests/bypass/policyd_auth.sh, session_end.sh)
+. "$(dirname "$0")/policyd_auth.sh"
+. "$(dirname "$0")/session_end.sh"
+# ---------------------------------------------------------------------
+
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

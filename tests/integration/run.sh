@@ -629,5 +629,11 @@ check "one of four simultaneous starts runs, three say it is running ($(echo $rc
 check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/null
 [ -n "$RP" ] && kill "$RP" 2>/dev/null
 
+# ---------------------------------------------------------------------
+# the operators' tools: policyctl, the manual pages, bash completion
+# (tests/integration/tools.sh)
+. "$HERE/tools.sh"
+# ---------------------------------------------------------------------
+
 echo "integration: $PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static pid_t child = -1;
+/* the child's pidfd: a signal forwarded after the child was reaped (while
+ * the session's other processes are ended) reaches no other process that
+ * got its pid */
+static int child_pidfd = -1;
+
+static void forward(int sig)
+{
+	if (child_pidfd >= 0)
+		(void)syscall(SYS_pidfd_send_signal, child_pidfd, sig, NULL, 0);
+	else if (child > 0)
+		kill(child, sig);
+}
+
+/* SIGCHLD only has to interrupt ppoll in the backstop loop */
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
+static void fail(const char *what)
+{
+	fprintf(stderr, "agent-shell: %s: %s\n", what, strerror(errno));
+	exit(126);
+}
+
+/* In the child: the sandbox, the listener's number told on tell and the
+ * go-ahead read from ack (backstop), then the command. Never returns. */
+static void child_exec(const struct child_plan *p, int tell, int ack)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (p->sandbox) {
+		const char *what = "?";
+		int lfd = -1;
+		int r = sandbox_apply(p->fs, p->backstop ? &lfd : NULL, &what);
+		if (r < 0) {
+			/* fail closed: never run the agent unsandboxed after
+			 * telling policyd it is */
+			fprintf(stderr,
+				"agent-shell: cannot install the seccomp "
+				"filter (%s): %s\n",
+				what, strerror(-r));
+			_exit(126);
+		}
+		if (p->backstop) {
+			char c;
+			if (write(tell, &lfd, sizeof(lfd)) != sizeof(lfd) ||
+			    read(ack, &c, 1) != 1 || c != 'y')
+				_exit(126);
+			close(lfd); /* the session never holds it */
+		}
+	}
+	execv(p->path, p->argv);
+	int e = errno;
+	if (!(p->backstop && e == EACCES)) /* policyd said why */
+		fprintf(stderr, "agent-shell: %s: %s\n", p->argv[0],
+			strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* The child's listener, copied with pidfd_getfd once the child told its
+ * number on tell (a send from the child would itself be a notified call
+ * nobody can answer yet); -1 on failure. */
+static int take_listener(int tell)
+{
+	int num = -1, lfd = -1;
+	int pfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (read(tell, &num, sizeof(num)) == sizeof(num) && pfd >= 0)
+		lfd = (int)syscall(SYS_pidfd_getfd, pfd, num, 0);
+	if (pfd >= 0)
+		close(pfd);
+	if (lfd >= 0)
+		fcntl(lfd, F_SETFD, FD_CLOEXEC);
+	return lfd;
+}
+
+/* The in-flight table policyd writes each notification into (a sealed
+ * memfd of fixed size), or -1. */
+static int make_inflight(void)
+{
+	int fd = memfd_create("tiergate-inflight",
+			      MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd >= 0 && (ftruncate(fd, TGP_INFLIGHT_BYTES) < 0 ||
+			fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) <
+			    0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Backstop: takes the listener, hands it to policyd, then lets the child
+ * close its copy and exec. 0, or -1 with the child killed. */
+static int hand_over(struct pdlink *l, int tell[2], int ack[2])
+{
+	close(tell[1]);
+	close(ack[0]);
+	l->listener = take_listener(tell[0]);
+	if (l->listener >= 0)
+		l->inflight = make_inflight();
+	if (l->listener < 0 || pdlink_send_listener(l, l->fd) < 0) {
+		fprintf(stderr, "agent-shell: cannot hand the seccomp "
+				"listener to policyd; stopping\n");
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return -1;
+	}
+	(void)!write(ack[1], "y", 1);
+	close(ack[1]);
+	close(tell[0]);
+	return 0;
+}
+
+/* Waits for the child, reaping orphaned descendants re-parented to us;
+ * with the backstop also watches policyd's end of the session, and finds a
+ * policyd again when it closes. Returns the child's exit status. */
+static int supervise(struct pdlink *l, bool backstop)
+{
+	int status = 0;
+	/* backstop: SIGCHLD stays blocked except inside ppoll, so an exit
+	 * between waitpid and ppoll still wakes it (no polling interval) */
+	sigset_t chld, open_mask;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (backstop) {
+		struct sigaction sa = {.sa_handler = on_child};
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGCHLD, &sa, NULL);
+		sigprocmask(SIG_BLOCK, &chld, &open_mask);
+		sigdelset(&open_mask, SIGCHLD);
+	}
+	for (;;) {
+		int st;
+		pid_t p = waitpid(-1, &st, backstop ? WNOHANG : 0);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			break;
+		if (p == child) {
+			status = WIFEXITED(st) ? WEXITSTATUS(st)
+					       : 128 + WTERMSIG(st);
+			break;
+		}
+		if (p > 0) {
+			/* an orphaned descendant re-parented to us, or a
+			 * policyd we started */
+			proctree_keep_forget(&l->keep, p);
+			continue;
+		}
+		struct pollfd pf = {.fd = l->fd, .events = POLLIN};
+		int pr = ppoll(&pf, 1, NULL, &open_mask);
+		if (pr == 1) {
+			char junk[256];
+			ssize_t r =
+			    recv(l->fd, junk, sizeof(junk), MSG_DONTWAIT);
+			if (r == 0 || (r < 0 && errno != EAGAIN)) {
+				close(l->fd);
+				l->fd = -1;
+				pdlink_reattach(l);
+			}
+		}
+	}
+	return status;
+}
+
+/* Kills what the command left in the session, while policyd still
+ * supervises it (their waiting calls are answered or die with them). */
+static void end_session(struct pdlink *l)
+{
+	unsigned found = 0;
+	int left = proctree_end_session(&l->keep, 10000, &found);
+	if (left > 0)
+		fprintf(stderr,
+			"agent-shell: %d process%s of the session did not "
+			"end within 10 s of SIGKILL\n",
+			left, left == 1 ? "" : "es");
+	else if (left < 0)
+		fprintf(stderr,
+			"agent-shell: cannot end the session's processes: "
+			"%s\n",
+			strerror(-left));
+	else if (found)
+		fprintf(stderr,
+			"tiergate: ended %u process%s the command left in the "
+			"session (settings.background: kill)\n",
+			found, found == 1 ? "" : "es");
+}
+
+int child_run(struct pdlink *l, const struct child_plan *p)
+{
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, forward);
+	signal(SIGHUP, forward);
+	/* the child installs the filter, then tells us its listener's number
+	 * on tell[1]; we take the listener and say go on ack[1] */
+	int tell[2] = {-1, -1}, ack[2] = {-1, -1};
+	if (p->backstop &&
+	    (pipe2(tell, O_CLOEXEC) < 0 || pipe2(ack, O_CLOEXEC) < 0))
+		fail("cannot create pipes");
+	child = fork();
+	if (child < 0)
+		fail("cannot fork");
+	if (child == 0) {
+		close(l->fd);
+		child_exec(p, tell[1], ack[0]);
+	}
+	child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (p->backstop && hand_over(l, tell, ack) < 0)
+		return 126;
+	int status = supervise(l, p->backstop);
+	if (!p->keep_background)
+		end_session(l);
+	close(l->fd);
+	l->fd = -1;
+	return status;
+}
