@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* ip_conn: connections to policyd, the pool, verdicts. See ip_conn.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -93,9 +95,38 @@ int ip_refuse(const char *kind, const char *label, const struct ip_verdict *v,
 
 /* ------------------------------------------------------ the pool */
 
+/*
+ * The lowest number the interposer keeps a descriptor at: the top eighth
+ * of the soft RLIMIT_NOFILE, counted in the first 1,024 numbers (896 for
+ * the usual 1,024 and any higher limit). The program owns its descriptor
+ * table: it expects the lowest free number from open (a child after
+ * addclose(0) expects 0 to stay free), sets up 0-9 and numbers from 10
+ * upwards for redirections, and shells keep their own at 255 and below;
+ * the numbers near the top are what a program reaches last. Not nearer
+ * the top of a higher limit: a descriptor at a million would make the
+ * kernel grow the table, and copy it at every fork, to that size. Raw
+ * system calls (vfork-safe).
+ */
+static int conn_base(void)
+{
+	struct rlimit rl;
+	unsigned long lim = 1024;
+	if (syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl) == 0 &&
+	    rl.rlim_cur < lim)
+		lim = rl.rlim_cur;
+	return (int)(lim - lim / 8);
+}
+
 int ip_conn_fresh(void)
 {
-	return tgp_connect(ip_sock_path);
+	int fd = tgp_connect(ip_sock_path);
+	if (fd < 0)
+		return -1;
+	int hi = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, conn_base());
+	if (hi < 0)
+		return fd; /* every high number is taken: used, never kept */
+	syscall(SYS_close, fd);
+	return hi;
 }
 
 /* A child's copies of its parent's pooled connections: closed, but only
@@ -137,7 +168,8 @@ static void pool_check_fork(void)
 	}
 }
 
-static int pool_get(void)
+/* A pooled connection, or -1 when the pool has none. */
+static int pool_take(void)
 {
 	pool_check_fork();
 	for (;;) {
@@ -149,14 +181,18 @@ static int pool_get(void)
 			ino = pool_ino[pool_n];
 		}
 		pthread_mutex_unlock(&pool_lock);
-		if (fd < 0)
-			return ip_conn_fresh();
 		/* the program may have closed it (a close of every
 		 * descriptor, closefrom) and opened its own file at that
 		 * number: a request must never be written there */
-		if (pool_still_ours(fd, ino))
+		if (fd < 0 || pool_still_ours(fd, ino))
 			return fd;
 	}
+}
+
+static int pool_get(void)
+{
+	int fd = pool_take();
+	return fd >= 0 ? fd : ip_conn_fresh();
 }
 
 static void pool_put(int fd, bool ok)
@@ -168,7 +204,7 @@ static void pool_put(int fd, bool ok)
 	pthread_mutex_lock(&pool_lock);
 	struct stat st;
 	if (pool_n < POOL_MAX && pool_pid == (pid_t)syscall(SYS_getpid) &&
-	    syscall(SYS_fstat, fd, &st) == 0) {
+	    fd >= conn_base() && syscall(SYS_fstat, fd, &st) == 0) {
 		pool_ino[pool_n] = (uint64_t)st.st_ino;
 		pool[pool_n++] = fd;
 		fd = -1;
@@ -181,11 +217,17 @@ static void pool_put(int fd, bool ok)
 long ip_conn_roundtrip(const uint8_t *msg, size_t len, uint8_t *rbuf,
 		       size_t rcap)
 {
-	int fd = pool_get();
+	int fd = pool_take();
+	bool pooled = fd >= 0;
+	if (!pooled)
+		fd = ip_conn_fresh();
 	if (fd < 0)
 		return -1;
 	long n = tgp_roundtrip(fd, msg, len, rbuf, rcap);
-	pool_put(fd, n > 0);
+	if (pooled)
+		pool_put(fd, n > 0);
+	else
+		syscall(SYS_close, fd);
 	return n;
 }
 
@@ -223,10 +265,8 @@ static void names_answer(void)
 	 * is nothing of ours to read, and nothing to close */
 	if (pool_still_ours(fd, names_ino)) {
 		uint8_t rbuf[64];
-		long n = tgp_read_msg(fd, rbuf, sizeof(rbuf));
-		struct tgp_dec d;
-		pool_put(fd, n > 0 && tgp_dec_begin(&d, rbuf, (size_t)n) == 0 &&
-				 d.h.type == TGP_NAMES_OK);
+		(void)tgp_read_msg(fd, rbuf, sizeof(rbuf));
+		syscall(SYS_close, fd);
 	}
 	names_fd = -1;
 }

@@ -7,8 +7,17 @@
  *   path's, vfork-safe); the caller closes it.
  * - ip_conn_ask(): a request over a pooled connection (one per concurrent
  *   caller, not for vfork children), answered into a verdict.
+ * - ip_conn_roundtrip(): one request (the HELLO) on a pooled connection if
+ *   there is one, else on a fresh one closed after it.
  * - ip_conn_defer()/ip_conn_settle(): a request whose answer is read later
- *   (the names report; see ip_net.c), at most one outstanding.
+ *   (the names report; see ip_net.c), at most one outstanding; its
+ *   connection is closed once the answer is read.
+ *
+ * Descriptors: every connection is moved to a high number (the top eighth
+ * of the first 1,024 or of a lower soft RLIMIT_NOFILE), close-on-exec;
+ * only requests that programs make again and again (ip_conn_ask) keep one
+ * open, so a program that needs no decision from policyd after its
+ * HELLO holds none of tiergate's descriptors at all.
  *
  * The program owns its descriptor table: a pooled connection is used, or
  * closed by a child made without atfork (vfork, raw clone), only while its
@@ -43,8 +52,8 @@ int ip_refuse(const char *kind, const char *label, const struct ip_verdict *v,
 
 int ip_conn_fresh(void);
 void ip_conn_ask(const uint8_t *msg, size_t len, struct ip_verdict *v);
-/* One request and its answer (into rbuf, rcap bytes) over a pooled
- * connection, no retry: the answer's length, or -1. */
+/* One request and its answer (into rbuf, rcap bytes), no retry: the
+ * answer's length, or -1. */
 long ip_conn_roundtrip(const uint8_t *msg, size_t len, uint8_t *rbuf,
 		       size_t rcap);
 

@@ -629,5 +629,8 @@ check "one of four simultaneous starts runs, three say it is running ($(echo $rc
 check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/null
 [ -n "$RP" ] && kill "$RP" 2>/dev/null
 
+# real programs natively and mediated, compared (the interposer's tests)
+. "$HERE/native.sh"
+
 echo "integration: $PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

@@ -1,0 +1,69 @@
+# Differential tests, sourced by run.sh (its policyd, $TOP, $BIN, $PROGS):
+# real programs run natively, in a session under a permissive policy
+# (default: allow, no rules), and under the interposer alone (no kernel
+# path, as on a kernel without seccomp user notification: every call asked
+# of allow_policyd.py, which allows it) must give the same results.
+
+ALLOW=$TOP/allow.yaml
+printf 'version: 1\nsettings: { default: allow }\nrules: []\n' >"$ALLOW"
+ALONE=$TOP/alone
+mkdir -p "$ALONE"
+python3 "$PROGS/allow_policyd.py" "$ALONE/agent.sock" "$ALONE/requests" "$ALONE/ready" &
+ALONE_PID=$!
+wait_for test -e "$ALONE/ready"
+
+# alike NAME SETUP CMD...: CMD in three fresh directories, each named w and
+# prepared by the shell code SETUP: natively, in a session under $ALLOW,
+# and under the interposer alone. Output in $TOP/alike/NAME.MODE.out and
+# .err (MODE: native, session, alone).
+alike() {
+	local name=$1 setup=$2 m d
+	shift 2
+	for m in native session alone; do
+		d=$TOP/alike/$name/$m/w
+		rm -rf "$d"
+		mkdir -p "$d"
+		(cd "$d" && eval "$setup")
+		case $m in
+		native) (cd "$d" && timeout 120 "$@") ;;
+		session) (cd "$d" && timeout 120 "$BIN/agent-shell" --user --policy "$ALLOW" -- "$@") ;;
+		alone) (cd "$d" && LD_PRELOAD="$BIN/libtiergate-preload.so" \
+			TIERGATE_SOCKET="$ALONE/agent.sock" timeout 120 "$@") ;;
+		esac >"$TOP/alike/$name.$m.out" 2>"$TOP/alike/$name.$m.err"
+	done
+}
+# same NAME [err]: the three runs printed the same (stdout; with err,
+# stderr too); shows the differences when not
+same() {
+	local m k r=0
+	for m in session alone; do
+		for k in out ${2:-}; do
+			if ! cmp -s "$TOP/alike/$1.native.$k" "$TOP/alike/$1.$m.$k"; then
+				r=1
+				diff "$TOP/alike/$1.native.$k" "$TOP/alike/$1.$m.$k" | sed "s/^/    | $m: /" | head -20
+			fi
+		done
+	done
+	return $r
+}
+
+echo "== alike natively and mediated: descriptor numbers"
+alike fdtable 'echo r > r' "$PROGS/fdtable"
+check "natively: every open gets 3, the dup2s over 3..1023 hold" \
+	bash -c "[ \$(grep -c 'open gives 3;' '$TOP/alike/fdtable.native.out') = 5 ] &&
+		grep -q 'all still there, nothing written to it' '$TOP/alike/fdtable.native.out'"
+check "the same numbers, and the program's files untouched, in a session and under the interposer alone" same fdtable
+check "a request was made where the files were (policyd's connection is needed there)" \
+	test "$(wc -l <"$ALONE/requests")" -gt 5
+check "tiergate's descriptors are high (>= 896) and close-on-exec" bash -c "
+	for m in session alone; do
+		grep -q . '$TOP/alike/fdtable.'\$m.err || exit 1
+		while read -r _ n flag; do [ \"\$n\" -ge 896 ] && [ \"\$flag\" = cloexec ] || exit 1
+		done <'$TOP/alike/fdtable.'\$m.err
+	done"
+# ls lists its own descriptors: after its start, the interposer holds none
+alike ls-fd '' ls /proc/self/fd
+check "ls /proc/self/fd lists the same descriptors" same ls-fd err
+
+kill "$ALONE_PID" 2>/dev/null
+wait "$ALONE_PID" 2>/dev/null
