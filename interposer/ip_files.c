@@ -116,6 +116,60 @@ static int noop_errno(int dirfd, const char *path, bool makes, bool follow)
 	return 0;
 }
 
+/* Is path spelled as a directory: a trailing '/', or a last component
+ * "." or ".."? */
+static bool dir_spelled(const char *p)
+{
+	size_t n = ip_slen(p);
+	if (!n)
+		return false;
+	if (p[n - 1] == '/')
+		return true;
+	const char *last = p + n;
+	while (last > p && last[-1] != '/')
+		last--;
+	return !strcmp(last, ".") || !strcmp(last, "..");
+}
+
+/*
+ * A write-open of a name spelled as a directory ("missing_dir/", "f/",
+ * "d/.") never succeeds: write access to a directory is EISDIR, and with
+ * O_CREAT the kernel says EISDIR as soon as the way to the last component
+ * is good, whatever is there. Returns the kernel's errno for it (the
+ * lookup's own error first), or 0 when path is not spelled so. Decided
+ * here even when the kernel path decides write-opens: policyd performs an
+ * open on the name folded ("missing_dir"), which would make a file there.
+ * O_TMPFILE names its directory: not such a case.
+ */
+static int dir_write_errno(int dirfd, const char *path, int flags)
+{
+	if ((flags & O_TMPFILE) == O_TMPFILE || !dir_spelled(path))
+		return 0;
+	struct stat st;
+	if (!(flags & O_CREAT)) /* the name must be there, a directory */
+		return syscall(SYS_newfstatat, dirfd, path, &st, 0) < 0
+			   ? errno
+			   : EISDIR;
+	/* O_CREAT: only the way to the last component is walked */
+	char parent[4096];
+	size_t n = ip_slen(path);
+	if (n + 3 > sizeof(parent))
+		return 0;
+	memcpy(parent, path, n + 1);
+	while (n > 1 && parent[n - 1] == '/')
+		parent[--n] = '\0';
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		ip_scopy(parent, sizeof(parent), ".", NULL);
+	else
+		slash[slash == parent ? 1 : 0] = '\0';
+	size_t pn = ip_slen(parent);
+	ip_scopy(parent + pn, sizeof(parent) - pn,
+		 parent[pn - 1] == '/' ? "." : "/.", NULL);
+	return syscall(SYS_newfstatat, dirfd, parent, &st, 0) < 0 ? errno
+								  : EISDIR;
+}
+
 /* Returns true if the open may go ahead; false with errno set if refused. */
 static bool open_gate(int dirfd, const char *path, int flags)
 {
@@ -125,6 +179,13 @@ static bool open_gate(int dirfd, const char *path, int flags)
 	unsigned acc = tgp_open_access((unsigned)flags);
 	if (!acc)
 		return true; /* O_PATH: decided when used (exec, fchdir) */
+	int de = acc & (ACC_WRITE | ACC_CREATE)
+		     ? dir_write_errno(dirfd, path, flags)
+		     : 0;
+	if (de) {
+		errno = de;
+		return false;
+	}
 	if ((acc & (ACC_WRITE | ACC_CREATE)) &&
 	    ip_kernel_decides(TGPB_OPEN_WRITE))
 		return true; /* the kernel path decides and opens it */

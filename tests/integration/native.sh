@@ -65,5 +65,36 @@ check "tiergate's descriptors are high (>= 896) and close-on-exec" bash -c "
 alike ls-fd '' ls /proc/self/fd
 check "ls /proc/self/fd lists the same descriptors" same ls-fd err
 
+echo "== alike natively and mediated: write-opens of names spelled as directories"
+cat >"$TOP/dirnames.py" <<'PY'
+import errno, os
+os.mkdir("d")
+open("f", "w").close()
+W, C = os.O_WRONLY, os.O_CREAT
+for p, fl in (("missing_dir/", W | C), ("missing_dir/", W), ("missing_dir/", os.O_RDWR | C | os.O_EXCL),
+              ("d/", W | C), ("d/", W), ("f/", W | C), ("f/", W), ("f/", os.O_RDONLY), ("nodir/x/", W | C),
+              ("d/.", W | C), ("d/..", W), ("missing_dir/.", W | C), ("d//", W | C | os.O_TRUNC),
+              ("/", W | C), ("d/", os.O_TMPFILE | W), ("d/", os.O_RDONLY)):
+    try:
+        os.close(os.open(p, fl, 0o644))
+        r = "opened"
+    except OSError as e:
+        r = errno.errorcode[e.errno]
+    print(p, oct(fl), r)
+for mode in ("w", "a", "r+"):
+    try:
+        open("missing_dir/", mode)
+        print("fopen", mode, "opened")
+    except OSError as e:
+        print("fopen", mode, errno.errorcode[e.errno])
+print(sorted(os.listdir(".")))
+PY
+alike dirnames '' python3 "$TOP/dirnames.py"
+check "natively: EISDIR, ENOENT, ENOTDIR as the kernel walks them, nothing made" \
+	bash -c "grep -qx 'missing_dir/ 0o101 EISDIR' '$TOP/alike/dirnames.native.out' &&
+		grep -qx 'f/ 0o1 ENOTDIR' '$TOP/alike/dirnames.native.out' &&
+		grep -qx \"\\['d', 'f'\\]\" '$TOP/alike/dirnames.native.out'"
+check "the same errors, and no file made, in a session and under the interposer alone" same dirnames err
+
 kill "$ALONE_PID" 2>/dev/null
 wait "$ALONE_PID" 2>/dev/null
