@@ -144,8 +144,8 @@ $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
 # The interposer's tests (test_ip_*.c) compile its modules below the hooks
 # into the test binary itself (the library's objects are built for it
 # alone: hidden, without sanitizers).
-IP_TEST_SRC := $(filter-out interposer/preload.c interposer/ip_exec.c \
-	interposer/ip_files.c interposer/ip_net.c,$(wildcard interposer/*.c))
+IP_TEST_SRC := $(addprefix interposer/,ip_state.c ip_path.c ip_conn.c \
+	ip_fastpath.c ip_reads.c)
 IP_TESTS := $(filter $(BUILD)/tests/test_ip_%,$(UNIT_BIN))
 $(IP_TESTS): TEST_SRCS := $(IP_TEST_SRC)
 $(IP_TESTS): $(IP_TEST_SRC) $(wildcard interposer/*.h)

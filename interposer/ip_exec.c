@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ip_exec: the exec hooks (execve and its family, fexecve, execveat,
- * posix_spawn(p), system, popen).
+ * system, popen) and the exec gate posix_spawn shares (ip_spawn.c).
  *
  * The exec path is vfork-safe: it uses the stack (an mmap for command lines
  * over 16 KiB), raw system calls and a fresh connection per exec; no
@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "ip_conn.h"
+#include "ip_exec.h"
 #include "ip_fastpath.h"
 #include "ip_path.h"
 #include "ip_state.h"
@@ -33,12 +33,6 @@ REAL(int, execvp, const char *, char *const[])
 REAL(int, execvpe, const char *, char *const[], char *const[])
 REAL(int, fexecve, int, char *const[], char *const[])
 REAL(int, execveat, int, const char *, char *const[], char *const[], int)
-REAL(int, posix_spawn, pid_t *, const char *,
-     const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
-     char *const[], char *const[])
-REAL(int, posix_spawnp, pid_t *, const char *,
-     const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
-     char *const[], char *const[])
 REAL(int, system, const char *)
 REAL(FILE *, popen, const char *, const char *)
 
@@ -81,7 +75,7 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
  * the TIERGATE_* variables put back if they were removed or changed. Uses
  * the caller-provided array (stack or mmap), never malloc.
  */
-static char *const *fix_env(char *const *envp, char **out, size_t cap)
+char *const *ip_exec_env(char *const *envp, char **out, size_t cap)
 {
 	size_t o = 0;
 	bool have_pre = false;
@@ -224,8 +218,8 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 
 /* Every exec entry point: decided inside the re-entry guard; 0 with errno
  * as the caller had it, or -1 with errno set (the refusal was said). */
-static int exec_gate(int dirfd, const char *path, char *const argv[],
-		     uint32_t flags)
+int ip_exec_gate(int dirfd, const char *path, char *const argv[],
+		 uint32_t flags)
 {
 	path = ip_maybe_null(path);
 	if (!path)
@@ -239,16 +233,14 @@ static int exec_gate(int dirfd, const char *path, char *const argv[],
 	return r;
 }
 
-#define ENV_CAP 4096
-
 IP_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	if (!ip_active || ip_in_hook)
 		return get_execve()(path, argv, envp);
-	if (exec_gate(AT_FDCWD, path, argv, 0) < 0)
+	if (ip_exec_gate(AT_FDCWD, path, argv, 0) < 0)
 		return -1;
-	char *env[ENV_CAP];
-	return get_execve()(path, argv, fix_env(envp, env, ENV_CAP));
+	char *env[IP_ENV_CAP];
+	return get_execve()(path, argv, ip_exec_env(envp, env, IP_ENV_CAP));
 }
 
 IP_EXPORT int execv(const char *path, char *const argv[])
@@ -257,7 +249,7 @@ IP_EXPORT int execv(const char *path, char *const argv[])
 }
 
 /* Finds file in PATH like execvp; result in out. */
-static bool path_search(const char *file, char *out, size_t cap)
+bool ip_exec_path_search(const char *file, char *out, size_t cap)
 {
 	if (strchr(file, '/')) {
 		ip_scopy(out, cap, file, NULL);
@@ -302,16 +294,18 @@ static int execvpe_common(const char *file, char *const argv[],
 		return use_envp ? get_execvpe()(file, argv, envp)
 				: get_execvp()(file, argv);
 	char resolved[4096];
-	if (!file || !*file || !path_search(file, resolved, sizeof(resolved))) {
+	if (!file || !*file ||
+	    !ip_exec_path_search(file, resolved, sizeof(resolved))) {
 		/* not found: let libc report ENOENT the usual way */
 		return use_envp ? get_execvpe()(file, argv, envp)
 				: get_execvp()(file, argv);
 	}
-	if (exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
+	if (ip_exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
 		return -1;
-	char *env[ENV_CAP];
-	return get_execvpe()(resolved, argv,
-			     fix_env(use_envp ? envp : environ, env, ENV_CAP));
+	char *env[IP_ENV_CAP];
+	return get_execvpe()(
+	    resolved, argv,
+	    ip_exec_env(use_envp ? envp : environ, env, IP_ENV_CAP));
 }
 
 IP_EXPORT int execvp(const char *file, char *const argv[])
@@ -382,10 +376,10 @@ IP_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 		return get_fexecve()(fd, argv, envp);
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
+	if (ip_exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
 		return -1;
-	char *env[ENV_CAP];
-	return get_fexecve()(fd, argv, fix_env(envp, env, ENV_CAP));
+	char *env[IP_ENV_CAP];
+	return get_fexecve()(fd, argv, ip_exec_env(envp, env, IP_ENV_CAP));
 }
 
 IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
@@ -404,52 +398,11 @@ IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 	} else {
 		ip_scopy(p, sizeof(p), name, NULL);
 	}
-	if (exec_gate(gdir, p, argv, 0) < 0)
+	if (ip_exec_gate(gdir, p, argv, 0) < 0)
 		return -1;
-	char *env[ENV_CAP];
-	return get_execveat()(dirfd, path, argv, fix_env(envp, env, ENV_CAP),
-			      flags);
-}
-
-static int spawn_common(pid_t *pid, const char *file,
-			const posix_spawn_file_actions_t *fa,
-			const posix_spawnattr_t *at, char *const argv[],
-			char *const envp[], bool search)
-{
-	char resolved[4096];
-	const char *target = file;
-	/* in the parent: fetch once for later spawns */
-	(void)ip_fastpath_get();
-	if (search) {
-		if (file && path_search(file, resolved, sizeof(resolved)))
-			target = resolved;
-	}
-	if (exec_gate(AT_FDCWD, target, argv, 0) < 0)
-		return EACCES; /* posix_spawn returns the error number */
-	char *env[ENV_CAP];
-	fix_env(envp, env, ENV_CAP);
-	return search ? get_posix_spawnp()(pid, file, fa, at, argv, env)
-		      : get_posix_spawn()(pid, file, fa, at, argv, env);
-}
-
-IP_EXPORT int posix_spawn(pid_t *pid, const char *path,
-			  const posix_spawn_file_actions_t *fa,
-			  const posix_spawnattr_t *at, char *const argv[],
-			  char *const envp[])
-{
-	if (!ip_active || ip_in_hook)
-		return get_posix_spawn()(pid, path, fa, at, argv, envp);
-	return spawn_common(pid, path, fa, at, argv, envp, false);
-}
-
-IP_EXPORT int posix_spawnp(pid_t *pid, const char *file,
-			   const posix_spawn_file_actions_t *fa,
-			   const posix_spawnattr_t *at, char *const argv[],
-			   char *const envp[])
-{
-	if (!ip_active || ip_in_hook)
-		return get_posix_spawnp()(pid, file, fa, at, argv, envp);
-	return spawn_common(pid, file, fa, at, argv, envp, true);
+	char *env[IP_ENV_CAP];
+	return get_execveat()(dirfd, path, argv,
+			      ip_exec_env(envp, env, IP_ENV_CAP), flags);
 }
 
 /* Makes sure environ carries the session variables before system/popen,
@@ -474,7 +427,7 @@ IP_EXPORT int system(const char *cmd)
 	if (!ip_active || ip_in_hook || !cmd)
 		return get_system()(cmd);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	if (exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0)
+	if (ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0)
 		return 127 << 8; /* as if the shell could not run the command */
 	ip_in_hook++;
 	ensure_environ();
@@ -487,7 +440,7 @@ IP_EXPORT FILE *popen(const char *cmd, const char *mode)
 	if (!ip_active || ip_in_hook || !cmd)
 		return get_popen()(cmd, mode);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	int r = exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
+	int r = ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
 	if (r == 0) {
 		ip_in_hook++;
 		ensure_environ();

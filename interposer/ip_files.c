@@ -20,6 +20,7 @@
 
 #include "ip_conn.h"
 #include "ip_fastpath.h"
+#include "ip_files.h"
 #include "ip_reads.h"
 #include "ip_state.h"
 #include "tg_proto.h"
@@ -170,8 +171,7 @@ static int dir_write_errno(int dirfd, const char *path, int flags)
 								  : EISDIR;
 }
 
-/* Returns true if the open may go ahead; false with errno set if refused. */
-static bool open_gate(int dirfd, const char *path, int flags)
+bool ip_files_open_gate(int dirfd, const char *path, int flags)
 {
 	path = ip_maybe_null(path);
 	if (!ip_active || ip_in_hook || !path)
@@ -285,7 +285,7 @@ static int open_common(enum open_fn fn, int dirfd, const char *path, int flags,
 	int fd;
 	if (ip_reads_fast_open(dirfd, path, flags, &fd))
 		return fd;
-	if (!open_gate(dirfd, path, flags))
+	if (!ip_files_open_gate(dirfd, path, flags))
 		return -1;
 	switch (fn) {
 	case OF_OPEN:
@@ -361,14 +361,14 @@ IP_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 
 IP_EXPORT int creat(const char *path, mode_t mode)
 {
-	if (!open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
+	if (!ip_files_open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
 		return -1;
 	return get_creat()(path, mode);
 }
 
 IP_EXPORT int creat64(const char *path, mode_t mode)
 {
-	if (!open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
+	if (!ip_files_open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
 		return -1;
 	return get_creat64()(path, mode);
 }
@@ -398,28 +398,28 @@ static int fmode_flags(const char *mode)
 
 IP_EXPORT FILE *fopen(const char *path, const char *mode)
 {
-	if (!open_gate(AT_FDCWD, path, fmode_flags(mode)))
+	if (!ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
 	return get_fopen()(path, mode);
 }
 
 IP_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
-	if (!open_gate(AT_FDCWD, path, fmode_flags(mode)))
+	if (!ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
 	return get_fopen64()(path, mode);
 }
 
 IP_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 {
-	if (path && !open_gate(AT_FDCWD, path, fmode_flags(mode)))
+	if (path && !ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
 	return get_freopen()(path, mode, f);
 }
 
 IP_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 {
-	if (path && !open_gate(AT_FDCWD, path, fmode_flags(mode)))
+	if (path && !ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
 	return get_freopen64()(path, mode, f);
 }

@@ -27,6 +27,7 @@
  *   ip_fastpath  policyd's criteria for local decisions (HELLO snapshot)
  *   ip_reads     the read fast path and the names read before
  *   ip_exec      exec hooks          ip_files  file hooks
+ *   ip_spawn     posix_spawn and its file actions
  *   ip_net       network hooks and name lookups
  *   preload.c    this file: set-up from the environment, fork handlers
  */
@@ -41,13 +42,15 @@
 #include "ip_fastpath.h"
 #include "ip_net.h"
 #include "ip_reads.h"
+#include "ip_spawn.h"
 #include "ip_state.h"
 #include "tg_proto.h"
 
 /* fork() in a threaded program: take our locks around it so the child
  * never inherits one held by a thread that does not exist there. The
- * order is the one the modules take them in: the snapshot's (held while
- * it asks policyd), the connections', then the leaves. */
+ * order is the one the modules take them in: the file actions' (held while
+ * a spawn's actions are decided), the snapshot's (held while it asks
+ * policyd), the connections', then the leaves. */
 static void atfork_prepare(void)
 {
 	/* fetch the fast-path snapshot once, here in the parent, so every
@@ -63,6 +66,7 @@ static void atfork_prepare(void)
 		ip_in_hook--;
 		errno = saved;
 	}
+	ip_spawn_lock();
 	ip_fastpath_lock();
 	ip_conn_lock();
 	ip_reads_lock();
@@ -75,6 +79,7 @@ static void atfork_parent(void)
 	ip_reads_unlock();
 	ip_conn_unlock();
 	ip_fastpath_unlock();
+	ip_spawn_unlock();
 }
 
 /* the child: the parent's pooled connections go now, before the program

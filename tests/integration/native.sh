@@ -14,8 +14,8 @@ wait_for test -e "$ALONE/ready"
 
 # alike NAME SETUP CMD...: CMD in three fresh directories, each named w and
 # prepared by the shell code SETUP: natively, in a session under $ALLOW,
-# and under the interposer alone. Output in $TOP/alike/NAME.MODE.out and
-# .err (MODE: native, session, alone).
+# and under the interposer alone. Output in $TOP/alike/NAME/MODE/out and
+# err (MODE: native, session, alone), the same names in every run.
 alike() {
 	local name=$1 setup=$2 m d
 	shift 2
@@ -29,7 +29,7 @@ alike() {
 		session) (cd "$d" && timeout 120 "$BIN/agent-shell" --user --policy "$ALLOW" -- "$@") ;;
 		alone) (cd "$d" && LD_PRELOAD="$BIN/libtiergate-preload.so" \
 			TIERGATE_SOCKET="$ALONE/agent.sock" timeout 120 "$@") ;;
-		esac >"$TOP/alike/$name.$m.out" 2>"$TOP/alike/$name.$m.err"
+		esac >"$TOP/alike/$name/$m/out" 2>"$TOP/alike/$name/$m/err"
 	done
 }
 # same NAME [err]: the three runs printed the same (stdout; with err,
@@ -38,9 +38,9 @@ same() {
 	local m k r=0
 	for m in session alone; do
 		for k in out ${2:-}; do
-			if ! cmp -s "$TOP/alike/$1.native.$k" "$TOP/alike/$1.$m.$k"; then
+			if ! cmp -s "$TOP/alike/$1/native/$k" "$TOP/alike/$1/$m/$k"; then
 				r=1
-				diff "$TOP/alike/$1.native.$k" "$TOP/alike/$1.$m.$k" | sed "s/^/    | $m: /" | head -20
+				diff "$TOP/alike/$1/native/$k" "$TOP/alike/$1/$m/$k" | sed "s/^/    | $m: /" | head -20
 			fi
 		done
 	done
@@ -50,16 +50,16 @@ same() {
 echo "== alike natively and mediated: descriptor numbers"
 alike fdtable 'echo r > r' "$PROGS/fdtable"
 check "natively: every open gets 3, the dup2s over 3..1023 hold" \
-	bash -c "[ \$(grep -c 'open gives 3;' '$TOP/alike/fdtable.native.out') = 5 ] &&
-		grep -q 'all still there, nothing written to it' '$TOP/alike/fdtable.native.out'"
+	bash -c "[ \$(grep -c 'open gives 3;' '$TOP/alike/fdtable/native/out') = 5 ] &&
+		grep -q 'all still there, nothing written to it' '$TOP/alike/fdtable/native/out'"
 check "the same numbers, and the program's files untouched, in a session and under the interposer alone" same fdtable
 check "a request was made where the files were (policyd's connection is needed there)" \
 	test "$(wc -l <"$ALONE/requests")" -gt 5
 check "tiergate's descriptors are high (>= 896) and close-on-exec" bash -c "
 	for m in session alone; do
-		grep -q . '$TOP/alike/fdtable.'\$m.err || exit 1
+		grep -q . '$TOP/alike/fdtable/'\$m/err || exit 1
 		while read -r _ n flag; do [ \"\$n\" -ge 896 ] && [ \"\$flag\" = cloexec ] || exit 1
-		done <'$TOP/alike/fdtable.'\$m.err
+		done <'$TOP/alike/fdtable/'\$m/err
 	done"
 # ls lists its own descriptors: after its start, the interposer holds none
 alike ls-fd '' ls /proc/self/fd
@@ -91,10 +91,28 @@ print(sorted(os.listdir(".")))
 PY
 alike dirnames '' python3 "$TOP/dirnames.py"
 check "natively: EISDIR, ENOENT, ENOTDIR as the kernel walks them, nothing made" \
-	bash -c "grep -qx 'missing_dir/ 0o101 EISDIR' '$TOP/alike/dirnames.native.out' &&
-		grep -qx 'f/ 0o1 ENOTDIR' '$TOP/alike/dirnames.native.out' &&
-		grep -qx \"\\['d', 'f'\\]\" '$TOP/alike/dirnames.native.out'"
+	bash -c "grep -qx 'missing_dir/ 0o101 EISDIR' '$TOP/alike/dirnames/native/out' &&
+		grep -qx 'f/ 0o1 ENOTDIR' '$TOP/alike/dirnames/native/out' &&
+		grep -qx \"\\['d', 'f'\\]\" '$TOP/alike/dirnames/native/out'"
 check "the same errors, and no file made, in a session and under the interposer alone" same dirnames err
+
+echo "== alike natively and mediated: posix_spawn's file actions"
+alike spawnfa '' "$PROGS/spawnfa"
+check "natively: each action has its effect, a missing program is ENOENT" \
+	bash -c "grep -q 'fds 1:out 2:err' '$TOP/alike/spawnfa/native/out' &&
+		[ \$(grep -c 'cwd sub' '$TOP/alike/spawnfa/native/out') = 3 ] &&
+		grep -qx 'no such program: No such file or directory' '$TOP/alike/spawnfa/native/out' &&
+		grep -qx 'dup.txt: written by the child through 5' '$TOP/alike/spawnfa/native/out'"
+check "close, open, dup2, chdir, fchdir: the same in a session and under the interposer alone" same spawnfa err
+# the child's open is libc's own, which no hook sees: decided in the parent
+mkdir -p "$WS/secret"
+echo topsecret >"$WS/secret/spawnkey"
+( cd "$WS" && "$PROGS/spawnfa" read secret/spawnkey ) >"$OUT" 2>&1
+check "natively a file action opens a file for a child" grep -qx topsecret "$OUT"
+in_session "$PROGS/spawnfa" read secret/spawnkey
+check "in a session a file action's read of a denied file is refused (EACCES), with the rule" \
+	bash -c "! grep -q topsecret '$OUT' && grep -qx 'spawn cat <secret/spawnkey: Permission denied' '$OUT' &&
+		grep -q '(rule secret-read)' '$ERR'"
 
 kill "$ALONE_PID" 2>/dev/null
 wait "$ALONE_PID" 2>/dev/null
