@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "ip_conn.h"
+#include "ip_env.h"
 #include "ip_exec.h"
 #include "ip_fastpath.h"
 #include "ip_path.h"
@@ -68,40 +69,6 @@ static bool exec_is_silent(int dirfd, const char *path, char *const argv[])
 	    !S_ISREG(st.st_mode))
 		return false;
 	return ip_fastpath_exec_silent(fp, argv[0], lex, real, &st);
-}
-
-/*
- * Builds envp for the new program: the caller's envp with LD_PRELOAD and
- * the TIERGATE_* variables put back if they were removed or changed. Uses
- * the caller-provided array (stack or mmap), never malloc.
- */
-char *const *ip_exec_env(char *const *envp, char **out, size_t cap)
-{
-	size_t o = 0;
-	bool have_pre = false;
-	for (char *const *e = envp; e && *e && o + 5 < cap; e++) {
-		if (ip_has_prefix(*e, "LD_PRELOAD=")) {
-			if (strstr(*e, ip_lib_path)) {
-				out[o++] = *e;
-				have_pre = true;
-			}
-			continue;
-		}
-		if (ip_has_prefix(*e, "TIERGATE_SOCKET=") ||
-		    ip_has_prefix(*e, "TIERGATE_SESSION=") ||
-		    ip_has_prefix(*e, "TIERGATE_FAIL=") ||
-		    ip_has_prefix(*e, "TIERGATE_BACKSTOP="))
-			continue;
-		out[o++] = *e;
-	}
-	if (!have_pre)
-		out[o++] = ip_env_preload;
-	out[o++] = ip_env_socket;
-	out[o++] = ip_env_session;
-	out[o++] = ip_env_fail;
-	out[o++] = ip_env_backstop;
-	out[o] = NULL;
-	return out;
 }
 
 static size_t count_vec(char *const *v)
@@ -239,8 +206,8 @@ IP_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 		return get_execve()(path, argv, envp);
 	if (ip_exec_gate(AT_FDCWD, path, argv, 0) < 0)
 		return -1;
-	char *env[IP_ENV_CAP];
-	return get_execve()(path, argv, ip_exec_env(envp, env, IP_ENV_CAP));
+	struct ip_envbuf eb;
+	return get_execve()(path, argv, ip_env_for_exec(envp, &eb));
 }
 
 IP_EXPORT int execv(const char *path, char *const argv[])
@@ -302,10 +269,9 @@ static int execvpe_common(const char *file, char *const argv[],
 	}
 	if (ip_exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
 		return -1;
-	char *env[IP_ENV_CAP];
-	return get_execvpe()(
-	    resolved, argv,
-	    ip_exec_env(use_envp ? envp : environ, env, IP_ENV_CAP));
+	struct ip_envbuf eb;
+	return get_execvpe()(resolved, argv,
+			     ip_env_for_exec(use_envp ? envp : environ, &eb));
 }
 
 IP_EXPORT int execvp(const char *file, char *const argv[])
@@ -378,8 +344,8 @@ IP_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	if (ip_exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
 		return -1;
-	char *env[IP_ENV_CAP];
-	return get_fexecve()(fd, argv, ip_exec_env(envp, env, IP_ENV_CAP));
+	struct ip_envbuf eb;
+	return get_fexecve()(fd, argv, ip_env_for_exec(envp, &eb));
 }
 
 IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
@@ -400,26 +366,9 @@ IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 	}
 	if (ip_exec_gate(gdir, p, argv, 0) < 0)
 		return -1;
-	char *env[IP_ENV_CAP];
-	return get_execveat()(dirfd, path, argv,
-			      ip_exec_env(envp, env, IP_ENV_CAP), flags);
-}
-
-/* Makes sure environ carries the session variables before system/popen,
- * which spawn /bin/sh with environ through libc-internal calls. */
-static void ensure_environ(void)
-{
-	const char *pre = getenv("LD_PRELOAD");
-	if (!pre || !strstr(pre, ip_lib_path))
-		putenv(ip_env_preload);
-	if (!getenv("TIERGATE_SOCKET"))
-		putenv(ip_env_socket);
-	if (!getenv("TIERGATE_SESSION"))
-		putenv(ip_env_session);
-	if (!getenv("TIERGATE_FAIL"))
-		putenv(ip_env_fail);
-	if (!getenv("TIERGATE_BACKSTOP"))
-		putenv(ip_env_backstop);
+	struct ip_envbuf eb;
+	return get_execveat()(dirfd, path, argv, ip_env_for_exec(envp, &eb),
+			      flags);
 }
 
 IP_EXPORT int system(const char *cmd)
@@ -429,10 +378,12 @@ IP_EXPORT int system(const char *cmd)
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	if (ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0)
 		return 127 << 8; /* as if the shell could not run the command */
-	ip_in_hook++;
-	ensure_environ();
-	ip_in_hook--;
-	return get_system()(cmd);
+	/* libc spawns /bin/sh with environ through its own calls */
+	struct ip_envbuf b;
+	char **saved = ip_env_lend(&b);
+	int r = get_system()(cmd);
+	ip_env_restore(saved);
+	return r;
 }
 
 IP_EXPORT FILE *popen(const char *cmd, const char *mode)
@@ -440,15 +391,15 @@ IP_EXPORT FILE *popen(const char *cmd, const char *mode)
 	if (!ip_active || ip_in_hook || !cmd)
 		return get_popen()(cmd, mode);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	int r = ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0);
-	if (r == 0) {
-		ip_in_hook++;
-		ensure_environ();
-		ip_in_hook--;
-	}
-	if (r < 0) {
+	if (ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0) {
 		errno = EACCES;
 		return NULL;
 	}
-	return get_popen()(cmd, mode);
+	struct ip_envbuf b;
+	char **saved = ip_env_lend(&b);
+	FILE *f = get_popen()(cmd, mode);
+	int e = errno;
+	ip_env_restore(saved);
+	errno = e;
+	return f;
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ip_env.h"
 #include "ip_exec.h"
 #include "ip_fastpath.h"
 #include "ip_files.h"
@@ -273,8 +274,8 @@ static int spawn_common(pid_t *pid, const char *file,
 	}
 	if (ip_exec_gate(w.dir, target, argv, 0) < 0)
 		return errno; /* EACCES refused, ENOENT not there */
-	char *env[IP_ENV_CAP];
-	ip_exec_env(envp, env, IP_ENV_CAP);
+	struct ip_envbuf eb;
+	char *const *env = ip_env_for_exec(envp, &eb);
 	return search ? get_posix_spawnp()(pid, file, fa, at, argv, env)
 		      : get_posix_spawn()(pid, file, fa, at, argv, env);
 }

@@ -9,13 +9,7 @@
 #include "ip_state.h"
 #include "tg_proto.h"
 
-char ip_lib_path[4096];
 char ip_sock_path[108];
-char ip_env_preload[4200];
-char ip_env_socket[160];
-char ip_env_session[96];
-char ip_env_fail[32];
-char ip_env_backstop[32];
 uint32_t ip_backstop_env;
 bool ip_active;
 _Atomic int ip_fail_open;

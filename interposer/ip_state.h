@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ip_state: what every module of the interposer shares: the session's
- * settings (set once by the constructor in preload.c, read-only after),
+ * settings (set once at start-up by ip_env_init, read-only after),
  * the re-entry guard, and small helpers that are safe in a vfork child
  * (no malloc, no locks, no stdio).
  *
@@ -26,13 +26,7 @@ extern char **environ;
 
 /* ------------------------------------------------------------ state */
 
-extern char ip_lib_path[4096];	  /* our own .so, for LD_PRELOAD re-injection */
-extern char ip_sock_path[108];	  /* policyd's agent socket */
-extern char ip_env_preload[4200]; /* "LD_PRELOAD=..." */
-extern char ip_env_socket[160];	  /* "TIERGATE_SOCKET=..." */
-extern char ip_env_session[96];	  /* "TIERGATE_SESSION=..." */
-extern char ip_env_fail[32];	  /* "TIERGATE_FAIL=..." */
-extern char ip_env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
+extern char ip_sock_path[108]; /* policyd's agent socket */
 /* The kernel path (seccomp user-notify, see policyd/supervisor.c) decides
  * execs, write-opens and connects of this process: agent-shell says so in
  * TIERGATE_BACKSTOP, and the process must really run under a filter. The

@@ -22,6 +22,7 @@
  *
  * The modules, from the bottom up (each uses only those above it):
  *   ip_state     the session's settings, the re-entry guard, raw helpers
+ *   ip_env       the session's environment variables: hidden, put back
  *   ip_path      path checks on caller buffers (vfork-safe)
  *   ip_conn      connections to policyd: pool, answers read later, verdicts
  *   ip_fastpath  policyd's criteria for local decisions (HELLO snapshot)
@@ -29,22 +30,18 @@
  *   ip_exec      exec hooks          ip_files  file hooks
  *   ip_spawn     posix_spawn and its file actions
  *   ip_net       network hooks and name lookups
- *   preload.c    this file: set-up from the environment, fork handlers
+ *   preload.c    this file: the constructor, fork handlers
  */
 #include <errno.h>
 #include <pthread.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "ip_conn.h"
+#include "ip_env.h"
 #include "ip_fastpath.h"
 #include "ip_net.h"
 #include "ip_reads.h"
 #include "ip_spawn.h"
 #include "ip_state.h"
-#include "tg_proto.h"
 
 /* fork() in a threaded program: take our locks around it so the child
  * never inherits one held by a thread that does not exist there. The
@@ -93,34 +90,8 @@ static void atfork_child(void)
 __attribute__((constructor)) static void tg_init(void)
 {
 	Dl_info info;
-	if (dladdr((void *)tg_init, &info) && info.dli_fname &&
-	    info.dli_fname[0] == '/')
-		ip_scopy(ip_lib_path, sizeof(ip_lib_path), info.dli_fname,
-			 NULL);
-	const char *sock = ip_env_get(environ, "TIERGATE_SOCKET");
-	const char *sess = ip_env_get(environ, "TIERGATE_SESSION");
-	const char *fail = ip_env_get(environ, "TIERGATE_FAIL");
-	if (!sock || !*sock || ip_slen(sock) >= sizeof(ip_sock_path) ||
-	    !ip_lib_path[0])
+	if (!dladdr((void *)tg_init, &info) || ip_env_init(info.dli_fname) < 0)
 		return; /* not in a session: stay out of the way */
-	ip_scopy(ip_sock_path, sizeof(ip_sock_path), sock, NULL);
-	ip_scopy(ip_env_socket, sizeof(ip_env_socket),
-		 "TIERGATE_SOCKET=", sock);
-	ip_scopy(ip_env_session, sizeof(ip_env_session),
-		 "TIERGATE_SESSION=", sess ? sess : "");
-	ip_scopy(ip_env_fail, sizeof(ip_env_fail), "TIERGATE_FAIL=",
-		 fail && !strcmp(fail, "open") ? "open" : "closed");
-	ip_fail_open = fail && !strcmp(fail, "open");
-	const char *bs = ip_env_get(environ, "TIERGATE_BACKSTOP");
-	if (bs && !strcmp(bs, "1") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
-		ip_backstop_env =
-		    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT | TGPB_FS;
-	ip_scopy(ip_env_backstop, sizeof(ip_env_backstop),
-		 "TIERGATE_BACKSTOP=", ip_backstop_env ? "1" : "0");
-	/* keep the whole LD_PRELOAD value the session started with */
-	const char *pre = ip_env_get(environ, "LD_PRELOAD");
-	ip_scopy(ip_env_preload, sizeof(ip_env_preload), "LD_PRELOAD=",
-		 pre && strstr(pre, ip_lib_path) ? pre : ip_lib_path);
 	ip_conn_init();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	ip_active = true;

@@ -114,5 +114,24 @@ check "in a session a file action's read of a denied file is refused (EACCES), w
 	bash -c "! grep -q topsecret '$OUT' && grep -qx 'spawn cat <secret/spawnkey: Permission denied' '$OUT' &&
 		grep -q '(rule secret-read)' '$ERR'"
 
+echo "== alike natively and mediated: the environment a program sees"
+cat >"$TOP/env.sh" <<'SH'
+env | grep -v -e '^_=' -e '^PWD=' -e '^OLDPWD=' | sort
+python3 -c 'import os; print(sorted(k for k in os.environ if k.startswith(("TIERGATE", "LD_"))))'
+echo "[${LD_PRELOAD-unset}] [${TIERGATE_SOCKET-unset}]"
+# a preload of the program's own, for its child
+LD_PRELOAD=libc.so.6 printenv LD_PRELOAD
+LD_PRELOAD=libc.so.6 bash -c 'echo "[$LD_PRELOAD]"'
+env -i PATH="$PATH" env
+SH
+alike env '' bash "$TOP/env.sh"
+check "natively: no session variable, the child's own LD_PRELOAD" \
+	bash -c "! grep -q -e TIERGATE_SOCKET -e '^LD_PRELOAD=' '$TOP/alike/env/native/out' && [ \$(grep -cx 'libc.so.6\|\[libc.so.6\]' '$TOP/alike/env/native/out') = 2 ]"
+check "environ, getenv, env and os.environ: the same in a session and under the interposer alone" same env err
+# the variables the next program needs are still passed on
+in_session bash -c 'env -i PATH=/usr/bin:/bin bash -c "echo x > protected/env-i.txt"; LD_PRELOAD=libc.so.6 bash -c "echo x > protected/own-preload.txt"'
+check "a child with an emptied environment, or a preload of its own, is still mediated" \
+	test ! -e "$WS/protected/env-i.txt" -a ! -e "$WS/protected/own-preload.txt"
+
 kill "$ALONE_PID" 2>/dev/null
 wait "$ALONE_PID" 2>/dev/null
