@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 
 #include "ip_env.h"
@@ -142,10 +143,25 @@ static char *preload_with(const char *others, struct ip_envbuf *b)
 
 char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 {
+	size_t n = 0, cap = IP_ENV_CAP;
+	while (envp && envp[n])
+		n++;
+	char **out = b->v;
+	b->big = NULL;
+	if (n + 5 > cap) { /* the program may pass any number (ARG_MAX) */
+		size_t sz = (n + 5) * sizeof(*out);
+		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED) {
+			out = b->big = m;
+			b->bigsz = sz;
+			cap = n + 5;
+		}
+	}
 	size_t o = 0;
 	char *pre = NULL;
 	const char *others = "";
-	for (char *const *e = envp; e && *e && o + 5 < IP_ENV_CAP; e++) {
+	for (char *const *e = envp; e && *e && o + 5 < cap; e++) {
 		if (ip_has_prefix(*e, "LD_PRELOAD=")) {
 			/* the last one is the one ld.so takes */
 			pre = preload_ours(*e + 11) ? *e : NULL;
@@ -156,14 +172,24 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		    ip_has_prefix(*e, "TIERGATE_FAIL=") ||
 		    ip_has_prefix(*e, "TIERGATE_BACKSTOP="))
 			continue;
-		b->v[o++] = *e;
+		out[o++] = *e;
 	}
-	b->v[o++] = pre ? pre : preload_with(others, b);
-	b->v[o++] = env_socket;
-	b->v[o++] = env_fail;
-	b->v[o++] = env_backstop;
-	b->v[o] = NULL;
-	return b->v;
+	out[o++] = pre ? pre : preload_with(others, b);
+	out[o++] = env_socket;
+	out[o++] = env_fail;
+	out[o++] = env_backstop;
+	out[o] = NULL;
+	return out;
+}
+
+void ip_env_release(struct ip_envbuf *b)
+{
+	if (!b->big)
+		return;
+	int saved = errno;
+	munmap(b->big, b->bigsz);
+	b->big = NULL;
+	errno = saved;
 }
 
 char **ip_env_lend(struct ip_envbuf *b)
@@ -173,7 +199,8 @@ char **ip_env_lend(struct ip_envbuf *b)
 	return saved;
 }
 
-void ip_env_restore(char **saved)
+void ip_env_restore(char **saved, struct ip_envbuf *b)
 {
 	environ = saved;
+	ip_env_release(b);
 }

@@ -27,6 +27,8 @@
 struct ip_envbuf {
 	char *v[IP_ENV_CAP];
 	char preload[IP_PRELOAD_CAP];
+	char **big; /* an environment with more entries: mmap'd */
+	size_t bigsz;
 };
 
 /*
@@ -39,19 +41,23 @@ int ip_env_init(const char *lib);
 
 /*
  * The environment for a new program, in b (the caller's stack: vfork-safe,
- * no allocation): envp without the session's variables, then
+ * no malloc; more than IP_ENV_CAP entries go to an mmap, which
+ * ip_env_release() gives back): envp without the session's variables, then
  * LD_PRELOAD=<this library> followed by whatever envp's LD_PRELOAD names
  * (when it does not name this library already; if both do not fit, this
  * library alone), TIERGATE_SOCKET, TIERGATE_FAIL and TIERGATE_BACKSTOP as
- * the session set them. Returns b->v.
+ * the session set them. Returns the array.
  */
 char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b);
+/* After the exec (it failed) or the spawn: the mmap, if any. Keeps
+ * errno. */
+void ip_env_release(struct ip_envbuf *b);
 
 /* environ with the session's variables (in b) for the length of a call
  * that libc runs through its own spawn (system, popen); ip_env_restore()
  * with what this returned puts the program's own back. */
 char **ip_env_lend(struct ip_envbuf *b);
-void ip_env_restore(char **saved);
+void ip_env_restore(char **saved, struct ip_envbuf *b);
 
 #pragma GCC visibility pop
 

@@ -207,7 +207,9 @@ IP_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 	if (ip_exec_gate(AT_FDCWD, path, argv, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
-	return get_execve()(path, argv, ip_env_for_exec(envp, &eb));
+	int r = get_execve()(path, argv, ip_env_for_exec(envp, &eb));
+	ip_env_release(&eb);
+	return r;
 }
 
 IP_EXPORT int execv(const char *path, char *const argv[])
@@ -224,7 +226,7 @@ bool ip_exec_path_search(const char *file, char *out, size_t cap)
 	}
 	const char *p = ip_env_get(environ, "PATH");
 	if (!p)
-		p = "/usr/local/bin:/usr/bin:/bin";
+		p = "/bin:/usr/bin"; /* libc's own (confstr _CS_PATH) */
 	while (*p) {
 		const char *e = strchr(p, ':');
 		size_t n = e ? (size_t)(e - p) : ip_slen(p);
@@ -270,8 +272,10 @@ static int execvpe_common(const char *file, char *const argv[],
 	if (ip_exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
-	return get_execvpe()(resolved, argv,
-			     ip_env_for_exec(use_envp ? envp : environ, &eb));
+	int r = get_execvpe()(resolved, argv,
+			      ip_env_for_exec(use_envp ? envp : environ, &eb));
+	ip_env_release(&eb);
+	return r;
 }
 
 IP_EXPORT int execvp(const char *file, char *const argv[])
@@ -336,16 +340,28 @@ IP_EXPORT int execle(const char *path, const char *arg, ...)
 	return r < 0 ? -1 : execve(path, argv, envp);
 }
 
+/* An exec by a descriptor, or relative to one, whose number holds nothing
+ * fails with EBADF as the kernel fails it: nothing to decide (the path
+ * made of it, /proc/self/fd/N, would say ENOENT). */
+static bool bad_fd(int fd)
+{
+	return syscall(SYS_fcntl, fd, F_GETFD) < 0 && errno == EBADF;
+}
+
 IP_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 {
 	if (!ip_active || ip_in_hook)
 		return get_fexecve()(fd, argv, envp);
+	if (bad_fd(fd))
+		return -1;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
 	if (ip_exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
 		return -1;
 	struct ip_envbuf eb;
-	return get_fexecve()(fd, argv, ip_env_for_exec(envp, &eb));
+	int r = get_fexecve()(fd, argv, ip_env_for_exec(envp, &eb));
+	ip_env_release(&eb);
+	return r;
 }
 
 IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
@@ -358,6 +374,8 @@ IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 		return get_execveat()(dirfd, path, argv, envp, flags);
 	char p[4200];
 	int gdir = dirfd;
+	if (dirfd != AT_FDCWD && (!name || name[0] != '/') && bad_fd(dirfd))
+		return -1;
 	if ((flags & AT_EMPTY_PATH) && (!name || !*name)) {
 		snprintf(p, sizeof(p), "/proc/self/fd/%d", dirfd);
 		gdir = AT_FDCWD;
@@ -367,8 +385,10 @@ IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 	if (ip_exec_gate(gdir, p, argv, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
-	return get_execveat()(dirfd, path, argv, ip_env_for_exec(envp, &eb),
-			      flags);
+	int r = get_execveat()(dirfd, path, argv, ip_env_for_exec(envp, &eb),
+			       flags);
+	ip_env_release(&eb);
+	return r;
 }
 
 IP_EXPORT int system(const char *cmd)
@@ -382,7 +402,7 @@ IP_EXPORT int system(const char *cmd)
 	struct ip_envbuf b;
 	char **saved = ip_env_lend(&b);
 	int r = get_system()(cmd);
-	ip_env_restore(saved);
+	ip_env_restore(saved, &b);
 	return r;
 }
 
@@ -399,7 +419,7 @@ IP_EXPORT FILE *popen(const char *cmd, const char *mode)
 	char **saved = ip_env_lend(&b);
 	FILE *f = get_popen()(cmd, mode);
 	int e = errno;
-	ip_env_restore(saved);
+	ip_env_restore(saved, &b);
 	errno = e;
 	return f;
 }

@@ -373,6 +373,16 @@ IP_EXPORT int creat64(const char *path, mode_t mode)
 	return get_creat64()(path, mode);
 }
 
+/* glibc reads the mode's letters after the first, up to six of them (a
+ * ',' starts the ccs= part) */
+static bool mode_has(const char *mode, char c)
+{
+	for (int i = 1; i < 7 && mode[i] && mode[i] != ','; i++)
+		if (mode[i] == c)
+			return true;
+	return false;
+}
+
 static int fmode_flags(const char *mode)
 {
 	if (!mode)
@@ -391,8 +401,10 @@ static int fmode_flags(const char *mode)
 	default:
 		return O_RDONLY;
 	}
-	if (strchr(mode, '+'))
+	if (mode_has(mode, '+'))
 		f = (f & ~O_ACCMODE) | O_RDWR;
+	if (mode_has(mode, 'x')) /* exclusive create */
+		f |= O_EXCL;
 	return f;
 }
 

@@ -276,8 +276,10 @@ static int spawn_common(pid_t *pid, const char *file,
 		return errno; /* EACCES refused, ENOENT not there */
 	struct ip_envbuf eb;
 	char *const *env = ip_env_for_exec(envp, &eb);
-	return search ? get_posix_spawnp()(pid, file, fa, at, argv, env)
-		      : get_posix_spawn()(pid, file, fa, at, argv, env);
+	int r = search ? get_posix_spawnp()(pid, file, fa, at, argv, env)
+		       : get_posix_spawn()(pid, file, fa, at, argv, env);
+	ip_env_release(&eb);
+	return r;
 }
 
 IP_EXPORT int posix_spawn(pid_t *pid, const char *path,

@@ -116,15 +116,14 @@ static void test_preload_others(void **state)
 	    {"/x/a.so " LIB, "/x/a.so"},
 	    {"/x/a.so:" LIB ":/x/b.so", "/x/a.so:/x/b.so"},
 	    {LIB ".old " LIB, LIB ".old"}, /* a longer name is not ours */
-	    {"/x/a.so", "/x/a.so"},	/* ours under another name */
+	    {"/x/a.so", "/x/a.so"},	   /* ours under another name */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		start(cases[i].set);
 		const char *v = getenv("LD_PRELOAD");
 		if (!v || strcmp(v, cases[i].seen))
 			fail_msg("LD_PRELOAD=%s: seen %s, expected %s",
-				 cases[i].set, v ? v : "(none)",
-				 cases[i].seen);
+				 cases[i].set, v ? v : "(none)", cases[i].seen);
 	}
 }
 
@@ -178,6 +177,30 @@ static void test_for_exec(void **state)
 	assert_string_equal(value(v, "LD_PRELOAD"), LIB);
 }
 
+/* more entries than the stack array holds: all of them, in an mmap */
+static void test_for_exec_large(void **state)
+{
+	(void)state;
+	start(LIB);
+	enum { N = IP_ENV_CAP + 1000 };
+	static char *big[N + 1];
+	static char names[N][16];
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "V%d=x", i);
+		big[i] = names[i];
+	}
+	static struct ip_envbuf b;
+	char *const *v = ip_env_for_exec(big, &b);
+	assert_non_null(b.big);
+	assert_int_equal(count(v), N + 4);
+	assert_string_equal(v[N - 1], names[N - 1]);
+	assert_string_equal(value(v, "LD_PRELOAD"), LIB);
+	errno = 1234;
+	ip_env_release(&b);
+	assert_null(b.big);
+	assert_int_equal(errno, 1234);
+}
+
 static void test_lend(void **state)
 {
 	(void)state;
@@ -188,7 +211,7 @@ static void test_lend(void **state)
 	assert_ptr_equal(saved, before);
 	assert_string_equal(getenv("LD_PRELOAD"), LIB);
 	assert_string_equal(getenv("TIERGATE_SOCKET"), "/run/tg/agent.sock");
-	ip_env_restore(saved);
+	ip_env_restore(saved, &b);
 	assert_null(getenv("LD_PRELOAD"));
 	assert_ptr_equal(environ, before);
 }
@@ -200,6 +223,7 @@ int main(void)
 	    cmocka_unit_test(test_preload_others),
 	    cmocka_unit_test(test_not_in_session),
 	    cmocka_unit_test(test_for_exec),
+	    cmocka_unit_test(test_for_exec_large),
 	    cmocka_unit_test(test_lend),
 	};
 	return cmocka_run_group_tests(tests, keep_environ, restore_environ);
