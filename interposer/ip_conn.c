@@ -203,8 +203,12 @@ static void pool_put(int fd, bool ok)
 	}
 	pthread_mutex_lock(&pool_lock);
 	struct stat st;
+	/* kept only at 896 and above: under a soft limit below 1,024 the
+	 * program counts its descriptors (a test lowering the limit to 29
+	 * found the child's kept connection at 26, among its own) */
 	if (pool_n < POOL_MAX && pool_pid == (pid_t)syscall(SYS_getpid) &&
-	    fd >= conn_base() && syscall(SYS_fstat, fd, &st) == 0) {
+	    fd >= 896 && fd >= conn_base() &&
+	    syscall(SYS_fstat, fd, &st) == 0) {
 		pool_ino[pool_n] = (uint64_t)st.st_ino;
 		pool[pool_n++] = fd;
 		fd = -1;

@@ -83,8 +83,10 @@ static void atfork_parent(void)
  * runs on and reuses their numbers */
 static void atfork_child(void)
 {
+	int saved = errno; /* fork's caller sees errno as libc left it */
 	ip_conn_atfork_child();
 	atfork_parent();
+	errno = saved;
 }
 
 __attribute__((constructor)) static void tg_init(void)

@@ -64,6 +64,14 @@ check "tiergate's descriptors are high (>= 896) and close-on-exec" bash -c "
 # ls lists its own descriptors: after its start, the interposer holds none
 alike ls-fd '' ls /proc/self/fd
 check "ls /proc/self/fd lists the same descriptors" same ls-fd err
+# a program that lowered its limit counts its descriptors: none is kept
+# (under a policy with no read rule, each read here is asked of policyd)
+alike lowlimit '' bash -c 'ulimit -n 29; exec python3 -c "
+import os
+for _ in range(3):
+    open(\"/etc/hostname\").read()
+print(sorted(os.listdir(\"/proc/self/fd\")))"'
+check "under a soft limit of 29, the same descriptors after reads policyd decided" same lowlimit err
 
 echo "== alike natively and mediated: write-opens of names spelled as directories"
 cat >"$TOP/dirnames.py" <<'PY'
