@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ip_env: the session's environment variables. See ip_env.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -192,15 +193,52 @@ void ip_env_release(struct ip_envbuf *b)
 	errno = saved;
 }
 
-char **ip_env_lend(struct ip_envbuf *b)
+/* Lent to every thread inside system() or popen() at once: the first
+ * builds it, the last gives the program's own back (the calls overlap,
+ * and each must find environ valid while libc spawns). Not held across
+ * the calls themselves, which may wait for long. */
+static pthread_mutex_t lend_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned lend_count;
+static char **lend_saved;
+static struct ip_envbuf *lend_buf;
+
+void ip_env_lend(void)
 {
-	char **saved = environ;
-	environ = (char **)ip_env_for_exec(saved, b);
-	return saved;
+	int saved = errno;
+	pthread_mutex_lock(&lend_lock);
+	if (lend_count == 0) {
+		lend_buf = malloc(sizeof(*lend_buf));
+		if (lend_buf) {
+			lend_saved = environ;
+			environ = (char **)ip_env_for_exec(environ, lend_buf);
+		}
+	}
+	if (lend_buf)
+		lend_count++;
+	pthread_mutex_unlock(&lend_lock);
+	errno = saved;
 }
 
-void ip_env_restore(char **saved, struct ip_envbuf *b)
+void ip_env_unlend(void)
 {
-	environ = saved;
-	ip_env_release(b);
+	int saved = errno;
+	pthread_mutex_lock(&lend_lock);
+	if (lend_count && --lend_count == 0) {
+		environ = lend_saved;
+		ip_env_release(lend_buf);
+		free(lend_buf);
+		lend_buf = NULL;
+	}
+	pthread_mutex_unlock(&lend_lock);
+	errno = saved;
+}
+
+void ip_env_lock(void)
+{
+	pthread_mutex_lock(&lend_lock);
+}
+
+void ip_env_unlock(void)
+{
+	pthread_mutex_unlock(&lend_lock);
 }

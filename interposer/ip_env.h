@@ -53,11 +53,15 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b);
  * errno. */
 void ip_env_release(struct ip_envbuf *b);
 
-/* environ with the session's variables (in b) for the length of a call
- * that libc runs through its own spawn (system, popen); ip_env_restore()
- * with what this returned puts the program's own back. */
-char **ip_env_lend(struct ip_envbuf *b);
-void ip_env_restore(char **saved, struct ip_envbuf *b);
+/* environ with the session's variables for the length of a call that
+ * libc runs through its own spawn (system, popen), until the matching
+ * ip_env_unlend() (calls in several threads may overlap). Keep errno. */
+void ip_env_lend(void);
+void ip_env_unlend(void);
+
+/* fork(): the lending's lock, taken in the parent around it */
+void ip_env_lock(void);
+void ip_env_unlock(void);
 
 #pragma GCC visibility pop
 

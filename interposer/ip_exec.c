@@ -399,10 +399,9 @@ IP_EXPORT int system(const char *cmd)
 	if (ip_exec_gate(AT_FDCWD, "/bin/sh", argv, 0) < 0)
 		return 127 << 8; /* as if the shell could not run the command */
 	/* libc spawns /bin/sh with environ through its own calls */
-	struct ip_envbuf b;
-	char **saved = ip_env_lend(&b);
+	ip_env_lend();
 	int r = get_system()(cmd);
-	ip_env_restore(saved, &b);
+	ip_env_unlend();
 	return r;
 }
 
@@ -415,11 +414,8 @@ IP_EXPORT FILE *popen(const char *cmd, const char *mode)
 		errno = EACCES;
 		return NULL;
 	}
-	struct ip_envbuf b;
-	char **saved = ip_env_lend(&b);
+	ip_env_lend();
 	FILE *f = get_popen()(cmd, mode);
-	int e = errno;
-	ip_env_restore(saved, &b);
-	errno = e;
+	ip_env_unlend();
 	return f;
 }

@@ -64,6 +64,7 @@ static void atfork_prepare(void)
 		errno = saved;
 	}
 	ip_spawn_lock();
+	ip_env_lock();
 	ip_fastpath_lock();
 	ip_conn_lock();
 	ip_reads_lock();
@@ -76,6 +77,7 @@ static void atfork_parent(void)
 	ip_reads_unlock();
 	ip_conn_unlock();
 	ip_fastpath_unlock();
+	ip_env_unlock();
 	ip_spawn_unlock();
 }
 

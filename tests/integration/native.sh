@@ -160,5 +160,31 @@ check "the same errors when policyd would refuse (not decided)" bash -c "
 	grep -v 'sees' '$TOP/alike/errs/native/out' | cmp -s - '$d/../out' &&
 	[ \$(grep -c 'tiergate: refused' '$d/../err') = 2 ]"
 
+# system() and popen() run with the session's variables lent to environ
+# for the call: threads calling them at once (Python releases its lock
+# in os.system) must each find them, and the program none afterwards
+cat >"$TOP/system-mt.py" <<'PY'
+import ctypes, os, threading
+libc = ctypes.CDLL(None)
+libc.getenv.restype = ctypes.c_char_p
+# the shell's own environment, as the kernel gave it: the variables lent
+SH = "tr '\\0' '\\n' < /proc/$$/environ | grep -c '^TIERGATE_SOCKET='"
+bad = []
+def work():
+    for _ in range(20):
+        if os.system(SH + " >/dev/null") != 0:
+            bad.append("system")
+        if os.popen(SH).read() != "1\n":
+            bad.append("popen")
+ts = [threading.Thread(target=work) for _ in range(4)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print("children without the variables:", len(bad))
+print("seen after:", libc.getenv(b"TIERGATE_SOCKET"), libc.getenv(b"LD_PRELOAD"))
+PY
+in_session python3 "$TOP/system-mt.py"
+check "four threads in system() and popen() at once: every shell got the variables, environ none after" \
+	bash -c "grep -qx 'children without the variables: 0' '$OUT' && grep -qx 'seen after: None None' '$OUT'"
+
 kill "$ALONE_PID" 2>/dev/null
 wait "$ALONE_PID" 2>/dev/null

@@ -206,13 +206,20 @@ static void test_lend(void **state)
 	(void)state;
 	start(LIB);
 	char **before = environ;
-	static struct ip_envbuf b;
-	char **saved = ip_env_lend(&b);
-	assert_ptr_equal(saved, before);
+	ip_env_lend();
 	assert_string_equal(getenv("LD_PRELOAD"), LIB);
 	assert_string_equal(getenv("TIERGATE_SOCKET"), "/run/tg/agent.sock");
-	ip_env_restore(saved, &b);
+	/* overlapping calls (threads): the environment stays lent until
+	 * the last one is done */
+	ip_env_lend();
+	ip_env_unlend();
+	assert_string_equal(getenv("TIERGATE_SOCKET"), "/run/tg/agent.sock");
+	errno = 1234;
+	ip_env_unlend();
+	assert_int_equal(errno, 1234);
 	assert_null(getenv("LD_PRELOAD"));
+	assert_ptr_equal(environ, before);
+	ip_env_unlend(); /* one too many: nothing */
 	assert_ptr_equal(environ, before);
 }
 
