@@ -207,12 +207,12 @@ static void test_read_silent(void **state)
 	    {"/ws", true}, /* a tree glob matches its root */
 	    {"/usr", true},
 	    {"/usr/include/stdio.h", true},
-	    {"/ws/secret/key", false},	   /* stricter glob */
-	    {"/ws/secret", false},	   /* the tree's root too */
+	    {"/ws/secret/key", false},	     /* stricter glob */
+	    {"/ws/secret", false},	     /* the tree's root too */
 	    {"/ws/deep/down/id.key", false}, /* ** in the middle */
-	    {"/etc/passwd", false},	   /* no allow glob */
-	    {"/wsx/a", false},		   /* another first component */
-	    {"/wa/x", true},		   /* a wildcard in it */
+	    {"/etc/passwd", false},	     /* no allow glob */
+	    {"/wsx/a", false},		     /* another first component */
+	    {"/wa/x", true},		     /* a wildcard in it */
 	    {"/wa/y", false},
 	    {"/", false},
 	};
@@ -276,9 +276,8 @@ static void test_exec_silent(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct exec_case *c = &cases[i];
-		struct stat st = {.st_dev = c->dev,
-				  .st_ino = c->ino,
-				  .st_size = c->size};
+		struct stat st = {
+		    .st_dev = c->dev, .st_ino = c->ino, .st_size = c->size};
 		if (ip_fastpath_exec_silent(fp, c->argv0, c->lex, c->real,
 					    &st) != c->silent)
 			fail_msg("exec %s (%s -> %s): expected %s", c->argv0,
@@ -292,8 +291,8 @@ static void test_exec_silent(void **state)
 	s.xfast = 0;
 	fp = parse(&s, &fail, g, sizeof(g));
 	struct stat st = {.st_dev = 1, .st_ino = 10, .st_size = 1000};
-	assert_false(
-	    ip_fastpath_exec_silent(fp, "ls", "/usr/bin/ls", "/usr/bin/ls", &st));
+	assert_false(ip_fastpath_exec_silent(fp, "ls", "/usr/bin/ls",
+					     "/usr/bin/ls", &st));
 	ip_fastpath_free(fp);
 }
 

@@ -44,11 +44,11 @@ static void test_path_is_normal(void **state)
 		const char *p;
 		bool normal;
 	} cases[] = {
-	    {"/", true},	  {"/a/b", true},     {"/a/.b", true},
-	    {"/a/..b", true},	  {"/a/b.", true},    {"/a/b...", true},
-	    {"/a/", false},	  {"/a//b", false},   {"//a", false},
-	    {"/a/./b", false},	  {"/a/.", false},    {"/a/../b", false},
-	    {"/a/..", false},	  {"/.", false},      {"/..", false},
+	    {"/", true},       {"/a/b", true},	 {"/a/.b", true},
+	    {"/a/..b", true},  {"/a/b.", true},	 {"/a/b...", true},
+	    {"/a/", false},    {"/a//b", false}, {"//a", false},
+	    {"/a/./b", false}, {"/a/.", false},	 {"/a/../b", false},
+	    {"/a/..", false},  {"/.", false},	 {"/..", false},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (ip_path_is_normal(cases[i].p) != cases[i].normal)
@@ -134,8 +134,7 @@ static void test_realpath(void **state)
 	assert_string_equal(out, at("secret/k"));
 	assert_int_equal(errno, 1234);
 	/* ".." after a symlink: the parent of its target */
-	assert_true(
-	    ip_path_realpath(at("pub/sublink/../k"), out, sizeof(out)));
+	assert_true(ip_path_realpath(at("pub/sublink/../k"), out, sizeof(out)));
 	assert_string_equal(out, at("secret/k"));
 	assert_true(ip_path_realpath(at("pub/dlink/k"), out, sizeof(out)));
 	assert_string_equal(out, at("secret/k"));
@@ -234,12 +233,10 @@ static void test_names_read_before(void **state)
 		ip_reads_remember(&fp2, names[k], strlen(names[k]),
 				  ip_hash(names[k], strlen(names[k])), false);
 	for (k = 0; k < 5; k++)
-		assert_int_equal(ip_reads_seen(&fp2, names[k],
-					       strlen(names[k]),
-					       ip_hash(names[k],
-						       strlen(names[k])),
-					       false),
-				 k > 0);
+		assert_int_equal(
+		    ip_reads_seen(&fp2, names[k], strlen(names[k]),
+				  ip_hash(names[k], strlen(names[k])), false),
+		    k > 0);
 }
 
 /* a snapshot allowing reads under dir, but not under dir/secret */
@@ -303,9 +300,8 @@ static void test_reads_silent(void **state)
 			fail_msg("%s, as spelled: expected %s", c->rel,
 				 c->literal ? "silent" : "not silent");
 		if (c->literal)
-			assert_string_equal(walked, at(c->rel[0] == '@'
-							   ? c->rel + 1
-							   : c->rel));
+			assert_string_equal(
+			    walked, at(c->rel[0] == '@' ? c->rel + 1 : c->rel));
 		if (ip_reads_silent(fp, AT_FDCWD, p, true, NULL) != c->resolved)
 			fail_msg("%s, resolved: expected %s", c->rel,
 				 c->resolved ? "silent" : "not silent");
@@ -315,8 +311,8 @@ static void test_reads_silent(void **state)
 	assert_true(dfd >= 0);
 	assert_false(ip_reads_silent(fp, dfd, "pub/f", false, NULL));
 	close(dfd);
-	assert_false(ip_reads_silent(fp, AT_FDCWD, "/proc/self/fd/0", false,
-				     NULL));
+	assert_false(
+	    ip_reads_silent(fp, AT_FDCWD, "/proc/self/fd/0", false, NULL));
 	assert_int_equal(chdir(cwd), 0);
 	ip_reads_cwd_changed();
 	/* the cwd moved: relative names follow it */

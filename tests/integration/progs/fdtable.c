@@ -94,9 +94,8 @@ int main(void)
 	bool kept = true;
 	for (int k = 3; k < top; k++) {
 		struct stat s;
-		if (k != r &&
-		    (fstat(k, &s) < 0 || s.st_ino != fs.st_ino ||
-		     s.st_dev != fs.st_dev))
+		if (k != r && (fstat(k, &s) < 0 || s.st_ino != fs.st_ino ||
+			       s.st_dev != fs.st_dev))
 			kept = false;
 	}
 	fstat(f, &fs);

@@ -128,8 +128,7 @@ int main(int argc, char **argv)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addchdir_np(&fa, "sub");
 	spawn("addchdir sub, ./prog", "./prog", &fa, 0);
-	spawn("addchdir sub, prog by PATH ./ (posix_spawnp)", "./prog", &fa,
-	      1);
+	spawn("addchdir sub, prog by PATH ./ (posix_spawnp)", "./prog", &fa, 1);
 	posix_spawn_file_actions_destroy(&fa);
 
 	int d = open("sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -148,14 +147,14 @@ int main(int argc, char **argv)
 
 	FILE *o = fopen("opened.txt", "r");
 	char line[128] = "";
-	printf("opened.txt: %s", o && fgets(line, sizeof(line), o) ? line
-								  : "(empty)\n");
+	printf("opened.txt: %s",
+	       o && fgets(line, sizeof(line), o) ? line : "(empty)\n");
 	if (o)
 		fclose(o);
 	o = fopen("dup.txt", "r");
 	line[0] = '\0';
-	printf("dup.txt: %s", o && fgets(line, sizeof(line), o) ? line
-							       : "(empty)\n");
+	printf("dup.txt: %s",
+	       o && fgets(line, sizeof(line), o) ? line : "(empty)\n");
 	if (o)
 		fclose(o);
 	return 0;
