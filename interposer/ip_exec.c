@@ -288,56 +288,92 @@ IP_EXPORT int execvpe(const char *file, char *const argv[], char *const envp[])
 	return execvpe_common(file, argv, envp, true);
 }
 
-#define MAX_LARGS 4096
+/*
+ * The argv of an execl call: on the caller's stack, or for more than
+ * ARGS_STACK arguments an mmap (vfork-safe), as libc takes any number up
+ * to the kernel's limit.
+ */
+#define ARGS_STACK 4096
+struct largs {
+	char *stack[ARGS_STACK + 1];
+	char **v;
+	size_t mapped; /* bytes of the mmap, 0 when none */
+};
 
-static int collect_args(const char *arg0, va_list ap, char **argv, char ***envp)
+static int largs_collect(struct largs *a, const char *arg0, va_list ap,
+			 char ***envp)
 {
-	size_t n = 0;
-	argv[n++] = (char *)arg0;
-	while (arg0) {
-		char *a = va_arg(ap, char *);
-		if (n >= MAX_LARGS) {
-			errno = E2BIG;
-			return -1;
-		}
-		argv[n++] = a;
-		if (!a)
-			break;
+	va_list count;
+	va_copy(count, ap);
+	size_t n = 1;
+	for (const char *p = arg0; p; n++)
+		p = va_arg(count, const char *);
+	va_end(count);
+	a->v = a->stack;
+	a->mapped = 0;
+	if (n > ARGS_STACK + 1) {
+		size_t sz = n * sizeof(char *);
+		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return -1; /* ENOMEM */
+		a->v = m;
+		a->mapped = sz;
 	}
+	a->v[0] = (char *)arg0;
+	for (size_t i = 1; i < n; i++)
+		a->v[i] = va_arg(ap, char *);
 	if (envp)
 		*envp = va_arg(ap, char **);
 	return 0;
 }
 
+static void largs_release(struct largs *a)
+{
+	int saved = errno;
+	if (a->mapped)
+		munmap(a->v, a->mapped);
+	errno = saved;
+}
+
+#define LARGS(a, arg, envp)                                                    \
+	({                                                                     \
+		va_list ap_;                                                   \
+		va_start(ap_, arg);                                            \
+		int r_ = largs_collect(a, arg, ap_, envp);                     \
+		va_end(ap_);                                                   \
+		r_;                                                            \
+	})
+
 IP_EXPORT int execl(const char *path, const char *arg, ...)
 {
-	char *argv[MAX_LARGS + 1];
-	va_list ap;
-	va_start(ap, arg);
-	int r = collect_args(arg, ap, argv, NULL);
-	va_end(ap);
-	return r < 0 ? -1 : execve(path, argv, environ);
+	struct largs a;
+	if (LARGS(&a, arg, NULL) < 0)
+		return -1;
+	int r = execve(path, a.v, environ);
+	largs_release(&a);
+	return r;
 }
 
 IP_EXPORT int execlp(const char *file, const char *arg, ...)
 {
-	char *argv[MAX_LARGS + 1];
-	va_list ap;
-	va_start(ap, arg);
-	int r = collect_args(arg, ap, argv, NULL);
-	va_end(ap);
-	return r < 0 ? -1 : execvp(file, argv);
+	struct largs a;
+	if (LARGS(&a, arg, NULL) < 0)
+		return -1;
+	int r = execvp(file, a.v);
+	largs_release(&a);
+	return r;
 }
 
 IP_EXPORT int execle(const char *path, const char *arg, ...)
 {
-	char *argv[MAX_LARGS + 1];
+	struct largs a;
 	char **envp;
-	va_list ap;
-	va_start(ap, arg);
-	int r = collect_args(arg, ap, argv, &envp);
-	va_end(ap);
-	return r < 0 ? -1 : execve(path, argv, envp);
+	if (LARGS(&a, arg, &envp) < 0)
+		return -1;
+	int r = execve(path, a.v, envp);
+	largs_release(&a);
+	return r;
 }
 
 /* An exec by a descriptor, or relative to one, whose number holds nothing

@@ -3,7 +3,8 @@
  * is not there, a name that is. Run in a scratch directory holding a
  * directory "dir" and a file "plain" (not a program); prints one line per
  * call with its errno, for a comparison with a native run.
- * errs env: also, a program given 5,000 variables of its own gets them.
+ * errs env: also, a program given 5,000 variables of its own gets them,
+ * and one given 5,000 arguments by execl gets them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,6 +62,24 @@ static void big_env(int n)
 	printf("a child given %d variables of its own sees %d\n", n, vars);
 }
 
+/* 5,000 arguments, written out (execl takes them one by one) */
+#define A10 "a", "a", "a", "a", "a", "a", "a", "a", "a", "a"
+#define A100 A10, A10, A10, A10, A10, A10, A10, A10, A10, A10
+#define A1000 A100, A100, A100, A100, A100, A100, A100, A100, A100, A100
+static void big_execl(void)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "echo execl passed $# arguments",
+		      "sh", A1000, A1000, A1000, A1000, A1000, (char *)NULL);
+		printf("execl failed: %s\n", strerror(errno));
+		fflush(stdout);
+		_exit(127);
+	}
+	waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv0)
 {
 	char *argv[] = {"x", NULL};
@@ -89,7 +108,9 @@ int main(int argc, char **argv0)
 	say("rename of a missing file", rename("missing", "other"));
 	say("truncate of a missing file", truncate("missing", 0));
 	say("open O_WRONLY of a missing file", open("missing", O_WRONLY));
-	if (argc > 1 && !strcmp(argv0[1], "env"))
+	if (argc > 1 && !strcmp(argv0[1], "env")) {
 		big_env(5000);
+		big_execl();
+	}
 	return 0;
 }
