@@ -5,7 +5,7 @@
 # calls and connects are asked and allowed. Each request's type is
 # appended to LOG, one line each.
 # Usage: allow_policyd.py SOCKET LOG READYFILE
-import socketserver, struct, sys, threading
+import os, socketserver, struct, sys, threading, time
 
 MAGIC = 0x32504754  # "TGP2"
 path, log, ready = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -61,6 +61,14 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
 
+def watch(parent):
+    # the suite that started it is gone (killed, or stopped early): go too
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
+
+
+threading.Thread(target=watch, args=(os.getppid(),), daemon=True).start()
 srv = Server(path, Handler)
 open(ready, "w").close()
 srv.serve_forever()
