@@ -56,6 +56,7 @@ static void close_from(int from)
 
 int main(void)
 {
+	close_from(3); /* whatever the caller left open (flock's lock file) */
 	low("start");
 	close_from(3);
 	struct addrinfo *ai = NULL;
