@@ -152,11 +152,20 @@ $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
 # the kernel path's tests answer its listener's ioctls themselves
 $(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
 
+# The interposer's tests (test_ip_*.c) compile its modules below the hooks
+# into the test binary itself (the library's objects are built for it
+# alone: hidden, without sanitizers).
+IP_TEST_SRC := $(addprefix interposer/,ip_state.c ip_env.c ip_path.c ip_conn.c \
+	ip_fastpath.c ip_reads.c)
+IP_TESTS := $(filter $(BUILD)/tests/test_ip_%,$(UNIT_BIN))
+$(IP_TESTS): TEST_SRCS := $(IP_TEST_SRC)
+$(IP_TESTS): $(IP_TEST_SRC) $(wildcard interposer/*.h)
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) -MMD -MP $(LDFLAGS_SAN) $(LDHARDEN) \
-		$(TEST_LDFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group \
+		$(TEST_LDFLAGS) -o $@ $< $(TEST_SRCS) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group \
 		$(call pkg_libs,cmocka) $(LDLIBS_YAML) -lpthread
 
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(ENGINE_LIB) $(COMMON_LIB)

@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/* ip_env: the session's environment variables. See ip_env.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "ip_env.h"
+#include "ip_state.h"
+#include "tg_proto.h"
+
+static char lib_path[4096];    /* our own .so, for LD_PRELOAD re-injection */
+static char env_preload[4200]; /* "LD_PRELOAD=<our library>" */
+static char env_socket[160];   /* "TIERGATE_SOCKET=..." */
+static char env_fail[32];      /* "TIERGATE_FAIL=..." */
+static char env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
+/* what the program sees of LD_PRELOAD: the others it names */
+static char visible_preload[4200];
+
+/* the variables that are tiergate's alone, as "NAME=" */
+static const char *const session_vars[] = {
+    "TIERGATE_SOCKET=", "TIERGATE_SESSION=", "TIERGATE_FAIL=",
+    "TIERGATE_BACKSTOP="};
+
+static bool is_session_var(const char *e)
+{
+	for (size_t i = 0; i < sizeof(session_vars) / sizeof(*session_vars);
+	     i++)
+		if (ip_has_prefix(e, session_vars[i]))
+			return true;
+	return false;
+}
+
+/* ld.so splits LD_PRELOAD at spaces and colons */
+static bool preload_sep(char c)
+{
+	return c == ' ' || c == ':';
+}
+
+/* Where the token naming our library starts in list, or NULL. */
+static const char *preload_ours(const char *list)
+{
+	size_t n = ip_slen(lib_path);
+	for (const char *p = list; *p; p++)
+		if ((p == list || preload_sep(p[-1])) &&
+		    !strncmp(p, lib_path, n) && (!p[n] || preload_sep(p[n])))
+			return p;
+	return NULL;
+}
+
+/* list without our library, as the program would have it natively, into
+ * out (cap bytes): false when nothing else is left (or it does not fit) */
+static bool preload_others(const char *list, char *out, size_t cap)
+{
+	const char *ours = preload_ours(list);
+	size_t n = ip_slen(lib_path), len = ip_slen(list);
+	if (!ours) {
+		if (len >= cap)
+			return false;
+		memcpy(out, list, len + 1);
+		return len > 0;
+	}
+	size_t before = (size_t)(ours - list), skip = n;
+	if (ours[n]) /* the separator after it goes too */
+		skip++;
+	else if (before) /* last: the one before it */
+		before--;
+	if (len - skip >= cap)
+		return false;
+	memcpy(out, list, before);
+	memcpy(out + before, ours + skip, len - (before + skip) + 1);
+	return out[0] != '\0';
+}
+
+/* environ without the session's variables: a copy (the strings are
+ * shared), so that the kernel's copy, which Go reads, keeps them */
+static void env_hide(void)
+{
+	size_t n = 0;
+	for (char **e = environ; e && *e; e++)
+		n++;
+	char **v = malloc((n + 1) * sizeof(*v));
+	if (!v)
+		return;
+	size_t o = 0;
+	static const char pre[] = "LD_PRELOAD=";
+	for (char **e = environ; e && *e; e++) {
+		if (is_session_var(*e))
+			continue;
+		if (ip_has_prefix(*e, pre)) {
+			char others[sizeof(visible_preload) - sizeof(pre)];
+			if (!preload_others(*e + sizeof(pre) - 1, others,
+					    sizeof(others)))
+				continue;
+			ip_scopy(visible_preload, sizeof(visible_preload), pre,
+				 others);
+			v[o++] = visible_preload;
+			continue;
+		}
+		v[o++] = *e;
+	}
+	v[o] = NULL;
+	environ = v;
+}
+
+int ip_env_init(const char *lib)
+{
+	const char *sock = ip_env_get(environ, "TIERGATE_SOCKET");
+	const char *fail = ip_env_get(environ, "TIERGATE_FAIL");
+	const char *bs = ip_env_get(environ, "TIERGATE_BACKSTOP");
+	if (!sock || !*sock || ip_slen(sock) >= sizeof(ip_sock_path) || !lib ||
+	    lib[0] != '/' || ip_slen(lib) >= sizeof(lib_path))
+		return -ENOENT; /* not in a session: stay out of the way */
+	ip_scopy(lib_path, sizeof(lib_path), lib, NULL);
+	ip_scopy(ip_sock_path, sizeof(ip_sock_path), sock, NULL);
+	ip_scopy(env_socket, sizeof(env_socket), "TIERGATE_SOCKET=", sock);
+	ip_fail_open = fail && !strcmp(fail, "open");
+	ip_scopy(env_fail, sizeof(env_fail),
+		 "TIERGATE_FAIL=", ip_fail_open ? "open" : "closed");
+	if (bs && !strcmp(bs, "1") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
+		ip_backstop_env =
+		    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT | TGPB_FS;
+	ip_scopy(env_backstop, sizeof(env_backstop),
+		 "TIERGATE_BACKSTOP=", ip_backstop_env ? "1" : "0");
+	ip_scopy(env_preload, sizeof(env_preload), "LD_PRELOAD=", lib_path);
+	env_hide();
+	return 0;
+}
+
+/* LD_PRELOAD for a new program whose environment names others (not our
+ * library): ours first, then them; ours alone when both do not fit */
+static char *preload_with(const char *others, struct ip_envbuf *b)
+{
+	size_t a = ip_slen(env_preload), n = ip_slen(others);
+	if (!n || a + 1 + n >= sizeof(b->preload))
+		return env_preload;
+	memcpy(b->preload, env_preload, a);
+	b->preload[a] = ' ';
+	memcpy(b->preload + a + 1, others, n + 1);
+	return b->preload;
+}
+
+char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
+{
+	size_t n = 0, cap = IP_ENV_CAP;
+	while (envp && envp[n])
+		n++;
+	char **out = b->v;
+	b->big = NULL;
+	if (n + 5 > cap) { /* the program may pass any number (ARG_MAX) */
+		size_t sz = (n + 5) * sizeof(*out);
+		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED) {
+			out = b->big = m;
+			b->bigsz = sz;
+			cap = n + 5;
+		}
+	}
+	size_t o = 0;
+	char *pre = NULL;
+	const char *others = "";
+	for (char *const *e = envp; e && *e && o + 5 < cap; e++) {
+		if (ip_has_prefix(*e, "LD_PRELOAD=")) {
+			/* the last one is the one ld.so takes */
+			pre = preload_ours(*e + 11) ? *e : NULL;
+			others = pre ? "" : *e + 11;
+			continue;
+		}
+		if (ip_has_prefix(*e, "TIERGATE_SOCKET=") ||
+		    ip_has_prefix(*e, "TIERGATE_FAIL=") ||
+		    ip_has_prefix(*e, "TIERGATE_BACKSTOP="))
+			continue;
+		out[o++] = *e;
+	}
+	out[o++] = pre ? pre : preload_with(others, b);
+	out[o++] = env_socket;
+	out[o++] = env_fail;
+	out[o++] = env_backstop;
+	out[o] = NULL;
+	return out;
+}
+
+void ip_env_release(struct ip_envbuf *b)
+{
+	if (!b->big)
+		return;
+	int saved = errno;
+	munmap(b->big, b->bigsz);
+	b->big = NULL;
+	errno = saved;
+}
+
+/* Lent to every thread inside system() or popen() at once: the first
+ * builds it, the last gives the program's own back (the calls overlap,
+ * and each must find environ valid while libc spawns). Not held across
+ * the calls themselves, which may wait for long. */
+static pthread_mutex_t lend_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned lend_count;
+static char **lend_saved;
+static struct ip_envbuf *lend_buf;
+
+void ip_env_lend(void)
+{
+	int saved = errno;
+	pthread_mutex_lock(&lend_lock);
+	if (lend_count == 0) {
+		lend_buf = malloc(sizeof(*lend_buf));
+		if (lend_buf) {
+			lend_saved = environ;
+			environ = (char **)ip_env_for_exec(environ, lend_buf);
+		}
+	}
+	if (lend_buf)
+		lend_count++;
+	pthread_mutex_unlock(&lend_lock);
+	errno = saved;
+}
+
+void ip_env_unlend(void)
+{
+	int saved = errno;
+	pthread_mutex_lock(&lend_lock);
+	if (lend_count && --lend_count == 0) {
+		environ = lend_saved;
+		ip_env_release(lend_buf);
+		free(lend_buf);
+		lend_buf = NULL;
+	}
+	pthread_mutex_unlock(&lend_lock);
+	errno = saved;
+}
+
+void ip_env_lock(void)
+{
+	pthread_mutex_lock(&lend_lock);
+}
+
+void ip_env_unlock(void)
+{
+	pthread_mutex_unlock(&lend_lock);
+}

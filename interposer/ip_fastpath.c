@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* ip_fastpath: policyd's criteria for local decisions. See ip_fastpath.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "glob.h"
+#include "ip_conn.h"
+#include "ip_fastpath.h"
+#include "ip_state.h"
+#include "tg_proto.h"
+
+static pthread_mutex_t fp_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ip_fastpath *_Atomic FP;
+static const volatile uint64_t *genmap; /* policyd's generation counter */
+static _Atomic uint64_t fp_retry_after_ns;
+
+/*
+ * A cheap filter in front of the globs: the hash of a path's first
+ * component ("/root/x/y" -> "/root/"). A glob whose literal prefix holds a
+ * whole first component can only match paths with the same one. For a
+ * prefix (partial=true), a component not closed by '/' gives 0: no filter.
+ */
+static uint64_t first_component_key(const char *s, bool partial)
+{
+	if (s[0] != '/')
+		return 0;
+	const char *e = strchr(s + 1, '/');
+	if (!e) {
+		if (partial)
+			return 0;
+		e = s + ip_slen(s);
+	}
+	return ip_hash(s, (size_t)(e - s)) | 1; /* never 0 */
+}
+
+static bool globv_add(struct ip_globv *v, const struct tgp_field *f,
+		      enum glob_mode mode)
+{
+	char pat[GLOB_MAX_LEN + 1];
+	struct glob *g = NULL;
+	const char *err;
+	size_t pos;
+	if (tgp_str(f, pat, sizeof(pat)) < 0 ||
+	    glob_compile(pat, mode, &g, &err, &pos) < 0)
+		return false;
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 16;
+		struct glob **nv = realloc(v->v, nc * sizeof(*nv));
+		if (!nv) {
+			glob_free(g);
+			return false;
+		}
+		v->v = nv;
+		uint64_t *nk = realloc(v->key, nc * sizeof(*nk));
+		if (!nk) {
+			glob_free(g);
+			return false;
+		}
+		v->key = nk;
+		v->cap = nc;
+	}
+	v->key[v->n] =
+	    mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
+	v->v[v->n++] = g;
+	if (mode == GLOB_PATH && !strcmp(pat, "/**"))
+		v->all = true;
+	return true;
+}
+
+static void globv_free(struct ip_globv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		glob_free(v->v[i]);
+	free(v->v);
+	free(v->key);
+}
+
+void ip_fastpath_free(struct ip_fastpath *fp)
+{
+	if (!fp)
+		return;
+	globv_free(&fp->ra);
+	globv_free(&fp->rs);
+	globv_free(&fp->xa);
+	globv_free(&fp->xs);
+	globv_free(&fp->x0);
+	free(fp);
+}
+
+/* "DEV:INO:SIZE" of a git binary; false when it cannot be kept */
+static bool git_id_add(struct ip_fastpath *fp, const struct tgp_field *f)
+{
+	char id[96];
+	unsigned long long dev, ino;
+	long long size;
+	if (fp->ngit >= 8 || tgp_str(f, id, sizeof(id)) < 0 ||
+	    sscanf(id, "%llu:%llu:%lld", &dev, &ino, &size) != 3)
+		return false;
+	fp->git[fp->ngit++] = (struct ip_git_id){dev, ino, size};
+	return true;
+}
+
+/* What the fields of a HELLO_OK say, as they are read */
+struct hello {
+	bool rok, xok, bad;
+	int fail_open;
+	char *genfile;
+	size_t genfile_cap;
+};
+
+static void hello_field(struct ip_fastpath *fp, struct hello *h,
+			const struct tgp_field *f)
+{
+	switch (f->tag) {
+	case TGPT_FAIL:
+		h->fail_open = tgp_u32(f) == 1;
+		break;
+	case TGPT_FASTPATH:
+		h->rok = tgp_u32(f) == 1;
+		break;
+	case TGPT_EXEC_FAST:
+		h->xok = tgp_u32(f) == 1;
+		break;
+	case TGPT_ALLOW_GLOB:
+		h->bad |= !globv_add(&fp->ra, f, GLOB_PATH);
+		break;
+	case TGPT_SENS_GLOB:
+		h->bad |= !globv_add(&fp->rs, f, GLOB_PATH);
+		break;
+	case TGPT_EXEC_ALLOW:
+		h->xok &= globv_add(&fp->xa, f, GLOB_PATH);
+		break;
+	case TGPT_EXEC_SENS:
+		h->xok &= globv_add(&fp->xs, f, GLOB_PATH);
+		break;
+	case TGPT_EXEC_SENS0:
+		h->xok &= globv_add(&fp->x0, f, GLOB_TOKEN);
+		break;
+	case TGPT_GIT_ID:
+		if (!git_id_add(fp, f))
+			h->xok = false;
+		break;
+	case TGPT_BACKSTOP:
+		fp->backstop = tgp_u32(f);
+		break;
+	case TGPT_GENFILE:
+		if (tgp_str(f, h->genfile, h->genfile_cap) < 0)
+			h->genfile[0] = '\0';
+		break;
+	default:
+		break;
+	}
+}
+
+int ip_fastpath_parse(const uint8_t *buf, size_t n, struct ip_fastpath **ret,
+		      int *ret_fail_open, char *ret_genfile, size_t genfile_cap)
+{
+	struct tgp_dec d;
+	struct tgp_field f;
+	if (tgp_dec_begin(&d, buf, n) != 0 || d.h.type != TGP_HELLO_OK)
+		return -EPROTO;
+	struct ip_fastpath *fp = calloc(1, sizeof(*fp));
+	if (!fp)
+		return -ENOMEM;
+	char genfile[512] = "";
+	struct hello h = {.fail_open = -1,
+			  .genfile = genfile,
+			  .genfile_cap = sizeof(genfile)};
+	int r;
+	while ((r = tgp_dec_next(&d, &f)) == 1)
+		hello_field(fp, &h, &f);
+	if (r != 0) {
+		ip_fastpath_free(fp);
+		return -EPROTO;
+	}
+	fp->read_ok = h.rok && !h.bad;
+	fp->exec_ok = h.xok;
+	*ret_fail_open = h.fail_open;
+	if (genfile_cap)
+		ip_scopy(ret_genfile, genfile_cap, genfile, NULL);
+	*ret = fp;
+	return 0;
+}
+
+static void map_genfile(const char *path)
+{
+	if (genmap || !path[0])
+		return;
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+			      O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	void *m = mmap(NULL, sizeof(uint64_t), PROT_READ, MAP_SHARED, fd, 0);
+	syscall(SYS_close, fd);
+	if (m != MAP_FAILED)
+		genmap = m;
+}
+
+/* Fetches a snapshot from policyd (a HELLO round trip). */
+static struct ip_fastpath *fastpath_fetch(void)
+{
+	uint8_t msg[64];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, msg, sizeof(msg), TGP_HELLO, 1);
+	long len = tgp_enc_end(&e);
+	uint8_t *rbuf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (rbuf == MAP_FAILED)
+		return NULL;
+	struct ip_fastpath *fp = NULL;
+	long n = ip_conn_roundtrip(msg, (size_t)len, rbuf, TGP_MAX_MSG);
+	int fail_open;
+	char genfile[512];
+	if (n > 0 && ip_fastpath_parse(rbuf, (size_t)n, &fp, &fail_open,
+				       genfile, sizeof(genfile)) == 0) {
+		if (fail_open >= 0)
+			ip_fail_open = fail_open;
+		map_genfile(genfile);
+		fp->gen = genmap ? *genmap : 0;
+	}
+	munmap(rbuf, TGP_MAX_MSG);
+	return fp;
+}
+
+struct ip_fastpath *ip_fastpath_get(void)
+{
+	struct ip_fastpath *fp = FP;
+	if (fp && (!genmap || *genmap == fp->gen))
+		return fp;
+	if (ip_mono_ns() < fp_retry_after_ns)
+		return NULL;
+	pthread_mutex_lock(&fp_lock);
+	fp = FP;
+	if (!fp || (genmap && *genmap != fp->gen)) {
+		struct ip_fastpath *nfp = fastpath_fetch();
+		if (nfp) /* the old snapshot is left alive on purpose */
+			FP = nfp;
+		else
+			fp_retry_after_ns = ip_mono_ns() + 1000000000ULL;
+		fp = nfp;
+	}
+	pthread_mutex_unlock(&fp_lock);
+	return fp;
+}
+
+struct ip_fastpath *ip_fastpath_current(void)
+{
+	struct ip_fastpath *fp = FP;
+	if (fp && genmap && *genmap != fp->gen)
+		return NULL;
+	return fp;
+}
+
+bool ip_kernel_decides(uint32_t bit)
+{
+	struct ip_fastpath *fp = FP;
+	if (fp && genmap && *genmap == fp->gen)
+		return (fp->backstop & bit) != 0;
+	return (ip_backstop_env & bit) != 0;
+}
+
+static bool any_match_k(const struct ip_globv *v, const char *s, uint64_t k)
+{
+	if (v->all && s[0] == '/' && s[1])
+		return true; /* read-anywhere: no walk of the path */
+	for (size_t i = 0; i < v->n; i++)
+		if ((!v->key[i] || v->key[i] == k) && glob_match(v->v[i], s))
+			return true;
+	return false;
+}
+
+static bool any_match(const struct ip_globv *v, const char *s)
+{
+	return any_match_k(v, s, first_component_key(s, false));
+}
+
+bool ip_fastpath_read_silent(const struct ip_fastpath *fp, const char *abs)
+{
+	uint64_t k = first_component_key(abs, false);
+	return fp->read_ok && any_match_k(&fp->ra, abs, k) &&
+	       !any_match_k(&fp->rs, abs, k);
+}
+
+bool ip_fastpath_exec_silent(const struct ip_fastpath *fp, const char *argv0,
+			     const char *lex, const char *real,
+			     const struct stat *st)
+{
+	if (!fp->exec_ok)
+		return false;
+	for (int i = 0; i < fp->ngit; i++)
+		if (((uint64_t)st->st_dev == fp->git[i].dev &&
+		     (uint64_t)st->st_ino == fp->git[i].ino) ||
+		    (int64_t)st->st_size == fp->git[i].size)
+			return false; /* git, or possibly a copy of it */
+	/* argv patterns name a program by argv[0] or by its own path, as
+	 * spelled or resolved (policyd matches all three) */
+	const char *progn[] = {argv0, lex, real};
+	for (size_t i = 0; i < 3; i++) {
+		const char *base = strrchr(progn[i], '/');
+		if (any_match(&fp->x0, base ? base + 1 : progn[i]))
+			return false;
+	}
+	return any_match(&fp->xa, real) && any_match(&fp->xa, lex) &&
+	       !any_match(&fp->xs, real) && !any_match(&fp->xs, lex);
+}
+
+void ip_fastpath_lock(void)
+{
+	pthread_mutex_lock(&fp_lock);
+}
+
+void ip_fastpath_unlock(void)
+{
+	pthread_mutex_unlock(&fp_lock);
+}

@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+/* ip_reads: read-only opens decided in the process. See ip_reads.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "ip_fastpath.h"
+#include "ip_path.h"
+#include "ip_reads.h"
+#include "ip_state.h"
+#include "tg_proto.h"
+#include "util.h"
+
+/* cached cwd for relative read-only opens (refreshed by chdir/fchdir) */
+static pthread_mutex_t cwd_lock = PTHREAD_MUTEX_INITIALIZER;
+static char cwd_cache[4096];
+static _Atomic int cwd_valid;
+
+/* directories seen free of symlinks (the read fast path under the
+ * backstop), and the names read before; only ever taken with trylock */
+static pthread_mutex_t dirs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool cached_cwd(char *out, size_t outsz)
+{
+	if (!cwd_valid) {
+		pthread_mutex_lock(&cwd_lock);
+		if (!cwd_valid) {
+			long n =
+			    syscall(SYS_getcwd, cwd_cache, sizeof(cwd_cache));
+			if (n > 0 && cwd_cache[0] == '/')
+				cwd_valid = 1;
+		}
+		pthread_mutex_unlock(&cwd_lock);
+		if (!cwd_valid)
+			return false;
+	}
+	pthread_mutex_lock(&cwd_lock);
+	ip_scopy(out, outsz, cwd_cache, NULL);
+	pthread_mutex_unlock(&cwd_lock);
+	return true;
+}
+
+void ip_reads_cwd_changed(void)
+{
+	cwd_valid = 0;
+}
+
+bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
+		     bool resolve, char walked[4096])
+{
+	if (!fp->read_ok)
+		return false;
+	char abs[4096], norm[4096], real[4096], raw[4096];
+	const char *use = norm, *walk = path;
+	if (path[0] == '/' && ip_path_is_normal(path)) {
+		use = path; /* the common case: nothing to fold */
+	} else if (path[0] == '/') {
+		if (tg_path_normalize("/", path, norm, sizeof(norm)) < 0)
+			return false;
+	} else {
+		if (dirfd != AT_FDCWD)
+			return false; /* relative to an fd: ask policyd */
+		if (!cached_cwd(abs, sizeof(abs)) ||
+		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0 ||
+		    !ip_path_join(abs, path, raw, sizeof(raw)))
+			return false;
+		walk = raw;
+	}
+	/* /proc/self/... names depend on the caller: never local */
+	if (ip_has_prefix(use, "/proc/") || !ip_fastpath_read_silent(fp, use))
+		return false;
+	if (walked) {
+		if (ip_slen(walk) >= 4096)
+			return false; /* never check a cut-off path */
+		ip_scopy(walked, 4096, walk, NULL);
+	}
+	if (!resolve)
+		return true; /* the caller opens with no symlink followed */
+	/* the links as the kernel walks the path as spelled: ".." after a
+	 * symlink is the parent of its target, not what the fold says */
+	if (!ip_path_realpath(walk, real, sizeof(real)) ||
+	    ip_has_prefix(real, "/proc/"))
+		return false;
+	return !strcmp(real, use) || ip_fastpath_read_silent(fp, real);
+}
+
+static bool read_fast(int dirfd, const char *path, bool resolve,
+		      char walked[4096])
+{
+	if (!path || !*path)
+		return false;
+	struct ip_fastpath *fp = ip_fastpath_get();
+	return fp && ip_reads_silent(fp, dirfd, path, resolve, walked);
+}
+
+bool ip_reads_check(int dirfd, const char *path)
+{
+	return read_fast(dirfd, path, true, NULL);
+}
+
+/*
+ * Directories seen free of symlinks, per process. Under the backstop the
+ * fast path cannot use openat2 (the filter notifies every openat2: its
+ * flags are in memory), so it checks the directories on the way once with
+ * lstat and opens the file itself with O_NOFOLLOW. A directory replaced by
+ * a symlink later in the same process is not noticed (docs/threat-model.md:
+ * reads are not a boundary).
+ */
+#define DIRS_N 128
+#define DIRS_LEN 256
+static struct {
+	uint16_t len;
+	char path[DIRS_LEN];
+} dirs_seen[DIRS_N];
+
+static uint32_t dirs_hash(const char *p, size_t n)
+{
+	return (uint32_t)(ip_hash(p, n) >> 32) % DIRS_N;
+}
+
+/* With no symlink on the way, ".." is what the lexical normalisation
+ * says. */
+int ip_reads_dir_clean(const char *dir, size_t n)
+{
+	if (n <= 1)
+		return 1; /* "/" */
+	uint32_t h = dirs_hash(dir, n);
+	bool cacheable = n < DIRS_LEN;
+	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
+		bool hit =
+		    dirs_seen[h].len == n && !memcmp(dirs_seen[h].path, dir, n);
+		pthread_mutex_unlock(&dirs_lock);
+		if (hit)
+			return 1;
+	}
+	char buf[4096];
+	if (n >= sizeof(buf))
+		return 0;
+	memcpy(buf, dir, n);
+	buf[n] = '\0';
+	for (size_t i = 1; i <= n; i++) {
+		if (i < n && buf[i] != '/')
+			continue;
+		char c = buf[i];
+		buf[i] = '\0';
+		struct stat st;
+		long r = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
+				 AT_SYMLINK_NOFOLLOW);
+		buf[i] = c;
+		if (r < 0)
+			return errno == ENOENT || errno == ENOTDIR ||
+				       errno == EACCES
+				   ? -errno
+				   : 0;
+		if (S_ISLNK(st.st_mode))
+			return 0;
+		if (!S_ISDIR(st.st_mode))
+			return -ENOTDIR;
+	}
+	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
+		memcpy(dirs_seen[h].path, dir, n);
+		dirs_seen[h].len = (uint16_t)n;
+		pthread_mutex_unlock(&dirs_lock);
+	}
+	return 1;
+}
+
+/* The backstop's open for a silent read: every directory on the way, as
+ * spelled, must be a real directory (then what the kernel walks is the
+ * normalised path decided on), and the last component is opened with
+ * O_NOFOLLOW. -2: take the slow path. */
+static long open_nofollow(int dirfd, const char *path, const char *walked,
+			  int flags)
+{
+	/* walked: the absolute path as spelled (read_fast joined the cwd) */
+	const char *slash = strrchr(walked, '/');
+	size_t n = slash == walked ? 1 : (size_t)(slash - walked);
+	int c = ip_reads_dir_clean(walked, n);
+	if (c < 0) {
+		errno = -c; /* what the open would say */
+		return -1;
+	}
+	if (c == 0)
+		return -2;
+	long fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
+	if (fd < 0 && errno == ELOOP)
+		return -2; /* the last component is a symlink */
+	return fd;
+}
+
+/*
+ * Absolute, already normal paths this process found to be silent reads,
+ * with every directory on the way a real one: the next open of the same
+ * name is one hash, one compare and the open itself (programs open the
+ * same headers, modules and config files again and again). An entry is
+ * tied to the snapshot it was decided by, so a policy reload empties the
+ * table in effect. Shared by the threads, written under dirs_lock, read
+ * lock-free through a per-entry sequence count. Like dirs_seen, a
+ * directory replaced by a symlink later in the same process is not
+ * noticed (docs/threat-model.md); a final symlink is (O_NOFOLLOW).
+ */
+#define READS_SETS 512 /* indexed by the hash's top 9 bits */
+#define READS_WAYS 4   /* two ways lost 7% of 100 names to collisions */
+#define READS_LEN 200
+struct read_ent {
+	_Atomic uint32_t seq; /* odd while written */
+	uint16_t len;
+	bool clean; /* the directories were checked (backstop) */
+	const struct ip_fastpath *fp;
+	uint64_t hash;
+	char path[READS_LEN];
+};
+static struct {
+	struct read_ent way[READS_WAYS];
+	uint8_t next; /* the way the next new name replaces (oldest first) */
+} reads_seen[READS_SETS];
+
+static unsigned reads_set(uint64_t h)
+{
+	return (unsigned)(h >> 55) % READS_SETS; /* the best-mixed bits */
+}
+
+static bool read_ent_is(struct read_ent *e, const struct ip_fastpath *fp,
+			const char *path, size_t n, uint64_t h, bool clean)
+{
+	uint32_t s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
+	if (s1 & 1)
+		return false;
+	bool hit = e->fp == fp && e->hash == h && e->len == n &&
+		   (e->clean || !clean) && !memcmp(e->path, path, n);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return hit && __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1;
+}
+
+bool ip_reads_seen(const struct ip_fastpath *fp, const char *path, size_t n,
+		   uint64_t h, bool clean)
+{
+	if (n >= READS_LEN)
+		return false;
+	unsigned set = reads_set(h);
+	for (unsigned w = 0; w < READS_WAYS; w++)
+		if (read_ent_is(&reads_seen[set].way[w], fp, path, n, h, clean))
+			return true;
+	return false;
+}
+
+void ip_reads_remember(const struct ip_fastpath *fp, const char *path, size_t n,
+		       uint64_t h, bool clean)
+{
+	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
+		return;
+	unsigned set = reads_set(h);
+	unsigned w = reads_seen[set].next % READS_WAYS;
+	reads_seen[set].next = (uint8_t)((w + 1) % READS_WAYS);
+	struct read_ent *e = &reads_seen[set].way[w];
+	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	e->fp = fp;
+	e->hash = h;
+	e->len = (uint16_t)n;
+	e->clean = clean;
+	memcpy(e->path, path, n);
+	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&dirs_lock);
+}
+
+/* The open itself, for a read decided silent: -2 when the full check must
+ * decide (a symlink on the way, an odd flag). */
+static long open_silent(int dirfd, const char *path, int flags, bool kpath,
+			bool seen, const char *walked)
+{
+	long fd;
+	if (kpath) {
+		/* seen: its directories were checked; only a final symlink
+		 * (ELOOP) needs the full check */
+		if (!seen)
+			return open_nofollow(dirfd, path, walked, flags);
+		fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
+		if (fd < 0 && errno == ELOOP)
+			fd = -2;
+		return fd;
+	}
+	struct open_how how = {.flags = (uint64_t)(unsigned)flags,
+			       .resolve = RESOLVE_NO_SYMLINKS};
+	fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0 && (errno == ELOOP || errno == EINVAL || errno == ENOSYS ||
+		       errno == EXDEV || errno == EAGAIN))
+		fd = -2; /* a symlink (or an odd flag) */
+	return fd;
+}
+
+bool ip_reads_fast_open(int dirfd, const char *path, int flags, int *ret)
+{
+	path = ip_maybe_null(path);
+	if (!ip_active || ip_in_hook || !path ||
+	    tgp_open_access((unsigned)flags) != TGPA_READ)
+		return false;
+	int saved = errno;
+	ip_in_hook++;
+	bool done = false;
+	bool kpath = ip_kernel_decides(TGPB_OPEN_WRITE);
+	struct ip_fastpath *fp = path[0] == '/' ? ip_fastpath_get() : NULL;
+	char walked[4096];
+	size_t n = fp ? strlen(path) : 0;
+	uint64_t h = fp ? ip_hash(path, n) : 0;
+	bool seen = fp && ip_reads_seen(fp, path, n, h, kpath);
+	if (seen || ((dirfd == AT_FDCWD || path[0] == '/') &&
+		     read_fast(dirfd, path, false, walked))) {
+		long fd = open_silent(dirfd, path, flags, kpath, seen, walked);
+		/* remember names decided on as spelled (absolute, nothing
+		 * to fold) that opened: what the walk found stays true */
+		if (fd >= 0 && !seen && fp && ip_path_is_normal(path))
+			ip_reads_remember(fp, path, n, h, kpath);
+		if (fd >= 0) {
+			*ret = (int)fd;
+			errno = saved;
+			done = true;
+		} else if (fd == -1) {
+			*ret = -1; /* ENOENT, EACCES, ...: what open says */
+			done = true;
+		} else {
+			errno = saved; /* full check */
+		}
+	}
+	ip_in_hook--;
+	return done;
+}
+
+/* cwd_lock and dirs_lock are leaves: nothing is taken while they are
+ * held */
+void ip_reads_lock(void)
+{
+	pthread_mutex_lock(&cwd_lock);
+	pthread_mutex_lock(&dirs_lock);
+}
+
+void ip_reads_unlock(void)
+{
+	pthread_mutex_unlock(&dirs_lock);
+	pthread_mutex_unlock(&cwd_lock);
+}
