@@ -111,14 +111,17 @@ def tap(directory):
 def automake(builddir, steps):
     """An autotools project: each step's exit code ("configure 0" lines in
     STEPS), every configure result (config.h: each macro defined or not,
-    with its value), and each test's :test-result: from its .trs file."""
+    with its value; config.log: each cache variable's value), and each
+    test's :test-result: from its .trs file."""
     rows = []
     with open(steps) as f:
         for line in f:
             name, rc = line.split()
             rows.append((f"step:{name}", "pass" if rc == "0" else "fail", f"exit {rc}"))
-    confh = os.path.join(builddir, "config.h")
-    if os.path.exists(confh):
+    # config.h where configure wrote it (gnulib projects: lib/config.h)
+    for confh in [os.path.join(builddir, "config.h")] + sorted(glob.glob(os.path.join(builddir, "*", "config.h"))):
+        if not os.path.exists(confh):
+            continue
         with open(confh, errors="replace") as f:
             for line in f:
                 m = re.match(r"#define (\w+)(?:\s+(.*))?$", line.strip())
@@ -128,6 +131,15 @@ def automake(builddir, steps):
                 m = re.match(r"/\* #undef (\w+) \*/$", line.strip())
                 if m:
                     rows.append((f"config:{m.group(1)}", "undefined", ""))
+    # every check's cached answer (config.log's "Cache variables" section:
+    # ac_cv_func_open_slash=no), including the checks config.h does not show
+    log = os.path.join(builddir, "config.log")
+    if os.path.exists(log):
+        with open(log, errors="replace") as f:
+            for line in f:
+                m = re.match(r"([a-z]+_cv_\w+)=(.*)$", line.rstrip("\n"))
+                if m:
+                    rows.append((f"cache:{m.group(1)}", "set", m.group(2).strip("'")))
     for trs in sorted(glob.glob(os.path.join(builddir, "**", "*.trs"), recursive=True)):
         name = os.path.relpath(trs, builddir)[:-4]
         status = "missing"
@@ -170,14 +182,15 @@ def compare(native_path, other_path, known_path, workload, policy):
     """Prints one line per differing key: "KEY<TAB>NATIVE<TAB>OTHER<TAB>KNOWN-ID
     or -". A key is a difference when its status differs (a missing key
     counts as status "missing"); its INFO (messages, values) only for
-    configure results, whose value is the result. Patterns in known.txt
+    configure's results, whose value is the result. Patterns in known.txt
     may be limited to a policy: "gzip@default:config:*"."""
     nat, oth = load(native_path), load(other_path)
     known = load_known(known_path) if known_path and os.path.exists(known_path) else []
     for key in sorted(set(nat) | set(oth)):
         a = nat.get(key, ("missing", ""))
         b = oth.get(key, ("missing", ""))
-        same = a[0] == b[0] and (not key.startswith("config:") or a[1] == b[1])
+        valued = key.startswith(("config:", "cache:"))
+        same = a[0] == b[0] and (not valued or a[1] == b[1])
         if same:
             continue
         kid = "-"
@@ -190,8 +203,8 @@ def compare(native_path, other_path, known_path, workload, policy):
                     break
             if kid != "-":
                 break
-        na = a[0] + (f" {a[1]}" if key.startswith("config:") else "")
-        nb = b[0] + (f" {b[1]}" if key.startswith("config:") else "")
+        na = a[0] + (f" {a[1]}" if valued else "")
+        nb = b[0] + (f" {b[1]}" if valued else "")
         print(f"{key}\t{na}\t{nb}\t{kid}\t{(b[1] or a[1])[:120]}")
 
 

@@ -73,7 +73,10 @@ run_one() {
 	local wl=$1 mode=$2 dir t0
 	dir=$TOP/${LETTER[$mode]}/$wl
 	rm -rf "$dir" && mkdir -p "$dir"
-	"wl_${wl}_setup" "$dir" || { echo "  $mode: set-up failed"; return 1; }
+	"wl_${wl}_setup" "$dir" >"$TOP/setup-$wl-$mode.log" 2>&1 || {
+		echo "  $mode: set-up failed: $(tail -1 "$TOP/setup-$wl-$mode.log")"
+		return 1
+	}
 	t0=$(now_ms)
 	in_mode "$mode" "$dir" "$("wl_${wl}_script")" >"$dir/session.out" 2>&1
 	RUN_MS=$(($(now_ms) - t0))
@@ -118,13 +121,23 @@ workload() {
 	fi
 	echo "== $wl: $("wl_${wl}_about")"
 	echo "  prepared (download, build; cached in $CACHE) in $(secs $(($(now_ms) - t0))) s"
-	run_one "$wl" native || return
+	if ! run_one "$wl" native; then
+		for pol in ${POLICIES[$wl]}; do
+			FAIL=$((FAIL + 1))
+			SUMMARY+=("$(printf '%-8s %-11s FAIL: the native run could not be set up' "$wl" "$pol")")
+		done
+		return
+	fi
 	nat_ms=$RUN_MS nat_dir=$RUN_DIR
 	echo "  native:     $(counts "$nat_dir/results.txt")  [$(secs "$nat_ms") s]"
 	for pol in ${POLICIES[$wl]}; do
 		case " ${DIFF_POLICIES:-permissive default} " in *" $pol "*) ;; *) continue ;; esac
 		pre=$(policyd_counts "$pol")
-		run_one "$wl" "$pol" || continue
+		if ! run_one "$wl" "$pol"; then
+			FAIL=$((FAIL + 1))
+			SUMMARY+=("$(printf '%-8s %-11s FAIL: the run could not be set up' "$wl" "$pol")")
+			continue
+		fi
 		post=$(policyd_counts "$pol")
 		echo "  $(printf '%-11s' "$pol:") $(counts "$RUN_DIR/results.txt")  [$(secs "$RUN_MS") s, ratio $(ratio "$RUN_MS" "$nat_ms");" \
 			"policyd: $(awk -v a="$pre" -v b="$post" 'BEGIN {split(a, x); split(b, y); printf "%d requests, %d notifications", y[1] - x[1], y[2] - x[2]}')]"
