@@ -81,7 +81,10 @@ run_one() {
 	in_mode "$mode" "$dir" "$("wl_${wl}_script")" >"$dir/session.out" 2>&1
 	RUN_MS=$(($(now_ms) - t0))
 	RUN_DIR=$dir
-	"wl_${wl}_parse" "$dir" >"$dir/results.txt"
+	# a report the parser cannot read is a result too (it differs)
+	"wl_${wl}_parse" "$dir" >"$dir/results.txt" 2>"$dir/parse.err" ||
+		printf 'results\tunreadable\t%s\n' "$(tail -1 "$dir/parse.err")" >>"$dir/results.txt"
+	return 0
 }
 
 # rerun WORKLOAD MODE KEYSFILE: runs again, in MODE's run directory, only

@@ -60,8 +60,16 @@ GIT_TESTS=${DIFF_GIT_TESTS:-t0000-basic t1300-config t3700-add t7001-mv t5601-cl
 wl_git_about() { echo "git $(basename "$GIT_SRC" | sed 's/^git-//') t/ scripts, two at a time: $(echo $GIT_TESTS)"; }
 wl_git_prepare() { prepare_git; }
 # the build's hard links in each run directory: the default policy lets a
-# session run programs from its workspace, not from build/cache
-wl_git_setup() { mkdir -p "$1/out" "$1/tout" "$1/trash" && cp -al "$GIT_SRC" "$1/src"; }
+# session run programs from its workspace, not from build/cache; the
+# wrappers the tests run (bin-wrappers/, which name the build directory)
+# rewritten to this copy, as new files
+wl_git_setup() {
+	local f
+	mkdir -p "$1/out" "$1/tout" "$1/trash" && cp -al "$GIT_SRC" "$1/src" || return 1
+	for f in "$1"/src/bin-wrappers/*; do
+		sed "s|$GIT_SRC|$1/src|g" "$f" >"$f.new" && chmod 755 "$f.new" && mv "$f.new" "$f" || return 1
+	done
+}
 wl_git_script() {
 	# TEST_OUTPUT_DIRECTORY: test-lib's results go to the run directory,
 	# not into the (shared) build tree
