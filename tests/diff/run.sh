@@ -48,7 +48,7 @@ declare -A POLICY_OF=([permissive]=$ROOT/tests/diff/permissive.yaml [default]=$R
 declare -A LETTER=([native]=n [permissive]=p [default]=d)
 # where the default policy makes sense: a workspace workload whose every
 # operation the shipped policy means to allow (see README.md)
-declare -A POLICIES=([python]="permissive" [git]="permissive default" [gzip]="permissive default"
+declare -A POLICIES=([python]="permissive default" [git]="permissive default" [gzip]="permissive default"
 	[repro]="permissive")
 PASS=0 FAIL=0 SKIP=0 KNOWN_N=0
 T_START=$(now_ms)

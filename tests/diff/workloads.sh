@@ -54,7 +54,7 @@ wl_python_reparse() {
 # git's own test scripts (Debian's source of the git this machine runs),
 # a slice over what tiergate mediates: the test library itself, config,
 # add/rm/mv, local fetch/push/clone, commit/status. Two scripts at a time.
-GIT_TESTS=${DIFF_GIT_TESTS:-t0000-basic t1300-config t3700-add t7001-mv t5601-clone t5404-tracking-branches
+GIT_TESTS=${DIFF_GIT_TESTS:-t0000-basic t1300-config t3600-rm t3700-add t7001-mv t5601-clone t5404-tracking-branches
 	t5405-send-pack-rewind t5406-remote-rejects t7501-commit-basic-functionality t7060-wtstatus}
 
 wl_git_about() { echo "git $(basename "$GIT_SRC" | sed 's/^git-//') t/ scripts, two at a time: $(echo $GIT_TESTS)"; }
