@@ -62,7 +62,9 @@ timed() {
 inner() {
 	local launcher=() out
 	while [ "$1" != -- ]; do launcher+=("$1"); shift; done; shift
-	out=$(cd "$WS" && "${launcher[@]}" bash -c 's=$EPOCHREALTIME; '"$1"' >/dev/null 2>"'"$TOP"'/timed.err" || exit 97; e=$EPOCHREALTIME; echo "$s $e"')
+	# the script in braces: a list (a && b) is silenced and judged whole
+	out=$(cd "$WS" && "${launcher[@]}" bash -c 's=$EPOCHREALTIME; { '"$1"'
+} >/dev/null 2>"'"$TOP"'/timed.err" || exit 97; e=$EPOCHREALTIME; echo "$s $e"')
 	if [ $? -ne 0 ] || [ -z "$out" ]; then
 		echo "bench: workload failed: $1" >&2; cat "$TOP/timed.err" >&2; exit 1
 	fi
