@@ -181,11 +181,16 @@ workload() {
 # Each tests/diff/repro/NAME.{sh,py,c} prints what it observes; it runs
 # natively and in a session (under the policy its "diff-policy:" line names,
 # else permissive.yaml) and must print the same (stdout, stderr, exit code).
+# The "exit N" line is written when the command ends; a background process
+# may print after it (diff-wait).
 repro_policy() { sed -n 's/.*diff-policy: *\([a-z]*\).*/\1/p' "$1" | head -1; }
+# "diff-wait: N": seconds to wait after the command before reading what it
+# printed (for a reproducer whose background process outlives it)
+repro_wait() { sed -n 's/.*diff-wait: *\([0-9]*\).*/\1/p' "$1" | head -1; }
 known_id_of() { awk -F'|' -v r="$1" '!/^#/ && NF >= 3 {gsub(/^ +| +$/, "", $3); gsub(/^ +| +$/, "", $1); if ($3 == r) {print $1; exit}}' "$KNOWN"; }
 
 repros() {
-	local src rel name cmd pol kid mode dir out t0
+	local src rel name cmd pol kid mode dir out t0 w
 	echo
 	echo "== reproducers (tests/diff/repro): natively and in a session; the same output expected"
 	t0=$(now_ms)
@@ -212,6 +217,7 @@ repros() {
 			rm -rf "$dir" && mkdir -p "$dir"
 			in_mode "$mode" "$dir" "timeout -k 5 60 $(printf '%q ' "${cmd[@]}") >\"$TOP/$mode-$name.out\" 2>\"$TOP/$mode-$name.err\"; echo \"exit \$?\" >>\"$TOP/$mode-$name.out\"" \
 				>/dev/null 2>&1
+			w=$(repro_wait "$src") && sleep "${w:-0}"
 		done
 		kid=$(known_id_of "$rel")
 		if cmp -s "$TOP/native-$name.out" "$TOP/$pol-$name.out" && cmp -s "$TOP/native-$name.err" "$TOP/$pol-$name.err"; then
