@@ -3,6 +3,7 @@
 #   make               build everything into $(BUILD)
 #   make SANITIZE=1    the same with ASan+UBSan
 #   make test          install missing packages, build with sanitizers, run all tests
+#   make check-diff    upstream test suites natively and mediated: same results?
 #   make bench         benchmarks (ratios against unmediated runs)
 #   make fuzz          fuzzers, each for FUZZ_SECONDS
 #   make run           start a mediated shell on policies/default.yaml
@@ -200,7 +201,7 @@ deps:
 SAN_BUILD := $(BUILD)/san
 
 SHELL := /bin/bash
-.PHONY: test check check-unit check-policies check-malformed check-integration check-bypass
+.PHONY: test check check-unit check-policies check-malformed check-integration check-bypass check-diff
 ATTACKS := $(patsubst tests/bypass/%.c,$(BUILD)/tests/attacks/%,$(wildcard tests/bypass/*.c)) \
 	$(BUILD)/tests/attacks/static_marker
 STATIC_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -static
@@ -239,7 +240,7 @@ test: deps
 	$(Q)set -o pipefail; $(MAKE) --no-print-directory -k BUILD=$(SAN_BUILD) SANITIZE=1 check 2>&1 | tee $(SAN_BUILD)/test.log; \
 		rc=$$?; tests/total.sh $(SAN_BUILD)/test.log && exit $$rc
 
-check: check-unit check-policies check-malformed check-integration check-bypass
+check: check-unit check-policies check-malformed check-integration check-bypass check-diff
 	@echo "all test suites passed"
 
 check-unit: $(UNIT_BIN)
@@ -254,6 +255,15 @@ check-integration: $(BINS) $(PROG_BINS)
 
 check-malformed: $(BIN)/policyctl
 	$(Q)tests/malformed/run.sh $(BIN)/policyctl
+
+# The differential harness: CPython's, git's and gzip's own tests natively
+# and under agent-shell (tests/diff/README.md). Downloads and builds are
+# kept in $(DIFF_CACHE) for the next run and for make bench;
+# DIFF_WORKLOADS="python git gzip repro" chooses.
+DIFF_CACHE ?= build/cache
+DIFF_WORKLOADS ?=
+check-diff: $(BINS)
+	$(Q)DIFF_CACHE=$(DIFF_CACHE) tests/diff/run.sh $(BIN) $(DIFF_WORKLOADS)
 
 # The tree's shape: no file over 900 lines, no function over 100, no circle
 # between files (from the objects' symbols and the includes).
@@ -289,10 +299,13 @@ $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 $(BB)/bench_engine: $(BUILD)/bench_engine
 	$(Q)cp $< $@
 
+# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens) and/or
+# micro; both by default
+BENCH_SECTIONS ?=
 bench: deps
 	$(Q)if [ "$(SANITIZE)" = 1 ]; then echo "bench: build without SANITIZE" >&2; exit 1; fi
 	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
-	$(Q)tests/bench/bench.sh $(BIN) $(BB)
+	$(Q)DIFF_CACHE=$(DIFF_CACHE) tests/bench/bench.sh $(BIN) $(BB) $(BENCH_SECTIONS)
 
 # ---------------------------------------------------------------- fuzz
 
