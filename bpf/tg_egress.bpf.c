@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: (MIT OR GPL-2.0)
+/*
+ * tg_egress: tiergate's kernel egress layer (cgroup BPF, CO-RE).
+ *
+ * Attached once to the tiergate parent cgroup (BPF_F_ALLOW_MULTI). A
+ * session is a cgroup at depth session_level; its id (the cgroup's, also
+ * for processes in sub-cgroups it made) keys the per-session maps.
+ * Processes that are not in a session pass untouched; a process in a
+ * cgroup under the parent that policyd never added is refused (fail
+ * closed: its session is gone or not set up yet).
+ *
+ *   connect4/6, sendmsg4/6  decide the destination (LPM trie of the
+ *                           session's rules), steer DNS to policyd's
+ *                           forwarder, connect_rate, totals spent
+ *   recvmsg4/6, getpeername4/6  give a steered socket back the address
+ *                           it asked for
+ *   sock_create             no raw inet sockets, no inet protocol other
+ *                           than TCP/UDP (unless the session allows)
+ *   skb egress/ingress      byte counters, totals, the egress rate
+ *                           (a token bucket that signals congestion,
+ *                           after samples/bpf/hbm_out_kern.c)
+ *   connect_unix, sendmsg_unix (Linux 6.7+)  optional: refuse AF_UNIX
+ *                           addresses of length 16 or 28, the lengths a
+ *                           seccomp filter can no longer tell from inet
+ *
+ * The decision semantics are the engine's: every rule that matches is a
+ * candidate, the strictest wins (deny > prompt > log > allow), among equal
+ * ones the first in file order; no rule: the session's default. User
+ * space makes this a single longest-prefix lookup (tg_egress.h). An
+ * operator's approval of a prompt (TG_APPROVED) passes like an allow
+ * but outranks prompts.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "tg_egress.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_RAW 3
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define LOOPBACK_IFINDEX 1
+#define NSEC_PER_SEC 1000000000ull
+
+/* Tunables, set by the loader before load. */
+const volatile __u64 parent_cgid = 0;
+/* Depth of session cgroups below the hierarchy's root (parent's + 1). */
+const volatile __u32 session_level = 0;
+/* How far below zero a TCP flow may take the egress bucket, passing
+ * packets with a congestion notification, before packets are dropped
+ * (bytes << TG_RATE_SHIFT): HBM's queue. */
+const volatile __s64 queue_scaled = 0;
+
+/* Interval between connect_rate events of one session. */
+#define CONN_RATE_EV_NS NSEC_PER_SEC
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TG_MAX_SESSIONS);
+	__type(key, __u64);
+	__type(value, struct tg_sess_cfg);
+} tg_sess SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TG_MAX_SESSIONS);
+	__type(key, __u64);
+	__type(value, struct tg_sess_state);
+} tg_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, TG_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct tg_rule_key);
+	__type(value, struct tg_rule_val);
+} tg_rules SEC(".maps");
+
+/* One element, key 0: a hash so that an update replaces it whole. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tg_dns_cfg);
+} tg_dns SEC(".maps");
+
+/* Resolvers (resolv.conf) for sessions that steer only their DNS. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TG_MAX_RESOLVERS);
+	__type(key, __u8[16]);
+	__type(value, __u8);
+} tg_resolv SEC(".maps");
+
+/* Ports the forwarder listens on: no session reaches them directly. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TG_MAX_FWD_PORTS);
+	__type(key, __u16);
+	__type(value, __u8);
+} tg_fwdports SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct tg_orig);
+} tg_orig SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, TG_RINGBUF_BYTES);
+} tg_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TG_G_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} tg_global SEC(".maps");
+
+extern void *bpf_cast_to_kern_ctx(void *obj) __ksym __weak;
+
+static __always_inline void count_global(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&tg_global, &which);
+	if (v)
+		*v += 1;
+}
+
+/* ------------------------------------------------------------ sessions */
+
+/*
+ * The session of the calling task: its ancestor at session_level, when
+ * the ancestor one level up is the parent. Elsewhere (a task outside the
+ * tree using a socket made inside it, or a cgroup namespace that made the
+ * loader count levels wrongly) the parent is searched for.
+ */
+static __always_inline __u64 current_session(void)
+{
+	__u32 lvl = session_level;
+
+	if (lvl == 0)
+		return 0;
+	if (bpf_get_current_ancestor_cgroup_id(lvl - 1) == parent_cgid)
+		return bpf_get_current_ancestor_cgroup_id(lvl);
+	for (int i = 0; i < 32; i++) {
+		if (bpf_get_current_ancestor_cgroup_id(i) == parent_cgid) {
+			count_global(TG_G_LEVEL_MISMATCH);
+			return bpf_get_current_ancestor_cgroup_id(i + 1);
+		}
+	}
+	return 0;
+}
+
+/* The same for a packet: the session of the socket that sent or will
+ * receive it. */
+static __always_inline __u64 skb_session(struct __sk_buff *skb)
+{
+	__u32 lvl = session_level;
+
+	if (lvl == 0)
+		return 0;
+	if (bpf_skb_ancestor_cgroup_id(skb, lvl - 1) == parent_cgid)
+		return bpf_skb_ancestor_cgroup_id(skb, lvl);
+	for (int i = 0; i < 32; i++) {
+		if (bpf_skb_ancestor_cgroup_id(skb, i) == parent_cgid) {
+			count_global(TG_G_LEVEL_MISMATCH);
+			return bpf_skb_ancestor_cgroup_id(skb, i + 1);
+		}
+	}
+	return 0;
+}
+
+/* -------------------------------------------------------------- events */
+
+struct ev_args {
+	__u64 sess;
+	const __u8 *addr; /* 16 bytes or NULL */
+	__u16 family, port;
+	__u8 kind, action, reason, proto;
+	__u32 rule;
+	__u64 value;
+	bool task; /* a task context: pid and comm are the caller's */
+};
+
+static __always_inline void emit(const struct ev_args *a)
+{
+	struct tg_event *ev;
+
+	ev = bpf_ringbuf_reserve(&tg_events, sizeof(*ev), 0);
+	if (!ev) {
+		count_global(TG_G_EVENTS_LOST);
+		return;
+	}
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->cgid = a->sess;
+	if (a->task) {
+		__u64 pt = bpf_get_current_pid_tgid();
+		ev->pid = (__u32)pt;
+		ev->tgid = pt >> 32;
+		bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	} else {
+		ev->pid = 0;
+		ev->tgid = 0;
+		__builtin_memset(ev->comm, 0, sizeof(ev->comm));
+	}
+	ev->kind = a->kind;
+	ev->action = a->action;
+	ev->reason = a->reason;
+	ev->proto = a->proto;
+	ev->family = a->family;
+	ev->port = a->port;
+	ev->rule = a->rule;
+	ev->pad = 0;
+	if (a->addr)
+		__builtin_memcpy(ev->addr, a->addr, 16);
+	else
+		__builtin_memset(ev->addr, 0, 16);
+	ev->value = a->value;
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* ----------------------------------------------------------- addresses */
+
+static __always_inline void addr_from_v4(__u8 *addr, __u32 ip4_net)
+{
+	__builtin_memset(addr, 0, 10);
+	addr[10] = 0xff;
+	addr[11] = 0xff;
+	__builtin_memcpy(addr + 12, &ip4_net, 4);
+}
+
+static __always_inline bool addr_is_mapped(const __u8 *a)
+{
+	for (int i = 0; i < 10; i++)
+		if (a[i])
+			return false;
+	return a[10] == 0xff && a[11] == 0xff;
+}
+
+static __always_inline bool addr_is_loopback(const __u8 *a)
+{
+	if (addr_is_mapped(a))
+		return a[12] == 127;
+	for (int i = 0; i < 15; i++)
+		if (a[i])
+			return false;
+	return a[15] == 1;
+}
+
+static __always_inline bool addr_eq(const __u8 *a, const __u8 *b)
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+static __always_inline __u8 proto_bit(__u32 proto)
+{
+	if (proto == IPPROTO_TCP)
+		return TG_P_TCP;
+	if (proto == IPPROTO_UDP)
+		return TG_P_UDP;
+	return TG_P_OTHER;
+}
+
+/* ------------------------------------------------------------ deciding */
+
+struct verdict {
+	__u8 action, reason;
+	__u32 rule;
+};
+
+static __always_inline void decide(const struct tg_sess_cfg *cfg,
+				   const __u8 *addr, __u16 port, __u8 pbit,
+				   struct verdict *v)
+{
+	struct tg_rule_key key = {};
+	struct tg_rule_val *val;
+	__u32 now_s = 0;
+
+	v->action = cfg->default_action;
+	v->reason = TG_R_DEFAULT;
+	v->rule = TG_NO_RULE;
+	key.prefixlen = 32 + 128;
+	key.slot_gen = cfg->slot_gen;
+	__builtin_memcpy(key.addr, addr, 16);
+	val = bpf_map_lookup_elem(&tg_rules, &key);
+	if (!val)
+		return;
+	for (int i = 0; i < TG_MAX_ENTRIES; i++) {
+		const struct tg_entry *e = &val->e[i];
+
+		if (i >= val->n)
+			break;
+		if (!(e->protos & pbit))
+			continue;
+		if (port < e->port_lo || port > e->port_hi)
+			continue;
+		if (e->expires) {
+			/* a host address past its TTL, which user space has
+			 * not yet removed (or a policyd that died) */
+			if (!now_s)
+				now_s = bpf_ktime_get_boot_ns() / NSEC_PER_SEC;
+			if (now_s >= e->expires)
+				continue;
+		}
+		v->action = e->action;
+		v->reason = TG_R_RULE;
+		v->rule = e->rule;
+		return;
+	}
+}
+
+/* connect_rate: one token per connect; false when the bucket is empty. */
+static __always_inline bool conn_take(struct tg_sess_state *st,
+				      const struct tg_sess_cfg *cfg)
+{
+	__u64 now = bpf_ktime_get_ns();
+	const __s64 one = 1ll << TG_CONN_SHIFT;
+	__s64 c;
+	bool ok;
+
+	bpf_spin_lock(&st->lock);
+	__u64 delta = now - st->conn_ns;
+	st->conn_ns = now;
+	if (delta >= cfg->conn_fill_ns)
+		c = (__s64)cfg->conn_burst_scaled;
+	else
+		c = st->conn_credit + (__s64)(delta * cfg->conn_rate_scaled);
+	if (c > (__s64)cfg->conn_burst_scaled)
+		c = (__s64)cfg->conn_burst_scaled;
+	ok = c >= one;
+	if (ok)
+		c -= one;
+	st->conn_credit = c;
+	bpf_spin_unlock(&st->lock);
+	return ok;
+}
+
+/* Steer this destination to the forwarder? */
+static __always_inline bool dns_steered(const struct tg_sess_cfg *cfg,
+					const __u8 *addr, __u16 port,
+					__u8 pbit)
+{
+	if (port != 53 || !cfg->dns_port || pbit == TG_P_OTHER)
+		return false;
+	if (cfg->flags & TG_F_DNS_ALL)
+		return true;
+	if (cfg->flags & TG_F_DNS_RESOLVERS)
+		return bpf_map_lookup_elem(&tg_resolv, (void *)addr) != NULL;
+	return false;
+}
+
+/* A forwarder port on this machine, reached without steering: each
+ * session has its own port, and one session must not use another's
+ * (its names are decided by the other's rules). */
+static __always_inline bool forwarder_direct(const struct tg_dns_cfg *dns,
+					     const __u8 *addr, __u16 port)
+{
+	__u8 a4[16];
+
+	if (!bpf_map_lookup_elem(&tg_fwdports, &port))
+		return false;
+	if (addr_is_loopback(addr))
+		return true;
+	if (!dns)
+		return false;
+	addr_from_v4(a4, dns->addr4);
+	return addr_eq(addr, a4) || addr_eq(addr, dns->addr6);
+}
+
+static __always_inline void remember_orig(struct bpf_sock_addr *ctx,
+					  const __u8 *addr, __u16 family)
+{
+	struct tg_orig *o;
+
+	o = bpf_sk_storage_get(&tg_orig, ctx->sk, 0,
+			       BPF_SK_STORAGE_GET_F_CREATE);
+	if (!o)
+		return;
+	__builtin_memcpy(o->addr, addr, 16);
+	o->port = (__u16)ctx->user_port;
+	o->family = family;
+}
+
+/* Rewrites the destination to the forwarder (same family as asked:
+ * an IPv6 socket gets the forwarder's IPv6 address, or its IPv4 address
+ * mapped, which also suits a v4-mapped destination). */
+static __always_inline bool steer(struct bpf_sock_addr *ctx,
+				  const struct tg_sess_cfg *cfg,
+				  const __u8 *addr, bool v6)
+{
+	__u32 k = 0;
+	struct tg_dns_cfg *dns = bpf_map_lookup_elem(&tg_dns, &k);
+	__u8 a6[16];
+
+	if (!dns || !dns->addr4)
+		return false;
+	remember_orig(ctx, addr, v6 ? AF_INET6 : AF_INET);
+	if (!v6) {
+		ctx->user_ip4 = dns->addr4;
+	} else {
+		bool have6 = false;
+		for (int i = 0; i < 16; i++)
+			if (dns->addr6[i])
+				have6 = true;
+		if (have6 && !addr_is_mapped(addr))
+			__builtin_memcpy(a6, dns->addr6, 16);
+		else
+			addr_from_v4(a6, dns->addr4);
+		ctx->user_ip6[0] = *(__u32 *)&a6[0];
+		ctx->user_ip6[1] = *(__u32 *)&a6[4];
+		ctx->user_ip6[2] = *(__u32 *)&a6[8];
+		ctx->user_ip6[3] = *(__u32 *)&a6[12];
+	}
+	ctx->user_port = bpf_htons(cfg->dns_port);
+	return true;
+}
+
+static __always_inline void addr_of_ctx(struct bpf_sock_addr *ctx, bool v6,
+					__u8 *addr)
+{
+	if (!v6) {
+		addr_from_v4(addr, ctx->user_ip4);
+		return;
+	}
+	*(__u32 *)&addr[0] = ctx->user_ip6[0];
+	*(__u32 *)&addr[4] = ctx->user_ip6[1];
+	*(__u32 *)&addr[8] = ctx->user_ip6[2];
+	*(__u32 *)&addr[12] = ctx->user_ip6[3];
+}
+
+/* connect4/6, sendmsg4/6: 1 lets the call through, 0 fails it (EPERM). */
+static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
+				   __u8 kind)
+{
+	struct ev_args ev = {.kind = kind, .task = true};
+	struct tg_sess_state *st;
+	struct tg_sess_cfg *cfg;
+	struct verdict v;
+	__u8 addr[16];
+	__u32 k = 0;
+
+	ev.sess = current_session();
+	if (!ev.sess)
+		return 1;
+	addr_of_ctx(ctx, v6, addr);
+	ev.addr = addr;
+	ev.family = v6 ? AF_INET6 : AF_INET;
+	ev.port = bpf_ntohs((__u16)ctx->user_port);
+	ev.proto = (__u8)ctx->protocol;
+	ev.rule = TG_NO_RULE;
+	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
+	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (!cfg || !st) {
+		count_global(TG_G_UNKNOWN_SESSION);
+		ev.action = TG_DENY;
+		ev.reason = TG_R_UNKNOWN_SESSION;
+		emit(&ev);
+		return 0;
+	}
+	__u8 pbit = proto_bit(ctx->protocol);
+	bool lo = addr_is_loopback(addr) && !(cfg->flags & TG_F_LIMIT_LOOPBACK);
+
+	if (!lo && ((cfg->egress_total && st->out_spent) ||
+		    (cfg->ingress_total && st->in_spent))) {
+		/* the event was sent once, when the total was spent */
+		__sync_fetch_and_add(&st->refused, 1);
+		return 0;
+	}
+	if (dns_steered(cfg, addr, ev.port, pbit) && steer(ctx, cfg, addr, v6)) {
+		__sync_fetch_and_add(&st->dns_steered, 1);
+		return 1;
+	}
+	if (forwarder_direct(bpf_map_lookup_elem(&tg_dns, &k), addr,
+			     ev.port)) {
+		__sync_fetch_and_add(&st->refused, 1);
+		ev.action = TG_DENY;
+		ev.reason = TG_R_FORWARDER;
+		emit(&ev);
+		return 0;
+	}
+	decide(cfg, addr, ev.port, pbit, &v);
+	ev.action = v.action;
+	ev.reason = v.reason;
+	ev.rule = v.rule;
+	if (v.action == TG_DENY || v.action == TG_PROMPT) {
+		__sync_fetch_and_add(&st->refused, 1);
+		if (v.action == TG_PROMPT)
+			__sync_fetch_and_add(&st->prompts, 1);
+		emit(&ev);
+		return 0;
+	}
+	if (kind == TG_EV_CONNECT && cfg->conn_rate_scaled &&
+	    !conn_take(st, cfg)) {
+		__u64 now = bpf_ktime_get_ns();
+		__sync_fetch_and_add(&st->conn_rate_refused, 1);
+		if (now - st->conn_rate_ev_ns >= CONN_RATE_EV_NS) {
+			st->conn_rate_ev_ns = now;
+			ev.action = TG_DENY;
+			ev.reason = TG_R_CONNECT_RATE;
+			ev.rule = TG_NO_RULE;
+			emit(&ev);
+		}
+		return 0;
+	}
+	if (kind == TG_EV_CONNECT)
+		__sync_fetch_and_add(&st->connects, 1);
+	if (v.action == TG_LOG) {
+		__sync_fetch_and_add(&st->logged, 1);
+		emit(&ev);
+	}
+	return 1;
+}
+
+SEC("cgroup/connect4")
+int tg_connect4(struct bpf_sock_addr *ctx)
+{
+	return on_addr(ctx, false, TG_EV_CONNECT);
+}
+
+SEC("cgroup/connect6")
+int tg_connect6(struct bpf_sock_addr *ctx)
+{
+	return on_addr(ctx, true, TG_EV_CONNECT);
+}
+
+/* Unconnected UDP (and a connected socket's sendto with an address).
+ * The family is not checked: udp_sendmsg takes AF_UNSPEC as AF_INET. */
+SEC("cgroup/sendmsg4")
+int tg_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return on_addr(ctx, false, TG_EV_SENDMSG);
+}
+
+SEC("cgroup/sendmsg6")
+int tg_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return on_addr(ctx, true, TG_EV_SENDMSG);
+}
+
+/* ------------------------------------------------- steered sockets' view */
+
+/* The peer (recvmsg's source, getpeername) is the session's forwarder:
+ * show the destination the program asked for instead. Always 1: these
+ * hooks cannot refuse. */
+static __always_inline int restore(struct bpf_sock_addr *ctx, bool v6)
+{
+	struct tg_sess_cfg *cfg;
+	struct tg_dns_cfg *dns;
+	struct tg_orig *o;
+	__u8 addr[16], f[16];
+	__u64 sess;
+	__u32 k = 0;
+
+	sess = current_session();
+	if (!sess)
+		return 1;
+	cfg = bpf_map_lookup_elem(&tg_sess, &sess);
+	if (!cfg || !cfg->dns_port ||
+	    (__u16)ctx->user_port != bpf_htons(cfg->dns_port))
+		return 1;
+	dns = bpf_map_lookup_elem(&tg_dns, &k);
+	if (!dns)
+		return 1;
+	addr_of_ctx(ctx, v6, addr);
+	addr_from_v4(f, dns->addr4);
+	if (!addr_eq(addr, f) && !(v6 && addr_eq(addr, dns->addr6)))
+		return 1;
+	o = bpf_sk_storage_get(&tg_orig, ctx->sk, 0, 0);
+	if (!o)
+		return 1;
+	if (!v6) {
+		ctx->user_ip4 = *(__u32 *)&o->addr[12];
+	} else {
+		ctx->user_ip6[0] = *(__u32 *)&o->addr[0];
+		ctx->user_ip6[1] = *(__u32 *)&o->addr[4];
+		ctx->user_ip6[2] = *(__u32 *)&o->addr[8];
+		ctx->user_ip6[3] = *(__u32 *)&o->addr[12];
+	}
+	ctx->user_port = o->port;
+	return 1;
+}
+
+SEC("cgroup/recvmsg4")
+int tg_recvmsg4(struct bpf_sock_addr *ctx)
+{
+	return restore(ctx, false);
+}
+
+SEC("cgroup/recvmsg6")
+int tg_recvmsg6(struct bpf_sock_addr *ctx)
+{
+	return restore(ctx, true);
+}
+
+SEC("cgroup/getpeername4")
+int tg_peername4(struct bpf_sock_addr *ctx)
+{
+	return restore(ctx, false);
+}
+
+SEC("cgroup/getpeername6")
+int tg_peername6(struct bpf_sock_addr *ctx)
+{
+	return restore(ctx, true);
+}
+
+/* ------------------------------------------------------------- sockets */
+
+/* Runs for AF_INET and AF_INET6 sockets only (inet_create): other
+ * families (AF_PACKET, AF_VSOCK, ...) are seccomp's to refuse. */
+SEC("cgroup/sock_create")
+int tg_sock_create(struct bpf_sock *ctx)
+{
+	struct ev_args ev = {.kind = TG_EV_SOCKET, .task = true};
+	struct tg_sess_state *st;
+	struct tg_sess_cfg *cfg;
+	__u32 type = ctx->type, proto = ctx->protocol;
+
+	ev.sess = current_session();
+	if (!ev.sess)
+		return 1;
+	ev.family = ctx->family;
+	ev.proto = (__u8)proto;
+	ev.rule = TG_NO_RULE;
+	ev.action = TG_DENY;
+	ev.value = (__u64)type << 32 | proto;
+	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
+	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (!cfg || !st) {
+		count_global(TG_G_UNKNOWN_SESSION);
+		ev.reason = TG_R_UNKNOWN_SESSION;
+		emit(&ev);
+		return 0;
+	}
+	if (type == SOCK_RAW) {
+		/* any protocol: raw sockets are allowed whole or not */
+		if (cfg->flags & TG_F_ALLOW_RAW)
+			return 1;
+		ev.reason = TG_R_SOCK_RAW;
+	} else if (proto != IPPROTO_TCP && proto != IPPROTO_UDP &&
+		   !(cfg->flags & TG_F_ALLOW_OTHER_PROTO)) {
+		ev.reason = TG_R_SOCK_PROTO;
+	} else {
+		return 1;
+	}
+	__sync_fetch_and_add(&st->sock_refused, 1);
+	emit(&ev);
+	return 0;
+}
+
+/* ------------------------------------------------------------- packets */
+
+static __always_inline bool skb_is_tcp(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk)
+		return false;
+	sk = bpf_sk_fullsock(sk);
+	return sk && sk->protocol == IPPROTO_TCP;
+}
+
+/*
+ * The egress bucket (HBM): credit refills at the rate up to the burst;
+ * a packet takes its length. Below zero a TCP packet still passes but
+ * with a congestion notification (return 3: the stack's tcp_enter_cwr
+ * halves the window) until the credit is queue_scaled below zero; then
+ * it is dropped with the notification (2: TCP keeps it queued and
+ * retries, no loss is seen on the wire). Other protocols are dropped as
+ * soon as the credit is spent.
+ */
+static __always_inline int bucket(struct tg_sess_state *st,
+				  const struct tg_sess_cfg *cfg, __u32 len,
+				  bool tcp)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__s64 cost = (__s64)len << TG_RATE_SHIFT;
+	int ret = 1;
+	__s64 c;
+
+	bpf_spin_lock(&st->lock);
+	__u64 delta = now - st->credit_ns;
+	st->credit_ns = now;
+	if (delta >= cfg->fill_ns)
+		c = (__s64)cfg->burst_scaled;
+	else
+		c = st->credit + (__s64)(delta * cfg->rate_scaled);
+	if (c > (__s64)cfg->burst_scaled)
+		c = (__s64)cfg->burst_scaled;
+	c -= cost;
+	if (c < 0) {
+		if (tcp && c >= -queue_scaled) {
+			ret = 3;
+		} else {
+			c += cost; /* not sent: no credit taken */
+			ret = tcp ? 2 : 0;
+		}
+	}
+	st->credit = c;
+	bpf_spin_unlock(&st->lock);
+	if (ret == 3)
+		__sync_fetch_and_add(&st->rate_marks, 1);
+	else if (ret != 1)
+		__sync_fetch_and_add(&st->rate_drops, 1);
+	return ret;
+}
+
+/* Adds len to *counter unless that passes total; false when it would
+ * (the first time, one event). */
+static __always_inline bool within_total(__u64 *counter, __u64 total,
+					 __u32 len, __u32 *spent,
+					 struct ev_args *ev)
+{
+	__u64 old = __sync_fetch_and_add(counter, len);
+
+	if (!total || old + len <= total)
+		return true;
+	__sync_fetch_and_sub(counter, len);
+	if (__sync_lock_test_and_set(spent, 1) == 0) {
+		ev->value = old;
+		emit(ev);
+	}
+	return false;
+}
+
+SEC("cgroup_skb/egress")
+int tg_skb_egress(struct __sk_buff *skb)
+{
+	struct ev_args ev = {.kind = TG_EV_EGRESS, .action = TG_DENY,
+			     .reason = TG_R_EGRESS_TOTAL, .rule = TG_NO_RULE};
+	struct tg_sess_state *st;
+	struct tg_sess_cfg *cfg;
+	__u32 len = skb->len;
+
+	ev.sess = skb_session(skb);
+	if (!ev.sess)
+		return 1;
+	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
+	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (!cfg || !st)
+		return 1; /* its sockets were refused: nothing to count */
+	if (skb->ifindex == LOOPBACK_IFINDEX &&
+	    !(cfg->flags & TG_F_LIMIT_LOOPBACK)) {
+		__sync_fetch_and_add(&st->lo_bytes_out, len);
+		return 1;
+	}
+	if (!within_total(&st->bytes_out, cfg->egress_total, len,
+			  &st->out_spent, &ev)) {
+		__sync_fetch_and_add(&st->total_drops_out, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&st->pkts_out, 1);
+	if (!cfg->rate_scaled)
+		return 1;
+	return bucket(st, cfg, len, skb_is_tcp(skb));
+}
+
+SEC("cgroup_skb/ingress")
+int tg_skb_ingress(struct __sk_buff *skb)
+{
+	struct ev_args ev = {.kind = TG_EV_INGRESS, .action = TG_DENY,
+			     .reason = TG_R_INGRESS_TOTAL, .rule = TG_NO_RULE};
+	struct tg_sess_state *st;
+	struct tg_sess_cfg *cfg;
+	__u32 len = skb->len;
+
+	ev.sess = skb_session(skb);
+	if (!ev.sess)
+		return 1;
+	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
+	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (!cfg || !st)
+		return 1;
+	if (skb->ifindex == LOOPBACK_IFINDEX &&
+	    !(cfg->flags & TG_F_LIMIT_LOOPBACK)) {
+		__sync_fetch_and_add(&st->lo_bytes_in, len);
+		return 1;
+	}
+	if (!within_total(&st->bytes_in, cfg->ingress_total, len,
+			  &st->in_spent, &ev)) {
+		__sync_fetch_and_add(&st->total_drops_in, 1);
+		return 0;
+	}
+	__sync_fetch_and_add(&st->pkts_in, 1);
+	return 1;
+}
+
+/* -------------------------------------------------------- Unix sockets */
+
+/*
+ * Loaded with expected attach type BPF_CGROUP_UNIX_CONNECT/SENDMSG (the
+ * loader sets it: this libbpf does not know the section names). With
+ * TG_F_UNIX_LEN_GUARD a session's AF_UNIX connect or addressed send of
+ * exactly 16 or 28 address bytes is refused: a seccomp filter that lets
+ * connect/sendto of those lengths through unnotified (they are
+ * sockaddr_in and sockaddr_in6, which this layer decides) would
+ * otherwise let such a Unix address through undecided. uaddrlen is the
+ * length the caller passed (checked: tests/bpf).
+ */
+static __always_inline int unix_guard(struct bpf_sock_addr *ctx, __u8 kind)
+{
+	struct ev_args ev = {.kind = kind, .task = true, .family = AF_UNIX,
+			     .action = TG_DENY, .reason = TG_R_UNIX_LEN,
+			     .rule = TG_NO_RULE};
+	struct bpf_sock_addr_kern *k;
+	struct tg_sess_state *st;
+	struct tg_sess_cfg *cfg;
+	__u32 len;
+
+	ev.sess = current_session();
+	if (!ev.sess)
+		return 1;
+	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
+	if (!cfg || !(cfg->flags & TG_F_UNIX_LEN_GUARD))
+		return 1;
+	k = bpf_cast_to_kern_ctx(ctx);
+	len = k->uaddrlen;
+	if (len != 16 && len != 28)
+		return 1;
+	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (st)
+		__sync_fetch_and_add(&st->refused, 1);
+	ev.value = len;
+	emit(&ev);
+	return 0;
+}
+
+SEC("cgroup/connect4")
+int tg_connect_unix(struct bpf_sock_addr *ctx)
+{
+	return unix_guard(ctx, TG_EV_CONNECT);
+}
+
+SEC("cgroup/sendmsg4")
+int tg_sendmsg_unix(struct bpf_sock_addr *ctx)
+{
+	return unix_guard(ctx, TG_EV_SENDMSG);
+}
