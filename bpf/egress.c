@@ -45,6 +45,7 @@ const struct eg_progdef eg_progs[EG_NPROGS] = {
     {"tg_recvmsg6", BPF_CGROUP_UDP6_RECVMSG, EGRESS_FT_RECVMSG6},
     {"tg_peername4", BPF_CGROUP_INET4_GETPEERNAME, EGRESS_FT_GETPEERNAME4},
     {"tg_peername6", BPF_CGROUP_INET6_GETPEERNAME, EGRESS_FT_GETPEERNAME6},
+    {"tg_sockops", BPF_CGROUP_SOCK_OPS, EGRESS_FT_SOCK_OPS},
     {"tg_connect_unix", EG_ATTACH_UNIX_CONNECT, EGRESS_FT_CONNECT_UNIX},
     {"tg_sendmsg_unix", EG_ATTACH_UNIX_SENDMSG, EGRESS_FT_SENDMSG_UNIX},
 };
@@ -52,7 +53,7 @@ const struct eg_progdef eg_progs[EG_NPROGS] = {
 /* Maps that are pinned (and adopted): all but the per-load rodata. */
 static const char *const pinned_maps[] = {
     "tg_sess",	  "tg_state",  "tg_rules", "tg_dns",	"tg_resolv",
-    "tg_fwdports", "tg_orig",	"tg_events", "tg_global",
+    "tg_fwdports", "tg_orig",	"tg_sock",   "tg_events", "tg_global",
 };
 
 /* libbpf's messages: kept (the last one) for egress_error(), never

@@ -134,6 +134,7 @@ enum egress_feature {
 	EGRESS_FT_RECVMSG6,
 	EGRESS_FT_GETPEERNAME4,
 	EGRESS_FT_GETPEERNAME6,
+	EGRESS_FT_SOCK_OPS, /* pacing of rate-limited TCP */
 	EGRESS_FT_CONNECT_UNIX,
 	EGRESS_FT_SENDMSG_UNIX,
 	EGRESS_FT_KERN_CTX, /* bpf_cast_to_kern_ctx: the Unix address length */

@@ -24,7 +24,7 @@ struct eg_progdef {
 	int attach; /* enum bpf_attach_type */
 	enum egress_feature ft;
 };
-#define EG_NPROGS 13
+#define EG_NPROGS 14
 extern const struct eg_progdef eg_progs[EG_NPROGS];
 
 struct eg_sess {

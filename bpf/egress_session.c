@@ -95,6 +95,7 @@ static void limits_to_cfg(const struct egress *e,
 		c->rate_scaled = rs ? (__u64)rs : 1;
 		c->burst_scaled = burst << TG_RATE_SHIFT;
 		c->fill_ns = (burst + e->queue_bytes) * NSEC / rate + 1;
+		c->pace_rate = rate;
 	}
 	if (s->connect_rate) {
 		__u64 rate = s->connect_rate < TG_MAX_CONN_RATE

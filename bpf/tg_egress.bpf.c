@@ -19,6 +19,8 @@
  *   skb egress/ingress      byte counters, totals, the egress rate
  *                           (a token bucket that signals congestion,
  *                           after samples/bpf/hbm_out_kern.c)
+ *   sockops                 TCP pacing at the rate once a session's burst
+ *                           is spent
  *   connect_unix, sendmsg_unix (Linux 6.7+)  optional: refuse AF_UNIX
  *                           addresses of length 16 or 28, the lengths a
  *                           seccomp filter can no longer tell from inet
@@ -45,6 +47,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #define LOOPBACK_IFINDEX 1
+#define SOL_SOCKET 1
+#define SO_MAX_PACING_RATE 47
 #define NSEC_PER_SEC 1000000000ull
 
 /* Tunables, set by the loader before load. */
@@ -111,6 +115,13 @@ struct {
 	__type(key, int);
 	__type(value, struct tg_orig);
 } tg_orig SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__type(key, int);
+	__type(value, struct tg_sock);
+} tg_sock SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -651,6 +662,12 @@ int tg_sock_create(struct bpf_sock *ctx)
 		   !(cfg->flags & TG_F_ALLOW_OTHER_PROTO)) {
 		ev.reason = TG_R_SOCK_PROTO;
 	} else {
+		if (cfg->pace_rate) {
+			struct tg_sock *t = bpf_sk_storage_get(
+			    &tg_sock, ctx, 0, BPF_SK_STORAGE_GET_F_CREATE);
+			if (t)
+				t->cgid = ev.sess;
+		}
 		return 1;
 	}
 	__sync_fetch_and_add(&st->sock_refused, 1);
@@ -759,10 +776,12 @@ int tg_skb_egress(struct __sk_buff *skb)
 		__sync_fetch_and_add(&st->total_drops_out, 1);
 		return 0;
 	}
-	__sync_fetch_and_add(&st->pkts_out, 1);
-	if (!cfg->rate_scaled)
-		return 1;
-	return bucket(st, cfg, len, skb_is_tcp(skb));
+	int ret = cfg->rate_scaled ? bucket(st, cfg, len, skb_is_tcp(skb)) : 1;
+	if (ret & 1)
+		__sync_fetch_and_add(&st->pkts_out, 1);
+	else /* dropped: not sent, not counted */
+		__sync_fetch_and_sub(&st->bytes_out, len);
+	return ret;
 }
 
 SEC("cgroup_skb/ingress")
@@ -792,6 +811,89 @@ int tg_skb_ingress(struct __sk_buff *skb)
 		return 0;
 	}
 	__sync_fetch_and_add(&st->pkts_in, 1);
+	return 1;
+}
+
+/* ------------------------------------------------------------- pacing */
+
+/*
+ * The bucket alone costs a TCP flow dearly: a dropped packet is kept by
+ * TCP and sent again from its probe timer (200 ms and more), and at a
+ * veth's or a LAN's RTT a halved window slows nothing. So a TCP socket of
+ * a rate-limited session paces itself (SO_MAX_PACING_RATE, TCP's own
+ * pacing, with any qdisc) at the session's rate once the session's burst
+ * is nearly spent (an eighth left), and stops pacing when the bucket is
+ * nearly full again: bursts stay bursts, a long transfer runs smoothly at
+ * the rate, and the bucket remains the cap (several flows, a program that
+ * sets the option itself). Checked at establishment and at every RTT
+ * sample (BPF_SOCK_OPS_RTT_CB, enabled for these sockets only).
+ */
+static __always_inline void set_pacing(struct bpf_sock_ops *ops, __u64 rate)
+{
+	/* an int for this option; ~0U is "no limit" */
+	int r = rate && rate < 0x7fffffff ? (int)rate : -1;
+
+	bpf_setsockopt(ops, SOL_SOCKET, SO_MAX_PACING_RATE, &r, sizeof(r));
+}
+
+static __always_inline void pace_adjust(struct bpf_sock_ops *ops,
+					struct tg_sock *t)
+{
+	struct tg_sess_state *st = bpf_map_lookup_elem(&tg_state, &t->cgid);
+	struct tg_sess_cfg *cfg = bpf_map_lookup_elem(&tg_sess, &t->cgid);
+	__s64 c, burst, low;
+	__u64 delta;
+
+	if (!cfg || !st || !cfg->pace_rate) {
+		if (t->paced) {
+			set_pacing(ops, 0);
+			t->paced = 0;
+		}
+		return;
+	}
+	burst = (__s64)cfg->burst_scaled;
+	low = (__s64)(cfg->burst_scaled >> 3); /* no signed division in BPF */
+	/* the credit as the next packet would find it (not written) */
+	delta = bpf_ktime_get_ns() - st->credit_ns;
+	if (delta >= cfg->fill_ns)
+		c = burst;
+	else
+		c = st->credit + (__s64)(delta * cfg->rate_scaled);
+	if (!t->paced && c < low) {
+		set_pacing(ops, cfg->pace_rate);
+		t->paced = 1;
+	} else if (t->paced && c >= burst - low) {
+		set_pacing(ops, 0);
+		t->paced = 0;
+	}
+}
+
+SEC("sockops")
+int tg_sockops(struct bpf_sock_ops *ops)
+{
+	struct bpf_sock *sk = ops->sk;
+	struct tg_sock *t;
+
+	if (!sk)
+		return 1;
+	switch (ops->op) {
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		t = bpf_sk_storage_get(&tg_sock, sk, 0, 0);
+		if (!t)
+			return 1;
+		bpf_sock_ops_cb_flags_set(ops, ops->bpf_sock_ops_cb_flags |
+						   BPF_SOCK_OPS_RTT_CB_FLAG);
+		pace_adjust(ops, t);
+		break;
+	case BPF_SOCK_OPS_RTT_CB:
+		t = bpf_sk_storage_get(&tg_sock, sk, 0, 0);
+		if (t)
+			pace_adjust(ops, t);
+		break;
+	default:
+		break;
+	}
 	return 1;
 }
 

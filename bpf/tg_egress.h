@@ -119,6 +119,7 @@ struct tg_sess_cfg {
 	__u64 rate_scaled;
 	__u64 burst_scaled;
 	__u64 fill_ns;
+	__u64 pace_rate; /* bytes/s: SO_MAX_PACING_RATE of TCP connects */
 	/* connect bucket: tokens per ns << TG_CONN_SHIFT, likewise */
 	__u64 conn_rate_scaled;
 	__u64 conn_burst_scaled;
@@ -160,6 +161,14 @@ struct tg_sess_state {
 	__u64 dns_steered;
 	__u64 conn_rate_ev_ns;	 /* last connect_rate event */
 	__u32 out_spent, in_spent; /* a total's one event was sent */
+};
+
+/* Socket storage of a rate-limited session's inet sockets (cloned to
+ * accepted ones): which session, and whether TCP pacing is on. */
+struct tg_sock {
+	__u64 cgid;
+	__u32 paced;
+	__u32 pad;
 };
 
 struct tg_dns_cfg {
