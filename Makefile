@@ -348,7 +348,13 @@ $(BUILD)/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c policyd/req_decode.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 
-FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_proto
+$(BUILD)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c policyd/dnsproxy.c policyd/dnsmsg.c
+	$(call say,CLANG,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
+
+FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_proto \
+	$(BUILD)/fuzz/fuzz_dns
 
 .PHONY: fuzz
 fuzz: deps $(FUZZERS)

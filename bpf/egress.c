@@ -252,7 +252,7 @@ static int adopt_link(struct egress *e, int i, struct bpf_program *prog,
 	r = bpf_obj_get_info_by_fd(bpf_link__fd(l), &info, &len);
 	if (r < 0 || info.type != BPF_LINK_TYPE_CGROUP ||
 	    info.cgroup.cgroup_id != parent_cgid) {
-		bpf_link__disconnect(l);
+		/* closes our descriptor; the pin keeps the link */
 		bpf_link__destroy(l);
 		return eg_fail(e, -EEXIST,
 			       "%s is attached to another cgroup: stop that "
@@ -261,12 +261,12 @@ static int adopt_link(struct egress *e, int i, struct bpf_program *prog,
 	}
 	r = bpf_link__update_program(l, prog);
 	if (r < 0) {
-		bpf_link__disconnect(l);
 		bpf_link__destroy(l);
 		return eg_fail(e, r, "%s: replacing the program: %s", path,
 			       strerror(-r));
 	}
 	e->links[i] = l;
+	e->adopted[i] = true;
 	return 0;
 }
 
@@ -314,6 +314,15 @@ static int attach_all(struct egress *e, const char *parent_dir,
 
 static int on_ring(void *ctx, void *data, size_t size);
 
+static void unpin_maps(struct egress *e)
+{
+	char p[PATH_MAX];
+
+	for (size_t i = 0; i < TG_ARRAY_SIZE(pinned_maps); i++)
+		if (pin_path(e, "", pinned_maps[i], p, sizeof(p)) == 0)
+			unlink(p);
+}
+
 int egress_start(struct egress *e, const char *parent_dir)
 {
 	uint64_t parent_cgid;
@@ -357,14 +366,19 @@ int egress_start(struct egress *e, const char *parent_dir)
 	e->started = true;
 	return 0;
 fail:
-	/* Links we made go; adopted ones stay pinned and attached (their
-	 * program may already be ours: it works with the same maps). */
+	/* What this call made goes (links, and the pins of a fresh layer);
+	 * an adopted layer stays pinned and attached (a link already
+	 * switched to our program works with the same maps). Destroying a
+	 * link closes our descriptor: only its pin can keep it. */
 	for (int i = 0; i < EG_NPROGS; i++) {
-		if (e->links[i])
-			bpf_link__disconnect(e->links[i]);
+		if (e->links[i] && e->pinned && !e->adopted[i])
+			bpf_link__unpin(e->links[i]);
 		bpf_link__destroy(e->links[i]);
 		e->links[i] = NULL;
+		e->adopted[i] = false;
 	}
+	if (e->pinned && !adopt && e->skel)
+		unpin_maps(e);
 	ring_buffer__free(e->rb);
 	e->rb = NULL;
 	tg_egress__destroy(e->skel);
@@ -379,8 +393,6 @@ const struct egress_features *egress_features(const struct egress *e)
 
 static void release(struct egress *e, bool remove)
 {
-	char p[PATH_MAX];
-
 	for (int i = 0; i < EG_NPROGS; i++) {
 		if (!e->links[i])
 			continue;
@@ -388,18 +400,16 @@ static void release(struct egress *e, bool remove)
 			if (e->pinned)
 				bpf_link__unpin(e->links[i]);
 			bpf_link__detach(e->links[i]);
-		} else {
-			bpf_link__disconnect(e->links[i]);
 		}
+		/* closes our descriptor (a pinned link stays) */
 		bpf_link__destroy(e->links[i]);
 		e->links[i] = NULL;
+		e->adopted[i] = false;
 	}
 	ring_buffer__free(e->rb);
 	e->rb = NULL;
 	if (remove && e->pinned && e->skel) {
-		for (size_t i = 0; i < TG_ARRAY_SIZE(pinned_maps); i++)
-			if (pin_path(e, "", pinned_maps[i], p, sizeof(p)) == 0)
-				unlink(p);
+		unpin_maps(e);
 		rmdir(e->pin_dir);
 	}
 	tg_egress__destroy(e->skel);
@@ -425,20 +435,27 @@ void egress_free(struct egress *e)
 	free(e);
 }
 
+/* Links are detached before their pins go (another process may hold
+ * them open); the names are read first: unlinking while reading a
+ * directory can skip entries. */
 int egress_unpin(const char *pin_dir)
 {
-	DIR *d = opendir(pin_dir);
+	char names[64][NAME_MAX + 1];
 	struct dirent *de;
-	int r = 0;
+	int n = 0, r = 0;
+	DIR *d = opendir(pin_dir);
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		char p[PATH_MAX];
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", pin_dir, de->d_name);
-		if (!strncmp(de->d_name, "link_", 5)) {
+	while ((de = readdir(d)) && n < 64)
+		if (de->d_name[0] != '.')
+			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
+	closedir(d);
+	for (int i = 0; i < n; i++) {
+		char p[PATH_MAX + NAME_MAX + 2];
+		snprintf(p, sizeof(p), "%.*s/%.255s", PATH_MAX - 1, pin_dir,
+			 names[i]);
+		if (!strncmp(names[i], "link_", 5)) {
 			int fd = bpf_obj_get(p);
 			if (fd >= 0) {
 				bpf_link_detach(fd);
@@ -448,7 +465,6 @@ int egress_unpin(const char *pin_dir)
 		if (unlink(p) < 0 && !r)
 			r = -errno;
 	}
-	closedir(d);
 	if (rmdir(pin_dir) < 0 && !r)
 		r = -errno;
 	return r;

@@ -52,6 +52,7 @@ struct egress {
 	uint32_t queue_bytes;
 	struct tg_egress *skel;
 	struct bpf_link *links[EG_NPROGS];
+	bool adopted[EG_NPROGS]; /* taken over from a pinned layer */
 	struct ring_buffer *rb;
 	egress_event_cb cb;
 	void *cb_ud;

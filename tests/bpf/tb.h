@@ -10,6 +10,7 @@
 #define TIERGATE_TB_H
 
 #include <limits.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,6 +91,8 @@ int tb_events_count(const struct tb_events *ev, uint64_t cgid, int reason,
 		    int action);
 
 uint64_t tb_now_ns(void);
+/* Zeroed memory shared with the children forked after (or NULL). */
+void *tb_shared(size_t n);
 /* Runs a shell command (ip, sysctl); 0 on success. */
 __attribute__((format(printf, 1, 2))) int tb_sh(const char *fmt, ...);
 

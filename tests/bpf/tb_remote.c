@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,25 +44,51 @@ static void sink_conn(int c)
 	close(c);
 }
 
+static void source_conn(int c)
+{
+	static char buf[65536];
+	uint64_t want = 0, sent = 0;
+
+	if (read(c, &want, sizeof(want)) != sizeof(want))
+		return;
+	while (sent < want) {
+		size_t n = want - sent < sizeof(buf) ? want - sent : sizeof(buf);
+		ssize_t w = write(c, buf, n);
+		if (w <= 0)
+			break;
+		sent += (uint64_t)w;
+	}
+	close(c);
+}
+
+static int listen_tcp(uint16_t port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
+
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 256) < 0)
+		_exit(2);
+	return l;
+}
+
 static void sink(int ready)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET,
 				.sin_port = htons(TB_SINK_PORT)};
-	int one = 1;
-	int l = socket(AF_INET, SOCK_STREAM, 0);
+	int l = listen_tcp(TB_SINK_PORT), src = listen_tcp(TB_SOURCE_PORT);
 	int u = socket(AF_INET, SOCK_DGRAM, 0);
 
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 256) < 0 ||
-	    bind(u, (struct sockaddr *)&a, sizeof(a)) < 0)
+	if (bind(u, (struct sockaddr *)&a, sizeof(a)) < 0)
 		_exit(2);
 	if (write(ready, "r", 1) != 1)
 		_exit(2);
 	close(ready);
 	for (;;) {
-		struct pollfd p[2] = {{.fd = l, .events = POLLIN},
-				      {.fd = u, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0)
+		struct pollfd p[3] = {{.fd = l, .events = POLLIN},
+				      {.fd = u, .events = POLLIN},
+				      {.fd = src, .events = POLLIN}};
+		if (poll(p, 3, -1) < 0)
 			continue;
 		if (p[1].revents) {
 			char buf[65536];
@@ -74,21 +101,31 @@ static void sink(int ready)
 				sendto(u, &n, sizeof(n), 0,
 				       (struct sockaddr *)&from, fl);
 		}
-		if (p[0].revents) {
-			int c = accept(l, NULL, NULL);
+		for (int i = 0; i < 3; i += 2) {
+			if (!p[i].revents)
+				continue;
+			int c = accept(p[i].fd, NULL, NULL);
 			if (c < 0)
 				continue;
 			/* one child per connection, so that several
 			 * sessions can send at once */
 			if (fork() == 0) {
+				struct timeval tv = {.tv_sec = 5};
+				prctl_pdeathsig();
+				setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv,
+					   sizeof(tv));
 				close(l);
-				sink_conn(c);
+				close(src);
+				if (i == 0)
+					sink_conn(c);
+				else
+					source_conn(c);
 				_exit(0);
 			}
 			close(c);
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
 		}
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
 	}
 }
 
@@ -187,5 +224,35 @@ int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
 	close(fd);
 	*ret_got = res[0];
 	*ret_ns = res[1];
+	return 0;
+}
+
+int tb_fetch(const char *addr, uint64_t bytes, int timeout_ms,
+	     uint64_t *ret_got)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	static char buf[65536];
+	int fam = tb_sockaddr(addr, TB_SOURCE_PORT, &ss, &len);
+	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	uint64_t got = 0, end = tb_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
+		return errno;
+	if (write(fd, &bytes, sizeof(bytes)) != sizeof(bytes)) {
+		close(fd);
+		return EIO;
+	}
+	while (got < bytes && tb_now_ns() < end) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		got += (uint64_t)n;
+	}
+	close(fd);
+	*ret_got = got;
 	return 0;
 }

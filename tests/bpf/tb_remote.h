@@ -10,6 +10,7 @@
 
 #define TB_REMOTE_ADDR "10.200.0.2"
 #define TB_SINK_PORT 5001
+#define TB_SOURCE_PORT 5002 /* sends the number of bytes asked for */
 
 struct tb_remote {
 	pid_t pid;
@@ -27,5 +28,10 @@ void tb_remote_stop(struct tb_remote *r);
  * *ret_ns: from its first byte to its last. 0 or an errno. */
 int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
 		 uint64_t *ret_ns);
+
+/* Asks the source for bytes and reads for up to timeout_ms; what came
+ * in *ret_got. 0 or an errno (of the connect). */
+int tb_fetch(const char *addr, uint64_t bytes, int timeout_ms,
+	     uint64_t *ret_got);
 
 #endif
