@@ -140,6 +140,10 @@ $(PRELOAD): $(PRELOAD_OBJ)
 # target-specific TEST_LDFLAGS (link-time wrapping, for example).
 TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
+# the eBPF layer's rule compiler (pure: no kernel needed)
+$(BUILD)/tests/test_egress_compile: TEST_LIBS += $(BUILD)/libtgbpf.a
+$(BUILD)/tests/test_egress_compile: CFLAGS += -Ibpf -I$(BUILD)/bpf
+$(BUILD)/tests/test_egress_compile: $(BUILD)/libtgbpf.a
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(call say,CC,$@)

@@ -120,11 +120,21 @@ int tb_cgroup_make(const char *parent, const char *name, char *out,
 	snprintf(out, outsz, "%s/%s", parent, name);
 	if (mkdir(out, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	if (T.ncg < 64)
+		snprintf(T.cg[T.ncg++], sizeof(T.cg[0]), "%s", out);
 	return ret_id ? egress_cgroup_id(out, ret_id) : 0;
 }
 
 int tb_cgroup_remove(const char *path)
 {
+	for (int i = T.ncg - 1; i >= 0; i--) {
+		if (!strcmp(T.cg[i], path)) {
+			memmove(T.cg[i], T.cg[i + 1],
+				(size_t)(T.ncg - i - 1) * sizeof(T.cg[0]));
+			T.ncg--;
+			break;
+		}
+	}
 	/* a child just reaped may keep the cgroup busy for a moment */
 	for (int i = 0; i < 200; i++) {
 		if (rmdir(path) == 0 || errno == ENOENT)
@@ -134,6 +144,32 @@ int tb_cgroup_remove(const char *path)
 		usleep(10000);
 	}
 	return -EBUSY;
+}
+
+/* Interrupted (^C, timeout): kill what runs in the suite's cgroups (only
+ * processes it started are there), remove them, go. Async-signal-safe:
+ * open, write, rmdir. The namespaces and their veth pairs go with the
+ * processes. */
+static void on_signal(int sig)
+{
+	char p[PATH_MAX + 16];
+
+	if (getpid() != T.pid)
+		_exit(128 + sig); /* a child: the driver cleans up */
+	if (T.parent[0]) {
+		snprintf(p, sizeof(p), "%s/cgroup.kill", T.parent);
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "1", 1) < 0) {
+			}
+			close(fd);
+		}
+		usleep(100000);
+		for (int i = T.ncg - 1; i >= 0; i--)
+			rmdir(T.cg[i]);
+		rmdir(T.parent);
+	}
+	_exit(128 + sig);
 }
 
 int tb_cgroup_enter(const char *path, pid_t pid)
@@ -446,6 +482,10 @@ int tb_setup(char *why, size_t whysz)
 	if (own_netns(why, whysz) < 0)
 		return -1;
 	snprintf(name, sizeof(name), "tg-bpftest-%d", (int)getpid());
+	T.pid = getpid();
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	if (tb_cgroup_make(T.mount, name, T.parent, sizeof(T.parent), NULL) <
 	    0) {
 		snprintf(why, whysz, "cannot make %s/%s: %s", T.mount, name,
@@ -486,6 +526,10 @@ void tb_stop(void)
 void tb_teardown(void)
 {
 	tb_stop();
-	if (T.parent[0])
-		tb_cgroup_remove(T.parent);
+	/* what a failed test left behind, children first */
+	while (T.ncg > 0) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof(p), "%s", T.cg[T.ncg - 1]);
+		tb_cgroup_remove(p);
+	}
 }

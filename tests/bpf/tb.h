@@ -27,6 +27,11 @@ struct tb {
 	struct egress *e;
 	int pass, fail, skip;
 	int nsess; /* cgroups made, for names */
+	/* every cgroup made and not yet removed, removed in reverse order
+	 * by a signal's handler too */
+	char cg[64][PATH_MAX];
+	int ncg;
+	pid_t pid; /* the driver's */
 };
 extern struct tb T;
 
