@@ -332,6 +332,20 @@ $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 $(BB)/bench_engine: $(BUILD)/bench_engine
 	$(Q)cp $< $@
 
+# The eBPF layer's benchmark (root): a separate script, for make bench to
+# call once bench.sh is rewritten.
+BENCH_BPF_SRC := tests/bench/bench_bpf.c tests/bpf/tb.c tests/bpf/tb_remote.c
+$(BB)/bench_bpf: $(BENCH_BPF_SRC) $(BPF_LIB) $(COMMON_LIB)
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS_ALL) $(BPF_CFLAGS) -Itests/bpf $(LDHARDEN) -o $@ $(BENCH_BPF_SRC) \
+		$(BPF_LIB) $(COMMON_LIB) $(LDLIBS_BPF) -lpthread
+
+.PHONY: bench-bpf
+bench-bpf: $(BB)/bench_bpf
+	$(Q)if [ "$(SANITIZE)" = 1 ]; then echo "bench: build without SANITIZE" >&2; exit 1; fi
+	$(Q)tests/bench/bench_bpf.sh $(BB)/bench_bpf
+
 bench: deps
 	$(Q)if [ "$(SANITIZE)" = 1 ]; then echo "bench: build without SANITIZE" >&2; exit 1; fi
 	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)

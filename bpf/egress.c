@@ -52,8 +52,9 @@ const struct eg_progdef eg_progs[EG_NPROGS] = {
 
 /* Maps that are pinned (and adopted): all but the per-load rodata. */
 static const char *const pinned_maps[] = {
-    "tg_sess",	  "tg_state",  "tg_rules", "tg_dns",	"tg_resolv",
-    "tg_fwdports", "tg_orig",	"tg_sock",   "tg_events", "tg_global",
+    "tg_sess",	  "tg_state", "tg_cnt",  "tg_rules",  "tg_exact",
+    "tg_dns",	  "tg_resolv", "tg_fwdports", "tg_orig", "tg_sock",
+    "tg_events", "tg_global",
 };
 
 /* libbpf's messages: kept (the last one) for egress_error(), never
@@ -85,11 +86,13 @@ const char *egress_error(const struct egress *e)
 	return e->err;
 }
 
-uint32_t eg_boottime_s(void)
+/* The kernel compares expiries with its coarse CLOCK_MONOTONIC (a
+ * jiffy behind at most). */
+uint32_t eg_now_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint32_t)ts.tv_sec;
 }
 
@@ -114,6 +117,7 @@ int egress_new(const struct egress_opts *opts, struct egress **ret)
 	}
 	e->queue_bytes = opts && opts->tcp_queue_bytes ? opts->tcp_queue_bytes
 						       : 256 * 1024;
+	e->limit_loopback = opts && opts->limit_loopback;
 	libbpf_set_print(libbpf_quiet);
 	*ret = e;
 	return 0;
@@ -346,6 +350,7 @@ int egress_start(struct egress *e, const char *parent_dir)
 	e->skel->rodata->parent_cgid = parent_cgid;
 	e->skel->rodata->session_level = depth + 1;
 	e->skel->rodata->queue_scaled = (__s64)e->queue_bytes << TG_RATE_SHIFT;
+	e->skel->rodata->limit_loopback = e->limit_loopback;
 	choose_programs(e);
 	if (e->pinned && (r = prepare_pins(e, &adopt)) < 0)
 		goto fail;
@@ -485,7 +490,9 @@ int egress_dns_set(struct egress *e, uint32_t addr4, const uint8_t *addr6)
 		memcpy(c.addr6, addr6, 16);
 	if (bpf_map_update_elem(eg_map_fd(e, "tg_dns"), &k, &c, BPF_ANY) < 0)
 		return eg_fail(e, -errno, "tg_dns: %s", strerror(errno));
-	return 0;
+	e->dns = c;
+	/* every session carries a copy (no lookup on a steered connect) */
+	return eg_sessions_push_dns(e);
 }
 
 int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16],
@@ -592,31 +599,39 @@ int egress_events_consume(struct egress *e, egress_event_cb cb, void *ud)
 int egress_counters(const struct egress *e, uint64_t cgid,
 		    struct egress_counters *ret)
 {
-	struct tg_sess_state st;
+	const struct eg_sess *s = e->started ? eg_sess_find(e, cgid) : NULL;
+	int ncpu = libbpf_num_possible_cpus();
 	struct egress_counters c;
+	struct tg_sess_state st;
+	__u32 slot;
 
-	if (!e->started)
-		return -EINVAL;
-	if (bpf_map_lookup_elem(eg_map_fd(e, "tg_state"), &cgid, &st) < 0)
+	if (!s || ncpu <= 0)
+		return -ENOENT;
+	_cleanup_free_ struct tg_counters *v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	slot = s->slot;
+	if (bpf_map_lookup_elem(eg_map_fd(e, "tg_cnt"), &slot, v) < 0 ||
+	    bpf_map_lookup_elem(eg_map_fd(e, "tg_state"), &cgid, &st) < 0)
 		return -errno;
 	memset(&c, 0, sizeof(c));
-	c.bytes_out = st.bytes_out;
-	c.bytes_in = st.bytes_in;
-	c.pkts_out = st.pkts_out;
-	c.pkts_in = st.pkts_in;
-	c.lo_bytes_out = st.lo_bytes_out;
-	c.lo_bytes_in = st.lo_bytes_in;
-	c.connects = st.connects;
-	c.refused = st.refused;
-	c.logged = st.logged;
-	c.prompts = st.prompts;
-	c.sock_refused = st.sock_refused;
-	c.rate_drops = st.rate_drops;
-	c.rate_marks = st.rate_marks;
-	c.conn_rate_refused = st.conn_rate_refused;
-	c.total_drops_out = st.total_drops_out;
-	c.total_drops_in = st.total_drops_in;
-	c.dns_steered = st.dns_steered;
+	for (int i = 0; i < ncpu; i++) {
+		c.bytes_out += v[i].bytes_out;
+		c.bytes_in += v[i].bytes_in;
+		c.pkts_out += v[i].pkts_out;
+		c.pkts_in += v[i].pkts_in;
+		c.connects += v[i].connects;
+		c.refused += v[i].refused;
+		c.logged += v[i].logged;
+		c.prompts += v[i].prompts;
+		c.sock_refused += v[i].sock_refused;
+		c.rate_drops += v[i].rate_drops;
+		c.rate_marks += v[i].rate_marks;
+		c.conn_rate_refused += v[i].conn_rate_refused;
+		c.total_drops_out += v[i].total_drops_out;
+		c.total_drops_in += v[i].total_drops_in;
+		c.dns_steered += v[i].dns_steered;
+	}
 	c.egress_spent = st.out_spent;
 	c.ingress_spent = st.in_spent;
 	*ret = c;

@@ -74,7 +74,6 @@ struct egress_rule {
 #define EGRESS_S_UNIX_LEN_GUARD (1u << 2) /* see README: seccomp's gap */
 #define EGRESS_S_DNS_ALL (1u << 3)	/* steer port 53 to any address */
 #define EGRESS_S_DNS_RESOLVERS (1u << 4) /* steer port 53 to resolvers only */
-#define EGRESS_S_LIMIT_LOOPBACK (1u << 5) /* rate and totals count lo */
 
 struct egress_session {
 	const struct egress_rule *rules;
@@ -113,6 +112,10 @@ struct egress_opts {
 	/* HBM queue: how far a TCP flow may go below zero credit with
 	 * congestion notifications before drops; 0 = 256 KiB */
 	uint32_t tcp_queue_bytes;
+	/* Count loopback traffic in the rate and the totals. Off, packets
+	 * on lo leave the packet programs at their first instruction (a
+	 * local test server costs nothing, and is not "egress"). */
+	bool limit_loopback;
 };
 
 /* Features this kernel offers (egress_probe), each with the errno of its
@@ -275,7 +278,6 @@ int egress_events_consume(struct egress *e, egress_event_cb cb, void *ud);
 
 struct egress_counters {
 	uint64_t bytes_out, bytes_in, pkts_out, pkts_in;
-	uint64_t lo_bytes_out, lo_bytes_in;
 	uint64_t connects, refused, logged, prompts, sock_refused;
 	uint64_t rate_drops, rate_marks, conn_rate_refused;
 	uint64_t total_drops_out, total_drops_in, dns_steered;

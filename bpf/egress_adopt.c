@@ -42,6 +42,8 @@ static int adopt_one(struct egress *e, uint64_t cgid,
 	s->slot = slot;
 	s->gen = cfg->slot_gen & 1;
 	s->cfg = *cfg;
+	if (cfg->epoch > e->epoch)
+		e->epoch = cfg->epoch; /* new epochs go on from there */
 	e->slots[slot / 8] |= (uint8_t)(1u << (slot % 8));
 	return 0;
 }
@@ -117,7 +119,7 @@ static int adopt_keys(struct egress *e)
 	struct tg_rule_key key, next, *del = NULL;
 	struct tg_rule_val val;
 	size_t n = 0, cap = 0;
-	uint32_t now = eg_boottime_s();
+	uint32_t now = eg_now_s();
 	bool first = true;
 	int r = 0;
 
@@ -169,9 +171,11 @@ static void adopt_fwdports(struct egress *e)
 
 int eg_sessions_adopt(struct egress *e)
 {
+	__u32 zero = 0;
 	int r;
 
 	eg_sessions_free(e);
+	bpf_map_lookup_elem(eg_map_fd(e, "tg_dns"), &zero, &e->dns);
 	if ((r = adopt_sessions(e)) < 0 || (r = adopt_keys(e)) < 0) {
 		eg_sessions_free(e);
 		return eg_fail(e, r, "adopting the pinned sessions: %s",

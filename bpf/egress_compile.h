@@ -26,7 +26,7 @@
 
 struct ec_host {
 	struct egress_host h;
-	uint32_t expires; /* CLOCK_BOOTTIME seconds, 0 = never */
+	uint32_t expires; /* CLOCK_MONOTONIC seconds, 0 = never */
 };
 
 struct ec_prefix {

@@ -50,6 +50,7 @@ struct egress {
 	char pin_dir[256];
 	bool pinned, started;
 	uint32_t queue_bytes;
+	bool limit_loopback;
 	struct tg_egress *skel;
 	struct bpf_link *links[EG_NPROGS];
 	bool adopted[EG_NPROGS]; /* taken over from a pinned layer */
@@ -61,6 +62,8 @@ struct egress {
 	size_t nsess, capsess;
 	uint8_t slots[TG_MAX_SESSIONS / 8];
 	size_t nprefixes;
+	uint32_t epoch; /* the last epoch given (tg_exact_val) */
+	struct tg_dns_cfg dns;
 	char err[512];
 };
 
@@ -70,9 +73,11 @@ __attribute__((format(printf, 3, 4))) int eg_fail(struct egress *e, int r,
 
 int eg_map_fd(const struct egress *e, const char *name);
 struct eg_sess *eg_sess_find(const struct egress *e, uint64_t cgid);
+/* Writes the forwarder's addresses into every session's configuration. */
+int eg_sessions_push_dns(struct egress *e);
 /* Rebuilds the session table from the maps of an adopted layer. */
 int eg_sessions_adopt(struct egress *e);
 void eg_sessions_free(struct egress *e);
-uint32_t eg_boottime_s(void);
+uint32_t eg_now_s(void);
 
 #endif

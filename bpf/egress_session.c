@@ -70,11 +70,12 @@ static void slot_free(struct egress *e, uint32_t slot)
 	e->slots[slot / 8] &= (uint8_t)~(1u << (slot % 8));
 }
 
-static __u64 mono_ns(void)
+/* bpf_ktime_get_ns and bpf_ktime_get_coarse_ns, from user space */
+static __u64 mono_ns(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (__u64)ts.tv_sec * NSEC + (__u64)ts.tv_nsec;
 }
 
@@ -117,7 +118,7 @@ static int make_cfg(struct egress *e, const struct egress_session *s,
 {
 	const uint32_t all = EGRESS_S_ALLOW_RAW | EGRESS_S_ALLOW_OTHER_PROTO |
 			     EGRESS_S_UNIX_LEN_GUARD | EGRESS_S_DNS_ALL |
-			     EGRESS_S_DNS_RESOLVERS | EGRESS_S_LIMIT_LOOPBACK;
+			     EGRESS_S_DNS_RESOLVERS;
 	struct tg_sess_cfg c;
 
 	if (s->default_action >= EGRESS_ACTION_MAX)
@@ -131,6 +132,9 @@ static int make_cfg(struct egress *e, const struct egress_session *s,
 	c.flags = s->flags;
 	c.default_action = s->default_action;
 	c.dns_port = s->dns_port;
+	c.dns_addr4 = e->dns.addr4;
+	memcpy(c.dns_addr6, e->dns.addr6, 16);
+	c.epoch = ++e->epoch;
 	limits_to_cfg(e, s, &c);
 	*ret = c;
 	return 0;
@@ -218,17 +222,27 @@ static void sync_fwdports(struct egress *e, uint16_t old, uint16_t new)
 	bpf_map_delete_elem(fd, &old);
 }
 
-static int state_init(struct egress *e, uint64_t cgid,
+/* A new session's state (full buckets) and its slot's counters at 0. */
+static int state_init(struct egress *e, uint64_t cgid, uint32_t slot,
 		      const struct tg_sess_cfg *c)
 {
+	int ncpu = libbpf_num_possible_cpus();
 	struct tg_sess_state st;
-	__u64 now = mono_ns();
 
 	memset(&st, 0, sizeof(st));
-	st.credit = (__s64)c->burst_scaled; /* a full bucket to start */
-	st.credit_ns = now;
+	st.credit = (__s64)c->burst_scaled;
+	st.credit_ns = mono_ns(CLOCK_MONOTONIC);
 	st.conn_credit = (__s64)c->conn_burst_scaled;
-	st.conn_ns = now;
+	st.conn_ns = mono_ns(CLOCK_MONOTONIC_COARSE);
+	if (ncpu <= 0)
+		return eg_fail(e, -EINVAL, "number of CPUs unknown");
+	_cleanup_free_ struct tg_counters *zero = calloc((size_t)ncpu,
+							 sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map_update_elem(eg_map_fd(e, "tg_cnt"), &slot, zero,
+				BPF_ANY) < 0)
+		return eg_fail(e, -errno, "tg_cnt: %s", strerror(errno));
 	if (bpf_map_update_elem(eg_map_fd(e, "tg_state"), &cgid, &st,
 				BPF_ANY) < 0)
 		return eg_fail(e, -errno, "tg_state: %s", strerror(errno));
@@ -322,7 +336,7 @@ int egress_session_set(struct egress *e, uint64_t cgid,
 		r = nk;
 		goto fail;
 	}
-	if (fresh && (r = state_init(e, cgid, &cfg)) < 0)
+	if (fresh && (r = state_init(e, cgid, s->slot, &cfg)) < 0)
 		goto fail_keys;
 	r = sess_switch(e, s, cgid, &cfg, rules, in->nrules, keys,
 			(size_t)nk, fresh);
@@ -378,8 +392,36 @@ static struct eg_key *key_find(struct eg_sess *s, const uint8_t *addr,
 	return NULL;
 }
 
+/* A new epoch for the session: the programs look its exact-address
+ * results up again (tg_exact_val). */
+static int new_epoch(struct egress *e, struct eg_sess *s)
+{
+	struct tg_sess_cfg c = s->cfg;
+
+	c.epoch = ++e->epoch;
+	if (bpf_map_update_elem(eg_map_fd(e, "tg_sess"), &s->cgid, &c,
+				BPF_ANY) < 0)
+		return eg_fail(e, -errno, "tg_sess: %s", strerror(errno));
+	s->cfg = c;
+	return 0;
+}
+
+int eg_sessions_push_dns(struct egress *e)
+{
+	for (size_t i = 0; i < e->nsess; i++) {
+		struct eg_sess *s = &e->sess[i];
+		s->cfg.dns_addr4 = e->dns.addr4;
+		memcpy(s->cfg.dns_addr6, e->dns.addr6, 16);
+		if (bpf_map_update_elem(eg_map_fd(e, "tg_sess"), &s->cgid,
+					&s->cfg, BPF_ANY) < 0)
+			return eg_fail(e, -errno, "tg_sess: %s",
+				       strerror(errno));
+	}
+	return 0;
+}
+
 /* Writes (or deletes) the /128 prefix of addr from the session's rules
- * and hosts. */
+ * and hosts, then moves the session's epoch on. */
 static int host_prefix_sync(struct egress *e, struct eg_sess *s,
 			    const uint8_t *addr)
 {
@@ -401,7 +443,7 @@ static int host_prefix_sync(struct egress *e, struct eg_sess *s,
 				e->nprefixes--;
 			*have = s->keys[--s->nkeys];
 		}
-		return 0;
+		return new_epoch(e, s);
 	}
 	if (!have && e->nprefixes >= TG_MAX_PREFIXES)
 		return eg_fail(e, -ENOSPC, "the trie is full");
@@ -412,7 +454,7 @@ static int host_prefix_sync(struct egress *e, struct eg_sess *s,
 			return -ENOMEM;
 		e->nprefixes++;
 	}
-	return 0;
+	return new_epoch(e, s);
 }
 
 static int host_sess(struct egress *e, uint64_t cgid, struct eg_sess **ret)
@@ -450,7 +492,7 @@ int egress_host_add(struct egress *e, uint64_t cgid,
 	memcpy(chk.addr, h->addr, 16);
 	if ((r = ec_check_rules(&chk, 1, e->err, sizeof(e->err))) < 0)
 		return r;
-	nh.expires = ttl_s ? eg_boottime_s() + ttl_s : 0;
+	nh.expires = ttl_s ? eg_now_s() + ttl_s : 0;
 	for (i = 0; i < s->nhosts; i++)
 		if (!memcmp(s->hosts[i].h.addr, h->addr, 16) &&
 		    s->hosts[i].h.rule == h->rule &&
@@ -505,7 +547,7 @@ int egress_host_remove(struct egress *e, uint64_t cgid, const uint8_t addr[16],
 
 int egress_refresh(struct egress *e)
 {
-	uint32_t now = eg_boottime_s();
+	uint32_t now = eg_now_s();
 	int dropped = 0, r = 0;
 
 	for (size_t si = 0; si < e->nsess; si++) {

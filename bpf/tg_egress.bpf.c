@@ -28,9 +28,15 @@
  * The decision semantics are the engine's: every rule that matches is a
  * candidate, the strictest wins (deny > prompt > log > allow), among equal
  * ones the first in file order; no rule: the session's default. User
- * space makes this a single longest-prefix lookup (tg_egress.h). An
- * operator's approval of a prompt (TG_APPROVED) passes like an allow
- * but outranks prompts.
+ * space makes this a single longest-prefix lookup (tg_egress.h), whose
+ * result per exact address is cached. An operator's approval of a prompt
+ * (TG_APPROVED) passes like an allow but outranks prompts.
+ *
+ * Cost (tests/bench/bench_bpf.c, kernel BPF stats): a helper call here
+ * costs ~75 ns, a hash lookup ~45, an LPM lookup ~210, reading the clock
+ * ~110 (kvm-clock), so hot paths make one cgroup-id call, one lookup of
+ * the configuration, per-CPU counters by slot, the coarse clock where a
+ * jiffy is precise enough, and loopback packets leave at once.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -59,6 +65,8 @@ const volatile __u32 session_level = 0;
  * packets with a congestion notification, before packets are dropped
  * (bytes << TG_RATE_SHIFT): HBM's queue. */
 const volatile __s64 queue_scaled = 0;
+/* Loopback packets count towards the rate and totals. */
+const volatile bool limit_loopback = false;
 
 /* Interval between connect_rate events of one session. */
 #define CONN_RATE_EV_NS NSEC_PER_SEC
@@ -78,6 +86,29 @@ struct {
 } tg_state SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TG_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct tg_counters);
+} tg_cnt SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TG_EXACT_ENTRIES);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__type(key, struct tg_exact_key);
+	__type(value, struct tg_exact_val);
+} tg_exact SEC(".maps");
+
+/* Room to build a tg_exact value (too big for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tg_exact_val);
+} tg_scratch SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, TG_MAX_PREFIXES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -85,9 +116,9 @@ struct {
 	__type(value, struct tg_rule_val);
 } tg_rules SEC(".maps");
 
-/* One element, key 0: a hash so that an update replaces it whole. */
+/* One element, key 0: for user space only (tg_egress.h). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct tg_dns_cfg);
@@ -118,7 +149,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct tg_sock);
 } tg_sock SEC(".maps");
@@ -144,45 +175,72 @@ static __always_inline void count_global(__u32 which)
 		*v += 1;
 }
 
+/* The session's counters on this CPU (never NULL for a valid slot). */
+static __always_inline struct tg_counters *counters(const struct tg_sess_cfg *c)
+{
+	__u32 slot = c->slot_gen >> 1;
+	return bpf_map_lookup_elem(&tg_cnt, &slot);
+}
+
+#define COUNT(cnt, field)                                                      \
+	do {                                                                   \
+		if (cnt)                                                       \
+			(cnt)->field++;                                        \
+	} while (0)
+
+static __always_inline __u32 coarse_s(void)
+{
+	return (__u32)(bpf_ktime_get_coarse_ns() / NSEC_PER_SEC);
+}
+
 /* ------------------------------------------------------------ sessions */
 
 /*
- * The session of the calling task: its ancestor at session_level, when
- * the ancestor one level up is the parent. Elsewhere (a task outside the
- * tree using a socket made inside it, or a cgroup namespace that made the
- * loader count levels wrongly) the parent is searched for.
+ * The session of the calling task and its configuration. The common path
+ * is one helper call and one lookup: the task's ancestor at session_level
+ * is a session. Otherwise it is told apart (rarely: a miss) whether the
+ * task is in a cgroup under the parent that is no session (its id is
+ * returned with no configuration: fail closed), in the parent itself or
+ * outside the tree (0: untouched). A task outside the tree runs these
+ * programs only with a socket made inside it; a cgroup namespace can make
+ * the loader count levels wrongly: both search the parent's level.
  */
-static __always_inline __u64 current_session(void)
+static __always_inline __u64 current_session(struct tg_sess_cfg **ret)
 {
 	__u32 lvl = session_level;
+	__u64 id = bpf_get_current_ancestor_cgroup_id(lvl);
 
-	if (lvl == 0)
-		return 0;
-	if (bpf_get_current_ancestor_cgroup_id(lvl - 1) == parent_cgid)
-		return bpf_get_current_ancestor_cgroup_id(lvl);
+	*ret = id ? bpf_map_lookup_elem(&tg_sess, &id) : NULL;
+	if (*ret || bpf_get_current_ancestor_cgroup_id(lvl - 1) == parent_cgid)
+		return id;
 	for (int i = 0; i < 32; i++) {
 		if (bpf_get_current_ancestor_cgroup_id(i) == parent_cgid) {
 			count_global(TG_G_LEVEL_MISMATCH);
-			return bpf_get_current_ancestor_cgroup_id(i + 1);
+			id = bpf_get_current_ancestor_cgroup_id(i + 1);
+			*ret = id ? bpf_map_lookup_elem(&tg_sess, &id) : NULL;
+			return id;
 		}
 	}
 	return 0;
 }
 
-/* The same for a packet: the session of the socket that sent or will
+/* The same for a packet: the session of the socket that sent it or will
  * receive it. */
-static __always_inline __u64 skb_session(struct __sk_buff *skb)
+static __always_inline __u64 skb_session(struct __sk_buff *skb,
+					 struct tg_sess_cfg **ret)
 {
 	__u32 lvl = session_level;
+	__u64 id = bpf_skb_ancestor_cgroup_id(skb, lvl);
 
-	if (lvl == 0)
-		return 0;
-	if (bpf_skb_ancestor_cgroup_id(skb, lvl - 1) == parent_cgid)
-		return bpf_skb_ancestor_cgroup_id(skb, lvl);
+	*ret = id ? bpf_map_lookup_elem(&tg_sess, &id) : NULL;
+	if (*ret || bpf_skb_ancestor_cgroup_id(skb, lvl - 1) == parent_cgid)
+		return id;
 	for (int i = 0; i < 32; i++) {
 		if (bpf_skb_ancestor_cgroup_id(skb, i) == parent_cgid) {
 			count_global(TG_G_LEVEL_MISMATCH);
-			return bpf_skb_ancestor_cgroup_id(skb, i + 1);
+			id = bpf_skb_ancestor_cgroup_id(skb, i + 1);
+			*ret = id ? bpf_map_lookup_elem(&tg_sess, &id) : NULL;
+			return id;
 		}
 	}
 	return 0;
@@ -289,21 +347,46 @@ struct verdict {
 	__u32 rule;
 };
 
+/* The entries that apply to addr: the exact cache when it is of the
+ * session's epoch, else the trie (and the cache is filled). */
+static __always_inline const struct tg_rule_val *
+entries_for(const struct tg_sess_cfg *cfg, const __u8 *addr)
+{
+	struct tg_exact_key ek = {.slot_gen = cfg->slot_gen};
+	struct tg_rule_key key = {.prefixlen = 32 + 128,
+				  .slot_gen = cfg->slot_gen};
+	struct tg_exact_val *x;
+	struct tg_rule_val *val;
+	__u32 zero = 0;
+
+	__builtin_memcpy(ek.addr, addr, 16);
+	x = bpf_map_lookup_elem(&tg_exact, &ek);
+	if (x && x->epoch == cfg->epoch)
+		return &x->v;
+	__builtin_memcpy(key.addr, addr, 16);
+	val = bpf_map_lookup_elem(&tg_rules, &key);
+	x = bpf_map_lookup_elem(&tg_scratch, &zero);
+	if (!x)
+		return val;
+	x->epoch = cfg->epoch;
+	if (val)
+		__builtin_memcpy(&x->v, val, sizeof(x->v));
+	else
+		x->v.n = 0;
+	bpf_map_update_elem(&tg_exact, &ek, x, BPF_ANY);
+	return &x->v;
+}
+
 static __always_inline void decide(const struct tg_sess_cfg *cfg,
 				   const __u8 *addr, __u16 port, __u8 pbit,
 				   struct verdict *v)
 {
-	struct tg_rule_key key = {};
-	struct tg_rule_val *val;
+	const struct tg_rule_val *val = entries_for(cfg, addr);
 	__u32 now_s = 0;
 
 	v->action = cfg->default_action;
 	v->reason = TG_R_DEFAULT;
 	v->rule = TG_NO_RULE;
-	key.prefixlen = 32 + 128;
-	key.slot_gen = cfg->slot_gen;
-	__builtin_memcpy(key.addr, addr, 16);
-	val = bpf_map_lookup_elem(&tg_rules, &key);
 	if (!val)
 		return;
 	for (int i = 0; i < TG_MAX_ENTRIES; i++) {
@@ -319,7 +402,7 @@ static __always_inline void decide(const struct tg_sess_cfg *cfg,
 			/* a host address past its TTL, which user space has
 			 * not yet removed (or a policyd that died) */
 			if (!now_s)
-				now_s = bpf_ktime_get_boot_ns() / NSEC_PER_SEC;
+				now_s = coarse_s();
 			if (now_s >= e->expires)
 				continue;
 		}
@@ -334,7 +417,8 @@ static __always_inline void decide(const struct tg_sess_cfg *cfg,
 static __always_inline bool conn_take(struct tg_sess_state *st,
 				      const struct tg_sess_cfg *cfg)
 {
-	__u64 now = bpf_ktime_get_ns();
+	/* a jiffy's precision is plenty for connects per second */
+	__u64 now = bpf_ktime_get_coarse_ns();
 	const __s64 one = 1ll << TG_CONN_SHIFT;
 	__s64 c;
 	bool ok;
@@ -373,19 +457,21 @@ static __always_inline bool dns_steered(const struct tg_sess_cfg *cfg,
 /* A forwarder port on this machine, reached without steering: each
  * session has its own port, and one session must not use another's
  * (its names are decided by the other's rules). */
-static __always_inline bool forwarder_direct(const struct tg_dns_cfg *dns,
-					     const __u8 *addr, __u16 port)
+static __always_inline bool is_forwarder(const struct tg_sess_cfg *cfg,
+					 const __u8 *addr)
 {
 	__u8 a4[16];
 
-	if (!bpf_map_lookup_elem(&tg_fwdports, &port))
+	addr_from_v4(a4, cfg->dns_addr4);
+	return addr_eq(addr, a4) || addr_eq(addr, cfg->dns_addr6);
+}
+
+static __always_inline bool forwarder_direct(const struct tg_sess_cfg *cfg,
+					     const __u8 *addr, __u16 port)
+{
+	if (!addr_is_loopback(addr) && !is_forwarder(cfg, addr))
 		return false;
-	if (addr_is_loopback(addr))
-		return true;
-	if (!dns)
-		return false;
-	addr_from_v4(a4, dns->addr4);
-	return addr_eq(addr, a4) || addr_eq(addr, dns->addr6);
+	return bpf_map_lookup_elem(&tg_fwdports, &port) != NULL;
 }
 
 static __always_inline void remember_orig(struct bpf_sock_addr *ctx,
@@ -409,24 +495,22 @@ static __always_inline bool steer(struct bpf_sock_addr *ctx,
 				  const struct tg_sess_cfg *cfg,
 				  const __u8 *addr, bool v6)
 {
-	__u32 k = 0;
-	struct tg_dns_cfg *dns = bpf_map_lookup_elem(&tg_dns, &k);
 	__u8 a6[16];
 
-	if (!dns || !dns->addr4)
+	if (!cfg->dns_addr4)
 		return false;
 	remember_orig(ctx, addr, v6 ? AF_INET6 : AF_INET);
 	if (!v6) {
-		ctx->user_ip4 = dns->addr4;
+		ctx->user_ip4 = cfg->dns_addr4;
 	} else {
 		bool have6 = false;
 		for (int i = 0; i < 16; i++)
-			if (dns->addr6[i])
+			if (cfg->dns_addr6[i])
 				have6 = true;
 		if (have6 && !addr_is_mapped(addr))
-			__builtin_memcpy(a6, dns->addr6, 16);
+			__builtin_memcpy(a6, cfg->dns_addr6, 16);
 		else
-			addr_from_v4(a6, dns->addr4);
+			addr_from_v4(a6, cfg->dns_addr4);
 		ctx->user_ip6[0] = *(__u32 *)&a6[0];
 		ctx->user_ip6[1] = *(__u32 *)&a6[4];
 		ctx->user_ip6[2] = *(__u32 *)&a6[8];
@@ -449,18 +533,43 @@ static __always_inline void addr_of_ctx(struct bpf_sock_addr *ctx, bool v6,
 	*(__u32 *)&addr[12] = ctx->user_ip6[3];
 }
 
+/* The totals or connect_rate need the shared state: sessions without
+ * them never look it up. */
+static __always_inline bool has_limits(const struct tg_sess_cfg *cfg)
+{
+	return cfg->egress_total || cfg->ingress_total || cfg->conn_rate_scaled;
+}
+
+/* connect_rate: refused, with an event at most once a second. */
+static __always_inline int conn_rate_refuse(struct tg_sess_state *st,
+					    struct tg_counters *cnt,
+					    struct ev_args *ev)
+{
+	__u64 now = bpf_ktime_get_coarse_ns();
+
+	COUNT(cnt, conn_rate_refused);
+	if (now - st->conn_rate_ev_ns >= CONN_RATE_EV_NS) {
+		st->conn_rate_ev_ns = now;
+		ev->action = TG_DENY;
+		ev->reason = TG_R_CONNECT_RATE;
+		ev->rule = TG_NO_RULE;
+		emit(ev);
+	}
+	return 0;
+}
+
 /* connect4/6, sendmsg4/6: 1 lets the call through, 0 fails it (EPERM). */
 static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 				   __u8 kind)
 {
 	struct ev_args ev = {.kind = kind, .task = true};
-	struct tg_sess_state *st;
+	struct tg_sess_state *st = NULL;
+	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
 	struct verdict v;
 	__u8 addr[16];
-	__u32 k = 0;
 
-	ev.sess = current_session();
+	ev.sess = current_session(&cfg);
 	if (!ev.sess)
 		return 1;
 	addr_of_ctx(ctx, v6, addr);
@@ -469,31 +578,31 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 	ev.port = bpf_ntohs((__u16)ctx->user_port);
 	ev.proto = (__u8)ctx->protocol;
 	ev.rule = TG_NO_RULE;
-	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
-	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
-	if (!cfg || !st) {
+	if (cfg && has_limits(cfg))
+		st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+	if (!cfg || (has_limits(cfg) && !st)) {
 		count_global(TG_G_UNKNOWN_SESSION);
 		ev.action = TG_DENY;
 		ev.reason = TG_R_UNKNOWN_SESSION;
 		emit(&ev);
 		return 0;
 	}
+	cnt = counters(cfg);
 	__u8 pbit = proto_bit(ctx->protocol);
-	bool lo = addr_is_loopback(addr) && !(cfg->flags & TG_F_LIMIT_LOOPBACK);
 
-	if (!lo && ((cfg->egress_total && st->out_spent) ||
-		    (cfg->ingress_total && st->in_spent))) {
+	if (st && !(addr_is_loopback(addr) && !limit_loopback) &&
+	    ((cfg->egress_total && st->out_spent) ||
+	     (cfg->ingress_total && st->in_spent))) {
 		/* the event was sent once, when the total was spent */
-		__sync_fetch_and_add(&st->refused, 1);
+		COUNT(cnt, refused);
 		return 0;
 	}
 	if (dns_steered(cfg, addr, ev.port, pbit) && steer(ctx, cfg, addr, v6)) {
-		__sync_fetch_and_add(&st->dns_steered, 1);
+		COUNT(cnt, dns_steered);
 		return 1;
 	}
-	if (forwarder_direct(bpf_map_lookup_elem(&tg_dns, &k), addr,
-			     ev.port)) {
-		__sync_fetch_and_add(&st->refused, 1);
+	if (forwarder_direct(cfg, addr, ev.port)) {
+		COUNT(cnt, refused);
 		ev.action = TG_DENY;
 		ev.reason = TG_R_FORWARDER;
 		emit(&ev);
@@ -504,29 +613,19 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 	ev.reason = v.reason;
 	ev.rule = v.rule;
 	if (v.action == TG_DENY || v.action == TG_PROMPT) {
-		__sync_fetch_and_add(&st->refused, 1);
+		COUNT(cnt, refused);
 		if (v.action == TG_PROMPT)
-			__sync_fetch_and_add(&st->prompts, 1);
+			COUNT(cnt, prompts);
 		emit(&ev);
 		return 0;
 	}
-	if (kind == TG_EV_CONNECT && cfg->conn_rate_scaled &&
-	    !conn_take(st, cfg)) {
-		__u64 now = bpf_ktime_get_ns();
-		__sync_fetch_and_add(&st->conn_rate_refused, 1);
-		if (now - st->conn_rate_ev_ns >= CONN_RATE_EV_NS) {
-			st->conn_rate_ev_ns = now;
-			ev.action = TG_DENY;
-			ev.reason = TG_R_CONNECT_RATE;
-			ev.rule = TG_NO_RULE;
-			emit(&ev);
-		}
-		return 0;
-	}
+	if (kind == TG_EV_CONNECT && st && cfg->conn_rate_scaled &&
+	    !conn_take(st, cfg))
+		return conn_rate_refuse(st, cnt, &ev);
 	if (kind == TG_EV_CONNECT)
-		__sync_fetch_and_add(&st->connects, 1);
+		COUNT(cnt, connects);
 	if (v.action == TG_LOG) {
-		__sync_fetch_and_add(&st->logged, 1);
+		COUNT(cnt, logged);
 		emit(&ev);
 	}
 	return 1;
@@ -566,25 +665,16 @@ int tg_sendmsg6(struct bpf_sock_addr *ctx)
 static __always_inline int restore(struct bpf_sock_addr *ctx, bool v6)
 {
 	struct tg_sess_cfg *cfg;
-	struct tg_dns_cfg *dns;
 	struct tg_orig *o;
-	__u8 addr[16], f[16];
+	__u8 addr[16];
 	__u64 sess;
-	__u32 k = 0;
 
-	sess = current_session();
-	if (!sess)
-		return 1;
-	cfg = bpf_map_lookup_elem(&tg_sess, &sess);
-	if (!cfg || !cfg->dns_port ||
+	sess = current_session(&cfg);
+	if (!sess || !cfg || !cfg->dns_port ||
 	    (__u16)ctx->user_port != bpf_htons(cfg->dns_port))
 		return 1;
-	dns = bpf_map_lookup_elem(&tg_dns, &k);
-	if (!dns)
-		return 1;
 	addr_of_ctx(ctx, v6, addr);
-	addr_from_v4(f, dns->addr4);
-	if (!addr_eq(addr, f) && !(v6 && addr_eq(addr, dns->addr6)))
+	if (!is_forwarder(cfg, addr))
 		return 1;
 	o = bpf_sk_storage_get(&tg_orig, ctx->sk, 0, 0);
 	if (!o)
@@ -633,11 +723,11 @@ SEC("cgroup/sock_create")
 int tg_sock_create(struct bpf_sock *ctx)
 {
 	struct ev_args ev = {.kind = TG_EV_SOCKET, .task = true};
-	struct tg_sess_state *st;
+	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
 	__u32 type = ctx->type, proto = ctx->protocol;
 
-	ev.sess = current_session();
+	ev.sess = current_session(&cfg);
 	if (!ev.sess)
 		return 1;
 	ev.family = ctx->family;
@@ -645,9 +735,7 @@ int tg_sock_create(struct bpf_sock *ctx)
 	ev.rule = TG_NO_RULE;
 	ev.action = TG_DENY;
 	ev.value = (__u64)type << 32 | proto;
-	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
-	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
-	if (!cfg || !st) {
+	if (!cfg) {
 		count_global(TG_G_UNKNOWN_SESSION);
 		ev.reason = TG_R_UNKNOWN_SESSION;
 		emit(&ev);
@@ -662,29 +750,25 @@ int tg_sock_create(struct bpf_sock *ctx)
 		   !(cfg->flags & TG_F_ALLOW_OTHER_PROTO)) {
 		ev.reason = TG_R_SOCK_PROTO;
 	} else {
-		if (cfg->pace_rate) {
-			struct tg_sock *t = bpf_sk_storage_get(
-			    &tg_sock, ctx, 0, BPF_SK_STORAGE_GET_F_CREATE);
-			if (t)
-				t->cgid = ev.sess;
-		}
 		return 1;
 	}
-	__sync_fetch_and_add(&st->sock_refused, 1);
+	cnt = counters(cfg);
+	COUNT(cnt, sock_refused);
 	emit(&ev);
 	return 0;
 }
 
 /* ------------------------------------------------------------- packets */
 
-static __always_inline bool skb_is_tcp(struct __sk_buff *skb)
+/* The packet's TCP socket, or NULL. */
+static __always_inline struct bpf_sock *skb_tcp_sock(struct __sk_buff *skb)
 {
 	struct bpf_sock *sk = skb->sk;
 
 	if (!sk)
-		return false;
+		return NULL;
 	sk = bpf_sk_fullsock(sk);
-	return sk && sk->protocol == IPPROTO_TCP;
+	return sk && sk->protocol == IPPROTO_TCP ? sk : NULL;
 }
 
 /*
@@ -698,7 +782,7 @@ static __always_inline bool skb_is_tcp(struct __sk_buff *skb)
  */
 static __always_inline int bucket(struct tg_sess_state *st,
 				  const struct tg_sess_cfg *cfg, __u32 len,
-				  bool tcp)
+				  bool tcp, __s64 *ret_credit)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__s64 cost = (__s64)len << TG_RATE_SHIFT;
@@ -725,11 +809,20 @@ static __always_inline int bucket(struct tg_sess_state *st,
 	}
 	st->credit = c;
 	bpf_spin_unlock(&st->lock);
-	if (ret == 3)
-		__sync_fetch_and_add(&st->rate_marks, 1);
-	else if (ret != 1)
-		__sync_fetch_and_add(&st->rate_drops, 1);
+	*ret_credit = c;
 	return ret;
+}
+
+/* The burst is nearly spent: this TCP socket is to pace itself from its
+ * next RTT sample on (tg_sockops). Made once per socket, only for
+ * sockets that reach the limit: sockets that never do cost nothing. */
+static __always_inline void tag_for_pacing(struct bpf_sock *sk, __u64 sess)
+{
+	struct tg_sock *t = bpf_sk_storage_get(&tg_sock, sk, 0,
+					       BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (t && !t->cgid)
+		t->cgid = sess;
 }
 
 /* Adds len to *counter unless that passes total; false when it would
@@ -738,9 +831,14 @@ static __always_inline bool within_total(__u64 *counter, __u64 total,
 					 __u32 len, __u32 *spent,
 					 struct ev_args *ev)
 {
-	__u64 old = __sync_fetch_and_add(counter, len);
+	__u64 old;
 
-	if (!total || old + len <= total)
+	if (!total)
+		return true;
+	if (*spent) /* spent: nothing more, whatever its size */
+		return false;
+	old = __sync_fetch_and_add(counter, len);
+	if (old + len <= total)
 		return true;
 	__sync_fetch_and_sub(counter, len);
 	if (__sync_lock_test_and_set(spent, 1) == 0) {
@@ -750,37 +848,60 @@ static __always_inline bool within_total(__u64 *counter, __u64 total,
 	return false;
 }
 
+/* A packet counts when the session limits loopback or it is not on lo:
+ * the common case of a local server leaves at the first instruction. */
+static __always_inline bool skb_counted(struct __sk_buff *skb)
+{
+	return limit_loopback || skb->ifindex != LOOPBACK_IFINDEX;
+}
+
 SEC("cgroup_skb/egress")
 int tg_skb_egress(struct __sk_buff *skb)
 {
 	struct ev_args ev = {.kind = TG_EV_EGRESS, .action = TG_DENY,
 			     .reason = TG_R_EGRESS_TOTAL, .rule = TG_NO_RULE};
-	struct tg_sess_state *st;
+	struct tg_sess_state *st = NULL;
+	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
 	__u32 len = skb->len;
+	int ret = 1;
 
-	ev.sess = skb_session(skb);
-	if (!ev.sess)
+	if (!skb_counted(skb))
 		return 1;
-	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
-	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
-	if (!cfg || !st)
-		return 1; /* its sockets were refused: nothing to count */
-	if (skb->ifindex == LOOPBACK_IFINDEX &&
-	    !(cfg->flags & TG_F_LIMIT_LOOPBACK)) {
-		__sync_fetch_and_add(&st->lo_bytes_out, len);
-		return 1;
+	ev.sess = skb_session(skb, &cfg);
+	if (!cfg)
+		return 1; /* no session, or its sockets were refused */
+	cnt = counters(cfg);
+	if (cfg->egress_total || cfg->rate_scaled) {
+		st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+		if (!st)
+			return 1;
 	}
-	if (!within_total(&st->bytes_out, cfg->egress_total, len,
-			  &st->out_spent, &ev)) {
-		__sync_fetch_and_add(&st->total_drops_out, 1);
+	if (st && !within_total(&st->total_out, cfg->egress_total, len,
+				&st->out_spent, &ev)) {
+		COUNT(cnt, total_drops_out);
 		return 0;
 	}
-	int ret = cfg->rate_scaled ? bucket(st, cfg, len, skb_is_tcp(skb)) : 1;
-	if (ret & 1)
-		__sync_fetch_and_add(&st->pkts_out, 1);
-	else /* dropped: not sent, not counted */
-		__sync_fetch_and_sub(&st->bytes_out, len);
+	if (st && cfg->rate_scaled) {
+		struct bpf_sock *sk = skb_tcp_sock(skb);
+		__s64 credit;
+		ret = bucket(st, cfg, len, sk != NULL, &credit);
+		if (sk && credit < (__s64)(cfg->burst_scaled >> 3))
+			tag_for_pacing(sk, ev.sess);
+		if (ret == 3)
+			COUNT(cnt, rate_marks);
+		if (!(ret & 1)) {
+			/* dropped: not sent, not counted */
+			COUNT(cnt, rate_drops);
+			if (cfg->egress_total)
+				__sync_fetch_and_sub(&st->total_out, len);
+			return ret;
+		}
+	}
+	if (cnt) {
+		cnt->pkts_out++;
+		cnt->bytes_out += len;
+	}
 	return ret;
 }
 
@@ -790,27 +911,28 @@ int tg_skb_ingress(struct __sk_buff *skb)
 	struct ev_args ev = {.kind = TG_EV_INGRESS, .action = TG_DENY,
 			     .reason = TG_R_INGRESS_TOTAL, .rule = TG_NO_RULE};
 	struct tg_sess_state *st;
+	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
 	__u32 len = skb->len;
 
-	ev.sess = skb_session(skb);
-	if (!ev.sess)
+	if (!skb_counted(skb))
 		return 1;
-	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
-	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
-	if (!cfg || !st)
+	ev.sess = skb_session(skb, &cfg);
+	if (!cfg)
 		return 1;
-	if (skb->ifindex == LOOPBACK_IFINDEX &&
-	    !(cfg->flags & TG_F_LIMIT_LOOPBACK)) {
-		__sync_fetch_and_add(&st->lo_bytes_in, len);
-		return 1;
+	cnt = counters(cfg);
+	if (cfg->ingress_total) {
+		st = bpf_map_lookup_elem(&tg_state, &ev.sess);
+		if (st && !within_total(&st->total_in, cfg->ingress_total, len,
+					&st->in_spent, &ev)) {
+			COUNT(cnt, total_drops_in);
+			return 0;
+		}
 	}
-	if (!within_total(&st->bytes_in, cfg->ingress_total, len,
-			  &st->in_spent, &ev)) {
-		__sync_fetch_and_add(&st->total_drops_in, 1);
-		return 0;
+	if (cnt) {
+		cnt->pkts_in++;
+		cnt->bytes_in += len;
 	}
-	__sync_fetch_and_add(&st->pkts_in, 1);
 	return 1;
 }
 
@@ -825,8 +947,8 @@ int tg_skb_ingress(struct __sk_buff *skb)
  * is nearly spent (an eighth left), and stops pacing when the bucket is
  * nearly full again: bursts stay bursts, a long transfer runs smoothly at
  * the rate, and the bucket remains the cap (several flows, a program that
- * sets the option itself). Checked at establishment and at every RTT
- * sample (BPF_SOCK_OPS_RTT_CB, enabled for these sockets only).
+ * sets the option itself). The packet path tags a socket when the burst
+ * is nearly spent; its RTT samples (BPF_SOCK_OPS_RTT_CB) then decide.
  */
 static __always_inline void set_pacing(struct bpf_sock_ops *ops, __u64 rate)
 {
@@ -879,12 +1001,11 @@ int tg_sockops(struct bpf_sock_ops *ops)
 	switch (ops->op) {
 	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
 	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
-		t = bpf_sk_storage_get(&tg_sock, sk, 0, 0);
-		if (!t)
-			return 1;
+		/* which session is not known here (no task, no cgroup
+		 * helper for sock_ops): RTT samples are seen for every
+		 * session socket, and act on the tagged ones */
 		bpf_sock_ops_cb_flags_set(ops, ops->bpf_sock_ops_cb_flags |
 						   BPF_SOCK_OPS_RTT_CB_FLAG);
-		pace_adjust(ops, t);
 		break;
 	case BPF_SOCK_OPS_RTT_CB:
 		t = bpf_sk_storage_get(&tg_sock, sk, 0, 0);
@@ -915,23 +1036,19 @@ static __always_inline int unix_guard(struct bpf_sock_addr *ctx, __u8 kind)
 			     .action = TG_DENY, .reason = TG_R_UNIX_LEN,
 			     .rule = TG_NO_RULE};
 	struct bpf_sock_addr_kern *k;
-	struct tg_sess_state *st;
+	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
 	__u32 len;
 
-	ev.sess = current_session();
-	if (!ev.sess)
-		return 1;
-	cfg = bpf_map_lookup_elem(&tg_sess, &ev.sess);
-	if (!cfg || !(cfg->flags & TG_F_UNIX_LEN_GUARD))
+	ev.sess = current_session(&cfg);
+	if (!ev.sess || !cfg || !(cfg->flags & TG_F_UNIX_LEN_GUARD))
 		return 1;
 	k = bpf_cast_to_kern_ctx(ctx);
 	len = k->uaddrlen;
 	if (len != 16 && len != 28)
 		return 1;
-	st = bpf_map_lookup_elem(&tg_state, &ev.sess);
-	if (st)
-		__sync_fetch_and_add(&st->refused, 1);
+	cnt = counters(cfg);
+	COUNT(cnt, refused);
 	ev.value = len;
 	emit(&ev);
 	return 0;

@@ -55,7 +55,6 @@
 #define TG_F_UNIX_LEN_GUARD (1u << 2)	 /* refuse AF_UNIX addrlen 16/28 */
 #define TG_F_DNS_ALL (1u << 3)		 /* steer port 53 to any address */
 #define TG_F_DNS_RESOLVERS (1u << 4)	 /* steer port 53 to tg_resolv */
-#define TG_F_LIMIT_LOOPBACK (1u << 5)	 /* rate and totals count lo */
 
 /* Why a decision was taken (events). */
 enum tg_reason {
@@ -90,7 +89,9 @@ struct tg_entry {
 	__u16 port_lo; /* host order, inclusive */
 	__u16 port_hi;
 	__u32 rule;    /* rule index (events) */
-	__u32 expires; /* CLOCK_BOOTTIME seconds; 0 = never (host addresses) */
+	/* CLOCK_MONOTONIC seconds (the kernel reads the coarse clock, a
+	 * jiffy's cost); 0 = never. Host addresses and approvals. */
+	__u32 expires;
 };
 
 struct tg_rule_key {
@@ -105,14 +106,36 @@ struct tg_rule_val {
 	struct tg_entry e[TG_MAX_ENTRIES];
 };
 
+/* A longest-prefix lookup costs ~200 ns; the result for an exact
+ * address is kept in an LRU hash (~50 ns) with the session's epoch, which
+ * user space moves on at every change of its host addresses: an entry of
+ * another epoch is looked up again (races included: a stale entry can
+ * only carry an old epoch). */
+struct tg_exact_key {
+	__u32 slot_gen;
+	__u8 addr[16];
+};
+
+struct tg_exact_val {
+	__u32 epoch;
+	__u32 pad;
+	struct tg_rule_val v;
+};
+
+#define TG_EXACT_ENTRIES 65536
+
 /* Per-session configuration, replaced whole by user space. */
 struct tg_sess_cfg {
 	__u32 slot_gen;
+	__u32 epoch;	    /* see tg_exact_val */
 	__u32 flags;	    /* TG_F_* */
 	__u8 default_action;
-	__u8 pad[3];
+	__u8 pad;
 	__u16 dns_port;	    /* the session's forwarder port, 0 = none */
-	__u16 pad2;
+	/* the forwarder's addresses (the same for every session; here so
+	 * that a steered connect needs no other lookup) */
+	__u32 dns_addr4;    /* network order; 0 = none */
+	__u8 dns_addr6[16]; /* all zero = none (v6 steered to ::ffff:addr4) */
 	/* egress bucket: refill in bytes per ns << TG_RATE_SHIFT, depth
 	 * in bytes << TG_RATE_SHIFT, and the time an empty bucket takes to
 	 * fill (a longer pause refills it whole: no overflow); 0 = no rate */
@@ -138,42 +161,50 @@ struct tg_sess_cfg {
 #define TG_MAX_CONN_RATE 1000000ull
 #define TG_MAX_CONN_BURST (1ull << 22)
 
-/* Per-session state, made once when a session is added; counters and
- * the two buckets. */
+/* Per-session state shared by the CPUs, made when a session is added:
+ * the buckets and the totals (looked up only by sessions with limits). */
 struct tg_sess_state {
 	struct bpf_spin_lock lock;
 	__u32 pad;
 	__s64 credit;	   /* egress bucket, bytes << TG_RATE_SHIFT */
 	__u64 credit_ns;
 	__s64 conn_credit; /* connect bucket, tokens << TG_CONN_SHIFT */
-	__u64 conn_ns;
-	__u64 bytes_out, bytes_in;	 /* counted traffic (not loopback) */
-	__u64 pkts_out, pkts_in;
-	__u64 lo_bytes_out, lo_bytes_in; /* loopback, when not limited */
-	__u64 connects;			 /* connects let through */
-	__u64 refused;			 /* connects and sends refused */
-	__u64 logged;			 /* connects and sends let through with an event */
-	__u64 prompts;			 /* refusals marked prompt */
-	__u64 sock_refused;		 /* sockets refused at creation */
-	__u64 rate_drops, rate_marks;	 /* egress packets dropped / marked */
-	__u64 conn_rate_refused;
-	__u64 total_drops_out, total_drops_in; /* packets past a total */
-	__u64 dns_steered;
-	__u64 conn_rate_ev_ns;	 /* last connect_rate event */
+	__u64 conn_ns;	   /* coarse clock */
+	__u64 conn_rate_ev_ns;	   /* last connect_rate event */
+	__u64 total_out, total_in; /* bytes, for the totals */
 	__u32 out_spent, in_spent; /* a total's one event was sent */
 };
 
-/* Socket storage of a rate-limited session's inet sockets (cloned to
- * accepted ones): which session, and whether TCP pacing is on. */
+/* Counters, per CPU and per session slot (no atomics on the hot paths;
+ * user space zeroes a slot when it gives it to a session and sums the
+ * CPUs when it reads). Loopback traffic is not counted. */
+struct tg_counters {
+	__u64 bytes_out, bytes_in, pkts_out, pkts_in;
+	__u64 connects;	    /* connects let through */
+	__u64 refused;	    /* connects and sends refused */
+	__u64 logged;	    /* let through with an event */
+	__u64 prompts;	    /* refusals marked prompt */
+	__u64 sock_refused; /* sockets refused at creation */
+	__u64 dns_steered;
+	__u64 conn_rate_refused;
+	__u64 rate_drops, rate_marks; /* egress packets dropped / marked */
+	__u64 total_drops_out, total_drops_in; /* packets past a total */
+};
+
+/* Socket storage of a rate-limited session's TCP sockets that reached
+ * the limit once: which session, and whether TCP pacing is on. */
 struct tg_sock {
 	__u64 cgid;
 	__u32 paced;
 	__u32 pad;
 };
 
+/* The forwarder's addresses as user space last set them (kept in a
+ * map only so that a restarted policyd finds them; the programs read
+ * each session's copy). */
 struct tg_dns_cfg {
-	__u32 addr4;	/* network order; 0 = none */
-	__u8 addr6[16]; /* all zero = none (v6 steered to ::ffff:addr4) */
+	__u32 addr4;
+	__u8 addr6[16];
 };
 
 /* The destination a steered socket asked for (socket storage), given

@@ -220,27 +220,35 @@ static void ingress_total(void)
 	munmap(f, sizeof(*f));
 }
 
+/* A layer started with limit_loopback (sessions of a running policyd
+ * are not touched by this test: the suite's own layer is restarted). */
 static void loopback_counted(void)
 {
+	struct egress_opts o = {.limit_loopback = true};
 	struct egress_session cfg = {.rules = allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
-				     .egress_total = 5000,
-				     .flags = EGRESS_S_LIMIT_LOOPBACK};
+				     .egress_total = 5000};
 	struct egress_counters c;
 	struct tb_sess s;
 	int n = 40;
 
 	printf("== loopback counted when asked\n");
-	if (tb_sess_new(&s, &cfg) < 0)
+	tb_stop();
+	if (tb_start_opts(&o) < 0 || tb_sess_new(&s, &cfg) < 0) {
+		tb_bad("cannot start a layer with limit_loopback");
 		return;
+	}
 	int refused = tb_run_in(s.path, do_connects, &n);
 	egress_counters(T.e, s.id, &c);
-	tb_check(refused > 0 && c.egress_spent && c.lo_bytes_out == 0,
+	tb_check(refused > 0 && c.egress_spent,
 		 "with limit_loopback, loopback connects spend the total "
 		 "(%d of 40 refused)",
 		 refused);
 	tb_sess_end(&s);
+	tb_stop();
+	if (tb_start(false) < 0)
+		tb_bad("cannot start the layer again");
 }
 
 void t_limits(void)

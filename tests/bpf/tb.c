@@ -498,11 +498,18 @@ int tb_setup(char *why, size_t whysz)
 int tb_start(bool pin)
 {
 	struct egress_opts o = {0};
-	int r;
 
 	if (pin)
 		o.pin_dir = T.pin_dir;
-	r = egress_new(&o, &T.e);
+	return tb_start_opts(&o);
+}
+
+int tb_start_opts(const struct egress_opts *o)
+{
+	int r = egress_new(o, &T.e);
+
+	if (r < 0)
+		return r;
 	if (r < 0)
 		return r;
 	r = egress_start(T.e, T.parent);

@@ -47,6 +47,7 @@ int tb_setup(char *why, size_t whysz);
 void tb_teardown(void);
 /* Starts the layer (no pinning unless pin is set). */
 int tb_start(bool pin);
+int tb_start_opts(const struct egress_opts *o);
 void tb_stop(void);
 
 /* A session: a cgroup under the parent, added to the layer. */
