@@ -52,9 +52,8 @@ const struct eg_progdef eg_progs[EG_NPROGS] = {
 
 /* Maps that are pinned (and adopted): all but the per-load rodata. */
 static const char *const pinned_maps[] = {
-    "tg_sess",	  "tg_state", "tg_cnt",  "tg_rules",  "tg_exact",
-    "tg_dns",	  "tg_resolv", "tg_fwdports", "tg_orig", "tg_sock",
-    "tg_events", "tg_global",
+    "tg_sess",	 "tg_state",	"tg_cnt",  "tg_rules", "tg_exact",  "tg_dns",
+    "tg_resolv", "tg_fwdports", "tg_orig", "tg_sock",  "tg_events", "tg_global",
 };
 
 /* libbpf's messages: kept (the last one) for egress_error(), never
@@ -115,8 +114,8 @@ int egress_new(const struct egress_opts *opts, struct egress **ret)
 		snprintf(e->pin_dir, sizeof(e->pin_dir), "%s", opts->pin_dir);
 		e->pinned = true;
 	}
-	e->queue_bytes = opts && opts->tcp_queue_bytes ? opts->tcp_queue_bytes
-						       : 256 * 1024;
+	e->queue_bytes =
+	    opts && opts->tcp_queue_bytes ? opts->tcp_queue_bytes : 256 * 1024;
 	e->limit_loopback = opts && opts->limit_loopback;
 	libbpf_set_print(libbpf_quiet);
 	*ret = e;
@@ -216,17 +215,19 @@ static int prepare_pins(struct egress *e, bool *ret_adopt)
 	char p[PATH_MAX];
 
 	if (mkdir(e->pin_dir, 0700) < 0 && errno != EEXIST)
-		return eg_fail(e, -errno, "%s: %s", e->pin_dir, strerror(errno));
+		return eg_fail(e, -errno, "%s: %s", e->pin_dir,
+			       strerror(errno));
 	if (statfs(e->pin_dir, &sf) < 0)
-		return eg_fail(e, -errno, "%s: %s", e->pin_dir, strerror(errno));
+		return eg_fail(e, -errno, "%s: %s", e->pin_dir,
+			       strerror(errno));
 	if (sf.f_type != BPF_FS_MAGIC)
 		return eg_fail(e, -ENOTSUP,
 			       "%s is not on a bpf file system (mount -t bpf "
 			       "bpf /sys/fs/bpf)",
 			       e->pin_dir);
 	for (size_t i = 0; i < TG_ARRAY_SIZE(pinned_maps); i++) {
-		struct bpf_map *m = bpf_object__find_map_by_name(
-		    e->skel->obj, pinned_maps[i]);
+		struct bpf_map *m =
+		    bpf_object__find_map_by_name(e->skel->obj, pinned_maps[i]);
 		int r = pin_path(e, "", pinned_maps[i], p, sizeof(p));
 		if (r < 0 || !m)
 			return eg_fail(e, r < 0 ? r : -ENOENT, "pin path");
@@ -277,12 +278,13 @@ static int adopt_link(struct egress *e, int i, struct bpf_program *prog,
 static int attach_all(struct egress *e, const char *parent_dir,
 		      uint64_t parent_cgid)
 {
-	_cleanup_close_ int cg = open(parent_dir, O_RDONLY | O_DIRECTORY |
-						      O_CLOEXEC);
+	_cleanup_close_ int cg =
+	    open(parent_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char p[PATH_MAX];
 
 	if (cg < 0)
-		return eg_fail(e, -errno, "%s: %s", parent_dir, strerror(errno));
+		return eg_fail(e, -errno, "%s: %s", parent_dir,
+			       strerror(errno));
 	for (int i = 0; i < EG_NPROGS; i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(
 		    e->skel->obj, eg_progs[i].name);
@@ -307,8 +309,8 @@ static int attach_all(struct egress *e, const char *parent_dir,
 		e->links[i] = bpf_program__attach_cgroup(prog, cg);
 		if (!e->links[i]) {
 			r = -errno;
-			return eg_fail(e, r, "attaching %s: %s", eg_progs[i].name,
-				       strerror(-r));
+			return eg_fail(e, r, "attaching %s: %s",
+				       eg_progs[i].name, strerror(-r));
 		}
 		if (e->pinned && (r = bpf_link__pin(e->links[i], p)) < 0)
 			return eg_fail(e, r, "%s: %s", p, strerror(-r));
@@ -454,7 +456,8 @@ int egress_unpin(const char *pin_dir)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d)) && n < 64)
 		if (de->d_name[0] != '.')
-			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
+			snprintf(names[n++], sizeof(names[0]), "%s",
+				 de->d_name);
 	closedir(d);
 	for (int i = 0; i < n; i++) {
 		char p[PATH_MAX + NAME_MAX + 2];
@@ -495,8 +498,7 @@ int egress_dns_set(struct egress *e, uint32_t addr4, const uint8_t *addr6)
 	return eg_sessions_push_dns(e);
 }
 
-int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16],
-			 size_t n)
+int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16], size_t n)
 {
 	int fd;
 	uint8_t key[16], next[16], one = 1;
@@ -523,15 +525,15 @@ int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16],
 /* ------------------------------------------------------------- events */
 
 static const char *const reason_names[EGRESS_R_MAX] = {
-    "rule",	     "default",	      "raw_socket",    "socket_protocol",
-    "connect_rate", "egress_total", "ingress_total", "dns_forwarder",
+    "rule",	    "default",	       "raw_socket",	"socket_protocol",
+    "connect_rate", "egress_total",    "ingress_total", "dns_forwarder",
     "unix_addrlen", "unknown_session",
 };
 static const char *const kind_names[EGRESS_EV_MAX] = {
     "connect", "sendmsg", "socket", "egress", "ingress", "unix",
 };
-static const char *const action_names[EGRESS_ACTION_MAX] = {
-    "allow", "log", "prompt", "deny"};
+static const char *const action_names[EGRESS_ACTION_MAX] = {"allow", "log",
+							    "prompt", "deny"};
 
 const char *egress_reason_name(unsigned reason)
 {

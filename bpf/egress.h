@@ -60,7 +60,7 @@ enum egress_action {
  */
 struct egress_rule {
 	uint8_t addr[16];
-	uint8_t plen; /* 0..128; host bits must be clear */
+	uint8_t plen;	/* 0..128; host bits must be clear */
 	uint8_t protos; /* EGRESS_PROTO_* */
 	uint8_t action; /* enum egress_action or EGRESS_APPROVED */
 	bool exclude;
@@ -69,10 +69,10 @@ struct egress_rule {
 };
 
 /* Session flags. */
-#define EGRESS_S_ALLOW_RAW (1u << 0)	   /* SOCK_RAW inet sockets */
+#define EGRESS_S_ALLOW_RAW (1u << 0)	     /* SOCK_RAW inet sockets */
 #define EGRESS_S_ALLOW_OTHER_PROTO (1u << 1) /* ICMP, SCTP, MPTCP, ... */
-#define EGRESS_S_UNIX_LEN_GUARD (1u << 2) /* see README: seccomp's gap */
-#define EGRESS_S_DNS_ALL (1u << 3)	/* steer port 53 to any address */
+#define EGRESS_S_UNIX_LEN_GUARD (1u << 2)    /* see README: seccomp's gap */
+#define EGRESS_S_DNS_ALL (1u << 3)	     /* steer port 53 to any address */
 #define EGRESS_S_DNS_RESOLVERS (1u << 4) /* steer port 53 to resolvers only */
 
 struct egress_session {
@@ -150,9 +150,9 @@ enum egress_feature {
 #define EGRESS_FT_REQUIRED_LAST EGRESS_FT_SPIN_LOCK
 
 struct egress_features {
-	int err[EGRESS_FT_MAX];	     /* 0 or a positive errno */
+	int err[EGRESS_FT_MAX];	      /* 0 or a positive errno */
 	char why[EGRESS_FT_MAX][120]; /* for the failing ones */
-	bool attach_tested; /* a probe cgroup was available */
+	bool attach_tested;	      /* a probe cgroup was available */
 };
 
 /* Probes every feature: loads a minimal program of each type (with its
@@ -210,8 +210,8 @@ int egress_host_add(struct egress *e, uint64_t cgid,
 		    const struct egress_host *h, uint32_t ttl_s);
 /* Removes the address for rule (EGRESS_ALL_RULES: every rule's);
  * -ENOENT if there was none. */
-int egress_host_remove(struct egress *e, uint64_t cgid,
-		       const uint8_t addr[16], uint32_t rule);
+int egress_host_remove(struct egress *e, uint64_t cgid, const uint8_t addr[16],
+		       uint32_t rule);
 /* Drops expired host addresses from the maps; call it every few
  * seconds. Returns how many were dropped. */
 int egress_refresh(struct egress *e);
@@ -253,10 +253,10 @@ struct egress_event {
 	uint64_t cgid;
 	uint32_t pid, tgid; /* 0 for packet events */
 	char comm[17];
-	uint8_t kind;	/* enum egress_kind */
-	uint8_t action; /* enum egress_action: log, prompt or deny */
-	uint8_t reason; /* enum egress_reason */
-	uint8_t proto;	/* IPPROTO_* */
+	uint8_t kind;	 /* enum egress_kind */
+	uint8_t action;	 /* enum egress_action: log, prompt or deny */
+	uint8_t reason;	 /* enum egress_reason */
+	uint8_t proto;	 /* IPPROTO_* */
 	uint16_t family; /* AF_INET, AF_INET6, AF_UNIX */
 	uint16_t port;
 	uint32_t rule; /* rule index, or EGRESS_ALL_RULES for none */

@@ -31,7 +31,8 @@ static int adopt_one(struct egress *e, uint64_t cgid,
 {
 	uint32_t slot = cfg->slot_gen >> 1;
 
-	if (slot >= TG_MAX_SESSIONS || (e->slots[slot / 8] & (1u << (slot % 8))))
+	if (slot >= TG_MAX_SESSIONS ||
+	    (e->slots[slot / 8] & (1u << (slot % 8))))
 		return -EINVAL;
 	if (tg_grow((void **)&e->sess, &e->capsess, e->nsess + 1,
 		    sizeof(*e->sess)) < 0)

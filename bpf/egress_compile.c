@@ -10,8 +10,7 @@
 
 #include "util.h"
 
-bool ec_covers(const uint8_t *a, uint8_t alen, const uint8_t *b,
-	       uint8_t blen)
+bool ec_covers(const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen)
 {
 	unsigned full = alen / 8, rem = alen % 8;
 
@@ -85,8 +84,11 @@ static bool excluded(uint32_t rule, const struct egress_rule *rules,
 /* Strictness: deny, an approval, prompt, log, allow. */
 static int rank(uint8_t action)
 {
-	static const int r[] = {[TG_ALLOW] = 0, [TG_LOG] = 1, [TG_PROMPT] = 2,
-				[TG_APPROVED] = 3, [TG_DENY] = 4};
+	static const int r[] = {[TG_ALLOW] = 0,
+				[TG_LOG] = 1,
+				[TG_PROMPT] = 2,
+				[TG_APPROVED] = 3,
+				[TG_DENY] = 4};
 	return action <= TG_APPROVED ? r[action] : 5;
 }
 
@@ -133,10 +135,9 @@ static int elist_push(struct elist *l, const struct tg_entry *e)
 	return 0;
 }
 
-static void fmt_prefix(const uint8_t *a, uint8_t plen, char *buf,
-		       size_t bufsz)
+static void fmt_prefix(const uint8_t *a, uint8_t plen, char *buf, size_t bufsz)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0,
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0,    0,
 					   0, 0, 0, 0, 0xff, 0xff};
 
 	if (plen >= 96 && !memcmp(a, mapped, 12)) {
@@ -162,7 +163,8 @@ static int prefix_value(const struct egress_rule *rules, size_t nrules,
 	for (size_t i = 0; i < nrules && r == 0; i++) {
 		const struct egress_rule *ru = &rules[i];
 		if (ru->exclude || !ec_covers(ru->addr, ru->plen, addr, plen) ||
-		    excluded(ru->rule, rules, nrules, hosts, nhosts, addr, plen))
+		    excluded(ru->rule, rules, nrules, hosts, nhosts, addr,
+			     plen))
 			continue;
 		struct tg_entry e = {.action = ru->action,
 				     .protos = ru->protos,
@@ -174,7 +176,8 @@ static int prefix_value(const struct egress_rule *rules, size_t nrules,
 	for (size_t i = 0; plen == 128 && i < nhosts && r == 0; i++) {
 		const struct ec_host *h = &hosts[i];
 		if (h->h.exclude || memcmp(h->h.addr, addr, 16) ||
-		    excluded(h->h.rule, rules, nrules, hosts, nhosts, addr, plen))
+		    excluded(h->h.rule, rules, nrules, hosts, nhosts, addr,
+			     plen))
 			continue;
 		struct tg_entry e = {.action = h->h.action,
 				     .protos = h->h.protos,
@@ -276,7 +279,8 @@ int ec_host_prefix(const struct egress_rule *rules, size_t nrules,
 	int r;
 
 	for (size_t i = 0; i < nrules && !needed; i++)
-		needed = rules[i].plen == 128 && !memcmp(rules[i].addr, addr, 16);
+		needed =
+		    rules[i].plen == 128 && !memcmp(rules[i].addr, addr, 16);
 	for (size_t i = 0; i < nhosts && !needed; i++)
 		needed = !memcmp(hosts[i].h.addr, addr, 16);
 	r = prefix_value(rules, nrules, hosts, nhosts, addr, 128, &val, err,

@@ -55,7 +55,6 @@ int ec_host_prefix(const struct egress_rule *rules, size_t nrules,
 		   bool *ret_needed, char *err, size_t errsz);
 
 /* Does prefix a/alen contain b/blen? */
-bool ec_covers(const uint8_t *a, uint8_t alen, const uint8_t *b,
-	       uint8_t blen);
+bool ec_covers(const uint8_t *a, uint8_t alen, const uint8_t *b, uint8_t blen);
 
 #endif

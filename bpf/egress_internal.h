@@ -41,7 +41,7 @@ struct eg_sess {
 	struct eg_key {
 		uint8_t addr[16];
 		uint8_t plen;
-	} *keys;
+	} * keys;
 	size_t nkeys, capkeys;
 	struct tg_sess_cfg cfg;
 };
@@ -69,7 +69,7 @@ struct egress {
 
 /* Records a sentence for egress_error() and returns r. */
 __attribute__((format(printf, 3, 4))) int eg_fail(struct egress *e, int r,
-						   const char *fmt, ...);
+						  const char *fmt, ...);
 
 int eg_map_fd(const struct egress *e, const char *name);
 struct eg_sess *eg_sess_find(const struct egress *e, uint64_t cgid);

@@ -71,8 +71,7 @@ static const struct cg_probe cg_probes[] = {
     {EGRESS_FT_SOCK_CREATE, BPF_PROG_TYPE_CGROUP_SOCK,
      BPF_CGROUP_INET_SOCK_CREATE},
     {EGRESS_FT_SKB_EGRESS, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_EGRESS},
-    {EGRESS_FT_SKB_INGRESS, BPF_PROG_TYPE_CGROUP_SKB,
-     BPF_CGROUP_INET_INGRESS},
+    {EGRESS_FT_SKB_INGRESS, BPF_PROG_TYPE_CGROUP_SKB, BPF_CGROUP_INET_INGRESS},
     {EGRESS_FT_RECVMSG4, BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
      BPF_CGROUP_UDP4_RECVMSG},
     {EGRESS_FT_RECVMSG6, BPF_PROG_TYPE_CGROUP_SOCK_ADDR,
@@ -97,8 +96,8 @@ static const struct cg_probe cg_probes[] = {
 #define MOV_R0(v) INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, (v))
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-static void set_why(struct egress_features *f, enum egress_feature ft,
-		    int err, const char *stage, const char *log)
+static void set_why(struct egress_features *f, enum egress_feature ft, int err,
+		    const char *stage, const char *log)
 {
 	char first[80] = "";
 
@@ -116,8 +115,7 @@ static void set_why(struct egress_features *f, enum egress_feature ft,
 }
 
 static int load(enum bpf_prog_type type, int attach, __u32 btf_id,
-		const struct bpf_insn *insns, size_t n, char *log,
-		size_t logsz)
+		const struct bpf_insn *insns, size_t n, char *log, size_t logsz)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = attach,
 		    .attach_btf_id = btf_id, .log_buf = log,
@@ -228,10 +226,10 @@ static int make_btf(void)
 
 	if (!b)
 		return -ENOMEM;
-	int i = btf__add_int(b, "int", 4, BTF_INT_SIGNED);	/* 1 */
-	btf__add_struct(b, "bpf_spin_lock", 4);			/* 2 */
+	int i = btf__add_int(b, "int", 4, BTF_INT_SIGNED); /* 1 */
+	btf__add_struct(b, "bpf_spin_lock", 4);		   /* 2 */
 	btf__add_field(b, "val", i, 0, 0);
-	btf__add_struct(b, "val", 8);				/* 3 */
+	btf__add_struct(b, "val", 8); /* 3 */
 	btf__add_field(b, "l", 2, 0, 0);
 	btf__add_field(b, "x", i, 32, 0);
 	fd = btf__load_into_kernel(b);
@@ -265,8 +263,8 @@ static void probe_maps(struct egress_features *f)
 {
 	int btf = make_btf();
 
-	probe_map(f, EGRESS_FT_RINGBUF, BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0,
-		  -1, 0);
+	probe_map(f, EGRESS_FT_RINGBUF, BPF_MAP_TYPE_RINGBUF, 0, 0, 4096, 0, -1,
+		  0);
 	probe_map(f, EGRESS_FT_LPM, BPF_MAP_TYPE_LPM_TRIE, 8, 8, 16,
 		  BPF_F_NO_PREALLOC, -1, 0);
 	if (btf < 0) {

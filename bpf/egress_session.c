@@ -67,7 +67,7 @@ static int slot_alloc(struct egress *e, uint32_t *ret)
 
 static void slot_free(struct egress *e, uint32_t slot)
 {
-	e->slots[slot / 8] &= (uint8_t)~(1u << (slot % 8));
+	e->slots[slot / 8] &= (uint8_t) ~(1u << (slot % 8));
 }
 
 /* bpf_ktime_get_ns and bpf_ktime_get_coarse_ns, from user space */
@@ -81,18 +81,16 @@ static __u64 mono_ns(clockid_t clk)
 
 /* The limits as the kernel's fixed-point buckets (tg_egress.h). */
 static void limits_to_cfg(const struct egress *e,
-			  const struct egress_session *s,
-			  struct tg_sess_cfg *c)
+			  const struct egress_session *s, struct tg_sess_cfg *c)
 {
 	if (s->egress_rate) {
-		__u64 rate = s->egress_rate < TG_MAX_RATE ? s->egress_rate
-							  : TG_MAX_RATE;
+		__u64 rate =
+		    s->egress_rate < TG_MAX_RATE ? s->egress_rate : TG_MAX_RATE;
 		__u64 burst = s->egress_burst ? s->egress_burst : 64 * 1024;
 		if (burst > TG_MAX_BURST)
 			burst = TG_MAX_BURST;
-		unsigned __int128 rs = ((unsigned __int128)rate
-					<< TG_RATE_SHIFT) /
-				       NSEC;
+		unsigned __int128 rs =
+		    ((unsigned __int128)rate << TG_RATE_SHIFT) / NSEC;
 		c->rate_scaled = rs ? (__u64)rs : 1;
 		c->burst_scaled = burst << TG_RATE_SHIFT;
 		c->fill_ns = (burst + e->queue_bytes) * NSEC / rate + 1;
@@ -236,15 +234,15 @@ static int state_init(struct egress *e, uint64_t cgid, uint32_t slot,
 	st.conn_ns = mono_ns(CLOCK_MONOTONIC_COARSE);
 	if (ncpu <= 0)
 		return eg_fail(e, -EINVAL, "number of CPUs unknown");
-	_cleanup_free_ struct tg_counters *zero = calloc((size_t)ncpu,
-							 sizeof(*zero));
+	_cleanup_free_ struct tg_counters *zero =
+	    calloc((size_t)ncpu, sizeof(*zero));
 	if (!zero)
 		return -ENOMEM;
-	if (bpf_map_update_elem(eg_map_fd(e, "tg_cnt"), &slot, zero,
-				BPF_ANY) < 0)
+	if (bpf_map_update_elem(eg_map_fd(e, "tg_cnt"), &slot, zero, BPF_ANY) <
+	    0)
 		return eg_fail(e, -errno, "tg_cnt: %s", strerror(errno));
-	if (bpf_map_update_elem(eg_map_fd(e, "tg_state"), &cgid, &st,
-				BPF_ANY) < 0)
+	if (bpf_map_update_elem(eg_map_fd(e, "tg_state"), &cgid, &st, BPF_ANY) <
+	    0)
 		return eg_fail(e, -errno, "tg_state: %s", strerror(errno));
 	return 0;
 }
@@ -285,8 +283,8 @@ static int sess_switch(struct egress *e, struct eg_sess *s, uint64_t cgid,
 	uint16_t old_port = fresh ? 0 : s->cfg.dns_port;
 
 	cfg->slot_gen = TG_SLOT_GEN(s->slot, gen);
-	if (bpf_map_update_elem(eg_map_fd(e, "tg_sess"), &cgid, cfg,
-				BPF_ANY) < 0)
+	if (bpf_map_update_elem(eg_map_fd(e, "tg_sess"), &cgid, cfg, BPF_ANY) <
+	    0)
 		return eg_fail(e, -errno, "tg_sess: %s", strerror(errno));
 	if (!fresh)
 		delete_keys(e, s->slot, s->gen, s->keys, s->nkeys);
@@ -338,8 +336,8 @@ int egress_session_set(struct egress *e, uint64_t cgid,
 	}
 	if (fresh && (r = state_init(e, cgid, s->slot, &cfg)) < 0)
 		goto fail_keys;
-	r = sess_switch(e, s, cgid, &cfg, rules, in->nrules, keys,
-			(size_t)nk, fresh);
+	r = sess_switch(e, s, cgid, &cfg, rules, in->nrules, keys, (size_t)nk,
+			fresh);
 	if (r < 0)
 		goto fail_keys;
 	rules = NULL; /* owned by s */
@@ -387,7 +385,8 @@ static struct eg_key *key_find(struct eg_sess *s, const uint8_t *addr,
 			       uint8_t plen)
 {
 	for (size_t i = 0; i < s->nkeys; i++)
-		if (s->keys[i].plen == plen && !memcmp(s->keys[i].addr, addr, 16))
+		if (s->keys[i].plen == plen &&
+		    !memcmp(s->keys[i].addr, addr, 16))
 			return &s->keys[i];
 	return NULL;
 }
@@ -501,7 +500,8 @@ int egress_host_add(struct egress *e, uint64_t cgid,
 	bool added = i == s->nhosts;
 	if (added) {
 		if (s->nhosts >= EG_MAX_HOSTS)
-			return eg_fail(e, -ENOSPC, "more than %d host addresses",
+			return eg_fail(e, -ENOSPC,
+				       "more than %d host addresses",
 				       EG_MAX_HOSTS);
 		if (tg_grow((void **)&s->hosts, &s->caphosts, s->nhosts + 1,
 			    sizeof(*s->hosts)) < 0)

@@ -442,8 +442,7 @@ static __always_inline bool conn_take(struct tg_sess_state *st,
 
 /* Steer this destination to the forwarder? */
 static __always_inline bool dns_steered(const struct tg_sess_cfg *cfg,
-					const __u8 *addr, __u16 port,
-					__u8 pbit)
+					const __u8 *addr, __u16 port, __u8 pbit)
 {
 	if (port != 53 || !cfg->dns_port || pbit == TG_P_OTHER)
 		return false;
@@ -597,7 +596,8 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 		COUNT(cnt, refused);
 		return 0;
 	}
-	if (dns_steered(cfg, addr, ev.port, pbit) && steer(ctx, cfg, addr, v6)) {
+	if (dns_steered(cfg, addr, ev.port, pbit) &&
+	    steer(ctx, cfg, addr, v6)) {
 		COUNT(cnt, dns_steered);
 		return 1;
 	}
@@ -818,8 +818,8 @@ static __always_inline int bucket(struct tg_sess_state *st,
  * sockets that reach the limit: sockets that never do cost nothing. */
 static __always_inline void tag_for_pacing(struct bpf_sock *sk, __u64 sess)
 {
-	struct tg_sock *t = bpf_sk_storage_get(&tg_sock, sk, 0,
-					       BPF_SK_STORAGE_GET_F_CREATE);
+	struct tg_sock *t =
+	    bpf_sk_storage_get(&tg_sock, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 
 	if (t && !t->cgid)
 		t->cgid = sess;
@@ -827,9 +827,8 @@ static __always_inline void tag_for_pacing(struct bpf_sock *sk, __u64 sess)
 
 /* Adds len to *counter unless that passes total; false when it would
  * (the first time, one event). */
-static __always_inline bool within_total(__u64 *counter, __u64 total,
-					 __u32 len, __u32 *spent,
-					 struct ev_args *ev)
+static __always_inline bool within_total(__u64 *counter, __u64 total, __u32 len,
+					 __u32 *spent, struct ev_args *ev)
 {
 	__u64 old;
 
@@ -858,8 +857,10 @@ static __always_inline bool skb_counted(struct __sk_buff *skb)
 SEC("cgroup_skb/egress")
 int tg_skb_egress(struct __sk_buff *skb)
 {
-	struct ev_args ev = {.kind = TG_EV_EGRESS, .action = TG_DENY,
-			     .reason = TG_R_EGRESS_TOTAL, .rule = TG_NO_RULE};
+	struct ev_args ev = {.kind = TG_EV_EGRESS,
+			     .action = TG_DENY,
+			     .reason = TG_R_EGRESS_TOTAL,
+			     .rule = TG_NO_RULE};
 	struct tg_sess_state *st = NULL;
 	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
@@ -908,8 +909,10 @@ int tg_skb_egress(struct __sk_buff *skb)
 SEC("cgroup_skb/ingress")
 int tg_skb_ingress(struct __sk_buff *skb)
 {
-	struct ev_args ev = {.kind = TG_EV_INGRESS, .action = TG_DENY,
-			     .reason = TG_R_INGRESS_TOTAL, .rule = TG_NO_RULE};
+	struct ev_args ev = {.kind = TG_EV_INGRESS,
+			     .action = TG_DENY,
+			     .reason = TG_R_INGRESS_TOTAL,
+			     .rule = TG_NO_RULE};
 	struct tg_sess_state *st;
 	struct tg_counters *cnt;
 	struct tg_sess_cfg *cfg;
@@ -1032,8 +1035,11 @@ int tg_sockops(struct bpf_sock_ops *ops)
  */
 static __always_inline int unix_guard(struct bpf_sock_addr *ctx, __u8 kind)
 {
-	struct ev_args ev = {.kind = kind, .task = true, .family = AF_UNIX,
-			     .action = TG_DENY, .reason = TG_R_UNIX_LEN,
+	struct ev_args ev = {.kind = kind,
+			     .task = true,
+			     .family = AF_UNIX,
+			     .action = TG_DENY,
+			     .reason = TG_R_UNIX_LEN,
 			     .rule = TG_NO_RULE};
 	struct bpf_sock_addr_kern *k;
 	struct tg_counters *cnt;

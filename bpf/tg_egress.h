@@ -47,7 +47,7 @@
 /* The nominal session slot (TG_MAX_SESSIONS) and generations: an LPM
  * key carries slot << 1 | generation, so a session's new rule set is
  * written beside the old one and switched to with one map update. */
-#define TG_SLOT_GEN(slot, gen) (((__u32)(slot) << 1) | ((gen) & 1))
+#define TG_SLOT_GEN(slot, gen) (((__u32)(slot) << 1) | ((gen)&1))
 
 /* Session flags (tg_sess_cfg.flags). */
 #define TG_F_ALLOW_RAW (1u << 0)	 /* SOCK_RAW inet sockets */
@@ -58,16 +58,17 @@
 
 /* Why a decision was taken (events). */
 enum tg_reason {
-	TG_R_RULE,	     /* an entry of the trie */
-	TG_R_DEFAULT,	     /* no entry matched: the session's default */
-	TG_R_SOCK_RAW,	     /* SOCK_RAW inet socket */
-	TG_R_SOCK_PROTO,     /* inet protocol other than TCP/UDP */
-	TG_R_CONNECT_RATE,   /* connect_rate bucket empty */
-	TG_R_EGRESS_TOTAL,   /* egress_total spent */
-	TG_R_INGRESS_TOTAL,  /* ingress_total spent */
-	TG_R_FORWARDER,	     /* the DNS forwarder reached directly */
-	TG_R_UNIX_LEN,	     /* AF_UNIX address of length 16 or 28 */
-	TG_R_UNKNOWN_SESSION, /* a cgroup under the parent policyd never added */
+	TG_R_RULE,	      /* an entry of the trie */
+	TG_R_DEFAULT,	      /* no entry matched: the session's default */
+	TG_R_SOCK_RAW,	      /* SOCK_RAW inet socket */
+	TG_R_SOCK_PROTO,      /* inet protocol other than TCP/UDP */
+	TG_R_CONNECT_RATE,    /* connect_rate bucket empty */
+	TG_R_EGRESS_TOTAL,    /* egress_total spent */
+	TG_R_INGRESS_TOTAL,   /* ingress_total spent */
+	TG_R_FORWARDER,	      /* the DNS forwarder reached directly */
+	TG_R_UNIX_LEN,	      /* AF_UNIX address of length 16 or 28 */
+	TG_R_UNKNOWN_SESSION, /* a cgroup under the parent policyd never added
+			       */
 	TG_R_MAX,
 };
 
@@ -83,12 +84,12 @@ enum tg_ev_kind {
 };
 
 struct tg_entry {
-	__u8 action;   /* TG_ALLOW.. */
-	__u8 protos;   /* TG_P_* */
+	__u8 action; /* TG_ALLOW.. */
+	__u8 protos; /* TG_P_* */
 	__u16 pad;
 	__u16 port_lo; /* host order, inclusive */
 	__u16 port_hi;
-	__u32 rule;    /* rule index (events) */
+	__u32 rule; /* rule index (events) */
 	/* CLOCK_MONOTONIC seconds (the kernel reads the coarse clock, a
 	 * jiffy's cost); 0 = never. Host addresses and approvals. */
 	__u32 expires;
@@ -127,11 +128,11 @@ struct tg_exact_val {
 /* Per-session configuration, replaced whole by user space. */
 struct tg_sess_cfg {
 	__u32 slot_gen;
-	__u32 epoch;	    /* see tg_exact_val */
-	__u32 flags;	    /* TG_F_* */
+	__u32 epoch; /* see tg_exact_val */
+	__u32 flags; /* TG_F_* */
 	__u8 default_action;
 	__u8 pad;
-	__u16 dns_port;	    /* the session's forwarder port, 0 = none */
+	__u16 dns_port; /* the session's forwarder port, 0 = none */
 	/* the forwarder's addresses (the same for every session; here so
 	 * that a steered connect needs no other lookup) */
 	__u32 dns_addr4;    /* network order; 0 = none */
@@ -166,10 +167,10 @@ struct tg_sess_cfg {
 struct tg_sess_state {
 	struct bpf_spin_lock lock;
 	__u32 pad;
-	__s64 credit;	   /* egress bucket, bytes << TG_RATE_SHIFT */
+	__s64 credit; /* egress bucket, bytes << TG_RATE_SHIFT */
 	__u64 credit_ns;
-	__s64 conn_credit; /* connect bucket, tokens << TG_CONN_SHIFT */
-	__u64 conn_ns;	   /* coarse clock */
+	__s64 conn_credit;	   /* connect bucket, tokens << TG_CONN_SHIFT */
+	__u64 conn_ns;		   /* coarse clock */
 	__u64 conn_rate_ev_ns;	   /* last connect_rate event */
 	__u64 total_out, total_in; /* bytes, for the totals */
 	__u32 out_spent, in_spent; /* a total's one event was sent */
@@ -225,17 +226,17 @@ enum tg_global {
 };
 
 struct tg_event {
-	__u64 ts_ns; /* CLOCK_MONOTONIC */
-	__u64 cgid;  /* the session's cgroup id */
+	__u64 ts_ns;	 /* CLOCK_MONOTONIC */
+	__u64 cgid;	 /* the session's cgroup id */
 	__u32 pid, tgid; /* 0 on the packet path */
 	char comm[16];
-	__u8 kind;   /* enum tg_ev_kind */
-	__u8 action; /* TG_ALLOW.. (what the kernel did: log/prompt/deny) */
-	__u8 reason; /* enum tg_reason */
-	__u8 proto;  /* IPPROTO_* */
+	__u8 kind;    /* enum tg_ev_kind */
+	__u8 action;  /* TG_ALLOW.. (what the kernel did: log/prompt/deny) */
+	__u8 reason;  /* enum tg_reason */
+	__u8 proto;   /* IPPROTO_* */
 	__u16 family; /* AF_INET, AF_INET6, AF_UNIX */
-	__u16 port;  /* host order */
-	__u32 rule;  /* rule index when reason is TG_R_RULE */
+	__u16 port;   /* host order */
+	__u32 rule;   /* rule index when reason is TG_R_RULE */
 	__u32 pad;
 	__u8 addr[16];
 	__u64 value; /* bytes (totals), socket type/protocol, addrlen */

@@ -93,8 +93,8 @@ int dns_name_read(const uint8_t *m, size_t len, size_t *off, bool strict,
 	return 0;
 }
 
-int dns_question_read(const uint8_t *m, size_t len, size_t *off,
-		      bool strict, struct dns_question *ret)
+int dns_question_read(const uint8_t *m, size_t len, size_t *off, bool strict,
+		      struct dns_question *ret)
 {
 	size_t p = *off;
 	int r = dns_name_read(m, len, &p, strict, ret->name);
@@ -109,8 +109,7 @@ int dns_question_read(const uint8_t *m, size_t len, size_t *off,
 	return 0;
 }
 
-int dns_rr_read(const uint8_t *m, size_t len, size_t *off,
-		struct dns_rr *ret)
+int dns_rr_read(const uint8_t *m, size_t len, size_t *off, struct dns_rr *ret)
 {
 	size_t p = *off;
 	int r = dns_name_read(m, len, &p, false, ret->name);

@@ -75,10 +75,9 @@ void dns_hdr_write(uint8_t *m, const struct dns_hdr *h);
  */
 int dns_name_read(const uint8_t *m, size_t len, size_t *off, bool strict,
 		  char *out);
-int dns_question_read(const uint8_t *m, size_t len, size_t *off,
-		      bool strict, struct dns_question *ret);
-int dns_rr_read(const uint8_t *m, size_t len, size_t *off,
-		struct dns_rr *ret);
+int dns_question_read(const uint8_t *m, size_t len, size_t *off, bool strict,
+		      struct dns_question *ret);
+int dns_rr_read(const uint8_t *m, size_t len, size_t *off, struct dns_rr *ret);
 
 /* Writes name (text, labels 1-63 bytes) at out: -EINVAL or -ENOSPC. */
 int dns_name_write(const char *name, uint8_t *out, size_t outsz,

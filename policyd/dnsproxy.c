@@ -12,7 +12,7 @@
 
 #include "dnsmsg.h"
 
-#define MAX_CHAIN 8 /* names followed through CNAMEs */
+#define MAX_CHAIN 8	  /* names followed through CNAMEs */
 #define UPSTREAM_UDP 1232 /* the OPT size we ask upstream for, at most */
 #define OPT_LEN 11
 
@@ -108,10 +108,10 @@ static int reply(const uint8_t *msg, const struct dns_hdr *qh, size_t qend,
 {
 	struct dns_hdr h = {
 	    .id = qh->id,
-	    .flags = (uint16_t)(DNS_F_QR | (qh->flags & (DNS_F_OPCODE |
-							   DNS_F_RD |
-							   DNS_F_CD)) |
-				DNS_F_RA | (uint16_t)rcode),
+	    .flags =
+		(uint16_t)(DNS_F_QR |
+			   (qh->flags & (DNS_F_OPCODE | DNS_F_RD | DNS_F_CD)) |
+			   DNS_F_RA | (uint16_t)rcode),
 	    .qd = qend ? 1 : 0,
 	};
 	size_t n = qend ? qend : DNS_HDR_LEN;
@@ -177,11 +177,11 @@ static struct pending *slot_new(struct dnsproxy *p)
 static int send_upstream(const struct pending *pe, int upstream_fd)
 {
 	uint8_t q[DNS_HDR_LEN + 256 + 4 + OPT_LEN];
-	struct dns_hdr h = {.id = pe->up_id,
-			    .flags = (uint16_t)(pe->client_flags &
-						(DNS_F_RD | DNS_F_CD)),
-			    .qd = 1,
-			    .ar = pe->edns ? 1 : 0};
+	struct dns_hdr h = {
+	    .id = pe->up_id,
+	    .flags = (uint16_t)(pe->client_flags & (DNS_F_RD | DNS_F_CD)),
+	    .qd = 1,
+	    .ar = pe->edns ? 1 : 0};
 	int n = dns_msg_start(q, sizeof(q), &h, &pe->q);
 
 	if (n < 0)
@@ -247,7 +247,8 @@ int dnsproxy_query(struct dnsproxy *p, void *session,
 	}
 	pe = slot_new(p);
 	if (!pe)
-		return reply(msg, &h, qend, DNS_R_SERVFAIL, out, outsz, ret_len);
+		return reply(msg, &h, qend, DNS_R_SERVFAIL, out, outsz,
+			     ret_len);
 	pe->edns = tmp.edns;
 	pe->dnssec_ok = tmp.dnssec_ok;
 	pe->client_udp = tmp.client_udp;
@@ -258,7 +259,8 @@ int dnsproxy_query(struct dnsproxy *p, void *session,
 	pe->client = *client;
 	pe->q = q;
 	if (send_upstream(pe, upstream_fd) < 0)
-		return reply(msg, &h, qend, DNS_R_SERVFAIL, out, outsz, ret_len);
+		return reply(msg, &h, qend, DNS_R_SERVFAIL, out, outsz,
+			     ret_len);
 	pe->used = true;
 	p->n++;
 	*ret_len = 0;
@@ -294,9 +296,9 @@ static bool in_chain(const struct chain *c, const char *name)
 
 /* Reads every record of the answer: all must be well formed. The answer
  * section's go to a; every TTL past max_ttl is lowered in out. */
-static int read_records(const struct dnsproxy *p, const uint8_t *m,
-			size_t len, const struct dns_hdr *h, size_t off,
-			struct answers *a, uint8_t *out)
+static int read_records(const struct dnsproxy *p, const uint8_t *m, size_t len,
+			const struct dns_hdr *h, size_t off, struct answers *a,
+			uint8_t *out)
 {
 	unsigned total = (unsigned)h->an + h->ns + h->ar;
 	struct dns_rr rr;
@@ -320,7 +322,7 @@ static int read_records(const struct dnsproxy *p, const uint8_t *m,
 static int learn_all(struct dnsproxy *p, const struct pending *pe,
 		     const uint8_t *m, size_t len, const struct answers *a)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0,
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0,    0,
 					   0, 0, 0, 0, 0xff, 0xff};
 	struct chain c = {.n = 1};
 	bool grew = true;

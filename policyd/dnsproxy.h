@@ -60,7 +60,7 @@ struct dnsproxy_opts {
 
 /* Where an answer goes: policyd's, kept and given back untouched. */
 struct dnsproxy_client {
-	int fd;	 /* the forwarder socket it came on */
+	int fd; /* the forwarder socket it came on */
 	bool tcp;
 	struct sockaddr_storage addr; /* UDP: the program's address */
 	socklen_t addrlen;

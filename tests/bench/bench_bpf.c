@@ -59,7 +59,8 @@ static void *acceptor(void *arg)
 static int do_connects(void *arg)
 {
 	(void)arg;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	uint64_t t0 = tb_now_ns();
 	for (int i = 0; i < CONNS; i++) {
@@ -76,7 +77,8 @@ static int do_bulk(void *arg)
 {
 	(void)arg;
 	static char buf[65536];
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
@@ -151,9 +153,8 @@ static int run_mode(int (*fn)(void *), const char *path, double *out)
  * layer is loaded for all but OFF. */
 static int round_all(int (*fn)(void *), bool reverse, double out[NMODE])
 {
-	struct egress_session plain = {.rules = rules,
-				       .nrules = nrules,
-				       .default_action = EGRESS_PROMPT};
+	struct egress_session plain = {
+	    .rules = rules, .nrules = nrules, .default_action = EGRESS_PROMPT};
 	struct egress_session lim = plain;
 	char outside[PATH_MAX];
 	struct tb_sess s[2];
@@ -264,7 +265,8 @@ static uint64_t layer_ns(bool print, uint64_t per)
 					printf("    %-16s %6.2f runs, %5.0f ns "
 					       "each\n",
 					       info.name,
-					       (double)info.run_cnt / (double)per,
+					       (double)info.run_cnt /
+						   (double)per,
 					       (double)info.run_time_ns /
 						   (double)info.run_cnt);
 			}
@@ -279,9 +281,8 @@ static uint64_t layer_ns(bool print, uint64_t per)
  * (BPF_ENABLE_STATS): independent of the machine's load. */
 static void program_cost(void)
 {
-	struct egress_session plain = {.rules = rules,
-				       .nrules = nrules,
-				       .default_action = EGRESS_PROMPT};
+	struct egress_session plain = {
+	    .rules = rules, .nrules = nrules, .default_action = EGRESS_PROMPT};
 	struct egress_session lim = plain;
 	struct tb_sess s;
 
@@ -307,13 +308,15 @@ static void program_cost(void)
 		for (int k = 0; k < 5; k++) {
 			uint64_t before = layer_ns(false, 1);
 			tb_run_in(s.path, do_connects, NULL);
-			double ns = (double)(layer_ns(false, 1) - before) / CONNS;
+			double ns =
+			    (double)(layer_ns(false, 1) - before) / CONNS;
 			if (ns < best)
 				best = ns;
 		}
-		printf("program cost per connect+close (%s), by the kernel's "
-		       "BPF stats, best of 5: %.0f ns; per program, all runs:\n",
-		       i ? "limits" : "session", best);
+		printf(
+		    "program cost per connect+close (%s), by the kernel's "
+		    "BPF stats, best of 5: %.0f ns; per program, all runs:\n",
+		    i ? "limits" : "session", best);
 		layer_ns(true, 5 * CONNS);
 		tb_sess_end(&s);
 	}
@@ -332,8 +335,8 @@ static int bulk_to_remote(void *arg)
 static void cap_accuracy(void)
 {
 	static const uint64_t rates[] = {1 << 20, 2 << 20, 8 << 20};
-	struct egress_rule all = {.protos = 7, .port_hi = 65535,
-				  .action = EGRESS_ALLOW};
+	struct egress_rule all = {
+	    .protos = 7, .port_hi = 65535, .action = EGRESS_ALLOW};
 	struct tb_remote rem;
 
 	tb_stop();
@@ -351,7 +354,8 @@ static void cap_accuracy(void)
 		struct egress_counters c;
 		if (tb_sess_new(&s, &cfg) < 0 ||
 		    tb_run_in(s.path, bulk_to_remote, &n) != 0) {
-			printf("cap %llu: failed\n", (unsigned long long)rates[i]);
+			printf("cap %llu: failed\n",
+			       (unsigned long long)rates[i]);
 			continue;
 		}
 		egress_counters(T.e, s.id, &c);

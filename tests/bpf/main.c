@@ -16,8 +16,8 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-    {"rules", t_rules},	    {"sockets", t_sockets}, {"dns", t_dns},
-    {"limits", t_limits},   {"rate", t_rate},	    {"lifecycle", t_lifecycle},
+    {"rules", t_rules},	  {"sockets", t_sockets}, {"dns", t_dns},
+    {"limits", t_limits}, {"rate", t_rate},	  {"lifecycle", t_lifecycle},
 };
 
 static bool wanted(int argc, char **argv, const char *name)
@@ -60,7 +60,7 @@ int main(int argc, char **argv)
 			suites[i].fn();
 out:
 	tb_teardown();
-	printf("bpf egress: %d passed, %d failed, %d skipped\n", T.pass,
-	       T.fail, T.skip);
+	printf("bpf egress: %d passed, %d failed, %d skipped\n", T.pass, T.fail,
+	       T.skip);
 	return T.fail ? 1 : 0;
 }

@@ -38,11 +38,11 @@ static struct record zone[] = {
 };
 
 static struct {
-	int server;	   /* the "upstream" DNS server (127.0.0.1) */
-	int upstream;	   /* the forwarder's socket to it */
-	int fwd_udp[2];	   /* 127.0.0.1 and ::1, the session's port */
+	int server;	/* the "upstream" DNS server (127.0.0.1) */
+	int upstream;	/* the forwarder's socket to it */
+	int fwd_udp[2]; /* 127.0.0.1 and ::1, the session's port */
 	int fwd_tcp[2];
-	int tcp_conn[8];   /* TCP clients waiting for an answer */
+	int tcp_conn[8]; /* TCP clients waiting for an answer */
 	uint16_t fwd_port, server_port, p1;
 	struct dnsproxy *proxy;
 	uint64_t sess_id;
@@ -95,8 +95,8 @@ static void serve_upstream(void)
 	    dns_question_read(q, (size_t)n, &off, false, &qq) < 0)
 		return;
 	struct dns_hdr ah = {.id = h.id,
-			     .flags = DNS_F_QR | DNS_F_RA |
-				      (h.flags & DNS_F_RD),
+			     .flags =
+				 DNS_F_QR | DNS_F_RA | (h.flags & DNS_F_RD),
 			     .qd = 1};
 	int len = dns_msg_start(a, sizeof(a), &ah, &qq);
 	int an = 0;
@@ -138,7 +138,8 @@ static void fwd_udp(int fd)
 	if (n < 0)
 		return;
 	if (dnsproxy_query(D.proxy, NULL, &c, m, (size_t)n, D.upstream,
-			   tb_now_ns() / 1000000, out, sizeof(out), &len) == 0 &&
+			   tb_now_ns() / 1000000, out, sizeof(out),
+			   &len) == 0 &&
 	    len)
 		sendto(fd, out, len, 0, (struct sockaddr *)&c.addr, c.addrlen);
 }
@@ -278,9 +279,11 @@ static int forwarder_up(void)
 	D.server_port = 0;
 	D.server = bind_local(AF_INET, SOCK_DGRAM, "127.0.0.1", &D.server_port);
 	D.fwd_port = 0;
-	D.fwd_udp[0] = bind_local(AF_INET, SOCK_DGRAM, "127.0.0.1", &D.fwd_port);
+	D.fwd_udp[0] =
+	    bind_local(AF_INET, SOCK_DGRAM, "127.0.0.1", &D.fwd_port);
 	D.fwd_udp[1] = bind_local(AF_INET6, SOCK_DGRAM, "::1", &D.fwd_port);
-	D.fwd_tcp[0] = bind_local(AF_INET, SOCK_STREAM, "127.0.0.1", &D.fwd_port);
+	D.fwd_tcp[0] =
+	    bind_local(AF_INET, SOCK_STREAM, "127.0.0.1", &D.fwd_port);
 	D.fwd_tcp[1] = bind_local(AF_INET6, SOCK_STREAM, "::1", &D.fwd_port);
 	D.upstream = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	tb_sockaddr("127.0.0.1", D.server_port, &ss, &len);
@@ -333,8 +336,8 @@ static int ask(struct lookup *l)
 	snprintf(qq.name, sizeof(qq.name), "%s", l->name);
 	int qn = dns_msg_start(q, sizeof(q), &h, &qq);
 	int fam = tb_sockaddr(l->server, l->server_port, &ss, &len);
-	int fd = socket(fam, (l->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC,
-			0);
+	int fd =
+	    socket(fam, (l->tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 	struct timeval tv = {.tv_sec = 3};
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (l->tcp) {
@@ -348,9 +351,11 @@ static int ask(struct lookup *l)
 		n = read(fd, lb, 2);
 		n = n == 2 ? read(fd, a, dns_get16(lb)) : -1;
 	} else {
-		if (sendto(fd, q, (size_t)qn, 0, (struct sockaddr *)&ss, len) < 0)
+		if (sendto(fd, q, (size_t)qn, 0, (struct sockaddr *)&ss, len) <
+		    0)
 			return l->err = errno;
-		n = recvfrom(fd, a, sizeof(a), 0, (struct sockaddr *)&from, &fl);
+		n = recvfrom(fd, a, sizeof(a), 0, (struct sockaddr *)&from,
+			     &fl);
 	}
 	close(fd);
 	if (n < DNS_HDR_LEN)
@@ -407,8 +412,8 @@ static int do_getaddrinfo(void *arg)
 	if (r)
 		return 100 + (r < 0 ? -r : r) % 100;
 	char host[64];
-	inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, host,
-		  sizeof(host));
+	inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr,
+		  host, sizeof(host));
 	freeaddrinfo(res);
 	if (strcmp(host, "127.80.0.1"))
 		return 99;

@@ -44,13 +44,13 @@ static bool has(const __u32 *v, int n, __u32 id)
 static void our_objects(struct objs *o)
 {
 	static const int types[] = {
-	    BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT,
-	    BPF_CGROUP_UDP4_SENDMSG,  BPF_CGROUP_UDP6_SENDMSG,
-	    BPF_CGROUP_UDP4_RECVMSG,  BPF_CGROUP_UDP6_RECVMSG,
+	    BPF_CGROUP_INET4_CONNECT,	  BPF_CGROUP_INET6_CONNECT,
+	    BPF_CGROUP_UDP4_SENDMSG,	  BPF_CGROUP_UDP6_SENDMSG,
+	    BPF_CGROUP_UDP4_RECVMSG,	  BPF_CGROUP_UDP6_RECVMSG,
 	    BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME,
-	    BPF_CGROUP_INET_SOCK_CREATE, BPF_CGROUP_INET_EGRESS,
-	    BPF_CGROUP_INET_INGRESS, BPF_CGROUP_SOCK_OPS,
-	    49 /* unix connect */,    50 /* unix sendmsg */};
+	    BPF_CGROUP_INET_SOCK_CREATE,  BPF_CGROUP_INET_EGRESS,
+	    BPF_CGROUP_INET_INGRESS,	  BPF_CGROUP_SOCK_OPS,
+	    49 /* unix connect */,	  50 /* unix sendmsg */};
 	int cg = open(T.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	memset(o, 0, sizeof(*o));
@@ -119,14 +119,16 @@ static int bpftool_count(const struct objs *o)
 {
 	int n = 0;
 	for (int i = 0; i < o->np; i++)
-		n += tb_sh("bpftool prog show id %u 2>/dev/null | grep -q ' name tg_'",
+		n += tb_sh("bpftool prog show id %u 2>/dev/null | grep -q ' "
+			   "name tg_'",
 			   o->prog[i]) == 0;
 	for (int i = 0; i < o->nm; i++)
-		n += tb_sh("bpftool map show id %u 2>/dev/null | grep -q ' name tg_'",
+		n += tb_sh("bpftool map show id %u 2>/dev/null | grep -q ' "
+			   "name tg_'",
 			   o->map[i]) == 0;
 	for (int i = 0; i < o->nl; i++)
-		n += tb_sh("bpftool link show id %u >/dev/null 2>&1", o->link[i]) ==
-		     0;
+		n += tb_sh("bpftool link show id %u >/dev/null 2>&1",
+			   o->link[i]) == 0;
 	return n;
 }
 
@@ -148,7 +150,8 @@ static void objects_gone(void)
 	printf("== every BPF object gone after egress_stop\n");
 	our_objects(&o);
 	int names = bpftool_count(&o);
-	tb_check(o.np >= 13 && o.nm >= 10 && o.nl == o.np && names == o.np + o.nm + o.nl,
+	tb_check(o.np >= 13 && o.nm >= 10 && o.nl == o.np &&
+		     names == o.np + o.nm + o.nl,
 		 "while running: %d programs, %d maps, %d links (bpftool "
 		 "lists %d of them by name)",
 		 o.np, o.nm, o.nl, names);
@@ -192,14 +195,14 @@ static const struct egress_rule deny90[] = {
 static int crashing_policyd(const char *cg, int ready)
 {
 	struct egress_opts o = {.pin_dir = T.pin_dir};
-	struct egress_session cfg = {.rules = deny90,
-				     .nrules = 1,
-				     .default_action = EGRESS_ALLOW};
+	struct egress_session cfg = {
+	    .rules = deny90, .nrules = 1, .default_action = EGRESS_ALLOW};
 	struct egress *e;
 	uint64_t id;
 
 	if (egress_new(&o, &e) < 0 || egress_start(e, T.parent) < 0 ||
-	    egress_cgroup_id(cg, &id) < 0 || egress_session_set(e, id, &cfg) < 0)
+	    egress_cgroup_id(cg, &id) < 0 ||
+	    egress_session_set(e, id, &cfg) < 0)
 		return 1;
 	if (write(ready, "r", 1) != 1)
 		return 1;
@@ -215,7 +218,8 @@ static void pinned_restart(void)
 	char c;
 
 	printf("== a pinned layer outlives policyd and is adopted\n");
-	if (tb_cgroup_make(T.parent, "pinned", s.path, sizeof(s.path), &id) < 0 ||
+	if (tb_cgroup_make(T.parent, "pinned", s.path, sizeof(s.path), &id) <
+		0 ||
 	    pipe(pfd) < 0)
 		return;
 	s.id = id;
@@ -265,8 +269,10 @@ static void pinned_restart(void)
 	size_t n = 0;
 	egress_sessions(T.e, ids, 8, &n);
 	tb_check(n == 1 && ids[0] == id, "it knows the session (%zu)", n);
-	struct egress_host h = {.protos = EGRESS_PROTO_ANY, .action = EGRESS_ALLOW,
-				.port_hi = 65535, .rule = 4};
+	struct egress_host h = {.protos = EGRESS_PROTO_ANY,
+				.action = EGRESS_ALLOW,
+				.port_hi = 65535,
+				.rule = 4};
 	tb_check(egress_host_add(T.e, id, &h, 0) == -ESTALE,
 		 "host addresses wait for the session's rules to be set again");
 	struct egress_session cfg = {.default_action = EGRESS_ALLOW};
@@ -300,7 +306,8 @@ static void unpin(void)
 	egress_free(e); /* pinned: stays */
 	tb_check(alive(&ob) > 0, "after egress_free the pinned layer stays");
 	int r = egress_unpin(T.pin_dir);
-	tb_check(r == 0 && wait_gone(&ob) == 0, "egress_unpin: %d, all gone", r);
+	tb_check(r == 0 && wait_gone(&ob) == 0, "egress_unpin: %d, all gone",
+		 r);
 }
 
 /* In the session, as root: move out to the cgroup root. */
@@ -327,16 +334,15 @@ static int do_escape(void *arg)
 static bool nsdelegate(void)
 {
 	char cmd[PATH_MAX + 64];
-	snprintf(cmd, sizeof(cmd), "grep -q ' %s cgroup2 .*nsdelegate' /proc/mounts",
-		 T.mount);
+	snprintf(cmd, sizeof(cmd),
+		 "grep -q ' %s cgroup2 .*nsdelegate' /proc/mounts", T.mount);
 	return tb_sh("%s", cmd) == 0;
 }
 
 static void cgroup_escape(void)
 {
-	struct egress_session cfg = {.rules = deny90,
-				     .nrules = 1,
-				     .default_action = EGRESS_ALLOW};
+	struct egress_session cfg = {
+	    .rules = deny90, .nrules = 1, .default_action = EGRESS_ALLOW};
 	struct tb_sess s;
 
 	printf("== a root process leaving its session cgroup\n");
@@ -374,7 +380,8 @@ static int private_bpffs(void)
 	    mount("bpf", T.pin_dir, "bpf", 0, "mode=0700") < 0)
 		return -1;
 	/* pins go in a directory under it, as /sys/fs/bpf/tiergate */
-	strncat(T.pin_dir, "/tiergate", sizeof(T.pin_dir) - strlen(T.pin_dir) - 1);
+	strncat(T.pin_dir, "/tiergate",
+		sizeof(T.pin_dir) - strlen(T.pin_dir) - 1);
 	return 0;
 }
 

@@ -147,9 +147,9 @@ static void egress_total(void)
 		 "(%d, %s)",
 		 sent, strerror(*err));
 	egress_counters(T.e, s.id, &c);
-	tb_check(c.egress_spent && c.bytes_out <= 100000 &&
-		     c.bytes_out >= 99000,
-		 "counted %llu bytes out, spent", (unsigned long long)c.bytes_out);
+	tb_check(
+	    c.egress_spent && c.bytes_out <= 100000 && c.bytes_out >= 99000,
+	    "counted %llu bytes out, spent", (unsigned long long)c.bytes_out);
 	int again = tb_run_in(s.path, do_udp_until_refused, err);
 	int conn = tb_run_in(s.path, do_remote_connect, NULL);
 	tb_events_poll(&ev);
@@ -159,8 +159,9 @@ static void egress_total(void)
 		 "egress_total event in all",
 		 strerror(conn));
 	int n = 1;
-	tb_check(tb_run_in(s.path, do_connects, &n) == 0,
-		 "loopback is not counted: a connect to 127.0.0.1 still passes");
+	tb_check(
+	    tb_run_in(s.path, do_connects, &n) == 0,
+	    "loopback is not counted: a connect to 127.0.0.1 still passes");
 	*err = 0;
 	sent = tb_run_in(other.path, do_udp_until_refused, err);
 	tb_check(sent == 250, "another session sends on: %d datagrams", sent);

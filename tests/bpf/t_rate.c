@@ -96,8 +96,8 @@ static void burst(void)
 				     .egress_rate = rate,
 				     .egress_burst = burst};
 	struct tb_sess s;
-	struct bulk *b = shared_bulk(3 * 1024 * 1024), *b2 = shared_bulk(
-							   1024 * 1024);
+	struct bulk *b = shared_bulk(3 * 1024 * 1024),
+		    *b2 = shared_bulk(1024 * 1024);
 
 	printf("== egress burst: 4 MiB of burst over 256 KiB/s\n");
 	if (!b || !b2 || tb_sess_new(&s, &cfg) < 0) {
@@ -136,9 +136,8 @@ static void isolation(void)
 					.default_action = EGRESS_DENY,
 					.egress_rate = rate,
 					.egress_burst = 64 * 1024};
-	struct egress_session free_ = {.rules = allow_all,
-				       .nrules = 1,
-				       .default_action = EGRESS_DENY};
+	struct egress_session free_ = {
+	    .rules = allow_all, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess a, f;
 	struct bulk *ba = shared_bulk(4 * 1000 * 1000),
 		    *bf = shared_bulk(200 * 1000 * 1000),

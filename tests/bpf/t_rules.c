@@ -59,7 +59,8 @@ static void expect_sendto(const struct tb_sess *s, const char *addr,
 	int got = tb_run_in(s->path, do_sendto, &t);
 
 	tb_check(got == want, "%s: sendto %s:%u -> %s (want %s)", what, addr,
-		 port, got ? strerror(got) : "ok", want ? strerror(want) : "ok");
+		 port, got ? strerror(got) : "ok",
+		 want ? strerror(want) : "ok");
 }
 
 static void cidr_and_ports(void)
@@ -71,15 +72,13 @@ static void cidr_and_ports(void)
 		    2),
 	    /* a /32 inside the denied /24, allowed: the deny still wins */
 	    tb_rule("127.10.5.7", EGRESS_PROTO_TCP, 0, 65535, EGRESS_ALLOW, 3),
-	    tb_rule("127.20.0.0/16", EGRESS_PROTO_TCP, P1, P1, EGRESS_ALLOW,
-		    4),
+	    tb_rule("127.20.0.0/16", EGRESS_PROTO_TCP, P1, P1, EGRESS_ALLOW, 4),
 	    tb_rule("fd00:99::/64", EGRESS_PROTO_TCP, 0, 65535, EGRESS_ALLOW,
 		    5),
 	    tb_rule("fd00:99::2", EGRESS_PROTO_ANY, 0, 65535, EGRESS_DENY, 6),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 6,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 6, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== CIDRs, ports, IPv6, v4-mapped\n");
@@ -98,7 +97,8 @@ static void cidr_and_ports(void)
 		       "port rule: its port");
 	expect_connect(&s, "127.20.0.9", P2, SOCK_STREAM, EPERM,
 		       "port rule: another port");
-	expect_connect(&s, "fd00:99::1", P1, SOCK_STREAM, 0, "IPv6 allowed /64");
+	expect_connect(&s, "fd00:99::1", P1, SOCK_STREAM, 0,
+		       "IPv6 allowed /64");
 	expect_connect(&s, "fd00:99::2", P1, SOCK_STREAM, EPERM,
 		       "IPv6 denied /128");
 	expect_connect(&s, "fd00:98::1", P1, SOCK_STREAM, EPERM,
@@ -118,9 +118,8 @@ static void udp_paths(void)
 	    tb_rule("127.30.0.0/16", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 1),
 	    tb_rule("fd00:99::1", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 2),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 2,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 2, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== UDP: sendto, sendmsg, connected, AF_UNSPEC\n");
@@ -178,9 +177,8 @@ static void udp_tricks(void)
 	struct egress_rule r[] = {
 	    tb_rule("127.30.0.0/16", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 1),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	if (tb_sess_new(&s, &cfg) < 0) {
@@ -218,9 +216,8 @@ static void fast_open(void)
 	    tb_rule("127.40.0.0/16", EGRESS_PROTO_TCP, 0, 65535, EGRESS_ALLOW,
 		    1),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== TCP fast open (sendto with MSG_FASTOPEN connects)\n");
@@ -250,9 +247,8 @@ static void strictest_and_events(void)
 	    tb_rule("127.50.2.0/24", EGRESS_PROTO_ANY, 0, 65535, EGRESS_PROMPT,
 		    9),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 4,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 4, .default_action = EGRESS_DENY};
 	struct tb_events ev;
 	struct tb_sess s;
 
@@ -339,11 +335,12 @@ static void defaults(void)
 		       "no rules, default prompt refuses");
 	int native = tb_run_in(NULL, do_connect,
 			       &(struct target){"127.60.0.1", P1, SOCK_STREAM});
-	tb_check(native == 0, "the driver's child, in no session, is untouched");
+	tb_check(native == 0,
+		 "the driver's child, in no session, is untouched");
 	/* in the parent cgroup itself (no session) */
-	int inparent = tb_run_in(T.parent, do_connect,
-				 &(struct target){"127.60.0.1", P1,
-						  SOCK_STREAM});
+	int inparent =
+	    tb_run_in(T.parent, do_connect,
+		      &(struct target){"127.60.0.1", P1, SOCK_STREAM});
 	tb_check(inparent == 0,
 		 "a process in the parent cgroup (no session) is untouched");
 	tb_sess_end(&s);

@@ -90,7 +90,8 @@ static void raw_sockets(void)
 	tb_events_poll(&ev);
 	check_refused(&s, do_raw, "SOCK_RAW (AF_INET, ICMP)");
 	check_refused(&s, do_raw6, "SOCK_RAW (AF_INET6, ICMPv6)");
-	check_refused(&s, do_sctp, "an inet protocol other than TCP/UDP (MPTCP)");
+	check_refused(&s, do_sctp,
+		      "an inet protocol other than TCP/UDP (MPTCP)");
 	tb_events_poll(&ev);
 	tb_check(tb_events_count(&ev, s.id, EGRESS_R_SOCK_RAW, EGRESS_DENY) ==
 		     2,
@@ -122,9 +123,8 @@ static void static_binary(void)
 	    tb_rule("127.70.0.0/16", EGRESS_PROTO_TCP, 0, 65535, EGRESS_ALLOW,
 		    1),
 	};
-	struct egress_session cfg = {.rules = r,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY};
+	struct egress_session cfg = {
+	    .rules = r, .nrules = 1, .default_action = EGRESS_DENY};
 	char prog[PATH_MAX + 32], port[8], out[256];
 	struct tb_sess s;
 
@@ -204,7 +204,8 @@ static void sub_cgroups(void)
 	int conn = tb_run_in(stray, do_tcp, NULL);
 	tb_events_poll(&ev);
 	tb_check(sock == EPERM && conn == EPERM &&
-		     tb_events_count(&ev, id, EGRESS_R_UNKNOWN_SESSION, -1) >= 2,
+		     tb_events_count(&ev, id, EGRESS_R_UNKNOWN_SESSION, -1) >=
+			 2,
 		 "a cgroup under the parent that is no session gets no inet "
 		 "socket, with unknown_session events (%s, %s)",
 		 strerror(sock), strerror(conn));

@@ -39,8 +39,8 @@ __attribute__((format(printf, 1, 2))) void tb_ok(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void tb_bad(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void tb_skip(const char *fmt, ...);
 /* ok or bad by cond; returns cond */
-__attribute__((format(printf, 2, 3))) bool tb_check(bool cond,
-						     const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) bool tb_check(bool cond, const char *fmt,
+						    ...);
 
 /* The driver's environment: 0 or a reason to skip everything in why. */
 int tb_setup(char *why, size_t whysz);
@@ -66,8 +66,7 @@ int tb_cgroup_enter(const char *path, pid_t pid);
  * driver's cgroup). The child's return value (0..255), or -1. */
 int tb_run_in(const char *path, int (*fn)(void *), void *arg);
 /* Runs argv in cgroup path, output in out; exit status or -1. */
-int tb_exec_in(const char *path, char *const argv[], char *out,
-	       size_t outsz);
+int tb_exec_in(const char *path, char *const argv[], char *out, size_t outsz);
 
 /* Rules: parses "10.0.0.0/8", "fd00::/64", "::ffff:1.2.3.4", "1.2.3.4". */
 struct egress_rule tb_rule(const char *cidr, unsigned protos, uint16_t lo,
@@ -77,8 +76,8 @@ int tb_addr(const char *s, uint8_t out[16]);
 /* Sockets. A connect/send result is 0 or an errno. */
 int tb_connect(const char *addr, uint16_t port, int type);
 int tb_sendto(const char *addr, uint16_t port);
-int tb_sockaddr(const char *addr, uint16_t port,
-		struct sockaddr_storage *ss, socklen_t *len);
+int tb_sockaddr(const char *addr, uint16_t port, struct sockaddr_storage *ss,
+		socklen_t *len);
 /* A listening socket on every address (dual stack): fd, port in *port. */
 int tb_listen_any(int type, uint16_t *port);
 /* Accepts (and closes) what waits on a listener; drains a UDP socket.

@@ -52,7 +52,8 @@ static void source_conn(int c)
 	if (read(c, &want, sizeof(want)) != sizeof(want))
 		return;
 	while (sent < want) {
-		size_t n = want - sent < sizeof(buf) ? want - sent : sizeof(buf);
+		size_t n =
+		    want - sent < sizeof(buf) ? want - sent : sizeof(buf);
 		ssize_t w = write(c, buf, n);
 		if (w <= 0)
 			break;
@@ -206,8 +207,8 @@ int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
 		return errno;
 	while (sent < bytes) {
-		size_t n = bytes - sent < sizeof(buf) ? bytes - sent
-						      : sizeof(buf);
+		size_t n =
+		    bytes - sent < sizeof(buf) ? bytes - sent : sizeof(buf);
 		ssize_t w = write(fd, buf, n);
 		if (w < 0) {
 			int e = errno;

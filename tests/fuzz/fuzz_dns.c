@@ -115,9 +115,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			answer(data + 1, size - 1, id);
 		}
 	} else {
-		const uint8_t fq[] = {0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-				      4, 'f', 'u', 'z', 'z', 7, 'e', 'x', 'a',
-				      'm', 'p', 'l', 'e', 0, 0, 1, 0, 1};
+		const uint8_t fq[] = {0,   1, 1,   0,	0,   1,	  0,   0,
+				      0,   0, 0,   0,	4,   'f', 'u', 'z',
+				      'z', 7, 'e', 'x', 'a', 'm', 'p', 'l',
+				      'e', 0, 0,   1,	0,   1};
 		if (dnsproxy_query(P, NULL, &client, fq, sizeof(fq), up[0], 0,
 				   out, sizeof(out), &len) == 0 &&
 		    len == 0 && (id = upstream_id(q, &qlen)) >= 0) {

@@ -23,8 +23,8 @@ static int read_at(const uint8_t *m, size_t len, size_t off, bool strict,
 static void test_plain_and_case(void **state)
 {
 	(void)state;
-	const uint8_t m[] = {3, 'W', 'w', 'W', 7, 'E', 'x', 'a', 'm', 'p',
-			     'l', 'e', 3,   'c', 'O', 'm', 0};
+	const uint8_t m[] = {3,	  'W', 'w', 'W', 7,   'E', 'x', 'a', 'm',
+			     'p', 'l', 'e', 3,	 'c', 'O', 'm', 0};
 	char out[DNS_NAME_BUF];
 	size_t end;
 	assert_int_equal(read_at(m, sizeof(m), 0, true, out, &end), 0);
@@ -40,7 +40,7 @@ static void test_pointers(void **state)
 {
 	(void)state;
 	/* "example.com" at 0, then "www" + pointer to 0 at 13 */
-	const uint8_t m[] = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c',
+	const uint8_t m[] = {7,	  'e', 'x', 'a', 'm', 'p', 'l', 'e',  3, 'c',
 			     'o', 'm', 0,   3,	 'w', 'w', 'w', 0xc0, 0};
 	char out[DNS_NAME_BUF];
 	size_t end;
@@ -69,19 +69,15 @@ static void test_bounds(void **state)
 	char out[DNS_NAME_BUF];
 	/* label longer than the message */
 	const uint8_t m1[] = {5, 'a', 'b'};
-	assert_int_equal(read_at(m1, sizeof(m1), 0, true, out, NULL),
-			 -EBADMSG);
+	assert_int_equal(read_at(m1, sizeof(m1), 0, true, out, NULL), -EBADMSG);
 	/* no terminating zero */
 	const uint8_t m2[] = {1, 'a'};
-	assert_int_equal(read_at(m2, sizeof(m2), 0, true, out, NULL),
-			 -EBADMSG);
+	assert_int_equal(read_at(m2, sizeof(m2), 0, true, out, NULL), -EBADMSG);
 	/* extended label types 0x40 and 0x80 */
 	const uint8_t m3[] = {0x41, 'a', 0};
-	assert_int_equal(read_at(m3, sizeof(m3), 0, true, out, NULL),
-			 -EBADMSG);
+	assert_int_equal(read_at(m3, sizeof(m3), 0, true, out, NULL), -EBADMSG);
 	const uint8_t m4[] = {0x80, 0};
-	assert_int_equal(read_at(m4, sizeof(m4), 0, true, out, NULL),
-			 -EBADMSG);
+	assert_int_equal(read_at(m4, sizeof(m4), 0, true, out, NULL), -EBADMSG);
 	/* 256 bytes on the wire: four labels of 63 (4 * 64 = 256) */
 	uint8_t big[300];
 	size_t o = 0;
@@ -123,14 +119,12 @@ static void test_write(void **state)
 	uint8_t buf[300];
 	char out[DNS_NAME_BUF];
 	size_t n, off = 0;
-	assert_int_equal(dns_name_write("api.example.org", buf, sizeof(buf),
-					&n),
-			 0);
+	assert_int_equal(
+	    dns_name_write("api.example.org", buf, sizeof(buf), &n), 0);
 	assert_int_equal(n, 17);
 	assert_int_equal(dns_name_read(buf, n, &off, true, out), 0);
 	assert_string_equal(out, "api.example.org");
-	assert_int_equal(dns_name_write("a..b", buf, sizeof(buf), &n),
-			 -EINVAL);
+	assert_int_equal(dns_name_write("a..b", buf, sizeof(buf), &n), -EINVAL);
 	char longlabel[80];
 	memset(longlabel, 'x', 64);
 	longlabel[64] = '\0';
@@ -144,8 +138,8 @@ static void test_write(void **state)
 static void test_rr(void **state)
 {
 	(void)state;
-	const uint8_t m[] = {1,	   'a', 0,    0, 1, 0, 1, 0, 0,
-			     0x0e, 0x10, 0,    4, 10, 0, 0, 1};
+	const uint8_t m[] = {1,	   'a',	 0, 0, 1,  0, 1, 0, 0,
+			     0x0e, 0x10, 0, 4, 10, 0, 0, 1};
 	struct dns_rr rr;
 	size_t off = 0;
 	assert_int_equal(dns_rr_read(m, sizeof(m), &off, &rr), 0);

@@ -62,9 +62,8 @@ static int setup(void **state)
 {
 	static struct env e;
 	const struct dnsproxy_ops ops = {decide, learn};
-	const struct dnsproxy_opts o = {.min_ttl = 30,
-					.max_ttl = 600,
-					.max_pending = 4};
+	const struct dnsproxy_opts o = {
+	    .min_ttl = 30, .max_ttl = 600, .max_pending = 4};
 	memset(&e, 0, sizeof(e));
 	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, e.up), 0);
 	assert_int_equal(dnsproxy_new(&ops, &o, &e.p), 0);
@@ -85,17 +84,17 @@ static int teardown(void **state)
 static size_t make_query(uint8_t *m, uint16_t id, const char *name,
 			 uint16_t qtype, bool opt)
 {
-	struct dns_hdr h = {.id = id, .flags = DNS_F_RD, .qd = 1,
-			    .ar = opt ? 1 : 0};
+	struct dns_hdr h = {
+	    .id = id, .flags = DNS_F_RD, .qd = 1, .ar = opt ? 1 : 0};
 	struct dns_question q = {.qtype = qtype, .qclass = DNS_C_IN};
 	snprintf(q.name, sizeof(q.name), "%s", name);
 	int n = dns_msg_start(m, 512, &h, &q);
 	assert_true(n > 0);
 	if (opt) {
 		/* OPT, 4096 bytes, DO, one 8-byte option (a cookie) */
-		const uint8_t o[] = {0,	   0,	 41, 0x10, 0, 0, 0, 0x80, 0,
-				     0,	   12,	 0,  10,   0, 8, 1, 2,	  3,
-				     4,	   5,	 6,  7,	   8};
+		const uint8_t o[] = {0, 0, 41, 0x10, 0,	 0, 0, 0x80,
+				     0, 0, 12, 0,    10, 0, 8, 1,
+				     2, 3, 4,  5,    6,	 7, 8};
 		memcpy(m + n, o, sizeof(o));
 		n += (int)sizeof(o);
 	}
@@ -143,14 +142,14 @@ static void test_malformed(void **state)
 	size_t n, len;
 
 	/* not a header: dropped */
-	assert_int_equal(dnsproxy_query(e->p, e, &udp_client, m, 5, e->up[0],
-					0, out, sizeof(out), &len),
+	assert_int_equal(dnsproxy_query(e->p, e, &udp_client, m, 5, e->up[0], 0,
+					out, sizeof(out), &len),
 			 -EBADMSG);
 	/* an answer sent as a query: dropped (no reflection) */
 	n = make_query(m, 1, "a.example", DNS_T_A, false);
 	m[2] |= 0x80;
-	assert_int_equal(dnsproxy_query(e->p, e, &udp_client, m, n, e->up[0],
-					0, out, sizeof(out), &len),
+	assert_int_equal(dnsproxy_query(e->p, e, &udp_client, m, n, e->up[0], 0,
+					out, sizeof(out), &len),
 			 -EBADMSG);
 	/* another opcode */
 	n = make_query(m, 1, "a.example", DNS_T_A, false);
@@ -171,8 +170,8 @@ static void test_malformed(void **state)
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_FORMERR);
 	/* a name no host rule could name */
-	const uint8_t odd[] = {0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'a',
-			       '/', 'b', 0,    0, 1, 0, 1};
+	const uint8_t odd[] = {0, 9, 1,	  0,   0,   1, 0, 0, 0, 0, 0,
+			       0, 3, 'a', '/', 'b', 0, 0, 1, 0, 1};
 	len = query(e, odd, sizeof(odd), out);
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_REFUSED);
@@ -183,8 +182,8 @@ static void test_malformed(void **state)
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_REFUSED);
 	/* a pointer loop in the question */
-	const uint8_t loop[] = {0, 9, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12,
-				0, 1, 0, 1};
+	const uint8_t loop[] = {0, 9, 1, 0,    0,  1, 0, 0, 0,
+				0, 0, 0, 0xc0, 12, 0, 1, 0, 1};
 	len = query(e, loop, sizeof(loop), out);
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_FORMERR);
@@ -263,30 +262,30 @@ static size_t make_answer(const uint8_t *up, size_t upn, uint8_t *a,
 	h.ar = 0;
 	dns_hdr_write(a, &h);
 	/* CNAME: owner = pointer to the question (12), target b.cdn */
-	const uint8_t cname[] = {0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 0, 0, 7,
-				 1,    'b', 3, 'c', 'd', 'n', 0};
+	const uint8_t cname[] = {0xc0, 12, 0, 5,   0, 1,   0,	0,   0, 0,
+				 0,    7,  1, 'b', 3, 'c', 'd', 'n', 0};
 	memcpy(a + o, cname, sizeof(cname));
 	size_t target = o + 12;
 	dns_put32(a + o + 6, ttl);
 	o += sizeof(cname);
 	/* A of b.cdn (pointer to the target) */
-	const uint8_t rr_a[] = {0xc0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 192, 0,
-				2,    7};
+	const uint8_t rr_a[] = {0xc0, 0, 0, 1, 0,   1, 0, 0,
+				0,    0, 0, 4, 192, 0, 2, 7};
 	memcpy(a + o, rr_a, sizeof(rr_a));
 	a[o + 1] = (uint8_t)target;
 	dns_put32(a + o + 6, ttl);
 	o += sizeof(rr_a);
 	/* AAAA of b.cdn */
-	const uint8_t rr_aaaa[] = {0xc0, 0, 0, 28, 0, 1, 0, 0, 0, 0, 0, 16,
-				   0x20, 1, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0,
-				   0,	 0, 0,	  1};
+	const uint8_t rr_aaaa[] = {0xc0, 0,  0,	   28, 0,    1,	   0, 0, 0, 0,
+				   0,	 16, 0x20, 1,  0x0d, 0xb8, 0, 0, 0, 0,
+				   0,	 0,  0,	   0,  0,    0,	   0, 1};
 	memcpy(a + o, rr_aaaa, sizeof(rr_aaaa));
 	a[o + 1] = (uint8_t)target;
 	dns_put32(a + o + 6, ttl);
 	o += sizeof(rr_aaaa);
 	/* an A of another name: not learned */
-	const uint8_t other[] = {5, 'o', 't', 'h', 'e', 'r', 0, 0, 1, 0, 1, 0,
-				 0, 0,	 9,   0,   4,	1,   1,	  1, 1};
+	const uint8_t other[] = {5, 'o', 't', 'h', 'e', 'r', 0, 0, 1, 0, 1,
+				 0, 0,	 0,   9,   0,	4,   1, 1, 1, 1};
 	memcpy(a + o, other, sizeof(other));
 	o += sizeof(other);
 	const uint8_t ns[] = {0, 0, 2, 0, 1, 0, 0, 0, 9, 0, 2, 0xc0, 0};
@@ -306,17 +305,16 @@ static void test_answer_learned(void **state)
 
 	size_t n = forward(e, 0x7777, "api.example", DNS_T_A, false, up);
 	size_t an = make_answer(up, n, a, 3600);
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess), 0);
 	assert_ptr_equal(sess, e);
 	assert_int_equal(c.fd, 7);
 	assert_int_equal(len, an);
 	assert_int_equal(dns_get16(out), 0x7777);
 	assert_int_equal(e->nl, 2);
 	assert_string_equal(e->l[0].name, "api.example");
-	const uint8_t v4[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-				192, 0, 2, 7};
+	const uint8_t v4[16] = {0, 0, 0,    0,	  0,   0, 0, 0,
+				0, 0, 0xff, 0xff, 192, 0, 2, 7};
 	assert_memory_equal(e->l[0].addr, v4, 16);
 	assert_int_equal(e->l[0].ttl, 600); /* max_ttl */
 	assert_int_equal(e->l[1].addr[0], 0x20);
@@ -332,16 +330,15 @@ static void test_answer_learned(void **state)
 		assert_true(rr.ttl <= 600);
 	}
 	/* the same answer again: no query waits for it */
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 -ENOENT);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess),
+	    -ENOENT);
 	/* a short TTL is raised to min_ttl for the map only */
 	e->nl = 0;
 	n = forward(e, 1, "api.example", DNS_T_A, false, up);
 	an = make_answer(up, n, a, 3);
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess), 0);
 	assert_int_equal(e->l[0].ttl, 30);
 }
 
@@ -358,21 +355,21 @@ static void test_answer_hostile(void **state)
 	size_t an = make_answer(up, n, a, 60);
 	/* another ID, or another question: not ours, and the query waits */
 	a[0] ^= 0xff;
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 -ENOENT);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess),
+	    -ENOENT);
 	a[0] ^= 0xff;
 	a[13] = 'X';
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 -ENOENT);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess),
+	    -ENOENT);
 	a[13] = up[13];
 	assert_int_equal(dnsproxy_pending(e->p), 1);
 	/* a record cut short: SERVFAIL, nothing learned */
 	e->nl = 0;
-	assert_int_equal(dnsproxy_answer(e->p, a, an - 3, out, sizeof(out),
-					 &len, &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an - 3, out, sizeof(out), &len, &c, &sess),
+	    0);
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_SERVFAIL);
 	assert_int_equal(h.id, 9);
@@ -381,9 +378,8 @@ static void test_answer_hostile(void **state)
 	n = forward(e, 10, "api.example", DNS_T_A, false, up);
 	an = make_answer(up, n, a, 60);
 	e->fail_learn = 1;
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess), 0);
 	e->fail_learn = 0;
 	dns_hdr_read(out, len, &h);
 	assert_int_equal(h.flags & DNS_F_RCODE, DNS_R_SERVFAIL);
@@ -412,9 +408,8 @@ static void test_truncation(void **state)
 	an += 2;
 	memset(a + an, 'x', 500);
 	an += 500;
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess), 0);
 	dns_hdr_read(out, len, &h);
 	assert_true(h.flags & DNS_F_TC);
 	assert_int_equal(h.an, 0);
@@ -424,15 +419,14 @@ static void test_truncation(void **state)
 	uint8_t m[512];
 	size_t qn = make_query(m, 4, "api.example", DNS_T_A, false);
 	struct dnsproxy_client tcp = {.fd = 8, .tcp = true};
-	assert_int_equal(dnsproxy_query(e->p, e, &tcp, m, qn, e->up[0], 0,
-					out, sizeof(out), &len),
+	assert_int_equal(dnsproxy_query(e->p, e, &tcp, m, qn, e->up[0], 0, out,
+					sizeof(out), &len),
 			 0);
 	n = (size_t)recv(e->up[1], up, sizeof(up), 0);
 	dns_hdr_read(a, an, &h);
 	dns_put16(a, dns_get16(up)); /* the new upstream ID */
-	assert_int_equal(dnsproxy_answer(e->p, a, an, out, sizeof(out), &len,
-					 &c, &sess),
-			 0);
+	assert_int_equal(
+	    dnsproxy_answer(e->p, a, an, out, sizeof(out), &len, &c, &sess), 0);
 	assert_int_equal(len, an);
 	assert_true(c.tcp);
 }

@@ -18,8 +18,7 @@
 
 static struct egress_rule R(const char *cidr, unsigned protos, uint16_t lo,
 			    uint16_t hi, unsigned action, uint32_t rule,
-			    bool exclude)
-{
+			    bool exclude) {
 	struct egress_rule r = {.protos = (uint8_t)protos,
 				.port_lo = lo,
 				.port_hi = hi,
@@ -41,7 +40,8 @@ static struct egress_rule R(const char *cidr, unsigned protos, uint16_t lo,
 	return r;
 }
 
-static void addr(const char *s, uint8_t out[16])
+static void
+addr(const char *s, uint8_t out[16])
 {
 	struct egress_rule r = R(s, 1, 0, 0, 0, 0, false);
 	memcpy(out, r.addr, 16);
@@ -119,16 +119,17 @@ static void test_matches_engine(void **state)
 	char err[200];
 	assert_int_equal(ec_compile(r, n, NULL, 0, &p, &np, err, sizeof(err)),
 			 0);
-	const char *addrs[] = {"127.0.0.1",  "10.0.0.1",  "10.0.0.2",
-			       "10.1.2.3",   "10.1.9.9",  "169.254.169.254",
-			       "8.8.8.8",    "::1",	  "2001:db8::1",
+	const char *addrs[] = {"127.0.0.1",	 "10.0.0.1", "10.0.0.2",
+			       "10.1.2.3",	 "10.1.9.9", "169.254.169.254",
+			       "8.8.8.8",	 "::1",	     "2001:db8::1",
 			       "::ffff:10.0.0.1"};
 	const uint16_t ports[] = {0, 22, 53, 443, 8080};
 	for (size_t a = 0; a < sizeof(addrs) / sizeof(addrs[0]); a++)
 		for (unsigned pb = 1; pb <= 4; pb <<= 1)
 			for (size_t k = 0; k < 5; k++) {
 				uint32_t r1 = 99, r2 = 99;
-				int d = direct(r, n, addrs[a], pb, ports[k], &r2);
+				int d =
+				    direct(r, n, addrs[a], pb, ports[k], &r2);
 				int l = lookup(p, np, addrs[a], pb, ports[k], 0,
 					       &r1);
 				if (d != l || (d >= 0 && r1 != r2))
@@ -148,11 +149,17 @@ static void test_hosts_and_expiry(void **state)
 	    R("::/0", 7, 0, 65535, EGRESS_PROMPT, 2, false),
 	};
 	struct ec_host h[2] = {
-	    {.h = {.protos = 1, .action = EGRESS_APPROVED, .port_lo = 443,
-		   .port_hi = 443, .rule = 7},
+	    {.h = {.protos = 1,
+		   .action = EGRESS_APPROVED,
+		   .port_lo = 443,
+		   .port_hi = 443,
+		   .rule = 7},
 	     .expires = 100},
-	    {.h = {.protos = 1, .action = EGRESS_ALLOW, .port_lo = 443,
-		   .port_hi = 443, .rule = 8},
+	    {.h = {.protos = 1,
+		   .action = EGRESS_ALLOW,
+		   .port_lo = 443,
+		   .port_hi = 443,
+		   .rule = 8},
 	     .expires = 0},
 	};
 	addr("2001:db8::5", h[0].h.addr);
@@ -179,8 +186,8 @@ static void test_hosts_and_expiry(void **state)
 			 0);
 	assert_int_equal(v.e[0].action, EGRESS_DENY);
 	/* no host, no rule at this /128: the key goes */
-	assert_int_equal(ec_host_prefix(r, 2, NULL, 0, h[0].h.addr, &v,
-					&needed, err, sizeof(err)),
+	assert_int_equal(ec_host_prefix(r, 2, NULL, 0, h[0].h.addr, &v, &needed,
+					err, sizeof(err)),
 			 0);
 	assert_false(needed);
 }
