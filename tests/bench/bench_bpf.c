@@ -148,24 +148,33 @@ static int run_mode(int (*fn)(void *), const char *path, double *out)
 	return 0;
 }
 
+/* The two session configurations measured: rules, and rules + limits. */
+static void configs(struct egress_session *plain, struct egress_session *lim)
+{
+	memset(plain, 0, sizeof(*plain));
+	plain->rules = rules;
+	plain->nrules = nrules;
+	plain->default_action = EGRESS_PROMPT;
+	*lim = *plain;
+	lim->egress_rate = 10 * 1024 * 1024;
+	lim->egress_burst = 2 * 1024 * 1024;
+	lim->egress_total = 1ull << 40;
+	lim->ingress_total = 1ull << 40;
+	lim->connect_rate = 1000000;
+	lim->connect_burst = 1000000;
+}
+
 /* One round of fn in each mode, in this order or (odd rounds) the
  * reverse, so that a drift in the machine's load favours no mode. The
  * layer is loaded for all but OFF. */
 static int round_all(int (*fn)(void *), bool reverse, double out[NMODE])
 {
-	struct egress_session plain = {
-	    .rules = rules, .nrules = nrules, .default_action = EGRESS_PROMPT};
-	struct egress_session lim = plain;
+	struct egress_session plain, lim;
 	char outside[PATH_MAX];
 	struct tb_sess s[2];
 	int r = 0;
 
-	lim.egress_rate = 10 * 1024 * 1024;
-	lim.egress_burst = 2 * 1024 * 1024;
-	lim.egress_total = 1ull << 40;
-	lim.ingress_total = 1ull << 40;
-	lim.connect_rate = 1000000;
-	lim.connect_burst = 1000000;
+	configs(&plain, &lim);
 	if (tb_cgroup_make(T.mount, "tg-bench-outside", outside,
 			   sizeof(outside), NULL) < 0)
 		return -1;
@@ -238,42 +247,27 @@ static void series(const char *what, const char *unit, int rounds,
  * program for the listing. */
 static uint64_t layer_ns(bool print, uint64_t per)
 {
-	static const int types[] = {
-	    BPF_CGROUP_INET4_CONNECT,	  BPF_CGROUP_INET6_CONNECT,
-	    BPF_CGROUP_UDP4_SENDMSG,	  BPF_CGROUP_UDP6_SENDMSG,
-	    BPF_CGROUP_UDP4_RECVMSG,	  BPF_CGROUP_UDP6_RECVMSG,
-	    BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME,
-	    BPF_CGROUP_INET_SOCK_CREATE,  BPF_CGROUP_INET_EGRESS,
-	    BPF_CGROUP_INET_INGRESS,	  BPF_CGROUP_SOCK_OPS};
-	int cg = open(T.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	__u32 ids[32];
+	int n = tb_layer_progs(ids, 32);
 	uint64_t sum = 0;
 
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		__u32 ids[8], n = 8;
-		if (bpf_prog_query(cg, (enum bpf_attach_type)types[t], 0, NULL,
-				   ids, &n) < 0)
+	for (int i = 0; i < n; i++) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(ids[i]);
+		if (fd < 0)
 			continue;
-		for (__u32 i = 0; i < n; i++) {
-			struct bpf_prog_info info = {0};
-			__u32 len = sizeof(info);
-			int fd = bpf_prog_get_fd_by_id(ids[i]);
-			if (fd < 0)
-				continue;
-			if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
-				sum += info.run_time_ns;
-				if (print && info.run_cnt)
-					printf("    %-16s %6.2f runs, %5.0f ns "
-					       "each\n",
-					       info.name,
-					       (double)info.run_cnt /
-						   (double)per,
-					       (double)info.run_time_ns /
-						   (double)info.run_cnt);
-			}
-			close(fd);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0) {
+			sum += info.run_time_ns;
+			if (print && info.run_cnt)
+				printf("    %-16s %6.2f runs, %5.0f ns each\n",
+				       info.name,
+				       (double)info.run_cnt / (double)per,
+				       (double)info.run_time_ns /
+					   (double)info.run_cnt);
 		}
+		close(fd);
 	}
-	close(cg);
 	return sum;
 }
 
@@ -281,17 +275,10 @@ static uint64_t layer_ns(bool print, uint64_t per)
  * (BPF_ENABLE_STATS): independent of the machine's load. */
 static void program_cost(void)
 {
-	struct egress_session plain = {
-	    .rules = rules, .nrules = nrules, .default_action = EGRESS_PROMPT};
-	struct egress_session lim = plain;
+	struct egress_session plain, lim;
 	struct tb_sess s;
 
-	lim.egress_rate = 10 * 1024 * 1024;
-	lim.egress_burst = 2 * 1024 * 1024;
-	lim.egress_total = 1ull << 40;
-	lim.ingress_total = 1ull << 40;
-	lim.connect_rate = 1000000;
-	lim.connect_burst = 1000000;
+	configs(&plain, &lim);
 	int st = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (st < 0) {
 		printf("program cost: BPF_ENABLE_STATS: %s\n", strerror(errno));

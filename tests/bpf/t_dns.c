@@ -226,25 +226,15 @@ static void loop_once(int ms)
 	}
 }
 
+static void forwarder_idle(void)
+{
+	loop_once(10);
+}
+
 /* tb_run_in with the forwarder running meanwhile. */
 static int run_with_forwarder(const char *path, int (*fn)(void *), void *arg)
 {
-	int st;
-	pid_t p;
-
-	fflush(stdout);
-	p = fork();
-	if (p < 0)
-		return -1;
-	if (p == 0) {
-		alarm(30);
-		if (tb_cgroup_enter(path, getpid()) < 0)
-			_exit(250);
-		_exit(fn(arg) & 0xff);
-	}
-	while (waitpid(p, &st, WNOHANG) == 0)
-		loop_once(10);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return tb_run_in_loop(path, fn, arg, forwarder_idle);
 }
 
 static int bind_local(int fam, int type, const char *addr, uint16_t *port)

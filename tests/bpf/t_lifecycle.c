@@ -43,26 +43,10 @@ static bool has(const __u32 *v, int n, __u32 id)
  * links: this instance's objects, whatever else runs on the machine. */
 static void our_objects(struct objs *o)
 {
-	static const int types[] = {
-	    BPF_CGROUP_INET4_CONNECT,	  BPF_CGROUP_INET6_CONNECT,
-	    BPF_CGROUP_UDP4_SENDMSG,	  BPF_CGROUP_UDP6_SENDMSG,
-	    BPF_CGROUP_UDP4_RECVMSG,	  BPF_CGROUP_UDP6_RECVMSG,
-	    BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME,
-	    BPF_CGROUP_INET_SOCK_CREATE,  BPF_CGROUP_INET_EGRESS,
-	    BPF_CGROUP_INET_INGRESS,	  BPF_CGROUP_SOCK_OPS,
-	    49 /* unix connect */,	  50 /* unix sendmsg */};
-	int cg = open(T.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
 	memset(o, 0, sizeof(*o));
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		__u32 ids[16], n = 16;
-		if (bpf_prog_query(cg, (enum bpf_attach_type)types[t], 0, NULL,
-				   ids, &n) < 0)
-			continue;
-		for (__u32 i = 0; i < n && o->np < 64; i++)
-			o->prog[o->np++] = ids[i];
-	}
-	close(cg);
+	o->np = tb_layer_progs(o->prog, 64);
+	if (o->np < 0)
+		o->np = 0;
 	for (int i = 0; i < o->np; i++) {
 		struct bpf_prog_info info = {0};
 		__u32 maps[32], len = sizeof(info);

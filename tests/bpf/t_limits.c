@@ -14,15 +14,6 @@
 #include "tb.h"
 #include "tb_remote.h"
 
-static const struct egress_rule allow_all[] = {
-    {.plen = 0,
-     .protos = EGRESS_PROTO_ANY,
-     .port_lo = 0,
-     .port_hi = 65535,
-     .action = EGRESS_ALLOW,
-     .rule = 1},
-};
-
 static uint16_t PL; /* a loopback listener */
 
 /* n connects in a row; how many were refused with EPERM (others must
@@ -43,7 +34,7 @@ static int do_connects(void *arg)
 
 static void connect_rate(int listener)
 {
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .connect_rate = 10,
@@ -121,7 +112,7 @@ static void egress_total(void)
 {
 	/* 100,000 bytes: 97 datagrams of 1028 bytes (IP and UDP headers
 	 * counted) */
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .egress_total = 100000};
@@ -186,7 +177,7 @@ static int do_fetch(void *arg)
 
 static void ingress_total(void)
 {
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .ingress_total = 1000000};
@@ -226,7 +217,7 @@ static void ingress_total(void)
 static void loopback_counted(void)
 {
 	struct egress_opts o = {.limit_loopback = true};
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .egress_total = 5000};

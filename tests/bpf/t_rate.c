@@ -45,19 +45,10 @@ static double rate_of(const struct bulk *b)
 	return b->ns ? (double)b->got / ((double)b->ns / 1e9) : 0;
 }
 
-static const struct egress_rule allow_all[] = {
-    {.plen = 0,
-     .protos = EGRESS_PROTO_ANY,
-     .port_lo = 0,
-     .port_hi = 65535,
-     .action = EGRESS_ALLOW,
-     .rule = 1},
-};
-
 static void accuracy(void)
 {
 	const uint64_t rate = 2 * 1024 * 1024, n = 20 * 1000 * 1000;
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .egress_rate = rate,
@@ -90,7 +81,7 @@ static void accuracy(void)
 static void burst(void)
 {
 	const uint64_t rate = 256 * 1024, burst = 4 * 1024 * 1024;
-	struct egress_session cfg = {.rules = allow_all,
+	struct egress_session cfg = {.rules = &tb_allow_all,
 				     .nrules = 1,
 				     .default_action = EGRESS_DENY,
 				     .egress_rate = rate,
@@ -131,13 +122,13 @@ static void burst(void)
 static void isolation(void)
 {
 	const uint64_t rate = 1024 * 1024;
-	struct egress_session capped = {.rules = allow_all,
+	struct egress_session capped = {.rules = &tb_allow_all,
 					.nrules = 1,
 					.default_action = EGRESS_DENY,
 					.egress_rate = rate,
 					.egress_burst = 64 * 1024};
 	struct egress_session free_ = {
-	    .rules = allow_all, .nrules = 1, .default_action = EGRESS_DENY};
+	    .rules = &tb_allow_all, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess a, f;
 	struct bulk *ba = shared_bulk(4 * 1000 * 1000),
 		    *bf = shared_bulk(200 * 1000 * 1000),

@@ -20,53 +20,53 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 struct tb T;
 
-static void vsay(const char *tag, const char *fmt, va_list ap)
+const struct egress_rule tb_allow_all = {.plen = 0,
+					 .protos = EGRESS_PROTO_ANY,
+					 .port_lo = 0,
+					 .port_hi = 65535,
+					 .action = EGRESS_ALLOW,
+					 .rule = 1};
+
+/* One line of the suite's output, counted. */
+static void say(int *counter, const char *tag, const char *fmt, va_list ap)
 {
+	(*counter)++;
 	printf("  %-4s ", tag);
 	vprintf(fmt, ap);
 	putchar('\n');
 	fflush(stdout);
 }
 
+#define SAY(counter, tag)                                                      \
+	do {                                                                   \
+		va_list ap;                                                    \
+		va_start(ap, fmt);                                             \
+		say(counter, tag, fmt, ap);                                    \
+		va_end(ap);                                                    \
+	} while (0)
+
 void tb_ok(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	T.pass++;
-	vsay("ok", fmt, ap);
-	va_end(ap);
+	SAY(&T.pass, "ok");
 }
 
 void tb_bad(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	T.fail++;
-	vsay("FAIL", fmt, ap);
-	va_end(ap);
+	SAY(&T.fail, "FAIL");
 }
 
 void tb_skip(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	T.skip++;
-	vsay("skip", fmt, ap);
-	va_end(ap);
+	SAY(&T.skip, "skip");
 }
 
 bool tb_check(bool cond, const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	if (cond)
-		T.pass++;
-	else
-		T.fail++;
-	vsay(cond ? "ok" : "FAIL", fmt, ap);
-	va_end(ap);
+	SAY(cond ? &T.pass : &T.fail, cond ? "ok" : "FAIL");
 	return cond;
 }
 
@@ -193,22 +193,73 @@ int tb_cgroup_enter(const char *path, pid_t pid)
 
 int tb_run_in(const char *path, int (*fn)(void *), void *arg)
 {
-	int st;
+	return tb_run_in_loop(path, fn, arg, NULL);
+}
+
+/* Forks a child that is in cgroup path (NULL: the driver's), with its
+ * output on out (-1: the driver's) and a minute to live. */
+static pid_t child_in(const char *path, int out)
+{
 	pid_t p;
 
 	fflush(stdout);
 	p = fork();
+	if (p != 0)
+		return p;
+	alarm(60);
+	if (out >= 0) {
+		dup2(out, 1);
+		dup2(out, 2);
+	}
+	if (path && tb_cgroup_enter(path, getpid()) < 0)
+		_exit(250);
+	return 0;
+}
+
+int tb_run_in_loop(const char *path, int (*fn)(void *), void *arg,
+		   void (*idle)(void))
+{
+	int st;
+	pid_t p = child_in(path, -1);
+
 	if (p < 0)
 		return -1;
-	if (p == 0) {
-		alarm(60);
-		if (path && tb_cgroup_enter(path, getpid()) < 0)
-			_exit(250);
+	if (p == 0)
 		_exit(fn(arg) & 0xff);
+	if (!idle) {
+		if (waitpid(p, &st, 0) < 0)
+			return -1;
+	} else {
+		while (waitpid(p, &st, WNOHANG) == 0)
+			idle();
 	}
-	if (waitpid(p, &st, 0) < 0 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int tb_layer_progs(__u32 *ids, int cap)
+{
+	static const int types[] = {
+	    BPF_CGROUP_INET4_CONNECT,	  BPF_CGROUP_INET6_CONNECT,
+	    BPF_CGROUP_UDP4_SENDMSG,	  BPF_CGROUP_UDP6_SENDMSG,
+	    BPF_CGROUP_UDP4_RECVMSG,	  BPF_CGROUP_UDP6_RECVMSG,
+	    BPF_CGROUP_INET4_GETPEERNAME, BPF_CGROUP_INET6_GETPEERNAME,
+	    BPF_CGROUP_INET_SOCK_CREATE,  BPF_CGROUP_INET_EGRESS,
+	    BPF_CGROUP_INET_INGRESS,	  BPF_CGROUP_SOCK_OPS,
+	    49 /* unix connect */,	  50 /* unix sendmsg */};
+	int cg = open(T.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+
+	if (cg < 0)
+		return -errno;
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		__u32 got[16], k = 16;
+		if (bpf_prog_query(cg, (enum bpf_attach_type)types[t], 0, NULL,
+				   got, &k) < 0)
+			continue;
+		for (__u32 i = 0; i < k && n < cap; i++)
+			ids[n++] = got[i];
+	}
+	close(cg);
+	return n;
 }
 
 int tb_exec_in(const char *path, char *const argv[], char *out, size_t outsz)
@@ -219,16 +270,10 @@ int tb_exec_in(const char *path, char *const argv[], char *out, size_t outsz)
 
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
-	fflush(stdout);
-	p = fork();
+	p = child_in(path, pfd[1]);
 	if (p < 0)
 		return -1;
 	if (p == 0) {
-		alarm(60);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		if (path && tb_cgroup_enter(path, getpid()) < 0)
-			_exit(250);
 		execv(argv[0], argv);
 		_exit(127);
 	}

@@ -10,6 +10,7 @@
 #define TIERGATE_TB_H
 
 #include <limits.h>
+#include <linux/types.h>
 #include <stddef.h>
 #include <netinet/in.h>
 #include <stdbool.h>
@@ -65,6 +66,14 @@ int tb_cgroup_enter(const char *path, pid_t pid);
 /* Runs fn(arg) in a child moved into cgroup path (NULL: stays in the
  * driver's cgroup). The child's return value (0..255), or -1. */
 int tb_run_in(const char *path, int (*fn)(void *), void *arg);
+/* The same, calling idle() (which should wait a little) until the child
+ * is done: the driver serves it meanwhile (the DNS forwarder). */
+int tb_run_in_loop(const char *path, int (*fn)(void *), void *arg,
+		   void (*idle)(void));
+/* The programs attached to the suite's parent cgroup: this run's. */
+int tb_layer_progs(__u32 *ids, int cap);
+/* 0.0.0.0/0 and ::/0 (plen 0 in the engine's form), any port, allow */
+extern const struct egress_rule tb_allow_all;
 /* Runs argv in cgroup path, output in out; exit status or -1. */
 int tb_exec_in(const char *path, char *const argv[], char *out, size_t outsz);
 

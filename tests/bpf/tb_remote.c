@@ -194,18 +194,33 @@ void tb_remote_stop(struct tb_remote *r)
 	tb_sh("ip link del tgv0 2>/dev/null");
 }
 
-int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
-		 uint64_t *ret_ns)
+/* A TCP connection to addr:port: the socket, or -errno. */
+static int connected(const char *addr, uint16_t port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int fam = tb_sockaddr(addr, port, &ss, &len);
+	int fd = fam < 0 ? -1 : socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -EINVAL;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
+		 uint64_t *ret_ns)
+{
 	static char buf[65536];
-	int fam = tb_sockaddr(addr, TB_SINK_PORT, &ss, &len);
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = connected(addr, TB_SINK_PORT);
 	uint64_t sent = 0, res[2];
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
-		return errno;
+	if (fd < 0)
+		return -fd;
 	while (sent < bytes) {
 		size_t n =
 		    bytes - sent < sizeof(buf) ? bytes - sent : sizeof(buf);
@@ -231,15 +246,12 @@ int tb_send_bulk(const char *addr, uint64_t bytes, uint64_t *ret_got,
 int tb_fetch(const char *addr, uint64_t bytes, int timeout_ms,
 	     uint64_t *ret_got)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	static char buf[65536];
-	int fam = tb_sockaddr(addr, TB_SOURCE_PORT, &ss, &len);
-	int fd = socket(fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = connected(addr, TB_SOURCE_PORT);
 	uint64_t got = 0, end = tb_now_ns() + (uint64_t)timeout_ms * 1000000;
 
-	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0)
-		return errno;
+	if (fd < 0)
+		return -fd;
 	if (write(fd, &bytes, sizeof(bytes)) != sizeof(bytes)) {
 		close(fd);
 		return EIO;
