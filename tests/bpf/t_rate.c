@@ -117,6 +117,48 @@ static void burst(void)
 	munmap(b2, sizeof(*b2));
 }
 
+/* Four TCP flows of one session share its rate: each paces at the whole
+ * rate, so the bucket (marks, then drops) keeps their sum at the cap. */
+static void flows(void)
+{
+	const uint64_t rate = 2 * 1024 * 1024, n = 4 * 1000 * 1000;
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .default_action = EGRESS_DENY,
+				     .egress_rate = rate,
+				     .egress_burst = 64 * 1024};
+	struct bulk *b[4];
+	pid_t pid[4];
+	struct tb_sess s;
+
+	printf("== four flows share one session's 2 MiB/s\n");
+	if (tb_sess_new(&s, &cfg) < 0)
+		return;
+	uint64_t t0 = tb_now_ns();
+	for (int i = 0; i < 4; i++) {
+		b[i] = shared_bulk(n);
+		pid[i] = fork();
+		if (pid[i] == 0)
+			_exit(tb_run_in(s.path, do_bulk, b[i]));
+	}
+	int ok = 1;
+	for (int i = 0; i < 4; i++) {
+		int st;
+		waitpid(pid[i], &st, 0);
+		ok &= WIFEXITED(st) && WEXITSTATUS(st) == 0 && b[i]->got == n;
+	}
+	double secs = (double)(tb_now_ns() - t0) / 1e9;
+	double agg = 4.0 * (double)n / secs;
+	double err = (agg - (double)rate) / (double)rate * 100;
+	tb_check(ok && err < 5 && err > -15,
+		 "16 MB in %.2f s: %.2f MiB/s together (%+.1f%%; want at most "
+		 "+5%%, at least -15%%)",
+		 secs, agg / MiB, err);
+	for (int i = 0; i < 4; i++)
+		munmap(b[i], sizeof(*b[i]));
+	tb_sess_end(&s);
+}
+
 /* A capped session and an uncapped one send at the same time; a process
  * outside sessions too. */
 static void isolation(void)
@@ -173,6 +215,7 @@ void t_rate(void)
 	}
 	accuracy();
 	burst();
+	flows();
 	isolation();
 	tb_remote_stop(&rem);
 }
