@@ -7,17 +7,22 @@
  *   outside  the layer loaded, the process in no session
  *   session  in a session with a default-policy-like rule set
  *   limits   the same with egress_rate, totals and connect_rate set
- * Each figure is the median of the rounds, and the best round (the
- * least disturbed by the rest of the machine).
- *   connect+close  TCP to a loopback listener, ROUNDS x CONNS
- *   throughput     TCP over loopback, MB per round
+ * Each mode has a process of its own that stays, and the modes run in
+ * alternation, one short batch each, so that the machine's changing load
+ * falls on all of them alike; each figure is the median of the batches,
+ * each ratio against "outside" (x: how many times slower).
+ *   connect+close  TCP to a loopback listener, 200 per batch
+ *   throughput     TCP over loopback, 16 MiB per batch
+ *   program cost   the programs' own time (kernel BPF stats) per
+ *                  connect+close, best of five runs of 2000
  *   cap            20 MB at 2 MiB/s (and 1 and 8 MiB/s) through a veth
- * Usage: bench_bpf [ROUNDS] (default 21).
+ * Usage: bench_bpf [ROUNDS] (default 200).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +35,9 @@
 #include "tb.h"
 #include "tb_remote.h"
 
-#define CONNS 2000
-#define BULK (128ull * 1024 * 1024)
+#define CONNS 2000	       /* per run, for the program cost */
+#define CONN_BATCH 200	       /* per batch, for the timing */
+#define BULK_BATCH (16u << 20) /* bytes per throughput batch */
 #define NMODE 4
 
 enum mode { OFF, OUTSIDE, SESSION, LIMITS };
@@ -56,43 +62,107 @@ static void *acceptor(void *arg)
 	return NULL;
 }
 
-static int do_connects(void *arg)
+static struct sockaddr_in lo_addr(void)
 {
-	(void)arg;
 	struct sockaddr_in a = {.sin_family = AF_INET,
 				.sin_port = htons(port),
 				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	uint64_t t0 = tb_now_ns();
-	for (int i = 0; i < CONNS; i++) {
-		int fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-			return 1;
-		close(fd);
-	}
-	res[0] = (double)(tb_now_ns() - t0) / CONNS / 1000.0;
-	return 0;
+	return a;
 }
 
-static int do_bulk(void *arg)
+/* n connect+close; µs each, or -1 */
+static double connects(int n)
 {
-	(void)arg;
+	struct sockaddr_in a = lo_addr();
+	uint64_t t0 = tb_now_ns();
+	for (int i = 0; i < n; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+			return -1;
+		close(fd);
+	}
+	return (double)(tb_now_ns() - t0) / n / 1000.0;
+}
+
+/* bytes over loopback TCP; MB/s, or -1 */
+static double bulk(uint64_t bytes)
+{
 	static char buf[65536];
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_port = htons(port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in a = lo_addr();
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
-		return 1;
 	uint64_t t0 = tb_now_ns(), sent = 0;
-	while (sent < BULK) {
+
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		return -1;
+	while (sent < bytes) {
 		ssize_t w = write(fd, buf, sizeof(buf));
 		if (w <= 0)
-			return 1;
+			return -1;
 		sent += (uint64_t)w;
 	}
 	close(fd);
-	res[0] = (double)BULK / 1e6 / ((double)(tb_now_ns() - t0) / 1e9);
+	return (double)bytes / 1e6 / ((double)(tb_now_ns() - t0) / 1e9);
+}
+
+static int do_connects(void *arg)
+{
+	(void)arg;
+	res[0] = connects(CONNS);
+	return res[0] < 0;
+}
+
+/* A process in one cgroup that runs batches when asked: the modes are
+ * measured in alternation, batch by batch, by processes that stay. */
+struct worker {
+	pid_t pid;
+	int cmd, res;
+};
+
+static int worker_start(struct worker *w, const char *path)
+{
+	int c[2], r[2];
+
+	if (pipe2(c, O_CLOEXEC) < 0 || pipe2(r, O_CLOEXEC) < 0)
+		return -1;
+	fflush(stdout);
+	w->pid = fork();
+	if (w->pid < 0)
+		return -1;
+	if (w->pid == 0) {
+		uint32_t op;
+		if (tb_cgroup_enter(path, getpid()) < 0)
+			_exit(1);
+		while (read(c[0], &op, sizeof(op)) == sizeof(op)) {
+			double v = op ? bulk(BULK_BATCH) : connects(CONN_BATCH);
+			if (write(r[1], &v, sizeof(v)) != sizeof(v))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(c[0]);
+	close(r[1]);
+	w->cmd = c[1];
+	w->res = r[0];
 	return 0;
+}
+
+static double worker_run(struct worker *w, uint32_t op)
+{
+	double v = -1;
+	if (write(w->cmd, &op, sizeof(op)) != sizeof(op) ||
+	    read(w->res, &v, sizeof(v)) != sizeof(v))
+		return -1;
+	return v;
+}
+
+/* The other workers hold this one's pipe too (forked after it): no EOF
+ * would come. It is ours, and idle: killed by its pid. */
+static void worker_stop(struct worker *w)
+{
+	close(w->cmd);
+	close(w->res);
+	kill(w->pid, SIGKILL);
+	waitpid(w->pid, NULL, 0);
 }
 
 static int cmp(const void *a, const void *b)
@@ -140,14 +210,6 @@ static void make_rules(void)
 	rules[8].rule = 4; /* not_cidr of the 10/8 rule */
 }
 
-static int run_mode(int (*fn)(void *), const char *path, double *out)
-{
-	if (tb_run_in(path, fn, NULL) != 0)
-		return -1;
-	*out = res[0];
-	return 0;
-}
-
 /* The two session configurations measured: rules, and rules + limits. */
 static void configs(struct egress_session *plain, struct egress_session *lim)
 {
@@ -164,81 +226,91 @@ static void configs(struct egress_session *plain, struct egress_session *lim)
 	lim->connect_burst = 1000000;
 }
 
-/* One round of fn in each mode, in this order or (odd rounds) the
- * reverse, so that a drift in the machine's load favours no mode. The
- * layer is loaded for all but OFF. */
-static int round_all(int (*fn)(void *), bool reverse, double out[NMODE])
-{
-	struct egress_session plain, lim;
+struct bench {
 	char outside[PATH_MAX];
-	struct tb_sess s[2];
-	int r = 0;
+	struct tb_sess s[2];	/* SESSION, LIMITS */
+	struct worker w[NMODE]; /* OFF unused: OUTSIDE's worker */
+};
 
-	configs(&plain, &lim);
-	if (tb_cgroup_make(T.mount, "tg-bench-outside", outside,
-			   sizeof(outside), NULL) < 0)
+/* The layer up with the two sessions (their cgroups stay between). */
+static int layer_up(struct bench *b)
+{
+	struct egress_session cfg[2];
+
+	configs(&cfg[0], &cfg[1]);
+	if (tb_start(false) < 0)
 		return -1;
-	if (!reverse) {
-		tb_stop();
-		r |= run_mode(fn, outside, &out[OFF]);
-	}
-	if (tb_start(false) < 0 || tb_sess_new(&s[0], &plain) < 0 ||
-	    tb_sess_new(&s[1], &lim) < 0)
+	for (int i = 0; i < 2; i++)
+		if (egress_session_set(T.e, b->s[i].id, &cfg[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static int bench_up(struct bench *b)
+{
+	const char *names[2] = {"bench-session", "bench-limits"};
+
+	if (tb_cgroup_make(T.mount, "tg-bench-outside", b->outside,
+			   sizeof(b->outside), NULL) < 0)
 		return -1;
-	const char *path[NMODE] = {NULL, outside, s[0].path, s[1].path};
-	for (int i = 1; i < NMODE; i++) {
-		int m = reverse ? NMODE - i : i;
-		r |= run_mode(fn, path[m], &out[m]);
-	}
-	tb_sess_end(&s[0]);
-	tb_sess_end(&s[1]);
+	for (int i = 0; i < 2; i++)
+		if (tb_cgroup_make(T.parent, names[i], b->s[i].path,
+				   sizeof(b->s[i].path), &b->s[i].id) < 0)
+			return -1;
+	/* sessions are added before their workers move in */
+	if (layer_up(b) < 0 || worker_start(&b->w[OUTSIDE], b->outside) < 0 ||
+	    worker_start(&b->w[SESSION], b->s[0].path) < 0 ||
+	    worker_start(&b->w[LIMITS], b->s[1].path) < 0)
+		return -1;
+	return 0;
+}
+
+static void bench_down(struct bench *b)
+{
+	for (int m = OUTSIDE; m < NMODE; m++)
+		worker_stop(&b->w[m]);
 	tb_stop();
-	if (reverse)
-		r |= run_mode(fn, outside, &out[OFF]);
-	tb_cgroup_remove(outside);
-	return r;
+	tb_cgroup_remove(b->s[0].path);
+	tb_cgroup_remove(b->s[1].path);
+	tb_cgroup_remove(b->outside);
 }
 
-static double minimum(const double *v, int n, bool lower_better)
+/*
+ * op (0 connect+close, 1 throughput) in rounds: outside, session and
+ * limits, one batch each in a rotating order, with the layer up; then,
+ * the layer stopped and the kernel left a second to free it, the same
+ * number of batches by the outside worker ("off": not interleaved, so
+ * only a check that outside costs what off does). Medians per mode;
+ * ratios against outside, the same process conditions without the
+ * layer's programs.
+ */
+static void series(struct bench *b, const char *what, const char *unit,
+		   int rounds, uint32_t op, bool lower_better)
 {
-	double m = v[0];
-	for (int i = 1; i < n; i++)
-		if (lower_better ? v[i] < m : v[i] > m)
-			m = v[i];
-	return m;
-}
+	static double v[NMODE][512];
+	int n = rounds < 512 ? rounds : 512;
 
-static void series(const char *what, const char *unit, int rounds,
-		   int (*fn)(void *), bool lower_better)
-{
-	double v[NMODE][64], r[NMODE], best[NMODE];
-	int n = 0;
-
-	for (int i = 0; i < rounds && i < 64; i++, n++) {
-		if (round_all(fn, i % 2, r) < 0) {
-			printf("%s: round %d failed\n", what, i);
-			return;
+	for (int r = 0; r < n; r++)
+		for (int k = 0; k < 3; k++) {
+			int m = OUTSIDE + (r + k) % 3;
+			if ((v[m][r] = worker_run(&b->w[m], op)) < 0) {
+				printf("%s: a batch failed\n", what);
+				return;
+			}
 		}
-		for (int m = 0; m < NMODE; m++)
-			v[m][i] = r[m];
-	}
-	for (int m = 0; m < NMODE; m++)
-		best[m] = minimum(v[m], n, lower_better);
-	double off = median(v[OFF], n);
-	printf("%s, median of %d rounds:", what, n);
+	tb_stop();
+	sleep(1);
+	for (int r = 0; r < n; r++)
+		v[OFF][r] = worker_run(&b->w[OUTSIDE], op);
+	if (layer_up(b) < 0)
+		printf("%s: the layer does not come back\n", what);
+	double base = median(v[OUTSIDE], n);
+	printf("%s, median of %d batches:", what, n);
 	for (int m = 0; m < NMODE; m++) {
 		double x = median(v[m], n);
 		printf(" %s %.2f %s", mode_name[m], x, unit);
-		if (m != OFF)
-			printf(" (%.3fx)", lower_better ? x / off : off / x);
-		printf(m + 1 < NMODE ? "," : "\n");
-	}
-	printf("%s, best round:", what);
-	for (int m = 0; m < NMODE; m++) {
-		printf(" %s %.2f %s", mode_name[m], best[m], unit);
-		if (m != OFF)
-			printf(" (%.3fx)", lower_better ? best[m] / best[OFF]
-							: best[OFF] / best[m]);
+		if (m != OUTSIDE)
+			printf(" (%.3fx)", lower_better ? x / base : base / x);
 		printf(m + 1 < NMODE ? "," : "\n");
 	}
 }
@@ -360,7 +432,8 @@ static void cap_accuracy(void)
 
 int main(int argc, char **argv)
 {
-	int rounds = argc > 1 ? atoi(argv[1]) : 21;
+	int rounds = argc > 1 ? atoi(argv[1]) : 200;
+	struct bench b;
 	char why[256];
 	pthread_t th;
 
@@ -377,8 +450,16 @@ int main(int argc, char **argv)
 	fcntl(l, F_SETFL, fcntl(l, F_GETFL) & ~O_NONBLOCK);
 	pthread_create(&th, NULL, acceptor, &l);
 	make_rules();
-	series("connect+close", "us", rounds, do_connects, true);
-	series("loopback TCP throughput", "MB/s", rounds, do_bulk, false);
+	memset(&b, 0, sizeof(b));
+	if (bench_up(&b) < 0) {
+		printf("bench_bpf: cannot set up: %s\n",
+		       T.e ? egress_error(T.e) : "no layer");
+		tb_teardown();
+		return 1;
+	}
+	series(&b, "connect+close", "us", rounds, 0, true);
+	series(&b, "loopback TCP throughput", "MB/s", rounds / 3 + 1, 1, false);
+	bench_down(&b);
 	program_cost();
 	cap_accuracy();
 	tb_teardown();

@@ -493,7 +493,8 @@ int tb_events_count(const struct tb_events *ev, uint64_t cgid, int reason,
 }
 
 /* The driver's own network namespace: loopback up, test addresses on
- * it, TCP fast open on for client and server (a per-namespace sysctl). */
+ * it, TCP fast open on for client and server (per-namespace sysctls, as
+ * the two below). */
 static int own_netns(char *why, size_t whysz)
 {
 	if (unshare(CLONE_NEWNET) < 0) {
@@ -509,6 +510,10 @@ static int own_netns(char *why, size_t whysz)
 		return -1;
 	}
 	tb_sh("echo 3 > /proc/sys/net/ipv4/tcp_fastopen");
+	/* many short connections to one port (the bench): TIME_WAIT must
+	 * not run the ports out */
+	tb_sh("echo 1 > /proc/sys/net/ipv4/tcp_tw_reuse");
+	tb_sh("echo '1024 65535' > /proc/sys/net/ipv4/ip_local_port_range");
 	return 0;
 }
 
