@@ -205,7 +205,10 @@ int egress_sessions(const struct egress *e, uint64_t *ids, size_t cap,
 		    size_t *ret_n);
 
 /* Adds (or renews) an address of a host rule for ttl_s seconds (0: until
- * removed). The kernel itself stops using it when the TTL passes. */
+ * removed). The kernel itself stops using it when the TTL passes. A rule
+ * with several port ranges (or protocols) adds one entry for each: an
+ * entry is its address, rule, protocols, ports and exclusion, and adding
+ * the same again only renews it (and its action). */
 int egress_host_add(struct egress *e, uint64_t cgid,
 		    const struct egress_host *h, uint32_t ttl_s);
 /* Removes the address for rule (EGRESS_ALL_RULES: every rule's);

@@ -471,6 +471,13 @@ static int host_sess(struct egress *e, uint64_t cgid, struct eg_sess **ret)
 	return 0;
 }
 
+static bool host_same(const struct egress_host *a, const struct egress_host *b)
+{
+	return !memcmp(a->addr, b->addr, 16) && a->rule == b->rule &&
+	       a->exclude == b->exclude && a->protos == b->protos &&
+	       a->port_lo == b->port_lo && a->port_hi == b->port_hi;
+}
+
 int egress_host_add(struct egress *e, uint64_t cgid,
 		    const struct egress_host *h, uint32_t ttl_s)
 {
@@ -492,10 +499,10 @@ int egress_host_add(struct egress *e, uint64_t cgid,
 	if ((r = ec_check_rules(&chk, 1, e->err, sizeof(e->err))) < 0)
 		return r;
 	nh.expires = ttl_s ? eg_now_s() + ttl_s : 0;
+	/* one entry per (address, rule, protocols, ports, exclusion): a rule
+	 * with several port ranges adds one each; a repeat renews its TTL */
 	for (i = 0; i < s->nhosts; i++)
-		if (!memcmp(s->hosts[i].h.addr, h->addr, 16) &&
-		    s->hosts[i].h.rule == h->rule &&
-		    s->hosts[i].h.exclude == h->exclude)
+		if (host_same(&s->hosts[i].h, h))
 			break;
 	bool added = i == s->nhosts;
 	if (added) {

@@ -14,7 +14,7 @@
 
 #include "tb.h"
 
-static uint16_t P1, P2, PU; /* TCP ports (dual stack), a UDP port */
+static uint16_t P1, P2, P3, PU; /* TCP ports (dual stack), a UDP port */
 
 struct target {
 	const char *addr;
@@ -310,6 +310,20 @@ static void strictest_and_events(void)
 	egress_host_add(T.e, s.id, &h, 0);
 	expect_connect(&s, "127.50.1.1", P2, SOCK_STREAM, EPERM,
 		       "an approval never lifts a deny");
+	/* a host rule with two ports: two entries of one rule, both hold */
+	struct egress_host two = {.protos = EGRESS_PROTO_TCP,
+				  .action = EGRESS_APPROVED,
+				  .port_lo = P1,
+				  .port_hi = P1,
+				  .rule = 101};
+	tb_addr("127.50.2.9", two.addr);
+	egress_host_add(T.e, s.id, &two, 0);
+	two.port_lo = two.port_hi = P3;
+	egress_host_add(T.e, s.id, &two, 0);
+	expect_connect(&s, "127.50.2.9", P1, SOCK_STREAM, 0,
+		       "a rule's first port range");
+	expect_connect(&s, "127.50.2.9", P3, SOCK_STREAM, 0,
+		       "the same rule's second port range");
 	tb_sess_end(&s);
 }
 
@@ -350,9 +364,10 @@ void t_rules(void)
 {
 	int l1, l2, lu;
 
-	P1 = P2 = PU = 0;
+	P1 = P2 = P3 = PU = 0;
 	l1 = tb_listen_any(SOCK_STREAM, &P1);
 	l2 = tb_listen_any(SOCK_STREAM, &P2);
+	int l3 = tb_listen_any(SOCK_STREAM, &P3);
 	lu = tb_listen_any(SOCK_DGRAM, &PU);
 	if (l1 < 0 || l2 < 0 || lu < 0) {
 		tb_bad("cannot listen");
@@ -369,5 +384,6 @@ void t_rules(void)
 	tb_check(tb_drain(lu, SOCK_DGRAM) > 0, "allowed datagrams arrived");
 	close(l1);
 	close(l2);
+	close(l3);
 	close(lu);
 }
