@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* The struct egress shared by the library's files (egress.c,
+ * egress_session.c, egress_probe.c). Not for use outside bpf/. */
+#ifndef TIERGATE_EGRESS_INTERNAL_H
+#define TIERGATE_EGRESS_INTERNAL_H
+
+#include <limits.h>
+#include <stdarg.h>
+
+#include "egress.h"
+#include "egress_compile.h"
+
+struct tg_egress;
+struct bpf_link;
+struct ring_buffer;
+
+/* Kernel UAPI values newer than this system's headers may be. */
+#define EG_ATTACH_UNIX_CONNECT 49
+#define EG_ATTACH_UNIX_SENDMSG 50
+
+/* The layer's programs: how each is attached, which feature it needs. */
+struct eg_progdef {
+	const char *name;
+	int attach; /* enum bpf_attach_type */
+	enum egress_feature ft;
+};
+#define EG_NPROGS 14
+extern const struct eg_progdef eg_progs[EG_NPROGS];
+
+struct eg_sess {
+	uint64_t cgid;
+	uint32_t slot;
+	uint8_t gen;
+	bool rules_known; /* false for a session adopted from a pinned layer
+			     until policyd sets it again */
+	struct egress_rule *rules;
+	size_t nrules;
+	struct ec_host *hosts;
+	size_t nhosts, caphosts;
+	/* the trie's keys of this session's current generation */
+	struct eg_key {
+		uint8_t addr[16];
+		uint8_t plen;
+	} * keys;
+	size_t nkeys, capkeys;
+	struct tg_sess_cfg cfg;
+};
+
+struct egress {
+	char pin_dir[256];
+	bool pinned, started;
+	uint32_t queue_bytes;
+	bool limit_loopback;
+	struct tg_egress *skel;
+	struct bpf_link *links[EG_NPROGS];
+	bool adopted[EG_NPROGS]; /* taken over from a pinned layer */
+	struct ring_buffer *rb;
+	egress_event_cb cb;
+	void *cb_ud;
+	struct egress_features ft;
+	struct eg_sess *sess;
+	size_t nsess, capsess;
+	uint8_t slots[TG_MAX_SESSIONS / 8];
+	size_t nprefixes;
+	uint32_t epoch; /* the last epoch given (tg_exact_val) */
+	struct tg_dns_cfg dns;
+	char err[512];
+};
+
+/* Records a sentence for egress_error() and returns r. */
+__attribute__((format(printf, 3, 4))) int eg_fail(struct egress *e, int r,
+						  const char *fmt, ...);
+
+int eg_map_fd(const struct egress *e, const char *name);
+struct eg_sess *eg_sess_find(const struct egress *e, uint64_t cgid);
+/* Writes the forwarder's addresses into every session's configuration. */
+int eg_sessions_push_dns(struct egress *e);
+/* Rebuilds the session table from the maps of an adopted layer. */
+int eg_sessions_adopt(struct egress *e);
+void eg_sessions_free(struct egress *e);
+uint32_t eg_now_s(void);
+
+#endif
