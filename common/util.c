@@ -508,6 +508,21 @@ void tg_strv_free(char **v)
 	free(v);
 }
 
+char **tg_strv_dup(const char *const *v, size_t n)
+{
+	char **d = calloc(n + 1, sizeof(*d));
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		d[i] = strdup(v[i]);
+		if (!d[i]) {
+			tg_strv_free(d);
+			return NULL;
+		}
+	}
+	return d;
+}
+
 int tg_strv_push(char ***v, size_t *n, const char *s, bool unique)
 {
 	for (size_t i = 0; unique && i < *n; i++)

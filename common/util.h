@@ -113,6 +113,8 @@ int tg_parse_u64(const char *s, uint64_t max, uint64_t *ret);
 int tg_split_words(const char *s, bool keep_escapes, char ***ret_v,
 		   size_t *ret_n);
 void tg_strv_free(char **v);
+/* A NULL-terminated copy of the n strings of v; NULL on OOM. */
+char **tg_strv_dup(const char *const *v, size_t n);
 /* Appends a copy of s to the array *v of *n strings (not NULL-terminated);
  * with unique, an equal string already there is not added again. */
 int tg_strv_push(char ***v, size_t *n, const char *s, bool unique);
