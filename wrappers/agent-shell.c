@@ -447,11 +447,16 @@ int main(int argc, char **argv)
 	 * session is inside it (it cannot look at policyd: Landlock) and
 	 * hands nothing over; one that opens a session of its own is
 	 * authenticated then. */
-	if (!nested)
+	/* Inside a session (its filter is on this process: the interposer
+	 * keeps TIERGATE_SOCKET out of the environment, so the filter is
+	 * what tells) policyd cannot be looked at, and need not be until
+	 * something would be handed over: a joined session hands nothing. */
+	bool inside = nested || l.auth.filters > 0;
+	if (!inside)
 		authenticate(&l, true);
 	static struct pdlink_session s;
 	open_session(&l, &s);
-	if (nested && !s.joined)
+	if (inside && !s.joined)
 		authenticate(&l, false);
 	if (s.joined && o.policy_given)
 		fprintf(stderr,
