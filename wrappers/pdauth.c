@@ -2,6 +2,7 @@
 #include "pdauth.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,18 @@ static int peer_pidfd(int fd, pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
+/* Has the process of pidfd exited (a zombie included: its /proc/PID/exe
+ * reads ENOENT, and signal 0 still reaches it)? A pidfd polls readable
+ * once its process has exited; wait_ms: how long to wait for that. */
+static bool peer_exited(int pfd, int wait_ms)
+{
+	struct pollfd p = {.fd = pfd, .events = POLLIN};
+	if (poll(&p, 1, wait_ms) > 0)
+		return true;
+	return syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0) < 0 &&
+	       errno == ESRCH;
+}
+
 int pdauth_check(const struct pdauth *a, int fd, struct pdauth_peer *peer)
 {
 	peer->pid = 0;
@@ -233,17 +246,20 @@ int pdauth_check(const struct pdauth *a, int fd, struct pdauth_peer *peer)
 	bool gone = pfd < 0 && errno == ESRCH;
 	int r = gone ? -EPERM : judge(a, &cr, peer);
 	/* still there after the checks: what they read of /proc/PID was
-	 * this process's (a pid is not reused while its process lives) */
-	if (r == 0 && pfd >= 0 &&
-	    syscall(SYS_pidfd_send_signal, pfd, 0, NULL, 0) < 0 &&
-	    errno == ESRCH)
+	 * this process's (a pid is not reused while its process lives). One
+	 * that died meanwhile (its /proc/PID/exe then reads ENOENT) is no
+	 * policyd at all, not a refused one: -ESRCH */
+	/* a process on its way out has no program any more (after its
+	 * memory is gone) a moment before its pidfd says it exited: a
+	 * refusal is looked at again for that moment */
+	if (pfd >= 0 && peer_exited(pfd, r == 0 ? 0 : 200))
 		gone = true;
 	if (gone) {
 		snprintf(peer->why, sizeof(peer->why),
 			 "pid %d is gone (the socket outlived the process "
 			 "that made it)",
 			 (int)cr.pid);
-		r = -EPERM;
+		r = -ESRCH;
 	}
 	if (pfd >= 0)
 		close(pfd);

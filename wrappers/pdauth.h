@@ -61,8 +61,9 @@ struct pdauth_peer {
 	char why[512]; /* why it was refused: "pid N ..." */
 };
 
-/* 0 when the peer of the connected socket fd is policyd; otherwise
- * -EPERM, and peer->why says why. */
+/* 0 when the peer of the connected socket fd is policyd; -ESRCH when it
+ * exited before or while it was checked (no policyd there); otherwise
+ * -EPERM. peer->why says why. */
 int pdauth_check(const struct pdauth *a, int fd, struct pdauth_peer *peer);
 
 #endif

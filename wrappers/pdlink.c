@@ -244,8 +244,12 @@ int pdlink_authenticate(struct pdlink *l, int fd, const char *prefix,
 	static pid_t said_pid;
 	static char said_why[sizeof(((struct pdauth_peer *)0)->why)];
 	struct pdauth_peer peer;
-	if (pdauth_check(&l->auth, fd, &peer) == 0)
+	int r = pdauth_check(&l->auth, fd, &peer);
+	if (r == 0)
 		return 0;
+	/* it died while we looked: no policyd, nothing to say */
+	if (r == -ESRCH)
+		return r;
 	if (peer.pid != said_pid || strcmp(peer.why, said_why)) {
 		fprintf(stderr, "%srefused the process listening on %s: %s%s\n",
 			prefix, l->rd.agent_sock, peer.why, suffix);

@@ -81,7 +81,7 @@ int pdlink_start(const struct pdlink *l);
 /* Is the peer of fd policyd (pdauth_check)? 0, or -EPERM with a line on
  * stderr: PREFIX "refused the process listening on SOCKET: WHY" SUFFIX. The
  * line is said once per peer and reason (reattaching asks ten times a
- * second). */
+ * second). -ESRCH, with no line, when the peer exited meanwhile. */
 int pdlink_authenticate(struct pdlink *l, int fd, const char *prefix,
 			const char *suffix);
 
