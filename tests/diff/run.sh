@@ -32,6 +32,10 @@ WANT=${*:-$WORKLOADS_ALL repro}
 # the same environment natively and mediated: nothing of the make that
 # started us (its jobserver descriptors, flags) reaches the workloads
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# nor the variables given on its command line, which make exports to its
+# recipes (`make test` passes SANITIZE=1 and BUILD=...: git's own Makefile
+# reads SANITIZE as a list of sanitizers, and its build failed)
+unset SANITIZE BUILD TEST_HOOKS V Q CFLAGS LDFLAGS
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 # ASan-built agent-shell (make test) runs behind nothing, but its children
 # run behind our LD_PRELOAD
