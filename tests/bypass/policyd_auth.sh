@@ -37,6 +37,15 @@ base_agent_shell() {
 		BASE_WHY="the agent-shell of $BASE_REV does not build here: $(tail -3 "$TOP/base-build.log" | tr '\n' ' ')"; return 1
 	fi
 	ln -sf "$BIN/libtiergate-preload.so" "$BIN/policyd" "$b/bin/"
+	# it must still speak this policyd's protocol to be attacked at all
+	mkdir -p "$TOP/base-probe"
+	if ! ( cd "$TOP/base-probe" && TIERGATE_RUNDIR=$TOP/base-probe/run timeout 30 "$b/bin/agent-shell" --user \
+		--policy "$AUTH_POLICY" -- true ) >/dev/null 2>"$TOP/base-probe.err"; then
+		BASE_WHY="the agent-shell of $BASE_REV cannot open a session here: $(head -c 300 "$TOP/base-probe.err")"
+	fi
+	local p; p=$(cat "$TOP/base-probe/run/policyd.pid" 2>/dev/null)
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+	[ -n "$BASE_WHY" ] && return 1
 	BASE_AS=$b/bin/agent-shell
 }
 
