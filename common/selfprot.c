@@ -222,10 +222,10 @@ const char *selfprot_message(const struct selfprot_entry *e, bool above)
 	    [SELFPROT_GRANTS] = SP "the grants of a policy in force" SP_TAIL
 				   "; an operator changes them outside the "
 				   "session",
-	    [SELFPROT_PROGRAM] = SP "a tiergate program or its preload "
-				    "library" SP_TAIL
-				    "; install tiergate from outside the "
-				    "session",
+	    [SELFPROT_PROGRAM] =
+		SP "a tiergate program or its preload "
+		   "library" SP_TAIL "; install tiergate from outside the "
+		   "session",
 	    [SELFPROT_CGROUP] = SP "the cgroup file system (moving a process "
 				   "out of its session's cgroup, making or "
 				   "changing cgroups)" SP_TAIL

@@ -112,7 +112,7 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	}
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
-	struct named n = {q->dirfd, q->path, q->access, q->nofollow,
+	struct named n = {q->dirfd, q->path,   q->access, q->nofollow,
 			  a,	    sizeof(a), NULL,	  false};
 	int r = decide_path(c, &n, o, &have);
 	const struct selfprot_entry *self = n.self;
@@ -123,10 +123,10 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	}
 	if (q->has_path2) {
 		unsigned a2 = q->access2 & POLICY_ACC_ALL;
-		n = (struct named){q->dirfd2, q->path2,
-				   a2 ? a2 : POLICY_ACC_CREATE,
-				   false,     b,	sizeof(b),
-				   NULL,      false};
+		n = (struct named){
+		    q->dirfd2, q->path2, a2 ? a2 : POLICY_ACC_CREATE,
+		    false,     b,	 sizeof(b),
+		    NULL,      false};
 		if ((r = decide_path(c, &n, o, &have)) < 0)
 			return r;
 		if (!self) {

@@ -2,10 +2,10 @@
 /*
  * self: tiergate's own state as this policyd protects it (the built-in rule
  * `tiergate-self`, common/selfprot.h): its run directory, its audit log
- * and rotations, its programs, the cgroup file systems, and the files of every policy in force (the
- * default policy and each session's, with their includes and grants
- * overlays). Every session is refused every write, create, delete, rename,
- * link, bind and metadata change of them, whatever its policy says
+ * and rotations, its programs, the cgroup file systems, and the files of every
+ * policy in force (the default policy and each session's, with their includes
+ * and grants overlays). Every session is refused every write, create, delete,
+ * rename, link, bind and metadata change of them, whatever its policy says
  * (decide.c).
  *
  * Lifecycle: self_default_policy() (the default policy, checked at start)

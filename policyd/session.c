@@ -321,9 +321,9 @@ int session_create(const struct session_params *p, struct session **ret,
 		snprintf(err, errsz, "cannot protect the policy's files: %s",
 			 strerror(-r));
 		policy_free(s->policy);
-	} else if (r == 0 && (r = self_pin(p->pid, p->start, s->policy,
-					   s->policy_path, false, err,
-					   errsz)) < 0) {
+	} else if (r == 0 &&
+		   (r = self_pin(p->pid, p->start, s->policy, s->policy_path,
+				 false, err, errsz)) < 0) {
 		/* its policy's content is not what it was pinned to, or the
 		 * pin cannot be checked */
 		audit_session(s, "refused", "tiergate-self", 0, err);
@@ -362,7 +362,8 @@ static void audit_reload(const struct session *s,
 	policy_digest(s->policy, now);
 	tg_sha256_hex(was, a);
 	tg_sha256_hex(now, b);
-	snprintf(d, sizeof(d), "policy %.4096s reloaded: sha256 %s (was %s)%s%s",
+	snprintf(d, sizeof(d),
+		 "policy %.4096s reloaded: sha256 %s (was %s)%s%s",
 		 s->policy_path, b, a, perr[0] ? "; " : "", perr);
 	audit_session(s, "reloaded", NULL, -1, d);
 }

@@ -344,12 +344,14 @@ static int reopen(struct pdlink *l, int fd)
 		/* e.g. the policy is not the content the session started
 		 * with: said once, the session stays waiting (fail closed) */
 		if (strcmp(said, s.err))
-			fprintf(stderr,
-				"tiergate: policyd refused to serve the session "
-				"again: %s; mediated calls keep waiting\n",
-				s.err);
+			fprintf(
+			    stderr,
+			    "tiergate: policyd refused to serve the session "
+			    "again: %s; mediated calls keep waiting\n",
+			    s.err);
 		snprintf(said, sizeof(said), "%s", s.err);
-		sleep_ms(1900); /* asked again every 2 s, not flooding its log */
+		sleep_ms(
+		    1900); /* asked again every 2 s, not flooding its log */
 		return -1;
 	}
 	return l->listener < 0 || pdlink_send_listener(l, fd) == 0 ? 0 : -1;
