@@ -13,11 +13,13 @@
 #include "netaddr.h"
 #include "procfs.h"
 #include "resolver.h"
+#include "self.h"
 #include "session.h"
 #include "util.h"
 
 /* One name of a file call decided on its literal and its resolved path,
- * combined into o->d; shown: how the target line shows it. */
+ * combined into o->d; shown: how the target line shows it. self: the entry
+ * of tiergate's own state either name touches (self.h), if any. */
 struct named {
 	int dirfd;
 	const char *path;
@@ -25,10 +27,12 @@ struct named {
 	bool nofollow;
 	char *shown;
 	size_t shownsz;
+	const struct selfprot_entry *self;
+	bool self_above;
 };
 
-static int decide_path(struct caller *c, const struct named *n,
-		       struct outcome *o, bool *have)
+static int decide_path(struct caller *c, struct named *n, struct outcome *o,
+		       bool *have)
 {
 	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
 	int r = chase(c, n->dirfd, n->path, 0, lex);
@@ -51,6 +55,8 @@ static int decide_path(struct caller *c, const struct named *n,
 	else
 		tg_strlcpy(o->object2, sizeof(o->object2), real);
 	policy_decide(c->s->policy, &ev, &d);
+	if (!n->self)
+		n->self = self_refuses(c, real, lex, n->access, &n->self_above);
 	if (strcmp(lex, real)) {
 		ev.path = lex;
 		policy_decide(c->s->policy, &ev, &dl);
@@ -106,9 +112,11 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	}
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
-	struct named n = {q->dirfd,    q->path, q->access,
-			  q->nofollow, a,	sizeof(a)};
+	struct named n = {q->dirfd, q->path,   q->access, q->nofollow,
+			  a,	    sizeof(a), NULL,	  false};
 	int r = decide_path(c, &n, o, &have);
+	const struct selfprot_entry *self = n.self;
+	bool above = n.self_above;
 	if (r < 0) {
 		tg_strlcpy(o->target, sizeof(o->target), q->path);
 		return r;
@@ -117,9 +125,14 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 		unsigned a2 = q->access2 & POLICY_ACC_ALL;
 		n = (struct named){
 		    q->dirfd2, q->path2, a2 ? a2 : POLICY_ACC_CREATE,
-		    false,     b,	 sizeof(b)};
+		    false,     b,	 sizeof(b),
+		    NULL,      false};
 		if ((r = decide_path(c, &n, o, &have)) < 0)
 			return r;
+		if (!self) {
+			self = n.self;
+			above = n.self_above;
+		}
 		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
 			 b);
 	} else {
@@ -129,6 +142,11 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	policy_access_format(q->access, acc, sizeof(acc));
 	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
 	open_builtin(q, o);
+	/* tiergate's own state, whatever the policy says (self.h); a connect
+	 * to a socket there changes no file, and policyd's sockets judge
+	 * their peers themselves (the control socket refuses sessions) */
+	if (self && !(q->label && !strcmp(q->label, "connect")))
+		outcome_deny(o, "tiergate-self", selfprot_message(self, above));
 	return 0;
 }
 

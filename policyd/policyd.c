@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@
 #include "exec_verify.h"
 #include "log.h"
 #include "resolver.h"
+#include "self.h"
 #include "session.h"
 #include "supervisor.h"
 #include "tg_proto.h"
@@ -363,7 +365,10 @@ static int check_policy(const char *policy, uint64_t *ret_audit_max)
 		return -EINVAL;
 	}
 	*ret_audit_max = policy_settings(check)->audit_max_bytes;
+	int r = self_default_policy(check, abs);
 	policy_free(check);
+	if (r < 0)
+		return r;
 	policy_diags_free(&dg);
 	D.default_policy = strdup(abs);
 	return D.default_policy ? 0 : -ENOMEM;
@@ -511,12 +516,32 @@ static void run(void)
 	}
 }
 
+/* Limits policyd inherited that would make it fail (whoever started it
+ * may have set them; keeping sessions from setting them on policyd is the
+ * supervisor's): too few descriptors (a lookup it cannot make decides
+ * deny, but every call then fails), a file size limit (one audited line
+ * then killed policyd with SIGXFSZ; ignored, a write past it fails with
+ * EFBIG, which the audit log reports). */
+static void own_limits(void)
+{
+	static const int res[] = {RLIMIT_NOFILE, RLIMIT_FSIZE};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(res); i++) {
+		struct rlimit rl;
+		if (getrlimit(res[i], &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(res[i], &rl);
+		}
+	}
+	signal(SIGXFSZ, SIG_IGN);
+}
+
 int main(int argc, char **argv)
 {
 	struct options op;
 	int r = parse_args(argc, argv, &op);
 	if (r >= 0)
 		return r;
+	own_limits();
 	D.system_mode = op.mode == -1 ? geteuid() == 0 : op.mode == 1;
 	if (D.system_mode && geteuid() != 0) {
 		fprintf(stderr, "policyd: --system needs root\n");
@@ -535,6 +560,12 @@ int main(int argc, char **argv)
 		daemon_log("cannot open audit log %s: %s", audit, strerror(-r));
 		return 1;
 	}
+	if ((r = self_init(audit)) < 0) {
+		daemon_log("cannot list tiergate's own files: %s",
+			   strerror(-r));
+		return 1;
+	}
+	self_pins_sweep();
 	sessions_init_cgroups();
 	D.started_us = tg_now_us();
 	if (open_services() < 0)

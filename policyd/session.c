@@ -29,6 +29,8 @@
 #include "log.h"
 #include "missing.h"
 #include "procfs.h"
+#include "self.h"
+#include "sha256.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -239,6 +241,26 @@ static void pick_tmpdir(struct session *s, const char *req)
 	memcpy(s->tmpdir, t, strlen(t) + 1); /* fits: checked above */
 }
 
+/* One audit line about s itself (kind "session"): started elsewhere
+ * (agent.c); here refused, reloaded, ended. */
+static void audit_session(const struct session *s, const char *decision,
+			  const char *rule, int tier, const char *detail)
+{
+	if (!D.audit)
+		return;
+	struct audit_rec r = {.session = s->id,
+			      .pid = s->root_pid,
+			      .uid = s->uid,
+			      .cwd = s->pwd,
+			      .kind = "session",
+			      .target = s->name,
+			      .rule = rule,
+			      .tier = tier,
+			      .decision = decision,
+			      .detail = detail};
+	audit_write(D.audit, &r);
+}
+
 int session_create(const struct session_params *p, struct session **ret,
 		   char *err, size_t errsz)
 {
@@ -295,6 +317,19 @@ int session_create(const struct session_params *p, struct session **ret,
 		return -ENOMEM;
 	}
 	int r = load_policy(s, &s->policy, err, errsz);
+	if (r == 0 && (r = self_track(s->policy)) < 0) {
+		snprintf(err, errsz, "cannot protect the policy's files: %s",
+			 strerror(-r));
+		policy_free(s->policy);
+	} else if (r == 0 &&
+		   (r = self_pin(p->pid, p->start, s->policy, s->policy_path,
+				 false, err, errsz)) < 0) {
+		/* its policy's content is not what it was pinned to, or the
+		 * pin cannot be checked */
+		audit_session(s, "refused", "tiergate-self", 0, err);
+		self_untrack(s->policy);
+		policy_free(s->policy);
+	}
 	if (r < 0) {
 		free(s->policy_path);
 		free(s);
@@ -303,6 +338,8 @@ int session_create(const struct session_params *p, struct session **ret,
 	if (D.cgroups && (r = make_cgroup(s)) < 0) {
 		snprintf(err, errsz, "cannot create the session cgroup: %s",
 			 strerror(-r));
+		self_unpin(p->pid, p->start);
+		self_untrack(s->policy);
 		policy_free(s->policy);
 		free(s->policy_path);
 		free(s);
@@ -315,16 +352,48 @@ int session_create(const struct session_params *p, struct session **ret,
 	return 0;
 }
 
+/* A policy reload of s, from was to what is in force: audited with both
+ * contents' digests (perr: a pin that could not be written). */
+static void audit_reload(const struct session *s,
+			 const uint8_t was[TG_SHA256_LEN], const char *perr)
+{
+	uint8_t now[TG_SHA256_LEN];
+	char a[TG_SHA256_HEX], b[TG_SHA256_HEX], d[TG_PATH_MAX + 700];
+	policy_digest(s->policy, now);
+	tg_sha256_hex(was, a);
+	tg_sha256_hex(now, b);
+	snprintf(d, sizeof(d),
+		 "policy %.4096s reloaded: sha256 %s (was %s)%s%s",
+		 s->policy_path, b, a, perr[0] ? "; " : "", perr);
+	audit_session(s, "reloaded", NULL, -1, d);
+}
+
 int session_reload(struct session *s, char *err, size_t errsz)
 {
 	struct policy *p = NULL;
 	int r = load_policy(s, &p, err, errsz);
+	if (r == 0 && (r = self_track(p)) < 0) {
+		snprintf(err, errsz, "cannot protect the policy's files: %s",
+			 strerror(-r));
+		policy_free(p);
+	}
 	if (r < 0)
 		return r; /* the old policy stays in force */
+	uint8_t was[TG_SHA256_LEN];
+	policy_digest(s->policy, was);
+	self_untrack(s->policy);
 	policy_free(s->policy);
 	s->policy = p;
-	if (D.audit)
+	/* the operator's reload: the new content is what a restarted policyd
+	 * serves the session with */
+	char perr[512] = "";
+	if (self_pin(s->root_pid, s->root_start, p, s->policy_path, true, perr,
+		     sizeof(perr)) < 0)
+		daemon_log("session %s: %s", s->id, perr);
+	if (D.audit) {
 		audit_set_max(D.audit, policy_settings(p)->audit_max_bytes);
+		audit_reload(s, was, perr);
+	}
 	return 0;
 }
 
@@ -393,26 +462,15 @@ void session_end(struct session *s, const char *why)
 	for (size_t i = 0; i < ANC_CACHE; i++)
 		if (anc[i].s == s)
 			anc[i] = (struct anc){0};
-	if (D.audit) {
-		struct audit_rec r = {.session = s->id,
-				      .pid = s->root_pid,
-				      .uid = s->uid,
-				      .cwd = s->pwd,
-				      .kind = "session",
-				      .target = s->name,
-				      .rule = NULL,
-				      .tier = -1,
-				      .action = NULL,
-				      .decision = "ended",
-				      .detail = why};
-		audit_write(D.audit, &r);
-	}
+	audit_session(s, "ended", NULL, -1, why);
 	if (s->cgroup[0]) {
 		char dir[1100];
 		snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
 		rmdir(dir); /* fails while processes remain; they keep the
 			       cgroup */
 	}
+	self_unpin(s->root_pid, s->root_start);
+	self_untrack(s->policy);
 	policy_free(s->policy);
 	free(s->policy_path);
 	free(s);

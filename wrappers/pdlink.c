@@ -337,8 +337,23 @@ static int reopen(struct pdlink *l, int fd)
 {
 	static uint8_t rb[TGP_MAX_MSG];
 	static struct pdlink_session s;
-	if (pdlink_open_session(l, fd, rb, &s) < 0 || !s.ok)
+	static char said[sizeof(s.err)];
+	if (pdlink_open_session(l, fd, rb, &s) < 0)
 		return -1;
+	if (!s.ok) {
+		/* e.g. the policy is not the content the session started
+		 * with: said once, the session stays waiting (fail closed) */
+		if (strcmp(said, s.err))
+			fprintf(
+			    stderr,
+			    "tiergate: policyd refused to serve the session "
+			    "again: %s; mediated calls keep waiting\n",
+			    s.err);
+		snprintf(said, sizeof(said), "%s", s.err);
+		sleep_ms(
+		    1900); /* asked again every 2 s, not flooding its log */
+		return -1;
+	}
 	return l->listener < 0 || pdlink_send_listener(l, fd) == 0 ? 0 : -1;
 }
 

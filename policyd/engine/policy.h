@@ -208,6 +208,15 @@ size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 			policy_match_cb cb, void *ud);
 
 const struct policy_settings *policy_settings(const struct policy *p);
+/* The files the policy was read from: absolute, symlinks resolved, in load
+ * order (includes before the file that names them: the main file last);
+ * none for a policy loaded from memory. */
+void policy_sources(const struct policy *p, const char *const **ret,
+		    size_t *ret_n);
+/* The policy's pin: SHA-256 over each file read (its resolved path, a NUL,
+ * the SHA-256 of the bytes parsed), in load order. Equal pins: the same
+ * files with the same bytes. */
+void policy_digest(const struct policy *p, uint8_t out[32]);
 /* limits: (for the eBPF egress layer, not built yet: nothing enforces them) */
 const struct policy_limits *policy_limits(const struct policy *p);
 size_t policy_rule_count(const struct policy *p);

@@ -129,6 +129,11 @@ struct policy {
 	size_t nxp_allow, nxp_sens, nxp_sens0;
 	bool xp_ok;
 	bool exec_cwd; /* some exec rule looks at cwd (set with the above) */
+	/* what was read (policy_pin.c): the files, resolved, in load order
+	 * (includes before the file naming them), and the SHA-256 pin */
+	char **sources;
+	size_t nsources;
+	uint8_t digest[32];
 };
 
 int policy_index_build(struct policy *p);
@@ -143,5 +148,10 @@ void policy_lint(const struct policy *p, struct policy_diags *d);
  * policy_fastpath_free. */
 void policy_fastpath_build(struct policy *p);
 void policy_fastpath_free(struct policy *p);
+/* The files and pin of a load that succeeded (policy_pin.c); freed by
+ * policy_pin_free. 0 or -ENOMEM. */
+struct loader;
+int policy_pin_record(struct loader *L);
+void policy_pin_free(struct policy *p);
 
 #endif

@@ -159,6 +159,7 @@ static int finish(struct loader *L, int rc, struct policy **ret)
 		else {
 			policy_lint(p, L->d);
 			policy_fastpath_build(p);
+			rc = policy_pin_record(L);
 		}
 	}
 	for (size_t i = 0; i < L->nunits; i++) {
@@ -211,6 +212,7 @@ void policy_free(struct policy *p)
 		return;
 	policy_index_free(p);
 	policy_fastpath_free(p);
+	policy_pin_free(p);
 	for (size_t i = 0; i < p->nrules; i++)
 		rules_free_one(&p->rules[i]);
 	free(p->rules);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "sha256.h"
 #include "util.h"
 
 struct builder {
@@ -460,6 +461,7 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 		ytree_free(b.t);
 		return r;
 	}
+	tg_sha256(buf, len, b.t->sha256);
 	*ret = b.t;
 	return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define YT_MAX_FILE (16u << 20)
 #define YT_MAX_DEPTH 64
@@ -42,6 +43,7 @@ struct ytree {
 	struct ynode *root; /* NULL for an empty document */
 	struct ynode **all; /* every node, for freeing */
 	size_t nall;
+	uint8_t sha256[32]; /* of the bytes parsed (a policy's pin) */
 };
 
 struct yerror {

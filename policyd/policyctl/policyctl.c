@@ -12,9 +12,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli_common.h"
 #include "gitparse.h"
 #include "policy.h"
+#include "rundir.h"
+#include "selfprot.h"
 #include "sys.h"
 #include "util.h"
 
@@ -149,10 +152,9 @@ static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
 	char so[16] = "+v:";
 	size_t n = 1, sl = 3;
 	for (const struct cmd_opt *c = opts; c->name && n + 1 < 8; c++, n++) {
-		lo[n] = (struct option){c->name,
-					c->value ? required_argument
-						 : no_argument,
-					0, c->short_name};
+		lo[n] = (struct option){
+		    c->name, c->value ? required_argument : no_argument, 0,
+		    c->short_name};
 		so[sl++] = c->short_name;
 		if (c->value)
 			so[sl++] = ':';
@@ -178,8 +180,7 @@ static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
 	}
 	vars_finish(o);
 	if (files_needed && optind >= argc) {
-		fprintf(stderr,
-			"policyctl %s: name at least one policy file\n",
+		fprintf(stderr, "policyctl %s: name at least one policy file\n",
 			files_needed);
 		return 2;
 	}
@@ -241,6 +242,85 @@ static void explain_cb(const struct policy *p, int rule,
 	x->n++;
 }
 
+/* The policy's decision d (x_n rules matched), as explain shows it. */
+static void print_decision(const struct policy_decision *d, int x_n,
+			   const struct policy *p)
+{
+	if (d->rule < 0 && x_n > 0) {
+		/* an open that reads and writes: a read rule matched, but
+		 * the write part is decided on its own */
+		printf("decision: %s (settings.default: no rule covers the "
+		       "write part; reading and writing are decided "
+		       "separately)\n",
+		       policy_action_name(d->action));
+	} else if (d->rule < 0) {
+		printf("decision: %s (settings.default: no rule matched)\n",
+		       policy_action_name(d->action));
+	} else {
+		const char *rf;
+		int rl;
+		policy_rule_where(p, d->rule, &rf, &rl);
+		printf("decision: %s by rule %s (%s:%d)\n",
+		       policy_action_name(d->action), d->rule_id, rf, rl);
+		if (x_n > 1)
+			printf("  why: %s is the strictest action among the %d "
+			       "matching rules (deny > prompt > log > allow);\n"
+			       "       %s is the first %s rule in file order\n",
+			       policy_action_name(d->action), x_n, d->rule_id,
+			       policy_action_name(d->action));
+		if (d->message)
+			printf("  message: %s\n", d->message);
+	}
+	int tier = policy_action_tier(d->action);
+	if (tier > 0)
+		printf("  tier %d: %s\n", tier,
+		       tier == 1   ? "allowed silently"
+		       : tier == 2 ? "allowed and audited"
+				   : "an operator must approve");
+	else
+		printf("  refused\n");
+}
+
+/*
+ * The built-in rule tiergate-self as policyd applies it
+ * (common/selfprot.h), for an open event: the set built the same way from
+ * the run directories of both modes (explain does not know which policyd
+ * runs, nor its --audit), this policyctl's directory of programs, the
+ * cgroup mounts and the policy explained. By name, the path as given and
+ * resolved; policyd also compares devices and inodes. NULL: not matched.
+ */
+static const struct selfprot_entry *
+explain_self(struct selfprot *sp, const struct policy *p, const char *file,
+	     const char *cwd, const struct policy_event *ev, bool *ret_above)
+{
+	if (ev->kind != POLICY_EV_OPEN || !ev->path)
+		return NULL;
+	char exe[TG_PATH_MAX], abs[TG_PATH_MAX], real[TG_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+	if (slash)
+		*slash = '\0';
+	int r = 0;
+	for (int sys = 1; r == 0 && sys >= 0; sys--) {
+		struct rundir rd;
+		rundir_get(sys, false, &rd);
+		r = selfprot_add_tiergate(sp, rd.dir, rd.audit, AUDIT_KEEP,
+					  slash && slash != exe ? exe : NULL);
+	}
+	const char *const *files;
+	size_t nf;
+	policy_sources(p, &files, &nf);
+	if (r == 0 && tg_path_normalize(cwd, file, abs, sizeof(abs)) == 0)
+		r = selfprot_add_policy(sp, abs, files, nf);
+	if (r == 0)
+		(void)selfprot_add_cgroups(sp, "/proc/self/mounts");
+	const struct selfprot_entry *e =
+	    selfprot_match(sp, ev->path, ev->access, ret_above);
+	if (!e && realpath(ev->path, real))
+		e = selfprot_match(sp, real, ev->access, ret_above);
+	return e;
+}
+
 static int cmd_explain(int argc, char **argv)
 {
 	struct vars_opt o;
@@ -280,41 +360,21 @@ static int cmd_explain(int argc, char **argv)
 	policy_match_all(p, &ce.ev, explain_cb, &x);
 	if (x.n == 0)
 		printf("  (none)\n");
-	struct policy_decision d;
-	policy_decide(p, &ce.ev, &d);
-	if (d.rule < 0 && x.n > 0) {
-		/* an open that reads and writes: a read rule matched, but
-		 * the write part is decided on its own */
-		printf("decision: %s (settings.default: no rule covers the "
-		       "write part; reading and writing are decided "
-		       "separately)\n",
-		       policy_action_name(d.action));
-	} else if (d.rule < 0) {
-		printf("decision: %s (settings.default: no rule matched)\n",
-		       policy_action_name(d.action));
+	bool above = false;
+	struct selfprot sp;
+	selfprot_init(&sp);
+	const struct selfprot_entry *self =
+	    explain_self(&sp, p, file, o.cwd, &ce.ev, &above);
+	if (self) {
+		printf("decision: deny by built-in rule tiergate-self (no "
+		       "policy can override it)\n  message: %s\n  refused\n",
+		       selfprot_message(self, above));
 	} else {
-		const char *rf;
-		int rl;
-		policy_rule_where(p, d.rule, &rf, &rl);
-		printf("decision: %s by rule %s (%s:%d)\n",
-		       policy_action_name(d.action), d.rule_id, rf, rl);
-		if (x.n > 1)
-			printf("  why: %s is the strictest action among the %d "
-			       "matching rules (deny > prompt > log > allow);\n"
-			       "       %s is the first %s rule in file order\n",
-			       policy_action_name(d.action), x.n, d.rule_id,
-			       policy_action_name(d.action));
-		if (d.message)
-			printf("  message: %s\n", d.message);
+		struct policy_decision d;
+		policy_decide(p, &ce.ev, &d);
+		print_decision(&d, x.n, p);
 	}
-	int tier = policy_action_tier(d.action);
-	if (tier > 0)
-		printf("  tier %d: %s\n", tier,
-		       tier == 1   ? "allowed silently"
-		       : tier == 2 ? "allowed and audited"
-				   : "an operator must approve");
-	else
-		printf("  refused\n");
+	selfprot_free(&sp);
 	policy_free(p);
 	cli_event_free(&ce);
 	return 0;
@@ -326,8 +386,7 @@ static int cmd_test(int argc, char **argv)
 {
 	struct vars_opt o;
 	bool verbose = false;
-	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL},
-				       {0}};
+	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL}, {0}};
 	int err = offline_opts(argc, argv, opts, "test", &o);
 	if (err)
 		return err;

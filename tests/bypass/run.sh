@@ -590,10 +590,12 @@ if [ "$out" = $'mkdir-ok\nno-stray-fd\ndata\nrmdir-ok' ] && [ "${marks:-0}" -ge 
 else bad "crash between doing and answering: $out (marks: $marks)"; fi
 
 # ---------------------------------------------------------------------
-# tiergate's own session machinery: who may answer as policyd, and what a
-# session leaves behind (tests/bypass/policyd_auth.sh, session_end.sh)
+# tiergate's own session machinery: who may answer as policyd, what a
+# session leaves behind, tiergate's own files (tests/bypass/policyd_auth.sh,
+# session_end.sh, selfprot.sh)
 . "$(dirname "$0")/policyd_auth.sh"
 . "$(dirname "$0")/session_end.sh"
+. "$(dirname "$0")/selfprot.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
