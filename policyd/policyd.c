@@ -28,6 +28,7 @@
 #include "daemon.h"
 #include "exec_verify.h"
 #include "log.h"
+#include "pending.h"
 #include "resolver.h"
 #include "session.h"
 #include "supervisor.h"
@@ -76,10 +77,13 @@ static void conn_close(struct conn *c)
 			daemon_log("session %s ended (agent-shell exited)",
 				   s->id);
 			supervisor_detach(s);
+			pending_session_end(s);
 			conn_forget_session(s);
 			session_end(s, "agent-shell exited");
 			break;
 		}
+	pending_forget_owner(c); /* its prompt, if it waited for one */
+	control_forget(c);
 	conn_free(c);
 }
 
@@ -252,12 +256,15 @@ static void handle_signal(void)
 static void usage(void)
 {
 	fputs("usage: policyd [--policy FILE] [--audit FILE] [--foreground] "
-	      "[--user|--system]\n"
+	      "[--approvals] [--user|--system]\n"
 	      "  --policy FILE   default policy for sessions (default "
 	      "/etc/tiergate/default.yaml)\n"
 	      "  --audit FILE    audit log (default: see "
 	      "docs/operator-guide.md)\n"
 	      "  --foreground    do not detach; log to stderr\n"
+	      "  --approvals     Tier 3 calls wait for an operator (policyctl "
+	      "approve/deny);\n"
+	      "                  without it they are refused at once\n"
 	      "  --user          user mode even as root (sockets in "
 	      "$XDG_RUNTIME_DIR/tiergate)\n"
 	      "  --system        system mode (root only: /run/tiergate, "
@@ -303,6 +310,7 @@ static int parse_args(int argc, char **argv, struct options *op)
 	    {"policy", required_argument, 0, 'p'},
 	    {"audit", required_argument, 0, 'a'},
 	    {"foreground", no_argument, 0, 'f'},
+	    {"approvals", no_argument, 0, 'A'},
 	    {"user", no_argument, 0, 'u'},
 	    {"system", no_argument, 0, 's'},
 	    {"help", no_argument, 0, 'h'},
@@ -319,6 +327,9 @@ static int parse_args(int argc, char **argv, struct options *op)
 			break;
 		case 'f':
 			op->fg = true;
+			break;
+		case 'A':
+			pending_enable(true);
 			break;
 		case 'u':
 			op->mode = 0;
@@ -504,10 +515,14 @@ static void run(void)
 		bool parked = false;
 		for (int i = 0; i < n; i++)
 			parked |= dispatch(&evs[i]);
+		/* prompts answered or timed out: their waiters are handed in
+		 * again (retry_parked) */
+		parked |= pending_tick();
 		supervisor_reap();
 		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
 		if (parked || n == 0)
 			retry_parked();
+		control_watch_flush();
 	}
 }
 
