@@ -510,16 +510,6 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		refuse_full(o, 0);
 		return 0;
 	}
-	struct grant *g = cut ? NULL : grant_find(c->s, key, keylen);
-	if (g) {
-		g->i.uses++;
-		o->d.action = POLICY_LOG;
-		o->d.rule_id = g->name;
-		snprintf(o->detail, sizeof(o->detail),
-			 "allowed by %s (approved by uid %u, rule %s)", g->name,
-			 (unsigned)g->i.by_uid, g->i.rule);
-		return 0;
-	}
 	unsigned k;
 	struct entry *e = find_waiter(owner, cookie, &k);
 	if (e && (e->s != c->s || !key_eq(e->key, e->keylen, key, keylen))) {
@@ -535,6 +525,16 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		apply(e, o);
 		waiter_remove(e, k);
 		entry_drop_if_empty(e);
+		return 0;
+	}
+	struct grant *g = cut ? NULL : grant_find(c->s, key, keylen);
+	if (g) {
+		g->i.uses++;
+		o->d.action = POLICY_LOG;
+		o->d.rule_id = g->name;
+		snprintf(o->detail, sizeof(o->detail),
+			 "allowed by %s (approved by uid %u, rule %s)", g->name,
+			 (unsigned)g->i.by_uid, g->i.rule);
 		return 0;
 	}
 	const struct policy_settings *st = policy_settings(c->s->policy);
@@ -695,6 +695,7 @@ void pending_reset(void)
 		grant_free(g);
 	}
 	nentries = ngrants = 0;
+	next_id = next_grant = 0;
 	nevents = 0;
 	wake = false;
 }
