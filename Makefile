@@ -293,6 +293,12 @@ $(PROGS)/%: tests/integration/progs/%.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
 
+# static_*: static programs, seen only by the kernel path
+$(PROGS)/static_%: tests/integration/progs/static_%.c
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(STATIC_CFLAGS) -Werror -o $@ $<
+
 # Every suite runs even when an earlier one failed, and the totals of all
 # that ran are printed either way.
 test: deps
