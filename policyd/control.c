@@ -189,44 +189,48 @@ static struct {
 	uint64_t seen; /* the last event sent */
 } watchers[WATCHERS_MAX];
 
+/* ,"key":"val" */
+static void json_kv(struct strbuf *b, const char *key, const char *val)
+{
+	strbuf_printf(b, ",\"%s\":", key);
+	json_str(b, val);
+}
+
+/* Whole seconds from now until the wall-clock time until_us (0 if past). */
+static unsigned long long secs_left(uint64_t until_us)
+{
+	uint64_t now = tg_now_us();
+	return until_us > now ? (until_us - now) / 1000000 : 0;
+}
+
 static void info_json(struct strbuf *b, const struct pending_info *i)
 {
 	strbuf_printf(b, "{\"id\":%u,\"state\":", i->id);
 	json_str(b, pending_state_name(i->state));
-	strbuf_puts(b, ",\"session\":");
-	json_str(b, i->session);
-	strbuf_puts(b, ",\"session_name\":");
-	json_str(b, i->session_name);
-	strbuf_printf(b, ",\"pid\":%d,\"uid\":%u,\"kind\":", (int)i->pid,
+	json_kv(b, "session", i->session);
+	json_kv(b, "session_name", i->session_name);
+	strbuf_printf(b, ",\"pid\":%d,\"uid\":%u", (int)i->pid,
 		      (unsigned)i->uid);
-	json_str(b, i->kind);
-	strbuf_puts(b, ",\"what\":");
-	json_str(b, i->shown);
-	strbuf_puts(b, ",\"target\":");
-	json_str(b, i->target);
-	strbuf_puts(b, ",\"cwd\":");
-	json_str(b, i->cwd);
-	strbuf_puts(b, ",\"rule\":");
-	json_str(b, i->rule);
-	strbuf_puts(b, ",\"message\":");
-	json_str(b, i->message);
+	json_kv(b, "kind", i->kind);
+	json_kv(b, "what", i->shown);
+	json_kv(b, "target", i->target);
+	json_kv(b, "cwd", i->cwd);
+	json_kv(b, "rule", i->rule);
+	json_kv(b, "message", i->message);
 	strbuf_printf(b,
 		      ",\"opened_us\":%llu,\"deadline_us\":%llu,"
 		      "\"waiters\":%u",
 		      (unsigned long long)i->opened_us,
 		      (unsigned long long)i->deadline_us, i->waiters);
 	if (i->state == PENDING_APPROVED || i->state == PENDING_DENIED) {
-		strbuf_printf(b, ",\"by_uid\":%u,\"by\":", (unsigned)i->by_uid);
-		json_str(b, i->by_name);
-		strbuf_puts(b, ",\"scope\":");
-		json_str(b, pending_scope_name(i->scope));
+		strbuf_printf(b, ",\"by_uid\":%u", (unsigned)i->by_uid);
+		json_kv(b, "by", i->by_name);
+		json_kv(b, "scope", pending_scope_name(i->scope));
 		if (i->grant)
 			strbuf_printf(b, ",\"grant\":%u", i->grant);
 	}
-	if (i->reason[0]) {
-		strbuf_puts(b, ",\"reason\":");
-		json_str(b, i->reason);
-	}
+	if (i->reason[0])
+		json_kv(b, "reason", i->reason);
 	strbuf_puts(b, "}");
 }
 
@@ -249,10 +253,7 @@ static void list_one(const struct pending_info *i, void *arg)
 		char left[32] = "never";
 		if (i->deadline_us)
 			snprintf(left, sizeof(left), "%llus",
-				 (unsigned long long)(i->deadline_us > now
-							  ? (i->deadline_us -
-							     now) / 1000000
-							  : 0));
+				 secs_left(i->deadline_us));
 		strbuf_printf(x->b, "%-6u %-6llu %-8s %-24.24s %-7d %-16s %s: %s\n",
 			      i->id, age, left, i->session_name, (int)i->pid,
 			      i->rule, i->kind, i->shown);
@@ -283,15 +284,12 @@ static void grant_one(const struct pending_grant_info *g, void *arg)
 {
 	struct list_ctx *x = arg;
 	if (x->json) {
-		strbuf_printf(x->b, "%s{\"id\":%u,\"session\":",
-			      x->first ? "" : ",", g->id);
-		json_str(x->b, g->session);
-		strbuf_puts(x->b, ",\"kind\":");
-		json_str(x->b, g->kind);
-		strbuf_puts(x->b, ",\"what\":");
-		json_str(x->b, g->shown);
-		strbuf_puts(x->b, ",\"rule\":");
-		json_str(x->b, g->rule);
+		strbuf_printf(x->b, "%s{\"id\":%u", x->first ? "" : ",",
+			      g->id);
+		json_kv(x->b, "session", g->session);
+		json_kv(x->b, "kind", g->kind);
+		json_kv(x->b, "what", g->shown);
+		json_kv(x->b, "rule", g->rule);
 		strbuf_printf(x->b,
 			      ",\"by_uid\":%u,\"made_us\":%llu,"
 			      "\"until_us\":%llu,\"uses\":%llu}",
@@ -301,14 +299,9 @@ static void grant_one(const struct pending_grant_info *g, void *arg)
 			      (unsigned long long)g->uses);
 	} else {
 		char until[48] = "session end";
-		if (g->until_us) {
-			uint64_t now = tg_now_us();
+		if (g->until_us)
 			snprintf(until, sizeof(until), "%llus left",
-				 (unsigned long long)(g->until_us > now
-							  ? (g->until_us -
-							     now) / 1000000
-							  : 0));
-		}
+				 secs_left(g->until_us));
 		strbuf_printf(x->b, "grant-%-5u %-14s %-16s %-6llu %-12s %s: %s\n",
 			      g->id, g->session, g->rule,
 			      (unsigned long long)g->uses, until, g->kind,

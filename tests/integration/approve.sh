@@ -35,7 +35,6 @@ AP_POL_DENY=$AP/policy-2s.yaml
 ap_policy "$AP_POL_DENY" "prompt_timeout: 2s, on_timeout: deny"
 AP_POL_ALLOW=$AP/policy-1s-allow.yaml
 ap_policy "$AP_POL_ALLOW" "prompt_timeout: 1s, on_timeout: allow"
-AP_AUDIT=$AP/run/audit.jsonl
 ap_ctl() { TIERGATE_RUNDIR=$AP/run "$BIN/policyctl" "$@"; }
 ap_ids() { ap_ctl pending --json 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2; }
 ap_wait_id() { # the id of a prompt waiting (the newest), within 20 s
@@ -52,16 +51,7 @@ ap_agent() { # ap_agent NAME POLICY CMD...: an agent session in the background (
 		>"$AP/$1.out" 2>"$AP/$1.err" &
 	AGENT=$!
 }
-ap_audit() { # ap_audit PATTERN...: every pattern on one line of the audit log
-	local line
-	[ -f "$AP_AUDIT" ] || return 1
-	while IFS= read -r line; do
-		local all=1
-		for p in "$@"; do [[ $line == *"$p"* ]] || { all=0; break; }; done
-		[ $all = 1 ] && return 0
-	done <"$AP_AUDIT"
-	return 1
-}
+ap_audit() { RUN=$AP/run audit_has "$@"; } # every pattern on one line of its audit log
 ap_stop() {
 	local p; p=$(cat "$AP/run/policyd.pid" 2>/dev/null)
 	[ -n "$p" ] && kill "$p" 2>/dev/null
