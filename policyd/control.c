@@ -21,6 +21,7 @@
 #include "layers.h"
 #include "log.h"
 #include "pending.h"
+#include "procfs.h"
 #include "session.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -490,6 +491,21 @@ int control_handle(struct conn *c, const char *line)
 	if (c->caller.uid != 0 && c->caller.uid != geteuid()) {
 		strbuf_puts(&b, "error: the control socket is for operators "
 				"(root or policyd's user)\n");
+		out(c, &b);
+		return 0;
+	}
+	/* the peer must still be the process that connected: one that sent
+	 * its request and exited (or whose pid was taken since) cannot be
+	 * placed in or out of a session, and is refused: otherwise a session
+	 * process could approve its own prompt by exiting in time */
+	struct proc_stat ps;
+	if (procfs_stat(c->caller.pid, &ps) < 0 ||
+	    ps.starttime != c->caller.start) {
+		strbuf_puts(&b, "error: the control socket answers only a "
+				"peer that waits for the answer\n");
+		daemon_log("control request from pid %d refused: the process "
+			   "is gone",
+			   (int)c->caller.pid);
 		out(c, &b);
 		return 0;
 	}

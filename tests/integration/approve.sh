@@ -192,11 +192,25 @@ s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1]); s.sendall(("approve %s\n" % sys.argv[2]).encode())
 print("raw:", s.recv(4096).decode().strip())
 PY
+cat >"$AP/ws/fire.py" <<'PY'
+# connects, then exits and lets its child send the request: the peer
+# policyd knows (the connecting process) is gone when the request comes
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+if os.fork() == 0:
+    time.sleep(0.3)
+    s.sendall(("approve %s\n" % sys.argv[2]).encode())
+    print("fire:", s.recv(4096).decode().strip(), flush=True)
+    os._exit(0)
+os._exit(0)
+PY
 ap_agent self "$AP_POL" bash -c "
 echo hi > ask/self &
 while [ ! -s idfile ]; do sleep 0.05; done; id=\$(cat idfile)
 TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' approve \$id; echo ctl rc=\$?
 python3 raw.py '$AP/run/control.sock' \$id
+python3 fire.py '$AP/run/control.sock' \$id; sleep 1
 setsid bash -c \"TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' approve \$id > daemon.out 2>&1 & \" </dev/null
 for _ in \$(seq 100); do [ -s daemon.out ] && break; sleep 0.05; done
 : > attempts-done; wait"
@@ -205,6 +219,7 @@ echo "$id" >"$AP/ws/idfile"
 wait_for test -e "$AP/ws/attempts-done"
 check "policyctl inside the session is refused" bash -c "grep -q '^error: the control socket refuses processes inside a tiergate session' '$AP/self.out' && grep -qx 'ctl rc=1' '$AP/self.out'"
 check "the raw protocol from inside the session is refused" grep -q "^raw: error: the control socket refuses processes inside a tiergate session" "$AP/self.out"
+check "a request on a connection whose connecting process exited is refused" grep -q "^fire: error: the control socket answers only a peer that waits" "$AP/self.out"
 check "a double-forked, setsid'd daemon of the session is refused" grep -q "refuses processes inside a tiergate session" "$AP/ws/daemon.out"
 check "the prompt still waits" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
 check "the attempts are audited" ap_audit '"kind":"control"' '"decision":"refused"' "approve $id"
