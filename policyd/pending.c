@@ -214,15 +214,16 @@ static bool key_eq(const char *k, size_t kl, const char *k2, size_t kl2)
 	return k && k2 && kl == kl2 && !memcmp(k, k2, kl);
 }
 
-/* What identifies the call: kind, target, detail (an open's access), and
- * an exec's argv, cut at KEY_MAX (*ret_long: it was; such a call is only
+/* What identifies the call: kind, target, the access asked, and an exec's
+ * argv (not o->detail: a connect's says how its name was checked, which
+ * may change from one handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call is only
  * its own waiter's). NULL: out of memory. */
 static char *make_key(const struct req *q, const struct outcome *o,
 		      size_t *ret_len, bool *ret_long)
 {
 	struct strbuf b = {0};
-	strbuf_printf(&b, "%s%c%s%c%s", o->kind, 0x1f, o->target, 0x1f,
-		      o->detail);
+	strbuf_printf(&b, "%s%c%s%c%u,%u", o->kind, 0x1f, o->target, 0x1f,
+		      q ? q->access : 0, q ? q->access2 : 0);
 	for (size_t i = 0; q && i < q->argc && b.len <= KEY_MAX; i++) {
 		strbuf_putc(&b, 0x1e);
 		strbuf_puts(&b, q->argv[i]);
@@ -500,9 +501,15 @@ static void refuse_full(struct outcome *o, unsigned max)
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie)
 {
-	if (!enabled || !owner || o->d.action != POLICY_PROMPT ||
-	    o->unresolved || !c->s)
+	if (!enabled || !owner)
 		return 0;
+	if (o->d.action != POLICY_PROMPT || o->unresolved || !c->s) {
+		/* a waiter whose call is now decided otherwise (a reload in
+		 * between) waits no more */
+		if (nentries)
+			pending_forget_waiter(owner, cookie);
+		return 0;
+	}
 	size_t keylen = 0;
 	bool cut = false;
 	_cleanup_free_ char *key = make_key(q, o, &keylen, &cut);

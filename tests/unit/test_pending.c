@@ -327,6 +327,15 @@ static void test_withdrawn(void **state)
 	struct pending_info i = {0};
 	pending_each(first_info, &i);
 	assert_non_null(strstr(i.shown, "/ask/w2"));
+	/* ... or whose call is decided otherwise now (a reload in between):
+	 * here a write outside ask/, refused by the default */
+	struct caller c = caller();
+	struct req *q = req_ask("w2");
+	snprintf(q->path, sizeof(q->path), "%s/elsewhere", WS);
+	assert_int_equal(decide_waiting(&c, q, o, tg_mono_ns(), &owner_a, 0),
+			 0);
+	assert_int_equal(o->decision, DECISION_REFUSED);
+	assert_int_equal(pending_count(), 0);
 	free(o);
 }
 
