@@ -30,7 +30,7 @@ EOF
 AP_PY=$(dirname "$(dirname "$(readlink -f "$(command -v python3)")")")
 case $(command -v python3) in "$HOME"/.pyenv/*) AP_PY=$HOME/.pyenv ;; esac
 AP_POL=$AP/policy.yaml
-ap_policy "$AP_POL" "prompt_timeout: 60s, max_pending_prompts: 4"
+ap_policy "$AP_POL" "prompt_timeout: 60s, max_pending_prompts: 5"
 AP_POL_DENY=$AP/policy-2s.yaml
 ap_policy "$AP_POL_DENY" "prompt_timeout: 2s, on_timeout: deny"
 AP_POL_ALLOW=$AP/policy-1s-allow.yaml
@@ -226,6 +226,36 @@ check "the attempts are audited" ap_audit '"kind":"control"' '"decision":"refuse
 ap_ctl deny "$id" --reason "self-approval" >/dev/null
 wait "$AGENT"
 check "the operator's answer holds: no file" test ! -e "$AP/ws/ask/self"
+
+echo "== approvals: 50 prompts from 10 sessions, an unrelated session at full speed, one batch approval"
+loop='for i in $(seq 300); do echo $i > out/busy; done'
+t0=$(date +%s%N)
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c "$loop" ) >/dev/null 2>&1
+base=$((($(date +%s%N) - t0) / 1000000))
+pids=()
+for s in $(seq 10); do
+	ap_agent "many$s" "$AP_POL" bash -c "for k in 1 2 3 4 5; do echo \$k > ask/m$s-\$k & done; wait"
+	pids+=("$AGENT")
+done
+wait_for bash -c "[ \$(TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -o '\"id\":' | wc -l) = 50 ]"
+check "50 prompts wait" test "$(ap_ids | wc -l)" = 50
+t0=$(date +%s%N)
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c "$loop" ) >/dev/null 2>&1
+busy=$((($(date +%s%N) - t0) / 1000000))
+check "meanwhile an unrelated session runs at full speed ($busy ms, $base ms with none open)" \
+	bash -c "[ '$(cat "$AP/ws/out/busy")' = 300 ] && [ $busy -lt $((base * 3 + 2000)) ]"
+ap_ctl approve $(ap_ids) >/dev/null
+for p in "${pids[@]}"; do wait "$p"; done
+check "one batch approval released all 50" test "$(ls "$AP/ws/ask" | grep -c '^m')" = 50
+check "nothing waits any more" test -z "$(ap_ids)"
+ap_agent cap "$AP_POL" bash -c 'for k in 1 2 3 4 5 6; do echo $k > ask/cap-$k & done; wait'
+wait_for bash -c "[ \$(TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -o '\"id\":' | wc -l) = 5 ]"
+wait_for grep -q "too many calls" "$AP/cap.err"
+check "a sixth prompt of one session is refused at once, saying why (max_pending_prompts: 5)" \
+	bash -c "[ \$(grep -c 'too many calls of this session wait for an operator (5, settings.max_pending_prompts); refused' '$AP/cap.err') = 1 ]"
+ap_ctl deny $(ap_ids) >/dev/null
+wait "$AGENT"
+check "and the five denied: no file" test -z "$(ls "$AP/ws/ask" | grep '^cap-')"
 
 echo "== approvals: watch streams the prompt events"
 TIERGATE_RUNDIR=$AP/run timeout 30 "$BIN/policyctl" watch >"$AP/watch.out" 2>&1 &
