@@ -261,11 +261,18 @@ echo "== approvals: watch streams the prompt events"
 TIERGATE_RUNDIR=$AP/run timeout 30 "$BIN/policyctl" watch >"$AP/watch.out" 2>&1 &
 WATCH=$!
 wait_for grep -q '"watch":"started"' "$AP/watch.out"
+TIERGATE_RUNDIR=$AP/run timeout 30 "$BIN/policyctl" watch >"$AP/watch2.out" 2>&1 &
+WATCH2=$!
+wait_for grep -q '"watch":"started"' "$AP/watch2.out"
 ap_agent watched "$AP_POL" bash -c 'echo hi > ask/watched'
 id=$(ap_wait_id)
+check "both watchers saw it open" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch2.out'"
+kill "$WATCH2"; wait "$WATCH2" 2>/dev/null # an operator disconnects mid-prompt
+sleep 0.3
+check "the prompt still waits after a watcher left" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
 ap_ctl approve "$id" >/dev/null
 wait "$AGENT"
-check "the watcher saw it opened and approved" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"approved\",\"prompt\":{\"id\":$id,.*\"by\":\"$OPNAME\"' '$AP/watch.out'"
+check "the other watcher saw it opened and approved, and by whom" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"approved\",\"prompt\":{\"id\":$id,.*\"by\":\"$OPNAME\"' '$AP/watch.out'"
 kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
 check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
 ap_stop
