@@ -132,7 +132,7 @@ $(BIN)/policyctl: $(call objs,$(POLICYCTL_SRC)) $(ENGINE_LIB) $(COMMON_LIB)
 $(BIN)/policyd: $(call objs,$(DAEMON_MAIN)) $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) -lpthread $(LDFLAGS)
+	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) $(call pkg_libs,libcurl) -lpthread $(LDFLAGS)
 
 $(BIN)/agent-shell: $(call objs,$(SHELL_SRC)) $(COMMON_LIB)
 	$(call say,LD,$@)

@@ -20,6 +20,7 @@
 #include "daemon.h"
 #include "layers.h"
 #include "log.h"
+#include "notify.h"
 #include "pending.h"
 #include "procfs.h"
 #include "session.h"
@@ -36,17 +37,7 @@ static void out(struct conn *c, struct strbuf *b)
 
 static void json_str(struct strbuf *b, const char *s)
 {
-	strbuf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			strbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			strbuf_printf(b, "\\u%04x", ch);
-		else
-			strbuf_putc(b, (char)ch);
-	}
-	strbuf_putc(b, '"');
+	notify_json_str(b, s);
 }
 
 static void cmd_status(struct strbuf *b, bool json)

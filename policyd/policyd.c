@@ -28,6 +28,7 @@
 #include "daemon.h"
 #include "exec_verify.h"
 #include "log.h"
+#include "notify.h"
 #include "pending.h"
 #include "resolver.h"
 #include "session.h"
@@ -265,6 +266,10 @@ static void usage(void)
 	      "  --approvals     Tier 3 calls wait for an operator (policyctl "
 	      "approve/deny);\n"
 	      "                  without it they are refused at once\n"
+	      "  --notify-webhook URL  post each prompt and its outcome to URL "
+	      "(JSON)\n"
+	      "  --notify-format json|slack  the payload (slack: an incoming "
+	      "webhook's)\n"
 	      "  --user          user mode even as root (sockets in "
 	      "$XDG_RUNTIME_DIR/tiergate)\n"
 	      "  --system        system mode (root only: /run/tiergate, "
@@ -299,6 +304,8 @@ static int daemonize(const char *logfile)
 
 struct options {
 	const char *policy, *audit;
+	const char *webhook; /* --notify-webhook */
+	bool slack;
 	bool fg;
 	int mode; /* -1 auto, 0 user, 1 system */
 };
@@ -311,6 +318,8 @@ static int parse_args(int argc, char **argv, struct options *op)
 	    {"audit", required_argument, 0, 'a'},
 	    {"foreground", no_argument, 0, 'f'},
 	    {"approvals", no_argument, 0, 'A'},
+	    {"notify-webhook", required_argument, 0, 'W'},
+	    {"notify-format", required_argument, 0, 'F'},
 	    {"user", no_argument, 0, 'u'},
 	    {"system", no_argument, 0, 's'},
 	    {"help", no_argument, 0, 'h'},
@@ -330,6 +339,16 @@ static int parse_args(int argc, char **argv, struct options *op)
 			break;
 		case 'A':
 			pending_enable(true);
+			break;
+		case 'W':
+			op->webhook = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") && strcmp(optarg, "slack")) {
+				usage();
+				return 2;
+			}
+			op->slack = !strcmp(optarg, "slack");
 			break;
 		case 'u':
 			op->mode = 0;
@@ -523,6 +542,7 @@ static void run(void)
 		if (parked || n == 0)
 			retry_parked();
 		control_watch_flush();
+		notify_flush();
 	}
 }
 
@@ -554,6 +574,11 @@ int main(int argc, char **argv)
 	D.started_us = tg_now_us();
 	if (open_services() < 0)
 		return 1;
+	/* after daemonize: the sender is a thread */
+	if (op.webhook && (r = notify_start(op.webhook, op.slack)) < 0) {
+		daemon_log("cannot notify %s: %s", op.webhook, strerror(-r));
+		return 1;
+	}
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());

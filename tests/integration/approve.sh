@@ -276,3 +276,52 @@ check "the other watcher saw it opened and approved, and by whom" wait_for bash 
 kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
 check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
 ap_stop
+
+echo "== approvals: notifications to a webhook (retried after a 500, redacted), and dropped when it never answers"
+read -r HOOK_PORT DEAD_PORT < <(python3 -c '
+import socket
+s=[socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+cat >"$AP/hook.py" <<'PY'
+# a webhook: the first POST gets a 500, the others 200; bodies to a file
+import http.server, sys
+n = 0
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        global n
+        n += 1
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(sys.argv[2], "ab") as f:
+            f.write(b"%d %s\n" % (500 if n == 1 else 200, body))
+        self.send_response(500 if n == 1 else 200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$AP/hook.py" "$HOOK_PORT" "$AP/hook.log" &
+HOOK=$!
+mkdir -p "$AP/run2" "$AP/run3"
+TIERGATE_RUNDIR=$AP/run2 "$BIN/policyd" --user --approvals --policy "$AP_POL" --notify-webhook "http://127.0.0.1:$HOOK_PORT/hook" >/dev/null 2>&1
+TIERGATE_RUNDIR=$AP/run3 "$BIN/policyd" --user --approvals --policy "$AP_POL" --notify-webhook "http://127.0.0.1:$DEAD_PORT/hook" >/dev/null 2>&1
+wait_for test -S "$AP/run2/control.sock"; wait_for test -S "$AP/run3/control.sock"
+for r in run2 run3; do
+	( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/$r exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- touch out/hooked --token=s3cr3tvalue ) >"$AP/$r.out" 2>&1 &
+	eval "AG_$r=\$!"
+done
+for r in run2 run3; do
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/$r' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
+	hid=$(TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
+	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" >/dev/null
+done
+wait "$AG_run2" "$AG_run3"
+check "the webhook got the prompt, again after its 500" wait_for bash -c "grep -q '^500 .*\"event\":\"opened\"' '$AP/hook.log' && grep -q '^200 .*\"event\":\"opened\"' '$AP/hook.log'"
+check "with the command line, its token redacted" bash -c "grep -q '\"what\":\"touch out/hooked --token=\*\*\*\"' '$AP/hook.log' && ! grep -q s3cr3tvalue '$AP/hook.log'"
+check "and how to approve it, and then its outcome" wait_for bash -c "grep -q '\"approve\":\"policyctl approve ' '$AP/hook.log' && grep -q '^200 .*\"event\":\"denied\"' '$AP/hook.log'"
+check "a webhook that never answers: the notification is dropped after its retries, and audited" \
+	wait_for bash -c "grep -q '\"kind\":\"notify\".*\"decision\":\"dropped\"' '$AP/run3/audit.jsonl'"
+for r in run2 run3; do
+	p=$(cat "$AP/$r/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+done
+kill "$HOOK" 2>/dev/null; wait "$HOOK" 2>/dev/null
