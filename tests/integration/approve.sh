@@ -279,6 +279,24 @@ kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
 check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
 ap_stop
 
+echo "== approvals: a restarted policyd asks again what was still pending"
+mkdir -p "$AP/run4"
+TIERGATE_RUNDIR=$AP/run4 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -s "$AP/run4/policyd.pid"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run4 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c 'echo hi > ask/restarted; echo rc=$?' ) >"$AP/restart.out" 2>"$AP/restart.err" &
+AGENT=$!
+r4() { TIERGATE_RUNDIR=$AP/run4 "$BIN/policyctl" "$@"; }
+wait_for bash -c "TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
+kill -KILL "$(cat "$AP/run4/policyd.pid")" # ours, by its pid
+wait_for bash -c "! TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' status >/dev/null 2>&1"
+TIERGATE_RUNDIR=$AP/run4 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+check "the new policyd asks again (the call waited in the kernel meanwhile)" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/ask/restarted'"
+r4 approve "$(r4 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
+wait "$AGENT"
+check "approved by the new one: the file was written" bash -c "grep -qx hi '$AP/ws/ask/restarted' && grep -qx rc=0 '$AP/restart.out'"
+p=$(cat "$AP/run4/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+
 echo "== approvals: notifications to a webhook (retried after a 500, redacted), and dropped when it never answers"
 read -r HOOK_PORT DEAD_PORT < <(python3 -c '
 import socket
