@@ -132,7 +132,7 @@ $(BIN)/policyctl: $(call objs,$(POLICYCTL_SRC)) $(ENGINE_LIB) $(COMMON_LIB)
 $(BIN)/policyd: $(call objs,$(DAEMON_MAIN)) $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) -lpthread $(LDFLAGS)
+	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) $(call pkg_libs,libcurl) -lpthread $(LDFLAGS)
 
 $(BIN)/agent-shell: $(call objs,$(SHELL_SRC)) $(COMMON_LIB)
 	$(call say,LD,$@)
@@ -292,6 +292,12 @@ $(PROGS)/%: tests/integration/progs/%.c
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+
+# static_*: static programs, seen only by the kernel path
+$(PROGS)/static_%: tests/integration/progs/static_%.c
+	$(call say,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(STATIC_CFLAGS) -Werror -o $@ $<
 
 # Every suite runs even when an earlier one failed, and the totals of all
 # that ran are printed either way.

@@ -67,7 +67,8 @@ static int handle_decide(struct conn *c, uint32_t id, const struct req *q,
 	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
 	if (!o)
 		return -ENOMEM;
-	int r = decide(&c->caller, q, o, t0);
+	/* a prompt keeps the request in c's buffer until it is answered */
+	int r = decide_waiting(&c->caller, q, o, t0, c, 0);
 	if (r == 0)
 		reply_decision(c, id, o);
 	return r;

@@ -11,6 +11,7 @@
 #include "decide_exec.h"
 #include "log.h"
 #include "netaddr.h"
+#include "pending.h"
 #include "procfs.h"
 #include "resolver.h"
 #include "self.h"
@@ -268,6 +269,12 @@ void decide_record(struct caller *c, const struct req *q,
 int decide(struct caller *c, const struct req *q, struct outcome *o,
 	   uint64_t t0)
 {
+	return decide_waiting(c, q, o, t0, NULL, 0);
+}
+
+int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
+		   uint64_t t0, const void *owner, uint64_t cookie)
+{
 	if (!c->s) {
 		outcome_init(o);
 		snprintf(o->target, sizeof(o->target), "%s",
@@ -279,7 +286,8 @@ int decide(struct caller *c, const struct req *q, struct outcome *o,
 			 "with agent-shell)");
 		return 0;
 	}
-	if (decide_call(c, q, o) == -EAGAIN)
+	if (decide_call(c, q, o) == -EAGAIN ||
+	    pending_gate(c, q, o, owner, cookie) == -EAGAIN)
 		return -EAGAIN;
 	outcome_conclude(o);
 	o->absent = 0; /* the kernel path's: a request was asked, it runs */

@@ -27,6 +27,10 @@
  * first: o is then undecided, hand q in again. */
 int decide(struct caller *c, const struct req *q, struct outcome *o,
 	   uint64_t t0);
+/* decide() for a caller that can wait for an operator (owner, cookie: the
+ * waiter, see pending.h): -EAGAIN also while a prompt waits. */
+int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
+		   uint64_t t0, const void *owner, uint64_t cookie);
 
 /* o initialised and decided by c's session's policy (o->d); a target that
  * cannot be resolved, or a malformed request, is refused (o->unresolved).

@@ -29,6 +29,8 @@
 #include "daemon.h"
 #include "exec_verify.h"
 #include "log.h"
+#include "notify.h"
+#include "pending.h"
 #include "resolver.h"
 #include "self.h"
 #include "session.h"
@@ -78,10 +80,13 @@ static void conn_close(struct conn *c)
 			daemon_log("session %s ended (agent-shell exited)",
 				   s->id);
 			supervisor_detach(s);
+			pending_session_end(s);
 			conn_forget_session(s);
 			session_end(s, "agent-shell exited");
 			break;
 		}
+	pending_forget_owner(c); /* its prompt, if it waited for one */
+	control_forget(c);
 	conn_free(c);
 }
 
@@ -254,12 +259,19 @@ static void handle_signal(void)
 static void usage(void)
 {
 	fputs("usage: policyd [--policy FILE] [--audit FILE] [--foreground] "
-	      "[--user|--system]\n"
+	      "[--approvals] [--user|--system]\n"
 	      "  --policy FILE   default policy for sessions (default "
 	      "/etc/tiergate/default.yaml)\n"
 	      "  --audit FILE    audit log (default: see "
 	      "docs/operator-guide.md)\n"
 	      "  --foreground    do not detach; log to stderr\n"
+	      "  --approvals     Tier 3 calls wait for an operator (policyctl "
+	      "approve/deny);\n"
+	      "                  without it they are refused at once\n"
+	      "  --notify-webhook URL  post each prompt and its outcome to URL "
+	      "(JSON)\n"
+	      "  --notify-format json|slack  the payload (slack: an incoming "
+	      "webhook's)\n"
 	      "  --user          user mode even as root (sockets in "
 	      "$XDG_RUNTIME_DIR/tiergate)\n"
 	      "  --system        system mode (root only: /run/tiergate, "
@@ -294,6 +306,8 @@ static int daemonize(const char *logfile)
 
 struct options {
 	const char *policy, *audit;
+	const char *webhook; /* --notify-webhook */
+	bool slack;
 	bool fg;
 	int mode; /* -1 auto, 0 user, 1 system */
 };
@@ -305,6 +319,9 @@ static int parse_args(int argc, char **argv, struct options *op)
 	    {"policy", required_argument, 0, 'p'},
 	    {"audit", required_argument, 0, 'a'},
 	    {"foreground", no_argument, 0, 'f'},
+	    {"approvals", no_argument, 0, 'A'},
+	    {"notify-webhook", required_argument, 0, 'W'},
+	    {"notify-format", required_argument, 0, 'F'},
 	    {"user", no_argument, 0, 'u'},
 	    {"system", no_argument, 0, 's'},
 	    {"help", no_argument, 0, 'h'},
@@ -321,6 +338,19 @@ static int parse_args(int argc, char **argv, struct options *op)
 			break;
 		case 'f':
 			op->fg = true;
+			break;
+		case 'A':
+			pending_enable(true);
+			break;
+		case 'W':
+			op->webhook = optarg;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") && strcmp(optarg, "slack")) {
+				usage();
+				return 2;
+			}
+			op->slack = !strcmp(optarg, "slack");
 			break;
 		case 'u':
 			op->mode = 0;
@@ -509,10 +539,15 @@ static void run(void)
 		bool parked = false;
 		for (int i = 0; i < n; i++)
 			parked |= dispatch(&evs[i]);
+		/* prompts answered or timed out: their waiters are handed in
+		 * again (retry_parked) */
+		parked |= pending_tick();
 		supervisor_reap();
 		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
 		if (parked || n == 0)
 			retry_parked();
+		control_watch_flush();
+		notify_flush();
 	}
 }
 
@@ -570,6 +605,11 @@ int main(int argc, char **argv)
 	D.started_us = tg_now_us();
 	if (open_services() < 0)
 		return 1;
+	/* after daemonize: the sender is a thread */
+	if (op.webhook && (r = notify_start(op.webhook, op.slack)) < 0) {
+		daemon_log("cannot notify %s: %s", op.webhook, strerror(-r));
+		return 1;
+	}
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());

@@ -37,6 +37,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "pending.h"
 #include "procfs.h"
 #include "session.h"
 #include "sv_call.h"
@@ -202,8 +203,10 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		if (!h)
 			/* the filter notifies nothing else: fail closed */
 			sv_call_answer(k, -EPERM);
-		else if (h(k) == 1 && park(sv, n, slot))
+		else if ((h(k) == 1 || k->waiting) && park(sv, n, slot))
 			slot = -1;
+		else if (k->waiting) /* no room: answered EAGAIN */
+			pending_forget_waiter(sv, n->id);
 	}
 	if (k->fsfd >= 0)
 		close(k->fsfd);
@@ -377,11 +380,17 @@ void supervisor_retry_parked(void)
 		size_t np = sv->nparked;
 		memcpy(p, sv->parked, np * sizeof(p[0]));
 		sv->nparked = 0;
-		for (size_t i = 0; i < np; i++)
-			if (sv_notif_valid(sv->fd, p[i].n.id))
+		for (size_t i = 0; i < np; i++) {
+			if (sv_notif_valid(sv->fd, p[i].n.id)) {
 				handle_one(sv, &p[i].n, p[i].slot);
-			else if (p[i].slot >= 0)
+				continue;
+			}
+			/* the caller died (or was killed): its prompt, if
+			 * any, is withdrawn */
+			pending_forget_waiter(sv, p[i].n.id);
+			if (p[i].slot >= 0)
 				sv->inflight[p[i].slot].used = 0;
+		}
 	}
 }
 
@@ -394,6 +403,7 @@ void supervisor_detach(struct session *s)
 	struct sv *sv = s->sv;
 	if (!sv)
 		return;
+	pending_forget_owner(sv);
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
 	close(sv->fd);
 	sv->fd = -1;

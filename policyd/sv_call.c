@@ -8,6 +8,8 @@
 
 #include "chase.h"
 #include "decide.h"
+#include "pending.h"
+#include "session.h"
 
 int sv_respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 {
@@ -88,8 +90,21 @@ static int call_noop(struct call *k)
 	return t < 0 && no->missing ? t : 0;
 }
 
+bool sv_call_gate(struct call *k, struct outcome *o)
+{
+	struct sv *sv = k->c.s ? k->c.s->sv : NULL;
+	if (pending_gate(&k->c, &k->q, o, sv, k->n->id) != -EAGAIN)
+		return false;
+	k->waiting = true;
+	return true;
+}
+
 void sv_call_finish(struct call *k, struct outcome *o)
 {
+	if (sv_call_gate(k, o)) {
+		o->decision = DECISION_REFUSED; /* not answered: parked */
+		return;
+	}
 	outcome_conclude(o);
 	/* a refused call that can have no effect (a program that is not
 	 * there, making a name that exists, removing one that does not)
@@ -112,7 +127,7 @@ int sv_call_decide(struct call *k, struct outcome *o)
 	if (decide_call(&k->c, &k->q, o) == -EAGAIN)
 		return -EAGAIN;
 	sv_call_finish(k, o);
-	return 0;
+	return k->waiting ? -EAGAIN : 0;
 }
 
 bool sv_call_decide_or_refuse(struct call *k, const char *verb, int err,
@@ -124,7 +139,12 @@ bool sv_call_decide_or_refuse(struct call *k, const char *verb, int err,
 		sv_call_answer(k, -ENOMEM);
 		return false;
 	}
-	sv_call_decide(k, o);
+	if (sv_call_decide(k, o) == -EAGAIN) {
+		/* a prompt waits (parked: k->waiting); connects and binds
+		 * never get here before their lookups are done */
+		free(o);
+		return false;
+	}
 	bool ok = o->decision == DECISION_ALLOWED;
 	if (o->decision == DECISION_ABSENT) {
 		sv_call_answer(k, o->absent);

@@ -42,6 +42,7 @@ struct call {
 	bool fsfd_cwd; /* ... not a descriptor's: the caller's cwd */
 	struct tgp_inflight *ifl; /* its in-flight slot, or NULL */
 	bool rehandled;		  /* left by a previous policyd */
+	bool waiting; /* a prompt waits for an operator: not answered, parked */
 	struct call_noop noop;
 };
 
@@ -67,10 +68,15 @@ void sv_call_performed(struct call *k, int r);
 void sv_call_tell(const struct call *k, const char *kind, const char *target,
 		  const struct outcome *o);
 
+/* A prompt-tier o (decided) waits for an operator (pending.h): true, the
+ * call is not to be answered (k->waiting: it is parked); or o now says
+ * what the operator, a grant or the timeout made of it: false. */
+bool sv_call_gate(struct call *k, struct outcome *o);
 /* Decides k->q (filled in by the handler) into o: decided, concluded, and
  * counted and audited; a refusal of a call that can have no effect
  * (o->absent, or k->noop) becomes DECISION_ABSENT, neither counted nor
- * audited. 0, or -EAGAIN: a host lookup must finish first. */
+ * audited. 0, or -EAGAIN: a host lookup must finish first, or a prompt
+ * waits (k->waiting). */
 int sv_call_decide(struct call *k, struct outcome *o);
 /* The part of sv_call_decide after decide_call (the exec handler adds its
  * race checks before it). */

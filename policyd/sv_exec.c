@@ -215,6 +215,10 @@ static void exec_tell(struct call *k, const struct outcome *o)
 static void exec_decide(struct call *k, struct exec_probe *p, struct outcome *o)
 {
 	decide_call(&k->c, &k->q, o); /* an exec never waits for a lookup */
+	/* a prompt waits for an operator (parked); an approved one is then
+	 * checked for races like any allow */
+	if (sv_call_gate(k, o))
+		return;
 	exec_race(k, p, o);
 	sv_call_finish(k, o);
 	if (o->decision == DECISION_ALLOWED) {

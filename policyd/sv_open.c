@@ -159,7 +159,8 @@ int sv_open(struct call *k)
 		sv_call_answer(k, -ENOMEM);
 		return 0;
 	}
-	sv_call_decide(k, o);
+	if (sv_call_decide(k, o) == -EAGAIN)
+		return 1; /* a prompt waits for an operator: parked */
 	if (o->decision == DECISION_ABSENT) {
 		sv_call_answer(k, o->absent);
 	} else if (o->decision != DECISION_ALLOWED || !o->object[0]) {

@@ -13,6 +13,7 @@
 #include "cli_common.h"
 #include "ctl_conn.h"
 #include "ctl_log.h"
+#include "ctl_prompts.h"
 #include "ctl_sessions.h"
 #include "util.h"
 
@@ -30,6 +31,18 @@ void cli_online_usage(FILE *f)
 	    "  kill SESSION             kill every process of a session\n"
 	    "  log [--session SESSION] [--follow] [--json] [--file FILE]\n"
 	    "                           the audit log\n"
+	    "  pending [--json]         Tier 3 calls waiting for an operator\n"
+	    "  approve ID... [--once|--session|--for DURATION]\n"
+	    "                           let them run (--session, --for: the "
+	    "same call in that\n"
+	    "                           session is allowed without asking "
+	    "again)\n"
+	    "  deny ID... [--reason TEXT]\n"
+	    "                           refuse them (the agent sees TEXT)\n"
+	    "  grants [--json]          what --session/--for approvals allow\n"
+	    "  revoke GRANT             withdraw a grant\n"
+	    "  watch                    prompts as they open and are "
+	    "answered (JSON lines)\n"
 	    "SESSION is a session's id or its name (agent-shell --session).\n"
 	    "Daemon selection: TIERGATE_RUNDIR=DIR, or --user / --system "
 	    "before the command\n"
@@ -130,5 +143,5 @@ int cli_online(const char *cmd, int argc, char **argv)
 		return cmd_kill(mode, argc, argv);
 	if (!strcmp(cmd, "log"))
 		return ctl_log(mode, argc, argv);
-	return -ENOSYS;
+	return ctl_prompts_cmd(mode, argc, argv);
 }

@@ -29,7 +29,8 @@ static int ctl_connect(int mode, char *which, size_t wsz)
 	return -1;
 }
 
-int ctl_request(int mode, const char *line, bool quiet, char **ret)
+/* Connected, line sent: the descriptor, or -errno (said unless quiet). */
+static int ctl_send(int mode, const char *line, bool quiet)
 {
 	char which[700];
 	int fd = ctl_connect(mode, which, sizeof(which));
@@ -47,6 +48,19 @@ int ctl_request(int mode, const char *line, bool quiet, char **ret)
 		close(fd);
 		return -EIO;
 	}
+	return fd;
+}
+
+int ctl_stream(int mode, const char *line)
+{
+	return ctl_send(mode, line, false);
+}
+
+int ctl_request(int mode, const char *line, bool quiet, char **ret)
+{
+	int fd = ctl_send(mode, line, quiet);
+	if (fd < 0)
+		return fd;
 	struct strbuf b = {0};
 	char tmp[4096];
 	ssize_t k;

@@ -15,5 +15,8 @@
 /* Sends line, returns the answer (malloc'd) in *ret: 0, or -ECONNREFUSED
  * when no policyd answers (said on stderr unless quiet), -EIO, -ENOMEM. */
 int ctl_request(int mode, const char *line, bool quiet, char **ret);
+/* Sends line and returns the connection (policyd keeps writing on it:
+ * watch), or -ECONNREFUSED (said on stderr) / -EIO. */
+int ctl_stream(int mode, const char *line);
 
 #endif

@@ -634,6 +634,10 @@ check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/n
 # (tests/integration/tools.sh)
 . "$HERE/tools.sh"
 # ---------------------------------------------------------------------
+# Tier 3 approvals: an agent waits, an operator answers
+# (tests/integration/approve.sh)
+. "$HERE/approve.sh"
+# ---------------------------------------------------------------------
 # real programs natively and mediated, compared (the interposer's tests)
 . "$HERE/native.sh"
 

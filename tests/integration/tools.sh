@@ -83,7 +83,7 @@ tt_complete() { # tt_complete WORDS...: what completion offers for the last
 	TIERGATE_RUNDIR=$TT/run _policyctl
 	printf '%s\n' "${COMPREPLY[@]}"
 }
-check "bash completion offers the commands" bash -c "[ \"\$(echo \$(cat))\" = 'check explain test status sessions reload kill log help --user --system --help' ]" <<<"$(tt_complete "")"
+check "bash completion offers the commands" bash -c "[ \"\$(echo \$(cat))\" = 'check explain test status sessions reload kill log pending approve deny grants revoke watch help --user --system --help' ]" <<<"$(tt_complete "")"
 check "and a live session's name for kill and log --session" \
 	bash -c "grep -qx live-one <<<'$(tt_complete kill "")' && grep -qx live-one <<<'$(tt_complete log --session l)'"
 check "and the options of a command, and the event kinds of explain" \

@@ -1,0 +1,708 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pending: prompts waiting for operators, and grants (see pending.h).
+ *
+ * Nothing here blocks: a waiter's request is simply not answered until
+ * pending_gate() finds an answer for it when the request is handed in
+ * again (the loop does that after pending_tick() says an answer is there).
+ * Caps everywhere the sandboxed side has a say: prompts per session
+ * (settings.max_pending_prompts) and in all, waiters per prompt, the size
+ * of what identifies a call.
+ */
+#include "pending.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "daemon.h"
+#include "procfs.h"
+#include "session.h"
+#include "util.h"
+
+/* what identifies a call for sharing a prompt and for grants; a longer
+ * one is never shared nor granted (each such call asks) */
+#define KEY_MAX 65536
+#define EVENTS 128
+
+struct waiter {
+	const void *owner;
+	uint64_t cookie;
+};
+
+struct entry {
+	struct pending_info i;
+	const struct session *s;
+	char *key;
+	size_t keylen;
+	bool unshared; /* the key was cut: never shared nor granted */
+	uint64_t deadline_ns; /* monotonic; 0: never */
+	uint64_t opened_ns;
+	enum policy_action on_timeout;
+	struct waiter w[PENDING_WAITERS_MAX];
+	unsigned nw;
+	struct entry *next;
+};
+
+struct grant {
+	struct pending_grant_info i;
+	const struct session *s;
+	char *key;
+	size_t keylen;
+	uint64_t until_ns; /* 0: the session's end */
+	char name[24];	   /* "grant-N": the rule the calls it allows show */
+	struct grant *next;
+};
+
+static bool enabled;
+static struct entry *entries;
+static size_t nentries;
+static struct grant *grants;
+static size_t ngrants;
+static uint32_t next_id, next_grant;
+static bool wake;
+static struct pending_info events[EVENTS];
+static uint64_t nevents;
+
+void pending_enable(bool on)
+{
+	enabled = on;
+}
+
+bool pending_enabled(void)
+{
+	return enabled;
+}
+
+const char *pending_state_name(enum pending_state s)
+{
+	static const char *const n[PENDING_STATE_MAX] = {
+	    [PENDING_WAITING] = "opened",
+	    [PENDING_APPROVED] = "approved",
+	    [PENDING_DENIED] = "denied",
+	    [PENDING_EXPIRED] = "timed out",
+	    [PENDING_WITHDRAWN] = "withdrawn",
+	};
+	return (unsigned)s < PENDING_STATE_MAX ? n[s] : "?";
+}
+
+const char *pending_scope_name(enum pending_scope s)
+{
+	static const char *const n[PENDING_SCOPE_MAX] = {
+	    [PENDING_ONCE] = "once",
+	    [PENDING_SESSION] = "session",
+	    [PENDING_FOR] = "for",
+	};
+	return (unsigned)s < PENDING_SCOPE_MAX ? n[s] : "?";
+}
+
+/* ------------------------------------------------------ events, audit */
+
+static void event(const struct pending_info *i)
+{
+	events[nevents % EVENTS] = *i;
+	nevents++;
+}
+
+const struct pending_info *pending_event(uint64_t seq)
+{
+	if (seq == 0 || seq > nevents || nevents - seq >= EVENTS)
+		return NULL;
+	return &events[(seq - 1) % EVENTS];
+}
+
+uint64_t pending_event_last(void)
+{
+	return nevents;
+}
+
+static void operator_name(uid_t uid, char *buf, size_t sz)
+{
+	/* the operator's account, once per answer (not on the decision
+	 * path of any other call) */
+	struct passwd *pw = getpwuid(uid);
+	snprintf(buf, sz, "%s", pw ? pw->pw_name : "?");
+}
+
+/* The prompt's audit record: opened, approved, denied, timed out,
+ * withdrawn. */
+static void audit_prompt(const struct entry *e, uint64_t waited_ns)
+{
+	if (!D.audit)
+		return;
+	const struct pending_info *i = &e->i;
+	char d[1024];
+	int n = snprintf(d, sizeof(d), "prompt #%u", i->id);
+	if (i->state != PENDING_WAITING)
+		n += snprintf(d + n, sizeof(d) - (size_t)n, ", after %.1fs",
+			      (double)waited_ns / 1e9);
+	if (i->state == PENDING_APPROVED || i->state == PENDING_DENIED)
+		n += snprintf(d + n, sizeof(d) - (size_t)n,
+			      ", by %s (uid %u)", i->by_name,
+			      (unsigned)i->by_uid);
+	if (i->state == PENDING_APPROVED)
+		n += snprintf(d + n, sizeof(d) - (size_t)n, ", scope %s",
+			      pending_scope_name(i->scope));
+	if (i->grant)
+		n += snprintf(d + n, sizeof(d) - (size_t)n, ", grant-%u",
+			      i->grant);
+	if (i->reason[0] && n > 0 && (size_t)n < sizeof(d))
+		snprintf(d + n, sizeof(d) - (size_t)n, ", reason: %s",
+			 i->reason);
+	bool answered = i->state == PENDING_APPROVED ||
+			i->state == PENDING_DENIED;
+	struct audit_rec r = {.session = i->session,
+			      .pid = i->pid,
+			      .uid = answered ? i->by_uid : i->uid,
+			      .cwd = i->cwd,
+			      .kind = "prompt",
+			      .target = i->shown,
+			      .rule = i->rule,
+			      .tier = 3,
+			      .action = "prompt",
+			      .decision = pending_state_name(i->state),
+			      .detail = d};
+	audit_write(D.audit, &r);
+}
+
+/* ------------------------------------------------------ entries */
+
+static void entry_free(struct entry *e)
+{
+	if (!e)
+		return;
+	free(e->key);
+	free(e);
+}
+
+static void entry_unlink(struct entry *e)
+{
+	for (struct entry **p = &entries; *p; p = &(*p)->next)
+		if (*p == e) {
+			*p = e->next;
+			nentries--;
+			return;
+		}
+}
+
+/* A prompt that lost its last waiter: withdrawn if it was still open. */
+static void entry_drop_if_empty(struct entry *e)
+{
+	if (e->nw)
+		return;
+	if (e->i.state == PENDING_WAITING) {
+		e->i.state = PENDING_WITHDRAWN;
+		e->i.waiters = 0;
+		audit_prompt(e, tg_mono_ns() - e->opened_ns);
+		event(&e->i);
+	}
+	entry_unlink(e);
+	entry_free(e);
+}
+
+static void waiter_remove(struct entry *e, unsigned k)
+{
+	e->w[k] = e->w[--e->nw];
+	e->i.waiters = e->nw;
+}
+
+static bool key_eq(const char *k, size_t kl, const char *k2, size_t kl2)
+{
+	return k && k2 && kl == kl2 && !memcmp(k, k2, kl);
+}
+
+/* What identifies the call: kind, target, the access asked, and an exec's
+ * argv (not o->detail: a connect's says how its name was checked, which
+ * may change from one handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call is only
+ * its own waiter's). NULL: out of memory. */
+static char *make_key(const struct req *q, const struct outcome *o,
+		      size_t *ret_len, bool *ret_long)
+{
+	struct strbuf b = {0};
+	strbuf_printf(&b, "%s%c%s%c%u,%u", o->kind, 0x1f, o->target, 0x1f,
+		      q ? q->access : 0, q ? q->access2 : 0);
+	for (size_t i = 0; q && i < q->argc && b.len <= KEY_MAX; i++) {
+		strbuf_putc(&b, 0x1e);
+		strbuf_puts(&b, q->argv[i]);
+	}
+	if (b.oom) {
+		strbuf_free(&b);
+		return NULL;
+	}
+	*ret_long = b.len > KEY_MAX;
+	*ret_len = b.len > KEY_MAX ? KEY_MAX : b.len;
+	return strbuf_steal(&b);
+}
+
+/* The command line of an exec, else the target: what the operator is
+ * asked about. */
+static void shown_of(const struct req *q, const struct outcome *o, char *buf,
+		     size_t sz)
+{
+	if (!q || !q->argc || q->kind != TGPK_EXEC) {
+		tg_strlcpy(buf, sz, o->target);
+		return;
+	}
+	size_t l = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < q->argc && l + 1 < sz; i++) {
+		int w = snprintf(buf + l, sz - l, "%s%s", i ? " " : "",
+				 q->argv[i]);
+		if (w < 0)
+			break;
+		l += (size_t)w;
+	}
+}
+
+static size_t open_in_session(const struct session *s)
+{
+	size_t n = 0;
+	for (struct entry *e = entries; e; e = e->next)
+		n += e->s == s && e->i.state == PENDING_WAITING;
+	return n;
+}
+
+static void tell_waiting(pid_t pid, const struct entry *e)
+{
+	char line[2048];
+	int n = snprintf(line, sizeof(line),
+			 "tiergate: waiting for approval #%u: %.900s (rule "
+			 "%s); an operator can run: policyctl approve %u\n",
+			 e->i.id, e->i.shown, e->i.rule, e->i.id);
+	if (n > 0)
+		caller_tell(pid, line,
+			    (size_t)n < sizeof(line) ? (size_t)n
+						     : sizeof(line) - 1);
+}
+
+static struct entry *entry_open(struct caller *c, const struct req *q,
+				const struct outcome *o, char *key,
+				size_t keylen)
+{
+	struct entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	const struct policy_settings *st = policy_settings(c->s->policy);
+	struct pending_info *i = &e->i;
+	i->id = ++next_id;
+	if (!i->id) /* wrapped: 0 is no id */
+		i->id = next_id = 1;
+	e->s = c->s;
+	e->key = key;
+	e->keylen = keylen;
+	e->opened_ns = tg_mono_ns();
+	e->on_timeout = st->on_timeout;
+	i->state = PENDING_WAITING;
+	snprintf(i->session, sizeof(i->session), "%s", c->s->id);
+	snprintf(i->session_name, sizeof(i->session_name), "%s", c->s->name);
+	i->pid = c->pid;
+	i->uid = caller_uid(c);
+	snprintf(i->kind, sizeof(i->kind), "%s", o->kind);
+	shown_of(q, o, i->shown, sizeof(i->shown));
+	tg_strlcpy(i->target, sizeof(i->target), o->target);
+	procfs_link(c->pid, "cwd", i->cwd, sizeof(i->cwd));
+	snprintf(i->rule, sizeof(i->rule), "%s",
+		 o->d.rule_id ? o->d.rule_id : "?");
+	snprintf(i->message, sizeof(i->message), "%s",
+		 o->d.message ? o->d.message : "");
+	i->opened_us = tg_now_us();
+	if (st->prompt_timeout_ms) {
+		e->deadline_ns = e->opened_ns + st->prompt_timeout_ms * 1000000;
+		i->deadline_us = i->opened_us + st->prompt_timeout_ms * 1000;
+	}
+	e->next = NULL;
+	struct entry **p = &entries; /* oldest first */
+	while (*p)
+		p = &(*p)->next;
+	*p = e;
+	nentries++;
+	return e;
+}
+
+/* ------------------------------------------------------ grants */
+
+static void grant_free(struct grant *g)
+{
+	if (!g)
+		return;
+	free(g->key);
+	free(g);
+}
+
+static struct grant *grant_find(const struct session *s, const char *key,
+				size_t keylen)
+{
+	uint64_t now = tg_mono_ns();
+	for (struct grant **p = &grants; *p;) {
+		struct grant *g = *p;
+		if (g->until_ns && now >= g->until_ns) {
+			/* expired exactly: new calls ask again */
+			*p = g->next;
+			ngrants--;
+			grant_free(g);
+			continue;
+		}
+		if (g->s == s && key_eq(g->key, g->keylen, key, keylen))
+			return g;
+		p = &g->next;
+	}
+	return NULL;
+}
+
+/* A grant for e's call in its session (e->key is copied). Its id, or 0. */
+static uint32_t grant_make(const struct entry *e, uint64_t until_us)
+{
+	if (e->unshared || ngrants >= PENDING_GRANTS_MAX)
+		return 0;
+	struct grant *g = calloc(1, sizeof(*g));
+	if (!g || !(g->key = malloc(e->keylen ? e->keylen : 1))) {
+		free(g);
+		return 0;
+	}
+	memcpy(g->key, e->key, e->keylen);
+	g->keylen = e->keylen;
+	g->s = e->s;
+	g->i.id = ++next_grant;
+	snprintf(g->name, sizeof(g->name), "grant-%u", g->i.id);
+	snprintf(g->i.session, sizeof(g->i.session), "%s", e->i.session);
+	snprintf(g->i.kind, sizeof(g->i.kind), "%s", e->i.kind);
+	snprintf(g->i.shown, sizeof(g->i.shown), "%s", e->i.shown);
+	snprintf(g->i.rule, sizeof(g->i.rule), "%s", e->i.rule);
+	g->i.by_uid = e->i.by_uid;
+	g->i.made_us = tg_now_us();
+	g->i.until_us = until_us;
+	if (until_us) {
+		uint64_t left = until_us > g->i.made_us
+				    ? until_us - g->i.made_us
+				    : 0;
+		g->until_ns = tg_mono_ns() + left * 1000;
+		if (!g->until_ns)
+			g->until_ns = 1;
+	}
+	g->next = grants;
+	grants = g;
+	ngrants++;
+	return g->i.id;
+}
+
+int pending_revoke(uint32_t id, uid_t by)
+{
+	for (struct grant **p = &grants; *p; p = &(*p)->next)
+		if ((*p)->i.id == id) {
+			struct grant *g = *p;
+			*p = g->next;
+			ngrants--;
+			if (D.audit) {
+				char d[64];
+				snprintf(d, sizeof(d), "grant-%u revoked", id);
+				struct audit_rec r = {.session = g->i.session,
+						      .uid = by,
+						      .kind = "prompt",
+						      .target = g->i.shown,
+						      .rule = g->i.rule,
+						      .tier = 3,
+						      .action = "prompt",
+						      .decision = "revoked",
+						      .detail = d};
+				audit_write(D.audit, &r);
+			}
+			grant_free(g);
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* ------------------------------------------------------ the gate */
+
+/* o after the operator's (or the timeout's) answer to e. */
+static void apply(const struct entry *e, struct outcome *o)
+{
+	static char msg[512];
+	const struct pending_info *i = &e->i;
+	bool allow = i->state == PENDING_APPROVED ||
+		     (i->state == PENDING_EXPIRED &&
+		      e->on_timeout != POLICY_DENY);
+	double waited = (double)(tg_mono_ns() - e->opened_ns) / 1e9;
+	if (allow) {
+		o->d.action = POLICY_LOG;
+		if (i->state == PENDING_APPROVED)
+			snprintf(o->detail, sizeof(o->detail),
+				 "prompt #%u approved by %s (uid %u), %s, "
+				 "after %.1fs",
+				 i->id, i->by_name, (unsigned)i->by_uid,
+				 pending_scope_name(i->scope), waited);
+		else
+			snprintf(o->detail, sizeof(o->detail),
+				 "prompt #%u timed out after %.1fs: "
+				 "allowed (settings.on_timeout)",
+				 i->id, waited);
+		return;
+	}
+	o->d.action = POLICY_DENY;
+	if (i->state == PENDING_DENIED) {
+		snprintf(msg, sizeof(msg), "denied by operator %s%s%s", i->by_name,
+			 i->reason[0] ? ": " : "", i->reason);
+		snprintf(o->detail, sizeof(o->detail),
+			 "prompt #%u denied by %s (uid %u) after %.1fs", i->id,
+			 i->by_name, (unsigned)i->by_uid, waited);
+	} else {
+		snprintf(msg, sizeof(msg),
+			 "no operator answered within the prompt timeout "
+			 "(settings.prompt_timeout); refused");
+		snprintf(o->detail, sizeof(o->detail),
+			 "prompt #%u timed out after %.1fs", i->id, waited);
+	}
+	o->d.message = msg;
+}
+
+static struct entry *find_waiter(const void *owner, uint64_t cookie,
+				 unsigned *ret_k)
+{
+	for (struct entry *e = entries; e; e = e->next)
+		for (unsigned k = 0; k < e->nw; k++)
+			if (e->w[k].owner == owner &&
+			    e->w[k].cookie == cookie) {
+				*ret_k = k;
+				return e;
+			}
+	return NULL;
+}
+
+static struct entry *find_open(const struct session *s, const char *key,
+			       size_t keylen)
+{
+	for (struct entry *e = entries; e; e = e->next)
+		if (e->s == s && e->i.state == PENDING_WAITING &&
+		    e->nw < PENDING_WAITERS_MAX && !e->unshared &&
+		    key_eq(e->key, e->keylen, key, keylen))
+			return e;
+	return NULL;
+}
+
+static void refuse_full(struct outcome *o, unsigned max)
+{
+	static char msg[256];
+	if (max)
+		snprintf(msg, sizeof(msg),
+			 "too many calls of this session wait for an operator "
+			 "(%u, settings.max_pending_prompts); refused",
+			 max);
+	else
+		snprintf(msg, sizeof(msg),
+			 "policyd cannot hold more prompts; refused");
+	o->d.action = POLICY_DENY;
+	o->d.message = msg;
+	snprintf(o->detail, sizeof(o->detail), "prompt not opened: %s", msg);
+}
+
+int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
+		 const void *owner, uint64_t cookie)
+{
+	if (!enabled || !owner)
+		return 0;
+	if (o->d.action != POLICY_PROMPT || o->unresolved || !c->s) {
+		/* a waiter whose call is now decided otherwise (a reload in
+		 * between) waits no more */
+		if (nentries)
+			pending_forget_waiter(owner, cookie);
+		return 0;
+	}
+	size_t keylen = 0;
+	bool cut = false;
+	_cleanup_free_ char *key = make_key(q, o, &keylen, &cut);
+	if (!key) { /* out of memory: refused */
+		refuse_full(o, 0);
+		return 0;
+	}
+	unsigned k;
+	struct entry *e = find_waiter(owner, cookie, &k);
+	if (e && (e->s != c->s || !key_eq(e->key, e->keylen, key, keylen))) {
+		/* the same waiter now asks about another call (its request
+		 * was decided otherwise in between): the old wait is over */
+		waiter_remove(e, k);
+		entry_drop_if_empty(e);
+		e = NULL;
+	}
+	if (e) {
+		if (e->i.state == PENDING_WAITING)
+			return -EAGAIN;
+		apply(e, o);
+		waiter_remove(e, k);
+		entry_drop_if_empty(e);
+		return 0;
+	}
+	struct grant *g = cut ? NULL : grant_find(c->s, key, keylen);
+	if (g) {
+		g->i.uses++;
+		o->d.action = POLICY_LOG;
+		o->d.rule_id = g->name;
+		snprintf(o->detail, sizeof(o->detail),
+			 "allowed by %s (approved by uid %u, rule %s)", g->name,
+			 (unsigned)g->i.by_uid, g->i.rule);
+		return 0;
+	}
+	const struct policy_settings *st = policy_settings(c->s->policy);
+	e = cut ? NULL : find_open(c->s, key, keylen);
+	if (!e) {
+		if (open_in_session(c->s) >= st->max_pending_prompts ||
+		    nentries >= PENDING_MAX) {
+			refuse_full(o, st->max_pending_prompts);
+			return 0;
+		}
+		if (!(e = entry_open(c, q, o, key, keylen))) {
+			refuse_full(o, 0); /* out of memory */
+			return 0;
+		}
+		e->unshared = cut;
+		key = NULL; /* the entry's now */
+		audit_prompt(e, 0);
+		e->w[e->nw++] = (struct waiter){owner, cookie};
+		e->i.waiters = e->nw;
+		event(&e->i);
+	} else {
+		e->w[e->nw++] = (struct waiter){owner, cookie};
+		e->i.waiters = e->nw;
+	}
+	tell_waiting(c->pid, e);
+	return -EAGAIN;
+}
+
+/* ------------------------------------------------------ answers */
+
+int pending_answer(uint32_t id, bool approve, enum pending_scope scope,
+		   uint64_t until_us, uid_t by, const char *reason)
+{
+	struct entry *e = entries;
+	while (e && e->i.id != id)
+		e = e->next;
+	if (!e)
+		return -ENOENT;
+	if (e->i.state != PENDING_WAITING)
+		return -EALREADY;
+	struct pending_info *i = &e->i;
+	i->state = approve ? PENDING_APPROVED : PENDING_DENIED;
+	i->by_uid = by;
+	operator_name(by, i->by_name, sizeof(i->by_name));
+	i->scope = approve ? scope : PENDING_ONCE;
+	snprintf(i->reason, sizeof(i->reason), "%s", reason ? reason : "");
+	if (approve && scope != PENDING_ONCE) {
+		i->grant_until_us = scope == PENDING_FOR ? until_us : 0;
+		i->grant = grant_make(e, i->grant_until_us);
+	}
+	audit_prompt(e, tg_mono_ns() - e->opened_ns);
+	event(i);
+	wake = true;
+	return 0;
+}
+
+bool pending_tick(void)
+{
+	uint64_t now = tg_mono_ns();
+	for (struct entry *e = entries; e; e = e->next) {
+		if (e->i.state != PENDING_WAITING || !e->deadline_ns ||
+		    now < e->deadline_ns)
+			continue;
+		e->i.state = PENDING_EXPIRED;
+		snprintf(e->i.reason, sizeof(e->i.reason), "on_timeout: %s",
+			 policy_action_name(e->on_timeout));
+		audit_prompt(e, now - e->opened_ns);
+		event(&e->i);
+		wake = true;
+	}
+	bool w = wake;
+	wake = false;
+	return w;
+}
+
+/* ------------------------------------------------------ withdrawals */
+
+void pending_forget_owner(const void *owner)
+{
+	for (struct entry *e = entries, *n; e; e = n) {
+		n = e->next;
+		for (unsigned k = 0; k < e->nw;)
+			if (e->w[k].owner == owner)
+				waiter_remove(e, k);
+			else
+				k++;
+		entry_drop_if_empty(e);
+	}
+}
+
+void pending_forget_waiter(const void *owner, uint64_t cookie)
+{
+	unsigned k;
+	struct entry *e = find_waiter(owner, cookie, &k);
+	if (!e)
+		return;
+	waiter_remove(e, k);
+	entry_drop_if_empty(e);
+}
+
+void pending_session_end(const struct session *s)
+{
+	for (struct entry *e = entries, *n; e; e = n) {
+		n = e->next;
+		if (e->s != s)
+			continue;
+		e->nw = 0;
+		entry_drop_if_empty(e);
+	}
+	for (struct grant **p = &grants; *p;) {
+		struct grant *g = *p;
+		if (g->s != s) {
+			p = &g->next;
+			continue;
+		}
+		*p = g->next;
+		ngrants--;
+		grant_free(g);
+	}
+}
+
+/* ------------------------------------------------------ listing */
+
+void pending_each(void (*fn)(const struct pending_info *, void *), void *arg)
+{
+	for (struct entry *e = entries; e; e = e->next)
+		if (e->i.state == PENDING_WAITING)
+			fn(&e->i, arg);
+}
+
+void pending_grants_each(void (*fn)(const struct pending_grant_info *, void *),
+			 void *arg)
+{
+	uint64_t now = tg_mono_ns();
+	for (struct grant *g = grants; g; g = g->next)
+		if (!g->until_ns || now < g->until_ns)
+			fn(&g->i, arg);
+}
+
+size_t pending_count(void)
+{
+	size_t n = 0;
+	for (struct entry *e = entries; e; e = e->next)
+		n += e->i.state == PENDING_WAITING;
+	return n;
+}
+
+void pending_reset(void)
+{
+	while (entries) {
+		struct entry *e = entries;
+		entries = e->next;
+		entry_free(e);
+	}
+	while (grants) {
+		struct grant *g = grants;
+		grants = g->next;
+		grant_free(g);
+	}
+	nentries = ngrants = 0;
+	next_id = next_grant = 0;
+	nevents = 0;
+	wake = false;
+}

@@ -1,0 +1,347 @@
+# Sourced by run.sh (lib.sh's check/ok/bad/wait_for; $BIN, $PROGS, $TOP):
+# Tier 3 approvals with two parties. An agent process under agent-shell
+# makes a prompt-tier call and waits; an operator process (this script,
+# outside the session) answers with policyctl. Checked on the real effect
+# (file created or not, program ran or not, connection made or not), the
+# agent's stderr and the audit log. A policyd of its own, started with
+# --approvals, in $AP/run.
+AP=$TOP/approve
+mkdir -p "$AP/ws/ask" "$AP/ws/vault" "$AP/ws/out" "$AP/run"
+echo "vault content" >"$AP/ws/vault/f"
+read -r AP_PORT < <(python3 -c '
+import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ap_policy() { # ap_policy FILE SETTINGS: the approvals policy with those settings
+	cat >"$1" <<EOF
+version: 1
+settings: { default: deny, $2 }
+rules:
+  - { id: read-all, action: allow, open: { path: ["/**"], access: [read] } }
+  - { id: ws-write, action: allow, open: { path: ["\${PWD}/**", "/dev/null", "/dev/tty", "/tmp/**"], access: [write, create, delete] } }
+  - { id: ask-write, action: prompt, message: "ask/ needs an operator", open: { path: ["\${PWD}/ask/**"], access: [write, create] } }
+  - { id: ask-read, action: prompt, message: "vault/ needs an operator", open: { path: ["\${PWD}/vault/**"], access: [read] } }
+  - { id: programs, action: allow, exec: { path: ["/usr/**", "/bin/**", "$BIN/**", "$PROGS/**", "$AP_PY/**"] } }
+  - { id: ask-touch, action: prompt, message: "touch needs an operator", exec: { argv: ["touch **"] } }
+  - { id: loopback, action: allow, connect: { cidr: ["127.0.0.0/8"] } }
+  - { id: ask-port, action: prompt, connect: { cidr: ["127.0.0.1/32"], port: ["$AP_PORT"] } }
+EOF
+}
+# python3 where it is installed (a pyenv shim and its interpreter)
+AP_PY=$(dirname "$(dirname "$(readlink -f "$(command -v python3)")")")
+case $(command -v python3) in "$HOME"/.pyenv/*) AP_PY=$HOME/.pyenv ;; esac
+AP_POL=$AP/policy.yaml
+ap_policy "$AP_POL" "prompt_timeout: 60s, max_pending_prompts: 5"
+AP_POL_DENY=$AP/policy-2s.yaml
+ap_policy "$AP_POL_DENY" "prompt_timeout: 2s, on_timeout: deny"
+AP_POL_ALLOW=$AP/policy-1s-allow.yaml
+ap_policy "$AP_POL_ALLOW" "prompt_timeout: 1s, on_timeout: allow"
+ap_ctl() { TIERGATE_RUNDIR=$AP/run "$BIN/policyctl" "$@"; }
+ap_ids() { ap_ctl pending --json 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2; }
+ap_wait_id() { # the id of a prompt waiting (the newest), within 20 s
+	local i
+	for _ in $(seq 400); do
+		i=$(ap_ids | tail -1)
+		[ -n "$i" ] && { echo "$i"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+ap_agent() { # ap_agent NAME POLICY CMD...: an agent session in the background (AGENT: its pid)
+	( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run exec timeout 60 "$BIN/agent-shell" --user --policy "$2" --session "$1" -- "${@:3}" ) \
+		>"$AP/$1.out" 2>"$AP/$1.err" &
+	AGENT=$!
+}
+ap_audit() { RUN=$AP/run audit_has "$@"; } # every pattern on one line of its audit log
+ap_stop() {
+	local p; p=$(cat "$AP/run/policyd.pid" 2>/dev/null)
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+	for _ in $(seq 100); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+}
+TIERGATE_RUNDIR=$AP/run "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -S "$AP/run/control.sock"
+OPNAME=$(id -un)
+
+echo "== approvals: an agent waits, an operator approves (interposer path: a read)"
+ap_agent read "$AP_POL" cat vault/f
+id=$(ap_wait_id)
+check "the prompt is listed with its rule, caller and what is asked" \
+	bash -c "ap() { TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' \"\$@\"; }; ap pending | grep -q '^$id .*ask-read .*open: $AP/ws/vault/f'"
+check "the agent is told, once, what it waits for and how to approve it" \
+	wait_for grep -qx "tiergate: waiting for approval #$id: $AP/ws/vault/f (rule ask-read); an operator can run: policyctl approve $id" "$AP/read.err"
+sleep 0.5
+check "the agent is still blocked (nothing read yet)" bash -c "kill -0 $AGENT && [ ! -s '$AP/read.out' ]"
+ap_ctl approve "$id" >/dev/null
+wait "$AGENT"
+check "approved: the file was read" grep -qx "vault content" "$AP/read.out"
+check "no refusal line after an approval" bash -c "! grep -q refused '$AP/read.err'"
+check "audit: the prompt opened" ap_audit '"kind":"prompt"' '"decision":"opened"' "prompt #$id" '"rule":"ask-read"'
+check "audit: approved, by whom, with the scope" ap_audit '"kind":"prompt"' '"decision":"approved"' "prompt #$id," "by $OPNAME" "scope once"
+check "audit: the call allowed, naming its prompt" ap_audit '"kind":"open"' '"decision":"allowed"' "prompt #$id approved by $OPNAME"
+
+echo "== approvals: deny with a reason (kernel path: a write by bash)"
+ap_agent deny "$AP_POL" bash -c 'echo hi > ask/denied; echo rc=$?'
+id=$(ap_wait_id)
+ap_ctl deny "$id" --reason "not in this change" >/dev/null
+wait "$AGENT"
+check "denied: no file" test ! -e "$AP/ws/ask/denied"
+check "the usual refusal line, with the operator's reason" \
+	grep -q "tiergate: refused write \"$AP/ws/ask/denied\" (rule ask-write): denied by operator $OPNAME: not in this change" "$AP/deny.err"
+check "the call failed with EACCES" grep -qx "rc=1" "$AP/deny.out"
+check "audit: denied, with the reason" ap_audit '"decision":"denied"' "prompt #$id" "reason: not in this change"
+
+echo "== approvals: an exec waits for an operator"
+ap_agent exec "$AP_POL" bash -c 'touch out/touched; echo rc=$?'
+id=$(ap_wait_id)
+check "the prompt shows the command line" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending | grep -q 'exec: touch out/touched'"
+check "the program has not run yet" test ! -e "$AP/ws/out/touched"
+ap_ctl approve "$id" >/dev/null
+wait "$AGENT"
+check "approved: the program ran" test -e "$AP/ws/out/touched"
+ap_agent exec2 "$AP_POL" bash -c 'touch out/touched2; echo rc=$?'
+id=$(ap_wait_id)
+ap_ctl deny "$id" >/dev/null
+wait "$AGENT"
+check "denied: the program did not run" test ! -e "$AP/ws/out/touched2"
+check "and the agent was told" grep -q "refused exec .*(rule ask-touch): denied by operator" "$AP/exec2.err"
+
+echo "== approvals: the kernel path parks a static program's call"
+ap_agent static "$AP_POL" "$PROGS/static_write" ask/static
+id=$(ap_wait_id)
+check "the static program's prompt is listed" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/ask/static'"
+check "the static program is told it waits" wait_for grep -q "waiting for approval #$id" "$AP/static.err"
+status_ok=0
+for _ in $(seq 3); do
+	# other sessions are decided meanwhile: nothing else stalls
+	( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run timeout 20 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c 'echo ok > out/other' ) >/dev/null 2>&1 &&
+		[ "$(cat "$AP/ws/out/other")" = ok ] && status_ok=$((status_ok + 1))
+done
+check "meanwhile other sessions run and are decided" test "$status_ok" = 3
+ap_ctl approve "$id" >/dev/null
+wait "$AGENT"
+check "approved: the static program wrote its file" bash -c "grep -qx 'static wrote' '$AP/ws/ask/static' && grep -qx 'static: written' '$AP/static.out'"
+ap_agent static2 "$AP_POL" "$PROGS/static_write" ask/static2
+id=$(ap_wait_id)
+ap_ctl deny "$id" >/dev/null
+wait "$AGENT"
+check "denied: the static program got EACCES and no file" bash -c "grep -qx 'static: refused errno=13' '$AP/static2.out' && [ ! -e '$AP/ws/ask/static2' ]"
+
+echo "== approvals: a connect waits for an operator"
+python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); s.settimeout(30)
+try:
+    while True:
+        c, _ = s.accept(); c.close()
+except OSError:
+    pass' "$AP_PORT" &
+AP_SERVER=$!
+sleep 0.3
+ap_agent conn "$AP_POL" python3 -c "import socket; socket.create_connection(('127.0.0.1', $AP_PORT)); print('connected')"
+id=$(ap_wait_id)
+check "the connect's prompt names the destination" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending | grep -q 'connect: 127.0.0.1:$AP_PORT'"
+ap_ctl approve "$id" >/dev/null
+wait "$AGENT"
+check "approved: the connection was made" grep -qx connected "$AP/conn.out"
+kill "$AP_SERVER" 2>/dev/null; wait "$AP_SERVER" 2>/dev/null
+
+echo "== approvals: timeouts, both ways"
+t0=$(date +%s%N)
+ap_agent tdeny "$AP_POL_DENY" bash -c 'echo hi > ask/timeout; echo rc=$?'
+wait "$AGENT"
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "on_timeout deny: no file, refused after the 2 s timeout ($ms ms)" \
+	bash -c "[ ! -e '$AP/ws/ask/timeout' ] && [ $ms -ge 2000 ] && [ $ms -lt 15000 ]"
+check "the agent is told nobody answered" grep -q "(rule ask-write): no operator answered within the prompt timeout" "$AP/tdeny.err"
+check "audit: timed out" ap_audit '"decision":"timed out"' "$AP/ws/ask/timeout" "on_timeout: deny"
+ap_agent tallow "$AP_POL_ALLOW" bash -c 'echo hi > ask/timeout-allow; echo rc=$?'
+wait "$AGENT"
+check "on_timeout allow: the file was made after the timeout" bash -c "grep -qx hi '$AP/ws/ask/timeout-allow' && grep -qx rc=0 '$AP/tallow.out'"
+check "audit: timed out, allowed" ap_audit '"decision":"allowed"' "$AP/ws/ask/timeout-allow" "timed out"
+
+echo "== approvals: --session is not asked again in that session, and is in another"
+ap_agent grant "$AP_POL" bash -c 'echo 1 > ask/g; echo 2 > ask/g; echo done'
+id=$(ap_wait_id)
+ap_ctl approve "$id" --session >/dev/null
+wait "$AGENT"
+check "both writes happened" bash -c "grep -qx 2 '$AP/ws/ask/g' && grep -qx done '$AP/grant.out'"
+check "one prompt only" test "$(grep -c 'waiting for approval' "$AP/grant.err")" = 1
+check "the second write is audited with the grant as its rule" ap_audit '"kind":"open"' "$AP/ws/ask/g" '"rule":"grant-' '"decision":"allowed"'
+ap_agent grant2 "$AP_POL" bash -c 'echo 3 > ask/g; echo rc=$?'
+id=$(ap_wait_id)
+check "a new session is asked again" test -n "$id"
+ap_ctl deny "$id" >/dev/null
+wait "$AGENT"
+check "and its denial holds" grep -qx 2 "$AP/ws/ask/g"
+
+echo "== approvals: a waiter that dies withdraws its prompt"
+rm -f "$AP/ws/dies.pid"
+ap_agent dies "$AP_POL" bash -c 'echo $$ > dies.pid; echo hi > ask/dies'
+id=$(ap_wait_id)
+wait_for test -s "$AP/ws/dies.pid"
+kill -KILL "$(cat "$AP/ws/dies.pid")" # the agent's shell, by its pid
+wait "$AGENT"
+check "the prompt is withdrawn" wait_for bash -c "! TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
+check "audit: withdrawn" wait_for ap_audit '"decision":"withdrawn"' "prompt #$id"
+check "no file" test ! -e "$AP/ws/ask/dies"
+
+echo "== approvals: a session process cannot approve its own prompt"
+cat >"$AP/ws/raw.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1]); s.sendall(("approve %s\n" % sys.argv[2]).encode())
+print("raw:", s.recv(4096).decode().strip())
+PY
+cat >"$AP/ws/fire.py" <<'PY'
+# connects, then exits and lets its child send the request: the peer
+# policyd knows (the connecting process) is gone when the request comes
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+if os.fork() == 0:
+    time.sleep(0.3)
+    s.sendall(("approve %s\n" % sys.argv[2]).encode())
+    print("fire:", s.recv(4096).decode().strip(), flush=True)
+    os._exit(0)
+os._exit(0)
+PY
+# (an ASan-built policyctl cannot run its leak check inside the sandbox:
+# detect_leaks=0, as run.sh does for policyctl in a session)
+ap_agent self "$AP_POL" bash -c "
+echo hi > ask/self &
+while [ ! -s idfile ]; do sleep 0.05; done; id=\$(cat idfile)
+ASAN_OPTIONS=\$ASAN_OPTIONS:detect_leaks=0 TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' approve \$id; echo ctl rc=\$?
+python3 raw.py '$AP/run/control.sock' \$id
+python3 fire.py '$AP/run/control.sock' \$id; sleep 1
+setsid bash -c \"ASAN_OPTIONS=\$ASAN_OPTIONS:detect_leaks=0 TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' approve \$id > daemon.out 2>&1 & \" </dev/null
+for _ in \$(seq 100); do [ -s daemon.out ] && break; sleep 0.05; done
+: > attempts-done; wait"
+id=$(ap_wait_id)
+echo "$id" >"$AP/ws/idfile"
+wait_for test -e "$AP/ws/attempts-done"
+check "policyctl inside the session is refused" bash -c "grep -q '^error: the control socket refuses processes inside a tiergate session' '$AP/self.out' && grep -qx 'ctl rc=1' '$AP/self.out'"
+check "the raw protocol from inside the session is refused" grep -q "^raw: error: the control socket refuses processes inside a tiergate session" "$AP/self.out"
+check "a request on a connection whose connecting process exited is refused" grep -q "^fire: error: the control socket answers only a peer that waits" "$AP/self.out"
+check "a double-forked, setsid'd daemon of the session is refused" grep -q "refuses processes inside a tiergate session" "$AP/ws/daemon.out"
+check "the prompt still waits" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
+check "the attempts are audited" ap_audit '"kind":"control"' '"decision":"refused"' "approve $id"
+ap_ctl deny "$id" --reason "self-approval" >/dev/null
+wait "$AGENT"
+check "the operator's answer holds: no file" test ! -e "$AP/ws/ask/self"
+
+echo "== approvals: 50 prompts from 10 sessions, an unrelated session at full speed, one batch approval"
+loop='for i in $(seq 300); do echo $i > out/busy; done'
+t0=$(date +%s%N)
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c "$loop" ) >/dev/null 2>&1
+base=$((($(date +%s%N) - t0) / 1000000))
+pids=()
+for s in $(seq 10); do
+	ap_agent "many$s" "$AP_POL" bash -c "for k in 1 2 3 4 5; do echo \$k > ask/m$s-\$k & done; wait"
+	pids+=("$AGENT")
+done
+wait_for bash -c "[ \$(TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -o '\"id\":' | wc -l) = 50 ]"
+check "50 prompts wait" test "$(ap_ids | wc -l)" = 50
+t0=$(date +%s%N)
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c "$loop" ) >/dev/null 2>&1
+busy=$((($(date +%s%N) - t0) / 1000000))
+check "meanwhile an unrelated session runs at full speed ($busy ms, $base ms with none open)" \
+	bash -c "[ '$(cat "$AP/ws/out/busy")' = 300 ] && [ $busy -lt $((base * 3 + 2000)) ]"
+ap_ctl approve $(ap_ids) >/dev/null
+for p in "${pids[@]}"; do wait "$p"; done
+check "one batch approval released all 50" test "$(ls "$AP/ws/ask" | grep -c '^m')" = 50
+check "nothing waits any more" test -z "$(ap_ids)"
+ap_agent cap "$AP_POL" bash -c 'for k in 1 2 3 4 5 6; do echo $k > ask/cap-$k & done; wait'
+wait_for bash -c "[ \$(TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -o '\"id\":' | wc -l) = 5 ]"
+wait_for grep -q "too many calls" "$AP/cap.err"
+check "a sixth prompt of one session is refused at once, saying why (max_pending_prompts: 5)" \
+	bash -c "[ \$(grep -c 'too many calls of this session wait for an operator (5, settings.max_pending_prompts); refused' '$AP/cap.err') = 1 ]"
+ap_ctl deny $(ap_ids) >/dev/null
+wait "$AGENT"
+check "and the five denied: no file" test -z "$(ls "$AP/ws/ask" | grep '^cap-')"
+
+echo "== approvals: watch streams the prompt events"
+TIERGATE_RUNDIR=$AP/run timeout 30 "$BIN/policyctl" watch >"$AP/watch.out" 2>&1 &
+WATCH=$!
+wait_for grep -q '"watch":"started"' "$AP/watch.out"
+TIERGATE_RUNDIR=$AP/run timeout 30 "$BIN/policyctl" watch >"$AP/watch2.out" 2>&1 &
+WATCH2=$!
+wait_for grep -q '"watch":"started"' "$AP/watch2.out"
+ap_agent watched "$AP_POL" bash -c 'echo hi > ask/watched'
+id=$(ap_wait_id)
+check "both watchers saw it open" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch2.out'"
+kill "$WATCH2"; wait "$WATCH2" 2>/dev/null # an operator disconnects mid-prompt
+sleep 0.3
+check "the prompt still waits after a watcher left" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
+ap_ctl approve "$id" >/dev/null
+wait "$AGENT"
+check "the other watcher saw it opened and approved, and by whom" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"approved\",\"prompt\":{\"id\":$id,.*\"by\":\"$OPNAME\"' '$AP/watch.out'"
+kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
+check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
+ap_stop
+
+echo "== approvals: a restarted policyd asks again what was still pending"
+mkdir -p "$AP/run4"
+TIERGATE_RUNDIR=$AP/run4 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -s "$AP/run4/policyd.pid"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run4 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c 'echo hi > ask/restarted; echo rc=$?' ) >"$AP/restart.out" 2>"$AP/restart.err" &
+AGENT=$!
+r4() { TIERGATE_RUNDIR=$AP/run4 "$BIN/policyctl" "$@"; }
+wait_for bash -c "TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
+kill -KILL "$(cat "$AP/run4/policyd.pid")" # ours, by its pid
+wait_for bash -c "! TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' status >/dev/null 2>&1"
+TIERGATE_RUNDIR=$AP/run4 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+check "the new policyd asks again (the call waited in the kernel meanwhile)" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/ask/restarted'"
+r4 approve "$(r4 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
+wait "$AGENT"
+check "approved by the new one: the file was written" bash -c "grep -qx hi '$AP/ws/ask/restarted' && grep -qx rc=0 '$AP/restart.out'"
+p=$(cat "$AP/run4/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+
+echo "== approvals: notifications to a webhook (retried after a 500, redacted), and dropped when it never answers"
+read -r HOOK_PORT DEAD_PORT < <(python3 -c '
+import socket
+s=[socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(*[x.getsockname()[1] for x in s])')
+cat >"$AP/hook.py" <<'PY'
+# a webhook: the first POST gets a 500, the others 200; bodies to a file
+import http.server, sys
+n = 0
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        global n
+        n += 1
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        with open(sys.argv[2], "ab") as f:
+            f.write(b"%d %s\n" % (500 if n == 1 else 200, body))
+        self.send_response(500 if n == 1 else 200)
+        self.end_headers()
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+python3 "$AP/hook.py" "$HOOK_PORT" "$AP/hook.log" &
+HOOK=$!
+mkdir -p "$AP/run2" "$AP/run3"
+TIERGATE_RUNDIR=$AP/run2 "$BIN/policyd" --user --approvals --policy "$AP_POL" --notify-webhook "http://127.0.0.1:$HOOK_PORT/hook" >/dev/null 2>&1
+TIERGATE_RUNDIR=$AP/run3 "$BIN/policyd" --user --approvals --policy "$AP_POL" --notify-webhook "http://127.0.0.1:$DEAD_PORT/hook" >/dev/null 2>&1
+wait_for test -S "$AP/run2/control.sock"; wait_for test -S "$AP/run3/control.sock"
+for r in run2 run3; do
+	( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/$r exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- touch out/hooked --token=s3cr3tvalue ) >"$AP/$r.out" 2>&1 &
+	eval "AG_$r=\$!"
+done
+for r in run2 run3; do
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/$r' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
+	hid=$(TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
+	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" >/dev/null
+done
+wait "$AG_run2" "$AG_run3"
+check "the webhook got the prompt, again after its 500" wait_for bash -c "grep -q '^500 .*\"event\":\"opened\"' '$AP/hook.log' && grep -q '^200 .*\"event\":\"opened\"' '$AP/hook.log'"
+check "with the command line, its token redacted" bash -c "grep -q '\"what\":\"touch out/hooked --token=\*\*\*\"' '$AP/hook.log' && ! grep -q s3cr3tvalue '$AP/hook.log'"
+check "and how to approve it, and then its outcome" wait_for bash -c "grep -q '\"approve\":\"policyctl approve ' '$AP/hook.log' && grep -q '^200 .*\"event\":\"denied\"' '$AP/hook.log'"
+check "a webhook that never answers: the notification is dropped after its retries, and audited" \
+	wait_for bash -c "grep -q '\"kind\":\"notify\".*\"decision\":\"dropped\"' '$AP/run3/audit.jsonl'"
+for r in run2 run3; do
+	p=$(cat "$AP/$r/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+done
+kill "$HOOK" 2>/dev/null; wait "$HOOK" 2>/dev/null
