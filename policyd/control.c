@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "layers.h"
 #include "log.h"
+#include "records.h"
 #include "session.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -145,37 +146,6 @@ static void cmd_sessions(struct strbuf *b, bool json)
 		strbuf_puts(b, "]\n");
 }
 
-static void cmd_reload(struct strbuf *b)
-{
-	int ok = 0, bad = 0;
-	for (struct session *s = D.sessions; s; s = s->next) {
-		char err[4096];
-		if (session_reload(s, err, sizeof(err)) < 0) {
-			strbuf_printf(b,
-				      "session %s: policy NOT reloaded, the "
-				      "old one stays in force:\n%s\n",
-				      s->id, err);
-			daemon_log("reload of %s rejected: %s", s->policy_path,
-				   err);
-			bad++;
-		} else {
-			ok++;
-		}
-	}
-	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok,
-		      ok == 1 ? "" : "s", bad);
-	daemon_generation_bump();
-	if (D.audit) {
-		char d[64];
-		snprintf(d, sizeof(d), "%d reloaded, %d rejected", ok, bad);
-		struct audit_rec r = {.kind = "reload",
-				      .tier = -1,
-				      .decision = bad ? "partial" : "ok",
-				      .detail = d};
-		audit_write(D.audit, &r);
-	}
-}
-
 int control_handle(struct conn *c, const char *line)
 {
 	struct strbuf b = {0};
@@ -206,7 +176,10 @@ int control_handle(struct conn *c, const char *line)
 	else if (!strcmp(cmd, "sessions"))
 		cmd_sessions(&b, json);
 	else if (!strcmp(cmd, "reload"))
-		cmd_reload(&b);
+		records_reload_all(&(struct records_by){"policyctl reload",
+							c->caller.pid,
+							c->caller.uid},
+				   &b);
 	else if (!strcmp(cmd, "audit-path"))
 		strbuf_printf(&b, "%s\n", D.audit ? audit_path(D.audit) : "");
 	else if (!strcmp(cmd, "kill")) {
@@ -219,15 +192,11 @@ int control_handle(struct conn *c, const char *line)
 				      s->id, n < 0 ? 0 : n, n == 1 ? "" : "es");
 			daemon_log("session %s killed by operator (uid %u)",
 				   s->id, (unsigned)c->caller.uid);
-			if (D.audit) {
-				struct audit_rec r = {.session = s->id,
-						      .kind = "session",
-						      .target = s->name,
-						      .tier = -1,
-						      .decision = "killed",
-						      .uid = c->caller.uid};
-				audit_write(D.audit, &r);
-			}
+			records_session_killed(
+			    s,
+			    &(struct records_by){"policyctl kill",
+						 c->caller.pid, c->caller.uid},
+			    n);
 		}
 	} else {
 		strbuf_printf(&b, "error: unknown request '%s'\n", cmd);
