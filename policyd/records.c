@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 #include "records.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "daemon.h"
 #include "log.h"
 #include "procfs.h"
 #include "session.h"
-#include "sha256.h"
+#include "sha256.h" /* common/ */
 #include "util.h"
 
 /* a policy file larger than this is not read for its digest (the loader
@@ -25,12 +29,42 @@ const char *records_session_name(const char *id)
 	return NULL;
 }
 
-/* The policy's digest into hex, or why there is none. */
-static const char *digest(const char *path, char hex[SHA256_HEX])
+/* The policy file's SHA-256 into hex, or why there is none. O_NONBLOCK: a
+ * FIFO put where the policy was must not stall the daemon (it is refused
+ * as not a regular file). */
+static const char *digest(const char *path, char hex[TG_SHA256_HEX])
 {
-	int r = sha256_file(path, DIGEST_MAX_BYTES, hex);
-	if (r < 0)
-		snprintf(hex, SHA256_HEX, "unreadable: %s", strerror(-r));
+	int r = 0;
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		r = -errno;
+	else if (!S_ISREG(st.st_mode))
+		r = -EINVAL;
+	struct tg_sha256 c;
+	tg_sha256_init(&c);
+	uint8_t buf[8192];
+	uint64_t total = 0;
+	while (r == 0) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : 0;
+			break;
+		}
+		if ((total += (uint64_t)n) > DIGEST_MAX_BYTES)
+			r = -EFBIG;
+		else
+			tg_sha256_update(&c, buf, (size_t)n);
+	}
+	if (r < 0) {
+		snprintf(hex, TG_SHA256_HEX, "unreadable: %s", strerror(-r));
+		return hex;
+	}
+	uint8_t d[TG_SHA256_LEN];
+	tg_sha256_final(&c, d);
+	tg_sha256_hex(d, hex);
 	return hex;
 }
 
@@ -39,7 +73,7 @@ void records_session_started(const struct session *s, pid_t shell, uid_t uid)
 	if (!D.audit)
 		return;
 	struct proc_stat st = {0};
-	char exe[TG_PATH_MAX] = "", hex[SHA256_HEX];
+	char exe[TG_PATH_MAX] = "", hex[TG_SHA256_HEX];
 	procfs_stat(shell, &st);
 	procfs_link(shell, "exe", exe, sizeof(exe));
 	struct audit_rec r = {
@@ -95,7 +129,7 @@ static void reload_record(const struct session *s, const struct records_by *by,
 {
 	if (!D.audit)
 		return;
-	char hex[SHA256_HEX];
+	char hex[TG_SHA256_HEX];
 	const char *path = s ? s->policy_path : D.default_policy;
 	struct audit_rec r = {
 	    .session = s ? s->id : NULL,

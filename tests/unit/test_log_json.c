@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The audit log's JSON: strings from any bytes (jsonw), whole records
- * (audit_format), the policy digest (sha256). */
+ * (audit_format). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,6 @@
 
 #include "audit.h"
 #include "jsonw.h"
-#include "sha256.h"
 #include "util.h"
 
 /* jsonw_str's output for s, malloc'd; *esc says whether it escaped. */
@@ -219,48 +218,6 @@ static void test_record_names_escaped_fields(void **state)
 	free(s);
 }
 
-static void test_sha256_vectors(void **state)
-{
-	(void)state;
-	static const struct {
-		const char *in;
-		const char *hex;
-	} v[] = {
-	    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
-	    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-	};
-	char hex[SHA256_HEX];
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		struct sha256 c;
-		sha256_init(&c);
-		sha256_update(&c, v[i].in, strlen(v[i].in));
-		sha256_hex(&c, hex);
-		assert_string_equal(hex, v[i].hex);
-	}
-	/* a million 'a' in uneven pieces */
-	struct sha256 c;
-	sha256_init(&c);
-	char a[1000];
-	memset(a, 'a', sizeof(a));
-	for (size_t done = 0, k = 1; done < 1000000; done += k, k = k % 997 + 1)
-		sha256_update(&c, a, done + k > 1000000 ? 1000000 - done : k);
-	sha256_hex(&c, hex);
-	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-	/* a file, and a file over the cap */
-	char path[] = "/tmp/tg-sha-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "abc", 3), 3);
-	close(fd);
-	assert_int_equal(sha256_file(path, 3, hex), 0);
-	assert_string_equal(hex, v[1].hex);
-	assert_int_equal(sha256_file(path, 2, hex), -EFBIG);
-	assert_int_equal(sha256_file("/dev/null", 10, hex), -EINVAL);
-	unlink(path);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,7 +227,6 @@ int main(void)
 	    cmocka_unit_test(test_long_strings_cut_on_characters),
 	    cmocka_unit_test(test_any_bytes_round_trip),
 	    cmocka_unit_test(test_record_names_escaped_fields),
-	    cmocka_unit_test(test_sha256_vectors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
