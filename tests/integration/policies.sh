@@ -259,4 +259,81 @@ assert seen(lambda r: r['argv'] and r['argv'][:2] == ['git', 'push'] and '--forc
 assert seen(lambda r: r['kind'] == 'open' and r['target'] == '$HOME/.ssh/id_rsa')"
 stop_policyd
 
+# -------------------------------------------------- the operator's records
+echo "== audit records: session start, reloads, kill, any bytes in a path"
+name=records POL=$POLS/reload.yaml
+cp "$POLS/default.yaml" "$POL"
+D=$TOP/records WS=$D/ws
+mkdir -p "$WS"
+POLICY=$POL start_policyd || bad "records: policyd did not start"
+AUD=$RUN/audit.jsonl
+lines0=$(wc -l <"$AUD" 2>/dev/null || echo 0)
+bad_name=$(printf 'caf\xc3\xa9-\xff\xfe-\x1b[31m')
+( cd "$WS" && timeout 60 "$BIN/agent-shell" --user --policy "$POL" --session "rec-live" -- \
+	bash -c "touch /usr/share/'$bad_name' 2>/dev/null; echo > ready; sleep 30" ) >/dev/null 2>&1 &
+SH=$!
+wait_for test -e "$WS/ready"
+kill -HUP "$PD_PID"
+wait_for grep -q '"by":"SIGHUP"' "$AUD"
+check "records: policyctl reload answers" bash -c "'$BIN/policyctl' reload | grep -q 'reloaded 1 session, 0 rejected'"
+printf 'rules: [ {id: broken\n' >>"$POL"
+check "records: a policy with errors is not reloaded" bash -c "'$BIN/policyctl' reload | grep -q 'NOT reloaded'"
+kill_out=$("$BIN/policyctl" kill rec-live)
+wait $SH 2>/dev/null
+tail -n +$((lines0 + 1)) "$AUD" >"$D/audit"
+check "records: every line is JSON in valid UTF-8" python3 -c "
+import json
+for l in open('$AUD', 'rb'):
+    json.loads(l.decode('utf-8', errors='strict'))"
+sum=$(sha256sum "$POLS/default.yaml" | cut -d' ' -f1)
+# the bytes an audit string stands for (docs/operator-guide.md: in a field
+# named by "escaped", \\ is a backslash and \xHH a byte)
+audit_bytes_of_refused_open() { # PREFIX: prints the target's bytes in hex
+	python3 - "$D/audit" "$1" <<'PY'
+import json, sys
+for l in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(l)
+    if r["kind"] == "open" and r["target"].startswith(sys.argv[2]):
+        t, esc = r["target"], "target" in r.get("escaped", [])
+        out, i = bytearray(), 0
+        while i < len(t):
+            if esc and t.startswith("\\\\", i):
+                out += b"\\"; i += 2
+            elif esc and t.startswith("\\x", i):
+                out.append(int(t[i + 2:i + 4], 16)); i += 4
+            else:
+                out += t[i].encode("utf-8"); i += 1
+        print(out.hex())
+        break
+PY
+}
+check "records: a refused path holding invalid UTF-8 and an escape sequence is given back exactly (\"escaped\")" \
+	test "$(audit_bytes_of_refused_open /usr/share/caf)" = "$(printf '%s' "/usr/share/$bad_name" | od -An -tx1 | tr -d ' \n')"
+check "records: the session start names agent-shell, its parent and the policy's SHA-256" python3 -c "
+import json
+recs = [json.loads(l) for l in open('$D/audit', encoding='utf-8')]
+r = [r for r in recs if r['kind'] == 'session' and r['decision'] == 'started'][0]
+assert r['exe'].endswith('/agent-shell') and r['ppid'] > 1 and r['session_name'] == 'rec-live', r
+assert r['policy'] == '$POL' and r['policy_sha256'] == '$sum', r"
+check "records: SIGHUP and policyctl reload each wrote a record with the path, SHA-256, generation and outcome" python3 -c "
+import json
+recs = [json.loads(l) for l in open('$D/audit', encoding='utf-8')]
+rl = [r for r in recs if r['kind'] == 'reload']
+assert [(r['by'], r['decision']) for r in rl] == [('SIGHUP', 'loaded'), ('policyctl reload', 'loaded'), ('policyctl reload', 'kept')], rl
+assert all(r['policy'] == '$POL' and r['session_name'] == 'rec-live' for r in rl), rl
+assert rl[0]['policy_sha256'] == rl[1]['policy_sha256'] == '$sum' != rl[2]['policy_sha256'], rl
+assert rl[0]['generation'] < rl[1]['generation'] < rl[2]['generation'], rl
+assert 'broken' in rl[2]['detail'] or 'reload.yaml' in rl[2]['detail'], rl[2]
+assert rl[1]['uid'] == $(id -u) and rl[1]['pid'] > 0, rl[1]"
+check "records: the kill says who killed the session and how many processes ($kill_out)" python3 -c "
+import json
+recs = [json.loads(l) for l in open('$D/audit', encoding='utf-8')]
+r = [r for r in recs if r['decision'] == 'killed' and r['kind'] == 'session'][0]
+n = int('$kill_out'.split(': ')[1].split()[0])
+assert n >= 1 and r['processes'] == n, (r, n)
+assert r['killed_by'] == 'policyctl kill' and r['killed_by_exe'].endswith('/policyctl') and r['killed_by_uid'] == $(id -u), r"
+check "records: policyctl log --session NAME shows the session's records" bash -c "
+'$BIN/policyctl' log --session rec-live | grep -c . | grep -qx \"\$(( \$(grep -c '\"session_name\":\"rec-live\"' '$AUD') + 1 ))\""
+stop_policyd
+
 echo "policies: $PASS passed, $FAIL failed, $SKIP skipped"
