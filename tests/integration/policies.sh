@@ -22,7 +22,7 @@ SRC=$(cd "$HERE/../.." && pwd)
 
 TOP=$(mktemp -d /tmp/tg-pol-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 RUN=$TIERGATE_RUNDIR
 PD_PID=
 cleanup() {
@@ -335,5 +335,32 @@ assert r['killed_by'] == 'policyctl kill' and r['killed_by_exe'].endswith('/poli
 check "records: policyctl log --session NAME shows the session's records" bash -c "
 '$BIN/policyctl' log --session rec-live | grep -c . | grep -qx \"\$(( \$(grep -c '\"session_name\":\"rec-live\"' '$AUD') + 1 ))\""
 stop_policyd
+
+# ------------------------------------------------------ the README's trials
+echo "== the README's trials, as written, on a fresh home (policies/default.yaml)"
+FRESH=$TOP/fresh-home
+mkdir -p "$FRESH"
+cp -a /etc/skel/. "$FRESH/" 2>/dev/null
+umount "$PWHOME" && mount --bind "$FRESH" "$PWHOME" || bad "trials: cannot mount the fresh home"
+POL=$POLS/default.yaml
+POLICY=$POL start_policyd || bad "trials: policyd did not start"
+n=0
+# rows of the Trials table: | `COMMAND` | `FRAGMENT` | or | `COMMAND` | nothing... |
+while IFS=$'\t' read -r cmd want; do
+	n=$((n + 1))
+	T=$TOP/trial$n
+	mkdir -p "$T/ws" && git -C "$T/ws" init -q
+	( cd "$T/ws" && timeout 60 "$BIN/agent-shell" --user --policy "$POL" -- bash -c "$cmd" ) >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ -z "$want" ]; then
+		check "trial \`$cmd\`: works, no refusal" bash -c "[ $rc = 0 ] && ! grep -q tiergate: '$T/err'" || sed 's/^/      /' "$T/err"
+	else
+		check "trial \`$cmd\`: fails, saying $want" bash -c "[ $rc != 0 ] && grep -F 'tiergate: ' '$T/err' | grep -qF -- '$want'" || sed 's/^/      /' "$T/err"
+	fi
+done < <(sed -n '/^### Trials/,/^#/p' "$SRC/README.md" | sed -n 's/^| `\(.*\)` | \(`\(.*\)`\|nothing\).* |$/\1\t\3/p')
+check "trials: the README lists five" test "$n" = 5
+stop_policyd
+
+check "policyd reported no sanitizer error" bash -c "! grep -q -e Sanitizer -e 'runtime error' '$RUN/policyd.log' 2>/dev/null"
 
 echo "policies: $PASS passed, $FAIL failed, $SKIP skipped"
