@@ -8,6 +8,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "jsonw.h"
 #include "layers.h"
 #include "log.h"
 #include "records.h"
@@ -30,19 +32,11 @@ static void out(struct conn *c, struct strbuf *b)
 	c->closing = true;
 }
 
+/* A string of sessions --json / status --json: valid UTF-8 JSON whatever
+ * bytes a path holds (jsonw.h says how invalid bytes are written). */
 static void json_str(struct strbuf *b, const char *s)
 {
-	strbuf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			strbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			strbuf_printf(b, "\\u%04x", ch);
-		else
-			strbuf_putc(b, (char)ch);
-	}
-	strbuf_putc(b, '"');
+	jsonw_str(b, s ? s : "", SIZE_MAX, NULL);
 }
 
 static void cmd_status(struct strbuf *b, bool json)

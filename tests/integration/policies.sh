@@ -263,7 +263,7 @@ stop_policyd
 echo "== audit records: session start, reloads, kill, any bytes in a path"
 name=records POL=$POLS/reload.yaml
 cp "$POLS/default.yaml" "$POL"
-D=$TOP/records WS=$D/ws
+D=$TOP/records WS=$D/ws-$(printf '\xff') # a workspace whose name is not UTF-8
 mkdir -p "$WS"
 POLICY=$POL start_policyd || bad "records: policyd did not start"
 AUD=$RUN/audit.jsonl
@@ -273,6 +273,8 @@ bad_name=$(printf 'caf\xc3\xa9-\xff\xfe-\x1b[31m')
 	bash -c "touch /usr/share/'$bad_name' 2>/dev/null; echo > ready; sleep 30" ) >/dev/null 2>&1 &
 SH=$!
 wait_for test -e "$WS/ready"
+check "records: policyctl sessions --json is valid UTF-8 JSON with a workspace that is not" bash -c "
+'$BIN/policyctl' sessions --json | python3 -c 'import json,sys; d=json.loads(sys.stdin.buffer.read().decode(\"utf-8\")); assert any(s[\"name\"]==\"rec-live\" for s in d)'"
 kill -HUP "$PD_PID"
 wait_for grep -q '"by":"SIGHUP"' "$AUD"
 check "records: policyctl reload answers" bash -c "'$BIN/policyctl' reload | grep -q 'reloaded 1 session, 0 rejected'"
