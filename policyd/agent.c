@@ -13,6 +13,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "procfs.h"
+#include "records.h"
 #include "req_decode.h"
 #include "resolver.h"
 #include "session.h"
@@ -269,18 +270,7 @@ static struct session *session_open(struct conn *c, uint32_t id,
 	daemon_log("session %s (%s) opened by pid %d uid %u, policy %s", s->id,
 		   s->name, (int)c->caller.pid, (unsigned)c->caller.uid,
 		   s->policy_path);
-	if (D.audit) {
-		struct audit_rec ar = {.session = s->id,
-				       .pid = c->caller.pid,
-				       .uid = c->caller.uid,
-				       .cwd = s->pwd,
-				       .kind = "session",
-				       .target = s->name,
-				       .tier = -1,
-				       .decision = "started",
-				       .detail = s->policy_path};
-		audit_write(D.audit, &ar);
-	}
+	records_session_started(s, c->caller.pid, c->caller.uid);
 	return s;
 }
 

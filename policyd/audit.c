@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jsonw.h"
 #include "util.h"
 
 struct audit {
@@ -17,6 +18,7 @@ struct audit {
 	int fd;
 	uint64_t max;
 	uint64_t size;
+	const char *(*namer)(const char *id);
 };
 
 static int open_log(struct audit *a)
@@ -72,108 +74,110 @@ static void rotate(struct audit *a)
 	open_log(a);
 }
 
-static void put_str(struct strbuf *b, const char *s, size_t cap)
+/* The record being written, and the fields whose strings had to be
+ * escaped (named in its "escaped" member). */
+struct fmt {
+	struct strbuf b;
+	const char *escaped[12 + AUDIT_MAX_EXTRA];
+	size_t nescaped;
+};
+
+/* ,"key": and the string, noting key when it was escaped. */
+static void member(struct fmt *f, const char *key, const char *v, size_t cap)
 {
-	if (!s) {
-		strbuf_puts(b, "null");
-		return;
-	}
-	strbuf_putc(b, '"');
-	size_t n = strlen(s), lim = n > cap ? cap : n;
-	for (size_t i = 0; i < lim; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			strbuf_puts(b, "\\\"");
-			break;
-		case '\\':
-			strbuf_puts(b, "\\\\");
-			break;
-		case '\n':
-			strbuf_puts(b, "\\n");
-			break;
-		case '\t':
-			strbuf_puts(b, "\\t");
-			break;
-		case '\r':
-			strbuf_puts(b, "\\r");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				strbuf_printf(b, "\\u%04x", c);
-			else
-				strbuf_putc(b, (char)c);
-		}
-	}
-	if (n > lim)
-		strbuf_printf(b, "...[+%zu bytes]", n - lim);
-	strbuf_putc(b, '"');
+	bool esc = false;
+	strbuf_printf(&f->b, ",\"%s\":", key);
+	jsonw_str(&f->b, v, cap, &esc);
+	if (esc && f->nescaped < sizeof(f->escaped) / sizeof(f->escaped[0]))
+		f->escaped[f->nescaped++] = key;
 }
 
-char *audit_format(const struct audit_rec *r)
+static void put_argv(struct fmt *f, const char *const *argv, size_t argc)
 {
-	struct strbuf b = {0};
+	if (!argv) {
+		strbuf_puts(&f->b, ",\"argv\":null");
+		return;
+	}
+	strbuf_puts(&f->b, ",\"argv\":[");
+	size_t used = 0;
+	bool esc = false;
+	for (size_t i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		if (used + n > AUDIT_MAX_ARGV) {
+			strbuf_printf(&f->b, "%s\"...[+%zu args]\"",
+				      i ? "," : "", argc - i);
+			break;
+		}
+		used += n;
+		if (i)
+			strbuf_putc(&f->b, ',');
+		jsonw_str(&f->b, argv[i], AUDIT_MAX_FIELD, &esc);
+	}
+	strbuf_putc(&f->b, ']');
+	if (esc && f->nescaped < sizeof(f->escaped) / sizeof(f->escaped[0]))
+		f->escaped[f->nescaped++] = "argv";
+}
+
+static char *format(const struct audit_rec *r, const char *session_name)
+{
+	struct fmt f = {0};
 	uint64_t ts = r->ts_us ? r->ts_us : tg_now_us();
 	time_t secs = (time_t)(ts / 1000000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);
 	char tsbuf[64];
 	strftime(tsbuf, sizeof(tsbuf), "%Y-%m-%dT%H:%M:%S", &tm);
-	strbuf_printf(&b, "{\"ts\":\"%s.%06uZ\",\"session\":", tsbuf,
+	strbuf_printf(&f.b, "{\"ts\":\"%s.%06uZ\"", tsbuf,
 		      (unsigned)(ts % 1000000));
-	put_str(&b, r->session, 128);
-	strbuf_printf(&b, ",\"pid\":%d,\"ppid\":%d,\"uid\":%u,\"exe\":",
-		      (int)r->pid, (int)r->ppid, (unsigned)r->uid);
-	put_str(&b, r->exe, AUDIT_MAX_FIELD);
-	strbuf_puts(&b, ",\"argv\":");
-	if (r->argv) {
-		strbuf_putc(&b, '[');
-		size_t used = 0;
-		for (size_t i = 0; i < r->argc; i++) {
-			size_t n = strlen(r->argv[i]);
-			if (used + n > AUDIT_MAX_ARGV) {
-				strbuf_printf(&b, "%s\"...[+%zu args]\"",
-					      i ? "," : "", r->argc - i);
-				break;
-			}
-			used += n;
-			if (i)
-				strbuf_putc(&b, ',');
-			put_str(&b, r->argv[i], AUDIT_MAX_FIELD);
-		}
-		strbuf_putc(&b, ']');
-	} else {
-		strbuf_puts(&b, "null");
-	}
-	strbuf_puts(&b, ",\"cwd\":");
-	put_str(&b, r->cwd, AUDIT_MAX_FIELD);
-	strbuf_puts(&b, ",\"kind\":");
-	put_str(&b, r->kind, 32);
-	strbuf_puts(&b, ",\"target\":");
-	put_str(&b, r->target, AUDIT_MAX_FIELD);
-	strbuf_puts(&b, ",\"rule\":");
-	put_str(&b, r->rule, 128);
+	member(&f, "session", r->session, 128);
+	member(&f, "session_name", session_name, 128);
+	strbuf_printf(&f.b, ",\"pid\":%d,\"ppid\":%d,\"uid\":%u", (int)r->pid,
+		      (int)r->ppid, (unsigned)r->uid);
+	member(&f, "exe", r->exe, AUDIT_MAX_FIELD);
+	put_argv(&f, r->argv, r->argc);
+	member(&f, "cwd", r->cwd, AUDIT_MAX_FIELD);
+	member(&f, "kind", r->kind, 32);
+	member(&f, "target", r->target, AUDIT_MAX_FIELD);
+	member(&f, "rule", r->rule, 128);
 	if (r->tier >= 0)
-		strbuf_printf(&b, ",\"tier\":%d", r->tier);
+		strbuf_printf(&f.b, ",\"tier\":%d", r->tier);
 	else
-		strbuf_puts(&b, ",\"tier\":null");
-	strbuf_puts(&b, ",\"action\":");
-	put_str(&b, r->action, 32);
-	strbuf_puts(&b, ",\"decision\":");
-	put_str(&b, r->decision, 32);
-	strbuf_printf(&b, ",\"latency_us\":%llu",
+		strbuf_puts(&f.b, ",\"tier\":null");
+	member(&f, "action", r->action, 32);
+	member(&f, "decision", r->decision, 32);
+	strbuf_printf(&f.b, ",\"latency_us\":%llu",
 		      (unsigned long long)r->latency_us);
-	if (r->detail) {
-		strbuf_puts(&b, ",\"detail\":");
-		put_str(&b, r->detail, 1024);
+	if (r->detail)
+		member(&f, "detail", r->detail, 1024);
+	for (size_t i = 0; i < AUDIT_MAX_EXTRA && r->extra[i].key; i++) {
+		const struct audit_extra *x = &r->extra[i];
+		if (x->str)
+			member(&f, x->key, x->str, AUDIT_MAX_FIELD);
+		else
+			strbuf_printf(&f.b, ",\"%s\":%lld", x->key, x->num);
 	}
-	strbuf_puts(&b, "}\n");
-	return strbuf_steal(&b);
+	if (f.nescaped) {
+		strbuf_puts(&f.b, ",\"escaped\":[");
+		for (size_t i = 0; i < f.nescaped; i++)
+			strbuf_printf(&f.b, "%s\"%s\"", i ? "," : "",
+				      f.escaped[i]);
+		strbuf_putc(&f.b, ']');
+	}
+	strbuf_puts(&f.b, "}\n");
+	return strbuf_steal(&f.b);
+}
+
+char *audit_format(const struct audit_rec *r)
+{
+	return format(r, r->session_name);
 }
 
 int audit_write(struct audit *a, const struct audit_rec *r)
 {
-	_cleanup_free_ char *line = audit_format(r);
+	const char *name = r->session_name;
+	if (!name && r->session && a->namer)
+		name = a->namer(r->session);
+	_cleanup_free_ char *line = format(r, name);
 	if (!line)
 		return -ENOMEM;
 	size_t n = strlen(line);
@@ -196,6 +200,11 @@ int audit_write(struct audit *a, const struct audit_rec *r)
 const char *audit_path(const struct audit *a)
 {
 	return a->path;
+}
+
+void audit_set_namer(struct audit *a, const char *(*fn)(const char *id))
+{
+	a->namer = fn;
 }
 
 void audit_set_max(struct audit *a, uint64_t max_bytes)

@@ -11,6 +11,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,11 +19,13 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "jsonw.h"
 #include "layers.h"
 #include "log.h"
 #include "notify.h"
 #include "pending.h"
 #include "procfs.h"
+#include "records.h"
 #include "session.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -35,9 +38,11 @@ static void out(struct conn *c, struct strbuf *b)
 	c->closing = true;
 }
 
+/* A string of sessions --json / status --json: valid UTF-8 JSON whatever
+ * bytes a path holds (jsonw.h says how invalid bytes are written). */
 static void json_str(struct strbuf *b, const char *s)
 {
-	notify_json_str(b, s);
+	jsonw_str(b, s ? s : "", SIZE_MAX, NULL);
 }
 
 static void cmd_status(struct strbuf *b, bool json)
@@ -139,37 +144,6 @@ static void cmd_sessions(struct strbuf *b, bool json)
 	}
 	if (json)
 		strbuf_puts(b, "]\n");
-}
-
-static void cmd_reload(struct strbuf *b)
-{
-	int ok = 0, bad = 0;
-	for (struct session *s = D.sessions; s; s = s->next) {
-		char err[4096];
-		if (session_reload(s, err, sizeof(err)) < 0) {
-			strbuf_printf(b,
-				      "session %s: policy NOT reloaded, the "
-				      "old one stays in force:\n%s\n",
-				      s->id, err);
-			daemon_log("reload of %s rejected: %s", s->policy_path,
-				   err);
-			bad++;
-		} else {
-			ok++;
-		}
-	}
-	strbuf_printf(b, "reloaded %d session%s, %d rejected\n", ok,
-		      ok == 1 ? "" : "s", bad);
-	daemon_generation_bump();
-	if (D.audit) {
-		char d[64];
-		snprintf(d, sizeof(d), "%d reloaded, %d rejected", ok, bad);
-		struct audit_rec r = {.kind = "reload",
-				      .tier = -1,
-				      .decision = bad ? "partial" : "ok",
-				      .detail = d};
-		audit_write(D.audit, &r);
-	}
 }
 
 /* ------------------------------------------------------ prompts */
@@ -520,7 +494,10 @@ int control_handle(struct conn *c, const char *line)
 	else if (!strcmp(cmd, "sessions"))
 		cmd_sessions(&b, json);
 	else if (!strcmp(cmd, "reload"))
-		cmd_reload(&b);
+		records_reload_all(&(struct records_by){"policyctl reload",
+							c->caller.pid,
+							c->caller.uid},
+				   &b);
 	else if (!strcmp(cmd, "pending"))
 		cmd_pending(&b, json);
 	else if (!strcmp(cmd, "grants"))
@@ -548,15 +525,11 @@ int control_handle(struct conn *c, const char *line)
 				      s->id, n < 0 ? 0 : n, n == 1 ? "" : "es");
 			daemon_log("session %s killed by operator (uid %u)",
 				   s->id, (unsigned)c->caller.uid);
-			if (D.audit) {
-				struct audit_rec r = {.session = s->id,
-						      .kind = "session",
-						      .target = s->name,
-						      .tier = -1,
-						      .decision = "killed",
-						      .uid = c->caller.uid};
-				audit_write(D.audit, &r);
-			}
+			records_session_killed(
+			    s,
+			    &(struct records_by){"policyctl kill",
+						 c->caller.pid, c->caller.uid},
+			    n);
 		}
 	} else {
 		strbuf_printf(&b, "error: unknown request '%s'\n", cmd);

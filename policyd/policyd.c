@@ -31,6 +31,7 @@
 #include "log.h"
 #include "notify.h"
 #include "pending.h"
+#include "records.h"
 #include "resolver.h"
 #include "self.h"
 #include "session.h"
@@ -229,18 +230,6 @@ static void retry_parked(void)
 	}
 }
 
-static void reload_all(void)
-{
-	daemon_log("SIGHUP: reloading policies");
-	for (struct session *s = D.sessions; s; s = s->next) {
-		char err[4096];
-		if (session_reload(s, err, sizeof(err)) < 0)
-			daemon_log("reload rejected, old policy stays:\n%s",
-				   err);
-	}
-	daemon_generation_bump();
-}
-
 static void handle_signal(void)
 {
 	struct signalfd_siginfo si;
@@ -248,7 +237,9 @@ static void handle_signal(void)
 		if (si.ssi_signo == SIGCHLD) {
 			exec_verify_poll();
 		} else if (si.ssi_signo == SIGHUP) {
-			reload_all();
+			struct records_by by = {"SIGHUP", (pid_t)si.ssi_pid,
+						(uid_t)si.ssi_uid};
+			records_reload_all(&by, NULL);
 		} else {
 			daemon_log("signal %u: shutting down", si.ssi_signo);
 			D.stop = true;
@@ -601,6 +592,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	self_pins_sweep();
+	audit_set_namer(D.audit, records_session_name);
 	sessions_init_cgroups();
 	D.started_us = tg_now_us();
 	if (open_services() < 0)

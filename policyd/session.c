@@ -248,7 +248,10 @@ static void audit_session(const struct session *s, const char *decision,
 {
 	if (!D.audit)
 		return;
+	/* the name given: an ended session is no longer listed for the
+	 * audit's namer */
 	struct audit_rec r = {.session = s->id,
+			      .session_name = s->name,
 			      .pid = s->root_pid,
 			      .uid = s->uid,
 			      .cwd = s->pwd,
@@ -412,15 +415,31 @@ static int kill_pid(pid_t pid, uint64_t start)
 	return 0;
 }
 
+/* How many processes s's cgroup holds (0 when it cannot be read). */
+static int cgroup_procs(const struct session *s)
+{
+	char path[1200];
+	snprintf(path, sizeof(path), "%s%s/cgroup.procs", D.cgroup_mount,
+		 s->cgroup);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	int n = 0, c;
+	while (f && (c = getc(f)) != EOF)
+		n += c == '\n';
+	return n;
+}
+
 int session_kill(struct session *s)
 {
 	if (s->cgroup[0]) {
 		char path[1200];
 		snprintf(path, sizeof(path), "%s%s/cgroup.kill", D.cgroup_mount,
 			 s->cgroup);
+		/* the count is of the processes there just before the kill
+		 * (cgroup.procs): one forking meanwhile dies uncounted */
+		int n = cgroup_procs(s);
 		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && write(fd, "1", 1) == 1)
-			return 0;
+			return n;
 	}
 	/* process tree: every process whose ancestry reaches the root */
 	int killed = 0;

@@ -630,6 +630,23 @@ check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/n
 [ -n "$RP" ] && kill "$RP" 2>/dev/null
 
 # ---------------------------------------------------------------------
+# the shipped policies under realistic sessions, the operator's audit
+# records and the README's trials (tests/integration/policies.sh: in its
+# own mount namespace, where a prepared home replaces the account's)
+echo "== shipped policies: realistic agent sessions on a prepared home"
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+	unshare -m --propagation private "$HERE/policies.sh" "$BIN" >"$TOP/policies.out" 2>&1
+	grep -v '^policies: ' "$TOP/policies.out"
+	read -r pp pf ps < <(sed -n 's/^policies: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$TOP/policies.out")
+	if [ -n "${pp:-}" ]; then
+		PASS=$((PASS + pp)) FAIL=$((FAIL + pf)) SKIP=$((SKIP + ps))
+	else
+		bad "tests/integration/policies.sh stopped before its totals"
+	fi
+else
+	skip "shipped policies: a private mount namespace needs root (the account's home is replaced there)"
+fi
+# ---------------------------------------------------------------------
 # the operators' tools: policyctl, the manual pages, bash completion
 # (tests/integration/tools.sh)
 . "$HERE/tools.sh"
