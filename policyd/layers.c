@@ -12,11 +12,12 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "exec_verify.h"
 #include "session.h"
 #include "util.h"
 
-static struct layer *add(struct layer_report *r, const char *name, bool active)
+struct layer *layers_add(struct layer_report *r, const char *name, bool active)
 {
 	struct layer *l = &r->v[r->n++];
 	l->name = name;
@@ -34,7 +35,7 @@ static void detect_seccomp(struct layer_report *r)
 		with += s->seccomp;
 	}
 	struct layer *l =
-	    add(r, "seccomp refusal filter", total == 0 || with == total);
+	    layers_add(r, "seccomp refusal filter", total == 0 || with == total);
 	snprintf(l->why, sizeof(l->why),
 		 "%u of %u sessions: no_new_privs, administration "
 		 "capabilities dropped, non-native ABIs killed, "
@@ -51,7 +52,7 @@ static void detect_seccomp(struct layer_report *r)
 		nnot += s->n_notifications;
 		ninj += s->n_injected;
 	}
-	l = add(r, "seccomp user-notify",
+	l = layers_add(r, "seccomp user-notify",
 		sr == 0 && (total == 0 || sup == total));
 	if (sr != 0)
 		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s",
@@ -74,7 +75,7 @@ static void detect_verify(struct layer_report *r)
 	bool vok = exec_verify_available(vwhy, sizeof(vwhy));
 	uint64_t nver, nkill;
 	exec_verify_counts(&nver, &nkill);
-	struct layer *l = add(r, "exec verification (ptrace)", vok);
+	struct layer *l = layers_add(r, "exec verification (ptrace)", vok);
 	if (!vok)
 		snprintf(l->why, sizeof(l->why),
 			 "off: %s. Execs by processes with several threads "
@@ -102,7 +103,7 @@ static void detect_landlock(struct layer_report *r)
 		llw += s->ll_write;
 		llx += s->ll_exec;
 	}
-	struct layer *l = add(r, "Landlock", abi > 0 && (llw || llx));
+	struct layer *l = layers_add(r, "Landlock", abi > 0 && (llw || llx));
 	if (abi <= 0)
 		snprintf(l->why, sizeof(l->why), "unavailable: %s",
 			 strerror(errno));
@@ -123,47 +124,23 @@ static void detect_landlock(struct layer_report *r)
 				  : "");
 }
 
-/* What is not built or not used: eBPF egress, the BPF LSM. */
-static void detect_bpf(struct layer_report *r)
-{
-	struct layer *l = add(r, "eBPF cgroup egress", false);
-	snprintf(l->why, sizeof(l->why),
-		 "not built yet (connects are decided by policyd, in the "
-		 "kernel path or, without it, by the interposer)");
-
-	char lsm[512] = "";
-	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, lsm, sizeof(lsm) - 1);
-		if (n > 0)
-			lsm[n] = '\0';
-		close(fd);
-	}
-	l = add(r, "BPF LSM", false);
-	snprintf(
-	    l->why, sizeof(l->why), "%s",
-	    strstr(lsm, "bpf")
-		? "enabled in the kernel, not used (not required)"
-		: "not enabled in this kernel; tiergate does not depend on it");
-}
-
 void layers_detect(struct layer_report *r)
 {
 	r->n = 0;
-	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
+	struct layer *l = layers_add(r, "interposer (LD_PRELOAD)", true);
 	snprintf(l->why, sizeof(l->why),
 		 "exec/open/connect/git of dynamically linked programs "
 		 "(cooperative layer)");
 
-	l = add(r, "session tracking", true);
+	l = layers_add(r, "session tracking", true);
 	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
 
-	l = add(r, "audit log", D.audit != NULL);
+	l = layers_add(r, "audit log", D.audit != NULL);
 	snprintf(l->why, sizeof(l->why), "%s",
 		 D.audit ? audit_path(D.audit) : "not open");
 
 	detect_seccomp(r);
 	detect_verify(r);
 	detect_landlock(r);
-	detect_bpf(r);
+	egress_glue_layers(r);
 }

@@ -26,6 +26,7 @@
 #include "conn.h"
 #include "control.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "exec_verify.h"
 #include "log.h"
 #include "resolver.h"
@@ -475,6 +476,9 @@ static bool dispatch(const struct epoll_event *ev)
 	case EV_NOTIFIER:
 		supervisor_ready((struct sv *)tag);
 		return false;
+	case EV_EGRESS:
+		egress_glue_ready();
+		return false;
 	case EV_CONN: {
 		struct conn *c = (struct conn *)tag;
 		if (ev->events & (EPOLLIN | EPOLLHUP | EPOLLERR))
@@ -506,6 +510,7 @@ static void run(void)
 			parked |= dispatch(&evs[i]);
 		supervisor_reap();
 		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
+		egress_glue_tick();
 		if (parked || n == 0)
 			retry_parked();
 	}
@@ -539,6 +544,7 @@ int main(int argc, char **argv)
 	D.started_us = tg_now_us();
 	if (open_services() < 0)
 		return 1;
+	egress_glue_init();
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());
@@ -548,6 +554,7 @@ int main(int argc, char **argv)
 		   D.rd.agent_sock, D.system_mode ? "system" : "user",
 		   D.default_policy, audit_path(D.audit));
 	run();
+	egress_glue_shutdown();
 	unlink(D.rd.agent_sock);
 	unlink(D.rd.control_sock);
 	unlink(D.rd.pidfile);
