@@ -343,7 +343,8 @@ check-structure: $(BINS)
 .PHONY: bench
 BB := $(BUILD)/bench
 BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
-	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine
+	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine \
+	$(BB)/bench_bpf
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
 $(BB)/bench_%: tests/bench/bench_%.c
@@ -365,11 +366,11 @@ $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 $(BB)/bench_engine: $(BUILD)/bench_engine
 	$(Q)cp $< $@
 
-# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens) and/or
-# micro; both by default
+# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens), micro
+# and/or egress (the eBPF layer, root); all by default
 BENCH_SECTIONS ?=
-# The eBPF layer's benchmark (root): a separate script, for make bench to
-# call once bench.sh is rewritten.
+# The eBPF layer's benchmark (root): make bench's egress section, or alone
+# as make bench-bpf.
 BENCH_BPF_SRC := tests/bench/bench_bpf.c tests/bpf/tb.c tests/bpf/tb_remote.c
 $(BB)/bench_bpf: $(BENCH_BPF_SRC) $(BPF_LIB) $(COMMON_LIB)
 	$(call say,CC,$@)
