@@ -313,7 +313,7 @@ check-unit: $(UNIT_BIN)
 check-policies: $(BIN)/policyctl
 	$(Q)tests/policies/run.sh $(BIN)/policyctl
 
-check-integration: $(BINS) $(PROG_BINS)
+check-integration: $(BINS) $(PROG_BINS) $(BPF_TEST_PROGS)
 	$(Q)cp tests/integration/progs/*.py $(PROGS)/
 	$(Q)tests/integration/run.sh $(BIN) $(PROGS)
 

@@ -29,10 +29,8 @@
 #include "daemon.h"
 #include "egress.h"
 #include "egress_dns.h"
-#include "layers.h"
 #include "log.h"
 #include "policy.h"
-#include "session.h"
 #include "util.h"
 
 #define LEARNED 256	     /* names a session keeps for reloads */
@@ -45,7 +43,9 @@ struct learned {
 };
 
 struct eg_sess {
-	struct session *s;
+	const void *key; /* policyd's struct session, never looked into */
+	struct egress_glue_sess s;
+	char id[32], name[64];
 	uint64_t cgid;
 	struct edns_sess *dns;
 	uint16_t dns_port;
@@ -66,6 +66,8 @@ static struct {
 	struct eg_sess sess[MAX_SESSIONS];
 	uint64_t last_tick, last_sweep;
 	uint64_t names_refused;
+	struct egress_glue_learned queued[64];
+	size_t nqueued, nhanded;
 } G = {.ep = -1, .tag = {EV_EGRESS}};
 
 static uint64_t mono_s(void)
@@ -75,10 +77,10 @@ static uint64_t mono_s(void)
 	return (uint64_t)ts.tv_sec;
 }
 
-static struct eg_sess *of_session(const struct session *s)
+static struct eg_sess *of_session(const void *key)
 {
 	for (int i = 0; i < MAX_SESSIONS; i++)
-		if (G.sess[i].s == s)
+		if (G.sess[i].key == key)
 			return &G.sess[i];
 	return NULL;
 }
@@ -86,7 +88,7 @@ static struct eg_sess *of_session(const struct session *s)
 static struct eg_sess *of_cgid(uint64_t id)
 {
 	for (int i = 0; i < MAX_SESSIONS; i++)
-		if (G.sess[i].s && G.sess[i].cgid == id)
+		if (G.sess[i].key && G.sess[i].cgid == id)
 			return &G.sess[i];
 	return NULL;
 }
@@ -116,7 +118,7 @@ static uint8_t protos_of(enum policy_proto p)
 /* The session's rules and limits in the layer (replacing what was). */
 static int set_rules(struct eg_sess *es, char *err, size_t errsz)
 {
-	const struct policy *p = es->s->policy;
+	const struct policy *p = es->s.policy;
 	struct policy_net_part *parts = NULL;
 	size_t n = 0;
 	int r = policy_net_parts(p, &parts, &n);
@@ -166,7 +168,7 @@ static int add_name(struct eg_sess *es, const char *name,
 {
 	struct policy_net_part *parts = NULL;
 	size_t n = 0;
-	int r = policy_host_parts(es->s->policy, name, &parts, &n);
+	int r = policy_host_parts(es->s.policy, name, &parts, &n);
 	for (size_t i = 0; r == 0 && i < n; i++) {
 		struct egress_host h = {.protos = protos_of(parts[i].proto),
 					.action = (uint8_t)parts[i].action,
@@ -187,16 +189,31 @@ static int add_name(struct eg_sess *es, const char *name,
 	return r;
 }
 
-void egress_glue_names(struct session *s, const char *host,
+/* Is (name, addr) in the kernel already, from the forwarder (with the
+ * answer's own TTL, which a verified lookup must not stretch)? */
+static bool learned_now(const struct eg_sess *es, const char *name,
+			const uint8_t addr[16])
+{
+	uint64_t now = mono_s();
+	for (int i = 0; i < LEARNED; i++)
+		if (es->learned[i].expires > now &&
+		    !memcmp(es->learned[i].addr, addr, 16) &&
+		    !strcmp(es->learned[i].name, name))
+			return true;
+	return false;
+}
+
+void egress_glue_names(const void *key, const char *host,
 		       const uint8_t (*addrs)[16], unsigned naddrs,
 		       uint32_t ttl_s)
 {
-	struct eg_sess *es = G.active ? of_session(s) : NULL;
+	struct eg_sess *es = G.active ? of_session(key) : NULL;
 	for (unsigned i = 0; es && i < naddrs; i++)
-		if (add_name(es, host, addrs[i], ttl_s) < 0)
+		if (!learned_now(es, host, addrs[i]) &&
+		    add_name(es, host, addrs[i], ttl_s) < 0)
 			daemon_log("session %s: %s not let through by the "
 				   "eBPF layer: %s",
-				   s->id, host, egress_error(G.e));
+				   es->id, host, egress_error(G.e));
 }
 
 /* ------------------------------------------------------- DNS forwarder */
@@ -207,14 +224,14 @@ static enum dnsproxy_verdict dns_decide(void *owner, const char *name,
 	struct eg_sess *es = owner;
 	int rule;
 	(void)qtype;
-	if (policy_host_lookup(es->s->policy, name, &rule) != POLICY_DENY)
+	if (policy_host_lookup(es->s.policy, name, &rule) != POLICY_DENY)
 		return DNSPROXY_FORWARD;
 	G.names_refused++;
 	if (D.audit) {
-		const struct policy *p = es->s->policy;
+		const struct policy *p = es->s.policy;
 		struct audit_rec ar = {
-		    .session = es->s->id,
-		    .uid = es->s->uid,
+		    .session = es->id,
+		    .uid = es->s.uid,
 		    .kind = "dns",
 		    .target = name,
 		    .rule = rule >= 0 ? policy_rule_id(p, rule) : "default",
@@ -233,16 +250,23 @@ static int dns_learn(void *owner, const char *name, const uint8_t addr[16],
 		     uint32_t ttl)
 {
 	struct eg_sess *es = owner;
-	/* the seccomp path's connects name it too (session_name_for) */
-	session_names_record(es->s, 0, name, (const uint8_t(*)[16])addr, 1);
-	return add_name(es, name, addr, ttl);
+	int r = add_name(es, name, addr, ttl);
+	if (r == 0 && G.nqueued < TG_ARRAY_SIZE(G.queued)) {
+		/* for the kernel path's connects (session_name_for): policyd
+		 * records it before it reads anything else (egress_glue.h) */
+		struct egress_glue_learned *q = &G.queued[G.nqueued++];
+		q->key = es->key;
+		tg_strlcpy(q->name, sizeof(q->name), name);
+		memcpy(q->addr, addr, 16);
+	}
+	return r;
 }
 
 /* ---------------------------------------------------------- sessions */
 
 /* A session whose limits: or host rules the kernel does not hold: said
  * once, at its start (policyd's log and the audit log). */
-static void note_unenforced(const struct session *s)
+static void note_unenforced(const struct egress_glue_sess *s)
 {
 	const struct policy_limits *l = policy_limits(s->policy);
 	if (!l->egress_rate && !l->egress_burst && !l->egress_total &&
@@ -255,7 +279,7 @@ static void note_unenforced(const struct session *s)
 	daemon_log("session %s: %s", s->id, why);
 	if (D.audit) {
 		struct audit_rec ar = {.session = s->id,
-				       .pid = s->root_pid,
+				       .pid = s->pid,
 				       .uid = s->uid,
 				       .kind = "session",
 				       .target = s->name,
@@ -266,8 +290,9 @@ static void note_unenforced(const struct session *s)
 	}
 }
 
-int egress_glue_session_add(struct session *s, const char *cgroup_dir,
-			    char *err, size_t errsz)
+int egress_glue_session_add(const void *key,
+			    const struct egress_glue_sess *s,
+			    const char *cgroup_dir, char *err, size_t errsz)
 {
 	if (!G.active || !cgroup_dir) {
 		note_unenforced(s);
@@ -283,7 +308,12 @@ int egress_glue_session_add(struct session *s, const char *cgroup_dir,
 		snprintf(err, errsz, "%s: %s", cgroup_dir, strerror(-r));
 		return r;
 	}
-	es->s = s;
+	es->key = key;
+	es->s = *s;
+	tg_strlcpy(es->id, sizeof(es->id), s->id);
+	tg_strlcpy(es->name, sizeof(es->name), s->name);
+	es->s.id = es->id;
+	es->s.name = es->name;
 	if (edns_open(es, &es->dns, &es->dns_port) < 0) {
 		es->dns = NULL;
 		es->dns_port = 0; /* DNS not steered; status says why */
@@ -296,14 +326,19 @@ int egress_glue_session_add(struct session *s, const char *cgroup_dir,
 	return 0;
 }
 
-int egress_glue_session_reload(struct session *s, char *err, size_t errsz)
+int egress_glue_session_reload(const void *key, const struct policy *policy,
+			       char *err, size_t errsz)
 {
-	struct eg_sess *es = G.active ? of_session(s) : NULL;
+	struct eg_sess *es = G.active ? of_session(key) : NULL;
 	if (!es)
 		return 0;
+	const struct policy *old_policy = es->s.policy;
+	es->s.policy = policy;
 	int r = set_rules(es, err, errsz);
-	if (r < 0)
+	if (r < 0) {
+		es->s.policy = old_policy;
 		return r;
+	}
 	/* learned addresses carry the old rules' indices: again, for the
 	 * rules of the new policy, with what is left of their TTL */
 	uint64_t now = mono_s();
@@ -323,9 +358,9 @@ int egress_glue_session_reload(struct session *s, char *err, size_t errsz)
 	return 0;
 }
 
-void egress_glue_session_end(struct session *s)
+void egress_glue_session_end(const void *key)
 {
-	struct eg_sess *es = G.active ? of_session(s) : NULL;
+	struct eg_sess *es = key && G.active ? of_session(key) : NULL;
 	if (!es)
 		return;
 	edns_close(es->dns);
@@ -396,7 +431,7 @@ static bool ev_admit(struct eg_sess *es)
 		if (es->ev_suppressed)
 			daemon_log("session %s: %llu eBPF events not audited "
 				   "(more than %d a second)",
-				   es->s->id,
+				   es->id,
 				   (unsigned long long)es->ev_suppressed,
 				   EVENTS_PER_SECOND);
 		es->ev_second = now;
@@ -415,11 +450,11 @@ static void on_event(const struct egress_event *ev, void *ud)
 	struct eg_sess *es = of_cgid(ev->cgid);
 	/* a supervised session's connects are audited by policyd already
 	 * (the kernel path); the kernel's log-tier copy would repeat them */
-	if (es && es->s->sv && ev->action == EGRESS_LOG)
+	if (es && es->s.supervised && ev->action == EGRESS_LOG)
 		return;
 	if (!D.audit || (es && !ev_admit(es)))
 		return;
-	const struct policy *p = es ? es->s->policy : NULL;
+	const struct policy *p = es ? es->s.policy : NULL;
 	const char *rule = egress_reason_name(ev->reason);
 	if (ev->reason == EGRESS_R_DEFAULT)
 		rule = "default";
@@ -431,12 +466,12 @@ static void on_event(const struct egress_event *ev, void *ud)
 	snprintf(detail, sizeof(detail),
 		 "eBPF cgroup hook (kernel): %s; comm %s; session %s",
 		 egress_reason_name(ev->reason), ev->comm,
-		 es ? es->s->name : "(not this policyd's)");
+		 es ? es->name : "(not this policyd's)");
 	bool passed = ev->action == EGRESS_LOG;
 	struct audit_rec ar = {
-	    .session = es ? es->s->id : "",
+	    .session = es ? es->id : "",
 	    .pid = (pid_t)ev->tgid,
-	    .uid = es ? es->s->uid : 0,
+	    .uid = es ? es->s.uid : 0,
 	    .kind = ev_kind(ev),
 	    .target = target,
 	    .rule = rule,
@@ -498,9 +533,8 @@ static void start_dns(void)
 	}
 }
 
-void egress_glue_init(void)
+void egress_glue_init(const char *parent)
 {
-	const char *parent = sessions_cgroup_parent();
 	G.probed = egress_probe(D.cgroups ? parent : NULL, &G.ft) == 0;
 	if (!D.cgroups) {
 		snprintf(G.why, sizeof(G.why), "%s", D.cgroup_why);
@@ -545,7 +579,7 @@ void egress_glue_shutdown(void)
 	if (!G.e)
 		return;
 	for (int i = 0; i < MAX_SESSIONS; i++)
-		if (G.sess[i].s)
+		if (G.sess[i].key)
 			edns_close(G.sess[i].dns);
 	edns_shutdown();
 	/* stopped on purpose: nothing of the layer stays behind */
@@ -634,13 +668,13 @@ void egress_glue_tick(void)
 
 /* ------------------------------------------------------------- status */
 
-/* A layer's sentence, cut to fit (a status line, not data). */
-__attribute__((format(printf, 2, 3))) static void say(struct layer *l,
+/* A status sentence, cut to fit (a status line, not data). */
+__attribute__((format(printf, 3, 4))) static void say(char *buf, size_t sz,
 						      const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(l->why, sizeof(l->why), fmt, ap);
+	vsnprintf(buf, sz, fmt, ap);
 	va_end(ap);
 }
 
@@ -651,22 +685,22 @@ static const char *errname(int err)
 }
 
 /* Refused features as "why: load refused (EPERM)". */
-static void feature_line(struct layer *l, enum egress_feature f,
+static void feature_line(char *why, size_t sz, enum egress_feature f,
 			 const char *used)
 {
 	if (!G.probed)
-		say(l, "not probed");
+		say(why, sz, "not probed");
 	else if (G.ft.err[f])
-		say(l, "load refused (%s): %s", errname(G.ft.err[f]),
+		say(why, sz, "load refused (%s): %s", errname(G.ft.err[f]),
 		    G.ft.why[f]);
 	else
-		say(l, "available, not used (%s)", used);
+		say(why, sz, "available, not used (%s)", used);
 }
 
-static void egress_line(struct layer *l)
+static void egress_line(char *why, size_t sz)
 {
 	if (!G.active) {
-		say(l, "%s; connects are decided by policyd (kernel path) "
+		say(why, sz, "%s; connects are decided by policyd (kernel path) "
 			 "or the interposer, and limits: are not enforced",
 			 G.why);
 		return;
@@ -701,7 +735,7 @@ static void egress_line(struct layer *l)
 			 "%llu answered by policyd (%llu names refused)",
 			 (unsigned long long)fwd, (unsigned long long)refused,
 			 (unsigned long long)G.names_refused);
-	say(l, "attached to %s, attach types: %s; %s; %zu sessions in the "
+	say(why, sz, "attached to %s, attach types: %s; %s; %zu sessions in the "
 		 "layer; %s; %llu events lost",
 		 G.parent, list,
 		 G.pin[0] ? "pinned (outlives a policyd that dies)"
@@ -711,11 +745,22 @@ static void egress_line(struct layer *l)
 		 (unsigned long long)g.events_lost);
 }
 
-void egress_glue_layers(struct layer_report *r)
+void egress_glue_status(struct egress_glue_status *st)
 {
-	egress_line(layers_add(r, "eBPF cgroup egress", G.active));
-	feature_line(layers_add(r, "BPF LSM", false), EGRESS_FT_LSM,
+	st->active = G.active;
+	egress_line(st->egress, sizeof(st->egress));
+	feature_line(st->lsm, sizeof(st->lsm), EGRESS_FT_LSM,
 		     "the cgroup hooks suffice");
-	feature_line(layers_add(r, "BPF fentry", false), EGRESS_FT_FENTRY,
+	feature_line(st->fentry, sizeof(st->fentry), EGRESS_FT_FENTRY,
 		     "the cgroup hooks suffice");
+}
+
+bool egress_glue_learned_next(struct egress_glue_learned *ret)
+{
+	if (G.nhanded == G.nqueued) {
+		G.nhanded = G.nqueued = 0;
+		return false;
+	}
+	*ret = G.queued[G.nhanded++];
+	return true;
 }

@@ -24,12 +24,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-struct session;
-struct layer_report;
+struct policy;
 
-/* Starts (or adopts) the layer when this policyd can; registers its
- * descriptor in D.epfd. Never fails policyd: the reason goes to status. */
-void egress_glue_init(void);
+/* What the glue keeps of a session (copied; policy is the session's and
+ * must outlive it: egress_glue_session_reload gives the next one). A
+ * session is known by a key, its struct session, which the glue never
+ * looks into (session.c calls the glue, not the other way round). */
+struct egress_glue_sess {
+	const char *id, *name;
+	uid_t uid;
+	pid_t pid; /* agent-shell */
+	const struct policy *policy;
+	bool supervised; /* seccomp's kernel path audits its connects */
+};
+
+/* Starts (or adopts) the layer on the sessions' parent cgroup when this
+ * policyd can; registers its descriptor in D.epfd. Never fails policyd:
+ * the reason goes to status. */
+void egress_glue_init(const char *parent);
 void egress_glue_shutdown(void);
 bool egress_glue_active(void);
 
@@ -39,23 +51,39 @@ bool egress_glue_active(void);
  * socket). Without the layer (or cgroup_dir NULL: no session cgroups):
  * 0, and a session with limits: is told once that nothing enforces
  * them. */
-int egress_glue_session_add(struct session *s, const char *cgroup_dir,
-			    char *err, size_t errsz);
-/* The session's policy changed: rules, limits and learned names again. */
-int egress_glue_session_reload(struct session *s, char *err, size_t errsz);
-void egress_glue_session_end(struct session *s);
+int egress_glue_session_add(const void *key,
+			    const struct egress_glue_sess *s,
+			    const char *cgroup_dir, char *err, size_t errsz);
+/* The session's policy changed: rules, limits and learned names again.
+ * On error the layer keeps the old rules (and the old policy). */
+int egress_glue_session_reload(const void *key, const struct policy *policy,
+			       char *err, size_t errsz);
+void egress_glue_session_end(const void *key);
 /* policyd verified that host resolves to addrs (its own lookup): the
  * host rules naming it let those addresses through in the kernel. */
-void egress_glue_names(struct session *s, const char *host,
+void egress_glue_names(const void *key, const char *host,
 		       const uint8_t (*addrs)[16], unsigned naddrs,
 		       uint32_t ttl_s);
 
-/* D.epfd said the layer's descriptor is readable. */
+/* D.epfd said the layer's descriptor is readable. Then, before anything
+ * else is read, every name the forwarder learned meanwhile is to be
+ * recorded in its session (session_names_record) until this says no
+ * more: a program that got the answer may connect next. */
 void egress_glue_ready(void);
+struct egress_glue_learned {
+	const void *key;
+	char name[256];
+	uint8_t addr[16];
+};
+bool egress_glue_learned_next(struct egress_glue_learned *ret);
 /* Timers: expired host addresses, DNS queries, left-over cgroups. */
 void egress_glue_tick(void);
 
-/* The status lines: eBPF cgroup hooks, BPF LSM/fentry, DNS forwarder. */
-void egress_glue_layers(struct layer_report *r);
+/* The status lines: eBPF cgroup hooks, BPF LSM, fentry. */
+struct egress_glue_status {
+	bool active;
+	char egress[1300], lsm[300], fentry[300];
+};
+void egress_glue_status(struct egress_glue_status *st);
 
 #endif

@@ -17,7 +17,7 @@
 #include "session.h"
 #include "util.h"
 
-struct layer *layers_add(struct layer_report *r, const char *name, bool active)
+static struct layer *add(struct layer_report *r, const char *name, bool active)
 {
 	struct layer *l = &r->v[r->n++];
 	l->name = name;
@@ -35,7 +35,7 @@ static void detect_seccomp(struct layer_report *r)
 		with += s->seccomp;
 	}
 	struct layer *l =
-	    layers_add(r, "seccomp refusal filter", total == 0 || with == total);
+	    add(r, "seccomp refusal filter", total == 0 || with == total);
 	snprintf(l->why, sizeof(l->why),
 		 "%u of %u sessions: no_new_privs, administration "
 		 "capabilities dropped, non-native ABIs killed, "
@@ -52,7 +52,7 @@ static void detect_seccomp(struct layer_report *r)
 		nnot += s->n_notifications;
 		ninj += s->n_injected;
 	}
-	l = layers_add(r, "seccomp user-notify",
+	l = add(r, "seccomp user-notify",
 		sr == 0 && (total == 0 || sup == total));
 	if (sr != 0)
 		snprintf(l->why, sizeof(l->why), "kernel does not offer it: %s",
@@ -75,7 +75,7 @@ static void detect_verify(struct layer_report *r)
 	bool vok = exec_verify_available(vwhy, sizeof(vwhy));
 	uint64_t nver, nkill;
 	exec_verify_counts(&nver, &nkill);
-	struct layer *l = layers_add(r, "exec verification (ptrace)", vok);
+	struct layer *l = add(r, "exec verification (ptrace)", vok);
 	if (!vok)
 		snprintf(l->why, sizeof(l->why),
 			 "off: %s. Execs by processes with several threads "
@@ -103,7 +103,7 @@ static void detect_landlock(struct layer_report *r)
 		llw += s->ll_write;
 		llx += s->ll_exec;
 	}
-	struct layer *l = layers_add(r, "Landlock", abi > 0 && (llw || llx));
+	struct layer *l = add(r, "Landlock", abi > 0 && (llw || llx));
 	if (abi <= 0)
 		snprintf(l->why, sizeof(l->why), "unavailable: %s",
 			 strerror(errno));
@@ -127,20 +127,27 @@ static void detect_landlock(struct layer_report *r)
 void layers_detect(struct layer_report *r)
 {
 	r->n = 0;
-	struct layer *l = layers_add(r, "interposer (LD_PRELOAD)", true);
+	struct layer *l = add(r, "interposer (LD_PRELOAD)", true);
 	snprintf(l->why, sizeof(l->why),
 		 "exec/open/connect/git of dynamically linked programs "
 		 "(cooperative layer)");
 
-	l = layers_add(r, "session tracking", true);
+	l = add(r, "session tracking", true);
 	snprintf(l->why, sizeof(l->why), "%s", D.cgroup_why);
 
-	l = layers_add(r, "audit log", D.audit != NULL);
+	l = add(r, "audit log", D.audit != NULL);
 	snprintf(l->why, sizeof(l->why), "%s",
 		 D.audit ? audit_path(D.audit) : "not open");
 
 	detect_seccomp(r);
 	detect_verify(r);
 	detect_landlock(r);
-	egress_glue_layers(r);
+	struct egress_glue_status st;
+	egress_glue_status(&st);
+	snprintf(add(r, "eBPF cgroup egress", st.active)->why,
+		 sizeof(r->v[0].why), "%s", st.egress);
+	snprintf(add(r, "BPF LSM", false)->why, sizeof(r->v[0].why), "%s",
+		 st.lsm);
+	snprintf(add(r, "BPF fentry", false)->why, sizeof(r->v[0].why), "%s",
+		 st.fentry);
 }

@@ -18,8 +18,5 @@ struct layer_report {
 };
 
 void layers_detect(struct layer_report *r);
-/* The next line of r (its why empty), for the modules that report a
- * layer of their own (egress_glue.c). */
-struct layer *layers_add(struct layer_report *r, const char *name, bool active);
 
 #endif

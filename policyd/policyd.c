@@ -476,9 +476,19 @@ static bool dispatch(const struct epoll_event *ev)
 	case EV_NOTIFIER:
 		supervisor_ready((struct sv *)tag);
 		return false;
-	case EV_EGRESS:
+	case EV_EGRESS: {
 		egress_glue_ready();
+		/* names the DNS forwarder answered, before anything else is
+		 * read: the program may connect to them next */
+		struct egress_glue_learned l;
+		while (egress_glue_learned_next(&l))
+			for (struct session *s = D.sessions; s; s = s->next)
+				if (s == l.key)
+					session_names_record(
+					    s, 0, l.name,
+					    (const uint8_t(*)[16])l.addr, 1);
 		return false;
+	}
 	case EV_CONN: {
 		struct conn *c = (struct conn *)tag;
 		if (ev->events & (EPOLLIN | EPOLLHUP | EPOLLERR))
@@ -544,7 +554,7 @@ int main(int argc, char **argv)
 	D.started_us = tg_now_us();
 	if (open_services() < 0)
 		return 1;
-	egress_glue_init();
+	egress_glue_init(sessions_cgroup_parent());
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());

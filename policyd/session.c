@@ -204,6 +204,14 @@ void sessions_init_cgroups(void)
 		 cg_parent);
 }
 
+/* What the eBPF layer keeps of s. */
+#define GLUE(s)                                                                \
+	{                                                                      \
+		.id = (s)->id, .name = (s)->name, .uid = (s)->uid,             \
+		.pid = (s)->root_pid, .policy = (s)->policy,                   \
+		.supervised = (s)->seccomp                                     \
+	}
+
 /* Privileged operation: create the session cgroup and move agent-shell
  * (the peer, whose pid the kernel gave us) into it. Safe because the pid
  * is the connected peer's and was re-checked by start time just now. */
@@ -216,7 +224,8 @@ static int make_cgroup(struct session *s, char *err, size_t errsz)
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
 	/* the eBPF layer knows the session before any process is in it */
-	int r = egress_glue_session_add(s, dir, err, errsz);
+	int r = egress_glue_session_add(s, &(struct egress_glue_sess)GLUE(s), dir,
+					err, errsz);
 	if (r < 0) {
 		rmdir(dir);
 		return r;
@@ -337,7 +346,8 @@ int session_create(const struct session_params *p, struct session **ret,
 		return r;
 	}
 	if (!D.cgroups) /* says what the kernel cannot hold without it */
-		(void)egress_glue_session_add(s, NULL, err, errsz);
+		(void)egress_glue_session_add(
+		    s, &(struct egress_glue_sess)GLUE(s), NULL, err, errsz);
 	s->next = D.sessions;
 	D.sessions = s;
 	D.nsessions++;
@@ -353,9 +363,8 @@ int session_reload(struct session *s, char *err, size_t errsz)
 		return r; /* the old policy stays in force */
 	struct policy *old = s->policy;
 	s->policy = p;
-	if ((r = egress_glue_session_reload(s, err, errsz)) < 0) {
+	if ((r = egress_glue_session_reload(s, p, err, errsz)) < 0) {
 		s->policy = old; /* the kernel keeps the old rules too */
-		(void)egress_glue_session_reload(s, err, 0);
 		policy_free(p);
 		return r;
 	}
