@@ -588,6 +588,8 @@ void egress_glue_shutdown(void)
 	egress_free(G.e);
 	G.e = NULL;
 	G.active = false;
+	if (G.pin[0])
+		rmdir(G.pin); /* emptied by egress_stop */
 	if (G.ep >= 0)
 		close(G.ep);
 	G.ep = -1;
