@@ -535,7 +535,8 @@ static void start_dns(void)
 
 void egress_glue_init(const char *parent)
 {
-	G.probed = egress_probe(D.cgroups ? parent : NULL, &G.ft) == 0;
+	/* without cgroups the probe waits for the first status request: it
+	 * takes about half a second, which every policyd start would pay */
 	if (!D.cgroups) {
 		snprintf(G.why, sizeof(G.why), "%s", D.cgroup_why);
 		return;
@@ -549,7 +550,12 @@ void egress_glue_init(const char *parent)
 		o.pin_dir = G.pin;
 	}
 	int r = egress_new(&o, &G.e);
-	if (r == 0 && (r = egress_start(G.e, G.parent)) < 0) {
+	if (r == 0) { /* egress_start probes every feature first */
+		r = egress_start(G.e, G.parent);
+		G.ft = *egress_features(G.e);
+		G.probed = true;
+	}
+	if (r < 0 && G.e) {
 		snprintf(G.why, sizeof(G.why), "%s", egress_error(G.e));
 		egress_free(G.e);
 		G.e = NULL;
@@ -749,6 +755,8 @@ static void egress_line(char *why, size_t sz)
 
 void egress_glue_status(struct egress_glue_status *st)
 {
+	if (!G.probed) /* once; what this kernel offers does not change */
+		G.probed = egress_probe(NULL, &G.ft) == 0;
 	st->active = G.active;
 	egress_line(st->egress, sizeof(st->egress));
 	feature_line(st->lsm, sizeof(st->lsm), EGRESS_FT_LSM,
