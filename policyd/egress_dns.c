@@ -146,8 +146,7 @@ static int bind_lo(bool v6, int type, uint16_t *port)
 	return fd;
 }
 
-int edns_init(int ep, const struct dnsproxy_ops *ops, char *why,
-	      size_t whysz)
+int edns_init(int ep, const struct dnsproxy_ops *ops, char *why, size_t whysz)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = 0;
@@ -157,8 +156,8 @@ int edns_init(int ep, const struct dnsproxy_ops *ops, char *why,
 			 strerror(-r));
 		return r;
 	}
-	int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			0);
+	int fd =
+	    socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&ss, len) < 0) {
 		r = -errno;
 		snprintf(why, whysz, "cannot reach the resolver: %s",
@@ -263,7 +262,8 @@ int edns_open(void *owner, struct edns_sess **ret, uint16_t *ret_port)
 	}
 	for (int i = 0; i < 2; i++) {
 		d->udp[i] = (struct tag){EDNS_TAG_UDP, d, fds[2 * i]};
-		d->tcp[i] = (struct tag){EDNS_TAG_TCP_LISTEN, d, fds[2 * i + 1]};
+		d->tcp[i] =
+		    (struct tag){EDNS_TAG_TCP_LISTEN, d, fds[2 * i + 1]};
 		if (d->udp[i].fd >= 0) {
 			watch(&d->udp[i]);
 			watch(&d->tcp[i]);
@@ -279,7 +279,8 @@ int edns_open(void *owner, struct edns_sess **ret, uint16_t *ret_port)
 static void udp_query(struct edns_sess *d, int fd)
 {
 	for (int k = 0; k < 32; k++) { /* a burst, then others' turn */
-		struct dnsproxy_client c = {.fd = fd, .addrlen = sizeof(c.addr)};
+		struct dnsproxy_client c = {.fd = fd,
+					    .addrlen = sizeof(c.addr)};
 		ssize_t n = recvfrom(fd, X.in, sizeof(X.in), MSG_DONTWAIT,
 				     (struct sockaddr *)&c.addr, &c.addrlen);
 		if (n < 0)
@@ -353,8 +354,7 @@ static void tcp_read(struct tcp_client *c)
 	size_t want = dns_get16(c->buf), len = 0;
 	struct dnsproxy_client cl = {.fd = c->t.fd, .tcp = true};
 	if (dnsproxy_query(X.proxy, c->t.d->owner, &cl, c->buf + 2, want,
-			   X.up.fd, now_ms(), X.out, sizeof(X.out),
-			   &len) < 0) {
+			   X.up.fd, now_ms(), X.out, sizeof(X.out), &len) < 0) {
 		tcp_drop(c);
 		return;
 	}

@@ -34,8 +34,7 @@ enum edns_tag_kind {
 
 /* 0, or -errno with why (no resolver, no loopback): DNS is then not
  * steered. ops' session pointer is the owner given to edns_open. */
-int edns_init(int ep, const struct dnsproxy_ops *ops, char *why,
-	      size_t whysz);
+int edns_init(int ep, const struct dnsproxy_ops *ops, char *why, size_t whysz);
 void edns_shutdown(void);
 /* The forwarder's addresses for egress_dns_set: IPv4 in network order,
  * has6 when ::1 is bound too. */

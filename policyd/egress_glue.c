@@ -290,8 +290,7 @@ static void note_unenforced(const struct egress_glue_sess *s)
 	}
 }
 
-int egress_glue_session_add(const void *key,
-			    const struct egress_glue_sess *s,
+int egress_glue_session_add(const void *key, const struct egress_glue_sess *s,
 			    const char *cgroup_dir, char *err, size_t errsz)
 {
 	if (!G.active || !cgroup_dir) {
@@ -630,8 +629,7 @@ static void sweep(void)
 	_cleanup_free_ uint64_t *ids = calloc(n + 1, sizeof(*ids));
 	_cleanup_free_ bool *seen = calloc(n + 1, sizeof(*seen));
 	DIR *d = opendir(G.parent);
-	if (!ids || !seen || !d ||
-	    egress_sessions(G.e, ids, n, &n) < 0) {
+	if (!ids || !seen || !d || egress_sessions(G.e, ids, n, &n) < 0) {
 		if (d)
 			closedir(d);
 		return;
@@ -708,9 +706,10 @@ static void feature_line(char *why, size_t sz, enum egress_feature f,
 static void egress_line(char *why, size_t sz)
 {
 	if (!G.active) {
-		say(why, sz, "%s; connects are decided by policyd (kernel path) "
-			 "or the interposer, and limits: are not enforced",
-			 G.why);
+		say(why, sz,
+		    "%s; connects are decided by policyd (kernel path) "
+		    "or the interposer, and limits: are not enforced",
+		    G.why);
 		return;
 	}
 	static const enum egress_feature hooks[] = {
@@ -735,22 +734,24 @@ static void egress_line(char *why, size_t sz)
 	edns_counts(&pending, &fwd, &refused);
 	char dns[400];
 	if (G.dns_why[0])
-		snprintf(dns, sizeof(dns), "DNS not steered (%s): name rules "
+		snprintf(dns, sizeof(dns),
+			 "DNS not steered (%s): name rules "
 			 "hold only for names policyd resolved itself",
 			 G.dns_why);
 	else
-		snprintf(dns, sizeof(dns), "DNS forwarder: %llu forwarded, "
+		snprintf(dns, sizeof(dns),
+			 "DNS forwarder: %llu forwarded, "
 			 "%llu answered by policyd (%llu names refused)",
 			 (unsigned long long)fwd, (unsigned long long)refused,
 			 (unsigned long long)G.names_refused);
-	say(why, sz, "attached to %s, attach types: %s; %s; %zu sessions in the "
-		 "layer; %s; %llu events lost",
-		 G.parent, list,
-		 G.pin[0] ? "pinned (outlives a policyd that dies)"
-			  : "not pinned (no bpffs mounted): a policyd that "
-			    "dies takes the layer with it",
-		 g.sessions, dns,
-		 (unsigned long long)g.events_lost);
+	say(why, sz,
+	    "attached to %s, attach types: %s; %s; %zu sessions in the "
+	    "layer; %s; %llu events lost",
+	    G.parent, list,
+	    G.pin[0] ? "pinned (outlives a policyd that dies)"
+		     : "not pinned (no bpffs mounted): a policyd that "
+		       "dies takes the layer with it",
+	    g.sessions, dns, (unsigned long long)g.events_lost);
 }
 
 void egress_glue_status(struct egress_glue_status *st)

@@ -51,8 +51,7 @@ bool egress_glue_active(void);
  * socket). Without the layer (or cgroup_dir NULL: no session cgroups):
  * 0, and a session with limits: is told once that nothing enforces
  * them. */
-int egress_glue_session_add(const void *key,
-			    const struct egress_glue_sess *s,
+int egress_glue_session_add(const void *key, const struct egress_glue_sess *s,
 			    const char *cgroup_dir, char *err, size_t errsz);
 /* The session's policy changed: rules, limits and learned names again.
  * On error the layer keeps the old rules (and the old policy). */

@@ -183,7 +183,8 @@ int policy_host_parts(const struct policy *p, const char *name,
 enum policy_action policy_host_lookup(const struct policy *p, const char *name,
 				      int *ret_rule)
 {
-	bool named = false, any_open = p->settings.default_action != POLICY_DENY;
+	bool named = false,
+	     any_open = p->settings.default_action != POLICY_DENY;
 	*ret_rule = -1;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct connect_m *m = p->rules[i].connect;
@@ -226,8 +227,10 @@ static const char *host_gap(char *buf, size_t bufsz)
 	if (!cg2)
 		return "no cgroup v2 mount in /proc/mounts";
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
-		snprintf(buf, bufsz, "no kernel BTF (/sys/kernel/btf/vmlinux: "
-			 "%s)", strerror(errno));
+		snprintf(buf, bufsz,
+			 "no kernel BTF (/sys/kernel/btf/vmlinux: "
+			 "%s)",
+			 strerror(errno));
 		return buf;
 	}
 	return NULL;
@@ -252,22 +255,25 @@ void policy_egress_lint(const struct policy *p, struct policy_diags *d)
 				"caps this policy's traffic",
 				gap);
 	if (gap && hosts)
-		policy_diag_add(d, p->path, 1, 1, true,
-				"host rules are decided by policyd only on this "
-				"host (%s): a program that bypasses the "
-				"interposer and the seccomp path is not held to "
-				"them in the kernel",
-				gap);
+		policy_diag_add(
+		    d, p->path, 1, 1, true,
+		    "host rules are decided by policyd only on this "
+		    "host (%s): a program that bypasses the "
+		    "interposer and the seccomp path is not held to "
+		    "them in the kernel",
+		    gap);
 	/* what the layer takes (bpf/tg_egress.h): beyond, a session with
 	 * this policy would not start */
 	if (l->egress_rate > 100000000000ull || l->egress_burst > (1ull << 38))
-		policy_diag_add(d, p->path, 1, 1, true,
-				"limits: egress_rate above 100 GB/s or "
-				"egress_burst above 256 GiB: sessions with this "
-				"policy cannot start under the eBPF layer");
+		policy_diag_add(
+		    d, p->path, 1, 1, true,
+		    "limits: egress_rate above 100 GB/s or "
+		    "egress_burst above 256 GiB: sessions with this "
+		    "policy cannot start under the eBPF layer");
 	if (l->connect_rate > 1000000)
-		policy_diag_add(d, p->path, 1, 1, true,
-				"limits: connect_rate above 1000000/s: sessions "
-				"with this policy cannot start under the eBPF "
-				"layer");
+		policy_diag_add(
+		    d, p->path, 1, 1, true,
+		    "limits: connect_rate above 1000000/s: sessions "
+		    "with this policy cannot start under the eBPF "
+		    "layer");
 }

@@ -114,8 +114,7 @@ static void test_host_lookup(void **state)
 	assert_int_equal(policy_host_lookup(p, "mail.test", &rule),
 			 POLICY_ALLOW);
 	/* named by no rule, but rule any lets port 53 anywhere */
-	assert_int_equal(policy_host_lookup(p, "x.test", &rule),
-			 POLICY_ALLOW);
+	assert_int_equal(policy_host_lookup(p, "x.test", &rule), POLICY_ALLOW);
 	policy_free(p);
 	p = load("version: 1\nsettings: { default: deny }\nrules:\n"
 		 "  - { id: gh, tier: 1, connect: { host: [github.com] } }\n");
