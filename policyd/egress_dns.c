@@ -430,10 +430,11 @@ void edns_event(void *tag, uint32_t events)
 	}
 }
 
-void edns_tick(uint64_t now)
+void edns_tick(void)
 {
 	if (!X.proxy)
 		return;
+	uint64_t now = now_ms();
 	dnsproxy_expire(X.proxy, now);
 	for (struct edns_sess *d = X.all; d; d = d->next)
 		for (int i = 0; i < TCP_PER_SESSION; i++)

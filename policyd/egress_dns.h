@@ -45,7 +45,7 @@ void edns_close(struct edns_sess *d);
 /* A readable tag of kind > EDNS_TAG_OTHER. */
 void edns_event(void *tag, uint32_t events);
 /* Timeouts (queries, TCP clients); call about every second. */
-void edns_tick(uint64_t now_ms);
+void edns_tick(void);
 /* Queries waiting for upstream, answered names, refused names. */
 void edns_counts(unsigned *ret_pending, uint64_t *ret_forwarded,
 		 uint64_t *ret_refused);

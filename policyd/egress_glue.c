@@ -579,10 +579,13 @@ void egress_glue_init(const char *parent)
 		   G.dns_why[0] ? "; DNS not steered: " : "", G.dns_why);
 }
 
+static void sweep(void);
+
 void egress_glue_shutdown(void)
 {
 	if (!G.e)
 		return;
+	sweep(); /* ended sessions' cgroups left while processes remained */
 	for (int i = 0; i < MAX_SESSIONS; i++)
 		if (G.sess[i].key)
 			edns_close(G.sess[i].dns);
@@ -665,7 +668,9 @@ void egress_glue_tick(void)
 		return;
 	G.last_tick = now;
 	(void)egress_refresh(G.e);
-	edns_tick(now * 1000);
+	/* the forwarder's own clock (milliseconds): seconds * 1000 would be
+	 * up to a second before a query's time and expire it at once */
+	edns_tick();
 	if (now - G.last_sweep >= 5) {
 		G.last_sweep = now;
 		sweep();

@@ -159,17 +159,12 @@ import os, socket, struct
 # steered to policyd, whose answer teaches the kernel the address
 with open(os.environ["CG2"] + "/cgroup.procs", "w") as f: f.write(str(os.getpid()))
 q = struct.pack(">HHHHHH", 0x1234, 0x0100, 1, 0, 0, 0) + b"\x07allowed\x04test\x00\x00\x01\x00\x01"
-# as a resolver does, asked again after a timeout (the tries are printed:
-# a first query lost is a known flake, see the report of issue 19)
-for tries in range(1, 4):
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
-    s.sendto(q, ("8.8.8.8", 53))
-    try:
-        a, peer = s.recvfrom(512)
-        break
-    except socket.timeout:
-        s.close()
-print("  (UDP query: %d tries)" % tries)
+# one try: a query the forwarder drops must fail this (its timeouts once
+# expired queries up to a second early, and about one run in three lost
+# this one)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)
+s.sendto(q, ("8.8.8.8", 53))
+a, peer = s.recvfrom(512)
 open("$TOP/dig.txt", "w").write("%s %d answers=%d\n" % (peer[0], peer[1], struct.unpack(">H", a[6:8])[0]))
 PY
 check "a query to 8.8.8.8 from the session is answered by policyd's forwarder, as from 8.8.8.8" grep -qx "8.8.8.8 53 answers=1" "$TOP/dig.txt"
@@ -177,19 +172,13 @@ check "a query to 8.8.8.8 from the session is answered by policyd's forwarder, a
 import os, socket, struct
 with open(os.environ["CG2"] + "/cgroup.procs", "w") as f: f.write(str(os.getpid()))
 q = struct.pack(">HHHHHH", 0x4321, 0x0100, 1, 0, 0, 0) + b"\x07allowed\x04test\x00\x00\x01\x00\x01"
-for tries in range(1, 4):
-    try:
-        s = socket.create_connection(("9.9.9.9", 53), timeout=2)
-        s.sendall(struct.pack(">H", len(q)) + q)
-        buf = b""
-        while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
-            d = s.recv(4096)
-            if not d: break
-            buf += d
-        break
-    except OSError:
-        s.close()
-print("  (TCP query: %d tries)" % tries)
+s = socket.create_connection(("9.9.9.9", 53), timeout=5)
+s.sendall(struct.pack(">H", len(q)) + q)
+buf = b""
+while len(buf) < 2 or len(buf) < 2 + struct.unpack(">H", buf[:2])[0]:
+    d = s.recv(4096)
+    if not d: break
+    buf += d
 a = buf[2:]
 open("$TOP/tcp.txt", "w").write("%s id=%x answers=%d\n" % (s.getpeername()[0], struct.unpack(">H", a[:2])[0], struct.unpack(">H", a[6:8])[0]))
 PY
