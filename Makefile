@@ -129,10 +129,13 @@ $(BIN)/policyctl: $(call objs,$(POLICYCTL_SRC)) $(ENGINE_LIB) $(COMMON_LIB)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(LINK) -o $@ $^ $(LDLIBS_YAML) $(LDFLAGS)
 
-$(BIN)/policyd: $(call objs,$(DAEMON_MAIN)) $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
+# policyd runs the eBPF egress layer (libtgbpf.a, defined below)
+$(BIN)/policyd: $(call objs,$(DAEMON_MAIN)) $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB) \
+		$(BUILD)/libtgbpf.a
 	$(call say,LD,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) $(call pkg_libs,libcurl) -lpthread $(LDFLAGS)
+	$(Q)$(LINK) -o $@ -Wl,--start-group $^ -Wl,--end-group $(LDLIBS_YAML) $(LDLIBS_BPF) \
+		$(call pkg_libs,libcurl) -lpthread $(LDFLAGS)
 
 $(BIN)/agent-shell: $(call objs,$(SHELL_SRC)) $(COMMON_LIB)
 	$(call say,LD,$@)
@@ -148,7 +151,7 @@ $(PRELOAD): $(PRELOAD_OBJ)
 # daemon's, the engine's and the common archives (the linker takes only
 # the modules a test uses). A test that needs more says so with a
 # target-specific TEST_LDFLAGS (link-time wrapping, for example).
-TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB)
+TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB) $(BUILD)/libtgbpf.a
 $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
 # the kernel path's tests answer its listener's ioctls themselves
 $(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
@@ -162,7 +165,6 @@ IP_TESTS := $(filter $(BUILD)/tests/test_ip_%,$(UNIT_BIN))
 $(IP_TESTS): TEST_SRCS := $(IP_TEST_SRC)
 $(IP_TESTS): $(IP_TEST_SRC) $(wildcard interposer/*.h)
 # the eBPF layer's rule compiler (pure: no kernel needed)
-$(BUILD)/tests/test_egress_compile: TEST_LIBS += $(BUILD)/libtgbpf.a
 $(BUILD)/tests/test_egress_compile: CFLAGS += -Ibpf -I$(BUILD)/bpf
 $(BUILD)/tests/test_egress_compile: $(BUILD)/libtgbpf.a
 
@@ -171,7 +173,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(TEST_LIBS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS_ALL) $(call pkg_cflags,cmocka) -MMD -MP $(LDFLAGS_SAN) $(LDHARDEN) \
 		$(TEST_LDFLAGS) -o $@ $< $(TEST_SRCS) -Wl,--start-group $(TEST_LIBS) -Wl,--end-group \
-		$(call pkg_libs,cmocka) $(LDLIBS_YAML) -lpthread
+		$(call pkg_libs,cmocka) $(LDLIBS_YAML) $(LDLIBS_BPF) -lpthread
 
 $(BUILD)/bench_engine: tests/bench/bench_engine.c $(ENGINE_LIB) $(COMMON_LIB)
 	$(call say,CC,$@)
@@ -212,6 +214,8 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
 $(call objs,$(BPF_LIB_SRC)): CFLAGS += $(BPF_CFLAGS)
+# policyd's side of the layer includes bpf/egress.h
+$(BUILD)/policyd/egress_glue.o: CFLAGS += $(BPF_CFLAGS)
 $(call objs,$(BPF_LIB_SRC)): $(BPF_SKELS)
 $(BPF_LIB): $(call objs,$(BPF_LIB_SRC))
 
@@ -315,7 +319,7 @@ check-unit: $(UNIT_BIN)
 check-policies: $(BIN)/policyctl
 	$(Q)tests/policies/run.sh $(BIN)/policyctl
 
-check-integration: $(BINS) $(PROG_BINS)
+check-integration: $(BINS) $(PROG_BINS) $(BPF_TEST_PROGS)
 	$(Q)cp tests/integration/progs/*.py $(PROGS)/
 	$(Q)tests/integration/run.sh $(BIN) $(PROGS)
 
@@ -345,7 +349,8 @@ check-structure: $(BINS)
 .PHONY: bench
 BB := $(BUILD)/bench
 BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
-	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine
+	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine \
+	$(BB)/bench_bpf
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
 $(BB)/bench_%: tests/bench/bench_%.c
@@ -367,11 +372,11 @@ $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 $(BB)/bench_engine: $(BUILD)/bench_engine
 	$(Q)cp $< $@
 
-# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens) and/or
-# micro; both by default
+# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens), micro
+# and/or egress (the eBPF layer, root); all by default
 BENCH_SECTIONS ?=
-# The eBPF layer's benchmark (root): a separate script, for make bench to
-# call once bench.sh is rewritten.
+# The eBPF layer's benchmark (root): make bench's egress section, or alone
+# as make bench-bpf.
 BENCH_BPF_SRC := tests/bench/bench_bpf.c tests/bpf/tb.c tests/bpf/tb_remote.c
 $(BB)/bench_bpf: $(BENCH_BPF_SRC) $(BPF_LIB) $(COMMON_LIB)
 	$(call say,CC,$@)

@@ -30,6 +30,7 @@ enum ev_kind {
 	EV_RESOLVER,	   /* a host lookup finished */
 	EV_CONN,	   /* a connection (struct conn) */
 	EV_NOTIFIER,	   /* a session's seccomp listener (struct sv) */
+	EV_EGRESS,	   /* the eBPF layer's events, DNS forwarder */
 	EV_KIND_MAX
 };
 

@@ -12,6 +12,7 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "exec_verify.h"
 #include "session.h"
 #include "util.h"
@@ -123,30 +124,6 @@ static void detect_landlock(struct layer_report *r)
 				  : "");
 }
 
-/* What is not built or not used: eBPF egress, the BPF LSM. */
-static void detect_bpf(struct layer_report *r)
-{
-	struct layer *l = add(r, "eBPF cgroup egress", false);
-	snprintf(l->why, sizeof(l->why),
-		 "not built yet (connects are decided by policyd, in the "
-		 "kernel path or, without it, by the interposer)");
-
-	char lsm[512] = "";
-	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, lsm, sizeof(lsm) - 1);
-		if (n > 0)
-			lsm[n] = '\0';
-		close(fd);
-	}
-	l = add(r, "BPF LSM", false);
-	snprintf(
-	    l->why, sizeof(l->why), "%s",
-	    strstr(lsm, "bpf")
-		? "enabled in the kernel, not used (not required)"
-		: "not enabled in this kernel; tiergate does not depend on it");
-}
-
 void layers_detect(struct layer_report *r)
 {
 	r->n = 0;
@@ -165,5 +142,12 @@ void layers_detect(struct layer_report *r)
 	detect_seccomp(r);
 	detect_verify(r);
 	detect_landlock(r);
-	detect_bpf(r);
+	struct egress_glue_status st;
+	egress_glue_status(&st);
+	snprintf(add(r, "eBPF cgroup egress", st.active)->why,
+		 sizeof(r->v[0].why), "%s", st.egress);
+	snprintf(add(r, "BPF LSM", false)->why, sizeof(r->v[0].why), "%s",
+		 st.lsm);
+	snprintf(add(r, "BPF fentry", false)->why, sizeof(r->v[0].why), "%s",
+		 st.fentry);
 }

@@ -27,6 +27,7 @@
 #include "conn.h"
 #include "control.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "exec_verify.h"
 #include "log.h"
 #include "notify.h"
@@ -501,6 +502,19 @@ static bool dispatch(const struct epoll_event *ev)
 	case EV_NOTIFIER:
 		supervisor_ready((struct sv *)tag);
 		return false;
+	case EV_EGRESS: {
+		egress_glue_ready();
+		/* names the DNS forwarder answered, before anything else is
+		 * read: the program may connect to them next */
+		struct egress_glue_learned l;
+		while (egress_glue_learned_next(&l))
+			for (struct session *s = D.sessions; s; s = s->next)
+				if (s == l.key)
+					session_names_record(
+					    s, 0, l.name,
+					    (const uint8_t(*)[16])l.addr, 1);
+		return false;
+	}
 	case EV_CONN: {
 		struct conn *c = (struct conn *)tag;
 		if (ev->events & (EPOLLIN | EPOLLHUP | EPOLLERR))
@@ -535,6 +549,7 @@ static void run(void)
 		parked |= pending_tick();
 		supervisor_reap();
 		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
+		egress_glue_tick();
 		if (parked || n == 0)
 			retry_parked();
 		control_watch_flush();
@@ -602,6 +617,7 @@ int main(int argc, char **argv)
 		daemon_log("cannot notify %s: %s", op.webhook, strerror(-r));
 		return 1;
 	}
+	egress_glue_init(sessions_cgroup_parent());
 	FILE *pf = fopen(D.rd.pidfile, "we");
 	if (pf) {
 		fprintf(pf, "%d\n", (int)getpid());
@@ -611,6 +627,7 @@ int main(int argc, char **argv)
 		   D.rd.agent_sock, D.system_mode ? "system" : "user",
 		   D.default_policy, audit_path(D.audit));
 	run();
+	egress_glue_shutdown();
 	unlink(D.rd.agent_sock);
 	unlink(D.rd.control_sock);
 	unlink(D.rd.pidfile);

@@ -26,6 +26,7 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "log.h"
 #include "missing.h"
 #include "procfs.h"
@@ -162,6 +163,17 @@ static int load_policy(struct session *s, struct policy **ret, char *err,
 	return r;
 }
 
+/* The sessions' parent cgroup: <mount>/tiergate for the system's policyd,
+ * <mount>/tiergate-<hash of the runtime directory> for a private one
+ * (tests): two policyds must never share a parent, the eBPF layer of one
+ * would refuse the other's sessions as unknown. */
+static char cg_parent[1100];
+
+const char *sessions_cgroup_parent(void)
+{
+	return cg_parent;
+}
+
 void sessions_init_cgroups(void)
 {
 	D.cgroups = false;
@@ -175,28 +187,51 @@ void sessions_init_cgroups(void)
 			 "no cgroup v2 mount in /proc/mounts");
 		return;
 	}
-	char dir[1100];
-	snprintf(dir, sizeof(dir), "%s/tiergate", D.cgroup_mount);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const char *c = D.rd.dir; *c; c++)
+		h = (h ^ (uint8_t)*c) * 16777619u;
+	if (!strcmp(D.rd.dir, "/run/tiergate"))
+		snprintf(cg_parent, sizeof(cg_parent), "%.512s/tiergate",
+			 D.cgroup_mount);
+	else
+		snprintf(cg_parent, sizeof(cg_parent), "%.512s/tiergate-%08x",
+			 D.cgroup_mount, h);
+	if (mkdir(cg_parent, 0755) < 0 && errno != EEXIST) {
 		snprintf(D.cgroup_why, sizeof(D.cgroup_why),
-			 "cannot create %s: %s", dir, strerror(errno));
+			 "cannot create %s: %s", cg_parent, strerror(errno));
 		return;
 	}
 	D.cgroups = true;
-	snprintf(D.cgroup_why, sizeof(D.cgroup_why), "sessions in %s/tiergate/",
-		 D.cgroup_mount);
+	snprintf(D.cgroup_why, sizeof(D.cgroup_why), "sessions in %s/",
+		 cg_parent);
 }
+
+/* What the eBPF layer keeps of s. */
+#define GLUE(s)                                                                \
+	{                                                                      \
+		.id = (s)->id, .name = (s)->name, .uid = (s)->uid,             \
+		.pid = (s)->root_pid, .policy = (s)->policy,                   \
+		.supervised = (s)->seccomp                                     \
+	}
 
 /* Privileged operation: create the session cgroup and move agent-shell
  * (the peer, whose pid the kernel gave us) into it. Safe because the pid
  * is the connected peer's and was re-checked by start time just now. */
-static int make_cgroup(struct session *s)
+static int make_cgroup(struct session *s, char *err, size_t errsz)
 {
-	char dir[1100], procs[1200];
-	snprintf(s->cgroup, sizeof(s->cgroup), "/tiergate/%s", s->id);
+	char dir[1300], procs[1400];
+	snprintf(s->cgroup, sizeof(s->cgroup), "%s/%s",
+		 cg_parent + strlen(D.cgroup_mount), s->id);
 	snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
+	/* the eBPF layer knows the session before any process is in it */
+	int r = egress_glue_session_add(s, &(struct egress_glue_sess)GLUE(s), dir,
+					err, errsz);
+	if (r < 0) {
+		rmdir(dir);
+		return r;
+	}
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
 	_cleanup_close_ int fd = open(procs, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -338,9 +373,11 @@ int session_create(const struct session_params *p, struct session **ret,
 		free(s);
 		return r;
 	}
-	if (D.cgroups && (r = make_cgroup(s)) < 0) {
+	char why[512] = "";
+	if (D.cgroups && (r = make_cgroup(s, why, sizeof(why))) < 0) {
+		egress_glue_session_end(s);
 		snprintf(err, errsz, "cannot create the session cgroup: %s",
-			 strerror(-r));
+			 why[0] ? why : strerror(-r));
 		self_unpin(p->pid, p->start);
 		self_untrack(s->policy);
 		policy_free(s->policy);
@@ -348,6 +385,9 @@ int session_create(const struct session_params *p, struct session **ret,
 		free(s);
 		return r;
 	}
+	if (!D.cgroups) /* says what the kernel cannot hold without it */
+		(void)egress_glue_session_add(
+		    s, &(struct egress_glue_sess)GLUE(s), NULL, err, errsz);
 	s->next = D.sessions;
 	D.sessions = s;
 	D.nsessions++;
@@ -382,11 +422,18 @@ int session_reload(struct session *s, char *err, size_t errsz)
 	}
 	if (r < 0)
 		return r; /* the old policy stays in force */
-	uint8_t was[TG_SHA256_LEN];
-	policy_digest(s->policy, was);
-	self_untrack(s->policy);
-	policy_free(s->policy);
+	struct policy *old = s->policy;
 	s->policy = p;
+	if ((r = egress_glue_session_reload(s, p, err, errsz)) < 0) {
+		s->policy = old; /* the kernel keeps the old rules too */
+		self_untrack(p);
+		policy_free(p);
+		return r;
+	}
+	uint8_t was[TG_SHA256_LEN];
+	policy_digest(old, was);
+	self_untrack(old);
+	policy_free(old);
 	/* the operator's reload: the new content is what a restarted policyd
 	 * serves the session with */
 	char perr[512] = "";
@@ -482,6 +529,7 @@ void session_end(struct session *s, const char *why)
 		if (anc[i].s == s)
 			anc[i] = (struct anc){0};
 	audit_session(s, "ended", NULL, -1, why);
+	egress_glue_session_end(s);
 	if (s->cgroup[0]) {
 		char dir[1100];
 		snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
@@ -518,6 +566,7 @@ void session_names_record(struct session *s, pid_t pid, const char *host,
 		s->names[i].pid = pid;
 		s->names[i].seq = ++s->names_next;
 	}
+	egress_glue_names(s, host, addrs, naddrs, SESSION_NAME_TTL);
 }
 
 const char *session_name_for(struct session *s, const uint8_t addr[16],

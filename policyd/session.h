@@ -89,9 +89,13 @@ int session_kill(struct session *s);
 /* Whether sessions get cgroups (system mode with cgroup v2); D.cgroup_why
  * says why or why not. */
 void sessions_init_cgroups(void);
+/* The sessions' parent cgroup directory (absolute; with D.cgroups). */
+const char *sessions_cgroup_parent(void);
 
 /* A process of s (pid) looked up host and got addrs: remembered for the
- * kernel path's connects (host normalised by the caller). */
+ * kernel path's connects (host normalised by the caller), and let
+ * through by the eBPF layer's host rules for SESSION_NAME_TTL seconds. */
+#define SESSION_NAME_TTL 300
 void session_names_record(struct session *s, pid_t pid, const char *host,
 			  const uint8_t (*addrs)[16], unsigned naddrs);
 /* The name a connect from pid to addr is for: among the names the session

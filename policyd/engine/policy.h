@@ -217,8 +217,38 @@ void policy_sources(const struct policy *p, const char *const **ret,
  * the SHA-256 of the bytes parsed), in load order. Equal pins: the same
  * files with the same bytes. */
 void policy_digest(const struct policy *p, uint8_t out[32]);
-/* limits: (for the eBPF egress layer, not built yet: nothing enforces them) */
+/* limits: (enforced by the eBPF egress layer where it is active) */
 const struct policy_limits *policy_limits(const struct policy *p);
+/*
+ * The connect rules for the eBPF egress layer (policy_egress.c). A part
+ * is one (CIDR, port range) of a rule; a rule without a destination has
+ * cidr ::/0 (plen 0: both families); exclude marks a not_cidr block (or,
+ * from policy_host_parts, a not_host name), where the rule does not
+ * apply at all. Ports are the rule's less its not_port ranges.
+ */
+struct policy_net_part {
+	int rule;
+	enum policy_action action;
+	enum policy_proto proto;
+	bool exclude;
+	struct tg_cidr cidr;
+	uint16_t port_lo, port_hi;
+};
+/* Every CIDR part of every connect rule (host-only rules give none), in
+ * a malloc'd array. 0, -ENOMEM, or -E2BIG (too many not_port splits). */
+int policy_net_parts(const struct policy *p, struct policy_net_part **ret,
+		     size_t *ret_n);
+/* The parts an address of the normalised name adds: every rule whose
+ * host matches it (cidr unset), and exclusions for its not_host rules. */
+int policy_host_parts(const struct policy *p, const char *name,
+		      struct policy_net_part **ret, size_t *ret_n);
+/* May the name be looked up (DNS forwarder)? POLICY_DENY (*ret_rule the
+ * rule, or -1) when a rule denies every connect to it, or when no rule
+ * names it and no rule nor the default could let a connect through;
+ * else POLICY_ALLOW. */
+enum policy_action policy_host_lookup(const struct policy *p, const char *name,
+				      int *ret_rule);
+
 size_t policy_rule_count(const struct policy *p);
 const char *policy_rule_id(const struct policy *p, int rule);
 enum policy_action policy_rule_action(const struct policy *p, int rule);

@@ -142,6 +142,9 @@ void policy_index_free(struct policy *p);
 void policy_index_candidates(const struct policy *p,
 			     const struct policy_event *ev, uint64_t *bits);
 
+/* Warnings for limits: and host rules this host cannot enforce in the
+ * kernel (policy_egress.c): never silently ignored. */
+void policy_egress_lint(const struct policy *p, struct policy_diags *d);
 /* Warnings for rules that can never decide (policy_lint.c). */
 void policy_lint(const struct policy *p, struct policy_diags *d);
 /* The read and exec fast paths (policy_decide.c); freed by

@@ -158,6 +158,7 @@ static int finish(struct loader *L, int rc, struct policy **ret)
 			rc = r;
 		else {
 			policy_lint(p, L->d);
+			policy_egress_lint(p, L->d);
 			policy_fastpath_build(p);
 			rc = policy_pin_record(L);
 		}

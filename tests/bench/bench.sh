@@ -3,7 +3,8 @@
 # is shared and noisy, so runs alternate and medians are compared).
 # Usage: bench.sh BINDIR BENCHBINDIR [SECTION...]
 #   sections: real (the real workloads of issue 20: git, a C build, a test
-#   suite, execs, opens) and micro (everything else); both by default.
+#   suite, execs, opens), micro (everything else) and egress (the eBPF
+#   egress layer: tests/bench/bench_bpf.c, root); all by default.
 # BENCH_REPS (3), BENCH_SHORT_REPS (7), BENCH_BUILD_REPS (2),
 # BENCH_REAL_REPS (5) alternating runs; DIFF_CACHE: where the harness
 # keeps Debian's sources (build/cache).
@@ -12,7 +13,7 @@ BIN=$(cd "$1" && pwd)
 BB=$(cd "$2" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SECTIONS=${*:3}
-SECTIONS=${SECTIONS:-real micro}
+SECTIONS=${SECTIONS:-real micro egress}
 REPS=${BENCH_REPS:-3}
 TOP=$(mktemp -d /tmp/tg-bench-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
@@ -257,7 +258,11 @@ for section in $SECTIONS; do
 	case $section in
 	real) real_workloads ;;
 	micro) micro_workloads ;;
-	*) echo "bench: no section $section (real, micro)" >&2; exit 2 ;;
+	# connect+close and throughput in a session of the layer against the
+	# same outside any session, cap accuracy (its own namespace, figures
+	# printed as it goes; not in the summary table)
+	egress) "$ROOT/tests/bench/bench_bpf.sh" "$BB/bench_bpf" ;;
+	*) echo "bench: no section $section (real, micro, egress)" >&2; exit 2 ;;
 	esac
 done
 

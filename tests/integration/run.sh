@@ -658,5 +658,16 @@ fi
 # real programs natively and mediated, compared (the interposer's tests)
 . "$HERE/native.sh"
 
+# ---------------------------------------------------------------------
+# the eBPF egress layer under a system-mode policyd (root; namespaces of
+# its own: tests/integration/egress.sh), its counts added to these
+"$HERE/egress.sh" "$BIN" "$PROGS" "$BIN/../tests/bpf/static_connect" 2>&1 | tee "$TOP/egress.out"
+read -r ep ef es < <(sed -n 's/^egress: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$TOP/egress.out")
+if [ -n "${ep:-}" ]; then
+	PASS=$((PASS + ep)); FAIL=$((FAIL + ef)); SKIP=$((SKIP + es))
+else
+	bad "egress.sh ended without its summary line"
+fi
+
 echo "integration: $PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]
