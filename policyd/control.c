@@ -376,6 +376,15 @@ static void cmd_revoke(struct conn *c, struct strbuf *b, const char *arg)
 		strbuf_printf(b, "grant-%lu revoked\n", v);
 }
 
+/* pending.c waits on prompts while someone watches */
+static void watchers_count(void)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < WATCHERS_MAX; i++)
+		n += watchers[i].c != NULL;
+	pending_set_watchers(n);
+}
+
 static void cmd_watch(struct conn *c, struct strbuf *b)
 {
 	for (size_t i = 0; i < WATCHERS_MAX; i++)
@@ -387,6 +396,7 @@ static void cmd_watch(struct conn *c, struct strbuf *b)
 			strbuf_puts(b, "{\"watch\":\"started\",\"pending\":[");
 			pending_each(list_one, &x);
 			strbuf_puts(b, "]}\n");
+			watchers_count();
 			return;
 		}
 	strbuf_puts(b, "error: too many watchers\n");
@@ -397,6 +407,7 @@ void control_forget(const struct conn *c)
 	for (size_t i = 0; i < WATCHERS_MAX; i++)
 		if (watchers[i].c == c)
 			watchers[i].c = NULL;
+	watchers_count();
 }
 
 void control_watch_flush(void)

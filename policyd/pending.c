@@ -58,6 +58,9 @@ struct grant {
 };
 
 static bool enabled;
+/* operators watching (policyctl watch): while one is, prompts wait even
+ * without --approvals, since someone is there to answer */
+static unsigned watching;
 static struct entry *entries;
 static size_t nentries;
 static struct grant *grants;
@@ -74,7 +77,12 @@ void pending_enable(bool on)
 
 bool pending_enabled(void)
 {
-	return enabled;
+	return enabled || watching;
+}
+
+void pending_set_watchers(unsigned n)
+{
+	watching = n;
 }
 
 const char *pending_state_name(enum pending_state s)
@@ -501,7 +509,7 @@ static void refuse_full(struct outcome *o, unsigned max)
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie)
 {
-	if (!enabled || !owner)
+	if (!pending_enabled() || !owner)
 		return 0;
 	if (o->d.action != POLICY_PROMPT || o->unresolved || !c->s) {
 		/* a waiter whose call is now decided otherwise (a reload in

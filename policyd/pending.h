@@ -91,6 +91,8 @@ struct pending_grant_info {
  * at once, "approval required"). */
 void pending_enable(bool on);
 bool pending_enabled(void);
+/* How many operators watch (control.c): prompts wait while one does. */
+void pending_set_watchers(unsigned n);
 
 /* Called between decide_call() and outcome_conclude() for caller c's
  * request q (the waiter: owner and cookie). An outcome that is not a

@@ -259,7 +259,11 @@ static void usage(void)
 	      "  --foreground    do not detach; log to stderr\n"
 	      "  --approvals     Tier 3 calls wait for an operator (policyctl "
 	      "approve/deny);\n"
-	      "                  without it they are refused at once\n"
+	      "                  without it they wait only while an operator "
+	      "runs\n"
+	      "                  policyctl watch (or a webhook is set), else "
+	      "they are\n"
+	      "                  refused at once\n"
 	      "  --notify-webhook URL  post each prompt and its outcome to URL "
 	      "(JSON)\n"
 	      "  --notify-format json|slack  the payload (slack: an incoming "
@@ -335,7 +339,9 @@ static int parse_args(int argc, char **argv, struct options *op)
 			pending_enable(true);
 			break;
 		case 'W':
+			/* the webhook tells someone who can answer */
 			op->webhook = optarg;
+			pending_enable(true);
 			break;
 		case 'F':
 			if (strcmp(optarg, "json") && strcmp(optarg, "slack")) {

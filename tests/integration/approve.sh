@@ -136,7 +136,7 @@ try:
 except OSError:
     pass' "$AP_PORT" &
 AP_SERVER=$!
-sleep 0.3
+sleep 0.5
 ap_agent conn "$AP_POL" python3 -c "import socket; socket.create_connection(('127.0.0.1', $AP_PORT)); print('connected')"
 id=$(ap_wait_id)
 check "the connect's prompt names the destination" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending | grep -q 'connect: 127.0.0.1:$AP_PORT'"
@@ -270,7 +270,7 @@ ap_agent watched "$AP_POL" bash -c 'echo hi > ask/watched'
 id=$(ap_wait_id)
 check "both watchers saw it open" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch2.out'"
 kill "$WATCH2"; wait "$WATCH2" 2>/dev/null # an operator disconnects mid-prompt
-sleep 0.3
+sleep 0.5
 check "the prompt still waits after a watcher left" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
 ap_ctl approve "$id" >/dev/null
 wait "$AGENT"
@@ -296,6 +296,35 @@ r4 approve "$(r4 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
 wait "$AGENT"
 check "approved by the new one: the file was written" bash -c "grep -qx hi '$AP/ws/ask/restarted' && grep -qx rc=0 '$AP/restart.out'"
 p=$(cat "$AP/run4/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+
+echo "== approvals without --approvals: prompts wait only while an operator watches"
+mkdir -p "$AP/run5"
+TIERGATE_RUNDIR=$AP/run5 "$BIN/policyd" --user --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -S "$AP/run5/control.sock"
+r5() { TIERGATE_RUNDIR=$AP/run5 "$BIN/policyctl" "$@"; }
+a5() { # a5 NAME: echo into ask/NAME in a session of this policyd
+	( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run5 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c "echo hi > ask/$1; echo rc=\$?" )
+}
+t0=$(date +%s%N)
+a5 nowatch >"$AP/nowatch.out" 2>"$AP/nowatch.err"
+t1=$(date +%s%N)
+check "nobody watching: refused at once, saying an approval is required" \
+	bash -c "grep -q 'approval required (rule ask-write)' '$AP/nowatch.err' && grep -qx rc=1 '$AP/nowatch.out' && [ ! -e '$AP/ws/ask/nowatch' ] && [ $(((t1 - t0) / 1000000)) -lt 20000 ]"
+TIERGATE_RUNDIR=$AP/run5 "$BIN/policyctl" watch >"$AP/watch5.out" 2>&1 &
+W5=$!
+wait_for grep -q '"watch":"started"' "$AP/watch5.out"
+a5 watched >"$AP/watched.out" 2>"$AP/watched.err" &
+AGENT=$!
+check "an operator watching: the prompt waits (listed, the agent told)" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run5' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/ask/watched' && grep -q 'waiting for approval' '$AP/watched.err'"
+r5 approve "$(r5 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
+wait "$AGENT"
+check "approved by the watching operator: the file was written" bash -c "grep -qx hi '$AP/ws/ask/watched' && grep -qx rc=0 '$AP/watched.out'"
+kill "$W5" 2>/dev/null; wait "$W5" 2>/dev/null
+sleep 0.5
+a5 gone >"$AP/gone.out" 2>"$AP/gone.err"
+check "the watcher gone: refused at once again" bash -c "grep -q 'approval required (rule ask-write)' '$AP/gone.err' && [ ! -e '$AP/ws/ask/gone' ]"
+p=$(cat "$AP/run5/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
 
 echo "== approvals: notifications to a webhook (retried after a 500, redacted), and dropped when it never answers"
 read -r HOOK_PORT DEAD_PORT < <(python3 -c '
