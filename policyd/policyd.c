@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -447,6 +448,10 @@ static int open_services(void)
 		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* why: a write past RLIMIT_FSIZE (an audit log that reached it) must
+	 * fail that write (EFBIG), not kill policyd with every session's
+	 * calls waiting on it */
+	signal(SIGXFSZ, SIG_IGN);
 	D.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	add_fd(D.agent_lfd, &agent_tag);
 	add_fd(D.control_lfd, &ctl_tag);
@@ -517,6 +522,15 @@ int main(int argc, char **argv)
 	int r = parse_args(argc, argv, &op);
 	if (r >= 0)
 		return r;
+	/* why: every session's descriptors pass through policyd (copies of
+	 * their sockets and files, pidfds, listeners); running out of them
+	 * must not be what a busy machine, or a session, can make happen */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+	    nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	D.system_mode = op.mode == -1 ? geteuid() == 0 : op.mode == 1;
 	if (D.system_mode && geteuid() != 0) {
 		fprintf(stderr, "policyd: --system needs root\n");

@@ -16,6 +16,8 @@
 #include <linux/filter.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -228,6 +230,32 @@ static int add_named(scmp_filter_ctx ctx, uint32_t act,
 	return 0;
 }
 
+/* socket(family, type, protocol) notified when it may make a raw or packet
+ * socket, read as the kernel reads them: the type is an int whose low four
+ * bits are the kind (SOCK_NONBLOCK and SOCK_CLOEXEC above them), the family
+ * an int. SOCK_RAW in every family but netlink's (every resolver opens a
+ * raw netlink socket, which reaches no network; AF_UNIX maps SOCK_RAW to a
+ * datagram socket and is let through by policyd), SOCK_PACKET in any (the
+ * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. */
+static int add_raw_socket_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
+				unsigned type_arg)
+{
+	const uint32_t N = SCMP_ACT_NOTIFY;
+	int r = seccomp_rule_add(
+	    ctx, N, sc->nr, 2,
+	    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
+	    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_PACKET));
+	return r;
+}
+
 /* The rule(s) that make the filter notify sc (SCMP_ACT_NOTIFY), or answer
  * it by itself, as its entry in common/syscalls.h says. */
 static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
@@ -263,6 +291,22 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 					SCMP_CMP(a, SCMP_CMP_NE, 0));
 	case TG_SCF_ANSWER_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), sc->nr, 0);
+	case TG_SCF_PRIO_WHO:
+	case TG_SCF_IOPRIO_WHO:
+		/* every (which, who) but the caller itself: which other than
+		 * "a process", or who other than 0. (Compared as 64 bits
+		 * where the kernel reads ints: a caller setting high bits is
+		 * notified for nothing, never let through) */
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_NE,
+			     sc->filter == TG_SCF_PRIO_WHO ? 0 /* PRIO_PROCESS */
+							   : 1 /* IOPRIO_WHO_PROCESS */));
+		return r ? r
+			 : seccomp_rule_add(ctx, N, sc->nr, 1,
+					    SCMP_CMP(a + 1, SCMP_CMP_NE, 0));
+	case TG_SCF_RAW_SOCKET:
+		return add_raw_socket_rules(ctx, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */
@@ -463,6 +507,19 @@ static int add_refusal_rules(scmp_filter_ctx ctx, const char **what)
 	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 				  0)) < 0)
 		return r;
+	/* the terminal: agent-shell shares the operator's tty, and TIOCSTI
+	 * pushes input the operator's shell reads (and runs) after the
+	 * session; TIOCLINUX can do the same through the console's paste
+	 * buffer. On any descriptor (a dup, a /dev/tty opened anew); the
+	 * kernel reads the request as an unsigned int */
+	*what = "ioctl";
+	static const unsigned long tty_in[] = {TIOCSTI, TIOCLINUX};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(tty_in); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, tty_in[i]))) <
+		    0)
+			return r;
 	/* seccomp(): filters may be stacked, but never with a user-notify
 	 * listener (that would let the session supervise itself) */
 	*what = "seccomp";
