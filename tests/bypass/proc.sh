@@ -69,10 +69,13 @@ echo original >"$WS/protected/keep"
 out=$(cd "$WS" && bin/static_proc_reach fsize "$PR_PD" 2>&1)
 if grep -q "fsize: changed pid $PR_PD" <<<"$out"; then
 	lines=$(wc -l <"$PR_AUDIT")
-	out=$(pr_shell "$BACKSTOP" bash -c 'for i in 1 2 3; do bin/static_fs write protected/keep ""; done; echo done')
+	# three refusals, then an allow the policy audits (tier 2): refused
+	# too, its audit line cannot be written
+	out=$(pr_shell "$BACKSTOP" bash -c 'for i in 1 2 3; do bin/static_fs write protected/keep ""; done; bin/static_marker counted; echo done')
 	if kill -0 "$PR_PD" 2>/dev/null && grep -qx original "$WS/protected/keep" &&
-	   [ "$(grep -c 'write: refused errno=13' <<<"$out")" = 3 ] && [ "$(wc -l <"$PR_AUDIT")" = "$lines" ]; then
-		ok "policyd with RLIMIT_FSIZE 1 (set from outside): its audit writes fail (EFBIG), it does not die of SIGXFSZ, and the writes are still refused"
+	   [ "$(grep -c 'write: refused errno=13' <<<"$out")" = 3 ] && [ "$(wc -l <"$PR_AUDIT")" = "$lines" ] &&
+	   grep -q "(rule audit-failed)" <<<"$out" && ! grep -q "program ran" <<<"$out"; then
+		ok "policyd with RLIMIT_FSIZE 1 (set from outside): its audit writes fail (EFBIG), it does not die of SIGXFSZ, refusals stay refused and an audited allow is refused (rule audit-failed)"
 	else bad "policyd with RLIMIT_FSIZE 1: alive=$(kill -0 "$PR_PD" 2>/dev/null && echo yes || echo no): $out"; fi
 	# the limit back, from outside, for the tests below
 	prlimit --pid "$PR_PD" --fsize=unlimited: 2>/dev/null
