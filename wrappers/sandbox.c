@@ -237,10 +237,9 @@ static int add_named(scmp_filter_ctx ctx, uint32_t act,
  * raw netlink socket, which reaches no network; AF_UNIX maps SOCK_RAW to a
  * datagram socket and is let through by policyd), SOCK_PACKET in any (the
  * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. */
-static int add_raw_socket_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
-				unsigned type_arg)
+static int add_raw_socket_rules(scmp_filter_ctx ctx, uint32_t N,
+				const struct tg_syscall *sc, unsigned type_arg)
 {
-	const uint32_t N = SCMP_ACT_NOTIFY;
 	int r = seccomp_rule_add(
 	    ctx, N, sc->nr, 2,
 	    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
@@ -256,9 +255,11 @@ static int add_raw_socket_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc
 	return r;
 }
 
-/* The rule(s) that make the filter notify sc (SCMP_ACT_NOTIFY), or answer
- * it by itself, as its entry in common/syscalls.h says. */
-static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
+/* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
+ * or a refusal where nobody can be notified), or answer it by itself, as
+ * its entry in common/syscalls.h says. */
+static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
+			   uint32_t N)
 {
 	/* opens only when the flags ask for write, create or truncate: one
 	 * rule per flag bit, (A & B) == B */
@@ -268,7 +269,6 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 	 * device types are refused (EPERM) by rules of their own, which a
 	 * rule here without a condition would override */
 	static const unsigned long kinds[] = {0, S_IFREG, S_IFIFO, S_IFSOCK};
-	const uint32_t N = SCMP_ACT_NOTIFY;
 	unsigned a = (unsigned)sc->farg;
 	int r = 0;
 	switch (sc->filter) {
@@ -306,7 +306,7 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 			 : seccomp_rule_add(ctx, N, sc->nr, 1,
 					    SCMP_CMP(a + 1, SCMP_CMP_NE, 0));
 	case TG_SCF_RAW_SOCKET:
-		return add_raw_socket_rules(ctx, sc, a);
+		return add_raw_socket_rules(ctx, N, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */
@@ -326,15 +326,26 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
  * default other than deny); the metadata calls (modes, owners, extended
  * attributes: file capabilities and security labels live there) by path
  * or by descriptor (fchmod works on a read-only one), and timestamps. */
-static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
+/* Not listening (a kernel with no user notification), the calls aimed at
+ * other processes and raw sockets are refused (EPERM) as selected: nobody
+ * could tell the session's own processes from the others. */
+static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
+			    const char **what)
 {
 #define SB_ENTRY(...) TG_SC_ENTRY(__VA_ARGS__),
 	static const struct tg_syscall notified[] = {
 	    TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
 #undef SB_ENTRY
 	for (size_t i = 0; i < TG_ARRAY_SIZE(notified); i++) {
-		*what = notified[i].name;
-		int r = add_notify_rule(ctx, &notified[i]);
+		const struct tg_syscall *sc = &notified[i];
+		bool fail_closed = sc->family == TG_SC_PROC ||
+				   sc->family == TG_SC_SOCKET;
+		if (!listening && !fail_closed)
+			continue;
+		*what = sc->name;
+		int r = add_notify_rule(ctx, sc,
+					listening ? SCMP_ACT_NOTIFY
+						  : SCMP_ACT_ERRNO(EPERM));
 		if (r < 0)
 			return r;
 	}
@@ -565,12 +576,15 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if ((r = add_refusal_rules(ctx, what)) < 0)
 		return r;
+	/* no listener: a kernel without user notification (refused here),
+	 * or a nested session, which the outer filter already notifies */
+	if ((listener || !sandbox_notify_available()) &&
+	    (r = add_notify_rules(ctx, listener != NULL, what)) < 0)
+		return r;
 	if (!listener) {
 		*what = "seccomp_load";
 		return seccomp_load(ctx);
 	}
-	if ((r = add_notify_rules(ctx, what)) < 0)
-		return r;
 	*what = "seccomp load (listener)";
 	return load_with_listener(ctx, listener);
 }
