@@ -390,9 +390,10 @@ static int load_with_listener(scmp_filter_ctx ctx, int *listener)
  * reaching into other processes, making device nodes, immutable files,
  * file capabilities, BPF and perf. With no_new_privs nothing brings them
  * back. What stays is what root's file work needs (DAC override, chown,
- * fowner, fsetid, setuid/setgid), binding low ports and raw sockets (ping;
- * their sends are decided like any other), locking memory, nice and
- * resource limits.
+ * fowner, fsetid, setuid/setgid), binding low ports, NET_RAW (raw and
+ * packet sockets are refused at socket() unless the policy allows them:
+ * policyd's sv_socket), locking memory, nice and resource limits (on the
+ * session's own processes only: policyd's sv_proc).
  */
 static const int dropped_caps[] = {
     2 /* DAC_READ_SEARCH: open_by_handle_at */,
