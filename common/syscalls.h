@@ -42,6 +42,9 @@ enum tg_sc_family {
 	TG_SC_FILE, /* calls that make, remove, rename or change files */
 	TG_SC_BIND, /* bind: a named Unix socket is a file made */
 	TG_SC_NET,  /* connect and addressed sends */
+	TG_SC_PROC, /* calls that change or inspect another process (its
+		       limits, scheduling, priority, memory, a pidfd's) */
+	TG_SC_SOCKET, /* socket(): raw and packet sockets */
 	TG_SC_FAMILY_MAX
 };
 
@@ -56,6 +59,12 @@ enum tg_sc_filter {
 	TG_SCF_NONZERO,	    /* argument farg not 0 (sendto with an address) */
 	TG_SCF_ANSWER_ENOSYS, /* answered ENOSYS, not notified (openat2: its
 			       flags are in memory the filter cannot read) */
+	TG_SCF_PRIO_WHO,   /* (which, who) at farg, farg+1 not (PRIO_PROCESS,
+			      0): the caller itself stays in the kernel */
+	TG_SCF_IOPRIO_WHO, /* the same with IOPRIO_WHO_PROCESS */
+	TG_SCF_RAW_SOCKET, /* socket(family, type at farg): a type SOCK_RAW
+			      (but netlink's) or SOCK_PACKET, or family
+			      AF_PACKET, as the kernel reads them */
 	TG_SCF_MAX
 };
 
@@ -159,7 +168,25 @@ struct tg_syscall {
 	X(connect,     NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
 	X(sendto,      NET,  NONZERO,      4, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
 	X(sendmsg,     NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
-	X(sendmmsg,    NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS)
+	X(sendmmsg,    NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	/* other processes: allowed on the caller's own session only      \
+	 * (policyd/sv_proc.c); a pid of 0 is the caller (farg: the pid,   \
+	 * or the (which, who) pair; fd: a pidfd) */                        \
+	X(prlimit64,   PROC, NONZERO,      0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(sched_setscheduler, PROC, NONZERO, 0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(sched_setparam, PROC, NONZERO,   0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(sched_setaffinity, PROC, NONZERO, 0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(sched_setattr, PROC, NONZERO,    0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(setpriority, PROC, PRIO_WHO,     0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(ioprio_set,  PROC, IOPRIO_WHO,   0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(migrate_pages, PROC, NONZERO,    0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(move_pages,  PROC, NONZERO,      0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(kcmp,        PROC, ALWAYS,      -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(process_madvise, PROC, ALWAYS,  -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(process_mrelease, PROC, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	X(pidfd_send_signal, PROC, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
+	/* raw and packet sockets: refused unless settings.raw_sockets */    \
+	X(socket,      SOCKET, RAW_SOCKET, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
 /* clang-format on */
 
 #endif

@@ -255,15 +255,24 @@ int decide_call(struct caller *c, const struct req *q, struct outcome *o)
 	return 0;
 }
 
-void decide_record(struct caller *c, const struct req *q,
-		   const struct outcome *o, uint64_t t0)
+void decide_record(struct caller *c, const struct req *q, struct outcome *o,
+		   uint64_t t0)
 {
+	int r = decide_audit(c, q && q->kind == TGPK_EXEC ? q : NULL, o, t0);
+	if (r < 0 && o->decision == DECISION_ALLOWED) {
+		/* why: an allow the policy wants audited runs only with its
+		 * line written (a full disk, RLIMIT_FSIZE): fail closed */
+		outcome_deny(o, "audit-failed", NULL);
+		o->decision = DECISION_REFUSED;
+		snprintf(o->msg, sizeof(o->msg),
+			 "policyd cannot write its audit log (%s)",
+			 strerror(-r));
+	}
 	c->s->n_decisions++;
 	if (o->decision == DECISION_ALLOWED)
 		c->s->n_allowed++;
 	else
 		c->s->n_refused++;
-	decide_audit(c, q && q->kind == TGPK_EXEC ? q : NULL, o, t0);
 }
 
 int decide(struct caller *c, const struct req *q, struct outcome *o,
@@ -313,16 +322,16 @@ static long caller_argv(pid_t pid, char *cmd, size_t cmdsz,
 	return argc;
 }
 
-void decide_audit(struct caller *c, const struct req *q,
-		  const struct outcome *o, uint64_t t0)
+int decide_audit(struct caller *c, const struct req *q,
+		 const struct outcome *o, uint64_t t0)
 {
 	if (!D.audit)
-		return;
+		return 0;
 	const struct policy_settings *st =
 	    c->s ? policy_settings(c->s->policy) : NULL;
 	bool refused = o->decision != DECISION_ALLOWED;
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
-		return;
+		return 0;
 	struct proc_stat ps = {0};
 	procfs_stat(c->pid, &ps);
 	char exe[TG_PATH_MAX] = "", cwd[TG_PATH_MAX] = "";
@@ -356,6 +365,9 @@ void decide_audit(struct caller *c, const struct req *q,
 	    .latency_us = (tg_mono_ns() - t0) / 1000,
 	    .detail = o->detail[0] ? o->detail : NULL,
 	};
-	if (audit_write(D.audit, &r) < 0)
-		daemon_log("audit write failed for %s", o->target);
+	int w = audit_write(D.audit, &r);
+	if (w < 0)
+		daemon_log("audit write failed for %s: %s", o->target,
+			   strerror(-w));
+	return w;
 }

@@ -36,13 +36,16 @@ int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
  * cannot be resolved, or a malformed request, is refused (o->unresolved).
  * c must be in a session. 0, or -EAGAIN (a host lookup). */
 int decide_call(struct caller *c, const struct req *q, struct outcome *o);
-/* Counts the concluded o in c's session and writes its audit line. */
-void decide_record(struct caller *c, const struct req *q,
-		   const struct outcome *o, uint64_t t0);
+/* Writes the concluded o's audit line and counts it in c's session. An
+ * allow whose line could not be written becomes a refusal (rule
+ * audit-failed): fail closed. */
+void decide_record(struct caller *c, const struct req *q, struct outcome *o,
+		   uint64_t t0);
 /* o's audit line for c (kind, target, rule, o->decision; argv: q's, else
  * the caller's own command line; q may be NULL), if the audit log and the
- * session's settings want one. */
-void decide_audit(struct caller *c, const struct req *q,
-		  const struct outcome *o, uint64_t t0);
+ * session's settings want one. 0 (written, or none wanted), or -errno:
+ * the line could not be written. */
+int decide_audit(struct caller *c, const struct req *q,
+		 const struct outcome *o, uint64_t t0);
 
 #endif

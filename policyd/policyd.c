@@ -480,6 +480,10 @@ static int open_services(void)
 		return -1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* why: a write past RLIMIT_FSIZE (an audit log that reached it) must
+	 * fail that write (EFBIG), not kill policyd with every session's
+	 * calls waiting on it */
+	signal(SIGXFSZ, SIG_IGN);
 	D.sigfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
 	add_fd(D.agent_lfd, &agent_tag);
 	add_fd(D.control_lfd, &ctl_tag);
@@ -588,6 +592,9 @@ int main(int argc, char **argv)
 	int r = parse_args(argc, argv, &op);
 	if (r >= 0)
 		return r;
+	/* why: every session's descriptors pass through policyd (copies of
+	 * their sockets and files, pidfds, listeners); running out of them
+	 * must not be what a busy machine, or a session, can make happen */
 	own_limits();
 	D.system_mode = op.mode == -1 ? geteuid() == 0 : op.mode == 1;
 	if (D.system_mode && geteuid() != 0) {

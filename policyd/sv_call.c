@@ -10,6 +10,7 @@
 #include "decide.h"
 #include "pending.h"
 #include "session.h"
+#include "util.h"
 
 int sv_respond(int lfd, uint64_t id, int err, int64_t val, bool cont)
 {
@@ -74,6 +75,25 @@ void sv_call_tell(const struct call *k, const char *kind, const char *target,
 	size_t n = tgp_refusal_line(line, sizeof(line), "refused", kind, target,
 				    o->d.rule_id ? o->d.rule_id : "?", o->msg);
 	caller_tell(k->c.pid, line, n);
+}
+
+void sv_call_refuse(struct call *k, const char *kind, const char *rule,
+		    const char *target, const char *msg, int err)
+{
+	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, err);
+		return;
+	}
+	outcome_init(o);
+	o->kind = kind;
+	outcome_deny(o, rule, NULL);
+	o->decision = DECISION_REFUSED;
+	tg_strlcpy(o->target, sizeof(o->target), target);
+	tg_strlcpy(o->msg, sizeof(o->msg), msg);
+	decide_record(&k->c, NULL, o, k->t0);
+	sv_call_tell(k, kind, o->target, o);
+	sv_call_answer(k, err);
 }
 
 /* The errno a call about to be refused fails with when it can have no

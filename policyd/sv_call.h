@@ -72,6 +72,12 @@ void sv_call_tell(const struct call *k, const char *kind, const char *target,
  * call is not to be answered (k->waiting: it is parked); or o now says
  * what the operator, a grant or the timeout made of it: false. */
 bool sv_call_gate(struct call *k, struct outcome *o);
+
+/* Refuses k by a rule of tiergate's own (not the policy's): counted,
+ * audited (kind, target), the refusal line with msg, answered err. */
+void sv_call_refuse(struct call *k, const char *kind, const char *rule,
+		    const char *target, const char *msg, int err);
+
 /* Decides k->q (filled in by the handler) into o: decided, concluded, and
  * counted and audited; a refusal of a call that can have no effect
  * (o->absent, or k->noop) becomes DECISION_ABSENT, neither counted nor

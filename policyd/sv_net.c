@@ -150,18 +150,68 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 	return 0;
 }
 
-/* The policy's protocol of the caller's socket sock (from its type and
- * protocol, on policyd's copy of it); POLICY_PROTO_ANY when unknown. */
-static int socket_proto(pid_t pid, int sock)
+/* The caller's socket sock as the kernel knows it (on policyd's copy):
+ * its family, type and protocol. */
+struct sock_kind {
+	int domain, type, protocol;
+};
+
+/* 0, or -errno: -EBADF, -ENOTSOCK as the call itself would fail; any
+ * other (policyd out of descriptors, not allowed to copy it) must not
+ * make the call pass undecided: a `proto: tcp` deny would not match a
+ * socket of unknown kind. */
+static int socket_kind(pid_t pid, int sock, struct sock_kind *sk)
 {
 	_cleanup_close_ int sfd = caller_fd(pid, sock);
-	int type = 0, pr = 0;
-	socklen_t sl = sizeof(type);
-	if (sfd >= 0) {
-		getsockopt(sfd, SOL_SOCKET, SO_TYPE, &type, &sl);
-		sl = sizeof(pr);
-		getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &pr, &sl);
+	memset(sk, 0, sizeof(*sk));
+	if (sfd < 0)
+		return sfd;
+	socklen_t sl = sizeof(sk->domain);
+	if (getsockopt(sfd, SOL_SOCKET, SO_DOMAIN, &sk->domain, &sl) < 0)
+		return -errno;
+	sl = sizeof(sk->type);
+	if (getsockopt(sfd, SOL_SOCKET, SO_TYPE, &sk->type, &sl) < 0)
+		return -errno;
+	sl = sizeof(sk->protocol);
+	return getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &sk->protocol, &sl) < 0
+		   ? -errno
+		   : 0;
+}
+
+/* sk of the call's socket, read once per call; false: answered (the
+ * kernel's errno, or refused when policyd cannot look: fail closed). */
+static bool call_socket(struct call *k, struct sock_kind *sk, bool *have)
+{
+	if (*have)
+		return true;
+	int sock = (int)k->n->data.args[0];
+	int r = socket_kind(k->c.pid, sock, sk);
+	if (r == -EBADF || r == -ENOTSOCK) {
+		sv_call_answer(k, r);
+		return false;
 	}
+	if (r < 0) {
+		char target[64], msg[160];
+		snprintf(target, sizeof(target), "descriptor %d", sock);
+		snprintf(msg, sizeof(msg),
+			 "policyd could not inspect the socket (%s)",
+			 strerror(-r));
+		sv_call_refuse(k, "connect", "unresolvable", target, msg,
+			       -EPERM);
+		return false;
+	}
+	*have = true;
+	return true;
+}
+
+/* The policy's protocol of a socket (from its type and protocol);
+ * POLICY_PROTO_ANY when unknown, and for a raw socket, whose protocol
+ * number says nothing of ports (the kernel ignores the address's). */
+static int socket_proto(const struct sock_kind *sk)
+{
+	int pr = sk->protocol, type = sk->type;
+	if (type == SOCK_RAW)
+		return POLICY_PROTO_ANY;
 	if (pr == IPPROTO_TCP || (type == SOCK_STREAM && pr == 0))
 		return POLICY_PROTO_TCP;
 	if (pr == IPPROTO_UDP || (type == SOCK_DGRAM && pr == 0))
@@ -172,18 +222,12 @@ static int socket_proto(pid_t pid, int sock)
 /* An address family the policy cannot speak of: refused, audited. */
 static void refuse_family(struct call *k, int fam)
 {
-	struct outcome o;
-	memset(&o, 0, sizeof(o));
-	o.kind = "connect";
-	outcome_deny(&o, "address-family", NULL);
-	o.decision = DECISION_REFUSED;
-	snprintf(o.target, sizeof(o.target), "address family %d", fam);
-	snprintf(o.msg, sizeof(o.msg),
-		 "only IPv4, IPv6, Unix and netlink sockets are supported in "
-		 "a session");
-	decide_audit(&k->c, NULL, &o, k->t0);
-	sv_call_tell(k, "connect", o.target, &o);
-	sv_call_answer(k, -EPERM);
+	char target[64];
+	snprintf(target, sizeof(target), "address family %d", fam);
+	sv_call_refuse(k, "connect", "address-family", target,
+		       "only IPv4, IPv6, Unix and netlink sockets are "
+		       "supported in a session",
+		       -EPERM);
 }
 
 /* An IP destination (a16, port) decided, with the name the caller looked
@@ -216,14 +260,25 @@ static int ip_decide(struct call *k, const uint8_t a16[16], uint16_t port,
 	return 0;
 }
 
-/* One destination address (ss, l bytes) of the call. 0: allowed or not
- * the policy's, go on; 1: answered; 2: parked. */
+/* One destination address (ss, l bytes) of the call (sk: its socket,
+ * read when first needed). 0: allowed or not the policy's, go on; 1:
+ * answered; 2: parked. */
 static int addr_decide(struct call *k, const struct sockaddr_storage *ss,
-		       size_t l, int *proto)
+		       size_t l, struct sock_kind *sk, bool *have_sk)
 {
 	int fam = ss->ss_family;
+	bool send = (int)k->n->data.nr != SYS_connect;
 	if (fam == AF_UNIX)
 		return unix_decide(k, ss, l);
+	if (fam == AF_UNSPEC && send && l >= sizeof(struct sockaddr_in)) {
+		/* a send's AF_UNSPEC is no disconnect: IPv4 UDP and raw
+		 * sockets read it as an IPv4 address and send there (IPv6
+		 * ones ignore it and use the connected peer) */
+		if (!call_socket(k, sk, have_sk))
+			return 1;
+		if (sk->domain != AF_INET6)
+			fam = AF_INET;
+	}
 	if (fam == AF_NETLINK || fam == AF_UNSPEC)
 		return 0;
 	uint8_t a16[16] = {0};
@@ -243,11 +298,10 @@ static int addr_decide(struct call *k, const struct sockaddr_storage *ss,
 		refuse_family(k, fam);
 		return 1;
 	}
-	if (*proto < 0)
-		*proto = socket_proto(k->c.pid, (int)k->n->data.args[0]);
-	if (!sv_call_valid(k))
+	if (!call_socket(k, sk, have_sk) || !sv_call_valid(k))
 		return 1;
-	return ip_decide(k, a16, port, *proto);
+	return ip_decide(k, a16, sk->type == SOCK_RAW ? 0 : port,
+			 socket_proto(sk));
 }
 
 int sv_net(struct call *k)
@@ -258,7 +312,8 @@ int sv_net(struct call *k)
 		sv_call_answer(k, r);
 		return 0;
 	}
-	int proto = -1; /* not known yet */
+	struct sock_kind sk;
+	bool have_sk = false; /* read when first needed */
 	for (size_t i = 0; i < na.n; i++) {
 		struct sockaddr_storage ss;
 		memset(&ss, 0, sizeof(ss));
@@ -268,9 +323,48 @@ int sv_net(struct call *k)
 			sv_call_answer(k, l ? -EFAULT : -EINVAL);
 			return 0;
 		}
-		if ((r = addr_decide(k, &ss, l, &proto)) != 0)
+		if ((r = addr_decide(k, &ss, l, &sk, &have_sk)) != 0)
 			return r == 2;
 	}
 	sv_call_continue(k);
+	return 0;
+}
+
+/* socket() of a raw or packet socket, as the kernel reads its arguments
+ * (net/socket.c): ints; the type's low four bits are its kind, and bits
+ * above them but SOCK_NONBLOCK and SOCK_CLOEXEC are EINVAL; AF_INET with
+ * SOCK_PACKET is made an AF_PACKET socket. A raw IPv4 socket (IP_HDRINCL
+ * with IPPROTO_RAW) writes its own header, naming any destination, and
+ * ignores the port of the address decided on; a packet socket is never
+ * connected at all: neither can be decided by address. Refused unless the
+ * policy says settings.raw_sockets: allow. What the kernel fails by itself
+ * (a bad family or type, a raw IP socket of protocol 0) continues to it. */
+int sv_socket(struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	int fam = (int)a[0], type = (int)a[1], proto = (int)a[2];
+	int kind = type & 0xf;
+	/* (a family past this build's AF_MAX may be a newer kernel's: it
+	 * is decided, never passed as one the kernel must fail) */
+	bool fails = (type & ~0xf & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) ||
+		     fam < 0 || kind > SOCK_PACKET;
+	if (fam == AF_INET && kind == SOCK_PACKET)
+		fam = AF_PACKET;
+	bool raw = fam == AF_PACKET ||
+		   (kind == SOCK_RAW && fam != AF_NETLINK && fam != AF_UNIX &&
+		    !((fam == AF_INET || fam == AF_INET6) && proto == 0));
+	const struct policy_settings *st = policy_settings(k->c.s->policy);
+	if (fails || !raw || st->raw_sockets) {
+		sv_call_continue(k);
+		return 0;
+	}
+	char target[96];
+	snprintf(target, sizeof(target), "%s socket (family %d, protocol %d)",
+		 fam == AF_PACKET ? "packet" : "raw", fam, proto);
+	sv_call_refuse(k, "socket", "raw-sockets", target,
+		       "raw and packet sockets are refused in a session "
+		       "(they send packets no address rule can see); a policy "
+		       "allows them with settings.raw_sockets: allow",
+		       -EPERM);
 	return 0;
 }

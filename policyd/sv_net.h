@@ -18,5 +18,8 @@
 int sv_net(struct call *k);
 /* Answers k (bind). 0. */
 int sv_bind(struct call *k);
+/* Answers k (socket() of a raw or packet socket, as the filter notifies
+ * them): refused unless settings.raw_sockets. 0. */
+int sv_socket(struct call *k);
 
 #endif

@@ -16,6 +16,8 @@
 #include <linux/filter.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -228,9 +230,36 @@ static int add_named(scmp_filter_ctx ctx, uint32_t act,
 	return 0;
 }
 
-/* The rule(s) that make the filter notify sc (SCMP_ACT_NOTIFY), or answer
- * it by itself, as its entry in common/syscalls.h says. */
-static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
+/* socket(family, type, protocol) notified when it may make a raw or packet
+ * socket, read as the kernel reads them: the type is an int whose low four
+ * bits are the kind (SOCK_NONBLOCK and SOCK_CLOEXEC above them), the family
+ * an int. SOCK_RAW in every family but netlink's (every resolver opens a
+ * raw netlink socket, which reaches no network; AF_UNIX maps SOCK_RAW to a
+ * datagram socket and is let through by policyd), SOCK_PACKET in any (the
+ * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. */
+static int add_raw_socket_rules(scmp_filter_ctx ctx, uint32_t N,
+				const struct tg_syscall *sc, unsigned type_arg)
+{
+	int r = seccomp_rule_add(
+	    ctx, N, sc->nr, 2,
+	    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
+	    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_PACKET));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_PACKET));
+	return r;
+}
+
+/* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
+ * or a refusal where nobody can be notified), or answer it by itself, as
+ * its entry in common/syscalls.h says. */
+static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
+			   uint32_t N)
 {
 	/* opens only when the flags ask for write, create or truncate: one
 	 * rule per flag bit, (A & B) == B */
@@ -240,7 +269,6 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 	 * device types are refused (EPERM) by rules of their own, which a
 	 * rule here without a condition would override */
 	static const unsigned long kinds[] = {0, S_IFREG, S_IFIFO, S_IFSOCK};
-	const uint32_t N = SCMP_ACT_NOTIFY;
 	unsigned a = (unsigned)sc->farg;
 	int r = 0;
 	switch (sc->filter) {
@@ -263,6 +291,22 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
 					SCMP_CMP(a, SCMP_CMP_NE, 0));
 	case TG_SCF_ANSWER_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), sc->nr, 0);
+	case TG_SCF_PRIO_WHO:
+	case TG_SCF_IOPRIO_WHO:
+		/* every (which, who) but the caller itself: which other than
+		 * "a process", or who other than 0. (Compared as 64 bits
+		 * where the kernel reads ints: a caller setting high bits is
+		 * notified for nothing, never let through) */
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_NE,
+			     sc->filter == TG_SCF_PRIO_WHO ? 0 /* PRIO_PROCESS */
+							   : 1 /* IOPRIO_WHO_PROCESS */));
+		return r ? r
+			 : seccomp_rule_add(ctx, N, sc->nr, 1,
+					    SCMP_CMP(a + 1, SCMP_CMP_NE, 0));
+	case TG_SCF_RAW_SOCKET:
+		return add_raw_socket_rules(ctx, N, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */
@@ -282,15 +326,26 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc)
  * default other than deny); the metadata calls (modes, owners, extended
  * attributes: file capabilities and security labels live there) by path
  * or by descriptor (fchmod works on a read-only one), and timestamps. */
-static int add_notify_rules(scmp_filter_ctx ctx, const char **what)
+/* Not listening (a kernel with no user notification), the calls aimed at
+ * other processes and raw sockets are refused (EPERM) as selected: nobody
+ * could tell the session's own processes from the others. */
+static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
+			    const char **what)
 {
 #define SB_ENTRY(...) TG_SC_ENTRY(__VA_ARGS__),
 	static const struct tg_syscall notified[] = {
 	    TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
 #undef SB_ENTRY
 	for (size_t i = 0; i < TG_ARRAY_SIZE(notified); i++) {
-		*what = notified[i].name;
-		int r = add_notify_rule(ctx, &notified[i]);
+		const struct tg_syscall *sc = &notified[i];
+		bool fail_closed = sc->family == TG_SC_PROC ||
+				   sc->family == TG_SC_SOCKET;
+		if (!listening && !fail_closed)
+			continue;
+		*what = sc->name;
+		int r = add_notify_rule(ctx, sc,
+					listening ? SCMP_ACT_NOTIFY
+						  : SCMP_ACT_ERRNO(EPERM));
 		if (r < 0)
 			return r;
 	}
@@ -335,9 +390,10 @@ static int load_with_listener(scmp_filter_ctx ctx, int *listener)
  * reaching into other processes, making device nodes, immutable files,
  * file capabilities, BPF and perf. With no_new_privs nothing brings them
  * back. What stays is what root's file work needs (DAC override, chown,
- * fowner, fsetid, setuid/setgid), binding low ports and raw sockets (ping;
- * their sends are decided like any other), locking memory, nice and
- * resource limits.
+ * fowner, fsetid, setuid/setgid), binding low ports, NET_RAW (raw and
+ * packet sockets are refused at socket() unless the policy allows them:
+ * policyd's sv_socket), locking memory, nice and resource limits (on the
+ * session's own processes only: policyd's sv_proc).
  */
 static const int dropped_caps[] = {
     2 /* DAC_READ_SEARCH: open_by_handle_at */,
@@ -463,6 +519,19 @@ static int add_refusal_rules(scmp_filter_ctx ctx, const char **what)
 	if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 				  0)) < 0)
 		return r;
+	/* the terminal: agent-shell shares the operator's tty, and TIOCSTI
+	 * pushes input the operator's shell reads (and runs) after the
+	 * session; TIOCLINUX can do the same through the console's paste
+	 * buffer. On any descriptor (a dup, a /dev/tty opened anew); the
+	 * kernel reads the request as an unsigned int */
+	*what = "ioctl";
+	static const unsigned long tty_in[] = {TIOCSTI, TIOCLINUX};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(tty_in); i++)
+		if ((r = seccomp_rule_add(
+			 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+			 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, tty_in[i]))) <
+		    0)
+			return r;
 	/* seccomp(): filters may be stacked, but never with a user-notify
 	 * listener (that would let the session supervise itself) */
 	*what = "seccomp";
@@ -508,12 +577,15 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if ((r = add_refusal_rules(ctx, what)) < 0)
 		return r;
+	/* no listener: a kernel without user notification (refused here),
+	 * or a nested session, which the outer filter already notifies */
+	if ((listener || !sandbox_notify_available()) &&
+	    (r = add_notify_rules(ctx, listener != NULL, what)) < 0)
+		return r;
 	if (!listener) {
 		*what = "seccomp_load";
 		return seccomp_load(ctx);
 	}
-	if ((r = add_notify_rules(ctx, what)) < 0)
-		return r;
 	*what = "seccomp load (listener)";
 	return load_with_listener(ctx, listener);
 }

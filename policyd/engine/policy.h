@@ -154,6 +154,7 @@ struct policy_settings {
 	bool audit_allow;
 	enum policy_exec_race exec_race;
 	bool exec_unnamed; /* allow execs of memfds and deleted files */
+	bool raw_sockets;  /* allow raw and packet sockets (socket()) */
 	uint64_t audit_max_bytes;
 	unsigned max_pending_prompts;
 };

@@ -120,6 +120,17 @@ static int set_exec_unnamed(struct loader *L, const struct ynode *v,
 	return 0;
 }
 
+static int set_raw_sockets(struct loader *L, const struct ynode *v,
+			   const struct row *row, const char *str)
+{
+	static const char *const w[] = {"deny", "allow", NULL};
+	int i;
+	if (loader_word(L, v, row->key, str, w, &i) < 0)
+		return -EINVAL;
+	L->p->settings.raw_sockets = i == 1;
+	return 0;
+}
+
 static int set_exec_race(struct loader *L, const struct ynode *v,
 			 const struct row *row, const char *str)
 {
@@ -204,6 +215,7 @@ static const struct row settings[] = {
     {"audit_max_size", set_audit_max_size, true, 0, 0},
     {"max_pending_prompts", set_max_pending, true, 0, 0},
     {"exec_unnamed", set_exec_unnamed, true, 0, 0},
+    {"raw_sockets", set_raw_sockets, true, 0, 0},
 };
 
 #define LIMIT(key, kind)                                                       \

@@ -596,6 +596,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/policyd_auth.sh"
 . "$(dirname "$0")/session_end.sh"
 . "$(dirname "$0")/selfprot.sh"
+# other processes, the terminal, raw sockets (tests/bypass/proc.sh)
+. "$(dirname "$0")/proc.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

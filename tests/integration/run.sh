@@ -296,7 +296,7 @@ if [ "$(id -u)" = 0 ]; then
 	( cd "$WS" && python3 -c "$rawconnect" ) >"$OUT" 2>&1
 	check "without tiergate a raw socket connects" grep -q "raw: connected" "$OUT"
 	in_session python3 -c "$rawconnect"
-	check "under tiergate a raw socket is decided (refused, proto any)" grep -q 'refused connect "127.0.0.1:0/any"' "$ERR"
+	check "under tiergate a raw socket is refused (at socket(), rule raw-sockets)" grep -q 'refused socket "raw socket (family 2, protocol 1)" (rule raw-sockets)' "$ERR"
 fi
 in_session python3 -c "
 import socket

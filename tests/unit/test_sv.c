@@ -20,10 +20,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -473,6 +477,142 @@ static void test_net(void **state)
 	close(s);
 }
 
+/* AF_UNSPEC in a send is no disconnect: an IPv4 UDP socket sends to the
+ * address it holds (an IPv6 one ignores it) */
+static void test_net_unspec(void **state)
+{
+	(void)state;
+	int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int u6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(u >= 0 && u6 >= 0);
+	struct sockaddr_in un = {.sin_family = AF_UNSPEC,
+				 .sin_port = htons(22),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct msghdr m = {.msg_name = &un, .msg_namelen = sizeof(un)};
+	const uint64_t U = (uint64_t)u, U6 = (uint64_t)u6;
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"sendto unspec", __NR_sendto, {U, P("x"), 1, 0, P(&un), sizeof(un)}, ANS_ERROR, -EPERM, "refused connect \"127.0.0.1:22/udp\" (rule default)", true},
+	    {"sendmsg unspec", __NR_sendmsg, {U, P(&m), 0}, ANS_ERROR, -EPERM, "refused connect \"127.0.0.1:22/udp\"", true},
+	    /* a connect's AF_UNSPEC dissolves the association */
+	    {"connect unspec", __NR_connect, {U, P(&un), sizeof(un)}, ANS_CONTINUE, 0, NULL, false},
+	    {"sendto unspec v6", __NR_sendto, {U6, P("x"), 1, 0, P(&un), sizeof(un)}, ANS_CONTINUE, 0, NULL, false},
+	    /* shorter than an IPv4 address: EINVAL, from the kernel */
+	    {"sendto unspec short", __NR_sendto, {U, P("x"), 1, 0, P(&un), 8}, ANS_CONTINUE, 0, NULL, false},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
+		run_case(&cases[i]);
+	close(u);
+	close(u6);
+}
+
+/* Raw and packet sockets, read as the kernel reads socket()'s arguments:
+ * refused unless settings.raw_sockets: allow */
+static void test_socket(void **state)
+{
+	(void)state;
+	const uint64_t HI = 1ULL << 32; /* the kernel reads ints */
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"raw", __NR_socket, {AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW}, ANS_ERROR, -EPERM, "tiergate: refused socket \"raw socket (family 2, protocol 255)\" (rule raw-sockets)", true},
+	    {"raw udp", __NR_socket, {AF_INET6, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_UDP}, ANS_ERROR, -EPERM, "\"raw socket (family 10, protocol 17)\"", true},
+	    {"packet", __NR_socket, {HI | AF_PACKET, SOCK_DGRAM, 0}, ANS_ERROR, -EPERM, "packet socket (family 17", true},
+	    /* the kernel makes AF_INET's SOCK_PACKET a packet socket */
+	    {"inet packet", __NR_socket, {AF_INET, HI | SOCK_PACKET, 0}, ANS_ERROR, -EPERM, "packet socket (family 17", true},
+	    /* what the kernel fails or keeps local goes on to it */
+	    {"raw ip 0", __NR_socket, {AF_INET, SOCK_RAW, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"netlink", __NR_socket, {AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"unix raw", __NR_socket, {AF_UNIX, SOCK_RAW, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"bad flags", __NR_socket, {AF_INET, SOCK_RAW | 0x100, IPPROTO_RAW}, ANS_CONTINUE, 0, NULL, false},
+	    {"udp", __NR_socket, {AF_INET, SOCK_DGRAM, 0}, ANS_CONTINUE, 0, NULL, false},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
+		run_case(&cases[i]);
+}
+
+/* A pid no process has (the top of the pid space, checked). */
+static pid_t free_pid(void)
+{
+	for (pid_t p = 4194303; p > 4000000; p--)
+		if (kill(p, 0) < 0 && errno == ESRCH)
+			return p;
+	return -1;
+}
+
+/* Calls aimed at another process: the caller's own and its session's
+ * processes only (the session's root, agent-shell, is this test here:
+ * the test is its own caller) */
+static void test_proc(void **state)
+{
+	(void)state;
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char c;
+		close(fds[1]);
+		(void)!read(fds[0], &c, 1);
+		_exit(0);
+	}
+	close(fds[0]);
+	struct rlimit lim = {1, 1};
+	cpu_set_t cpus;
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	int pfd_child = (int)syscall(SYS_pidfd_open, child, 0);
+	int pfd_init = (int)syscall(SYS_pidfd_open, 1, 0);
+	int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(pfd_child >= 0 && pfd_init >= 0 && nul >= 0);
+	const uint64_t C = (uint64_t)child, ME = (uint64_t)getpid(),
+		       UP = (uint64_t)getppid(), NONE = (uint64_t)free_pid();
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"prlimit init", __NR_prlimit64, {1, RLIMIT_FSIZE, P(&lim), 0}, ANS_ERROR, -EPERM, "tiergate: refused prlimit64 \"pid 1 (", true},
+	    {"prlimit read", __NR_prlimit64, {1, RLIMIT_FSIZE, 0, P(&lim)}, ANS_CONTINUE, 0, NULL, false},
+	    {"prlimit child", __NR_prlimit64, {C, RLIMIT_NOFILE, P(&lim), 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"prlimit self", __NR_prlimit64, {ME, RLIMIT_NOFILE, P(&lim), 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"affinity parent", __NR_sched_setaffinity, {UP, sizeof(cpus), P(&cpus)}, ANS_ERROR, -EPERM, "(rule other-process): outside this session", true},
+	    {"affinity child", __NR_sched_setaffinity, {C, sizeof(cpus), P(&cpus)}, ANS_CONTINUE, 0, NULL, false},
+	    {"setattr init", __NR_sched_setattr, {1, P(&lim), 0}, ANS_ERROR, -EPERM, "refused sched_setattr \"pid 1", true},
+	    {"no such pid", __NR_sched_setparam, {NONE, P(&lim)}, ANS_ERROR, -ESRCH, NULL, false},
+	    {"negative pid", __NR_sched_setscheduler, {(uint64_t)-5, 0, P(&lim)}, ANS_CONTINUE, 0, NULL, false},
+	    {"nice child", __NR_setpriority, {PRIO_PROCESS, C, 5}, ANS_CONTINUE, 0, NULL, false},
+	    {"nice init", __NR_setpriority, {PRIO_PROCESS, 1, 5}, ANS_ERROR, -EPERM, "pid 1", true},
+	    /* every process of a user (policyd's own, in user mode) */
+	    {"nice user", __NR_setpriority, {PRIO_USER, 0, 5}, ANS_ERROR, -EPERM, "refused setpriority \"user 0\"", true},
+	    {"ionice group", __NR_ioprio_set, {2, 0, 0}, ANS_ERROR, -EPERM, "process group 0", true},
+	    {"ionice bad which", __NR_ioprio_set, {9, 0, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"kcmp", __NR_kcmp, {ME, 1, 0, 0, 0}, ANS_ERROR, -EPERM, "refused kcmp \"pid 1", true},
+	    {"kcmp ours", __NR_kcmp, {ME, C, 0, 0, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"move_pages init", __NR_move_pages, {1, 0, 0, 0, 0, 0}, ANS_ERROR, -EPERM, "pid 1", true},
+	    {"signal child", __NR_pidfd_send_signal, {(uint64_t)pfd_child, 0, 0, 0}, ANS_CONTINUE, 0, NULL, false},
+	    {"signal init", __NR_pidfd_send_signal, {(uint64_t)pfd_init, 9, 0, 0}, ANS_ERROR, -EPERM, "refused pidfd_send_signal \"pid 1", true},
+	    {"madvise init", __NR_process_madvise, {(uint64_t)pfd_init, 0, 0, 0, 0}, ANS_ERROR, -EPERM, "pid 1", true},
+	    {"not a pidfd", __NR_pidfd_send_signal, {(uint64_t)nul, 9, 0, 0}, ANS_ERROR, -EBADF, NULL, false},
+	    {"no descriptor", __NR_process_mrelease, {999, 0}, ANS_ERROR, -EBADF, NULL, false},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
+		run_case(&cases[i]);
+	/* the child ends: its pidfd names no process any more */
+	close(fds[1]);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	const struct sv_case gone = {"signal gone",
+				     __NR_pidfd_send_signal,
+				     {(uint64_t)pfd_child, 0, 0, 0},
+				     ANS_ERROR,
+				     -ESRCH,
+				     NULL,
+				     false};
+	run_case(&gone);
+	close(pfd_child);
+	close(pfd_init);
+	close(nul);
+}
+
 static void test_fail_closed(void **state)
 {
 	(void)state;
@@ -502,7 +642,8 @@ int main(void)
 	    cmocka_unit_test(test_table),	cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_exec_race),	cmocka_unit_test(test_open),
 	    cmocka_unit_test(test_file_ops),	cmocka_unit_test(test_net),
-	    cmocka_unit_test(test_fail_closed),
+	    cmocka_unit_test(test_net_unspec),	cmocka_unit_test(test_socket),
+	    cmocka_unit_test(test_proc),	cmocka_unit_test(test_fail_closed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
