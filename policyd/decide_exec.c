@@ -11,6 +11,7 @@
 
 #include "chase.h"
 #include "gitparse.h"
+#include "progid.h"
 #include "procfs.h"
 #include "session.h"
 #include "sys.h"
@@ -292,27 +293,56 @@ static struct {
 	    kscript[TGP_MAX_PATH + 48];
 } lv[EXEC_CHAIN_MAX];
 
-/* The link at hand decided on its literal and its resolved path; combined
- * into o->d. */
-static void decide_program(struct chain *ch, bool is_git)
+/* The git op of an exec of git, read as git reads it: in the caller's
+ * root, with its file-system credentials (a file it cannot read, git
+ * skips too), in its working directory. 0, or -errno: nothing could be
+ * read (then the exec is refused: never decided as if it were not git). */
+static int program_git_op(struct chain *ch, const char *cwd,
+			  struct git_op *ret)
+{
+	struct caller *c = ch->c;
+	char root[TG_PATH_MAX];
+	procfs_path(c->pid, "root", root, sizeof(root));
+	/* the exec's own environment is not in the request: git reads
+	 * GIT_DIR, GIT_CONFIG_* as unset and HOME as the account's */
+	struct git_ctx gx = {.root = caller_same_root(c) ? "" : root,
+			     .cwd = cwd,
+			     .home = c->s->home};
+	int r = caller_creds(c, false);
+	bool switched = false;
+	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)
+		return r;
+	r = git_parse_op(ch->argv, ch->argc, &gx, ret);
+	if (switched)
+		caller_creds_leave();
+	return r;
+}
+
+/* The link at hand decided on its literal and its resolved path (and, for
+ * git, by the exec and the git rules together: git_exec_decide, as
+ * policyctl explain and test decide it); combined into o->d. view: the
+ * program as policyd reads it, for the content of exec rules (progid). */
+static void decide_program(struct chain *ch, bool is_git, const char *view)
 {
 	struct caller *c = ch->c;
 	struct session *s = c->s;
-	struct git_event git;
+	struct git_op op;
 	bool has_git = false;
 	const char *cwd = is_git || policy_exec_uses_cwd(s->policy)
 			      ? chase_cwd(&ch->wd)
 			      : NULL;
 	if (is_git) {
-		char root[TG_PATH_MAX];
-		procfs_path(c->pid, "root", root, sizeof(root));
-		struct gitrepo_ctx gx = {.root = root, .home = s->home};
-		struct git_lookup lk;
-		gitrepo_lookup(&gx, &lk);
-		if (git_parse(ch->argv, ch->argc, cwd, &lk, &git) == 0)
-			has_git = true;
+		if (program_git_op(ch, cwd ? cwd : "/", &op) < 0) {
+			outcome_deny(ch->o, "git",
+				     "policyd could not read what this git "
+				     "command will do");
+			ch->have = true;
+			return;
+		}
+		has_git = true;
 	}
 	const char *names[] = {ch->lex, ch->real};
+	struct progid_file prog = {.path = view, .st = ch->p.st};
 	struct policy_event ev = {.kind = POLICY_EV_EXEC,
 				  .path = ch->real,
 				  .argv = ch->argv,
@@ -320,14 +350,15 @@ static void decide_program(struct chain *ch, bool is_git)
 				  .names = names,
 				  .nnames = 2,
 				  .cwd = cwd,
-				  .git = has_git ? &git : NULL};
+				  .prog = S_ISREG(ch->p.st.st_mode) ? &prog : NULL};
 	struct policy_decision d, dl;
-	policy_decide(s->policy, &ev, &d);
+	git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &d, NULL);
 	if (c->notified)
 		ch->argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(ch->lex, ch->real)) {
 		ev.path = ch->lex;
-		policy_decide(s->policy, &ev, &dl);
+		git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &dl,
+				NULL);
 		if (c->notified)
 			ch->argv_dep |=
 			    policy_exec_argv_dependent(s->policy, &ev, &dl);
@@ -337,7 +368,7 @@ static void decide_program(struct chain *ch, bool is_git)
 	if (has_git && ch->o->d.matched == POLICY_EV_GIT)
 		ch->o->kind = "git";
 	if (has_git)
-		git_event_free(&git);
+		git_op_free(&op);
 }
 
 /* What a caller that could race must be running once the kernel has done
@@ -441,7 +472,8 @@ static int chain_decide(struct chain *ch)
 				 ch->real);
 		char view_real[TG_PATH_MAX + 32];
 		chase_view(ch->c, ch->real, view_real, sizeof(view_real));
-		decide_program(ch, sys_is_git_file(view_real, &ch->p.st));
+		decide_program(ch, sys_is_git_file(view_real, &ch->p.st),
+			       view_real);
 		if (ch->c->notified && !ch->p.script && !ch->exe_seen) {
 			ch->exe_seen = true;
 			exec_expect(ch);

@@ -129,6 +129,9 @@ struct policy {
 	size_t nxp_allow, nxp_sens, nxp_sens0;
 	bool xp_ok;
 	bool exec_cwd; /* some exec rule looks at cwd (set with the above) */
+	/* the programs refusing exec rules name, by content
+	 * (policy_decide_ids.c, built with the fast paths) */
+	struct policy_ids *ids;
 };
 
 int policy_index_build(struct policy *p);
@@ -143,5 +146,17 @@ void policy_lint(const struct policy *p, struct policy_diags *d);
  * policy_fastpath_free. */
 void policy_fastpath_build(struct policy *p);
 void policy_fastpath_free(struct policy *p);
+
+/* policy_decide_ids.c: built and freed with the fast paths. */
+int policy_ids_build(struct policy *p);
+void policy_ids_free(struct policy *p);
+/* ORs into bits the ranks of rules that know programs by content, for an
+ * exec whose file is known (ev->prog). */
+void policy_ids_candidates(const struct policy *p,
+			   const struct policy_event *ev, uint64_t *bits);
+/* The next program of rule ri (from *iter, 0 first) that ev's file is by
+ * content: its path (owned by p), or NULL. */
+const char *policy_ids_match(const struct policy *p, uint32_t ri,
+			     const struct policy_event *ev, size_t *iter);
 
 #endif

@@ -275,14 +275,22 @@ static int cmd_explain(int argc, char **argv)
 		return 1;
 	}
 	cli_event_describe(&ce, stdout);
+	/* decided first: the matching rules listed are those of the git
+	 * reading that decided */
+	struct policy_decision d;
+	cli_event_decide(p, &ce, &d);
 	struct explain_ctx x = {0};
 	printf("matching rules (file order):\n");
 	policy_match_all(p, &ce.ev, explain_cb, &x);
 	if (x.n == 0)
 		printf("  (none)\n");
-	struct policy_decision d;
-	policy_decide(p, &ce.ev, &d);
-	if (d.rule < 0 && x.n > 0) {
+	if (d.rule < 0 && ce.has_git && ce.ev.kind == POLICY_EV_EXEC) {
+		printf("decision: %s (settings.default: no git rule covers "
+		       "this git command; an exec of git is decided by the "
+		       "exec and the git rules together, the strictest "
+		       "wins)\n",
+		       policy_action_name(d.action));
+	} else if (d.rule < 0 && x.n > 0) {
 		/* an open that reads and writes: a read rule matched, but
 		 * the write part is decided on its own */
 		printf("decision: %s (settings.default: no rule covers the "
@@ -354,7 +362,7 @@ static int cmd_test(int argc, char **argv)
 			}
 			cli_event_label(&ce, label, sizeof(label));
 			struct policy_decision d;
-			policy_decide(p, &ce.ev, &d);
+			cli_event_decide(p, &ce, &d);
 			bool ok = d.action == t->expect &&
 				  (!t->expect_rule ||
 				   !strcmp(t->expect_rule, d.rule_id));
