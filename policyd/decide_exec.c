@@ -472,8 +472,12 @@ static int chain_decide(struct chain *ch)
 				 ch->real);
 		char view_real[TG_PATH_MAX + 32];
 		chase_view(ch->c, ch->real, view_real, sizeof(view_real));
-		decide_program(ch, sys_is_git_file(view_real, &ch->p.st),
-			       view_real);
+		/* git by content, or anything run under the name git (a
+		 * wrapper, a modified copy): the git rules decide it too */
+		bool git = sys_is_git_file(view_real, &ch->p.st) ||
+			   !strcmp(tg_basename(ch->lex), "git") ||
+			   !strcmp(tg_basename(ch->real), "git");
+		decide_program(ch, git, view_real);
 		if (ch->c->notified && !ch->p.script && !ch->exe_seen) {
 			ch->exe_seen = true;
 			exec_expect(ch);

@@ -177,9 +177,51 @@ static bool known_file(struct known_set *k, const char *path,
 	return false;
 }
 
+#define GIT_HEAD 4096
+
+/* The first GIT_HEAD bytes of the regular file at path (still the file
+ * st describes, when st is given) into buf. */
+static bool read_head(const char *path, const struct stat *st,
+		      unsigned char buf[GIT_HEAD])
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+						O_NONBLOCK | O_NOCTTY);
+	struct stat now;
+	if (fd < 0 || fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
+	    (st && (now.st_dev != st->st_dev || now.st_ino != st->st_ino)))
+		return false;
+	return pread(fd, buf, GIT_HEAD, 0) == GIT_HEAD;
+}
+
+/* Is the file (larger than a git) one of the gits with bytes appended?
+ * Its start (the ELF header, the program headers and the build-id note,
+ * all in the first page) is that git's. A git changed elsewhere is not
+ * recognised: network and file rules decide it (docs/threat-model.md). */
+static bool git_with_tail(const char *path, const struct stat *a)
+{
+	const char *same[KNOWN_MAX];
+	size_t n = 0;
+	pthread_mutex_lock(&known_lock);
+	refresh_known_locked(&gits);
+	for (size_t i = 0; i < gits.n; i++)
+		if (gits.ok[i] && gits.id[i].size >= GIT_HEAD &&
+		    a->st_size > gits.id[i].size)
+			same[n++] = gits.paths[i]; /* static strings */
+	pthread_mutex_unlock(&known_lock);
+	unsigned char head[GIT_HEAD], ghead[GIT_HEAD];
+	if (!n || !read_head(path, a, head))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (read_head(same[i], NULL, ghead) &&
+		    !memcmp(head, ghead, GIT_HEAD))
+			return true;
+	return false;
+}
+
 bool sys_is_git_file(const char *path, const struct stat *st)
 {
-	return known_file(&gits, path, st);
+	return known_file(&gits, path, st) ||
+	       (S_ISREG(st->st_mode) && git_with_tail(path, st));
 }
 
 /* The parts of an ELF file's program headers a loader check needs. */

@@ -25,8 +25,9 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
  * Is path git? True when it is the same file (device and inode) as one of
  * the git binaries on this system (/usr/bin/git, /usr/lib/git-core/git,
  * ...), or when it has the same size and SHA-256 (a renamed copy; the hash
- * cached by progid.c). A modified git (one byte appended) is a program
- * that is not git: exec, network and file rules decide it. Thread-safe.
+ * cached by progid.c), or a larger file that starts with one's first 4 KiB
+ * (a copy with bytes appended). A git changed elsewhere is a program that
+ * is not git: exec, network and file rules decide it. Thread-safe.
  */
 bool sys_is_git(const char *path);
 

@@ -67,8 +67,10 @@ static int setup_exec(struct cli_event *ce, const char *explicit_path,
 		ce->prog = (struct progid_file){.path = ce->path, .st = st};
 		ce->ev.prog = &ce->prog;
 	}
+	/* as policyd: git by content or by name */
 	bool git = git_only ||
-		   (ce->exe_found ? sys_is_git(ce->path)
+		   (ce->exe_found ? sys_is_git(ce->path) ||
+				    !strcmp(tg_basename(ce->path), "git")
 				  : !strcmp(tg_basename(ce->argv[0]), "git"));
 	return git ? attach_git(ce, home) : 0;
 }

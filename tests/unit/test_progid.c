@@ -179,6 +179,24 @@ static void test_loader_by_kind(void **state)
 	assert_false(sys_is_loader(at("script")));
 }
 
+/* git is known by content, with bytes appended too; not with its first
+ * page changed. */
+static void test_git_copies(void **state)
+{
+	(void)state;
+	struct stat st;
+	if (stat("/usr/bin/git", &st) < 0)
+		skip();
+	sh("cp /usr/bin/git '%s' && cp /usr/bin/git '%s'", at("g1"), at("g2"));
+	assert_true(sys_is_git(at("g1")));
+	sh("printf x >> '%s'%s", at("g1"), "");
+	assert_true(sys_is_git(at("g1")));
+	sh("printf x | dd of='%s' bs=1 seek=200 conv=notrunc 2>/dev/null%s",
+	   at("g2"), "");
+	assert_false(sys_is_git(at("g2")));
+	assert_false(sys_is_git("/usr/bin/true"));
+}
+
 /* An exec of git: the exec and the git rules together, strictest wins,
  * the git rules' default counting. */
 static void test_git_exec(void **state)
@@ -241,6 +259,7 @@ int main(void)
 	    cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_rules_by_content),
 	    cmocka_unit_test(test_loader_by_kind),
+	    cmocka_unit_test(test_git_copies),
 	    cmocka_unit_test(test_git_exec),
 	};
 	return cmocka_run_group_tests(tests, T_make, T_remove);
