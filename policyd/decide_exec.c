@@ -14,6 +14,7 @@
 #include "progid.h"
 #include "procfs.h"
 #include "session.h"
+#include "sv_mem.h"
 #include "sys.h"
 #include "util.h"
 
@@ -293,22 +294,68 @@ static struct {
 	    kscript[TGP_MAX_PATH + 48];
 } lv[EXEC_CHAIN_MAX];
 
+#define ENV_BYTES_MAX (1u << 20) /* as argv: the kernel's own limit is
+					   shared by both */
+#define ENV_MAX 16384
+
+/* The environment a notified caller's exec passes (envp, in its memory,
+ * read as sv_exec reads argv: the pointers a page at a time, then each
+ * string; static buffers, one thread). Only for git, which reads GIT_DIR,
+ * GIT_CONFIG_*, HOME, XDG_CONFIG_HOME and any variable --config-env
+ * names. 0, -EFAULT or -E2BIG. */
+static int exec_env(uint64_t envp_at, const char *const **ret,
+		    size_t *ret_n)
+{
+	static char arena[ENV_BYTES_MAX];
+	static const char *env[ENV_MAX];
+	size_t n = 0, used = 0;
+	for (bool more = envp_at != 0; more;) {
+		uint64_t ptrs[SV_PAGE / 8];
+		uint64_t at = envp_at + n * 8;
+		size_t cnt = (SV_PAGE - (size_t)(at % SV_PAGE)) / 8, i = 0;
+		if (cnt == 0)
+			cnt = 1;
+		if (sv_mem_copy(at, ptrs, cnt * 8) < 0)
+			return -EFAULT;
+		for (; i < cnt && ptrs[i]; i++) {
+			size_t sl;
+			if (n == ENV_MAX)
+				return -E2BIG;
+			int r = sv_mem_str(ptrs[i], arena + used,
+					   ENV_BYTES_MAX - used, &sl);
+			if (r < 0)
+				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
+			env[n++] = arena + used;
+			used += sl + 1;
+		}
+		more = i == cnt;
+	}
+	*ret = env;
+	*ret_n = n;
+	return 0;
+}
+
 /* The git op of an exec of git, read as git reads it: in the caller's
  * root, with its file-system credentials (a file it cannot read, git
- * skips too), in its working directory. 0, or -errno: nothing could be
- * read (then the exec is refused: never decided as if it were not git). */
+ * skips too), in its working directory, with the environment the exec
+ * passes. 0, or -errno: nothing could be read (then the exec is refused:
+ * never decided as if it were not git). */
 static int program_git_op(struct chain *ch, const char *cwd,
 			  struct git_op *ret)
 {
 	struct caller *c = ch->c;
 	char root[TG_PATH_MAX];
 	procfs_path(c->pid, "root", root, sizeof(root));
-	/* the exec's own environment is not in the request: git reads
-	 * GIT_DIR, GIT_CONFIG_* as unset and HOME as the account's */
 	struct git_ctx gx = {.root = caller_same_root(c) ? "" : root,
 			     .cwd = cwd,
 			     .home = c->s->home};
-	int r = caller_creds(c, false);
+	/* the kernel path has the exec's envp; a request from the
+	 * interposer has none (docs/threat-model.md): then GIT_* read as
+	 * unset and HOME as the account's */
+	int r = 0;
+	if (c->notified && (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
+		return r;
+	r = caller_creds(c, false);
 	bool switched = false;
 	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)
 		return r;
@@ -353,8 +400,10 @@ static void decide_program(struct chain *ch, bool is_git, const char *view)
 				  .prog = S_ISREG(ch->p.st.st_mode) ? &prog : NULL};
 	struct policy_decision d, dl;
 	git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &d, NULL);
+	/* what git does depends on argv (and its environment) */
 	if (c->notified)
-		ch->argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
+		ch->argv_dep |= has_git ||
+				policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(ch->lex, ch->real)) {
 		ev.path = ch->lex;
 		git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &dl,

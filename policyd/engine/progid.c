@@ -6,9 +6,9 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "sys.h"
 #include "util.h"
 
 #define CACHE_SLOTS 256
@@ -26,6 +26,20 @@ struct cache_ent {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_ent cache[CACHE_SLOTS];
 static uint64_t tick;
+
+#define SETTLE_NS 100000000LL /* 100 ms: ten of the coarsest ticks */
+
+bool progid_ctime_settled(const struct stat *st)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return false;
+	long long age =
+	    ((long long)now.tv_sec - (long long)st->st_ctim.tv_sec) *
+		1000000000LL +
+	    (now.tv_nsec - st->st_ctim.tv_nsec);
+	return age >= SETTLE_NS;
+}
 
 static bool ts_eq(struct timespec a, struct timespec b)
 {
@@ -55,7 +69,7 @@ static bool cache_get(const struct stat *st, uint8_t out[TG_SHA256_LEN])
 
 static void cache_put(const struct stat *st, const uint8_t sha[TG_SHA256_LEN])
 {
-	if (!sys_ctime_settled(st))
+	if (!progid_ctime_settled(st))
 		return; /* could change again within the same timestamp */
 	pthread_mutex_lock(&lock);
 	struct cache_ent *e = &cache[0];

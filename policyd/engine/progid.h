@@ -8,7 +8,7 @@
  *
  * Hashes are cached by (device, inode, size, mtime, ctime): a file that
  * changes gets another ctime, which its owner cannot set back. Only files
- * whose ctime has settled are cached (sys_ctime_settled). Thread-safe.
+ * whose ctime has settled are cached (progid_ctime_settled). Thread-safe.
  *
  * A struct progid_file is a program being decided: its stat is taken by
  * the caller, its bytes are read only when a rule needs them (a rule's
@@ -42,6 +42,11 @@ struct progid_file {
 			     bytes cannot be read */
 	uint8_t sha[TG_SHA256_LEN];
 };
+
+/* Has st's ctime settled (sys_ctime_settled, which is this)? Only then
+ * may an answer about the file be kept: kernels without fine-grained
+ * timestamps stamp every change in one clock tick alike. */
+bool progid_ctime_settled(const struct stat *st);
 
 /* Hashes f once (cached): 0, or -errno (then f->hashed says so). */
 int progid_file_hash(struct progid_file *f);

@@ -141,18 +141,9 @@ size_t sys_loader_ids(struct sys_git_id *out, size_t max)
 	return known_ids(&loaders, out, max);
 }
 
-#define SETTLE_NS 100000000LL /* 100 ms: ten of the coarsest ticks */
-
 bool sys_ctime_settled(const struct stat *st)
 {
-	struct timespec now;
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
-		return false;
-	long long age =
-	    ((long long)now.tv_sec - (long long)st->st_ctim.tv_sec) *
-		1000000000LL +
-	    (now.tv_nsec - st->st_ctim.tv_nsec);
-	return age >= SETTLE_NS;
+	return progid_ctime_settled(st);
 }
 
 /* Is the file at path (a: its stat) one of k, or a copy of one? */

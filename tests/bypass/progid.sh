@@ -20,6 +20,10 @@ bs_attack "a copy of a denied static program, by raw execve" "program ran" no-sm
 bs_attack "ld.so running a copy of a denied program" "program ran" no-dmarker bash -c "cp denied/dmarker out/copy2 && $LDSO out/copy2"
 bs_attack "a copy of ld.so with bytes appended running a denied program" "program ran" no-dmarker bash -c "cp $LDSO out/myld && printf tail >>out/myld && out/myld denied/dmarker"
 bs_attack "a copy of git with a byte appended, by raw execve" "not a git repository" no-git-push bash -c "cp \"\$(command -v git)\" out/g2 && printf x >>out/g2 && bin/raw_execve out/g2 push"
+# git reads its environment: an alias given in GIT_CONFIG_* (and one in
+# GIT_CONFIG_PARAMETERS, as `git -c` passes it on) is the push it names
+bs_attack "a push under an alias set in GIT_CONFIG_COUNT/KEY/VALUE" "not a git repository" no-git-push env GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.sp GIT_CONFIG_VALUE_0=push git sp
+bs_attack "a push under an alias set in GIT_CONFIG_PARAMETERS" "not a git repository" no-git-push env "GIT_CONFIG_PARAMETERS='alias.sp'='push'" git sp
 # an honest program that is not the denied one still runs (the same size
 # as nothing refused, or the same size with other bytes)
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'cp bin/marker out/fine && printf x >>out/fine && out/fine ok' 2>&1)
