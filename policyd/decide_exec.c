@@ -294,8 +294,8 @@ static struct {
 	    kscript[TGP_MAX_PATH + 48];
 } lv[EXEC_CHAIN_MAX];
 
-#define ENV_BYTES_MAX (1u << 20) /* as argv: the kernel's own limit is
-					   shared by both */
+/* as argv (the kernel's own limit is shared by both) */
+#define ENV_BYTES_MAX (1u << 20)
 #define ENV_MAX 16384
 
 /* The environment a notified caller's exec passes (envp, in its memory,
@@ -303,8 +303,7 @@ static struct {
  * string; static buffers, one thread). Only for git, which reads GIT_DIR,
  * GIT_CONFIG_*, HOME, XDG_CONFIG_HOME and any variable --config-env
  * names. 0, -EFAULT or -E2BIG. */
-static int exec_env(uint64_t envp_at, const char *const **ret,
-		    size_t *ret_n)
+static int exec_env(uint64_t envp_at, const char *const **ret, size_t *ret_n)
 {
 	static char arena[ENV_BYTES_MAX];
 	static const char *env[ENV_MAX];
@@ -340,8 +339,7 @@ static int exec_env(uint64_t envp_at, const char *const **ret,
  * skips too), in its working directory, with the environment the exec
  * passes. 0, or -errno: nothing could be read (then the exec is refused:
  * never decided as if it were not git). */
-static int program_git_op(struct chain *ch, const char *cwd,
-			  struct git_op *ret)
+static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
 {
 	struct caller *c = ch->c;
 	char root[TG_PATH_MAX];
@@ -353,7 +351,8 @@ static int program_git_op(struct chain *ch, const char *cwd,
 	 * interposer has none (docs/threat-model.md): then GIT_* read as
 	 * unset and HOME as the account's */
 	int r = 0;
-	if (c->notified && (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
+	if (c->notified &&
+	    (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
 		return r;
 	r = caller_creds(c, false);
 	bool switched = false;
@@ -397,13 +396,14 @@ static void decide_program(struct chain *ch, bool is_git, const char *view)
 				  .names = names,
 				  .nnames = 2,
 				  .cwd = cwd,
-				  .prog = S_ISREG(ch->p.st.st_mode) ? &prog : NULL};
+				  .prog =
+				      S_ISREG(ch->p.st.st_mode) ? &prog : NULL};
 	struct policy_decision d, dl;
 	git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &d, NULL);
 	/* what git does depends on argv (and its environment) */
 	if (c->notified)
-		ch->argv_dep |= has_git ||
-				policy_exec_argv_dependent(s->policy, &ev, &d);
+		ch->argv_dep |=
+		    has_git || policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(ch->lex, ch->real)) {
 		ev.path = ch->lex;
 		git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &dl,

@@ -56,7 +56,7 @@ void git_exec_decide(const struct policy *p, const struct policy_event *ev,
 	git_op_decide(p, &e, op, &dg, ret_ev);
 	/* on a tie the git rules' decision is the one shown (it says more),
 	 * unless it is the default and an exec rule decided */
-	bool exec_wins = dx.action > dg.action ||
-			 (dx.action == dg.action && dg.rule < 0 && dx.rule >= 0);
+	bool exec_wins = dx.action > dg.action || (dx.action == dg.action &&
+						   dg.rule < 0 && dx.rule >= 0);
 	*ret = exec_wins ? dx : dg;
 }

@@ -62,8 +62,7 @@ static int ids_add(struct policy_ids *ids, uint32_t rule, const char *path)
 }
 
 /* A bare name: every file of that name in the default PATH. */
-static int ids_add_name(struct policy_ids *ids, uint32_t rule,
-			const char *name)
+static int ids_add_name(struct policy_ids *ids, uint32_t rule, const char *name)
 {
 	const char *p = IDS_PATH_DIRS;
 	while (*p) {
@@ -151,7 +150,8 @@ static void ids_refresh_locked(struct policy_ids *ids)
 	if (ids->at && now - ids->at <= IDS_REFRESH_NS)
 		return;
 	for (size_t i = 0; i < ids->n; i++)
-		ids->v[i].ok = progid_of_path(ids->v[i].path, &ids->v[i].id) == 0;
+		ids->v[i].ok =
+		    progid_of_path(ids->v[i].path, &ids->v[i].id) == 0;
 	ids->at = now;
 }
 

@@ -84,11 +84,10 @@ struct known_set {
 	uint64_t at;
 };
 
-static struct known_set gits = {.paths = {"/usr/bin/git", "/bin/git",
-					  "/usr/local/bin/git",
-					  "/usr/lib/git-core/git",
-					  "/usr/libexec/git-core/git"},
-				.n = 5};
+static struct known_set gits = {
+    .paths = {"/usr/bin/git", "/bin/git", "/usr/local/bin/git",
+	      "/usr/lib/git-core/git", "/usr/libexec/git-core/git"},
+    .n = 5};
 static struct known_set loaders = {
     .paths = {"/lib64/ld-linux-x86-64.so.2",
 	      "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
@@ -116,8 +115,7 @@ static void refresh_known_locked(struct known_set *k)
 	k->at = now;
 }
 
-static size_t known_ids(struct known_set *k, struct sys_git_id *out,
-			size_t max)
+static size_t known_ids(struct known_set *k, struct sys_git_id *out, size_t max)
 {
 	size_t n = 0;
 	pthread_mutex_lock(&known_lock);
@@ -235,8 +233,8 @@ static int elf_read(int fd, struct elf_view *v)
 	Elf32_Ehdr e32;
 	if (pread(fd, id, EI_NIDENT, 0) != EI_NIDENT ||
 	    memcmp(id, ELFMAG, SELFMAG) ||
-	    id[EI_DATA] != (__BYTE_ORDER == __LITTLE_ENDIAN ? ELFDATA2LSB
-							    : ELFDATA2MSB))
+	    id[EI_DATA] !=
+		(__BYTE_ORDER == __LITTLE_ENDIAN ? ELFDATA2LSB : ELFDATA2MSB))
 		return -ENOEXEC;
 	v->is64 = id[EI_CLASS] == ELFCLASS64;
 	uint64_t phoff;

@@ -27,8 +27,8 @@ void cli_event_decide(const struct policy *p, struct cli_event *ce,
 {
 	size_t at = 0;
 	if (ce->ev.kind == POLICY_EV_EXEC)
-		git_exec_decide(p, &ce->ev, ce->has_git ? &ce->git : NULL,
-				ret, &at);
+		git_exec_decide(p, &ce->ev, ce->has_git ? &ce->git : NULL, ret,
+				&at);
 	else if (ce->ev.kind == POLICY_EV_GIT && ce->has_git)
 		git_op_decide(p, &ce->ev, &ce->git, ret, &at);
 	else
@@ -70,7 +70,7 @@ static int setup_exec(struct cli_event *ce, const char *explicit_path,
 	/* as policyd: git by content or by name */
 	bool git = git_only ||
 		   (ce->exe_found ? sys_is_git(ce->path) ||
-				    !strcmp(tg_basename(ce->path), "git")
+					!strcmp(tg_basename(ce->path), "git")
 				  : !strcmp(tg_basename(ce->argv[0]), "git"));
 	return git ? attach_git(ce, home) : 0;
 }
@@ -130,8 +130,8 @@ static int parse_exec(struct cli_event *ce, int argc, char **argv,
 		fprintf(stderr, "policyctl: %s needs a command\n", argv[0]);
 		return -EINVAL;
 	}
-	int r = copy_argv(ce, (const char *const *)argv + 1,
-			  (size_t)(argc - 1), git);
+	int r = copy_argv(ce, (const char *const *)argv + 1, (size_t)(argc - 1),
+			  git);
 	return r < 0 ? r : setup_exec(ce, NULL, home, git);
 }
 
@@ -249,8 +249,8 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 	case POLICY_EV_EXEC:
 	case POLICY_EV_GIT: {
 		bool git = t->kind == POLICY_EV_GIT;
-		int r = copy_argv(ce, (const char *const *)t->argv, t->argc,
-				  git);
+		int r =
+		    copy_argv(ce, (const char *const *)t->argv, t->argc, git);
 		if (r < 0)
 			return r;
 		return setup_exec(
@@ -340,8 +340,8 @@ void cli_event_describe(const struct cli_event *ce, FILE *f)
 	for (size_t i = 0; ce->has_git && i < ce->git.nev; i++) {
 		char line[1024];
 		git_event_format(&ce->git.ev[i], line, sizeof(line));
-		fprintf(f, "  git%s: %s\n", ce->git.nev > 1 ? " (one reading)" : "",
-			line);
+		fprintf(f, "  git%s: %s\n",
+			ce->git.nev > 1 ? " (one reading)" : "", line);
 	}
 	if (ce->has_git && ce->git.unsure)
 		fprintf(f, "  git: unsure (%s): the worst is assumed\n",

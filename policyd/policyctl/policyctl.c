@@ -149,10 +149,9 @@ static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
 	char so[16] = "+v:";
 	size_t n = 1, sl = 3;
 	for (const struct cmd_opt *c = opts; c->name && n + 1 < 8; c++, n++) {
-		lo[n] = (struct option){c->name,
-					c->value ? required_argument
-						 : no_argument,
-					0, c->short_name};
+		lo[n] = (struct option){
+		    c->name, c->value ? required_argument : no_argument, 0,
+		    c->short_name};
 		so[sl++] = c->short_name;
 		if (c->value)
 			so[sl++] = ':';
@@ -178,8 +177,7 @@ static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
 	}
 	vars_finish(o);
 	if (files_needed && optind >= argc) {
-		fprintf(stderr,
-			"policyctl %s: name at least one policy file\n",
+		fprintf(stderr, "policyctl %s: name at least one policy file\n",
 			files_needed);
 		return 2;
 	}
@@ -334,8 +332,7 @@ static int cmd_test(int argc, char **argv)
 {
 	struct vars_opt o;
 	bool verbose = false;
-	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL},
-				       {0}};
+	const struct cmd_opt opts[] = {{"verbose", 'V', &verbose, NULL}, {0}};
 	int err = offline_opts(argc, argv, opts, "test", &o);
 	if (err)
 		return err;

@@ -141,8 +141,7 @@ static void test_rules_by_content(void **state)
 		 at("denied"));
 	struct policy *p = load(pol);
 	/* the program itself, a hard link, a copy: the denied program */
-	assert_string_equal(decide(p, at("denied"), "denied", true),
-			    "by-path");
+	assert_string_equal(decide(p, at("denied"), "denied", true), "by-path");
 	assert_string_equal(decide(p, at("hard"), "hard", true), "by-path");
 	assert_string_equal(decide(p, at("copy"), "copy", true), "by-path");
 	/* by names only, the copy is another program */
