@@ -220,6 +220,12 @@ static void test_git_exec(void **state)
 	    /* no git rule: the git rules' default, not the exec allow */
 	    {{"git", "reset", "--hard", "HEAD~3"}, POLICY_DENY, "default"},
 	    {{"git", "push", "/srv/x.git", "main"}, POLICY_PROMPT, "remote"},
+	    /* what git runs by itself: no git default, the exec rules */
+	    {{"git", "pack-objects", "--revs", "--stdout"},
+	     POLICY_ALLOW,
+	     "tools"},
+	    {{"git", "maintenance", "run", "--auto"}, POLICY_ALLOW, "tools"},
+	    {{"git", "gc", "--prune=now"}, POLICY_DENY, "default"},
 	    /* a git allow never lifts an exec refusal */
 	    {{"git", "log", "-1"}, POLICY_DENY, "no-log"},
 	};
