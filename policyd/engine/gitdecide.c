@@ -42,7 +42,8 @@ void git_op_decide(const struct policy *p, const struct policy_event *ev,
  * are decided by file rules). An exec of one of them gets no decision from
  * the git rules' default (a policy that lists `push` must not have to list
  * `pack-objects`, nor prompt for `gc --auto` after every commit): the git
- * rules that match it and the exec rules decide it. maintenance and gc
+ * rules that match it and the exec rules decide it. So does `version`,
+ * which reads nothing of any repository. maintenance and gc
  * count only with --auto (housekeeping; `gc --prune=now` loses objects). */
 static bool git_own_helper(const struct git_event *g)
 {
@@ -52,6 +53,8 @@ static bool git_own_helper(const struct git_event *g)
 	    "pack-refs",      "prune-packed",	"multi-pack-index",
 	    "commit-graph",   "upload-archive", "upload-archive--writer",
 	    "pack-redundant", "show-index",	"verify-pack",
+	    "for-each-ref",   "show-ref",	"cat-file",
+	    "version", /* reads nothing of any repository */
 	};
 	static const char *const if_auto[] = {"maintenance", "gc"};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(helpers); i++)
