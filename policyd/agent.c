@@ -104,6 +104,11 @@ static void put_fastpath(struct tgp_enc *e, const struct policy *p)
 	policy_exec_fastpath(p, &xa, &nxa, &xs, &nxs, &x0, &nx0, &xok);
 	if (nxa > TGP_MAX_GLOBS || nxs > TGP_MAX_GLOBS || nx0 > TGP_MAX_GLOBS)
 		xok = false;
+	/* the interposer keeps 8 identities (put_git_ids): with more, a copy
+	 * of a refused program could pass it, so it decides no exec */
+	struct sys_git_id ids[8];
+	if (sys_git_ids(ids, 8) + policy_ids_export(p, NULL, 0) > 8)
+		xok = false;
 	tgp_put_u32(e, TGPT_EXEC_FAST, xok);
 	if (xok) {
 		put_strs(e, TGPT_EXEC_ALLOW, xa, nxa);
@@ -112,12 +117,15 @@ static void put_fastpath(struct tgp_enc *e, const struct policy *p)
 	}
 }
 
-/* git's identities: an exec of git (or a copy: same size) is never
+/* git's identities and those of the programs refusing exec rules name
+ * (policy_ids_export): an exec of one (or a copy: same size) is never
  * decided locally */
-static void put_git_ids(struct tgp_enc *e)
+static void put_git_ids(struct tgp_enc *e, const struct policy *p)
 {
 	struct sys_git_id gits[8];
 	size_t ngit = sys_git_ids(gits, 8);
+	size_t nids = policy_ids_export(p, gits + ngit, 8 - ngit);
+	ngit += nids < 8 - ngit ? nids : 8 - ngit;
 	for (size_t i = 0; i < ngit; i++) {
 		char gid[96];
 		snprintf(gid, sizeof(gid), "%llu:%llu:%lld",
@@ -142,7 +150,7 @@ static void handle_hello(struct conn *c, uint32_t id)
 		tgp_put_str(&e, TGPT_SESSION, s->id);
 		tgp_put_u32(&e, TGPT_FAIL, st->fail == POLICY_FAIL_OPEN);
 		put_fastpath(&e, s->policy);
-		put_git_ids(&e);
+		put_git_ids(&e, s->policy);
 		if (D.genfd >= 0)
 			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
 		/* the kernel path carries execs, write-opens, the other file

@@ -11,8 +11,10 @@
 
 #include "chase.h"
 #include "gitparse.h"
+#include "progid.h"
 #include "procfs.h"
 #include "session.h"
+#include "sv_mem.h"
 #include "sys.h"
 #include "util.h"
 
@@ -292,27 +294,101 @@ static struct {
 	    kscript[TGP_MAX_PATH + 48];
 } lv[EXEC_CHAIN_MAX];
 
-/* The link at hand decided on its literal and its resolved path; combined
- * into o->d. */
-static void decide_program(struct chain *ch, bool is_git)
+/* as argv (the kernel's own limit is shared by both) */
+#define ENV_BYTES_MAX (1u << 20)
+#define ENV_MAX 16384
+
+/* The environment a notified caller's exec passes (envp, in its memory,
+ * read as sv_exec reads argv: the pointers a page at a time, then each
+ * string; static buffers, one thread). Only for git, which reads GIT_DIR,
+ * GIT_CONFIG_*, HOME, XDG_CONFIG_HOME and any variable --config-env
+ * names. 0, -EFAULT or -E2BIG. */
+static int exec_env(uint64_t envp_at, const char *const **ret, size_t *ret_n)
+{
+	static char arena[ENV_BYTES_MAX];
+	static const char *env[ENV_MAX];
+	size_t n = 0, used = 0;
+	for (bool more = envp_at != 0; more;) {
+		uint64_t ptrs[SV_PAGE / 8];
+		uint64_t at = envp_at + n * 8;
+		size_t cnt = (SV_PAGE - (size_t)(at % SV_PAGE)) / 8, i = 0;
+		if (cnt == 0)
+			cnt = 1;
+		if (sv_mem_copy(at, ptrs, cnt * 8) < 0)
+			return -EFAULT;
+		for (; i < cnt && ptrs[i]; i++) {
+			size_t sl;
+			if (n == ENV_MAX)
+				return -E2BIG;
+			int r = sv_mem_str(ptrs[i], arena + used,
+					   ENV_BYTES_MAX - used, &sl);
+			if (r < 0)
+				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
+			env[n++] = arena + used;
+			used += sl + 1;
+		}
+		more = i == cnt;
+	}
+	*ret = env;
+	*ret_n = n;
+	return 0;
+}
+
+/* The git op of an exec of git, read as git reads it: in the caller's
+ * root, with its file-system credentials (a file it cannot read, git
+ * skips too), in its working directory, with the environment the exec
+ * passes. 0, or -errno: nothing could be read (then the exec is refused:
+ * never decided as if it were not git). */
+static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
+{
+	struct caller *c = ch->c;
+	char root[TG_PATH_MAX];
+	procfs_path(c->pid, "root", root, sizeof(root));
+	struct git_ctx gx = {.root = caller_same_root(c) ? "" : root,
+			     .cwd = cwd,
+			     .home = c->s->home};
+	/* the kernel path has the exec's envp; a request from the
+	 * interposer has none (docs/threat-model.md): then GIT_* read as
+	 * unset and HOME as the account's */
+	int r = 0;
+	if (c->notified &&
+	    (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
+		return r;
+	r = caller_creds(c, false);
+	bool switched = false;
+	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)
+		return r;
+	r = git_parse_op(ch->argv, ch->argc, &gx, ret);
+	if (switched)
+		caller_creds_leave();
+	return r;
+}
+
+/* The link at hand decided on its literal and its resolved path (and, for
+ * git, by the exec and the git rules together: git_exec_decide, as
+ * policyctl explain and test decide it); combined into o->d. view: the
+ * program as policyd reads it, for the content of exec rules (progid). */
+static void decide_program(struct chain *ch, bool is_git, const char *view)
 {
 	struct caller *c = ch->c;
 	struct session *s = c->s;
-	struct git_event git;
+	struct git_op op;
 	bool has_git = false;
 	const char *cwd = is_git || policy_exec_uses_cwd(s->policy)
 			      ? chase_cwd(&ch->wd)
 			      : NULL;
 	if (is_git) {
-		char root[TG_PATH_MAX];
-		procfs_path(c->pid, "root", root, sizeof(root));
-		struct gitrepo_ctx gx = {.root = root, .home = s->home};
-		struct git_lookup lk;
-		gitrepo_lookup(&gx, &lk);
-		if (git_parse(ch->argv, ch->argc, cwd, &lk, &git) == 0)
-			has_git = true;
+		if (program_git_op(ch, cwd ? cwd : "/", &op) < 0) {
+			outcome_deny(ch->o, "git",
+				     "policyd could not read what this git "
+				     "command will do");
+			ch->have = true;
+			return;
+		}
+		has_git = true;
 	}
 	const char *names[] = {ch->lex, ch->real};
+	struct progid_file prog = {.path = view, .st = ch->p.st};
 	struct policy_event ev = {.kind = POLICY_EV_EXEC,
 				  .path = ch->real,
 				  .argv = ch->argv,
@@ -320,14 +396,18 @@ static void decide_program(struct chain *ch, bool is_git)
 				  .names = names,
 				  .nnames = 2,
 				  .cwd = cwd,
-				  .git = has_git ? &git : NULL};
+				  .prog =
+				      S_ISREG(ch->p.st.st_mode) ? &prog : NULL};
 	struct policy_decision d, dl;
-	policy_decide(s->policy, &ev, &d);
+	git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &d, NULL);
+	/* what git does depends on argv (and its environment) */
 	if (c->notified)
-		ch->argv_dep |= policy_exec_argv_dependent(s->policy, &ev, &d);
+		ch->argv_dep |=
+		    has_git || policy_exec_argv_dependent(s->policy, &ev, &d);
 	if (strcmp(ch->lex, ch->real)) {
 		ev.path = ch->lex;
-		policy_decide(s->policy, &ev, &dl);
+		git_exec_decide(s->policy, &ev, has_git ? &op : NULL, &dl,
+				NULL);
 		if (c->notified)
 			ch->argv_dep |=
 			    policy_exec_argv_dependent(s->policy, &ev, &dl);
@@ -337,7 +417,7 @@ static void decide_program(struct chain *ch, bool is_git)
 	if (has_git && ch->o->d.matched == POLICY_EV_GIT)
 		ch->o->kind = "git";
 	if (has_git)
-		git_event_free(&git);
+		git_op_free(&op);
 }
 
 /* What a caller that could race must be running once the kernel has done
@@ -441,7 +521,12 @@ static int chain_decide(struct chain *ch)
 				 ch->real);
 		char view_real[TG_PATH_MAX + 32];
 		chase_view(ch->c, ch->real, view_real, sizeof(view_real));
-		decide_program(ch, sys_is_git_file(view_real, &ch->p.st));
+		/* git by content, or anything run under the name git (a
+		 * wrapper, a modified copy): the git rules decide it too */
+		bool git = sys_is_git_file(view_real, &ch->p.st) ||
+			   !strcmp(tg_basename(ch->lex), "git") ||
+			   !strcmp(tg_basename(ch->real), "git");
+		decide_program(ch, git, view_real);
 		if (ch->c->notified && !ch->p.script && !ch->exe_seen) {
 			ch->exe_seen = true;
 			exec_expect(ch);

@@ -38,6 +38,9 @@ struct req {
 	 * (a script's interpreter gets it as an argument): the path as
 	 * passed, or /dev/fd/N[/path] for execveat from a descriptor */
 	const char *kname;
+	/* exec by a seccomp caller: its envp in the caller's memory (0: none
+	 * or not known), read when git needs it (decide_exec.c) */
+	uint64_t envp_at;
 	char name[64], policy[TGP_MAX_PATH + 1], tmpdir[512];
 };
 

@@ -246,6 +246,7 @@ int sv_exec(struct call *k)
 	if (r == 0)
 		r = exec_argv(k, path_at, argv_at, &p);
 	k->q.kind = TGPK_EXEC;
+	k->q.envp_at = a[k->sc->p1 + 2];
 	if (r < 0) {
 		daemon_log("exec notification from pid %d refused: %s",
 			   (int)k->c.pid, strerror(-r));

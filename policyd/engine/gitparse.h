@@ -122,6 +122,20 @@ void git_op_decide(const struct policy *p, const struct policy_event *ev,
 		   size_t *ret_ev);
 
 /*
+ * An exec (ev->kind POLICY_EV_EXEC) decided by the exec rules and, when it
+ * runs git (op non-NULL), by the git rules on every event of op, their
+ * default counting: the strictest wins (deny > prompt > log > allow), so
+ * an exec rule that allows the git program never overrides a git rule or
+ * the git rules' default, and a git rule never lifts an exec refusal. The
+ * one decision of an exec for policyd, policyctl explain and test.
+ * *ret_ev (may be NULL) gets the index of op's event that decided the git
+ * part (0 without op); ret->matched says which rules decided.
+ */
+void git_exec_decide(const struct policy *p, const struct policy_event *ev,
+		     const struct git_op *op, struct policy_decision *ret,
+		     size_t *ret_ev);
+
+/*
  * Do two remote URLs name one repository (the comparison a push by URL
  * uses: local paths made absolute against cwd, file://, host:path and
  * ssh:// spellings, trailing ".git" and "/" folded; no file is read)? For

@@ -91,6 +91,8 @@ struct git_event {
 	bool shell_alias;  /* alias starting with '!' */
 };
 
+struct progid_file;
+
 struct policy_event {
 	enum policy_kind kind;
 	/* exec: the resolved executable; open: the file. Absolute and
@@ -111,6 +113,10 @@ struct policy_event {
 	enum policy_proto proto;
 	/* git events, or an exec of git (decided together with it) */
 	const struct git_event *git;
+	/* exec: the program's file when it can be read (progid.h), so that
+	 * refusing exec rules know it by content under any name; NULL: by
+	 * its names only */
+	struct progid_file *prog;
 };
 
 struct policy_decision {
@@ -198,6 +204,18 @@ bool policy_host_named(const struct policy *p, const char *host);
 bool policy_exec_argv_dependent(const struct policy *p,
 				const struct policy_event *ev,
 				const struct policy_decision *d);
+/* Is a stricter than b? By action (deny > prompt > log > allow); on the
+ * same action the rule ranked first, a rule before the default. */
+bool policy_decision_stricter(const struct policy *p,
+			      const struct policy_decision *a,
+			      const struct policy_decision *b);
+/* The programs that refusing exec rules name by content (their device,
+ * inode and size; one each): what the interposer must not allow on its
+ * own (a file of one of these sizes may be a copy). Returns how many
+ * there are, filling at most max. */
+struct sys_git_id;
+size_t policy_ids_export(const struct policy *p, struct sys_git_id *out,
+			 size_t max);
 /* Decides ev. Never allocates; safe from many threads at once. */
 void policy_decide(const struct policy *p, const struct policy_event *ev,
 		   struct policy_decision *ret);

@@ -198,11 +198,17 @@ static bool git_matches(const struct git_m *m, const struct git_event *g,
 	bool strict = action >= POLICY_PROMPT;
 	if (!field_ok(&m->command, &m->not_command, g->command))
 		return false;
-	if (m->remote.set && !any_glob(&m->remote, g->remote) &&
-	    !any_glob(&m->remote, g->remote_url))
+	/* an event with neither a remote name nor a URL (unsure: what the
+	 * push reaches is unknown) may reach any remote: a refusing rule
+	 * matches it, an allowing one does not */
+	bool any = !g->remote && !g->remote_url;
+	bool named = any_glob(&m->remote, g->remote) ||
+		     any_glob(&m->remote, g->remote_url);
+	if (m->remote.set && !(any ? strict : named))
 		return false;
-	if (m->not_remote.set && (any_glob(&m->not_remote, g->remote) ||
-				  any_glob(&m->not_remote, g->remote_url)))
+	bool excluded = any_glob(&m->not_remote, g->remote) ||
+			any_glob(&m->not_remote, g->remote_url);
+	if (m->not_remote.set && (any ? !strict : excluded))
 		return false;
 	if (m->branch.set && !branches_match(&m->branch, g, strict))
 		return false;
@@ -270,6 +276,37 @@ static bool rule_matches(const struct rule *r, const struct policy_event *ev,
 	}
 }
 
+/* Does rule ri match ev, by its names or (a refusing exec rule) by the
+ * content of the program: a copy or a link of a program it names is
+ * matched as if run under that program's path too. */
+static bool rule_matches_at(const struct policy *p, uint32_t ri,
+			    const struct policy_event *ev,
+			    enum policy_kind *ret_kind)
+{
+	const struct rule *r = &p->rules[ri];
+	if (rule_matches(r, ev, ret_kind))
+		return true;
+	if (!r->exec || ev->kind != POLICY_EV_EXEC || !ev->prog)
+		return false;
+	const char *names[8];
+	size_t nn = ev->nnames < 7 ? ev->nnames : 7;
+	for (size_t i = 0; i < nn; i++)
+		names[i] = ev->names[i];
+	struct policy_event e = *ev;
+	e.names = names;
+	e.nnames = nn + 1;
+	size_t it = 0;
+	for (const char *as; (as = policy_ids_match(p, ri, ev, &it));) {
+		names[nn] = as;
+		e.path = as;
+		if (exec_matches(r->exec, &e)) {
+			*ret_kind = POLICY_EV_EXEC;
+			return true;
+		}
+	}
+	return false;
+}
+
 #define MAX_WORDS ((POLICY_MAX_RULES + 63) / 64)
 
 static void decide_one(const struct policy *p, const struct policy_event *ev,
@@ -277,6 +314,7 @@ static void decide_one(const struct policy *p, const struct policy_event *ev,
 {
 	uint64_t bits[MAX_WORDS];
 	policy_index_candidates(p, ev, bits);
+	policy_ids_candidates(p, ev, bits);
 	for (size_t w = 0; w < p->words; w++) {
 		uint64_t b = bits[w];
 		while (b) {
@@ -286,7 +324,7 @@ static void decide_one(const struct policy *p, const struct policy_event *ev,
 			uint32_t ri = p->by_rank[rank];
 			const struct rule *r = &p->rules[ri];
 			enum policy_kind k;
-			if (rule_matches(r, ev, &k)) {
+			if (rule_matches_at(p, ri, ev, &k)) {
 				ret->action = r->action;
 				ret->rule = (int)ri;
 				ret->rule_id = r->id;
@@ -303,10 +341,9 @@ static void decide_one(const struct policy *p, const struct policy_event *ev,
 	ret->matched = ev->kind;
 }
 
-/* Is a stricter than b (same action: the rule ranked first, a rule before
- * the default)? */
-static bool stricter(const struct policy *p, const struct policy_decision *a,
-		     const struct policy_decision *b)
+bool policy_decision_stricter(const struct policy *p,
+			      const struct policy_decision *a,
+			      const struct policy_decision *b)
 {
 	if (a->action != b->action)
 		return a->action > b->action;
@@ -335,7 +372,7 @@ void policy_decide(const struct policy *p, const struct policy_event *ev,
 	decide_one(p, &e, ret);
 	e.access = rest;
 	decide_one(p, &e, &w);
-	if (stricter(p, &w, ret))
+	if (policy_decision_stricter(p, &w, ret))
 		*ret = w;
 }
 
@@ -408,7 +445,7 @@ size_t policy_match_all(const struct policy *p, const struct policy_event *ev,
 	size_t n = 0;
 	for (size_t i = 0; i < p->nrules; i++) {
 		enum policy_kind k;
-		if (rule_matches(&p->rules[i], ev, &k)) {
+		if (rule_matches_at(p, (uint32_t)i, ev, &k)) {
 			n++;
 			if (cb)
 				cb(p, (int)i, k, ud);
@@ -449,6 +486,9 @@ static int push_glob(char ***v, size_t *n, struct glob ***gv,
 
 void policy_fastpath_build(struct policy *p)
 {
+	/* out of memory: fewer programs known by content, every rule a
+	 * candidate (see policy_ids_candidates) */
+	(void)policy_ids_build(p);
 	exec_fastpath_build(p);
 	p->exec_cwd = false;
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -500,6 +540,7 @@ void policy_fastpath_build(struct policy *p)
 
 void policy_fastpath_free(struct policy *p)
 {
+	policy_ids_free(p);
 	for (size_t i = 0; i < p->nfp_allow; i++) {
 		free(p->fp_allow[i]);
 		glob_free(p->fp_allow_g[i]);

@@ -134,6 +134,9 @@ struct policy {
 	char **sources;
 	size_t nsources;
 	uint8_t digest[32];
+	/* the programs refusing exec rules name, by content
+	 * (policy_decide_ids.c, built with the fast paths) */
+	struct policy_ids *ids;
 };
 
 int policy_index_build(struct policy *p);
@@ -156,5 +159,17 @@ void policy_fastpath_free(struct policy *p);
 struct loader;
 int policy_pin_record(struct loader *L);
 void policy_pin_free(struct policy *p);
+
+/* policy_decide_ids.c: built and freed with the fast paths. */
+int policy_ids_build(struct policy *p);
+void policy_ids_free(struct policy *p);
+/* ORs into bits the ranks of rules that know programs by content, for an
+ * exec whose file is known (ev->prog). */
+void policy_ids_candidates(const struct policy *p,
+			   const struct policy_event *ev, uint64_t *bits);
+/* The next program of rule ri (from *iter, 0 first) that ev's file is by
+ * content: its path (owned by p), or NULL. */
+const char *policy_ids_match(const struct policy *p, uint32_t ri,
+			     const struct policy_event *ev, size_t *iter);
 
 #endif

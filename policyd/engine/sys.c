@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "sys.h"
 
+#include <elf.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progid.h"
 #include "util.h"
 
 #define DEFAULT_PATH                                                           \
@@ -67,46 +70,24 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
 	return -ENOENT;
 }
 
-static bool same_bytes(const char *a, const char *b, off_t size)
-{
-	_cleanup_close_ int fa = open(a, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	_cleanup_close_ int fb = open(b, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fa < 0 || fb < 0 || size <= 0)
-		return false;
-	struct stat sa;
-	if (fstat(fa, &sa) < 0 || !S_ISREG(sa.st_mode) || sa.st_size != size)
-		return false;
-	void *ma = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fa, 0);
-	if (ma == MAP_FAILED)
-		return false;
-	void *mb = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fb, 0);
-	bool eq = false;
-	if (mb != MAP_FAILED) {
-		eq = memcmp(ma, mb, (size_t)size) == 0;
-		munmap(mb, (size_t)size);
-	}
-	munmap(ma, (size_t)size);
-	return eq;
-}
-
-/* Binaries known by identity (git, ld.so), their stat() refreshed every 5 s
- * (a package upgrade replaces them). A file that is not one of them by
- * device and inode but has one's size is compared byte by byte, and the
- * answer kept by (device, inode, size, ctime): ctime, unlike mtime, cannot
- * be set back by the file's owner. Everything under cache_lock. */
+/* Binaries known by identity (git, ld.so), their identities (stat and
+ * content) refreshed every 5 s (a package upgrade replaces them). A file
+ * is one of them when it is the same file (device and inode) or has the
+ * same size and bytes (progid: hashed only on equal sizes, cached).
+ * Everything under known_lock. */
 #define KNOWN_MAX 8
 struct known_set {
 	const char *paths[KNOWN_MAX];
 	size_t n;
-	struct stat st[KNOWN_MAX];
+	struct progid id[KNOWN_MAX];
 	bool ok[KNOWN_MAX];
 	uint64_t at;
 };
 
-static struct known_set gits = {.paths = {"/usr/bin/git", "/bin/git",
-					  "/usr/local/bin/git",
-					  "/usr/lib/git-core/git"},
-				.n = 4};
+static struct known_set gits = {
+    .paths = {"/usr/bin/git", "/bin/git", "/usr/local/bin/git",
+	      "/usr/lib/git-core/git", "/usr/libexec/git-core/git"},
+    .n = 5};
 static struct known_set loaders = {
     .paths = {"/lib64/ld-linux-x86-64.so.2",
 	      "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
@@ -114,119 +95,241 @@ static struct known_set loaders = {
 	      "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"},
     .n = 5};
 
-struct copy_cache_ent {
-	const struct known_set *set;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec ctime;
-	bool same;
-};
-
-static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct copy_cache_ent cache[64];
-static unsigned cache_next;
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void refresh_known_locked(struct known_set *k)
 {
 	uint64_t now = tg_mono_ns();
 	if (k->at && now - k->at <= 5000000000ULL)
 		return;
-	for (size_t i = 0; i < k->n; i++)
-		k->ok[i] = stat(k->paths[i], &k->st[i]) == 0;
+	for (size_t i = 0; i < k->n; i++) {
+		bool dup = false;
+		k->ok[i] = progid_of_path(k->paths[i], &k->id[i]) == 0;
+		/* one file under several names (symlinked /bin) once */
+		for (size_t j = 0; j < i && k->ok[i] && !dup; j++)
+			dup = k->ok[j] && k->id[j].dev == k->id[i].dev &&
+			      k->id[j].ino == k->id[i].ino;
+		if (dup)
+			k->ok[i] = false;
+	}
 	k->at = now;
+}
+
+static size_t known_ids(struct known_set *k, struct sys_git_id *out, size_t max)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&known_lock);
+	refresh_known_locked(k);
+	for (size_t i = 0; i < k->n && n < max; i++)
+		if (k->ok[i])
+			out[n++] = (struct sys_git_id){.dev = k->id[i].dev,
+						       .ino = k->id[i].ino,
+						       .size = k->id[i].size};
+	pthread_mutex_unlock(&known_lock);
+	return n;
 }
 
 size_t sys_git_ids(struct sys_git_id *out, size_t max)
 {
-	size_t n = 0;
-	pthread_mutex_lock(&cache_lock);
-	refresh_known_locked(&gits);
-	for (size_t i = 0; i < gits.n && n < max; i++)
-		if (gits.ok[i])
-			out[n++] = (struct sys_git_id){
-			    .dev = (uint64_t)gits.st[i].st_dev,
-			    .ino = (uint64_t)gits.st[i].st_ino,
-			    .size = (int64_t)gits.st[i].st_size};
-	pthread_mutex_unlock(&cache_lock);
-	return n;
+	return known_ids(&gits, out, max);
 }
 
-#define SETTLE_NS 100000000LL /* 100 ms: ten of the coarsest ticks */
+size_t sys_loader_ids(struct sys_git_id *out, size_t max)
+{
+	return known_ids(&loaders, out, max);
+}
 
 bool sys_ctime_settled(const struct stat *st)
 {
-	struct timespec now;
-	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
-		return false;
-	long long age =
-	    ((long long)now.tv_sec - (long long)st->st_ctim.tv_sec) *
-		1000000000LL +
-	    (now.tv_nsec - st->st_ctim.tv_nsec);
-	return age >= SETTLE_NS;
+	return progid_ctime_settled(st);
 }
 
-/* Is the file at path (a: its stat) one of k, or a byte-identical copy? */
+/* Is the file at path (a: its stat) one of k, or a copy of one? */
 static bool known_file(struct known_set *k, const char *path,
 		       const struct stat *a)
 {
 	if (!S_ISREG(a->st_mode))
 		return false;
-	const char *same_size[KNOWN_MAX];
-	size_t nsame = 0;
-	pthread_mutex_lock(&cache_lock);
+	struct progid ids[KNOWN_MAX];
+	size_t n = 0;
+	pthread_mutex_lock(&known_lock);
 	refresh_known_locked(k);
-	for (size_t i = 0; i < k->n; i++) {
-		if (!k->ok[i])
-			continue;
-		if (a->st_dev == k->st[i].st_dev &&
-		    a->st_ino == k->st[i].st_ino) {
-			pthread_mutex_unlock(&cache_lock);
+	for (size_t i = 0; i < k->n; i++)
+		if (k->ok[i])
+			ids[n++] = k->id[i];
+	pthread_mutex_unlock(&known_lock);
+	/* hashed outside the lock, once, and only when a size is equal */
+	struct progid_file f = {.path = path, .st = *a};
+	for (size_t i = 0; i < n; i++)
+		if (progid_file_is(&f, &ids[i], false))
 			return true;
-		}
-		if (a->st_size == k->st[i].st_size)
-			same_size[nsame++] = k->paths[i];
-	}
-	for (size_t i = 0; nsame && i < TG_ARRAY_SIZE(cache); i++) {
-		const struct copy_cache_ent *e = &cache[i];
-		if (e->set == k && e->dev == a->st_dev && e->ino == a->st_ino &&
-		    e->size == a->st_size &&
-		    e->ctime.tv_sec == a->st_ctim.tv_sec &&
-		    e->ctime.tv_nsec == a->st_ctim.tv_nsec) {
-			bool r = e->same;
-			pthread_mutex_unlock(&cache_lock);
-			return r;
-		}
-	}
-	pthread_mutex_unlock(&cache_lock);
-	if (!nsame)
-		return false; /* a copy has the original's size */
-	/* compare bytes outside the lock: same_bytes re-checks the size */
-	bool same = false;
-	for (size_t i = 0; i < nsame && !same; i++)
-		same = same_bytes(path, same_size[i], a->st_size);
-	if (!sys_ctime_settled(a))
-		return same; /* changed just now: could change again unseen */
-	pthread_mutex_lock(&cache_lock);
-	cache[cache_next++ % TG_ARRAY_SIZE(cache)] =
-	    (struct copy_cache_ent){.set = k,
-				    .dev = a->st_dev,
-				    .ino = a->st_ino,
-				    .size = a->st_size,
-				    .ctime = a->st_ctim,
-				    .same = same};
-	pthread_mutex_unlock(&cache_lock);
-	return same;
+	return false;
+}
+
+#define GIT_HEAD 4096
+
+/* The first GIT_HEAD bytes of the regular file at path (still the file
+ * st describes, when st is given) into buf. */
+static bool read_head(const char *path, const struct stat *st,
+		      unsigned char buf[GIT_HEAD])
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+						O_NONBLOCK | O_NOCTTY);
+	struct stat now;
+	if (fd < 0 || fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
+	    (st && (now.st_dev != st->st_dev || now.st_ino != st->st_ino)))
+		return false;
+	return pread(fd, buf, GIT_HEAD, 0) == GIT_HEAD;
+}
+
+/* Is the file (larger than a git) one of the gits with bytes appended?
+ * Its start (the ELF header, the program headers and the build-id note,
+ * all in the first page) is that git's. A git changed elsewhere is not
+ * recognised: network and file rules decide it (docs/threat-model.md). */
+static bool git_with_tail(const char *path, const struct stat *a)
+{
+	const char *same[KNOWN_MAX];
+	size_t n = 0;
+	pthread_mutex_lock(&known_lock);
+	refresh_known_locked(&gits);
+	for (size_t i = 0; i < gits.n; i++)
+		if (gits.ok[i] && gits.id[i].size >= GIT_HEAD &&
+		    a->st_size > gits.id[i].size)
+			same[n++] = gits.paths[i]; /* static strings */
+	pthread_mutex_unlock(&known_lock);
+	unsigned char head[GIT_HEAD], ghead[GIT_HEAD];
+	if (!n || !read_head(path, a, head))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (read_head(same[i], NULL, ghead) &&
+		    !memcmp(head, ghead, GIT_HEAD))
+			return true;
+	return false;
 }
 
 bool sys_is_git_file(const char *path, const struct stat *st)
 {
-	return known_file(&gits, path, st);
+	return known_file(&gits, path, st) ||
+	       (S_ISREG(st->st_mode) && git_with_tail(path, st));
+}
+
+/* The parts of an ELF file's program headers a loader check needs. */
+struct elf_view {
+	bool dyn_type, interp;
+	uint64_t dyn_off, dyn_size; /* PT_DYNAMIC in the file */
+	bool is64;
+};
+
+#define ELF_PH_MAX 64
+#define ELF_DYN_MAX (64u << 10)
+
+/* Reads the ELF header and program headers of fd (native byte order
+ * only: nothing else runs here). 0, or -ENOEXEC: not an ELF file this
+ * machine runs. */
+static int elf_read(int fd, struct elf_view *v)
+{
+	unsigned char id[EI_NIDENT + 48];
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
+	if (pread(fd, id, EI_NIDENT, 0) != EI_NIDENT ||
+	    memcmp(id, ELFMAG, SELFMAG) ||
+	    id[EI_DATA] !=
+		(__BYTE_ORDER == __LITTLE_ENDIAN ? ELFDATA2LSB : ELFDATA2MSB))
+		return -ENOEXEC;
+	v->is64 = id[EI_CLASS] == ELFCLASS64;
+	uint64_t phoff;
+	size_t phnum, phent;
+	if (v->is64) {
+		if (pread(fd, &e64, sizeof(e64), 0) != sizeof(e64))
+			return -ENOEXEC;
+		v->dyn_type = e64.e_type == ET_DYN;
+		phoff = e64.e_phoff, phnum = e64.e_phnum,
+		phent = e64.e_phentsize;
+		if (phent != sizeof(Elf64_Phdr))
+			return -ENOEXEC;
+	} else if (id[EI_CLASS] == ELFCLASS32) {
+		if (pread(fd, &e32, sizeof(e32), 0) != sizeof(e32))
+			return -ENOEXEC;
+		v->dyn_type = e32.e_type == ET_DYN;
+		phoff = e32.e_phoff, phnum = e32.e_phnum,
+		phent = e32.e_phentsize;
+		if (phent != sizeof(Elf32_Phdr))
+			return -ENOEXEC;
+	} else {
+		return -ENOEXEC;
+	}
+	if (phnum > ELF_PH_MAX)
+		return -ENOEXEC;
+	unsigned char ph[ELF_PH_MAX * sizeof(Elf64_Phdr)];
+	size_t len = phnum * phent;
+	if (len && pread(fd, ph, len, (off_t)phoff) != (ssize_t)len)
+		return -ENOEXEC;
+	v->interp = false;
+	v->dyn_off = v->dyn_size = 0;
+	for (size_t i = 0; i < phnum; i++) {
+		uint32_t type;
+		uint64_t off, size;
+		if (v->is64) {
+			Elf64_Phdr h;
+			memcpy(&h, ph + i * phent, sizeof(h));
+			type = h.p_type, off = h.p_offset, size = h.p_filesz;
+		} else {
+			Elf32_Phdr h;
+			memcpy(&h, ph + i * phent, sizeof(h));
+			type = h.p_type, off = h.p_offset, size = h.p_filesz;
+		}
+		if (type == PT_INTERP)
+			v->interp = true;
+		if (type == PT_DYNAMIC)
+			v->dyn_off = off, v->dyn_size = size;
+	}
+	return 0;
+}
+
+/* Has the dynamic section of fd a DT_SONAME? */
+static bool elf_has_soname(int fd, const struct elf_view *v)
+{
+	size_t ent = v->is64 ? sizeof(Elf64_Dyn) : sizeof(Elf32_Dyn);
+	size_t len = v->dyn_size < ELF_DYN_MAX ? v->dyn_size : ELF_DYN_MAX;
+	_cleanup_free_ unsigned char *d = malloc(len ? len : 1);
+	if (!d || !len || pread(fd, d, len, (off_t)v->dyn_off) != (ssize_t)len)
+		return false;
+	for (size_t i = 0; i + ent <= len; i += ent) {
+		int64_t tag;
+		if (v->is64) {
+			Elf64_Dyn x;
+			memcpy(&x, d + i, sizeof(x));
+			tag = x.d_tag;
+		} else {
+			Elf32_Dyn x;
+			memcpy(&x, d + i, sizeof(x));
+			tag = x.d_tag;
+		}
+		if (tag == DT_NULL)
+			break;
+		if (tag == DT_SONAME)
+			return true;
+	}
+	return false;
+}
+
+/* An ELF file built as a dynamic loader (see sys.h), whatever its bytes. */
+static bool elf_is_loader(const char *path, const struct stat *st)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+						O_NONBLOCK | O_NOCTTY);
+	struct stat now;
+	struct elf_view v;
+	if (fd < 0 || fstat(fd, &now) < 0 || !S_ISREG(now.st_mode) ||
+	    now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
+	    elf_read(fd, &v) < 0)
+		return false;
+	return v.dyn_type && !v.interp && v.dyn_size && elf_has_soname(fd, &v);
 }
 
 bool sys_is_loader_file(const char *path, const struct stat *st)
 {
-	return known_file(&loaders, path, st);
+	return known_file(&loaders, path, st) || elf_is_loader(path, st);
 }
 
 bool sys_is_git(const char *path)

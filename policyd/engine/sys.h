@@ -24,13 +24,19 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
 /*
  * Is path git? True when it is the same file (device and inode) as one of
  * the git binaries on this system (/usr/bin/git, /usr/lib/git-core/git,
- * ...), or when it has the same size and the same bytes (a renamed copy).
- * Answers are cached by (device, inode, size, ctime); thread-safe.
+ * ...), or when it has the same size and SHA-256 (a renamed copy; the hash
+ * cached by progid.c), or a larger file that starts with one's first 4 KiB
+ * (a copy with bytes appended). A git changed elsewhere is a program that
+ * is not git: exec, network and file rules decide it. Thread-safe.
  */
 bool sys_is_git(const char *path);
 
-/* Is path the dynamic loader (ld.so) or a byte-identical copy of it? Then
- * "ld.so PROG" runs PROG, and PROG is what must be decided. */
+/* Is path a dynamic loader (ld.so)? Then "ld.so PROG" runs PROG, and PROG
+ * is what must be decided. One of the known loaders by identity or
+ * content, or whatever its bytes any ELF file built as one: a shared
+ * object (ET_DYN) with a DT_SONAME and no PT_INTERP of its own, which is
+ * what ld.so is and what no program or runnable library is (a copy of
+ * ld.so with bytes appended or changed elsewhere stays one). */
 bool sys_is_loader(const char *path);
 /* The same for a file already stat()ed (st), without a stat of its own. */
 bool sys_is_git_file(const char *path, const struct stat *st);
@@ -50,5 +56,7 @@ struct sys_git_id {
 	int64_t size;
 };
 size_t sys_git_ids(struct sys_git_id *out, size_t max);
+/* The same for the dynamic loaders (ld.so) known by path. */
+size_t sys_loader_ids(struct sys_git_id *out, size_t max);
 
 #endif

@@ -3,21 +3,38 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gitparse.h"
 #include "sys.h"
 
-static void attach_git(struct cli_event *ce, const char *home)
+/* What git will do, read as policyd reads it (policyctl's own view,
+ * credentials and HOME; no GIT_* environment, as policyd). */
+static int attach_git(struct cli_event *ce, const char *home)
 {
-	struct gitrepo_ctx gx = {.root = "", .home = home};
-	struct git_lookup lk;
-	gitrepo_lookup(&gx, &lk);
-	if (git_parse((const char *const *)ce->argv, ce->argc, ce->cwd, &lk,
-		      &ce->git) >= 0 ||
-	    ce->git.command) {
-		ce->has_git = true;
-		ce->ev.git = &ce->git;
-	}
+	struct git_ctx gx = {.root = "", .cwd = ce->cwd, .home = home};
+	int r = git_parse_op((const char *const *)ce->argv, ce->argc, &gx,
+			     &ce->git);
+	if (r < 0)
+		return r;
+	ce->has_git = true;
+	ce->ev.git = &ce->git.ev[0];
+	return 0;
+}
+
+void cli_event_decide(const struct policy *p, struct cli_event *ce,
+		      struct policy_decision *ret)
+{
+	size_t at = 0;
+	if (ce->ev.kind == POLICY_EV_EXEC)
+		git_exec_decide(p, &ce->ev, ce->has_git ? &ce->git : NULL, ret,
+				&at);
+	else if (ce->ev.kind == POLICY_EV_GIT && ce->has_git)
+		git_op_decide(p, &ce->ev, &ce->git, ret, &at);
+	else
+		policy_decide(p, &ce->ev, ret);
+	if (ce->has_git)
+		ce->ev.git = &ce->git.ev[at];
 }
 
 static int setup_exec(struct cli_event *ce, const char *explicit_path,
@@ -44,12 +61,18 @@ static int setup_exec(struct cli_event *ce, const char *explicit_path,
 	/* the program's own name counts for argv patterns, as in policyd */
 	ce->ev.names = (const char *const *)&ce->ev.path;
 	ce->ev.nnames = ce->ev.path ? 1 : 0;
+	/* the program by content too, as policyd knows it */
+	struct stat st;
+	if (ce->exe_found && stat(ce->path, &st) == 0 && S_ISREG(st.st_mode)) {
+		ce->prog = (struct progid_file){.path = ce->path, .st = st};
+		ce->ev.prog = &ce->prog;
+	}
+	/* as policyd: git by content or by name */
 	bool git = git_only ||
-		   (ce->exe_found ? sys_is_git(ce->path)
+		   (ce->exe_found ? sys_is_git(ce->path) ||
+					!strcmp(tg_basename(ce->path), "git")
 				  : !strcmp(tg_basename(ce->argv[0]), "git"));
-	if (git)
-		attach_git(ce, home);
-	return 0;
+	return git ? attach_git(ce, home) : 0;
 }
 
 static int parse_hostport(struct cli_event *ce, const char *s)
@@ -107,8 +130,8 @@ static int parse_exec(struct cli_event *ce, int argc, char **argv,
 		fprintf(stderr, "policyctl: %s needs a command\n", argv[0]);
 		return -EINVAL;
 	}
-	int r = copy_argv(ce, (const char *const *)argv + 1,
-			  (size_t)(argc - 1), git);
+	int r = copy_argv(ce, (const char *const *)argv + 1, (size_t)(argc - 1),
+			  git);
 	return r < 0 ? r : setup_exec(ce, NULL, home, git);
 }
 
@@ -226,8 +249,8 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 	case POLICY_EV_EXEC:
 	case POLICY_EV_GIT: {
 		bool git = t->kind == POLICY_EV_GIT;
-		int r = copy_argv(ce, (const char *const *)t->argv, t->argc,
-				  git);
+		int r =
+		    copy_argv(ce, (const char *const *)t->argv, t->argc, git);
 		if (r < 0)
 			return r;
 		return setup_exec(
@@ -314,21 +337,15 @@ void cli_event_describe(const struct cli_event *ce, FILE *f)
 			: " (not found in PATH: path patterns cannot match)");
 		fprintf(f, "  cwd: %s\n", ce->cwd);
 	}
-	if (ce->has_git) {
-		const struct git_event *g = &ce->git;
-		fprintf(f, "  git: command=%s remote=%s url=%s branches=",
-			g->command, g->remote ? g->remote : "-",
-			g->remote_url ? g->remote_url : "-");
-		if (g->all_branches)
-			fprintf(f, "(all or unknown)");
-		for (size_t i = 0; i < g->nbranches; i++)
-			fprintf(f, "%s%s", i ? "," : "", g->branches[i]);
-		if (!g->nbranches && !g->all_branches)
-			fprintf(f, "-");
-		fprintf(f, " force=%s delete=%s%s\n", g->force ? "yes" : "no",
-			g->delete_refs ? "yes" : "no",
-			g->shell_alias ? " (shell alias)" : "");
+	for (size_t i = 0; ce->has_git && i < ce->git.nev; i++) {
+		char line[1024];
+		git_event_format(&ce->git.ev[i], line, sizeof(line));
+		fprintf(f, "  git%s: %s\n",
+			ce->git.nev > 1 ? " (one reading)" : "", line);
 	}
+	if (ce->has_git && ce->git.unsure)
+		fprintf(f, "  git: unsure (%s): the worst is assumed\n",
+			ce->git.why);
 	if (ce->ev.kind == POLICY_EV_CONNECT && ce->ev.host && !ce->ev.addr)
 		fprintf(f, "  note: explain does not resolve names; cidr rules "
 			   "see no address\n");
@@ -342,6 +359,6 @@ void cli_event_free(struct cli_event *ce)
 		free(ce->argv);
 	}
 	if (ce->has_git)
-		git_event_free(&ce->git);
+		git_op_free(&ce->git);
 	memset(ce, 0, sizeof(*ce));
 }

@@ -7,7 +7,9 @@
 
 #include <stdio.h>
 
+#include "gitparse.h"
 #include "policy.h"
+#include "progid.h"
 #include "util.h"
 
 struct cli_event {
@@ -16,8 +18,9 @@ struct cli_event {
 	char cwd[TG_PATH_MAX];
 	char **argv;
 	size_t argc;
-	struct git_event git;
+	struct git_op git; /* has_git: what git will do (gitparse.h) */
 	bool has_git;
+	struct progid_file prog; /* the program, when exe_found */
 	bool exe_found;
 	struct tg_addr addr;
 	char host[256];
@@ -32,6 +35,11 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 void cli_event_describe(const struct cli_event *ce, FILE *f);
 void cli_event_label(const struct cli_event *ce, char *buf, size_t bufsz);
 void cli_event_free(struct cli_event *ce);
+/* ce decided as policyd decides it: an exec of git by the exec and the git
+ * rules together (git_exec_decide), a git event by every reading of it
+ * (git_op_decide); ce->ev.git is left on the reading that decided. */
+void cli_event_decide(const struct policy *p, struct cli_event *ce,
+		      struct policy_decision *ret);
 
 /* Daemon commands (status, sessions, ...): returns the exit code, or
  * -ENOSYS when cmd is not one of them. */

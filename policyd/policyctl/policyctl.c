@@ -243,6 +243,18 @@ static void explain_cb(const struct policy *p, int rule,
 }
 
 /* The policy's decision d (x_n rules matched), as explain shows it. */
+static void print_tier(enum policy_action a)
+{
+	int tier = policy_action_tier(a);
+	if (tier > 0)
+		printf("  tier %d: %s\n", tier,
+		       tier == 1   ? "allowed silently"
+		       : tier == 2 ? "allowed and audited"
+				   : "an operator must approve");
+	else
+		printf("  refused\n");
+}
+
 static void print_decision(const struct policy_decision *d, int x_n,
 			   const struct policy *p)
 {
@@ -271,14 +283,7 @@ static void print_decision(const struct policy_decision *d, int x_n,
 		if (d->message)
 			printf("  message: %s\n", d->message);
 	}
-	int tier = policy_action_tier(d->action);
-	if (tier > 0)
-		printf("  tier %d: %s\n", tier,
-		       tier == 1   ? "allowed silently"
-		       : tier == 2 ? "allowed and audited"
-				   : "an operator must approve");
-	else
-		printf("  refused\n");
+	print_tier(d->action);
 }
 
 /*
@@ -355,6 +360,10 @@ static int cmd_explain(int argc, char **argv)
 		return 1;
 	}
 	cli_event_describe(&ce, stdout);
+	/* decided first: the matching rules listed are those of the git
+	 * reading that decided */
+	struct policy_decision d;
+	cli_event_decide(p, &ce, &d);
 	struct explain_ctx x = {0};
 	printf("matching rules (file order):\n");
 	policy_match_all(p, &ce.ev, explain_cb, &x);
@@ -369,9 +378,16 @@ static int cmd_explain(int argc, char **argv)
 		printf("decision: deny by built-in rule tiergate-self (no "
 		       "policy can override it)\n  message: %s\n  refused\n",
 		       selfprot_message(self, above));
+	} else if (d.rule < 0 && ce.has_git && ce.ev.kind == POLICY_EV_EXEC) {
+		printf("decision: %s (settings.default: no git rule covers "
+		       "this git command; an exec of git is decided by the "
+		       "exec and the git rules together, the strictest "
+		       "wins)\n",
+		       policy_action_name(d.action));
+		print_tier(d.action);
 	} else {
-		struct policy_decision d;
-		policy_decide(p, &ce.ev, &d);
+		/* d: cli_event_decide's, as policyd decides (exec and git
+		 * rules together for git) */
 		print_decision(&d, x.n, p);
 	}
 	selfprot_free(&sp);
@@ -413,7 +429,7 @@ static int cmd_test(int argc, char **argv)
 			}
 			cli_event_label(&ce, label, sizeof(label));
 			struct policy_decision d;
-			policy_decide(p, &ce.ev, &d);
+			cli_event_decide(p, &ce, &d);
 			bool ok = d.action == t->expect &&
 				  (!t->expect_rule ||
 				   !strcmp(t->expect_rule, d.rule_id));

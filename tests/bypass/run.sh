@@ -593,6 +593,7 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # tiergate's own session machinery: who may answer as policyd, what a
 # session leaves behind, tiergate's own files (tests/bypass/policyd_auth.sh,
 # session_end.sh, selfprot.sh)
+. "$(dirname "$0")/progid.sh"
 . "$(dirname "$0")/policyd_auth.sh"
 . "$(dirname "$0")/session_end.sh"
 . "$(dirname "$0")/selfprot.sh"

@@ -40,6 +40,12 @@ else bad "explain precedence"; echo "$out"; fi
 out=$("$ctl" explain "$root/policies/default.yaml" -- exec git push --force origin main 2>&1)
 if echo "$out" | grep -q 'decision: deny by rule no-force-push-protected' &&
    echo "$out" | grep -q 'force=yes'; then ok; else bad "explain git"; echo "$out"; fi
+# an exec of git is decided by the exec and the git rules together: an exec
+# rule that allows the git program does not lift the git rules' default
+for ev in "exec git reset --hard HEAD~3" "git reset --hard HEAD~3"; do
+	out=$("$ctl" explain "$root/policies/strict.yaml" -- $ev 2>&1)
+	if echo "$out" | grep -q '^decision: deny'; then ok; else bad "explain strict $ev"; echo "$out"; fi
+done
 out=$("$ctl" explain "$root/policies/default.yaml" -- connect 169.254.169.254:80 2>&1)
 if echo "$out" | grep -q 'decision: deny by rule metadata-endpoints'; then ok; else bad "explain connect"; echo "$out"; fi
 out=$("$ctl" explain "$root/policies/default.yaml" -- open /usr/share/x --access write 2>&1)
