@@ -51,8 +51,12 @@ trap cleanup EXIT
 declare -A POLICY_OF=([permissive]=$ROOT/tests/diff/permissive.yaml [default]=$ROOT/policies/default.yaml)
 declare -A LETTER=([native]=n [permissive]=p [default]=d)
 # where the default policy makes sense: a workspace workload whose every
-# operation the shipped policy means to allow (see README.md)
-declare -A POLICIES=([python]="permissive default" [git]="permissive default" [gzip]="permissive default"
+# operation the shipped policy means to allow (see README.md). Not git's
+# own test scripts: they run git reset --hard, force-push to main and
+# install hooks hundreds of times, which policies/default.yaml puts before
+# an operator or refuses by design (every exec of git is decided by its
+# git rules); they run under the permissive policy only
+declare -A POLICIES=([python]="permissive default" [git]="permissive" [gzip]="permissive default"
 	[repro]="permissive")
 PASS=0 FAIL=0 SKIP=0 KNOWN_N=0
 T_START=$(now_ms)
