@@ -630,6 +630,9 @@ check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/n
 [ -n "$RP" ] && kill "$RP" 2>/dev/null
 
 # ---------------------------------------------------------------------
+# every refusal explained (tests/integration/refusals.sh)
+. "$HERE/refusals.sh"
+# ---------------------------------------------------------------------
 # the operators' tools: policyctl, the manual pages, bash completion
 # (tests/integration/tools.sh)
 . "$HERE/tools.sh"

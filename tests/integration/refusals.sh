@@ -1,0 +1,39 @@
+# Sourced by run.sh (lib.sh's check/ok/bad, in_session, audit_has; $WS,
+# $OUT, $ERR, $RUN): every refusal explained. Calls the seccomp filter
+# refuses whatever the policy says (ptrace, namespaces, the machine's
+# settings) get one line on stderr (what, rule "sandbox", what to do
+# instead) and an audit line; calls programs probe and do without get the
+# audit line only; refused command lines are quoted as a shell would.
+
+echo "== calls a session never makes: refused, explained and audited"
+in_session bash -c "strace -o /dev/null true 'a b'; echo strace=\$?; unshare -U true; echo unshare=\$?"
+check "strace fails as before (EPERM)" bash -c "grep -q 'strace=1' '$OUT' && grep -q 'Operation not permitted' '$ERR'"
+check "one line: the call, the command line quoted, the rule, what to do instead" \
+	grep -qF "tiergate: refused ptrace \"strace -o /dev/null true 'a b'\" (rule sandbox): a tiergate session cannot trace or read other processes (strace, gdb, ltrace attach with ptrace); debug outside agent-shell" "$ERR"
+check "strace's retries (from strace and its children) give one line" \
+	bash -c "[ \"\$(grep -c \"refused ptrace \\\"strace -o\" '$ERR')\" = 1 ]"
+check "audit line for the ptrace refusal" \
+	audit_has '"argv":["strace","-o","/dev/null","true","a b"]' '"kind":"syscall"' '"target":"ptrace"' '"rule":"sandbox"' '"action":"deny"' '"decision":"refused"'
+check "unshare: the line says namespaces and where to run them" \
+	grep -qF 'tiergate: refused unshare "unshare -U true" (rule sandbox): a tiergate session cannot make or enter namespaces' "$ERR"
+check "unshare still fails (EPERM)" bash -c "grep -q 'unshare=1' '$OUT' && grep -q 'unshare failed: Operation not permitted' '$ERR'"
+check "audit line for the unshare refusal" audit_has '"argv":["unshare","-U","true"]' '"target":"unshare"' '"rule":"sandbox"' '"decision":"refused"'
+# a probe with a fallback (libuv's io_uring at every start): no line, the
+# refusal audited, the errno the filter always gave
+cat >"$TOP/probe.py" <<'PY'
+import ctypes, ctypes.util, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(425, 4, ctypes.c_void_p(0))  # io_uring_setup(4, NULL)
+print("io_uring_setup", r, os.strerror(ctypes.get_errno()))
+PY
+in_session python3 "$TOP/probe.py"
+check "a probed call fails with EPERM as before" grep -qx "io_uring_setup -1 Operation not permitted" "$OUT"
+check "and prints no refusal line (the program does without it)" bash -c "! grep -q 'tiergate:' '$ERR'"
+check "but is audited" audit_has '"target":"io_uring_setup"' '"rule":"sandbox"' '"decision":"refused"' '"kind":"syscall"'
+
+echo "== refused command lines are quoted as a shell would, control characters escaped"
+in_session bash -c "touch 'a b' \$'forbidden\\e[2J\\nx'; echo rc=\$?"
+check "the exec is refused" bash -c "grep -q rc=126 '$OUT' && [ ! -e '$WS/a b' ]"
+check "spaces quoted, escape and newline written as \$'...' escapes" \
+	grep -qF "tiergate: refused exec \"touch 'a b' \$'forbidden\\x1b[2J\\nx'\" (rule no-touch-forbidden)" "$ERR"
+check "no raw control character reaches the agent's terminal" bash -c "! LC_ALL=C grep -q \$'\\x1b' '$ERR'"
