@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decide.h"
 #include "missing.h"
 #include "procfs.h"
 #include "sv_attr.h"
@@ -235,6 +236,72 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 	    .dirfd = fa->d1};
 }
 
+/* Would a copy do what the refused link k->q would have done: the old
+ * name readable, the new one creatable? Asked of a link the policy's
+ * default refused (no rule names it): programs that link (git clone of a
+ * local repository, git's object files, ccache, rsync --link-dest) fall
+ * back to copying when link fails, so its refusal is theirs to recover
+ * from, audited but not told. A rule that names the link is the policy
+ * asking for the line. */
+static bool fs_link_copyable(struct call *k, const struct outcome *o)
+{
+	if ((k->n->data.nr != SYS_link && k->n->data.nr != SYS_linkat) ||
+	    o->unresolved || o->d.rule >= 0 || !k->q.has_path2)
+		return false;
+	/* one request at a time on policyd's loop: static, not 8 KiB of
+	 * paths on the stack twice */
+	static struct req q;
+	static struct outcome c;
+	q = (struct req){.kind = TGPK_OPEN, .has_path = true, .label = "link"};
+	tg_strlcpy(q.path, sizeof(q.path), k->q.path);
+	q.dirfd = k->q.dirfd;
+	q.nofollow = k->q.nofollow;
+	q.access = POLICY_ACC_READ;
+	decide_call(&k->c, &q, &c);
+	outcome_conclude(&c);
+	if (c.decision != DECISION_ALLOWED)
+		return false;
+	tg_strlcpy(q.path, sizeof(q.path), k->q.path2);
+	q.dirfd = k->q.dirfd2;
+	q.nofollow = true;
+	q.access = POLICY_ACC_CREATE | POLICY_ACC_WRITE;
+	decide_call(&k->c, &q, &c);
+	outcome_conclude(&c);
+	return c.decision == DECISION_ALLOWED;
+}
+
+/* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can
+ * replace gets no line: fs_link_copyable). Allowed: true, *ret_o the
+ * outcome to free; else answered, false. */
+static bool fs_decide(struct call *k, struct outcome **ret_o)
+{
+	struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, -ENOMEM);
+		return false;
+	}
+	decide_call(&k->c, &k->q, o); /* a file call never waits */
+	bool quiet = o->d.action > POLICY_LOG && fs_link_copyable(k, o);
+	if (quiet)
+		tg_strlcpy(o->detail, sizeof(o->detail),
+			   "no refusal line: a copy is allowed, and programs "
+			   "that link fall back to copying");
+	sv_call_finish(k, o);
+	if (o->decision == DECISION_ALLOWED) {
+		*ret_o = o;
+		return true;
+	}
+	if (o->decision == DECISION_ABSENT) {
+		sv_call_answer(k, o->absent);
+	} else {
+		if (!quiet)
+			sv_call_tell(k, k->sc->verb, o->target, o);
+		sv_call_answer(k, -EACCES);
+	}
+	free(o);
+	return false;
+}
+
 int sv_fs(struct call *k)
 {
 	const __u64 *a = k->n->data.args;
@@ -256,7 +323,7 @@ int sv_fs(struct call *k)
 		return 0;
 	fs_request(k, &fa);
 	struct outcome *o = NULL;
-	if (!sv_call_decide_or_refuse(k, sc->verb, -EACCES, &o))
+	if (!fs_decide(k, &o))
 		return 0;
 	/* the names policyd decided on, made or removed by policyd itself;
 	 * the rest (metadata, truncate, /proc) by the kernel */
