@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chase.h"
 #include "decide.h"
 #include "missing.h"
 #include "procfs.h"
@@ -204,6 +205,137 @@ static bool fs_names(struct call *k, struct fs_args *fa)
 	return false;
 }
 
+/* How a path's last name is spelled, for the kernel's rules about it. */
+enum fs_spell {
+	FSP_NAME,   /* a name */
+	FSP_DOT,    /* "." */
+	FSP_DOTDOT, /* ".." */
+	FSP_ROOT,   /* "/" (slashes only) */
+};
+
+/* The spelling of p's last name, and in *ret_slash whether slashes follow
+ * it ("name/": the kernel then wants a directory). */
+static enum fs_spell fs_spelling(const char *p, bool *ret_slash)
+{
+	size_t n = strlen(p), e = n, b;
+	while (e > 0 && p[e - 1] == '/')
+		e--;
+	*ret_slash = e > 0 && e < n;
+	if (e == 0)
+		return n ? FSP_ROOT : FSP_NAME;
+	for (b = e; b > 0 && p[b - 1] != '/'; b--)
+		;
+	if (e - b == 1 && p[b] == '.')
+		return FSP_DOT;
+	if (e - b == 2 && p[b] == '.' && p[b + 1] == '.')
+		return FSP_DOTDOT;
+	return FSP_NAME;
+}
+
+/* What path (of the caller, from dirfd) names, as it sees it: 0 and
+ * *ret_mode, -ENOENT/-ENOTDIR nothing, 1 cannot tell. */
+static int fs_mode(struct call *k, int dirfd, const char *path, bool follow,
+		   mode_t *ret_mode)
+{
+	return chase_stat(&k->c, dirfd, path, follow, ret_mode);
+}
+
+/* A name with slashes after it must be a directory (the kernel follows a
+ * final symlink for that): -ENOTDIR when it is not, -ENOENT/-ENOTDIR when
+ * it is not there, 0 otherwise. */
+static int fs_must_be_dir(struct call *k, int dirfd, const char *path)
+{
+	mode_t m = 0;
+	int r = fs_mode(k, dirfd, path, true, &m);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	return S_ISDIR(m) ? 0 : -ENOTDIR;
+}
+
+/* A name made by a call that makes no directory (mknod, symlink, link):
+ * ".", ".." or "/" are there (EEXIST); with slashes after it, the kernel
+ * makes nothing: EEXIST when something is there, else ENOENT. */
+static int fs_make_nondir(struct call *k, int dirfd, const char *path)
+{
+	bool slash;
+	if (fs_spelling(path, &slash) != FSP_NAME)
+		return -EEXIST;
+	if (!slash)
+		return 0;
+	int r = fs_mode(k, dirfd, path, false, NULL);
+	return r == 0 ? -EEXIST : r < 0 ? -ENOENT : 0;
+}
+
+/* The errno the kernel fails a call by path with because of how its names
+ * are spelled ("name/" of something not a directory, ".", ".."), before
+ * anything else is checked; 0 when the spelling is no obstacle. policyd
+ * decides and performs calls on normalised names, where "file/" and
+ * "dir/." would be "file" and "dir": these calls fail here as natively,
+ * undecided (nothing happens, as for calls that can have no effect). */
+static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
+{
+	if (!fa->p1 || fa->held_empty || fa->by_name)
+		return 0;
+	const char *p1 = k->q.path, *p2 = fa->p2 ? k->q.path2 : "";
+	bool s1, s2;
+	enum fs_spell t1 = fs_spelling(p1, &s1), t2 = fs_spelling(p2, &s2);
+	if (t1 == FSP_NAME && !s1 && t2 == FSP_NAME && !s2)
+		return 0; /* every ordinary name: nothing looked at */
+	const __u64 *a = k->n->data.args;
+	long nr = k->n->data.nr;
+	mode_t m = 0;
+	int r;
+	switch (nr) {
+	case SYS_unlinkat:
+		if (!(a[2] & AT_REMOVEDIR))
+			goto unlink;
+		/* fall through */
+	case SYS_rmdir:
+		return t1 == FSP_DOT	  ? -EINVAL
+		       : t1 == FSP_DOTDOT ? -ENOTEMPTY
+		       : t1 == FSP_ROOT	  ? -EBUSY
+					  : 0;
+	case SYS_unlink:
+	unlink:
+		if (t1 != FSP_NAME)
+			return -EISDIR;
+		r = fs_mode(k, fa->d1, p1, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		return S_ISDIR(m) ? -EISDIR : -ENOTDIR;
+	case SYS_mkdir:
+	case SYS_mkdirat:
+		return t1 == FSP_NAME ? 0 : -EEXIST;
+	case SYS_mknod:
+	case SYS_mknodat:
+	case SYS_symlink:
+	case SYS_symlinkat:
+		return fs_make_nondir(k, fa->d1, p1);
+	case SYS_link:
+	case SYS_linkat:
+		if (s1 && (r = fs_must_be_dir(k, fa->d1, p1)) != 0)
+			return r;
+		if (s1)
+			return -EPERM; /* a directory is never hard linked */
+		return fs_make_nondir(k, fa->d2, p2);
+	case SYS_rename:
+	case SYS_renameat:
+	case SYS_renameat2:
+		if (t1 != FSP_NAME || t2 != FSP_NAME)
+			return -EBUSY;
+		/* slashes after either name: the file renamed must be a
+		 * directory (a final symlink is not followed) */
+		r = fs_mode(k, fa->d1, p1, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		return S_ISDIR(m) ? 0 : -ENOTDIR;
+	default:
+		/* the calls that look a name up (truncate, modes, owners,
+		 * attributes, times) */
+		return s1 ? fs_must_be_dir(k, fa->d1, p1) : 0;
+	}
+}
+
 /* k->q and k->noop for the decision. */
 static void fs_request(struct call *k, const struct fs_args *fa)
 {
@@ -321,6 +453,11 @@ int sv_fs(struct call *k)
 	sv_mem_reset(k->c.pid);
 	if (fs_names(k, &fa) || !sv_call_valid(k))
 		return 0;
+	int se = fs_spelled_errno(k, &fa);
+	if (se) {
+		sv_call_answer(k, se);
+		return 0;
+	}
 	fs_request(k, &fa);
 	struct outcome *o = NULL;
 	if (!fs_decide(k, &o))
