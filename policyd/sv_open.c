@@ -145,6 +145,17 @@ int sv_open(struct call *k)
 	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
 	 * or no O_CREAT and nothing there (on refusal only) */
 	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	/* O_NOFOLLOW and O_CREAT|O_EXCL never follow a final symlink: the
+	 * kernel fails the open (ELOOP, EEXIST) where policyd, which decides
+	 * and opens what a symlink leads to, would open or create its target.
+	 * As natively, undecided ("name/" follows it all the same) */
+	mode_t m = 0;
+	if ((excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/' &&
+	    chase_stat(&k->c, dirfd, k->q.path, false, &m) == 0 &&
+	    S_ISLNK(m)) {
+		sv_call_answer(k, excl ? -EEXIST : -ELOOP);
+		return 0;
+	}
 	k->noop = (struct call_noop){.exists = excl ? -EEXIST : 0,
 				     .missing = !(flags & O_CREAT),
 				     .follow = !excl,
