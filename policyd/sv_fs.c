@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct fs_args {
 	 * held by policyd (held_empty), or where it cannot copy it, left to
 	 * the kernel by name (by_name) */
 	bool held_empty, by_name;
+	bool proc_link; /* ... spelled /proc/self/fd/N (fs_proc_fd_link) */
 };
 
 /* What a descriptor's /proc link names: 1, with its path in to, for a
@@ -112,7 +114,8 @@ static bool fs_hold_descriptor(struct call *k, struct fs_args *fa)
 	struct proc_status ps;
 	k->fsfd = -1;
 	if (e == -EBADF) {
-		sv_call_answer(k, -EBADF);
+		/* no such descriptor: no such /proc/self/fd entry either */
+		sv_call_answer(k, fa->proc_link ? -ENOENT : -EBADF);
 		return true;
 	}
 	k->q.unheld_fd =
@@ -161,6 +164,31 @@ static bool fs_name_descriptor(struct call *k, struct fs_args *fa)
 	return false;
 }
 
+/* linkat("/proc/self/fd/N", AT_SYMLINK_FOLLOW): open(2)'s way to name an
+ * O_TMPFILE file (its /proc link reads "DIR/#N (deleted)", a name policyd
+ * cannot resolve). The caller's descriptor N: taken as linkat(N, "",
+ * AT_EMPTY_PATH), which policyd holds, decides on and links through its
+ * own copy as that path would. /proc/thread-self and /proc/PID (the
+ * caller's) alike; true when path is one of them, N in *ret_fd. */
+static bool fs_proc_fd_link(struct call *k, const char *path, int *ret_fd)
+{
+	char self[32];
+	const char *rest = NULL;
+	snprintf(self, sizeof(self), "/proc/%d/fd/", (int)k->c.pid);
+	if (!strncmp(path, "/proc/self/fd/", 14))
+		rest = path + 14;
+	else if (!strncmp(path, "/proc/thread-self/fd/", 21))
+		rest = path + 21;
+	else if (!strncmp(path, self, strlen(self)))
+		rest = path + strlen(self);
+	uint64_t fd;
+	if (!rest || tg_parse_u64(rest, INT_MAX, &fd) < 0 ||
+	    (rest[0] == '0' && rest[1]))
+		return false;
+	*ret_fd = (int)fd;
+	return true;
+}
+
 /* The names of the call read (from its descriptors or the caller's
  * memory) into k->q. true: answered. */
 static bool fs_names(struct call *k, struct fs_args *fa)
@@ -178,6 +206,15 @@ static bool fs_names(struct call *k, struct fs_args *fa)
 	/* lflags is set only for the calls whose flags may say AT_EMPTY_PATH
 	 * (linkat, fchownat, fchmodat2, utimensat, setxattrat,
 	 * removexattrat) */
+	int pfd;
+	if (r == 0 && nr == SYS_linkat && (fa->lflags & AT_SYMLINK_FOLLOW) &&
+	    fs_proc_fd_link(k, k->q.path, &pfd)) {
+		fa->d1 = pfd;
+		fa->len = 0;
+		fa->lflags |= AT_EMPTY_PATH;
+		fa->proc_link = true;
+		k->q.path[0] = '\0';
+	}
 	fa->held_empty = r == 0 && fa->len == 0 && (fa->lflags & AT_EMPTY_PATH);
 	if (fa->held_empty && fa->d1 == AT_FDCWD && sv_is_xattrat(nr)) {
 		if (fs_hold_cwd(k))
@@ -274,9 +311,10 @@ static int fs_make_nondir(struct call *k, int dirfd, const char *path)
  * undecided (nothing happens, as for calls that can have no effect). */
 static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 {
-	if (!fa->p1 || fa->held_empty || fa->by_name)
-		return 0;
-	const char *p1 = k->q.path, *p2 = fa->p2 ? k->q.path2 : "";
+	/* a descriptor's file (fd, "", AT_EMPTY_PATH) has no spelling; a
+	 * link's new name has */
+	bool named = fa->p1 && !fa->held_empty && !fa->by_name;
+	const char *p1 = named ? k->q.path : "", *p2 = fa->p2 ? k->q.path2 : "";
 	bool s1, s2;
 	enum fs_spell t1 = fs_spelling(p1, &s1), t2 = fs_spelling(p2, &s2);
 	if (t1 == FSP_NAME && !s1 && t2 == FSP_NAME && !s2)
