@@ -151,8 +151,7 @@ int sv_open(struct call *k)
 	 * As natively, undecided ("name/" follows it all the same) */
 	mode_t m = 0;
 	if ((excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/' &&
-	    chase_stat(&k->c, dirfd, k->q.path, false, &m) == 0 &&
-	    S_ISLNK(m)) {
+	    chase_stat(&k->c, dirfd, k->q.path, false, &m) == 0 && S_ISLNK(m)) {
 		sv_call_answer(k, excl ? -EEXIST : -ELOOP);
 		return 0;
 	}
