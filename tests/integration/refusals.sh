@@ -50,3 +50,26 @@ check "the refused links are audited, saying why there was no line" \
 check "a link a rule refuses still gets its line" \
 	grep -qF "tiergate: refused link \"$WS/out/l1 -> $WS/protected/l1\" (rule protected)" "$ERR"
 rm -rf "$src"
+
+echo "== attributes that need a capability the session dropped: not set by policyd on its behalf"
+cat >"$TOP/xattr.py" <<'PY'
+import os, sys
+open("out/xa", "w").close()
+for name, val in (("trusted.tg", b"v"), ("security.capability", bytes.fromhex("0100000200200000000000000000000000000000"))):
+    try:
+        os.setxattr("out/xa", name, val)
+        print(name, "set")
+    except OSError as e:
+        print(name, os.strerror(e.errno))
+PY
+( cd "$WS" && python3 "$TOP/xattr.py" ) >"$TOP/xattr.native" 2>&1
+rm -f "$WS/out/xa"
+if grep -qx "trusted.tg set" "$TOP/xattr.native"; then
+	in_session python3 "$TOP/xattr.py"
+	check "trusted.* (CAP_SYS_ADMIN) refused EPERM as the session's own call would be" grep -qx "trusted.tg Operation not permitted" "$OUT"
+	check "file capabilities (CAP_SETFCAP) likewise" grep -qx "security.capability Operation not permitted" "$OUT"
+	check "and the file has neither" python3 -c "import os, sys; sys.exit(bool(set(os.listxattr('$WS/out/xa')) & {'trusted.tg', 'security.capability'}))"
+else
+	skip "setting trusted.* attributes needs CAP_SYS_ADMIN here (natively: $(head -1 "$TOP/xattr.native"))"
+fi
+rm -f "$WS/out/xa"
