@@ -9,6 +9,7 @@
 
 #include "missing.h"
 #include "procfs.h"
+#include "session.h"
 #include "util.h"
 
 /* What to tell the agent, by group of calls. */
@@ -126,12 +127,13 @@ static void caller_label(pid_t pid, char *out, size_t outsz)
 		snprintf(out, outsz, "pid %d", (int)pid);
 }
 
-/* Was the same command line told about call nr in the last 10 s? strace
+/* Was the same command line of session sid told about call nr in the
+ * last 10 s? strace
  * tries ptrace four ways, from itself and from children it forks, before
  * it gives up: one line says it. Remembers the last 16 (command line,
  * call) pairs told, by hash (a collision only spares a line; the audit
  * line is written all the same). */
-static bool told_recently(const char *label, int nr)
+static bool told_recently(const char *sid, const char *label, int nr)
 {
 	static struct {
 		uint64_t hash, at;
@@ -139,6 +141,9 @@ static bool told_recently(const char *label, int nr)
 	} told[16];
 	static unsigned next;
 	uint64_t h = 1469598103934665603ULL, now = tg_mono_ns();
+	for (const char *p = sid; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL; /* never in a session id */
 	for (const char *p = label; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(told); i++)
@@ -177,7 +182,7 @@ int sv_refuse(struct call *k)
 	if (!quiet) {
 		char label[1024];
 		caller_label(k->c.pid, label, sizeof(label));
-		if (!told_recently(label, k->sc->nr))
+		if (!told_recently(k->c.s->id, label, k->sc->nr))
 			sv_call_tell(k, k->sc->name, label, o);
 	}
 	sv_call_answer(k, -EPERM);
