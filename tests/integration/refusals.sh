@@ -73,3 +73,8 @@ else
 	skip "setting trusted.* attributes needs CAP_SYS_ADMIN here (natively: $(head -1 "$TOP/xattr.native"))"
 fi
 rm -f "$WS/out/xa"
+
+echo "== a program's own pipes opened again by name (/dev/stdout, /dev/fd/N, /proc/self/fd/N)"
+in_session bash -c "{ echo via-stdout > /dev/stdout; echo via-fd > /dev/fd/1; echo via-proc > /proc/self/fd/1; echo via-stderr > /dev/stderr; } 2>&1 | cat"
+check "written to the pipe, as natively, with no refusal" \
+	bash -c "[ \"\$(cat '$OUT')\" = \$'via-stdout\\nvia-fd\\nvia-proc\\nvia-stderr' ] && ! grep -q tiergate: '$ERR'"
