@@ -358,15 +358,27 @@ static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 		return fs_make_nondir(k, fa->d2, p2);
 	case SYS_rename:
 	case SYS_renameat:
-	case SYS_renameat2:
-		if (t1 != FSP_NAME || t2 != FSP_NAME)
+	case SYS_renameat2: {
+		unsigned rf = nr == SYS_renameat2 ? (unsigned)a[4] : 0;
+		if (t1 != FSP_NAME)
 			return -EBUSY;
+		if (t2 != FSP_NAME)
+			return rf & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
 		/* slashes after either name: the file renamed must be a
-		 * directory (a final symlink is not followed) */
+		 * directory (a final symlink is not followed), and with
+		 * RENAME_EXCHANGE so must the other be if it has them */
 		r = fs_mode(k, fa->d1, p1, false, &m);
 		if (r != 0)
 			return r < 0 ? r : 0;
+		if (!S_ISDIR(m))
+			return -ENOTDIR;
+		if (!(rf & RENAME_EXCHANGE) || !s2)
+			return 0;
+		r = fs_mode(k, fa->d2, p2, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
 		return S_ISDIR(m) ? 0 : -ENOTDIR;
+	}
 	default:
 		/* the calls that look a name up (truncate, modes, owners,
 		 * attributes, times) */
