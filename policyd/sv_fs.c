@@ -16,6 +16,7 @@
 #include "sv_attr.h"
 #include "sv_fsdo.h"
 #include "sv_mem.h"
+#include "sys.h"
 #include "util.h"
 
 /* A file call's arguments, as the table says where they are. */
@@ -419,16 +420,21 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 }
 
 /* Would a copy do what the refused link k->q would have done: the old
- * name readable, the new one creatable? Asked of a link the policy's
- * default refused (no rule names it): programs that link (git clone of a
- * local repository, git's object files, ccache, rsync --link-dest) fall
- * back to copying when link fails, so its refusal is theirs to recover
- * from, audited but not told. A rule that names the link is the policy
- * asking for the line. */
+ * name readable, the new one creatable? Asked of a link by git that the
+ * policy's default refused (no rule names it, and not one of tiergate's
+ * own refusals): git links objects and falls back to copying them (git
+ * clone of a local repository), so its refusal is git's to recover from,
+ * audited but not told. A rule that names the link is the policy asking
+ * for the line; any other program gets it (it may have no fallback). */
 static bool fs_link_copyable(struct call *k, const struct outcome *o)
 {
+	char exe[64];
 	if ((k->n->data.nr != SYS_link && k->n->data.nr != SYS_linkat) ||
-	    o->unresolved || o->d.rule >= 0 || !k->q.has_path2)
+	    o->unresolved || o->d.rule >= 0 || !o->d.rule_id ||
+	    strcmp(o->d.rule_id, "default") || !k->q.has_path2)
+		return false;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)k->c.pid);
+	if (!sys_is_git(exe))
 		return false;
 	/* one request at a time on policyd's loop: static, not 8 KiB of
 	 * paths on the stack twice */
@@ -466,8 +472,8 @@ static bool fs_decide(struct call *k, struct outcome **ret_o)
 	bool quiet = o->d.action > POLICY_LOG && fs_link_copyable(k, o);
 	if (quiet)
 		tg_strlcpy(o->detail, sizeof(o->detail),
-			   "no refusal line: a copy is allowed, and programs "
-			   "that link fall back to copying");
+			   "no refusal line: a copy is allowed, and git falls "
+			   "back to copying");
 	sv_call_finish(k, o);
 	if (o->decision == DECISION_ALLOWED) {
 		*ret_o = o;

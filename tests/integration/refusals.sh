@@ -38,15 +38,17 @@ check "spaces quoted, escape and newline written as \$'...' escapes" \
 	grep -qF "tiergate: refused exec \"touch 'a b' \$'forbidden\\x1b[2J\\nx'\" (rule no-touch-forbidden)" "$ERR"
 check "no raw control character reaches the agent's terminal" bash -c "! LC_ALL=C grep -q \$'\\x1b' '$ERR'"
 
-echo "== a refused link a copy can replace: audited, no line (git clone falls back to copying)"
+echo "== a refused link by git that a copy can replace: audited, no line (git clone falls back to copying)"
 src=/dev/shm/tg-it-src-$$
 rm -rf "$src" && git init -q "$src" && echo a >"$src/f" && git -C "$src" add f &&
 	git -C "$src" -c user.email=t@t -c user.name=t commit -qm one
-in_session bash -c "git clone -q '$src' out/clone; echo clone=\$?; echo x > out/l1; ln out/l1 protected/l1; echo ln=\$?"
+in_session bash -c "git clone -q '$src' out/clone; echo clone=\$?; echo x > out/l1; ln out/l1 protected/l1; echo ln=\$?; ln '$src/f' out/l2; echo ln2=\$?"
 check "the clone succeeds" bash -c "grep -q clone=0 '$OUT' && [ -s '$WS/out/clone/f' ]"
 check "with no refusal line for the links git replaces by copies" bash -c "! grep -q 'refused link' '$ERR' || grep 'refused link' '$ERR' | grep -qv '$src'"
 check "the refused links are audited, saying why there was no line" \
 	audit_has '"kind":"link"' "\"target\":\"$src/.git/objects/" '"rule":"default"' '"decision":"refused"' 'no refusal line'
+check "the same link by another program (ln: no fallback) gets its line" \
+	bash -c "grep -q ln2=1 '$OUT' && grep -qF 'tiergate: refused link \"$src/f -> $WS/out/l2\" (rule default)' '$ERR'"
 check "a link a rule refuses still gets its line" \
 	grep -qF "tiergate: refused link \"$WS/out/l1 -> $WS/protected/l1\" (rule protected)" "$ERR"
 rm -rf "$src"
