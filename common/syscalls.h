@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * syscalls: the system calls of a session that policyd decides (the kernel
- * backstop), as ONE table. agent-shell's seccomp filter (wrappers/sandbox.c)
+ * backstop), and those it refuses whatever the policy says (to explain and
+ * audit each refusal: family REFUSE), as ONE table. agent-shell's seccomp filter (wrappers/sandbox.c)
  * makes its SCMP_ACT_NOTIFY rules from it, and policyd's kernel path
  * (policyd/supervisor.c) dispatches the notifications by it, so the two
  * cannot list different calls.
@@ -45,6 +46,9 @@ enum tg_sc_family {
 	TG_SC_PROC, /* calls that change or inspect another process (its
 		       limits, scheduling, priority, memory, a pidfd's) */
 	TG_SC_SOCKET, /* socket(): raw and packet sockets */
+	TG_SC_REFUSE, /* refused whatever the policy says, explained and
+			 audited (without a listener the filter refuses
+			 them with EPERM by itself) */
 	TG_SC_FAMILY_MAX
 };
 
@@ -186,7 +190,67 @@ struct tg_syscall {
 	X(process_mrelease, PROC, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
 	X(pidfd_send_signal, PROC, ALWAYS, -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
 	/* raw and packet sockets: refused unless settings.raw_sockets */    \
-	X(socket,      SOCKET, RAW_SOCKET, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
+	X(socket,      SOCKET, RAW_SOCKET, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	/* refused whatever their arguments and whatever the policy says     \
+	 * (docs/threat-model.md), notified only to be explained and        \
+	 * audited (policyd/sv_refuse.c says why, per call): reaching into   \
+	 * other processes (pidfd_getfd copies a descriptor out of one:      \
+	 * agent-shell keeps the session's listener, and a listener taken    \
+	 * from it would let the session answer its own notifications);      \
+	 * kernel interfaces no rule covers; namespaces, mounts, the root;   \
+	 * administering the machine (for root sessions: watching or         \
+	 * blocking every file access, raw I/O ports, the host's names) */   \
+	X(ptrace,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(process_vm_readv,  REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(process_vm_writev, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(pidfd_getfd,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(io_uring_setup,    REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(io_uring_enter,    REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(io_uring_register, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(bpf,               REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(perf_event_open,   REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(userfaultfd,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(unshare,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(setns,             REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(mount,             REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(umount2,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fsopen,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fsconfig,          REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fsmount,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fspick,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(move_mount,        REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(open_tree,         REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(mount_setattr,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(pivot_root,        REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(chroot,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(keyctl,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(add_key,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(request_key,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(kexec_load,        REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(kexec_file_load,   REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(init_module,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(finit_module,      REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(delete_module,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(open_by_handle_at, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(name_to_handle_at, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(lookup_dcookie,    REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(quotactl,          REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(acct,              REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(swapon,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(swapoff,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(reboot,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(settimeofday,      REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(clock_settime,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(adjtimex,          REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(clock_adjtime,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(syslog,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(vhangup,           REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fanotify_init,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(fanotify_mark,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(iopl,              REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(ioperm,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(sethostname,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(setdomainname,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
 /* clang-format on */
 
 #endif

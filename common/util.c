@@ -560,3 +560,125 @@ size_t tg_strlcpy(char *dst, size_t cap, const char *src)
 	dst[c] = '\0';
 	return n;
 }
+
+/* ------------------------------------------------- tg_argv_quote */
+
+/* Where tg_argv_quote writes: out[0..lim) for the words, the rest kept
+ * for the closing quote and the markers. */
+struct quote_out {
+	char *s;
+	size_t o, lim;
+	bool cut;
+};
+
+/* Appends unit (n bytes) whole, or sets cut and writes nothing. */
+static bool quote_put(struct quote_out *q, const char *unit, size_t n)
+{
+	if (q->cut || q->o + n > q->lim) {
+		q->cut = true;
+		return false;
+	}
+	for (size_t i = 0; i < n; i++)
+		q->s[q->o++] = unit[i];
+	return true;
+}
+
+static bool quote_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("_@%+=:,./-", c));
+}
+
+static bool quote_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+/* One word; false when it was cut (its quote closed). */
+static bool quote_word(struct quote_out *q, const char *w)
+{
+	bool plain = *w != '\0', ctl = false;
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+		plain = plain && quote_plain(*p);
+		ctl = ctl || quote_control(*p);
+	}
+	if (plain) {
+		for (const char *p = w; *p; p++)
+			if (!quote_put(q, p, 1))
+				return false;
+		return true;
+	}
+	if (!quote_put(q, ctl ? "$'" : "'", ctl ? 2 : 1))
+		return false;
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+		char u[4] = {(char)*p};
+		size_t n = 1;
+		if (!ctl && *p == '\'') {
+			n = 4;
+			memcpy(u, "'\\''", n);
+		} else if (ctl && (*p == '\'' || *p == '\\')) {
+			u[0] = '\\';
+			u[1] = (char)*p;
+			n = 2;
+		} else if (ctl && (*p == '\n' || *p == '\t')) {
+			u[0] = '\\';
+			u[1] = *p == '\n' ? 'n' : 't';
+			n = 2;
+		} else if (quote_control(*p)) {
+			u[0] = '\\';
+			u[1] = 'x';
+			u[2] = hex[*p >> 4];
+			u[3] = hex[*p & 15];
+			n = 4;
+		}
+		if (!quote_put(q, u, n))
+			break;
+	}
+	/* the closing quote has room kept for it past lim */
+	q->s[q->o++] = '\'';
+	return !q->cut;
+}
+
+size_t tg_argv_quote(char *out, size_t cap, const char *const *argv,
+		     size_t argc)
+{
+	/* kept past lim: a closing quote, "...", " [+N more arguments]" */
+	static const size_t keep = 48;
+	if (cap < 64) {
+		if (cap)
+			out[0] = '\0';
+		return 0;
+	}
+	struct quote_out q = {.s = out, .lim = cap - keep};
+	size_t i = 0;
+	for (; i < argc && !q.cut; i++) {
+		if (i && !quote_put(&q, " ", 1))
+			break;
+		size_t at = q.o;
+		if (!quote_word(&q, argv[i] ? argv[i] : "")) {
+			i += q.o > at; /* shown in part */
+			break;
+		}
+	}
+	if (q.cut) {
+		memcpy(out + q.o, "...", 3);
+		q.o += 3;
+	}
+	if (i < argc) {
+		char num[24];
+		size_t n = 0, left = argc - i;
+		do
+			num[n++] = (char)('0' + left % 10);
+		while ((left /= 10) && n < sizeof(num));
+		static const char a[] = " [+", b[] = " more arguments]";
+		memcpy(out + q.o, a, sizeof(a) - 1);
+		q.o += sizeof(a) - 1;
+		while (n)
+			out[q.o++] = num[--n];
+		memcpy(out + q.o, b, sizeof(b) - 1);
+		q.o += sizeof(b) - 1;
+	}
+	out[q.o] = '\0';
+	return q.o;
+}

@@ -119,6 +119,20 @@ char **tg_strv_dup(const char *const *v, size_t n);
  * with unique, an equal string already there is not added again. */
 int tg_strv_push(char ***v, size_t *n, const char *s, bool unique);
 
+/*
+ * Writes argv (argc strings) into out as a shell would need them typed, for
+ * a refusal line: words of plain characters as they are, others in '...'
+ * (a ' as '\''), words with control characters (a terminal escape, a
+ * newline) in $'...' with \n \t \xHH escapes, "" as ''. A command line
+ * longer than cap is cut at a whole escape, the quote closed, and marked
+ * "..." and " [+N more arguments]" when whole arguments were left out.
+ * Always NUL-terminated (cap >= 64, else out is ""); returns the length.
+ * No allocation, no stdio, no locale: the interposer calls it between vfork
+ * and exec.
+ */
+size_t tg_argv_quote(char *out, size_t cap, const char *const *argv,
+		     size_t argc);
+
 /* Clock helpers. */
 uint64_t tg_now_us(void);
 uint64_t tg_mono_ns(void);

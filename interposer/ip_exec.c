@@ -143,19 +143,6 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 		munmap(buf, TGP_MAX_MSG);
 }
 
-/* Joins argv into the displayed target: "git push --force origin main". */
-static void argv_label(char *const argv[], char *out, size_t cap)
-{
-	size_t o = 0;
-	for (size_t i = 0; argv && argv[i] && o + 2 < cap; i++) {
-		if (i)
-			out[o++] = ' ';
-		for (const char *p = argv[i]; *p && o + 1 < cap; p++)
-			out[o++] = *p;
-	}
-	out[o] = '\0';
-}
-
 /* Common exec gate. Returns 0 to go ahead, -1 refused (said, errno set). */
 static int exec_decide(int dirfd, const char *path, char *const argv[],
 		       uint32_t flags)
@@ -178,8 +165,13 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 			ip_say("allowed", "exec", path, NULL, v.msg);
 		return 0;
 	}
+	/* the command line as a shell would need it typed: "rm 'a b'" is
+	 * not "rm a b" */
 	char label[1024];
-	argv_label(argv, label, sizeof(label));
+	size_t argc = 0;
+	while (argv && argv[argc] && argc < TGP_MAX_ARGS)
+		argc++;
+	tg_argv_quote(label, sizeof(label), (const char *const *)argv, argc);
 	return ip_refuse("exec", label[0] ? label : path, &v, EACCES);
 }
 

@@ -511,7 +511,8 @@ int chase_root(struct caller *c, uint64_t *ret_resolve)
 
 /* Only in policyd's own root: an absolute symlink on the way would be
  * resolved in policyd's root, not the caller's. */
-int chase_exists(struct caller *c, int dirfd, const char *path, bool follow)
+int chase_stat(struct caller *c, int dirfd, const char *path, bool follow,
+	       mode_t *ret_mode)
 {
 	char lex[TG_PATH_MAX];
 	if (!caller_same_root(c) || !path[0] ||
@@ -529,7 +530,15 @@ int chase_exists(struct caller *c, int dirfd, const char *path, bool follow)
 	int e = errno;
 	if (switched)
 		caller_creds_leave();
-	if (r == 0)
+	if (r == 0) {
+		if (ret_mode)
+			*ret_mode = st.st_mode;
 		return 0;
+	}
 	return e == ENOENT || e == ENOTDIR ? -e : 1;
+}
+
+int chase_exists(struct caller *c, int dirfd, const char *path, bool follow)
+{
+	return chase_stat(c, dirfd, path, follow, NULL);
 }

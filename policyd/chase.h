@@ -73,5 +73,9 @@ int chase_root(struct caller *c, uint64_t *ret_resolve);
  * see)? 0 yes, -ENOENT/-ENOTDIR no, 1 cannot tell (another root, its own
  * /proc, no credentials). */
 int chase_exists(struct caller *c, int dirfd, const char *path, bool follow);
+/* chase_exists, with the object's type and mode in *ret_mode when it is
+ * there. */
+int chase_stat(struct caller *c, int dirfd, const char *path, bool follow,
+	       mode_t *ret_mode);
 
 #endif

@@ -46,6 +46,7 @@
 #include "sv_net.h"
 #include "sv_open.h"
 #include "sv_proc.h"
+#include "sv_refuse.h"
 #include "util.h"
 
 /* ------------------------------------------------------- the dispatch */
@@ -96,6 +97,7 @@ static int (*const handlers[TG_SC_FAMILY_MAX])(struct call *) = {
     [TG_SC_EXEC] = sv_exec, [TG_SC_OPEN] = sv_open, [TG_SC_FILE] = sv_fs,
     [TG_SC_BIND] = sv_bind, [TG_SC_NET] = sv_net,
     [TG_SC_PROC] = sv_proc, [TG_SC_SOCKET] = sv_socket,
+    [TG_SC_REFUSE] = sv_refuse,
 };
 
 /* ---------------------------------------------------- in-flight table */

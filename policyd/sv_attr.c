@@ -9,9 +9,11 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/xattr.h>
+#include <unistd.h>
 
 #include "missing.h"
 #include "sv_mem.h"
+#include "util.h"
 
 bool sv_is_xattrat(int nr)
 {
@@ -50,6 +52,45 @@ static int xattr_args_read(struct call *k, uint64_t *val_at,
 	return 0;
 }
 
+/* The capability the kernel wants, beyond access to the file, of whoever
+ * sets or removes attribute name (xattr_permission, cap_inode_setxattr):
+ * CAP_SYS_ADMIN for trusted.* and for security.* (security labels, IMA,
+ * EVM), CAP_SETFCAP for security.capability (file capabilities); -1 for
+ * the others (user.*, system.*: the file's owner and mode decide). */
+static int xattr_cap(const char *name)
+{
+	if (!strcmp(name, "security.capability"))
+		return 31; /* CAP_SETFCAP */
+	if (!strncmp(name, "trusted.", 8) || !strncmp(name, "security.", 9))
+		return 21; /* CAP_SYS_ADMIN */
+	return -1;
+}
+
+/* why: policyd sets and removes attributes with its own capabilities,
+ * which a session does not have (agent-shell drops CAP_SYS_ADMIN and
+ * CAP_SETFCAP, and switching fsuid keeps them): a session would give a
+ * file capabilities or a trusted.* attribute through policyd. The
+ * caller's effective set decides, as it would for its own call: 0, or
+ * -EPERM (also when the set cannot be read: fail closed). */
+static int xattr_caller_may(pid_t pid, const char *name)
+{
+	int cap = xattr_cap(name);
+	if (cap < 0)
+		return 0;
+	char p[64], buf[4096];
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	_cleanup_close_ int fd = open(p, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	if (n <= 0)
+		return -EPERM;
+	buf[n] = '\0';
+	const char *e = strstr(buf, "\nCapEff:\t");
+	if (!e)
+		return -EPERM;
+	unsigned long long eff = strtoull(e + 9, NULL, 16);
+	return (eff >> cap) & 1 ? 0 : -EPERM;
+}
+
 int sv_xattr_read(struct call *k, int lflags, struct xattr_req *x)
 {
 	const __u64 *a = k->n->data.args;
@@ -82,6 +123,8 @@ int sv_xattr_read(struct call *k, int lflags, struct xattr_req *x)
 		return -ERANGE;
 	if (r < 0)
 		return -EFAULT;
+	if ((r = xattr_caller_may(k->c.pid, x->name)) < 0)
+		return r;
 	if (!x->set || !x->size)
 		return 0;
 	if (x->size > 65536)

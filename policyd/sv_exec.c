@@ -196,18 +196,12 @@ static int exec_argv(struct call *k, uint64_t path_at, uint64_t argv_at,
 	return 0;
 }
 
-/* The refusal line's target: the command line, cut at 1 KiB. */
+/* The refusal line's target: the command line as a shell would need it
+ * typed (tg_argv_quote), cut at 1 KiB. */
 static void exec_tell(struct call *k, const struct outcome *o)
 {
 	char label[1024];
-	size_t lo = 0;
-	for (size_t i = 0; i < k->q.argc && lo + 2 < sizeof(label); i++) {
-		int w = snprintf(label + lo, sizeof(label) - lo, "%s%s",
-				 i ? " " : "", k->q.argv[i]);
-		if (w < 0)
-			break;
-		lo += (size_t)w;
-	}
+	tg_argv_quote(label, sizeof(label), k->q.argv, k->q.argc);
 	sv_call_tell(k, "exec", label, o);
 }
 

@@ -3,16 +3,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "chase.h"
+#include "decide.h"
 #include "missing.h"
 #include "procfs.h"
 #include "sv_attr.h"
 #include "sv_fsdo.h"
 #include "sv_mem.h"
+#include "sys.h"
 #include "util.h"
 
 /* A file call's arguments, as the table says where they are. */
@@ -26,6 +30,7 @@ struct fs_args {
 	 * held by policyd (held_empty), or where it cannot copy it, left to
 	 * the kernel by name (by_name) */
 	bool held_empty, by_name;
+	bool proc_link; /* ... spelled /proc/self/fd/N (fs_proc_fd_link) */
 };
 
 /* What a descriptor's /proc link names: 1, with its path in to, for a
@@ -110,7 +115,8 @@ static bool fs_hold_descriptor(struct call *k, struct fs_args *fa)
 	struct proc_status ps;
 	k->fsfd = -1;
 	if (e == -EBADF) {
-		sv_call_answer(k, -EBADF);
+		/* no such descriptor: no such /proc/self/fd entry either */
+		sv_call_answer(k, fa->proc_link ? -ENOENT : -EBADF);
 		return true;
 	}
 	k->q.unheld_fd =
@@ -159,6 +165,31 @@ static bool fs_name_descriptor(struct call *k, struct fs_args *fa)
 	return false;
 }
 
+/* linkat("/proc/self/fd/N", AT_SYMLINK_FOLLOW): open(2)'s way to name an
+ * O_TMPFILE file (its /proc link reads "DIR/#N (deleted)", a name policyd
+ * cannot resolve). The caller's descriptor N: taken as linkat(N, "",
+ * AT_EMPTY_PATH), which policyd holds, decides on and links through its
+ * own copy as that path would. /proc/thread-self and /proc/PID (the
+ * caller's) alike; true when path is one of them, N in *ret_fd. */
+static bool fs_proc_fd_link(struct call *k, const char *path, int *ret_fd)
+{
+	char self[32];
+	const char *rest = NULL;
+	snprintf(self, sizeof(self), "/proc/%d/fd/", (int)k->c.pid);
+	if (!strncmp(path, "/proc/self/fd/", 14))
+		rest = path + 14;
+	else if (!strncmp(path, "/proc/thread-self/fd/", 21))
+		rest = path + 21;
+	else if (!strncmp(path, self, strlen(self)))
+		rest = path + strlen(self);
+	uint64_t fd;
+	if (!rest || tg_parse_u64(rest, INT_MAX, &fd) < 0 ||
+	    (rest[0] == '0' && rest[1]))
+		return false;
+	*ret_fd = (int)fd;
+	return true;
+}
+
 /* The names of the call read (from its descriptors or the caller's
  * memory) into k->q. true: answered. */
 static bool fs_names(struct call *k, struct fs_args *fa)
@@ -176,6 +207,15 @@ static bool fs_names(struct call *k, struct fs_args *fa)
 	/* lflags is set only for the calls whose flags may say AT_EMPTY_PATH
 	 * (linkat, fchownat, fchmodat2, utimensat, setxattrat,
 	 * removexattrat) */
+	int pfd;
+	if (r == 0 && nr == SYS_linkat && (fa->lflags & AT_SYMLINK_FOLLOW) &&
+	    fs_proc_fd_link(k, k->q.path, &pfd)) {
+		fa->d1 = pfd;
+		fa->len = 0;
+		fa->lflags |= AT_EMPTY_PATH;
+		fa->proc_link = true;
+		k->q.path[0] = '\0';
+	}
 	fa->held_empty = r == 0 && fa->len == 0 && (fa->lflags & AT_EMPTY_PATH);
 	if (fa->held_empty && fa->d1 == AT_FDCWD && sv_is_xattrat(nr)) {
 		if (fs_hold_cwd(k))
@@ -201,6 +241,150 @@ static bool fs_names(struct call *k, struct fs_args *fa)
 		return true;
 	}
 	return false;
+}
+
+/* How a path's last name is spelled, for the kernel's rules about it. */
+enum fs_spell {
+	FSP_NAME,   /* a name */
+	FSP_DOT,    /* "." */
+	FSP_DOTDOT, /* ".." */
+	FSP_ROOT,   /* "/" (slashes only) */
+};
+
+/* The spelling of p's last name, and in *ret_slash whether slashes follow
+ * it ("name/": the kernel then wants a directory). */
+static enum fs_spell fs_spelling(const char *p, bool *ret_slash)
+{
+	size_t n = strlen(p), e = n, b;
+	while (e > 0 && p[e - 1] == '/')
+		e--;
+	*ret_slash = e > 0 && e < n;
+	if (e == 0)
+		return n ? FSP_ROOT : FSP_NAME;
+	for (b = e; b > 0 && p[b - 1] != '/'; b--)
+		;
+	if (e - b == 1 && p[b] == '.')
+		return FSP_DOT;
+	if (e - b == 2 && p[b] == '.' && p[b + 1] == '.')
+		return FSP_DOTDOT;
+	return FSP_NAME;
+}
+
+/* What path (of the caller, from dirfd) names, as it sees it: 0 and
+ * *ret_mode, -ENOENT/-ENOTDIR nothing, 1 cannot tell. */
+static int fs_mode(struct call *k, int dirfd, const char *path, bool follow,
+		   mode_t *ret_mode)
+{
+	return chase_stat(&k->c, dirfd, path, follow, ret_mode);
+}
+
+/* A name with slashes after it must be a directory (the kernel follows a
+ * final symlink for that): -ENOTDIR when it is not, -ENOENT/-ENOTDIR when
+ * it is not there, 0 otherwise. */
+static int fs_must_be_dir(struct call *k, int dirfd, const char *path)
+{
+	mode_t m = 0;
+	int r = fs_mode(k, dirfd, path, true, &m);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	return S_ISDIR(m) ? 0 : -ENOTDIR;
+}
+
+/* A name made by a call that makes no directory (mknod, symlink, link):
+ * ".", ".." or "/" are there (EEXIST); with slashes after it, the kernel
+ * makes nothing: EEXIST when something is there, else ENOENT. */
+static int fs_make_nondir(struct call *k, int dirfd, const char *path)
+{
+	bool slash;
+	if (fs_spelling(path, &slash) != FSP_NAME)
+		return -EEXIST;
+	if (!slash)
+		return 0;
+	int r = fs_mode(k, dirfd, path, false, NULL);
+	return r == 0 ? -EEXIST : r < 0 ? -ENOENT : 0;
+}
+
+/* The errno the kernel fails a call by path with because of how its names
+ * are spelled ("name/" of something not a directory, ".", ".."), before
+ * anything else is checked; 0 when the spelling is no obstacle. policyd
+ * decides and performs calls on normalised names, where "file/" and
+ * "dir/." would be "file" and "dir": these calls fail here as natively,
+ * undecided (nothing happens, as for calls that can have no effect). */
+static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
+{
+	/* a descriptor's file (fd, "", AT_EMPTY_PATH) has no spelling; a
+	 * link's new name has */
+	bool named = fa->p1 && !fa->held_empty && !fa->by_name;
+	const char *p1 = named ? k->q.path : "", *p2 = fa->p2 ? k->q.path2 : "";
+	bool s1, s2;
+	enum fs_spell t1 = fs_spelling(p1, &s1), t2 = fs_spelling(p2, &s2);
+	if (t1 == FSP_NAME && !s1 && t2 == FSP_NAME && !s2)
+		return 0; /* every ordinary name: nothing looked at */
+	const __u64 *a = k->n->data.args;
+	long nr = k->n->data.nr;
+	mode_t m = 0;
+	int r;
+	switch (nr) {
+	case SYS_unlinkat:
+		if (!(a[2] & AT_REMOVEDIR))
+			goto unlink;
+		/* fall through */
+	case SYS_rmdir:
+		return t1 == FSP_DOT	  ? -EINVAL
+		       : t1 == FSP_DOTDOT ? -ENOTEMPTY
+		       : t1 == FSP_ROOT	  ? -EBUSY
+					  : 0;
+	case SYS_unlink:
+	unlink:
+		if (t1 != FSP_NAME)
+			return -EISDIR;
+		r = fs_mode(k, fa->d1, p1, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		return S_ISDIR(m) ? -EISDIR : -ENOTDIR;
+	case SYS_mkdir:
+	case SYS_mkdirat:
+		return t1 == FSP_NAME ? 0 : -EEXIST;
+	case SYS_mknod:
+	case SYS_mknodat:
+	case SYS_symlink:
+	case SYS_symlinkat:
+		return fs_make_nondir(k, fa->d1, p1);
+	case SYS_link:
+	case SYS_linkat:
+		if (s1 && (r = fs_must_be_dir(k, fa->d1, p1)) != 0)
+			return r;
+		if (s1)
+			return -EPERM; /* a directory is never hard linked */
+		return fs_make_nondir(k, fa->d2, p2);
+	case SYS_rename:
+	case SYS_renameat:
+	case SYS_renameat2: {
+		unsigned rf = nr == SYS_renameat2 ? (unsigned)a[4] : 0;
+		if (t1 != FSP_NAME)
+			return -EBUSY;
+		if (t2 != FSP_NAME)
+			return rf & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
+		/* slashes after either name: the file renamed must be a
+		 * directory (a final symlink is not followed), and with
+		 * RENAME_EXCHANGE so must the other be if it has them */
+		r = fs_mode(k, fa->d1, p1, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		if (!S_ISDIR(m))
+			return -ENOTDIR;
+		if (!(rf & RENAME_EXCHANGE) || !s2)
+			return 0;
+		r = fs_mode(k, fa->d2, p2, false, &m);
+		if (r != 0)
+			return r < 0 ? r : 0;
+		return S_ISDIR(m) ? 0 : -ENOTDIR;
+	}
+	default:
+		/* the calls that look a name up (truncate, modes, owners,
+		 * attributes, times) */
+		return s1 ? fs_must_be_dir(k, fa->d1, p1) : 0;
+	}
 }
 
 /* k->q and k->noop for the decision. */
@@ -235,6 +419,77 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 	    .dirfd = fa->d1};
 }
 
+/* Would a copy do what the refused link k->q would have done: the old
+ * name readable, the new one creatable? Asked of a link by git that the
+ * policy's default refused (no rule names it, and not one of tiergate's
+ * own refusals): git links objects and falls back to copying them (git
+ * clone of a local repository), so its refusal is git's to recover from,
+ * audited but not told. A rule that names the link is the policy asking
+ * for the line; any other program gets it (it may have no fallback). */
+static bool fs_link_copyable(struct call *k, const struct outcome *o)
+{
+	char exe[64];
+	if ((k->n->data.nr != SYS_link && k->n->data.nr != SYS_linkat) ||
+	    o->unresolved || o->d.rule >= 0 || !o->d.rule_id ||
+	    strcmp(o->d.rule_id, "default") || !k->q.has_path2)
+		return false;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)k->c.pid);
+	if (!sys_is_git(exe))
+		return false;
+	/* one request at a time on policyd's loop: static, not 8 KiB of
+	 * paths on the stack twice */
+	static struct req q;
+	static struct outcome c;
+	q = (struct req){.kind = TGPK_OPEN, .has_path = true, .label = "link"};
+	tg_strlcpy(q.path, sizeof(q.path), k->q.path);
+	q.dirfd = k->q.dirfd;
+	q.nofollow = k->q.nofollow;
+	q.access = POLICY_ACC_READ;
+	decide_call(&k->c, &q, &c);
+	outcome_conclude(&c);
+	if (c.decision != DECISION_ALLOWED)
+		return false;
+	tg_strlcpy(q.path, sizeof(q.path), k->q.path2);
+	q.dirfd = k->q.dirfd2;
+	q.nofollow = true;
+	q.access = POLICY_ACC_CREATE | POLICY_ACC_WRITE;
+	decide_call(&k->c, &q, &c);
+	outcome_conclude(&c);
+	return c.decision == DECISION_ALLOWED;
+}
+
+/* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can
+ * replace gets no line: fs_link_copyable). Allowed: true, *ret_o the
+ * outcome to free; else answered, false. */
+static bool fs_decide(struct call *k, struct outcome **ret_o)
+{
+	struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, -ENOMEM);
+		return false;
+	}
+	decide_call(&k->c, &k->q, o); /* a file call never waits */
+	bool quiet = o->d.action > POLICY_LOG && fs_link_copyable(k, o);
+	if (quiet)
+		tg_strlcpy(o->detail, sizeof(o->detail),
+			   "no refusal line: a copy is allowed, and git falls "
+			   "back to copying");
+	sv_call_finish(k, o);
+	if (o->decision == DECISION_ALLOWED) {
+		*ret_o = o;
+		return true;
+	}
+	if (o->decision == DECISION_ABSENT) {
+		sv_call_answer(k, o->absent);
+	} else {
+		if (!quiet)
+			sv_call_tell(k, k->sc->verb, o->target, o);
+		sv_call_answer(k, -EACCES);
+	}
+	free(o);
+	return false;
+}
+
 int sv_fs(struct call *k)
 {
 	const __u64 *a = k->n->data.args;
@@ -254,9 +509,14 @@ int sv_fs(struct call *k)
 	sv_mem_reset(k->c.pid);
 	if (fs_names(k, &fa) || !sv_call_valid(k))
 		return 0;
+	int se = fs_spelled_errno(k, &fa);
+	if (se) {
+		sv_call_answer(k, se);
+		return 0;
+	}
 	fs_request(k, &fa);
 	struct outcome *o = NULL;
-	if (!sv_call_decide_or_refuse(k, sc->verb, -EACCES, &o))
+	if (!fs_decide(k, &o))
 		return 0;
 	/* the names policyd decided on, made or removed by policyd itself;
 	 * the rest (metadata, truncate, /proc) by the kernel */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "sv_open.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -110,6 +111,73 @@ static void open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 	}
 }
 
+/* A pipe of the caller's named through /proc (/dev/stdout, /dev/fd/1,
+ * /proc/self/fd/1 when they are pipes: scripts write errors to
+ * /dev/stderr): no file, no policy is about it, and the kernel lets a
+ * process open its own pipes again. policyd opens the pipe the path named
+ * when it looked (found among the caller's descriptors by its inode,
+ * through its own copy, so a descriptor re-pointed since changes nothing)
+ * as the caller, and puts it in. true: answered. */
+static bool open_own_pipe(struct call *k, int dirfd, uint64_t flags)
+{
+	/* only names that can be such a link cost a resolution more */
+	const char *p = k->q.path;
+	if (strncmp(p, "/dev/std", 8) && strncmp(p, "/dev/fd/", 8) &&
+	    strncmp(p, "/proc/", 6))
+		return false;
+	char to[TG_PATH_MAX], pre[64];
+	int n = snprintf(pre, sizeof(pre), "/proc/%d/fd/pipe:[", (int)k->c.pid);
+	if (chase(&k->c, dirfd, k->q.path, CHASE_FOLLOW, to) < 0 ||
+	    strncmp(to, pre, (size_t)n))
+		return false;
+	uint64_t ino;
+	char *end = strchr(to + n, ']');
+	if (!end || end[1] ||
+	    (*end = '\0', tg_parse_u64(to + n, UINT64_MAX, &ino) < 0))
+		return false;
+	char dir[32], link[96], got[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)k->c.pid);
+	snprintf(pre, sizeof(pre), "pipe:[%llu]", (unsigned long long)ino);
+	DIR *d = opendir(dir);
+	int fd = -1;
+	for (struct dirent *e; d && fd < 0 && (e = readdir(d));) {
+		snprintf(link, sizeof(link), "%s/%.16s", dir, e->d_name);
+		ssize_t l = readlink(link, got, sizeof(got) - 1);
+		if (l <= 0 || (got[l] = '\0', strcmp(got, pre)))
+			continue;
+		fd = caller_fd(k->c.pid, atoi(e->d_name));
+	}
+	if (d)
+		closedir(d);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) ||
+	    (uint64_t)st.st_ino != ino) {
+		if (fd >= 0)
+			close(fd);
+		return false; /* decided as any other path */
+	}
+	/* through policyd's own copy: the one magic link followed here */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	bool switched;
+	int pfd = -EACCES;
+	if (caller_creds_enter(&k->c, &switched) == 0) {
+		pfd = open(link, (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL |
+							   __O_TMPFILE)) |
+				     O_NOCTTY | O_CLOEXEC);
+		pfd = pfd < 0 ? -errno : pfd;
+		if (switched)
+			caller_creds_leave();
+	}
+	close(fd);
+	if (pfd < 0) {
+		sv_call_answer(k, pfd);
+	} else {
+		put_in_caller(k, pfd, flags);
+		close(pfd);
+	}
+	return true;
+}
+
 int sv_open(struct call *k)
 {
 	const __u64 *a = k->n->data.args;
@@ -145,10 +213,22 @@ int sv_open(struct call *k)
 	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
 	 * or no O_CREAT and nothing there (on refusal only) */
 	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
+	/* O_NOFOLLOW and O_CREAT|O_EXCL never follow a final symlink: the
+	 * kernel fails the open (ELOOP, EEXIST) where policyd, which decides
+	 * and opens what a symlink leads to, would open or create its target.
+	 * As natively, undecided ("name/" follows it all the same) */
+	mode_t m = 0;
+	if ((excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/' &&
+	    chase_stat(&k->c, dirfd, k->q.path, false, &m) == 0 && S_ISLNK(m)) {
+		sv_call_answer(k, excl ? -EEXIST : -ELOOP);
+		return 0;
+	}
 	k->noop = (struct call_noop){.exists = excl ? -EEXIST : 0,
 				     .missing = !(flags & O_CREAT),
 				     .follow = !excl,
 				     .dirfd = dirfd};
+	if (open_own_pipe(k, dirfd, flags))
+		return 0;
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;

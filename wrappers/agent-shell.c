@@ -34,6 +34,7 @@
 #include "rundir.h"
 #include "sandbox.h"
 #include "tg_proto.h"
+#include "util.h"
 
 static char self_dir[PATH_MAX];
 
@@ -256,44 +257,6 @@ static char **default_command(char *shell_argv[3], bool *interactive)
 	return shell_argv;
 }
 
-/* argv as a shell reads it back, for a refusal line that cannot be
- * misread: an argument is written as is when it holds only characters no
- * shell gives a meaning to, else in single quotes (a quote inside as
- * '\''; an empty argument as ''). Cut to fit cap. */
-static void argv_quoted(char *const *argv, char *buf, size_t cap)
-{
-	static const char plain[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-				    "OPQRSTUVWXYZ0123456789@%+=:,./_-";
-	size_t o = 0;
-	for (size_t i = 0; argv[i]; i++) {
-		const char *a = argv[i];
-		bool bare = a[0] && strspn(a, plain) == strlen(a);
-		size_t need = strlen(a) + (i ? 1 : 0) + (bare ? 0 : 2);
-		for (const char *c = a; !bare && *c; c++)
-			need += *c == '\'' ? 3 : 0;
-		if (o + need + 5 > cap) { /* room for " ..." */
-			memcpy(buf + o, " ...", 4);
-			o += 4;
-			break;
-		}
-		if (i)
-			buf[o++] = ' ';
-		if (!bare)
-			buf[o++] = '\'';
-		for (const char *c = a; *c; c++) {
-			if (*c == '\'' && !bare) {
-				memcpy(buf + o, "'\\''", 4);
-				o += 4;
-			} else {
-				buf[o++] = *c;
-			}
-		}
-		if (!bare)
-			buf[o++] = '\'';
-	}
-	buf[o] = '\0';
-}
-
 /* Asks policyd about the first program (agent-shell itself is not
  * interposed). Returns 0 if allowed. */
 static int decide_first(int fd, const char *path, char **argv)
@@ -347,8 +310,12 @@ static int decide_first(int fd, const char *path, char **argv)
 	}
 	if (action <= 1)
 		return 0;
+	/* the command line as a shell would need it typed (tg_argv_quote) */
 	char label[1024];
-	argv_quoted(argv, label, sizeof(label));
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	tg_argv_quote(label, sizeof(label), (const char *const *)argv, argc);
 	char line[2048];
 	size_t ln = tgp_refusal_line(line, sizeof(line), "refused", "exec",
 				     label, rule, msg);

@@ -152,84 +152,6 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	return r;
 }
 
-/* Calls that are refused with EPERM whatever their arguments. */
-static const char *const refused[] = {
-    "io_uring_setup",
-    "io_uring_enter",
-    "io_uring_register",
-    "ptrace",
-    "process_vm_readv",
-    "process_vm_writev",
-    /* why: it copies a descriptor out of another process (ptrace access
-     * is all it needs): agent-shell keeps the session's seccomp listener,
-     * and a listener taken from it would let the session answer its own
-     * notifications */
-    "pidfd_getfd",
-    "bpf",
-    "perf_event_open",
-    "unshare",
-    "setns",
-    "mount",
-    "umount2",
-    "fsopen",
-    "fsconfig",
-    "fsmount",
-    "fspick",
-    "move_mount",
-    "open_tree",
-    "mount_setattr",
-    "pivot_root",
-    "chroot",
-    "keyctl",
-    "add_key",
-    "request_key",
-    "kexec_load",
-    "kexec_file_load",
-    "init_module",
-    "finit_module",
-    "delete_module",
-    "userfaultfd",
-    "open_by_handle_at",
-    "name_to_handle_at",
-    "lookup_dcookie",
-    "quotactl",
-    "acct",
-    "swapon",
-    "swapoff",
-    "reboot",
-    "settimeofday",
-    "clock_settime",
-    "adjtimex",
-    "clock_adjtime",
-    "syslog",
-    "vhangup",
-    /* machine-wide, for root sessions: watching or blocking every file
-     * access on the machine, raw I/O ports, the host's names */
-    "fanotify_init",
-    "fanotify_mark",
-    "iopl",
-    "ioperm",
-    "sethostname",
-    "setdomainname",
-};
-
-/* One rule with action act, no condition, for each named call this
- * architecture has. */
-static int add_named(scmp_filter_ctx ctx, uint32_t act,
-		     const char *const *names, size_t n, const char **what)
-{
-	for (size_t i = 0; i < n; i++) {
-		int nr = seccomp_syscall_resolve_name(names[i]);
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* not on this architecture */
-		*what = names[i];
-		int r = seccomp_rule_add(ctx, act, nr, 0);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
 /* socket(family, type, protocol) notified when it may make a raw or packet
  * socket, read as the kernel reads them: the type is an int whose low four
  * bits are the kind (SOCK_NONBLOCK and SOCK_CLOEXEC above them), the family
@@ -326,16 +248,16 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
  * default other than deny); the metadata calls (modes, owners, extended
  * attributes: file capabilities and security labels live there) by path
  * or by descriptor (fchmod works on a read-only one), and timestamps. */
+#define SB_ENTRY(...) TG_SC_ENTRY(__VA_ARGS__),
+static const struct tg_syscall notified[] = {TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
+#undef SB_ENTRY
+
 /* Not listening (a kernel with no user notification), the calls aimed at
  * other processes and raw sockets are refused (EPERM) as selected: nobody
  * could tell the session's own processes from the others. */
 static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
 			    const char **what)
 {
-#define SB_ENTRY(...) TG_SC_ENTRY(__VA_ARGS__),
-	static const struct tg_syscall notified[] = {
-	    TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
-#undef SB_ENTRY
 	for (size_t i = 0; i < TG_ARRAY_SIZE(notified); i++) {
 		const struct tg_syscall *sc = &notified[i];
 		bool fail_closed = sc->family == TG_SC_PROC ||
@@ -462,14 +384,22 @@ static void seccomp_releasep(scmp_filter_ctx *ctx)
 }
 
 /* The calls a session never makes, refused with EPERM (or ENOSYS): by
- * name, and by their arguments (namespaces, shared memory or descriptors
- * outside threads, device nodes, user-notify listeners). */
-static int add_refusal_rules(scmp_filter_ctx ctx, const char **what)
+ * name (common/syscalls.h's TG_SC_REFUSE rows, which policyd refuses and
+ * explains when there is a listener: refused here only without one), and by
+ * their arguments (namespaces, shared memory or descriptors outside
+ * threads, device nodes, user-notify listeners). */
+static int add_refusal_rules(scmp_filter_ctx ctx, bool notify,
+			     const char **what)
 {
 	int r;
-	if ((r = add_named(ctx, SCMP_ACT_ERRNO(EPERM), refused,
-			   TG_ARRAY_SIZE(refused), what)) < 0)
-		return r;
+	for (size_t i = 0; !notify && i < TG_ARRAY_SIZE(notified); i++) {
+		if (notified[i].family != TG_SC_REFUSE)
+			continue;
+		*what = notified[i].name;
+		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
+					  notified[i].nr, 0)) < 0)
+			return r;
+	}
 	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */
 	static const unsigned long ns[] = {
 	    CLONE_NEWNS,  CLONE_NEWUSER, CLONE_NEWPID,	  CLONE_NEWNET,
@@ -575,7 +505,7 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	/* every system call of the session runs this filter: a binary tree
 	 * of syscall numbers instead of a linear scan (libseccomp >= 2.5) */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	if ((r = add_refusal_rules(ctx, what)) < 0)
+	if ((r = add_refusal_rules(ctx, listener != NULL, what)) < 0)
 		return r;
 	/* no listener: a kernel without user notification (refused here),
 	 * or a nested session, which the outer filter already notifies */

@@ -646,6 +646,8 @@ if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
 else
 	skip "shipped policies: a private mount namespace needs root (the account's home is replaced there)"
 fi
+# every refusal explained (tests/integration/refusals.sh)
+. "$HERE/refusals.sh"
 # ---------------------------------------------------------------------
 # the operators' tools: policyctl, the manual pages, bash completion
 # (tests/integration/tools.sh)

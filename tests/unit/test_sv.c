@@ -42,6 +42,7 @@
 #include "procfs.h"
 #include "session.h"
 #include "supervisor.h"
+#include "sv_refuse.h"
 #include "syscalls.h"
 #include "tmpdir.h"
 #include "util.h"
@@ -252,6 +253,8 @@ static void test_table(void **state)
 		if (sc->family == TG_SC_FILE)                                  \
 			assert_true(sc->kind && sc->verb &&                    \
 				    (sc->p1 >= 0 || sc->fd >= 0));             \
+		if (sc->family == TG_SC_REFUSE) /* each one explained */       \
+			assert_non_null(sv_refuse_why(sc->nr, NULL));          \
 	} while (0);
 	TG_NOTIFIED_SYSCALLS(CHECK)
 #undef CHECK
@@ -286,6 +289,26 @@ static void test_exec(void **state)
 	/* clang-format on */
 	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
 		run_case(&cases[i]);
+}
+
+/* Calls a session never makes: EPERM whatever the policy, audited, and
+ * explained unless programs probe them (io_uring_setup: no line). */
+static void test_refuse(void **state)
+{
+	(void)state;
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"ptrace", __NR_ptrace, {0x4206, 1}, ANS_ERROR, -EPERM, "tiergate: refused ptrace \"", true},
+	    {"unshare", __NR_unshare, {0x10000000}, ANS_ERROR, -EPERM, "(rule sandbox): a tiergate session cannot make or enter namespaces", true},
+	    {"io_uring_setup", __NR_io_uring_setup, {4}, ANS_ERROR, -EPERM, NULL, true},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
+		run_case(&cases[i]);
+	bool quiet = true;
+	assert_non_null(sv_refuse_why(__NR_ptrace, &quiet));
+	assert_false(quiet);
+	assert_null(sv_refuse_why(__NR_getpid, NULL));
 }
 
 static void *parked_thread(void *arg)
@@ -644,6 +667,7 @@ int main(void)
 	    cmocka_unit_test(test_file_ops),	cmocka_unit_test(test_net),
 	    cmocka_unit_test(test_net_unspec),	cmocka_unit_test(test_socket),
 	    cmocka_unit_test(test_proc),	cmocka_unit_test(test_fail_closed),
+	    cmocka_unit_test(test_refuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

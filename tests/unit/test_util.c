@@ -247,11 +247,76 @@ static void test_strlcpy(void **state)
 	assert_string_equal(o, "ello");
 }
 
+static void test_argv_quote(void **state)
+{
+	(void)state;
+	char b[256];
+	const char *plain[] = {"git", "push", "origin", "main"};
+	assert_int_equal(tg_argv_quote(b, sizeof(b), plain, 4), 20);
+	assert_string_equal(b, "git push origin main");
+	/* spaces, quotes and the empty word as a shell needs them */
+	const char *odd[] = {"rm", "my file", "it's", "", "a\"b", "$HOME"};
+	tg_argv_quote(b, sizeof(b), odd, 6);
+	assert_string_equal(b, "rm 'my file' 'it'\\''s' '' 'a\"b' '$HOME'");
+	/* control characters never reach the terminal raw */
+	const char *ctl[] = {"echo", "a\nb", "\x1b[2J", "t\tab'\\", "\x7f"};
+	tg_argv_quote(b, sizeof(b), ctl, 5);
+	assert_string_equal(b, "echo $'a\\nb' $'\\x1b[2J' $'t\\tab\\'\\\\' "
+			       "$'\\x7f'");
+	for (const char *p = b; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+	/* a NULL entry is an empty word; cap below 64 gives "" */
+	const char *nul[] = {"x", NULL};
+	tg_argv_quote(b, sizeof(b), nul, 2);
+	assert_string_equal(b, "x ''");
+	assert_int_equal(tg_argv_quote(b, 63, plain, 4), 0);
+	assert_string_equal(b, "");
+}
+
+static void test_argv_quote_long(void **state)
+{
+	(void)state;
+	char b[128], big[400];
+	memset(big, 'y', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	/* one long quoted word: cut, its quote closed, marked */
+	const char *one[] = {"echo", big, "z z"};
+	big[0] = ' ';
+	size_t n = tg_argv_quote(b, sizeof(b), one, 3);
+	assert_int_equal(n, strlen(b));
+	assert_true(n < sizeof(b));
+	assert_memory_equal(b, "echo ' yyy", 10);
+	assert_non_null(strstr(b, "y'... [+1 more arguments]"));
+	/* an escape is never cut in half */
+	for (size_t i = 0; i < sizeof(big) - 1; i++)
+		big[i] = '\n';
+	const char *esc[] = {big};
+	tg_argv_quote(b, sizeof(b), esc, 1);
+	size_t len = strlen(b);
+	assert_string_equal(b + len - 6, "\\n'...");
+	/* many short words: whole words, the rest counted */
+	const char *many[200];
+	for (size_t i = 0; i < 200; i++)
+		many[i] = "ab";
+	tg_argv_quote(b, sizeof(b), many, 200);
+	assert_non_null(strstr(b, "ab ab"));
+	char *m = strstr(b, "... [+");
+	assert_non_null(m);
+	size_t shown = 0;
+	for (const char *p = b; p < m; p++)
+		shown += *p == 'a';
+	char want[64];
+	snprintf(want, sizeof(want), "... [+%zu more arguments]", 200 - shown);
+	assert_string_equal(m, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_normalize),
 	    cmocka_unit_test(test_strlcpy),
+	    cmocka_unit_test(test_argv_quote),
+	    cmocka_unit_test(test_argv_quote_long),
 	    cmocka_unit_test(test_units),
 	    cmocka_unit_test(test_split),
 	    cmocka_unit_test(test_edit_distance),

@@ -1,0 +1,82 @@
+# Sourced by run.sh (lib.sh's check/ok/bad, in_session, audit_has; $WS,
+# $OUT, $ERR, $RUN): every refusal explained. Calls the seccomp filter
+# refuses whatever the policy says (ptrace, namespaces, the machine's
+# settings) get one line on stderr (what, rule "sandbox", what to do
+# instead) and an audit line; calls programs probe and do without get the
+# audit line only; refused command lines are quoted as a shell would.
+
+echo "== calls a session never makes: refused, explained and audited"
+in_session bash -c "strace -o /dev/null true 'a b'; echo strace=\$?; unshare -U true; echo unshare=\$?"
+check "strace fails as before (EPERM)" bash -c "grep -q 'strace=1' '$OUT' && grep -q 'Operation not permitted' '$ERR'"
+check "one line: the call, the command line quoted, the rule, what to do instead" \
+	grep -qF "tiergate: refused ptrace \"strace -o /dev/null true 'a b'\" (rule sandbox): a tiergate session cannot trace or read other processes (strace, gdb, ltrace attach with ptrace); debug outside agent-shell" "$ERR"
+check "strace's retries (from strace and its children) give one line" \
+	bash -c "[ \"\$(grep -c \"refused ptrace \\\"strace -o\" '$ERR')\" = 1 ]"
+check "audit line for the ptrace refusal" \
+	audit_has '"argv":["strace","-o","/dev/null","true","a b"]' '"kind":"syscall"' '"target":"ptrace"' '"rule":"sandbox"' '"action":"deny"' '"decision":"refused"'
+check "unshare: the line says namespaces and where to run them" \
+	grep -qF 'tiergate: refused unshare "unshare -U true" (rule sandbox): a tiergate session cannot make or enter namespaces' "$ERR"
+check "unshare still fails (EPERM)" bash -c "grep -q 'unshare=1' '$OUT' && grep -q 'unshare failed: Operation not permitted' '$ERR'"
+check "audit line for the unshare refusal" audit_has '"argv":["unshare","-U","true"]' '"target":"unshare"' '"rule":"sandbox"' '"decision":"refused"'
+# a probe with a fallback (libuv's io_uring at every start): no line, the
+# refusal audited, the errno the filter always gave
+cat >"$TOP/probe.py" <<'PY'
+import ctypes, ctypes.util, os
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.syscall(425, 4, ctypes.c_void_p(0))  # io_uring_setup(4, NULL)
+print("io_uring_setup", r, os.strerror(ctypes.get_errno()))
+PY
+in_session python3 "$TOP/probe.py"
+check "a probed call fails with EPERM as before" grep -qx "io_uring_setup -1 Operation not permitted" "$OUT"
+check "and prints no refusal line (the program does without it)" bash -c "! grep -q 'tiergate:' '$ERR'"
+check "but is audited" audit_has '"target":"io_uring_setup"' '"rule":"sandbox"' '"decision":"refused"' '"kind":"syscall"'
+
+echo "== refused command lines are quoted as a shell would, control characters escaped"
+in_session bash -c "touch 'a b' \$'forbidden\\e[2J\\nx'; echo rc=\$?"
+check "the exec is refused" bash -c "grep -q rc=126 '$OUT' && [ ! -e '$WS/a b' ]"
+check "spaces quoted, escape and newline written as \$'...' escapes" \
+	grep -qF "tiergate: refused exec \"touch 'a b' \$'forbidden\\x1b[2J\\nx'\" (rule no-touch-forbidden)" "$ERR"
+check "no raw control character reaches the agent's terminal" bash -c "! LC_ALL=C grep -q \$'\\x1b' '$ERR'"
+
+echo "== a refused link by git that a copy can replace: audited, no line (git clone falls back to copying)"
+src=/dev/shm/tg-it-src-$$
+rm -rf "$src" && git init -q "$src" && echo a >"$src/f" && git -C "$src" add f &&
+	git -C "$src" -c user.email=t@t -c user.name=t commit -qm one
+in_session bash -c "git clone -q '$src' out/clone; echo clone=\$?; echo x > out/l1; ln out/l1 protected/l1; echo ln=\$?; ln '$src/f' out/l2; echo ln2=\$?"
+check "the clone succeeds" bash -c "grep -q clone=0 '$OUT' && [ -s '$WS/out/clone/f' ]"
+check "with no refusal line for the links git replaces by copies" bash -c "! grep -q 'refused link' '$ERR' || grep 'refused link' '$ERR' | grep -qv '$src'"
+check "the refused links are audited, saying why there was no line" \
+	audit_has '"kind":"link"' "\"target\":\"$src/.git/objects/" '"rule":"default"' '"decision":"refused"' 'no refusal line'
+check "the same link by another program (ln: no fallback) gets its line" \
+	bash -c "grep -q ln2=1 '$OUT' && grep -qF 'tiergate: refused link \"$src/f -> $WS/out/l2\" (rule default)' '$ERR'"
+check "a link a rule refuses still gets its line" \
+	grep -qF "tiergate: refused link \"$WS/out/l1 -> $WS/protected/l1\" (rule protected)" "$ERR"
+rm -rf "$src"
+
+echo "== attributes that need a capability the session dropped: not set by policyd on its behalf"
+cat >"$TOP/xattr.py" <<'PY'
+import os, sys
+open("out/xa", "w").close()
+for name, val in (("trusted.tg", b"v"), ("security.capability", bytes.fromhex("0100000200200000000000000000000000000000"))):
+    try:
+        os.setxattr("out/xa", name, val)
+        print(name, "set")
+    except OSError as e:
+        print(name, os.strerror(e.errno))
+PY
+( cd "$WS" && python3 "$TOP/xattr.py" ) >"$TOP/xattr.native" 2>&1
+rm -f "$WS/out/xa"
+if grep -qx "trusted.tg set" "$TOP/xattr.native"; then
+	in_session python3 "$TOP/xattr.py"
+	check "trusted.* (CAP_SYS_ADMIN) refused EPERM as the session's own call would be" grep -qx "trusted.tg Operation not permitted" "$OUT"
+	check "file capabilities (CAP_SETFCAP) likewise" grep -qx "security.capability Operation not permitted" "$OUT"
+	check "and the file has neither" python3 -c "import os, sys; sys.exit(bool(set(os.listxattr('$WS/out/xa')) & {'trusted.tg', 'security.capability'}))"
+else
+	skip "setting trusted.* attributes needs CAP_SYS_ADMIN here (natively: $(head -1 "$TOP/xattr.native"))"
+fi
+rm -f "$WS/out/xa"
+
+echo "== a program's own pipes opened again by name (/dev/stdout, /dev/fd/N, /proc/self/fd/N)"
+in_session bash -c "{ echo via-stdout > /dev/stdout; echo via-fd > /dev/fd/1; echo via-proc > /proc/self/fd/1; echo via-stderr > /dev/stderr; } 2>&1 | cat"
+check "written to the pipe, as natively, with no refusal" \
+	bash -c "[ \"\$(cat '$OUT')\" = \$'via-stdout\\nvia-fd\\nvia-proc\\nvia-stderr' ] && ! grep -q tiergate: '$ERR'"
