@@ -278,7 +278,9 @@ static void note_unenforced(const struct egress_glue_sess *s)
 		 G.why);
 	daemon_log("session %s: %s", s->id, why);
 	if (D.audit) {
+		/* written before the session is listed: its name given */
 		struct audit_rec ar = {.session = s->id,
+				       .session_name = s->name,
 				       .pid = s->pid,
 				       .uid = s->uid,
 				       .kind = "session",

@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "gitint.h"
 #include "gitremote.h"
@@ -644,6 +645,41 @@ static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
 	cmdline_free(&ncl);
 }
 
+/* Could git run a program git-CMD for a name that is no builtin? git
+ * looks in its exec path, then in PATH: the exec's own PATH when it is
+ * known, else the usual directories (a program elsewhere is not found by
+ * git either way). The program, if git runs it, is an exec of its own,
+ * decided then; the answer here only says whether an alias of that name
+ * is the only reading. Unsure (a name with a '/', no files to look at):
+ * true, both readings stay. */
+static bool program_may_exist(const struct pstate *s, const char *cmd)
+{
+	static const char *const usual =
+	    "/usr/lib/git-core:/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+	    "/usr/bin:/sbin:/bin";
+	if (s->ctx->no_files || strchr(cmd, '/') || !cmd[0])
+		return true;
+	const char *path = s->ctx->env ? gitfs_getenv(&s->fs, "PATH") : NULL;
+	char dirs[4096];
+	snprintf(dirs, sizeof(dirs), "/usr/lib/git-core:%s",
+		 path ? path : usual);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d;
+	     d = strtok_r(NULL, ":", &save)) {
+		char f[TG_PATH_MAX];
+		struct stat st;
+		if (d[0] != '/') /* a relative PATH entry: the cwd's */
+			return true;
+		if (snprintf(f, sizeof(f), "%s/git-%s", d, cmd) >=
+		    (int)sizeof(f))
+			return true;
+		int r = gitfs_stat(&s->fs, f, true, &st);
+		if (r == 0 || (r != -ENOENT && r != -ENOTDIR))
+			return true;
+	}
+	return false;
+}
+
 /* run_argv for args[0] under cfg (the config command-line config cl
  * gives): every command git may end up running. */
 static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
@@ -664,14 +700,26 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 		return;
 	}
 	bool dep = in_list(deprecated, TG_ARRAY_SIZE(deprecated), cmd);
-	/* a builtin; or a program git-CMD (or a deprecated builtin) */
-	events_for(s, cfg, cmd, (const char *const *)args + 1, nargs - 1);
-	if (is_builtin(cmd) && !dep)
-		return;
+	bool builtin = is_builtin(cmd);
 	bool found;
 	const char *val = alias_lookup(cfg, cmd, &found);
+	/* a builtin; or a program git-CMD (or a deprecated builtin), unless
+	 * an alias of that name is all git can find */
+	bool as_program =
+	    builtin || dep || !found || program_may_exist(s, cmd);
+	if (as_program)
+		events_for(s, cfg, cmd, (const char *const *)args + 1,
+			   nargs - 1);
+	if (builtin && !dep)
+		return;
 	if (found) {
+		size_t before = s->out->n;
 		expand_alias(s, cl, cfg, cmd, val, args, nargs, ch);
+		/* an alias git refuses to expand (git stops): the name
+		 * stays a reading, never none */
+		if (!as_program && s->out->n == before)
+			events_for(s, cfg, cmd, (const char *const *)args + 1,
+				   nargs - 1);
 	} else if (!dep && !ch->corrected && autocorrect_on(s, cfg)) {
 		char **cands = NULL;
 		size_t nc = 0;

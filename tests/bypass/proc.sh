@@ -65,18 +65,32 @@ for m in fsize nofile affinity idle nice ionice kcmp pidfd; do proc_attack "$m";
 # takes the limit; it must survive its audit log's EFBIG (SIGXFSZ
 # ignored) and keep refusing. From inside a session the prlimit itself is
 # refused, as are its siblings.
+# The session opens first: policyd pins each new session's policy content
+# in its run directory, and under a 1-byte limit it cannot, so it refuses
+# new sessions (fail closed, checked below); the limit is set while one
+# runs, as an attacker's would be.
 echo original >"$WS/protected/keep"
+rm -f "$WS/pr-ready" "$WS/pr-go"
+pr_shell "$BACKSTOP" bash -c ': >pr-ready; while [ ! -e pr-go ]; do sleep 0.05; done; for i in 1 2 3; do bin/static_fs write protected/keep ""; done; bin/static_marker counted; echo done' >"$PR/fsize.out" &
+PR_SH=$!
+for _ in $(seq 200); do [ -e "$WS/pr-ready" ] && break; sleep 0.05; done
 out=$(cd "$WS" && bin/static_proc_reach fsize "$PR_PD" 2>&1)
 if grep -q "fsize: changed pid $PR_PD" <<<"$out"; then
 	lines=$(wc -l <"$PR_AUDIT")
 	# three refusals, then an allow the policy audits (tier 2): refused
 	# too, its audit line cannot be written
-	out=$(pr_shell "$BACKSTOP" bash -c 'for i in 1 2 3; do bin/static_fs write protected/keep ""; done; bin/static_marker counted; echo done')
+	: >"$WS/pr-go"
+	wait "$PR_SH"
+	out=$(cat "$PR/fsize.out")
 	if kill -0 "$PR_PD" 2>/dev/null && grep -qx original "$WS/protected/keep" &&
 	   [ "$(grep -c 'write: refused errno=13' <<<"$out")" = 3 ] && [ "$(wc -l <"$PR_AUDIT")" = "$lines" ] &&
 	   grep -q "(rule audit-failed)" <<<"$out" && ! grep -q "program ran" <<<"$out"; then
 		ok "policyd with RLIMIT_FSIZE 1 (set from outside): its audit writes fail (EFBIG), it does not die of SIGXFSZ, refusals stay refused and an audited allow is refused (rule audit-failed)"
 	else bad "policyd with RLIMIT_FSIZE 1: alive=$(kill -0 "$PR_PD" 2>/dev/null && echo yes || echo no): $out"; fi
+	out=$(pr_shell "$BACKSTOP" bin/static_marker opened)
+	if ! grep -q "program ran" <<<"$out" && grep -q "cannot pin" <<<"$out" && kill -0 "$PR_PD" 2>/dev/null; then
+		ok "policyd with RLIMIT_FSIZE 1: a new session is refused (its policy content cannot be pinned), policyd alive"
+	else bad "policyd with RLIMIT_FSIZE 1: a new session: $out"; fi
 	# the limit back, from outside, for the tests below
 	prlimit --pid "$PR_PD" --fsize=unlimited: 2>/dev/null
 else bad "prlimit of policyd does not work even without tiergate: $out"; fi
