@@ -345,4 +345,17 @@ void gitpush_events(const struct gitread *rd, struct gitevs *out);
  * branch, tag, checkout, switch, clean, rebase, merge): one event. */
 void gitlocal_events(const struct gitread *rd, struct gitevs *out);
 
+
+/* gitcmds.c: git.c's builtin commands; the deprecated ones an alias may
+ * override; whether a program git-NAME could run for name (git's exec
+ * path, then PATH: the exec's own, else the usual directories; true when
+ * unsure) */
+bool gitcmd_builtin(const char *name);
+/* the builtins by index, for autocorrect: 0 .. gitcmd_nbuiltins() - 1 */
+size_t gitcmd_nbuiltins(void);
+const char *gitcmd_builtin_at(size_t i);
+bool gitcmd_deprecated(const char *name);
+bool gitcmd_program_may_exist(const struct gitfs *fs, const struct git_ctx *ctx,
+			      const char *cmd);
+
 #endif

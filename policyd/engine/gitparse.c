@@ -13,168 +13,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "gitint.h"
 #include "gitremote.h"
-
-/* git.c's commands[], git 2.39 to 2.5x */
-static const char *const builtins[] = {
-    "add",
-    "am",
-    "annotate",
-    "apply",
-    "archive",
-    "backfill",
-    "bisect",
-    "bisect--helper",
-    "blame",
-    "branch",
-    "bugreport",
-    "bundle",
-    "cat-file",
-    "check-attr",
-    "check-ignore",
-    "check-mailmap",
-    "check-ref-format",
-    "checkout",
-    "checkout--worker",
-    "checkout-index",
-    "cherry",
-    "cherry-pick",
-    "clean",
-    "clone",
-    "column",
-    "commit",
-    "commit-graph",
-    "commit-tree",
-    "config",
-    "count-objects",
-    "credential",
-    "credential-cache",
-    "credential-cache--daemon",
-    "credential-store",
-    "describe",
-    "diagnose",
-    "diff",
-    "diff-files",
-    "diff-index",
-    "diff-pairs",
-    "diff-tree",
-    "difftool",
-    "env--helper",
-    "fast-export",
-    "fast-import",
-    "fetch",
-    "fetch-pack",
-    "fmt-merge-msg",
-    "for-each-ref",
-    "for-each-repo",
-    "format-patch",
-    "format-rev",
-    "fsck",
-    "fsck-objects",
-    "fsmonitor--daemon",
-    "gc",
-    "get-tar-commit-id",
-    "grep",
-    "hash-object",
-    "help",
-    "history",
-    "hook",
-    "index-pack",
-    "init",
-    "init-db",
-    "interpret-trailers",
-    "last-modified",
-    "log",
-    "ls-files",
-    "ls-remote",
-    "ls-tree",
-    "mailinfo",
-    "mailsplit",
-    "maintenance",
-    "merge",
-    "merge-base",
-    "merge-file",
-    "merge-index",
-    "merge-ours",
-    "merge-recursive",
-    "merge-recursive-ours",
-    "merge-recursive-theirs",
-    "merge-subtree",
-    "merge-tree",
-    "mktag",
-    "mktree",
-    "multi-pack-index",
-    "mv",
-    "name-rev",
-    "notes",
-    "pack-objects",
-    "pack-redundant",
-    "pack-refs",
-    "patch-id",
-    "pickaxe",
-    "prune",
-    "prune-packed",
-    "pull",
-    "push",
-    "range-diff",
-    "read-tree",
-    "rebase",
-    "receive-pack",
-    "reflog",
-    "refs",
-    "remote",
-    "remote-ext",
-    "remote-fd",
-    "repack",
-    "replace",
-    "replay",
-    "repo",
-    "rerere",
-    "reset",
-    "restore",
-    "rev-list",
-    "rev-parse",
-    "revert",
-    "rm",
-    "send-pack",
-    "shortlog",
-    "show",
-    "show-branch",
-    "show-index",
-    "show-ref",
-    "sparse-checkout",
-    "stage",
-    "stash",
-    "status",
-    "stripspace",
-    "submodule--helper",
-    "switch",
-    "symbolic-ref",
-    "tag",
-    "unpack-file",
-    "unpack-objects",
-    "update-index",
-    "update-ref",
-    "update-server-info",
-    "upload-archive",
-    "upload-archive--writer",
-    "upload-pack",
-    "url-parse",
-    "var",
-    "verify-commit",
-    "verify-pack",
-    "verify-tag",
-    "version",
-    "whatchanged",
-    "worktree",
-    "write-tree",
-};
-
-/* deprecated builtins an alias may override (newer git) */
-static const char *const deprecated[] = {"pack-redundant", "whatchanged"};
 
 /* command-list.txt's common commands: a prefix of one is never
  * autocorrected */
@@ -191,11 +32,6 @@ static bool in_list(const char *const *l, size_t n, const char *s)
 		if (!strcmp(l[i], s))
 			return true;
 	return false;
-}
-
-static bool is_builtin(const char *s)
-{
-	return in_list(builtins, TG_ARRAY_SIZE(builtins), s);
 }
 
 /* ---------------------------------------------------------- the context */
@@ -523,14 +359,14 @@ static int autocorrect(const struct gitcfg *c, const char *cmd, char ***ret,
 	unsigned best = 7;	  /* SIMILARITY_FLOOR */
 	char **v = NULL;
 	size_t n = 0;
+	const size_t nb = gitcmd_nbuiltins();
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < TG_ARRAY_SIZE(builtins) + c->n; i++) {
+		for (size_t i = 0; i < nb + c->n; i++) {
 			const char *cand;
-			if (i < TG_ARRAY_SIZE(builtins)) {
-				cand = builtins[i];
+			if (i < nb) {
+				cand = gitcmd_builtin_at(i);
 			} else {
-				const char *k =
-				    c->v[i - TG_ARRAY_SIZE(builtins)].key;
+				const char *k = c->v[i - nb].key;
 				if (strncmp(k, "alias.", 6))
 					continue;
 				cand = k + 6;
@@ -645,41 +481,6 @@ static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
 	cmdline_free(&ncl);
 }
 
-/* Could git run a program git-CMD for a name that is no builtin? git
- * looks in its exec path, then in PATH: the exec's own PATH when it is
- * known, else the usual directories (a program elsewhere is not found by
- * git either way). The program, if git runs it, is an exec of its own,
- * decided then; the answer here only says whether an alias of that name
- * is the only reading. Unsure (a name with a '/', no files to look at):
- * true, both readings stay. */
-static bool program_may_exist(const struct pstate *s, const char *cmd)
-{
-	static const char *const usual =
-	    "/usr/lib/git-core:/usr/local/sbin:/usr/local/bin:/usr/sbin:"
-	    "/usr/bin:/sbin:/bin";
-	if (s->ctx->no_files || strchr(cmd, '/') || !cmd[0])
-		return true;
-	const char *path = s->ctx->env ? gitfs_getenv(&s->fs, "PATH") : NULL;
-	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "/usr/lib/git-core:%s",
-		 path ? path : usual);
-	char *save = NULL;
-	for (char *d = strtok_r(dirs, ":", &save); d;
-	     d = strtok_r(NULL, ":", &save)) {
-		char f[TG_PATH_MAX];
-		struct stat st;
-		if (d[0] != '/') /* a relative PATH entry: the cwd's */
-			return true;
-		if (snprintf(f, sizeof(f), "%s/git-%s", d, cmd) >=
-		    (int)sizeof(f))
-			return true;
-		int r = gitfs_stat(&s->fs, f, true, &st);
-		if (r == 0 || (r != -ENOENT && r != -ENOTDIR))
-			return true;
-	}
-	return false;
-}
-
 /* run_argv for args[0] under cfg (the config command-line config cl
  * gives): every command git may end up running. */
 static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
@@ -699,14 +500,15 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 			   nargs - 1);
 		return;
 	}
-	bool dep = in_list(deprecated, TG_ARRAY_SIZE(deprecated), cmd);
-	bool builtin = is_builtin(cmd);
+	bool dep = gitcmd_deprecated(cmd);
+	bool builtin = gitcmd_builtin(cmd);
 	bool found;
 	const char *val = alias_lookup(cfg, cmd, &found);
 	/* a builtin; or a program git-CMD (or a deprecated builtin), unless
 	 * an alias of that name is all git can find */
 	bool as_program =
-	    builtin || dep || !found || program_may_exist(s, cmd);
+	    builtin || dep || !found ||
+	    gitcmd_program_may_exist(&s->fs, s->ctx, cmd);
 	if (as_program)
 		events_for(s, cfg, cmd, (const char *const *)args + 1,
 			   nargs - 1);
