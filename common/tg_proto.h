@@ -131,6 +131,9 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
+#define TGPF_UNIX_ABSTRACT                                                     \
+	32u /* DECIDE connect: PATH is an abstract Unix socket name, spelled   \
+	       by tgp_unix_abstract */
 
 /* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
 #define TGPB_EXEC 1u
@@ -451,6 +454,33 @@ static inline int tgp_str(const struct tgp_field *f, char *out, size_t outsz)
  * policyctl and the benchmarks. Raw system calls on caller buffers only, so
  * the interposer can use them in a vfork child.
  */
+
+/* An abstract Unix socket's name (the n bytes after sun_path's leading
+ * NUL, NULs and all: the kernel compares every byte up to the address
+ * length) as policies and the protocol spell it: '@', then the bytes,
+ * each outside printable ASCII (and space) and each backslash written
+ * \xHH, so that no two names share a spelling and a pattern cannot be
+ * fooled by a NUL.
+ * out: TGP_UNIX_ABSTRACT_MAX bytes. */
+#define TGP_UNIX_ABSTRACT_MAX (1 + 108 * 4 + 1)
+static inline void tgp_unix_abstract(const char *name, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	out[o++] = '@';
+	for (size_t i = 0; i < n && i < 108; i++) {
+		unsigned char ch = (unsigned char)name[i];
+		if (ch > 0x20 && ch < 0x7f && ch != '\\') {
+			out[o++] = (char)ch;
+			continue;
+		}
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[ch >> 4];
+		out[o++] = hex[ch & 15];
+	}
+	out[o] = '\0';
+}
 
 /* Connects a stream socket to path; the fd, or -1 with errno set. */
 static inline int tgp_connect(const char *path)

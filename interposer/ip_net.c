@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 
 #include "ip_conn.h"
 #include "ip_fastpath.h"
@@ -102,12 +103,45 @@ static int sock_proto(int fd)
 	return type == SOCK_DGRAM ? 2 : type == SOCK_STREAM ? 1 : 0;
 }
 
+/* A connect or send to a Unix socket, asked of policyd: the path as
+ * passed (policyd resolves it in this process's cwd and root, as the
+ * kernel does) or the abstract name (tgp_unix_abstract). enc: the request
+ * begun; false: the address names no socket (unnamed, too short: the
+ * kernel fails it). */
+static bool unix_request(struct tgp_enc *e, const struct sockaddr *sa,
+			 socklen_t len)
+{
+	const struct sockaddr_un *su = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	if (len <= off)
+		return false;
+	size_t max =
+	    len - off < sizeof(su->sun_path) ? len - off : sizeof(su->sun_path);
+	char name[TGP_UNIX_ABSTRACT_MAX];
+	uint32_t flags = 0;
+	if (su->sun_path[0] == '\0') {
+		tgp_unix_abstract(su->sun_path + 1, max - 1, name);
+		flags = TGPF_UNIX_ABSTRACT;
+	} else {
+		size_t n = strnlen(su->sun_path, max);
+		memcpy(name, su->sun_path, n);
+		name[n] = '\0';
+	}
+	tgp_put_u32(e, TGPT_KIND, TGPK_CONNECT);
+	tgp_put_str(e, TGPT_PATH, name);
+	tgp_put_u32(e, TGPT_DIRFD, TGP_AT_FDCWD);
+	tgp_put_u32(e, TGPT_FLAGS, flags);
+	return true;
+}
+
 static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	uint8_t a16[16];
 	uint16_t port;
-	if (!ip_active || ip_in_hook || !sockaddr_to16(sa, len, a16, &port))
-		return true; /* AF_UNIX, AF_NETLINK, ...: not network egress */
+	bool unix_sock = sa && sa->sa_family == AF_UNIX;
+	if (!ip_active || ip_in_hook ||
+	    (!unix_sock && !sockaddr_to16(sa, len, a16, &port)))
+		return true; /* AF_NETLINK, ...: not the policy's */
 	if (ip_kernel_decides(TGPB_CONNECT)) {
 		if (ip_conn_deferred()) {
 			int saved = errno;
@@ -118,20 +152,27 @@ static bool net_gate(int fd, const struct sockaddr *sa, socklen_t len)
 		}
 		return true;
 	}
-	int proto = sock_proto(fd);
 	int saved = errno;
 	ip_in_hook++;
-	char host[256];
-	lookup_name(a16, host, sizeof(host));
-	uint8_t buf[512];
+	uint8_t buf[1024];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECIDE, 4);
-	tgp_put_u32(&e, TGPT_KIND, TGPK_CONNECT);
-	tgp_put(&e, TGPT_ADDR, a16, 16);
-	tgp_put_u32(&e, TGPT_PORT, port);
-	tgp_put_u32(&e, TGPT_PROTO, (uint32_t)proto);
-	if (host[0])
-		tgp_put_str(&e, TGPT_HOST, host);
+	if (unix_sock) {
+		if (!unix_request(&e, sa, len)) {
+			ip_in_hook--;
+			errno = saved;
+			return true; /* unnamed: the kernel says EINVAL */
+		}
+	} else {
+		char host[256];
+		lookup_name(a16, host, sizeof(host));
+		tgp_put_u32(&e, TGPT_KIND, TGPK_CONNECT);
+		tgp_put(&e, TGPT_ADDR, a16, 16);
+		tgp_put_u32(&e, TGPT_PORT, port);
+		tgp_put_u32(&e, TGPT_PROTO, (uint32_t)sock_proto(fd));
+		if (host[0])
+			tgp_put_str(&e, TGPT_HOST, host);
+	}
 	long n = tgp_enc_end(&e);
 	struct ip_verdict v;
 	v.unreachable = false;

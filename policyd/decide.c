@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit.h"
 #include "chase.h"
@@ -194,11 +195,87 @@ static int connect_host(struct caller *c, const struct req *q,
 	return 0;
 }
 
+/* Is real (resolved, in c's view) policyd's agent socket? */
+static bool is_agent_socket(struct caller *c, const char *real)
+{
+	char view[TG_PATH_MAX + 32];
+	struct stat st;
+	chase_view(c, real, view, sizeof(view));
+	return stat(view, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	       st.st_dev == D.agent_dev && st.st_ino == D.agent_ino;
+}
+
+bool decide_unix_agent(struct caller *c, int dirfd, const char *path)
+{
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
+	return chase(c, dirfd, path, 0, lex) == 0 &&
+	       chase(c, AT_FDCWD, lex, CHASE_FOLLOW | CHASE_ABSOLUTE, real) ==
+		   0 &&
+	       is_agent_socket(c, real);
+}
+
+/*
+ * A connect (or a send) to a Unix socket: PATH as the caller passed it
+ * (relative to its cwd, in its root), or with TGPF_UNIX_ABSTRACT an
+ * abstract name spelled "@NAME" (tgp_unix_abstract). A named socket is
+ * decided on the file the kernel reaches (the path resolved, symlinks
+ * followed, as connect does), and on the name as spelled only to be
+ * stricter; its connect rules (unix) and the write rules of its file
+ * decide together. policyd's own agent socket is always reachable (the
+ * interposer talks to it).
+ */
+static int decide_unix(struct caller *c, const struct req *q, struct outcome *o)
+{
+	struct policy_event ev = {.kind = POLICY_EV_CONNECT};
+	tg_strlcpy(o->detail, sizeof(o->detail), "unix socket");
+	if (q->flags & TGPF_UNIX_ABSTRACT) {
+		if (q->path[0] != '@')
+			return -EBADMSG;
+		ev.unix_path = q->path;
+		policy_decide(c->s->policy, &ev, &o->d);
+		snprintf(o->target, sizeof(o->target), "unix:%s", q->path);
+		tg_strlcpy(o->object, sizeof(o->object), q->path);
+		return 0;
+	}
+	char lex[TG_PATH_MAX], real[TG_PATH_MAX];
+	int r = chase(c, q->dirfd, q->path, 0, lex);
+	if (r == 0)
+		r = chase(c, AT_FDCWD, lex, CHASE_FOLLOW | CHASE_ABSOLUTE,
+			  real);
+	if (r < 0) {
+		snprintf(o->target, sizeof(o->target), "unix:%s", q->path);
+		return r; /* refused: rule "unresolvable" */
+	}
+	if (is_agent_socket(c, real)) {
+		o->d = (struct policy_decision){.action = POLICY_ALLOW,
+						.rule = -1,
+						.rule_id = "tiergate-agent"};
+		snprintf(o->target, sizeof(o->target), "unix:%s", real);
+		return 0;
+	}
+	ev.unix_path = ev.path = real;
+	policy_decide(c->s->policy, &ev, &o->d);
+	tg_strlcpy(o->object, sizeof(o->object), real);
+	if (strcmp(lex, real)) {
+		struct policy_decision dl;
+		ev.unix_path = ev.path = lex;
+		policy_decide(c->s->policy, &ev, &dl);
+		outcome_spelled(&o->d, &dl);
+		snprintf(o->target, sizeof(o->target), "unix:%s (-> %s)", lex,
+			 real);
+	} else {
+		snprintf(o->target, sizeof(o->target), "unix:%s", real);
+	}
+	return 0;
+}
+
 /* Returns -EAGAIN when a host lookup must finish first. */
 static int decide_connect(struct caller *c, const struct req *q,
 			  struct outcome *o)
 {
 	o->kind = "connect";
+	if (q->has_path)
+		return decide_unix(c, q, o);
 	if (!q->has_addr || q->port > 65535 || q->proto >= POLICY_PROTO_MAX)
 		return -EBADMSG;
 	struct tg_addr addr;

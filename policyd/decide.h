@@ -15,6 +15,7 @@
 #ifndef TIERGATE_DECIDE_H
 #define TIERGATE_DECIDE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "caller.h"
@@ -47,5 +48,8 @@ void decide_record(struct caller *c, const struct req *q, struct outcome *o,
  * the line could not be written. */
 int decide_audit(struct caller *c, const struct req *q,
 		 const struct outcome *o, uint64_t t0);
+/* Does path (at dirfd, in c's view) lead to policyd's agent socket? A
+ * connect there is never the policy's: the interposer talks to it. */
+bool decide_unix_agent(struct caller *c, int dirfd, const char *path);
 
 #endif

@@ -102,7 +102,10 @@ void sv_call_refuse(struct call *k, const char *kind, const char *rule,
 static int call_noop(struct call *k)
 {
 	const struct call_noop *no = &k->noop;
-	if (k->q.kind != TGPK_OPEN || (!no->exists && !no->missing))
+	/* (a connect to a named Unix socket: one that is not there) */
+	bool named = k->q.kind == TGPK_OPEN ||
+		     (k->q.kind == TGPK_CONNECT && k->q.has_path);
+	if (!named || (!no->exists && !no->missing))
 		return 0;
 	int t = chase_exists(&k->c, no->dirfd, k->q.path, no->follow);
 	if (t == 0)

@@ -22,20 +22,31 @@
 
 #define NET_ADDRS_MAX 64 /* sendmmsg: the kernel sends at most UIO_MAXIOV */
 
-/* The file-system name of a Unix socket address, as the file request of
- * a kernel-path call (access acc, audit kind label). false: the address
- * has none (unnamed, abstract). */
+/* The name of a Unix socket address (l bytes) into k's request: a file
+ * name (access acc, audit kind label), or with abstract the abstract
+ * name (spelled by tgp_unix_abstract). false: the address has none
+ * (unnamed: autobind, or too short). */
 static bool unix_name(struct call *k, const struct sockaddr_storage *ss,
-		      size_t l, unsigned acc, const char *label)
+		      size_t l, bool abstract_too, unsigned acc,
+		      const char *label)
 {
 	const struct sockaddr_un *su = (const struct sockaddr_un *)ss;
 	size_t off = offsetof(struct sockaddr_un, sun_path);
-	if (l <= off || su->sun_path[0] == '\0')
+	if (l <= off)
 		return false;
 	size_t max =
 	    l - off < sizeof(su->sun_path) ? l - off : sizeof(su->sun_path);
+	if (su->sun_path[0] == '\0' && !abstract_too)
+		return false;
 	memset(&k->q, 0, sizeof(k->q));
-	memcpy(k->q.path, su->sun_path, strnlen(su->sun_path, max));
+	if (su->sun_path[0] == '\0') {
+		/* the kernel's name: every byte after the NUL up to the
+		 * address's length */
+		tgp_unix_abstract(su->sun_path + 1, max - 1, k->q.path);
+		k->q.flags = TGPF_UNIX_ABSTRACT;
+	} else {
+		memcpy(k->q.path, su->sun_path, strnlen(su->sun_path, max));
+	}
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = AT_FDCWD;
@@ -46,33 +57,32 @@ static bool unix_name(struct call *k, const struct sockaddr_storage *ss,
 }
 
 /*
- * A Unix socket with a name in the file system is reached like a file
- * opened for writing (the kernel asks for write permission on it), so the
- * policy's write rules say which ones a session may talk to: a container
- * engine's, systemd's or a bus's socket is a way out of the session.
- * policyd's own agent socket is always reachable (the interposer talks to
- * it); abstract names have no file (the Landlock domain keeps the session
- * away from those made outside it). 0: go on; 1: answered.
+ * A connect or send to a Unix socket: the policy's connect rules for
+ * Unix sockets and (a named one is reached like a file opened for
+ * writing: the kernel asks for write permission on it) its write rules
+ * decide (decide.c): a container engine's, systemd's or a bus's socket
+ * is a way out of the session, an agent's socket holds credentials.
+ * Abstract names are decided by their name. policyd's own agent socket
+ * is always reachable (the interposer talks to it). 0: go on; 1:
+ * answered; 2: parked (a prompt).
  */
 static int unix_decide(struct call *k, const struct sockaddr_storage *ss,
 		       size_t l)
 {
-	if (!unix_name(k, ss, l, POLICY_ACC_WRITE, "connect"))
-		return 0; /* unnamed or abstract */
+	if (!unix_name(k, ss, l, true, POLICY_ACC_WRITE, "connect"))
+		return 0; /* unnamed: the kernel says EINVAL */
+	k->q.kind = TGPK_CONNECT;
 	if (!sv_call_valid(k))
 		return 1;
-	char lex[TG_PATH_MAX], view[TG_PATH_MAX + 32];
-	struct stat st;
-	if (chase(&k->c, AT_FDCWD, k->q.path, 0, lex) == 0) {
-		chase_view(&k->c, lex, view, sizeof(view));
-		if (stat(view, &st) == 0 && st.st_dev == D.agent_dev &&
-		    st.st_ino == D.agent_ino)
-			return 0; /* policyd's agent socket */
-	}
+	bool abstract = k->q.flags & TGPF_UNIX_ABSTRACT;
+	if (!abstract && decide_unix_agent(&k->c, AT_FDCWD, k->q.path))
+		return 0; /* policyd's agent socket */
 	/* no such socket: what connect says (on refusal, as a no-op) */
-	k->noop.missing = true;
+	k->noop.missing = !abstract;
 	k->noop.follow = true;
-	return sv_call_decide_or_refuse(k, "connect", -EPERM, NULL) ? 0 : 1;
+	if (sv_call_decide_or_refuse(k, "connect", -EPERM, NULL))
+		return 0;
+	return k->waiting ? 2 : 1;
 }
 
 /* bind of a named Unix socket makes a file: decided as a create of it.
@@ -90,7 +100,7 @@ int sv_bind(struct call *k)
 		return 0;
 	}
 	if (ss.ss_family != AF_UNIX ||
-	    !unix_name(k, &ss, l, POLICY_ACC_CREATE, "bind")) {
+	    !unix_name(k, &ss, l, false, POLICY_ACC_CREATE, "bind")) {
 		sv_call_continue(k);
 		return 0;
 	}

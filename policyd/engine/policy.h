@@ -107,6 +107,11 @@ struct policy_event {
 	const char *cwd;
 	unsigned access; /* open: POLICY_ACC_* bits */
 	/* connect */
+	/* a connect to a Unix socket: its path resolved (as the kernel
+	 * resolves it), or "@NAME" for an abstract name (tgp_unix_abstract's
+	 * spelling); NULL for an IP destination. A named socket is also
+	 * `path`: the open rules with `write` access decide it too */
+	const char *unix_path;
 	const char *host; /* normalised name or NULL */
 	const struct tg_addr *addr;
 	uint16_t port;
@@ -335,7 +340,8 @@ struct policy_test {
 	char *path; /* exec: explicit resolved exe; open: file */
 	char *cwd;
 	unsigned access;
-	char *host; /* connect */
+	char *host;	 /* connect */
+	char *unix_path; /* connect to a Unix socket: "/PATH" or "@NAME" */
 	struct tg_addr addr;
 	bool has_addr;
 	uint16_t port;

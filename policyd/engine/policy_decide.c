@@ -259,6 +259,23 @@ static bool rule_matches(const struct rule *r, const struct policy_event *ev,
 		}
 		return false;
 	case POLICY_EV_CONNECT:
+		if (ev->unix_path) {
+			/* a Unix socket: its connect rules, and a named one
+			 * is written like a file (the kernel asks for write
+			 * permission on it): the open rules for writes */
+			if (r->unix_ &&
+			    field_ok(&r->unix_->path, &r->unix_->not_path,
+				     ev->unix_path)) {
+				*ret_kind = POLICY_EV_CONNECT;
+				return true;
+			}
+			if (r->open && ev->path &&
+			    open_matches(r->open, ev->path, POLICY_ACC_WRITE)) {
+				*ret_kind = POLICY_EV_OPEN;
+				return true;
+			}
+			return false;
+		}
 		if (r->connect && connect_matches(r->connect, ev)) {
 			*ret_kind = POLICY_EV_CONNECT;
 			return true;

@@ -617,6 +617,17 @@ void hints_relative_path(enum hint_path what, const char *field, const char *v,
 			 "program's full path (such as /usr/bin/%s), or match "
 			 "it by name with argv: [%s]",
 			 v, v, yq(fix, q, sizeof(q)));
+	} else if (what == HINT_PATH_SOCKET) {
+		char abs[300];
+		snprintf(fix, sizeof(fix), "/%s", rel);
+		snprintf(abs, sizeof(abs), "@%s", rel);
+		snprintf(buf, n,
+			 "Unix socket pattern '%.200s' must be an absolute "
+			 "path or an abstract name written with a leading @: "
+			 "write %s: %s (a socket file) or %s: %s (an "
+			 "abstract name)",
+			 v, field, yq(fix, q, sizeof(q)), field,
+			 yq(abs, q2, sizeof(q2)));
 	} else if (what == HINT_PATH_DIR) {
 		snprintf(fix, sizeof(fix), "${PWD}/%s", rel);
 		snprintf(buf, n,

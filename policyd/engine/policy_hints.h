@@ -35,6 +35,7 @@ enum hint_path {
 	HINT_PATH_FILE,	   /* open path */
 	HINT_PATH_PROGRAM, /* exec path */
 	HINT_PATH_DIR,	   /* exec cwd */
+	HINT_PATH_SOCKET,  /* connect unix: a path or @NAME */
 	HINT_PATH_MAX,
 };
 /* field: v is not absolute. */

@@ -234,6 +234,14 @@ static int index_connect(struct policy *p, const struct rule *r)
 	return 0;
 }
 
+static int index_unix(struct policy *p, const struct rule *r)
+{
+	const struct unix_m *m = r->unix_;
+	if (m->path.set)
+		return insert_globs(&p->idx[IDX_UNIX], &m->path, r->rank);
+	return trie_insert(&p->idx[IDX_UNIX], NULL, 0, r->rank);
+}
+
 static int index_git(struct policy *p, const struct rule *r)
 {
 	const struct git_m *m = r->git;
@@ -269,6 +277,8 @@ int policy_index_build(struct policy *p)
 		if (r->open && (rc = index_open(p, r)) < 0)
 			return rc;
 		if (r->connect && (rc = index_connect(p, r)) < 0)
+			return rc;
+		if (r->unix_ && (rc = index_unix(p, r)) < 0)
 			return rc;
 		if (r->git && (rc = index_git(p, r)) < 0)
 			return rc;
@@ -319,6 +329,21 @@ void policy_index_candidates(const struct policy *p,
 		walk_reversed(&p->idx[IDX_OPEN_SUFFIX], ev->path, bits);
 		break;
 	case POLICY_EV_CONNECT: {
+		if (ev->unix_path) {
+			/* its connect rules, and the write rules of a named
+			 * socket's file */
+			trie_walk(&p->idx[IDX_UNIX],
+				  (const uint8_t *)ev->unix_path,
+				  strlen(ev->unix_path), bits);
+			if (ev->path) {
+				trie_walk(&p->idx[IDX_OPEN_PATH],
+					  (const uint8_t *)ev->path,
+					  strlen(ev->path), bits);
+				walk_reversed(&p->idx[IDX_OPEN_SUFFIX],
+					      ev->path, bits);
+			}
+			break;
+		}
 		uint8_t rev[256];
 		size_t n = ev->host ? strlen(ev->host) : 0;
 		if (n > sizeof(rev))

@@ -58,6 +58,12 @@ struct connect_m {
 	enum policy_proto proto;
 };
 
+/* connect: {unix: [...]}: Unix socket paths ("/run/docker.sock") and
+ * abstract names ("@/tmp/dbus-*"), globbed as paths */
+struct unix_m {
+	struct globlist path, not_path;
+};
+
 struct git_m {
 	struct globlist command, not_command, remote, not_remote, branch,
 	    not_branch;
@@ -74,7 +80,9 @@ struct rule {
 	int line, col;
 	struct exec_m *exec;
 	struct open_m *open;
-	struct connect_m *connect;
+	struct connect_m *connect; /* IP destinations */
+	struct unix_m *unix_;	   /* Unix sockets (a connect matcher with
+				      unix or not_unix) */
 	struct git_m *git;
 	uint32_t rank; /* position in (action desc, file order) order */
 };
@@ -101,6 +109,7 @@ enum index_id {
 	IDX_HOST,
 	IDX_ADDR,
 	IDX_GIT,
+	IDX_UNIX,
 	IDX_MAX,
 };
 

@@ -169,6 +169,9 @@ static bool rule_covers(const struct rule *s, const struct rule *r)
 		return false;
 	if (r->git && !(s->git && git_covers(s->git, r->git)))
 		return false;
+	if (r->unix_ && !(s->unix_ && !s->unix_->not_path.set &&
+			  list_covers(&s->unix_->path, &r->unix_->path)))
+		return false;
 	return true;
 }
 

@@ -28,7 +28,8 @@ static int compile_globs(struct loader *L, const struct ynode *n,
 			continue;
 		}
 		if (path != HINT_PATH_MAX && pat[0] != '/' &&
-		    strncmp(pat, "**", 2) != 0) {
+		    strncmp(pat, "**", 2) != 0 &&
+		    !(path == HINT_PATH_SOCKET && pat[0] == '@')) {
 			char msg[600];
 			hints_relative_path(path, field, pat, msg, sizeof(msg));
 			loader_err(L, it.v[i], "%s", msg);
@@ -366,6 +367,16 @@ static const struct field git_fields[] = {
     GIT("not_delete", FK_BOOL, GLOB_TOKEN, delete_, true),
 };
 
+#define UNIX(key, member)                                                      \
+	{                                                                      \
+		key, FK_PATHS, GLOB_PATH, offsetof(struct unix_m, member),     \
+		    false, HINT_PATH_SOCKET                                    \
+	}
+static const struct field unix_fields[] = {
+    UNIX("unix", path),
+    UNIX("not_unix", not_path),
+};
+
 _Static_assert(TG_ARRAY_SIZE(git_fields) <= MAX_FIELDS, "too many fields");
 
 /* ---------------------------- matchers ----------------------------- */
@@ -436,6 +447,63 @@ int matcher_open(struct loader *L, const struct ynode *n, struct open_m **ret)
 void matcher_open_free(struct open_m *m)
 {
 	free_fields(open_fields, TG_ARRAY_SIZE(open_fields), m);
+}
+
+static bool in_list(const char *k, const char *const *v)
+{
+	for (; *v; v++)
+		if (!strcmp(k, *v))
+			return true;
+	return false;
+}
+
+bool matcher_is_unix(const struct ynode *n)
+{
+	return n->type == YN_MAP &&
+	       (ytree_get(n, "unix") || ytree_get(n, "not_unix"));
+}
+
+int matcher_unix(struct loader *L, const struct ynode *n, struct unix_m **ret)
+{
+	int rc;
+	struct unix_m *m = matcher_new(L, n, "connect", sizeof(*m), &rc);
+	if (!m)
+		return rc;
+	*ret = m;
+	static const char *const keys[] = {
+	    "unix",	"not_unix", "host",	"not_host", "cidr",
+	    "not_cidr", "port",	    "not_port", "proto",    NULL};
+	if (!loader_check_keys(L, n, keys, "a connect matcher"))
+		rc = -EINVAL;
+	for (size_t i = 0; i + 1 < n->n; i += 2) {
+		const char *k = n->items[i]->str;
+		const struct field *f = NULL;
+		for (size_t j = 0; j < TG_ARRAY_SIZE(unix_fields); j++)
+			if (!strcmp(k, unix_fields[j].key))
+				f = &unix_fields[j];
+		if (f) {
+			if (compile_field(L, f, n->items[i + 1], m) < 0)
+				rc = -EINVAL;
+			continue;
+		}
+		/* one rule, one kind of destination: a Unix socket has no
+		 * host, address, port or protocol a rule could mean */
+		if (in_list(k, keys)) {
+			loader_err(L, n->items[i],
+				   "'%s' cannot be combined with unix: a "
+				   "connect matcher names either Unix sockets "
+				   "(unix, not_unix) or network destinations "
+				   "(host, cidr, port, proto); write two rules",
+				   k);
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+void matcher_unix_free(struct unix_m *m)
+{
+	free_fields(unix_fields, TG_ARRAY_SIZE(unix_fields), m);
 }
 
 int matcher_git(struct loader *L, const struct ynode *n, struct git_m **ret)

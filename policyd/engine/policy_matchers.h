@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * policy_matchers: compiles the exec, open and git matchers of a rule
- * (globs, argv patterns, access sets); connect is policy_netmatch.c.
+ * (globs, argv patterns, access sets) and connect's Unix socket matcher;
+ * connect to IP destinations is policy_netmatch.c.
  * Each compile function allocates the matcher into *ret even when it
  * reports errors (the rule frees it). Not for use outside the engine.
  */
@@ -19,6 +20,11 @@ bool matcher_check_map(struct loader *L, const struct ynode *n,
 int matcher_exec(struct loader *L, const struct ynode *n, struct exec_m **ret);
 int matcher_open(struct loader *L, const struct ynode *n, struct open_m **ret);
 int matcher_git(struct loader *L, const struct ynode *n, struct git_m **ret);
+/* connect: {unix: [...], not_unix: [...]}: is n one? (else
+ * policy_netmatch.c's IP matcher) */
+bool matcher_is_unix(const struct ynode *n);
+int matcher_unix(struct loader *L, const struct ynode *n, struct unix_m **ret);
+void matcher_unix_free(struct unix_m *m);
 void matcher_exec_free(struct exec_m *m);
 void matcher_open_free(struct open_m *m);
 void matcher_git_free(struct git_m *m);

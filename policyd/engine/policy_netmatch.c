@@ -283,10 +283,14 @@ static int compile_field(struct loader *L, enum net_field kind, bool neg,
 int netmatch_connect(struct loader *L, const struct ynode *n,
 		     struct connect_m **ret)
 {
-	const char *keys[TG_ARRAY_SIZE(connect_fields) + 1];
+	/* (+ unix, not_unix: a typo of them is suggested; the matcher with
+	 * them is policy_matchers.c's) */
+	const char *keys[TG_ARRAY_SIZE(connect_fields) + 3];
 	for (size_t f = 0; f < TG_ARRAY_SIZE(connect_fields); f++)
 		keys[f] = connect_fields[f].key;
-	keys[TG_ARRAY_SIZE(connect_fields)] = NULL;
+	keys[TG_ARRAY_SIZE(connect_fields)] = "unix";
+	keys[TG_ARRAY_SIZE(connect_fields) + 1] = "not_unix";
+	keys[TG_ARRAY_SIZE(connect_fields) + 2] = NULL;
 	if (!matcher_check_map(L, n, "connect"))
 		return -EINVAL;
 	struct connect_m *m = calloc(1, sizeof(*m));

@@ -147,6 +147,8 @@ static int m_open(struct loader *L, const struct ynode *m, struct rule *r)
 }
 static int m_connect(struct loader *L, const struct ynode *m, struct rule *r)
 {
+	if (matcher_is_unix(m))
+		return matcher_unix(L, m, &r->unix_);
 	return netmatch_connect(L, m, &r->connect);
 }
 static int m_git(struct loader *L, const struct ynode *m, struct rule *r)
@@ -253,5 +255,6 @@ void rules_free_one(struct rule *r)
 	matcher_exec_free(r->exec);
 	matcher_open_free(r->open);
 	netmatch_connect_free(r->connect);
+	matcher_unix_free(r->unix_);
 	matcher_git_free(r->git);
 }

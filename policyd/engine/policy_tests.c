@@ -259,6 +259,23 @@ static int connect_host(struct loader *L, const struct ynode *v,
 	return 0;
 }
 
+/* A Unix socket: "/PATH" or "@NAME" (variables expanded), from v. */
+static int connect_unix(struct loader *L, const struct ynode *v,
+			struct policy_test *t)
+{
+	_cleanup_free_ char *s = vars_expand(L, v, false);
+	if (!s)
+		return -EINVAL;
+	if ((s[0] != '/' && s[0] != '@') || strlen(s) >= TG_PATH_MAX) {
+		loader_err(L, v,
+			   "a Unix socket is named by its absolute path "
+			   "(/run/docker.sock) or, abstract, by @NAME");
+		return -EINVAL;
+	}
+	t->unix_path = steal_pointer(&s);
+	return 0;
+}
+
 static int test_connect(struct loader *L, const struct ynode *v,
 			struct policy_test *t)
 {
@@ -266,6 +283,21 @@ static int test_connect(struct loader *L, const struct ynode *v,
 	t->proto = POLICY_PROTO_TCP;
 	char hostbuf[HOSTBUF] = "";
 	int rc;
+	const struct ynode *un =
+	    v->type == YN_MAP ? ytree_get(v, "unix") : NULL;
+	if (v->type == YN_SCALAR &&
+	    (v->str[0] == '/' || v->str[0] == '@' || !strncmp(v->str, "${", 2)))
+		return connect_unix(L, v, t);
+	if (un) {
+		if (v->n != 2) {
+			loader_err(L, v,
+				   "a Unix socket connect test has only "
+				   "unix: PATH");
+			return -EINVAL;
+		}
+		return loader_scalar(L, un, "unix") ? connect_unix(L, un, t)
+						    : -EINVAL;
+	}
 	if (v->type == YN_SCALAR && !ynode_is_null(v)) {
 		rc = connect_scalar(L, v, t, hostbuf);
 	} else if (v->type == YN_MAP) {
@@ -398,5 +430,6 @@ void tests_free_one(struct policy_test *t)
 	free(t->path);
 	free(t->cwd);
 	free(t->host);
+	free(t->unix_path);
 	free(t->expect_rule);
 }

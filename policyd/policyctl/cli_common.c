@@ -196,14 +196,41 @@ static int parse_open(struct cli_event *ce, int argc, char **argv)
 	return 0;
 }
 
-/* "connect HOST:PORT [--proto tcp|udp]" */
+/* A connect to a Unix socket: "/PATH" (relative to cwd: normalised, not
+ * resolved, as open's) or "@NAME" (abstract). 0 or -EINVAL. */
+static int unix_event(struct cli_event *ce, const char *s)
+{
+	ce->ev.kind = POLICY_EV_CONNECT;
+	if (s[0] == '@') {
+		if (strlen(s) >= sizeof(ce->path))
+			return -EINVAL;
+		snprintf(ce->path, sizeof(ce->path), "%s", s);
+		ce->ev.unix_path = ce->path;
+		return 0;
+	}
+	if (tg_path_normalize(ce->cwd, s, ce->path, sizeof(ce->path)) < 0)
+		return -EINVAL;
+	ce->ev.unix_path = ce->ev.path = ce->path;
+	return 0;
+}
+
+/* "connect HOST:PORT [--proto tcp|udp]", "connect /PATH|@NAME" */
 static int parse_connect(struct cli_event *ce, int argc, char **argv)
 {
 	ce->ev.kind = POLICY_EV_CONNECT;
 	ce->ev.proto = POLICY_PROTO_TCP;
+	if (argc == 2 &&
+	    (argv[1][0] == '/' || argv[1][0] == '@' || argv[1][0] == '.')) {
+		if (unix_event(ce, argv[1]) == 0)
+			return 0;
+		fprintf(stderr, "policyctl: bad Unix socket path '%s'\n",
+			argv[1]);
+		return -EINVAL;
+	}
 	if (argc < 2 || parse_hostport(ce, argv[1]) < 0) {
 		fprintf(stderr, "policyctl: connect needs HOST:PORT "
-				"(IPv6 as [::1]:443)\n");
+				"(IPv6 as [::1]:443), or a Unix socket's "
+				"/PATH or @NAME\n");
 		return -EINVAL;
 	}
 	for (int i = 2; i < argc; i++) {
@@ -265,6 +292,8 @@ int cli_event_from_test(struct cli_event *ce, const struct policy_test *t,
 		ce->ev.path = ce->path;
 		return 0;
 	case POLICY_EV_CONNECT:
+		if (t->unix_path)
+			return unix_event(ce, t->unix_path);
 		ce->ev.kind = POLICY_EV_CONNECT;
 		ce->ev.port = t->port;
 		ce->ev.proto = t->proto;
@@ -310,6 +339,11 @@ void cli_event_label(const struct cli_event *ce, char *buf, size_t bufsz)
 		snprintf(buf, bufsz, "open %s (%s)", ce->path, acc);
 		break;
 	case POLICY_EV_CONNECT:
+		if (ce->ev.unix_path) {
+			snprintf(buf, bufsz, "connect unix:%s",
+				 ce->ev.unix_path);
+			break;
+		}
 		if (ce->ev.addr)
 			tg_addr_format(ce->ev.addr, a, sizeof(a));
 		snprintf(buf, bufsz, "connect %s:%u/%s",

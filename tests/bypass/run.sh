@@ -599,6 +599,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/selfprot.sh"
 # other processes, the terminal, raw sockets (tests/bypass/proc.sh)
 . "$(dirname "$0")/proc.sh"
+# Unix sockets in connect rules (tests/bypass/unix.sh)
+. "$(dirname "$0")/unix.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

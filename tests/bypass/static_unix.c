@@ -1,10 +1,12 @@
 /* Attack: talk to a Unix socket outside what the policy lets the session
  * write (a container engine's or systemd's socket is a way out of the
  * session), or make one there (a socket file is a file).
- * Usage: static_unix PATH | static_unix bind PATH. Prints "connected",
- * "bound", or "connect: refused errno=N" / "bind: refused errno=N".
- * Static: only the kernel backstop sees it. */
+ * Usage: static_unix PATH | static_unix bind PATH; a PATH of @NAME is
+ * the abstract name NAME. Prints "connected", "bound", or "connect:
+ * refused errno=N" / "bind: refused errno=N". Static: only the kernel
+ * backstop sees it. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -19,16 +21,22 @@ int main(int argc, char **argv)
 	if (argc < 2 || strlen(p) >= sizeof(a.sun_path))
 		return 2;
 	strcpy(a.sun_path, p);
+	socklen_t al = sizeof(a);
+	if (p[0] == '@') { /* abstract: the name's bytes after a NUL */
+		a.sun_path[0] = '\0';
+		al = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+				 strlen(p));
+	}
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (bind_it) {
-		if (bind(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		if (bind(s, (struct sockaddr *)&a, al) < 0) {
 			printf("bind: refused errno=%d\n", errno);
 			return 1;
 		}
 		printf("bound\n");
 		return 0;
 	}
-	if (connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+	if (connect(s, (struct sockaddr *)&a, al) < 0) {
 		printf("connect: refused errno=%d\n", errno);
 		return 1;
 	}
