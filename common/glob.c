@@ -458,7 +458,9 @@ static inline uint64_t enter1(const struct glob *g, uint64_t set, size_t i)
 	}
 }
 
-static bool nfa_match1(const struct glob *g, const char *s)
+/* partial: true when s can still be extended to a match (some state is
+ * alive at its end), rather than when s itself matches. */
+static bool nfa_match1(const struct glob *g, const char *s, bool partial)
 {
 	size_t m = g->nops;
 	bool path = g->mode != GLOB_TOKEN;
@@ -508,14 +510,14 @@ static bool nfa_match1(const struct glob *g, const char *s)
 			return false;
 		cur = next;
 	}
-	return (cur >> m) & 1;
+	return partial || ((cur >> m) & 1);
 }
 
-static bool nfa_match(const struct glob *g, const char *s)
+static bool nfa_match(const struct glob *g, const char *s, bool partial)
 {
 	size_t m = g->nops;
 	if (m < 64)
-		return nfa_match1(g, s);
+		return nfa_match1(g, s, partial);
 	size_t words = (m + 1 + 63) / 64;
 	uint64_t cur[MAX_WORDS], next[MAX_WORDS];
 	bool path = g->mode != GLOB_TOKEN;
@@ -576,7 +578,7 @@ static bool nfa_match(const struct glob *g, const char *s)
 		if (!any)
 			return false;
 	}
-	return (cur[m >> 6] >> (m & 63)) & 1;
+	return partial || ((cur[m >> 6] >> (m & 63)) & 1);
 }
 
 bool glob_match(const struct glob *g, const char *s)
@@ -599,10 +601,44 @@ bool glob_match(const struct glob *g, const char *s)
 				   g->suffix_len) != 0)
 				return false;
 		}
-		return nfa_match(g, s + g->prefix_len);
+		return nfa_match(g, s + g->prefix_len, false);
 	}
 	default:
 		return false;
+	}
+}
+
+bool glob_match_below(const struct glob *g, const char *dir)
+{
+	size_t dl = strlen(dir);
+	if (glob_match(g, dir))
+		return true;
+	/* a prefix that goes on below dir: some match may be there */
+	if (g->prefix_len > dl && !strncmp(g->prefix, dir, dl) &&
+	    (g->prefix[dl] == '/' || (dl && dir[dl - 1] == '/')))
+		return true;
+	switch (g->kind) {
+	case GK_ALL:
+		return true;
+	case GK_LITERAL:
+		return false; /* (its whole self: the prefix, above) */
+	case GK_TREE:
+		return !strncmp(g->prefix, dir, g->prefix_len) &&
+		       (dir[g->prefix_len] == '/' || !dir[g->prefix_len]);
+	case GK_NFA: {
+		if (dl < g->prefix_len ||
+		    strncmp(g->prefix, dir, g->prefix_len))
+			return false;
+		char buf[GLOB_MAX_LEN + 2];
+		if (dl + 1 >= sizeof(buf))
+			return true; /* cannot tell: may */
+		memcpy(buf, dir, dl);
+		buf[dl] = '/';
+		buf[dl + 1] = '\0';
+		return nfa_match(g, buf + g->prefix_len, true);
+	}
+	default:
+		return true;
 	}
 }
 

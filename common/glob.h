@@ -61,6 +61,11 @@ bool glob_is_tree(const struct glob *g);
  * after a single slash). */
 bool glob_matches_all(const struct glob *g);
 
+/* Could g match dir or some path below it (dir, a slash, anything)? May
+ * say true where no match exists (a suffix, a class that can never be
+ * satisfied): for finding the rules that could protect something inside
+ * a directory. */
+bool glob_match_below(const struct glob *g, const char *dir);
 /* Appends s to b with every glob metacharacter escaped. */
 void glob_escape(struct strbuf *b, const char *s);
 

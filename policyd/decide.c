@@ -10,6 +10,7 @@
 #include "chase.h"
 #include "daemon.h"
 #include "decide_exec.h"
+#include "decide_rename.h"
 #include "log.h"
 #include "netaddr.h"
 #include "pending.h"
@@ -137,6 +138,11 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 		}
 		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
 			 b);
+		/* a rename (its old name is deleted; link's is not) moves
+		 * the tree below it; with RENAME_EXCHANGE both ways */
+		if (q->access & POLICY_ACC_DELETE)
+			decide_rename_tree(c, o->object, o->object2,
+					   q->access2 & POLICY_ACC_DELETE, o);
 	} else {
 		tg_strlcpy(o->target, sizeof(o->target), a);
 	}

@@ -221,6 +221,12 @@ bool policy_decision_stricter(const struct policy *p,
 struct sys_git_id;
 size_t policy_ids_export(const struct policy *p, struct sys_git_id *out,
 			 size_t max);
+/* The strictest rule (ret->rule; -1 and allow when none) among the open
+ * rules for any of access and the Unix-socket connect rules whose path
+ * could match dir or a path below it: what may protect something a
+ * rename of dir moves. Rules only: the default is not one. */
+void policy_below(const struct policy *p, const char *dir, unsigned access,
+		  struct policy_decision *ret);
 /* Decides ev. Never allocates; safe from many threads at once. */
 void policy_decide(const struct policy *p, const struct policy_event *ev,
 		   struct policy_decision *ret);

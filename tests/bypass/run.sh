@@ -599,8 +599,10 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/selfprot.sh"
 # other processes, the terminal, raw sockets (tests/bypass/proc.sh)
 . "$(dirname "$0")/proc.sh"
-# Unix sockets in connect rules (tests/bypass/unix.sh)
+# Unix sockets in connect rules, renames of directories (tests/bypass/unix.sh,
+# rename.sh)
 . "$(dirname "$0")/unix.sh"
+. "$(dirname "$0")/rename.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

@@ -187,6 +187,41 @@ static void test_long_pattern(void **state)
 	assert_false(P(pat, s));
 }
 
+static bool below(const char *pat, const char *dir)
+{
+	struct glob *g = NULL;
+	const char *err = NULL;
+	size_t pos = 0;
+	if (glob_compile(pat, GLOB_PATH, &g, &err, &pos) < 0)
+		fail_msg("pattern '%s' did not compile: %s", pat, err);
+	bool res = glob_match_below(g, dir);
+	glob_free(g);
+	return res;
+}
+
+/* Could a pattern match a directory or something below it (renames). */
+static void test_match_below(void **state)
+{
+	(void)state;
+	assert_true(below("**/.git/hooks/**", "/w/.gitx"));
+	assert_true(below("**/.git/hooks/**", "/w/.git"));
+	assert_true(below("/w/.git/hooks/**", "/w/.git"));
+	assert_true(below("/w/.git/hooks/**", "/w"));
+	assert_true(below("/w/.git/hooks/**", "/w/.git/hooks/x"));
+	assert_false(below("/w/.git/hooks/**", "/w/.gitx"));
+	assert_false(below("/w/.git/hooks/**", "/w/.gi"));
+	assert_true(below("/w/*/hooks/*", "/w/x"));
+	assert_false(below("/w/*/hooks/*", "/w/x/y"));
+	assert_true(below("/w/a", "/w"));
+	assert_false(below("/w/a", "/w/b"));
+	assert_false(below("/w/a", "/wa"));
+	assert_true(below("/run/docker.sock", "/run"));
+	assert_true(below("/**", "/anything"));
+	assert_true(below("/tmp/ssh-*/agent.*", "/tmp/ssh-x"));
+	assert_true(below("/tmp/ssh-*/agent.*", "/tmp"));
+	assert_false(below("/tmp/ssh-*/agent.*", "/tmp/other"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +233,7 @@ int main(void)
 	    cmocka_unit_test(test_token_and_name),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_kinds),
+	    cmocka_unit_test(test_match_below),
 	    cmocka_unit_test(test_long_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

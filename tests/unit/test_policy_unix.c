@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* connect rules for Unix sockets (connect: {unix: [...]}): loading,
  * deciding together with the write rules of a socket's file, the index
- * against every rule, and the abstract names' spelling. */
+ * against every rule, and the abstract names' spelling; and the rules
+ * that could protect something below a renamed directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +238,47 @@ static void test_unix_abstract_spelling(void **state)
 	assert_int_equal(strlen(out), 1 + 108 * 4);
 }
 
+/* policy_below (renames of directories): the strictest rule that could
+ * protect something inside a directory, open rules and Unix-socket
+ * connect rules alike. */
+static void test_below(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+	    "version: 1\nrules:\n"
+	    "  - { id: ws, tier: 1, open: { path: ['/w/**'], access: write } "
+	    "}\n"
+	    "  - { id: hooks, tier: 3, open: { path: ['**/.git/hooks/**'], "
+	    "not_path: ['**/*.sample'], access: [write, create, delete] } }\n"
+	    "  - { id: etc, action: deny, open: { path: ['/etc/**'], access: "
+	    "read } }\n"
+	    "  - { id: sock, action: deny, connect: { unix: "
+	    "['/tmp/ssh-*/agent.*'] } }\n");
+	unsigned acc = POLICY_ACC_WRITE | POLICY_ACC_CREATE | POLICY_ACC_DELETE;
+	struct policy_decision d;
+	policy_below(p, "/w/.gitx", acc, &d);
+	assert_string_equal(d.rule_id, "hooks");
+	assert_int_equal(d.action, POLICY_PROMPT);
+	policy_below(p, "/tmp/ssh-AbC", acc, &d);
+	assert_string_equal(d.rule_id, "sock");
+	/* a read rule protects nothing a rename changes */
+	policy_below(p, "/etc/x", POLICY_ACC_WRITE, &d);
+	assert_string_equal(d.rule_id, "hooks"); /* (** could be below) */
+	policy_free(p);
+	p = must_load(
+	    "version: 1\nrules:\n"
+	    "  - { id: ws, tier: 1, open: { path: ['/w/**'] } }\n"
+	    "  - { id: h, tier: 3, open: { path: ['/w/.git/hooks/**'], "
+	    "access: write } }\n");
+	policy_below(p, "/w/src", acc, &d);
+	assert_string_equal(d.rule_id, "ws");
+	policy_below(p, "/w/.git", acc, &d);
+	assert_string_equal(d.rule_id, "h");
+	policy_below(p, "/elsewhere", acc, &d);
+	assert_int_equal(d.rule, -1);
+	policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +286,7 @@ int main(void)
 	    cmocka_unit_test(test_unix_index),
 	    cmocka_unit_test(test_unix_errors),
 	    cmocka_unit_test(test_unix_abstract_spelling),
+	    cmocka_unit_test(test_below),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,60 @@
+# Sourced by run.sh (its ok/bad/skip, $BIN, $TOP, $WS with the attack
+# programs in $WS/bin, $POLICY: policies/default.yaml, $AUDIT): a rename
+# of a directory is decided on everything it moves, under both names
+# (issue 21 §3). The attack: `mv .git .gitx`, write .gitx/hooks/pre-commit
+# (nothing protects .gitx), `mv .gitx .git` plants a hook that default.yaml
+# protects (security-files); refused at the rename that puts it in place,
+# by mv (dynamic) and by a static program. A protected hook already there
+# cannot be moved away with its directory either, nor a denied socket
+# reached by renaming its directory.
+echo "== bypass suite (renames of directories: issue 21)"
+RN=$WS/rn
+rn_setup() { # a repository with git's sample hook (which is not protected)
+	rm -rf "$RN"; mkdir -p "$RN/.git/hooks"
+	echo sample >"$RN/.git/hooks/pre-commit.sample"; echo "[core]" >"$RN/.git/config"
+}
+rn_dyn='mv .git .gitx && echo evil >.gitx/hooks/pre-commit && mv .gitx .git'
+rn_static='../bin/static_fs rename .gitx .git && ../bin/static_fs write .gitx/hooks/pre-commit && ../bin/static_fs rename .git .gitx'
+for kind in dynamic static; do
+	cmd=$rn_dyn; [ $kind = static ] && cmd=$rn_static
+	rn_setup
+	(cd "$RN" && bash -c "$cmd") >/dev/null 2>&1
+	if [ ! -f "$RN/.git/hooks/pre-commit" ]; then
+		bad "hook planted through a renamed .git ($kind): does not work even without tiergate"; continue
+	fi
+	rn_setup
+	out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$cmd" 2>&1)
+	if [ ! -e "$RN/.git/hooks/pre-commit" ] && [ -f "$RN/.gitx/hooks/pre-commit" ] &&
+	   grep -q "(rule security-files)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep '"kind":"rename"' | grep -q 'rn/.gitx -> .*rn/.git"'; then
+		ok "a hook planted by renaming .git away and back ($kind): works natively; the rename that puts it in place is refused (rule security-files, audited)"
+	else bad "hook planted through a renamed .git ($kind) under tiergate: $out"; fi
+done
+# a hook that is there: moving it away with its directory is moving
+# protected content (then it could be changed and moved back)
+rn_setup; echo "#!/bin/sh" >"$RN/.git/hooks/pre-commit"
+(cd "$RN" && mv .git .gitx) && [ -f "$RN/.gitx/hooks/pre-commit" ] && rn_native=1 || rn_native=0
+rn_setup; echo "#!/bin/sh" >"$RN/.git/hooks/pre-commit"
+out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$WS/bin/static_fs" rename .gitx .git 2>&1)
+if [ $rn_native = 1 ] && grep -q "rename: refused errno=13" <<<"$out" && [ -f "$RN/.git/hooks/pre-commit" ] &&
+   grep -q "(rule security-files)" <<<"$out"; then
+	ok "moving a protected hook away with its .git (static rename): works natively; refused"
+else bad "moving a protected hook away with its directory (native: $rn_native): $out"; fi
+# a renamed directory of a denied socket (policy-unix.yaml denies
+# /tmp/tg-bypass-*/usock/engine.sock): renaming usock away is refused
+US2=$TOP/usock
+rm -rf "$US2" "$TOP/usock-moved"; mkdir -p "$US2"
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$US2/engine.sock"
+"$WS/bin/static_fs" rename "$TOP/usock-moved" "$US2" >/dev/null 2>&1 && [ -S "$TOP/usock-moved/engine.sock" ] &&
+	mv "$TOP/usock-moved" "$US2" && rn_native=1 || rn_native=0
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$UDIR/policy-unix.yaml" -- "$WS/bin/static_fs" rename "$TOP/usock-moved" "$US2" 2>&1)
+if [ $rn_native = 1 ] && grep -q "rename: refused errno=13" <<<"$out" && [ -S "$US2/engine.sock" ] &&
+   grep -q "(rule unix-engine)" <<<"$out"; then
+	ok "renaming the directory of a denied socket (to reach it under another name): works natively; refused (rule unix-engine)"
+else bad "renaming a denied socket's directory (native: $rn_native): $out"; fi
+rm -rf "$US2" "$TOP/usock-moved"
+# an ordinary directory rename still works
+rn_setup; mkdir -p "$RN/src/a"; echo x >"$RN/src/a/f.c"
+out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'mv src lib && mv .git .gity && mv .gity .git && echo moved' 2>&1)
+if [ "$out" = moved ] && [ -f "$RN/lib/a/f.c" ]; then ok "renames of directories with nothing protected below (and .git with only sample hooks) still work"
+else bad "ordinary directory renames under tiergate: $out"; fi
