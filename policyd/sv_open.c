@@ -111,6 +111,31 @@ static void open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 	}
 }
 
+/* Opens policyd's copy fd of a caller's descriptor again (the one magic
+ * link followed by policyd: its own) as the caller, with the caller's
+ * flags, and puts the result in the caller. */
+static void reopen_held(struct call *k, int fd, uint64_t flags)
+{
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	bool switched;
+	int pfd = -EACCES;
+	if (caller_creds_enter(&k->c, &switched) == 0) {
+		pfd = open(link, (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL |
+							   __O_TMPFILE)) |
+				     O_NOCTTY | O_CLOEXEC);
+		pfd = pfd < 0 ? -errno : pfd;
+		if (switched)
+			caller_creds_leave();
+	}
+	if (pfd < 0) {
+		sv_call_answer(k, pfd);
+	} else {
+		put_in_caller(k, pfd, flags);
+		close(pfd);
+	}
+}
+
 /* A pipe of the caller's named through /proc (/dev/stdout, /dev/fd/1,
  * /proc/self/fd/1 when they are pipes: scripts write errors to
  * /dev/stderr): no file, no policy is about it, and the kernel lets a
@@ -156,26 +181,102 @@ static bool open_own_pipe(struct call *k, int dirfd, uint64_t flags)
 			close(fd);
 		return false; /* decided as any other path */
 	}
-	/* through policyd's own copy: the one magic link followed here */
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	bool switched;
-	int pfd = -EACCES;
-	if (caller_creds_enter(&k->c, &switched) == 0) {
-		pfd = open(link, (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL |
-							   __O_TMPFILE)) |
-				     O_NOCTTY | O_CLOEXEC);
-		pfd = pfd < 0 ? -errno : pfd;
-		if (switched)
-			caller_creds_leave();
-	}
+	reopen_held(k, fd, flags);
 	close(fd);
-	if (pfd < 0) {
-		sv_call_answer(k, pfd);
-	} else {
-		put_in_caller(k, pfd, flags);
-		close(pfd);
-	}
 	return true;
+}
+
+/* Where a path names a descriptor through /proc (/proc/self/fd/N,
+ * /proc/thread-self/fd/N, /proc/PID/fd/N, /proc/PID/task/TID/fd/N, and
+ * the links to them: /dev/fd/N, /dev/stdout): *ret_pid and *ret_fd. The
+ * file the kernel opens there is that descriptor's object when it looks,
+ * which another thread can re-point (dup2) after any decision. */
+static bool fd_link(struct call *k, int dirfd, pid_t *ret_pid, int *ret_fd)
+{
+	const char *p = k->q.path;
+	/* (a relative name may start in /proc: its directory is looked up) */
+	if (p[0] == '/' && strncmp(p, "/dev/", 5) && strncmp(p, "/proc/", 6))
+		return false;
+	char to[TG_PATH_MAX];
+	if (chase(&k->c, dirfd, p, CHASE_FOLLOW | CHASE_PARENT, to) < 0)
+		return false;
+	int pid, tid, fd, end = 0;
+	if ((sscanf(to, "/proc/%d/fd/%d%n", &pid, &fd, &end) != 2 || to[end]) &&
+	    (end = 0, sscanf(to, "/proc/%d/task/%d/fd/%d%n", &pid, &tid, &fd,
+			     &end) != 3 ||
+			  to[end]))
+		return false;
+	if (pid <= 0 || fd < 0)
+		return false;
+	*ret_pid = pid;
+	*ret_fd = fd;
+	return true;
+}
+
+/*
+ * An open for writing of a descriptor through /proc (fd_link): decided
+ * on the object, never on the /proc name, and carried out on it. policyd
+ * takes its own copy of the descriptor (pidfd_getfd) before it decides,
+ * decides on that object's path, and opens the copy itself (no thread of
+ * the caller can re-point it), putting the result in the caller; it never
+ * lets the kernel look the number up again. A descriptor of a process
+ * outside the caller's session, or one policyd cannot copy, is refused.
+ */
+static void open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
+			 unsigned access)
+{
+	char target[96];
+	snprintf(target, sizeof(target), "descriptor %d of process %d", n,
+		 (int)pid);
+	if (session_of_pid(pid) != k->c.s) {
+		sv_call_refuse(k, "write", "descriptor_race", target,
+			       "a descriptor of a process outside the session "
+			       "is not reopened for writing",
+			       -EACCES);
+		return;
+	}
+	_cleanup_close_ int held = caller_fd(pid, n);
+	if (held == -EBADF) {
+		sv_call_answer(k, -ENOENT); /* as natively: no such entry */
+		return;
+	}
+	char link[64], obj[TG_PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", held);
+	ssize_t l = held < 0 ? -1 : readlink(link, obj, sizeof(obj) - 1);
+	if (l <= 0) {
+		sv_call_refuse(k, "write", "descriptor_race", target,
+			       "policyd could not hold this descriptor's file "
+			       "to decide on it; reopen the file by its name",
+			       -EACCES);
+		return;
+	}
+	obj[l] = '\0';
+	if (obj[0] != '/') {
+		/* a pipe, a socket, an anonymous inode: no file, no policy
+		 * is about it; the held object is reopened as natively */
+		reopen_held(k, held, flags);
+		return;
+	}
+	/* decided on the object's path; opened as the held object */
+	tg_strlcpy(k->q.path, sizeof(k->q.path), obj);
+	k->q.kind = TGPK_OPEN;
+	k->q.has_path = true;
+	k->q.dirfd = AT_FDCWD;
+	k->q.access = access & POLICY_ACC_ALL;
+	k->noop = (struct call_noop){.dirfd = AT_FDCWD};
+	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
+	if (!o) {
+		sv_call_answer(k, -ENOMEM);
+		return;
+	}
+	if (sv_call_decide(k, o) == -EAGAIN)
+		return; /* parked: k->waiting (decided again when answered) */
+	if (o->decision != DECISION_ALLOWED) {
+		sv_call_tell(k, "write", o->target, o);
+		sv_call_answer(k, -EACCES);
+		return;
+	}
+	reopen_held(k, held, flags);
 }
 
 int sv_open(struct call *k)
@@ -229,6 +330,12 @@ int sv_open(struct call *k)
 				     .dirfd = dirfd};
 	if (open_own_pipe(k, dirfd, flags))
 		return 0;
+	pid_t lpid;
+	int lfd;
+	if (fd_link(k, dirfd, &lpid, &lfd)) {
+		open_fd_link(k, lpid, lfd, flags, access);
+		return k->waiting;
+	}
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;

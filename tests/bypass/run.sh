@@ -603,6 +603,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # rename.sh)
 . "$(dirname "$0")/unix.sh"
 . "$(dirname "$0")/rename.sh"
+# /proc/self/fd/N reopened in a race (tests/bypass/procfd.sh)
+. "$(dirname "$0")/procfd.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

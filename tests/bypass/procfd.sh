@@ -1,0 +1,23 @@
+# Sourced by run.sh (its ok/bad/skip, $BIN, $TOP, $WS with the attack
+# programs in $WS/bin, $BACKSTOP: default allow, ${WS}/protected/** denied):
+# /proc/self/fd/N reopened for writing while another thread re-points N
+# (a socket, closed, a protected file opened read-only) is decided on the
+# object policyd holds and opened by policyd on it (issue 21 §3): the
+# kernel never looks N up again after the decision.
+echo "== bypass suite (/proc/self/fd/N reopened in a race: issue 21)"
+mkdir -p "$WS/protected"
+echo keep >"$WS/protected/pfd"
+out=$(cd "$WS" && bin/static_procfd_race protected/pfd 2>&1)
+if grep -q "wrote the protected file" <<<"$out" && grep -q pwned "$WS/protected/pfd"; then
+	echo keep >"$WS/protected/pfd"
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_procfd_race protected/pfd 2>&1)
+	if grep -q "refused: 20000 tries" <<<"$out" && ! grep -q pwned "$WS/protected/pfd"; then
+		ok "/proc/self/fd/N reopened for writing while a thread re-points N: works natively; never writes the protected file under tiergate"
+	else bad "/proc/self/fd/N race under tiergate: $(tail -3 <<<"$out")"; fi
+else skip "/proc/self/fd/N race: not won natively in 20000 tries here ($out)"; fi
+# the ordinary reopen of an allowed file through /proc still works, and
+# the object is what is opened (dev/ino)
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo a >out-pfd; exec 7<out-pfd; echo b >/proc/self/fd/7; echo c >>/dev/fd/7; cat out-pfd' 2>&1)
+if [ "$out" = $'b\nc' ]; then ok "reopening an allowed file through /proc/self/fd and /dev/fd still works"
+else bad "reopen of an allowed file through /proc/self/fd: $out"; fi
+rm -f "$WS/out-pfd"
