@@ -77,9 +77,21 @@ static const char unheld_fd_msg[] =
     "and another thread could re-point it: make the call from a "
     "single-threaded process, or run policyd as root";
 
+/* Is obj /proc/PID/... (or /proc/PID/task/TID/...) of a process outside
+ * c's session? (/proc/self was mapped to the caller's PID by chase.) */
+static bool proc_outside(struct caller *c, const char *obj)
+{
+	int pid = 0, n = 0;
+	if (sscanf(obj, "/proc/%d%n", &pid, &n) != 1 || pid <= 0 ||
+	    (obj[n] != '/' && obj[n] != '\0'))
+		return false;
+	return session_of_pid(pid) != c->s;
+}
+
 /* Rules no policy can loosen, after the policy decided an open or file
  * call. */
-static void open_builtin(const struct req *q, struct outcome *o)
+static void open_builtin(struct caller *c, const struct req *q,
+			 struct outcome *o)
 {
 	/* /proc/N/mem (and /proc/N/task/M/mem) opened for writing is ptrace
 	 * by another name (the seccomp filter refuses ptrace and
@@ -91,6 +103,16 @@ static void open_builtin(const struct req *q, struct outcome *o)
 		outcome_deny(o, "proc-mem",
 			     "writing a process's memory is never allowed in "
 			     "a session");
+	}
+	/* a process outside the session changed through its /proc files:
+	 * its OOM score (oom_score_adj, oom_adj: policyd made the OOM
+	 * killer's first choice), timer slack, name, core dump filter...:
+	 * no session changes a process outside it, whatever the policy */
+	if ((q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE)) &&
+	    proc_outside(c, o->object)) {
+		outcome_deny(o, "proc-other",
+			     "a process outside the session cannot be changed "
+			     "through /proc from inside it");
 	}
 	/* what the policy allows on a descriptor policyd cannot hold, from
 	 * a caller another thread of which could re-point it (dup2) before
@@ -149,7 +171,7 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	char acc[64];
 	policy_access_format(q->access, acc, sizeof(acc));
 	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
-	open_builtin(q, o);
+	open_builtin(c, q, o);
 	/* tiergate's own state, whatever the policy says (self.h); a connect
 	 * to a socket there changes no file, and policyd's sockets judge
 	 * their peers themselves (the control socket refuses sessions) */

@@ -21,3 +21,29 @@ out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'ech
 if [ "$out" = $'b\nc' ]; then ok "reopening an allowed file through /proc/self/fd and /dev/fd still works"
 else bad "reopen of an allowed file through /proc/self/fd: $out"; fi
 rm -f "$WS/out-pfd"
+# a process outside the session changed through /proc: its OOM score
+# (policyd made the OOM killer's first choice), the old oom_adj too
+sleep 60 & OOMPID=$!
+PD=$(cat "$TIERGATE_RUNDIR/policyd.pid" 2>/dev/null)
+if echo 500 >"/proc/$OOMPID/oom_score_adj" && [ "$(cat "/proc/$OOMPID/oom_score_adj")" = 500 ]; then
+	echo 0 >"/proc/$OOMPID/oom_score_adj" 2>/dev/null
+	for f in oom_score_adj oom_adj; do
+		v=600; [ $f = oom_adj ] && v=10
+		before=$(cat "/proc/$OOMPID/$f")
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "echo $v >/proc/$OOMPID/$f" 2>&1)
+		if [ "$(cat "/proc/$OOMPID/$f")" = "$before" ] && grep -q "(rule proc-other)" <<<"$out"; then
+			ok "/proc/PID/$f of a process outside the session: works natively; refused (rule proc-other)"
+		else bad "/proc/PID/$f of a process outside the session: $out ($(cat "/proc/$OOMPID/$f"))"; fi
+	done
+	if [ -n "$PD" ]; then
+		before=$(cat "/proc/$PD/oom_score_adj")
+		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "echo 1000 >/proc/$PD/oom_score_adj" 2>&1)
+		if [ "$(cat "/proc/$PD/oom_score_adj")" = "$before" ] && grep -q "(rule proc-other)" <<<"$out"; then
+			ok "policyd's own oom_score_adj from a session: refused"
+		else bad "policyd's oom_score_adj from a session: $out"; fi
+	fi
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo 300 >/proc/self/oom_score_adj && cat /proc/self/oom_score_adj' 2>&1)
+	if [ "$out" = 300 ]; then ok "a session's own oom_score_adj is still its own to set"
+	else bad "a session's own oom_score_adj: $out"; fi
+else skip "oom_score_adj of another process cannot be raised natively here"; fi
+kill "$OOMPID" 2>/dev/null; wait "$OOMPID" 2>/dev/null
