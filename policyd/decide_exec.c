@@ -299,36 +299,18 @@ static struct {
 #define ENV_MAX 16384
 
 /* The environment a notified caller's exec passes (envp, in its memory,
- * read as sv_exec reads argv: the pointers a page at a time, then each
- * string; static buffers, one thread). Only for git, which reads GIT_DIR,
+ * read as sv_exec reads argv: sv_mem_strv; static buffers, one thread). Only for git, which reads GIT_DIR,
  * GIT_CONFIG_*, HOME, XDG_CONFIG_HOME and any variable --config-env
  * names. 0, -EFAULT or -E2BIG. */
 static int exec_env(uint64_t envp_at, const char *const **ret, size_t *ret_n)
 {
 	static char arena[ENV_BYTES_MAX];
 	static const char *env[ENV_MAX];
-	size_t n = 0, used = 0;
-	for (bool more = envp_at != 0; more;) {
-		uint64_t ptrs[SV_PAGE / 8];
-		uint64_t at = envp_at + n * 8;
-		size_t cnt = (SV_PAGE - (size_t)(at % SV_PAGE)) / 8, i = 0;
-		if (cnt == 0)
-			cnt = 1;
-		if (sv_mem_copy(at, ptrs, cnt * 8) < 0)
-			return -EFAULT;
-		for (; i < cnt && ptrs[i]; i++) {
-			size_t sl;
-			if (n == ENV_MAX)
-				return -E2BIG;
-			int r = sv_mem_str(ptrs[i], arena + used,
-					   ENV_BYTES_MAX - used, &sl);
-			if (r < 0)
-				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
-			env[n++] = arena + used;
-			used += sl + 1;
-		}
-		more = i == cnt;
-	}
+	size_t n = 0;
+	int r = sv_mem_strv(envp_at, arena, ENV_BYTES_MAX, env, ENV_MAX, NULL,
+			    &n);
+	if (r < 0)
+		return r;
 	*ret = env;
 	*ret_n = n;
 	return 0;

@@ -161,32 +161,14 @@ static int exec_argv(struct call *k, uint64_t path_at, uint64_t argv_at,
 	static char arena[ARGV_BYTES_MAX];
 	static const char *argv[TGP_MAX_ARGS + 1];
 	static uint64_t addrs[TGP_MAX_ARGS + 2];
-	size_t argc = 0, used = 0, naddr = 0;
-	addrs[naddr++] = path_at;
-	addrs[naddr++] = argv_at;
-	for (bool more = argv_at != 0; more;) {
-		uint64_t ptrs[SV_PAGE / 8];
-		uint64_t at = argv_at + argc * 8;
-		size_t cnt = (SV_PAGE - (size_t)(at % SV_PAGE)) / 8, i = 0;
-		if (cnt == 0)
-			cnt = 1;
-		if (sv_mem_copy(at, ptrs, cnt * 8) < 0)
-			return -EFAULT;
-		for (; i < cnt && ptrs[i]; i++) {
-			if (argc >= TGP_MAX_ARGS)
-				return -E2BIG;
-			size_t sl;
-			int r = sv_mem_str(ptrs[i], arena + used,
-					   ARGV_BYTES_MAX - used, &sl);
-			if (r < 0)
-				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
-			argv[argc++] = arena + used;
-			used += sl + 1;
-			if (naddr < TGP_MAX_ARGS + 2)
-				addrs[naddr++] = ptrs[i];
-		}
-		more = i == cnt;
-	}
+	size_t argc = 0;
+	addrs[0] = path_at;
+	addrs[1] = argv_at;
+	int r = sv_mem_strv(argv_at, arena, ARGV_BYTES_MAX, argv, TGP_MAX_ARGS,
+			    addrs + 2, &argc);
+	if (r < 0)
+		return r;
+	size_t naddr = argc + 2;
 	if (argc == 0)
 		argv[argc++] = ""; /* the kernel runs it with argv[0] = "" */
 	k->q.argv = argv;

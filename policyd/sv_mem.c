@@ -2,6 +2,7 @@
 #include "sv_mem.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/uio.h>
 
@@ -107,4 +108,36 @@ int sv_mem_str(uint64_t addr, char *buf, size_t cap, size_t *ret_len)
 		got += chunk;
 	}
 	return -ENAMETOOLONG;
+}
+
+int sv_mem_strv(uint64_t at, char *arena, size_t cap, const char **v,
+		size_t max, uint64_t *addrs, size_t *ret_n)
+{
+	size_t n = 0, used = 0;
+	for (bool more = at != 0; more;) {
+		uint64_t ptrs[SV_PAGE / 8];
+		uint64_t pa = at + n * 8;
+		size_t cnt = (SV_PAGE - (size_t)(pa % SV_PAGE)) / 8, i = 0;
+		if (cnt == 0)
+			cnt = 1;
+		if (sv_mem_copy(pa, ptrs, cnt * 8) < 0)
+			return -EFAULT;
+		for (; i < cnt && ptrs[i]; i++) {
+			if (n >= max)
+				return -E2BIG;
+			size_t sl;
+			int r = sv_mem_str(ptrs[i], arena + used, cap - used,
+					   &sl);
+			if (r < 0)
+				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
+			v[n] = arena + used;
+			if (addrs)
+				addrs[n] = ptrs[i];
+			n++;
+			used += sl + 1;
+		}
+		more = i == cnt;
+	}
+	*ret_n = n;
+	return 0;
 }

@@ -26,6 +26,13 @@ int sv_mem_copy(uint64_t addr, void *out, size_t len);
  * the terminator is on), into buf; *ret_len its length (may be NULL).
  * -EFAULT, or -ENAMETOOLONG if cap bytes hold no NUL. */
 int sv_mem_str(uint64_t addr, char *buf, size_t cap, size_t *ret_len);
+/* A NULL-terminated array of string pointers at at (argv, envp): the
+ * pointers a page at a time, then each string (sv_mem_str) into arena
+ * (cap bytes), at most max of them into v; with addrs, each string's
+ * address too. *ret_n the count. 0, -EFAULT, or -E2BIG: more than max
+ * strings or cap bytes (the exec's own limits are the kernel's). */
+int sv_mem_strv(uint64_t at, char *arena, size_t cap, const char **v,
+		size_t max, uint64_t *addrs, size_t *ret_n);
 /* Exactly len bytes at addr from pid, not kept; -EFAULT if any is
  * unmapped (a structure read once: an address, a header). */
 int sv_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
