@@ -126,8 +126,8 @@ int sv_mem_strv(uint64_t at, char *arena, size_t cap, const char **v,
 			if (n >= max)
 				return -E2BIG;
 			size_t sl;
-			int r = sv_mem_str(ptrs[i], arena + used, cap - used,
-					   &sl);
+			int r =
+			    sv_mem_str(ptrs[i], arena + used, cap - used, &sl);
 			if (r < 0)
 				return r == -ENAMETOOLONG ? -E2BIG : -EFAULT;
 			v[n] = arena + used;
