@@ -48,6 +48,7 @@
 #define TGP_MAGIC (TGP_MAGIC_FAMILY | ((uint32_t)('0' + TGP_VERSION) << 24))
 #define TGP_MAX_MSG (1u << 20) /* whole message, header included */
 #define TGP_MAX_ARGS 16384     /* argv entries */
+#define TGP_MAX_ENV 256	       /* ENV entries (git's variables only) */
 #define TGP_MAX_PATH 4096      /* path fields */
 #define TGP_MAX_STR 65536      /* any other string field */
 #define TGP_MAX_FIELDS (TGP_MAX_ARGS + 64)
@@ -110,6 +111,9 @@ enum tgp_tag {
 	TGPT_BACKSTOP,	 /* u32: HELLO_OK: the kernel notifies policyd of
 			    execs, write-opens and connects (TGPB_*) */
 	TGPT_ADDRS,	 /* 16 bytes each, 1 to TGP_MAX_NAME_ADDRS of them */
+	TGPT_ENV,	 /* string, repeated (at most TGP_MAX_ENV): DECIDE exec:
+			    "NAME=VALUE" of the exec's environment that git
+			    reads (GIT_*, HOME, XDG_CONFIG_HOME, --config-env's) */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */
@@ -362,7 +366,7 @@ static inline bool tgp_tag_repeats(uint16_t tag)
 	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
 	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
 	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE ||
-	       tag == TGPT_LL_EXEC;
+	       tag == TGPT_LL_EXEC || tag == TGPT_ENV;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)

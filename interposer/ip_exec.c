@@ -85,8 +85,36 @@ static size_t count_vec(char *const *v)
  * is mmap'd: argv can be large and this may run on a vfork child's
  * borrowed stack.
  */
+/* Is e ("NAME=VALUE" of the exec's environment) one git reads: GIT_*
+ * (GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, GIT_DIR, ...),
+ * HOME, XDG_CONFIG_HOME, or a variable argv's --config-env names? policyd
+ * reads what a git command does with them (the kernel path reads envp
+ * itself). */
+static bool git_env(const char *e, char *const argv[])
+{
+	if (!strncmp(e, "GIT_", 4) || !strncmp(e, "HOME=", 5) ||
+	    !strncmp(e, "XDG_CONFIG_HOME=", 16))
+		return true;
+	const char *eq = strchr(e, '=');
+	if (!eq)
+		return false;
+	for (size_t i = 0; argv && argv[i]; i++) {
+		const char *a = argv[i], *spec = NULL;
+		if (!strncmp(a, "--config-env=", 13))
+			spec = a + 13;
+		else if (!strcmp(a, "--config-env") && argv[i + 1])
+			spec = argv[i + 1];
+		const char *var = spec ? strrchr(spec, '=') : NULL;
+		if (var && ip_slen(var + 1) == (size_t)(eq - e) &&
+		    !strncmp(var + 1, e, (size_t)(eq - e)))
+			return true;
+	}
+	return false;
+}
+
 static void decide_exec(int dirfd, const char *path, char *const argv[],
-			uint32_t flags, struct ip_verdict *v)
+			char *const envp[], uint32_t flags,
+			struct ip_verdict *v)
 {
 	v->target[0] = '\0';
 	ip_scopy(v->target, sizeof(v->target), path, NULL);
@@ -95,6 +123,12 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 	size_t need = sizeof(struct tgp_hdr) + 64 + ip_slen(path) + 8;
 	for (char *const *a = argv; a && *a; a++)
 		need += ip_slen(*a) + sizeof(struct tgp_fhdr);
+	size_t nenv = 0;
+	for (char *const *e = envp; e && *e; e++)
+		if (git_env(*e, argv)) {
+			need += ip_slen(*e) + sizeof(struct tgp_fhdr);
+			nenv++;
+		}
 	bool big = need > sizeof(small);
 	size_t cap = big ? TGP_MAX_MSG : sizeof(small);
 	uint8_t *buf = small;
@@ -116,8 +150,12 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 	size_t argc = count_vec(argv);
 	for (size_t i = 0; i < argc && i < TGP_MAX_ARGS; i++)
 		tgp_put_str(&e, TGPT_ARG, argv[i]);
+	/* more than policyd takes: refused below, never a partial view */
+	for (char *const *ev = envp; nenv <= TGP_MAX_ENV && ev && *ev; ev++)
+		if (git_env(*ev, argv))
+			tgp_put_str(&e, TGPT_ENV, *ev);
 	long len = tgp_enc_end(&e);
-	if (argc == 0 || argc > TGP_MAX_ARGS || len < 0 ||
+	if (argc == 0 || argc > TGP_MAX_ARGS || nenv > TGP_MAX_ENV || len < 0 ||
 	    ip_slen(path) > TGP_MAX_PATH) {
 		if (big)
 			munmap(buf, TGP_MAX_MSG);
@@ -145,7 +183,7 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 
 /* Common exec gate. Returns 0 to go ahead, -1 refused (said, errno set). */
 static int exec_decide(int dirfd, const char *path, char *const argv[],
-		       uint32_t flags)
+		       char *const envp[], uint32_t flags)
 {
 	if (ip_kernel_decides(TGPB_EXEC))
 		return 0; /* one decision per call: the kernel's */
@@ -159,7 +197,7 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 		return -1;
 	struct ip_verdict v;
 	v.unreachable = false;
-	decide_exec(dirfd, path, argv, flags, &v);
+	decide_exec(dirfd, path, argv, envp, flags, &v);
 	if (v.allow) {
 		if (v.unreachable)
 			ip_say("allowed", "exec", path, NULL, v.msg);
@@ -180,12 +218,18 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 int ip_exec_gate(int dirfd, const char *path, char *const argv[],
 		 uint32_t flags)
 {
+	return ip_exec_gate_env(dirfd, path, argv, environ, flags);
+}
+
+int ip_exec_gate_env(int dirfd, const char *path, char *const argv[],
+		     char *const envp[], uint32_t flags)
+{
 	path = ip_maybe_null(path);
 	if (!path)
 		return 0; /* no program: the kernel fails it (EFAULT) */
 	int saved = errno;
 	ip_in_hook++;
-	int r = exec_decide(dirfd, path, argv, flags);
+	int r = exec_decide(dirfd, path, argv, envp, flags);
 	ip_in_hook--;
 	if (r == 0)
 		errno = saved;
@@ -196,7 +240,7 @@ IP_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	if (!ip_active || ip_in_hook)
 		return get_execve()(path, argv, envp);
-	if (ip_exec_gate(AT_FDCWD, path, argv, 0) < 0)
+	if (ip_exec_gate_env(AT_FDCWD, path, argv, envp, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
 	int r = get_execve()(path, argv, ip_env_for_exec(envp, &eb));
@@ -261,7 +305,8 @@ static int execvpe_common(const char *file, char *const argv[],
 		return use_envp ? get_execvpe()(file, argv, envp)
 				: get_execvp()(file, argv);
 	}
-	if (ip_exec_gate(AT_FDCWD, resolved, argv, 0) < 0)
+	if (ip_exec_gate_env(AT_FDCWD, resolved, argv,
+			     use_envp ? envp : environ, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
 	int r = get_execvpe()(resolved, argv,
@@ -384,7 +429,7 @@ IP_EXPORT int fexecve(int fd, char *const argv[], char *const envp[])
 		return -1;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
-	if (ip_exec_gate(AT_FDCWD, p, argv, TGPF_FEXEC) < 0)
+	if (ip_exec_gate_env(AT_FDCWD, p, argv, envp, TGPF_FEXEC) < 0)
 		return -1;
 	struct ip_envbuf eb;
 	int r = get_fexecve()(fd, argv, ip_env_for_exec(envp, &eb));
@@ -410,7 +455,7 @@ IP_EXPORT int execveat(int dirfd, const char *path, char *const argv[],
 	} else {
 		ip_scopy(p, sizeof(p), name, NULL);
 	}
-	if (ip_exec_gate(gdir, p, argv, 0) < 0)
+	if (ip_exec_gate_env(gdir, p, argv, envp, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
 	int r = get_execveat()(dirfd, path, argv, ip_env_for_exec(envp, &eb),

@@ -16,6 +16,10 @@
  * ENOENT or ENOTDIR when there is no such program (nothing said). */
 int ip_exec_gate(int dirfd, const char *path, char *const argv[],
 		 uint32_t flags);
+/* The same for an exec that passes envp (ip_exec_gate: environ): the
+ * variables git reads go to policyd with the request. */
+int ip_exec_gate_env(int dirfd, const char *path, char *const argv[],
+		     char *const envp[], uint32_t flags);
 /* Finds file in PATH like execvp (a name with a '/' is itself): false
  * when no directory has it as an executable regular file. */
 bool ip_exec_path_search(const char *file, char *out, size_t cap);

@@ -329,13 +329,16 @@ static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
 	struct git_ctx gx = {.root = caller_same_root(c) ? "" : root,
 			     .cwd = cwd,
 			     .home = c->s->home};
-	/* the kernel path has the exec's envp; a request from the
-	 * interposer has none (docs/threat-model.md): then GIT_* read as
-	 * unset and HOME as the account's */
+	/* the kernel path reads the exec's envp; a request from the
+	 * interposer carries the variables git reads (TGPT_ENV) */
 	int r = 0;
 	if (c->notified &&
 	    (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
 		return r;
+	if (!c->notified) {
+		gx.env = ch->q->env;
+		gx.nenv = ch->q->nenv;
+	}
 	r = caller_creds(c, false);
 	bool switched = false;
 	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)

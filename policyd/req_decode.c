@@ -5,25 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One ARG field appended to q->argv (kept NULL-terminated; *cap: its
- * room). 0 or -errno. */
-static int put_arg(struct req *q, const struct tgp_field *f, size_t *cap)
+/* One string field appended to *v (*n of them, kept NULL-terminated;
+ * *cap: its room; at most max). 0 or -errno. */
+static int put_strv(const char ***v, size_t *n, size_t *cap, size_t max,
+		    const struct tgp_field *f)
 {
-	if (q->argc >= TGP_MAX_ARGS)
+	if (*n >= max)
 		return -EBADMSG;
-	if (q->argc + 1 >= *cap) {
+	if (*n + 1 >= *cap) {
 		size_t nc = *cap ? *cap * 2 : 16;
-		const char **na = realloc(q->argv, nc * sizeof(*na));
+		const char **na = realloc(*v, nc * sizeof(*na));
 		if (!na)
 			return -ENOMEM;
-		q->argv = na;
+		*v = na;
 		*cap = nc;
 	}
 	char *s = strndup((const char *)f->v, f->len);
 	if (!s)
 		return -ENOMEM;
-	q->argv[q->argc++] = s;
-	q->argv[q->argc] = NULL;
+	(*v)[(*n)++] = s;
+	(*v)[*n] = NULL;
 	return 0;
 }
 
@@ -72,13 +73,15 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 	q->naddrs = 0;
 	q->argv = NULL;
 	q->argc = 0;
+	q->env = NULL;
+	q->nenv = 0;
 	q->name[0] = q->policy[0] = q->tmpdir[0] = '\0';
 	q->dirfd = q->dirfd2 = (int32_t)TGP_AT_FDCWD;
 	if (tgp_dec_begin(d, msg, len) < 0)
 		return -EBADMSG;
 	struct tgp_field f;
 	int r;
-	size_t cap = 0;
+	size_t cap = 0, ecap = 0;
 	while ((r = tgp_dec_next(d, &f)) == 1) {
 		switch (f.tag) {
 		case TGPT_KIND:
@@ -111,7 +114,13 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 			memcpy(q->addrs, f.v, f.len);
 			break;
 		case TGPT_ARG:
-			if ((r = put_arg(q, &f, &cap)) < 0)
+			if ((r = put_strv(&q->argv, &q->argc, &cap,
+					  TGP_MAX_ARGS, &f)) < 0)
+				return r;
+			break;
+		case TGPT_ENV:
+			if ((r = put_strv(&q->env, &q->nenv, &ecap, TGP_MAX_ENV,
+					  &f)) < 0)
 				return r;
 			break;
 		default:
@@ -130,4 +139,9 @@ void req_free(struct req *q)
 	free(q->argv);
 	q->argv = NULL;
 	q->argc = 0;
+	for (size_t i = 0; i < q->nenv; i++)
+		free((char *)q->env[i]);
+	free(q->env);
+	q->env = NULL;
+	q->nenv = 0;
 }

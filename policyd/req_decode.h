@@ -34,6 +34,11 @@ struct req {
 	unsigned naddrs;
 	const char **argv;
 	size_t argc;
+	/* exec asked by the interposer: the variables of the exec's
+	 * environment git reads (TGPT_ENV, "NAME=VALUE"), at most
+	 * TGP_MAX_ENV */
+	const char **env;
+	size_t nenv;
 	/* exec by a seccomp caller: the name the kernel gives the program
 	 * (a script's interpreter gets it as an argument): the path as
 	 * passed, or /dev/fd/N[/path] for execveat from a descriptor */

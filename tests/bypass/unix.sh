@@ -64,4 +64,17 @@ if [ "$(grep -c 'connect: refused errno=1' <<<"$out")" = 2 ] &&
    grep -qx "unix engine.sock 0" "$UA/log" && grep -qx "unix @$UABS 32" "$UA/log"; then
 	ok "the interposer alone asks policyd about Unix-socket connects (named and abstract) and keeps its refusal"
 else bad "the interposer's Unix-socket connect hook: $out; asked: $(cat "$UA/log" 2>/dev/null)"; fi
+# an exec asked by the interposer alone carries the variables git reads
+# (GIT_CONFIG_COUNT/KEY/VALUE, GIT_CONFIG_PARAMETERS, HOME, a variable
+# --config-env names), as the kernel path reads them from envp, and no
+# other
+(cd "$WS" && LD_PRELOAD="$BIN/libtiergate-preload.so" TIERGATE_SOCKET="$UA/agent.sock" \
+	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0="push --force" \
+	GIT_CONFIG_PARAMETERS="'remote.origin.url'='/x'" TGSECRET=s TGNAMED=v \
+	/bin/sh -c '/bin/true --config-env=core.y=TGNAMED') >/dev/null 2>&1
+if grep -qx "env GIT_CONFIG_COUNT=1" "$UA/log" && grep -qx "env GIT_CONFIG_KEY_0=alias.x" "$UA/log" &&
+   grep -qx "env GIT_CONFIG_VALUE_0=push --force" "$UA/log" && grep -q "^env GIT_CONFIG_PARAMETERS=" "$UA/log" &&
+   grep -qx "env TGNAMED=v" "$UA/log" && grep -q "^env HOME=" "$UA/log" && ! grep -q TGSECRET "$UA/log"; then
+	ok "an exec asked by the interposer alone carries git's variables (GIT_CONFIG_*, HOME, --config-env's), nothing else"
+else bad "git's variables on the interposer path: $(grep '^env' "$UA/log" | head -12 | tr '\n' ' ')"; fi
 kill "$UAPID" "$USPID" 2>/dev/null; wait "$UAPID" "$USPID" 2>/dev/null

@@ -1,14 +1,17 @@
 # A policyd for the interposer alone (no kernel path, as on a kernel
 # without seccomp user notification): refuses every connect to a Unix
 # socket and allows everything else, logging each such request's PATH and
-# FLAGS to LOG ("unix PATH FLAGS"). tests/bypass/unix.sh checks that the
-# interposer's connect hook asks about Unix sockets and keeps the refusal.
+# FLAGS to LOG ("unix PATH FLAGS"), and each exec request's environment
+# entries ("env NAME=VALUE"). tests/bypass/unix.sh checks that the
+# interposer's connect hook asks about Unix sockets and keeps the refusal,
+# and that an exec asked of policyd carries the variables git reads.
 # Usage: unix_policyd.py SOCKET LOG READYFILE
 import os, socketserver, struct, sys, threading, time
 
 MAGIC = 0x32504754  # "TGP2"
 T_KIND, T_PATH, T_ACTION, T_RULE, T_MESSAGE, T_FLAGS = 1, 2, 12, 13, 14, 24
-K_CONNECT = 3
+T_ENV = 35  # TGPT_ENV
+K_EXEC, K_CONNECT = 1, 3
 path, log, ready = sys.argv[1], sys.argv[2], sys.argv[3]
 lock = threading.Lock()
 
@@ -26,11 +29,13 @@ def message(mtype, mid, fields):
     return struct.pack("<IHHII", MAGIC, mtype, len(fields), mid, len(body)) + body
 
 
-def fields_of(body):
+def fields_of(body, repeated=None):
     out, o = {}, 0
     while o + 8 <= len(body):
         tag, _, n = struct.unpack_from("<HHI", body, o)
         out.setdefault(tag, body[o + 8 : o + 8 + n])
+        if repeated is not None and tag == T_ENV:
+            repeated.append(body[o + 8 : o + 8 + n].decode())
         o += 8 + n
     return out
 
@@ -40,8 +45,12 @@ def answer(mtype, mid, body):
         return message(2, mid, [field(16, 0), field(17, 1), field(18, "/**")])
     if mtype == 10:  # NAMES
         return message(11, mid, [])
-    f = fields_of(body)
+    env = []
+    f = fields_of(body, env)
     kind = struct.unpack("<I", f[T_KIND])[0] if T_KIND in f else 0
+    if kind == K_EXEC and env:
+        with lock, open(log, "a") as lf:
+            lf.writelines("env %s\n" % e for e in env)
     if kind == K_CONNECT and T_PATH in f:
         flags = struct.unpack("<I", f[T_FLAGS])[0] if T_FLAGS in f else 0
         with lock, open(log, "a") as lf:
