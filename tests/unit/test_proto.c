@@ -9,10 +9,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "req_decode.h"
 #include "tg_proto.h"
 
 static void test_open_access(void **state)
@@ -216,13 +218,46 @@ static void test_addrs_field(void **state)
 	assert_int_equal(tgp_dec_next(&d, &f), -EBADMSG);
 }
 
+/* ENV fields of an exec request: decoded in order, capped at
+ * TGP_MAX_ENV (one more is a malformed request, never a partial view). */
+static void test_env_fields(void **state)
+{
+	(void)state;
+	static uint8_t buf[65536];
+	for (int extra = 0; extra <= 1; extra++) {
+		struct tgp_enc e;
+		tgp_enc_begin(&e, buf, sizeof(buf), TGP_DECIDE, 1);
+		tgp_put_u32(&e, TGPT_KIND, TGPK_EXEC);
+		tgp_put_str(&e, TGPT_PATH, "/usr/bin/git");
+		tgp_put_str(&e, TGPT_ARG, "git");
+		for (int i = 0; i < TGP_MAX_ENV + extra; i++) {
+			char v[32];
+			snprintf(v, sizeof(v), "GIT_CONFIG_KEY_%d=a.b", i);
+			tgp_put_str(&e, TGPT_ENV, v);
+		}
+		long n = tgp_enc_end(&e);
+		assert_true(n > 0);
+		struct tgp_dec d;
+		struct req q;
+		int r = req_decode(buf, (size_t)n, &d, &q);
+		if (extra) {
+			assert_int_equal(r, -EBADMSG);
+		} else {
+			assert_int_equal(r, 0);
+			assert_int_equal(q.nenv, TGP_MAX_ENV);
+			assert_string_equal(q.env[0], "GIT_CONFIG_KEY_0=a.b");
+			assert_null(q.env[q.nenv]);
+		}
+		req_free(&q);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_open_access),
-	    cmocka_unit_test(test_read_msg),
-	    cmocka_unit_test(test_addrs_field),
-	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_open_access), cmocka_unit_test(test_read_msg),
+	    cmocka_unit_test(test_addrs_field), cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_env_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
