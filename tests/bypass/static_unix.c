@@ -1,9 +1,10 @@
 /* Attack: talk to a Unix socket outside what the policy lets the session
  * write (a container engine's or systemd's socket is a way out of the
  * session), or make one there (a socket file is a file).
- * Usage: static_unix PATH | static_unix bind PATH; a PATH of @NAME is
- * the abstract name NAME. Prints "connected", "bound", or "connect:
- * refused errno=N" / "bind: refused errno=N". Static: only the kernel
+ * Usage: static_unix PATH | static_unix bind PATH | static_unix send
+ * PATH (sendto on a datagram socket); a PATH of @NAME is the abstract name
+ * NAME. Prints "connected", "bound", "sent", or "connect: refused
+ * errno=N" / "bind: ..." / "send: ...". Static: only the kernel
  * backstop sees it. */
 #include <errno.h>
 #include <stddef.h>
@@ -16,7 +17,8 @@
 int main(int argc, char **argv)
 {
 	int bind_it = argc > 2 && !strcmp(argv[1], "bind");
-	const char *p = bind_it ? argv[2] : argv[1];
+	int send_it = argc > 2 && !strcmp(argv[1], "send");
+	const char *p = bind_it || send_it ? argv[2] : argv[1];
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	if (argc < 2 || strlen(p) >= sizeof(a.sun_path))
 		return 2;
@@ -26,6 +28,15 @@ int main(int argc, char **argv)
 		a.sun_path[0] = '\0';
 		al = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 				 strlen(p));
+	}
+	if (send_it) {
+		int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (sendto(d, "x", 1, 0, (struct sockaddr *)&a, al) != 1) {
+			printf("send: refused errno=%d\n", errno);
+			return 1;
+		}
+		printf("sent\n");
+		return 0;
 	}
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (bind_it) {

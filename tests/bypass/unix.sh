@@ -47,6 +47,19 @@ u_attack "connect to a denied Unix socket" unix-engine "usock/engine.sock" "$WS"
 u_attack "the denied socket through a symlink in the workspace" unix-engine "usock/engine.sock" "$WS" "ulinks/innocent.sock"
 u_attack "the denied socket by a name relative to the caller's directory" unix-engine "usock/engine.sock" "$US" "engine.sock"
 u_attack "a denied abstract socket (no file)" unix-abstract-engine "@$UABS" "$WS" "@$UABS"
+# a datagram sent to the denied name (sendto with an address)
+mkdir -p "$US/dgram"
+python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); time.sleep(60)' "$US/dgram/engine.sock" & UDPID=$!
+for _ in $(seq 50); do [ -S "$US/dgram/engine.sock" ] && break; sleep 0.1; done
+out=$("$WS/bin/static_unix" send "$US/dgram/engine.sock" 2>&1)
+if grep -q sent <<<"$out"; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$UNIXP" -- bin/static_unix send "$US/dgram/engine.sock" 2>&1)
+	if grep -q "send: refused errno=1" <<<"$out" && grep -q "(rule unix-engine)" <<<"$out"; then
+		ok "sendto a denied Unix datagram socket (static): sends natively; refused (rule unix-engine)"
+	else bad "sendto a denied Unix datagram socket: $out"; fi
+else bad "sendto a Unix datagram socket does not work even without tiergate: $out"; fi
+kill "$UDPID" 2>/dev/null; wait "$UDPID" 2>/dev/null
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$UNIXP" -- bash -c "bin/static_unix '$US/ok.sock'; python3 -c '$UPY' '$US/ok.sock'" 2>&1)
 if [ "$(grep -c '^connected$' <<<"$out")" = 2 ]; then ok "a Unix socket no rule refuses still connects (static and dynamic)"
 else bad "an allowed Unix socket under tiergate: $out"; fi
