@@ -469,7 +469,10 @@ IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
 			unsigned fl)
 {
-	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename"))
+	/* RENAME_EXCHANGE: each name gets the other's file (and tree) */
+	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename") ||
+	    ((fl & RENAME_EXCHANGE) &&
+	     !pair_gate(db, b, ACC_DELETE, da, a, "rename")))
 		return -1;
 	return get_renameat2()(da, a, db, b, fl);
 }
