@@ -186,6 +186,22 @@ static bool open_own_pipe(struct call *k, int dirfd, uint64_t flags)
 	return true;
 }
 
+/* Is to (resolved) /proc/PID/fd/N or /proc/PID/task/TID/fd/N? */
+static bool fd_link_name(const char *to, pid_t *ret_pid, int *ret_fd)
+{
+	int pid, tid, fd, end = 0;
+	if ((sscanf(to, "/proc/%d/fd/%d%n", &pid, &fd, &end) != 2 || to[end]) &&
+	    (end = 0, sscanf(to, "/proc/%d/task/%d/fd/%d%n", &pid, &tid, &fd,
+			     &end) != 3 ||
+			  to[end]))
+		return false;
+	if (pid <= 0 || fd < 0)
+		return false;
+	*ret_pid = pid;
+	*ret_fd = fd;
+	return true;
+}
+
 /* Where a path names a descriptor through /proc (/proc/self/fd/N,
  * /proc/thread-self/fd/N, /proc/PID/fd/N, /proc/PID/task/TID/fd/N, and
  * the links to them: /dev/fd/N, /dev/stdout): *ret_pid and *ret_fd. The
@@ -200,17 +216,20 @@ static bool fd_link(struct call *k, int dirfd, pid_t *ret_pid, int *ret_fd)
 	char to[TG_PATH_MAX];
 	if (chase(&k->c, dirfd, p, CHASE_FOLLOW | CHASE_PARENT, to) < 0)
 		return false;
-	int pid, tid, fd, end = 0;
-	if ((sscanf(to, "/proc/%d/fd/%d%n", &pid, &fd, &end) != 2 || to[end]) &&
-	    (end = 0, sscanf(to, "/proc/%d/task/%d/fd/%d%n", &pid, &tid, &fd,
-			     &end) != 3 ||
-			  to[end]))
+	if (fd_link_name(to, ret_pid, ret_fd))
+		return true;
+	/* a final symlink to one (/dev/stdout -> /proc/self/fd/1): the
+	 * link read in the caller's view, its directory resolved */
+	char view[TG_PATH_MAX + 32], lnk[TG_PATH_MAX];
+	chase_view(&k->c, to, view, sizeof(view));
+	ssize_t l = readlink(view, lnk, sizeof(lnk) - 1);
+	if (l <= 0 || lnk[0] != '/')
 		return false;
-	if (pid <= 0 || fd < 0)
-		return false;
-	*ret_pid = pid;
-	*ret_fd = fd;
-	return true;
+	lnk[l] = '\0';
+	return strncmp(lnk, "/proc/", 6) == 0 &&
+	       chase(&k->c, AT_FDCWD, lnk, CHASE_FOLLOW | CHASE_PARENT, to) ==
+		   0 &&
+	       fd_link_name(to, ret_pid, ret_fd);
 }
 
 /*

@@ -17,8 +17,8 @@ if grep -q "wrote the protected file" <<<"$out" && grep -q pwned "$WS/protected/
 else skip "/proc/self/fd/N race: not won natively in 20000 tries here ($out)"; fi
 # the ordinary reopen of an allowed file through /proc still works, and
 # the object is what is opened (dev/ino)
-out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo a >out-pfd; exec 7<out-pfd; echo b >/proc/self/fd/7; echo c >>/dev/fd/7; cat out-pfd' 2>&1)
-if [ "$out" = $'b\nc' ]; then ok "reopening an allowed file through /proc/self/fd and /dev/fd still works"
+out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo a >out-pfd; exec 7<out-pfd; echo b >/proc/self/fd/7; echo c >>/dev/fd/7; (exec >>out-pfd; echo d >>/dev/stdout); cat out-pfd' 2>&1)
+if [ "$out" = $'b\nc\nd' ]; then ok "reopening an allowed file through /proc/self/fd, /dev/fd and /dev/stdout still works"
 else bad "reopen of an allowed file through /proc/self/fd: $out"; fi
 rm -f "$WS/out-pfd"
 # a process outside the session changed through /proc: its OOM score
