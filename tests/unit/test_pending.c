@@ -25,6 +25,7 @@
 #include "decide.h"
 #include "fakeproc.h"
 #include "pending.h"
+#include "pending_grants.h"
 #include "procfs.h"
 #include "session.h"
 #include "tmpdir.h"
