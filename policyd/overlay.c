@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "daemon.h"
 #include "log.h"
+#include "redact.h"
 #include "util.h"
 
 #define OVERLAYS_MAX 256 /* files kept read; beyond, the oldest is read again when needed */
@@ -190,11 +191,12 @@ static void audit_revoked(const struct overlay *o, const char *gid,
 {
 	if (!D.audit)
 		return;
-	char d[4200];
+	char d[4200], shown[2048];
 	snprintf(d, sizeof(d), "%s revoked from %s", gid, o->file);
+	redact(what, shown, sizeof(shown));
 	struct audit_rec r = {.uid = by,
 			      .kind = "prompt",
-			      .target = what,
+			      .target = shown,
 			      .rule = rule,
 			      .tier = 3,
 			      .action = "prompt",

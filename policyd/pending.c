@@ -24,6 +24,7 @@
 #include "pending_grants.h"
 #include "policy_grants.h"
 #include "procfs.h"
+#include "redact.h"
 #include "session.h"
 #include "util.h"
 
@@ -163,17 +164,22 @@ static void audit_prompt(const struct entry *e, uint64_t waited_ns)
 			 i->reason);
 	bool answered = i->state == PENDING_APPROVED ||
 			i->state == PENDING_DENIED;
+	/* secrets in the command line (a token in an argument) and in what
+	 * the operator typed stay out of the log, as out of notifications */
+	char shown[2 * PENDING_SHOWN_MAX], dd[2 * sizeof(d)];
+	redact(i->shown, shown, sizeof(shown));
+	redact(d, dd, sizeof(dd));
 	struct audit_rec r = {.session = i->session,
 			      .pid = i->pid,
 			      .uid = answered ? i->by_uid : i->uid,
 			      .cwd = i->cwd,
 			      .kind = "prompt",
-			      .target = i->shown,
+			      .target = shown,
 			      .rule = i->rule,
 			      .tier = 3,
 			      .action = "prompt",
 			      .decision = pending_state_name(i->state),
-			      .detail = d};
+			      .detail = dd};
 	audit_write(D.audit, &r);
 }
 

@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "daemon.h"
 #include "overlay.h"
+#include "redact.h"
 #include "session.h"
 #include "util.h"
 
@@ -128,10 +129,12 @@ int pending_revoke(uint32_t id, uid_t by)
 			if (D.audit) {
 				char d[64];
 				snprintf(d, sizeof(d), "grant-%u revoked", id);
+				char shown[2 * PENDING_SHOWN_MAX];
+				redact(g->i.shown, shown, sizeof(shown));
 				struct audit_rec r = {.session = g->i.session,
 						      .uid = by,
 						      .kind = "prompt",
-						      .target = g->i.shown,
+						      .target = shown,
 						      .rule = g->i.rule,
 						      .tier = 3,
 						      .action = "prompt",

@@ -470,9 +470,11 @@ done
 for r in run2 run3; do
 	wait_for bash -c "TIERGATE_RUNDIR='$AP/$r' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
 	hid=$(TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
-	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" >/dev/null
+	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" --reason "rotate it first: password=hunter2" >/dev/null
 done
 wait "$AG_run2" "$AG_run3"
+check "audit: the prompt's records redact the token and the reason's password" \
+	bash -c "grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep '\"decision\":\"opened\"' | grep -q 'touch out/hooked --token=\*\*\*' && grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep '\"decision\":\"denied\"' | grep -q 'password=\*\*\*' && ! grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep -q -e s3cr3tvalue -e hunter2"
 check "the webhook got the prompt, again after its 500" wait_for bash -c "grep -q '^500 .*\"event\":\"opened\"' '$AP/hook.log' && grep -q '^200 .*\"event\":\"opened\"' '$AP/hook.log'"
 check "with the command line, its token redacted" bash -c "grep -q '\"what\":\"touch out/hooked --token=\*\*\*\"' '$AP/hook.log' && ! grep -q s3cr3tvalue '$AP/hook.log'"
 check "and how to approve it, and then its outcome" wait_for bash -c "grep -q '\"approve\":\"policyctl approve ' '$AP/hook.log' && grep -q '^200 .*\"event\":\"denied\"' '$AP/hook.log'"

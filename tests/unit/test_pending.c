@@ -220,10 +220,14 @@ static void test_shared_prompt_denied(void **state)
 	struct pending_info i = {0};
 	pending_each(first_info, &i);
 	assert_int_equal(i.waiters, 2);
-	assert_int_equal(
-	    pending_answer(i.id, false, PENDING_ONCE, 0, 0, "not today"), 0);
+	assert_int_equal(pending_answer(i.id, false, PENDING_ONCE, 0, 0,
+				       "not today, token=abc123"),
+			 0);
 	assert_non_null(strstr(ws_last_audit(), "\"decision\":\"denied\""));
 	assert_non_null(strstr(ws_last_audit(), "not today"));
+	/* the audit record is redacted (the agent is told the reason whole) */
+	assert_non_null(strstr(ws_last_audit(), "token=***"));
+	assert_null(strstr(ws_last_audit(), "abc123"));
 	for (int k = 0; k < 2; k++) {
 		assert_int_equal(ask("y", k ? &owner_b : &owner_a, o), 0);
 		assert_int_equal(o->decision, DECISION_REFUSED);
