@@ -11,10 +11,13 @@
 #include "control.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -574,12 +577,56 @@ static void refuse_session_peer(struct conn *c, struct session *s,
 	audit_write(D.audit, &r);
 }
 
+/* --operator-group (system mode) */
+static bool have_group;
+static gid_t op_gid;
+
+int control_operator_group(const char *name, const char *sock)
+{
+	struct group *g = getgrnam(name);
+	if (!g)
+		return -ENOENT;
+	/* the socket's mode lets the group connect; who is an operator is
+	 * still decided per peer below (and sessions never are) */
+	if (chown(sock, 0, g->gr_gid) < 0 || chmod(sock, 0660) < 0)
+		return -errno;
+	op_gid = g->gr_gid;
+	have_group = true;
+	return 0;
+}
+
+/* Is the peer of c an operator: root, policyd's user, or (system mode,
+ * --operator-group) a member of the operator group. The group is the
+ * kernel's view of the peer when it connected (SO_PEERCRED's gid,
+ * SO_PEERGROUPS), never anything it says. */
+static bool is_operator(const struct conn *c)
+{
+	if (c->caller.uid == 0 || c->caller.uid == geteuid())
+		return true;
+	if (!have_group)
+		return false;
+	struct ucred cr;
+	socklen_t cl = sizeof(cr);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0 &&
+	    cr.gid == op_gid)
+		return true;
+	gid_t gs[1024];
+	socklen_t gl = sizeof(gs);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, gs, &gl) < 0)
+		return false; /* more groups than that, or an old kernel */
+	for (size_t i = 0; i < gl / sizeof(gs[0]); i++)
+		if (gs[i] == op_gid)
+			return true;
+	return false;
+}
+
 int control_handle(struct conn *c, const char *line)
 {
 	struct strbuf b = {0};
-	if (c->caller.uid != 0 && c->caller.uid != geteuid()) {
+	if (!is_operator(c)) {
 		strbuf_puts(&b, "error: the control socket is for operators "
-				"(root or policyd's user)\n");
+				"(root, policyd's user or the operator "
+				"group)\n");
 		out(c, &b);
 		return 0;
 	}

@@ -510,3 +510,34 @@ ap_policy "$AP/policy-badnotify.yaml" "notify: { command: [\"notify-send\"], tim
 "$BIN/policyctl" check "$AP/policy-badnotify.yaml" >"$AP/badnotify.out" 2>&1
 check "policyctl check: a relative program and a timeout out of range, each at its line and column" \
 	bash -c "grep -q '^$AP/policy-badnotify.yaml:2:[0-9]*: error: notify.command.s program must be an absolute path' '$AP/badnotify.out' && grep -q '^$AP/policy-badnotify.yaml:2:[0-9]*: error: notify.timeout must be 100ms to 60s' '$AP/badnotify.out'"
+
+echo "== approvals: system mode's operator group (--operator-group), by the kernel's view of the peer"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && getent group adm >/dev/null && getent passwd nobody >/dev/null; then
+	OPD=$(mktemp -d /tmp/tg-opg-XXXXXX)
+	chmod 755 "$OPD"
+	OPGID=$(getent group adm | cut -d: -f3)
+	NOBODY=$(id -u nobody)
+	TIERGATE_RUNDIR=$OPD "$BIN/policyd" --system --operator-group adm --policy "$AP_POL" >/dev/null 2>&1
+	wait_for test -f "$OPD/policyd.pid"
+	wait_for test -S "$OPD/control.sock"
+	check "the control socket is root:adm, mode 0660" test "$(stat -c '%a %U:%G' "$OPD/control.sock")" = "660 root:adm"
+	asnobody() { # asnobody GROUPS...: policyctl as nobody with those supplementary groups
+		local g=$1; shift
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 TIERGATE_RUNDIR=$OPD setpriv --reuid="$NOBODY" --regid="$NOBODY" $g "$BIN/policyctl" --system "$@"
+	}
+	asnobody --clear-groups pending >"$AP/opg-out.out" 2>&1
+	check "a user outside the group is not an operator" bash -c "! grep -q 'no prompts waiting' '$AP/opg-out.out'"
+	asnobody --groups="$OPGID" pending >"$AP/opg-in.out" 2>&1
+	check "a member of the group is: it lists the prompts" grep -qx "no prompts waiting" "$AP/opg-in.out"
+	asnobody --groups="$OPGID" approve 99999 >"$AP/opg-ap.out" 2>&1
+	check "and may answer them" grep -qx "error: no prompt #99999 waits" "$AP/opg-ap.out"
+	chmod 666 "$OPD/control.sock" # the file's mode is not what decides
+	asnobody --clear-groups pending >"$AP/opg-open.out" 2>&1
+	check "a peer outside the group that reaches the socket is refused by policyd" \
+		grep -q "^error: the control socket is for operators (root, policyd's user or the operator group)" "$AP/opg-open.out"
+	p=$(cat "$OPD/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+	for _ in $(seq 100); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+	rm -rf "$OPD"
+else
+	skip "the operator group: needs root, setpriv, the group adm and the account nobody"
+fi
