@@ -279,7 +279,7 @@ kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
 check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
 
 echo "== approvals: watch on a terminal: one line per prompt, answered inline"
-cat >"$AP/tty.py" <<'PY'
+cat >"$AP/watchtty.py" <<'PY'
 # policyctl watch on a pseudo-terminal: waits for the prompt's line, types
 # "s" (approve the newest for the session), waits for the approval's line
 import os, pty, select, sys, time
@@ -306,7 +306,7 @@ except OSError:
     pass
 os.waitpid(pid, 0)
 PY
-TIERGATE_RUNDIR=$AP/run python3 "$AP/tty.py" "$BIN/policyctl" "$AP/ttyview.out" &
+TIERGATE_RUNDIR=$AP/run python3 "$AP/watchtty.py" "$BIN/policyctl" "$AP/ttyview.out" &
 TTY=$!
 sleep 1
 ap_agent tty "$AP_POL" bash -c 'echo hi > ask/tty; echo rc=$?'
@@ -503,8 +503,8 @@ check "run by policyd (its parent), as policyd's user, without the interposer, w
 	bash -c "grep -qx \"PPid:[[:space:]]*\$(cat '$AP/run6/policyd.pid')\" '$AP/note.ppid' && [ \"\$(cat '$AP/note.uid')\" = \"\$(id -u)\" ] && ! grep -q LD_PRELOAD '$AP/note.env' && grep -qx 'PATH=/usr/local/bin:/usr/bin:/bin' '$AP/note.env'"
 r6 approve "$(r6 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
 wait "$AGENT"
-check "approved: the program ran, and the command was told the outcome" \
-	bash -c "[ -e '$AP/ws/out/noted' ] && wait_for grep -q '\"event\":\"approved\"' '$AP/notes.jsonl'"
+check "approved: the program ran" test -e "$AP/ws/out/noted"
+check "and the command was told the outcome" wait_for grep -q '"event":"approved"' "$AP/notes.jsonl"
 p=$(cat "$AP/run6/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
 ap_policy "$AP/policy-badnotify.yaml" "notify: { command: [\"notify-send\"], timeout: 90s }"
 "$BIN/policyctl" check "$AP/policy-badnotify.yaml" >"$AP/badnotify.out" 2>&1
@@ -541,3 +541,20 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && getent group adm >/dev
 else
 	skip "the operator group: needs root, setpriv, the group adm and the account nobody"
 fi
+
+echo "== approvals: policyd dies while an interposer call waits: the call is refused with a line"
+mkdir -p "$AP/run8"
+TIERGATE_RUNDIR=$AP/run8 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -S "$AP/run8/control.sock"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run8 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c 'cat vault/f; echo rc=$?' ) >"$AP/dies8.out" 2>"$AP/dies8.err" &
+AGENT=$!
+wait_for bash -c "TIERGATE_RUNDIR='$AP/run8' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/vault/f'"
+check "the read waits (interposer path)" wait_for grep -q "waiting for approval #[0-9]*: $AP/ws/vault/f" "$AP/dies8.err"
+kill -KILL "$(cat "$AP/run8/policyd.pid")" # ours, by its pid
+t0=$(date +%s%N)
+wait "$AGENT"
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "refused at once when policyd died ($ms ms): nothing read, the call failed" \
+	bash -c "grep -qx rc=1 '$AP/dies8.out' && ! grep -q 'vault content' '$AP/dies8.out' && [ $ms -lt 20000 ]"
+check "with the refusal line for the read" grep -q "tiergate: refused read \"$AP/ws/vault/f\" (rule ask-read)" "$AP/dies8.err"
+p=$(cat "$AP/run8/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null # the one agent-shell started again
