@@ -151,6 +151,10 @@ static bool run_command(const struct msg *m)
 		sigset_t all;
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
+		/* policyd ignores SIGPIPE; an ignored signal stays ignored
+		 * across exec */
+		struct sigaction dfl = {.sa_handler = SIG_DFL};
+		sigaction(SIGPIPE, &dfl, NULL);
 		setpgid(0, 0);
 		if (dup2(p[0], 0) < 0 || devnull < 0 || dup2(devnull, 1) < 0 ||
 		    dup2(devnull, 2) < 0)
