@@ -98,8 +98,10 @@ static void show(const struct prompt_view *cv, const char *event)
 	fflush(stdout);
 }
 
-/* One line of policyd's stream. */
-static void render(const char *line, const char *end)
+/* One line of policyd's stream; *newest: the id of the last prompt
+ * shown opening (what a command without an id answers). */
+static void render(const char *line, const char *end, char *newest,
+		   size_t nsz)
 {
 	char event[32] = "";
 	if (jflat_get(line, "event", event, sizeof(event)) < 0)
@@ -110,8 +112,11 @@ static void render(const char *line, const char *end)
 		if (!p || p >= end)
 			return;
 		p += strlen("\"prompt\":");
-		if (jflat_object(&p, end, member, &v) == 0)
+		if (jflat_object(&p, end, member, &v) == 0) {
 			show(&v, event);
+			if (!strcmp(event, "opened"))
+				snprintf(newest, nsz, "%s", v.id);
+		}
 		return;
 	}
 	if (strstr(line, "\"lost\"")) {
@@ -137,6 +142,7 @@ static void render(const char *line, const char *end)
 		    jflat_object(&q, end, member, &v) < 0)
 			break;
 		show(&v, "opened");
+		snprintf(newest, nsz, "%s", v.id);
 	}
 }
 
@@ -220,18 +226,8 @@ int ctl_watch_tty(int fd, int mode)
 		}
 		char *s = buf, *nl;
 		while ((nl = memchr(s, '\n', have - (size_t)(s - buf)))) {
-			char ev[32] = "", id[16] = "";
 			*nl = '\0';
-			render(s, nl);
-			if (jflat_get(s, "event", ev, sizeof(ev)) == 0 &&
-			    !strcmp(ev, "opened")) {
-				const char *q = strstr(s, "\"id\":");
-				if (q)
-					snprintf(id, sizeof(id), "%u",
-						 (unsigned)strtoul(q + 5, NULL,
-								   10));
-				snprintf(newest, sizeof(newest), "%s", id);
-			}
+			render(s, nl, newest, sizeof(newest));
 			s = nl + 1;
 		}
 		have -= (size_t)(s - buf);
