@@ -4,7 +4,8 @@
 # outside the session) answers with policyctl. Checked on the real effect
 # (file created or not, program ran or not, connection made or not), the
 # agent's stderr and the audit log. A policyd of its own, started with
-# --approvals, in $AP/run.
+# --approvals, in $AP/run. Alone (under the suite lock):
+#   tests/integration/approve_only.sh BINDIR PROGDIR
 AP=$TOP/approve
 mkdir -p "$AP/ws/ask" "$AP/ws/vault" "$AP/ws/out" "$AP/run"
 echo "vault content" >"$AP/ws/vault/f"
