@@ -494,12 +494,12 @@ mkdir -p "$AP/run6"
 TIERGATE_RUNDIR=$AP/run6 "$BIN/policyd" --user --policy "$AP_POL_CMD" >/dev/null 2>&1
 wait_for test -S "$AP/run6/control.sock"
 r6() { TIERGATE_RUNDIR=$AP/run6 "$BIN/policyctl" "$@"; }
-( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run6 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL_CMD" -- touch out/noted --password=hunter2 ) >"$AP/noted.out" 2>"$AP/noted.err" &
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run6 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL_CMD" -- touch out/noted -- --password=hunter2 ) >"$AP/noted.out" 2>"$AP/noted.err" &
 AGENT=$!
 check "without --approvals or a watcher, the prompt waits: the policy notifies someone" \
 	wait_for bash -c "TIERGATE_RUNDIR='$AP/run6' '$BIN/policyctl' pending | grep -q 'exec: touch out/noted'"
 check "the command got the prompt as JSON on its stdin, the password redacted" \
-	wait_for bash -c "grep -q '\"event\":\"opened\".*\"what\":\"touch out/noted --password=\*\*\*\"' '$AP/notes.jsonl' && ! grep -q hunter2 '$AP/notes.jsonl'"
+	wait_for bash -c "grep -q '\"event\":\"opened\".*\"what\":\"touch out/noted -- --password=\*\*\*\"' '$AP/notes.jsonl' && ! grep -q hunter2 '$AP/notes.jsonl'"
 check "run by policyd (its parent), as policyd's user, without the interposer, with a fixed PATH" \
 	bash -c "grep -qx \"PPid:[[:space:]]*\$(cat '$AP/run6/policyd.pid')\" '$AP/note.ppid' && [ \"\$(cat '$AP/note.uid')\" = \"\$(id -u)\" ] && ! grep -q LD_PRELOAD '$AP/note.env' && grep -qx 'PATH=/usr/local/bin:/usr/bin:/bin' '$AP/note.env'"
 r6 approve "$(r6 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
