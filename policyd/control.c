@@ -11,10 +11,13 @@
 #include "control.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -23,7 +26,9 @@
 #include "layers.h"
 #include "log.h"
 #include "notify.h"
+#include "overlay.h"
 #include "pending.h"
+#include "pending_grants.h"
 #include "procfs.h"
 #include "records.h"
 #include "session.h"
@@ -194,6 +199,10 @@ static void info_json(struct strbuf *b, const struct pending_info *i)
 		json_kv(b, "scope", pending_scope_name(i->scope));
 		if (i->grant)
 			strbuf_printf(b, ",\"grant\":%u", i->grant);
+		if (i->grant_name[0])
+			json_kv(b, "grant_name", i->grant_name);
+		if (i->like[0])
+			json_kv(b, "like", i->like);
 	}
 	if (i->reason[0])
 		json_kv(b, "reason", i->reason);
@@ -250,11 +259,14 @@ static void grant_one(const struct pending_grant_info *g, void *arg)
 {
 	struct list_ctx *x = arg;
 	if (x->json) {
-		strbuf_printf(x->b, "%s{\"id\":%u", x->first ? "" : ",",
-			      g->id);
+		strbuf_printf(x->b, "%s{\"id\":\"grant-%u\"",
+			      x->first ? "" : ",", g->id);
+		json_kv(x->b, "scope", g->until_us ? "for" : "session");
 		json_kv(x->b, "session", g->session);
 		json_kv(x->b, "kind", g->kind);
 		json_kv(x->b, "what", g->shown);
+		if (g->like[0])
+			json_kv(x->b, "like", g->like);
 		json_kv(x->b, "rule", g->rule);
 		strbuf_printf(x->b,
 			      ",\"by_uid\":%u,\"made_us\":%llu,"
@@ -268,10 +280,43 @@ static void grant_one(const struct pending_grant_info *g, void *arg)
 		if (g->until_us)
 			snprintf(until, sizeof(until), "%llus left",
 				 secs_left(g->until_us));
-		strbuf_printf(x->b, "grant-%-5u %-14s %-16s %-6llu %-12s %s: %s\n",
-			      g->id, g->session, g->rule,
+		char name[24];
+		snprintf(name, sizeof(name), "grant-%u", g->id);
+		strbuf_printf(x->b, "%-11s %-14s %-16s %-6llu %-12s %s%s%s: %s\n",
+			      name, g->session, g->rule,
 			      (unsigned long long)g->uses, until, g->kind,
-			      g->shown);
+			      g->like[0] ? " like " : "", g->like, g->shown);
+	}
+	x->first = false;
+}
+
+static void always_one(const struct policy_grant *g, const char *file,
+		       void *arg)
+{
+	struct list_ctx *x = arg;
+	char what[1200];
+	policy_grant_describe(g, what, sizeof(what));
+	if (x->json) {
+		strbuf_printf(x->b, "%s{\"id\":", x->first ? "" : ",");
+		json_str(x->b, g->id);
+		json_kv(x->b, "scope", "always");
+		json_kv(x->b, "file", file);
+		strbuf_printf(x->b, ",\"line\":%d", g->line);
+		json_kv(x->b, "kind", g->kind);
+		json_kv(x->b, "what", what);
+		if (g->like)
+			json_kv(x->b, "like", g->like);
+		json_kv(x->b, "rule", g->rule);
+		json_kv(x->b, "by", g->by ? g->by : "");
+		strbuf_printf(x->b, ",\"by_uid\":%u", (unsigned)g->uid);
+		json_kv(x->b, "made", g->made ? g->made : "");
+		strbuf_putc(x->b, '}');
+	} else {
+		strbuf_printf(x->b, "%-11s %-14s %-16s %-6s %-12s %s\n", g->id,
+			      "(every)", g->rule, "-", "never", what);
+		strbuf_printf(x->b, "%-11s %s:%d, by %s on %s\n", "", file,
+			      g->line, g->by ? g->by : "?",
+			      g->made ? g->made : "?");
 	}
 	x->first = false;
 }
@@ -285,85 +330,156 @@ static void cmd_grants(struct strbuf *b, bool json)
 		strbuf_printf(b, "%-11s %-14s %-16s %-6s %-12s %s\n", "GRANT",
 			      "SESSION", "RULE", "USES", "EXPIRES", "WHAT");
 	pending_grants_each(grant_one, &x);
+	overlay_each(always_one, &x);
 	if (json)
 		strbuf_puts(b, "]\n");
 }
 
-/* approve ID... [--once|--session|--for DURATION]
- * deny ID... [--reason TEXT] (TEXT: the rest of the line) */
-static void cmd_answer(struct conn *c, struct strbuf *b, const char *line,
-		       bool approve)
-{
-	char buf[1100];
-	snprintf(buf, sizeof(buf), "%s", line);
-	char *reason = approve ? NULL : strstr(buf, " --reason ");
-	if (reason) {
-		*reason = '\0';
-		reason += strlen(" --reason ");
-	}
+/* approve ID... [--once|--session|--for DURATION|--always] [--preview]
+ *   [--json] [--like PATTERN] (PATTERN: the rest of the line)
+ * deny ID... [--json] [--reason TEXT] (TEXT: the rest of the line) */
+struct answer_req {
 	uint32_t ids[64];
-	size_t nids = 0;
-	enum pending_scope scope = PENDING_ONCE;
-	uint64_t until = 0;
+	size_t nids;
+	struct pending_reply r;
+	bool json, scope_given;
+};
+
+/* The words of an answer's line into a. 0, or -EINVAL with the error in b. */
+static int answer_parse(char *buf, bool approve, struct answer_req *a,
+			struct strbuf *b)
+{
+	const char *tail_opt = approve ? " --like " : " --reason ";
+	char *tail = strstr(buf, tail_opt);
+	if (tail) {
+		*tail = '\0';
+		tail += strlen(tail_opt);
+		if (approve)
+			a->r.like = tail;
+		else
+			a->r.reason = tail;
+	}
+	a->r.approve = approve;
 	char *save = NULL, *t = strtok_r(buf, " \t", &save); /* the verb */
 	while ((t = strtok_r(NULL, " \t", &save))) {
 		char *end;
 		uint64_t ms;
-		if (approve && !strcmp(t, "--once")) {
-			scope = PENDING_ONCE;
+		if (!strcmp(t, "--json")) {
+			a->json = true;
+		} else if (approve && !strcmp(t, "--preview")) {
+			a->r.preview = true;
+		} else if (approve && !strcmp(t, "--once")) {
+			a->r.scope = PENDING_ONCE;
+			a->scope_given = true;
 		} else if (approve && !strcmp(t, "--session")) {
-			scope = PENDING_SESSION;
+			a->r.scope = PENDING_SESSION;
+			a->scope_given = true;
+		} else if (approve && !strcmp(t, "--always")) {
+			a->r.scope = PENDING_ALWAYS;
+			a->scope_given = true;
 		} else if (approve && !strcmp(t, "--for")) {
 			t = strtok_r(NULL, " \t", &save);
 			if (!t || tg_parse_duration_ms(t, &ms) < 0 || !ms ||
 			    ms > 7ULL * 86400 * 1000) {
 				strbuf_puts(b, "error: --for takes a duration "
 					       "(30s, 15m, 2h; at most 7d)\n");
-				return;
+				return -EINVAL;
 			}
-			scope = PENDING_FOR;
-			until = tg_now_us() + ms * 1000;
+			a->r.scope = PENDING_FOR;
+			a->scope_given = true;
+			a->r.until_us = tg_now_us() + ms * 1000;
 		} else {
 			unsigned long v = strtoul(t, &end, 10);
 			if (*t == '#')
 				v = strtoul(t + 1, &end, 10);
 			if (*end || !v || v > UINT32_MAX ||
-			    nids == TG_ARRAY_SIZE(ids)) {
+			    a->nids == TG_ARRAY_SIZE(a->ids)) {
 				strbuf_printf(b, "error: bad prompt id '%.40s'\n",
 					      t);
-				return;
+				return -EINVAL;
 			}
-			ids[nids++] = (uint32_t)v;
+			a->ids[a->nids++] = (uint32_t)v;
 		}
 	}
-	if (!nids) {
+	if (!a->nids) {
 		strbuf_printf(b, "error: name a prompt (policyctl pending "
 				 "lists them)\n");
+		return -EINVAL;
+	}
+	/* a pattern widens the grant: this call only makes no sense */
+	if (a->r.like && !a->scope_given)
+		a->r.scope = PENDING_SESSION;
+	return 0;
+}
+
+static void answer_one(struct conn *c, struct strbuf *b,
+		       const struct answer_req *a, uint32_t id)
+{
+	char msg[1600] = "";
+	int r = pending_reply(id, &a->r, msg, sizeof(msg));
+	const char *verb = a->r.preview   ? "would be approved"
+			   : a->r.approve ? "approved"
+					  : "denied";
+	char err[1700] = "";
+	if (r == -ENOENT)
+		snprintf(err, sizeof(err), "no prompt #%u waits", id);
+	else if (r == -EALREADY)
+		snprintf(err, sizeof(err), "prompt #%u was answered already",
+			 id);
+	else if (r < 0)
+		snprintf(err, sizeof(err), "prompt #%u: %s", id, msg);
+	if (a->json) {
+		strbuf_printf(b, "{\"id\":%u,\"ok\":%s", id,
+			      r < 0 ? "false" : "true");
+		if (r < 0) {
+			json_kv(b, "error", err);
+		} else {
+			json_kv(b, "answer", verb);
+			if (a->r.approve)
+				json_kv(b, "scope",
+					pending_scope_name(a->r.scope));
+			if (msg[0])
+				json_kv(b, "grant", msg);
+			if (a->r.reason)
+				json_kv(b, "reason", a->r.reason);
+		}
+		strbuf_puts(b, "}\n");
+	} else if (r < 0) {
+		strbuf_printf(b, "error: %s\n", err);
+	} else {
+		strbuf_printf(b, "prompt #%u %s%s%s%s%s\n", id, verb,
+			      a->r.approve ? ", " : "",
+			      a->r.approve ? pending_scope_name(a->r.scope)
+					   : "",
+			      msg[0] ? ": " : "", msg);
+	}
+	if (r == 0 && !a->r.preview)
+		daemon_log("prompt #%u %s by uid %u%s%s", id, verb,
+			   (unsigned)c->caller.uid, msg[0] ? ": " : "", msg);
+}
+
+static void cmd_answer(struct conn *c, struct strbuf *b, const char *line,
+		       bool approve)
+{
+	char buf[1100];
+	snprintf(buf, sizeof(buf), "%s", line);
+	struct answer_req a = {.r.by = c->caller.uid};
+	if (answer_parse(buf, approve, &a, b) < 0)
 		return;
-	}
-	for (size_t i = 0; i < nids; i++) {
-		int r = pending_answer(ids[i], approve, scope, until,
-				       c->caller.uid, reason);
-		if (r == -ENOENT)
-			strbuf_printf(b, "error: no prompt #%u waits\n", ids[i]);
-		else if (r == -EALREADY)
-			strbuf_printf(b, "error: prompt #%u was answered "
-					 "already\n",
-				      ids[i]);
-		else
-			strbuf_printf(b, "prompt #%u %s%s%s\n", ids[i],
-				      approve ? "approved" : "denied",
-				      approve ? ", " : "",
-				      approve ? pending_scope_name(scope) : "");
-		if (r == 0)
-			daemon_log("prompt #%u %s by uid %u", ids[i],
-				   approve ? "approved" : "denied",
-				   (unsigned)c->caller.uid);
-	}
+	for (size_t i = 0; i < a.nids; i++)
+		answer_one(c, b, &a, a.ids[i]);
 }
 
 static void cmd_revoke(struct conn *c, struct strbuf *b, const char *arg)
 {
+	char err[600];
+	if (strstr(arg, "always-")) {
+		if (overlay_revoke(arg, c->caller.uid, err, sizeof(err)) < 0)
+			strbuf_printf(b, "error: %s\n", err);
+		else
+			strbuf_printf(b, "%s revoked\n", arg);
+		return;
+	}
 	const char *n = !strncmp(arg, "grant-", 6) ? arg + 6 : arg;
 	char *end;
 	unsigned long v = strtoul(n, &end, 10);
@@ -461,12 +577,56 @@ static void refuse_session_peer(struct conn *c, struct session *s,
 	audit_write(D.audit, &r);
 }
 
+/* --operator-group (system mode) */
+static bool have_group;
+static gid_t op_gid;
+
+int control_operator_group(const char *name, const char *sock)
+{
+	struct group *g = getgrnam(name);
+	if (!g)
+		return -ENOENT;
+	/* the socket's mode lets the group connect; who is an operator is
+	 * still decided per peer below (and sessions never are) */
+	if (chown(sock, 0, g->gr_gid) < 0 || chmod(sock, 0660) < 0)
+		return -errno;
+	op_gid = g->gr_gid;
+	have_group = true;
+	return 0;
+}
+
+/* Is the peer of c an operator: root, policyd's user, or (system mode,
+ * --operator-group) a member of the operator group. The group is the
+ * kernel's view of the peer when it connected (SO_PEERCRED's gid,
+ * SO_PEERGROUPS), never anything it says. */
+static bool is_operator(const struct conn *c)
+{
+	if (c->caller.uid == 0 || c->caller.uid == geteuid())
+		return true;
+	if (!have_group)
+		return false;
+	struct ucred cr;
+	socklen_t cl = sizeof(cr);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &cr, &cl) == 0 &&
+	    cr.gid == op_gid)
+		return true;
+	gid_t gs[1024];
+	socklen_t gl = sizeof(gs);
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, gs, &gl) < 0)
+		return false; /* more groups than that, or an old kernel */
+	for (size_t i = 0; i < gl / sizeof(gs[0]); i++)
+		if (gs[i] == op_gid)
+			return true;
+	return false;
+}
+
 int control_handle(struct conn *c, const char *line)
 {
 	struct strbuf b = {0};
-	if (c->caller.uid != 0 && c->caller.uid != geteuid()) {
+	if (!is_operator(c)) {
 		strbuf_puts(&b, "error: the control socket is for operators "
-				"(root or policyd's user)\n");
+				"(root, policyd's user or the operator "
+				"group)\n");
 		out(c, &b);
 		return 0;
 	}

@@ -16,10 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "daemon.h"
+#include "overlay.h"
+#include "pending_grants.h"
+#include "policy_grants.h"
 #include "procfs.h"
+#include "redact.h"
 #include "session.h"
 #include "util.h"
 
@@ -42,19 +47,14 @@ struct entry {
 	uint64_t deadline_ns; /* monotonic; 0: never */
 	uint64_t opened_ns;
 	enum policy_action on_timeout;
+	/* the call, whole, for a grant made from the answer */
+	char *rule, *target;
+	char **argv;
+	size_t argc;
+	unsigned access, access2;
 	struct waiter w[PENDING_WAITERS_MAX];
 	unsigned nw;
 	struct entry *next;
-};
-
-struct grant {
-	struct pending_grant_info i;
-	const struct session *s;
-	char *key;
-	size_t keylen;
-	uint64_t until_ns; /* 0: the session's end */
-	char name[24];	   /* "grant-N": the rule the calls it allows show */
-	struct grant *next;
 };
 
 static bool enabled;
@@ -63,9 +63,7 @@ static bool enabled;
 static unsigned watching;
 static struct entry *entries;
 static size_t nentries;
-static struct grant *grants;
-static size_t ngrants;
-static uint32_t next_id, next_grant;
+static uint32_t next_id;
 static bool wake;
 static struct pending_info events[EVENTS];
 static uint64_t nevents;
@@ -78,6 +76,21 @@ void pending_enable(bool on)
 bool pending_enabled(void)
 {
 	return enabled || watching;
+}
+
+static pending_allowed_fn on_allowed;
+
+void pending_on_allowed(pending_allowed_fn fn)
+{
+	on_allowed = fn;
+}
+
+/* o was a prompt and is let through now */
+static void allowed(struct caller *c, const struct req *q,
+		    const struct outcome *o)
+{
+	if (on_allowed && o->d.action != POLICY_DENY)
+		on_allowed(c, q, o);
 }
 
 void pending_set_watchers(unsigned n)
@@ -103,6 +116,7 @@ const char *pending_scope_name(enum pending_scope s)
 	    [PENDING_ONCE] = "once",
 	    [PENDING_SESSION] = "session",
 	    [PENDING_FOR] = "for",
+	    [PENDING_ALWAYS] = "always",
 	};
 	return (unsigned)s < PENDING_SCOPE_MAX ? n[s] : "?";
 }
@@ -154,25 +168,33 @@ static void audit_prompt(const struct entry *e, uint64_t waited_ns)
 	if (i->state == PENDING_APPROVED)
 		n += snprintf(d + n, sizeof(d) - (size_t)n, ", scope %s",
 			      pending_scope_name(i->scope));
-	if (i->grant)
-		n += snprintf(d + n, sizeof(d) - (size_t)n, ", grant-%u",
-			      i->grant);
+	if (i->grant_name[0])
+		n += snprintf(d + n, sizeof(d) - (size_t)n, ", %s",
+			      i->grant_name);
+	if (i->like[0] && n > 0 && (size_t)n < sizeof(d))
+		n += snprintf(d + n, sizeof(d) - (size_t)n, " like '%.300s'",
+			      i->like);
 	if (i->reason[0] && n > 0 && (size_t)n < sizeof(d))
 		snprintf(d + n, sizeof(d) - (size_t)n, ", reason: %s",
 			 i->reason);
 	bool answered = i->state == PENDING_APPROVED ||
 			i->state == PENDING_DENIED;
+	/* secrets in the command line (a token in an argument) and in what
+	 * the operator typed stay out of the log, as out of notifications */
+	char shown[2 * PENDING_SHOWN_MAX], dd[2 * sizeof(d)];
+	redact(i->shown, shown, sizeof(shown));
+	redact(d, dd, sizeof(dd));
 	struct audit_rec r = {.session = i->session,
 			      .pid = i->pid,
 			      .uid = answered ? i->by_uid : i->uid,
 			      .cwd = i->cwd,
 			      .kind = "prompt",
-			      .target = i->shown,
+			      .target = shown,
 			      .rule = i->rule,
 			      .tier = 3,
 			      .action = "prompt",
 			      .decision = pending_state_name(i->state),
-			      .detail = d};
+			      .detail = dd};
 	audit_write(D.audit, &r);
 }
 
@@ -183,6 +205,9 @@ static void entry_free(struct entry *e)
 	if (!e)
 		return;
 	free(e->key);
+	free(e->rule);
+	free(e->target);
+	tg_strv_free(e->argv);
 	free(e);
 }
 
@@ -211,16 +236,17 @@ static void entry_drop_if_empty(struct entry *e)
 	entry_free(e);
 }
 
+static bool key_eq(const char *k, size_t kl, const char *k2, size_t kl2)
+{
+	return k && k2 && kl == kl2 && !memcmp(k, k2, kl);
+}
+
 static void waiter_remove(struct entry *e, unsigned k)
 {
 	e->w[k] = e->w[--e->nw];
 	e->i.waiters = e->nw;
 }
 
-static bool key_eq(const char *k, size_t kl, const char *k2, size_t kl2)
-{
-	return k && k2 && kl == kl2 && !memcmp(k, k2, kl);
-}
 
 /* What identifies the call: kind, target, the access asked, and an exec's
  * argv (not o->detail: a connect's says how its name was checked, which
@@ -314,6 +340,20 @@ static struct entry *entry_open(struct caller *c, const struct req *q,
 	procfs_link(c->pid, "cwd", i->cwd, sizeof(i->cwd));
 	snprintf(i->rule, sizeof(i->rule), "%s",
 		 o->d.rule_id ? o->d.rule_id : "?");
+	e->rule = strdup(o->d.rule_id ? o->d.rule_id : "?");
+	e->target = strdup(o->target);
+	if (q && q->kind == TGPK_EXEC && q->argc)
+		e->argv = tg_strv_dup(q->argv, q->argc);
+	e->argc = e->argv ? q->argc : 0;
+	e->access = q ? q->access : 0;
+	e->access2 = q ? q->access2 : 0;
+	if (!e->rule || !e->target) {
+		free(e->rule);
+		free(e->target);
+		tg_strv_free(e->argv);
+		free(e);
+		return NULL;
+	}
 	snprintf(i->message, sizeof(i->message), "%s",
 		 o->d.message ? o->d.message : "");
 	i->opened_us = tg_now_us();
@@ -328,99 +368,6 @@ static struct entry *entry_open(struct caller *c, const struct req *q,
 	*p = e;
 	nentries++;
 	return e;
-}
-
-/* ------------------------------------------------------ grants */
-
-static void grant_free(struct grant *g)
-{
-	if (!g)
-		return;
-	free(g->key);
-	free(g);
-}
-
-static struct grant *grant_find(const struct session *s, const char *key,
-				size_t keylen)
-{
-	uint64_t now = tg_mono_ns();
-	for (struct grant **p = &grants; *p;) {
-		struct grant *g = *p;
-		if (g->until_ns && now >= g->until_ns) {
-			/* expired exactly: new calls ask again */
-			*p = g->next;
-			ngrants--;
-			grant_free(g);
-			continue;
-		}
-		if (g->s == s && key_eq(g->key, g->keylen, key, keylen))
-			return g;
-		p = &g->next;
-	}
-	return NULL;
-}
-
-/* A grant for e's call in its session (e->key is copied). Its id, or 0. */
-static uint32_t grant_make(const struct entry *e, uint64_t until_us)
-{
-	if (e->unshared || ngrants >= PENDING_GRANTS_MAX)
-		return 0;
-	struct grant *g = calloc(1, sizeof(*g));
-	if (!g || !(g->key = malloc(e->keylen ? e->keylen : 1))) {
-		free(g);
-		return 0;
-	}
-	memcpy(g->key, e->key, e->keylen);
-	g->keylen = e->keylen;
-	g->s = e->s;
-	g->i.id = ++next_grant;
-	snprintf(g->name, sizeof(g->name), "grant-%u", g->i.id);
-	snprintf(g->i.session, sizeof(g->i.session), "%s", e->i.session);
-	snprintf(g->i.kind, sizeof(g->i.kind), "%s", e->i.kind);
-	snprintf(g->i.shown, sizeof(g->i.shown), "%s", e->i.shown);
-	snprintf(g->i.rule, sizeof(g->i.rule), "%s", e->i.rule);
-	g->i.by_uid = e->i.by_uid;
-	g->i.made_us = tg_now_us();
-	g->i.until_us = until_us;
-	if (until_us) {
-		uint64_t left = until_us > g->i.made_us
-				    ? until_us - g->i.made_us
-				    : 0;
-		g->until_ns = tg_mono_ns() + left * 1000;
-		if (!g->until_ns)
-			g->until_ns = 1;
-	}
-	g->next = grants;
-	grants = g;
-	ngrants++;
-	return g->i.id;
-}
-
-int pending_revoke(uint32_t id, uid_t by)
-{
-	for (struct grant **p = &grants; *p; p = &(*p)->next)
-		if ((*p)->i.id == id) {
-			struct grant *g = *p;
-			*p = g->next;
-			ngrants--;
-			if (D.audit) {
-				char d[64];
-				snprintf(d, sizeof(d), "grant-%u revoked", id);
-				struct audit_rec r = {.session = g->i.session,
-						      .uid = by,
-						      .kind = "prompt",
-						      .target = g->i.shown,
-						      .rule = g->i.rule,
-						      .tier = 3,
-						      .action = "prompt",
-						      .decision = "revoked",
-						      .detail = d};
-				audit_write(D.audit, &r);
-			}
-			grant_free(g);
-			return 0;
-		}
-	return -ENOENT;
 }
 
 /* ------------------------------------------------------ the gate */
@@ -509,7 +456,25 @@ static void refuse_full(struct outcome *o, unsigned max)
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie)
 {
-	if (!pending_enabled() || !owner)
+	if (o->d.action == POLICY_PROMPT && !o->unresolved && c->s) {
+		/* grants answer whether or not anyone is there to ask;
+		 * a waiter already registered is answered below */
+		unsigned k0;
+		size_t kl = 0;
+		bool cut0 = false;
+		_cleanup_free_ char *k = NULL;
+		if (!owner || !find_waiter(owner, cookie, &k0)) {
+			k = make_key(q, o, &kl, &cut0);
+			if (pgrants_apply(c->s, q, o, cut0 ? NULL : k, kl)) {
+				allowed(c, q, o);
+				return 0;
+			}
+		}
+	}
+	/* someone can answer: --approvals, a watching operator, or a
+	 * notification this session's policy sends (settings.notify) */
+	if (!owner || !(pending_enabled() ||
+			(c->s && policy_settings(c->s->policy)->notify)))
 		return 0;
 	if (o->d.action != POLICY_PROMPT || o->unresolved || !c->s) {
 		/* a waiter whose call is now decided otherwise (a reload in
@@ -538,18 +503,9 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		if (e->i.state == PENDING_WAITING)
 			return -EAGAIN;
 		apply(e, o);
+		allowed(c, q, o);
 		waiter_remove(e, k);
 		entry_drop_if_empty(e);
-		return 0;
-	}
-	struct grant *g = cut ? NULL : grant_find(c->s, key, keylen);
-	if (g) {
-		g->i.uses++;
-		o->d.action = POLICY_LOG;
-		o->d.rule_id = g->name;
-		snprintf(o->detail, sizeof(o->detail),
-			 "allowed by %s (approved by uid %u, rule %s)", g->name,
-			 (unsigned)g->i.by_uid, g->i.rule);
 		return 0;
 	}
 	const struct policy_settings *st = policy_settings(c->s->policy);
@@ -580,9 +536,64 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 
 /* ------------------------------------------------------ answers */
 
-int pending_answer(uint32_t id, bool approve, enum pending_scope scope,
-		   uint64_t until_us, uid_t by, const char *reason)
+/* The grant reply r asks for on e's call (*ret: NULL for a plain key
+ * grant). 0 or -EINVAL (msg says why). */
+static int reply_like(const struct entry *e, const struct pending_reply *r,
+		      struct policy_grant **ret, char *msg, size_t msgsz)
 {
+	*ret = NULL;
+	if (!r->like && r->scope != PENDING_ALWAYS)
+		return 0;
+	struct policy_grant_call call = {
+	    .rule = e->rule,
+	    .kind = e->i.kind,
+	    .target = e->target,
+	    .argv = (const char *const *)e->argv,
+	    .argc = e->argc,
+	    .access = e->access,
+	    .access2 = e->access2};
+	const char *why = NULL;
+	int rc = policy_grant_new(&call, r->like, ret, &why);
+	if (rc == -EINVAL)
+		snprintf(msg, msgsz, "--like '%.300s': %s", r->like,
+			 why ? why : "invalid");
+	else if (rc < 0)
+		snprintf(msg, msgsz, "out of memory");
+	return rc;
+}
+
+static void describe_grant(const struct entry *e, const struct policy_grant *pg,
+			   enum pending_scope scope, uint64_t until_us,
+			   char *msg, size_t msgsz)
+{
+	char what[1200];
+	if (pg)
+		policy_grant_describe(pg, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s %s, rule %s", e->i.kind,
+			 e->i.shown, e->i.rule);
+	char scope_s[160];
+	if (scope == PENDING_ALWAYS)
+		snprintf(scope_s, sizeof(scope_s),
+			 "always, every session of policy %s",
+			 e->s ? e->s->policy_path : "?");
+	else if (scope == PENDING_FOR)
+		snprintf(scope_s, sizeof(scope_s), "session %s, for %llus",
+			 e->i.session,
+			 (unsigned long long)(until_us > tg_now_us()
+						  ? (until_us - tg_now_us()) /
+							1000000
+						  : 0));
+	else
+		snprintf(scope_s, sizeof(scope_s), "session %s",
+			 e->i.session);
+	snprintf(msg, msgsz, "%s (%s)", what, scope_s);
+}
+
+int pending_reply(uint32_t id, const struct pending_reply *r, char *msg,
+		  size_t msgsz)
+{
+	msg[0] = '\0';
 	struct entry *e = entries;
 	while (e && e->i.id != id)
 		e = e->next;
@@ -590,20 +601,93 @@ int pending_answer(uint32_t id, bool approve, enum pending_scope scope,
 		return -ENOENT;
 	if (e->i.state != PENDING_WAITING)
 		return -EALREADY;
+	enum pending_scope scope = r->approve ? r->scope : PENDING_ONCE;
+	if (r->approve && r->like && scope == PENDING_ONCE) {
+		snprintf(msg, msgsz, "--like needs --session, --for or "
+				     "--always");
+		return -EINVAL;
+	}
+	struct policy_grant *pg = NULL;
+	int rc = r->approve ? reply_like(e, r, &pg, msg, msgsz) : 0;
+	if (rc < 0)
+		return rc;
+	if (r->approve && scope != PENDING_ONCE)
+		describe_grant(e, pg, scope, r->until_us, msg, msgsz);
+	if (r->preview) {
+		policy_grant_free(pg);
+		return 0;
+	}
 	struct pending_info *i = &e->i;
-	i->state = approve ? PENDING_APPROVED : PENDING_DENIED;
-	i->by_uid = by;
-	operator_name(by, i->by_name, sizeof(i->by_name));
-	i->scope = approve ? scope : PENDING_ONCE;
-	snprintf(i->reason, sizeof(i->reason), "%s", reason ? reason : "");
-	if (approve && scope != PENDING_ONCE) {
-		i->grant_until_us = scope == PENDING_FOR ? until_us : 0;
-		i->grant = grant_make(e, i->grant_until_us);
+	char always[64] = "";
+	if (r->approve && scope == PENDING_ALWAYS) {
+		/* written first: an overlay that cannot take it leaves the
+		 * prompt waiting for another answer */
+		char err[600];
+		if (pg) {
+			pg->uid = r->by;
+			char by[64], made[32];
+			operator_name(r->by, by, sizeof(by));
+			time_t t = (time_t)(tg_now_us() / 1000000);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(made, sizeof(made), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			pg->by = strdup(by);
+			pg->made = strdup(made);
+		}
+		rc = !pg || !pg->by || !pg->made
+			 ? -ENOMEM
+			 : overlay_add(e->s->policy_path, pg, always,
+				       sizeof(always), err, sizeof(err));
+		if (rc < 0) {
+			if (rc == -ENOMEM)
+				snprintf(err, sizeof(err), "out of memory");
+			snprintf(msg, msgsz, "%s", err);
+			policy_grant_free(pg);
+			return rc;
+		}
+		policy_grant_free(pg); /* emptied by overlay_add */
+		pg = NULL;
+		snprintf(i->grant_name, sizeof(i->grant_name), "%s", always);
+		size_t l = strlen(msg);
+		snprintf(msg + l, msgsz - l, ": %s", always);
+	}
+	i->state = r->approve ? PENDING_APPROVED : PENDING_DENIED;
+	i->by_uid = r->by;
+	operator_name(r->by, i->by_name, sizeof(i->by_name));
+	i->scope = scope;
+	snprintf(i->reason, sizeof(i->reason), "%s",
+		 r->reason ? r->reason : "");
+	if (r->like)
+		snprintf(i->like, sizeof(i->like), "%s", r->like);
+	if (r->approve && (scope == PENDING_SESSION || scope == PENDING_FOR)) {
+		i->grant_until_us = scope == PENDING_FOR ? r->until_us : 0;
+		struct pgrant_what w = {i->session, i->kind, i->shown,
+					i->rule, i->by_uid};
+		i->grant = pgrants_make(e->s, e->unshared ? NULL : e->key,
+					e->keylen, &w, i->grant_until_us, pg);
+		if (i->grant)
+			snprintf(i->grant_name, sizeof(i->grant_name),
+				 "grant-%u", i->grant);
+		size_t l = strlen(msg);
+		if (i->grant)
+			snprintf(msg + l, msgsz - l, ": grant-%u", i->grant);
 	}
 	audit_prompt(e, tg_mono_ns() - e->opened_ns);
 	event(i);
 	wake = true;
 	return 0;
+}
+
+int pending_answer(uint32_t id, bool approve, enum pending_scope scope,
+		   uint64_t until_us, uid_t by, const char *reason)
+{
+	char msg[1600];
+	struct pending_reply r = {.approve = approve,
+				  .scope = scope,
+				  .until_us = until_us,
+				  .by = by,
+				  .reason = reason};
+	return pending_reply(id, &r, msg, sizeof(msg));
 }
 
 bool pending_tick(void)
@@ -659,16 +743,7 @@ void pending_session_end(const struct session *s)
 		e->nw = 0;
 		entry_drop_if_empty(e);
 	}
-	for (struct grant **p = &grants; *p;) {
-		struct grant *g = *p;
-		if (g->s != s) {
-			p = &g->next;
-			continue;
-		}
-		*p = g->next;
-		ngrants--;
-		grant_free(g);
-	}
+	pgrants_session_end(s);
 }
 
 /* ------------------------------------------------------ listing */
@@ -678,15 +753,6 @@ void pending_each(void (*fn)(const struct pending_info *, void *), void *arg)
 	for (struct entry *e = entries; e; e = e->next)
 		if (e->i.state == PENDING_WAITING)
 			fn(&e->i, arg);
-}
-
-void pending_grants_each(void (*fn)(const struct pending_grant_info *, void *),
-			 void *arg)
-{
-	uint64_t now = tg_mono_ns();
-	for (struct grant *g = grants; g; g = g->next)
-		if (!g->until_ns || now < g->until_ns)
-			fn(&g->i, arg);
 }
 
 size_t pending_count(void)
@@ -704,13 +770,10 @@ void pending_reset(void)
 		entries = e->next;
 		entry_free(e);
 	}
-	while (grants) {
-		struct grant *g = grants;
-		grants = g->next;
-		grant_free(g);
-	}
-	nentries = ngrants = 0;
-	next_id = next_grant = 0;
+	pgrants_reset();
+	overlay_reset();
+	nentries = 0;
+	next_id = 0;
 	nevents = 0;
 	wake = false;
 }

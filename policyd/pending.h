@@ -32,8 +32,9 @@
 
 #define PENDING_MAX 1024      /* open prompts, all sessions */
 #define PENDING_WAITERS_MAX 64 /* callers sharing one prompt */
-#define PENDING_GRANTS_MAX 4096
+#ifndef PENDING_SHOWN_MAX
 #define PENDING_SHOWN_MAX 1024
+#endif
 
 enum pending_state {
 	PENDING_WAITING,
@@ -48,6 +49,8 @@ enum pending_scope {
 	PENDING_ONCE,	 /* the calls waiting now */
 	PENDING_SESSION, /* and the same call in this session, until it ends */
 	PENDING_FOR,	 /* ... until a time */
+	PENDING_ALWAYS,	 /* in every session of the policy, kept in its
+			    overlay NAME.grants.yaml (overlay.h) */
 	PENDING_SCOPE_MAX
 };
 
@@ -73,19 +76,11 @@ struct pending_info {
 	enum pending_scope scope;
 	uint64_t grant_until_us;
 	uint32_t grant;
+	char grant_name[64]; /* "grant-N", "always-N" */
+	char like[512];	     /* the grant's --like pattern */
 	char reason[256];
 };
 
-struct pending_grant_info {
-	uint32_t id;
-	char session[32];
-	char kind[16];
-	char shown[PENDING_SHOWN_MAX];
-	char rule[128];
-	uid_t by_uid;
-	uint64_t made_us, until_us; /* until 0: the session's end */
-	uint64_t uses;
-};
 
 /* Prompts wait for operators from now on (otherwise a prompt is refused
  * at once, "approval required"). */
@@ -107,11 +102,40 @@ void pending_set_watchers(unsigned n);
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie);
 
+/* Hook for the layers that enforce on their own (the eBPF egress layer):
+ * fn is called whenever pending_gate() lets a prompt-tier call through --
+ * an operator's approval, on_timeout allow, or a grant -- with the caller,
+ * its request and the outcome (o->kind "connect" for a connect; o->d.rule_id
+ * the rule or grant it shows). Before the answer goes to the caller. One
+ * hook; NULL removes it. */
+typedef void (*pending_allowed_fn)(struct caller *c, const struct req *q,
+				   const struct outcome *o);
+void pending_on_allowed(pending_allowed_fn fn);
+
 /* An operator's answer to prompt id (by: the control socket peer's uid):
  * approve with scope (until_us for PENDING_FOR), or deny with reason. 0,
  * -ENOENT (no such prompt), -EALREADY (answered already). */
 int pending_answer(uint32_t id, bool approve, enum pending_scope scope,
 		   uint64_t until_us, uid_t by, const char *reason);
+
+struct pending_reply {
+	bool approve;
+	enum pending_scope scope;
+	uint64_t until_us; /* PENDING_FOR */
+	uid_t by;
+	const char *reason; /* deny */
+	/* approve: the grant covers calls like this (policy_grants.h) rather
+	 * than this one only; needs a scope other than PENDING_ONCE */
+	const char *like;
+	bool preview; /* only check and describe the grant in *msg */
+};
+/* pending_answer() with a --like pattern, an --always grant (written to
+ * the overlay: an error there leaves the prompt waiting) or a preview.
+ * *msg: the grant made (or that would be), or why not. 0, -ENOENT,
+ * -EALREADY, -EINVAL (the pattern; a prompt without a session's policy)
+ * or -errno of the overlay. */
+int pending_reply(uint32_t id, const struct pending_reply *r, char *msg,
+		  size_t msgsz);
 /* Prompts whose time is up take on_timeout. true when some prompt has an
  * answer its waiters have not collected yet (the loop then hands the
  * parked requests in again). */
@@ -124,13 +148,10 @@ void pending_forget_owner(const void *owner);
 void pending_forget_waiter(const void *owner, uint64_t cookie);
 /* Session s ends: its prompts are withdrawn, its grants dropped. */
 void pending_session_end(const struct session *s);
-/* Revokes a grant. 0 or -ENOENT. */
-int pending_revoke(uint32_t grant, uid_t by);
 
-/* Listing: calls fn for each open prompt / grant, oldest first. */
+/* Listing: calls fn for each open prompt, oldest first (grants:
+ * pending_grants.h). */
 void pending_each(void (*fn)(const struct pending_info *, void *), void *arg);
-void pending_grants_each(void (*fn)(const struct pending_grant_info *, void *),
-			 void *arg);
 size_t pending_count(void);
 
 /* Events for watchers: every prompt opened, answered, timed out or

@@ -268,6 +268,8 @@ static void usage(void)
 	      "(JSON)\n"
 	      "  --notify-format json|slack  the payload (slack: an incoming "
 	      "webhook's)\n"
+	      "  --operator-group GROUP  system mode: members of GROUP may "
+	      "use policyctl (approve, deny, ...) besides root\n"
 	      "  --user          user mode even as root (sockets in "
 	      "$XDG_RUNTIME_DIR/tiergate)\n"
 	      "  --system        system mode (root only: /run/tiergate, "
@@ -303,6 +305,7 @@ static int daemonize(const char *logfile)
 struct options {
 	const char *policy, *audit;
 	const char *webhook; /* --notify-webhook */
+	const char *opgroup; /* --operator-group */
 	bool slack;
 	bool fg;
 	int mode; /* -1 auto, 0 user, 1 system */
@@ -318,6 +321,7 @@ static int parse_args(int argc, char **argv, struct options *op)
 	    {"approvals", no_argument, 0, 'A'},
 	    {"notify-webhook", required_argument, 0, 'W'},
 	    {"notify-format", required_argument, 0, 'F'},
+	    {"operator-group", required_argument, 0, 'G'},
 	    {"user", no_argument, 0, 'u'},
 	    {"system", no_argument, 0, 's'},
 	    {"help", no_argument, 0, 'h'},
@@ -349,6 +353,9 @@ static int parse_args(int argc, char **argv, struct options *op)
 				return 2;
 			}
 			op->slack = !strcmp(optarg, "slack");
+			break;
+		case 'G':
+			op->opgroup = optarg;
 			break;
 		case 'u':
 			op->mode = 0;
@@ -625,6 +632,16 @@ int main(int argc, char **argv)
 	D.started_us = tg_now_us();
 	if (open_services() < 0)
 		return 1;
+	if (op.opgroup && (!D.system_mode ||
+			   (r = control_operator_group(op.opgroup,
+						       D.rd.control_sock)) < 0)) {
+		daemon_log("--operator-group %s: %s", op.opgroup,
+			   !D.system_mode ? "system mode only (in user mode "
+					    "the operator is the user)"
+			   : r == -ENOENT ? "no such group"
+					  : strerror(-r));
+		return 1;
+	}
 	/* after daemonize: the sender is a thread */
 	if (op.webhook && (r = notify_start(op.webhook, op.slack)) < 0) {
 		daemon_log("cannot notify %s: %s", op.webhook, strerror(-r));

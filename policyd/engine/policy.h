@@ -168,7 +168,19 @@ struct policy_settings {
 	bool raw_sockets;  /* allow raw and packet sockets (socket()) */
 	uint64_t audit_max_bytes;
 	unsigned max_pending_prompts;
+	struct policy_notify *notify; /* settings.notify; NULL: none */
 };
+
+/* settings.notify: each prompt of the policy's sessions, and its outcome,
+ * sent to a webhook and/or given to a command (policyd/notify.c). */
+struct policy_notify {
+	char *webhook;	   /* http:// or https:// URL, or NULL */
+	bool slack;	   /* format: slack */
+	char **command;	   /* argv (absolute program), NULL-terminated, or NULL */
+	uint64_t timeout_ms; /* per webhook attempt; the command's run */
+	char *user;	   /* system mode: the account the command runs as */
+};
+void policy_notify_free(struct policy_notify *n);
 
 struct policy_limits {
 	uint64_t egress_rate, egress_burst, egress_total, ingress_total;

@@ -224,6 +224,7 @@ void policy_free(struct policy *p)
 		free(p->files[i]);
 	free(p->files);
 	free(p->path);
+	policy_notify_free(p->settings.notify);
 	free(p);
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "policy_notify.h"
+
 void settings_defaults(struct policy *p)
 {
 	p->settings.default_action = POLICY_PROMPT;
@@ -205,6 +207,14 @@ static int set_limit(struct loader *L, const struct ynode *v,
 	}
 }
 
+static int set_notify(struct loader *L, const struct ynode *v,
+		      const struct row *row, const char *str)
+{
+	(void)row;
+	(void)str;
+	return settings_notify(L, v);
+}
+
 static const struct row settings[] = {
     {"default", set_default, true, 0, 0},
     {"prompt_timeout", set_prompt_timeout, true, 0, 0},
@@ -216,6 +226,7 @@ static const struct row settings[] = {
     {"max_pending_prompts", set_max_pending, true, 0, 0},
     {"exec_unnamed", set_exec_unnamed, true, 0, 0},
     {"raw_sockets", set_raw_sockets, true, 0, 0},
+    {"notify", set_notify, false, 0, 0},
 };
 
 #define LIMIT(key, kind)                                                       \

@@ -8,34 +8,40 @@
 #include <unistd.h>
 
 #include "ctl_conn.h"
+#include "ctl_watch.h"
 #include "util.h"
 
 /* Sends line, prints the answer; exit status 1 when policyd says error
- * on any line. */
+ * on any line (JSON: "ok":false on any). */
 static int request(int mode, const char *line)
 {
 	_cleanup_free_ char *out = NULL;
 	if (ctl_request(mode, line, false, &out) < 0)
 		return 1;
 	fputs(out, stdout);
-	return strncmp(out, "error", 5) && !strstr(out, "\nerror") ? 0 : 1;
+	return strncmp(out, "error", 5) && !strstr(out, "\nerror") &&
+		       !strstr(out, "\"ok\":false")
+		   ? 0
+		   : 1;
 }
 
 /* The request line: the command and its arguments, each a word without
- * spaces or newlines (a deny's reason, last, may have spaces). */
+ * spaces or newlines (a deny's reason or an approval's --like pattern,
+ * last, may have spaces). */
 static int build(struct strbuf *b, int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
-		bool reason = i > 0 && !strcmp(argv[i - 1], "--reason");
+		bool tail = i > 0 && (!strcmp(argv[i - 1], "--reason") ||
+				      !strcmp(argv[i - 1], "--like"));
 		if (strchr(argv[i], '\n') ||
-		    (!reason && strpbrk(argv[i], " \t"))) {
+		    (!tail && strpbrk(argv[i], " \t"))) {
 			fprintf(stderr, "policyctl %s: bad argument '%s'\n",
 				argv[0], argv[i]);
 			return -EINVAL;
 		}
-		if (reason && i != argc - 1) {
-			fprintf(stderr,
-				"policyctl deny: --reason TEXT comes last\n");
+		if (tail && i != argc - 1) {
+			fprintf(stderr, "policyctl %s: %s comes last\n",
+				argv[0], argv[i - 1]);
 			return -EINVAL;
 		}
 		strbuf_printf(b, "%s%s", i ? " " : "", argv[i]);
@@ -52,6 +58,11 @@ static int watch(int mode)
 	int fd = ctl_stream(mode, "watch");
 	if (fd < 0)
 		return 1;
+	if (isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) {
+		int rc = ctl_watch_tty(fd, mode);
+		close(fd);
+		return rc;
+	}
 	char buf[65536];
 	ssize_t n;
 	/* JSON lines as policyd sends them, until it goes away */

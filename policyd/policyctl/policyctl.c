@@ -16,6 +16,7 @@
 #include "cli_common.h"
 #include "gitparse.h"
 #include "policy.h"
+#include "policy_grants.h"
 #include "rundir.h"
 #include "selfprot.h"
 #include "sys.h"
@@ -187,6 +188,89 @@ static int offline_opts(int argc, char **argv, const struct cmd_opt *opts,
 	return 0;
 }
 
+/* The --always grants beside policy file: listed (check), or reported
+ * with FILE:LINE:COL when the overlay is corrupt (the policy itself is
+ * still good: policyd ignores such an overlay). 0, or 1 when corrupt. */
+static int check_grants(const char *file, bool quiet)
+{
+	char path[TG_PATH_MAX];
+	struct policy_grants gs = {0};
+	struct yerror e = {0};
+	if (policy_grants_path(file, path, sizeof(path)) < 0)
+		return 0;
+	int r = policy_grants_load(path, &gs, &e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		fprintf(stderr,
+			"%s:%d:%d: error: %s (policyd ignores these grants: "
+			"their prompts ask again)\n",
+			path, e.line, e.col, r == -EINVAL ? e.msg : strerror(-r));
+		return 1;
+	}
+	if (!quiet) {
+		printf("%s: %zu grant%s (policyctl approve --always), each "
+		       "answering prompts of its rule:\n",
+		       path, gs.n, gs.n == 1 ? "" : "s");
+		for (size_t i = 0; i < gs.n; i++) {
+			char what[1200];
+			policy_grant_describe(&gs.v[i], what, sizeof(what));
+			printf("  %s:%d %-10s %s (by %s, %s)\n", path,
+			       gs.v[i].line, gs.v[i].id, what,
+			       gs.v[i].by ? gs.v[i].by : "?",
+			       gs.v[i].made ? gs.v[i].made : "?");
+		}
+	}
+	policy_grants_free(&gs);
+	return 0;
+}
+
+/* explain: the --always grant that would answer the prompt d of event
+ * ev without asking (execs, git and opens; policyd matches connects by
+ * the destination it writes, which explain does not know). */
+static void explain_grant(const char *file, const struct policy_event *ev,
+			  const struct policy_decision *d)
+{
+	char path[TG_PATH_MAX];
+	struct policy_grants gs = {0};
+	struct yerror e = {0};
+	if (d->action != POLICY_PROMPT ||
+	    policy_grants_path(file, path, sizeof(path)) < 0)
+		return;
+	int r = policy_grants_load(path, &gs, &e);
+	if (r == -EINVAL)
+		printf("  grants: %s:%d:%d: %s (ignored)\n", path, e.line,
+		       e.col, e.msg);
+	if (r < 0)
+		return;
+	static const char *const kinds[] = {"exec", "git", "open"};
+	const struct policy_grant *g = NULL;
+	for (size_t k = 0; k < TG_ARRAY_SIZE(kinds) && !g; k++) {
+		bool ex = ev->kind == POLICY_EV_EXEC;
+		if (ex != (k < 2))
+			continue;
+		struct policy_grant_call c = {.rule = d->rule_id,
+					      .kind = kinds[k],
+					      .target = ev->path,
+					      .argv = ex ? ev->argv : NULL,
+					      .argc = ex ? ev->argc : 0,
+					      .access = ex ? 0 : ev->access};
+		g = policy_grants_find(&gs, &c);
+	}
+	if (g) {
+		char what[1200];
+		policy_grant_describe(g, what, sizeof(what));
+		printf("  grant: %s (%s:%d) approves this without asking: %s "
+		       "(by %s, %s)\n",
+		       g->id, path, g->line, what, g->by ? g->by : "?",
+		       g->made ? g->made : "?");
+	} else if (gs.n) {
+		printf("  grants: none of the %zu in %s covers this\n", gs.n,
+		       path);
+	}
+	policy_grants_free(&gs);
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	struct vars_opt o;
@@ -214,6 +298,8 @@ static int cmd_check(int argc, char **argv)
 			       policy_rule_count(p), policy_test_count(p),
 			       d.nwarnings ? ", with warnings" : "");
 		}
+		if (r >= 0 && check_grants(argv[i], quiet))
+			rc = 1;
 		policy_diags_free(&d);
 		policy_free(p);
 	}
@@ -389,6 +475,7 @@ static int cmd_explain(int argc, char **argv)
 		/* d: cli_event_decide's, as policyd decides (exec and git
 		 * rules together for git) */
 		print_decision(&d, x.n, p);
+		explain_grant(file, &ce.ev, &d);
 	}
 	selfprot_free(&sp);
 	policy_free(p);

@@ -4,7 +4,8 @@
 # outside the session) answers with policyctl. Checked on the real effect
 # (file created or not, program ran or not, connection made or not), the
 # agent's stderr and the audit log. A policyd of its own, started with
-# --approvals, in $AP/run.
+# --approvals, in $AP/run. Alone (under the suite lock):
+#   tests/integration/approve_only.sh BINDIR PROGDIR
 AP=$TOP/approve
 mkdir -p "$AP/ws/ask" "$AP/ws/vault" "$AP/ws/out" "$AP/run"
 echo "vault content" >"$AP/ws/vault/f"
@@ -277,6 +278,103 @@ wait "$AGENT"
 check "the other watcher saw it opened and approved, and by whom" wait_for bash -c "grep -q '\"event\":\"opened\",\"prompt\":{\"id\":$id,' '$AP/watch.out' && grep -q '\"event\":\"approved\",\"prompt\":{\"id\":$id,.*\"by\":\"$OPNAME\"' '$AP/watch.out'"
 kill "$WATCH" 2>/dev/null; wait "$WATCH" 2>/dev/null
 check "a --session grant ends with its session (policyctl grants)" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -c grant- | grep -qx 0"
+
+echo "== approvals: watch on a terminal: one line per prompt, answered inline"
+cat >"$AP/watchtty.py" <<'PY'
+# policyctl watch on a pseudo-terminal: waits for the prompt's line, types
+# "s" (approve the newest for the session), waits for the approval's line
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "watch"])
+out, deadline, typed = b"", time.time() + 30, False
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            out += os.read(fd, 65536)
+        except OSError:
+            break
+    if not typed and b"[o]nce [s]ession" in out:
+        os.write(fd, b"s\n"); typed = True
+    if typed and b" approved by " in out:
+        break
+open(sys.argv[2], "wb").write(out)
+os.write(fd, b"q\n"); time.sleep(0.3)
+try:
+    os.kill(pid, 9)
+except OSError:
+    pass
+os.waitpid(pid, 0)
+PY
+TIERGATE_RUNDIR=$AP/run python3 "$AP/watchtty.py" "$BIN/policyctl" "$AP/ttyview.out" &
+TTY=$!
+sleep 1
+ap_agent tty "$AP_POL" bash -c 'echo hi > ask/tty; echo rc=$?'
+wait "$AGENT"
+wait "$TTY"
+check "the prompt shown as one readable line with its choices" \
+	bash -c "grep -q '#[0-9]* tty pid [0-9]*: open: $AP/ws/ask/tty (rule ask-write: ask/ needs an operator; [0-9]*s left)' '$AP/ttyview.out' && grep -q '\[o\]nce \[s\]ession \[15m\] \[a\]lways \[d\]eny REASON' '$AP/ttyview.out'"
+check "answered from the terminal: approved for the session, and shown so" \
+	bash -c "grep -q '#[0-9]* approved by $OPNAME, session, grant-[0-9]*' '$AP/ttyview.out' && grep -qx hi '$AP/ws/ask/tty' && grep -qx rc=0 '$AP/tty.out'"
+
+echo "== approvals: --always is kept in NAME.grants.yaml, --like widens a grant on purpose"
+AP_GRANTS=$AP/policy.grants.yaml
+rm -f "$AP_GRANTS" "$AP/ws/out/al1"
+ap_agent al1 "$AP_POL" touch out/al1
+id=$(ap_wait_id)
+ap_ctl approve "$id" --always --json >"$AP/al1.json"
+wait "$AGENT"
+check "approve --json: one JSON line saying what was granted" \
+	grep -q "^{\"id\":$id,\"ok\":true,\"answer\":\"approved\",\"scope\":\"always\",\"grant\":\"exec touch out/al1 (program .*touch), rule ask-touch (always, every session of policy $AP_POL): always-1\"}\$" "$AP/al1.json"
+check "approved: the program ran" test -e "$AP/ws/out/al1"
+check "the overlay beside the policy holds the grant" \
+	bash -c "grep -q '^  - id: \"always-1\"' '$AP_GRANTS' && grep -q 'rule: \"ask-touch\"' '$AP_GRANTS' && grep -q 'argv: \[\"touch\", \"out/al1\"\]' '$AP_GRANTS' && grep -q 'by: \"$OPNAME\"' '$AP_GRANTS'"
+check "no temporary file is left beside it" bash -c "! ls '$AP' | grep -q 'grants.yaml.tmp'"
+ap_agent al1b "$AP_POL" touch out/al1
+wait "$AGENT"
+check "a new session runs the same command without a prompt" bash -c "! grep -q 'waiting for approval' '$AP/al1b.err' && ! grep -q refused '$AP/al1b.err'"
+check "audit: the call names the grant as its rule" ap_audit '"kind":"exec"' '"rule":"always-1"' '"decision":"allowed"' "policy.grants.yaml:"
+ap_agent al1c "$AP_POL" touch out/al1-other
+id=$(ap_wait_id)
+check "another argv still asks" test -n "$id"
+ap_ctl deny "$id" >/dev/null
+wait "$AGENT"
+check "policyctl grants lists it, with its file" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' grants | grep -q '^always-1 .*ask-touch .*exec touch out/al1'"
+check "policyctl check shows the overlay's grants" \
+	bash -c "'$BIN/policyctl' check '$AP_POL' | grep -q '$AP_GRANTS:[0-9]* always-1 .*exec touch out/al1'"
+check "policyctl explain says which grant would approve the prompt" \
+	bash -c "cd '$AP/ws' && '$BIN/policyctl' explain '$AP_POL' -- exec touch out/al1 | grep -q 'grant: always-1 ($AP_GRANTS:[0-9]*) approves this without asking'"
+check "and that none covers another command line" \
+	bash -c "cd '$AP/ws' && '$BIN/policyctl' explain '$AP_POL' -- exec touch out/zz | grep -q 'grants: none of the 1'"
+ap_agent like "$AP_POL" bash -c 'touch out/like-a; touch out/like-b; touch out/unlike; echo done'
+id=$(ap_wait_id)
+ap_ctl approve "$id" --like 'touch out/elsewhere-*' >"$AP/like-bad.out"
+check "a pattern that does not cover the call asked about is refused; the prompt still waits" \
+	bash -c "grep -q \"error: prompt #$id: --like 'touch out/elsewhere-\*': the pattern does not cover\" '$AP/like-bad.out' && TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
+ap_ctl approve "$id" --preview --like 'touch out/like-*' >"$AP/like-prev.out"
+check "--preview shows the widened grant without answering" \
+	bash -c "grep -q \"prompt #$id would be approved, session: exec like 'touch out/like-\*' (program .*touch), rule ask-touch\" '$AP/like-prev.out' && TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
+ap_ctl approve "$id" --like 'touch out/like-*' >/dev/null
+id2=$(for _ in $(seq 400); do i=$(ap_ids | tail -1); [ -n "$i" ] && [ "$i" != "$id" ] && { echo "$i"; break; }; sleep 0.05; done)
+check "--like covered the second call (like-b) without a prompt, not a third (unlike)" \
+	bash -c "[ -e '$AP/ws/out/like-a' ] && [ -e '$AP/ws/out/like-b' ] && TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending | grep -q 'exec: touch out/unlike' && [ \$(grep -c 'waiting for approval' '$AP/like.err') = 2 ]"
+ap_ctl deny "$id2" >/dev/null
+wait "$AGENT"
+check "audit: the approval names its pattern" ap_audit '"decision":"approved"' "prompt #$id," "like 'touch out/like-*'"
+cp "$AP_POL" "$AP/corrupt.yaml"
+printf 'version: 1\ngrants:\n  - { id: always-1, rule: ask-touch, kind: exec, target: /usr/bin/touch, argv: nope }\n' >"$AP/corrupt.grants.yaml"
+"$BIN/policyctl" check "$AP/corrupt.yaml" >"$AP/corrupt.out" 2>&1
+check "a corrupt overlay: policyctl check says FILE:LINE:COL, and the policy itself is ok" \
+	bash -c "grep -q '^$AP/corrupt.grants.yaml:3:[0-9]*: error: .argv. must be a list' '$AP/corrupt.out' && grep -q '^$AP/corrupt.yaml: ok' '$AP/corrupt.out'"
+ap_agent corrupt "$AP/corrupt.yaml" bash -c 'echo ok > out/corrupt-ok; touch out/corrupt'
+id=$(ap_wait_id)
+check "policyd loads the policy and its prompts still ask" bash -c "[ -n '$id' ] && grep -qx ok '$AP/ws/out/corrupt-ok'"
+ap_ctl approve "$id" --always >"$AP/corrupt-ap.out"
+check "--always does not overwrite a corrupt overlay (and says where it is broken)" \
+	bash -c "grep -q 'corrupt.grants.yaml:3:[0-9]*: .*nothing written' '$AP/corrupt-ap.out' && grep -q 'argv: nope' '$AP/corrupt.grants.yaml'"
+ap_ctl deny "$id" >/dev/null
+wait "$AGENT"
 ap_stop
 
 echo "== approvals: a restarted policyd asks again what was still pending"
@@ -295,6 +393,17 @@ check "the new policyd asks again (the call waited in the kernel meanwhile)" \
 r4 approve "$(r4 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
 wait "$AGENT"
 check "approved by the new one: the file was written" bash -c "grep -qx hi '$AP/ws/ask/restarted' && grep -qx rc=0 '$AP/restart.out'"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run4 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- touch out/al1 ) >/dev/null 2>"$AP/al-restart.err"
+check "an --always grant survives the restart (another policyd, no prompt)" \
+	bash -c "! grep -q -e 'waiting for approval' -e refused '$AP/al-restart.err'"
+r4 revoke always-1 >"$AP/revoke.out"
+check "policyctl revoke always-1 takes it out of the overlay" bash -c "grep -qx 'always-1 revoked' '$AP/revoke.out' && ! grep -q always-1 '$AP_GRANTS'"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run4 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- touch out/al1 ) >/dev/null 2>"$AP/al-revoked.err" &
+AGENT=$!
+check "revoked: the same command asks again" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run4' '$BIN/policyctl' pending | grep -q 'exec: touch out/al1'"
+r4 deny "$(r4 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
+wait "$AGENT"
 p=$(cat "$AP/run4/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
 
 echo "== approvals without --approvals: prompts wait only while an operator watches"
@@ -362,9 +471,11 @@ done
 for r in run2 run3; do
 	wait_for bash -c "TIERGATE_RUNDIR='$AP/$r' '$BIN/policyctl' pending --json | grep -q '\"id\"'"
 	hid=$(TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
-	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" >/dev/null
+	TIERGATE_RUNDIR=$AP/$r "$BIN/policyctl" deny "$hid" --reason "rotate it first: password=hunter2" >/dev/null
 done
 wait "$AG_run2" "$AG_run3"
+check "audit: the prompt's records redact the token and the reason's password" \
+	bash -c "grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep '\"decision\":\"opened\"' | grep -q 'touch out/hooked --token=\*\*\*' && grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep '\"decision\":\"denied\"' | grep -q 'password=\*\*\*' && ! grep '\"kind\":\"prompt\"' '$AP/run2/audit.jsonl' | grep -q -e s3cr3tvalue -e hunter2"
 check "the webhook got the prompt, again after its 500" wait_for bash -c "grep -q '^500 .*\"event\":\"opened\"' '$AP/hook.log' && grep -q '^200 .*\"event\":\"opened\"' '$AP/hook.log'"
 check "with the command line, its token redacted" bash -c "grep -q '\"what\":\"touch out/hooked --token=\*\*\*\"' '$AP/hook.log' && ! grep -q s3cr3tvalue '$AP/hook.log'"
 check "and how to approve it, and then its outcome" wait_for bash -c "grep -q '\"approve\":\"policyctl approve ' '$AP/hook.log' && grep -q '^200 .*\"event\":\"denied\"' '$AP/hook.log'"
@@ -374,3 +485,77 @@ for r in run2 run3; do
 	p=$(cat "$AP/$r/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
 done
 kill "$HOOK" 2>/dev/null; wait "$HOOK" 2>/dev/null
+
+echo "== approvals: settings.notify's command: the prompt as JSON on its stdin, run by policyd outside the session"
+AP_POL_CMD=$AP/policy-notify.yaml
+ap_policy "$AP_POL_CMD" "prompt_timeout: 60s, notify: { command: [\"/bin/sh\", \"-c\", \"cat >> $AP/notes.jsonl; echo >> $AP/notes.jsonl; env > $AP/note.env; id -u > $AP/note.uid; grep PPid /proc/\$\$/status > $AP/note.ppid\"], timeout: 2s }"
+check "policyctl check accepts the policy" "$BIN/policyctl" check -q "$AP_POL_CMD"
+mkdir -p "$AP/run6"
+TIERGATE_RUNDIR=$AP/run6 "$BIN/policyd" --user --policy "$AP_POL_CMD" >/dev/null 2>&1
+wait_for test -S "$AP/run6/control.sock"
+r6() { TIERGATE_RUNDIR=$AP/run6 "$BIN/policyctl" "$@"; }
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run6 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL_CMD" -- touch out/noted -- --password=hunter2 ) >"$AP/noted.out" 2>"$AP/noted.err" &
+AGENT=$!
+check "without --approvals or a watcher, the prompt waits: the policy notifies someone" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run6' '$BIN/policyctl' pending | grep -q 'exec: touch out/noted'"
+check "the command got the prompt as JSON on its stdin, the password redacted" \
+	wait_for bash -c "grep -q '\"event\":\"opened\".*\"what\":\"touch out/noted -- --password=\*\*\*\"' '$AP/notes.jsonl' && ! grep -q hunter2 '$AP/notes.jsonl'"
+check "run by policyd (its parent), as policyd's user, without the interposer, with a fixed PATH" \
+	bash -c "grep -qx \"PPid:[[:space:]]*\$(cat '$AP/run6/policyd.pid')\" '$AP/note.ppid' && [ \"\$(cat '$AP/note.uid')\" = \"\$(id -u)\" ] && ! grep -q LD_PRELOAD '$AP/note.env' && grep -qx 'PATH=/usr/local/bin:/usr/bin:/bin' '$AP/note.env'"
+r6 approve "$(r6 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)" >/dev/null
+wait "$AGENT"
+check "approved: the program ran" test -e "$AP/ws/out/noted"
+check "and the command was told the outcome" wait_for grep -q '"event":"approved"' "$AP/notes.jsonl"
+p=$(cat "$AP/run6/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+ap_policy "$AP/policy-badnotify.yaml" "notify: { command: [\"notify-send\"], timeout: 90s }"
+"$BIN/policyctl" check "$AP/policy-badnotify.yaml" >"$AP/badnotify.out" 2>&1
+check "policyctl check: a relative program and a timeout out of range, each at its line and column" \
+	bash -c "grep -q '^$AP/policy-badnotify.yaml:2:[0-9]*: error: notify.command.s program must be an absolute path' '$AP/badnotify.out' && grep -q '^$AP/policy-badnotify.yaml:2:[0-9]*: error: notify.timeout must be 100ms to 60s' '$AP/badnotify.out'"
+
+echo "== approvals: system mode's operator group (--operator-group), by the kernel's view of the peer"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && getent group adm >/dev/null && getent passwd nobody >/dev/null; then
+	OPD=$(mktemp -d /tmp/tg-opg-XXXXXX)
+	chmod 755 "$OPD"
+	OPGID=$(getent group adm | cut -d: -f3)
+	NOBODY=$(id -u nobody)
+	TIERGATE_RUNDIR=$OPD "$BIN/policyd" --system --operator-group adm --policy "$AP_POL" >/dev/null 2>&1
+	wait_for test -f "$OPD/policyd.pid"
+	wait_for test -S "$OPD/control.sock"
+	check "the control socket is root:adm, mode 0660" test "$(stat -c '%a %U:%G' "$OPD/control.sock")" = "660 root:adm"
+	asnobody() { # asnobody GROUPS...: policyctl as nobody with those supplementary groups
+		local g=$1; shift
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0 TIERGATE_RUNDIR=$OPD setpriv --reuid="$NOBODY" --regid="$NOBODY" $g "$BIN/policyctl" --system "$@"
+	}
+	asnobody --clear-groups pending >"$AP/opg-out.out" 2>&1
+	check "a user outside the group is not an operator" bash -c "! grep -q 'no prompts waiting' '$AP/opg-out.out'"
+	asnobody --groups="$OPGID" pending >"$AP/opg-in.out" 2>&1
+	check "a member of the group is: it lists the prompts" grep -qx "no prompts waiting" "$AP/opg-in.out"
+	asnobody --groups="$OPGID" approve 99999 >"$AP/opg-ap.out" 2>&1
+	check "and may answer them" grep -qx "error: no prompt #99999 waits" "$AP/opg-ap.out"
+	chmod 666 "$OPD/control.sock" # the file's mode is not what decides
+	asnobody --clear-groups pending >"$AP/opg-open.out" 2>&1
+	check "a peer outside the group that reaches the socket is refused by policyd" \
+		grep -q "^error: the control socket is for operators (root, policyd's user or the operator group)" "$AP/opg-open.out"
+	p=$(cat "$OPD/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+	for _ in $(seq 100); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+	rm -rf "$OPD"
+else
+	skip "the operator group: needs root, setpriv, the group adm and the account nobody"
+fi
+
+echo "== approvals: policyd dies while an interposer call waits: the call is refused with a line"
+mkdir -p "$AP/run8"
+TIERGATE_RUNDIR=$AP/run8 "$BIN/policyd" --user --approvals --policy "$AP_POL" >/dev/null 2>&1
+wait_for test -S "$AP/run8/control.sock"
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run8 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL" -- bash -c 'cat vault/f; echo rc=$?' ) >"$AP/dies8.out" 2>"$AP/dies8.err" &
+AGENT=$!
+wait_for bash -c "TIERGATE_RUNDIR='$AP/run8' '$BIN/policyctl' pending | grep -q 'open: $AP/ws/vault/f'"
+check "the read waits (interposer path)" wait_for grep -q "waiting for approval #[0-9]*: $AP/ws/vault/f" "$AP/dies8.err"
+kill -KILL "$(cat "$AP/run8/policyd.pid")" # ours, by its pid
+t0=$(date +%s%N)
+wait "$AGENT"
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "refused at once when policyd died ($ms ms): nothing read, the call failed" \
+	bash -c "grep -qx rc=1 '$AP/dies8.out' && ! grep -q 'vault content' '$AP/dies8.out' && [ $ms -lt 20000 ]"
+check "with the refusal line for the read" grep -q "tiergate: refused read \"$AP/ws/vault/f\" (rule ask-read)" "$AP/dies8.err"
+p=$(cat "$AP/run8/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null # the one agent-shell started again
