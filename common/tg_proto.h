@@ -110,6 +110,10 @@ enum tgp_tag {
 	TGPT_BACKSTOP,	 /* u32: HELLO_OK: the kernel notifies policyd of
 			    execs, write-opens and connects (TGPB_*) */
 	TGPT_ADDRS,	 /* 16 bytes each, 1 to TGP_MAX_NAME_ADDRS of them */
+	TGPT_MASK_PATH,	 /* string, repeated: SESSION_OK: a file every read
+			    of which is denied (masked by agent-shell) */
+	TGPT_MASK_TREE,	 /* string, repeated: a tree likewise */
+	TGPT_MASK_GLOB,	 /* string, repeated: a deny-read glob no mask covers */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */
@@ -131,6 +135,9 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
+/* (32u: TGPF_BACKGROUND_KEEP, wrappers/pdlink.h) */
+#define TGPF_MASK                                                              \
+	64u /* SESSION_OK: the deny-read plan (MASK_*) is stated in full */
 
 /* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
 #define TGPB_EXEC 1u
@@ -359,7 +366,8 @@ static inline bool tgp_tag_repeats(uint16_t tag)
 	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
 	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
 	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE ||
-	       tag == TGPT_LL_EXEC;
+	       tag == TGPT_LL_EXEC || tag == TGPT_MASK_PATH ||
+	       tag == TGPT_MASK_TREE || tag == TGPT_MASK_GLOB;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)

@@ -366,6 +366,31 @@ static void banner(const struct pdlink_session *s, const char *audit)
 		audit[0] ? audit : "(ask policyctl status)", ctl, s->id);
 }
 
+/* The deny-read plan policyd sent, for the session's first process. */
+static struct mountmask_plan mask_plan(const struct pdlink *l,
+					const struct pdlink_session *s)
+{
+	/* the runtime directory holds the session's socket to policyd, and
+	 * tiergate's programs must stay reachable */
+	static char sockdir[sizeof(l->rd.agent_sock)];
+	snprintf(sockdir, sizeof(sockdir), "%s", l->rd.agent_sock);
+	char *slash = strrchr(sockdir, '/');
+	if (slash)
+		*slash = '\0';
+	static const char *keep[3];
+	keep[0] = l->rd.dir;
+	keep[1] = sockdir;
+	keep[2] = self_dir;
+	return (struct mountmask_plan){.path = s->mpath,
+				       .npath = s->nmpath,
+				       .tree = s->mtree,
+				       .ntree = s->nmtree,
+				       .globs = s->mglob,
+				       .nglobs = s->nmglob,
+				       .keep = keep,
+				       .nkeep = TG_ARRAY_SIZE(keep)};
+}
+
 int main(int argc, char **argv)
 {
 	struct shell_opts o;
@@ -455,12 +480,14 @@ int main(int argc, char **argv)
 				.nexec = s.nllx,
 				.write_all = !(s.flags & TGPF_LL_WRITE),
 				.exec_all = !(s.flags & TGPF_LL_EXEC)};
+	struct mountmask_plan mask = mask_plan(&l, &s);
 	struct child_plan plan = {.path = resolved,
 				  .argv = cmd,
 				  .sandbox = sandbox,
 				  .backstop = backstop,
 				  .keep_background = s.keep_background,
-				  .fs = &fs};
+				  .fs = &fs,
+				  .mask = s.flags & TGPF_MASK ? &mask : NULL};
 	rc = child_run(&l, &plan);
 	free(resolved);
 	return rc;

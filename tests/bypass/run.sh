@@ -599,6 +599,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/selfprot.sh"
 # other processes, the terminal, raw sockets (tests/bypass/proc.sh)
 . "$(dirname "$0")/proc.sh"
+# reads of denied files by static binaries (tests/bypass/denyread.sh)
+. "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
