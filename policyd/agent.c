@@ -286,11 +286,12 @@ static struct session *session_open(struct conn *c, uint32_t id,
  * session's mount namespace: TGPF_MASK, or 0 when it could not be made
  * (then agent-shell says the layer is off). A joined session is already
  * in its first agent-shell's namespace. */
-static uint32_t put_denyread(struct tgp_enc *e, const struct policy *p)
+static uint32_t put_denyread(struct tgp_enc *e, struct session *s)
 {
 	struct policy_denyread dr;
-	if (policy_denyread_plan(p, &dr) < 0)
+	if (policy_denyread_plan(s->policy, &dr) < 0)
 		return 0;
+	s->denyread = dr.npath || dr.ntree || dr.nglobs;
 	put_strs(e, TGPT_MASK_PATH, (const char *const *)dr.path, dr.npath);
 	put_strs(e, TGPT_MASK_TREE, (const char *const *)dr.tree, dr.ntree);
 	put_strs(e, TGPT_MASK_GLOB, (const char *const *)dr.globs, dr.nglobs);
@@ -335,7 +336,7 @@ static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 		policy_landlock_free(&ll);
 	}
 	if (!joined)
-		fl |= put_denyread(&e, s->policy);
+		fl |= put_denyread(&e, s);
 	tgp_put_u32(&e, TGPT_FLAGS, fl);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
