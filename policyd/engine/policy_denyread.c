@@ -8,8 +8,8 @@
  * action: a deny rule whose open matcher covers read and whose path glob
  * matches P denies every read of P, whatever other rules say. So:
  *   - a literal glob P (not excluded by the rule's not_path) is denied;
- *   - a tree glob (D, a slash, two stars) is denied as a whole when no not_path glob of the
- *     rule could match inside it (its literal prefix and D overlap: the
+ *   - a tree glob (D, a slash, two stars) is denied as a whole when no not_path
+ * glob of the rule could match inside it (its literal prefix and D overlap: the
  *     test errs on the side of not masking);
  *   - any other glob (a wildcard: ~/.ssh/id_*) goes to globs, which the
  *     kernel layer does not mask (the interposer still decides them).

@@ -78,6 +78,17 @@ else
 	skip "taking a mask off as root (not root)"
 fi
 
+# /proc/PID/root of a process outside the session (agent-shell, its
+# parent) is the host's view of the file system, masks and all: natively
+# readable through, refused in a session (ptrace-read access)
+dr_files
+nat=$(cd "$DRW" && bin/static_denyread read "/proc/$$/root$DRW/secret/key" 2>&1)
+out=$(dr_shell sh -c 'pp=$(awk "/^PPid/{print \$2}" /proc/$$/status); bin/static_denyread read "/proc/$pp/root$PWD/secret/key"')
+if ! grep -q key-secret <<<"$nat"; then bad "deny-read through /proc/PID/root: does not work natively: $nat"
+elif grep -q key-secret <<<"$out"; then bad "deny-read through agent-shell's /proc/PID/root: $out"
+elif grep -q "refused errno=13" <<<"$out"; then ok "deny-read: reading through agent-shell's /proc/PID/root works natively, refused in a session"
+else bad "deny-read through /proc/PID/root: unexpected: ${out//$'\n'/ | }"; fi
+
 # nothing leaks to the host: while a session runs, the host's namespace
 # has no mask; and a policy with nothing to mask makes no namespace
 dr_files

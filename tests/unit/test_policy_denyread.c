@@ -103,9 +103,9 @@ static void test_exceptions(void **state)
 static void test_nothing_to_mask(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
-	    "version: 1\nrules:\n"
-	    "  - { id: r, tier: 1, open: { path: ['/**'], access: [read] } }\n");
+	struct policy *p = must_load("version: 1\nrules:\n"
+				     "  - { id: r, tier: 1, open: { path: "
+				     "['/**'], access: [read] } }\n");
 	struct policy_denyread dr;
 	assert_int_equal(policy_denyread_plan(p, &dr), 0);
 	assert_int_equal(dr.npath + dr.ntree + dr.nglobs, 0);
