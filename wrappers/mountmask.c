@@ -92,7 +92,7 @@ static void expand_glob(const struct mountmask_plan *p, const char *src,
 		rep->deferred++;
 		return;
 	}
-	char dir[PATH_MAX];
+	char dir[PATH_MAX]; /* "" for "/" (names are dir + "/" + name) */
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - src), src);
 	DIR *d = opendir(dir[0] ? dir : "/");
 	struct dirent *e;
