@@ -190,9 +190,9 @@ static const char **session_list(struct pdlink_session *s, uint16_t tag,
 }
 
 /* One string field of SESSION_OK: a Landlock tree or a deny-read path goes
- * to llbuf and its list (as long as both have room; a deny-read list cut
- * short is not stated: session_ok drops TGPF_MASK), the rest to their own
- * members. */
+ * to llbuf and its list (as long as both have room; a deny-read plan cut
+ * short is not used: pdlink_open_session drops TGPF_MASK, agent-shell
+ * says so), the rest to their own members. */
 static void session_field(struct pdlink_session *s, const struct tgp_field *f,
 			  size_t *llo)
 {
