@@ -181,7 +181,7 @@ static void detect_denyread(struct layer_report *r)
 				   : NULL;
 	const char *other = geteuid() ? NULL : userns_refused();
 	struct layer *l =
-	    add(r, "kernel deny-read (mount masks)", !no && with > 0);
+	    add(r, "kernel deny-read masks", !no && with > 0);
 	if (no) {
 		snprintf(l->why, sizeof(l->why),
 			 "unavailable: %s (%s); reads of denied files by "
