@@ -17,11 +17,11 @@
 #include "missing.h"
 #include "util.h"
 
-#define MAX_DIR_ENTRIES 4096 /* entries read per globbed directory */
+#define MAX_DIR_ENTRIES 4096 /* entries read per directory */
+#define MAX_DEPTH 32	     /* directories below a tree's root */
 
 struct target {
 	char path[PATH_MAX];
-	bool dir; /* an empty tmpfs; else an empty file */
 };
 
 struct masks {
@@ -49,20 +49,54 @@ static bool holds_keep(const struct mountmask_plan *p, const char *path)
 	return false;
 }
 
-/* Adds path to ms when it is something to mask: a regular file, or a
- * directory named as a tree. Absent paths have nothing to mask. */
 static void consider(const struct mountmask_plan *p, const char *path,
-		     bool tree, struct masks *ms, struct mountmask_report *rep)
+		     int depth, struct masks *ms, struct mountmask_report *rep);
+
+/* Every entry of the directory dir, considered at depth (a tree's files:
+ * each gets its own mask, so that its name stays what it was and the
+ * interposer and policyd refuse it by its rule, with their line and audit
+ * record, as without the layer). */
+static void consider_dir(const struct mountmask_plan *p, const char *dir,
+			 int depth, struct masks *ms,
+			 struct mountmask_report *rep)
+{
+	if (depth > MAX_DEPTH) {
+		note(rep, dir, "deeper than tiergate looks");
+		return;
+	}
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	for (unsigned i = 0; d && i < MAX_DIR_ENTRIES && (e = readdir(d));
+	     i++) {
+		char full[PATH_MAX];
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    snprintf(full, sizeof(full), "%s/%s", dir, e->d_name) <
+			(int)sizeof(full))
+			consider(p, full, depth, ms, rep);
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Adds path to ms when it is a regular file; with depth >= 0 (a tree) the
+ * files below a directory too. Absent paths have nothing to mask. */
+static void consider(const struct mountmask_plan *p, const char *path,
+		     int depth, struct masks *ms, struct mountmask_report *rep)
 {
 	struct stat st;
 	if (path[0] != '/' || !path[1] || lstat(path, &st) < 0)
 		return;
-	if (S_ISLNK(st.st_mode)) {
-		/* policyd decides on what it resolves to */
+	if (S_ISLNK(st.st_mode) && depth <= 0) {
+		/* policyd decides on what it resolves to (below a tree's
+		 * root: that is decided as its target, silently) */
 		note(rep, path, "a symbolic link");
 		return;
 	}
-	if (!S_ISREG(st.st_mode) && !(tree && S_ISDIR(st.st_mode)))
+	if (depth >= 0 && S_ISDIR(st.st_mode)) {
+		consider_dir(p, path, depth + 1, ms, rep);
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
 		return; /* a directory's listing, a socket, a device */
 	if (holds_keep(p, path)) {
 		note(rep, path, "holds tiergate's runtime directory");
@@ -72,8 +106,7 @@ static void consider(const struct mountmask_plan *p, const char *path,
 		note(rep, path, "over the number of masks");
 		return;
 	}
-	snprintf(ms->v[ms->n].path, PATH_MAX, "%s", path);
-	ms->v[ms->n++].dir = S_ISDIR(st.st_mode);
+	snprintf(ms->v[ms->n++].path, PATH_MAX, "%s", path);
 }
 
 /* The files a deny-read glob matches now, when its wildcards are in its
@@ -104,7 +137,7 @@ static void expand_glob(const struct mountmask_plan *p, const char *src,
 			(int)sizeof(full))
 			continue;
 		if (glob_match(g, full))
-			consider(p, full, false, ms, rep);
+			consider(p, full, -1, ms, rep);
 	}
 	if (d)
 		closedir(d);
@@ -145,32 +178,22 @@ static int enter_ns(bool user, uid_t uid, gid_t gid, const char **what)
 	return write_text("/proc/self/gid_map", m);
 }
 
-/* A detached tmpfs (fd in *ret) made with mount attributes attr. */
-static int new_tmpfs(const char *mode, unsigned attr, int *ret)
+/* The source of every mask: a detached read-only tmpfs holding one empty
+ * file, "empty", that no one can write (mode 0444, read-only mount). */
+static int make_stage(int *ret)
 {
 	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", mode, 0) < 0 ||
+	if (fs < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "nr_inodes", "4", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return -errno;
-	int m = fsmount(fs, FSMOUNT_CLOEXEC,
-			attr | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			    MOUNT_ATTR_NOEXEC);
+	int m =
+	    fsmount(fs, FSMOUNT_CLOEXEC,
+		    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (m < 0)
 		return -errno;
-	*ret = m;
-	return 0;
-}
-
-/* The source of file masks: a detached read-only tmpfs holding one empty
- * file, "empty", that no one can write (mode 0444, read-only mount). */
-static int make_stage(int *ret)
-{
-	int m = -1;
-	int r = new_tmpfs("0755", 0, &m);
-	if (r < 0)
-		return r;
 	int fd =
 	    openat(m, "empty", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
 	if (fd >= 0)
@@ -178,7 +201,7 @@ static int make_stage(int *ret)
 	struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 	if (fd < 0 ||
 	    mount_setattr(m, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0) {
-		r = -errno;
+		int r = -errno;
 		close(m);
 		return r;
 	}
@@ -186,19 +209,16 @@ static int make_stage(int *ret)
 	return 0;
 }
 
-/* Mounts a mask on the object target (an O_PATH descriptor: no name is
- * looked up again, so nothing can be swapped in between). */
-static int mask_one(int stage, int target, bool dir)
+/* Mounts a clone of the empty file on the object target (an O_PATH
+ * descriptor: no name is looked up again, so nothing can be swapped in
+ * between). */
+static int mask_one(int stage, int target)
 {
-	int src = -1;
+	int src =
+	    open_tree(stage, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (src < 0)
+		return -errno;
 	int r = 0;
-	if (dir)
-		r = new_tmpfs("0555", MOUNT_ATTR_RDONLY, &src);
-	else if ((src = open_tree(stage, "empty",
-				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC)) < 0)
-		r = -errno;
-	if (r < 0)
-		return r;
 	if (move_mount(src, "", target, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		r = -errno;
@@ -220,23 +240,20 @@ static int make_masks(const struct masks *ms, struct mountmask_report *rep,
 		      const char **what)
 {
 	_cleanup_close_ int stage = -1;
+	*what = "making the empty file of the masks";
+	int r = make_stage(&stage);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < ms->n; i++) {
 		const struct target *t = &ms->v[i];
 		_cleanup_close_ int fd = open_target(t->path);
 		struct stat st;
 		if (fd == -ELOOP)
 			note(rep, t->path, "a symbolic link on its path");
-		if (fd < 0 || fstat(fd, &st) < 0)
-			continue; /* gone since it was looked at */
-		bool dir = S_ISDIR(st.st_mode);
-		if (dir != t->dir || !(dir || S_ISREG(st.st_mode)))
-			continue; /* replaced by another kind of thing */
-		*what = "making the empty file of file masks";
-		int r = dir || stage >= 0 ? 0 : make_stage(&stage);
-		if (r < 0)
-			return r;
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			continue; /* gone or replaced since it was looked at */
 		*what = t->path;
-		if ((r = mask_one(stage, fd, dir)) < 0)
+		if ((r = mask_one(stage, fd)) < 0)
 			return r;
 		rep->masked++;
 	}
@@ -250,9 +267,9 @@ int mountmask_apply(const struct mountmask_plan *p,
 	struct mountmask_report rep = {0};
 	ms.n = 0;
 	for (size_t i = 0; i < p->npath; i++)
-		consider(p, p->path[i], false, &ms, &rep);
+		consider(p, p->path[i], -1, &ms, &rep);
 	for (size_t i = 0; i < p->ntree; i++)
-		consider(p, p->tree[i], true, &ms, &rep);
+		consider(p, p->tree[i], 0, &ms, &rep);
 	for (size_t i = 0; i < p->nglobs; i++)
 		expand_glob(p, p->globs[i], &ms, &rep);
 	if (!ms.n) {
@@ -264,8 +281,6 @@ int mountmask_apply(const struct mountmask_plan *p,
 	/* as root a mount namespace needs no user namespace, and a user
 	 * namespace would take root's power over other users' files */
 	bool user = geteuid() != 0;
-	char cwd[PATH_MAX];
-	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
 	int r = enter_ns(user, uid, gid, what);
 	if (r < 0)
 		return r;
@@ -281,15 +296,6 @@ int mountmask_apply(const struct mountmask_plan *p,
 	 * take a mask off (root sessions: no CAP_SYS_ADMIN, no mount calls) */
 	if (user && (r = enter_ns(true, uid, gid, what)) < 0)
 		return r;
-	/* why: a working directory under a masked tree would still reach
-	 * what the mask hides (relative names); look it up again */
-	if (have_cwd && chdir(cwd) < 0) {
-		note(&rep, cwd,
-		     "the working directory is masked: the "
-		     "session starts in /");
-		if (chdir("/") < 0)
-			return -errno;
-	}
 	*ret = rep;
 	return 0;
 }

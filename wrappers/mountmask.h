@@ -4,7 +4,8 @@
  * before the sandbox, the files and trees whose every read the policy
  * denies (policyd's deny-read plan: policy_denyread.c) are masked in a
  * mount namespace of the session's own: an empty read-only file bound over
- * a file, an empty read-only tmpfs over a directory. Static binaries and
+ * each file (a tree's files one by one: their names stay, so the interposer
+ * still refuses them by their rule, with its line). Static binaries and
  * raw system calls read nothing there; reads elsewhere cost nothing.
  *
  * The namespace is private (no mount propagates to or from the host). As
@@ -28,13 +29,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define MOUNTMASK_MAX 256 /* masks per session */
+#define MOUNTMASK_MAX 1024 /* masks (files) per session */
 
 struct mountmask_plan {
 	const char *const *path; /* a file (a directory named alone is not
 				    masked: only its listing is denied) */
 	size_t npath;
-	const char *const *tree; /* a directory and all below, or a file */
+	const char *const *tree; /* the files below a directory, or a file */
 	size_t ntree;
 	const char *const *globs; /* deny-read globs: the files matching
 				     one-level ones now are masked */
