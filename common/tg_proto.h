@@ -114,6 +114,10 @@ enum tgp_tag {
 	TGPT_ENV,	 /* string, repeated (at most TGP_MAX_ENV): DECIDE exec:
 			    "NAME=VALUE" of the exec's environment that git
 			    reads (GIT_*, HOME, XDG_CONFIG_HOME, --config-env's) */
+	TGPT_MASK_PATH,	 /* string, repeated: SESSION_OK: a file every read
+			    of which is denied (masked by agent-shell) */
+	TGPT_MASK_TREE,	 /* string, repeated: a tree likewise */
+	TGPT_MASK_GLOB,	 /* string, repeated: a deny-read glob no mask covers */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */
@@ -138,6 +142,9 @@ enum tgp_kind {
 #define TGPF_UNIX_ABSTRACT                                                     \
 	32u /* DECIDE connect: PATH is an abstract Unix socket name, spelled   \
 	       by tgp_unix_abstract */
+/* (32u: TGPF_BACKGROUND_KEEP, wrappers/pdlink.h) */
+#define TGPF_MASK                                                              \
+	64u /* SESSION_OK: the deny-read plan (MASK_*) is stated in full */
 
 /* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
 #define TGPB_EXEC 1u
@@ -366,7 +373,9 @@ static inline bool tgp_tag_repeats(uint16_t tag)
 	       tag == TGPT_SENS_GLOB || tag == TGPT_EXEC_ALLOW ||
 	       tag == TGPT_EXEC_SENS || tag == TGPT_EXEC_SENS0 ||
 	       tag == TGPT_GIT_ID || tag == TGPT_LL_WRITE ||
-	       tag == TGPT_LL_EXEC || tag == TGPT_ENV;
+	       tag == TGPT_LL_EXEC || tag == TGPT_ENV ||
+	       tag == TGPT_MASK_PATH || tag == TGPT_MASK_TREE ||
+	       tag == TGPT_MASK_GLOB;
 }
 
 static inline bool tgp_tag_is_u32(uint16_t tag)

@@ -282,6 +282,23 @@ static struct session *session_open(struct conn *c, uint32_t id,
 	return s;
 }
 
+/* The deny-read plan (policy_denyread.c) for agent-shell to mask in the
+ * session's mount namespace: TGPF_MASK, or 0 when it could not be made
+ * (then agent-shell says the layer is off). A joined session is already
+ * in its first agent-shell's namespace. */
+static uint32_t put_denyread(struct tgp_enc *e, struct session *s)
+{
+	struct policy_denyread dr;
+	if (policy_denyread_plan(s->policy, &dr) < 0)
+		return 0;
+	s->denyread = dr.npath || dr.ntree || dr.nglobs;
+	put_strs(e, TGPT_MASK_PATH, (const char *const *)dr.path, dr.npath);
+	put_strs(e, TGPT_MASK_TREE, (const char *const *)dr.tree, dr.ntree);
+	put_strs(e, TGPT_MASK_GLOB, (const char *const *)dr.globs, dr.nglobs);
+	policy_denyread_free(&dr);
+	return TGPF_MASK;
+}
+
 static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 {
 	static uint8_t buf[TGP_MAX_MSG];
@@ -318,6 +335,8 @@ static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 		}
 		policy_landlock_free(&ll);
 	}
+	if (!joined)
+		fl |= put_denyread(&e, s);
 	tgp_put_u32(&e, TGPT_FLAGS, fl);
 	long n = tgp_enc_end(&e);
 	if (n > 0)

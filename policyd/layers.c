@@ -5,9 +5,12 @@
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -124,6 +127,79 @@ static void detect_landlock(struct layer_report *r)
 				  : "");
 }
 
+static long sysctl_value(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+/* Why a process of uid != 0 cannot make a user namespace here, or NULL
+ * when it can (as far as the kernel's settings tell). */
+static const char *userns_refused(void)
+{
+	if (sysctl_value("/proc/sys/user/max_user_namespaces") == 0)
+		return "user.max_user_namespaces is 0";
+	if (sysctl_value("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+		return "kernel.unprivileged_userns_clone is 0";
+	if (sysctl_value("/proc/sys/kernel/"
+			 "apparmor_restrict_unprivileged_userns") == 1)
+		return "AppArmor restricts unprivileged user namespaces "
+		       "(kernel.apparmor_restrict_unprivileged_userns)";
+	return NULL;
+}
+
+/* Can this policyd's own user make the namespaces agent-shell masks in?
+ * (a child tries: the answer for policyd's sessions in user mode) */
+static bool userns_works(void)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit(unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0);
+	int st = 0;
+	return p > 0 && waitpid(p, &st, 0) == p && WIFEXITED(st) &&
+	       WEXITSTATUS(st) == 0;
+}
+
+/* The kernel deny-read layer: agent-shell masks the files and trees a
+ * session's policy denies reading (wrappers/mountmask.c). */
+static void detect_denyread(struct layer_report *r)
+{
+	unsigned with = 0, total = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		total++;
+		with += s->denyread;
+	}
+	const char *no = geteuid() ? (userns_works()
+					  ? NULL
+					  : "this user cannot make a user "
+					    "namespace")
+				   : NULL;
+	const char *other = geteuid() ? NULL : userns_refused();
+	struct layer *l =
+	    add(r, "kernel deny-read masks", !no && with > 0);
+	if (no) {
+		snprintf(l->why, sizeof(l->why),
+			 "unavailable: %s (%s); reads of denied files by "
+			 "static programs and raw system calls are not "
+			 "refused",
+			 no, userns_refused() ? userns_refused() : "?");
+		return;
+	}
+	snprintf(l->why, sizeof(l->why),
+		 "%u of %u sessions' policies deny reading files (masked in "
+		 "the session's own mount namespace when they exist at its "
+		 "start%s%s); not covered: files created later, globs with a "
+		 "wildcard below a directory, other names of a masked file: "
+		 "the interposer decides those for dynamic programs only",
+		 with, total, other ? "; not for sessions of other users: " : "",
+		 other ? other : "");
+}
+
 void layers_detect(struct layer_report *r)
 {
 	r->n = 0;
@@ -142,6 +218,7 @@ void layers_detect(struct layer_report *r)
 	detect_seccomp(r);
 	detect_verify(r);
 	detect_landlock(r);
+	detect_denyread(r);
 	struct egress_glue_status st;
 	egress_glue_status(&st);
 	snprintf(add(r, "eBPF cgroup egress", st.active)->why,

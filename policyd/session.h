@@ -37,6 +37,7 @@ struct session {
 	bool seccomp;  /* agent-shell installs its seccomp refusal filter */
 	bool landlock; /* agent-shell can apply Landlock */
 	bool ll_write, ll_exec; /* what Landlock restricts in this session */
+	bool denyread; /* its policy denies reading paths agent-shell masks */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
 	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */

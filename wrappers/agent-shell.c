@@ -366,6 +366,57 @@ static void banner(const struct pdlink_session *s, const char *audit)
 		audit[0] ? audit : "(ask policyctl status)", ctl, s->id);
 }
 
+/* The deny-read plan policyd sent, for the session's first process, or
+ * NULL (said when the session's reads are not masked for it). */
+static const struct mountmask_plan *mask_plan(const struct pdlink *l,
+					      const struct pdlink_session *s)
+{
+	if (s->joined)
+		return NULL; /* in its first agent-shell's namespace */
+	if (!(s->flags & TGPF_MASK)) {
+		fprintf(stderr,
+			"tiergate: warning: %s; the files this policy denies "
+			"reading are not masked in the kernel for this "
+			"session\n",
+			s->mask_cut ? "policyd's deny-read plan is longer than "
+				      "agent-shell takes"
+				    : "policyd sent no deny-read plan");
+		return NULL;
+	}
+	if (l->auth.filters > 0) {
+		/* inside another session: no namespace can be made (the
+		 * filter), the outer session's masks stay in force */
+		if (s->nmpath + s->nmtree + s->nmglob)
+			fprintf(stderr,
+				"tiergate: inside another session: the files "
+				"this policy denies reading are masked in the "
+				"kernel only as the outer session's policy "
+				"masks them\n");
+		return NULL;
+	}
+	/* the runtime directory holds the session's socket to policyd, and
+	 * tiergate's programs must stay reachable */
+	static char sockdir[sizeof(l->rd.agent_sock)];
+	snprintf(sockdir, sizeof(sockdir), "%s", l->rd.agent_sock);
+	char *slash = strrchr(sockdir, '/');
+	if (slash)
+		*slash = '\0';
+	static const char *keep[3];
+	keep[0] = l->rd.dir;
+	keep[1] = sockdir;
+	keep[2] = self_dir;
+	static struct mountmask_plan m;
+	m = (struct mountmask_plan){.path = s->mpath,
+				    .npath = s->nmpath,
+				    .tree = s->mtree,
+				    .ntree = s->nmtree,
+				    .globs = s->mglob,
+				    .nglobs = s->nmglob,
+				    .keep = keep,
+				    .nkeep = TG_ARRAY_SIZE(keep)};
+	return &m;
+}
+
 int main(int argc, char **argv)
 {
 	struct shell_opts o;
@@ -460,7 +511,8 @@ int main(int argc, char **argv)
 				  .sandbox = sandbox,
 				  .backstop = backstop,
 				  .keep_background = s.keep_background,
-				  .fs = &fs};
+				  .fs = &fs,
+				  .mask = mask_plan(&l, &s)};
 	rc = child_run(&l, &plan);
 	free(resolved);
 	return rc;

@@ -40,6 +40,31 @@ static void fail(const char *what)
 	exit(126);
 }
 
+/* In the child: the kernel deny-read layer. What it cannot do is said,
+ * never passed over; the session goes on with the interposer deciding
+ * reads (as without the layer). */
+static void apply_masks(const struct mountmask_plan *m)
+{
+	struct mountmask_report rep;
+	const char *what = "?";
+	int r = mountmask_apply(m, &rep, &what);
+	if (r < 0) {
+		fprintf(stderr,
+			"tiergate: warning: the files this policy denies "
+			"reading are not masked in the kernel for this "
+			"session (%s: %s); static programs and raw system "
+			"calls can read them\n",
+			what, strerror(-r));
+		return;
+	}
+	if (rep.skipped)
+		fprintf(stderr,
+			"tiergate: %u path%s the policy denies reading %s "
+			"not masked in the kernel (%s)\n",
+			rep.skipped, rep.skipped == 1 ? "" : "s",
+			rep.skipped == 1 ? "is" : "are", rep.note);
+}
+
 /* In the child: the sandbox, the listener's number told on tell and the
  * go-ahead read from ack (backstop), then the command. Never returns. */
 static void child_exec(const struct child_plan *p, int tell, int ack)
@@ -48,6 +73,8 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	if (p->sandbox && p->mask)
+		apply_masks(p->mask);
 	if (p->sandbox) {
 		const char *what = "?";
 		int lfd = -1;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * child: runs the agent's command as the session's first process. The
- * child applies the sandbox (no_new_privs, Landlock, the seccomp filter);
+ * child masks the paths the policy denies reading (mountmask.h), then
+ * applies the sandbox (no_new_privs, Landlock, the seccomp filter);
  * with the backstop, agent-shell takes the filter's listener from it and
  * hands it to policyd before the command runs. agent-shell then forwards
  * SIGTERM and SIGHUP, reaps orphans (it is the session's subreaper) and,
@@ -13,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "mountmask.h"
 #include "pdlink.h"
 #include "sandbox.h"
 
@@ -23,6 +25,7 @@ struct child_plan {
 	bool backstop;		   /* with a listener for policyd */
 	bool keep_background;	   /* settings.background: keep */
 	const struct sandbox_fs *fs; /* the Landlock plan */
+	const struct mountmask_plan *mask; /* deny-read masks, or NULL */
 };
 
 /* Runs the command and ends the session's other processes; returns the

@@ -164,21 +164,52 @@ void pdlink_audit_path(const struct pdlink *l, char *out, size_t cap)
 	close(fd);
 }
 
-/* One string field of SESSION_OK: a Landlock tree goes to llbuf and its
- * list (as long as both have room), the rest to their own members. */
+/* The list of SESSION_OK a string tag goes to, or NULL. */
+static const char **session_list(struct pdlink_session *s, uint16_t tag,
+				 size_t **ret_n)
+{
+	switch (tag) {
+	case TGPT_LL_WRITE:
+		*ret_n = &s->nllw;
+		return s->llw;
+	case TGPT_LL_EXEC:
+		*ret_n = &s->nllx;
+		return s->llx;
+	case TGPT_MASK_PATH:
+		*ret_n = &s->nmpath;
+		return s->mpath;
+	case TGPT_MASK_TREE:
+		*ret_n = &s->nmtree;
+		return s->mtree;
+	case TGPT_MASK_GLOB:
+		*ret_n = &s->nmglob;
+		return s->mglob;
+	default:
+		return NULL;
+	}
+}
+
+/* One string field of SESSION_OK: a Landlock tree or a deny-read path goes
+ * to llbuf and its list (as long as both have room; a deny-read plan cut
+ * short is not used: pdlink_open_session drops TGPF_MASK, agent-shell
+ * says so), the rest to their own members. */
 static void session_field(struct pdlink_session *s, const struct tgp_field *f,
 			  size_t *llo)
 {
-	if ((f->tag == TGPT_LL_WRITE || f->tag == TGPT_LL_EXEC) &&
-	    *llo + f->len + 1 <= sizeof(s->llbuf)) {
+	size_t *n = NULL;
+	const char **list = session_list(s, f->tag, &n);
+	if (list) {
+		if (*llo + f->len + 1 > sizeof(s->llbuf) ||
+		    *n >= TGP_MAX_GLOBS) {
+			s->mask_cut |= list == s->mpath || list == s->mtree ||
+				       list == s->mglob;
+			return;
+		}
 		char *p = s->llbuf + *llo;
 		memcpy(p, f->v, f->len);
 		p[f->len] = '\0';
 		*llo += f->len + 1;
-		if (f->tag == TGPT_LL_WRITE && s->nllw < TGP_MAX_GLOBS)
-			s->llw[s->nllw++] = p;
-		else if (f->tag == TGPT_LL_EXEC && s->nllx < TGP_MAX_GLOBS)
-			s->llx[s->nllx++] = p;
+		list[(*n)++] = p;
 		return;
 	}
 	if (f->tag == TGPT_SESSION)
@@ -229,11 +260,14 @@ int pdlink_open_session(const struct pdlink *l, int fd, uint8_t *rbuf,
 	s->id[0] = s->name[0] = s->policy[0] = s->err[0] = '\0';
 	s->fail_open = s->joined = s->keep_background = false;
 	s->flags = 0;
-	s->nllw = s->nllx = 0;
+	s->nllw = s->nllx = s->nmpath = s->nmtree = s->nmglob = 0;
+	s->mask_cut = false;
 	size_t llo = 0;
 	struct tgp_field f;
 	while (tgp_dec_next(&d, &f) == 1)
 		session_field(s, &f, &llo);
+	if (s->mask_cut)
+		s->flags &= ~TGPF_MASK;
 	s->ok = d.h.type == TGP_SESSION_OK;
 	return 0;
 }

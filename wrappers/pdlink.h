@@ -60,7 +60,12 @@ struct pdlink_session {
 	uint32_t flags;		/* TGPF_LL_WRITE, TGPF_LL_EXEC */
 	const char *llw[TGP_MAX_GLOBS], *llx[TGP_MAX_GLOBS];
 	size_t nllw, nllx;
-	char llbuf[TGP_MAX_MSG]; /* the strings llw and llx point into */
+	/* the deny-read plan (TGPF_MASK): files, trees, globs */
+	const char *mpath[TGP_MAX_GLOBS], *mtree[TGP_MAX_GLOBS],
+	    *mglob[TGP_MAX_GLOBS];
+	size_t nmpath, nmtree, nmglob;
+	bool mask_cut; /* more than fits: the plan is not used */
+	char llbuf[TGP_MAX_MSG]; /* the strings of the lists above */
 };
 
 /* Connects to policyd's socket at path: the fd, or -1 with errno. It

@@ -335,6 +335,18 @@ struct policy_landlock {
 int policy_landlock_plan(const struct policy *p, struct policy_landlock *ret);
 void policy_landlock_free(struct policy_landlock *l);
 
+/* What the kernel deny-read layer can enforce for this policy (see
+ * policy_denyread.c): paths every read of which a deny rule refuses
+ * (path: one file or directory itself; tree: a directory and everything
+ * below it), and the deny-read globs it cannot mask (wildcards, "**").
+ * _free accepts a zeroed struct. 0 or -ENOMEM (*ret untouched). */
+struct policy_denyread {
+	char **path, **tree, **globs;
+	size_t npath, ntree, nglobs;
+};
+int policy_denyread_plan(const struct policy *p, struct policy_denyread *ret);
+void policy_denyread_free(struct policy_denyread *d);
+
 const char *policy_action_name(enum policy_action a);
 int policy_action_from_name(const char *s, enum policy_action *ret);
 const char *policy_kind_name(enum policy_kind k);

@@ -605,6 +605,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/rename.sh"
 # /proc/self/fd/N reopened in a race (tests/bypass/procfd.sh)
 . "$(dirname "$0")/procfd.sh"
+# reads of denied files by static binaries (tests/bypass/denyread.sh)
+. "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
