@@ -61,8 +61,10 @@ REAL(int, fchdir, int)
 #define ACC_CREATE TGPA_CREATE
 #define ACC_DELETE TGPA_DELETE
 
+/* flags: TGPF_* of the request (TGPF_ABSENT), or 0 */
 static void decide_file(int dirfd, const char *path, unsigned access,
-			int dirfd2, const char *path2, struct ip_verdict *v)
+			int dirfd2, const char *path2, uint32_t flags,
+			struct ip_verdict *v)
 {
 	ip_scopy(v->target, sizeof(v->target), path, NULL);
 	if (ip_slen(path) > TGP_MAX_PATH ||
@@ -80,6 +82,8 @@ static void decide_file(int dirfd, const char *path, unsigned access,
 	tgp_put_str(&e, TGPT_PATH, path);
 	tgp_put_u32(&e, TGPT_DIRFD, (uint32_t)dirfd);
 	tgp_put_u32(&e, TGPT_ACCESS, access);
+	if (flags)
+		tgp_put_u32(&e, TGPT_FLAGS, flags);
 	if (path2) {
 		tgp_put_str(&e, TGPT_PATH2, path2);
 		tgp_put_u32(&e, TGPT_DIRFD2, (uint32_t)dirfd2);
@@ -171,6 +175,30 @@ static int dir_write_errno(int dirfd, const char *path, int flags)
 								  : EISDIR;
 }
 
+/*
+ * A read of a name that is not there: refused only when a rule denies the
+ * name, with its line (the refusal does not depend on the file existing);
+ * otherwise it fails as the kernel failed it. A read the fast path finds
+ * silent is not asked about (compilers probe many include paths), and
+ * policyd answers the rest without prompting or auditing (TGPF_ABSENT).
+ * True when refused (errno EACCES, the line said).
+ */
+static bool absent_read_refused(int dirfd, const char *path)
+{
+	struct ip_fastpath *fp = ip_fastpath_get();
+	if (fp && ip_reads_silent(fp, dirfd, path, false, NULL))
+		return false;
+	struct ip_verdict v;
+	v.unreachable = false;
+	decide_file(dirfd, path, ACC_READ, 0, NULL, TGPF_ABSENT, &v);
+	if (v.allow || v.unreachable)
+		return false;
+	ip_say("refused", "read", v.target[0] ? v.target : path, v.rule,
+	       v.msg);
+	errno = EACCES;
+	return true;
+}
+
 bool ip_files_open_gate(int dirfd, const char *path, int flags)
 {
 	path = ip_maybe_null(path);
@@ -196,6 +224,13 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 	int e = excl || !(flags & O_CREAT)
 		    ? noop_errno(dirfd, path, excl, !excl)
 		    : 0;
+	if (e && acc == ACC_READ) {
+		ip_in_hook++;
+		bool refused = absent_read_refused(dirfd, path);
+		ip_in_hook--;
+		if (refused)
+			return false;
+	}
 	if (e) {
 		errno = e;
 		return false;
@@ -208,7 +243,7 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 	} else {
 		struct ip_verdict v;
 		v.unreachable = false;
-		decide_file(dirfd, path, acc, 0, NULL, &v);
+		decide_file(dirfd, path, acc, 0, NULL, 0, &v);
 		ok = v.allow;
 		if (!ok) {
 			char kind[32];
@@ -244,7 +279,7 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 	ip_in_hook++;
 	struct ip_verdict v;
 	v.unreachable = false;
-	decide_file(dirfd, path, acc, dirfd2, path2, &v);
+	decide_file(dirfd, path, acc, dirfd2, path2, 0, &v);
 	if (!v.allow)
 		ip_say("refused", verb, v.target[0] ? v.target : path, v.rule,
 		       v.msg);

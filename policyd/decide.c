@@ -281,6 +281,35 @@ int decide(struct caller *c, const struct req *q, struct outcome *o,
 	return decide_waiting(c, q, o, t0, NULL, 0);
 }
 
+/*
+ * A read of a name the interposer found missing (TGPF_ABSENT) can have no
+ * effect, but a rule that denies the name still refuses it, with its line
+ * and audit record: a refusal does not depend on the file being there
+ * (`cat ~/.ssh/id_rsa` on a machine without a key). Anything else (an
+ * allow, a log, a prompt, the policy's default, a name policyd cannot
+ * resolve) is answered as an allow with nothing audited and no operator
+ * asked, and the interposer fails the call as the kernel did: programs
+ * probe for optional files all the time. policyd looks for the name
+ * itself; one that is there is decided as any read. True when o is that
+ * answer.
+ */
+static bool absent_read(struct caller *c, const struct req *q,
+			struct outcome *o)
+{
+	if (!(q->flags & TGPF_ABSENT) || q->kind != TGPK_OPEN ||
+	    q->access != POLICY_ACC_READ || q->has_path2)
+		return false;
+	if (o->d.action == POLICY_DENY && !o->unresolved &&
+	    strcmp(o->d.rule_id, "default") != 0)
+		return false;
+	if (chase_exists(c, q->dirfd, q->path, true) >= 0)
+		return false; /* there after all (or cannot tell): decided */
+	o->d.action = POLICY_ALLOW;
+	o->decision = DECISION_ABSENT;
+	o->msg[0] = '\0';
+	return true;
+}
+
 int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 		   uint64_t t0, const void *owner, uint64_t cookie)
 {
@@ -295,8 +324,11 @@ int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 			 "with agent-shell)");
 		return 0;
 	}
-	if (decide_call(c, q, o) == -EAGAIN ||
-	    pending_gate(c, q, o, owner, cookie) == -EAGAIN)
+	if (decide_call(c, q, o) == -EAGAIN)
+		return -EAGAIN;
+	if (absent_read(c, q, o))
+		return 0;
+	if (pending_gate(c, q, o, owner, cookie) == -EAGAIN)
 		return -EAGAIN;
 	outcome_conclude(o);
 	o->absent = 0; /* the kernel path's: a request was asked, it runs */

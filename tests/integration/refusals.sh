@@ -80,3 +80,16 @@ echo "== a program's own pipes opened again by name (/dev/stdout, /dev/fd/N, /pr
 in_session bash -c "{ echo via-stdout > /dev/stdout; echo via-fd > /dev/fd/1; echo via-proc > /proc/self/fd/1; echo via-stderr > /dev/stderr; } 2>&1 | cat"
 check "written to the pipe, as natively, with no refusal" \
 	bash -c "[ \"\$(cat '$OUT')\" = \$'via-stdout\\nvia-fd\\nvia-proc\\nvia-stderr' ] && ! grep -q tiergate: '$ERR'"
+
+echo "== a read a rule denies is refused whether or not the file is there; other missing files fail as natively"
+in_session bash -c "cat secret/absent; echo rc=\$?; cat secret/nodir/absent; echo rc2=\$?; python3 -c 'open(\"secret/absent-py\")'; echo rc3=\$?; cat out/absent; echo rc4=\$?"
+check "a missing file under a deny rule: refused (EACCES) with the rule's line" \
+	bash -c "grep -q rc=1 '$OUT' && grep -q 'cat: secret/absent: Permission denied' '$ERR' &&
+		grep -qF 'tiergate: refused read \"$WS/secret/absent\" (rule secret-read): secret/ is not for agents.' '$ERR'"
+check "also when its directory is missing, and from Python's open" \
+	bash -c "grep -qF 'refused read \"$WS/secret/nodir/absent\" (rule secret-read)' '$ERR' &&
+		grep -qF 'refused read \"$WS/secret/absent-py\" (rule secret-read)' '$ERR' && grep -q PermissionError '$ERR'"
+check "and audited" audit_has "\"target\":\"$WS/secret/absent\"" '"rule":"secret-read"' '"decision":"refused"'
+check "a missing file no rule refuses: ENOENT, no line, no audit line" \
+	bash -c "grep -q rc4=1 '$OUT' && grep -q 'cat: out/absent: No such file or directory' '$ERR' &&
+		! grep -q 'out/absent\"' '$ERR' && ! grep -q '$WS/out/absent' '$RUN/audit.jsonl'"
