@@ -131,6 +131,9 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
+#define TGPF_QUIET                                                             \
+	64u /* DECISION: a refusal the interposer does not tell (a link by git \
+	       that a copy replaces: git falls back to copying) */
 #define TGPF_ABSENT                                                            \
 	32u /* DECIDE of a read: the caller found no such name; only a deny    \
 	       by a rule is a refusal (nothing waits, nothing else audited) */

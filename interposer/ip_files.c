@@ -24,6 +24,7 @@
 #include "ip_reads.h"
 #include "ip_state.h"
 #include "tg_proto.h"
+#include "util.h"
 
 REAL(int, open, const char *, int, ...)
 REAL(int, open64, const char *, int, ...)
@@ -66,6 +67,7 @@ static void decide_file(int dirfd, const char *path, unsigned access,
 			int dirfd2, const char *path2, uint32_t flags,
 			struct ip_verdict *v)
 {
+	v->quiet = false;
 	ip_scopy(v->target, sizeof(v->target), path, NULL);
 	if (ip_slen(path) > TGP_MAX_PATH ||
 	    (path2 && ip_slen(path2) > TGP_MAX_PATH)) {
@@ -119,6 +121,138 @@ static int noop_errno(int dirfd, const char *path, bool makes, bool follow)
 	if (r < 0 && (errno == ENOENT || errno == ENOTDIR))
 		return errno;
 	return 0;
+}
+
+/* The calls by path, for the kernel's rules about how their names are
+ * spelled (spelled_errno). */
+enum fs_call {
+	FC_UNLINK,
+	FC_RMDIR,
+	FC_MKDIR,
+	FC_MAKE, /* symlink: makes a name that is no directory */
+	FC_LINK,
+	FC_RENAME,
+	FC_LOOKUP, /* truncate: looks the name up */
+};
+
+/* What path names: 0 and *ret_mode, or -errno. */
+static int mode_of(int dirfd, const char *path, bool follow, mode_t *ret_mode)
+{
+	struct stat st;
+	if (syscall(SYS_newfstatat, dirfd, path, &st,
+		    follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	*ret_mode = st.st_mode;
+	return 0;
+}
+
+/* path's name with the slashes after it dropped (the kernel walks "name/"
+ * to the name itself), into buf; "" when it does not fit. */
+static const char *unslashed(const char *path, char buf[4096])
+{
+	size_t n = ip_slen(path);
+	if (n >= 4096) {
+		buf[0] = '\0';
+		return buf;
+	}
+	memcpy(buf, path, n + 1);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return buf;
+}
+
+/* A name made by a call that makes no directory: ".", ".." or "/" are
+ * there (EEXIST); with slashes after it the kernel makes nothing: EEXIST
+ * when something is there, else ENOENT. */
+static int make_nondir_errno(int dirfd, const char *path)
+{
+	bool slash;
+	if (tg_path_spelling(path, &slash) != TG_SPELL_NAME)
+		return EEXIST;
+	if (!slash)
+		return 0;
+	char buf[4096];
+	mode_t m;
+	return mode_of(dirfd, unslashed(path, buf), false, &m) == 0 ? EEXIST
+								  : ENOENT;
+}
+
+/*
+ * The errno the kernel fails a call by path with because of how its names
+ * are spelled ("name/" of something that is not a directory, "." or ".."
+ * as the last name), whatever the policy says; 0 when the spelling is no
+ * obstacle. The same rules as the kernel path's (policyd/sv_fs.c): such a
+ * call fails as natively, undecided, with no refusal line. rflags:
+ * renameat2's flags.
+ */
+static int spelled_errno(enum fs_call call, int dirfd, const char *p1,
+			 int dirfd2, const char *p2, unsigned rflags)
+{
+	bool s1, s2 = false;
+	enum tg_spell t1 = tg_path_spelling(p1, &s1);
+	enum tg_spell t2 = p2 ? tg_path_spelling(p2, &s2) : TG_SPELL_NAME;
+	if (t1 == TG_SPELL_NAME && !s1 && t2 == TG_SPELL_NAME && !s2)
+		return 0; /* every ordinary name: nothing looked at */
+	mode_t m = 0;
+	int r;
+	/* "missing/." fails its lookup first */
+	if ((t1 == TG_SPELL_DOT || t1 == TG_SPELL_DOTDOT) &&
+	    (r = mode_of(dirfd, p1, true, &m)) < 0)
+		return -r;
+	char buf[4096];
+	switch (call) {
+	case FC_RMDIR:
+		return t1 == TG_SPELL_DOT      ? EINVAL
+		       : t1 == TG_SPELL_DOTDOT ? ENOTEMPTY
+		       : t1 == TG_SPELL_ROOT   ? EBUSY
+					       : 0;
+	case FC_UNLINK:
+		if (t1 != TG_SPELL_NAME)
+			return EISDIR;
+		if ((r = mode_of(dirfd, unslashed(p1, buf), false, &m)) < 0)
+			return -r;
+		return S_ISDIR(m) ? EISDIR : ENOTDIR;
+	case FC_MKDIR:
+		if (t1 != TG_SPELL_NAME)
+			return EEXIST;
+		return mode_of(dirfd, unslashed(p1, buf), false, &m) == 0
+			   ? EEXIST
+			   : 0;
+	case FC_MAKE:
+		return make_nondir_errno(dirfd, p1);
+	case FC_LINK:
+		if (s1) { /* the old name must be a directory, never linked */
+			if ((r = mode_of(dirfd, p1, true, &m)) < 0)
+				return -r;
+			return S_ISDIR(m) ? EPERM : ENOTDIR;
+		}
+		return p2 ? make_nondir_errno(dirfd2, p2) : 0;
+	case FC_RENAME:
+		if (t1 != TG_SPELL_NAME)
+			return EBUSY;
+		if (t2 != TG_SPELL_NAME)
+			return rflags & RENAME_NOREPLACE ? EEXIST : EBUSY;
+		/* slashes after either name: the file renamed must be a
+		 * directory (a final symlink is not followed), and with
+		 * RENAME_EXCHANGE so must the other be if it has them */
+		if ((r = mode_of(dirfd, unslashed(p1, buf), false, &m)) < 0)
+			return -r;
+		if (!S_ISDIR(m))
+			return ENOTDIR;
+		if (!(rflags & RENAME_EXCHANGE) || !s2)
+			return 0;
+		if ((r = mode_of(dirfd2, unslashed(p2, buf), false, &m)) < 0)
+			return -r;
+		return S_ISDIR(m) ? 0 : ENOTDIR;
+	case FC_LOOKUP:
+		if (!s1)
+			return 0;
+		if ((r = mode_of(dirfd, p1, true, &m)) < 0)
+			return -r;
+		return S_ISDIR(m) ? 0 : ENOTDIR;
+	default:
+		return 0;
+	}
 }
 
 /* Is path spelled as a directory: a trailing '/', or a last component
@@ -217,6 +351,15 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 	if ((acc & (ACC_WRITE | ACC_CREATE)) &&
 	    ip_kernel_decides(TGPB_OPEN_WRITE))
 		return true; /* the kernel path decides and opens it */
+	/* O_NOFOLLOW of a symlink: the kernel fails it (ELOOP) where policyd
+	 * would decide on what the link leads to; as natively, undecided
+	 * ("name/" follows it all the same). O_CREAT|O_EXCL: noop_errno */
+	mode_t lm;
+	if ((flags & O_NOFOLLOW) && path[0] && path[ip_slen(path) - 1] != '/' &&
+	    mode_of(dirfd, path, false, &lm) == 0 && S_ISLNK(lm)) {
+		errno = ELOOP;
+		return false;
+	}
 	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
 	 * or no O_CREAT and nothing there (policyd does the same for the
 	 * kernel path) */
@@ -261,8 +404,9 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 	return ok;
 }
 
-static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
-		      const char *path2, const char *verb)
+static bool path_gate(enum fs_call call, int dirfd, const char *path,
+		      unsigned acc, int dirfd2, const char *path2,
+		      unsigned rflags, const char *verb)
 {
 	path = ip_maybe_null(path);
 	if (!ip_active || ip_in_hook ||
@@ -270,7 +414,10 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 		return true;
 	if (ip_kernel_decides(TGPB_FS))
 		return true; /* one decision per call: the kernel path's */
-	int e = noop_errno(dirfd, path, acc == ACC_CREATE, false);
+	int e = spelled_errno(call, dirfd, path, dirfd2, ip_maybe_null(path2),
+			      rflags);
+	if (!e)
+		e = noop_errno(dirfd, path, acc == ACC_CREATE, false);
 	if (e) {
 		errno = e;
 		return false;
@@ -280,7 +427,8 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 	struct ip_verdict v;
 	v.unreachable = false;
 	decide_file(dirfd, path, acc, dirfd2, path2, 0, &v);
-	if (!v.allow)
+	/* quiet: a link by git that a copy replaces (policyd says so) */
+	if (!v.allow && !v.quiet)
 		ip_say("refused", verb, v.target[0] ? v.target : path, v.rule,
 		       v.msg);
 	ip_in_hook--;
@@ -290,11 +438,12 @@ static bool path_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
 
 /* rename and link: with no second name the kernel says EFAULT; nothing to
  * decide */
-static bool pair_gate(int dirfd, const char *path, unsigned acc, int dirfd2,
-		      const char *path2, const char *verb)
+static bool pair_gate(enum fs_call call, int dirfd, const char *path,
+		      unsigned acc, int dirfd2, const char *path2,
+		      unsigned rflags, const char *verb)
 {
 	return !ip_maybe_null(path2) ||
-	       path_gate(dirfd, path, acc, dirfd2, path2, verb);
+	       path_gate(call, dirfd, path, acc, dirfd2, path2, rflags, verb);
 }
 
 static mode_t va_mode(int flags, va_list ap)
@@ -473,14 +622,14 @@ IP_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 
 IP_EXPORT int truncate(const char *path, off_t len)
 {
-	if (!path_gate(AT_FDCWD, path, ACC_WRITE, 0, NULL, "truncate"))
+	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0, "truncate"))
 		return -1;
 	return get_truncate()(path, len);
 }
 
 IP_EXPORT int truncate64(const char *path, off_t len)
 {
-	if (!path_gate(AT_FDCWD, path, ACC_WRITE, 0, NULL, "truncate"))
+	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0, "truncate"))
 		return -1;
 	return get_truncate64()(path, len);
 }
@@ -489,14 +638,14 @@ IP_EXPORT int truncate64(const char *path, off_t len)
  * policyd adds that for PATH2). */
 IP_EXPORT int rename(const char *a, const char *b)
 {
-	if (!pair_gate(AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, "rename"))
+	if (!pair_gate(FC_RENAME, AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, 0, "rename"))
 		return -1;
 	return get_rename()(a, b);
 }
 
 IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 {
-	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename"))
+	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, 0, "rename"))
 		return -1;
 	return get_renameat()(da, a, db, b);
 }
@@ -504,42 +653,43 @@ IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
 			unsigned fl)
 {
-	if (!pair_gate(da, a, ACC_DELETE, db, b, "rename"))
+	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, fl, "rename"))
 		return -1;
 	return get_renameat2()(da, a, db, b, fl);
 }
 
 IP_EXPORT int unlink(const char *path)
 {
-	if (!path_gate(AT_FDCWD, path, ACC_DELETE, 0, NULL, "delete"))
+	if (!path_gate(FC_UNLINK, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0, "delete"))
 		return -1;
 	return get_unlink()(path);
 }
 
 IP_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
-	if (!path_gate(dirfd, path, ACC_DELETE, 0, NULL, "delete"))
+	if (!path_gate(flags & AT_REMOVEDIR ? FC_RMDIR : FC_UNLINK, dirfd, path,
+		       ACC_DELETE, 0, NULL, 0, "delete"))
 		return -1;
 	return get_unlinkat()(dirfd, path, flags);
 }
 
 IP_EXPORT int rmdir(const char *path)
 {
-	if (!path_gate(AT_FDCWD, path, ACC_DELETE, 0, NULL, "delete"))
+	if (!path_gate(FC_RMDIR, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0, "delete"))
 		return -1;
 	return get_rmdir()(path);
 }
 
 IP_EXPORT int mkdir(const char *path, mode_t mode)
 {
-	if (!path_gate(AT_FDCWD, path, ACC_CREATE, 0, NULL, "create"))
+	if (!path_gate(FC_MKDIR, AT_FDCWD, path, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return get_mkdir()(path, mode);
 }
 
 IP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	if (!path_gate(dirfd, path, ACC_CREATE, 0, NULL, "create"))
+	if (!path_gate(FC_MKDIR, dirfd, path, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return get_mkdirat()(dirfd, path, mode);
 }
@@ -548,28 +698,28 @@ IP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
  * existing file counts as written, the new name as created. */
 IP_EXPORT int link(const char *a, const char *b)
 {
-	if (!pair_gate(AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, "link"))
+	if (!pair_gate(FC_LINK, AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, 0, "link"))
 		return -1;
 	return get_link()(a, b);
 }
 
 IP_EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
 {
-	if (!pair_gate(da, a, ACC_WRITE, db, b, "link"))
+	if (!pair_gate(FC_LINK, da, a, ACC_WRITE, db, b, 0, "link"))
 		return -1;
 	return get_linkat()(da, a, db, b, fl);
 }
 
 IP_EXPORT int symlink(const char *target, const char *lp)
 {
-	if (!path_gate(AT_FDCWD, lp, ACC_CREATE, 0, NULL, "create"))
+	if (!path_gate(FC_MAKE, AT_FDCWD, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return get_symlink()(target, lp);
 }
 
 IP_EXPORT int symlinkat(const char *target, int dirfd, const char *lp)
 {
-	if (!path_gate(dirfd, lp, ACC_CREATE, 0, NULL, "create"))
+	if (!path_gate(FC_MAKE, dirfd, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return get_symlinkat()(target, dirfd, lp);
 }

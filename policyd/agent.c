@@ -54,6 +54,8 @@ static void reply_decision(struct conn *c, uint32_t id, const struct outcome *o)
 	if (o->msg[0])
 		tgp_put_str(&e, TGPT_MESSAGE, o->msg);
 	tgp_put(&e, TGPT_TARGET, o->target, strnlen(o->target, 8191));
+	if (o->quiet && o->decision != DECISION_ALLOWED)
+		tgp_put_u32(&e, TGPT_FLAGS, TGPF_QUIET);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);

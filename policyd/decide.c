@@ -16,6 +16,7 @@
 #include "resolver.h"
 #include "self.h"
 #include "session.h"
+#include "sys.h"
 #include "util.h"
 
 /* One name of a file call decided on its literal and its resolved path,
@@ -281,6 +282,45 @@ int decide(struct caller *c, const struct req *q, struct outcome *o,
 	return decide_waiting(c, q, o, t0, NULL, 0);
 }
 
+bool decide_link_copyable(struct caller *c, const struct req *q,
+			  struct outcome *o)
+{
+	char exe[64];
+	if (o->d.action <= POLICY_LOG || q->kind != TGPK_OPEN ||
+	    o->unresolved || o->d.rule >= 0 || !o->d.rule_id ||
+	    strcmp(o->d.rule_id, "default") || !q->has_path2)
+		return false;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)c->pid);
+	if (!sys_is_git(exe))
+		return false;
+	/* one request at a time on policyd's loop: static, not 8 KiB of
+	 * paths on the stack twice */
+	static struct req r;
+	static struct outcome d;
+	r = (struct req){.kind = TGPK_OPEN, .has_path = true, .label = "link"};
+	tg_strlcpy(r.path, sizeof(r.path), q->path);
+	r.dirfd = q->dirfd;
+	r.nofollow = q->nofollow;
+	r.access = POLICY_ACC_READ;
+	decide_call(c, &r, &d);
+	outcome_conclude(&d);
+	if (d.decision != DECISION_ALLOWED)
+		return false;
+	tg_strlcpy(r.path, sizeof(r.path), q->path2);
+	r.dirfd = q->dirfd2;
+	r.nofollow = true;
+	r.access = POLICY_ACC_CREATE | POLICY_ACC_WRITE;
+	decide_call(c, &r, &d);
+	outcome_conclude(&d);
+	if (d.decision != DECISION_ALLOWED)
+		return false;
+	o->quiet = true;
+	tg_strlcpy(o->detail, sizeof(o->detail),
+		   "no refusal line: a copy is allowed, and git falls back to "
+		   "copying");
+	return true;
+}
+
 /*
  * A read of a name the interposer found missing (TGPF_ABSENT) can have no
  * effect, but a rule that denies the name still refuses it, with its line
@@ -328,6 +368,10 @@ int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 		return -EAGAIN;
 	if (absent_read(c, q, o))
 		return 0;
+	/* a link the interposer asks about: access write with a second name
+	 * (a rename's is delete) */
+	if (q->has_path2 && q->access == POLICY_ACC_WRITE)
+		(void)decide_link_copyable(c, q, o);
 	if (pending_gate(c, q, o, owner, cookie) == -EAGAIN)
 		return -EAGAIN;
 	outcome_conclude(o);

@@ -93,3 +93,52 @@ check "and audited" audit_has "\"target\":\"$WS/secret/absent\"" '"rule":"secret
 check "a missing file no rule refuses: ENOENT, no line, no audit line" \
 	bash -c "grep -q rc4=1 '$OUT' && grep -q 'cat: out/absent: No such file or directory' '$ERR' &&
 		! grep -q 'out/absent\"' '$ERR' && ! grep -q '$WS/out/absent' '$RUN/audit.jsonl'"
+
+# The interposer's path, as on a kernel without seccomp user-notify: a
+# session agent-shell opens with no filter (TIERGATE_TEST_NO_SECCOMP, test
+# builds only; its warning line says it took effect)
+no_seccomp_session() { # like in_session
+	( cd "$WS" && TIERGATE_TEST_NO_SECCOMP=1 timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- "$@" ) >"$OUT" 2>"$ERR"
+}
+no_seccomp_took() { grep -q 'no seccomp filter for this session: TIERGATE_TEST_NO_SECCOMP' "$ERR"; }
+
+echo "== names spelled so that the kernel fails the call whatever the policy says: as natively, with no line, on both paths"
+sp_setup() { # sp_setup PROTECTED OUT: PROTECTED/sp/{d,f}, OUT/spo/sl -> the f
+	rm -rf "$1/sp" "$2/spo" && mkdir -p "$1/sp/d" "$2/spo" && echo x >"$1/sp/f" && ln -s "../../${1##*/}/sp/f" "$2/spo/sl"
+}
+mkdir -p "$TOP/spn/protected" "$TOP/spn/out"
+sp_setup "$TOP/spn/protected" "$TOP/spn/out"
+( cd "$TOP/spn" && "$PROGS/spelled" protected/sp out/spo ) >"$TOP/sp.native" 2>&1
+check "natively: EINVAL, ENOTEMPTY, EISDIR, EEXIST, EBUSY, ENOTDIR, ENOENT, ELOOP" \
+	bash -c "grep -qx 'rmdir d/. EINVAL' '$TOP/sp.native' && grep -qx 'open O_NOFOLLOW sl ELOOP' '$TOP/sp.native' && [ \$(grep -c ' ok\$' '$TOP/sp.native') = 0 ]"
+sp_run() { # sp_run WHAT PROG [no-seccomp]
+	sp_setup "$WS/protected" "$WS/out"
+	if [ -n "${3:-}" ]; then no_seccomp_session "$2" protected/sp out/spo; else in_session "$2" protected/sp out/spo; fi
+	if [ -n "${3:-}" ] && ! no_seccomp_took; then skip "$1: agent-shell ignored TIERGATE_TEST_NO_SECCOMP (not a test build)"; return; fi
+	check "$1: every call fails as natively" cmp "$TOP/sp.native" "$OUT"
+	check "$1: no refusal line" bash -c "! grep -q 'tiergate: refused' '$ERR'"
+	check "$1: nothing refused in the audit log" bash -c "! grep '$WS/protected/sp' '$RUN/audit.jsonl' | grep -q '\"decision\":\"refused\"'"
+}
+sp_run "kernel path, dynamic program" "$PROGS/spelled"
+sp_run "kernel path, static program" "$PROGS/static_spelled"
+sp_run "interposer path, dynamic program" "$PROGS/spelled" no-seccomp
+rm -rf "$WS/protected/sp" "$WS/out/spo"
+
+echo "== the interposer's path: a refused link by git that a copy can replace gets no line; other refusals do"
+src=/dev/shm/tg-it-src2-$$
+rm -rf "$src" "$WS/out/clone2" && git init -q "$src" && echo a >"$src/f" && git -C "$src" add f &&
+	git -C "$src" -c user.email=t@t -c user.name=t commit -qm one
+no_seccomp_session bash -c "git clone -q '$src' out/clone2; echo clone=\$?; ln '$src/f' out/l4; echo ln=\$?; cat secret/absent2; echo cat=\$?"
+if no_seccomp_took; then
+	check "interposer path: the clone succeeds" bash -c "grep -q clone=0 '$OUT' && [ -s '$WS/out/clone2/f' ]"
+	check "interposer path: no refusal line for the links git replaces by copies" bash -c "! grep 'refused link' '$ERR' | grep -q '$src/.git'"
+	check "interposer path: the refused links are audited, saying why there was no line" \
+		audit_has "\"target\":\"$src/.git/objects/" '"rule":"default"' '"decision":"refused"' 'no refusal line'
+	check "interposer path: the same link by ln gets its line" \
+		bash -c "grep -q ln=1 '$OUT' && grep -qF 'tiergate: refused link \"$src/f -> $WS/out/l4\" (rule default)' '$ERR'"
+	check "interposer path: a missing file a rule denies is refused with its line" \
+		bash -c "grep -q cat=1 '$OUT' && grep -qF 'tiergate: refused read \"$WS/secret/absent2\" (rule secret-read)' '$ERR'"
+else
+	skip "interposer path: agent-shell ignored TIERGATE_TEST_NO_SECCOMP (not a test build)"
+fi
+rm -rf "$src" "$WS/out/clone2"
