@@ -134,6 +134,9 @@ enum tgp_kind {
 #define TGPF_QUIET                                                             \
 	64u /* DECISION: a refusal the interposer does not tell (a link by git \
 	       that a copy replaces: git falls back to copying) */
+#define TGPF_LANDLOCK_WHY                                                      \
+	128u /* DECIDE: the kernel failed this call, which the interposer let  \
+		through, with EACCES: was it Landlock? */
 #define TGPF_ABSENT                                                            \
 	32u /* DECIDE of a read: the caller found no such name; only a deny    \
 	       by a rule is a refusal (nothing waits, nothing else audited) */

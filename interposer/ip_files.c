@@ -62,7 +62,7 @@ REAL(int, fchdir, int)
 #define ACC_CREATE TGPA_CREATE
 #define ACC_DELETE TGPA_DELETE
 
-/* flags: TGPF_* of the request (TGPF_ABSENT), or 0 */
+/* flags: TGPF_* of the request (TGPF_ABSENT, TGPF_LANDLOCK_WHY), or 0 */
 static void decide_file(int dirfd, const char *path, unsigned access,
 			int dirfd2, const char *path2, uint32_t flags,
 			struct ip_verdict *v)
@@ -96,6 +96,44 @@ static void decide_file(int dirfd, const char *path, unsigned access,
 		return;
 	}
 	ip_conn_ask(buf, (size_t)len, v);
+}
+
+/*
+ * The kernel failed with EACCES a call (r, errno) that the interposer
+ * decided and let through (it decides this kind: the kernel path does not,
+ * bit): when the session's Landlock domain refused it, policyd says so
+ * (TGPF_LANDLOCK_WHY: audited, rule "landlock") and the line is printed;
+ * a plain permission error gets nothing. r and errno are kept.
+ */
+static int landlock_why(int r, uint32_t bit, int dirfd, const char *path,
+			unsigned acc, int dirfd2, const char *path2,
+			const char *verb)
+{
+	if (r >= 0 || errno != EACCES || !ip_active || ip_in_hook ||
+	    !ip_maybe_null(path) ||
+	    !(acc & (ACC_WRITE | ACC_CREATE | ACC_DELETE)) ||
+	    ip_kernel_decides(bit))
+		return r;
+	int saved = errno;
+	ip_in_hook++;
+	struct ip_verdict v;
+	v.unreachable = false;
+	decide_file(dirfd, path, acc, dirfd2, ip_maybe_null(path2),
+		    TGPF_LANDLOCK_WHY, &v);
+	if (!v.allow && !v.unreachable)
+		ip_say("refused", verb, v.target[0] ? v.target : path, v.rule,
+		       v.msg);
+	ip_in_hook--;
+	errno = saved;
+	return r;
+}
+
+/* The same for an open's flags. */
+static int landlock_why_open(int r, int dirfd, const char *path, int flags)
+{
+	unsigned acc = tgp_open_access((unsigned)flags);
+	return landlock_why(r, TGPB_OPEN_WRITE, dirfd, path, acc, 0, NULL,
+			    acc & ACC_WRITE ? "write" : "create");
 }
 
 /*
@@ -174,7 +212,7 @@ static int make_nondir_errno(int dirfd, const char *path)
 	char buf[4096];
 	mode_t m;
 	return mode_of(dirfd, unslashed(path, buf), false, &m) == 0 ? EEXIST
-								  : ENOENT;
+								    : ENOENT;
 }
 
 /*
@@ -327,8 +365,7 @@ static bool absent_read_refused(int dirfd, const char *path)
 	decide_file(dirfd, path, ACC_READ, 0, NULL, TGPF_ABSENT, &v);
 	if (v.allow || v.unreachable)
 		return false;
-	ip_say("refused", "read", v.target[0] ? v.target : path, v.rule,
-	       v.msg);
+	ip_say("refused", "read", v.target[0] ? v.target : path, v.rule, v.msg);
 	errno = EACCES;
 	return true;
 }
@@ -471,27 +508,37 @@ static int open_common(enum open_fn fn, int dirfd, const char *path, int flags,
 		return fd;
 	if (!ip_files_open_gate(dirfd, path, flags))
 		return -1;
+	int r;
 	switch (fn) {
 	case OF_OPEN:
-		return get_open()(path, flags, m);
+		r = get_open()(path, flags, m);
+		break;
 	case OF_OPEN64:
-		return get_open64()(path, flags, m);
+		r = get_open64()(path, flags, m);
+		break;
 	case OF_OPENAT:
-		return get_openat()(dirfd, path, flags, m);
+		r = get_openat()(dirfd, path, flags, m);
+		break;
 	case OF_OPENAT64:
-		return get_openat64()(dirfd, path, flags, m);
+		r = get_openat64()(dirfd, path, flags, m);
+		break;
 	case OF_OPEN_2:
-		return get___open_2()(path, flags);
+		r = get___open_2()(path, flags);
+		break;
 	case OF_OPEN64_2:
-		return get___open64_2()(path, flags);
+		r = get___open64_2()(path, flags);
+		break;
 	case OF_OPENAT_2:
-		return get___openat_2()(dirfd, path, flags);
+		r = get___openat_2()(dirfd, path, flags);
+		break;
 	case OF_OPENAT64_2:
-		return get___openat64_2()(dirfd, path, flags);
+		r = get___openat64_2()(dirfd, path, flags);
+		break;
 	default:
 		errno = ENOSYS;
 		return -1;
 	}
+	return landlock_why_open(r, dirfd, path, flags);
 }
 
 #define VA_MODE(flags)                                                         \
@@ -547,14 +594,16 @@ IP_EXPORT int creat(const char *path, mode_t mode)
 {
 	if (!ip_files_open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
 		return -1;
-	return get_creat()(path, mode);
+	return landlock_why_open(get_creat()(path, mode), AT_FDCWD, path,
+				 O_WRONLY | O_CREAT | O_TRUNC);
 }
 
 IP_EXPORT int creat64(const char *path, mode_t mode)
 {
 	if (!ip_files_open_gate(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC))
 		return -1;
-	return get_creat64()(path, mode);
+	return landlock_why_open(get_creat64()(path, mode), AT_FDCWD, path,
+				 O_WRONLY | O_CREAT | O_TRUNC);
 }
 
 /* glibc reads the mode's letters after the first, up to six of them (a
@@ -596,58 +645,77 @@ IP_EXPORT FILE *fopen(const char *path, const char *mode)
 {
 	if (!ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
-	return get_fopen()(path, mode);
+	FILE *f = get_fopen()(path, mode);
+	if (!f)
+		landlock_why_open(-1, AT_FDCWD, path, fmode_flags(mode));
+	return f;
 }
 
 IP_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
 	if (!ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
-	return get_fopen64()(path, mode);
+	FILE *f = get_fopen64()(path, mode);
+	if (!f)
+		landlock_why_open(-1, AT_FDCWD, path, fmode_flags(mode));
+	return f;
 }
 
 IP_EXPORT FILE *freopen(const char *path, const char *mode, FILE *f)
 {
 	if (path && !ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
-	return get_freopen()(path, mode, f);
+	FILE *r = get_freopen()(path, mode, f);
+	if (!r && path)
+		landlock_why_open(-1, AT_FDCWD, path, fmode_flags(mode));
+	return r;
 }
 
 IP_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *f)
 {
 	if (path && !ip_files_open_gate(AT_FDCWD, path, fmode_flags(mode)))
 		return NULL;
-	return get_freopen64()(path, mode, f);
+	FILE *r = get_freopen64()(path, mode, f);
+	if (!r && path)
+		landlock_why_open(-1, AT_FDCWD, path, fmode_flags(mode));
+	return r;
 }
 
 IP_EXPORT int truncate(const char *path, off_t len)
 {
-	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0, "truncate"))
+	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0,
+		       "truncate"))
 		return -1;
-	return get_truncate()(path, len);
+	return landlock_why(get_truncate()(path, len), TGPB_FS, AT_FDCWD, path,
+			    ACC_WRITE, 0, NULL, "truncate");
 }
 
 IP_EXPORT int truncate64(const char *path, off_t len)
 {
-	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0, "truncate"))
+	if (!path_gate(FC_LOOKUP, AT_FDCWD, path, ACC_WRITE, 0, NULL, 0,
+		       "truncate"))
 		return -1;
-	return get_truncate64()(path, len);
+	return landlock_why(get_truncate64()(path, len), TGPB_FS, AT_FDCWD,
+			    path, ACC_WRITE, 0, NULL, "truncate");
 }
 
 /* rename: the old name goes away (delete), the new one appears (create;
  * policyd adds that for PATH2). */
 IP_EXPORT int rename(const char *a, const char *b)
 {
-	if (!pair_gate(FC_RENAME, AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, 0, "rename"))
+	if (!pair_gate(FC_RENAME, AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, 0,
+		       "rename"))
 		return -1;
-	return get_rename()(a, b);
+	return landlock_why(get_rename()(a, b), TGPB_FS, AT_FDCWD, a,
+			    ACC_DELETE, AT_FDCWD, b, "rename");
 }
 
 IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 {
 	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, 0, "rename"))
 		return -1;
-	return get_renameat()(da, a, db, b);
+	return landlock_why(get_renameat()(da, a, db, b), TGPB_FS, da, a,
+			    ACC_DELETE, db, b, "rename");
 }
 
 IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
@@ -655,14 +723,17 @@ IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
 {
 	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, fl, "rename"))
 		return -1;
-	return get_renameat2()(da, a, db, b, fl);
+	return landlock_why(get_renameat2()(da, a, db, b, fl), TGPB_FS, da, a,
+			    ACC_DELETE, db, b, "rename");
 }
 
 IP_EXPORT int unlink(const char *path)
 {
-	if (!path_gate(FC_UNLINK, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0, "delete"))
+	if (!path_gate(FC_UNLINK, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0,
+		       "delete"))
 		return -1;
-	return get_unlink()(path);
+	return landlock_why(get_unlink()(path), TGPB_FS, AT_FDCWD, path,
+			    ACC_DELETE, 0, NULL, "delete");
 }
 
 IP_EXPORT int unlinkat(int dirfd, const char *path, int flags)
@@ -670,28 +741,34 @@ IP_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 	if (!path_gate(flags & AT_REMOVEDIR ? FC_RMDIR : FC_UNLINK, dirfd, path,
 		       ACC_DELETE, 0, NULL, 0, "delete"))
 		return -1;
-	return get_unlinkat()(dirfd, path, flags);
+	return landlock_why(get_unlinkat()(dirfd, path, flags), TGPB_FS, dirfd,
+			    path, ACC_DELETE, 0, NULL, "delete");
 }
 
 IP_EXPORT int rmdir(const char *path)
 {
-	if (!path_gate(FC_RMDIR, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0, "delete"))
+	if (!path_gate(FC_RMDIR, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0,
+		       "delete"))
 		return -1;
-	return get_rmdir()(path);
+	return landlock_why(get_rmdir()(path), TGPB_FS, AT_FDCWD, path,
+			    ACC_DELETE, 0, NULL, "delete");
 }
 
 IP_EXPORT int mkdir(const char *path, mode_t mode)
 {
-	if (!path_gate(FC_MKDIR, AT_FDCWD, path, ACC_CREATE, 0, NULL, 0, "create"))
+	if (!path_gate(FC_MKDIR, AT_FDCWD, path, ACC_CREATE, 0, NULL, 0,
+		       "create"))
 		return -1;
-	return get_mkdir()(path, mode);
+	return landlock_why(get_mkdir()(path, mode), TGPB_FS, AT_FDCWD, path,
+			    ACC_CREATE, 0, NULL, "create");
 }
 
 IP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 {
 	if (!path_gate(FC_MKDIR, dirfd, path, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
-	return get_mkdirat()(dirfd, path, mode);
+	return landlock_why(get_mkdirat()(dirfd, path, mode), TGPB_FS, dirfd,
+			    path, ACC_CREATE, 0, NULL, "create");
 }
 
 /* A hard link is a new name through which the file can be written: the
@@ -700,28 +777,32 @@ IP_EXPORT int link(const char *a, const char *b)
 {
 	if (!pair_gate(FC_LINK, AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, 0, "link"))
 		return -1;
-	return get_link()(a, b);
+	return landlock_why(get_link()(a, b), TGPB_FS, AT_FDCWD, a, ACC_WRITE,
+			    AT_FDCWD, b, "link");
 }
 
 IP_EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
 {
 	if (!pair_gate(FC_LINK, da, a, ACC_WRITE, db, b, 0, "link"))
 		return -1;
-	return get_linkat()(da, a, db, b, fl);
+	return landlock_why(get_linkat()(da, a, db, b, fl), TGPB_FS, da, a,
+			    ACC_WRITE, db, b, "link");
 }
 
 IP_EXPORT int symlink(const char *target, const char *lp)
 {
 	if (!path_gate(FC_MAKE, AT_FDCWD, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
-	return get_symlink()(target, lp);
+	return landlock_why(get_symlink()(target, lp), TGPB_FS, AT_FDCWD, lp,
+			    ACC_CREATE, 0, NULL, "create");
 }
 
 IP_EXPORT int symlinkat(const char *target, int dirfd, const char *lp)
 {
 	if (!path_gate(FC_MAKE, dirfd, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
-	return get_symlinkat()(target, dirfd, lp);
+	return landlock_why(get_symlinkat()(target, dirfd, lp), TGPB_FS, dirfd,
+			    lp, ACC_CREATE, 0, NULL, "create");
 }
 
 IP_EXPORT int chdir(const char *path)

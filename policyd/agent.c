@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "decide.h"
+#include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
 #include "procfs.h"
@@ -317,6 +318,9 @@ static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 		if (!joined && s->landlock) {
 			s->ll_write = !ll.write_all;
 			s->ll_exec = !ll.exec_all;
+			if (s->ll_write)
+				s->ll_bound = ll_bound_new(
+				    (const char *const *)ll.write, ll.nwrite);
 		}
 		policy_landlock_free(&ll);
 	}

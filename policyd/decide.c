@@ -9,6 +9,7 @@
 #include "chase.h"
 #include "daemon.h"
 #include "decide_exec.h"
+#include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
 #include "pending.h"
@@ -321,6 +322,62 @@ bool decide_link_copyable(struct caller *c, const struct req *q,
 	return true;
 }
 
+/* Is name (what policyd resolved for c) outside the session's Landlock
+ * write trees? */
+static bool ll_outside(const struct caller *c, const char *name)
+{
+	char p[TGP_MAX_PATH + 64];
+	int root = snprintf(p, sizeof(p), "/proc/%d/root", (int)c->pid);
+	if (!name[0] || root < 0 ||
+	    tg_strlcpy(p + root, sizeof(p) - (size_t)root, name) >=
+		sizeof(p) - (size_t)root)
+		return false;
+	return !ll_bound_covers(c->s->ll_bound, p, (size_t)root);
+}
+
+/*
+ * The interposer let a call through (the policy allows it) and the kernel
+ * failed it with EACCES (TGPF_LANDLOCK_WHY): was it the session's Landlock
+ * domain? Yes when Landlock bounds the session's writes and the name
+ * written is under none of the trees it was given at the session's start
+ * (a tree the policy names that was made later is not in the domain).
+ * Then the refusal is audited (rule "landlock") and answered with the
+ * line's text; otherwise (a plain permission error, a call the policy
+ * refuses) nothing is recorded and the answer is an allow: the
+ * interposer says nothing. True when o is the answer.
+ */
+static bool landlock_refusal(struct caller *c, const struct req *q,
+			     struct outcome *o, uint64_t t0)
+{
+	if (!(q->flags & TGPF_LANDLOCK_WHY) || q->kind != TGPK_OPEN)
+		return false;
+	const struct session *s = c->s;
+	bool writes = q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE |
+				   POLICY_ACC_DELETE);
+	if (!writes || !s->ll_write || !s->ll_bound || o->unresolved ||
+	    o->d.action > POLICY_LOG ||
+	    !(ll_outside(c, o->object) ||
+	      (q->has_path2 && ll_outside(c, o->object2)))) {
+		o->d.action = POLICY_ALLOW;
+		o->decision = DECISION_ABSENT; /* nothing to say or record */
+		o->msg[0] = '\0';
+		return true;
+	}
+	outcome_deny(o, "landlock", NULL);
+	o->decision = DECISION_REFUSED;
+	char trees[900];
+	ll_bound_describe(s->ll_bound, trees, sizeof(trees));
+	snprintf(o->msg, sizeof(o->msg),
+		 "the kernel's Landlock layer refused it: this session may "
+		 "write only under %s (the policy's write boundary, fixed when "
+		 "the session started: a directory made since is outside it)",
+		 trees);
+	tg_strlcpy(o->detail, sizeof(o->detail),
+		   "Landlock (kernel): outside the session's write trees");
+	decide_record(c, q, o, t0);
+	return true;
+}
+
 /*
  * A read of a name the interposer found missing (TGPF_ABSENT) can have no
  * effect, but a rule that denies the name still refuses it, with its line
@@ -366,7 +423,7 @@ int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 	}
 	if (decide_call(c, q, o) == -EAGAIN)
 		return -EAGAIN;
-	if (absent_read(c, q, o))
+	if (absent_read(c, q, o) || landlock_refusal(c, q, o, t0))
 		return 0;
 	/* a link the interposer asks about: access write with a second name
 	 * (a rename's is delete) */

@@ -95,12 +95,12 @@ check "a missing file no rule refuses: ENOENT, no line, no audit line" \
 		! grep -q 'out/absent\"' '$ERR' && ! grep -q '$WS/out/absent' '$RUN/audit.jsonl'"
 
 # The interposer's path, as on a kernel without seccomp user-notify: a
-# session agent-shell opens with no filter (TIERGATE_TEST_NO_SECCOMP, test
+# session whose filter notifies nothing (TIERGATE_TEST_NO_NOTIFY, test
 # builds only; its warning line says it took effect)
 no_seccomp_session() { # like in_session
-	( cd "$WS" && TIERGATE_TEST_NO_SECCOMP=1 timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- "$@" ) >"$OUT" 2>"$ERR"
+	( cd "$WS" && TIERGATE_TEST_NO_NOTIFY=1 timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- "$@" ) >"$OUT" 2>"$ERR"
 }
-no_seccomp_took() { grep -q 'no seccomp filter for this session: TIERGATE_TEST_NO_SECCOMP' "$ERR"; }
+no_seccomp_took() { grep -q "the kernel has no seccomp user notification" "$ERR"; }
 
 echo "== names spelled so that the kernel fails the call whatever the policy says: as natively, with no line, on both paths"
 sp_setup() { # sp_setup PROTECTED OUT: PROTECTED/sp/{d,f}, OUT/spo/sl -> the f
@@ -114,7 +114,7 @@ check "natively: EINVAL, ENOTEMPTY, EISDIR, EEXIST, EBUSY, ENOTDIR, ENOENT, ELOO
 sp_run() { # sp_run WHAT PROG [no-seccomp]
 	sp_setup "$WS/protected" "$WS/out"
 	if [ -n "${3:-}" ]; then no_seccomp_session "$2" protected/sp out/spo; else in_session "$2" protected/sp out/spo; fi
-	if [ -n "${3:-}" ] && ! no_seccomp_took; then skip "$1: agent-shell ignored TIERGATE_TEST_NO_SECCOMP (not a test build)"; return; fi
+	if [ -n "${3:-}" ] && ! no_seccomp_took; then skip "$1: agent-shell ignored TIERGATE_TEST_NO_NOTIFY (not a test build)"; return; fi
 	check "$1: every call fails as natively" cmp "$TOP/sp.native" "$OUT"
 	check "$1: no refusal line" bash -c "! grep -q 'tiergate: refused' '$ERR'"
 	check "$1: nothing refused in the audit log" bash -c "! grep '$WS/protected/sp' '$RUN/audit.jsonl' | grep -q '\"decision\":\"refused\"'"
@@ -139,6 +139,57 @@ if no_seccomp_took; then
 	check "interposer path: a missing file a rule denies is refused with its line" \
 		bash -c "grep -q cat=1 '$OUT' && grep -qF 'tiergate: refused read \"$WS/secret/absent2\" (rule secret-read)' '$ERR'"
 else
-	skip "interposer path: agent-shell ignored TIERGATE_TEST_NO_SECCOMP (not a test build)"
+	skip "interposer path: agent-shell ignored TIERGATE_TEST_NO_NOTIFY (not a test build)"
 fi
 rm -rf "$src" "$WS/out/clone2"
+
+echo "== a write Landlock refuses, on the interposer's path: one line naming the layer and the write boundary, audited"
+# the policy allows writes under late/, which is made after the session
+# started: Landlock, given the trees that existed then, refuses them
+LL=$TOP/ll && rm -rf "$LL" && mkdir -p "$LL"
+sed -e "s|@LATE@|$LL/late|" >"$LL/policy.yaml" <<'Y'
+version: 1
+name: landlock-late
+settings:
+  default: deny
+variables:
+  WS: ${PWD}
+rules:
+  - id: read-all
+    tier: 1
+    open: { path: ["/**"], access: [read] }
+  - id: writes
+    tier: 1
+    open: { path: ["${WS}/out/**", "/dev/null", "/dev/tty", "@LATE@/**"], access: [write, create, delete] }
+  - id: programs
+    tier: 1
+    exec: { path: ["/usr/**", "/bin/**", "/sbin/**"] }
+Y
+ll_run() { # ll_run ENV...: the session writes late/f once late/ exists
+	rm -rf "$LL/late" "$WS/out/ll-started"
+	( cd "$WS" && env "$@" timeout 60 "$BIN/agent-shell" --user --policy "$LL/policy.yaml" -- bash -c \
+		"touch out/ll-started; for i in \$(seq 100); do [ -d '$LL/late' ] && break; sleep 0.1; done; echo x > '$LL/late/f'; echo rc=\$?; echo y > out/ll-ok; echo ok=\$?" ) >"$OUT" 2>"$ERR" &
+	local p=$!
+	for _ in $(seq 100); do [ -e "$WS/out/ll-started" ] && break; sleep 0.1; done
+	mkdir -p "$LL/late"
+	wait "$p"
+}
+# landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION): the ABI
+if [ "$(python3 -c 'import ctypes; print(ctypes.CDLL(None).syscall(444, None, 0, 1))')" -lt 1 ]; then
+	skip "Landlock refusals: the kernel has no Landlock"
+else
+	ll_run TIERGATE_TEST_NO_NOTIFY=1
+	if ! no_seccomp_took; then
+		skip "Landlock refusals on the interposer's path: agent-shell ignored TIERGATE_TEST_NO_NOTIFY (not a test build)"
+	else
+		check "interposer path: the write fails with EACCES, the next one in out/ works" \
+			bash -c "grep -q rc=1 '$OUT' && grep -q ok=0 '$OUT' && grep -q 'Permission denied' '$ERR' && [ ! -e '$LL/late/f' ]"
+		check "interposer path: one line naming Landlock and the session's write boundary" \
+			grep -qF "tiergate: refused write \"$LL/late/f\" (rule landlock): the kernel's Landlock layer refused it: this session may write only under $WS/out, /dev/null, /dev/tty (" "$ERR"
+		check "interposer path: audited (rule landlock)" audit_has "\"target\":\"$LL/late/f\"" '"rule":"landlock"' '"decision":"refused"' 'Landlock (kernel)'
+	fi
+	ll_run
+	check "kernel path: policyd performs the write the policy allows (Landlock does not bound policyd), no line" \
+		bash -c "grep -q rc=0 '$OUT' && [ -s '$LL/late/f' ] && ! grep -q 'tiergate: refused' '$ERR'"
+fi
+rm -rf "$LL" "$WS/out/ll-started" "$WS/out/ll-ok"
