@@ -297,6 +297,10 @@ static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 	long nr = k->n->data.nr;
 	mode_t m = 0;
 	int r;
+	/* "missing/." fails its lookup first (ENOENT, ENOTDIR) */
+	if ((t1 == TG_SPELL_DOT || t1 == TG_SPELL_DOTDOT) &&
+	    (r = fs_mode(k, fa->d1, p1, true, &m)) < 0)
+		return r;
 	switch (nr) {
 	case SYS_unlinkat:
 		if (!(a[2] & AT_REMOVEDIR))
