@@ -139,12 +139,22 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
+/* One space of TGPF_* bits for every message (32u: TGPF_BACKGROUND_KEEP,
+ * wrappers/pdlink.h), so that no flag can be read as another's. */
+#define TGPF_ABSENT                                                            \
+	64u /* DECIDE of a read: the caller found no such name; only a deny    \
+	       by a rule is a refusal (nothing waits, nothing else audited) */
+#define TGPF_LANDLOCK_WHY                                                      \
+	128u /* DECIDE: the kernel failed this call, which the interposer let  \
+		through, with EACCES: was it Landlock? */
 #define TGPF_UNIX_ABSTRACT                                                     \
-	32u /* DECIDE connect: PATH is an abstract Unix socket name, spelled   \
-	       by tgp_unix_abstract */
-/* (32u: TGPF_BACKGROUND_KEEP, wrappers/pdlink.h) */
+	256u /* DECIDE connect: PATH is an abstract Unix socket name, spelled  \
+		by tgp_unix_abstract */
 #define TGPF_MASK                                                              \
-	64u /* SESSION_OK: the deny-read plan (MASK_*) is stated in full */
+	512u /* SESSION_OK: the deny-read plan (MASK_*) is stated in full */
+#define TGPF_QUIET                                                             \
+	1024u /* DECISION: a refusal the interposer does not tell (a link by   \
+		 git that a copy replaces: git falls back to copying) */
 
 /* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
 #define TGPB_EXEC 1u

@@ -138,6 +138,23 @@ unsigned tg_edit_distance(const char *a, const char *b, unsigned cap)
 	return row[lb] > cap ? cap + 1 : row[lb];
 }
 
+enum tg_spell tg_path_spelling(const char *p, bool *ret_slash)
+{
+	size_t n = strlen(p), e = n, b;
+	while (e > 0 && p[e - 1] == '/')
+		e--;
+	*ret_slash = e > 0 && e < n;
+	if (e == 0)
+		return n ? TG_SPELL_ROOT : TG_SPELL_NAME;
+	for (b = e; b > 0 && p[b - 1] != '/'; b--)
+		;
+	if (e - b == 1 && p[b] == '.')
+		return TG_SPELL_DOT;
+	if (e - b == 2 && p[b] == '.' && p[b + 1] == '.')
+		return TG_SPELL_DOTDOT;
+	return TG_SPELL_NAME;
+}
+
 int tg_path_normalize(const char *cwd, const char *path, char *out,
 		      size_t outsz)
 {

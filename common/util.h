@@ -77,6 +77,21 @@ unsigned tg_edit_distance(const char *a, const char *b, unsigned cap);
 int tg_path_normalize(const char *cwd, const char *path, char *out,
 		      size_t outsz);
 
+/* How a path's last name is spelled, for the kernel's rules about it
+ * (tg_path_spelling): "." and ".." as the last name, "/" alone, and
+ * slashes after the name ("name/": the kernel then wants a directory).
+ * Both paths use it: policyd on the kernel path (sv_fs.c), the interposer
+ * (ip_files.c). Pure. */
+enum tg_spell {
+	TG_SPELL_NAME,	 /* a name */
+	TG_SPELL_DOT,	 /* "." */
+	TG_SPELL_DOTDOT, /* ".." */
+	TG_SPELL_ROOT,	 /* "/" (slashes only) */
+};
+/* The spelling of p's last name, and in *ret_slash whether slashes follow
+ * it. */
+enum tg_spell tg_path_spelling(const char *p, bool *ret_slash);
+
 /*
  * Resolves the symlinks of an absolute path component by component. rl
  * reads one link: it returns the target's length (written, NUL-free, into

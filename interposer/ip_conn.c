@@ -34,6 +34,7 @@ void ip_verdict_parse(const uint8_t *rbuf, long n, struct ip_verdict *v)
 	struct tgp_field f;
 	v->allow = false;
 	v->unreachable = false;
+	v->quiet = false;
 	v->rule[0] = v->msg[0] = '\0';
 	int dr = tgp_dec_begin(&d, rbuf, (size_t)n);
 	if (dr == -EPROTO) {
@@ -66,6 +67,8 @@ void ip_verdict_parse(const uint8_t *rbuf, long n, struct ip_verdict *v)
 			(void)tgp_str(&f, v->msg, sizeof(v->msg));
 		else if (f.tag == TGPT_TARGET)
 			(void)tgp_str(&f, v->target, sizeof(v->target));
+		else if (f.tag == TGPT_FLAGS)
+			v->quiet = (tgp_u32(&f) & TGPF_QUIET) != 0;
 	}
 	if (r == 0 && d.h.type == TGP_DECISION)
 		v->allow = action == 0 || action == 1; /* allow, log */

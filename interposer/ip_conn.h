@@ -36,6 +36,8 @@
 struct ip_verdict {
 	bool allow;
 	bool unreachable;
+	bool quiet; /* refused with no line (TGPF_QUIET: a link by git that
+		       a copy replaces) */
 	char rule[128];
 	char msg[1024];
 	char target[1024];

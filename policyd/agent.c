@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "decide.h"
+#include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
 #include "procfs.h"
@@ -54,6 +55,8 @@ static void reply_decision(struct conn *c, uint32_t id, const struct outcome *o)
 	if (o->msg[0])
 		tgp_put_str(&e, TGPT_MESSAGE, o->msg);
 	tgp_put(&e, TGPT_TARGET, o->target, strnlen(o->target, 8191));
+	if (o->quiet && o->decision != DECISION_ALLOWED)
+		tgp_put_u32(&e, TGPT_FLAGS, TGPF_QUIET);
 	long n = tgp_enc_end(&e);
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
@@ -332,6 +335,9 @@ static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 		if (!joined && s->landlock) {
 			s->ll_write = !ll.write_all;
 			s->ll_exec = !ll.exec_all;
+			if (s->ll_write)
+				s->ll_bound = ll_bound_new(
+				    (const char *const *)ll.write, ll.nwrite);
 		}
 		policy_landlock_free(&ll);
 	}

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "decide_exec.h"
 #include "decide_rename.h"
+#include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
 #include "pending.h"
@@ -18,6 +19,7 @@
 #include "resolver.h"
 #include "self.h"
 #include "session.h"
+#include "sys.h"
 #include "util.h"
 
 /* One name of a file call decided on its literal and its resolved path,
@@ -386,6 +388,130 @@ int decide(struct caller *c, const struct req *q, struct outcome *o,
 	return decide_waiting(c, q, o, t0, NULL, 0);
 }
 
+bool decide_link_copyable(struct caller *c, const struct req *q,
+			  struct outcome *o)
+{
+	char exe[64];
+	if (o->d.action <= POLICY_LOG || q->kind != TGPK_OPEN ||
+	    o->unresolved || o->d.rule >= 0 || !o->d.rule_id ||
+	    strcmp(o->d.rule_id, "default") || !q->has_path2)
+		return false;
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)c->pid);
+	if (!sys_is_git(exe))
+		return false;
+	/* one request at a time on policyd's loop: static, not 8 KiB of
+	 * paths on the stack twice */
+	static struct req r;
+	static struct outcome d;
+	r = (struct req){.kind = TGPK_OPEN, .has_path = true, .label = "link"};
+	tg_strlcpy(r.path, sizeof(r.path), q->path);
+	r.dirfd = q->dirfd;
+	r.nofollow = q->nofollow;
+	r.access = POLICY_ACC_READ;
+	decide_call(c, &r, &d);
+	outcome_conclude(&d);
+	if (d.decision != DECISION_ALLOWED)
+		return false;
+	tg_strlcpy(r.path, sizeof(r.path), q->path2);
+	r.dirfd = q->dirfd2;
+	r.nofollow = true;
+	r.access = POLICY_ACC_CREATE | POLICY_ACC_WRITE;
+	decide_call(c, &r, &d);
+	outcome_conclude(&d);
+	if (d.decision != DECISION_ALLOWED)
+		return false;
+	o->quiet = true;
+	tg_strlcpy(o->detail, sizeof(o->detail),
+		   "no refusal line: a copy is allowed, and git falls back to "
+		   "copying");
+	return true;
+}
+
+/* Is name (what policyd resolved for c) outside the session's Landlock
+ * write trees? */
+static bool ll_outside(const struct caller *c, const char *name)
+{
+	char p[TGP_MAX_PATH + 64];
+	int root = snprintf(p, sizeof(p), "/proc/%d/root", (int)c->pid);
+	if (!name[0] || root < 0 ||
+	    tg_strlcpy(p + root, sizeof(p) - (size_t)root, name) >=
+		sizeof(p) - (size_t)root)
+		return false;
+	return !ll_bound_covers(c->s->ll_bound, p, (size_t)root);
+}
+
+/*
+ * The interposer let a call through (the policy allows it) and the kernel
+ * failed it with EACCES (TGPF_LANDLOCK_WHY): was it the session's Landlock
+ * domain? Yes when Landlock bounds the session's writes and the name
+ * written is under none of the trees it was given at the session's start
+ * (a tree the policy names that was made later is not in the domain).
+ * Then the refusal is audited (rule "landlock") and answered with the
+ * line's text; otherwise (a plain permission error, a call the policy
+ * refuses) nothing is recorded and the answer is an allow: the
+ * interposer says nothing. True when o is the answer.
+ */
+static bool landlock_refusal(struct caller *c, const struct req *q,
+			     struct outcome *o, uint64_t t0)
+{
+	if (!(q->flags & TGPF_LANDLOCK_WHY) || q->kind != TGPK_OPEN)
+		return false;
+	const struct session *s = c->s;
+	bool writes = q->access & (POLICY_ACC_WRITE | POLICY_ACC_CREATE |
+				   POLICY_ACC_DELETE);
+	if (!writes || !s->ll_write || !s->ll_bound || o->unresolved ||
+	    o->d.action > POLICY_LOG ||
+	    !(ll_outside(c, o->object) ||
+	      (q->has_path2 && ll_outside(c, o->object2)))) {
+		o->d.action = POLICY_ALLOW;
+		o->decision = DECISION_ABSENT; /* nothing to say or record */
+		o->msg[0] = '\0';
+		return true;
+	}
+	outcome_deny(o, "landlock", NULL);
+	o->decision = DECISION_REFUSED;
+	char trees[900];
+	ll_bound_describe(s->ll_bound, trees, sizeof(trees));
+	snprintf(o->msg, sizeof(o->msg),
+		 "the kernel's Landlock layer refused it: this session may "
+		 "write only under %s (the policy's write boundary, fixed when "
+		 "the session started: a directory made since is outside it)",
+		 trees);
+	tg_strlcpy(o->detail, sizeof(o->detail),
+		   "Landlock (kernel): outside the session's write trees");
+	decide_record(c, q, o, t0);
+	return true;
+}
+
+/*
+ * A read of a name the interposer found missing (TGPF_ABSENT) can have no
+ * effect, but a rule that denies the name still refuses it, with its line
+ * and audit record: a refusal does not depend on the file being there
+ * (`cat ~/.ssh/id_rsa` on a machine without a key). Anything else (an
+ * allow, a log, a prompt, the policy's default, a name policyd cannot
+ * resolve) is answered as an allow with nothing audited and no operator
+ * asked, and the interposer fails the call as the kernel did: programs
+ * probe for optional files all the time. policyd looks for the name
+ * itself; one that is there is decided as any read. True when o is that
+ * answer.
+ */
+static bool absent_read(struct caller *c, const struct req *q,
+			struct outcome *o)
+{
+	if (!(q->flags & TGPF_ABSENT) || q->kind != TGPK_OPEN ||
+	    q->access != POLICY_ACC_READ || q->has_path2)
+		return false;
+	if (o->d.action == POLICY_DENY && !o->unresolved &&
+	    strcmp(o->d.rule_id, "default") != 0)
+		return false;
+	if (chase_exists(c, q->dirfd, q->path, true) >= 0)
+		return false; /* there after all (or cannot tell): decided */
+	o->d.action = POLICY_ALLOW;
+	o->decision = DECISION_ABSENT;
+	o->msg[0] = '\0';
+	return true;
+}
+
 int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 		   uint64_t t0, const void *owner, uint64_t cookie)
 {
@@ -400,8 +526,15 @@ int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 			 "with agent-shell)");
 		return 0;
 	}
-	if (decide_call(c, q, o) == -EAGAIN ||
-	    pending_gate(c, q, o, owner, cookie) == -EAGAIN)
+	if (decide_call(c, q, o) == -EAGAIN)
+		return -EAGAIN;
+	if (absent_read(c, q, o) || landlock_refusal(c, q, o, t0))
+		return 0;
+	/* a link the interposer asks about: access write with a second name
+	 * (a rename's is delete) */
+	if (q->has_path2 && q->access == POLICY_ACC_WRITE)
+		(void)decide_link_copyable(c, q, o);
+	if (pending_gate(c, q, o, owner, cookie) == -EAGAIN)
 		return -EAGAIN;
 	outcome_conclude(o);
 	o->absent = 0; /* the kernel path's: a request was asked, it runs */

@@ -30,6 +30,19 @@ int decide(struct caller *c, const struct req *q, struct outcome *o,
 	   uint64_t t0);
 /* decide() for a caller that can wait for an operator (owner, cookie: the
  * waiter, see pending.h): -EAGAIN also while a prompt waits. */
+/*
+ * Would a copy do what the refused link q (o, decided) would have done:
+ * the old name readable, the new one creatable? Asked of a link by git
+ * (c's program) that the policy's default refused (no rule names it, and
+ * not one of tiergate's own refusals): git links objects and falls back to
+ * copying them (git clone of a local repository), so its refusal is git's
+ * to recover from, audited but not told. A rule that names the link is
+ * the policy asking for the line; any other program gets it (it may have
+ * no fallback). When so, o->quiet is set and o->detail says why. Both
+ * paths: the kernel path's link/linkat, the interposer's link request.
+ */
+bool decide_link_copyable(struct caller *c, const struct req *q,
+			  struct outcome *o);
 int decide_waiting(struct caller *c, const struct req *q, struct outcome *o,
 		   uint64_t t0, const void *owner, uint64_t cookie);
 

@@ -254,10 +254,22 @@ static void killed(struct verify *e, pid_t pid, const char *why,
 		   const char *ran)
 {
 	n_killed++;
+	/* the line names the exec as the other lines do: the command line
+	 * that was decided, as a shell would need it typed */
+	char label[1024];
+	const char *dargv[256];
+	size_t dargc = 0;
+	for (size_t i = 0; i < e->cmdlen && dargc < 256;) {
+		dargv[dargc++] = e->cmdline + i;
+		i += strnlen(e->cmdline + i, e->cmdlen - i) + 1;
+	}
+	if (dargc)
+		tg_argv_quote(label, sizeof(label), dargv, dargc);
+	else
+		tg_strlcpy(label, sizeof(label), ran[0] ? ran : e->checked);
 	char line[2048];
 	size_t n = tgp_refusal_line(
-	    line, sizeof(line), "killed", "exec", ran[0] ? ran : e->checked,
-	    "exec_race",
+	    line, sizeof(line), "killed", "exec", label, "exec_race",
 	    "another thread (or process) rewrote the exec while it was "
 	    "checked; run it from a single-threaded process");
 	caller_tell(pid, line, n);

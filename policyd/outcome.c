@@ -53,8 +53,9 @@ void outcome_conclude(struct outcome *o)
 	if (o->d.action == POLICY_PROMPT) {
 		/* the approval workflow holds these; until an operator can
 		 * answer, a prompt is a refusal that says so */
-		snprintf(o->msg, sizeof(o->msg),
-			 "approval required (rule %s)%s%s", o->d.rule_id,
+		/* the line names the rule already: "(rule X): approval
+		 * required: the rule's message" */
+		snprintf(o->msg, sizeof(o->msg), "approval required%s%s",
 			 msg ? ": " : "", msg ? msg : "");
 		o->decision = DECISION_REFUSED;
 	} else if (o->d.action == POLICY_DENY) {

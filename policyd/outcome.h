@@ -43,6 +43,8 @@ struct outcome {
 	int absent; /* -ENOENT/-ENOTDIR (exec: no such program), -EEXIST ...:
 		       the errno a call that can have no effect fails with */
 	bool unresolved; /* the target could not be resolved: refused */
+	bool quiet;	 /* refused with no line: a link by git that a copy
+			    replaces (decide_link_copyable) */
 	/* exec by a notified caller: what the process must be running when
 	 * the kernel has done the exec, for callers that could rewrite path
 	 * or argv after policyd read them (exec_verify checks at the exec

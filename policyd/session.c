@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "daemon.h"
 #include "egress_glue.h"
+#include "landlock.h"
 #include "log.h"
 #include "missing.h"
 #include "procfs.h"
@@ -540,6 +541,7 @@ void session_end(struct session *s, const char *why)
 	self_untrack(s->policy);
 	policy_free(s->policy);
 	free(s->policy_path);
+	ll_bound_free(s->ll_bound);
 	free(s);
 }
 

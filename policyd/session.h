@@ -19,6 +19,7 @@
 #include "policy.h"
 
 struct sv;
+struct ll_bound;
 
 #define SESSION_NAMES 256
 
@@ -36,8 +37,10 @@ struct session {
 			  does */
 	bool seccomp;  /* agent-shell installs its seccomp refusal filter */
 	bool landlock; /* agent-shell can apply Landlock */
-	bool ll_write, ll_exec; /* what Landlock restricts in this session */
+	bool ll_write, ll_exec;	   /* what Landlock restricts in this session */
 	bool denyread; /* its policy denies reading paths agent-shell masks */
+	struct ll_bound *ll_bound; /* the write trees Landlock was given
+				      (landlock.c); NULL: none kept */
 	uint64_t created_us;
 	uint64_t n_decisions, n_allowed, n_refused, n_notifications;
 	uint64_t n_injected; /* write-opens done by policyd (ADDFD) */

@@ -243,33 +243,6 @@ static bool fs_names(struct call *k, struct fs_args *fa)
 	return false;
 }
 
-/* How a path's last name is spelled, for the kernel's rules about it. */
-enum fs_spell {
-	FSP_NAME,   /* a name */
-	FSP_DOT,    /* "." */
-	FSP_DOTDOT, /* ".." */
-	FSP_ROOT,   /* "/" (slashes only) */
-};
-
-/* The spelling of p's last name, and in *ret_slash whether slashes follow
- * it ("name/": the kernel then wants a directory). */
-static enum fs_spell fs_spelling(const char *p, bool *ret_slash)
-{
-	size_t n = strlen(p), e = n, b;
-	while (e > 0 && p[e - 1] == '/')
-		e--;
-	*ret_slash = e > 0 && e < n;
-	if (e == 0)
-		return n ? FSP_ROOT : FSP_NAME;
-	for (b = e; b > 0 && p[b - 1] != '/'; b--)
-		;
-	if (e - b == 1 && p[b] == '.')
-		return FSP_DOT;
-	if (e - b == 2 && p[b] == '.' && p[b + 1] == '.')
-		return FSP_DOTDOT;
-	return FSP_NAME;
-}
-
 /* What path (of the caller, from dirfd) names, as it sees it: 0 and
  * *ret_mode, -ENOENT/-ENOTDIR nothing, 1 cannot tell. */
 static int fs_mode(struct call *k, int dirfd, const char *path, bool follow,
@@ -296,7 +269,7 @@ static int fs_must_be_dir(struct call *k, int dirfd, const char *path)
 static int fs_make_nondir(struct call *k, int dirfd, const char *path)
 {
 	bool slash;
-	if (fs_spelling(path, &slash) != FSP_NAME)
+	if (tg_path_spelling(path, &slash) != TG_SPELL_NAME)
 		return -EEXIST;
 	if (!slash)
 		return 0;
@@ -317,26 +290,30 @@ static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 	bool named = fa->p1 && !fa->held_empty && !fa->by_name;
 	const char *p1 = named ? k->q.path : "", *p2 = fa->p2 ? k->q.path2 : "";
 	bool s1, s2;
-	enum fs_spell t1 = fs_spelling(p1, &s1), t2 = fs_spelling(p2, &s2);
-	if (t1 == FSP_NAME && !s1 && t2 == FSP_NAME && !s2)
+	enum tg_spell t1 = tg_path_spelling(p1, &s1), t2 = tg_path_spelling(p2, &s2);
+	if (t1 == TG_SPELL_NAME && !s1 && t2 == TG_SPELL_NAME && !s2)
 		return 0; /* every ordinary name: nothing looked at */
 	const __u64 *a = k->n->data.args;
 	long nr = k->n->data.nr;
 	mode_t m = 0;
 	int r;
+	/* "missing/." fails its lookup first (ENOENT, ENOTDIR) */
+	if ((t1 == TG_SPELL_DOT || t1 == TG_SPELL_DOTDOT) &&
+	    (r = fs_mode(k, fa->d1, p1, true, &m)) < 0)
+		return r;
 	switch (nr) {
 	case SYS_unlinkat:
 		if (!(a[2] & AT_REMOVEDIR))
 			goto unlink;
 		/* fall through */
 	case SYS_rmdir:
-		return t1 == FSP_DOT	  ? -EINVAL
-		       : t1 == FSP_DOTDOT ? -ENOTEMPTY
-		       : t1 == FSP_ROOT	  ? -EBUSY
+		return t1 == TG_SPELL_DOT	  ? -EINVAL
+		       : t1 == TG_SPELL_DOTDOT ? -ENOTEMPTY
+		       : t1 == TG_SPELL_ROOT	  ? -EBUSY
 					  : 0;
 	case SYS_unlink:
 	unlink:
-		if (t1 != FSP_NAME)
+		if (t1 != TG_SPELL_NAME)
 			return -EISDIR;
 		r = fs_mode(k, fa->d1, p1, false, &m);
 		if (r != 0)
@@ -344,7 +321,7 @@ static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 		return S_ISDIR(m) ? -EISDIR : -ENOTDIR;
 	case SYS_mkdir:
 	case SYS_mkdirat:
-		return t1 == FSP_NAME ? 0 : -EEXIST;
+		return t1 == TG_SPELL_NAME ? 0 : -EEXIST;
 	case SYS_mknod:
 	case SYS_mknodat:
 	case SYS_symlink:
@@ -361,9 +338,9 @@ static int fs_spelled_errno(struct call *k, const struct fs_args *fa)
 	case SYS_renameat:
 	case SYS_renameat2: {
 		unsigned rf = nr == SYS_renameat2 ? (unsigned)a[4] : 0;
-		if (t1 != FSP_NAME)
+		if (t1 != TG_SPELL_NAME)
 			return -EBUSY;
-		if (t2 != FSP_NAME)
+		if (t2 != TG_SPELL_NAME)
 			return rf & RENAME_NOREPLACE ? -EEXIST : -EBUSY;
 		/* slashes after either name: the file renamed must be a
 		 * directory (a final symlink is not followed), and with
@@ -419,43 +396,12 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 	    .dirfd = fa->d1};
 }
 
-/* Would a copy do what the refused link k->q would have done: the old
- * name readable, the new one creatable? Asked of a link by git that the
- * policy's default refused (no rule names it, and not one of tiergate's
- * own refusals): git links objects and falls back to copying them (git
- * clone of a local repository), so its refusal is git's to recover from,
- * audited but not told. A rule that names the link is the policy asking
- * for the line; any other program gets it (it may have no fallback). */
-static bool fs_link_copyable(struct call *k, const struct outcome *o)
+/* A refused link a copy can replace (decide_link_copyable): only link
+ * and linkat are links. */
+static bool fs_link_copyable(struct call *k, struct outcome *o)
 {
-	char exe[64];
-	if ((k->n->data.nr != SYS_link && k->n->data.nr != SYS_linkat) ||
-	    o->unresolved || o->d.rule >= 0 || !o->d.rule_id ||
-	    strcmp(o->d.rule_id, "default") || !k->q.has_path2)
-		return false;
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)k->c.pid);
-	if (!sys_is_git(exe))
-		return false;
-	/* one request at a time on policyd's loop: static, not 8 KiB of
-	 * paths on the stack twice */
-	static struct req q;
-	static struct outcome c;
-	q = (struct req){.kind = TGPK_OPEN, .has_path = true, .label = "link"};
-	tg_strlcpy(q.path, sizeof(q.path), k->q.path);
-	q.dirfd = k->q.dirfd;
-	q.nofollow = k->q.nofollow;
-	q.access = POLICY_ACC_READ;
-	decide_call(&k->c, &q, &c);
-	outcome_conclude(&c);
-	if (c.decision != DECISION_ALLOWED)
-		return false;
-	tg_strlcpy(q.path, sizeof(q.path), k->q.path2);
-	q.dirfd = k->q.dirfd2;
-	q.nofollow = true;
-	q.access = POLICY_ACC_CREATE | POLICY_ACC_WRITE;
-	decide_call(&k->c, &q, &c);
-	outcome_conclude(&c);
-	return c.decision == DECISION_ALLOWED;
+	return (k->n->data.nr == SYS_link || k->n->data.nr == SYS_linkat) &&
+	       decide_link_copyable(&k->c, &k->q, o);
 }
 
 /* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can
@@ -469,11 +415,7 @@ static bool fs_decide(struct call *k, struct outcome **ret_o)
 		return false;
 	}
 	decide_call(&k->c, &k->q, o); /* a file call never waits */
-	bool quiet = o->d.action > POLICY_LOG && fs_link_copyable(k, o);
-	if (quiet)
-		tg_strlcpy(o->detail, sizeof(o->detail),
-			   "no refusal line: a copy is allowed, and git falls "
-			   "back to copying");
+	bool quiet = fs_link_copyable(k, o);
 	sv_call_finish(k, o);
 	if (o->decision == DECISION_ALLOWED) {
 		*ret_o = o;

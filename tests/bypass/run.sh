@@ -350,12 +350,15 @@ race_attack() {
 	n=$i
 	if grep -q "$win" <<<"$all"; then bad "$what: succeeded under tiergate: $(sort <<<"$all" | uniq -c)"; return; fi
 	killed=$(( $(grep -c '"decision":"killed"' "$AUDIT" 2>/dev/null) - ${before:-0} ))
-	if [ "$killed" -gt 0 ] && grep -q 'tiergate: killed exec .*(rule exec_race)' <<<"$all" &&
+	if [ "$killed" -gt 0 ] && grep -q "${RACE_LINE:-tiergate: killed exec .*(rule exec_race)}" <<<"$all" &&
 	   grep '"decision":"killed"' "$AUDIT" | grep -q '"rule":"exec_race"'; then
 		ok "$what: works natively; never under tiergate in $n runs ($killed caught at the exec stop and killed, audited)"
 	else bad "$what: no exec was caught at its exec stop in $n runs: $(sort <<<"$all" | uniq -c)"; fi
 }
-race_attack "argv rewritten by a second thread during exec" "program ran: forbidden" 30 bin/argv_race bin/static_marker
+# the line names the exec by the command line decided, quoted as the other
+# refusal lines quote it
+RACE_LINE='tiergate: killed exec "bin/static_marker harmless" (rule exec_race)' \
+	race_attack "argv rewritten by a second thread during exec" "program ran: forbidden" 30 bin/argv_race bin/static_marker
 race_attack "the exec's path flipped by a second thread (allowed -> denied program)" "program ran: raced" 60 bin/static_name_race exec /bin/true denied/smarker raced
 # file calls that make, remove or change names: policyd performs them
 # itself on the names it decided on, so a flipped path string changes

@@ -418,7 +418,7 @@ t0=$(date +%s%N)
 a5 nowatch >"$AP/nowatch.out" 2>"$AP/nowatch.err"
 t1=$(date +%s%N)
 check "nobody watching: refused at once, saying an approval is required" \
-	bash -c "grep -q 'approval required (rule ask-write)' '$AP/nowatch.err' && grep -qx rc=1 '$AP/nowatch.out' && [ ! -e '$AP/ws/ask/nowatch' ] && [ $(((t1 - t0) / 1000000)) -lt 20000 ]"
+	bash -c "grep -q '(rule ask-write): approval required' '$AP/nowatch.err' && grep -qx rc=1 '$AP/nowatch.out' && [ ! -e '$AP/ws/ask/nowatch' ] && [ $(((t1 - t0) / 1000000)) -lt 20000 ]"
 TIERGATE_RUNDIR=$AP/run5 "$BIN/policyctl" watch >"$AP/watch5.out" 2>&1 &
 W5=$!
 wait_for grep -q '"watch":"started"' "$AP/watch5.out"
@@ -432,7 +432,7 @@ check "approved by the watching operator: the file was written" bash -c "grep -q
 kill "$W5" 2>/dev/null; wait "$W5" 2>/dev/null
 sleep 0.5
 a5 gone >"$AP/gone.out" 2>"$AP/gone.err"
-check "the watcher gone: refused at once again" bash -c "grep -q 'approval required (rule ask-write)' '$AP/gone.err' && [ ! -e '$AP/ws/ask/gone' ]"
+check "the watcher gone: refused at once again" bash -c "grep -q '(rule ask-write): approval required' '$AP/gone.err' && [ ! -e '$AP/ws/ask/gone' ]"
 p=$(cat "$AP/run5/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
 
 echo "== approvals: notifications to a webhook (retried after a 500, redacted), and dropped when it never answers"

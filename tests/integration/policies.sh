@@ -221,7 +221,8 @@ check "$name: the key's text was never shown" bash -c "! grep -q not-a-real-key 
 check "$name: the upstream's main was not force-pushed" \
 	test "$(git -C "$D/upstream.git" rev-parse main)" = "$(git -C "$UP" rev-parse main)"
 refusals_are ${SHIMS_LINE:+"$SHIMS_LINE"} '"git push -q http://127.0.0.1:9/app.git feature" (rule git-push-remote)' \
-	'"git push -q --force origin main" (rule no-force-push-protected)' "read \"$HOME/.ssh/id_rsa\" (rule credentials)"
+	'"git push -q --force origin main" (rule no-force-push-protected)' "read \"$HOME/.ssh/id_rsa\" (rule credentials)" \
+	"read \"$HOME/.ssh/id_ed25519\" (rule credentials)"
 common_checks "credentials git-push-remote no-force-push-protected${SHIMS_RULE:+ $SHIMS_RULE}"
 [ $HAVE_PYENV = 1 ] && check "$name: the shell start-up's rehash failed harmlessly (the shims are as they were)" \
 	test -z "$(ls "$H/.pyenv/shims")"
@@ -239,7 +240,8 @@ check "$name: the upstream's main was not force-pushed" \
 	test "$(git -C "$D/upstream.git" rev-parse main)" = "$(git -C "$UP" rev-parse main)"
 refusals_are ${SHIMS_LINE:+"$SHIMS_LINE"} '"git clone -q [^"]*" (rule git-remote)' \
 	'"git push -q http://127.0.0.1:9/app.git feature" (rule git-remote)' \
-	'"git push -q --force origin main" (rule git-remote)' "read \"$HOME/.ssh/id_rsa\" (rule credentials)"
+	'"git push -q --force origin main" (rule git-remote)' "read \"$HOME/.ssh/id_rsa\" (rule credentials)" \
+	"read \"$HOME/.ssh/id_ed25519\" (rule credentials)"
 common_checks "credentials git-remote${SHIMS_RULE:+ $SHIMS_RULE}"
 stop_policyd
 
@@ -361,7 +363,7 @@ while IFS=$'\t' read -r cmd want; do
 		check "trial \`$cmd\`: fails, saying $want" bash -c "[ $rc != 0 ] && grep -F 'tiergate: ' '$T/err' | grep -qF -- '$want'" || sed 's/^/      /' "$T/err"
 	fi
 done < <(sed -n '/^### Trials/,/^#/p' "$SRC/README.md" | sed -n 's/^| `\(.*\)` | \(`\(.*\)`\|nothing\).* |$/\1\t\3/p')
-check "trials: the README lists five" test "$n" = 5
+check "trials: the README lists six" test "$n" = 6
 stop_policyd
 
 check "policyd reported no sanitizer error" bash -c "! grep -q -e Sanitizer -e 'runtime error' '$RUN/policyd.log' 2>/dev/null"

@@ -264,7 +264,7 @@ static void test_open(void **state)
 	    {"x", 9, WR, NULL, false, {REFUSED, "unresolvable", "x", "policyd could not resolve the target (No such file", "No such file or directory", true}},
 	    /* the caller's /proc/self/mem: never, whatever the policy */
 	    {"/proc/self/mem", AT_FDCWD, WR, NULL, false, {REFUSED, "proc-mem", "/proc/4194402/mem", "writing a process's memory is never allowed", NULL, true}},
-	    {"ask/x", AT_FDCWD, WR, NULL, false, {REFUSED, "ask-first", "%W/ask/x", "approval required (rule ask-first): ask first", NULL, true}},
+	    {"ask/x", AT_FDCWD, WR, NULL, false, {REFUSED, "ask-first", "%W/ask/x", "approval required: ask first", NULL, true}},
 	    {"/etc/passwd", AT_FDCWD, WR, NULL, false, {REFUSED, "default", "/etc/passwd", "no rule allows this (policy default)", NULL, true}},
 	    /* a rename: both names, the strictest decision */
 	    {"out/a", AT_FDCWD, DL, "out/b", false, {ALLOWED, "out-files", "%W/out/a -> %W/out/b", NULL, NULL, false}},
@@ -430,6 +430,44 @@ static void test_connect(void **state)
 	free(o);
 }
 
+/* A read the interposer found missing (TGPF_ABSENT): only a rule's deny
+ * refuses it; anything else is answered without a decision counted, an
+ * audit line or an operator asked. The flag changes nothing for a name
+ * that is there, nor for anything but a read. */
+static void test_absent_read(void **state)
+{
+	(void)state;
+	struct caller c = caller();
+	struct outcome *o = malloc(sizeof(*o));
+	size_t before = ws_audit_lines();
+	uint64_t n0 = sess->n_decisions;
+	struct req *q = req_new(TGPK_OPEN, "out/absent");
+	q->access = POLICY_ACC_READ;
+	q->flags = TGPF_ABSENT;
+	assert_int_equal(decide(&c, q, o, tg_mono_ns()), 0);
+	assert_int_equal(o->decision, DECISION_ABSENT);
+	assert_int_equal(o->d.action, POLICY_ALLOW);
+	assert_int_equal(sess->n_decisions, n0);
+	assert_int_equal(ws_audit_lines(), before);
+	/* there after all: decided as any read */
+	q = req_new(TGPK_OPEN, "protected/key");
+	q->access = POLICY_ACC_READ;
+	q->flags = TGPF_ABSENT;
+	assert_int_equal(decide(&c, q, o, tg_mono_ns()), 0);
+	assert_int_equal(o->decision, DECISION_ALLOWED);
+	assert_string_equal(o->d.rule_id, "read-all");
+	assert_int_equal(sess->n_decisions, n0 + 1);
+	/* not a read: the flag is ignored (a prompt stays a prompt) */
+	q = req_new(TGPK_OPEN, "ask/absent");
+	q->access = POLICY_ACC_WRITE | POLICY_ACC_CREATE;
+	q->flags = TGPF_ABSENT;
+	assert_int_equal(decide(&c, q, o, tg_mono_ns()), 0);
+	assert_int_equal(o->decision, DECISION_REFUSED);
+	assert_string_equal(o->d.rule_id, "ask-first");
+	assert_int_equal(ws_audit_lines(), before + 1);
+	free(o);
+}
+
 static void test_no_session(void **state)
 {
 	(void)state;
@@ -504,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_exec_expect),
 	    cmocka_unit_test(test_connect),
+	    cmocka_unit_test(test_absent_read),
 	    cmocka_unit_test(test_no_session),
 	    cmocka_unit_test(test_combine),
 	};

@@ -167,7 +167,7 @@ static void test_disabled_refuses_at_once(void **state)
 	struct outcome *o = malloc(sizeof(*o));
 	assert_int_equal(ask("x", &owner_a, o), 0);
 	assert_int_equal(o->decision, DECISION_REFUSED);
-	assert_non_null(strstr(o->msg, "approval required (rule ask-first)"));
+	assert_string_equal(o->msg, "approval required: ask first");
 	assert_int_equal(pending_count(), 0);
 	free(o);
 }

@@ -1,0 +1,2 @@
+/* the same program, static: seen by the kernel path only */
+#include "spelled.c"
