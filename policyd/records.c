@@ -139,10 +139,11 @@ static void reload_record(const struct session *s, const struct records_by *by,
 	if (info) {
 		tg_sha256_hex(info->now, now);
 		tg_sha256_hex(info->was, was);
-		snprintf(d, sizeof(d),
-			 "policy %.4096s reloaded: content sha256 %s (was %s)%s%s",
-			 path, now, was, info->pin_err[0] ? "; " : "",
-			 info->pin_err);
+		snprintf(
+		    d, sizeof(d),
+		    "policy %.4096s reloaded: content sha256 %s (was %s)%s%s",
+		    path, now, was, info->pin_err[0] ? "; " : "",
+		    info->pin_err);
 		detail = d;
 	}
 	struct audit_rec r = {

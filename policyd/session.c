@@ -395,8 +395,8 @@ int session_create(const struct session_params *p, struct session **ret,
 	return 0;
 }
 
-int session_reload(struct session *s, struct session_reloaded *ret,
-		   char *err, size_t errsz)
+int session_reload(struct session *s, struct session_reloaded *ret, char *err,
+		   size_t errsz)
 {
 	struct policy *p = NULL;
 	int r = load_policy(s, &p, err, errsz);

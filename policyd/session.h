@@ -92,8 +92,8 @@ struct session_reloaded {
 };
 /* Compiles s's policy again; on error the old one stays (err says why).
  * Writes no record: the caller's reload record says what ret holds. */
-int session_reload(struct session *s, struct session_reloaded *ret,
-		   char *err, size_t errsz);
+int session_reload(struct session *s, struct session_reloaded *ret, char *err,
+		   size_t errsz);
 /* Kills every process of s; how many, or -errno. */
 int session_kill(struct session *s);
 /* Whether sessions get cgroups (system mode with cgroup v2); D.cgroup_why
