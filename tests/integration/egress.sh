@@ -252,6 +252,22 @@ check "audit: that refusal, action prompt, rule loop-ask" \
 	wait_for audit_has '"kind":"connect"' "127.0.0.1:$P_ASK/tcp" '"rule":"loop-ask"' '"action":"prompt"' '"decision":"refused"' 'session eg-kernel'
 check "sessions --json counts it as a prompt" bash -c "'$BIN/policyctl' sessions --json eg-kernel | grep -q '\"prompts\":[1-9]'"
 
+echo "== user mode: no session cgroups, no layer; limits said unenforced once"
+URUN=$TOP/urun
+mkdir -p "$URUN"
+TIERGATE_RUNDIR=$URUN "$BIN/policyd" --user --policy "$RPOL" --audit "$URUN/audit.jsonl" >/dev/null 2>&1
+wait_for test -S "$URUN/control.sock" && wait_for test -s "$URUN/policyd.pid"
+UPD=$(cat "$URUN/policyd.pid" 2>/dev/null); [ -n "$UPD" ] && PIDS+=($UPD)
+( cd "$WS" && TIERGATE_RUNDIR=$URUN exec timeout 30 "$BIN/agent-shell" --user --policy "$RPOL" --session eg-user -- true ) >/dev/null 2>&1
+u_audit() { RUN=$URUN audit_has "$@"; }
+check "user mode: a session with limits: is told at its start that nothing enforces them (audit)" \
+	u_audit '"kind":"session"' '"decision":"unenforced"' '"session_name":"eg-user"' 'limits: not enforced (eBPF egress layer off'
+check "user mode: once (one such line)" test "$(grep -c '"decision":"unenforced"' "$URUN/audit.jsonl")" = 1
+check "user mode: status says the eBPF layer is off and that limits: are not enforced" \
+	bash -c "TIERGATE_RUNDIR='$URUN' '$BIN/policyctl' status | grep -Eq 'eBPF cgroup egress +off .*limits: are not enforced'"
+[ -n "$UPD" ] && kill "$UPD" 2>/dev/null
+for _ in $(seq 100); do [ -n "$UPD" ] && kill -0 "$UPD" 2>/dev/null || break; sleep 0.05; done
+
 echo "== the rate cap (limits: egress_rate 2MiB/s), through the veth pair"
 python3 "$PROGS/send_bytes.py" 10.203.0.2 "$P_SINK" 4194304 >"$TOP/native-rate" 2>&1
 ( cd "$WS" && timeout 120 "$BIN/agent-shell" --system --policy "$RPOL" --session eg-rate -- python3 "$PROGS/send_bytes.py" 10.203.0.2 "$P_SINK" 20971520 ) >"$OUT" 2>"$ERR"
