@@ -13,6 +13,7 @@
 #include "log.h"
 #include "netaddr.h"
 #include "policy.h"
+#include "procfs.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -119,6 +120,13 @@ static void tell(const struct egress_event *ev, const struct egress_ev_sess *s,
 	    ev->reason == EGRESS_R_RULE && ev->rule < policy_rule_count(p)
 		? policy_rule_message(p, (int)ev->rule)
 		: NULL;
+	/* still a process of the session: a pid that ended meanwhile and
+	 * was given to a process elsewhere is not written to */
+	char cg[512];
+	size_t cl = strlen(s->cgroup);
+	if (!cl || procfs_cgroup((pid_t)ev->tgid, cg, sizeof(cg)) < 0 ||
+	    strncmp(cg, s->cgroup, cl) || (cg[cl] && cg[cl] != '/'))
+		return;
 	char msg[700], line[1024];
 	snprintf(msg, sizeof(msg), "%s%s%s", m ? m : "", m ? "; " : "", why);
 	size_t n = tgp_refusal_line(line, sizeof(line), "refused", ev_kind(ev),

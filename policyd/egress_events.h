@@ -32,6 +32,7 @@ struct egress_ev_sess {
 	uid_t uid;
 	const struct policy *policy;
 	bool supervised; /* the kernel path audits its connects */
+	const char *cgroup; /* relative to the mount, as /proc/PID/cgroup */
 	struct egress_ev_rate *rate;
 };
 

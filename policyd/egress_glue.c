@@ -46,6 +46,7 @@ struct eg_sess {
 	const void *key; /* policyd's struct session, never looked into */
 	struct egress_glue_sess s;
 	char id[32], name[64];
+	char cgroup[512]; /* relative to the cgroup2 mount */
 	uint64_t cgid;
 	struct edns_sess *dns;
 	uint16_t dns_port;
@@ -334,6 +335,9 @@ int egress_glue_session_add(const void *key, const struct egress_glue_sess *s,
 	es->s = *s;
 	tg_strlcpy(es->id, sizeof(es->id), s->id);
 	tg_strlcpy(es->name, sizeof(es->name), s->name);
+	size_t ml = strlen(D.cgroup_mount);
+	tg_strlcpy(es->cgroup, sizeof(es->cgroup),
+		   strncmp(cgroup_dir, D.cgroup_mount, ml) ? "" : cgroup_dir + ml);
 	es->s.id = es->id;
 	es->s.name = es->name;
 	if (edns_open(es, &es->dns, &es->dns_port) < 0) {
@@ -478,9 +482,13 @@ static void on_event(const struct egress_event *ev, void *ud)
 	struct eg_sess *es = of_cgid(ev->cgid);
 	struct egress_ev_sess who = {0};
 	if (es)
-		who = (struct egress_ev_sess){es->id, es->name, es->s.uid,
-					      es->s.policy, es->s.supervised,
-					      &es->rate};
+		who = (struct egress_ev_sess){.id = es->id,
+					      .name = es->name,
+					      .uid = es->s.uid,
+					      .policy = es->s.policy,
+					      .supervised = es->s.supervised,
+					      .cgroup = es->cgroup,
+					      .rate = &es->rate};
 	egress_event_record(ev, es ? &who : NULL);
 }
 
