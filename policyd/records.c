@@ -132,7 +132,8 @@ static void reload_record(const struct session *s, const struct records_by *by,
 {
 	if (!D.audit)
 		return;
-	char hex[TG_SHA256_HEX], now[TG_SHA256_HEX], was[TG_SHA256_HEX];
+	char hex[TG_SHA256_HEX];
+	char now[TG_SHA256_HEX] = "", was[TG_SHA256_HEX] = "";
 	char d[TG_PATH_MAX + 700];
 	const char *path = s ? s->policy_path : D.default_policy;
 	const char *detail = !s ? "no session: nothing to reload" : err;
