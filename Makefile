@@ -215,7 +215,7 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 
 $(call objs,$(BPF_LIB_SRC)): CFLAGS += $(BPF_CFLAGS)
 # policyd's side of the layer includes bpf/egress.h
-$(BUILD)/policyd/egress_glue.o: CFLAGS += $(BPF_CFLAGS)
+$(BUILD)/policyd/egress_glue.o $(BUILD)/policyd/egress_events.o: CFLAGS += $(BPF_CFLAGS)
 $(call objs,$(BPF_LIB_SRC)): $(BPF_SKELS)
 $(BPF_LIB): $(call objs,$(BPF_LIB_SRC))
 

@@ -22,6 +22,7 @@
 
 #include "audit.h"
 #include "daemon.h"
+#include "egress_glue.h"
 #include "jsonw.h"
 #include "layers.h"
 #include "log.h"
@@ -48,6 +49,23 @@ static void out(struct conn *c, struct strbuf *b)
 static void json_str(struct strbuf *b, const char *s)
 {
 	jsonw_str(b, s ? s : "", SIZE_MAX, NULL);
+}
+
+/* status: one line per session the eBPF egress layer holds, with its
+ * counters (read from the layer's maps). */
+static void egress_lines(struct strbuf *b)
+{
+	bool head = false;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		char line[600];
+		if (!egress_glue_counters_line(s, line, sizeof(line)))
+			continue;
+		if (!head)
+			strbuf_puts(b, "eBPF egress per session (bytes on "
+				       "loopback not counted):\n");
+		head = true;
+		strbuf_printf(b, "  %s %s: %s\n", s->id, s->name, line);
+	}
 }
 
 static void cmd_status(struct strbuf *b, bool json)
@@ -80,6 +98,17 @@ static void cmd_status(struct strbuf *b, bool json)
 			json_str(b, lr.v[i].why);
 			strbuf_putc(b, '}');
 		}
+		strbuf_puts(b, "],\"egress_sessions\":[");
+		bool first = true;
+		for (struct session *s = D.sessions; s; s = s->next) {
+			strbuf_printf(b, "%s{\"id\":", first ? "" : ",");
+			json_str(b, s->id);
+			strbuf_puts(b, ",\"name\":");
+			json_str(b, s->name);
+			egress_glue_counters_json(b, s);
+			strbuf_putc(b, '}');
+			first = false;
+		}
 		strbuf_puts(b, "]}\n");
 		return;
 	}
@@ -104,6 +133,7 @@ static void cmd_status(struct strbuf *b, bool json)
 	for (int i = 0; i < lr.n; i++)
 		strbuf_printf(b, "  %-28s %-8s %s\n", lr.v[i].name,
 			      lr.v[i].active ? "active" : "off", lr.v[i].why);
+	egress_lines(b);
 }
 
 static void cmd_sessions(struct strbuf *b, bool json)
@@ -134,6 +164,7 @@ static void cmd_sessions(struct strbuf *b, bool json)
 			json_str(b, s->pwd);
 			strbuf_puts(b, ",\"cgroup\":");
 			json_str(b, s->cgroup);
+			egress_glue_counters_json(b, s);
 			strbuf_putc(b, '}');
 		} else {
 			strbuf_printf(

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "decide_exec.h"
 #include "decide_rename.h"
+#include "egress_glue.h"
 #include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
@@ -362,6 +363,18 @@ int decide_call(struct caller *c, const struct req *q, struct outcome *o)
 	return 0;
 }
 
+/* Did a prompt decide d, and its answer (an operator's, a grant's,
+ * settings.on_timeout) let the call through? */
+static bool prompt_answered(const struct policy *p,
+			    const struct policy_decision *d)
+{
+	enum policy_action a = d->rule >= 0
+				   ? policy_rule_action(p, d->rule)
+				   : policy_settings(p)->default_action;
+	return a == POLICY_PROMPT && d->action != POLICY_PROMPT &&
+	       d->action != POLICY_DENY;
+}
+
 void decide_record(struct caller *c, const struct req *q, struct outcome *o,
 		   uint64_t t0)
 {
@@ -375,6 +388,12 @@ void decide_record(struct caller *c, const struct req *q, struct outcome *o,
 			 "policyd cannot write its audit log (%s)",
 			 strerror(-r));
 	}
+	if (q && q->kind == TGPK_CONNECT && o->decision == DECISION_ALLOWED &&
+	    prompt_answered(c->s->policy, &o->d))
+		/* the eBPF layer refuses a prompt-tier destination: it lets
+		 * this one through before the call goes on */
+		egress_glue_approved(c->s, q->addr, (uint16_t)q->port, q->proto,
+				     o->d.rule);
 	c->s->n_decisions++;
 	if (o->decision == DECISION_ALLOWED)
 		c->s->n_allowed++;

@@ -29,12 +29,12 @@
 #include "daemon.h"
 #include "egress.h"
 #include "egress_dns.h"
+#include "egress_events.h"
 #include "log.h"
 #include "policy.h"
 #include "util.h"
 
 #define LEARNED 256	     /* names a session keeps for reloads */
-#define EVENTS_PER_SECOND 50 /* audit lines per session, then counted */
 
 struct learned {
 	uint8_t addr[16];
@@ -46,13 +46,13 @@ struct eg_sess {
 	const void *key; /* policyd's struct session, never looked into */
 	struct egress_glue_sess s;
 	char id[32], name[64];
+	char cgroup[512]; /* relative to the cgroup2 mount */
 	uint64_t cgid;
 	struct edns_sess *dns;
 	uint16_t dns_port;
 	struct learned learned[LEARNED];
 	unsigned nlearned_next;
-	uint64_t ev_second, ev_suppressed;
-	unsigned ev_count;
+	struct egress_ev_rate rate;
 };
 
 static struct {
@@ -216,6 +216,28 @@ void egress_glue_names(const void *key, const char *host,
 				   es->id, host, egress_error(G.e));
 }
 
+void egress_glue_approved(const void *key, const uint8_t addr[16],
+			  uint16_t port, unsigned proto, int rule)
+{
+	struct eg_sess *es = G.active ? of_session(key) : NULL;
+	struct egress_host h = {.protos = protos_of((enum policy_proto)proto),
+				.action = EGRESS_APPROVED,
+				.port_lo = port,
+				.port_hi = port,
+				.rule = rule >= 0 ? (uint32_t)rule
+						  : EGRESS_ALL_RULES};
+	if (!es || !h.protos)
+		return;
+	memcpy(h.addr, addr, 16);
+	/* why a TTL: the call asked about reaches the kernel next; a later
+	 * one is decided by policyd again (a grant renews it) */
+	if (egress_host_add(G.e, es->cgid, &h, EGRESS_GLUE_APPROVED_TTL) < 0)
+		daemon_log("session %s: an approved destination not let "
+			   "through by the eBPF layer (the kernel refuses "
+			   "it): %s",
+			   es->id, egress_error(G.e));
+}
+
 /* ------------------------------------------------------- DNS forwarder */
 
 static enum dnsproxy_verdict dns_decide(void *owner, const char *name,
@@ -313,6 +335,9 @@ int egress_glue_session_add(const void *key, const struct egress_glue_sess *s,
 	es->s = *s;
 	tg_strlcpy(es->id, sizeof(es->id), s->id);
 	tg_strlcpy(es->name, sizeof(es->name), s->name);
+	size_t ml = strlen(D.cgroup_mount);
+	tg_strlcpy(es->cgroup, sizeof(es->cgroup),
+		   strncmp(cgroup_dir, D.cgroup_mount, ml) ? "" : cgroup_dir + ml);
 	es->s.id = es->id;
 	es->s.name = es->name;
 	if (edns_open(es, &es->dns, &es->dns_port) < 0) {
@@ -371,117 +396,100 @@ void egress_glue_session_end(const void *key)
 	*es = (struct eg_sess){0};
 }
 
+/* ----------------------------------------------------------- counters */
+
+#define NFIELDS 17
+
+struct field {
+	const char *k;
+	uint64_t v;
+};
+
+/* The session's counters (refusals: connects and sends, sockets and
+ * connect_rate; drops: packets the rate or a spent total dropped) and
+ * whether its totals are spent. -ENODEV: the layer does not hold it. */
+static int fields(const void *key, struct field f[NFIELDS], bool spent[2])
+{
+	struct eg_sess *es = key && G.active ? of_session(key) : NULL;
+	struct egress_counters c;
+	int r = es ? egress_counters(G.e, es->cgid, &c) : -ENODEV;
+	if (r < 0)
+		return r;
+	const struct field v[NFIELDS] = {
+	    {"bytes_out", c.bytes_out},
+	    {"bytes_in", c.bytes_in},
+	    {"packets_out", c.pkts_out},
+	    {"packets_in", c.pkts_in},
+	    {"connects", c.connects},
+	    {"refusals", c.refused + c.sock_refused + c.conn_rate_refused},
+	    {"refused", c.refused},
+	    {"prompts", c.prompts},
+	    {"sockets_refused", c.sock_refused},
+	    {"connect_rate_refused", c.conn_rate_refused},
+	    {"logged", c.logged},
+	    {"drops", c.rate_drops + c.total_drops_out + c.total_drops_in},
+	    {"rate_drops", c.rate_drops},
+	    {"rate_marks", c.rate_marks},
+	    {"total_drops_out", c.total_drops_out},
+	    {"total_drops_in", c.total_drops_in},
+	    {"dns_steered", c.dns_steered}};
+	memcpy(f, v, sizeof(v));
+	spent[0] = c.egress_spent;
+	spent[1] = c.ingress_spent;
+	return 0;
+}
+
+void egress_glue_counters_json(struct strbuf *b, const void *key)
+{
+	struct field f[NFIELDS];
+	bool spent[2];
+	if (fields(key, f, spent) < 0) {
+		strbuf_puts(b, ",\"egress\":null");
+		return;
+	}
+	strbuf_puts(b, ",\"egress\":{");
+	for (size_t i = 0; i < NFIELDS; i++)
+		strbuf_printf(b, "%s\"%s\":%llu", i ? "," : "", f[i].k,
+			      (unsigned long long)f[i].v);
+	strbuf_printf(b,
+		      ",\"egress_total_spent\":%s,\"ingress_total_spent\":%s}",
+		      spent[0] ? "true" : "false", spent[1] ? "true" : "false");
+}
+
+bool egress_glue_counters_line(const void *key, char *buf, size_t sz)
+{
+	struct field f[NFIELDS];
+	bool spent[2];
+	if (fields(key, f, spent) < 0)
+		return false;
+	size_t o = 0;
+	for (size_t i = 0; i < NFIELDS && o < sz; i++)
+		o += (size_t)snprintf(buf + o, sz - o, "%s%s %llu",
+				      i ? ", " : "", f[i].k,
+				      (unsigned long long)f[i].v);
+	if (o < sz)
+		snprintf(buf + o, sz - o, "%s%s",
+			 spent[0] ? "; egress_total spent" : "",
+			 spent[1] ? "; ingress_total spent" : "");
+	return true;
+}
+
 /* ------------------------------------------------------------ events */
-
-static const char *ev_kind(const struct egress_event *ev)
-{
-	switch (ev->reason) {
-	case EGRESS_R_CONNECT_RATE:
-	case EGRESS_R_EGRESS_TOTAL:
-	case EGRESS_R_INGRESS_TOTAL:
-		return "limit";
-	default:
-		break;
-	}
-	switch (ev->kind) {
-	case EGRESS_EV_CONNECT:
-		return "connect";
-	case EGRESS_EV_SENDMSG:
-		return "send";
-	case EGRESS_EV_SOCKET:
-		return "socket";
-	default:
-		return "network";
-	}
-}
-
-static void ev_target(const struct egress_event *ev, char *buf, size_t sz)
-{
-	char a[64];
-	struct tg_addr ta;
-	memcpy(ta.b, ev->addr, 16);
-	tg_addr_format(&ta, a, sizeof(a));
-	switch (ev->reason) {
-	case EGRESS_R_EGRESS_TOTAL:
-	case EGRESS_R_INGRESS_TOTAL:
-		snprintf(buf, sz, "%s (%llu bytes counted)",
-			 egress_reason_name(ev->reason),
-			 (unsigned long long)ev->value);
-		return;
-	case EGRESS_R_SOCK_RAW:
-	case EGRESS_R_SOCK_PROTO:
-		snprintf(buf, sz, "socket type %llu protocol %llu",
-			 (unsigned long long)(ev->value >> 32),
-			 (unsigned long long)(ev->value & 0xffffffffu));
-		return;
-	default:
-		snprintf(buf, sz, "%s%s%s:%u/%s", ev->family == 10 ? "[" : "",
-			 a, ev->family == 10 ? "]" : "", ev->port,
-			 ev->proto == 6	   ? "tcp"
-			 : ev->proto == 17 ? "udp"
-					   : "other");
-	}
-}
-
-/* Per session at most EVENTS_PER_SECOND lines a second: a program that
- * loops on refused connects must not fill the audit log. */
-static bool ev_admit(struct eg_sess *es)
-{
-	uint64_t now = mono_s();
-	if (now != es->ev_second) {
-		if (es->ev_suppressed)
-			daemon_log("session %s: %llu eBPF events not audited "
-				   "(more than %d a second)",
-				   es->id,
-				   (unsigned long long)es->ev_suppressed,
-				   EVENTS_PER_SECOND);
-		es->ev_second = now;
-		es->ev_count = 0;
-		es->ev_suppressed = 0;
-	}
-	if (es->ev_count++ < EVENTS_PER_SECOND)
-		return true;
-	es->ev_suppressed++;
-	return false;
-}
 
 static void on_event(const struct egress_event *ev, void *ud)
 {
 	(void)ud;
 	struct eg_sess *es = of_cgid(ev->cgid);
-	/* a supervised session's connects are audited by policyd already
-	 * (the kernel path); the kernel's log-tier copy would repeat them */
-	if (es && es->s.supervised && ev->action == EGRESS_LOG)
-		return;
-	if (!D.audit || (es && !ev_admit(es)))
-		return;
-	const struct policy *p = es ? es->s.policy : NULL;
-	const char *rule = egress_reason_name(ev->reason);
-	if (ev->reason == EGRESS_R_DEFAULT)
-		rule = "default";
-	else if (p && ev->reason == EGRESS_R_RULE &&
-		 ev->rule < policy_rule_count(p))
-		rule = policy_rule_id(p, (int)ev->rule);
-	char target[128], detail[256];
-	ev_target(ev, target, sizeof(target));
-	snprintf(detail, sizeof(detail),
-		 "eBPF cgroup hook (kernel): %s; comm %s; session %s",
-		 egress_reason_name(ev->reason), ev->comm,
-		 es ? es->name : "(not this policyd's)");
-	bool passed = ev->action == EGRESS_LOG;
-	struct audit_rec ar = {
-	    .session = es ? es->id : "",
-	    .pid = (pid_t)ev->tgid,
-	    .uid = es ? es->s.uid : 0,
-	    .kind = ev_kind(ev),
-	    .target = target,
-	    .rule = rule,
-	    .tier = policy_action_tier((enum policy_action)(
-		ev->action < EGRESS_ACTION_MAX ? ev->action : EGRESS_DENY)),
-	    .action = egress_action_name(ev->action),
-	    .decision = passed ? "allowed" : "refused",
-	    .detail = detail};
-	audit_write(D.audit, &ar);
+	struct egress_ev_sess who = {0};
+	if (es)
+		who = (struct egress_ev_sess){.id = es->id,
+					      .name = es->name,
+					      .uid = es->s.uid,
+					      .policy = es->s.policy,
+					      .supervised = es->s.supervised,
+					      .cgroup = es->cgroup,
+					      .rate = &es->rate};
+	egress_event_record(ev, es ? &who : NULL);
 }
 
 void egress_glue_ready(void)
@@ -690,6 +698,7 @@ __attribute__((format(printf, 3, 4))) static void say(char *buf, size_t sz,
 	vsnprintf(buf, sz, fmt, ap);
 	va_end(ap);
 }
+
 
 static const char *errname(int err)
 {

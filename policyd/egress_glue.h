@@ -25,6 +25,7 @@
 #include <sys/types.h>
 
 struct policy;
+struct strbuf;
 
 /* What the glue keeps of a session (copied; policy is the session's and
  * must outlive it: egress_glue_session_reload gives the next one). A
@@ -64,6 +65,17 @@ void egress_glue_names(const void *key, const char *host,
 		       const uint8_t (*addrs)[16], unsigned naddrs,
 		       uint32_t ttl_s);
 
+/* A prompt-tier connect or addressed send of the session (addr in the
+ * engine's form, proto an enum policy_proto, rule the prompt's index or
+ * -1 for the default) was let through by an operator, a grant or
+ * settings.on_timeout: the destination passes the layer (ranked below
+ * the policy's denies) for EGRESS_GLUE_APPROVED_TTL seconds, so that the
+ * call policyd answers next is not refused by the kernel. Called before
+ * the answer goes out (decide_record). */
+#define EGRESS_GLUE_APPROVED_TTL 10
+void egress_glue_approved(const void *key, const uint8_t addr[16],
+			  uint16_t port, unsigned proto, int rule);
+
 /* D.epfd said the layer's descriptor is readable. Then, before anything
  * else is read, every name the forwarder learned meanwhile is to be
  * recorded in its session (session_names_record) until this says no
@@ -77,6 +89,15 @@ struct egress_glue_learned {
 bool egress_glue_learned_next(struct egress_glue_learned *ret);
 /* Timers: expired host addresses, DNS queries, left-over cgroups. */
 void egress_glue_tick(void);
+
+/* The session's counters in the layer, read from its maps (bytes and
+ * packets out and in, connects let through, refusals, packets dropped):
+ * ,"egress":{...} for sessions --json and status --json, or
+ * ,"egress":null when the layer is off or does not hold the session. */
+void egress_glue_counters_json(struct strbuf *b, const void *key);
+/* The same as a sentence for `policyctl status`; false (buf untouched)
+ * when there are none. */
+bool egress_glue_counters_line(const void *key, char *buf, size_t sz);
 
 /* The status lines: eBPF cgroup hooks, BPF LSM, fentry. */
 struct egress_glue_status {

@@ -124,13 +124,29 @@ void records_session_killed(const struct session *s,
 	audit_write(D.audit, &r);
 }
 
+/* One record per session and reload (none: one saying so): the file's
+ * SHA-256, and for a reload that took effect the policy's content digests
+ * before and after (every file read, includes too: session_reloaded). */
 static void reload_record(const struct session *s, const struct records_by *by,
-			  const char *err)
+			  const char *err, const struct session_reloaded *info)
 {
 	if (!D.audit)
 		return;
 	char hex[TG_SHA256_HEX];
+	char now[TG_SHA256_HEX] = "", was[TG_SHA256_HEX] = "";
+	char d[TG_PATH_MAX + 700];
 	const char *path = s ? s->policy_path : D.default_policy;
+	const char *detail = !s ? "no session: nothing to reload" : err;
+	if (info) {
+		tg_sha256_hex(info->now, now);
+		tg_sha256_hex(info->was, was);
+		snprintf(
+		    d, sizeof(d),
+		    "policy %.4096s reloaded: content sha256 %s (was %s)%s%s",
+		    path, now, was, info->pin_err[0] ? "; " : "",
+		    info->pin_err);
+		detail = d;
+	}
 	struct audit_rec r = {
 	    .session = s ? s->id : NULL,
 	    .session_name = s ? s->name : NULL,
@@ -140,13 +156,13 @@ static void reload_record(const struct session *s, const struct records_by *by,
 	    .target = path,
 	    .tier = -1,
 	    .decision = !s ? "none" : err ? "kept" : "loaded",
-	    .detail = !s  ? "no session: nothing to reload"
-		      : err ? err
-			    : NULL,
+	    .detail = detail,
 	    .extra = {{"policy", path, 0},
 		      {"policy_sha256", digest(path, hex), 0},
 		      {"generation", NULL, (long long)D.generation},
-		      {"by", by->how, 0}}};
+		      {"by", by->how, 0},
+		      {info ? "content_sha256" : NULL, now, 0},
+		      {"was_content_sha256", was, 0}}};
 	audit_write(D.audit, &r);
 }
 
@@ -161,7 +177,8 @@ int records_reload_all(const struct records_by *by, struct strbuf *report)
 	int ok = 0, bad = 0;
 	for (struct session *s = D.sessions; s; s = s->next) {
 		char err[4096];
-		if (session_reload(s, err, sizeof(err)) < 0) {
+		struct session_reloaded info;
+		if (session_reload(s, &info, err, sizeof(err)) < 0) {
 			if (report)
 				strbuf_printf(report,
 					      "session %s: policy NOT reloaded, "
@@ -170,15 +187,15 @@ int records_reload_all(const struct records_by *by, struct strbuf *report)
 			daemon_log("reload of %s rejected, old policy "
 				   "stays:\n%s",
 				   s->policy_path, err);
-			reload_record(s, by, err);
+			reload_record(s, by, err, NULL);
 			bad++;
 		} else {
-			reload_record(s, by, NULL);
+			reload_record(s, by, NULL, &info);
 			ok++;
 		}
 	}
 	if (!D.sessions)
-		reload_record(NULL, by, NULL);
+		reload_record(NULL, by, NULL, NULL);
 	if (report)
 		strbuf_printf(report, "reloaded %d session%s, %d rejected\n",
 			      ok, ok == 1 ? "" : "s", bad);

@@ -278,7 +278,7 @@ static void pick_tmpdir(struct session *s, const char *req)
 }
 
 /* One audit line about s itself (kind "session"): started elsewhere
- * (agent.c); here refused, reloaded, ended. */
+ * (agent.c); here refused, ended (a reload's is records.c's). */
 static void audit_session(const struct session *s, const char *decision,
 			  const char *rule, int tier, const char *detail)
 {
@@ -396,23 +396,8 @@ int session_create(const struct session_params *p, struct session **ret,
 	return 0;
 }
 
-/* A policy reload of s, from was to what is in force: audited with both
- * contents' digests (perr: a pin that could not be written). */
-static void audit_reload(const struct session *s,
-			 const uint8_t was[TG_SHA256_LEN], const char *perr)
-{
-	uint8_t now[TG_SHA256_LEN];
-	char a[TG_SHA256_HEX], b[TG_SHA256_HEX], d[TG_PATH_MAX + 700];
-	policy_digest(s->policy, now);
-	tg_sha256_hex(was, a);
-	tg_sha256_hex(now, b);
-	snprintf(d, sizeof(d),
-		 "policy %.4096s reloaded: sha256 %s (was %s)%s%s",
-		 s->policy_path, b, a, perr[0] ? "; " : "", perr);
-	audit_session(s, "reloaded", NULL, -1, d);
-}
-
-int session_reload(struct session *s, char *err, size_t errsz)
+int session_reload(struct session *s, struct session_reloaded *ret, char *err,
+		   size_t errsz)
 {
 	struct policy *p = NULL;
 	int r = load_policy(s, &p, err, errsz);
@@ -431,20 +416,19 @@ int session_reload(struct session *s, char *err, size_t errsz)
 		policy_free(p);
 		return r;
 	}
-	uint8_t was[TG_SHA256_LEN];
-	policy_digest(old, was);
+	struct session_reloaded info = {0};
+	policy_digest(old, info.was);
+	policy_digest(p, info.now);
 	self_untrack(old);
 	policy_free(old);
 	/* the operator's reload: the new content is what a restarted policyd
 	 * serves the session with */
-	char perr[512] = "";
-	if (self_pin(s->root_pid, s->root_start, p, s->policy_path, true, perr,
-		     sizeof(perr)) < 0)
-		daemon_log("session %s: %s", s->id, perr);
-	if (D.audit) {
+	if (self_pin(s->root_pid, s->root_start, p, s->policy_path, true,
+		     info.pin_err, sizeof(info.pin_err)) < 0)
+		daemon_log("session %s: %s", s->id, info.pin_err);
+	if (D.audit)
 		audit_set_max(D.audit, policy_settings(p)->audit_max_bytes);
-		audit_reload(s, was, perr);
-	}
+	*ret = info; /* the caller's reload record carries it (records.c) */
 	return 0;
 }
 

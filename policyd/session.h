@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "sha256.h"
 
 struct sv;
 struct ll_bound;
@@ -86,8 +87,17 @@ int session_create(const struct session_params *p, struct session **ret,
 void session_end(struct session *s, const char *why);
 /* By id or name; NULL: none. */
 struct session *session_find(const char *id);
-/* Compiles s's policy again; on error the old one stays (err says why). */
-int session_reload(struct session *s, char *err, size_t errsz);
+/* What a reload changed, for its audit record: the policy's content
+ * digests (policy_digest: every file read, includes too) before and
+ * after, and why the new content could not be pinned ("" when it was). */
+struct session_reloaded {
+	uint8_t was[TG_SHA256_LEN], now[TG_SHA256_LEN];
+	char pin_err[512];
+};
+/* Compiles s's policy again; on error the old one stays (err says why).
+ * Writes no record: the caller's reload record says what ret holds. */
+int session_reload(struct session *s, struct session_reloaded *ret, char *err,
+		   size_t errsz);
 /* Kills every process of s; how many, or -errno. */
 int session_kill(struct session *s);
 /* Whether sessions get cgroups (system mode with cgroup v2); D.cgroup_why

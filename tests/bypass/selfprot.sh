@@ -185,7 +185,7 @@ kill "$sess" 2>/dev/null; wait "$sess" 2>/dev/null
 out=$(cat "$SR/pin.out")
 if grep -q 'reloaded 1 session' <<<"$rl" && grep -q 'program ran: after' <<<"$out" &&
    grep -q session-done <<<"$out" && ! grep -q 'refused to serve' <<<"$out" &&
-   grep '"decision":"reloaded"' "$SAUDIT" | grep -q 'sha256'; then
+   grep '"kind":"reload"' "$SAUDIT" | grep '"decision":"loaded"' | grep -q '"content_sha256"'; then
 	ok "an operator's reload of an edited policy takes effect, is audited with its sha256, and survives a policyd restart"
 else bad "reload then restart: $rl / $(tr '\n' ' ' <<<"$out")"; fi
 self_restore_policy

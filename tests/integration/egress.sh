@@ -52,12 +52,12 @@ ip netns add tgeg-peer && ip link add tgeg0 type veth peer name tgeg1 &&
 	ip -n tgeg-peer link set tgeg1 up && ip -n tgeg-peer link set lo up ||
 	{ bad "cannot make the veth pair"; exit 1; }
 
-read -r P_OK P_NO P_SINK < <(python3 -c '
+read -r P_OK P_NO P_SINK P_ASK < <(python3 -c '
 import socket
-s=[socket.socket() for _ in range(3)]
+s=[socket.socket() for _ in range(4)]
 [x.bind(("127.0.0.1",0)) for x in s]
 print(*[x.getsockname()[1] for x in s])')
-python3 "$PROGS/netserver.py" "$TOP/counts" 600 "$P_OK" "$P_NO" & PIDS+=($!)
+python3 "$PROGS/netserver.py" "$TOP/counts" 600 "$P_OK" "$P_NO" "$P_ASK" & PIDS+=($!)
 ip netns exec tgeg-peer python3 "$PROGS/sink.py" 10.203.0.2 "$P_SINK" 600 & PIDS+=($!)
 python3 "$PROGS/dnsserver.py" "$TOP/dnsport" 600 allowed.test=10.203.0.2 denied.test=10.203.0.2 & PIDS+=($!)
 wait_for test -s "$TOP/dnsport" && wait_for test -s "$TOP/counts"
@@ -79,6 +79,7 @@ rules:
   - { id: dns, tier: 1, connect: { cidr: [nameservers, "127.0.0.0/8"], port: [53] } }
   - { id: loop-ok, tier: 1, connect: { cidr: ["127.0.0.1/32"], port: ["$P_OK"] } }
   - { id: loop-no, action: deny, connect: { cidr: ["127.0.0.1/32"], port: ["$P_NO"] } }
+  - { id: loop-ask, action: prompt, connect: { cidr: ["127.0.0.1/32"], port: ["$P_ASK"] } }
   - { id: by-name, tier: 1, connect: { host: [allowed.test], port: ["$P_SINK"] } }
   - { id: bad-name, action: deny, connect: { host: [denied.test] } }
 YAML
@@ -98,7 +99,7 @@ YAML
 
 start_system_policyd() {
 	rm -f "$RUN/policyd.pid"
-	"$BIN/policyd" --system --policy "$POLICY" --audit "$RUN/audit.jsonl" >/dev/null 2>&1 || return 1
+	"$BIN/policyd" --system --approvals --policy "$POLICY" --audit "$RUN/audit.jsonl" >/dev/null 2>&1 || return 1
 	for _ in $(seq 200); do [ -S "$RUN/agent.sock" ] && [ -f "$RUN/policyd.pid" ] && break; sleep 0.05; done
 	PD_PID=$(cat "$RUN/policyd.pid")
 }
@@ -139,6 +140,20 @@ check "in the session's cgroup: the denied port is refused by the kernel (EPERM)
 check "the default (deny) holds for any other address" bash -c "$(declare -f in_cg); CGDIR='$CGDIR' in_cg '$SC' 10.203.0.2 $P_SINK | grep -q 'errno=1\$'"
 check "audit line for the kernel's refusal, with the rule and the session's name" \
 	wait_for audit_has '"kind":"connect"' "127.0.0.1:$P_NO/tcp" '"rule":"loop-no"' '"decision":"refused"' 'eBPF cgroup hook' 'session eg-kernel'
+
+# a program the kernel refuses is told why on its stderr (policyd, from
+# the ring buffer's event: after the fact, so this one waits a moment)
+cat >"$TOP/refused.py" <<'PY'
+import socket, sys, time
+try:
+    socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5); print("connected")
+except OSError as e:
+    print("errno=%d" % e.errno)
+sys.stdout.flush(); time.sleep(float(sys.argv[3]))
+PY
+CGDIR=$CGDIR bash -c "$(declare -f in_cg); in_cg python3 '$TOP/refused.py' 127.0.0.1 $P_NO 2" >"$TOP/refused.out" 2>"$TOP/refused.err"
+check "a program in the session's cgroup refused by the kernel gets the one-line reason naming the rule" \
+	bash -c "grep -qx errno=1 '$TOP/refused.out' && grep -qx 'tiergate: refused connect \"127.0.0.1:$P_NO/tcp\" (rule loop-no): refused by the kernel (eBPF egress layer)' '$TOP/refused.err'"
 
 echo "== names through policyd's DNS forwarder"
 ( cd "$WS" && timeout 60 "$BIN/agent-shell" --system --policy "$POLICY" -- python3 -c '
@@ -184,6 +199,74 @@ open("$TOP/tcp.txt", "w").write("%s id=%x answers=%d\n" % (s.getpeername()[0], s
 PY
 check "over TCP too: a query to 9.9.9.9:53 is answered by the forwarder, with the program's ID" grep -qx "9.9.9.9 id=4321 answers=1" "$TOP/tcp.txt"
 check "after that lookup the name's address is let through on the rule's port (kernel)" bash -c "$(declare -f in_cg); CGDIR='$CGDIR' in_cg '$SC' 10.203.0.2 $P_SINK | grep -qx connected"
+
+echo "== the session's counters in the layer (policyctl sessions --json, status)"
+check "1 MiB sent from the session's cgroup through the veth pair" bash -c "$(declare -f in_cg); CGDIR='$CGDIR' in_cg python3 '$PROGS/send_bytes.py' 10.203.0.2 $P_SINK 1048576 | grep -q '^sent 1048576 '"
+"$BIN/policyctl" sessions --json eg-kernel >"$TOP/sessions.json" 2>&1
+check "sessions --json: bytes, packets, connects, refusals, DNS steered, no drops (eg-kernel)" python3 -c "
+import json
+e = json.load(open('$TOP/sessions.json'))[0]['egress']
+assert e['bytes_out'] >= 1048576 and 0 < e['bytes_in'] < e['bytes_out'], e
+assert e['packets_out'] > 0 and e['packets_in'] > 0, e
+assert e['connects'] >= 3 and e['refused'] >= 3 and e['refusals'] >= e['refused'], e
+assert e['dns_steered'] >= 2 and e['drops'] == 0 and e['prompts'] == 0, e
+assert e['egress_total_spent'] is False, e"
+"$BIN/policyctl" status >"$TOP/status2" 2>&1
+"$BIN/policyctl" status --json >"$TOP/status2.json" 2>&1
+check "status: a counters line for the session" \
+	grep -Eq "^  [^ ]+ eg-kernel: bytes_out [0-9]{7,}, bytes_in [1-9][0-9]*, .*connects [1-9][0-9]*, refusals [1-9][0-9]*, .*drops 0, " "$TOP/status2"
+check "status --json: the session's counters, the same as sessions --json says (within what passed meanwhile)" python3 -c "
+import json
+st = json.load(open('$TOP/status2.json'))
+e = [x for x in st['egress_sessions'] if x['name'] == 'eg-kernel'][0]['egress']
+s = json.load(open('$TOP/sessions.json'))[0]['egress']
+assert e['bytes_out'] >= s['bytes_out'] and e['refused'] >= s['refused'], (e, s)"
+
+echo "== a prompt-tier connect waits for the operator; approved, it passes the kernel"
+ask_wait_id() { # the newest waiting prompt's id, within 20 s
+	local i
+	for _ in $(seq 400); do
+		i=$("$BIN/policyctl" pending --json 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2 | tail -1)
+		[ -n "$i" ] && { echo "$i"; return 0; }
+		sleep 0.05
+	done
+	return 1
+}
+( cd "$WS" && exec timeout 60 "$BIN/agent-shell" --system --policy "$POLICY" --session eg-ask -- python3 "$TOP/refused.py" 127.0.0.1 "$P_ASK" 0 ) >"$TOP/ask.out" 2>"$TOP/ask.err" &
+ASK=$!; PIDS+=($ASK)
+id=$(ask_wait_id)
+check "the prompt-tier connect waits for an operator (prompt #${id:-?})" test -n "$id"
+sleep 0.5
+check "nothing connected meanwhile" bash -c "kill -0 $ASK && [ ! -s '$TOP/ask.out' ] && grep -qw '$P_ASK=0' '$TOP/counts'"
+"$BIN/policyctl" approve "${id:-0}" >/dev/null
+wait "$ASK"
+check "approved: the connect passes the kernel too" grep -qx connected "$TOP/ask.out"
+check "the server saw the connection" wait_for grep -qw "$P_ASK=1" "$TOP/counts"
+check "no refusal line for it" bash -c "! grep -q refused '$TOP/ask.err'"
+check "audit: the connect allowed, naming its prompt" audit_has '"kind":"connect"' "127.0.0.1:$P_ASK/tcp" '"decision":"allowed"' "prompt #$id approved"
+check "audit: no refusal by the kernel for it" bash -c "! grep 'eBPF cgroup hook' '$RUN/audit.jsonl' | grep -q '127.0.0.1:$P_ASK/tcp'"
+# another session (eg-kernel) has no approval: the kernel refuses the port
+# to a program there that policyd never saw (nobody could be asked)
+check "another session's static program is refused the prompt-tier port by the kernel" bash -c "$(declare -f in_cg); CGDIR='$CGDIR' in_cg '$SC' 127.0.0.1 $P_ASK | grep -q 'errno=1\$'"
+check "audit: that refusal, action prompt, rule loop-ask" \
+	wait_for audit_has '"kind":"connect"' "127.0.0.1:$P_ASK/tcp" '"rule":"loop-ask"' '"action":"prompt"' '"decision":"refused"' 'session eg-kernel'
+check "sessions --json counts it as a prompt" bash -c "'$BIN/policyctl' sessions --json eg-kernel | grep -q '\"prompts\":[1-9]'"
+
+echo "== user mode: no session cgroups, no layer; limits said unenforced once"
+URUN=$TOP/urun
+mkdir -p "$URUN"
+TIERGATE_RUNDIR=$URUN "$BIN/policyd" --user --policy "$RPOL" --audit "$URUN/audit.jsonl" >/dev/null 2>&1
+wait_for test -S "$URUN/control.sock" && wait_for test -s "$URUN/policyd.pid"
+UPD=$(cat "$URUN/policyd.pid" 2>/dev/null); [ -n "$UPD" ] && PIDS+=($UPD)
+( cd "$WS" && TIERGATE_RUNDIR=$URUN exec timeout 30 "$BIN/agent-shell" --user --policy "$RPOL" --session eg-user -- true ) >/dev/null 2>&1
+u_audit() { RUN=$URUN audit_has "$@"; }
+check "user mode: a session with limits: is told at its start that nothing enforces them (audit)" \
+	u_audit '"kind":"session"' '"decision":"unenforced"' '"session_name":"eg-user"' 'limits: not enforced (eBPF egress layer off'
+check "user mode: once (one such line)" test "$(grep -c '"decision":"unenforced"' "$URUN/audit.jsonl")" = 1
+check "user mode: status says the eBPF layer is off and that limits: are not enforced" \
+	bash -c "TIERGATE_RUNDIR='$URUN' '$BIN/policyctl' status | grep -Eq 'eBPF cgroup egress +off .*limits: are not enforced'"
+[ -n "$UPD" ] && kill "$UPD" 2>/dev/null
+for _ in $(seq 100); do [ -n "$UPD" ] && kill -0 "$UPD" 2>/dev/null || break; sleep 0.05; done
 
 echo "== the rate cap (limits: egress_rate 2MiB/s), through the veth pair"
 python3 "$PROGS/send_bytes.py" 10.203.0.2 "$P_SINK" 4194304 >"$TOP/native-rate" 2>&1

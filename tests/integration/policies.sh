@@ -329,7 +329,11 @@ assert all(r['policy'] == '$POL' and r['session_name'] == 'rec-live' for r in rl
 assert rl[0]['policy_sha256'] == rl[1]['policy_sha256'] == '$sum' != rl[2]['policy_sha256'], rl
 assert rl[0]['generation'] < rl[1]['generation'] < rl[2]['generation'], rl
 assert 'broken' in rl[2]['detail'] or 'reload.yaml' in rl[2]['detail'], rl[2]
-assert rl[1]['uid'] == $(id -u) and rl[1]['pid'] > 0, rl[1]"
+assert rl[1]['uid'] == $(id -u) and rl[1]['pid'] > 0, rl[1]
+# one record per reload: the content digests before and after are in it
+assert all(len(r['content_sha256']) == len(r['was_content_sha256']) == 64 for r in rl[:2]), rl
+assert rl[0]['content_sha256'] == rl[0]['was_content_sha256'] and 'content_sha256' not in rl[2], rl
+assert not [r for r in recs if r['kind'] == 'session' and r['decision'] == 'reloaded'], recs"
 check "records: the kill says who killed the session and how many processes ($kill_out)" python3 -c "
 import json
 recs = [json.loads(l) for l in open('$D/audit', encoding='utf-8')]
