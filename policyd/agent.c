@@ -16,6 +16,7 @@
 #include "records.h"
 #include "req_decode.h"
 #include "resolver.h"
+#include "rtcount.h"
 #include "session.h"
 #include "supervisor.h"
 #include "sys.h"
@@ -365,14 +366,18 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 		c->attributed = true;
 	}
 	D.n_requests++;
-	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO)
+	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO) {
+		rtcount_request(0, NULL);
 		return other_version(c, msg, t0);
+	}
 	if (req_decode(msg, len, &d, q) < 0) {
+		rtcount_request(0, NULL);
 		audit_bad_message(c, t0, "malformed %zu-byte message", len);
 		daemon_log("malformed message from pid %d: connection closed",
 			   (int)c->caller.pid);
 		return -EBADMSG;
 	}
+	rtcount_request(d.h.type, q);
 	switch (d.h.type) {
 	case TGP_HELLO:
 		handle_hello(c, d.h.id);
