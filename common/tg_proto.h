@@ -110,6 +110,8 @@ enum tgp_tag {
 	TGPT_BACKSTOP,	 /* u32: HELLO_OK: the kernel notifies policyd of
 			    execs, write-opens and connects (TGPB_*) */
 	TGPT_ADDRS,	 /* 16 bytes each, 1 to TGP_MAX_NAME_ADDRS of them */
+	TGPT_GENERATION, /* string: HELLO_OK: RUNDIR/generation's value it
+			    was made under, in decimal (policyd/hello.h) */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */
