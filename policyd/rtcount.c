@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "exec_verify.h"
 #include "req_decode.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -153,4 +154,10 @@ void rtcount_format(struct strbuf *b, bool json)
 			      (unsigned long long)R.by_nr[nr]);
 	}
 	strbuf_puts(b, json ? "}" : "\n");
+	/* an exec held for a check at its exec stop (exec_verify.c) waits
+	 * for policyd twice: the notification and the stop */
+	uint64_t ver, kill;
+	exec_verify_counts(&ver, &kill);
+	strbuf_printf(b, json ? ",\"exec_holds\":%llu" : "exec holds:     %llu\n",
+		      (unsigned long long)(ver + kill));
 }
