@@ -9,7 +9,8 @@
 #     the session's snapshot file: no connect, no HELLO);
 #   - a silent read costs none;
 #   - a write-open or a file call costs one (the kernel path), never a
-#     second one from the interposer.
+#     second one from the interposer; one that cannot have any effect
+#     (removing a name that is not there, making one that is) none.
 # The session's own set-up (SESSION_NEW, LISTENER, the shell's exec, the
 # session's first HELLO) is the constant allowed on top.
 
@@ -87,5 +88,13 @@ else
 	check "one rm of 50 files: 50 unlink round trips ($u)" rt_eq "$u" 50
 	check "... never a second round trip from the interposer" rt_eq "$(rt_asks "$RB" "$RA")" 0
 	check "... the files are gone, as natively" bash -c "[ -z \"\$(ls '$WS/out/rt')\" ]"
+	# calls that cannot have any effect fail in the process (one fstatat):
+	# rm -f of names that are not there, mkdir of one that is
+	rt_json "$RB"
+	in_session bash -c "cd out/rt && rm -f \$(seq -f g%g 50); mkdir . 2>/dev/null; echo rc=\$?"
+	rt_json "$RA"
+	check "rm -f of 50 missing names and mkdir of an existing one: no round trip for them" \
+		rt_eq "$(( $(rt_delta "$RB" "$RA" file-names notifications) + $(rt_asks "$RB" "$RA") ))" 0
+	check "... and they fail as natively (mkdir: EEXIST)" grep -qx rc=1 "$OUT"
 	rm -rf "$WS/out/rt"
 fi
