@@ -118,6 +118,8 @@ enum tgp_tag {
 			    of which is denied (masked by agent-shell) */
 	TGPT_MASK_TREE,	 /* string, repeated: a tree likewise */
 	TGPT_MASK_GLOB,	 /* string, repeated: a deny-read glob no mask covers */
+	TGPT_GENERATION, /* string: HELLO_OK: RUNDIR/generation's value it
+			    was made under, in decimal (policyd/hello.h) */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */

@@ -16,6 +16,7 @@ static char env_preload[4200]; /* "LD_PRELOAD=<our library>" */
 static char env_socket[160];   /* "TIERGATE_SOCKET=..." */
 static char env_fail[32];      /* "TIERGATE_FAIL=..." */
 static char env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
+static char env_session[64];   /* "TIERGATE_SESSION=..." (or "") */
 /* what the program sees of LD_PRELOAD: the others it names */
 static char visible_preload[4200];
 
@@ -105,6 +106,18 @@ static void env_hide(void)
 	environ = v;
 }
 
+/* a session id as policyd makes them ("s12-3456"): it names a file */
+static bool session_id_ok(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (n >= sizeof(ip_session) - 1 ||
+		    !((s[n] >= '0' && s[n] <= '9') ||
+		      (s[n] >= 'a' && s[n] <= 'z') || s[n] == '-'))
+			return false;
+	return n > 0;
+}
+
 int ip_env_init(const char *lib)
 {
 	const char *sock = ip_env_get(environ, "TIERGATE_SOCKET");
@@ -124,6 +137,12 @@ int ip_env_init(const char *lib)
 		    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT | TGPB_FS;
 	ip_scopy(env_backstop, sizeof(env_backstop),
 		 "TIERGATE_BACKSTOP=", ip_backstop_env ? "1" : "0");
+	const char *sid = ip_env_get(environ, "TIERGATE_SESSION");
+	if (sid && session_id_ok(sid)) {
+		ip_scopy(ip_session, sizeof(ip_session), sid, NULL);
+		ip_scopy(env_session, sizeof(env_session),
+			 "TIERGATE_SESSION=", sid);
+	}
 	ip_scopy(env_preload, sizeof(env_preload), "LD_PRELOAD=", lib_path);
 	env_hide();
 	return 0;
@@ -149,29 +168,27 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		n++;
 	char **out = b->v;
 	b->big = NULL;
-	if (n + 5 > cap) { /* the program may pass any number (ARG_MAX) */
-		size_t sz = (n + 5) * sizeof(*out);
+	if (n + 6 > cap) { /* the program may pass any number (ARG_MAX) */
+		size_t sz = (n + 6) * sizeof(*out);
 		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (m != MAP_FAILED) {
 			out = b->big = m;
 			b->bigsz = sz;
-			cap = n + 5;
+			cap = n + 6;
 		}
 	}
 	size_t o = 0;
 	char *pre = NULL;
 	const char *others = "";
-	for (char *const *e = envp; e && *e && o + 5 < cap; e++) {
+	for (char *const *e = envp; e && *e && o + 6 < cap; e++) {
 		if (ip_has_prefix(*e, "LD_PRELOAD=")) {
 			/* the last one is the one ld.so takes */
 			pre = preload_ours(*e + 11) ? *e : NULL;
 			others = pre ? "" : *e + 11;
 			continue;
 		}
-		if (ip_has_prefix(*e, "TIERGATE_SOCKET=") ||
-		    ip_has_prefix(*e, "TIERGATE_FAIL=") ||
-		    ip_has_prefix(*e, "TIERGATE_BACKSTOP="))
+		if (is_session_var(*e))
 			continue;
 		out[o++] = *e;
 	}
@@ -179,6 +196,8 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 	out[o++] = env_socket;
 	out[o++] = env_fail;
 	out[o++] = env_backstop;
+	if (env_session[0])
+		out[o++] = env_session;
 	out[o] = NULL;
 	return out;
 }

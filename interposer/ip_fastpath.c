@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -154,6 +155,14 @@ static void hello_field(struct ip_fastpath *fp, struct hello *h,
 		if (tgp_str(f, h->genfile, h->genfile_cap) < 0)
 			h->genfile[0] = '\0';
 		break;
+	case TGPT_GENERATION: {
+		char gen[24];
+		unsigned long long g;
+		if (tgp_str(f, gen, sizeof(gen)) == 0 &&
+		    sscanf(gen, "%llu", &g) == 1)
+			fp->made_gen = g;
+		break;
+	}
 	default:
 		break;
 	}
@@ -203,18 +212,67 @@ static void map_genfile(const char *path)
 		genmap = m;
 }
 
-/* Fetches a snapshot from policyd (a HELLO round trip). */
+/* The snapshot policyd keeps for the session in RUNDIR/hello/SESSION
+ * (policyd/hello.h): no round trip. NULL when there is none, or it was
+ * made under another generation than the one in force (a reload: policyd
+ * is asked). Its backstop bits count only under a seccomp filter, as
+ * TIERGATE_BACKSTOP's do. */
+static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap)
+{
+	char path[sizeof(ip_sock_path) + 48];
+	const char *slash = strrchr(ip_sock_path, '/');
+	if (!ip_session[0] || !slash)
+		return NULL;
+	ip_scopy(path, sizeof(path), ip_sock_path, NULL);
+	path[slash - ip_sock_path] = '\0';
+	ip_scopy(path + ip_slen(path), sizeof(path) - ip_slen(path), "/hello/",
+		 ip_session);
+	int fd = (int)syscall(SYS_openat, AT_FDCWD, path,
+			      O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	size_t n = 0;
+	long r;
+	while (n < cap && (r = syscall(SYS_read, fd, rbuf + n, cap - n)) > 0)
+		n += (size_t)r;
+	syscall(SYS_close, fd);
+	struct ip_fastpath *fp = NULL;
+	int fail_open;
+	char genfile[512];
+	if (n == 0 || n == cap ||
+	    ip_fastpath_parse(rbuf, n, &fp, &fail_open, genfile,
+			      sizeof(genfile)) < 0)
+		return NULL;
+	map_genfile(genfile);
+	if (!genmap || !fp->made_gen || *genmap != fp->made_gen) {
+		ip_fastpath_free(fp);
+		return NULL;
+	}
+	if (fail_open >= 0)
+		ip_fail_open = fail_open;
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+		fp->backstop = 0;
+	fp->gen = fp->made_gen;
+	return fp;
+}
+
+/* Fetches a snapshot: the session's file, else from policyd (a HELLO
+ * round trip). */
 static struct ip_fastpath *fastpath_fetch(void)
 {
-	uint8_t msg[64];
-	struct tgp_enc e;
-	tgp_enc_begin(&e, msg, sizeof(msg), TGP_HELLO, 1);
-	long len = tgp_enc_end(&e);
 	uint8_t *rbuf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (rbuf == MAP_FAILED)
 		return NULL;
-	struct ip_fastpath *fp = NULL;
+	struct ip_fastpath *fp = fastpath_read(rbuf, TGP_MAX_MSG);
+	if (fp) {
+		munmap(rbuf, TGP_MAX_MSG);
+		return fp;
+	}
+	uint8_t msg[64];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, msg, sizeof(msg), TGP_HELLO, 1);
+	long len = tgp_enc_end(&e);
 	long n = ip_conn_roundtrip(msg, (size_t)len, rbuf, TGP_MAX_MSG);
 	int fail_open;
 	char genfile[512];

@@ -42,6 +42,8 @@ struct ip_fastpath {
 	struct ip_git_id git[8];
 	int ngit;
 	uint32_t backstop; /* TGPB_* */
+	uint64_t made_gen; /* the generation policyd made it under (0: not
+			      said) */
 };
 
 /*

@@ -385,9 +385,6 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 		errno = de;
 		return false;
 	}
-	if ((acc & (ACC_WRITE | ACC_CREATE)) &&
-	    ip_kernel_decides(TGPB_OPEN_WRITE))
-		return true; /* the kernel path decides and opens it */
 	/* O_NOFOLLOW of a symlink: the kernel fails it (ELOOP) where policyd
 	 * would decide on what the link leads to; as natively, undecided
 	 * ("name/" follows it all the same). O_CREAT|O_EXCL: noop_errno */
@@ -399,7 +396,9 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 	}
 	/* opens that can only fail: O_CREAT|O_EXCL of a name that exists,
 	 * or no O_CREAT and nothing there (policyd does the same for the
-	 * kernel path) */
+	 * kernel path). Answered here under the backstop too: one fstatat
+	 * instead of a round trip (git unlinks and probes many names that
+	 * are not there) */
 	bool excl = (flags & O_CREAT) && (flags & O_EXCL);
 	int e = excl || !(flags & O_CREAT)
 		    ? noop_errno(dirfd, path, excl, !excl)
@@ -415,6 +414,9 @@ bool ip_files_open_gate(int dirfd, const char *path, int flags)
 		errno = e;
 		return false;
 	}
+	if ((acc & (ACC_WRITE | ACC_CREATE)) &&
+	    ip_kernel_decides(TGPB_OPEN_WRITE))
+		return true; /* the kernel path decides and opens it */
 	int saved = errno;
 	ip_in_hook++;
 	bool ok;
@@ -449,8 +451,8 @@ static bool path_gate(enum fs_call call, int dirfd, const char *path,
 	if (!ip_active || ip_in_hook ||
 	    !path) /* no name: the kernel says EFAULT */
 		return true;
-	if (ip_kernel_decides(TGPB_FS))
-		return true; /* one decision per call: the kernel path's */
+	/* a call that cannot have any effect fails here, under the backstop
+	 * too: no round trip for it */
 	int e = spelled_errno(call, dirfd, path, dirfd2, ip_maybe_null(path2),
 			      rflags);
 	if (!e)
@@ -459,6 +461,8 @@ static bool path_gate(enum fs_call call, int dirfd, const char *path,
 		errno = e;
 		return false;
 	}
+	if (ip_kernel_decides(TGPB_FS))
+		return true; /* one decision per call: the kernel path's */
 	int saved = errno;
 	ip_in_hook++;
 	struct ip_verdict v;

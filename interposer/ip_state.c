@@ -10,6 +10,7 @@
 #include "tg_proto.h"
 
 char ip_sock_path[108];
+char ip_session[32];
 uint32_t ip_backstop_env;
 bool ip_active;
 _Atomic int ip_fail_open;

@@ -27,6 +27,7 @@ extern char **environ;
 /* ------------------------------------------------------------ state */
 
 extern char ip_sock_path[108]; /* policyd's agent socket */
+extern char ip_session[32];     /* the session's id (TIERGATE_SESSION) */
 /* The kernel path (seccomp user-notify, see policyd/supervisor.c) decides
  * execs, write-opens and connects of this process: agent-shell says so in
  * TIERGATE_BACKSTOP, and the process must really run under a filter. The

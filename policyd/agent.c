@@ -10,6 +10,7 @@
 
 #include "audit.h"
 #include "decide.h"
+#include "hello.h"
 #include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
@@ -17,6 +18,7 @@
 #include "records.h"
 #include "req_decode.h"
 #include "resolver.h"
+#include "rtcount.h"
 #include "session.h"
 #include "supervisor.h"
 #include "sys.h"
@@ -139,12 +141,13 @@ static void put_git_ids(struct tgp_enc *e, const struct policy *p)
 	}
 }
 
-static void handle_hello(struct conn *c, uint32_t id)
+/* HELLO_OK for a process of session s (NULL: none) into buf; backstop:
+ * it is under the session's filter. Its length, or -1. */
+static long hello_encode(const struct session *s, bool backstop, uint32_t id,
+			 uint8_t *buf, size_t cap)
 {
-	static uint8_t buf[TGP_MAX_MSG];
-	struct session *s = c->caller.s;
 	struct tgp_enc e;
-	tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+	tgp_enc_begin(&e, buf, cap, TGP_HELLO_OK, id);
 	if (!s) {
 		tgp_put_u32(&e, TGPT_FAIL, 0);
 		tgp_put_u32(&e, TGPT_FASTPATH, 0);
@@ -154,13 +157,18 @@ static void handle_hello(struct conn *c, uint32_t id)
 		tgp_put_u32(&e, TGPT_FAIL, st->fail == POLICY_FAIL_OPEN);
 		put_fastpath(&e, s->policy);
 		put_git_ids(&e, s->policy);
-		if (D.genfd >= 0)
+		if (D.genfd >= 0) {
 			tgp_put_str(&e, TGPT_GENFILE, D.genfile);
+			char gen[24];
+			snprintf(gen, sizeof(gen), "%llu",
+				 (unsigned long long)D.generation);
+			tgp_put_str(&e, TGPT_GENERATION, gen);
+		}
 		/* the kernel path carries execs, write-opens, the other file
 		 * calls (rename, unlink, mkdir, ...) and connects for
 		 * a process under the session's filter: the interposer must
 		 * not decide them a second time */
-		if (s->sv && procfs_seccomp_filtered(c->caller.pid))
+		if (backstop)
 			tgp_put_u32(&e, TGPT_BACKSTOP,
 				    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT |
 					TGPB_FS);
@@ -168,15 +176,38 @@ static void handle_hello(struct conn *c, uint32_t id)
 	long n = tgp_enc_end(&e);
 	if (n < 0) {
 		/* too many globs for one message: no fast path */
-		tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, id);
+		tgp_enc_begin(&e, buf, cap, TGP_HELLO_OK, id);
 		if (s)
 			tgp_put_str(&e, TGPT_SESSION, s->id);
 		tgp_put_u32(&e, TGPT_FAIL, 0);
 		tgp_put_u32(&e, TGPT_FASTPATH, 0);
 		n = tgp_enc_end(&e);
 	}
+	return n;
+}
+
+static void handle_hello(struct conn *c, uint32_t id)
+{
+	static uint8_t buf[TGP_MAX_MSG];
+	struct session *s = c->caller.s;
+	long n = hello_encode(
+	    s, s && s->sv && procfs_seccomp_filtered(c->caller.pid), id, buf,
+	    sizeof(buf));
 	if (n > 0)
 		conn_send(c, buf, (size_t)n);
+	/* the session's snapshot for its next processes, which read it
+	 * instead of asking (hello.h), once per generation: when the
+	 * session's filter is in place (its processes are all under it),
+	 * or will never be */
+	if (!s || s->hello_gen == D.generation || D.genfd < 0 ||
+	    (s->seccomp && !s->sv))
+		return;
+	n = hello_encode(s, s->sv != NULL, 0, buf, sizeof(buf));
+	int r = n > 0 ? hello_file_write(s->id, s->uid, buf, (size_t)n) : -EIO;
+	if (r < 0)
+		daemon_log("session %s: cannot write its snapshot: %s", s->id,
+			   strerror(-r));
+	s->hello_gen = D.generation; /* tried once per generation */
 }
 
 /* A message policyd will not act on: counted, and audited (kind
@@ -390,14 +421,18 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 		c->attributed = true;
 	}
 	D.n_requests++;
-	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO)
+	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO) {
+		rtcount_request(0, NULL);
 		return other_version(c, msg, t0);
+	}
 	if (req_decode(msg, len, &d, q) < 0) {
+		rtcount_request(0, NULL);
 		audit_bad_message(c, t0, "malformed %zu-byte message", len);
 		daemon_log("malformed message from pid %d: connection closed",
 			   (int)c->caller.pid);
 		return -EBADMSG;
 	}
+	rtcount_request(d.h.type, q);
 	switch (d.h.type) {
 	case TGP_HELLO:
 		handle_hello(c, d.h.id);

@@ -32,6 +32,7 @@
 #include "pending_grants.h"
 #include "procfs.h"
 #include "records.h"
+#include "rtcount.h"
 #include "session.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -87,6 +88,7 @@ static void cmd_status(struct strbuf *b, bool json)
 			      (unsigned long long)D.n_notifications,
 			      (unsigned long long)D.n_lookups);
 		json_str(b, D.audit ? audit_path(D.audit) : "");
+		rtcount_format(b, true);
 		strbuf_puts(b, ",\"default_policy\":");
 		json_str(b, D.default_policy);
 		strbuf_puts(b, ",\"layers\":[");
@@ -129,6 +131,7 @@ static void cmd_status(struct strbuf *b, bool json)
 	strbuf_printf(b, "notifications:  %llu\nname lookups:   %llu\n",
 		      (unsigned long long)D.n_notifications,
 		      (unsigned long long)D.n_lookups);
+	rtcount_format(b, false);
 	strbuf_puts(b, "enforcement layers:\n");
 	for (int i = 0; i < lr.n; i++)
 		strbuf_printf(b, "  %-28s %-8s %s\n", lr.v[i].name,

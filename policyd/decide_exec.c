@@ -11,8 +11,9 @@
 
 #include "chase.h"
 #include "gitparse.h"
-#include "progid.h"
 #include "procfs.h"
+#include "progid.h"
+#include "rtcount.h"
 #include "session.h"
 #include "sv_mem.h"
 #include "sys.h"
@@ -511,6 +512,8 @@ static int chain_decide(struct chain *ch)
 		bool git = sys_is_git_file(view_real, &ch->p.st) ||
 			   !strcmp(tg_basename(ch->lex), "git") ||
 			   !strcmp(tg_basename(ch->real), "git");
+		if (git)
+			rtcount_retag(RT_EXEC, RT_GIT);
 		decide_program(ch, git, view_real);
 		if (ch->c->notified && !ch->p.script && !ch->exe_seen) {
 			ch->exe_seen = true;

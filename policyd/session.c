@@ -27,6 +27,7 @@
 #include "audit.h"
 #include "daemon.h"
 #include "egress_glue.h"
+#include "hello.h"
 #include "landlock.h"
 #include "log.h"
 #include "missing.h"
@@ -507,6 +508,7 @@ void session_end(struct session *s, const char *why)
 		return;
 	*pp = s->next;
 	D.nsessions--;
+	hello_file_remove(s->id);
 	/* the ancestor cache must forget this session: a later session may
 	 * be allocated at the same address, and the orphans of this one
 	 * must not be taken for its processes */

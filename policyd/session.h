@@ -59,6 +59,8 @@ struct session {
 	uint64_t names_next;
 	struct sv *sv; /* the seccomp supervisor, when agent-shell sent its
 			  listener */
+	uint64_t hello_gen; /* generation its snapshot file was written in
+			       (policyd/hello.h); 0: none */
 	struct session *next;
 };
 

@@ -39,6 +39,7 @@
 #include "log.h"
 #include "pending.h"
 #include "procfs.h"
+#include "rtcount.h"
 #include "session.h"
 #include "sv_call.h"
 #include "sv_exec.h"
@@ -249,6 +250,7 @@ void supervisor_ready(struct sv *sv)
 		u.n = *into;
 	sv->s->n_notifications++;
 	D.n_notifications++;
+	rtcount_notified(supervisor_syscall(&u.n));
 	handle_one(sv, &u.n, slot);
 }
 

@@ -649,6 +649,9 @@ fi
 # every refusal explained (tests/integration/refusals.sh)
 . "$HERE/refusals.sh"
 # ---------------------------------------------------------------------
+# the round-trip budget, counted (tests/integration/rounds.sh)
+. "$HERE/rounds.sh"
+# ---------------------------------------------------------------------
 # the operators' tools: policyctl, the manual pages, bash completion
 # (tests/integration/tools.sh)
 . "$HERE/tools.sh"

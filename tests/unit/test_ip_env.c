@@ -151,7 +151,8 @@ static void test_for_exec(void **state)
 	assert_string_equal(value(v, "TIERGATE_SOCKET"), "/run/tg/agent.sock");
 	assert_string_equal(value(v, "TIERGATE_FAIL"), "open");
 	assert_string_equal(value(v, "TIERGATE_BACKSTOP"), "0");
-	assert_null(value(v, "TIERGATE_SESSION"));
+	/* the session's id names its snapshot file (policyd/hello.h) */
+	assert_string_equal(value(v, "TIERGATE_SESSION"), "s42");
 	assert_string_equal(value(v, "PATH"), "/bin");
 
 	/* emptied, or changed by the program: ours again, and the
@@ -161,10 +162,10 @@ static void test_for_exec(void **state)
 	v = ip_env_for_exec(mine, &b);
 	assert_string_equal(value(v, "LD_PRELOAD"), LIB " /y/b.so");
 	assert_string_equal(value(v, "TIERGATE_SOCKET"), "/run/tg/agent.sock");
-	assert_string_equal(value(v, "TIERGATE_SESSION"), "mine");
+	assert_string_equal(value(v, "TIERGATE_SESSION"), "s42");
 	v = ip_env_for_exec(NULL, &b);
 	assert_string_equal(value(v, "LD_PRELOAD"), LIB);
-	assert_int_equal(count(v), 4);
+	assert_int_equal(count(v), 5);
 	/* one naming ours already is kept as it is */
 	char *both[] = {"LD_PRELOAD=/y/b.so:" LIB, NULL};
 	v = ip_env_for_exec(both, &b);
@@ -192,7 +193,7 @@ static void test_for_exec_large(void **state)
 	static struct ip_envbuf b;
 	char *const *v = ip_env_for_exec(big, &b);
 	assert_non_null(b.big);
-	assert_int_equal(count(v), N + 4);
+	assert_int_equal(count(v), N + 5);
 	assert_string_equal(v[N - 1], names[N - 1]);
 	assert_string_equal(value(v, "LD_PRELOAD"), LIB);
 	errno = 1234;

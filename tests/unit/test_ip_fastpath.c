@@ -28,6 +28,7 @@ struct hello_spec {
 	int fast, xfast, fail; /* -1: field left out */
 	uint32_t backstop;
 	const char *genfile;
+	const char *generation; /* TGPT_GENERATION, NULL: left out */
 };
 
 static long hello(uint8_t *buf, size_t cap, const struct hello_spec *s)
@@ -58,6 +59,8 @@ static long hello(uint8_t *buf, size_t cap, const struct hello_spec *s)
 		tgp_put_u32(&e, TGPT_BACKSTOP, s->backstop);
 	if (s->genfile)
 		tgp_put_str(&e, TGPT_GENFILE, s->genfile);
+	if (s->generation)
+		tgp_put_str(&e, TGPT_GENERATION, s->generation);
 	return tgp_enc_end(&e);
 }
 
@@ -104,6 +107,20 @@ static void test_parse_fields(void **state)
 	assert_int_equal(fp->git[0].ino, GIT_INO);
 	assert_int_equal(fp->git[0].size, GIT_SIZE);
 	assert_int_equal(fp->gen, 0);
+	assert_int_equal(fp->made_gen, 0); /* a HELLO answer need not say */
+	ip_fastpath_free(fp);
+
+	/* a session's snapshot file says the generation it was made under
+	 * (policyd/hello.h); still gen 0 until the caller takes it */
+	struct hello_spec sf = base;
+	sf.generation = "1765000000123456";
+	fp = parse(&sf, &fail, genfile, sizeof(genfile));
+	assert_true(fp->made_gen == 1765000000123456ULL);
+	assert_int_equal(fp->gen, 0);
+	ip_fastpath_free(fp);
+	sf.generation = "not a number";
+	fp = parse(&sf, &fail, genfile, sizeof(genfile));
+	assert_int_equal(fp->made_gen, 0); /* never taken */
 	ip_fastpath_free(fp);
 
 	/* no fail field, no generation file: said so */

@@ -1,0 +1,100 @@
+# Sourced by run.sh (lib.sh's check/ok/bad, in_session; $WS, $OUT, $ERR,
+# $RUN, $BIN, $TOP): the round-trip budget of docs/architecture.md ("Hot
+# paths"), counted, not timed, from policyd's per-kind counters (policyctl
+# status --json: round_trips, notified_calls, exec_holds). Under the
+# kernel backstop:
+#   - an exec costs one round trip (its notification), and the interposer
+#     asks nothing about it;
+#   - a new process costs none to learn the session's fast path (it reads
+#     the session's snapshot file: no connect, no HELLO);
+#   - a silent read costs none;
+#   - a write-open or a file call costs one (the kernel path), never a
+#     second one from the interposer; one that cannot have any effect
+#     (removing a name that is not there, making one that is) none.
+# The session's own set-up (SESSION_NEW, LISTENER, the shell's exec, the
+# session's first HELLO) is the constant allowed on top.
+
+# rt_json FILE: policyd's counters now
+rt_json() { "$BIN/policyctl" status --json >"$1"; }
+# rt_delta BEFORE AFTER KIND FIELD: how much KIND's FIELD (requests,
+# notifications) grew; KIND "calls:NAME" is a notified call's count,
+# "holds" the execs held for a check at their exec stop
+rt_delta() {
+	python3 - "$@" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+kind, field = sys.argv[3], sys.argv[4]
+def get(d):
+    if kind == "holds":
+        return d["exec_holds"]
+    if kind.startswith("calls:"):
+        return d["notified_calls"].get(kind[6:], 0)
+    return d["round_trips"][kind][field]
+print(get(b) - get(a))
+PY
+}
+# rt_asks BEFORE AFTER: the interposer's requests about what the kernel
+# path decides (execs, git, write-opens, file calls, connects): 0
+rt_asks() {
+	local n=0 k
+	for k in exec git open-write file-names file-meta connect; do
+		n=$((n + $(rt_delta "$1" "$2" "$k" requests)))
+	done
+	echo "$n"
+}
+rt_le() { [ "$1" -le "$2" ]; }
+rt_eq() { [ "$1" -eq "$2" ]; }
+
+echo "== round trips: the budget, counted by kind"
+if ! "$BIN/policyctl" status --json | grep -q '"round_trips"'; then
+	bad "policyctl status --json has no round_trips"
+elif ! grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail 2>/dev/null; then
+	skip "round-trip budget: no seccomp user notification on this kernel"
+else
+	RB=$TOP/rt.before RA=$TOP/rt.after
+	N=200
+	rt_json "$RB"
+	in_session bash -c "for i in \$(seq $N); do /bin/true; done"
+	rt_json "$RA"
+	e=$(rt_delta "$RB" "$RA" exec notifications)
+	check "$N execs of /bin/true: at most $N exec round trips + the shell's ($e)" rt_le "$e" $((N + 2))
+	check "... and at least $N: every exec is decided ($e)" rt_le $N "$e"
+	check "... no exec asked by the interposer too, none held" \
+		rt_eq "$(( $(rt_asks "$RB" "$RA") + $(rt_delta "$RB" "$RA" holds x) ))" 0
+	check "... the session set-up is a constant: at most 2 HELLO and 2 connects" \
+		rt_le "$(( $(rt_delta "$RB" "$RA" hello requests) + $(rt_delta "$RB" "$RA" connect notifications) ))" 4
+
+	# 50 processes that read files: each would have connected and asked
+	# HELLO (two round trips); the snapshot file makes it none, and
+	# their silent reads are decided in the process
+	rt_json "$RB"
+	in_session bash -c "for i in \$(seq 50); do cat /etc/hostname /etc/passwd >/dev/null; done"
+	rt_json "$RA"
+	h=$(rt_delta "$RB" "$RA" hello requests) c=$(rt_delta "$RB" "$RA" calls:connect x)
+	check "50 reading processes: at most 1 HELLO and 1 connect for the session (hello $h, connect $c)" \
+		rt_le $((h + c)) 2
+	check "... silent reads cost no round trip" rt_eq "$(rt_delta "$RB" "$RA" open-read requests)" 0
+	check "... 50 execs, 50 round trips (+ the shell's)" \
+		rt_le "$(rt_delta "$RB" "$RA" exec notifications)" 52
+
+	# writes and file calls in the workspace: one round trip each, on the
+	# kernel path; the interposer does not ask the same again
+	mkdir -p "$WS/out/rt"
+	rt_json "$RB"
+	in_session bash -c "for i in \$(seq 50); do echo x > out/rt/f\$i; done; cd out/rt && rm -f f*"
+	rt_json "$RA"
+	w=$(rt_delta "$RB" "$RA" open-write notifications) u=$(rt_delta "$RB" "$RA" calls:unlinkat x)
+	check "50 write-opens: 50 round trips (+ the shell's) ($w)" bash -c "[ $w -ge 50 ] && [ $w -le 52 ]"
+	check "one rm of 50 files: 50 unlink round trips ($u)" rt_eq "$u" 50
+	check "... never a second round trip from the interposer" rt_eq "$(rt_asks "$RB" "$RA")" 0
+	check "... the files are gone, as natively" bash -c "[ -z \"\$(ls '$WS/out/rt')\" ]"
+	# calls that cannot have any effect fail in the process (one fstatat):
+	# rm -f of names that are not there, mkdir of one that is
+	rt_json "$RB"
+	in_session bash -c "cd out/rt && rm -f \$(seq -f g%g 50); mkdir . 2>/dev/null; echo rc=\$?"
+	rt_json "$RA"
+	check "rm -f of 50 missing names and mkdir of an existing one: no round trip for them" \
+		rt_eq "$(( $(rt_delta "$RB" "$RA" file-names notifications) + $(rt_asks "$RB" "$RA") ))" 0
+	check "... and they fail as natively (mkdir: EEXIST)" grep -qx rc=1 "$OUT"
+	rm -rf "$WS/out/rt"
+fi
