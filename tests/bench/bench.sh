@@ -217,7 +217,7 @@ real_workloads() {
 	if ! command -v make >/dev/null || ! command -v cc >/dev/null || ! command -v xz >/dev/null; then
 		skip "C build" "make, cc or xz (for the .tar.xz) missing on this host"
 	elif ! prepare_gzip >"$TOP/prepare.log" 2>&1; then
-		skip "C build" "${SKIP_REASON:-gzip's source could not be fetched}"
+		skip "C build" "${SKIP_REASON:-the source of gzip could not be fetched}"
 	elif ! { mkdir -p "$WS/gzip" && tar -C "$WS/gzip" --strip-components=1 -xf "$GZIP_TAR" &&
 		(cd "$WS/gzip" && ./configure -q) >"$TOP/configure.log" 2>&1; }; then
 		skip "C build" "gzip did not configure: $(tail -1 "$TOP/configure.log" 2>/dev/null)"
@@ -230,7 +230,7 @@ real_workloads() {
 	mods="test_glob test_fcntl test_tempfile test_pathlib"
 	SKIP_REASON=
 	if ! PY=$PY3 prepare_python >"$TOP/prepare.log" 2>&1; then
-		skip "test suite" "${SKIP_REASON:-CPython's tests are not installed}"
+		skip "test suite" "${SKIP_REASON:-the tests of CPython are not installed}"
 	else
 		compare "test suite: python3 -m test (4 modules)" 1.05 -- "$PY3 -m test $mods"
 	fi
