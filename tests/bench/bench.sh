@@ -21,7 +21,9 @@ REPS=${BENCH_REPS:-3}
 TOP=$(mktemp -d /tmp/tg-bench-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
 WS=$TOP/ws
-mkdir -p "$WS/out" "$WS/src" "$WS/bin"
+# the workloads' temporary files (compilers', CPython's tests') go into
+# $TOP/tmp, removed with the rest even if a workload leaves some behind
+mkdir -p "$WS/out" "$WS/src" "$WS/bin" "$TOP/tmp"
 # the workloads run from the workspace, where the default policy lets them run
 cp "$BB"/bench_* "$BB"/libbench_empty.so "$ROOT/tests/bench/git-workflow.sh" "$WS/bin/"
 BB=$WS/bin
@@ -76,7 +78,7 @@ inner() {
 	local launcher=() out
 	while [ "$1" != -- ]; do launcher+=("$1"); shift; done; shift
 	# the script in braces: a list (a && b) is silenced and judged whole
-	out=$(cd "$WS" && "${launcher[@]}" bash -c 's=$EPOCHREALTIME; { '"$1"'
+	out=$(cd "$WS" && TMPDIR=$TOP/tmp "${launcher[@]}" bash -c 's=$EPOCHREALTIME; { '"$1"'
 } >/dev/null 2>"'"$TOP"'/timed.err" || exit 97; e=$EPOCHREALTIME; echo "$s $e"')
 	if [ $? -ne 0 ] || [ -z "$out" ]; then
 		echo "bench: workload failed: $1" >&2; cat "$TOP/timed.err" >&2; exit 1
