@@ -350,7 +350,7 @@ check-structure: $(BINS)
 BB := $(BUILD)/bench
 BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
 	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine \
-	$(BB)/bench_bpf
+	$(BB)/bench_bpf $(BB)/bench_net $(BB)/bench_net_static
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
 $(BB)/bench_%: tests/bench/bench_%.c
@@ -364,6 +364,10 @@ $(BB)/bench_static: tests/bench/bench_static.c
 $(BB)/bench_rounds_static: tests/bench/bench_rounds.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(BENCH_CFLAGS) -static -o $@ $<
+
+$(BB)/bench_net_static: tests/bench/bench_net.c
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BENCH_CFLAGS) -static -o $@ $< -lpthread
 
 $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 	$(Q)mkdir -p $(dir $@)
