@@ -507,6 +507,30 @@ wait "$AGENT"
 check "approved: the program ran" test -e "$AP/ws/out/noted"
 check "and the command was told the outcome" wait_for grep -q '"event":"approved"' "$AP/notes.jsonl"
 p=$(cat "$AP/run6/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+echo "== approvals: settings.notify's webhook in Slack's format, set by the policy alone"
+python3 "$AP/hook.py" "$HOOK_PORT" "$AP/slack.log" &
+HOOK=$!
+AP_POL_SLACK=$AP/policy-slack.yaml
+ap_policy "$AP_POL_SLACK" "prompt_timeout: 60s, notify: { webhook: \"http://127.0.0.1:$HOOK_PORT/slack\", format: slack, timeout: 2s }"
+check "policyctl check accepts the policy" "$BIN/policyctl" check -q "$AP_POL_SLACK"
+mkdir -p "$AP/run9"
+TIERGATE_RUNDIR=$AP/run9 "$BIN/policyd" --user --policy "$AP_POL_SLACK" >/dev/null 2>&1
+wait_for test -S "$AP/run9/control.sock"
+r9() { TIERGATE_RUNDIR=$AP/run9 "$BIN/policyctl" "$@"; }
+( cd "$AP/ws" && TIERGATE_RUNDIR=$AP/run9 exec timeout 60 "$BIN/agent-shell" --user --policy "$AP_POL_SLACK" -- touch out/slacked -- --token=s3cr3tvalue ) >"$AP/slack.out" 2>"$AP/slack.err" &
+AGENT=$!
+check "the prompt waits: the policy's webhook tells someone" \
+	wait_for bash -c "TIERGATE_RUNDIR='$AP/run9' '$BIN/policyctl' pending | grep -q 'exec: touch out/slacked'"
+sid=$(r9 pending --json | grep -o '"id":[0-9]*' | cut -d: -f2 | head -1)
+check "Slack's payload (one text field) with the prompt, how to approve it, the token redacted, after a 500" \
+	wait_for bash -c "grep -q '^500 {\"text\":\"tiergate on .*: prompt #$sid opened: touch out/slacked -- --token=\*\*\* (rule ask-touch' '$AP/slack.log' && grep -q '^200 {\"text\":.*prompt #$sid opened: .*approve with: policyctl approve $sid\"}' '$AP/slack.log' && ! grep -q s3cr3tvalue '$AP/slack.log'"
+r9 deny "$sid" --reason "not now" >/dev/null
+wait "$AGENT"
+check "denied: the program did not run" test ! -e "$AP/ws/out/slacked"
+check "and the webhook was told the outcome" wait_for grep -q "prompt #$sid denied" "$AP/slack.log"
+p=$(cat "$AP/run9/policyd.pid" 2>/dev/null); [ -n "$p" ] && kill "$p" 2>/dev/null
+kill "$HOOK" 2>/dev/null; wait "$HOOK" 2>/dev/null
+
 ap_policy "$AP/policy-badnotify.yaml" "notify: { command: [\"notify-send\"], timeout: 90s }"
 "$BIN/policyctl" check "$AP/policy-badnotify.yaml" >"$AP/badnotify.out" 2>&1
 check "policyctl check: a relative program and a timeout out of range, each at its line and column" \
