@@ -78,21 +78,6 @@ bool pending_enabled(void)
 	return enabled || watching;
 }
 
-static pending_allowed_fn on_allowed;
-
-void pending_on_allowed(pending_allowed_fn fn)
-{
-	on_allowed = fn;
-}
-
-/* o was a prompt and is let through now */
-static void allowed(struct caller *c, const struct req *q,
-		    const struct outcome *o)
-{
-	if (on_allowed && o->d.action != POLICY_DENY)
-		on_allowed(c, q, o);
-}
-
 void pending_set_watchers(unsigned n)
 {
 	watching = n;
@@ -466,7 +451,6 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		if (!owner || !find_waiter(owner, cookie, &k0)) {
 			k = make_key(q, o, &kl, &cut0);
 			if (pgrants_apply(c->s, q, o, cut0 ? NULL : k, kl)) {
-				allowed(c, q, o);
 				return 0;
 			}
 		}
@@ -503,7 +487,6 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		if (e->i.state == PENDING_WAITING)
 			return -EAGAIN;
 		apply(e, o);
-		allowed(c, q, o);
 		waiter_remove(e, k);
 		entry_drop_if_empty(e);
 		return 0;

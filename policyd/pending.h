@@ -102,16 +102,6 @@ void pending_set_watchers(unsigned n);
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie);
 
-/* Hook for the layers that enforce on their own (the eBPF egress layer):
- * fn is called whenever pending_gate() lets a prompt-tier call through --
- * an operator's approval, on_timeout allow, or a grant -- with the caller,
- * its request and the outcome (o->kind "connect" for a connect; o->d.rule_id
- * the rule or grant it shows). Before the answer goes to the caller. One
- * hook; NULL removes it. */
-typedef void (*pending_allowed_fn)(struct caller *c, const struct req *q,
-				   const struct outcome *o);
-void pending_on_allowed(pending_allowed_fn fn);
-
 /* An operator's answer to prompt id (by: the control socket peer's uid):
  * approve with scope (until_us for PENDING_FOR), or deny with reason. 0,
  * -ENOENT (no such prompt), -EALREADY (answered already). */
