@@ -35,7 +35,7 @@ void ip_verdict_parse(const uint8_t *rbuf, long n, struct ip_verdict *v)
 	v->allow = false;
 	v->unreachable = false;
 	v->quiet = false;
-	v->rule[0] = v->msg[0] = '\0';
+	v->rule[0] = v->msg[0] = v->target[0] = '\0';
 	int dr = tgp_dec_begin(&d, rbuf, (size_t)n);
 	if (dr == -EPROTO) {
 		/* refused, with what to do */
@@ -78,6 +78,7 @@ void ip_verdict_unreachable(struct ip_verdict *v)
 {
 	v->unreachable = true;
 	v->allow = ip_fail_open;
+	v->target[0] = '\0';
 	ip_scopy(v->rule, sizeof(v->rule), "", NULL);
 	ip_scopy(v->msg, sizeof(v->msg),
 		 ip_fail_open

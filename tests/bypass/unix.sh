@@ -65,7 +65,7 @@ if [ "$(grep -c '^connected$' <<<"$out")" = 2 ]; then ok "a Unix socket no rule 
 else bad "an allowed Unix socket under tiergate: $out"; fi
 # the interposer's own hook (no kernel path): asks policyd about the
 # socket, by the name as passed and the abstract name spelled @NAME, and
-# keeps the refusal
+# keeps the refusal (256: TGPF_UNIX_ABSTRACT, common/tg_proto.h)
 UA=$TOP/ualone
 mkdir -p "$UA"
 python3 "$UDIR/unix_policyd.py" "$UA/agent.sock" "$UA/log" "$UA/ready" & UAPID=$!
@@ -74,7 +74,7 @@ out=$(cd "$US" && LD_PRELOAD="$BIN/libtiergate-preload.so" TIERGATE_SOCKET="$UA/
 	python3 -c "$UPY" engine.sock 2>&1; cd "$WS" && LD_PRELOAD="$BIN/libtiergate-preload.so" \
 	TIERGATE_SOCKET="$UA/agent.sock" python3 -c "$UPY" "@$UABS" 2>&1)
 if [ "$(grep -c 'connect: refused errno=1' <<<"$out")" = 2 ] &&
-   grep -qx "unix engine.sock 0" "$UA/log" && grep -qx "unix @$UABS 32" "$UA/log"; then
+   grep -qx "unix engine.sock 0" "$UA/log" && grep -qx "unix @$UABS 256" "$UA/log"; then
 	ok "the interposer alone asks policyd about Unix-socket connects (named and abstract) and keeps its refusal"
 else bad "the interposer's Unix-socket connect hook: $out; asked: $(cat "$UA/log" 2>/dev/null)"; fi
 # an exec asked by the interposer alone carries the variables git reads
