@@ -501,6 +501,19 @@ static int push_glob(char ***v, size_t *n, struct glob ***gv,
 	return 0;
 }
 
+/* every path ("/" and all below) among the read fast path's allow globs */
+static int push_all(struct policy *p)
+{
+	struct glob *all = NULL;
+	const char *err;
+	size_t pos;
+	int r = glob_compile("/**", GLOB_PATH, &all, &err, &pos);
+	if (r >= 0)
+		r = push_glob(&p->fp_allow, &p->nfp_allow, &p->fp_allow_g, all);
+	glob_free(all);
+	return r < 0 ? r : 0;
+}
+
 void policy_fastpath_build(struct policy *p)
 {
 	/* out of memory: fewer programs known by content, every rule a
@@ -520,17 +533,8 @@ void policy_fastpath_build(struct policy *p)
 		if (!m || !(m->access & POLICY_ACC_READ))
 			continue;
 		if (r->action == POLICY_ALLOW) {
-			if (!m->path.set) {
-				struct glob *all = NULL;
-				const char *err;
-				size_t pos;
-				if (glob_compile("/**", GLOB_PATH, &all, &err,
-						 &pos) < 0 ||
-				    push_glob(&p->fp_allow, &p->nfp_allow,
-					      &p->fp_allow_g, all) < 0)
-					p->fp_ok = false;
-				glob_free(all);
-			}
+			if (!m->path.set && push_all(p) < 0)
+				p->fp_ok = false;
 			for (size_t k = 0; k < m->path.n; k++)
 				if (push_glob(&p->fp_allow, &p->nfp_allow,
 					      &p->fp_allow_g, m->path.v[k]) < 0)
@@ -553,6 +557,11 @@ void policy_fastpath_build(struct policy *p)
 					p->fp_ok = false;
 		}
 	}
+	/* a silent default allows every read no stricter rule names (a
+	 * permissive policy's reads were each asked of policyd) */
+	if (p->fp_ok && p->settings.default_action == POLICY_ALLOW &&
+	    push_all(p) < 0)
+		p->fp_ok = false;
 }
 
 void policy_fastpath_free(struct policy *p)
