@@ -517,7 +517,7 @@ static bool dispatch(const struct epoll_event *ev)
 		resolver_drain();
 		return true;
 	case EV_NOTIFIER:
-		supervisor_ready((struct sv *)tag);
+		supervisor_ready((struct sv *)tag, ev->events);
 		return false;
 	case EV_EGRESS: {
 		egress_glue_ready();

@@ -222,7 +222,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 	slot_free(sv, slot);
 }
 
-void supervisor_ready(struct sv *sv)
+void supervisor_ready(struct sv *sv, uint32_t events)
 {
 	if (sv->dead)
 		return;
@@ -244,6 +244,13 @@ void supervisor_ready(struct sv *sv)
 	if (ioctl(sv->fd, SECCOMP_IOCTL_NOTIF_RECV, into) < 0) {
 		/* ENOENT: the caller died before we looked */
 		slot_free(sv, slot);
+		/* no task uses the filter any more: no notification can
+		 * come (a filter is only inherited), and a level-triggered
+		 * HUP would wake this loop for nothing until the session's
+		 * end closes the listener (measured: ~50 empty receives in
+		 * 7 ms at every session's end) */
+		if (events & EPOLLHUP)
+			epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
 		return;
 	}
 	if (slot >= 0)

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/seccomp.h>
 
@@ -51,8 +52,9 @@ struct sv {
  * policyd left pending. 0 or -errno with a reason in err. */
 int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 		      size_t errsz);
-/* One notification is waiting on sv's listener. */
-void supervisor_ready(struct sv *sv);
+/* sv's listener is ready (epoll's events): one notification is waiting,
+ * or (EPOLLHUP) no task uses the filter any more. */
+void supervisor_ready(struct sv *sv, uint32_t events);
 void supervisor_detach(struct session *s);
 /* Frees detached supervisors (after each epoll batch). */
 void supervisor_reap(void);

@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <cmocka.h>
 
 #include <errno.h>
@@ -160,7 +161,7 @@ static void notify(int nr, const uint64_t args[6])
 	assert_true(saved >= 0 && ef >= 0);
 	dup2(ef, 2);
 	close(ef);
-	supervisor_ready(&sv);
+	supervisor_ready(&sv, EPOLLIN);
 	dup2(saved, 2);
 	close(saved);
 	FILE *f = fopen(ERRS, "re");
