@@ -651,3 +651,28 @@ void glob_escape(struct strbuf *b, const char *s)
 		strbuf_putc(b, *s);
 	}
 }
+
+bool glob_tokens_match(struct glob *const *tok, size_t ntok, size_t n,
+		       bool (*tok_match)(const struct glob *t, size_t j,
+					 void *ctx),
+		       void *ctx)
+{
+	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+	while (j < n) {
+		if (i < ntok && tok[i] && tok_match(tok[i], j, ctx)) {
+			i++;
+			j++;
+		} else if (i < ntok && !tok[i]) {
+			star = i++;
+			mark = j;
+		} else if (star != SIZE_MAX) {
+			i = star + 1;
+			j = ++mark;
+		} else {
+			return false;
+		}
+	}
+	while (i < ntok && !tok[i])
+		i++;
+	return i == ntok;
+}

@@ -66,6 +66,18 @@ bool glob_matches_all(const struct glob *g);
  * satisfied): for finding the rules that could protect something inside
  * a directory. */
 bool glob_match_below(const struct glob *g, const char *dir);
+/*
+ * A sequence of tokens against n arguments, as argv patterns match
+ * (`git push **`): a NULL token ("**") matches any run of arguments, any
+ * other one argument, as tok_match(token, j, ctx) says for argument j (the
+ * caller decides how: the first argument as a program's basename or other
+ * names of it). Greedy with one backtrack point, which is exact for a
+ * single kind of star: linear in practice, O(ntok * n) at worst.
+ */
+bool glob_tokens_match(struct glob *const *tok, size_t ntok, size_t n,
+		       bool (*tok_match)(const struct glob *t, size_t j,
+					 void *ctx),
+		       void *ctx);
 /* Appends s to b with every glob metacharacter escaped. */
 void glob_escape(struct strbuf *b, const char *s);
 

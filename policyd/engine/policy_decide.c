@@ -53,33 +53,27 @@ static bool tok0_match(const struct glob *g, const char *argv0,
 	return false;
 }
 
-/* Token-level wildcard match: NULL tokens ("**") match any run of
- * arguments. Greedy with one backtrack point, which is exact for a single
- * kind of star, so linear in practice and O(n*m) at worst. nm: the first
- * argument is a program's argv[0] (see struct names0); NULL otherwise. */
+struct argv_ctx {
+	const char *const *argv;
+	const struct names0 *nm;
+	bool argv0;
+};
+
+static bool argv_tok(const struct glob *t, size_t j, void *ctx)
+{
+	const struct argv_ctx *a = ctx;
+	return a->argv0 && j == 0 ? tok0_match(t, a->argv[0], a->nm)
+				  : tok_match(t, a->argv[j]);
+}
+
+/* An argv pattern's tokens against argv (glob_tokens_match). nm: the
+ * first argument is a program's argv[0] (see struct names0); NULL
+ * otherwise. */
 static bool argvpat_match(const struct argvpat *ap, const char *const *argv,
 			  size_t argc, const struct names0 *nm, bool argv0)
 {
-	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
-	while (j < argc) {
-		if (i < ap->n && ap->tok[i] &&
-		    (argv0 && j == 0 ? tok0_match(ap->tok[i], argv[j], nm)
-				     : tok_match(ap->tok[i], argv[j]))) {
-			i++;
-			j++;
-		} else if (i < ap->n && !ap->tok[i]) {
-			star = i++;
-			mark = j;
-		} else if (star != SIZE_MAX) {
-			i = star + 1;
-			j = ++mark;
-		} else {
-			return false;
-		}
-	}
-	while (i < ap->n && !ap->tok[i])
-		i++;
-	return i == ap->n;
+	struct argv_ctx a = {.argv = argv, .nm = nm, .argv0 = argv0};
+	return glob_tokens_match(ap->tok, ap->n, argc, argv_tok, &a);
 }
 
 static bool any_argv(const struct argvlist *l, const char *const *argv,

@@ -126,35 +126,22 @@ static int like_compile(struct policy_grant *g, const char **ret_err)
 	return r;
 }
 
-/* The argv pattern's tokens against argv: NULL tokens ("**") match any
- * run of arguments (greedy, one backtrack point: exact for one kind of
- * star). The first token against the basename of argv[0] unless it has a
- * '/' (the program's path is compared exactly besides). */
+/* argv[j] against token t: the first argument as its basename unless t
+ * has a '/' (the program's path is compared exactly besides) */
+static bool like_tok(const struct glob *t, size_t j, void *ctx)
+{
+	const char *a = ((const char *const *)ctx)[j];
+	if (j == 0 && !strchr(glob_source(t), '/'))
+		a = tg_basename(a);
+	return glob_match(t, a);
+}
+
+/* The argv pattern's tokens against argv (glob_tokens_match). */
 static bool argv_like(const struct policy_grant *g, const char *const *argv,
 		      size_t argc)
 {
-	size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
-	while (j < argc) {
-		const struct glob *t = i < g->ntok ? g->tok[i] : NULL;
-		const char *a = argv[j];
-		if (t && j == 0 && !strchr(glob_source(t), '/'))
-			a = tg_basename(a);
-		if (i < g->ntok && t && glob_match(t, a)) {
-			i++;
-			j++;
-		} else if (i < g->ntok && !t) {
-			star = i++;
-			mark = j;
-		} else if (star != SIZE_MAX) {
-			i = star + 1;
-			j = ++mark;
-		} else {
-			return false;
-		}
-	}
-	while (i < g->ntok && !g->tok[i])
-		i++;
-	return i == g->ntok;
+	return glob_tokens_match(g->tok, g->ntok, argc, like_tok,
+				 (void *)argv);
 }
 
 static bool str_eq(const char *a, const char *b)
