@@ -23,9 +23,31 @@ bool caller_same_root(struct caller *c)
 	return c->same_root == 1;
 }
 
+/* policyd's effective uid: it never changes (acting as a caller changes
+ * only the file-system ids), and it is asked on every notification */
+static bool policyd_root(void)
+{
+	static int root = -1;
+	if (root < 0)
+		root = geteuid() == 0;
+	return root == 1;
+}
+
+int caller_cwd(struct caller *c, char *out, size_t outsz)
+{
+	if (c->notified && c->have_cwd)
+		return tg_strlcpy(out, outsz, c->cwd) < outsz ? 0
+							     : -ENAMETOOLONG;
+	int r = procfs_link(c->pid, "cwd", out, outsz);
+	if (r == 0 && c->notified &&
+	    tg_strlcpy(c->cwd, sizeof(c->cwd), out) < sizeof(c->cwd))
+		c->have_cwd = true;
+	return r;
+}
+
 int caller_creds(struct caller *c, bool want)
 {
-	if (!c->have_cr && (want || geteuid() == 0)) {
+	if (!c->have_cr && (want || policyd_root())) {
 		if (procfs_status(c->pid, &c->cr) < 0)
 			return -ESRCH;
 		c->have_cr = true;
@@ -47,7 +69,7 @@ void caller_creds_leave(void)
 int caller_creds_enter(const struct caller *c, bool *ret_switched)
 {
 	*ret_switched = false;
-	if (geteuid() != 0 || (c->cr.fsuid == 0 && c->cr.fsgid == 0))
+	if (!policyd_root() || (c->cr.fsuid == 0 && c->cr.fsgid == 0))
 		return 0;
 	if (syscall(SYS_setgroups, (size_t)c->cr.ngroups, c->cr.groups) < 0 ||
 	    (syscall(SYS_setfsgid, c->cr.fsgid),

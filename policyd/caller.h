@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "procfs.h"
+#include "util.h"
 
 struct session;
 
@@ -38,6 +39,11 @@ struct caller {
 	bool notified;
 	bool have_cr;	       /* cr was read (caller_creds) */
 	struct proc_status cr; /* credentials, groups and umask */
+	/* a notified caller's working directory, read once per call: the
+	 * names of one call and its audit line are resolved against one
+	 * reading (a connection's caller reads it per request) */
+	bool have_cwd;
+	char cwd[TG_PATH_MAX];
 };
 
 /* Is the caller's root policyd's? Looked up once per caller (procfs),
@@ -56,6 +62,9 @@ int caller_creds(struct caller *c, bool want);
 int caller_creds_enter(const struct caller *c, bool *ret_switched);
 /* Back to policyd's own (root's) file-system credentials. */
 void caller_creds_leave(void);
+/* The caller's working directory into out (procfs_link's result): a
+ * notified caller's is read once per call (see cwd above). */
+int caller_cwd(struct caller *c, char *out, size_t outsz);
 /* The uid for an audit line ((uid_t)-1 when it cannot be read). */
 uid_t caller_uid(const struct caller *c);
 /* The caller's descriptor fd as a descriptor of policyd's (the same open

@@ -110,17 +110,18 @@ static int join_walked(pid_t pid, const char *base, const char *path, char *out,
  * absolute as given, relative to its cwd (dirfd == AT_FDCWD) or to the
  * directory open on dirfd; "/proc/self/" is the caller's /proc/PID/. Then
  * normalised (. .. //). 0, 1 (/proc/self was mapped) or -errno. */
-static int resolve_at(pid_t pid, int dirfd, const char *path, char *out,
-		      size_t outsz)
+static int resolve_at(struct caller *c, int dirfd, const char *path,
+		      char *out, size_t outsz)
 {
 	char base[TG_PATH_MAX];
+	pid_t pid = c->pid;
 	if (!path || !*path)
 		return -ENOENT;
 	if (path[0] == '/')
 		return join_walked(pid, "/", path, out, outsz);
 	int r;
 	if (dirfd == AT_FDCWD) {
-		r = procfs_link(pid, "cwd", base, sizeof(base));
+		r = caller_cwd(c, base, sizeof(base));
 	} else {
 		char what[32];
 		if (dirfd < 0)
@@ -458,7 +459,7 @@ int chase(struct caller *c, int dirfd, const char *path, unsigned flags,
 	const char *abs = path;
 	if (!(flags & CHASE_ABSOLUTE)) {
 		bool follow = flags & CHASE_FOLLOW;
-		int r = resolve_at(c->pid, dirfd, path, follow ? lex : ret,
+		int r = resolve_at(c, dirfd, path, follow ? lex : ret,
 				   TG_PATH_MAX);
 		if (r < 0 || !follow)
 			return r < 0 ? r : 0; /* (1: /proc/self was mapped) */
@@ -488,7 +489,7 @@ void chase_view(struct caller *c, const char *path, char *out, size_t outsz)
 const char *chase_cwd(struct chase_cwd *w)
 {
 	if (!w->have) {
-		if (procfs_link(w->c->pid, "cwd", w->buf, sizeof(w->buf)) < 0)
+		if (caller_cwd(w->c, w->buf, sizeof(w->buf)) < 0)
 			snprintf(w->buf, sizeof(w->buf), "/");
 		w->have = true;
 	}

@@ -589,11 +589,15 @@ int decide_audit(struct caller *c, const struct req *q,
 	bool refused = o->decision != DECISION_ALLOWED;
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
 		return 0;
+	/* the parent and (a notified caller's) uid from one pidfd query */
+	struct proc_status bs;
+	bool have_bs = procfs_status_brief(c->pid, &bs) == 0;
 	struct proc_stat ps = {0};
-	procfs_stat(c->pid, &ps);
+	if (!have_bs) /* no pidfd (a /proc that is not the kernel's) */
+		procfs_stat(c->pid, &ps);
 	char exe[TG_PATH_MAX] = "", cwd[TG_PATH_MAX] = "";
 	procfs_link(c->pid, "exe", exe, sizeof(exe));
-	procfs_link(c->pid, "cwd", cwd, sizeof(cwd));
+	caller_cwd(c, cwd, sizeof(cwd));
 	/* argv: the exec's for an exec; the caller's own otherwise */
 	char cmd[16384];
 	const char *argvbuf[256];
@@ -607,8 +611,8 @@ int decide_audit(struct caller *c, const struct req *q,
 	struct audit_rec r = {
 	    .session = c->s ? c->s->id : NULL,
 	    .pid = c->pid,
-	    .ppid = ps.ppid,
-	    .uid = caller_uid(c),
+	    .ppid = have_bs ? bs.ppid : ps.ppid,
+	    .uid = !c->uid_lazy ? c->uid : have_bs ? bs.fsuid : (uid_t)-1,
 	    .exe = exe,
 	    .argv = argv,
 	    .argc = argc,

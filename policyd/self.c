@@ -192,11 +192,20 @@ const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 	if (slash)
 		slash[slash == dir] = '\0';
 	*ret_above = false;
-	if (lstat(view, &st) == 0 && (e = by_inode(&st, false)))
+	struct stat dst;
+	bool have_v = lstat(view, &st) == 0;
+	if (have_v && (e = by_inode(&st, false)))
 		return e;
-	if (stat(dir, &st) == 0 && (e = by_inode(&st, true)))
+	bool have_d = stat(dir, &dst) == 0;
+	if (have_d && (e = by_inode(&dst, true)))
 		return e;
-	if (in_cgroupfs(view) || in_cgroupfs(dir))
+	/* the object's file system, and its directory's: one statfs when
+	 * both are one device (one super block, one type); a name that is
+	 * not there has only its directory's; a symlink's is its target's,
+	 * as before (statfs follows it) */
+	bool one = have_v && have_d && !S_ISLNK(st.st_mode) &&
+		   st.st_dev == dst.st_dev;
+	if ((have_v && !one && in_cgroupfs(view)) || in_cgroupfs(dir))
 		return &cgroup_fs;
 	return NULL;
 }

@@ -405,9 +405,13 @@ int sv_fsdo_perform(struct call *k, const struct outcome *o, int lflags)
 	if (r == 0 && kind == NAMES_META) {
 		r = meta_perform(k, nm.d1, nm.b1, lflags);
 	} else if (r == 0) {
-		mode_t old = umask(k->c.have_cr ? k->c.cr.umask : 022);
+		/* the umask only where a mode is made (a symlink's is
+		 * always 0777; a link, rename or unlink makes none) */
+		mode_t old =
+		    mkmode ? umask(k->c.have_cr ? k->c.cr.umask : 022) : 0;
 		r = names_do(k, &nm, target);
-		umask(old);
+		if (mkmode)
+			umask(old);
 	}
 	if (switched)
 		caller_creds_leave();

@@ -36,19 +36,24 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	bool switched;
 	if (caller_creds_enter(&k->c, &switched) < 0)
 		return -EACCES;
-	mode_t old = umask(k->c.cr.umask);
+	/* the caller's umask where a file may be made (each call is a
+	 * system call: policyd's cost per notification is in their number) */
+	bool mk = (flags & (O_CREAT | __O_TMPFILE)) != 0;
+	mode_t old = mk ? umask(k->c.cr.umask) : 0;
 	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
 	int e = errno;
-	umask(old);
+	if (mk)
+		umask(old);
 	if (switched)
 		caller_creds_leave();
 	if (fd < 0)
 		return -e;
-	if (!(flags & O_NONBLOCK)) {
-		int fl = fcntl(fd, F_GETFL);
-		if (fl >= 0)
-			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	}
+	/* the open's own flags less policyd's O_NONBLOCK: what F_GETFL would
+	 * say (F_SETFL takes only its mask of them; O_ASYNC, which open
+	 * ignores, must not be turned on here) */
+	if (!(flags & O_NONBLOCK))
+		fcntl(fd, F_SETFL,
+		      (int)(how.flags & ~(uint64_t)(O_NONBLOCK | O_ASYNC)));
 	return fd;
 }
 

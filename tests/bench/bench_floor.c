@@ -1,8 +1,9 @@
 /*
  * The floor of the kernel path: runs CMD under the smallest seccomp
- * user-notify supervisor there can be, one that notifies execve, execveat
- * and the opens that ask for write, create or truncate (by their flags, in
- * the filter), and answers every notification CONTINUE without looking at it,
+ * user-notify supervisor there can be, one that notifies what tiergate's
+ * kernel path must decide by path (execve, execveat, the opens that ask for
+ * write, create or truncate, by their flags in the filter, and the calls
+ * that make, remove, rename or change names), and answers every notification CONTINUE without looking at it,
  * from a thread blocked in SECCOMP_IOCTL_NOTIF_RECV (so the kernel's
  * same-CPU wake-up applies). No interposer, no Landlock, no policy.
  * make bench runs a workload natively, under this and under tiergate, side
@@ -57,31 +58,72 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_floor CMD ARGS...\n");
 		return 2;
 	}
-	/* the calls the issue has the kernel path carry: execs always,
-	 * opens only when their flags ask for write, create or truncate
-	 * (looked at in the filter, as agent-shell's does) */
+	/* the calls tiergate's kernel path must carry to decide by path:
+	 * execs always, opens only when their flags ask for write, create or
+	 * truncate (looked at in the filter, as agent-shell's does), and the
+	 * calls that make, remove, rename or change a name (rename, link,
+	 * unlink, mkdir, chmod, utimes, ...: `policyctl status` counts them
+	 * as file-names and file-meta) */
+	static const uint32_t always[] = {
+	    __NR_creat,	     __NR_execve,    __NR_execveat, __NR_rename,
+	    __NR_renameat,   __NR_renameat2, __NR_link,	    __NR_linkat,
+	    __NR_unlink,     __NR_unlinkat,  __NR_mkdir,    __NR_mkdirat,
+	    __NR_rmdir,	     __NR_symlink,   __NR_symlinkat, __NR_mknod,
+	    __NR_mknodat,    __NR_chmod,     __NR_fchmodat, __NR_chown,
+	    __NR_lchown,     __NR_fchownat,  __NR_truncate, __NR_utime,
+	    __NR_utimes,     __NR_utimensat, __NR_futimesat,
+	};
+	enum { NA = sizeof(always) / sizeof(always[0]) };
 	const uint32_t wr = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC;
 	const uint32_t a1 = offsetof(struct seccomp_data, args[1]),
 		       a2 = offsetof(struct seccomp_data, args[2]);
-	struct sock_filter f[] = {
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		     offsetof(struct seccomp_data, arch)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		     offsetof(struct seccomp_data, nr)),
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 4, 0),   /* 4 */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_open, 5, 0),     /* 5 */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 7, 0),   /* 6 */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execveat, 6, 0), /* 7 */
-	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_creat, 5, 4),    /* 8 */
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a2), /* 9: openat's flags */
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr, 3, 2),
-	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a1), /* 11: open's flags */
-	    BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr, 1, 0),
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),      /* 13 */
-	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF), /* 14 */
-	};
+	/* layout: 0-3 arch and nr; 4, 5: openat, open; 6..6+NA-1: always;
+	 * then ALLOW, openat's flags (2), open's flags (2), ALLOW, NOTIFY */
+	struct sock_filter f[4 + 2 + NA + 1 + 4 + 2];
+	size_t k = 0;
+	const size_t l_allow1 = 6 + NA, l_oat = l_allow1 + 1,
+		     l_open = l_oat + 2, l_allow = l_open + 2,
+		     l_notify = l_allow + 1;
+	f[k++] = (struct sock_filter)BPF_STMT(
+	    BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					      AUDIT_ARCH_X86_64, 1, 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_KILL_PROCESS);
+	f[k++] = (struct sock_filter)BPF_STMT(
+	    BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					    __NR_openat,
+					    (uint8_t)(l_oat - k - 1), 0);
+	k++;
+	f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					    __NR_open,
+					    (uint8_t)(l_open - k - 1), 0);
+	k++;
+	for (size_t i = 0; i < NA; i++, k++)
+		f[k] = (struct sock_filter)BPF_JUMP(
+		    BPF_JMP | BPF_JEQ | BPF_K, always[i],
+		    (uint8_t)(l_notify - k - 1), 0);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ALLOW);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a2);
+	f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr,
+					    (uint8_t)(l_notify - k - 1),
+					    (uint8_t)(l_allow - k - 1));
+	k++;
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, a1);
+	f[k] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, wr,
+					    (uint8_t)(l_notify - k - 1),
+					    (uint8_t)(l_allow - k - 1));
+	k++;
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_ALLOW);
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					      SECCOMP_RET_USER_NOTIF);
+	if (k != sizeof(f) / sizeof(f[0]) || k - 1 != l_notify) {
+		fprintf(stderr, "bench_floor: filter layout\n");
+		return 125;
+	}
 	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		perror("bench_floor: no_new_privs");
