@@ -89,7 +89,8 @@ inner() {
 # compare [--floor] LABEL TARGET -- SCRIPT: REPS alternating runs natively
 # and under agent-shell; medians, the fastest runs and every run. With
 # --floor each rep also runs under bench_floor (the smallest seccomp
-# user-notify supervisor: every exec notified, answered CONTINUE unseen):
+# user-notify supervisor: every call tiergate's kernel path must see
+# notified, answered CONTINUE unseen):
 # its ratio is the price of the mechanism itself on this machine;
 # tiergate's ratio over it is its own.
 # With --floor-preload, also under bench_floor with an empty object
@@ -207,7 +208,9 @@ real_workloads() {
 	local REPS=${BENCH_REAL_REPS:-5} mods
 	echo
 	echo "-- real workloads ($REPS alternating pairs each; round trips counted by policyd)"
-	compare "git workflow (~300 git processes)" 1.10 -- "'$BB/git-workflow.sh' '$WS/gitwf'"
+	# with the floor: what the mechanism costs on this machine, and what
+	# tiergate's own work per round trip adds (docs/performance.md)
+	compare --floor "git workflow (~300 git processes)" 1.10 -- "'$BB/git-workflow.sh' '$WS/gitwf'"
 	# a real C build: gzip from Debian's source archive (apt-get source
 	# through the differential harness's private apt set-up and cache; 62
 	# objects, gnulib's included), configured once natively; each run
