@@ -15,8 +15,15 @@ POLICY=$(cd "$(dirname "$0")/../.." && pwd)/policies/default.yaml
 PASS=0 FAIL=0 SKIP=0
 cleanup() {
 	if [ -f "$RUN_PID" ] 2>/dev/null; then :; fi
-	local p; p=$(cat "$TIERGATE_RUNDIR/policyd.pid" 2>/dev/null)
-	[ -n "$p" ] && kill "$p" 2>/dev/null
+	# every policyd of this run: the suite's and those the sourced
+	# scripts start in run directories of their own under $TOP (one left
+	# by an interrupted script kept its descriptors: a lock a caller of
+	# this suite held stayed held), by the pids their files give
+	local f p
+	while IFS= read -r f; do
+		p=$(cat "$f" 2>/dev/null)
+		[ -n "$p" ] && kill "$p" 2>/dev/null
+	done < <(find "$TOP" -name policyd.pid 2>/dev/null)
 	rm -rf "$TOP"
 }
 RUN_PID=/dev/null
