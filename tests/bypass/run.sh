@@ -22,7 +22,9 @@ cleanup() {
 	local f p
 	while IFS= read -r f; do
 		p=$(cat "$f" 2>/dev/null)
-		[ -n "$p" ] && kill "$p" 2>/dev/null
+		# a pid file left by a policyd that ended may name another
+		# process by now
+		[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = policyd ] && kill "$p" 2>/dev/null
 	done < <(find "$TOP" -name policyd.pid 2>/dev/null)
 	rm -rf "$TOP"
 }
