@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -595,6 +596,14 @@ static void own_limits(void)
 
 int main(int argc, char **argv)
 {
+	/* why: policyd takes nothing by inheritance, and whatever it was
+	 * started with it would hold for its whole life: a lock a script
+	 * held around the start (the suite's lock stayed taken by such a
+	 * policyd), the write end of a pipe whose reader then never sees its
+	 * end (`agent-shell ... 2>&1 | tee` when agent-shell starts it) */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+		for (int fd = 3; fd < 1024; fd++)
+			close(fd);
 	struct options op;
 	int r = parse_args(argc, argv, &op);
 	if (r >= 0)

@@ -630,6 +630,22 @@ check "one of four simultaneous starts runs, three say it is running ($(echo $rc
 check "and it answers" env TIERGATE_RUNDIR="$R2" "$BIN/policyctl" status >/dev/null
 [ -n "$RP" ] && kill "$RP" 2>/dev/null
 
+echo "== policyd keeps no descriptor it was started with"
+# started holding a lock (flock's descriptor, inherited) and the write end
+# of a pipe whose reader waits for its end: both must be let go once the
+# starter is gone, not held for policyd's life
+R3=$TOP/run-fds
+mkdir -p "$R3"
+: >"$TOP/fds.lock"
+timeout 20 bash -c "{ exec 7<'$TOP/fds.lock'; flock 7; TIERGATE_RUNDIR='$R3' '$BIN/policyd' --user --policy '$POLICY' 5>&1 >/dev/null 2>&1; } | cat >/dev/null"
+fds_rc=$?
+for _ in $(seq 100); do [ -S "$R3/control.sock" ] && [ -s "$R3/policyd.pid" ] && break; sleep 0.05; done
+check "a pipe's reader sees its end when policyd's starter is gone (timeout: $fds_rc)" test "$fds_rc" = 0
+check "a lock held while it started is free" flock -n "$TOP/fds.lock" true
+check "and policyd runs" env TIERGATE_RUNDIR="$R3" "$BIN/policyctl" status >/dev/null
+RP=$(cat "$R3/policyd.pid" 2>/dev/null)
+[ -n "$RP" ] && kill "$RP" 2>/dev/null
+
 # ---------------------------------------------------------------------
 # the shipped policies under realistic sessions, the operator's audit
 # records and the README's trials (tests/integration/policies.sh: in its
