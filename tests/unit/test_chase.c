@@ -231,6 +231,40 @@ static void test_exists_cwd_root(void **state)
 	assert_true(chase(&gone, AT_FDCWD, "x", 0, out) < 0);
 }
 
+/* A notified caller's working directory is read once per call: both names
+ * of a call and its audit line are resolved against one reading; a
+ * connection's caller (not notified) reads it for each request. */
+static void test_cwd_once_per_call(void **state)
+{
+	(void)state;
+	char link[2048], out[TG_PATH_MAX], sub[2048];
+	snprintf(link, sizeof(link), "%s/%d/cwd", PROC, PID_HERE);
+	snprintf(sub, sizeof(sub), "%s/sub", W);
+	struct caller k = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	struct caller peer = {.pid = PID_HERE, .same_root = -1};
+	assert_int_equal(chase(&k, AT_FDCWD, "a", 0, out), 0);
+	assert_true(strncmp(out, W, strlen(W)) == 0);
+	assert_int_equal(caller_cwd(&peer, out, sizeof(out)), 0);
+	assert_string_equal(out, W);
+	/* the process changes directory meanwhile (another thread) */
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(sub, link), 0);
+	char want[4200];
+	snprintf(want, sizeof(want), "%s/b", W);
+	assert_int_equal(chase(&k, AT_FDCWD, "b", 0, out), 0);
+	assert_string_equal(out, want);
+	assert_int_equal(caller_cwd(&k, out, sizeof(out)), 0);
+	assert_string_equal(out, W);
+	assert_int_equal(caller_cwd(&peer, out, sizeof(out)), 0);
+	assert_string_equal(out, sub);
+	/* the next call (a new struct caller) sees the new one */
+	struct caller k2 = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	assert_int_equal(caller_cwd(&k2, out, sizeof(out)), 0);
+	assert_string_equal(out, sub);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(symlink(W, link), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -238,6 +272,7 @@ int main(void)
 	    cmocka_unit_test(test_absolute),
 	    cmocka_unit_test(test_other_root),
 	    cmocka_unit_test(test_exists_cwd_root),
+	    cmocka_unit_test(test_cwd_once_per_call),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
