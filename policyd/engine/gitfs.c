@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -17,6 +18,32 @@
 #include <unistd.h>
 
 #include "gitint.h"
+
+/* gitfs_read's memory for one decision: a few files, read again and again
+ * by git's discovery; beyond GITFS_MEMO_MAX paths they are read each time */
+#define GITFS_MEMO_MAX 16
+
+struct gitfs_memo {
+	size_t n;
+	struct {
+		char *path;
+		size_t max;
+		int r; /* gitfs_read's result */
+		char *text;
+		size_t len;
+	} v[GITFS_MEMO_MAX];
+};
+
+static void memo_free(struct gitfs_memo *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].path);
+		free(m->v[i].text);
+	}
+	free(m);
+}
 
 int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
 {
@@ -46,11 +73,15 @@ int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
 		else if (fs->root_name[0] != '/')
 			fs->root_foreign = true;
 	}
+	/* only once nothing can fail (a failed open is not closed) */
+	fs->memo = calloc(1, sizeof(*fs->memo));
 	return 0;
 }
 
 void gitfs_close(struct gitfs *fs)
 {
+	memo_free(fs->memo);
+	fs->memo = NULL;
 	if (fs->rootfd >= 0)
 		close(fs->rootfd);
 	fs->rootfd = -1;
@@ -228,8 +259,54 @@ static int read_fd(int fd, uint64_t size, size_t max, char **ret,
 	return 0;
 }
 
+static int read_file(const struct gitfs *fs, const char *path, size_t max,
+		     char **ret, size_t *ret_len);
+
 int gitfs_read(const struct gitfs *fs, const char *path, size_t max, char **ret,
 	       size_t *ret_len)
+{
+	struct gitfs_memo *m = fs->memo;
+	for (size_t i = 0; m && i < m->n; i++) {
+		if (m->v[i].max != max || strcmp(m->v[i].path, path))
+			continue;
+		if (m->v[i].r < 0)
+			return m->v[i].r;
+		char *c = malloc(m->v[i].len + 1);
+		if (!c)
+			return -ENOMEM;
+		memcpy(c, m->v[i].text, m->v[i].len + 1);
+		*ret = c;
+		*ret_len = m->v[i].len;
+		return 0;
+	}
+	char *text = NULL;
+	size_t len = 0;
+	int r = read_file(fs, path, max, &text, &len);
+	if (r == -ENOMEM || !m || m->n >= GITFS_MEMO_MAX)
+		goto out;
+	char *pc = strdup(path), *tc = NULL;
+	if (r == 0 && (tc = malloc(len + 1)))
+		memcpy(tc, text, len + 1);
+	if (!pc || (r == 0 && !tc)) {
+		free(pc);
+		free(tc);
+		goto out;
+	}
+	m->v[m->n].path = pc;
+	m->v[m->n].max = max;
+	m->v[m->n].r = r;
+	m->v[m->n].text = tc;
+	m->v[m->n++].len = len;
+out:
+	if (r == 0) {
+		*ret = text;
+		*ret_len = len;
+	}
+	return r;
+}
+
+static int read_file(const struct gitfs *fs, const char *path, size_t max,
+		     char **ret, size_t *ret_len)
 {
 	uint64_t size;
 	int fd = open_regular(fs, path, &size);

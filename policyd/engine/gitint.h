@@ -54,6 +54,10 @@ struct gitfs {
 	size_t nenv;
 	bool have_env;	  /* env is the caller's (else: none, home below) */
 	const char *home; /* HOME when !have_env */
+	/* what gitfs_read found, by path, for this decision (git's own
+	 * discovery reads HEAD, config and the global files several times:
+	 * each read is 7 system calls); NULL: no memory for it */
+	struct gitfs_memo *memo;
 };
 
 int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx);
@@ -62,6 +66,8 @@ void gitfs_close(struct gitfs *fs);
 const char *gitfs_getenv(const struct gitfs *fs, const char *name);
 /* Reads the regular file path (absolute, in the caller's view) whole, at
  * most max bytes: 0 and a malloc'd NUL-terminated *ret (len in *ret_len),
+ * the same (a copy) when read again before gitfs_close: one decision sees
+ * one content of each file,
  * -ENOENT/-ENOTDIR when it is not there, -EFBIG when larger, -EISDIR,
  * -EINVAL (not a regular file), other -errno. Never blocks on a FIFO. */
 int gitfs_read(const struct gitfs *fs, const char *path, size_t max, char **ret,
