@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -50,6 +51,37 @@ void ip_reads_cwd_changed(void)
 	cwd_valid = 0;
 }
 
+/* The directory open on dirfd, as the kernel names it now (what policyd
+ * would read from /proc/PID/fd/N to decide the same open): false when
+ * that cannot stand for it (not a directory's name, deleted), or when
+ * path climbs out of it (".." is then the parent the kernel finds, which
+ * the name need not say): policyd decides those. The open itself is made
+ * on dirfd (open_silent), with no symlink followed. */
+static bool dirfd_path(int dirfd, const char *path, char *out, size_t outsz)
+{
+	char link[40];
+	if (dirfd < 0 || outsz < 2)
+		return false;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dirfd);
+	long n = syscall(SYS_readlinkat, AT_FDCWD, link, out, outsz - 1);
+	if (n <= 0 || (size_t)n >= outsz - 1 || out[0] != '/')
+		return false;
+	out[n] = '\0';
+	static const char del[] = " (deleted)";
+	size_t dl = sizeof(del) - 1;
+	if ((size_t)n >= dl && !strcmp(out + n - dl, del))
+		return false;
+	for (const char *c = path; *c;) {
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || !c[2]))
+			return false;
+		const char *sl = strchr(c, '/');
+		if (!sl)
+			break;
+		c = sl + 1;
+	}
+	return true;
+}
+
 bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
 		     bool resolve, char walked[4096])
 {
@@ -63,9 +95,10 @@ bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
 		if (tg_path_normalize("/", path, norm, sizeof(norm)) < 0)
 			return false;
 	} else {
-		if (dirfd != AT_FDCWD)
-			return false; /* relative to an fd: ask policyd */
-		if (!cached_cwd(abs, sizeof(abs)) ||
+		if (dirfd != AT_FDCWD && !dirfd_path(dirfd, path, abs,
+						     sizeof(abs)))
+			return false; /* ask policyd */
+		if ((dirfd == AT_FDCWD && !cached_cwd(abs, sizeof(abs))) ||
 		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0 ||
 		    !ip_path_join(abs, path, raw, sizeof(raw)))
 			return false;
@@ -310,8 +343,7 @@ bool ip_reads_fast_open(int dirfd, const char *path, int flags, int *ret)
 	size_t n = fp ? strlen(path) : 0;
 	uint64_t h = fp ? ip_hash(path, n) : 0;
 	bool seen = fp && ip_reads_seen(fp, path, n, h, kpath);
-	if (seen || ((dirfd == AT_FDCWD || path[0] == '/') &&
-		     read_fast(dirfd, path, false, walked))) {
+	if (seen || read_fast(dirfd, path, false, walked)) {
 		long fd = open_silent(dirfd, path, flags, kpath, seen, walked);
 		/* remember names decided on as spelled (absolute, nothing
 		 * to fold) that opened: what the walk found stays true */

@@ -69,6 +69,38 @@ check "without tiergate every spelling reads the file" bash -c "cd '$WS' && [ \$
 in_session bash -c "cat $SPELLINGS"
 check "no spelling gets the content" bash -c "! grep -q topsecret '$OUT'"
 check "all eight refused by the rule" bash -c "[ \$(grep -c '(rule secret-read)' '$ERR') = 8 ]"
+# relative to a directory descriptor (openat(dirfd, name): shutil.rmtree,
+# os.fwalk, find): decided on the directory the descriptor is, without a
+# round trip where the read is silent, with one where it climbs out (..)
+cat > "$TOP/dirfd.py" <<'PY'
+import os, sys
+def rd(d, name):
+    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        f = os.open(name, os.O_RDONLY, dir_fd=fd)
+        print(name, "read", os.read(f, 64).decode().strip()); os.close(f)
+    except OSError as e:
+        print(name, "errno", e.errno)
+    os.close(fd)
+rd(".", "secret/key")
+rd("out", "../secret/key")
+rd("out", "dfd/ok.txt")
+rd("out", "dfd/missing")
+PY
+mkdir -p "$WS/out/dfd" && echo fine > "$WS/out/dfd/ok.txt"
+check "without tiergate each read relative to a descriptor reads" bash -c "cd '$WS' && python3 '$TOP/dirfd.py' | grep -c topsecret | grep -qx 2"
+rd0=$("$BIN/policyctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["round_trips"]["open-read"]["requests"])')
+in_session python3 "$TOP/dirfd.py"
+rd1=$("$BIN/policyctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["round_trips"]["open-read"]["requests"])')
+check "a denied file read relative to a directory's descriptor: refused, with the rule's line" \
+	bash -c "grep -qx 'secret/key errno 13' '$OUT' && grep -qF 'refused read \"$WS/secret/key\" (rule secret-read)' '$ERR'"
+check "... and through .. from another directory's descriptor" \
+	bash -c "grep -qx '../secret/key errno 13' '$OUT' && ! grep -q topsecret '$OUT'"
+check "an allowed one reads, a missing one fails as natively (ENOENT)" \
+	bash -c "grep -qx 'dfd/ok.txt read fine' '$OUT' && grep -qx 'dfd/missing errno 2' '$OUT'"
+check "only the reads that are not silent were asked of policyd ($((rd1 - rd0)): the denied ones)" \
+	test $((rd1 - rd0)) -le 2
+rm -rf "$WS/out/dfd"
 # a directory read through once, then swapped for a symlink: a new process
 # does not trust what an earlier one saw
 mkdir -p "$WS/out/swap"; echo fine > "$WS/out/swap/key"
