@@ -203,6 +203,14 @@ int ip_reads_dir_clean(const char *dir, size_t n)
 	return 1;
 }
 
+/* After an open with O_NOFOLLOW failed: may the last component be a
+ * symlink (ELOOP; ENOTDIR when O_DIRECTORY asked for a directory, which the
+ * kernel checks first: a symlink to a directory is opened through)? */
+static bool final_link(int flags)
+{
+	return errno == ELOOP || (errno == ENOTDIR && (flags & O_DIRECTORY));
+}
+
 /* The backstop's open for a silent read: every directory on the way, as
  * spelled, must be a real directory (then what the kernel walks is the
  * normalised path decided on), and the last component is opened with
@@ -221,7 +229,7 @@ static long open_nofollow(int dirfd, const char *path, const char *walked,
 	if (c == 0)
 		return -2;
 	long fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
-	if (fd < 0 && errno == ELOOP)
+	if (fd < 0 && final_link(flags))
 		return -2; /* the last component is a symlink */
 	return fd;
 }
@@ -315,7 +323,7 @@ static long open_silent(int dirfd, const char *path, int flags, bool kpath,
 		if (!seen)
 			return open_nofollow(dirfd, path, walked, flags);
 		fd = syscall(SYS_openat, dirfd, path, flags | O_NOFOLLOW, 0);
-		if (fd < 0 && errno == ELOOP)
+		if (fd < 0 && final_link(flags))
 			fd = -2;
 		return fd;
 	}

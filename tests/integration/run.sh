@@ -86,8 +86,19 @@ rd(".", "secret/key")
 rd("out", "../secret/key")
 rd("out", "dfd/ok.txt")
 rd("out", "dfd/missing")
+# a symlink to a directory opened with O_DIRECTORY (Python's glob, fwalk):
+# the kernel follows it (the fast path's O_NOFOLLOW open says ENOTDIR)
+def ls(d, name):
+    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY) if d else None
+    try:
+        f = os.open(name, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        print(name, "lists", ",".join(sorted(os.listdir(f)))); os.close(f)
+    except OSError as e:
+        print(name, "errno", e.errno)
+ls(None, "out/dfdlink")
+ls("out", "dfdlink")
 PY
-mkdir -p "$WS/out/dfd" && echo fine > "$WS/out/dfd/ok.txt"
+mkdir -p "$WS/out/dfd" && echo fine > "$WS/out/dfd/ok.txt" && ln -sfn dfd "$WS/out/dfdlink"
 check "without tiergate each read relative to a descriptor reads" bash -c "cd '$WS' && python3 '$TOP/dirfd.py' | grep -c topsecret | grep -qx 2"
 rd0=$("$BIN/policyctl" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["round_trips"]["open-read"]["requests"])')
 in_session python3 "$TOP/dirfd.py"
@@ -98,9 +109,11 @@ check "... and through .. from another directory's descriptor" \
 	bash -c "grep -qx '../secret/key errno 13' '$OUT' && ! grep -q topsecret '$OUT'"
 check "an allowed one reads, a missing one fails as natively (ENOENT)" \
 	bash -c "grep -qx 'dfd/ok.txt read fine' '$OUT' && grep -qx 'dfd/missing errno 2' '$OUT'"
+check "a symlink to a directory opens with O_DIRECTORY, relative to the cwd and to a descriptor" \
+	bash -c "grep -qx 'out/dfdlink lists ok.txt' '$OUT' && grep -qx 'dfdlink lists ok.txt' '$OUT'"
 check "only the reads that are not silent were asked of policyd ($((rd1 - rd0)): the denied ones)" \
 	test $((rd1 - rd0)) -le 2
-rm -rf "$WS/out/dfd"
+rm -rf "$WS/out/dfd" "$WS/out/dfdlink"
 # a directory read through once, then swapped for a symlink: a new process
 # does not trust what an earlier one saw
 mkdir -p "$WS/out/swap"; echo fine > "$WS/out/swap/key"
