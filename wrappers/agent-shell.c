@@ -368,8 +368,8 @@ static void banner(const struct pdlink_session *s, const char *audit)
 
 /* The deny-read plan policyd sent, for the session's first process, or
  * NULL (said when the session's reads are not masked for it). */
-static const struct mountmask_plan *mask_plan(const struct pdlink *l,
-					      const struct pdlink_session *s)
+static struct mountmask_plan *mask_plan(const struct pdlink *l,
+					const struct pdlink_session *s)
 {
 	if (s->joined)
 		return NULL; /* in its first agent-shell's namespace */
@@ -415,6 +415,30 @@ static const struct mountmask_plan *mask_plan(const struct pdlink *l,
 				    .keep = keep,
 				    .nkeep = TG_ARRAY_SIZE(keep)};
 	return &m;
+}
+
+/* The fanotify part of the kernel deny-read layer (fanlisten.h) for plan
+ * m, or NULL: then session start says why, once. Its marks need the
+ * session's own mount namespace. */
+static struct fanlisten *fan_layer(struct mountmask_plan *m)
+{
+	if (!m || !(m->npath + m->ntree + m->nglobs))
+		return NULL;
+	struct fanlisten *fl = NULL;
+	const char *why = "?";
+	int r = fanlisten_new(m, &fl, &why);
+	if (r < 0) {
+		fprintf(stderr,
+			"tiergate: the kernel deny-read layer's fanotify part "
+			"is off: %s; files created under denied paths after "
+			"the session starts, and matches of globs the masks "
+			"cannot expand, are refused to dynamic programs only "
+			"(the interposer)\n",
+			why);
+		return NULL;
+	}
+	m->need_ns = true;
+	return fl;
 }
 
 int main(int argc, char **argv)
@@ -506,13 +530,15 @@ int main(int argc, char **argv)
 				.nexec = s.nllx,
 				.write_all = !(s.flags & TGPF_LL_WRITE),
 				.exec_all = !(s.flags & TGPF_LL_EXEC)};
+	struct mountmask_plan *mask = mask_plan(&l, &s);
 	struct child_plan plan = {.path = resolved,
 				  .argv = cmd,
 				  .sandbox = sandbox,
 				  .backstop = backstop,
 				  .keep_background = s.keep_background,
 				  .fs = &fs,
-				  .mask = mask_plan(&l, &s)};
+				  .mask = mask,
+				  .fan = sandbox ? fan_layer(mask) : NULL};
 	rc = child_run(&l, &plan);
 	free(resolved);
 	return rc;
