@@ -11,12 +11,15 @@
 #include <sys/fanotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "glob.h"
 #include "tg_proto.h"
 #include "util.h"
 
+#define MAX_IGNORED 65536 /* inodes remembered as allowed (each mark pins
+			     its inode in memory while the session runs) */
 #define MAX_LINES 32 /* refusal lines on the terminal per session (the
 			audit log has every one) */
 
@@ -28,6 +31,7 @@ struct fanlisten {
 	size_t ntree;
 	struct glob **glob; /* the plan's globs, compiled */
 	size_t nglob;
+	unsigned nignored; /* ignore marks made (remember_allowed) */
 };
 
 bool fanlisten_denies(const struct fanlisten *fl, const char *path)
@@ -86,9 +90,11 @@ int fanlisten_new(const struct mountmask_plan *p, struct fanlisten **ret,
 			fl->nglob++;
 	}
 	/* why FAN_CLASS_CONTENT: permission events; FAN_UNLIMITED_QUEUE: an
-	 * event lost to an overflow would be a read nobody decided */
+	 * event lost to an overflow would be a read nobody decided;
+	 * FAN_REPORT_TID: the opening thread, whose arguments tell a write
+	 * open (opener_writes_only) */
 	fl->fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC |
-				   FAN_UNLIMITED_QUEUE,
+				   FAN_UNLIMITED_QUEUE | FAN_REPORT_TID,
 			       O_RDONLY | O_LARGEFILE | O_CLOEXEC);
 	if (fl->fd < 0) {
 		int e = errno;
@@ -224,17 +230,74 @@ static void refused(int err, int report, pid_t pid, const char *path,
 					    : sizeof(line) - 1);
 }
 
+/* Does the opener (a thread blocked in its open: FAN_REPORT_TID) open
+ * for writing only? Read from its saved system call arguments
+ * (/proc/TID/syscall), which no other thread can change while it waits:
+ * open, openat and creat with O_WRONLY. Anything else (openat2, whose
+ * flags are in memory another thread could change after the kernel read
+ * them; execve; a call not known here) is a read: why: a deny-read rule
+ * refuses reads only, and write opens are decided by policyd (the
+ * seccomp filter notifies them), so refusing them here would refuse
+ * what the policy allows. */
+static bool opener_writes_only(pid_t tid)
+{
+	char f[64], buf[512];
+	snprintf(f, sizeof(f), "/proc/%d/syscall", (int)tid);
+	_cleanup_close_ int fd = open(f, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	long nr;
+	unsigned long long a[3];
+	if (sscanf(buf, "%ld %llx %llx %llx", &nr, &a[0], &a[1], &a[2]) != 4)
+		return false;
+#ifdef SYS_open
+	if (nr == SYS_open)
+		return (a[1] & O_ACCMODE) == O_WRONLY;
+#endif
+#ifdef SYS_creat
+	if (nr == SYS_creat)
+		return true;
+#endif
+	if (nr == SYS_openat)
+		return (a[2] & O_ACCMODE) == O_WRONLY;
+	return false;
+}
+
+/* The opened file's inode will not ask again (an ignore mark that
+ * survives writes). Why this is sound when the file is later renamed or
+ * linked to a denied name: the mark is made only for an inode opened
+ * under a name the plan does not deny (never for a write-only open of a
+ * denied name), and that open could have kept its descriptor, which reads
+ * the same inode, whatever its content and names become; the mark gives
+ * the session no content it could not read so. Best effort: without it
+ * the next open asks again. */
+static void remember_allowed(struct fanlisten *fl, int fd)
+{
+	if (fl->nignored >= MAX_IGNORED)
+		return;
+	if (fanotify_mark(fl->fd,
+			  FAN_MARK_ADD | FAN_MARK_IGNORED_MASK |
+			      FAN_MARK_IGNORED_SURV_MODIFY,
+			  FAN_OPEN_PERM, fd, NULL) == 0)
+		fl->nignored++;
+}
+
 /* Answers one event. A path that cannot be known is refused. */
 static void answer(struct fanlisten *fl, const struct fanotify_event_metadata *m,
 		   int err, int report, unsigned *lines)
 {
 	static char path[PATH_MAX];
 	bool deny = event_path(m->fd, path, sizeof(path)) < 0;
-	if (deny)
+	if (deny) {
 		snprintf(path, sizeof(path), "(a file whose name cannot be "
 					     "read)");
-	else
-		deny = fanlisten_denies(fl, path);
+	} else if (fanlisten_denies(fl, path)) {
+		deny = !opener_writes_only(m->pid);
+	} else {
+		remember_allowed(fl, m->fd);
+	}
 	struct fanotify_response r = {.fd = m->fd,
 				      .response = deny ? FAN_DENY : FAN_ALLOW};
 	if (write(fl->fd, &r, sizeof(r)) != sizeof(r))
