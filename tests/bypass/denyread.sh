@@ -219,30 +219,40 @@ else
 	else bad "deny-read fanotify: write-only open: ${out//$'\n'/ | }"; fi
 
 	# fail closed: the listener killed while a reader waits on it (stopped
-	# first, so that the read waits); the read never returns the file, and
+	# first, so that the read waits) for a file made after the session
+	# started (no mask under it); the read never returns the file, and
 	# agent-shell ends the session
 	dr_files
-	echo tree-later >"$DRW/secret/tree/later"
-	rm -f "$DR/go"
+	rm -f "$DR/go" "$DR/out"
 	(cd "$DRW" && TIERGATE_RUNDIR=$DR/run exec timeout 60 "$BIN/agent-shell" --user --policy "$DR_POLICY" -- \
 		bin/static_denyread waitread "$DR/go" secret/tree/later >"$DR/out" 2>&1)&
 	bg=$!
-	lst=
-	for _ in $(seq 200); do lst=$(pgrep -x tg-denyread -P "$(pgrep -P "$bg" -x agent-shell || echo 0)") && break; sleep 0.05; done
-	if [ -z "$lst" ]; then
-		bad "deny-read fanotify: no listener found under agent-shell"; wait "$bg"
+	for _ in $(seq 200); do grep -q waiting "$DR/out" 2>/dev/null && break; sleep 0.05; done
+	as=$(pgrep -x agent-shell -P "$bg") # (bg: timeout)
+	lst=$(pgrep -x tg-denyread -P "${as:-0}")
+	rdr=$(pgrep -x static_denyread -P "${as:-0}")
+	if [ -z "$lst" ] || [ -z "$rdr" ]; then
+		bad "deny-read fanotify: no listener or reader found under agent-shell ($lst/$rdr): $(cat "$DR/out")"; wait "$bg"
 	else
 		kill -STOP "$lst"
+		echo tree-later >"$DRW/secret/tree/later"
 		touch "$DR/go"
 		waiting=
 		for _ in $(seq 100); do
-			grep -q fanotify /proc/"$(pgrep -x static_denyread -n)"/wchan 2>/dev/null && { waiting=1; break; }
+			grep -q fanotify "/proc/$rdr/wchan" 2>/dev/null && { waiting=1; break; }
 			sleep 0.05
 		done
+		# agent-shell held still meanwhile: the reader must still wait
+		# after the listener's death (the group is not released), not
+		# race agent-shell's kill
+		kill -STOP "$as"
 		kill -KILL "$lst"
+		sleep 0.5
+		grep -q fanotify "/proc/$rdr/wchan" 2>/dev/null || waiting=
+		kill -CONT "$as"
 		wait "$bg"; rc=$?
 		out=$(cat "$DR/out")
-		if [ -z "$waiting" ]; then bad "deny-read fanotify (listener death): the reader did not wait on the listener: ${out//$'\n'/ | }"
+		if [ -z "$waiting" ]; then bad "deny-read fanotify (listener death): the reader did not wait on the listener (before or after its death): ${out//$'\n'/ | }"
 		elif grep -q tree-later <<<"$out"; then bad "deny-read fanotify: the listener's death let the read through: ${out//$'\n'/ | }"
 		elif [ "$rc" = 126 ] && grep -q "deny-read listener (pid $lst) ended; ending the session" <<<"$out"; then
 			ok "deny-read fanotify fails closed: the listener killed while a read waits on it, the read never returns the file, the session is ended"

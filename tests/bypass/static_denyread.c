@@ -6,8 +6,9 @@
  *   static_denyread read PATH     openat + read: prints what it read
  *   static_denyread umount PATH   takes the mask off (umount2), then reads
  *   static_denyread waitread TRIGGER PATH
- *                                 waits (faccessat, no open) until TRIGGER
- *                                 exists, then reads PATH
+ *                                 prints "waiting", waits (faccessat, no
+ *                                 open) until TRIGGER exists, then reads
+ *                                 PATH
  *   static_denyread clone PATH    reads PATH through a clone of its
  *                                 directory's mount without submounts
  *                                 (open_tree): what a mask hides
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc == 4 && !strcmp(argv[1], "waitread")) {
+		printf("waiting\n");
 		for (int i = 0; i < 6000; i++) { /* 60 s */
 			if (syscall(SYS_faccessat, AT_FDCWD, argv[2], F_OK) == 0)
 				return read_at(AT_FDCWD, argv[3]);
