@@ -128,6 +128,10 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v setpriv >/dev/n
 	elif ! grep -q key-secret <<<"$out" && grep -q "read 0: " <<<"$out" && grep -q "umount: refused" <<<"$out"; then
 		ok "deny-read as an unprivileged user: masked in a user namespace, the mask stays on"
 	else bad "deny-read as an unprivileged user: ${out//$'\n'/ | }"; fi
+	# no CAP_SYS_ADMIN: the fanotify part is off, said once at the start
+	n=$(grep -c "fanotify part is off: permission events need CAP_SYS_ADMIN" <<<"$out")
+	if [ "$n" = 1 ]; then ok "deny-read as an unprivileged user: the fanotify layer is off and session start says so once"
+	else bad "deny-read as an unprivileged user: the fanotify layer's line $n times: ${out//$'\n'/ | }"; fi
 	rm -rf "$DRU"
 else
 	skip "deny-read as an unprivileged user (needs root to switch to nobody)"
