@@ -441,6 +441,17 @@ static struct fanlisten *fan_layer(struct mountmask_plan *m)
 	return fl;
 }
 
+/* The kernel deny-read layer's parts for the session's first process
+ * (masks, fanotify), when it runs sandboxed. */
+static void deny_read_layers(const struct pdlink *l,
+			     const struct pdlink_session *s,
+			     struct child_plan *plan)
+{
+	struct mountmask_plan *m = mask_plan(l, s);
+	plan->fan = plan->sandbox ? fan_layer(m) : NULL;
+	plan->mask = m;
+}
+
 int main(int argc, char **argv)
 {
 	struct shell_opts o;
@@ -530,15 +541,13 @@ int main(int argc, char **argv)
 				.nexec = s.nllx,
 				.write_all = !(s.flags & TGPF_LL_WRITE),
 				.exec_all = !(s.flags & TGPF_LL_EXEC)};
-	struct mountmask_plan *mask = mask_plan(&l, &s);
 	struct child_plan plan = {.path = resolved,
 				  .argv = cmd,
 				  .sandbox = sandbox,
 				  .backstop = backstop,
 				  .keep_background = s.keep_background,
-				  .fs = &fs,
-				  .mask = mask,
-				  .fan = sandbox ? fan_layer(mask) : NULL};
+				  .fs = &fs};
+	deny_read_layers(&l, &s, &plan);
 	rc = child_run(&l, &plan);
 	free(resolved);
 	return rc;
