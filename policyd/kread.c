@@ -40,10 +40,16 @@ int kread_refused(struct conn *c, const struct req *q)
 	struct session *s = c->caller.s;
 	/* why: only agent-shell's connection (the one that opened the
 	 * session) speaks for the kernel layer */
-	if (!s || s->shell_fd != c->fd || !q->has_path || q->path[0] != '/') {
+	if (!s || s->shell_fd != c->fd) {
 		daemon_log("pid %d sent a kernel refusal report on a "
 			   "connection that is not a session's agent-shell's: "
 			   "connection closed",
+			   (int)c->caller.pid);
+		return -EBADMSG;
+	}
+	if (!q->has_path || q->path[0] != '/') {
+		daemon_log("agent-shell (pid %d) sent a kernel refusal report "
+			   "without an absolute path: connection closed",
 			   (int)c->caller.pid);
 		return -EBADMSG;
 	}
