@@ -427,6 +427,8 @@ static struct fanlisten *fan_layer(struct mountmask_plan *m)
 	struct fanlisten *fl = NULL;
 	const char *why = "?";
 	int r = fanlisten_new(m, &fl, &why);
+	if (r == -ENOENT)
+		return NULL; /* (only rules denying every read: the interposer) */
 	if (r < 0) {
 		fprintf(stderr,
 			"tiergate: the kernel deny-read layer's fanotify part "

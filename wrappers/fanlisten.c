@@ -76,6 +76,7 @@ int fanlisten_new(const struct mountmask_plan *p, struct fanlisten **ret,
 		*why = "out of memory";
 		return -ENOMEM;
 	}
+	fl->fd = -1;
 	fl->path = p->path;
 	fl->npath = p->npath;
 	fl->tree = p->tree;
@@ -86,8 +87,21 @@ int fanlisten_new(const struct mountmask_plan *p, struct fanlisten **ret,
 		/* a glob policyd compiled compiles here too; one that does
 		 * not (another version's syntax) is left to the interposer */
 		if (glob_compile(p->globs[i], GLOB_PATH, &fl->glob[fl->nglob],
-				 &err, &pos) == 0)
+				 &err, &pos) < 0)
+			continue;
+		/* a rule denying every read (no path, "**"): refusing every
+		 * open, execs and the loader's included, would stop the
+		 * session from running anything; left to the interposer, as
+		 * the masks leave it */
+		if (glob_matches_all(fl->glob[fl->nglob]))
+			glob_free(fl->glob[fl->nglob]);
+		else
 			fl->nglob++;
+	}
+	if (!fl->npath && !fl->ntree && !fl->nglob) {
+		*why = "the policy denies reading no file the layer can watch";
+		fanlisten_close(fl);
+		return -ENOENT;
 	}
 	/* why FAN_CLASS_CONTENT: permission events; FAN_UNLIMITED_QUEUE: an
 	 * event lost to an overflow would be a read nobody decided;
