@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <sys/fanotify.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -321,6 +324,51 @@ static void answer(struct fanlisten *fl, const struct fanotify_event_metadata *m
 		refused(err, report, m->pid, path, lines);
 }
 
+static volatile sig_atomic_t orphaned;
+static dev_t ns_dev; /* the session's mount namespace, from the first event
+			(0: none seen) */
+static ino_t ns_ino;
+
+static void learn_ns(pid_t tid)
+{
+	char p[64];
+	struct stat st;
+	snprintf(p, sizeof(p), "/proc/%d/ns/mnt", (int)tid);
+	if (!ns_ino && stat(p, &st) == 0) {
+		ns_dev = st.st_dev;
+		ns_ino = st.st_ino;
+	}
+}
+
+/* Is a process left in the session's mount namespace? (Its processes can
+ * neither leave it nor let another in: unshare and setns are refused.) */
+static bool ns_alive(void)
+{
+	if (!ns_ino)
+		return false;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool alive = false;
+	while (d && !alive && (e = readdir(d))) {
+		char p[300];
+		struct stat st;
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(p, sizeof(p), "/proc/%s/ns/mnt", e->d_name);
+		alive = stat(p, &st) == 0 && st.st_ino == ns_ino &&
+			st.st_dev == ns_dev;
+	}
+	if (d)
+		closedir(d);
+	return alive || !d; /* (/proc unreadable: stay) */
+}
+
+static void on_parent_death(int sig)
+{
+	(void)sig;
+	orphaned = 1;
+}
+
 /* The listener's loop; any error it cannot answer past ends it (and so
  * the session: fail closed). */
 __attribute__((noreturn)) static void serve(struct fanlisten *fl, int err,
@@ -329,6 +377,21 @@ __attribute__((noreturn)) static void serve(struct fanlisten *fl, int err,
 	static char buf[64 * 1024] __attribute__((aligned(8)));
 	unsigned lines = 0;
 	for (;;) {
+		if (orphaned && report >= 0) {
+			/* agent-shell is gone: the session's processes left
+			 * are still answered, but its connection is let go,
+			 * so that policyd sees the session end as before */
+			close(report);
+			report = -1;
+		}
+		/* orphaned: ends once no process of the session is left to
+		 * ask (nothing can wait on it then) */
+		struct pollfd pf = {.fd = fl->fd, .events = POLLIN};
+		if (orphaned && poll(&pf, 1, 1000) == 0) {
+			if (!ns_alive())
+				_exit(0);
+			continue;
+		}
 		ssize_t n = read(fl->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -338,8 +401,10 @@ __attribute__((noreturn)) static void serve(struct fanlisten *fl, int err,
 		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
 			if (m->vers != FANOTIFY_METADATA_VERSION)
 				_exit(1);
-			if (m->fd >= 0)
+			if (m->fd >= 0) {
+				learn_ns(m->pid);
 				answer(fl, m, err, report, &lines);
+			}
 		}
 	}
 }
@@ -359,5 +424,11 @@ pid_t fanlisten_start(struct fanlisten *fl, int err, int report)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa = {.sa_handler = on_parent_death};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGUSR1);
+	if (getppid() == 1)
+		orphaned = 1; /* (agent-shell died before the prctl) */
 	serve(fl, err, report);
 }
