@@ -363,10 +363,15 @@ static bool ns_alive(void)
 	return alive || !d; /* (/proc unreadable: stay) */
 }
 
+static pid_t parent; /* agent-shell */
+
+/* Interrupts the read; orphaned only when agent-shell really is gone (a
+ * SIGUSR1 from anyone else changes nothing). */
 static void on_parent_death(int sig)
 {
 	(void)sig;
-	orphaned = 1;
+	if (getppid() != parent)
+		orphaned = 1;
 }
 
 /* The listener's loop; any error it cannot answer past ends it (and so
@@ -411,6 +416,7 @@ __attribute__((noreturn)) static void serve(struct fanlisten *fl, int err,
 
 pid_t fanlisten_start(struct fanlisten *fl, int err, int report)
 {
+	parent = getpid();
 	pid_t p = fork();
 	if (p < 0)
 		return -errno;
@@ -428,7 +434,7 @@ pid_t fanlisten_start(struct fanlisten *fl, int err, int report)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGUSR1);
-	if (getppid() == 1)
+	if (getppid() != parent)
 		orphaned = 1; /* (agent-shell died before the prctl) */
 	serve(fl, err, report);
 }
