@@ -262,6 +262,32 @@ else
 			ok "deny-read fanotify fails closed: the listener killed while a read waits on it, the read never returns the file, the session is ended"
 		else bad "deny-read fanotify (listener death): rc=$rc: ${out//$'\n'/ | }"; fi
 	fi
+
+	# agent-shell killed: its listener answers the session's processes
+	# left, then ends once none is left (no leftover process)
+	rm -f "$DR/ready"
+	(cd "$DRW" && TIERGATE_RUNDIR=$DR/run exec timeout 60 "$BIN/agent-shell" --user --policy "$DR_POLICY" -- \
+		sh -c "echo \$\$ >'$DR/ready'; i=0; while [ \$i -lt 300000 ]; do i=\$((i+1)); done" >/dev/null 2>&1)&
+	bg=$!
+	for _ in $(seq 200); do [ -s "$DR/ready" ] && break; sleep 0.05; done
+	as=$(pgrep -x agent-shell -P "$bg")
+	lst=$(pgrep -x tg-denyread -P "${as:-0}")
+	sh_pid=$(cat "$DR/ready" 2>/dev/null)
+	if [ -z "$lst" ] || [ -z "$sh_pid" ]; then
+		bad "deny-read fanotify (agent-shell killed): no listener or session found"; wait "$bg"
+	else
+		# (running: not gone, not a zombie waiting for its new parent)
+		dr_running() { grep -qs '^State:[[:space:]]*[^Z]' "/proc/$1/status"; }
+		kill -KILL "$as"; wait "$bg"
+		sleep 0.3
+		alive_during=; dr_running "$sh_pid" && dr_running "$lst" && alive_during=1
+		for _ in $(seq 100); do dr_running "$sh_pid" || break; sleep 0.1; done
+		for _ in $(seq 40); do dr_running "$lst" || break; sleep 0.1; done
+		if dr_running "$lst"; then bad "deny-read fanotify: the listener outlives its session (pid $lst)"; kill -KILL "$lst"
+		elif dr_running "$sh_pid"; then bad "deny-read fanotify (agent-shell killed): the session's shell does not end"
+		elif [ -z "$alive_during" ]; then skip "deny-read fanotify (agent-shell killed): the session ended before it could be looked at"
+		else ok "deny-read fanotify: with agent-shell killed the listener serves the session's processes left, then ends with them"; fi
+	fi
 fi
 DRP=$(cat "$DR/run/policyd.pid" 2>/dev/null)
 [ -n "$DRP" ] && kill "$DRP" 2>/dev/null
