@@ -37,7 +37,8 @@ struct fanlisten {
 	unsigned nignored; /* ignore marks made (remember_allowed) */
 };
 
-bool fanlisten_denies(const struct fanlisten *fl, const char *path)
+/* Does the plan deny reading path? */
+static bool fanlisten_denies(const struct fanlisten *fl, const char *path)
 {
 	for (size_t i = 0; i < fl->npath; i++)
 		if (!strcmp(fl->path[i], path))

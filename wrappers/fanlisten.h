@@ -52,12 +52,10 @@ int fanlisten_mark_mounts(struct fanlisten *fl, char *what, size_t whatsz);
 
 /* Forks the listener (it never returns; its comm is "tg-denyread").
  * Refusals are written as one line each to err, and as a TGP_KREFUSED
- * message to policyd on report (-1: none). The listener's pid, or -errno. */
+ * message to policyd on report (-1: none). Should agent-shell die first,
+ * the listener lets go of report and keeps answering until no process is
+ * left in the session's mount namespace. The listener's pid, or -errno. */
 pid_t fanlisten_start(struct fanlisten *fl, int err, int report);
-
-/* Does the plan deny reading path? (the listener's decision; exported for
- * the unit test). */
-bool fanlisten_denies(const struct fanlisten *fl, const char *path);
 
 /* Closes agent-shell's descriptor of the group: pending events are then
  * answered "allow" by the kernel, so only once the session's processes are
