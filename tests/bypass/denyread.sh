@@ -267,7 +267,7 @@ else
 	# left, then ends once none is left (no leftover process)
 	rm -f "$DR/ready"
 	(cd "$DRW" && TIERGATE_RUNDIR=$DR/run exec timeout 60 "$BIN/agent-shell" --user --policy "$DR_POLICY" -- \
-		sh -c "echo \$\$ >'$DR/ready'; i=0; while [ \$i -lt 300000 ]; do i=\$((i+1)); done" >/dev/null 2>&1)&
+		sh -c "echo \$\$ >'$DR/ready'; i=0; while [ \$i -lt 1000000 ]; do i=\$((i+1)); done" >/dev/null 2>&1)&
 	bg=$!
 	for _ in $(seq 200); do [ -s "$DR/ready" ] && break; sleep 0.05; done
 	as=$(pgrep -x agent-shell -P "$bg")
@@ -281,7 +281,7 @@ else
 		kill -KILL "$as"; wait "$bg"
 		sleep 0.3
 		alive_during=; dr_running "$sh_pid" && dr_running "$lst" && alive_during=1
-		for _ in $(seq 100); do dr_running "$sh_pid" || break; sleep 0.1; done
+		for _ in $(seq 300); do dr_running "$sh_pid" || break; sleep 0.1; done
 		for _ in $(seq 40); do dr_running "$lst" || break; sleep 0.1; done
 		if dr_running "$lst"; then bad "deny-read fanotify: the listener outlives its session (pid $lst)"; kill -KILL "$lst"
 		elif dr_running "$sh_pid"; then bad "deny-read fanotify (agent-shell killed): the session's shell does not end"
