@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 static pid_t child = -1;
-/* the fanotify deny-read listener (fanlisten.h), or -1 */
+/* the fanotify deny-read listener (fanlisten.h), or -1, and its pidfd (it
+ * may be reaped by proctree_end_session: no pid is signalled after) */
 static pid_t fan_pid = -1;
+static int fan_pidfd = -1;
 /* the child's pidfd: a signal forwarded after the child was reaped (while
  * the session's other processes are ended) reaches no other process that
  * got its pid */
@@ -215,6 +217,8 @@ static int supervise(struct pdlink *l, bool backstop)
 				(int)p);
 			proctree_keep_forget(&l->keep, p);
 			fan_pid = -1;
+			close(fan_pidfd);
+			fan_pidfd = -1;
 			return -1;
 		}
 		if (p > 0) {
@@ -269,14 +273,19 @@ static void end_session(struct pdlink *l)
 static bool start_listener(struct pdlink *l, struct fanlisten *fan)
 {
 	fan_pid = fanlisten_start(fan, STDERR_FILENO, l->fd);
-	if (fan_pid < 0 || proctree_keep_add(&l->keep, fan_pid) < 0) {
+	if (fan_pid > 0)
+		fan_pidfd = (int)syscall(SYS_pidfd_open, fan_pid, 0);
+	if (fan_pid < 0 || fan_pidfd < 0 ||
+	    proctree_keep_add(&l->keep, fan_pid) < 0) {
 		fprintf(stderr, "agent-shell: cannot start the kernel "
 				"deny-read listener; stopping\n");
 		if (fan_pid > 0) {
-			kill(fan_pid, SIGKILL);
+			kill(fan_pid, SIGKILL); /* (not reaped yet) */
 			waitpid(fan_pid, NULL, 0);
 		}
-		fan_pid = -1;
+		if (fan_pidfd >= 0)
+			close(fan_pidfd);
+		fan_pid = fan_pidfd = -1;
 		return false;
 	}
 	return true;
@@ -286,12 +295,17 @@ static bool start_listener(struct pdlink *l, struct fanlisten *fan)
  * group (only now may the kernel answer a pending event "allow"). */
 static void stop_listener(struct pdlink *l, struct fanlisten *fan)
 {
-	if (fan_pid > 0) {
-		kill(fan_pid, SIGKILL);
-		waitpid(fan_pid, NULL, 0);
-		proctree_keep_forget(&l->keep, fan_pid);
-		fan_pid = -1;
+	if (fan_pidfd >= 0) {
+		(void)syscall(SYS_pidfd_send_signal, fan_pidfd, SIGKILL, NULL,
+			      0);
+		siginfo_t si;
+		(void)waitid(P_PIDFD, (id_t)fan_pidfd, &si, WEXITED);
+		close(fan_pidfd);
+		fan_pidfd = -1;
 	}
+	if (fan_pid > 0)
+		proctree_keep_forget(&l->keep, fan_pid);
+	fan_pid = -1;
 	fanlisten_close(fan);
 }
 

@@ -316,13 +316,15 @@ static void answer(struct fanlisten *fl, const struct fanotify_event_metadata *m
 	} else {
 		remember_allowed(fl, m->fd);
 	}
+	/* told before it is answered: the reader may end the session at
+	 * once, and the listener with it */
+	if (deny)
+		refused(err, report, m->pid, path, lines);
 	struct fanotify_response r = {.fd = m->fd,
 				      .response = deny ? FAN_DENY : FAN_ALLOW};
 	if (write(fl->fd, &r, sizeof(r)) != sizeof(r))
 		_exit(1); /* agent-shell ends the session */
 	close(m->fd);
-	if (deny)
-		refused(err, report, m->pid, path, lines);
 }
 
 static volatile sig_atomic_t orphaned;
