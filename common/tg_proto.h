@@ -72,6 +72,9 @@ enum tgp_type {
 			 reading this is decided with the names */
 	TGP_BAD_VERSION, /* policyd: header only, to a client that speaks
 			    another version (its magic says policyd's) */
+	TGP_KREFUSED,	 /* agent-shell's deny-read listener: the kernel
+			    refused PID's read of PATH (fanotify); policyd
+			    audits it, no answer */
 	TGP_TYPE_MAX,
 };
 
@@ -120,6 +123,7 @@ enum tgp_tag {
 	TGPT_MASK_GLOB,	 /* string, repeated: a deny-read glob no mask covers */
 	TGPT_GENERATION, /* string: HELLO_OK: RUNDIR/generation's value it
 			    was made under, in decimal (policyd/hello.h) */
+	TGPT_PID,	 /* u32: KREFUSED: the process refused */
 	TGPT_TAG_MAX,
 };
 /* the decoder keeps one bit per tag that may appear only once */
@@ -405,6 +409,7 @@ static inline bool tgp_tag_is_u32(uint16_t tag)
 	case TGPT_FLAGS:
 	case TGPT_EXEC_FAST:
 	case TGPT_BACKSTOP:
+	case TGPT_PID:
 		return true;
 	default:
 		return false;

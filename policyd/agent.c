@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "decide.h"
 #include "hello.h"
+#include "kread.h"
 #include "landlock.h"
 #include "log.h"
 #include "netaddr.h"
@@ -447,6 +448,8 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 		return handle_names(c, d.h.id, q);
 	case TGP_DECIDE:
 		return handle_decide(c, d.h.id, q, t0);
+	case TGP_KREFUSED:
+		return kread_refused(c, q);
 	default:
 		D.n_bad_messages++;
 		return -EBADMSG; /* replies have no place on this socket */

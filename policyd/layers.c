@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fanotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -193,11 +194,59 @@ static void detect_denyread(struct layer_report *r)
 	snprintf(l->why, sizeof(l->why),
 		 "%u of %u sessions' policies deny reading files (masked in "
 		 "the session's own mount namespace when they exist at its "
-		 "start%s%s); not covered: files created later, globs with a "
-		 "wildcard below a directory, other names of a masked file: "
-		 "the interposer decides those for dynamic programs only",
+		 "start%s%s); not covered by masks: files created later, globs "
+		 "with a wildcard below a directory, other names of a masked "
+		 "file: the fanotify layer decides those (below), else the "
+		 "interposer for dynamic programs only",
 		 with, total, other ? "; not for sessions of other users: " : "",
 		 other ? other : "");
+}
+
+/* Can a process with policyd's privileges make a fanotify group with
+ * permission events (what agent-shell needs for the layer)? NULL, or why
+ * not. */
+static const char *fanotify_refused(void)
+{
+	int fd = fanotify_init(FAN_CLASS_CONTENT | FAN_CLOEXEC, O_RDONLY);
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	return errno == EPERM ? "permission events need CAP_SYS_ADMIN"
+	       : errno == ENOSYS || errno == EINVAL
+		   ? "the kernel has no fanotify permission events"
+		   : "fanotify_init failed";
+}
+
+/* The fanotify part of the deny-read layer: agent-shell's listener
+ * (wrappers/fanlisten.c) in root sessions whose policy denies reads. */
+static void detect_denyread_fan(struct layer_report *r)
+{
+	unsigned with = 0, total = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		total++;
+		with += s->denyread && s->uid == 0;
+	}
+	const char *no = fanotify_refused();
+	struct layer *l = add(r, "kernel deny-read fanotify", !no && with > 0);
+	if (no) {
+		snprintf(l->why, sizeof(l->why),
+			 "unavailable: %s (this policyd's user cannot make a "
+			 "permission group, nor can its sessions' "
+			 "agent-shell); files created under denied paths after "
+			 "a session starts and matches of globs the masks "
+			 "cannot expand are refused to dynamic programs only",
+			 no);
+		return;
+	}
+	snprintf(l->why, sizeof(l->why),
+		 "%u of %u sessions (root sessions whose policies deny "
+		 "reading files; agent-shell says at a session's start when "
+		 "the layer is off for it): every open in the session's own "
+		 "mount namespace is decided by the listener (files created "
+		 "later, deep globs); not covered: /proc (not watchable), "
+		 "sessions of other users (no CAP_SYS_ADMIN)",
+		 with, total);
 }
 
 void layers_detect(struct layer_report *r)
@@ -219,6 +268,7 @@ void layers_detect(struct layer_report *r)
 	detect_verify(r);
 	detect_landlock(r);
 	detect_denyread(r);
+	detect_denyread_fan(r);
 	struct egress_glue_status st;
 	egress_glue_status(&st);
 	snprintf(add(r, "eBPF cgroup egress", st.active)->why,

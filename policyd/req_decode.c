@@ -64,6 +64,7 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 {
 	/* only the small fields: the path buffers are written before use */
 	q->kind = q->access = q->port = q->proto = q->flags = q->access2 = 0;
+	q->pid = 0;
 	q->label = NULL; /* these only ever set by the kernel path */
 	q->nofollow = false;
 	q->unheld_fd = false;
@@ -92,6 +93,9 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 			break;
 		case TGPT_PORT:
 			q->port = tgp_u32(&f);
+			break;
+		case TGPT_PID:
+			q->pid = tgp_u32(&f);
 			break;
 		case TGPT_PROTO:
 			q->proto = tgp_u32(&f);

@@ -16,6 +16,7 @@
 
 struct req {
 	uint32_t kind, access, port, proto, flags;
+	uint32_t pid; /* KREFUSED: the process refused */
 	uint32_t access2;  /* PATH2's access bits; 0: create (kernel path) */
 	const char *label; /* the audit line's kind ("rename", "chmod", ...);
 			      NULL: "open" */

@@ -14,6 +14,7 @@
 #include "chase.h"
 #include "log.h"
 #include "missing.h"
+#include "procfs.h"
 #include "sv_attr.h"
 #include "sv_mem.h"
 #include "util.h"
@@ -122,15 +123,49 @@ static int empty_path_args(struct call *k, int lflags, struct timespec ts[2],
 	return r;
 }
 
-/* linkat's destination: the name decided on, as (directory, component). */
-static int link_destination(struct call *k, const struct outcome *o, char *b2)
+/* linkat's destination: the name decided on, as (directory, component);
+ * with in_caller, looked up in the caller's root even when it is policyd's
+ * (see link_copy). */
+static int link_destination(struct call *k, const struct outcome *o, char *b2,
+			    bool in_caller)
 {
 	uint64_t resolve;
 	_cleanup_close_ int rootfd = chase_root(&k->c, &resolve);
+	if (in_caller && rootfd == AT_FDCWD) {
+		char rp[TG_PATH_MAX];
+		procfs_path(k->c.pid, "root", rp, sizeof(rp));
+		rootfd = open(rp, O_PATH | O_CLOEXEC | O_DIRECTORY);
+		if (rootfd < 0)
+			return -errno;
+		resolve |= RESOLVE_IN_ROOT;
+	}
 	if (rootfd < 0 && rootfd != AT_FDCWD)
 		return rootfd;
 	return o && o->object2[0] ? name_at(rootfd, resolve, o->object2, b2)
 				  : -ENOENT;
+}
+
+/* Links policyd's copy pp into the destination (*d2, b2). A file the
+ * caller opened is on the caller's mounts and one policyd opened for it
+ * (a write-open, O_TMPFILE) on policyd's: in a session with a mount
+ * namespace of its own (the kernel deny-read layer) they are different
+ * mounts of the same file system, across which a link is EXDEV; so on
+ * EXDEV the same destination is named through the caller's root. 0 or -1
+ * with errno. */
+static long link_copy(struct call *k, const struct outcome *o, const char *pp,
+		      int *d2, char *b2)
+{
+	long v = linkat(AT_FDCWD, pp, *d2, b2, AT_SYMLINK_FOLLOW);
+	if (v == 0 || errno != EXDEV || caller_same_root(&k->c) == false)
+		return v;
+	int d = link_destination(k, o, b2, true);
+	if (d < 0) {
+		errno = EXDEV;
+		return -1;
+	}
+	close(*d2);
+	*d2 = d;
+	return linkat(AT_FDCWD, pp, *d2, b2, AT_SYMLINK_FOLLOW);
 }
 
 /* Calls on a descriptor's file spelled (fd, "", AT_EMPTY_PATH): linkat,
@@ -157,7 +192,7 @@ int sv_fsdo_empty_path(struct call *k, const struct outcome *o, int lflags)
 	}
 	_cleanup_close_ int d2 = -1;
 	char b2[TG_PATH_MAX];
-	if (nr == SYS_linkat && (d2 = link_destination(k, o, b2)) < 0)
+	if (nr == SYS_linkat && (d2 = link_destination(k, o, b2, false)) < 0)
 		return d2;
 	bool switched = false;
 	char pp[64];
@@ -174,7 +209,7 @@ int sv_fsdo_empty_path(struct call *k, const struct outcome *o, int lflags)
 	} else if (r == 0) {
 		long v =
 		    nr == SYS_linkat
-			? linkat(AT_FDCWD, pp, d2, b2, AT_SYMLINK_FOLLOW)
+			? link_copy(k, o, pp, &d2, b2)
 		    : nr == SYS_fchownat  ? fchownat(k->fsfd, "", (uid_t)a[2],
 						     (gid_t)a[3], (int)a[4])
 		    : nr == SYS_fchmodat2 ? syscall(SYS_fchmodat2, k->fsfd, "",

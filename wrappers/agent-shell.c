@@ -368,8 +368,8 @@ static void banner(const struct pdlink_session *s, const char *audit)
 
 /* The deny-read plan policyd sent, for the session's first process, or
  * NULL (said when the session's reads are not masked for it). */
-static const struct mountmask_plan *mask_plan(const struct pdlink *l,
-					      const struct pdlink_session *s)
+static struct mountmask_plan *mask_plan(const struct pdlink *l,
+					const struct pdlink_session *s)
 {
 	if (s->joined)
 		return NULL; /* in its first agent-shell's namespace */
@@ -415,6 +415,43 @@ static const struct mountmask_plan *mask_plan(const struct pdlink *l,
 				    .keep = keep,
 				    .nkeep = TG_ARRAY_SIZE(keep)};
 	return &m;
+}
+
+/* The fanotify part of the kernel deny-read layer (fanlisten.h) for plan
+ * m, or NULL: then session start says why, once. Its marks need the
+ * session's own mount namespace. */
+static struct fanlisten *fan_layer(struct mountmask_plan *m)
+{
+	if (!m || !(m->npath + m->ntree + m->nglobs))
+		return NULL;
+	struct fanlisten *fl = NULL;
+	const char *why = "?";
+	int r = fanlisten_new(m, &fl, &why);
+	if (r == -ENOENT)
+		return NULL; /* (only rules denying every read: the interposer) */
+	if (r < 0) {
+		fprintf(stderr,
+			"tiergate: the kernel deny-read layer's fanotify part "
+			"is off: %s; files created under denied paths after "
+			"the session starts, and matches of globs the masks "
+			"cannot expand, are refused to dynamic programs only "
+			"(the interposer)\n",
+			why);
+		return NULL;
+	}
+	m->need_ns = true;
+	return fl;
+}
+
+/* The kernel deny-read layer's parts for the session's first process
+ * (masks, fanotify), when it runs sandboxed. */
+static void deny_read_layers(const struct pdlink *l,
+			     const struct pdlink_session *s,
+			     struct child_plan *plan)
+{
+	struct mountmask_plan *m = mask_plan(l, s);
+	plan->fan = plan->sandbox ? fan_layer(m) : NULL;
+	plan->mask = m;
 }
 
 int main(int argc, char **argv)
@@ -511,8 +548,8 @@ int main(int argc, char **argv)
 				  .sandbox = sandbox,
 				  .backstop = backstop,
 				  .keep_background = s.keep_background,
-				  .fs = &fs,
-				  .mask = mask_plan(&l, &s)};
+				  .fs = &fs};
+	deny_read_layers(&l, &s, &plan);
 	rc = child_run(&l, &plan);
 	free(resolved);
 	return rc;

@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 static pid_t child = -1;
+/* the fanotify deny-read listener (fanlisten.h), or -1, and its pidfd (it
+ * may be reaped by proctree_end_session: no pid is signalled after) */
+static pid_t fan_pid = -1;
+static int fan_pidfd = -1;
 /* the child's pidfd: a signal forwarded after the child was reaped (while
  * the session's other processes are ended) reaches no other process that
  * got its pid */
@@ -43,7 +47,7 @@ static void fail(const char *what)
 /* In the child: the kernel deny-read layer. What it cannot do is said,
  * never passed over; the session goes on with the interposer deciding
  * reads (as without the layer). */
-static void apply_masks(const struct mountmask_plan *m)
+static bool apply_masks(const struct mountmask_plan *m)
 {
 	struct mountmask_report rep;
 	const char *what = "?";
@@ -55,7 +59,7 @@ static void apply_masks(const struct mountmask_plan *m)
 			"session (%s: %s); static programs and raw system "
 			"calls can read them\n",
 			what, strerror(-r));
-		return;
+		return false;
 	}
 	if (rep.skipped)
 		fprintf(stderr,
@@ -63,6 +67,22 @@ static void apply_masks(const struct mountmask_plan *m)
 			"not masked in the kernel (%s)\n",
 			rep.skipped, rep.skipped == 1 ? "" : "s",
 			rep.skipped == 1 ? "is" : "are", rep.note);
+	return rep.ns;
+}
+
+/* In the child, in its own mount namespace (never the host's: the host's
+ * opens would wait on the session's listener): the fanotify marks. */
+static void mark_mounts(struct fanlisten *fan)
+{
+	char what[PATH_MAX] = "?";
+	int r = fanlisten_mark_mounts(fan, what, sizeof(what));
+	if (r < 0)
+		fprintf(stderr,
+			"tiergate: warning: the kernel deny-read layer "
+			"(fanotify) does not watch %s (%s): reads there of "
+			"files created later or matched by deep globs are "
+			"refused to dynamic programs only\n",
+			what, strerror(-r));
 }
 
 /* In the child: the sandbox, the listener's number told on tell and the
@@ -73,8 +93,8 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if (p->sandbox && p->mask)
-		apply_masks(p->mask);
+	if (p->sandbox && p->mask && apply_masks(p->mask) && p->fan)
+		mark_mounts(p->fan);
 	if (p->sandbox) {
 		const char *what = "?";
 		int lfd = -1;
@@ -187,6 +207,20 @@ static int supervise(struct pdlink *l, bool backstop)
 					       : 128 + WTERMSIG(st);
 			break;
 		}
+		if (p > 0 && p == fan_pid) {
+			/* fail closed: readers waiting on it stay waiting
+			 * (agent-shell holds the group) until the session's
+			 * processes are killed */
+			fprintf(stderr,
+				"tiergate: the kernel deny-read listener "
+				"(pid %d) ended; ending the session\n",
+				(int)p);
+			proctree_keep_forget(&l->keep, p);
+			fan_pid = -1;
+			close(fan_pidfd);
+			fan_pidfd = -1;
+			return -1;
+		}
 		if (p > 0) {
 			/* an orphaned descendant re-parented to us, or a
 			 * policyd we started */
@@ -232,12 +266,59 @@ static void end_session(struct pdlink *l)
 			found, found == 1 ? "" : "es");
 }
 
+/* Starts the deny-read listener (before anything else is forked: it must
+ * hold none of the session's pipes). Kept: it is not one of the session's
+ * processes, and ends after them (stop_listener). false when it cannot
+ * run: then no session starts with marks nobody answers. */
+static bool start_listener(struct pdlink *l, struct fanlisten *fan)
+{
+	fan_pid = fanlisten_start(fan, STDERR_FILENO, l->fd);
+	if (fan_pid > 0)
+		fan_pidfd = (int)syscall(SYS_pidfd_open, fan_pid, 0);
+	if (fan_pid < 0 || fan_pidfd < 0 ||
+	    proctree_keep_add(&l->keep, fan_pid) < 0) {
+		fprintf(stderr, "agent-shell: cannot start the kernel "
+				"deny-read listener; stopping\n");
+		if (fan_pid > 0) {
+			kill(fan_pid, SIGKILL); /* (not reaped yet) */
+			waitpid(fan_pid, NULL, 0);
+		}
+		if (fan_pidfd >= 0)
+			close(fan_pidfd);
+		fan_pid = fan_pidfd = -1;
+		return false;
+	}
+	return true;
+}
+
+/* After the session's processes: the listener, then our descriptor of the
+ * group (only now may the kernel answer a pending event "allow"). */
+static void stop_listener(struct pdlink *l, struct fanlisten *fan)
+{
+	if (fan_pidfd >= 0) {
+		(void)syscall(SYS_pidfd_send_signal, fan_pidfd, SIGKILL, NULL,
+			      0);
+		siginfo_t si;
+		(void)waitid(P_PIDFD, (id_t)fan_pidfd, &si, WEXITED);
+		close(fan_pidfd);
+		fan_pidfd = -1;
+	}
+	if (fan_pid > 0)
+		proctree_keep_forget(&l->keep, fan_pid);
+	fan_pid = -1;
+	fanlisten_close(fan);
+}
+
 int child_run(struct pdlink *l, const struct child_plan *p)
 {
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
+	if (p->fan && !start_listener(l, p->fan)) {
+		fanlisten_close(p->fan);
+		return 126;
+	}
 	/* the child installs the filter, then tells us its listener's number
 	 * on tell[1]; we take the listener and say go on ack[1] */
 	int tell[2] = {-1, -1}, ack[2] = {-1, -1};
@@ -252,12 +333,18 @@ int child_run(struct pdlink *l, const struct child_plan *p)
 		child_exec(p, tell[1], ack[0]);
 	}
 	child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-	if (p->backstop && hand_over(l, tell, ack) < 0)
+	if (p->backstop && hand_over(l, tell, ack) < 0) {
+		stop_listener(l, p->fan);
 		return 126;
+	}
 	int status = supervise(l, p->backstop);
-	if (!p->keep_background)
+	/* a dead listener ends the session whatever settings.background
+	 * says; with keep, the layer ends with agent-shell (its listener
+	 * holds agent-shell's connection to policyd) */
+	if (!p->keep_background || status < 0)
 		end_session(l);
+	stop_listener(l, p->fan);
 	close(l->fd);
 	l->fd = -1;
-	return status;
+	return status < 0 ? 126 : status;
 }

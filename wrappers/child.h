@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "fanlisten.h"
 #include "mountmask.h"
 #include "pdlink.h"
 #include "sandbox.h"
@@ -26,11 +27,14 @@ struct child_plan {
 	bool keep_background;	   /* settings.background: keep */
 	const struct sandbox_fs *fs; /* the Landlock plan */
 	const struct mountmask_plan *mask; /* deny-read masks, or NULL */
+	struct fanlisten *fan; /* the fanotify deny-read layer, or NULL (with
+				  mask only); child_run closes it */
 };
 
 /* Runs the command and ends the session's other processes; returns the
  * command's exit status (128 + signal when a signal ended it), or 126 when
- * the listener could not be handed to policyd.
+ * the listener could not be handed to policyd or the deny-read listener
+ * died (the session is ended then, whatever settings.background says).
  * Exits 126 when it cannot fork. l->fd is the session's connection; it is
  * closed on return. */
 int child_run(struct pdlink *l, const struct child_plan *p);

@@ -272,7 +272,7 @@ int mountmask_apply(const struct mountmask_plan *p,
 		consider(p, p->tree[i], 0, &ms, &rep);
 	for (size_t i = 0; i < p->nglobs; i++)
 		expand_glob(p, p->globs[i], &ms, &rep);
-	if (!ms.n) {
+	if (!ms.n && !p->need_ns) {
 		*ret = rep;
 		return 0;
 	}
@@ -296,6 +296,7 @@ int mountmask_apply(const struct mountmask_plan *p,
 	 * take a mask off (root sessions: no CAP_SYS_ADMIN, no mount calls) */
 	if (user && (r = enter_ns(true, uid, gid, what)) < 0)
 		return r;
+	rep.ns = true;
 	*ret = rep;
 	return 0;
 }

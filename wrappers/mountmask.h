@@ -44,12 +44,15 @@ struct mountmask_plan {
 				    runtime directory (the session's
 				    socket to policyd) */
 	size_t nkeep;
+	bool need_ns; /* make the namespace even with nothing to mask (the
+			 fanotify layer marks its mounts: fanlisten.h) */
 };
 
 struct mountmask_report {
 	unsigned masked;   /* masks made */
 	unsigned deferred; /* globs left to the interposer */
 	unsigned skipped;  /* paths not masked (reason in note) */
+	bool ns;	   /* the process is in a mount namespace of its own */
 	char note[PATH_MAX + 128];
 };
 

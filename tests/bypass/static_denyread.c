@@ -5,6 +5,10 @@
  * read-only opens). Built static.
  *   static_denyread read PATH     openat + read: prints what it read
  *   static_denyread umount PATH   takes the mask off (umount2), then reads
+ *   static_denyread waitread TRIGGER PATH
+ *                                 prints "waiting", waits (faccessat, no
+ *                                 open) until TRIGGER exists, then reads
+ *                                 PATH
  *   static_denyread clone PATH    reads PATH through a clone of its
  *                                 directory's mount without submounts
  *                                 (open_tree): what a mask hides
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_open_tree
@@ -49,6 +54,17 @@ static int read_at(int dirfd, const char *path)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "waitread")) {
+		printf("waiting\n");
+		for (int i = 0; i < 6000; i++) { /* 60 s */
+			if (syscall(SYS_faccessat, AT_FDCWD, argv[2], F_OK) == 0)
+				return read_at(AT_FDCWD, argv[3]);
+			struct timespec ts = {0, 10000000};
+			nanosleep(&ts, NULL);
+		}
+		printf("waitread: no trigger\n");
+		return 1;
+	}
 	if (argc != 3) {
 		fprintf(stderr, "usage: %s read|umount|clone PATH\n", argv[0]);
 		return 2;
