@@ -608,6 +608,9 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/rename.sh"
 # /proc/self/fd/N reopened in a race (tests/bypass/procfd.sh)
 . "$(dirname "$0")/procfd.sh"
+# git's environment: posix_spawn's envp, envp rewritten during a checked
+# exec (tests/bypass/execenv.sh)
+. "$(dirname "$0")/execenv.sh"
 # reads of denied files by static binaries (tests/bypass/denyread.sh)
 . "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------
