@@ -45,4 +45,19 @@ if grep -qx pushed <<<"$out" && [ -f "$SP/origin.git/refs/heads/spawned" ]; then
 	ok "git by posix_spawn whose envp keeps the push on origin: still pushes (interposer's path)"
 else bad "an allowed push by posix_spawn with its own envp: $out"; fi
 
+# the environment rewritten by a second thread while the exec is checked:
+# `git push origin` with remote.origin.pushurl (GIT_CONFIG_*) origin.git
+# when policyd reads envp, evil00.git when the kernel copies it
+sp_repo; git init -q --bare "$SP/evil00.git"
+ER_TRIES=2000
+out=$(cd "$SP/repo" && "$WS/bin/static_env_race" "$(command -v git)" "$SP/origin.git" "$SP/evil00.git" 300 2>&1)
+if grep -q "^pushed" <<<"$out"; then
+	sp_repo; git init -q --bare "$SP/evil00.git"
+	out=$(cd "$SP" && "$BIN/agent-shell" --user --policy "$EDIR/policy-spawnenv.yaml" -- bash -c 'cd repo && exec "$@"' _ \
+		"$WS/bin/static_env_race" "$(command -v git)" "$SP/origin.git" "$SP/evil00.git" $ER_TRIES 2>&1)
+	if grep -q "refused: $ER_TRIES tries" <<<"$out" && [ ! -e "$SP/evil00.git/refs/heads/raced" ] &&
+	   grep '"decision":"killed"' "$AUDIT" | grep -q 'environment is not the one'; then
+		ok "envp rewritten by a second thread during an exec of git (pushurl origin.git -> evil00.git): pushes natively; never under tiergate in $ER_TRIES tries (killed at the exec stop, audited)"
+	else bad "envp rewritten during an exec of git under tiergate: $(tail -3 <<<"$out"); killed: $(grep -c '"decision":"killed"' "$AUDIT")"; fi
+else skip "envp rewritten during an exec: not won natively in 300 tries here ($out)"; fi
 rm -rf "$SP"
