@@ -611,6 +611,9 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # git's environment: posix_spawn's envp, envp rewritten during a checked
 # exec (tests/bypass/execenv.sh)
 . "$(dirname "$0")/execenv.sh"
+# every call the refusal filter refuses by name, one by one
+# (tests/bypass/sysrefuse.sh)
+. "$(dirname "$0")/sysrefuse.sh"
 # reads of denied files by static binaries (tests/bypass/denyread.sh)
 . "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------
