@@ -4,9 +4,15 @@
  * natively the call reaches the kernel and fails (or does nothing) for its
  * own reasons, and under tiergate gets EPERM from the filter before the
  * kernel looks at it. Built -static: the filter applies to every program.
- * Usage: static_sysprobe NAME... Prints "NAME errno=N" or "NAME ok" per
- * call ("NAME unknown" for a name it does not know). */
+ * NAME:PID: a call the backstop allows only on the session's own processes
+ * (sched_setscheduler, sched_setparam, migrate_pages, move_pages,
+ * process_madvise, process_mrelease), made on PID with arguments that
+ * change nothing (its own policy and priority, no pages, no ranges).
+ * Usage: static_sysprobe NAME[:PID]... Prints "NAME errno=N" or "NAME ok"
+ * per call ("NAME unknown" for a name it does not know). */
 #include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -15,6 +21,45 @@
 #include <unistd.h>
 
 #define NOPATH "/nonexistent-tg-sysprobe"
+
+/* the calls on another process, on pid (its own scheduling kept) */
+static long probe_pid(const char *n, pid_t pid)
+{
+	struct sched_param sp = {0};
+	unsigned long mask = 1;
+	if (!strcmp(n, "sched_setscheduler")) {
+		int pol = sched_getscheduler(pid);
+		if (pol < 0 || sched_getparam(pid, &sp) < 0)
+			return -1;
+		return syscall(SYS_sched_setscheduler, pid, pol, &sp);
+	}
+	if (!strcmp(n, "sched_setparam")) {
+		if (sched_getparam(pid, &sp) < 0)
+			return -1;
+		return syscall(SYS_sched_setparam, pid, &sp);
+	}
+	if (!strcmp(n, "migrate_pages")) /* node 0 to node 0 */
+		return syscall(SYS_migrate_pages, pid, 8 * sizeof(mask), &mask,
+			       &mask);
+	if (!strcmp(n, "move_pages")) /* no pages */
+		return syscall(SYS_move_pages, pid, 0, NULL, NULL, NULL, 0);
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return -1;
+	long r;
+	if (!strcmp(n, "process_madvise")) /* no ranges, MADV_COLD */
+		r = syscall(SYS_process_madvise, pfd, NULL, 0, 20, 0);
+	else if (!strcmp(n, "process_mrelease")) /* a live process: EINVAL */
+		r = syscall(SYS_process_mrelease, pfd, 0);
+	else {
+		errno = 0;
+		r = -2;
+	}
+	int e = errno;
+	close(pfd);
+	errno = e;
+	return r;
+}
 
 static long probe(const char *n)
 {
@@ -99,14 +144,20 @@ static long probe(const char *n)
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
+		char name[64];
+		snprintf(name, sizeof(name), "%s", argv[i]);
+		char *colon = strchr(name, ':');
+		if (colon)
+			*colon = '\0';
 		errno = 0;
-		long r = probe(argv[i]);
+		long r = colon ? probe_pid(name, atoi(colon + 1))
+			       : probe(name);
 		if (r == -2 && errno == 0)
-			printf("%s unknown\n", argv[i]);
+			printf("%s unknown\n", name);
 		else if (r < 0)
-			printf("%s errno=%d\n", argv[i], errno);
+			printf("%s errno=%d\n", name, errno);
 		else
-			printf("%s ok\n", argv[i]);
+			printf("%s ok\n", name);
 	}
 	return 0;
 }
