@@ -615,6 +615,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # every call the refusal filter refuses by name, one by one
 # (tests/bypass/sysrefuse.sh)
 . "$(dirname "$0")/sysrefuse.sh"
+# exec command lines past policyd's caps fail closed (tests/bypass/failclosed.sh)
+. "$(dirname "$0")/failclosed.sh"
 # reads of denied files by static binaries (tests/bypass/denyread.sh)
 . "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------
