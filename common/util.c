@@ -699,3 +699,26 @@ size_t tg_argv_quote(char *out, size_t cap, const char *const *argv,
 	out[q.o] = '\0';
 	return q.o;
 }
+
+bool tg_git_env(const char *e, const char *const *argv, size_t argc)
+{
+	if (!strncmp(e, "GIT_", 4) || !strncmp(e, "HOME=", 5) ||
+	    !strncmp(e, "XDG_CONFIG_HOME=", 16))
+		return true;
+	const char *eq = strchr(e, '=');
+	if (!eq)
+		return false;
+	size_t nl = (size_t)(eq - e);
+	for (size_t i = 0; i < argc && argv[i]; i++) {
+		const char *a = argv[i], *spec = NULL;
+		if (!strncmp(a, "--config-env=", 13))
+			spec = a + 13;
+		else if (!strcmp(a, "--config-env") && i + 1 < argc &&
+			 argv[i + 1])
+			spec = argv[i + 1];
+		const char *var = spec ? strrchr(spec, '=') : NULL;
+		if (var && strlen(var + 1) == nl && !strncmp(var + 1, e, nl))
+			return true;
+	}
+	return false;
+}

@@ -135,6 +135,15 @@ char **tg_strv_dup(const char *const *v, size_t n);
 int tg_strv_push(char ***v, size_t *n, const char *s, bool unique);
 
 /*
+ * Is e ("NAME=VALUE" of an exec's environment) a variable git reads:
+ * GIT_* (GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, GIT_DIR,
+ * ...), HOME, XDG_CONFIG_HOME, or one that a --config-env of argv (argc
+ * entries) names? The interposer sends these with an exec (TGPT_ENV);
+ * policyd checks them again at the exec stop (exec_env.h).
+ */
+bool tg_git_env(const char *e, const char *const *argv, size_t argc);
+
+/*
  * Writes argv (argc strings) into out as a shell would need them typed, for
  * a refusal line: words of plain characters as they are, others in '...'
  * (a ' as '\''), words with control characters (a terminal escape, a

@@ -85,31 +85,12 @@ static size_t count_vec(char *const *v)
  * is mmap'd: argv can be large and this may run on a vfork child's
  * borrowed stack.
  */
-/* Is e ("NAME=VALUE" of the exec's environment) one git reads: GIT_*
- * (GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, GIT_DIR, ...),
- * HOME, XDG_CONFIG_HOME, or a variable argv's --config-env names? policyd
- * reads what a git command does with them (the kernel path reads envp
- * itself). */
+/* Is e ("NAME=VALUE" of the exec's environment) one git reads
+ * (tg_git_env)? policyd reads what a git command does with them (the
+ * kernel path reads envp itself). */
 static bool git_env(const char *e, char *const argv[])
 {
-	if (!strncmp(e, "GIT_", 4) || !strncmp(e, "HOME=", 5) ||
-	    !strncmp(e, "XDG_CONFIG_HOME=", 16))
-		return true;
-	const char *eq = strchr(e, '=');
-	if (!eq)
-		return false;
-	for (size_t i = 0; argv && argv[i]; i++) {
-		const char *a = argv[i], *spec = NULL;
-		if (!strncmp(a, "--config-env=", 13))
-			spec = a + 13;
-		else if (!strcmp(a, "--config-env") && argv[i + 1])
-			spec = argv[i + 1];
-		const char *var = spec ? strrchr(spec, '=') : NULL;
-		if (var && ip_slen(var + 1) == (size_t)(eq - e) &&
-		    !strncmp(var + 1, e, (size_t)(eq - e)))
-			return true;
-	}
-	return false;
+	return tg_git_env(e, (const char *const *)argv, count_vec(argv));
 }
 
 static void decide_exec(int dirfd, const char *path, char *const argv[],

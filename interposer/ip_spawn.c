@@ -272,7 +272,10 @@ static int spawn_common(pid_t *pid, const char *file,
 			return ENAMETOOLONG;
 		target = resolved;
 	}
-	if (ip_exec_gate(w.dir, target, argv, 0) < 0)
+	/* decided with the child's environment (envp), not the parent's
+	 * environ: git's variables there (GIT_CONFIG_*, GIT_DIR, HOME...)
+	 * change what a git command does (env -i GIT_CONFIG_COUNT=1 ...) */
+	if (ip_exec_gate_env(w.dir, target, argv, envp, 0) < 0)
 		return errno; /* EACCES refused, ENOENT not there */
 	struct ip_envbuf eb;
 	char *const *env = ip_env_for_exec(envp, &eb);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "chase.h"
+#include "exec_env.h"
 #include "gitparse.h"
 #include "procfs.h"
 #include "progid.h"
@@ -336,6 +337,13 @@ static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
 	if (c->notified &&
 	    (r = exec_env(ch->q->envp_at, &gx.env, &gx.nenv)) < 0)
 		return r;
+	if (c->notified) {
+		/* another thread may change envp before the kernel copies
+		 * it: what was read is compared at the exec stop */
+		exec_env_digest(gx.env, gx.nenv, ch->argv, ch->argc,
+				ch->o->env_sha);
+		ch->o->env_dep = true;
+	}
 	if (!c->notified) {
 		gx.env = ch->q->env;
 		gx.nenv = ch->q->nenv;

@@ -5,6 +5,25 @@
  * 21 §3): `mv .git .gitx`, a write of .gitx/hooks/pre-commit, `mv .gitx
  * .git` plants a hook the policy protects, and the last rename is where it
  * is refused; moving protected content away is refused at the first.
+ *
+ * The walk and the rename are one step. A tree read at the decision and
+ * renamed later lets a second thread create below the old name in between
+ * (.gitx/hooks/pre-commit, by path or through a descriptor of .gitx/hooks,
+ * which follows the directory to its new name): that file moves undecided.
+ * So on the kernel path policyd performs the rename itself, right after
+ * the walk, in its one thread (sv_fsdo.c), and it also performs every call
+ * of a session that makes a name (write-opens, mkdir, link, symlink,
+ * mknod, rename): none of them can run between the walk and the rename,
+ * and one that runs after it is decided on its own path, the new name.
+ * tests/bypass/static_rename_race wins natively within a few tries, and
+ * within a few hundred when policyd lets the kernel do the rename after
+ * deciding; never in the bypass suite's 3,000 under tiergate.
+ * Left to the kernel after the decision, so outside this step: bind() of a
+ * named Unix socket (a socket file, which no program runs or reads as a
+ * file), and linkat(fd, "", AT_EMPTY_PATH) where policyd may not take the
+ * caller's descriptor (sv_fs.c: by_name). On the interposer's path alone
+ * (no kernel backstop) libc renames after the answer and the race stays,
+ * like every call on that path (docs/threat-model.md).
  */
 #ifndef TIERGATE_DECIDE_RENAME_H
 #define TIERGATE_DECIDE_RENAME_H

@@ -12,7 +12,9 @@
  * the process at the end of a successful exec, before the new program runs
  * one instruction. There policyd compares the file the kernel mapped
  * (/proc/PID/exe, device and inode) and the argv it built (/proc/PID/cmdline)
- * with what it decided on: equal -> detach, the program runs; different ->
+ * with what it decided on, and for git the environment it copied
+ * (/proc/PID/environ, the variables git reads: exec_env.h): equal ->
+ * detach, the program runs; different ->
  * SIGKILL, a line on the process's stderr and an audit line
  * (decision "killed", rule exec_race).
  *
@@ -41,6 +43,7 @@
 #include "audit.h"
 #include "caller.h"
 #include "daemon.h"
+#include "exec_env.h"
 #include "log.h"
 #include "missing.h"
 #include "procfs.h"
@@ -57,6 +60,8 @@ struct verify {
 	ino_t ino;
 	char *cmdline; /* expected /proc/PID/cmdline */
 	size_t cmdlen;
+	bool env_dep; /* git: the environment's digest must match */
+	uint8_t env_sha[EXEC_ENV_DIGEST_LEN];
 	uint64_t deadline_ns;
 	char session[32];
 	char checked[TGP_MAX_PATH]; /* the program policyd decided on */
@@ -189,6 +194,8 @@ int exec_verify_hold(pid_t tid, const struct outcome *o, const struct req *q,
 					    VERIFY_DEADLINE_MS * 1000000ull};
 	snprintf(e->session, sizeof(e->session), "%s", session ? session : "");
 	snprintf(e->checked, sizeof(e->checked), "%s", o->object);
+	e->env_dep = o->env_dep;
+	memcpy(e->env_sha, o->env_sha, sizeof(e->env_sha));
 	nused++;
 	return slot;
 }
@@ -213,6 +220,42 @@ struct verdict {
 	char why[2400];
 	char ran[TGP_MAX_PATH];
 };
+
+/* An environment larger than any decision reads (decide_exec.c's
+ * ENV_BYTES_MAX) is not the one decided on. */
+#define ENV_READ_MAX ((1u << 20) + 2)
+
+/* A git exec was decided with the environment policyd read from the
+ * caller's memory; a second thread can change that memory before the
+ * kernel copies it (GIT_CONFIG_* making the decided fetch a push). The
+ * kernel's copy is the new program's /proc/PID/environ: its variables git
+ * reads (exec_env.h) must have the decided digest. The argv that names
+ * the --config-env variables is the decided one (checked equal before). */
+static bool env_same(const struct verify *e, pid_t pid, char *why,
+		     size_t whysz)
+{
+	if (!e->env_dep)
+		return true;
+	char *env = malloc(ENV_READ_MAX);
+	size_t len = 0;
+	int r = env ? procfs_environ(pid, env, ENV_READ_MAX, &len) : -ENOMEM;
+	uint8_t got[EXEC_ENV_DIGEST_LEN];
+	bool same = r == 0 && len + 1 < ENV_READ_MAX;
+	if (same) {
+		exec_env_digest_blocks(env, len, e->cmdline, e->cmdlen, got);
+		same = !memcmp(got, e->env_sha, sizeof(got));
+	}
+	free(env);
+	if (r < 0)
+		snprintf(why, whysz, "its environment cannot be read (%s)",
+			 strerror(-r));
+	else if (!same)
+		snprintf(why, whysz,
+			 "its environment is not the one git's command was "
+			 "decided with (GIT_*, HOME, XDG_CONFIG_HOME or a "
+			 "--config-env variable changed during the exec)");
+	return same;
+}
 
 /* The process is stopped at the end of its exec: is it running what was
  * decided? v says what it runs and what differs. */
@@ -243,11 +286,13 @@ static bool check(const struct verify *e, pid_t pid, struct verdict *v)
 	bool same =
 	    r == 0 && len == e->cmdlen && !memcmp(buf, e->cmdline, e->cmdlen);
 	free(buf);
-	if (!same)
+	if (!same) {
 		snprintf(why, whysz,
 			 "its argv is not the one that was checked "
 			 "(rewritten during the exec)");
-	return same;
+		return false;
+	}
+	return env_same(e, pid, why, whysz);
 }
 
 static void killed(struct verify *e, pid_t pid, const char *why,

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -54,6 +55,11 @@ struct outcome {
 	 * (NUL-terminated, joined, kprefix_len bytes) */
 	bool exe_known;
 	bool argv_dep; /* the allow held only for the argv policyd saw */
+	/* an exec of git by a notified caller: the allow held only for the
+	 * environment policyd read, whose variables git reads have this
+	 * digest (exec_env.h); exec_verify checks it at the exec stop */
+	bool env_dep;
+	uint8_t env_sha[32];
 	dev_t exe_dev;
 	ino_t exe_ino;
 	size_t kprefix_len;

@@ -401,6 +401,11 @@ int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len)
 	return read_proc(pid, "cmdline", buf, bufsz, ret_len);
 }
 
+int procfs_environ(pid_t pid, char *buf, size_t bufsz, size_t *ret_len)
+{
+	return read_proc(pid, "environ", buf, bufsz, ret_len);
+}
+
 int procfs_cgroup2_mount(char *out, size_t outsz)
 {
 	char path[TG_PATH_MAX];

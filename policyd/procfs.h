@@ -64,6 +64,9 @@ int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n);
 int procfs_cgroup(pid_t pid, char *out, size_t outsz);
 /* argv from /proc/PID/cmdline, NUL-separated, into buf; *ret_len bytes. */
 int procfs_cmdline(pid_t pid, char *buf, size_t bufsz, size_t *ret_len);
+/* The environment from /proc/PID/environ (NAME=VALUE, NUL-separated; the
+ * kernel's copy after an exec) into buf; *ret_len bytes. */
+int procfs_environ(pid_t pid, char *buf, size_t bufsz, size_t *ret_len);
 /* Where cgroup v2 is mounted (from /proc/mounts), or -ENOENT. */
 int procfs_cgroup2_mount(char *out, size_t outsz);
 

@@ -181,6 +181,8 @@ net_attack() {
 # sendto with sin_family AF_UNSPEC: UDP sends to sin_addr (127.0.0.2 is
 # closed by the backstop policy)
 net_attack unspec 127.0.0.2 "$BACKSTOP" "refused no-127-0-0-2"
+net_attack sendmsg 127.0.0.2 "$BACKSTOP" "refused no-127-0-0-2"
+net_attack sendmmsg 127.0.0.2 "$BACKSTOP" "refused no-127-0-0-2"
 net_attack raw 127.0.0.1 "$BACKSTOP" "refused raw-sockets"
 net_attack rawudp 127.0.0.1 "$BACKSTOP" "refused raw-sockets"
 net_attack packet 127.0.0.1 "$BACKSTOP" "refused raw-sockets"

@@ -58,3 +58,22 @@ rn_setup; mkdir -p "$RN/src/a"; echo x >"$RN/src/a/f.c"
 out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'mv src lib && mv .git .gity && mv .gity .git && echo moved' 2>&1)
 if [ "$out" = moved ] && [ -f "$RN/lib/a/f.c" ]; then ok "renames of directories with nothing protected below (and .git with only sample hooks) still work"
 else bad "ordinary directory renames under tiergate: $out"; fi
+# the race: a second thread creates .gitx/hooks/pre-commit (by path and
+# through a descriptor of .gitx/hooks) between the decision of
+# rename(.gitx, .git) and the rename itself. policyd decides and performs
+# the rename in one step of its one thread, which also performs every
+# create of the session (decide_rename.h): nothing lands in between.
+RR_TRIES=3000
+rn_setup; rm -rf "$RN/.git"; mkdir -p "$RN/.gitx/hooks"
+out=$(cd "$RN" && "$WS/bin/static_rename_race" 2000 2>&1)
+# (natively the program saw the hook at .git/hooks/pre-commit; its thread
+# may remove it again before it exits)
+if grep -q "^planted a hook" <<<"$out"; then
+	rn_setup; rm -rf "$RN/.git"; mkdir -p "$RN/.gitx/hooks"
+	out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$WS/bin/static_rename_race" $RR_TRIES 2>&1)
+	if grep -q "refused: $RR_TRIES tries" <<<"$out" && [ ! -e "$RN/.git/hooks/pre-commit" ] &&
+	   grep -q "(rule security-files)" <<<"$out"; then
+		ok "a hook created below .gitx by a second thread while .gitx is renamed to .git: planted natively; never under tiergate in $RR_TRIES tries"
+	else bad "rename raced by a create below it, under tiergate: $(tail -3 <<<"$out")"; fi
+else skip "rename raced by a create below it: not won natively in 2000 tries here ($out)"; fi
+rm -rf "$RN"

@@ -609,6 +609,7 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/policyd_auth.sh"
 . "$(dirname "$0")/session_end.sh"
 . "$(dirname "$0")/selfprot.sh"
+. "$(dirname "$0")/selfmeta.sh"
 # other processes, the terminal, raw sockets (tests/bypass/proc.sh)
 . "$(dirname "$0")/proc.sh"
 # Unix sockets in connect rules, renames of directories (tests/bypass/unix.sh,
@@ -617,6 +618,14 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/rename.sh"
 # /proc/self/fd/N reopened in a race (tests/bypass/procfd.sh)
 . "$(dirname "$0")/procfd.sh"
+# git's environment: posix_spawn's envp, envp rewritten during a checked
+# exec (tests/bypass/execenv.sh)
+. "$(dirname "$0")/execenv.sh"
+# every call the refusal filter refuses by name, one by one
+# (tests/bypass/sysrefuse.sh)
+. "$(dirname "$0")/sysrefuse.sh"
+# exec command lines past policyd's caps fail closed (tests/bypass/failclosed.sh)
+. "$(dirname "$0")/failclosed.sh"
 # reads of denied files by static binaries (tests/bypass/denyread.sh)
 . "$(dirname "$0")/denyread.sh"
 # ---------------------------------------------------------------------

@@ -6,7 +6,9 @@
  * program writes names the destination; sendto's address says 127.0.0.9),
  * rawudp (SOCK_RAW IPPROTO_UDP: the UDP header names the port; sendto's
  * says port 9), packet (AF_PACKET SOCK_DGRAM on lo: no address at all;
- * "sent (seen on lo)" when a second packet socket sees the frame).
+ * "sent (seen on lo)" when a second packet socket sees the frame),
+ * sendmsg and sendmmsg (a UDP socket's msghdr address; sendmmsg's second
+ * message, after one to 127.0.0.1:9).
  * Prints "MODE: sent", or "MODE: refused errno=E" when a call failed
  * (socket, sendto); exit 77 with "unsupported" where the kernel has no
  * such socket or the program no CAP_NET_RAW. */
@@ -91,6 +93,28 @@ int main(int argc, char **argv)
 					 .sin_addr = dst};
 		r = sendto(s, payload, (size_t)plen, 0, (struct sockaddr *)&to,
 			   sizeof(to));
+	} else if (!strcmp(m, "sendmsg") || !strcmp(m, "sendmmsg")) {
+		/* the address in a msghdr (sendmmsg: the second of two, the
+		 * first to 127.0.0.1:9) */
+		s = socket(AF_INET, SOCK_DGRAM, 0);
+		struct sockaddr_in to[2] = {
+		    {.sin_family = AF_INET, .sin_port = htons(9)},
+		    {.sin_family = AF_INET, .sin_port = htons(port),
+		     .sin_addr = dst}};
+		inet_pton(AF_INET, "127.0.0.1", &to[0].sin_addr);
+		struct iovec iov = {.iov_base = payload, .iov_len = (size_t)plen};
+		struct mmsghdr mm[2];
+		memset(mm, 0, sizeof(mm));
+		for (int i = 0; i < 2; i++) {
+			mm[i].msg_hdr.msg_name = &to[i];
+			mm[i].msg_hdr.msg_namelen = sizeof(to[i]);
+			mm[i].msg_hdr.msg_iov = &iov;
+			mm[i].msg_hdr.msg_iovlen = 1;
+		}
+		if (!strcmp(m, "sendmsg"))
+			r = sendmsg(s, &mm[1].msg_hdr, 0);
+		else
+			r = sendmmsg(s, mm, 2, 0) == 2 ? plen : -1;
 	} else if (!strcmp(m, "raw")) {
 		if ((s = socket(AF_INET, SOCK_RAW, IPPROTO_RAW)) < 0)
 			return fail(m, "socket");
