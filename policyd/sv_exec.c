@@ -223,7 +223,22 @@ int sv_exec(struct call *k)
 		r = exec_argv(k, path_at, argv_at, &p);
 	k->q.kind = TGPK_EXEC;
 	k->q.envp_at = a[k->sc->p1 + 2];
-	if (r < 0) {
+	if (r == -E2BIG && o && sv_call_valid(k)) {
+		/* never decided on a cut argv, never run: said and audited
+		 * as the interposer's path says it (the program, the reason) */
+		outcome_init(o);
+		o->kind = "exec";
+		tg_strlcpy(o->target, sizeof(o->target), k->q.path);
+		snprintf(o->detail, sizeof(o->detail),
+			 "argv over %u bytes or %u arguments",
+			 ARGV_BYTES_MAX, (unsigned)TGP_MAX_ARGS);
+		outcome_deny(o, "sandbox",
+			     "the command line is too large for tiergate to "
+			     "mediate (1 MiB, 16384 arguments)");
+		sv_call_finish(k, o);
+		sv_call_tell(k, "exec", k->q.path, o);
+		exec_answer(k, &p, r, false);
+	} else if (r < 0) {
 		daemon_log("exec notification from pid %d refused: %s",
 			   (int)k->c.pid, strerror(-r));
 		exec_answer(k, &p, r, false);
