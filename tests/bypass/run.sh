@@ -26,6 +26,11 @@ cleanup() {
 		# process by now
 		[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = policyd ] && kill "$p" 2>/dev/null
 	done < <(find "$TOP" -name policyd.pid 2>/dev/null)
+	# and one whose pid file is gone (a restart by agent-shell after the
+	# script's last stop): ours by its run directory, under $TOP
+	for p in $(pgrep -x policyd); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^TIERGATE_RUNDIR=$TOP/" && kill "$p" 2>/dev/null
+	done
 	rm -rf "$TOP"
 }
 RUN_PID=/dev/null
