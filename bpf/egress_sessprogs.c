@@ -154,6 +154,22 @@ static void drop_one(struct eg_sess *s, int k, bool detach)
 	s->plinks[k] = NULL;
 }
 
+/* The session's cgroup cannot be opened. Gone (its session ended while
+ * no policyd ran: adopted from the maps): no process can be in it, and
+ * the kernel detached its links; their pins go. Else an error. */
+static int gone(struct egress *e, struct eg_sess *s, int r)
+{
+	char pin[PATH_MAX];
+
+	if (r != -ESTALE && r != -ENOENT)
+		return eg_fail(e, r, "session %llu's cgroup: %s",
+			       (unsigned long long)s->cgid, strerror(-r));
+	for (int k = 0; k < EG_NSESSPROGS && e->pinned; k++)
+		if (link_pin(e, s->cgid, k, pin, sizeof(pin)) == 0)
+			unlink(pin);
+	return 0;
+}
+
 int eg_sessprogs_sync(struct egress *e, struct eg_sess *s,
 		      const struct tg_sess_cfg *cfg, bool detach)
 {
@@ -163,15 +179,19 @@ int eg_sessprogs_sync(struct egress *e, struct eg_sess *s,
 
 	for (int k = 0; k < EG_NSESSPROGS; k++) {
 		if (!(want & (1u << k))) {
+			char pin[PATH_MAX];
+			/* a pinned one not ours yet (an earlier policyd
+			 * that stopped between attaching and switching) */
+			if (!s->plinks[k] && detach && e->pinned &&
+			    link_pin(e, s->cgid, k, pin, sizeof(pin)) == 0)
+				s->plinks[k] = bpf_link__open(pin);
 			drop_one(s, k, detach);
 			continue;
 		}
 		if (s->plinks[k])
 			continue;
 		if (cg < 0 && (cg = open_cgroup(e, s->cgid)) < 0)
-			return eg_fail(e, cg, "session %llu's cgroup: %s",
-				       (unsigned long long)s->cgid,
-				       strerror(-cg));
+			return gone(e, s, cg);
 		if ((r = attach_one(e, s, k, cg)) < 0)
 			return r;
 	}

@@ -196,10 +196,10 @@ unsigned ctl_enforce_warn(const struct policy *p, struct ctl_enforce *h)
 		else
 			fprintf(stderr,
 				"%s:%d:%d: warning: rule '%s' names hosts: "
-				"held to it by policyd only on this host, a "
-				"program that bypasses the interposer and the "
+				"on this host only policyd holds programs to "
+				"it (one that bypasses the interposer and the "
 				"seccomp path is not held to it in the "
-				"kernel: %s\n",
+				"kernel): %s\n",
 				v[i].file, v[i].line, v[i].col,
 				policy_rule_id(p, v[i].rule), h->why);
 	}
