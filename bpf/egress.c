@@ -117,6 +117,7 @@ int egress_new(const struct egress_opts *opts, struct egress **ret)
 	e->queue_bytes =
 	    opts && opts->tcp_queue_bytes ? opts->tcp_queue_bytes : 256 * 1024;
 	e->limit_loopback = opts && opts->limit_loopback;
+	e->cg_fd = -1;
 	libbpf_set_print(libbpf_quiet);
 	*ret = e;
 	return 0;
@@ -291,6 +292,8 @@ static int attach_all(struct egress *e, const char *parent_dir,
 		bool have_pin = false;
 		int r;
 
+		if (eg_sessprog_index(eg_progs[i].name) >= 0)
+			continue; /* per session (egress_sessprogs.c) */
 		if (e->pinned) {
 			pin_path(e, "link_", eg_progs[i].name, p, sizeof(p));
 			have_pin = access(p, F_OK) == 0;
@@ -361,6 +364,11 @@ int egress_start(struct egress *e, const char *parent_dir)
 		eg_fail(e, r, "loading: %s (%s)", strerror(-r), libbpf_last);
 		goto fail;
 	}
+	e->cg_fd = open(parent_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (e->cg_fd < 0) {
+		r = eg_fail(e, -errno, "%s: %s", parent_dir, strerror(errno));
+		goto fail;
+	}
 	if ((r = attach_all(e, parent_dir, parent_cgid)) < 0)
 		goto fail;
 	e->rb = ring_buffer__new(eg_map_fd(e, "tg_events"), on_ring, e, NULL);
@@ -370,6 +378,12 @@ int egress_start(struct egress *e, const char *parent_dir)
 	}
 	if (adopt && (r = eg_sessions_adopt(e)) < 0)
 		goto fail;
+	for (size_t i = 0; i < e->nsess; i++)
+		if ((r = eg_sessprogs_sync(e, &e->sess[i], &e->sess[i].cfg,
+					   true)) < 0)
+			goto fail;
+	/* after the sessions have theirs: never a moment without */
+	eg_sessprogs_drop_parent_pins(e);
 	e->started = true;
 	return 0;
 fail:
@@ -384,8 +398,14 @@ fail:
 		e->links[i] = NULL;
 		e->adopted[i] = false;
 	}
+	for (size_t i = 0; i < e->nsess; i++)
+		eg_sessprogs_release(&e->sess[i], !e->pinned);
+	eg_sessions_free(e);
 	if (e->pinned && !adopt && e->skel)
 		unpin_maps(e);
+	if (e->cg_fd >= 0)
+		close(e->cg_fd);
+	e->cg_fd = -1;
 	ring_buffer__free(e->rb);
 	e->rb = NULL;
 	tg_egress__destroy(e->skel);
@@ -400,6 +420,12 @@ const struct egress_features *egress_features(const struct egress *e)
 
 static void release(struct egress *e, bool remove)
 {
+	/* a link that is not pinned goes with its descriptor anyway */
+	for (size_t i = 0; i < e->nsess; i++)
+		eg_sessprogs_release(&e->sess[i], remove);
+	if (e->cg_fd >= 0)
+		close(e->cg_fd);
+	e->cg_fd = -1;
 	for (int i = 0; i < EG_NPROGS; i++) {
 		if (!e->links[i])
 			continue;
@@ -445,7 +471,7 @@ void egress_free(struct egress *e)
 /* Links are detached before their pins go (another process may hold
  * them open); the names are read first: unlinking while reading a
  * directory can skip entries. */
-int egress_unpin(const char *pin_dir)
+static int unpin_round(const char *pin_dir, int *ret_n)
 {
 	char names[64][NAME_MAX + 1];
 	struct dirent *de;
@@ -453,7 +479,7 @@ int egress_unpin(const char *pin_dir)
 	DIR *d = opendir(pin_dir);
 
 	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+		return -errno;
 	while ((de = readdir(d)) && n < 64)
 		if (de->d_name[0] != '.')
 			snprintf(names[n++], sizeof(names[0]), "%s",
@@ -473,6 +499,20 @@ int egress_unpin(const char *pin_dir)
 		if (unlink(p) < 0 && !r)
 			r = -errno;
 	}
+	*ret_n = n;
+	return r;
+}
+
+int egress_unpin(const char *pin_dir)
+{
+	int n = 0, r;
+
+	/* 64 names a round: sessions' links can be many more */
+	do
+		r = unpin_round(pin_dir, &n);
+	while (r == 0 && n == 64);
+	if (r == -ENOENT)
+		return 0;
 	if (rmdir(pin_dir) < 0 && !r)
 		r = -errno;
 	return r;
@@ -634,6 +674,7 @@ int egress_counters(const struct egress *e, uint64_t cgid,
 		c.total_drops_in += v[i].total_drops_in;
 		c.dns_steered += v[i].dns_steered;
 	}
+	c.packets_counted = eg_sess_counts_packets(&s->cfg);
 	c.egress_spent = st.out_spent;
 	c.ingress_spent = st.in_spent;
 	*ret = c;

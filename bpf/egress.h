@@ -285,6 +285,10 @@ struct egress_counters {
 	uint64_t rate_drops, rate_marks, conn_rate_refused;
 	uint64_t total_drops_out, total_drops_in, dns_steered;
 	bool egress_spent, ingress_spent;
+	/* bytes_* and pkts_* are kept only for sessions with egress_rate,
+	 * egress_total or ingress_total (the packet programs run for those
+	 * only: egress_sessprogs.c); false: they are 0 and mean nothing */
+	bool packets_counted;
 };
 int egress_counters(const struct egress *e, uint64_t cgid,
 		    struct egress_counters *ret);

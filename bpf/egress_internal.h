@@ -27,6 +27,9 @@ struct eg_progdef {
 #define EG_NPROGS 14
 extern const struct eg_progdef eg_progs[EG_NPROGS];
 
+/* Programs attached per session, not on the parent (egress_sessprogs.c). */
+#define EG_NSESSPROGS 3
+
 struct eg_sess {
 	uint64_t cgid;
 	uint32_t slot;
@@ -44,6 +47,8 @@ struct eg_sess {
 	} * keys;
 	size_t nkeys, capkeys;
 	struct tg_sess_cfg cfg;
+	/* its own programs (egress_sessprogs.c), NULL: not attached */
+	struct bpf_link *plinks[EG_NSESSPROGS];
 };
 
 struct egress {
@@ -52,6 +57,7 @@ struct egress {
 	uint32_t queue_bytes;
 	bool limit_loopback;
 	struct tg_egress *skel;
+	int cg_fd; /* the parent cgroup (opening sessions' by id), or -1 */
 	struct bpf_link *links[EG_NPROGS];
 	bool adopted[EG_NPROGS]; /* taken over from a pinned layer */
 	struct ring_buffer *rb;
@@ -79,5 +85,20 @@ int eg_sessions_push_dns(struct egress *e);
 int eg_sessions_adopt(struct egress *e);
 void eg_sessions_free(struct egress *e);
 uint32_t eg_now_s(void);
+
+/* egress_sessprogs.c: the programs a session's own cgroup gets. */
+/* Which of them name is, or -1 (not attached to the parent). */
+int eg_sessprog_index(const char *name);
+/* Does a session of this configuration count bytes and packets? */
+bool eg_sess_counts_packets(const struct tg_sess_cfg *c);
+/* Attaches what cfg wants that is missing (adopting pinned links); with
+ * detach, detaches what it does not want (which cannot fail). 0 or
+ * -errno (egress_error). */
+int eg_sessprogs_sync(struct egress *e, struct eg_sess *s,
+		      const struct tg_sess_cfg *cfg, bool detach);
+/* Closes s's links; with detach, they are detached and unpinned. */
+void eg_sessprogs_release(struct eg_sess *s, bool detach);
+/* An earlier layer's links of these programs on the parent go. */
+void eg_sessprogs_drop_parent_pins(struct egress *e);
 
 #endif

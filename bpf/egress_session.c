@@ -268,6 +268,7 @@ static struct eg_sess *sess_new(struct egress *e, uint64_t cgid)
 
 static void sess_drop(struct egress *e, struct eg_sess *s)
 {
+	eg_sessprogs_release(s, true);
 	slot_free(e, s->slot);
 	sess_clear(s);
 	*s = e->sess[--e->nsess];
@@ -336,17 +337,23 @@ int egress_session_set(struct egress *e, uint64_t cgid,
 	}
 	if (fresh && (r = state_init(e, cgid, s->slot, &cfg)) < 0)
 		goto fail_keys;
+	/* the programs the new configuration needs are there before it is
+	 * (they find the old one, or none: pass); the ones it no longer
+	 * needs go after */
+	if ((r = eg_sessprogs_sync(e, s, &cfg, false)) < 0)
+		goto fail_state;
 	r = sess_switch(e, s, cgid, &cfg, rules, in->nrules, keys, (size_t)nk,
 			fresh);
 	if (r < 0)
-		goto fail_keys;
+		goto fail_state;
 	rules = NULL; /* owned by s */
-	return 0;
+	return eg_sessprogs_sync(e, s, &s->cfg, true);
+fail_state:
+	if (fresh)
+		bpf_map_delete_elem(eg_map_fd(e, "tg_state"), &cgid);
 fail_keys:
 	delete_keys(e, s->slot, s->gen ^ 1, keys, (size_t)nk);
 	free(keys);
-	if (fresh)
-		bpf_map_delete_elem(eg_map_fd(e, "tg_state"), &cgid);
 fail:
 	if (fresh)
 		sess_drop(e, s);

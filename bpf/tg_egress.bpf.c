@@ -2,7 +2,10 @@
 /*
  * tg_egress: tiergate's kernel egress layer (cgroup BPF, CO-RE).
  *
- * Attached once to the tiergate parent cgroup (BPF_F_ALLOW_MULTI). A
+ * Attached once to the tiergate parent cgroup (BPF_F_ALLOW_MULTI), but for
+ * the packet programs and sockops, which are attached to the cgroups of
+ * the sessions whose limits need them only (egress_sessprogs.c: a run
+ * costs even when it leaves at once). A
  * session is a cgroup at depth session_level; its id (the cgroup's, also
  * for processes in sub-cgroups it made) keys the per-session maps.
  * Processes that are not in a session pass untouched; a process in a

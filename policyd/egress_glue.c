@@ -405,10 +405,16 @@ struct field {
 	uint64_t v;
 };
 
+/* The first NPACKET fields are kept only for sessions with egress_rate,
+ * egress_total or ingress_total (bpf/egress_sessprogs.c): otherwise they
+ * are shown as "off", never as a count. */
+#define NPACKET 4
+
 /* The session's counters (refusals: connects and sends, sockets and
- * connect_rate; drops: packets the rate or a spent total dropped) and
- * whether its totals are spent. -ENODEV: the layer does not hold it. */
-static int fields(const void *key, struct field f[NFIELDS], bool spent[2])
+ * connect_rate; drops: packets the rate or a spent total dropped),
+ * whether its totals are spent and whether it counts packets. -ENODEV:
+ * the layer does not hold it. */
+static int fields(const void *key, struct field f[NFIELDS], bool spent[3])
 {
 	struct eg_sess *es = key && G.active ? of_session(key) : NULL;
 	struct egress_counters c;
@@ -436,21 +442,26 @@ static int fields(const void *key, struct field f[NFIELDS], bool spent[2])
 	memcpy(f, v, sizeof(v));
 	spent[0] = c.egress_spent;
 	spent[1] = c.ingress_spent;
+	spent[2] = c.packets_counted;
 	return 0;
 }
 
 void egress_glue_counters_json(struct strbuf *b, const void *key)
 {
 	struct field f[NFIELDS];
-	bool spent[2];
+	bool spent[3];
 	if (fields(key, f, spent) < 0) {
 		strbuf_puts(b, ",\"egress\":null");
 		return;
 	}
-	strbuf_puts(b, ",\"egress\":{");
+	strbuf_printf(b, ",\"egress\":{\"packet_counters\":\"%s\"",
+		      spent[2] ? "on" : "off");
 	for (size_t i = 0; i < NFIELDS; i++)
-		strbuf_printf(b, "%s\"%s\":%llu", i ? "," : "", f[i].k,
-			      (unsigned long long)f[i].v);
+		if (i < NPACKET && !spent[2])
+			strbuf_printf(b, ",\"%s\":\"off\"", f[i].k);
+		else
+			strbuf_printf(b, ",\"%s\":%llu", f[i].k,
+				      (unsigned long long)f[i].v);
 	strbuf_printf(b,
 		      ",\"egress_total_spent\":%s,\"ingress_total_spent\":%s}",
 		      spent[0] ? "true" : "false", spent[1] ? "true" : "false");
@@ -459,14 +470,24 @@ void egress_glue_counters_json(struct strbuf *b, const void *key)
 bool egress_glue_counters_line(const void *key, char *buf, size_t sz)
 {
 	struct field f[NFIELDS];
-	bool spent[2];
+	bool spent[3];
 	if (fields(key, f, spent) < 0)
 		return false;
 	size_t o = 0;
-	for (size_t i = 0; i < NFIELDS && o < sz; i++)
+	for (size_t i = 0; i < NFIELDS && o < sz; i++) {
+		if (i < NPACKET && !spent[2]) {
+			/* one word for the four: not counted */
+			if (i == 0)
+				o += (size_t)snprintf(
+				    buf + o, sz - o,
+				    "bytes and packets off (no rate or total "
+				    "limit)");
+			continue;
+		}
 		o += (size_t)snprintf(buf + o, sz - o, "%s%s %llu",
 				      i ? ", " : "", f[i].k,
 				      (unsigned long long)f[i].v);
+	}
 	if (o < sz)
 		snprintf(buf + o, sz - o, "%s%s",
 			 spent[0] ? "; egress_total spent" : "",
@@ -743,6 +764,11 @@ static void egress_line(char *why, size_t sz)
 			o += (size_t)snprintf(list + o, sizeof(list) - o,
 					      "%s%s", o ? " " : "",
 					      egress_feature_name(hooks[i]));
+	if (o < sizeof(list))
+		snprintf(list + o, sizeof(list) - o,
+			 " (the packet hooks and sockops on the cgroups of "
+			 "sessions with a rate or total limit only: the "
+			 "others keep no byte counts)");
 	struct egress_global g = {0};
 	(void)egress_global_counters(G.e, &g);
 	unsigned pending;

@@ -290,6 +290,20 @@ int policy_host_parts(const struct policy *p, const char *name,
  * else POLICY_ALLOW. */
 enum policy_action policy_host_lookup(const struct policy *p, const char *name,
 				      int *ret_rule);
+/*
+ * What of the policy only the eBPF egress layer enforces in the kernel,
+ * with where it is written, for `policyctl check`: the limits: key
+ * (rule -1) when a limit is set, then each connect rule that names hosts
+ * (a program that bypasses the interposer and the seccomp path is held to
+ * them only there). Fills up to max; returns how many there are.
+ */
+struct policy_egress_need {
+	int rule; /* -1: limits: */
+	const char *file;
+	int line, col;
+};
+size_t policy_egress_needs(const struct policy *p,
+			   struct policy_egress_need *out, size_t max);
 
 size_t policy_rule_count(const struct policy *p);
 const char *policy_rule_id(const struct policy *p, int rule);

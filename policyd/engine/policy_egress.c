@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "policy_diag.h"
 #include "policy_internal.h"
@@ -210,69 +209,57 @@ enum policy_action policy_host_lookup(const struct policy *p, const char *name,
 	return POLICY_DENY; /* no rule could let a connect to it through */
 }
 
-/* Can this host run the eBPF egress layer at all? A cgroup v2 mount
- * (sessions are cgroups) and the kernel's BTF (the programs are CO-RE).
- * What only a running policyd can tell (CAP_BPF, which program types
- * load, user mode) is `policyctl status`'s. NULL: yes; else why not. */
-static const char *host_gap(char *buf, size_t bufsz)
+static bool has_limits(const struct policy_limits *l)
 {
-	FILE *f = fopen("/proc/mounts", "re");
-	bool cg2 = false;
-	if (f) {
-		char line[1024];
-		while (!cg2 && fgets(line, sizeof(line), f))
-			cg2 = strstr(line, " cgroup2 ") != NULL;
-		fclose(f);
-	}
-	if (!cg2)
-		return "no cgroup v2 mount in /proc/mounts";
-	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
-		snprintf(buf, bufsz,
-			 "no kernel BTF (/sys/kernel/btf/vmlinux: "
-			 "%s)",
-			 strerror(errno));
-		return buf;
-	}
-	return NULL;
+	return l->egress_rate || l->egress_burst || l->egress_total ||
+	       l->ingress_total || l->connect_rate;
 }
 
+size_t policy_egress_needs(const struct policy *p,
+			   struct policy_egress_need *out, size_t max)
+{
+	size_t n = 0;
+	if (has_limits(&p->limits)) {
+		if (n < max)
+			out[n] = (struct policy_egress_need){
+			    -1, p->limits_file ? p->limits_file : p->path,
+			    p->limits_line ? p->limits_line : 1,
+			    p->limits_line ? p->limits_col : 1};
+		n++;
+	}
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (!p->rules[i].connect || !p->rules[i].connect->nhost)
+			continue;
+		if (n < max)
+			out[n] = (struct policy_egress_need){
+			    (int)i, p->rules[i].file, p->rules[i].line,
+			    p->rules[i].col};
+		n++;
+	}
+	return n;
+}
+
+/* Whether this host can enforce limits: and host rules is policyctl
+ * check's to say (it asks a running policyd, or probes the host): the
+ * engine does not look at the host. What the layer refuses whatever the
+ * host is said here. */
 void policy_egress_lint(const struct policy *p, struct policy_diags *d)
 {
 	const struct policy_limits *l = &p->limits;
-	bool limits = l->egress_rate || l->egress_burst || l->egress_total ||
-		      l->ingress_total || l->connect_rate;
-	bool hosts = false;
-	for (size_t i = 0; i < p->nrules && !hosts; i++)
-		hosts = p->rules[i].connect && p->rules[i].connect->nhost;
-	if (!limits && !hosts)
-		return;
-	char buf[200];
-	const char *gap = host_gap(buf, sizeof(buf));
-	if (gap && limits)
-		policy_diag_add(d, p->path, 1, 1, true,
-				"limits: cannot be enforced on this host (%s): "
-				"the eBPF egress layer cannot run, nothing "
-				"caps this policy's traffic",
-				gap);
-	if (gap && hosts)
-		policy_diag_add(
-		    d, p->path, 1, 1, true,
-		    "host rules are decided by policyd only on this "
-		    "host (%s): a program that bypasses the "
-		    "interposer and the seccomp path is not held to "
-		    "them in the kernel",
-		    gap);
+	const char *file = p->limits_file ? p->limits_file : p->path;
+	int line = p->limits_line ? p->limits_line : 1;
+	int col = p->limits_line ? p->limits_col : 1;
 	/* what the layer takes (bpf/tg_egress.h): beyond, a session with
 	 * this policy would not start */
 	if (l->egress_rate > 100000000000ull || l->egress_burst > (1ull << 38))
 		policy_diag_add(
-		    d, p->path, 1, 1, true,
+		    d, file, line, col, true,
 		    "limits: egress_rate above 100 GB/s or "
 		    "egress_burst above 256 GiB: sessions with this "
 		    "policy cannot start under the eBPF layer");
 	if (l->connect_rate > 1000000)
 		policy_diag_add(
-		    d, p->path, 1, 1, true,
+		    d, file, line, col, true,
 		    "limits: connect_rate above 1000000/s: sessions "
 		    "with this policy cannot start under the eBPF "
 		    "layer");

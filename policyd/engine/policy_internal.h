@@ -119,6 +119,9 @@ struct policy {
 	size_t nfiles;
 	struct policy_settings settings;
 	struct policy_limits limits;
+	/* where the limits: key is (line 0: none), for diagnostics */
+	const char *limits_file;
+	int limits_line, limits_col;
 	struct rule *rules;
 	size_t nrules;
 	uint32_t *by_rank; /* rank -> rule index */

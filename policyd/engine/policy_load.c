@@ -97,6 +97,14 @@ static int compile_unit(struct loader *L, const struct unit *u, bool top)
 		rc = -EINVAL;
 	if (compile_section(L, root, "limits", top, settings_limits) < 0)
 		rc = -EINVAL;
+	for (size_t i = 0;
+	     top && root && root->type == YN_MAP && i + 1 < root->n; i += 2)
+		if (root->items[i]->type == YN_SCALAR &&
+		    !strcmp(root->items[i]->str, "limits")) {
+			L->p->limits_file = u->file;
+			L->p->limits_line = root->items[i]->line;
+			L->p->limits_col = root->items[i]->col;
+		}
 	int r =
 	    compile_list(L, root, "rules", "a list of rules", rules_compile);
 	if (r == -ENOMEM)

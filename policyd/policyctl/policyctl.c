@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli_common.h"
+#include "ctl_enforce.h"
 #include "gitparse.h"
 #include "policy.h"
 #include "policy_grants.h"
@@ -280,11 +281,14 @@ static int cmd_check(int argc, char **argv)
 	if (err)
 		return err;
 	int rc = 0;
+	struct ctl_enforce host = {0};
 	for (int i = optind; i < argc; i++) {
 		struct policy_diags d = {0};
 		struct policy *p = NULL;
 		int r = policy_load(argv[i], &o.v, &d, &p);
 		print_diags(&d);
+		/* warnings: the exit status stays what the policy's is */
+		unsigned nw = r >= 0 ? ctl_enforce_warn(p, &host) : 0;
 		if (r < 0) {
 			if (d.nerrors == 0)
 				fprintf(stderr, "%s:1:1: error: %s\n", argv[i],
@@ -296,7 +300,7 @@ static int cmd_check(int argc, char **argv)
 		} else if (!quiet) {
 			printf("%s: ok (%zu rules, %zu tests%s)\n", argv[i],
 			       policy_rule_count(p), policy_test_count(p),
-			       d.nwarnings ? ", with warnings" : "");
+			       d.nwarnings || nw ? ", with warnings" : "");
 		}
 		if (r >= 0 && check_grants(argv[i], quiet))
 			rc = 1;

@@ -39,12 +39,13 @@ static bool has(const __u32 *v, int n, __u32 id)
 	return false;
 }
 
-/* The programs attached to the suite's parent cgroup, their maps, their
- * links: this instance's objects, whatever else runs on the machine. */
-static void our_objects(struct objs *o)
+/* The programs that run for the session at path (the parent's and the
+ * session's own), their maps, their links: this instance's objects,
+ * whatever else runs on the machine. */
+static void our_objects(struct objs *o, const char *path)
 {
 	memset(o, 0, sizeof(*o));
-	o->np = tb_layer_progs(o->prog, 64);
+	o->np = tb_layer_progs(path, o->prog, 64);
 	if (o->np < 0)
 		o->np = 0;
 	for (int i = 0; i < o->np; i++) {
@@ -130,9 +131,19 @@ static int wait_gone(const struct objs *o)
 static void objects_gone(void)
 {
 	struct objs o;
+	/* a session with a rate: its own programs are attached too */
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .egress_rate = 1 << 20,
+				     .egress_burst = 64 * 1024};
+	struct tb_sess s;
 
 	printf("== every BPF object gone after egress_stop\n");
-	our_objects(&o);
+	if (tb_sess_new(&s, &cfg) < 0) {
+		tb_check(false, "a session with a rate");
+		return;
+	}
+	our_objects(&o, s.path);
 	int names = bpftool_count(&o);
 	tb_check(o.np >= 13 && o.nm >= 10 && o.nl == o.np &&
 		     names == o.np + o.nm + o.nl,
@@ -143,8 +154,11 @@ static void objects_gone(void)
 	int left = wait_gone(&o);
 	tb_check(left == 0 && bpftool_count(&o) == 0,
 		 "after egress_stop: %d left, bpftool lists none", left);
-	tb_check(tb_sh("bpftool cgroup show %s | grep -q tg_", T.parent) != 0,
-		 "bpftool cgroup show lists nothing on the parent");
+	tb_check(tb_sh("bpftool cgroup show %s | grep -q tg_", T.parent) != 0 &&
+		     tb_sh("bpftool cgroup show %s | grep -q tg_", s.path) != 0,
+		 "bpftool cgroup show lists nothing on the parent nor on the "
+		 "session");
+	tb_cgroup_remove(s.path); /* the layer that knew it is gone */
 }
 
 static int do_denied(void *arg)
@@ -264,7 +278,7 @@ static void pinned_restart(void)
 	r = tb_run_in(s.path, do_denied, NULL);
 	tb_check(r == 0, "the new rules hold (%s)", strerror(r));
 	struct objs o;
-	our_objects(&o);
+	our_objects(&o, s.path);
 	egress_stop(T.e);
 	egress_free(T.e);
 	T.e = NULL;
@@ -278,20 +292,32 @@ static void pinned_restart(void)
 static void unpin(void)
 {
 	struct egress_opts o = {.pin_dir = T.pin_dir};
+	/* with a rate: the session's own links are pinned too */
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .egress_rate = 1 << 20,
+				     .egress_burst = 64 * 1024};
+	char path[PATH_MAX];
 	struct egress *e;
 	struct objs ob;
+	uint64_t id;
 
 	printf("== egress_unpin removes a layer left pinned\n");
-	if (egress_new(&o, &e) < 0 || egress_start(e, T.parent) < 0) {
-		tb_bad("cannot start a pinned layer");
+	if (egress_new(&o, &e) < 0 || egress_start(e, T.parent) < 0 ||
+	    tb_cgroup_make(T.parent, "unpin", path, sizeof(path), &id) < 0 ||
+	    egress_session_set(e, id, &cfg) < 0) {
+		tb_bad("cannot start a pinned layer with a session");
 		return;
 	}
-	our_objects(&ob);
+	our_objects(&ob, path);
 	egress_free(e); /* pinned: stays */
 	tb_check(alive(&ob) > 0, "after egress_free the pinned layer stays");
 	int r = egress_unpin(T.pin_dir);
-	tb_check(r == 0 && wait_gone(&ob) == 0, "egress_unpin: %d, all gone",
-		 r);
+	tb_check(r == 0 && wait_gone(&ob) == 0 && ob.np >= 13,
+		 "egress_unpin: %d, all gone (%d programs with the session's "
+		 "own)",
+		 r, ob.np);
+	tb_cgroup_remove(path);
 }
 
 /* In the session, as root: move out to the cgroup root. */

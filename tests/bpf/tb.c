@@ -236,7 +236,7 @@ int tb_run_in_loop(const char *path, int (*fn)(void *), void *arg,
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int tb_layer_progs(__u32 *ids, int cap)
+int tb_layer_progs(const char *cgroup, __u32 *ids, int cap)
 {
 	static const int types[] = {
 	    BPF_CGROUP_INET4_CONNECT,	  BPF_CGROUP_INET6_CONNECT,
@@ -246,17 +246,30 @@ int tb_layer_progs(__u32 *ids, int cap)
 	    BPF_CGROUP_INET_SOCK_CREATE,  BPF_CGROUP_INET_EGRESS,
 	    BPF_CGROUP_INET_INGRESS,	  BPF_CGROUP_SOCK_OPS,
 	    49 /* unix connect */,	  50 /* unix sendmsg */};
-	int cg = open(T.parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+	int cg = open(cgroup ? cgroup : T.parent,
+		      O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+	    n = 0;
 
 	if (cg < 0)
 		return -errno;
 	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
 		__u32 got[16], k = 16;
-		if (bpf_prog_query(cg, (enum bpf_attach_type)types[t], 0, NULL,
+		if (bpf_prog_query(cg, (enum bpf_attach_type)types[t],
+				   cgroup ? BPF_F_QUERY_EFFECTIVE : 0, NULL,
 				   got, &k) < 0)
 			continue;
-		for (__u32 i = 0; i < k && n < cap; i++)
-			ids[n++] = got[i];
+		for (__u32 i = 0; i < k && n < cap; i++) {
+			struct bpf_prog_info info = {0};
+			__u32 len = sizeof(info);
+			int fd = bpf_prog_get_fd_by_id(got[i]);
+			/* effective: the layer's, not a tool's on the root */
+			if (fd >= 0 &&
+			    bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+			    !strncmp(info.name, "tg_", 3))
+				ids[n++] = got[i];
+			if (fd >= 0)
+				close(fd);
+		}
 	}
 	close(cg);
 	return n;

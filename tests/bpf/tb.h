@@ -70,8 +70,10 @@ int tb_run_in(const char *path, int (*fn)(void *), void *arg);
  * is done: the driver serves it meanwhile (the DNS forwarder). */
 int tb_run_in_loop(const char *path, int (*fn)(void *), void *arg,
 		   void (*idle)(void));
-/* The programs attached to the suite's parent cgroup: this run's. */
-int tb_layer_progs(__u32 *ids, int cap);
+/* The layer's programs attached to the suite's parent cgroup (cgroup
+ * NULL), or those that run for the cgroup at path (its effective ones:
+ * the parent's and a session's own, egress_sessprogs.c). */
+int tb_layer_progs(const char *cgroup, __u32 *ids, int cap);
 /* 0.0.0.0/0 and ::/0 (plen 0 in the engine's form), any port, allow */
 extern const struct egress_rule tb_allow_all;
 /* Runs argv in cgroup path, output in out; exit status or -1. */

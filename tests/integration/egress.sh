@@ -82,7 +82,12 @@ rules:
   - { id: loop-ask, action: prompt, connect: { cidr: ["127.0.0.1/32"], port: ["$P_ASK"] } }
   - { id: by-name, tier: 1, connect: { host: [allowed.test], port: ["$P_SINK"] } }
   - { id: bad-name, action: deny, connect: { host: [denied.test] } }
+limits: { egress_total: 100GiB }
 YAML
+# the same without limits: a session of it has no packet programs of its
+# own and keeps no byte counts (bpf/egress_sessprogs.c)
+NPOL=$TOP/nolimits.yaml
+grep -v '^limits:' "$POLICY" >"$NPOL"
 RPOL=$TOP/rate.yaml
 cat >"$RPOL" <<YAML
 version: 1
@@ -95,7 +100,7 @@ rules:
   - { id: peer, tier: 1, connect: { cidr: ["10.203.0.0/24"] } }
 limits: { egress_rate: 2MiB/s }
 YAML
-"$BIN/policyctl" check -q "$POLICY" "$RPOL" || bad "the test policies check"
+"$BIN/policyctl" check -q "$POLICY" "$RPOL" "$NPOL" 2>/dev/null || bad "the test policies check"
 
 start_system_policyd() {
 	rm -f "$RUN/policyd.pid"
@@ -119,8 +124,16 @@ PARENT=${PARENT:-$(sed -n 's/.*attached to \([^,]*\),.*/\1/p' "$TOP/status")}
 check "the sessions' parent cgroup is under the cgroup v2 mount of /proc/mounts" \
 	bash -c "awk '\$3==\"cgroup2\"{print \$2}' /proc/mounts | grep -qx '$(dirname "$PARENT")'"
 PROG_IDS=$(bpftool cgroup show "$PARENT" 2>/dev/null | awk '$1 ~ /^[0-9]+$/ {print $1}')
-check "bpftool: the layer's programs are attached to the parent ($(echo $PROG_IDS | wc -w))" \
-	test "$(echo $PROG_IDS | wc -w)" -ge 10
+# (the packet programs and sockops are the sessions' own: not here)
+check "bpftool: the layer's programs are attached to the parent ($(echo $PROG_IDS | wc -w)), the deciding ones among them" \
+	bash -c "[ $(echo $PROG_IDS | wc -w) -ge 9 ] && for p in tg_connect4 tg_connect6 tg_sendmsg4 tg_sendmsg6 tg_sock_create; do bpftool cgroup show '$PARENT' | grep -qw \$p || exit 1; done"
+check "bpftool: the packet programs are not on the parent (per session only)" \
+	bash -c "! bpftool cgroup show '$PARENT' | grep -Eq 'tg_skb_|tg_sockops'"
+
+echo "== policyctl check: are limits: and host rules enforced here?"
+"$BIN/policyctl" check "$POLICY" "$RPOL" >"$TOP/check.out" 2>"$TOP/check.err"; rc=$?
+check "root, a system policyd with the layer active: check warns of nothing, exit 0" \
+	bash -c "[ $rc = 0 ] && ! grep -q warning '$TOP/check.err'"
 
 # a session that stays open; a static program moved into its cgroup by
 # root is seen by neither the interposer nor the seccomp filter: only the
@@ -222,6 +235,28 @@ e = [x for x in st['egress_sessions'] if x['name'] == 'eg-kernel'][0]['egress']
 s = json.load(open('$TOP/sessions.json'))[0]['egress']
 assert e['bytes_out'] >= s['bytes_out'] and e['refused'] >= s['refused'], (e, s)"
 
+check "bpftool: the session of a policy with a total has its own packet programs" \
+	bash -c "bpftool cgroup show '$CGDIR' | grep -q tg_skb_egress && bpftool cgroup show '$CGDIR' | grep -q tg_skb_ingress"
+( cd "$WS" && exec "$BIN/agent-shell" --system --policy "$NPOL" --session eg-plain -- sleep 60 ) </dev/null >"$TOP/plain.out" 2>&1 &
+PLAIN_PID=$!; PIDS+=($PLAIN_PID)
+wait_for bash -c "'$BIN/policyctl' sessions --json eg-plain 2>/dev/null | grep -q packet_counters"
+wait_for grep -q tiergate "/proc/$PLAIN_PID/cgroup"
+"$BIN/policyctl" sessions --json eg-plain >"$TOP/plain.json" 2>&1
+check "a session without rate or total limits: byte counters said off (never zeros), its other counters kept" python3 -c "
+import json
+e = json.load(open('$TOP/plain.json'))[0]['egress']
+assert e['packet_counters'] == 'off' and all(e[k] == 'off' for k in ('bytes_out', 'bytes_in', 'packets_out', 'packets_in')), e
+assert isinstance(e['connects'], int) and isinstance(e['refused'], int), e"
+check "sessions --json: the session with a total says its byte counters are on" \
+	bash -c "grep -q '\"packet_counters\":\"on\"' '$TOP/sessions.json'"
+PCG=$(awk -F: '$1=="0"{print $3}' "/proc/$PLAIN_PID/cgroup" 2>/dev/null)
+PCGDIR=$(awk '$3=="cgroup2"{print $2; exit}' /proc/mounts)$PCG
+check "bpftool: and no packet program on its cgroup" \
+	bash -c "[ -n '$PCG' ] && [ -d '$PCGDIR' ] && ! bpftool cgroup show '$PCGDIR' | grep -q tg_skb"
+kill "$PLAIN_PID" 2>/dev/null; wait "$PLAIN_PID" 2>/dev/null
+# its command (sleep) is ours too: by the pids in its cgroup
+[ -n "$PCG" ] && for p in $(cat "$PCGDIR/cgroup.procs" 2>/dev/null); do kill "$p" 2>/dev/null; done
+
 echo "== a prompt-tier connect waits for the operator; approved, it passes the kernel"
 ask_wait_id() { # the newest waiting prompt's id, within 20 s
 	local i
@@ -265,6 +300,18 @@ check "user mode: a session with limits: is told at its start that nothing enfor
 check "user mode: once (one such line)" test "$(grep -c '"decision":"unenforced"' "$URUN/audit.jsonl")" = 1
 check "user mode: status says the eBPF layer is off and that limits: are not enforced" \
 	bash -c "TIERGATE_RUNDIR='$URUN' '$BIN/policyctl' status | grep -Eq 'eBPF cgroup egress +off .*limits: are not enforced'"
+TIERGATE_RUNDIR=$URUN "$BIN/policyctl" check "$RPOL" "$POLICY" >"$TOP/ucheck.out" 2>"$TOP/ucheck.err"; rc=$?
+LL=$(grep -n '^limits:' "$RPOL" | cut -d: -f1) HL=$(grep -n 'id: by-name' "$POLICY" | cut -d: -f1)
+check "user-mode policyd: check warns at the limits: key (line $LL), naming the running policyd and its reason; exit 0" \
+	bash -c "[ $rc = 0 ] && grep -Eq '^$RPOL:$LL:1: warning: limits: not enforced on this host.*the running policyd \(pid $UPD, user mode\) has its eBPF cgroup egress layer off' '$TOP/ucheck.err'"
+check "user-mode policyd: and at the host rule by-name (line $HL)" \
+	grep -Eq "^$POLICY:$HL:[0-9]+: warning: rule 'by-name' names hosts" "$TOP/ucheck.err"
+# no policyd, an unprivileged user: a probe, said to be one
+PUB=$(mktemp -d /tmp/tg-eg-pub-XXXXXX); chmod 755 "$PUB"; cp "$RPOL" "$PUB/rate.yaml"; chmod 644 "$PUB/rate.yaml"
+TIERGATE_RUNDIR=$PUB/run setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/policyctl" check "$PUB/rate.yaml" >"$TOP/pcheck.out" 2>"$TOP/pcheck.err"; rc=$?
+check "no policyd, uid 65534: check probes and warns at limits: (user mode), exit 0" \
+	bash -c "[ $rc = 0 ] && grep -Eq '^$PUB/rate.yaml:$LL:1: warning: limits: not enforced on this host.*probe \(no policyd answers; assuming policyd would run as this user, uid 65534\): policyd would run in user mode' '$TOP/pcheck.err'"
+rm -rf "$PUB"
 [ -n "$UPD" ] && kill "$UPD" 2>/dev/null
 for _ in $(seq 100); do [ -n "$UPD" ] && kill -0 "$UPD" 2>/dev/null || break; sleep 0.05; done
 

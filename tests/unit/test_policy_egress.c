@@ -131,12 +131,56 @@ static void test_host_lookup(void **state)
 	policy_free(p);
 }
 
+/* What only the layer enforces, where it is written (policyctl check
+ * warns there), and the layer's own bounds warned at the limits: key. */
+static void test_needs(void **state)
+{
+	(void)state;
+	struct policy_egress_need v[8];
+	struct policy *p = load(POL);
+	/* no limits: the four rules that name hosts, at their lines */
+	assert_int_equal(policy_egress_needs(p, v, 8), 4);
+	assert_int_equal(v[0].rule, 2);
+	assert_int_equal(v[0].line, 6);
+	assert_int_equal(v[3].rule, 5);
+	assert_int_equal(v[3].line, 9);
+	assert_string_equal(v[0].file, "t.yaml");
+	policy_free(p);
+
+	const char *lim = "version: 1\n"
+			  "settings: { default: deny }\n"
+			  "rules: []\n"
+			  "limits:\n"
+			  "  connect_rate: 2000000/s\n";
+	struct policy_vars vars = {.home = "/h", .user = "u", .pwd = "/w"};
+	struct policy_diags d = {0};
+	assert_int_equal(
+	    policy_load_buffer("t.yaml", lim, strlen(lim), &vars, &d, &p), 0);
+	assert_int_equal(policy_egress_needs(p, v, 8), 1);
+	assert_int_equal(v[0].rule, -1);
+	assert_int_equal(v[0].line, 4);
+	assert_int_equal(v[0].col, 1);
+	/* only the layer's bound: whether this host runs the layer is not
+	 * the engine's to say */
+	assert_int_equal(d.n, 1);
+	assert_true(d.v[0].warning);
+	assert_int_equal(d.v[0].line, 4);
+	assert_non_null(strstr(d.v[0].msg, "connect_rate above"));
+	policy_diags_free(&d);
+	policy_free(p);
+	/* a cap of 0 entries still counts them */
+	p = load(POL);
+	assert_int_equal(policy_egress_needs(p, NULL, 0), 4);
+	policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_net_parts),
 	    cmocka_unit_test(test_host_parts),
 	    cmocka_unit_test(test_host_lookup),
+	    cmocka_unit_test(test_needs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
