@@ -306,11 +306,31 @@ static void test_reads_silent(void **state)
 			fail_msg("%s, resolved: expected %s", c->rel,
 				 c->resolved ? "silent" : "not silent");
 	}
-	/* relative to a descriptor, or under /proc: policyd decides */
+	/* relative to a descriptor: decided on the directory it is (its
+	 * name in /proc/self/fd, as policyd names it), as spelled below it;
+	 * climbing out of it (..) or a deleted one: policyd decides */
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(dfd >= 0);
-	assert_false(ip_reads_silent(fp, dfd, "pub/f", false, NULL));
+	char walked[4096] = "";
+	assert_true(ip_reads_silent(fp, dfd, "pub/f", false, walked));
+	assert_string_equal(walked, at("pub/f"));
+	assert_false(ip_reads_silent(fp, dfd, "secret/k", false, NULL));
+	assert_false(ip_reads_silent(fp, dfd, "pub/../secret/k", false, NULL));
+	assert_false(ip_reads_silent(fp, dfd, "pub/../f", false, NULL));
+	assert_true(ip_reads_silent(fp, dfd, "pub/link", false, NULL));
+	assert_false(ip_reads_silent(fp, dfd, "pub/link", true, NULL));
+	int pdfd = open(at("pub"), O_RDONLY | O_DIRECTORY);
+	assert_true(pdfd >= 0);
+	assert_false(ip_reads_silent(fp, pdfd, "../secret/k", false, NULL));
+	close(pdfd);
+	assert_int_equal(mkdir(at("gone"), 0700), 0);
+	int gfd = open(at("gone"), O_RDONLY | O_DIRECTORY);
+	assert_true(gfd >= 0);
+	assert_int_equal(rmdir(at("gone")), 0);
+	assert_false(ip_reads_silent(fp, gfd, "f", false, NULL));
+	close(gfd);
 	close(dfd);
+	/* under /proc: policyd decides */
 	assert_false(
 	    ip_reads_silent(fp, AT_FDCWD, "/proc/self/fd/0", false, NULL));
 	assert_int_equal(chdir(cwd), 0);
