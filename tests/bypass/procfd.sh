@@ -35,6 +35,23 @@ if echo 500 >"/proc/$OOMPID/oom_score_adj" && [ "$(cat "/proc/$OOMPID/oom_score_
 			ok "/proc/PID/$f of a process outside the session: works natively; refused (rule proc-other)"
 		else bad "/proc/PID/$f of a process outside the session: $out ($(cat "/proc/$OOMPID/$f"))"; fi
 	done
+	# the rule's other files: the timer slack and the core dump filter
+	# of a process outside the session (each changed natively, put back,
+	# then tried from a session; its comm the kernel lets only its own
+	# threads change)
+	for f in timerslack_ns coredump_filter; do
+		case $f in timerslack_ns) v=70000 ;; *) v=0x3 ;; esac
+		orig=$(cat "/proc/$OOMPID/$f")
+		if echo "$v" >"/proc/$OOMPID/$f" 2>/dev/null && [ "$(cat "/proc/$OOMPID/$f")" != "$orig" ]; then
+			back=$orig; [ $f = coredump_filter ] && back=0x$orig
+			echo "$back" >"/proc/$OOMPID/$f"
+			before=$(cat "/proc/$OOMPID/$f")
+			out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "echo $v >/proc/$OOMPID/$f" 2>&1)
+			if [ "$(cat "/proc/$OOMPID/$f")" = "$before" ] && grep -q "(rule proc-other)" <<<"$out"; then
+				ok "/proc/PID/$f of a process outside the session: works natively; refused (rule proc-other)"
+			else bad "/proc/PID/$f of a process outside the session: $out ($(cat "/proc/$OOMPID/$f"))"; fi
+		else skip "/proc/PID/$f of another process cannot be changed natively here"; fi
+	done
 	if [ -n "$PD" ]; then
 		before=$(cat "/proc/$PD/oom_score_adj")
 		out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "echo 1000 >/proc/$PD/oom_score_adj" 2>&1)

@@ -72,6 +72,7 @@ attack bpf_load "map created" "refused errno=1"
 attack unshare_ns "new namespace" "unshare: refused errno=1"
 attack seccomp_listener "listener created" "refused errno=1"
 attack int80 "getpid=" "" killed
+attack x32 "getpid=" "" killed
 # root sessions keep no machine-administration capabilities
 if [ "$(id -u)" = 0 ]; then
 	echo x >"$WS/immutable-probe"

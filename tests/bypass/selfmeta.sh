@@ -25,3 +25,20 @@ sm_sock_intact() { [ ! -e "$SRUN/evil.sock" ]; }
 sm_sock_restore() { rm -f "$SRUN/evil.sock"; }
 sp_attack "bind a Unix socket in the run directory (raw syscall)" "bound" sm_sock_intact sm_sock_restore \
 	bin/static_unix bind "$SRUN/evil.sock"
+# an extended attribute on the audit log (a user.* one: its owner may set
+# it; where the file system takes none natively: a counted skip)
+sm_xattr() { # sm_xattr set|get|del NAME
+	python3 - "$1" "$2" "$SAUDIT" <<'PY' 2>/dev/null
+import os, sys
+op, name, f = sys.argv[1:4]
+if op == "set": os.setxattr(f, name, b"1")
+elif op == "get": os.getxattr(f, name)
+else: os.removexattr(f, name)
+PY
+}
+if sm_xattr set user.tgprobe && sm_xattr del user.tgprobe; then
+	sm_xattr_intact() { ! sm_xattr get user.tg; }
+	sm_xattr_restore() { sm_xattr del user.tg; :; }
+	sp_attack "an extended attribute on the audit log (setxattr, raw syscall)" "setxattr: done" \
+		sm_xattr_intact sm_xattr_restore bin/static_fs setxattr "$SAUDIT"
+else skip "an extended attribute on the audit log: this file system takes none natively"; fi
