@@ -9,26 +9,8 @@
 #include <string.h>
 
 #include "policy.h"
+#include "policytext.h"
 
-static const struct policy_vars vars = {
-    .home = "/home/alice",
-    .user = "alice",
-    .pwd = "/home/alice/work",
-    .tmpdir = "/tmp",
-};
-
-static struct policy *must_load(const char *text)
-{
-	struct policy_diags d = {0};
-	struct policy *p = NULL;
-	int r = policy_load_buffer("p.yaml", text, strlen(text), &vars, &d, &p);
-	for (size_t i = 0; r < 0 && i < d.n; i++)
-		print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
-			      d.v[i].msg);
-	policy_diags_free(&d);
-	assert_int_equal(r, 0);
-	return p;
-}
 
 static bool has(char **v, size_t n, const char *s)
 {
@@ -41,7 +23,7 @@ static bool has(char **v, size_t n, const char *s)
 static void test_literal_tree_glob(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
+	struct policy *p = tg_test_policy(
 	    "version: 1\nrules:\n"
 	    "  - { id: c, action: deny, open: { path: ['${HOME}/.netrc', "
 	    "'${HOME}/.gnupg/**', '${HOME}/.ssh/id_*', '/etc/shadow'], "
@@ -74,7 +56,7 @@ static void test_literal_tree_glob(void **state)
 static void test_exceptions(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
+	struct policy *p = tg_test_policy(
 	    "version: 1\nrules:\n"
 	    "  - { id: c, action: deny, open: { path: ['/data/**', "
 	    "'/keys/a', '/keys/b', '/other/**'], not_path: ['/data/pub/*', "
@@ -103,7 +85,7 @@ static void test_exceptions(void **state)
 static void test_nothing_to_mask(void **state)
 {
 	(void)state;
-	struct policy *p = must_load("version: 1\nrules:\n"
+	struct policy *p = tg_test_policy("version: 1\nrules:\n"
 				     "  - { id: r, tier: 1, open: { path: "
 				     "['/**'], access: [read] } }\n");
 	struct policy_denyread dr;

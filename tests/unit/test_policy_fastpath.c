@@ -11,26 +11,8 @@
 #include <string.h>
 
 #include "policy.h"
+#include "policytext.h"
 
-static const struct policy_vars vars = {
-    .home = "/home/alice",
-    .user = "alice",
-    .pwd = "/home/alice/work",
-    .tmpdir = "/tmp",
-};
-
-static struct policy *must_load(const char *text)
-{
-	struct policy_diags d = {0};
-	struct policy *p = NULL;
-	int r = policy_load_buffer("p.yaml", text, strlen(text), &vars, &d, &p);
-	for (size_t i = 0; r < 0 && i < d.n; i++)
-		print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
-			      d.v[i].msg);
-	policy_diags_free(&d);
-	assert_int_equal(r, 0);
-	return p;
-}
 
 /* the fast path agrees with the full decision of a read */
 static void agrees(const struct policy *p, const char *path)
@@ -52,7 +34,7 @@ static void agrees(const struct policy *p, const char *path)
 static void test_default_allow(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
+	struct policy *p = tg_test_policy(
 	    "version: 1\nsettings: { default: allow }\nrules:\n"
 	    "  - { id: s, action: deny, open: { path: ['${HOME}/.ssh/**'], "
 	    "access: [read] } }\n"
@@ -83,7 +65,7 @@ static void test_other_defaults(void **state)
 			 "  - { id: u, action: allow, open: { path: "
 			 "['/usr/**'], access: [read] } }\n",
 			 defaults[i]);
-		struct policy *p = must_load(text);
+		struct policy *p = tg_test_policy(text);
 		assert_true(policy_read_is_silent(p, "/usr/include/stdio.h"));
 		assert_false(policy_read_is_silent(p, "/etc/passwd"));
 		agrees(p, "/usr/include/stdio.h");
@@ -91,13 +73,13 @@ static void test_other_defaults(void **state)
 		policy_free(p);
 	}
 	/* audit_allow: every allow is audited, so none is decided locally */
-	struct policy *p = must_load(
+	struct policy *p = tg_test_policy(
 	    "version: 1\nsettings: { default: allow, audit_allow: true }\n"
 	    "rules: []\n");
 	assert_false(policy_read_is_silent(p, "/usr/include/stdio.h"));
 	policy_free(p);
 	/* a read rule without a path makes every read sensitive */
-	p = must_load("version: 1\nsettings: { default: allow }\nrules:\n"
+	p = tg_test_policy("version: 1\nsettings: { default: allow }\nrules:\n"
 		      "  - { id: r, action: log, open: { access: [read] } }\n");
 	assert_false(policy_read_is_silent(p, "/usr/include/stdio.h"));
 	policy_free(p);

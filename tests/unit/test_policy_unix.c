@@ -17,33 +17,17 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "policytext.h"
 #include "tg_proto.h"
-
-static const struct policy_vars vars = {
-    .home = "/home/alice",
-    .user = "alice",
-    .pwd = "/home/alice/work",
-    .tmpdir = "/tmp",
-};
 
 static struct policy *load(const char *text, struct policy_diags *d)
 {
 	struct policy *p = NULL;
-	policy_load_buffer("p.yaml", text, strlen(text), &vars, d, &p);
+	policy_load_buffer("p.yaml", text, strlen(text), &tg_test_vars, d,
+			   &p);
 	return p;
 }
 
-static struct policy *must_load(const char *text)
-{
-	struct policy_diags d = {0};
-	struct policy *p = load(text, &d);
-	for (size_t i = 0; !p && i < d.n; i++)
-		print_message("%d:%d: %s\n", d.v[i].line, d.v[i].col,
-			      d.v[i].msg);
-	policy_diags_free(&d);
-	assert_non_null(p);
-	return p;
-}
 
 /* An error containing msg at line:col. */
 static void expect_error(const char *text, int line, int col, const char *msg)
@@ -101,7 +85,7 @@ static const char policy_text[] =
 static void test_unix_decide(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(policy_text);
+	struct policy *p = tg_test_policy(policy_text);
 	enum policy_action a;
 	/* the connect rules */
 	assert_string_equal(unix_dec(p, "/tmp/ssh-x1/agent.77", &a), "agents");
@@ -163,7 +147,7 @@ static void bf_cb(const struct policy *p, int rule, enum policy_kind k,
 static void test_unix_index(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(policy_text);
+	struct policy *p = tg_test_policy(policy_text);
 	static const char *const socks[] = {
 	    "/tmp/ssh-a/agent.1",
 	    "/run/docker.sock",
@@ -210,7 +194,7 @@ static void test_unix_errors(void **state)
 		     5, 24, "a Unix socket is named by its absolute path");
 	/* a test case in both spellings */
 	struct policy *p =
-	    must_load("version: 1\nrules:\n  - { id: a, action: deny, "
+	    tg_test_policy("version: 1\nrules:\n  - { id: a, action: deny, "
 		      "connect: { unix: ['/x', '@y'] } }\n"
 		      "tests:\n  - { connect: /x, expect: deny }\n"
 		      "  - { connect: { unix: '@y' }, expect: deny }\n");
@@ -244,7 +228,7 @@ static void test_unix_abstract_spelling(void **state)
 static void test_below(void **state)
 {
 	(void)state;
-	struct policy *p = must_load(
+	struct policy *p = tg_test_policy(
 	    "version: 1\nrules:\n"
 	    "  - { id: ws, tier: 1, open: { path: ['/w/**'], access: write } "
 	    "}\n"
@@ -265,7 +249,7 @@ static void test_below(void **state)
 	policy_below(p, "/etc/x", POLICY_ACC_WRITE, &d);
 	assert_string_equal(d.rule_id, "hooks"); /* (** could be below) */
 	policy_free(p);
-	p = must_load(
+	p = tg_test_policy(
 	    "version: 1\nrules:\n"
 	    "  - { id: ws, tier: 1, open: { path: ['/w/**'] } }\n"
 	    "  - { id: h, tier: 3, open: { path: ['/w/.git/hooks/**'], "
