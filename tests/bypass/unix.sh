@@ -80,11 +80,12 @@ else bad "the interposer's Unix-socket connect hook: $out; asked: $(cat "$UA/log
 # an exec asked by the interposer alone carries the variables git reads
 # (GIT_CONFIG_COUNT/KEY/VALUE, GIT_CONFIG_PARAMETERS, HOME, a variable
 # --config-env names), as the kernel path reads them from envp, and no
-# other
+# other (HOME set: an environment without one, as CI's may be, has none
+# to carry)
 (cd "$WS" && LD_PRELOAD="$BIN/libtiergate-preload.so" TIERGATE_SOCKET="$UA/agent.sock" \
 	GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0="push --force" \
 	GIT_CONFIG_PARAMETERS="'remote.origin.url'='/x'" TGSECRET=s TGNAMED=v \
-	/bin/sh -c '/bin/true --config-env=core.y=TGNAMED') >/dev/null 2>&1
+	HOME="${HOME:-/root}" /bin/sh -c '/bin/true --config-env=core.y=TGNAMED') >/dev/null 2>&1
 if grep -qx "env GIT_CONFIG_COUNT=1" "$UA/log" && grep -qx "env GIT_CONFIG_KEY_0=alias.x" "$UA/log" &&
    grep -qx "env GIT_CONFIG_VALUE_0=push --force" "$UA/log" && grep -q "^env GIT_CONFIG_PARAMETERS=" "$UA/log" &&
    grep -qx "env TGNAMED=v" "$UA/log" && grep -q "^env HOME=" "$UA/log" && ! grep -q TGSECRET "$UA/log"; then
