@@ -55,6 +55,29 @@ int caller_creds(struct caller *c, bool want)
 	return 0;
 }
 
+/* policyd's own umask, read once (umask cannot be read without being
+ * set): every change made for a caller is undone before the next one */
+static int own_umask = -1;
+
+bool caller_umask_enter(mode_t mask)
+{
+	if (own_umask < 0) {
+		own_umask = (int)umask(022);
+		umask((mode_t)own_umask);
+	}
+	mask &= 0777;
+	if (mask == (mode_t)own_umask)
+		return false;
+	umask(mask);
+	return true;
+}
+
+void caller_umask_leave(void)
+{
+	if (own_umask >= 0)
+		umask((mode_t)own_umask);
+}
+
 void caller_creds_leave(void)
 {
 	syscall(SYS_setfsuid, 0);

@@ -62,6 +62,13 @@ int caller_creds(struct caller *c, bool want);
 int caller_creds_enter(const struct caller *c, bool *ret_switched);
 /* Back to policyd's own (root's) file-system credentials. */
 void caller_creds_leave(void);
+
+/* The caller's umask in force for a call that makes a mode (creat,
+ * mkdir, mknod): true when policyd's had to change (caller_umask_leave
+ * puts it back). No system call when the two are the same, as they
+ * usually are: policyd's cost per notification is in their number. */
+bool caller_umask_enter(mode_t mask);
+void caller_umask_leave(void);
 /* The caller's working directory into out (procfs_link's result): a
  * notified caller's is read once per call (see cwd above). */
 int caller_cwd(struct caller *c, char *out, size_t outsz);

@@ -38,6 +38,7 @@
 #include "self.h"
 #include "session.h"
 #include "supervisor.h"
+#include "sv_open.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -556,7 +557,10 @@ static void run(void)
 {
 	while (!D.stop) {
 		struct epoll_event evs[64];
-		int n = epoll_wait(D.epfd, evs, 64, 500);
+		/* a FIFO's writer waits parked for its reader: tried again
+		 * every 5 ms, as a blocking open would have gone on at once */
+		int n = epoll_wait(D.epfd, evs, 64,
+				   sv_open_fifo_waits(false) ? 5 : 500);
 		if (n < 0 && errno != EINTR)
 			break;
 		bool parked = false;

@@ -41,6 +41,12 @@ static int read_file(const char *path, char *buf, size_t bufsz, size_t *ret_len)
 		if (k == 0)
 			break;
 		len += (size_t)k;
+		/* what read_proc reads (stat, status, cgroup: one record
+		 * made whole per read; cmdline, environ: copied until the
+		 * count or the end) comes whole in one read that leaves
+		 * room: no second read to see the end */
+		if ((size_t)k < bufsz - 1 - (len - (size_t)k))
+			break;
 	}
 	buf[len] = '\0';
 	if (ret_len)
@@ -60,9 +66,80 @@ static void proc_path(char *out, size_t outsz, pid_t pid, const char *name)
 	(void)procfs_path(pid, name, out, outsz);
 }
 
+/*
+ * /proc/PID/status stays open for the processes asked about last: a
+ * process that makes many calls (git writing objects) costs one read per
+ * notification instead of an open, a read and a close. Each read makes
+ * the file anew for the task it was opened on, and never for another: a
+ * process that ended (its pid free for reuse) reads ESRCH, and is opened
+ * again. Only on the real /proc (a test's tree has plain files, rewritten
+ * between reads).
+ */
+#define STATUS_KEEP 32
+static struct {
+	pid_t pid;
+	int fd;
+	uint32_t used;
+} status_keep[STATUS_KEEP];
+static uint32_t status_clock;
+static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
+			    size_t *ret_len)
+{
+	pthread_mutex_lock(&status_lock);
+	int slot = -1, oldest = 0;
+	for (int i = 0; i < STATUS_KEEP; i++) {
+		if (status_keep[i].fd > 0 && status_keep[i].pid == pid)
+			slot = i;
+		if (status_keep[i].used < status_keep[oldest].used)
+			oldest = i;
+	}
+	ssize_t n = -1;
+	if (slot >= 0) {
+		n = pread(status_keep[slot].fd, buf, bufsz - 1, 0);
+		if (n <= 0 || (size_t)n >= bufsz - 1) {
+			close(status_keep[slot].fd);
+			status_keep[slot].fd = 0;
+			oldest = slot;
+			n = -1;
+		}
+	}
+	if (n < 0) {
+		char path[TG_PATH_MAX];
+		proc_path(path, sizeof(path), pid, "status");
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			int e = errno;
+			pthread_mutex_unlock(&status_lock);
+			return -e;
+		}
+		n = pread(fd, buf, bufsz - 1, 0);
+		if (n <= 0 || (size_t)n >= bufsz - 1) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			pthread_mutex_unlock(&status_lock);
+			return -e;
+		}
+		if (status_keep[oldest].fd > 0)
+			close(status_keep[oldest].fd);
+		status_keep[oldest].pid = pid;
+		status_keep[oldest].fd = fd;
+		slot = oldest;
+	}
+	status_keep[slot].used = ++status_clock;
+	pthread_mutex_unlock(&status_lock);
+	buf[n] = '\0';
+	if (ret_len)
+		*ret_len = (size_t)n;
+	return 0;
+}
+
 static int read_proc(pid_t pid, const char *name, char *buf, size_t bufsz,
 		     size_t *ret_len)
 {
+	if (!strcmp(proc_root, "/proc") && !strcmp(name, "status"))
+		return read_status_kept(pid, buf, bufsz, ret_len);
 	char path[TG_PATH_MAX];
 	proc_path(path, sizeof(path), pid, name);
 	return read_file(path, buf, bufsz, ret_len);

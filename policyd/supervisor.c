@@ -385,6 +385,7 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 
 void supervisor_retry_parked(void)
 {
+	(void)sv_open_fifo_waits(true); /* set again by those still waiting */
 	for (struct session *s = D.sessions; s; s = s->next) {
 		struct sv *sv = s->sv;
 		if (!sv || !sv->nparked)

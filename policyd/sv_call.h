@@ -78,6 +78,12 @@ bool sv_call_gate(struct call *k, struct outcome *o);
 void sv_call_refuse(struct call *k, const char *kind, const char *rule,
 		    const char *target, const char *msg, int err);
 
+/* Could something rewrite the caller's memory at addrs (its argv, a
+ * path) after policyd read it: a second thread, a process sharing its
+ * memory (a vfork parent's threads), a shared writable mapping? Whatever
+ * cannot be told is taken to race. */
+bool sv_caller_racy(pid_t pid, const uint64_t *addrs, size_t n);
+
 /* Decides k->q (filled in by the handler) into o: decided, concluded, and
  * counted and audited; a refusal of a call that can have no effect
  * (o->absent, or k->noop) becomes DECISION_ABSENT, neither counted nor

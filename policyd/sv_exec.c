@@ -29,34 +29,10 @@ struct exec_probe {
 	int held; /* exec_verify's slot, -1 not held */
 };
 
-/* Could something rewrite the caller's argv after policyd read it? Another
- * thread of its process, or another process sharing its memory, or a
- * shared writable mapping holding argv. The filter refuses clone(CLONE_VM)
- * unless it makes a thread or a vfork child, so a process sharing the
- * caller's memory is a vfork parent up its line (suspended until the child
- * execs) or a thread of one: walk up while the memory is the same, and
- * any of them with a second thread can race. */
-static bool caller_racy(pid_t pid, const uint64_t *addrs, size_t n)
-{
-	/* whatever cannot be told is taken to race */
-	struct proc_status st;
-	if (procfs_status_brief(pid, &st) < 0 || st.threads > 1)
-		return true;
-	for (int depth = 0; st.ppid > 1; depth++) {
-		pid_t up = st.ppid;
-		if (syscall(SYS_kcmp, pid, up, TG_KCMP_VM, 0, 0) != 0)
-			break; /* its own memory from here up */
-		if (depth == 16 || procfs_status_brief(up, &st) < 0 ||
-		    st.threads > 1)
-			return true;
-	}
-	return procfs_shared_writable(pid, addrs, n) != 0;
-}
-
 static bool could_race(struct call *k, struct exec_probe *p)
 {
 	if (p->racy < 0)
-		p->racy = caller_racy(k->c.pid, p->addrs, p->naddr);
+		p->racy = sv_caller_racy(k->c.pid, p->addrs, p->naddr);
 	return p->racy == 1;
 }
 

@@ -442,11 +442,11 @@ int sv_fsdo_perform(struct call *k, const struct outcome *o, int lflags)
 	} else if (r == 0) {
 		/* the umask only where a mode is made (a symlink's is
 		 * always 0777; a link, rename or unlink makes none) */
-		mode_t old =
-		    mkmode ? umask(k->c.have_cr ? k->c.cr.umask : 022) : 0;
+		bool mk = mkmode && caller_umask_enter(
+					k->c.have_cr ? k->c.cr.umask : 022);
 		r = names_do(k, &nm, target);
-		if (mkmode)
-			umask(old);
+		if (mk)
+			caller_umask_leave();
 	}
 	if (switched)
 		caller_creds_leave();

@@ -38,12 +38,12 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 		return -EACCES;
 	/* the caller's umask where a file may be made (each call is a
 	 * system call: policyd's cost per notification is in their number) */
-	bool mk = (flags & (O_CREAT | __O_TMPFILE)) != 0;
-	mode_t old = mk ? umask(k->c.cr.umask) : 0;
+	bool mk = (flags & (O_CREAT | __O_TMPFILE)) != 0 &&
+		  caller_umask_enter(k->c.cr.umask);
 	int fd = (int)syscall(SYS_openat2, rootfd, real, &how, sizeof(how));
 	int e = errno;
 	if (mk)
-		umask(old);
+		caller_umask_leave();
 	if (switched)
 		caller_creds_leave();
 	if (fd < 0)
@@ -86,22 +86,105 @@ static void put_in_caller(struct call *k, int fd, uint64_t flags)
 	}
 }
 
-/* The allowed open of real, done by policyd as the caller. */
-static void open_allowed(struct call *k, struct outcome *o, uint64_t flags,
-			 mode_t mode)
+/*
+ * May the kernel open the caller's path itself (CONTINUE), as it must for
+ * what only the caller can open: a procfs file (checked against its
+ * opener), a FIFO without a reader yet, its terminal? The kernel reads the
+ * path again and walks it again after the answer, so only when that finds
+ * what policyd decided on: a path as written that names the object (no
+ * "..", no symlink on the way but /proc/self: a symlink a session process
+ * re-points, or a directory it swaps, after the answer would send the
+ * kernel elsewhere), in memory nothing else can rewrite (sv_caller_racy:
+ * a second thread, a shared writable mapping). NULL, or why not.
+ */
+static const char *continue_unsafe(struct call *k, const char *object,
+				   uint64_t path_at)
 {
-	const char *real = o->object;
-	if (real[0] != '/' || !strncmp(real, "/proc/", 6)) {
-		/* the caller's own descriptor reopened (a pipe, a socket),
-		 * or a procfs file: the kernel opens it as the caller */
+	const char *p = k->q.path;
+	for (const char *c = p; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return "its path has a \"..\" component";
+		c += n;
+		c += strspn(c, "/");
+	}
+	char lex[TG_PATH_MAX];
+	if (chase(&k->c, k->q.dirfd, p, 0, lex) < 0 || strcmp(lex, object))
+		return "its path reaches it through a symbolic link";
+	if (sv_caller_racy(k->c.pid, &path_at, 1))
+		return "another thread could rewrite the path after the check";
+	return NULL;
+}
+
+/* What only the caller can open, opened by the kernel on the caller's
+ * path (continue_unsafe), or refused (rule path_race). */
+static void open_by_kernel(struct call *k, const struct outcome *o,
+			   uint64_t path_at)
+{
+	const char *why = continue_unsafe(k, o->object, path_at);
+	if (!why) {
 		sv_call_continue(k);
 		return;
 	}
+	char msg[512];
+	snprintf(msg, sizeof(msg),
+		 "only the kernel can open this file for the caller (a /proc "
+		 "file, a FIFO without a reader, a terminal), and %s; open it "
+		 "by its own name, with no symlink or \"..\" on the way, from "
+		 "a process with one thread",
+		 why);
+	sv_call_refuse(k, "write", "path_race", o->target, msg, -EACCES);
+}
+
+/* Set when a write-open of a FIFO waits for its reader (parked). */
+static bool fifo_parked;
+
+bool sv_open_fifo_waits(bool clear)
+{
+	bool r = fifo_parked;
+	if (clear)
+		fifo_parked = false;
+	return r;
+}
+
+/* A FIFO without a reader yet: natively a blocking open for writing waits
+ * for one. The kernel must not do that open on the caller's path after
+ * the answer (a directory on the way swapped meanwhile would send it
+ * elsewhere): the call waits parked instead, and is decided and tried
+ * again (policyd's own open, O_NONBLOCK) until a reader has come. 1:
+ * parked; 0: answered. */
+static int open_fifo(struct call *k, uint64_t flags)
+{
+	if (flags & O_NONBLOCK) {
+		sv_call_answer(k, -ENXIO); /* as natively, at once */
+		return 0;
+	}
+	fifo_parked = true;
+	return 1;
+}
+
+/* The allowed open of real, done by policyd as the caller. 1: parked
+ * (open_fifo); 0: answered. */
+static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
+			mode_t mode, uint64_t path_at)
+{
+	const char *real = o->object;
+	if (real[0] != '/' || !strncmp(real, "/proc/", 6)) {
+		/* a procfs file (or what no path names): the kernel opens
+		 * it as the caller */
+		open_by_kernel(k, o, path_at);
+		return 0;
+	}
 	_cleanup_close_ int fd = open_as_caller(k, real, flags, mode);
+	char view[TG_PATH_MAX + 32];
+	struct stat st;
 	if (fd == -ENXIO) {
-		/* a FIFO without a reader, or /dev/tty (the caller's
-		 * terminal, not policyd's): only the caller can open it */
-		sv_call_continue(k);
+		chase_view(&k->c, real, view, sizeof(view));
+		if (stat(view, &st) == 0 && S_ISFIFO(st.st_mode))
+			return open_fifo(k, flags);
+		/* /dev/tty (the caller's terminal, not policyd's): only
+		 * the caller can open it */
+		open_by_kernel(k, o, path_at);
 	} else if (fd == -ELOOP || fd == -EXDEV) {
 		/* a symlink appeared where policyd saw none */
 		snprintf(o->msg, sizeof(o->msg),
@@ -114,6 +197,7 @@ static void open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 	} else {
 		put_in_caller(k, fd, flags);
 	}
+	return 0;
 }
 
 /* Opens policyd's copy fd of a caller's descriptor again (the one magic
@@ -207,6 +291,37 @@ static bool fd_link_name(const char *to, pid_t *ret_pid, int *ret_fd)
 	return true;
 }
 
+/* A relative name without "..", from the working directory, is the
+ * absolute name cwd/name (the kernel's cwd link has no symlink on it, and
+ * without ".." the two differ only by "." and "/"): outside /dev and
+ * /proc, and not a symlink itself, it is no descriptor link, found without
+ * resolving its directory (one readlink instead of a walk: the working
+ * directory is read once per call, and the decision needs it anyway). A
+ * directory on the way that leads into /proc is the decision's to find
+ * (continue_unsafe). */
+static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p)
+{
+	if (p[0] == '/' || dirfd != AT_FDCWD || !caller_same_root(&k->c))
+		return false;
+	for (const char *c = p; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 2 && c[0] == '.' && c[1] == '.')
+			return false;
+		c += n;
+		c += strspn(c, "/");
+	}
+	char cwd[TG_PATH_MAX], abs[TG_PATH_MAX], norm[TG_PATH_MAX];
+	if (caller_cwd(&k->c, cwd, sizeof(cwd)) < 0 || cwd[0] != '/' ||
+	    snprintf(abs, sizeof(abs), "%s/%s", cwd, p) >= (int)sizeof(abs) ||
+	    tg_path_normalize("/", abs, norm, sizeof(norm)) < 0)
+		return false;
+	if (!strncmp(norm, "/dev/", 5) || !strncmp(norm, "/proc/", 6))
+		return false;
+	/* a final symlink (to /proc/self/fd/N, say) is looked at whole */
+	char t[8];
+	return readlink(norm, t, sizeof(t)) < 0;
+}
+
 /* Where a path names a descriptor through /proc (/proc/self/fd/N,
  * /proc/thread-self/fd/N, /proc/PID/fd/N, /proc/PID/task/TID/fd/N, and
  * the links to them: /dev/fd/N, /dev/stdout): *ret_pid and *ret_fd. The
@@ -219,6 +334,8 @@ static bool fd_link(struct call *k, int dirfd, pid_t *ret_pid, int *ret_fd)
 	if (p[0] == '/' && strncmp(p, "/dev/", 5) && strncmp(p, "/proc/", 6))
 		return false;
 	char to[TG_PATH_MAX];
+	if (rel_outside_dev_proc(k, dirfd, p))
+		return false;
 	if (chase(&k->c, dirfd, p, CHASE_FOLLOW | CHASE_PARENT, to) < 0)
 		return false;
 	if (fd_link_name(to, ret_pid, ret_fd))
@@ -379,7 +496,7 @@ int sv_open(struct call *k)
 			     o->target, o);
 		sv_call_answer(k, -EACCES);
 	} else {
-		open_allowed(k, o, flags, mode);
+		return open_allowed(k, o, flags, mode, path_at);
 	}
 	return 0;
 }

@@ -12,7 +12,13 @@
 
 #include "sv_call.h"
 
-/* Answers k (an open; k->sc says which). 0 (never parks). */
+/* Answers k (an open; k->sc says which). 0, or 1: parked (a prompt, or a
+ * FIFO waiting for its reader), tried again by supervisor_retry_parked. */
 int sv_open(struct call *k);
+
+/* Whether a write-open of a FIFO was parked waiting for its reader since
+ * the last call with clear (the main loop then tries parked calls again
+ * every few milliseconds instead of every 500). */
+bool sv_open_fifo_waits(bool clear);
 
 #endif

@@ -437,6 +437,18 @@ static int add_refusal_rules(scmp_filter_ctx ctx, bool notify,
 		 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_FILES | CLONE_THREAD,
 			 CLONE_FILES))) < 0)
 		return r;
+	/* clone(CLONE_FS) that is not a thread: a process sharing the
+	 * caller's working directory could change it (chdir) between
+	 * policyd's answer and the kernel's walk of a relative name that
+	 * only the kernel can open (a FIFO, a /proc file: continue_unsafe
+	 * in policyd/sv_open.c), and no thread count shows it. With this
+	 * refused, whoever shares a caller's directory is one of its
+	 * threads (caller_racy counts them) */
+	if ((r = seccomp_rule_add(
+		 ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_FS | CLONE_THREAD,
+			 CLONE_FS))) < 0)
+		return r;
 	/* device nodes: a block device made in a writable place would be
 	 * the whole disk behind every file rule (root sessions have
 	 * CAP_MKNOD). FIFOs and sockets stay (policyd decides the name) */

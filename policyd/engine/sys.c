@@ -228,28 +228,30 @@ struct elf_view {
  * machine runs. */
 static int elf_read(int fd, struct elf_view *v)
 {
-	unsigned char id[EI_NIDENT + 48];
+	/* one read for the headers and, as they usually follow them, the
+	 * program headers (policyd's cost per exec is in its system calls) */
+	unsigned char head[4096];
+	ssize_t got = pread(fd, head, sizeof(head), 0);
 	Elf64_Ehdr e64;
 	Elf32_Ehdr e32;
-	if (pread(fd, id, EI_NIDENT, 0) != EI_NIDENT ||
-	    memcmp(id, ELFMAG, SELFMAG) ||
-	    id[EI_DATA] !=
+	if (got < (ssize_t)sizeof(e32) || memcmp(head, ELFMAG, SELFMAG) ||
+	    head[EI_DATA] !=
 		(__BYTE_ORDER == __LITTLE_ENDIAN ? ELFDATA2LSB : ELFDATA2MSB))
 		return -ENOEXEC;
-	v->is64 = id[EI_CLASS] == ELFCLASS64;
+	v->is64 = head[EI_CLASS] == ELFCLASS64;
 	uint64_t phoff;
 	size_t phnum, phent;
 	if (v->is64) {
-		if (pread(fd, &e64, sizeof(e64), 0) != sizeof(e64))
+		if (got < (ssize_t)sizeof(e64))
 			return -ENOEXEC;
+		memcpy(&e64, head, sizeof(e64));
 		v->dyn_type = e64.e_type == ET_DYN;
 		phoff = e64.e_phoff, phnum = e64.e_phnum,
 		phent = e64.e_phentsize;
 		if (phent != sizeof(Elf64_Phdr))
 			return -ENOEXEC;
-	} else if (id[EI_CLASS] == ELFCLASS32) {
-		if (pread(fd, &e32, sizeof(e32), 0) != sizeof(e32))
-			return -ENOEXEC;
+	} else if (head[EI_CLASS] == ELFCLASS32) {
+		memcpy(&e32, head, sizeof(e32));
 		v->dyn_type = e32.e_type == ET_DYN;
 		phoff = e32.e_phoff, phnum = e32.e_phnum,
 		phent = e32.e_phentsize;
@@ -262,7 +264,9 @@ static int elf_read(int fd, struct elf_view *v)
 		return -ENOEXEC;
 	unsigned char ph[ELF_PH_MAX * sizeof(Elf64_Phdr)];
 	size_t len = phnum * phent;
-	if (len && pread(fd, ph, len, (off_t)phoff) != (ssize_t)len)
+	if (len && phoff <= (uint64_t)got && len <= (uint64_t)got - phoff)
+		memcpy(ph, head + phoff, len);
+	else if (len && pread(fd, ph, len, (off_t)phoff) != (ssize_t)len)
 		return -ENOEXEC;
 	v->interp = false;
 	v->dyn_off = v->dyn_size = 0;

@@ -15,6 +15,50 @@ if grep -q "wrote the protected file" <<<"$out" && grep -q pwned "$WS/protected/
 		ok "/proc/self/fd/N reopened for writing while a thread re-points N: works natively; never writes the protected file under tiergate"
 	else bad "/proc/self/fd/N race under tiergate: $(tail -3 <<<"$out")"; fi
 else skip "/proc/self/fd/N race: not won natively in 20000 tries here ($out)"; fi
+# the opens only the kernel can make (a /proc file, a FIFO without a
+# reader): continued to the kernel only for a path as written in memory
+# no other thread can rewrite (rule path_race)
+rm -f "$WS/pr-fifo" "$WS/pr-lnk"
+mkfifo "$WS/pr-fifo"
+ln -s /proc/self/fd/200 "$WS/pr-lnk"
+for a in "mem /proc/self/comm protected/pfd|the path flipped from /proc/self/comm to a protected file" \
+	"mem pr-fifo protected/pfd|the path flipped from a FIFO without a reader to a protected file" \
+	"fd protected/pfd pr-lnk|a workspace symlink to /proc/self/fd/N, N re-pointed to a protected file (relative name)" \
+	"fd protected/pfd $WS/pr-lnk|a workspace symlink to /proc/self/fd/N, N re-pointed to a protected file (absolute name)"; do
+	args=${a%%|*} what=${a#*|}
+	echo keep >"$WS/protected/pfd"
+	# shellcheck disable=SC2086
+	out=$(cd "$WS" && timeout 120 bin/static_path_race $args 2>&1)
+	if grep -q "wrote the protected file" <<<"$out" && grep -q pwned "$WS/protected/pfd"; then
+		echo keep >"$WS/protected/pfd"
+		# shellcheck disable=SC2086
+		out=$(cd "$WS" && timeout 300 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_path_race $args 2>"$TOP/pr.err")
+		if grep -q "refused: 20000 tries" <<<"$out" && ! grep -q pwned "$WS/protected/pfd"; then
+			ok "$what: works natively; never under tiergate"
+		else bad "$what under tiergate: $out $(tail -2 "$TOP/pr.err")"; fi
+	else skip "$what: not won natively here ($out)"; fi
+done
+echo keep >"$WS/protected/pfd"
+if grep -q "(rule path_race)" "$TOP/pr.err" && grep -q "\"rule\":\"path_race\"" "$AUDIT"; then
+	ok "... refused with one line naming rule path_race, audited"
+else bad "path_race refusal line or audit record missing: $(tail -1 "$TOP/pr.err")"; fi
+out=$(cd "$WS" && bin/static_path_race clonefs 2>&1)
+if [ "$out" = "clonefs: made" ]; then
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_path_race clonefs 2>&1)
+	if grep -q "clonefs: refused (Operation not permitted)" <<<"$out"; then
+		ok "a process sharing the working directory (clone CLONE_FS, no thread): made natively; refused under tiergate"
+	else bad "clone(CLONE_FS) under tiergate: $out"; fi
+else skip "clone(CLONE_FS): not made natively ($out)"; fi
+# what stays: a FIFO whose reader comes later (the writer waits, parked
+# in policyd), O_NONBLOCK on one without a reader (ENXIO at once), and a
+# single-threaded write of the process's own /proc file
+fifo_cmd='dd if=/dev/null of=pr-fifo oflag=nonblock 2>&1 | grep -o "No such device or address"; (sleep 0.3; cat pr-fifo) & echo through-the-fifo >pr-fifo; wait; echo renamed >/proc/self/comm && echo comm-ok'
+want=$(cd "$WS" && timeout 60 bash -c "$fifo_cmd" 2>&1)
+out=$(cd "$WS" && timeout 60 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c "$fifo_cmd" 2>&1)
+if [ "$want" = $'No such device or address\nthrough-the-fifo\ncomm-ok' ] && [ "$out" = "$want" ]; then
+	ok "a FIFO opened before its reader comes, O_NONBLOCK without one (ENXIO), a process's own /proc/self/comm: as natively"
+else bad "FIFO before its reader, O_NONBLOCK, /proc/self/comm: natively '$want', under tiergate '$out'"; fi
+rm -f "$WS/pr-fifo" "$WS/pr-lnk"
 # the ordinary reopen of an allowed file through /proc still works, and
 # the object is what is opened (dev/ino)
 out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo a >out-pfd; exec 7<out-pfd; echo b >/proc/self/fd/7; echo c >>/dev/fd/7; (exec >>out-pfd; echo d >>/dev/stdout); cat out-pfd' 2>&1)

@@ -3,6 +3,10 @@
 # the test can fail), then runs under agent-shell and must be stopped.
 # Usage: run.sh BINDIR ATTACKDIR
 set -u
+# a login's HOME and SHELL where the environment has none (`make test`
+# under a bare environment, env -i): sessions, git and bash read them
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export SHELL="${SHELL:-/bin/bash}"
 BIN=$(cd "$1" && pwd)
 ATT=$(cd "$2" && pwd)
 TOP=$(mktemp -d /tmp/tg-bypass-XXXXXX)

@@ -4,6 +4,10 @@
 # not, connections accepted or not, audit lines, messages on stderr.
 # Usage: run.sh BINDIR PROGDIR
 set -u
+# a login's HOME and SHELL where the environment has none (`make test`
+# under a bare environment, env -i): sessions, git and bash read them
+export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+export SHELL="${SHELL:-/bin/bash}"
 BIN=$(cd "$1" && pwd)
 PROGS=$(cd "$2" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "chase.h"
@@ -40,6 +41,45 @@ static void test_status_is_ours(void **state)
 	assert_int_equal(st.ngroups, n);
 	for (int i = 0; i < n; i++)
 		assert_int_equal(st.groups[i], g[i]);
+}
+
+/* The status file procfs keeps open for a process is read anew each time
+ * (a umask changed between two reads is seen), and a process that ended
+ * reads as gone, never as it was. */
+static void test_status_kept_fresh(void **state)
+{
+	(void)state;
+	int go[2], ack[2];
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ack), 0);
+	pid_t c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		char b;
+		umask(077);
+		(void)!write(ack[1], "r", 1);
+		(void)!read(go[0], &b, 1);
+		umask(022);
+		(void)!write(ack[1], "r", 1);
+		(void)!read(go[0], &b, 1);
+		_exit(0);
+	}
+	char b;
+	assert_int_equal(read(ack[0], &b, 1), 1);
+	struct proc_status st;
+	assert_int_equal(procfs_status(c, &st), 0);
+	assert_int_equal(st.umask, 077);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(read(ack[0], &b, 1), 1);
+	assert_int_equal(procfs_status(c, &st), 0);
+	assert_int_equal(st.umask, 022);
+	assert_int_equal(procfs_status_brief(c, &st), 0);
+	assert_int_equal(st.ppid, getpid());
+	assert_int_equal(write(go[1], "g", 1), 1);
+	assert_int_equal(waitpid(c, NULL, 0), c);
+	assert_true(procfs_status(c, &st) < 0);
+	assert_true(procfs_status_brief(c, &st) < 0);
+	close(go[0]), close(go[1]), close(ack[0]), close(ack[1]);
 }
 
 static volatile pid_t thread_tid;
@@ -219,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_status_is_ours),
+	    cmocka_unit_test(test_status_kept_fresh),
 	    cmocka_unit_test(test_brief_counts_threads),
 	    cmocka_unit_test(test_shared_writable),
 	    cmocka_unit_test_setup_teardown(test_realpath_missing, top_make,
