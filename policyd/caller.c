@@ -111,6 +111,8 @@ uid_t caller_uid(const struct caller *c)
 	struct proc_status cs;
 	if (!c->uid_lazy)
 		return c->uid;
+	if (c->have_cr) /* read by this call already */
+		return c->cr.fsuid;
 	return procfs_status_brief(c->pid, &cs) == 0 ? cs.fsuid : (uid_t)-1;
 }
 

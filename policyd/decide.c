@@ -589,9 +589,12 @@ int decide_audit(struct caller *c, const struct req *q,
 	bool refused = o->decision != DECISION_ALLOWED;
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
 		return 0;
-	/* the parent and (a notified caller's) uid from one pidfd query */
+	/* the parent and (a notified caller's) uid: from the credentials
+	 * this call read already, else from one pidfd query */
 	struct proc_status bs;
-	bool have_bs = procfs_status_brief(c->pid, &bs) == 0;
+	bool have_bs = c->have_cr || procfs_status_brief(c->pid, &bs) == 0;
+	if (c->have_cr)
+		bs = c->cr;
 	struct proc_stat ps = {0};
 	if (!have_bs) /* no pidfd (a /proc that is not the kernel's) */
 		procfs_stat(c->pid, &ps);
