@@ -89,7 +89,7 @@ static void put_in_caller(struct call *k, int fd, uint64_t flags)
 /*
  * May the kernel open the caller's path itself (CONTINUE), as it must for
  * what only the caller can open: a procfs file (checked against its
- * opener), a FIFO without a reader yet, its terminal? The kernel reads the
+ * opener), its terminal (/dev/tty)? The kernel reads the
  * path again and walks it again after the answer, so only when that finds
  * what policyd decided on: a path as written that names the object (no
  * "..", no symlink on the way but /proc/self: a symlink a session process
@@ -129,7 +129,7 @@ static void open_by_kernel(struct call *k, const struct outcome *o,
 	char msg[512];
 	snprintf(msg, sizeof(msg),
 		 "only the kernel can open this file for the caller (a /proc "
-		 "file, a FIFO without a reader, a terminal), and %s; open it "
+		 "file, a terminal), and %s; open it "
 		 "by its own name, with no symlink or \"..\" on the way, from "
 		 "a process with one thread",
 		 why);
@@ -180,8 +180,14 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 	struct stat st;
 	if (fd == -ENXIO) {
 		chase_view(&k->c, real, view, sizeof(view));
-		if (stat(view, &st) == 0 && S_ISFIFO(st.st_mode))
+		bool known = stat(view, &st) == 0;
+		if (known && S_ISFIFO(st.st_mode))
 			return open_fifo(k, flags);
+		if (known && S_ISSOCK(st.st_mode)) {
+			/* a socket's name: no open of it works (as natively) */
+			sv_call_answer(k, -ENXIO);
+			return 0;
+		}
 		/* /dev/tty (the caller's terminal, not policyd's): only
 		 * the caller can open it */
 		open_by_kernel(k, o, path_at);
