@@ -18,7 +18,7 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int pool[POOL_MAX];
 static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
-static _Atomic pid_t pool_pid;
+static _Atomic pid_t pool_pid IP_BOOT; /* written by every child */
 /* the connection of the names report whose answer is not read yet, kept
  * out of the pool, and here until the answer has been read; -1: none.
  * Written with names_settle_lock held (and in a forked child). */
@@ -150,11 +150,15 @@ static void pool_drop_inherited(void)
 	for (int i = 0; i < pool_n; i++)
 		if (pool_still_ours(pool[i], pool_ino[i]))
 			syscall(SYS_close, pool[i]);
-	pool_n = 0;
 	int nfd = names_fd;
 	if (nfd >= 0 && pool_still_ours(nfd, names_ino))
 		syscall(SYS_close, nfd);
-	names_fd = -1;
+	/* written only when not so already: in a child after fork every
+	 * page written costs a fault */
+	if (pool_n)
+		pool_n = 0;
+	if (nfd != -1)
+		names_fd = -1;
 }
 
 static void pool_check_fork(void)

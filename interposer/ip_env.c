@@ -11,12 +11,31 @@
 #include "ip_state.h"
 #include "tg_proto.h"
 
-static char lib_path[4096];    /* our own .so, for LD_PRELOAD re-injection */
-static char env_preload[4200]; /* "LD_PRELOAD=<our library>" */
-static char env_socket[160];   /* "TIERGATE_SOCKET=..." */
-static char env_fail[32];      /* "TIERGATE_FAIL=..." */
-static char env_backstop[32];  /* "TIERGATE_BACKSTOP=..." */
-static char env_session[64];   /* "TIERGATE_SESSION=..." (or "") */
+#define PRE "LD_PRELOAD="
+#define PRE_LEN (sizeof(PRE) - 1)
+#define LIB_MAX 4096 /* the longest path of our library */
+/* environ without the session's variables when it has at most this many
+ * entries (more: malloc'd) */
+#define HIDE_CAP 160
+
+/* what the constructor writes (IP_BOOT: see ip_state.h) */
+static struct {
+	char *envv[HIDE_CAP]; /* environ without the session's variables */
+	char socket[160];     /* "TIERGATE_SOCKET=..." */
+	char fail[32];	      /* "TIERGATE_FAIL=..." */
+	char backstop[32];    /* "TIERGATE_BACKSTOP=..." */
+	char session[64];     /* "TIERGATE_SESSION=..." (or "") */
+	char preload[256];    /* "LD_PRELOAD=<our library>", when it fits */
+	char *env_preload;    /* .preload, or preload_long */
+} boot IP_BOOT;
+static char preload_long[PRE_LEN + LIB_MAX];
+
+/* our own .so, for LD_PRELOAD re-injection */
+static const char *our_lib(void)
+{
+	return boot.env_preload + PRE_LEN;
+}
+
 /* what the program sees of LD_PRELOAD: the others it names */
 static char visible_preload[4200];
 
@@ -43,10 +62,10 @@ static bool preload_sep(char c)
 /* Where the token naming our library starts in list, or NULL. */
 static const char *preload_ours(const char *list)
 {
-	size_t n = ip_slen(lib_path);
+	size_t n = ip_slen(our_lib());
 	for (const char *p = list; *p; p++)
 		if ((p == list || preload_sep(p[-1])) &&
-		    !strncmp(p, lib_path, n) && (!p[n] || preload_sep(p[n])))
+		    !strncmp(p, our_lib(), n) && (!p[n] || preload_sep(p[n])))
 			return p;
 	return NULL;
 }
@@ -56,7 +75,7 @@ static const char *preload_ours(const char *list)
 static bool preload_others(const char *list, char *out, size_t cap)
 {
 	const char *ours = preload_ours(list);
-	size_t n = ip_slen(lib_path), len = ip_slen(list);
+	size_t n = ip_slen(our_lib()), len = ip_slen(list);
 	if (!ours) {
 		if (len >= cap)
 			return false;
@@ -82,11 +101,11 @@ static void env_hide(void)
 	size_t n = 0;
 	for (char **e = environ; e && *e; e++)
 		n++;
-	char **v = malloc((n + 1) * sizeof(*v));
+	char **v = n < HIDE_CAP ? boot.envv : malloc((n + 1) * sizeof(*v));
 	if (!v)
 		return;
 	size_t o = 0;
-	static const char pre[] = "LD_PRELOAD=";
+	static const char pre[] = PRE;
 	for (char **e = environ; e && *e; e++) {
 		if (is_session_var(*e))
 			continue;
@@ -104,6 +123,11 @@ static void env_hide(void)
 	}
 	v[o] = NULL;
 	environ = v;
+}
+
+bool ip_env_is_boot_copy(char *const *v)
+{
+	return v == boot.envv;
 }
 
 /* a session id as policyd makes them ("s12-3456"): it names a file */
@@ -124,26 +148,28 @@ int ip_env_init(const char *lib)
 	const char *fail = ip_env_get(environ, "TIERGATE_FAIL");
 	const char *bs = ip_env_get(environ, "TIERGATE_BACKSTOP");
 	if (!sock || !*sock || ip_slen(sock) >= sizeof(ip_sock_path) || !lib ||
-	    lib[0] != '/' || ip_slen(lib) >= sizeof(lib_path))
+	    lib[0] != '/' || ip_slen(lib) >= LIB_MAX)
 		return -ENOENT; /* not in a session: stay out of the way */
-	ip_scopy(lib_path, sizeof(lib_path), lib, NULL);
+	boot.env_preload = PRE_LEN + ip_slen(lib) < sizeof(boot.preload)
+			       ? boot.preload
+			       : preload_long;
+	ip_scopy(boot.env_preload, PRE_LEN + LIB_MAX, PRE, lib);
 	ip_scopy(ip_sock_path, sizeof(ip_sock_path), sock, NULL);
-	ip_scopy(env_socket, sizeof(env_socket), "TIERGATE_SOCKET=", sock);
+	ip_scopy(boot.socket, sizeof(boot.socket), "TIERGATE_SOCKET=", sock);
 	ip_fail_open = fail && !strcmp(fail, "open");
-	ip_scopy(env_fail, sizeof(env_fail),
+	ip_scopy(boot.fail, sizeof(boot.fail),
 		 "TIERGATE_FAIL=", ip_fail_open ? "open" : "closed");
 	if (bs && !strcmp(bs, "1") && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
 		ip_backstop_env =
 		    TGPB_EXEC | TGPB_OPEN_WRITE | TGPB_CONNECT | TGPB_FS;
-	ip_scopy(env_backstop, sizeof(env_backstop),
+	ip_scopy(boot.backstop, sizeof(boot.backstop),
 		 "TIERGATE_BACKSTOP=", ip_backstop_env ? "1" : "0");
 	const char *sid = ip_env_get(environ, "TIERGATE_SESSION");
 	if (sid && session_id_ok(sid)) {
 		ip_scopy(ip_session, sizeof(ip_session), sid, NULL);
-		ip_scopy(env_session, sizeof(env_session),
+		ip_scopy(boot.session, sizeof(boot.session),
 			 "TIERGATE_SESSION=", sid);
 	}
-	ip_scopy(env_preload, sizeof(env_preload), "LD_PRELOAD=", lib_path);
 	env_hide();
 	return 0;
 }
@@ -152,10 +178,15 @@ int ip_env_init(const char *lib)
  * library): ours first, then them; ours alone when both do not fit */
 static char *preload_with(const char *others, struct ip_envbuf *b)
 {
-	size_t a = ip_slen(env_preload), n = ip_slen(others);
-	if (!n || a + 1 + n >= sizeof(b->preload))
-		return env_preload;
-	memcpy(b->preload, env_preload, a);
+	size_t a = ip_slen(boot.env_preload), n = ip_slen(others);
+	if (!n || a + 1 + n >= IP_PRELOAD_CAP)
+		return boot.env_preload;
+	void *m = mmap(NULL, IP_PRELOAD_CAP, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return boot.env_preload; /* as when both do not fit */
+	b->preload = m;
+	memcpy(b->preload, boot.env_preload, a);
 	b->preload[a] = ' ';
 	memcpy(b->preload + a + 1, others, n + 1);
 	return b->preload;
@@ -168,6 +199,7 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		n++;
 	char **out = b->v;
 	b->big = NULL;
+	b->preload = NULL;
 	if (n + 6 > cap) { /* the program may pass any number (ARG_MAX) */
 		size_t sz = (n + 6) * sizeof(*out);
 		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
@@ -193,22 +225,26 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		out[o++] = *e;
 	}
 	out[o++] = pre ? pre : preload_with(others, b);
-	out[o++] = env_socket;
-	out[o++] = env_fail;
-	out[o++] = env_backstop;
-	if (env_session[0])
-		out[o++] = env_session;
+	out[o++] = boot.socket;
+	out[o++] = boot.fail;
+	out[o++] = boot.backstop;
+	if (boot.session[0])
+		out[o++] = boot.session;
 	out[o] = NULL;
 	return out;
 }
 
 void ip_env_release(struct ip_envbuf *b)
 {
-	if (!b->big)
+	if (!b->big && !b->preload)
 		return;
 	int saved = errno;
-	munmap(b->big, b->bigsz);
+	if (b->big)
+		munmap(b->big, b->bigsz);
+	if (b->preload)
+		munmap(b->preload, IP_PRELOAD_CAP);
 	b->big = NULL;
+	b->preload = NULL;
 	errno = saved;
 }
 

@@ -29,7 +29,13 @@
 #include "tg_proto.h"
 #include "util.h"
 
-REAL(int, execve, const char *, char *const[], char *const[])
+/* libc's execve is this system call and nothing else; called directly, a
+ * forked child needs no symbol lookup (dlsym) before its exec, which cost
+ * it about ten page faults, each a trap on a VM */
+static int raw_execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)syscall(SYS_execve, path, argv, envp);
+}
 REAL(int, execvp, const char *, char *const[])
 REAL(int, execvpe, const char *, char *const[], char *const[])
 REAL(int, fexecve, int, char *const[], char *const[])
@@ -93,9 +99,9 @@ static bool git_env(const char *e, char *const argv[])
 	return tg_git_env(e, (const char *const *)argv, count_vec(argv));
 }
 
-static void decide_exec(int dirfd, const char *path, char *const argv[],
-			char *const envp[], uint32_t flags,
-			struct ip_verdict *v)
+__attribute__((noinline)) static void
+decide_exec(int dirfd, const char *path, char *const argv[], char *const envp[],
+	    uint32_t flags, struct ip_verdict *v)
 {
 	v->target[0] = '\0';
 	ip_scopy(v->target, sizeof(v->target), path, NULL);
@@ -162,20 +168,14 @@ static void decide_exec(int dirfd, const char *path, char *const argv[],
 		munmap(buf, TGP_MAX_MSG);
 }
 
-/* Common exec gate. Returns 0 to go ahead, -1 refused (said, errno set). */
-static int exec_decide(int dirfd, const char *path, char *const argv[],
-		       char *const envp[], uint32_t flags)
+/* An exec policyd decides through the interposer: 0 allowed, -1 refused
+ * (said, errno set). Not inlined: its frames stay off the stack of an exec
+ * the kernel decides (every page a forked child writes costs a fault). */
+__attribute__((noinline)) static int exec_ask(int dirfd, const char *path,
+					      char *const argv[],
+					      char *const envp[],
+					      uint32_t flags)
 {
-	if (ip_kernel_decides(TGPB_EXEC))
-		return 0; /* one decision per call: the kernel's */
-	if (!flags && exec_is_silent(dirfd, path, argv))
-		return 0;
-	/* no such program: the exec fails the same without a decision
-	 * (execvp tries every PATH directory; no refusal line for those) */
-	if (path && path[0] && !(flags & AT_EMPTY_PATH) &&
-	    syscall(SYS_faccessat, dirfd, path, F_OK) < 0 &&
-	    (errno == ENOENT || errno == ENOTDIR))
-		return -1;
 	struct ip_verdict v;
 	v.unreachable = false;
 	decide_exec(dirfd, path, argv, envp, flags, &v);
@@ -192,6 +192,23 @@ static int exec_decide(int dirfd, const char *path, char *const argv[],
 		argc++;
 	tg_argv_quote(label, sizeof(label), (const char *const *)argv, argc);
 	return ip_refuse("exec", label[0] ? label : path, &v, EACCES);
+}
+
+/* Common exec gate. Returns 0 to go ahead, -1 refused (said, errno set). */
+static int exec_decide(int dirfd, const char *path, char *const argv[],
+		       char *const envp[], uint32_t flags)
+{
+	if (ip_kernel_decides(TGPB_EXEC))
+		return 0; /* one decision per call: the kernel's */
+	if (!flags && exec_is_silent(dirfd, path, argv))
+		return 0;
+	/* no such program: the exec fails the same without a decision
+	 * (execvp tries every PATH directory; no refusal line for those) */
+	if (path && path[0] && !(flags & AT_EMPTY_PATH) &&
+	    syscall(SYS_faccessat, dirfd, path, F_OK) < 0 &&
+	    (errno == ENOENT || errno == ENOTDIR))
+		return -1;
+	return exec_ask(dirfd, path, argv, envp, flags);
 }
 
 /* Every exec entry point: decided inside the re-entry guard; 0 with errno
@@ -220,11 +237,11 @@ int ip_exec_gate_env(int dirfd, const char *path, char *const argv[],
 IP_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	if (!ip_active || ip_in_hook)
-		return get_execve()(path, argv, envp);
+		return raw_execve(path, argv, envp);
 	if (ip_exec_gate_env(AT_FDCWD, path, argv, envp, 0) < 0)
 		return -1;
 	struct ip_envbuf eb;
-	int r = get_execve()(path, argv, ip_env_for_exec(envp, &eb));
+	int r = raw_execve(path, argv, ip_env_for_exec(envp, &eb));
 	ip_env_release(&eb);
 	return r;
 }

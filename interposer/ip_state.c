@@ -9,11 +9,11 @@
 #include "ip_state.h"
 #include "tg_proto.h"
 
-char ip_sock_path[108];
-char ip_session[32];
-uint32_t ip_backstop_env;
-bool ip_active;
-_Atomic int ip_fail_open;
+char ip_sock_path[108] IP_BOOT;
+char ip_session[32] IP_BOOT;
+uint32_t ip_backstop_env IP_BOOT;
+bool ip_active IP_BOOT;
+_Atomic int ip_fail_open IP_BOOT;
 
 __thread int ip_in_hook __attribute__((tls_model("initial-exec")));
 

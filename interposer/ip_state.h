@@ -26,15 +26,24 @@ extern char **environ;
 
 /* ------------------------------------------------------------ state */
 
+/* What every new program's constructor writes, and a forked child before
+ * its exec, goes into one section of .data: the page that holds it is
+ * copied at load anyway (ld.so zeroes the start of .bss on it), so these
+ * writes cost no page fault of their own (each is a trap, ~12 us on a VM,
+ * paid by every program started in a session). Keep it small. */
+#define IP_BOOT __attribute__((section(".data.ip_boot")))
+
 extern char ip_sock_path[108]; /* policyd's agent socket */
-extern char ip_session[32];     /* the session's id (TIERGATE_SESSION) */
+extern char ip_session[32];    /* the session's id (TIERGATE_SESSION) */
 /* The kernel path (seccomp user-notify, see policyd/supervisor.c) decides
  * execs, write-opens and connects of this process: agent-shell says so in
- * TIERGATE_BACKSTOP, and the process must really run under a filter. The
- * HELLO answer, once fetched, is authoritative. */
+ * TIERGATE_BACKSTOP, and the process must really run under a filter (a
+ * filter is never removed). A HELLO answer, once fetched, can only add to
+ * what these say. */
 extern uint32_t ip_backstop_env;
 extern bool ip_active;		 /* we are in a session */
 extern _Atomic int ip_fail_open; /* the session's policy says fail: open */
+/* all of the above are IP_BOOT */
 
 /* the re-entry guard: calls made while deciding go straight to libc */
 extern __thread int ip_in_hook __attribute__((tls_model("initial-exec")));

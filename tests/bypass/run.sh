@@ -33,7 +33,8 @@ cleanup() {
 	# and one whose pid file is gone (a restart by agent-shell after the
 	# script's last stop): ours by its run directory, under $TOP
 	for p in $(pgrep -x policyd); do
-		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -q "^TIERGATE_RUNDIR=$TOP/" && kill "$p" 2>/dev/null
+		# (one that ended meanwhile has no environ to read: quietly)
+		{ tr '\0' '\n' <"/proc/$p/environ"; } 2>/dev/null | grep -q "^TIERGATE_RUNDIR=$TOP/" && kill "$p" 2>/dev/null
 	done
 	rm -rf "$TOP"
 }

@@ -25,7 +25,8 @@ static char **made;
 
 static void forget(void)
 {
-	free(made);
+	if (!ip_env_is_boot_copy(made))
+		free(made);
 	made = NULL;
 }
 
@@ -202,6 +203,67 @@ static void test_for_exec_large(void **state)
 	assert_int_equal(errno, 1234);
 }
 
+/* environ hidden in a copy either way: a small one kept in the library's
+ * static storage (no malloc in every program's start), a large one
+ * malloc'd; the session's variables gone from both, the rest in order */
+static void test_hidden_sizes(void **state)
+{
+	(void)state;
+	start(LIB);
+	assert_true(ip_env_is_boot_copy(environ));
+	enum { N = 600 };
+	static char *big[N + 3];
+	static char names[N][16];
+	big[0] = "TIERGATE_SOCKET=/run/tg/big.sock";
+	for (int i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "V%d=x", i);
+		big[i + 1] = names[i];
+	}
+	big[N + 1] = "LD_PRELOAD=" LIB;
+	big[N + 2] = NULL;
+	environ = big;
+	forget();
+	assert_int_equal(ip_env_init(LIB), 0);
+	made = environ;
+	assert_false(ip_env_is_boot_copy(environ));
+	assert_string_equal(ip_sock_path, "/run/tg/big.sock");
+	assert_int_equal(count(environ), N);
+	assert_string_equal(environ[0], "V0=x");
+	assert_string_equal(environ[N - 1], names[N - 1]);
+	assert_null(getenv("TIERGATE_SOCKET"));
+	assert_null(getenv("LD_PRELOAD"));
+}
+
+/* a library path too long for the static buffer: carried whole */
+static void test_long_library_path(void **state)
+{
+	(void)state;
+	static char lib[1200], pre[1300];
+	memset(lib, 'd', sizeof(lib) - 1);
+	lib[0] = '/';
+	for (size_t i = 100; i < sizeof(lib) - 1; i += 100)
+		lib[i] = '/';
+	snprintf(pre, sizeof(pre), "LD_PRELOAD=%s", lib);
+	static char *env[] = {"TIERGATE_SOCKET=/s", NULL, "A=1", NULL};
+	env[1] = pre;
+	environ = env;
+	forget();
+	assert_int_equal(ip_env_init(lib), 0);
+	made = environ;
+	assert_null(getenv("LD_PRELOAD"));
+	static struct ip_envbuf b;
+	char *plain[] = {"B=2", NULL};
+	char *const *v = ip_env_for_exec(plain, &b);
+	assert_string_equal(value(v, "LD_PRELOAD"), lib);
+	char *other[] = {"LD_PRELOAD=/o.so", NULL};
+	v = ip_env_for_exec(other, &b);
+	char want[1300];
+	snprintf(want, sizeof(want), "%s /o.so", lib);
+	assert_string_equal(value(v, "LD_PRELOAD"), want);
+	ip_env_release(&b);
+	assert_null(b.preload);
+}
+
 static void test_lend(void **state)
 {
 	(void)state;
@@ -232,6 +294,8 @@ int main(void)
 	    cmocka_unit_test(test_not_in_session),
 	    cmocka_unit_test(test_for_exec),
 	    cmocka_unit_test(test_for_exec_large),
+	    cmocka_unit_test(test_hidden_sizes),
+	    cmocka_unit_test(test_long_library_path),
 	    cmocka_unit_test(test_lend),
 	};
 	return cmocka_run_group_tests(tests, keep_environ, restore_environ);
