@@ -47,8 +47,7 @@ static bool is_self_ref(const char *path)
 		(path[17] == '/' || !path[17]));
 }
 
-/* The end of the last ".." component of path, or NULL. */
-static const char *last_dotdot(const char *path)
+const char *chase_last_dotdot(const char *path)
 {
 	const char *end = NULL;
 	for (const char *c = path; *c; c++)
@@ -86,7 +85,7 @@ static int join_walked(pid_t pid, const char *base, const char *path, char *out,
 		 ? join3(joined, sizeof(joined), "", "", path)
 		 : join3(joined, sizeof(joined), base, "/", path)) < 0)
 		return -ENAMETOOLONG;
-	const char *dd = last_dotdot(joined);
+	const char *dd = chase_last_dotdot(joined);
 	int r;
 	if (!dd) {
 		r = tg_path_normalize("/", joined, out, outsz);

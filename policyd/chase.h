@@ -48,6 +48,10 @@ enum chase_flags {
 int chase(struct caller *c, int dirfd, const char *path, unsigned flags,
 	  char ret[TG_PATH_MAX]);
 
+/* The end of the last ".." component of path (a component exactly "..",
+ * as the kernel takes one), or NULL when it has none. */
+const char *chase_last_dotdot(const char *path);
+
 /* path (absolute, in the caller's root) as policyd can name it: itself, or
  * under /proc/PID/root when the caller's root is another. */
 void chase_view(struct caller *c, const char *path, char *out, size_t outsz);

@@ -84,8 +84,10 @@ static struct {
 static uint32_t status_clock;
 static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
-			    size_t *ret_len)
+/* pid's status into buf: 0; -errno; 1 with kept_only when it is not kept
+ * open (nothing is opened then) */
+static int read_status_kept(pid_t pid, char *buf, size_t bufsz, size_t *ret_len,
+			    bool kept_only)
 {
 	pthread_mutex_lock(&status_lock);
 	int slot = -1, oldest = 0;
@@ -94,6 +96,10 @@ static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
 			slot = i;
 		if (status_keep[i].used < status_keep[oldest].used)
 			oldest = i;
+	}
+	if (slot < 0 && kept_only) {
+		pthread_mutex_unlock(&status_lock);
+		return 1;
 	}
 	ssize_t n = -1;
 	if (slot >= 0) {
@@ -135,22 +141,11 @@ static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
 	return 0;
 }
 
-/* Is pid's status file kept open (a read of it is one pread)? */
-static bool status_is_kept(pid_t pid)
-{
-	bool kept = false;
-	pthread_mutex_lock(&status_lock);
-	for (int i = 0; i < STATUS_KEEP && !kept; i++)
-		kept = status_keep[i].fd > 0 && status_keep[i].pid == pid;
-	pthread_mutex_unlock(&status_lock);
-	return kept;
-}
-
 static int read_proc(pid_t pid, const char *name, char *buf, size_t bufsz,
 		     size_t *ret_len)
 {
 	if (!strcmp(proc_root, "/proc") && !strcmp(name, "status"))
-		return read_status_kept(pid, buf, bufsz, ret_len);
+		return read_status_kept(pid, buf, bufsz, ret_len, false);
 	char path[TG_PATH_MAX];
 	proc_path(path, sizeof(path), pid, name);
 	return read_file(path, buf, bufsz, ret_len);
@@ -249,11 +244,14 @@ static int status_nums(const char *s, int base, unsigned long *v, int max)
 
 /* Parsed by hand: this runs for every notified call, and sscanf over the
  * ~55 lines of /proc/PID/status cost more than the kernel's rendering. */
-int procfs_status(pid_t pid, struct proc_status *st)
+/* procfs_status; with kept_only, 1 when pid's status is not kept open
+ * (procfs_status_brief's other way is cheaper then) */
+static int status_get(pid_t pid, struct proc_status *st, bool kept_only)
 {
 	char buf[8192];
-	int r = read_proc(pid, "status", buf, sizeof(buf), NULL);
-	if (r < 0)
+	int r = kept_only ? read_status_kept(pid, buf, sizeof(buf), NULL, true)
+			  : read_proc(pid, "status", buf, sizeof(buf), NULL);
+	if (r != 0)
 		return r;
 	memset(st, 0, sizeof(*st));
 	st->umask = 022;
@@ -317,6 +315,11 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		line = nl ? nl + 1 : NULL;
 	}
 	return seen == 7 ? 0 : -EINVAL;
+}
+
+int procfs_status(pid_t pid, struct proc_status *st)
+{
+	return status_get(pid, st, false);
 }
 
 int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n)
@@ -424,8 +427,11 @@ int procfs_status_brief(pid_t pid, struct proc_status *st)
 	static bool no_info;
 	/* a kept status file is one pread (~5 us here); the pidfd query
 	 * below four calls (~10 us), as an open, read and close are */
-	if (no_info || (!strcmp(proc_root, "/proc") && status_is_kept(pid)))
+	if (no_info)
 		return procfs_status(pid, st);
+	int r;
+	if (!strcmp(proc_root, "/proc") && (r = status_get(pid, st, true)) != 1)
+		return r;
 	_cleanup_close_ int pfd = procfs_pidfd_open(pid);
 	if (pfd < 0)
 		return pfd;

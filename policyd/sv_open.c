@@ -101,13 +101,8 @@ static const char *continue_unsafe(struct call *k, const char *object,
 				   uint64_t path_at)
 {
 	const char *p = k->q.path;
-	for (const char *c = p; *c;) {
-		size_t n = strcspn(c, "/");
-		if (n == 2 && c[0] == '.' && c[1] == '.')
-			return "its path has a \"..\" component";
-		c += n;
-		c += strspn(c, "/");
-	}
+	if (chase_last_dotdot(p))
+		return "its path has a \"..\" component";
 	char lex[TG_PATH_MAX];
 	if (chase(&k->c, k->q.dirfd, p, 0, lex) < 0 || strcmp(lex, object))
 		return "its path reaches it through a symbolic link";
@@ -307,15 +302,9 @@ static bool fd_link_name(const char *to, pid_t *ret_pid, int *ret_fd)
  * (continue_unsafe). */
 static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p)
 {
-	if (p[0] == '/' || dirfd != AT_FDCWD || !caller_same_root(&k->c))
+	if (p[0] == '/' || dirfd != AT_FDCWD || !caller_same_root(&k->c) ||
+	    chase_last_dotdot(p))
 		return false;
-	for (const char *c = p; *c;) {
-		size_t n = strcspn(c, "/");
-		if (n == 2 && c[0] == '.' && c[1] == '.')
-			return false;
-		c += n;
-		c += strspn(c, "/");
-	}
 	char cwd[TG_PATH_MAX], abs[TG_PATH_MAX], norm[TG_PATH_MAX];
 	if (caller_cwd(&k->c, cwd, sizeof(cwd)) < 0 || cwd[0] != '/' ||
 	    snprintf(abs, sizeof(abs), "%s/%s", cwd, p) >= (int)sizeof(abs) ||

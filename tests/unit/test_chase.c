@@ -169,6 +169,23 @@ static void test_cases(void **state)
 	}
 }
 
+/* ".." as the kernel takes it: a whole component, nothing else */
+static void test_last_dotdot(void **state)
+{
+	(void)state;
+	const char *p = "a/../b/../c";
+	assert_ptr_equal(chase_last_dotdot(p), p + 9);
+	p = "..";
+	assert_ptr_equal(chase_last_dotdot(p), p + 2);
+	p = "/x/..//y";
+	assert_ptr_equal(chase_last_dotdot(p), p + 5);
+	assert_null(chase_last_dotdot("a/..b/c"));
+	assert_null(chase_last_dotdot("a/b../c"));
+	assert_null(chase_last_dotdot("a/.../c"));
+	assert_null(chase_last_dotdot("./a/./b"));
+	assert_null(chase_last_dotdot(""));
+}
+
 static void test_absolute(void **state)
 {
 	(void)state;
@@ -269,6 +286,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cases),
+	    cmocka_unit_test(test_last_dotdot),
 	    cmocka_unit_test(test_absolute),
 	    cmocka_unit_test(test_other_root),
 	    cmocka_unit_test(test_exists_cwd_root),
