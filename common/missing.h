@@ -93,16 +93,6 @@ struct tg_landlock_ruleset_attr {
 
 /* pidfd_open(2) of a thread (6.9): the flag's value is O_EXCL */
 #define TG_PIDFD_THREAD O_EXCL
-/* linux/pidfd.h of 6.13 (the first version of the struct) */
-struct tg_pidfd_info {
-	uint64_t mask, cgroupid;
-	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid,
-	    fsgid;
-	int32_t exit_code;
-};
-#define TG_PIDFD_GET_INFO _IOWR(0xFF, 11, struct tg_pidfd_info)
-#define TG_PIDFD_INFO_PID 1ULL
-#define TG_PIDFD_INFO_CREDS 2ULL
 
 /* ------------------------------------------------------ /proc/PID/maps */
 

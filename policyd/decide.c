@@ -590,7 +590,7 @@ int decide_audit(struct caller *c, const struct req *q,
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
 		return 0;
 	/* the parent and (a notified caller's) uid: from the credentials
-	 * this call read already, else from one pidfd query */
+	 * this call read already, else from its status file (kept open) */
 	struct proc_status bs;
 	bool have_bs = c->have_cr || procfs_status_brief(c->pid, &bs) == 0;
 	if (c->have_cr)

@@ -31,6 +31,9 @@ struct program {
 	char *interp;	/* TG_PATH_MAX bytes each */
 	char *iarg;
 	int absent; /* -ENOENT/-ENOTDIR: there is no such program */
+	/* the dynamic loader by content (sys_is_loader_file): 1, 0, or -1
+	 * not looked at yet */
+	signed char loader;
 };
 
 /* "#!interp [arg]" at the start of the file the caller would run (the
@@ -125,6 +128,7 @@ struct prog_ent {
 	mode_t mode;
 	struct timespec ctime;
 	bool script;
+	signed char loader; /* as struct program's, once looked at */
 };
 static struct prog_ent progs[PROG_CACHE];
 static uint64_t prog_tick;
@@ -188,7 +192,8 @@ static void prog_store(const char *lex, uint64_t h, const struct program *p)
 			       .size = st->st_size,
 			       .mode = st->st_mode,
 			       .ctime = st->st_ctim,
-			       .script = p->script};
+			       .script = p->script,
+			       .loader = p->loader};
 }
 
 static uint64_t str_hash(const char *s)
@@ -197,6 +202,18 @@ static uint64_t str_hash(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 	return h;
+}
+
+/* The loader check's answer for lex's entry, kept while the entry holds:
+ * the same file with the same size, mode and ctime, settled (a content
+ * check, like the shebang's: a program cannot be exec'd while something
+ * has it open or mapped for writing, ETXTBSY, so its content changes only
+ * by writes that move its ctime) */
+static void prog_note_loader(const char *lex, const struct program *p)
+{
+	struct prog_ent *e = prog_find(lex, str_hash(lex), &p->st);
+	if (e)
+		e->loader = p->loader;
 }
 
 /* What the cache knows of a spelled path: whether it may be kept (in
@@ -228,6 +245,7 @@ static int program_cached(struct caller *c, const char *lex, struct program *p,
 	e->used = ++prog_tick;
 	strcpy(p->real, e->real);
 	p->st = key->first;
+	p->loader = e->loader;
 	if ((p->script = e->script)) {
 		strcpy(p->interp, e->interp);
 		strcpy(p->iarg, e->iarg);
@@ -242,6 +260,7 @@ static int program_info(struct caller *c, const char *lex, struct program *p)
 {
 	p->absent = 0;
 	p->script = false;
+	p->loader = -1;
 	struct prog_key key;
 	if (program_cached(c, lex, p, &key) == 1)
 		return 0;
@@ -473,7 +492,11 @@ static const char *chain_next(struct chain *ch, int depth,
 		ch->argc += extra;
 		return lv[depth].interp;
 	}
-	if (!sys_is_loader_file(view_real, &ch->p.st))
+	if (ch->p.loader < 0) {
+		ch->p.loader = sys_is_loader_file(view_real, &ch->p.st);
+		prog_note_loader(ch->lex, &ch->p);
+	}
+	if (!ch->p.loader)
 		return NULL;
 	int pi = loader_prog_index(ch->argv, ch->argc);
 	if (pi < 0)

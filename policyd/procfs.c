@@ -84,10 +84,8 @@ static struct {
 static uint32_t status_clock;
 static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* pid's status into buf: 0; -errno; 1 with kept_only when it is not kept
- * open (nothing is opened then) */
-static int read_status_kept(pid_t pid, char *buf, size_t bufsz, size_t *ret_len,
-			    bool kept_only)
+static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
+			    size_t *ret_len)
 {
 	pthread_mutex_lock(&status_lock);
 	int slot = -1, oldest = 0;
@@ -96,10 +94,6 @@ static int read_status_kept(pid_t pid, char *buf, size_t bufsz, size_t *ret_len,
 			slot = i;
 		if (status_keep[i].used < status_keep[oldest].used)
 			oldest = i;
-	}
-	if (slot < 0 && kept_only) {
-		pthread_mutex_unlock(&status_lock);
-		return 1;
 	}
 	ssize_t n = -1;
 	if (slot >= 0) {
@@ -145,7 +139,7 @@ static int read_proc(pid_t pid, const char *name, char *buf, size_t bufsz,
 		     size_t *ret_len)
 {
 	if (!strcmp(proc_root, "/proc") && !strcmp(name, "status"))
-		return read_status_kept(pid, buf, bufsz, ret_len, false);
+		return read_status_kept(pid, buf, bufsz, ret_len);
 	char path[TG_PATH_MAX];
 	proc_path(path, sizeof(path), pid, name);
 	return read_file(path, buf, bufsz, ret_len);
@@ -244,14 +238,11 @@ static int status_nums(const char *s, int base, unsigned long *v, int max)
 
 /* Parsed by hand: this runs for every notified call, and sscanf over the
  * ~55 lines of /proc/PID/status cost more than the kernel's rendering. */
-/* procfs_status; with kept_only, 1 when pid's status is not kept open
- * (procfs_status_brief's other way is cheaper then) */
-static int status_get(pid_t pid, struct proc_status *st, bool kept_only)
+int procfs_status(pid_t pid, struct proc_status *st)
 {
 	char buf[8192];
-	int r = kept_only ? read_status_kept(pid, buf, sizeof(buf), NULL, true)
-			  : read_proc(pid, "status", buf, sizeof(buf), NULL);
-	if (r != 0)
+	int r = read_proc(pid, "status", buf, sizeof(buf), NULL);
+	if (r < 0)
 		return r;
 	memset(st, 0, sizeof(*st));
 	st->umask = 022;
@@ -315,11 +306,6 @@ static int status_get(pid_t pid, struct proc_status *st, bool kept_only)
 		line = nl ? nl + 1 : NULL;
 	}
 	return seen == 7 ? 0 : -EINVAL;
-}
-
-int procfs_status(pid_t pid, struct proc_status *st)
-{
-	return status_get(pid, st, false);
 }
 
 int procfs_shared_writable_text(pid_t pid, const uint64_t *addrs, size_t n)
@@ -424,44 +410,7 @@ int procfs_pidfd_open(pid_t pid)
 
 int procfs_status_brief(pid_t pid, struct proc_status *st)
 {
-	static bool no_info;
-	/* a kept status file is one pread (~5 us here); the pidfd query
-	 * below four calls (~10 us), as an open, read and close are */
-	if (no_info)
-		return procfs_status(pid, st);
-	int r;
-	if (!strcmp(proc_root, "/proc") && (r = status_get(pid, st, true)) != 1)
-		return r;
-	_cleanup_close_ int pfd = procfs_pidfd_open(pid);
-	if (pfd < 0)
-		return pfd;
-	struct tg_pidfd_info in = {.mask =
-				       TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS};
-	if (ioctl(pfd, TG_PIDFD_GET_INFO, &in) < 0) {
-		if (errno != ENOTTY && errno != EINVAL)
-			return -errno;
-		no_info = true;
-		return procfs_status(pid, st);
-	}
-	if ((in.mask & (TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS)) !=
-	    (TG_PIDFD_INFO_PID | TG_PIDFD_INFO_CREDS))
-		return procfs_status(pid, st);
-	memset(st, 0, sizeof(*st));
-	st->ppid = (pid_t)in.ppid;
-	st->tgid = (pid_t)in.tgid;
-	st->euid = in.euid;
-	st->fsuid = in.fsuid;
-	st->fsgid = in.fsgid;
-	st->umask = 022;
-	st->seccomp = -1; /* not known here */
-	/* procfs counts a thread group's tasks in its task/ link count */
-	char p[TG_PATH_MAX];
-	struct stat ts;
-	proc_path(p, sizeof(p), pid, "task");
-	if (stat(p, &ts) < 0)
-		return -errno;
-	st->threads = ts.st_nlink > 2 ? (int)(ts.st_nlink - 2) : 1;
-	return 0;
+	return procfs_status(pid, st);
 }
 
 bool procfs_seccomp_filtered(pid_t pid)

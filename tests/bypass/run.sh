@@ -217,6 +217,9 @@ printf '#!/usr/bin/python3 -u\nprint("python ran")\n' >"$WS/bin/rw_b"
 printf '#!/bin/true %*s\nprint("python ran")\n' 9 x >"$WS/bin/rw_a"
 if [ "$(stat -c %s "$WS/bin/rw_a")" != "$(stat -c %s "$WS/bin/rw_b")" ]; then bad "rw_a and rw_b differ in size"; fi
 bs_attack "a script rewritten in place (same size) to a denied interpreter after it ran" "python ran" no-python bash -c 'cp bin/rw_a bin/rw; chmod +x bin/rw; bin/rw; sleep 0.3; bin/rw; cat bin/rw_b >bin/rw; bin/rw'
+# ... and whether it is the dynamic loader: a program that ran as itself,
+# rewritten in place into a copy of ld.so, must be looked at again
+bs_attack "a program rewritten in place into the loader after it ran, then running a denied program" "program ran" denied-programs bash -c "cp /bin/true bin/ldx; bin/ldx; sleep 0.3; bin/ldx; cat '$LDSO' >bin/ldx; bin/ldx denied/dmarker"
 # O_RDWR reads and writes: a read rule must not answer for the write
 RDWR=$(cd "$(dirname "$0")" && pwd)/policy-rdwr.yaml
 mkdir -p "$TOP/outside"
