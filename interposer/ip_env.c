@@ -179,13 +179,8 @@ int ip_env_init(const char *lib)
 static char *preload_with(const char *others, struct ip_envbuf *b)
 {
 	size_t a = ip_slen(boot.env_preload), n = ip_slen(others);
-	if (!n || a + 1 + n >= IP_PRELOAD_CAP)
+	if (!n || a + 1 + n >= sizeof(b->preload))
 		return boot.env_preload;
-	void *m = mmap(NULL, IP_PRELOAD_CAP, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (m == MAP_FAILED)
-		return boot.env_preload; /* as when both do not fit */
-	b->preload = m;
 	memcpy(b->preload, boot.env_preload, a);
 	b->preload[a] = ' ';
 	memcpy(b->preload + a + 1, others, n + 1);
@@ -199,7 +194,6 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		n++;
 	char **out = b->v;
 	b->big = NULL;
-	b->preload = NULL;
 	if (n + 6 > cap) { /* the program may pass any number (ARG_MAX) */
 		size_t sz = (n + 6) * sizeof(*out);
 		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
@@ -236,15 +230,11 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 
 void ip_env_release(struct ip_envbuf *b)
 {
-	if (!b->big && !b->preload)
+	if (!b->big)
 		return;
 	int saved = errno;
-	if (b->big)
-		munmap(b->big, b->bigsz);
-	if (b->preload)
-		munmap(b->preload, IP_PRELOAD_CAP);
+	munmap(b->big, b->bigsz);
 	b->big = NULL;
-	b->preload = NULL;
 	errno = saved;
 }
 

@@ -20,18 +20,18 @@
 
 #pragma GCC visibility push(hidden)
 
-/* entries of the environment an exec gets on the stack (more go to an
- * mmap), and the longest LD_PRELOAD that names this library and the
- * caller's own preloads. Small on purpose: a forked child pays a page
- * fault (a trap, ~12 us on a VM) for every stack page its exec writes,
- * and a call made below a big frame writes a page of its own. */
-#define IP_ENV_CAP 192
+/* entries of the environment an exec gets, and room for an LD_PRELOAD
+ * that names this library and the caller's own preloads. On the stack:
+ * an exec in a vfork child that succeeds never comes back to give an
+ * mmap back (the parent would keep it), so only environments larger than
+ * any real one go to an mmap. */
+#define IP_ENV_CAP 4096
 #define IP_PRELOAD_CAP 8192
 struct ip_envbuf {
 	char *v[IP_ENV_CAP];
+	char preload[IP_PRELOAD_CAP];
 	char **big; /* an environment with more entries: mmap'd */
 	size_t bigsz;
-	char *preload; /* ours and the caller's preloads: mmap'd */
 };
 
 /*
@@ -47,8 +47,7 @@ bool ip_env_is_boot_copy(char *const *v);
 
 /*
  * The environment for a new program, in b (the caller's stack: vfork-safe,
- * no malloc; more than IP_ENV_CAP entries, and an LD_PRELOAD that names
- * other libraries too, go to an mmap, which
+ * no malloc; more than IP_ENV_CAP entries go to an mmap, which
  * ip_env_release() gives back): envp without the session's variables, then
  * LD_PRELOAD=<this library> followed by whatever envp's LD_PRELOAD names
  * (when it does not name this library already; if both do not fit, this
