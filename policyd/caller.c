@@ -113,7 +113,7 @@ uid_t caller_uid(const struct caller *c)
 		return c->uid;
 	if (c->have_cr) /* read by this call already */
 		return c->cr.fsuid;
-	return procfs_status_brief(c->pid, &cs) == 0 ? cs.fsuid : (uid_t)-1;
+	return procfs_status(c->pid, &cs) == 0 ? cs.fsuid : (uid_t)-1;
 }
 
 int caller_fd(pid_t pid, int fd)

@@ -592,7 +592,7 @@ int decide_audit(struct caller *c, const struct req *q,
 	/* the parent and (a notified caller's) uid: from the credentials
 	 * this call read already, else from its status file (kept open) */
 	struct proc_status bs;
-	bool have_bs = c->have_cr || procfs_status_brief(c->pid, &bs) == 0;
+	bool have_bs = c->have_cr || procfs_status(c->pid, &bs) == 0;
 	if (c->have_cr)
 		bs = c->cr;
 	struct proc_stat ps = {0};

@@ -160,7 +160,7 @@ int exec_verify_hold(pid_t tid, const struct outcome *o, const struct req *q,
 		return -EAGAIN;
 	struct verify *e = &vs[slot];
 	struct proc_status ps;
-	if (procfs_status_brief(tid, &ps) < 0)
+	if (procfs_status(tid, &ps) < 0)
 		return -ESRCH;
 	/* what /proc/PID/cmdline must read: the chain's entries, then the
 	 * caller's argv[1..] */
@@ -339,7 +339,7 @@ static void killed(struct verify *e, pid_t pid, const char *why,
 	    .session = e->session[0] ? e->session : NULL,
 	    .pid = pid,
 	    .ppid = ps.ppid,
-	    .uid = procfs_status_brief(pid, &cs) == 0 ? cs.fsuid : (uid_t)-1,
+	    .uid = procfs_status(pid, &cs) == 0 ? cs.fsuid : (uid_t)-1,
 	    .cwd = cwd,
 	    .exe = ran,
 	    .argv = argv,

@@ -408,10 +408,6 @@ int procfs_pidfd_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-int procfs_status_brief(pid_t pid, struct proc_status *st)
-{
-	return procfs_status(pid, st);
-}
 
 bool procfs_seccomp_filtered(pid_t pid)
 {

@@ -43,13 +43,6 @@ struct proc_status {
 	int seccomp; /* 0 none, 1 strict, 2 filter */
 };
 int procfs_status(pid_t pid, struct proc_status *ret);
-/* What the race and credential checks need (euid, fsuid, fsgid, ppid,
- * tgid, threads): procfs_status, whose file stays open for the processes
- * asked about last. The first read of a new process opens it (two calls,
- * where a pidfd query took four), and its later calls read it once each
- * (a process that has just forked is asked about again after its exec).
- * pid may name a thread. */
-int procfs_status_brief(pid_t pid, struct proc_status *ret);
 /* A pidfd for pid, which may be a thread id; -errno. */
 int procfs_pidfd_open(pid_t pid);
 /* Does the process run under a seccomp filter (Seccomp: 2)? */

@@ -218,13 +218,13 @@ bool sv_caller_racy(pid_t pid, const uint64_t *addrs, size_t n)
 {
 	/* whatever cannot be told is taken to race */
 	struct proc_status st;
-	if (procfs_status_brief(pid, &st) < 0 || st.threads > 1)
+	if (procfs_status(pid, &st) < 0 || st.threads > 1)
 		return true;
 	for (int depth = 0; st.ppid > 1; depth++) {
 		pid_t up = st.ppid;
 		if (syscall(SYS_kcmp, pid, up, TG_KCMP_VM, 0, 0) != 0)
 			break; /* its own memory from here up */
-		if (depth == 16 || procfs_status_brief(up, &st) < 0 ||
+		if (depth == 16 || procfs_status(up, &st) < 0 ||
 		    st.threads > 1)
 			return true;
 	}

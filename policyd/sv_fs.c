@@ -120,7 +120,7 @@ static bool fs_hold_descriptor(struct call *k, struct fs_args *fa)
 		return true;
 	}
 	k->q.unheld_fd =
-	    procfs_status_brief(k->c.pid, &ps) < 0 || ps.threads != 1;
+	    procfs_status(k->c.pid, &ps) < 0 || ps.threads != 1;
 	fa->held_empty = false;
 	fa->by_name = true;
 	return false;

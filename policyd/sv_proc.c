@@ -70,8 +70,8 @@ static enum target target_of(const struct call *k, pid_t pid, char *who,
 		return TGT_GONE;
 	struct proc_status ts, cs;
 	struct proc_stat st;
-	if (procfs_status_brief(pid, &ts) < 0 ||
-	    procfs_status_brief(k->c.pid, &cs) < 0 ||
+	if (procfs_status(pid, &ts) < 0 ||
+	    procfs_status(k->c.pid, &cs) < 0 ||
 	    procfs_stat(ts.tgid, &st) < 0)
 		return TGT_GONE;
 	snprintf(who, whosz, "pid %d (%s)", (int)pid, st.comm);

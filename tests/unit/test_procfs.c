@@ -73,12 +73,12 @@ static void test_status_kept_fresh(void **state)
 	assert_int_equal(read(ack[0], &b, 1), 1);
 	assert_int_equal(procfs_status(c, &st), 0);
 	assert_int_equal(st.umask, 022);
-	assert_int_equal(procfs_status_brief(c, &st), 0);
+	assert_int_equal(procfs_status(c, &st), 0);
 	assert_int_equal(st.ppid, getpid());
 	assert_int_equal(write(go[1], "g", 1), 1);
 	assert_int_equal(waitpid(c, NULL, 0), c);
 	assert_true(procfs_status(c, &st) < 0);
-	assert_true(procfs_status_brief(c, &st) < 0);
+	assert_true(procfs_status(c, &st) < 0);
 	close(go[0]), close(go[1]), close(ack[0]), close(ack[1]);
 }
 
@@ -97,7 +97,7 @@ static void test_brief_counts_threads(void **state)
 {
 	(void)state;
 	struct proc_status st;
-	assert_int_equal(procfs_status_brief(getpid(), &st), 0);
+	assert_int_equal(procfs_status(getpid(), &st), 0);
 	assert_int_equal(st.threads, 1);
 	assert_int_equal(st.ppid, getppid());
 	assert_int_equal(st.euid, geteuid());
@@ -106,14 +106,14 @@ static void test_brief_counts_threads(void **state)
 	pthread_t t[3];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, parked, fds), 0);
-	assert_int_equal(procfs_status_brief(getpid(), &st), 0);
+	assert_int_equal(procfs_status(getpid(), &st), 0);
 	assert_int_equal(st.threads, 4);
 	/* a thread id (not the leader's) works too, and names the same
 	 * thread group: notifications carry the calling thread's id */
 	while (!thread_tid)
 		usleep(1000);
 	assert_int_not_equal(thread_tid, getpid());
-	assert_int_equal(procfs_status_brief(thread_tid, &st), 0);
+	assert_int_equal(procfs_status(thread_tid, &st), 0);
 	assert_int_equal(st.threads, 4);
 	assert_int_equal(st.ppid, getppid());
 	int pfd = procfs_pidfd_open(thread_tid);
@@ -127,7 +127,7 @@ static void test_brief_counts_threads(void **state)
 		pthread_join(t[i], NULL);
 	close(fds[0]);
 	close(fds[1]);
-	assert_true(procfs_status_brief(999999999, &st) < 0);
+	assert_true(procfs_status(999999999, &st) < 0);
 	assert_true(procfs_status(999999999, &st) < 0);
 }
 
