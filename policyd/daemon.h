@@ -29,7 +29,8 @@ enum ev_kind {
 	EV_SIGNAL,	   /* the signalfd */
 	EV_RESOLVER,	   /* a host lookup finished */
 	EV_CONN,	   /* a connection (struct conn) */
-	EV_NOTIFIER,	   /* a session's seccomp listener (struct sv) */
+	EV_NOTIFIER,	   /* a session's seccomp listener (struct sv): polled
+			      directly, not in D.epfd (run() in policyd.c) */
 	EV_EGRESS,	   /* the eBPF layer's events, DNS forwarder */
 	EV_KIND_MAX
 };

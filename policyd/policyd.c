@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * policyd: the tiergate daemon. One epoll loop serves the agent socket
- * (decision requests from interposed processes and agent-shell, agent.c),
+ * policyd: the tiergate daemon. One loop (poll on an epoll set and the
+ * sessions' seccomp listeners) serves the agent socket (decision requests
+ * from interposed processes and agent-shell, agent.c),
  * the control socket (policyctl, control.c), the sessions' seccomp
  * listeners (supervisor.c), the resolver's answers and signals. See
  * docs/architecture.md.
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/resource.h>
@@ -553,17 +555,53 @@ static bool dispatch(const struct epoll_event *ev)
 	}
 }
 
+/* The loop waits in poll(): on the epoll set (sockets, signals, the
+ * resolver, egress events) and on each session's seccomp listener
+ * directly. A caller's notification then wakes policyd on the caller's
+ * CPU (SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: the wake-up flag reaches a
+ * poll() waiter, not an epoll_wait() one), and the answer wakes the
+ * caller there again: no cross-CPU wake-up on either side. */
+static int wait_events(struct epoll_event *evs, int max, struct sv **ready,
+		       uint32_t *rev, size_t *nready, int timeout)
+{
+	static struct pollfd p[1 + MAX_SESSIONS];
+	static struct sv *who[1 + MAX_SESSIONS];
+	p[0] = (struct pollfd){.fd = D.epfd, .events = POLLIN};
+	size_t np = 1 + supervisor_pollfds(p + 1, who + 1, MAX_SESSIONS);
+	*nready = 0;
+	int r = poll(p, (nfds_t)np, timeout);
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	for (size_t i = 1; i < np; i++)
+		if (p[i].revents) {
+			ready[*nready] = who[i];
+			rev[(*nready)++] = (uint32_t)p[i].revents;
+		}
+	if (!(p[0].revents & POLLIN))
+		return 0;
+	int n = epoll_wait(D.epfd, evs, max, 0);
+	return n < 0 ? (errno == EINTR ? 0 : -1) : n;
+}
+
 static void run(void)
 {
 	while (!D.stop) {
 		struct epoll_event evs[64];
+		struct sv *ready[MAX_SESSIONS];
+		uint32_t rev[MAX_SESSIONS];
+		size_t nready;
 		/* a FIFO's writer waits parked for its reader: tried again
 		 * every 5 ms, as a blocking open would have gone on at once */
-		int n = epoll_wait(D.epfd, evs, 64,
-				   sv_open_fifo_waits(false) ? 5 : 500);
-		if (n < 0 && errno != EINTR)
+		int n = wait_events(evs, 64, ready, rev, &nready,
+				    sv_open_fifo_waits(false) ? 5 : 500);
+		if (n < 0)
 			break;
 		bool parked = false;
+		/* the listeners first: a session's end read from a socket in
+		 * the same batch detaches its supervisor, which then is only
+		 * marked dead (freed by supervisor_reap below) */
+		for (size_t i = 0; i < nready; i++)
+			supervisor_ready(ready[i], rev[i]);
 		for (int i = 0; i < n; i++)
 			parked |= dispatch(&evs[i]);
 		/* prompts answered or timed out: their waiters are handed in
@@ -572,7 +610,7 @@ static void run(void)
 		supervisor_reap();
 		exec_verify_poll(); /* deadlines; stops whose SIGCHLD merged */
 		egress_glue_tick();
-		if (parked || n == 0)
+		if (parked || (n == 0 && nready == 0))
 			retry_parked();
 		control_watch_flush();
 		notify_flush();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -163,6 +164,11 @@ static const struct selfprot_entry *by_inode(const struct stat *st,
 	return NULL;
 }
 
+static bool anon_dev(dev_t d)
+{
+	return major(d) == 0;
+}
+
 static bool in_cgroupfs(const char *view)
 {
 	struct statfs sf;
@@ -202,10 +208,17 @@ const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 	/* the object's file system, and its directory's: one statfs when
 	 * both are one device (one super block, one type); a name that is
 	 * not there has only its directory's; a symlink's is its target's,
-	 * as before (statfs follows it) */
+	 * as before (statfs follows it). None for a file system on a block
+	 * device: cgroup and cgroup2 super blocks, like every pseudo file
+	 * system's, take an anonymous device (major 0), so a device with a
+	 * major is never one (git's ~4,000 calls a run on ext4: no statfs) */
 	bool one = have_v && have_d && !S_ISLNK(st.st_mode) &&
 		   st.st_dev == dst.st_dev;
-	if ((have_v && !one && in_cgroupfs(view)) || in_cgroupfs(dir))
+	bool v_cg = have_v && !one &&
+		    (S_ISLNK(st.st_mode) || anon_dev(st.st_dev)) &&
+		    in_cgroupfs(view);
+	bool d_cg = (!have_d || anon_dev(dst.st_dev)) && in_cgroupfs(dir);
+	if (v_cg || d_cg)
 		return &cgroup_fs;
 	return NULL;
 }

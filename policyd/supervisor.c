@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -250,7 +251,7 @@ void supervisor_ready(struct sv *sv, uint32_t events)
 		 * end closes the listener (measured: ~50 empty receives in
 		 * 7 ms at every session's end) */
 		if (events & EPOLLHUP)
-			epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
+			sv->hup = true;
 		return;
 	}
 	if (slot >= 0)
@@ -378,9 +379,25 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 	s->sv = sv;
 	if (sv->inflight)
 		answer_left_calls(sv);
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &sv->tag};
-	epoll_ctl(D.epfd, EPOLL_CTL_ADD, lfd, &ev);
+	/* not in policyd's epoll set: the loop polls listeners directly
+	 * (supervisor_pollfds), where the kernel's same-CPU wake-up reaches
+	 * policyd; through epoll it is an ordinary wake-up on whichever CPU
+	 * policyd last ran (measured: a notified rename 24 µs over native
+	 * through epoll, 17 µs through poll) */
 	return 0;
+}
+
+size_t supervisor_pollfds(struct pollfd *p, struct sv **who, size_t max)
+{
+	size_t n = 0;
+	for (struct session *s = D.sessions; s && n < max; s = s->next) {
+		struct sv *sv = s->sv;
+		if (!sv || sv->dead || sv->hup || sv->fd < 0)
+			continue;
+		p[n] = (struct pollfd){.fd = sv->fd, .events = POLLIN};
+		who[n++] = sv;
+	}
+	return n;
 }
 
 void supervisor_retry_parked(void)
@@ -408,8 +425,8 @@ void supervisor_retry_parked(void)
 	}
 }
 
-/* Detached supervisors are freed after the epoll batch: a later event of
- * the same batch may still carry the tag. */
+/* Detached supervisors are freed after the loop's batch: a later event of
+ * the same batch may still name them. */
 static struct sv *graveyard;
 
 void supervisor_detach(struct session *s)
@@ -418,7 +435,6 @@ void supervisor_detach(struct session *s)
 	if (!sv)
 		return;
 	pending_forget_owner(sv);
-	epoll_ctl(D.epfd, EPOLL_CTL_DEL, sv->fd, NULL);
 	close(sv->fd);
 	sv->fd = -1;
 	sv->dead = true;

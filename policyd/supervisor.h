@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <linux/seccomp.h>
+#include <poll.h>
 
 #include "daemon.h"
 #include "syscalls.h"
@@ -44,6 +45,7 @@ struct sv {
 	int same_root;
 	struct sv_parked parked[SV_PARK_MAX]; /* waiting for a host lookup */
 	size_t nparked;
+	bool hup;  /* no task uses the filter any more: not polled */
 	bool dead; /* detached; freed by supervisor_reap() */
 	struct sv *next_dead;
 };
@@ -52,9 +54,11 @@ struct sv {
  * policyd left pending. 0 or -errno with a reason in err. */
 int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 		      size_t errsz);
-/* sv's listener is ready (epoll's events): one notification is waiting,
- * or (EPOLLHUP) no task uses the filter any more. */
+/* sv's listener is ready (poll's events, the EPOLL values): one
+ * notification is waiting, or (EPOLLHUP) no task uses the filter any more. */
 void supervisor_ready(struct sv *sv, uint32_t events);
+/* The listeners to wait on, at most max: p[i] for who[i]; the count. */
+size_t supervisor_pollfds(struct pollfd *p, struct sv **who, size_t max);
 void supervisor_detach(struct session *s);
 /* Frees detached supervisors (after each epoll batch). */
 void supervisor_reap(void);

@@ -23,7 +23,7 @@
  * as spelled) as a directory descriptor of policyd's and that component
  * (base: TG_PATH_MAX bytes). -ENOSYS when it has no last component to act
  * on ("/", ".", ".."). */
-static int name_at(int rootfd, uint64_t resolve, const char *real, char *base)
+static int name_base(const char *real, char *base)
 {
 	const char *slash = strrchr(real, '/');
 	if (!slash || !slash[1] || !strcmp(slash + 1, ".") ||
@@ -32,6 +32,15 @@ static int name_at(int rootfd, uint64_t resolve, const char *real, char *base)
 	if (strlen(slash + 1) >= TG_PATH_MAX)
 		return -ENAMETOOLONG;
 	strcpy(base, slash + 1);
+	return 0;
+}
+
+static int name_at(int rootfd, uint64_t resolve, const char *real, char *base)
+{
+	int r = name_base(real, base);
+	if (r < 0)
+		return r;
+	const char *slash = strrchr(real, '/');
 	char dir[TG_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%.*s",
 		 slash == real ? 1 : (int)(slash - real), real);
@@ -52,8 +61,16 @@ static void at_names_close(struct at_names *nm)
 {
 	if (nm->d1 >= 0)
 		close(nm->d1);
-	if (nm->d2 >= 0)
+	if (nm->d2 >= 0 && nm->d2 != nm->d1)
 		close(nm->d2);
+}
+
+/* Do a and b name entries of one directory (the same text up to their
+ * last '/')? */
+static bool same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	return sa && sb && sa - a == sb - b && !strncmp(a, b, (size_t)(sa - a));
 }
 
 /* o's names (two: both) opened in the caller's root. 0 or -errno. */
@@ -65,8 +82,15 @@ static int at_names_open(struct call *k, const struct outcome *o, bool two,
 	if (rootfd < 0 && rootfd != AT_FDCWD)
 		return rootfd;
 	nm->d1 = name_at(rootfd, resolve, o->object, nm->b1);
-	if (nm->d1 >= 0 && two)
+	/* a rename or link within one directory (git's lock files, objects
+	 * and temporary files): its descriptor serves both names, as the
+	 * kernel's one walk of it would */
+	if (nm->d1 >= 0 && two && same_dir(o->object, o->object2)) {
+		int r = name_base(o->object2, nm->b2);
+		nm->d2 = r < 0 ? r : nm->d1;
+	} else if (nm->d1 >= 0 && two) {
 		nm->d2 = name_at(rootfd, resolve, o->object2, nm->b2);
+	}
 	return nm->d1 < 0 ? nm->d1 : (two && nm->d2 < 0) ? nm->d2 : 0;
 }
 
