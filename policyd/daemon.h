@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * daemon: policyd's shared state (one daemon per process: the global D,
- * defined in daemon.c) and what its epoll loop is told events are for.
+ * defined in daemon.c) and what the events of its loop's epoll set are for.
  * Everything here is plain data; the modules that own a part of it say so
  * in their headers (session.h: the session list, conn.h: D.conns).
  */

@@ -228,7 +228,7 @@ void supervisor_ready(struct sv *sv, uint32_t events)
 	if (sv->dead)
 		return;
 	/* one notification per readiness report: RECV would block when the
-	 * queue is empty, and epoll reports the rest (level-triggered) */
+	 * queue is empty, and poll reports the rest (level-triggered) */
 	union {
 		struct seccomp_notif n;
 		uint8_t pad[512];
