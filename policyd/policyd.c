@@ -574,8 +574,14 @@ static int wait_events(struct epoll_event *evs, int max, struct sv **ready,
 		return errno == EINTR ? 0 : -1;
 	for (size_t i = 1; i < np; i++)
 		if (p[i].revents) {
+			/* a listener that is no descriptor any more (never
+			 * expected: detaching closes it) is not polled again,
+			 * rather than waking the loop for ever */
+			uint32_t ev = (uint32_t)p[i].revents;
+			if (ev & POLLNVAL)
+				ev = EPOLLHUP;
 			ready[*nready] = who[i];
-			rev[(*nready)++] = (uint32_t)p[i].revents;
+			rev[(*nready)++] = ev;
 		}
 	if (!(p[0].revents & POLLIN))
 		return 0;
