@@ -34,6 +34,9 @@
 #ifndef __NR_pidfd_getfd
 #define __NR_pidfd_getfd 438 /* 5.6 */
 #endif
+#ifndef __NR_faccessat2
+#define __NR_faccessat2 439 /* 5.8 */
+#endif
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452 /* 6.6 */
 #endif
@@ -51,6 +54,9 @@
 #endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd __NR_pidfd_getfd
+#endif
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 __NR_faccessat2
 #endif
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 __NR_fchmodat2

@@ -570,6 +570,13 @@ static int wait_events(struct epoll_event *evs, int max, struct sv **ready,
 	size_t np = 1 + supervisor_pollfds(p + 1, who + 1, MAX_SESSIONS);
 	*nready = 0;
 	int r = poll(p, (nfds_t)np, timeout);
+	if (r < 0 && (errno == ENOMEM || errno == EAGAIN)) {
+		/* poll() allocates (its table, the wait entries), epoll_wait()
+		 * did not: no memory for a moment is not a reason to stop
+		 * serving every session */
+		usleep(1000);
+		return 0;
+	}
 	if (r < 0)
 		return errno == EINTR ? 0 : -1;
 	for (size_t i = 1; i < np; i++)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "gitint.h"
+#include "missing.h"
 
 /* gitfs_read's memory for one decision: a few files, read again and again
  * by git's discovery; beyond GITFS_MEMO_MAX paths they are read each time */
@@ -139,9 +140,13 @@ static bool view_direct(const struct gitfs *fs, const char *path)
 int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
 	       struct stat *ret)
 {
+	/* AT_NO_AUTOMOUNT: as the O_PATH open, which leaves an automount
+	 * point as the last component alone (a name the caller chose must
+	 * not make policyd wait for a mount) */
 	if (view_direct(fs, path))
 		return fstatat(AT_FDCWD, path, ret,
-			       follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0
+			       AT_NO_AUTOMOUNT |
+				   (follow ? 0 : AT_SYMLINK_NOFOLLOW)) < 0
 			   ? -errno
 			   : 0;
 	int fd = view_open(fs, path, O_PATH | (follow ? 0 : O_NOFOLLOW));
