@@ -22,15 +22,15 @@ struct conn;
 struct session;
 
 /* What an epoll event is about: every object registered with D.epfd
- * starts with one of these, and the loop dispatches on its kind. */
+ * starts with one of these, and the loop dispatches on its kind. The
+ * sessions' seccomp listeners are not in the set: the loop polls them
+ * directly (run() in policyd.c). */
 enum ev_kind {
 	EV_AGENT_LISTEN,   /* the agent socket: accept */
 	EV_CONTROL_LISTEN, /* the control socket: accept */
 	EV_SIGNAL,	   /* the signalfd */
 	EV_RESOLVER,	   /* a host lookup finished */
 	EV_CONN,	   /* a connection (struct conn) */
-	EV_NOTIFIER,	   /* a session's seccomp listener (struct sv): polled
-			      directly, not in D.epfd (run() in policyd.c) */
 	EV_EGRESS,	   /* the eBPF layer's events, DNS forwarder */
 	EV_KIND_MAX
 };

@@ -520,9 +520,6 @@ static bool dispatch(const struct epoll_event *ev)
 	case EV_RESOLVER:
 		resolver_drain();
 		return true;
-	case EV_NOTIFIER:
-		supervisor_ready((struct sv *)tag, ev->events);
-		return false;
 	case EV_EGRESS: {
 		egress_glue_ready();
 		/* names the DNS forwarder answered, before anything else is

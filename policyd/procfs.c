@@ -408,7 +408,6 @@ int procfs_pidfd_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
-
 bool procfs_seccomp_filtered(pid_t pid)
 {
 	struct proc_status st;

@@ -42,6 +42,10 @@ struct proc_status {
 	int threads; /* in the thread group */
 	int seccomp; /* 0 none, 1 strict, 2 filter */
 };
+/* /proc/PID/status read; its file stays open for the processes asked
+ * about last, so a later call of the same process is one read (a process
+ * that ended reads ESRCH and is opened again: never another's). pid may
+ * name a thread. */
 int procfs_status(pid_t pid, struct proc_status *ret);
 /* A pidfd for pid, which may be a thread id; -errno. */
 int procfs_pidfd_open(pid_t pid);

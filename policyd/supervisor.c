@@ -369,7 +369,6 @@ int supervisor_attach(struct session *s, int lfd, int inflight_fd, char *err,
 		snprintf(err, errsz, "out of memory");
 		return -ENOMEM;
 	}
-	sv->tag.kind = EV_NOTIFIER;
 	sv->fd = lfd;
 	sv->s = s;
 	sv->inflight = inflight_map(inflight_fd);

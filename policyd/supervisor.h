@@ -34,7 +34,6 @@ struct sv_parked {
 };
 
 struct sv {
-	struct ev_tag tag; /* EV_NOTIFIER */
 	int fd;		   /* the listener */
 	struct session *s;
 	struct tgp_inflight *inflight; /* shared with agent-shell, or NULL */

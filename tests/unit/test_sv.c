@@ -122,7 +122,7 @@ static int setup(void **state)
 				    .policy = WS_POLICY};
 	if (session_create(&sp, &sess, err, sizeof(err)) < 0)
 		return -1;
-	sv = (struct sv){.tag = {EV_NOTIFIER}, .fd = FAKE_LFD, .s = sess};
+	sv = (struct sv){.fd = FAKE_LFD, .s = sess};
 	sv.inflight = calloc(TGP_INFLIGHT_SLOTS, sizeof(struct tgp_inflight));
 	sess->sv = &sv;
 	return sv.inflight ? 0 : -1;
