@@ -161,6 +161,21 @@ enum tgp_kind {
 #define TGPF_QUIET                                                             \
 	1024u /* DECISION: a refusal the interposer does not tell (a link by   \
 		 git that a copy replaces: git falls back to copying) */
+#define TGPF_SCRATCH                                                           \
+	2048u /* SESSION_OK: the policy asks for a private scratch directory   \
+		 (settings: scratch: private; docs/policy-language.md) */
+
+/* The session's private scratch directory (TGPF_SCRATCH): agent-shell makes
+ * it, names it in TMPDIR and TIERGATE_SCRATCH, and keeps it open (O_PATH, no
+ * close-on-exec) at this descriptor number. The session's filter lets the
+ * calls that make or remove names through unnotified when their directory
+ * descriptor is this number, and its Landlock domain allows making and
+ * removing names only beneath that directory; the interposer turns such
+ * calls on names under it into calls relative to this descriptor. Landlock,
+ * not the number, is the boundary: a process that re-points the number
+ * reaches nothing more (docs/threat-model.md, "The scratch directory"). */
+#define TG_SCRATCH_FD 1021
+#define TG_SCRATCH_ENV "TIERGATE_SCRATCH"
 
 /* TGPT_BACKSTOP bits: what the interposer leaves to the kernel path */
 #define TGPB_EXEC 1u

@@ -375,6 +375,10 @@ static void handle_session_new(struct conn *c, uint32_t id, const struct req *q)
 	}
 	if (!joined)
 		fl |= put_denyread(&e, s);
+	/* the private scratch directory: made, and put in the filter and the
+	 * domain, by agent-shell where its kernel can (it says so otherwise) */
+	if (policy_settings(s->policy)->scratch_private)
+		fl |= TGPF_SCRATCH;
 	tgp_put_u32(&e, TGPT_FLAGS, fl);
 	long n = tgp_enc_end(&e);
 	if (n > 0)

@@ -23,6 +23,8 @@
 
 static struct layer *add(struct layer_report *r, const char *name, bool active)
 {
+	_Static_assert(sizeof(r->v) / sizeof(r->v[0]) >= 13,
+		       "room for every layer detect_all adds");
 	struct layer *l = &r->v[r->n++];
 	l->name = name;
 	l->active = active;
@@ -126,6 +128,38 @@ static void detect_landlock(struct layer_report *r)
 			 abi >= 6 ? " and keeps their signals and abstract "
 				    "Unix sockets inside the session"
 				  : "");
+}
+
+/* The private scratch directories (settings: scratch: private): where
+ * agent-shell's filter lets their calls through, Landlock confining them
+ * (a supervised session, Landlock ABI 2 for REFER). */
+static void detect_scratch(struct layer_report *r)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	unsigned asked = 0, fast = 0;
+	for (struct session *s = D.sessions; s; s = s->next) {
+		if (!policy_settings(s->policy)->scratch_private)
+			continue;
+		asked++;
+		fast += s->sv && s->landlock && abi >= 2;
+	}
+	struct layer *l = add(r, "scratch directory (Landlock)", fast > 0);
+	if (abi < 2)
+		snprintf(l->why, sizeof(l->why),
+			 "off: %s; a policy's scratch: private still gives "
+			 "its sessions a TMPDIR of their own, whose calls "
+			 "policyd decides (%u sessions)",
+			 abi <= 0 ? "no Landlock" : "Landlock below ABI 2",
+			 asked);
+	else
+		snprintf(l->why, sizeof(l->why),
+			 "%u of %u sessions whose policy says scratch: "
+			 "private: names made and removed in their own TMPDIR "
+			 "without a round trip, confined there by Landlock, "
+			 "not decided by rules or audited (sessions without "
+			 "seccomp user notification: decided by policyd)",
+			 fast, asked);
 }
 
 static long sysctl_value(const char *path)
@@ -267,6 +301,7 @@ void layers_detect(struct layer_report *r)
 	detect_seccomp(r);
 	detect_verify(r);
 	detect_landlock(r);
+	detect_scratch(r);
 	detect_denyread(r);
 	detect_denyread_fan(r);
 	struct egress_glue_status st;

@@ -13,7 +13,7 @@ struct layer {
 };
 
 struct layer_report {
-	struct layer v[12];
+	struct layer v[16];
 	int n;
 };
 

@@ -33,6 +33,7 @@
 #include "pdlink.h"
 #include "rundir.h"
 #include "sandbox.h"
+#include "scratch.h"
 #include "tg_proto.h"
 #include "util.h"
 
@@ -220,6 +221,32 @@ static void session_env(const struct pdlink *l, const struct pdlink_session *s)
 	setenv("TIERGATE_SOCKET", l->rd.agent_sock, 1);
 	setenv("TIERGATE_SESSION", s->id, 1);
 	setenv("TIERGATE_FAIL", s->fail_open ? "open" : "closed", 1);
+}
+
+/* The session's private scratch directory (the policy's scratch:
+ * private): made and named in TMPDIR; true when it is also held at
+ * TG_SCRATCH_FD, where the filter and Landlock make its calls fast. A
+ * directory that cannot be made ends the start: the policy asked for it. */
+static bool make_scratch(const struct pdlink *l,
+			 const struct pdlink_session *s, char *dir, size_t cap)
+{
+	int r = scratch_make(l->want.tmpdir, s->id, dir, cap);
+	if (r < 0)
+		die("cannot make the session's scratch directory (settings: "
+		    "scratch: private) in %s: %s",
+		    l->want.tmpdir ? l->want.tmpdir : "/tmp", strerror(-r));
+	setenv("TMPDIR", dir, 1);
+	setenv(TG_SCRATCH_ENV, dir, 1);
+	r = scratch_hold(dir);
+	if (r == 0)
+		return true;
+	fprintf(stderr,
+		"tiergate: warning: the session's scratch directory %s cannot "
+		"be held at descriptor %d (%s): its calls are decided by "
+		"policyd, one round trip each\n",
+		dir, TG_SCRATCH_FD,
+		r == -EBUSY ? "the number is taken" : strerror(-r));
+	return false;
 }
 
 static char *find_in_path(const char *cmd)
@@ -519,6 +546,9 @@ int main(int argc, char **argv)
 			"stays in force\n",
 			s.id, s.policy);
 	session_env(&l, &s);
+	static char scratch[PATH_MAX];
+	bool scratch_fd = (s.flags & TGPF_SCRATCH) && !s.joined &&
+			  make_scratch(&l, &s, scratch, sizeof(scratch));
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	char *shell_argv[3];
@@ -542,7 +572,8 @@ int main(int argc, char **argv)
 				.exec = s.llx,
 				.nexec = s.nllx,
 				.write_all = !(s.flags & TGPF_LL_WRITE),
-				.exec_all = !(s.flags & TGPF_LL_EXEC)};
+				.exec_all = !(s.flags & TGPF_LL_EXEC),
+				.scratch = scratch_fd ? scratch : NULL};
 	struct child_plan plan = {.path = resolved,
 				  .argv = cmd,
 				  .sandbox = sandbox,
@@ -552,5 +583,14 @@ int main(int argc, char **argv)
 	deny_read_layers(&l, &s, &plan);
 	rc = child_run(&l, &plan);
 	free(resolved);
+	/* the scratch directory ends with the session (kept with its
+	 * background processes when the policy keeps them) */
+	int sr = 0;
+	if (scratch[0] && !s.keep_background &&
+	    (sr = scratch_remove(scratch)) < 0)
+		fprintf(stderr,
+			"tiergate: could not remove the session's scratch "
+			"directory %s entirely: %s\n",
+			scratch, strerror(-sr));
 	return rc;
 }

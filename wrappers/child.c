@@ -115,6 +115,13 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 				_exit(126);
 			close(lfd); /* the session never holds it */
 		}
+		if (p->fs && p->fs->scratch && !p->fs->scratch_fast)
+			fprintf(stderr,
+				"tiergate: warning: the session's scratch "
+				"directory is private, but its calls are "
+				"decided by policyd, one round trip each (%s)\n",
+				!p->backstop ? "no seccomp user notification"
+					     : "Landlock below ABI 2");
 	}
 	execv(p->path, p->argv);
 	int e = errno;

@@ -25,7 +25,7 @@ struct child_plan {
 	bool sandbox;		   /* apply the sandbox */
 	bool backstop;		   /* with a listener for policyd */
 	bool keep_background;	   /* settings.background: keep */
-	const struct sandbox_fs *fs; /* the Landlock plan */
+	struct sandbox_fs *fs; /* the Landlock plan */
 	const struct mountmask_plan *mask; /* deny-read masks, or NULL */
 	struct fanlisten *fan; /* the fanotify deny-read layer, or NULL (with
 				  mask only); child_run closes it */

@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h> /* RENAME_WHITEOUT */
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sched.h>
@@ -23,6 +24,7 @@
 
 #include "missing.h"
 #include "syscalls.h"
+#include "tg_proto.h"
 #include "util.h"
 
 bool sandbox_available(const char **why)
@@ -78,7 +80,21 @@ static int ll_add(int rfd, const char *path, __u64 dir_access,
 	return 0;
 }
 
-static int apply_landlock(const struct sandbox_fs *fs, const char **what)
+/* What the scratch directory's unnotified calls need (TG_SCRATCH_FD):
+ * making and removing names, renaming and linking within it. Granted
+ * beneath it only; WRITE_FILE and TRUNCATE stay unhandled (the filter lets
+ * through only opens that make a file, O_CREAT|O_EXCL, never one that opens
+ * a file which exists) */
+#define SCRATCH_RIGHTS                                                         \
+	(LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR |           \
+	 LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REMOVE_FILE |        \
+	 LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REFER)
+
+/* scratch: the domain confines the scratch directory's calls (the caller
+ * checked for a listener: every other call that makes or removes a name
+ * is notified and done by policyd, outside the domain) */
+static int apply_landlock(const struct sandbox_fs *fs, bool scratch,
+			  const char **what)
 {
 	if (!fs)
 		return 0;
@@ -132,6 +148,16 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 		ra.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_BLOCK;
 	if (!fs->exec_all)
 		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_EXECUTE;
+	/* the scratch directory's rights, beneath it alone: the policy's
+	 * write areas lose them (their names are made by policyd, decided
+	 * and audited; granted there, a call through the scratch descriptor
+	 * with "../" or an absolute name would make them undecided) */
+	scratch = scratch && abi >= 2 && fs->scratch;
+	__u64 area = write;
+	if (scratch) {
+		ra.handled_access_fs |= SCRATCH_RIGHTS;
+		area &= ~(__u64)SCRATCH_RIGHTS;
+	}
 	*what = "landlock_create_ruleset";
 	int rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, rsz, 0);
 	if (rfd < 0)
@@ -139,7 +165,18 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 	int r = 0;
 	*what = "landlock_add_rule";
 	for (size_t i = 0; !fs->write_all && r == 0 && i < fs->nwrite; i++)
-		r = ll_add(rfd, fs->write[i], write, wfile);
+		r = ll_add(rfd, fs->write[i], area, wfile);
+	if (scratch && r == 0) {
+		/* the directory agent-shell made (a missing one is an error
+		 * here, not a tree that does not exist yet) */
+		_cleanup_close_ int dfd =
+		    open(fs->scratch, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct landlock_path_beneath_attr pb = {
+		    .parent_fd = dfd, .allowed_access = SCRATCH_RIGHTS};
+		if (dfd < 0 || syscall(SYS_landlock_add_rule, rfd,
+				       LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+			r = -errno;
+	}
 	if (!fs->exec_all) {
 		for (size_t i = 0; r == 0 && i < fs->nexec; i++)
 			r = ll_add(rfd, fs->exec[i], LANDLOCK_ACCESS_FS_EXECUTE,
@@ -156,7 +193,7 @@ static int apply_landlock(const struct sandbox_fs *fs, const char **what)
 			r = -errno;
 	}
 	close(rfd);
-	return r;
+	return r < 0 ? r : scratch;
 }
 
 /* socket(family, type, protocol) notified when it may make a raw or packet
@@ -182,6 +219,74 @@ static int add_raw_socket_rules(scmp_filter_ctx ctx, uint32_t N,
 		    ctx, N, sc->nr, 1,
 		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, AF_PACKET));
 	return r;
+}
+
+/* The scratch directory's calls (TG_SCRATCH_FD): notified unless every
+ * directory descriptor they take is that number exactly (compared as 64
+ * bits: a caller setting high bits is notified, never let through) and
+ * they can only make or remove a name there: opens with O_CREAT|O_EXCL (a
+ * file that exists is never opened), renames without RENAME_WHITEOUT (a
+ * device node), links without AT_EMPTY_PATH (a descriptor's file). Landlock
+ * confines what gets through (apply_landlock). 1: sc is not such a call. */
+static int add_scratch_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
+			     uint32_t N)
+{
+	static const unsigned long wbits[] = {O_WRONLY, O_RDWR, O_CREAT,
+					      O_TRUNC};
+	const scmp_datum_t S = TG_SCRATCH_FD;
+	int r = 0;
+	switch (sc->nr) {
+	case SCMP_SYS(openat):
+		/* a write flag w with: another descriptor; no O_CREAT; no
+		 * O_EXCL. One comparison per argument and rule (libseccomp):
+		 * "w and not O_CREAT" is (flags & (w|O_CREAT)) == w */
+		for (size_t i = 0; r == 0 && i < TG_ARRAY_SIZE(wbits); i++) {
+			unsigned long w = wbits[i];
+			r = seccomp_rule_add(
+			    ctx, N, sc->nr, 2,
+			    SCMP_A2(SCMP_CMP_MASKED_EQ, w, w),
+			    SCMP_A0(SCMP_CMP_NE, S));
+			if (r == 0 && w != O_CREAT)
+				r = seccomp_rule_add(
+				    ctx, N, sc->nr, 1,
+				    SCMP_A2(SCMP_CMP_MASKED_EQ, w | O_CREAT,
+					    w));
+			if (r == 0)
+				r = seccomp_rule_add(
+				    ctx, N, sc->nr, 1,
+				    SCMP_A2(SCMP_CMP_MASKED_EQ, w | O_EXCL,
+					    w));
+		}
+		return r;
+	case SCMP_SYS(mkdirat):
+	case SCMP_SYS(unlinkat):
+		return seccomp_rule_add(ctx, N, sc->nr, 1,
+					SCMP_A0(SCMP_CMP_NE, S));
+	case SCMP_SYS(symlinkat):
+		return seccomp_rule_add(ctx, N, sc->nr, 1,
+					SCMP_A1(SCMP_CMP_NE, S));
+	case SCMP_SYS(renameat2):
+		r = seccomp_rule_add(ctx, N, sc->nr, 1,
+				     SCMP_A4(SCMP_CMP_MASKED_EQ,
+					     RENAME_WHITEOUT,
+					     RENAME_WHITEOUT));
+		/* fall through */
+	case SCMP_SYS(renameat):
+	case SCMP_SYS(linkat):
+		if (r == 0 && sc->nr == SCMP_SYS(linkat))
+			r = seccomp_rule_add(ctx, N, sc->nr, 1,
+					     SCMP_A4(SCMP_CMP_MASKED_EQ,
+						     AT_EMPTY_PATH,
+						     AT_EMPTY_PATH));
+		if (r == 0)
+			r = seccomp_rule_add(ctx, N, sc->nr, 1,
+					     SCMP_A0(SCMP_CMP_NE, S));
+		return r ? r
+			 : seccomp_rule_add(ctx, N, sc->nr, 1,
+					    SCMP_A2(SCMP_CMP_NE, S));
+	default:
+		return 1;
+	}
 }
 
 /* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
@@ -263,7 +368,7 @@ static const struct tg_syscall notified[] = {TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
  * other processes and raw sockets are refused (EPERM) as selected: nobody
  * could tell the session's own processes from the others. */
 static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
-			    const char **what)
+			    bool scratch, const char **what)
 {
 	for (size_t i = 0; i < TG_ARRAY_SIZE(notified); i++) {
 		const struct tg_syscall *sc = &notified[i];
@@ -272,9 +377,13 @@ static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
 		if (!listening && !fail_closed)
 			continue;
 		*what = sc->name;
-		int r = add_notify_rule(ctx, sc,
-					listening ? SCMP_ACT_NOTIFY
-						  : SCMP_ACT_ERRNO(EPERM));
+		int r = 1;
+		if (listening && scratch)
+			r = add_scratch_rules(ctx, sc, SCMP_ACT_NOTIFY);
+		if (r == 1)
+			r = add_notify_rule(ctx, sc,
+					    listening ? SCMP_ACT_NOTIFY
+						      : SCMP_ACT_ERRNO(EPERM));
 		if (r < 0)
 			return r;
 	}
@@ -493,7 +602,7 @@ static int add_refusal_rules(scmp_filter_ctx ctx, bool notify,
 	return 0;
 }
 
-int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
+int sandbox_apply(struct sandbox_fs *fs, int *listener, const char **what)
 {
 	*what = "dropping capabilities";
 	int dr = drop_caps();
@@ -506,9 +615,16 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 		*what = "no_new_privs";
 		return -errno;
 	}
-	int r = apply_landlock(fs, what);
+	/* the scratch directory's calls let through only where Landlock
+	 * confines them and every other name is made by policyd (a listener:
+	 * a nested session's calls are notified by the outer filter, which
+	 * made its own choice) */
+	int r = apply_landlock(fs, listener != NULL, what);
 	if (r < 0)
 		return r;
+	bool scratch = r == 1;
+	if (fs)
+		fs->scratch_fast = scratch;
 	__attribute__((cleanup(seccomp_releasep))) scmp_filter_ctx ctx =
 	    seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
@@ -529,7 +645,7 @@ int sandbox_apply(const struct sandbox_fs *fs, int *listener, const char **what)
 	/* no listener: a kernel without user notification (refused here),
 	 * or a nested session, which the outer filter already notifies */
 	if ((listener || !sandbox_notify_available()) &&
-	    (r = add_notify_rules(ctx, listener != NULL, what)) < 0)
+	    (r = add_notify_rules(ctx, listener != NULL, scratch, what)) < 0)
 		return r;
 	if (!listener) {
 		*what = "seccomp_load";

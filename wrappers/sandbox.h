@@ -34,6 +34,11 @@ struct sandbox_fs {
 	const char *const *exec; /* trees where execs may be allowed */
 	size_t nexec;
 	bool write_all, exec_all; /* no restriction */
+	/* the session's scratch directory (TG_SCRATCH_FD, tg_proto.h), or
+	 * NULL: with a listener and Landlock ABI 2 the filter lets its calls
+	 * through and the domain confines them beneath it */
+	const char *scratch;
+	bool scratch_fast; /* out: sandbox_apply did so */
 };
 
 /* Does the kernel offer seccomp filters? (reason on false) */
@@ -47,7 +52,7 @@ int sandbox_landlock_abi(void);
  * execs, write-opens, connects and addressed sends, and *listener receives
  * the user-notify descriptor (for policyd). 0 or -errno; on error *what
  * names the failed step. */
-int sandbox_apply(const struct sandbox_fs *fs, int *listener,
+int sandbox_apply(struct sandbox_fs *fs, int *listener,
 		  const char **what);
 
 #endif

@@ -166,6 +166,10 @@ struct policy_settings {
 	enum policy_exec_race exec_race;
 	bool exec_unnamed; /* allow execs of memfds and deleted files */
 	bool raw_sockets;  /* allow raw and packet sockets (socket()) */
+	/* scratch: private: the session gets a scratch directory of its own
+	 * (TMPDIR), where names are made and removed under Landlock without a
+	 * round trip (tg_proto.h TG_SCRATCH_FD; docs/policy-language.md) */
+	bool scratch_private;
 	uint64_t audit_max_bytes;
 	unsigned max_pending_prompts;
 	struct policy_notify *notify; /* settings.notify; NULL: none */

@@ -133,6 +133,17 @@ static int set_raw_sockets(struct loader *L, const struct ynode *v,
 	return 0;
 }
 
+static int set_scratch(struct loader *L, const struct ynode *v,
+		       const struct row *row, const char *str)
+{
+	static const char *const w[] = {"shared", "private", NULL};
+	int i;
+	if (loader_word(L, v, row->key, str, w, &i) < 0)
+		return -EINVAL;
+	L->p->settings.scratch_private = i == 1;
+	return 0;
+}
+
 static int set_exec_race(struct loader *L, const struct ynode *v,
 			 const struct row *row, const char *str)
 {
@@ -226,6 +237,7 @@ static const struct row settings[] = {
     {"max_pending_prompts", set_max_pending, true, 0, 0},
     {"exec_unnamed", set_exec_unnamed, true, 0, 0},
     {"raw_sockets", set_raw_sockets, true, 0, 0},
+    {"scratch", set_scratch, true, 0, 0},
     {"notify", set_notify, false, 0, 0},
 };
 

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+#include "scratch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tg_proto.h"
+#include "util.h"
+
+int scratch_make(const char *base, const char *sid, char *out, size_t cap)
+{
+	char tmpl[PATH_MAX];
+	if (!base || base[0] != '/')
+		base = "/tmp";
+	/* the session's id names it for an operator; only its safe bytes */
+	char id[40];
+	size_t n = 0;
+	for (const char *p = sid; *p && n + 1 < sizeof(id); p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_')
+			id[n++] = *p;
+	id[n] = '\0';
+	if (snprintf(tmpl, sizeof(tmpl), "%s/tiergate-%s.XXXXXX", base, id) >=
+	    (int)sizeof(tmpl))
+		return -ENAMETOOLONG;
+	/* mkdtemp makes it 0700: nobody else's to read or write */
+	if (!mkdtemp(tmpl))
+		return -errno;
+	char real[PATH_MAX];
+	if (!realpath(tmpl, real) || strlen(real) >= cap) {
+		int e = errno ? errno : ENAMETOOLONG;
+		rmdir(tmpl);
+		return -e;
+	}
+	strcpy(out, real);
+	return 0;
+}
+
+int scratch_hold(const char *path)
+{
+	_cleanup_close_ int fd =
+	    open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* the lowest free number from TG_SCRATCH_FD up: only that number
+	 * will do (one inherited there is the caller's, never replaced) */
+	int at = fcntl(fd, F_DUPFD, TG_SCRATCH_FD);
+	if (at < 0)
+		return -errno;
+	if (at != TG_SCRATCH_FD) {
+		close(at);
+		return -EBUSY;
+	}
+	return 0; /* F_DUPFD's copy has no close-on-exec: the session's */
+}
+
+/* Removes what dfd's directory holds, then nothing else: every entry is
+ * reached from its parent's descriptor, directories opened O_NOFOLLOW, so
+ * a session process still running cannot lead the removal elsewhere by
+ * swapping a directory for a symlink. Depth is bounded (a tree deeper than
+ * that is left, and said). */
+static int empty_dir(int dfd, int depth)
+{
+	if (depth > 256)
+		return -ELOOP;
+	int cfd = dup(dfd);
+	DIR *d = cfd < 0 ? NULL : fdopendir(cfd);
+	if (!d) {
+		if (cfd >= 0)
+			close(cfd);
+		return -errno;
+	}
+	int r = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dfd, e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		if (errno != EISDIR && errno != EPERM) {
+			r = -errno;
+			continue;
+		}
+		int sub = openat(dfd, e->d_name,
+				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+				     O_CLOEXEC);
+		if (sub < 0) {
+			r = -errno;
+			continue;
+		}
+		/* a directory without write permission for its owner */
+		(void)fchmod(sub, 0700);
+		int sr = empty_dir(sub, depth + 1);
+		close(sub);
+		if (sr < 0)
+			r = sr;
+		else if (unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0 &&
+			 errno != ENOENT)
+			r = -errno;
+	}
+	closedir(d);
+	return r;
+}
+
+int scratch_remove(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	int r = empty_dir(fd, 0);
+	close(fd);
+	if (r == 0 && rmdir(path) < 0 && errno != ENOENT)
+		r = -errno;
+	return r;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scratch: the private scratch directory of a session whose policy says
+ * `scratch: private` (docs/policy-language.md): made by agent-shell before
+ * the session's first program, held at TG_SCRATCH_FD (common/tg_proto.h)
+ * and removed when the session ends.
+ */
+#ifndef TIERGATE_SCRATCH_H
+#define TIERGATE_SCRATCH_H
+
+#include <stddef.h>
+
+/* Makes BASE/tiergate-SID.XXXXXX (mode 0700; BASE: "/tmp" when not an
+ * absolute path) and writes its resolved path to out. 0 or -errno. */
+int scratch_make(const char *base, const char *sid, char *out, size_t cap);
+/* Opens path and puts it at TG_SCRATCH_FD (O_PATH, kept across exec).
+ * -EBUSY when that number is taken (a descriptor agent-shell inherited). */
+int scratch_hold(const char *path);
+/* Removes path and everything beneath it without following a symlink. 0,
+ * or -errno of the first thing that could not be removed. */
+int scratch_remove(const char *path);
+
+#endif
