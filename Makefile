@@ -159,7 +159,7 @@ $(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
 # The interposer's tests (test_ip_*.c) compile its modules below the hooks
 # into the test binary itself (the library's objects are built for it
 # alone: hidden, without sanitizers).
-IP_TEST_SRC := $(addprefix interposer/,ip_state.c ip_env.c ip_path.c ip_conn.c \
+IP_TEST_SRC := $(addprefix interposer/,ip_state.c ip_env.c ip_path.c ip_scratch.c ip_conn.c \
 	ip_fastpath.c ip_reads.c)
 IP_TESTS := $(filter $(BUILD)/tests/test_ip_%,$(UNIT_BIN))
 $(IP_TESTS): TEST_SRCS := $(IP_TEST_SRC)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ip_env: the session's environment variables. See ip_env.h. */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 /* environ without the session's variables when it has at most this many
  * entries (more: malloc'd) */
 #define HIDE_CAP 160
+/* what ip_env_for_exec adds: LD_PRELOAD, the session's variables, NULL */
+#define ADDED 7
+#define SCRATCH_PRE TG_SCRATCH_ENV "="
 
 /* what the constructor writes (IP_BOOT: see ip_state.h) */
 static struct {
@@ -27,8 +31,11 @@ static struct {
 	char session[64];     /* "TIERGATE_SESSION=..." (or "") */
 	char preload[256];    /* "LD_PRELOAD=<our library>", when it fits */
 	char *env_preload;    /* .preload, or preload_long */
+	char scratch[96];     /* "TIERGATE_SCRATCH=...", when it fits */
+	char *env_scratch;    /* .scratch, scratch_long, or NULL: none */
 } boot IP_BOOT;
 static char preload_long[PRE_LEN + LIB_MAX];
+static char scratch_long[sizeof(SCRATCH_PRE) + PATH_MAX];
 
 /* our own .so, for LD_PRELOAD re-injection */
 static const char *our_lib(void)
@@ -42,7 +49,7 @@ static char visible_preload[4200];
 /* the variables that are tiergate's alone, as "NAME=" */
 static const char *const session_vars[] = {
     "TIERGATE_SOCKET=", "TIERGATE_SESSION=", "TIERGATE_FAIL=",
-    "TIERGATE_BACKSTOP="};
+    "TIERGATE_BACKSTOP=", SCRATCH_PRE};
 
 static bool is_session_var(const char *e)
 {
@@ -130,6 +137,27 @@ bool ip_env_is_boot_copy(char *const *v)
 	return v == boot.envv;
 }
 
+const char *ip_env_scratch(void)
+{
+	return boot.env_scratch ? boot.env_scratch + sizeof(SCRATCH_PRE) - 1
+				: NULL;
+}
+
+/* TIERGATE_SCRATCH, copied (a program may write over its first
+ * environment's strings: setproctitle); none when empty or too long */
+static void scratch_init(void)
+{
+	const char *v = ip_env_get(environ, TG_SCRATCH_ENV);
+	size_t n = v ? strnlen(v, PATH_MAX) : 0;
+	boot.env_scratch = NULL;
+	if (!n || n >= PATH_MAX)
+		return;
+	size_t need = sizeof(SCRATCH_PRE) + n;
+	char *e = need <= sizeof(boot.scratch) ? boot.scratch : scratch_long;
+	ip_scopy(e, need, SCRATCH_PRE, v);
+	boot.env_scratch = e;
+}
+
 /* a session id as policyd makes them ("s12-3456"): it names a file */
 static bool session_id_ok(const char *s)
 {
@@ -170,6 +198,7 @@ int ip_env_init(const char *lib)
 		ip_scopy(boot.session, sizeof(boot.session),
 			 "TIERGATE_SESSION=", sid);
 	}
+	scratch_init();
 	env_hide();
 	return 0;
 }
@@ -194,20 +223,20 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 		n++;
 	char **out = b->v;
 	b->big = NULL;
-	if (n + 6 > cap) { /* the program may pass any number (ARG_MAX) */
-		size_t sz = (n + 6) * sizeof(*out);
+	if (n + ADDED > cap) { /* the program may pass any number (ARG_MAX) */
+		size_t sz = (n + ADDED) * sizeof(*out);
 		void *m = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (m != MAP_FAILED) {
 			out = b->big = m;
 			b->bigsz = sz;
-			cap = n + 6;
+			cap = n + ADDED;
 		}
 	}
 	size_t o = 0;
 	char *pre = NULL;
 	const char *others = "";
-	for (char *const *e = envp; e && *e && o + 6 < cap; e++) {
+	for (char *const *e = envp; e && *e && o + ADDED < cap; e++) {
 		if (ip_has_prefix(*e, "LD_PRELOAD=")) {
 			/* the last one is the one ld.so takes */
 			pre = preload_ours(*e + 11) ? *e : NULL;
@@ -224,6 +253,8 @@ char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b)
 	out[o++] = boot.backstop;
 	if (boot.session[0])
 		out[o++] = boot.session;
+	if (boot.env_scratch)
+		out[o++] = boot.env_scratch;
 	out[o] = NULL;
 	return out;
 }

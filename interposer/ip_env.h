@@ -2,15 +2,17 @@
 /*
  * ip_env: the session's environment variables. agent-shell starts the
  * session with LD_PRELOAD naming this library and TIERGATE_SOCKET,
- * TIERGATE_SESSION, TIERGATE_FAIL and TIERGATE_BACKSTOP. A program must
+ * TIERGATE_SESSION, TIERGATE_FAIL and TIERGATE_BACKSTOP, and
+ * TIERGATE_SCRATCH when it has a private scratch directory (ip_scratch.h;
+ * TMPDIR, which names it too, is the program's and stays). A program must
  * not be able to tell it runs mediated, so at start-up they are taken out
  * of the environment libc gives the program (environ, getenv, main's envp;
  * LD_PRELOAD keeps what else it named), and every exec puts back what the
  * next program's interposer needs: this library first in LD_PRELOAD, and
- * TIERGATE_SOCKET, TIERGATE_FAIL and TIERGATE_BACKSTOP (nothing reads
- * TIERGATE_SESSION). The kernel's copy of the environment a program
- * started with (/proc/PID/environ, the initial stack, which Go reads)
- * keeps them.
+ * TIERGATE_SOCKET, TIERGATE_FAIL, TIERGATE_BACKSTOP and TIERGATE_SCRATCH
+ * (nothing reads TIERGATE_SESSION). The kernel's copy of the environment a
+ * program started with (/proc/PID/environ, the initial stack, which Go
+ * reads) keeps them.
  */
 #ifndef TIERGATE_IP_ENV_H
 #define TIERGATE_IP_ENV_H
@@ -44,6 +46,9 @@ int ip_env_init(const char *lib);
 /* Whether v is ip_env_init's copy of environ kept in static storage
  * (a small one) rather than malloc'd (for its tests, which free it). */
 bool ip_env_is_boot_copy(char *const *v);
+/* The session's scratch directory as TIERGATE_SCRATCH names it, or NULL
+ * (no scratch directory, or no session). */
+const char *ip_env_scratch(void);
 
 /*
  * The environment for a new program, in b (the caller's stack: vfork-safe,
@@ -51,8 +56,9 @@ bool ip_env_is_boot_copy(char *const *v);
  * ip_env_release() gives back): envp without the session's variables, then
  * LD_PRELOAD=<this library> followed by whatever envp's LD_PRELOAD names
  * (when it does not name this library already; if both do not fit, this
- * library alone), TIERGATE_SOCKET, TIERGATE_FAIL and TIERGATE_BACKSTOP as
- * the session set them. Returns the array.
+ * library alone), TIERGATE_SOCKET, TIERGATE_FAIL, TIERGATE_BACKSTOP,
+ * TIERGATE_SESSION and TIERGATE_SCRATCH as the session set them. Returns
+ * the array.
  */
 char *const *ip_env_for_exec(char *const *envp, struct ip_envbuf *b);
 /* After the exec (it failed) or the spawn: the mmap, if any. Keeps

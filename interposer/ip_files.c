@@ -4,7 +4,9 @@
  * calls that make, remove or change names (truncate, rename, unlink, rmdir,
  * mkdir, link, symlink), plus chdir and fchdir (the cwd cache).
  *
- * Read-only opens first try the local fast path (ip_reads.c); everything
+ * Read-only opens first try the local fast path (ip_reads.c); new and
+ * removed names in the session's scratch directory are made relative to
+ * its descriptor, which the filter lets through (ip_scratch.c); everything
  * else is decided by policyd, or by the kernel path when it notifies that
  * kind of call (one decision per call). A refusal fails the call with
  * EACCES and one line on stderr.
@@ -22,6 +24,7 @@
 #include "ip_fastpath.h"
 #include "ip_files.h"
 #include "ip_reads.h"
+#include "ip_scratch.h"
 #include "ip_state.h"
 #include "tg_proto.h"
 #include "util.h"
@@ -507,8 +510,10 @@ enum open_fn {
 static int open_common(enum open_fn fn, int dirfd, const char *path, int flags,
 		       mode_t m)
 {
-	int fd;
-	if (ip_reads_fast_open(dirfd, path, flags, &fd))
+	int fd; /* the _2 forms: libc's fortify fails an O_CREAT itself */
+	if ((fn <= OF_OPENAT64 &&
+	     ip_scratch_open(dirfd, path, flags, m, &fd)) ||
+	    ip_reads_fast_open(dirfd, path, flags, &fd))
 		return fd;
 	if (!ip_files_open_gate(dirfd, path, flags))
 		return -1;
@@ -707,6 +712,9 @@ IP_EXPORT int truncate64(const char *path, off_t len)
  * policyd adds that for PATH2). */
 IP_EXPORT int rename(const char *a, const char *b)
 {
+	int r;
+	if (ip_scratch_rename(AT_FDCWD, a, AT_FDCWD, b, 0, &r))
+		return r;
 	if (!pair_gate(FC_RENAME, AT_FDCWD, a, ACC_DELETE, AT_FDCWD, b, 0,
 		       "rename"))
 		return -1;
@@ -716,6 +724,9 @@ IP_EXPORT int rename(const char *a, const char *b)
 
 IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 {
+	int r;
+	if (ip_scratch_rename(da, a, db, b, 0, &r))
+		return r;
 	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, 0, "rename"))
 		return -1;
 	return landlock_why(get_renameat()(da, a, db, b), TGPB_FS, da, a,
@@ -725,6 +736,9 @@ IP_EXPORT int renameat(int da, const char *a, int db, const char *b)
 IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
 			unsigned fl)
 {
+	int r;
+	if (ip_scratch_rename(da, a, db, b, fl, &r))
+		return r;
 	/* RENAME_EXCHANGE: each name gets the other's file (and tree) */
 	if (!pair_gate(FC_RENAME, da, a, ACC_DELETE, db, b, fl, "rename") ||
 	    ((fl & RENAME_EXCHANGE) &&
@@ -736,6 +750,9 @@ IP_EXPORT int renameat2(int da, const char *a, int db, const char *b,
 
 IP_EXPORT int unlink(const char *path)
 {
+	int r;
+	if (ip_scratch_unlink(AT_FDCWD, path, 0, &r))
+		return r;
 	if (!path_gate(FC_UNLINK, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0,
 		       "delete"))
 		return -1;
@@ -745,6 +762,9 @@ IP_EXPORT int unlink(const char *path)
 
 IP_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 {
+	int r;
+	if (ip_scratch_unlink(dirfd, path, flags, &r))
+		return r;
 	if (!path_gate(flags & AT_REMOVEDIR ? FC_RMDIR : FC_UNLINK, dirfd, path,
 		       ACC_DELETE, 0, NULL, 0, "delete"))
 		return -1;
@@ -754,6 +774,9 @@ IP_EXPORT int unlinkat(int dirfd, const char *path, int flags)
 
 IP_EXPORT int rmdir(const char *path)
 {
+	int r;
+	if (ip_scratch_unlink(AT_FDCWD, path, AT_REMOVEDIR, &r))
+		return r;
 	if (!path_gate(FC_RMDIR, AT_FDCWD, path, ACC_DELETE, 0, NULL, 0,
 		       "delete"))
 		return -1;
@@ -763,6 +786,9 @@ IP_EXPORT int rmdir(const char *path)
 
 IP_EXPORT int mkdir(const char *path, mode_t mode)
 {
+	int r;
+	if (ip_scratch_mkdir(AT_FDCWD, path, mode, &r))
+		return r;
 	if (!path_gate(FC_MKDIR, AT_FDCWD, path, ACC_CREATE, 0, NULL, 0,
 		       "create"))
 		return -1;
@@ -772,6 +798,9 @@ IP_EXPORT int mkdir(const char *path, mode_t mode)
 
 IP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
 {
+	int r;
+	if (ip_scratch_mkdir(dirfd, path, mode, &r))
+		return r;
 	if (!path_gate(FC_MKDIR, dirfd, path, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return landlock_why(get_mkdirat()(dirfd, path, mode), TGPB_FS, dirfd,
@@ -782,6 +811,9 @@ IP_EXPORT int mkdirat(int dirfd, const char *path, mode_t mode)
  * existing file counts as written, the new name as created. */
 IP_EXPORT int link(const char *a, const char *b)
 {
+	int r;
+	if (ip_scratch_link(AT_FDCWD, a, AT_FDCWD, b, 0, &r))
+		return r;
 	if (!pair_gate(FC_LINK, AT_FDCWD, a, ACC_WRITE, AT_FDCWD, b, 0, "link"))
 		return -1;
 	return landlock_why(get_link()(a, b), TGPB_FS, AT_FDCWD, a, ACC_WRITE,
@@ -790,6 +822,9 @@ IP_EXPORT int link(const char *a, const char *b)
 
 IP_EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
 {
+	int r;
+	if (ip_scratch_link(da, a, db, b, fl, &r))
+		return r;
 	if (!pair_gate(FC_LINK, da, a, ACC_WRITE, db, b, 0, "link"))
 		return -1;
 	return landlock_why(get_linkat()(da, a, db, b, fl), TGPB_FS, da, a,
@@ -798,6 +833,9 @@ IP_EXPORT int linkat(int da, const char *a, int db, const char *b, int fl)
 
 IP_EXPORT int symlink(const char *target, const char *lp)
 {
+	int r;
+	if (ip_scratch_symlink(target, AT_FDCWD, lp, &r))
+		return r;
 	if (!path_gate(FC_MAKE, AT_FDCWD, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return landlock_why(get_symlink()(target, lp), TGPB_FS, AT_FDCWD, lp,
@@ -806,6 +844,9 @@ IP_EXPORT int symlink(const char *target, const char *lp)
 
 IP_EXPORT int symlinkat(const char *target, int dirfd, const char *lp)
 {
+	int r;
+	if (ip_scratch_symlink(target, dirfd, lp, &r))
+		return r;
 	if (!path_gate(FC_MAKE, dirfd, lp, ACC_CREATE, 0, NULL, 0, "create"))
 		return -1;
 	return landlock_why(get_symlinkat()(target, dirfd, lp), TGPB_FS, dirfd,

@@ -24,6 +24,7 @@
  *   ip_state     the session's settings, the re-entry guard, raw helpers
  *   ip_env       the session's environment variables: hidden, put back
  *   ip_path      path checks on caller buffers (vfork-safe)
+ *   ip_scratch   the scratch directory's calls, relative to its descriptor
  *   ip_conn      connections to policyd: pool, answers read later, verdicts
  *   ip_fastpath  policyd's criteria for local decisions (HELLO snapshot)
  *   ip_reads     the read fast path and the names read before

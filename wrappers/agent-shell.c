@@ -249,6 +249,37 @@ static bool make_scratch(const struct pdlink *l,
 	return false;
 }
 
+/* The scratch directory ends with the session (kept with its background
+ * processes when the policy keeps them). */
+static void end_scratch(const char *dir)
+{
+	int r = scratch_remove(dir);
+	if (r < 0)
+		fprintf(stderr,
+			"tiergate: could not remove the session's scratch "
+			"directory %s entirely: %s\n",
+			dir, strerror(-r));
+}
+
+/* The session opened (or joined) after policyd is authenticated: before
+ * it is told anything where agent-shell runs outside a session. A nested
+ * agent-shell that joins its session is inside it (it cannot look at
+ * policyd: Landlock) and hands nothing over; one that opens a session of
+ * its own is authenticated then. Inside a session (its filter is on this
+ * process: the interposer keeps TIERGATE_SOCKET out of the environment,
+ * so the filter is what tells) policyd need not be looked at until
+ * something would be handed over. */
+static void open_authenticated(struct pdlink *l, bool nested,
+			       struct pdlink_session *s)
+{
+	bool inside = nested || l->auth.filters > 0;
+	if (!inside)
+		authenticate(l, true);
+	open_session(l, s);
+	if (inside && !s->joined)
+		authenticate(l, false);
+}
+
 static char *find_in_path(const char *cmd)
 {
 	if (strchr(cmd, '/'))
@@ -525,21 +556,9 @@ int main(int argc, char **argv)
 			"session: %s\n",
 			nosb);
 	/* policyd is authenticated before it is told anything, and before
-	 * anything it says is used. A nested agent-shell that joins its
-	 * session is inside it (it cannot look at policyd: Landlock) and
-	 * hands nothing over; one that opens a session of its own is
-	 * authenticated then. */
-	/* Inside a session (its filter is on this process: the interposer
-	 * keeps TIERGATE_SOCKET out of the environment, so the filter is
-	 * what tells) policyd cannot be looked at, and need not be until
-	 * something would be handed over: a joined session hands nothing. */
-	bool inside = nested || l.auth.filters > 0;
-	if (!inside)
-		authenticate(&l, true);
+	 * anything it says is used */
 	static struct pdlink_session s;
-	open_session(&l, &s);
-	if (inside && !s.joined)
-		authenticate(&l, false);
+	open_authenticated(&l, nested, &s);
 	if (s.joined && o.policy_given)
 		fprintf(stderr,
 			"tiergate: already in session %s; its policy (%s) "
@@ -583,14 +602,7 @@ int main(int argc, char **argv)
 	deny_read_layers(&l, &s, &plan);
 	rc = child_run(&l, &plan);
 	free(resolved);
-	/* the scratch directory ends with the session (kept with its
-	 * background processes when the policy keeps them) */
-	int sr = 0;
-	if (scratch[0] && !s.keep_background &&
-	    (sr = scratch_remove(scratch)) < 0)
-		fprintf(stderr,
-			"tiergate: could not remove the session's scratch "
-			"directory %s entirely: %s\n",
-			scratch, strerror(-sr));
+	if (scratch[0] && !s.keep_background)
+		end_scratch(scratch);
 	return rc;
 }

@@ -642,6 +642,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/failclosed.sh"
 # reads of denied files by static binaries (tests/bypass/denyread.sh)
 . "$(dirname "$0")/denyread.sh"
+# the scratch directory's unnotified calls (tests/bypass/scratch.sh)
+. "$(dirname "$0")/scratch.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

@@ -134,3 +134,63 @@ else
 	check "... and they fail as natively (mkdir: EEXIST)" grep -qx rc=1 "$OUT"
 	rm -rf "$WS/out/rt"
 fi
+
+# The session's scratch directory (policies/default.yaml: scratch: private;
+# docs/architecture.md, "Hot paths"): names made and removed there by
+# tempfile and shutil.rmtree cost no round trip, and the directory is the
+# session's own and gone after it
+echo "== round trips: the scratch directory"
+if ! grep -qw user_notif /proc/sys/kernel/seccomp/actions_avail 2>/dev/null; then
+	skip "scratch directory: no seccomp user notification on this kernel"
+elif ! "$BIN/policyctl" status | grep -q "^  scratch directory (Landlock) *\(active\|off\) .*sessions"; then
+	bad "policyctl status has no scratch directory layer: $("$BIN/policyctl" status | grep -i scratch)"
+elif [ "$(python3 -c 'import ctypes,sys; l=ctypes.CDLL(None,use_errno=True); print(l.syscall(444,None,0,1))')" -lt 2 ]; then
+	skip "scratch directory: Landlock below ABI 2 on this kernel"
+else
+	# the suite's policy with the setting
+	SCP=$TOP/policy-scratch.yaml
+	sed 's/^settings:$/settings:\n  scratch: private/' "$POLICY" >"$SCP"
+	POLICY_SAVED=$POLICY POLICY=$SCP
+	rt_json "$RB"
+	in_session python3 -c '
+import os, shutil, tempfile
+tmp = os.environ["TMPDIR"]
+print("tmpdir", tmp)
+with tempfile.TemporaryDirectory() as d:
+    for i in range(20):
+        sub = os.path.join(d, "s%d" % i)
+        os.mkdir(sub)
+        fd, name = tempfile.mkstemp(dir=sub)
+        os.write(fd, b"data"); os.close(fd)
+        os.symlink(name, os.path.join(sub, "link"))
+        os.rename(name, os.path.join(sub, "kept"))
+        os.link(os.path.join(sub, "kept"), os.path.join(sub, "hard"))
+    os.chdir(d)
+    os.mkdir("rel"); os.rmdir("rel")
+    n = sum(len(f) + len(s) for _, s, f in os.walk(d))
+    print("entries", n, "data", open(os.path.join(d, "s7", "hard")).read())
+    os.chdir("/")
+    shutil.rmtree(os.path.join(d, "s3"))
+    print("after rmtree", sorted(os.listdir(d))[:3], len(os.listdir(d)))
+'
+	rt_json "$RA"
+	sd=$(sed -n 's/^tmpdir //p' "$OUT")
+	fs=0
+	for k in mkdir mkdirat unlink unlinkat rmdir symlink symlinkat rename renameat renameat2 link linkat; do
+		fs=$((fs + $(rt_delta "$RB" "$RA" "calls:$k" x)))
+	done
+	check "python's tempfile and rmtree in the scratch directory: the work done as natively" \
+		bash -c "grep -qx 'entries 100 data data' '$OUT' && grep -qx \"after rmtree \\['s0', 's1', 's10'\\] 19\" '$OUT'"
+	check "... 20 mkdirs, 20 mkstemps, symlinks, renames, links and an rmtree: no round trip for a name ($fs; $(rt_changed "$RB" "$RA"))" rt_eq "$fs" 0
+	check "... TMPDIR is the session's own directory ($sd), removed at the session's end" \
+		bash -c "[[ '$sd' == /tmp/tiergate-*.?????? ]] && [ ! -e '$sd' ]"
+	# the same calls with another directory descriptor are still decided
+	rt_json "$RB"
+	in_session python3 -c '
+import os
+os.mkdir("out-scr"); os.rmdir("out-scr")'
+	rt_json "$RA"
+	check "... a name in the workspace is still decided (mkdir and rmdir notified)" \
+		rt_eq "$(( $(rt_delta "$RB" "$RA" calls:mkdir x) + $(rt_delta "$RB" "$RA" calls:rmdir x) ))" 2
+	POLICY=$POLICY_SAVED
+fi

@@ -1,0 +1,54 @@
+# Sourced by run.sh (its ok/bad/skip, $BIN, $TOP, $WS with the attack
+# programs in $WS/bin, $POLICY: policies/default.yaml, which says
+# scratch: private). The session's filter lets the calls that make or
+# remove names through unnotified when their directory descriptor is 1021
+# (the scratch directory); Landlock must keep them beneath it. Each attack
+# uses that number to make or remove a name the policy protects (a git
+# hook: Tier 3; a workspace delete: Tier 2, audited) with an absolute name,
+# "..", the number re-pointed, a symlink out, a hard link in, a rename out.
+# Natively (the number opened on a directory of this run's, as agent-shell
+# does) each works; in a session each must fail and leave nothing.
+echo "== bypass suite (the scratch directory's unnotified calls)"
+SC=$WS/scr
+SCN=$TOP/natscratch
+sc_setup() {
+	rm -rf "$SC" "$SCN"; mkdir -p "$SC/.git/hooks" "$SCN"
+	printf '#!/bin/sh\n' >"$SC/.git/hooks/pre-commit"; echo v >"$SC/victim"
+}
+# sc_attack DESC EFFECT-TEST ARGS...: EFFECT-TEST is a shell test of the
+# attack's effect (true when it happened)
+sc_attack() {
+	local desc=$1 effect=$2 out rc; shift 2
+	sc_setup
+	out=$(cd "$SC" && TMPDIR=$SCN "$WS/bin/static_scratch" "$@" 2>&1)
+	if ! grep -q "^escaped" <<<"$out" || ! eval "$effect"; then
+		bad "scratch: $desc: does not work even without tiergate ($out)"; return
+	fi
+	sc_setup
+	out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$WS/bin/static_scratch" "$@" 2>&1); rc=$?
+	if grep -q "^escaped" <<<"$out" || eval "$effect"; then
+		bad "scratch: $desc: succeeded under tiergate: $out"
+	elif grep -q "refused errno=\(13\|18\)" <<<"$out"; then
+		ok "scratch: $desc: works natively, refused in a session ($(grep -o 'refused errno=[0-9]*' <<<"$out"))"
+	else bad "scratch: $desc: not refused the expected way (rc=$rc): $out"; fi
+}
+# the route itself, in a session: taken (a name made and removed through
+# the number, which names the session's own directory); without it the
+# attacks below would be decided by policyd (and prompt)
+sc_setup
+out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c \
+	'readlink /proc/self/fd/1021; "$0" fast tg-ok' "$WS/bin/static_scratch" 2>&1)
+if grep -q "^/tmp/tiergate-.*\.[A-Za-z0-9]\{6\}$" <<<"$out" && grep -q "^escaped: made and removed" <<<"$out"; then
+	ok "scratch: the session holds its own directory at descriptor 1021 and makes names there"
+	H=$SC/.git/hooks
+	sc_attack "mkdirat(1021, absolute name of a hook)" '[ -d "$H/tg-abs" ]' mkdir-abs "$H/tg-abs"
+	sc_attack "mkdirat(1021, ../../ up to a hook)" '[ -d "$H/tg-dd" ]' mkdir-dotdot "$H/tg-dd"
+	sc_attack "descriptor 1021 re-pointed at .git/hooks, then mkdirat" '[ -d "$H/tg-rp" ]' repoint "$H" tg-rp
+	sc_attack "a symlink in the scratch directory to .git/hooks, a file created through it" '[ -f "$H/tg-sym" ]' via-symlink "$H" tg-sym
+	sc_attack "a hard link in the scratch directory to a protected hook" 'grep -q "^escaped" <<<"$out"' link-in "$H/pre-commit"
+	sc_attack "a file made in the scratch directory renamed to a hook" '[ -f "$H/pre-push" ]' rename-out "$H/pre-push"
+	sc_attack "unlinkat(1021, a workspace file) (a Tier 2, audited delete)" '[ ! -e "$SC/victim" ]' unlink-abs "$SC/victim"
+else
+	bad "scratch: the session has no scratch directory at 1021 (policies/default.yaml says scratch: private): $out"
+fi
+rm -rf "$SC" "$SCN"
