@@ -231,21 +231,21 @@ static bool make_scratch(const struct pdlink *l,
 			 const struct pdlink_session *s, char *dir, size_t cap)
 {
 	int r = scratch_make(l->want.tmpdir, s->id, dir, cap);
-	if (r < 0)
+	if (r < 0 && r != -EBUSY)
 		die("cannot make the session's scratch directory (settings: "
 		    "scratch: private) in %s: %s",
 		    l->want.tmpdir ? l->want.tmpdir : "/tmp", strerror(-r));
 	setenv("TMPDIR", dir, 1);
 	setenv(TG_SCRATCH_ENV, dir, 1);
-	r = scratch_hold(dir);
 	if (r == 0)
 		return true;
+	unsetenv(TG_SCRATCH_ENV); /* no route: the interposer leaves it */
 	fprintf(stderr,
 		"tiergate: warning: the session's scratch directory %s cannot "
 		"be held at descriptor %d (%s): its calls are decided by "
 		"policyd, one round trip each\n",
 		dir, TG_SCRATCH_FD,
-		r == -EBUSY ? "the number is taken" : strerror(-r));
+		"the number is taken");
 	return false;
 }
 

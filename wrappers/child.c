@@ -115,13 +115,19 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 				_exit(126);
 			close(lfd); /* the session never holds it */
 		}
-		if (p->fs && p->fs->scratch && !p->fs->scratch_fast)
+		if (p->fs && p->fs->scratch && !p->fs->scratch_fast) {
+			/* no route: the interposer must not take it (its calls
+			 * through the number would be decided by nobody, or
+			 * twice) */
+			unsetenv(TG_SCRATCH_ENV);
+			close(TG_SCRATCH_FD);
 			fprintf(stderr,
 				"tiergate: warning: the session's scratch "
 				"directory is private, but its calls are "
 				"decided by policyd, one round trip each (%s)\n",
 				!p->backstop ? "no seccomp user notification"
 					     : "Landlock below ABI 2");
+		}
 	}
 	execv(p->path, p->argv);
 	int e = errno;

@@ -82,13 +82,31 @@ static int ll_add(int rfd, const char *path, __u64 dir_access,
 
 /* What the scratch directory's unnotified calls need (TG_SCRATCH_FD):
  * making and removing names, renaming and linking within it. Granted
- * beneath it only; WRITE_FILE and TRUNCATE stay unhandled (the filter lets
- * through only opens that make a file, O_CREAT|O_EXCL, never one that opens
- * a file which exists) */
+ * beneath it only (the filter lets through only opens that make a file,
+ * O_CREAT|O_EXCL, never one that opens a file which exists for writing) */
 #define SCRATCH_RIGHTS                                                         \
 	(LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_DIR |           \
 	 LANDLOCK_ACCESS_FS_MAKE_SYM | LANDLOCK_ACCESS_FS_REMOVE_FILE |        \
 	 LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REFER)
+
+/* The scratch directory's rule: the directory agent-shell made and holds
+ * at TG_SCRATCH_FD (never opened again by its name, which another process
+ * of the user could have swapped for a symlink meanwhile). Where the domain
+ * handles writing and truncating (a deny-default policy), a file made there
+ * must be writable too: opens of files that exist stay notified, so this
+ * grants no more. */
+static int ll_add_scratch(int rfd, __u64 handled)
+{
+	struct landlock_path_beneath_attr pb = {
+	    .parent_fd = TG_SCRATCH_FD,
+	    .allowed_access =
+		SCRATCH_RIGHTS | (handled & (LANDLOCK_ACCESS_FS_WRITE_FILE |
+					     LANDLOCK_ACCESS_FS_TRUNCATE))};
+	return syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH,
+		       &pb, 0) < 0
+		   ? -errno
+		   : 0;
+}
 
 /* scratch: the domain confines the scratch directory's calls (the caller
  * checked for a listener: every other call that makes or removes a name
@@ -166,17 +184,8 @@ static int apply_landlock(const struct sandbox_fs *fs, bool scratch,
 	*what = "landlock_add_rule";
 	for (size_t i = 0; !fs->write_all && r == 0 && i < fs->nwrite; i++)
 		r = ll_add(rfd, fs->write[i], area, wfile);
-	if (scratch && r == 0) {
-		/* the directory agent-shell made (a missing one is an error
-		 * here, not a tree that does not exist yet) */
-		_cleanup_close_ int dfd =
-		    open(fs->scratch, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		struct landlock_path_beneath_attr pb = {
-		    .parent_fd = dfd, .allowed_access = SCRATCH_RIGHTS};
-		if (dfd < 0 || syscall(SYS_landlock_add_rule, rfd,
-				       LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
-			r = -errno;
-	}
+	if (scratch && r == 0)
+		r = ll_add_scratch(rfd, ra.handled_access_fs);
 	if (!fs->exec_all) {
 		for (size_t i = 0; r == 0 && i < fs->nexec; i++)
 			r = ll_add(rfd, fs->exec[i], LANDLOCK_ACCESS_FS_EXECUTE,

@@ -33,22 +33,29 @@ int scratch_make(const char *base, const char *sid, char *out, size_t cap)
 	/* mkdtemp makes it 0700: nobody else's to read or write */
 	if (!mkdtemp(tmpl))
 		return -errno;
-	char real[PATH_MAX];
-	if (!realpath(tmpl, real) || strlen(real) >= cap) {
-		int e = errno ? errno : ENAMETOOLONG;
-		rmdir(tmpl);
-		return -e;
+	/* held at once, and checked as held: the name could have been
+	 * swapped since (another process of the user renaming it away and
+	 * putting a symlink there); its name from then on is the kernel's */
+	_cleanup_close_ int fd =
+	    open(tmpl, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char link[64], real[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t rl = fd < 0 ? -1 : readlink(link, real, sizeof(real) - 1);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 07777) != 0700 || rl <= 0 ||
+	    (size_t)rl >= cap) {
+		if (fd >= 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+			rmdir(tmpl);
+		return -EPERM;
 	}
+	real[rl] = '\0';
 	strcpy(out, real);
-	return 0;
+	return scratch_hold(fd);
 }
 
-int scratch_hold(const char *path)
+int scratch_hold(int fd)
 {
-	_cleanup_close_ int fd =
-	    open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	/* the lowest free number from TG_SCRATCH_FD up: only that number
 	 * will do (one inherited there is the caller's, never replaced) */
 	int at = fcntl(fd, F_DUPFD, TG_SCRATCH_FD);

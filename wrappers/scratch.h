@@ -11,11 +11,13 @@
 #include <stddef.h>
 
 /* Makes BASE/tiergate-SID.XXXXXX (mode 0700; BASE: "/tmp" when not an
- * absolute path) and writes its resolved path to out. 0 or -errno. */
+ * absolute path), holds it (scratch_hold) and writes its path, as the
+ * kernel names the held directory, to out. 0, -EBUSY (made, not held), or
+ * -errno (-EPERM: what the name led to was not the directory made). */
 int scratch_make(const char *base, const char *sid, char *out, size_t cap);
-/* Opens path and puts it at TG_SCRATCH_FD (O_PATH, kept across exec).
- * -EBUSY when that number is taken (a descriptor agent-shell inherited). */
-int scratch_hold(const char *path);
+/* Puts a copy of fd at TG_SCRATCH_FD (kept across exec). -EBUSY when that
+ * number is taken (a descriptor agent-shell inherited). */
+int scratch_hold(int fd);
 /* Removes path and everything beneath it without following a symlink. 0,
  * or -errno of the first thing that could not be removed. */
 int scratch_remove(const char *path);

@@ -1,5 +1,5 @@
 # Sourced by run.sh (its ok/bad/skip, $BIN, $TOP, $WS with the attack
-# programs in $WS/bin, $POLICY: policies/default.yaml, which says
+# programs in $WS/bin, $POLICY: policies/default.yaml, run here with
 # scratch: private). The session's filter lets the calls that make or
 # remove names through unnotified when their directory descriptor is 1021
 # (the scratch directory); Landlock must keep them beneath it. Each attack
@@ -9,6 +9,11 @@
 # Natively (the number opened on a directory of this run's, as agent-shell
 # does) each works; in a session each must fail and leave nothing.
 echo "== bypass suite (the scratch directory's unnotified calls)"
+# policies/default.yaml with the setting (its includes beside it)
+SCPD=$TOP/scpol; mkdir -p "$SCPD"
+cp -r "$(dirname "$POLICY")/common" "$SCPD/"
+sed 's/^settings:$/settings:\n  scratch: private/' "$POLICY" >"$SCPD/default.yaml"
+SCPOL=$SCPD/default.yaml
 SC=$WS/scr
 SCN=$TOP/natscratch
 sc_setup() {
@@ -25,7 +30,7 @@ sc_attack() {
 		bad "scratch: $desc: does not work even without tiergate ($out)"; return
 	fi
 	sc_setup
-	out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$POLICY" -- "$WS/bin/static_scratch" "$@" 2>&1); rc=$?
+	out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$SCPOL" -- "$WS/bin/static_scratch" "$@" 2>&1); rc=$?
 	if grep -q "^escaped" <<<"$out" || eval "$effect"; then
 		bad "scratch: $desc: succeeded under tiergate: $out"
 	elif grep -q "refused errno=\(13\|18\)" <<<"$out"; then
@@ -36,7 +41,7 @@ sc_attack() {
 # the number, which names the session's own directory); without it the
 # attacks below would be decided by policyd (and prompt)
 sc_setup
-out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c \
+out=$(cd "$SC" && "$BIN/agent-shell" --user --policy "$SCPOL" -- bash -c \
 	'readlink /proc/self/fd/1021; "$0" fast tg-ok' "$WS/bin/static_scratch" 2>&1)
 if grep -q "^/tmp/tiergate-.*\.[A-Za-z0-9]\{6\}$" <<<"$out" && grep -q "^escaped: made and removed" <<<"$out"; then
 	ok "scratch: the session holds its own directory at descriptor 1021 and makes names there"
@@ -49,6 +54,6 @@ if grep -q "^/tmp/tiergate-.*\.[A-Za-z0-9]\{6\}$" <<<"$out" && grep -q "^escaped
 	sc_attack "a file made in the scratch directory renamed to a hook" '[ -f "$H/pre-push" ]' rename-out "$H/pre-push"
 	sc_attack "unlinkat(1021, a workspace file) (a Tier 2, audited delete)" '[ ! -e "$SC/victim" ]' unlink-abs "$SC/victim"
 else
-	bad "scratch: the session has no scratch directory at 1021 (policies/default.yaml says scratch: private): $out"
+	bad "scratch: the session has no scratch directory at 1021 (its policy says scratch: private): $out"
 fi
 rm -rf "$SC" "$SCN"
