@@ -230,6 +230,12 @@ const char *selfprot_message(const struct selfprot_entry *e, bool above)
 				   "out of its session's cgroup, making or "
 				   "changing cgroups)" SP_TAIL
 				   "; a session's processes stay in its cgroup",
+	    [SELFPROT_SCRATCH] =
+		SP "a session's scratch directory (settings.scratch: "
+		   "private), which no session may move, remove or change "
+		   "whatever the policy says (the kernel lets its calls "
+		   "through where it is); agent-shell removes it when its "
+		   "session ends",
 	};
 	static const char *const up[SELFPROT_KIND_MAX] = {
 	    [SELFPROT_RUNDIR] = SP "this directory holds tiergate's run "
@@ -244,6 +250,8 @@ const char *selfprot_message(const struct selfprot_entry *e, bool above)
 				    "programs" SP_ABOVE,
 	    [SELFPROT_CGROUP] = SP "this directory holds the cgroup file "
 				   "system" SP_ABOVE,
+	    [SELFPROT_SCRATCH] = SP "this directory holds a session's "
+				    "scratch directory" SP_ABOVE,
 	};
 #undef SP
 #undef SP_TAIL

@@ -37,6 +37,7 @@ enum selfprot_kind {
 	SELFPROT_GRANTS,
 	SELFPROT_PROGRAM,
 	SELFPROT_CGROUP,
+	SELFPROT_SCRATCH, /* a session's scratch directory (policyd/self.c) */
 	SELFPROT_KIND_MAX
 };
 

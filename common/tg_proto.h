@@ -173,8 +173,8 @@ enum tgp_kind {
  * removing names only beneath that directory; the interposer turns such
  * calls on names under it into calls relative to this descriptor. Landlock,
  * not the number, is the boundary: a process that re-points the number
- * reaches nothing more; the directory itself moved is an open problem
- * (docs/threat-model.md, "The scratch directory"). */
+ * reaches nothing more, and the directory itself stays where it is (policyd
+ * keeps it: tiergate-self; docs/threat-model.md, "The scratch directory"). */
 #define TG_SCRATCH_FD 1021
 #define TG_SCRATCH_ENV "TIERGATE_SCRATCH"
 

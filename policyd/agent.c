@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -19,6 +20,7 @@
 #include "records.h"
 #include "req_decode.h"
 #include "resolver.h"
+#include "self.h"
 #include "rtcount.h"
 #include "session.h"
 #include "supervisor.h"
@@ -258,9 +260,54 @@ static int handle_names(struct conn *c, uint32_t id, const struct req *q)
 	return 0;
 }
 
+/* The scratch directory that came last with a listener (TGPF_SCRATCH),
+ * taken from the passed descriptors and kept where it is from now on (its
+ * name the kernel's, from the descriptor). The session's route through it
+ * is made already: where policyd cannot keep it (a policy that does not
+ * ask for it, no memory), the listener is refused and the session stops.
+ * 0 or -errno with err set. */
+static int take_scratch(struct conn *c, struct session *s, uint32_t flags,
+			char *err, size_t cap)
+{
+	if (!(flags & TGPF_SCRATCH))
+		return 0;
+	if (c->npassed < 2) {
+		snprintf(err, cap, "no scratch directory came with it");
+		return -EINVAL;
+	}
+	int fd = c->passed_fd[--c->npassed];
+	char link[64], path[TG_PATH_MAX];
+	struct stat st;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	int r = -EINVAL;
+	if (!policy_settings(s->policy)->scratch_private || s->scratch ||
+	    fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || n <= 1 ||
+	    path[0] != '/') {
+		snprintf(err, cap,
+			 "a scratch directory this session's policy does not "
+			 "ask for, or not a directory");
+	} else {
+		path[n] = '\0';
+		r = self_scratch(path, true);
+		if (r == 0 && !(s->scratch = strdup(path))) {
+			(void)self_scratch(path, false);
+			r = -ENOMEM;
+		}
+		if (r < 0)
+			snprintf(err, cap,
+				 "cannot keep the session's scratch directory "
+				 "%.120s: %s",
+				 path, strerror(-r));
+	}
+	close(fd);
+	return r;
+}
+
 /* agent-shell hands over the session's seccomp listener (and in-flight
- * table). Only the connection that opened the session may. */
-static void handle_listener(struct conn *c, uint32_t id)
+ * table, and its scratch directory). Only the connection that opened the
+ * session may. */
+static void handle_listener(struct conn *c, uint32_t id, uint32_t flags)
 {
 	char err[256] = "";
 	int r = -EPERM;
@@ -270,7 +317,7 @@ static void handle_listener(struct conn *c, uint32_t id)
 			 "only the session's agent-shell may send a listener");
 	else if (c->npassed < 1)
 		snprintf(err, sizeof(err), "no descriptor came with it");
-	else {
+	else if (take_scratch(c, s, flags, err, sizeof(err)) == 0) {
 		int lfd = c->passed_fd[0];
 		int inf = c->npassed > 1 ? c->passed_fd[1] : -1;
 		c->npassed = 0; /* ownership passes to the supervisor */
@@ -446,7 +493,7 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 		handle_session_new(c, d.h.id, q);
 		return 0;
 	case TGP_LISTENER:
-		handle_listener(c, d.h.id);
+		handle_listener(c, d.h.id, q->flags);
 		return 0;
 	case TGP_NAMES:
 		return handle_names(c, d.h.id, q);

@@ -103,7 +103,7 @@ void conn_take_fds(struct conn *c, struct msghdr *mh)
 		int *fds = (int *)CMSG_DATA(h);
 		conn_drop_fds(c);
 		for (size_t i = 0; i < k; i++) {
-			if (c->npassed < 2)
+			if (c->npassed < 3)
 				c->passed_fd[c->npassed++] = fds[i];
 			else
 				close(fds[i]);

@@ -34,7 +34,7 @@ struct conn {
 	uint8_t *wbuf;
 	size_t wlen, woff;
 	bool closing;
-	int passed_fd[2]; /* descriptors that came with the last message */
+	int passed_fd[3]; /* descriptors that came with the last message */
 	int npassed;
 };
 

@@ -18,6 +18,9 @@
  * tests/bypass/static_rename_race wins natively within a few tries, and
  * within a few hundred when policyd lets the kernel do the rename after
  * deciding; never in the bypass suite's 3,000 under tiergate.
+ * The one route that makes names without policyd, a session's scratch
+ * directory (settings.scratch: private), is kept out of this: a rename
+ * with one name in it and the other outside fails with EXDEV (sv_fs.c).
  * Left to the kernel after the decision, so outside this step: bind() of a
  * named Unix socket (a socket file, which no program runs or reads as a
  * file), and linkat(fd, "", AT_EMPTY_PATH) where policyd may not take the

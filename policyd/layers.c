@@ -132,7 +132,7 @@ static void detect_landlock(struct layer_report *r)
 
 /* The private scratch directories (settings: scratch: private): where
  * agent-shell's filter lets their calls through, Landlock confining them
- * (a supervised session, Landlock ABI 2 for REFER). */
+ * (it says so with the listener: session.h, scratch). */
 static void detect_scratch(struct layer_report *r)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
@@ -142,7 +142,7 @@ static void detect_scratch(struct layer_report *r)
 		if (!policy_settings(s->policy)->scratch_private)
 			continue;
 		asked++;
-		fast += s->sv && s->landlock && abi >= 2;
+		fast += s->scratch != NULL;
 	}
 	struct layer *l = add(r, "scratch directory (Landlock)", fast > 0);
 	if (abi < 2)
@@ -157,8 +157,9 @@ static void detect_scratch(struct layer_report *r)
 			 "%u of %u sessions whose policy says scratch: "
 			 "private: names made and removed in their own TMPDIR "
 			 "without a round trip, confined there by Landlock, "
-			 "not decided by rules or audited (sessions without "
-			 "seccomp user notification: decided by policyd)",
+			 "not decided by rules or audited; the directories "
+			 "kept where they are (tiergate-self), renames across "
+			 "them EXDEV (the others: decided by policyd)",
 			 fast, asked);
 }
 

@@ -144,7 +144,7 @@ static int conn_fill(struct conn *c)
 		 * any descriptor no message consumes is closed */
 		union {
 			struct cmsghdr h;
-			char b[CMSG_SPACE(2 * sizeof(int))];
+			char b[CMSG_SPACE(3 * sizeof(int))];
 		} cm;
 		struct iovec iov = {.iov_base = c->rbuf + c->rlen,
 				    .iov_len = room};

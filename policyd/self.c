@@ -39,6 +39,9 @@ static size_t ndefault;
 static const struct policy *tracked[2 * MAX_SESSIONS + 2];
 static size_t ntracked;
 static bool ready;
+/* the sessions' scratch directories (self_scratch) */
+static char *scratch[MAX_SESSIONS];
+static size_t nscratch;
 static struct self_ino *inos;
 static size_t ninos, inocap;
 /* a file in a cgroup file system met by another name than its mounts' */
@@ -95,6 +98,11 @@ static int rebuild(void)
 		policy_sources(tracked[i], &v, &n);
 		r = selfprot_add_policy(&sp, NULL, v, n);
 	}
+	/* the sessions' scratch directories: the kernel lets their calls
+	 * through where they are (not below them: their content is the
+	 * sessions') */
+	for (size_t i = 0; r == 0 && i < nscratch; i++)
+		r = selfprot_add(&sp, scratch[i], false, SELFPROT_SCRATCH);
 	if (r < 0) {
 		/* the old set stays, and the new policy is refused by the
 		 * caller: never fewer protected paths than before */
@@ -136,6 +144,30 @@ int self_track(const struct policy *p)
 	int r = rebuild();
 	if (r < 0)
 		ntracked--;
+	return r;
+}
+
+int self_scratch(const char *dir, bool add)
+{
+	for (size_t i = 0; i < nscratch; i++) {
+		if (strcmp(scratch[i], dir))
+			continue;
+		if (add)
+			return 0;
+		free(scratch[i]);
+		scratch[i] = scratch[--nscratch];
+		return ready ? rebuild() : 0;
+	}
+	if (!add)
+		return 0;
+	if (nscratch >= TG_ARRAY_SIZE(scratch))
+		return -ENOSPC;
+	if (!(scratch[nscratch] = strdup(dir)))
+		return -ENOMEM;
+	nscratch++;
+	int r = ready ? rebuild() : 0;
+	if (r < 0)
+		free(scratch[--nscratch]);
 	return r;
 }
 

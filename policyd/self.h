@@ -35,6 +35,9 @@ int self_init(const char *audit);
 int self_track(const struct policy *p);
 /* A policy about to be freed. */
 void self_untrack(const struct policy *p);
+/* A session's scratch directory (session.h: scratch) comes (add) or goes.
+ * 0 or -errno (the set stays as it was). */
+int self_scratch(const char *dir, bool add);
 /* The entry of tiergate's own state a file call of caller c touches, or
  * NULL: by name (real: the path resolved as the caller; lex: as spelled,
  * made absolute), then by the kernel's view of the object (its device and

@@ -524,6 +524,9 @@ void session_end(struct session *s, const char *why)
 			       cgroup */
 	}
 	self_unpin(s->root_pid, s->root_start);
+	if (s->scratch)
+		(void)self_scratch(s->scratch, false);
+	free(s->scratch);
 	self_untrack(s->policy);
 	policy_free(s->policy);
 	free(s->policy_path);

@@ -33,6 +33,10 @@ struct session {
 	char *policy_path;
 	struct policy *policy;
 	char home[512], user[64], pwd[4096], tmpdir[512];
+	/* the session's scratch directory where agent-shell made its route
+	 * (settings.scratch: private; handed over with the listener): kept
+	 * where it is (self.c) and never renamed across (sv_fs.c); or NULL */
+	char *scratch;
 	char cgroup[512]; /* v2 path relative to the mount, system mode */
 	int shell_fd;  /* agent-shell's connection: the session lives while it
 			  does */

@@ -110,7 +110,11 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 		}
 		if (p->backstop) {
 			char c;
-			if (write(tell, &lfd, sizeof(lfd)) != sizeof(lfd) ||
+			/* the listener's number, and whether the scratch
+			 * directory's route was made (policyd then keeps the
+			 * directory where it is) */
+			int told[2] = {lfd, p->fs && p->fs->scratch_fast};
+			if (write(tell, told, sizeof(told)) != sizeof(told) ||
 			    read(ack, &c, 1) != 1 || c != 'y')
 				_exit(126);
 			close(lfd); /* the session never holds it */
@@ -140,12 +144,13 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 /* The child's listener, copied with pidfd_getfd once the child told its
  * number on tell (a send from the child would itself be a notified call
  * nobody can answer yet); -1 on failure. */
-static int take_listener(int tell)
+static int take_listener(int tell, bool *ret_scratch)
 {
-	int num = -1, lfd = -1;
+	int told[2] = {-1, 0}, lfd = -1;
 	int pfd = (int)syscall(SYS_pidfd_open, child, 0);
-	if (read(tell, &num, sizeof(num)) == sizeof(num) && pfd >= 0)
-		lfd = (int)syscall(SYS_pidfd_getfd, pfd, num, 0);
+	if (read(tell, told, sizeof(told)) == sizeof(told) && pfd >= 0)
+		lfd = (int)syscall(SYS_pidfd_getfd, pfd, told[0], 0);
+	*ret_scratch = told[1] != 0;
 	if (pfd >= 0)
 		close(pfd);
 	if (lfd >= 0)
@@ -174,7 +179,9 @@ static int hand_over(struct pdlink *l, int tell[2], int ack[2])
 {
 	close(tell[1]);
 	close(ack[0]);
-	l->listener = take_listener(tell[0]);
+	bool scratch = false;
+	l->listener = take_listener(tell[0], &scratch);
+	l->scratch = scratch ? TG_SCRATCH_FD : -1;
 	if (l->listener >= 0)
 		l->inflight = make_inflight();
 	if (l->listener < 0 || pdlink_send_listener(l, l->fd) < 0) {

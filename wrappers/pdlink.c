@@ -323,14 +323,20 @@ int pdlink_send_listener(const struct pdlink *l, int fd)
 	uint8_t buf[64];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_LISTENER, 11);
+	/* TGPF_SCRATCH: the last descriptor is the scratch directory */
+	if (l->scratch >= 0)
+		tgp_put_u32(&e, TGPT_FLAGS, TGPF_SCRATCH);
 	long n = tgp_enc_end(&e);
 	if (n < 0)
 		return -1;
-	int fds[2] = {l->listener, l->inflight};
-	int nfd = l->inflight >= 0 ? 2 : 1;
+	int fds[3] = {l->listener}, nfd = 1;
+	if (l->inflight >= 0)
+		fds[nfd++] = l->inflight;
+	if (l->scratch >= 0)
+		fds[nfd++] = l->scratch;
 	union {
 		struct cmsghdr h;
-		char b[CMSG_SPACE(2 * sizeof(int))];
+		char b[CMSG_SPACE(3 * sizeof(int))];
 	} cm;
 	memset(&cm, 0, sizeof(cm));
 	struct iovec iov = {.iov_base = buf, .iov_len = (size_t)n};

@@ -46,6 +46,10 @@ struct pdlink {
 	int fd;	      /* the session's connection to policyd, or -1 */
 	int listener; /* our copy of the session's seccomp listener, or -1 */
 	int inflight; /* the in-flight table policyd writes, or -1 */
+	/* the session's scratch directory where its filter and Landlock made
+	 * the route (TG_SCRATCH_FD), handed over with the listener so that
+	 * policyd keeps it where it is; or -1 */
+	int scratch;
 	struct proctree_keep keep; /* policyds we started as our children */
 	struct pdauth auth;	   /* who may be policyd */
 };

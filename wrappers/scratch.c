@@ -95,6 +95,13 @@ static int empty_dir(int dfd, int depth)
 			r = -errno;
 			continue;
 		}
+		/* a directory without permissions for its owner (0000): made
+		 * readable and writable first (not a symlink's target: the
+		 * entry failed unlink with EISDIR or EPERM, and a directory
+		 * swapped in since is opened O_NOFOLLOW below) */
+		if (fchmodat(dfd, e->d_name, 0700, AT_SYMLINK_NOFOLLOW) < 0) {
+			/* the open below says whether it matters */
+		}
 		int sub = openat(dfd, e->d_name,
 				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 				     O_CLOEXEC);
@@ -102,8 +109,6 @@ static int empty_dir(int dfd, int depth)
 			r = -errno;
 			continue;
 		}
-		/* a directory without write permission for its owner */
-		(void)fchmod(sub, 0700);
 		int sr = empty_dir(sub, depth + 1);
 		close(sub);
 		if (sr < 0)

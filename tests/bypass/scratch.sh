@@ -18,7 +18,10 @@ SC=$WS/scr
 SCN=$TOP/natscratch
 sc_setup() {
 	rm -rf "$SC" "$SCN"; mkdir -p "$SC/.git/hooks" "$SCN"
-	printf '#!/bin/sh\n' >"$SC/.git/hooks/pre-commit"; echo v >"$SC/victim"
+	echo v >"$SC/victim"
+	# (SC_SAMPLES=1: git's sample hooks only, which are not protected)
+	if [ -n "${SC_SAMPLES:-}" ]; then echo sample >"$SC/.git/hooks/pre-commit.sample"
+	else printf '#!/bin/sh\n' >"$SC/.git/hooks/pre-commit"; fi
 }
 # sc_attack DESC EFFECT-TEST ARGS...: EFFECT-TEST is a shell test of the
 # attack's effect (true when it happened)
@@ -53,6 +56,18 @@ if grep -q "^/tmp/tiergate-.*\.[A-Za-z0-9]\{6\}$" <<<"$out" && grep -q "^escaped
 	sc_attack "a hard link in the scratch directory to a protected hook" 'grep -q "^escaped" <<<"$out"' link-in "$H/pre-commit"
 	sc_attack "a file made in the scratch directory renamed to a hook" '[ -f "$H/pre-push" ]' rename-out "$H/pre-push"
 	sc_attack "unlinkat(1021, a workspace file) (a Tier 2, audited delete)" '[ ! -e "$SC/victim" ]' unlink-abs "$SC/victim"
+	# the directory itself moved where hooks go (its Landlock grant and the
+	# descriptor follow it): .git/hooks holding only git's samples (not
+	# protected) is emptied and removed, the scratch directory renamed to
+	# its name (the directory .git/hooks itself is not protected either),
+	# then a hook made in it through 1021
+	SC_SAMPLES=1 sc_attack "the scratch directory renamed onto an emptied .git/hooks, a hook made through 1021" \
+		'[ -f "$H/pre-commit" ]' move-scratch "$H" pre-commit
+	# a directory of it moved out (a name made through 1021 after the
+	# rename's walk looked at it would move undecided): EXDEV, as across
+	# file systems
+	sc_attack "a directory made through 1021 renamed out of the scratch directory" \
+		'[ -f "$SC/.git/tg-out/hooks/pre-commit" ]' move-out "$SC/.git/tg-out"
 else
 	bad "scratch: the session has no scratch directory at 1021 (its policy says scratch: private): $out"
 fi

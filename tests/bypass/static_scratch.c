@@ -17,6 +17,13 @@
  *                                        directory, for a protected file)
  *   static_scratch rename-out PATH       a new file renamed to PATH
  *   static_scratch unlink-abs PATH       unlinkat(1021, PATH, 0)
+ *   static_scratch move-scratch DEST NAME  DEST/pre-commit.sample removed
+ *                                        and DEST (.git/hooks) with it, the
+ *                                        directory of 1021 renamed to DEST,
+ *                                        then openat(1021, NAME, O_CREAT|O_EXCL)
+ *   static_scratch move-out DEST         a directory made through 1021
+ *                                        (d/hooks/pre-commit) renamed out to
+ *                                        DEST
  *   static_scratch fast NAME             mkdirat(1021, NAME), rmdir it: the
  *                                        route itself (not an attack)
  *
@@ -107,6 +114,30 @@ int main(int argc, char **argv)
 		unlinkat(S, "tg-f", 0);
 		errno = e;
 		return say(r, "renameat", p);
+	}
+	if (!strcmp(a, "move-scratch")) {
+		char self[4096];
+		ssize_t l = readlink("/proc/self/fd/1021", self, sizeof(self) - 1);
+		if (l <= 0)
+			return say(-1, "readlink", "");
+		self[l] = '\0';
+		snprintf(buf, sizeof(buf), "%s/pre-commit.sample", p);
+		unlink(buf);
+		rmdir(p);
+		if (rename(self, p) < 0)
+			return say(-1, "rename of the scratch directory", p);
+		int fd = openat(S, n, O_CREAT | O_EXCL | O_WRONLY, 0755);
+		return say(fd, "openat in the moved directory", n);
+	}
+	if (!strcmp(a, "move-out")) {
+		if ((mkdirat(S, "tg-d", 0755) < 0 && errno != EEXIST) ||
+		    (mkdirat(S, "tg-d/hooks", 0755) < 0 && errno != EEXIST))
+			return say(-1, "mkdirat", "tg-d/hooks");
+		int fd = openat(S, "tg-d/hooks/pre-commit",
+				O_CREAT | O_EXCL | O_WRONLY, 0755);
+		if (fd >= 0)
+			close(fd);
+		return say(renameat(S, "tg-d", AT_FDCWD, p), "renameat out", p);
 	}
 	if (!strcmp(a, "unlink-abs"))
 		return say(unlinkat(S, p, 0), "unlinkat", p);
