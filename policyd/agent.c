@@ -266,10 +266,10 @@ static int handle_names(struct conn *c, uint32_t id, const struct req *q)
  * is made already: where policyd cannot keep it (a policy that does not
  * ask for it, no memory), the listener is refused and the session stops.
  * 0 or -errno with err set. */
-static int take_scratch(struct conn *c, struct session *s, uint32_t flags,
-			char *err, size_t cap)
+static int take_scratch(struct conn *c, struct session *s,
+			const struct req *q, char *err, size_t cap)
 {
-	if (!(flags & TGPF_SCRATCH))
+	if (!(q->flags & TGPF_SCRATCH))
 		return 0;
 	if (c->npassed < 2) {
 		snprintf(err, cap, "no scratch directory came with it");
@@ -281,14 +281,21 @@ static int take_scratch(struct conn *c, struct session *s, uint32_t flags,
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	ssize_t n = readlink(link, path, sizeof(path) - 1);
 	int r = -EINVAL;
+	if (n > 0)
+		path[n] = '\0';
+	/* still where agent-shell made it: moved meanwhile (by another
+	 * session, before policyd kept it), the route would have followed
+	 * it wherever it went */
+	const char *base = n > 1 ? strrchr(path, '/') : NULL;
 	if (!policy_settings(s->policy)->scratch_private || s->scratch ||
-	    fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || n <= 1 ||
-	    path[0] != '/') {
+	    fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) || !base ||
+	    path[0] != '/' || !q->has_path || strcmp(path, q->path) ||
+	    strncmp(base + 1, "tiergate-", 9)) {
 		snprintf(err, cap,
 			 "a scratch directory this session's policy does not "
-			 "ask for, or not a directory");
+			 "ask for, not a directory, or not where agent-shell "
+			 "made it (moved meanwhile?)");
 	} else {
-		path[n] = '\0';
 		r = self_scratch(path, true);
 		if (r == 0 && !(s->scratch = strdup(path))) {
 			(void)self_scratch(path, false);
@@ -307,7 +314,7 @@ static int take_scratch(struct conn *c, struct session *s, uint32_t flags,
 /* agent-shell hands over the session's seccomp listener (and in-flight
  * table, and its scratch directory). Only the connection that opened the
  * session may. */
-static void handle_listener(struct conn *c, uint32_t id, uint32_t flags)
+static void handle_listener(struct conn *c, uint32_t id, const struct req *q)
 {
 	char err[256] = "";
 	int r = -EPERM;
@@ -317,7 +324,7 @@ static void handle_listener(struct conn *c, uint32_t id, uint32_t flags)
 			 "only the session's agent-shell may send a listener");
 	else if (c->npassed < 1)
 		snprintf(err, sizeof(err), "no descriptor came with it");
-	else if (take_scratch(c, s, flags, err, sizeof(err)) == 0) {
+	else if (take_scratch(c, s, q, err, sizeof(err)) == 0) {
 		int lfd = c->passed_fd[0];
 		int inf = c->npassed > 1 ? c->passed_fd[1] : -1;
 		c->npassed = 0; /* ownership passes to the supervisor */
@@ -493,7 +500,7 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 		handle_session_new(c, d.h.id, q);
 		return 0;
 	case TGP_LISTENER:
-		handle_listener(c, d.h.id, q->flags);
+		handle_listener(c, d.h.id, q);
 		return 0;
 	case TGP_NAMES:
 		return handle_names(c, d.h.id, q);

@@ -39,8 +39,10 @@ static size_t ndefault;
 static const struct policy *tracked[2 * MAX_SESSIONS + 2];
 static size_t ntracked;
 static bool ready;
-/* the sessions' scratch directories (self_scratch) */
-static char *scratch[MAX_SESSIONS];
+/* the sessions' scratch directories (self_scratch), and those of ended
+ * sessions while they exist */
+static char *scratch[4 * MAX_SESSIONS];
+static bool scratch_orphan[4 * MAX_SESSIONS];
 static size_t nscratch;
 static struct self_ino *inos;
 static size_t ninos, inocap;
@@ -147,16 +149,32 @@ int self_track(const struct policy *p)
 	return r;
 }
 
+/* Ended sessions' directories that are gone now: no longer kept. */
+static void scratch_purge(void)
+{
+	struct stat st;
+	for (size_t i = 0; i < nscratch;)
+		if (scratch_orphan[i] && lstat(scratch[i], &st) < 0 &&
+		    errno == ENOENT) {
+			free(scratch[i]);
+			scratch[i] = scratch[--nscratch];
+			scratch_orphan[i] = scratch_orphan[nscratch];
+		} else {
+			i++;
+		}
+}
+
 int self_scratch(const char *dir, bool add)
 {
+	scratch_purge();
 	for (size_t i = 0; i < nscratch; i++) {
 		if (strcmp(scratch[i], dir))
 			continue;
-		if (add)
-			return 0;
-		free(scratch[i]);
-		scratch[i] = scratch[--nscratch];
-		return ready ? rebuild() : 0;
+		/* a session's that ended: kept while it exists (processes of
+		 * the session that outlive it keep the route; another
+		 * session must not move it) */
+		scratch_orphan[i] = !add;
+		return add ? -EEXIST : 0;
 	}
 	if (!add)
 		return 0;
@@ -164,11 +182,26 @@ int self_scratch(const char *dir, bool add)
 		return -ENOSPC;
 	if (!(scratch[nscratch] = strdup(dir)))
 		return -ENOMEM;
-	nscratch++;
+	scratch_orphan[nscratch++] = false;
 	int r = ready ? rebuild() : 0;
 	if (r < 0)
 		free(scratch[--nscratch]);
 	return r;
+}
+
+/* Is path in dir or below it? */
+static bool beneath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && path[n] == '/';
+}
+
+bool self_scratch_crossing(const char *a, const char *b)
+{
+	for (size_t i = 0; i < nscratch; i++)
+		if (beneath(a, scratch[i]) != beneath(b, scratch[i]))
+			return true;
+	return false;
 }
 
 void self_untrack(const struct policy *p)

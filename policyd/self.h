@@ -35,9 +35,14 @@ int self_init(const char *audit);
 int self_track(const struct policy *p);
 /* A policy about to be freed. */
 void self_untrack(const struct policy *p);
-/* A session's scratch directory (session.h: scratch) comes (add) or goes.
- * 0 or -errno (the set stays as it was). */
+/* A session's scratch directory (session.h: scratch) comes (add) or its
+ * session ends: then it is kept as long as it exists (processes that
+ * outlive their session keep its route). 0 or -errno (the set stays as it
+ * was; -EEXIST: kept already). */
 int self_scratch(const char *dir, bool add);
+/* Is one of a and b (names as policyd resolved them) in or below a kept
+ * scratch directory and the other not? */
+bool self_scratch_crossing(const char *a, const char *b);
 /* The entry of tiergate's own state a file call of caller c touches, or
  * NULL: by name (real: the path resolved as the caller; lex: as spelled,
  * made absolute), then by the kernel's view of the object (its device and

@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include "chase.h"
-#include "daemon.h"
 #include "decide.h"
 #include "missing.h"
 #include "procfs.h"
-#include "session.h"
+#include "self.h"
 #include "sv_attr.h"
 #include "sv_fsdo.h"
 #include "sv_mem.h"
@@ -406,13 +405,6 @@ static bool fs_link_copyable(struct call *k, struct outcome *o)
 	       decide_link_copyable(&k->c, &k->q, o);
 }
 
-/* Is path in dir or below it (names as policyd resolved them)? */
-static bool beneath(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && path[n] == '/';
-}
-
 /*
  * A rename with one name in a session's scratch directory and the other
  * outside it fails with EXDEV, as across file systems (mv and shutil.move
@@ -420,19 +412,15 @@ static bool beneath(const char *path, const char *dir)
  * made through the scratch directory's unnotified route after the rename's
  * walk looked at it (decide_rename.h); a file could be exchanged for such
  * a directory by that route between the decision and the rename. Any
- * session's: the route of one is another's way in.
+ * session's, ended ones' included (self_scratch): the route of one is
+ * another's way in.
  */
 static bool scratch_crossing(struct call *k, const struct outcome *o)
 {
 	int nr = (int)k->n->data.nr;
-	if ((nr != SYS_rename && nr != SYS_renameat && nr != SYS_renameat2) ||
-	    !o->object2[0])
-		return false;
-	for (const struct session *s = D.sessions; s; s = s->next)
-		if (s->scratch && beneath(o->object, s->scratch) !=
-				      beneath(o->object2, s->scratch))
-			return true;
-	return false;
+	return (nr == SYS_rename || nr == SYS_renameat ||
+		nr == SYS_renameat2) &&
+	       o->object2[0] && self_scratch_crossing(o->object, o->object2);
 }
 
 /* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can
@@ -446,6 +434,13 @@ static bool fs_decide(struct call *k, struct outcome **ret_o)
 		return false;
 	}
 	decide_call(&k->c, &k->q, o); /* a file call never waits */
+	if (scratch_crossing(k, o)) {
+		/* as across file systems (the kernel says EXDEV before it
+		 * looks at permissions): nothing done, nothing to audit */
+		free(o);
+		sv_call_answer(k, -EXDEV);
+		return false;
+	}
 	bool quiet = fs_link_copyable(k, o);
 	sv_call_finish(k, o);
 	if (o->decision == DECISION_ALLOWED) {
@@ -491,11 +486,6 @@ int sv_fs(struct call *k)
 	struct outcome *o = NULL;
 	if (!fs_decide(k, &o))
 		return 0;
-	if (scratch_crossing(k, o)) {
-		free(o);
-		sv_call_answer(k, -EXDEV);
-		return 0;
-	}
 	/* the names policyd decided on, made or removed by policyd itself;
 	 * the rest (metadata, truncate, /proc) by the kernel */
 	int e = fa.by_name ? -ENOSYS : sv_fsdo_perform(k, o, fa.lflags);

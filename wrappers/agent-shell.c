@@ -251,9 +251,9 @@ static bool make_scratch(const struct pdlink *l,
 
 /* The scratch directory ends with the session (kept with its background
  * processes when the policy keeps them). */
-static void end_scratch(const char *dir)
+static void end_scratch(const char *dir, bool held)
 {
-	int r = scratch_remove(dir);
+	int r = scratch_remove(dir, held ? TG_SCRATCH_FD : -1);
 	if (r < 0)
 		fprintf(stderr,
 			"tiergate: could not remove the session's scratch "
@@ -569,6 +569,7 @@ int main(int argc, char **argv)
 	static char scratch[PATH_MAX];
 	bool scratch_fd = (s.flags & TGPF_SCRATCH) && !s.joined &&
 			  make_scratch(&l, &s, scratch, sizeof(scratch));
+	l.scratch_path = scratch;
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 
 	char *shell_argv[3];
@@ -604,6 +605,6 @@ int main(int argc, char **argv)
 	rc = child_run(&l, &plan);
 	free(resolved);
 	if (scratch[0] && !s.keep_background)
-		end_scratch(scratch);
+		end_scratch(scratch, scratch_fd);
 	return rc;
 }

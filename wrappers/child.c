@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,6 +86,35 @@ static void mark_mounts(struct fanlisten *fan)
 			what, strerror(-r));
 }
 
+/* The scratch directory held again in the session's own mount namespace
+ * (the child's, made by apply_masks): descriptor 1021 came from
+ * agent-shell's, where no mask hides a denied file and no fanotify mark
+ * decides an open, and a name looked up from it ("../..") stays in that
+ * namespace. Opened again by its name here, and used only when it is the
+ * same directory; otherwise the session gets no route. */
+static void scratch_in_namespace(struct sandbox_fs *fs)
+{
+	if (!fs || !fs->scratch)
+		return;
+	struct stat a, b;
+	int fd = open(fs->scratch, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+				       O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &a) == 0 && fstat(TG_SCRATCH_FD, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	    dup3(fd, TG_SCRATCH_FD, 0) == TG_SCRATCH_FD) {
+		close(fd);
+		return;
+	}
+	if (fd >= 0)
+		close(fd);
+	close(TG_SCRATCH_FD);
+	fs->scratch = NULL; /* no route (scratch_fast stays false) */
+	unsetenv(TG_SCRATCH_ENV);
+	fprintf(stderr, "tiergate: warning: the session's scratch directory "
+			"is not where it was made: its calls are decided by "
+			"policyd, one round trip each\n");
+}
+
 /* In the child: the sandbox, the listener's number told on tell and the
  * go-ahead read from ack (backstop), then the command. Never returns. */
 static void child_exec(const struct child_plan *p, int tell, int ack)
@@ -95,6 +125,8 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 	signal(SIGHUP, SIG_DFL);
 	if (p->sandbox && p->mask && apply_masks(p->mask) && p->fan)
 		mark_mounts(p->fan);
+	if (p->sandbox)
+		scratch_in_namespace(p->fs);
 	if (p->sandbox) {
 		const char *what = "?";
 		int lfd = -1;

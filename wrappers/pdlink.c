@@ -320,19 +320,23 @@ bool pdlink_other_version(int fd, char *mism, size_t cap)
 
 int pdlink_send_listener(const struct pdlink *l, int fd)
 {
-	uint8_t buf[64];
+	uint8_t buf[TGP_MAX_PATH + 256];
 	struct tgp_enc e;
 	tgp_enc_begin(&e, buf, sizeof(buf), TGP_LISTENER, 11);
-	/* TGPF_SCRATCH: the last descriptor is the scratch directory */
-	if (l->scratch >= 0)
+	/* TGPF_SCRATCH: the last descriptor is the scratch directory, PATH
+	 * the name agent-shell made it under (policyd checks that it is
+	 * still there before it keeps it there) */
+	if (l->scratch >= 0 && l->scratch_path) {
 		tgp_put_u32(&e, TGPT_FLAGS, TGPF_SCRATCH);
+		tgp_put_str(&e, TGPT_PATH, l->scratch_path);
+	}
 	long n = tgp_enc_end(&e);
 	if (n < 0)
 		return -1;
 	int fds[3] = {l->listener}, nfd = 1;
 	if (l->inflight >= 0)
 		fds[nfd++] = l->inflight;
-	if (l->scratch >= 0)
+	if (l->scratch >= 0 && l->scratch_path)
 		fds[nfd++] = l->scratch;
 	union {
 		struct cmsghdr h;

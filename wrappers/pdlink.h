@@ -50,6 +50,7 @@ struct pdlink {
 	 * the route (TG_SCRATCH_FD), handed over with the listener so that
 	 * policyd keeps it where it is; or -1 */
 	int scratch;
+	const char *scratch_path; /* where agent-shell made it */
 	struct proctree_keep keep; /* policyds we started as our children */
 	struct pdauth auth;	   /* who may be policyd */
 };

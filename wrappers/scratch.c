@@ -68,6 +68,27 @@ int scratch_hold(int fd)
 	return 0; /* F_DUPFD's copy has no close-on-exec: the session's */
 }
 
+/* A directory entry of dfd opened for reading, made readable and writable
+ * for its owner first (0000): through an O_PATH descriptor that is a
+ * directory, never a name that could have become a hard link to a file of
+ * the user's since. */
+static int open_subdir(int dfd, const char *name)
+{
+	int p = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (p < 0)
+		return -1;
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", p);
+	struct stat st;
+	if (fstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (st.st_mode & 0700) != 0700 && chmod(link, 0700) < 0) {
+		/* the open below says whether it mattered */
+	}
+	int fd = open(link, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(p);
+	return fd;
+}
+
 /* Removes what dfd's directory holds, then nothing else: every entry is
  * reached from its parent's descriptor, directories opened O_NOFOLLOW, so
  * a session process still running cannot lead the removal elsewhere by
@@ -95,16 +116,7 @@ static int empty_dir(int dfd, int depth)
 			r = -errno;
 			continue;
 		}
-		/* a directory without permissions for its owner (0000): made
-		 * readable and writable first (not a symlink's target: the
-		 * entry failed unlink with EISDIR or EPERM, and a directory
-		 * swapped in since is opened O_NOFOLLOW below) */
-		if (fchmodat(dfd, e->d_name, 0700, AT_SYMLINK_NOFOLLOW) < 0) {
-			/* the open below says whether it matters */
-		}
-		int sub = openat(dfd, e->d_name,
-				 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-				     O_CLOEXEC);
+		int sub = open_subdir(dfd, e->d_name);
 		if (sub < 0) {
 			r = -errno;
 			continue;
@@ -121,14 +133,23 @@ static int empty_dir(int dfd, int depth)
 	return r;
 }
 
-int scratch_remove(const char *path)
+int scratch_remove(const char *path, int held)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* emptied through the descriptor held since it was made (the name
+	 * could lead elsewhere by now), removed by its name only while that
+	 * names the same directory */
+	int fd = held >= 0 ? openat(held, ".", O_RDONLY | O_DIRECTORY |
+						   O_CLOEXEC)
+			   : open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					    O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
 	int r = empty_dir(fd, 0);
+	struct stat a, b;
+	bool same = fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 	close(fd);
-	if (r == 0 && rmdir(path) < 0 && errno != ENOENT)
+	if (r == 0 && same && rmdir(path) < 0 && errno != ENOENT)
 		r = -errno;
 	return r;
 }

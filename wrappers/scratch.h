@@ -18,8 +18,9 @@ int scratch_make(const char *base, const char *sid, char *out, size_t cap);
 /* Puts a copy of fd at TG_SCRATCH_FD (kept across exec). -EBUSY when that
  * number is taken (a descriptor agent-shell inherited). */
 int scratch_hold(int fd);
-/* Removes path and everything beneath it without following a symlink. 0,
- * or -errno of the first thing that could not be removed. */
-int scratch_remove(const char *path);
+/* Removes everything beneath the directory held at held (or, with held -1,
+ * at path) without following a symlink, then path if it still names that
+ * directory. 0, or -errno of the first thing that could not be removed. */
+int scratch_remove(const char *path, int held);
 
 #endif

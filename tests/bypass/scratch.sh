@@ -71,4 +71,21 @@ if grep -q "^/tmp/tiergate-.*\.[A-Za-z0-9]\{6\}$" <<<"$out" && grep -q "^escaped
 else
 	bad "scratch: the session has no scratch directory at 1021 (its policy says scratch: private): $out"
 fi
+# descriptor 1021 is the session's, in its own mount namespace: a name
+# looked up from it ("../..") meets the deny-read masks there (a
+# descriptor of agent-shell's namespace would reach the files unmasked)
+if [ -n "${DR_POLICY:-}" ] && unshare -m true 2>/dev/null; then
+	sed 's/^settings: {\(.*\)}$/settings: {\1, scratch: private}/' "$DR_POLICY" >"$TOP/dr-scratch.yaml"
+	dr_files
+	out=$(cd "$DRW" && TMPDIR=$SCN "$WS/bin/static_scratch" read-up "$DRW/secret/key" 2>&1)
+	out2=$(cd "$DRW" && TIERGATE_RUNDIR=$DR/run "$BIN/agent-shell" --user --policy "$TOP/dr-scratch.yaml" -- \
+		bash -c 'readlink /proc/self/fd/1021; "$0" read-up "$1"' "$WS/bin/static_scratch" "$DRW/secret/key" 2>&1)
+	if ! grep -q "key-secret" <<<"$out"; then
+		bad "scratch: a denied file read through 1021 and ..: does not work natively ($out)"
+	elif grep -q "key-secret" <<<"$out2"; then
+		bad "scratch: a denied file read through 1021 and .. under tiergate: $out2"
+	elif grep -q "^/tmp/tiergate-" <<<"$out2" && grep -qE "read 0: |refused errno=(1|2|13)" <<<"$out2"; then
+		ok "scratch: a denied file read through 1021 and ..: works natively, reads nothing in a session (the descriptor is in the session's namespace)"
+	else bad "scratch: a denied file read through 1021 and ..: unexpected (${out2//$'\n'/ | })"; fi
+fi
 rm -rf "$SC" "$SCN"

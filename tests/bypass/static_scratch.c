@@ -24,6 +24,9 @@
  *   static_scratch move-out DEST         a directory made through 1021
  *                                        (d/hooks/pre-commit) renamed out to
  *                                        DEST
+ *   static_scratch read-up PATH          openat(1021, "../../.." PATH,
+ *                                        O_RDONLY) and a read (a file the
+ *                                        session's mount namespace masks)
  *   static_scratch fast NAME             mkdirat(1021, NAME), rmdir it: the
  *                                        route itself (not an attack)
  *
@@ -138,6 +141,23 @@ int main(int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 		return say(renameat(S, "tg-d", AT_FDCWD, p), "renameat out", p);
+	}
+	if (!strcmp(a, "read-up")) {
+		snprintf(buf, sizeof(buf), "../../../../../../../../../../../..%s",
+			 p);
+		int fd = openat(S, buf, O_RDONLY);
+		if (fd < 0)
+			return say(-1, "openat for reading", buf);
+		char got[128];
+		ssize_t r = read(fd, got, sizeof(got) - 1);
+		close(fd);
+		if (r <= 0) {
+			printf("read 0: nothing\n");
+			return 1;
+		}
+		got[r] = '\0';
+		printf("escaped: read %zd: %s", r, got);
+		return 0;
 	}
 	if (!strcmp(a, "unlink-abs"))
 		return say(unlinkat(S, p, 0), "unlinkat", p);
