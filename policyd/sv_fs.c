@@ -423,6 +423,22 @@ static bool scratch_crossing(struct call *k, const struct outcome *o)
 	       o->object2[0] && self_scratch_crossing(o->object, o->object2);
 }
 
+/* A call left to the kernel by name reads its names from the caller's
+ * memory again after the answer: where another thread (or a process
+ * sharing that memory) could rewrite them after the decision, the kernel
+ * would act on names nobody decided (a /proc name allowed, swapped for the
+ * audit log's). As open_by_kernel (sv_open.c). */
+static bool fs_continue_racy(struct call *k, const struct fs_args *fa)
+{
+	uint64_t at[2];
+	size_t n = 0;
+	if (fa->p1)
+		at[n++] = fa->p1;
+	if (fa->p2)
+		at[n++] = fa->p2;
+	return !fa->by_name && n && sv_caller_racy(k->c.pid, at, n);
+}
+
 /* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can
  * replace gets no line: fs_link_copyable). Allowed: true, *ret_o the
  * outcome to free; else answered, false. */
@@ -490,7 +506,14 @@ int sv_fs(struct call *k)
 	 * the rest (metadata, truncate, /proc) by the kernel */
 	int e = fa.by_name ? -ENOSYS : sv_fsdo_perform(k, o, fa.lflags);
 	free(o);
-	if (e == -ENOSYS)
+	if (e == -ENOSYS && fs_continue_racy(k, &fa))
+		sv_call_refuse(k, k->sc->verb, "path_race", k->q.path,
+			       "only the kernel can do this call for the caller "
+			       "(a /proc name), and another thread could rewrite "
+			       "its name after the check; make it from a "
+			       "process with one thread",
+			       -EACCES);
+	else if (e == -ENOSYS)
 		sv_call_continue(k);
 	else if (e != -ESRCH)
 		sv_call_performed(k, e);
