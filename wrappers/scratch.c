@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,12 @@ int scratch_make(const char *base, const char *sid, char *out, size_t cap)
 	char link[64], real[PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	ssize_t rl = fd < 0 ? -1 : readlink(link, real, sizeof(real) - 1);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    st.st_uid != geteuid() || (st.st_mode & 07777) != 0700 || rl <= 0 ||
+	bool ours = fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid();
+	if (!ours || (st.st_mode & 07777) != 0700 || rl <= 0 ||
 	    (size_t)rl >= cap) {
-		if (fd >= 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
-			rmdir(tmpl);
+		if (ours)
+			rmdir(tmpl); /* (an empty directory, if another) */
 		return -EPERM;
 	}
 	real[rl] = '\0';

@@ -110,38 +110,38 @@ static int set_audit_allow(struct loader *L, const struct ynode *v,
 	return loader_bool(L, v, row->key, &s->audit_allow);
 }
 
-static int set_exec_unnamed(struct loader *L, const struct ynode *v,
-			    const struct row *row, const char *str)
+/* A setting of two words (off, on) into *dst: the second one sets it. */
+static int word_pair(struct loader *L, const struct ynode *v,
+		     const struct row *row, const char *str, const char *off,
+		     const char *on, bool *dst)
 {
-	struct policy_settings *s = &L->p->settings;
-	static const char *const w[] = {"deny", "allow", NULL};
+	const char *const w[] = {off, on, NULL};
 	int i;
 	if (loader_word(L, v, row->key, str, w, &i) < 0)
 		return -EINVAL;
-	s->exec_unnamed = i == 1;
+	*dst = i == 1;
 	return 0;
+}
+
+static int set_exec_unnamed(struct loader *L, const struct ynode *v,
+			    const struct row *row, const char *str)
+{
+	return word_pair(L, v, row, str, "deny", "allow",
+			 &L->p->settings.exec_unnamed);
 }
 
 static int set_raw_sockets(struct loader *L, const struct ynode *v,
 			   const struct row *row, const char *str)
 {
-	static const char *const w[] = {"deny", "allow", NULL};
-	int i;
-	if (loader_word(L, v, row->key, str, w, &i) < 0)
-		return -EINVAL;
-	L->p->settings.raw_sockets = i == 1;
-	return 0;
+	return word_pair(L, v, row, str, "deny", "allow",
+			 &L->p->settings.raw_sockets);
 }
 
 static int set_scratch(struct loader *L, const struct ynode *v,
 		       const struct row *row, const char *str)
 {
-	static const char *const w[] = {"shared", "private", NULL};
-	int i;
-	if (loader_word(L, v, row->key, str, w, &i) < 0)
-		return -EINVAL;
-	L->p->settings.scratch_private = i == 1;
-	return 0;
+	return word_pair(L, v, row, str, "shared", "private",
+			 &L->p->settings.scratch_private);
 }
 
 static int set_exec_race(struct loader *L, const struct ynode *v,
