@@ -22,6 +22,7 @@
 #include "util.h"
 
 struct session;
+struct chase_memo;
 
 struct caller {
 	pid_t pid;	/* the peer, or the notified thread */
@@ -44,6 +45,9 @@ struct caller {
 	 * reading (a connection's caller reads it per request) */
 	bool have_cwd;
 	char cwd[TG_PATH_MAX];
+	/* set for the length of one decision on two names (a rename's, a
+	 * link's; see struct chase_memo), else NULL */
+	struct chase_memo *memo;
 };
 
 /* Is the caller's root policyd's? Looked up once per caller (procfs),

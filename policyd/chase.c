@@ -441,10 +441,19 @@ static int follow_parent(struct caller *c, const char *lex,
 					 TG_PATH_MAX);
 	char dir[TG_PATH_MAX], rdir[TG_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - lex), lex);
-	int r = realpath_existing(c->pid, caller_same_root(c), dir, rdir,
-				  sizeof(rdir));
-	if (r < 0)
-		return r;
+	struct chase_memo *m = c->memo;
+	if (m && m->dir[0] && !strcmp(m->dir, dir)) {
+		memcpy(rdir, m->real, strlen(m->real) + 1);
+	} else {
+		int r = realpath_existing(c->pid, caller_same_root(c), dir,
+					  rdir, sizeof(rdir));
+		if (r < 0)
+			return r;
+		if (m) {
+			memcpy(m->dir, dir, strlen(dir) + 1);
+			memcpy(m->real, rdir, strlen(rdir) + 1);
+		}
+	}
 	if (snprintf(ret, TG_PATH_MAX, "%s%s", strcmp(rdir, "/") ? rdir : "",
 		     slash) >= TG_PATH_MAX)
 		return -ENAMETOOLONG;

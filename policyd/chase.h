@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "caller.h"
 #include "util.h"
@@ -39,6 +40,18 @@ enum chase_flags {
 	/* path is a lexical result already (absolute, normal, /proc/self
 	 * mapped): only the CHASE_FOLLOW step is done (dirfd is ignored) */
 	CHASE_ABSOLUTE = 1u << 2,
+};
+
+/* What one decision on two names in one directory (git's renames and
+ * links) looked up once: the directory of a name resolved for
+ * CHASE_PARENT, and its stat for self_refuses. Lives on the deciding
+ * function's stack while c->memo points to it: nothing is carried from
+ * one decision to the next (a parked call is decided again afresh). */
+struct chase_memo {
+	char dir[TG_PATH_MAX], real[TG_PATH_MAX]; /* dir[0]: none yet */
+	char statted[TG_PATH_MAX];		  /* statted[0]: none yet */
+	int stat_r;				  /* stat's result, 0 or -1 */
+	struct stat st;
 };
 
 /* Resolves path, given by caller c relative to dirfd (AT_FDCWD: its cwd),

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -124,7 +125,8 @@ static void open_builtin(struct caller *c, const struct req *q,
 		outcome_deny(o, "descriptor_race", unheld_fd_msg);
 }
 
-static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
+static int decide_open_names(struct caller *c, const struct req *q,
+			     struct outcome *o)
 {
 	o->kind = q->label ? q->label : "open";
 	if (!q->has_path || (q->access & ~(unsigned)POLICY_ACC_ALL) ||
@@ -181,6 +183,23 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 	if (self && !(q->label && !strcmp(q->label, "connect")))
 		outcome_deny(o, "tiergate-self", selfprot_message(self, above));
 	return 0;
+}
+
+/* An open or file call: a call with two names (git's renames and links,
+ * mostly in one directory) walks their directory and stats it once */
+static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
+{
+	if (!q->has_path2 || c->memo)
+		return decide_open_names(c, q, o);
+	struct chase_memo *m = malloc(sizeof(*m));
+	if (m) {
+		m->dir[0] = m->statted[0] = '\0';
+		c->memo = m;
+	}
+	int r = decide_open_names(c, q, o);
+	c->memo = NULL;
+	free(m);
+	return r;
 }
 
 /* The name a connect says it is for, as host rules may see it: host when
@@ -590,7 +609,14 @@ int decide_audit(struct caller *c, const struct req *q,
 	if (!refused && o->d.action == POLICY_ALLOW && st && !st->audit_allow)
 		return 0;
 	/* the parent and (a notified caller's) uid: from the credentials
-	 * this call read already, else from its status file (kept open) */
+	 * this call read already, else from its status file (kept open). A
+	 * notified caller's are kept for the rest of the call (what policyd
+	 * then does as the caller reads them): a thread waiting in a
+	 * notification cannot change its own credentials, and another thread
+	 * changes them only for itself (a set*id broadcast is a signal, which
+	 * ends the wait) */
+	if (c->notified)
+		(void)caller_creds(c, true);
 	struct proc_status bs;
 	bool have_bs = c->have_cr || procfs_status(c->pid, &bs) == 0;
 	if (c->have_cr)

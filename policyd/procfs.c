@@ -67,68 +67,82 @@ static void proc_path(char *out, size_t outsz, pid_t pid, const char *name)
 }
 
 /*
- * /proc/PID/status stays open for the processes asked about last: a
- * process that makes many calls (git writing objects) costs one read per
- * notification instead of an open, a read and a close. Each read makes
- * the file anew for the task it was opened on, and never for another: a
- * process that ended (its pid free for reuse) reads ESRCH, and is opened
- * again. Only on the real /proc (a test's tree has plain files, rewritten
- * between reads).
+ * /proc/PID/status and /proc/PID/cmdline stay open for the processes asked
+ * about last: a process that makes many calls (git writing objects, its
+ * deletes audited with its command line) costs one read per notification
+ * instead of an open, a read and a close. Each read makes the file anew
+ * for the task it was opened on (its credentials, its command line after
+ * an exec), and never for another: a process that ended (its pid free for
+ * reuse) reads ESRCH, and is opened again. Only on the real /proc (a
+ * test's tree has plain files, rewritten between reads).
  */
-#define STATUS_KEEP 32
+enum kept_file { KEPT_STATUS, KEPT_CMDLINE, KEPT_FILES };
+static const char *const kept_name[KEPT_FILES] = {"status", "cmdline"};
+#define KEEP_PROCS 32
 static struct {
-	pid_t pid;
-	int fd;
+	pid_t pid; /* 0: a free slot */
+	int fd[KEPT_FILES]; /* 0: not open */
 	uint32_t used;
-} status_keep[STATUS_KEEP];
-static uint32_t status_clock;
-static pthread_mutex_t status_lock = PTHREAD_MUTEX_INITIALIZER;
+} keep[KEEP_PROCS];
+static uint32_t keep_clock;
+static pthread_mutex_t keep_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
-			    size_t *ret_len)
+/* One read of a kept file into buf: its length, or -errno. status comes
+ * whole in one read or not at all (a full buffer is an error); cmdline is
+ * cut at the buffer, as read_file cuts it, and may be empty (a process
+ * whose memory is gone). */
+static ssize_t kept_read(int fd, enum kept_file f, char *buf, size_t bufsz)
 {
-	pthread_mutex_lock(&status_lock);
+	ssize_t n = pread(fd, buf, bufsz - 1, 0);
+	if (n < 0)
+		return -errno;
+	if (f == KEPT_STATUS && (n == 0 || (size_t)n >= bufsz - 1))
+		return -EIO;
+	return n;
+}
+
+static int read_kept(pid_t pid, enum kept_file f, char *buf, size_t bufsz,
+		     size_t *ret_len)
+{
+	pthread_mutex_lock(&keep_lock);
 	int slot = -1, oldest = 0;
-	for (int i = 0; i < STATUS_KEEP; i++) {
-		if (status_keep[i].fd > 0 && status_keep[i].pid == pid)
+	for (int i = 0; i < KEEP_PROCS; i++) {
+		if (keep[i].pid == pid && pid > 0)
 			slot = i;
-		if (status_keep[i].used < status_keep[oldest].used)
+		if (keep[i].used < keep[oldest].used)
 			oldest = i;
 	}
 	ssize_t n = -1;
-	if (slot >= 0) {
-		n = pread(status_keep[slot].fd, buf, bufsz - 1, 0);
-		if (n <= 0 || (size_t)n >= bufsz - 1) {
-			close(status_keep[slot].fd);
-			status_keep[slot].fd = 0;
-			oldest = slot;
-			n = -1;
+	if (slot >= 0 && keep[slot].fd[f] > 0) {
+		n = kept_read(keep[slot].fd[f], f, buf, bufsz);
+		if (n < 0) { /* ended (ESRCH): this pid is another's now */
+			close(keep[slot].fd[f]);
+			keep[slot].fd[f] = 0;
 		}
 	}
 	if (n < 0) {
 		char path[TG_PATH_MAX];
-		proc_path(path, sizeof(path), pid, "status");
+		proc_path(path, sizeof(path), pid, kept_name[f]);
 		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-		if (fd < 0) {
-			int e = errno;
-			pthread_mutex_unlock(&status_lock);
-			return -e;
+		n = fd < 0 ? -errno : kept_read(fd, f, buf, bufsz);
+		if (n < 0) {
+			if (fd >= 0)
+				close(fd);
+			pthread_mutex_unlock(&keep_lock);
+			return (int)n;
 		}
-		n = pread(fd, buf, bufsz - 1, 0);
-		if (n <= 0 || (size_t)n >= bufsz - 1) {
-			int e = n < 0 ? errno : EIO;
-			close(fd);
-			pthread_mutex_unlock(&status_lock);
-			return -e;
+		if (slot < 0) {
+			slot = oldest;
+			for (int j = 0; j < KEPT_FILES; j++)
+				if (keep[slot].fd[j] > 0)
+					close(keep[slot].fd[j]);
+			memset(keep[slot].fd, 0, sizeof(keep[slot].fd));
+			keep[slot].pid = pid;
 		}
-		if (status_keep[oldest].fd > 0)
-			close(status_keep[oldest].fd);
-		status_keep[oldest].pid = pid;
-		status_keep[oldest].fd = fd;
-		slot = oldest;
+		keep[slot].fd[f] = fd;
 	}
-	status_keep[slot].used = ++status_clock;
-	pthread_mutex_unlock(&status_lock);
+	keep[slot].used = ++keep_clock;
+	pthread_mutex_unlock(&keep_lock);
 	buf[n] = '\0';
 	if (ret_len)
 		*ret_len = (size_t)n;
@@ -138,8 +152,9 @@ static int read_status_kept(pid_t pid, char *buf, size_t bufsz,
 static int read_proc(pid_t pid, const char *name, char *buf, size_t bufsz,
 		     size_t *ret_len)
 {
-	if (!strcmp(proc_root, "/proc") && !strcmp(name, "status"))
-		return read_status_kept(pid, buf, bufsz, ret_len);
+	for (int f = 0; f < KEPT_FILES && !strcmp(proc_root, "/proc"); f++)
+		if (!strcmp(name, kept_name[f]))
+			return read_kept(pid, f, buf, bufsz, ret_len);
 	char path[TG_PATH_MAX];
 	proc_path(path, sizeof(path), pid, name);
 	return read_file(path, buf, bufsz, ret_len);

@@ -241,6 +241,23 @@ static bool in_cgroupfs(const char *view)
 					  sf.f_type == CGROUP_SUPER_MAGIC);
 }
 
+/* stat(dir), once per decision on two names in one directory */
+static int dir_stat(struct caller *c, const char *dir, struct stat *st)
+{
+	struct chase_memo *m = c->memo;
+	if (m && m->statted[0] && !strcmp(m->statted, dir)) {
+		*st = m->st;
+		return m->stat_r;
+	}
+	int r = stat(dir, st);
+	if (m && strlen(dir) < sizeof(m->statted)) {
+		memcpy(m->statted, dir, strlen(dir) + 1);
+		m->st = *st;
+		m->stat_r = r;
+	}
+	return r;
+}
+
 const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 					  const char *lex, unsigned access,
 					  bool *ret_above)
@@ -267,7 +284,7 @@ const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 	bool have_v = lstat(view, &st) == 0;
 	if (have_v && (e = by_inode(&st, false)))
 		return e;
-	bool have_d = stat(dir, &dst) == 0;
+	bool have_d = dir_stat(c, dir, &dst) == 0;
 	if (have_d && (e = by_inode(&dst, true)))
 		return e;
 	/* the object's file system, and its directory's: one statfs when

@@ -28,9 +28,13 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	_cleanup_close_ int rootfd = chase_root(&k->c, &resolve);
 	if (rootfd < 0 && rootfd != AT_FDCWD)
 		return rootfd;
+	/* policyd never waits in an open (a FIFO with no writer): O_NONBLOCK,
+	 * taken off after, unless the open can only make a new regular file
+	 * or fail (O_CREAT|O_EXCL: git's objects and locks, a fcntl fewer) */
+	bool fresh = (flags & O_CREAT) && (flags & O_EXCL);
 	struct open_how how = {
-	    .flags = (flags & ~(uint64_t)O_CLOEXEC) | O_NONBLOCK | O_NOCTTY |
-		     O_CLOEXEC,
+	    .flags = (flags & ~(uint64_t)O_CLOEXEC) |
+		     (fresh ? 0 : O_NONBLOCK) | O_NOCTTY | O_CLOEXEC,
 	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0,
 	    .resolve = resolve};
 	bool switched;
@@ -51,7 +55,7 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	/* the open's own flags less policyd's O_NONBLOCK: what F_GETFL would
 	 * say (F_SETFL takes only its mask of them; O_ASYNC, which open
 	 * ignores, must not be turned on here) */
-	if (!(flags & O_NONBLOCK))
+	if (!(flags & O_NONBLOCK) && !fresh)
 		fcntl(fd, F_SETFL,
 		      (int)(how.flags & ~(uint64_t)(O_NONBLOCK | O_ASYNC)));
 	return fd;
@@ -300,7 +304,8 @@ static bool fd_link_name(const char *to, pid_t *ret_pid, int *ret_fd)
  * directory is read once per call, and the decision needs it anyway). A
  * directory on the way that leads into /proc is the decision's to find
  * (continue_unsafe). */
-static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p)
+static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p,
+				 bool plain)
 {
 	if (p[0] == '/' || dirfd != AT_FDCWD || !caller_same_root(&k->c) ||
 	    chase_last_dotdot(p))
@@ -312,9 +317,11 @@ static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p)
 		return false;
 	if (!strncmp(norm, "/dev/", 5) || !strncmp(norm, "/proc/", 6))
 		return false;
-	/* a final symlink (to /proc/self/fd/N, say) is looked at whole */
+	/* a final symlink (to /proc/self/fd/N, say) is looked at whole;
+	 * plain: this call saw the name as no symlink already (same cwd
+	 * reading, same name) */
 	char t[8];
-	return readlink(norm, t, sizeof(t)) < 0;
+	return plain || readlink(norm, t, sizeof(t)) < 0;
 }
 
 /* Where a path names a descriptor through /proc (/proc/self/fd/N,
@@ -322,14 +329,15 @@ static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p)
  * the links to them: /dev/fd/N, /dev/stdout): *ret_pid and *ret_fd. The
  * file the kernel opens there is that descriptor's object when it looks,
  * which another thread can re-point (dup2) after any decision. */
-static bool fd_link(struct call *k, int dirfd, pid_t *ret_pid, int *ret_fd)
+static bool fd_link(struct call *k, int dirfd, bool plain, pid_t *ret_pid,
+		    int *ret_fd)
 {
 	const char *p = k->q.path;
 	/* (a relative name may start in /proc: its directory is looked up) */
 	if (p[0] == '/' && strncmp(p, "/dev/", 5) && strncmp(p, "/proc/", 6))
 		return false;
 	char to[TG_PATH_MAX];
-	if (rel_outside_dev_proc(k, dirfd, p))
+	if (rel_outside_dev_proc(k, dirfd, p, plain))
 		return false;
 	if (chase(&k->c, dirfd, p, CHASE_FOLLOW | CHASE_PARENT, to) < 0)
 		return false;
@@ -455,11 +463,15 @@ int sv_open(struct call *k)
 	 * and opens what a symlink leads to, would open or create its target.
 	 * As natively, undecided ("name/" follows it all the same) */
 	mode_t m = 0;
-	if ((excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/' &&
-	    chase_stat(&k->c, dirfd, k->q.path, false, &m) == 0 && S_ISLNK(m)) {
+	int seen = 1; /* the name, not followed: 0 (m), -ENOENT..., 1 unknown */
+	bool itself = (excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/';
+	if (itself)
+		seen = chase_stat(&k->c, dirfd, k->q.path, false, &m);
+	if (seen == 0 && S_ISLNK(m)) {
 		sv_call_answer(k, excl ? -EEXIST : -ELOOP);
 		return 0;
 	}
+	bool plain = seen == -ENOENT || seen == 0;
 	k->noop = (struct call_noop){.exists = excl ? -EEXIST : 0,
 				     .missing = !(flags & O_CREAT),
 				     .follow = !excl,
@@ -468,7 +480,7 @@ int sv_open(struct call *k)
 		return 0;
 	pid_t lpid;
 	int lfd;
-	if (fd_link(k, dirfd, &lpid, &lfd)) {
+	if (fd_link(k, dirfd, plain, &lpid, &lfd)) {
 		open_fd_link(k, lpid, lfd, flags, access);
 		return k->waiting;
 	}
@@ -476,6 +488,10 @@ int sv_open(struct call *k)
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;
 	k->q.access = access & POLICY_ACC_ALL;
+	/* such an open is of the name itself, as the kernel's (a symlink
+	 * there was answered above; one made since fails policyd's open):
+	 * only its directory is resolved, one walk instead of two */
+	k->q.nofollow = itself;
 	/* initialised by the decision: no zeroing of its 26 KiB here */
 	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
 	if (!o) {
