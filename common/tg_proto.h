@@ -145,8 +145,8 @@ enum tgp_kind {
 #define TGPF_LL_EXEC                                                           \
 	8u /* SESSION_OK: Landlock restricts execs to the LL_EXEC trees */
 #define TGPF_LANDLOCK 16u /* SESSION_NEW: agent-shell can apply Landlock */
-/* One space of TGPF_* bits for every message (32u: TGPF_BACKGROUND_KEEP,
- * wrappers/pdlink.h), so that no flag can be read as another's. */
+/* One space of TGPF_* bits for every message, so that no flag can be read
+ * as another's (32u is free). */
 #define TGPF_ABSENT                                                            \
 	64u /* DECIDE of a read: the caller found no such name; only a deny    \
 	       by a rule is a refusal (nothing waits, nothing else audited) */

@@ -249,8 +249,8 @@ static bool make_scratch(const struct pdlink *l,
 	return false;
 }
 
-/* The scratch directory ends with the session (kept with its background
- * processes when the policy keeps them). */
+/* The scratch directory ends with the session (its processes are ended
+ * first: nothing of the session is left to use it). */
 static void end_scratch(const char *dir, bool held)
 {
 	int r = scratch_remove(dir, held ? TG_SCRATCH_FD : -1);
@@ -599,12 +599,11 @@ int main(int argc, char **argv)
 				  .argv = cmd,
 				  .sandbox = sandbox,
 				  .backstop = backstop,
-				  .keep_background = s.keep_background,
 				  .fs = &fs};
 	deny_read_layers(&l, &s, &plan);
 	rc = child_run(&l, &plan);
 	free(resolved);
-	if (scratch[0] && !s.keep_background)
+	if (scratch[0])
 		end_scratch(scratch, scratch_fd);
 	return rc;
 }

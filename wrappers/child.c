@@ -390,11 +390,7 @@ int child_run(struct pdlink *l, const struct child_plan *p)
 		return 126;
 	}
 	int status = supervise(l, p->backstop);
-	/* a dead listener ends the session whatever settings.background
-	 * says; with keep, the layer ends with agent-shell (its listener
-	 * holds agent-shell's connection to policyd) */
-	if (!p->keep_background || status < 0)
-		end_session(l);
+	end_session(l);
 	stop_listener(l, p->fan);
 	close(l->fd);
 	l->fd = -1;

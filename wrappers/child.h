@@ -24,7 +24,6 @@ struct child_plan {
 	char **argv;		   /* its argv */
 	bool sandbox;		   /* apply the sandbox */
 	bool backstop;		   /* with a listener for policyd */
-	bool keep_background;	   /* settings.background: keep */
 	struct sandbox_fs *fs; /* the Landlock plan */
 	const struct mountmask_plan *mask; /* deny-read masks, or NULL */
 	struct fanlisten *fan; /* the fanotify deny-read layer, or NULL (with

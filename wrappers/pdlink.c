@@ -223,7 +223,6 @@ static void session_field(struct pdlink_session *s, const struct tgp_field *f,
 	else if (f->tag == TGPT_FLAGS) {
 		s->flags = tgp_u32(f);
 		s->joined = s->flags & 1;
-		s->keep_background = s->flags & TGPF_BACKGROUND_KEEP;
 	} else if (f->tag == TGPT_MESSAGE)
 		(void)tgp_str(f, s->err, sizeof(s->err));
 }
@@ -258,7 +257,7 @@ int pdlink_open_session(const struct pdlink *l, int fd, uint8_t *rbuf,
 		return dr;
 	s->ok = false;
 	s->id[0] = s->name[0] = s->policy[0] = s->err[0] = '\0';
-	s->fail_open = s->joined = s->keep_background = false;
+	s->fail_open = s->joined = false;
 	s->flags = 0;
 	s->nllw = s->nllx = s->nmpath = s->nmtree = s->nmglob = 0;
 	s->mask_cut = false;

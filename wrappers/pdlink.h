@@ -22,14 +22,6 @@
 #include "rundir.h"
 #include "tg_proto.h"
 
-/* SESSION_OK flag: the session's policy says `settings.background: keep`,
- * so the processes its command leaves are not killed when it exits. Until
- * policyd sends it (and tg_proto.h defines it, with this value), every
- * session ends with its command. */
-#ifndef TGPF_BACKGROUND_KEEP
-#define TGPF_BACKGROUND_KEEP 32u
-#endif
-
 /* The session as it was asked for, to ask again after a policyd restart. */
 struct pdlink_want {
 	const char *name;
@@ -61,7 +53,6 @@ struct pdlink_session {
 	bool ok;		/* SESSION_OK; otherwise err says why */
 	char id[64], name[64], policy[PATH_MAX], err[4096];
 	bool fail_open, joined; /* joined: the caller was in a session */
-	bool keep_background;	/* settings.background: keep */
 	uint32_t flags;		/* TGPF_LL_WRITE, TGPF_LL_EXEC */
 	const char *llw[TGP_MAX_GLOBS], *llx[TGP_MAX_GLOBS];
 	size_t nllw, nllx;

@@ -144,6 +144,30 @@ static int set_scratch(struct loader *L, const struct ynode *v,
 			 &L->p->settings.scratch_private);
 }
 
+/* What agent-shell does with processes a session's command leaves
+ * running: kill, the only choice. A process kept after its session would
+ * run on with no session to decide its calls (its filter's listener gone,
+ * every notified call failing ENOSYS, the interposer's questions refused
+ * "no-session"): neither mediated nor working. Said at check time rather
+ * than accepted and not done. */
+static int set_background(struct loader *L, const struct ynode *v,
+			  const struct row *row, const char *str)
+{
+	if (!strcmp(str, "keep")) {
+		loader_err(L, v,
+			   "%s: keep is not supported: a process kept after "
+			   "its session ends would run with no session to "
+			   "decide its calls; start long-running services "
+			   "outside agent-shell, or keep the session open "
+			   "(its command waits for them)",
+			   row->key);
+		return -EINVAL;
+	}
+	const char *const w[] = {"kill", NULL};
+	int i;
+	return loader_word(L, v, row->key, str, w, &i);
+}
+
 static int set_exec_race(struct loader *L, const struct ynode *v,
 			 const struct row *row, const char *str)
 {
@@ -238,6 +262,7 @@ static const struct row settings[] = {
     {"exec_unnamed", set_exec_unnamed, true, 0, 0},
     {"raw_sockets", set_raw_sockets, true, 0, 0},
     {"scratch", set_scratch, true, 0, 0},
+    {"background", set_background, true, 0, 0},
     {"notify", set_notify, false, 0, 0},
 };
 

@@ -76,6 +76,17 @@ if [ "$n" = 2 ]; then
 	else bad "daemons left by a session: $n alive, rc=$rc: $(cat "$ED/err")"; end_kill; fi
 else bad "daemons do not survive their command even natively ($n of 2)"; fi
 
+echo "== a policy cannot keep them (settings.background: keep is refused)"
+# the same policy with background: keep: no session starts, nothing runs
+sed 's/^settings: {/settings: { background: keep,/' "$END_POLICY" >"$ED/keep.yaml"
+rm -f "$ED/ws/pids"
+rc=0
+( cd "$ED/ws" && timeout 60 "$BIN/agent-shell" --user --policy "$ED/keep.yaml" -- bash -c "$END_DAEMONS" ) >"$ED/out" 2>"$ED/err" || rc=$?
+if [ $rc != 0 ] && [ ! -s "$ED/ws/pids" ] && [ "$(end_alive)" = 0 ] &&
+   grep -q "background: keep is not supported" "$ED/err"; then
+	ok "a policy with background: keep starts no session (exit $rc), runs nothing and says why"
+else bad "background: keep: rc=$rc, pids: $(cat "$ED/ws/pids" 2>/dev/null | tr '\n' ' '): $(cat "$ED/err")"; end_kill; fi
+
 rm -f "$ED/ws/pids"
 ( cd "$ED/ws" && bash -c "$END_FORKER" ) >/dev/null 2>&1
 n=$(end_alive)
