@@ -80,7 +80,7 @@ enum kept_file { KEPT_STATUS, KEPT_CMDLINE, KEPT_FILES };
 static const char *const kept_name[KEPT_FILES] = {"status", "cmdline"};
 #define KEEP_PROCS 32
 static struct {
-	pid_t pid; /* 0: a free slot */
+	pid_t pid;	    /* 0: a free slot */
 	int fd[KEPT_FILES]; /* 0: not open */
 	uint32_t used;
 } keep[KEEP_PROCS];

@@ -33,8 +33,8 @@ static int open_as_caller(struct call *k, const char *real, uint64_t flags,
 	 * or fail (O_CREAT|O_EXCL: git's objects and locks, a fcntl fewer) */
 	bool fresh = (flags & O_CREAT) && (flags & O_EXCL);
 	struct open_how how = {
-	    .flags = (flags & ~(uint64_t)O_CLOEXEC) |
-		     (fresh ? 0 : O_NONBLOCK) | O_NOCTTY | O_CLOEXEC,
+	    .flags = (flags & ~(uint64_t)O_CLOEXEC) | (fresh ? 0 : O_NONBLOCK) |
+		     O_NOCTTY | O_CLOEXEC,
 	    .mode = (flags & (O_CREAT | __O_TMPFILE)) ? (mode & 07777) : 0,
 	    .resolve = resolve};
 	bool switched;
@@ -464,7 +464,8 @@ int sv_open(struct call *k)
 	 * As natively, undecided ("name/" follows it all the same) */
 	mode_t m = 0;
 	int seen = 1; /* the name, not followed: 0 (m), -ENOENT..., 1 unknown */
-	bool itself = (excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/';
+	bool itself =
+	    (excl || (flags & O_NOFOLLOW)) && k->q.path[len - 1] != '/';
 	if (itself)
 		seen = chase_stat(&k->c, dirfd, k->q.path, false, &m);
 	if (seen == 0 && S_ISLNK(m)) {
