@@ -248,7 +248,11 @@ static int read_fd(int fd, uint64_t size, size_t max, char **ret,
 {
 	if (size > max)
 		return -EFBIG;
-	size_t want = (size_t)size;
+	/* a byte more than its size is asked for: a file of that size that
+	 * comes short of it is at its end (a regular file's read returns less
+	 * only there), one read instead of a second one that returns 0; a
+	 * file whose size says nothing (0: procfs) is read until 0 */
+	size_t want = size && size < max ? (size_t)size + 1 : (size_t)size;
 	char *buf = malloc(want + 1);
 	if (!buf)
 		return -ENOMEM;
@@ -275,6 +279,8 @@ static int read_fd(int fd, uint64_t size, size_t max, char **ret,
 		if (k == 0)
 			break;
 		len += (size_t)k;
+		if (size && len == size && len < want)
+			break; /* its whole size, and short: the end */
 	}
 	char c;
 	if (len == max && read_some(fd, &c, 1) == 1) {
@@ -394,6 +400,21 @@ int gitfs_lines(const struct gitfs *fs, const char *path, size_t max,
 int gitfs_read_prefix(const struct gitfs *fs, const char *path, char *buf,
 		      size_t bufsz)
 {
+	/* the whole file when it is of a size git reads whole elsewhere
+	 * (HEAD: its prefix here, all of it for the branch after): read once
+	 * for both, through the decision's memory */
+	char *text = NULL;
+	size_t tl = 0;
+	int w = gitfs_read(fs, path, GIT_FILE_MAX, &text, &tl);
+	if (w == 0) {
+		size_t n = tl < bufsz - 1 ? tl : bufsz - 1;
+		memcpy(buf, text, n);
+		buf[n] = '\0';
+		free(text);
+		return (int)n;
+	}
+	if (w != -EFBIG)
+		return w;
 	uint64_t size;
 	_cleanup_close_ int fd = open_regular(fs, path, &size);
 	if (fd == -ENODATA) {
