@@ -16,7 +16,10 @@ int sv_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
-#define PAGES 4
+/* an exec's argv and environment: a pointer page and the pages of their
+ * strings (bash's, scattered in its heap), walked twice (the decision,
+ * the environment's digest): enough pages that none is read twice */
+#define PAGES 16
 static struct {
 	pid_t pid;
 	int n, next;
@@ -30,22 +33,48 @@ void sv_mem_reset(pid_t pid)
 	pg.n = pg.next = 0;
 }
 
-/* The page at base (page-aligned), read now or before; NULL if it is not
- * mapped readable. */
-static const uint8_t *page_get(uint64_t base)
+static int page_slot(uint64_t base)
 {
 	for (int i = 0; i < pg.n; i++)
 		if (pg.base[i] == base)
-			return pg.buf[i];
+			return i;
+	return -1;
+}
+
+static int slot_take(void)
+{
 	int slot = pg.next;
 	pg.next = (pg.next + 1) % PAGES;
 	if (pg.n < PAGES)
 		pg.n++;
-	pg.base[slot] = base;
-	if (sv_mem_read(pg.pid, base, pg.buf[slot], SV_PAGE) < 0) {
-		pg.base[slot] = UINT64_MAX; /* never matches a page */
+	pg.base[slot] = UINT64_MAX; /* never matches a page until read */
+	return slot;
+}
+
+/* The page at base (page-aligned), read now or before; NULL if it is not
+ * mapped readable. A page read is read with the one after it, in the same
+ * system call, unless that one is here already (strings run on: the next
+ * is usually wanted); a next page that is not mapped is left unread. */
+static const uint8_t *page_get(uint64_t base)
+{
+	int slot = page_slot(base);
+	if (slot >= 0)
+		return pg.buf[slot];
+	slot = slot_take();
+	uint64_t nb = base + SV_PAGE;
+	int next = nb > base && page_slot(nb) < 0 ? slot_take() : -1;
+	struct iovec l[2] = {{pg.buf[slot], SV_PAGE}, {NULL, SV_PAGE}};
+	struct iovec r[2] = {{(void *)(uintptr_t)base, SV_PAGE},
+			     {(void *)(uintptr_t)nb, SV_PAGE}};
+	if (next >= 0)
+		l[1].iov_base = pg.buf[next];
+	ssize_t n = process_vm_readv(pg.pid, l, next >= 0 ? 2 : 1, r,
+				     next >= 0 ? 2 : 1, 0);
+	if (n < (ssize_t)SV_PAGE)
 		return NULL;
-	}
+	pg.base[slot] = base;
+	if (next >= 0 && n == 2 * (ssize_t)SV_PAGE)
+		pg.base[next] = nb;
 	return pg.buf[slot];
 }
 
