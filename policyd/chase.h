@@ -44,14 +44,15 @@ enum chase_flags {
 
 /* What one decision on two names in one directory (git's renames and
  * links) looked up once: the directory of a name resolved for
- * CHASE_PARENT, and its stat for self_refuses. Lives on the deciding
- * function's stack while c->memo points to it: nothing is carried from
- * one decision to the next (a parked call is decided again afresh). */
+ * CHASE_PARENT, and its stat for self_refuses. Allocated by the deciding
+ * function (decide_open) and freed when it returns, c->memo pointing to it
+ * meanwhile: nothing is carried from one decision to the next (a parked
+ * call is decided again afresh). */
 struct chase_memo {
 	char dir[TG_PATH_MAX], real[TG_PATH_MAX]; /* dir[0]: none yet */
 	char statted[TG_PATH_MAX];		  /* statted[0]: none yet */
 	int stat_r;				  /* stat's result, 0 or -1 */
-	struct stat st;
+	struct stat st;				  /* when stat_r is 0 */
 };
 
 /* Resolves path, given by caller c relative to dirfd (AT_FDCWD: its cwd),

@@ -252,8 +252,9 @@ static int dir_stat(struct caller *c, const char *dir, struct stat *st)
 	int r = stat(dir, st);
 	if (m && strlen(dir) < sizeof(m->statted)) {
 		memcpy(m->statted, dir, strlen(dir) + 1);
-		m->st = *st;
 		m->stat_r = r;
+		if (r == 0)
+			m->st = *st;
 	}
 	return r;
 }

@@ -56,7 +56,7 @@ struct gitfs {
 	const char *home; /* HOME when !have_env */
 	/* what gitfs_read found, by path, for this decision (git's own
 	 * discovery reads HEAD, config and the global files several times:
-	 * each read is 7 system calls); NULL: no memory for it */
+	 * each read is 6 system calls); NULL: no memory for it */
 	struct gitfs_memo *memo;
 };
 
