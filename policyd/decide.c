@@ -612,9 +612,11 @@ int decide_audit(struct caller *c, const struct req *q,
 	 * this call read already, else from its status file (kept open). A
 	 * notified caller's are kept for the rest of the call (what policyd
 	 * then does as the caller reads them): a thread waiting in a
-	 * notification cannot change its own credentials, and another thread
-	 * changes them only for itself (a set*id broadcast is a signal, which
-	 * ends the wait) */
+	 * notification cannot change its own credentials, another thread
+	 * changes only its own, and glibc's set*id broadcast to the waiting
+	 * thread waits for the answer (WAIT_KILLABLE_RECV: a received call's
+	 * wait ends only for a fatal signal; without it a signal ends the
+	 * wait and the call is made again, a new notification) */
 	if (c->notified)
 		(void)caller_creds(c, true);
 	struct proc_status bs;

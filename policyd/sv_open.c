@@ -190,6 +190,12 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 		/* /dev/tty (the caller's terminal, not policyd's): only
 		 * the caller can open it */
 		open_by_kernel(k, o, path_at);
+	} else if (fd == -ELOOP && (flags & O_NOFOLLOW) &&
+		   (chase_view(&k->c, real, view, sizeof(view)),
+		    lstat(view, &st) == 0 && S_ISLNK(st.st_mode))) {
+		/* O_NOFOLLOW on a symlink that policyd could not look at
+		 * before (another root): the kernel's answer */
+		sv_call_answer(k, -ELOOP);
 	} else if (fd == -ELOOP || fd == -EXDEV) {
 		/* a symlink appeared where policyd saw none */
 		snprintf(o->msg, sizeof(o->msg),
