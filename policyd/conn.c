@@ -7,12 +7,25 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "procfs.h"
 
 struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 {
 	struct proc_stat st;
-	if (fd >= MAX_CONNS || procfs_stat(cr->pid, &st) < 0) {
+	if (fd >= MAX_CONNS) {
+		close(fd);
+		return NULL;
+	}
+	if (procfs_stat(cr->pid, &st) < 0) {
+		if (control) {
+			daemon_log("control connection from pid %d refused: "
+				   "the process is gone",
+				   (int)cr->pid);
+			(void)!send(fd, CONN_PEER_GONE_MSG,
+				    sizeof(CONN_PEER_GONE_MSG) - 1,
+				    MSG_NOSIGNAL | MSG_DONTWAIT);
+		}
 		close(fd);
 		return NULL;
 	}

@@ -21,6 +21,11 @@
 
 #define CONN_RBUF_MAX (1u << 20) /* one whole message at most */
 #define CONN_REPLY_MAX 65536	 /* a reply (but HELLO_OK's fast path) */
+/* the control socket's answer to a peer no longer the process that
+ * connected (gone, or its pid taken since), at accept or at its request */
+#define CONN_PEER_GONE_MSG                                                     \
+	"error: the control socket answers only a peer that waits for the "    \
+	"answer\n"
 
 struct conn {
 	struct ev_tag tag; /* EV_CONN */
@@ -40,7 +45,9 @@ struct conn {
 
 /* A connection on accepted descriptor fd, from the peer whose credentials
  * the kernel gave (SO_PEERCRED); registered in D.conns and D.epfd. NULL
- * (fd closed) when its process cannot be read or memory is short. */
+ * (fd closed) when its process cannot be read or memory is short; a
+ * control connection whose process is gone is told so first (its child may
+ * hold the socket and wait for an answer). */
 struct conn *conn_new(int fd, bool control, const struct ucred *cr);
 /* Sends buf (one whole reply), or keeps it for when the socket is
  * writable; a peer that never reads is disconnected (c->closing). */

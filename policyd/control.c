@@ -671,8 +671,7 @@ int control_handle(struct conn *c, const char *line)
 	struct proc_stat ps;
 	if (procfs_stat(c->caller.pid, &ps) < 0 ||
 	    ps.starttime != c->caller.start) {
-		strbuf_puts(&b, "error: the control socket answers only a "
-				"peer that waits for the answer\n");
+		strbuf_puts(&b, CONN_PEER_GONE_MSG);
 		daemon_log("control request from pid %d refused: the process "
 			   "is gone",
 			   (int)c->caller.pid);

@@ -201,9 +201,12 @@ s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
 if os.fork() == 0:
     time.sleep(0.3)
-    s.sendall(("approve %s\n" % sys.argv[2]).encode())
+    try:  # policyd may have answered and closed at accept already
+        s.sendall(("approve %s\n" % sys.argv[2]).encode())
+    except BrokenPipeError:
+        pass
     print("fire:", s.recv(4096).decode().strip(), flush=True)
-    open("fire-done", "w").close()
+    open(sys.argv[3] if len(sys.argv) > 3 else "fire-done", "w").close()
     os._exit(0)
 os._exit(0)
 PY
@@ -222,10 +225,19 @@ for _ in \$(seq 100); do [ -s daemon.out ] && break; sleep 0.05; done
 : > attempts-done; wait"
 id=$(ap_wait_id)
 echo "$id" >"$AP/ws/idfile"
-wait_for test -e "$AP/ws/attempts-done"
+# its own waits are bounded (20 s + 5 s): this one is longer
+for _ in $(seq 1200); do [ -e "$AP/ws/attempts-done" ] && break; sleep 0.05; done
 check "policyctl inside the session is refused" bash -c "grep -q '^error: the control socket refuses processes inside a tiergate session' '$AP/self.out' && grep -qx 'ctl rc=1' '$AP/self.out'"
 check "the raw protocol from inside the session is refused" grep -q "^raw: error: the control socket refuses processes inside a tiergate session" "$AP/self.out"
 check "a request on a connection whose connecting process exited is refused" grep -q "^fire: error: the control socket answers only a peer that waits" "$AP/self.out"
+# the same when the connecting process is gone before policyd accepts:
+# policyd stopped while it connects and exits, then let go
+ppid=$(cat "$AP/run/policyd.pid")
+kill -STOP "$ppid"
+python3 "$AP/ws/fire.py" "$AP/run/control.sock" "$id" "$AP/fire2-done" >"$AP/fire2.out" 2>&1
+kill -CONT "$ppid"
+wait_for test -e "$AP/fire2-done"
+check "a connection whose process is gone before policyd accepts it is told so" grep -q "^fire: error: the control socket answers only a peer that waits" "$AP/fire2.out"
 check "a double-forked, setsid'd daemon of the session is refused" grep -q "refuses processes inside a tiergate session" "$AP/ws/daemon.out"
 check "the prompt still waits" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
 check "the attempts are audited" ap_audit '"kind":"control"' '"decision":"refused"' "approve $id"
