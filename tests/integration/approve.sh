@@ -221,11 +221,11 @@ python3 fire.py '$AP/run/control.sock' \$id
 # (its child answers on its own: waited for, however slow the machine)
 for _ in \$(seq 400); do [ -e fire-done ] && break; sleep 0.05; done
 setsid bash -c \"ASAN_OPTIONS=\$ASAN_OPTIONS:detect_leaks=0 TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' approve \$id > daemon.out 2>&1 & \" </dev/null
-for _ in \$(seq 100); do [ -s daemon.out ] && break; sleep 0.05; done
+for _ in \$(seq 300); do [ -s daemon.out ] && break; sleep 0.05; done
 : > attempts-done; wait"
 id=$(ap_wait_id)
 echo "$id" >"$AP/ws/idfile"
-# its own waits are bounded (20 s + 5 s): this one is longer
+# its own waits are bounded (20 s + 15 s): this one is longer
 for _ in $(seq 1200); do [ -e "$AP/ws/attempts-done" ] && break; sleep 0.05; done
 check "policyctl inside the session is refused" bash -c "grep -q '^error: the control socket refuses processes inside a tiergate session' '$AP/self.out' && grep -qx 'ctl rc=1' '$AP/self.out'"
 check "the raw protocol from inside the session is refused" grep -q "^raw: error: the control socket refuses processes inside a tiergate session" "$AP/self.out"
