@@ -51,10 +51,27 @@ static int slot_take(void)
 	return slot;
 }
 
+/* Page a into slot sa, and page b into slot sb (sb < 0: none), in one
+ * system call; a page the process has not mapped readable is left unread,
+ * and so is every page after it. true: a was read. */
+static bool pages_read(uint64_t a, int sa, uint64_t b, int sb)
+{
+	int cnt = sb >= 0 ? 2 : 1;
+	struct iovec l[2] = {{pg.buf[sa], SV_PAGE},
+			     {sb >= 0 ? pg.buf[sb] : NULL, SV_PAGE}};
+	struct iovec r[2] = {{(void *)(uintptr_t)a, SV_PAGE},
+			     {(void *)(uintptr_t)b, SV_PAGE}};
+	ssize_t n = process_vm_readv(pg.pid, l, cnt, r, cnt, 0);
+	if (n >= (ssize_t)SV_PAGE)
+		pg.base[sa] = a;
+	if (sb >= 0 && n == 2 * (ssize_t)SV_PAGE)
+		pg.base[sb] = b;
+	return n >= (ssize_t)SV_PAGE;
+}
+
 /* The page at base (page-aligned), read now or before; NULL if it is not
- * mapped readable. A page read is read with the one after it, in the same
- * system call, unless that one is here already (strings run on: the next
- * is usually wanted); a next page that is not mapped is left unread. */
+ * mapped readable. A page read is read with the one after it, unless that
+ * one is here already (strings run on: the next is usually wanted). */
 static const uint8_t *page_get(uint64_t base)
 {
 	int slot = page_slot(base);
@@ -63,19 +80,7 @@ static const uint8_t *page_get(uint64_t base)
 	slot = slot_take();
 	uint64_t nb = base + SV_PAGE;
 	int next = nb > base && page_slot(nb) < 0 ? slot_take() : -1;
-	struct iovec l[2] = {{pg.buf[slot], SV_PAGE}, {NULL, SV_PAGE}};
-	struct iovec r[2] = {{(void *)(uintptr_t)base, SV_PAGE},
-			     {(void *)(uintptr_t)nb, SV_PAGE}};
-	if (next >= 0)
-		l[1].iov_base = pg.buf[next];
-	ssize_t n = process_vm_readv(pg.pid, l, next >= 0 ? 2 : 1, r,
-				     next >= 0 ? 2 : 1, 0);
-	if (n < (ssize_t)SV_PAGE)
-		return NULL;
-	pg.base[slot] = base;
-	if (next >= 0 && n == 2 * (ssize_t)SV_PAGE)
-		pg.base[next] = nb;
-	return pg.buf[slot];
+	return pages_read(base, slot, nb, next) ? pg.buf[slot] : NULL;
 }
 
 void sv_mem_prefetch(uint64_t a, uint64_t b)
@@ -84,18 +89,8 @@ void sv_mem_prefetch(uint64_t a, uint64_t b)
 	b &= ~(uint64_t)(SV_PAGE - 1);
 	if (!a || !b || a == b || pg.n)
 		return;
-	struct iovec l[2] = {{pg.buf[0], SV_PAGE}, {pg.buf[1], SV_PAGE}};
-	struct iovec r[2] = {{(void *)(uintptr_t)a, SV_PAGE},
-			     {(void *)(uintptr_t)b, SV_PAGE}};
-	ssize_t n = process_vm_readv(pg.pid, l, 2, r, 2, 0);
-	if (n >= (ssize_t)SV_PAGE) {
-		pg.base[0] = a;
-		pg.n = pg.next = 1;
-	}
-	if (n == 2 * (ssize_t)SV_PAGE) {
-		pg.base[1] = b;
-		pg.n = pg.next = 2;
-	}
+	int sa = slot_take(), sb = slot_take();
+	(void)pages_read(a, sa, b, sb);
 }
 
 int sv_mem_copy(uint64_t addr, void *out, size_t len)
