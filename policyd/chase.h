@@ -44,7 +44,10 @@ enum chase_flags {
 
 /* What one decision on two names in one directory (git's renames and
  * links) looked up once: the directory of a name resolved for
- * CHASE_PARENT, and its stat for self_refuses. Allocated by the deciding
+ * CHASE_PARENT, and its stat for self_refuses; the lstat of the first name
+ * self_refuses looked at, for the rename's tree walk (policyd's one thread
+ * performs every call of a session that makes a name: none can make a
+ * directory there in between). Allocated by the deciding
  * function (decide_open) and freed when it returns, c->memo pointing to it
  * meanwhile: nothing is carried from one decision to the next (a parked
  * call is decided again afresh). */
@@ -53,6 +56,9 @@ struct chase_memo {
 	char statted[TG_PATH_MAX];		  /* statted[0]: none yet */
 	int stat_r;				  /* stat's result, 0 or -1 */
 	struct stat st;				  /* when stat_r is 0 */
+	char lstatted[TG_PATH_MAX];		  /* lstatted[0]: none yet */
+	int lstat_r;				  /* lstat's result, 0 or -1 */
+	mode_t lmode;				  /* when lstat_r is 0 */
 };
 
 /* Resolves path, given by caller c relative to dirfd (AT_FDCWD: its cwd),

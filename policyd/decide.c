@@ -32,6 +32,7 @@ struct named {
 	const char *path;
 	unsigned access;
 	bool nofollow;
+	bool made; /* a new file or nothing: what is there is not reached */
 	char *shown;
 	size_t shownsz;
 	const struct selfprot_entry *self;
@@ -63,7 +64,8 @@ static int decide_path(struct caller *c, struct named *n, struct outcome *o,
 		tg_strlcpy(o->object2, sizeof(o->object2), real);
 	policy_decide(c->s->policy, &ev, &d);
 	if (!n->self)
-		n->self = self_refuses(c, real, lex, n->access, &n->self_above);
+		n->self = self_refuses(c, real, lex, n->access, n->made,
+				       &n->self_above);
 	if (strcmp(lex, real)) {
 		ev.path = lex;
 		policy_decide(c->s->policy, &ev, &dl);
@@ -142,7 +144,7 @@ static int decide_open_names(struct caller *c, const struct req *q,
 	}
 	bool have = false;
 	char a[TG_PATH_MAX * 2 + 16], b[TG_PATH_MAX * 2 + 16];
-	struct named n = {q->dirfd, q->path,   q->access, q->nofollow,
+	struct named n = {q->dirfd, q->path,   q->access, q->nofollow, q->made,
 			  a,	    sizeof(a), NULL,	  false};
 	int r = decide_path(c, &n, o, &have);
 	const struct selfprot_entry *self = n.self;
@@ -155,8 +157,8 @@ static int decide_open_names(struct caller *c, const struct req *q,
 		unsigned a2 = q->access2 & POLICY_ACC_ALL;
 		n = (struct named){
 		    q->dirfd2, q->path2, a2 ? a2 : POLICY_ACC_CREATE,
-		    false,     b,	 sizeof(b),
-		    NULL,      false};
+		    false,     q->made2, b,
+		    sizeof(b), NULL,	 false};
 		if ((r = decide_path(c, &n, o, &have)) < 0)
 			return r;
 		if (!self) {
@@ -193,7 +195,7 @@ static int decide_open(struct caller *c, const struct req *q, struct outcome *o)
 		return decide_open_names(c, q, o);
 	struct chase_memo *m = malloc(sizeof(*m));
 	if (m) {
-		m->dir[0] = m->statted[0] = '\0';
+		m->dir[0] = m->statted[0] = m->lstatted[0] = '\0';
 		c->memo = m;
 	}
 	int r = decide_open_names(c, q, o);

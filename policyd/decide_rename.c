@@ -105,6 +105,12 @@ static void tree_walk(struct caller *c, struct tree_walk *w)
 {
 	char view[TG_PATH_MAX + 32];
 	chase_view(c, w->from, view, sizeof(view));
+	/* self_refuses's lstat of it, in this decision: a file or a symlink
+	 * has nothing below it, as the open below would say (ENOTDIR, ELOOP) */
+	const struct chase_memo *m = c->memo;
+	if (m && m->lstat_r == 0 && !S_ISDIR(m->lmode) &&
+	    !strcmp(m->lstatted, view))
+		return;
 	int fd = open(view, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		/* not a directory (nothing below it), or gone: the rename

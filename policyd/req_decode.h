@@ -22,6 +22,10 @@ struct req {
 			      NULL: "open" */
 	bool nofollow;	   /* PATH's final symlink is not followed (lchown,
 			      link): decided on the name itself */
+	bool made, made2;  /* kernel path: PATH (PATH2) is only made
+			      (O_CREAT|O_EXCL, mkdir, link's new name...):
+			      the call makes a new name there or fails with
+			      EEXIST, never reaches what is there */
 	bool unheld_fd;	   /* kernel path: PATH names a descriptor of a
 			      multithreaded caller that policyd could not
 			      copy (an allow becomes descriptor_race) */

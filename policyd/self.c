@@ -259,9 +259,22 @@ static int dir_stat(struct caller *c, const char *dir, struct stat *st)
 	return r;
 }
 
+/* lstat(view), noted for the rename's tree walk (chase_memo) */
+static bool view_lstat(struct caller *c, const char *view, struct stat *st)
+{
+	int r = lstat(view, st);
+	struct chase_memo *m = c->memo;
+	if (m && !m->lstatted[0] && strlen(view) < sizeof(m->lstatted)) {
+		memcpy(m->lstatted, view, strlen(view) + 1);
+		m->lstat_r = r;
+		m->lmode = r == 0 ? st->st_mode : 0;
+	}
+	return r == 0;
+}
+
 const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 					  const char *lex, unsigned access,
-					  bool *ret_above)
+					  bool made, bool *ret_above)
 {
 	const struct selfprot_entry *e =
 	    selfprot_match(&set, real, access, ret_above);
@@ -282,7 +295,9 @@ const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 		slash[slash == dir] = '\0';
 	*ret_above = false;
 	struct stat dst;
-	bool have_v = lstat(view, &st) == 0;
+	/* a name only made (O_CREAT|O_EXCL) is a new file or none: what is
+	 * there now is never reached, its directory is */
+	bool have_v = !made && view_lstat(c, view, &st);
 	if (have_v && (e = by_inode(&st, false)))
 		return e;
 	bool have_d = dir_stat(c, dir, &dst) == 0;
@@ -300,7 +315,8 @@ const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 	bool v_cg = have_v && !one &&
 		    (S_ISLNK(st.st_mode) || anon_dev(st.st_dev)) &&
 		    in_cgroupfs(view);
-	bool d_cg = (!have_d || anon_dev(dst.st_dev)) && in_cgroupfs(dir);
+	/* (a directory stat cannot see, statfs cannot either: same walk) */
+	bool d_cg = have_d && anon_dev(dst.st_dev) && in_cgroupfs(dir);
 	if (v_cg || d_cg)
 		return &cgroup_fs;
 	return NULL;

@@ -47,10 +47,12 @@ bool self_scratch_crossing(const char *a, const char *b);
  * NULL: by name (real: the path resolved as the caller; lex: as spelled,
  * made absolute), then by the kernel's view of the object (its device and
  * inode, its directory's, its file system being a cgroup one). Only
- * access that writes, creates or deletes (POLICY_ACC_*) is refused. */
+ * access that writes, creates or deletes (POLICY_ACC_*) is refused. made:
+ * the call makes a new file at real or fails (O_CREAT|O_EXCL), so what is
+ * there now is not looked at (its directory is). */
 const struct selfprot_entry *self_refuses(struct caller *c, const char *real,
 					  const char *lex, unsigned access,
-					  bool *ret_above);
+					  bool made, bool *ret_above);
 
 /*
  * Policy content pins. A session's policy content (policy_digest: its

@@ -386,6 +386,10 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 			 (fa->lflags & AT_SYMLINK_NOFOLLOW)) ||
 			(sc->link == TG_SC_ITSELF_UNLESS &&
 			 !(fa->lflags & AT_SYMLINK_FOLLOW));
+	/* a name only made (mkdir, symlink, mknod; link's new name): what is
+	 * there now is never reached, the call fails with EEXIST */
+	k->q.made = fa->acc == POLICY_ACC_CREATE && !fa->p2;
+	k->q.made2 = k->n->data.nr == SYS_link || k->n->data.nr == SYS_linkat;
 	/* calls that can only fail: making a name that exists, or removing,
 	 * renaming, linking or changing one that does not (a descriptor's
 	 * file is there, whatever its name says) */

@@ -499,6 +499,7 @@ int sv_open(struct call *k)
 	 * there was answered above; one made since fails policyd's open):
 	 * only its directory is resolved, one walk instead of two */
 	k->q.nofollow = itself;
+	k->q.made = itself && excl;
 	/* initialised by the decision: no zeroing of its 26 KiB here */
 	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
 	if (!o) {
