@@ -34,17 +34,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-/* "TGP" and the protocol's version, one digit: 2 since names reports are
- * answered (TGP_NAMES_OK). A message in another version of the protocol is
+/* "TGP" and the protocol's version, one digit: 3 since LISTENER may carry
+ * the session's scratch directory (a third descriptor, TGPF_SCRATCH), which
+ * a policyd of version 2 would drop without a word (2: names reports
+ * answered, TGP_NAMES_OK). A message in another version of the protocol is
  * told apart from a malformed one (-EPROTO), so that both sides can say
  * that policyd and the interposer or agent-shell come from two versions of
  * tiergate; policyd answers it with a header in its own version
  * (TGP_BAD_VERSION) before it closes the connection. */
 #define TGP_MAGIC_FAMILY 0x00504754u /* "TGP" */
-#define TGP_VERSION 2
+#define TGP_VERSION 3
 #define TGP_STR_(x) #x
 #define TGP_STR(x) TGP_STR_(x)
-#define TGP_VERSION_TEXT TGP_STR(TGP_VERSION) /* "2", for messages */
+#define TGP_VERSION_TEXT TGP_STR(TGP_VERSION) /* "3", for messages */
 #define TGP_MAGIC (TGP_MAGIC_FAMILY | ((uint32_t)('0' + TGP_VERSION) << 24))
 #define TGP_MAX_MSG (1u << 20) /* whole message, header included */
 #define TGP_MAX_ARGS 16384     /* argv entries */

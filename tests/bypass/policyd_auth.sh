@@ -31,7 +31,11 @@ base_agent_shell() {
 		BASE_WHY="no git history with $BASE_REV to build the old agent-shell from"; return 1
 	fi
 	mkdir -p "$src" "$b/bin"
+	# built speaking this tiergate's protocol version: the attack is on
+	# its trust in whoever answers, which a version bump since (its
+	# messages are this policyd's, but for what they added) does not touch
 	if ! git -C "$AUTH_REPO" archive "$BASE_REV" | tar -x -C "$src" ||
+	   ! sed -i "s/^#define TGP_VERSION [0-9]\$/#define TGP_VERSION $AUTH_PROTO/" "$src/common/tg_proto.h" ||
 	   ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD -u SANITIZE -u CFLAGS \
 		make -s -C "$src" BUILD="$b" SANITIZE=0 "$b/bin/agent-shell" >"$TOP/base-build.log" 2>&1; then
 		BASE_WHY="the agent-shell of $BASE_REV does not build here: $(tail -3 "$TOP/base-build.log" | tr '\n' ' ')"; return 1

@@ -9,6 +9,7 @@ export HOME="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 export SHELL="${SHELL:-/bin/bash}"
 BIN=$(cd "$1" && pwd)
 ATT=$(cd "$2" && pwd)
+. "$(dirname "$0")/../tgp_version.sh"
 TOP=$(mktemp -d /tmp/tg-bypass-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0

@@ -8,7 +8,7 @@
 # Usage: unix_policyd.py SOCKET LOG READYFILE
 import os, socketserver, struct, sys, threading, time
 
-MAGIC = 0x32504754  # "TGP2"
+MAGIC = int(os.environ["TGP_MAGIC"])  # "TGP" and the version (tests/tgp_version.sh)
 T_KIND, T_PATH, T_ACTION, T_RULE, T_MESSAGE, T_FLAGS = 1, 2, 12, 13, 14, 24
 T_ENV = 35  # TGPT_ENV
 K_EXEC, K_CONNECT = 1, 3

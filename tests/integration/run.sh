@@ -12,6 +12,7 @@ BIN=$(cd "$1" && pwd)
 PROGS=$(cd "$2" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/lib.sh"
+. "$HERE/../tgp_version.sh"
 
 TOP=$(mktemp -d /tmp/tg-it-XXXXXX)
 export TIERGATE_RUNDIR=$TOP/run
@@ -386,7 +387,7 @@ check "tier 1 by-name connect is not audited" bash -c "! grep -q 'localhost:$POR
 # a forged claim: the agent says 127.0.0.1 is trusted.invalid (which does not resolve)
 in_session python3 -c "
 import os, socket, struct
-M = 0x32504754  # "TGP2"
+M = $TGP_MAGIC  # TGP and the version (tests/tgp_version.sh)
 def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
 u = lambda v: struct.pack('<I', v)
 body = f(1, u(3)) + f(9, bytes(10) + b'\xff\xff\x7f\x00\x00\x01') + f(10, u($PORT_NO)) + f(11, u(1)) + f(8, b'trusted.invalid')
@@ -405,7 +406,7 @@ lookups() { "$BIN/policyctl" status --json | python3 -c 'import json,sys; print(
 claim() { # claim HOST: a names report, then a connect decision naming HOST
 	in_session python3 -c "
 import os, socket, struct
-M = 0x32504754  # "TGP2"
+M = $TGP_MAGIC  # TGP and the version (tests/tgp_version.sh)
 def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
 u = lambda v: struct.pack('<I', v)
 def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
@@ -430,7 +431,7 @@ check "a name a host rule names is looked up (lookups $l0 -> $(lookups))" [ "$(l
 # addresses before: four lookups' worth at up to 8 each)
 in_session python3 -c "
 import os, socket, struct
-M = 0x32504754  # "TGP2"
+M = $TGP_MAGIC  # TGP and the version (tests/tgp_version.sh)
 def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
 def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
 s = socket.socket(socket.AF_UNIX); s.connect(dict(v.split('=', 1) for v in open('/proc/self/environ').read().split('\0') if '=' in v)['TIERGATE_SOCKET'])
@@ -448,7 +449,7 @@ check "60 lookups later, the first name still decides its address's connect" gre
 # is in no rule), A's still by its own name
 cat > "$TOP/cdn.py" <<'PY'
 import os, socket, struct, subprocess, sys
-M = 0x32504754  # "TGP2"
+M = int(os.environ["TGP_MAGIC"])  # TGP and the version (tests/tgp_version.sh)
 def f(t, v): return struct.pack('<HHI', t, 0, len(v)) + v
 def msg(t, fs): body = b''.join(fs); return struct.pack('<IHHII', M, t, len(fs), 7, len(body)) + body
 def report(name):
@@ -620,11 +621,11 @@ echo "== malformed messages on the agent socket"
 python3 "$PROGS/badclient.py" "$RUN/agent.sock" > "$TOP/bad.txt" 2>&1
 check "every malformed message closes its connection" bash -c "[ \$(grep -c ' closed$' '$TOP/bad.txt') = 14 ]"
 check "a message in another protocol version is answered with policyd's version (a bare header), then closed" \
-	bash -c "grep -qx 'version-1 answered magic 0x32504754 type 12 id 5 then closed' '$TOP/bad.txt' &&
-		grep -qx 'version-9 answered magic 0x32504754 type 12 id 5 then closed' '$TOP/bad.txt'"
-check "and is audited with both versions" audit_has 'version 9 of the tiergate protocol (policyd speaks 2)' '"kind":"protocol"'
-check "policyctl status says which protocol version policyd speaks" bash -c "'$BIN/policyctl' status | grep -q '^policyd: running, .*, protocol version 2$' &&
-	[ \"\$('$BIN/policyctl' status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"protocol\"])')\" = 2 ]"
+	bash -c "grep -qx 'version-1 answered magic $(printf 0x%08x "$TGP_MAGIC") type 12 id 5 then closed' '$TOP/bad.txt' &&
+		grep -qx 'version-9 answered magic $(printf 0x%08x "$TGP_MAGIC") type 12 id 5 then closed' '$TOP/bad.txt'"
+check "and is audited with both versions" audit_has "version 9 of the tiergate protocol (policyd speaks $TGPV)" '"kind":"protocol"'
+check "policyctl status says which protocol version policyd speaks" bash -c "'$BIN/policyctl' status | grep -q '^policyd: running, .*, protocol version $TGPV$' &&
+	[ \"\$('$BIN/policyctl' status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"protocol\"])')\" = $TGPV ]"
 check "a well-formed names report is answered (NAMES_OK, its id)" grep -qx "names-ok answered type 11 id 7" "$TOP/bad.txt"
 check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
@@ -632,7 +633,7 @@ check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision"
 echo "== a policyd of another tiergate version (an upgrade with the old one still running)"
 FR=$TOP/fake-run
 mkdir -p "$FR"
-python3 "$PROGS/fake_policyd.py" "$FR/agent.sock" 3 "$FR/ready" &
+python3 "$PROGS/fake_policyd.py" "$FR/agent.sock" $((TGPV + 1)) "$FR/ready" &
 FAKE=$!
 wait_for test -e "$FR/ready"
 rc=0
@@ -640,12 +641,12 @@ TIERGATE_RUNDIR=$FR "$BIN/agent-shell" --user --policy "$POLICY" -- touch "$WS/o
 check "agent-shell opens no session with it (exit 126, the command did not run)" \
 	bash -c "[ $rc = 126 ] && [ ! -e '$WS/out/fake-ran' ]"
 check "and says which versions meet and what to do" \
-	grep -q "speaks version 3 of the tiergate protocol and this agent-shell version 2: .*Stop it" "$TOP/fake.err"
+	grep -q "speaks version $((TGPV + 1)) of the tiergate protocol and this agent-shell version $TGPV: .*Stop it" "$TOP/fake.err"
 rc=0
 LD_PRELOAD="$BIN/libtiergate-preload.so" TIERGATE_SOCKET="$FR/agent.sock" cat /etc/hostname >"$TOP/fake2.out" 2>"$TOP/fake2.err" || rc=$?
 check "an interposer that meets it fails closed (the read is refused)" bash -c "[ $rc != 0 ] && [ ! -s '$TOP/fake2.out' ]"
 check "with one line naming both versions" \
-	grep -q 'tiergate: refused read "/etc/hostname": policyd speaks version 3 of the tiergate protocol and this interposer version 2' "$TOP/fake2.err"
+	grep -q "tiergate: refused read \"/etc/hostname\": policyd speaks version $((TGPV + 1)) of the tiergate protocol and this interposer version $TGPV" "$TOP/fake2.err"
 kill "$FAKE" 2>/dev/null
 wait "$FAKE" 2>/dev/null
 

@@ -7,7 +7,7 @@
 # Usage: allow_policyd.py SOCKET LOG READYFILE
 import os, socketserver, struct, sys, threading, time
 
-MAGIC = 0x32504754  # "TGP2"
+MAGIC = int(os.environ["TGP_MAGIC"])  # "TGP" and the version (tests/tgp_version.sh)
 path, log, ready = sys.argv[1], sys.argv[2], sys.argv[3]
 lock = threading.Lock()
 

@@ -1,8 +1,8 @@
 # Sends malformed messages to policyd's agent socket; reports whether
 # policyd closed each connection. Usage: badclient.py SOCKET
-import socket, struct, sys
+import os, socket, struct, sys
 path = sys.argv[1]
-MAGIC = 0x32504754  # "TGP2": the protocol, version 2
+MAGIC = int(os.environ["TGP_MAGIC"])  # "TGP" and the version (tests/tgp_version.sh)
 LOOP = bytes(10) + b"\xff\xff\x7f\x00\x00\x01"  # ::ffff:127.0.0.1
 def msg(mtype, fields, mid=1):
     body = b"".join(struct.pack("<HHI", t, 0, len(v)) + v for t, v in fields)
