@@ -513,13 +513,13 @@ static bool nfa_match1(const struct glob *g, const char *s, bool partial)
 	return partial || ((cur >> m) & 1);
 }
 
-static bool nfa_match(const struct glob *g, const char *s, bool partial)
+/* The states the automaton is in after s (words of MAX_WORDS in cur),
+ * from its start after the prefix; false when none is left. */
+static bool nfa_run(const struct glob *g, const char *s, uint64_t *cur)
 {
 	size_t m = g->nops;
-	if (m < 64)
-		return nfa_match1(g, s, partial);
 	size_t words = (m + 1 + 63) / 64;
-	uint64_t cur[MAX_WORDS], next[MAX_WORDS];
+	uint64_t next[MAX_WORDS];
 	bool path = g->mode != GLOB_TOKEN;
 	memset(cur, 0, words * sizeof(uint64_t));
 	enter(g, cur, g->prefix_ops);
@@ -578,6 +578,17 @@ static bool nfa_match(const struct glob *g, const char *s, bool partial)
 		if (!any)
 			return false;
 	}
+	return true;
+}
+
+static bool nfa_match(const struct glob *g, const char *s, bool partial)
+{
+	size_t m = g->nops;
+	if (m < 64)
+		return nfa_match1(g, s, partial);
+	uint64_t cur[MAX_WORDS];
+	if (!nfa_run(g, s, cur))
+		return false;
 	return partial || ((cur[m >> 6] >> (m & 63)) & 1);
 }
 
@@ -640,6 +651,46 @@ bool glob_match_below(const struct glob *g, const char *dir)
 	default:
 		return true;
 	}
+}
+
+/* The states after dir and a slash, past the prefix (cur: MAX_WORDS);
+ * false: no match can be below dir. */
+static bool states_below(const struct glob *g, const char *dir, uint64_t *cur)
+{
+	size_t dl = strlen(dir);
+	char buf[GLOB_MAX_LEN + 2];
+	if (dl < g->prefix_len || strncmp(g->prefix, dir, g->prefix_len) ||
+	    dl + 1 >= sizeof(buf))
+		return false;
+	memcpy(buf, dir, dl);
+	buf[dl] = '/';
+	buf[dl + 1] = '\0';
+	return nfa_run(g, buf + g->prefix_len, cur);
+}
+
+bool glob_below_by_name(const struct glob *g, const char *dir)
+{
+	size_t dl = strlen(dir);
+	if (dl + 1 >= GLOB_MAX_LEN)
+		return glob_match_below(g, dir); /* cannot tell: may */
+	/* a literal, a tree's root or the bytes every match starts with,
+	 * strictly below dir: only there */
+	if (g->prefix_len > dl && !strncmp(g->prefix, dir, dl) &&
+	    g->prefix[dl] == '/')
+		return g->kind != GK_ALL;
+	if (g->kind != GK_NFA)
+		return false; /* above dir or elsewhere: dir's name adds none */
+	uint64_t at[MAX_WORDS] = {0}, fresh[MAX_WORDS] = {0};
+	if (!states_below(g, dir, at))
+		return false;
+	/* a top-level directory whose name no pattern spells: what matches
+	 * below dir and not below it depends on where dir is or its name */
+	if (!states_below(g, "/\x01", fresh))
+		return true;
+	for (size_t w = 0; w < MAX_WORDS; w++)
+		if (at[w] & ~fresh[w])
+			return true;
+	return false;
 }
 
 void glob_escape(struct strbuf *b, const char *s)

@@ -66,6 +66,16 @@ bool glob_matches_all(const struct glob *g);
  * satisfied): for finding the rules that could protect something inside
  * a directory. */
 bool glob_match_below(const struct glob *g, const char *dir);
+/* Could g match some path below dir that it matches below no directory
+ * whose name and place no pattern spells (a fresh top-level one)? Then a
+ * symlink named dir, pointing anywhere, would bring what it points to
+ * under g: `**` followed by .git/hooks below a .git, a tree or a path
+ * rooted below dir, a pattern anchored where dir is, or inside a tree g
+ * matches. False where g matches below dir only as it matches below any
+ * directory (`**` followed by x: an x below the symlink is below its
+ * target too). May say true where no such path exists (a class that
+ * excludes the fresh name). */
+bool glob_below_by_name(const struct glob *g, const char *dir);
 /*
  * A sequence of tokens against n arguments, as argv patterns match
  * (`git push **`): a NULL token ("**") matches any run of arguments, any

@@ -78,6 +78,30 @@ static int decide_path(struct caller *c, struct named *n, struct outcome *o,
 	return 0;
 }
 
+/* What a call makes reachable below a name, beyond the names themselves
+ * (decide_rename.h): a rename (its old name is deleted; link's is not)
+ * moves the tree below it, with RENAME_EXCHANGE both ways; a symlink made,
+ * renamed or linked (link of the name itself) at a name reaches whatever
+ * it points to below that name. */
+static void decide_reach(struct caller *c, const struct req *q,
+			 struct outcome *o)
+{
+	if (q->symlink) {
+		decide_alias(c, o->object, NULL, o);
+		return;
+	}
+	if (!q->has_path2)
+		return;
+	bool rename = q->access & POLICY_ACC_DELETE,
+	     exchange = q->access2 & POLICY_ACC_DELETE;
+	if (rename)
+		decide_rename_tree(c, o->object, o->object2, exchange, o);
+	if (rename || q->nofollow)
+		decide_alias(c, o->object2, o->object, o);
+	if (exchange)
+		decide_alias(c, o->object, o->object2, o);
+}
+
 static const char unheld_fd_msg[] =
     "policyd cannot take a copy of this descriptor (Yama's ptrace_scope), "
     "and another thread could re-point it: make the call from a "
@@ -167,17 +191,13 @@ static int decide_open_names(struct caller *c, const struct req *q,
 		}
 		snprintf(o->target, sizeof(o->target), "%.4000s -> %.4000s", a,
 			 b);
-		/* a rename (its old name is deleted; link's is not) moves
-		 * the tree below it; with RENAME_EXCHANGE both ways */
-		if (q->access & POLICY_ACC_DELETE)
-			decide_rename_tree(c, o->object, o->object2,
-					   q->access2 & POLICY_ACC_DELETE, o);
 	} else {
 		tg_strlcpy(o->target, sizeof(o->target), a);
 	}
 	char acc[64];
 	policy_access_format(q->access, acc, sizeof(acc));
 	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
+	decide_reach(c, q, o);
 	open_builtin(c, q, o);
 	/* tiergate's own state, whatever the policy says (self.h); a connect
 	 * to a socket there changes no file, and policyd's sockets judge

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "chase.h"
@@ -121,6 +122,36 @@ static void tree_walk(struct caller *c, struct tree_walk *w)
 	}
 	w->rel[0] = '\0';
 	tree_dir(w, fd, 0, 0);
+}
+
+/* Is real (resolved, in c's view) a symlink now? The own-state check's
+ * lstat of it in this decision when it made one (chase_memo). */
+static bool symlink_now(struct caller *c, const char *real)
+{
+	char view[TG_PATH_MAX + 32];
+	chase_view(c, real, view, sizeof(view));
+	const struct chase_memo *m = c->memo;
+	if (m && !strcmp(m->lstatted, view))
+		return m->lstat_r == 0 && S_ISLNK(m->lmode);
+	struct stat st;
+	return lstat(view, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+void decide_alias(struct caller *c, const char *name, const char *is_symlink,
+		  struct outcome *o)
+{
+	const struct policy *p = c->s->policy;
+	struct policy_decision below;
+	policy_below_by_name(p, name, TREE_ACCESS, &below);
+	if (below.rule < 0 || !policy_decision_stricter(p, &below, &o->d))
+		return;
+	if (is_symlink && !symlink_now(c, is_symlink))
+		return;
+	o->d = below;
+	snprintf(o->detail, sizeof(o->detail),
+		 "a symlink at %.300s would make what it points to reachable "
+		 "below it, where rule %.64s protects paths",
+		 name, below.rule_id);
 }
 
 void decide_rename_tree(struct caller *c, const char *old, const char *new_,

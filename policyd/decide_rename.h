@@ -55,4 +55,19 @@
 void decide_rename_tree(struct caller *c, const char *old, const char *new_,
 			bool exchange, struct outcome *o);
 
+/*
+ * A symlink at a name makes whatever it points to reachable below that
+ * name, now and whatever is written there later: `mv .git .gitx`, a write
+ * of .gitx/hooks/pre-commit, `ln -s .gitx .git` plants a hook as surely as
+ * renaming .gitx back, and a walk of the target at that moment would see
+ * nothing if the hook is written after the symlink. So making a symlink at
+ * name (symlink: is_symlink NULL), or giving an existing one a new name
+ * (rename, RENAME_EXCHANGE, link of the symlink itself: is_symlink its
+ * resolved old name, looked at only when it matters), is decided by the
+ * strictest rule that could match below name when that is stricter than
+ * o->d (policy_below); what it protects goes in o->detail.
+ */
+void decide_alias(struct caller *c, const char *name, const char *is_symlink,
+		  struct outcome *o);
+
 #endif

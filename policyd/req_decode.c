@@ -66,7 +66,7 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 	q->kind = q->access = q->port = q->proto = q->flags = q->access2 = 0;
 	q->pid = 0;
 	q->label = NULL; /* these only ever set by the kernel path */
-	q->nofollow = q->made = q->made2 = false;
+	q->nofollow = q->made = q->made2 = q->symlink = false;
 	q->unheld_fd = false;
 	q->has_path = q->has_path2 = q->has_addr = false;
 	q->path[0] = q->path2[0] = q->host[0] = '\0';

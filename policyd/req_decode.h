@@ -22,6 +22,7 @@ struct req {
 			      NULL: "open" */
 	bool nofollow;	   /* PATH's final symlink is not followed (lchown,
 			      link): decided on the name itself */
+	bool symlink;	   /* kernel path: PATH is made a symlink */
 	bool made, made2;  /* kernel path: PATH (PATH2) is only made
 			      (O_CREAT|O_EXCL, mkdir, link's new name...):
 			      the call makes a new name there or fails with

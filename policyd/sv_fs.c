@@ -390,6 +390,8 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 	 * there now is never reached, the call fails with EEXIST */
 	k->q.made = fa->acc == POLICY_ACC_CREATE && !fa->p2;
 	k->q.made2 = k->n->data.nr == SYS_link || k->n->data.nr == SYS_linkat;
+	k->q.symlink =
+	    k->n->data.nr == SYS_symlink || k->n->data.nr == SYS_symlinkat;
 	/* calls that can only fail: making a name that exists, or removing,
 	 * renaming, linking or changing one that does not (a descriptor's
 	 * file is there, whatever its name says) */

@@ -243,6 +243,11 @@ size_t policy_ids_export(const struct policy *p, struct sys_git_id *out,
  * rename of dir moves. Rules only: the default is not one. */
 void policy_below(const struct policy *p, const char *dir, unsigned access,
 		  struct policy_decision *ret);
+/* The same among the rules that could match below dir only because of
+ * dir's name or place (glob_below_by_name): what a symlink named dir,
+ * pointing anywhere, would bring under a rule. */
+void policy_below_by_name(const struct policy *p, const char *dir,
+			  unsigned access, struct policy_decision *ret);
 /* Decides ev. Never allocates; safe from many threads at once. */
 void policy_decide(const struct policy *p, const struct policy_event *ev,
 		   struct policy_decision *ret);

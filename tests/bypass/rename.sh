@@ -6,7 +6,8 @@
 # protects (security-files); refused at the rename that puts it in place,
 # by mv (dynamic) and by a static program. A protected hook already there
 # cannot be moved away with its directory either, nor a denied socket
-# reached by renaming its directory.
+# reached by renaming its directory. A symlink named .git (made, renamed
+# or hard-linked there) is refused the same way.
 echo "== bypass suite (renames of directories: issue 21)"
 RN=$WS/rn
 rn_setup() { # a repository with git's sample hook (which is not protected)
@@ -58,6 +59,35 @@ rn_setup; mkdir -p "$RN/src/a"; echo x >"$RN/src/a/f.c"
 out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'mv src lib && mv .git .gity && mv .gity .git && echo moved' 2>&1)
 if [ "$out" = moved ] && [ -f "$RN/lib/a/f.c" ]; then ok "renames of directories with nothing protected below (and .git with only sample hooks) still work"
 else bad "ordinary directory renames under tiergate: $out"; fi
+# a symlink named .git reaches what it points to as the repository: git
+# runs .gitx/hooks/pre-commit as .git/hooks/pre-commit, written before the
+# symlink or after it; the same for a symlink renamed or hard-linked (link
+# of the symlink itself) to that name. Refused where the symlink gets the
+# name (decide_alias: a rule below .git, security-files).
+for how in symlink symlink-static rename-static link-static; do
+	case $how in
+	symlink) cmd='mv .git .gitx && ln -s .gitx .git && echo evil >.gitx/hooks/pre-commit' ;;
+	symlink-static) cmd='mv .git .gitx && echo evil >.gitx/hooks/pre-commit && ../bin/static_fs symlink .git .gitx' ;;
+	rename-static) cmd='mv .git .gitx && ln -s .gitx lnk && echo evil >.gitx/hooks/pre-commit && ../bin/static_fs rename .git lnk' ;;
+	link-static) cmd='mv .git .gitx && ln -s .gitx lnk && echo evil >.gitx/hooks/pre-commit && ../bin/static_fs link lnk .git' ;;
+	esac
+	rn_setup
+	(cd "$RN" && bash -c "$cmd") >/dev/null 2>&1
+	if [ ! -L "$RN/.git" ] || ! grep -qx evil "$RN/.git/hooks/pre-commit" 2>/dev/null; then
+		bad "hook planted through a symlink named .git ($how): does not work even without tiergate"; continue
+	fi
+	rn_setup
+	out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$cmd" 2>&1)
+	if [ ! -e "$RN/.git" ] && [ ! -L "$RN/.git" ] && grep -q "(rule security-files)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep -q "a symlink at [^\"]*/rn/.git would make"; then
+		ok "a hook planted through a symlink named .git ($how): works natively; refused where the symlink gets the name (rule security-files, audited)"
+	else bad "hook planted through a symlink named .git ($how) under tiergate: $out"; fi
+done
+rn_setup; mkdir -p "$RN/src"
+out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'ln -s src lib && ln -s /tmp tmp && mv lib lib2 && ../bin/static_fs link lib2 lib3 && ln -s .git/hooks hk && echo made' 2>&1)
+if [ "$out" = made ] && [ -L "$RN/lib2" ] && [ -L "$RN/lib3" ] && [ -L "$RN/hk" ]; then
+	ok "symlinks whose names no rule spells are made, renamed and linked as before"
+else bad "ordinary symlinks under tiergate: $out"; fi
 # the race: a second thread creates .gitx/hooks/pre-commit (by path and
 # through a descriptor of .gitx/hooks) between the decision of
 # rename(.gitx, .git) and the rename itself. policyd decides and performs

@@ -38,6 +38,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* a literal pattern matches exactly its own prefix text */
 		if (glob_is_literal(g) && !glob_match(g, glob_prefix(g)))
 			abort();
+		/* what a symlink's name brings under g is a part of what g
+		 * could match below it */
+		if (mode == GLOB_PATH && glob_below_by_name(g, subj) &&
+		    !glob_match_below(g, subj))
+			abort();
 		glob_free(g);
 	}
 	char out[TG_PATH_MAX];

@@ -187,16 +187,27 @@ static void test_long_pattern(void **state)
 	assert_false(P(pat, s));
 }
 
-static bool below(const char *pat, const char *dir)
+static bool below_with(bool (*fn)(const struct glob *, const char *),
+		       const char *pat, const char *dir)
 {
 	struct glob *g = NULL;
 	const char *err = NULL;
 	size_t pos = 0;
 	if (glob_compile(pat, GLOB_PATH, &g, &err, &pos) < 0)
 		fail_msg("pattern '%s' did not compile: %s", pat, err);
-	bool res = glob_match_below(g, dir);
+	bool res = fn(g, dir);
 	glob_free(g);
 	return res;
+}
+
+static bool below(const char *pat, const char *dir)
+{
+	return below_with(glob_match_below, pat, dir);
+}
+
+static bool by_name(const char *pat, const char *dir)
+{
+	return below_with(glob_below_by_name, pat, dir);
 }
 
 /* Could a pattern match a directory or something below it (renames). */
@@ -222,6 +233,38 @@ static void test_match_below(void **state)
 	assert_false(below("/tmp/ssh-*/agent.*", "/tmp/other"));
 }
 
+/* Would a symlink named dir bring what it points to under the pattern
+ * (symlinks made, renamed or linked: decide_alias)? */
+static void test_below_by_name(void **state)
+{
+	(void)state;
+	/* a component the pattern spells: .git, and .github */
+	assert_true(by_name("**/.git/hooks/**", "/w/r/.git"));
+	assert_true(by_name("**/.github/workflows/**", "/w/.github"));
+	assert_true(by_name("**/.github/workflows/**", "/w/.github/workflows"));
+	assert_true(by_name("**/.gi*/hooks/**", "/w/.git"));
+	/* any other name: what is below it is below its target alike */
+	assert_false(by_name("**/.git/hooks/**", "/w/r/.gitx"));
+	assert_false(by_name("**/.git/hooks/**", "/w/r/src"));
+	/* inside what the pattern matches (the name's own decision is the
+	 * rule's, but for its not_path) */
+	assert_true(by_name("**/.git/hooks/**", "/w/r/.git/hooks/x"));
+	assert_false(by_name("**", "/w/r"));
+	assert_false(by_name("**/*.pem", "/w/keys"));
+	/* anchored where dir is: the place matters */
+	assert_true(by_name("/w/**/x", "/w/a"));
+	assert_true(by_name("/w/*/hooks/*", "/w/x"));
+	assert_false(by_name("/w/*/hooks/*", "/v/x"));
+	/* a literal or a tree rooted strictly below dir */
+	assert_true(by_name("/h/.ssh/config", "/h/.ssh"));
+	assert_true(by_name("/h/.ssh/config", "/h"));
+	assert_true(by_name("/h/.config/git/**", "/h/.config"));
+	assert_false(by_name("/h/.config/git/**", "/h/.config/git"));
+	assert_false(by_name("/h/.config/git/**", "/h/.config/git/sub"));
+	assert_false(by_name("/h/.config/git/**", "/h/.cache"));
+	assert_false(by_name("/h/.ssh/config", "/h/.sshx"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +277,7 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_match_below),
+	    cmocka_unit_test(test_below_by_name),
 	    cmocka_unit_test(test_long_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
