@@ -49,6 +49,9 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal __NR_pidfd_send_signal
 #endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77 /* 6.5: a pidfd of the process that connected */
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open __NR_pidfd_open
 #endif

@@ -5,10 +5,41 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "missing.h"
 #include "procfs.h"
+
+/* Is the process behind pidfd alive (-1: cannot tell, yes)? */
+static bool pidfd_alive(int pidfd)
+{
+	return pidfd < 0 ||
+	       syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+}
+
+/* A pidfd of the process that connected on fd: -1 where the kernel has
+ * none to give (before 6.5); -2 when that process is gone. */
+static int peer_pidfd(int fd)
+{
+	int pfd = -1;
+	socklen_t l = sizeof(pfd);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pfd, &l) == 0)
+		return pfd;
+	return errno == ESRCH ? -2 : -1;
+}
+
+/* The control socket's answer to a peer that is gone, then the close. */
+static void refuse_gone(int fd, pid_t pid)
+{
+	daemon_log("control connection from pid %d refused: the process is "
+		   "gone",
+		   (int)pid);
+	(void)!send(fd, CONN_PEER_GONE_MSG, sizeof(CONN_PEER_GONE_MSG) - 1,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
 
 struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 {
@@ -17,23 +48,30 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 		close(fd);
 		return NULL;
 	}
-	if (procfs_stat(cr->pid, &st) < 0) {
-		if (control) {
-			daemon_log("control connection from pid %d refused: "
-				   "the process is gone",
-				   (int)cr->pid);
-			(void)!send(fd, CONN_PEER_GONE_MSG,
-				    sizeof(CONN_PEER_GONE_MSG) - 1,
-				    MSG_NOSIGNAL | MSG_DONTWAIT);
-		}
-		close(fd);
+	/* a control peer's /proc entry is its own only while it lives: one
+	 * that exited and whose pid another process took since would be
+	 * read as that process (a session's child holding the socket, then
+	 * taken for a process of none) */
+	int pfd = control ? peer_pidfd(fd) : -1;
+	bool here = pfd != -2 && pidfd_alive(pfd) &&
+		    procfs_stat(cr->pid, &st) == 0 && pidfd_alive(pfd);
+	if (!here) {
+		if (pfd >= 0)
+			close(pfd);
+		if (control)
+			refuse_gone(fd, cr->pid);
+		else
+			close(fd);
 		return NULL;
 	}
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {
+		if (pfd >= 0)
+			close(pfd);
 		close(fd);
 		return NULL;
 	}
+	c->pidfd = pfd;
 	c->tag.kind = EV_CONN;
 	c->fd = fd;
 	c->control = control;
@@ -131,10 +169,19 @@ void conn_forget_session(const struct session *s)
 			D.conns[i]->caller.s = NULL;
 }
 
+bool conn_peer_here(const struct conn *c)
+{
+	struct proc_stat ps;
+	return pidfd_alive(c->pidfd) && procfs_stat(c->caller.pid, &ps) == 0 &&
+	       ps.starttime == c->caller.start && pidfd_alive(c->pidfd);
+}
+
 void conn_free(struct conn *c)
 {
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	conn_drop_fds(c);
+	if (c->pidfd >= 0)
+		close(c->pidfd);
 	close(c->fd);
 	if (c->fd >= 0 && c->fd < MAX_CONNS)
 		D.conns[c->fd] = NULL;

@@ -31,6 +31,9 @@ struct conn {
 	struct ev_tag tag; /* EV_CONN */
 	int fd;
 	bool control;
+	/* control: a pidfd of the process that connected (SO_PEERPIDFD),
+	 * -1 on a kernel without it */
+	int pidfd;
 	/* the peer (SO_PEERCRED), its session once attributed */
 	struct caller caller;
 	bool attributed;
@@ -49,6 +52,11 @@ struct conn {
  * control connection whose process is gone is told so first (its child may
  * hold the socket and wait for an answer). */
 struct conn *conn_new(int fd, bool control, const struct ucred *cr);
+/* Is the control peer of c still the process that connected (alive, its
+ * pid its own, the start time read at accept)? Asked before its request is
+ * looked at, and again after: a pid it held cannot be another process's
+ * while it lives. */
+bool conn_peer_here(const struct conn *c);
 /* Sends buf (one whole reply), or keeps it for when the socket is
  * writable; a peer that never reads is disconnected (c->closing). */
 void conn_send(struct conn *c, const uint8_t *buf, size_t len);

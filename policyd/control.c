@@ -668,9 +668,7 @@ int control_handle(struct conn *c, const char *line)
 	 * its request and exited (or whose pid was taken since) cannot be
 	 * placed in or out of a session, and is refused: otherwise a session
 	 * process could approve its own prompt by exiting in time */
-	struct proc_stat ps;
-	if (procfs_stat(c->caller.pid, &ps) < 0 ||
-	    ps.starttime != c->caller.start) {
+	if (!conn_peer_here(c)) {
 		strbuf_puts(&b, CONN_PEER_GONE_MSG);
 		daemon_log("control request from pid %d refused: the process "
 			   "is gone",
@@ -679,6 +677,12 @@ int control_handle(struct conn *c, const char *line)
 		return 0;
 	}
 	struct session *in = session_of_pid(c->caller.pid);
+	if (!in && !conn_peer_here(c)) {
+		/* gone while it was looked up: its pid may be another's */
+		strbuf_puts(&b, CONN_PEER_GONE_MSG);
+		out(c, &b);
+		return 0;
+	}
 	if (in) {
 		strbuf_puts(&b, "error: the control socket refuses processes "
 				"inside a tiergate session\n");

@@ -238,6 +238,50 @@ python3 "$AP/ws/fire.py" "$AP/run/control.sock" "$id" "$AP/fire2-done" >"$AP/fir
 kill -CONT "$ppid"
 wait_for test -e "$AP/fire2-done"
 check "a connection whose process is gone before policyd accepts it is told so" grep -q "^fire: error: the control socket answers only a peer that waits" "$AP/fire2.out"
+# and when its pid is another process's by then (the kernel hands pids
+# out in turn; ns_last_pid brings the turn round at once): a process
+# outside every session at that pid is not the peer. Before SO_PEERPIDFD
+# policyd took it for one and answered (here: no such prompt).
+cat >"$AP/reuse.py" <<'PY'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+if os.fork() == 0:
+    while not os.path.exists(sys.argv[3]):
+        time.sleep(0.02)
+    try:
+        s.sendall(b"approve 999999\n")
+    except BrokenPipeError:
+        pass
+    print("reuse:", s.recv(4096).decode().strip(), flush=True)
+    os._exit(0)
+open(sys.argv[2], "w").write(str(os.getpid()))
+os._exit(0)
+PY
+reuse=""
+if [ -w /proc/sys/kernel/ns_last_pid ]; then
+	for _ in $(seq 10); do
+		rm -f "$AP/reuse.pid" "$AP/reuse-go"
+		kill -STOP "$ppid"
+		python3 "$AP/reuse.py" "$AP/run/control.sock" "$AP/reuse.pid" "$AP/reuse-go" >"$AP/reuse.out" 2>&1 &
+		rp=$!
+		wait "$rp"
+		echo $((rp - 1)) >/proc/sys/kernel/ns_last_pid
+		sleep 60 &
+		taker=$!
+		kill -CONT "$ppid"
+		: >"$AP/reuse-go"
+		wait_for grep -q "^reuse:" "$AP/reuse.out"
+		kill "$taker" 2>/dev/null; wait "$taker" 2>/dev/null
+		[ "$taker" = "$rp" ] && { reuse=yes; break; }
+	done
+fi
+if [ "$reuse" = yes ]; then
+	check "a connection whose process is gone and whose pid another process (in no session) took is told so" \
+		grep -q "^reuse: error: the control socket answers only a peer that waits" "$AP/reuse.out"
+else
+	skip "a connection whose pid another process took: $([ -w /proc/sys/kernel/ns_last_pid ] && echo "the pid was not handed out again in 10 tries (a busy machine)" || echo "/proc/sys/kernel/ns_last_pid is not writable here")"
+fi
 check "a double-forked, setsid'd daemon of the session is refused" grep -q "refuses processes inside a tiergate session" "$AP/ws/daemon.out"
 check "the prompt still waits" bash -c "TIERGATE_RUNDIR='$AP/run' '$BIN/policyctl' pending --json | grep -q '\"id\":$id,'"
 check "the attempts are audited" ap_audit '"kind":"control"' '"decision":"refused"' "approve $id"
