@@ -12,11 +12,14 @@
 #include "missing.h"
 #include "procfs.h"
 
-/* Is the process behind pidfd alive (-1: cannot tell, yes)? */
+/* Is the process behind pidfd alive (-1: cannot tell, yes)? Signal 0
+ * checks only; EPERM (a peer policyd may not signal: root, for a policyd
+ * in user mode) says it is there. */
 static bool pidfd_alive(int pidfd)
 {
 	return pidfd < 0 ||
-	       syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0;
+	       syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 ||
+	       errno == EPERM;
 }
 
 /* A pidfd of the process that connected on fd: -1 where the kernel has
