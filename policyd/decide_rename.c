@@ -141,11 +141,13 @@ void decide_alias(struct caller *c, const char *name, const char *is_symlink,
 		  struct outcome *o)
 {
 	const struct policy *p = c->s->policy;
+	/* first what the decision's own lstat says (git renames and links
+	 * files, hundreds a run): the patterns only for a symlink */
+	if (is_symlink && !symlink_now(c, is_symlink))
+		return;
 	struct policy_decision below;
 	policy_below_by_name(p, name, TREE_ACCESS, &below);
 	if (below.rule < 0 || !policy_decision_stricter(p, &below, &o->d))
-		return;
-	if (is_symlink && !symlink_now(c, is_symlink))
 		return;
 	o->d = below;
 	snprintf(o->detail, sizeof(o->detail),

@@ -63,7 +63,8 @@ void decide_rename_tree(struct caller *c, const char *old, const char *new_,
  * nothing if the hook is written after the symlink. So making a symlink at
  * name (symlink: is_symlink NULL), or giving an existing one a new name
  * (rename, RENAME_EXCHANGE, link of the symlink itself: is_symlink its
- * resolved old name, looked at only when it matters), is decided by the
+ * resolved old name, looked at first, through the decision's own lstat
+ * where it made one), is decided by the
  * strictest rule that could match below name when that is stricter than
  * o->d (policy_below); what it protects goes in o->detail.
  */
