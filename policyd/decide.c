@@ -96,8 +96,10 @@ static void decide_reach(struct caller *c, const struct req *q,
 	     exchange = q->access2 & POLICY_ACC_DELETE;
 	if (rename)
 		decide_rename_tree(c, o->object, o->object2, exchange, o);
-	if (rename || q->nofollow)
+	if ((rename || q->nofollow) && !q->src_fd)
 		decide_alias(c, o->object2, o->object, o);
+	else if (q->src_symlink) /* known from the descriptor */
+		decide_alias(c, o->object2, NULL, o);
 	if (exchange)
 		decide_alias(c, o->object, o->object2, o);
 }

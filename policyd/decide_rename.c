@@ -50,6 +50,23 @@ static void tree_one(struct tree_walk *w, const char *base, bool sock)
 		 "the rename moves %.400s (rule %.64s)", path, d.rule_id);
 }
 
+/* A symlink moved to w->to/rel brings what it points to below that name
+ * (decide_alias): a rule that could match below it only because of the
+ * name, taken when stricter. */
+static void tree_alias(struct tree_walk *w)
+{
+	char path[TG_PATH_MAX * 2 + 2];
+	snprintf(path, sizeof(path), "%s/%s", w->to, w->rel);
+	struct policy_decision d;
+	policy_below_by_name(w->p, path, TREE_ACCESS, &d);
+	if (d.rule < 0 || !policy_decision_stricter(w->p, &d, w->best))
+		return;
+	*w->best = d;
+	snprintf(w->o->detail, sizeof(w->o->detail),
+		 "the rename moves a symlink to %.300s (rule %.64s)", path,
+		 d.rule_id);
+}
+
 /* Every entry of the open directory dfd (rel: its path below the top,
  * rl bytes of w->rel), depth levels down. */
 static void tree_dir(struct tree_walk *w, int dfd, size_t rl, int depth)
@@ -81,6 +98,8 @@ static void tree_dir(struct tree_walk *w, int dfd, size_t rl, int depth)
 		bool sock = de->d_type == DT_SOCK || de->d_type == DT_UNKNOWN;
 		tree_one(w, w->from, sock);
 		tree_one(w, w->to, sock);
+		if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)
+			tree_alias(w);
 		if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) {
 			int cfd = openat(dirfd(d), nm,
 					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

@@ -67,6 +67,7 @@ int req_decode(const uint8_t *msg, size_t len, struct tgp_dec *d, struct req *q)
 	q->pid = 0;
 	q->label = NULL; /* these only ever set by the kernel path */
 	q->nofollow = q->made = q->made2 = q->symlink = false;
+	q->src_fd = q->src_symlink = false;
 	q->unheld_fd = false;
 	q->has_path = q->has_path2 = q->has_addr = false;
 	q->path[0] = q->path2[0] = q->host[0] = '\0';

@@ -23,6 +23,9 @@ struct req {
 	bool nofollow;	   /* PATH's final symlink is not followed (lchown,
 			      link): decided on the name itself */
 	bool symlink;	   /* kernel path: PATH is made a symlink */
+	bool src_fd, src_symlink; /* kernel path: link's PATH is a descriptor
+				     (AT_EMPTY_PATH, /proc/self/fd/N), and
+				     its file is (or may be) a symlink */
 	bool made, made2;  /* kernel path: PATH (PATH2) is only made
 			      (O_CREAT|O_EXCL, mkdir, link's new name...):
 			      the call makes a new name there or fails with

@@ -392,6 +392,15 @@ static void fs_request(struct call *k, const struct fs_args *fa)
 	k->q.made2 = k->n->data.nr == SYS_link || k->n->data.nr == SYS_linkat;
 	k->q.symlink =
 	    k->n->data.nr == SYS_symlink || k->n->data.nr == SYS_symlinkat;
+	/* a link of a descriptor: what it is, on policyd's copy (its /proc
+	 * name may read "(deleted)" while another name keeps the file); one
+	 * left to the kernel by name may be a symlink */
+	struct stat st;
+	k->q.src_fd =
+	    k->n->data.nr == SYS_linkat && (fa->held_empty || fa->by_name);
+	k->q.src_symlink =
+	    k->q.src_fd && (!fa->held_empty || k->fsfd < 0 ||
+			    fstat(k->fsfd, &st) < 0 || S_ISLNK(st.st_mode));
 	/* calls that can only fail: making a name that exists, or removing,
 	 * renaming, linking or changing one that does not (a descriptor's
 	 * file is there, whatever its name says) */

@@ -83,6 +83,25 @@ for how in symlink symlink-static rename-static link-static; do
 		ok "a hook planted through a symlink named .git ($how): works natively; refused where the symlink gets the name (rule security-files, audited)"
 	else bad "hook planted through a symlink named .git ($how) under tiergate: $out"; fi
 done
+# the same symlink moved to .git/hooks inside a renamed directory, and
+# linked through a held descriptor whose /proc name reads "(deleted)"
+rn_tree='mv .git .gitx && mv .gitx/hooks .gitx/hooks.real && mkdir ev && echo evil >ev/pre-commit && ln -s ../ev .gitx/hooks && mv .gitx .git'
+rn_held="mv .git .gitx && echo evil >.gitx/hooks/pre-commit && python3 '$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/held_symlink_link.py'"
+for how in tree held; do
+	cmd=$rn_tree want="the rename moves a symlink to [^\"]*/rn/.git/hooks (rule"
+	[ $how = held ] && cmd=$rn_held want="a symlink at [^\"]*/rn/.git would make"
+	rn_setup
+	(cd "$RN" && bash -c "$cmd") >/dev/null 2>&1
+	if ! grep -qx evil "$RN/.git/hooks/pre-commit" 2>/dev/null; then
+		bad "hook planted through a symlink ($how): does not work even without tiergate"; continue
+	fi
+	rn_setup
+	out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$cmd" 2>&1)
+	if [ ! -e "$RN/.git/hooks/pre-commit" ] && grep -q "(rule security-files)" <<<"$out" &&
+	   grep '"decision":"refused"' "$AUDIT" | grep -q "$want"; then
+		ok "a hook planted through a symlink ($how: $([ $how = tree ] && echo 'named hooks in a directory renamed to .git' || echo 'linked to .git from a descriptor of a deleted name')): works natively; refused (rule security-files, audited)"
+	else bad "hook planted through a symlink ($how) under tiergate: $out"; fi
+done
 rn_setup; mkdir -p "$RN/src"
 out=$(cd "$RN" && "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c 'ln -s src lib && ln -s /tmp tmp && mv lib lib2 && ../bin/static_fs link lib2 lib3 >/dev/null && ln -s .git/hooks hk && echo made' 2>&1)
 if [ "$out" = made ] && [ -L "$RN/lib2" ] && [ -L "$RN/lib3" ] && [ -L "$RN/hk" ]; then
