@@ -626,6 +626,25 @@ check "a message in another protocol version is answered with policyd's version 
 check "and is audited with both versions" audit_has "version 9 of the tiergate protocol (policyd speaks $TGPV)" '"kind":"protocol"'
 check "policyctl status says which protocol version policyd speaks" bash -c "'$BIN/policyctl' status | grep -q '^policyd: running, .*, protocol version $TGPV$' &&
 	[ \"\$('$BIN/policyctl' status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"protocol\"])')\" = $TGPV ]"
+# a policyd in user mode run by another user: root's policyctl is its
+# operator, alive though policyd may not signal it (the control socket's
+# pidfd check takes EPERM for alive)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	# (outside $TOP, which only root may enter)
+	NB=$(mktemp -d /tmp/tg-nobody-XXXXXX)
+	chmod 0777 "$NB"
+	(cd "$NB" && setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$NB" TIERGATE_RUNDIR="$NB/run" \
+		"$BIN/policyd" --user --policy "$HERE/../../policies/default.yaml") >"$TOP/nobody.log" 2>&1
+	wait_for test -S "$NB/run/control.sock"
+	check "root's policyctl is an operator of a policyd another user runs" bash -c \
+		"TIERGATE_RUNDIR='$NB/run' '$BIN/policyctl' status | grep -q '^policyd: running, pid [0-9]*, user mode'"
+	p=$(cat "$NB/run/policyd.pid" 2>/dev/null)
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+	for _ in $(seq 100); do [ -n "$p" ] && kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+	rm -rf "$NB"
+else
+	skip "a policyd run by another user: needs root and setpriv"
+fi
 check "a well-formed names report is answered (NAMES_OK, its id)" grep -qx "names-ok answered type 11 id 7" "$TOP/bad.txt"
 check "policyd survives and still answers" bash -c "cd '$WS' && '$BIN/agent-shell' --user --policy '$POLICY' -- true"
 check "malformed messages are audited" audit_has '"kind":"protocol"' '"decision":"refused"'
