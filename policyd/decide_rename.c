@@ -150,10 +150,14 @@ static bool symlink_now(struct caller *c, const char *real)
 	char view[TG_PATH_MAX + 32];
 	chase_view(c, real, view, sizeof(view));
 	const struct chase_memo *m = c->memo;
-	if (m && !strcmp(m->lstatted, view))
-		return m->lstat_r == 0 && S_ISLNK(m->lmode);
+	if (m && m->lstat_r == 0 && !strcmp(m->lstatted, view))
+		return S_ISLNK(m->lmode);
 	struct stat st;
-	return lstat(view, &st) == 0 && S_ISLNK(st.st_mode);
+	if (lstat(view, &st) == 0)
+		return S_ISLNK(st.st_mode);
+	/* nothing there: nothing to move; anything else (policyd may not
+	 * look): it may be one */
+	return errno != ENOENT && errno != ENOTDIR;
 }
 
 void decide_alias(struct caller *c, const char *name, const char *is_symlink,
