@@ -350,6 +350,7 @@ static struct session *session_open(struct conn *c, uint32_t id,
 	char err[4096] = "";
 	struct session *s;
 	struct session_params sp = {.pid = c->caller.pid,
+				    .pidfd = c->pidfd,
 				    .start = c->caller.start,
 				    .uid = c->caller.uid,
 				    .shell_fd = c->fd,
@@ -361,6 +362,13 @@ static struct session *session_open(struct conn *c, uint32_t id,
 		send_error(c, id, err);
 		daemon_log("session refused for pid %d: %s", (int)c->caller.pid,
 			   err);
+		return NULL;
+	}
+	if (!conn_peer_alive(c)) {
+		/* its cwd, pin and cgroup were another process's if it died
+		 * meanwhile and its pid was taken */
+		session_end(s, "the process that opened it is gone");
+		send_error(c, id, "the process that asked is gone");
 		return NULL;
 	}
 	c->caller.s = s;
@@ -468,16 +476,31 @@ static void req_freep(struct req **q)
 int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 {
 	uint64_t t0 = tg_mono_ns();
+	/* only the process that connected speaks on its connection (the
+	 * interposer connects anew in each process): one that exited leaves
+	 * its pid to be taken, and its /proc entry, session and working
+	 * directory would be read as another process's (a session's child
+	 * opening a session for a process outside it) */
+	if (!conn_peer_alive(c)) {
+		daemon_log("agent connection of pid %d closed: the process "
+			   "that connected is gone, another holds the socket",
+			   (int)c->caller.pid);
+		return -ESRCH;
+	}
 	struct tgp_dec d;
 	__attribute__((cleanup(req_freep))) struct req *q = malloc(sizeof(*q));
 	if (!q)
 		return -ENOMEM;
-	q->argv = NULL;
+	q->argv = NULL; /* what req_free frees, before any return */
 	q->argc = 0;
+	q->env = NULL;
+	q->nenv = 0;
 	if (!c->attributed) {
 		c->caller.s = session_of_child(c->caller.pid, c->caller.start,
 					       c->caller.ppid);
 		c->attributed = true;
+		if (!conn_peer_alive(c))
+			return -ESRCH; /* gone while it was looked up */
 	}
 	D.n_requests++;
 	if (len >= sizeof(struct tgp_hdr) && tgp_peek_len(msg) == -EPROTO) {

@@ -12,16 +12,6 @@
 #include "missing.h"
 #include "procfs.h"
 
-/* Is the process behind pidfd alive (-1: cannot tell, yes)? Signal 0
- * checks only; EPERM (a peer policyd may not signal: root, for a policyd
- * in user mode) says it is there. */
-static bool pidfd_alive(int pidfd)
-{
-	return pidfd < 0 ||
-	       syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 ||
-	       errno == EPERM;
-}
-
 /* A pidfd of the process that connected on fd: -1 where the kernel has
  * none to give (before 6.5); -2 when that process is gone. */
 static int peer_pidfd(int fd)
@@ -51,19 +41,19 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 		close(fd);
 		return NULL;
 	}
-	/* a control peer's /proc entry is its own only while it lives: one
-	 * that exited and whose pid another process took since would be
-	 * read as that process (a session's child holding the socket, then
-	 * taken for a process of none) */
-	int pfd = control ? peer_pidfd(fd) : -1;
-	bool here = pfd != -2 && pidfd_alive(pfd) &&
-		    procfs_stat(cr->pid, &st) == 0 && pidfd_alive(pfd);
+	/* a peer's /proc entry is its own only while it lives: one that
+	 * exited and whose pid another process took since would be read as
+	 * that process (a session's child holding the socket, then taken for
+	 * a process of none) */
+	int pfd = peer_pidfd(fd);
+	bool here = pfd != -2 && procfs_pidfd_alive(pfd) &&
+		    procfs_stat(cr->pid, &st) == 0 && procfs_pidfd_alive(pfd);
 	if (!here) {
 		if (pfd >= 0)
 			close(pfd);
 		if (control)
 			refuse_gone(fd, cr->pid);
-		else
+		else /* the interposer connects anew in every process */
 			close(fd);
 		return NULL;
 	}
@@ -172,11 +162,17 @@ void conn_forget_session(const struct session *s)
 			D.conns[i]->caller.s = NULL;
 }
 
+bool conn_peer_alive(const struct conn *c)
+{
+	return procfs_pidfd_alive(c->pidfd);
+}
+
 bool conn_peer_here(const struct conn *c)
 {
 	struct proc_stat ps;
-	return pidfd_alive(c->pidfd) && procfs_stat(c->caller.pid, &ps) == 0 &&
-	       ps.starttime == c->caller.start && pidfd_alive(c->pidfd);
+	return procfs_pidfd_alive(c->pidfd) &&
+	       procfs_stat(c->caller.pid, &ps) == 0 &&
+	       ps.starttime == c->caller.start && procfs_pidfd_alive(c->pidfd);
 }
 
 void conn_free(struct conn *c)

@@ -31,8 +31,8 @@ struct conn {
 	struct ev_tag tag; /* EV_CONN */
 	int fd;
 	bool control;
-	/* control: a pidfd of the process that connected (SO_PEERPIDFD),
-	 * -1 on a kernel without it */
+	/* a pidfd of the process that connected (SO_PEERPIDFD), -1 on a
+	 * kernel without it */
 	int pidfd;
 	/* the peer (SO_PEERCRED), its session once attributed */
 	struct caller caller;
@@ -57,6 +57,9 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr);
  * looked at, and again after: a pid it held cannot be another process's
  * while it lives. */
 bool conn_peer_here(const struct conn *c);
+/* Is the process that connected on c alive (one system call)? While it
+ * is, its pid is its own; true where the kernel gives no pidfd. */
+bool conn_peer_alive(const struct conn *c);
 /* Sends buf (one whole reply), or keeps it for when the socket is
  * writable; a peer that never reads is disconnected (c->closing). */
 void conn_send(struct conn *c, const uint8_t *buf, size_t len);

@@ -423,6 +423,13 @@ int procfs_pidfd_open(pid_t pid)
 	return fd < 0 ? -errno : fd;
 }
 
+bool procfs_pidfd_alive(int pidfd)
+{
+	return pidfd < 0 ||
+	       syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == 0 ||
+	       errno == EPERM;
+}
+
 bool procfs_seccomp_filtered(pid_t pid)
 {
 	struct proc_status st;

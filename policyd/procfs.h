@@ -49,6 +49,10 @@ struct proc_status {
 int procfs_status(pid_t pid, struct proc_status *ret);
 /* A pidfd for pid, which may be a thread id; -errno. */
 int procfs_pidfd_open(pid_t pid);
+/* Is the process behind pidfd alive (signal 0)? EPERM (one policyd may not
+ * signal: root, for a policyd in user mode) says it is; a pidfd < 0 (a
+ * kernel that gave none) answers yes. */
+bool procfs_pidfd_alive(int pidfd);
 /* Does the process run under a seccomp filter (Seccomp: 2)? */
 bool procfs_seccomp_filtered(pid_t pid);
 /*

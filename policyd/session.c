@@ -219,7 +219,7 @@ void sessions_init_cgroups(void)
 /* Privileged operation: create the session cgroup and move agent-shell
  * (the peer, whose pid the kernel gave us) into it. Safe because the pid
  * is the connected peer's and was re-checked by start time just now. */
-static int make_cgroup(struct session *s, char *err, size_t errsz)
+static int make_cgroup(struct session *s, int pidfd, char *err, size_t errsz)
 {
 	char dir[1300], procs[1400];
 	snprintf(s->cgroup, sizeof(s->cgroup), "%s/%s",
@@ -240,9 +240,13 @@ static int make_cgroup(struct session *s, char *err, size_t errsz)
 		return -errno;
 	char pid[32];
 	int n = snprintf(pid, sizeof(pid), "%d", (int)s->root_pid);
+	/* the pid is the opener's only while it lives (a pidfd cannot be
+	 * written to cgroup.procs): alive before and after the write */
+	if (!procfs_pidfd_alive(pidfd))
+		return -ESRCH;
 	if (write(fd, pid, (size_t)n) != n)
 		return -errno;
-	return 0;
+	return procfs_pidfd_alive(pidfd) ? 0 : -ESRCH;
 }
 
 /* Is a an ancestor of b, or b itself? (normalised absolute paths) */
@@ -376,7 +380,10 @@ int session_create(const struct session_params *p, struct session **ret,
 		return r;
 	}
 	char why[512] = "";
-	if (D.cgroups && (r = make_cgroup(s, why, sizeof(why))) < 0) {
+	if (D.cgroups && (r = make_cgroup(s, p->pidfd, why, sizeof(why))) < 0) {
+		char dir[1300];
+		snprintf(dir, sizeof(dir), "%s%s", D.cgroup_mount, s->cgroup);
+		rmdir(dir); /* fails while a process is in it */
 		egress_glue_session_end(s);
 		snprintf(err, errsz, "cannot create the session cgroup: %s",
 			 why[0] ? why : strerror(-r));

@@ -72,6 +72,7 @@ struct session {
  * agent-shell: its pid, start time and uid, its connection). */
 struct session_params {
 	pid_t pid;
+	int pidfd; /* of pid (-1: none): checked around its cgroup's write */
 	uint64_t start;
 	uid_t uid;
 	int shell_fd;
