@@ -373,11 +373,21 @@ static bool absent_read_refused(int dirfd, const char *path)
 	return true;
 }
 
+/* Flags the kernel refuses (EINVAL) before it looks at the name: an
+ * O_TMPFILE with O_CREAT or without O_DIRECTORY's bit, or not for
+ * writing (build_open_flags). Such an open has no effect to decide. */
+static bool open_flags_invalid(int flags)
+{
+	return (flags & __O_TMPFILE) &&
+	       ((flags & (__O_TMPFILE | O_DIRECTORY | O_CREAT)) != O_TMPFILE ||
+		(flags & O_ACCMODE) == O_RDONLY);
+}
+
 bool ip_files_open_gate(int dirfd, const char *path, int flags)
 {
 	path = ip_maybe_null(path);
-	if (!ip_active || ip_in_hook || !path)
-		return true;
+	if (!ip_active || ip_in_hook || !path || open_flags_invalid(flags))
+		return true; /* invalid flags: the kernel's EINVAL */
 	unsigned acc = tgp_open_access((unsigned)flags);
 	if (!acc)
 		return true; /* O_PATH: decided when used (exec, fchdir) */

@@ -1,8 +1,8 @@
 /* Calls that cannot succeed must fail as natively, whatever policyd would
  * say (they are not decided): a bad descriptor, a program or a name that
- * is not there, a name that is. Run in a scratch directory holding a
- * directory "dir" and a file "plain" (not a program); prints one line per
- * call with its errno, for a comparison with a native run.
+ * is not there, a name that is, flags the kernel refuses. Run in a scratch
+ * directory holding a directory "dir" and a file "plain" (not a program);
+ * prints one line per call with its errno, for a comparison with a native run.
  * errs env: also, a program given 5,000 variables of its own gets them,
  * and one given 5,000 arguments by execl gets them.
  */
@@ -108,6 +108,13 @@ int main(int argc, char **argv0)
 	say("rename of a missing file", rename("missing", "other"));
 	say("truncate of a missing file", truncate("missing", 0));
 	say("open O_WRONLY of a missing file", open("missing", O_WRONLY));
+	/* flags the kernel refuses before it looks at the name */
+	say("open O_TMPFILE|O_CREAT|O_EXCL of a directory that is there",
+	    open("dir", O_WRONLY | O_TMPFILE | O_CREAT | O_EXCL, 0600));
+	say("open O_TMPFILE|O_CREAT of a directory",
+	    open("dir", O_RDWR | O_TMPFILE | O_CREAT, 0600));
+	say("open O_TMPFILE read-only",
+	    open("dir", O_RDONLY | O_TMPFILE, 0600));
 	if (argc > 1 && !strcmp(argv0[1], "env")) {
 		big_env(5000);
 		big_execl();
