@@ -226,6 +226,15 @@ refusals_are ${SHIMS_LINE:+"$SHIMS_LINE"} '"git push -q http://127.0.0.1:9/app.g
 common_checks "credentials git-push-remote no-force-push-protected${SHIMS_RULE:+ $SHIMS_RULE}"
 [ $HAVE_PYENV = 1 ] && check "$name: the shell start-up's rehash failed harmlessly (the shims are as they were)" \
 	test -z "$(ls "$H/.pyenv/shims")"
+# git worktree add fills its new work tree with git reset --hard, which
+# discards nothing there (rule git-reset-hard is about work it discards)
+( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-wt" -- bash -c '
+	cd app; git worktree add -q ../wt -b wtb >"$1/wt.out" 2>&1; echo "wt=$?"
+	echo changed >>hello.c; git reset -q --hard >"$1/reset.out" 2>&1; echo "reset=$?"' - "$D/logs" ) >"$D/wt.steps" 2>&1
+check "$name: git worktree add works (its reset --hard of the new work tree discards nothing)" \
+	bash -c "grep -qx wt=0 '$D/wt.steps' && [ -f '$WS/wt/hello.c' ]" || sed 's/^/      /' "$D/logs/wt.out" | head -5
+check "$name: git reset --hard of changed work is still refused (rule git-reset-hard), the change kept" \
+	bash -c "grep -qx 'reset=[1-9][0-9]*' '$D/wt.steps' && grep -q 'rule git-reset-hard' '$D/logs/reset.out' && grep -q changed '$WS/app/hello.c'"
 stop_policyd
 
 # ----------------------------------------------------------------- strict
