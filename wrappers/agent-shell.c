@@ -522,8 +522,11 @@ int main(int argc, char **argv)
 
 	const char *in_sock = getenv("TIERGATE_SOCKET");
 	bool nested = in_sock && *in_sock;
-	static struct pdlink l = {
-	    .fd = -1, .listener = -1, .inflight = -1, .scratch = -1};
+	static struct pdlink l = {.fd = -1,
+				  .listener = -1,
+				  .inflight = -1,
+				  .scratch = -1,
+				  .cmd_pidfd = -1};
 	l.self_dir = self_dir;
 	l.user = o.mode == 0 || (o.mode == -1 && geteuid() != 0) ||
 		 (o.mode == -1 && getenv("TIERGATE_USER_MODE"));

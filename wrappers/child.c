@@ -385,6 +385,7 @@ int child_run(struct pdlink *l, const struct child_plan *p)
 		child_exec(p, tell[1], ack[0]);
 	}
 	child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	l->cmd_pidfd = child_pidfd;
 	if (p->backstop && hand_over(l, tell, ack) < 0) {
 		stop_listener(l, p->fan);
 		return 126;

@@ -411,6 +411,16 @@ void pdlink_reattach(struct pdlink *l)
 	fprintf(stderr, "tiergate: policyd stopped; mediated calls wait until "
 			"it is back\n");
 	for (int i = 0;; i++) {
+		siginfo_t si = {0};
+		if (l->cmd_pidfd >= 0 &&
+		    waitid(P_PIDFD, (id_t)l->cmd_pidfd, &si,
+			   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+		    si.si_pid) {
+			fprintf(stderr, "tiergate: the session's command "
+					"ended while policyd was away; the "
+					"session ends\n");
+			return; /* l->fd stays -1 */
+		}
 		int fd = pdlink_connect(l->rd.agent_sock);
 		/* whoever answers gets nothing before it proves to be
 		 * policyd; one that is not counts as no answer */

@@ -43,6 +43,10 @@ struct pdlink {
 	 * policyd keeps it where it is; or -1 */
 	int scratch;
 	const char *scratch_path; /* where agent-shell made it */
+	/* a pidfd of the session's command once it runs, or -1: a reattach
+	 * gives up when it has ended (nothing of the session is left to
+	 * wait for policyd but what its end kills) */
+	int cmd_pidfd;
 	struct proctree_keep keep; /* policyds we started as our children */
 	struct pdauth auth;	   /* who may be policyd */
 };
@@ -109,8 +113,10 @@ int pdlink_send_listener(const struct pdlink *l, int fd);
 
 /* policyd went away (l->fd is closed): wait for a policyd (starting one in
  * user mode, as our child: see pdlink.c), authenticate it, open the
- * session again, hand it the listener and set l->fd. Returns only when it
- * succeeded: until then the session's notified calls keep waiting. */
+ * session again, hand it the listener and set l->fd. Returns when it
+ * succeeded (until then the session's notified calls keep waiting), or
+ * with l->fd still -1 once the session's command (l->cmd_pidfd) has
+ * ended. */
 void pdlink_reattach(struct pdlink *l);
 
 #endif

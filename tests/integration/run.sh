@@ -682,6 +682,19 @@ check "after the restart the waiting write was decided and done" grep -qx x "$WS
 check "a refused write is still refused" test ! -e "$WS/protected/after-kill.txt"
 check "agent-shell said that calls wait" grep -q "mediated calls wait until it is back" "$ERR"
 check "the new policyd audited the refused write" audit_has "$WS/protected/after-kill.txt" refused
+# the command ends while policyd is down (it needs policyd no more):
+# agent-shell ends the session with the command's status, instead of
+# waiting for a policyd first (until 2026-12-07: for ever in system mode,
+# SIGTERM only forwarded to the command that was gone)
+( cd "$WS" && TIERGATE_RESTART_AFTER_MS=600000 timeout 30 "$BIN/agent-shell" --user --policy "$POLICY" -- \
+	python3 -c 'import time; open("out/ready4", "w").close(); time.sleep(1.5); print("done4")' ) >"$OUT" 2>"$ERR" &
+SH=$!
+wait_for test -e "$WS/out/ready4"
+kill -9 "$PD_PID"; PD_PID=
+rc=0; wait $SH || rc=$?
+check "the command ended while policyd was down: the session ends with its status (rc $rc)" \
+	bash -c "[ $rc = 0 ] && grep -qx done4 '$OUT' && grep -q 'command ended while policyd was away' '$ERR'"
+start_policyd
 
 echo "== policyd started four times at once in one runtime directory: one runs"
 R2=$TOP/run-race
