@@ -60,8 +60,9 @@ static bool head_valid(const struct gitfs *fs, const char *gitdir)
 	return is_hex_oid(buf);
 }
 
-/* get_common_dir_noenv / get_common_dir: 0, or -1 when the commondir
- * file is there but unreadable (git dies). */
+/* get_common_dir_noenv / get_common_dir: 1 where there is a common
+ * directory (GIT_COMMON_DIR, a commondir file), 0 where gitdir is its own,
+ * -1 when the commondir file is there but unreadable (git dies). */
 static int common_dir(const struct gitfs *fs, const char *gitdir, char *out,
 		      size_t outsz)
 {
@@ -72,7 +73,7 @@ static int common_dir(const struct gitfs *fs, const char *gitdir, char *out,
 		    tg_path_normalize("/", env, cwdless, sizeof(cwdless)) < 0)
 			return -1;
 		tg_strlcpy(out, outsz, cwdless);
-		return 0;
+		return 1;
 	}
 	char p[TG_PATH_MAX];
 	if (!path_join(p, sizeof(p), gitdir, "commondir"))
@@ -93,7 +94,7 @@ static int common_dir(const struct gitfs *fs, const char *gitdir, char *out,
 		tg_strlcpy(joined, sizeof(joined), data);
 	else if (!path_join(joined, sizeof(joined), gitdir, data))
 		return -1;
-	return gitfs_realpath(fs, joined, out, outsz) < 0 ? -1 : 0;
+	return gitfs_realpath(fs, joined, out, outsz) < 0 ? -1 : 1;
 }
 
 /* is_git_directory */
@@ -194,36 +195,56 @@ static int ceiling_offset(const struct gitfs *fs, const char *dir)
 	return best;
 }
 
-/* The repository format of commondir/config: core.bare, core.worktree,
- * extensions.worktreeConfig, extensions.refStorage. */
-static void read_format(const struct gitfs *fs, struct gitrepo *r, bool *bare,
-			char *core_wt, size_t wtsz)
+/* core.bare and core.worktree (and, from the common config, the
+ * extensions) of one config file; false when it is there but unreadable. */
+static bool read_format_file(const struct gitfs *fs, struct gitrepo *r,
+			     const char *path, bool common, int *bare,
+			     char *core_wt, size_t wtsz)
 {
-	*bare = false;
-	core_wt[0] = '\0';
-	char p[TG_PATH_MAX];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	if (!path_join(p, sizeof(p), r->commondir, "config"))
-		return;
-	int rr = gitfs_read(fs, p, GIT_FILE_MAX, &text, &len);
+	int rr = gitfs_read(fs, path, GIT_FILE_MAX, &text, &len);
 	if (rr == -ENOENT)
-		return;
+		return true;
 	struct gitcfg c = {0};
-	if (rr < 0 || gitcfg_parse_text(&c, text, len, GITCFG_LOCAL) < 0)
-		r->unsure = true;
+	bool ok =
+	    rr == 0 && gitcfg_parse_text(&c, text, len, GITCFG_LOCAL) == 0;
 	for (size_t i = 0; i < c.n; i++) {
 		const char *k = c.v[i].key, *v = c.v[i].value;
 		if (!strcmp(k, "core.bare"))
 			*bare = gitcfg_bool_text(v) == 1;
 		else if (!strcmp(k, "core.worktree") && v)
 			tg_strlcpy(core_wt, wtsz, v);
-		else if (!strcmp(k, "extensions.worktreeconfig"))
+		else if (common && !strcmp(k, "extensions.worktreeconfig"))
 			r->worktree_config = gitcfg_bool_text(v) == 1;
-		else if (!strcmp(k, "extensions.refstorage") && v)
+		else if (common && !strcmp(k, "extensions.refstorage") && v)
 			r->reftable = strncmp(v, "files", 5) != 0;
 	}
 	gitcfg_free(&c);
+	return ok;
+}
+
+/* The repository format as setup.c reads it: commondir/config, then with
+ * extensions.worktreeConfig gitdir/config.worktree for core.bare and
+ * core.worktree. Those two count only where there is no common directory
+ * (a linked work tree, GIT_COMMON_DIR): *bare -1 and core_wt "" then. */
+static void read_format(const struct gitfs *fs, struct gitrepo *r, int *bare,
+			char *core_wt, size_t wtsz)
+{
+	*bare = -1;
+	core_wt[0] = '\0';
+	char p[TG_PATH_MAX];
+	if (!path_join(p, sizeof(p), r->commondir, "config") ||
+	    !read_format_file(fs, r, p, true, bare, core_wt, wtsz))
+		r->unsure = true;
+	if (r->worktree_config &&
+	    (!path_join(p, sizeof(p), r->gitdir, "config.worktree") ||
+	     !read_format_file(fs, r, p, false, bare, core_wt, wtsz)))
+		r->unsure = true;
+	if (r->has_common) {
+		*bare = -1;
+		core_wt[0] = '\0';
+	}
 }
 
 static void read_head(const struct gitfs *fs, struct gitrepo *r)
@@ -253,7 +274,7 @@ static void read_head(const struct gitfs *fs, struct gitrepo *r)
 static void set_worktree(const struct gitfs *fs, struct gitrepo *r,
 			 const char *discovered_top, const char *cwd)
 {
-	bool bare;
+	int bare;
 	char core_wt[TG_PATH_MAX];
 	read_format(fs, r, &bare, core_wt, sizeof(core_wt));
 	const char *env = gitfs_getenv(fs, "GIT_WORK_TREE");
@@ -261,7 +282,7 @@ static void set_worktree(const struct gitfs *fs, struct gitrepo *r,
 	if (env) {
 		if (tg_path_normalize(cwd, env, tmp, sizeof(tmp)) == 0)
 			tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
-	} else if (bare) {
+	} else if (bare == 1) {
 		r->worktree[0] = '\0';
 	} else if (core_wt[0]) {
 		if (tg_path_normalize(r->gitdir, core_wt, tmp, sizeof(tmp)) ==
@@ -282,10 +303,12 @@ static void found(const struct gitfs *fs, struct gitrepo *r, const char *gitdir,
 	if (gitfs_realpath(fs, gitdir, real, sizeof(real)) < 0)
 		tg_strlcpy(real, sizeof(real), gitdir);
 	tg_strlcpy(r->gitdir, sizeof(r->gitdir), real);
-	if (common_dir(fs, r->gitdir, r->commondir, sizeof(r->commondir)) < 0) {
+	int cr = common_dir(fs, r->gitdir, r->commondir, sizeof(r->commondir));
+	if (cr < 0) {
 		r->unsure = true;
 		tg_strlcpy(r->commondir, sizeof(r->commondir), r->gitdir);
 	}
+	r->has_common = cr != 0;
 	r->found = true;
 	set_worktree(fs, r, top, cwd);
 	read_head(fs, r);

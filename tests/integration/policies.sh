@@ -235,6 +235,22 @@ check "$name: git worktree add works (its reset --hard of the new work tree disc
 	bash -c "grep -qx wt=0 '$D/wt.steps' && [ -f '$WS/wt/hello.c' ]" || sed 's/^/      /' "$D/logs/wt.out" | head -5
 check "$name: git reset --hard of changed work is still refused (rule git-reset-hard), the change kept" \
 	bash -c "grep -qx 'reset=[1-9][0-9]*' '$D/wt.steps' && grep -q 'rule git-reset-hard' '$D/logs/reset.out' && grep -q changed '$WS/app/hello.c'"
+# ... also from an empty repository whose config.worktree (read with
+# extensions.worktreeConfig) names app's work tree: git resets app's files
+# (natively, in a copy), which policyd now sees (found by a review, the
+# day the exception above came)
+decoy='git init -q e && git -C e fetch -q ../app HEAD:refs/heads/x && git -C e symbolic-ref HEAD refs/heads/x &&
+	git -C e config extensions.worktreeConfig true && printf "[core]\n\tworktree = %s\n" "$PWD/app" >e/.git/config.worktree &&
+	cd e && git reset -q --hard'
+mkdir -p "$D/native" && cp -r "$WS/app" "$D/native/app"
+( cd "$D/native" && bash -c "$decoy" ) >"$D/logs/decoy-native.out" 2>&1
+if grep -q changed "$D/native/app/hello.c"; then
+	bad "$name: the decoy reset does not discard work even natively: $(head -c 300 "$D/logs/decoy-native.out")"
+else
+	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-decoy" -- bash -c "$decoy" ) >"$D/logs/decoy.out" 2>&1
+	check "$name: git reset --hard through another repository's config.worktree: discards work natively, refused here (git-reset-hard), the change kept" \
+		bash -c "grep -q 'rule git-reset-hard' '$D/logs/decoy.out' && grep -q changed '$WS/app/hello.c'"
+fi
 stop_policyd
 
 # ----------------------------------------------------------------- strict

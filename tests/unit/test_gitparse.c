@@ -838,6 +838,25 @@ static const struct row command_rows[] = {
 		  "repo/.git/worktrees/wt/commondir=../..\n",
 		  "wt/.git=gitdir: @T/repo/.git/worktrees/wt\n"},
 	.cwd = "wt", .want = {"reset|-|-|wt|"}, .nev = 1, NOCHECK),
+    /* the work tree as setup.c finds it: core.worktree from config.worktree
+     * (extensions.worktreeConfig) counts, the common config's does not in
+     * a linked work tree */
+    ROW(.name = "reset --hard from an empty repository whose config.worktree "
+		"points at another work tree",
+	.argv = {"git", "reset", "--hard"},
+	.files = {"REPO:e/.git", "repo/f=1\n",
+		  "e/.git/config=[extensions]\n\tworktreeConfig = true\n",
+		  "e/.git/config.worktree=[core]\n\tworktree = @T/repo\n"},
+	.cwd = "e", .want = {"reset|-|-|main|f"}, .nev = 1, NOCHECK),
+    ROW(.name = "reset --hard in a linked work tree: the common config's "
+		"core.worktree is not its work tree",
+	.argv = {"git", "reset", "--hard"},
+	.files = {"repo/.git/config=[core]\n\tworktree = @T/empty\n",
+		  "DIR:empty",
+		  "repo/.git/worktrees/wt/HEAD=ref: refs/heads/wt\n",
+		  "repo/.git/worktrees/wt/commondir=../..\n",
+		  "wt/.git=gitdir: @T/repo/.git/worktrees/wt\n", "wt/f=2\n"},
+	.cwd = "wt", .want = {"reset|-|-|wt|f"}, .nev = 1, NOCHECK),
     ROW(.name = "reset --hard in a linked work tree holding a file",
 	.argv = {"git", "reset", "--hard"},
 	.files = {"repo/.git/worktrees/wt/HEAD=ref: refs/heads/wt\n",
