@@ -496,8 +496,9 @@ int agent_handle(struct conn *c, const uint8_t *msg, size_t len)
 	q->env = NULL;
 	q->nenv = 0;
 	if (!c->attributed) {
-		c->caller.s = session_of_child(c->caller.pid, c->caller.start,
-					       c->caller.ppid);
+		/* its parent now, not at accept: one that died since left its
+		 * pid to another process (walk_up checks each start time) */
+		c->caller.s = session_of_pid(c->caller.pid);
 		c->attributed = true;
 		if (!conn_peer_alive(c))
 			return -ESRCH; /* gone while it was looked up */

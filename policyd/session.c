@@ -87,8 +87,11 @@ static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
 			break;
 		chain[n] = cur;
 		starts[n++] = start;
+		/* a parent that started after its child is not its parent:
+		 * the parent died and another process took its pid (the child
+		 * is an orphan now; its ppid read before is stale) */
 		struct proc_stat st;
-		if (procfs_stat(ppid, &st) < 0)
+		if (procfs_stat(ppid, &st) < 0 || st.starttime > start)
 			return NULL;
 		cur = ppid;
 		start = st.starttime;
@@ -98,13 +101,6 @@ static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
 		for (int i = 0; i < n; i++)
 			anc_put(chain[i], starts[i], found);
 	return found;
-}
-
-struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid)
-{
-	if (D.cgroups)
-		return session_of_pid(pid);
-	return walk_up(pid, start, ppid);
 }
 
 struct session *session_of_pid(pid_t pid)

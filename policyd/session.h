@@ -82,8 +82,6 @@ struct session_params {
 
 /* The session of a process, from the kernel's view of it. NULL: none. */
 struct session *session_of_pid(pid_t pid);
-/* Same, for a process whose parent is already known (saves a /proc read). */
-struct session *session_of_child(pid_t pid, uint64_t start, pid_t ppid);
 /* A new session for p (its policy loaded and compiled for its user; its
  * cgroup made in system mode), put in D.sessions. 0, or -errno with the
  * reason in err. */

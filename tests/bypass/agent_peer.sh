@@ -88,3 +88,64 @@ if [ -n "$APR_PD" ]; then
 	kill "$APR_PD" 2>/dev/null
 	apr_wait 5 bash -c "! kill -0 $APR_PD"
 fi
+
+# A process's session is looked up through its parents when its first
+# message comes. P connected while its parent Q lived; then Q exited and a
+# process of another session took Q's pid. policyd had read P's parent at
+# accept (Q) and walked up through the newcomer: P was answered as a
+# process of the other session, with its policy (a review found it,
+# 2026-12-07). Now the parent is read at the lookup, and a parent that
+# started after its child is not taken for one. User mode (sessions by
+# ancestry; by cgroup in system mode).
+echo "== the agent socket: a peer whose parent's pid another session's process took"
+APR2=$TOP/agentpeer2
+mkdir -p "$APR2/ws1" "$APR2/ws2" "$APR2/run"
+rm -f "$APR2/run/policyd.pid"
+TIERGATE_RUNDIR=$APR2/run "$BIN/policyd" --user --policy "$APR_POLICY" >/dev/null 2>&1
+apr_wait 10 bash -c "[ -S '$APR2/run/agent.sock' ] && [ -s '$APR2/run/policyd.pid' ]"
+APR2_PD=$(cat "$APR2/run/policyd.pid" 2>/dev/null)
+reuse=""
+mkfifo "$APR2/never" && exec 9<>"$APR2/never" # read -t's pause, no fork
+if [ -w /proc/sys/kernel/ns_last_pid ]; then
+	for _ in $(seq 10); do
+		rm -f "$APR2"/ws1/* "$APR2"/ws2/*
+		( cd "$APR2/ws2" && TIERGATE_RUNDIR=$APR2/run exec "$BIN/agent-shell" --user --policy "$APR_POLICY" -- \
+			python3 "$APR_HERE/agent_taker.py" "$APR2/ws2/go" "$APR2/ws2/taker" "$APR2/ws2/done" ) >"$APR2/s2.out" 2>&1 &
+		s2=$!
+		( cd "$APR2/ws1" && TIERGATE_RUNDIR=$APR2/run TGP_MAGIC=$TGP_MAGIC exec "$BIN/agent-shell" --user --policy "$APR_POLICY" -- \
+			python3 "$APR_HERE/agent_parent.py" "$APR2/run/agent.sock" "$APR2/ws1/pids" "$APR2/ws1/go" "$APR2/ws1/out" ) >"$APR2/s1.out" 2>&1 &
+		s1=$!
+		apr_wait 30 test -e "$APR2/ws2/taker.ready"
+		apr_wait 30 test -s "$APR2/ws1/pids"
+		read -r p q <"$APR2/ws1/pids" 2>/dev/null
+		apr_wait 10 bash -c "! kill -0 ${q:-0}"
+		[ -n "$q" ] && echo $((q - 1)) >/proc/sys/kernel/ns_last_pid
+		: >"$APR2/ws2/go"
+		# no process of ours until the taker's is made: builtins only
+		for ((i = 0; i < 600; i++)); do
+			[ -s "$APR2/ws2/taker" ] && break
+			read -r -t 0.05 -u 9
+		done
+		taker=$(cat "$APR2/ws2/taker" 2>/dev/null)
+		: >"$APR2/ws1/go"
+		apr_wait 30 test -s "$APR2/ws1/out"
+		: >"$APR2/ws2/done"
+		wait "$s1" "$s2" 2>/dev/null
+		[ -n "$q" ] && [ "$taker" = "$q" ] && { reuse=yes; break; }
+	done
+fi
+if [ "$reuse" = yes ]; then
+	ok "agent socket: natively, the exited parent's pid $q went to a process of another session"
+	if grep -q -- "-$s1\$" "$APR2/ws1/out"; then
+		ok "agent socket: the orphan is still attributed to its own session ($(cat "$APR2/ws1/out")), not through the other's process"
+	else
+		bad "agent socket: the orphan was attributed to $(cat "$APR2/ws1/out") (its session: agent-shell $s1; the other: $s2)"
+	fi
+else
+	skip "agent socket, a parent's pid taken by another session: $([ -w /proc/sys/kernel/ns_last_pid ] && echo "the pid was not handed out again in 10 tries (a busy machine)" || echo "/proc/sys/kernel/ns_last_pid is not writable here")"
+fi
+exec 9>&-
+if [ -n "$APR2_PD" ]; then
+	kill "$APR2_PD" 2>/dev/null
+	apr_wait 5 bash -c "! kill -0 $APR2_PD"
+fi

@@ -41,6 +41,7 @@ static struct session *sess;
 #define MID_PID 4194401
 #define CALLER_PID 4194402
 #define STRAY_PID 4194410 /* in no session */
+#define ORPHAN_PID 4194411 /* its ppid MID_PID, which started after it */
 
 static int setup(void **state)
 {
@@ -75,6 +76,11 @@ static int setup(void **state)
 	     .cmdline = cmd,
 	     .cmdline_len = sizeof(cmd)},
 	    {.pid = STRAY_PID, .ppid = 1, .start = 103, .cwd = WS, .root = "/"},
+	    {.pid = ORPHAN_PID,
+	     .ppid = MID_PID,
+	     .start = 50,
+	     .cwd = WS,
+	     .root = "/"},
 	};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(procs); i++)
 		if (fake_proc(PROC, &procs[i]) < 0)
@@ -83,6 +89,7 @@ static int setup(void **state)
 	procfs_set_root(PROC);
 	char err[4096];
 	struct session_params sp = {.pid = SHELL_PID,
+				    .pidfd = -1,
 				    .start = 100,
 				    .uid = getuid(),
 				    .shell_fd = -1,
@@ -111,7 +118,7 @@ static struct caller caller(void)
 			   .ppid = MID_PID,
 			   .uid = getuid(),
 			   .same_root = -1};
-	c.s = session_of_child(c.pid, c.start, c.ppid);
+	c.s = session_of_pid(c.pid);
 	return c;
 }
 
@@ -225,9 +232,9 @@ static void test_attribution(void **state)
 	assert_ptr_equal(session_of_pid(SHELL_PID), sess);
 	assert_null(session_of_pid(STRAY_PID));
 	assert_null(session_of_pid(4194499)); /* no such process */
-	/* a reused pid is not the session's root: another start time */
-	assert_null(session_of_child(SHELL_PID, 999, 1));
-	assert_ptr_equal(session_of_child(4194420, 7, MID_PID), sess);
+	/* a process whose parent died, its pid taken by a process that
+	 * started later (in a session or not): not attributed through it */
+	assert_null(session_of_pid(ORPHAN_PID));
 	assert_ptr_equal(session_find(sess->id), sess);
 	char want[2048];
 	snprintf(want, sizeof(want), "%s", WS);
@@ -473,7 +480,7 @@ static void test_no_session(void **state)
 	(void)state;
 	struct caller c = {
 	    .pid = STRAY_PID, .start = 103, .ppid = 1, .same_root = -1};
-	c.s = session_of_child(c.pid, c.start, c.ppid);
+	c.s = session_of_pid(c.pid);
 	assert_null(c.s);
 	struct req *q = req_new(TGPK_OPEN, "out/x");
 	q->access = POLICY_ACC_WRITE;

@@ -69,6 +69,7 @@ static int setup(void **state)
 	fclose(f);
 	char err[4096];
 	struct session_params sp = {.pid = SHELL_PID,
+				    .pidfd = -1,
 				    .start = 100,
 				    .uid = getuid(),
 				    .shell_fd = SHELL_FD,

@@ -83,6 +83,7 @@ static int setup(void **state)
 	procfs_set_root(PROC);
 	char err[4096];
 	struct session_params sp = {.pid = SHELL_PID,
+				    .pidfd = -1,
 				    .start = 100,
 				    .uid = getuid(),
 				    .shell_fd = -1,
@@ -119,7 +120,7 @@ static struct caller caller(void)
 			   .ppid = SHELL_PID,
 			   .uid = getuid(),
 			   .same_root = -1};
-	c.s = session_of_child(c.pid, c.start, c.ppid);
+	c.s = session_of_pid(c.pid);
 	return c;
 }
 

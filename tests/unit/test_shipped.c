@@ -100,6 +100,7 @@ static size_t run_policy(const char *path)
 	char err[4096];
 	struct session *s = NULL;
 	struct session_params sp = {.pid = SHELL_PID,
+				    .pidfd = -1,
 				    .start = 100,
 				    .uid = getuid(),
 				    .shell_fd = -1,
@@ -136,7 +137,7 @@ static size_t run_policy(const char *path)
 				   .ppid = SHELL_PID,
 				   .uid = getuid(),
 				   .same_root = -1};
-		c.s = session_of_child(c.pid, c.start, c.ppid);
+		c.s = session_of_pid(c.pid);
 		assert_ptr_equal(c.s, s);
 		struct outcome *o = calloc(1, sizeof(*o));
 		assert_non_null(o);

@@ -116,6 +116,7 @@ static int setup(void **state)
 		return -1;
 	char err[4096];
 	struct session_params sp = {.pid = getpid(),
+				    .pidfd = -1,
 				    .start = st.starttime,
 				    .uid = getuid(),
 				    .shell_fd = -1,
