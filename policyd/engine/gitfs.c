@@ -7,7 +7,6 @@
  * Files are opened non-blocking (a FIFO planted as a config file cannot
  * stall policyd), must be regular, and are read up to a cap.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -155,31 +154,6 @@ int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
 		return fd;
 	int r = fstat(fd, ret) < 0 ? -errno : 0;
 	close(fd);
-	return r;
-}
-
-int gitfs_dir_holds_only(const struct gitfs *fs, const char *path,
-			 const char *name)
-{
-	int fd = view_open(fs, path, O_RDONLY | O_DIRECTORY);
-	if (fd < 0)
-		return fd;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	int r = 1;
-	struct dirent *de;
-	errno = 0;
-	while (r == 1 && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    strcmp(de->d_name, name))
-			r = 0;
-	if (r == 1 && errno)
-		r = -errno;
-	closedir(d);
 	return r;
 }
 

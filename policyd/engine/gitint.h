@@ -88,10 +88,6 @@ long gitfs_readlink(const struct gitfs *fs, const char *path, char *buf,
 /* stat (follow) / lstat of path in the caller's view: 0 or -errno. */
 int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
 	       struct stat *ret);
-/* Does the directory path (the caller's view) hold no entry but name, if
- * that? 1 yes, 0 no, -errno. */
-int gitfs_dir_holds_only(const struct gitfs *fs, const char *path,
-			 const char *name);
 /* access(path, mode) with the current (file-system) credentials. */
 int gitfs_access(const struct gitfs *fs, const char *path, int mode);
 /* Symlinks resolved (in the caller's view) and the result normalised;

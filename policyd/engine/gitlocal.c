@@ -9,9 +9,7 @@
  * (gitopt.c), so "--har" is --hard and "-fd" forces.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "gitint.h"
 #include "gitremote.h"
@@ -151,23 +149,6 @@ static void fetchlike(const struct gitread *rd, struct gitevs *out,
 	}
 }
 
-/* Can a reset --hard here discard nothing? So when the work tree holds no
- * entry but its .git and there is no index: `git worktree add` fills its
- * new work tree so, and an emptied one is only filled again. The index is
- * $GIT_DIR/index; one named by GIT_INDEX_FILE is not looked for. */
-static bool nothing_to_discard(const struct gitread *rd)
-{
-	const struct gitrepo *r = rd->repo;
-	if (!r->found || r->unsure || !r->worktree[0] ||
-	    gitfs_getenv(rd->fs, "GIT_INDEX_FILE"))
-		return false;
-	char index[TG_PATH_MAX + 8];
-	snprintf(index, sizeof(index), "%s/index", r->gitdir);
-	struct stat st;
-	return gitfs_stat(rd->fs, index, false, &st) == -ENOENT &&
-	       gitfs_dir_holds_only(rd->fs, r->worktree, ".git") == 1;
-}
-
 void gitlocal_events(const struct gitread *rd, struct gitevs *out)
 {
 	const char *cmd = rd->command;
@@ -201,9 +182,7 @@ void gitlocal_events(const struct gitread *rd, struct gitevs *out)
 		gitevs_unsure(out, "an option git refuses or reads otherwise");
 	struct lflags f = {0};
 	fold(&o, &f, out, ev);
-	/* reset's force is --hard: work it would discard */
-	ev->force =
-	    f.force && (strcmp(cmd, "reset") || !nothing_to_discard(rd));
+	ev->force = f.force;
 	ev->delete_refs = f.del;
 	if (!strcmp(cmd, "fetch") || !strcmp(cmd, "pull") ||
 	    !strcmp(cmd, "clone") || !strcmp(cmd, "ls-remote")) {

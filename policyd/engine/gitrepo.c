@@ -199,7 +199,7 @@ static int ceiling_offset(const struct gitfs *fs, const char *dir)
  * extensions) of one config file; false when it is there but unreadable. */
 static bool read_format_file(const struct gitfs *fs, struct gitrepo *r,
 			     const char *path, bool common, int *bare,
-			     char *core_wt, size_t wtsz)
+			     char *core_wt, size_t wtsz, bool *versioned)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len;
@@ -215,6 +215,9 @@ static bool read_format_file(const struct gitfs *fs, struct gitrepo *r,
 			*bare = gitcfg_bool_text(v) == 1;
 		else if (!strcmp(k, "core.worktree") && v)
 			tg_strlcpy(core_wt, wtsz, v);
+		else if (common && !strcmp(k, "core.repositoryformatversion") &&
+			 v)
+			*versioned = true;
 		else if (common && !strcmp(k, "extensions.worktreeconfig"))
 			r->worktree_config = gitcfg_bool_text(v) == 1;
 		else if (common && !strcmp(k, "extensions.refstorage") && v)
@@ -224,24 +227,33 @@ static bool read_format_file(const struct gitfs *fs, struct gitrepo *r,
 	return ok;
 }
 
-/* The repository format as setup.c reads it: commondir/config, then with
- * extensions.worktreeConfig gitdir/config.worktree for core.bare and
+/* The repository format as setup.c reads it: commondir/config, ignored
+ * whole without core.repositoryformatversion; then, with
+ * extensions.worktreeConfig, gitdir/config.worktree for core.bare and
  * core.worktree. Those two count only where there is no common directory
- * (a linked work tree, GIT_COMMON_DIR): *bare -1 and core_wt "" then. */
+ * (a linked work tree, GIT_COMMON_DIR) or worktreeConfig is on: *bare -1
+ * and core_wt "" otherwise. */
 static void read_format(const struct gitfs *fs, struct gitrepo *r, int *bare,
 			char *core_wt, size_t wtsz)
 {
 	*bare = -1;
 	core_wt[0] = '\0';
+	bool versioned = false;
 	char p[TG_PATH_MAX];
 	if (!path_join(p, sizeof(p), r->commondir, "config") ||
-	    !read_format_file(fs, r, p, true, bare, core_wt, wtsz))
+	    !read_format_file(fs, r, p, true, bare, core_wt, wtsz, &versioned))
 		r->unsure = true;
+	if (!versioned) { /* read_repository_format: version -1 */
+		*bare = -1;
+		core_wt[0] = '\0';
+		r->worktree_config = false;
+	}
 	if (r->worktree_config &&
 	    (!path_join(p, sizeof(p), r->gitdir, "config.worktree") ||
-	     !read_format_file(fs, r, p, false, bare, core_wt, wtsz)))
+	     !read_format_file(fs, r, p, false, bare, core_wt, wtsz,
+			       &versioned)))
 		r->unsure = true;
-	if (r->has_common) {
+	if (r->has_common && !r->worktree_config) {
 		*bare = -1;
 		core_wt[0] = '\0';
 	}

@@ -226,21 +226,26 @@ refusals_are ${SHIMS_LINE:+"$SHIMS_LINE"} '"git push -q http://127.0.0.1:9/app.g
 common_checks "credentials git-push-remote no-force-push-protected${SHIMS_RULE:+ $SHIMS_RULE}"
 [ $HAVE_PYENV = 1 ] && check "$name: the shell start-up's rehash failed harmlessly (the shims are as they were)" \
 	test -z "$(ls "$H/.pyenv/shims")"
-# git worktree add fills its new work tree with git reset --hard, which
-# discards nothing there (rule git-reset-hard is about work it discards)
+# git worktree add fills its new work tree with git reset --hard: policyd
+# cannot tell that one from another (git finds its work tree after the
+# decision; a review swapped it through a symlink), so it needs an
+# operator; the rule's message says the way without one
 ( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-wt" -- bash -c '
 	cd app; git worktree add -q ../wt -b wtb >"$1/wt.out" 2>&1; echo "wt=$?"
+	git worktree add -q --no-checkout ../wt2 -b wtb2 >"$1/wt2.out" 2>&1 && git -C ../wt2 checkout -q -f >>"$1/wt2.out" 2>&1; echo "wt2=$?"
 	echo changed >>hello.c; git reset -q --hard >"$1/reset.out" 2>&1; echo "reset=$?"' - "$D/logs" ) >"$D/wt.steps" 2>&1
-check "$name: git worktree add works (its reset --hard of the new work tree discards nothing)" \
-	bash -c "grep -qx wt=0 '$D/wt.steps' && [ -f '$WS/wt/hello.c' ]" || sed 's/^/      /' "$D/logs/wt.out" | head -5
-check "$name: git reset --hard of changed work is still refused (rule git-reset-hard), the change kept" \
+check "$name: git worktree add is refused (its git reset --hard, rule git-reset-hard), the message names --no-checkout" \
+	bash -c "grep -qx 'wt=[1-9][0-9]*' '$D/wt.steps' && grep -q 'rule git-reset-hard.*--no-checkout' '$D/logs/wt.out'"
+check "$name: git worktree add --no-checkout, then git checkout -f there, works" \
+	bash -c "grep -qx wt2=0 '$D/wt.steps' && [ -f '$WS/wt2/hello.c' ]" || sed 's/^/      /' "$D/logs/wt2.out" | head -5
+check "$name: git reset --hard of changed work is refused (rule git-reset-hard), the change kept" \
 	bash -c "grep -qx 'reset=[1-9][0-9]*' '$D/wt.steps' && grep -q 'rule git-reset-hard' '$D/logs/reset.out' && grep -q changed '$WS/app/hello.c'"
 # ... also from an empty repository whose config.worktree (read with
 # extensions.worktreeConfig) names app's work tree: git resets app's files
-# (natively, in a copy), which policyd now sees (found by a review, the
-# day the exception above came)
+# (natively, in a copy); refused as any reset --hard (a review's attack on
+# an exception for empty work trees, since removed)
 decoy='git init -q e && git -C e fetch -q ../app HEAD:refs/heads/x && git -C e symbolic-ref HEAD refs/heads/x &&
-	git -C e config extensions.worktreeConfig true && printf "[core]\n\tworktree = %s\n" "$PWD/app" >e/.git/config.worktree &&
+	git -C e config extensions.worktreeConfig true && git -C e config core.repositoryformatversion 0 && printf "[core]\n\tworktree = %s\n" "$PWD/app" >e/.git/config.worktree &&
 	cd e && git reset -q --hard'
 mkdir -p "$D/native" && cp -r "$WS/app" "$D/native/app"
 ( cd "$D/native" && bash -c "$decoy" ) >"$D/logs/decoy-native.out" 2>&1

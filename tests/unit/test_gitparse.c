@@ -705,13 +705,25 @@ static const struct row repo_rows[] = {
 	.want = {"push|fork|/srv/fork|feature|"}, .nev = 1, NOCHECK),
     ROW(.name = "a worktree's config.worktree",
 	.argv = {"git", "push", "origin", "main"}, .cwd = "wt",
-	.files = {ORIGIN "[extensions]\n\tworktreeConfig = true\n",
+	.files = {ORIGIN "[core]\n\trepositoryformatversion = 0\n"
+			 "[extensions]\n\tworktreeConfig = true\n",
 		  "wt/.git=gitdir: ../repo/.git/worktrees/wt\n",
 		  "REPO:repo/.git/worktrees/wt@feature",
 		  "repo/.git/worktrees/wt/commondir=../..\n",
 		  "repo/.git/worktrees/wt/config.worktree=[remote \"origin\"]\n"
 		  "\tpushurl = /srv/wtcfg\n"},
 	.want = {"push|origin|/srv/wtcfg|main|"}, .nev = 1, NOCHECK),
+    /* read_repository_format: no core.repositoryformatversion, no
+     * extensions (git 2.39 reads no config.worktree then) */
+    ROW(.name = "config.worktree unread without a format version",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "wt",
+	.files = {ORIGIN "[extensions]\n\tworktreeConfig = true\n",
+		  "wt/.git=gitdir: ../repo/.git/worktrees/wt\n",
+		  "REPO:repo/.git/worktrees/wt@feature",
+		  "repo/.git/worktrees/wt/commondir=../..\n",
+		  "repo/.git/worktrees/wt/config.worktree=[remote \"origin\"]\n"
+		  "\tpushurl = /srv/wtcfg\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
     ROW(.name = "a fake .git below with no objects is not a repository",
 	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/sub",
 	.files =
@@ -817,52 +829,14 @@ static const struct row command_rows[] = {
 	.argv = {"git", "pusj", "--force", "origin", "main"}, .files = {ORIGIN},
 	.want = {"pusj|-|-||"}, .nev = 1, NOCHECK),
     ROW(.name = "reset --har abbreviates --hard",
-	.argv = {"git", "reset", "--har", "HEAD~3"}, .files = {"repo/f=1\n"},
+	.argv = {"git", "reset", "--har", "HEAD~3"},
 	.want = {"reset|-|-|HEAD~3|f"}, .nev = 1, NOCHECK),
-    /* reset --hard's force is work it can discard: none where the work
-     * tree holds only .git and there is no index */
-    ROW(.name = "reset --hard of a work tree holding only .git, no index",
-	.argv = {"git", "reset", "--hard"}, .want = {"reset|-|-|main|"},
+    /* whatever the work tree holds when policyd looks: git finds its work
+     * tree later, and a symlink or directory swapped meanwhile is another
+     * (a review of 2026-12-07 did so through GIT_TRACE2's FIFO) */
+    ROW(.name = "reset --hard of an empty work tree with no index",
+	.argv = {"git", "reset", "--hard"}, .want = {"reset|-|-|main|f"},
 	.nev = 1, NOCHECK),
-    ROW(.name = "reset --hard of an empty work tree with an index",
-	.argv = {"git", "reset", "--hard"}, .files = {"repo/.git/index=DIRC"},
-	.want = {"reset|-|-|main|f"}, .nev = 1, NOCHECK),
-    ROW(.name = "reset --hard of an empty work tree, GIT_INDEX_FILE set",
-	.argv = {"git", "reset", "--hard"}, .env = {"GIT_INDEX_FILE=@T/ix"},
-	.want = {"reset|-|-|main|f"}, .nev = 1, NOCHECK),
-    ROW(.name = "reset --hard in a new linked work tree (git worktree add)",
-	.argv = {"git", "reset", "--hard", "--no-recurse-submodules"},
-	.env = {"GIT_DIR=@T/repo/.git/worktrees/wt", "GIT_WORK_TREE=@T/wt"},
-	.files = {"repo/f=1\n",
-		  "repo/.git/worktrees/wt/HEAD=ref: refs/heads/wt\n",
-		  "repo/.git/worktrees/wt/commondir=../..\n",
-		  "wt/.git=gitdir: @T/repo/.git/worktrees/wt\n"},
-	.cwd = "wt", .want = {"reset|-|-|wt|"}, .nev = 1, NOCHECK),
-    /* the work tree as setup.c finds it: core.worktree from config.worktree
-     * (extensions.worktreeConfig) counts, the common config's does not in
-     * a linked work tree */
-    ROW(.name = "reset --hard from an empty repository whose config.worktree "
-		"points at another work tree",
-	.argv = {"git", "reset", "--hard"},
-	.files = {"REPO:e/.git", "repo/f=1\n",
-		  "e/.git/config=[extensions]\n\tworktreeConfig = true\n",
-		  "e/.git/config.worktree=[core]\n\tworktree = @T/repo\n"},
-	.cwd = "e", .want = {"reset|-|-|main|f"}, .nev = 1, NOCHECK),
-    ROW(.name = "reset --hard in a linked work tree: the common config's "
-		"core.worktree is not its work tree",
-	.argv = {"git", "reset", "--hard"},
-	.files = {"repo/.git/config=[core]\n\tworktree = @T/empty\n",
-		  "DIR:empty",
-		  "repo/.git/worktrees/wt/HEAD=ref: refs/heads/wt\n",
-		  "repo/.git/worktrees/wt/commondir=../..\n",
-		  "wt/.git=gitdir: @T/repo/.git/worktrees/wt\n", "wt/f=2\n"},
-	.cwd = "wt", .want = {"reset|-|-|wt|f"}, .nev = 1, NOCHECK),
-    ROW(.name = "reset --hard in a linked work tree holding a file",
-	.argv = {"git", "reset", "--hard"},
-	.files = {"repo/.git/worktrees/wt/HEAD=ref: refs/heads/wt\n",
-		  "repo/.git/worktrees/wt/commondir=../..\n",
-		  "wt/.git=gitdir: @T/repo/.git/worktrees/wt\n", "wt/f=2\n"},
-	.cwd = "wt", .want = {"reset|-|-|wt|f"}, .nev = 1, NOCHECK),
     ROW(.name = "branch -D", .argv = {"git", "branch", "-qD", "old"},
 	.want = {"branch|-|-|old|fd"}, .nev = 1, NOCHECK),
     ROW(.name = "clean -fd", .argv = {"git", "clean", "-fd"},
