@@ -73,20 +73,27 @@ static void anc_put(pid_t pid, uint64_t start, struct session *s)
 	a->s = s;
 }
 
+#define TG_PID_MAX_LIMIT 4194304L /* the kernel's PID_MAX_LIMIT (64-bit) */
+
 static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
 {
 	pid_t chain[512];
 	uint64_t starts[512];
 	int n = 0;
 	struct session *found = NULL;
-	for (int depth = 0; depth < 512 && cur > 1; depth++) {
+	/* to the top however deep (a chain cut short would leave a session's
+	 * process in none, free to open a session of its own): a tree holds
+	 * fewer processes than there are pids; the first 512 are cached */
+	for (long depth = 0; depth < TG_PID_MAX_LIMIT && cur > 1; depth++) {
 		found = by_root(cur, start);
 		if (!found)
 			found = anc_get(cur, start);
 		if (found)
 			break;
-		chain[n] = cur;
-		starts[n++] = start;
+		if (n < 512) {
+			chain[n] = cur;
+			starts[n++] = start;
+		}
 		/* a parent that started after its child is not its parent:
 		 * the parent died and another process took its pid (the child
 		 * is an orphan now; its ppid read before is stale) */

@@ -241,6 +241,23 @@ static void test_attribution(void **state)
 	assert_string_equal(sess->pwd, want);
 }
 
+/* A process 600 parents below a session's: still the session's (a walk
+ * cut short at 512 left it in none, free to open a session of its own) */
+static void test_deep_chain(void **state)
+{
+	(void)state;
+	const pid_t base = 4194600;
+	for (pid_t i = 0; i < 600; i++) {
+		struct fake_proc fp = {.pid = base + i,
+				       .ppid = i ? base + i - 1 : MID_PID,
+				       .start = 102 + (unsigned long long)i,
+				       .cwd = WS,
+				       .root = "/"};
+		assert_int_equal(fake_proc(PROC, &fp), 0);
+	}
+	assert_ptr_equal(session_of_pid(base + 599), sess);
+}
+
 struct open_case {
 	const char *path;
 	int dirfd;
@@ -545,6 +562,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_attribution),
+	    cmocka_unit_test(test_deep_chain),
 	    cmocka_unit_test(test_open),
 	    cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_exec_expect),
