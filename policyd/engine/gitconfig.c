@@ -3,7 +3,7 @@
  * gitconfig: the config git sees, read the way config.c reads it: the same
  * files in the same order, the same syntax (quotes, escapes, comments,
  * continuation lines, [section "sub"] and the legacy [section.sub]), the
- * same includes (include.path, includeIf gitdir:, gitdir/i:, worktree:,
+ * same includes (include.path, includeIf gitdir:, gitdir/i:,
  * onbranch:, hasconfig:remote.*.url:) and the same command-line config
  * (GIT_CONFIG_COUNT/KEY_n/VALUE_n, GIT_CONFIG_PARAMETERS, -c,
  * --config-env). Where git would die (a bad line, a bad key, an include
@@ -147,7 +147,7 @@ static int include_path(struct loader *ld, const char *value)
 	return r;
 }
 
-/* include_by_path: gitdir:, gitdir/i:, worktree:, worktree/i:. */
+/* include_by_gitdir: gitdir:, gitdir/i:. */
 static bool cond_path(struct loader *ld, const char *text, const char *cond,
 		      size_t clen, bool icase)
 {
@@ -298,17 +298,12 @@ static bool condition(struct loader *ld, const char *cond, size_t clen,
 	*hasconfig = false;
 	const struct gitrepo *r = ld->r;
 	const char *gd = r && r->found ? r->gitdir : NULL;
-	const char *wt = r && r->found ? r->worktree : NULL;
 #define PFX(s) (clen >= sizeof(s) - 1 && !strncmp(cond, s, sizeof(s) - 1))
 #define REST(s) cond + sizeof(s) - 1, clen - (sizeof(s) - 1)
 	if (PFX("gitdir:"))
 		return cond_path(ld, gd, REST("gitdir:"), false);
 	if (PFX("gitdir/i:"))
 		return cond_path(ld, gd, REST("gitdir/i:"), true);
-	if (PFX("worktree:"))
-		return cond_path(ld, wt, REST("worktree:"), false);
-	if (PFX("worktree/i:"))
-		return cond_path(ld, wt, REST("worktree/i:"), true);
 	if (PFX("onbranch:"))
 		return cond_branch(ld, REST("onbranch:"));
 	if (PFX("hasconfig:remote.*.url:")) {

@@ -619,6 +619,13 @@ static const struct row config_rows[] = {
 		  "\tpath = @T/w.cfg\n",
 		  "w.cfg=[remote \"origin\"]\n\tpushurl = /srv/w\n"},
 	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    /* git 2.39 knows no worktree: condition: unknown ones are false */
+    ROW(.name = "includeIf worktree: is not a condition git knows",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "[includeIf \"worktree:**\"]\n\tpath = @T/w.cfg\n"
+			 "[includeIf \"worktree/i:**\"]\n\tpath = @T/w.cfg\n",
+		  "w.cfg=[remote \"origin\"]\n\tpushurl = /srv/w\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
     ROW(.name = "includeIf onbranch:",
 	.argv = {"git", "push", "origin", "HEAD"},
 	.files = {ORIGIN "[includeIf \"onbranch:feat/\"]\n\tpath = @T/b.cfg\n",
