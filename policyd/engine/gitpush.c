@@ -162,7 +162,7 @@ static int local_matches(const struct pctx *p, const char *src,
 		char full[1024];
 		if (snprintf(full, sizeof(full), rev_rules[i], src) >=
 		    (int)sizeof(full))
-			continue;
+			return -1; /* a name policyd cannot hold: unread */
 		if (strncmp(full, "refs/", 5))
 			continue; /* only refs/ are in the local list */
 		char out[TG_PATH_MAX];
@@ -228,8 +228,11 @@ static char *push_mapping(const struct pctx *p, const char *name, bool *force)
 static const char *upstream_of(const struct pctx *p, const char *branch)
 {
 	const struct gitcfg *c = p->rd->cfg;
-	char key[1200];
-	snprintf(key, sizeof(key), "branch.%s.merge", branch);
+	size_t ksz = strlen(branch) + 16;
+	_cleanup_free_ char *key = malloc(ksz);
+	if (!key)
+		return NULL;
+	snprintf(key, ksz, "branch.%s.merge", branch);
 	const char *v = NULL;
 	int n = 0;
 	for (size_t i = 0; i < c->n; i++)

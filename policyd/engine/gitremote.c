@@ -24,19 +24,11 @@ void gitremote_free(struct gitremote *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Appends s to a NULL-terminated list (an empty s empties it, as add_url
- * does); false on OOM, or when the cap is reached (*capped). */
-static bool list_add(char ***v, size_t *n, const char *s, bool empty_resets,
-		     bool *capped)
+/* Appends s to a NULL-terminated list (an empty s too: git 2.39's
+ * add_url appends it; only later git empties the list on one); false on
+ * OOM, or when the cap is reached (*capped). */
+static bool list_add(char ***v, size_t *n, const char *s, bool *capped)
 {
-	if (empty_resets && !*s) {
-		for (size_t i = 0; i < *n; i++)
-			free((*v)[i]);
-		*n = 0;
-		if (*v)
-			(*v)[0] = NULL;
-		return true;
-	}
 	if (*n >= GIT_URLS_MAX * 4) {
 		*capped = true;
 		return true;
@@ -51,17 +43,18 @@ static bool list_add(char ***v, size_t *n, const char *s, bool empty_resets,
 	return true;
 }
 
-/* Splits "remote.NAME.KEY": NAME into name (NUL-terminated), the key
+/* Splits "remote.NAME.KEY": *name and *namelen the NAME in key, the KEY
  * returned; NULL when key is not a remote.NAME.* key. */
-static const char *remote_key(const char *key, char *name, size_t namesz)
+static const char *remote_key(const char *key, const char **name,
+			      size_t *namelen)
 {
 	if (strncmp(key, "remote.", 7))
 		return NULL;
 	const char *sub = key + 7, *dot = strrchr(sub, '.');
-	if (!dot || dot == sub || (size_t)(dot - sub) >= namesz)
+	if (!dot || dot == sub)
 		return NULL;
-	memcpy(name, sub, (size_t)(dot - sub));
-	name[dot - sub] = '\0';
+	*name = sub;
+	*namelen = (size_t)(dot - sub);
 	return dot + 1;
 }
 
@@ -76,9 +69,9 @@ int gitremote_ctx_init(struct gitremote_ctx *x, const struct gitfs *fs,
 	for (size_t i = 0; i < cfg->n; i++) {
 		const char *k = cfg->v[i].key;
 		size_t kl = strlen(k);
-		bool push = kl > 18 && !strcmp(k + kl - 14, ".pushinsteadof");
+		bool push = kl >= 18 && !strcmp(k + kl - 14, ".pushinsteadof");
 		bool plain =
-		    kl > 14 && !strcmp(k + kl - 10, ".insteadof") && !push;
+		    kl >= 14 && !strcmp(k + kl - 10, ".insteadof") && !push;
 		if (strncmp(k, "url.", 4) || (!push && !plain))
 			continue;
 		if (!cfg->v[i].value) {
@@ -148,20 +141,22 @@ static bool add_url_alias(const struct gitremote_ctx *x, struct gitremote *r,
 {
 	_cleanup_free_ char *a = alias_url(x, url, false);
 	_cleanup_free_ char *pa = alias_url(x, url, true);
-	if (!list_add(&r->url, &r->nurl, a ? a : url, true, &r->capped))
+	if (!list_add(&r->url, &r->nurl, a ? a : url, &r->capped))
 		return false;
-	return !pa || list_add(&r->pushurl, &r->npushurl, pa, true, &r->capped);
+	return !pa || list_add(&r->pushurl, &r->npushurl, pa, &r->capped);
 }
 
 /* The remote's config entries, then alias_all_urls. */
 static int from_config(const struct gitremote_ctx *x, struct gitremote *r)
 {
 	const struct gitcfg *c = x->cfg;
-	char nm[1024];
+	size_t rl = strlen(r->name);
 	for (size_t i = 0; i < c->n; i++) {
-		const char *key = remote_key(c->v[i].key, nm, sizeof(nm));
+		const char *nm;
+		size_t nl;
+		const char *key = remote_key(c->v[i].key, &nm, &nl);
 		const char *v = c->v[i].value;
-		if (!key || strcmp(nm, r->name))
+		if (!key || nl != rl || memcmp(nm, r->name, rl))
 			continue;
 		r->configured = true;
 		bool ok = true;
@@ -172,13 +167,12 @@ static int from_config(const struct gitremote_ctx *x, struct gitremote *r)
 				continue;
 			}
 			if (!strcmp(key, "url"))
-				ok = list_add(&r->url, &r->nurl, v, true,
-					      &r->capped);
+				ok = list_add(&r->url, &r->nurl, v, &r->capped);
 			else if (!strcmp(key, "pushurl"))
 				ok = list_add(&r->pushurl, &r->npushurl, v,
-					      true, &r->capped);
+					      &r->capped);
 			else
-				ok = list_add(&r->push, &r->npush, v, false,
+				ok = list_add(&r->push, &r->npush, v,
 					      &r->capped);
 		} else if (!strcmp(key, "mirror")) {
 			int b = gitcfg_bool_text(v);
@@ -204,7 +198,7 @@ static int from_config(const struct gitremote_ctx *x, struct gitremote *r)
 	for (size_t j = 0; j < r->nurl; j++) {
 		if (add_push) {
 			_cleanup_free_ char *pa = alias_url(x, r->url[j], true);
-			if (pa && !list_add(&r->pushurl, &r->npushurl, pa, true,
+			if (pa && !list_add(&r->pushurl, &r->npushurl, pa,
 					    &r->capped))
 				return -ENOMEM;
 		}
@@ -243,7 +237,7 @@ int gitremote_get(const struct gitremote_ctx *x, const char *name,
 					r = -ENOMEM;
 			for (size_t i = 0; i < l.npush && r >= 0; i++)
 				if (!list_add(&ret->push, &ret->npush,
-					      l.push[i], false, &ret->capped))
+					      l.push[i], &ret->capped))
 					r = -ENOMEM;
 			gitrepo_legacy_free(&l);
 			if (r < 0)
@@ -271,13 +265,15 @@ int gitremote_names(const struct gitcfg *c, char ***ret, size_t *ret_n)
 {
 	char **v = NULL;
 	size_t n = 0;
-	char nm[1024];
 	for (size_t i = 0; i < c->n; i++) {
-		if (!remote_key(c->v[i].key, nm, sizeof(nm)) || nm[0] == '/')
+		const char *nm;
+		size_t nl;
+		if (!remote_key(c->v[i].key, &nm, &nl) || nm[0] == '/')
 			continue;
 		if (n >= GIT_REMOTES_MAX)
 			break;
-		if (tg_strv_push(&v, &n, nm, true) < 0) {
+		_cleanup_free_ char *name = strndup(nm, nl);
+		if (!name || tg_strv_push(&v, &n, name, true) < 0) {
 			for (size_t k = 0; k < n; k++)
 				free(v[k]);
 			free(v);
@@ -298,20 +294,23 @@ int gitremote_default(const struct gitremote_ctx *x, bool push, char ***ret,
 	const struct gitrepo *r = x->repo;
 	const char *branch =
 	    r && r->head == GITREPO_HEAD_BRANCH ? r->head_ref + 11 : NULL;
-	char key[1200];
+	size_t ksz = (branch ? strlen(branch) : 0) + 32;
+	_cleanup_free_ char *key = malloc(ksz);
 	const char *v = NULL;
 	*ret = NULL;
 	*ret_n = 0;
 	*ret_explicit = true;
+	if (!key)
+		return -ENOMEM;
 	if (branch && push) {
-		snprintf(key, sizeof(key), "branch.%s.pushremote", branch);
+		snprintf(key, ksz, "branch.%s.pushremote", branch);
 		if (gitcfg_last(x->cfg, key, &v) && v)
 			return tg_strv_push(ret, ret_n, v, true);
 	}
 	if (push && gitcfg_last(x->cfg, "remote.pushdefault", &v) && v)
 		return tg_strv_push(ret, ret_n, v, true);
 	if (branch) {
-		snprintf(key, sizeof(key), "branch.%s.remote", branch);
+		snprintf(key, ksz, "branch.%s.remote", branch);
 		if (gitcfg_last(x->cfg, key, &v) && v)
 			return tg_strv_push(ret, ret_n, v, true);
 	}

@@ -439,7 +439,7 @@ static bool ref_name_safe(const char *name)
 {
 	if (!*name || name[0] == '/' || strstr(name, "//") ||
 	    strstr(name, "/../") || strstr(name, "/./") ||
-	    !strncmp(name, "../", 3) || strlen(name) >= 1024)
+	    !strncmp(name, "../", 3) || strlen(name) >= TG_PATH_MAX)
 		return false;
 	size_t l = strlen(name);
 	return !(l >= 3 && !strcmp(name + l - 3, "/.."));
@@ -522,7 +522,7 @@ enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 		return GITREF_MISSING; /* no repository: git stops */
 	if (r->reftable)
 		return GITREF_UNKNOWN;
-	char cur[1024];
+	char cur[TG_PATH_MAX];
 	tg_strlcpy(cur, sizeof(cur), name);
 	for (int depth = 0; depth <= GIT_SYMREF_DEPTH_MAX; depth++) {
 		if (!ref_name_safe(cur))

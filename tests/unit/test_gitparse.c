@@ -279,6 +279,15 @@ static void run_row(const struct row *rw, const char *table, size_t idx)
 	"repo/.git/config=[remote \"origin\"]\n"                               \
 	"\turl = https://github.com/acme/app.git\n"
 #define GH "https://github.com/acme/app.git"
+#define A100                                                                   \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+	"a"                                                                    \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define LONG1100 A100 A100 A100 A100 A100 A100 A100 A100 A100 A100 A100
+/* a branch name of 1,213 bytes in components a file system takes */
+#define LONGREF                                                                \
+	A100 "/" A100 "/" A100 "/" A100 "/" A100 "/" A100 "/" A100 "/" A100    \
+	     "/" A100 "/" A100 "/" A100 "/" A100 "/x"
 #define ROW(...)                                                               \
 	{                                                                      \
 		__VA_ARGS__                                                    \
@@ -466,11 +475,35 @@ static const struct row remote_rows[] = {
 	.want = {"push|origin|" GH "|main|",
 		 "push|origin|/srv/second.git|main|"},
 	.nev = 2, NOCHECK),
-    ROW(.name = "an empty pushurl empties the list",
+    /* git 2.39's add_url appends an empty one (later git empties the
+     * list): git pushes to /srv/a.git, then fails on "" */
+    ROW(.name = "an empty pushurl is one more",
 	.argv = {"git", "-c", "remote.origin.pushurl=", "push", "origin",
 		 "main"},
 	.files = {ORIGIN "\tpushurl = /srv/a.git\n"},
+	.want = {"push|origin|/srv/a.git|main|"},
+	.not_want = {"push|origin|" GH "|main|"}, NOCHECK),
+    ROW(.name = "an empty url keeps the shared one before it",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "\turl =\n\turl = /srv/local.git\n"},
+	.want = {"push|origin|" GH "|main|"}, NOCHECK),
+    ROW(.name = "[url \"\"] insteadOf: an empty base",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n"
+		  "\turl = /tmp/x" GH "\n[url \"\"]\n\tinsteadOf = /tmp/x\n"},
 	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a branch name past 1200 bytes keeps its pushRemote",
+	.argv = {"git", "push"},
+	.files = {"repo/.git/HEAD=ref: refs/heads/" LONGREF "\n",
+		  "repo/.git/config=[branch \"" LONGREF "\"]\n"
+		  "\tpushremote = " GH "\n"},
+	.want = {"push|-|" GH "|" LONGREF "|"}, NOCHECK),
+    ROW(.name = "a remote name past 1024 bytes keeps its config",
+	.argv = {"git", "push", "./" LONG1100, "main"},
+	.files = {"repo/.git/config=[remote \"./" LONG1100 "\"]\n"
+		  "\turl = /srv/local.git\n\tpushurl = " GH "\n"},
+	.want = {"push|./" LONG1100 "|" GH "|main|"},
+	.not_want = {"push|./" LONG1100 "|/srv/local.git|main|"}, NOCHECK),
     ROW(.name = "pushInsteadOf turns a local-looking URL into origin's",
 	.argv = {"git", "push", "/srv/backup.git", "main"},
 	.files = {ORIGIN "[url \"" GH
