@@ -655,13 +655,18 @@ int gitrepo_legacy_remote(const struct gitfs *fs, const struct gitrepo *r,
 	}
 	if (ret->nurl)
 		return 1;
-	gitrepo_legacy_free(ret);
+	/* no URL there: read_branches_file as well, the Push: lines kept
+	 * (its HEAD refspec comes after them) */
 	if (!path_join(d, sizeof(d), r->commondir, "branches") ||
-	    !path_join(p, sizeof(p), d, name))
+	    !path_join(p, sizeof(p), d, name)) {
+		gitrepo_legacy_free(ret);
 		return -ENAMETOOLONG;
+	}
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 	rr = gitfs_read(fs, p, GIT_FILE_MAX, &buf, &len);
+	if (rr < 0)
+		gitrepo_legacy_free(ret);
 	if (rr == -ENOENT || rr == -ENOTDIR)
 		return 0;
 	if (rr < 0)
@@ -674,8 +679,10 @@ int gitrepo_legacy_remote(const struct gitfs *fs, const struct gitrepo *r,
 	size_t n = strlen(s);
 	while (n && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
-	if (!n)
+	if (!n) {
+		gitrepo_legacy_free(ret);
 		return 0;
+	}
 	char *frag = strchr(s, '#');
 	if (frag)
 		*frag++ = '\0';

@@ -558,6 +558,14 @@ static const struct row remote_rows[] = {
 	.files = {"repo/.git/remotes/old=URL: /srv/old.git\n"
 		  "Push: refs/heads/a:refs/heads/main\n"},
 	.want = {"push|old|/srv/old.git|main|"}, .nev = 1, NOCHECK),
+    /* remotes/NAME with Push: lines and no URL: git reads branches/NAME
+     * too and keeps them (a force push of main the old reading missed) */
+    ROW(.name = "remotes/NAME's Push: lines with branches/NAME's URL",
+	.argv = {"git", "push", "up"},
+	.files =
+	    {"repo/.git/remotes/up=Push: +refs/heads/main:refs/heads/main\n",
+	     "repo/.git/branches/up=/srv/up.git#side\n"},
+	.want = {"push|up|/srv/up.git|main|f"}, NOCHECK),
     ROW(.name = "$GIT_DIR/branches/NAME", .argv = {"git", "push", "cog"},
 	.files = {"repo/.git/branches/cog=/srv/cog.git#stable\n",
 		  "REPO:repo/.git@work"},
