@@ -136,10 +136,17 @@ static int next_char(struct src *x)
 
 /* parse_value: quotes, escapes, comments, inner space kept, outer space
  * dropped. 0, or -1 (a quote not closed, an unknown escape). */
+/* git's isspace (sane_ctype): space, tab, newline, carriage return; not
+ * the C library's, which adds vertical tab and form feed */
+static bool git_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int parse_value(struct src *x, struct strbuf *v)
 {
 	bool quote = false, comment = false;
-	size_t trim = 0;
+	size_t space = 0; /* unquoted blanks since the last character */
 	v->len = 0;
 	strbuf_puts(v, "");
 	for (;;) {
@@ -147,26 +154,23 @@ static int parse_value(struct src *x, struct strbuf *v)
 		if (c == '\n') {
 			if (quote)
 				return -1;
-			if (trim)
-				v->len = trim;
 			if (v->s)
 				v->s[v->len] = '\0';
-			return 0;
+			return 0; /* blanks at the end: dropped */
 		}
 		if (comment)
 			continue;
-		if (isspace(c) && !quote) {
-			if (!trim)
-				trim = v->len;
+		if (git_isspace(c) && !quote) {
 			if (v->len)
-				strbuf_putc(v, (char)c);
+				space++;
 			continue;
 		}
 		if (!quote && (c == ';' || c == '#')) {
 			comment = true;
 			continue;
 		}
-		trim = 0;
+		for (; space; space--) /* each blank inside: one space */
+			strbuf_putc(v, ' ');
 		if (c == '\\') {
 			c = next_char(x);
 			if (c == '\n')
@@ -207,12 +211,12 @@ static int parse_section(struct src *x, struct strbuf *var)
 			return -1;
 		if (c == ']')
 			return var->len ? 0 : -1;
-		if (isspace(c)) {
+		if (git_isspace(c)) {
 			do {
 				if (c == '\n')
 					return -1;
 				c = next_char(x);
-			} while (isspace(c));
+			} while (git_isspace(c));
 			if (c != '"')
 				return -1;
 			strbuf_putc(var, '.');
@@ -263,7 +267,7 @@ int gitcfg_parse_cb(const char *text, size_t len, gitcfg_entry_fn fn, void *ud)
 		}
 		if (comment)
 			continue;
-		if (isspace(c))
+		if (git_isspace(c))
 			continue;
 		if (c == '#' || c == ';') {
 			comment = true;

@@ -636,6 +636,19 @@ static const struct row config_rows[] = {
 	.env = {"EVIL=https://evil.test/z"},
 	.files = {"repo/.git/config=[remote \"a=b\"]\n\turl = /srv/l.git\n"},
 	.helper = -1, .unsure = 1),
+    /* parse_value: each unquoted blank inside a value is a space; git's
+     * blanks are space, tab, CR and LF only (git config --get, 2.39.5) */
+    ROW(.name = "a tab inside a value is a space",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n\turl = /srv/a\tb\n"
+		  "[url \"https://evil.test/\"]\n\tinsteadOf = \"/srv/a b\"\n"},
+	.want = {"push|origin|https://evil.test/|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a vertical tab is no blank",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {"repo/.git/config=[remote \"origin\"]\n\turl = \v/srv/l\n"
+		  "[url \"https://evil.test\"]\n\tinsteadOf = \"\v\"\n"},
+	.want = {"push|origin|https://evil.test/srv/l|main|"}, .nev = 1,
+	NOCHECK),
     ROW(.name = "~/.gitconfig include.path",
 	.argv = {"git", "push", "origin", "main"},
 	.files = {ORIGIN, "home/.gitconfig=[include]\n\tpath = inc/more\n",
