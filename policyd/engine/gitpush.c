@@ -307,6 +307,10 @@ static void refspec(struct pctx *p, struct upds *u, const char *rs,
 	if (rs[0] == '+') {
 		force = true;
 		rs++;
+		/* set_refspecs: count_refspec_match("+main") names no local
+		 * ref, so a '+' source is pushed as written, never mapped by
+		 * remote.NAME.push or the upstream */
+		explicit = false;
 	} else if (rs[0] == '^') {
 		return; /* a negative refspec only takes refs away */
 	}

@@ -457,6 +457,19 @@ static const struct row refspec_rows[] = {
 	.argv = {"git", "push", "origin"},
 	.files = {ORIGIN "\tpush = refs/heads/a:refs/heads/release/1\n"},
 	.want = {"push|origin|" GH "|release/1|"}, .nev = 1, NOCHECK),
+    ROW(.name = "a named ref is mapped by remote.origin.push",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN "\tpush = refs/heads/main:refs/heads/feature\n",
+		  "repo/.git/refs/heads/main="
+		  "0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|feature|"}, .nev = 1, NOCHECK),
+    /* count_refspec_match("+main") names no ref: pushed as written */
+    ROW(.name = "+main is not mapped by remote.origin.push",
+	.argv = {"git", "push", "origin", "+main"},
+	.files = {ORIGIN "\tpush = refs/heads/main:refs/heads/feature\n",
+		  "repo/.git/refs/heads/main="
+		  "0123456789012345678901234567890123456789\n"},
+	.want = {"push|origin|" GH "|main|f"}, .nev = 1, NOCHECK),
     ROW(.name = "remote.origin.mirror", .argv = {"git", "push", "origin"},
 	.files = {ORIGIN "\tmirror = true\n"},
 	.want = {"push|origin|" GH "|*|fd"}, .nev = 1, NOCHECK),
