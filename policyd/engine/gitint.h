@@ -117,8 +117,6 @@ struct gitrepo {
 	bool found;
 	char gitdir[TG_PATH_MAX];    /* absolute, the caller's view */
 	char commondir[TG_PATH_MAX]; /* differs for a linked worktree */
-	bool has_common; /* a commondir file or GIT_COMMON_DIR (setup.c) */
-	char worktree[TG_PATH_MAX];  /* "" when bare or not known */
 	bool worktree_config;	     /* extensions.worktreeConfig */
 	bool reftable;		     /* refs not in files: not read */
 	enum gitrepo_head head;

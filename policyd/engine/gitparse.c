@@ -41,7 +41,6 @@ struct pstate {
 	char cwd[TG_PATH_MAX];
 	const char *git_dir_opt; /* --git-dir, --bare */
 	char bare_dir[TG_PATH_MAX];
-	const char *work_tree_opt;
 	struct gitcfg_cmdline cmdline; /* -c, --config-env, as key=value */
 	struct gitrepo repo;
 	struct gitevs *out;
@@ -167,8 +166,7 @@ static enum gopt global_opt(struct pstate *s, struct gitcfg_cmdline *c,
 			v = a + 12;
 		else
 			TAKE(v);
-		if (apply_env)
-			s->work_tree_opt = v;
+		(void)v; /* the work tree: no decision depends on it */
 		return GOPT_ENV_CHANGE;
 	}
 	if (!strcmp(a, "--namespace") || !strcmp(a, "--shallow-file") ||
@@ -659,13 +657,6 @@ static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
 		i++;
 	}
 	gitrepo_discover(&s->fs, s->cwd, s->git_dir_opt, &s->repo);
-	if (s->work_tree_opt) {
-		char wt[TG_PATH_MAX];
-		if (tg_path_normalize(s->cwd, s->work_tree_opt, wt,
-				      sizeof(wt)) == 0)
-			tg_strlcpy(s->repo.worktree, sizeof(s->repo.worktree),
-				   wt);
-	}
 	if (i >= argc || argv[i][0] == '-') {
 		/* nothing, --help, --version, a query option */
 		bool ver = i < argc && (!strcmp(argv[i], "--version") ||

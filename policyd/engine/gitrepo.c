@@ -195,68 +195,39 @@ static int ceiling_offset(const struct gitfs *fs, const char *dir)
 	return best;
 }
 
-/* core.bare and core.worktree (and, from the common config, the
- * extensions) of one config file; false when it is there but unreadable. */
-static bool read_format_file(const struct gitfs *fs, struct gitrepo *r,
-			     const char *path, bool common, int *bare,
-			     char *core_wt, size_t wtsz, bool *versioned)
+/* The repository format as setup.c reads it from commondir/config:
+ * extensions.worktreeConfig (whether config.worktree is read) and
+ * extensions.refStorage, ignored whole without
+ * core.repositoryformatversion (read_repository_format: version -1). git's
+ * work tree is not computed: no decision depends on it (git finds it after
+ * the decision in any case). */
+static void read_format(const struct gitfs *fs, struct gitrepo *r)
 {
+	char p[TG_PATH_MAX];
 	_cleanup_free_ char *text = NULL;
 	size_t len;
-	int rr = gitfs_read(fs, path, GIT_FILE_MAX, &text, &len);
+	if (!path_join(p, sizeof(p), r->commondir, "config")) {
+		r->unsure = true;
+		return;
+	}
+	int rr = gitfs_read(fs, p, GIT_FILE_MAX, &text, &len);
 	if (rr == -ENOENT)
-		return true;
+		return;
 	struct gitcfg c = {0};
-	bool ok =
-	    rr == 0 && gitcfg_parse_text(&c, text, len, GITCFG_LOCAL) == 0;
+	if (rr < 0 || gitcfg_parse_text(&c, text, len, GITCFG_LOCAL) < 0)
+		r->unsure = true;
+	bool versioned = false, wtc = false;
 	for (size_t i = 0; i < c.n; i++) {
 		const char *k = c.v[i].key, *v = c.v[i].value;
-		if (!strcmp(k, "core.bare"))
-			*bare = gitcfg_bool_text(v) == 1;
-		else if (!strcmp(k, "core.worktree") && v)
-			tg_strlcpy(core_wt, wtsz, v);
-		else if (common && !strcmp(k, "core.repositoryformatversion") &&
-			 v)
-			*versioned = true;
-		else if (common && !strcmp(k, "extensions.worktreeconfig"))
-			r->worktree_config = gitcfg_bool_text(v) == 1;
-		else if (common && !strcmp(k, "extensions.refstorage") && v)
+		if (!strcmp(k, "core.repositoryformatversion") && v)
+			versioned = true;
+		else if (!strcmp(k, "extensions.worktreeconfig"))
+			wtc = gitcfg_bool_text(v) == 1;
+		else if (!strcmp(k, "extensions.refstorage") && v)
 			r->reftable = strncmp(v, "files", 5) != 0;
 	}
 	gitcfg_free(&c);
-	return ok;
-}
-
-/* The repository format as setup.c reads it: commondir/config, ignored
- * whole without core.repositoryformatversion; then, with
- * extensions.worktreeConfig, gitdir/config.worktree for core.bare and
- * core.worktree. Those two count only where there is no common directory
- * (a linked work tree, GIT_COMMON_DIR) or worktreeConfig is on: *bare -1
- * and core_wt "" otherwise. */
-static void read_format(const struct gitfs *fs, struct gitrepo *r, int *bare,
-			char *core_wt, size_t wtsz)
-{
-	*bare = -1;
-	core_wt[0] = '\0';
-	bool versioned = false;
-	char p[TG_PATH_MAX];
-	if (!path_join(p, sizeof(p), r->commondir, "config") ||
-	    !read_format_file(fs, r, p, true, bare, core_wt, wtsz, &versioned))
-		r->unsure = true;
-	if (!versioned) { /* read_repository_format: version -1 */
-		*bare = -1;
-		core_wt[0] = '\0';
-		r->worktree_config = false;
-	}
-	if (r->worktree_config &&
-	    (!path_join(p, sizeof(p), r->gitdir, "config.worktree") ||
-	     !read_format_file(fs, r, p, false, bare, core_wt, wtsz,
-			       &versioned)))
-		r->unsure = true;
-	if (r->has_common && !r->worktree_config) {
-		*bare = -1;
-		core_wt[0] = '\0';
-	}
+	r->worktree_config = versioned && wtc;
 }
 
 static void read_head(const struct gitfs *fs, struct gitrepo *r)
@@ -281,48 +252,18 @@ static void read_head(const struct gitfs *fs, struct gitrepo *r)
 	}
 }
 
-/* The work tree: GIT_WORK_TREE, core.worktree, the directory holding
- * .git, or none (bare). */
-static void set_worktree(const struct gitfs *fs, struct gitrepo *r,
-			 const char *discovered_top, const char *cwd)
-{
-	int bare;
-	char core_wt[TG_PATH_MAX];
-	read_format(fs, r, &bare, core_wt, sizeof(core_wt));
-	const char *env = gitfs_getenv(fs, "GIT_WORK_TREE");
-	char tmp[TG_PATH_MAX];
-	if (env) {
-		if (tg_path_normalize(cwd, env, tmp, sizeof(tmp)) == 0)
-			tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
-	} else if (bare == 1) {
-		r->worktree[0] = '\0';
-	} else if (core_wt[0]) {
-		if (tg_path_normalize(r->gitdir, core_wt, tmp, sizeof(tmp)) ==
-		    0)
-			tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
-	} else if (discovered_top) {
-		tg_strlcpy(r->worktree, sizeof(r->worktree), discovered_top);
-	}
-	if (r->worktree[0] &&
-	    gitfs_realpath(fs, r->worktree, tmp, sizeof(tmp)) == 0)
-		tg_strlcpy(r->worktree, sizeof(r->worktree), tmp);
-}
-
-static void found(const struct gitfs *fs, struct gitrepo *r, const char *gitdir,
-		  const char *top, const char *cwd)
+static void found(const struct gitfs *fs, struct gitrepo *r, const char *gitdir)
 {
 	char real[TG_PATH_MAX];
 	if (gitfs_realpath(fs, gitdir, real, sizeof(real)) < 0)
 		tg_strlcpy(real, sizeof(real), gitdir);
 	tg_strlcpy(r->gitdir, sizeof(r->gitdir), real);
-	int cr = common_dir(fs, r->gitdir, r->commondir, sizeof(r->commondir));
-	if (cr < 0) {
+	if (common_dir(fs, r->gitdir, r->commondir, sizeof(r->commondir)) < 0) {
 		r->unsure = true;
 		tg_strlcpy(r->commondir, sizeof(r->commondir), r->gitdir);
 	}
-	r->has_common = cr != 0;
 	r->found = true;
-	set_worktree(fs, r, top, cwd);
+	read_format(fs, r);
 	read_head(fs, r);
 }
 
@@ -360,7 +301,7 @@ void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 			return;
 		}
 		if (is_git_dir(fs, g))
-			found(fs, ret, g, cwd, cwd);
+			found(fs, ret, g);
 		return;
 	}
 	char dir[TG_PATH_MAX];
@@ -386,11 +327,11 @@ void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 		}
 		switch (read_gitfile(fs, p, g, sizeof(g))) {
 		case GF_FOUND:
-			found(fs, ret, g, dir, cwd);
+			found(fs, ret, g);
 			return;
 		case GF_DIR:
 			if (is_git_dir(fs, p)) {
-				found(fs, ret, p, dir, cwd);
+				found(fs, ret, p);
 				return;
 			}
 			break;
@@ -403,7 +344,7 @@ void gitrepo_discover(const struct gitfs *fs, const char *cwd,
 			break;
 		}
 		if (is_git_dir(fs, dir)) {
-			found(fs, ret, dir, NULL, cwd); /* bare */
+			found(fs, ret, dir); /* bare */
 			return;
 		}
 		if (!strcmp(dir, "/"))
