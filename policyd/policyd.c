@@ -37,6 +37,7 @@
 #include "pending.h"
 #include "records.h"
 #include "resolver.h"
+#include "rtcount.h"
 #include "self.h"
 #include "session.h"
 #include "supervisor.h"
@@ -179,12 +180,14 @@ static void agent_messages(struct conn *c)
 		if (want < 0) {
 			agent_handle(c, c->rbuf + off,
 				     c->rlen - off); /* audits it */
+			rtcount_done();
 			c->closing = true;
 			break;
 		}
 		if ((size_t)want > c->rlen - off)
 			break;
 		int r = agent_handle(c, c->rbuf + off, (size_t)want);
+		rtcount_done();
 		if (r == -EAGAIN)
 			break; /* waits for the resolver; kept in the buffer */
 		conn_drop_fds(c);

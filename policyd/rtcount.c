@@ -23,9 +23,12 @@ static const char *const kind_names[RT_KIND_MAX] = {
 
 static struct {
 	uint64_t req[RT_KIND_MAX], notif[RT_KIND_MAX];
-	uint64_t by_nr[RT_NR_MAX];
+	uint64_t req_ns[RT_KIND_MAX], notif_ns[RT_KIND_MAX];
+	uint64_t by_nr[RT_NR_MAX], nr_ns[RT_NR_MAX];
 	const char *nr_name[RT_NR_MAX];
 	uint64_t *cur; /* the counter of the round trip being handled */
+	int cur_nr;    /* its system call (-1: a request, or not counted) */
+	uint64_t t0;   /* when it was received */
 } R;
 
 static enum rt_kind request_kind(unsigned type, const struct req *q)
@@ -63,6 +66,8 @@ void rtcount_request(unsigned type, const struct req *q)
 {
 	R.cur = &R.req[request_kind(type, q)];
 	(*R.cur)++;
+	R.cur_nr = -1;
+	R.t0 = tg_mono_ns();
 }
 
 static enum rt_kind file_kind(const struct tg_syscall *sc)
@@ -104,10 +109,38 @@ void rtcount_notified(const struct tg_syscall *sc)
 {
 	R.cur = &R.notif[notified_kind(sc)];
 	(*R.cur)++;
+	R.cur_nr = -1;
+	R.t0 = tg_mono_ns();
 	if (sc && sc->nr >= 0 && sc->nr < RT_NR_MAX) {
 		R.by_nr[sc->nr]++;
 		R.nr_name[sc->nr] = sc->name;
+		R.cur_nr = sc->nr;
 	}
+}
+
+void rtcount_done(void)
+{
+	if (!R.cur)
+		return;
+	uint64_t ns = tg_mono_ns() - R.t0;
+	size_t k;
+	if (R.cur >= R.notif && R.cur < R.notif + RT_KIND_MAX) {
+		k = (size_t)(R.cur - R.notif);
+		R.notif_ns[k] += ns;
+	} else if (R.cur >= R.req && R.cur < R.req + RT_KIND_MAX) {
+		k = (size_t)(R.cur - R.req);
+		R.req_ns[k] += ns;
+	}
+	if (R.cur_nr >= 0)
+		R.nr_ns[R.cur_nr] += ns;
+	R.cur = NULL;
+	R.cur_nr = -1;
+}
+
+/* mean microseconds per round trip (0 when none) */
+static unsigned long long mean_us(uint64_t ns, uint64_t n)
+{
+	return n ? (unsigned long long)((ns / n + 500) / 1000) : 0;
 }
 
 void rtcount_retag(enum rt_kind from, enum rt_kind to)
@@ -129,21 +162,29 @@ void rtcount_format(struct strbuf *b, bool json)
 	if (json)
 		strbuf_puts(b, ",\"round_trips\":{");
 	else
-		strbuf_printf(b, "round trips:    %-11s %10s %14s\n", "kind",
-			      "requests", "notifications");
+		strbuf_printf(b, "round trips:    %-11s %10s %14s %12s\n",
+			      "kind", "requests", "notifications", "µs each");
 	for (int k = 0, n = 0; k < RT_KIND_MAX; k++) {
 		if (json)
-			strbuf_printf(b,
-				      "%s\"%s\":{\"requests\":%llu,"
-				      "\"notifications\":%llu}",
-				      n++ ? "," : "", kind_names[k],
-				      (unsigned long long)R.req[k],
-				      (unsigned long long)R.notif[k]);
+			strbuf_printf(
+			    b,
+			    "%s\"%s\":{\"requests\":%llu,"
+			    "\"notifications\":%llu,\"requests_ns\":%llu,"
+			    "\"notifications_ns\":%llu}",
+			    n++ ? "," : "", kind_names[k],
+			    (unsigned long long)R.req[k],
+			    (unsigned long long)R.notif[k],
+			    (unsigned long long)R.req_ns[k],
+			    (unsigned long long)R.notif_ns[k]);
 		else if (R.req[k] || R.notif[k])
-			strbuf_printf(b, "                %-11s %10llu %14llu\n",
+			strbuf_printf(b,
+				      "                %-11s %10llu %14llu "
+				      "%5llu / %-5llu\n",
 				      kind_names[k],
 				      (unsigned long long)R.req[k],
-				      (unsigned long long)R.notif[k]);
+				      (unsigned long long)R.notif[k],
+				      mean_us(R.req_ns[k], R.req[k]),
+				      mean_us(R.notif_ns[k], R.notif[k]));
 	}
 	strbuf_puts(b, json ? "},\"notified_calls\":{" : "notified calls:");
 	for (int nr = 0, n = 0; nr < RT_NR_MAX; nr++) {
@@ -152,6 +193,20 @@ void rtcount_format(struct strbuf *b, bool json)
 		strbuf_printf(b, json ? "%s\"%s\":%llu" : "%s %s %llu",
 			      n++ ? "," : "", R.nr_name[nr],
 			      (unsigned long long)R.by_nr[nr]);
+	}
+	/* the time per call, apart: the member above stays a count */
+	strbuf_puts(b, json ? "},\"notified_calls_ns\":{" : "\nµs each:      ");
+	for (int nr = 0, n = 0; nr < RT_NR_MAX; nr++) {
+		if (!R.by_nr[nr])
+			continue;
+		if (json)
+			strbuf_printf(b, "%s\"%s\":%llu", n++ ? "," : "",
+				      R.nr_name[nr],
+				      (unsigned long long)R.nr_ns[nr]);
+		else
+			strbuf_printf(b, "%s %s %llu", n++ ? "," : "",
+				      R.nr_name[nr],
+				      mean_us(R.nr_ns[nr], R.by_nr[nr]));
 	}
 	strbuf_puts(b, json ? "}" : "\n");
 	/* an exec held for a check at its exec stop (exec_verify.c) waits

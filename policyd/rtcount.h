@@ -10,6 +10,9 @@
  * The loop is single-threaded: rtcount_request/rtcount_notified note the
  * round trip being handled, and rtcount_retag moves it to another kind
  * once the decision knows more (an exec whose program is git).
+ * rtcount_done adds the time policyd's loop spent on it (monotonic clock,
+ * from the receive to the answer: what the caller waits beyond the
+ * kernel's wake-ups) to its kind and its system call.
  */
 #ifndef TIERGATE_RTCOUNT_H
 #define TIERGATE_RTCOUNT_H
@@ -44,6 +47,9 @@ enum rt_kind {
 void rtcount_request(unsigned type, const struct req *q);
 /* A seccomp notification of call sc (NULL: not in the table). */
 void rtcount_notified(const struct tg_syscall *sc);
+/* The round trip being handled is answered (or parked): the time since
+ * its rtcount_request/rtcount_notified is added to its kind's. */
+void rtcount_done(void);
 /* The round trip being handled, if counted as from, is of kind to. */
 void rtcount_retag(enum rt_kind from, enum rt_kind to);
 /* The table for policyctl status (text) or status --json (the members

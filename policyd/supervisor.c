@@ -260,6 +260,7 @@ void supervisor_ready(struct sv *sv, uint32_t events)
 	D.n_notifications++;
 	rtcount_notified(supervisor_syscall(&u.n));
 	handle_one(sv, &u.n, slot);
+	rtcount_done();
 }
 
 /* ------------------------------------------------------- listeners */

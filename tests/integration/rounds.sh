@@ -38,6 +38,8 @@ a, b = (json.load(open(f)) for f in sys.argv[1:3])
 out = []
 for k, v in b["round_trips"].items():
     for f, n in v.items():
+        if f.endswith("_ns"):
+            continue  # time, not a count
         d = n - a["round_trips"].get(k, {}).get(f, 0)
         if d:
             out.append(f"{k}.{f}+{d}")
@@ -73,6 +75,20 @@ rt_asks() {
 		n=$((n + $(rt_delta "$1" "$2" "$k" requests)))
 	done
 	echo "$n"
+}
+# rt_time BEFORE AFTER KIND: nanoseconds policyd spent on KIND's
+# notifications in between ("calls:NAME": on one system call)
+rt_time() {
+	python3 - "$@" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+kind = sys.argv[3]
+def get(d):
+    if kind.startswith("calls:"):
+        return d.get("notified_calls_ns", {}).get(kind[6:], 0)
+    return d["round_trips"][kind].get("notifications_ns", 0)
+print(get(b) - get(a))
+PY
 }
 rt_le() { [ "$1" -le "$2" ]; }
 rt_eq() { [ "$1" -eq "$2" ]; }
@@ -124,6 +140,14 @@ else
 	check "one rm of 50 files: 50 unlink round trips ($u)" rt_eq "$u" 50
 	check "... never a second round trip from the interposer" rt_eq "$(rt_asks "$RB" "$RA")" 0
 	check "... the files are gone, as natively" bash -c "[ -z \"\$(ls '$WS/out/rt')\" ]"
+	# the time policyd spent on them, by kind and by call: each a
+	# measured sum that grew with its count (a count without time, or a
+	# time that did not move, fails)
+	tw=$(rt_time "$RB" "$RA" open-write) tu=$(rt_time "$RB" "$RA" calls:unlinkat)
+	check "... policyd's time on them is counted: write-opens ${tw} ns, unlinks ${tu} ns" \
+		bash -c "[ $tw -gt 0 ] && [ $tu -gt 0 ]"
+	check "... and shown per round trip in policyctl status (µs each)" \
+		bash -c "'$BIN/policyctl' status | grep -Eq '^ +open-write +[0-9]+ +[0-9]+ +[0-9]+ / [0-9]+'"
 	# calls that cannot have any effect fail in the process (one fstatat):
 	# rm -f of names that are not there, mkdir of one that is
 	rt_json "$RB"
