@@ -134,13 +134,6 @@ static int next_char(struct src *x)
 	return c;
 }
 
-/* git's isspace (sane_ctype): space, tab, newline, carriage return; not
- * the C library's, which adds vertical tab and form feed */
-static bool git_isspace(int c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 /* parse_value: quotes, escapes, comments; each unquoted blank inside the
  * value one space, blanks before and after it dropped. 0, or -1 (a quote
  * not closed, an unknown escape). */

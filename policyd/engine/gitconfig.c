@@ -10,7 +10,6 @@
  * too deep) the result is marked unsure: git does nothing then, and
  * tiergate assumes the worst rather than trust its own reading.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
@@ -457,7 +456,7 @@ static int cmd_env_list(struct loader *ld, const char *env)
 		_cleanup_free_ char *key = sq_word(&p);
 		if (!key)
 			goto bogus;
-		if (!*p || isspace((unsigned char)*p)) {
+		if (!*p || git_isspace((unsigned char)*p)) {
 			int r = cmd_text(ld, key); /* old style 'k=v' */
 			if (r < 0)
 				return r;
@@ -466,9 +465,10 @@ static int cmd_env_list(struct loader *ld, const char *env)
 			_cleanup_free_ char *val = NULL;
 			if (*p == '\'') {
 				val = sq_word(&p);
-				if (!val || (*p && !isspace((unsigned char)*p)))
+				if (!val ||
+				    (*p && !git_isspace((unsigned char)*p)))
 					goto bogus;
-			} else if (*p && !isspace((unsigned char)*p)) {
+			} else if (*p && !git_isspace((unsigned char)*p)) {
 				goto bogus;
 			}
 			int r = cmd_pair(ld, key, strlen(key), val);
@@ -477,7 +477,7 @@ static int cmd_env_list(struct loader *ld, const char *env)
 		} else {
 			goto bogus;
 		}
-		while (isspace((unsigned char)*p))
+		while (git_isspace((unsigned char)*p))
 			p++;
 	}
 	return 0;

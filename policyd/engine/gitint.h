@@ -25,6 +25,16 @@
 #include "gitparse.h"
 #include "util.h"
 
+/* git's isspace (ctype.c's sane_ctype): space, tab, newline, carriage
+ * return. Not the C library's, which adds vertical tab and form feed:
+ * every blank git skips or splits on in what policyd reads as git reads
+ * it (config values, GIT_CONFIG_PARAMETERS, aliases, HEAD, the remotes/
+ * and branches/ files, wildmatch's [:space:]) is this one. */
+static inline bool git_isspace(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Caps on what the caller controls. Beyond one of them the operation is
  * "unsure" and decided as the worst case (see struct git_op). */
 #define GIT_FILE_MAX (1u << 20)		/* one config or ref file */

@@ -10,7 +10,6 @@
  * unknown name may be autocorrected (help.autocorrect). Each reading then
  * gives its events (gitpush.c, gitlocal.c).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -256,12 +255,12 @@ static int split_cmdline(const char *s, char ***ret, size_t *ret_n)
 	strbuf_puts(&w, "");
 	for (const char *p = s; *p;) {
 		char c = *p;
-		if (!quoted && isspace((unsigned char)c)) {
+		if (!quoted && git_isspace((unsigned char)c)) {
 			if ((r = tg_strv_push(&v, &n, w.s, false)) < 0)
 				break;
 			w.len = 0;
 			w.s[0] = '\0';
-			while (*++p && isspace((unsigned char)*p))
+			while (*++p && git_isspace((unsigned char)*p))
 				;
 			continue;
 		}

@@ -53,7 +53,7 @@ static bool head_valid(const struct gitfs *fs, const char *gitdir)
 		return false;
 	if (!strncmp(buf, "ref:", 4)) {
 		const char *r = buf + 4;
-		while (isspace((unsigned char)*r))
+		while (git_isspace((unsigned char)*r))
 			r++;
 		return !strncmp(r, "refs/", 5);
 	}
@@ -490,7 +490,7 @@ enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 		if (rr == 0) {
 			if (!strncmp(buf, "ref:", 4)) {
 				const char *t = buf + 4;
-				while (isspace((unsigned char)*t))
+				while (git_isspace((unsigned char)*t))
 					t++;
 				size_t tl = strcspn(t, "\r\n");
 				if (tl >= sizeof(cur))
@@ -549,7 +549,7 @@ static int remotes_line(void *ud, char *line)
 {
 	struct remotes_file *x = ud;
 	size_t n = strlen(line);
-	while (n && isspace((unsigned char)line[n - 1]))
+	while (n && git_isspace((unsigned char)line[n - 1]))
 		line[--n] = '\0';
 	const char *v = NULL;
 	char ***list = NULL;
@@ -565,7 +565,7 @@ static int remotes_line(void *ud, char *line)
 	}
 	if (!v)
 		return 0;
-	while (isspace((unsigned char)*v))
+	while (git_isspace((unsigned char)*v))
 		v++;
 	x->err = strv_add(list, cnt, v);
 	return x->err ? 1 : 0;
@@ -615,10 +615,10 @@ int gitrepo_legacy_remote(const struct gitfs *fs, const struct gitrepo *r,
 	/* the first line, trimmed: URL[#branch] */
 	buf[strcspn(buf, "\n")] = '\0';
 	char *s = buf;
-	while (isspace((unsigned char)*s))
+	while (git_isspace((unsigned char)*s))
 		s++;
 	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && git_isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 	if (!n) {
 		gitrepo_legacy_free(ret);

@@ -44,7 +44,7 @@ static bool class_named(const char *name, size_t len, int c)
 	if (IS("punct"))
 		return ispunct(c);
 	if (IS("space"))
-		return isspace(c);
+		return git_isspace(c);
 	if (IS("upper"))
 		return isupper(c);
 	if (IS("xdigit"))

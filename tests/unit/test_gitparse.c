@@ -571,6 +571,18 @@ static const struct row remote_rows[] = {
 	.files = {"repo/.git/remotes/old=URL: /srv/old.git\n"
 		  "Push: refs/heads/a:refs/heads/main\n"},
 	.want = {"push|old|/srv/old.git|main|"}, .nev = 1, NOCHECK),
+    /* read_remotes_file: skip_spaces and strbuf_rtrim are git's blanks;
+     * a form feed stays in the URL, which is then no absolute path (git
+     * 2.39.5: "'\f/srv/old.git' does not appear to be a git repository") */
+    ROW(.name = "remotes/NAME: a form feed is no blank to git",
+	.argv = {"git", "push", "old", "main"},
+	.files = {"repo/.git/remotes/old=URL:\f/srv/old.git\v\n"},
+	.want = {"push|old|\f/srv/old.git\v|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "branches/NAME: a form feed is no blank to git",
+	.argv = {"git", "push", "cog"},
+	.files = {"repo/.git/branches/cog=\f/srv/cog.git#stable\n",
+		  "REPO:repo/.git@work"},
+	.want = {"push|cog|\f/srv/cog.git|stable|"}, .nev = 1, NOCHECK),
     /* remotes/NAME with Push: lines and no URL: git reads branches/NAME
      * too and keeps them (a force push of main the old reading missed) */
     ROW(.name = "remotes/NAME's Push: lines with branches/NAME's URL",
@@ -818,6 +830,23 @@ static const struct row repo_rows[] = {
 	     "DIR:repo/sub/.git/refs",
 	     "repo/sub/.git/config=[remote \"origin\"]\n\turl = /srv/fake\n"},
 	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    /* validate_headref skips git's blanks after "ref:" (space, tab, LF,
+     * CR), not \v or \f: such a HEAD is no repository, and git goes on
+     * to the one above (checked with git 2.39.5) */
+    ROW(.name = "HEAD \"ref:\\v...\" below is no repository",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/sub",
+	.files = {ORIGIN, "REPO:repo/sub/.git",
+		  "repo/sub/.git/HEAD=ref:\vrefs/heads/main\n",
+		  "repo/sub/.git/config=[remote \"origin\"]\n"
+		  "\turl = /srv/local\n"},
+	.want = {"push|origin|" GH "|main|"}, .nev = 1, NOCHECK),
+    ROW(.name = "HEAD \"ref:\\t...\" below is a repository",
+	.argv = {"git", "push", "origin", "main"}, .cwd = "repo/sub",
+	.files = {ORIGIN, "REPO:repo/sub/.git",
+		  "repo/sub/.git/HEAD=ref:\trefs/heads/main\n",
+		  "repo/sub/.git/config=[remote \"origin\"]\n"
+		  "\turl = /srv/local\n"},
+	.want = {"push|origin|/srv/local|main|"}, .nev = 1, NOCHECK),
     ROW(.name = "a bare repository", .argv = {"git", "push", "origin", "main"},
 	.cwd = "bare.git",
 	.files = {"REPO:bare.git",
@@ -870,6 +899,12 @@ static const struct row command_rows[] = {
 	.files = {ORIGIN "[alias]\n\tpf = push --force\n"},
 	.want = {"push|origin|" GH "|main|f"}, .not_want = {"pf|-|-||"},
 	NOCHECK),
+    /* split_cmdline splits on git's blanks: "push\f--force" is one word,
+     * no command ("expansion of alias 'pf' failed" in git 2.39.5) */
+    ROW(.name = "an alias split on git's blanks only",
+	.argv = {"git", "pf", "origin", "main"},
+	.files = {ORIGIN "[alias]\n\tpf = push\f--force\n"},
+	.not_want = {"push|origin|" GH "|main|f"}, NOCHECK),
     ROW(.name = "an alias and a program git-NAME in PATH: both readings",
 	.argv = {"git", "pf", "origin", "main"}, .env = {"PATH=@T/bin"},
 	.files = {ORIGIN "[alias]\n\tpf = push --force\n",
