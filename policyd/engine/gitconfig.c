@@ -34,6 +34,10 @@ struct loader {
 	char **urls; /* remote URLs, for hasconfig */
 	size_t nurls;
 	bool have_urls;
+	/* read_early_config's view (alias and autocorrect lookups, before
+	 * setup): no repository yet, so onbranch: is false, and no
+	 * extensions.worktreeConfig, so no config.worktree */
+	bool early;
 };
 
 static int load_sequence(struct loader *ld);
@@ -217,7 +221,7 @@ static bool cond_path(struct loader *ld, const char *text, const char *cond,
 static bool cond_branch(struct loader *ld, const char *cond, size_t clen)
 {
 	const struct gitrepo *r = ld->r;
-	if (!r || !r->found)
+	if (!r || !r->found || ld->early)
 		return false;
 	if (r->head == GITREPO_HEAD_UNKNOWN) {
 		gitcfg_set_unsure(ld->c, "includeIf onbranch: HEAD unknown");
@@ -587,7 +591,7 @@ static int load_sequence(struct loader *ld)
 		ld->scope = GITCFG_LOCAL;
 		if ((r = read_if_there(ld, p, false)) < 0)
 			return r;
-		if (rp->worktree_config) {
+		if (rp->worktree_config && !ld->early) {
 			snprintf(p, sizeof(p), "%s/config.worktree",
 				 rp->gitdir);
 			ld->scope = GITCFG_WORKTREE;
@@ -599,9 +603,11 @@ static int load_sequence(struct loader *ld)
 }
 
 int gitcfg_load(struct gitcfg *c, const struct gitfs *fs,
-		const struct gitrepo *r, const struct gitcfg_cmdline *cmdline)
+		const struct gitrepo *r, const struct gitcfg_cmdline *cmdline,
+		bool early)
 {
-	struct loader ld = {.c = c, .fs = fs, .r = r, .cmdline = cmdline};
+	struct loader ld = {
+	    .c = c, .fs = fs, .r = r, .cmdline = cmdline, .early = early};
 	if (r && r->unsure)
 		gitcfg_set_unsure(c, "repository discovery unsure");
 	int ret = load_sequence(&ld);

@@ -212,9 +212,13 @@ struct gitcfg_cmdline {
 /* Loads every config source for the caller: system, global, the
  * repository's (r may be NULL or not found), the worktree's, then
  * GIT_CONFIG_COUNT/KEY/VALUE, GIT_CONFIG_PARAMETERS and cmdline, following
- * include.path and includeIf. Failures set c->unsure; -ENOMEM only. */
+ * include.path and includeIf. early: what git's read_early_config sees
+ * (its alias and help.autocorrect lookups, made before the repository is
+ * set up): includeIf "onbranch:" false and no config.worktree. Failures
+ * set c->unsure; -ENOMEM only. */
 int gitcfg_load(struct gitcfg *c, const struct gitfs *fs,
-		const struct gitrepo *r, const struct gitcfg_cmdline *cmdline);
+		const struct gitrepo *r, const struct gitcfg_cmdline *cmdline,
+		bool early);
 void gitcfg_free(struct gitcfg *c);
 /* gitcfgtext.c. Calls fn for each entry of a config text as
  * git_parse_source does: 0; -1 on a bad line (git dies), fn's negative

@@ -403,12 +403,13 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 		    const struct gitcfg *cfg, char **args, size_t nargs,
 		    struct chain *ch);
 
-/* Loads the config a reading with command-line config cl sees. */
+/* Loads the config a reading with command-line config cl sees (early:
+ * what git's read_early_config sees, for aliases and autocorrection). */
 static void with_config(struct pstate *s, const struct gitcfg_cmdline *cl,
-			struct gitcfg *ret)
+			struct gitcfg *ret, bool early)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (gitcfg_load(ret, &s->fs, &s->repo, cl) < 0)
+	if (gitcfg_load(ret, &s->fs, &s->repo, cl, early) < 0)
 		s->out->oom = true;
 	if (ret->unsure)
 		gitevs_unsure(s->out, ret->why);
@@ -471,7 +472,7 @@ static void expand_alias(struct pstate *s, const struct gitcfg_cmdline *cl,
 		resolve(s, cl, cfg, na, nn, ch);
 	else {
 		struct gitcfg ncfg;
-		with_config(s, &ncl, &ncfg);
+		with_config(s, &ncl, &ncfg, false);
 		resolve(s, &ncl, &ncfg, na, nn, ch);
 		gitcfg_free(&ncfg);
 	}
@@ -505,18 +506,26 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 	}
 	bool dep = gitcmd_deprecated(cmd);
 	bool builtin = gitcmd_builtin(cmd);
+	if (builtin && !dep) {
+		events_for(s, cfg, cmd, (const char *const *)args + 1,
+			   nargs - 1);
+		return;
+	}
+	/* git looks aliases (and help.autocorrect) up in its early config,
+	 * before the repository is set up: an alias set only under
+	 * includeIf "onbranch:" or in config.worktree is no alias to it, and
+	 * one overridden there keeps its value (git 2.39.5, checked) */
+	struct gitcfg ecfg;
+	with_config(s, cl, &ecfg, true);
 	bool found;
-	const char *val = alias_lookup(cfg, cmd, &found);
-	/* a builtin; or a program git-CMD (or a deprecated builtin), unless
-	 * an alias of that name is all git can find */
+	const char *val = alias_lookup(&ecfg, cmd, &found);
+	/* a program git-CMD (or a deprecated builtin), unless an alias of
+	 * that name is all git can find */
 	bool as_program =
-	    builtin || dep || !found ||
-	    gitcmd_program_may_exist(&s->fs, s->ctx, cmd);
+	    dep || !found || gitcmd_program_may_exist(&s->fs, s->ctx, cmd);
 	if (as_program)
 		events_for(s, cfg, cmd, (const char *const *)args + 1,
 			   nargs - 1);
-	if (builtin && !dep)
-		return;
 	if (found) {
 		size_t before = s->out->n;
 		expand_alias(s, cl, cfg, cmd, val, args, nargs, ch);
@@ -525,10 +534,10 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 		if (!as_program && s->out->n == before)
 			events_for(s, cfg, cmd, (const char *const *)args + 1,
 				   nargs - 1);
-	} else if (!dep && !ch->corrected && autocorrect_on(s, cfg)) {
+	} else if (!dep && !ch->corrected && autocorrect_on(s, &ecfg)) {
 		char **cands = NULL;
 		size_t nc = 0;
-		if (autocorrect(cfg, cmd, &cands, &nc) < 0)
+		if (autocorrect(&ecfg, cmd, &cands, &nc) < 0)
 			s->out->oom = true;
 		for (size_t i = 0; i < nc; i++) {
 			struct chain sub = *ch;
@@ -545,6 +554,7 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 			free(cands[i]);
 		free(cands);
 	}
+	gitcfg_free(&ecfg);
 }
 
 /* ------------------------------------------------------------ events */
@@ -643,7 +653,7 @@ static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
 		/* "git-xxxx" is "git xxxx" with no options or aliases */
 		gitrepo_discover(&s->fs, s->cwd, NULL, &s->repo);
 		struct gitcfg cfg;
-		with_config(s, &s->cmdline, &cfg);
+		with_config(s, &s->cmdline, &cfg, false);
 		events_for(s, &cfg, a0 + 4, argv + 1, argc ? argc - 1 : 0);
 		gitcfg_free(&cfg);
 		return;
@@ -661,7 +671,7 @@ static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
 		bool ver = i < argc && (!strcmp(argv[i], "--version") ||
 					!strcmp(argv[i], "-v"));
 		struct gitcfg cfg;
-		with_config(s, &s->cmdline, &cfg);
+		with_config(s, &s->cmdline, &cfg, false);
 		events_for(s, &cfg, ver ? "version" : "help",
 			   i < argc ? argv + i + 1 : NULL,
 			   i < argc ? argc - i - 1 : 0);
@@ -675,7 +685,7 @@ static void parse_all(struct pstate *s, const char *const *argv, size_t argc)
 	}
 	struct chain ch = {0};
 	struct gitcfg cfg;
-	with_config(s, &s->cmdline, &cfg);
+	with_config(s, &s->cmdline, &cfg, false);
 	resolve(s, &s->cmdline, &cfg, args, argc - i, &ch);
 	gitcfg_free(&cfg);
 	for (size_t k = 0; k < ch.nseen; k++)

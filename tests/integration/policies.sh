@@ -256,6 +256,32 @@ else
 	check "$name: git reset --hard through another repository's config.worktree: discards work natively, refused here (git-reset-hard), the change kept" \
 		bash -c "grep -q 'rule git-reset-hard' '$D/logs/decoy.out' && grep -q changed '$WS/app/hello.c'"
 fi
+# git looks an alias up in its early config (no includeIf "onbranch:", no
+# config.worktree): an alias overridden there still runs the push. main
+# of the local upstream force-pushed to an unrelated commit through one
+# (natively, in copies), refused here at "git sync" itself
+# (no-force-push-protected). policyd once read the override and let git
+# sync run as git status; the push git then re-executes (an alias to a
+# builtin runs in a new git process) was refused only there
+alias_attack='c=$(git commit-tree -m orphan "$(git mktree </dev/null)") &&
+	git config alias.sync "push -q --force origin $c:refs/heads/main" &&
+	printf "[alias]\n\tsync = status\n" >../alias.inc &&
+	git config "includeIf.onbranch:$(git symbolic-ref --short HEAD).path" "$PWD/../alias.inc" &&
+	git sync'
+rm -rf "$D/native3" && mkdir -p "$D/native3" && cp -r "$WS/app" "$D/native3/app" &&
+	git clone -q --bare "$D/upstream.git" "$D/native3/up.git" &&
+	git -C "$D/native3/app" remote set-url origin "$D/native3/up.git"
+main0=$(git -C "$D/upstream.git" rev-parse main)
+( cd "$D/native3/app" && bash -c "$alias_attack" ) >"$D/logs/alias-native.out" 2>&1
+if [ "$(git -C "$D/native3/up.git" rev-parse main 2>/dev/null)" = "$main0" ]; then
+	bad "$name: the alias overridden under onbranch does not force-push natively: $(head -c 300 "$D/logs/alias-native.out")"
+else
+	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-alias" -- \
+		bash -c "cd app && $alias_attack" ) >"$D/logs/alias.out" 2>&1
+	check "$name: a force push through an alias overridden under includeIf onbranch: main replaced natively, refused at git sync (no-force-push-protected), main kept" \
+		bash -c "grep -q 'refused exec .git sync. (rule no-force-push-protected)' '$D/logs/alias.out' && [ \"\$(git -C '$D/upstream.git' rev-parse main)\" = '$main0' ]" ||
+		sed 's/^/      /' "$D/logs/alias.out" | head -5
+fi
 stop_policyd
 
 # ----------------------------------------------------------------- strict

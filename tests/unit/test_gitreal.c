@@ -143,6 +143,26 @@ static const struct scenario scenarios[] = {
      NULL,
      {"push", "origin", "HEAD"},
      1},
+    /* aliases come from git's early config: an override under
+     * includeIf "onbranch:" or in config.worktree is not seen (policyd
+     * read the full config and took this forced push for git status) */
+    {"an alias overridden under includeIf onbranch",
+     "git config alias.fp 'push --force ../b1.git feature:main';"
+     "printf '[alias]\\n\\tfp = status\\n' > ../inc2;"
+     "git config includeIf.onbranch:main.path \"$PWD/../inc2\"",
+     {NULL},
+     NULL,
+     {"fp"},
+     1},
+    {"an alias overridden in config.worktree",
+     "git config core.repositoryformatversion 1;"
+     "git config extensions.worktreeConfig true;"
+     "git config alias.fp 'push --force ../b1.git feature:main';"
+     "git config --worktree alias.fp status",
+     {NULL},
+     NULL,
+     {"fp"},
+     1},
     {"a linked worktree",
      "git worktree add -q ../wt feature;"
      "git config branch.feature.pushRemote ../b1.git",
