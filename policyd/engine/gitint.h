@@ -157,10 +157,13 @@ enum gitref_res {
 	GITREF_MAX,
 };
 /* Resolves the full ref name (refs/..., HEAD) through symrefs: out gets
- * the final name (which may not exist: an unborn branch). */
+ * the final name (which may not exist: an unborn branch); *ret_null (may
+ * be NULL) whether it holds the null object name (gitrepo_null_oid). */
 enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 				    const struct gitrepo *r, const char *name,
-				    char *out, size_t outsz);
+				    char *out, size_t outsz, bool *ret_null);
+/* Is s (len bytes) the null object name: 40 or 64 zeros? */
+bool gitrepo_null_oid(const char *s, size_t len);
 
 /* One remote read from $GIT_DIR/remotes/NAME or $GIT_DIR/branches/NAME. */
 struct gitrepo_legacy {

@@ -155,7 +155,8 @@ static const char *const rev_rules[] = {
  * and what each resolves to. Returns the count, or -1 when the refs
  * cannot be read. */
 static int local_matches(const struct pctx *p, const char *src,
-			 char matched[][1024], char resolved[][1024], int max)
+			 char matched[][1024], char resolved[][1024],
+			 bool nulls[], int max)
 {
 	int n = 0;
 	for (size_t i = 0; i < TG_ARRAY_SIZE(rev_rules) && n < max; i++) {
@@ -167,7 +168,7 @@ static int local_matches(const struct pctx *p, const char *src,
 			continue; /* only refs/ are in the local list */
 		char out[TG_PATH_MAX];
 		switch (gitrepo_resolve_ref(p->rd->fs, p->rd->repo, full, out,
-					    sizeof(out))) {
+					    sizeof(out), &nulls[n])) {
 		case GITREF_FOUND:
 			tg_strlcpy(matched[n], 1024, full);
 			tg_strlcpy(resolved[n], 1024, out);
@@ -259,7 +260,12 @@ static void src_only(struct pctx *p, struct upds *u, const char *src,
 {
 	const struct gitrepo *r = p->rd->repo;
 	if (!strcmp(src, "HEAD")) {
-		struct upd *x = upd_new(u, force, false);
+		char out[TG_PATH_MAX];
+		bool null = false;
+		if (r->found && r->head == GITREPO_HEAD_BRANCH)
+			(void)gitrepo_resolve_ref(p->rd->fs, r, r->head_ref,
+						  out, sizeof(out), &null);
+		struct upd *x = upd_new(u, force, null);
 		if (r->found && r->head == GITREPO_HEAD_BRANCH)
 			upd_name(u, x, r->head_ref + 11);
 		else if (x)
@@ -267,7 +273,8 @@ static void src_only(struct pctx *p, struct upds *u, const char *src,
 		return;
 	}
 	char matched[4][1024], resolved[4][1024];
-	int n = local_matches(p, src, matched, resolved, 4);
+	bool nulls[4] = {false};
+	int n = local_matches(p, src, matched, resolved, nulls, 4);
 	if (n <= 0) {
 		/* none (git dies: no such source) or refs unreadable */
 		struct upd *x = upd_new(u, force, false);
@@ -289,7 +296,8 @@ static void src_only(struct pctx *p, struct upds *u, const char *src,
 					 !strncmp(matched[i], "refs/heads/", 11)
 				     ? upstream_of(p, matched[i] + 11)
 				     : NULL;
-		struct upd *x = upd_new(u, force || mf, false);
+		/* a ref holding the null object name deletes */
+		struct upd *x = upd_new(u, force || mf, nulls[i]);
 		if (mapped)
 			dst_names(u, x, mapped);
 		else if (up)
@@ -297,6 +305,27 @@ static void src_only(struct pctx *p, struct upds *u, const char *src,
 		else
 			dst_names(u, x, resolved[i]);
 	}
+}
+
+/* Does source src (of a refspec with a destination) name the null
+ * object, which makes git's update a deletion (try_explicit_object_name,
+ * then is_null_oid)? Its full hexadecimal form (get_oid_hex takes it as
+ * it is), or a local ref holding it (git 2.39.5 deletes main for
+ * `git push R 0000...:main` and for a branch whose file holds zeros).
+ * Refs policyd cannot read: the worst reading. */
+static bool src_null(const struct pctx *p, const char *src)
+{
+	if (gitrepo_null_oid(src, strlen(src)))
+		return true;
+	char matched[4][1024], resolved[4][1024];
+	bool nulls[4] = {false};
+	int n = local_matches(p, src, matched, resolved, nulls, 4);
+	if (n < 0)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (nulls[i])
+			return true;
+	return false;
 }
 
 /* One push refspec (parse_refspec, then what match_push_refs does). */
@@ -339,7 +368,7 @@ static void refspec(struct pctx *p, struct upds *u, const char *rs,
 	} else if (dst && !*src.s) {
 		dst_names(u, upd_new(u, force, true), dst);
 	} else if (dst) {
-		dst_names(u, upd_new(u, force, false), dst);
+		dst_names(u, upd_new(u, force, src_null(p, src.s)), dst);
 	} else {
 		src_only(p, u, src.s, force, explicit);
 	}

@@ -234,7 +234,7 @@ static void read_head(const struct gitfs *fs, struct gitrepo *r)
 {
 	r->head = GITREPO_HEAD_UNKNOWN;
 	char out[TG_PATH_MAX];
-	switch (gitrepo_resolve_ref(fs, r, "HEAD", out, sizeof(out))) {
+	switch (gitrepo_resolve_ref(fs, r, "HEAD", out, sizeof(out), NULL)) {
 	case GITREF_FOUND:
 		if (!strcmp(out, "HEAD")) {
 			r->head = GITREPO_HEAD_DETACHED;
@@ -389,7 +389,22 @@ static bool ref_name_safe(const char *name)
 struct packed_find {
 	const char *name;
 	bool hit;
+	bool null; /* its object name is the null one */
 };
+
+/* Is the object name at s (len bytes, up to the blank or end after it)
+ * git's null one, 40 or 64 zeros (SHA-1, SHA-256)? A ref holding it is
+ * deleted by a push of it (git resolves the name, then the null object
+ * makes the update a deletion). */
+bool gitrepo_null_oid(const char *s, size_t len)
+{
+	if (len != 40 && len != 64)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != '0')
+			return false;
+	return true;
+}
 
 static int packed_line(void *ud, char *line)
 {
@@ -399,6 +414,7 @@ static int packed_line(void *ud, char *line)
 	const char *sp = strchr(line, ' ');
 	if (sp && !strcmp(sp + 1, f->name)) {
 		f->hit = true;
+		f->null = gitrepo_null_oid(line, (size_t)(sp - line));
 		return 1;
 	}
 	return 0;
@@ -412,8 +428,9 @@ void gitrepo_free(struct gitrepo *r)
 	r->packed = NULL;
 }
 
-/* Is name in packed-refs? 1, 0, or -errno (unreadable). The file is read
- * once; one larger than GIT_FILE_MAX is scanned line by line each time. */
+/* Is name in packed-refs? 1, 2 (there, with the null object name), 0, or
+ * -errno (unreadable). The file is read once; one larger than
+ * GIT_FILE_MAX is scanned line by line each time. */
 static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 		      const char *name)
 {
@@ -434,10 +451,10 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 	if (pk->err == -ENOENT || pk->err == -ENOTDIR)
 		return 0;
 	if (pk->err == -EFBIG) {
-		struct packed_find f = {name, false};
+		struct packed_find f = {name, false, false};
 		int rr =
 		    gitfs_lines(fs, p, GIT_PACKED_REFS_MAX, packed_line, &f);
-		return rr < 0 ? rr : f.hit;
+		return rr < 0 ? rr : f.hit ? 1 + f.null : 0;
 	}
 	if (pk->err < 0)
 		return pk->err;
@@ -449,7 +466,7 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 		if (l[0] != '#' && l[0] != '^' && sp &&
 		    (size_t)(l + ll - sp - 1) == nl &&
 		    !memcmp(sp + 1, name, nl))
-			return 1;
+			return 1 + gitrepo_null_oid(l, (size_t)(sp - l));
 		l = e ? e + 1 : NULL;
 	}
 	return 0;
@@ -457,8 +474,10 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 
 enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 				    const struct gitrepo *r, const char *name,
-				    char *out, size_t outsz)
+				    char *out, size_t outsz, bool *ret_null)
 {
+	if (ret_null)
+		*ret_null = false;
 	if (!r->found)
 		return GITREF_MISSING; /* no repository: git stops */
 	if (r->reftable)
@@ -499,6 +518,11 @@ enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 				cur[tl] = '\0';
 				continue;
 			}
+			/* parse_loose_ref_contents: the object name, then
+			 * the end or a blank */
+			if (ret_null)
+				*ret_null = gitrepo_null_oid(
+				    buf, strcspn(buf, " \t\r\n"));
 			tg_strlcpy(out, outsz, cur);
 			return GITREF_FOUND;
 		}
@@ -509,6 +533,8 @@ enum gitref_res gitrepo_resolve_ref(const struct gitfs *fs,
 		if (hit < 0)
 			return GITREF_UNKNOWN;
 		tg_strlcpy(out, outsz, cur);
+		if (ret_null)
+			*ret_null = hit == 2;
 		if (hit || depth > 0)
 			return GITREF_FOUND; /* a symref may dangle */
 		return GITREF_MISSING;

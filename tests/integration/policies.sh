@@ -268,20 +268,42 @@ alias_attack='c=$(git commit-tree -m orphan "$(git mktree </dev/null)") &&
 	printf "[alias]\n\tsync = status\n" >../alias.inc &&
 	git config "includeIf.onbranch:$(git symbolic-ref --short HEAD).path" "$PWD/../alias.inc" &&
 	git sync'
-rm -rf "$D/native3" && mkdir -p "$D/native3" && cp -r "$WS/app" "$D/native3/app" &&
-	git clone -q --bare "$D/upstream.git" "$D/native3/up.git" &&
-	git -C "$D/native3/app" remote set-url origin "$D/native3/up.git"
+# native_copy DIR: DIR/app, a copy of the session's clone, whose origin is
+# DIR/up.git, a copy of its upstream (an attack's native half runs there)
+native_copy() {
+	rm -rf "$1" && mkdir -p "$1" && cp -r "$WS/app" "$1/app" &&
+		git clone -q --bare "$D/upstream.git" "$1/up.git" &&
+		git -C "$1/app" remote set-url origin "$1/up.git"
+}
+# git_attack TAG SCRIPT WORKED LABEL HELD: SCRIPT (bash, in app) run
+# natively in copies, where WORKED (bash, in the copies' directory) must
+# show its harm, then in a session, where HELD (bash) must hold; output
+# in $D/logs/TAG-native.out and TAG.out
+git_attack() {
+	local tag=$1 script=$2 worked=$3 label=$4 held=$5 n=$D/native-$1
+	native_copy "$n"
+	( cd "$n/app" && bash -c "$script" ) >"$D/logs/$tag-native.out" 2>&1
+	if ! ( cd "$n" && bash -c "$worked" ); then
+		bad "$name: $label: no harm even natively: $(head -c 300 "$D/logs/$tag-native.out")"
+		return
+	fi
+	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-$tag" -- \
+		bash -c "cd app && $script" ) >"$D/logs/$tag.out" 2>&1
+	check "$name: $label" bash -c "$held" || sed 's/^/      /' "$D/logs/$tag.out" | head -5
+}
 main0=$(git -C "$D/upstream.git" rev-parse main)
-( cd "$D/native3/app" && bash -c "$alias_attack" ) >"$D/logs/alias-native.out" 2>&1
-if [ "$(git -C "$D/native3/up.git" rev-parse main 2>/dev/null)" = "$main0" ]; then
-	bad "$name: the alias overridden under onbranch does not force-push natively: $(head -c 300 "$D/logs/alias-native.out")"
-else
-	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-alias" -- \
-		bash -c "cd app && $alias_attack" ) >"$D/logs/alias.out" 2>&1
-	check "$name: a force push through an alias overridden under includeIf onbranch: main replaced natively, refused at git sync (no-force-push-protected), main kept" \
-		bash -c "grep -q 'refused exec .git sync. (rule no-force-push-protected)' '$D/logs/alias.out' && [ \"\$(git -C '$D/upstream.git' rev-parse main)\" = '$main0' ]" ||
-		sed 's/^/      /' "$D/logs/alias.out" | head -5
-fi
+git_attack alias "$alias_attack" "[ \"\$(git -C up.git rev-parse main)\" != $main0 ]" \
+	"a force push through an alias overridden under includeIf onbranch: main replaced natively, refused at git sync (no-force-push-protected), main kept" \
+	"grep -q 'refused exec .git sync. (rule no-force-push-protected)' '$D/logs/alias.out' && [ \"\$(git -C '$D/upstream.git' rev-parse main)\" = $main0 ]"
+# the null object name as a push's source deletes the destination: a
+# protected branch of the local upstream (release/1, made first: git
+# refuses to delete a bare repository's current branch) deleted natively,
+# refused here (no-delete-protected); it was decided as a plain push
+git_attack zero 'git push -q origin HEAD:refs/heads/release/1 &&
+	git push -q origin 0000000000000000000000000000000000000000:release/1' \
+	"! git -C up.git rev-parse -q --verify release/1" \
+	"git push origin 0000…:release/1 deletes it natively, refused here (no-delete-protected), the branch kept" \
+	"grep -q 'rule no-delete-protected' '$D/logs/zero.out' && git -C '$D/upstream.git' rev-parse -q --verify release/1 >/dev/null"
 stop_policyd
 
 # ----------------------------------------------------------------- strict

@@ -377,6 +377,52 @@ static const struct row option_rows[] = {
 
 /* Refspecs as git expands them. */
 static const struct row refspec_rows[] = {
+    /* the null object name as a source deletes (git 2.39.5:
+     * "-	:refs/heads/main	[deleted]"), written out or held by a
+     * local ref, loose or packed */
+    ROW(.name = "40 zeros as the source delete",
+	.argv = {"git", "push", "origin",
+		 "0000000000000000000000000000000000000000:main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|d"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "64 zeros (SHA-256) as the source delete",
+	.argv = {"git", "push", "origin",
+		 "0000000000000000000000000000000000000000000000000000000000000"
+		 "000:main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|d"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "39 zeros are no object name (git: no such source)",
+	.argv = {"git", "push", "origin",
+		 "000000000000000000000000000000000000000:main"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|"}, .nev = 1,
+	NOCHECK),
+    ROW(.name = "a loose ref holding zeros deletes",
+	.argv = {"git", "push", "origin", "zz:main"},
+	.files = {ORIGIN, "repo/.git/refs/heads/"
+			  "zz=0000000000000000000000000000000000000000\n"},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "a loose ref holding zeros, pushed alone, deletes",
+	.argv = {"git", "push", "origin", "zz"},
+	.files = {ORIGIN, "repo/.git/refs/heads/"
+			  "zz=0000000000000000000000000000000000000000\n"},
+	.want = {"push|origin|" GH "|zz|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "a packed ref holding zeros deletes",
+	.argv = {"git", "push", "origin", "pz:main"},
+	.files =
+	    {ORIGIN,
+	     "repo/.git/packed-refs=0000000000000000000000000000000000000000 "
+	     "refs/heads/pz\n"},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    ROW(.name = "remote.NAME.push with zeros deletes",
+	.argv = {"git", "-c",
+		 "remote.origin.push=0000000000000000000000000000000000000000:"
+		 "refs/heads/main",
+		 "push", "origin"},
+	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|d"}, NOCHECK),
+    ROW(.name = "send-pack with zeros deletes",
+	.argv = {"git", "send-pack", "/srv/x.git",
+		 "0000000000000000000000000000000000000000:refs/heads/main"},
+	.want = {"push|-|/srv/x.git|main|d"}, NOCHECK),
     ROW(.name = ":heads/main deletes main",
 	.argv = {"git", "push", "origin", ":heads/main"}, .files = {ORIGIN},
 	.want = {"push|origin|" GH "|main|d",

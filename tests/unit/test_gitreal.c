@@ -163,6 +163,20 @@ static const struct scenario scenarios[] = {
      NULL,
      {"fp"},
      1},
+    /* the null object name deletes (a review's finding: decided as a
+     * plain push, main deleted past no-delete-protected) */
+    {"the null object name as the source",
+     "",
+     {NULL},
+     NULL,
+     {"push", "origin", "0000000000000000000000000000000000000000:main"},
+     1},
+    {"a branch whose file holds the null object name",
+     "echo 0000000000000000000000000000000000000000 > .git/refs/heads/zz",
+     {NULL},
+     NULL,
+     {"push", "origin", "zz:main"},
+     1},
     {"a linked worktree",
      "git worktree add -q ../wt feature;"
      "git config branch.feature.pushRemote ../b1.git",
