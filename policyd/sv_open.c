@@ -213,27 +213,37 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 
 /* Opens policyd's copy fd of a caller's descriptor again (the one magic
  * link followed by policyd: its own) as the caller, with the caller's
- * flags, and puts the result in the caller. */
-static void reopen_held(struct call *k, int fd, uint64_t flags)
+ * flags, and puts the result in the caller. Never waits: O_NONBLOCK, taken
+ * off after (a FIFO with no reader would hold policyd, and every session
+ * with it, in its open); a FIFO that would wait parks the call as
+ * open_fifo does. 1: parked; 0: answered. */
+static int reopen_held(struct call *k, int fd, uint64_t flags)
 {
 	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	int oflags = (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL | __O_TMPFILE));
 	bool switched;
 	int pfd = -EACCES;
 	if (caller_creds_enter(&k->c, &switched) == 0) {
-		pfd = open(link, (int)(flags & ~(uint64_t)(O_CREAT | O_EXCL |
-							   __O_TMPFILE)) |
-				     O_NOCTTY | O_CLOEXEC);
+		pfd = open(link, oflags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		pfd = pfd < 0 ? -errno : pfd;
 		if (switched)
 			caller_creds_leave();
 	}
+	struct stat st;
+	if (pfd == -ENXIO && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		return open_fifo(k, flags);
 	if (pfd < 0) {
 		sv_call_answer(k, pfd);
-	} else {
-		put_in_caller(k, pfd, flags);
-		close(pfd);
+		return 0;
 	}
+	/* what F_GETFL would say natively (open_as_caller) */
+	if (!(flags & O_NONBLOCK))
+		fcntl(pfd, F_SETFL,
+		      (oflags | O_CLOEXEC) & ~(O_NONBLOCK | O_ASYNC));
+	put_in_caller(k, pfd, flags);
+	close(pfd);
+	return 0;
 }
 
 /* A pipe of the caller's named through /proc (/dev/stdout, /dev/fd/1,
@@ -242,24 +252,25 @@ static void reopen_held(struct call *k, int fd, uint64_t flags)
  * process open its own pipes again. policyd opens the pipe the path named
  * when it looked (found among the caller's descriptors by its inode,
  * through its own copy, so a descriptor re-pointed since changes nothing)
- * as the caller, and puts it in. true: answered. */
-static bool open_own_pipe(struct call *k, int dirfd, uint64_t flags)
+ * as the caller, and puts it in. 0: no such pipe (decided as any other
+ * path); 1: answered; 2: parked (reopen_held). */
+static int open_own_pipe(struct call *k, int dirfd, uint64_t flags)
 {
 	/* only names that can be such a link cost a resolution more */
 	const char *p = k->q.path;
 	if (strncmp(p, "/dev/std", 8) && strncmp(p, "/dev/fd/", 8) &&
 	    strncmp(p, "/proc/", 6))
-		return false;
+		return 0;
 	char to[TG_PATH_MAX], pre[64];
 	int n = snprintf(pre, sizeof(pre), "/proc/%d/fd/pipe:[", (int)k->c.pid);
 	if (chase(&k->c, dirfd, k->q.path, CHASE_FOLLOW, to) < 0 ||
 	    strncmp(to, pre, (size_t)n))
-		return false;
+		return 0;
 	uint64_t ino;
 	char *end = strchr(to + n, ']');
 	if (!end || end[1] ||
 	    (*end = '\0', tg_parse_u64(to + n, UINT64_MAX, &ino) < 0))
-		return false;
+		return 0;
 	char dir[32], link[96], got[64];
 	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)k->c.pid);
 	snprintf(pre, sizeof(pre), "pipe:[%llu]", (unsigned long long)ino);
@@ -279,11 +290,11 @@ static bool open_own_pipe(struct call *k, int dirfd, uint64_t flags)
 	    (uint64_t)st.st_ino != ino) {
 		if (fd >= 0)
 			close(fd);
-		return false; /* decided as any other path */
+		return 0; /* decided as any other path */
 	}
-	reopen_held(k, fd, flags);
+	int parked = reopen_held(k, fd, flags);
 	close(fd);
-	return true;
+	return parked ? 2 : 1;
 }
 
 /* Is to (resolved) /proc/PID/fd/N or /proc/PID/task/TID/fd/N? */
@@ -371,9 +382,10 @@ static bool fd_link(struct call *k, int dirfd, bool plain, pid_t *ret_pid,
  * the caller can re-point it), putting the result in the caller; it never
  * lets the kernel look the number up again. A descriptor of a process
  * outside the caller's session, or one policyd cannot copy, is refused.
+ * 1: parked (a prompt, or a FIFO that waits for its reader); 0: answered.
  */
-static void open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
-			 unsigned access)
+static int open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
+			unsigned access)
 {
 	char target[96];
 	snprintf(target, sizeof(target), "descriptor %d of process %d", n,
@@ -383,12 +395,12 @@ static void open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
 			       "a descriptor of a process outside the session "
 			       "is not reopened for writing",
 			       -EACCES);
-		return;
+		return 0;
 	}
 	_cleanup_close_ int held = caller_fd(pid, n);
 	if (held == -EBADF) {
 		sv_call_answer(k, -ENOENT); /* as natively: no such entry */
-		return;
+		return 0;
 	}
 	char link[64], obj[TG_PATH_MAX];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", held);
@@ -398,14 +410,13 @@ static void open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
 			       "policyd could not hold this descriptor's file "
 			       "to decide on it; reopen the file by its name",
 			       -EACCES);
-		return;
+		return 0;
 	}
 	obj[l] = '\0';
 	if (obj[0] != '/') {
 		/* a pipe, a socket, an anonymous inode: no file, no policy
 		 * is about it; the held object is reopened as natively */
-		reopen_held(k, held, flags);
-		return;
+		return reopen_held(k, held, flags);
 	}
 	/* decided on the object's path; opened as the held object */
 	tg_strlcpy(k->q.path, sizeof(k->q.path), obj);
@@ -417,16 +428,16 @@ static void open_fd_link(struct call *k, pid_t pid, int n, uint64_t flags,
 	_cleanup_free_ struct outcome *o = malloc(sizeof(*o));
 	if (!o) {
 		sv_call_answer(k, -ENOMEM);
-		return;
+		return 0;
 	}
 	if (sv_call_decide(k, o) == -EAGAIN)
-		return; /* parked: k->waiting (decided again when answered) */
+		return 1; /* parked: k->waiting (decided again when answered) */
 	if (o->decision != DECISION_ALLOWED) {
 		sv_call_tell(k, "write", o->target, o);
 		sv_call_answer(k, -EACCES);
-		return;
+		return 0;
 	}
-	reopen_held(k, held, flags);
+	return reopen_held(k, held, flags);
 }
 
 int sv_open(struct call *k)
@@ -483,14 +494,13 @@ int sv_open(struct call *k)
 				     .missing = !(flags & O_CREAT),
 				     .follow = !excl,
 				     .dirfd = dirfd};
-	if (open_own_pipe(k, dirfd, flags))
-		return 0;
+	int own = open_own_pipe(k, dirfd, flags);
+	if (own)
+		return own == 2;
 	pid_t lpid;
 	int lfd;
-	if (fd_link(k, dirfd, plain, &lpid, &lfd)) {
-		open_fd_link(k, lpid, lfd, flags, access);
-		return k->waiting;
-	}
+	if (fd_link(k, dirfd, plain, &lpid, &lfd))
+		return open_fd_link(k, lpid, lfd, flags, access);
 	k->q.kind = TGPK_OPEN;
 	k->q.has_path = true;
 	k->q.dirfd = dirfd;

@@ -108,3 +108,32 @@ if echo 500 >"/proc/$OOMPID/oom_score_adj" && [ "$(cat "/proc/$OOMPID/oom_score_
 	else bad "a session's own oom_score_adj: $out"; fi
 else skip "oom_score_adj of another process cannot be raised natively here"; fi
 kill "$OOMPID" 2>/dev/null; wait "$OOMPID" 2>/dev/null
+# a FIFO reopened for writing through /proc/self/fd/N of an O_PATH
+# descriptor, no reader: natively only the caller waits; policyd reopens
+# held descriptors itself, and once waited in that open, holding every
+# session (a review's finding). Now the caller waits parked, another
+# session and policyctl are answered meanwhile, and a reader lets it in.
+rm -f "$WS/pf-fifo" "$TOP/pf-a.out"
+mkfifo "$WS/pf-fifo"
+# python allowed (the backstop policy refuses it)
+printf 'version: 1\nname: pf\nsettings: { default: allow }\nrules: []\n' >"$TOP/pf-policy.yaml"
+pf_cmd='import os; fd = os.open("pf-fifo", os.O_PATH); w = os.open("/proc/self/fd/%d" % fd, os.O_WRONLY); os.write(w, b"through\n"); print("opened")'
+( cd "$WS" && timeout 3 python3 -c "$pf_cmd" ) >/dev/null 2>&1
+nat=$?
+if [ "$nat" != 124 ]; then
+	skip "FIFO reopened through /proc/self/fd: the open does not wait natively here (rc $nat)"
+else
+	( cd "$WS" && exec timeout 60 "$BIN/agent-shell" --user --policy "$TOP/pf-policy.yaml" -- python3 -c "$pf_cmd" ) >"$TOP/pf-a.out" 2>&1 &
+	pf_pid=$!
+	sleep 1
+	other=$(cd "$WS" && timeout 20 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bash -c 'echo x >pf-other && cat pf-other' 2>&1)
+	st=$(timeout 20 "$BIN/policyctl" status >/dev/null 2>&1; echo $?)
+	got=$(cd "$WS" && timeout 20 cat pf-fifo)
+	wait "$pf_pid"
+	rc=$?
+	if [ "$other" = x ] && [ "$st" = 0 ] && [ "$got" = through ] && [ "$rc" = 0 ] && grep -qx opened "$TOP/pf-a.out"; then
+		ok "a FIFO without a reader reopened through /proc/self/fd/N (O_PATH): waits natively; under tiergate the caller waits parked, another session and policyctl are answered meanwhile, the reader lets it through"
+	else bad "FIFO via /proc/self/fd/N: other session '$other', policyctl rc $st, reader got '$got', writer rc $rc: $(tail -2 "$TOP/pf-a.out")"; fi
+	rm -f "$WS/pf-other"
+fi
+rm -f "$WS/pf-fifo"
