@@ -342,7 +342,8 @@ static int exec_env(uint64_t envp_at, const char *const **ret, size_t *ret_n)
  * skips too), in its working directory, with the environment the exec
  * passes. 0, or -errno: nothing could be read (then the exec is refused:
  * never decided as if it were not git). */
-static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
+static int program_git_op(struct chain *ch, const char *cwd, const char *argv0,
+			  struct git_op *ret)
 {
 	struct caller *c = ch->c;
 	char root[TG_PATH_MAX];
@@ -371,7 +372,13 @@ static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
 	bool switched = false;
 	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)
 		return r;
+	/* a program of git's exec path run by hand is `git NAME` whatever
+	 * its argv[0] says (it does not look) */
+	const char *saved = ch->argv[0];
+	if (argv0)
+		ch->argv[0] = argv0;
 	r = git_parse_op(ch->argv, ch->argc, &gx, ret);
+	ch->argv[0] = saved;
 	if (switched)
 		caller_creds_leave();
 	return r;
@@ -381,7 +388,8 @@ static int program_git_op(struct chain *ch, const char *cwd, struct git_op *ret)
  * git, by the exec and the git rules together: git_exec_decide, as
  * policyctl explain and test decide it); combined into o->d. view: the
  * program as policyd reads it, for the content of exec rules (progid). */
-static void decide_program(struct chain *ch, bool is_git, const char *view)
+static void decide_program(struct chain *ch, bool is_git, const char *argv0,
+			   const char *view)
 {
 	struct caller *c = ch->c;
 	struct session *s = c->s;
@@ -391,7 +399,7 @@ static void decide_program(struct chain *ch, bool is_git, const char *view)
 			      ? chase_cwd(&ch->wd)
 			      : NULL;
 	if (is_git) {
-		if (program_git_op(ch, cwd ? cwd : "/", &op) < 0) {
+		if (program_git_op(ch, cwd ? cwd : "/", argv0, &op) < 0) {
 			outcome_deny(ch->o, "git",
 				     "policyd could not read what this git "
 				     "command will do");
@@ -543,9 +551,15 @@ static int chain_decide(struct chain *ch)
 		bool git = sys_is_git_file(view_real, &ch->p.st) ||
 			   !strcmp(tg_basename(ch->lex), "git") ||
 			   !strcmp(tg_basename(ch->real), "git");
-		if (git)
+		/* git-filter-branch, git-submodule, ... in git's exec path:
+		 * what `git NAME` runs (a copy elsewhere is a program of its
+		 * own: docs/threat-model.md) */
+		bool core =
+		    !git && ch->argc && sys_is_git_core_program(ch->real);
+		if (git || core)
 			rtcount_retag(RT_EXEC, RT_GIT);
-		decide_program(ch, git, view_real);
+		decide_program(ch, git || core,
+			       core ? tg_basename(ch->real) : NULL, view_real);
 		if (ch->c->notified && !ch->p.script && !ch->exe_seen) {
 			ch->exe_seen = true;
 			exec_expect(ch);

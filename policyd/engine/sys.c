@@ -95,6 +95,20 @@ static struct known_set loaders = {
 	      "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux.so.2"},
     .n = 5};
 
+bool sys_is_git_core_program(const char *path)
+{
+	static const char *const dirs[] = {"/usr/lib/git-core/",
+					   "/usr/libexec/git-core/"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t n = strlen(dirs[i]);
+		if (!strncmp(path, dirs[i], n) &&
+		    !strncmp(path + n, "git-", 4) && path[n + 4] &&
+		    !strchr(path + n, '/'))
+			return true;
+	}
+	return false;
+}
+
 static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void refresh_known_locked(struct known_set *k)

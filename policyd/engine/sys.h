@@ -31,6 +31,11 @@ int sys_resolve_exe(const char *cmd, const char *cwd, const char *path_env,
  */
 bool sys_is_git(const char *path);
 
+/* Is path a program in git's exec path named git-NAME (git-filter-branch,
+ * git-submodule, git-remote-http: scripts and programs git runs for
+ * `git NAME`)? Run by hand, such a program does what `git NAME` does. */
+bool sys_is_git_core_program(const char *path);
+
 /* Is path a dynamic loader (ld.so)? Then "ld.so PROG" runs PROG, and PROG
  * is what must be decided. One of the known loaders by identity or
  * content, or whatever its bytes any ELF file built as one: a shared

@@ -304,6 +304,13 @@ git_attack zero 'git push -q origin HEAD:refs/heads/release/1 &&
 	"! git -C up.git rev-parse -q --verify release/1" \
 	"git push origin 0000…:release/1 deletes it natively, refused here (no-delete-protected), the branch kept" \
 	"grep -q 'rule no-delete-protected' '$D/logs/zero.out' && git -C '$D/upstream.git' rev-parse -q --verify release/1 >/dev/null"
+# git's own scripts run by hand (git filter-branch is git-filter-branch in
+# git's exec path): decided as git NAME, here history-rewrite (a review
+# ran it through PATH=/usr/lib/git-core:$PATH and rewrote history)
+git_attack fb 'git checkout -q -- . && FILTER_BRANCH_SQUELCH_WARNING=1 PATH=/usr/lib/git-core:$PATH git-filter-branch -f --msg-filter "sed s/^/X/" HEAD' \
+	"git -C app log -1 --format=%s | grep -q ^X" \
+	"git-filter-branch run by hand rewrites history natively, refused here (history-rewrite), history kept" \
+	"grep -q 'rule history-rewrite' '$D/logs/fb.out' && ! git -C '$WS/app' log -1 --format=%s | grep -q ^X"
 stop_policyd
 
 # ----------------------------------------------------------------- strict
