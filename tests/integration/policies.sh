@@ -311,6 +311,15 @@ git_attack fb 'git checkout -q -- . && FILTER_BRANCH_SQUELCH_WARNING=1 PATH=/usr
 	"git -C app log -1 --format=%s | grep -q ^X" \
 	"git-filter-branch run by hand rewrites history natively, refused here (history-rewrite), history kept" \
 	"grep -q 'rule history-rewrite' '$D/logs/fb.out' && ! git -C '$WS/app' log -1 --format=%s | grep -q ^X"
+# git stash (what git-reset-hard's message recommends) runs git reset
+# --hard itself once the work is saved: it works, and pop brings it back
+( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-stash" -- bash -c '
+	cd app && echo stashed-line >>hello.c && git stash -q; echo "stash=$?"
+	grep -c stashed-line hello.c; git stash list | wc -l
+	git stash pop -q; echo "pop=$?"; grep -c stashed-line hello.c' ) >"$D/logs/stash.out" 2>&1
+check "$name: git stash works (its own reset --hard), git stash pop brings the change back" \
+	test "$(tr '\n' ' ' <"$D/logs/stash.out")" = "stash=0 0 1 pop=0 1 " ||
+	sed 's/^/      /' "$D/logs/stash.out" | head -5
 stop_policyd
 
 # ----------------------------------------------------------------- strict
