@@ -263,10 +263,12 @@ fi
 # (no-force-push-protected). policyd once read the override and let git
 # sync run as git status; the push git then re-executes (an alias to a
 # builtin runs in a new git process) was refused only there
+# (the include is written into .git/config directly: git config's writes of
+# include paths are git-credential-config's, refused before git sync)
 alias_attack='c=$(git commit-tree -m orphan "$(git mktree </dev/null)") &&
 	git config alias.sync "push -q --force origin $c:refs/heads/main" &&
 	printf "[alias]\n\tsync = status\n" >../alias.inc &&
-	git config "includeIf.onbranch:$(git symbolic-ref --short HEAD).path" "$PWD/../alias.inc" &&
+	printf "[includeIf \"onbranch:%s\"]\n\tpath = %s\n" "$(git symbolic-ref --short HEAD)" "$PWD/../alias.inc" >>.git/config &&
 	git sync'
 rm -rf "$D/native3" && mkdir -p "$D/native3" && cp -r "$WS/app" "$D/native3/app" &&
 	git clone -q --bare "$D/upstream.git" "$D/native3/up.git" &&
@@ -281,6 +283,24 @@ else
 	check "$name: a force push through an alias overridden under includeIf onbranch: main replaced natively, refused at git sync (no-force-push-protected), main kept" \
 		bash -c "grep -q 'refused exec .git sync. (rule no-force-push-protected)' '$D/logs/alias.out' && [ \"\$(git -C '$D/upstream.git' rev-parse main)\" = '$main0' ]" ||
 		sed 's/^/      /' "$D/logs/alias.out" | head -5
+fi
+# git folds a config key's section and name: CORE.HOOKSPATH is
+# core.hooksPath, and --rename-section moves a section's keys under a new
+# name. Both set core.hooksPath natively (in a copy); here each is refused
+# at the key git writes (git-credential-config), the key stays unset. The
+# rule once matched the spelling "core.hooksPath" in argv, and allowed both
+hooks_attack='git config CORE.HOOKSPATH "$PWD/../hooks-x"
+	git config --add foo.hooksPath "$PWD/../hooks-y" && git config --rename-section foo core'
+rm -rf "$D/native4" && mkdir -p "$D/native4" && cp -r "$WS/app" "$D/native4/app"
+( cd "$D/native4/app" && bash -c "$hooks_attack" ) >"$D/logs/hooks-native.out" 2>&1
+if [ "$(git -C "$D/native4/app" config --get-all core.hooksPath | wc -l)" != 2 ]; then
+	bad "$name: git config CORE.HOOKSPATH and --rename-section do not set core.hooksPath natively: $(head -c 300 "$D/logs/hooks-native.out")"
+else
+	( cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-hooks" -- \
+		bash -c "cd app && $hooks_attack" ) >"$D/logs/hooks.out" 2>&1
+	check "$name: git config CORE.HOOKSPATH and --rename-section foo core: set core.hooksPath natively, refused here (git-credential-config), the key unset" \
+		bash -c "[ \"\$(grep -c 'refused exec .git config .* (rule git-credential-config)' '$D/logs/hooks.out')\" = 2 ] && grep -q 'refused exec .git config CORE.HOOKSPATH' '$D/logs/hooks.out' && grep -q 'refused exec .git config --rename-section foo core' '$D/logs/hooks.out' && [ -z \"\$(git -C '$WS/app' config --get-all core.hooksPath)\" ]" ||
+		sed 's/^/      /' "$D/logs/hooks.out" | head -5
 fi
 stop_policyd
 
