@@ -653,6 +653,45 @@ bool glob_match_below(const struct glob *g, const char *dir)
 	}
 }
 
+bool glob_match_prefix(const struct glob *g, const char *s)
+{
+	size_t sl = strlen(s);
+	size_t n = sl < g->prefix_len ? sl : g->prefix_len;
+	if (strncmp(g->prefix, s, n))
+		return false;
+	switch (g->kind) {
+	case GK_ALL:
+		return true;
+	case GK_LITERAL:
+		return sl <= g->prefix_len;
+	case GK_TREE:
+		/* PREFIX and below: s within PREFIX, or below it */
+		return sl <= g->prefix_len || s[g->prefix_len] == '/' ||
+		       (g->prefix_len && g->prefix[g->prefix_len - 1] == '/');
+	case GK_NFA:
+		if (sl <= g->prefix_len)
+			return true;
+		return nfa_match(g, s + g->prefix_len, true);
+	default:
+		return true;
+	}
+}
+
+bool glob_match_every_suffix(const struct glob *g, const char *s)
+{
+	if (g->kind == GK_ALL)
+		return true;
+	if (g->kind != GK_NFA || g->mode != GLOB_TOKEN || g->suffix_len)
+		return false;
+	/* the source is its literal prefix and final stars */
+	size_t pl = g->prefix_len;
+	const char *src = glob_source(g);
+	if (strncmp(src, g->prefix, pl) || !src[pl] ||
+	    strspn(src + pl, "*") != strlen(src + pl))
+		return false;
+	return strlen(s) >= pl && !strncmp(s, g->prefix, pl);
+}
+
 /* The states after dir and a slash, past the prefix (cur: MAX_WORDS);
  * false: no match can be below dir. */
 static bool states_below(const struct glob *g, const char *dir, uint64_t *cur)

@@ -61,6 +61,15 @@ bool glob_is_tree(const struct glob *g);
  * after a single slash). */
 bool glob_matches_all(const struct glob *g);
 
+/* Could g match s followed by any bytes (s itself included)? May say true
+ * where no match exists (a suffix or a class that cannot be satisfied):
+ * for a refusing rule against a name known only by its start. */
+bool glob_match_prefix(const struct glob *g, const char *s);
+/* Does g match s followed by any bytes at all (every one)? May say false
+ * where it does: for an allowing rule against such a name. Only the
+ * literal-then-star patterns of GLOB_TOKEN ("core.*", "*") and the match
+ * of everything are recognised. */
+bool glob_match_every_suffix(const struct glob *g, const char *s);
 /* Could g match dir or some path below it (dir, a slash, anything)? May
  * say true where no match exists (a suffix, a class that can never be
  * satisfied): for finding the rules that could protect something inside

@@ -5,7 +5,8 @@
  * one: every branch of every event, force or delete if any has them, the
  * remote name and URL only when every event has the same (else none: a
  * rule that allows by remote then does not match, one that refuses by
- * remote does not either), the command "push" if any event pushes.
+ * remote does not either), the command "push" if any event pushes, every
+ * config key any event writes.
  */
 #include <errno.h>
 #include <string.h>
@@ -33,9 +34,20 @@ int git_event_format(const struct git_event *e, char *buf, size_t bufsz)
 		strbuf_printf(&b, "%s*", e->nbranches ? "," : "");
 	if (!e->nbranches && !e->all_branches)
 		strbuf_puts(&b, "-");
-	strbuf_printf(&b, " force=%s delete=%s%s", e->force ? "yes" : "no",
-		      e->delete_refs ? "yes" : "no",
-		      e->shell_alias ? " (shell alias)" : "");
+	strbuf_printf(&b, " force=%s delete=%s", e->force ? "yes" : "no",
+		      e->delete_refs ? "yes" : "no");
+	/* git config's writes: keys, "SECTION.*" for a section, "*" */
+	if (e->nconfig_keys || e->nconfig_sections || e->config_any) {
+		const char *sep = " config_key=";
+		for (size_t i = 0; i < e->nconfig_keys; i++, sep = ",")
+			strbuf_printf(&b, "%s%s", sep, e->config_keys[i]);
+		for (size_t i = 0; i < e->nconfig_sections; i++, sep = ",")
+			strbuf_printf(&b, "%s%s.*", sep, e->config_sections[i]);
+		if (e->config_any)
+			strbuf_printf(&b, "%s*", sep);
+	}
+	if (e->shell_alias)
+		strbuf_puts(&b, " (shell alias)");
 	int n = snprintf(buf, bufsz, "%s", b.s ? b.s : "");
 	strbuf_free(&b);
 	return n;
@@ -99,6 +111,13 @@ int git_parse(const char *const *argv, size_t argc, const char *cwd,
 		g.shell_alias |= e->shell_alias;
 		for (size_t b = 0; b < e->nbranches; b++)
 			gitevs_branch(&tmp, &g, e->branches[b]);
+		for (size_t k = 0; k < e->nconfig_keys; k++)
+			gitevs_strv(&tmp, &g.config_keys, &g.nconfig_keys,
+				    e->config_keys[k]);
+		for (size_t k = 0; k < e->nconfig_sections; k++)
+			gitevs_strv(&tmp, &g.config_sections,
+				    &g.nconfig_sections, e->config_sections[k]);
+		g.config_any |= e->config_any;
 	}
 	g.remote = rsame ? dup_or_null(f->remote, &oom) : NULL;
 	g.remote_url = usame ? dup_or_null(f->remote_url, &oom) : NULL;

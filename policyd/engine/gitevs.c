@@ -35,24 +35,29 @@ struct git_event *gitevs_add(struct gitevs *e, const char *command)
 	return ev;
 }
 
-void gitevs_branch(struct gitevs *e, struct git_event *ev, const char *name)
+void gitevs_strv(struct gitevs *e, char ***v, size_t *n, const char *s)
 {
 	if (e->oom)
 		return;
-	for (size_t i = 0; i < ev->nbranches; i++)
-		if (!strcmp(ev->branches[i], name))
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
 			return;
-	char **nb = realloc(ev->branches, (ev->nbranches + 2) * sizeof(char *));
-	if (!nb) {
+	char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+	if (!nv) {
 		e->oom = true;
 		return;
 	}
-	ev->branches = nb;
-	if (!(nb[ev->nbranches] = strdup(name))) {
+	*v = nv;
+	if (!(nv[*n] = strdup(s))) {
 		e->oom = true;
 		return;
 	}
-	nb[++ev->nbranches] = NULL;
+	nv[++*n] = NULL;
+}
+
+void gitevs_branch(struct gitevs *e, struct git_event *ev, const char *name)
+{
+	gitevs_strv(e, &ev->branches, &ev->nbranches, name);
 }
 
 bool gitevs_set(struct gitevs *e, char **field, const char *value)
@@ -75,6 +80,8 @@ void gitevs_event_free(struct git_event *ev)
 	for (size_t i = 0; i < ev->nbranches; i++)
 		free(ev->branches[i]);
 	free(ev->branches);
+	tg_strv_free(ev->config_keys);
+	tg_strv_free(ev->config_sections);
 	memset(ev, 0, sizeof(*ev));
 }
 

@@ -12,6 +12,7 @@
  *   gitopt.c     git's parse-options, with the option tables of the
  *                commands tiergate looks into
  *   gitpush.c    what a push sends where: remotes, URLs, refspecs
+ *   gitcfgset.c  which config keys `git config` writes
  *   gitparse.c   argv to a struct git_op: global options, aliases, the
  *                command, then gitpush for everything that updates a remote
  */
@@ -283,13 +284,16 @@ struct gitopt_result {
 	bool error; /* unknown or ambiguous option, missing value */
 };
 
-/* Parses args as parse_options(..., flags 0) does with table (terminated
- * by an entry with no names): options anywhere, "--" and
+#define GITOPT_STOP_AT_NON_OPTION 1u /* PARSE_OPT_STOP_AT_NON_OPTION */
+
+/* Parses args as parse_options(..., flags) does with table (terminated
+ * by an entry with no names): options anywhere (with
+ * GITOPT_STOP_AT_NON_OPTION: up to the first non-option), "--" and
  * "--end-of-options" end them, unique abbreviations of long options,
  * bundled short options, --no-X. The strings in *ret point into args.
  * 0 or -ENOMEM. */
 int gitopt_parse(const struct gitopt *table, const char *const *args,
-		 size_t nargs, struct gitopt_result *ret);
+		 size_t nargs, unsigned flags, struct gitopt_result *ret);
 void gitopt_result_free(struct gitopt_result *r);
 /* The option table of a command tiergate looks into, or NULL. */
 const struct gitopt *gitopt_table(const char *command);
@@ -317,6 +321,21 @@ enum {
 	GO_FORCE_MOVE,	 /* branch -M / -C */
 	GO_FORCE_CREATE, /* checkout -B, switch -C */
 	GO_DRY_RUN,
+	/* git config's actions (ACTION_*) */
+	GO_CFG_GET,
+	GO_CFG_GET_ALL,
+	GO_CFG_GET_REGEXP,
+	GO_CFG_GET_URLMATCH,
+	GO_CFG_REPLACE_ALL,
+	GO_CFG_ADD,
+	GO_CFG_UNSET,
+	GO_CFG_UNSET_ALL,
+	GO_CFG_RENAME_SECTION,
+	GO_CFG_REMOVE_SECTION,
+	GO_CFG_LIST,
+	GO_CFG_EDIT,
+	GO_CFG_GET_COLOR,
+	GO_CFG_GET_COLORBOOL,
 	GO_ID_MAX,
 };
 
@@ -352,6 +371,9 @@ void gitevs_unsure(struct gitevs *e, const char *why);
 struct git_event *gitevs_add(struct gitevs *e, const char *command);
 /* Appends name to ev's branches unless there (e->oom on failure). */
 void gitevs_branch(struct gitevs *e, struct git_event *ev, const char *name);
+/* Appends a copy of s to the NULL-terminated list *v of *n unless there
+ * (e->oom on failure). */
+void gitevs_strv(struct gitevs *e, char ***v, size_t *n, const char *s);
 /* *field = a copy of value (NULL allowed); false on OOM. */
 bool gitevs_set(struct gitevs *e, char **field, const char *value);
 /* Gives the events from index `from` on a copy of args (their args). */
@@ -362,6 +384,9 @@ void gitevs_free(struct gitevs *e);
 
 /* A push (push, send-pack, http-push, remote helpers) into events. */
 void gitpush_events(const struct gitread *rd, struct gitevs *out);
+/* gitcfgset.c: git config: the keys it writes (git_event.config_*), as
+ * builtin/config.c of git 2.39 reads its command line: one event. */
+void gitcfgset_events(const struct gitread *rd, struct gitevs *out);
 /* gitlocal.c: fetch, pull, ls-remote, clone (the remote and its URL)
  * and the commands that change local refs or the work tree (reset,
  * branch, tag, checkout, switch, clean, rebase, merge): one event. */

@@ -169,7 +169,7 @@ void gitlocal_events(const struct gitread *rd, struct gitevs *out)
 		return;
 	}
 	struct gitopt_result o;
-	if (gitopt_parse(t, rd->args, rd->nargs, &o) < 0) {
+	if (gitopt_parse(t, rd->args, rd->nargs, 0, &o) < 0) {
 		out->oom = true;
 		return;
 	}

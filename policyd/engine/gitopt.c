@@ -357,6 +357,47 @@ static const struct gitopt clean_opts[] = {
     END,
 };
 
+/* builtin/config.c of git 2.39 (parsed with PARSE_OPT_STOP_AT_NON_OPTION):
+ * the actions are OPT_BIT (negatable: --no-add clears the bit), the types
+ * OPT_CALLBACK_VALUE (not negatable) */
+static const struct gitopt config_opts[] = {
+    F(0, "global", GO_IGNORE),
+    F(0, "system", GO_IGNORE),
+    F(0, "local", GO_IGNORE),
+    F(0, "worktree", GO_IGNORE),
+    V('f', "file", GO_IGNORE),
+    V(0, "blob", GO_IGNORE),
+    F(0, "get", GO_CFG_GET),
+    F(0, "get-all", GO_CFG_GET_ALL),
+    F(0, "get-regexp", GO_CFG_GET_REGEXP),
+    F(0, "get-urlmatch", GO_CFG_GET_URLMATCH),
+    F(0, "replace-all", GO_CFG_REPLACE_ALL),
+    F(0, "add", GO_CFG_ADD),
+    F(0, "unset", GO_CFG_UNSET),
+    F(0, "unset-all", GO_CFG_UNSET_ALL),
+    F(0, "rename-section", GO_CFG_RENAME_SECTION),
+    F(0, "remove-section", GO_CFG_REMOVE_SECTION),
+    F('l', "list", GO_CFG_LIST),
+    F(0, "fixed-value", GO_IGNORE),
+    F('e', "edit", GO_CFG_EDIT),
+    F(0, "get-color", GO_CFG_GET_COLOR),
+    F(0, "get-colorbool", GO_CFG_GET_COLORBOOL),
+    V('t', "type", GO_IGNORE),
+    FN(0, "bool", GO_IGNORE),
+    FN(0, "int", GO_IGNORE),
+    FN(0, "bool-or-int", GO_IGNORE),
+    FN(0, "bool-or-str", GO_IGNORE),
+    FN(0, "path", GO_IGNORE),
+    FN(0, "expiry-date", GO_IGNORE),
+    F('z', "null", GO_IGNORE),
+    F(0, "name-only", GO_IGNORE),
+    F(0, "includes", GO_IGNORE),
+    F(0, "show-origin", GO_IGNORE),
+    F(0, "show-scope", GO_IGNORE),
+    V(0, "default", GO_IGNORE),
+    END,
+};
+
 #undef F
 #undef FN
 #undef V
@@ -376,6 +417,7 @@ const struct gitopt *gitopt_table(const char *command)
 	    {"reset", reset_opts},   {"branch", branch_opts},
 	    {"tag", tag_opts},	     {"checkout", checkout_opts},
 	    {"switch", switch_opts}, {"clean", clean_opts},
+	    {"config", config_opts},
 	};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(tables); i++)
 		if (!strcmp(tables[i].name, command))
@@ -565,7 +607,7 @@ static int add_arg(struct state *s, const char *a)
 }
 
 int gitopt_parse(const struct gitopt *table, const char *const *args,
-		 size_t nargs, struct gitopt_result *ret)
+		 size_t nargs, unsigned flags, struct gitopt_result *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	struct state s = {.args = args, .nargs = nargs, .r = ret};
@@ -573,6 +615,13 @@ int gitopt_parse(const struct gitopt *table, const char *const *args,
 		const char *a = args[s.i];
 		s.opt = NULL;
 		if (a[0] != '-' || !a[1]) {
+			if (flags & GITOPT_STOP_AT_NON_OPTION) {
+				/* this and everything after it */
+				for (; s.i < nargs; s.i++)
+					if (add_arg(&s, args[s.i]) < 0)
+						goto oom;
+				break;
+			}
 			if (add_arg(&s, a) < 0)
 				goto oom;
 			continue;

@@ -617,6 +617,8 @@ static void events_for(struct pstate *s, const struct gitcfg *cfg,
 			s->helper = true;
 	} else if (pushes_elsewhere(cmd, args, nargs)) {
 		foreign_push(s, cfg, cmd);
+	} else if (!strcmp(cmd, "config")) {
+		gitcfgset_events(&rd, s->out);
 	} else {
 		gitlocal_events(&rd, s->out);
 	}

@@ -907,7 +907,7 @@ void gitpush_events(const struct gitread *rd, struct gitevs *out)
 		bool sp = !strcmp(cmd, "send-pack");
 		struct gitopt_result o;
 		if (gitopt_parse(gitopt_table(sp ? "send-pack" : "push"),
-				 rd->args, rd->nargs, &o) < 0) {
+				 rd->args, rd->nargs, 0, &o) < 0) {
 			out->oom = true;
 		} else if (o.help && !o.error) {
 			/* git prints the usage and stops */

@@ -89,6 +89,17 @@ struct git_event {
 	bool delete_refs;  /* --delete, :refspec, --prune, branch -d */
 	bool all_branches; /* --all, --mirror, or the branch is unknown */
 	bool shell_alias;  /* alias starting with '!' */
+	/* git config: the keys it writes (sets, adds, replaces, unsets), in
+	 * git's canonical form: section and name lower case, subsection as
+	 * written ("core.hookspath", "remote.Origin.url"); an includeIf.*.path
+	 * write also lists "include.path". Reads list none. */
+	char **config_keys;
+	size_t nconfig_keys;
+	/* ... and every key of these sections, canonical ("core",
+	 * "remote.Origin"): --rename-section (both names), --remove-section */
+	char **config_sections;
+	size_t nconfig_sections;
+	bool config_any; /* any key: --edit, or an option not understood */
 };
 
 struct progid_file;

@@ -186,6 +186,73 @@ static bool branches_match(const struct globlist *l, const struct git_event *g,
 	return false;
 }
 
+/*
+ * git config's written keys (git_event.config_*). A refusing rule with
+ * config_key matches when git may write a key it names: a listed key by
+ * glob, a section (a rename, a removal) when a key of it may match, any
+ * key (--edit, unsure) always. An allowing rule matches only when every
+ * key git may write is one it names: each listed key, each section whose
+ * every key a glob matches, any key only with a glob that matches
+ * everything. A read writes no key and matches no rule with config_key.
+ */
+static bool config_section_match(const struct globlist *l, const char *sect,
+				 bool strict_rule)
+{
+	char prefix[TG_PATH_MAX];
+	if (snprintf(prefix, sizeof(prefix), "%s.", sect) >=
+	    (int)sizeof(prefix))
+		return strict_rule; /* cannot tell: the worst */
+	for (size_t i = 0; i < l->n; i++)
+		if (strict_rule ? glob_match_prefix(l->v[i], prefix)
+				: glob_match_every_suffix(l->v[i], prefix))
+			return true;
+	return false;
+}
+
+static bool config_keys_match(const struct globlist *l,
+			      const struct git_event *g, bool strict_rule)
+{
+	size_t nk = g->nconfig_keys, ns = g->nconfig_sections;
+	if (!nk && !ns && !g->config_any)
+		return false; /* a read */
+	if (g->config_any) {
+		if (strict_rule)
+			return true;
+		for (size_t i = 0; i < l->n; i++)
+			if (glob_matches_all(l->v[i]))
+				return true;
+		return false;
+	}
+	/* strict: one matches; otherwise every one */
+	for (size_t k = 0; k < nk; k++)
+		if (any_glob(l, g->config_keys[k]) == strict_rule)
+			return strict_rule;
+	for (size_t k = 0; k < ns; k++)
+		if (config_section_match(l, g->config_sections[k],
+					 strict_rule) == strict_rule)
+			return strict_rule;
+	return !strict_rule;
+}
+
+/* not_config_key: a write, every key of it outside the list (what may be
+ * any key, or any of a section, is outside for a refusing rule only) */
+static bool config_keys_outside(const struct globlist *l,
+				const struct git_event *g, bool strict_rule)
+{
+	if (!g->nconfig_keys && !g->nconfig_sections && !g->config_any)
+		return false; /* a read */
+	if (g->config_any)
+		return strict_rule;
+	for (size_t k = 0; k < g->nconfig_keys; k++)
+		if (any_glob(l, g->config_keys[k]))
+			return false;
+	for (size_t k = 0; k < g->nconfig_sections; k++)
+		if (config_section_match(l, g->config_sections[k],
+					 !strict_rule))
+			return false;
+	return true;
+}
+
 static bool git_matches(const struct git_m *m, const struct git_event *g,
 			enum policy_action action)
 {
@@ -214,6 +281,11 @@ static bool git_matches(const struct git_m *m, const struct git_event *g,
 			if (any_glob(&m->not_branch, g->branches[b]))
 				return false;
 	}
+	if (m->config_key.set && !config_keys_match(&m->config_key, g, strict))
+		return false;
+	if (m->not_config_key.set &&
+	    !config_keys_outside(&m->not_config_key, g, strict))
+		return false;
 	if (!argv_ok(&m->args, &m->not_args, (const char *const *)g->args,
 		     g->nargs, NULL, false))
 		return false;

@@ -67,6 +67,8 @@ struct unix_m {
 struct git_m {
 	struct globlist command, not_command, remote, not_remote, branch,
 	    not_branch;
+	/* git config's written keys, canonical (git_event.config_keys) */
+	struct globlist config_key, not_config_key;
 	struct argvlist args, not_args;
 	int force;   /* -1 any, 0 must not, 1 must */
 	int delete_; /* same */

@@ -146,7 +146,7 @@ static bool connect_covers(const struct connect_m *s, const struct connect_m *r)
 static bool git_covers(const struct git_m *s, const struct git_m *r)
 {
 	if (s->not_command.set || s->not_remote.set || s->not_branch.set ||
-	    s->not_args.set)
+	    s->not_args.set || s->not_config_key.set)
 		return false;
 	if (s->force >= 0 && s->force != r->force)
 		return false;
@@ -155,6 +155,7 @@ static bool git_covers(const struct git_m *s, const struct git_m *r)
 	return list_covers(&s->command, &r->command) &&
 	       list_covers(&s->remote, &r->remote) &&
 	       list_covers(&s->branch, &r->branch) &&
+	       list_covers(&s->config_key, &r->config_key) &&
 	       argv_covers(&s->args, &r->args);
 }
 

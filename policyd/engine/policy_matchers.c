@@ -359,6 +359,8 @@ static const struct field git_fields[] = {
     GIT("not_remote", FK_GLOBS, GLOB_NAME, not_remote, false),
     GIT("branch", FK_GLOBS, GLOB_NAME, branch, false),
     GIT("not_branch", FK_GLOBS, GLOB_NAME, not_branch, false),
+    GIT("config_key", FK_GLOBS, GLOB_TOKEN, config_key, false),
+    GIT("not_config_key", FK_GLOBS, GLOB_TOKEN, not_config_key, false),
     GIT("args", FK_ARGV, GLOB_TOKEN, args, false),
     GIT("not_args", FK_ARGV, GLOB_TOKEN, not_args, false),
     GIT("force", FK_BOOL, GLOB_TOKEN, force, false),

@@ -263,10 +263,12 @@ fi
 # (no-force-push-protected). policyd once read the override and let git
 # sync run as git status; the push git then re-executes (an alias to a
 # builtin runs in a new git process) was refused only there
+# (the include is written into .git/config directly: git config's writes of
+# include paths are git-credential-config's, refused before git sync)
 alias_attack='c=$(git commit-tree -m orphan "$(git mktree </dev/null)") &&
 	git config alias.sync "push -q --force origin $c:refs/heads/main" &&
 	printf "[alias]\n\tsync = status\n" >../alias.inc &&
-	git config "includeIf.onbranch:$(git symbolic-ref --short HEAD).path" "$PWD/../alias.inc" &&
+	printf "[includeIf \"onbranch:%s\"]\n\tpath = %s\n" "$(git symbolic-ref --short HEAD)" "$PWD/../alias.inc" >>.git/config &&
 	git sync'
 # native_copy DIR: DIR/app, a copy of the session's clone, whose origin is
 # DIR/up.git, a copy of its upstream (an attack's native half runs there)
@@ -320,6 +322,16 @@ git_attack fb 'git checkout -q -- . && FILTER_BRANCH_SQUELCH_WARNING=1 PATH=/usr
 check "$name: git stash works (its own reset --hard), git stash pop brings the change back" \
 	test "$(tr '\n' ' ' <"$D/logs/stash.out")" = "stash=0 0 1 pop=0 1 " ||
 	sed 's/^/      /' "$D/logs/stash.out" | head -5
+# git folds a config key's section and name: CORE.HOOKSPATH is
+# core.hooksPath, and --rename-section moves a section's keys under a new
+# name. Both set core.hooksPath natively (in a copy); here each is refused
+# at the key git writes (git-credential-config), the key stays unset. The
+# rule once matched the spelling "core.hooksPath" in argv, and allowed both
+git_attack hooks 'git config CORE.HOOKSPATH "$PWD/../hooks-x"
+	git config --add foo.hooksPath "$PWD/../hooks-y" && git config --rename-section foo core' \
+	"[ \"\$(git -C app config --get-all core.hooksPath | wc -l)\" = 2 ]" \
+	"git config CORE.HOOKSPATH and --rename-section foo core: set core.hooksPath natively, refused here (git-credential-config), the key unset" \
+	"[ \"\$(grep -c 'refused exec .git config .* (rule git-credential-config)' '$D/logs/hooks.out')\" = 2 ] && grep -q 'refused exec .git config CORE.HOOKSPATH' '$D/logs/hooks.out' && grep -q 'refused exec .git config --rename-section foo core' '$D/logs/hooks.out' && [ -z \"\$(git -C '$WS/app' config --get-all core.hooksPath)\" ]"
 stop_policyd
 
 # ----------------------------------------------------------------- strict

@@ -1136,6 +1136,105 @@ static void test_compat_merge(void **state)
 	git_event_free(&g);
 }
 
+/* git config: the keys it writes, as git 2.39's builtin/config.c reads
+ * its command line ("-": none; "SECTION.*" every key of a section; "*"
+ * any key). */
+static void test_config_writes(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *argv[8];
+		const char *keys;
+	} c[] = {
+	    /* git folds section and name, keeps the subsection */
+	    {{"git", "config", "CORE.HOOKSPATH", "/tmp/x"}, "core.hookspath"},
+	    {{"git", "config", "core.sshcommand", "x"}, "core.sshcommand"},
+	    {{"git", "config", "Credential.Helper", "!sh -c id"},
+	     "credential.helper"},
+	    {{"git", "config", "Credential.HTTPS://X.Helper", "h"},
+	     "credential.HTTPS://X.helper"},
+	    {{"git", "config", "Core.FSMonitor", "x", "re"}, "core.fsmonitor"},
+	    {{"git", "config", "--add", "foo.hooksPath", "X"}, "foo.hookspath"},
+	    {{"git", "config", "--replace-all", "core.hooksPath", "X"},
+	     "core.hookspath"},
+	    {{"git", "config", "--unset-all", "Core.HooksPath"},
+	     "core.hookspath"},
+	    {{"git", "config", "--file", "f", "-z", "--type=path",
+	      "core.hooksPath", "x"},
+	     "core.hookspath"},
+	    /* options stop at the first non-option: a value */
+	    {{"git", "config", "core.hooksPath", "--unset"}, "core.hookspath"},
+	    /* a section: both names of a rename, new name checked */
+	    {{"git", "config", "--rename-section", "foo", "CORE"},
+	     "core.*,foo.*"},
+	    {{"git", "config", "--rename", "foo", "Remote.Or"},
+	     "remote.Or.*,foo.*"},
+	    {{"git", "config", "--rename-section", "foo", "c_re"}, "-"},
+	    {{"git", "config", "--remove-section", "Core"}, "core.*"},
+	    /* includes */
+	    {{"git", "config", "include.path", "f"}, "include.path"},
+	    {{"git", "config", "includeIf.gitdir:/.path", "f"},
+	     "includeif.gitdir:/.path,include.path"},
+	    {{"git", "config", "--rename-section", "x", "includeIf.gitdir:/"},
+	     "includeif.gitdir:/.*,include.*,x.*"},
+	    /* the editor: anything */
+	    {{"git", "config", "-e"}, "*"},
+	    {{"git", "config", "--global", "--edit"}, "*"},
+	    {{"git", "config", "--ed"}, "*"},
+	    /* an option git refuses: the worst */
+	    {{"git", "config", "--bogus", "core.x", "y"}, "*"},
+	    /* reads, refusals, no-ops */
+	    {{"git", "config", "core.hooksPath"}, "-"},
+	    {{"git", "config", "--get", "core.hooksPath", "x"}, "-"},
+	    {{"git", "config", "--get-all", "core.hooksPath"}, "-"},
+	    {{"git", "config", "-l"}, "-"},
+	    {{"git", "config", "--get-regexp", "core"}, "-"},
+	    {{"git", "config", "--add", "--get", "core.hooksPath", "x"}, "-"},
+	    {{"git", "config", "--add", "--no-add", "core.hooksPath"}, "-"},
+	    {{"git", "config", "--no-edit", "core.hooksPath", "x"},
+	     "core.hookspath"},
+	    {{"git", "config", "hookspath", "x"}, "-"},
+	    {{"git", "config", "core.1x", "x"}, "-"},
+	    {{"git", "config", "a", "b", "c", "d"}, "-"},
+	    /* git 2.46's subcommands (git 2.39 refuses the key "set") */
+	    {{"git", "config", "set", "--global", "CORE.hooksPath", "x"},
+	     "core.hookspath"},
+	    {{"git", "config", "unset", "--all", "Credential.helper"},
+	     "credential.helper"},
+	    {{"git", "config", "rename-section", "foo", "Core"},
+	     "foo.*,core.*"},
+	    {{"git", "config", "edit", "--global"}, "*"},
+	};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(c); i++) {
+		size_t n = 0;
+		while (n < 8 && c[i].argv[n])
+			n++;
+		struct git_ctx ctx = {.cwd = "/nonexistent", .no_files = true};
+		struct git_op op;
+		assert_int_equal(git_parse_op(c[i].argv, n, &ctx, &op), 0);
+		struct strbuf b = {0};
+		for (size_t e = 0; e < op.nev; e++) {
+			const struct git_event *ev = &op.ev[e];
+			if (strcmp(ev->command, "config"))
+				continue;
+			for (size_t k = 0; k < ev->nconfig_keys; k++)
+				strbuf_printf(&b, "%s%s", b.s ? "," : "",
+					      ev->config_keys[k]);
+			for (size_t k = 0; k < ev->nconfig_sections; k++)
+				strbuf_printf(&b, "%s%s.*", b.s ? "," : "",
+					      ev->config_sections[k]);
+			if (ev->config_any)
+				strbuf_printf(&b, "%s*", b.s ? "," : "");
+		}
+		const char *got = b.s ? b.s : "-";
+		if (strcmp(got, c[i].keys))
+			fail_msg("case %zu (%s): %s, not %s", i, c[i].argv[2],
+				 got, c[i].keys);
+		strbuf_free(&b);
+		git_op_free(&op);
+	}
+}
+
 static void test_url_equal(void **state)
 {
 	(void)state;
@@ -1259,7 +1358,7 @@ static void test_options(void **state)
 		while (n < 6 && c[i].args[n])
 			n++;
 		struct gitopt_result r;
-		assert_int_equal(gitopt_parse(t, c[i].args, n, &r), 0);
+		assert_int_equal(gitopt_parse(t, c[i].args, n, 0, &r), 0);
 		size_t k = 0;
 		for (; c[i].ids[k] != GO_ID_MAX; k++) {
 			if (k >= r.nhits || r.hits[k].id != c[i].ids[k])
@@ -1288,6 +1387,7 @@ int main(void)
 	    cmocka_unit_test(test_command_rows),
 	    cmocka_unit_test(test_decide_strictest),
 	    cmocka_unit_test(test_compat_merge),
+	    cmocka_unit_test(test_config_writes),
 	    cmocka_unit_test(test_wildmatch),
 	    cmocka_unit_test(test_url_equal),
 	    cmocka_unit_test(test_options),

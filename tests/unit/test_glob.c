@@ -187,27 +187,28 @@ static void test_long_pattern(void **state)
 	assert_false(P(pat, s));
 }
 
-static bool below_with(bool (*fn)(const struct glob *, const char *),
-		       const char *pat, const char *dir)
+/* fn(pat compiled in mode, s) */
+static bool with(bool (*fn)(const struct glob *, const char *),
+		 enum glob_mode mode, const char *pat, const char *s)
 {
 	struct glob *g = NULL;
 	const char *err = NULL;
 	size_t pos = 0;
-	if (glob_compile(pat, GLOB_PATH, &g, &err, &pos) < 0)
+	if (glob_compile(pat, mode, &g, &err, &pos) < 0)
 		fail_msg("pattern '%s' did not compile: %s", pat, err);
-	bool res = fn(g, dir);
+	bool res = fn(g, s);
 	glob_free(g);
 	return res;
 }
 
 static bool below(const char *pat, const char *dir)
 {
-	return below_with(glob_match_below, pat, dir);
+	return with(glob_match_below, GLOB_PATH, pat, dir);
 }
 
 static bool by_name(const char *pat, const char *dir)
 {
-	return below_with(glob_below_by_name, pat, dir);
+	return with(glob_below_by_name, GLOB_PATH, pat, dir);
 }
 
 /* Could a pattern match a directory or something below it (renames). */
@@ -265,6 +266,39 @@ static void test_below_by_name(void **state)
 	assert_false(by_name("/h/.ssh/config", "/h/.sshx"));
 }
 
+/* A name known by its start (git config: every key of a section). */
+static void test_match_prefix(void **state)
+{
+	(void)state;
+#define PRE(pat, s) with(glob_match_prefix, GLOB_TOKEN, pat, s)
+#define EVERY(pat, s) with(glob_match_every_suffix, GLOB_TOKEN, pat, s)
+	assert_true(PRE("core.hookspath", "core."));
+	assert_true(PRE("core.hookspath", "core.hookspath"));
+	assert_false(PRE("core.hookspath", "foo."));
+	assert_false(PRE("core.hookspath", "core.hookspath."));
+	assert_true(PRE("credential.*", "credential."));
+	assert_true(PRE("credential.*", "credential.https://x."));
+	assert_false(PRE("credential.*", "credentials."));
+	assert_true(PRE("includeif.*.path", "includeif.gitdir:/x."));
+	assert_true(PRE("includeif.*.path", "includeif."));
+	assert_false(PRE("includeif.*.path", "include."));
+	assert_true(PRE("*", "anything."));
+	assert_true(PRE("c[o]re.x", "core."));
+	assert_false(PRE("c[!o]re.x", "core."));
+	/* every name with that start */
+	assert_true(EVERY("*", "core."));
+	assert_true(EVERY("core.*", "core."));
+	assert_true(EVERY("core.**", "core."));
+	assert_true(EVERY("co*", "core."));
+	assert_true(EVERY("core.*", "core.x."));
+	assert_false(EVERY("core.*", "cor"));
+	assert_false(EVERY("core.hookspath", "core."));
+	assert_false(EVERY("core.*x", "core."));
+	assert_false(EVERY("user.*", "core."));
+#undef PRE
+#undef EVERY
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_match_below),
 	    cmocka_unit_test(test_below_by_name),
+	    cmocka_unit_test(test_match_prefix),
 	    cmocka_unit_test(test_long_pattern),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

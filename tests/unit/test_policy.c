@@ -523,6 +523,27 @@ static struct git_event gitev(const char *const *argv, size_t argc)
 	return g;
 }
 
+struct git_case {
+	const char *argv[8];
+	size_t argc;
+	const char *rule; /* the rule that must decide */
+};
+
+static void git_cases(const struct policy *p, const struct git_case *c,
+		      size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct git_event g = gitev(c[i].argv, c[i].argc);
+		struct policy_event ev = {.kind = POLICY_EV_GIT, .git = &g};
+		struct policy_decision d;
+		policy_decide(p, &ev, &d);
+		if (strcmp(d.rule_id, c[i].rule))
+			fail_msg("%s case %zu: got %s, want %s", what, i,
+				 d.rule_id, c[i].rule);
+		git_event_free(&g);
+	}
+}
+
 static void test_git(void **state)
 {
 	(void)state;
@@ -541,11 +562,7 @@ static void test_git(void **state)
 	    "  - id: amend\n"
 	    "    tier: 2\n"
 	    "    git: { command: commit, args: ['** --amend **'] }\n");
-	struct {
-		const char *argv[8];
-		size_t argc;
-		const char *rule;
-	} cases[] = {
+	static const struct git_case cases[] = {
 	    {{"git", "push", "origin", "main"}, 4, "push-origin"},
 	    {{"git", "push", "origin", "release/2"}, 4, "push-origin"},
 	    {{"git", "push", "origin", "feature"}, 4, "default"},
@@ -566,16 +583,77 @@ static void test_git(void **state)
 	    {{"git", "commit", "-m", "x", "--amend"}, 5, "amend"},
 	    {{"git", "commit", "-m", "x"}, 4, "default"},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct git_event g = gitev(cases[i].argv, cases[i].argc);
-		struct policy_event ev = {.kind = POLICY_EV_GIT, .git = &g};
-		struct policy_decision d;
-		policy_decide(p, &ev, &d);
-		if (strcmp(d.rule_id, cases[i].rule))
-			fail_msg("case %zu: got %s, want %s", i, d.rule_id,
-				 cases[i].rule);
-		git_event_free(&g);
-	}
+	git_cases(p, cases, TG_ARRAY_SIZE(cases), "git");
+	policy_free(p);
+}
+
+/* config_key: a refusing rule matches what may write a key it names, an
+ * allowing one only what surely writes only keys it names. */
+static void test_git_config_key(void **state)
+{
+	(void)state;
+	struct policy *p = must_load(
+	    "version: 1\n"
+	    "settings: { default: prompt }\n"
+	    "rules:\n"
+	    "  - id: hooks\n"
+	    "    action: deny\n"
+	    "    git: { command: config, config_key: [core.hookspath, "
+	    "'includeif.*.path'] }\n"
+	    "  - id: user\n"
+	    "    action: allow\n"
+	    "    git: { command: config, config_key: ['user.*', alias.st] }\n");
+	static const struct git_case cases[] = {
+	    {{"git", "config", "CORE.HOOKSPATH", "x"}, 4, "hooks"},
+	    {{"git", "config", "--rename-section", "foo", "core"}, 5, "hooks"},
+	    {{"git", "config", "--rename-section", "core", "foo"}, 5, "hooks"},
+	    {{"git", "config", "--remove-section", "includeIf.gitdir:/x"},
+	     4,
+	     "hooks"},
+	    {{"git", "config", "-e"}, 3, "hooks"},
+	    {{"git", "config", "User.Name", "x"}, 4, "user"},
+	    {{"git", "config", "alias.ST", "status"}, 4, "user"},
+	    /* every key of [user]: the allowing rule names them all */
+	    {{"git", "config", "--rename-section", "user", "USER"}, 5, "user"},
+	    /* ... but not those of [foo], gone */
+	    {{"git", "config", "--rename-section", "foo", "USER"},
+	     5,
+	     "default"},
+	    /* every key of [alias]: alias.st alone does not cover it */
+	    {{"git", "config", "--rename-section", "foo", "alias"},
+	     5,
+	     "default"},
+	    {{"git", "config", "--rename-section", "foo", "core"}, 5, "hooks"},
+	    {{"git", "config", "core.editor", "vi"}, 4, "default"},
+	    {{"git", "config", "--remove-section", "core"}, 4, "hooks"},
+	    {{"git", "config", "--get", "core.hooksPath"}, 4, "default"},
+	    {{"git", "config", "--get", "user.name"}, 4, "default"},
+	};
+	git_cases(p, cases, TG_ARRAY_SIZE(cases), "git");
+	policy_free(p);
+	/* not_config_key: a write of keys all outside the list; a read
+	 * writes none and matches neither */
+	p = must_load("version: 1\n"
+		      "settings: { default: allow }\n"
+		      "rules:\n"
+		      "  - id: only-user\n"
+		      "    action: deny\n"
+		      "    git: { command: config, not_config_key: ['user.*'] "
+		      "}\n");
+	static const struct git_case nc[] = {
+	    {{"git", "config", "User.Name", "x"}, 4, "default"},
+	    {{"git", "config", "core.x", "y"}, 4, "only-user"},
+	    /* as not_branch: every key outside; user.* is not */
+	    {{"git", "config", "--rename-section", "foo", "user"},
+	     5,
+	     "default"},
+	    {{"git", "config", "--rename-section", "foo", "bar"},
+	     5,
+	     "only-user"},
+	    {{"git", "config", "--edit"}, 3, "only-user"},
+	    {{"git", "config", "--get", "core.x"}, 4, "default"},
+	};
+	git_cases(p, nc, TG_ARRAY_SIZE(nc), "not_config_key");
 	policy_free(p);
 }
 
@@ -1133,6 +1211,7 @@ int main(void)
 	    cmocka_unit_test(test_connect),
 	    cmocka_unit_test(test_connect_nameservers),
 	    cmocka_unit_test(test_git),
+	    cmocka_unit_test(test_git_config_key),
 	    cmocka_unit_test(test_variables),
 	    cmocka_unit_test(test_variable_errors),
 	    cmocka_unit_test(test_includes),
