@@ -46,6 +46,12 @@
 #ifndef __NR_removexattrat
 #define __NR_removexattrat 466 /* 6.13 */
 #endif
+#ifndef __NR_file_getattr
+#define __NR_file_getattr 468 /* 6.17 */
+#endif
+#ifndef __NR_file_setattr
+#define __NR_file_setattr 469 /* 6.17 */
+#endif
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal __NR_pidfd_send_signal
 #endif
@@ -69,6 +75,12 @@
 #endif
 #ifndef SYS_removexattrat
 #define SYS_removexattrat __NR_removexattrat
+#endif
+#ifndef SYS_file_getattr
+#define SYS_file_getattr __NR_file_getattr
+#endif
+#ifndef SYS_file_setattr
+#define SYS_file_setattr __NR_file_setattr
 #endif
 
 /* ------------------------------------------------------------ kcmp */

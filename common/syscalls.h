@@ -63,12 +63,18 @@ enum tg_sc_filter {
 	TG_SCF_NONZERO,	    /* argument farg not 0 (sendto with an address) */
 	TG_SCF_ANSWER_ENOSYS, /* answered ENOSYS, not notified (openat2: its
 			       flags are in memory the filter cannot read) */
-	TG_SCF_PRIO_WHO,   /* (which, who) at farg, farg+1 not (PRIO_PROCESS,
-			      0): the caller itself stays in the kernel */
-	TG_SCF_IOPRIO_WHO, /* the same with IOPRIO_WHO_PROCESS */
-	TG_SCF_RAW_SOCKET, /* socket(family, type at farg): a type SOCK_RAW
-			      (but netlink's) or SOCK_PACKET, or family
-			      AF_PACKET, as the kernel reads them */
+	TG_SCF_PRIO_WHO,      /* (which, who) at farg, farg+1 not (PRIO_PROCESS,
+				 0): the caller itself stays in the kernel */
+	TG_SCF_IOPRIO_WHO,    /* the same with IOPRIO_WHO_PROCESS */
+	TG_SCF_RAW_SOCKET,    /* socket(family, type at farg): a type SOCK_RAW
+				 (but netlink's) or SOCK_PACKET, or family
+				 AF_PACKET, as the kernel reads them */
+	TG_SCF_PRLIMIT,	      /* prlimit64: pid (farg) not 0, or resource
+				 (farg+1, an unsigned int) RLIMIT_CORE with a
+				 new limit (farg+2 not NULL) */
+	TG_SCF_RLIMIT_CORE,   /* resource (farg, an unsigned int) RLIMIT_CORE */
+	TG_SCF_IOCTL_ATTR,    /* ioctl request (farg, an unsigned int)
+				 FS_IOC_SETFLAGS or FS_IOC_FSSETXATTR */
 	TG_SCF_MAX
 };
 
@@ -175,8 +181,11 @@ struct tg_syscall {
 	X(sendmmsg,    NET,  ALWAYS,      -1, (-1, -1, -1, -1, -1, 0), TG_SC_NOFS) \
 	/* other processes: allowed on the caller's own session only      \
 	 * (policyd/sv_proc.c); a pid of 0 is the caller (farg: the pid,   \
-	 * or the (which, who) pair; fd: a pidfd) */                        \
-	X(prlimit64,   PROC, NONZERO,      0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	 * or the (which, who) pair; fd: a pidfd). A new RLIMIT_CORE, on    \
+	 * the caller too: policyd sets it, never above the hard limit     \
+	 * (agent-shell's 0: a core file is a file written undecided) */    \
+	X(prlimit64,   PROC, PRLIMIT,      0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(setrlimit,   PROC, RLIMIT_CORE,  0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(sched_setscheduler, PROC, NONZERO, 0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(sched_setparam, PROC, NONZERO,   0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(sched_setaffinity, PROC, NONZERO, 0, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
@@ -199,7 +208,10 @@ struct tg_syscall {
 	 * from it would let the session answer its own notifications);      \
 	 * kernel interfaces no rule covers; namespaces, mounts, the root;   \
 	 * administering the machine (for root sessions: watching or         \
-	 * blocking every file access, raw I/O ports, the host's names) */   \
+	 * blocking every file access, raw I/O ports, the host's names);     \
+	 * inode flags and attributes (chattr: no path rule sees them, and   \
+	 * FS_IOC_SETFLAGS works on a read-only descriptor; the GET          \
+	 * requests and file_getattr stay: lsattr) */                        \
 	X(ptrace,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_readv,  REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_writev, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
@@ -250,7 +262,9 @@ struct tg_syscall {
 	X(iopl,              REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(ioperm,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(sethostname,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
-	X(setdomainname,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
+	X(setdomainname,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(ioctl,             REFUSE, IOCTL_ATTR, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(file_setattr,      REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
 /* clang-format on */
 
 #endif

@@ -274,7 +274,9 @@ int procfs_status(pid_t pid, struct proc_status *st)
 			/* real, effective, saved, fs */
 			if ((v = status_field(line, "Uid")) &&
 			    status_nums(v, 10, n, 4) == 4) {
+				st->ruid = (uid_t)n[0];
 				st->euid = (uid_t)n[1];
+				st->suid = (uid_t)n[2];
 				st->fsuid = (uid_t)n[3];
 				seen |= 1;
 			} else if ((v = status_field(line, "Umask")) &&
@@ -285,6 +287,9 @@ int procfs_status(pid_t pid, struct proc_status *st)
 		case 'G':
 			if ((v = status_field(line, "Gid")) &&
 			    status_nums(v, 10, n, 4) == 4) {
+				st->rgid = (gid_t)n[0];
+				st->egid = (gid_t)n[1];
+				st->sgid = (gid_t)n[2];
 				st->fsgid = (gid_t)n[3];
 				seen |= 2;
 			} else if ((v = status_field(line, "Groups"))) {
@@ -301,6 +306,11 @@ int procfs_status(pid_t pid, struct proc_status *st)
 				st->ppid = (pid_t)n[0];
 				seen |= 4;
 			}
+			break;
+		case 'C':
+			if ((v = status_field(line, "CapEff")) &&
+			    status_nums(v, 16, n, 1) == 1)
+				st->cap_eff = (uint64_t)n[0];
 			break;
 		case 'T':
 			if ((v = status_field(line, "Threads")) &&

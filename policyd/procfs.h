@@ -34,8 +34,9 @@ int procfs_link(pid_t pid, const char *what, char *out, size_t outsz);
 /* What /proc/PID/status says about credentials and threads. */
 struct proc_status {
 	pid_t ppid, tgid; /* tgid: the thread group (process) of a thread */
-	uid_t euid, fsuid;
-	gid_t fsgid;
+	uid_t ruid, euid, suid, fsuid;
+	gid_t rgid, egid, sgid, fsgid;
+	uint64_t cap_eff; /* the effective capabilities (CapEff) */
 	gid_t groups[64]; /* supplementary groups (the first 64) */
 	int ngroups;
 	mode_t umask;

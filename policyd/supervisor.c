@@ -291,7 +291,8 @@ static bool caller_has_file(pid_t tid, int fd, uint64_t dev, uint64_t ino)
 
 /* One call a previous policyd had received but not answered: from its
  * mark when it has one (a mark only stands for the calls that can carry
- * one: the table is outside the sandbox), else handled afresh. */
+ * one: the table is outside the sandbox; a process call carries one when
+ * policyd set a core limit itself), else handled afresh. */
 static void answer_left(struct sv *sv, const struct tgp_inflight *e)
 {
 	const struct tg_syscall *sc = supervisor_syscall(&e->n);
@@ -300,7 +301,7 @@ static void answer_left(struct sv *sv, const struct tgp_inflight *e)
 		   sv->s->id, (unsigned long long)e->n.id,
 		   e->state ? " (already carried out)" : "");
 	if (e->state == TGP_IFL_DONE && e->value <= 0 && e->value > -4096 &&
-	    sc && sc->family == TG_SC_FILE) {
+	    sc && (sc->family == TG_SC_FILE || sc->family == TG_SC_PROC)) {
 		sv_respond(sv->fd, e->n.id, e->value, 0, false);
 	} else if (e->state == TGP_IFL_FD && sc && sc->family == TG_SC_OPEN &&
 		   caller_has_file(e->n.pid, e->value, e->dev, e->ino) &&

@@ -16,6 +16,18 @@ int sv_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
+int sv_mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec l = {.iov_base = (void *)(uintptr_t)buf, .iov_len = len};
+	struct iovec r = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+	ssize_t n = process_vm_writev(pid, &l, 1, &r, 1, 0);
+	/* a page not mapped, or mapped read-only (process_vm_writev honours
+	 * the caller's protections as copy_to_user does) */
+	if (n < 0)
+		return errno == EFAULT ? -EFAULT : -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
 /* an exec's argv and environment: a pointer page and the pages of their
  * strings (bash's, scattered in its heap), walked twice (the decision,
  * the environment's digest): enough pages that none is read twice */

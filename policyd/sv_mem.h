@@ -36,5 +36,9 @@ int sv_mem_strv(uint64_t at, char *arena, size_t cap, const char **v,
 /* Exactly len bytes at addr from pid, not kept; -EFAULT if any is
  * unmapped (a structure read once: an address, a header). */
 int sv_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+/* Exactly len bytes of buf written at addr in pid (a result the kernel
+ * would have written: prlimit64's old limit); -EFAULT if any of it is not
+ * mapped writable, as the kernel's copy out would fail. */
+int sv_mem_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 
 #endif

@@ -17,6 +17,15 @@
  * for good. After "continue" the kernel looks the pid up again: a target
  * that dies and whose pid is reused in that window by a new process is the
  * residual race (docs/threat-model.md).
+ *
+ * A new RLIMIT_CORE (setrlimit, prlimit64 with a new limit, on the caller
+ * or on a process of its session) is notified too: agent-shell starts the
+ * session with core dumps off ({0, 0}), since the kernel writes a core
+ * file where the crashing process stands, decided by nobody. Raising the
+ * hard limit is refused (rule core-dumps); anything else is carried out
+ * here, on policyd's own copy of the new limit (a "continue" would let the
+ * kernel read the caller's memory again, which another thread can have
+ * rewritten since).
  */
 #include "sv_proc.h"
 
@@ -31,8 +40,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "missing.h"
 #include "procfs.h"
 #include "session.h"
+#include "sv_mem.h"
 #include "util.h"
 
 /* ioprio_set's "which" (linux/ioprio.h) */
@@ -185,10 +196,108 @@ static int pid_target(struct call *k, char *who, size_t whosz)
 	return pid < 0 ? -1 : (int)target_of(k, pid, who, whosz);
 }
 
+/* Does k set a new RLIMIT_CORE? The resource is an unsigned int to the
+ * kernel: its low 32 bits, as the filter compares them. */
+static bool sets_core(const struct call *k)
+{
+	const __u64 *a = k->n->data.args;
+	int nr = (int)k->n->data.nr;
+	if (nr == SYS_setrlimit)
+		return (unsigned)a[0] == RLIMIT_CORE;
+	return nr == SYS_prlimit64 && (unsigned)a[1] == RLIMIT_CORE && a[2];
+}
+
+/* May the caller change the limits of pid, another of its session's
+ * processes? The kernel's check_prlimit_permission, which a call carried
+ * out by policyd would otherwise skip: the caller's real uid and gid are
+ * the target's real, effective and saved ones, or it has
+ * CAP_SYS_RESOURCE. (The caller's own threads pass: as the kernel's.) */
+static bool may_prlimit(const struct call *k, pid_t pid)
+{
+	struct proc_status c, t;
+	if (procfs_status(k->c.pid, &c) < 0 || procfs_status(pid, &t) < 0)
+		return false;
+	if (c.tgid == t.tgid || (c.cap_eff & (1ULL << 24 /* SYS_RESOURCE */)))
+		return true;
+	return c.ruid == t.ruid && c.ruid == t.euid && c.ruid == t.suid &&
+	       c.rgid == t.rgid && c.rgid == t.egid && c.rgid == t.sgid;
+}
+
+/* Carries out k's new RLIMIT_CORE on pid (the caller, or a process of its
+ * session), as the kernel would have: the new limit read once from the
+ * caller's memory, set with prlimit by policyd, the old one written back
+ * where prlimit64 asked for it. Refused (EPERM, rule core-dumps) when it
+ * would raise pid's hard limit: a root session keeps CAP_SYS_RESOURCE,
+ * and a core file is a file the kernel writes undecided. Residual: a
+ * hard limit lowered by pid between policyd's read and its prlimit is put
+ * back up to the value read (policyd has CAP_SYS_RESOURCE as root); it
+ * is agent-shell's 0 from the session's start, so never above that. */
+static void core_limit(struct call *k, pid_t pid, const char *who)
+{
+	const __u64 *a = k->n->data.args;
+	bool setr = (int)k->n->data.nr == SYS_setrlimit;
+	uint64_t want_at = setr ? a[1] : a[2], old_at = setr ? 0 : a[3];
+	struct rlimit want, cur, old;
+	int r = sv_mem_read(k->c.pid, want_at, &want, sizeof(want));
+	if (!sv_call_valid(k))
+		return; /* the caller is gone: its pid may be another's */
+	if (r < 0) {
+		sv_call_answer(k, -EFAULT);
+		return;
+	}
+	if (pid != k->c.pid && !may_prlimit(k, pid)) {
+		sv_call_answer(k, -EPERM); /* the kernel's own refusal */
+		return;
+	}
+	if (prlimit(pid, RLIMIT_CORE, NULL, &cur) < 0) {
+		sv_call_answer(k, -ESRCH);
+		return;
+	}
+	char target[160];
+	snprintf(target, sizeof(target), "core file size of %s", who);
+	static const char msg[] =
+	    "core dumps are off in tiergate sessions (the kernel would write "
+	    "a core file with no decision, wherever the process stands); "
+	    "debug outside agent-shell, or let a core_pattern pipe such as "
+	    "systemd-coredump collect crashes";
+	if (want.rlim_cur > want.rlim_max) {
+		/* EINVAL as the kernel says; explained when it is a soft
+		 * limit above the hard one agent-shell set (ulimit -Sc) */
+		if (want.rlim_cur > cur.rlim_max)
+			sv_call_refuse(k, k->sc->name, "core-dumps", target,
+				       msg, -EINVAL);
+		else
+			sv_call_answer(k, -EINVAL);
+		return;
+	}
+	if (want.rlim_max > cur.rlim_max) {
+		sv_call_refuse(k, k->sc->name, "core-dumps", target, msg,
+			       -EPERM);
+		return;
+	}
+	/* privileged operation: policyd sets another process's limit. Safe:
+	 * pid is the caller or a process of its session that the caller may
+	 * change (target_of, may_prlimit), the value is policyd's own copy,
+	 * and it raises no hard limit (checked just above) */
+	r = prlimit(pid, RLIMIT_CORE, &want, &old) < 0 ? -errno : 0;
+	if (r == 0 && old_at)
+		r = sv_mem_write(k->c.pid, old_at, &old, sizeof(old));
+	sv_call_performed(k, r);
+}
+
 int sv_proc(struct call *k)
 {
 	char who[96];
 	int t;
+	if ((int)k->n->data.nr == SYS_setrlimit) {
+		/* notified only for RLIMIT_CORE: the caller's own limit */
+		snprintf(who, sizeof(who), "pid %d", (int)k->c.pid);
+		if (sets_core(k))
+			core_limit(k, k->c.pid, who);
+		else if (sv_call_valid(k))
+			sv_call_continue(k);
+		return 0;
+	}
 	if (k->sc->fd >= 0)
 		t = (int)pidfd_target_of(k, who, sizeof(who));
 	else if (k->sc->filter == TG_SCF_PRIO_WHO ||
@@ -198,7 +307,14 @@ int sv_proc(struct call *k)
 		t = pid_target(k, who, sizeof(who));
 	if (!sv_call_valid(k))
 		return 0; /* the caller is gone: its pid may be another's */
-	if (t == -1 || t == TGT_OURS) {
+	if (t == TGT_OURS && sets_core(k)) {
+		pid_t pid = (pid_t)k->n->data.args[0];
+		if (!pid) {
+			pid = k->c.pid;
+			snprintf(who, sizeof(who), "pid %d", (int)pid);
+		}
+		core_limit(k, pid, who);
+	} else if (t == -1 || t == TGT_OURS) {
 		sv_call_continue(k);
 	} else if (t == TGT_GONE || t == TGT_BADF) {
 		/* answered here, not left to the kernel: by the time it

@@ -31,6 +31,11 @@ static const char machine_msg[] =
     "clock, swap, reboot, host name, kernel log, raw I/O); do it outside "
     "agent-shell";
 
+static const char attr_msg[] =
+    "a tiergate session cannot change a file's inode flags or attributes "
+    "(chattr: append-only, noatime, nodump, sync, project id; no file rule "
+    "decides them); lsattr still works; change them outside agent-shell";
+
 struct refusal {
 	int nr;
 	bool quiet; /* probed by programs that do without it */
@@ -95,6 +100,9 @@ static const struct refusal refusals[] = {
     {__NR_ioperm, false, machine_msg},
     {__NR_sethostname, false, machine_msg},
     {__NR_setdomainname, false, machine_msg},
+    /* ioctl: notified for FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR only */
+    {__NR_ioctl, false, attr_msg},
+    {__NR_file_setattr, false, attr_msg},
 };
 /* clang-format on */
 

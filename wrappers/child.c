@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -123,6 +124,22 @@ static void child_exec(const struct child_plan *p, int tell, int ack)
 	signal(SIGQUIT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	/* why: a core file is written by the kernel, not by a call policyd
+	 * decides: with core_pattern "core" a crash after chdir() would
+	 * write one in any directory the session's user can write (a
+	 * repository's hooks, /etc as root, tiergate's run directory),
+	 * undecided and unaudited. A hard limit of 0 stops that; raising it
+	 * again is notified (setrlimit, prlimit64) and refused by policyd
+	 * (sv_proc), and root's CAP_SYS_RESOURCE does not get past that. A
+	 * core_pattern pipe ("|systemd-coredump ...") still gets the crash:
+	 * the kernel ignores RLIMIT_CORE for pipes (core(5); only the value
+	 * 1, its recursion guard, stops one) */
+	struct rlimit nocore = {0, 0};
+	if (setrlimit(RLIMIT_CORE, &nocore) < 0) {
+		fprintf(stderr, "agent-shell: cannot turn core dumps off: %s\n",
+			strerror(errno));
+		_exit(126);
+	}
 	if (p->sandbox && p->mask && apply_masks(p->mask) && p->fan)
 		mark_mounts(p->fan);
 	if (p->sandbox)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/fs.h> /* FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR */
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <linux/filter.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -350,6 +352,34 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 					    SCMP_CMP(a + 1, SCMP_CMP_NE, 0));
 	case TG_SCF_RAW_SOCKET:
 		return add_raw_socket_rules(ctx, N, sc, a);
+	case TG_SCF_PRLIMIT:
+		/* another process (as TG_SCF_NONZERO), or a new RLIMIT_CORE
+		 * for the caller: the resource is an unsigned int to the
+		 * kernel, compared on its low 32 bits (high bits set would
+		 * otherwise let the kernel see RLIMIT_CORE undecided) */
+		r = seccomp_rule_add(ctx, N, sc->nr, 1,
+				     SCMP_CMP(a, SCMP_CMP_NE, 0));
+		return r ? r
+			 : seccomp_rule_add(ctx, N, sc->nr, 2,
+					    SCMP_CMP(a + 1, SCMP_CMP_MASKED_EQ,
+						     0xffffffffu, RLIMIT_CORE),
+					    SCMP_CMP(a + 2, SCMP_CMP_NE, 0));
+	case TG_SCF_RLIMIT_CORE:
+		return seccomp_rule_add(
+		    ctx, N, sc->nr, 1,
+		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE));
+	case TG_SCF_IOCTL_ATTR:
+		/* the requests that change inode flags and attributes (an
+		 * unsigned int to the kernel); FS_IOC_GETFLAGS and
+		 * FS_IOC_FSGETXATTR (lsattr) never leave the kernel */
+		r = seccomp_rule_add(ctx, N, sc->nr, 1,
+				     SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
+					      0xffffffffu, FS_IOC_SETFLAGS));
+		return r ? r
+			 : seccomp_rule_add(ctx, N, sc->nr, 1,
+					    SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
+						     0xffffffffu,
+						     FS_IOC_FSSETXATTR));
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */
@@ -375,7 +405,9 @@ static const struct tg_syscall notified[] = {TG_NOTIFIED_SYSCALLS(SB_ENTRY)};
 
 /* Not listening (a kernel with no user notification), the calls aimed at
  * other processes and raw sockets are refused (EPERM) as selected: nobody
- * could tell the session's own processes from the others. */
+ * could tell the session's own processes from the others (nor a new
+ * RLIMIT_CORE that lowers the limit from one that raises it: setrlimit
+ * and prlimit64 of RLIMIT_CORE fail there, `ulimit -c 0` too). */
 static int add_notify_rules(scmp_filter_ctx ctx, bool listening,
 			    bool scratch, const char **what)
 {
@@ -521,8 +553,9 @@ static int add_refusal_rules(scmp_filter_ctx ctx, bool notify,
 		if (notified[i].family != TG_SC_REFUSE)
 			continue;
 		*what = notified[i].name;
-		if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
-					  notified[i].nr, 0)) < 0)
+		/* as selected (ioctl: two requests, not every ioctl) */
+		if ((r = add_notify_rule(ctx, &notified[i],
+					 SCMP_ACT_ERRNO(EPERM))) < 0)
 			return r;
 	}
 	/* clone with any namespace flag: one rule per flag, (A0 & F) == F */

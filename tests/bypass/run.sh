@@ -648,6 +648,10 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/denyread.sh"
 # the scratch directory's unnotified calls (tests/bypass/scratch.sh)
 . "$(dirname "$0")/scratch.sh"
+# core files and inode flags, written or changed by no decided call
+# (tests/bypass/corefile.sh, inodeattr.sh)
+. "$(dirname "$0")/corefile.sh"
+. "$(dirname "$0")/inodeattr.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

@@ -638,6 +638,57 @@ static void test_proc(void **state)
 	close(nul);
 }
 
+/* A new RLIMIT_CORE: carried out by policyd on its own copy (never
+ * continued), refused when it raises the hard limit (rule core-dumps), the
+ * old limit written back as prlimit64 would; the kernel's errnos for bad
+ * pointers and a soft limit above the hard one. */
+static void test_core(void **state)
+{
+	(void)state;
+	struct rlimit start = {0, 100}, up = {0, 200}, low = {0, 50},
+		      low2 = {0, 40}, soft = {150, 40}, old = {7, 7}, now;
+	static const char ro[32] = "read-only: .rodata";
+	assert_int_equal(setrlimit(RLIMIT_CORE, &start), 0);
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"core raise", __NR_prlimit64, {0, RLIMIT_CORE, P(&up), 0}, ANS_ERROR, -EPERM, "(rule core-dumps): core dumps are off in tiergate sessions", true},
+	    {"core raise high bits", __NR_prlimit64, {0, RLIMIT_CORE | (1ULL << 32), P(&up), 0}, ANS_ERROR, -EPERM, "(rule core-dumps)", true},
+	    {"setrlimit raise", __NR_setrlimit, {RLIMIT_CORE, P(&up)}, ANS_ERROR, -EPERM, "refused setrlimit \"core file size of pid", true},
+	    {"core soft above hard", __NR_prlimit64, {0, RLIMIT_CORE, P(&soft), 0}, ANS_ERROR, -EINVAL, "(rule core-dumps)", true},
+	    {"core bad new", __NR_prlimit64, {0, RLIMIT_CORE, 16, 0}, ANS_ERROR, -EFAULT, NULL, false},
+	    {"core lower", __NR_prlimit64, {0, RLIMIT_CORE, P(&low), P(&old)}, ANS_ERROR, 0, NULL, false},
+	    {"core old read-only", __NR_prlimit64, {0, RLIMIT_CORE, P(&low), P(ro)}, ANS_ERROR, -EFAULT, NULL, false},
+	    {"setrlimit lower", __NR_setrlimit, {RLIMIT_CORE, P(&low2)}, ANS_ERROR, 0, NULL, false},
+	    {"core init", __NR_prlimit64, {1, RLIMIT_CORE, P(&low), 0}, ANS_ERROR, -EPERM, "(rule other-process)", true},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++) {
+		run_case(&cases[i]);
+		if (!strcmp(cases[i].name, "core lower")) {
+			assert_int_equal(old.rlim_cur, 0);
+			assert_int_equal(old.rlim_max, 100);
+		}
+	}
+	assert_int_equal(getrlimit(RLIMIT_CORE, &now), 0);
+	assert_int_equal(now.rlim_cur, 0);
+	assert_int_equal(now.rlim_max, 40);
+}
+
+/* Inode flags and attributes: refused whatever the policy says, with a
+ * line (the filter notifies only the SET requests of ioctl). */
+static void test_attr_refuse(void **state)
+{
+	(void)state;
+	/* clang-format off */
+	const struct sv_case cases[] = {
+	    {"setflags", __NR_ioctl, {3, 0x40086602 /* FS_IOC_SETFLAGS */, 0}, ANS_ERROR, -EPERM, "tiergate: refused ioctl \"", true},
+	    {"file_setattr", __NR_file_setattr, {(uint64_t)(int64_t)AT_FDCWD, P("x"), 0, 24, 0}, ANS_ERROR, -EPERM, "cannot change a file's inode flags", true},
+	};
+	/* clang-format on */
+	for (size_t i = 0; i < TG_ARRAY_SIZE(cases); i++)
+		run_case(&cases[i]);
+}
+
 static void test_fail_closed(void **state)
 {
 	(void)state;
@@ -664,12 +715,19 @@ static void test_fail_closed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_table),	cmocka_unit_test(test_exec),
-	    cmocka_unit_test(test_exec_race),	cmocka_unit_test(test_open),
-	    cmocka_unit_test(test_file_ops),	cmocka_unit_test(test_net),
-	    cmocka_unit_test(test_net_unspec),	cmocka_unit_test(test_socket),
-	    cmocka_unit_test(test_proc),	cmocka_unit_test(test_fail_closed),
+	    cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_exec),
+	    cmocka_unit_test(test_exec_race),
+	    cmocka_unit_test(test_open),
+	    cmocka_unit_test(test_file_ops),
+	    cmocka_unit_test(test_net),
+	    cmocka_unit_test(test_net_unspec),
+	    cmocka_unit_test(test_socket),
+	    cmocka_unit_test(test_proc),
+	    cmocka_unit_test(test_fail_closed),
 	    cmocka_unit_test(test_refuse),
+	    cmocka_unit_test(test_core),
+	    cmocka_unit_test(test_attr_refuse),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
