@@ -159,17 +159,12 @@ void gitcfgset_events(const struct gitread *rd, struct gitevs *out)
 	if (subcommand(rd, out, ev))
 		return;
 	struct gitopt_result o;
-	if (gitopt_parse(gitopt_table("config"), rd->args, rd->nargs,
-			 GITOPT_STOP_AT_NON_OPTION, &o) < 0) {
-		out->oom = true;
-		return;
-	}
-	if (o.help && !o.error) {
-		/* git prints the usage and stops */
+	int r = gitevs_opts(out, gitopt_table("config"), rd,
+			    GITOPT_STOP_AT_NON_OPTION, &o);
+	if (r == 1)
 		gitevs_set(out, &ev->command, "help");
-		gitopt_result_free(&o);
+	if (r)
 		return;
-	}
 	if (o.error) {
 		/* git 2.39 refuses it and writes nothing; another git may
 		 * read it as an option that writes: assume any key */

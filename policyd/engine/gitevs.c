@@ -114,3 +114,18 @@ void gitevs_free(struct gitevs *e)
 	free(e->sets);
 	memset(e, 0, sizeof(*e));
 }
+
+int gitevs_opts(struct gitevs *out, const struct gitopt *table,
+		const struct gitread *rd, unsigned flags,
+		struct gitopt_result *o)
+{
+	if (gitopt_parse(table, rd->args, rd->nargs, flags, o) < 0) {
+		out->oom = true;
+		return -1;
+	}
+	if (o->help && !o->error) { /* git prints the usage and stops */
+		gitopt_result_free(o);
+		return 1;
+	}
+	return 0;
+}

@@ -379,6 +379,13 @@ bool gitevs_set(struct gitevs *e, char **field, const char *value);
 /* Gives the events from index `from` on a copy of args (their args). */
 void gitevs_args(struct gitevs *e, size_t from, const char *const *args,
 		 size_t nargs);
+/* A command's options parsed (gitopt_parse with table and flags over
+ * rd's arguments) for its events: 0, *o to be freed by the caller; 1 when
+ * git would only print the usage (o freed: the caller's event is "help");
+ * -1 out of memory (out->oom set). */
+int gitevs_opts(struct gitevs *out, const struct gitopt *table,
+		const struct gitread *rd, unsigned flags,
+		struct gitopt_result *o);
 void gitevs_event_free(struct git_event *ev);
 void gitevs_free(struct gitevs *e);
 

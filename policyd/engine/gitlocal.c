@@ -169,15 +169,11 @@ void gitlocal_events(const struct gitread *rd, struct gitevs *out)
 		return;
 	}
 	struct gitopt_result o;
-	if (gitopt_parse(t, rd->args, rd->nargs, 0, &o) < 0) {
-		out->oom = true;
-		return;
-	}
-	if (o.help && !o.error) {
+	int r = gitevs_opts(out, t, rd, 0, &o);
+	if (r == 1)
 		gitevs_set(out, &ev->command, "help");
-		gitopt_result_free(&o);
+	if (r)
 		return;
-	}
 	if (o.error)
 		gitevs_unsure(out, "an option git refuses or reads otherwise");
 	struct lflags f = {0};

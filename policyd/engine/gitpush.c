@@ -477,15 +477,11 @@ void gitpush_events(const struct gitread *rd, struct gitevs *out)
 	} else {
 		bool sp = !strcmp(cmd, "send-pack");
 		struct gitopt_result o;
-		if (gitopt_parse(gitopt_table(sp ? "send-pack" : "push"),
-				 rd->args, rd->nargs, 0, &o) < 0) {
+		int r = gitevs_opts(
+		    out, gitopt_table(sp ? "send-pack" : "push"), rd, 0, &o);
+		if (r == 1 && !gitevs_add(out, "help")) {
 			out->oom = true;
-		} else if (o.help && !o.error) {
-			/* git prints the usage and stops */
-			if (!gitevs_add(out, "help"))
-				out->oom = true;
-			gitopt_result_free(&o);
-		} else {
+		} else if (r == 0) {
 			if (o.error)
 				gitevs_unsure(out, "an option git refuses or "
 						   "reads otherwise");
