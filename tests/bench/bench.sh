@@ -93,6 +93,11 @@ inner() {
 # notified, answered CONTINUE unseen):
 # its ratio is the price of the mechanism itself on this machine;
 # tiergate's ratio over it is its own.
+# --floor also runs each rep under `bench_floor --perform`, the smallest
+# supervisor that performs the write-opens and calls on names itself, as
+# tiergate must (a "continue" would let the kernel read a path another
+# thread may have rewritten): a lower bound for any design that keeps
+# that guarantee, whatever it decides.
 # With --floor-preload, also under bench_floor with an empty object
 # preloaded into every dynamic program (libbench_empty.so): the price of
 # both mechanisms tiergate has to use, without anything of tiergate's.
@@ -101,7 +106,7 @@ compare() {
 	[ "$1" = --floor ] && { floor=1; shift; }
 	[ "$1" = --floor-preload ] && { floor=1; fpre=1; shift; }
 	local label=$1 target=$2; shift 3
-	local nat=() flo=() fpl=() med=() v rq nt kinds
+	local nat=() flo=() fpf=() fpl=() med=() v rq nt kinds
 	rm -f "$TOP/rt.acc"
 	for r in $(seq "$REPS"); do
 		v=$(inner -- "$1") || exit 1
@@ -109,6 +114,8 @@ compare() {
 		if [ $floor = 1 ]; then
 			v=$(inner "$BB/bench_floor" -- "$1") || exit 1
 			flo+=("$v")
+			v=$(inner "$BB/bench_floor" --perform -- "$1") || exit 1
+			fpf+=("$v")
 		fi
 		if [ $fpre = 1 ]; then
 			v=$(inner "$BB/bench_floor" env LD_PRELOAD="$BB/libbench_empty.so" -- "$1") || exit 1
@@ -142,7 +149,13 @@ compare() {
 			"$(ratio "$f" "$n")" "$(ratio "$m" "$f")"
 		printf '    fastest runs: native %s, floor %s, mediated %s ms: ratio %s, floor %s\n' "$n0" "$f0" "$m0" \
 			"$(ratio "$m0" "$n0")" "$(ratio "$f0" "$n0")"
-		printf '    runs: native %s | floor %s | mediated %s\n' "${nat[*]}" "${flo[*]}" "${med[*]}"
+		local q q0
+		q=$(printf '%s\n' "${fpf[@]}" | median)
+		q0=$(printf '%s\n' "${fpf[@]}" | minimum)
+		printf '    floor performing the calls (bench_floor --perform) %s ms: ratio %s (fastest %s); tiergate over it %s\n' \
+			"$q" "$(ratio "$q" "$n")" "$(ratio "$q0" "$n0")" "$(ratio "$m" "$q")"
+		printf '    runs: native %s | floor %s | floor performing %s | mediated %s\n' "${nat[*]}" "${flo[*]}" \
+			"${fpf[*]}" "${med[*]}"
 		if [ $fpre = 1 ]; then
 			local p p0
 			p=$(printf '%s\n' "${fpl[@]}" | median)
