@@ -60,10 +60,10 @@ static void clone_key(struct gitevs *out, struct git_event *ev,
 /* init.templateDir as get_template_dir reads it (git_protected_config,
  * last one wins, a key alone resets it); found false when none. */
 static const char *protected_templatedir(const struct gitcfg *cfg,
-					 bool *ret_found, bool *ret_command)
+					 bool *ret_found)
 {
 	const char *v = NULL;
-	*ret_found = *ret_command = false;
+	*ret_found = false;
 	for (size_t i = 0; i < cfg->n; i++) {
 		const struct gitcfg_entry *e = &cfg->v[i];
 		if (e->scope == GITCFG_LOCAL || e->scope == GITCFG_WORKTREE ||
@@ -71,7 +71,6 @@ static const char *protected_templatedir(const struct gitcfg *cfg,
 			continue;
 		v = e->value;
 		*ret_found = v != NULL;
-		*ret_command = e->scope == GITCFG_COMMAND;
 	}
 	return *ret_found ? v : NULL;
 }
@@ -108,9 +107,8 @@ static void template_config(const struct gitread *rd, const char *opt,
 	const char *dir = gitfs_getenv(rd->fs, "GIT_TEMPLATE_DIR");
 	_cleanup_free_ char *exp = NULL;
 	if (!dir) {
-		bool found, command;
-		const char *v =
-		    protected_templatedir(rd->cfg, &found, &command);
+		bool found;
+		const char *v = protected_templatedir(rd->cfg, &found);
 		if (!found)
 			return; /* git's own templates */
 		exp = gitcfg_interpolate_path(rd->fs, v, false);

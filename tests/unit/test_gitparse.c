@@ -52,16 +52,7 @@ static char T[600];
 /* "@T" -> the row's directory */
 static char *subst(const char *s)
 {
-	struct strbuf b = {0};
-	for (const char *p = s; *p;) {
-		if (p[0] == '@' && p[1] == 'T') {
-			strbuf_puts(&b, T);
-			p += 2;
-		} else {
-			strbuf_putc(&b, *p++);
-		}
-	}
-	char *r = strbuf_steal(&b);
+	char *r = tg_test_at_dir(s, T);
 	assert_non_null(r);
 	return r;
 }
@@ -146,6 +137,19 @@ static void put_file(const char *spec)
 		write_file(path, eq + 1);
 	}
 	free(s);
+}
+
+/* The config keys e writes, appended to b: "k1,k2", "S.*" for a
+ * section, "*" for any key. */
+static void keys_of(const struct git_event *e, struct strbuf *b)
+{
+	for (size_t k = 0; k < e->nconfig_keys; k++)
+		strbuf_printf(b, "%s%s", b->s ? "," : "", e->config_keys[k]);
+	for (size_t k = 0; k < e->nconfig_sections; k++)
+		strbuf_printf(b, "%s%s.*", b->s ? "," : "",
+			      e->config_sections[k]);
+	if (e->config_any)
+		strbuf_printf(b, "%s*", b->s ? "," : "");
 }
 
 static void render(const struct git_event *e, char *out, size_t outsz)
@@ -270,17 +274,8 @@ static void run_row(const struct row *rw, const char *table, size_t idx)
 	if (rw->keys) {
 		char *want = subst(rw->keys);
 		struct strbuf b = {0};
-		for (size_t e = 0; e < op.nev; e++) {
-			const struct git_event *ev = &op.ev[e];
-			for (size_t k = 0; k < ev->nconfig_keys; k++)
-				strbuf_printf(&b, "%s%s", b.s ? "," : "",
-					      ev->config_keys[k]);
-			for (size_t k = 0; k < ev->nconfig_sections; k++)
-				strbuf_printf(&b, "%s%s.*", b.s ? "," : "",
-					      ev->config_sections[k]);
-			if (ev->config_any)
-				strbuf_printf(&b, "%s*", b.s ? "," : "");
-		}
+		for (size_t e = 0; e < op.nev; e++)
+			keys_of(&op.ev[e], &b);
 		if (strcmp(b.s ? b.s : "-", want)) {
 			fprintf(stderr, "row %s: keys %s, want %s\n", rw->name,
 				b.s ? b.s : "-", want);
@@ -1330,19 +1325,9 @@ static void test_config_writes(void **state)
 		struct git_op op;
 		assert_int_equal(git_parse_op(c[i].argv, n, &ctx, &op), 0);
 		struct strbuf b = {0};
-		for (size_t e = 0; e < op.nev; e++) {
-			const struct git_event *ev = &op.ev[e];
-			if (strcmp(ev->command, "config"))
-				continue;
-			for (size_t k = 0; k < ev->nconfig_keys; k++)
-				strbuf_printf(&b, "%s%s", b.s ? "," : "",
-					      ev->config_keys[k]);
-			for (size_t k = 0; k < ev->nconfig_sections; k++)
-				strbuf_printf(&b, "%s%s.*", b.s ? "," : "",
-					      ev->config_sections[k]);
-			if (ev->config_any)
-				strbuf_printf(&b, "%s*", b.s ? "," : "");
-		}
+		for (size_t e = 0; e < op.nev; e++)
+			if (!strcmp(op.ev[e].command, "config"))
+				keys_of(&op.ev[e], &b);
 		const char *got = b.s ? b.s : "-";
 		if (strcmp(got, c[i].keys))
 			fail_msg("case %zu (%s): %s, not %s", i, c[i].argv[2],

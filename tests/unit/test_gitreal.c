@@ -217,6 +217,43 @@ static void sq(struct strbuf *b, const char *s)
 	strbuf_puts(b, "' ");
 }
 
+/* The environment the parse and git both get: HOME and XDG_CONFIG_HOME
+ * under t, no system config, then extra ("@T" filled in); words: the
+ * extra ones as shell words. */
+struct callenv {
+	char home[700], xdg[700];
+	const char *env[10];
+	size_t n;
+	char *owned[6];
+	size_t nowned;
+	struct strbuf words;
+};
+
+static void callenv_make(struct callenv *c, const char *t,
+			 const char *const *extra)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->home, sizeof(c->home), "HOME=%s/home", t);
+	snprintf(c->xdg, sizeof(c->xdg), "XDG_CONFIG_HOME=%s/xdg", t);
+	c->env[c->n++] = c->home;
+	c->env[c->n++] = c->xdg;
+	c->env[c->n++] = "GIT_CONFIG_NOSYSTEM=1";
+	for (size_t i = 0; extra[i] && c->nowned < TG_ARRAY_SIZE(c->owned);
+	     i++) {
+		char *e = tg_test_at_dir(extra[i], t);
+		assert_non_null(e);
+		c->env[c->n++] = c->owned[c->nowned++] = e;
+		sq(&c->words, e);
+	}
+}
+
+static void callenv_free(struct callenv *c)
+{
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	strbuf_free(&c->words);
+}
+
 struct seen {
 	char url[1024], dst[1024];
 	char flag;
@@ -306,16 +343,8 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 	assert_int_equal(system(cmd), 0);
 	snprintf(cwd, sizeof(cwd), "%s/%s", T, sc->cwd ? sc->cwd : "repo");
 	/* our reading, with the environment git gets */
-	char home[700], xdg[700];
-	snprintf(home, sizeof(home), "HOME=%s/home", T);
-	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s/xdg", T);
-	const char *env[10] = {home, xdg, "GIT_CONFIG_NOSYSTEM=1"};
-	size_t ne = 3;
-	struct strbuf envs = {0};
-	for (size_t i = 0; sc->env[i]; i++) {
-		env[ne++] = sc->env[i];
-		sq(&envs, sc->env[i]);
-	}
+	struct callenv ce;
+	callenv_make(&ce, T, sc->env);
 	const char *argv[20];
 	size_t argc = 0;
 	bool dashed = sc->argv[0][0] == '+';
@@ -328,14 +357,15 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 		if (i || !dashed)
 			sq(&args, a);
 	}
-	struct git_ctx ctx = {.root = "", .cwd = cwd, .env = env, .nenv = ne};
+	struct git_ctx ctx = {
+	    .root = "", .cwd = cwd, .env = ce.env, .nenv = ce.n};
 	struct git_op op;
 	assert_int_equal(git_parse_op(argv, argc, &ctx, &op), 0);
 	/* git's own */
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && env HOME='%s/home' XDG_CONFIG_HOME='%s/xdg' "
 		 "GIT_CONFIG_NOSYSTEM=1 %s %s %s --porcelain --dry-run 2>&1",
-		 cwd, T, T, envs.s ? envs.s : "",
+		 cwd, T, T, ce.words.s ? ce.words.s : "",
 		 dashed ? "\"$(git --exec-path)/git-push\"" : "git",
 		 args.s ? args.s : "");
 	FILE *f = popen(cmd, "r");
@@ -362,7 +392,7 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 				op.ev[i].all_branches ? " all" : "");
 	}
 	git_op_free(&op);
-	strbuf_free(&envs);
+	callenv_free(&ce);
 	strbuf_free(&args);
 	if (!ok)
 		fail_msg("scenario %s", sc->name);
@@ -480,16 +510,7 @@ static const struct newrepo newrepos[] = {
 /* "@T" -> t, into a new string */
 static char *at_t(const char *s, const char *t)
 {
-	struct strbuf b = {0};
-	for (const char *p = s; *p;) {
-		if (p[0] == '@' && p[1] == 'T') {
-			strbuf_puts(&b, t);
-			p += 2;
-		} else {
-			strbuf_putc(&b, *p++);
-		}
-	}
-	char *r = strbuf_steal(&b);
+	char *r = tg_test_at_dir(s, t);
 	assert_non_null(r);
 	return r;
 }
@@ -537,24 +558,19 @@ static void run_newrepo(const struct newrepo *sc, size_t idx)
 	assert_int_equal(system(cmd), 0);
 	snprintf(cwd, sizeof(cwd), "%s%s%s", T, sc->cwd ? "/" : "",
 		 sc->cwd ? sc->cwd : "");
-	char home[700], xdg[700];
-	snprintf(home, sizeof(home), "HOME=%s/home", T);
-	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s/xdg", T);
-	const char *env[10] = {home, xdg, "GIT_CONFIG_NOSYSTEM=1"};
-	char *owned[24];
-	size_t ne = 3, no = 0;
-	struct strbuf envs = {0}, args = {0};
-	for (size_t i = 0; sc->env[i]; i++) {
-		env[ne++] = owned[no++] = at_t(sc->env[i], T);
-		sq(&envs, env[ne - 1]);
-	}
+	struct callenv ce;
+	callenv_make(&ce, T, sc->env);
+	char *owned[12];
+	size_t no = 0;
+	struct strbuf args = {0};
 	const char *argv[16] = {"git"};
 	size_t argc = 1;
 	for (size_t i = 0; sc->argv[i]; i++) {
 		argv[argc++] = owned[no++] = at_t(sc->argv[i], T);
 		sq(&args, argv[argc - 1]);
 	}
-	struct git_ctx ctx = {.root = "", .cwd = cwd, .env = env, .nenv = ne};
+	struct git_ctx ctx = {
+	    .root = "", .cwd = cwd, .env = ce.env, .nenv = ce.n};
 	struct git_op op;
 	assert_int_equal(git_parse_op(argv, argc, &ctx, &op), 0);
 	/* git's own, then the keys it wrote */
@@ -562,7 +578,8 @@ static void run_newrepo(const struct newrepo *sc, size_t idx)
 		 "cd '%s' && env HOME='%s/home' XDG_CONFIG_HOME='%s/xdg' "
 		 "GIT_CONFIG_NOSYSTEM=1 %s git %s >/dev/null 2>&1 && "
 		 "git config -f '%s/%s/.git/config' --name-only --list",
-		 cwd, T, T, envs.s ? envs.s : "", args.s, T, sc->newdir);
+		 cwd, T, T, ce.words.s ? ce.words.s : "", args.s, T,
+		 sc->newdir);
 	FILE *f = popen(cmd, "r");
 	assert_non_null(f);
 	char line[1024];
@@ -602,7 +619,7 @@ static void run_newrepo(const struct newrepo *sc, size_t idx)
 			}
 	}
 	git_op_free(&op);
-	strbuf_free(&envs);
+	callenv_free(&ce);
 	strbuf_free(&args);
 	for (size_t i = 0; i < no; i++)
 		free(owned[i]);
