@@ -49,7 +49,8 @@ static bool canon_section(const char *name, bool check, char *out, size_t outsz)
 	return true;
 }
 
-static void add_key(struct gitevs *out, struct git_event *ev, const char *key)
+void gitcfgset_add_key(struct gitevs *out, struct git_event *ev,
+		       const char *key)
 {
 	size_t len = strlen(key);
 	char *canon = malloc(len + 1);
@@ -146,7 +147,7 @@ static bool subcommand(const struct gitread *rd, struct gitevs *out,
 		if (sections)
 			add_section(out, ev, a, false);
 		else
-			add_key(out, ev, a);
+			gitcfgset_add_key(out, ev, a);
 	}
 	return true;
 }
@@ -186,16 +187,17 @@ void gitcfgset_events(const struct gitread *rd, struct gitevs *out)
 	const char *const *a = o.args;
 	size_t n = o.nargs;
 	if (!actions) {
+		/* ACTION_SET, ACTION_SET_ALL */
 		if (n == 2 || n == 3)
-			add_key(out, ev, a[0]); /* ACTION_SET, ACTION_SET_ALL */
+			gitcfgset_add_key(out, ev, a[0]);
 	} else if (actions & (actions - 1)) {
 		/* "only one action at a time": git stops */
 	} else if (actions & (BIT(GO_CFG_REPLACE_ALL) | BIT(GO_CFG_ADD))) {
 		if (n >= 2)
-			add_key(out, ev, a[0]);
+			gitcfgset_add_key(out, ev, a[0]);
 	} else if (actions & (BIT(GO_CFG_UNSET) | BIT(GO_CFG_UNSET_ALL))) {
 		if (n >= 1)
-			add_key(out, ev, a[0]);
+			gitcfgset_add_key(out, ev, a[0]);
 	} else if (actions & BIT(GO_CFG_RENAME_SECTION)) {
 		/* every key of the old section moves under the new name */
 		if (n >= 2 && add_section(out, ev, a[1], true))

@@ -42,10 +42,8 @@ struct loader {
 
 static int load_sequence(struct loader *ld);
 
-/* interpolate_path: "~/", "~user/", "%(prefix)/". NULL: cannot (git
- * reports an error for an include, keeps a condition as written). */
-static char *interpolate(const struct loader *ld, const char *path,
-			 bool real_home)
+char *gitcfg_interpolate_path(const struct gitfs *fs, const char *path,
+			      bool real_home)
 {
 	struct strbuf b = {0};
 	if (!strncmp(path, "%(prefix)/", 10)) {
@@ -58,12 +56,12 @@ static char *interpolate(const struct loader *ld, const char *path,
 	size_t ul = slash ? (size_t)(slash - path - 1) : strlen(path + 1);
 	const char *rest = slash ? slash : "";
 	if (ul == 0) {
-		const char *home = gitfs_getenv(ld->fs, "HOME");
+		const char *home = gitfs_getenv(fs, "HOME");
 		if (!home)
 			return NULL;
 		char real[TG_PATH_MAX];
 		if (real_home && home[0] == '/' &&
-		    gitfs_realpath(ld->fs, home, real, sizeof(real)) == 0)
+		    gitfs_realpath(fs, home, real, sizeof(real)) == 0)
 			home = real;
 		strbuf_printf(&b, "%s%s", home, rest);
 		return strbuf_steal(&b);
@@ -71,7 +69,7 @@ static char *interpolate(const struct loader *ld, const char *path,
 	/* ~user: the account's home from the caller's /etc/passwd */
 	_cleanup_free_ char *pw = NULL;
 	size_t pl;
-	if (gitfs_read(ld->fs, "/etc/passwd", GIT_FILE_MAX, &pw, &pl) < 0)
+	if (gitfs_read(fs, "/etc/passwd", GIT_FILE_MAX, &pw, &pl) < 0)
 		return NULL;
 	for (char *line = pw; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -105,7 +103,8 @@ static int include_path(struct loader *ld, const char *value)
 		gitcfg_set_unsure(ld->c, "include.path without a value");
 		return 0;
 	}
-	_cleanup_free_ char *exp = interpolate(ld, value, false);
+	_cleanup_free_ char *exp =
+	    gitcfg_interpolate_path(ld->fs, value, false);
 	if (!exp) {
 		gitcfg_set_unsure(ld->c, "include path cannot be expanded");
 		return 0;
@@ -160,7 +159,7 @@ static bool cond_path(struct loader *ld, const char *text, const char *cond,
 	strbuf_append(&pat, cond, clen);
 	if (pat.oom)
 		return false;
-	char *exp = interpolate(ld, pat.s, true);
+	char *exp = gitcfg_interpolate_path(ld->fs, pat.s, true);
 	if (exp) {
 		pat.len = 0;
 		strbuf_puts(&pat, exp);

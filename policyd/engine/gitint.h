@@ -13,6 +13,8 @@
  *                commands tiergate looks into
  *   gitpush.c    what a push sends where: remotes, URLs, refspecs
  *   gitcfgset.c  which config keys `git config` writes
+ *   gitnewrepo.c which keys a new repository starts with (clone -c, a
+ *                template's config)
  *   gitparse.c   argv to a struct git_op: global options, aliases, the
  *                command, then gitpush for everything that updates a remote
  */
@@ -249,6 +251,12 @@ int gitcfg_bool_text(const char *v);
  * "remote.origin.url"); false when git refuses the key. */
 bool gitcfg_canon_key(const char *key, size_t len, char *out, size_t outsz);
 void gitcfg_set_unsure(struct gitcfg *c, const char *why);
+/* git's interpolate_path in the caller's view: "~/" (HOME; real_home: its
+ * real path), "~user/" (the caller's /etc/passwd), "%(prefix)/" (/usr);
+ * other paths copied. A malloc'd path, or NULL when it cannot be expanded
+ * (no HOME, no such user, out of memory: git reports an error). */
+char *gitcfg_interpolate_path(const struct gitfs *fs, const char *path,
+			      bool real_home);
 
 /* ------------------------------------------------------------ gitopt.c */
 
@@ -336,6 +344,8 @@ enum {
 	GO_CFG_EDIT,
 	GO_CFG_GET_COLOR,
 	GO_CFG_GET_COLORBOOL,
+	GO_NEWREPO_CONFIG, /* clone -c/--config KEY=VALUE */
+	GO_TEMPLATE,	   /* clone, init --template DIR */
 	GO_ID_MAX,
 };
 
@@ -394,6 +404,19 @@ void gitpush_events(const struct gitread *rd, struct gitevs *out);
 /* gitcfgset.c: git config: the keys it writes (git_event.config_*), as
  * builtin/config.c of git 2.39 reads its command line: one event. */
 void gitcfgset_events(const struct gitread *rd, struct gitevs *out);
+/* Names key (as a user wrote it) among the keys ev writes, canonical
+ * (git_config_parse_key; none when git refuses it), with include.path for
+ * an includeIf.COND.path. */
+void gitcfgset_add_key(struct gitevs *out, struct git_event *ev,
+		       const char *key);
+/* gitnewrepo.c: the config a new repository starts with. clone: its
+ * -c/--config keys and its template's config, from the options o parsed
+ * with clone's table (into ev). init, init-db: one event, the template's
+ * config. A template directory holding a config file writes keys
+ * policyd cannot name (config_any). */
+void gitnewrepo_clone(const struct gitread *rd, const struct gitopt_result *o,
+		      struct gitevs *out, struct git_event *ev);
+void gitnewrepo_init_events(const struct gitread *rd, struct gitevs *out);
 /* gitlocal.c: fetch, pull, ls-remote, clone (the remote and its URL)
  * and the commands that change local refs or the work tree (reset,
  * branch, tag, checkout, switch, clean, rebase, merge): one event. */

@@ -5,8 +5,9 @@
  * as remote.c resolves it: insteadOf, the first url), and the commands
  * that move local refs or discard work (reset --hard, branch -D, tag -d,
  * checkout -B, switch -C, clean -f, rebase, merge): the branches they
- * name and their force/delete flags. Options are read with git's tables
- * (gitopt.c), so "--har" is --hard and "-fd" forces.
+ * name and their force/delete flags; a clone's config (gitnewrepo.c).
+ * Options are read with git's tables (gitopt.c), so "--har" is --hard and
+ * "-fd" forces.
  */
 #include <errno.h>
 #include <string.h>
@@ -183,6 +184,8 @@ void gitlocal_events(const struct gitread *rd, struct gitevs *out)
 	if (!strcmp(cmd, "fetch") || !strcmp(cmd, "pull") ||
 	    !strcmp(cmd, "clone") || !strcmp(cmd, "ls-remote")) {
 		fetchlike(rd, out, ev, &o, &f);
+		if (!strcmp(cmd, "clone"))
+			gitnewrepo_clone(rd, &o, out, ev);
 	} else if (strcmp(cmd, "clean")) {
 		/* reset, branch, tag, checkout, switch: what they name */
 		for (size_t i = 0; i < o.nargs; i++)

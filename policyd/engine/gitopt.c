@@ -175,7 +175,7 @@ static const struct gitopt clone_opts[] = {
     O(0, "recurse-submodules", GO_IGNORE),
     O(0, "recursive", GO_IGNORE),
     V('j', "jobs", GO_IGNORE),
-    V(0, "template", GO_IGNORE),
+    V(0, "template", GO_TEMPLATE),
     V(0, "reference", GO_IGNORE),
     V(0, "reference-if-able", GO_IGNORE),
     F(0, "dissociate", GO_IGNORE),
@@ -191,7 +191,7 @@ static const struct gitopt clone_opts[] = {
     F(0, "shallow-submodules", GO_IGNORE),
     V(0, "separate-git-dir", GO_IGNORE),
     V(0, "ref-format", GO_IGNORE),
-    V('c', "config", GO_IGNORE),
+    V('c', "config", GO_NEWREPO_CONFIG),
     V(0, "server-option", GO_IGNORE),
     FN('4', "ipv4", GO_IGNORE),
     FN('6', "ipv6", GO_IGNORE),
@@ -200,6 +200,19 @@ static const struct gitopt clone_opts[] = {
     F(0, "remote-submodules", GO_IGNORE),
     F(0, "sparse", GO_IGNORE),
     V(0, "bundle-uri", GO_IGNORE),
+    END,
+};
+
+/* builtin/init-db.c (init, init-db) */
+static const struct gitopt init_opts[] = {
+    V(0, "template", GO_TEMPLATE),
+    F(0, "bare", GO_IGNORE),
+    {0, "shared", GITOPT_OPTARG, true, GO_IGNORE},
+    F('q', "quiet", GO_IGNORE),
+    V(0, "separate-git-dir", GO_IGNORE),
+    V('b', "initial-branch", GO_IGNORE),
+    V(0, "object-format", GO_IGNORE),
+    V(0, "ref-format", GO_IGNORE),
     END,
 };
 
@@ -417,7 +430,8 @@ const struct gitopt *gitopt_table(const char *command)
 	    {"reset", reset_opts},   {"branch", branch_opts},
 	    {"tag", tag_opts},	     {"checkout", checkout_opts},
 	    {"switch", switch_opts}, {"clean", clean_opts},
-	    {"config", config_opts},
+	    {"config", config_opts}, {"init", init_opts},
+	    {"init-db", init_opts},
 	};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(tables); i++)
 		if (!strcmp(tables[i].name, command))

@@ -619,6 +619,8 @@ static void events_for(struct pstate *s, const struct gitcfg *cfg,
 		foreign_push(s, cfg, cmd);
 	} else if (!strcmp(cmd, "config")) {
 		gitcfgset_events(&rd, s->out);
+	} else if (!strcmp(cmd, "init") || !strcmp(cmd, "init-db")) {
+		gitnewrepo_init_events(&rd, s->out);
 	} else {
 		gitlocal_events(&rd, s->out);
 	}

@@ -263,10 +263,11 @@ fi
 # (no-force-push-protected). policyd once read the override and let git
 # sync run as git status; the push git then re-executes (an alias to a
 # builtin runs in a new git process) was refused only there
-# (the include is written into .git/config directly: git config's writes of
-# include paths are git-credential-config's, refused before git sync)
+# (the alias and the include are written into .git/config directly: git
+# config's writes of aliases and include paths are git-command-config's
+# and git-credential-config's, refused before git sync)
 alias_attack='c=$(git commit-tree -m orphan "$(git mktree </dev/null)") &&
-	git config alias.sync "push -q --force origin $c:refs/heads/main" &&
+	printf "[alias]\n\tsync = push -q --force origin %s:refs/heads/main\n" "$c" >>.git/config &&
 	printf "[alias]\n\tsync = status\n" >../alias.inc &&
 	printf "[includeIf \"onbranch:%s\"]\n\tpath = %s\n" "$(git symbolic-ref --short HEAD)" "$PWD/../alias.inc" >>.git/config &&
 	git sync'
@@ -332,6 +333,29 @@ git_attack hooks 'git config CORE.HOOKSPATH "$PWD/../hooks-x"
 	"[ \"\$(git -C app config --get-all core.hooksPath | wc -l)\" = 2 ]" \
 	"git config CORE.HOOKSPATH and --rename-section foo core: set core.hooksPath natively, refused here (git-credential-config), the key unset" \
 	"[ \"\$(grep -c 'refused exec .git config .* (rule git-credential-config)' '$D/logs/hooks.out')\" = 2 ] && grep -q 'refused exec .git config CORE.HOOKSPATH' '$D/logs/hooks.out' && grep -q 'refused exec .git config --rename-section foo core' '$D/logs/hooks.out' && [ -z \"\$(git -C '$WS/app' config --get-all core.hooksPath)\" ]"
+# A config value git runs as a command later, for the user, outside the
+# session (git-command-config): a core.pager set in the repository runs
+# at the user's next git log (natively, in a copy; git pages only to a
+# terminal, which script gives it); git clone -c writes an alias into the
+# new repository, and a template directory's config is copied into one
+# (git-credential-config: any key). Each is refused here at the git
+# command; nothing is set and nothing runs. All three were allowed.
+if command -v script >/dev/null; then
+	git_attack pager 'git config core.pager "touch $PWD/../pager-ran; cat"' \
+		"PAGER=cat timeout 20 script -qec 'git -C app log -1' /dev/null >/dev/null; test -e pager-ran" \
+		"git config core.pager: the user's next git log runs it natively, refused here (git-command-config), nothing runs" \
+		"grep -q 'refused exec .git config core.pager .* (rule git-command-config)' '$D/logs/pager.out' && [ -z \"\$(git -C '$WS/app' config core.pager)\" ] && { PAGER=cat timeout 20 script -qec \"git -C '$WS/app' log -1\" /dev/null >/dev/null; [ ! -e '$WS/pager-ran' ]; }"
+else
+	skip "$name: git config core.pager: no script(1) to give git log a terminal"
+fi
+git_attack clonec 'git clone -q -c "alias.hi=!touch $PWD/../alias-ran" "$(git remote get-url origin)" ../cl' \
+	"git -C cl hi; test -e alias-ran" \
+	"git clone -c alias.hi=!cmd: the user's git hi in the clone runs it natively, refused here (git-command-config), no clone" \
+	"grep -q 'refused exec .git clone -q -c .alias.hi=.* (rule git-command-config)' '$D/logs/clonec.out' && [ ! -e '$WS/cl' ] && [ ! -e '$WS/alias-ran' ]"
+git_attack template 'mkdir -p ../tp && printf "[alias]\n\thi = !touch $PWD/../tmpl-ran\n" >../tp/config && git init -q --template=../tp ../ti' \
+	"git -C ti hi; test -e tmpl-ran" \
+	"git init --template with a config: copied into the new repository natively (its alias runs), refused here (git-credential-config), no repository" \
+	"grep -q 'refused exec .git init -q --template=../tp ../ti. (rule git-credential-config)' '$D/logs/template.out' && [ ! -e '$WS/ti/.git/config' ] && [ ! -e '$WS/tmpl-ran' ]"
 stop_policyd
 
 # ----------------------------------------------------------------- strict

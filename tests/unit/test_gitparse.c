@@ -42,6 +42,9 @@ struct row {
 	int helper;		 /* 1 / 0, or -1: not checked */
 	int unsure;		 /* 1 / 0, or -1 */
 	bool as_nobody;		 /* parse with fsuid/fsgid 65534 (as root) */
+	/* the config keys the events write ("k1,k2", "S.*" for a section,
+	 * "*" for any, "-" for none); NULL: not checked */
+	const char *keys;
 };
 
 static char T[600];
@@ -49,16 +52,7 @@ static char T[600];
 /* "@T" -> the row's directory */
 static char *subst(const char *s)
 {
-	struct strbuf b = {0};
-	for (const char *p = s; *p;) {
-		if (p[0] == '@' && p[1] == 'T') {
-			strbuf_puts(&b, T);
-			p += 2;
-		} else {
-			strbuf_putc(&b, *p++);
-		}
-	}
-	char *r = strbuf_steal(&b);
+	char *r = tg_test_at_dir(s, T);
 	assert_non_null(r);
 	return r;
 }
@@ -143,6 +137,19 @@ static void put_file(const char *spec)
 		write_file(path, eq + 1);
 	}
 	free(s);
+}
+
+/* The config keys e writes, appended to b: "k1,k2", "S.*" for a
+ * section, "*" for any key. */
+static void keys_of(const struct git_event *e, struct strbuf *b)
+{
+	for (size_t k = 0; k < e->nconfig_keys; k++)
+		strbuf_printf(b, "%s%s", b->s ? "," : "", e->config_keys[k]);
+	for (size_t k = 0; k < e->nconfig_sections; k++)
+		strbuf_printf(b, "%s%s.*", b->s ? "," : "",
+			      e->config_sections[k]);
+	if (e->config_any)
+		strbuf_printf(b, "%s*", b->s ? "," : "");
 }
 
 static void render(const struct git_event *e, char *out, size_t outsz)
@@ -263,6 +270,19 @@ static void run_row(const struct row *rw, const char *table, size_t idx)
 		fprintf(stderr, "row %s: unsure %d (%s)\n", rw->name, op.unsure,
 			op.why);
 		ok = false;
+	}
+	if (rw->keys) {
+		char *want = subst(rw->keys);
+		struct strbuf b = {0};
+		for (size_t e = 0; e < op.nev; e++)
+			keys_of(&op.ev[e], &b);
+		if (strcmp(b.s ? b.s : "-", want)) {
+			fprintf(stderr, "row %s: keys %s, want %s\n", rw->name,
+				b.s ? b.s : "-", want);
+			ok = false;
+		}
+		strbuf_free(&b);
+		free(want);
 	}
 	if (!ok)
 		dump(rw->name, &op);
@@ -1024,6 +1044,97 @@ static const struct row command_rows[] = {
 	.helper = -1, .unsure = 1),
 };
 
+/* The config a new repository starts with: clone -c/--config (as
+ * git_config_parse_parameter reads it), a template's config (init, clone:
+ * --template, GIT_TEMPLATE_DIR, init.templateDir from protected config). */
+#define TMPL "tmpl/config=[core]\n\tpager = touch /tmp/x\n"
+#define CLONE_NR(...) .argv = {"git", "clone", __VA_ARGS__, GH, "d"}
+static const struct row newrepo_rows[] = {
+    ROW(.name = "clone -c, trimmed and folded",
+	CLONE_NR("-c", " Core.Pager =less"), .keys = "core.pager", NOCHECK),
+    ROW(.name = "clone -cKEY=VAL", CLONE_NR("-cAlias.x=!id"), .keys = "alias.x",
+	NOCHECK),
+    ROW(.name = "clone --config=, a subsection with dots",
+	CLONE_NR("--config=Filter.A.b.Clean=x=y"), .keys = "filter.A.b.clean",
+	NOCHECK),
+    ROW(.name = "clone --con, the key alone",
+	CLONE_NR("--con", "credential.helper"), .keys = "credential.helper",
+	NOCHECK),
+    ROW(.name = "clone --no-config empties the list so far",
+	CLONE_NR("-c", "core.pager=x", "--no-config", "-c", "user.name=y"),
+	.keys = "user.name", NOCHECK),
+    ROW(.name = "clone -c, keys git refuses",
+	CLONE_NR("-c", " =x", "-c", "nosection=1", "-c", "core.1x=1"),
+	.keys = "-", NOCHECK),
+    ROW(.name = "clone -c includeIf",
+	CLONE_NR("-c", "includeIf.gitdir:/x/.path=/f"),
+	.keys = "includeif.gitdir:/x/.path,include.path", NOCHECK),
+    ROW(.name = "clone, an option git refuses: any key",
+	CLONE_NR("--frob", "-c", "user.name=y"), .keys = "user.name,*",
+	NOCHECK),
+    ROW(.name = "clone --template with a config",
+	CLONE_NR("--template=@T/tmpl"), .files = {TMPL}, .keys = "*", NOCHECK),
+    ROW(.name = "clone --template relative, from the working directory",
+	CLONE_NR("--template", "../tmpl"), .files = {TMPL}, .keys = "*",
+	NOCHECK),
+    ROW(.name = "clone --template without a config",
+	CLONE_NR("--template=@T/tmpl"), .files = {"tmpl/hooks/x=#!/bin/sh\n"},
+	.keys = "-", NOCHECK),
+    ROW(.name = "clone --template= copies nothing", CLONE_NR("--template="),
+	.env = {"GIT_TEMPLATE_DIR=@T/tmpl"}, .files = {TMPL}, .keys = "-",
+	NOCHECK),
+    ROW(.name = "clone --no-template: GIT_TEMPLATE_DIR",
+	CLONE_NR("--template=", "--no-template"),
+	.env = {"GIT_TEMPLATE_DIR=@T/tmpl"}, .files = {TMPL}, .keys = "*",
+	NOCHECK),
+    ROW(.name = "init --template", .argv = {"git", "init", "--templ=../tmpl"},
+	.files = {TMPL}, .keys = "*", NOCHECK),
+    ROW(.name = "init-db --template",
+	.argv = {"git", "init-db", "--template", "@T/tmpl", "x"},
+	.files = {TMPL}, .keys = "*", NOCHECK),
+    ROW(.name = "init: a config that is a dangling symlink",
+	.argv = {"git", "init", "--template=@T/tmpl"},
+	.files = {"LINK:tmpl/config=nowhere"}, .keys = "*", NOCHECK),
+    ROW(.name = "init: GIT_TEMPLATE_DIR", .argv = {"git", "init", "x"},
+	.env = {"GIT_TEMPLATE_DIR=@T/tmpl"}, .files = {TMPL}, .keys = "*",
+	NOCHECK),
+    ROW(.name = "init: GIT_TEMPLATE_DIR relative (to the new directory)",
+	.argv = {"git", "init", "x"}, .env = {"GIT_TEMPLATE_DIR=tmpl"},
+	.keys = "*", NOCHECK),
+    ROW(.name = "init: GIT_TEMPLATE_DIR empty wins over the config",
+	.argv = {"git", "init", "x"}, .env = {"GIT_TEMPLATE_DIR="},
+	.files = {TMPL, "home/.gitconfig=[init]\ntemplateDir = @T/tmpl\n"},
+	.keys = "-", NOCHECK),
+    ROW(.name = "init: init.templateDir ~/ in the global config",
+	.argv = {"git", "init", "x"},
+	.files = {"home/" TMPL,
+		  "home/.gitconfig=[init]\ntemplateDir = ~/tmpl\n"},
+	.keys = "*", NOCHECK),
+    ROW(.name = "init: init.templateDir in the system config",
+	.argv = {"git", "init", "x"},
+	.files = {TMPL, "etc/gitconfig=[init]\ntemplateDir = @T/tmpl\n"},
+	.keys = "*", NOCHECK),
+    ROW(.name = "init: git -c init.templateDir",
+	.argv = {"git", "-c", "init.templateDir=@T/tmpl", "init", "x"},
+	.files = {TMPL}, .keys = "*", NOCHECK),
+    ROW(.name = "init: the key alone resets init.templateDir",
+	.argv = {"git", "-c", "init.templateDir", "init", "x"},
+	.files = {TMPL, "home/.gitconfig=[init]\ntemplateDir = @T/tmpl\n"},
+	.keys = "-", NOCHECK),
+    ROW(.name = "init: a repository's init.templateDir is not read",
+	.argv = {"git", "init", "x"},
+	.files = {TMPL, "repo/.git/config=[init]\n\ttemplateDir = @T/tmpl\n"},
+	.keys = "-", NOCHECK),
+    ROW(.name = "init: init.templateDir ~nosuchuser/ (git dies)",
+	.argv = {"git", "init", "x"},
+	.files = {"home/.gitconfig=[init]\ntemplateDir = ~nosuchuser9/t\n"},
+	.keys = "*", NOCHECK),
+    ROW(.name = "init: git's own templates", .argv = {"git", "init", "x"},
+	.keys = "-", .nev = 1, NOCHECK),
+    ROW(.name = "init: an option git refuses", .argv = {"git", "init", "--x"},
+	.keys = "*", NOCHECK),
+};
+
 #define RUN(tbl)                                                               \
 	static void test_##tbl(void **state)                                   \
 	{                                                                      \
@@ -1038,6 +1149,7 @@ RUN(remote_rows)
 RUN(config_rows)
 RUN(repo_rows)
 RUN(command_rows)
+RUN(newrepo_rows)
 
 /* git_op_decide: every event is decided, the strictest wins (a push to
  * two URLs is refused if one of them is). */
@@ -1213,19 +1325,9 @@ static void test_config_writes(void **state)
 		struct git_op op;
 		assert_int_equal(git_parse_op(c[i].argv, n, &ctx, &op), 0);
 		struct strbuf b = {0};
-		for (size_t e = 0; e < op.nev; e++) {
-			const struct git_event *ev = &op.ev[e];
-			if (strcmp(ev->command, "config"))
-				continue;
-			for (size_t k = 0; k < ev->nconfig_keys; k++)
-				strbuf_printf(&b, "%s%s", b.s ? "," : "",
-					      ev->config_keys[k]);
-			for (size_t k = 0; k < ev->nconfig_sections; k++)
-				strbuf_printf(&b, "%s%s.*", b.s ? "," : "",
-					      ev->config_sections[k]);
-			if (ev->config_any)
-				strbuf_printf(&b, "%s*", b.s ? "," : "");
-		}
+		for (size_t e = 0; e < op.nev; e++)
+			if (!strcmp(op.ev[e].command, "config"))
+				keys_of(&op.ev[e], &b);
 		const char *got = b.s ? b.s : "-";
 		if (strcmp(got, c[i].keys))
 			fail_msg("case %zu (%s): %s, not %s", i, c[i].argv[2],
@@ -1385,6 +1487,7 @@ int main(void)
 	    cmocka_unit_test(test_config_rows),
 	    cmocka_unit_test(test_repo_rows),
 	    cmocka_unit_test(test_command_rows),
+	    cmocka_unit_test(test_newrepo_rows),
 	    cmocka_unit_test(test_decide_strictest),
 	    cmocka_unit_test(test_compat_merge),
 	    cmocka_unit_test(test_config_writes),

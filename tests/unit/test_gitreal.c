@@ -6,8 +6,11 @@
  * where ("To URL" then "FLAG<TAB>SRC:DST"). Every (URL, destination) git
  * names must be among git_parse_op's events, with force for a forced
  * update ('+') and delete for a deletion ('-'). tiergate may see more
- * readings than git takes; never fewer. Skipped where git is not
- * installed.
+ * readings than git takes; never fewer. The config a new repository
+ * starts with the same way: git clone -c and templates run for real, and
+ * every key git wrote into the new repository's config beyond its own
+ * must be among the keys git_parse_op names (or any key). Skipped where
+ * git is not installed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -214,6 +217,43 @@ static void sq(struct strbuf *b, const char *s)
 	strbuf_puts(b, "' ");
 }
 
+/* The environment the parse and git both get: HOME and XDG_CONFIG_HOME
+ * under t, no system config, then extra ("@T" filled in); words: the
+ * extra ones as shell words. */
+struct callenv {
+	char home[700], xdg[700];
+	const char *env[10];
+	size_t n;
+	char *owned[6];
+	size_t nowned;
+	struct strbuf words;
+};
+
+static void callenv_make(struct callenv *c, const char *t,
+			 const char *const *extra)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->home, sizeof(c->home), "HOME=%s/home", t);
+	snprintf(c->xdg, sizeof(c->xdg), "XDG_CONFIG_HOME=%s/xdg", t);
+	c->env[c->n++] = c->home;
+	c->env[c->n++] = c->xdg;
+	c->env[c->n++] = "GIT_CONFIG_NOSYSTEM=1";
+	for (size_t i = 0; extra[i] && c->nowned < TG_ARRAY_SIZE(c->owned);
+	     i++) {
+		char *e = tg_test_at_dir(extra[i], t);
+		assert_non_null(e);
+		c->env[c->n++] = c->owned[c->nowned++] = e;
+		sq(&c->words, e);
+	}
+}
+
+static void callenv_free(struct callenv *c)
+{
+	for (size_t i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	strbuf_free(&c->words);
+}
+
 struct seen {
 	char url[1024], dst[1024];
 	char flag;
@@ -303,16 +343,8 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 	assert_int_equal(system(cmd), 0);
 	snprintf(cwd, sizeof(cwd), "%s/%s", T, sc->cwd ? sc->cwd : "repo");
 	/* our reading, with the environment git gets */
-	char home[700], xdg[700];
-	snprintf(home, sizeof(home), "HOME=%s/home", T);
-	snprintf(xdg, sizeof(xdg), "XDG_CONFIG_HOME=%s/xdg", T);
-	const char *env[10] = {home, xdg, "GIT_CONFIG_NOSYSTEM=1"};
-	size_t ne = 3;
-	struct strbuf envs = {0};
-	for (size_t i = 0; sc->env[i]; i++) {
-		env[ne++] = sc->env[i];
-		sq(&envs, sc->env[i]);
-	}
+	struct callenv ce;
+	callenv_make(&ce, T, sc->env);
 	const char *argv[20];
 	size_t argc = 0;
 	bool dashed = sc->argv[0][0] == '+';
@@ -325,14 +357,15 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 		if (i || !dashed)
 			sq(&args, a);
 	}
-	struct git_ctx ctx = {.root = "", .cwd = cwd, .env = env, .nenv = ne};
+	struct git_ctx ctx = {
+	    .root = "", .cwd = cwd, .env = ce.env, .nenv = ce.n};
 	struct git_op op;
 	assert_int_equal(git_parse_op(argv, argc, &ctx, &op), 0);
 	/* git's own */
 	snprintf(cmd, sizeof(cmd),
 		 "cd '%s' && env HOME='%s/home' XDG_CONFIG_HOME='%s/xdg' "
 		 "GIT_CONFIG_NOSYSTEM=1 %s %s %s --porcelain --dry-run 2>&1",
-		 cwd, T, T, envs.s ? envs.s : "",
+		 cwd, T, T, ce.words.s ? ce.words.s : "",
 		 dashed ? "\"$(git --exec-path)/git-push\"" : "git",
 		 args.s ? args.s : "");
 	FILE *f = popen(cmd, "r");
@@ -359,10 +392,248 @@ static void run_scenario(const struct scenario *sc, size_t idx)
 				op.ev[i].all_branches ? " all" : "");
 	}
 	git_op_free(&op);
-	strbuf_free(&envs);
+	callenv_free(&ce);
 	strbuf_free(&args);
 	if (!ok)
 		fail_msg("scenario %s", sc->name);
+}
+
+/* ------------------------------------------- a new repository's config */
+
+struct newrepo {
+	const char *name;
+	const char *setup; /* sh, in @T, after src (a repository) is made */
+	const char *env[4];
+	const char *cwd; /* under @T; NULL: @T */
+	const char *argv[12];
+	const char *newdir; /* the new repository's work tree, under @T */
+	bool quiet;	    /* git writes none: tiergate must name none */
+};
+
+#define TMPL_SETUP                                                             \
+	"mkdir -p tmpl/hooks; printf '[Tmpl]\\n\\tKey = v\\n' > tmpl/config;"
+static const struct newrepo newrepos[] = {
+    {"clone -c, trimmed and folded",
+     "",
+     {NULL},
+     NULL,
+     {"clone", "-q", "-c", " Core.Pager =cat", "src", "new"},
+     "new",
+     false},
+    {"clone -cKEY=VAL",
+     "",
+     {NULL},
+     NULL,
+     {"clone", "-q", "-cAlias.X=!true", "src", "new"},
+     "new",
+     false},
+    {"clone --conf=, a subsection with dots",
+     "",
+     {NULL},
+     NULL,
+     {"clone", "-q", "--conf=Filter.A.b.Clean=cat", "src", "new"},
+     "new",
+     false},
+    {"clone --con KEY (true)",
+     "",
+     {NULL},
+     NULL,
+     {"clone", "-q", "--con", "credential.helper", "src", "new"},
+     "new",
+     false},
+    {"clone --no-config",
+     "",
+     {NULL},
+     NULL,
+     {"clone", "-q", "-c", "core.pager=cat", "--no-config", "src", "new"},
+     "new",
+     true},
+    {"clone --template",
+     TMPL_SETUP,
+     {NULL},
+     NULL,
+     {"clone", "-q", "--template=tmpl", "src", "new"},
+     "new",
+     false},
+    {"init --templ (abbreviated)",
+     TMPL_SETUP,
+     {NULL},
+     NULL,
+     {"init", "-q", "--templ=tmpl", "new"},
+     "new",
+     false},
+    {"init, GIT_TEMPLATE_DIR",
+     TMPL_SETUP,
+     {"GIT_TEMPLATE_DIR=@T/tmpl"},
+     NULL,
+     {"init", "-q", "new"},
+     "new",
+     false},
+    {"init, git -c init.templateDir",
+     TMPL_SETUP,
+     {NULL},
+     NULL,
+     {"-c", "init.templateDir=@T/tmpl", "init", "-q", "new"},
+     "new",
+     false},
+    {"init, init.templateDir ~/ in the global config",
+     "mkdir -p home; (cd home && " TMPL_SETUP ");"
+     "printf '[init]\\n\\ttemplateDir = ~/tmpl\\n' > home/.gitconfig",
+     {NULL},
+     NULL,
+     {"init", "-q", "new"},
+     "new",
+     false},
+    {"init, a repository's init.templateDir (git reads protected config)",
+     TMPL_SETUP "git -C src config init.templateDir \"$PWD/tmpl\"",
+     {NULL},
+     "src",
+     {"init", "-q", "new"},
+     "src/new",
+     true},
+    {"init, a template without config",
+     "mkdir -p tmpl/hooks",
+     {NULL},
+     NULL,
+     {"init", "-q", "--template=tmpl", "new"},
+     "new",
+     true},
+    {"init --template= over GIT_TEMPLATE_DIR",
+     TMPL_SETUP,
+     {"GIT_TEMPLATE_DIR=@T/tmpl"},
+     NULL,
+     {"init", "-q", "--template=", "new"},
+     "new",
+     true},
+};
+
+/* "@T" -> t, into a new string */
+static char *at_t(const char *s, const char *t)
+{
+	char *r = tg_test_at_dir(s, t);
+	assert_non_null(r);
+	return r;
+}
+
+/* the keys git writes into every new repository by itself */
+static bool own_key(const char *k)
+{
+	static const char *const own[] = {"core.repositoryformatversion",
+					  "core.filemode",
+					  "core.bare",
+					  "core.logallrefupdates",
+					  "remote.origin.url",
+					  "remote.origin.fetch",
+					  "branch.main.remote",
+					  "branch.main.merge"};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(own); i++)
+		if (!strcmp(k, own[i]))
+			return true;
+	return false;
+}
+
+static bool names_key(const struct git_op *op, const char *k)
+{
+	for (size_t i = 0; i < op->nev; i++) {
+		if (op->ev[i].config_any)
+			return true;
+		for (size_t j = 0; j < op->ev[i].nconfig_keys; j++)
+			if (!strcmp(op->ev[i].config_keys[j], k))
+				return true;
+	}
+	return false;
+}
+
+static void run_newrepo(const struct newrepo *sc, size_t idx)
+{
+	char T[600], cmd[8192], cwd[700];
+	snprintf(T, sizeof(T), "%s/n%zu", tmp, idx);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/home' && cd '%s' && export HOME='%s/home' "
+		 "GIT_CONFIG_NOSYSTEM=1 XDG_CONFIG_HOME='%s/xdg' "
+		 "GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t "
+		 "GIT_COMMITTER_EMAIL=t@t && git init -q -b main src && "
+		 "git -C src commit -q --allow-empty -m one && %s",
+		 T, T, T, T, sc->setup[0] ? sc->setup : "true");
+	assert_int_equal(system(cmd), 0);
+	snprintf(cwd, sizeof(cwd), "%s%s%s", T, sc->cwd ? "/" : "",
+		 sc->cwd ? sc->cwd : "");
+	struct callenv ce;
+	callenv_make(&ce, T, sc->env);
+	char *owned[12];
+	size_t no = 0;
+	struct strbuf args = {0};
+	const char *argv[16] = {"git"};
+	size_t argc = 1;
+	for (size_t i = 0; sc->argv[i]; i++) {
+		argv[argc++] = owned[no++] = at_t(sc->argv[i], T);
+		sq(&args, argv[argc - 1]);
+	}
+	struct git_ctx ctx = {
+	    .root = "", .cwd = cwd, .env = ce.env, .nenv = ce.n};
+	struct git_op op;
+	assert_int_equal(git_parse_op(argv, argc, &ctx, &op), 0);
+	/* git's own, then the keys it wrote */
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && env HOME='%s/home' XDG_CONFIG_HOME='%s/xdg' "
+		 "GIT_CONFIG_NOSYSTEM=1 %s git %s >/dev/null 2>&1 && "
+		 "git config -f '%s/%s/.git/config' --name-only --list",
+		 cwd, T, T, ce.words.s ? ce.words.s : "", args.s, T,
+		 sc->newdir);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	char line[1024];
+	size_t extra = 0;
+	bool ok = true;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (own_key(line))
+			continue;
+		extra++;
+		if (!names_key(&op, line)) {
+			fprintf(stderr, "%s: git wrote %s; not named\n",
+				sc->name, line);
+			ok = false;
+		}
+	}
+	int st = pclose(f);
+	if (st != 0) {
+		fprintf(stderr, "%s: git failed (%d)\n", sc->name, st);
+		ok = false;
+	}
+	if (!sc->quiet && !extra) {
+		fprintf(stderr, "%s: git wrote no key of its caller\n",
+			sc->name);
+		ok = false;
+	}
+	if (sc->quiet) {
+		if (extra)
+			ok = false;
+		for (size_t i = 0; i < op.nev; i++)
+			if (op.ev[i].nconfig_keys || op.ev[i].config_any) {
+				fprintf(stderr,
+					"%s: git writes none, tiergate "
+					"names some\n",
+					sc->name);
+				ok = false;
+			}
+	}
+	git_op_free(&op);
+	callenv_free(&ce);
+	strbuf_free(&args);
+	for (size_t i = 0; i < no; i++)
+		free(owned[i]);
+	if (!ok)
+		fail_msg("scenario %s", sc->name);
+}
+
+static void test_newrepo_against_git(void **state)
+{
+	(void)state;
+	if (system("git --version >/dev/null 2>&1") != 0)
+		skip();
+	for (size_t i = 0; i < TG_ARRAY_SIZE(newrepos); i++)
+		run_newrepo(&newrepos[i], i);
 }
 
 static void test_against_git(void **state)
@@ -378,6 +649,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_against_git),
+	    cmocka_unit_test(test_newrepo_against_git),
 	};
 	return cmocka_run_group_tests(tests, tmp_make, tmp_remove);
 }
