@@ -356,6 +356,33 @@ git_attack template 'mkdir -p ../tp && printf "[alias]\n\thi = !touch $PWD/../tm
 	"git -C ti hi; test -e tmpl-ran" \
 	"git init --template with a config: copied into the new repository natively (its alias runs), refused here (git-credential-config), no repository" \
 	"grep -q 'refused exec .git init -q --template=../tp ../ti. (rule git-credential-config)' '$D/logs/template.out' && [ ! -e '$WS/ti/.git/config' ] && [ ! -e '$WS/tmpl-ran' ]"
+# What runs at the user's next login, outside any session, from an area
+# the policy writes silently (scratch-space: ~/.local/share): systemd
+# reads user units from ~/.local/share/systemd/user before
+# /usr/lib/systemd/user, so a unit there replaces one the login starts.
+# Natively the unit is written and (where systemd-analyze is) its
+# directory searched first; here the write is refused (security-files).
+# It was a silent tier-1 write before.
+unit='$HOME/.local/share/systemd/user/dbus.service'
+unit_attack="mkdir -p \"\$HOME/.local/share/systemd/user\" && printf '[Service]\\nExecStart=/bin/sh -c id\\n' >\"$unit\""
+bash -c "$unit_attack" >"$D/logs/unit-native.out" 2>&1
+unit_first() { # the user's unit directory comes before the system's
+	local paths
+	paths=$(systemd-analyze --user unit-paths 2>/dev/null) || return 0
+	awk -v h="$HOME/.local/share/systemd/user" '$0 == h {u = NR} $0 == "/usr/lib/systemd/user" {s = NR}
+		END {exit !(u && s && u < s)}' <<<"$paths"
+}
+if [ -s "$HOME/.local/share/systemd/user/dbus.service" ] && unit_first; then
+	rm -rf "$HOME/.local/share/systemd"
+	( cd "$WS" && timeout 60 "$BIN/agent-shell" --user --policy "$POL" --session "pol-$name-unit" -- \
+		bash -c "$unit_attack" ) >"$D/logs/unit.out" 2>&1
+	check "$name: a user unit in ~/.local/share/systemd/user (read before the system's at the next login): written natively, refused here (security-files)" \
+		bash -c "grep -q 'refused create \"$HOME/.local/share/systemd.* (rule security-files)' '$D/logs/unit.out' && [ ! -e \"$HOME/.local/share/systemd\" ]" ||
+		sed 's/^/      /' "$D/logs/unit.out" | head -5
+else
+	bad "$name: a user unit in ~/.local/share/systemd/user: not even written natively: $(head -c 300 "$D/logs/unit-native.out")"
+fi
+rm -rf "$HOME/.local/share/systemd"
 stop_policyd
 
 # ----------------------------------------------------------------- strict
