@@ -214,11 +214,22 @@ bool sv_test_no_getfd(void)
  * caller's memory is a vfork parent up its line (suspended until the child
  * execs) or a thread of one: walk up while the memory is the same, and
  * any of them with a second thread can race. */
-bool sv_caller_racy(pid_t pid, const uint64_t *addrs, size_t n)
+bool sv_caller_racy(const struct caller *c, const uint64_t *addrs, size_t n)
 {
-	/* whatever cannot be told is taken to race */
+	/* whatever cannot be told is taken to race. The status this call
+	 * read already stands: with one thread, that thread waits in this
+	 * notification and can start no other; with more, the call counts
+	 * as racy (more may have ended since: a hold it did not need). A
+	 * parent that died since fails kcmp, and a pid reused by another
+	 * process has other memory: the walk stops either way, as it would
+	 * on a new read. */
+	const pid_t pid = c->pid;
 	struct proc_status st;
-	if (procfs_status(pid, &st) < 0 || st.threads > 1)
+	if (c->have_cr)
+		st = c->cr;
+	else if (procfs_status(pid, &st) < 0)
+		return true;
+	if (st.threads > 1)
 		return true;
 	for (int depth = 0; st.ppid > 1; depth++) {
 		pid_t up = st.ppid;

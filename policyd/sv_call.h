@@ -82,7 +82,7 @@ void sv_call_refuse(struct call *k, const char *kind, const char *rule,
  * path) after policyd read it: a second thread, a process sharing its
  * memory (a vfork parent's threads), a shared writable mapping? Whatever
  * cannot be told is taken to race. */
-bool sv_caller_racy(pid_t pid, const uint64_t *addrs, size_t n);
+bool sv_caller_racy(const struct caller *c, const uint64_t *addrs, size_t n);
 
 /* Decides k->q (filled in by the handler) into o: decided, concluded, and
  * counted and audited; a refusal of a call that can have no effect

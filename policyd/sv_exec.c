@@ -32,7 +32,7 @@ struct exec_probe {
 static bool could_race(struct call *k, struct exec_probe *p)
 {
 	if (p->racy < 0)
-		p->racy = sv_caller_racy(k->c.pid, p->addrs, p->naddr);
+		p->racy = sv_caller_racy(&k->c, p->addrs, p->naddr);
 	return p->racy == 1;
 }
 

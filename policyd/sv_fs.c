@@ -451,7 +451,7 @@ static bool fs_continue_racy(struct call *k, const struct fs_args *fa)
 		at[n++] = fa->p1;
 	if (fa->p2)
 		at[n++] = fa->p2;
-	return !fa->by_name && n && sv_caller_racy(k->c.pid, at, n);
+	return !fa->by_name && n && sv_caller_racy(&k->c, at, n);
 }
 
 /* Decides k->q (sv_call_decide_or_refuse, but a refused link a copy can

@@ -110,7 +110,7 @@ static const char *continue_unsafe(struct call *k, const char *object,
 	char lex[TG_PATH_MAX];
 	if (chase(&k->c, k->q.dirfd, p, 0, lex) < 0 || strcmp(lex, object))
 		return "its path reaches it through a symbolic link";
-	if (sv_caller_racy(k->c.pid, &path_at, 1))
+	if (sv_caller_racy(&k->c, &path_at, 1))
 		return "another thread could rewrite the path after the check";
 	return NULL;
 }
