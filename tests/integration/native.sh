@@ -126,6 +126,23 @@ check "in a session a file action's read of a denied file is refused (EACCES), w
 	bash -c "! grep -q topsecret '$OUT' && grep -qx 'spawn cat <secret/spawnkey: Permission denied' '$OUT' &&
 		grep -q '(rule secret-read)' '$ERR'"
 
+echo "== alike natively and mediated: read-only fopen (the interposer's read fast path)"
+# a regular file, through a symlink, through a symlinked directory, a
+# directory, nothing, a file as a directory; in every read mode glibc
+# takes, fopen64 too: the same streams, errnos and close-on-exec flags
+alike fopenr 'mkdir sub && echo line >sub/a && ln -s sub/a lnk && ln -s sub dirlnk' \
+	"$PROGS/fopenr" sub/a lnk dirlnk/a sub missing sub/a/x
+check "natively: the line, EISDIR, ENOENT, ENOTDIR, close-on-exec for 'e'" \
+	bash -c "grep -qx 'lnk re: cloexec line' '$TOP/alike/fopenr/native/out' &&
+		grep -qx 'sub r: (nothing: EISDIR)' '$TOP/alike/fopenr/native/out' &&
+		grep -qx 'missing rb: ENOENT' '$TOP/alike/fopenr/native/out' &&
+		grep -qx 'sub/a/x r: ENOTDIR' '$TOP/alike/fopenr/native/out'"
+check "the same in a session and under the interposer alone" same fopenr err
+in_session "$PROGS/fopenr" secret/spawnkey
+check "in a session a read-only fopen of a denied file is refused (EACCES), with the rule" \
+	bash -c "! grep -q topsecret '$OUT' && grep -qx 'secret/spawnkey re: EACCES' '$OUT' &&
+		grep -q 'refused read \"$WS/secret/spawnkey\" (rule secret-read)' '$ERR'"
+
 echo "== alike natively and mediated: the environment a program sees"
 cat >"$TOP/env.sh" <<'SH'
 env | grep -v -e '^_=' -e '^PWD=' -e '^OLDPWD=' | sort
