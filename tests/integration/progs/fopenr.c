@@ -7,7 +7,6 @@
  * (an fdopen'd stream); the output must be the kernel's (native.sh runs
  * it natively, in a session and under the interposer alone).
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
