@@ -137,3 +137,19 @@ else
 	rm -f "$WS/pf-other"
 fi
 rm -f "$WS/pf-fifo"
+# a pipe of the caller's own reopened by name (/dev/fd/N) where the caller
+# holds thousands of descriptors: policyd searched them all by inode, one
+# readlink each, for every such open (0.1 s with 20,000; seconds with a
+# hard limit of 524,288), and every session waited meanwhile. Natively the
+# opens cost nothing; under tiergate one at the top of the table must cost
+# about what one at a low number costs (a DoS test: timed, with slack)
+out=$(cd "$WS" && bin/static_pipe_scan 5 2>&1); rc=$?
+if [ $rc -eq 77 ]; then skip "own pipe by name among many descriptors: $out"
+elif [[ $out =~ ^fds\ ([0-9]+)\ low\ ([0-9]+)\ us\ top\ ([0-9]+)\ us$ ]]; then
+	nat=$out
+	out=$(cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_pipe_scan 5 2>&1)
+	if [[ $out =~ fds\ ([0-9]+)\ low\ ([0-9]+)\ us\ top\ ([0-9]+)\ us ]] &&
+	   [ "${BASH_REMATCH[3]}" -le $(( 5 * BASH_REMATCH[2] + 20000 )) ]; then
+		ok "the caller's own pipe reopened by name among ${BASH_REMATCH[1]} descriptors: natively ($nat); under tiergate policyd takes no longer for it than for a low number ($out)"
+	else bad "own pipe by name among many descriptors under tiergate: $out (natively $nat)"; fi
+else bad "own pipe by name among many descriptors: does not work even without tiergate: $out"; fi
