@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -44,11 +45,28 @@ static struct session *quota_session(pid_t pid)
 	return s && s->root_pid != pid ? s : NULL;
 }
 
+/* A session's share of descriptors: CONN_SESSION_FDS_MAX, or an eighth of
+ * what policyd may hold where its limit leaves fewer than MAX_CONNS (read
+ * once: policyd raises its RLIMIT_NOFILE at start, before any
+ * connection). */
+static unsigned quota_fds_max(void)
+{
+	static unsigned max;
+	struct rlimit nl;
+	if (max)
+		return max;
+	max = CONN_SESSION_FDS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &nl) == 0 && nl.rlim_cur < MAX_CONNS &&
+	    nl.rlim_cur / 8 < max)
+		max = nl.rlim_cur / 8 > 16 ? (unsigned)(nl.rlim_cur / 8) : 16;
+	return max;
+}
+
 /* Has session s room for n more descriptors? Said once in policyd's log
  * when it has not (each refused connection would be a line). */
 static bool quota_room(struct session *s, unsigned n, pid_t pid)
 {
-	if (!s || s->conn_fds + n <= CONN_SESSION_FDS_MAX)
+	if (!s || s->conn_fds + n <= quota_fds_max())
 		return true;
 	if (!s->conn_told)
 		daemon_log("session %s: its processes hold %u descriptors in "
@@ -273,7 +291,7 @@ void conn_free(struct conn *c)
 		c->quota->conn_fds -= c->quota_fds;
 		c->quota->conn_bytes -= c->rcap;
 		/* said again once it has come back well within its share */
-		if (c->quota->conn_fds < CONN_SESSION_FDS_MAX / 2 &&
+		if (c->quota->conn_fds < quota_fds_max() / 2 &&
 		    c->quota->conn_bytes < CONN_SESSION_BYTES_MAX / 2)
 			c->quota->conn_told = false;
 	}

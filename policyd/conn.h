@@ -27,9 +27,11 @@
  * session past it would turn every other session and policyctl away (D.conns
  * has MAX_CONNS slots, by descriptor) or exhaust policyd's memory; a
  * connection beyond it is closed at accept (the interposer there fails
- * closed), a message beyond it closes its connection. 768 descriptors:
- * 384 processes of one session talking to policyd at once. */
-#define CONN_SESSION_FDS_MAX 768
+ * closed), a message beyond it closes its connection. 2048 descriptors:
+ * 1024 connections (a process keeps one, a multi-threaded one up to 32 in
+ * its pool), an eighth of D.conns (or of policyd's RLIMIT_NOFILE where
+ * that is lower). */
+#define CONN_SESSION_FDS_MAX 2048
 #define CONN_SESSION_BYTES_MAX (16u << 20)
 /* the control socket's answer to a peer no longer the process that
  * connected (gone, or its pid taken since), at accept or at its request */

@@ -48,9 +48,14 @@ if [ -z "$CF_PD" ] || ! kill -0 "$CF_PD" 2>/dev/null; then
 	bad "no policyd for the connection flood tests"
 else
 	# idle connections: 2 descriptors each in policyd (socket, pidfd),
-	# MAX_CONNS (4096) slots; three processes so no RLIMIT_NOFILE of
-	# the attacker's stops it first
-	cf_flood "idle connections to agent.sock" 3 0 1500 1500 384
+	# MAX_CONNS (16384) slots or policyd's RLIMIT_NOFILE if lower; a
+	# session's share is 2048 descriptors (or an eighth of that limit);
+	# three processes so no RLIMIT_NOFILE of the attacker's stops it first
+	cf_lim=$(awk '/^Max open files/ {print $4}' "/proc/$CF_PD/limits")
+	cf_slots=$(( cf_lim < 16384 ? cf_lim : 16384 ))
+	cf_share=$(( cf_lim < 16384 && cf_lim / 8 < 2048 ? cf_lim / 8 : 2048 ))
+	cf_flood "idle connections to agent.sock" 3 0 $(( cf_slots / 6 + 200 )) \
+		$(( cf_slots / 2 - 100 )) $(( cf_share / 2 ))
 	# unfinished 1 MiB messages: 48 MiB natively, 16 MiB (the share) in
 	# a session
 	cf_flood "unfinished 1 MiB messages" 1 1048000 48 48 16
