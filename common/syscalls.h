@@ -73,8 +73,10 @@ enum tg_sc_filter {
 				 (farg+1, an unsigned int) RLIMIT_CORE with a
 				 new limit (farg+2 not NULL) */
 	TG_SCF_RLIMIT_CORE,   /* resource (farg, an unsigned int) RLIMIT_CORE */
-	TG_SCF_IOCTL_ATTR,    /* ioctl request (farg, an unsigned int)
-				 FS_IOC_SETFLAGS or FS_IOC_FSSETXATTR */
+	TG_SCF_IOCTL_ATTR,    /* ioctl request (farg, an unsigned int) one
+				 that changes an inode's state: flags and
+				 attributes, generation, fs-verity, fscrypt
+				 (wrappers/sandbox.c lists them) */
 	TG_SCF_MAX
 };
 
@@ -211,7 +213,9 @@ struct tg_syscall {
 	 * blocking every file access, raw I/O ports, the host's names);     \
 	 * inode flags and attributes (chattr: no path rule sees them, and   \
 	 * FS_IOC_SETFLAGS works on a read-only descriptor; the GET          \
-	 * requests and file_getattr stay: lsattr) */                        \
+	 * requests and file_getattr stay: lsattr), and the other inode      \
+	 * state a read-only descriptor changes: generation, fs-verity,      \
+	 * fscrypt policies and keys */                                      \
 	X(ptrace,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_readv,  REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_writev, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \

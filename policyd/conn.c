@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "missing.h"
 #include "procfs.h"
+#include "session.h"
 
 /* A pidfd of the process that connected on fd: -1 where the kernel has
  * none to give (before 6.5); -2 when that process is gone. */
@@ -34,6 +36,47 @@ static void refuse_gone(int fd, pid_t pid)
 	close(fd);
 }
 
+/* The session whose share a connection from pid counts against: its
+ * session's, but agent-shell's (the session's root, outside its sandbox,
+ * which connects before its session exists and again after a restart). */
+static struct session *quota_session(pid_t pid)
+{
+	struct session *s = session_of_pid(pid);
+	return s && s->root_pid != pid ? s : NULL;
+}
+
+/* A session's share of descriptors: CONN_SESSION_FDS_MAX, or an eighth of
+ * what policyd may hold where its limit leaves fewer than MAX_CONNS (read
+ * once: policyd raises its RLIMIT_NOFILE at start, before any
+ * connection). */
+static unsigned quota_fds_max(void)
+{
+	static unsigned max;
+	struct rlimit nl;
+	if (max)
+		return max;
+	max = CONN_SESSION_FDS_MAX;
+	if (getrlimit(RLIMIT_NOFILE, &nl) == 0 && nl.rlim_cur < MAX_CONNS &&
+	    nl.rlim_cur / 8 < max)
+		max = nl.rlim_cur / 8 > 16 ? (unsigned)(nl.rlim_cur / 8) : 16;
+	return max;
+}
+
+/* Has session s room for n more descriptors? Said once in policyd's log
+ * when it has not (each refused connection would be a line). */
+static bool quota_room(struct session *s, unsigned n, pid_t pid)
+{
+	if (!s || s->conn_fds + n <= quota_fds_max())
+		return true;
+	if (!s->conn_told)
+		daemon_log("session %s: its processes hold %u descriptors in "
+			   "policyd, its share; connections beyond it are "
+			   "closed (pid %d)",
+			   s->id, s->conn_fds, (int)pid);
+	s->conn_told = true;
+	return false;
+}
+
 struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 {
 	struct proc_stat st;
@@ -46,8 +89,21 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	 * that process (a session's child holding the socket, then taken for
 	 * a process of none) */
 	int pfd = peer_pidfd(fd);
+	struct session *qs = NULL;
 	bool here = pfd != -2 && procfs_pidfd_alive(pfd) &&
-		    procfs_stat(cr->pid, &st) == 0 && procfs_pidfd_alive(pfd);
+		    procfs_stat(cr->pid, &st) == 0 &&
+		    (qs = quota_session(cr->pid), procfs_pidfd_alive(pfd));
+	unsigned nfds = 1 + (pfd >= 0);
+	/* why: without a share per session, one session's processes could
+	 * hold every slot of D.conns (connections, idle or unfinished), and
+	 * every other session, agent-shell and policyctl would be turned
+	 * away (tests/bypass/connflood.sh) */
+	if (here && !quota_room(qs, nfds, cr->pid)) {
+		if (pfd >= 0)
+			close(pfd);
+		close(fd);
+		return NULL;
+	}
 	if (!here) {
 		if (pfd >= 0)
 			close(pfd);
@@ -65,6 +121,10 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 		return NULL;
 	}
 	c->pidfd = pfd;
+	c->quota = qs;
+	c->quota_fds = nfds;
+	if (qs)
+		qs->conn_fds += nfds;
 	c->tag.kind = EV_CONN;
 	c->fd = fd;
 	c->control = control;
@@ -135,6 +195,9 @@ void conn_drop_fds(struct conn *c)
 {
 	for (int i = 0; i < c->npassed; i++)
 		close(c->passed_fd[i]);
+	if (c->quota)
+		c->quota->conn_fds -= (unsigned)c->npassed;
+	c->quota_fds -= (unsigned)c->npassed;
 	c->npassed = 0;
 }
 
@@ -147,19 +210,64 @@ void conn_take_fds(struct conn *c, struct msghdr *mh)
 		int *fds = (int *)CMSG_DATA(h);
 		conn_drop_fds(c);
 		for (size_t i = 0; i < k; i++) {
-			if (c->npassed < 3)
+			if (c->npassed < 3 &&
+			    quota_room(c->quota, 1, c->caller.pid)) {
 				c->passed_fd[c->npassed++] = fds[i];
-			else
+				c->quota_fds++;
+				if (c->quota)
+					c->quota->conn_fds++;
+			} else {
 				close(fds[i]);
+			}
 		}
 	}
 }
 
+bool conn_quota_grow(struct conn *c, size_t newcap)
+{
+	struct session *s = c->quota;
+	size_t more = newcap > c->rcap ? newcap - c->rcap : 0;
+	if (!s)
+		return true;
+	if (s->conn_bytes + more > CONN_SESSION_BYTES_MAX) {
+		if (!s->conn_told)
+			daemon_log("session %s: its processes' unfinished "
+				   "messages hold %zu bytes in policyd, its "
+				   "share; pid %d's connection closed",
+				   s->id, s->conn_bytes, (int)c->caller.pid);
+		s->conn_told = true;
+		return false;
+	}
+	return true;
+}
+
+void conn_rbuf_set(struct conn *c, uint8_t *buf, size_t cap)
+{
+	if (c->quota)
+		c->quota->conn_bytes = c->quota->conn_bytes - c->rcap + cap;
+	c->rbuf = buf;
+	c->rcap = cap;
+}
+
+void conn_rbuf_trim(struct conn *c)
+{
+	if (c->rlen || c->rcap <= 8192)
+		return;
+	if (c->quota)
+		c->quota->conn_bytes -= c->rcap;
+	free(c->rbuf);
+	c->rbuf = NULL;
+	c->rcap = 0;
+}
+
 void conn_forget_session(const struct session *s)
 {
-	for (int i = 0; i < MAX_CONNS; i++)
+	for (int i = 0; i < MAX_CONNS; i++) {
 		if (D.conns[i] && D.conns[i]->caller.s == s)
 			D.conns[i]->caller.s = NULL;
+		if (D.conns[i] && D.conns[i]->quota == s)
+			D.conns[i]->quota = NULL;
+	}
 }
 
 bool conn_peer_alive(const struct conn *c)
@@ -179,6 +287,14 @@ void conn_free(struct conn *c)
 {
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	conn_drop_fds(c);
+	if (c->quota) {
+		c->quota->conn_fds -= c->quota_fds;
+		c->quota->conn_bytes -= c->rcap;
+		/* said again once it has come back well within its share */
+		if (c->quota->conn_fds < quota_fds_max() / 2 &&
+		    c->quota->conn_bytes < CONN_SESSION_BYTES_MAX / 2)
+			c->quota->conn_told = false;
+	}
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	close(c->fd);

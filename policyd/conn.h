@@ -21,6 +21,18 @@
 
 #define CONN_RBUF_MAX (1u << 20) /* one whole message at most */
 #define CONN_REPLY_MAX 65536	 /* a reply (but HELLO_OK's fast path) */
+/* A session's share of policyd: the descriptors its processes' connections
+ * hold in policyd (each socket, its peer's pidfd, descriptors passed with
+ * an unfinished message) and the bytes of their unfinished messages. One
+ * session past it would turn every other session and policyctl away (D.conns
+ * has MAX_CONNS slots, by descriptor) or exhaust policyd's memory; a
+ * connection beyond it is closed at accept (the interposer there fails
+ * closed), a message beyond it closes its connection. 2048 descriptors:
+ * 1024 connections (a process keeps one, a multi-threaded one up to 32 in
+ * its pool), an eighth of D.conns (or of policyd's RLIMIT_NOFILE where
+ * that is lower). */
+#define CONN_SESSION_FDS_MAX 2048
+#define CONN_SESSION_BYTES_MAX (16u << 20)
 /* the control socket's answer to a peer no longer the process that
  * connected (gone, or its pid taken since), at accept or at its request */
 #define CONN_PEER_GONE_MSG                                                     \
@@ -37,6 +49,11 @@ struct conn {
 	/* the peer (SO_PEERCRED), its session once attributed */
 	struct caller caller;
 	bool attributed;
+	/* the session whose share this connection counts against (its
+	 * peer's at accept; agent-shell and processes of no session: NULL),
+	 * and the descriptors it counts there */
+	struct session *quota;
+	unsigned quota_fds;
 	uint8_t *rbuf;
 	size_t rlen, rcap;
 	uint8_t *wbuf;
@@ -65,11 +82,19 @@ bool conn_peer_alive(const struct conn *c);
 void conn_send(struct conn *c, const uint8_t *buf, size_t len);
 /* Sends what conn_send kept, as far as the socket takes it. */
 void conn_flush(struct conn *c);
-/* Keeps the descriptors of an SCM_RIGHTS message (two at most; the rest
- * closed), replacing those of the previous message. */
+/* Keeps the descriptors of an SCM_RIGHTS message (three at most, and none
+ * past the session's share: the rest closed), replacing those of the
+ * previous message. */
 void conn_take_fds(struct conn *c, struct msghdr *mh);
 /* Closes the descriptors no message took. */
 void conn_drop_fds(struct conn *c);
+/* May c's read buffer grow to newcap bytes (the session's share)? */
+bool conn_quota_grow(struct conn *c, size_t newcap);
+/* c's read buffer is now buf, of cap bytes (counted in its share). */
+void conn_rbuf_set(struct conn *c, uint8_t *buf, size_t cap);
+/* c's read buffer, empty, given back when it grew past a page or two
+ * (a session's share counts what its connections keep). */
+void conn_rbuf_trim(struct conn *c);
 /* Connections of session s forget it (it ends). */
 void conn_forget_session(const struct session *s);
 /* Out of D.conns and D.epfd, closed and freed. */

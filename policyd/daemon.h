@@ -14,7 +14,10 @@
 
 #include "rundir.h"
 
-#define MAX_CONNS 4096
+/* connection slots, by descriptor (a connection holds two: its socket and
+ * its peer's pidfd); a session's processes get a share of them
+ * (conn.h: CONN_SESSION_FDS_MAX) */
+#define MAX_CONNS 16384
 #define MAX_SESSIONS 256
 
 struct audit;

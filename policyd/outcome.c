@@ -90,3 +90,19 @@ void outcome_spelled(struct policy_decision *real_d,
 	if (lex_d->rule >= 0 && lex_d->action > real_d->action)
 		*real_d = *lex_d;
 }
+
+uint64_t outcome_digest(const struct outcome *o)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const int num[] = {(int)o->decision, (int)o->d.action, o->d.rule};
+	const unsigned char *b = (const unsigned char *)num;
+	for (size_t i = 0; i < sizeof(num); i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	const char *str[] = {o->d.rule_id ? o->d.rule_id : "", o->target};
+	for (size_t k = 0; k < TG_ARRAY_SIZE(str); k++) {
+		for (const char *p = str[k]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0xff) * 1099511628211ULL; /* never in a string */
+	}
+	return h ? h : 1;
+}

@@ -84,6 +84,10 @@ void outcome_unresolved(struct outcome *o, int err);
 /* o->decision and o->msg from o->d: an allow, a refusal by a rule or the
  * default, or a prompt (a refusal until the approval workflow exists). */
 void outcome_conclude(struct outcome *o);
+/* A digest of what an audit record of o says (its decision, action, rule
+ * and target), never 0: the same call decided the same way again has the
+ * same digest. */
+uint64_t outcome_digest(const struct outcome *o);
 
 /* The decision for a call that touches several objects (an exec chain's
  * programs, a rename's two names): the strictest, a default counting with

@@ -134,11 +134,13 @@ static int conn_fill(struct conn *c)
 				nc = CONN_RBUF_MAX;
 			if (nc == c->rcap)
 				return -1; /* over the message cap */
+			/* over its session's share (conn.h) */
+			if (!conn_quota_grow(c, nc))
+				return -1;
 			uint8_t *nb = realloc(c->rbuf, nc);
 			if (!nb)
 				return -1;
-			c->rbuf = nb;
-			c->rcap = nc;
+			conn_rbuf_set(c, nb, nc);
 		}
 		size_t room = c->rcap - c->rlen;
 		/* agent-shell passes its seccomp listener with SCM_RIGHTS;
@@ -213,6 +215,7 @@ static void conn_readable(struct conn *c)
 		return;
 	if (!c->control) {
 		agent_messages(c);
+		conn_rbuf_trim(c);
 		return;
 	}
 	uint8_t *nl = memchr(c->rbuf, '\n', c->rlen);

@@ -65,6 +65,12 @@ struct session {
 			  listener */
 	uint64_t hello_gen; /* generation its snapshot file was written in
 			       (policyd/hello.h); 0: none */
+	/* its processes' share of policyd's connections (conn.h:
+	 * CONN_SESSION_FDS_MAX, CONN_SESSION_BYTES_MAX); told: policyd's
+	 * log has said it reached it */
+	unsigned conn_fds;
+	size_t conn_bytes;
+	bool conn_told;
 	struct session *next;
 };
 

@@ -176,20 +176,24 @@ static bool call_init(struct call *k, struct sv *sv,
 /* A call that waits for a host lookup: the caller keeps waiting; tried
  * again when the resolver answers (the in-flight slot stays). false: no
  * room (answered EAGAIN). */
-static bool park(struct sv *sv, const struct seccomp_notif *n, int slot)
+static bool park(struct sv *sv, const struct seccomp_notif *n, int slot,
+		 uint64_t recorded)
 {
 	if (sv->nparked >= SV_PARK_MAX) {
 		sv_respond(sv->fd, n->id, -EAGAIN, 0, false);
 		return false;
 	}
 	sv->parked[sv->nparked].n = *n;
+	sv->parked[sv->nparked].recorded = recorded;
 	sv->parked[sv->nparked++].slot = slot;
 	return true;
 }
 
 /* slot: its in-flight slot (-1: none; -2: left by a previous policyd,
- * put in a slot here). */
-static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
+ * put in a slot here); recorded: its audit record so far, a parked call
+ * decided again (0: none). */
+static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot,
+		       uint64_t recorded)
 {
 	bool rehandled = slot == -2;
 	if (rehandled)
@@ -201,6 +205,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		return;
 	}
 	k->rehandled = rehandled;
+	k->recorded = recorded;
 	if (call_init(k, sv, n, slot)) {
 		int (*h)(struct call *) =
 		    k->sc && k->sc->family < TG_SC_FAMILY_MAX
@@ -209,7 +214,8 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot)
 		if (!h)
 			/* the filter notifies nothing else: fail closed */
 			sv_call_answer(k, -EPERM);
-		else if ((h(k) == 1 || k->waiting) && park(sv, n, slot))
+		else if ((h(k) == 1 || k->waiting) &&
+			 park(sv, n, slot, k->recorded))
 			slot = -1;
 		else if (k->waiting) /* no room: answered EAGAIN */
 			pending_forget_waiter(sv, n->id);
@@ -259,7 +265,7 @@ void supervisor_ready(struct sv *sv, uint32_t events)
 	sv->s->n_notifications++;
 	D.n_notifications++;
 	rtcount_notified(supervisor_syscall(&u.n));
-	handle_one(sv, &u.n, slot);
+	handle_one(sv, &u.n, slot, 0);
 	rtcount_done();
 }
 
@@ -308,7 +314,7 @@ static void answer_left(struct sv *sv, const struct tgp_inflight *e)
 		   sv_notif_valid(sv->fd, e->n.id)) {
 		sv_respond(sv->fd, e->n.id, 0, e->value, false);
 	} else {
-		handle_one(sv, &e->n, -2);
+		handle_one(sv, &e->n, -2, 0);
 	}
 }
 
@@ -414,7 +420,8 @@ void supervisor_retry_parked(void)
 		sv->nparked = 0;
 		for (size_t i = 0; i < np; i++) {
 			if (sv_notif_valid(sv->fd, p[i].n.id)) {
-				handle_one(sv, &p[i].n, p[i].slot);
+				handle_one(sv, &p[i].n, p[i].slot,
+					   p[i].recorded);
 				continue;
 			}
 			/* the caller died (or was killed): its prompt, if

@@ -30,7 +30,8 @@ struct session;
 
 struct sv_parked {
 	struct seccomp_notif n;
-	int slot; /* in-flight slot, or -1 */
+	int slot;	   /* in-flight slot, or -1 */
+	uint64_t recorded; /* its audit record so far (struct call) */
 };
 
 struct sv {

@@ -146,6 +146,16 @@ void sv_call_finish(struct call *k, struct outcome *o)
 		}
 	}
 	o->absent = 0;
+	/* why: a call decided again while it waits parked (a write-open of
+	 * a FIFO with no reader is retried every 5 ms) wrote an audit line
+	 * at every retry: 32 writers of a FIFO named .git/config (rule
+	 * git-config-file, tier 2) wrote 6,400 lines a second, until the
+	 * disk was full and every session's audited allows were refused
+	 * (audit-failed). Recorded once per outcome (tests/bypass/procfd.sh) */
+	uint64_t sig = outcome_digest(o);
+	if (k->recorded == sig)
+		return;
+	k->recorded = sig;
 	decide_record(&k->c, &k->q, o, k->t0);
 }
 

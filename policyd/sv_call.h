@@ -43,6 +43,11 @@ struct call {
 	struct tgp_inflight *ifl; /* its in-flight slot, or NULL */
 	bool rehandled;		  /* left by a previous policyd */
 	bool waiting; /* a prompt waits for an operator: not answered, parked */
+	/* the audit record this notification got when it was last decided
+	 * (a digest of its decision, rule and target; 0: none): a call
+	 * parked and decided again (a FIFO's writer waiting for its reader,
+	 * every 5 ms) is recorded again only when that changes */
+	uint64_t recorded;
 	struct call_noop noop;
 };
 

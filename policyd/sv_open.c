@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sv_open.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -246,57 +245,6 @@ static int reopen_held(struct call *k, int fd, uint64_t flags)
 	return 0;
 }
 
-/* A pipe of the caller's named through /proc (/dev/stdout, /dev/fd/1,
- * /proc/self/fd/1 when they are pipes: scripts write errors to
- * /dev/stderr): no file, no policy is about it, and the kernel lets a
- * process open its own pipes again. policyd opens the pipe the path named
- * when it looked (found among the caller's descriptors by its inode,
- * through its own copy, so a descriptor re-pointed since changes nothing)
- * as the caller, and puts it in. 0: no such pipe (decided as any other
- * path); 1: answered; 2: parked (reopen_held). */
-static int open_own_pipe(struct call *k, int dirfd, uint64_t flags)
-{
-	/* only names that can be such a link cost a resolution more */
-	const char *p = k->q.path;
-	if (strncmp(p, "/dev/std", 8) && strncmp(p, "/dev/fd/", 8) &&
-	    strncmp(p, "/proc/", 6))
-		return 0;
-	char to[TG_PATH_MAX], pre[64];
-	int n = snprintf(pre, sizeof(pre), "/proc/%d/fd/pipe:[", (int)k->c.pid);
-	if (chase(&k->c, dirfd, k->q.path, CHASE_FOLLOW, to) < 0 ||
-	    strncmp(to, pre, (size_t)n))
-		return 0;
-	uint64_t ino;
-	char *end = strchr(to + n, ']');
-	if (!end || end[1] ||
-	    (*end = '\0', tg_parse_u64(to + n, UINT64_MAX, &ino) < 0))
-		return 0;
-	char dir[32], link[96], got[64];
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)k->c.pid);
-	snprintf(pre, sizeof(pre), "pipe:[%llu]", (unsigned long long)ino);
-	DIR *d = opendir(dir);
-	int fd = -1;
-	for (struct dirent *e; d && fd < 0 && (e = readdir(d));) {
-		snprintf(link, sizeof(link), "%s/%.16s", dir, e->d_name);
-		ssize_t l = readlink(link, got, sizeof(got) - 1);
-		if (l <= 0 || (got[l] = '\0', strcmp(got, pre)))
-			continue;
-		fd = caller_fd(k->c.pid, atoi(e->d_name));
-	}
-	if (d)
-		closedir(d);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode) ||
-	    (uint64_t)st.st_ino != ino) {
-		if (fd >= 0)
-			close(fd);
-		return 0; /* decided as any other path */
-	}
-	int parked = reopen_held(k, fd, flags);
-	close(fd);
-	return parked ? 2 : 1;
-}
-
 /* Is to (resolved) /proc/PID/fd/N or /proc/PID/task/TID/fd/N? */
 static bool fd_link_name(const char *to, pid_t *ret_pid, int *ret_fd)
 {
@@ -494,9 +442,14 @@ int sv_open(struct call *k)
 				     .missing = !(flags & O_CREAT),
 				     .follow = !excl,
 				     .dirfd = dirfd};
-	int own = open_own_pipe(k, dirfd, flags);
-	if (own)
-		return own == 2;
+	/* a pipe of the caller's named through /proc (/dev/stdout,
+	 * /dev/stderr, /dev/fd/1: scripts write errors to /dev/stderr) is
+	 * one of these: open_fd_link reopens the held pipe as natively. Not
+	 * searched for by inode among the caller's descriptors (until
+	 * 2026-12-07): one readlink per descriptor, and a caller with
+	 * 20,000 of them held policyd 0.1 s per open (its hard limit's worth:
+	 * seconds where it is 524,288), every session waiting
+	 * (tests/bypass/procfd.sh, static_pipe_scan) */
 	pid_t lpid;
 	int lfd;
 	if (fd_link(k, dirfd, plain, &lpid, &lfd))

@@ -33,8 +33,10 @@ static const char machine_msg[] =
 
 static const char attr_msg[] =
     "a tiergate session cannot change a file's inode flags or attributes "
-    "(chattr: append-only, noatime, nodump, sync, project id; no file rule "
-    "decides them); lsattr still works; change them outside agent-shell";
+    "(chattr: append-only, noatime, nodump, sync, project id), its "
+    "generation, fs-verity or encryption policy, or the file system's "
+    "encryption keys (no file rule decides them); lsattr still works; "
+    "change them outside agent-shell";
 
 struct refusal {
 	int nr;
@@ -100,7 +102,8 @@ static const struct refusal refusals[] = {
     {__NR_ioperm, false, machine_msg},
     {__NR_sethostname, false, machine_msg},
     {__NR_setdomainname, false, machine_msg},
-    /* ioctl: notified for FS_IOC_SETFLAGS and FS_IOC_FSSETXATTR only */
+    /* ioctl: notified only for the requests that change an inode's
+     * state (wrappers/sandbox.c: TG_SCF_IOCTL_ATTR) */
     {__NR_ioctl, false, attr_msg},
     {__NR_file_setattr, false, attr_msg},
 };

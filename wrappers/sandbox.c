@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/fs.h> /* FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR */
+#include <linux/fs.h> /* FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR, fscrypt */
+#include <linux/fsverity.h> /* FS_IOC_ENABLE_VERITY */
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
@@ -368,18 +369,36 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 		return seccomp_rule_add(
 		    ctx, N, sc->nr, 1,
 		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu, RLIMIT_CORE));
-	case TG_SCF_IOCTL_ATTR:
-		/* the requests that change inode flags and attributes (an
-		 * unsigned int to the kernel); FS_IOC_GETFLAGS and
-		 * FS_IOC_FSGETXATTR (lsattr) never leave the kernel */
-		r = seccomp_rule_add(ctx, N, sc->nr, 1,
-				     SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
-					      0xffffffffu, FS_IOC_SETFLAGS));
-		return r ? r
-			 : seccomp_rule_add(ctx, N, sc->nr, 1,
-					    SCMP_CMP(a, SCMP_CMP_MASKED_EQ,
-						     0xffffffffu,
-						     FS_IOC_FSSETXATTR));
+	case TG_SCF_IOCTL_ATTR: {
+		/* the requests that change an inode's state on a descriptor
+		 * of any open mode, read-only included, with no call a file
+		 * rule decides (an unsigned int to the kernel): its flags and
+		 * attributes (chattr); its generation (ext4 takes its own
+		 * spelling too); fs-verity, which makes a file read-only for
+		 * good (any file the caller could write: a root session's are
+		 * all of them); fscrypt, an empty directory's encryption
+		 * policy (no file made there without a key) and the file
+		 * system's keys (an operator's encrypted directories locked by
+		 * removing root's claim). The GET requests (lsattr, fscrypt
+		 * status, fs-verity's measure) never leave the kernel */
+		static const unsigned long reqs[] = {
+		    FS_IOC_SETFLAGS,
+		    FS_IOC_FSSETXATTR,
+		    FS_IOC_SETVERSION,
+		    _IOW('f', 4, long), /* EXT4_IOC_SETVERSION */
+		    FS_IOC_ENABLE_VERITY,
+		    FS_IOC_SET_ENCRYPTION_POLICY,
+		    FS_IOC_ADD_ENCRYPTION_KEY,
+		    FS_IOC_REMOVE_ENCRYPTION_KEY,
+		    FS_IOC_REMOVE_ENCRYPTION_KEY_ALL_USERS};
+		for (size_t i = 0; i < TG_ARRAY_SIZE(reqs); i++)
+			if ((r = seccomp_rule_add(
+				 ctx, N, sc->nr, 1,
+				 SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+					  reqs[i]))) < 0)
+				return r;
+		return 0;
+	}
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */

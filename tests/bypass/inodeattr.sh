@@ -2,7 +2,8 @@
 # $WS/bin, $POLICY, $AUDIT): inode flags and attributes (noatime, append,
 # nodump, sync, project id) changed on a read-only descriptor or by path
 # with no call a file rule decides: ioctl FS_IOC_SETFLAGS and
-# FS_IOC_FSSETXATTR, and file_setattr (Linux 6.17). Natively each changes
+# FS_IOC_FSSETXATTR, and file_setattr (Linux 6.17); the generation,
+# fs-verity and fscrypt requests likewise. Natively each changes
 # a workspace file; in a session each is refused (EPERM, rule sandbox, a
 # line, audited), while reading them (lsattr) keeps working.
 echo "== bypass suite (inode flags and attributes)"
@@ -32,3 +33,31 @@ if command -v chattr >/dev/null && command -v lsattr >/dev/null; then
 	else skip "chattr +A: this file system takes no flags natively"; fi
 else skip "chattr/lsattr not installed"; fi
 rm -f "$WS/attr-probe"
+# the other inode state a read-only descriptor changes: the generation
+# (FS_IOC_SETVERSION, ext4's own spelling), fs-verity (read-only for good),
+# fscrypt (an empty directory's policy, the file system's keys). Where the
+# file system has no such feature natively (no verity, no encrypt feature
+# on the test machine's ext4), the native attack is a counted skip, and the
+# session's refusal is still checked: the filter refuses the request before
+# any file system is asked
+for ia_mode in setversion ext4_setversion enable_verity encryption_policy add_key; do
+	ia_file=attr-probe-$ia_mode
+	rm -rf "${WS:?}/$ia_file"
+	if [ "$ia_mode" = encryption_policy ]; then mkdir "$WS/$ia_file"; else echo x >"$WS/$ia_file"; fi
+	out=$(cd "$WS" && bin/static_inodeattr "$ia_mode" "$ia_file" 2>&1); rc=$?
+	native=1
+	if [ $rc -eq 77 ]; then
+		skip "$ia_mode natively: $out"; native=0
+	elif ! grep -q "$ia_mode: changed" <<<"$out"; then
+		bad "$ia_mode: does not work even without tiergate (rc=$rc): $out"; rm -rf "${WS:?}/$ia_file"; continue
+	fi
+	rm -rf "${WS:?}/$ia_file"
+	if [ "$ia_mode" = encryption_policy ]; then mkdir "$WS/$ia_file"; else echo x >"$WS/$ia_file"; fi
+	out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- bin/static_inodeattr "$ia_mode" "$ia_file" 2>&1)
+	if grep -q "$ia_mode: refused errno=1" <<<"$out" &&
+	   grep -q "refused ioctl .*(rule sandbox): a tiergate session cannot change a file's inode flags" <<<"$out"; then
+		if [ $native = 1 ]; then ok "$ia_mode on a read-only descriptor: works natively; refused under tiergate (a line)"
+		else ok "$ia_mode: refused under tiergate (a line) before the file system is asked"; fi
+	else bad "$ia_mode under tiergate: $out"; fi
+	rm -rf "${WS:?}/$ia_file"
+done

@@ -137,3 +137,40 @@ else
 	rm -f "$WS/pf-other"
 fi
 rm -f "$WS/pf-fifo"
+# a pipe of the caller's own reopened by name (/dev/fd/N) where the caller
+# holds thousands of descriptors: policyd searched them all by inode, one
+# readlink each, for every such open (0.1 s with 20,000; seconds with a
+# hard limit of 524,288), and every session waited meanwhile. Natively the
+# opens cost nothing; under tiergate one at the top of the table must cost
+# about what one at a low number costs (a DoS test: timed, with slack)
+out=$(cd "$WS" && bin/static_pipe_scan 5 2>&1); rc=$?
+if [ $rc -eq 77 ]; then skip "own pipe by name among many descriptors: $out"
+elif [[ $out =~ ^fds\ ([0-9]+)\ low\ ([0-9]+)\ us\ top\ ([0-9]+)\ us$ ]]; then
+	nat=$out
+	out=$(cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_pipe_scan 5 2>&1)
+	if [[ $out =~ fds\ ([0-9]+)\ low\ ([0-9]+)\ us\ top\ ([0-9]+)\ us ]] &&
+	   [ "${BASH_REMATCH[3]}" -le $(( 5 * BASH_REMATCH[2] + 20000 )) ]; then
+		ok "the caller's own pipe reopened by name among ${BASH_REMATCH[1]} descriptors: natively ($nat); under tiergate policyd takes no longer for it than for a low number ($out)"
+	else bad "own pipe by name among many descriptors under tiergate: $out (natively $nat)"; fi
+else bad "own pipe by name among many descriptors: does not work even without tiergate: $out"; fi
+# a write-open of a FIFO with no reader waits parked and is decided again
+# every 5 ms; each decision of an audited path wrote an audit line: 8
+# writers of a FIFO named .git/config (rule git-config-file, tier 2) wrote
+# 1,300 lines a second until a reader came (a full disk refuses every
+# session's audited allows: audit-failed). Natively the writers wait for
+# the reader, then write; under tiergate the same, with one line each
+rm -rf "$WS/ff-repo" && mkdir -p "$WS/ff-repo"
+FF_CMD='mkdir .git && mkfifo .git/config || exit 1
+for i in 1 2 3 4 5 6 7 8; do (exec 3>.git/config; echo "writer $i" >&3) & done
+sleep 3; timeout 5 cat .git/config | wc -l; wait'
+out=$(cd "$WS/ff-repo" && timeout 20 bash -c "$FF_CMD" 2>&1)
+if [ "$out" = 8 ]; then
+	rm -rf "$WS/ff-repo" && mkdir -p "$WS/ff-repo"
+	a=$(wc -l <"$AUDIT" 2>/dev/null || echo 0)
+	out=$(cd "$WS/ff-repo" && timeout 30 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$FF_CMD" 2>&1)
+	n=$(tail -n +$((a + 1)) "$AUDIT" | grep -c '"rule":"git-config-file"')
+	if [ "$(tail -1 <<<"$out")" = 8 ] && [ "$n" -le 12 ]; then
+		ok "8 writers of a FIFO named .git/config wait 3 s for a reader: natively; under tiergate too, with $n audit lines (one per call)"
+	else bad "FIFO writers parked under tiergate: $n audit lines (rule git-config-file), output: $out"; fi
+else skip "FIFO writers waiting for a reader: not as expected natively ($out)"; fi
+rm -rf "$WS/ff-repo"

@@ -652,6 +652,9 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # (tests/bypass/corefile.sh, inodeattr.sh)
 . "$(dirname "$0")/corefile.sh"
 . "$(dirname "$0")/inodeattr.sh"
+# one session holding policyd's connections or memory from every other
+# (tests/bypass/connflood.sh)
+. "$(dirname "$0")/connflood.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
