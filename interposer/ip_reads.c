@@ -146,10 +146,48 @@ bool ip_reads_check(int dirfd, const char *path)
  */
 #define DIRS_N 128
 #define DIRS_LEN 256
+
+/*
+ * The names both tables keep, packed one after another (a short-lived
+ * process touches one or two pages of them, not one page a lookup: a
+ * fault costs 12 us on some hosts, more than the lookup saves). Written
+ * under dirs_lock; when full, both tables are emptied and it starts over.
+ */
+#define NAMES_BYTES (32 * 1024)
+static char names[NAMES_BYTES];
+static uint32_t names_used;
+
 static struct {
 	uint16_t len;
-	char path[DIRS_LEN];
+	uint32_t off; /* into names */
 } dirs_seen[DIRS_N];
+
+static void reads_forget_all(void);
+
+/* A copy of p (n bytes) in names, under dirs_lock: its offset, or -1
+ * when it cannot be kept. */
+static int64_t names_keep(const char *p, size_t n)
+{
+	if (n == 0 || n > NAMES_BYTES)
+		return -1;
+	if (names_used + n > NAMES_BYTES) {
+		reads_forget_all();
+		memset(dirs_seen, 0, sizeof(dirs_seen));
+		names_used = 0;
+	}
+	uint32_t off = names_used;
+	memcpy(names + off, p, n);
+	names_used += (uint32_t)n;
+	return off;
+}
+
+/* Does names hold p at off (len n)? Bounds checked: the entry may be read
+ * while it is rewritten (the reads table's sequence count then says so). */
+static bool names_at(uint32_t off, size_t len, const char *p, size_t n)
+{
+	return len == n && off <= NAMES_BYTES && n <= NAMES_BYTES - off &&
+	       !memcmp(names + off, p, n);
+}
 
 static uint32_t dirs_hash(const char *p, size_t n)
 {
@@ -165,8 +203,7 @@ int ip_reads_dir_clean(const char *dir, size_t n)
 	uint32_t h = dirs_hash(dir, n);
 	bool cacheable = n < DIRS_LEN;
 	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		bool hit =
-		    dirs_seen[h].len == n && !memcmp(dirs_seen[h].path, dir, n);
+		bool hit = names_at(dirs_seen[h].off, dirs_seen[h].len, dir, n);
 		pthread_mutex_unlock(&dirs_lock);
 		if (hit)
 			return 1;
@@ -196,8 +233,11 @@ int ip_reads_dir_clean(const char *dir, size_t n)
 			return -ENOTDIR;
 	}
 	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		memcpy(dirs_seen[h].path, dir, n);
-		dirs_seen[h].len = (uint16_t)n;
+		int64_t off = names_keep(dir, n);
+		if (off >= 0) {
+			dirs_seen[h].off = (uint32_t)off;
+			dirs_seen[h].len = (uint16_t)n;
+		}
 		pthread_mutex_unlock(&dirs_lock);
 	}
 	return 1;
@@ -245,21 +285,40 @@ static long open_nofollow(int dirfd, const char *path, const char *walked,
  * directory replaced by a symlink later in the same process is not
  * noticed (docs/threat-model.md); a final symlink is (O_NOFOLLOW).
  */
-#define READS_SETS 512 /* indexed by the hash's top 9 bits */
-#define READS_WAYS 4   /* two ways lost 7% of 100 names to collisions */
+#define READS_SETS 64 /* indexed by the hash's top bits */
+#define READS_WAYS 4  /* two ways lost 7% of 100 names to collisions */
 #define READS_LEN 200
 struct read_ent {
 	_Atomic uint32_t seq; /* odd while written */
 	uint16_t len;
 	bool clean; /* the directories were checked (backstop) */
+	uint32_t off; /* the name, in names */
 	const struct ip_fastpath *fp;
 	uint64_t hash;
-	char path[READS_LEN];
 };
 static struct {
 	struct read_ent way[READS_WAYS];
 	uint8_t next; /* the way the next new name replaces (oldest first) */
 } reads_seen[READS_SETS];
+
+/* Empties the table, under dirs_lock (names is about to be reused): a
+ * reader that took an entry before sees its count change. */
+static void reads_forget_all(void)
+{
+	for (unsigned i = 0; i < READS_SETS; i++)
+		for (unsigned w = 0; w < READS_WAYS; w++) {
+			struct read_ent *e = &reads_seen[i].way[w];
+			uint32_t q = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+			if (!e->len)
+				continue;
+			__atomic_store_n(&e->seq, q + 1, __ATOMIC_RELAXED);
+			__atomic_thread_fence(__ATOMIC_RELEASE);
+			e->len = 0;
+			__atomic_store_n(&e->seq, q + 2, __ATOMIC_RELEASE);
+		}
+	/* the counts are seen changed before the names are rewritten */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
 
 static unsigned reads_set(uint64_t h)
 {
@@ -272,8 +331,8 @@ static bool read_ent_is(struct read_ent *e, const struct ip_fastpath *fp,
 	uint32_t s1 = __atomic_load_n(&e->seq, __ATOMIC_ACQUIRE);
 	if (s1 & 1)
 		return false;
-	bool hit = e->fp == fp && e->hash == h && e->len == n &&
-		   (e->clean || !clean) && !memcmp(e->path, path, n);
+	bool hit = e->fp == fp && e->hash == h && (e->clean || !clean) &&
+		   names_at(e->off, e->len, path, n);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	return hit && __atomic_load_n(&e->seq, __ATOMIC_RELAXED) == s1;
 }
@@ -295,19 +354,25 @@ void ip_reads_remember(const struct ip_fastpath *fp, const char *path, size_t n,
 {
 	if (n >= READS_LEN || pthread_mutex_trylock(&dirs_lock) != 0)
 		return;
+	/* the name first: keeping it may empty the table */
+	int64_t off = names_keep(path, n);
+	if (off < 0) {
+		pthread_mutex_unlock(&dirs_lock);
+		return;
+	}
 	unsigned set = reads_set(h);
 	unsigned w = reads_seen[set].next % READS_WAYS;
 	reads_seen[set].next = (uint8_t)((w + 1) % READS_WAYS);
 	struct read_ent *e = &reads_seen[set].way[w];
-	uint32_t s = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->seq, s + 1, __ATOMIC_RELAXED);
+	uint32_t q = __atomic_load_n(&e->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->seq, q + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	e->fp = fp;
 	e->hash = h;
 	e->len = (uint16_t)n;
 	e->clean = clean;
-	memcpy(e->path, path, n);
-	__atomic_store_n(&e->seq, s + 2, __ATOMIC_RELEASE);
+	e->off = (uint32_t)off;
+	__atomic_store_n(&e->seq, q + 2, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&dirs_lock);
 }
 

@@ -179,7 +179,7 @@ static void test_dir_clean(void **state)
 /* the set a name falls in (ip_reads.c: 512 sets, top bits of the hash) */
 static unsigned set_of(const char *p)
 {
-	return (unsigned)(ip_hash(p, strlen(p)) >> 55) % 512;
+	return (unsigned)(ip_hash(p, strlen(p)) >> 55) % 64; /* READS_SETS */
 }
 
 static void test_names_read_before(void **state)
@@ -237,6 +237,31 @@ static void test_names_read_before(void **state)
 		    ip_reads_seen(&fp2, names[k], strlen(names[k]),
 				  ip_hash(names[k], strlen(names[k])), false),
 		    k > 0);
+
+	/* the names are packed in a store of 32 KiB that starts over when
+	 * full, the table emptied: nothing is answered from bytes another
+	 * name left there */
+	static const struct ip_fastpath fp3;
+	const char *a = "/wrap/first-name.h";
+	size_t an = strlen(a);
+	uint64_t ah = ip_hash(a, an);
+	ip_reads_remember(&fp3, a, an, ah, false);
+	assert_true(ip_reads_seen(&fp3, a, an, ah, false));
+	char f[160];
+	size_t fn = 0;
+	for (unsigned i = 0; i < 400; i++) { /* 400 x 146 bytes */
+		fn = (size_t)snprintf(f, sizeof(f), "/wrap/%0140u", i);
+		ip_reads_remember(&fp3, f, fn, ip_hash(f, fn), false);
+	}
+	assert_false(ip_reads_seen(&fp3, a, an, ah, false));
+	assert_true(ip_reads_seen(&fp3, f, fn, ip_hash(f, fn), false));
+	/* the same hash and length, other bytes: only the name kept */
+	char b[64];
+	memcpy(b, a, an + 1);
+	b[an - 1] = 'c';
+	ip_reads_remember(&fp3, b, an, ah, false);
+	assert_false(ip_reads_seen(&fp3, a, an, ah, false));
+	assert_true(ip_reads_seen(&fp3, b, an, ah, false));
 }
 
 /* a snapshot allowing reads under dir, but not under dir/secret */
