@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* ip_files: the file hooks (ip_files.c); the open gate, shared with
- * posix_spawn's open actions (ip_spawn.c). */
+ * posix_spawn's open actions (ip_spawn.c) and the fopen family
+ * (ip_stdio.c). */
 #ifndef TIERGATE_IP_FILES_H
 #define TIERGATE_IP_FILES_H
 
@@ -14,6 +15,11 @@
  * ENOENT, EISDIR, ...; nothing said). Write-opens the kernel path decides,
  * and O_PATH, go ahead. */
 bool ip_files_open_gate(int dirfd, const char *path, int flags);
+
+/* After an open the gate let through: where r < 0 with EACCES and the
+ * session's Landlock domain refused it, says so (the rule, what to do);
+ * returns r. */
+int ip_files_landlock_why_open(int r, int dirfd, const char *path, int flags);
 
 #pragma GCC visibility pop
 
