@@ -192,6 +192,14 @@ const char *gitcmd_builtin_at(size_t i)
 	return i < TG_ARRAY_SIZE(builtins) ? builtins[i] : NULL;
 }
 
+int gitcmd_builtin_index(const char *name)
+{
+	for (size_t i = 0; i < TG_ARRAY_SIZE(builtins); i++)
+		if (!strcmp(builtins[i], name))
+			return (int)i;
+	return -1;
+}
+
 bool gitcmd_deprecated(const char *name)
 {
 	return listed(deprecated, TG_ARRAY_SIZE(deprecated), name);

@@ -46,8 +46,16 @@ static void memo_free(struct gitfs_memo *m)
 	free(m);
 }
 
+static unsigned long nopens; /* git_parse_fs_opens */
+
+unsigned long git_parse_fs_opens(void)
+{
+	return nopens;
+}
+
 int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
 {
+	nopens++;
 	memset(fs, 0, sizeof(*fs));
 	fs->rootfd = -1;
 	fs->root = ctx->root ? ctx->root : "";

@@ -431,6 +431,12 @@ bool gitcmd_builtin(const char *name);
 /* the builtins by index, for autocorrect: 0 .. gitcmd_nbuiltins() - 1 */
 size_t gitcmd_nbuiltins(void);
 const char *gitcmd_builtin_at(size_t i);
+/* gitparse.c: the global options without a value that only change
+ * git's environment (global_opt), for gitlazy.c to read them alike */
+extern const char *const gitparse_env_flags[];
+extern const size_t gitparse_nenv_flags;
+/* name's index among them, or -1 when it is no builtin */
+int gitcmd_builtin_index(const char *name);
 bool gitcmd_deprecated(const char *name);
 bool gitcmd_program_may_exist(const struct gitfs *fs, const struct git_ctx *ctx,
 			      const char *cmd);

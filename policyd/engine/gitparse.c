@@ -107,6 +107,19 @@ static void change_dir(struct pstate *s, const char *d)
 		tg_strlcpy(s->cwd, sizeof(s->cwd), tmp);
 }
 
+const char *const gitparse_env_flags[] = {"-P",
+					  "--no-pager",
+					  "--no-lazy-fetch",
+					  "--no-replace-objects",
+					  "--literal-pathspecs",
+					  "--no-literal-pathspecs",
+					  "--glob-pathspecs",
+					  "--noglob-pathspecs",
+					  "--icase-pathspecs",
+					  "--no-optional-locks",
+					  "--no-advice"};
+const size_t gitparse_nenv_flags = TG_ARRAY_SIZE(gitparse_env_flags);
+
 enum gopt { GOPT_DONE, GOPT_NEXT, GOPT_ENV_CHANGE };
 
 /* handle_options for one option at args[*i]. GOPT_ENV_CHANGE: an option
@@ -183,18 +196,7 @@ static enum gopt global_opt(struct pstate *s, struct gitcfg_cmdline *c,
 		return GOPT_ENV_CHANGE;
 	}
 #undef TAKE
-	static const char *const env_flags[] = {"-P",
-						"--no-pager",
-						"--no-lazy-fetch",
-						"--no-replace-objects",
-						"--literal-pathspecs",
-						"--no-literal-pathspecs",
-						"--glob-pathspecs",
-						"--noglob-pathspecs",
-						"--icase-pathspecs",
-						"--no-optional-locks",
-						"--no-advice"};
-	if (in_list(env_flags, TG_ARRAY_SIZE(env_flags), a) ||
+	if (in_list(gitparse_env_flags, gitparse_nenv_flags, a) ||
 	    !strncmp(a, "--namespace=", 12) ||
 	    !strncmp(a, "--attr-source=", 14))
 		return GOPT_ENV_CHANGE;

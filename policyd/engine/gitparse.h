@@ -113,6 +113,28 @@ int git_parse_op(const char *const *argv, size_t argc,
 void git_op_free(struct git_op *op);
 
 /*
+ * The op of argv read from argv alone, when that is enough for policy p:
+ * argv runs a builtin that is not deprecated, named after global options
+ * that set no configuration (no -c, --config-env), without --help or
+ * git's usage (-h), whose events are one event of that command and argv's
+ * arguments whatever the repository and the configuration say (no push,
+ * config, init or clone), and every git rule of p that can match that
+ * command reads only the command and the arguments
+ * (policy_git_argv_decides). Then git_exec_decide decides it as it
+ * decides git_parse_op's op (the events agree on everything those rules
+ * read), and no file is read. Returns 1 (free ret with git_op_free), 0
+ * when git_parse_op must read it (ret untouched), -ENOMEM. ret's unsure
+ * and why are those of argv alone. p's table is built when it is loaded
+ * (gitlazy.c).
+ */
+int git_op_argv_only(const struct policy *p, const char *const *argv,
+		     size_t argc, struct git_op *ret);
+
+/* How many times git_parse_op has opened the caller's view of the files
+ * (once per parse): for tests of the argv-only path. */
+unsigned long git_parse_fs_opens(void);
+
+/*
  * Decides ev (an exec of git or a git event) once for every event of op
  * (ev->git set to each in turn) and returns the strictest decision;
  * *ret_ev (may be NULL) gets the index of the event that gave it.

@@ -296,6 +296,21 @@ static bool git_matches(const struct git_m *m, const struct git_event *g,
 	return true;
 }
 
+bool policy_git_argv_decides(const struct policy *p, const char *command)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct git_m *m = p->rules[i].git;
+		if (!m || !field_ok(&m->command, &m->not_command, command))
+			continue; /* matches no event of this command */
+		/* every field git_matches reads besides command and args */
+		if (m->remote.set || m->not_remote.set || m->branch.set ||
+		    m->not_branch.set || m->config_key.set ||
+		    m->not_config_key.set || m->force >= 0 || m->delete_ >= 0)
+			return false;
+	}
+	return true;
+}
+
 /* Does rule r match ev? Sets *ret_kind to the matcher that matched. */
 static bool rule_matches(const struct rule *r, const struct policy_event *ev,
 			 enum policy_kind *ret_kind)

@@ -151,6 +151,9 @@ struct policy {
 	/* the programs refusing exec rules name, by content
 	 * (policy_decide_ids.c, built with the fast paths) */
 	struct policy_ids *ids;
+	/* gitlazy.c: bit i set when builtin i of git (gitcmd_builtin_at) is
+	 * decided from argv alone (policy_git_argv_decides) */
+	uint64_t git_argv_only[4];
 };
 
 int policy_index_build(struct policy *p);
@@ -173,6 +176,15 @@ void policy_fastpath_free(struct policy *p);
 struct loader;
 int policy_pin_record(struct loader *L);
 void policy_pin_free(struct policy *p);
+
+/* Does every git rule that can match an event whose command is command
+ * (its command and not_command) read nothing of that event but its
+ * command and its arguments (git_matches: no remote, not_remote, branch,
+ * not_branch, config_key, not_config_key, force or delete)? Then two
+ * events that agree on command and arguments get the same decision. */
+bool policy_git_argv_decides(const struct policy *p, const char *command);
+/* gitlazy.c: fills p->git_argv_only (when the policy is loaded). */
+void gitlazy_build(struct policy *p);
 
 /* policy_decide_ids.c: built and freed with the fast paths. */
 int policy_ids_build(struct policy *p);

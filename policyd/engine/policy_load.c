@@ -168,6 +168,7 @@ static int finish(struct loader *L, int rc, struct policy **ret)
 			policy_lint(p, L->d);
 			policy_egress_lint(p, L->d);
 			policy_fastpath_build(p);
+			gitlazy_build(p);
 			rc = policy_pin_record(L);
 		}
 	}
