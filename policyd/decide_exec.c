@@ -369,19 +369,24 @@ static int program_git_op(struct chain *ch, const char *cwd, const char *argv0,
 		gx.nenv = ch->q->nenv;
 	}
 	r = caller_creds(c, false);
-	bool switched = false;
-	if (r < 0 || (r = caller_creds_enter(c, &switched)) < 0)
+	if (r < 0)
 		return r;
 	/* a program of git's exec path run by hand is `git NAME` whatever
 	 * its argv[0] says (it does not look) */
 	const char *saved = ch->argv[0];
 	if (argv0)
 		ch->argv[0] = argv0;
-	r = git_parse_op(ch->argv, ch->argc, &gx, ret);
+	/* when the policy's rules for this command read only argv, no file
+	 * (git_op_argv_only): no credentials to take on either */
+	r = git_op_argv_only(c->s->policy, ch->argv, ch->argc, ret);
+	bool switched = false;
+	if (r == 0 && (r = caller_creds_enter(c, &switched)) == 0) {
+		r = git_parse_op(ch->argv, ch->argc, &gx, ret);
+		if (switched)
+			caller_creds_leave();
+	}
 	ch->argv[0] = saved;
-	if (switched)
-		caller_creds_leave();
-	return r;
+	return r < 0 ? r : 0;
 }
 
 /* The link at hand decided on its literal and its resolved path (and, for
