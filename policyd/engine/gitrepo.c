@@ -458,10 +458,17 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 	}
 	if (pk->err < 0)
 		return pk->err;
+	/* Lines by length, not as C strings: git's packed-backend.c splits
+	 * the file with memchr on '\n' and reads past a NUL byte, so a line
+	 * holding one must not end the scan here, or a ref after it (such as
+	 * a branch holding the null object name, whose push is a deletion)
+	 * goes unseen. A line matches when all of it after the object name
+	 * is the name, as git's cmp_record_to_refname compares. */
 	size_t nl = strlen(name);
-	for (const char *l = pk->text; l && *l;) {
-		const char *e = strchr(l, '\n');
-		size_t ll = e ? (size_t)(e - l) : strlen(l);
+	const char *end = pk->text + pk->len;
+	for (const char *l = pk->text; l && l < end;) {
+		const char *e = memchr(l, '\n', (size_t)(end - l));
+		size_t ll = e ? (size_t)(e - l) : (size_t)(end - l);
 		const char *sp = memchr(l, ' ', ll);
 		if (l[0] != '#' && l[0] != '^' && sp &&
 		    (size_t)(l + ll - sp - 1) == nl &&
