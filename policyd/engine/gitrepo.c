@@ -406,12 +406,24 @@ bool gitrepo_null_oid(const char *s, size_t len)
 	return true;
 }
 
+/* The blank after a packed-refs line's object name (len bytes), or NULL.
+ * Not only a space: git's lookup (cmp_record_to_refname) takes the name
+ * one byte after the object name and next_record wants that byte to be
+ * isspace, so "<oid>\trefs/heads/x" is a ref for git. */
+static const char *packed_sep(const char *l, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (git_isspace((unsigned char)l[i]))
+			return l + i;
+	return NULL;
+}
+
 static int packed_line(void *ud, char *line)
 {
 	struct packed_find *f = ud;
 	if (line[0] == '#' || line[0] == '^')
 		return 0;
-	const char *sp = strchr(line, ' ');
+	const char *sp = packed_sep(line, strlen(line));
 	if (sp && !strcmp(sp + 1, f->name)) {
 		f->hit = true;
 		f->null = gitrepo_null_oid(line, (size_t)(sp - line));
@@ -469,7 +481,7 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 	for (const char *l = pk->text; l && l < end;) {
 		const char *e = memchr(l, '\n', (size_t)(end - l));
 		size_t ll = e ? (size_t)(e - l) : (size_t)(end - l);
-		const char *sp = memchr(l, ' ', ll);
+		const char *sp = packed_sep(l, ll);
 		if (l[0] != '#' && l[0] != '^' && sp &&
 		    (size_t)(l + ll - sp - 1) == nl &&
 		    !memcmp(sp + 1, name, nl))

@@ -455,6 +455,13 @@ static const struct row refspec_rows[] = {
 		  "1111111111111111111111111111111111111111 refs/heads/a|x\n"
 		  "0000000000000000000000000000000000000000 refs/heads/main\n"},
 	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    /* git takes any blank after the object name; a tab hid it */
+    ROW(.name = "a packed ref holding zeros after a tab deletes",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN, "repo/.git/packed-refs=# pack-refs with: peeled\n"
+			  "0000000000000000000000000000000000000000\t"
+			  "refs/heads/main\n"},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
     ROW(.name = "remote.NAME.push with zeros deletes",
 	.argv = {"git", "-c",
 		 "remote.origin.push=0000000000000000000000000000000000000000:"
