@@ -403,10 +403,16 @@ bench: deps
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1 -D_GNU_SOURCE \
 	-Icommon -Ipolicyd/engine -Ipolicyd $(call pkg_cflags,yaml-0.1)
 
-$(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob: $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(COMMON_SRC)
+# the git parsers (gitcfg: config text; gitop: git_parse_op on a command
+# line, its environment and repository files in a scratch root) need the
+# engine as the policy loader does
+$(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_gitcfg \
+$(BUILD)/fuzz/fuzz_gitop: $(BUILD)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(COMMON_SRC)
 	$(call say,CLANG,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS_YAML)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) $(LDLIBS_YAML)
+
+$(BUILD)/fuzz/fuzz_gitcfg $(BUILD)/fuzz/fuzz_gitop: tests/fuzz/scratch.h
 
 $(BUILD)/fuzz/fuzz_proto: tests/fuzz/fuzz_proto.c policyd/req_decode.c
 	$(call say,CLANG,$@)
@@ -419,7 +425,7 @@ $(BUILD)/fuzz/fuzz_dns: tests/fuzz/fuzz_dns.c policyd/dnsproxy.c policyd/dnsmsg.
 	$(Q)$(CLANG) $(FUZZ_FLAGS) -o $@ $^
 
 FUZZERS := $(BUILD)/fuzz/fuzz_policy $(BUILD)/fuzz/fuzz_glob $(BUILD)/fuzz/fuzz_proto \
-	$(BUILD)/fuzz/fuzz_dns
+	$(BUILD)/fuzz/fuzz_dns $(BUILD)/fuzz/fuzz_gitcfg $(BUILD)/fuzz/fuzz_gitop
 
 .PHONY: fuzz
 fuzz: deps $(FUZZERS)

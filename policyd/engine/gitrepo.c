@@ -406,12 +406,24 @@ bool gitrepo_null_oid(const char *s, size_t len)
 	return true;
 }
 
+/* The blank after a packed-refs line's object name (len bytes), or NULL.
+ * Not only a space: git's lookup (cmp_record_to_refname) takes the name
+ * one byte after the object name and next_record wants that byte to be
+ * isspace, so "<oid>\trefs/heads/x" is a ref for git. */
+static const char *packed_sep(const char *l, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (git_isspace((unsigned char)l[i]))
+			return l + i;
+	return NULL;
+}
+
 static int packed_line(void *ud, char *line)
 {
 	struct packed_find *f = ud;
 	if (line[0] == '#' || line[0] == '^')
 		return 0;
-	const char *sp = strchr(line, ' ');
+	const char *sp = packed_sep(line, strlen(line));
 	if (sp && !strcmp(sp + 1, f->name)) {
 		f->hit = true;
 		f->null = gitrepo_null_oid(line, (size_t)(sp - line));
@@ -458,11 +470,18 @@ static int packed_has(const struct gitfs *fs, const struct gitrepo *r,
 	}
 	if (pk->err < 0)
 		return pk->err;
+	/* Lines by length, not as C strings: git's packed-backend.c splits
+	 * the file with memchr on '\n' and reads past a NUL byte, so a line
+	 * holding one must not end the scan here, or a ref after it (such as
+	 * a branch holding the null object name, whose push is a deletion)
+	 * goes unseen. A line matches when all of it after the object name
+	 * is the name, as git's cmp_record_to_refname compares. */
 	size_t nl = strlen(name);
-	for (const char *l = pk->text; l && *l;) {
-		const char *e = strchr(l, '\n');
-		size_t ll = e ? (size_t)(e - l) : strlen(l);
-		const char *sp = memchr(l, ' ', ll);
+	const char *end = pk->text + pk->len;
+	for (const char *l = pk->text; l && l < end;) {
+		const char *e = memchr(l, '\n', (size_t)(end - l));
+		size_t ll = e ? (size_t)(e - l) : (size_t)(end - l);
+		const char *sp = packed_sep(l, ll);
 		if (l[0] != '#' && l[0] != '^' && sp &&
 		    (size_t)(l + ll - sp - 1) == nl &&
 		    !memcmp(sp + 1, name, nl))

@@ -10,9 +10,13 @@ for f in "$@"; do
 	work="$here/corpus-work/$kind"
 	mkdir -p "$work"
 	cp -n "$here/corpus/$kind"/* "$work"/ 2>/dev/null
+	# a dictionary of the input's words, where the harness has one
+	dict=()
+	[ -f "$here/$kind.dict" ] && dict=(-dict="$here/$kind.dict")
 	log=$(mktemp)
 	"$f" -max_total_time="$secs" -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$here/" "$work" >"$log" 2>&1
+		"${dict[@]}" -print_final_stats=1 -artifact_prefix="$here/" \
+		"$work" >"$log" 2>&1
 	r=$?
 	execs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
 	echo "$name: ${execs:-?} executions in ${secs}s, exit $r"

@@ -95,8 +95,9 @@ static void make_repo(const char *gitdir, const char *branch)
 	write_file(p, h);
 }
 
-/* "PATH=CONTENT" a file; "REPO:GITDIR[@BRANCH]" a repository;
- * "FIFO:PATH"; "LINK:PATH=TARGET"; "DIR:PATH"; "MODE000:PATH". */
+/* "PATH=CONTENT" a file; "NUL:PATH=CONTENT" the same with each '|' a NUL
+ * byte; "REPO:GITDIR[@BRANCH]" a repository; "FIFO:PATH";
+ * "LINK:PATH=TARGET"; "DIR:PATH"; "MODE000:PATH". */
 static void put_file(const char *spec)
 {
 	char *s = subst(spec);
@@ -126,6 +127,19 @@ static void put_file(const char *spec)
 	} else if (!strncmp(s, "DIR:", 4)) {
 		snprintf(path, sizeof(path), "%s/%s", T, s + 4);
 		mkdirs(path);
+	} else if (!strncmp(s, "NUL:", 4)) {
+		char *eq = strchr(s, '=');
+		assert_non_null(eq);
+		*eq = '\0';
+		snprintf(path, sizeof(path), "%s/%s", T, s + 4);
+		size_t n = strlen(eq + 1);
+		for (char *c = eq + 1; *c; c++)
+			if (*c == '|')
+				*c = '\0';
+		FILE *f = fopen(path, "we");
+		assert_non_null(f);
+		assert_int_equal(fwrite(eq + 1, 1, n, f), n);
+		fclose(f);
 	} else if (!strncmp(s, "MODE000:", 8)) {
 		snprintf(path, sizeof(path), "%s/%s", T, s + 8);
 		assert_int_equal(chmod(path, 0), 0);
@@ -432,6 +446,21 @@ static const struct row refspec_rows[] = {
 	    {ORIGIN,
 	     "repo/.git/packed-refs=0000000000000000000000000000000000000000 "
 	     "refs/heads/pz\n"},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    /* found by fuzz_gitop: a NUL byte in packed-refs ended the scan */
+    ROW(.name = "a packed ref holding zeros after a NUL line deletes",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN,
+		  "NUL:repo/.git/packed-refs=# pack-refs with: peeled\n"
+		  "1111111111111111111111111111111111111111 refs/heads/a|x\n"
+		  "0000000000000000000000000000000000000000 refs/heads/main\n"},
+	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
+    /* git takes any blank after the object name; a tab hid it */
+    ROW(.name = "a packed ref holding zeros after a tab deletes",
+	.argv = {"git", "push", "origin", "main"},
+	.files = {ORIGIN, "repo/.git/packed-refs=# pack-refs with: peeled\n"
+			  "0000000000000000000000000000000000000000\t"
+			  "refs/heads/main\n"},
 	.want = {"push|origin|" GH "|main|d"}, .nev = 1, NOCHECK),
     ROW(.name = "remote.NAME.push with zeros deletes",
 	.argv = {"git", "-c",
