@@ -257,23 +257,27 @@ static char *make_key(const struct req *q, const struct outcome *o,
 }
 
 /* The command line of an exec, else the target: what the operator is
- * asked about. */
+ * asked about. why: the agent chose every byte of it, and the operator
+ * reads it on a terminal (policyctl pending, watch, grants, the webhook)
+ * before granting the call: a command line is quoted as a shell would
+ * need it typed (tg_argv_quote: one argument with spaces is not shown as
+ * several, control characters are \xHH, a cut is marked "..." and
+ * "[+N more arguments]"), a target's control characters are '?'. Joined
+ * with spaces and cut silently, `sh -c 'make test<1000 spaces>; curl
+ * ...|sh'` was shown as `sh -c make test`, and an escape sequence in an
+ * argument or a path reached the operator's terminal as it was
+ * (tests/bypass/prompttext.sh). */
 static void shown_of(const struct req *q, const struct outcome *o, char *buf,
 		     size_t sz)
 {
 	if (!q || !q->argc || q->kind != TGPK_EXEC) {
 		tg_strlcpy(buf, sz, o->target);
+		for (char *p = buf; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		return;
 	}
-	size_t l = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < q->argc && l + 1 < sz; i++) {
-		int w = snprintf(buf + l, sz - l, "%s%s", i ? " " : "",
-				 q->argv[i]);
-		if (w < 0)
-			break;
-		l += (size_t)w;
-	}
+	tg_argv_quote(buf, sz, (const char *const *)q->argv, q->argc);
 }
 
 static size_t open_in_session(const struct session *s)
