@@ -233,8 +233,8 @@ static void waiter_remove(struct entry *e, unsigned k)
 }
 
 
-/* What identifies the call: kind, target, the access asked, and an exec's
- * argv (not o->detail: a connect's says how its name was checked, which
+/* What identifies the call: kind, target, the access asked, what a git
+ * exec was read to do (o->git_facts), and an exec's argv (not o->detail: a connect's says how its name was checked, which
  * may change from one handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call is only
  * its own waiter's). NULL: out of memory. */
 static char *make_key(const struct req *q, const struct outcome *o,
@@ -243,6 +243,10 @@ static char *make_key(const struct req *q, const struct outcome *o,
 	struct strbuf b = {0};
 	strbuf_printf(&b, "%s%c%s%c%u,%u", o->kind, 0x1f, o->target, 0x1f,
 		      q ? q->access : 0, q ? q->access2 : 0);
+	/* git: what the repository made of the command line (its remote's
+	 * URL, its branch), as much a part of the call as argv */
+	for (size_t i = 0; o->has_git_facts && i < sizeof(o->git_facts); i++)
+		strbuf_printf(&b, "%s%02x", i ? "" : "\x1f", o->git_facts[i]);
 	for (size_t i = 0; q && i < q->argc && b.len <= KEY_MAX; i++) {
 		strbuf_putc(&b, 0x1e);
 		strbuf_puts(&b, q->argv[i]);
@@ -277,7 +281,15 @@ static void shown_of(const struct req *q, const struct outcome *o, char *buf,
 				*p = '?';
 		return;
 	}
-	tg_argv_quote(buf, sz, (const char *const *)q->argv, q->argc);
+	size_t l = tg_argv_quote(buf, sz, (const char *const *)q->argv,
+				 q->argc);
+	if (o->git_url[0] && l + 16 < sz) {
+		/* where the remote named points, now: the grant is for it */
+		snprintf(buf + l, sz - l, " (remote %s)", o->git_url);
+		for (char *p = buf + l; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+	}
 }
 
 static size_t open_in_session(const struct session *s)

@@ -657,6 +657,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/connflood.sh"
 # what the operator reads before granting a call (tests/bypass/prompttext.sh)
 . "$(dirname "$0")/prompttext.sh"
+# a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
+. "$(dirname "$0")/gitgrant.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
