@@ -248,6 +248,35 @@ struct list_ctx {
 	bool json, first;
 };
 
+/* s for an operator's terminal, into out (cap bytes): C0 controls, DEL,
+ * C1 controls (U+0080..U+009F) and bytes that are not UTF-8 as '?'. why:
+ * the text listings print what the agent chose (a command line, a path,
+ * its working directory) on the terminal of the operator deciding about
+ * it: an escape sequence there could rewrite the lines around it, set the
+ * clipboard (OSC 52) or the title, and a newline could add a forged
+ * prompt line (tests/bypass/prompttext.sh). The JSON forms escape them. */
+static const char *term_safe(const char *s, char *out, size_t cap)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), o = 0;
+	for (size_t i = 0; i < n && o + 1 < cap;) {
+		size_t k = jsonw_utf8_len(u + i, n - i);
+		bool c1 = k == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0;
+		if (k > 1 && !c1) {
+			if (o + k >= cap)
+				break;
+			memcpy(out + o, s + i, k);
+			o += k;
+			i += k;
+			continue;
+		}
+		out[o++] = k == 1 && u[i] >= 0x20 && u[i] != 0x7f ? s[i] : '?';
+		i += k ? k : 1;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 static void list_one(const struct pending_info *i, void *arg)
 {
 	struct list_ctx *x = arg;
@@ -263,12 +292,17 @@ static void list_one(const struct pending_info *i, void *arg)
 		if (i->deadline_us)
 			snprintf(left, sizeof(left), "%llus",
 				 secs_left(i->deadline_us));
+		char name[sizeof(i->session_name)], shown[sizeof(i->shown)];
+		char cwd[sizeof(i->cwd)], sid[sizeof(i->session)];
 		strbuf_printf(x->b, "%-6u %-6llu %-8s %-24.24s %-7d %-16s %s: %s\n",
-			      i->id, age, left, i->session_name, (int)i->pid,
-			      i->rule, i->kind, i->shown);
+			      i->id, age, left,
+			      term_safe(i->session_name, name, sizeof(name)),
+			      (int)i->pid, i->rule, i->kind,
+			      term_safe(i->shown, shown, sizeof(shown)));
 		strbuf_printf(x->b, "%-6s session %s, cwd %s%s%s\n", "",
-			      i->session, i->cwd, i->message[0] ? "; " : "",
-			      i->message);
+			      term_safe(i->session, sid, sizeof(sid)),
+			      term_safe(i->cwd, cwd, sizeof(cwd)),
+			      i->message[0] ? "; " : "", i->message);
 	}
 	x->first = false;
 }
@@ -316,10 +350,12 @@ static void grant_one(const struct pending_grant_info *g, void *arg)
 				 secs_left(g->until_us));
 		char name[24];
 		snprintf(name, sizeof(name), "grant-%u", g->id);
+		char sid[sizeof(g->session)], shown[sizeof(g->shown)];
 		strbuf_printf(x->b, "%-11s %-14s %-16s %-6llu %-12s %s%s%s: %s\n",
-			      name, g->session, g->rule,
-			      (unsigned long long)g->uses, until, g->kind,
-			      g->like[0] ? " like " : "", g->like, g->shown);
+			      name, term_safe(g->session, sid, sizeof(sid)),
+			      g->rule, (unsigned long long)g->uses, until,
+			      g->kind, g->like[0] ? " like " : "", g->like,
+			      term_safe(g->shown, shown, sizeof(shown)));
 	}
 	x->first = false;
 }

@@ -12,6 +12,7 @@
 #include "chase.h"
 #include "exec_env.h"
 #include "gitparse.h"
+#include "sha256.h"
 #include "procfs.h"
 #include "progid.h"
 #include "rtcount.h"
@@ -389,6 +390,51 @@ static int program_git_op(struct chain *ch, const char *cwd, const char *argv0,
 	return r < 0 ? r : 0;
 }
 
+static void facts_str(struct tg_sha256 *h, const char *s)
+{
+	tg_sha256_update(h, s ? s : "\x01", s ? strlen(s) + 1 : 1);
+}
+
+static void facts_strv(struct tg_sha256 *h, char *const *v, size_t n)
+{
+	tg_sha256_update(h, &n, sizeof(n));
+	for (size_t i = 0; i < n; i++)
+		facts_str(h, v[i]);
+}
+
+/* o->git_facts from op (see struct outcome). why: a session grant is the
+ * operator's yes to a call as it was shown, keyed by its command line;
+ * the same `git push origin HEAD:main` after a `git remote set-url` (no
+ * prompt: a URL redirects, it runs nothing) pushed to the new URL under
+ * the old grant, without asking (tests/bypass/gitgrant.sh). */
+static void git_facts(struct outcome *o, const struct git_op *op)
+{
+	struct tg_sha256 h;
+	tg_sha256_init(&h);
+	facts_str(&h, op->command);
+	uint8_t flags = (uint8_t)(op->helper | op->unsure << 1);
+	tg_sha256_update(&h, &flags, 1);
+	for (size_t i = 0; i < op->nev; i++) {
+		const struct git_event *e = &op->ev[i];
+		facts_str(&h, e->command);
+		facts_str(&h, e->remote);
+		facts_str(&h, e->remote_url);
+		if (e->remote_url && !o->git_url[0])
+			tg_strlcpy(o->git_url, sizeof(o->git_url),
+				   e->remote_url);
+		facts_strv(&h, e->branches, e->nbranches);
+		facts_strv(&h, e->args, e->nargs);
+		facts_strv(&h, e->config_keys, e->nconfig_keys);
+		facts_strv(&h, e->config_sections, e->nconfig_sections);
+		uint8_t b = (uint8_t)(e->force | e->delete_refs << 1 |
+				      e->all_branches << 2 |
+				      e->shell_alias << 3 | e->config_any << 4);
+		tg_sha256_update(&h, &b, 1);
+	}
+	tg_sha256_final(&h, o->git_facts);
+	o->has_git_facts = true;
+}
+
 /* The link at hand decided on its literal and its resolved path (and, for
  * git, by the exec and the git rules together: git_exec_decide, as
  * policyctl explain and test decide it); combined into o->d. view: the
@@ -442,8 +488,10 @@ static void decide_program(struct chain *ch, bool is_git, const char *argv0,
 	outcome_combine(&ch->o->d, &ch->have, &d);
 	if (has_git && ch->o->d.matched == POLICY_EV_GIT)
 		ch->o->kind = "git";
-	if (has_git)
+	if (has_git) {
+		git_facts(ch->o, &op);
 		git_op_free(&op);
+	}
 }
 
 /* What a caller that could race must be running once the kernel has done

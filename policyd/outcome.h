@@ -60,6 +60,16 @@ struct outcome {
 	 * digest (exec_env.h); exec_verify checks it at the exec stop */
 	bool env_dep;
 	uint8_t env_sha[32];
+	/* an exec of git: a digest of what git was read to do (each event's
+	 * command, remote and its URL, branches, flags, config keys), which
+	 * the repository's state decides as much as argv: part of a prompt's
+	 * key (pending.c), so a grant of `git push origin main` is not one
+	 * for the same command line once origin names another URL */
+	bool has_git_facts;
+	uint8_t git_facts[32];
+	/* ... and the first URL it names (a push's, a fetch's), for the
+	 * operator: the command line does not say where origin points */
+	char git_url[256];
 	dev_t exe_dev;
 	ino_t exe_ino;
 	size_t kprefix_len;

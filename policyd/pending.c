@@ -233,8 +233,8 @@ static void waiter_remove(struct entry *e, unsigned k)
 }
 
 
-/* What identifies the call: kind, target, the access asked, and an exec's
- * argv (not o->detail: a connect's says how its name was checked, which
+/* What identifies the call: kind, target, the access asked, what a git
+ * exec was read to do (o->git_facts), and an exec's argv (not o->detail: a connect's says how its name was checked, which
  * may change from one handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call is only
  * its own waiter's). NULL: out of memory. */
 static char *make_key(const struct req *q, const struct outcome *o,
@@ -243,6 +243,10 @@ static char *make_key(const struct req *q, const struct outcome *o,
 	struct strbuf b = {0};
 	strbuf_printf(&b, "%s%c%s%c%u,%u", o->kind, 0x1f, o->target, 0x1f,
 		      q ? q->access : 0, q ? q->access2 : 0);
+	/* git: what the repository made of the command line (its remote's
+	 * URL, its branch), as much a part of the call as argv */
+	for (size_t i = 0; o->has_git_facts && i < sizeof(o->git_facts); i++)
+		strbuf_printf(&b, "%s%02x", i ? "" : "\x1f", o->git_facts[i]);
 	for (size_t i = 0; q && i < q->argc && b.len <= KEY_MAX; i++) {
 		strbuf_putc(&b, 0x1e);
 		strbuf_puts(&b, q->argv[i]);
@@ -257,22 +261,34 @@ static char *make_key(const struct req *q, const struct outcome *o,
 }
 
 /* The command line of an exec, else the target: what the operator is
- * asked about. */
+ * asked about. why: the agent chose every byte of it, and the operator
+ * reads it on a terminal (policyctl pending, watch, grants, the webhook)
+ * before granting the call: a command line is quoted as a shell would
+ * need it typed (tg_argv_quote: one argument with spaces is not shown as
+ * several, control characters are \xHH, a cut is marked "..." and
+ * "[+N more arguments]"), a target's control characters are '?'. Joined
+ * with spaces and cut silently, `sh -c 'make test<1000 spaces>; curl
+ * ...|sh'` was shown as `sh -c make test`, and an escape sequence in an
+ * argument or a path reached the operator's terminal as it was
+ * (tests/bypass/prompttext.sh). */
 static void shown_of(const struct req *q, const struct outcome *o, char *buf,
 		     size_t sz)
 {
 	if (!q || !q->argc || q->kind != TGPK_EXEC) {
 		tg_strlcpy(buf, sz, o->target);
+		for (char *p = buf; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 		return;
 	}
-	size_t l = 0;
-	buf[0] = '\0';
-	for (size_t i = 0; i < q->argc && l + 1 < sz; i++) {
-		int w = snprintf(buf + l, sz - l, "%s%s", i ? " " : "",
-				 q->argv[i]);
-		if (w < 0)
-			break;
-		l += (size_t)w;
+	size_t l = tg_argv_quote(buf, sz, (const char *const *)q->argv,
+				 q->argc);
+	if (o->git_url[0] && l + 16 < sz) {
+		/* where the remote named points, now: the grant is for it */
+		snprintf(buf + l, sz - l, " (remote %s)", o->git_url);
+		for (char *p = buf + l; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 	}
 }
 

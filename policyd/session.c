@@ -74,8 +74,12 @@ static void anc_put(pid_t pid, uint64_t start, struct session *s)
 }
 
 #define TG_PID_MAX_LIMIT 4194304L /* the kernel's PID_MAX_LIMIT (64-bit) */
+#define SESSION_WALKS 8 /* walks up one process's tree, each cut short */
 
-static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
+/* *ret_broken: the walk ended at a parent that is gone or started after
+ * its child, not at the top of the tree. */
+static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid,
+			       bool *ret_broken)
 {
 	pid_t chain[512];
 	uint64_t starts[512];
@@ -98,8 +102,10 @@ static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid)
 		 * the parent died and another process took its pid (the child
 		 * is an orphan now; its ppid read before is stale) */
 		struct proc_stat st;
-		if (procfs_stat(ppid, &st) < 0 || st.starttime > start)
+		if (procfs_stat(ppid, &st) < 0 || st.starttime > start) {
+			*ret_broken = true;
 			return NULL;
+		}
 		cur = ppid;
 		start = st.starttime;
 		ppid = st.ppid;
@@ -124,10 +130,30 @@ struct session *session_of_pid(pid_t pid)
 				return s;
 		return NULL;
 	}
+	/* why again: the parent named in a process's stat can die (and be
+	 * reaped, its pid taken) between that read and its own, and the
+	 * process is then its new parent's (agent-shell's, the subreaper's):
+	 * still in its session. Taken for a process of none, a session's
+	 * process whose parent it had killed meanwhile was an operator's on
+	 * the control socket (policyd's user, user mode: its prompts
+	 * approved by itself) and counted against no session's share. A
+	 * broken walk is walked again from the caller, whose parent then
+	 * reads as what it has become; each break is an ancestor gone, of
+	 * which a process has finitely many, and after SESSION_WALKS the
+	 * caller is taken for none as before. */
 	struct proc_stat st;
-	if (procfs_stat(pid, &st) < 0)
-		return NULL;
-	return walk_up(pid, st.starttime, st.ppid);
+	uint64_t start = 0;
+	for (int walks = 0; walks < SESSION_WALKS; walks++) {
+		if (procfs_stat(pid, &st) < 0 ||
+		    (walks && st.starttime != start))
+			return NULL; /* gone: its pid may be another's */
+		start = st.starttime;
+		bool broken = false;
+		struct session *s = walk_up(pid, start, st.ppid, &broken);
+		if (s || !broken)
+			return s;
+	}
+	return NULL;
 }
 
 struct session *session_find(const char *id)

@@ -25,7 +25,8 @@
 
 struct prompt_view {
 	char id[16], state[16], session_name[64], pid[16], kind[16];
-	char what[512], rule[128], message[256], by[64], scope[16];
+	/* what: policyd's whole command line or target (1 KiB), quoted */
+	char what[1100], rule[128], message[256], by[64], scope[16];
 	char reason[256], grant_name[64], deadline[24];
 };
 
@@ -45,8 +46,11 @@ static void member(const char *key, const char *val, void *ud)
 	     sizeof(((struct prompt_view *)0)->deadline)},
 	};
 	for (size_t i = 0; i < TG_ARRAY_SIZE(f); i++)
-		if (!strcmp(key, f[i].key))
-			tg_strlcpy((char *)v + f[i].off, f[i].sz, val);
+		if (!strcmp(key, f[i].key) &&
+		    tg_strlcpy((char *)v + f[i].off, f[i].sz, val) >= f[i].sz)
+			/* why: a cut is said, never silent: what the operator
+			 * approves may be in the part cut off */
+			memcpy((char *)v + f[i].off + f[i].sz - 4, "...", 4);
 }
 
 /* Terminal-safe: control characters of what the agent chose (a file

@@ -655,6 +655,10 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # one session holding policyd's connections or memory from every other
 # (tests/bypass/connflood.sh)
 . "$(dirname "$0")/connflood.sh"
+# what the operator reads before granting a call (tests/bypass/prompttext.sh)
+. "$(dirname "$0")/prompttext.sh"
+# a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
+. "$(dirname "$0")/gitgrant.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
