@@ -155,6 +155,8 @@ TEST_LIBS := $(DAEMON_LIB) $(ENGINE_LIB) $(COMMON_LIB) $(BUILD)/libtgbpf.a
 $(BUILD)/tests/test_resolver: TEST_LDFLAGS := -Wl,--wrap=getaddrinfo
 # the kernel path's tests answer its listener's ioctls themselves
 $(BUILD)/tests/test_sv: TEST_LDFLAGS := -Wl,--wrap=ioctl
+# the walk up the process tree, against a tree that changes while it is read
+$(BUILD)/tests/test_session: TEST_LDFLAGS := -Wl,--wrap=procfs_stat
 
 # The interposer's tests (test_ip_*.c) compile its modules below the hooks
 # into the test binary itself (the library's objects are built for it

@@ -712,7 +712,20 @@ int control_handle(struct conn *c, const char *line)
 		out(c, &b);
 		return 0;
 	}
-	struct session *in = session_of_pid(c->caller.pid);
+	bool unsure = false;
+	struct session *in = session_of_pid_sure(c->caller.pid, &unsure);
+	if (!in && unsure) {
+		/* its parents kept dying while they were read: not known to be
+		 * outside every session, so not an operator (fail closed) */
+		strbuf_puts(&b, "error: cannot tell whether this process is in "
+				"a tiergate session (its parent processes "
+				"changed while they were read); try again\n");
+		daemon_log("control request from pid %d refused: its process "
+			   "tree changed during every walk up it",
+			   (int)c->caller.pid);
+		out(c, &b);
+		return 0;
+	}
 	if (!in && !conn_peer_here(c)) {
 		/* gone while it was looked up: its pid may be another's */
 		strbuf_puts(&b, CONN_PEER_GONE_MSG);

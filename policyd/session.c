@@ -118,6 +118,12 @@ static struct session *walk_up(pid_t cur, uint64_t start, pid_t ppid,
 
 struct session *session_of_pid(pid_t pid)
 {
+	bool unsure = false;
+	return session_of_pid_sure(pid, &unsure);
+}
+
+struct session *session_of_pid_sure(pid_t pid, bool *ret_unsure)
+{
 	if (D.cgroups) {
 		char cg[512];
 		if (procfs_cgroup(pid, cg, sizeof(cg)) < 0)
@@ -139,8 +145,9 @@ struct session *session_of_pid(pid_t pid)
 	 * approved by itself) and counted against no session's share. A
 	 * broken walk is walked again from the caller, whose parent then
 	 * reads as what it has become; each break is an ancestor gone, of
-	 * which a process has finitely many, and after SESSION_WALKS the
-	 * caller is taken for none as before. */
+	 * which a process has finitely many. After SESSION_WALKS broken walks
+	 * the caller is taken for none, and *ret_unsure says so: the control
+	 * socket refuses such a caller rather than take it for an operator. */
 	struct proc_stat st;
 	uint64_t start = 0;
 	for (int walks = 0; walks < SESSION_WALKS; walks++) {
@@ -153,6 +160,7 @@ struct session *session_of_pid(pid_t pid)
 		if (s || !broken)
 			return s;
 	}
+	*ret_unsure = true;
 	return NULL;
 }
 

@@ -88,6 +88,11 @@ struct session_params {
 
 /* The session of a process, from the kernel's view of it. NULL: none. */
 struct session *session_of_pid(pid_t pid);
+/* session_of_pid, and *ret_unsure set when the answer "none" comes from
+ * walks up the process tree each cut short by a parent that died meanwhile
+ * (untouched otherwise): whoever must not take such a caller for a process
+ * outside every session refuses it instead. */
+struct session *session_of_pid_sure(pid_t pid, bool *ret_unsure);
 /* A new session for p (its policy loaded and compiled for its user; its
  * cgroup made in system mode), put in D.sessions. 0, or -errno with the
  * reason in err. */
