@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -314,8 +315,26 @@ static int take_scratch(struct conn *c, struct session *s,
 /* agent-shell hands over the session's seccomp listener (and in-flight
  * table, and its scratch directory). Only the connection that opened the
  * session may. */
+#ifdef TIERGATE_TEST_HOOKS
+/* Test hook (tests/integration): with TIERGATE_TEST_DIE_AT_LISTENER=FILE,
+ * policyd dies as a session's listener comes, before it answers, when FILE
+ * exists (and removes it first: once, as the policyd started after it has
+ * the same environment). */
+static void test_die_at_listener(void)
+{
+	const char *f = secure_getenv("TIERGATE_TEST_DIE_AT_LISTENER");
+	if (f && unlink(f) == 0)
+		raise(SIGKILL);
+}
+#else
+static void test_die_at_listener(void)
+{
+}
+#endif
+
 static void handle_listener(struct conn *c, uint32_t id, const struct req *q)
 {
+	test_die_at_listener();
 	char err[256] = "";
 	int r = -EPERM;
 	struct session *s = c->caller.s;

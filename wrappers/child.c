@@ -233,7 +233,18 @@ static int hand_over(struct pdlink *l, int tell[2], int ack[2])
 	l->scratch = scratch ? TG_SCRATCH_FD : -1;
 	if (l->listener >= 0)
 		l->inflight = make_inflight();
-	if (l->listener < 0 || pdlink_send_listener(l, l->fd) < 0) {
+	int r = l->listener < 0 ? -EBADF : pdlink_send_listener(l, l->fd);
+	if (r == -ECONNRESET) {
+		/* policyd went away between the session's opening and the
+		 * hand-over (a crash, a restart): the child has not run yet
+		 * (it waits for ack); wait for policyd as a running session
+		 * does, open the session again there and hand it over */
+		close(l->fd);
+		l->fd = -1;
+		pdlink_reattach(l);
+		r = l->fd >= 0 ? 0 : -ECONNRESET;
+	}
+	if (r < 0) {
 		fprintf(stderr, "agent-shell: cannot hand the seccomp "
 				"listener to policyd; stopping\n");
 		kill(child, SIGKILL);

@@ -331,7 +331,7 @@ int pdlink_send_listener(const struct pdlink *l, int fd)
 	}
 	long n = tgp_enc_end(&e);
 	if (n < 0)
-		return -1;
+		return -ENOBUFS;
 	int fds[3] = {l->listener}, nfd = 1;
 	if (l->inflight >= 0)
 		fds[nfd++] = l->inflight;
@@ -353,14 +353,14 @@ int pdlink_send_listener(const struct pdlink *l, int fd)
 	h->cmsg_len = CMSG_LEN(nfd * sizeof(int));
 	memcpy(CMSG_DATA(h), fds, nfd * sizeof(int));
 	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != n)
-		return -1;
+		return -ECONNRESET;
 	static uint8_t rb[8192];
 	long got = tgp_read_msg(fd, rb, sizeof(rb));
 	if (got < 0)
-		return -1;
+		return -ECONNRESET;
 	struct tgp_dec d;
 	if (tgp_dec_begin(&d, rb, (size_t)got) < 0)
-		return -1;
+		return -EBADMSG;
 	if (d.h.type != TGP_LISTENER_OK) {
 		struct tgp_field f;
 		char err[512] = "?";
@@ -369,7 +369,7 @@ int pdlink_send_listener(const struct pdlink *l, int fd)
 				(void)tgp_str(&f, err, sizeof(err));
 		fprintf(stderr,
 			"agent-shell: policyd refused the listener: %s\n", err);
-		return -1;
+		return -EPERM;
 	}
 	return 0;
 }

@@ -107,8 +107,9 @@ int pdlink_open_session(const struct pdlink *l, int fd, uint8_t *rbuf,
 			struct pdlink_session *s);
 
 /* Hands l->listener and l->inflight to policyd on fd (the session's
- * connection): 0 when policyd supervises the session, -1 otherwise (with a
- * line on stderr when policyd refused). */
+ * connection): 0 when policyd supervises the session; -ECONNRESET when the
+ * connection failed (policyd went away), -EPERM when policyd refused (with
+ * a line on stderr), -EBADMSG, -ENOBUFS otherwise. */
 int pdlink_send_listener(const struct pdlink *l, int fd);
 
 /* policyd went away (l->fd is closed): wait for a policyd (starting one in
