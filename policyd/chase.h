@@ -101,6 +101,13 @@ int chase_root(struct caller *c, uint64_t *ret_resolve);
  * apply (nothing opened). */
 int chase_literal(struct caller *c, const char *abs);
 
+/* The directory dir (absolute, as resolved) if this call's decision
+ * walked to it and kept it (struct caller, keep_dir): its descriptor,
+ * the caller's from then on (closed by it), else -1. */
+int chase_kept_dir(struct caller *c, const char *dir);
+/* Closes a kept directory the call did not take. */
+void chase_kept_close(struct caller *c);
+
 /* Is path (relative to dirfd) there as the caller sees it, with its
  * credentials (a root policyd never tells it about names it could not
  * see)? 0 yes, -ENOENT/-ENOTDIR no, 1 cannot tell (another root, its own
