@@ -45,6 +45,21 @@ struct caller {
 	 * reading (a connection's caller reads it per request) */
 	bool have_cwd;
 	char cwd[TG_PATH_MAX];
+	/* a notified caller's absolute name that policyd opened literally
+	 * (O_PATH, no symlink or magic link followed) in this call, and how
+	 * that went (0 or -errno): the decision's walk of the same name
+	 * takes it instead of walking again (chase_literal) */
+	bool have_lit;
+	int lit_r;
+	char lit[TG_PATH_MAX];
+	/* a notified caller's call: the first directory its decision walked
+	 * to (a name's directory, CHASE_PARENT, in policyd's root, no link
+	 * on the way), kept open as found (O_PATH) for policyd to make or
+	 * remove the name in (chase_kept_dir); closed with the call
+	 * (chase_kept_close). keep_dir: the walk may keep it */
+	bool keep_dir, have_dir;
+	int dir_fd;
+	char dir_path[TG_PATH_MAX];
 	/* set for the length of one decision on two names (a rename's, a
 	 * link's; see struct chase_memo), else NULL */
 	struct chase_memo *memo;

@@ -15,7 +15,8 @@
 #include "procfs.h"
 
 static int realpath_existing(pid_t pid, bool own_root, const char *path,
-			     char *out, size_t outsz);
+			     char *out, size_t outsz, struct caller *lit,
+			     bool keep);
 
 /* ------------------------------------------------------------- lexical */
 
@@ -94,7 +95,8 @@ static int join_walked(pid_t pid, const char *base, const char *path, char *out,
 	char head[TG_PATH_MAX], real[TG_PATH_MAX];
 	memcpy(head, joined, (size_t)(dd - joined));
 	head[dd - joined] = '\0';
-	r = realpath_existing(pid, false, head, real, sizeof(real));
+	r = realpath_existing(pid, false, head, real, sizeof(real), NULL,
+			      false);
 	if (r < 0)
 		return r;
 	const char *rest = dd;
@@ -266,7 +268,15 @@ struct walk {
 	 * decision. The first symlink (ELOOP) switches to walks that follow
 	 * them, and the name comes from the descriptor. */
 	bool literal;
+	/* this call's literal open of a name (chase_literal), or NULL */
+	const struct caller *lit;
+	/* the caller whose call may keep the directory found (keep_dir) */
+	struct caller *keep;
 };
+
+/* walk_open's answer for a name this call opened already (chase_literal):
+ * there, nothing to close */
+#define WALK_SEEN INT_MAX
 
 /* cur opened as fd (closed here): the result is its canonical name and
  * the rest of work. */
@@ -275,7 +285,20 @@ static int walk_found(struct walk *w, int fd, char *out, size_t outsz)
 	char real[TG_PATH_MAX];
 	const char *res = real;
 	int r = w->literal ? 0 : procfs_self_fd_name(fd, real, sizeof(real));
-	close(fd);
+	struct caller *kc = w->keep;
+	/* the whole name found, with no link on the way, in policyd's root:
+	 * the directory policyd will make or remove a name in (why kept: it
+	 * was opened just as sv_fsdo's open of it would, a few system calls
+	 * later; the name is bound to the directory here instead of there) */
+	if (kc && fd != WALK_SEEN && w->literal && w->own_root &&
+	    !kc->have_dir && !strcmp(w->cur, w->work) &&
+	    strlen(w->cur) < sizeof(kc->dir_path)) {
+		kc->have_dir = true;
+		kc->dir_fd = fd;
+		memcpy(kc->dir_path, w->cur, strlen(w->cur) + 1);
+	} else if (fd != WALK_SEEN) {
+		close(fd);
+	}
 	if (r < 0)
 		return r;
 	size_t rl = strlen(w->root);
@@ -328,6 +351,12 @@ static int walk_at_root(struct walk *w, char *out, size_t outsz)
 /* One openat2 of w->cur as the walk stands: the descriptor, or -errno. */
 static int walk_open(const struct walk *w)
 {
+	/* the same open made by this call a few system calls ago
+	 * (chase_literal): its answer. Not below a missing name, where the
+	 * descriptor itself is needed (follow_if_dangling) */
+	if (w->lit && w->literal && !w->below_missing &&
+	    !strcmp(w->cur, w->lit->lit))
+		return w->lit->lit_r == 0 ? WALK_SEEN : w->lit->lit_r;
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
 			       .resolve = RESOLVE_NO_MAGICLINKS};
 	if (w->rootfd >= 0)
@@ -399,7 +428,8 @@ static int walk_run(struct walk *w, char *out, size_t outsz)
  * (fast: one O_PATH open); otherwise the walk happens in /proc/PID/root.
  */
 static int realpath_existing(pid_t pid, bool own_root, const char *path,
-			     char *out, size_t outsz)
+			     char *out, size_t outsz, struct caller *lit,
+			     bool keep)
 {
 	_cleanup_close_ int rootfd = -1;
 	struct walk w;
@@ -425,6 +455,8 @@ static int realpath_existing(pid_t pid, bool own_root, const char *path,
 	w.hops = 0;
 	w.below_missing = false;
 	w.literal = true;
+	w.lit = lit && lit->have_lit && own_root ? lit : NULL;
+	w.keep = keep && lit && lit->notified && lit->keep_dir ? lit : NULL;
 	return walk_run(&w, out, outsz);
 }
 
@@ -438,7 +470,7 @@ static int follow_parent(struct caller *c, const char *lex,
 	const char *slash = strrchr(lex, '/');
 	if (!slash || slash == lex || !slash[1])
 		return realpath_existing(c->pid, caller_same_root(c), lex, ret,
-					 TG_PATH_MAX);
+					 TG_PATH_MAX, c, false);
 	char dir[TG_PATH_MAX], rdir[TG_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - lex), lex);
 	struct chase_memo *m = c->memo;
@@ -446,7 +478,7 @@ static int follow_parent(struct caller *c, const char *lex,
 		memcpy(rdir, m->real, strlen(m->real) + 1);
 	} else {
 		int r = realpath_existing(c->pid, caller_same_root(c), dir,
-					  rdir, sizeof(rdir));
+					  rdir, sizeof(rdir), c, true);
 		if (r < 0)
 			return r;
 		if (m) {
@@ -480,7 +512,47 @@ int chase(struct caller *c, int dirfd, const char *path, unsigned flags,
 	if (flags & CHASE_PARENT)
 		return follow_parent(c, abs, ret);
 	return realpath_existing(c->pid, caller_same_root(c), abs, ret,
-				 TG_PATH_MAX);
+				 TG_PATH_MAX, c, false);
+}
+
+int chase_literal(struct caller *c, const char *abs)
+{
+	/* why: the open is walk_open's literal one, with the same flags, so
+	 * its answer is the one the walk would get; taken only in this call
+	 * (the decision follows it within microseconds: no wider window than
+	 * between the walk and policyd's own open, which refuses any symlink
+	 * that appeared meanwhile). /proc has names that are another
+	 * process's view (in_own_proc): not taken there */
+	if (!c->notified || abs[0] != '/' || !strncmp(abs, "/proc/", 6) ||
+	    !strcmp(abs, "/proc") || strlen(abs) >= sizeof(c->lit) ||
+	    !caller_same_root(c))
+		return -EINVAL;
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve =
+				   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, abs, &how, sizeof(how));
+	int r = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	memcpy(c->lit, abs, strlen(abs) + 1);
+	c->lit_r = r;
+	c->have_lit = true;
+	return r;
+}
+
+int chase_kept_dir(struct caller *c, const char *dir)
+{
+	if (!c->have_dir || strcmp(c->dir_path, dir))
+		return -1;
+	c->have_dir = false;
+	return c->dir_fd;
+}
+
+void chase_kept_close(struct caller *c)
+{
+	if (c->have_dir)
+		close(c->dir_fd);
+	c->have_dir = false;
 }
 
 void chase_view(struct caller *c, const char *path, char *out, size_t outsz)

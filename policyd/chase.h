@@ -92,6 +92,22 @@ const char *chase_cwd(struct chase_cwd *w);
  * -errno. */
 int chase_root(struct caller *c, uint64_t *ret_resolve);
 
+/* Opens abs (absolute, normalised, outside /proc, in the caller's root
+ * when that is policyd's) with O_PATH, no symlink and no magic link
+ * followed, and closes it: 0 (it is there, and no component of it is a
+ * link), or -errno (-ELOOP: a link on the way). Noted in c for the rest
+ * of the call (notified callers): the decision's walk of the same name
+ * takes this result instead of a second open. -EINVAL where it does not
+ * apply (nothing opened). */
+int chase_literal(struct caller *c, const char *abs);
+
+/* The directory dir (absolute, as resolved) if this call's decision
+ * walked to it and kept it (struct caller, keep_dir): its descriptor,
+ * the caller's from then on (closed by it), else -1. */
+int chase_kept_dir(struct caller *c, const char *dir);
+/* Closes a kept directory the call did not take. */
+void chase_kept_close(struct caller *c);
+
 /* Is path (relative to dirfd) there as the caller sees it, with its
  * credentials (a root policyd never tells it about names it could not
  * see)? 0 yes, -ENOENT/-ENOTDIR no, 1 cannot tell (another root, its own

@@ -36,6 +36,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "chase.h"
 #include "daemon.h"
 #include "log.h"
 #include "pending.h"
@@ -156,6 +157,9 @@ static bool call_init(struct call *k, struct sv *sv,
 	k->c.s = sv->s;
 	k->c.same_root = sv->same_root == 1 ? 1 : -1;
 	k->c.notified = true;
+	/* a name made or removed by policyd: its directory as the decision
+	 * found it (chase_kept_dir) */
+	k->c.keep_dir = k->sc && k->sc->family == TG_SC_FILE;
 	k->fsfd = -1;
 	k->ifl = slot >= 0 ? &sv->inflight[slot] : NULL;
 	k->q.dirfd = AT_FDCWD;
@@ -222,6 +226,7 @@ static void handle_one(struct sv *sv, const struct seccomp_notif *n, int slot,
 	}
 	if (k->fsfd >= 0)
 		close(k->fsfd);
+	chase_kept_close(&k->c);
 	if (k->c.same_root == 1)
 		sv->same_root = 1;
 	req_free(&k->q);

@@ -35,7 +35,10 @@ static int name_base(const char *real, char *base)
 	return 0;
 }
 
-static int name_at(int rootfd, uint64_t resolve, const char *real, char *base)
+/* c: the caller whose decision may have kept the directory open
+ * (chase_kept_dir), in policyd's root; NULL: open it here. */
+static int name_at(struct caller *c, int rootfd, uint64_t resolve,
+		   const char *real, char *base)
 {
 	int r = name_base(real, base);
 	if (r < 0)
@@ -44,6 +47,13 @@ static int name_at(int rootfd, uint64_t resolve, const char *real, char *base)
 	char dir[TG_PATH_MAX];
 	snprintf(dir, sizeof(dir), "%.*s",
 		 slash == real ? 1 : (int)(slash - real), real);
+	/* the directory the decision walked to, kept open then with these
+	 * flags (O_PATH, no symlink or magic link on the way): an open and a
+	 * close fewer (a directory's O_PATH descriptor that is no directory
+	 * fails the call with ENOTDIR, as O_DIRECTORY does here) */
+	int kept = c && rootfd == AT_FDCWD ? chase_kept_dir(c, dir) : -1;
+	if (kept >= 0)
+		return kept;
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = resolve};
 	int fd = (int)syscall(SYS_openat2, rootfd, dir, &how, sizeof(how));
@@ -81,7 +91,7 @@ static int at_names_open(struct call *k, const struct outcome *o, bool two,
 	_cleanup_close_ int rootfd = chase_root(&k->c, &resolve);
 	if (rootfd < 0 && rootfd != AT_FDCWD)
 		return rootfd;
-	nm->d1 = name_at(rootfd, resolve, o->object, nm->b1);
+	nm->d1 = name_at(&k->c, rootfd, resolve, o->object, nm->b1);
 	/* a rename or link within one directory (git's lock files, objects
 	 * and temporary files): its descriptor serves both names, as the
 	 * kernel's one walk of it would */
@@ -89,7 +99,7 @@ static int at_names_open(struct call *k, const struct outcome *o, bool two,
 		int r = name_base(o->object2, nm->b2);
 		nm->d2 = r < 0 ? r : nm->d1;
 	} else if (nm->d1 >= 0 && two) {
-		nm->d2 = name_at(rootfd, resolve, o->object2, nm->b2);
+		nm->d2 = name_at(&k->c, rootfd, resolve, o->object2, nm->b2);
 	}
 	return nm->d1 < 0 ? nm->d1 : (two && nm->d2 < 0) ? nm->d2 : 0;
 }
@@ -165,8 +175,9 @@ static int link_destination(struct call *k, const struct outcome *o, char *b2,
 	}
 	if (rootfd < 0 && rootfd != AT_FDCWD)
 		return rootfd;
-	return o && o->object2[0] ? name_at(rootfd, resolve, o->object2, b2)
-				  : -ENOENT;
+	return o && o->object2[0]
+		   ? name_at(NULL, rootfd, resolve, o->object2, b2)
+		   : -ENOENT;
 }
 
 /* Links policyd's copy pp into the destination (*d2, b2). A file the

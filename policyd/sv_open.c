@@ -284,9 +284,28 @@ static bool rel_outside_dev_proc(struct call *k, int dirfd, const char *p,
 		return false;
 	/* a final symlink (to /proc/self/fd/N, say) is looked at whole;
 	 * plain: this call saw the name as no symlink already (same cwd
-	 * reading, same name) */
-	char t[8];
-	return plain || readlink(norm, t, sizeof(t)) < 0;
+	 * reading, same name). Else the name opened literally: no link on
+	 * the way (-ELOOP: one, perhaps the last: looked at whole), and the
+	 * decision's walk of the same name takes this open's answer
+	 * (chase_literal: one open for both, where a readlink here and the
+	 * walk's open were two calls) */
+	return plain || chase_literal(&k->c, norm) != -ELOOP;
+}
+
+/* An absolute name under /dev (/dev/null: 306 write-opens a git
+ * workflow) that opens with no symlink or magic link on the way is no
+ * descriptor link: those are magic links, or symlinks to them
+ * (/dev/stdout, /dev/fd/N). One literal open, which the decision's walk
+ * takes (chase_literal), instead of a walk of its directory and a
+ * readlink. */
+static bool dev_literal(struct call *k, const char *p)
+{
+	char norm[TG_PATH_MAX];
+	if (strncmp(p, "/dev/", 5) || chase_last_dotdot(p) ||
+	    tg_path_normalize("/", p, norm, sizeof(norm)) < 0 ||
+	    strncmp(norm, "/dev/", 5))
+		return false;
+	return chase_literal(&k->c, norm) == 0;
 }
 
 /* Where a path names a descriptor through /proc (/proc/self/fd/N,
@@ -302,7 +321,7 @@ static bool fd_link(struct call *k, int dirfd, bool plain, pid_t *ret_pid,
 	if (p[0] == '/' && strncmp(p, "/dev/", 5) && strncmp(p, "/proc/", 6))
 		return false;
 	char to[TG_PATH_MAX];
-	if (rel_outside_dev_proc(k, dirfd, p, plain))
+	if (rel_outside_dev_proc(k, dirfd, p, plain) || dev_literal(k, p))
 		return false;
 	if (chase(&k->c, dirfd, p, CHASE_FOLLOW | CHASE_PARENT, to) < 0)
 		return false;

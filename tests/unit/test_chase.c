@@ -282,6 +282,86 @@ static void test_cwd_once_per_call(void **state)
 	assert_int_equal(symlink(W, link), 0);
 }
 
+/* A notified call's literal open (chase_literal) is the answer its
+ * decision's walk of the same name takes, for that call only; a name
+ * through a symlink is -ELOOP and walked as before. */
+static void test_literal_once_per_call(void **state)
+{
+	(void)state;
+	char f[2048], out[TG_PATH_MAX], deep[2048], ln_abs[2048];
+	snprintf(f, sizeof(f), "%s/lit", W);
+	snprintf(deep, sizeof(deep), "%s/sub/deep", W);
+	snprintf(ln_abs, sizeof(ln_abs), "%s/ln", W);
+	int fd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	struct caller k = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	assert_int_equal(chase_literal(&k, f), 0);
+	assert_int_equal(chase_literal(&k, ln_abs), -ELOOP);
+	/* not for a connection's caller, nor in /proc */
+	struct caller peer = {.pid = PID_HERE, .same_root = -1};
+	assert_int_equal(chase_literal(&peer, f), -EINVAL);
+	assert_int_equal(chase_literal(&k, "/proc/self"), -EINVAL);
+	/* -ELOOP noted: the walk follows the link */
+	assert_int_equal(chase(&k, AT_FDCWD, "ln", CHASE_FOLLOW, out), 0);
+	assert_string_equal(out, deep);
+	/* the name becomes a symlink after this call's literal open: the
+	 * call's walk takes the open's answer, the next call sees the link */
+	struct caller k1 = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	assert_int_equal(chase_literal(&k1, f), 0);
+	assert_int_equal(unlink(f), 0);
+	assert_int_equal(symlink("sub/deep", f), 0);
+	assert_int_equal(chase(&k1, AT_FDCWD, "lit", CHASE_FOLLOW, out), 0);
+	assert_string_equal(out, f);
+	struct caller k2 = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	assert_int_equal(chase(&k2, AT_FDCWD, "lit", CHASE_FOLLOW, out), 0);
+	assert_string_equal(out, deep);
+	assert_int_equal(unlink(f), 0);
+}
+
+/* A file call's decision keeps the directory its walk opened
+ * (keep_dir): the same directory, taken once; none through a symlink
+ * or for a caller that may not keep one. */
+static void test_kept_dir(void **state)
+{
+	(void)state;
+	char sub[2048], out[TG_PATH_MAX], deep[2048];
+	snprintf(sub, sizeof(sub), "%s/sub", W);
+	snprintf(deep, sizeof(deep), "%s/sub/deep", W);
+	struct caller k = {.pid = PID_HERE,
+			   .same_root = -1,
+			   .notified = true,
+			   .keep_dir = true};
+	assert_int_equal(
+	    chase(&k, AT_FDCWD, "sub/new", CHASE_FOLLOW | CHASE_PARENT, out),
+	    0);
+	assert_int_equal(chase_kept_dir(&k, deep), -1); /* another one */
+	int fd = chase_kept_dir(&k, sub);
+	assert_true(fd >= 0);
+	struct stat a, b;
+	assert_int_equal(fstat(fd, &a), 0);
+	assert_int_equal(stat(sub, &b), 0);
+	assert_true(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	close(fd);
+	assert_int_equal(chase_kept_dir(&k, sub), -1); /* taken */
+	/* through a symlink: walked following it, nothing kept */
+	struct caller k1 = {.pid = PID_HERE,
+			    .same_root = -1,
+			    .notified = true,
+			    .keep_dir = true};
+	assert_int_equal(
+	    chase(&k1, AT_FDCWD, "ln/new", CHASE_FOLLOW | CHASE_PARENT, out),
+	    0);
+	assert_int_equal(chase_kept_dir(&k1, deep), -1);
+	chase_kept_close(&k1);
+	struct caller k2 = {.pid = PID_HERE, .same_root = -1, .notified = true};
+	assert_int_equal(
+	    chase(&k2, AT_FDCWD, "sub/new", CHASE_FOLLOW | CHASE_PARENT, out),
+	    0);
+	assert_int_equal(chase_kept_dir(&k2, sub), -1);
+	chase_kept_close(&k2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +371,8 @@ int main(void)
 	    cmocka_unit_test(test_other_root),
 	    cmocka_unit_test(test_exists_cwd_root),
 	    cmocka_unit_test(test_cwd_once_per_call),
+	    cmocka_unit_test(test_literal_once_per_call),
+	    cmocka_unit_test(test_kept_dir),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
