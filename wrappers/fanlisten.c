@@ -322,8 +322,12 @@ static void answer(struct fanlisten *fl, const struct fanotify_event_metadata *m
 		refused(err, report, m->pid, path, lines);
 	struct fanotify_response r = {.fd = m->fd,
 				      .response = deny ? FAN_DENY : FAN_ALLOW};
-	if (write(fl->fd, &r, sizeof(r)) != sizeof(r))
+	if (write(fl->fd, &r, sizeof(r)) != sizeof(r)) {
+		/* why, for whoever reads agent-shell's line after it */
+		fprintf(stderr, "tiergate: deny-read listener: answer: %s\n",
+			strerror(errno));
 		_exit(1); /* agent-shell ends the session */
+	}
 	close(m->fd);
 }
 
@@ -403,12 +407,21 @@ __attribute__((noreturn)) static void serve(struct fanlisten *fl, int err,
 		ssize_t n = read(fl->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n <= 0) {
+			fprintf(stderr,
+				"tiergate: deny-read listener: read: %s\n",
+				n < 0 ? strerror(errno) : "end of events");
 			_exit(1);
+		}
 		struct fanotify_event_metadata *m = (void *)buf;
 		for (; FAN_EVENT_OK(m, n); m = FAN_EVENT_NEXT(m, n)) {
-			if (m->vers != FANOTIFY_METADATA_VERSION)
+			if (m->vers != FANOTIFY_METADATA_VERSION) {
+				fprintf(stderr,
+					"tiergate: deny-read listener: "
+					"event of version %u\n",
+					(unsigned)m->vers);
 				_exit(1);
+			}
 			if (m->fd >= 0) {
 				learn_ns(m->pid);
 				answer(fl, m, err, report, &lines);
