@@ -194,26 +194,64 @@ static uint32_t dirs_hash(const char *p, size_t n)
 	return (uint32_t)(ip_hash(p, n) >> 32) % DIRS_N;
 }
 
+/* Is dir[0..n) in dirs_seen? Under dirs_lock. */
+static bool dirs_has(const char *dir, size_t n)
+{
+	uint32_t h = dirs_hash(dir, n);
+	return names_at(dirs_seen[h].off, dirs_seen[h].len, dir, n);
+}
+
+/* Remembers the prefixes dir[0..i) that end a component (dir[i] is '/'),
+ * from <= i < upto, and dir[0..upto) itself when whole: all were found
+ * real directories. */
+static void dirs_keep(const char *dir, size_t from, size_t upto, bool whole)
+{
+	if (from > upto || pthread_mutex_trylock(&dirs_lock) != 0)
+		return;
+	for (size_t i = from; i <= upto && i < DIRS_LEN; i++) {
+		if (i < upto ? dir[i] != '/' : !whole)
+			continue;
+		if (i <= 1 || dirs_has(dir, i))
+			continue;
+		int64_t off = names_keep(dir, i);
+		if (off < 0)
+			break;
+		uint32_t h = dirs_hash(dir, i);
+		dirs_seen[h].off = (uint32_t)off;
+		dirs_seen[h].len = (uint16_t)i;
+	}
+	pthread_mutex_unlock(&dirs_lock);
+}
+
 /* With no symlink on the way, ".." is what the lexical normalisation
- * says. */
+ * says. Only the components after the longest prefix seen clean are
+ * checked (a process opens many names under the same few directories:
+ * a git status checked /tmp 10 times, one fstatat each). */
 int ip_reads_dir_clean(const char *dir, size_t n)
 {
 	if (n <= 1)
 		return 1; /* "/" */
-	uint32_t h = dirs_hash(dir, n);
-	bool cacheable = n < DIRS_LEN;
-	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		bool hit = names_at(dirs_seen[h].off, dirs_seen[h].len, dir, n);
-		pthread_mutex_unlock(&dirs_lock);
-		if (hit)
-			return 1;
-	}
 	char buf[4096];
 	if (n >= sizeof(buf))
 		return 0;
+	size_t from = 1; /* the first byte after the prefix known clean */
+	if (pthread_mutex_trylock(&dirs_lock) == 0) {
+		for (size_t k = n; k > 1;) {
+			if (k < DIRS_LEN && dirs_has(dir, k)) {
+				from = k + 1;
+				break;
+			}
+			do
+				k--;
+			while (k > 1 && dir[k] != '/');
+		}
+		pthread_mutex_unlock(&dirs_lock);
+		if (from > n)
+			return 1;
+	}
 	memcpy(buf, dir, n);
 	buf[n] = '\0';
-	for (size_t i = 1; i <= n; i++) {
+	for (size_t i = from; i <= n; i++) {
 		if (i < n && buf[i] != '/')
 			continue;
 		char c = buf[i];
@@ -222,24 +260,18 @@ int ip_reads_dir_clean(const char *dir, size_t n)
 		long r = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
 				 AT_SYMLINK_NOFOLLOW);
 		buf[i] = c;
-		if (r < 0)
-			return errno == ENOENT || errno == ENOTDIR ||
-				       errno == EACCES
-				   ? -errno
-				   : 0;
-		if (S_ISLNK(st.st_mode))
-			return 0;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
-	}
-	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		int64_t off = names_keep(dir, n);
-		if (off >= 0) {
-			dirs_seen[h].off = (uint32_t)off;
-			dirs_seen[h].len = (uint16_t)n;
+		if (r < 0 || !S_ISDIR(st.st_mode)) {
+			int e = r < 0 ? errno : 0;
+			/* what came before it is clean */
+			dirs_keep(buf, from, i, false);
+			if (r == 0)
+				return S_ISLNK(st.st_mode) ? 0 : -ENOTDIR;
+			errno = e;
+			return e == ENOENT || e == ENOTDIR || e == EACCES ? -e
+									  : 0;
 		}
-		pthread_mutex_unlock(&dirs_lock);
 	}
+	dirs_keep(buf, from, n, true);
 	return 1;
 }
 

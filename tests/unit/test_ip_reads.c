@@ -174,6 +174,25 @@ static void test_dir_clean(void **state)
 	/* never seen before: noticed */
 	d = at("pub/sublink2");
 	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 0);
+	/* the prefixes of a directory found clean are remembered too: only
+	 * what follows the longest of them is checked again */
+	assert_int_equal(mkdir(at("pub/a"), 0755), 0);
+	assert_int_equal(mkdir(at("pub/a/b"), 0755), 0);
+	d = at("pub/a/b");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 1);
+	assert_int_equal(rename(at("pub/a"), at("pub/a0")), 0);
+	assert_int_equal(mkdir(at("pub/a0/c"), 0755), 0);
+	assert_int_equal(symlink("a0", at("pub/a")), 0);
+	d = at("pub/a/c");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 1);
+	/* and a failed walk keeps what it found clean before the failure */
+	assert_int_equal(mkdir(at("pub/e"), 0755), 0);
+	d = at("pub/e/none/x");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), -ENOENT);
+	assert_int_equal(rmdir(at("pub/e")), 0);
+	assert_int_equal(symlink("sub", at("pub/e")), 0);
+	assert_int_equal(ip_reads_dir_clean(at("pub/e"), strlen(at("pub/e"))),
+			 1);
 }
 
 /* the set a name falls in (ip_reads.c: 512 sets, top bits of the hash) */
