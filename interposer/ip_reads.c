@@ -187,11 +187,10 @@ bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
 	size_t need = ip_slen(path) + 2;
 	if (path[0] != '/')
 		need += dirfd == AT_FDCWD ? cwd_len() : 4096;
-	return need <= FOLD_SMALL
-		   ? silent_fold_small(fp, dirfd, path, resolve, walked,
-				       walked_cap)
-		   : silent_fold_big(fp, dirfd, path, resolve, walked,
-				     walked_cap);
+	return need <= FOLD_SMALL ? silent_fold_small(fp, dirfd, path, resolve,
+						      walked, walked_cap)
+				  : silent_fold_big(fp, dirfd, path, resolve,
+						    walked, walked_cap);
 }
 
 static bool read_fast(int dirfd, const char *path, bool resolve, char *walked,
@@ -326,7 +325,7 @@ static int dirs_walk(char *buf, size_t n, size_t from)
 
 /* the copy on a stack sized to it (see FOLD_SMALL) */
 __attribute__((noinline)) static int dirs_walk_small(const char *dir, size_t n,
-						    size_t from)
+						     size_t from)
 {
 	char buf[FOLD_SMALL];
 	memcpy(buf, dir, n);
@@ -335,7 +334,7 @@ __attribute__((noinline)) static int dirs_walk_small(const char *dir, size_t n,
 }
 
 __attribute__((noinline)) static int dirs_walk_big(const char *dir, size_t n,
-						  size_t from)
+						   size_t from)
 {
 	char buf[4096];
 	memcpy(buf, dir, n);
@@ -548,9 +547,9 @@ bool ip_reads_fast_open(int dirfd, const char *path, int flags, int *ret)
 	size_t n = fp ? strlen(path) : 0;
 	uint64_t h = fp ? ip_hash(path, n) : 0;
 	bool seen = fp && ip_reads_seen(fp, path, n, h, kpath);
-	if (seen || read_fast(dirfd, path, false,
-			      walked == joined ? joined : NULL,
-			      sizeof(joined))) {
+	if (seen ||
+	    read_fast(dirfd, path, false, walked == joined ? joined : NULL,
+		      sizeof(joined))) {
 		long fd = open_silent(dirfd, path, flags, kpath, seen, walked);
 		/* remember names decided on as spelled (absolute, nothing
 		 * to fold) that opened: what the walk found stays true */

@@ -340,14 +340,14 @@ static void test_reads_silent(void **state)
 		const char *p = c->rel[0] == '@' ? c->rel + 1 : at(c->rel);
 		char walked[4096] = "";
 		if (ip_reads_silent(fp, AT_FDCWD, p, false, walked,
-				    sizeof(walked)) !=
-		    c->literal)
+				    sizeof(walked)) != c->literal)
 			fail_msg("%s, as spelled: expected %s", c->rel,
 				 c->literal ? "silent" : "not silent");
 		if (c->literal)
 			assert_string_equal(
 			    walked, at(c->rel[0] == '@' ? c->rel + 1 : c->rel));
-		if (ip_reads_silent(fp, AT_FDCWD, p, true, NULL, 0) != c->resolved)
+		if (ip_reads_silent(fp, AT_FDCWD, p, true, NULL, 0) !=
+		    c->resolved)
 			fail_msg("%s, resolved: expected %s", c->rel,
 				 c->resolved ? "silent" : "not silent");
 	}
@@ -357,11 +357,12 @@ static void test_reads_silent(void **state)
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(dfd >= 0);
 	char walked[4096] = "";
-	assert_true(ip_reads_silent(fp, dfd, "pub/f", false, walked,
-				    sizeof(walked)));
+	assert_true(
+	    ip_reads_silent(fp, dfd, "pub/f", false, walked, sizeof(walked)));
 	assert_string_equal(walked, at("pub/f"));
 	assert_false(ip_reads_silent(fp, dfd, "secret/k", false, NULL, 0));
-	assert_false(ip_reads_silent(fp, dfd, "pub/../secret/k", false, NULL, 0));
+	assert_false(
+	    ip_reads_silent(fp, dfd, "pub/../secret/k", false, NULL, 0));
 	assert_false(ip_reads_silent(fp, dfd, "pub/../f", false, NULL, 0));
 	assert_true(ip_reads_silent(fp, dfd, "pub/link", false, NULL, 0));
 	assert_false(ip_reads_silent(fp, dfd, "pub/link", true, NULL, 0));
