@@ -55,9 +55,10 @@ static int glob_of(const struct tgp_field *f, enum glob_mode mode, char *pat,
 }
 
 /* A long pattern's copy: its 4 KiB are on the stack only for it */
-__attribute__((noinline)) static int
-glob_of_long(const struct tgp_field *f, enum glob_mode mode, bool *ret_all,
-	     struct glob **ret)
+__attribute__((noinline)) static int glob_of_long(const struct tgp_field *f,
+						  enum glob_mode mode,
+						  bool *ret_all,
+						  struct glob **ret)
 {
 	char pat[GLOB_MAX_LEN + 1];
 	int r = glob_of(f, mode, pat, sizeof(pat), ret);
