@@ -18,7 +18,10 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int pool[POOL_MAX];
 static uint64_t pool_ino[POOL_MAX]; /* the socket's inode: still ours? */
 static int pool_n;
-static _Atomic pid_t pool_pid IP_BOOT; /* written by every child */
+/* the process the pool belongs to; 0 until it is first used (then
+ * pool_check_fork sets it), and left as the parent's in a child that
+ * inherits nothing (the child's first use sets it) */
+static _Atomic pid_t pool_pid;
 /* the connection of the names report whose answer is not read yet, kept
  * out of the pool, and here until the answer has been read; -1: none.
  * Written with names_settle_lock held (and in a forked child). */
@@ -339,11 +342,14 @@ void ip_conn_unlock(void)
 
 void ip_conn_atfork_child(void)
 {
+	/* nothing inherited: nothing to drop, and no write (every page a
+	 * child writes before its exec is copied: a fault, ~12 us on a VM,
+	 * in every fork of bash or make) nor getpid; pool_check_fork sees
+	 * the parent's pid and takes the pool before any use */
+	if (!pool_n && names_fd == -1)
+		return;
+	int saved = errno; /* fork's caller sees errno as libc left it */
 	pool_drop_inherited();
 	pool_pid = (pid_t)syscall(SYS_getpid);
-}
-
-void ip_conn_init(void)
-{
-	pool_pid = (pid_t)syscall(SYS_getpid);
+	errno = saved;
 }

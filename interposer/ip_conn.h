@@ -74,10 +74,9 @@ void ip_conn_settle(void);
 void ip_conn_lock(void);
 void ip_conn_unlock(void);
 /* the child: the parent's pooled connections go now, before the program
- * runs on and reuses their numbers */
+ * runs on and reuses their numbers (errno kept); nothing is written when
+ * there were none */
 void ip_conn_atfork_child(void);
-/* the constructor: this process owns the pool */
-void ip_conn_init(void);
 
 #pragma GCC visibility pop
 

@@ -41,16 +41,46 @@ static uint64_t first_component_key(const char *s, bool partial)
 	return ip_hash(s, (size_t)(e - s)) | 1; /* never 0 */
 }
 
+/* The glob in f, compiled into *ret, with the pattern copied to pat (cap
+ * bytes) */
+static int glob_of(const struct tgp_field *f, enum glob_mode mode, char *pat,
+		   size_t cap, struct glob **ret)
+{
+	const char *err;
+	size_t pos;
+	if (tgp_str(f, pat, cap) < 0 ||
+	    glob_compile(pat, mode, ret, &err, &pos) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* A long pattern's copy: its 4 KiB are on the stack only for it */
+__attribute__((noinline)) static int glob_of_long(const struct tgp_field *f,
+						  enum glob_mode mode,
+						  bool *ret_all,
+						  struct glob **ret)
+{
+	char pat[GLOB_MAX_LEN + 1];
+	int r = glob_of(f, mode, pat, sizeof(pat), ret);
+	*ret_all = r == 0 && !strcmp(pat, "/**");
+	return r;
+}
+
 static bool globv_add(struct ip_globv *v, const struct tgp_field *f,
 		      enum glob_mode mode)
 {
-	char pat[GLOB_MAX_LEN + 1];
+	/* most patterns are short (a fresh stack page is a fault, ~12 us
+	 * on a VM, in every process that reads the snapshot) */
+	char pat[128];
 	struct glob *g = NULL;
-	const char *err;
-	size_t pos;
-	if (tgp_str(f, pat, sizeof(pat)) < 0 ||
-	    glob_compile(pat, mode, &g, &err, &pos) < 0)
+	bool all = false;
+	if (f->len < sizeof(pat)) {
+		if (glob_of(f, mode, pat, sizeof(pat), &g) < 0)
+			return false;
+		all = !strcmp(pat, "/**");
+	} else if (glob_of_long(f, mode, &all, &g) < 0) {
 		return false;
+	}
 	if (v->n == v->cap) {
 		size_t nc = v->cap ? v->cap * 2 : 16;
 		struct glob **nv = realloc(v->v, nc * sizeof(*nv));
@@ -70,7 +100,7 @@ static bool globv_add(struct ip_globv *v, const struct tgp_field *f,
 	v->key[v->n] =
 	    mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
 	v->v[v->n++] = g;
-	if (mode == GLOB_PATH && !strcmp(pat, "/**"))
+	if (mode == GLOB_PATH && all)
 		v->all = true;
 	return true;
 }
@@ -217,7 +247,8 @@ static void map_genfile(const char *path)
  * made under another generation than the one in force (a reload: policyd
  * is asked). Its backstop bits count only under a seccomp filter, as
  * TIERGATE_BACKSTOP's do. */
-static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap)
+static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap,
+					 bool *ret_too_big)
 {
 	char path[sizeof(ip_sock_path) + 48];
 	const char *slash = strrchr(ip_sock_path, '/');
@@ -236,6 +267,7 @@ static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap)
 	while (n < cap && (r = syscall(SYS_read, fd, rbuf + n, cap - n)) > 0)
 		n += (size_t)r;
 	syscall(SYS_close, fd);
+	*ret_too_big = n == cap;
 	struct ip_fastpath *fp = NULL;
 	int fail_open;
 	char genfile[512];
@@ -250,7 +282,9 @@ static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap)
 	}
 	if (fail_open >= 0)
 		ip_fail_open = fail_open;
-	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
+	/* the constructor saw the session's filter (a filter is never
+	 * removed): no need to ask again */
+	if (!ip_backstop_env && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 2)
 		fp->backstop = 0;
 	fp->gen = fp->made_gen;
 	return fp;
@@ -258,13 +292,28 @@ static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap)
 
 /* Fetches a snapshot: the session's file, else from policyd (a HELLO
  * round trip). */
+/* The session's file when it fits in a page on the stack (a few KiB
+ * under policies/default.yaml): no 1 MiB mapping made and given back in
+ * every process */
+__attribute__((noinline)) static struct ip_fastpath *
+fastpath_read_small(bool *ret_too_big)
+{
+	uint8_t buf[4096];
+	return fastpath_read(buf, sizeof(buf), ret_too_big);
+}
+
 static struct ip_fastpath *fastpath_fetch(void)
 {
+	bool too_big = false;
+	struct ip_fastpath *fp = fastpath_read_small(&too_big);
+	if (fp)
+		return fp;
 	uint8_t *rbuf = mmap(NULL, TGP_MAX_MSG, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (rbuf == MAP_FAILED)
 		return NULL;
-	struct ip_fastpath *fp = fastpath_read(rbuf, TGP_MAX_MSG);
+	if (too_big)
+		fp = fastpath_read(rbuf, TGP_MAX_MSG, &too_big);
 	if (fp) {
 		munmap(rbuf, TGP_MAX_MSG);
 		return fp;

@@ -357,7 +357,7 @@ static int dir_write_errno(int dirfd, const char *path, int flags)
 static bool absent_read_refused(int dirfd, const char *path)
 {
 	struct ip_fastpath *fp = ip_fastpath_get();
-	if (fp && ip_reads_silent(fp, dirfd, path, false, NULL))
+	if (fp && ip_reads_silent(fp, dirfd, path, false, NULL, 0))
 		return false;
 	struct ip_verdict v;
 	v.unreachable = false;

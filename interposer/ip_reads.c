@@ -26,7 +26,8 @@ static _Atomic int cwd_valid;
  * backstop), and the names read before; only ever taken with trylock */
 static pthread_mutex_t dirs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static bool cached_cwd(char *out, size_t outsz)
+/* The cwd's length, read once (getcwd) until a chdir; 0 when unknown. */
+static size_t cwd_len(void)
 {
 	if (!cwd_valid) {
 		pthread_mutex_lock(&cwd_lock);
@@ -38,12 +39,26 @@ static bool cached_cwd(char *out, size_t outsz)
 		}
 		pthread_mutex_unlock(&cwd_lock);
 		if (!cwd_valid)
-			return false;
+			return 0;
 	}
 	pthread_mutex_lock(&cwd_lock);
-	ip_scopy(out, outsz, cwd_cache, NULL);
+	size_t n = ip_slen(cwd_cache);
 	pthread_mutex_unlock(&cwd_lock);
-	return true;
+	return n;
+}
+
+/* The cwd into out: false when unknown or it does not fit (another thread
+ * may have changed it since cwd_len). */
+static bool cached_cwd(char *out, size_t outsz)
+{
+	if (!cwd_len())
+		return false;
+	pthread_mutex_lock(&cwd_lock);
+	bool fits = ip_slen(cwd_cache) < outsz;
+	if (fits)
+		ip_scopy(out, outsz, cwd_cache, NULL);
+	pthread_mutex_unlock(&cwd_lock);
+	return fits;
 }
 
 void ip_reads_cwd_changed(void)
@@ -82,58 +97,115 @@ static bool dirfd_path(int dirfd, const char *path, char *out, size_t outsz)
 	return true;
 }
 
-bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
-		     bool resolve, char walked[4096])
+/* The whole path with symlinks followed (the kernel's walk as spelled:
+ * ".." after a symlink is the parent of its target, not what the fold
+ * says) must be silent too. Not inlined: its buffer is on the stack only
+ * for the calls that resolve. */
+__attribute__((noinline)) static bool
+silent_resolved(const struct ip_fastpath *fp, const char *use, const char *walk)
 {
-	if (!fp->read_ok)
-		return false;
-	char abs[4096], norm[4096], real[4096], raw[4096];
-	const char *use = norm, *walk = path;
-	if (path[0] == '/' && ip_path_is_normal(path)) {
-		use = path; /* the common case: nothing to fold */
-	} else if (path[0] == '/') {
-		if (tg_path_normalize("/", path, norm, sizeof(norm)) < 0)
-			return false;
-	} else {
-		if (dirfd != AT_FDCWD && !dirfd_path(dirfd, path, abs,
-						     sizeof(abs)))
-			return false; /* ask policyd */
-		if ((dirfd == AT_FDCWD && !cached_cwd(abs, sizeof(abs))) ||
-		    tg_path_normalize(abs, path, norm, sizeof(norm)) < 0 ||
-		    !ip_path_join(abs, path, raw, sizeof(raw)))
-			return false;
-		walk = raw;
-	}
-	/* /proc/self/... names depend on the caller: never local */
-	if (ip_has_prefix(use, "/proc/") || !ip_fastpath_read_silent(fp, use))
-		return false;
-	if (walked) {
-		if (ip_slen(walk) >= 4096)
-			return false; /* never check a cut-off path */
-		ip_scopy(walked, 4096, walk, NULL);
-	}
-	if (!resolve)
-		return true; /* the caller opens with no symlink followed */
-	/* the links as the kernel walks the path as spelled: ".." after a
-	 * symlink is the parent of its target, not what the fold says */
+	char real[4096];
 	if (!ip_path_realpath(walk, real, sizeof(real)) ||
 	    ip_has_prefix(real, "/proc/"))
 		return false;
 	return !strcmp(real, use) || ip_fastpath_read_silent(fp, real);
 }
 
-static bool read_fast(int dirfd, const char *path, bool resolve,
-		      char walked[4096])
+/* The check once the name decided on (use, normal) and the name as the
+ * kernel walks it (walk) are known. */
+static bool silent_named(const struct ip_fastpath *fp, const char *use,
+			 const char *walk, bool resolve, char *walked,
+			 size_t walked_cap)
+{
+	/* /proc/self/... names depend on the caller: never local */
+	if (ip_has_prefix(use, "/proc/") || !ip_fastpath_read_silent(fp, use))
+		return false;
+	if (walked) {
+		if (ip_slen(walk) >= walked_cap)
+			return false; /* never check a cut-off path */
+		ip_scopy(walked, walked_cap, walk, NULL);
+	}
+	return !resolve || silent_resolved(fp, use, walk);
+}
+
+/* A path to fold or to join to its directory, with buffers of cap bytes
+ * each (abs: the directory; norm: the fold; raw: the join as spelled). */
+static bool silent_fold(const struct ip_fastpath *fp, int dirfd,
+			const char *path, bool resolve, char *walked,
+			size_t walked_cap, char *abs, char *norm, char *raw,
+			size_t cap)
+{
+	const char *walk = path;
+	if (path[0] == '/') {
+		if (tg_path_normalize("/", path, norm, cap) < 0)
+			return false;
+	} else {
+		if (dirfd != AT_FDCWD && !dirfd_path(dirfd, path, abs, cap))
+			return false; /* ask policyd */
+		if ((dirfd == AT_FDCWD && !cached_cwd(abs, cap)) ||
+		    tg_path_normalize(abs, path, norm, cap) < 0 ||
+		    !ip_path_join(abs, path, raw, cap))
+			return false;
+		walk = raw;
+	}
+	return silent_named(fp, norm, walk, resolve, walked, walked_cap);
+}
+
+/* Most paths are short: their buffers take 1.5 KiB of stack, not 12 (a
+ * fresh stack page is a fault, ~12 us on a VM, and the calls below run
+ * under the buffers) */
+#define FOLD_SMALL 512
+
+__attribute__((noinline)) static bool
+silent_fold_small(const struct ip_fastpath *fp, int dirfd, const char *path,
+		  bool resolve, char *walked, size_t walked_cap)
+{
+	char abs[FOLD_SMALL], norm[FOLD_SMALL], raw[FOLD_SMALL];
+	return silent_fold(fp, dirfd, path, resolve, walked, walked_cap, abs,
+			   norm, raw, FOLD_SMALL);
+}
+
+__attribute__((noinline)) static bool
+silent_fold_big(const struct ip_fastpath *fp, int dirfd, const char *path,
+		bool resolve, char *walked, size_t walked_cap)
+{
+	char abs[4096], norm[4096], raw[4096];
+	return silent_fold(fp, dirfd, path, resolve, walked, walked_cap, abs,
+			   norm, raw, 4096);
+}
+
+bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
+		     bool resolve, char *walked, size_t walked_cap)
+{
+	if (!fp->read_ok)
+		return false;
+	if (path[0] == '/' && ip_path_is_normal(path)) /* the common case */
+		return silent_named(fp, path, path, resolve, walked,
+				    walked_cap);
+	/* what the fold and the join need: the path, and the cwd's length
+	 * (a directory descriptor's name is not known before it is read) */
+	size_t need = ip_slen(path) + 2;
+	if (path[0] != '/')
+		need += dirfd == AT_FDCWD ? cwd_len() : 4096;
+	return need <= FOLD_SMALL ? silent_fold_small(fp, dirfd, path, resolve,
+						      walked, walked_cap)
+				  : silent_fold_big(fp, dirfd, path, resolve,
+						    walked, walked_cap);
+}
+
+static bool read_fast(int dirfd, const char *path, bool resolve, char *walked,
+		      size_t walked_cap)
 {
 	if (!path || !*path)
 		return false;
 	struct ip_fastpath *fp = ip_fastpath_get();
-	return fp && ip_reads_silent(fp, dirfd, path, resolve, walked);
+	return fp &&
+	       ip_reads_silent(fp, dirfd, path, resolve, walked, walked_cap);
 }
 
 bool ip_reads_check(int dirfd, const char *path)
 {
-	return read_fast(dirfd, path, true, NULL);
+	return read_fast(dirfd, path, true, NULL, 0);
 }
 
 /*
@@ -194,26 +266,40 @@ static uint32_t dirs_hash(const char *p, size_t n)
 	return (uint32_t)(ip_hash(p, n) >> 32) % DIRS_N;
 }
 
-/* With no symlink on the way, ".." is what the lexical normalisation
- * says. */
-int ip_reads_dir_clean(const char *dir, size_t n)
+/* Is dir[0..n) in dirs_seen? Under dirs_lock. */
+static bool dirs_has(const char *dir, size_t n)
 {
-	if (n <= 1)
-		return 1; /* "/" */
 	uint32_t h = dirs_hash(dir, n);
-	bool cacheable = n < DIRS_LEN;
-	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		bool hit = names_at(dirs_seen[h].off, dirs_seen[h].len, dir, n);
-		pthread_mutex_unlock(&dirs_lock);
-		if (hit)
-			return 1;
+	return names_at(dirs_seen[h].off, dirs_seen[h].len, dir, n);
+}
+
+/* Remembers the prefixes dir[0..i) that end a component (dir[i] is '/'),
+ * from <= i < upto, and dir[0..upto) itself when whole: all were found
+ * real directories. */
+static void dirs_keep(const char *dir, size_t from, size_t upto, bool whole)
+{
+	if (from > upto || pthread_mutex_trylock(&dirs_lock) != 0)
+		return;
+	for (size_t i = from; i <= upto && i < DIRS_LEN; i++) {
+		if (i < upto ? dir[i] != '/' : !whole)
+			continue;
+		if (i <= 1 || dirs_has(dir, i))
+			continue;
+		int64_t off = names_keep(dir, i);
+		if (off < 0)
+			break;
+		uint32_t h = dirs_hash(dir, i);
+		dirs_seen[h].off = (uint32_t)off;
+		dirs_seen[h].len = (uint16_t)i;
 	}
-	char buf[4096];
-	if (n >= sizeof(buf))
-		return 0;
-	memcpy(buf, dir, n);
-	buf[n] = '\0';
-	for (size_t i = 1; i <= n; i++) {
+	pthread_mutex_unlock(&dirs_lock);
+}
+
+/* The walk of ip_reads_dir_clean from byte from on, in buf (a copy of
+ * dir[0..n), terminated). */
+static int dirs_walk(char *buf, size_t n, size_t from)
+{
+	for (size_t i = from; i <= n; i++) {
 		if (i < n && buf[i] != '/')
 			continue;
 		char c = buf[i];
@@ -222,25 +308,67 @@ int ip_reads_dir_clean(const char *dir, size_t n)
 		long r = syscall(SYS_newfstatat, AT_FDCWD, buf, &st,
 				 AT_SYMLINK_NOFOLLOW);
 		buf[i] = c;
-		if (r < 0)
-			return errno == ENOENT || errno == ENOTDIR ||
-				       errno == EACCES
-				   ? -errno
-				   : 0;
-		if (S_ISLNK(st.st_mode))
-			return 0;
-		if (!S_ISDIR(st.st_mode))
-			return -ENOTDIR;
+		if (r < 0 || !S_ISDIR(st.st_mode)) {
+			int e = r < 0 ? errno : 0;
+			/* what came before it is clean */
+			dirs_keep(buf, from, i, false);
+			if (r == 0)
+				return S_ISLNK(st.st_mode) ? 0 : -ENOTDIR;
+			errno = e;
+			return e == ENOENT || e == ENOTDIR || e == EACCES ? -e
+									  : 0;
+		}
 	}
-	if (cacheable && pthread_mutex_trylock(&dirs_lock) == 0) {
-		int64_t off = names_keep(dir, n);
-		if (off >= 0) {
-			dirs_seen[h].off = (uint32_t)off;
-			dirs_seen[h].len = (uint16_t)n;
+	dirs_keep(buf, from, n, true);
+	return 1;
+}
+
+/* the copy on a stack sized to it (see FOLD_SMALL) */
+__attribute__((noinline)) static int dirs_walk_small(const char *dir, size_t n,
+						     size_t from)
+{
+	char buf[FOLD_SMALL];
+	memcpy(buf, dir, n);
+	buf[n] = '\0';
+	return dirs_walk(buf, n, from);
+}
+
+__attribute__((noinline)) static int dirs_walk_big(const char *dir, size_t n,
+						   size_t from)
+{
+	char buf[4096];
+	memcpy(buf, dir, n);
+	buf[n] = '\0';
+	return dirs_walk(buf, n, from);
+}
+
+/* With no symlink on the way, ".." is what the lexical normalisation
+ * says. Only the components after the longest prefix seen clean are
+ * checked (a process opens many names under the same few directories:
+ * a git status checked /tmp 10 times, one fstatat each). */
+int ip_reads_dir_clean(const char *dir, size_t n)
+{
+	if (n <= 1)
+		return 1; /* "/" */
+	if (n >= 4096)
+		return 0;
+	size_t from = 1; /* the first byte after the prefix known clean */
+	if (pthread_mutex_trylock(&dirs_lock) == 0) {
+		for (size_t k = n; k > 1;) {
+			if (k < DIRS_LEN && dirs_has(dir, k)) {
+				from = k + 1;
+				break;
+			}
+			do
+				k--;
+			while (k > 1 && dir[k] != '/');
 		}
 		pthread_mutex_unlock(&dirs_lock);
+		if (from > n)
+			return 1;
 	}
-	return 1;
+	return n < FOLD_SMALL ? dirs_walk_small(dir, n, from)
+			      : dirs_walk_big(dir, n, from);
 }
 
 /* After an open with O_NOFOLLOW failed: may the last component be a
@@ -412,11 +540,16 @@ bool ip_reads_fast_open(int dirfd, const char *path, int flags, int *ret)
 	bool done = false;
 	bool kpath = ip_kernel_decides(TGPB_OPEN_WRITE);
 	struct ip_fastpath *fp = path[0] == '/' ? ip_fastpath_get() : NULL;
-	char walked[4096];
+	/* the absolute path as spelled: path itself, or the cwd joined (a
+	 * longer one is decided by the full check) */
+	char joined[FOLD_SMALL];
+	const char *walked = path[0] == '/' ? path : joined;
 	size_t n = fp ? strlen(path) : 0;
 	uint64_t h = fp ? ip_hash(path, n) : 0;
 	bool seen = fp && ip_reads_seen(fp, path, n, h, kpath);
-	if (seen || read_fast(dirfd, path, false, walked)) {
+	if (seen ||
+	    read_fast(dirfd, path, false, walked == joined ? joined : NULL,
+		      sizeof(joined))) {
 		long fd = open_silent(dirfd, path, flags, kpath, seen, walked);
 		/* remember names decided on as spelled (absolute, nothing
 		 * to fold) that opened: what the walk found stays true */

@@ -37,10 +37,10 @@ bool ip_reads_fast_open(int dirfd, const char *path, int flags, int *ret);
  * walk) and the target must be silent too. Without resolve the caller must
  * make sure no symlink is involved (openat2 RESOLVE_NO_SYMLINKS). walked,
  * when given, receives the absolute path as spelled (the cwd joined, not
- * folded).
+ * folded): not silent when it does not fit in walked_cap bytes.
  */
 bool ip_reads_silent(const struct ip_fastpath *fp, int dirfd, const char *path,
-		     bool resolve, char walked[4096]);
+		     bool resolve, char *walked, size_t walked_cap);
 /* The same with the current snapshot, resolving symlinks (the gate's
  * check; fopen and friends). */
 bool ip_reads_check(int dirfd, const char *path);

@@ -101,10 +101,8 @@ static void atfork_parent(void)
  * runs on and reuses their numbers */
 static void atfork_child(void)
 {
-	int saved = errno; /* fork's caller sees errno as libc left it */
-	ip_conn_atfork_child();
+	ip_conn_atfork_child(); /* errno kept */
 	atfork_parent();
-	errno = saved;
 }
 
 __attribute__((constructor)) static void tg_init(void)
@@ -112,7 +110,6 @@ __attribute__((constructor)) static void tg_init(void)
 	Dl_info info;
 	if (!dladdr((void *)tg_init, &info) || ip_env_init(info.dli_fname) < 0)
 		return; /* not in a session: stay out of the way */
-	ip_conn_init();
 	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	ip_active = true;
 }

@@ -174,6 +174,25 @@ static void test_dir_clean(void **state)
 	/* never seen before: noticed */
 	d = at("pub/sublink2");
 	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 0);
+	/* the prefixes of a directory found clean are remembered too: only
+	 * what follows the longest of them is checked again */
+	assert_int_equal(mkdir(at("pub/a"), 0755), 0);
+	assert_int_equal(mkdir(at("pub/a/b"), 0755), 0);
+	d = at("pub/a/b");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 1);
+	assert_int_equal(rename(at("pub/a"), at("pub/a0")), 0);
+	assert_int_equal(mkdir(at("pub/a0/c"), 0755), 0);
+	assert_int_equal(symlink("a0", at("pub/a")), 0);
+	d = at("pub/a/c");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), 1);
+	/* and a failed walk keeps what it found clean before the failure */
+	assert_int_equal(mkdir(at("pub/e"), 0755), 0);
+	d = at("pub/e/none/x");
+	assert_int_equal(ip_reads_dir_clean(d, strlen(d)), -ENOENT);
+	assert_int_equal(rmdir(at("pub/e")), 0);
+	assert_int_equal(symlink("sub", at("pub/e")), 0);
+	assert_int_equal(ip_reads_dir_clean(at("pub/e"), strlen(at("pub/e"))),
+			 1);
 }
 
 /* the set a name falls in (ip_reads.c: 512 sets, top bits of the hash) */
@@ -320,14 +339,15 @@ static void test_reads_silent(void **state)
 		const struct silent_case *c = &cases[i];
 		const char *p = c->rel[0] == '@' ? c->rel + 1 : at(c->rel);
 		char walked[4096] = "";
-		if (ip_reads_silent(fp, AT_FDCWD, p, false, walked) !=
-		    c->literal)
+		if (ip_reads_silent(fp, AT_FDCWD, p, false, walked,
+				    sizeof(walked)) != c->literal)
 			fail_msg("%s, as spelled: expected %s", c->rel,
 				 c->literal ? "silent" : "not silent");
 		if (c->literal)
 			assert_string_equal(
 			    walked, at(c->rel[0] == '@' ? c->rel + 1 : c->rel));
-		if (ip_reads_silent(fp, AT_FDCWD, p, true, NULL) != c->resolved)
+		if (ip_reads_silent(fp, AT_FDCWD, p, true, NULL, 0) !=
+		    c->resolved)
 			fail_msg("%s, resolved: expected %s", c->rel,
 				 c->resolved ? "silent" : "not silent");
 	}
@@ -337,31 +357,33 @@ static void test_reads_silent(void **state)
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	assert_true(dfd >= 0);
 	char walked[4096] = "";
-	assert_true(ip_reads_silent(fp, dfd, "pub/f", false, walked));
+	assert_true(
+	    ip_reads_silent(fp, dfd, "pub/f", false, walked, sizeof(walked)));
 	assert_string_equal(walked, at("pub/f"));
-	assert_false(ip_reads_silent(fp, dfd, "secret/k", false, NULL));
-	assert_false(ip_reads_silent(fp, dfd, "pub/../secret/k", false, NULL));
-	assert_false(ip_reads_silent(fp, dfd, "pub/../f", false, NULL));
-	assert_true(ip_reads_silent(fp, dfd, "pub/link", false, NULL));
-	assert_false(ip_reads_silent(fp, dfd, "pub/link", true, NULL));
+	assert_false(ip_reads_silent(fp, dfd, "secret/k", false, NULL, 0));
+	assert_false(
+	    ip_reads_silent(fp, dfd, "pub/../secret/k", false, NULL, 0));
+	assert_false(ip_reads_silent(fp, dfd, "pub/../f", false, NULL, 0));
+	assert_true(ip_reads_silent(fp, dfd, "pub/link", false, NULL, 0));
+	assert_false(ip_reads_silent(fp, dfd, "pub/link", true, NULL, 0));
 	int pdfd = open(at("pub"), O_RDONLY | O_DIRECTORY);
 	assert_true(pdfd >= 0);
-	assert_false(ip_reads_silent(fp, pdfd, "../secret/k", false, NULL));
+	assert_false(ip_reads_silent(fp, pdfd, "../secret/k", false, NULL, 0));
 	close(pdfd);
 	assert_int_equal(mkdir(at("gone"), 0700), 0);
 	int gfd = open(at("gone"), O_RDONLY | O_DIRECTORY);
 	assert_true(gfd >= 0);
 	assert_int_equal(rmdir(at("gone")), 0);
-	assert_false(ip_reads_silent(fp, gfd, "f", false, NULL));
+	assert_false(ip_reads_silent(fp, gfd, "f", false, NULL, 0));
 	close(gfd);
 	close(dfd);
 	/* under /proc: policyd decides */
 	assert_false(
-	    ip_reads_silent(fp, AT_FDCWD, "/proc/self/fd/0", false, NULL));
+	    ip_reads_silent(fp, AT_FDCWD, "/proc/self/fd/0", false, NULL, 0));
 	assert_int_equal(chdir(cwd), 0);
 	ip_reads_cwd_changed();
 	/* the cwd moved: relative names follow it */
-	assert_false(ip_reads_silent(fp, AT_FDCWD, "pub/f", false, NULL));
+	assert_false(ip_reads_silent(fp, AT_FDCWD, "pub/f", false, NULL, 0));
 	ip_fastpath_free(fp);
 }
 
