@@ -659,6 +659,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/prompttext.sh"
 # a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
 . "$(dirname "$0")/gitgrant.sh"
+# a builtin of newer git that an older one autocorrects (tests/bypass/gitversions.sh)
+. "$(dirname "$0")/gitversions.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
