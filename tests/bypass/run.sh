@@ -661,6 +661,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/gitgrant.sh"
 # a builtin of newer git that an older one autocorrects (tests/bypass/gitversions.sh)
 . "$(dirname "$0")/gitversions.sh"
+# config keys that name a program git runs later (tests/bypass/gitconfigrun.sh)
+. "$(dirname "$0")/gitconfigrun.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
