@@ -9,7 +9,7 @@
 # 2026-12-07, as everyday remote and tool settings; now
 # git-command-config asks. Natively the user's next git fetch, or git
 # difftool, runs the agent's script; in a session the git config is
-# refused and nothing is set.
+# refused and nothing is set. And .git/commondir (below).
 echo "== bypass suite (config keys that name a program git runs later)"
 GC=$TOP/gitconfigrun
 gc_repo() {
@@ -39,4 +39,23 @@ gc_try() {
 }
 gc_try vcs remote.origin.vcs x/y "git fetch -q origin"
 gc_try tool diff.tool "../../../../../../../../../..$GC/tool" "git difftool -y"
+# .git/commondir: git takes the config, hooks, refs and objects of the
+# directory it names instead of .git's own (a linked work tree's is
+# written by git worktree add; a repository's own, never). A copy of .git
+# in /tmp with a pre-commit hook and the repository's .git/commondir naming
+# it were writes of the scratch space and the workspace (tier 1, no audit
+# line), and the user's next git commit ran the hook; now a security file
+# (tier 3), as .git/hooks/ is.
+gc_plant='cp -a .git "$0/evil" && printf "#!/bin/sh\ntouch \"%s/ran-commondir\"\n" "$0" >"$0/evil/hooks/pre-commit" &&
+	chmod +x "$0/evil/hooks/pre-commit" && echo "$0/evil" >.git/commondir'
+gc_commit() { (cd "$GC/r" && git -c user.name=t -c user.email=t@t commit -qam b) >/dev/null 2>&1; }
+gc_repo; (cd "$GC/r" && bash -c "$gc_plant" "$GC") >/dev/null 2>&1; gc_commit
+if [ -e "$GC/ran-commondir" ]; then
+	gc_repo
+	out=$(cd "$GC/r" && timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$gc_plant" "$GC" 2>&1)
+	gc_commit
+	if [ ! -e "$GC/ran-commondir" ] && [ ! -e "$GC/r/.git/commondir" ] && grep -q "(rule security-files)" <<<"$out"; then
+		ok ".git/commondir naming a copy of .git with a hook: the user's next git commit runs it natively; refused in a session (security-files)"
+	else bad ".git/commondir in a session: $out"; fi
+else bad ".git/commondir: the user's next git commit does not run the hook even without tiergate"; fi
 rm -rf "$GC"
