@@ -58,4 +58,26 @@ if [ -e "$GC/ran-commondir" ]; then
 		ok ".git/commondir naming a copy of .git with a hook: the user's next git commit runs it natively; refused in a session (security-files)"
 	else bad ".git/commondir in a session: $out"; fi
 else bad ".git/commondir: the user's next git commit does not run the hook even without tiergate"; fi
+# A submodule's config (.git/modules/NAME/config): a write of the
+# workspace, tier 1 with no audit line, where .git/config's is logged; a
+# core.fsmonitor there runs at the user's next git status in the
+# superproject (which asks the submodule). Logged since 2026-12-07
+# (git-config-file), as the repository's own config is: allowed, and in
+# the audit log.
+gc_sub() {
+	gc_repo && git init -q "$GC/subsrc" &&
+	(cd "$GC/subsrc" && echo s >s && git add s && git -c user.name=t -c user.email=t@t commit -qm s) &&
+	(cd "$GC/r" && git -c protocol.file.allow=always submodule add -q "$GC/subsrc" sub &&
+	 git -c user.name=t -c user.email=t@t commit -qm sub) >/dev/null 2>&1
+}
+gc_fsm="printf '[core]\\n\\tfsmonitor = \"touch $GC/ran-fsmonitor; false\"\\n' >>.git/modules/sub/config"
+gc_sub; (cd "$GC/r" && bash -c "$gc_fsm" && git status -s) >/dev/null 2>&1
+if [ -e "$GC/ran-fsmonitor" ]; then
+	gc_sub
+	gc_a=${AUDIT:-$TIERGATE_RUNDIR/audit.jsonl}
+	out=$(cd "$GC/r" && timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$gc_fsm" 2>&1)
+	if grep '"rule":"git-config-file"' "$gc_a" 2>/dev/null | grep -q "modules/sub/config"; then
+		ok "a submodule's config with core.fsmonitor: the superproject's git status runs it natively; written in a session with an audit record (git-config-file)"
+	else bad "a submodule's config written in a session leaves no audit record: $out"; fi
+else bad "a submodule's core.fsmonitor: git status does not run it even without tiergate"; fi
 rm -rf "$GC"
