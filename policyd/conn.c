@@ -174,8 +174,7 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	 * kept out of its share, 256 KiB a connection: one session's 1,900
 	 * connections sending HELLOs took policyd from 5 MB to 280 MB
 	 * (tests/bypass/connflood.sh, conn_wflood) */
-	if (c->quota &&
-	    c->quota->conn_bytes + len > CONN_SESSION_BYTES_MAX) {
+	if (c->quota && c->quota->conn_bytes + len > CONN_SESSION_BYTES_MAX) {
 		if (!c->quota->conn_told)
 			daemon_log("session %s: its processes' unread replies "
 				   "and unfinished messages hold %zu bytes in "

@@ -173,9 +173,9 @@ static const char *const builtins[] = {
  * on (GIT_CONFIG_* in its environment) was a tier-1 command; git 2.39
  * guessed `git replace B A` and ran it (tests/bypass/gitversions.sh) */
 static const char *const some_versions[] = {
-    "backfill",	    "bisect",	     "bisect--helper", "diff-pairs",
-    "env--helper",  "format-rev",    "history",	       "last-modified",
-    "refs",	    "replay",	     "repo",	       "url-parse",
+    "backfill",	   "bisect",	 "bisect--helper", "diff-pairs",
+    "env--helper", "format-rev", "history",	   "last-modified",
+    "refs",	   "replay",	 "repo",	   "url-parse",
 };
 
 /* deprecated builtins an alias may override (newer git) */
