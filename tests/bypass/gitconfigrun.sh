@@ -80,4 +80,45 @@ if [ -e "$GC/ran-fsmonitor" ]; then
 		ok "a submodule's config with core.fsmonitor: the superproject's git status runs it natively; written in a session with an audit record (git-config-file)"
 	else bad "a submodule's config written in a session leaves no audit record: $out"; fi
 else bad "a submodule's core.fsmonitor: git status does not run it even without tiergate"; fi
+# http.cookieFile with http.saveCookies: the user's next git fetch over
+# HTTP writes the server's cookies to that file, a start-up file for one:
+# a cookie x=$(cmd) is a command substitution the next shell runs. A
+# server on loopback (python3) stands for the agent's; the jar is a file
+# of $GC standing for ~/.bashrc, run by bash as a login would.
+if command -v python3 >/dev/null; then
+	gc_srv() { # an HTTP server on a free loopback port that sets the cookie; its port
+		python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Set-Cookie", "x=$(touch${IFS}" + sys.argv[1] + "/ran-cookie); Path=/")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()' "$GC" >"$GC/port" 2>/dev/null &
+		gc_spid=$!
+		for _ in $(seq 50); do [ -s "$GC/port" ] && break; sleep 0.1; done
+	}
+	gc_cookie='git config http.cookieFile "$0/rc" && git config http.saveCookies true'
+	gc_later() {
+		(cd "$GC/r" && git remote set-url origin "http://127.0.0.1:$(cat "$GC/port")/x.git" &&
+		 timeout 20 git fetch -q origin; bash "$GC/rc") >/dev/null 2>&1
+	}
+	gc_repo; echo "echo rc" >"$GC/rc"; gc_srv
+	(cd "$GC/r" && bash -c "$gc_cookie" "$GC") >/dev/null 2>&1; gc_later
+	kill "$gc_spid" 2>/dev/null; wait "$gc_spid" 2>/dev/null
+	if [ -e "$GC/ran-cookie" ]; then
+		gc_repo; echo "echo rc" >"$GC/rc"; gc_srv
+		out=$(cd "$GC/r" && timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- bash -c "$gc_cookie" "$GC" 2>&1)
+		gc_later
+		kill "$gc_spid" 2>/dev/null; wait "$gc_spid" 2>/dev/null
+		if [ ! -e "$GC/ran-cookie" ] && grep -q "(rule git-command-config)" <<<"$out"; then
+			ok "git config http.cookieFile FILE, http.saveCookies true: the user's next git fetch writes the server's cookie into FILE and a shell runs it natively; refused in a session (git-command-config)"
+		else bad "git config http.cookieFile in a session: $out"; fi
+	else bad "http.cookieFile: the user's next git fetch does not write a cookie that runs even without tiergate"; fi
+else skip "http.cookieFile: no python3 for an HTTP server"; fi
 rm -rf "$GC"
