@@ -66,8 +66,12 @@ else
 	# session's 1,900 connections took policyd from 5 MB to 280 MB. A
 	# process of no session is answered in a few bytes, so there is no
 	# native form: the attack is shown strong enough by reaching the
-	# share (policyd's log), and the memory policyd takes meanwhile
-	# (VmRSS, sampled while the replies are held) stays near it
+	# share (policyd's log); the connections it keeps then are the
+	# share's (16 MiB / 256 KiB: 64, where 1,024 were kept before). The
+	# memory policyd takes meanwhile (VmRSS, sampled while the replies are
+	# held) is reported, not judged: a sanitizer build's allocator keeps
+	# what was freed (69 MiB there, 0-16 MiB in a plain build; 251 MiB
+	# before)
 	cf_rss() { awk '/^VmRSS/ {print $2}' "/proc/$CF_PD/status"; }
 	cf_r0=$(cf_rss) cf_max=0
 	(cd "$WS" && TIERGATE_RUNDIR=$CF/run timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- 		bin/conn_wflood "$CF/run/agent.sock" 1900 400 4 >"$CF/wflood.out" 2>&1) &
@@ -78,8 +82,10 @@ else
 	done
 	wait "$cf_w"
 	cf_grew=$(( (cf_max - cf_r0) / 1024 ))
-	if grep -q "unread replies" "$CF/run/policyd.log" && grep -q "^done" "$CF/wflood.out" && [ "$cf_grew" -le 40 ]; then
-		ok "replies a session never reads: its share reached ($(sed -n 's/^held //p' "$CF/wflood.out") held), policyd grew ${cf_grew} MiB (share 16 MiB)"
+	cf_held=$(sed -n 's/^held \([0-9]*\) connections$/\1/p' "$CF/wflood.out")
+	if grep -q "unread replies" "$CF/run/policyd.log" && grep -q "^done" "$CF/wflood.out" &&
+	   [ -n "$cf_held" ] && [ "$cf_held" -le 128 ]; then
+		ok "replies a session never reads: its share reached ($cf_held connections held, not 1,024), policyd grew ${cf_grew} MiB (share 16 MiB)"
 	else bad "replies never read: policyd grew ${cf_grew} MiB; $(cat "$CF/wflood.out"); $(grep -c "unread replies" "$CF/run/policyd.log") share lines"; fi
 fi
 [ -n "$CF_PD" ] && kill "$CF_PD" 2>/dev/null
