@@ -19,11 +19,13 @@ REAL(FILE *, fopen64, const char *, const char *)
 REAL(FILE *, freopen, const char *, const char *, FILE *)
 REAL(FILE *, freopen64, const char *, const char *, FILE *)
 
-/* glibc reads the mode's letters after the first, up to six of them (a
- * ',' starts the ccs= part) */
+/* glibc reads the mode's letters after the first, up to six of them,
+ * passing over any it does not know: a ',' too ("r,+" opens O_RDWR; its
+ * ",ccs=" is looked for afterwards). Stopped at the ',', "r,+" was
+ * checked as a read and written to (interposer's path) */
 static bool mode_has(const char *mode, char c)
 {
-	for (int i = 1; i < 7 && mode[i] && mode[i] != ','; i++)
+	for (int i = 1; i < 7 && mode[i]; i++)
 		if (mode[i] == c)
 			return true;
 	return false;

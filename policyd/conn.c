@@ -139,12 +139,21 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	return c;
 }
 
+/* The replies c keeps (wbuf) count n bytes in its session's share. */
+static void wheld_set(struct conn *c, size_t n)
+{
+	if (c->quota)
+		c->quota->conn_bytes = c->quota->conn_bytes - c->wheld + n;
+	c->wheld = n;
+}
+
 void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 {
 	if (c->closing)
 		return;
 	if (c->wlen == c->woff) {
 		c->wlen = c->woff = 0;
+		wheld_set(c, 0);
 		ssize_t w = send(c->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (w == (ssize_t)len)
 			return;
@@ -161,6 +170,22 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 		c->closing = true; /* a client that never reads */
 		return;
 	}
+	/* why: replies a session's processes ask for and never read were
+	 * kept out of its share, 256 KiB a connection: one session's 1,900
+	 * connections sending HELLOs took policyd from 5 MB to 280 MB
+	 * (tests/bypass/connflood.sh, conn_wflood) */
+	if (c->quota && c->quota->conn_bytes + len > CONN_SESSION_BYTES_MAX) {
+		if (!c->quota->conn_told)
+			daemon_log("session %s: its processes' unread replies "
+				   "and unfinished messages hold %zu bytes in "
+				   "policyd, its share; pid %d's connection "
+				   "closed",
+				   c->quota->id, c->quota->conn_bytes,
+				   (int)c->caller.pid);
+		c->quota->conn_told = true;
+		c->closing = true;
+		return;
+	}
 	uint8_t *nb = realloc(c->wbuf, c->wlen + len);
 	if (!nb) {
 		c->closing = true;
@@ -169,6 +194,7 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	c->wbuf = nb;
 	memcpy(c->wbuf + c->wlen, buf, len);
 	c->wlen += len;
+	wheld_set(c, c->wlen);
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT,
 				 .data.ptr = &c->tag};
 	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
@@ -187,6 +213,9 @@ void conn_flush(struct conn *c)
 		c->woff += (size_t)w;
 	}
 	c->wlen = c->woff = 0;
+	wheld_set(c, 0);
+	free(c->wbuf); /* what is not counted is not kept */
+	c->wbuf = NULL;
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &c->tag};
 	epoll_ctl(D.epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
@@ -287,6 +316,7 @@ void conn_free(struct conn *c)
 {
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	conn_drop_fds(c);
+	wheld_set(c, 0);
 	if (c->quota) {
 		c->quota->conn_fds -= c->quota_fds;
 		c->quota->conn_bytes -= c->rcap;

@@ -23,7 +23,8 @@
 #define CONN_REPLY_MAX 65536	 /* a reply (but HELLO_OK's fast path) */
 /* A session's share of policyd: the descriptors its processes' connections
  * hold in policyd (each socket, its peer's pidfd, descriptors passed with
- * an unfinished message) and the bytes of their unfinished messages. One
+ * an unfinished message) and the bytes of their unfinished messages and
+ * of the replies they have not read. One
  * session past it would turn every other session and policyctl away (D.conns
  * has MAX_CONNS slots, by descriptor) or exhaust policyd's memory; a
  * connection beyond it is closed at accept (the interposer there fails
@@ -58,6 +59,7 @@ struct conn {
 	size_t rlen, rcap;
 	uint8_t *wbuf;
 	size_t wlen, woff;
+	size_t wheld; /* of wbuf, counted in quota's bytes */
 	bool closing;
 	int passed_fd[3]; /* descriptors that came with the last message */
 	int npassed;

@@ -166,6 +166,18 @@ static const char *const builtins[] = {
     "write-tree",
 };
 
+/* builtins of some of those versions only (git.c's commands[], v2.39.0 to
+ * v2.55.0 and master, compared): in the others the name is none, and an
+ * alias, a program git-NAME or help.autocorrect's guess answers for it.
+ * Taken for a builtin everywhere, `git replay B A` with help.autocorrect
+ * on (GIT_CONFIG_* in its environment) was a tier-1 command; git 2.39
+ * guessed `git replace B A` and ran it (tests/bypass/gitversions.sh) */
+static const char *const some_versions[] = {
+    "backfill",	   "bisect",	 "bisect--helper", "diff-pairs",
+    "env--helper", "format-rev", "history",	   "last-modified",
+    "refs",	   "replay",	 "repo",	   "url-parse",
+};
+
 /* deprecated builtins an alias may override (newer git) */
 static const char *const deprecated[] = {"pack-redundant", "whatchanged"};
 
@@ -203,6 +215,11 @@ int gitcmd_builtin_index(const char *name)
 bool gitcmd_deprecated(const char *name)
 {
 	return listed(deprecated, TG_ARRAY_SIZE(deprecated), name);
+}
+
+bool gitcmd_some_versions(const char *name)
+{
+	return listed(some_versions, TG_ARRAY_SIZE(some_versions), name);
 }
 
 /* Could git run a program git-CMD for a name that is no builtin? git

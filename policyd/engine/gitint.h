@@ -438,6 +438,9 @@ extern const size_t gitparse_nenv_flags;
 /* name's index among them, or -1 when it is no builtin */
 int gitcmd_builtin_index(const char *name);
 bool gitcmd_deprecated(const char *name);
+/* a builtin of some of the git versions tiergate reads as only: in the
+ * others an alias, a program or an autocorrection answers for the name */
+bool gitcmd_some_versions(const char *name);
 bool gitcmd_program_may_exist(const struct gitfs *fs, const struct git_ctx *ctx,
 			      const char *cmd);
 

@@ -9,8 +9,9 @@
  * Why the two ops decide alike, following gitparse.c: argv[0] is not
  * "git-CMD" and the words before the command are global options that
  * global_opt reads the same way (consuming the same words) and that set no
- * configuration; the command is a builtin that is not deprecated, so
- * resolve() runs it (an alias cannot shadow it, autocorrect never looks)
+ * configuration; the command is a builtin that is not deprecated, and one
+ * in every git version tiergate reads (gitcmd_some_versions), so resolve()
+ * runs it (an alias cannot shadow it, autocorrect never looks)
  * unless its first argument is --help; events_for() gives it to
  * gitlocal_events() (not push, send-pack, http-push, remote-ext,
  * remote-fd, a foreign push, config, init, init-db), which adds exactly
@@ -96,7 +97,7 @@ void gitlazy_build(struct policy *p)
 	for (size_t b = 0; b < nb && b < 64 * TG_ARRAY_SIZE(p->git_argv_only);
 	     b++) {
 		const char *cmd = gitcmd_builtin_at(b);
-		if (!gitcmd_deprecated(cmd) &&
+		if (!gitcmd_deprecated(cmd) && !gitcmd_some_versions(cmd) &&
 		    !listed(own_events, TG_ARRAY_SIZE(own_events), cmd) &&
 		    policy_git_argv_decides(p, cmd))
 			p->git_argv_only[b / 64] |= 1ull << (b % 64);

@@ -376,6 +376,8 @@ static int autocorrect(const struct gitcfg *c, const char *cmd, char ***ret,
 					continue;
 				cand = k + 6;
 			}
+			if (!strcmp(cand, cmd))
+				continue; /* a builtin of other versions */
 			unsigned d = lev(cmd, cand) + 1;
 			if (pass == 0 && d < best)
 				best = d;
@@ -507,8 +509,11 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 		return;
 	}
 	bool dep = gitcmd_deprecated(cmd);
+	/* a builtin of some git versions only: in the others, what an
+	 * unknown name is (an alias, a program, an autocorrection) too */
+	bool some = gitcmd_some_versions(cmd);
 	bool builtin = gitcmd_builtin(cmd);
-	if (builtin && !dep) {
+	if (builtin && !dep && !some) {
 		events_for(s, cfg, cmd, (const char *const *)args + 1,
 			   nargs - 1);
 		return;
@@ -523,8 +528,8 @@ static void resolve(struct pstate *s, const struct gitcfg_cmdline *cl,
 	const char *val = alias_lookup(&ecfg, cmd, &found);
 	/* a program git-CMD (or a deprecated builtin), unless an alias of
 	 * that name is all git can find */
-	bool as_program =
-	    dep || !found || gitcmd_program_may_exist(&s->fs, s->ctx, cmd);
+	bool as_program = dep || some || !found ||
+			  gitcmd_program_may_exist(&s->fs, s->ctx, cmd);
 	if (as_program)
 		events_for(s, cfg, cmd, (const char *const *)args + 1,
 			   nargs - 1);

@@ -5,7 +5,8 @@
 # policyd's memory is gone. Natively (a process of no session, which is an
 # operator's) the flood fills policyd: another session cannot open; in a
 # session it stops at the session's share (policyd/conn.h) and another
-# session, and policyctl, still work. A policyd of its own ($CF).
+# session, and policyctl, still work; replies it asks for and never reads
+# count in the share too (conn_wflood). A policyd of its own ($CF).
 echo "== bypass suite (policyd's connections shared out by session)"
 CF=$TOP/connflood
 mkdir -p "$CF"
@@ -59,5 +60,32 @@ else
 	# unfinished 1 MiB messages: 48 MiB natively, 16 MiB (the share) in
 	# a session
 	cf_flood "unfinished 1 MiB messages" 1 1048000 48 48 16
+	# replies never read: HELLOs whose answers (the session's fast-path
+	# globs, kilobytes each) the attacker leaves in policyd. Up to
+	# 2026-12-07 they were out of the share, 256 KiB a connection: one
+	# session's 1,900 connections took policyd from 5 MB to 280 MB. A
+	# process of no session is answered in a few bytes, so there is no
+	# native form: the attack is shown strong enough by reaching the
+	# share (policyd's log); the connections it keeps then are the
+	# share's (16 MiB / 256 KiB: 64, where 1,024 were kept before). The
+	# memory policyd takes meanwhile (VmRSS, sampled while the replies are
+	# held) is reported, not judged: a sanitizer build's allocator keeps
+	# what was freed (69 MiB there, 0-16 MiB in a plain build; 251 MiB
+	# before)
+	cf_rss() { awk '/^VmRSS/ {print $2}' "/proc/$CF_PD/status"; }
+	cf_r0=$(cf_rss) cf_max=0
+	(cd "$WS" && TIERGATE_RUNDIR=$CF/run timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- 		bin/conn_wflood "$CF/run/agent.sock" 1900 400 4 >"$CF/wflood.out" 2>&1) &
+	cf_w=$!
+	while kill -0 "$cf_w" 2>/dev/null; do
+		r=$(cf_rss); [ "${r:-0}" -gt "$cf_max" ] && cf_max=$r
+		sleep 0.2
+	done
+	wait "$cf_w"
+	cf_grew=$(( (cf_max - cf_r0) / 1024 ))
+	cf_held=$(sed -n 's/^held \([0-9]*\) connections$/\1/p' "$CF/wflood.out")
+	if grep -q "unread replies" "$CF/run/policyd.log" && grep -q "^done" "$CF/wflood.out" &&
+	   [ -n "$cf_held" ] && [ "$cf_held" -le 128 ]; then
+		ok "replies a session never reads: its share reached ($cf_held connections held, not 1,024), policyd grew ${cf_grew} MiB (share 16 MiB)"
+	else bad "replies never read: policyd grew ${cf_grew} MiB; $(cat "$CF/wflood.out"); $(grep -c "unread replies" "$CF/run/policyd.log") share lines"; fi
 fi
 [ -n "$CF_PD" ] && kill "$CF_PD" 2>/dev/null

@@ -232,6 +232,23 @@ if grep -q "created and written" <<<"$out" && [ -s "$TOP/outside/native" ]; then
 		ok "O_RDWR|O_CREAT outside the write rules (reading allowed everywhere): works natively; refused under tiergate (rule default, audited)"
 	else bad "O_RDWR|O_CREAT got through: $out"; fi
 else bad "O_RDWR|O_CREAT does not work even without tiergate: $out"; fi
+# fopen's "r,+" is O_RDWR (glibc passes over the ','): checked as a write on
+# the interposer's path alone (TIERGATE_TEST_NO_NOTIFY) and on the kernel's
+echo orig >"$TOP/outside/fmode"
+out=$(cd "$WS" && bin/fopen_mode "$TOP/outside/fmode" "r,+" 2>&1)
+if grep -qx written <<<"$out" && grep -qx written "$TOP/outside/fmode"; then
+	for fm_path in interposer kernel; do
+		echo orig >"$TOP/outside/fmode"
+		fm_nn=(); [ $fm_path = interposer ] && fm_nn=(env TIERGATE_TEST_NO_NOTIFY=1)
+		out=$(cd "$WS" && "${fm_nn[@]}" "$BIN/agent-shell" --user --policy "$RDWR" -- bin/fopen_mode "$TOP/outside/fmode" "r,+" 2>&1)
+		if [ $fm_path = interposer ] && ! grep -q "the kernel has no seccomp user notification" <<<"$out"; then
+			skip "fopen r,+ on the interposer's path: agent-shell ignored TIERGATE_TEST_NO_NOTIFY (not a test build)"; continue
+		fi
+		if [ "$(cat "$TOP/outside/fmode")" = orig ] && grep -q "refused write .*(rule default)" <<<"$out"; then
+			ok "fopen(\"r,+\") outside the write rules ($fm_path path): writes natively; refused as a write (rule default)"
+		else bad "fopen(\"r,+\") ($fm_path path): $out; $(cat "$TOP/outside/fmode")"; fi
+	done
+else bad "fopen(\"r,+\") does not write even without tiergate: $out"; fi
 # the other file calls by path, by a static binary, under a policy Landlock
 # cannot express (default prompt): the kernel path decides them
 OUTS=$TOP/outside2
@@ -659,6 +676,10 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/prompttext.sh"
 # a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
 . "$(dirname "$0")/gitgrant.sh"
+# a builtin of newer git that an older one autocorrects (tests/bypass/gitversions.sh)
+. "$(dirname "$0")/gitversions.sh"
+# config keys that name a program git runs later (tests/bypass/gitconfigrun.sh)
+. "$(dirname "$0")/gitconfigrun.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

@@ -1042,6 +1042,11 @@ static const struct row command_rows[] = {
 	.argv = {"git", "-c", "help.autocorrect=1", "pusj", "--force", "origin",
 		 "main"},
 	.files = {ORIGIN}, .want = {"push|origin|" GH "|main|f"}, NOCHECK),
+    /* a builtin from git 2.44: git 2.39 guesses replace (its replay is
+     * a reading too, for a newer git) */
+    ROW(.name = "a builtin of newer git only is autocorrected by older ones",
+	.argv = {"git", "-c", "help.autocorrect=1", "replay", "B", "A"},
+	.want = {"replay|-|-||", "replace|-|-||"}, .nev = 2, NOCHECK),
     ROW(.name = "no autocorrect unless asked",
 	.argv = {"git", "pusj", "--force", "origin", "main"}, .files = {ORIGIN},
 	.want = {"pusj|-|-||"}, .nev = 1, NOCHECK),
