@@ -290,8 +290,6 @@ static struct ip_fastpath *fastpath_read(uint8_t *rbuf, size_t cap,
 	return fp;
 }
 
-/* Fetches a snapshot: the session's file, else from policyd (a HELLO
- * round trip). */
 /* The session's file when it fits in a page on the stack (a few KiB
  * under policies/default.yaml): no 1 MiB mapping made and given back in
  * every process */
@@ -302,6 +300,8 @@ fastpath_read_small(bool *ret_too_big)
 	return fastpath_read(buf, sizeof(buf), ret_too_big);
 }
 
+/* Fetches a snapshot: the session's file, else from policyd (a HELLO
+ * round trip). */
 static struct ip_fastpath *fastpath_fetch(void)
 {
 	bool too_big = false;
