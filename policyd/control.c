@@ -690,52 +690,58 @@ static bool is_operator(const struct conn *c)
 	return false;
 }
 
-int control_handle(struct conn *c, const char *line)
+/* Is the peer an operator: allowed to ask, still the process that
+ * connected, known to be in no session? false with the refusal in b. */
+static bool peer_may_ask(struct conn *c, const char *line, struct strbuf *b)
 {
-	struct strbuf b = {0};
 	if (!is_operator(c)) {
-		strbuf_puts(&b, "error: the control socket is for operators "
-				"(root, policyd's user or the operator "
-				"group)\n");
-		out(c, &b);
-		return 0;
+		strbuf_puts(b, "error: the control socket is for operators "
+			       "(root, policyd's user or the operator "
+			       "group)\n");
+		return false;
 	}
 	/* the peer must still be the process that connected: one that sent
 	 * its request and exited (or whose pid was taken since) cannot be
 	 * placed in or out of a session, and is refused: otherwise a session
 	 * process could approve its own prompt by exiting in time */
 	if (!conn_peer_here(c)) {
-		strbuf_puts(&b, CONN_PEER_GONE_MSG);
+		strbuf_puts(b, CONN_PEER_GONE_MSG);
 		daemon_log("control request from pid %d refused: the process "
 			   "is gone",
 			   (int)c->caller.pid);
-		out(c, &b);
-		return 0;
+		return false;
 	}
 	bool unsure = false;
 	struct session *in = session_of_pid_sure(c->caller.pid, &unsure);
 	if (!in && unsure) {
 		/* its parents kept dying while they were read: not known to be
 		 * outside every session, so not an operator (fail closed) */
-		strbuf_puts(&b, "error: cannot tell whether this process is in "
-				"a tiergate session (its parent processes "
-				"changed while they were read); try again\n");
+		strbuf_puts(b, "error: cannot tell whether this process is in "
+			       "a tiergate session (its parent processes "
+			       "changed while they were read); try again\n");
 		daemon_log("control request from pid %d refused: its process "
 			   "tree changed during every walk up it",
 			   (int)c->caller.pid);
-		out(c, &b);
-		return 0;
+		return false;
 	}
 	if (!in && !conn_peer_here(c)) {
 		/* gone while it was looked up: its pid may be another's */
-		strbuf_puts(&b, CONN_PEER_GONE_MSG);
-		out(c, &b);
-		return 0;
+		strbuf_puts(b, CONN_PEER_GONE_MSG);
+		return false;
 	}
 	if (in) {
-		strbuf_puts(&b, "error: the control socket refuses processes "
-				"inside a tiergate session\n");
+		strbuf_puts(b, "error: the control socket refuses processes "
+			       "inside a tiergate session\n");
 		refuse_session_peer(c, in, line);
+		return false;
+	}
+	return true;
+}
+
+int control_handle(struct conn *c, const char *line)
+{
+	struct strbuf b = {0};
+	if (!peer_may_ask(c, line, &b)) {
 		out(c, &b);
 		return 0;
 	}
