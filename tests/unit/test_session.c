@@ -16,10 +16,10 @@
 #include "session.h"
 
 /* The tree: caller 500 (and 501, 502: one per test, as the ancestor cache
- * remembers a caller found in its session) (started at 50) under 400 (40) under agent-shell's
- * session root 300 (30). breaks_left: how many more reads of 400 fail as
- * if it had died between its child's read and its own; after that 400 is
- * gone for good and 500 reads as the root's child (reparented to the
+ * remembers a caller found in its session) (started at 50) under 400 (40) under
+ * agent-shell's session root 300 (30). breaks_left: how many more reads of 400
+ * fail as if it had died between its child's read and its own; after that 400
+ * is gone for good and 500 reads as the root's child (reparented to the
  * subreaper). */
 static int breaks_left;
 static int forever_broken;
