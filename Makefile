@@ -283,7 +283,8 @@ $(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c tests/bypass/flip.h tes
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(STATIC_CFLAGS) -o $@ $<
 
-$(BUILD)/tests/attacks/%: tests/bypass/%.c tests/bypass/flip.h tests/bypass/protected.h
+$(BUILD)/tests/attacks/%: tests/bypass/%.c tests/bypass/flip.h tests/bypass/protected.h \
+	tests/bypass/unixconn.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -D_GNU_SOURCE -o $@ $< -lpthread

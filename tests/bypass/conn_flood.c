@@ -25,19 +25,13 @@
 
 /* the wire header: policyd reads the length first (tgp_peek_len) */
 #include "../../common/tg_proto.h"
+#include "unixconn.h"
 
 static int open_one(const char *path, size_t bytes)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = unix_connect(path);
 	if (fd < 0)
-		return -errno;
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
+		return fd;
 	if (bytes) {
 		/* blocking sends, policyd reads them; given up after 2 s */
 		struct timeval tv = {.tv_sec = 2};

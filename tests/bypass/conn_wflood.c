@@ -18,19 +18,13 @@
 #include <unistd.h>
 
 #include "../../common/tg_proto.h"
+#include "unixconn.h"
 
 static int open_one(const char *path, int hellos)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int fd = unix_connect(path);
 	if (fd < 0)
-		return -errno;
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		int e = errno;
-		close(fd);
-		return -e;
-	}
+		return fd;
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	struct tgp_hdr h = {TGP_MAGIC, TGP_HELLO, 0, 1, 0};
 	for (int i = 0; i < hellos; i++) {
