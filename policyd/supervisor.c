@@ -415,6 +415,7 @@ size_t supervisor_pollfds(struct pollfd *p, struct sv **who, size_t max)
 void supervisor_retry_parked(void)
 {
 	(void)sv_open_fifo_waits(true); /* set again by those still waiting */
+	sv_open_fifo_pass(true);
 	for (struct session *s = D.sessions; s; s = s->next) {
 		struct sv *sv = s->sv;
 		if (!sv || !sv->nparked)
@@ -436,6 +437,7 @@ void supervisor_retry_parked(void)
 				sv->inflight[p[i].slot].used = 0;
 		}
 	}
+	sv_open_fifo_pass(false);
 }
 
 /* Detached supervisors are freed after the loop's batch: a later event of

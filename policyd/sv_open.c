@@ -145,19 +145,83 @@ bool sv_open_fifo_waits(bool clear)
 	return r;
 }
 
+/*
+ * Natively a writer blocked in its open of a FIFO already counts as one of
+ * its writers: when the reader comes, the reader sees end of file only
+ * after every one of them has written and closed. policyd opens parked
+ * writers one by one (O_NONBLOCK), so a first writer that wrote and
+ * closed before the next one was opened gave the reader an early end of
+ * file, and the writers still parked then waited for a reader that had
+ * gone (8 writers of a FIFO, `cat` read 1 line: CI, stop 31; with 32
+ * writers 1 run in 4 hung). So the write ends policyd opens in a pass over
+ * the parked calls are held by policyd (a writer, as natively) until no
+ * call waits for that FIFO any more: the reader sees end of file only when
+ * every writer that waited has had its turn.
+ */
+#define FIFO_HOLD_MAX 64
+struct fifo_end {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+static struct fifo_end ends[FIFO_HOLD_MAX];
+static size_t nheld;
+static struct fifo_end waiting[FIFO_HOLD_MAX]; /* this pass: still parked */
+static size_t nwaiting;
+static bool holding; /* in a pass over the parked calls */
+
+void sv_open_fifo_pass(bool begin)
+{
+	if (begin) {
+		holding = true;
+		nwaiting = 0;
+		return;
+	}
+	holding = false;
+	size_t kept = 0;
+	for (size_t i = 0; i < nheld; i++) {
+		bool still = false;
+		for (size_t j = 0; j < nwaiting && !still; j++)
+			still = waiting[j].dev == ends[i].dev &&
+				waiting[j].ino == ends[i].ino;
+		if (still)
+			ends[kept++] = ends[i];
+		else
+			close(ends[i].fd);
+	}
+	nheld = kept;
+}
+
+/* fd (a descriptor policyd opened and has put in the caller) is kept
+ * open (*fd = -1) when it is a FIFO's write end opened in a pass. */
+static void fifo_hold(int *fd)
+{
+	struct stat st;
+	if (!holding || nheld >= FIFO_HOLD_MAX || fstat(*fd, &st) < 0 ||
+	    !S_ISFIFO(st.st_mode))
+		return;
+	ends[nheld++] = (struct fifo_end){.fd = *fd,
+					  .dev = st.st_dev,
+					  .ino = st.st_ino};
+	*fd = -1;
+}
+
 /* A FIFO without a reader yet: natively a blocking open for writing waits
  * for one. The kernel must not do that open on the caller's path after
  * the answer (a directory on the way swapped meanwhile would send it
  * elsewhere): the call waits parked instead, and is decided and tried
  * again (policyd's own open, O_NONBLOCK) until a reader has come. 1:
  * parked; 0: answered. */
-static int open_fifo(struct call *k, uint64_t flags)
+static int open_fifo(struct call *k, uint64_t flags, const struct stat *st)
 {
 	if (flags & O_NONBLOCK) {
 		sv_call_answer(k, -ENXIO); /* as natively, at once */
 		return 0;
 	}
 	fifo_parked = true;
+	if (holding && nwaiting < FIFO_HOLD_MAX)
+		waiting[nwaiting++] = (struct fifo_end){
+		    .fd = -1, .dev = st->st_dev, .ino = st->st_ino};
 	return 1;
 }
 
@@ -180,7 +244,7 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 		chase_view(&k->c, real, view, sizeof(view));
 		bool known = stat(view, &st) == 0;
 		if (known && S_ISFIFO(st.st_mode))
-			return open_fifo(k, flags);
+			return open_fifo(k, flags, &st);
 		if (known && S_ISSOCK(st.st_mode)) {
 			/* a socket's name: no open of it works (as natively) */
 			sv_call_answer(k, -ENXIO);
@@ -206,6 +270,7 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 		sv_call_answer(k, fd);
 	} else {
 		put_in_caller(k, fd, flags);
+		fifo_hold(&fd);
 	}
 	return 0;
 }
@@ -231,7 +296,7 @@ static int reopen_held(struct call *k, int fd, uint64_t flags)
 	}
 	struct stat st;
 	if (pfd == -ENXIO && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
-		return open_fifo(k, flags);
+		return open_fifo(k, flags, &st);
 	if (pfd < 0) {
 		sv_call_answer(k, pfd);
 		return 0;
@@ -241,7 +306,9 @@ static int reopen_held(struct call *k, int fd, uint64_t flags)
 		fcntl(pfd, F_SETFL,
 		      (oflags | O_CLOEXEC) & ~(O_NONBLOCK | O_ASYNC));
 	put_in_caller(k, pfd, flags);
-	close(pfd);
+	fifo_hold(&pfd);
+	if (pfd >= 0)
+		close(pfd);
 	return 0;
 }
 

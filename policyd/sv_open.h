@@ -21,4 +21,10 @@ int sv_open(struct call *k);
  * every few milliseconds instead of every 500). */
 bool sv_open_fifo_waits(bool clear);
 
+/* A pass over the parked calls begins (true) or ends (false). The write
+ * ends of FIFOs that policyd opens for parked writers during a pass are
+ * held by policyd until a pass ends with no writer of that FIFO still
+ * waiting, as natively every waiting writer counts as one. */
+void sv_open_fifo_pass(bool begin);
+
 #endif

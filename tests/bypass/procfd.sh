@@ -174,3 +174,19 @@ if [ "$out" = 8 ]; then
 	else bad "FIFO writers parked under tiergate: $n audit lines (rule git-config-file), output: $out"; fi
 else skip "FIFO writers waiting for a reader: not as expected natively ($out)"; fi
 rm -rf "$WS/ff-repo"
+# natively a writer blocked in its open of a FIFO counts as a writer: the
+# reader that comes reads every waiting writer's line before end of file.
+# policyd opened the parked writers one by one, and a first writer that
+# wrote and exited before the next one was opened gave the reader an early
+# end of file; the rest then waited for a reader that had gone (CI, stop
+# 31: `cat` read 1 line of 8). Static writers that exit at once, 10 rounds
+# of 24 (before the fix: short reads in every run of 10 rounds here)
+mkdir -p "$WS/ff-repo/.git"
+out=$(cd "$WS" && timeout 60 bin/static_fifo_writers ff-repo/.git/config 24 10 2>&1)
+if [ "$out" = "rounds 10, short reads 0, writers left 0" ]; then
+	out=$(cd "$WS" && timeout 120 "$BIN/agent-shell" --user --policy "$POLICY" -- bin/static_fifo_writers ff-repo/.git/config 24 10 2>&1)
+	if [ "$(tail -1 <<<"$out")" = "rounds 10, short reads 0, writers left 0" ]; then
+		ok "24 writers waiting in their open of a FIFO, then a reader: every line read before end of file, natively and under tiergate (10 rounds)"
+	else bad "FIFO writers waiting for a reader under tiergate: $out"; fi
+else skip "FIFO writers waiting for a reader (static): not as expected natively ($out)"; fi
+rm -rf "$WS/ff-repo"
