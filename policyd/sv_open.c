@@ -200,9 +200,8 @@ static void fifo_hold(int *fd)
 	if (!holding || nheld >= FIFO_HOLD_MAX || fstat(*fd, &st) < 0 ||
 	    !S_ISFIFO(st.st_mode))
 		return;
-	ends[nheld++] = (struct fifo_end){.fd = *fd,
-					  .dev = st.st_dev,
-					  .ino = st.st_ino};
+	ends[nheld++] =
+	    (struct fifo_end){.fd = *fd, .dev = st.st_dev, .ino = st.st_ino};
 	*fd = -1;
 }
 

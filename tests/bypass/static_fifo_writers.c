@@ -34,7 +34,8 @@ static int count_lines(const char *path)
 	char buf[4096];
 	int lines = 0;
 	ssize_t r;
-	while ((r = read(fd, buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR))
+	while ((r = read(fd, buf, sizeof(buf))) > 0 ||
+	       (r < 0 && errno == EINTR))
 		for (ssize_t i = 0; i < r; i++)
 			lines += buf[i] == '\n';
 	close(fd);
