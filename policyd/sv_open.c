@@ -158,11 +158,13 @@ bool sv_open_fifo_waits(bool clear)
  * call waits for that FIFO any more: the reader sees end of file only when
  * every writer that waited has had its turn.
  */
-#define FIFO_HOLD_MAX 64
+#define FIFO_HOLD_MAX 256    /* every session's */
+#define FIFO_HOLD_SESSION 32 /* one session's: its parked calls' number */
 struct fifo_end {
 	int fd;
 	dev_t dev;
 	ino_t ino;
+	const struct session *s; /* whose writer it was opened for */
 };
 static struct fifo_end ends[FIFO_HOLD_MAX];
 static size_t nheld;
@@ -192,16 +194,23 @@ void sv_open_fifo_pass(bool begin)
 	nheld = kept;
 }
 
-/* fd (a descriptor policyd opened and has put in the caller) is kept
- * open (*fd = -1) when it is a FIFO's write end opened in a pass. */
-static void fifo_hold(int *fd)
+/* fd (a descriptor policyd opened and has put in k's caller) is kept
+ * open (*fd = -1) when it is a FIFO's write end opened in a pass. A
+ * session holds at most FIFO_HOLD_SESSION of them: one cannot take the
+ * others' room (past it, a writer's end is closed at once, as before). */
+static void fifo_hold(const struct call *k, int *fd)
 {
 	struct stat st;
-	if (!holding || nheld >= FIFO_HOLD_MAX || fstat(*fd, &st) < 0 ||
+	if (!holding || nheld >= FIFO_HOLD_MAX)
+		return;
+	size_t mine = 0;
+	for (size_t i = 0; i < nheld; i++)
+		mine += ends[i].s == k->c.s;
+	if (mine >= FIFO_HOLD_SESSION || fstat(*fd, &st) < 0 ||
 	    !S_ISFIFO(st.st_mode))
 		return;
-	ends[nheld++] =
-	    (struct fifo_end){.fd = *fd, .dev = st.st_dev, .ino = st.st_ino};
+	ends[nheld++] = (struct fifo_end){
+	    .fd = *fd, .dev = st.st_dev, .ino = st.st_ino, .s = k->c.s};
 	*fd = -1;
 }
 
@@ -269,7 +278,7 @@ static int open_allowed(struct call *k, struct outcome *o, uint64_t flags,
 		sv_call_answer(k, fd);
 	} else {
 		put_in_caller(k, fd, flags);
-		fifo_hold(&fd);
+		fifo_hold(k, &fd);
 	}
 	return 0;
 }
@@ -305,7 +314,7 @@ static int reopen_held(struct call *k, int fd, uint64_t flags)
 		fcntl(pfd, F_SETFL,
 		      (oflags | O_CLOEXEC) & ~(O_NONBLOCK | O_ASYNC));
 	put_in_caller(k, pfd, flags);
-	fifo_hold(&pfd);
+	fifo_hold(k, &pfd);
 	if (pfd >= 0)
 		close(pfd);
 	return 0;
