@@ -468,7 +468,12 @@ int ytree_load_buffer(const char *buf, size_t len, struct ytree **ret,
 
 int ytree_load_file(const char *path, struct ytree **ret, struct yerror *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO put where a policy, an include or a grants file
+	 * is expected must not hold policyd in open() until a writer comes;
+	 * it is refused below as not a regular file (a regular file's reads
+	 * ignore the flag) */
+	_cleanup_close_ int fd =
+	    open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		set_err(err, 1, 1, "cannot open: %s", strerror(e));

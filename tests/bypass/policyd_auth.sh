@@ -88,7 +88,9 @@ reacted() { listener_taken || agent_shell_refused; }
 #   outside          the fake, started by someone else (same uid)
 #   session          the fake, started by the session itself
 #   session-policyd  a process of the session running policyd's own
-#                    program, blocked on a FIFO for its policy
+#                    program, blocked writing its error (a FIFO is no
+#                    policy) to a full pipe whose read end is its stdin
+#                    (policyd closes every descriptor above 2)
 # Then the session writes protected/keep. Sets AUTH_KEEP (the file after
 # the write had its answer or 3 s passed) and AUTH_INS (the process the
 # session started); $AR/err, $AR/out, $AR/fake.log say the rest. A real
@@ -104,6 +106,12 @@ auth_run() {
 	case $where in
 	session) ins="python3 '$AUTH_FAKE' fd:5 $AUTH_PROTO out/fake-ready steal '$AR/fake.log'" ;;
 	session-policyd) ins="python3 -c 'import os, socket, sys; s = socket.socket(fileno=5); s.listen(8); os.set_inheritable(5, True)
+r, w = os.pipe(); os.set_inheritable(r, True); os.set_blocking(w, False)
+for size in (4096, 1):
+    try:
+        while True: os.write(w, b\"x\" * size)
+    except BlockingIOError: pass
+os.set_blocking(w, True); os.dup2(r, 0); os.dup2(w, 1); os.dup2(w, 2)
 os.execv(sys.argv[1], [sys.argv[1], \"--user\", \"--foreground\", \"--policy\", sys.argv[2]])' '$BIN/policyd' '$AR/never'" ;;
 	esac
 	( cd "$AR/ws" && TIERGATE_RUNDIR=$AR/run TIERGATE_RESTART_AFTER_MS=600000 with_held "$AR/held.sock" timeout 60 "$as" --user --policy "$AUTH_POLICY" -- \

@@ -6,8 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "yamltree.h"
 
@@ -160,6 +164,35 @@ static void test_caps(void **state)
 	ytree_free(t);
 }
 
+/* A FIFO where a policy file is expected is refused at once: loaded in a
+ * child with an alarm, as the open of a FIFO without a writer would never
+ * return. */
+static void test_fifo_refused(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/test_yamltree.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/p.yaml", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(5);
+		struct ytree *t = NULL;
+		struct yerror e = {0};
+		int r = ytree_load_file(path, &t, &e);
+		_exit(r == -EINVAL && strstr(e.msg, "not a regular file") ? 0
+									  : 1);
+	}
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	unlink(path);
+	rmdir(dir);
+	assert_true(WIFEXITED(st)); /* not killed by the alarm: no hang */
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(test_unterminated_buffer),
 	    cmocka_unit_test(test_tabs_allowed),
 	    cmocka_unit_test(test_caps),
+	    cmocka_unit_test(test_fifo_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
