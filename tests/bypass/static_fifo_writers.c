@@ -8,11 +8,11 @@
  * opened then waited for a reader that had gone.
  * Usage: static_fifo_writers PATH N ROUNDS. Each round makes the FIFO
  * PATH, starts N writers (each: open, write one line, exit at once: the
- * narrowest window), waits 0.3 s, reads PATH to end of file, gives the
- * writers 3 s more to finish (the ones left are killed) and removes PATH.
- * Prints "rounds R, short reads S, writers left W" (S: rounds whose reader
- * saw fewer than N lines; W: writers still waiting, summed over rounds).
- * Static: only the kernel path sees it. */
+ * narrowest window), waits until all are in their open, reads PATH to end of
+ * file, gives the writers 3 s more to finish (the ones left are killed) and
+ * removes PATH. Prints "rounds R, short reads S, writers left W" (S: rounds
+ * whose reader saw fewer than N lines; W: writers still waiting, summed over
+ * rounds). Static: only the kernel path sees it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,34 @@ static int count_lines(const char *path)
 			lines += buf[i] == '\n';
 	close(fd);
 	return lines;
+}
+
+/* Waits (up to 10 s) until every writer is in its open: the reader must
+ * come after all of them, natively as under tiergate (a writer that came
+ * after the reader had its end of file would wait for a reader forever,
+ * natively too). Read from /proc/PID/syscall: the call's number while a
+ * process is in it (waiting in the kernel or parked by policyd alike). */
+static void wait_in_open(const pid_t *kids, int n)
+{
+	for (int t = 0; t < 1000; t++) {
+		int in = 0;
+		for (int i = 0; i < n; i++) {
+			char p[64], buf[64] = "";
+			snprintf(p, sizeof(p), "/proc/%d/syscall",
+				 (int)kids[i]);
+			int fd = open(p, O_RDONLY);
+			if (fd >= 0) {
+				ssize_t r = read(fd, buf, sizeof(buf) - 1);
+				buf[r > 0 ? r : 0] = '\0';
+				close(fd);
+			}
+			in += atol(buf) == SYS_openat && buf[0] != '\0';
+		}
+		if (in == n)
+			break;
+		usleep(10000);
+	}
+	usleep(50000);
 }
 
 /* One round: the lines the reader got; *left: writers still waiting. */
@@ -65,7 +94,7 @@ static int one_round(const char *path, int n, int *left)
 			_exit(write(fd, line, (size_t)l) == l ? 0 : 4);
 		}
 	}
-	usleep(300000);
+	wait_in_open(kids, n);
 	int lines = count_lines(path);
 	*left = n;
 	for (int t = 0; t < 300 && *left; t++) {
