@@ -153,6 +153,32 @@ static void open_builtin(struct caller *c, const struct req *q,
 		outcome_deny(o, "descriptor_race", unheld_fd_msg);
 }
 
+/* A link or rename gives the file at path a second (or new) name,
+ * and reads are decided by name: a rule that denies, prompts or logs
+ * reading the file where it is decides the call too, or a session linked
+ * (renamed) a file under a rule that refuses reads only (`access:
+ * [read]`) to a name no rule is about, and read it there, and through the
+ * kernel deny-read layer's mark on its inode then under its own name too
+ * (seen by helper-52, 2026-12-07). Only a rule's read decision counts:
+ * settings.default is not about reads here (a strict policy's default
+ * deny would refuse every rename). */
+static void decide_new_name_reads(struct caller *c, const char *path,
+				  struct outcome *o, bool *have)
+{
+	struct policy_event ev = {
+	    .kind = POLICY_EV_OPEN, .path = path, .access = POLICY_ACC_READ};
+	struct policy_decision d;
+	policy_decide(c->s->policy, &ev, &d);
+	if (d.rule < 0 || d.action <= POLICY_ALLOW)
+		return;
+	outcome_combine(&o->d, have, &d);
+	size_t l = strlen(o->detail);
+	snprintf(o->detail + l, sizeof(o->detail) - l,
+		 "; the call gives another name to a file whose reads rule "
+		 "'%.64s' decides",
+		 d.rule_id);
+}
+
 static int decide_open_names(struct caller *c, const struct req *q,
 			     struct outcome *o)
 {
@@ -199,6 +225,11 @@ static int decide_open_names(struct caller *c, const struct req *q,
 	char acc[64];
 	policy_access_format(q->access, acc, sizeof(acc));
 	snprintf(o->detail, sizeof(o->detail), "access %s", acc);
+	if (q->has_path2 && !q->symlink) {
+		decide_new_name_reads(c, o->object, o, &have);
+		if (q->access2 & POLICY_ACC_DELETE) /* RENAME_EXCHANGE */
+			decide_new_name_reads(c, o->object2, o, &have);
+	}
 	decide_reach(c, q, o);
 	open_builtin(c, q, o);
 	/* tiergate's own state, whatever the policy says (self.h); a connect

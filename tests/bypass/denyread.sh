@@ -289,5 +289,28 @@ else
 		else ok "deny-read fanotify: with agent-shell killed the listener serves the session's processes left, then ends with them"; fi
 	fi
 fi
+# a hard link or a rename gives a file under a rule that refuses reads
+# only (access: [read]) a name no rule is about, where it read as any
+# other file (the call was decided as a write, a delete and a create,
+# which that rule does not refuse; seen by helper-52, 2026-12-07). The
+# session makes the file itself (a write the rule allows), then links and
+# renames it out of the denied tree and reads the new names
+dr_files
+DR_LN='echo linked-secret >secret/tree/made-l && ln secret/tree/made-l ln-out; cat ln-out
+echo moved-secret >secret/tree/made-m && mv secret/tree/made-m mv-out; cat mv-out
+cat secret/tree/made-l'
+rm -f "$DRW/ln-out" "$DRW/mv-out"
+nat=$(cd "$DRW" && sh -c "$DR_LN" 2>&1)
+rm -f "$DRW/ln-out" "$DRW/mv-out"
+dr_files
+out=$(dr_shell sh -c "$DR_LN")
+if ! grep -q linked-secret <<<"$nat" || ! grep -q moved-secret <<<"$nat"; then
+	bad "deny-read: a link and a rename out of the denied tree do not work natively: ${nat//$'\n'/ | }"
+elif grep -q -e linked-secret -e moved-secret <<<"$out" || [ -e "$DRW/ln-out" ] || [ -e "$DRW/mv-out" ]; then
+	bad "deny-read: a file under a read-only deny rule, linked or renamed to an allowed name, is read there: ${out//$'\n'/ | }"
+elif [ "$(grep -c "(rule secrets)" <<<"$out")" -lt 2 ]; then
+	bad "deny-read: link/rename out of the denied tree: not refused by rule secrets: ${out//$'\n'/ | }"
+else ok "deny-read: a file made under a read-only deny rule, hard-linked or renamed to an allowed name: read there natively; both calls refused (rule secrets) under tiergate"; fi
+rm -f "$DRW/ln-out" "$DRW/mv-out"
 DRP=$(cat "$DR/run/policyd.pid" 2>/dev/null)
 [ -n "$DRP" ] && kill "$DRP" 2>/dev/null
