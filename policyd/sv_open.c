@@ -168,7 +168,9 @@ struct fifo_end {
 };
 static struct fifo_end ends[FIFO_HOLD_MAX];
 static size_t nheld;
-static struct fifo_end waiting[FIFO_HOLD_MAX]; /* this pass: still parked */
+/* FIFOs with a writer parked: rebuilt by every pass, added to as calls
+ * park between passes */
+static struct fifo_end waiting[FIFO_HOLD_MAX];
 static size_t nwaiting;
 static bool holding; /* in a pass over the parked calls */
 
@@ -198,16 +200,27 @@ void sv_open_fifo_pass(bool begin)
  * open (*fd = -1) when it is a FIFO's write end opened in a pass. A
  * session holds at most FIFO_HOLD_SESSION of them: one cannot take the
  * others' room (past it, a writer's end is closed at once, as before). */
+static bool fifo_waited(const struct stat *st)
+{
+	for (size_t j = 0; j < nwaiting; j++)
+		if (waiting[j].dev == st->st_dev &&
+		    waiting[j].ino == st->st_ino)
+			return true;
+	return false;
+}
+
 static void fifo_hold(const struct call *k, int *fd)
 {
 	struct stat st;
-	if (!holding || nheld >= FIFO_HOLD_MAX)
+	if ((!holding && !nwaiting) || nheld >= FIFO_HOLD_MAX)
 		return;
 	size_t mine = 0;
 	for (size_t i = 0; i < nheld; i++)
 		mine += ends[i].s == k->c.s;
+	/* outside a pass: a new writer's call of a FIFO whose other writers
+	 * wait parked (a reader came meanwhile): held as theirs are */
 	if (mine >= FIFO_HOLD_SESSION || fstat(*fd, &st) < 0 ||
-	    !S_ISFIFO(st.st_mode))
+	    !S_ISFIFO(st.st_mode) || (!holding && !fifo_waited(&st)))
 		return;
 	ends[nheld++] = (struct fifo_end){
 	    .fd = *fd, .dev = st.st_dev, .ino = st.st_ino, .s = k->c.s};
@@ -227,7 +240,7 @@ static int open_fifo(struct call *k, uint64_t flags, const struct stat *st)
 		return 0;
 	}
 	fifo_parked = true;
-	if (holding && nwaiting < FIFO_HOLD_MAX)
+	if (nwaiting < FIFO_HOLD_MAX && !fifo_waited(st))
 		waiting[nwaiting++] = (struct fifo_end){
 		    .fd = -1, .dev = st->st_dev, .ino = st->st_ino};
 	return 1;

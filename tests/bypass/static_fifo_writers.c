@@ -68,7 +68,11 @@ static void wait_in_open(const pid_t *kids, int n)
 			break;
 		usleep(10000);
 	}
-	usleep(50000);
+	/* in its open is not yet seen by policyd: a writer whose call is
+	 * still in the kernel's queue when the reader comes and the others
+	 * have written is unknown to policyd (threat-model.md); a moment for
+	 * policyd to receive them all */
+	usleep(300000);
 }
 
 /* One round: the lines the reader got; *left: writers still waiting. */
