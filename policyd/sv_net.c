@@ -112,12 +112,25 @@ int sv_bind(struct call *k)
 	return 0;
 }
 
-/* Where a call's destination addresses are in the caller's memory. */
+/* Where a call's destination addresses and control messages are in the
+ * caller's memory. */
 struct net_addrs {
 	uint64_t at[NET_ADDRS_MAX];
 	uint32_t len[NET_ADDRS_MAX];
 	size_t n;
+	uint64_t ctl_at[NET_ADDRS_MAX];
+	size_t ctl_len[NET_ADDRS_MAX];
+	size_t nctl;
 };
+
+/* m's control messages, if any, into na. */
+static void net_control(struct net_addrs *na, const struct msghdr *m)
+{
+	if (m->msg_control && m->msg_controllen) {
+		na->ctl_at[na->nctl] = (uint64_t)(uintptr_t)m->msg_control;
+		na->ctl_len[na->nctl++] = m->msg_controllen;
+	}
+}
 
 /* The addresses of k's call (connect, sendto, sendmsg, sendmmsg). 0, or
  * -errno to fail it with. */
@@ -125,7 +138,7 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
-	na->n = 0;
+	na->n = na->nctl = 0;
 	if (nr == SYS_connect || nr == SYS_sendto) {
 		na->at[0] = nr == SYS_connect ? a[1] : a[4];
 		na->len[0] = (uint32_t)(nr == SYS_connect ? a[2] : a[5]);
@@ -136,6 +149,7 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 		struct msghdr m;
 		if (sv_mem_read(k->c.pid, a[1], &m, sizeof(m)) < 0)
 			return -EFAULT;
+		net_control(na, &m);
 		if (m.msg_name && m.msg_namelen) {
 			na->at[0] = (uint64_t)(uintptr_t)m.msg_name;
 			na->len[0] = m.msg_namelen;
@@ -151,13 +165,70 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 		return -EFAULT;
 	if ((uint32_t)a[2] > NET_ADDRS_MAX)
 		return -EMSGSIZE;
-	for (size_t i = 0; i < vlen; i++)
+	for (size_t i = 0; i < vlen; i++) {
+		net_control(na, &mm[i].msg_hdr);
 		if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
 			na->at[na->n] =
 			    (uint64_t)(uintptr_t)mm[i].msg_hdr.msg_name;
 			na->len[na->n++] = mm[i].msg_hdr.msg_namelen;
 		}
+	}
 	return 0;
+}
+
+#define NET_CONTROL_MAX (128 * 1024) /* the kernel's optmem_max default */
+
+/* Does the control buffer (len bytes at at) hold a source route: IPv4's
+ * IP_RETOPTS (a loose or strict source route sends the packet to its
+ * first hop, not to the address decided) or an IPv6 routing header
+ * (a segment routing header, type 2)? Walked as the kernel walks it
+ * (for_each_cmsghdr); a malformed message ends the walk, as the kernel
+ * fails the send there (CMSG_OK). 0: none; 1: one; -errno. */
+static int control_routes(pid_t pid, uint64_t at, size_t len)
+{
+	if (len > NET_CONTROL_MAX)
+		return -ENOBUFS; /* more than policyd reads: not sent */
+	_cleanup_free_ unsigned char *b = malloc(len);
+	if (!b)
+		return -ENOMEM;
+	if (sv_mem_read(pid, at, b, len) < 0)
+		return -EFAULT;
+	for (size_t off = 0; off + sizeof(struct cmsghdr) <= len;) {
+		struct cmsghdr c;
+		memcpy(&c, b + off, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > len - off)
+			return 0; /* the kernel says EINVAL */
+		if ((c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_RETOPTS) ||
+		    (c.cmsg_level == IPPROTO_IPV6 &&
+		     (c.cmsg_type == IPV6_RTHDR ||
+		      c.cmsg_type == IPV6_2292RTHDR)))
+			return 1;
+		off += CMSG_ALIGN(c.cmsg_len);
+	}
+	return 0;
+}
+
+/* Any control message of the call that routes its packets elsewhere than
+ * the address decided: refused, audited. false: answered. */
+static bool control_ok(struct call *k, const struct net_addrs *na)
+{
+	for (size_t i = 0; i < na->nctl; i++) {
+		int r = control_routes(k->c.pid, na->ctl_at[i], na->ctl_len[i]);
+		if (r < 0) {
+			sv_call_answer(k, r == -ENOMEM ? -ENOBUFS : r);
+			return false;
+		}
+		if (r == 0)
+			continue;
+		sv_call_refuse(k, "connect", "source-route",
+			       "a source route (IP_RETOPTS, IPV6_RTHDR)",
+			       "source routes send a packet to another host "
+			       "than the address the policy decided; they "
+			       "are refused in a session",
+			       -EPERM);
+		return false;
+	}
+	return true;
 }
 
 /* The caller's socket sock as the kernel knows it (on policyd's copy):
@@ -322,6 +393,8 @@ int sv_net(struct call *k)
 		sv_call_answer(k, r);
 		return 0;
 	}
+	if (!control_ok(k, &na))
+		return 0;
 	struct sock_kind sk;
 	bool have_sk = false; /* read when first needed */
 	for (size_t i = 0; i < na.n; i++) {

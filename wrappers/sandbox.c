@@ -8,6 +8,7 @@
 #include <linux/fsverity.h> /* FS_IOC_ENABLE_VERITY */
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h> /* IP_OPTIONS, IPV6_RTHDR */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h> /* RENAME_WHITEOUT */
@@ -301,6 +302,33 @@ static int add_scratch_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 	}
 }
 
+/* setsockopt of a source route: the kernel sends the packet to the
+ * route's first hop, not to the address of the connect or send that
+ * policyd (and eBPF) decided. IPv4's IP_OPTIONS (a loose or strict source
+ * route; no other option is of use to a session), IPv6's routing headers
+ * (a segment routing header needs no privilege) and the sticky control
+ * messages of RFC 2292 that can hold one. Level (argument a) and option
+ * name are ints to the kernel. */
+static int add_route_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
+				   const struct tg_syscall *sc, unsigned a)
+{
+	static const int opts[][2] = {{IPPROTO_IP, IP_OPTIONS},
+				      {IPPROTO_IPV6, IPV6_RTHDR},
+				      {IPPROTO_IPV6, IPV6_2292RTHDR},
+				      {IPPROTO_IPV6, IPV6_2292PKTOPTIONS}};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(opts); i++) {
+		int r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			     (unsigned)opts[i][0]),
+		    SCMP_CMP(a + 1, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			     (unsigned)opts[i][1]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
  * or a refusal where nobody can be notified), or answer it by itself, as
  * its entry in common/syscalls.h says. */
@@ -399,6 +427,8 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 				return r;
 		return 0;
 	}
+	case TG_SCF_SOCKOPT_ROUTE:
+		return add_route_sockopt_rules(ctx, N, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */

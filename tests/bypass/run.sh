@@ -680,6 +680,9 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/gitversions.sh"
 # config keys that name a program git runs later (tests/bypass/gitconfigrun.sh)
 . "$(dirname "$0")/gitconfigrun.sh"
+# a datagram sent elsewhere than its address by a source route
+# (tests/bypass/srcroute.sh)
+. "$(dirname "$0")/srcroute.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
