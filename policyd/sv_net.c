@@ -287,13 +287,17 @@ static bool call_socket(struct call *k, struct sock_kind *sk, bool *have)
 
 /* The policy's protocol of a socket (from its type and protocol);
  * POLICY_PROTO_ANY when unknown, and for a raw socket, whose protocol
- * number says nothing of ports (the kernel ignores the address's). */
+ * number says nothing of ports (the kernel ignores the address's). MPTCP
+ * is TCP on the wire (a TCP server sees a TCP connection: MPTCP falls back
+ * to it), so `proto: tcp` rules decide it: as "any" a `proto: tcp` deny
+ * let it through. */
 static int socket_proto(const struct sock_kind *sk)
 {
 	int pr = sk->protocol, type = sk->type;
 	if (type == SOCK_RAW)
 		return POLICY_PROTO_ANY;
-	if (pr == IPPROTO_TCP || (type == SOCK_STREAM && pr == 0))
+	if (pr == IPPROTO_TCP || pr == IPPROTO_MPTCP ||
+	    (type == SOCK_STREAM && pr == 0))
 		return POLICY_PROTO_TCP;
 	if (pr == IPPROTO_UDP || (type == SOCK_DGRAM && pr == 0))
 		return POLICY_PROTO_UDP;

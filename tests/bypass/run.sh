@@ -683,6 +683,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # a datagram sent elsewhere than its address by a source route
 # (tests/bypass/srcroute.sh)
 . "$(dirname "$0")/srcroute.sh"
+# TCP by another protocol number, past a proto: tcp rule (tests/bypass/mptcp.sh)
+. "$(dirname "$0")/mptcp.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
