@@ -685,6 +685,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/srcroute.sh"
 # TCP by another protocol number, past a proto: tcp rule (tests/bypass/mptcp.sh)
 . "$(dirname "$0")/mptcp.sh"
+# 0.0.0.0: this machine at the source address (tests/bypass/anyaddr.sh)
+. "$(dirname "$0")/anyaddr.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
