@@ -245,8 +245,8 @@ static int control_routes(pid_t pid, uint64_t at, size_t len,
 static bool control_ok(struct call *k, struct net_addrs *na)
 {
 	for (size_t i = 0; i < na->nctl; i++) {
-		int r = control_routes(k->c.pid, na->ctl_at[i], na->ctl_len[i],
-				       na);
+		int r =
+		    control_routes(k->c.pid, na->ctl_at[i], na->ctl_len[i], na);
 		if (r < 0) {
 			sv_call_answer(k, r == -ENOMEM ? -ENOBUFS : r);
 			return false;
@@ -285,7 +285,8 @@ static void socket_local(int sfd, struct sock_kind *sk)
 	if (ss.ss_family == AF_INET) {
 		memcpy(sk->local4, &((struct sockaddr_in *)&ss)->sin_addr, 4);
 	} else if (ss.ss_family == AF_INET6) {
-		const struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		const struct in6_addr *a =
+		    &((struct sockaddr_in6 *)&ss)->sin6_addr;
 		if (IN6_IS_ADDR_V4MAPPED(a)) {
 			sk->mapped = true;
 			memcpy(sk->local4, a->s6_addr + 12, 4);

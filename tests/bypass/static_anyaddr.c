@@ -45,8 +45,8 @@ int main(int argc, char **argv)
 	    (!udp && listen(l, 1) < 0) ||
 	    getsockname(l, (struct sockaddr *)&sa, &sl) < 0)
 		return 1;
-	int c = socket(v6 ? AF_INET6 : AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM,
-		       0);
+	int c =
+	    socket(v6 ? AF_INET6 : AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
 	struct sockaddr_in src = {.sin_family = AF_INET,
 				  .sin_addr = sa.sin_addr};
 	struct sockaddr_in6 src6 = {.sin6_family = AF_INET6};
@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (v6 && bind(c, (struct sockaddr *)&src6, sizeof(src6)) < 0)
 		return 1;
-	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = sa.sin_port};
+	struct sockaddr_in any = {.sin_family = AF_INET,
+				  .sin_port = sa.sin_port};
 	struct sockaddr_in6 any6 = {.sin6_family = AF_INET6,
 				    .sin6_port = sa.sin_port};
 	any6.sin6_addr.s6_addr[10] = any6.sin6_addr.s6_addr[11] = 0xff;
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
 		struct sockaddr_in f;
 		socklen_t fl = sizeof(f);
 		char b[16];
-		if (recvfrom(l, b, sizeof(b), 0, (struct sockaddr *)&f, &fl) < 0)
+		if (recvfrom(l, b, sizeof(b), 0, (struct sockaddr *)&f, &fl) <
+		    0)
 			return 1;
 	} else if (connect(c,
 			   v6 ? (struct sockaddr *)&any6
