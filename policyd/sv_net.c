@@ -529,19 +529,29 @@ int sv_socket(struct call *k)
 		     fam < 0 || kind > SOCK_PACKET;
 	if (fam == AF_INET && kind == SOCK_PACKET)
 		fam = AF_PACKET;
-	bool raw = fam == AF_PACKET ||
-		   (kind == SOCK_RAW && fam != AF_NETLINK && fam != AF_UNIX &&
-		    !((fam == AF_INET || fam == AF_INET6) && proto == 0));
+	bool inet = fam == AF_INET || fam == AF_INET6;
+	bool raw =
+	    fam == AF_PACKET || (kind == SOCK_RAW && fam != AF_NETLINK &&
+				 fam != AF_UNIX && !(inet && proto == 0));
+	/* SCTP associates through setsockopt (sctp_connectx) and names
+	 * destinations in a send's control messages: no connect rule sees
+	 * them (SOCK_SEQPACKET with protocol 0 is SCTP in these families) */
+	bool sctp =
+	    inet && kind != SOCK_RAW &&
+	    (proto == IPPROTO_SCTP || (kind == SOCK_SEQPACKET && proto == 0));
 	const struct policy_settings *st = policy_settings(k->c.s->policy);
-	if (fails || !raw || st->raw_sockets) {
+	if (fails || !(raw || sctp) || st->raw_sockets) {
 		sv_call_continue(k);
 		return 0;
 	}
 	char target[96];
 	snprintf(target, sizeof(target), "%s socket (family %d, protocol %d)",
-		 fam == AF_PACKET ? "packet" : "raw", fam, proto);
+		 sctp		    ? "SCTP"
+		 : fam == AF_PACKET ? "packet"
+				    : "raw",
+		 fam, proto);
 	sv_call_refuse(k, "socket", "raw-sockets", target,
-		       "raw and packet sockets are refused in a session "
+		       "raw, packet and SCTP sockets are refused in a session "
 		       "(they send packets no address rule can see); a policy "
 		       "allows them with settings.raw_sockets: allow",
 		       -EPERM);

@@ -215,14 +215,30 @@ static int apply_landlock(const struct sandbox_fs *fs, bool scratch,
  * an int. SOCK_RAW in every family but netlink's (every resolver opens a
  * raw netlink socket, which reaches no network; AF_UNIX maps SOCK_RAW to a
  * datagram socket and is let through by policyd), SOCK_PACKET in any (the
- * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. */
+ * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. And
+ * SCTP's: protocol IPPROTO_SCTP in any family, SOCK_SEQPACKET in AF_INET
+ * and AF_INET6 (the kernel's only such protocol there; policyd tells). */
 static int add_raw_socket_rules(scmp_filter_ctx ctx, uint32_t N,
 				const struct tg_syscall *sc, unsigned type_arg)
 {
-	int r = seccomp_rule_add(
-	    ctx, N, sc->nr, 2,
-	    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
-	    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
+	static const int inet[] = {AF_INET, AF_INET6};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(inet); i++) {
+		int r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_SEQPACKET),
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			    (unsigned)inet[i]));
+		if (r < 0)
+			return r;
+	}
+	int r = seccomp_rule_add(ctx, N, sc->nr, 1,
+				 SCMP_CMP(type_arg + 1, SCMP_CMP_MASKED_EQ,
+					  0xffffffffu, IPPROTO_SCTP));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
+		    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
 	if (r == 0)
 		r = seccomp_rule_add(
 		    ctx, N, sc->nr, 1,

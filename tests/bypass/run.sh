@@ -687,6 +687,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/mptcp.sh"
 # 0.0.0.0: this machine at the source address (tests/bypass/anyaddr.sh)
 . "$(dirname "$0")/anyaddr.sh"
+# SCTP associations made without connect (tests/bypass/sctp.sh)
+. "$(dirname "$0")/sctp.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
