@@ -77,6 +77,11 @@ enum tg_sc_filter {
 				 that changes an inode's state: flags and
 				 attributes, generation, fs-verity, fscrypt
 				 (wrappers/sandbox.c lists them) */
+	TG_SCF_SOCKOPT_ROUTE, /* setsockopt (level at farg, optname at
+				 farg+1, ints) of an option that routes a
+				 packet elsewhere than the address decided:
+				 IP_OPTIONS, IPV6_RTHDR, IPV6_2292RTHDR,
+				 IPV6_2292PKTOPTIONS */
 	TG_SCF_MAX
 };
 
@@ -215,7 +220,8 @@ struct tg_syscall {
 	 * FS_IOC_SETFLAGS works on a read-only descriptor; the GET          \
 	 * requests and file_getattr stay: lsattr), and the other inode      \
 	 * state a read-only descriptor changes: generation, fs-verity,      \
-	 * fscrypt policies and keys */                                      \
+	 * fscrypt policies and keys; socket options that send a packet    \
+	 * to another host than the address decided (source routes) */     \
 	X(ptrace,            REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_readv,  REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(process_vm_writev, REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
@@ -268,7 +274,8 @@ struct tg_syscall {
 	X(sethostname,       REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(setdomainname,     REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
 	X(ioctl,             REFUSE, IOCTL_ATTR, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
-	X(file_setattr,      REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
+	X(file_setattr,      REFUSE, ALWAYS, -1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS) \
+	X(setsockopt,        REFUSE, SOCKOPT_ROUTE, 1, (-1, -1, -1, -1, -1, -1), TG_SC_NOFS)
 /* clang-format on */
 
 #endif

@@ -112,12 +112,29 @@ int sv_bind(struct call *k)
 	return 0;
 }
 
-/* Where a call's destination addresses are in the caller's memory. */
+/* Where a call's destination addresses and control messages are in the
+ * caller's memory. */
 struct net_addrs {
 	uint64_t at[NET_ADDRS_MAX];
 	uint32_t len[NET_ADDRS_MAX];
 	size_t n;
+	uint64_t ctl_at[NET_ADDRS_MAX];
+	size_t ctl_len[NET_ADDRS_MAX];
+	size_t nctl;
+	/* IPv4 source addresses the control messages name (IP_PKTINFO,
+	 * IPV6_PKTINFO of a mapped address): where a send to 0.0.0.0 goes */
+	uint8_t src[NET_ADDRS_MAX][4];
+	size_t nsrc;
 };
+
+/* m's control messages, if any, into na. */
+static void net_control(struct net_addrs *na, const struct msghdr *m)
+{
+	if (m->msg_control && m->msg_controllen) {
+		na->ctl_at[na->nctl] = (uint64_t)(uintptr_t)m->msg_control;
+		na->ctl_len[na->nctl++] = m->msg_controllen;
+	}
+}
 
 /* The addresses of k's call (connect, sendto, sendmsg, sendmmsg). 0, or
  * -errno to fail it with. */
@@ -125,7 +142,7 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 {
 	const __u64 *a = k->n->data.args;
 	int nr = (int)k->n->data.nr;
-	na->n = 0;
+	na->n = na->nctl = na->nsrc = 0;
 	if (nr == SYS_connect || nr == SYS_sendto) {
 		na->at[0] = nr == SYS_connect ? a[1] : a[4];
 		na->len[0] = (uint32_t)(nr == SYS_connect ? a[2] : a[5]);
@@ -136,6 +153,7 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 		struct msghdr m;
 		if (sv_mem_read(k->c.pid, a[1], &m, sizeof(m)) < 0)
 			return -EFAULT;
+		net_control(na, &m);
 		if (m.msg_name && m.msg_namelen) {
 			na->at[0] = (uint64_t)(uintptr_t)m.msg_name;
 			na->len[0] = m.msg_namelen;
@@ -151,20 +169,130 @@ static int net_addresses(struct call *k, struct net_addrs *na)
 		return -EFAULT;
 	if ((uint32_t)a[2] > NET_ADDRS_MAX)
 		return -EMSGSIZE;
-	for (size_t i = 0; i < vlen; i++)
+	for (size_t i = 0; i < vlen; i++) {
+		net_control(na, &mm[i].msg_hdr);
 		if (mm[i].msg_hdr.msg_name && mm[i].msg_hdr.msg_namelen) {
 			na->at[na->n] =
 			    (uint64_t)(uintptr_t)mm[i].msg_hdr.msg_name;
 			na->len[na->n++] = mm[i].msg_hdr.msg_namelen;
 		}
+	}
 	return 0;
+}
+
+#define NET_CONTROL_MAX (128 * 1024) /* the kernel's optmem_max default */
+
+/* The IPv4 source address an IP_PKTINFO (ipi_spec_dst) or IPV6_PKTINFO
+ * (a mapped address) control message c (its data at d) names, into na;
+ * false when there is no room. */
+static bool control_source(struct net_addrs *na, const struct cmsghdr *c,
+			   const unsigned char *d)
+{
+	uint8_t a[4];
+	if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+	    c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo)))
+		memcpy(a, d + offsetof(struct in_pktinfo, ipi_spec_dst), 4);
+	else if (c->cmsg_level == IPPROTO_IPV6 &&
+		 c->cmsg_type == IPV6_PKTINFO &&
+		 c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo)))
+		memcpy(a, d + offsetof(struct in6_pktinfo, ipi6_addr) + 12, 4);
+	else
+		return true;
+	if (!(a[0] | a[1] | a[2] | a[3]))
+		return true;
+	if (na->nsrc >= NET_ADDRS_MAX)
+		return false;
+	memcpy(na->src[na->nsrc++], a, 4);
+	return true;
+}
+
+/* Does the control buffer (len bytes at at) hold a source route: IPv4's
+ * IP_RETOPTS (a loose or strict source route sends the packet to its
+ * first hop, not to the address decided) or an IPv6 routing header
+ * (a segment routing header, type 2)? Walked as the kernel walks it
+ * (for_each_cmsghdr); a malformed message ends the walk, as the kernel
+ * fails the send there (CMSG_OK). The source addresses named on the way
+ * go to na. 0: none; 1: one; -errno. */
+static int control_routes(pid_t pid, uint64_t at, size_t len,
+			  struct net_addrs *na)
+{
+	if (len > NET_CONTROL_MAX)
+		return -ENOBUFS; /* more than policyd reads: not sent */
+	_cleanup_free_ unsigned char *b = malloc(len);
+	if (!b)
+		return -ENOMEM;
+	if (sv_mem_read(pid, at, b, len) < 0)
+		return -EFAULT;
+	for (size_t off = 0; off + sizeof(struct cmsghdr) <= len;) {
+		struct cmsghdr c;
+		memcpy(&c, b + off, sizeof(c));
+		if (c.cmsg_len < sizeof(c) || c.cmsg_len > len - off)
+			return 0; /* the kernel says EINVAL */
+		if ((c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_RETOPTS) ||
+		    (c.cmsg_level == IPPROTO_IPV6 &&
+		     (c.cmsg_type == IPV6_RTHDR ||
+		      c.cmsg_type == IPV6_2292RTHDR)))
+			return 1;
+		if (!control_source(na, &c, b + off + CMSG_LEN(0)))
+			return -ENOBUFS;
+		off += CMSG_ALIGN(c.cmsg_len);
+	}
+	return 0;
+}
+
+/* Any control message of the call that routes its packets elsewhere than
+ * the address decided: refused, audited. false: answered. */
+static bool control_ok(struct call *k, struct net_addrs *na)
+{
+	for (size_t i = 0; i < na->nctl; i++) {
+		int r =
+		    control_routes(k->c.pid, na->ctl_at[i], na->ctl_len[i], na);
+		if (r < 0) {
+			sv_call_answer(k, r == -ENOMEM ? -ENOBUFS : r);
+			return false;
+		}
+		if (r == 0)
+			continue;
+		sv_call_refuse(k, "connect", "source-route",
+			       "a source route (IP_RETOPTS, IPV6_RTHDR)",
+			       "source routes send a packet to another host "
+			       "than the address the policy decided; they "
+			       "are refused in a session",
+			       -EPERM);
+		return false;
+	}
+	return true;
 }
 
 /* The caller's socket sock as the kernel knows it (on policyd's copy):
  * its family, type and protocol. */
 struct sock_kind {
 	int domain, type, protocol;
+	/* the IPv4 address it is bound to (an IPv6 socket's mapped one):
+	 * where a connect to 0.0.0.0 goes; 0.0.0.0 when none */
+	uint8_t local4[4];
+	bool mapped; /* an IPv6 socket bound to a mapped address */
 };
+
+/* sk's local address from the socket sfd. */
+static void socket_local(int sfd, struct sock_kind *sk)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(sfd, (struct sockaddr *)&ss, &sl) < 0)
+		return;
+	if (ss.ss_family == AF_INET) {
+		memcpy(sk->local4, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	} else if (ss.ss_family == AF_INET6) {
+		const struct in6_addr *a =
+		    &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(a)) {
+			sk->mapped = true;
+			memcpy(sk->local4, a->s6_addr + 12, 4);
+		}
+	}
+}
 
 /* 0, or -errno: -EBADF, -ENOTSOCK as the call itself would fail; any
  * other (policyd out of descriptors, not allowed to copy it) must not
@@ -183,9 +311,10 @@ static int socket_kind(pid_t pid, int sock, struct sock_kind *sk)
 	if (getsockopt(sfd, SOL_SOCKET, SO_TYPE, &sk->type, &sl) < 0)
 		return -errno;
 	sl = sizeof(sk->protocol);
-	return getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &sk->protocol, &sl) < 0
-		   ? -errno
-		   : 0;
+	if (getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &sk->protocol, &sl) < 0)
+		return -errno;
+	socket_local(sfd, sk);
+	return 0;
 }
 
 /* sk of the call's socket, read once per call; false: answered (the
@@ -216,13 +345,17 @@ static bool call_socket(struct call *k, struct sock_kind *sk, bool *have)
 
 /* The policy's protocol of a socket (from its type and protocol);
  * POLICY_PROTO_ANY when unknown, and for a raw socket, whose protocol
- * number says nothing of ports (the kernel ignores the address's). */
+ * number says nothing of ports (the kernel ignores the address's). MPTCP
+ * is TCP on the wire (a TCP server sees a TCP connection: MPTCP falls back
+ * to it), so `proto: tcp` rules decide it: as "any" a `proto: tcp` deny
+ * let it through. */
 static int socket_proto(const struct sock_kind *sk)
 {
 	int pr = sk->protocol, type = sk->type;
 	if (type == SOCK_RAW)
 		return POLICY_PROTO_ANY;
-	if (pr == IPPROTO_TCP || (type == SOCK_STREAM && pr == 0))
+	if (pr == IPPROTO_TCP || pr == IPPROTO_MPTCP ||
+	    (type == SOCK_STREAM && pr == 0))
 		return POLICY_PROTO_TCP;
 	if (pr == IPPROTO_UDP || (type == SOCK_DGRAM && pr == 0))
 		return POLICY_PROTO_UDP;
@@ -270,11 +403,45 @@ static int ip_decide(struct call *k, const uint8_t a16[16], uint16_t port,
 	return 0;
 }
 
+/*
+ * An unspecified destination (a16) decided where the kernel sends it: ::
+ * to the loopback address (IPv6's ::1, 127.0.0.1 from a socket bound to a
+ * mapped address); 0.0.0.0 to the call's source address, on the loopback
+ * device: the address the socket is bound to or a control message names
+ * (IP_PKTINFO), 127.0.0.1 when there is none. Decided as 0.0.0.0, a
+ * socket bound to a denied address of this machine (127.0.0.2, a
+ * container bridge's) reached it. Each candidate is decided; 0, 1, 2 as
+ * ip_decide. Another thread binding the socket between this decision and
+ * the kernel's connect is the connect race of the threat model.
+ */
+static int unspecified_decide(struct call *k, const uint8_t a16[16],
+			      uint16_t port, int proto,
+			      const struct sock_kind *sk,
+			      const struct net_addrs *na)
+{
+	static const uint8_t any6[16], lo6[16] = {[15] = 1},
+				       any4[16] = {[10] = 0xff, [11] = 0xff};
+	uint8_t d[16] = {[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1};
+	if (!memcmp(a16, any6, 16))
+		return ip_decide(k, sk->mapped ? d : lo6, port, proto);
+	if (memcmp(a16, any4, 16))
+		return ip_decide(k, a16, port, proto);
+	if (sk->local4[0] | sk->local4[1] | sk->local4[2] | sk->local4[3])
+		memcpy(d + 12, sk->local4, 4);
+	int r = ip_decide(k, d, port, proto);
+	for (size_t i = 0; r == 0 && i < na->nsrc; i++) {
+		memcpy(d + 12, na->src[i], 4);
+		r = ip_decide(k, d, port, proto);
+	}
+	return r;
+}
+
 /* One destination address (ss, l bytes) of the call (sk: its socket,
- * read when first needed). 0: allowed or not the policy's, go on; 1:
- * answered; 2: parked. */
+ * read when first needed; na: the call's). 0: allowed or not the
+ * policy's, go on; 1: answered; 2: parked. */
 static int addr_decide(struct call *k, const struct sockaddr_storage *ss,
-		       size_t l, struct sock_kind *sk, bool *have_sk)
+		       size_t l, struct sock_kind *sk, bool *have_sk,
+		       const struct net_addrs *na)
 {
 	int fam = ss->ss_family;
 	bool send = (int)k->n->data.nr != SYS_connect;
@@ -310,8 +477,8 @@ static int addr_decide(struct call *k, const struct sockaddr_storage *ss,
 	}
 	if (!call_socket(k, sk, have_sk) || !sv_call_valid(k))
 		return 1;
-	return ip_decide(k, a16, sk->type == SOCK_RAW ? 0 : port,
-			 socket_proto(sk));
+	return unspecified_decide(k, a16, sk->type == SOCK_RAW ? 0 : port,
+				  socket_proto(sk), sk, na);
 }
 
 int sv_net(struct call *k)
@@ -322,6 +489,8 @@ int sv_net(struct call *k)
 		sv_call_answer(k, r);
 		return 0;
 	}
+	if (!control_ok(k, &na))
+		return 0;
 	struct sock_kind sk;
 	bool have_sk = false; /* read when first needed */
 	for (size_t i = 0; i < na.n; i++) {
@@ -333,7 +502,7 @@ int sv_net(struct call *k)
 			sv_call_answer(k, l ? -EFAULT : -EINVAL);
 			return 0;
 		}
-		if ((r = addr_decide(k, &ss, l, &sk, &have_sk)) != 0)
+		if ((r = addr_decide(k, &ss, l, &sk, &have_sk, &na)) != 0)
 			return r == 2;
 	}
 	sv_call_continue(k);
@@ -360,19 +529,29 @@ int sv_socket(struct call *k)
 		     fam < 0 || kind > SOCK_PACKET;
 	if (fam == AF_INET && kind == SOCK_PACKET)
 		fam = AF_PACKET;
-	bool raw = fam == AF_PACKET ||
-		   (kind == SOCK_RAW && fam != AF_NETLINK && fam != AF_UNIX &&
-		    !((fam == AF_INET || fam == AF_INET6) && proto == 0));
+	bool inet = fam == AF_INET || fam == AF_INET6;
+	bool raw =
+	    fam == AF_PACKET || (kind == SOCK_RAW && fam != AF_NETLINK &&
+				 fam != AF_UNIX && !(inet && proto == 0));
+	/* SCTP associates through setsockopt (sctp_connectx) and names
+	 * destinations in a send's control messages: no connect rule sees
+	 * them (SOCK_SEQPACKET with protocol 0 is SCTP in these families) */
+	bool sctp =
+	    inet && kind != SOCK_RAW &&
+	    (proto == IPPROTO_SCTP || (kind == SOCK_SEQPACKET && proto == 0));
 	const struct policy_settings *st = policy_settings(k->c.s->policy);
-	if (fails || !raw || st->raw_sockets) {
+	if (fails || !(raw || sctp) || st->raw_sockets) {
 		sv_call_continue(k);
 		return 0;
 	}
 	char target[96];
 	snprintf(target, sizeof(target), "%s socket (family %d, protocol %d)",
-		 fam == AF_PACKET ? "packet" : "raw", fam, proto);
+		 sctp		    ? "SCTP"
+		 : fam == AF_PACKET ? "packet"
+				    : "raw",
+		 fam, proto);
 	sv_call_refuse(k, "socket", "raw-sockets", target,
-		       "raw and packet sockets are refused in a session "
+		       "raw, packet and SCTP sockets are refused in a session "
 		       "(they send packets no address rule can see); a policy "
 		       "allows them with settings.raw_sockets: allow",
 		       -EPERM);

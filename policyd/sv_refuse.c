@@ -38,6 +38,11 @@ static const char attr_msg[] =
     "encryption keys (no file rule decides them); lsattr still works; "
     "change them outside agent-shell";
 
+static const char route_msg[] =
+    "a tiergate session cannot set IP options or IPv6 routing headers "
+    "(a source route sends packets to another host than the address the "
+    "policy decided)";
+
 struct refusal {
 	int nr;
 	bool quiet; /* probed by programs that do without it */
@@ -106,6 +111,9 @@ static const struct refusal refusals[] = {
      * state (wrappers/sandbox.c: TG_SCF_IOCTL_ATTR) */
     {__NR_ioctl, false, attr_msg},
     {__NR_file_setattr, false, attr_msg},
+    /* setsockopt: notified only for the options of a source route
+     * (wrappers/sandbox.c: TG_SCF_SOCKOPT_ROUTE) */
+    {__NR_setsockopt, false, route_msg},
 };
 /* clang-format on */
 

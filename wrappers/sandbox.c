@@ -8,6 +8,7 @@
 #include <linux/fsverity.h> /* FS_IOC_ENABLE_VERITY */
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h> /* IP_OPTIONS, IPV6_RTHDR */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h> /* RENAME_WHITEOUT */
@@ -214,14 +215,30 @@ static int apply_landlock(const struct sandbox_fs *fs, bool scratch,
  * an int. SOCK_RAW in every family but netlink's (every resolver opens a
  * raw netlink socket, which reaches no network; AF_UNIX maps SOCK_RAW to a
  * datagram socket and is let through by policyd), SOCK_PACKET in any (the
- * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. */
+ * kernel makes AF_INET's an AF_PACKET socket), AF_PACKET of any type. And
+ * SCTP's: protocol IPPROTO_SCTP in any family, SOCK_SEQPACKET in AF_INET
+ * and AF_INET6 (the kernel's only such protocol there; policyd tells). */
 static int add_raw_socket_rules(scmp_filter_ctx ctx, uint32_t N,
 				const struct tg_syscall *sc, unsigned type_arg)
 {
-	int r = seccomp_rule_add(
-	    ctx, N, sc->nr, 2,
-	    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
-	    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
+	static const int inet[] = {AF_INET, AF_INET6};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(inet); i++) {
+		int r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_SEQPACKET),
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			    (unsigned)inet[i]));
+		if (r < 0)
+			return r;
+	}
+	int r = seccomp_rule_add(ctx, N, sc->nr, 1,
+				 SCMP_CMP(type_arg + 1, SCMP_CMP_MASKED_EQ,
+					  0xffffffffu, IPPROTO_SCTP));
+	if (r == 0)
+		r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(type_arg, SCMP_CMP_MASKED_EQ, 0xf, SOCK_RAW),
+		    SCMP_A0(SCMP_CMP_NE, AF_NETLINK));
 	if (r == 0)
 		r = seccomp_rule_add(
 		    ctx, N, sc->nr, 1,
@@ -299,6 +316,33 @@ static int add_scratch_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 	default:
 		return 1;
 	}
+}
+
+/* setsockopt of a source route: the kernel sends the packet to the
+ * route's first hop, not to the address of the connect or send that
+ * policyd (and eBPF) decided. IPv4's IP_OPTIONS (a loose or strict source
+ * route; no other option is of use to a session), IPv6's routing headers
+ * (a segment routing header needs no privilege) and the sticky control
+ * messages of RFC 2292 that can hold one. Level (argument a) and option
+ * name are ints to the kernel. */
+static int add_route_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
+				   const struct tg_syscall *sc, unsigned a)
+{
+	static const int opts[][2] = {{IPPROTO_IP, IP_OPTIONS},
+				      {IPPROTO_IPV6, IPV6_RTHDR},
+				      {IPPROTO_IPV6, IPV6_2292RTHDR},
+				      {IPPROTO_IPV6, IPV6_2292PKTOPTIONS}};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(opts); i++) {
+		int r = seccomp_rule_add(
+		    ctx, N, sc->nr, 2,
+		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			     (unsigned)opts[i][0]),
+		    SCMP_CMP(a + 1, SCMP_CMP_MASKED_EQ, 0xffffffffu,
+			     (unsigned)opts[i][1]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
@@ -399,6 +443,8 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 				return r;
 		return 0;
 	}
+	case TG_SCF_SOCKOPT_ROUTE:
+		return add_route_sockopt_rules(ctx, N, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */

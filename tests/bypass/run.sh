@@ -680,6 +680,15 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/gitversions.sh"
 # config keys that name a program git runs later (tests/bypass/gitconfigrun.sh)
 . "$(dirname "$0")/gitconfigrun.sh"
+# a datagram sent elsewhere than its address by a source route
+# (tests/bypass/srcroute.sh)
+. "$(dirname "$0")/srcroute.sh"
+# TCP by another protocol number, past a proto: tcp rule (tests/bypass/mptcp.sh)
+. "$(dirname "$0")/mptcp.sh"
+# 0.0.0.0: this machine at the source address (tests/bypass/anyaddr.sh)
+. "$(dirname "$0")/anyaddr.sh"
+# SCTP associations made without connect (tests/bypass/sctp.sh)
+. "$(dirname "$0")/sctp.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"
