@@ -174,6 +174,15 @@ static struct fifo_end waiting[FIFO_HOLD_MAX];
 static size_t nwaiting;
 static bool holding; /* in a pass over the parked calls */
 
+/* Does a writer of the FIFO dev:ino wait parked? */
+static bool fifo_waited(dev_t dev, ino_t ino)
+{
+	for (size_t j = 0; j < nwaiting; j++)
+		if (waiting[j].dev == dev && waiting[j].ino == ino)
+			return true;
+	return false;
+}
+
 void sv_open_fifo_pass(bool begin)
 {
 	if (begin) {
@@ -184,11 +193,7 @@ void sv_open_fifo_pass(bool begin)
 	holding = false;
 	size_t kept = 0;
 	for (size_t i = 0; i < nheld; i++) {
-		bool still = false;
-		for (size_t j = 0; j < nwaiting && !still; j++)
-			still = waiting[j].dev == ends[i].dev &&
-				waiting[j].ino == ends[i].ino;
-		if (still)
+		if (fifo_waited(ends[i].dev, ends[i].ino))
 			ends[kept++] = ends[i];
 		else
 			close(ends[i].fd);
@@ -200,14 +205,6 @@ void sv_open_fifo_pass(bool begin)
  * open (*fd = -1) when it is a FIFO's write end opened in a pass. A
  * session holds at most FIFO_HOLD_SESSION of them: one cannot take the
  * others' room (past it, a writer's end is closed at once, as before). */
-static bool fifo_waited(const struct stat *st)
-{
-	for (size_t j = 0; j < nwaiting; j++)
-		if (waiting[j].dev == st->st_dev &&
-		    waiting[j].ino == st->st_ino)
-			return true;
-	return false;
-}
 
 static void fifo_hold(const struct call *k, int *fd)
 {
@@ -220,7 +217,8 @@ static void fifo_hold(const struct call *k, int *fd)
 	/* outside a pass: a new writer's call of a FIFO whose other writers
 	 * wait parked (a reader came meanwhile): held as theirs are */
 	if (mine >= FIFO_HOLD_SESSION || fstat(*fd, &st) < 0 ||
-	    !S_ISFIFO(st.st_mode) || (!holding && !fifo_waited(&st)))
+	    !S_ISFIFO(st.st_mode) ||
+	    (!holding && !fifo_waited(st.st_dev, st.st_ino)))
 		return;
 	ends[nheld++] = (struct fifo_end){
 	    .fd = *fd, .dev = st.st_dev, .ino = st.st_ino, .s = k->c.s};
@@ -240,7 +238,7 @@ static int open_fifo(struct call *k, uint64_t flags, const struct stat *st)
 		return 0;
 	}
 	fifo_parked = true;
-	if (nwaiting < FIFO_HOLD_MAX && !fifo_waited(st))
+	if (nwaiting < FIFO_HOLD_MAX && !fifo_waited(st->st_dev, st->st_ino))
 		waiting[nwaiting++] = (struct fifo_end){
 		    .fd = -1, .dev = st->st_dev, .ino = st->st_ino};
 	return 1;
