@@ -267,20 +267,28 @@ static bool control_ok(struct call *k, struct net_addrs *na)
 /* The caller's socket sock as the kernel knows it (on policyd's copy):
  * its family, type and protocol. */
 struct sock_kind {
+	int fd; /* policyd's copy of it, -1 none (closed by sv_net) */
 	int domain, type, protocol;
 	/* the IPv4 address it is bound to (an IPv6 socket's mapped one):
-	 * where a connect to 0.0.0.0 goes; 0.0.0.0 when none */
+	 * where a connect to 0.0.0.0 goes; 0.0.0.0 when none. Read only
+	 * for an unspecified destination (socket_local): a getsockname
+	 * fewer for every other connect and send */
 	uint8_t local4[4];
 	bool mapped; /* an IPv6 socket bound to a mapped address */
+	bool have_local;
 };
 
-/* sk's local address from the socket sfd. */
-static void socket_local(int sfd, struct sock_kind *sk)
+/* sk's local address, from policyd's copy of the socket (the one whose
+ * kind was read), once. */
+static void socket_local(struct sock_kind *sk)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
+	if (sk->have_local)
+		return;
+	sk->have_local = true;
 	memset(&ss, 0, sizeof(ss));
-	if (getsockname(sfd, (struct sockaddr *)&ss, &sl) < 0)
+	if (sk->fd < 0 || getsockname(sk->fd, (struct sockaddr *)&ss, &sl) < 0)
 		return;
 	if (ss.ss_family == AF_INET) {
 		memcpy(sk->local4, &((struct sockaddr_in *)&ss)->sin_addr, 4);
@@ -294,14 +302,21 @@ static void socket_local(int sfd, struct sock_kind *sk)
 	}
 }
 
+static void sock_kind_done(struct sock_kind *sk)
+{
+	if (sk->fd >= 0)
+		close(sk->fd);
+}
+
 /* 0, or -errno: -EBADF, -ENOTSOCK as the call itself would fail; any
  * other (policyd out of descriptors, not allowed to copy it) must not
  * make the call pass undecided: a `proto: tcp` deny would not match a
  * socket of unknown kind. */
 static int socket_kind(pid_t pid, int sock, struct sock_kind *sk)
 {
-	_cleanup_close_ int sfd = caller_fd(pid, sock);
+	int sfd = caller_fd(pid, sock);
 	memset(sk, 0, sizeof(*sk));
+	sk->fd = sfd < 0 ? -1 : sfd;
 	if (sfd < 0)
 		return sfd;
 	socklen_t sl = sizeof(sk->domain);
@@ -313,7 +328,6 @@ static int socket_kind(pid_t pid, int sock, struct sock_kind *sk)
 	sl = sizeof(sk->protocol);
 	if (getsockopt(sfd, SOL_SOCKET, SO_PROTOCOL, &sk->protocol, &sl) < 0)
 		return -errno;
-	socket_local(sfd, sk);
 	return 0;
 }
 
@@ -415,17 +429,18 @@ static int ip_decide(struct call *k, const uint8_t a16[16], uint16_t port,
  * the kernel's connect is the connect race of the threat model.
  */
 static int unspecified_decide(struct call *k, const uint8_t a16[16],
-			      uint16_t port, int proto,
-			      const struct sock_kind *sk,
+			      uint16_t port, int proto, struct sock_kind *sk,
 			      const struct net_addrs *na)
 {
 	static const uint8_t any6[16], lo6[16] = {[15] = 1},
 				       any4[16] = {[10] = 0xff, [11] = 0xff};
 	uint8_t d[16] = {[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1};
-	if (!memcmp(a16, any6, 16))
-		return ip_decide(k, sk->mapped ? d : lo6, port, proto);
-	if (memcmp(a16, any4, 16))
+	bool v6any = !memcmp(a16, any6, 16);
+	if (!v6any && memcmp(a16, any4, 16))
 		return ip_decide(k, a16, port, proto);
+	socket_local(sk);
+	if (v6any)
+		return ip_decide(k, sk->mapped ? d : lo6, port, proto);
 	if (sk->local4[0] | sk->local4[1] | sk->local4[2] | sk->local4[3])
 		memcpy(d + 12, sk->local4, 4);
 	int r = ip_decide(k, d, port, proto);
@@ -491,7 +506,8 @@ int sv_net(struct call *k)
 	}
 	if (!control_ok(k, &na))
 		return 0;
-	struct sock_kind sk;
+	struct sock_kind sk
+	    __attribute__((cleanup(sock_kind_done))) = {.fd = -1};
 	bool have_sk = false; /* read when first needed */
 	for (size_t i = 0; i < na.n; i++) {
 		struct sockaddr_storage ss;
