@@ -57,13 +57,6 @@ static struct {
 	uint8_t in[DNS_MAX_MSG], out[DNS_MAX_MSG];
 } X = {.ep = -1, .up = {.kind = EDNS_TAG_UPSTREAM, .fd = -1}};
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void watch(struct tag *t)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = t};
@@ -287,8 +280,8 @@ static void udp_query(struct edns_sess *d, int fd)
 			return;
 		size_t len = 0;
 		if (dnsproxy_query(X.proxy, d->owner, &c, X.in, (size_t)n,
-				   X.up.fd, now_ms(), X.out, sizeof(X.out),
-				   &len) < 0)
+				   X.up.fd, tg_mono_ns() / 1000000, X.out,
+				   sizeof(X.out), &len) < 0)
 			continue;
 		if (len) {
 			X.refused++;
@@ -327,7 +320,7 @@ static void tcp_accept(struct edns_sess *d, int lfd)
 		return;
 	}
 	c->t = (struct tag){EDNS_TAG_TCP_CONN, d, fd};
-	c->since_ms = now_ms();
+	c->since_ms = tg_mono_ns() / 1000000;
 	d->conn[i] = c;
 	watch(&c->t);
 }
@@ -354,7 +347,8 @@ static void tcp_read(struct tcp_client *c)
 	size_t want = dns_get16(c->buf), len = 0;
 	struct dnsproxy_client cl = {.fd = c->t.fd, .tcp = true};
 	if (dnsproxy_query(X.proxy, c->t.d->owner, &cl, c->buf + 2, want,
-			   X.up.fd, now_ms(), X.out, sizeof(X.out), &len) < 0) {
+			   X.up.fd, tg_mono_ns() / 1000000, X.out,
+			   sizeof(X.out), &len) < 0) {
 		tcp_drop(c);
 		return;
 	}
@@ -434,7 +428,7 @@ void edns_tick(void)
 {
 	if (!X.proxy)
 		return;
-	uint64_t now = now_ms();
+	uint64_t now = tg_mono_ns() / 1000000;
 	dnsproxy_expire(X.proxy, now);
 	for (struct edns_sess *d = X.all; d; d = d->next)
 		for (int i = 0; i < TCP_PER_SESSION; i++)

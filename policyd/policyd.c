@@ -229,13 +229,6 @@ static void conn_readable(struct conn *c)
 	}
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 static uint64_t last_retry_ms; /* when retry_parked last ran */
 
 /* A FIFO's writer waits parked: is its next try due (every 5 ms)? Also
@@ -245,12 +238,13 @@ static uint64_t last_retry_ms; /* when retry_parked last ran */
  * tests/bypass/procfd.sh, static_notify_hammer). */
 static bool fifo_retry_due(void)
 {
-	return sv_open_fifo_waits(false) && mono_ms() - last_retry_ms >= 5;
+	return sv_open_fifo_waits(false) &&
+	       tg_mono_ns() / 1000000 - last_retry_ms >= 5;
 }
 
 static void retry_parked(void)
 {
-	last_retry_ms = mono_ms();
+	last_retry_ms = tg_mono_ns() / 1000000;
 	supervisor_retry_parked();
 	for (int i = 0; i < MAX_CONNS; i++) {
 		struct conn *c = D.conns[i];

@@ -160,17 +160,20 @@ bool sv_open_fifo_waits(bool clear)
  */
 #define FIFO_HOLD_MAX 256    /* every session's */
 #define FIFO_HOLD_SESSION 32 /* one session's: its parked calls' number */
-struct fifo_end {
-	int fd;
+struct fifo_id {
 	dev_t dev;
 	ino_t ino;
+};
+struct fifo_end {
+	int fd;
+	struct fifo_id id;
 	const struct session *s; /* whose writer it was opened for */
 };
 static struct fifo_end ends[FIFO_HOLD_MAX];
 static size_t nheld;
 /* FIFOs with a writer parked: rebuilt by every pass, added to as calls
  * park between passes */
-static struct fifo_end waiting[FIFO_HOLD_MAX];
+static struct fifo_id waiting[FIFO_HOLD_MAX];
 static size_t nwaiting;
 static bool holding; /* in a pass over the parked calls */
 
@@ -193,7 +196,7 @@ void sv_open_fifo_pass(bool begin)
 	holding = false;
 	size_t kept = 0;
 	for (size_t i = 0; i < nheld; i++) {
-		if (fifo_waited(ends[i].dev, ends[i].ino))
+		if (fifo_waited(ends[i].id.dev, ends[i].id.ino))
 			ends[kept++] = ends[i];
 		else
 			close(ends[i].fd);
@@ -221,7 +224,7 @@ static void fifo_hold(const struct call *k, int *fd)
 	    (!holding && !fifo_waited(st.st_dev, st.st_ino)))
 		return;
 	ends[nheld++] = (struct fifo_end){
-	    .fd = *fd, .dev = st.st_dev, .ino = st.st_ino, .s = k->c.s};
+	    .fd = *fd, .id = {st.st_dev, st.st_ino}, .s = k->c.s};
 	*fd = -1;
 }
 
@@ -239,8 +242,7 @@ static int open_fifo(struct call *k, uint64_t flags, const struct stat *st)
 	}
 	fifo_parked = true;
 	if (nwaiting < FIFO_HOLD_MAX && !fifo_waited(st->st_dev, st->st_ino))
-		waiting[nwaiting++] = (struct fifo_end){
-		    .fd = -1, .dev = st->st_dev, .ino = st->st_ino};
+		waiting[nwaiting++] = (struct fifo_id){st->st_dev, st->st_ino};
 	return 1;
 }
 
