@@ -353,7 +353,7 @@ check-structure: $(BINS)
 BB := $(BUILD)/bench
 BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
 	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine \
-	$(BB)/bench_bpf $(BB)/bench_net $(BB)/bench_net_static
+	$(BB)/bench_bpf $(BB)/bench_net $(BB)/bench_net_static $(BB)/bench_calls
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
 $(BB)/bench_%: tests/bench/bench_%.c
@@ -379,7 +379,8 @@ $(BB)/libbench_empty.so: tests/bench/bench_empty_preload.c
 $(BB)/bench_engine: $(BUILD)/bench_engine
 	$(Q)cp $< $@
 
-# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens), micro
+# BENCH_SECTIONS: real (git, a C build, a test suite, execs, opens), micro,
+# calls (the notified calls alone, part of micro)
 # and/or egress (the eBPF layer, root); all by default
 BENCH_SECTIONS ?=
 # The eBPF layer's benchmark (root): make bench's egress section, or alone

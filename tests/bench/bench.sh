@@ -3,7 +3,8 @@
 # is shared and noisy, so runs alternate and medians are compared).
 # Usage: bench.sh BINDIR BENCHBINDIR [SECTION...]
 #   sections: real (the real workloads of issue 20: git, a C build, a test
-#   suite, execs, opens), micro (everything else) and egress (connects
+#   suite, execs, opens), micro (everything else; its notified calls
+#   alone: calls) and egress (connects
 #   decided by policyd, then the eBPF egress layer: tests/bench/bench_bpf.c,
 #   root); all by default.
 # BENCH_REPS (3), BENCH_SHORT_REPS (7), BENCH_BUILD_REPS (2),
@@ -213,6 +214,42 @@ rounds() {
 		"${fpl:+ | floor with an empty preload ${fpl[*]}}" "${med[*]}"
 }
 
+# calls: each kind of call the kernel path notifies, in a hot loop of
+# bench_calls (2,000 calls), REPS alternating runs natively, under
+# bench_floor (notified, answered "continue"), under bench_floor --perform
+# (notified, performed by the supervisor: the least any design that keeps
+# tiergate's guarantee can cost) and in a session; medians in us per call.
+# What tiergate adds beyond the performing floor is its own work per call
+# (the decision, the path walk without symlinks, the caller's credentials,
+# the own-state check, audit records).
+calls() {
+	local kind who out d nat flo fpf med
+	printf 'notified calls, us per call (medians of %s alternating runs; 2,000 calls each):\n' "$REPS"
+	printf '    %-8s %8s %8s %10s %9s %s\n' kind native floor performing tiergate "tiergate over the performing floor"
+	for kind in write null rename unlink; do
+		nat=() flo=() fpf=() med=()
+		for r in $(seq "$REPS"); do
+			d=$WS/out/calls.$kind
+			for who in nat flo fpf med; do
+				rm -rf "$d" && mkdir -p "$d" && echo x >"$d/w.txt"
+				case $who in
+				nat) out=$(cd "$WS" && "$BB/bench_calls" "$kind" "$d" 2000) ;;
+				flo) out=$(cd "$WS" && "$BB/bench_floor" "$BB/bench_calls" "$kind" "$d" 2000) ;;
+				fpf) out=$(cd "$WS" && "$BB/bench_floor" --perform "$BB/bench_calls" "$kind" "$d" 2000) ;;
+				med) out=$(cd "$WS" && "$BIN/agent-shell" --user --policy "$POLICY" -- \
+					"$BB/bench_calls" "$kind" "$d" 2000) ;;
+				esac
+				[ -n "$out" ] || { echo "bench: bench_calls $kind failed ($who)" >&2; exit 1; }
+				eval "$who+=(\"\$out\")"
+			done
+		done
+		nat=$(printf '%s\n' "${nat[@]}" | median) flo=$(printf '%s\n' "${flo[@]}" | median)
+		fpf=$(printf '%s\n' "${fpf[@]}" | median) med=$(printf '%s\n' "${med[@]}" | median)
+		printf '    %-8s %8s %8s %10s %9s %s\n' "$kind" "$nat" "$flo" "$fpf" "$med" \
+			"$(awk -v a="$med" -v b="$fpf" 'BEGIN {printf "+%.1f", a - b}')"
+	done
+}
+
 echo "tiergate benchmarks ($(nproc) cores; policies/default.yaml; alternating runs, medians and the ratio of the fastest runs)"
 "$BB/bench_engine"
 
@@ -275,6 +312,7 @@ micro_workloads() {
 	rounds "read-only opens, fastest round, dynamic" 1.05 "$BB/bench_rounds"
 	rounds "read-only opens, fastest round, static" 1.02 "$BB/bench_rounds_static"
 	REPS=$REPS_SAVE
+	calls
 	# the notification round trip as the caller sees it: a write-open, which
 	# policyd decides, opens and injects (ADDFD)
 	nat=$(cd "$WS" && "$BB/bench_static" write "$WS/out/n.txt" 5000 2>&1 >/dev/null)
@@ -328,8 +366,9 @@ for section in $SECTIONS; do
 	case $section in
 	real) real_workloads ;;
 	micro) micro_workloads ;;
+	calls) echo; calls ;;
 	egress) egress_workloads ;;
-	*) echo "bench: no section $section (real, micro, egress)" >&2; exit 2 ;;
+	*) echo "bench: no section $section (real, micro, calls, egress)" >&2; exit 2 ;;
 	esac
 done
 
