@@ -215,7 +215,8 @@ rounds() {
 }
 
 # calls: each kind of call the kernel path notifies, in a hot loop of
-# bench_calls (2,000 calls), REPS alternating runs natively, under
+# bench_calls (2,000 calls: write-opens of a file that exists, of
+# /dev/null, renames, unlinks), REPS alternating runs natively, under
 # bench_floor (notified, answered "continue"), under bench_floor --perform
 # (notified, performed by the supervisor: the least any design that keeps
 # tiergate's guarantee can cost) and in a session; medians in us per call.
