@@ -71,10 +71,22 @@ struct gitfs {
 	 * discovery reads HEAD, config and the global files several times:
 	 * each read is 6 system calls); NULL: no memory for it */
 	struct gitfs_memo *memo;
+	/* every lookup noted here (struct git_ctx's wit), or NULL */
+	struct git_witness *wit;
 };
 
 int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx);
 void gitfs_close(struct gitfs *fs);
+/* path looked up in the caller's view (O_PATH, the last component's
+ * symlink not followed with nofollow) and its fstat in *ret: 0 or -errno.
+ * The witness's own lookup: noted nowhere. */
+int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,
+		struct stat *ret);
+/* gitwit.c: path noted with what gitfs_probe found (r, st) unless it was
+ * already; whether it was (or the witness is full) */
+void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
+		 int r, const struct stat *st);
+bool gitwit_seen(const struct git_witness *w, const char *path, bool nofollow);
 /* The value of NAME in the caller's environment, or NULL. */
 const char *gitfs_getenv(const struct gitfs *fs, const char *name);
 /* Reads the regular file path (absolute, in the caller's view) whole, at
