@@ -2,9 +2,12 @@
 #include "gitwatch.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "engine/gitwit.h"
 #include "procfs.h"
@@ -14,6 +17,7 @@ static struct {
 	uint64_t start;
 	dev_t dev; /* the git program */
 	ino_t ino;
+	int pidfd; /* the process's, to see it end; -1: none (old kernel) */
 	struct git_witness *w;
 } tab[GITWATCH_MAX];
 static size_t ntab;
@@ -21,6 +25,8 @@ static size_t ntab;
 static void drop(size_t i)
 {
 	git_witness_free(tab[i].w);
+	if (tab[i].pidfd >= 0)
+		close(tab[i].pidfd);
 	tab[i] = tab[--ntab];
 }
 
@@ -29,6 +35,23 @@ static bool alive(pid_t pid, uint64_t start)
 {
 	struct proc_stat st;
 	return procfs_stat(pid, &st) == 0 && st.starttime == start;
+}
+
+/* entry i's push has ended: its pidfd readable (one system call: every
+ * exec pays it while pushes are watched), or by its start time */
+static bool ended(size_t i)
+{
+	if (tab[i].pidfd < 0)
+		return !alive(tab[i].pid, tab[i].start);
+	struct pollfd p = {.fd = tab[i].pidfd, .events = POLLIN};
+	return poll(&p, 1, 0) != 0;
+}
+
+static void prune(void)
+{
+	for (size_t i = ntab; i-- > 0;)
+		if (ended(i))
+			drop(i);
 }
 
 size_t gitwatch_count(void)
@@ -47,8 +70,9 @@ int gitwatch_add(const struct caller *c, const struct stat *exe,
 		git_witness_free(w);
 		return -ESRCH;
 	}
+	prune();
 	for (size_t i = ntab; i-- > 0;)
-		if (tab[i].pid == ps.tgid || !alive(tab[i].pid, tab[i].start))
+		if (tab[i].pid == ps.tgid)
 			drop(i);
 	if (ntab == GITWATCH_MAX) {
 		git_witness_free(w);
@@ -58,12 +82,20 @@ int gitwatch_add(const struct caller *c, const struct stat *exe,
 	tab[ntab].start = st.starttime;
 	tab[ntab].dev = exe->st_dev;
 	tab[ntab].ino = exe->st_ino;
+	/* the thread group's (no PIDFD_THREAD): readable when it ends */
+	tab[ntab].pidfd = (int)syscall(SYS_pidfd_open, ps.tgid, 0);
+	if (tab[ntab].pidfd >= 0 && !alive(ps.tgid, st.starttime)) {
+		close(tab[ntab].pidfd); /* the pid names another by now */
+		git_witness_free(w);
+		return -ESRCH;
+	}
 	tab[ntab++].w = w;
 	return 0;
 }
 
 int gitwatch_check(struct caller *c, char *why, size_t whysz)
 {
+	prune();
 	if (!ntab)
 		return 0;
 	struct proc_stat me;
