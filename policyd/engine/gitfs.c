@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "gitint.h"
-#include "gitwit.h"
 #include "missing.h"
 
 /* gitfs_read's memory for one decision: a few files, read again and again
@@ -137,6 +136,34 @@ static int view_open_raw(const struct gitfs *fs, const char *path, int flags)
 	snprintf(full, sizeof(full), "%s%s", fs->root, path);
 	fd = open(full, flags | O_CLOEXEC | O_NOFOLLOW);
 	return fd < 0 ? -errno : fd;
+}
+
+/* path noted already (or the witness is full: nothing more is) */
+static bool gitwit_seen(const struct git_witness *w, const char *path, bool nofollow)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].nofollow == nofollow && !strcmp(w->v[i].path, path))
+			return true;
+	return w->full;
+}
+
+/* path noted with what was found (r, st) unless it was already */
+static void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
+		 int r, const struct stat *st)
+{
+	if (gitwit_seen(w, path, nofollow))
+		return;
+	char *p = w->n < GIT_WITNESS_MAX ? strdup(path) : NULL;
+	if (!p) {
+		w->full = true; /* a check cannot vouch for it: fails */
+		return;
+	}
+	w->v[w->n].path = p;
+	w->v[w->n].nofollow = nofollow;
+	w->v[w->n].r = r;
+	if (!r)
+		w->v[w->n].st = *st;
+	w->n++;
 }
 
 int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,

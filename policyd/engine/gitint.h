@@ -54,6 +54,7 @@ static inline bool git_isspace(int c)
 #define GIT_KNOWN_URLS_MAX 128		/* their URLs, in all */
 #define GIT_PACKED_REFS_MAX (64u << 20) /* packed-refs scanned */
 #define GIT_SYMREF_DEPTH_MAX 5		/* git's SYMREF_MAXDEPTH */
+#define GIT_WITNESS_MAX 256		/* paths one witness keeps (gitwit.h) */
 
 /* ------------------------------------------------------------ gitfs.c */
 
@@ -82,11 +83,19 @@ void gitfs_close(struct gitfs *fs);
  * The witness's own lookup: noted nowhere. */
 int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,
 		struct stat *ret);
-/* gitwit.c: path noted with what gitfs_probe found (r, st) unless it was
- * already; whether it was (or the witness is full) */
-void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
-		 int r, const struct stat *st);
-bool gitwit_seen(const struct git_witness *w, const char *path, bool nofollow);
+/* The witness (gitwit.h) of one decision's lookups: gitfs notes them,
+ * gitwit.c checks them */
+struct git_witness {
+	size_t n;
+	bool full;
+	struct {
+		char *path;
+		bool nofollow;
+		int r; /* 0, or the lookup's -errno */
+		struct stat st;
+	} v[GIT_WITNESS_MAX];
+};
+
 /* The value of NAME in the caller's environment, or NULL. */
 const char *gitfs_getenv(const struct gitfs *fs, const char *name);
 /* Reads the regular file path (absolute, in the caller's view) whole, at

@@ -8,17 +8,6 @@
 
 #include "gitint.h"
 
-struct git_witness {
-	size_t n;
-	bool full;
-	struct {
-		char *path;
-		bool nofollow;
-		int r; /* 0, or the lookup's -errno */
-		struct stat st;
-	} v[GIT_WITNESS_MAX];
-};
-
 struct git_witness *git_witness_new(void)
 {
 	return calloc(1, sizeof(struct git_witness));
@@ -36,32 +25,6 @@ void git_witness_free(struct git_witness *w)
 size_t git_witness_count(const struct git_witness *w)
 {
 	return w ? w->n : 0;
-}
-
-bool gitwit_seen(const struct git_witness *w, const char *path, bool nofollow)
-{
-	for (size_t i = 0; i < w->n; i++)
-		if (w->v[i].nofollow == nofollow && !strcmp(w->v[i].path, path))
-			return true;
-	return w->full;
-}
-
-void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
-		 int r, const struct stat *st)
-{
-	if (gitwit_seen(w, path, nofollow))
-		return;
-	char *p = w->n < GIT_WITNESS_MAX ? strdup(path) : NULL;
-	if (!p) {
-		w->full = true; /* a check cannot vouch for it: fails */
-		return;
-	}
-	w->v[w->n].path = p;
-	w->v[w->n].nofollow = nofollow;
-	w->v[w->n].r = r;
-	if (!r)
-		w->v[w->n].st = *st;
-	w->n++;
 }
 
 static bool same_time(const struct timespec *a, const struct timespec *b)

@@ -14,7 +14,8 @@
  *
  * Lifecycle: git_witness_new → passed in struct git_ctx to git_parse_op
  * (filled in as gitfs looks up files) → git_witness_check, any number of
- * times → git_witness_free (accepts NULL).
+ * times → git_witness_free (accepts NULL). A witness keeps
+ * GIT_WITNESS_MAX paths; beyond, it is full and every check fails.
  */
 #ifndef TIERGATE_GITWIT_H
 #define TIERGATE_GITWIT_H
@@ -22,9 +23,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
-
-/* paths of one witness; beyond, the witness is full and checks fail */
-#define GIT_WITNESS_MAX 256
 
 struct git_witness;
 
