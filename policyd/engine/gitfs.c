@@ -139,7 +139,8 @@ static int view_open_raw(const struct gitfs *fs, const char *path, int flags)
 }
 
 /* path noted already (or the witness is full: nothing more is) */
-static bool gitwit_seen(const struct git_witness *w, const char *path, bool nofollow)
+static bool gitwit_seen(const struct git_witness *w, const char *path,
+			bool nofollow)
 {
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].nofollow == nofollow && !strcmp(w->v[i].path, path))
@@ -149,7 +150,7 @@ static bool gitwit_seen(const struct git_witness *w, const char *path, bool nofo
 
 /* path noted with what was found (r, st) unless it was already */
 static void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
-		 int r, const struct stat *st)
+			int r, const struct stat *st)
 {
 	if (gitwit_seen(w, path, nofollow))
 		return;

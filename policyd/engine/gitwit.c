@@ -44,7 +44,8 @@ static bool same_file(const struct stat *a, const struct stat *b)
 		return false;
 	if (S_ISDIR(a->st_mode))
 		return true;
-	return a->st_size == b->st_size && same_time(&a->st_mtim, &b->st_mtim) &&
+	return a->st_size == b->st_size &&
+	       same_time(&a->st_mtim, &b->st_mtim) &&
 	       same_time(&a->st_ctim, &b->st_ctim);
 }
 
