@@ -86,14 +86,14 @@ int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,
 /* The witness (gitwit.h) of one decision's lookups: gitfs notes them,
  * gitwit.c checks them */
 struct git_witness {
-	size_t n;
+	size_t n, cap;
 	bool full;
-	struct {
+	struct git_witness_path {
 		char *path;
 		bool nofollow;
 		int r; /* 0, or the lookup's -errno */
 		struct stat st;
-	} v[GIT_WITNESS_MAX];
+	} *v; /* grown as paths come, up to GIT_WITNESS_MAX */
 };
 
 /* The value of NAME in the caller's environment, or NULL. */

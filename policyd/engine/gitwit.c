@@ -19,6 +19,7 @@ void git_witness_free(struct git_witness *w)
 		return;
 	for (size_t i = 0; i < w->n; i++)
 		free(w->v[i].path);
+	free(w->v);
 	free(w);
 }
 
