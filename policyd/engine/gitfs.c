@@ -154,11 +154,11 @@ static void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
 {
 	if (gitwit_seen(w, path, nofollow))
 		return;
-	char *p = w->n < GIT_WITNESS_MAX &&
-			  tg_grow((void **)&w->v, &w->cap, w->n + 1,
-				  sizeof(*w->v)) == 0
-		      ? strdup(path)
-		      : NULL;
+	char *p =
+	    w->n < GIT_WITNESS_MAX && tg_grow((void **)&w->v, &w->cap, w->n + 1,
+					      sizeof(*w->v)) == 0
+		? strdup(path)
+		: NULL;
 	if (!p) {
 		w->full = true; /* a check cannot vouch for it: fails */
 		return;

@@ -93,7 +93,7 @@ struct git_witness {
 		bool nofollow;
 		int r; /* 0, or the lookup's -errno */
 		struct stat st;
-	} *v; /* grown as paths come, up to GIT_WITNESS_MAX */
+	} * v; /* grown as paths come, up to GIT_WITNESS_MAX */
 };
 
 /* The value of NAME in the caller's environment, or NULL. */
