@@ -12,6 +12,8 @@
 #include "chase.h"
 #include "exec_env.h"
 #include "gitparse.h"
+#include "gitwatch.h"
+#include "gitwit.h"
 #include "sha256.h"
 #include "procfs.h"
 #include "progid.h"
@@ -344,14 +346,15 @@ static int exec_env(uint64_t envp_at, const char *const **ret, size_t *ret_n)
  * passes. 0, or -errno: nothing could be read (then the exec is refused:
  * never decided as if it were not git). */
 static int program_git_op(struct chain *ch, const char *cwd, const char *argv0,
-			  struct git_op *ret)
+			  struct git_witness *wit, struct git_op *ret)
 {
 	struct caller *c = ch->c;
 	char root[TG_PATH_MAX];
 	procfs_path(c->pid, "root", root, sizeof(root));
 	struct git_ctx gx = {.root = caller_same_root(c) ? "" : root,
 			     .cwd = cwd,
-			     .home = c->s->home};
+			     .home = c->s->home,
+			     .wit = wit};
 	/* the kernel path reads the exec's envp; a request from the
 	 * interposer carries the variables git reads (TGPT_ENV) */
 	int r = 0;
@@ -435,6 +438,53 @@ static void git_facts(struct outcome *o, const struct git_op *op)
 	o->has_git_facts = true;
 }
 
+static bool op_pushes(const struct git_op *op)
+{
+	for (size_t i = 0; i < op->nev; i++)
+		if (op->ev[i].command && !strcmp(op->ev[i].command, "push"))
+			return true;
+	return false;
+}
+
+/* The git op read without a witness, and a push read again with one (the
+ * decision takes that reading, whose files the witness holds): its
+ * transport is checked against it (gitwatch.h). Only pushes pay for the
+ * witness; *ret_wit is NULL for the rest. */
+static int git_op_read(struct chain *ch, const char *cwd, const char *argv0,
+		       struct git_op *ret, struct git_witness **ret_wit)
+{
+	*ret_wit = NULL;
+	int r = program_git_op(ch, cwd, argv0, NULL, ret);
+	if (r < 0 || !op_pushes(ret))
+		return r;
+	git_op_free(ret);
+	struct git_witness *w = git_witness_new();
+	if (!w)
+		return -ENOMEM;
+	if ((r = program_git_op(ch, cwd, argv0, w, ret)) < 0) {
+		git_witness_free(w);
+		return r;
+	}
+	*ret_wit = w;
+	return 0;
+}
+
+/* A push (read so once: wit) by the git program itself (not a script of
+ * git's exec path: its own git execs are decided, and watched, on their
+ * own), not refused, is watched until its transport starts: wit taken. */
+static void watch_push(struct chain *ch, struct git_witness *wit)
+{
+	if (!wit || ch->p.script || ch->o->d.action == POLICY_DENY ||
+	    !git_witness_count(wit)) {
+		git_witness_free(wit);
+		return;
+	}
+	if (gitwatch_add(ch->c, &ch->p.st, wit) == -EBUSY)
+		outcome_deny(ch->o, "git_race",
+			     "too many git pushes under way at once; run this "
+			     "one when one of them is done");
+}
+
 /* The link at hand decided on its literal and its resolved path (and, for
  * git, by the exec and the git rules together: git_exec_decide, as
  * policyctl explain and test decide it); combined into o->d. view: the
@@ -449,8 +499,9 @@ static void decide_program(struct chain *ch, bool is_git, const char *argv0,
 	const char *cwd = is_git || policy_exec_uses_cwd(s->policy)
 			      ? chase_cwd(&ch->wd)
 			      : NULL;
+	struct git_witness *wit = NULL;
 	if (is_git) {
-		if (program_git_op(ch, cwd ? cwd : "/", argv0, &op) < 0) {
+		if (git_op_read(ch, cwd ? cwd : "/", argv0, &op, &wit) < 0) {
 			outcome_deny(ch->o, "git",
 				     "policyd could not read what this git "
 				     "command will do");
@@ -490,6 +541,7 @@ static void decide_program(struct chain *ch, bool is_git, const char *argv0,
 		ch->o->kind = "git";
 	if (has_git) {
 		git_facts(ch->o, &op);
+		watch_push(ch, wit);
 		git_op_free(&op);
 	}
 }
@@ -650,6 +702,16 @@ int decide_exec(struct caller *c, const struct req *q, struct outcome *o)
 	}
 	tg_strlcpy(o->target, sizeof(o->target), ch.real);
 	tg_strlcpy(o->object, sizeof(o->object), ch.real);
+	/* a child of a push: the push's transport (or its hook) */
+	char why[256];
+	if (gitwatch_check(c, why, sizeof(why)) == 1) {
+		outcome_deny(o, "git_race",
+			     "git read files other than those its push was "
+			     "decided on (another process changed them in "
+			     "between); run the push again");
+		snprintf(o->detail, sizeof(o->detail), "changed: %.400s", why);
+		return 0;
+	}
 
 	/* a memfd or a deleted file has no path a rule could name */
 	size_t rl = strlen(ch.real);

@@ -63,6 +63,7 @@ int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx)
 	fs->nenv = ctx->nenv;
 	fs->have_env = ctx->env != NULL;
 	fs->home = ctx->home;
+	fs->wit = ctx->wit;
 	if (ctx->no_files) {
 		fs->root = NULL; /* every lookup fails */
 		return 0;
@@ -109,7 +110,7 @@ const char *gitfs_getenv(const struct gitfs *fs, const char *name)
 }
 
 /* Opens path in the caller's view: a descriptor or -errno. */
-static int view_open(const struct gitfs *fs, const char *path, int flags)
+static int view_open_raw(const struct gitfs *fs, const char *path, int flags)
 {
 	if (!fs->root)
 		return -ENOENT;
@@ -137,6 +138,74 @@ static int view_open(const struct gitfs *fs, const char *path, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
+/* path noted already (or the witness is full: nothing more is) */
+static bool gitwit_seen(const struct git_witness *w, const char *path,
+			bool nofollow)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].nofollow == nofollow && !strcmp(w->v[i].path, path))
+			return true;
+	return w->full;
+}
+
+/* path noted with what was found (r, st) unless it was already */
+static void gitwit_note(struct git_witness *w, const char *path, bool nofollow,
+			int r, const struct stat *st)
+{
+	if (gitwit_seen(w, path, nofollow))
+		return;
+	char *p =
+	    w->n < GIT_WITNESS_MAX && tg_grow((void **)&w->v, &w->cap, w->n + 1,
+					      sizeof(*w->v)) == 0
+		? strdup(path)
+		: NULL;
+	if (!p) {
+		w->full = true; /* a check cannot vouch for it: fails */
+		return;
+	}
+	w->v[w->n].path = p;
+	w->v[w->n].nofollow = nofollow;
+	w->v[w->n].r = r;
+	if (!r)
+		w->v[w->n].st = *st;
+	w->n++;
+}
+
+int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,
+		struct stat *ret)
+{
+	int fd = view_open_raw(fs, path, O_PATH | (nofollow ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return fd;
+	int r = fstat(fd, ret) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* The witness's note of a path about to be looked at another way (the
+ * note first: a change after it shows when the witness is checked) */
+static void witness(const struct gitfs *fs, const char *path, bool nofollow)
+{
+	if (!fs->wit || gitwit_seen(fs->wit, path, nofollow))
+		return;
+	struct stat st;
+	int r = gitfs_probe(fs, path, nofollow, &st);
+	gitwit_note(fs->wit, path, nofollow, r, &st);
+}
+
+/* view_open_raw (O_PATH flags only), noted in the witness as found: the
+ * file the descriptor holds is the one every later step reads */
+static int view_open(const struct gitfs *fs, const char *path, int flags)
+{
+	int fd = view_open_raw(fs, path, flags);
+	if (!fs->wit)
+		return fd;
+	struct stat st;
+	int r = fd < 0 ? fd : fstat(fd, &st) < 0 ? -errno : 0;
+	gitwit_note(fs->wit, path, flags & O_NOFOLLOW, r, &st);
+	return fd;
+}
+
 /* The caller's root is policyd's: a path is looked at directly, one
  * system call instead of an O_PATH open, the question and a close (git's
  * discovery asks a dozen of them per git exec) */
@@ -151,7 +220,7 @@ int gitfs_stat(const struct gitfs *fs, const char *path, bool follow,
 	/* AT_NO_AUTOMOUNT: as the O_PATH open, which leaves an automount
 	 * point as the last component alone (a name the caller chose must
 	 * not make policyd wait for a mount) */
-	if (view_direct(fs, path))
+	if (view_direct(fs, path) && !fs->wit)
 		return fstatat(AT_FDCWD, path, ret,
 			       AT_NO_AUTOMOUNT |
 				   (follow ? 0 : AT_SYMLINK_NOFOLLOW)) < 0
@@ -172,6 +241,7 @@ int gitfs_access(const struct gitfs *fs, const char *path, int mode)
 	 * faccessat2 (Linux < 5.8) would check the effective ids instead
 	 * (the descriptor's way below then decides) */
 	if (view_direct(fs, path)) {
+		witness(fs, path, false);
 		long r = syscall(SYS_faccessat2, AT_FDCWD, path, mode,
 				 AT_EACCESS);
 		if (r == 0 || errno != ENOSYS)

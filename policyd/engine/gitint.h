@@ -54,6 +54,7 @@ static inline bool git_isspace(int c)
 #define GIT_KNOWN_URLS_MAX 128		/* their URLs, in all */
 #define GIT_PACKED_REFS_MAX (64u << 20) /* packed-refs scanned */
 #define GIT_SYMREF_DEPTH_MAX 5		/* git's SYMREF_MAXDEPTH */
+#define GIT_WITNESS_MAX 256		/* paths one witness keeps (gitwit.h) */
 
 /* ------------------------------------------------------------ gitfs.c */
 
@@ -71,10 +72,30 @@ struct gitfs {
 	 * discovery reads HEAD, config and the global files several times:
 	 * each read is 6 system calls); NULL: no memory for it */
 	struct gitfs_memo *memo;
+	/* every lookup noted here (struct git_ctx's wit), or NULL */
+	struct git_witness *wit;
 };
 
 int gitfs_open(struct gitfs *fs, const struct git_ctx *ctx);
 void gitfs_close(struct gitfs *fs);
+/* path looked up in the caller's view (O_PATH, the last component's
+ * symlink not followed with nofollow) and its fstat in *ret: 0 or -errno.
+ * The witness's own lookup: noted nowhere. */
+int gitfs_probe(const struct gitfs *fs, const char *path, bool nofollow,
+		struct stat *ret);
+/* The witness (gitwit.h) of one decision's lookups: gitfs notes them,
+ * gitwit.c checks them */
+struct git_witness {
+	size_t n, cap;
+	bool full;
+	struct git_witness_path {
+		char *path;
+		bool nofollow;
+		int r; /* 0, or the lookup's -errno */
+		struct stat st;
+	} * v; /* grown as paths come, up to GIT_WITNESS_MAX */
+};
+
 /* The value of NAME in the caller's environment, or NULL. */
 const char *gitfs_getenv(const struct gitfs *fs, const char *name);
 /* Reads the regular file path (absolute, in the caller's view) whole, at

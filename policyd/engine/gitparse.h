@@ -80,6 +80,8 @@ struct git_ctx {
 	const char *home;
 	/* read no file at all (tests of the parser alone, fuzzers) */
 	bool no_files;
+	/* NULL, or where every file looked at is noted (gitwit.h) */
+	struct git_witness *wit;
 };
 
 struct git_op {

@@ -680,6 +680,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/gitversions.sh"
 # config keys that name a program git runs later (tests/bypass/gitconfigrun.sh)
 . "$(dirname "$0")/gitconfigrun.sh"
+# a push's config rewritten after its decision (tests/bypass/gitcfgrace.sh)
+. "$(dirname "$0")/gitcfgrace.sh"
 # a datagram sent elsewhere than its address by a source route
 # (tests/bypass/srcroute.sh)
 . "$(dirname "$0")/srcroute.sh"
