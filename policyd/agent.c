@@ -16,6 +16,7 @@
 #include "kread.h"
 #include "landlock.h"
 #include "log.h"
+#include "missing.h"
 #include "netaddr.h"
 #include "procfs.h"
 #include "records.h"
@@ -308,7 +309,7 @@ static int take_scratch(struct conn *c, struct session *s,
 				 "%.120s: %s",
 				 path, strerror(-r));
 	}
-	close(fd);
+	conn_close_passed(fd);
 	return r;
 }
 
@@ -349,7 +350,7 @@ static void handle_listener(struct conn *c, uint32_t id, const struct req *q)
 		c->npassed = 0; /* ownership passes to the supervisor */
 		r = supervisor_attach(s, lfd, inf, err, sizeof(err));
 		if (r < 0)
-			close(lfd);
+			conn_close_passed(lfd);
 	}
 	if (r < 0) {
 		daemon_log("listener from pid %d refused: %s",
@@ -391,6 +392,10 @@ static struct session *session_open(struct conn *c, uint32_t id,
 		return NULL;
 	}
 	c->caller.s = s;
+	/* its listener comes next on this connection (SCM_RIGHTS, refused
+	 * to every other: conn.c, refuse_rights) */
+	int yes = 1;
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_PASSRIGHTS, &yes, sizeof(yes));
 	daemon_log("session %s (%s) opened by pid %d uid %u, policy %s", s->id,
 		   s->name, (int)c->caller.pid, (unsigned)c->caller.uid,
 		   s->policy_path);
