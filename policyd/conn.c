@@ -116,7 +116,8 @@ static void drain_rights(int fd)
 			if (h->cmsg_level == SOL_SOCKET &&
 			    h->cmsg_type == SCM_RIGHTS)
 				for (size_t k = 0;
-				     k < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				     k <
+				     (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 				     k++)
 					conn_close_passed(
 					    ((int *)CMSG_DATA(h))[k]);

@@ -289,8 +289,8 @@ static int connect_host(struct caller *c, const struct req *q,
 		/* the eBPF layer's host rules learn the address here, from
 		 * policyd's own lookup, before the call goes on (never from
 		 * the process's NAMES report: session_names_record) */
-		egress_glue_names(c->s, norm, (const uint8_t(*)[16])q->addr,
-				  1, SESSION_NAME_TTL);
+		egress_glue_names(c->s, norm, (const uint8_t(*)[16])q->addr, 1,
+				  SESSION_NAME_TTL);
 	} else if (v == -EBUSY)
 		snprintf(o->detail, sizeof(o->detail),
 			 "policyd has as many names of this session to look "
