@@ -42,6 +42,9 @@ else
 	else
 		bad "passing a lingering socket to policyd: $out (policyctl in $ms ms)"
 	fi
-	kill "$pf_as" 2>/dev/null; wait "$pf_as" 2>/dev/null
-	kill "$PF_PD" 2>/dev/null
+	# the session ends by itself (at once where it was refused): then
+	# policyd, which agent-shell may have started again meanwhile
+	wait "$pf_as" 2>/dev/null
+	PF_PD=$(cat "$PF/run/policyd.pid" 2>/dev/null)
+	[ -n "$PF_PD" ] && kill "$PF_PD" 2>/dev/null
 fi
