@@ -58,6 +58,9 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77 /* 6.5: a pidfd of the process that connected */
 #endif
+#ifndef SO_PASSRIGHTS
+#define SO_PASSRIGHTS 83 /* 6.16: 0 refuses SCM_RIGHTS to this socket */
+#endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open __NR_pidfd_open
 #endif

@@ -25,6 +25,8 @@ static int peer_pidfd(int fd)
 	return errno == ESRCH ? -2 : -1;
 }
 
+static void close_conn_fd(int fd);
+
 /* The control socket's answer to a peer that is gone, then the close. */
 static void refuse_gone(int fd, pid_t pid)
 {
@@ -33,7 +35,7 @@ static void refuse_gone(int fd, pid_t pid)
 		   (int)pid);
 	(void)!send(fd, CONN_PEER_GONE_MSG, sizeof(CONN_PEER_GONE_MSG) - 1,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
-	close(fd);
+	close_conn_fd(fd);
 }
 
 /* The session whose share a connection from pid counts against: its
@@ -77,11 +79,87 @@ static bool quota_room(struct session *s, unsigned n, pid_t pid)
 	return false;
 }
 
+void conn_close_passed(int fd)
+{
+	/* why: a TCP socket with SO_LINGER whose peer reads nothing makes
+	 * its last close wait up to the linger time; passed to policyd and
+	 * closed by it (the sender's copy closed first), it held policyd's
+	 * loop, every session's calls with it, for as long as the sender
+	 * asked (tests/bypass/passfd.sh). Not a socket: ENOTSOCK. */
+	struct linger off = {0, 0};
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &off, sizeof(off));
+	close(fd);
+}
+
+/* Descriptors still in fd's queue, taken and closed before fd is: its
+ * close would release them in policyd, lingering or not. The peer can
+ * send nothing more once fd is shut for reading; what it sent is bounded
+ * by its send buffer. */
+static void drain_rights(int fd)
+{
+	char data[4096];
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(16 * sizeof(int))];
+	} cm;
+	(void)shutdown(fd, SHUT_RD);
+	for (int i = 0; i < 4096; i++) {
+		struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = cm.b,
+				    .msg_controllen = sizeof(cm.b)};
+		if (recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+			return;
+		for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h;
+		     h = CMSG_NXTHDR(&mh, h))
+			if (h->cmsg_level == SOL_SOCKET &&
+			    h->cmsg_type == SCM_RIGHTS)
+				for (size_t k = 0;
+				     k <
+				     (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+				     k++)
+					conn_close_passed(
+					    ((int *)CMSG_DATA(h))[k]);
+	}
+}
+
+/* An accepted connection's descriptor, closed (what is left in it
+ * first). */
+static void close_conn_fd(int fd)
+{
+	drain_rights(fd);
+	close(fd);
+}
+
+/* Refuses descriptors to the sockets policyd listens on, and so to every
+ * connection accepted from them (Linux 6.16: SO_PASSRIGHTS, inherited at
+ * connect): a descriptor policyd holds is one whose release it may have to
+ * wait for, even unread in a connection it closes. The connection that
+ * opens a session may pass them again (its listener: agent.c). Done at the
+ * first connection (policyd does not connect to itself); one made
+ * before, and a kernel without it, rely on conn_close_passed and on
+ * conn_free reading what is left. */
+static void refuse_rights(int fd)
+{
+	static bool listeners;
+	int no = 0;
+	if (!listeners) {
+		listeners = true;
+		(void)setsockopt(D.agent_lfd, SOL_SOCKET, SO_PASSRIGHTS, &no,
+				 sizeof(no));
+		(void)setsockopt(D.control_lfd, SOL_SOCKET, SO_PASSRIGHTS, &no,
+				 sizeof(no));
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_PASSRIGHTS, &no, sizeof(no));
+}
+
 struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 {
 	struct proc_stat st;
+	refuse_rights(fd);
 	if (fd >= MAX_CONNS) {
-		close(fd);
+		close_conn_fd(fd);
 		return NULL;
 	}
 	/* a peer's /proc entry is its own only while it lives: one that
@@ -101,7 +179,7 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	if (here && !quota_room(qs, nfds, cr->pid)) {
 		if (pfd >= 0)
 			close(pfd);
-		close(fd);
+		close_conn_fd(fd);
 		return NULL;
 	}
 	if (!here) {
@@ -110,14 +188,14 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 		if (control)
 			refuse_gone(fd, cr->pid);
 		else /* the interposer connects anew in every process */
-			close(fd);
+			close_conn_fd(fd);
 		return NULL;
 	}
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {
 		if (pfd >= 0)
 			close(pfd);
-		close(fd);
+		close_conn_fd(fd);
 		return NULL;
 	}
 	c->pidfd = pfd;
@@ -223,7 +301,7 @@ void conn_flush(struct conn *c)
 void conn_drop_fds(struct conn *c)
 {
 	for (int i = 0; i < c->npassed; i++)
-		close(c->passed_fd[i]);
+		conn_close_passed(c->passed_fd[i]);
 	if (c->quota)
 		c->quota->conn_fds -= (unsigned)c->npassed;
 	c->quota_fds -= (unsigned)c->npassed;
@@ -246,7 +324,7 @@ void conn_take_fds(struct conn *c, struct msghdr *mh)
 				if (c->quota)
 					c->quota->conn_fds++;
 			} else {
-				close(fds[i]);
+				conn_close_passed(fds[i]);
 			}
 		}
 	}
@@ -327,7 +405,7 @@ void conn_free(struct conn *c)
 	}
 	if (c->pidfd >= 0)
 		close(c->pidfd);
-	close(c->fd);
+	close_conn_fd(c->fd);
 	if (c->fd >= 0 && c->fd < MAX_CONNS)
 		D.conns[c->fd] = NULL;
 	free(c->rbuf);

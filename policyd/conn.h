@@ -90,6 +90,9 @@ void conn_flush(struct conn *c);
 void conn_take_fds(struct conn *c, struct msghdr *mh);
 /* Closes the descriptors no message took. */
 void conn_drop_fds(struct conn *c);
+/* Closes a descriptor a peer passed, without waiting for it: a socket's
+ * SO_LINGER is turned off first. */
+void conn_close_passed(int fd);
 /* May c's read buffer grow to newcap bytes (the session's share)? */
 bool conn_quota_grow(struct conn *c, size_t newcap);
 /* c's read buffer is now buf, of cap bytes (counted in its share). */

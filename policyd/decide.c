@@ -284,9 +284,14 @@ static int connect_host(struct caller *c, const struct req *q,
 	int v = resolver_check(norm, q->addr, c->s->id);
 	if (v == -EAGAIN)
 		return -EAGAIN;
-	if (v == 1)
+	if (v == 1) {
 		*host = norm;
-	else if (v == -EBUSY)
+		/* the eBPF layer's host rules learn the address here, from
+		 * policyd's own lookup, before the call goes on (never from
+		 * the process's NAMES report: session_names_record) */
+		egress_glue_names(c->s, norm, (const uint8_t(*)[16])q->addr, 1,
+				  SESSION_NAME_TTL);
+	} else if (v == -EBUSY)
 		snprintf(o->detail, sizeof(o->detail),
 			 "policyd has as many names of this session to look "
 			 "up as it queues; '%s' not looked up, decided on the "

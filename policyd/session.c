@@ -601,7 +601,13 @@ void session_names_record(struct session *s, pid_t pid, const char *host,
 		s->names[i].pid = pid;
 		s->names[i].seq = ++s->names_next;
 	}
-	egress_glue_names(s, host, addrs, naddrs, SESSION_NAME_TTL);
+	/* why not handed to the eBPF layer: a process reports whatever it
+	 * likes (NAMES), and the layer lets a host rule's addresses through
+	 * whoever decided them: one report of an allowed name for any
+	 * address let every process of the session connect there past the
+	 * kernel's host rules (tests/bypass/names_report.sh). The layer
+	 * learns a name's addresses from policyd's forwarder and its own
+	 * lookups (connect_host) only. */
 }
 
 const char *session_name_for(struct session *s, const uint8_t addr[16],

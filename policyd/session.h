@@ -122,9 +122,12 @@ void sessions_init_cgroups(void);
 /* The sessions' parent cgroup directory (absolute; with D.cgroups). */
 const char *sessions_cgroup_parent(void);
 
-/* A process of s (pid) looked up host and got addrs: remembered for the
- * kernel path's connects (host normalised by the caller), and let
- * through by the eBPF layer's host rules for SESSION_NAME_TTL seconds. */
+/* A process of s (pid) looked up host and got addrs (its own word, or
+ * policyd's forwarder's): remembered for the kernel path's connects (host
+ * normalised by the caller), which believe the name only once policyd's
+ * own lookup agrees. Not handed to the eBPF layer: its host rules learn an
+ * address for SESSION_NAME_TTL seconds from policyd's lookups only
+ * (decide.c, connect_host; the forwarder). */
 #define SESSION_NAME_TTL 300
 void session_names_record(struct session *s, pid_t pid, const char *host,
 			  const uint8_t (*addrs)[16], unsigned naddrs);

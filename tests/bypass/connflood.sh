@@ -71,7 +71,10 @@ else
 	# memory policyd takes meanwhile (VmRSS, sampled while the replies are
 	# held) is reported, not judged: a sanitizer build's allocator keeps
 	# what was freed (69 MiB there, 0-16 MiB in a plain build; 251 MiB
-	# before)
+	# before). Since 2026-12-07 policyd closes a connection at the
+	# first request sent before the answer to the one before it
+	# (tests/bypass/pipeline.sh): these HELLOs are refused there, before
+	# any reply is held, which passes too (its log says which).
 	cf_rss() { awk '/^VmRSS/ {print $2}' "/proc/$CF_PD/status"; }
 	cf_r0=$(cf_rss) cf_max=0
 	(cd "$WS" && TIERGATE_RUNDIR=$CF/run timeout 60 "$BIN/agent-shell" --user --policy "$POLICY" -- 		bin/conn_wflood "$CF/run/agent.sock" 1900 400 4 >"$CF/wflood.out" 2>&1) &
@@ -83,9 +86,11 @@ else
 	wait "$cf_w"
 	cf_grew=$(( (cf_max - cf_r0) / 1024 ))
 	cf_held=$(sed -n 's/^held \([0-9]*\) connections$/\1/p' "$CF/wflood.out")
-	if grep -q "unread replies" "$CF/run/policyd.log" && grep -q "^done" "$CF/wflood.out" &&
-	   [ -n "$cf_held" ] && [ "$cf_held" -le 128 ]; then
-		ok "replies a session never reads: its share reached ($cf_held connections held, not 1,024), policyd grew ${cf_grew} MiB (share 16 MiB)"
+	cf_why=$(grep -q "without waiting for their answers" "$CF/run/policyd.log" &&
+		echo "each connection closed at its second HELLO" || echo "its share reached")
+	if grep -q -e "unread replies" -e "without waiting for their answers" "$CF/run/policyd.log" &&
+	   grep -q "^done" "$CF/wflood.out" && [ -n "$cf_held" ] && [ "$cf_held" -le 128 ]; then
+		ok "replies a session never reads: $cf_why ($cf_held connections held, not 1,024), policyd grew ${cf_grew} MiB (share 16 MiB)"
 	else bad "replies never read: policyd grew ${cf_grew} MiB; $(cat "$CF/wflood.out"); $(grep -c "unread replies" "$CF/run/policyd.log") share lines"; fi
 fi
 [ -n "$CF_PD" ] && kill "$CF_PD" 2>/dev/null

@@ -643,6 +643,9 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/policyd_auth.sh"
 . "$(dirname "$0")/session_end.sh"
 . "$(dirname "$0")/agent_peer.sh"
+. "$(dirname "$0")/names_report.sh"
+. "$(dirname "$0")/pipeline.sh"
+. "$(dirname "$0")/passfd.sh"
 . "$(dirname "$0")/selfprot.sh"
 . "$(dirname "$0")/selfmeta.sh"
 # other processes, the terminal, raw sockets (tests/bypass/proc.sh)
