@@ -132,25 +132,16 @@ static void close_conn_fd(int fd)
 	close(fd);
 }
 
-/* Refuses descriptors to the sockets policyd listens on, and so to every
- * connection accepted from them (Linux 6.16: SO_PASSRIGHTS, inherited at
- * connect): a descriptor policyd holds is one whose release it may have to
- * wait for, even unread in a connection it closes. The connection that
- * opens a session may pass them again (its listener: agent.c). Done at the
- * first connection (policyd does not connect to itself); one made
- * before, and a kernel without it, rely on conn_close_passed and on
- * conn_free reading what is left. */
+/* Refuses descriptors to this connection (Linux 6.16: SO_PASSRIGHTS;
+ * the listening sockets refuse them from the start, policyd.c listen_on,
+ * and accepted connections inherit that: this is the same said again): a
+ * descriptor policyd holds is one whose release it may have to wait for,
+ * even unread in a connection it closes. The connection that opens a
+ * session may pass them again (its listener: agent.c). A kernel without
+ * it relies on conn_close_passed and on conn_free reading what is left. */
 static void refuse_rights(int fd)
 {
-	static bool listeners;
 	int no = 0;
-	if (!listeners) {
-		listeners = true;
-		(void)setsockopt(D.agent_lfd, SOL_SOCKET, SO_PASSRIGHTS, &no,
-				 sizeof(no));
-		(void)setsockopt(D.control_lfd, SOL_SOCKET, SO_PASSRIGHTS, &no,
-				 sizeof(no));
-	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_PASSRIGHTS, &no, sizeof(no));
 }
 

@@ -65,6 +65,13 @@ static int listen_on(const char *path, mode_t mode)
 	mode_t old = umask(0777 & ~mode);
 	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
+	/* no descriptors passed to policyd on its sockets (Linux 6.16; every
+	 * connection accepted inherits it, from before policyd's first
+	 * accept too): one whose last close waits (a lingering socket) would
+	 * hold policyd's loop (conn.c, refuse_rights; agent.c turns it on
+	 * again for the connection that opens a session) */
+	int no = 0;
+	(void)setsockopt(fd, SOL_SOCKET, SO_PASSRIGHTS, &no, sizeof(no));
 	if (r < 0 || listen(fd, 512) < 0) {
 		r = -errno;
 		close(fd);
