@@ -119,5 +119,6 @@ void t_dns(void);
 void t_limits(void);
 void t_rate(void);
 void t_lifecycle(void);
+void t_anyaddr(void);
 
 #endif
