@@ -567,7 +567,7 @@ int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16], size_t n)
 static const char *const reason_names[EGRESS_R_MAX] = {
     "rule",	    "default",	       "raw_socket",	"socket_protocol",
     "connect_rate", "egress_total",    "ingress_total", "dns_forwarder",
-    "unix_addrlen", "unknown_session",
+    "unix_addrlen", "unknown_session", "source-route",
 };
 static const char *const kind_names[EGRESS_EV_MAX] = {
     "connect", "sendmsg", "socket", "egress", "ingress", "unix",

@@ -41,6 +41,8 @@
  * the configuration, per-CPU counters by slot, the coarse clock where a
  * jiffy is precise enough, and loopback packets leave at once.
  */
+#include <bpf/bpf_core_read.h>
+
 #include "tg_egress_common.bpf.h"
 #include "tg_egress_limits.bpf.h"
 
@@ -211,12 +213,13 @@ static __always_inline void addr_of_ctx(struct bpf_sock_addr *ctx, bool v6,
 	*(__u32 *)&addr[12] = ctx->user_ip6[3];
 }
 
+/* 0.0.0.0 (v4-mapped) or :: */
 static __always_inline bool addr_is_any(const __u8 *a)
 {
 	for (int i = 0; i < 16; i++)
-		if (a[i] && !(addr_is_mapped(a) && (i == 10 || i == 11)))
+		if (a[i] && i != 10 && i != 11)
 			return false;
-	return true;
+	return (!a[10] && !a[11]) || (a[10] == 0xff && a[11] == 0xff);
 }
 
 static __always_inline void set_ctx6(struct bpf_sock_addr *ctx,
@@ -298,6 +301,37 @@ static __always_inline bool peer_dest(struct bpf_sock_addr *ctx, bool v6,
 	return true;
 }
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * sendmsg4: does the send carry a source route? udp_sendmsg has read its
+ * control messages (IP_RETOPTS) and the socket's options into the
+ * ipcm_cookie whose addr t_ctx points at before this hook runs, and sends
+ * a loose or strict source route to its first hop (opt.faddr), not to the
+ * address decided here. policyd refuses such a control message, but the
+ * kernel copies the messages again after its answer, so another thread
+ * could add one meanwhile; this is the kernel's own copy. Without the
+ * kfuncs (before Linux 6.2) it is policyd's alone.
+ */
+static __always_inline bool send_source_routed(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock_addr_kern *k;
+	struct ipcm_cookie *ipc;
+	struct ip_options_rcu *opt;
+
+	if (!bpf_cast_to_kern_ctx ||
+	    !bpf_rdonly_cast)
+		return false;
+	k = bpf_cast_to_kern_ctx(ctx);
+	if (!k->t_ctx)
+		return false;
+	ipc = bpf_rdonly_cast(
+	    (char *)k->t_ctx - bpf_core_field_offset(struct ipcm_cookie, addr),
+	    bpf_core_type_id_kernel(struct ipcm_cookie));
+	opt = ipc->opt;
+	return opt && opt->opt.srr;
+}
+
 /* The totals or connect_rate need the shared state: sessions without
  * them never look it up. */
 static __always_inline bool has_limits(const struct tg_sess_cfg *cfg)
@@ -360,6 +394,14 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 	}
 	cnt = counters(cfg);
 	__u8 pbit = proto_bit(ctx->protocol);
+
+	if (kind == TG_EV_SENDMSG && !v6 && send_source_routed(ctx)) {
+		COUNT(cnt, refused);
+		ev.action = TG_DENY;
+		ev.reason = TG_R_SOURCE_ROUTE;
+		emit(&ev);
+		return 0;
+	}
 
 	if (st && !(addr_is_loopback(addr) && !limit_loopback) &&
 	    ((cfg->egress_total && st->out_spent) ||

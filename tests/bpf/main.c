@@ -18,7 +18,7 @@ static const struct {
 } suites[] = {
     {"rules", t_rules},	  {"sockets", t_sockets}, {"dns", t_dns},
     {"limits", t_limits}, {"rate", t_rate},	  {"lifecycle", t_lifecycle},
-    {"anyaddr", t_anyaddr},
+    {"anyaddr", t_anyaddr}, {"srcroute", t_srcroute},
 };
 
 static bool wanted(int argc, char **argv, const char *name)

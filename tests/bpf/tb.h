@@ -120,5 +120,6 @@ void t_limits(void);
 void t_rate(void);
 void t_lifecycle(void);
 void t_anyaddr(void);
+void t_srcroute(void);
 
 #endif
