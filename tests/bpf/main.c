@@ -19,6 +19,7 @@ static const struct {
     {"rules", t_rules},	  {"sockets", t_sockets}, {"dns", t_dns},
     {"limits", t_limits}, {"rate", t_rate},	  {"lifecycle", t_lifecycle},
     {"anyaddr", t_anyaddr}, {"srcroute", t_srcroute},
+    {"inbound", t_inbound},
 };
 
 static bool wanted(int argc, char **argv, const char *name)

@@ -121,5 +121,6 @@ void t_rate(void);
 void t_lifecycle(void);
 void t_anyaddr(void);
 void t_srcroute(void);
+void t_inbound(void);
 
 #endif
