@@ -416,6 +416,41 @@ static int do_direct(void *arg)
 	return tb_sendto("127.0.0.1", D.fwd_port);
 }
 
+/* The forwarder's port through the unspecified address, which the
+ * kernel sends to 127.0.0.1 and ::1, from a session whose rules allow
+ * every address: still the forwarder's port directly. */
+static int do_direct_any(void *arg)
+{
+	return tb_sendto(arg, D.fwd_port);
+}
+
+static void direct_any(void)
+{
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .default_action = EGRESS_DENY,
+				     .flags = EGRESS_S_DNS_ALL,
+				     .dns_port = D.fwd_port};
+	struct tb_events ev;
+	struct tb_sess s;
+
+	if (tb_sess_new(&s, &cfg) < 0) {
+		tb_bad("cannot add the session");
+		return;
+	}
+	tb_events_poll(&ev);
+	int r4 = run_with_forwarder(s.path, do_direct_any, "0.0.0.0");
+	int r6 = run_with_forwarder(s.path, do_direct_any, "::");
+	tb_events_poll(&ev);
+	tb_check(r4 == EPERM && r6 == EPERM &&
+		     tb_events_count(&ev, s.id, EGRESS_R_FORWARDER,
+				     EGRESS_DENY) == 2,
+		 "the forwarder's port through 0.0.0.0 and :: under an "
+		 "allow-all rule: %s, %s, dns_forwarder events",
+		 strerror(r4), strerror(r6));
+	tb_sess_end(&s);
+}
+
 static void lookup(const struct tb_sess *s, const char *server,
 		   const char *name, uint16_t qtype, bool tcp)
 {
@@ -514,6 +549,7 @@ void t_dns(void)
 	D.sess_id = s.id;
 	steering(&s);
 	ttl_change(&s);
+	direct_any();
 	tb_check(D.learn_fail == 0, "%d addresses learned, none failed",
 		 D.learned);
 	struct egress_counters c;
