@@ -375,12 +375,6 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 	ev.addr = addr;
 	ev.family = v6 ? AF_INET6 : AF_INET;
 	ev.port = bpf_ntohs((__u16)ctx->user_port);
-	if (kind == TG_EV_SENDMSG && !ev.port) {
-		if (!peer_dest(ctx, v6, addr, &ev.port))
-			return 1; /* steered: the forwarder's */
-	} else if (addr_is_any(addr)) {
-		unspecified_dest(ctx, v6, kind == TG_EV_SENDMSG, addr);
-	}
 	ev.proto = (__u8)ctx->protocol;
 	ev.rule = TG_NO_RULE;
 	if (cfg && has_limits(cfg))
@@ -402,7 +396,14 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 		emit(&ev);
 		return 0;
 	}
-
+	/* after the session checks (fail closed) and the source route's
+	 * (a connected socket's send has one too) */
+	if (kind == TG_EV_SENDMSG && !ev.port) {
+		if (!peer_dest(ctx, v6, addr, &ev.port))
+			return 1; /* steered: the forwarder's */
+	} else if (addr_is_any(addr)) {
+		unspecified_dest(ctx, v6, kind == TG_EV_SENDMSG, addr);
+	}
 	if (st && !(addr_is_loopback(addr) && !limit_loopback) &&
 	    ((cfg->egress_total && st->out_spent) ||
 	     (cfg->ingress_total && st->in_spent))) {

@@ -27,6 +27,7 @@ static uint16_t PU;
 
 struct route {
 	bool srr;	  /* a loose source route via HOP, else four NOPs */
+	bool connected;	  /* sent without an address on a connected socket */
 	const char *mark; /* the payload */
 };
 
@@ -62,6 +63,15 @@ static int do_send(void *arg)
 	c->cmsg_type = IP_RETOPTS;
 	c->cmsg_len = CMSG_LEN(sizeof(opt));
 	memcpy(CMSG_DATA(c), opt, sizeof(opt));
+	if (r->connected) {
+		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+			e = errno;
+			close(fd);
+			return e;
+		}
+		m.msg_name = NULL;
+		m.msg_namelen = 0;
+	}
 	e = sendmsg(fd, &m, 0) < 0 ? errno : 0;
 	close(fd);
 	return e;
@@ -114,7 +124,7 @@ static void source_route(void)
 	};
 	struct egress_session cfg = {
 	    .rules = r, .nrules = 2, .default_action = EGRESS_DENY};
-	struct route lsrr = {true, "tg-srcroute-native"};
+	struct route lsrr = {true, false, "tg-srcroute-native"};
 	struct tb_events ev;
 	struct tb_sess s;
 	char dst[64];
@@ -151,13 +161,34 @@ static void source_route(void)
 		 "denied " HOP ": natively sent to " HOP ", in a session %s, "
 		 "seen %s, a source-route event",
 		 got ? strerror(got) : "sent", dst[0] ? dst : "nothing");
-	struct route nops = {false, "tg-srcroute-nops"};
+	struct route nops = {false, false, "tg-srcroute-nops"};
 	got = tb_run_in(s.path, do_send, &nops);
 	usleep(100000);
 	sniff_dest(sn, nops.mark, dst, sizeof(dst));
 	tb_check(got == 0 && !strcmp(dst, "127.0.0.1"),
 		 "IP_RETOPTS without a route (NOPs) to 127.0.0.1: %s, seen %s",
 		 got ? strerror(got) : "sent", dst[0] ? dst : "nothing");
+	/* a connected socket's send without an address: the same */
+	struct route conn = {true, true, "tg-srcroute-connected"};
+	got = tb_run_in(NULL, do_send, &conn);
+	usleep(100000);
+	sniff_dest(sn, conn.mark, dst, sizeof(dst));
+	if (got != 0 || strcmp(dst, HOP)) {
+		tb_bad("natively a connected socket's routed send does not go "
+		       "to " HOP " (%s, seen: %s)",
+		       got ? strerror(got) : "sent", dst[0] ? dst : "nothing");
+	} else {
+		conn.mark = "tg-srcroute-connected-session";
+		got = tb_run_in(s.path, do_send, &conn);
+		usleep(100000);
+		sniff_dest(sn, conn.mark, dst, sizeof(dst));
+		tb_check(got == EPERM && !dst[0],
+			 "UDP connected to allowed 127.0.0.1, sendmsg with no "
+			 "address and a route via " HOP ": natively sent to "
+			 HOP ", in a session %s, seen %s",
+			 got ? strerror(got) : "sent",
+			 dst[0] ? dst : "nothing");
+	}
 	tb_sess_end(&s);
 out:
 	close(sn);
