@@ -222,8 +222,7 @@ static __always_inline bool addr_is_any(const __u8 *a)
 	return (!a[10] && !a[11]) || (a[10] == 0xff && a[11] == 0xff);
 }
 
-static __always_inline void set_ctx6(struct bpf_sock_addr *ctx,
-				     const __u8 *a)
+static __always_inline void set_ctx6(struct bpf_sock_addr *ctx, const __u8 *a)
 {
 	ctx->user_ip6[0] = *(__u32 *)&a[0];
 	ctx->user_ip6[1] = *(__u32 *)&a[4];
@@ -242,8 +241,8 @@ static __always_inline void set_ctx6(struct bpf_sock_addr *ctx,
  * kernel pick another (it used to decide 0.0.0.0 itself: a socket bound
  * to a denied address of this machine reached it).
  */
-static __always_inline void unspecified_dest(struct bpf_sock_addr *ctx,
-					     bool v6, bool send, __u8 *addr)
+static __always_inline void unspecified_dest(struct bpf_sock_addr *ctx, bool v6,
+					     bool send, __u8 *addr)
 {
 	struct bpf_sock *sk = ctx->sk;
 	__u32 src4 = 0;
@@ -319,8 +318,7 @@ static __always_inline bool send_source_routed(struct bpf_sock_addr *ctx)
 	struct ipcm_cookie *ipc;
 	struct ip_options_rcu *opt;
 
-	if (!bpf_cast_to_kern_ctx ||
-	    !bpf_rdonly_cast)
+	if (!bpf_cast_to_kern_ctx || !bpf_rdonly_cast)
 		return false;
 	k = bpf_cast_to_kern_ctx(ctx);
 	if (!k->t_ctx)

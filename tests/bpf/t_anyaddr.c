@@ -72,14 +72,13 @@ static int attempt(enum mode m, char *peer, size_t peersz)
 	int fd = -1, r = 0;
 	bool v6 = m == M_TCP6_ANY || m == M_UDP6_ANY || m == M_TCP6_MAPPED ||
 		  m == M_UDP6_CMSG;
-	bool tcp = m == M_TCP_BOUND || m == M_TCP_UNBOUND ||
-		   m == M_TCP6_ANY || m == M_TCP6_MAPPED;
+	bool tcp = m == M_TCP_BOUND || m == M_TCP_UNBOUND || m == M_TCP6_ANY ||
+		   m == M_TCP6_MAPPED;
 
 	peer[0] = 0;
 	a4.sin_port = htons(tcp ? PT : PU);
 	a6.sin6_port = a4.sin_port;
-	fd = socket(v6 ? AF_INET6 : AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM,
-		    0);
+	fd = socket(v6 ? AF_INET6 : AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (fd < 0)
 		return errno;
 	switch (m) {
@@ -117,12 +116,12 @@ static int attempt(enum mode m, char *peer, size_t peersz)
 	case M_TCP_UNBOUND:
 	case M_UDP_CONNECT:
 		r = connect(fd, (struct sockaddr *)&a4, sizeof(a4)) < 0 ? errno
-									 : 0;
+									: 0;
 		break;
 	case M_TCP6_ANY:
 	case M_TCP6_MAPPED:
 		r = connect(fd, (struct sockaddr *)&a6, sizeof(a6)) < 0 ? errno
-									 : 0;
+									: 0;
 		break;
 	case M_UDP_BOUND:
 		r = sendto(fd, "x", 1, 0, (struct sockaddr *)&a4, sizeof(a4)) <
@@ -170,8 +169,9 @@ static int attempt(enum mode m, char *peer, size_t peersz)
 	}
 	if (r == 0 && getpeername(fd, (struct sockaddr *)&p, &pl) == 0) {
 		if (p.ss_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&p)->sin_addr,
-				  peer, (socklen_t)peersz);
+			inet_ntop(AF_INET,
+				  &((struct sockaddr_in *)&p)->sin_addr, peer,
+				  (socklen_t)peersz);
 		else
 			inet_ntop(AF_INET6,
 				  &((struct sockaddr_in6 *)&p)->sin6_addr, peer,
@@ -233,8 +233,8 @@ static void unspecified(void)
 	expect(&s, M_UDP_CONNECT,
 	       "UDP bound to denied 127.73.0.1, connect 0.0.0.0", "127.73.0.1",
 	       EPERM);
-	expect(&s, M_UDP_BOUND, "UDP bound to denied 127.73.0.1, sendto 0.0.0.0",
-	       NULL, EPERM);
+	expect(&s, M_UDP_BOUND,
+	       "UDP bound to denied 127.73.0.1, sendto 0.0.0.0", NULL, EPERM);
 	expect(&s, M_UDP_PKTINFO,
 	       "sendto 0.0.0.0 with IP_PKTINFO source 127.73.0.1", NULL, EPERM);
 	expect(&s, M_TCP6_MAPPED,
@@ -266,8 +266,8 @@ static void connected_cmsg(void)
 	       "UDP connected to allowed 127.0.0.1, sendmsg with IP_TOS",
 	       "127.0.0.1", 0);
 	expect(&s, M_UDP6_CMSG,
-	       "UDP6 connected to allowed ::1, sendmsg with IPV6_TCLASS",
-	       "::1", 0);
+	       "UDP6 connected to allowed ::1, sendmsg with IPV6_TCLASS", "::1",
+	       0);
 	tb_sess_end(&s);
 }
 

@@ -184,8 +184,8 @@ static void source_route(void)
 		sniff_dest(sn, conn.mark, dst, sizeof(dst));
 		tb_check(got == EPERM && !dst[0],
 			 "UDP connected to allowed 127.0.0.1, sendmsg with no "
-			 "address and a route via " HOP ": natively sent to "
-			 HOP ", in a session %s, seen %s",
+			 "address and a route via " HOP
+			 ": natively sent to " HOP ", in a session %s, seen %s",
 			 got ? strerror(got) : "sent",
 			 dst[0] ? dst : "nothing");
 	}
