@@ -538,6 +538,23 @@ int egress_dns_set(struct egress *e, uint32_t addr4, const uint8_t *addr6)
 	return eg_sessions_push_dns(e);
 }
 
+int egress_port_reserve(struct egress *e, uint16_t port)
+{
+	int fd;
+	__u8 one = 1;
+	uint16_t old = e->reserved_port;
+
+	if (!e->started)
+		return eg_fail(e, -EINVAL, "not started");
+	fd = eg_map_fd(e, "tg_fwdports");
+	if (port && bpf_map_update_elem(fd, &port, &one, BPF_ANY) < 0)
+		return eg_fail(e, -errno, "tg_fwdports: %s", strerror(errno));
+	e->reserved_port = port;
+	if (old && old != port && !eg_fwdport_used(e, old))
+		bpf_map_delete_elem(fd, &old);
+	return 0;
+}
+
 int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16], size_t n)
 {
 	int fd;
@@ -567,7 +584,7 @@ int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16], size_t n)
 static const char *const reason_names[EGRESS_R_MAX] = {
     "rule",	    "default",	       "raw_socket",	"socket_protocol",
     "connect_rate", "egress_total",    "ingress_total", "dns_forwarder",
-    "unix_addrlen", "unknown_session",
+    "unix_addrlen", "unknown_session", "source-route",
 };
 static const char *const kind_names[EGRESS_EV_MAX] = {
     "connect", "sendmsg", "socket", "egress", "ingress", "unix",

@@ -223,6 +223,12 @@ int egress_refresh(struct egress *e);
  * both): addr4 in network order (e.g. 127.0.0.1), addr6 NULL for none
  * (IPv6 sockets are then steered to addr4, v4-mapped). */
 int egress_dns_set(struct egress *e, uint32_t addr4, const uint8_t *addr6);
+/* A port no session reaches on a loopback address or the forwarder's
+ * (refused as the forwarder's own, event dns_forwarder): the forwarder's
+ * socket to a resolver on this machine, to which a session could
+ * otherwise send a datagram from the resolver's own address and port
+ * (IP_PKTINFO), that is an answer. One port; 0 clears it. */
+int egress_port_reserve(struct egress *e, uint16_t port);
 /* The resolvers (resolv.conf) for sessions with EGRESS_S_DNS_RESOLVERS. */
 int egress_resolvers_set(struct egress *e, const uint8_t (*addrs)[16],
 			 size_t n);
@@ -238,6 +244,7 @@ enum egress_reason {
 	EGRESS_R_FORWARDER,
 	EGRESS_R_UNIX_LEN,
 	EGRESS_R_UNKNOWN_SESSION,
+	EGRESS_R_SOURCE_ROUTE,
 	EGRESS_R_MAX,
 };
 

@@ -168,6 +168,9 @@ static void adopt_fwdports(struct egress *e)
 		if (e->sess[i].cfg.dns_port)
 			bpf_map_update_elem(fd, &e->sess[i].cfg.dns_port, &one,
 					    BPF_ANY);
+	/* the earlier policyd's reserved port went with its socket: the new
+	 * one reserves its own (egress_port_reserve) */
+	e->reserved_port = 0;
 }
 
 int eg_sessions_adopt(struct egress *e)

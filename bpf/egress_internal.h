@@ -70,6 +70,7 @@ struct egress {
 	size_t nprefixes;
 	uint32_t epoch; /* the last epoch given (tg_exact_val) */
 	struct tg_dns_cfg dns;
+	uint16_t reserved_port; /* egress_port_reserve's, in tg_fwdports */
 	char err[512];
 };
 
@@ -79,6 +80,8 @@ __attribute__((format(printf, 3, 4))) int eg_fail(struct egress *e, int r,
 
 int eg_map_fd(const struct egress *e, const char *name);
 struct eg_sess *eg_sess_find(const struct egress *e, uint64_t cgid);
+/* Is port a session's forwarder port or the reserved one? */
+bool eg_fwdport_used(const struct egress *e, uint16_t port);
 /* Writes the forwarder's addresses into every session's configuration. */
 int eg_sessions_push_dns(struct egress *e);
 /* Rebuilds the session table from the maps of an adopted layer. */

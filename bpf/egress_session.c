@@ -204,7 +204,18 @@ static int write_prefixes(struct egress *e, uint32_t slot, uint8_t gen,
 	return (int)nk;
 }
 
-/* The forwarder ports: every session's dns_port, nothing else. */
+bool eg_fwdport_used(const struct egress *e, uint16_t port)
+{
+	if (port == e->reserved_port)
+		return true;
+	for (size_t i = 0; i < e->nsess; i++)
+		if (e->sess[i].cfg.dns_port == port)
+			return true;
+	return false;
+}
+
+/* The forwarder ports: every session's dns_port and the reserved port,
+ * nothing else. */
 static void sync_fwdports(struct egress *e, uint16_t old, uint16_t new)
 {
 	int fd = eg_map_fd(e, "tg_fwdports");
@@ -212,11 +223,8 @@ static void sync_fwdports(struct egress *e, uint16_t old, uint16_t new)
 
 	if (new)
 		bpf_map_update_elem(fd, &new, &one, BPF_ANY);
-	if (!old || old == new)
+	if (!old || old == new || eg_fwdport_used(e, old))
 		return;
-	for (size_t i = 0; i < e->nsess; i++)
-		if (e->sess[i].cfg.dns_port == old)
-			return;
 	bpf_map_delete_elem(fd, &old);
 }
 

@@ -41,6 +41,8 @@
  * the configuration, per-CPU counters by slot, the coarse clock where a
  * jiffy is precise enough, and loopback packets leave at once.
  */
+#include <bpf/bpf_core_read.h>
+
 #include "tg_egress_common.bpf.h"
 #include "tg_egress_limits.bpf.h"
 
@@ -211,6 +213,123 @@ static __always_inline void addr_of_ctx(struct bpf_sock_addr *ctx, bool v6,
 	*(__u32 *)&addr[12] = ctx->user_ip6[3];
 }
 
+/* 0.0.0.0 (v4-mapped) or :: */
+static __always_inline bool addr_is_any(const __u8 *a)
+{
+	for (int i = 0; i < 16; i++)
+		if (a[i] && i != 10 && i != 11)
+			return false;
+	return (!a[10] && !a[11]) || (a[10] == 0xff && a[11] == 0xff);
+}
+
+static __always_inline void set_ctx6(struct bpf_sock_addr *ctx, const __u8 *a)
+{
+	ctx->user_ip6[0] = *(__u32 *)&a[0];
+	ctx->user_ip6[1] = *(__u32 *)&a[4];
+	ctx->user_ip6[2] = *(__u32 *)&a[8];
+	ctx->user_ip6[3] = *(__u32 *)&a[12];
+}
+
+/*
+ * The unspecified destination (0.0.0.0, ::, ::ffff:0.0.0.0) is this
+ * machine: the kernel sends an IPv4 one to the call's source address
+ * (an IP_PKTINFO's or the bound one: msg_src_ip4 for a send, the
+ * socket's for a connect), 127.0.0.1 when there is none, and an IPv6 ::
+ * to ::1 (127.0.0.1 from a socket bound to a v4-mapped address). That
+ * address is decided, and written into the call, so that a bind by
+ * another thread, a device or an IP_PKTINFO interface cannot make the
+ * kernel pick another (it used to decide 0.0.0.0 itself: a socket bound
+ * to a denied address of this machine reached it).
+ */
+static __always_inline void unspecified_dest(struct bpf_sock_addr *ctx, bool v6,
+					     bool send, __u8 *addr)
+{
+	struct bpf_sock *sk = ctx->sk;
+	__u32 src4 = 0;
+
+	if (!v6) {
+		src4 = send ? ctx->msg_src_ip4 : sk->src_ip4;
+	} else if (addr_is_mapped(addr)) {
+		/* a v4-mapped source (the IPv4 path's address) */
+		if (sk->src_ip6[0] == 0 && sk->src_ip6[1] == 0 &&
+		    sk->src_ip6[2] == bpf_htonl(0xffff))
+			src4 = sk->src_ip6[3];
+	} else if (!send && sk->src_ip6[0] == 0 && sk->src_ip6[1] == 0 &&
+		   sk->src_ip6[2] == bpf_htonl(0xffff)) {
+		/* tcp_v6_connect, __ip6_datagram_connect: 127.0.0.1 */
+		addr_from_v4(addr, bpf_htonl(0x7f000001));
+		set_ctx6(ctx, addr);
+		return;
+	} else {
+		__builtin_memset(addr, 0, 16);
+		addr[15] = 1;
+		set_ctx6(ctx, addr);
+		return;
+	}
+	if (!src4)
+		src4 = bpf_htonl(0x7f000001);
+	addr_from_v4(addr, src4);
+	if (v6)
+		set_ctx6(ctx, addr);
+	else
+		ctx->user_ip4 = src4;
+}
+
+/* A send with no address (port 0, which a send with one never has:
+ * udp_sendmsg fails it first) is a connected socket's with control
+ * messages, for which udp_sendmsg and udpv6_sendmsg run the hook with an
+ * empty address: its destination is the socket's peer (it was decided
+ * as 0.0.0.0 port 0: refused where a default denies). False for a
+ * socket steered to the forwarder: its peer is. */
+static __always_inline bool peer_dest(struct bpf_sock_addr *ctx, bool v6,
+				      __u8 *addr, __u16 *port)
+{
+	struct bpf_sock *sk = ctx->sk;
+
+	if (bpf_sk_storage_get(&tg_orig, sk, 0, 0))
+		return false;
+	if (!v6) {
+		addr_from_v4(addr, sk->dst_ip4);
+	} else {
+		*(__u32 *)&addr[0] = sk->dst_ip6[0];
+		*(__u32 *)&addr[4] = sk->dst_ip6[1];
+		*(__u32 *)&addr[8] = sk->dst_ip6[2];
+		*(__u32 *)&addr[12] = sk->dst_ip6[3];
+	}
+	*port = bpf_ntohs(sk->dst_port);
+	return true;
+}
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * sendmsg4: does the send carry a source route? udp_sendmsg has read its
+ * control messages (IP_RETOPTS) and the socket's options into the
+ * ipcm_cookie whose addr t_ctx points at before this hook runs, and sends
+ * a loose or strict source route to its first hop (opt.faddr), not to the
+ * address decided here. policyd refuses such a control message, but the
+ * kernel copies the messages again after its answer, so another thread
+ * could add one meanwhile; this is the kernel's own copy. Without the
+ * kfuncs (before Linux 6.2) it is policyd's alone.
+ */
+static __always_inline bool send_source_routed(struct bpf_sock_addr *ctx)
+{
+	struct bpf_sock_addr_kern *k;
+	struct ipcm_cookie *ipc;
+	struct ip_options_rcu *opt;
+
+	if (!bpf_cast_to_kern_ctx || !bpf_rdonly_cast)
+		return false;
+	k = bpf_cast_to_kern_ctx(ctx);
+	if (!k->t_ctx)
+		return false;
+	ipc = bpf_rdonly_cast(
+	    (char *)k->t_ctx - bpf_core_field_offset(struct ipcm_cookie, addr),
+	    bpf_core_type_id_kernel(struct ipcm_cookie));
+	opt = ipc->opt;
+	return opt && opt->opt.srr;
+}
+
 /* The totals or connect_rate need the shared state: sessions without
  * them never look it up. */
 static __always_inline bool has_limits(const struct tg_sess_cfg *cfg)
@@ -268,6 +387,21 @@ static __always_inline int on_addr(struct bpf_sock_addr *ctx, bool v6,
 	cnt = counters(cfg);
 	__u8 pbit = proto_bit(ctx->protocol);
 
+	if (kind == TG_EV_SENDMSG && !v6 && send_source_routed(ctx)) {
+		COUNT(cnt, refused);
+		ev.action = TG_DENY;
+		ev.reason = TG_R_SOURCE_ROUTE;
+		emit(&ev);
+		return 0;
+	}
+	/* after the session checks (fail closed) and the source route's
+	 * (a connected socket's send has one too) */
+	if (kind == TG_EV_SENDMSG && !ev.port) {
+		if (!peer_dest(ctx, v6, addr, &ev.port))
+			return 1; /* steered: the forwarder's */
+	} else if (addr_is_any(addr)) {
+		unspecified_dest(ctx, v6, kind == TG_EV_SENDMSG, addr);
+	}
 	if (st && !(addr_is_loopback(addr) && !limit_loopback) &&
 	    ((cfg->egress_total && st->out_spent) ||
 	     (cfg->ingress_total && st->in_spent))) {

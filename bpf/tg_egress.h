@@ -69,6 +69,7 @@ enum tg_reason {
 	TG_R_UNIX_LEN,	      /* AF_UNIX address of length 16 or 28 */
 	TG_R_UNKNOWN_SESSION, /* a cgroup under the parent policyd never added
 			       */
+	TG_R_SOURCE_ROUTE,    /* a send whose IP options route it elsewhere */
 	TG_R_MAX,
 };
 

@@ -176,6 +176,21 @@ int edns_init(int ep, const struct dnsproxy_ops *ops, char *why, size_t whysz)
 	return 0;
 }
 
+int edns_upstream_port(uint16_t *ret_port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (X.up.fd < 0)
+		return -EBADF;
+	if (getsockname(X.up.fd, (struct sockaddr *)&ss, &len) < 0)
+		return -errno;
+	*ret_port = ntohs(ss.ss_family == AF_INET6
+			      ? ((struct sockaddr_in6 *)&ss)->sin6_port
+			      : ((struct sockaddr_in *)&ss)->sin_port);
+	return 0;
+}
+
 void edns_shutdown(void)
 {
 	if (X.up.fd >= 0)

@@ -39,6 +39,11 @@ void edns_shutdown(void);
 /* The forwarder's addresses for egress_dns_set: IPv4 in network order,
  * has6 when ::1 is bound too. */
 void edns_addrs(uint32_t *ret_addr4, int *ret_has6);
+/* The local port of the socket to the resolver, for
+ * egress_port_reserve: a session that could send to it from the
+ * resolver's address and port (IP_PKTINFO, when the resolver is on this
+ * machine) would be answering the forwarder's queries. */
+int edns_upstream_port(uint16_t *ret_port);
 /* A session's sockets; its port in *ret_port. */
 int edns_open(void *owner, struct edns_sess **ret, uint16_t *ret_port);
 void edns_close(struct edns_sess *d);

@@ -557,7 +557,10 @@ static void start_dns(void)
 	int has6;
 	edns_addrs(&a4, &has6);
 	static const uint8_t lo6[16] = {[15] = 1};
-	if (egress_dns_set(G.e, a4, has6 ? lo6 : NULL) < 0) {
+	uint16_t up = 0;
+	/* fail closed: a forwarder a session could answer for is none */
+	if (egress_dns_set(G.e, a4, has6 ? lo6 : NULL) < 0 ||
+	    edns_upstream_port(&up) < 0 || egress_port_reserve(G.e, up) < 0) {
 		snprintf(G.dns_why, sizeof(G.dns_why), "%s", egress_error(G.e));
 		edns_shutdown();
 	}

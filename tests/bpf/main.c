@@ -16,8 +16,11 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } suites[] = {
-    {"rules", t_rules},	  {"sockets", t_sockets}, {"dns", t_dns},
-    {"limits", t_limits}, {"rate", t_rate},	  {"lifecycle", t_lifecycle},
+    {"rules", t_rules},	    {"sockets", t_sockets},
+    {"dns", t_dns},	    {"limits", t_limits},
+    {"rate", t_rate},	    {"lifecycle", t_lifecycle},
+    {"anyaddr", t_anyaddr}, {"srcroute", t_srcroute},
+    {"inbound", t_inbound},
 };
 
 static bool wanted(int argc, char **argv, const char *name)

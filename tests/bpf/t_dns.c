@@ -416,6 +416,136 @@ static int do_direct(void *arg)
 	return tb_sendto("127.0.0.1", D.fwd_port);
 }
 
+/* The forwarder's port through the unspecified address, which the
+ * kernel sends to 127.0.0.1 and ::1, from a session whose rules allow
+ * every address: still the forwarder's port directly. */
+static int do_direct_any(void *arg)
+{
+	return tb_sendto(arg, D.fwd_port);
+}
+
+static void direct_any(void)
+{
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .default_action = EGRESS_DENY,
+				     .flags = EGRESS_S_DNS_ALL,
+				     .dns_port = D.fwd_port};
+	struct tb_events ev;
+	struct tb_sess s;
+
+	if (tb_sess_new(&s, &cfg) < 0) {
+		tb_bad("cannot add the session");
+		return;
+	}
+	tb_events_poll(&ev);
+	int r4 = run_with_forwarder(s.path, do_direct_any, "0.0.0.0");
+	int r6 = run_with_forwarder(s.path, do_direct_any, "::");
+	tb_events_poll(&ev);
+	tb_check(r4 == EPERM && r6 == EPERM &&
+		     tb_events_count(&ev, s.id, EGRESS_R_FORWARDER,
+				     EGRESS_DENY) == 2,
+		 "the forwarder's port through 0.0.0.0 and :: under an "
+		 "allow-all rule: %s, %s, dns_forwarder events",
+		 strerror(r4), strerror(r6));
+	tb_sess_end(&s);
+}
+
+/* A datagram as the resolver (its address and port, by a socket bound
+ * to another loopback address and IP_PKTINFO) to the forwarder's
+ * upstream socket: an answer the forwarder would take. */
+static int do_spoof(void *arg)
+{
+	const uint16_t *up = arg;
+	struct sockaddr_in b = {.sin_family = AF_INET,
+				.sin_port = htons(D.server_port)};
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(*up)};
+	union {
+		char c[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} u = {0};
+	struct iovec iov = {.iov_base = "tg-spoof", .iov_len = 8};
+	struct msghdr m = {.msg_name = &to,
+			   .msg_namelen = sizeof(to),
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.c,
+			   .msg_controllen = sizeof(u.c)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	struct in_pktinfo pi = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), e;
+
+	inet_pton(AF_INET, "127.0.0.2", &b.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &pi.ipi_spec_dst);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
+		return 200;
+	e = sendmsg(fd, &m, 0) < 0 ? errno : 0;
+	close(fd);
+	return e;
+}
+
+/* Did the upstream socket get the spoofed datagram (and drop it)? */
+static bool spoof_arrived(void)
+{
+	char b[64];
+	bool got = false;
+	usleep(50000);
+	while (recv(D.upstream, b, sizeof(b), MSG_DONTWAIT) > 0)
+		got = got || !memcmp(b, "tg-spoof", 8);
+	return got;
+}
+
+static void upstream_spoof(void)
+{
+	struct egress_session cfg = {.rules = &tb_allow_all,
+				     .nrules = 1,
+				     .default_action = EGRESS_DENY,
+				     .flags = EGRESS_S_DNS_ALL,
+				     .dns_port = D.fwd_port};
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	struct tb_sess s;
+	uint16_t up;
+
+	if (getsockname(D.upstream, (struct sockaddr *)&a, &al) < 0)
+		return;
+	up = ntohs(a.sin_port);
+	int r = tb_run_in(NULL, do_spoof, &up);
+	if (r != 0 || !spoof_arrived()) {
+		tb_bad("natively a datagram as the resolver does not reach the "
+		       "upstream socket (%s)",
+		       r ? strerror(r) : "sent, not seen");
+		return;
+	}
+	if (tb_sess_new(&s, &cfg) < 0) {
+		tb_bad("cannot add the session");
+		return;
+	}
+	r = tb_run_in(s.path, do_spoof, &up);
+	tb_check(r == 0 && spoof_arrived(),
+		 "the attack: from a session, without the port reserved, the "
+		 "upstream socket takes it (%s)",
+		 r ? strerror(r) : "sent");
+	r = egress_port_reserve(T.e, up);
+	tb_check(r == 0, "the upstream socket's port reserved: %s",
+		 strerror(-r));
+	r = tb_run_in(s.path, do_spoof, &up);
+	bool got = spoof_arrived();
+	tb_check(r == EPERM && !got,
+		 "a datagram as the resolver (127.0.0.1:%u) to the forwarder's "
+		 "upstream socket: natively taken, from a session whose rules "
+		 "allow every address %s%s",
+		 D.server_port, r ? strerror(r) : "sent",
+		 got ? ", and taken" : "");
+	egress_port_reserve(T.e, 0);
+	tb_sess_end(&s);
+}
+
 static void lookup(const struct tb_sess *s, const char *server,
 		   const char *name, uint16_t qtype, bool tcp)
 {
@@ -514,6 +644,8 @@ void t_dns(void)
 	D.sess_id = s.id;
 	steering(&s);
 	ttl_change(&s);
+	direct_any();
+	upstream_spoof();
 	tb_check(D.learn_fail == 0, "%d addresses learned, none failed",
 		 D.learned);
 	struct egress_counters c;

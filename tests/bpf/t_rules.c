@@ -169,6 +169,15 @@ static int do_tricky_sends(void *arg)
 	    sendto(c, "x", 1, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 &&
 	    errno == EPERM)
 		bits |= 4;
+	/* sendmmsg: each message's address is decided (udp_sendmsg per
+	 * message): an allowed one, then addr; 1 sent means refused */
+	struct mmsghdr mm[2] = {{.msg_hdr = {.msg_name = &ok,
+					     .msg_namelen = sizeof(ok),
+					     .msg_iov = &iov,
+					     .msg_iovlen = 1}},
+				{.msg_hdr = m}};
+	if (sendmmsg(fd, mm, 2, 0) == 1)
+		bits |= 8;
 	return bits;
 }
 
@@ -186,9 +195,10 @@ static void udp_tricks(void)
 		return;
 	}
 	int bits = tb_run_in(s.path, do_tricky_sends, "127.31.0.1");
-	tb_check(bits == 7,
-		 "sendmsg, sendto with AF_UNSPEC, and a connected socket's "
-		 "sendto elsewhere are all refused (bits %d, want 7)",
+	tb_check(bits == 15,
+		 "sendmsg, sendto with AF_UNSPEC, a connected socket's sendto "
+		 "elsewhere and sendmmsg's second message are all refused "
+		 "(bits %d, want 15)",
 		 bits);
 	bits = tb_run_in(s.path, do_tricky_sends, "127.30.0.2");
 	tb_check(bits == 0, "the same to an allowed address pass (bits %d)",

@@ -50,6 +50,47 @@ static int do_sctp(void *arg)
 	return 0;
 }
 
+/* ICMP "ping" sockets (SOCK_DGRAM, ICMP/ICMPv6: no privilege, within
+ * net.ipv4.ping_group_range) and UDP-Lite: datagram sockets whose
+ * protocol is neither TCP nor UDP */
+static int do_dgram_proto(void *arg)
+{
+	const int *fp = arg;
+	int fd = socket(fp[0], SOCK_DGRAM, fp[1]);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static void dgram_protos(const struct tb_sess *s)
+{
+	static const struct {
+		int fp[2];
+		const char *what;
+	} v[] = {
+	    {{AF_INET, IPPROTO_ICMP}, "an ICMP ping socket (SOCK_DGRAM)"},
+	    {{AF_INET6, IPPROTO_ICMPV6}, "an ICMPv6 ping socket (SOCK_DGRAM)"},
+	    {{AF_INET, IPPROTO_UDPLITE}, "a UDP-Lite socket"},
+	    {{AF_INET6, IPPROTO_UDPLITE}, "a UDP-Lite IPv6 socket"},
+	};
+
+	/* the suite's own network namespace: root's group may ping */
+	tb_sh("sysctl -qw net.ipv4.ping_group_range='0 0'");
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int native = tb_run_in(NULL, do_dgram_proto, (void *)v[i].fp);
+		int got;
+		if (native != 0) {
+			tb_skip("%s: not possible here even natively (%s)",
+				v[i].what, strerror(native));
+			continue;
+		}
+		got = tb_run_in(s->path, do_dgram_proto, (void *)v[i].fp);
+		tb_check(got == EPERM, "%s: made natively, %s in a session",
+			 v[i].what, got ? strerror(got) : "made");
+	}
+}
+
 static int do_packet(void *arg)
 {
 	(void)arg;
@@ -96,6 +137,7 @@ static void raw_sockets(void)
 	tb_check(tb_events_count(&ev, s.id, EGRESS_R_SOCK_RAW, EGRESS_DENY) ==
 		     2,
 		 "two raw_socket events");
+	dgram_protos(&s);
 	/* AF_PACKET: cgroup/sock_create runs in inet_create and
 	 * inet6_create only, so no cgroup program sees it: the check shows
 	 * it, and the refusal belongs to seccomp (socket(AF_PACKET, ...)
@@ -160,6 +202,41 @@ static int do_tcp(void *arg)
 	return tb_connect("127.70.0.1", P1, SOCK_STREAM);
 }
 
+/* A TCP socket made before the process joined the session (fd 0 of the
+ * arg: inherited, as through SCM_RIGHTS from outside), connected. */
+static int do_inherited(void *arg)
+{
+	const int *fd = arg;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(P1)};
+
+	inet_pton(AF_INET, "127.71.0.1", &a.sin_addr);
+	return connect(*fd, (struct sockaddr *)&a, sizeof(a)) < 0 ? errno : 0;
+}
+
+/* A residual, shown: cgroup programs run by the socket's cgroup (the
+ * one its maker was in), so a socket made outside the tiergate tree and
+ * then used in a session (inherited, or passed through SCM_RIGHTS by a
+ * process outside) is not seen by this layer: its connects and sends
+ * are policyd's (the seccomp backstop notifies every connect), its bytes
+ * count towards no limit. LSM BPF (socket_connect) would see it. */
+static void made_outside(const struct tb_sess *s)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int here = tb_run_in(s->path, do_tcp, NULL);
+	int got = tb_run_in(s->path, do_inherited, &fd);
+
+	close(fd);
+	tb_check(here == EPERM, "a socket made in the session: refused (%s)",
+		 strerror(here));
+	if (got == 0)
+		tb_skip("a socket made outside the tree, used in the session: "
+			"not seen by cgroup BPF (connected; a stated residual, "
+			"the seccomp backstop decides its connect)");
+	else
+		tb_check(got == EPERM, "a socket made outside: %s",
+			 strerror(got));
+}
+
 struct subcg {
 	const char *sess;
 };
@@ -187,6 +264,7 @@ static void sub_cgroups(void)
 	printf("== sub-cgroups and cgroups that are no session\n");
 	if (tb_sess_new(&s, &cfg) < 0)
 		return;
+	made_outside(&s);
 	struct subcg a = {s.path};
 	int got = tb_run_in(s.path, do_subcgroup, &a);
 	tb_check(got == EPERM,

@@ -119,5 +119,8 @@ void t_dns(void);
 void t_limits(void);
 void t_rate(void);
 void t_lifecycle(void);
+void t_anyaddr(void);
+void t_srcroute(void);
+void t_inbound(void);
 
 #endif
