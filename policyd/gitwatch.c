@@ -18,6 +18,7 @@ static struct {
 	dev_t dev; /* the git program */
 	ino_t ino;
 	int pidfd; /* the process's, to see it end; -1: none (old kernel) */
+	const struct session *s; /* whose push */
 	struct git_witness *w;
 } tab[GITWATCH_MAX];
 static size_t ntab;
@@ -74,10 +75,14 @@ int gitwatch_add(const struct caller *c, const struct stat *exe,
 	for (size_t i = ntab; i-- > 0;)
 		if (tab[i].pid == ps.tgid)
 			drop(i);
-	if (ntab == GITWATCH_MAX) {
+	size_t mine = 0;
+	for (size_t i = 0; i < ntab; i++)
+		mine += tab[i].s == c->s;
+	if (ntab == GITWATCH_MAX || mine >= GITWATCH_SESSION) {
 		git_witness_free(w);
 		return -EBUSY;
 	}
+	tab[ntab].s = c->s;
 	tab[ntab].pid = ps.tgid;
 	tab[ntab].start = st.starttime;
 	tab[ntab].dev = exe->st_dev;

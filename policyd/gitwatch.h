@@ -22,14 +22,18 @@
 
 #include "caller.h"
 
-/* pushes watched at once; beyond, a new push is refused */
+/* pushes watched at once, of all sessions and of one: beyond, a new push
+ * is refused (one session holding its pushes stalled, GIT_TRACE on a
+ * FIFO, must not take every other session's room) */
 #define GITWATCH_MAX 64
+#define GITWATCH_SESSION 16
 
 struct git_witness;
 
 /* w (taken: freed here whatever the result) kept for the process c is
  * (its thread group) once it has exec'd the git program exe. 0, -EBUSY
- * when GITWATCH_MAX live pushes are watched, -ESRCH (c is gone). */
+ * when GITWATCH_MAX live pushes are watched (GITWATCH_SESSION of c's
+ * session), -ESRCH (c is gone). */
 int gitwatch_add(const struct caller *c, const struct stat *exe,
 		 struct git_witness *w);
 /* c about to exec: 1 when its parent is a watched push whose files are
