@@ -353,7 +353,7 @@ check-structure: $(BINS)
 BB := $(BUILD)/bench
 BENCH_BINS := $(BB)/bench_open $(BB)/bench_latency $(BB)/bench_static $(BB)/bench_floor \
 	$(BB)/libbench_empty.so $(BB)/bench_rounds $(BB)/bench_rounds_static $(BB)/bench_engine \
-	$(BB)/bench_bpf $(BB)/bench_net $(BB)/bench_net_static $(BB)/bench_calls
+	$(BB)/bench_bpf $(BB)/bench_net $(BB)/bench_net_static $(BB)/bench_calls $(BB)/bench_faults
 BENCH_CFLAGS := -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon
 
 $(BB)/bench_%: tests/bench/bench_%.c

@@ -299,6 +299,12 @@ real_workloads() {
 micro_workloads() {
 	echo
 	echo "-- micro benchmarks ($REPS alternating runs each; short workloads ${BENCH_SHORT_REPS:-$((REPS > 7 ? REPS : 7))})"
+	# what a page fault costs here: the per-exec costs below are counted
+	# in faults (docs/performance.md), and a fault costs ten times more on
+	# some virtual machines than on bare metal
+	out=$(TMPDIR=$TOP/tmp "$BB/bench_faults" 4096) || { echo "bench: bench_faults failed" >&2; exit 1; }
+	printf 'page faults here, us each: %s\n' "$(awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2}' <<<"$out")"
+	printf '    (anon: first write of a zero page; cow: a fork child copying a page; file: a private file page copied; read: a cached file page mapped)\n'
 	compare --floor-preload "10,000 execs of /bin/true (bash loop)" 1.15 -- 'for i in $(seq 10000); do /bin/true; done'
 	# the short workloads (a quarter to one second) get more alternating runs:
 	# on this shared machine one slow run moves a median of three
