@@ -37,7 +37,8 @@ enum glob_kind {
 struct glob {
 	enum glob_mode mode;
 	enum glob_kind kind;
-	char *src;
+	char *src; /* these three are in the glob's own allocation */
+	size_t src_len;
 	char *prefix; /* leading literal bytes */
 	size_t prefix_len;
 	char *suffix; /* trailing literal bytes (NFA kind only) */
@@ -70,7 +71,10 @@ static int emit(struct builder *b, enum op_type t, unsigned char ch, size_t cls)
 {
 	if (b->n >= MAX_OPS)
 		return -E2BIG;
-	if (tg_grow((void **)&b->ops, &b->cap, b->n + 1, sizeof(*b->ops)) < 0)
+	/* glob_compile sizes ops for the whole pattern once (a pattern
+	 * never takes more ops than it has bytes); growing stays for safety */
+	if (b->n >= b->cap &&
+	    tg_grow((void **)&b->ops, &b->cap, b->n + 1, sizeof(*b->ops)) < 0)
 		return -ENOMEM;
 	b->ops[b->n++] =
 	    (struct op){.type = (uint8_t)t, .ch = ch, .cls = (uint16_t)cls};
@@ -278,15 +282,14 @@ static int parse_pattern(struct builder *b, const char *pat,
 	return 0;
 }
 
-/* prefix, suffix and kind of g, from its ops. 0 or -ENOMEM. */
-static int glob_analyse(struct glob *g)
+/* prefix, suffix and kind of g, from its ops (the prefix and the suffix
+ * go in the room glob_compile left after the source: nops + 2 bytes) */
+static void glob_analyse(struct glob *g)
 {
 	size_t np = 0;
 	while (np < g->nops && g->ops[np].type == OP_LIT)
 		np++;
-	g->prefix = malloc(np + 1);
-	if (!g->prefix)
-		return -ENOMEM;
+	g->prefix = g->src + g->src_len + 1;
 	for (size_t k = 0; k < np; k++)
 		g->prefix[k] = (char)g->ops[k].ch;
 	g->prefix[np] = '\0';
@@ -307,14 +310,11 @@ static int glob_analyse(struct glob *g)
 		while (ns < g->nops - np &&
 		       g->ops[g->nops - 1 - ns].type == OP_LIT)
 			ns++;
-	g->suffix = malloc(ns + 1);
-	if (!g->suffix)
-		return -ENOMEM;
+	g->suffix = g->prefix + np + 1;
 	for (size_t k = 0; k < ns; k++)
 		g->suffix[k] = (char)g->ops[g->nops - ns + k].ch;
 	g->suffix[ns] = '\0';
 	g->suffix_len = ns;
-	return 0;
 }
 
 int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
@@ -336,22 +336,32 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		      "the entry";
 		goto fail;
 	}
+	/* the ops at once: a pattern never takes more ops than it has bytes
+	 * (one allocation, not one growth after another: the interposer
+	 * compiles the session's hundred globs in every process that reads) */
+	b.cap = (len < MAX_OPS ? len : MAX_OPS) + 1;
+	b.ops = malloc(b.cap * sizeof(*b.ops));
+	if (!b.ops)
+		goto oom;
 	r = parse_pattern(&b, pat, mode, &err, &errpos);
 	if (r < 0)
 		goto fail;
-	g = calloc(1, sizeof(*g));
+	/* the glob, its source, and its prefix and suffix (literal ops: at
+	 * most b.n bytes together) in one allocation */
+	g = calloc(1, sizeof(*g) + len + 1 + b.n + 2);
 	if (!g)
 		goto oom;
 	g->mode = mode;
-	g->src = strdup(pat);
+	g->src = (char *)(g + 1);
+	memcpy(g->src, pat, len + 1);
+	g->src_len = len;
 	g->ops = b.ops;
 	g->nops = b.n;
 	g->cls = b.cls;
 	g->ncls = b.ncls;
 	b.ops = NULL;
 	b.cls = NULL;
-	if (!g->src || glob_analyse(g) < 0)
-		goto oom;
+	glob_analyse(g);
 	*ret = g;
 	return 0;
 oom:
@@ -372,9 +382,6 @@ void glob_free(struct glob *g)
 {
 	if (!g)
 		return;
-	free(g->src);
-	free(g->prefix);
-	free(g->suffix);
 	free(g->ops);
 	free(g->cls);
 	free(g);
