@@ -48,6 +48,8 @@ struct glob {
 	size_t nops;
 	uint8_t (*cls)[32];
 	size_t ncls;
+	bool owned; /* glob_compile's block, freed by glob_free; false: the
+		       caller's memory (glob_compile_in) */
 };
 
 static bool cls_has(const uint8_t *bm, unsigned char c)
@@ -64,17 +66,15 @@ struct builder {
 	struct op *ops;
 	size_t n, cap;
 	uint8_t (*cls)[32];
-	size_t ncls, clscap;
+	size_t ncls, clscap; /* ops and cls are laid out at their most in the
+				glob's block (glob_compile_in): never grown */
 };
 
 static int emit(struct builder *b, enum op_type t, unsigned char ch, size_t cls)
 {
 	if (b->n >= MAX_OPS)
 		return -E2BIG;
-	/* glob_compile sizes ops for the whole pattern once (a pattern
-	 * never takes more ops than it has bytes); growing stays for safety */
-	if (b->n >= b->cap &&
-	    tg_grow((void **)&b->ops, &b->cap, b->n + 1, sizeof(*b->ops)) < 0)
+	if (b->n >= b->cap) /* laid out at its most: never reached */
 		return -ENOMEM;
 	b->ops[b->n++] =
 	    (struct op){.type = (uint8_t)t, .ch = ch, .cls = (uint16_t)cls};
@@ -149,8 +149,7 @@ static int parse_class(struct builder *b, const char *pat, size_t i,
 		for (size_t k = 0; k < 32; k++)
 			bm[k] = (uint8_t)~bm[k];
 	bm[0] &= (uint8_t)~1u; /* never NUL */
-	if (tg_grow((void **)&b->cls, &b->clscap, b->ncls + 1,
-		    sizeof(*b->cls)) < 0)
+	if (b->ncls >= b->clscap) /* as for the ops */
 		return -ENOMEM;
 	memcpy(b->cls[b->ncls], bm, 32);
 	int r = emit(b, OP_CLASS, 0, b->ncls);
@@ -317,15 +316,49 @@ static void glob_analyse(struct glob *g)
 	g->suffix_len = ns;
 }
 
-int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
-		 const char **ret_err, size_t *ret_errpos)
+/* Where the parts of a glob compiled from a pattern of len bytes with at
+ * most ncls classes go in its one block: the struct, its ops (never more
+ * than the pattern's bytes), its classes, its source, then its prefix and
+ * suffix (literal ops: at most as many bytes as ops, and two NULs). */
+struct glob_layout {
+	size_t ops, cls, src, size;
+};
+
+static struct glob_layout glob_layout(size_t len, size_t ncls)
 {
-	struct builder b = {0};
+	struct glob_layout l;
+	size_t nops = (len < MAX_OPS ? len : MAX_OPS) + 1;
+	l.ops = (sizeof(struct glob) + 7) & ~(size_t)7;
+	l.cls = l.ops + nops * sizeof(struct op);
+	l.src = l.cls + ncls * 32;
+	l.size = l.src + (len + 1) + (nops + 2);
+	l.size = (l.size + 7) & ~(size_t)7;
+	return l;
+}
+
+static size_t count_classes(const char *pat)
+{
+	size_t n = 0;
+	for (; *pat; pat++)
+		n += *pat == '[';
+	return n;
+}
+
+size_t glob_compile_size(const char *pat)
+{
+	size_t len = strlen(pat);
+	if (len > GLOB_MAX_LEN)
+		len = 0; /* refused before anything is laid out */
+	return glob_layout(len, count_classes(pat)).size;
+}
+
+int glob_compile_in(const char *pat, enum glob_mode mode, void *mem, size_t cap,
+		    struct glob **ret, const char **ret_err, size_t *ret_errpos)
+{
 	const char *err = NULL;
 	size_t errpos = 0;
 	int r = -EINVAL;
 	size_t len = strlen(pat);
-	struct glob *g = NULL;
 
 	if (len > GLOB_MAX_LEN) {
 		err = "pattern is longer than 4096 bytes";
@@ -336,41 +369,39 @@ int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		      "the entry";
 		goto fail;
 	}
-	/* the ops at once: a pattern never takes more ops than it has bytes
-	 * (one allocation, not one growth after another: the interposer
-	 * compiles the session's hundred globs in every process that reads) */
-	b.cap = (len < MAX_OPS ? len : MAX_OPS) + 1;
-	b.ops = malloc(b.cap * sizeof(*b.ops));
-	if (!b.ops)
-		goto oom;
+	size_t ncls = count_classes(pat);
+	struct glob_layout l = glob_layout(len, ncls);
+	if (cap < l.size || ((uintptr_t)mem & 7)) {
+		err = "no room to compile the pattern";
+		r = -ENOSPC;
+		goto fail;
+	}
+	/* everything in mem: the ops and classes at their most (a pattern
+	 * never takes more ops than it has bytes, nor more classes than it
+	 * has '['), nothing grown or allocated */
+	char *base = mem;
+	struct builder b = {
+	    .ops = (struct op *)(void *)(base + l.ops),
+	    .cap = (len < MAX_OPS ? len : MAX_OPS) + 1,
+	    .cls = (uint8_t(*)[32])(void *)(base + l.cls),
+	    .clscap = ncls,
+	};
 	r = parse_pattern(&b, pat, mode, &err, &errpos);
 	if (r < 0)
 		goto fail;
-	/* the glob, its source, and its prefix and suffix (literal ops: at
-	 * most b.n bytes together) in one allocation */
-	g = calloc(1, sizeof(*g) + len + 1 + b.n + 2);
-	if (!g)
-		goto oom;
+	struct glob *g = memset(base, 0, sizeof(*g));
 	g->mode = mode;
-	g->src = (char *)(g + 1);
+	g->src = base + l.src;
 	memcpy(g->src, pat, len + 1);
 	g->src_len = len;
 	g->ops = b.ops;
 	g->nops = b.n;
 	g->cls = b.cls;
 	g->ncls = b.ncls;
-	b.ops = NULL;
-	b.cls = NULL;
 	glob_analyse(g);
 	*ret = g;
 	return 0;
-oom:
-	err = "out of memory";
-	r = -ENOMEM;
 fail:
-	free(b.ops);
-	free(b.cls);
-	glob_free(g);
 	if (ret_err)
 		*ret_err = err;
 	if (ret_errpos)
@@ -378,13 +409,35 @@ fail:
 	return r;
 }
 
+int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
+		 const char **ret_err, size_t *ret_errpos)
+{
+	/* one allocation a glob (the interposer compiles the session's
+	 * hundred globs in processes that read files) */
+	size_t size = glob_compile_size(pat);
+	void *mem = malloc(size);
+	if (!mem) {
+		if (ret_err)
+			*ret_err = "out of memory";
+		if (ret_errpos)
+			*ret_errpos = 0;
+		return -ENOMEM;
+	}
+	struct glob *g;
+	int r = glob_compile_in(pat, mode, mem, size, &g, ret_err, ret_errpos);
+	if (r < 0) {
+		free(mem);
+		return r;
+	}
+	g->owned = true;
+	*ret = g;
+	return 0;
+}
+
 void glob_free(struct glob *g)
 {
-	if (!g)
-		return;
-	free(g->ops);
-	free(g->cls);
-	free(g);
+	if (g && g->owned)
+		free(g); /* its parts are in its block */
 }
 
 const char *glob_source(const struct glob *g)

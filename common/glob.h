@@ -42,6 +42,15 @@ struct glob;
  */
 int glob_compile(const char *pat, enum glob_mode mode, struct glob **ret,
 		 const char **ret_err, size_t *ret_errpos);
+/* glob_compile into cap bytes at mem (8-byte aligned, at least
+ * glob_compile_size(pat)), with no allocation: the glob lives as long as
+ * that memory, and glob_free leaves it alone. -ENOSPC when mem is too
+ * small or not aligned; else as glob_compile. */
+int glob_compile_in(const char *pat, enum glob_mode mode, void *mem, size_t cap,
+		    struct glob **ret, const char **ret_err,
+		    size_t *ret_errpos);
+/* The bytes glob_compile_in needs for pat (a bound; a multiple of 8). */
+size_t glob_compile_size(const char *pat);
 bool glob_match(const struct glob *g, const char *s);
 void glob_free(struct glob *g);
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,93 +25,127 @@ static _Atomic uint64_t fp_retry_after_ns;
 
 /*
  * A cheap filter in front of the globs: the hash of a path's first
- * component ("/root/x/y" -> "/root/"). A glob whose literal prefix holds a
- * whole first component can only match paths with the same one. For a
- * prefix (partial=true), a component not closed by '/' gives 0: no filter.
+ * component ("/root/x/y" -> "/root"). A glob whose pattern starts with a
+ * whole literal first component ("/root/", no '*', '?', '[' or '\\' in it,
+ * not "." or "..") can only match paths with the same one: in path mode
+ * those bytes compile to literal ops and the '/' after them to a literal
+ * '/' or to the slash and two stars that end the pattern (end or '/'). Any
+ * other pattern gets 0: no filter, always tried.
  */
-static uint64_t first_component_key(const char *s, bool partial)
+static uint64_t path_key(const char *s)
 {
 	if (s[0] != '/')
 		return 0;
 	const char *e = strchr(s + 1, '/');
-	if (!e) {
-		if (partial)
-			return 0;
+	if (!e)
 		e = s + ip_slen(s);
-	}
 	return ip_hash(s, (size_t)(e - s)) | 1; /* never 0 */
 }
 
-/* The glob in f, compiled into *ret, with the pattern copied to pat (cap
- * bytes) */
-static int glob_of(const struct tgp_field *f, enum glob_mode mode, char *pat,
-		   size_t cap, struct glob **ret)
+static uint64_t pattern_key(const char *pat)
 {
-	const char *err;
-	size_t pos;
-	if (tgp_str(f, pat, cap) < 0 ||
-	    glob_compile(pat, mode, ret, &err, &pos) < 0)
-		return -EINVAL;
-	return 0;
+	if (pat[0] != '/')
+		return 0;
+	size_t i = 1;
+	for (; pat[i] && pat[i] != '/'; i++)
+		if (pat[i] == '*' || pat[i] == '?' || pat[i] == '[' ||
+		    pat[i] == '\\')
+			return 0;
+	if (pat[i] != '/' || i == 1 || (i == 2 && pat[1] == '.') ||
+	    (i == 3 && pat[1] == '.' && pat[2] == '.'))
+		return 0;
+	return ip_hash(pat, i) | 1;
 }
 
-/* A long pattern's copy: its 4 KiB are on the stack only for it */
-__attribute__((noinline)) static int glob_of_long(const struct tgp_field *f,
-						  enum glob_mode mode,
-						  bool *ret_all,
-						  struct glob **ret)
+/* Can compiling pat fail (a class, an escape, "..", too long or too many
+ * parts for glob_compile)? Those are compiled while the snapshot is read;
+ * the others cannot fail once their room is laid out. */
+static bool may_fail(const char *pat)
 {
-	char pat[GLOB_MAX_LEN + 1];
-	int r = glob_of(f, mode, pat, sizeof(pat), ret);
-	*ret_all = r == 0 && !strcmp(pat, "/**");
-	return r;
+	size_t n = ip_slen(pat);
+	return n == 0 || n > 1000 || strchr(pat, '[') || strchr(pat, '\\') ||
+	       strstr(pat, "..");
 }
 
-static bool globv_add(struct ip_globv *v, const struct tgp_field *f,
-		      enum glob_mode mode)
+/* Adds the glob in f to v: its pattern copied to fp's block, compiled
+ * now only if it may fail (false then: that half is off). */
+static bool globv_add(struct ip_fastpath *fp, struct ip_globv *v,
+		      const struct tgp_field *f, enum glob_mode mode)
 {
-	/* most patterns are short (a fresh stack page is a fault, ~12 us
-	 * on a VM, in every process that reads the snapshot) */
-	char pat[128];
-	struct glob *g = NULL;
-	bool all = false;
-	if (f->len < sizeof(pat)) {
-		if (glob_of(f, mode, pat, sizeof(pat), &g) < 0)
-			return false;
-		all = !strcmp(pat, "/**");
-	} else if (glob_of_long(f, mode, &all, &g) < 0) {
+	if (fp->pats_used + f->len + 1 > fp->pats_cap)
 		return false;
-	}
+	char *pat = fp->pats + fp->pats_used;
+	if (tgp_str(f, pat, fp->pats_cap - fp->pats_used) < 0)
+		return false;
+	fp->pats_used += ip_slen(pat) + 1;
 	if (v->n == v->cap) {
 		size_t nc = v->cap ? v->cap * 2 : 16;
-		struct glob **nv = realloc(v->v, nc * sizeof(*nv));
-		if (!nv) {
-			glob_free(g);
+		struct ip_lazy *ne = realloc(v->e, nc * sizeof(*ne));
+		if (!ne)
 			return false;
-		}
-		v->v = nv;
-		uint64_t *nk = realloc(v->key, nc * sizeof(*nk));
-		if (!nk) {
-			glob_free(g);
-			return false;
-		}
-		v->key = nk;
+		v->e = ne;
 		v->cap = nc;
 	}
-	v->key[v->n] =
-	    mode == GLOB_PATH ? first_component_key(glob_prefix(g), true) : 0;
-	v->v[v->n++] = g;
-	if (mode == GLOB_PATH && all)
+	struct ip_lazy *e = &v->e[v->n];
+	*e = (struct ip_lazy){.pat = pat,
+			      .key = mode == GLOB_PATH ? pattern_key(pat) : 0};
+	if (may_fail(pat)) {
+		const char *err;
+		size_t pos;
+		if (glob_compile(pat, mode, &e->g, &err, &pos) < 0)
+			return false;
+		atomic_store_explicit(&e->state, LAZY_READY,
+				      memory_order_relaxed);
+	} else {
+		e->size = glob_compile_size(pat);
+	}
+	v->n++;
+	if (mode == GLOB_PATH && !strcmp(pat, "/**"))
 		v->all = true;
 	return true;
+}
+
+/* The rooms of v's lazy globs, from *off on */
+static void globv_lay_out(struct ip_globv *v, size_t *off)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->e[i].size) {
+			v->e[i].off = *off;
+			*off += v->e[i].size;
+		}
+}
+
+/* e's glob, compiled now if it is not yet; NULL while another thread (or
+ * the code a signal handler interrupted) compiles it: the caller is then
+ * unsure, and the call is asked of policyd */
+static const struct glob *lazy_glob(const struct ip_fastpath *fp,
+				    struct ip_lazy *e, enum glob_mode mode)
+{
+	uint8_t st = atomic_load_explicit(&e->state, memory_order_acquire);
+	if (st == LAZY_READY)
+		return e->g;
+	uint8_t want = LAZY_NEW;
+	if (st != LAZY_NEW || !atomic_compare_exchange_strong_explicit(
+				  &e->state, &want, LAZY_BUSY,
+				  memory_order_acquire, memory_order_acquire))
+		return want == LAZY_READY ? e->g : NULL;
+	const char *err;
+	size_t pos;
+	struct glob *g;
+	if (!fp->arena || glob_compile_in(e->pat, mode, fp->arena + e->off,
+					  e->size, &g, &err, &pos) < 0)
+		return NULL; /* never expected: it stays unsure */
+	e->g = g;
+	atomic_store_explicit(&e->state, LAZY_READY, memory_order_release);
+	return g;
 }
 
 static void globv_free(struct ip_globv *v)
 {
 	for (size_t i = 0; i < v->n; i++)
-		glob_free(v->v[i]);
-	free(v->v);
-	free(v->key);
+		if (!v->e[i].size)
+			glob_free(v->e[i].g); /* compiled while read */
+	free(v->e);
 }
 
 void ip_fastpath_free(struct ip_fastpath *fp)
@@ -122,6 +157,8 @@ void ip_fastpath_free(struct ip_fastpath *fp)
 	globv_free(&fp->xa);
 	globv_free(&fp->xs);
 	globv_free(&fp->x0);
+	free(fp->pats);
+	free(fp->arena);
 	free(fp);
 }
 
@@ -160,19 +197,19 @@ static void hello_field(struct ip_fastpath *fp, struct hello *h,
 		h->xok = tgp_u32(f) == 1;
 		break;
 	case TGPT_ALLOW_GLOB:
-		h->bad |= !globv_add(&fp->ra, f, GLOB_PATH);
+		h->bad |= !globv_add(fp, &fp->ra, f, GLOB_PATH);
 		break;
 	case TGPT_SENS_GLOB:
-		h->bad |= !globv_add(&fp->rs, f, GLOB_PATH);
+		h->bad |= !globv_add(fp, &fp->rs, f, GLOB_PATH);
 		break;
 	case TGPT_EXEC_ALLOW:
-		h->xok &= globv_add(&fp->xa, f, GLOB_PATH);
+		h->xok &= globv_add(fp, &fp->xa, f, GLOB_PATH);
 		break;
 	case TGPT_EXEC_SENS:
-		h->xok &= globv_add(&fp->xs, f, GLOB_PATH);
+		h->xok &= globv_add(fp, &fp->xs, f, GLOB_PATH);
 		break;
 	case TGPT_EXEC_SENS0:
-		h->xok &= globv_add(&fp->x0, f, GLOB_TOKEN);
+		h->xok &= globv_add(fp, &fp->x0, f, GLOB_TOKEN);
 		break;
 	case TGPT_GIT_ID:
 		if (!git_id_add(fp, f))
@@ -208,6 +245,13 @@ int ip_fastpath_parse(const uint8_t *buf, size_t n, struct ip_fastpath **ret,
 	struct ip_fastpath *fp = calloc(1, sizeof(*fp));
 	if (!fp)
 		return -ENOMEM;
+	/* every pattern is a field of the message, with a header: n bytes
+	 * hold them all with their NULs */
+	fp->pats_cap = n;
+	if (!(fp->pats = malloc(n))) {
+		free(fp);
+		return -ENOMEM;
+	}
 	char genfile[512] = "";
 	struct hello h = {.fail_open = -1,
 			  .genfile = genfile,
@@ -218,6 +262,16 @@ int ip_fastpath_parse(const uint8_t *buf, size_t n, struct ip_fastpath **ret,
 	if (r != 0) {
 		ip_fastpath_free(fp);
 		return -EPROTO;
+	}
+	/* the lazy globs' rooms, one block: compiling one later allocates
+	 * nothing */
+	size_t room = 0;
+	struct ip_globv *vs[] = {&fp->ra, &fp->rs, &fp->xa, &fp->xs, &fp->x0};
+	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
+		globv_lay_out(vs[i], &room);
+	if (room && !(fp->arena = malloc(room))) {
+		ip_fastpath_free(fp);
+		return -ENOMEM;
 	}
 	fp->read_ok = h.rok && !h.bad;
 	fp->exec_ok = h.xok;
@@ -379,26 +433,39 @@ bool ip_kernel_decides(uint32_t bit)
 	return (ip_backstop_env & bit) != 0;
 }
 
-static bool any_match_k(const struct ip_globv *v, const char *s, uint64_t k)
+/* 1: one of v's globs matches s (k: s's path_key), 0: none does, -1:
+ * none does of those compiled, and one could not be looked at (being
+ * compiled elsewhere): the caller takes it as "not silent" */
+static int any_match_k(const struct ip_fastpath *fp, const struct ip_globv *v,
+		       enum glob_mode mode, const char *s, uint64_t k)
 {
 	if (v->all && s[0] == '/' && s[1])
-		return true; /* read-anywhere: no walk of the path */
-	for (size_t i = 0; i < v->n; i++)
-		if ((!v->key[i] || v->key[i] == k) && glob_match(v->v[i], s))
-			return true;
-	return false;
+		return 1; /* read-anywhere: no walk of the path */
+	int r = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->e[i].key && v->e[i].key != k)
+			continue;
+		const struct glob *g = lazy_glob(fp, &v->e[i], mode);
+		if (!g)
+			r = -1;
+		else if (glob_match(g, s))
+			return 1;
+	}
+	return r;
 }
 
-static bool any_match(const struct ip_globv *v, const char *s)
+static int any_path(const struct ip_fastpath *fp, const struct ip_globv *v,
+		    const char *s)
 {
-	return any_match_k(v, s, first_component_key(s, false));
+	return any_match_k(fp, v, GLOB_PATH, s, path_key(s));
 }
 
 bool ip_fastpath_read_silent(const struct ip_fastpath *fp, const char *abs)
 {
-	uint64_t k = first_component_key(abs, false);
-	return fp->read_ok && any_match_k(&fp->ra, abs, k) &&
-	       !any_match_k(&fp->rs, abs, k);
+	uint64_t k = path_key(abs);
+	return fp->read_ok &&
+	       any_match_k(fp, &fp->ra, GLOB_PATH, abs, k) == 1 &&
+	       any_match_k(fp, &fp->rs, GLOB_PATH, abs, k) == 0;
 }
 
 bool ip_fastpath_exec_silent(const struct ip_fastpath *fp, const char *argv0,
@@ -417,11 +484,14 @@ bool ip_fastpath_exec_silent(const struct ip_fastpath *fp, const char *argv0,
 	const char *progn[] = {argv0, lex, real};
 	for (size_t i = 0; i < 3; i++) {
 		const char *base = strrchr(progn[i], '/');
-		if (any_match(&fp->x0, base ? base + 1 : progn[i]))
+		if (any_match_k(fp, &fp->x0, GLOB_TOKEN,
+				base ? base + 1 : progn[i], 0) != 0)
 			return false;
 	}
-	return any_match(&fp->xa, real) && any_match(&fp->xa, lex) &&
-	       !any_match(&fp->xs, real) && !any_match(&fp->xs, lex);
+	return any_path(fp, &fp->xa, real) == 1 &&
+	       any_path(fp, &fp->xa, lex) == 1 &&
+	       any_path(fp, &fp->xs, real) == 0 &&
+	       any_path(fp, &fp->xs, lex) == 0;
 }
 
 void ip_fastpath_lock(void)

@@ -27,10 +27,24 @@ struct ip_git_id {
 	uint64_t dev, ino;
 	int64_t size;
 };
+/* One glob of a snapshot. Compiled when a check first needs it (most
+ * processes need few of a session's hundred), into the room laid out for
+ * it in the snapshot's arena: no allocation then, so a vfork child or a
+ * signal handler may compile one. A pattern that could fail to compile
+ * ('[', '\\', "..", long ones) is compiled while the snapshot is read,
+ * so that a bad one still turns its half off there. */
+enum { LAZY_NEW, LAZY_BUSY, LAZY_READY };
+struct ip_lazy {
+	const char *pat;  /* in the snapshot's pattern block */
+	uint64_t key;	  /* hash of the pattern's first path component when
+			   * it is literal, 0 when not: no filter */
+	size_t off, size; /* its room in the arena (lazy ones) */
+	struct glob *g;	  /* set before state turns LAZY_READY */
+	_Atomic uint8_t state; /* LAZY_NEW, LAZY_BUSY (being compiled: the
+				  check is unsure, never waits), LAZY_READY */
+};
 struct ip_globv {
-	struct glob **v;
-	uint64_t *key; /* hash of the first path component of the glob's
-			* literal prefix, 0 when the prefix has none */
+	struct ip_lazy *e;
 	size_t n, cap;
 	bool all; /* one of them matches every absolute path (read-anywhere) */
 };
@@ -44,6 +58,9 @@ struct ip_fastpath {
 	uint32_t backstop; /* TGPB_* */
 	uint64_t made_gen; /* the generation policyd made it under (0: not
 			      said) */
+	char *pats;	   /* the patterns, NUL-terminated, one block */
+	size_t pats_used, pats_cap;
+	char *arena; /* the lazy globs' rooms, laid out once all are read */
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "glob.h"
@@ -299,6 +300,106 @@ static void test_match_prefix(void **state)
 #undef EVERY
 }
 
+/* glob_compile_in: a glob in the caller's memory, exactly what
+ * glob_compile_size says (malloc'd to that size, so that ASan sees a byte
+ * past it), matching as glob_compile's; too little room or a misaligned
+ * block refused; glob_free leaves it alone. */
+static void test_compile_in(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *pat;
+		enum glob_mode mode;
+	} pats[] = {
+	    {"/usr/bin/make", GLOB_PATH},
+	    {"/usr//bin/./make/", GLOB_PATH},
+	    {"/tmp/**", GLOB_PATH},
+	    {"/**", GLOB_PATH},
+	    {"/root/.ssh/**/id_*", GLOB_PATH},
+	    {"/a/[a-c][!x][\\]]/?*.[ch]", GLOB_PATH},
+	    {"[a][b][c][d][e][f][g][h][i][j][k][l]", GLOB_TOKEN},
+	    {"python*-m", GLOB_TOKEN},
+	    {"\\*x\\?", GLOB_NAME},
+	    {"**", GLOB_TOKEN},
+	};
+	static const char *subj[] = {"/usr/bin/make",
+				     "/tmp",
+				     "/tmp/x/y",
+				     "/root/.ssh/k/id_rsa",
+				     "/a/b]]/q.c",
+				     "/a/ay]/q.h",
+				     "abcdefghijkl",
+				     "python3-m",
+				     "*x?",
+				     "/",
+				     "x"};
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		struct glob *a = NULL, *b = NULL;
+		const char *err = NULL;
+		size_t pos;
+		assert_int_equal(
+		    glob_compile(pats[i].pat, pats[i].mode, &a, &err, &pos), 0);
+		size_t n = glob_compile_size(pats[i].pat);
+		assert_int_equal(n % 8, 0);
+		void *mem = malloc(n);
+		assert_non_null(mem);
+		assert_int_equal(glob_compile_in(pats[i].pat, pats[i].mode, mem,
+						 n, &b, &err, &pos),
+				 0);
+		assert_ptr_equal(b, mem);
+		assert_string_equal(glob_source(b), pats[i].pat);
+		assert_string_equal(glob_prefix(b), glob_prefix(a));
+		for (size_t k = 0; k < sizeof(subj) / sizeof(subj[0]); k++)
+			if (glob_match(a, subj[k]) != glob_match(b, subj[k]))
+				fail_msg("%s on %s: the two compiles differ",
+					 pats[i].pat, subj[k]);
+		glob_free(b); /* not its block: nothing freed */
+		assert_string_equal(glob_source(b), pats[i].pat);
+		glob_free(a);
+		/* one byte short, or misaligned: refused, nothing written
+		 * past the block */
+		err = NULL;
+		assert_int_equal(glob_compile_in(pats[i].pat, pats[i].mode, mem,
+						 n - 1, &b, &err, &pos),
+				 -ENOSPC);
+		assert_non_null(err);
+		assert_int_equal(glob_compile_in(pats[i].pat, pats[i].mode,
+						 (char *)mem + 1, n - 1, &b,
+						 &err, &pos),
+				 -ENOSPC);
+		free(mem);
+	}
+	/* the most a pattern can take: every byte a class, or an op, and
+	 * the patterns refused for their size or their number of parts */
+	char big[GLOB_MAX_LEN + 2];
+	for (size_t k = 0; k + 3 <= 1023 * 3; k += 3)
+		memcpy(big + k, "[a]", 3);
+	big[1023 * 3] = '\0';
+	size_t n = glob_compile_size(big);
+	void *mem = malloc(n);
+	struct glob *g;
+	const char *err;
+	size_t pos;
+	assert_int_equal(
+	    glob_compile_in(big, GLOB_TOKEN, mem, n, &g, &err, &pos), 0);
+	assert_true(glob_match(g, "aaa") == false);
+	free(mem);
+	memset(big, 'x', 1100);
+	big[1100] = '\0';
+	n = glob_compile_size(big);
+	mem = malloc(n);
+	assert_int_equal(
+	    glob_compile_in(big, GLOB_TOKEN, mem, n, &g, &err, &pos), -EINVAL);
+	free(mem);
+	memset(big, 'x', GLOB_MAX_LEN + 1);
+	big[GLOB_MAX_LEN + 1] = '\0';
+	n = glob_compile_size(big);
+	mem = malloc(n);
+	assert_int_equal(
+	    glob_compile_in(big, GLOB_TOKEN, mem, n, &g, &err, &pos), -EINVAL);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +415,7 @@ int main(void)
 	    cmocka_unit_test(test_below_by_name),
 	    cmocka_unit_test(test_match_prefix),
 	    cmocka_unit_test(test_long_pattern),
+	    cmocka_unit_test(test_compile_in),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "glob.h"
 #include "ip_fastpath.h"
 #include "tg_proto.h"
 
@@ -313,6 +314,97 @@ static void test_exec_silent(void **state)
 	ip_fastpath_free(fp);
 }
 
+/* Does one of pats (path globs, each compiled and tried) match s? */
+static bool any_glob(const char *const *pats, size_t n, const char *s)
+{
+	bool r = false;
+	for (size_t i = 0; i < n; i++) {
+		struct glob *gl;
+		const char *err;
+		size_t pos;
+		assert_int_equal(
+		    glob_compile(pats[i], GLOB_PATH, &gl, &err, &pos), 0);
+		r |= glob_match(gl, s);
+		glob_free(gl);
+	}
+	return r;
+}
+
+/* The globs are compiled when a check first needs them, and only those
+ * whose first path component can match (most processes need few of a
+ * session's hundred): the filter gives what trying every glob gives, and
+ * a glob another thread is compiling makes the check unsure (not silent,
+ * so policyd is asked) instead of waiting. */
+static void test_lazy(void **state)
+{
+	(void)state;
+	static const char *allow[] = {"/ws/**",	     "/usr/**", "/w*/x",
+				      "/./ws2/**",   "//ws3/a", "/tmp/**",
+				      "/etc/passwd", "/ws4",	"/ws5/"};
+	static const char *sens[] = {"/ws/secret/**", "/ws/**/*.key",
+				     "/root/.ssh/**", "/etc/shadow",
+				     "/**/id_rsa",    "/tmp/[ab]/**"};
+	static const char *subj[] = {
+	    "/ws/a",	   "/ws/secret/k", "/ws/a/b.key",
+	    "/usr/lib/x",  "/wz/x",	   "/ws2/q",
+	    "/ws3/a",	   "/tmp",	   "/tmp/id_rsa",
+	    "/tmp/a/x",	   "/tmp/c/x",	   "/etc/passwd",
+	    "/etc/shadow", "/ws4",	   "/ws4/x",
+	    "/ws5",	   "/root/.ssh/k", "/",
+	    "/ws",	   "/wsx/x",	   "/ws2"};
+	uint8_t buf[4096];
+	struct tgp_enc e;
+	tgp_enc_begin(&e, buf, sizeof(buf), TGP_HELLO_OK, 1);
+	tgp_put_u32(&e, TGPT_FASTPATH, 1);
+	for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
+		tgp_put_str(&e, TGPT_ALLOW_GLOB, allow[i]);
+	for (size_t i = 0; i < sizeof(sens) / sizeof(sens[0]); i++)
+		tgp_put_str(&e, TGPT_SENS_GLOB, sens[i]);
+	long n = tgp_enc_end(&e);
+	assert_true(n > 0);
+	int fail;
+	char g[8];
+	struct ip_fastpath *fp = NULL;
+	assert_int_equal(
+	    ip_fastpath_parse(buf, (size_t)n, &fp, &fail, g, sizeof(g)), 0);
+	assert_true(fp->read_ok);
+	/* nothing compiled yet but the one with a class (it could fail) */
+	for (size_t i = 0; i < fp->rs.n; i++)
+		assert_int_equal(fp->rs.e[i].state, strchr(fp->rs.e[i].pat, '[')
+							? LAZY_READY
+							: LAZY_NEW);
+	/* a read under /usr compiles what may match there: not /root's */
+	assert_true(ip_fastpath_read_silent(fp, "/usr/lib/x"));
+	assert_int_equal(fp->rs.e[2].state, LAZY_NEW);	 /* /root/.ssh */
+	assert_int_equal(fp->rs.e[0].state, LAZY_NEW);	 /* /ws/secret */
+	assert_int_equal(fp->rs.e[4].state, LAZY_READY); /* no filter */
+	/* the same answers as every glob compiled and tried */
+	for (size_t k = 0; k < sizeof(subj) / sizeof(subj[0]); k++) {
+		bool a =
+		    any_glob(allow, sizeof(allow) / sizeof(allow[0]), subj[k]);
+		bool sn =
+		    any_glob(sens, sizeof(sens) / sizeof(sens[0]), subj[k]);
+		if (ip_fastpath_read_silent(fp, subj[k]) != (a && !sn))
+			fail_msg("read of %s: the filter answers %d, every "
+				 "glob %d",
+				 subj[k], !(a && !sn), a && !sn);
+	}
+	ip_fastpath_free(fp);
+
+	/* a glob being compiled (by another thread, or by the code a signal
+	 * handler interrupted): unsure for the paths it may match, so not
+	 * silent; others are not held up */
+	assert_int_equal(
+	    ip_fastpath_parse(buf, (size_t)n, &fp, &fail, g, sizeof(g)), 0);
+	fp->rs.e[3].state = LAZY_BUSY; /* /etc/shadow */
+	assert_false(ip_fastpath_read_silent(fp, "/etc/passwd"));
+	assert_true(ip_fastpath_read_silent(fp, "/usr/lib/x"));
+	fp->rs.e[3].state = LAZY_NEW;
+	assert_true(ip_fastpath_read_silent(fp, "/etc/passwd"));
+	assert_false(ip_fastpath_read_silent(fp, "/etc/shadow"));
+	ip_fastpath_free(fp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(test_parse_rejects),
 	    cmocka_unit_test(test_read_silent),
 	    cmocka_unit_test(test_exec_silent),
+	    cmocka_unit_test(test_lazy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
