@@ -79,9 +79,12 @@ enum tg_sc_filter {
 				 (wrappers/sandbox.c lists them) */
 	TG_SCF_SOCKOPT_ROUTE, /* setsockopt (level at farg, optname at
 				 farg+1, ints) of an option that routes a
-				 packet elsewhere than the address decided:
+				 packet elsewhere than the address decided
+				 or from an address not this machine's:
 				 IP_OPTIONS, IPV6_RTHDR, IPV6_2292RTHDR,
-				 IPV6_2292PKTOPTIONS */
+				 IPV6_2292PKTOPTIONS; IP_TRANSPARENT,
+				 IPV6_TRANSPARENT, IP_FREEBIND,
+				 IPV6_FREEBIND, SO_MARK */
 	TG_SCF_MAX
 };
 

@@ -8,7 +8,7 @@
 #include <linux/fsverity.h> /* FS_IOC_ENABLE_VERITY */
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
-#include <netinet/in.h> /* IP_OPTIONS, IPV6_RTHDR */
+#include <netinet/in.h> /* IP_OPTIONS, IPV6_RTHDR, IP_TRANSPARENT */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h> /* RENAME_WHITEOUT */
@@ -318,21 +318,41 @@ static int add_scratch_rules(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 	}
 }
 
-/* setsockopt of a source route: the kernel sends the packet to the
- * route's first hop, not to the address of the connect or send that
- * policyd (and eBPF) decided. IPv4's IP_OPTIONS (a loose or strict source
+/* setsockopt of an option that sends a packet elsewhere than the address
+ * of the connect or send policyd (and eBPF) decided, or from an address
+ * that is not this machine's. A source route: the kernel sends the packet
+ * to the route's first hop: IPv4's IP_OPTIONS (a loose or strict source
  * route; no other option is of use to a session), IPv6's routing headers
  * (a segment routing header needs no privilege) and the sticky control
- * messages of RFC 2292 that can hold one. Level (argument a) and option
- * name are ints to the kernel. */
-static int add_route_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
-				   const struct tg_syscall *sc, unsigned a)
+ * messages of RFC 2292 that can hold one. */
+static const int route_sockopts[][2] = {{IPPROTO_IP, IP_OPTIONS},
+					{IPPROTO_IPV6, IPV6_RTHDR},
+					{IPPROTO_IPV6, IPV6_2292RTHDR},
+					{IPPROTO_IPV6, IPV6_2292PKTOPTIONS}};
+/* A source that is not this machine's (refused since 2026-12-07): a
+ * transparent socket (CAP_NET_RAW, which a root session keeps) sends
+ * from any address, bound or named by IP_PKTINFO; a free-binding IPv6
+ * socket (no privilege at all) sends from any address it binds or names
+ * by IPV6_PKTINFO (an IPv4 one's route lookup refuses a source not of
+ * this machine, but IP_FREEBIND sets the same bit on an IPv6 socket, and
+ * the filter cannot see the socket's family). Either answers as a
+ * resolver, or as any peer a program trusts by its address. And a mark
+ * (SO_MARK: CAP_NET_RAW), which the host's fwmark rules route by: the
+ * address decided reached through another table (a VPN's tunnel left,
+ * wg-quick's mark), another host where the address names one. */
+static const int source_sockopts[][2] = {{IPPROTO_IP, IP_TRANSPARENT},
+					 {IPPROTO_IPV6, IPV6_TRANSPARENT},
+					 {IPPROTO_IP, IP_FREEBIND},
+					 {IPPROTO_IPV6, IPV6_FREEBIND},
+					 {SOL_SOCKET, SO_MARK}};
+
+/* The rules for the options of opts[n]: level (argument a) and option
+ * name are ints to the kernel */
+static int add_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
+			     const struct tg_syscall *sc, unsigned a,
+			     const int (*opts)[2], size_t n)
 {
-	static const int opts[][2] = {{IPPROTO_IP, IP_OPTIONS},
-				      {IPPROTO_IPV6, IPV6_RTHDR},
-				      {IPPROTO_IPV6, IPV6_2292RTHDR},
-				      {IPPROTO_IPV6, IPV6_2292PKTOPTIONS}};
-	for (size_t i = 0; i < TG_ARRAY_SIZE(opts); i++) {
+	for (size_t i = 0; i < n; i++) {
 		int r = seccomp_rule_add(
 		    ctx, N, sc->nr, 2,
 		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, 0xffffffffu,
@@ -343,6 +363,17 @@ static int add_route_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
 			return r;
 	}
 	return 0;
+}
+
+/* Both lists: source routes, and foreign sources and marks */
+static int add_refused_sockopt_rules(scmp_filter_ctx ctx, uint32_t N,
+				     const struct tg_syscall *sc, unsigned a)
+{
+	int r = add_sockopt_rules(ctx, N, sc, a, route_sockopts,
+				  TG_ARRAY_SIZE(route_sockopts));
+	return r ? r
+		 : add_sockopt_rules(ctx, N, sc, a, source_sockopts,
+				     TG_ARRAY_SIZE(source_sockopts));
 }
 
 /* The rule(s) that make the filter notify sc (action N: SCMP_ACT_NOTIFY,
@@ -444,7 +475,7 @@ static int add_notify_rule(scmp_filter_ctx ctx, const struct tg_syscall *sc,
 		return 0;
 	}
 	case TG_SCF_SOCKOPT_ROUTE:
-		return add_route_sockopt_rules(ctx, N, sc, a);
+		return add_refused_sockopt_rules(ctx, N, sc, a);
 	case TG_SCF_MAX:
 	default:
 		return -EINVAL; /* a table entry this filter cannot express */

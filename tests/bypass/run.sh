@@ -694,6 +694,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/anyaddr.sh"
 # SCTP associations made without connect (tests/bypass/sctp.sh)
 . "$(dirname "$0")/sctp.sh"
+# a source address not this machine's, a routing mark (tests/bypass/transparent.sh)
+. "$(dirname "$0")/transparent.sh"
 # ---------------------------------------------------------------------
 
 echo "bypass: $PASS passed, $FAIL failed, $SKIP skipped"

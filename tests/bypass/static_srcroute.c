@@ -27,6 +27,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "sockopt_refused.h"
+
 #ifndef IPV6_2292PKTOPTIONS
 #define IPV6_2292PKTOPTIONS 6
 #endif
@@ -43,16 +45,6 @@ struct srh2 {
 	unsigned short tag;
 	struct in6_addr seg[2];
 };
-
-static int refused(const char *mode, int e)
-{
-	if (e == ENOPROTOOPT || e == EINVAL) {
-		printf("%s: unsupported (errno=%d)\n", mode, e);
-		return 77;
-	}
-	printf("%s: refused errno=%d\n", mode, e);
-	return 1;
-}
 
 int main(int argc, char **argv)
 {
