@@ -39,9 +39,10 @@ static const char attr_msg[] =
     "change them outside agent-shell";
 
 static const char route_msg[] =
-    "a tiergate session cannot set IP options or IPv6 routing headers "
-    "(a source route sends packets to another host than the address the "
-    "policy decided)";
+    "a tiergate session cannot set IP options, IPv6 routing headers, "
+    "transparent or free binding, or a socket mark (they send packets to "
+    "another host than the address the policy decided, or from an address "
+    "that is not this machine's); connect or send to the address itself";
 
 struct refusal {
 	int nr;

@@ -32,7 +32,7 @@ tpt_session() {
 	tpt_listen "$dst"
 	out=$(cd "$WS" && TIERGATE_RUNDIR=$TPT/run "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_transparent "$mode" "$src" "$dst" $TPT_PORT 2>&1)
 	tpt_stop
-	if grep -q "$mode: refused errno=1" <<<"$out" && grep -q "refused setsockopt .*(rule sandbox)" <<<"$out" &&
+	if grep -q "$mode: refused errno=1" <<<"$out" && grep -q "refused setsockopt .*(rule sandbox): .*transparent or free binding" <<<"$out" &&
 	   ! grep -q "tg-transparent $mode" "$TPT/seen" &&
 	   grep '"decision":"refused"' "$TPT_AUDIT" 2>/dev/null | grep '"rule":"sandbox"' | grep "\"$mode\"" | grep -q "arguments [^\"]*, $opt\""; then
 		ok "$mode: $native; refused in a session (rule sandbox, audited), nothing sent"
