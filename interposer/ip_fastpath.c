@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -162,16 +161,38 @@ void ip_fastpath_free(struct ip_fastpath *fp)
 	free(fp);
 }
 
+/* A decimal number at *s up to the byte end (':' or NUL), *s moved past
+ * that byte; false for anything else (no sign, no space: policyd writes
+ * them). sscanf's were a tenth of a snapshot's parse. */
+static bool dec_u64(const char **s, char end, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+	if (*p < '0' || *p > '9')
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p != end)
+		return false;
+	*s = end ? p + 1 : p;
+	*out = v;
+	return true;
+}
+
 /* "DEV:INO:SIZE" of a git binary; false when it cannot be kept */
 static bool git_id_add(struct ip_fastpath *fp, const struct tgp_field *f)
 {
 	char id[96];
-	unsigned long long dev, ino;
-	long long size;
+	uint64_t dev, ino, size;
+	const char *p = id;
 	if (fp->ngit >= 8 || tgp_str(f, id, sizeof(id)) < 0 ||
-	    sscanf(id, "%llu:%llu:%lld", &dev, &ino, &size) != 3)
+	    !dec_u64(&p, ':', &dev) || !dec_u64(&p, ':', &ino) ||
+	    !dec_u64(&p, '\0', &size) || size > INT64_MAX)
 		return false;
-	fp->git[fp->ngit++] = (struct ip_git_id){dev, ino, size};
+	fp->git[fp->ngit++] = (struct ip_git_id){dev, ino, (int64_t)size};
 	return true;
 }
 
@@ -224,9 +245,9 @@ static void hello_field(struct ip_fastpath *fp, struct hello *h,
 		break;
 	case TGPT_GENERATION: {
 		char gen[24];
-		unsigned long long g;
-		if (tgp_str(f, gen, sizeof(gen)) == 0 &&
-		    sscanf(gen, "%llu", &g) == 1)
+		const char *p = gen;
+		uint64_t g;
+		if (tgp_str(f, gen, sizeof(gen)) == 0 && dec_u64(&p, '\0', &g))
 			fp->made_gen = g;
 		break;
 	}

@@ -119,10 +119,13 @@ static void test_parse_fields(void **state)
 	assert_true(fp->made_gen == 1765000000123456ULL);
 	assert_int_equal(fp->gen, 0);
 	ip_fastpath_free(fp);
-	sf.generation = "not a number";
-	fp = parse(&sf, &fail, genfile, sizeof(genfile));
-	assert_int_equal(fp->made_gen, 0); /* never taken */
-	ip_fastpath_free(fp);
+	static const char *bad_gens[] = {"not a number", "123abc", "-5", ""};
+	for (size_t i = 0; i < sizeof(bad_gens) / sizeof(bad_gens[0]); i++) {
+		sf.generation = bad_gens[i];
+		fp = parse(&sf, &fail, genfile, sizeof(genfile));
+		assert_int_equal(fp->made_gen, 0); /* never taken */
+		ip_fastpath_free(fp);
+	}
 
 	/* no fail field, no generation file: said so */
 	struct hello_spec s = base;
@@ -162,10 +165,30 @@ static void test_parse_turns_off(void **state)
 	assert_false(fp->exec_ok);
 	ip_fastpath_free(fp);
 
+	/* a git id is three decimal numbers, nothing else */
+	static const char *bad_ids[] = {"not-an-id",
+					"7:4242",
+					"7:4242:",
+					"7:4242:12x",
+					"7::12",
+					"7:4242:-1",
+					" 7:4242:12",
+					"18446744073709551616:1:1",
+					"1:2:9223372036854775808"};
+	for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+		s = base;
+		s.git = bad_ids[i];
+		fp = parse(&s, &fail, g, sizeof(g));
+		if (fp->exec_ok)
+			fail_msg("git id '%s' taken", bad_ids[i]);
+		ip_fastpath_free(fp);
+	}
 	s = base;
-	s.git = "not-an-id";
+	s.git = "18446744073709551615:0:9223372036854775807";
 	fp = parse(&s, &fail, g, sizeof(g));
-	assert_false(fp->exec_ok);
+	assert_true(fp->exec_ok);
+	assert_true(fp->git[0].dev == UINT64_MAX && fp->git[0].ino == 0 &&
+		    fp->git[0].size == INT64_MAX);
 	ip_fastpath_free(fp);
 
 	s = base;
