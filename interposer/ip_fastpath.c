@@ -139,6 +139,15 @@ static const struct glob *lazy_glob(const struct ip_fastpath *fp,
 	return g;
 }
 
+void ip_fastpath_prepare_exec(const struct ip_fastpath *fp)
+{
+	const struct ip_globv *vs[] = {&fp->xa, &fp->xs, &fp->x0};
+	for (size_t k = 0; k < sizeof(vs) / sizeof(vs[0]); k++)
+		for (size_t i = 0; i < vs[k]->n; i++)
+			(void)lazy_glob(fp, &vs[k]->e[i],
+					k == 2 ? GLOB_TOKEN : GLOB_PATH);
+}
+
 static void globv_free(struct ip_globv *v)
 {
 	for (size_t i = 0; i < v->n; i++)

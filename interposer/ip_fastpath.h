@@ -86,6 +86,10 @@ struct ip_fastpath *ip_fastpath_current(void);
  * (vfork-safe). */
 bool ip_kernel_decides(uint32_t bit);
 
+/* Compiles fp's exec globs now (a parent before its fork: a child that
+ * compiled them before its exec would copy the pages it wrote, a fault
+ * each, in every fork, and lose them at the exec). */
+void ip_fastpath_prepare_exec(const struct ip_fastpath *fp);
 /* Is a read of abs (absolute, normalised) a silent allow under fp? */
 bool ip_fastpath_read_silent(const struct ip_fastpath *fp, const char *abs);
 /* Can an exec be allowed without asking policyd? Only for a silent Tier 1

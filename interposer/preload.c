@@ -61,7 +61,12 @@ static void atfork_prepare(void)
 	if (ip_active && !ip_in_hook) {
 		int saved = errno;
 		ip_in_hook++;
-		(void)ip_fastpath_get();
+		/* and its exec globs compiled: the child's exec looks at
+		 * them, and would otherwise compile them in pages it then
+		 * copies (a fault each, in every fork) */
+		struct ip_fastpath *fp = ip_fastpath_get();
+		if (fp)
+			ip_fastpath_prepare_exec(fp);
 		/* a child's connect must find its parent's lookups recorded
 		 * (the answer is on the parent's connection, which the child
 		 * drops) */

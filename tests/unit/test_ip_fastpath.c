@@ -426,6 +426,23 @@ static void test_lazy(void **state)
 	assert_true(ip_fastpath_read_silent(fp, "/etc/passwd"));
 	assert_false(ip_fastpath_read_silent(fp, "/etc/shadow"));
 	ip_fastpath_free(fp);
+
+	/* a parent before its fork compiles the exec globs, all of them, and
+	 * no read glob */
+	fp = parse(&base, &fail, g, sizeof(g));
+	ip_fastpath_prepare_exec(fp);
+	const struct ip_globv *xv[] = {&fp->xa, &fp->xs, &fp->x0};
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < xv[k]->n; i++)
+			assert_int_equal(xv[k]->e[i].state, LAZY_READY);
+	for (size_t i = 0; i < fp->ra.n; i++)
+		assert_int_equal(fp->ra.e[i].state, LAZY_NEW);
+	struct stat st = {.st_dev = 1, .st_ino = 10, .st_size = 1000};
+	assert_true(ip_fastpath_exec_silent(fp, "ls", "/usr/bin/ls",
+					    "/usr/bin/ls", &st));
+	assert_false(ip_fastpath_exec_silent(fp, "rm", "/usr/bin/ls",
+					     "/usr/bin/ls", &st));
+	ip_fastpath_free(fp);
 }
 
 int main(void)
