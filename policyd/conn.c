@@ -2,6 +2,7 @@
 #include "conn.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -40,17 +41,18 @@ static void refuse_gone(int fd, pid_t pid)
 
 /* The session whose share a connection from pid counts against: its
  * session's, but agent-shell's (the session's root, outside its sandbox,
- * which connects before its session exists and again after a restart). */
+ * which connects before its session exists and again after a restart:
+ * its uid's share, below). */
 static struct session *quota_session(pid_t pid)
 {
 	struct session *s = session_of_pid(pid);
 	return s && s->root_pid != pid ? s : NULL;
 }
 
-/* A session's share of descriptors: CONN_SESSION_FDS_MAX, or an eighth of
- * what policyd may hold where its limit leaves fewer than MAX_CONNS (read
- * once: policyd raises its RLIMIT_NOFILE at start, before any
- * connection). */
+/* A share's most of descriptors (a session's, a uid's):
+ * CONN_SESSION_FDS_MAX, or an eighth of what policyd may hold where its
+ * limit leaves fewer than MAX_CONNS (read once: policyd raises its
+ * RLIMIT_NOFILE at start, before any connection). */
 static unsigned quota_fds_max(void)
 {
 	static unsigned max;
@@ -64,19 +66,141 @@ static unsigned quota_fds_max(void)
 	return max;
 }
 
-/* Has session s room for n more descriptors? Said once in policyd's log
- * when it has not (each refused connection would be a line). */
-static bool quota_room(struct session *s, unsigned n, pid_t pid)
+/* Session s's share, set up at its processes' first connection. */
+static struct conn_share *session_share(struct session *s)
 {
-	if (!s || s->conn_fds + n <= quota_fds_max())
+	if (!s->conn.fds_max)
+		conn_share_init(&s->conn, quota_fds_max(),
+				CONN_SESSION_BYTES_MAX, NULL);
+	return &s->conn;
+}
+
+/* The shares of processes of no session, by uid (conn.h), set up at the
+ * first connection: all of them together half of D.conns' slots, or of
+ * policyd's RLIMIT_NOFILE where that is lower. */
+static struct conn_uids *uid_shares(void)
+{
+	static struct conn_uids t;
+	static bool ready;
+	struct rlimit nl;
+	if (ready)
+		return &t;
+	unsigned slots = MAX_CONNS;
+	if (getrlimit(RLIMIT_NOFILE, &nl) == 0 && nl.rlim_cur < slots)
+		slots = (unsigned)nl.rlim_cur;
+	conn_uids_init(&t, quota_fds_max(), CONN_SESSION_BYTES_MAX, slots / 2,
+		       CONN_OUTSIDE_BYTES_MAX);
+	ready = true;
+	return &t;
+}
+
+/* Is uid out of the shares outside sessions? Root and policyd's own uid:
+ * the operators (root may stop, ptrace or replace policyd anyway; in user
+ * mode policyd's uid is the user whose daemon it is). */
+static bool share_exempt(uid_t uid)
+{
+	return uid == 0 || uid == geteuid();
+}
+
+/* What a share ran out of, for policyd's log. */
+enum share_what {
+	SHARE_FDS,    /* descriptors: a connection or a passed one refused */
+	SHARE_RBYTES, /* unfinished messages: the connection closed */
+	SHARE_WBYTES, /* unread replies too: the connection closed */
+	SHARE_WHAT_MAX
+};
+
+/* Has sh room for fds more descriptors and bytes more bytes? Said once
+ * in policyd's log (per share: a session's, a uid's, all uids' together)
+ * when it has not: each refused connection would be a line. s: the
+ * session whose share sh is, NULL for a uid's. */
+static bool share_room(struct conn_share *sh, const struct session *s,
+		       unsigned fds, size_t bytes, enum share_what what,
+		       pid_t pid)
+{
+	enum conn_share_over o = conn_share_room(sh, fds, bytes);
+	if (o == CONN_SHARE_FITS)
 		return true;
-	if (!s->conn_told)
-		daemon_log("session %s: its processes hold %u descriptors in "
-			   "policyd, its share; connections beyond it are "
-			   "closed (pid %d)",
-			   s->id, s->conn_fds, (int)pid);
-	s->conn_told = true;
+	struct conn_share *full = o == CONN_SHARE_POOL ? sh->pool : sh;
+	if (full->told)
+		return false;
+	full->told = true;
+	char who[96];
+	const char *its = "its", *share = "its share";
+	if (o == CONN_SHARE_POOL) {
+		snprintf(who, sizeof(who),
+			 "processes of no session, every uid's together");
+		its = "their";
+		share = "their share together";
+	} else if (s) {
+		snprintf(who, sizeof(who), "session %s", s->id);
+	} else {
+		snprintf(who, sizeof(who), "uid %u (processes of no session)",
+			 (unsigned)sh->uid);
+	}
+	switch (what) {
+	case SHARE_FDS:
+		daemon_log("%s: %s processes hold %u descriptors in policyd, "
+			   "%s; connections beyond it are closed (pid %d)",
+			   who, its, full->fds, share, (int)pid);
+		break;
+	case SHARE_RBYTES:
+		daemon_log("%s: %s processes' unfinished messages hold %zu "
+			   "bytes in policyd, %s; pid %d's connection closed",
+			   who, its, full->bytes, share, (int)pid);
+		break;
+	case SHARE_WBYTES:
+		daemon_log("%s: %s processes' unread replies and unfinished "
+			   "messages hold %zu bytes in policyd, %s; pid %d's "
+			   "connection closed",
+			   who, its, full->bytes, share, (int)pid);
+		break;
+	case SHARE_WHAT_MAX:
+	default:
+		daemon_log("share of pid %d: unknown kind %d", (int)pid,
+			   (int)what);
+		break;
+	}
 	return false;
+}
+
+/* uid's share for a connection from pid, of no session; NULL (said once)
+ * when CONN_UIDS_MAX other uids hold connections already: refused, fail
+ * closed, rather than a table that grows with every uid. */
+static struct conn_share *uid_share_get(uid_t uid, pid_t pid)
+{
+	struct conn_uids *t = uid_shares();
+	struct conn_share *sh = conn_uids_get(t, uid);
+	if (!sh && !t->full_told) {
+		daemon_log("uid %u (processes of no session): %d other uids' "
+			   "processes of no session hold connections to "
+			   "policyd, the most it counts; connections of new "
+			   "uids are closed (pid %d)",
+			   (unsigned)uid, CONN_UIDS_MAX, (int)pid);
+		t->full_told = true;
+	}
+	return sh;
+}
+
+/* c counts against its share no more (the connection ends). */
+static void share_leave(struct conn *c)
+{
+	struct conn_share *sh = c->share;
+	if (!sh)
+		return;
+	conn_share_sub(sh, c->quota_fds, c->wheld + c->rcap);
+	/* said again once it has come back well within its share */
+	if (conn_share_low(sh))
+		sh->told = false;
+	if (sh->pool && conn_share_low(sh->pool))
+		sh->pool->told = false;
+	c->share = NULL;
+	if (c->quota)
+		return;
+	conn_uids_put(sh);
+	struct conn_uids *t = uid_shares();
+	if (!sh->refs && t->full_told && conn_uids_count(t) < CONN_UIDS_MAX / 2)
+		t->full_told = false;
 }
 
 void conn_close_passed(int fd)
@@ -166,8 +290,20 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	/* why: without a share per session, one session's processes could
 	 * hold every slot of D.conns (connections, idle or unfinished), and
 	 * every other session, agent-shell and policyctl would be turned
-	 * away (tests/bypass/connflood.sh) */
-	if (here && !quota_room(qs, nfds, cr->pid)) {
+	 * away (tests/bypass/connflood.sh); without one per uid for
+	 * processes of no session, any local account could (system mode:
+	 * the agent socket is 0666; tests/bypass/uidflood.sh) */
+	struct conn_share *sh = NULL;
+	bool refuse = false;
+	if (here && qs)
+		sh = session_share(qs);
+	else if (here && !share_exempt(cr->uid))
+		refuse = !(sh = uid_share_get(cr->uid, cr->pid));
+	if (here && !refuse)
+		refuse = !share_room(sh, qs, nfds, 0, SHARE_FDS, cr->pid);
+	if (refuse) {
+		if (sh && !qs)
+			conn_uids_put(sh);
 		if (pfd >= 0)
 			close(pfd);
 		close_conn_fd(fd);
@@ -184,16 +320,18 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	}
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c) {
+		if (sh && !qs)
+			conn_uids_put(sh);
 		if (pfd >= 0)
 			close(pfd);
 		close_conn_fd(fd);
 		return NULL;
 	}
 	c->pidfd = pfd;
+	c->share = sh;
 	c->quota = qs;
 	c->quota_fds = nfds;
-	if (qs)
-		qs->conn_fds += nfds;
+	conn_share_add(sh, nfds, 0);
 	c->tag.kind = EV_CONN;
 	c->fd = fd;
 	c->control = control;
@@ -208,11 +346,19 @@ struct conn *conn_new(int fd, bool control, const struct ucred *cr)
 	return c;
 }
 
-/* The replies c keeps (wbuf) count n bytes in its session's share. */
+/* c's bytes in its share go from was to now. */
+static void share_bytes(struct conn *c, size_t was, size_t now)
+{
+	if (now > was)
+		conn_share_add(c->share, 0, now - was);
+	else
+		conn_share_sub(c->share, 0, was - now);
+}
+
+/* The replies c keeps (wbuf) count n bytes in its share. */
 static void wheld_set(struct conn *c, size_t n)
 {
-	if (c->quota)
-		c->quota->conn_bytes = c->quota->conn_bytes - c->wheld + n;
+	share_bytes(c, c->wheld, n);
 	c->wheld = n;
 }
 
@@ -243,15 +389,8 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len)
 	 * kept out of its share, 256 KiB a connection: one session's 1,900
 	 * connections sending HELLOs took policyd from 5 MB to 280 MB
 	 * (tests/bypass/connflood.sh, conn_wflood) */
-	if (c->quota && c->quota->conn_bytes + len > CONN_SESSION_BYTES_MAX) {
-		if (!c->quota->conn_told)
-			daemon_log("session %s: its processes' unread replies "
-				   "and unfinished messages hold %zu bytes in "
-				   "policyd, its share; pid %d's connection "
-				   "closed",
-				   c->quota->id, c->quota->conn_bytes,
-				   (int)c->caller.pid);
-		c->quota->conn_told = true;
+	if (!share_room(c->share, c->quota, 0, len, SHARE_WBYTES,
+			c->caller.pid)) {
 		c->closing = true;
 		return;
 	}
@@ -293,8 +432,7 @@ void conn_drop_fds(struct conn *c)
 {
 	for (int i = 0; i < c->npassed; i++)
 		conn_close_passed(c->passed_fd[i]);
-	if (c->quota)
-		c->quota->conn_fds -= (unsigned)c->npassed;
+	conn_share_sub(c->share, (unsigned)c->npassed, 0);
 	c->quota_fds -= (unsigned)c->npassed;
 	c->npassed = 0;
 }
@@ -309,11 +447,11 @@ void conn_take_fds(struct conn *c, struct msghdr *mh)
 		conn_drop_fds(c);
 		for (size_t i = 0; i < k; i++) {
 			if (c->npassed < 3 &&
-			    quota_room(c->quota, 1, c->caller.pid)) {
+			    share_room(c->share, c->quota, 1, 0, SHARE_FDS,
+				       c->caller.pid)) {
 				c->passed_fd[c->npassed++] = fds[i];
 				c->quota_fds++;
-				if (c->quota)
-					c->quota->conn_fds++;
+				conn_share_add(c->share, 1, 0);
 			} else {
 				conn_close_passed(fds[i]);
 			}
@@ -323,26 +461,14 @@ void conn_take_fds(struct conn *c, struct msghdr *mh)
 
 bool conn_quota_grow(struct conn *c, size_t newcap)
 {
-	struct session *s = c->quota;
 	size_t more = newcap > c->rcap ? newcap - c->rcap : 0;
-	if (!s)
-		return true;
-	if (s->conn_bytes + more > CONN_SESSION_BYTES_MAX) {
-		if (!s->conn_told)
-			daemon_log("session %s: its processes' unfinished "
-				   "messages hold %zu bytes in policyd, its "
-				   "share; pid %d's connection closed",
-				   s->id, s->conn_bytes, (int)c->caller.pid);
-		s->conn_told = true;
-		return false;
-	}
-	return true;
+	return share_room(c->share, c->quota, 0, more, SHARE_RBYTES,
+			  c->caller.pid);
 }
 
 void conn_rbuf_set(struct conn *c, uint8_t *buf, size_t cap)
 {
-	if (c->quota)
-		c->quota->conn_bytes = c->quota->conn_bytes - c->rcap + cap;
+	share_bytes(c, c->rcap, cap);
 	c->rbuf = buf;
 	c->rcap = cap;
 }
@@ -351,8 +477,7 @@ void conn_rbuf_trim(struct conn *c)
 {
 	if (c->rlen || c->rcap <= 8192)
 		return;
-	if (c->quota)
-		c->quota->conn_bytes -= c->rcap;
+	share_bytes(c, c->rcap, 0);
 	free(c->rbuf);
 	c->rbuf = NULL;
 	c->rcap = 0;
@@ -363,8 +488,10 @@ void conn_forget_session(const struct session *s)
 	for (int i = 0; i < MAX_CONNS; i++) {
 		if (D.conns[i] && D.conns[i]->caller.s == s)
 			D.conns[i]->caller.s = NULL;
-		if (D.conns[i] && D.conns[i]->quota == s)
+		if (D.conns[i] && D.conns[i]->quota == s) {
 			D.conns[i]->quota = NULL;
+			D.conns[i]->share = NULL;
+		}
 	}
 }
 
@@ -385,15 +512,7 @@ void conn_free(struct conn *c)
 {
 	epoll_ctl(D.epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	conn_drop_fds(c);
-	wheld_set(c, 0);
-	if (c->quota) {
-		c->quota->conn_fds -= c->quota_fds;
-		c->quota->conn_bytes -= c->rcap;
-		/* said again once it has come back well within its share */
-		if (c->quota->conn_fds < quota_fds_max() / 2 &&
-		    c->quota->conn_bytes < CONN_SESSION_BYTES_MAX / 2)
-			c->quota->conn_told = false;
-	}
+	share_leave(c);
 	if (c->pidfd >= 0)
 		close(c->pidfd);
 	close_conn_fd(c->fd);

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 
 #include "caller.h"
+#include "conn_share.h"
 #include "daemon.h"
 
 #define CONN_RBUF_MAX (1u << 20) /* one whole message at most */
@@ -34,6 +35,17 @@
  * that is lower). */
 #define CONN_SESSION_FDS_MAX 2048
 #define CONN_SESSION_BYTES_MAX (16u << 20)
+/* Processes of no session (agent-shell opening its session, policyctl,
+ * anything else that connects: in system mode the agent socket is open
+ * to every local user) have a share per uid, the same as a session's
+ * (CONN_SESSION_FDS_MAX, or an eighth of RLIMIT_NOFILE; 16 MiB), and all
+ * uids' shares together have a most, half of D.conns' slots (or of
+ * policyd's RLIMIT_NOFILE) and 64 MiB: one local account, or several
+ * together, cannot take every slot from the sessions, nor policyd's
+ * memory. Out of it: root and policyd's own uid (the operators: root can
+ * stop or ptrace policyd anyway). uids at once: CONN_UIDS_MAX
+ * (conn_share.h); a new uid past them is refused. */
+#define CONN_OUTSIDE_BYTES_MAX (64u << 20)
 /* the control socket's answer to a peer no longer the process that
  * connected (gone, or its pid taken since), at accept or at its request */
 #define CONN_PEER_GONE_MSG                                                     \
@@ -50,9 +62,11 @@ struct conn {
 	/* the peer (SO_PEERCRED), its session once attributed */
 	struct caller caller;
 	bool attributed;
-	/* the session whose share this connection counts against (its
-	 * peer's at accept; agent-shell and processes of no session: NULL),
-	 * and the descriptors it counts there */
+	/* the share this connection counts against: its peer's session's
+	 * at accept (quota), or (agent-shell and processes of no session)
+	 * its uid's, or none (root's, policyd's uid's, a session's once it
+	 * ended); and the descriptors it counts there */
+	struct conn_share *share;
 	struct session *quota;
 	unsigned quota_fds;
 	uint8_t *rbuf;
@@ -85,7 +99,7 @@ void conn_send(struct conn *c, const uint8_t *buf, size_t len);
 /* Sends what conn_send kept, as far as the socket takes it. */
 void conn_flush(struct conn *c);
 /* Keeps the descriptors of an SCM_RIGHTS message (three at most, and none
- * past the session's share: the rest closed), replacing those of the
+ * past the connection's share: the rest closed), replacing those of the
  * previous message. */
 void conn_take_fds(struct conn *c, struct msghdr *mh);
 /* Closes the descriptors no message took. */
@@ -93,12 +107,12 @@ void conn_drop_fds(struct conn *c);
 /* Closes a descriptor a peer passed, without waiting for it: a socket's
  * SO_LINGER is turned off first. */
 void conn_close_passed(int fd);
-/* May c's read buffer grow to newcap bytes (the session's share)? */
+/* May c's read buffer grow to newcap bytes (its share)? */
 bool conn_quota_grow(struct conn *c, size_t newcap);
 /* c's read buffer is now buf, of cap bytes (counted in its share). */
 void conn_rbuf_set(struct conn *c, uint8_t *buf, size_t cap);
 /* c's read buffer, empty, given back when it grew past a page or two
- * (a session's share counts what its connections keep). */
+ * (a share counts what its connections keep). */
 void conn_rbuf_trim(struct conn *c);
 /* Connections of session s forget it (it ends). */
 void conn_forget_session(const struct session *s);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "conn_share.h"
 #include "policy.h"
 #include "sha256.h"
 
@@ -66,11 +67,9 @@ struct session {
 	uint64_t hello_gen; /* generation its snapshot file was written in
 			       (policyd/hello.h); 0: none */
 	/* its processes' share of policyd's connections (conn.h:
-	 * CONN_SESSION_FDS_MAX, CONN_SESSION_BYTES_MAX); told: policyd's
-	 * log has said it reached it */
-	unsigned conn_fds;
-	size_t conn_bytes;
-	bool conn_told;
+	 * CONN_SESSION_FDS_MAX, CONN_SESSION_BYTES_MAX; set up by conn.c at
+	 * their first connection) */
+	struct conn_share conn;
 	struct session *next;
 };
 

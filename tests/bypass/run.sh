@@ -675,6 +675,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 # one session holding policyd's connections or memory from every other
 # (tests/bypass/connflood.sh)
 . "$(dirname "$0")/connflood.sh"
+# ... and by uid for processes of no session (tests/bypass/uidflood.sh)
+. "$(dirname "$0")/uidflood.sh"
 # what the operator reads before granting a call (tests/bypass/prompttext.sh)
 . "$(dirname "$0")/prompttext.sh"
 # a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
