@@ -45,11 +45,31 @@ static void out(struct conn *c, struct strbuf *b)
 	c->closing = true;
 }
 
-/* A string of sessions --json / status --json: valid UTF-8 JSON whatever
- * bytes a path holds (jsonw.h says how invalid bytes are written). */
+/* A string of the JSON answers: valid UTF-8 JSON whatever bytes a path
+ * holds (jsonw.h says how invalid bytes are written), and the C1 controls
+ * (U+0080..U+009F) escaped as \u0080..\u009f, which jsonw keeps as they
+ * are. why: these answers reach terminals (`policyctl pending --json`,
+ * `watch` into a pipe or a file shown later), and a terminal that honours
+ * C1 controls takes U+009B as CSI and U+009D as OSC: an agent's command
+ * line or path could rewrite the screen or set the clipboard
+ * (tests/bypass/promptc1.sh). Decoded, the string is the same. */
 static void json_str(struct strbuf *b, const char *s)
 {
-	jsonw_str(b, s ? s : "", SIZE_MAX, NULL);
+	struct strbuf t = {0};
+	jsonw_str(&t, s ? s : "", SIZE_MAX, NULL);
+	const unsigned char *u = (const unsigned char *)t.s;
+	for (size_t i = 0; u && i < t.len; i++) {
+		/* 0xc2 only ever leads a character in jsonw's valid UTF-8 */
+		if (u[i] == 0xc2 && i + 1 < t.len && u[i + 1] < 0xa0) {
+			strbuf_printf(b, "\\u%04x", (unsigned)u[i + 1]);
+			i++;
+		} else {
+			strbuf_putc(b, (char)u[i]);
+		}
+	}
+	if (t.oom)
+		b->oom = true;
+	strbuf_free(&t);
 }
 
 /* status: one line per session the eBPF egress layer holds, with its
@@ -294,6 +314,7 @@ static void list_one(const struct pending_info *i, void *arg)
 				 secs_left(i->deadline_us));
 		char name[sizeof(i->session_name)], shown[sizeof(i->shown)];
 		char cwd[sizeof(i->cwd)], sid[sizeof(i->session)];
+		char message[sizeof(i->message)];
 		strbuf_printf(x->b, "%-6u %-6llu %-8s %-24.24s %-7d %-16s %s: %s\n",
 			      i->id, age, left,
 			      term_safe(i->session_name, name, sizeof(name)),
@@ -302,7 +323,8 @@ static void list_one(const struct pending_info *i, void *arg)
 		strbuf_printf(x->b, "%-6s session %s, cwd %s%s%s\n", "",
 			      term_safe(i->session, sid, sizeof(sid)),
 			      term_safe(i->cwd, cwd, sizeof(cwd)),
-			      i->message[0] ? "; " : "", i->message);
+			      i->message[0] ? "; " : "",
+			      term_safe(i->message, message, sizeof(message)));
 	}
 	x->first = false;
 }
@@ -382,8 +404,11 @@ static void always_one(const struct policy_grant *g, const char *file,
 		json_kv(x->b, "made", g->made ? g->made : "");
 		strbuf_putc(x->b, '}');
 	} else {
+		/* what: the command line or path the grant was made for */
+		char safe[sizeof(what)];
 		strbuf_printf(x->b, "%-11s %-14s %-16s %-6s %-12s %s\n", g->id,
-			      "(every)", g->rule, "-", "never", what);
+			      "(every)", g->rule, "-", "never",
+			      term_safe(what, safe, sizeof(safe)));
 		strbuf_printf(x->b, "%-11s %s:%d, by %s on %s\n", "", file,
 			      g->line, g->by ? g->by : "?",
 			      g->made ? g->made : "?");
@@ -515,13 +540,18 @@ static void answer_one(struct conn *c, struct strbuf *b,
 		}
 		strbuf_puts(b, "}\n");
 	} else if (r < 0) {
-		strbuf_printf(b, "error: %s\n", err);
+		char safe[sizeof(err)];
+		strbuf_printf(b, "error: %s\n",
+			      term_safe(err, safe, sizeof(safe)));
 	} else {
-		strbuf_printf(b, "prompt #%u %s%s%s%s%s\n", id, verb,
-			      a->r.approve ? ", " : "",
-			      a->r.approve ? pending_scope_name(a->r.scope)
-					   : "",
-			      msg[0] ? ": " : "", msg);
+		/* the grant's description holds the agent's command line or
+		 * path: printed as policyctl pending prints it */
+		char safe[sizeof(msg)];
+		strbuf_printf(
+		    b, "prompt #%u %s%s%s%s%s\n", id, verb,
+		    a->r.approve ? ", " : "",
+		    a->r.approve ? pending_scope_name(a->r.scope) : "",
+		    msg[0] ? ": " : "", term_safe(msg, safe, sizeof(safe)));
 	}
 	if (r == 0 && !a->r.preview)
 		daemon_log("prompt #%u %s by uid %u%s%s", id, verb,

@@ -232,17 +232,25 @@ static void waiter_remove(struct entry *e, unsigned k)
 	e->i.waiters = e->nw;
 }
 
-
-/* What identifies the call: kind, target, the access asked, what a git
- * exec was read to do (o->git_facts), and an exec's argv (not o->detail: a connect's says how its name was checked, which
- * may change from one handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call is only
- * its own waiter's). NULL: out of memory. */
+/* What identifies the call: kind, target, the access asked, an exec's
+ * working directory (cwd: the caller's, read now), what a git exec was
+ * read to do (o->git_facts), and an exec's argv (not o->detail: a
+ * connect's says how its name was checked, which may change from one
+ * handing-in to the next), cut at KEY_MAX (*ret_long: it was; such a call
+ * is only its own waiter's). NULL: out of memory. why the directory: an
+ * exec's relative names and git's repository are the directory's, and
+ * the operator is shown it: without it a second process of the session
+ * running the same command line elsewhere joined the prompt (approved
+ * with it), and a thread that changed directory while its exec waited
+ * had the approval carried out there (tests/bypass/promptcwd.sh). */
 static char *make_key(const struct req *q, const struct outcome *o,
-		      size_t *ret_len, bool *ret_long)
+		      const char *cwd, size_t *ret_len, bool *ret_long)
 {
 	struct strbuf b = {0};
 	strbuf_printf(&b, "%s%c%s%c%u,%u", o->kind, 0x1f, o->target, 0x1f,
 		      q ? q->access : 0, q ? q->access2 : 0);
+	if (q && q->kind == TGPK_EXEC)
+		strbuf_printf(&b, "%ccwd %s", 0x1f, cwd);
 	/* git: what the repository made of the command line (its remote's
 	 * URL, its branch), as much a part of the call as argv */
 	for (size_t i = 0; o->has_git_facts && i < sizeof(o->git_facts); i++)
@@ -454,9 +462,24 @@ static void refuse_full(struct outcome *o, unsigned max)
 	snprintf(o->detail, sizeof(o->detail), "prompt not opened: %s", msg);
 }
 
+/* The caller's working directory for an exec's key ("?" when it cannot
+ * be read: such a call shares with no other and matches no grant made
+ * where it could be). */
+static void key_cwd(const struct caller *c, const struct req *q, char *buf,
+		    size_t sz)
+{
+	buf[0] = '\0';
+	if (q && q->kind == TGPK_EXEC &&
+	    procfs_link(c->pid, "cwd", buf, sz) < 0)
+		snprintf(buf, sz, "?%d", (int)c->pid);
+}
+
 int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		 const void *owner, uint64_t cookie)
 {
+	char cwd[TG_PATH_MAX] = "";
+	if (o->d.action == POLICY_PROMPT && !o->unresolved && c->s)
+		key_cwd(c, q, cwd, sizeof(cwd));
 	if (o->d.action == POLICY_PROMPT && !o->unresolved && c->s) {
 		/* grants answer whether or not anyone is there to ask;
 		 * a waiter already registered is answered below */
@@ -465,7 +488,7 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 		bool cut0 = false;
 		_cleanup_free_ char *k = NULL;
 		if (!owner || !find_waiter(owner, cookie, &k0)) {
-			k = make_key(q, o, &kl, &cut0);
+			k = make_key(q, o, cwd, &kl, &cut0);
 			if (pgrants_apply(c->s, q, o, cut0 ? NULL : k, kl)) {
 				return 0;
 			}
@@ -485,7 +508,7 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 	}
 	size_t keylen = 0;
 	bool cut = false;
-	_cleanup_free_ char *key = make_key(q, o, &keylen, &cut);
+	_cleanup_free_ char *key = make_key(q, o, cwd, &keylen, &cut);
 	if (!key) { /* out of memory: refused */
 		refuse_full(o, 0);
 		return 0;

@@ -133,7 +133,7 @@ static void show(struct view *v, const char *line)
 	if (v->session && (!parsed || !selects(v, &r)))
 		return;
 	if (v->json) {
-		fputs(line, stdout);
+		jflat_fput_c1safe(line, stdout);
 	} else if (parsed) {
 		widen(v, &r); /* a line wider than those before it (--follow) */
 		const char *cells[C_MAX];

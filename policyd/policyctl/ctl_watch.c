@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,8 +104,46 @@ static void show(const struct prompt_view *cv, const char *event)
 	fflush(stdout);
 }
 
+/* The prompts this watcher showed opening and has seen no end of, and
+ * when the last prompt event came: what a command without an id may
+ * answer (default_id). */
+#define OPEN_MAX 64
+static struct {
+	char id[OPEN_MAX][16];
+	size_t n;
+	uint64_t last_event_ns; /* an opening or an end, monotonic */
+	bool lost; /* events were missed: what is open is not known */
+} shown_open;
+
+/* A command without an id answers a prompt only when no prompt opened or
+ * ended this long before it was read. why: the newest prompt is the
+ * agent's to choose: it opens one (or lets one go and opens another)
+ * while the operator types "s" about the one above it */
+#define BARE_QUIET_NS 2000000000ULL
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
+}
+
+static void open_track(const char *id, bool opened)
+{
+	size_t k = 0;
+	while (k < shown_open.n && strcmp(shown_open.id[k], id))
+		k++;
+	if (opened && k == shown_open.n && k < OPEN_MAX)
+		snprintf(shown_open.id[shown_open.n++],
+			 sizeof(shown_open.id[0]), "%s", id);
+	else if (!opened && k < shown_open.n)
+		memcpy(shown_open.id[k], shown_open.id[--shown_open.n],
+		       sizeof(shown_open.id[0]));
+	shown_open.last_event_ns = mono_ns();
+}
+
 /* One line of policyd's stream; *newest: the id of the last prompt
- * shown opening (what a command without an id answers). */
+ * shown opening. */
 static void render(const char *line, const char *end, char *newest,
 		   size_t nsz)
 {
@@ -118,12 +158,14 @@ static void render(const char *line, const char *end, char *newest,
 		p += strlen("\"prompt\":");
 		if (jflat_object(&p, end, member, &v) == 0) {
 			show(&v, event);
+			open_track(v.id, !strcmp(event, "opened"));
 			if (!strcmp(event, "opened"))
 				snprintf(newest, nsz, "%s", v.id);
 		}
 		return;
 	}
 	if (strstr(line, "\"lost\"")) {
+		shown_open.lost = true;
 		puts("(some events were missed: policyctl pending lists what "
 		     "waits)");
 		return;
@@ -146,8 +188,38 @@ static void render(const char *line, const char *end, char *newest,
 		    jflat_object(&q, end, member, &v) < 0)
 			break;
 		show(&v, "opened");
+		open_track(v.id, true);
 		snprintf(newest, nsz, "%s", v.id);
 	}
+}
+
+/* The prompt a command without an id answers: the one prompt open, shown
+ * at least BARE_QUIET_NS before now with no prompt event since; NULL
+ * (said why) otherwise: the operator names it. */
+static const char *default_id(const char *newest)
+{
+	if (!shown_open.n || !newest[0]) {
+		puts("no prompt to answer");
+		return NULL;
+	}
+	if (shown_open.lost) {
+		puts("events were missed: name the prompt (policyctl pending "
+		     "lists what waits)");
+		return NULL;
+	}
+	if (shown_open.n > 1) {
+		printf("%zu prompts wait: name the one you answer (e.g. \"s "
+		       "%s\")\n",
+		       shown_open.n, shown_open.id[0]);
+		return NULL;
+	}
+	if (mono_ns() - shown_open.last_event_ns < BARE_QUIET_NS) {
+		printf("a prompt opened or ended just now: read #%s above and "
+		       "name it (e.g. \"s %s\")\n",
+		       shown_open.id[0], shown_open.id[0]);
+		return NULL;
+	}
+	return shown_open.id[0];
 }
 
 /* A typed command: o|s|15m|a [ID] or d [ID] [REASON]; ID defaults to the
@@ -168,10 +240,8 @@ static void command(int mode, char *cmd, const char *newest)
 		rest = id;
 		id = NULL;
 	}
-	if (!id)
-		id = (char *)newest;
-	if (!id || !id[0]) {
-		puts("no prompt to answer");
+	if (!id && !(id = (char *)default_id(newest))) {
+		fflush(stdout);
 		return;
 	}
 	static const struct {
@@ -198,7 +268,44 @@ static void command(int mode, char *cmd, const char *newest)
 	fflush(stdout);
 }
 
-int ctl_watch_tty(int fd, int mode)
+/* The terminal made exclusive (TIOCEXCL) while the operator watches:
+ * nothing without CAP_SYS_ADMIN opens it again meanwhile, so a session's
+ * process (no session keeps that capability, root or not) cannot open
+ * /dev/pts/N of this terminal and write forged prompt lines or escape
+ * sequences beside the real ones (tests/bypass/watchterm.sh); in user mode
+ * the terminal is the agent's user's, and the default policy lets a
+ * session write any /dev/pts/N. A descriptor of it opened before is not
+ * affected (docs/threat-model.md). */
+static int excl_fd = -1;
+
+static void excl_undo(void)
+{
+	if (excl_fd >= 0)
+		(void)ioctl(excl_fd, TIOCNXCL);
+	excl_fd = -1;
+}
+
+static void excl_signal(int sig)
+{
+	excl_undo();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void excl_take(void)
+{
+	int on = 0;
+	if (ioctl(STDOUT_FILENO, TIOCGEXCL, &on) < 0 || on ||
+	    ioctl(STDOUT_FILENO, TIOCEXCL) < 0)
+		return; /* exclusive already (someone else's to undo) */
+	excl_fd = STDOUT_FILENO;
+	atexit(excl_undo);
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	for (size_t i = 0; i < TG_ARRAY_SIZE(sigs); i++)
+		signal(sigs[i], excl_signal);
+}
+
+static int watch_loop(int fd, int mode)
 {
 	char buf[131072];
 	size_t have = 0;
@@ -239,4 +346,12 @@ int ctl_watch_tty(int fd, int mode)
 		if (have == sizeof(buf) - 1)
 			have = 0; /* a line longer than the buffer: dropped */
 	}
+}
+
+int ctl_watch_tty(int fd, int mode)
+{
+	excl_take();
+	int rc = watch_loop(fd, mode);
+	excl_undo();
+	return rc;
 }

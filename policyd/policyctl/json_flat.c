@@ -304,3 +304,17 @@ int jflat_get(const char *line, const char *key, char *out, size_t cap)
 	const char *p = line;
 	return jflat_object(&p, line + strlen(line), get_member, &g);
 }
+
+void jflat_fput_c1safe(const char *line, FILE *f)
+{
+	const unsigned char *u = (const unsigned char *)line;
+	for (; *u; u++) {
+		/* 0xc2 then 0x80..0x9f: U+0080..U+009F in UTF-8 */
+		if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] < 0xa0) {
+			fprintf(f, "\\u%04x", (unsigned)u[1]);
+			u++;
+		} else {
+			fputc(*u, f);
+		}
+	}
+}

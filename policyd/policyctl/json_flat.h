@@ -11,6 +11,7 @@
 #define TIERGATE_JSON_FLAT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Called for each member of an object: its key and its value (a string
  * decoded, anything else as written; cut to fit the scratch buffer). */
@@ -31,5 +32,11 @@ int jflat_array(const char **p, const char *end, jflat_member_fn fn,
 /* One member of the object in line: its value into out (as jflat_object
  * gives it), or "" when the object has none. 0 or -EBADMSG. */
 int jflat_get(const char *line, const char *key, char *out, size_t cap);
+
+/* Writes the JSON text line to f with every C1 control (U+0080..U+009F,
+ * which policyd's JSON writer keeps as UTF-8) as \u0080..\u009f: the same
+ * JSON, safe on a terminal that honours C1 controls (U+009B is CSI there,
+ * U+009D OSC). `policyctl log --json` prints audit records with it. */
+void jflat_fput_c1safe(const char *line, FILE *f);
 
 #endif
