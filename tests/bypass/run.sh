@@ -679,6 +679,11 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/uidflood.sh"
 # what the operator reads before granting a call (tests/bypass/prompttext.sh)
 . "$(dirname "$0")/prompttext.sh"
+# the operator's watch terminal, C1 controls in answers, an exec's prompt
+# and its directory (tests/bypass/watchterm.sh, promptc1.sh, promptcwd.sh)
+. "$(dirname "$0")/watchterm.sh"
+. "$(dirname "$0")/promptc1.sh"
+. "$(dirname "$0")/promptcwd.sh"
 # a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
 . "$(dirname "$0")/gitgrant.sh"
 # a builtin of newer git that an older one autocorrects (tests/bypass/gitversions.sh)
