@@ -137,5 +137,12 @@ struct tg_procmap_query {
 #define TG_CAP_VERSION_3 0x20080522
 #define TG_CAP_SETPCAP 8
 #define TG_CAP_SYS_PTRACE 19
+struct tg_cap_header {
+	uint32_t version;
+	int pid;
+};
+struct tg_cap_data {
+	uint32_t effective, permitted, inheritable;
+};
 
 #endif

@@ -78,29 +78,94 @@ void caller_umask_leave(void)
 		umask((mode_t)own_umask);
 }
 
-void caller_creds_leave(void)
+/* policyd's own capabilities, read once (they do not change while it
+ * serves): what it goes back to after acting with a caller's */
+static struct tg_cap_data own_caps[2];
+static int own_caps_state; /* 0 not read, 1 read, -1 capget failed */
+/* what caller_creds_enter changed, for caller_creds_leave */
+static bool ids_changed, caps_changed;
+
+static int own_caps_read(void)
 {
-	syscall(SYS_setfsuid, 0);
-	syscall(SYS_setfsgid, 0);
-	syscall(SYS_setgroups, (size_t)0, NULL);
+	if (own_caps_state == 0) {
+		struct tg_cap_header h = {.version = TG_CAP_VERSION_3};
+		own_caps_state =
+		    syscall(SYS_capget, &h, own_caps) == 0 ? 1 : -1;
+	}
+	return own_caps_state;
 }
 
-/* why: a root policyd acts for callers of other users (opens, makes and
- * removes names as them); the change is per thread (raw system calls:
- * glibc's wrappers would change every thread's) and read back, so a
- * failure can never leave policyd acting as root for the caller */
+static uint64_t own_effective(void)
+{
+	return (uint64_t)own_caps[1].effective << 32 | own_caps[0].effective;
+}
+
+/* The effective set eff (a subset of policyd's permitted one) on this
+ * thread (capset is per thread). */
+static int caps_set_effective(uint64_t eff)
+{
+	struct tg_cap_header h = {.version = TG_CAP_VERSION_3};
+	struct tg_cap_data d[2] = {own_caps[0], own_caps[1]};
+	d[0].effective = (uint32_t)eff;
+	d[1].effective = (uint32_t)(eff >> 32);
+	return syscall(SYS_capset, &h, d) == 0 ? 0 : -errno;
+}
+
+void caller_creds_leave(void)
+{
+	if (ids_changed) {
+		syscall(SYS_setfsuid, 0);
+		syscall(SYS_setfsgid, 0);
+		syscall(SYS_setgroups, (size_t)0, NULL);
+		ids_changed = false;
+	}
+	if (caps_changed) {
+		/* back to policyd's own (a failure would leave it with less,
+		 * never more: its next call as a caller reads it again) */
+		(void)caps_set_effective(own_effective());
+		caps_changed = false;
+	}
+}
+
+/* why: a root policyd acts for callers (opens, makes and removes names
+ * as them): with their file-system ids when they are another user's, and
+ * always with no capability they lack. Its own capabilities decided the
+ * kernel's checks of what it did for them: an open of a terminal another
+ * process made exclusive (TIOCEXCL: CAP_SYS_ADMIN) succeeded for a root
+ * session, which has none (tests/bypass/capdeputy.sh). The change is per
+ * thread (raw system calls: glibc's wrappers would change every thread's);
+ * the ids are read back and capset applies whole or fails, so a failure
+ * can never leave policyd acting with more than the caller has. */
 int caller_creds_enter(const struct caller *c, bool *ret_switched)
 {
 	*ret_switched = false;
-	if (!policyd_root() || (c->cr.fsuid == 0 && c->cr.fsgid == 0))
+	if (!policyd_root())
 		return 0;
-	if (syscall(SYS_setgroups, (size_t)c->cr.ngroups, c->cr.groups) < 0 ||
-	    (syscall(SYS_setfsgid, c->cr.fsgid),
-	     (gid_t)syscall(SYS_setfsgid, -1) != c->cr.fsgid) ||
-	    (syscall(SYS_setfsuid, c->cr.fsuid),
-	     (uid_t)syscall(SYS_setfsuid, -1) != c->cr.fsuid)) {
-		caller_creds_leave();
+	if (own_caps_read() < 0)
 		return -EACCES;
+	uint64_t own = own_effective();
+	bool ids = c->cr.fsuid != 0 || c->cr.fsgid != 0;
+	bool caps = (c->cr.cap_eff & own) != own;
+	if (!ids && !caps)
+		return 0;
+	if (ids) {
+		ids_changed = true;
+		if (syscall(SYS_setgroups, (size_t)c->cr.ngroups,
+			    c->cr.groups) < 0 ||
+		    (syscall(SYS_setfsgid, c->cr.fsgid),
+		     (gid_t)syscall(SYS_setfsgid, -1) != c->cr.fsgid) ||
+		    (syscall(SYS_setfsuid, c->cr.fsuid),
+		     (uid_t)syscall(SYS_setfsuid, -1) != c->cr.fsuid)) {
+			caller_creds_leave();
+			return -EACCES;
+		}
+	}
+	if (caps) {
+		caps_changed = true;
+		if (caps_set_effective(c->cr.cap_eff & own) < 0) {
+			caller_creds_leave();
+			return -EACCES;
+		}
 	}
 	*ret_switched = true;
 	return 0;

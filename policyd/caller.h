@@ -75,9 +75,11 @@ bool caller_same_root(struct caller *c);
  * caller). 0, or -ESRCH: the caller is gone. */
 int caller_creds(struct caller *c, bool want);
 /* Takes on the caller's file-system credentials (fsuid, fsgid, groups from
- * c->cr) when policyd runs as root for another user: per thread, raw
- * system calls, read back, never root by mistake. 0 with *ret_switched
- * saying whether caller_creds_leave must run, or -EACCES. */
+ * c->cr) when policyd runs as root for another user, and the caller's
+ * effective capabilities whenever it lacks some of policyd's (a root
+ * session has dropped several): per thread, raw system calls, never more
+ * than the caller by mistake. 0 with *ret_switched saying whether
+ * caller_creds_leave must run, or -EACCES. */
 int caller_creds_enter(const struct caller *c, bool *ret_switched);
 /* Back to policyd's own (root's) file-system credentials. */
 void caller_creds_leave(void);

@@ -597,14 +597,6 @@ static const int dropped_caps[] = {
     40 /* CHECKPOINT_RESTORE */,
     8 /* SETPCAP: last, the bounding set needs it */};
 
-struct tg_cap_header {
-	uint32_t version;
-	int pid;
-};
-struct tg_cap_data {
-	uint32_t effective, permitted, inheritable;
-};
-
 /* Drops dropped_caps from the bounding set (needs CAP_SETPCAP, which only
  * a privileged caller has; an unprivileged one has nothing to drop) and
  * from the effective, permitted and inheritable sets; clears ambient. */

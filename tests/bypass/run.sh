@@ -684,6 +684,8 @@ else bad "crash between doing and answering: $out (marks: $marks)"; fi
 . "$(dirname "$0")/watchterm.sh"
 . "$(dirname "$0")/promptc1.sh"
 . "$(dirname "$0")/promptcwd.sh"
+# policyd acting with the session's capabilities (tests/bypass/capdeputy.sh)
+. "$(dirname "$0")/capdeputy.sh"
 # a session grant used for a call the operator never saw (tests/bypass/gitgrant.sh)
 . "$(dirname "$0")/gitgrant.sh"
 # a builtin of newer git that an older one autocorrects (tests/bypass/gitversions.sh)
