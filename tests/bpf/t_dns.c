@@ -424,13 +424,20 @@ static int do_direct_any(void *arg)
 	return tb_sendto(arg, D.fwd_port);
 }
 
+/* A session whose rules allow every address, its DNS steered to the
+ * forwarder */
+static struct egress_session allow_all_steered(void)
+{
+	return (struct egress_session){.rules = &tb_allow_all,
+				       .nrules = 1,
+				       .default_action = EGRESS_DENY,
+				       .flags = EGRESS_S_DNS_ALL,
+				       .dns_port = D.fwd_port};
+}
+
 static void direct_any(void)
 {
-	struct egress_session cfg = {.rules = &tb_allow_all,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY,
-				     .flags = EGRESS_S_DNS_ALL,
-				     .dns_port = D.fwd_port};
+	struct egress_session cfg = allow_all_steered();
 	struct tb_events ev;
 	struct tb_sess s;
 
@@ -485,11 +492,7 @@ static bool spoof_arrived(void)
 
 static void upstream_spoof(void)
 {
-	struct egress_session cfg = {.rules = &tb_allow_all,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY,
-				     .flags = EGRESS_S_DNS_ALL,
-				     .dns_port = D.fwd_port};
+	struct egress_session cfg = allow_all_steered();
 	struct sockaddr_in a;
 	socklen_t al = sizeof(a);
 	struct tb_sess s;
