@@ -279,7 +279,7 @@ $(BUILD)/tests/attacks/static_marker: tests/bypass/marker.c
 	$(Q)$(CC) $(STATIC_CFLAGS) -o $@ $<
 
 $(BUILD)/tests/attacks/static_%: tests/bypass/static_%.c tests/bypass/flip.h tests/bypass/protected.h \
-	tests/bypass/sockopt_refused.h
+	tests/bypass/sockopt_refused.h tests/bypass/loopconn.h
 	$(call say,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(STATIC_CFLAGS) -o $@ $<

@@ -424,20 +424,25 @@ static int do_direct_any(void *arg)
 	return tb_sendto(arg, D.fwd_port);
 }
 
+/* A session whose rules allow every address, its DNS steered to the
+ * forwarder */
+static struct egress_session allow_all_steered(void)
+{
+	return (struct egress_session){.rules = &tb_allow_all,
+				       .nrules = 1,
+				       .default_action = EGRESS_DENY,
+				       .flags = EGRESS_S_DNS_ALL,
+				       .dns_port = D.fwd_port};
+}
+
 static void direct_any(void)
 {
-	struct egress_session cfg = {.rules = &tb_allow_all,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY,
-				     .flags = EGRESS_S_DNS_ALL,
-				     .dns_port = D.fwd_port};
+	struct egress_session cfg = allow_all_steered();
 	struct tb_events ev;
 	struct tb_sess s;
 
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg))
 		return;
-	}
 	tb_events_poll(&ev);
 	int r4 = run_with_forwarder(s.path, do_direct_any, "0.0.0.0");
 	int r6 = run_with_forwarder(s.path, do_direct_any, "::");
@@ -460,31 +465,16 @@ static int do_spoof(void *arg)
 	struct sockaddr_in b = {.sin_family = AF_INET,
 				.sin_port = htons(D.server_port)};
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(*up)};
-	union {
-		char c[CMSG_SPACE(sizeof(struct in_pktinfo))];
-		struct cmsghdr align;
-	} u = {0};
-	struct iovec iov = {.iov_base = "tg-spoof", .iov_len = 8};
-	struct msghdr m = {.msg_name = &to,
-			   .msg_namelen = sizeof(to),
-			   .msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = u.c,
-			   .msg_controllen = sizeof(u.c)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	struct in_pktinfo pi = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), e;
 
 	inet_pton(AF_INET, "127.0.0.2", &b.sin_addr);
 	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
 	inet_pton(AF_INET, "127.0.0.1", &pi.ipi_spec_dst);
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof(pi));
-	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	if (bind(fd, (struct sockaddr *)&b, sizeof(b)) < 0)
 		return 200;
-	e = sendmsg(fd, &m, 0) < 0 ? errno : 0;
+	e = tb_send_cmsg(fd, &to, sizeof(to), "tg-spoof", 8, IPPROTO_IP,
+			 IP_PKTINFO, &pi, sizeof(pi));
 	close(fd);
 	return e;
 }
@@ -502,11 +492,7 @@ static bool spoof_arrived(void)
 
 static void upstream_spoof(void)
 {
-	struct egress_session cfg = {.rules = &tb_allow_all,
-				     .nrules = 1,
-				     .default_action = EGRESS_DENY,
-				     .flags = EGRESS_S_DNS_ALL,
-				     .dns_port = D.fwd_port};
+	struct egress_session cfg = allow_all_steered();
 	struct sockaddr_in a;
 	socklen_t al = sizeof(a);
 	struct tb_sess s;
@@ -522,10 +508,8 @@ static void upstream_spoof(void)
 		       r ? strerror(r) : "sent, not seen");
 		return;
 	}
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg))
 		return;
-	}
 	r = tb_run_in(s.path, do_spoof, &up);
 	tb_check(r == 0 && spoof_arrived(),
 		 "the attack: from a session, without the port reserved, the "
@@ -636,8 +620,7 @@ void t_dns(void)
 		return;
 	}
 	cfg.dns_port = D.fwd_port;
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg)) {
 		forwarder_down();
 		return;
 	}

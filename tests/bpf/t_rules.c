@@ -77,15 +77,11 @@ static void cidr_and_ports(void)
 		    5),
 	    tb_rule("fd00:99::2", EGRESS_PROTO_ANY, 0, 65535, EGRESS_DENY, 6),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 6, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== CIDRs, ports, IPv6, v4-mapped\n");
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 6))
 		return;
-	}
 	expect_connect(&s, "127.10.1.1", P1, SOCK_STREAM, 0, "allowed /16");
 	expect_connect(&s, "127.11.1.1", P1, SOCK_STREAM, EPERM,
 		       "outside every rule: default deny");
@@ -118,15 +114,11 @@ static void udp_paths(void)
 	    tb_rule("127.30.0.0/16", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 1),
 	    tb_rule("fd00:99::1", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 2),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 2, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== UDP: sendto, sendmsg, connected, AF_UNSPEC\n");
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 2))
 		return;
-	}
 	expect_sendto(&s, "127.30.0.1", PU, 0, "unconnected UDP allowed");
 	expect_sendto(&s, "127.31.0.1", PU, EPERM, "unconnected UDP denied");
 	expect_sendto(&s, "fd00:99::1", PU, 0, "unconnected UDP6 allowed");
@@ -186,14 +178,10 @@ static void udp_tricks(void)
 	struct egress_rule r[] = {
 	    tb_rule("127.30.0.0/16", EGRESS_PROTO_UDP, PU, PU, EGRESS_ALLOW, 1),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 1))
 		return;
-	}
 	int bits = tb_run_in(s.path, do_tricky_sends, "127.31.0.1");
 	tb_check(bits == 15,
 		 "sendmsg, sendto with AF_UNSPEC, a connected socket's sendto "
@@ -226,8 +214,6 @@ static void fast_open(void)
 	    tb_rule("127.40.0.0/16", EGRESS_PROTO_TCP, 0, 65535, EGRESS_ALLOW,
 		    1),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 1, .default_action = EGRESS_DENY};
 	struct tb_sess s;
 
 	printf("== TCP fast open (sendto with MSG_FASTOPEN connects)\n");
@@ -235,10 +221,8 @@ static void fast_open(void)
 		tb_skip("TCP fast open does not work here natively");
 		return;
 	}
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 1))
 		return;
-	}
 	int got = tb_run_in(s.path, do_tfo, "127.41.0.1");
 	tb_check(got == EPERM, "MSG_FASTOPEN to a denied address: %s",
 		 got ? strerror(got) : "sent");
@@ -257,16 +241,12 @@ static void strictest_and_events(void)
 	    tb_rule("127.50.2.0/24", EGRESS_PROTO_ANY, 0, 65535, EGRESS_PROMPT,
 		    9),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 4, .default_action = EGRESS_DENY};
 	struct tb_events ev;
 	struct tb_sess s;
 
 	printf("== strictest wins, log and prompt events, approval\n");
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 4))
 		return;
-	}
 	tb_events_poll(&ev);
 	expect_connect(&s, "127.50.1.1", P2, SOCK_STREAM, EPERM,
 		       "deny of the /16 beats log of the narrower /24");
@@ -343,18 +323,14 @@ static void defaults(void)
 	struct tb_sess s;
 
 	printf("== defaults, processes outside sessions\n");
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg))
 		return;
-	}
 	expect_connect(&s, "127.60.0.1", P1, SOCK_STREAM, 0,
 		       "no rules, default allow");
 	tb_sess_end(&s);
 	cfg.default_action = EGRESS_PROMPT;
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg))
 		return;
-	}
 	expect_connect(&s, "127.60.0.1", P1, SOCK_STREAM, EPERM,
 		       "no rules, default prompt refuses");
 	int native = tb_run_in(NULL, do_connect,

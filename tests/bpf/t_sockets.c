@@ -124,10 +124,8 @@ static void raw_sockets(void)
 	struct tb_sess s;
 
 	printf("== raw, packet and other sockets\n");
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_open(&s, &cfg))
 		return;
-	}
 	tb_events_poll(&ev);
 	check_refused(&s, do_raw, "SOCK_RAW (AF_INET, ICMP)");
 	check_refused(&s, do_raw6, "SOCK_RAW (AF_INET6, ICMPv6)");

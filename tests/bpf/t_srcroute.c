@@ -35,19 +35,6 @@ static int do_send(void *arg)
 {
 	const struct route *r = arg;
 	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(PU)};
-	union {
-		char b[CMSG_SPACE(8)];
-		struct cmsghdr align;
-	} u = {0};
-	struct iovec iov = {.iov_base = (void *)r->mark,
-			    .iov_len = strlen(r->mark)};
-	struct msghdr m = {.msg_name = &to,
-			   .msg_namelen = sizeof(to),
-			   .msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = u.b,
-			   .msg_controllen = sizeof(u.b)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	unsigned char opt[8] = {1, 1, 1, 1, 1, 1, 1, 1}; /* NOPs */
 	struct in_addr hop;
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), e;
@@ -59,20 +46,16 @@ static int do_send(void *arg)
 		opt[0] = 131, opt[1] = 7, opt[2] = 4;
 		memcpy(opt + 3, &hop, 4);
 	}
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_RETOPTS;
-	c->cmsg_len = CMSG_LEN(sizeof(opt));
-	memcpy(CMSG_DATA(c), opt, sizeof(opt));
-	if (r->connected) {
-		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
-			e = errno;
-			close(fd);
-			return e;
-		}
-		m.msg_name = NULL;
-		m.msg_namelen = 0;
+	if (r->connected &&
+	    connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		e = errno;
+		close(fd);
+		return e;
 	}
-	e = sendmsg(fd, &m, 0) < 0 ? errno : 0;
+	/* connected: no address */
+	e = tb_send_cmsg(fd, r->connected ? NULL : &to, sizeof(to), r->mark,
+			 strlen(r->mark), IPPROTO_IP, IP_RETOPTS, opt,
+			 sizeof(opt));
 	close(fd);
 	return e;
 }
@@ -122,8 +105,6 @@ static void source_route(void)
 	    tb_rule("127.74.0.0/16", EGRESS_PROTO_ANY, 0, 65535, EGRESS_DENY,
 		    2),
 	};
-	struct egress_session cfg = {
-	    .rules = r, .nrules = 2, .default_action = EGRESS_DENY};
 	struct route lsrr = {true, false, "tg-srcroute-native"};
 	struct tb_events ev;
 	struct tb_sess s;
@@ -144,10 +125,8 @@ static void source_route(void)
 		       got ? strerror(got) : "sent", dst[0] ? dst : "nothing");
 		goto out;
 	}
-	if (tb_sess_new(&s, &cfg) < 0) {
-		tb_bad("cannot add the session");
+	if (!tb_sess_deny(&s, r, 2))
 		goto out;
-	}
 	tb_events_poll(&ev);
 	lsrr.mark = "tg-srcroute-session";
 	got = tb_run_in(s.path, do_send, &lsrr);

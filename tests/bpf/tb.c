@@ -329,6 +329,46 @@ void tb_sess_end(struct tb_sess *s)
 	tb_cgroup_remove(s->path);
 }
 
+bool tb_sess_open(struct tb_sess *s, const struct egress_session *cfg)
+{
+	if (tb_sess_new(s, cfg) == 0)
+		return true;
+	tb_bad("cannot add the session");
+	return false;
+}
+
+bool tb_sess_deny(struct tb_sess *s, const struct egress_rule *r, size_t n)
+{
+	struct egress_session cfg = {
+	    .rules = r, .nrules = n, .default_action = EGRESS_DENY};
+	return tb_sess_open(s, &cfg);
+}
+
+int tb_send_cmsg(int fd, const void *to, socklen_t tolen, const void *buf,
+		 size_t len, int level, int type, const void *data, size_t dlen)
+{
+	union {
+		char b[CMSG_SPACE(TB_CMSG_MAX)];
+		struct cmsghdr align;
+	} u = {0};
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr m = {.msg_name = (void *)to,
+			   .msg_namelen = to ? tolen : 0,
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.b,
+			   .msg_controllen = CMSG_SPACE(dlen)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	if (dlen > TB_CMSG_MAX)
+		return EMSGSIZE;
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(dlen);
+	memcpy(CMSG_DATA(c), data, dlen);
+	return sendmsg(fd, &m, 0) < 0 ? errno : 0;
+}
+
 int tb_addr(const char *s, uint8_t out[16])
 {
 	struct in_addr a4;

@@ -58,6 +58,11 @@ struct tb_sess {
 };
 int tb_sess_new(struct tb_sess *s, const struct egress_session *cfg);
 void tb_sess_end(struct tb_sess *s);
+/* tb_sess_new, a failure counted (bad "cannot add the session"): did it
+ * make the session? */
+bool tb_sess_open(struct tb_sess *s, const struct egress_session *cfg);
+/* The same for a session of rules r[0..n), default deny. */
+bool tb_sess_deny(struct tb_sess *s, const struct egress_rule *r, size_t n);
 int tb_cgroup_make(const char *parent, const char *name, char *out,
 		   size_t outsz, uint64_t *ret_id);
 int tb_cgroup_remove(const char *path);
@@ -94,6 +99,13 @@ int tb_listen_any(int type, uint16_t *port);
 /* Accepts (and closes) what waits on a listener; drains a UDP socket.
  * Returns how many. */
 int tb_drain(int fd, int type);
+/* Sends len bytes of buf on fd to to (NULL: the connected peer) with one
+ * control message (level, type, dlen bytes of data, TB_CMSG_MAX at most):
+ * 0 or an errno. */
+#define TB_CMSG_MAX 64
+int tb_send_cmsg(int fd, const void *to, socklen_t tolen, const void *buf,
+		 size_t len, int level, int type, const void *data,
+		 size_t dlen);
 
 /* Events of the layer: collected by tb_events_poll into a small array. */
 #define TB_MAX_EVENTS 256

@@ -8,17 +8,10 @@
 echo "== bypass suite (SCTP: associations made without connect)"
 SCT=$TOP/sctp
 mkdir -p "$SCT"
+. "$(dirname "$0")/sessrefuse.sh"
 for sct_mode in stream seqpacket; do
-	out=$(cd "$WS" && bin/static_sctp "$sct_mode" 127.0.0.2 2>&1); rc=$?
-	if [ $rc = 77 ]; then skip "SCTP $sct_mode natively: $out (no SCTP in this kernel)"
-	elif [ $rc != 0 ] || ! grep -q "$sct_mode: connected" <<<"$out"; then
-		bad "SCTP $sct_mode: does not associate even without tiergate (rc=$rc: $out)"; continue
-	fi
-	out=$(cd "$WS" && TIERGATE_RUNDIR=$SCT/run "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_sctp "$sct_mode" 127.0.0.2 2>&1)
-	if grep -q "$sct_mode: refused errno=1" <<<"$out" && grep -q '"SCTP socket (family 2, protocol [0-9]*)" (rule raw-sockets)' <<<"$out" &&
-	   grep '"decision":"refused"' "$SCT/run/audit.jsonl" 2>/dev/null | grep '"rule":"raw-sockets"' | grep -q "\"$sct_mode\",\"127.0.0.2\""; then
-		ok "SCTP $sct_mode socket: refused in a session (rule raw-sockets, audited)"
-	else bad "SCTP $sct_mode in a session: $out"; fi
+	sr_attack "SCTP $sct_mode" static_sctp "$sct_mode" connected "does not associate" "$SCT/run" \
+		'"SCTP socket (family 2, protocol [0-9]*)" (rule raw-sockets)' raw-sockets \
+		"socket refused in a session (rule raw-sockets, audited)" "no SCTP in this kernel"
 done
-p=$(cat "$SCT/run/policyd.pid" 2>/dev/null)
-[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = policyd ] && kill "$p" 2>/dev/null
+sr_stop "$SCT/run"
