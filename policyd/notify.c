@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify_text.h"
 #include "pending.h"
 #include "redact.h"
 #include "session.h"
@@ -63,21 +64,6 @@ static struct {
 	size_t ndrops;
 	uint64_t lost_drops;
 } N = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-
-void notify_json_str(struct strbuf *b, const char *s)
-{
-	strbuf_putc(b, '"');
-	for (; s && *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			strbuf_printf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			strbuf_printf(b, "\\u%04x", ch);
-		else
-			strbuf_putc(b, (char)ch);
-	}
-	strbuf_putc(b, '"');
-}
 
 /* ------------------------------------------------------ the sender */
 
@@ -270,22 +256,29 @@ int notify_start(const char *url, bool slack)
 static void payload(struct strbuf *b, const struct pending_info *i,
 		    bool slack)
 {
-	char what[2 * PENDING_SHOWN_MAX], msg[1200];
+	char what[2 * PENDING_SHOWN_MAX];
 	redact(i->shown, what, sizeof(what));
 	const char *ev = pending_state_name(i->state);
 	if (slack) {
-		int l = snprintf(msg, sizeof(msg),
-				 "tiergate on %s: prompt #%u %s: %.600s (rule "
-				 "%s, session %s, pid %d)",
-				 N.host, i->id, ev, what, i->rule,
-				 i->session_name, (int)i->pid);
-		if (i->state == PENDING_WAITING && l > 0 &&
-		    (size_t)l < sizeof(msg))
-			snprintf(msg + l, sizeof(msg) - (size_t)l,
-				 "; approve with: policyctl approve %u", i->id);
+		/* the agent's text escaped for Slack (no mention or link of
+		 * its own) and its cut said ("..."), then the whole as JSON */
+		struct strbuf t = {0};
+		strbuf_puts(&t, "tiergate on ");
+		notify_slack_text(&t, N.host, 128);
+		strbuf_printf(&t, ": prompt #%u %s: ", i->id, ev);
+		notify_slack_text(&t, what, 600);
+		strbuf_puts(&t, " (rule ");
+		notify_slack_text(&t, i->rule, 128);
+		strbuf_puts(&t, ", session ");
+		notify_slack_text(&t, i->session_name, 128);
+		strbuf_printf(&t, ", pid %d)", (int)i->pid);
+		if (i->state == PENDING_WAITING)
+			strbuf_printf(
+			    &t, "; approve with: policyctl approve %u", i->id);
 		strbuf_puts(b, "{\"text\":");
-		notify_json_str(b, msg);
+		notify_json_str(b, t.s ? t.s : "");
 		strbuf_puts(b, "}");
+		strbuf_free(&t);
 		return;
 	}
 	strbuf_printf(b, "{\"id\":%u,\"event\":", i->id);
@@ -305,9 +298,10 @@ static void payload(struct strbuf *b, const struct pending_info *i,
 	notify_json_str(b, i->rule);
 	strbuf_puts(b, ",\"message\":");
 	notify_json_str(b, i->message);
-	snprintf(msg, sizeof(msg), "policyctl approve %u", i->id);
+	char approve[48];
+	snprintf(approve, sizeof(approve), "policyctl approve %u", i->id);
 	strbuf_puts(b, ",\"approve\":");
-	notify_json_str(b, msg);
+	notify_json_str(b, approve);
 	strbuf_printf(b, ",\"expires_us\":%llu",
 		      (unsigned long long)i->deadline_us);
 	if (i->state == PENDING_APPROVED || i->state == PENDING_DENIED) {

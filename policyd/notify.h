@@ -24,7 +24,5 @@
 int notify_start(const char *url, bool slack);
 /* The prompt events since the last call, queued (main loop). */
 void notify_flush(void);
-/* s as a JSON string (quoted, escaped) appended to b. */
-void notify_json_str(struct strbuf *b, const char *s);
 
 #endif
