@@ -46,30 +46,15 @@ static void out(struct conn *c, struct strbuf *b)
 }
 
 /* A string of the JSON answers: valid UTF-8 JSON whatever bytes a path
- * holds (jsonw.h says how invalid bytes are written), and the C1 controls
- * (U+0080..U+009F) escaped as \u0080..\u009f, which jsonw keeps as they
- * are. why: these answers reach terminals (`policyctl pending --json`,
- * `watch` into a pipe or a file shown later), and a terminal that honours
- * C1 controls takes U+009B as CSI and U+009D as OSC: an agent's command
- * line or path could rewrite the screen or set the clipboard
- * (tests/bypass/promptc1.sh). Decoded, the string is the same. */
+ * holds, and no control character a terminal acts on, C1's included
+ * (jsonw.h). why: these answers reach terminals (`policyctl pending
+ * --json`, `watch` into a pipe or a file shown later), and a terminal
+ * that honours C1 controls takes U+009B as CSI and U+009D as OSC: an
+ * agent's command line or path could rewrite the screen or set the
+ * clipboard (tests/bypass/promptc1.sh). Decoded, the string is the same. */
 static void json_str(struct strbuf *b, const char *s)
 {
-	struct strbuf t = {0};
-	jsonw_str(&t, s ? s : "", SIZE_MAX, NULL);
-	const unsigned char *u = (const unsigned char *)t.s;
-	for (size_t i = 0; u && i < t.len; i++) {
-		/* 0xc2 only ever leads a character in jsonw's valid UTF-8 */
-		if (u[i] == 0xc2 && i + 1 < t.len && u[i + 1] < 0xa0) {
-			strbuf_printf(b, "\\u%04x", (unsigned)u[i + 1]);
-			i++;
-		} else {
-			strbuf_putc(b, (char)u[i]);
-		}
-	}
-	if (t.oom)
-		b->oom = true;
-	strbuf_free(&t);
+	jsonw_str(b, s ? s : "", SIZE_MAX, NULL);
 }
 
 /* status: one line per session the eBPF egress layer holds, with its

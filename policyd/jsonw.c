@@ -70,6 +70,15 @@ void jsonw_str(struct strbuf *b, const char *s, size_t cap,
 	for (size_t i = 0; i < lim;) {
 		size_t k = jsonw_utf8_len(u + i, n - i);
 		unsigned char c = u[i];
+		if (k == 2 && c == 0xc2 && u[i + 1] < 0xa0) {
+			/* a C1 control (U+0080..U+009F): a terminal that
+			 * honours them takes U+009B as CSI and U+009D as OSC,
+			 * and the audit log and policyctl's answers reach
+			 * terminals (tests/bypass/promptc1.sh) */
+			strbuf_printf(b, "\\u%04x", (unsigned)u[i + 1]);
+			i += k;
+			continue;
+		}
 		if (k > 1) {
 			strbuf_append(b, s + i, k);
 			i += k;

@@ -56,6 +56,12 @@ static bool clean_utf8(const char *s)
 static void test_valid_utf8_kept(void **state)
 {
 	(void)state;
+	/* the C1 controls are valid UTF-8 too, and escaped: CSI, OSC, ST */
+	assert_enc("a\xc2\x9b"
+		   "31m\xc2\x9d"
+		   "52;c;x\xc2\x9c\xc2\x80",
+		   "\"a\\u009b31m\\u009d52;c;x\\u009c\\u0080\"", false);
+	assert_enc("nbsp\xc2\xa0", "\"nbsp\xc2\xa0\"", false);
 	assert_enc("plain /a/b.c", "\"plain /a/b.c\"", false);
 	assert_enc("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80",
 		   "\"caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80\"", false);
@@ -134,7 +140,11 @@ static size_t decode(const char *j, bool escaped, char *out)
 		if (c == 'u') {
 			unsigned v;
 			assert_int_equal(sscanf(j, "%4x", &v), 1);
-			assert_true(v < 0x80);
+			/* C0 controls and DEL, or a C1 control (U+0080 to
+			 * U+009F), which is two bytes of UTF-8 */
+			assert_true(v < 0xa0);
+			if (v >= 0x80)
+				tmp[t++] = (char)0xc2;
 			tmp[t++] = (char)v;
 			j += 4;
 		} else {
