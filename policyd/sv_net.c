@@ -228,10 +228,15 @@ static int control_routes(pid_t pid, uint64_t at, size_t len,
 		memcpy(&c, b + off, sizeof(c));
 		if (c.cmsg_len < sizeof(c) || c.cmsg_len > len - off)
 			return 0; /* the kernel says EINVAL */
+		/* a mark (SOL_SOCKET, SO_MARK: CAP_NET_RAW, which a root
+		 * session keeps) routes the packet by the host's fwmark
+		 * rules, as the refused setsockopt would (wrappers/sandbox.c;
+		 * tests/bypass/transparent.sh, cmark4) */
 		if ((c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_RETOPTS) ||
 		    (c.cmsg_level == IPPROTO_IPV6 &&
 		     (c.cmsg_type == IPV6_RTHDR ||
-		      c.cmsg_type == IPV6_2292RTHDR)))
+		      c.cmsg_type == IPV6_2292RTHDR)) ||
+		    (c.cmsg_level == SOL_SOCKET && c.cmsg_type == SO_MARK))
 			return 1;
 		if (!control_source(na, &c, b + off + CMSG_LEN(0)))
 			return -ENOBUFS;
@@ -254,10 +259,12 @@ static bool control_ok(struct call *k, struct net_addrs *na)
 		if (r == 0)
 			continue;
 		sv_call_refuse(k, "connect", "source-route",
-			       "a source route (IP_RETOPTS, IPV6_RTHDR)",
-			       "source routes send a packet to another host "
-			       "than the address the policy decided; they "
-			       "are refused in a session",
+			       "a source route or a routing mark (IP_RETOPTS, "
+			       "IPV6_RTHDR, SO_MARK)",
+			       "source routes and routing marks send a packet "
+			       "to another host than the address the policy "
+			       "decided; they are refused in a session; send "
+			       "to the address itself",
 			       -EPERM);
 		return false;
 	}

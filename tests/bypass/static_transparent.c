@@ -14,7 +14,8 @@
  * IPV6_FREEBIND: no privilege; the socket bound to SRC), free46
  * (IP_FREEBIND on an IPv6 socket), fpkt4 and fpkt6 (IP_FREEBIND,
  * IPV6_FREEBIND, SRC by IP_PKTINFO, IPV6_PKTINFO); mark4 (SO_MARK MARK:
- * CAP_NET_RAW; the host's fwmark rules route by it). Sends
+ * CAP_NET_RAW; the host's fwmark rules route by it), cmark4 (the same
+ * mark as a SOL_SOCKET control message of the send). Sends
  * "tg-transparent MODE" to DST:PORT. Prints "MODE: sent" when the send
  * succeeds, "MODE: refused errno=N" when the option is refused, "MODE:
  * send failed errno=N" when the option was taken and the kernel would
@@ -124,7 +125,8 @@ int main(int argc, char **argv)
 	bool v6 = strchr(mode, '6') != NULL;
 	bool pkt = strstr(mode, "pkt") != NULL;
 	bool trans = mode[0] == 't';
-	bool mark = !strcmp(mode, "mark4");
+	bool cmark = !strcmp(mode, "cmark4");
+	bool mark = cmark || !strcmp(mode, "mark4");
 	/* the IPv4 option on an IPv6 socket */
 	bool ip4opt = !v6 || strstr(mode, "46") != NULL;
 	union sa src, dst;
@@ -138,8 +140,9 @@ int main(int argc, char **argv)
 	int level = ip4opt ? IPPROTO_IP : IPPROTO_IPV6;
 	int opt = trans ? (ip4opt ? IP_TRANSPARENT : IPV6_TRANSPARENT)
 			: (ip4opt ? IP_FREEBIND : IPV6_FREEBIND);
-	int r = mark ? setsockopt(s, SOL_SOCKET, SO_MARK, &mv, sizeof(mv))
-		     : setsockopt(s, level, opt, &one, sizeof(one));
+	int r = cmark  ? 0
+		: mark ? setsockopt(s, SOL_SOCKET, SO_MARK, &mv, sizeof(mv))
+		       : setsockopt(s, level, opt, &one, sizeof(one));
 	if (r < 0)
 		return refused(mode, errno);
 	char payload[64];
@@ -170,6 +173,15 @@ int main(int argc, char **argv)
 			m.msg_controllen = CMSG_SPACE(sizeof(pi));
 		}
 		m.msg_control = cbuf;
+	} else if (cmark) {
+		/* the mark for this send only */
+		struct cmsghdr *c = (struct cmsghdr *)cbuf;
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SO_MARK;
+		c->cmsg_len = CMSG_LEN(sizeof(mv));
+		memcpy(CMSG_DATA(c), &mv, sizeof(mv));
+		m.msg_control = cbuf;
+		m.msg_controllen = CMSG_SPACE(sizeof(mv));
 	} else if (!mark &&
 		   bind(s, &src.sa, v6 ? sizeof(src.s6) : sizeof(src.s4)) < 0) {
 		printf("%s: send failed errno=%d (bind)\n", mode, errno);

@@ -96,12 +96,26 @@ else
 		tpt_listen 10.77.9.9 "$TPT_NB"
 		ip netns exec "$TPT_NA" "$WS/bin/static_transparent" mark4 0 10.77.9.9 $TPT_PORT >/dev/null 2>&1
 		out=$(ip netns exec "$TPT_NA" "$WS/bin/static_transparent" mark4 4660 10.77.9.9 $TPT_PORT 2>&1)
+		cout=$(ip netns exec "$TPT_NA" "$WS/bin/static_transparent" cmark4 4660 10.77.9.9 $TPT_PORT 2>&1)
 		tpt_stop
-		# B sees the marked datagram only (from A's veth address)
-		if grep -q "mark4: sent" <<<"$out" && [ "$(grep -c tg-transparent "$TPT/seen")" = 1 ] &&
+		cseen=no
+		grep -qx "from 10.77.0.1 tg-transparent cmark4" "$TPT/seen" && cseen=yes
+		# B sees the marked datagrams only (from A's veth address)
+		if grep -q "mark4: sent" <<<"$out" && [ "$(grep -c tg-transparent "$TPT/seen")" = 2 ] &&
 		   grep -qx "from 10.77.0.1 tg-transparent mark4" "$TPT/seen"; then
 			tpt_session mark4 4660 127.0.0.1 0x24 "natively a marked datagram to 10.77.9.9 reaches another host (namespace B) than an unmarked one"
 		else bad "mark4: a mark does not route elsewhere even without tiergate ($out; seen: $(tr '\n' ' ' <"$TPT/seen"))"; fi
+		# the same mark as a control message of one send (CAP_NET_RAW)
+		if grep -q "cmark4: sent" <<<"$cout" && [ "$cseen" = yes ]; then
+			tpt_listen 127.0.0.1
+			cout=$(cd "$WS" && TIERGATE_RUNDIR=$TPT/run "$BIN/agent-shell" --user --policy "$BACKSTOP" -- bin/static_transparent cmark4 4660 127.0.0.1 $TPT_PORT 2>&1)
+			tpt_stop
+			if grep -q "cmark4: send failed errno=1" <<<"$cout" && grep -q "(rule source-route): .*routing marks" <<<"$cout" &&
+			   ! grep -q "tg-transparent cmark4" "$TPT/seen" &&
+			   grep '"decision":"refused"' "$TPT_AUDIT" 2>/dev/null | grep -q '"rule":"source-route"'; then
+				ok "cmark4: natively a datagram marked by a control message reaches namespace B; refused in a session (rule source-route, audited), nothing sent"
+			else bad "cmark4 in a session: $cout (seen: $(tr '\n' ' ' <"$TPT/seen"))"; fi
+		else bad "cmark4: a mark by control message does not route elsewhere even without tiergate ($cout; reached B: $cseen)"; fi
 	else
 		skip "mark4: natively (no network namespaces with a veth pair here)"
 		tpt_session mark4 4660 127.0.0.1 0x24 "natively not checked"
