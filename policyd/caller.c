@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -78,12 +79,43 @@ void caller_umask_leave(void)
 		umask((mode_t)own_umask);
 }
 
-/* policyd's own capabilities, read once (they do not change while it
- * serves): what it goes back to after acting with a caller's */
-static struct tg_cap_data own_caps[2];
-static int own_caps_state; /* 0 not read, 1 read, -1 capget failed */
-/* what caller_creds_enter changed, for caller_creds_leave */
-static bool ids_changed, caps_changed;
+/* The thread's own capabilities, read once (they do not change while it
+ * serves): what it goes back to after acting with a caller's. Per
+ * thread, as capset and setfsuid are. */
+static _Thread_local struct tg_cap_data own_caps[2];
+static _Thread_local int own_caps_state; /* 0 not read, 1 read, -1 failed */
+/* what caller_creds_enter changed on this thread, for caller_creds_leave */
+static _Thread_local bool ids_changed, caps_changed;
+
+/* The capabilities the kernel drops from the effective set when the
+ * fsuid leaves 0 (CAP_FS_MASK): CHOWN, DAC_OVERRIDE, DAC_READ_SEARCH,
+ * FOWNER, FSETID, LINUX_IMMUTABLE, MKNOD, MAC_OVERRIDE */
+#define TG_CAP_FS_MASK                                                         \
+	((1ULL << 0) | (1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 4) | \
+	 (1ULL << 9) | (1ULL << 27) | (1ULL << 32))
+
+/* Is the caller in policyd's user namespace? Its CapEff counts in its
+ * own namespace only: one made inside a user namespace is no capability
+ * out here (a caller with every capability of its namespace, as uid
+ * 1000, would have had policyd open /etc/shadow for it). Unknown: not. */
+static bool caller_same_userns(struct caller *c)
+{
+	static struct stat own;
+	static int own_ok; /* 0 not read, 1 read, -1 failed */
+	if (!own_ok)
+		own_ok = stat("/proc/self/ns/user", &own) == 0 ? 1 : -1;
+	if (!c->same_userns) {
+		char p[64];
+		struct stat st;
+		snprintf(p, sizeof(p), "/proc/%d/ns/user", (int)c->pid);
+		c->same_userns = own_ok == 1 && stat(p, &st) == 0 &&
+					 st.st_dev == own.st_dev &&
+					 st.st_ino == own.st_ino
+				     ? 1
+				     : 2;
+	}
+	return c->same_userns == 1;
+}
 
 static int own_caps_read(void)
 {
@@ -120,8 +152,8 @@ void caller_creds_leave(void)
 		ids_changed = false;
 	}
 	if (caps_changed) {
-		/* back to policyd's own (a failure would leave it with less,
-		 * never more: its next call as a caller reads it again) */
+		/* back to policyd's own (a failure leaves this thread with
+		 * less, never more, for what it does next) */
 		(void)caps_set_effective(own_effective());
 		caps_changed = false;
 	}
@@ -136,7 +168,7 @@ void caller_creds_leave(void)
  * thread (raw system calls: glibc's wrappers would change every thread's);
  * the ids are read back and capset applies whole or fails, so a failure
  * can never leave policyd acting with more than the caller has. */
-int caller_creds_enter(const struct caller *c, bool *ret_switched)
+int caller_creds_enter(struct caller *c, bool *ret_switched)
 {
 	*ret_switched = false;
 	if (!policyd_root())
@@ -145,7 +177,15 @@ int caller_creds_enter(const struct caller *c, bool *ret_switched)
 		return -EACCES;
 	uint64_t own = own_effective();
 	bool ids = c->cr.fsuid != 0 || c->cr.fsgid != 0;
-	bool caps = (c->cr.cap_eff & own) != own;
+	/* what the caller has out here: its CapEff if it is in policyd's
+	 * user namespace, none if not; and no file-system capability with
+	 * an fsuid that is not 0, as the kernel does */
+	uint64_t eff = c->cr.cap_eff & own;
+	if (eff && !caller_same_userns(c))
+		eff = 0;
+	if (ids)
+		eff &= ~TG_CAP_FS_MASK;
+	bool caps = eff != own;
 	if (!ids && !caps)
 		return 0;
 	if (ids) {
@@ -162,7 +202,7 @@ int caller_creds_enter(const struct caller *c, bool *ret_switched)
 	}
 	if (caps) {
 		caps_changed = true;
-		if (caps_set_effective(c->cr.cap_eff & own) < 0) {
+		if (caps_set_effective(eff) < 0) {
 			caller_creds_leave();
 			return -EACCES;
 		}

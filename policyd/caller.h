@@ -34,6 +34,9 @@ struct caller {
 	struct session *s; /* NULL: in no session */
 	int same_root;	   /* -1 unknown, 0 no, 1 the caller's root is
 			      policyd's (see caller_same_root) */
+	/* 0 unknown, 1 the caller's user namespace is policyd's, 2 not
+	 * (its capabilities count only in its own: caller_creds_enter) */
+	int same_userns;
 	/* the caller waits in a seccomp notification: policyd read its
 	 * arguments from its memory, where they may change after the read
 	 * (an exec's argv: the kernel reads it again) */
@@ -80,7 +83,7 @@ int caller_creds(struct caller *c, bool want);
  * session has dropped several): per thread, raw system calls, never more
  * than the caller by mistake. 0 with *ret_switched saying whether
  * caller_creds_leave must run, or -EACCES. */
-int caller_creds_enter(const struct caller *c, bool *ret_switched);
+int caller_creds_enter(struct caller *c, bool *ret_switched);
 /* Back to policyd's own (root's) file-system credentials. */
 void caller_creds_leave(void);
 
