@@ -323,7 +323,7 @@ static void tell_waiting(pid_t pid, const struct entry *e)
 
 static struct entry *entry_open(struct caller *c, const struct req *q,
 				const struct outcome *o, char *key,
-				size_t keylen)
+				size_t keylen, const char *key_cwd)
 {
 	struct entry *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -346,7 +346,13 @@ static struct entry *entry_open(struct caller *c, const struct req *q,
 	snprintf(i->kind, sizeof(i->kind), "%s", o->kind);
 	shown_of(q, o, i->shown, sizeof(i->shown));
 	tg_strlcpy(i->target, sizeof(i->target), o->target);
-	procfs_link(c->pid, "cwd", i->cwd, sizeof(i->cwd));
+	/* an exec's: the one reading its key holds (helper-61's review: a
+	 * second reading let a thread flipping its directory show the
+	 * operator one directory while the grant was kept for another) */
+	if (key_cwd[0] && key_cwd[0] != '?')
+		tg_strlcpy(i->cwd, sizeof(i->cwd), key_cwd);
+	else if (!key_cwd[0])
+		(void)caller_cwd(c, i->cwd, sizeof(i->cwd));
 	snprintf(i->rule, sizeof(i->rule), "%s",
 		 o->d.rule_id ? o->d.rule_id : "?");
 	e->rule = strdup(o->d.rule_id ? o->d.rule_id : "?");
@@ -465,12 +471,10 @@ static void refuse_full(struct outcome *o, unsigned max)
 /* The caller's working directory for an exec's key ("?" when it cannot
  * be read: such a call shares with no other and matches no grant made
  * where it could be). */
-static void key_cwd(const struct caller *c, const struct req *q, char *buf,
-		    size_t sz)
+static void key_cwd(struct caller *c, const struct req *q, char *buf, size_t sz)
 {
 	buf[0] = '\0';
-	if (q && q->kind == TGPK_EXEC &&
-	    procfs_link(c->pid, "cwd", buf, sz) < 0)
+	if (q && q->kind == TGPK_EXEC && caller_cwd(c, buf, sz) < 0)
 		snprintf(buf, sz, "?%d", (int)c->pid);
 }
 
@@ -538,7 +542,7 @@ int pending_gate(struct caller *c, const struct req *q, struct outcome *o,
 			refuse_full(o, st->max_pending_prompts);
 			return 0;
 		}
-		if (!(e = entry_open(c, q, o, key, keylen))) {
+		if (!(e = entry_open(c, q, o, key, keylen, cwd))) {
 			refuse_full(o, 0); /* out of memory */
 			return 0;
 		}

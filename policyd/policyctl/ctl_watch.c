@@ -133,7 +133,12 @@ static void open_track(const char *id, bool opened)
 	size_t k = 0;
 	while (k < shown_open.n && strcmp(shown_open.id[k], id))
 		k++;
-	if (opened && k == shown_open.n && k < OPEN_MAX)
+	if (opened && k == shown_open.n && k >= OPEN_MAX)
+		/* one more than it can keep: what is open is not known any
+		 * more, so a command without an id is never taken as being
+		 * about the only one left (helper-61's review) */
+		shown_open.lost = true;
+	else if (opened && k == shown_open.n)
 		snprintf(shown_open.id[shown_open.n++],
 			 sizeof(shown_open.id[0]), "%s", id);
 	else if (!opened && k < shown_open.n)
