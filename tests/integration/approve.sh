@@ -340,13 +340,15 @@ check "a --session grant ends with its session (policyctl grants)" bash -c "TIER
 
 echo "== approvals: watch on a terminal: one line per prompt, answered inline"
 cat >"$AP/watchtty.py" <<'PY'
-# policyctl watch on a pseudo-terminal: waits for the prompt's line, types
-# "s" (approve the newest for the session), waits for the approval's line
+# policyctl watch on a pseudo-terminal: waits for the prompt's line, reads
+# it (a bare command answers only a single prompt shown 2 s before, with
+# no prompt event since), types "s" (approve it for the session), waits
+# for the approval's line
 import os, pty, select, sys, time
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(sys.argv[1], [sys.argv[1], "watch"])
-out, deadline, typed = b"", time.time() + 30, False
+out, deadline, typed, seen = b"", time.time() + 30, False, None
 while time.time() < deadline:
     r, _, _ = select.select([fd], [], [], 0.2)
     if r:
@@ -354,7 +356,9 @@ while time.time() < deadline:
             out += os.read(fd, 65536)
         except OSError:
             break
-    if not typed and b"[o]nce [s]ession" in out:
+    if seen is None and b"[o]nce [s]ession" in out:
+        seen = time.time()
+    if not typed and seen is not None and time.time() - seen > 2.5:
         os.write(fd, b"s\n"); typed = True
     if typed and b" approved by " in out:
         break
