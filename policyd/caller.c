@@ -179,11 +179,12 @@ int caller_creds_enter(struct caller *c, bool *ret_switched)
 	bool ids = c->cr.fsuid != 0 || c->cr.fsgid != 0;
 	/* what the caller has out here: its CapEff if it is in policyd's
 	 * user namespace, none if not; and no file-system capability with
-	 * an fsuid that is not 0, as the kernel does */
+	 * an fsuid that is not 0, as the kernel does (a root caller whose
+	 * fsgid alone is another keeps them) */
 	uint64_t eff = c->cr.cap_eff & own;
 	if (eff && !caller_same_userns(c))
 		eff = 0;
-	if (ids)
+	if (c->cr.fsuid != 0)
 		eff &= ~TG_CAP_FS_MASK;
 	bool caps = eff != own;
 	if (!ids && !caps)
