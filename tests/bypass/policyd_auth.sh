@@ -192,7 +192,10 @@ if [ -n "$BASE_AS" ]; then
 	( cd "$AR/ws" && TIERGATE_RUNDIR=$AR/run with_held "$AR/held.sock" "$BASE_AS" --user --policy "$AUTH_POLICY" -- \
 		bash -c "python3 '$AUTH_FAKE' fd:5 $AUTH_PROTO out/fake-ready steal '$AR/fake.log' & echo \$! >out/ins.pid; while [ ! -e out/fake-ready ]; do sleep 0.05; done" ) >/dev/null 2>&1
 	AUTH_INS=$(cat "$AR/ws/out/ins.pid" 2>/dev/null)
-	auth_stop "$AUTH_PD"; sleep 0.3
+	# gone before its socket's name is taken: a policyd that stops
+	# removes agent.sock, and under load it did so after the mv below
+	# (the next agent-shell then started a new policyd)
+	auth_stop "$AUTH_PD"; auth_wait 10 bash -c "[ ! -e /proc/$AUTH_PD ]"
 	mv "$AR/held.sock" "$AR/run/agent.sock"
 	( cd "$AR/ws" && TIERGATE_RUNDIR=$AR/run timeout 30 "$BASE_AS" --user --policy "$AUTH_POLICY" -- bash -c 'echo evil >protected/keep' ) >/dev/null 2>&1
 	if auth_ins_alive && grep -qx evil "$AR/ws/protected/keep" && listener_taken; then
