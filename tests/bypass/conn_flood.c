@@ -27,49 +27,6 @@
 #include "../../common/tg_proto.h"
 #include "unixconn.h"
 
-static int open_one(const char *path, size_t bytes)
-{
-	int fd = unix_connect(path);
-	if (fd < 0)
-		return fd;
-	if (bytes) {
-		/* blocking sends, policyd reads them; given up after 2 s */
-		struct timeval tv = {.tv_sec = 2};
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		static char buf[1 << 20];
-		struct tgp_hdr *h = (struct tgp_hdr *)buf;
-		memset(buf, 'x', sizeof(buf));
-		h->magic = TGP_MAGIC;
-		h->type = TGP_DECIDE;
-		h->nfields = 1;
-		h->len = TGP_MAX_MSG - sizeof(*h);
-		h->id = 1;
-		if (bytes > sizeof(buf) - 1)
-			bytes = sizeof(buf) - 1;
-		size_t off = 0;
-		while (off < bytes) {
-			ssize_t w =
-			    send(fd, buf + off, bytes - off, MSG_NOSIGNAL);
-			if (w <= 0)
-				break;
-			off += (size_t)w;
-		}
-	}
-	return fd;
-}
-
-/* how many of fds [0, n) policyd has not closed */
-static int alive(const int *fds, int n)
-{
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		struct pollfd p = {.fd = fds[i], .events = POLLIN | POLLRDHUP};
-		if (poll(&p, 1, 0) == 0)
-			k++;
-	}
-	return k;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 5)
@@ -93,13 +50,13 @@ int main(int argc, char **argv)
 		int *fds = calloc((size_t)per, sizeof(int));
 		int n = 0;
 		while (n < per) {
-			int fd = open_one(path, bytes);
+			int fd = unix_unfinished(path, bytes);
 			if (fd < 0)
 				break;
 			fds[n++] = fd;
 		}
 		usleep(300000); /* policyd's closes arrive */
-		int k = alive(fds, n);
+		int k = unix_alive(fds, n);
 		(void)!write(pfd[1], &k, sizeof(k));
 		sleep((unsigned)secs);
 		_exit(0);

@@ -26,38 +26,6 @@
 #include "../../common/tg_proto.h"
 #include "unixconn.h"
 
-static char msg[1 << 20];
-
-static int open_one(const char *path, size_t bytes)
-{
-	int fd = unix_connect(path);
-	if (fd < 0 || !bytes)
-		return fd;
-	/* blocking sends, policyd reads them; given up after 2 s */
-	struct timeval tv = {.tv_sec = 2};
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	size_t off = 0;
-	while (off < bytes) {
-		ssize_t w = send(fd, msg + off, bytes - off, MSG_NOSIGNAL);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	return fd;
-}
-
-/* how many of fds [0, n) policyd has not closed */
-static int alive(const int *fds, int n)
-{
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		struct pollfd p = {.fd = fds[i], .events = POLLIN | POLLRDHUP};
-		if (poll(&p, 1, 0) == 0)
-			k++;
-	}
-	return k;
-}
-
 /* One attacker: uid's connections, their count written to out. */
 static void attacker(const char *path, uid_t uid, int conns, size_t bytes,
 		     int secs, int out)
@@ -73,13 +41,13 @@ static void attacker(const char *path, uid_t uid, int conns, size_t bytes,
 	int *fds = calloc((size_t)conns, sizeof(int));
 	int n = 0;
 	while (fds && n < conns) {
-		int fd = open_one(path, bytes);
+		int fd = unix_unfinished(path, bytes);
 		if (fd < 0)
 			break;
 		fds[n++] = fd;
 	}
 	usleep(300000); /* policyd's closes arrive */
-	k = fds ? alive(fds, n) : 0;
+	k = fds ? unix_alive(fds, n) : 0;
 	(void)!write(out, &k, sizeof(k));
 	sleep((unsigned)secs);
 	_exit(0);
@@ -101,15 +69,6 @@ int main(int argc, char **argv)
 		printf("unsupported: uid_flood changes uid, it needs root\n");
 		return 77;
 	}
-	struct tgp_hdr *h = (struct tgp_hdr *)msg;
-	memset(msg, 'x', sizeof(msg));
-	h->magic = TGP_MAGIC;
-	h->type = TGP_DECIDE;
-	h->nfields = 1;
-	h->len = TGP_MAX_MSG - sizeof(*h);
-	h->id = 1;
-	if (bytes > sizeof(msg) - 1)
-		bytes = sizeof(msg) - 1;
 	/* room for the connections (raised as root: each attacker could do
 	 * as much with processes of its own) */
 	struct rlimit nl;
